@@ -1,0 +1,36 @@
+# School Portal — the commands a newcomer needs. `make` alone prints this help.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show these commands
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+.PHONY: install
+install: $(STAMP) ## Create .venv and install the project with its test tools
+
+.PHONY: test
+test: $(STAMP) ## Run the whole test suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: validate
+validate: $(STAMP) ## Validate the council's case types in casetypes/
+	$(VENV)/bin/portal validate casetypes
+
+.PHONY: lint
+lint: $(STAMP) ## Check style with ruff
+	$(VENV)/bin/ruff check engine webapp tests bench
+	$(VENV)/bin/ruff format --check engine webapp tests bench
+
+.PHONY: bench
+bench: $(STAMP) ## Print the benchmark figures
+	$(PY) bench/validate_casetypes.py

@@ -1,0 +1,17 @@
+"""The case-form engine: YAML case types -> compiled case types -> forms, answers, workflow.
+
+A pure library: it imports PyYAML, jsonschema and WTForms, never Flask or SQLAlchemy.
+
+    catalogue = load_catalogue("casetypes")
+    for problem in catalogue.problems:
+        print(problem)                    # casetypes/send/ptt.yaml:42:7: error E302: ...
+    ptt = catalogue.get("part-time-timetable")
+    ptt.visible_pages(answers)
+"""
+
+from engine.casetype import CaseType, FieldError, PageResult, SummaryRow, SummarySection
+from engine.catalogue import Catalogue, build_catalogue, load_catalogue
+from engine.problems import Problem
+
+__all__ = ["CaseType", "Catalogue", "FieldError", "PageResult", "Problem", "SummaryRow",
+           "SummarySection", "build_catalogue", "load_catalogue"]

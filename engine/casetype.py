@@ -1,0 +1,371 @@
+"""A compiled case type and what the web app asks of it: pages, forms, validation, summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import ChainMap
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import wtforms
+
+from engine.fields import Invalid
+from engine.model import Field, Page, Workflow
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """Confirmed on "Check your answers" before the case is sent."""
+
+    text: str
+    confirm_label: str = "I confirm"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A message against one input: `key` is the form name, `anchor` the id to link to."""
+
+    key: str
+    anchor: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """What saving a page gives: the answers to store, and what to tell the user."""
+
+    answers: dict
+    raw: dict  # exactly what was typed on this page, to show it again
+    errors: list[FieldError]
+    warnings: list[FieldError]
+    form: wtforms.Form | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    field_id: str
+    label: str
+    value: str
+    items: tuple[tuple[tuple[str, str], ...], ...] = ()  # a group's items: (label, value) rows
+
+
+@dataclass(frozen=True)
+class SummarySection:
+    page_id: str
+    title: str
+    rows: tuple[SummaryRow, ...]
+
+
+class Values(ChainMap):
+    """Typed answers as expressions see them, plus field labels for messages."""
+
+    def __init__(self, *maps, labels: Mapping[str, str]):
+        super().__init__(*maps)
+        self.labels = labels
+
+    def with_item(self, item: Mapping) -> Values:
+        """These values with one repeating-group item's answers in front."""
+        return Values(item, *self.maps, labels=self.labels)
+
+    def label_of(self, field_id: str) -> str:
+        return self.labels.get(field_id, field_id)
+
+
+def _anchor(field: Field, key: str) -> str:
+    if field.kind.component == "date":
+        return f"{key}-day"
+    return key
+
+
+def _truthy(expression, values) -> bool:
+    return expression is None or bool(expression.evaluate(values))
+
+
+@dataclass(frozen=True, eq=False)
+class CaseType:
+    """A case type ready to use. Built by the compiler; never changed afterwards."""
+
+    id: str
+    name: str
+    service: str
+    category: str
+    summary: str
+    version: int
+    prefix: str
+    code: str
+    raised_by: tuple[str, ...]
+    workflow: Workflow
+    pages: tuple[Page, ...]
+    declaration: Declaration | None = None
+    source: str = ""
+    _forms: dict = field(default_factory=dict, repr=False, compare=False)
+
+    # ---- lookups ----
+    @cached_property
+    def fields(self) -> dict[str, Field]:
+        """Every field with an answer, by id (top level; a group holds its own)."""
+        return {f.id: f for page in self.pages for f in page.fields}
+
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        labels = {}
+        for page in self.pages:
+            for f in page.fields:
+                labels[f.id] = f.label
+                labels.update({n.id: n.label for n in f.fields})
+        return labels
+
+    def page(self, page_id: str) -> Page:
+        """The page with this id; KeyError if there is none."""
+        for page in self.pages:
+            if page.id == page_id:
+                return page
+        raise KeyError(page_id)
+
+    # ---- values and visibility ----
+    def values(self, answers: Mapping) -> Values:
+        """Typed values of stored answers, with calculated values worked out in order."""
+        typed: dict = {}
+        for f in self.fields.values():
+            if not f.has_value:
+                continue
+            if f.kind.name == "calculated":
+                typed[f.id] = f.expression.evaluate(Values(typed, labels=self._labels))
+            elif answers.get(f.id) is not None:
+                typed[f.id] = f.kind.to_python(f, answers[f.id])
+        return Values(typed, labels=self._labels)
+
+    def visible_pages(self, answers: Mapping) -> list[Page]:
+        """The pages to ask, in order, given the answers so far."""
+        values = self.values(answers)
+        return [p for p in self.pages if _truthy(p.show_if, values)]
+
+    def visible_fields(self, page: Page, answers: Mapping) -> list[Field]:
+        """The fields of a page to show, given the answers so far."""
+        values = self.values(answers)
+        return [f for f in page.fields if _truthy(f.show_if, values)]
+
+    def next_page(self, page_id: str, answers: Mapping) -> Page | None:
+        """The visible page after `page_id`, or None when it was the last."""
+        return self._step(page_id, answers, +1)
+
+    def previous_page(self, page_id: str, answers: Mapping) -> Page | None:
+        """The visible page before `page_id`, or None when it was the first."""
+        return self._step(page_id, answers, -1)
+
+    def _step(self, page_id: str, answers: Mapping, direction: int) -> Page | None:
+        index = [p.id for p in self.pages].index(page_id)
+        values = self.values(answers)
+        candidates = self.pages[index + 1:] if direction > 0 else reversed(self.pages[:index])
+        return next((p for p in candidates if _truthy(p.show_if, values)), None)
+
+    # ---- forms ----
+    def form_class(self, page_id: str, base: type = wtforms.Form) -> type:
+        """The WTForms class of a page (built once per base class, then reused)."""
+        key = (page_id, base)
+        if key not in self._forms:
+            attributes = {f.id: f.kind.form_field(f) for f in self.page(page_id).fields
+                          if f.has_value and f.kind.component != "calculated"}
+            self._forms[key] = type(f"{self.id}_{page_id}_form", (base,), attributes)
+        return self._forms[key]
+
+    def form_data(self, page_id: str, answers: Mapping) -> dict:
+        """Stored answers of a page as form data, to fill its form."""
+        data = {}
+        for f in self.page(page_id).fields:
+            if f.kind.name == "group":
+                data[f.id] = [{n.id: n.kind.to_form(n, item.get(n.id)) for n in f.fields
+                               if n.has_value} for item in answers.get(f.id) or []]
+            elif f.has_value:
+                data[f.id] = f.kind.to_form(f, answers.get(f.id))
+        return data
+
+    def form(self, page_id: str, answers: Mapping, raw: Mapping | None = None,
+             base: type = wtforms.Form, **kwargs) -> wtforms.Form:
+        """The page's form showing what was last typed (`raw`) or else the stored answers."""
+        data = dict(raw) if raw is not None else self.form_data(page_id, answers)
+        return self.form_class(page_id, base)(formdata=None, data=data, **kwargs)
+
+    # ---- saving a page ----
+    def save_page(self, page_id: str, form: wtforms.Form, answers: Mapping,
+                  files: Mapping[str, dict] | None = None,
+                  file_errors: Mapping[str, str] | None = None) -> PageResult:
+        """Check a submitted page and merge its valid answers into a copy of `answers`.
+
+        Valid answers are kept even when other questions on the page are wrong, and `raw` holds
+        everything as typed, so nothing is lost. `files` are references to uploads already
+        stored for file questions (by form name); `file_errors` say why an upload was refused.
+        """
+        raw = {name: form[name].data for name in form._fields if name in self.fields}
+        for key, reference in (files or {}).items():
+            _put_file(raw, key, reference)
+        result = self.check_page(page_id, raw, answers, file_errors or {})
+        for error in result.errors:
+            _form_field(form, error.key).errors = [error.message]
+        return PageResult(result.answers, raw, result.errors, result.warnings, form)
+
+    def check_page(self, page_id: str, raw: Mapping, answers: Mapping,
+                   file_errors: Mapping[str, str] | None = None) -> PageResult:
+        """Check raw input for one page against its questions and rules (no form needed)."""
+        page = self.page(page_id)
+        merged = dict(answers)
+        errors: list[FieldError] = []
+        file_errors = file_errors or {}
+        for f in page.fields:
+            values = self.values(merged)
+            if not f.has_value or f.kind.component == "calculated":
+                continue
+            if not _truthy(f.show_if, values):
+                continue
+            if f.kind.name == "group":
+                merged[f.id] = self._check_group(f, raw.get(f.id) or [], values, errors,
+                                                 file_errors)
+                continue
+            _check_one(f, f.id, raw.get(f.id), values, merged, errors, file_errors)
+        self._store_calculations(page, merged)
+        warnings = self._check_rules(page, merged, errors)
+        return PageResult(merged, dict(raw), errors, warnings)
+
+    def _check_group(self, group: Field, items: list, values: Values, errors: list,
+                     file_errors: Mapping[str, str]) -> list[dict]:
+        kept = []
+        for index, item in enumerate(items):
+            if all(n.kind.is_empty(item.get(n.id)) for n in group.fields if n.has_value):
+                continue  # an item left blank: nothing typed, nothing lost
+            answer: dict = {}
+            for nested in group.fields:
+                item_values = values.with_item(_typed_item(group, answer))
+                if nested.kind.component == "calculated":
+                    answer[nested.id] = _json(nested.expression.evaluate(item_values))
+                elif nested.has_value and _truthy(nested.show_if, item_values):
+                    _check_one(nested, f"{group.id}-{index}-{nested.id}", item.get(nested.id),
+                               item_values, answer, errors, file_errors, store_key=nested.id)
+            kept.append(answer)
+        low = group.settings.get("min_items", 0)
+        high = group.settings.get("max_items", 50)
+        item = group.settings.get("item_label", "item").lower()
+        if not kept and group.required:
+            errors.append(FieldError(group.id, group.id, group.kind.missing_message(group)))
+        elif kept and len(kept) < low:
+            errors.append(FieldError(group.id, group.id, f"Add at least {low} {item}s"))
+        elif len(kept) > high:
+            errors.append(FieldError(group.id, group.id, f"Add no more than {high} {item}s"))
+        return kept
+
+    def _store_calculations(self, page: Page, merged: dict) -> None:
+        values = self.values(merged)
+        for f in page.fields:
+            if f.kind.component == "calculated":
+                merged[f.id] = _json(values.get(f.id))
+
+    def _check_rules(self, page: Page, merged: dict, errors: list) -> list[FieldError]:
+        values = self.values(merged)
+        visible = {f.id for f in page.fields if _truthy(f.show_if, values)}
+        failed = {e.key for e in errors}
+        warnings = []
+        for rule in page.rules:
+            if rule.field not in visible or rule.field in failed:
+                continue
+            if any(values.get(name) is None for name in rule.check.names):
+                continue  # a rule relates answers; missing ones are reported on their own
+            if not rule.check.evaluate(values):
+                target = self.fields[rule.field]
+                message = FieldError(rule.field, _anchor(target, rule.field), rule.message)
+                (errors if rule.severity == "error" else warnings).append(message)
+                failed.add(rule.field)
+        return warnings
+
+    # ---- before submission ----
+    def problems(self, answers: Mapping) -> dict[str, list[FieldError]]:
+        """Pages that are not complete and why, by page id (empty when ready to submit)."""
+        found = {}
+        for page in self.visible_pages(answers):
+            result = self.check_page(page.id, self.form_data(page.id, answers), answers)
+            if result.errors:
+                found[page.id] = result.errors
+        return found
+
+    def submission_answers(self, answers: Mapping) -> dict:
+        """The answers to keep on submission: only those of visible pages and fields."""
+        kept = {}
+        for page in self.visible_pages(answers):
+            for f in self.visible_fields(page, answers):
+                if f.has_value and answers.get(f.id) is not None:
+                    kept[f.id] = answers[f.id]
+        return kept
+
+    def summary_sections(self, answers: Mapping) -> list[SummarySection]:
+        """The rows of "Check your answers": visible questions, answered or not."""
+        sections = []
+        values = self.values(answers)
+        for page in self.visible_pages(answers):
+            rows = []
+            for f in self.visible_fields(page, answers):
+                if not f.has_value:
+                    continue
+                value = values.get(f.id) if f.kind.component == "calculated" else answers.get(
+                    f.id)
+                shown = f.kind.display(f, value) if value is not None or (
+                    f.kind.component == "calculated") else ""
+                items = ()
+                if f.kind.name == "group":
+                    items = tuple(
+                        tuple((n.label, n.kind.display(n, item.get(n.id)))
+                              for n in f.fields if n.has_value and item.get(n.id) is not None)
+                        for item in answers.get(f.id) or [])
+                rows.append(SummaryRow(f.id, f.label, shown, items))
+            sections.append(SummarySection(page.id, page.title, tuple(rows)))
+        return sections
+
+
+def _check_one(f: Field, key: str, raw, values: Values, merged: dict, errors: list,
+               file_errors: Mapping[str, str], store_key: str | None = None) -> None:
+    """Check one answer; store it when acceptable, record the error when not."""
+    store_key = store_key or f.id
+    if key in file_errors:
+        errors.append(FieldError(key, _anchor(f, key), file_errors[key]))
+        return
+    if f.kind.is_empty(raw):
+        merged.pop(store_key, None)
+        if f.required:
+            errors.append(FieldError(key, _anchor(f, key), f.kind.missing_message(f)))
+        return
+    try:
+        merged[store_key] = f.kind.parse(f, raw, values)
+    except Invalid as problem:
+        merged.pop(store_key, None)
+        errors.append(FieldError(key, _anchor(f, key), problem.message))
+
+
+def _typed_item(group: Field, answer: Mapping) -> dict:
+    return {n.id: n.kind.to_python(n, answer[n.id]) for n in group.fields if n.id in answer}
+
+
+def _json(value):
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+def _put_file(raw: dict, key: str, reference: dict) -> None:
+    parts = key.split("-")
+    if len(parts) == 3 and parts[1].isdigit():
+        group, index, name = parts[0], int(parts[1]), parts[2]
+        if group in raw and index < len(raw[group]):
+            raw[group][index][name] = reference
+    else:
+        raw[key] = reference
+
+
+def _form_field(form: wtforms.Form, key: str):
+    parts = key.split("-")
+    if len(parts) == 3 and parts[1].isdigit():
+        return form[parts[0]].entries[int(parts[1])].form[parts[2]]
+    return form[key]

@@ -1,0 +1,192 @@
+"""Load a folder of YAML files into a catalogue of compiled case types and link tiles.
+
+load -> schema check -> shared lists and workflows -> case types -> checks across files.
+Every problem in every file is collected; a file with errors contributes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from engine.casetype import CaseType
+from engine.compiler import CaseTypeCompiler, build_options
+from engine.model import SETTINGS, LinkTile, Option, Workflow
+from engine.problems import Code, Problem, Severity, did_you_mean, make_problem
+from engine.schema_check import check_schema
+from engine.source import Source, read_source
+from engine.workflows import compile_workflow
+
+
+@dataclass
+class Catalogue:
+    """The case types and link tiles of a folder, by id, with the problems found loading it."""
+
+    case_types: dict[str, CaseType] = field(default_factory=dict)
+    links: dict[str, LinkTile] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == Severity.WARNING]
+
+    def get(self, case_type_id: str) -> CaseType | None:
+        return self.case_types.get(case_type_id)
+
+    def categories(self, setting: str | None = None) -> dict[str, list[CaseType | LinkTile]]:
+        """Case types and link tiles by category, in file order; optionally for one setting."""
+        grouped: dict[str, list] = {}
+        for entry in [*self.case_types.values(), *self.links.values()]:
+            if setting is None or setting in entry.raised_by:
+                grouped.setdefault(entry.category, []).append(entry)
+        return grouped
+
+
+def yaml_files(paths: Iterable[str]) -> list[str]:
+    """The .yaml and .yml files named or found below the given paths, sorted."""
+    found = []
+    for path in paths:
+        if os.path.isdir(path):
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [os.path.join(folder, f) for f in files
+                          if f.endswith((".yaml", ".yml"))]
+        else:
+            found.append(path)
+    return sorted(dict.fromkeys(os.path.normpath(p) for p in found))
+
+
+def load_catalogue(paths: str | Iterable[str]) -> Catalogue:
+    """Load, check and compile every YAML file under `paths` (folders or files)."""
+    paths = [paths] if isinstance(paths, str) else list(paths)
+    sources = [read_source(path) for path in yaml_files(paths)]
+    return build_catalogue(sources)
+
+
+def build_catalogue(sources: list[Source]) -> Catalogue:
+    """Compile already-read sources (tests pass YAML text through engine.source)."""
+    catalogue = Catalogue()
+    problems = catalogue.problems
+    valid = []
+    for source in sources:
+        problems += source.problems
+        if source.data is not None and not source.problems:
+            schema_problems = check_schema(source)
+            problems += schema_problems
+            if not schema_problems:
+                valid.append(source)
+    by_kind: dict[str, list[Source]] = {}
+    for source in valid:
+        by_kind.setdefault(source.data.get("kind", "case_type"), []).append(source)
+
+    lists, list_origin = _shared_lists(by_kind.get("option_lists", []), problems)
+    workflows, workflow_origin = _shared_workflows(by_kind.get("workflows", []), problems)
+    used_lists: set[str] = set()
+    used_workflows: set[str] = set()
+    owners: dict[str, str] = {}  # case type / link id -> file
+    references: dict[tuple[str, str], str] = {}
+
+    for source in by_kind.get("case_type", []):
+        data = source.data
+        _check_unique_id(source, owners, problems)
+        key = (data["reference"]["prefix"], data["reference"]["code"])
+        if key in references:
+            line, col = source.positions.value(("reference", "code"))
+            problems.append(make_problem(Code.E202, source.path, line, col, prefix=key[0],
+                                         code=key[1], other=references[key]))
+        references.setdefault(key, data["id"])
+        workflow = _workflow_for(source, workflows, used_workflows, problems)
+        compiler = CaseTypeCompiler(source, lists, workflows)
+        case_type = compiler.compile(workflow)
+        problems += compiler.problems
+        used_lists |= compiler.used_lists
+        if case_type is not None:
+            catalogue.case_types[case_type.id] = case_type
+
+    for source in by_kind.get("link", []):
+        data = source.data
+        if _check_unique_id(source, owners, problems):
+            catalogue.links[data["id"]] = LinkTile(
+                data["id"], data["name"], data["category"], data["url"],
+                data.get("summary", ""), tuple(data.get("raised_by", SETTINGS)), source.path)
+
+    for name in set(list_origin) - used_lists:
+        problems.append(make_problem(Code.W500, *list_origin[name], name=name))
+    for name in set(workflow_origin) - used_workflows:
+        problems.append(make_problem(Code.W501, *workflow_origin[name], name=name))
+    catalogue.problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.code))
+    if catalogue.errors:  # an error anywhere may make other files' checks incomplete
+        catalogue.case_types.clear()
+        catalogue.links.clear()
+    return catalogue
+
+
+def _check_unique_id(source: Source, owners: dict[str, str], problems: list) -> bool:
+    case_id = source.data["id"]
+    if case_id in owners:
+        line, col = source.positions.value(("id",))
+        problems.append(make_problem(Code.E201, source.path, line, col, id=case_id,
+                                     other=owners[case_id]))
+        return False
+    owners[case_id] = source.path
+    return True
+
+
+def _shared_lists(sources: list[Source], problems: list):
+    lists: dict[str, tuple[Option, ...]] = {}
+    origin: dict[str, tuple[str, int, int]] = {}
+    for source in sources:
+        for name, options in source.data["lists"].items():
+            where = source.positions.key(("lists", name))
+            if name in origin:
+                problems.append(make_problem(Code.E208, source.path, *where, name=name,
+                                             other=origin[name][0]))
+                continue
+            built = build_options(options)
+            values = [o.value for o in built]
+            for index, value in enumerate(values):
+                if value in values[:index]:
+                    problems.append(make_problem(
+                        Code.E205, source.path, *source.positions.value(("lists", name, index)),
+                        value=value))
+            lists[name] = built
+            origin[name] = (source.path, *where)
+    return lists, origin
+
+
+def _shared_workflows(sources: list[Source], problems: list):
+    workflows: dict[str, Workflow] = {}
+    origin: dict[str, tuple[str, int, int]] = {}
+    for source in sources:
+        for name, spec in source.data["workflows"].items():
+            where = source.positions.key(("workflows", name))
+            if name in origin:
+                problems.append(make_problem(Code.E209, source.path, *where, name=name,
+                                             other=origin[name][0]))
+                continue
+            workflow, found = compile_workflow(name, spec, source, ("workflows", name))
+            problems += found
+            workflows[name] = workflow
+            origin[name] = (source.path, *where)
+    return workflows, origin
+
+
+def _workflow_for(source: Source, workflows: dict[str, Workflow], used: set[str],
+                  problems: list) -> Workflow | None:
+    spec = source.data["workflow"]
+    if isinstance(spec, dict):
+        workflow, found = compile_workflow(source.data["id"], spec, source, ("workflow",))
+        problems += found
+        return workflow
+    if spec not in workflows:
+        line, col = source.positions.value(("workflow",))
+        problems.append(make_problem(Code.E204, source.path, line, col, name=spec,
+                                     suggestion=did_you_mean(spec, workflows)))
+        return None
+    used.add(spec)
+    return workflows[spec]

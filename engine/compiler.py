@@ -1,0 +1,245 @@
+"""Compile one schema-valid case-type file into a CaseType, checking what the schema cannot.
+
+Checks: unique ids, shared lists and workflows that exist, expressions whose names are fields
+defined earlier and whose values are real options, calculated values that type-check, settings
+that name other fields, and bounds that make sense.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from engine import expressions as ex
+from engine.casetype import CaseType, Declaration
+from engine.fields import FIELD_TYPES
+from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
+from engine.problems import Code, Problem, did_you_mean, make_problem
+from engine.source import Source
+
+RESERVED = set(ex.FUNCTIONS) | {"true", "false", "none", "and", "or", "not", "in", "if", "else"}
+
+
+def build_options(raw: list) -> tuple[Option, ...]:
+    """Options from their YAML form: a plain value, or a mapping with value and label."""
+    options = []
+    for item in raw:
+        if isinstance(item, dict):
+            options.append(Option(str(item["value"]), item["label"], item.get("hint", ""),
+                                  item.get("exclusive", False)))
+        else:
+            options.append(Option(str(item), str(item)))
+    return tuple(options)
+
+
+@dataclass
+class _Declared:
+    """Where a field id is declared: its page and order, for "defined later" messages."""
+
+    page_index: int
+    order: int
+    page_id: str
+    path: tuple
+    group: str | None = None
+
+
+@dataclass
+class _Scope:
+    """The fields an expression may name at one point of the definition."""
+
+    symbols: dict[str, ex.Symbol] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    group: str | None = None  # the repeating group whose item fields are being compiled
+
+
+class CaseTypeCompiler:
+    """Builds a CaseType from one file, collecting every problem it finds."""
+
+    def __init__(self, source: Source, lists: Mapping[str, tuple[Option, ...]],
+                 workflows: Mapping[str, Workflow]):
+        self.source = source
+        self.lists = lists
+        self.workflows = workflows
+        self.problems: list[Problem] = []
+        self.used_lists: set[str] = set()
+        self.declared: dict[str, _Declared] = {}
+        self.scope = _Scope()
+
+    # ---- reporting ----
+    def add(self, code: Code, where: tuple, key: bool = False, **details) -> None:
+        positions = self.source.positions
+        position = positions.key(where) if key else positions.value(where)
+        self.problems.append(make_problem(code, self.source.path, *position, **details))
+
+    def add_expression_issue(self, issue: ex.Issue, where: tuple) -> None:
+        position = self.source.positions.inside(where, issue.offset)
+        self.problems.append(make_problem(issue.code, self.source.path, *position,
+                                          **issue.details))
+
+    # ---- the whole case type ----
+    def compile(self, workflow: Workflow | None) -> CaseType | None:
+        data = self.source.data
+        self._declare_ids(data["pages"])
+        pages = [self._page(page, index) for index, page in enumerate(data["pages"])]
+        declaration = None
+        if "declaration" in data:
+            spec = data["declaration"]
+            declaration = Declaration(spec["text"], spec.get("confirm_label", "I confirm"))
+        if workflow is None or any(p.severity == "error" for p in self.problems):
+            return None
+        return CaseType(
+            id=data["id"], name=data["name"], service=data.get("service", data["name"]),
+            category=data["category"], summary=data.get("summary", ""),
+            version=data["version"], prefix=data["reference"]["prefix"],
+            code=data["reference"]["code"],
+            raised_by=tuple(data.get("raised_by", SETTINGS)), workflow=workflow,
+            pages=tuple(pages), declaration=declaration, source=self.source.path)
+
+    def _declare_ids(self, pages: list) -> None:
+        """First pass: every page and field id, so later checks can say "defined later"."""
+        page_ids: dict[str, int] = {}
+        order = 0
+        for page_index, page in enumerate(pages):
+            where = ("pages", page_index)
+            if page["id"] in page_ids:
+                self.add(Code.E200, (*where, "id"), what="page", id=page["id"],
+                         first_line=page_ids[page["id"]])
+            page_ids.setdefault(page["id"], self.source.positions.value((*where, "id"))[0])
+            for field_path, spec, group in _walk_fields(page["fields"], (*where, "fields")):
+                order += 1
+                field_id = spec["id"]
+                if field_id in RESERVED:
+                    self.add(Code.E206, (*field_path, "id"), key="id", name=field_id,
+                             expected="allowed as an id (it is a reserved word of expressions)",
+                             suggestion="")
+                elif field_id in self.declared:
+                    first = self.source.positions.value(self.declared[field_id].path)[0]
+                    self.add(Code.E200, (*field_path, "id"), what="field", id=field_id,
+                             first_line=first)
+                    continue
+                self.declared[field_id] = _Declared(page_index, order, page["id"],
+                                                    (*field_path, "id"), group)
+
+    # ---- pages and fields ----
+    def _page(self, data: dict, index: int) -> Page:
+        where = ("pages", index)
+        show_if = self._expression(data.get("show_if"), (*where, "show_if"), ex.BOOL)
+        fields = tuple(self._field(spec, (*where, "fields", i), self.scope)
+                       for i, spec in enumerate(data["fields"]))
+        if not any(f.has_value for f in fields):
+            self.add(Code.W503, (*where, "id"), page=data["id"])
+        rules = tuple(self._rule(rule, (*where, "rules", i), fields)
+                      for i, rule in enumerate(data.get("rules", [])))
+        return Page(data["id"], data["title"], fields, data.get("intro", ""), show_if,
+                    tuple(r for r in rules if r))
+
+    def _field(self, spec: dict, where: tuple, scope: _Scope) -> Field:
+        kind = FIELD_TYPES[spec["type"]]
+        show_if = self._expression(spec.get("show_if"), (*where, "show_if"), ex.BOOL, scope)
+        options = self._options(spec, where)
+        nested: tuple[Field, ...] = ()
+        if kind.name == "group":
+            inner = _Scope(dict(scope.symbols), dict(scope.labels), group=spec["id"])
+            nested = tuple(self._field(child, (*where, "fields", i), inner)
+                           for i, child in enumerate(spec["fields"]))
+        settings = {k: v for k, v in spec.items() if k in kind.settings and k != "fields"}
+        compiled = Field(
+            id=spec["id"], kind=kind, label=spec.get("label", ""), hint=spec.get("hint", ""),
+            required=True if kind.name == "declaration" else spec.get("required", True),
+            required_message=spec.get("required_message", ""), show_if=show_if,
+            options=options, fields=nested, settings=settings)
+        if kind.name == "calculated":
+            expected = kind.result_type(compiled)
+            expression = self._expression(spec["value"], (*where, "value"), expected, scope)
+            compiled = replace(compiled, expression=expression)
+        for key, message in kind.definition_problems(compiled):
+            self.add(Code.E104, (*where, key), where=f"'{key}'", detail=message)
+        for key, name, needed in kind.references(compiled):
+            self._check_reference(key, name, needed, where, scope)
+        if compiled.has_value:
+            scope.symbols[compiled.id] = kind.symbol(compiled)
+            scope.labels[compiled.id] = compiled.label
+        return compiled
+
+    def _options(self, spec: dict, where: tuple) -> tuple[Option, ...]:
+        raw = spec.get("options")
+        if raw is None:
+            return ()
+        if isinstance(raw, str):
+            if raw not in self.lists:
+                self.add(Code.E203, (*where, "options"), name=raw,
+                         suggestion=did_you_mean(raw, self.lists))
+                return ()
+            self.used_lists.add(raw)
+            return self.lists[raw]
+        options = build_options(raw)
+        seen: set[str] = set()
+        for index, option in enumerate(options):
+            if option.value in seen:
+                self.add(Code.E205, (*where, "options", index), value=option.value)
+            seen.add(option.value)
+        return options
+
+    def _check_reference(self, key: str, name: str, needed: str, where: tuple,
+                         scope: _Scope) -> None:
+        symbol = scope.symbols.get(name)
+        if symbol is not None and symbol.type == needed:
+            return
+        what = f"{ex._a(needed)} question defined earlier"
+        if name in self.declared and symbol is None:
+            what += " (it comes later)"
+        self.add(Code.E206, (*where, key), key=key, name=name, expected=what,
+                 suggestion=did_you_mean(name, [n for n, s in scope.symbols.items()
+                                                if s.type == needed]))
+
+    def _rule(self, data: dict, where: tuple, page_fields: tuple[Field, ...]) -> Rule | None:
+        names = {f.id for f in page_fields}
+        if data["field"] not in names:
+            self.add(Code.E206, (*where, "field"), key="field", name=data["field"],
+                     expected="a question on this page",
+                     suggestion=did_you_mean(data["field"], names))
+        check = self._expression(data["check"], (*where, "check"), ex.BOOL)
+        if check is None:
+            return None
+        return Rule(check, data["message"], data["field"], data.get("severity", "error"))
+
+    # ---- expressions ----
+    def _expression(self, text, where: tuple, expected: str, scope: _Scope | None = None):
+        if text is None:
+            return None
+        scope = scope or self.scope
+        expression, issues = ex.parse(text)
+        for issue in issues:
+            self.add_expression_issue(issue, where)
+        if expression is None:
+            return None
+        checker = ex.Checker(lambda name, offset: self._lookup(name, offset, scope))
+        checker.check(expression, expected)
+        for issue in checker.issues:
+            self.add_expression_issue(issue, where)
+        return expression
+
+    def _lookup(self, name: str, offset: int, scope: _Scope) -> ex.Symbol | ex.Issue:
+        if name in scope.symbols:
+            return scope.symbols[name]
+        declared = self.declared.get(name)
+        if declared and declared.group and declared.group != scope.group:
+            return ex.Issue(Code.E302, offset, {
+                "name": name, "suggestion": f"; it is inside the group '{declared.group}': "
+                                            f"use total({declared.group}, '{name}') or "
+                                            f"len({declared.group})"})
+        if declared:
+            return ex.Issue(Code.E303, offset, {
+                "name": name, "where": f"on page '{declared.page_id}'"})
+        return ex.Issue(Code.E302, offset, {
+            "name": name, "suggestion": did_you_mean(name, scope.symbols)})
+
+
+def _walk_fields(specs: list, where: tuple, group: str | None = None):
+    """Every field spec with its path, nested group fields included."""
+    for index, spec in enumerate(specs):
+        path = (*where, index)
+        yield path, spec, group
+        if spec.get("type") == "group":
+            yield from _walk_fields(spec.get("fields", []), (*path, "fields"), spec["id"])
+

@@ -1,0 +1,425 @@
+"""The small, safe expression language of conditions, rules and calculated values.
+
+An expression is Python expression syntax, parsed with `ast` and accepted only if every node is on
+the whitelist below. Names are field ids, resolved and type-checked when the case type is loaded;
+evaluation walks the tree. Nothing is ever passed to `eval`.
+
+    show_if: sen_provision in ['E', 'K'] and not looked_after
+    check: end_date >= start_date
+    value: total(provision, 'cost')
+
+Values: text, numbers, true/false (yes/no questions, declarations), dates, times, lists (the ticked
+options of checkboxes) and groups (the items of a repeating group). An unanswered field is None:
+comparisons with None are false, arithmetic and functions give None.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from engine.problems import Code, did_you_mean
+
+# Value types
+TEXT, NUMBER, BOOL, DATE, TIME, LIST, GROUP, FILE, ANY = (
+    "text", "number", "true/false", "date", "time", "list", "group", "file", "any")
+
+_COMPARE = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge,
+}
+_ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+               ast.Div: operator.truediv}
+_ORDERED = (NUMBER, DATE, TIME)
+
+# Constructs people try, with the words used to refuse them.
+_REFUSED = {
+    ast.Attribute: "attribute access ('.')", ast.Subscript: "indexing ('[...]')",
+    ast.Lambda: "lambda", ast.ListComp: "a comprehension", ast.SetComp: "a comprehension",
+    ast.DictComp: "a comprehension", ast.GeneratorExp: "a comprehension",
+    ast.NamedExpr: "assignment (':=')", ast.Starred: "unpacking ('*')",
+    ast.Dict: "a dictionary", ast.Set: "a set", ast.JoinedStr: "an f-string",
+    ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield",
+    ast.FloorDiv: "'//'", ast.Mod: "'%'", ast.Pow: "'**'", ast.MatMult: "'@'",
+    ast.BitAnd: "'&'", ast.BitOr: "'|'", ast.BitXor: "'^'", ast.LShift: "'<<'",
+    ast.RShift: "'>>'", ast.Invert: "'~'", ast.Is: "'is'", ast.IsNot: "'is not'",
+}
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """What an expression may know of a field: its value type and, for choices, its options."""
+
+    name: str
+    type: str
+    options: tuple[str, ...] | None = None
+    members: Mapping[str, Symbol] | None = None  # a repeating group's fields
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem in an expression, `offset` characters into its text."""
+
+    code: Code
+    offset: int
+    details: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function expressions may call: argument types, result type and implementation."""
+
+    params: tuple[str, ...]
+    result: str
+    run: Callable
+    variadic: bool = False
+
+
+def _none_safe(run: Callable) -> Callable:
+    return lambda *args: None if any(a is None for a in args) else run(*args)
+
+
+def _total(items, member):
+    numbers = [item.get(member) for item in items or ()]
+    return sum(n for n in numbers if isinstance(n, int | float))
+
+
+def _years_between(start: dt.date, end: dt.date) -> int:
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def _minutes(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+FUNCTIONS: dict[str, Function] = {
+    "today": Function((), DATE, lambda: dt.date.today()),
+    "answered": Function((ANY,), BOOL, lambda v: v not in (None, "", [])),
+    "len": Function((ANY,), NUMBER, lambda v: len(v) if v is not None else 0),
+    "total": Function((GROUP, TEXT), NUMBER, _total),
+    "days_between": Function((DATE, DATE), NUMBER, _none_safe(lambda a, b: (b - a).days)),
+    "weeks_between": Function((DATE, DATE), NUMBER, _none_safe(lambda a, b: (b - a).days / 7)),
+    "years_between": Function((DATE, DATE), NUMBER, _none_safe(_years_between)),
+    "minutes_between": Function(
+        (TIME, TIME), NUMBER, _none_safe(lambda a, b: _minutes(b) - _minutes(a))),
+    "round": Function((NUMBER, NUMBER), NUMBER, _none_safe(lambda x, n: round(x, int(n)))),
+    "abs": Function((NUMBER,), NUMBER, _none_safe(abs)),
+    "min": Function((NUMBER,), NUMBER, _none_safe(min), variadic=True),
+    "max": Function((NUMBER,), NUMBER, _none_safe(max), variadic=True),
+}
+
+_CONSTANT_NAMES = {"true": True, "false": False, "none": None}
+
+
+class Expression:
+    """A parsed expression: its source text, tree and the field ids it names."""
+
+    def __init__(self, text: str, tree: ast.Expression):
+        self.text = text
+        self.tree = tree
+        self.names = frozenset(
+            n.id for n in ast.walk(tree)
+            if isinstance(n, ast.Name) and n.id not in FUNCTIONS and n.id not in _CONSTANT_NAMES)
+
+    def __repr__(self) -> str:
+        return f"Expression({self.text!r})"
+
+    def evaluate(self, values: Mapping[str, object]):
+        """The value of the expression given typed field values (missing ids count as None)."""
+        return _evaluate(self.tree.body, values)
+
+
+def parse(text: str) -> tuple[Expression | None, list[Issue]]:
+    """Parse and whitelist an expression; the issues say why one is refused."""
+    if not isinstance(text, str) or not text.strip():
+        return None, [Issue(Code.E300, 0, {"detail": "it is empty"})]
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        offset = max((exc.offset or 1) - 1, 0)
+        return None, [Issue(Code.E300, offset, {"detail": exc.msg})]
+    issues = [issue for node in ast.walk(tree) if (issue := _refusal(node))]
+    return (None, issues) if issues else (Expression(text.strip(), tree), [])
+
+
+def _offset(node) -> int:
+    return getattr(node, "col_offset", 0)
+
+
+def _refusal(node) -> Issue | None:
+    for kind, words in _REFUSED.items():
+        if isinstance(node, kind):
+            return Issue(Code.E301, _offset(node), {"construct": words})
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name):
+            return Issue(Code.E301, _offset(node), {"construct": "calling this"})
+        if node.keywords:
+            return Issue(Code.E301, _offset(node), {"construct": "a keyword argument"})
+        if node.func.id not in FUNCTIONS:
+            return Issue(Code.E306, _offset(node), {
+                "name": node.func.id, "suggestion": did_you_mean(node.func.id, FUNCTIONS)})
+    if isinstance(node, ast.Name) and node.id.startswith("_"):
+        return Issue(Code.E301, _offset(node), {"construct": f"the name '{node.id}'"})
+    if isinstance(node, ast.Constant) and not isinstance(node.value, str | int | float | bool
+                                                        | type(None)):
+        return Issue(Code.E301, _offset(node), {"construct": "this kind of constant"})
+    return None
+
+
+# ---- Type checking -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Typed:
+    type: str
+    symbol: Symbol | None = None  # set when the value is a plain field name
+    constant: object = None
+    is_constant: bool = False
+
+
+class Checker:
+    """Type-checks an expression against the fields it may name.
+
+    `lookup(name)` returns the Symbol for a field the expression may use, or an Issue saying why
+    it may not (unknown, defined later).
+    """
+
+    def __init__(self, lookup: Callable[[str, int], Symbol | Issue]):
+        self.lookup = lookup
+        self.issues: list[Issue] = []
+
+    def check(self, expression: Expression, expected: str | None = None) -> str:
+        """The expression's type; issues collect in self.issues. `expected` is BOOL, NUMBER..."""
+        result = self._type(expression.tree.body)
+        if expected and result.type not in (expected, ANY) and not (
+                expected == BOOL):  # any value can stand as a condition (answered or not)
+            self._issue(expression.tree.body, Code.E305,
+                        detail=f"the expression gives {_a(result.type)}, but {_a(expected)} "
+                               f"is needed here")
+        return result.type
+
+    def _issue(self, node, code: Code, **details) -> None:
+        self.issues.append(Issue(code, _offset(node), details))
+
+    def _type(self, node) -> _Typed:
+        method = getattr(self, "_" + type(node).__name__, None)
+        if method is None:  # whitelisted in parse(); anything else is refused there
+            return _Typed(ANY)
+        return method(node)
+
+    def _Constant(self, node) -> _Typed:
+        value = node.value
+        kind = (BOOL if isinstance(value, bool) else NUMBER if isinstance(value, int | float)
+                else TEXT if isinstance(value, str) else ANY)
+        return _Typed(kind, constant=value, is_constant=True)
+
+    def _Name(self, node) -> _Typed:
+        if node.id in _CONSTANT_NAMES:
+            value = _CONSTANT_NAMES[node.id]
+            return _Typed(BOOL if isinstance(value, bool) else ANY, constant=value,
+                          is_constant=True)
+        found = self.lookup(node.id, _offset(node))
+        if isinstance(found, Issue):
+            self.issues.append(found)
+            return _Typed(ANY)
+        return _Typed(found.type, symbol=found)
+
+    def _List(self, node) -> _Typed:
+        items = [self._type(e) for e in node.elts]
+        if not all(i.is_constant for i in items):
+            self._issue(node, Code.E305, detail="a list may only hold fixed values")
+        return _Typed(LIST, constant=[i.constant for i in items], is_constant=True)
+
+    _Tuple = _List
+
+    def _BoolOp(self, node) -> _Typed:
+        for value in node.values:
+            self._type(value)
+        return _Typed(BOOL)
+
+    def _UnaryOp(self, node) -> _Typed:
+        operand = self._type(node.operand)
+        if isinstance(node.op, ast.Not):
+            return _Typed(BOOL)
+        if operand.type not in (NUMBER, ANY):
+            self._issue(node, Code.E305, detail=f"cannot negate {_a(operand.type)}")
+        return _Typed(NUMBER)
+
+    def _BinOp(self, node) -> _Typed:
+        left, right = self._type(node.left), self._type(node.right)
+        for side in (left, right):
+            if side.type not in (NUMBER, ANY):
+                self._issue(node, Code.E305, detail=(
+                    f"arithmetic needs numbers, not {_a(side.type)}"
+                    + ("; use days_between() for dates" if side.type == DATE else "")
+                    + ("; use minutes_between() for times" if side.type == TIME else "")))
+                break
+        return _Typed(NUMBER)
+
+    def _IfExp(self, node) -> _Typed:
+        self._type(node.test)
+        body, orelse = self._type(node.body), self._type(node.orelse)
+        if ANY not in (body.type, orelse.type) and body.type != orelse.type:
+            self._issue(node, Code.E305, detail=f"one branch gives {_a(body.type)} and the "
+                                               f"other {_a(orelse.type)}")
+        return _Typed(body.type if body.type != ANY else orelse.type)
+
+    def _Call(self, node) -> _Typed:
+        name = node.func.id
+        function = FUNCTIONS[name]
+        args = node.args
+        if function.variadic:
+            if not args:
+                self._issue(node, Code.E307, function=name, detail="needs at least one value")
+            params = function.params * len(args)
+        else:
+            params = function.params
+            if len(args) != len(params):
+                self._issue(node, Code.E307, function=name,
+                            detail=f"takes {len(params)} value(s), not {len(args)}")
+                return _Typed(function.result)
+        typed = [self._type(a) for a in args]
+        for arg, given, wanted in zip(args, typed, params, strict=False):
+            if wanted != ANY and given.type not in (wanted, ANY):
+                self._issue(arg, Code.E307, function=name,
+                            detail=f"needs {_a(wanted)} here, not {_a(given.type)}")
+        if name == "total" and len(typed) == 2:
+            self._check_total(args, typed)
+        return _Typed(function.result)
+
+    def _check_total(self, args, typed) -> None:
+        group, member = typed
+        if group.symbol is None or group.symbol.members is None or not member.is_constant:
+            return
+        found = group.symbol.members.get(member.constant)
+        if found is None:
+            self._issue(args[1], Code.E307, function="total", detail=(
+                f"names '{member.constant}', which is not a field of '{group.symbol.name}'"
+                + did_you_mean(member.constant, group.symbol.members)))
+        elif found.type != NUMBER:
+            self._issue(args[1], Code.E307, function="total",
+                        detail=f"needs a number field, and '{member.constant}' is {_a(found.type)}")
+
+    def _Compare(self, node) -> _Typed:
+        left = self._type(node.left)
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            right = self._type(right_node)
+            if isinstance(op, ast.In | ast.NotIn):
+                self._check_membership(node, left, right)
+            else:
+                self._check_comparison(node, op, left, right)
+            left = right
+        return _Typed(BOOL)
+
+    def _check_comparison(self, node, op, left: _Typed, right: _Typed) -> None:
+        if ANY in (left.type, right.type):
+            return
+        if left.type != right.type:
+            hint = ""
+            if BOOL in (left.type, right.type) and TEXT in (left.type, right.type):
+                hint = "; a yes/no question is true or false: write 'name' or 'not name'"
+            self._issue(node, Code.E305,
+                        detail=f"cannot compare {_a(left.type)} with {_a(right.type)}{hint}")
+            return
+        if not isinstance(op, ast.Eq | ast.NotEq) and left.type not in _ORDERED:
+            self._issue(node, Code.E305, detail=f"cannot order {_a(left.type)} with '<' or '>'")
+            return
+        for field_side, value_side in ((left, right), (right, left)):
+            if field_side.symbol and value_side.is_constant:
+                self._check_option(node, field_side.symbol, value_side.constant)
+
+    def _check_membership(self, node, left: _Typed, right: _Typed) -> None:
+        if right.type == LIST and right.is_constant:  # field in ['a', 'b']
+            if left.symbol:
+                for value in right.constant:
+                    self._check_option(node, left.symbol, value)
+        elif right.type == LIST:  # 'a' in ticked_checkboxes
+            if left.is_constant and right.symbol:
+                self._check_option(node, right.symbol, left.constant)
+        elif right.type == TEXT:  # 'word' in some_text
+            if left.type not in (TEXT, ANY):
+                self._issue(node, Code.E305, detail=f"cannot look for {_a(left.type)} in text")
+        elif right.type != ANY:
+            self._issue(node, Code.E305, detail=f"'in' needs a list or text, not {_a(right.type)}")
+
+    def _check_option(self, node, symbol: Symbol, value) -> None:
+        if symbol.options is not None and value not in symbol.options:
+            self._issue(node, Code.E304, value=value, field=symbol.name,
+                        allowed=", ".join(symbol.options))
+
+
+def _a(kind: str) -> str:
+    return {ANY: "a value", TEXT: "text", LIST: "a list", GROUP: "a repeating group",
+            BOOL: "true or false", DATE: "a date", TIME: "a time", NUMBER: "a number",
+            FILE: "a file"}.get(kind, kind)
+
+
+# ---- Evaluation ----------------------------------------------------------------------------
+
+
+def _evaluate(node, values: Mapping[str, object]):
+    match node:
+        case ast.Constant(value=value):
+            return value
+        case ast.Name(id=name):
+            if name in _CONSTANT_NAMES:
+                return _CONSTANT_NAMES[name]
+            return values.get(name)
+        case ast.List(elts=elts) | ast.Tuple(elts=elts):
+            return [_evaluate(e, values) for e in elts]
+        case ast.BoolOp(op=ast.And(), values=parts):
+            result = True
+            for part in parts:
+                result = _evaluate(part, values)
+                if not result:
+                    return result
+            return result
+        case ast.BoolOp(op=ast.Or(), values=parts):
+            result = False
+            for part in parts:
+                result = _evaluate(part, values)
+                if result:
+                    return result
+            return result
+        case ast.UnaryOp(op=ast.Not(), operand=operand):
+            return not _evaluate(operand, values)
+        case ast.UnaryOp(op=ast.USub(), operand=operand):
+            value = _evaluate(operand, values)
+            return None if value is None else -value
+        case ast.UnaryOp(op=ast.UAdd(), operand=operand):
+            return _evaluate(operand, values)
+        case ast.BinOp(left=left, op=op, right=right):
+            a, b = _evaluate(left, values), _evaluate(right, values)
+            if a is None or b is None or (isinstance(op, ast.Div) and b == 0):
+                return None
+            return _ARITHMETIC[type(op)](a, b)
+        case ast.IfExp(test=test, body=body, orelse=orelse):
+            return _evaluate(body if _evaluate(test, values) else orelse, values)
+        case ast.Compare(left=left, ops=ops, comparators=comparators):
+            a = _evaluate(left, values)
+            for op, right in zip(ops, comparators, strict=True):
+                b = _evaluate(right, values)
+                if not _compare(op, a, b):
+                    return False
+                a = b
+            return True
+        case ast.Call(func=ast.Name(id=name), args=args):
+            return FUNCTIONS[name].run(*[_evaluate(a, values) for a in args])
+    raise ValueError(f"cannot evaluate {ast.dump(node)}")  # unreachable after parse()
+
+
+def _compare(op, a, b) -> bool:
+    if isinstance(op, ast.In | ast.NotIn):
+        found = a is not None and b is not None and a in b
+        return found if isinstance(op, ast.In) else not found
+    if isinstance(op, ast.Eq | ast.NotEq):
+        return _COMPARE[type(op)](a, b)
+    if a is None or b is None:
+        return False
+    try:
+        return _COMPARE[type(op)](a, b)
+    except TypeError:
+        return False

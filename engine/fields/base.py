@@ -1,0 +1,127 @@
+"""What every field type provides; the registry in engine/fields/__init__.py lists them.
+
+A field type owns, for its kind of question: the JSON Schema of its settings, its WTForms field,
+how typed text becomes a stored answer (`parse`) and back (`to_form`), the value expressions see
+(`to_python`), and how the answer reads on "Check your answers" (`display`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar
+
+import wtforms
+
+from engine.expressions import TEXT, Symbol
+
+if TYPE_CHECKING:
+    from engine.model import Field
+
+
+class Invalid(Exception):
+    """A typed answer that cannot be accepted; the message is shown to the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class AnswerField(wtforms.Field):
+    """Keeps exactly what was typed; the field type decides whether it is acceptable."""
+
+    def process_formdata(self, valuelist):
+        self.data = valuelist[0] if valuelist else ""
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
+
+
+class MultiAnswerField(wtforms.Field):
+    """Keeps the list of ticked values (checkboxes)."""
+
+    def process_formdata(self, valuelist):
+        self.data = [v for v in valuelist if v]
+
+    def process_data(self, value):
+        self.data = list(value or [])
+
+
+class FieldType:
+    """A kind of question. Subclasses set the class attributes and override what differs."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str]  # one line for the docs
+    value_type: ClassVar[str] = TEXT  # the type expressions see
+    component: ClassVar[str] = "input"  # how the web app renders it
+    has_value: ClassVar[bool] = True
+    settings: ClassVar[dict] = {}  # JSON Schema properties of this type's own keys
+    required_settings: ClassVar[tuple[str, ...]] = ()
+    choice_verb: ClassVar[bool] = False  # "Select ..." rather than "Enter ..."
+
+    # ---- the form ----
+    def form_field(self, field: Field):
+        """An unbound WTForms field for this question."""
+        return AnswerField(field.label, description=field.hint)
+
+    def is_empty(self, raw) -> bool:
+        return raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []
+
+    def missing_message(self, field: Field) -> str:
+        """The GOV.UK-style message when a required answer is missing."""
+        if field.required_message:
+            return field.required_message
+        label = field.label.rstrip("?:. ")
+        if self.choice_verb:
+            if field.label.rstrip().endswith("?"):
+                return f"Select an answer to ‘{label}’"
+            return f"Select {lower_first(label)}"
+        return f"Enter {lower_first(label)}"
+
+    def parse(self, field: Field, raw, values: Mapping[str, object]):
+        """The answer to store (JSON-ready) from what was typed; raises Invalid."""
+        return raw.strip() if isinstance(raw, str) else raw
+
+    def to_form(self, field: Field, value):
+        """What a stored answer looks like in the form, to show it again."""
+        return value
+
+    # ---- expressions and display ----
+    def to_python(self, field: Field, value):
+        """The value expressions see for a stored answer."""
+        return value
+
+    def display(self, field: Field, value) -> str:
+        """The answer as it reads on "Check your answers"."""
+        return "" if value is None else str(value)
+
+    def symbol(self, field: Field) -> Symbol:
+        return Symbol(field.id, self.value_type)
+
+    def references(self, field: Field) -> list[tuple[str, str, str]]:
+        """Other fields named in settings: (setting key, field id, value type needed)."""
+        return []
+
+    def definition_problems(self, field: Field) -> list[tuple[str, str]]:
+        """Mistakes in the settings the schema cannot see: (setting key, what is wrong)."""
+        return []
+
+
+def lower_first(text: str) -> str:
+    """The text with its first letter in lower case, unless it starts an acronym."""
+    # Keep acronyms (UPN, URN, SENCO) as written.
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def label_for_message(field: Field) -> str:
+    """The field's label as the subject of an error message."""
+    return field.label.rstrip("?:. ")
+
+
+def bounds_problem(settings: Mapping, low_key: str = "min", high_key: str = "max"):
+    """A (key, message) pair when a numeric minimum exceeds its maximum."""
+    low, high = settings.get(low_key), settings.get(high_key)
+    if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
+        return [(low_key, f"minimum {low} is greater than maximum {high}")]
+    return []

@@ -1,0 +1,145 @@
+"""Questions answered by choosing: yes/no, radios, checkboxes, select, and declarations."""
+
+from __future__ import annotations
+
+from engine.expressions import BOOL, LIST, TEXT, Symbol
+from engine.fields.base import FieldType, Invalid, MultiAnswerField, label_for_message
+
+OPTIONS_SCHEMA = {
+    "description": "The choices: a list written here, or the name of a shared options list",
+    "anyOf": [
+        {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"},
+        {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/option"}},
+    ],
+}
+
+
+class ChoiceType(FieldType):
+    """One option from a list."""
+
+    name = "radios"
+    summary = "One choice from a short list, shown as radio buttons."
+    component = "radios"
+    settings = {"options": OPTIONS_SCHEMA}
+    required_settings = ("options",)
+    choice_verb = True
+
+    def parse(self, field, raw, values):
+        value = raw.strip()
+        if value not in {o.value for o in field.options}:
+            raise Invalid(f"Select one of the options for ‘{label_for_message(field)}’")
+        return value
+
+    def display(self, field, value):
+        return "" if value is None else field.option_label(value)
+
+    def symbol(self, field):
+        return Symbol(field.id, TEXT, tuple(o.value for o in field.options))
+
+
+class SelectType(ChoiceType):
+    name = "select"
+    summary = "One choice from a longer list, shown as a drop-down."
+    component = "select"
+
+
+class CheckboxesType(FieldType):
+    name = "checkboxes"
+    summary = "Any number of choices (between min_choices and max_choices), shown as checkboxes."
+    value_type = LIST
+    component = "checkboxes"
+    settings = {
+        "options": OPTIONS_SCHEMA,
+        "min_choices": {"type": "integer", "minimum": 0},
+        "max_choices": {"type": "integer", "minimum": 1},
+    }
+    required_settings = ("options",)
+    choice_verb = True
+
+    def form_field(self, field):
+        return MultiAnswerField(field.label, description=field.hint)
+
+    def missing_message(self, field):
+        if field.required_message:
+            return field.required_message
+        return f"Select at least one option for ‘{label_for_message(field)}’"
+
+    def parse(self, field, raw, values):
+        known = [o.value for o in field.options]
+        chosen = [v for v in known if v in set(raw)]  # keep the list's order, drop repeats
+        if len(chosen) != len(set(raw)):
+            raise Invalid(f"Select from the options for ‘{label_for_message(field)}’")
+        exclusive = {o.value for o in field.options if o.exclusive}
+        if len(chosen) > 1 and exclusive & set(chosen):
+            only = field.option_label(next(iter(exclusive & set(chosen))))
+            raise Invalid(f"Select ‘{only}’ on its own, or untick it")
+        low, high = field.settings.get("min_choices"), field.settings.get("max_choices")
+        if low and len(chosen) < low:
+            raise Invalid(f"Select at least {low} options for ‘{label_for_message(field)}’")
+        if high and len(chosen) > high:
+            raise Invalid(f"Select no more than {high} options for "
+                          f"‘{label_for_message(field)}’")
+        return chosen
+
+    def display(self, field, value):
+        return "\n".join(field.option_label(v) for v in value or [])
+
+    def symbol(self, field):
+        return Symbol(field.id, LIST, tuple(o.value for o in field.options))
+
+    def definition_problems(self, field):
+        low, high = field.settings.get("min_choices"), field.settings.get("max_choices")
+        problems = []
+        if low is not None and high is not None and low > high:
+            problems.append(("min_choices", f"minimum {low} is greater than maximum {high}"))
+        if field.options and high is not None and high > len(field.options):
+            problems.append(("max_choices", f"max_choices {high} is more than the "
+                                            f"{len(field.options)} options"))
+        return problems
+
+
+class YesNoType(FieldType):
+    name = "yes_no"
+    summary = "Yes or No, stored as true or false; in expressions write `name` or `not name`."
+    value_type = BOOL
+    component = "yes_no"
+    choice_verb = True
+
+    def parse(self, field, raw, values):
+        if raw not in ("yes", "no"):
+            raise Invalid(f"Select yes or no for ‘{label_for_message(field)}’")
+        return raw == "yes"
+
+    def to_form(self, field, value):
+        return {True: "yes", False: "no"}.get(value, "")
+
+    def display(self, field, value):
+        return {True: "Yes", False: "No"}.get(value, "")
+
+
+class DeclarationType(FieldType):
+    name = "declaration"
+    summary = "A statement the user must tick to confirm (always required)."
+    value_type = BOOL
+    component = "declaration"
+    settings = {"text": {"type": "string", "description": "The statement being confirmed"},
+                "confirm_label": {"type": "string", "default": "I confirm",
+                                  "description": "The words beside the tick box"}}
+    required_settings = ("text",)
+
+    def missing_message(self, field):
+        return field.required_message or "Tick the box to confirm the declaration"
+
+    def parse(self, field, raw, values):
+        if raw != "yes":
+            raise Invalid(self.missing_message(field))
+        return True
+
+    def to_form(self, field, value):
+        return "yes" if value else ""
+
+    def display(self, field, value):
+        return "Confirmed" if value else "Not confirmed"
+
+
+TYPES = [YesNoType(), ChoiceType(), CheckboxesType(), SelectType(), DeclarationType()]

@@ -1,0 +1,167 @@
+"""Dates (GOV.UK day, month and year boxes) and times of day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import wtforms
+
+from engine.expressions import DATE, TIME
+from engine.fields.base import FieldType, lower_first, Invalid, label_for_message
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PARTS = ("day", "month", "year")
+_BOUND = {
+    "anyOf": [{"const": "today"}, {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+              {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"}],
+    "description": "'today', a date like 2026-09-01, or the id of an earlier date question",
+}
+
+
+class DateInputField(wtforms.Field):
+    """Three boxes named ID-day, ID-month and ID-year; data is a dict of what was typed."""
+
+    def process(self, formdata, data=wtforms.utils.unset_value, extra_filters=None):
+        self.process_errors = []
+        if formdata is not None and any(f"{self.name}-{p}" in formdata for p in _PARTS):
+            self.data = {p: (formdata.get(f"{self.name}-{p}") or "").strip() for p in _PARTS}
+        else:
+            value = self.default if data is wtforms.utils.unset_value else data
+            self.data = value if isinstance(value, dict) else {p: "" for p in _PARTS}
+        self.raw_data = [self.data]
+
+
+def _bound_date(bound, values):
+    if bound == "today":
+        return dt.date.today()
+    if isinstance(bound, str) and _ISO.match(bound):
+        return dt.date.fromisoformat(bound)
+    return values.get(bound)  # another date question (a date, or None if unanswered)
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+class DateType(FieldType):
+    name = "date"
+    summary = "A date typed as day, month and year, between optional bounds."
+    value_type = DATE
+    component = "date"
+    settings = {"min": _BOUND, "max": _BOUND}
+
+    def form_field(self, field):
+        return DateInputField(field.label, description=field.hint)
+
+    def is_empty(self, raw) -> bool:
+        return not raw or not any(str(raw.get(p, "")).strip() for p in _PARTS)
+
+    def parse(self, field, raw, values):
+        label = label_for_message(field)
+        missing = [p for p in _PARTS if not str(raw.get(p, "")).strip()]
+        if missing:
+            raise Invalid(f"{label} must include a {' and a '.join(missing)}")
+        try:
+            day, month, year = (int(raw[p]) for p in _PARTS)
+            if year < 1000:
+                raise Invalid(f"{label} must include a year with 4 numbers, like 2026")
+            value = dt.date(year, month, day)
+        except ValueError:
+            raise Invalid(f"{label} must be a real date") from None
+        self._check_bounds(field, value, values)
+        return value.isoformat()
+
+    def _check_bounds(self, field, value: dt.date, values) -> None:
+        label = label_for_message(field)
+        for key, fails, relation in (("min", value.__lt__, "after"), ("max", value.__gt__,
+                                                                         "before")):
+            bound = field.settings.get(key)
+            limit = _bound_date(bound, values) if bound else None
+            if limit is None or not fails(limit):
+                continue
+            if bound == "today":
+                when = "in the past" if key == "max" else "in the future"
+                raise Invalid(f"{label} must be today or {when}")
+            if _ISO.match(bound):
+                raise Invalid(f"{label} must be the same as or {relation} {_long_date(limit)}")
+            raise Invalid(f"{label} must be the same as or {relation} "
+                          f"{lower_first(values.label_of(bound))}")
+
+    def to_form(self, field, value):
+        if not value:
+            return {p: "" for p in _PARTS}
+        day = dt.date.fromisoformat(value)
+        return {"day": str(day.day), "month": str(day.month), "year": str(day.year)}
+
+    def to_python(self, field, value):
+        return dt.date.fromisoformat(value) if value else None
+
+    def display(self, field, value):
+        return _long_date(dt.date.fromisoformat(value)) if value else ""
+
+    def references(self, field):
+        return [(key, bound, DATE) for key in ("min", "max")
+                if isinstance(bound := field.settings.get(key), str)
+                and bound != "today" and not _ISO.match(bound)]
+
+    def definition_problems(self, field):
+        problems = []
+        for key in ("min", "max"):
+            bound = field.settings.get(key)
+            if isinstance(bound, str) and _ISO.match(bound):
+                try:
+                    dt.date.fromisoformat(bound)
+                except ValueError:
+                    problems.append((key, f"{key} '{bound}' is not a real date"))
+        low, high = field.settings.get("min"), field.settings.get("max")
+        if (isinstance(low, str) and isinstance(high, str) and _ISO.match(low)
+                and _ISO.match(high) and low > high and not problems):
+            problems.append(("min", f"minimum {low} is later than maximum {high}"))
+        return problems
+
+
+
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})\s*(am|pm)?$", re.IGNORECASE)
+
+
+class TimeType(FieldType):
+    name = "time"
+    summary = "A time of day, typed like 14:30 (9.30am and 2:15pm are understood)."
+    value_type = TIME
+    settings = {
+        "min": {"type": "string", "pattern": r"^\d{2}:\d{2}$"},
+        "max": {"type": "string", "pattern": r"^\d{2}:\d{2}$"},
+    }
+
+    def parse(self, field, raw, values):
+        label = label_for_message(field)
+        match = _TIME.match(raw.strip())
+        if not match:
+            raise Invalid(f"Enter {lower_first(label)} as a time, like 09:30 or 14:15")
+        hour, minute, half = int(match.group(1)), int(match.group(2)), match.group(3)
+        if half:
+            if not 1 <= hour <= 12:
+                raise Invalid(f"{label} must be a real time")
+            hour = hour % 12 + (12 if half.lower() == "pm" else 0)
+        if hour > 23 or minute > 59:
+            raise Invalid(f"{label} must be a real time")
+        value = f"{hour:02d}:{minute:02d}"
+        low, high = field.settings.get("min"), field.settings.get("max")
+        if low and value < low:
+            raise Invalid(f"{label} must be {low} or later")
+        if high and value > high:
+            raise Invalid(f"{label} must be {high} or earlier")
+        return value
+
+    def to_python(self, field, value):
+        return dt.time.fromisoformat(value) if value else None
+
+    def definition_problems(self, field):
+        low, high = field.settings.get("min"), field.settings.get("max")
+        if low and high and low > high:
+            return [("min", f"minimum {low} is later than maximum {high}")]
+        return []
+
+
+TYPES = [DateType(), TimeType()]

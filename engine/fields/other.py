@@ -1,0 +1,109 @@
+"""File uploads, repeating groups and content blocks."""
+
+from __future__ import annotations
+
+import wtforms
+
+from engine.expressions import FILE, GROUP, Symbol
+from engine.fields.base import FieldType, lower_first, bounds_problem
+
+# What a form author may allow, by the name they write.
+FILE_KINDS = {
+    "pdf": "PDF", "doc": "Word (.doc)", "docx": "Word", "odt": "OpenDocument text",
+    "xls": "Excel (.xls)", "xlsx": "Excel", "ods": "OpenDocument spreadsheet", "csv": "CSV",
+    "txt": "text", "jpg": "JPEG image", "png": "PNG image",
+}
+
+
+class FileType(FieldType):
+    name = "file"
+    summary = "A file upload: the kinds allowed (checked from the content) and a size limit."
+    value_type = FILE
+    component = "file"
+    settings = {
+        "accept": {"type": "array", "minItems": 1, "uniqueItems": True,
+                   "items": {"enum": list(FILE_KINDS)},
+                   "description": "The kinds of file allowed"},
+        "max_size_mb": {"type": "number", "exclusiveMinimum": 0, "maximum": 50, "default": 10,
+                        "description": "The largest file allowed, in megabytes"},
+    }
+    required_settings = ("accept",)
+
+    def missing_message(self, field):
+        return field.required_message or f"Select {lower_first(field.label.rstrip('?:. '))}"
+
+    def form_field(self, field):
+        return wtforms.FileField(field.label, description=field.hint)
+
+    def is_empty(self, raw) -> bool:
+        return not isinstance(raw, dict)
+
+    def parse(self, field, raw, values):
+        return raw  # the web app stores the upload and gives its reference
+
+    def display(self, field, value):
+        return value.get("name", "") if isinstance(value, dict) else ""
+
+
+class GroupType(FieldType):
+    name = "group"
+    summary = "A repeating group ('add another'): nested questions asked for each item."
+    value_type = GROUP
+    component = "group"
+    settings = {
+        "fields": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/field"}},
+        "min_items": {"type": "integer", "minimum": 0, "default": 0},
+        "max_items": {"type": "integer", "minimum": 1, "default": 50},
+        "item_label": {"type": "string", "description": "What one item is called, e.g. 'Provider'"},
+    }
+    required_settings = ("fields",)
+
+    def missing_message(self, field):
+        item = field.settings.get("item_label", "item").lower()
+        return field.required_message or f"Add at least one {item}"
+
+    def form_field(self, field):
+        class ItemForm(wtforms.Form):
+            pass
+
+        for nested in field.fields:
+            if nested.has_value and nested.kind.component != "calculated":
+                setattr(ItemForm, nested.id, nested.kind.form_field(nested))
+        return wtforms.FieldList(wtforms.FormField(ItemForm), label=field.label,
+                                 description=field.hint, min_entries=0)
+
+    def is_empty(self, raw) -> bool:
+        return not raw
+
+    def to_python(self, field, value):
+        items = []
+        for item in value or []:
+            items.append({f.id: f.kind.to_python(f, item.get(f.id)) for f in field.fields
+                          if f.has_value})
+        return items
+
+    def display(self, field, value):
+        count = len(value or [])
+        item = field.settings.get("item_label", "item").lower()
+        return f"{count} {item}{'' if count == 1 else 's'}"
+
+    def symbol(self, field):
+        members = {f.id: f.kind.symbol(f) for f in field.fields if f.has_value}
+        return Symbol(field.id, GROUP, members=members)
+
+    def definition_problems(self, field):
+        return bounds_problem(field.settings, "min_items", "max_items")
+
+
+class ContentType(FieldType):
+    name = "content"
+    summary = "Guidance text between questions; no answer. Blank lines start new paragraphs."
+    component = "content"
+    has_value = False
+    settings = {"text": {"type": "string"},
+                "style": {"enum": ["text", "inset", "warning"], "default": "text"}}
+    required_settings = ("text",)
+
+
+
+TYPES = [FileType(), GroupType(), ContentType()]

@@ -1,0 +1,140 @@
+"""Questions answered by typing text: free text and the formats with a shape of their own."""
+
+from __future__ import annotations
+
+import re
+
+from engine import identifiers
+from engine.fields.base import FieldType, Invalid, label_for_message
+
+_WIDTHS = ["2", "3", "4", "5", "10", "20", "30", "full", "three-quarters", "two-thirds",
+           "one-half", "one-third"]
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class TextType(FieldType):
+    name = "text"
+    summary = "One line of text, with an optional length limit and pattern."
+    settings = {
+        "max_length": {"type": "integer", "minimum": 1, "description": "Most characters allowed"},
+        "pattern": {"type": "string", "description": "A regular expression the answer must match"},
+        "pattern_message": {"type": "string",
+                            "description": "The error shown when the pattern does not match"},
+        "width": {"enum": _WIDTHS, "description": "Width of the input box"},
+        "autocomplete": {"type": "string", "description": "HTML autocomplete token"},
+    }
+    default_max_length = 200
+
+    def parse(self, field, raw, values):
+        text = raw.strip()
+        limit = field.settings.get("max_length", self.default_max_length)
+        if len(text) > limit:
+            raise Invalid(f"{label_for_message(field)} must be {limit} characters or fewer")
+        pattern = field.settings.get("pattern")
+        if pattern and not re.fullmatch(pattern, text):
+            raise Invalid(field.settings.get("pattern_message")
+                          or f"{label_for_message(field)} is not in the right format")
+        return text
+
+    def definition_problems(self, field):
+        pattern = field.settings.get("pattern")
+        if pattern:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                return [("pattern", f"pattern is not a valid regular expression: {exc}")]
+        return []
+
+
+class TextareaType(TextType):
+    name = "textarea"
+    summary = "Several lines of text, with a character count."
+    component = "textarea"
+    settings = {
+        "max_length": {"type": "integer", "minimum": 1, "description": "Most characters allowed"},
+        "rows": {"type": "integer", "minimum": 2, "maximum": 30},
+    }
+    default_max_length = 5000
+
+
+class EmailType(FieldType):
+    name = "email"
+    summary = "An email address."
+    settings = {"autocomplete": {"type": "string"}}
+
+    def parse(self, field, raw, values):
+        text = raw.strip()
+        if not _EMAIL.match(text) or len(text) > 254:
+            raise Invalid("Enter an email address in the correct format, like name@example.com")
+        local, domain = text.rsplit("@", 1)
+        return f"{local}@{domain.lower()}"
+
+
+class PhoneType(FieldType):
+    name = "phone"
+    summary = "A UK telephone number (stored as digits, +44 turned into 0)."
+    settings = {"autocomplete": {"type": "string"}}
+
+    def parse(self, field, raw, values):
+        number = identifiers.normalise_uk_phone(raw)
+        if number is None:
+            raise Invalid("Enter a UK telephone number, like 01632 960 001 or 07700 900 982")
+        return number
+
+
+class PostcodeType(FieldType):
+    name = "postcode"
+    summary = "A UK postcode, stored in capitals with one space (le16zg -> LE1 6ZG)."
+
+    def parse(self, field, raw, values):
+        postcode = identifiers.normalise_postcode(raw)
+        if postcode is None:
+            raise Invalid("Enter a full UK postcode, like LE1 6ZG")
+        return postcode
+
+
+class UpnType(FieldType):
+    name = "upn"
+    summary = "A Unique Pupil Number: 13 characters with a check letter (temporary UPNs allowed)."
+    settings = {"allow_temporary": {"type": "boolean", "default": True,
+                                    "description": "Accept a temporary UPN (ends with a letter)"}}
+
+    def parse(self, field, raw, values):
+        upn = re.sub(r"\s+", "", raw).upper()
+        problem = identifiers.upn_problem(upn)
+        if problem:
+            raise Invalid(problem)
+        if upn[-1].isalpha() and not field.settings.get("allow_temporary", True):
+            raise Invalid("Enter the pupil's permanent UPN, not a temporary one")
+        return upn
+
+
+class UrnType(FieldType):
+    name = "urn"
+    summary = "A school's Unique Reference Number: 6 digits."
+
+    def parse(self, field, raw, values):
+        urn = raw.strip()
+        if not re.fullmatch(r"\d{6}", urn):
+            raise Invalid(f"{label_for_message(field)} must be 6 digits")
+        return urn
+
+
+class LaestabType(FieldType):
+    name = "laestab"
+    summary = "A LAESTAB: the 3-digit local authority code and 4-digit establishment number."
+    settings = {"la_code": {"type": "string", "pattern": r"^\d{3}$",
+                            "description": "The local authority code the LAESTAB must start with"}}
+
+    def parse(self, field, raw, values):
+        laestab = re.sub(r"[\s/]", "", raw)
+        if not re.fullmatch(r"\d{7}", laestab):
+            raise Invalid(f"{label_for_message(field)} must be 7 digits")
+        la_code = field.settings.get("la_code")
+        if la_code and not laestab.startswith(la_code):
+            raise Invalid(f"{label_for_message(field)} must start with {la_code}")
+        return laestab
+
+
+TYPES = [TextType(), TextareaType(), EmailType(), PhoneType(), PostcodeType(), UpnType(),
+         UrnType(), LaestabType()]

@@ -1,0 +1,113 @@
+"""The compiled shape of case types: frozen dataclasses built once from validated YAML."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from engine.expressions import Expression
+
+if TYPE_CHECKING:
+    from engine.fields.base import FieldType
+
+STATUSES = ("Active", "Completed", "Abandoned")
+ACTORS = ("school", "officer", "system")
+SETTINGS = ("school", "early_years")
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    hint: str = ""
+    exclusive: bool = False  # "None of these": unticks the others
+
+
+@dataclass(frozen=True)
+class Field:
+    """One question (or content block) on a page, or inside a repeating group."""
+
+    id: str
+    kind: FieldType
+    label: str
+    hint: str = ""
+    required: bool = True
+    required_message: str = ""
+    show_if: Expression | None = None
+    options: tuple[Option, ...] = ()
+    fields: tuple[Field, ...] = ()  # the item fields of a repeating group
+    settings: Mapping[str, object] = field(default_factory=dict)
+    expression: Expression | None = None  # a calculated value's formula
+
+    @property
+    def has_value(self) -> bool:
+        return self.kind.has_value
+
+    def option_label(self, value) -> str:
+        return next((o.label for o in self.options if o.value == value), str(value))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A cross-field check on a page: `check` must hold, or `message` shows on `field`."""
+
+    check: Expression
+    message: str
+    field: str
+    severity: str = "error"  # or "warning": shown, but the page may still be left
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    title: str
+    fields: tuple[Field, ...]
+    intro: str = ""
+    show_if: Expression | None = None
+    rules: tuple[Rule, ...] = ()
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: str
+    label: str
+    status: str
+    school_can_edit: bool = False  # the school may change the answers (more information asked)
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    action: str
+    by: str
+    note: str = "none"  # none, optional, required
+    email_school: bool = False
+    email_officers: bool = False
+
+
+@dataclass(frozen=True)
+class Workflow:
+    name: str
+    start: str
+    activities: Mapping[str, Activity]
+    transitions: tuple[Transition, ...]
+
+    def transitions_from(self, activity: str, by: str | None = None) -> list[Transition]:
+        """The transitions leaving `activity`, optionally only those `by` may take."""
+        return [t for t in self.transitions
+                if t.source == activity and (by is None or t.by == by)]
+
+
+@dataclass(frozen=True)
+class LinkTile:
+    """A "Remote service" entry on Submit case: opens a URL instead of a form."""
+
+    id: str
+    name: str
+    category: str
+    url: str
+    summary: str = ""
+    raised_by: tuple[str, ...] = SETTINGS
+    source: str = ""

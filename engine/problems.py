@@ -1,0 +1,109 @@
+"""Problems found in case-type files: stable codes, message templates and locations.
+
+Every problem prints as ``path:line:col: error CODE: message``. Codes never change meaning;
+tests assert codes and locations, not the wording. docs/error-codes.md lists them all.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Code(enum.Enum):
+    """A stable code, its severity and its message template."""
+
+    # Reading the file
+    E001 = (Severity.ERROR, "YAML syntax error: {detail}")
+    E002 = (Severity.ERROR, "duplicate key '{key}' (first given on line {first_line})")
+    E003 = (Severity.ERROR, "the file must hold a mapping of keys, not {found}")
+    # The shape of the file (JSON Schema)
+    E100 = (Severity.ERROR, "unknown key '{key}'{suggestion}")
+    E101 = (Severity.ERROR, "missing required key '{key}'")
+    E102 = (Severity.ERROR, "{where} must be {expected}, not {found}")
+    E103 = (Severity.ERROR, "{where} is '{value}', which is not one of: {allowed}{suggestion}")
+    E104 = (Severity.ERROR, "{where}: {detail}")
+    # Identity and references
+    E200 = (Severity.ERROR, "{what} id '{id}' is already used on line {first_line}")
+    E201 = (Severity.ERROR, "case type id '{id}' is already used by {other}")
+    E202 = (Severity.ERROR, "reference {prefix}-{code} is already used by case type '{other}'")
+    E203 = (Severity.ERROR, "options list '{name}' is not defined{suggestion}")
+    E204 = (Severity.ERROR, "workflow '{name}' is not defined{suggestion}")
+    E205 = (Severity.ERROR, "option value '{value}' is given twice")
+    E206 = (Severity.ERROR, "{key} names '{name}', which is not {expected}{suggestion}")
+    E207 = (Severity.ERROR, "{what}: minimum {low} is greater than maximum {high}")
+    E208 = (Severity.ERROR, "options list '{name}' is defined twice (first in {other})")
+    E209 = (Severity.ERROR, "workflow '{name}' is defined twice (first in {other})")
+    # Expressions
+    E300 = (Severity.ERROR, "expression is not valid: {detail}")
+    E301 = (Severity.ERROR, "{construct} is not allowed in an expression")
+    E302 = (Severity.ERROR, "expression names '{name}', which is not a field{suggestion}")
+    E303 = (Severity.ERROR, "expression names '{name}', which is defined later ({where})")
+    E304 = (Severity.ERROR, "'{value}' is not an option of '{field}'; options are: {allowed}")
+    E305 = (Severity.ERROR, "type error: {detail}")
+    E306 = (Severity.ERROR, "unknown function '{name}'{suggestion}")
+    E307 = (Severity.ERROR, "{function}() {detail}")
+    # Workflow
+    E400 = (Severity.ERROR, "workflow start '{name}' is not an activity{suggestion}")
+    E401 = (Severity.ERROR, "transition {end} '{name}' is not an activity{suggestion}")
+    E402 = (Severity.ERROR, "activity '{name}' cannot be reached from the start '{start}'")
+    E403 = (Severity.ERROR, "workflow has no activity with status {status}")
+    E404 = (Severity.ERROR, "activity '{name}' is {status} but no transition leads out of it")
+    E405 = (Severity.ERROR, "two transitions from '{source}' are labelled '{action}'")
+    # Warnings: the file works, but something is probably not what the author meant
+    W500 = (Severity.WARNING, "options list '{name}' is not used by any case type")
+    W501 = (Severity.WARNING, "workflow '{name}' is not used by any case type")
+    W502 = (Severity.WARNING, "transition leaves '{name}', which is {status} and so ends the case")
+    W503 = (Severity.WARNING, "page '{page}' has no questions, only content")
+    W504 = (Severity.WARNING, "condition is always {value}")
+
+    @property
+    def severity(self) -> Severity:
+        return self.value[0]
+
+    @property
+    def template(self) -> str:
+        return self.value[1]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem at one place in one file."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.col,
+            "severity": str(self.severity),
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+def make_problem(code: Code, path: str, line: int, col: int, **details) -> Problem:
+    """Build a Problem from a code and the values its template needs."""
+    return Problem(path, line, col, code.name, code.severity, code.template.format(**details))
+
+
+def did_you_mean(word: str, candidates) -> str:
+    """A "; did you mean 'x'?" suffix when a close candidate exists, else ''."""
+    import difflib
+
+    close = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""

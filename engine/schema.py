@@ -1,0 +1,236 @@
+"""The JSON Schema of case-type files, built from the field-type registry.
+
+`schemas/casetype.schema.json` is this schema written out (`portal schema`); a test keeps the
+file and this module in step. Each field type contributes its own settings, so adding a type
+adds it to the schema too.
+"""
+
+from __future__ import annotations
+
+import json
+
+from engine.fields import FIELD_TYPES
+from engine.model import ACTORS, SETTINGS, STATUSES
+
+SLUG = r"^[a-z][a-z0-9-]*$"
+NAME = r"^[a-z][a-z0-9_]*$"
+TEXT = {"type": "string", "minLength": 1}
+
+FIELD_COMMON = {
+    "id": {"type": "string", "pattern": NAME,
+           "description": "Unique in the case type; the name expressions use"},
+    "type": {"enum": list(FIELD_TYPES)},
+    "label": {**TEXT, "description": "The question, as the user reads it"},
+    "hint": {"type": "string", "description": "Help shown under the label"},
+    "required": {"type": "boolean", "default": True,
+                 "description": "Whether an answer is needed (default true)"},
+    "required_message": {"type": "string",
+                         "description": "The error when a required answer is missing"},
+    "show_if": {"type": "string", "description": "Ask only when this expression is true"},
+}
+
+ACTIVITY = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["label", "status"],
+    "properties": {
+        "label": {**TEXT, "description": "'Current activity' as shown in My cases"},
+        "status": {"enum": list(STATUSES)},
+        "school_can_edit": {"type": "boolean", "default": False,
+                            "description": "The school may change its answers (more information)"},
+    },
+}
+
+TRANSITION = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["from", "to", "action", "by"],
+    "properties": {
+        "from": {"type": "string", "pattern": NAME},
+        "to": {"type": "string", "pattern": NAME},
+        "action": {**TEXT, "description": "The button an officer or school presses"},
+        "by": {"enum": list(ACTORS)},
+        "note": {"enum": ["none", "optional", "required"], "default": "none"},
+        "email_school": {"type": "boolean", "default": False},
+        "email_officers": {"type": "boolean", "default": False},
+    },
+}
+
+WORKFLOW = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["start", "activities", "transitions"],
+    "properties": {
+        "start": {"type": "string", "pattern": NAME,
+                  "description": "The activity a case enters when submitted"},
+        "activities": {"type": "object", "minProperties": 1,
+                       "propertyNames": {"pattern": NAME},
+                       "additionalProperties": ACTIVITY},
+        "transitions": {"type": "array", "items": TRANSITION},
+    },
+}
+
+OPTION = {
+    "anyOf": [
+        {"type": ["string", "number"]},
+        {"type": "object", "additionalProperties": False, "required": ["value", "label"],
+         "properties": {"value": {"type": ["string", "number"]}, "label": TEXT,
+                        "hint": {"type": "string"}, "exclusive": {"type": "boolean"}}},
+    ],
+    "description": "An option: its text, or value and label (with an optional hint)",
+}
+
+RULE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["check", "message", "field"],
+    "properties": {
+        "check": {"type": "string", "description": "An expression that must be true"},
+        "message": TEXT,
+        "field": {"type": "string", "pattern": NAME,
+                  "description": "The question the message is shown against"},
+        "severity": {"enum": ["error", "warning"], "default": "error"},
+    },
+}
+
+PAGE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "title", "fields"],
+    "properties": {
+        "id": {"type": "string", "pattern": NAME},
+        "title": TEXT,
+        "intro": {"type": "string"},
+        "show_if": {"type": "string"},
+        "fields": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/field"}},
+        "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
+    },
+}
+
+IDENTITY = {
+    "id": {"type": "string", "pattern": SLUG, "description": "Used in web addresses"},
+    "name": {**TEXT, "description": "The 'Case type' column"},
+    "category": {**TEXT, "description": "The group on 'Submit case'"},
+    "summary": {"type": "string", "description": "One line under the name on 'Submit case'"},
+    "raised_by": {"type": "array", "minItems": 1, "uniqueItems": True,
+                  "items": {"enum": list(SETTINGS)},
+                  "description": "Who may raise it: school, early_years (default both)"},
+}
+
+CASE_TYPE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "name", "category", "reference", "version", "workflow", "pages"],
+    "properties": {
+        "kind": {"const": "case_type"},
+        **IDENTITY,
+        "service": {**TEXT, "description": "The 'Service name' column (default: name)"},
+        "version": {"type": "integer", "minimum": 1,
+                    "description": "Raise it whenever the questions change"},
+        "reference": {
+            "type": "object", "additionalProperties": False, "required": ["prefix", "code"],
+            "properties": {
+                "prefix": {"type": "string", "pattern": r"^[A-Z]+(-[A-Z]+)*$",
+                           "description": "Directorate and service, e.g. EDU-SENED"},
+                "code": {"type": "string", "pattern": r"^[A-Z]{2,5}$",
+                         "description": "The case type's letters, e.g. PTT"},
+            },
+        },
+        "workflow": {"anyOf": [{"type": "string", "pattern": NAME}, WORKFLOW],
+                     "description": "A shared workflow's name, or a workflow written here"},
+        "declaration": {
+            "type": "object", "additionalProperties": False, "required": ["text"],
+            "properties": {"text": TEXT, "confirm_label": TEXT},
+            "description": "Confirmed on 'Check your answers' before sending",
+        },
+        "pages": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/page"}},
+    },
+}
+
+LINK = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["kind", "id", "name", "category", "url"],
+    "properties": {
+        "kind": {"const": "link"},
+        **IDENTITY,
+        "url": {"type": "string", "pattern": r"^https?://[^\s]+$"},
+    },
+}
+
+OPTION_LISTS = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["kind", "lists"],
+    "properties": {
+        "kind": {"const": "option_lists"},
+        "lists": {"type": "object", "propertyNames": {"pattern": NAME},
+                  "additionalProperties": {"type": "array", "minItems": 1,
+                                           "items": {"$ref": "#/$defs/option"}}},
+    },
+}
+
+WORKFLOWS = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["kind", "workflows"],
+    "properties": {
+        "kind": {"const": "workflows"},
+        "workflows": {"type": "object", "propertyNames": {"pattern": NAME},
+                      "additionalProperties": {"$ref": "#/$defs/workflow"}},
+    },
+}
+
+KINDS = {"case_type": "case_type", "link": "link", "option_lists": "option_lists",
+         "workflows": "workflows"}
+
+
+def _field_schema(kind) -> dict:
+    required = ["id", "type"] + ([] if kind.name == "content" else ["label"])
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": required + list(kind.required_settings),
+        "properties": {**FIELD_COMMON, **kind.settings},
+        "description": kind.summary,
+    }
+
+
+def _when(key: str, value: str, ref: str, default: bool = False) -> dict:
+    condition = {"properties": {key: {"const": value}}, "required": [key]}
+    if default:
+        condition = {"anyOf": [condition, {"not": {"required": [key]}}]}
+    return {"if": condition, "then": {"$ref": ref}}
+
+
+def build_schema() -> dict:
+    """The whole JSON Schema (draft 2020-12) of case-type, link, lists and workflows files."""
+    defs = {
+        "case_type": CASE_TYPE, "link": LINK, "option_lists": OPTION_LISTS,
+        "workflows": WORKFLOWS, "workflow": WORKFLOW, "page": PAGE, "rule": RULE,
+        "option": OPTION,
+        "field": {
+            "type": "object",
+            "required": ["id", "type"],
+            "properties": {"type": FIELD_COMMON["type"]},
+            "allOf": [_when("type", name, f"#/$defs/field_{name}") for name in FIELD_TYPES],
+        },
+    }
+    defs.update({f"field_{name}": _field_schema(kind) for name, kind in FIELD_TYPES.items()})
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "urn:school-portal:casetype.schema.json",
+        "title": "School Portal case type",
+        "description": "A case type, a link tile, shared option lists or shared workflows. "
+                       "`kind` says which; it defaults to case_type.",
+        "type": "object",
+        "properties": {"kind": {"enum": list(KINDS)}},
+        "allOf": [_when("kind", kind, f"#/$defs/{ref}", default=(kind == "case_type"))
+                  for kind, ref in KINDS.items()],
+        "$defs": defs,
+    }
+
+
+def schema_json() -> str:
+    """The schema as the text of schemas/casetype.schema.json."""
+    return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,179 @@
+"""Check loaded YAML against the JSON Schema and turn each failure into a located Problem."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jsonschema
+
+from engine.fields import FIELD_TYPES
+from engine.problems import Code, Problem, did_you_mean, make_problem
+from engine.schema import build_schema
+from engine.source import Source
+
+_TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number",
+               "boolean": "true or false", "array": "a list", "object": "a mapping of keys",
+               "null": "empty"}
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = build_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _json_type(value) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    for kind, python in (("number", float), ("string", str), ("array", list),
+                         ("object", dict)):
+        if isinstance(value, python):
+            return kind
+    return "null"
+
+
+def _describe_type(value) -> str:
+    return _TYPE_WORDS[_json_type(value)]
+
+
+def _where(path) -> str:
+    if not path:
+        return "the file"
+    last = path[-1]
+    if isinstance(last, int):
+        return f"item {last + 1} of '{path[-2]}'" if len(path) > 1 else f"item {last + 1}"
+    return f"'{last}'"
+
+
+def _type_matches(kind, value) -> bool:
+    kinds = kind if isinstance(kind, list) else [kind]
+    actual = _json_type(value)
+    return actual in kinds or (actual == "integer" and "number" in kinds)
+
+
+class _Reporter:
+    def __init__(self, source: Source):
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def add(self, code: Code, position: tuple[int, int], **details) -> None:
+        self.problems.append(make_problem(code, self.source.path, *position, **details))
+
+    def report(self, error) -> None:
+        path = tuple(error.absolute_path)
+        positions = self.source.positions
+        match error.validator:
+            case "additionalProperties":
+                allowed = error.schema.get("properties", {})
+                for key in error.instance:
+                    if key not in allowed:
+                        self.add(Code.E100, positions.key((*path, key)), key=key,
+                                 suggestion=self._suggest_key(key, allowed, error.instance))
+            case "required":
+                for key in error.validator_value:
+                    if key not in error.instance:
+                        self.add(Code.E101, positions.value(path), key=key)
+            case "type":
+                expected = error.validator_value
+                words = " or ".join(_TYPE_WORDS[k] for k in (
+                    expected if isinstance(expected, list) else [expected]))
+                self.add(Code.E102, positions.value(path), where=_where(path), expected=words,
+                         found=_describe_type(error.instance))
+            case "enum" | "const":
+                allowed = (error.validator_value if error.validator == "enum"
+                           else [error.validator_value])
+                self.add(Code.E103, positions.value(path), where=_where(path),
+                         value=error.instance, allowed=", ".join(map(str, allowed)),
+                         suggestion=did_you_mean(error.instance, allowed))
+            case "anyOf" | "oneOf":
+                self._report_alternatives(error, path)
+            case "propertyNames":
+                for key in error.instance:
+                    if isinstance(key, str) and not _name_ok(key):
+                        self.add(Code.E104, positions.key((*path, key)), where=f"'{key}'",
+                                 detail="names use lower-case letters, digits and _ only, "
+                                        "starting with a letter")
+            case "pattern":
+                self.add(Code.E104, positions.value(path), where=_where(path),
+                         detail=f"'{error.instance}' {_pattern_words(error.validator_value)}")
+            case _:
+                self.add(Code.E104, positions.value(path), where=_where(path),
+                         detail=_plain_message(error))
+
+    def _report_alternatives(self, error, path) -> None:
+        branches = error.validator_value
+        fitting = [i for i, branch in enumerate(branches)
+                   if "type" not in branch or _type_matches(branch["type"], error.instance)]
+        if len(fitting) == 1:
+            children = [c for c in error.context if c.relative_schema_path[0] == fitting[0]]
+            if children:
+                for child in children:
+                    self.report(child)
+                return
+        description = error.schema.get("description")
+        detail = description[:1].lower() + description[1:] if description else "is not valid"
+        self.add(Code.E104, self.source.positions.value(path), where=_where(path),
+                 detail=f"must be {detail}" if description else detail)
+
+    @staticmethod
+    def _suggest_key(key: str, allowed, instance) -> str:
+        if " " in key:
+            return "; a comma inside { } starts a new key: put text with commas in quotes"
+        suggestion = did_you_mean(key, allowed)
+        if suggestion or not isinstance(instance, dict) or "type" not in instance:
+            return suggestion
+        owners = [name for name, kind in FIELD_TYPES.items() if key in kind.settings]
+        if owners:
+            return f"; it is a setting of {', '.join(owners)} questions, not {instance['type']}"
+        return ""
+
+
+def _name_ok(key: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"[a-z][a-z0-9_]*", key))
+
+
+def _pattern_words(pattern: str) -> str:
+    return {
+        r"^[a-z][a-z0-9_]*$": "must use lower-case letters, digits and _ only, starting with a "
+                              "letter",
+        r"^[a-z][a-z0-9-]*$": "must use lower-case letters, digits and - only, starting with a "
+                              "letter",
+        r"^[A-Z]{2,5}$": "must be 2 to 5 capital letters",
+        r"^[A-Z]+(-[A-Z]+)*$": "must be capital letters in parts joined by -, like EDU-SENED",
+        r"^https?://[^\s]+$": "must be a web address starting https://",
+        r"^\d{3}$": "must be 3 digits",
+        r"^\d{2}:\d{2}$": "must be a time like 09:30",
+    }.get(pattern, f"does not match the pattern {pattern}")
+
+
+def _plain_message(error) -> str:
+    match error.validator:
+        case "minItems":
+            return f"needs at least {error.validator_value} item(s)"
+        case "minLength":
+            return "must not be empty"
+        case "minimum" | "exclusiveMinimum":
+            return f"must be at least {error.validator_value}"
+        case "maximum":
+            return f"must be at most {error.validator_value}"
+        case "uniqueItems":
+            return "has the same item twice"
+        case "minProperties":
+            return "needs at least one entry"
+    return error.message
+
+
+def check_schema(source: Source) -> list[Problem]:
+    """Every place where a loaded file breaks the JSON Schema."""
+    if not isinstance(source.data, dict):
+        found = _describe_type(source.data)
+        return [make_problem(Code.E003, source.path, 1, 1, found=found)]
+    reporter = _Reporter(source)
+    for error in _validator().iter_errors(source.data):
+        reporter.report(error)
+    return sorted(set(reporter.problems))

@@ -1,0 +1,144 @@
+"""Read a YAML file into plain data plus the line and column of every key and value.
+
+Two departures from PyYAML's defaults, both to spare form authors surprises:
+- only ``true`` and ``false`` are booleans (YAML 1.2): an option written ``No`` stays the text "No";
+- dates stay text (``2026-01-31``), as the JSON Schema expects.
+Duplicate keys, which PyYAML silently overwrites, are reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from engine.problems import Code, Problem, make_problem
+
+Path = tuple  # a path into the data: ("pages", 2, "fields", 0, "id")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans and no implicit timestamps."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (
+        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclass
+class SourceMap:
+    """Where each part of a loaded file stands: 1-based line and column."""
+
+    path: str
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    quoted: set[Path] = field(default_factory=set)
+
+    def key(self, where: Path) -> tuple[int, int]:
+        """Position of the key naming `where` (falls back to its value, then its parent)."""
+        return self.keys.get(tuple(where)) or self.value(where)
+
+    def value(self, where: Path) -> tuple[int, int]:
+        """Position of the value at `where`, or of the nearest enclosing part that has one."""
+        where = tuple(where)
+        while where:
+            if where in self.values:
+                return self.values[where]
+            where = where[:-1]
+        return self.values.get((), (1, 1))
+
+    def inside(self, where: Path, offset: int) -> tuple[int, int]:
+        """Position of the character `offset` into the one-line text value at `where`."""
+        line, col = self.value(where)
+        return line, col + offset + (1 if tuple(where) in self.quoted else 0)
+
+
+@dataclass
+class Source:
+    """A loaded file: its data (None when unreadable), positions and reading problems."""
+
+    path: str
+    data: object
+    positions: SourceMap
+    problems: list[Problem]
+
+
+def _mark(node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    def __init__(self, loader: _Loader, positions: SourceMap, problems: list[Problem]):
+        self.loader = loader
+        self.positions = positions
+        self.problems = problems
+
+    def build(self, node, where: Path):
+        self.positions.values[where] = _mark(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, where)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*where, i)) for i, item in enumerate(node.value)]
+        if node.style in ("'", '"'):
+            self.positions.quoted.add(where)
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node, where: Path) -> dict:
+        self.loader.flatten_mapping(node)
+        result: dict = {}
+        first_seen: dict = {}
+        for key_node, value_node in node.value:
+            key = self.loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                key = str(key)
+            if key in first_seen:
+                line, col = _mark(key_node)
+                self.problems.append(make_problem(
+                    Code.E002, self.positions.path, line, col, key=key, first_line=first_seen[key]))
+                continue
+            first_seen[key] = _mark(key_node)[0]
+            self.positions.keys[(*where, key)] = _mark(key_node)
+            result[key] = self.build(value_node, (*where, key))
+        return result
+
+
+def load_source(text: str, path: str) -> Source:
+    """Parse YAML text; syntax errors become E001 problems with their position."""
+    positions = SourceMap(path)
+    problems: list[Problem] = []
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = _Builder(loader, positions, problems).build(node, ()) if node else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        detail = exc.problem or exc.context or "cannot read"
+        return Source(path, None, positions,
+                      [make_problem(Code.E001, path, line, col, detail=detail)])
+    except yaml.YAMLError as exc:  # e.g. unreadable characters
+        return Source(path, None, positions,
+                      [make_problem(Code.E001, path, 1, 1, detail=str(exc).splitlines()[0])])
+    finally:
+        loader.dispose()
+    if data is None:
+        data = {}
+    return Source(path, data, positions, problems)
+
+
+def read_source(path: str) -> Source:
+    """Read and parse one YAML file."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except UnicodeDecodeError as exc:
+        return Source(path, None, SourceMap(path),
+                      [make_problem(Code.E001, path, 1, 1, detail=f"not UTF-8 text ({exc.reason})")])
+    return load_source(text, path)

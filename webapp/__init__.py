@@ -1,0 +1,1 @@
+"""The School Portal web application (Flask). Built on the engine; see DESIGN.md."""
