@@ -1,0 +1,71 @@
+"""`portal validate` as CI and form authors use it: exit codes, output lines, JSON."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from webapp.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+BROKEN = """\
+kind: link
+id: remote
+name: Remote
+category: Tests
+url: https://example.org/
+colour: blue
+"""
+
+
+@pytest.fixture
+def broken(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN)
+    return path
+
+
+def test_clean_folder_exits_0(capsys):
+    assert main(["validate", str(ROOT / "casetypes")]) == 0
+    assert "no problems" in capsys.readouterr().err
+
+
+def test_errors_print_located_lines_and_exit_1(broken, capsys):
+    assert main(["validate", str(broken)]) == 1
+    out = capsys.readouterr().out
+    assert out == f"{broken}:6:1: error E100: unknown key 'colour'\n"
+
+
+def test_json_format_for_tools(broken, capsys):
+    assert main(["validate", "--format", "json", str(broken)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is False
+    assert report["problems"] == [{"path": str(broken), "line": 6, "column": 1,
+                                   "severity": "error", "code": "E100",
+                                   "message": "unknown key 'colour'"}]
+
+
+def test_strict_makes_warnings_fail(tmp_path, capsys):
+    lists = tmp_path / "lists.yaml"
+    lists.write_text("kind: option_lists\nlists:\n  unused: [a, b]\n")
+    assert main(["validate", str(lists)]) == 0
+    assert main(["validate", "--strict", str(lists)]) == 1
+    assert "warning W500" in capsys.readouterr().out
+
+
+def test_default_folder_comes_from_portal_casetypes(broken, monkeypatch):
+    monkeypatch.setenv("PORTAL_CASETYPES", str(broken))
+    assert main(["validate"]) == 1
+
+
+def test_bad_usage_exits_2_with_one_line_and_no_traceback(tmp_path):
+    for args in (["validate", "--format", "xml"], ["validate", str(tmp_path / "missing")],
+                 ["frobnicate"]):
+        run = subprocess.run([sys.executable, "-m", "webapp.cli", *args], cwd=ROOT,
+                             capture_output=True, text=True)
+        assert run.returncode == 2, args
+        assert "Traceback" not in run.stderr
+        assert "error" in run.stderr.splitlines()[-1] or "no such" in run.stderr

@@ -1,0 +1,259 @@
+"""What a school user meets: pages that come and go, answers kept, rules, sums and groups."""
+
+import datetime as dt
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+PAGES = """
+- id: child
+  title: About the child
+  fields:
+    - {id: forename, type: text, label: First name}
+    - {id: date_of_birth, type: date, label: Date of birth, max: today}
+    - {id: sen_provision, type: radios, label: SEN provision, options: sen_provision}
+    - id: primary_need
+      type: text
+      label: Primary need
+      show_if: sen_provision in ['E', 'K']
+    - {id: looked_after, type: yes_no, label: Is the child looked after?}
+- id: carer
+  title: Virtual School
+  show_if: looked_after
+  fields:
+    - {id: virtual_school_told, type: yes_no, label: Has the Virtual School been told?}
+- id: dates
+  title: Dates
+  fields:
+    - {id: start_date, type: date, label: Start date}
+    - {id: end_date, type: date, label: End date, min: start_date}
+    - {id: normal_hours, type: number, label: Normal hours, decimals: 1, max: 40}
+    - {id: part_hours, type: number, label: Part-time hours, decimals: 1}
+    - id: length
+      type: calculated
+      label: Length
+      value: days_between(start_date, end_date)
+      suffix: days
+  rules:
+    - check: part_hours < normal_hours
+      message: Part-time hours must be fewer than the normal hours
+      field: part_hours
+    - check: days_between(start_date, end_date) <= 42
+      message: This lasts more than 6 weeks
+      field: end_date
+      severity: warning
+- id: provision
+  title: Provision
+  fields:
+    - id: providers
+      type: group
+      label: Providers
+      item_label: Provider
+      min_items: 2
+      max_items: 3
+      fields:
+        - {id: name, type: text, label: Provider name}
+        - {id: hours, type: number, label: Hours}
+        - {id: cost, type: money, label: Cost each week}
+        - id: paid_by_council
+          type: yes_no
+          label: Does the council pay?
+        - id: invoice_ref
+          type: text
+          label: Invoice reference
+          show_if: paid_by_council
+    - id: total_cost
+      type: calculated
+      label: Total cost each week
+      format: money
+      value: total(providers, 'cost')
+"""
+
+
+@pytest.fixture
+def case(compile_case):
+    return compile_case(PAGES)
+
+
+def save(case, page_id, answers=None, **typed):
+    """Post a page as a browser would (date parts as ID-day etc.) and return the result."""
+    form = case.form_class(page_id)(MultiDict(typed))
+    return case.save_page(page_id, form, answers or {})
+
+
+def test_page_condition_hides_a_page_until_its_answer_is_given(case):
+    assert [p.id for p in case.visible_pages({})] == ["child", "dates", "provision"]
+    answers = {"looked_after": True}
+    assert [p.id for p in case.visible_pages(answers)] == ["child", "carer", "dates",
+                                                           "provision"]
+    assert case.next_page("child", answers).id == "carer"
+    assert case.next_page("child", {"looked_after": False}).id == "dates"
+    assert case.previous_page("dates", {"looked_after": False}).id == "child"
+    assert case.previous_page("child", {}) is None
+    assert case.next_page("provision", {}) is None
+
+
+def test_field_condition_is_asked_only_when_it_applies(case):
+    result = save(case, "child", forename="Sam", sen_provision="N", looked_after="no",
+                  **{"date_of_birth-day": "1", "date_of_birth-month": "2",
+                     "date_of_birth-year": "2015"})
+    assert result.valid, result.errors
+    result = save(case, "child", forename="Sam", sen_provision="K", looked_after="no",
+                  **{"date_of_birth-day": "1", "date_of_birth-month": "2",
+                     "date_of_birth-year": "2015"})
+    assert [(e.key, e.message) for e in result.errors] == [("primary_need",
+                                                           "Enter primary need")]
+
+
+def test_an_invalid_page_keeps_everything_typed_and_stores_the_valid_answers(case):
+    result = save(case, "child", forename="  Sam ", sen_provision="K", looked_after="yes",
+                  **{"date_of_birth-day": "31", "date_of_birth-month": "2",
+                     "date_of_birth-year": "2015"})
+    assert not result.valid
+    messages = {e.key: e.message for e in result.errors}
+    assert messages["date_of_birth"] == "Date of birth must be a real date"
+    assert {e.key: e.anchor for e in result.errors}["date_of_birth"] == "date_of_birth-day"
+    assert result.raw["date_of_birth"] == {"day": "31", "month": "2", "year": "2015"}
+    assert result.answers == {"forename": "Sam", "sen_provision": "K", "looked_after": True}
+    # Shown again, the form holds what was typed, not what was stored.
+    form = case.form("child", result.answers, raw=result.raw)
+    assert form.date_of_birth.data == {"day": "31", "month": "2", "year": "2015"}
+    assert form.forename.data == "  Sam "
+
+
+def test_stored_answers_fill_the_form_again(case):
+    answers = {"forename": "Sam", "date_of_birth": "2015-02-01", "looked_after": False}
+    form = case.form("child", answers)
+    assert form.date_of_birth.data == {"day": "1", "month": "2", "year": "2015"}
+    assert form.looked_after.data == "no"
+
+
+def test_dates_in_the_future_and_before_another_date_are_refused(case):
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    result = save(case, "child", **{"date_of_birth-day": str(tomorrow.day),
+                                    "date_of_birth-month": str(tomorrow.month),
+                                    "date_of_birth-year": str(tomorrow.year)})
+    assert {e.key: e.message for e in result.errors}["date_of_birth"] == (
+        "Date of birth must be today or in the past")
+    result = save(case, "dates", normal_hours="25", part_hours="10",
+                  **{"start_date-day": "10", "start_date-month": "9", "start_date-year": "2026",
+                     "end_date-day": "1", "end_date-month": "9", "end_date-year": "2026"})
+    assert [(e.key, e.message) for e in result.errors] == [
+        ("end_date", "End date must be the same as or after start date")]
+
+
+def test_a_date_missing_a_part_says_which(case):
+    result = save(case, "child", **{"date_of_birth-day": "1", "date_of_birth-year": "2015"})
+    assert {e.key: e.message for e in result.errors}["date_of_birth"] == (
+        "Date of birth must include a month")
+
+
+def test_cross_field_rule_shows_its_message_on_its_field(case):
+    result = save(case, "dates", normal_hours="10", part_hours="12.5",
+                  **{"start_date-day": "1", "start_date-month": "9", "start_date-year": "2026",
+                     "end_date-day": "8", "end_date-month": "9", "end_date-year": "2026"})
+    assert [(e.key, e.message) for e in result.errors] == [
+        ("part_hours", "Part-time hours must be fewer than the normal hours")]
+    assert result.answers["length"] == 7
+
+
+def test_warning_rule_warns_without_blocking(case):
+    result = save(case, "dates", normal_hours="25", part_hours="10",
+                  **{"start_date-day": "1", "start_date-month": "9", "start_date-year": "2026",
+                     "end_date-day": "1", "end_date-month": "12", "end_date-year": "2026"})
+    assert result.valid
+    assert [(w.key, w.message) for w in result.warnings] == [
+        ("end_date", "This lasts more than 6 weeks")]
+
+
+def test_rules_wait_until_the_answers_they_relate_are_given(case):
+    result = save(case, "dates", normal_hours="25",
+                  **{"start_date-day": "1", "start_date-month": "9", "start_date-year": "2026",
+                     "end_date-day": "8", "end_date-month": "9", "end_date-year": "2026"})
+    assert [(e.key, e.message) for e in result.errors] == [
+        ("part_hours", "Enter part-time hours")]
+
+
+GROUP_ITEM = {"name": "Oak Centre", "hours": "6", "cost": "£1,250.50", "paid_by_council": "no"}
+
+
+def group_post(*items):
+    data = MultiDict()
+    for index, item in enumerate(items):
+        for key, value in item.items():
+            data.add(f"providers-{index}-{key}", value)
+    return data
+
+
+def test_repeating_group_respects_its_bounds_and_sums_a_column(case):
+    one = case.save_page("provision", case.form_class("provision")(group_post(GROUP_ITEM)), {})
+    assert [(e.key, e.message) for e in one.errors] == [("providers",
+                                                        "Add at least 2 providers")]
+    second = {**GROUP_ITEM, "name": "Elm School", "cost": "100"}
+    two = case.save_page("provision",
+                         case.form_class("provision")(group_post(GROUP_ITEM, second)), {})
+    assert two.valid, two.errors
+    assert two.answers["total_cost"] == 1350.5
+    assert two.answers["providers"][0] == {"name": "Oak Centre", "hours": 6, "cost": 1250.5,
+                                           "paid_by_council": False}
+    four = case.save_page("provision", case.form_class("provision")(
+        group_post(GROUP_ITEM, second, second, second)), {})
+    assert [(e.key, e.message) for e in four.errors] == [("providers",
+                                                         "Add no more than 3 providers")]
+
+
+def test_group_items_have_their_own_conditions_and_errors(case):
+    paid = {**GROUP_ITEM, "paid_by_council": "yes"}
+    result = case.save_page("provision",
+                            case.form_class("provision")(group_post(GROUP_ITEM, paid)), {})
+    assert [(e.key, e.message) for e in result.errors] == [
+        ("providers-1-invoice_ref", "Enter invoice reference")]
+    assert result.form.providers.entries[1].form.invoice_ref.errors == ["Enter invoice reference"]
+
+
+def test_blank_group_items_are_dropped_not_reported(case):
+    second = {**GROUP_ITEM, "name": "Elm"}
+    blank = {"name": "", "hours": "", "cost": "", "paid_by_council": ""}
+    result = case.save_page("provision", case.form_class("provision")(
+        group_post(GROUP_ITEM, blank, second)), {})
+    assert result.valid
+    assert [p["name"] for p in result.answers["providers"]] == ["Oak Centre", "Elm"]
+
+
+def test_form_classes_are_built_once(case):
+    assert case.form_class("child") is case.form_class("child")
+
+
+def test_summary_lists_visible_questions_with_readable_answers(case):
+    answers = {"forename": "Sam", "date_of_birth": "2015-02-01", "sen_provision": "K",
+               "primary_need": "Dyslexia", "looked_after": False,
+               "providers": [{"name": "Oak", "hours": 6, "cost": 10.0,
+                              "paid_by_council": False}]}
+    sections = {s.page_id: s for s in case.summary_sections(answers)}
+    assert "carer" not in sections
+    rows = {r.field_id: r.value for r in sections["child"].rows}
+    assert rows == {"forename": "Sam", "date_of_birth": "1 February 2015",
+                    "sen_provision": "SEN support", "primary_need": "Dyslexia",
+                    "looked_after": "No"}
+    provision = {r.field_id: r for r in sections["provision"].rows}
+    assert provision["providers"].value == "1 provider"
+    assert provision["providers"].items == ((("Provider name", "Oak"), ("Hours", "6"),
+                                             ("Cost each week", "£10.00"),
+                                             ("Does the council pay?", "No")),)
+    assert provision["total_cost"].value == "£10.00"
+
+
+def test_completeness_check_names_the_unfinished_pages(case):
+    answers = {"forename": "Sam", "date_of_birth": "2015-02-01", "sen_provision": "N",
+               "looked_after": True}
+    problems = case.problems(answers)
+    assert set(problems) == {"carer", "dates", "provision"}
+    assert problems["carer"][0].message == "Select an answer to ‘Has the Virtual School been told’"
+
+
+def test_submission_drops_answers_of_questions_no_longer_asked(case):
+    answers = {"forename": "Sam", "sen_provision": "N", "primary_need": "left over",
+               "looked_after": False, "virtual_school_told": True}
+    kept = case.submission_answers(answers)
+    assert "primary_need" not in kept and "virtual_school_told" not in kept
+    assert kept["forename"] == "Sam"
