@@ -152,8 +152,8 @@ class CaseTypeCompiler:
             expected = kind.result_type(compiled)
             expression = self._expression(spec["value"], (*where, "value"), expected, scope)
             compiled = replace(compiled, expression=expression)
-        for key, message in kind.definition_problems(compiled):
-            self.add(Code.E104, (*where, key), where=f"'{key}'", detail=message)
+        for key, code, details in kind.definition_problems(compiled):
+            self.add(code, (*where, key), **details)
         for key, name, needed in kind.references(compiled):
             self._check_reference(key, name, needed, where, scope)
         if compiled.has_value:
@@ -217,6 +217,10 @@ class CaseTypeCompiler:
         checker.check(expression, expected)
         for issue in checker.issues:
             self.add_expression_issue(issue, where)
+        if (expected == ex.BOOL and not expression.names and not checker.issues
+                and "today(" not in expression.text):
+            value = bool(expression.evaluate({}))
+            self.add(Code.W504, where, value=str(value).lower())
         return expression
 
     def _lookup(self, name: str, offset: int, scope: _Scope) -> ex.Symbol | ex.Issue:

@@ -194,8 +194,8 @@ class Checker:
     def check(self, expression: Expression, expected: str | None = None) -> str:
         """The expression's type; issues collect in self.issues. `expected` is BOOL, NUMBER..."""
         result = self._type(expression.tree.body)
-        if expected and result.type not in (expected, ANY) and not (
-                expected == BOOL):  # any value can stand as a condition (answered or not)
+        # Any value can stand as a condition (it is true when answered), so BOOL takes all.
+        if expected and expected != BOOL and result.type not in (expected, ANY):
             self._issue(expression.tree.body, Code.E305,
                         detail=f"the expression gives {_a(result.type)}, but {_a(expected)} "
                                f"is needed here")

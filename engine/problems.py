@@ -36,7 +36,7 @@ class Code(enum.Enum):
     E204 = (Severity.ERROR, "workflow '{name}' is not defined{suggestion}")
     E205 = (Severity.ERROR, "option value '{value}' is given twice")
     E206 = (Severity.ERROR, "{key} names '{name}', which is not {expected}{suggestion}")
-    E207 = (Severity.ERROR, "{what}: minimum {low} is greater than maximum {high}")
+    E207 = (Severity.ERROR, "the minimum ({low}) is above the maximum ({high})")
     E208 = (Severity.ERROR, "options list '{name}' is defined twice (first in {other})")
     E209 = (Severity.ERROR, "workflow '{name}' is defined twice (first in {other})")
     # Expressions

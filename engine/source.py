@@ -143,6 +143,6 @@ def read_source(path: str) -> Source:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except UnicodeDecodeError as exc:
-        return Source(path, None, SourceMap(path),
-                      [make_problem(Code.E001, path, 1, 1, detail=f"not UTF-8 text ({exc.reason})")])
+        problem = make_problem(Code.E001, path, 1, 1, detail=f"not UTF-8 text ({exc.reason})")
+        return Source(path, None, SourceMap(path), [problem])
     return load_source(text, path)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 import wtforms
 
 from engine.expressions import TEXT, Symbol
+from engine.problems import Code
 
 if TYPE_CHECKING:
     from engine.model import Field
@@ -101,8 +102,8 @@ class FieldType:
         """Other fields named in settings: (setting key, field id, value type needed)."""
         return []
 
-    def definition_problems(self, field: Field) -> list[tuple[str, str]]:
-        """Mistakes in the settings the schema cannot see: (setting key, what is wrong)."""
+    def definition_problems(self, field: Field) -> list[tuple[str, Code, dict]]:
+        """Mistakes in the settings the schema cannot see: (setting key, code, details)."""
         return []
 
 
@@ -120,8 +121,16 @@ def label_for_message(field: Field) -> str:
 
 
 def bounds_problem(settings: Mapping, low_key: str = "min", high_key: str = "max"):
-    """A (key, message) pair when a numeric minimum exceeds its maximum."""
+    """An E207 problem when a minimum is above its maximum (numbers, ISO dates or times)."""
     low, high = settings.get(low_key), settings.get(high_key)
-    if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
-        return [(low_key, f"minimum {low} is greater than maximum {high}")]
+    comparable = (isinstance(low, int | float) and isinstance(high, int | float)) or (
+        isinstance(low, str) and isinstance(high, str) and low[:1].isdigit()
+        and high[:1].isdigit())
+    if comparable and low > high:
+        return [(low_key, Code.E207, {"low": low, "high": high})]
     return []
+
+
+def setting_problem(key: str, detail: str):
+    """An E104 problem about one setting."""
+    return (key, Code.E104, {"where": f"'{key}'", "detail": detail})

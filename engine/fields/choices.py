@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from engine.expressions import BOOL, LIST, TEXT, Symbol
-from engine.fields.base import FieldType, Invalid, MultiAnswerField, label_for_message
+from engine.fields.base import (
+    FieldType,
+    Invalid,
+    MultiAnswerField,
+    bounds_problem,
+    label_for_message,
+    setting_problem,
+)
 
 OPTIONS_SCHEMA = {
     "description": "The choices: a list written here, or the name of a shared options list",
@@ -88,13 +95,11 @@ class CheckboxesType(FieldType):
         return Symbol(field.id, LIST, tuple(o.value for o in field.options))
 
     def definition_problems(self, field):
-        low, high = field.settings.get("min_choices"), field.settings.get("max_choices")
-        problems = []
-        if low is not None and high is not None and low > high:
-            problems.append(("min_choices", f"minimum {low} is greater than maximum {high}"))
+        problems = bounds_problem(field.settings, "min_choices", "max_choices")
+        high = field.settings.get("max_choices")
         if field.options and high is not None and high > len(field.options):
-            problems.append(("max_choices", f"max_choices {high} is more than the "
-                                            f"{len(field.options)} options"))
+            problems.append(setting_problem(
+                "max_choices", f"{high} is more than the {len(field.options)} options"))
         return problems
 
 

@@ -8,7 +8,14 @@ import re
 import wtforms
 
 from engine.expressions import DATE, TIME
-from engine.fields.base import FieldType, lower_first, Invalid, label_for_message
+from engine.fields.base import (
+    FieldType,
+    Invalid,
+    bounds_problem,
+    label_for_message,
+    lower_first,
+    setting_problem,
+)
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PARTS = ("day", "month", "year")
@@ -113,12 +120,8 @@ class DateType(FieldType):
                 try:
                     dt.date.fromisoformat(bound)
                 except ValueError:
-                    problems.append((key, f"{key} '{bound}' is not a real date"))
-        low, high = field.settings.get("min"), field.settings.get("max")
-        if (isinstance(low, str) and isinstance(high, str) and _ISO.match(low)
-                and _ISO.match(high) and low > high and not problems):
-            problems.append(("min", f"minimum {low} is later than maximum {high}"))
-        return problems
+                    problems.append(setting_problem(key, f"'{bound}' is not a real date"))
+        return problems or bounds_problem(field.settings)
 
 
 
@@ -158,10 +161,7 @@ class TimeType(FieldType):
         return dt.time.fromisoformat(value) if value else None
 
     def definition_problems(self, field):
-        low, high = field.settings.get("min"), field.settings.get("max")
-        if low and high and low > high:
-            return [("min", f"minimum {low} is later than maximum {high}")]
-        return []
+        return bounds_problem(field.settings)
 
 
 TYPES = [DateType(), TimeType()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import wtforms
 
 from engine.expressions import FILE, GROUP, Symbol
-from engine.fields.base import FieldType, lower_first, bounds_problem
+from engine.fields.base import FieldType, bounds_problem, lower_first
 
 # What a form author may allow, by the name they write.
 FILE_KINDS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from engine import identifiers
-from engine.fields.base import FieldType, Invalid, label_for_message
+from engine.fields.base import FieldType, Invalid, label_for_message, setting_problem
 
 _WIDTHS = ["2", "3", "4", "5", "10", "20", "30", "full", "three-quarters", "two-thirds",
            "one-half", "one-third"]
@@ -42,7 +42,7 @@ class TextType(FieldType):
             try:
                 re.compile(pattern)
             except re.error as exc:
-                return [("pattern", f"pattern is not a valid regular expression: {exc}")]
+                return [setting_problem("pattern", f"is not a valid regular expression: {exc}")]
         return []
 
 

@@ -2,8 +2,7 @@
 
 import pytest
 
-from engine.identifiers import (normalise_postcode, normalise_uk_phone, upn_check_letter,
-                                upn_problem)
+from engine.identifiers import normalise_postcode, normalise_uk_phone, upn_check_letter, upn_problem
 
 
 @pytest.mark.parametrize(("body", "letter"), [
