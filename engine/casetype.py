@@ -215,6 +215,7 @@ class CaseType:
         page = self.page(page_id)
         merged = dict(answers)
         errors: list[FieldError] = []
+        warnings: list[FieldError] = []
         file_errors = file_errors or {}
         for f in page.fields:
             values = self.values(merged)
@@ -224,15 +225,17 @@ class CaseType:
                 continue
             if f.kind.name == "group":
                 merged[f.id] = self._check_group(f, raw.get(f.id) or [], values, errors,
-                                                 file_errors)
+                                                 warnings, file_errors)
                 continue
             _check_one(f, f.id, raw.get(f.id), values, merged, errors, file_errors)
         self._store_calculations(page, merged)
-        warnings = self._check_rules(page, merged, errors)
+        values = self.values(merged)
+        visible = {f.id for f in page.fields if _truthy(f.show_if, values)}
+        _apply_rules(page.fields, page.rules, values, visible, errors, warnings)
         return PageResult(merged, dict(raw), errors, warnings)
 
     def _check_group(self, group: Field, items: list, values: Values, errors: list,
-                     file_errors: Mapping[str, str]) -> list[dict]:
+                     warnings: list, file_errors: Mapping[str, str]) -> list[dict]:
         kept = []
         for index, item in enumerate(items):
             if all(n.kind.is_empty(item.get(n.id)) for n in group.fields if n.has_value):
@@ -245,16 +248,21 @@ class CaseType:
                 elif nested.has_value and _truthy(nested.show_if, item_values):
                     _check_one(nested, f"{group.id}-{index}-{nested.id}", item.get(nested.id),
                                item_values, answer, errors, file_errors, store_key=nested.id)
+            item_values = values.with_item(_typed_item(group, answer))
+            visible = {n.id for n in group.fields if _truthy(n.show_if, item_values)}
+            _apply_rules(group.fields, group.rules, item_values, visible, errors, warnings,
+                         prefix=f"{group.id}-{index}-")
             kept.append(answer)
         low = group.settings.get("min_items", 0)
         high = group.settings.get("max_items", 50)
-        item = group.settings.get("item_label", "item").lower()
         if not kept and group.required:
             errors.append(FieldError(group.id, group.id, group.kind.missing_message(group)))
         elif kept and len(kept) < low:
-            errors.append(FieldError(group.id, group.id, f"Add at least {low} {item}s"))
+            errors.append(FieldError(group.id, group.id, f"Add at least {low} "
+                                                         f"{group.kind.item_name(group, low)}"))
         elif len(kept) > high:
-            errors.append(FieldError(group.id, group.id, f"Add no more than {high} {item}s"))
+            errors.append(FieldError(group.id, group.id, f"Add no more than {high} "
+                                                         f"{group.kind.item_name(group, high)}"))
         return kept
 
     def _store_calculations(self, page: Page, merged: dict) -> None:
@@ -262,23 +270,6 @@ class CaseType:
         for f in page.fields:
             if f.kind.component == "calculated":
                 merged[f.id] = _json(values.get(f.id))
-
-    def _check_rules(self, page: Page, merged: dict, errors: list) -> list[FieldError]:
-        values = self.values(merged)
-        visible = {f.id for f in page.fields if _truthy(f.show_if, values)}
-        failed = {e.key for e in errors}
-        warnings = []
-        for rule in page.rules:
-            if rule.field not in visible or rule.field in failed:
-                continue
-            if any(values.get(name) is None for name in rule.check.names):
-                continue  # a rule relates answers; missing ones are reported on their own
-            if not rule.check.evaluate(values):
-                target = self.fields[rule.field]
-                message = FieldError(rule.field, _anchor(target, rule.field), rule.message)
-                (errors if rule.severity == "error" else warnings).append(message)
-                failed.add(rule.field)
-        return warnings
 
     # ---- before submission ----
     def problems(self, answers: Mapping) -> dict[str, list[FieldError]]:
@@ -340,6 +331,23 @@ def _check_one(f: Field, key: str, raw, values: Values, merged: dict, errors: li
     except Invalid as problem:
         merged.pop(store_key, None)
         errors.append(FieldError(key, _anchor(f, key), problem.message))
+
+
+def _apply_rules(fields, rules, values: Values, visible: set[str], errors: list,
+                 warnings: list, prefix: str = "") -> None:
+    """Check rules whose question is shown and answered well so far; record the failures."""
+    by_id = {f.id: f for f in fields}
+    failed = {e.key for e in errors}
+    for rule in rules:
+        key = prefix + rule.field
+        if rule.field not in visible or key in failed:
+            continue
+        if any(values.get(name) is None for name in rule.check.needed_names):
+            continue  # a rule relates answers; missing ones are reported on their own
+        if not rule.check.evaluate(values):
+            message = FieldError(key, _anchor(by_id[rule.field], key), rule.message)
+            (errors if rule.severity == "error" else warnings).append(message)
+            failed.add(key)
 
 
 def _typed_item(group: Field, answer: Mapping) -> dict:

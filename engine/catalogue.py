@@ -119,7 +119,7 @@ def build_catalogue(sources: list[Source]) -> Catalogue:
         problems.append(make_problem(Code.W500, *list_origin[name], name=name))
     for name in set(workflow_origin) - used_workflows:
         problems.append(make_problem(Code.W501, *workflow_origin[name], name=name))
-    catalogue.problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.code))
+    catalogue.problems = sorted(set(problems))  # by file, line, column, code, message
     if catalogue.errors:  # an error anywhere may make other files' checks incomplete
         catalogue.case_types.clear()
         catalogue.links.clear()

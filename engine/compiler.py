@@ -71,8 +71,11 @@ class CaseTypeCompiler:
         position = positions.key(where) if key else positions.value(where)
         self.problems.append(make_problem(code, self.source.path, *position, **details))
 
-    def add_expression_issue(self, issue: ex.Issue, where: tuple) -> None:
-        position = self.source.positions.inside(where, issue.offset)
+    def add_expression_issue(self, issue: ex.Issue, where: tuple, text: str) -> None:
+        """Report an issue at its place in the expression `text` (as written in the file)."""
+        stripped = text.lstrip()
+        offset = issue.offset + len(text) - len(stripped)  # parse() strips leading spaces
+        position = self.source.positions.inside(where, offset, text)
         self.problems.append(make_problem(issue.code, self.source.path, *position,
                                           **issue.details))
 
@@ -142,12 +145,16 @@ class CaseTypeCompiler:
             inner = _Scope(dict(scope.symbols), dict(scope.labels), group=spec["id"])
             nested = tuple(self._field(child, (*where, "fields", i), inner)
                            for i, child in enumerate(spec["fields"]))
-        settings = {k: v for k, v in spec.items() if k in kind.settings and k != "fields"}
+            rules = tuple(self._rule(rule, (*where, "rules", i), nested, inner)
+                          for i, rule in enumerate(spec.get("rules", [])))
+        settings = {k: v for k, v in spec.items()
+                    if k in kind.settings and k not in ("fields", "rules")}
         compiled = Field(
             id=spec["id"], kind=kind, label=spec.get("label", ""), hint=spec.get("hint", ""),
             required=True if kind.name == "declaration" else spec.get("required", True),
             required_message=spec.get("required_message", ""), show_if=show_if,
-            options=options, fields=nested, settings=settings)
+            options=options, fields=nested, settings=settings,
+            rules=tuple(r for r in rules if r) if kind.name == "group" else ())
         if kind.name == "calculated":
             expected = kind.result_type(compiled)
             expression = self._expression(spec["value"], (*where, "value"), expected, scope)
@@ -192,13 +199,14 @@ class CaseTypeCompiler:
                  suggestion=did_you_mean(name, [n for n, s in scope.symbols.items()
                                                 if s.type == needed]))
 
-    def _rule(self, data: dict, where: tuple, page_fields: tuple[Field, ...]) -> Rule | None:
-        names = {f.id for f in page_fields}
+    def _rule(self, data: dict, where: tuple, fields: tuple[Field, ...],
+              scope: _Scope | None = None) -> Rule | None:
+        names = {f.id for f in fields}
         if data["field"] not in names:
             self.add(Code.E206, (*where, "field"), key="field", name=data["field"],
-                     expected="a question on this page",
+                     expected="a question of this group" if scope else "a question on this page",
                      suggestion=did_you_mean(data["field"], names))
-        check = self._expression(data["check"], (*where, "check"), ex.BOOL)
+        check = self._expression(data["check"], (*where, "check"), ex.BOOL, scope)
         if check is None:
             return None
         return Rule(check, data["message"], data["field"], data.get("severity", "error"))
@@ -210,17 +218,17 @@ class CaseTypeCompiler:
         scope = scope or self.scope
         expression, issues = ex.parse(text)
         for issue in issues:
-            self.add_expression_issue(issue, where)
+            self.add_expression_issue(issue, where, text if isinstance(text, str) else "")
         if expression is None:
             return None
         checker = ex.Checker(lambda name, offset: self._lookup(name, offset, scope))
         checker.check(expression, expected)
         for issue in checker.issues:
-            self.add_expression_issue(issue, where)
+            self.add_expression_issue(issue, where, text)
         if (expected == ex.BOOL and not expression.names and not checker.issues
                 and "today(" not in expression.text):
-            value = bool(expression.evaluate({}))
-            self.add(Code.W504, where, value=str(value).lower())
+            value = str(bool(expression.evaluate({}))).lower()
+            self.add_expression_issue(ex.Issue(Code.W504, 0, {"value": value}), where, text)
         return expression
 
     def _lookup(self, name: str, offset: int, scope: _Scope) -> ex.Symbol | ex.Issue:

@@ -87,6 +87,18 @@ def _total(items, member):
     return sum(n for n in numbers if isinstance(n, int | float))
 
 
+def _column(items, member) -> list:
+    return [item[member] for item in items or () if item.get(member) is not None]
+
+
+def _weekdays_between(start: dt.date, end: dt.date) -> int:
+    """Monday-to-Friday days from `start` up to, not including, `end` (negative if before)."""
+    if end < start:
+        return -_weekdays_between(end, start)
+    whole_weeks, extra = divmod((end - start).days, 7)
+    return whole_weeks * 5 + sum((start.weekday() + i) % 7 < 5 for i in range(extra))
+
+
 def _years_between(start: dt.date, end: dt.date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
@@ -100,6 +112,11 @@ FUNCTIONS: dict[str, Function] = {
     "answered": Function((ANY,), BOOL, lambda v: v not in (None, "", [])),
     "len": Function((ANY,), NUMBER, lambda v: len(v) if v is not None else 0),
     "total": Function((GROUP, TEXT), NUMBER, _total),
+    "earliest": Function((GROUP, TEXT), DATE, lambda items, m: min(_column(items, m),
+                                                                     default=None)),
+    "latest": Function((GROUP, TEXT), DATE, lambda items, m: max(_column(items, m),
+                                                                   default=None)),
+    "weekdays_between": Function((DATE, DATE), NUMBER, _none_safe(_weekdays_between)),
     "days_between": Function((DATE, DATE), NUMBER, _none_safe(lambda a, b: (b - a).days)),
     "weeks_between": Function((DATE, DATE), NUMBER, _none_safe(lambda a, b: (b - a).days / 7)),
     "years_between": Function((DATE, DATE), NUMBER, _none_safe(_years_between)),
@@ -112,6 +129,8 @@ FUNCTIONS: dict[str, Function] = {
 }
 
 _CONSTANT_NAMES = {"true": True, "false": False, "none": None}
+# Functions that read one column of a repeating group, and the column type each needs.
+_GROUP_COLUMNS = {"total": NUMBER, "earliest": DATE, "latest": DATE}
 
 
 class Expression:
@@ -120,9 +139,10 @@ class Expression:
     def __init__(self, text: str, tree: ast.Expression):
         self.text = text
         self.tree = tree
-        self.names = frozenset(
-            n.id for n in ast.walk(tree)
-            if isinstance(n, ast.Name) and n.id not in FUNCTIONS and n.id not in _CONSTANT_NAMES)
+        self.names = frozenset(_names(tree))
+        # Names whose answer the expression needs: all but those only asked about with
+        # answered(), so a rule such as `answered(upn) or age < 5` runs when upn is blank.
+        self.needed_names = frozenset(_names(tree, skip_answered=True))
 
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"
@@ -130,6 +150,16 @@ class Expression:
     def evaluate(self, values: Mapping[str, object]):
         """The value of the expression given typed field values (missing ids count as None)."""
         return _evaluate(self.tree.body, values)
+
+
+def _names(node, skip_answered: bool = False):
+    if (skip_answered and isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id == "answered"):
+        return
+    if isinstance(node, ast.Name) and node.id not in FUNCTIONS and node.id not in _CONSTANT_NAMES:
+        yield node.id
+    for child in ast.iter_child_nodes(node):
+        yield from _names(child, skip_answered)
 
 
 def parse(text: str) -> tuple[Expression | None, list[Issue]]:
@@ -286,22 +316,24 @@ class Checker:
             if wanted != ANY and given.type not in (wanted, ANY):
                 self._issue(arg, Code.E307, function=name,
                             detail=f"needs {_a(wanted)} here, not {_a(given.type)}")
-        if name == "total" and len(typed) == 2:
-            self._check_total(args, typed)
+        if name in _GROUP_COLUMNS and len(typed) == 2:
+            self._check_column(name, args, typed)
         return _Typed(function.result)
 
-    def _check_total(self, args, typed) -> None:
+    def _check_column(self, name: str, args, typed) -> None:
+        """total(group, 'cost'), earliest(group, 'date'): the member exists, of the right type."""
         group, member = typed
         if group.symbol is None or group.symbol.members is None or not member.is_constant:
             return
         found = group.symbol.members.get(member.constant)
         if found is None:
-            self._issue(args[1], Code.E307, function="total", detail=(
+            self._issue(args[1], Code.E307, function=name, detail=(
                 f"names '{member.constant}', which is not a field of '{group.symbol.name}'"
                 + did_you_mean(member.constant, group.symbol.members)))
-        elif found.type != NUMBER:
-            self._issue(args[1], Code.E307, function="total",
-                        detail=f"needs a number field, and '{member.constant}' is {_a(found.type)}")
+        elif found.type != _GROUP_COLUMNS[name]:
+            self._issue(args[1], Code.E307, function=name,
+                        detail=f"needs {_a(_GROUP_COLUMNS[name])} field, and "
+                               f"'{member.constant}' is {_a(found.type)}")
 
     def _Compare(self, node) -> _Typed:
         left = self._type(node.left)

@@ -25,6 +25,16 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A cross-field check: `check` must hold, or `message` shows on `field`."""
+
+    check: Expression
+    message: str
+    field: str
+    severity: str = "error"  # or "warning": shown, but the page may still be left
+
+
+@dataclass(frozen=True)
 class Field:
     """One question (or content block) on a page, or inside a repeating group."""
 
@@ -39,6 +49,7 @@ class Field:
     fields: tuple[Field, ...] = ()  # the item fields of a repeating group
     settings: Mapping[str, object] = field(default_factory=dict)
     expression: Expression | None = None  # a calculated value's formula
+    rules: tuple[Rule, ...] = ()  # a repeating group's checks, made for each item
 
     @property
     def has_value(self) -> bool:
@@ -46,16 +57,6 @@ class Field:
 
     def option_label(self, value) -> str:
         return next((o.label for o in self.options if o.value == value), str(value))
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A cross-field check on a page: `check` must hold, or `message` shows on `field`."""
-
-    check: Expression
-    message: str
-    field: str
-    severity: str = "error"  # or "warning": shown, but the page may still be left
 
 
 @dataclass(frozen=True)

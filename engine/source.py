@@ -44,6 +44,8 @@ class SourceMap:
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     quoted: set[Path] = field(default_factory=set)
+    # Scalars written over several lines: their first line and column and their source text.
+    spans: dict[Path, tuple[int, int, str]] = field(default_factory=dict)
 
     def key(self, where: Path) -> tuple[int, int]:
         """Position of the key naming `where` (falls back to its value, then its parent)."""
@@ -58,10 +60,17 @@ class SourceMap:
             where = where[:-1]
         return self.values.get((), (1, 1))
 
-    def inside(self, where: Path, offset: int) -> tuple[int, int]:
-        """Position of the character `offset` into the one-line text value at `where`."""
+    def inside(self, where: Path, offset: int, value: str = "") -> tuple[int, int]:
+        """Position of the character `offset` into the text value at `where`.
+
+        For a value written over several lines (folded, literal or a long plain scalar) the
+        word at `offset` is looked for in the source lines, counting earlier occurrences.
+        """
+        where = tuple(where)
+        if where in self.spans and value:
+            return _find_in_span(*self.spans[where], value, offset)
         line, col = self.value(where)
-        return line, col + offset + (1 if tuple(where) in self.quoted else 0)
+        return line, col + offset + (1 if where in self.quoted else 0)
 
 
 @dataclass
@@ -74,13 +83,30 @@ class Source:
     problems: list[Problem]
 
 
+def _find_in_span(line: int, col: int, span: str, value: str, offset: int) -> tuple[int, int]:
+    word = re.match(r"\w+|\S", value[offset:])
+    if not word or not span:
+        return line, col
+    occurrence = len(re.findall(re.escape(word.group()), value[:offset]))
+    found = [m.start() for m in re.finditer(re.escape(word.group()), span)]
+    if occurrence >= len(found):
+        return line, col
+    before = span[:found[occurrence]]
+    newlines = before.count("\n")
+    if newlines == 0:
+        return line, col + len(before)
+    return line + newlines, len(before) - before.rfind("\n")
+
+
 def _mark(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 class _Builder:
-    def __init__(self, loader: _Loader, positions: SourceMap, problems: list[Problem]):
+    def __init__(self, loader: _Loader, positions: SourceMap, problems: list[Problem],
+                 text: str):
         self.loader = loader
+        self.lines = text.splitlines()
         self.positions = positions
         self.problems = problems
 
@@ -92,6 +118,11 @@ class _Builder:
             return [self.build(item, (*where, i)) for i, item in enumerate(node.value)]
         if node.style in ("'", '"'):
             self.positions.quoted.add(where)
+        if node.end_mark.line > node.start_mark.line:
+            start, end = node.start_mark, node.end_mark
+            lines = self.lines[start.line:end.line + 1]
+            span = "\n".join(lines)[start.column:]
+            self.positions.spans[where] = (*_mark(node), span)
         return self.loader.construct_object(node, deep=True)
 
     def _mapping(self, node, where: Path) -> dict:
@@ -120,7 +151,7 @@ def load_source(text: str, path: str) -> Source:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        data = _Builder(loader, positions, problems).build(node, ()) if node else None
+        data = _Builder(loader, positions, problems, text).build(node, ()) if node else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -71,12 +71,14 @@ class FieldType:
         """The GOV.UK-style message when a required answer is missing."""
         if field.required_message:
             return field.required_message
-        label = field.label.rstrip("?:. ")
-        if self.choice_verb:
-            if field.label.rstrip().endswith("?"):
-                return f"Select an answer to ‘{label}’"
-            return f"Select {lower_first(label)}"
-        return f"Enter {lower_first(label)}"
+        label = field.label.strip()
+        verb = "Select" if self.choice_verb else "Enter"
+        if label.endswith("?"):  # a question: "Why is ...?" cannot follow "Enter"
+            return f"{verb} an answer to ‘{label.rstrip('?: ')}’"
+        first_word = label.split(" ", 1)[0].lower()
+        if first_word in _INSTRUCTIONS:  # "Describe what happened" is its own message
+            return label.rstrip(".: ")
+        return f"{verb} {lower_first(label.rstrip('.: '))}"
 
     def parse(self, field: Field, raw, values: Mapping[str, object]):
         """The answer to store (JSON-ready) from what was typed; raises Invalid."""
@@ -107,12 +109,33 @@ class FieldType:
         return []
 
 
+_INSTRUCTIONS = {"describe", "give", "tell", "list", "explain", "say", "add", "enter",
+                 "provide", "summarise", "outline", "upload", "select", "choose", "confirm"}
+
+
 def lower_first(text: str) -> str:
-    """The text with its first letter in lower case, unless it starts an acronym."""
-    # Keep acronyms (UPN, URN, SENCO) as written.
-    if len(text) > 1 and text[1].isupper():
-        return text
+    """The text with its first letter in lower case, unless that would spoil a name.
+
+    "First name" -> "first name"; "UPN", "SENCO email" and "Physical Intervention Record
+    references" (two capitalised words: a proper name) stay as written.
+    """
+    words = text.split(" ")
+    if len(words[0]) > 1 and words[0][1].isupper():
+        return text  # an acronym
+    if len(words) > 1 and words[1][:1].isupper():
+        return text  # a proper name
     return text[:1].lower() + text[1:]
+
+
+def plural(noun: str, count: int = 2) -> str:
+    """The noun for `count` things: witness -> witnesses, activity -> activities."""
+    if count == 1:
+        return noun
+    if noun.endswith(("s", "x", "z", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
+        return noun[:-1] + "ies"
+    return noun + "s"
 
 
 def label_for_message(field: Field) -> str:

@@ -125,24 +125,29 @@ class DateType(FieldType):
 
 
 
-_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})\s*(am|pm)?$", re.IGNORECASE)
+_TIME_BOUND = {
+    "anyOf": [{"type": "string", "pattern": r"^\d{2}:\d{2}$"},
+              {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"}],
+    "description": "a time like 07:00, or the id of an earlier time question",
+}
+_HHMM = re.compile(r"^\d{2}:\d{2}$")
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 
 
 class TimeType(FieldType):
     name = "time"
     summary = "A time of day, typed like 14:30 (9.30am and 2:15pm are understood)."
     value_type = TIME
-    settings = {
-        "min": {"type": "string", "pattern": r"^\d{2}:\d{2}$"},
-        "max": {"type": "string", "pattern": r"^\d{2}:\d{2}$"},
-    }
+    settings = {"min": _TIME_BOUND, "max": _TIME_BOUND}
 
     def parse(self, field, raw, values):
         label = label_for_message(field)
         match = _TIME.match(raw.strip())
         if not match:
             raise Invalid(f"Enter {lower_first(label)} as a time, like 09:30 or 14:15")
-        hour, minute, half = int(match.group(1)), int(match.group(2)), match.group(3)
+        hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+        if match.group(2) is None and not half:  # "9" alone could be morning or evening
+            raise Invalid(f"Enter {lower_first(label)} as a time, like 09:30 or 14:15")
         if half:
             if not 1 <= hour <= 12:
                 raise Invalid(f"{label} must be a real time")
@@ -150,15 +155,25 @@ class TimeType(FieldType):
         if hour > 23 or minute > 59:
             raise Invalid(f"{label} must be a real time")
         value = f"{hour:02d}:{minute:02d}"
-        low, high = field.settings.get("min"), field.settings.get("max")
-        if low and value < low:
-            raise Invalid(f"{label} must be {low} or later")
-        if high and value > high:
-            raise Invalid(f"{label} must be {high} or earlier")
+        for key, fails, relation in (("min", value.__lt__, "later"),
+                                     ("max", value.__gt__, "earlier")):
+            bound = field.settings.get(key)
+            if not bound:
+                continue
+            if _HHMM.match(bound):
+                if fails(bound):
+                    raise Invalid(f"{label} must be {bound} or {relation}")
+            elif (other := values.get(bound)) is not None and fails(other.strftime("%H:%M")):
+                raise Invalid(f"{label} must be the same as or {relation} than "
+                              f"{lower_first(values.label_of(bound))}")
         return value
 
     def to_python(self, field, value):
         return dt.time.fromisoformat(value) if value else None
+
+    def references(self, field):
+        return [(key, bound, TIME) for key in ("min", "max")
+                if isinstance(bound := field.settings.get(key), str) and not _HHMM.match(bound)]
 
     def definition_problems(self, field):
         return bounds_problem(field.settings)

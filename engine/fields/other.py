@@ -5,7 +5,7 @@ from __future__ import annotations
 import wtforms
 
 from engine.expressions import FILE, GROUP, Symbol
-from engine.fields.base import FieldType, bounds_problem, lower_first
+from engine.fields.base import FieldType, bounds_problem, lower_first, plural
 
 # What a form author may allow, by the name they write.
 FILE_KINDS = {
@@ -55,12 +55,23 @@ class GroupType(FieldType):
         "min_items": {"type": "integer", "minimum": 0, "default": 0},
         "max_items": {"type": "integer", "minimum": 1, "default": 50},
         "item_label": {"type": "string", "description": "What one item is called, e.g. 'Provider'"},
+        "item_label_plural": {"type": "string",
+                              "description": "The plural, when adding 's' is wrong: "
+                                             "'Staff members', 'Children'"},
+        "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"},
+                  "description": "Checks made for each item, against one of its questions"},
     }
     required_settings = ("fields",)
 
+    def item_name(self, field, count: int) -> str:
+        """What `count` items are called, in lower case: "provider", "witnesses"."""
+        item = field.settings.get("item_label", "item")
+        if count != 1 and "item_label_plural" in field.settings:
+            return lower_first(field.settings["item_label_plural"])
+        return lower_first(plural(item, count))
+
     def missing_message(self, field):
-        item = field.settings.get("item_label", "item").lower()
-        return field.required_message or f"Add at least one {item}"
+        return field.required_message or f"Add at least one {self.item_name(field, 1)}"
 
     def form_field(self, field):
         class ItemForm(wtforms.Form):
@@ -84,8 +95,7 @@ class GroupType(FieldType):
 
     def display(self, field, value):
         count = len(value or [])
-        item = field.settings.get("item_label", "item").lower()
-        return f"{count} {item}{'' if count == 1 else 's'}"
+        return f"{count} {self.item_name(field, count)}"
 
     def symbol(self, field):
         members = {f.id: f.kind.symbol(f) for f in field.fields if f.has_value}

@@ -22,11 +22,18 @@ class TextType(FieldType):
                             "description": "The error shown when the pattern does not match"},
         "width": {"enum": _WIDTHS, "description": "Width of the input box"},
         "autocomplete": {"type": "string", "description": "HTML autocomplete token"},
+        "case": {"enum": ["upper", "lower"],
+                 "description": "Store the answer in capitals or small letters (before the "
+                                "pattern is checked), for codes such as EY123456"},
     }
     default_max_length = 200
 
     def parse(self, field, raw, values):
         text = raw.strip()
+        if field.settings.get("case") == "upper":
+            text = text.upper()
+        elif field.settings.get("case") == "lower":
+            text = text.lower()
         limit = field.settings.get("max_length", self.default_max_length)
         if len(text) > limit:
             raise Invalid(f"{label_for_message(field)} must be {limit} characters or fewer")

@@ -24,6 +24,13 @@ def run(text, **values):
     ("years_between(dob, day)", {"dob": dt.date(2018, 6, 2), "day": dt.date(2026, 6, 1)}, 7),
     ("minutes_between(start, end)", {"start": dt.time(9, 30), "end": dt.time(10, 5)}, 35),
     ("total(items, 'cost')", {"items": [{"cost": 10}, {"cost": 2.5}, {}]}, 12.5),
+    ("earliest(items, 'day')", {"items": [{"day": dt.date(2026, 3, 2)},
+                                          {"day": dt.date(2026, 1, 5)}, {}]}, dt.date(2026, 1, 5)),
+    ("latest(items, 'day')", {"items": [{"day": dt.date(2026, 3, 2)}]}, dt.date(2026, 3, 2)),
+    ("earliest(items, 'day')", {"items": []}, None),
+    # Friday 27 November to Monday 30 November 2026: one school day (the Friday)
+    ("weekdays_between(a, b)", {"a": dt.date(2026, 11, 27), "b": dt.date(2026, 11, 30)}, 1),
+    ("weekdays_between(a, b)", {"a": dt.date(2026, 11, 23), "b": dt.date(2026, 12, 7)}, 10),
     ("len(items)", {"items": [{}, {}]}, 2),
     ("'Severe' if pct <= 50 else 'Persistent'", {"pct": 40}, "Severe"),
     ("round(hours * weeks, 1)", {"hours": 22.35, "weeks": 51}, 1139.9),
@@ -115,3 +122,9 @@ def test_total_checks_the_group_member_exists_and_is_a_number():
     assert check("total(items, 'cost')", items=group) == (ex.NUMBER, [])
     assert "did you mean 'cost'" in check("total(items, 'cots')", items=group)[1][0][1]["detail"]
     assert "needs a number field" in check("total(items, 'name')", items=group)[1][0][1]["detail"]
+
+
+def test_names_only_asked_about_with_answered_are_not_needed():
+    expression, _ = ex.parse("answered(upn) or years_between(dob, today()) < 5")
+    assert expression.names == {"upn", "dob"}
+    assert expression.needed_names == {"dob"}

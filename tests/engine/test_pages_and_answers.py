@@ -257,3 +257,70 @@ def test_submission_drops_answers_of_questions_no_longer_asked(case):
     kept = case.submission_answers(answers)
     assert "primary_need" not in kept and "virtual_school_told" not in kept
     assert kept["forename"] == "Sam"
+
+
+SESSIONS = """
+- id: sessions
+  title: Sessions
+  fields:
+    - id: sessions
+      type: group
+      label: Sessions
+      item_label: Session
+      fields:
+        - {id: day, type: select, label: Day, options: [Monday, Tuesday]}
+        - {id: starts, type: time, label: Starts at, min: "07:00"}
+        - {id: ends, type: time, label: Ends at, min: starts, max: "19:00"}
+        - id: hours
+          type: calculated
+          label: Length
+          value: minutes_between(starts, ends) / 60
+          decimals: 2
+      rules:
+        - check: hours >= 2.5
+          message: A session must last at least 2.5 hours
+          field: ends
+        - check: day != 'Monday'
+          message: Monday sessions are rarely funded
+          field: day
+          severity: warning
+"""
+
+
+def test_group_rules_and_time_bounds_are_checked_for_each_item(compile_case):
+    case = compile_case(SESSIONS)
+    data = MultiDict([
+        ("sessions-0-day", "Monday"), ("sessions-0-starts", "9:00"), ("sessions-0-ends", "10:00"),
+        ("sessions-1-day", "Tuesday"), ("sessions-1-starts", "13:00"),
+        ("sessions-1-ends", "12:00"),
+        ("sessions-2-day", "Tuesday"), ("sessions-2-starts", "9:00"),
+        ("sessions-2-ends", "3pm"),
+    ])
+    result = case.save_page("sessions", case.form_class("sessions")(data), {})
+    assert {(e.key, e.message) for e in result.errors} == {
+        ("sessions-0-ends", "A session must last at least 2.5 hours"),
+        ("sessions-1-ends", "Ends at must be the same as or later than starts at"),
+    }
+    assert [(w.key, w.message) for w in result.warnings] == [
+        ("sessions-0-day", "Monday sessions are rarely funded")]
+    assert result.answers["sessions"][2] == {"day": "Tuesday", "starts": "09:00",
+                                             "ends": "15:00", "hours": 6}
+
+
+def test_a_rule_can_make_a_question_required_in_some_cases(compile_case):
+    case = compile_case("""
+    - id: child
+      title: Child
+      fields:
+        - {id: dob, type: date, label: Date of birth}
+        - {id: upn, type: upn, label: UPN, required: false}
+      rules:
+        - check: answered(upn) or years_between(dob, today()) < 5
+          message: Enter the UPN of a school-age child
+          field: upn
+    """)
+    def post(year):
+        data = MultiDict({"dob-day": "1", "dob-month": "9", "dob-year": str(year), "upn": ""})
+        return case.save_page("child", case.form_class("child")(data), {})
+    assert [e.message for e in post(2015).errors] == ["Enter the UPN of a school-age child"]
+    assert post(dt.date.today().year - 1).valid
