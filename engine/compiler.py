@@ -66,9 +66,10 @@ class CaseTypeCompiler:
         self.scope = _Scope()
 
     # ---- reporting ----
-    def add(self, code: Code, where: tuple, key: bool = False, **details) -> None:
+    def add(self, code: Code, where: tuple, /, at_key: bool = False, **details) -> None:
+        """Report `code` at the value at `where` (or at its key, with at_key)."""
         positions = self.source.positions
-        position = positions.key(where) if key else positions.value(where)
+        position = positions.key(where) if at_key else positions.value(where)
         self.problems.append(make_problem(code, self.source.path, *position, **details))
 
     def add_expression_issue(self, issue: ex.Issue, where: tuple, text: str) -> None:

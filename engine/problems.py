@@ -96,7 +96,7 @@ class Problem:
         }
 
 
-def make_problem(code: Code, path: str, line: int, col: int, **details) -> Problem:
+def make_problem(code: Code, path: str, line: int, col: int, /, **details) -> Problem:
     """Build a Problem from a code and the values its template needs."""
     return Problem(path, line, col, code.name, code.severity, code.template.format(**details))
 

@@ -31,8 +31,23 @@ _Loader.yaml_implicit_resolvers = {
         "tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers
+            if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+# Numbers as YAML 1.2 writes them: no base-60 (8:45 stays a time), no octal, no leading zeros
+# (010 stays the text "010").
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."),
 )
 
 
@@ -154,8 +169,15 @@ def load_source(text: str, path: str) -> Source:
         data = _Builder(loader, positions, problems, text).build(node, ()) if node else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         detail = exc.problem or exc.context or "cannot read"
+        if exc.context_mark and "end of stream" in (exc.problem or ""):
+            # An unclosed quote or bracket: point at where it was opened, not at the end.
+            mark = exc.context_mark
+            opened = ("a quoted text" if "quoted" in (exc.context or "") else
+                      "a '['" if "sequence" in (exc.context or "") else
+                      "a '{'" if "mapping" in (exc.context or "") else "something")
+            detail = f"{opened} opened here is never closed"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return Source(path, None, positions,
                       [make_problem(Code.E001, path, line, col, detail=detail)])
     except yaml.YAMLError as exc:  # e.g. unreadable characters

@@ -12,8 +12,8 @@ def compile_workflow(name: str, data: dict, source: Source, where: tuple
     """A Workflow from schema-valid data at `where` in `source`, with its graph problems."""
     problems: list[Problem] = []
 
-    def add(code: Code, at: tuple, key: bool = False, **details) -> None:
-        position = source.positions.key(at) if key else source.positions.value(at)
+    def add(code: Code, at: tuple, /, at_key: bool = False, **details) -> None:
+        position = source.positions.key(at) if at_key else source.positions.value(at)
         problems.append(make_problem(code, source.path, *position, **details))
 
     activities = {
@@ -49,15 +49,15 @@ def compile_workflow(name: str, data: dict, source: Source, where: tuple
 
     for status in ("Completed", "Abandoned"):
         if not any(a.status == status for a in activities.values()):
-            add(Code.E403, (*where, "activities"), key=True, status=status)
+            add(Code.E403, (*where, "activities"), at_key=True, status=status)
     if workflow.start in activities:
         reachable = _reachable(workflow)
         for activity_id, activity in activities.items():
             at = (*where, "activities", activity_id)
             if activity_id not in reachable:
-                add(Code.E402, at, key=True, name=activity_id, start=workflow.start)
+                add(Code.E402, at, at_key=True, name=activity_id, start=workflow.start)
             elif activity.status == "Active" and not workflow.transitions_from(activity_id):
-                add(Code.E404, at, key=True, name=activity_id, status="Active")
+                add(Code.E404, at, at_key=True, name=activity_id, status="Active")
     return workflow, problems
 
 

@@ -1,0 +1,861 @@
+"""Every problem code of engine/problems.py, each shown by a small broken definition.
+
+Each test writes a case type, workflow or options-list file inline, loads it and asserts the
+problem's code and where it points. Lines and columns are worked out from the YAML text itself:
+`position(text, needle, part)` finds the one place `needle` occurs and the column where `part` of
+it starts (the offending key or value). Messages are checked for what matters to the author (the
+name, the suggestion), not for their exact wording.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from engine import load_catalogue
+from engine.problems import Code, Problem
+from engine.source import load_source
+from tests.engine.conftest import case_type_yaml, catalogue_of
+
+# ---- helpers -----------------------------------------------------------------------------------
+
+COVERED: set[str] = set()
+
+
+def covers(*codes: str):
+    """Record that the decorated test shows these codes (the last test checks all are shown)."""
+
+    def mark(test):
+        COVERED.update(codes)
+        return test
+
+    return mark
+
+
+def position(text: str, needle: str, part: str | None = None) -> tuple[int, int]:
+    """1-based line and column where `part` (default: all) of the one `needle` in `text` starts."""
+    assert text.count(needle) == 1, f"{needle!r} must occur exactly once in the test YAML"
+    index = text.index(needle) + (needle.index(part) if part else 0)
+    line = text.count("\n", 0, index) + 1
+    column = index - text.rfind("\n", 0, index)
+    return line, column
+
+
+class Loaded:
+    """Inline files loaded as a catalogue: their problems, and their text to locate them in."""
+
+    def __init__(self, files: dict[str, str], shared: bool = True):
+        self.files = {path: textwrap.dedent(text) for path, text in files.items()}
+        self.catalogue = catalogue_of(*self.files.items(), shared=shared)
+        self.problems = self.catalogue.problems
+        self.main = next(iter(self.files))
+
+    def at(self, needle: str, part: str | None = None, path: str | None = None):
+        return position(self.files[path or self.main], needle, part)
+
+    def expect(self, code: str, needle: str, part: str | None = None,
+               path: str | None = None) -> Problem:
+        """The problem `code` found where `part` of `needle` starts; fails listing all found."""
+        path = path or self.main
+        line, col = self.at(needle, part, path)
+        found = [p for p in self.problems
+                 if (p.path, p.code, p.line, p.col) == (path, code, line, col)]
+        assert found, f"expected {code} at {path}:{line}:{col}, found:\n" + "\n".join(
+            str(p) for p in self.problems)
+        return found[0]
+
+    def located(self, path: str | None = None) -> list[tuple[str, int, int]]:
+        """(code, line, column) of each problem in one file, in the order reported."""
+        return [(p.code, p.line, p.col) for p in self.problems if p.path == (path or self.main)]
+
+
+def load_case(pages: str, **kwargs) -> Loaded:
+    """A case type (test header, `workflow: simple`) around the given pages, as case.yaml."""
+    return Loaded({"case.yaml": case_type_yaml(pages, **kwargs)})
+
+
+def load_file(text: str, path: str = "case.yaml", shared: bool = True) -> Loaded:
+    return Loaded({path: text}, shared=shared)
+
+
+def load_field(field: str) -> Loaded:
+    """A case type with one page holding one field, written as a YAML flow mapping."""
+    return load_case(f"""
+        - id: child
+          title: About the child
+          fields:
+            - {field}
+    """)
+
+
+CHILD_PAGE = """
+- id: child
+  title: About the child
+  fields:
+    - {id: forename, type: text, label: First name}
+"""
+
+
+def after_child_page(pages: str) -> str:
+    """The pages of CHILD_PAGE and then these."""
+    return CHILD_PAGE + textwrap.dedent(pages)
+
+
+# ---- reading the file --------------------------------------------------------------------------
+
+
+@covers("E001")
+def test_a_yaml_syntax_error_points_at_the_character_that_breaks_it():
+    loaded = load_file("name: Part-time timetable: notification\n")
+    problem = loaded.expect("E001", "timetable: notification", ":")
+    assert "mapping values are not allowed" in problem.message
+
+
+@covers("E001")
+def test_a_file_that_is_not_utf8_is_a_syntax_error_on_line_1(tmp_path):
+    (tmp_path / "latin1.yaml").write_bytes("name: Café\n".encode("latin-1"))
+    problems = load_catalogue(str(tmp_path)).problems
+    assert [(p.code, p.line, p.col) for p in problems] == [("E001", 1, 1)]
+    assert "UTF-8" in problems[0].message
+
+
+@covers("E001")
+def test_an_unclosed_quote_is_reported_where_the_quote_opens():
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          fields:
+            - {id: forename, type: text, label: "First name}
+            - {id: surname, type: text, label: Last name}
+    """)
+    problem = loaded.expect("E001", '"First name}', '"')
+    assert "quote" in problem.message
+
+
+@covers("E002")
+def test_a_key_given_twice_is_reported_at_the_second_with_the_line_of_the_first():
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          title: About the pupil
+          fields:
+            - {id: forename, type: text, label: First name}
+    """)
+    problem = loaded.expect("E002", "title: About the pupil", "title")
+    first_line = loaded.at("title: About the child")[0]
+    assert "'title'" in problem.message and f"line {first_line}" in problem.message
+
+
+@covers("E003")
+def test_a_file_holding_a_list_instead_of_a_mapping_is_refused():
+    loaded = load_file("- id: child\n- id: school\n")
+    problem = loaded.expect("E003", "- id: child")
+    assert "a list" in problem.message
+
+
+# ---- the shape of the file ---------------------------------------------------------------------
+
+
+@covers("E100")
+def test_a_misspelt_key_suggests_the_right_one():
+    loaded = load_field("{id: forename, type: text, lable: First name}")
+    problem = loaded.expect("E100", "lable: First name", "lable")
+    assert "'lable'" in problem.message and "did you mean 'label'?" in problem.message
+
+
+@covers("E100")
+def test_a_misspelt_show_if_suggests_show_if():
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          fields:
+            - {id: looked_after, type: yes_no, label: Is the child looked after?}
+            - id: virtual_school_informed
+              type: yes_no
+              label: Has the Virtual School been told?
+              show_iff: looked_after
+    """)
+    problem = loaded.expect("E100", "show_iff: looked_after", "show_iff")
+    assert "did you mean 'show_if'?" in problem.message
+
+
+@covers("E100")
+def test_a_setting_of_another_field_type_says_which_types_it_belongs_to():
+    loaded = load_field("{id: forename, type: text, label: First name, options: [a, b]}")
+    problem = loaded.expect("E100", "options: [a, b]", "options")
+    assert "setting of radios, checkboxes, select questions, not text" in problem.message
+
+
+@covers("E100")
+def test_a_comma_in_unquoted_flow_text_explains_that_it_started_a_new_key():
+    loaded = load_field("{id: forename, type: text, label: Name, first or known as}")
+    problem = loaded.expect("E100", "first or known as")
+    assert "quotes" in problem.message
+
+
+@covers("E101")
+def test_a_missing_required_key_points_at_the_mapping_that_lacks_it():
+    loaded = load_field("{id: forename, type: text}")
+    problem = loaded.expect("E101", "{id: forename", "{")
+    assert "'label'" in problem.message
+
+
+@covers("E102")
+def test_a_value_of_the_wrong_type_says_what_was_expected():
+    loaded = load_field("{id: forename, type: text, label: First name, required: 1}")
+    problem = loaded.expect("E102", "required: 1", "1")
+    assert "true or false" in problem.message
+
+
+@covers("E103")
+def test_an_unknown_field_type_suggests_the_closest_type():
+    loaded = load_field("{id: date_of_birth, type: dat, label: Date of birth}")
+    problem = loaded.expect("E103", "type: dat,", "dat")
+    assert "'dat'" in problem.message and problem.message.endswith("did you mean 'date'?")
+
+
+@covers("E103")
+def test_a_misspelt_file_kind_suggests_the_right_one():
+    loaded = load_file("kind: workflow\n")
+    problem = loaded.expect("E103", "workflow", "workflow")
+    assert problem.message.endswith("did you mean 'workflows'?")
+
+
+@covers("E104")
+def test_an_id_with_capital_letters_breaks_the_naming_pattern():
+    loaded = load_field("{id: ForeName, type: text, label: First name}")
+    problem = loaded.expect("E104", "id: ForeName", "ForeName")
+    assert "lower-case letters" in problem.message
+
+
+@covers("E104")
+def test_a_page_without_fields_needs_at_least_one():
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          fields: []
+    """)
+    problem = loaded.expect("E104", "fields: []", "[]")
+    assert "at least 1" in problem.message
+
+
+@covers("E104")
+def test_a_date_bound_not_written_as_a_date_is_refused():
+    loaded = load_field("{id: start_date, type: date, label: Start date, min: 31/01/2026}")
+    loaded.expect("E104", "min: 31/01/2026", "31/01/2026")
+
+
+@covers("E104")
+@pytest.mark.parametrize(("field", "part"), [
+    ("{id: initials, type: text, label: Initials, pattern: '[A-Z'}", "'[A-Z'"),
+    ("{id: days, type: checkboxes, label: Days, options: [mon, tue], max_choices: 3}", "3}"),
+    ("{id: start_date, type: date, label: Start date, min: 2026-02-30}", "2026-02-30"),
+], ids=["invalid-regex-pattern", "max-choices-above-option-count", "date-that-does-not-exist"])
+def test_a_setting_the_schema_cannot_check_is_reported_at_its_value(field, part):
+    load_field(field).expect("E104", field, part)
+
+
+# ---- identity and references -------------------------------------------------------------------
+
+
+@covers("E200")
+def test_a_field_id_used_twice_names_the_line_of_the_first():
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          fields:
+            - {id: forename, type: text, label: First name}
+            - {id: forename, type: text, label: Known as}
+    """)
+    problem = loaded.expect("E200", "forename, type: text, label: Known as", "forename")
+    first_line = loaded.at("label: First name")[0]
+    assert "'forename'" in problem.message and f"line {first_line}" in problem.message
+
+
+@covers("E200")
+def test_a_page_id_used_twice_is_reported_on_the_second_page():
+    loaded = load_case(after_child_page("""
+        - {id: child, title: The school, fields: [{id: urn, type: urn, label: School URN}]}
+    """))
+    problem = loaded.expect("E200", "{id: child, title: The school", "child")
+    assert "page id 'child'" in problem.message
+
+
+@covers("E201")
+def test_two_files_with_the_same_case_type_id():
+    loaded = Loaded({"a.yaml": case_type_yaml(CHILD_PAGE, id="ptt", code="AAA"),
+                     "b.yaml": case_type_yaml(CHILD_PAGE, id="ptt", code="BBB")})
+    problem = loaded.expect("E201", "id: ptt", "ptt", path="b.yaml")
+    assert "'ptt'" in problem.message and "a.yaml" in problem.message
+
+
+@covers("E202")
+def test_two_files_with_the_same_reference_prefix_and_code():
+    loaded = Loaded({"a.yaml": case_type_yaml(CHILD_PAGE, id="first", code="PTT"),
+                     "b.yaml": case_type_yaml(CHILD_PAGE, id="second", code="PTT")})
+    problem = loaded.expect("E202", "code: PTT", "PTT", path="b.yaml")
+    assert "EDU-TEST-PTT" in problem.message and "'first'" in problem.message
+
+
+@covers("E203")
+def test_a_misspelt_shared_options_list_suggests_the_defined_one():
+    loaded = load_field("{id: sen, type: radios, label: SEN provision, options: sen_provison}")
+    problem = loaded.expect("E203", "options: sen_provison", "sen_provison")
+    assert problem.message.endswith("did you mean 'sen_provision'?")
+
+
+@covers("E204")
+def test_a_misspelt_shared_workflow_suggests_the_defined_one():
+    loaded = load_file("""
+        id: test-case
+        name: Test case
+        category: Tests
+        reference: {prefix: EDU-TEST, code: TST}
+        version: 1
+        workflow: simpel
+        pages:
+          - id: child
+            title: About the child
+            fields:
+              - {id: forename, type: text, label: First name}
+    """)
+    problem = loaded.expect("E204", "workflow: simpel", "simpel")
+    assert problem.message.endswith("did you mean 'simple'?")
+
+
+@covers("E205")
+def test_an_option_value_given_twice_in_a_field():
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          fields:
+            - id: reason
+              type: radios
+              label: Main reason
+              options:
+                - {value: medical, label: Medical needs}
+                - {value: other, label: Other}
+                - {value: medical, label: Recovery from illness}
+    """)
+    problem = loaded.expect("E205", "{value: medical, label: Recovery", "{")
+    assert "'medical'" in problem.message
+
+
+@covers("E205")
+def test_an_option_value_given_twice_in_a_shared_list():
+    loaded = load_file("""
+        kind: option_lists
+        lists:
+          key_stage: [KS1, KS2, KS3, KS2]
+    """, path="lists.yaml")
+    loaded.expect("E205", "KS3, KS2]", "KS2")
+
+
+@covers("E206")
+@pytest.mark.parametrize(("pages", "needle", "part", "words"), [
+    ("""
+     - id: child
+       title: About the child
+       fields:
+         - {id: len, type: text, label: Length}
+     """, "id: len", "len", "reserved word"),
+    ("""
+     - id: arrangement
+       title: The arrangement
+       fields:
+         - {id: start_date, type: text, label: Start date}
+         - {id: end_date, type: date, label: End date, min: start_date}
+     """, "min: start_date", "start_date", "a date question"),
+    ("""
+     - id: arrangement
+       title: The arrangement
+       fields:
+         - {id: end_date, type: date, label: End date}
+       rules:
+         - {check: end_date > today(), message: End date must be in the future, field: end_dat}
+     """, "field: end_dat", "end_dat", "did you mean 'end_date'?"),
+], ids=["reserved-word-as-id", "date-bound-names-a-text-field", "rule-field-not-on-page"])
+def test_a_setting_that_names_the_wrong_thing_is_reported_at_the_name(pages, needle, part, words):
+    loaded = load_case(pages)
+    problem = loaded.expect("E206", needle, part)
+    assert words in problem.message
+
+
+@covers("E207")
+@pytest.mark.parametrize(("field", "minimum"), [
+    ("{id: hours, type: number, label: Hours, min: 40, max: 1}", "min: 40"),
+    ("{id: cost, type: money, label: Cost, min: 500, max: 100}", "min: 500"),
+    ("{id: start, type: date, label: Start, min: 2026-09-01, max: 2026-07-31}", "min: 2026-09-01"),
+    ("{id: days, type: checkboxes, label: Days, options: [a, b, c], min_choices: 3, "
+     "max_choices: 2}", "min_choices: 3"),
+], ids=["number", "money", "date", "checkboxes"])
+def test_a_minimum_above_its_maximum_is_reported_at_the_minimum(field, minimum):
+    low = minimum.split(": ")[1]
+    problem = load_field(field).expect("E207", minimum, low)
+    assert low in problem.message
+
+
+@covers("E207")
+def test_a_group_needing_more_items_than_it_allows():
+    loaded = load_case("""
+        - id: provision
+          title: Alternative provision
+          fields:
+            - id: providers
+              type: group
+              label: Providers
+              min_items: 3
+              max_items: 2
+              fields:
+                - {id: provider_name, type: text, label: Provider name}
+    """)
+    loaded.expect("E207", "min_items: 3", "3")
+
+
+@covers("E208")
+def test_a_shared_options_list_defined_in_two_files():
+    lists = "kind: option_lists\nlists:\n  key_stage: [KS1, KS2]\n"
+    loaded = Loaded({"a.yaml": lists, "b.yaml": lists}, shared=False)
+    problem = loaded.expect("E208", "key_stage:", "key_stage", path="b.yaml")
+    assert "'key_stage'" in problem.message and "a.yaml" in problem.message
+
+
+@covers("E209")
+def test_a_shared_workflow_defined_in_two_files():
+    workflows = """
+        kind: workflows
+        workflows:
+          quick:
+            start: submitted
+            activities:
+              submitted: {label: Form Submitted, status: Active}
+              done: {label: Done, status: Completed}
+              dropped: {label: Dropped, status: Abandoned}
+            transitions:
+              - {from: submitted, to: done, action: Complete, by: officer}
+              - {from: submitted, to: dropped, action: Abandon, by: officer}
+    """
+    loaded = Loaded({"a.yaml": workflows, "b.yaml": workflows}, shared=False)
+    problem = loaded.expect("E209", "quick:", "quick", path="b.yaml")
+    assert "'quick'" in problem.message and "a.yaml" in problem.message
+
+
+# ---- expressions -------------------------------------------------------------------------------
+
+
+def load_condition(condition: str) -> Loaded:
+    """A case type whose last question is shown only when `condition` holds."""
+    return load_case(f"""
+        - id: child
+          title: About the child
+          fields:
+            - {{id: forename, type: text, label: First name}}
+            - {{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}}
+            - {{id: sen_provision, type: radios, label: SEN provision, options: sen_provision}}
+            - {{id: start_date, type: date, label: Start date}}
+            - {{id: note, type: text, label: Note, show_if: "{condition}"}}
+    """)
+
+
+@covers("E300")
+def test_an_expression_that_does_not_parse_points_at_the_problem():
+    loaded = load_condition("has_ehcp and (forename")
+    problem = loaded.expect("E300", "(forename", "(")
+    assert "'(' was never closed" in problem.message
+
+
+@covers("E300")
+def test_an_empty_expression_is_not_valid():
+    loaded = load_condition("")
+    problem = loaded.expect("E300", '""}', '"}')  # where the (empty) text starts
+    assert "empty" in problem.message
+
+
+@covers("E301", "E306")
+@pytest.mark.parametrize(("expression", "code", "part", "words"), [
+    ("__import__('os')", "E301", "__import__", "'__import__'"),
+    ("has_ehcp and a.b", "E301", "a.b", "attribute access"),
+    ("has_ehcp and x[0]", "E301", "x[0]", "indexing"),
+    ("lambda: 1", "E301", "lambda", "lambda"),
+    ("[x for x in y]", "E301", "[x for", "comprehension"),
+    ("has_ehcp or open('f')", "E306", "open", "'open'"),
+], ids=["dunder-import", "attribute", "subscript", "lambda", "comprehension", "unknown-call"])
+def test_unsafe_expressions_are_refused_when_the_file_is_loaded(expression, code, part, words):
+    loaded = load_condition(expression)
+    problem = loaded.expect(code, expression, part)
+    assert words in problem.message
+    assert loaded.catalogue.get("test-case") is None
+
+
+@covers("E302")
+def test_a_misspelt_field_name_in_an_expression_suggests_the_field():
+    loaded = load_condition("has_echp")
+    problem = loaded.expect("E302", "has_echp")
+    assert "'has_echp'" in problem.message and problem.message.endswith(
+        "did you mean 'has_ehcp'?")
+
+
+@covers("E303")
+def test_an_expression_naming_a_field_of_a_later_page_says_where_it_is():
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          show_if: placement == 'ap'
+          fields:
+            - {id: forename, type: text, label: First name}
+        - id: arrangement
+          title: The arrangement
+          fields:
+            - {id: placement, type: radios, label: Placement, options: [ptt, ap]}
+    """)
+    problem = loaded.expect("E303", "show_if: placement", "placement")
+    assert "'placement'" in problem.message and "'arrangement'" in problem.message
+
+
+@covers("E304")
+def test_comparing_a_choice_with_a_value_that_is_not_an_option():
+    loaded = load_condition("has_ehcp and sen_provision == 'X'")
+    problem = loaded.expect("E304", "sen_provision == 'X'")
+    assert "'X'" in problem.message and "E, K, N" in problem.message
+
+
+@covers("E305")
+def test_a_calculated_number_that_gives_text_is_a_type_error():
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          fields:
+            - {id: forename, type: text, label: First name}
+            - {id: weeks, type: calculated, label: Weeks, value: forename}
+    """)
+    loaded.expect("E305", "value: forename", "forename")
+
+
+@covers("E305")
+def test_arithmetic_on_a_date_suggests_days_between():
+    loaded = load_condition("has_ehcp and start_date + 7 > 0")
+    problem = loaded.expect("E305", "start_date + 7")
+    assert "days_between()" in problem.message
+
+
+@covers("E306")
+def test_a_misspelt_function_suggests_the_real_one():
+    loaded = load_condition("has_ehcp and start_date < todya()")
+    problem = loaded.expect("E306", "todya()")
+    assert "'todya'" in problem.message and problem.message.endswith("did you mean 'today'?")
+
+
+@covers("E307")
+def test_a_function_called_with_the_wrong_number_of_values():
+    loaded = load_condition("has_ehcp and days_between(start_date) > 7")
+    problem = loaded.expect("E307", "days_between(start_date)")
+    assert problem.message.startswith("days_between()")
+
+
+@covers("E301")
+def test_a_quoted_expression_with_leading_spaces_is_located_at_the_offending_text():
+    loaded = load_condition("   has_ehcp and a.b")
+    loaded.expect("E301", "has_ehcp and a.b", "a.b")
+
+
+@covers("E302")
+@pytest.mark.parametrize("style", ["", ">-"], ids=["plain-multiline", "folded-block"])
+def test_a_problem_in_a_multi_line_expression_is_located_on_its_own_line(style):
+    loaded = load_case(f"""
+        - id: child
+          title: About the child
+          fields:
+            - {{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}}
+            - id: note
+              type: text
+              label: Note
+              show_if: {style}
+                has_ehcp and
+                has_echp
+    """)
+    loaded.expect("E302", "has_echp")
+
+
+# ---- workflows ---------------------------------------------------------------------------------
+
+
+def load_workflow(activities: str, transitions: str, start: str = "submitted") -> Loaded:
+    """A shared workflows file with one workflow, `review`, from these parts."""
+    return load_file(f"""
+        kind: workflows
+        workflows:
+          review:
+            start: {start}
+            activities:
+{textwrap.indent(textwrap.dedent(activities).strip(), " " * 14)}
+            transitions:
+{textwrap.indent(textwrap.dedent(transitions).strip(), " " * 14)}
+    """, path="workflows.yaml")
+
+
+ACTIVITIES = """
+    submitted: {label: Form Submitted, status: Active}
+    done: {label: Case completed, status: Completed}
+    dropped: {label: Case abandoned, status: Abandoned}
+"""
+
+
+@covers("E400")
+def test_a_workflow_starting_at_an_unknown_activity():
+    loaded = load_workflow(ACTIVITIES, """
+        - {from: submitted, to: done, action: Complete, by: officer}
+        - {from: submitted, to: dropped, action: Abandon, by: officer}
+    """, start="submited")
+    problem = loaded.expect("E400", "start: submited", "submited")
+    assert problem.message.endswith("did you mean 'submitted'?")
+
+
+@covers("E401")
+def test_a_transition_to_an_unknown_activity_suggests_the_closest():
+    loaded = load_workflow(ACTIVITIES, """
+        - {from: submitted, to: dnoe, action: Complete, by: officer}
+        - {from: submitted, to: dropped, action: Abandon, by: officer}
+    """)
+    problem = loaded.expect("E401", "to: dnoe", "dnoe")
+    assert "'dnoe'" in problem.message and problem.message.endswith("did you mean 'done'?")
+
+
+@covers("E402")
+def test_an_activity_no_transition_leads_to_cannot_be_reached():
+    loaded = load_workflow(ACTIVITIES + "    panel: {label: Awaiting panel, status: Active}\n", """
+        - {from: submitted, to: done, action: Complete, by: officer}
+        - {from: submitted, to: dropped, action: Abandon, by: officer}
+        - {from: panel, to: done, action: Accept, by: officer}
+    """)
+    problem = loaded.expect("E402", "panel: {label", "panel")
+    assert "'panel'" in problem.message and "'submitted'" in problem.message
+
+
+@covers("E403")
+def test_a_workflow_without_completed_or_abandoned_activities():
+    loaded = load_workflow("""
+        submitted: {label: Form Submitted, status: Active}
+        review: {label: Review, status: Active}
+    """, """
+        - {from: submitted, to: review, action: Start review, by: officer}
+        - {from: review, to: submitted, action: Send back, by: officer}
+    """)
+    line, col = loaded.at("activities:")
+    assert [(p.code, p.line, p.col) for p in loaded.problems if p.code == "E403"] == [
+        ("E403", line, col), ("E403", line, col)]
+    assert {p.message.split()[-1] for p in loaded.problems if p.code == "E403"} == {
+        "Completed", "Abandoned"}
+
+
+@covers("E404")
+def test_an_active_activity_with_no_way_out_is_a_dead_end():
+    loaded = load_workflow(ACTIVITIES + "    review: {label: Review, status: Active}\n", """
+        - {from: submitted, to: done, action: Complete, by: officer}
+        - {from: submitted, to: dropped, action: Abandon, by: officer}
+        - {from: submitted, to: review, action: Start review, by: officer}
+    """)
+    problem = loaded.expect("E404", "review: {label", "review")
+    assert "'review'" in problem.message
+
+
+@covers("E405")
+def test_two_transitions_from_one_activity_with_the_same_button_label():
+    loaded = load_workflow(ACTIVITIES, """
+        - {from: submitted, to: done, action: Close case, by: officer}
+        - {from: submitted, to: dropped, action: Close case, by: officer}
+    """)
+    problem = loaded.expect("E405", "to: dropped, action: Close case", "Close case")
+    assert "'submitted'" in problem.message and "'Close case'" in problem.message
+
+
+@covers("W502")
+def test_a_transition_out_of_an_end_activity_is_a_warning():
+    loaded = load_workflow(ACTIVITIES, """
+        - {from: submitted, to: done, action: Complete, by: officer}
+        - {from: submitted, to: dropped, action: Abandon, by: officer}
+        - {from: done, to: submitted, action: Reopen, by: officer}
+    """)
+    problem = loaded.expect("W502", "from: done", "done")
+    assert "'done'" in problem.message and problem.severity == "warning"
+
+
+@covers("E103")
+def test_a_misspelt_activity_status_suggests_the_right_one():
+    loaded = load_workflow(ACTIVITIES + "    review: {label: Review, status: Actve}\n", """
+        - {from: submitted, to: done, action: Complete, by: officer}
+    """)
+    problem = loaded.expect("E103", "status: Actve", "Actve")
+    assert problem.message.endswith("did you mean 'Active'?")
+
+
+# ---- warnings ----------------------------------------------------------------------------------
+
+
+@covers("W500")
+def test_a_shared_options_list_no_case_type_uses():
+    loaded = load_file("kind: option_lists\nlists:\n  key_stage: [KS1, KS2]\n",
+                       path="lists.yaml")
+    problem = loaded.expect("W500", "key_stage:", "key_stage")
+    assert "'key_stage'" in problem.message and problem.severity == "warning"
+
+
+@covers("W501")
+def test_a_shared_workflow_no_case_type_uses():
+    loaded = load_workflow(ACTIVITIES, """
+        - {from: submitted, to: done, action: Complete, by: officer}
+        - {from: submitted, to: dropped, action: Abandon, by: officer}
+    """)
+    problem = loaded.expect("W501", "review:", "review")
+    assert "'review'" in problem.message and not loaded.catalogue.errors
+
+
+@covers("W503")
+def test_a_page_with_only_content_is_a_warning():
+    loaded = load_case(after_child_page("""
+        - id: guidance
+          title: Before you start
+          fields:
+            - {id: intro, type: content, text: You will need the pupil's UPN.}
+    """))
+    problem = loaded.expect("W503", "id: guidance", "guidance")
+    assert "'guidance'" in problem.message
+    assert loaded.catalogue.get("test-case") is not None  # a warning does not stop the load
+
+
+@covers("W504")
+@pytest.mark.parametrize(("condition", "value"), [("1 == 1", "true"), ("not true", "false")])
+def test_a_condition_that_never_changes_is_a_warning(condition, value):
+    problem = load_condition(condition).expect("W504", condition)
+    assert problem.message.endswith(value)
+
+
+# ---- all problems, in order, as text -----------------------------------------------------------
+
+
+def test_three_schema_mistakes_in_one_file_are_all_reported_in_line_order():
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          fields:
+            - {id: forename, type: text, label: First name, required: 1}
+            - {id: surname, type: txt, label: Last name}
+            - {id: date_of_birth, type: date, lable: Date of birth}
+    """)
+    assert [found for found in loaded.located() if found[0] != "E101"] == [
+        ("E102", *loaded.at("required: 1", "1")),
+        ("E103", *loaded.at("type: txt", "txt")),
+        ("E100", *loaded.at("lable: Date of birth", "lable")),
+    ]
+
+
+def test_three_compile_mistakes_in_one_file_are_all_reported_in_line_order():
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          fields:
+            - {id: forename, type: text, label: First name, show_if: has_echp}
+            - {id: sen_provision, type: radios, label: SEN provision, options: sen_provison}
+            - {id: forename, type: text, label: Known as}
+    """)
+    assert loaded.located() == [
+        ("E302", *loaded.at("show_if: has_echp", "has_echp")),
+        ("E203", *loaded.at("options: sen_provison", "sen_provison")),
+        ("E200", *loaded.at("forename, type: text, label: Known as", "forename")),
+    ]
+    assert loaded.catalogue.get("test-case") is None
+
+
+def test_problems_in_several_files_are_all_reported_together():
+    loaded = Loaded({
+        "a.yaml": case_type_yaml(CHILD_PAGE.replace("label", "lable"), id="a", code="AAA"),
+        "b.yaml": "- not a mapping\n",
+        "c.yaml": "kind: option_lists\nlists:\n  key_stage: [KS1, KS1]\n",
+    })
+    assert {(p.path, p.code) for p in loaded.problems} >= {
+        ("a.yaml", "E100"), ("b.yaml", "E003"), ("c.yaml", "E205")}
+
+
+def test_a_problem_prints_as_path_line_column_severity_code_and_message():
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          fields:
+            - {id: surname, type: text, label: Last name, show_if: has_echp}
+        - id: guidance
+          title: Before you start
+          fields:
+            - {id: intro, type: content, text: You will need the pupil's UPN.}
+    """)
+    error = loaded.expect("E302", "has_echp")
+    line, col = loaded.at("has_echp")
+    assert str(error) == f"case.yaml:{line}:{col}: error E302: {error.message}"
+    assert "'has_echp'" in error.message
+    warning = loaded.expect("W503", "id: guidance", "guidance")
+    line, col = loaded.at("id: guidance", "guidance")
+    assert str(warning) == f"case.yaml:{line}:{col}: warning W503: {warning.message}"
+
+
+def test_problems_at_the_same_place_come_out_in_the_same_order_every_run():
+    script = ("from engine import build_catalogue\n"
+              "from engine.source import load_source\n"
+              "for p in build_catalogue([load_source('', 'empty.yaml')]).problems: print(p)\n")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    outputs = {
+        subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
+                       check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1, "\n---\n".join(outputs)
+
+
+# ---- YAML as form authors mean it --------------------------------------------------------------
+
+
+def test_yes_and_no_options_stay_text(compile_case):
+    case = compile_case("""
+        - id: child
+          title: About the child
+          fields:
+            - {id: agreed, type: radios, label: Has the parent agreed?, options: [Yes, No, Unsure]}
+    """)
+    assert [(o.value, o.label) for o in case.fields["agreed"].options] == [
+        ("Yes", "Yes"), ("No", "No"), ("Unsure", "Unsure")]
+
+
+def test_only_true_and_false_are_booleans():
+    data = load_source("a: [Yes, No, yes, no, on, off, y, n]\nb: [true, false]\n", "x.yaml").data
+    assert data == {"a": ["Yes", "No", "yes", "no", "on", "off", "y", "n"], "b": [True, False]}
+
+
+def test_a_true_false_setting_written_no_is_text_not_false():
+    loaded = load_field("{id: nickname, type: text, label: Known as, required: no}")
+    problem = loaded.expect("E102", "required: no", "no")
+    assert problem.message.endswith("not text")
+
+
+def test_dates_stay_text(compile_case):
+    assert load_source("start: 2026-01-31\n", "x.yaml").data == {"start": "2026-01-31"}
+    case = compile_case("""
+        - id: arrangement
+          title: The arrangement
+          fields:
+            - {id: start_date, type: date, label: Start date, min: 2026-01-31}
+    """)
+    assert case.fields["start_date"].settings["min"] == "2026-01-31"
+
+
+def test_times_written_as_options_stay_text():
+    data = load_source("sessions: [8:45, 9:30, 13:15]\n", "x.yaml").data
+    assert data == {"sessions": ["8:45", "9:30", "13:15"]}
+
+
+# ---- every code is shown -----------------------------------------------------------------------
+
+
+def test_every_problem_code_is_shown_by_a_test_in_this_file():
+    assert set(Code.__members__) - COVERED == set()
+    assert COVERED - set(Code.__members__) == set()
