@@ -34,3 +34,7 @@ lint: $(STAMP) ## Check style with ruff
 .PHONY: bench
 bench: $(STAMP) ## Print the benchmark figures
 	$(PY) bench/validate_casetypes.py
+
+.PHONY: assets
+assets: ## Build the front-end assets
+	bash scripts/build-assets.sh

@@ -201,13 +201,38 @@ class CaseType:
         everything as typed, so nothing is lost. `files` are references to uploads already
         stored for file questions (by form name); `file_errors` say why an upload was refused.
         """
-        raw = {name: form[name].data for name in form._fields if name in self.fields}
-        for key, reference in (files or {}).items():
-            _put_file(raw, key, reference)
+        raw = self.typed_input(page_id, form, answers, files or {})
         result = self.check_page(page_id, raw, answers, file_errors or {})
         for error in result.errors:
             _form_field(form, error.key).errors = [error.message]
         return PageResult(result.answers, raw, result.errors, result.warnings, form)
+
+    def typed_input(self, page_id: str, form: wtforms.Form, answers: Mapping,
+                    files: Mapping[str, dict]) -> dict:
+        """What a submitted form holds, JSON-ready: typed text, and file references.
+
+        A file question takes the newly stored upload named in `files`, or keeps the file it
+        already had (a browser never sends a file back).
+        """
+        raw = {}
+        for f in self.page(page_id).fields:
+            if not _is_input(f):
+                continue
+            if f.kind.name == "group":
+                existing = answers.get(f.id) or []
+                items = []
+                for index, entry in enumerate(form[f.id].entries):
+                    before = existing[index] if index < len(existing) else {}
+                    items.append({
+                        n.id: (files.get(f"{f.id}-{index}-{n.id}") or before.get(n.id)
+                               if n.kind.component == "file" else entry.form[n.id].data)
+                        for n in f.fields if _is_input(n)})
+                raw[f.id] = items
+            elif f.kind.component == "file":
+                raw[f.id] = files.get(f.id) or answers.get(f.id)
+            else:
+                raw[f.id] = form[f.id].data
+        return raw
 
     def check_page(self, page_id: str, raw: Mapping, answers: Mapping,
                    file_errors: Mapping[str, str] | None = None) -> PageResult:
@@ -362,14 +387,9 @@ def _json(value):
     return value
 
 
-def _put_file(raw: dict, key: str, reference: dict) -> None:
-    parts = key.split("-")
-    if len(parts) == 3 and parts[1].isdigit():
-        group, index, name = parts[0], int(parts[1]), parts[2]
-        if group in raw and index < len(raw[group]):
-            raw[group][index][name] = reference
-    else:
-        raw[key] = reference
+def _is_input(f: Field) -> bool:
+    """Whether the user answers this field on the form (not content, not calculated)."""
+    return f.has_value and f.kind.component != "calculated"
 
 
 def _form_field(form: wtforms.Form, key: str):

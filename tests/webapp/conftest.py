@@ -1,0 +1,231 @@
+"""Fixtures for web tests: an app on a fresh database (SQLite, and PostgreSQL when reachable),
+a few schools and users, and a client that signs in and checks every page it fetches.
+
+PostgreSQL: TEST_DATABASE_URL (default postgresql+psycopg://root@127.0.0.1:5432/test). Without a
+server the PostgreSQL variants skip with the reason; with REQUIRE_POSTGRES=1 (CI) they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.orm import sessionmaker
+
+from webapp import create_app
+from webapp.auth.passwords import hash_password
+from webapp.database import make_engine
+from webapp.models import Base, Membership, School, User
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery staple"
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL",
+                              "postgresql+psycopg://root@127.0.0.1:5432/test")
+
+
+def _postgres_problem() -> str | None:
+    try:
+        engine = make_engine(POSTGRES_URL)
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+        engine.dispose()
+    except Exception as exc:  # any failure to connect
+        return f"no PostgreSQL at {POSTGRES_URL}: {str(exc).splitlines()[0]}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A schema of its own in the PostgreSQL test database, dropped at the end of the run
+    (so test runs side by side never touch each other's tables)."""
+    problem = _postgres_problem()
+    if problem:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required here (REQUIRE_POSTGRES=1): {problem}")
+        pytest.skip(problem)
+    schema = f"test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f"create schema {schema}"))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    url = url.render_as_string(hide_password=False)
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield url
+    with admin.begin() as connection:
+        connection.execute(text(f"drop schema {schema} cascade"))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, empty database of each kind."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+        engine = make_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
+        return url
+    url = request.getfixturevalue("postgres_url")
+    engine = make_engine(url)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"truncate {tables} restart identity cascade"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app({
+        "SECRET_KEY": "test-secret", "DATABASE_URL": database_url, "DEVELOPMENT": False,
+        "SESSION_COOKIE_SECURE": False, "PORTAL_CASETYPES": str(ROOT / "casetypes"),
+        "TESTING": True,
+    })
+    yield app
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def db_session(app, database_url):
+    """The test's own view of the database, outside any request.
+
+    No app context stays pushed (each request gets its own, as in production), and on SQLite
+    it reads without BEGIN IMMEDIATE, so looking at the database never holds the write lock.
+    """
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    session = sessionmaker(bind=engine, expire_on_commit=False)()
+    yield session
+    session.close()
+    engine.dispose()
+
+
+@dataclass
+class World:
+    """Two schools, an early-years setting and their people."""
+
+    school_a: School
+    school_b: School
+    nursery: School
+    alice: User  # school A, admin
+    bob: User  # school B
+    carol: User  # schools A and B
+    nina: User  # the nursery
+
+
+@pytest.fixture
+def world(db_session) -> World:
+    school_a = School(name="Aylestone Primary School", urn="111111", setting_type="school")
+    school_b = School(name="Beaumont Leys School", urn="222222", setting_type="school")
+    nursery = School(name="Little Acorns Pre-School", urn="EY123456", setting_type="early_years")
+    db_session.add_all([school_a, school_b, nursery])
+    password_hash = hash_password(PASSWORD)
+
+    def user(email, *schools, admin=False):
+        person = User(email=email, first_name=email.split("@")[0].title(), last_name="Tester",
+                      job_title="SENCO", password_hash=password_hash)
+        person.memberships = [Membership(school=s, is_admin=admin) for s in schools]
+        db_session.add(person)
+        return person
+
+    world = World(school_a, school_b, nursery,
+                  user("alice@a.example.org", school_a, admin=True),
+                  user("bob@b.example.org", school_b),
+                  user("carol@ab.example.org", school_a, school_b),
+                  user("nina@nursery.example.org", nursery))
+    db_session.commit()
+    return world
+
+
+class PortalClient:
+    """A test client that keeps the CSRF token and checks each HTML page it fetches."""
+
+    def __init__(self, client):
+        self.client = client
+        self.csrf_token = ""
+
+    def get(self, url, expect=200, **kwargs):
+        response = self.client.get(url, **kwargs)
+        return self._checked(response, expect)
+
+    def post(self, url, data=None, expect=None, csrf=True, **kwargs):
+        if isinstance(data, bytes | str):
+            csrf = False  # an encoded body carries its own token
+        elif not hasattr(data, "getlist"):
+            data = dict(data or {})
+        if csrf and "csrf_token" not in data:
+            if hasattr(data, "add"):
+                data.add("csrf_token", self.csrf_token)
+            else:
+                data["csrf_token"] = self.csrf_token
+        response = self.client.post(url, data=data, **kwargs)
+        return self._checked(response, expect)
+
+    def _checked(self, response, expect):
+        if expect is not None:
+            assert response.status_code == expect, (
+                f"expected {expect}, got {response.status_code} "
+                f"{response.headers.get('Location', '')}\n{response.get_data(as_text=True)[:3000]}")
+        if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
+            page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+            check_page(page)
+            token = page.find("input", attrs={"name": "csrf_token"})
+            if token:
+                self.csrf_token = token["value"]
+            response.page = page
+        return response
+
+    def sign_in(self, user_or_email, password=PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        self.get("/sign-in")
+        response = self.post("/sign-in", {"email": email, "password": password}, expect=302)
+        return response
+
+
+def check_page(page: BeautifulSoup) -> None:
+    """What every page must have: a title, one h1, unique ids, and labelled inputs."""
+    title = page.find("title")
+    assert title and title.get_text(strip=True), "page has no title"
+    assert len(page.find_all("h1")) == 1, "page must have exactly one h1"
+    ids = Counter(tag["id"] for tag in page.find_all(id=True))
+    duplicates = [i for i, n in ids.items() if n > 1]
+    assert not duplicates, f"duplicate ids: {duplicates}"
+    for field in page.find_all(["input", "select", "textarea"]):
+        if field.get("type") in ("hidden", "submit", "button"):
+            continue
+        field_id = field.get("id")
+        labelled = (field_id and page.find("label", attrs={"for": field_id})) or field.get(
+            "aria-label") or field.find_parent("label")
+        assert labelled, f"input without a label: {field}"
+    for script in page.find_all("script"):
+        assert script.get("src"), "inline script (the CSP forbids it)"
+    assert not page.find(attrs={"style": True}), "inline style attribute"
+
+
+@pytest.fixture
+def client(app):
+    return PortalClient(app.test_client())
+
+
+@pytest.fixture
+def sign_in(app):
+    """A signed-in client for a user: sign_in(user) -> PortalClient."""
+
+    def sign_in_(user):
+        portal = PortalClient(app.test_client())
+        portal.sign_in(user)
+        return portal
+
+    return sign_in_
+
+
+def text_of(page) -> str:
+    return re.sub(r"\s+", " ", page.get_text(" ", strip=True))

@@ -1,0 +1,214 @@
+"""My cases: every case of the user's schools, searched, sorted and paged, never anyone else's."""
+
+from sqlalchemy import update
+
+from tests.webapp.conftest import text_of
+from tests.webapp.helpers import answer, date, start
+from webapp.cases import services
+from webapp.models import Case, School, User, utcnow
+from webapp.templating import uk_date
+
+HEADERS = ["Service case ref", "Case type", "Service name", "Case submitted",
+           "Current activity", "Case status"]
+
+WHOLE_CLOSURE = {
+    "reason": "weather", "reason_details": "Heavy snow: the roads to the school are closed.",
+    "extent": "whole", "pupils_affected": "420", **date("start_date", 12, 1, 2026),
+    "start_session": "am", "reopening_known": "no",
+}
+CLOSURE_PAGES = {
+    "closure": WHOLE_CLOSURE,
+    "communication": {"parents_informed": "yes", "parents_informed_how": ["text"],
+                      "uses_council_transport": "no"},
+    "pupils": {"vulnerable_pupils_plan": "The DSL phones every vulnerable pupil each day."},
+    "submitter": {"submitter_name": "Carol Tester", "submitter_role": "headteacher",
+                  "submitter_email": "carol@ab.example.org",
+                  "submitter_phone": "0116 454 1000"},
+}
+
+
+def drafts(app, user, school, case_type_id, count=1) -> list[str]:
+    """Start drafts straight through the services layer (quicker than the pages); references."""
+    case_type = app.extensions["catalogue"].get(case_type_id)
+    with app.extensions["db_sessions"]() as session:
+        person, place = session.get(User, user.id), session.get(School, school.id)
+        return [services.start_case(session, person, place, case_type).reference
+                for _ in range(count)]
+
+
+def submit_closure_through_the_pages(portal, school) -> str:
+    reference, _ = start(portal, "school-closure", school)
+    for page_id, answers in CLOSURE_PAGES.items():
+        answer(portal, f"/cases/{reference}/pages/{page_id}", answers)
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    return reference
+
+
+def listing(portal, **search):
+    return portal.get("/my-cases", query_string=search).page
+
+
+def references(page) -> list[str]:
+    return [row.select_one("td a").get_text(strip=True) for row in page.select("tbody tr")]
+
+
+def cells(page, reference) -> list[str]:
+    row = next(r for r in page.select("tbody tr") if reference in r.get_text())
+    return [td.get_text(" ", strip=True) for td in row.select("td")]
+
+
+def test_my_cases_has_six_columns_and_every_case_of_all_the_users_schools(sign_in, world, app):
+    at_a = drafts(app, world.alice, world.school_a, "school-closure")[0]
+    at_b = drafts(app, world.bob, world.school_b, "planned-closure")[0]
+
+    page = listing(sign_in(world.carol))  # carol belongs to both schools
+    assert [th.get_text(strip=True) for th in page.select("thead th")] == HEADERS
+    assert "Every case of your schools" in text_of(page)
+    assert sorted(references(page)) == sorted([at_a, at_b])
+    assert "2 cases" in page.select_one("[role=status]").get_text()
+    assert cells(page, at_a) == [
+        f"{at_a} Draft – editable", "Emergency or unplanned school closure", "School closures",
+        "Not submitted", "Not yet submitted", "Draft"]
+
+    assert references(listing(sign_in(world.bob))) == [at_b]
+    assert references(listing(sign_in(world.alice))) == [at_a]
+
+
+def test_drafts_are_editable_and_submitted_cases_read_only(sign_in, world, app):
+    carol = sign_in(world.carol)
+    sent = submit_closure_through_the_pages(carol, world.school_b)
+    draft = drafts(app, world.carol, world.school_a, "part-time-timetable")[0]
+
+    page = listing(carol)
+    assert cells(page, sent) == [
+        f"{sent} Submitted – read only", "Emergency or unplanned school closure",
+        "School closures", uk_date(utcnow()), "Form Submitted", "Active"]
+    assert cells(page, draft)[0] == f"{draft} Draft – editable"
+    assert cells(page, draft)[3:] == ["Not submitted", "Not yet submitted", "Draft"]
+    # The reference opens a draft for editing and a submitted case read-only.
+    assert carol.client.get(f"/cases/{draft}").headers["Location"].endswith(
+        f"/cases/{draft}/pages/child")
+    assert carol.client.get(f"/cases/{sent}").headers["Location"].endswith(
+        f"/cases/{sent}/view")
+    # Bob, at school B, sees the case carol sent for his school, but not her school A draft.
+    assert references(listing(sign_in(world.bob))) == [sent]
+
+
+def test_search_by_part_of_the_reference_in_either_case(sign_in, world, app):
+    closures = drafts(app, world.alice, world.school_a, "school-closure", 3)
+    timetable = drafts(app, world.alice, world.school_a, "part-time-timetable")[0]
+    portal = sign_in(world.alice)
+
+    last_digits = closures[2][-3:]
+    page = listing(portal, reference=last_digits)
+    assert references(page) == [closures[2]]
+    assert "1 case found" in text_of(page)
+    assert page.find("input", attrs={"name": "reference"})["value"] == last_digits
+
+    page = listing(portal, reference="schcl-esc")  # lower case finds upper-case references
+    assert sorted(references(page)) == sorted(closures)
+    assert "3 cases found" in text_of(page)
+    assert references(listing(portal, reference=f"  {timetable.lower()} ")) == [timetable]
+    page = listing(portal, reference="NOSUCHREF")
+    assert "0 cases found" in text_of(page) and "No cases to show" in text_of(page)
+
+
+def test_search_by_case_type_service_name_and_status(sign_in, world, app, db_session):
+    emergency = drafts(app, world.alice, world.school_a, "school-closure", 3)
+    planned = drafts(app, world.alice, world.school_a, "planned-closure")[0]
+    timetable = drafts(app, world.alice, world.school_a, "part-time-timetable")[0]
+    portal = sign_in(world.alice)
+    portal.get(f"/cases/{emergency[0]}/abandon")
+    portal.post(f"/cases/{emergency[0]}/abandon", {}, expect=302)
+    db_session.execute(update(Case).where(Case.reference == emergency[1]).values(
+        status="Active", activity="submitted", activity_label="Form Submitted",
+        submitted_at=utcnow()))
+    db_session.commit()
+
+    page = listing(portal, case_type="planned-closure")
+    assert references(page) == [planned]
+    chosen = page.select_one("#case_type option[selected]")
+    assert chosen["value"] == "planned-closure"
+    assert [o.get_text(strip=True) for o in page.select("#case_type option")] == [
+        "All case types", "Emergency or unplanned school closure",
+        "Part-time timetable alternative provision notification to LA",
+        "Planned school closure notification"]
+    assert sorted(references(listing(portal, service="School closures"))) == sorted(
+        [*emergency, planned])
+    assert references(listing(portal, service="SEND part-time timetables")) == [timetable]
+
+    assert sorted(references(listing(portal, status="Draft"))) == sorted(
+        [emergency[2], planned, timetable])
+    assert references(listing(portal, status="Active")) == [emergency[1]]
+    assert references(listing(portal, status="Abandoned")) == [emergency[0]]
+    # Filters combine.
+    assert references(listing(portal, service="School closures", status="Draft",
+                              case_type="school-closure")) == [emergency[2]]
+    page = listing(portal, status="Draft", case_type="school-closure")
+    assert page.select_one("#status option[selected]")["value"] == "Draft"
+
+
+def test_sorting_by_reference_both_ways_marks_the_sorted_column(sign_in, world, app):
+    made = drafts(app, world.alice, world.school_a, "school-closure", 2) + drafts(
+        app, world.alice, world.school_a, "part-time-timetable", 2)
+    portal = sign_in(world.alice)
+
+    page = listing(portal, sort="reference", order="asc")
+    assert references(page) == sorted(made)
+    sorted_headers = page.select("thead th[aria-sort]")
+    assert [(th.get_text(strip=True), th["aria-sort"]) for th in sorted_headers] == [
+        ("Service case ref", "ascending")]
+    # Its link sorts the other way; another column's link sorts that column.
+    assert "order=desc" in sorted_headers[0].a["href"]
+    assert "sort=case_type" in page.select("thead th")[1].a["href"]
+
+    page = listing(portal, sort="reference", order="desc")
+    assert references(page) == sorted(made, reverse=True)
+    assert page.select_one("thead th[aria-sort]")["aria-sort"] == "descending"
+
+    page = listing(portal, sort="case_type", order="asc")
+    assert [c[1] for c in (cells(page, r) for r in references(page))] == [
+        "Emergency or unplanned school closure"] * 2 + [
+        "Part-time timetable alternative provision notification to LA"] * 2
+
+
+def test_thirty_cases_are_paged_25_then_5(sign_in, world, app):
+    made = drafts(app, world.alice, world.school_a, "school-closure", 30)
+    portal = sign_in(world.alice)
+
+    first = listing(portal)
+    assert len(first.select("tbody tr")) == 25
+    assert "30 cases" in text_of(first)
+    pagination = first.select_one(".govuk-pagination")
+    numbers = [a.get_text(strip=True) for a in pagination.select(".govuk-pagination__item a")]
+    assert numbers == ["1", "2"]
+    assert first.select_one(".govuk-pagination__item--current").get_text(strip=True) == "1"
+    assert not first.select(".govuk-pagination__prev")
+    next_link = first.select_one(".govuk-pagination__next a")["href"]
+    assert "page=2" in next_link
+
+    second = portal.get(next_link).page
+    assert len(second.select("tbody tr")) == 5
+    assert second.select_one(".govuk-pagination__prev a") and not second.select(
+        ".govuk-pagination__next")
+    assert sorted(references(first) + references(second)) == sorted(made)
+    # Newest first: the last five made are on page 1, the first five on page 2.
+    assert sorted(references(second)) == sorted(made[:5])
+    # A page past the end shows the last page.
+    assert references(listing(portal, page="9")) == references(second)
+
+
+def test_a_search_never_finds_another_schools_case(sign_in, world, app):
+    alices = drafts(app, world.alice, world.school_a, "school-closure")[0]
+    drafts(app, world.bob, world.school_b, "planned-closure")
+    bob = sign_in(world.bob)
+
+    page = listing(bob, reference=alices)
+    assert references(page) == []
+    assert "0 cases found" in text_of(page)
+    assert references(listing(bob, case_type="school-closure")) == []
+    assert alices not in references(listing(bob, reference=alices[-4:], status="Draft"))
+    # Alice's case type is not even offered to bob as a search option.
+    options = [o["value"] for o in listing(bob).select("#case_type option")]
+    assert options == ["", "planned-closure"]
+    assert bob.client.get(f"/cases/{alices}").status_code == 404

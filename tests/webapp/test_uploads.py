@@ -1,0 +1,72 @@
+"""File questions: the kind is checked from the content, the size is limited, nothing else on
+the page is lost when a file is refused."""
+
+from sqlalchemy import func, select
+
+from tests.webapp.conftest import text_of
+from tests.webapp.helpers import AGREEMENT, PDF, answer, errors_on, start
+from webapp.models import Attachment
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+WINDOWS_PROGRAM = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
+
+
+def agreement_page(sign_in, world):
+    portal = sign_in(world.alice)
+    reference, _ = start(portal, "part-time-timetable")
+    return portal, f"/cases/{reference}/pages/agreement"
+
+
+def test_a_file_whose_content_is_not_an_allowed_kind_is_refused(sign_in, world, db_session):
+    portal, path = agreement_page(sign_in, world)
+    response = answer(portal, path, AGREEMENT,
+                      files={"signed_plan": ("plan.pdf", WINDOWS_PROGRAM)}, expect=200)
+    assert errors_on(response) == [
+        "The selected file must be a PDF, Word, Word (.doc), JPEG image, PNG image"]
+    # What was typed on the rest of the page is kept.
+    page = response.page
+    assert page.find("textarea", attrs={"name": "pupil_views"}).get_text() == (
+        "Happy with mornings.")
+    assert db_session.scalar(select(func.count()).select_from(Attachment)) == 0
+
+
+def test_the_kind_comes_from_the_content_not_the_name(sign_in, world, db_session):
+    portal, path = agreement_page(sign_in, world)
+    answer(portal, path, AGREEMENT, files={"signed_plan": ("scan.docx", PNG)})
+    stored = db_session.scalar(select(Attachment))
+    assert stored.kind == "png" and stored.content_type == "image/png"
+
+
+def test_an_empty_file_is_refused(sign_in, world):
+    portal, path = agreement_page(sign_in, world)
+    response = answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.pdf", b"")},
+                      expect=200)
+    assert errors_on(response) == ["The selected file is empty"]
+
+
+def test_a_file_over_the_questions_limit_is_refused(sign_in, world):
+    portal, path = agreement_page(sign_in, world)
+    big = PDF + b"0" * (10 * 1024 * 1024)
+    response = answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.pdf", big)},
+                      expect=200)
+    assert errors_on(response) == ["The selected file must be smaller than 10MB"]
+
+
+def test_a_request_over_the_portal_limit_gets_413(app, sign_in, world):
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    portal, path = agreement_page(sign_in, world)
+    big = PDF + b"0" * (2 * 1024 * 1024)
+    response = answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.pdf", big)},
+                      expect=413)
+    assert "too large" in text_of(response.page).lower()
+
+
+def test_a_stored_file_stays_until_replaced(sign_in, world, db_session):
+    portal, path = agreement_page(sign_in, world)
+    answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.pdf", PDF)})
+    page = portal.get(path).page
+    assert "Current file: plan.pdf" in text_of(page)
+    # Continuing again without choosing a file keeps the one there.
+    answer(portal, path, AGREEMENT)
+    answer(portal, path, AGREEMENT, files={"signed_plan": ("photo.png", PNG)})
+    assert "Current file: photo.png" in text_of(portal.get(path).page)

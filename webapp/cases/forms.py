@@ -1,0 +1,24 @@
+"""Forms of the case pages. A case page's questions come from the engine, on PageForm."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField
+
+
+class PageForm(FlaskForm):
+    """The base of every engine-built page form: CSRF, and the page's version when shown."""
+
+    page_version = HiddenField(default="0")
+    acknowledged = HiddenField(default="")  # the warnings the user has seen and accepts
+
+
+class StartCaseForm(FlaskForm):
+    school = RadioField("Which school or setting is this case for?", coerce=int,
+                        validate_choice=True)
+
+
+class SubmitForm(FlaskForm):
+    declared = BooleanField()
+
+
+class ConfirmForm(FlaskForm):
+    """A button that needs only CSRF (abandon a draft)."""

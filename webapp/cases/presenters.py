@@ -1,0 +1,90 @@
+"""Small helpers that turn engine definitions into what the GOV.UK macros take."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from engine import CaseType, FieldError
+from engine.model import Field, Page
+
+_WIDTHS = {"postcode": "10", "upn": "20", "urn": "10", "laestab": "10", "number": "5",
+           "money": "10", "time": "5", "phone": "20"}
+_NO_SPELLCHECK = {"email", "upn", "urn", "laestab", "postcode", "phone", "number", "money", "time"}
+_AUTOCOMPLETE = {"email": "email", "phone": "tel", "postcode": "postal-code"}
+
+
+def choice_items(field: Field, selected, multiple: bool = False) -> list[dict]:
+    """Radio or checkbox items, with an "or" divider before an exclusive option."""
+    items: list[dict] = []
+    chosen = set(selected or []) if multiple else {selected}
+    for option in field.options:
+        if option.exclusive and items:
+            items.append({"divider": "or"})
+        item = {"value": option.value, "text": option.label, "checked": option.value in chosen}
+        if option.hint:
+            item["hint"] = {"text": option.hint}
+        if option.exclusive:
+            item["behaviour"] = "exclusive"
+        items.append(item)
+    return items
+
+
+def input_settings(field: Field) -> dict:
+    """The govukInput parameters that depend on the kind of question."""
+    kind = field.kind.name
+    width = field.settings.get("width") or _WIDTHS.get(kind)
+    settings: dict = {"type": {"email": "email", "phone": "tel"}.get(kind, "text")}
+    if width:
+        settings["classes"] = (f"govuk-input--width-{width}" if width[0].isdigit()
+                               else f"govuk-!-width-{width}")
+    if kind in ("urn", "laestab"):
+        settings["inputmode"] = "numeric"
+    elif kind in ("number", "money"):
+        settings["inputmode"] = "decimal"
+    autocomplete = field.settings.get("autocomplete") or _AUTOCOMPLETE.get(kind)
+    if autocomplete:
+        settings["autocomplete"] = autocomplete
+    if kind in _NO_SPELLCHECK:
+        settings["spellcheck"] = False
+    if kind == "money":
+        settings["prefix"] = {"text": "£"}
+    if field.settings.get("suffix"):
+        settings["suffix"] = {"text": field.settings["suffix"]}
+    return settings
+
+
+def calculated_values(case_type: CaseType, page: Page, answers: Mapping) -> dict[str, str]:
+    """Calculated values of a page as displayed, by input name (group items included)."""
+    shown = {}
+    values = case_type.values(answers)
+    for field in page.fields:
+        if field.kind.component == "calculated":
+            shown[field.id] = field.kind.display(field, values.get(field.id))
+        for index, item in enumerate(answers.get(field.id) or [] if field.fields else []):
+            for nested in field.fields:
+                if nested.kind.component == "calculated":
+                    shown[f"{field.id}-{index}-{nested.id}"] = nested.kind.display(
+                        nested, item.get(nested.id))
+    return shown
+
+
+def current_files(page: Page, answers: Mapping) -> dict[str, dict]:
+    """Files already uploaded on a page, by input name."""
+    files = {}
+    for field in page.fields:
+        if field.kind.component == "file" and isinstance(answers.get(field.id), dict):
+            files[field.id] = answers[field.id]
+        for index, item in enumerate(answers.get(field.id) or [] if field.fields else []):
+            for nested in field.fields:
+                if nested.kind.component == "file" and isinstance(item.get(nested.id), dict):
+                    files[f"{field.id}-{index}-{nested.id}"] = item[nested.id]
+    return files
+
+
+def by_key(messages: list[FieldError]) -> dict[str, str]:
+    return {m.key: m.message for m in messages}
+
+
+def error_summary(errors: list[FieldError]) -> list[dict]:
+    """The GOV.UK error summary list: each message linking to its input."""
+    return [{"text": e.message, "href": f"#{e.anchor}"} for e in errors]

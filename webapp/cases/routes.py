@@ -1,0 +1,316 @@
+"""Case pages: thin views that call cases/services.py and render GOV.UK templates."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
+from werkzeug.datastructures import FileStorage
+
+from engine import CaseType
+from webapp.cases import bp, services
+from webapp.cases.forms import ConfirmForm, PageForm, StartCaseForm, SubmitForm
+from webapp.cases.presenters import by_key, calculated_values, current_files, error_summary
+from webapp.casetypes import case_type_or_404, catalogue
+from webapp.database import db
+from webapp.models import Attachment
+from webapp.uploads import UploadRefused, store_upload
+
+
+@bp.errorhandler(services.CaseNotFound)
+def _not_found(_error):
+    """Another school's case looks exactly like no case at all; the attempt is logged."""
+    current_app.logger.warning("case not found for user %s: %s %s", current_user.get_id(),
+                               request.method, request.path)
+    return render_template("errors/404.html"), 404
+
+
+@bp.route("/submit-case")
+@login_required
+def submit_case():
+    """Case types the user's settings may raise, grouped by category, and link tiles."""
+    settings = {s.setting_type for s in services.user_schools(db(), current_user)}
+    categories = {
+        category: [e for e in entries if settings & set(e.raised_by)]
+        for category, entries in catalogue().categories().items()
+    }
+    return render_template("cases/submit_case.html",
+                           categories={k: v for k, v in categories.items() if v},
+                           forms=catalogue().case_types)
+
+
+@bp.route("/submit-case/<case_type_id>", methods=["GET", "POST"])
+@login_required
+def start(case_type_id: str):
+    """Confirm the case type (and school, for users of several) and create the draft."""
+    case_type = case_type_or_404(case_type_id)
+    schools = [s for s in services.user_schools(db(), current_user)
+               if s.setting_type in case_type.raised_by]
+    if not schools:
+        abort(404)
+    form = StartCaseForm()
+    form.school.choices = [(s.id, s.name) for s in schools]
+    if form.validate_on_submit():  # a school not offered fails validate_choice
+        school = services.school_for_user(db(), current_user, form.school.data)
+        case = services.start_case(db(), current_user, school, case_type)
+        return redirect(url_for("cases.page", reference=case.reference, page_id=case.last_page))
+    return render_template("cases/start.html", case_type=case_type, form=form,
+                           schools=schools)
+
+
+def _case_and_type(reference: str):
+    case = services.case_for_user(db(), current_user, reference)
+    case_type = case_type_or_404(case.case_type_id)
+    return case, case_type
+
+
+def _editable(reference: str):
+    """A draft of the user's schools and its case type; other cases are not editable."""
+    case, case_type = _case_and_type(reference)
+    if not case.is_draft:
+        abort(redirect(url_for("cases.view", reference=reference)))
+    return case, case_type
+
+
+@bp.route("/cases/<reference>")
+@login_required
+def open_case(reference: str):
+    """A draft resumes at the last page worked on; anything else opens read-only."""
+    case, case_type = _case_and_type(reference)
+    if not case.is_draft:
+        return redirect(url_for("cases.view", reference=reference))
+    visible = [p.id for p in case_type.visible_pages(case.answers)]
+    page_id = case.last_page if case.last_page in visible else visible[0]
+    return redirect(url_for("cases.page", reference=reference, page_id=page_id))
+
+
+def _visible_page(case_type: CaseType, page_id: str, answers: dict):
+    if page_id not in [p.id for p in case_type.visible_pages(answers)]:
+        abort(404)
+    return case_type.page(page_id)
+
+
+def _render_page(case, case_type, page, form, errors=(), warnings=(), stale=False,
+                 status=200):
+    answers = case.answers
+    previous = case_type.previous_page(page.id, answers)
+    return render_template(
+        "cases/page.html", case=case, case_type=case_type, page=page, form=form,
+        fields=case_type.visible_fields(page, answers), errors=by_key(list(errors)),
+        error_list=error_summary(list(errors)), warnings=by_key(list(warnings)),
+        calculated=calculated_values(case_type, page, answers),
+        files=current_files(page, answers), stale=stale,
+        back_url=(url_for("cases.page", reference=case.reference, page_id=previous.id)
+                  if previous else url_for("cases.my_cases")),
+    ), status
+
+
+@bp.route("/cases/<reference>/pages/<page_id>", methods=["GET", "POST"])
+@login_required
+def page(reference: str, page_id: str):
+    case, case_type = _editable(reference)
+    page = _visible_page(case_type, page_id, case.answers)
+    if request.method == "GET":
+        form = case_type.form(page_id, case.answers, raw=case.raw_input.get(page_id),
+                              base=PageForm)
+        form.page_version.data = str(case.page_versions.get(page_id, 0))
+        return _render_page(case, case_type, page, form)
+
+    form = case_type.form_class(page_id, PageForm)()  # CSRF is checked by CSRFProtect
+    action = request.form.get("action", "continue")
+    try:
+        result = _save(case, case_type, page_id, form)
+    except services.StaleSave as stale:
+        form.page_version.data = str(stale.current_version)
+        return _render_page(case, case_type, page, form, stale=True, status=409)
+
+    if action == "save":
+        flash(f"Your answers have been saved. You can come back to {case.reference} "
+              f"from My cases.", "success")
+        return redirect(url_for("cases.my_cases"))
+    if action.startswith(("add:", "remove:")):
+        return _change_group(case, case_type, page_id, action)
+    if not result.valid:
+        return _render_page(case, case_type, page, result.form, result.errors, result.warnings)
+    seen = _warnings_digest(result.warnings)
+    if result.warnings and request.form.get("acknowledged") != seen:
+        form.page_version.data = str(case.page_versions.get(page_id, 0))
+        form.acknowledged.data = seen
+        return _render_page(case, case_type, page, form, warnings=result.warnings)
+    following = case_type.next_page(page_id, case.answers)
+    if following is None:
+        return redirect(url_for("cases.check_answers", reference=reference))
+    return redirect(url_for("cases.page", reference=reference, page_id=following.id))
+
+
+def _save(case, case_type, page_id, form):
+    """Store uploads, then the page (valid or not); StaleSave when another tab saved it."""
+    files, file_errors = {}, {}
+    for key, storage in request.files.items(multi=False):
+        field = _file_field(case_type, page_id, key)
+        if field is None or not isinstance(storage, FileStorage) or not storage.filename:
+            continue
+        try:
+            files[key] = store_upload(db(), case, current_user, field, key, storage.filename,
+                                      storage.read())
+        except UploadRefused as refused:
+            file_errors[key] = str(refused)
+    return services.save_page(db(), case, case_type, page_id, form, _posted_version(form),
+                              files, file_errors)
+
+
+def _posted_version(form) -> int:
+    """The page version the form was shown with (-1, never current, if it was tampered with)."""
+    version = str(form.page_version.data or "0")
+    return int(version) if version.isdigit() else -1
+
+
+def _file_field(case_type: CaseType, page_id: str, key: str):
+    """The file question an input name belongs to ("report" or "providers-0-report")."""
+    parts = key.split("-")
+    for field in case_type.page(page_id).fields:
+        if len(parts) == 1 and field.id == key and field.kind.component == "file":
+            return field
+        if len(parts) == 3 and field.id == parts[0]:
+            return next((n for n in field.fields
+                         if n.id == parts[2] and n.kind.component == "file"), None)
+    return None
+
+
+def _change_group(case, case_type, page_id: str, action: str):
+    kind, group_id, *index = action.split(":")
+    remove = int(index[0]) if kind == "remove" and index and index[0].isdigit() else None
+    services.change_group_items(db(), case, case_type, page_id, group_id,
+                                add=(kind == "add"), remove=remove)
+    anchor = group_id
+    if kind == "add":  # straight to the new item
+        anchor += f"-{len(case.raw_input[page_id][group_id]) - 1}"
+    return redirect(url_for("cases.page", reference=case.reference, page_id=page_id,
+                            _anchor=anchor))
+
+
+def _warnings_digest(warnings) -> str:
+    text = "|".join(f"{w.key}:{w.message}" for w in warnings)
+    return hashlib.sha256(text.encode()).hexdigest()[:16] if warnings else ""
+
+
+@bp.route("/cases/<reference>/pages/<page_id>/autosave", methods=["POST"])
+@login_required
+def autosave(reference: str, page_id: str):
+    """Background save while the user types (JavaScript); the same rules as Continue."""
+    case, case_type = _editable(reference)
+    _visible_page(case_type, page_id, case.answers)
+    form = case_type.form_class(page_id, PageForm)()
+    try:
+        services.save_page(db(), case, case_type, page_id, form, _posted_version(form))
+    except services.StaleSave:
+        return jsonify(saved=False, message=(
+            "This page has been changed in another tab or window. Your latest changes have "
+            "not been saved: reload the page to see the saved answers.")), 409
+    return jsonify(saved=True, page_version=case.page_versions.get(page_id, 0))
+
+
+@bp.route("/cases/<reference>/check-answers")
+@login_required
+def check_answers(reference: str):
+    case, case_type = _editable(reference)
+    return _render_check(case, case_type, SubmitForm())
+
+
+def _render_check(case, case_type, form, problems=None, status=200):
+    problems = case_type.problems(case.answers) if problems is None else problems
+    return render_template("cases/check_answers.html", case=case, case_type=case_type,
+                           sections=case_type.summary_sections(case.answers),
+                           problems=problems, form=form), status
+
+
+@bp.route("/cases/<reference>/submit", methods=["POST"])
+@login_required
+def submit(reference: str):
+    case, case_type = _editable(reference)
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.submit_case(db(), case, case_type, current_user, form.declared.data)
+    except services.NotSubmittable as refused:
+        return _render_check(case, case_type, form, refused.problems, status=400)
+    return redirect(url_for("cases.confirmation", reference=reference))
+
+
+@bp.route("/cases/<reference>/confirmation")
+@login_required
+def confirmation(reference: str):
+    case, _case_type = _case_and_type(reference)
+    if case.is_draft:
+        return redirect(url_for("cases.open_case", reference=reference))
+    return render_template("cases/confirmation.html", case=case)
+
+
+@bp.route("/cases/<reference>/view")
+@login_required
+def view(reference: str):
+    """A case read-only and printable (a draft is opened for editing instead)."""
+    case, case_type = _case_and_type(reference)
+    if case.is_draft:
+        return redirect(url_for("cases.open_case", reference=reference))
+    events = [e for e in case.events if e.for_school]
+    return render_template("cases/view.html", case=case, case_type=case_type,
+                           sections=case_type.summary_sections(case.answers), events=events)
+
+
+@bp.route("/cases/<reference>/abandon", methods=["GET", "POST"])
+@login_required
+def abandon(reference: str):
+    case, _case_type = _editable(reference)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.abandon_draft(db(), case, current_user)
+        flash(f"Draft {case.reference} has been abandoned", "success")
+        return redirect(url_for("cases.my_cases"))
+    return render_template("cases/abandon.html", case=case, form=form)
+
+
+@bp.route("/cases/<reference>/files/<attachment_id>")
+@login_required
+def download(reference: str, attachment_id: str):
+    """A file of a case the user may see, always as a download."""
+    case, _case_type = _case_and_type(reference)
+    attachment = db().get(Attachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id:
+        abort(404)
+    response = send_file(io.BytesIO(attachment.data), mimetype=attachment.content_type,
+                         as_attachment=True, download_name=attachment.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/my-cases")
+@login_required
+def my_cases():
+    args = request.args
+    search = services.CaseSearch(
+        reference=args.get("reference", "")[:40], case_type=args.get("case_type", ""),
+        service=args.get("service", ""),
+        status=args.get("status", "") if args.get("status") in services.STATUSES else "",
+        sort=args.get("sort", "updated") if args.get("sort") in services.SORTS else "updated",
+        descending=args.get("order", "desc") != "asc",
+        page=int(args["page"]) if args.get("page", "").isdigit() else 1)
+    listing = services.list_cases(db(), current_user, search,
+                                  page_size=current_app.config["MY_CASES_PAGE_SIZE"])
+    types, service_names = services.search_options(db(), current_user)
+    return render_template("cases/my_cases.html", listing=listing, search=search, types=types,
+                           services=service_names, statuses=services.STATUSES)
+

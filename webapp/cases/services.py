@@ -1,0 +1,253 @@
+"""The work behind the case pages, free of HTTP: starting, saving, submitting, listing cases.
+
+Every function takes the database session and the signed-in user; access is always scoped to
+the user's schools (anything else is CaseNotFound, shown as 404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import CaseType, PageResult
+from webapp.models import Case, CaseEvent, School, User, utcnow
+from webapp.references import allocate_reference
+
+DRAFT = "Draft"
+NOT_SUBMITTED = "Not yet submitted"
+
+
+class CaseNotFound(Exception):
+    """No such case for this user: answered 404 so references cannot be probed."""
+
+
+class StaleSave(Exception):
+    """The page was saved from elsewhere (another tab) since this copy was opened."""
+
+    def __init__(self, current_version: int):
+        super().__init__(current_version)
+        self.current_version = current_version
+
+
+class NotSubmittable(Exception):
+    """The case cannot be submitted yet: the pages still to finish, by page id."""
+
+    def __init__(self, problems: dict):
+        super().__init__(problems)
+        self.problems = problems
+
+
+# ---- schools and case types ----
+
+
+def user_schools(session: Session, user: User) -> list[School]:
+    """The schools the user belongs to, by name."""
+    return list(session.scalars(select(School).where(School.id.in_(user.school_ids))
+                                .order_by(School.name)))
+
+
+def school_for_user(session: Session, user: User, school_id: int) -> School:
+    if school_id not in user.school_ids:
+        raise CaseNotFound
+    return session.get(School, school_id)
+
+
+# ---- starting and finding cases ----
+
+
+def start_case(session: Session, user: User, school: School, case_type: CaseType) -> Case:
+    """A new draft with its reference, at the case type's first page."""
+    if school.id not in user.school_ids or school.setting_type not in case_type.raised_by:
+        raise CaseNotFound
+    case = Case(
+        reference=allocate_reference(session, case_type.prefix, case_type.code),
+        school_id=school.id, created_by_id=user.id, case_type_id=case_type.id,
+        case_type_version=case_type.version, case_type_name=case_type.name,
+        service_name=case_type.service, status=DRAFT, activity=None,
+        activity_label=NOT_SUBMITTED, answers={}, raw_input={}, page_versions={},
+        last_page=case_type.visible_pages({})[0].id,
+    )
+    session.add(case)
+    session.flush()
+    session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="created"))
+    session.commit()
+    return case
+
+
+def case_for_user(session: Session, user: User, reference: str) -> Case:
+    """The case with this reference if it belongs to one of the user's schools."""
+    case = session.scalar(select(Case).where(Case.reference == reference))
+    if case is None or case.school_id not in user.school_ids:
+        raise CaseNotFound
+    return case
+
+
+# ---- saving pages ----
+
+
+def save_page(session: Session, case: Case, case_type: CaseType, page_id: str, form,
+              page_version: int, files: dict | None = None,
+              file_errors: dict | None = None) -> PageResult:
+    """Save what was typed on a page, valid or not; StaleSave if the page changed meanwhile.
+
+    Only this page's answers are merged into the latest stored answers, so saves of different
+    pages (two tabs) both survive; a concurrent write is retried on the fresh row.
+    """
+    for _attempt in range(5):
+        session.refresh(case)
+        current = case.page_versions.get(page_id, 0)
+        if page_version != current:
+            session.rollback()
+            raise StaleSave(current)
+        result = case_type.save_page(page_id, form, case.answers, files, file_errors)
+        raw_input = {k: v for k, v in case.raw_input.items() if k != page_id}
+        if not result.valid:
+            raw_input[page_id] = result.raw
+        case.answers = result.answers
+        case.raw_input = raw_input
+        case.page_versions = {**case.page_versions, page_id: current + 1}
+        case.last_page = page_id
+        case.updated_at = utcnow()
+        try:
+            session.commit()
+            return result
+        except StaleDataError:
+            session.rollback()
+    raise StaleSave(case.page_versions.get(page_id, 0))
+
+
+def change_group_items(session: Session, case: Case, case_type: CaseType, page_id: str,
+                       group_id: str, add: bool = False, remove: int | None = None) -> None:
+    """Add an empty item to a repeating group as typed, or remove one (by position)."""
+    raw = dict(case.raw_input.get(page_id) or case_type.form_data(page_id, case.answers))
+    items = list(raw.get(group_id) or [])
+    answers = dict(case.answers)
+    if add:
+        items.append({})
+    elif remove is not None and 0 <= remove < len(items):
+        items.pop(remove)
+        stored = list(answers.get(group_id) or [])
+        if remove < len(stored):
+            stored.pop(remove)
+            answers[group_id] = stored
+    raw[group_id] = items
+    case.raw_input = {**case.raw_input, page_id: raw}
+    case.answers = answers
+    case.page_versions = {**case.page_versions, page_id: case.page_versions.get(page_id, 0) + 1}
+    case.updated_at = utcnow()
+    session.commit()
+
+
+# ---- submitting and abandoning ----
+
+
+def submit_case(session: Session, case: Case, case_type: CaseType, user: User,
+                declared: bool) -> None:
+    """Submit a finished draft: read-only from now on, in its workflow's first activity.
+
+    All or nothing: any failure leaves the draft exactly as it was.
+    """
+    problems = case_type.problems(case.answers)
+    if case_type.declaration and not declared:
+        problems["declaration"] = []
+    if problems:
+        raise NotSubmittable(problems)
+    start = case_type.workflow.activities[case_type.workflow.start]
+    try:
+        case.answers = case_type.submission_answers(case.answers)
+        case.raw_input = {}
+        case.status = start.status
+        case.activity = start.id
+        case.activity_label = start.label
+        case.submitted_at = case.updated_at = utcnow()
+        session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="submitted",
+                              to_activity=start.id))
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+
+
+def abandon_draft(session: Session, case: Case, user: User) -> None:
+    """The school no longer wants this draft: it stays listed as Abandoned."""
+    case.status = "Abandoned"
+    case.activity_label = "Draft abandoned"
+    case.updated_at = utcnow()
+    session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="abandoned"))
+    session.commit()
+
+
+# ---- My cases ----
+
+SORTS = {
+    "reference": Case.reference, "case_type": Case.case_type_name,
+    "service": Case.service_name, "submitted": Case.submitted_at,
+    "activity": Case.activity_label, "status": Case.status, "updated": Case.updated_at,
+}
+STATUSES = (DRAFT, "Active", "Completed", "Abandoned")
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    """What My cases is asked for: filters, sort and page."""
+
+    reference: str = ""
+    case_type: str = ""
+    service: str = ""
+    status: str = ""
+    sort: str = "updated"
+    descending: bool = True
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class CaseListing:
+    cases: list[Case]
+    total: int
+    page: int
+    pages: int
+
+
+def list_cases(session: Session, user: User, search: CaseSearch, page_size: int = 25
+               ) -> CaseListing:
+    """The cases of the user's schools that match the search, one page of them."""
+    query = select(Case).where(Case.school_id.in_(user.school_ids))
+    if search.reference.strip():
+        term = search.reference.strip().upper().replace("%", "").replace("_", "")
+        query = query.where(func.upper(Case.reference).contains(term))
+    if search.case_type:
+        query = query.where(Case.case_type_id == search.case_type)
+    if search.service:
+        query = query.where(Case.service_name == search.service)
+    if search.status:
+        query = query.where(Case.status == search.status)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    column = SORTS.get(search.sort, Case.updated_at)
+    order = column.desc() if search.descending else column.asc()
+    if search.sort == "reference":  # EDU-SENED-PTT9999 before EDU-SENED-PTT10000
+        length = func.length(Case.reference)
+        order = (length.desc(), order) if search.descending else (length.asc(), order)
+    if search.sort == "submitted":  # drafts (never submitted) after the submitted ones
+        order = (column.desc().nulls_last() if search.descending
+                 else column.asc().nulls_last())
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, search.page), pages)
+    orders = order if isinstance(order, tuple) else (order,)
+    rows = session.scalars(query.order_by(*orders, Case.id.desc())
+                           .offset((page - 1) * page_size).limit(page_size))
+    return CaseListing(list(rows), total, page, pages)
+
+
+def search_options(session: Session, user: User) -> tuple[list[tuple[str, str]], list[str]]:
+    """The case types (id, name) and service names found among the user's schools' cases."""
+    mine = Case.school_id.in_(user.school_ids)
+    types = session.execute(select(Case.case_type_id, Case.case_type_name).where(mine)
+                            .distinct().order_by(Case.case_type_name)).all()
+    services = session.scalars(select(Case.service_name).where(mine).distinct()
+                               .order_by(Case.service_name)).all()
+    return [tuple(t) for t in types], list(services)
+
+

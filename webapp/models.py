@@ -1,0 +1,195 @@
+"""The portal's tables as SQLAlchemy 2 typed models. Schema changes go through Alembic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dt.datetime: DateTime(timezone=True)}
+
+
+class School(Base):
+    """A school or early-years setting."""
+
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    urn: Mapped[str] = mapped_column(String(12), unique=True)  # URN, or Ofsted EY URN
+    setting_type: Mapped[str] = mapped_column(String(20))  # school | early_years
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="school")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # the username; lower case
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    job_title: Mapped[str] = mapped_column(String(100), default="")
+    mobile: Mapped[str] = mapped_column(String(20), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    is_locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Raised to end every session of the user (sign-out everywhere, lock, password change).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user",
+                                                         cascade="all, delete-orphan")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def school_ids(self) -> set[int]:
+        return {m.school_id for m in self.memberships}
+
+    @property
+    def is_school_admin(self) -> bool:
+        return any(m.is_admin for m in self.memberships)
+
+    # Flask-Login
+    is_active = True
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_generation}"
+
+
+class Membership(Base):
+    """A user's place in a school, and whether they administer its users."""
+
+    __tablename__ = "memberships"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"),
+                                           primary_key=True, index=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    school: Mapped[School] = relationship(back_populates="memberships")
+
+
+class ReferenceCounter(Base):
+    """The last number given under one reference prefix (EDU-SENED): shared by its case types."""
+
+    __tablename__ = "reference_counters"
+
+    prefix: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class Case(Base):
+    """A case: a draft while the school fills it in, then submitted and worked by officers."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_school_updated", "school_id", "updated_at"),
+        Index("ix_cases_school_submitted", "school_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    case_type_id: Mapped[str] = mapped_column(String(80), index=True)
+    case_type_version: Mapped[int] = mapped_column(Integer)
+    # Copied from the definition so My cases can search and sort without it.
+    case_type_name: Mapped[str] = mapped_column(String(200))
+    service_name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), index=True)  # Draft|Active|Completed|Abandoned
+    activity: Mapped[str | None] = mapped_column(String(80))
+    activity_label: Mapped[str] = mapped_column(String(200))
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    raw_input: Mapped[dict] = mapped_column(JSON, default=dict)  # page id -> input as typed
+    page_versions: Mapped[dict] = mapped_column(JSON, default=dict)  # page id -> saves so far
+    last_page: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+    school: Mapped[School] = relationship()
+    created_by: Mapped[User] = relationship()
+    events: Mapped[list[CaseEvent]] = relationship(back_populates="case",
+                                                   order_by="CaseEvent.id")
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "Draft"
+
+
+class CaseEvent(Base):
+    """One line of a case's timeline and audit: created, submitted, moved, noted."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(30))  # created|submitted|abandoned|transition|note
+    from_activity: Mapped[str | None] = mapped_column(String(80))
+    to_activity: Mapped[str | None] = mapped_column(String(80))
+    note: Mapped[str] = mapped_column(Text, default="")
+    for_school: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class Attachment(Base):
+    """An uploaded file, kept in the database under a generated id."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True,
+                                    default=lambda: uuid.uuid4().hex)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    field_key: Mapped[str] = mapped_column(String(120))
+    filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(10))  # pdf, docx, png… as checked from the content
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Feedback(Base):
+    """What people said through the feedback form."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    rating: Mapped[str] = mapped_column(String(30))
+    comments: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

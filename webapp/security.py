@@ -1,0 +1,39 @@
+"""Security headers on every response, and generic error pages (no tracebacks)."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; "
+       "base-uri 'none'; frame-ancestors 'none'")
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def add_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        if not app.config.get("DEVELOPMENT"):
+            headers.setdefault("Strict-Transport-Security",
+                               "max-age=31536000; includeSubDomains")
+        if not request.path.startswith("/static/"):
+            # Pages may show personal data: never keep them in a cache.
+            headers["Cache-Control"] = "no-store"
+        return response
+
+    for status, template in ((400, "errors/400.html"), (403, "errors/404.html"),
+                             (404, "errors/404.html"), (405, "errors/404.html"),
+                             (413, "errors/413.html"), (500, "errors/500.html")):
+        app.register_error_handler(status, _handler(template, status))
+
+
+def _handler(template: str, status: int):
+    def handle(_error):
+        # 403 is answered as 404 so that nobody can probe which references exist.
+        return render_template(template), 404 if status == 403 else status
+
+    return handle

@@ -1,0 +1,6 @@
+// Starts GOV.UK Frontend's components (error summary focus, character count, menus…).
+// Loaded as <script type="module"> at the end of <body>; browsers without modules skip it and
+// get the plain HTML, which works on its own.
+import { initAll } from "/static/govuk/govuk-frontend.min.js";
+
+initAll();

@@ -1,0 +1,68 @@
+"""Uploaded files: the kind checked from the content (never the name), the size limit of the
+question, kept in the database under a generated id, served only as a download."""
+
+from __future__ import annotations
+
+import os
+
+import filetype
+from sqlalchemy.orm import Session
+
+from engine.fields.other import FILE_KINDS
+from engine.model import Field
+from webapp.models import Attachment, Case, User
+
+# What the content must turn out to be for each kind a form author may allow.
+_CONTENT_KINDS = {"jpg": {"jpg"}, "png": {"png"}, "pdf": {"pdf"}, "docx": {"docx"},
+                  "xlsx": {"xlsx"}, "odt": {"odt"}, "ods": {"ods"}, "doc": {"doc"},
+                  "xls": {"xls"}, "csv": {"text"}, "txt": {"text"}}
+_MIME = {"csv": "text/csv", "txt": "text/plain"}
+
+
+class UploadRefused(Exception):
+    """The file cannot be accepted; the message says why, for the user."""
+
+
+def detect_kind(data: bytes) -> str | None:
+    """What the content is: a filetype extension such as 'pdf', 'text', or None."""
+    guess = filetype.guess(data)
+    if guess is not None:
+        return guess.extension
+    if b"\x00" not in data[:8192]:
+        try:
+            data[:65536].decode("utf-8")
+            return "text"
+        except UnicodeDecodeError:
+            return None
+    return None
+
+
+def check_upload(field: Field, filename: str, data: bytes) -> str:
+    """The accepted kind of an upload for this question; UploadRefused says why not."""
+    accepted = field.settings.get("accept", [])
+    names = ", ".join(FILE_KINDS[k] for k in accepted)
+    if not data:
+        raise UploadRefused("The selected file is empty")
+    limit = field.settings.get("max_size_mb", 10)
+    if len(data) > limit * 1024 * 1024:
+        raise UploadRefused(f"The selected file must be smaller than {limit:g}MB")
+    content = detect_kind(data)
+    matches = [k for k in accepted if content in _CONTENT_KINDS[k]]
+    if not matches:
+        raise UploadRefused(f"The selected file must be a {names}")
+    extension = os.path.splitext(filename)[1].lower().lstrip(".")
+    return extension if extension in matches else matches[0]
+
+
+def store_upload(session: Session, case: Case, user: User, field: Field, key: str,
+                 filename: str, data: bytes) -> dict:
+    """Check and keep an upload; the reference the answers hold. UploadRefused if refused."""
+    kind = check_upload(field, filename, data)
+    safe_name = os.path.basename(filename.replace("\\", "/"))[:200] or f"upload.{kind}"
+    attachment = Attachment(case_id=case.id, field_key=key, filename=safe_name, kind=kind,
+                            content_type=_MIME.get(kind) or filetype.guess_mime(data)
+                            or "application/octet-stream",
+                            size=len(data), data=data, uploaded_by_id=user.id)
+    session.add(attachment)
+    session.flush()
+    return {"id": attachment.id, "name": safe_name, "size": len(data), "kind": kind}
