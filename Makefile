@@ -18,6 +18,12 @@ $(STAMP): pyproject.toml
 .PHONY: install
 install: $(STAMP) ## Create .venv and install the project with its test tools
 
+.PHONY: run
+run: $(STAMP) assets ## Start the portal on http://127.0.0.1:5000 with demo data (SQLite)
+	PORTAL_ENV=development $(VENV)/bin/portal db upgrade
+	PORTAL_ENV=development $(VENV)/bin/portal demo-data
+	PORTAL_ENV=development $(VENV)/bin/portal run
+
 .PHONY: test
 test: $(STAMP) ## Run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -23,7 +23,7 @@ def settings(overrides: dict) -> dict:
     if not secret:
         if not development:
             raise RuntimeError("SECRET_KEY must be set (or PORTAL_ENV=development for local use)")
-        secret = secrets.token_hex(32)
+        secret = _development_secret()
     return {
         "DEVELOPMENT": development,
         "SECRET_KEY": secret,
@@ -49,3 +49,13 @@ def settings(overrides: dict) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "MY_CASES_PAGE_SIZE": 25,
     } | overrides
+
+
+def _development_secret() -> str:
+    """A secret kept in instance/ so local sign-ins survive a restart (development only)."""
+    path = INSTANCE / "development-secret-key"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

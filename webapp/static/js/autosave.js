@@ -1,0 +1,90 @@
+// Background saving of a case page while the user types (progressive enhancement: without
+// JavaScript the page saves on Continue and "Save and come back later").
+//
+// The page's form carries its CSRF token and page version; each save sends them, and the
+// answer gives the new page version. If another tab saved the page meanwhile the server
+// refuses (409) and we stop and say so, rather than overwrite anything.
+
+const QUIET_MS = 1500
+
+export function initAutosave (form) {
+  const url = form.dataset.autosaveUrl
+  const status = form.querySelector('.app-autosave-status')
+  const version = form.querySelector('input[name="page_version"]')
+  let timer = null
+  let dirty = false
+  let saving = false
+  let stopped = false
+  let submitting = false
+
+  function show (text) {
+    if (status) status.textContent = text
+  }
+
+  function formData () {
+    const data = new FormData(form)
+    for (const [key, value] of Array.from(data.entries())) {
+      if (value instanceof File) data.delete(key) // files go with Continue only
+    }
+    data.delete('action')
+    return data
+  }
+
+  // keepalive lets the last save finish even when the page is being closed.
+  async function save (keepalive = false) {
+    if (stopped || submitting) return
+    if (saving) { schedule(); return }
+    saving = true
+    dirty = false
+    try {
+      const response = await fetch(url, {
+        method: 'POST', body: formData(), credentials: 'same-origin', keepalive,
+        headers: { Accept: 'application/json' }
+      })
+      const answer = await response.json().catch(() => ({}))
+      if (response.ok && answer.saved) {
+        version.value = String(answer.page_version)
+        const now = new Date()
+        show('Saved at ' + now.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' }))
+      } else if (response.status === 409) {
+        stopped = true
+        show(answer.message || 'This page was changed in another tab. Reload it to see the saved answers.')
+      } else {
+        dirty = true
+        show('Not saved automatically. Your answers will be saved when you press Continue.')
+      }
+    } catch (error) {
+      dirty = true
+      show('Not saved automatically: check your connection. Your answers are still on this page.')
+    } finally {
+      saving = false
+    }
+  }
+
+  function schedule () {
+    clearTimeout(timer)
+    timer = setTimeout(save, QUIET_MS)
+  }
+
+  function changed (event) {
+    if (event.target.type === 'file') return
+    dirty = true
+    schedule()
+  }
+
+  form.addEventListener('input', changed)
+  form.addEventListener('change', changed)
+  form.addEventListener('submit', () => { submitting = true; clearTimeout(timer) })
+
+  // Leaving the page (closing the tab, switching away) with unsaved typing: save it now.
+  function flush () {
+    if (dirty) {
+      clearTimeout(timer)
+      save(true)
+    }
+  }
+  window.addEventListener('pagehide', flush)
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flush()
+  })
+}
