@@ -14,6 +14,7 @@ from engine import Catalogue
 from webapp.auth.passwords import hash_password
 from webapp.cases import services
 from webapp.models import Membership, School, User
+from webapp.uploads import store_upload
 
 DEMO_PASSWORD = "demo-portal-password"
 
@@ -72,19 +73,59 @@ def load_demo_data(session: Session, catalogue: Catalogue) -> list[DemoUser]:
 
 
 def _demo_cases(session: Session, catalogue: Catalogue, schools: dict) -> None:
-    """A few drafts and submitted cases, so My cases has something to show."""
+    """A few drafts and a submitted case, so My cases has something to show."""
     senco = session.scalar(select(User).where(User.email == "senco@braunstone.example.org"))
     primary = schools["120123"]
     ptt = catalogue.get("part-time-timetable")
-    pir = catalogue.get("physical-intervention")
-    bera = catalogue.get("best-endeavours")
-    for case_type, answers in (
-        (ptt, {"forename": "Jordan", "surname": "Miles", "date_of_birth": "2015-05-14"}),
-        (pir, {}),
-        (bera, {"forename": "Amira", "surname": "Begum"}),
+    submitted = services.start_case(session, senco, primary, ptt)
+    plan = store_upload(session, submitted, senco, ptt.fields["signed_plan"], "signed_plan",
+                        "signed-plan.pdf", DEMO_PDF)
+    pages = {**PTT_PAGES, "agreement": {**PTT_PAGES["agreement"], "signed_plan": plan}}
+    submitted.answers = _answer_pages(ptt, pages)
+    session.commit()
+    services.submit_case(session, submitted, ptt, senco, declared=True)
+    for case_type_id, answers in (
+        ("physical-intervention", {}),
+        ("best-endeavours", {"forename": "Amira", "surname": "Begum"}),
     ):
-        if case_type is None:
-            continue
-        case = services.start_case(session, senco, primary, case_type)
-        case.answers = answers
+        draft = services.start_case(session, senco, primary, catalogue.get(case_type_id))
+        draft.answers = answers
         session.commit()
+
+
+def _answer_pages(case_type, pages: dict) -> dict:
+    """Answers built by checking each page's typed input, as the forms would."""
+    answers: dict = {}
+    for page_id, typed in pages.items():
+        result = case_type.check_page(page_id, typed, answers)
+        if not result.valid:
+            raise ValueError(f"demo answers for {page_id} are invalid: {result.errors}")
+        answers = result.answers
+    return answers
+
+
+DEMO_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _date(day: int, month: int, year: int) -> dict:
+    return {"day": str(day), "month": str(month), "year": str(year)}
+
+
+PTT_PAGES = {
+    "child": {
+        "forename": "Jordan", "surname": "Miles", "date_of_birth": _date(14, 5, 2015),
+        "upn": "Y856200124123", "year_group": "5", "home_postcode": "LE3 1AB",
+        "sen_provision": "K", "primary_need": "SEMH", "looked_after": "no",
+        "has_social_worker": "no",
+    },
+    "arrangement": {
+        "arrangement_type": "ptt", "reason": "reintegration",
+        "reason_details": "Returning after a long illness; a gradual return agreed with "
+                          "the family and the school nurse.",
+        "start_date": _date(2, 11, 2026), "end_date": _date(11, 12, 2026),
+        "first_review_date": _date(16, 11, 2026), "normal_hours": "32.5",
+        "part_time_hours": "15", "weekly_pattern": ["mon_am", "tue_am", "wed_am", "thu_am"],
+    },
+    "agreement": {"dsl_aware": "yes", "parent_agrees": "yes",
+                  "pupil_views": "Jordan would like to build up to full days."},
+}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, g, render_template, request
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; "
@@ -34,6 +34,21 @@ def init_app(app: Flask) -> None:
 def _handler(template: str, status: int):
     def handle(_error):
         # 403 is answered as 404 so that nobody can probe which references exist.
-        return render_template(template), 404 if status == 403 else status
+        code = 404 if status == 403 else status
+        session = g.get("db_session")
+        if session is not None:
+            session.rollback()  # the page below may need the database (the signed-in user)
+        try:
+            return render_template(template), code
+        except Exception:  # the failure may be the one that broke the page in the first place
+            app_logger().exception("error page could not be rendered")
+            return Response("Sorry, there is a problem with the service.", code,
+                            mimetype="text/plain")
 
     return handle
+
+
+def app_logger():
+    from flask import current_app
+
+    return current_app.logger

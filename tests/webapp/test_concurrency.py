@@ -1,0 +1,90 @@
+"""Many people at once: references stay unique, and concurrent saves of one draft both land."""
+
+import threading
+
+import wtforms
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from tests.webapp.helpers import ARRANGEMENT, CHILD
+from webapp.cases import services
+from webapp.models import Case, School, User
+
+
+def run_together(count, work):
+    """Run work(i) in `count` threads released at the same moment; re-raise any failure."""
+    barrier = threading.Barrier(count)
+    failures, results = [], [None] * count
+
+    def runner(index):
+        try:
+            barrier.wait()
+            results[index] = work(index)
+        except Exception as exc:  # reported below, in the test's thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures, failures
+    return results
+
+
+def test_twenty_cases_started_at_once_get_twenty_distinct_references(app, world):
+    catalogue = app.extensions["catalogue"]
+    types = [catalogue.get("part-time-timetable"), catalogue.get("physical-intervention")]
+
+    def start(index):
+        session = app.extensions["db_sessions"]()
+        try:
+            user = session.get(User, world.alice.id)
+            school = session.get(School, world.school_a.id)
+            return services.start_case(session, user, school, types[index % 2]).reference
+        finally:
+            session.close()
+
+    references = run_together(20, start)
+    assert len(set(references)) == 20
+    # One counter per prefix: PTT and PIR numbers interleave without gaps.
+    numbers = sorted(int(r[-4:]) for r in references)
+    assert numbers == list(range(1001, 1021))
+
+
+def test_two_pages_of_one_draft_saved_at_once_both_survive(app, world):
+    case_type = app.extensions["catalogue"].get("part-time-timetable")
+    session = app.extensions["db_sessions"]()
+    case = services.start_case(session, session.get(User, world.alice.id),
+                               session.get(School, world.school_a.id), case_type)
+    reference = case.reference
+    session.close()
+    posts = {"child": CHILD, "arrangement": ARRANGEMENT}
+
+    def save(index):
+        page_id = list(posts)[index]
+        data = MultiDict()
+        for key, value in posts[page_id].items():
+            for item in value if isinstance(value, list) else [value]:
+                data.add(key, item)
+        session = app.extensions["db_sessions"]()
+        try:
+            draft = session.scalar(select(Case).where(Case.reference == reference))
+            form = case_type.form_class(page_id, wtforms.Form)(data)
+            return services.save_page(session, draft, case_type, page_id, form, 0).valid
+        finally:
+            session.close()
+
+    for _round in range(3):  # a few times, to give the race its chances
+        assert run_together(2, save) == [True, True]
+        session = app.extensions["db_sessions"]()
+        stored = session.scalar(select(Case).where(Case.reference == reference))
+        assert stored.answers["forename"] == "Jordan"
+        assert stored.answers["part_time_hours"] == 15
+        session.close()
+        # Next round starts from the versions now stored.
+        session = app.extensions["db_sessions"]()
+        stored = session.scalar(select(Case).where(Case.reference == reference))
+        stored.page_versions = {}
+        session.commit()
+        session.close()

@@ -1,0 +1,59 @@
+"""Submission is all or nothing: a failure part-way leaves the draft exactly as it was."""
+
+from sqlalchemy import select
+
+from tests.webapp.conftest import text_of
+from tests.webapp.helpers import AGREEMENT, ARRANGEMENT, CHILD, PDF, PROVIDER, answer, start
+from webapp.cases import services
+from webapp.models import Case, CaseEvent
+
+
+def finished_draft(portal):
+    reference, first = start(portal, "part-time-timetable")
+    pages = f"/cases/{reference}/pages"
+    answer(portal, first, CHILD)
+    answer(portal, f"{pages}/arrangement", ARRANGEMENT)
+    answer(portal, f"{pages}/provision", PROVIDER)
+    answer(portal, f"{pages}/agreement", AGREEMENT, files={"signed_plan": ("p.pdf", PDF)})
+    portal.get(f"/cases/{reference}/check-answers")
+    return reference
+
+
+def test_a_database_failure_while_submitting_leaves_the_draft_untouched(
+        app, sign_in, world, db_session, monkeypatch):
+    portal = sign_in(world.alice)
+    reference = finished_draft(portal)
+    before = db_session.scalar(select(Case).where(Case.reference == reference))
+    answers_before = dict(before.answers)
+
+    def broken_event(**fields):
+        return CaseEvent(**{**fields, "kind": None})  # NOT NULL: the insert fails at commit
+
+    monkeypatch.setattr(services, "CaseEvent", broken_event)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=500)
+    assert "Sorry, there is a problem with the service" in text_of(response.page)
+    assert "Traceback" not in response.get_data(as_text=True)
+
+    after = db_session.scalar(select(Case).where(Case.reference == reference)
+                              .execution_options(populate_existing=True))
+    assert after.status == "Draft" and after.submitted_at is None
+    assert after.answers == answers_before
+    assert after.raw_input == before.raw_input
+
+    # Once the fault is gone the same draft goes through.
+    monkeypatch.undo()
+    portal.get(f"/cases/{reference}/check-answers")
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+
+
+def test_an_unfinished_draft_cannot_be_submitted_and_says_what_is_missing(sign_in, world):
+    portal = sign_in(world.alice)
+    reference, first = start(portal, "part-time-timetable")
+    answer(portal, first, CHILD)
+    check = portal.get(f"/cases/{reference}/check-answers").page
+    problems = [a.get_text(strip=True) for a in check.select(".govuk-error-summary__list a")]
+    assert problems[0].startswith("The arrangement:")
+    assert any(p.startswith("Agreement and safeguarding:") for p in problems)
+    response = portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=400)
+    assert "You need to finish these before you can send the case" in text_of(response.page)
