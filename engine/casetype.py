@@ -129,16 +129,24 @@ class CaseType:
 
     # ---- values and visibility ----
     def values(self, answers: Mapping) -> Values:
-        """Typed values of stored answers, with calculated values worked out in order."""
+        """Typed values of the answers to questions now shown, calculated values included.
+
+        Worked out in order, so an answer to a question that is now hidden (the user changed an
+        earlier answer) counts as unanswered and cannot steer later conditions.
+        """
         typed: dict = {}
-        for f in self.fields.values():
-            if not f.has_value:
+        values = Values(typed, labels=self._labels)
+        for page in self.pages:
+            if not _truthy(page.show_if, values):
                 continue
-            if f.kind.name == "calculated":
-                typed[f.id] = f.expression.evaluate(Values(typed, labels=self._labels))
-            elif answers.get(f.id) is not None:
-                typed[f.id] = f.kind.to_python(f, answers[f.id])
-        return Values(typed, labels=self._labels)
+            for f in page.fields:
+                if not f.has_value or not _truthy(f.show_if, values):
+                    continue
+                if f.kind.name == "calculated":
+                    typed[f.id] = f.expression.evaluate(values)
+                elif answers.get(f.id) is not None:
+                    typed[f.id] = f.kind.to_python(f, answers[f.id])
+        return values
 
     def visible_pages(self, answers: Mapping) -> list[Page]:
         """The pages to ask, in order, given the answers so far."""

@@ -100,7 +100,8 @@ def build_catalogue(sources: list[Source]) -> Catalogue:
             problems.append(make_problem(Code.E202, source.path, line, col, prefix=key[0],
                                          code=key[1], other=references[key]))
         references.setdefault(key, data["id"])
-        workflow = _workflow_for(source, workflows, used_workflows, problems)
+        workflow = _workflow_for(source, workflows, used_workflows, problems,
+                                 broken_shared=_broken_kinds(sources, valid))
         compiler = CaseTypeCompiler(source, lists, workflows)
         case_type = compiler.compile(workflow)
         problems += compiler.problems
@@ -115,10 +116,11 @@ def build_catalogue(sources: list[Source]) -> Catalogue:
                 data["id"], data["name"], data["category"], data["url"],
                 data.get("summary", ""), tuple(data.get("raised_by", SETTINGS)), source.path)
 
-    for name in set(list_origin) - used_lists:
-        problems.append(make_problem(Code.W500, *list_origin[name], name=name))
-    for name in set(workflow_origin) - used_workflows:
-        problems.append(make_problem(Code.W501, *workflow_origin[name], name=name))
+    if len(valid) == len(sources):  # with a broken file, "unused" may just mean "unread"
+        for name in set(list_origin) - used_lists:
+            problems.append(make_problem(Code.W500, *list_origin[name], name=name))
+        for name in set(workflow_origin) - used_workflows:
+            problems.append(make_problem(Code.W501, *workflow_origin[name], name=name))
     catalogue.problems = sorted(set(problems))  # by file, line, column, code, message
     if catalogue.errors:  # an error anywhere may make other files' checks incomplete
         catalogue.case_types.clear()
@@ -176,8 +178,17 @@ def _shared_workflows(sources: list[Source], problems: list):
     return workflows, origin
 
 
+def _broken_kinds(sources: list[Source], valid: list[Source]) -> dict[str, str]:
+    """The kinds of the files that could not be read or broke the schema: kind -> a path."""
+    broken = {}
+    for source in sources:
+        if source not in valid and isinstance(source.data, dict):
+            broken.setdefault(str(source.data.get("kind", "case_type")), source.path)
+    return broken
+
+
 def _workflow_for(source: Source, workflows: dict[str, Workflow], used: set[str],
-                  problems: list) -> Workflow | None:
+                  problems: list, broken_shared: dict[str, str]) -> Workflow | None:
     spec = source.data["workflow"]
     if isinstance(spec, dict):
         workflow, found = compile_workflow(source.data["id"], spec, source, ("workflow",))
@@ -185,8 +196,11 @@ def _workflow_for(source: Source, workflows: dict[str, Workflow], used: set[str]
         return workflow
     if spec not in workflows:
         line, col = source.positions.value(("workflow",))
+        suggestion = did_you_mean(spec, workflows)
+        if not suggestion and "workflows" in broken_shared:
+            suggestion = f"; {broken_shared['workflows']} has errors, so it was not read"
         problems.append(make_problem(Code.E204, source.path, line, col, name=spec,
-                                     suggestion=did_you_mean(spec, workflows)))
+                                     suggestion=suggestion))
         return None
     used.add(spec)
     return workflows[spec]

@@ -7,6 +7,7 @@ that name other fields, and bounds that make sense.
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -17,7 +18,8 @@ from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
 from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.source import Source
 
-RESERVED = set(ex.FUNCTIONS) | {"true", "false", "none", "and", "or", "not", "in", "if", "else"}
+RESERVED = set(ex.FUNCTIONS) | {"true", "false", "none"} | set(keyword.kwlist) | set(
+    keyword.softkwlist)
 
 
 def build_options(raw: list) -> tuple[Option, ...]:
@@ -41,6 +43,7 @@ class _Declared:
     page_id: str
     path: tuple
     group: str | None = None
+    has_value: bool = True
 
 
 @dataclass
@@ -113,16 +116,17 @@ class CaseTypeCompiler:
                 order += 1
                 field_id = spec["id"]
                 if field_id in RESERVED:
-                    self.add(Code.E206, (*field_path, "id"), key="id", name=field_id,
-                             expected="allowed as an id (it is a reserved word of expressions)",
-                             suggestion="")
+                    self.add(Code.E210, (*field_path, "id"), name=field_id)
                 elif field_id in self.declared:
                     first = self.source.positions.value(self.declared[field_id].path)[0]
                     self.add(Code.E200, (*field_path, "id"), what="field", id=field_id,
                              first_line=first)
                     continue
+                if group and spec.get("type") == "group":
+                    self.add(Code.E211, (*field_path, "type"))
                 self.declared[field_id] = _Declared(page_index, order, page["id"],
-                                                    (*field_path, "id"), group)
+                                                    (*field_path, "id"), group,
+                                                    spec.get("type") != "content")
 
     # ---- pages and fields ----
     def _page(self, data: dict, index: int) -> Page:
@@ -141,6 +145,9 @@ class CaseTypeCompiler:
         kind = FIELD_TYPES[spec["type"]]
         show_if = self._expression(spec.get("show_if"), (*where, "show_if"), ex.BOOL, scope)
         options = self._options(spec, where)
+        if kind.name != "checkboxes" and any(o.exclusive for o in options):
+            self.add(Code.E104, (*where, "options"), where="'options'",
+                     detail="'exclusive' only applies to checkboxes")
         nested: tuple[Field, ...] = ()
         if kind.name == "group":
             inner = _Scope(dict(scope.symbols), dict(scope.labels), group=spec["id"])
@@ -158,7 +165,8 @@ class CaseTypeCompiler:
             rules=tuple(r for r in rules if r) if kind.name == "group" else ())
         if kind.name == "calculated":
             expected = kind.result_type(compiled)
-            expression = self._expression(spec["value"], (*where, "value"), expected, scope)
+            expression = self._expression(spec["value"], (*where, "value"), expected, scope,
+                                          condition=False)
             compiled = replace(compiled, expression=expression)
         for key, code, details in kind.definition_problems(compiled):
             self.add(code, (*where, key), **details)
@@ -213,7 +221,9 @@ class CaseTypeCompiler:
         return Rule(check, data["message"], data["field"], data.get("severity", "error"))
 
     # ---- expressions ----
-    def _expression(self, text, where: tuple, expected: str, scope: _Scope | None = None):
+    def _expression(self, text, where: tuple, expected: str, scope: _Scope | None = None,
+                    condition: bool = True):
+        """Parse and check an expression; `condition` when it decides something (not a value)."""
         if text is None:
             return None
         scope = scope or self.scope
@@ -226,7 +236,7 @@ class CaseTypeCompiler:
         checker.check(expression, expected)
         for issue in checker.issues:
             self.add_expression_issue(issue, where, text)
-        if (expected == ex.BOOL and not expression.names and not checker.issues
+        if (condition and not expression.names and not checker.issues
                 and "today(" not in expression.text):
             value = str(bool(expression.evaluate({}))).lower()
             self.add_expression_issue(ex.Issue(Code.W504, 0, {"value": value}), where, text)
@@ -241,11 +251,19 @@ class CaseTypeCompiler:
                 "name": name, "suggestion": f"; it is inside the group '{declared.group}': "
                                             f"use total({declared.group}, '{name}') or "
                                             f"len({declared.group})"})
+        if declared and not declared.has_value:
+            return ex.Issue(Code.E308, offset, {"name": name, "why": "is content, not a question"})
+        if declared and name == scope.group:
+            return ex.Issue(Code.E308, offset, {
+                "name": name, "why": "is the group these questions belong to: an item's "
+                                     "questions can use its other questions, not the group"})
         if declared:
             return ex.Issue(Code.E303, offset, {
                 "name": name, "where": f"on page '{declared.page_id}'"})
-        return ex.Issue(Code.E302, offset, {
-            "name": name, "suggestion": did_you_mean(name, scope.symbols)})
+        suggestion = did_you_mean(name, scope.symbols)
+        if not suggestion and any(name in (s.options or ()) for s in scope.symbols.values()):
+            suggestion = f"; if '{name}' is an option value, put it in quotes: '{name}'"
+        return ex.Issue(Code.E302, offset, {"name": name, "suggestion": suggestion})
 
 
 def _walk_fields(specs: list, where: tuple, group: str | None = None):

@@ -9,17 +9,21 @@ evaluation walks the tree. Nothing is ever passed to `eval`.
     value: total(provision, 'cost')
 
 Values: text, numbers, true/false (yes/no questions, declarations), dates, times, lists (the ticked
-options of checkboxes) and groups (the items of a repeating group). An unanswered field is None:
-comparisons with None are false, arithmetic and functions give None.
+options of checkboxes) and groups (the items of a repeating group). An unanswered (or hidden)
+field is None: `==`, `<`, `>`, `in` with None are false (so `!=`, `not in` and `not x` are
+true), arithmetic and functions give None.
 """
 
 from __future__ import annotations
 
 import ast
 import datetime as dt
+import logging
 import operator
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from engine.problems import Code, did_you_mean
 
@@ -72,10 +76,11 @@ class Issue:
 class Function:
     """A function expressions may call: argument types, result type and implementation."""
 
-    params: tuple[str, ...]
+    params: tuple[str | tuple[str, ...], ...]  # a type, or the types allowed, per argument
     result: str
     run: Callable
     variadic: bool = False
+    optional: int = 0  # how many of the last params may be left out
 
 
 def _none_safe(run: Callable) -> Callable:
@@ -99,6 +104,14 @@ def _weekdays_between(start: dt.date, end: dt.date) -> int:
     return whole_weeks * 5 + sum((start.weekday() + i) % 7 < 5 for i in range(extra))
 
 
+def _round(number, places=0):
+    """Rounded as people expect: halves away from zero (2.5 -> 3), not to even."""
+    if number is None or places is None:
+        return None
+    exact = Decimal(str(number)).quantize(Decimal(1).scaleb(-int(places)), ROUND_HALF_UP)
+    return int(exact) if int(places) <= 0 else float(exact)
+
+
 def _years_between(start: dt.date, end: dt.date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
@@ -110,7 +123,8 @@ def _minutes(t: dt.time) -> int:
 FUNCTIONS: dict[str, Function] = {
     "today": Function((), DATE, lambda: dt.date.today()),
     "answered": Function((ANY,), BOOL, lambda v: v not in (None, "", [])),
-    "len": Function((ANY,), NUMBER, lambda v: len(v) if v is not None else 0),
+    "len": Function(((LIST, GROUP, TEXT),), NUMBER, lambda v: len(v) if v is not None else 0),
+    "date": Function((TEXT,), DATE, _none_safe(dt.date.fromisoformat)),
     "total": Function((GROUP, TEXT), NUMBER, _total),
     "earliest": Function((GROUP, TEXT), DATE, lambda items, m: min(_column(items, m),
                                                                      default=None)),
@@ -122,7 +136,7 @@ FUNCTIONS: dict[str, Function] = {
     "years_between": Function((DATE, DATE), NUMBER, _none_safe(_years_between)),
     "minutes_between": Function(
         (TIME, TIME), NUMBER, _none_safe(lambda a, b: _minutes(b) - _minutes(a))),
-    "round": Function((NUMBER, NUMBER), NUMBER, _none_safe(lambda x, n: round(x, int(n)))),
+    "round": Function((NUMBER, NUMBER), NUMBER, lambda x, n=0: _round(x, n), optional=1),
     "abs": Function((NUMBER,), NUMBER, _none_safe(abs)),
     "min": Function((NUMBER,), NUMBER, _none_safe(min), variadic=True),
     "max": Function((NUMBER,), NUMBER, _none_safe(max), variadic=True),
@@ -148,8 +162,16 @@ class Expression:
         return f"Expression({self.text!r})"
 
     def evaluate(self, values: Mapping[str, object]):
-        """The value of the expression given typed field values (missing ids count as None)."""
-        return _evaluate(self.tree.body, values)
+        """The value of the expression given typed field values (missing ids count as None).
+
+        Loading type-checks every expression, so a failure here is a gap in the checker: the
+        result is None (unknown) rather than a lost page save.
+        """
+        try:
+            return _evaluate(self.tree.body, values)
+        except (TypeError, ValueError, ArithmeticError, AttributeError):
+            logging.getLogger(__name__).exception("expression %r failed", self.text)
+            return None
 
 
 def _names(node, skip_answered: bool = False):
@@ -170,9 +192,22 @@ def parse(text: str) -> tuple[Expression | None, list[Issue]]:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         offset = max((exc.offset or 1) - 1, 0)
-        return None, [Issue(Code.E300, offset, {"detail": exc.msg})]
+        return None, [Issue(Code.E300, offset, {"detail": exc.msg + _syntax_hint(text)})]
     issues = [issue for node in ast.walk(tree) if (issue := _refusal(node))]
     return (None, issues) if issues else (Expression(text.strip(), tree), [])
+
+
+_HINTS = ((r"&&", "write 'and' instead of '&&'"), (r"\|\|", "write 'or' instead of '||'"),
+          (r"<>", "write '!=' instead of '<>'"), (r"!(?!=)", "write 'not' instead of '!'"),
+          (r"(?<![=!<>])=(?!=)", "compare with '==' (a single '=' is not allowed)"))
+
+
+def _syntax_hint(text: str) -> str:
+    """Why a line from another language does not parse, when we can tell."""
+    for pattern, hint in _HINTS:
+        if re.search(pattern, text):
+            return f"; {hint}"
+    return ""
 
 
 def _offset(node) -> int:
@@ -307,18 +342,32 @@ class Checker:
             params = function.params * len(args)
         else:
             params = function.params
-            if len(args) != len(params):
+            fewest = len(params) - function.optional
+            if not fewest <= len(args) <= len(params):
+                count = (f"{len(params)}" if not function.optional
+                         else f"{fewest} or {len(params)}")
                 self._issue(node, Code.E307, function=name,
-                            detail=f"takes {len(params)} value(s), not {len(args)}")
+                            detail=f"takes {count} value(s), not {len(args)}")
                 return _Typed(function.result)
         typed = [self._type(a) for a in args]
         for arg, given, wanted in zip(args, typed, params, strict=False):
-            if wanted != ANY and given.type not in (wanted, ANY):
+            allowed = wanted if isinstance(wanted, tuple) else (wanted,)
+            if ANY not in allowed and given.type not in (*allowed, ANY):
+                needed = " or ".join(_a(kind) for kind in allowed)
                 self._issue(arg, Code.E307, function=name,
-                            detail=f"needs {_a(wanted)} here, not {_a(given.type)}")
+                            detail=f"needs {needed} here, not {_a(given.type)}")
+        if name == "date" and typed and typed[0].is_constant:
+            self._check_date_text(args[0], typed[0].constant)
         if name in _GROUP_COLUMNS and len(typed) == 2:
             self._check_column(name, args, typed)
         return _Typed(function.result)
+
+    def _check_date_text(self, node, text) -> None:
+        try:
+            dt.date.fromisoformat(str(text))
+        except ValueError:
+            self._issue(node, Code.E307, function="date",
+                        detail=f"needs a real date written like '2026-09-01', not '{text}'")
 
     def _check_column(self, name: str, args, typed) -> None:
         """total(group, 'cost'), earliest(group, 'date'): the member exists, of the right type."""

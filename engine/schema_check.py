@@ -116,14 +116,17 @@ class _Reporter:
                 expected = error.validator_value
                 words = " or ".join(_TYPE_WORDS[k] for k in (
                     expected if isinstance(expected, list) else [expected]))
-                self.add(Code.E102, positions.value(path), where=_where(path), expected=words,
+                self.add(Code.E102, positions.value(path), where=_where(path),
+                         expected=words + _quote_hint(expected, error.instance),
                          found=_describe_type(error.instance))
             case "enum" | "const":
                 allowed = (error.validator_value if error.validator == "enum"
                            else [error.validator_value])
+                quoted = [a for a in allowed if isinstance(a, str) and a == str(error.instance)]
                 self.add(Code.E103, positions.value(path), where=_where(path),
                          value=error.instance, allowed=", ".join(map(str, allowed)),
-                         suggestion=did_you_mean(error.instance, allowed))
+                         suggestion=(f"; put it in quotes: '{quoted[0]}'" if quoted
+                                     else did_you_mean(error.instance, allowed)))
             case "anyOf" | "oneOf":
                 self._report_alternatives(error, path, prefix)
             case "propertyNames":
@@ -165,6 +168,14 @@ class _Reporter:
         if owners:
             return f"; it is a setting of {', '.join(owners)} questions, not {instance['type']}"
         return ""
+
+
+def _quote_hint(expected, instance) -> str:
+    """A hint for numbers and true/false written where text is wanted: YAML read them so."""
+    if expected == "string" and isinstance(instance, int | float | bool):
+        shown = str(instance).lower() if isinstance(instance, bool) else instance
+        return f" (put it in quotes: '{shown}')"
+    return ""
 
 
 def _name_ok(key: str) -> bool:

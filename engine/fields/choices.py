@@ -96,10 +96,11 @@ class CheckboxesType(FieldType):
 
     def definition_problems(self, field):
         problems = bounds_problem(field.settings, "min_choices", "max_choices")
-        high = field.settings.get("max_choices")
-        if field.options and high is not None and high > len(field.options):
-            problems.append(setting_problem(
-                "max_choices", f"{high} is more than the {len(field.options)} options"))
+        for key in ("min_choices", "max_choices"):
+            count = field.settings.get(key)
+            if field.options and count is not None and count > len(field.options):
+                problems.append(setting_problem(
+                    key, f"{count} is more than the {len(field.options)} options"))
         return problems
 
 

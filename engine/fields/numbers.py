@@ -22,6 +22,11 @@ def _check_bounds(field, number) -> None:
         raise Invalid(f"{label} must be {_plain(high)} or less")
 
 
+def _pounds(amount) -> str:
+    """£250, £1,250.50: pence shown only when there are some."""
+    return f"£{int(amount):,}" if amount == int(amount) else f"£{amount:,.2f}"
+
+
 def _plain(number) -> str:
     return f"{number:g}" if isinstance(number, float) else str(number)
 
@@ -85,10 +90,10 @@ class MoneyType(FieldType):
         value = float(text)
         low = field.settings.get("min", 0)
         if low is not None and value < low:
-            raise Invalid(f"{label} must be £{low:,} or more")
+            raise Invalid(f"{label} must be {_pounds(low)} or more")
         high = field.settings.get("max")
         if high is not None and value > high:
-            raise Invalid(f"{label} must be £{high:,} or less")
+            raise Invalid(f"{label} must be {_pounds(high)} or less")
         return value
 
     def to_form(self, field, value):

@@ -358,12 +358,6 @@ def test_an_option_value_given_twice_in_a_shared_list():
 @covers("E206")
 @pytest.mark.parametrize(("pages", "needle", "part", "words"), [
     ("""
-     - id: child
-       title: About the child
-       fields:
-         - {id: len, type: text, label: Length}
-     """, "id: len", "len", "reserved word"),
-    ("""
      - id: arrangement
        title: The arrangement
        fields:
@@ -378,11 +372,63 @@ def test_an_option_value_given_twice_in_a_shared_list():
        rules:
          - {check: end_date > today(), message: End date must be in the future, field: end_dat}
      """, "field: end_dat", "end_dat", "did you mean 'end_date'?"),
-], ids=["reserved-word-as-id", "date-bound-names-a-text-field", "rule-field-not-on-page"])
+], ids=["date-bound-names-a-text-field", "rule-field-not-on-page"])
 def test_a_setting_that_names_the_wrong_thing_is_reported_at_the_name(pages, needle, part, words):
     loaded = load_case(pages)
     problem = loaded.expect("E206", needle, part)
     assert words in problem.message
+
+
+@covers("E210")
+@pytest.mark.parametrize("word", ["len", "from", "class", "none", "match"])
+def test_a_reserved_word_cannot_be_an_id(word):
+    loaded = load_case(f"""
+     - id: child
+       title: About the child
+       fields:
+         - {{id: {word}, type: text, label: Something}}
+     """)
+    assert word in loaded.expect("E210", f"id: {word}", word).message
+
+
+@covers("E211")
+def test_a_group_inside_a_group_is_refused():
+    loaded = load_case("""
+     - id: staff
+       title: Staff
+       fields:
+         - id: people
+           type: group
+           label: People
+           fields:
+             - {id: person, type: text, label: Name}
+             - {id: trainings, type: group, label: T, fields: [{id: c, type: text, label: C}]}
+     """)
+    loaded.expect("E211", "id: trainings, type: group", "group")
+
+
+@covers("E308")
+@pytest.mark.parametrize(("pages", "needle", "why"), [
+    ("""
+     - id: child
+       title: About the child
+       fields:
+         - {id: guidance, type: content, text: Read this first}
+         - {id: name, type: text, label: Name, show_if: answered(guidance)}
+     """, "guidance)", "content, not a question"),
+    ("""
+     - id: staff
+       title: Staff
+       fields:
+         - id: people
+           type: group
+           label: People
+           fields:
+             - {id: person, type: text, label: Name, show_if: len(people) > 1}
+     """, "people) > 1", "the group these questions belong to"),
+], ids=["content-block", "own-group"])
+def test_names_that_can_never_have_a_value_are_explained(pages, needle, why):
+    assert why in load_case(pages).expect("E308", needle).message
 
 
 @covers("E207")
@@ -859,3 +905,81 @@ def test_times_written_as_options_stay_text():
 def test_every_problem_code_is_shown_by_a_test_in_this_file():
     assert set(Code.__members__) - COVERED == set()
     assert COVERED - set(Code.__members__) == set()
+
+
+@covers("E300")
+@pytest.mark.parametrize(("expression", "hint"), [
+    ("a && b", "write 'and' instead of '&&'"),
+    ("a || b", "write 'or' instead of '||'"),
+    ("!a", "write 'not' instead of '!'"),
+    ("a = 'x'", "compare with '=='"),
+    ("a <> 'x'", "write '!=' instead of '<>'"),
+])
+def test_habits_from_other_languages_get_a_hint(expression, hint):
+    loaded = load_case(f"""
+     - id: p
+       title: P
+       fields:
+         - {{id: a, type: yes_no, label: A}}
+         - {{id: b, type: yes_no, label: B}}
+         - {{id: c, type: text, label: C, show_if: "{expression}"}}
+     """)
+    assert hint in next(p.message for p in loaded.problems if p.code == "E300")
+
+
+@covers("E302")
+def test_an_unquoted_option_value_is_suggested_to_be_quoted():
+    loaded = load_case("""
+     - id: p
+       title: P
+       fields:
+         - {id: contact, type: radios, label: How, options: [email, phone]}
+         - {id: address, type: email, label: Email, show_if: contact == email}
+     """)
+    problem = loaded.expect("E302", "email}", "email")
+    assert "put it in quotes: 'email'" in problem.message
+
+
+@covers("E102", "E103")
+def test_numbers_written_where_text_is_wanted_get_a_quoting_hint():
+    loaded = load_case("""
+     - id: p
+       title: P
+       fields:
+         - {id: code, type: laestab, label: LAESTAB, la_code: 856}
+         - {id: name, type: text, label: Name, width: 10}
+     """)
+    assert "(put it in quotes: '856')" in loaded.expect("E102", "856}").message
+    assert "put it in quotes: '10'" in loaded.expect("E103", "10}").message
+
+
+@covers("E104")
+def test_exclusive_options_only_make_sense_on_checkboxes():
+    loaded = load_case("""
+     - id: p
+       title: P
+       fields:
+         - id: how
+           type: radios
+           label: How
+           options: [{value: a, label: A}, {value: none, label: None of these, exclusive: true}]
+     """)
+    assert "only applies to checkboxes" in loaded.expect("E104", "options: [{value: a", "[").message
+
+
+@covers("E307")
+def test_len_of_a_number_is_refused_when_loaded():
+    loaded = load_case("""
+     - id: p
+       title: P
+       fields:
+         - {id: hours, type: number, label: Hours}
+         - {id: count, type: calculated, label: Count, value: len(hours)}
+     """)
+    assert "needs a list or a repeating group or text" in loaded.expect("E307", "hours)}").message
+
+
+def test_a_broken_file_does_not_raise_false_unused_warnings():
+    loaded = Loaded({"case.yaml": "id: [broken\n",
+                     "lists.yaml": "kind: option_lists\nlists:\n  x: [a]\n"}, shared=False)
+    assert {p.code for p in loaded.problems} == {"E001"}
