@@ -19,7 +19,7 @@ import pytest
 from engine import load_catalogue
 from engine.problems import Code, Problem
 from engine.source import load_source
-from tests.engine.conftest import case_type_yaml, catalogue_of
+from tests.engine.conftest import WORKFLOWS, case_type_yaml, catalogue_of
 
 # ---- helpers -----------------------------------------------------------------------------------
 
@@ -472,19 +472,7 @@ def test_a_shared_options_list_defined_in_two_files():
 
 @covers("E209")
 def test_a_shared_workflow_defined_in_two_files():
-    workflows = """
-        kind: workflows
-        workflows:
-          quick:
-            start: submitted
-            activities:
-              submitted: {label: Form Submitted, status: Active}
-              done: {label: Done, status: Completed}
-              dropped: {label: Dropped, status: Abandoned}
-            transitions:
-              - {from: submitted, to: done, action: Complete, by: officer}
-              - {from: submitted, to: dropped, action: Abandon, by: officer}
-    """
+    workflows = WORKFLOWS.replace("simple:", "quick:")
     loaded = Loaded({"a.yaml": workflows, "b.yaml": workflows}, shared=False)
     problem = loaded.expect("E209", "quick:", "quick", path="b.yaml")
     assert "'quick'" in problem.message and "a.yaml" in problem.message

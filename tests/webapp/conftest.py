@@ -7,6 +7,7 @@ server the PostgreSQL variants skip with the reason; with REQUIRE_POSTGRES=1 (CI
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import uuid
@@ -50,19 +51,27 @@ def postgres_url():
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail(f"PostgreSQL is required here (REQUIRE_POSTGRES=1): {problem}")
         pytest.skip(problem)
-    schema = f"test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with private_schema(f"test_{os.getpid()}") as url:
+        engine = make_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
+        yield url
+
+
+@contextlib.contextmanager
+def private_schema(prefix: str):
+    """A PostgreSQL URL whose tables live in a new schema of their own, dropped afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = make_engine(POSTGRES_URL)
     with admin.begin() as connection:
         connection.execute(text(f"create schema {schema}"))
     url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    url = url.render_as_string(hide_password=False)
-    engine = make_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
-    yield url
-    with admin.begin() as connection:
-        connection.execute(text(f"drop schema {schema} cascade"))
-    admin.dispose()
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"drop schema {schema} cascade"))
+        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

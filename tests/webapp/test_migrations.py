@@ -1,12 +1,10 @@
 """The Alembic migrations build exactly the schema the models describe, on both databases."""
 
-import uuid
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import make_url, text
 
-from tests.webapp.conftest import POSTGRES_URL
+from tests.webapp.conftest import private_schema
 from webapp.database import make_engine
 from webapp.migrate import upgrade
 from webapp.models import Base
@@ -27,19 +25,9 @@ def test_migrations_match_the_models_on_sqlite(tmp_path):
 
 
 def test_migrations_match_the_models_on_postgresql(postgres_url):
-    schema = f"migrate_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f"create schema {schema}"))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    url = url.render_as_string(hide_password=False)
-    try:
+    with private_schema("migrate") as url:
         upgrade(url)
         assert differences(url) == []
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"drop schema {schema} cascade"))
-        admin.dispose()
 
 
 def test_portal_db_upgrade_command_creates_a_working_database(tmp_path, monkeypatch, capsys):

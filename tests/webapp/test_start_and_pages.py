@@ -5,18 +5,8 @@ import re
 from sqlalchemy import select
 
 from tests.webapp.conftest import text_of
+from tests.webapp.helpers import start
 from webapp.models import Case
-
-
-def start(portal, case_type_id, school=None):
-    """Start a case as a user would; the reference and the first page's URL."""
-    page = portal.get(f"/submit-case/{case_type_id}").page
-    only_school = page.find("input", attrs={"name": "school", "type": "hidden"})
-    data = {"school": str(school.id) if school else only_school["value"]}
-    response = portal.post(f"/submit-case/{case_type_id}", data, expect=302)
-    location = response.headers["Location"]
-    reference = re.search(r"/cases/([^/]+)/pages/", location).group(1)
-    return reference, location
 
 
 def test_submit_case_lists_the_types_the_setting_may_raise_by_category(sign_in, world):
