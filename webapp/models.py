@@ -55,6 +55,15 @@ class User(Base):
     # Raised to end every session of the user (sign-out everywhere, lock, password change).
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Set when the password was generated (sign-up, admin reset): unused, it expires after
+    # 7 days, and the user is invited to choose their own. None once they chose one.
+    password_generated_at: Mapped[dt.datetime | None] = mapped_column()
+    # Failures in a row of any kind (password, code, security answer): 10 lock the account.
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    security_question: Mapped[str] = mapped_column(String(40), default="")
+    security_answer_hash: Mapped[str | None] = mapped_column(String(200))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))  # set once confirmed
+    last_sign_in_at: Mapped[dt.datetime | None] = mapped_column()
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user",
                                                          cascade="all, delete-orphan")
@@ -193,3 +202,65 @@ class Feedback(Base):
     rating: Mapped[str] = mapped_column(String(30))
     comments: Mapped[str] = mapped_column(Text, default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class LoginCode(Base):
+    """A 6-digit code emailed for one sign-in attempt (one browser), stored hashed."""
+
+    __tablename__ = "login_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    attempt_hash: Mapped[str] = mapped_column(String(64))  # the browser's sign-in attempt
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    used_at: Mapped[dt.datetime | None] = mapped_column()
+    wrong_tries: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PasswordReset(Base):
+    """A single-use "forgotten password" link, valid for an hour, stored hashed."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    used_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class OutboxMessage(Base):
+    """An email waiting to be sent (or sent): written in the transaction that causes it."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))  # sign_in_code, sign_up, password_changed…
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[dt.datetime | None] = mapped_column()
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditEvent(Base):
+    """Who did what, when and from where: never case content, passwords, codes or answers."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                index=True)  # the user acted upon
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="SET NULL"))
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -1,0 +1,37 @@
+"""What makes an acceptable password (NIST SP 800-63B, ASVS 6.2): long enough, not common, not
+made of the words around it. No composition rules, nothing truncated."""
+
+from __future__ import annotations
+
+import re
+
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+MIN_LENGTH = 8
+MAX_LENGTH = 64
+# 30,000 most common passwords from breaches, as ranked by zxcvbn.
+_COMMON = frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def password_problem(password: str, context_words: list[str] = ()) -> str | None:
+    """Why `password` cannot be used (a GOV.UK-style message), or None when it can."""
+    if len(password) < MIN_LENGTH:
+        return f"Password must be {MIN_LENGTH} characters or more"
+    if len(password) > MAX_LENGTH:
+        return f"Password must be {MAX_LENGTH} characters or fewer"
+    folded = re.sub(r"\s+", " ", password.strip().lower())
+    if folded in _COMMON or re.sub(r"[\d\W_]+$", "", folded) in _COMMON:
+        return "Password is too common: choose one that is harder to guess"
+    squashed = re.sub(r"[\W_]+", "", folded)
+    for phrase in context_words:
+        for word in re.findall(r"[a-z]+", (phrase or "").lower()):
+            if len(word) >= 4 and word not in _GENERIC and word in squashed:
+                return ("Password must not include your name, your school's name or the "
+                        "council's")
+    return None
+
+
+# Words too common in names to forbid on their own ("Aylestone Primary School": "aylestone").
+_GENERIC = frozenset("""school primary secondary college academy infant infants junior juniors
+nursery community city council county borough church england catholic trust federation
+centre center setting settings early years preschool with example""".split())
