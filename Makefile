@@ -25,7 +25,7 @@ run: $(STAMP) assets ## Start the portal on http://127.0.0.1:5000 with demo data
 	PORTAL_ENV=development $(VENV)/bin/portal run
 
 .PHONY: test
-test: $(STAMP) ## Run the whole test suite
+test: $(STAMP) assets ## Run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 .PHONY: validate
