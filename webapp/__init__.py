@@ -10,6 +10,7 @@ from flask import Flask
 
 from webapp import config, database, security
 from webapp.extensions import csrf, login_manager
+from webapp.extensions import mail as mail_extension  # `webapp.mail` is the outbox package
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -21,12 +22,16 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     security.init_app(app)
+    mail_extension.init_app(app)  # reads MAIL_*: settings changed later need init_app again
 
     from webapp import casetypes, templating
+    from webapp.auth import sessions
 
     casetypes.init_app(app)
     templating.init_app(app)
+    sessions.init_app(app)
 
+    from webapp.admin import bp as admin_bp
     from webapp.auth import bp as auth_bp
     from webapp.cases import bp as cases_bp
     from webapp.pages import bp as pages_bp
@@ -34,4 +39,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(admin_bp)
+    if app.config["DEVELOPMENT"]:
+        from webapp.devmail import bp as devmail_bp
+
+        app.register_blueprint(devmail_bp)  # /dev/mail: the outbox, for local use only
     return app

@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp import audit
+from webapp import audit, clock
 from webapp.auth.passwords import generate_password, hash_password
 from webapp.mail import queue_mail
 from webapp.models import Membership, School, User, utcnow
@@ -91,7 +91,7 @@ def generated_password_expired(user: User, now: dt.datetime | None = None) -> bo
     issued = user.password_generated_at
     if issued.tzinfo is None:
         issued = issued.replace(tzinfo=dt.UTC)
-    return (now or utcnow()) - issued > GENERATED_PASSWORD_LIFETIME
+    return (now or clock.now()) - issued > GENERATED_PASSWORD_LIFETIME
 
 
 def record_failure(session: Session, user: User, what: str) -> None:

@@ -88,6 +88,73 @@ def _demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _onboard_school(args: argparse.Namespace) -> int:
+    """A new school and its first admin, who is emailed a username, a password and the link
+    (through the outbox, which the mail worker delivers). The password is never printed."""
+    from webapp import create_app
+    from webapp.admin.services import EmailInUse, URNInUse, onboard_school, urn_problem
+    from webapp.database import db
+
+    urn = args.urn.strip().upper()
+    problem = urn_problem(urn, args.setting)
+    if problem:
+        args.usage_error(f"argument --urn: {problem}")
+    # The command handles no web sessions, so it needs no SECRET_KEY of its own.
+    app = create_app({} if os.environ.get("SECRET_KEY") else {"SECRET_KEY": "unused-here"})
+    try:
+        with app.app_context():
+            school, admin = onboard_school(
+                db(), name=args.name, urn=urn, setting_type=args.setting,
+                admin_email=args.admin_email, admin_first_name=args.admin_first_name,
+                admin_last_name=args.admin_last_name,
+                admin_job_title=args.admin_job_title or "")
+            kind = "early years setting" if school.setting_type == "early_years" else "school"
+            print(f"Onboarded {kind} {school.name} (URN {school.urn}) with {admin.email} as its "
+                  f"first admin; their sign-up email is in the outbox for the mail worker.")
+    except URNInUse as error:
+        print(f"portal onboard-school: {error}", file=sys.stderr)
+        return 1
+    except EmailInUse:
+        print(f"portal onboard-school: {args.admin_email} already has an account",
+              file=sys.stderr)
+        return 1
+    finally:
+        app.extensions["db_engine"].dispose()
+    return 0
+
+
+def _text(limit: int):
+    """An argument type: text that is not blank, of at most `limit` characters."""
+
+    def text(value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise argparse.ArgumentTypeError("must not be blank")
+        if len(value) > limit:
+            raise argparse.ArgumentTypeError(f"must be {limit} characters or fewer")
+        return value
+
+    return text
+
+
+def _email(value: str) -> str:
+    from webapp.admin.services import EMAIL_PATTERN
+
+    value = value.strip().lower()
+    if len(value) > 254 or not EMAIL_PATTERN.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"not an email address: {value!r}")
+    return value
+
+
+def _job_title(value: str) -> str:
+    from webapp.admin.forms import JOB_TITLES
+
+    match = next((t for t in JOB_TITLES if t.lower() == " ".join(value.split()).lower()), None)
+    if match is None:
+        raise argparse.ArgumentTypeError(f"not one of the job titles: {', '.join(JOB_TITLES)}")
+    return match
+
+
 def _serve(args: argparse.Namespace) -> int:
     """Production server: gunicorn with the app factory."""
     from gunicorn.app.wsgiapp import run
@@ -100,14 +167,116 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    """Development server on 127.0.0.1 (PORT, default 5000)."""
+    """Development server on 127.0.0.1 (PORT, default 5000), with the mail worker in a thread
+    and, in development, a mail catcher on MAIL_SERVER:MAIL_PORT (unless one is running)."""
     from webapp import create_app
+    from webapp.mail.worker import start_background_worker
 
     os.environ.setdefault("PORTAL_ENV", "development")
     app = create_app()
     port = int(os.environ.get("PORT", "5000"))
-    print(f"School Portal on http://127.0.0.1:{port}/  (Ctrl+C stops it)")
-    app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+    catcher = _start_catcher(app, port) if app.config["DEVELOPMENT"] else None
+    worker, stop = start_background_worker(app, on_batch=_print_batch)
+    try:
+        print(f"School Portal on http://127.0.0.1:{port}/  (Ctrl+C stops it)")
+        app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+        if catcher is not None:
+            catcher.stop()
+    return 0
+
+
+def _start_catcher(app, port: int):
+    """The development mail catcher on MAIL_SERVER:MAIL_PORT; None when that address is not
+    this machine's, or something already listens there (an earlier catcher, MailHog…)."""
+    from webapp.mail.catcher import listening
+
+    host, mail_port = app.config["MAIL_SERVER"], int(app.config["MAIL_PORT"])
+    where = f"read sent mail at http://127.0.0.1:{port}/dev/mail"
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"Mail goes to {host}:{mail_port} — {where}")
+        return None
+    if listening(host, mail_port):
+        print(f"Mail goes to the SMTP server already on {host}:{mail_port} — {where}")
+        return None
+    try:
+        from webapp.mail.catcher import start_catcher
+
+        catcher = start_catcher(host, mail_port)
+    except (ImportError, OSError) as error:  # aiosmtpd not installed; the port taken
+        print(f"No mail catcher ({type(error).__name__}: {error}); mail waits in the outbox — "
+              f"{where}", file=sys.stderr)
+        return None
+    print(f"Mail catcher on {host}:{mail_port} — {where}")
+    return catcher
+
+
+def _print_batch(report) -> None:
+    print(f"mail: {report}", flush=True)
+
+
+def _mail_worker(args: argparse.Namespace) -> int:
+    """Deliver the outbox: until Ctrl+C (or SIGTERM), or once with --once."""
+    from webapp import create_app
+
+    app = create_app()
+    try:
+        return _deliver(app, args)
+    finally:
+        app.extensions["db_engine"].dispose()
+
+
+def _deliver(app, args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from webapp.database import db
+    from webapp.extensions import mail
+    from webapp.mail.worker import BATCH, deliver_due, run_worker
+
+    where = f"{app.config['MAIL_SERVER']}:{app.config['MAIL_PORT']}"
+    if args.once:
+        total_sent = total_failed = 0
+        with app.app_context():
+            while True:
+                report = deliver_due(db(), mail)
+                total_sent += report.sent
+                total_failed += report.failed
+                if report.attempted:
+                    _print_batch(report)
+                if report.attempted < BATCH:
+                    break
+        print(f"mail worker: {total_sent} sent, {total_failed} failed (will be retried) "
+              f"through {where}")
+        return 0
+    stop = threading.Event()
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread:  # `docker stop`, systemd: finish the message in hand, then stop
+        previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print(f"mail worker delivering through {where} every {args.interval:g} s "
+          f"(Ctrl+C stops it)", flush=True)
+    try:
+        run_worker(app, stop, interval=args.interval, on_batch=_print_batch)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
+    print("mail worker stopped")
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from webapp import create_app
+    from webapp.database import db
+    from webapp.retention import purge
+
+    app = create_app()
+    with app.app_context():
+        counts = purge(db(), app.config["PORTAL_DRAFT_RETENTION_DAYS"])
+    print("purged: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     return 0
 
 
@@ -139,8 +308,44 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true", help="even outside development")
     demo.set_defaults(run=_demo_data)
 
-    run = commands.add_parser("run", help="the development server on 127.0.0.1:$PORT")
+    onboard = commands.add_parser(
+        "onboard-school", help="add a school and its first admin (who is emailed a password)",
+        description="Create a school or early years setting and its first admin. The admin is "
+                    "sent the sign-up email (username, a generated password, the portal's link) "
+                    "through the outbox; run the mail worker to deliver it. Exit 1 when the URN "
+                    "or the email address is already used.")
+    onboard.add_argument("--name", required=True, type=_text(200), help="the school's name")
+    onboard.add_argument("--urn", required=True, type=_text(12),
+                         help="its URN (6 digits), or Ofsted URN for early years (EY123456)")
+    onboard.add_argument("--setting", required=True, choices=["school", "early_years"],
+                         help="school or early_years")
+    onboard.add_argument("--admin-email", required=True, type=_email, metavar="EMAIL",
+                         help="the first admin's email address (their username)")
+    onboard.add_argument("--admin-first-name", required=True, type=_text(100),
+                         metavar="NAME", help="the first admin's first name")
+    onboard.add_argument("--admin-last-name", required=True, type=_text(100), metavar="NAME",
+                         help="the first admin's last name")
+    onboard.add_argument("--admin-job-title", type=_job_title, metavar="TITLE",
+                         help="one of User admin's job titles, such as Headteacher")
+    onboard.set_defaults(run=_onboard_school, usage_error=onboard.error)
+
+    run = commands.add_parser("run", help="the development server on 127.0.0.1:$PORT, "
+                                          "with a mail catcher and the mail worker")
     run.set_defaults(run=_run)
+
+    worker = commands.add_parser("mail-worker", help="deliver the outbox over SMTP ($MAIL_*)",
+                                 description="Send queued email, retrying failures with "
+                                             "back-off, until Ctrl+C (or once with --once).")
+    worker.add_argument("--once", action="store_true",
+                        help="deliver what is due now, then exit")
+    worker.add_argument("--interval", type=float, default=2.0, metavar="SECONDS",
+                        help="how often to look for due mail (default 2)")
+    worker.set_defaults(run=_mail_worker)
+
+    purge_command = commands.add_parser(
+        "purge", help="delete used codes, old reset links, sent mail and drafts untouched for "
+                      "$PORTAL_DRAFT_RETENTION_DAYS days (the mail worker does it hourly)")
+    purge_command.set_defaults(run=_purge)
 
     serve = commands.add_parser("serve", help="the production server (gunicorn)")
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on")

@@ -48,6 +48,7 @@ def settings(overrides: dict) -> dict:
         "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "MY_CASES_PAGE_SIZE": 25,
+        "PORTAL_DRAFT_RETENTION_DAYS": int(os.environ.get("PORTAL_DRAFT_RETENTION_DAYS", "180")),
     } | overrides
 
 

@@ -8,6 +8,8 @@ server the PostgreSQL variants skip with the reason; with REQUIRE_POSTGRES=1 (CI
 from __future__ import annotations
 
 import contextlib
+import datetime
+import functools
 import os
 import re
 import uuid
@@ -17,13 +19,14 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.orm import sessionmaker
 
 from webapp import create_app
 from webapp.auth.passwords import hash_password
+from webapp.auth.questions import hash_answer
 from webapp.database import make_engine
-from webapp.models import Base, Membership, School, User
+from webapp.models import Base, Membership, OutboxMessage, School, User
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
@@ -136,11 +139,12 @@ def world(db_session) -> World:
     school_b = School(name="Beaumont Leys School", urn="222222", setting_type="school")
     nursery = School(name="Little Acorns Pre-School", urn="EY123456", setting_type="early_years")
     db_session.add_all([school_a, school_b, nursery])
-    password_hash = hash_password(PASSWORD)
+    password_hash, answer_hash = _hashes()
 
     def user(email, *schools, admin=False):
         person = User(email=email, first_name=email.split("@")[0].title(), last_name="Tester",
-                      job_title="SENCO", password_hash=password_hash)
+                      job_title="SENCO", password_hash=password_hash,
+                      security_question="first_pet", security_answer_hash=answer_hash)
         person.memberships = [Membership(school=s, is_admin=admin) for s in schools]
         db_session.add(person)
         return person
@@ -154,11 +158,33 @@ def world(db_session) -> World:
     return world
 
 
+ANSWER = "Rex"
+
+
+@functools.cache
+def _hashes() -> tuple[str, str]:
+    """The test users' password and security-answer hashes (argon2 is slow on purpose)."""
+    return hash_password(PASSWORD), hash_answer(ANSWER)
+
+
+def latest_code(app, email: str) -> str:
+    """The code in the newest sign-in email to `email`, read from the outbox."""
+    session = app.extensions["db_sessions"]()
+    try:
+        message = session.scalar(select(OutboxMessage).where(
+            OutboxMessage.kind == "sign_in_code", OutboxMessage.to_address == email)
+            .order_by(OutboxMessage.id.desc()).limit(1))
+        return re.search(r"\b(\d{6})\b", message.subject).group(1)
+    finally:
+        session.close()
+
+
 class PortalClient:
     """A test client that keeps the CSRF token and checks each HTML page it fetches."""
 
-    def __init__(self, client):
+    def __init__(self, client, app=None):
         self.client = client
+        self.app = app
         self.csrf_token = ""
 
     def get(self, url, expect=200, **kwargs):
@@ -193,10 +219,12 @@ class PortalClient:
         return response
 
     def sign_in(self, user_or_email, password=PASSWORD):
+        """Email and password, then the emailed code (read from the outbox): signed in."""
         email = getattr(user_or_email, "email", user_or_email)
         self.get("/sign-in")
-        response = self.post("/sign-in", {"email": email, "password": password}, expect=302)
-        return response
+        self.post("/sign-in", {"email": email, "password": password}, expect=302)
+        self.get("/sign-in/code")
+        return self.post("/sign-in/code", {"code": latest_code(self.app, email)}, expect=302)
 
 
 def check_page(page: BeautifulSoup) -> None:
@@ -221,7 +249,7 @@ def check_page(page: BeautifulSoup) -> None:
 
 @pytest.fixture
 def client(app):
-    return PortalClient(app.test_client())
+    return PortalClient(app.test_client(), app)
 
 
 @pytest.fixture
@@ -229,7 +257,7 @@ def sign_in(app):
     """A signed-in client for a user: sign_in(user) -> PortalClient."""
 
     def sign_in_(user):
-        portal = PortalClient(app.test_client())
+        portal = PortalClient(app.test_client(), app)
         portal.sign_in(user)
         return portal
 
@@ -238,3 +266,85 @@ def sign_in(app):
 
 def text_of(page) -> str:
     return re.sub(r"\s+", " ", page.get_text(" ", strip=True))
+
+
+class MovableClock:
+    """The portal's clock, moved on by tests instead of sleeping."""
+
+    def __init__(self):
+        self.offset = datetime.timedelta()
+
+    def now(self):
+        return datetime.datetime.now(datetime.UTC) + self.offset
+
+    def advance(self, **delta):
+        self.offset += datetime.timedelta(**delta)
+
+
+@pytest.fixture
+def moving_clock(monkeypatch):
+    from webapp import clock
+
+    movable = MovableClock()
+    monkeypatch.setattr(clock, "now", movable.now)
+    return movable
+
+
+class SmtpServer:
+    """A real SMTP server (aiosmtpd, webapp.mail.catcher) on 127.0.0.1, with the app's mail
+    pointed at it. `messages` is what arrived, oldest first (to, subject, body, sender,
+    received_at); `stop()` and `start()` make an outage (same port); `deliver()` runs the mail
+    worker once, as `portal mail-worker --once` would."""
+
+    def __init__(self, app, catcher):
+        self.app = app
+        self.catcher = catcher
+        self.host = catcher.host
+        self.port = catcher.port
+
+    @property
+    def messages(self):
+        return self.catcher.messages
+
+    def to(self, address):
+        """The messages sent to this address, oldest first."""
+        return self.catcher.to(address)
+
+    def clear(self):
+        self.catcher.clear()
+
+    def stop(self):
+        self.catcher.stop()
+
+    def start(self):
+        self.catcher.start()
+
+    def deliver(self, now=None):
+        """Deliver the due outbox messages now (or at `now`); the DeliveryReport."""
+        from webapp.extensions import mail
+        from webapp.mail.worker import deliver_due
+
+        with self.app.app_context():
+            session = self.app.extensions["db_sessions"]()
+            try:
+                return deliver_due(session, mail, now=now)
+            finally:
+                session.close()
+
+
+@pytest.fixture
+def smtp_server(app):
+    """An SMTP server for this test on a free port of 127.0.0.1; the `app` fixture's mail goes
+    to it (Flask-Mail reads its settings in init_app, and TESTING alone would suppress sending).
+    Stopped at the end of the test."""
+    from webapp.extensions import mail
+    from webapp.mail.catcher import start_catcher
+
+    catcher = start_catcher("127.0.0.1", 0)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=catcher.port,
+                      MAIL_SUPPRESS_SEND=False, MAIL_TIMEOUT=5.0)
+    mail.init_app(app)
+    try:
+        yield SmtpServer(app, catcher)
+    finally:
+        catcher.stop()

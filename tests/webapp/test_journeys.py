@@ -72,6 +72,7 @@ def test_part_time_timetable_from_start_to_my_cases(sign_in, world, db_session):
     assert response.headers["Location"].endswith(f"/cases/{reference}/confirmation")
     confirmation = text_of(portal.get(f"/cases/{reference}/confirmation").page)
     assert reference in confirmation and "Form Submitted" in confirmation
+    assert "<strong>" not in confirmation  # the panel renders its HTML, not tags as text
 
     case = db_session.scalar(select(Case).where(Case.reference == reference))
     assert case.status == "Active" and case.activity_label == "Form Submitted"

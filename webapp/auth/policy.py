@@ -32,6 +32,9 @@ def password_problem(password: str, context_words: list[str] = ()) -> str | None
 
 
 # Words too common in names to forbid on their own ("Aylestone Primary School": "aylestone").
-_GENERIC = frozenset("""school primary secondary college academy infant infants junior juniors
-nursery community city council county borough church england catholic trust federation
-centre center setting settings early years preschool with example""".split())
+_GENERIC = frozenset((
+    "school", "primary", "secondary", "college", "academy", "infant", "infants", "junior",
+    "juniors", "nursery", "community", "city", "council", "county", "borough", "church",
+    "england", "catholic", "trust", "federation", "centre", "center", "setting", "settings",
+    "early", "years", "preschool", "with", "example",
+))

@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
+from wtforms.fields.choices import SelectChoice
 
 from engine import CaseType
 from webapp.cases import bp, services
@@ -61,7 +62,7 @@ def start(case_type_id: str):
     if not schools:
         abort(404)
     form = StartCaseForm()
-    form.school.choices = [(s.id, s.name) for s in schools]
+    form.school.choices = [SelectChoice(s.id, s.name) for s in schools]
     if form.validate_on_submit():  # a school not offered fails validate_choice
         school = services.school_for_user(db(), current_user, form.school.data)
         case = services.start_case(db(), current_user, school, case_type)

@@ -119,6 +119,29 @@ def save_page(session: Session, case: Case, case_type: CaseType, page_id: str, f
     raise StaleSave(case.page_versions.get(page_id, 0))
 
 
+def keep_typed_input(session: Session, user: User, reference: str, page_id: str,
+                     formdata) -> bool:
+    """Keep what was typed on a draft's page, as typed, without checking or merging it.
+
+    Used when the session ran out while the page was being sent: the signed (if stale)
+    session still says who typed it. Whether a draft of this user's schools received it.
+    """
+    from webapp.casetypes import catalogue
+
+    case = session.scalar(select(Case).where(Case.reference == reference))
+    if case is None or not case.is_draft or case.school_id not in user.school_ids:
+        return False
+    case_type = catalogue().get(case.case_type_id)
+    if case_type is None or page_id not in [p.id for p in case_type.pages]:
+        return False
+    form = case_type.form_class(page_id)(formdata)
+    case.raw_input = {**case.raw_input,
+                      page_id: case_type.typed_input(page_id, form, case.answers, {})}
+    case.last_page = page_id
+    session.commit()
+    return True
+
+
 def change_group_items(session: Session, case: Case, case_type: CaseType, page_id: str,
                        group_id: str, add: bool = False, remove: int | None = None) -> None:
     """Add an empty item to a repeating group as typed, or remove one (by position)."""

@@ -1,0 +1,246 @@
+"""First sign-in, forgotten password, one's own account and the authenticator app."""
+
+import re
+
+import pyotp
+import pytest
+from sqlalchemy import select
+
+from tests.webapp.conftest import ANSWER, PASSWORD, PortalClient, text_of
+from tests.webapp.helpers import CHILD, start
+from webapp import accounts, clock
+from webapp.models import AuditEvent, OutboxMessage, User
+
+NEW_PASSWORD = "plum jam on warm toast"
+
+
+@pytest.fixture
+def new_client(app):
+    return lambda: PortalClient(app.test_client(), app)
+
+
+def mails(db_session, kind, to=None):
+    query = select(OutboxMessage).where(OutboxMessage.kind == kind)
+    if to:
+        query = query.where(OutboxMessage.to_address == to)
+    return list(db_session.scalars(query.order_by(OutboxMessage.id)))
+
+
+def onboarded(app, db_session, world, email="dana@a.example.org"):
+    """A user created as an admin would: a generated password, emailed; no question yet."""
+    with app.app_context():
+        user = accounts.create_user(db_session, email=email, first_name="Dana",
+                                    last_name="Wells", job_title="SENCO",
+                                    schools={world.school_a: False})
+    db_session.commit()
+    body = mails(db_session, "sign_up", email)[-1].body
+    return user, re.search(r"Password: (\S+)", body).group(1)
+
+
+def test_first_sign_in_asks_for_a_security_question_then_offers_a_new_password(
+        app, world, new_client, db_session):
+    user, sent_password = onboarded(app, db_session, world)
+    portal = new_client()
+    portal.sign_in(user.email, sent_password)
+    # Nothing else is open until a security question is chosen.
+    assert portal.client.get("/my-cases").headers["Location"].endswith(
+        "/account/security-question")
+    page = portal.get("/account/security-question").page
+    assert "Choose a security question" in text_of(page)
+    response = portal.post("/account/security-question", {"question": "first_pet"}, expect=200)
+    assert "Enter your answer" in text_of(response.page)
+    response = portal.post("/account/security-question",
+                           {"question": "first_pet", "answer": "  Biscuit "}, expect=302)
+    assert response.headers["Location"].endswith("/account/choose-password")
+    # A common password is refused; then one of their own.
+    portal.get("/account/choose-password")
+    response = portal.post("/account/choose-password",
+                           {"password": "password1", "confirm": "password1"}, expect=200)
+    assert "Password is too common" in text_of(response.page)
+    portal.post("/account/choose-password", {"password": NEW_PASSWORD,
+                                             "confirm": NEW_PASSWORD}, expect=302)
+    assert portal.client.get("/my-cases").status_code == 200
+    assert mails(db_session, "password_changed", user.email)
+    new_client().sign_in(user.email, NEW_PASSWORD)
+
+
+def test_the_password_that_was_sent_may_be_kept(app, world, new_client, db_session):
+    user, sent_password = onboarded(app, db_session, world)
+    portal = new_client()
+    portal.sign_in(user.email, sent_password)
+    portal.get("/account/security-question")
+    portal.post("/account/security-question", {"question": "birth_town", "answer": "Leeds"},
+                expect=302)
+    portal.get("/account/choose-password")
+    portal.post("/account/choose-password", {"keep-submit": "1"}, expect=302)
+    assert portal.client.get("/my-cases").status_code == 200
+    new_client().sign_in(user.email, sent_password)
+
+
+def ask_for_reset(portal, email):
+    portal.get("/forgotten-password")
+    return portal.post("/forgotten-password", {"email": email}, expect=200)
+
+
+def reset_link(db_session, email):
+    body = mails(db_session, "password_reset_link", email)[-1].body
+    return re.search(r"(/reset-password/\S+)", body).group(1)
+
+
+def test_forgotten_password_by_link_and_question_then_a_normal_sign_in(
+        app, world, new_client, db_session):
+    portal = new_client()
+    known = ask_for_reset(portal, world.alice.email)
+    unknown = ask_for_reset(new_client(), "nobody@nowhere.example.org")
+    assert text_of(known.page) == text_of(unknown.page)
+    assert "If the email address has an account" in text_of(known.page)
+    link = reset_link(db_session, world.alice.email)
+    response = portal.client.get(link)
+    assert response.headers["Location"].endswith("/reset-password/question")
+    page = portal.get("/reset-password/question").page
+    assert "What was the name of your first pet?" in text_of(page)
+    response = portal.post("/reset-password/question", {"answer": "Fido"}, expect=200)
+    assert "The answer is not correct" in text_of(response.page)
+    assert "What was the name of your first pet?" in text_of(response.page)  # same question
+    portal.post("/reset-password/question", {"answer": f"  {ANSWER.upper()} "}, expect=302)
+    portal.get("/reset-password/new-password")
+    response = portal.post("/reset-password/new-password",
+                           {"password": NEW_PASSWORD, "confirm": "something else"}, expect=200)
+    assert "The passwords do not match" in text_of(response.page)
+    response = portal.post("/reset-password/new-password",
+                           {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, expect=302)
+    assert response.headers["Location"].endswith("/sign-in")
+    # Not signed in by the reset: a normal sign-in, with a code, and the new password.
+    assert "/sign-in" in portal.client.get("/my-cases").headers["Location"]
+    portal.sign_in(world.alice.email, NEW_PASSWORD)
+    assert mails(db_session, "password_changed", world.alice.email)
+    # The link worked once.
+    again = new_client().client.get(link)
+    assert again.status_code == 404 and "The link does not work" in again.get_data(as_text=True)
+
+
+def test_a_reset_link_expires_after_an_hour(world, new_client, db_session, moving_clock):
+    portal = new_client()
+    ask_for_reset(portal, world.alice.email)
+    link = reset_link(db_session, world.alice.email)
+    moving_clock.advance(hours=1, seconds=1)
+    assert portal.client.get(link).status_code == 404
+
+
+def test_wrong_security_answers_count_towards_lockout(world, new_client, db_session):
+    bob = db_session.get(User, world.bob.id)
+    bob.failed_attempts = 7
+    db_session.commit()
+    portal = new_client()
+    ask_for_reset(portal, world.bob.email)
+    portal.client.get(reset_link(db_session, world.bob.email))
+    for _ in range(2):
+        portal.get("/reset-password/question")
+        portal.post("/reset-password/question", {"answer": "wrong"}, expect=200)
+    portal.get("/reset-password/question")
+    response = portal.post("/reset-password/question", {"answer": "wrong"}, expect=404)
+    assert "The link does not work" in response.get_data(as_text=True)
+    db_session.refresh(bob)
+    assert bob.is_locked
+    # A locked account gets no reset email, and the page says the same as always.
+    before = len(mails(db_session, "password_reset_link"))
+    ask_for_reset(new_client(), world.bob.email)
+    assert len(mails(db_session, "password_reset_link")) == before
+
+
+def test_changing_password_needs_the_current_one_and_ends_other_sessions(
+        world, sign_in, db_session):
+    laptop, phone = sign_in(world.alice), sign_in(world.alice)
+    laptop.get("/account/password")
+    response = laptop.post("/account/password", {"current": "not it", "password": NEW_PASSWORD,
+                                                 "confirm": NEW_PASSWORD}, expect=200)
+    assert "Your current password is not correct" in text_of(response.page)
+    laptop.post("/account/password", {"current": PASSWORD, "password": NEW_PASSWORD,
+                                      "confirm": NEW_PASSWORD}, expect=302)
+    assert laptop.client.get("/my-cases").status_code == 200  # this session goes on
+    assert "/sign-in" in phone.client.get("/my-cases").headers["Location"]
+    mail = mails(db_session, "password_changed", world.alice.email)[-1]
+    assert NEW_PASSWORD not in mail.body and PASSWORD not in mail.body
+
+
+def test_changing_the_security_question_needs_the_password_and_is_emailed(
+        world, sign_in, db_session):
+    portal = sign_in(world.alice)
+    portal.get("/account/security-question/change")
+    response = portal.post("/account/security-question/change",
+                           {"question": "birth_town", "answer": "York", "current": "nope"},
+                           expect=200)
+    assert "Your password is not correct" in text_of(response.page)
+    portal.post("/account/security-question/change",
+                {"question": "birth_town", "answer": "York", "current": PASSWORD}, expect=302)
+    alice = db_session.get(User, world.alice.id, populate_existing=True)
+    assert alice.security_question == "birth_town"
+    mail = mails(db_session, "security_question_changed", world.alice.email)[-1]
+    assert "York" not in mail.body
+
+
+def test_an_authenticator_app_can_replace_emailed_codes(app, world, sign_in, new_client,
+                                                        db_session):
+    portal = sign_in(world.alice)
+    page = portal.get("/account/authenticator").page
+    assert page.select_one("img.app-qr-code")["src"].startswith("data:image/svg+xml;base64,")
+    secret = page.select_one(".app-secret-key").get_text(strip=True)
+    response = portal.post("/account/authenticator", {"code": "000000"}, expect=200)
+    assert "The code is not correct" in text_of(response.page)
+    portal.post("/account/authenticator", {"code": pyotp.TOTP(secret).now()}, expect=302)
+    assert mails(db_session, "authenticator_added", world.alice.email)
+
+    later = new_client()
+    codes_before = len(mails(db_session, "sign_in_code"))
+    later.get("/sign-in")
+    later.post("/sign-in", {"email": world.alice.email, "password": PASSWORD}, expect=302)
+    page = text_of(later.get("/sign-in/code").page)
+    assert "Enter the code from your app" in page
+    assert len(mails(db_session, "sign_in_code")) == codes_before  # no email sent
+    later.post("/sign-in/code", {"code": pyotp.TOTP(secret).now()}, expect=302)
+    assert later.client.get("/my-cases").status_code == 200
+
+
+def test_what_was_typed_when_the_session_timed_out_is_kept(world, sign_in, db_session,
+                                                          moving_clock):
+    portal = sign_in(world.alice)
+    reference, first_page = start(portal, "part-time-timetable")
+    portal.get(first_page)
+    moving_clock.advance(minutes=45)  # typing slowly, with JavaScript off
+    response = portal.post(first_page, {**CHILD, "page_version": "0", "action": "continue"},
+                           expect=302)
+    assert "/sign-in" in response.headers["Location"]
+    assert "next=" in response.headers["Location"]
+    assert "What you typed has been kept" in text_of(portal.get("/sign-in").page)
+    moving_clock.advance(seconds=1)
+    portal.sign_in(world.alice)
+    page = portal.get(first_page).page
+    assert page.find("input", attrs={"name": "upn"})["value"] == CHILD["upn"]
+
+
+def test_autosave_counts_as_activity(world, sign_in, moving_clock):
+    portal = sign_in(world.alice)
+    reference, first_page = start(portal, "part-time-timetable")
+    portal.get(first_page)
+    autosave = f"/cases/{reference}/pages/child/autosave"
+    version = 0
+    for minute in range(3):
+        moving_clock.advance(minutes=20)
+        response = portal.post(autosave, {"forename": f"J{minute}", "page_version": str(version)},
+                               expect=200)
+        version = response.get_json()["page_version"]
+    assert portal.client.get("/my-cases").status_code == 200  # 60 minutes, never idle for 30
+
+
+def test_audit_trail_records_sign_ins_and_resets_with_who_when_and_where(
+        app, world, new_client, db_session):
+    portal = new_client()
+    portal.sign_in(world.alice)
+    ask_for_reset(new_client(), world.alice.email)
+    events = list(db_session.scalars(select(AuditEvent).where(
+        AuditEvent.user_id == world.alice.id).order_by(AuditEvent.id)))
+    actions = [e.action for e in events]
+    assert "signed_in" in actions and "password_reset_link_sent" in actions
+    signed_in = events[actions.index("signed_in")]
+    assert signed_in.actor_id == world.alice.id and signed_in.ip == "127.0.0.1"
+    assert clock.aware(signed_in.at) <= clock.now()

@@ -1,0 +1,61 @@
+"""Retention: used codes, expired reset links, sent mail and old drafts are purged."""
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from tests.webapp.helpers import start
+from webapp import clock
+from webapp.models import AuditEvent, Case, LoginCode, OutboxMessage, PasswordReset
+from webapp.retention import purge
+
+
+def count(session, model):
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_purge_removes_what_is_past_keeping_and_keeps_the_rest(app, world, sign_in,
+                                                               db_session):
+    portal = sign_in(world.alice)  # a used code and a sign-in mail
+    reference, _ = start(portal, "part-time-timetable")
+    portal.get("/sign-out")
+    from tests.webapp.test_account_journeys import ask_for_reset
+
+    ask_for_reset(portal, world.bob.email)  # an unused reset link
+    assert count(db_session, LoginCode) == 1 and count(db_session, PasswordReset) == 1
+    later = clock.now() + dt.timedelta(days=2)
+    for message in db_session.scalars(select(OutboxMessage)):
+        message.sent_at = clock.now()
+    db_session.commit()
+
+    counts = purge(db_session, now=later)
+    assert counts["sign-in codes"] == 1 and counts["reset links"] == 1
+    assert counts["sent mail"] == 0 and counts["old drafts"] == 0
+    assert count(db_session, Case) == 1
+
+    counts = purge(db_session, draft_days=180, now=later + dt.timedelta(days=200))
+    assert counts["sent mail"] >= 1 and counts["old drafts"] == 1
+    assert count(db_session, Case) == 0
+    purged = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "draft_purged"))
+    assert purged.detail == {"reference": reference, "untouched_days": 180}
+
+
+def test_a_sign_in_code_never_delivered_in_time_is_dropped(app, world, client, db_session):
+    client.get("/sign-in")
+    client.post("/sign-in", {"email": world.alice.email,
+                             "password": "correct horse battery staple"}, expect=302)
+    assert count(db_session, OutboxMessage) == 1
+    purge(db_session, now=clock.now() + dt.timedelta(minutes=6))
+    assert count(db_session, OutboxMessage) == 0
+
+
+def test_portal_purge_command(tmp_path, monkeypatch, capsys):
+    from webapp.cli import main
+    from webapp.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+    upgrade(url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("SECRET_KEY", "purge-test")
+    assert main(["purge"]) == 0
+    assert capsys.readouterr().out.startswith("purged: 0 sign-in codes")

@@ -1,0 +1,277 @@
+"""Signing in with an emailed code, as SECURITY-CHECKLIST.md asks (items 4-6, 12-18, 23)."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.webapp.conftest import PASSWORD, PortalClient, latest_code, text_of
+from webapp.models import AuditEvent, LoginCode, OutboxMessage, User
+
+
+def fresh(db_session, user) -> User:
+    return db_session.scalar(select(User).where(User.id == user.id)
+                             .execution_options(populate_existing=True))
+
+
+def password_step(portal, email, password=PASSWORD, expect=302):
+    portal.get("/sign-in")
+    return portal.post("/sign-in", {"email": email, "password": password}, expect=expect)
+
+
+def code_step(portal, code, expect=302):
+    portal.get("/sign-in/code")
+    return portal.post("/sign-in/code", {"code": code}, expect=expect)
+
+
+@pytest.fixture
+def new_client(app):
+    return lambda: PortalClient(app.test_client(), app)
+
+
+def test_sign_in_sends_a_code_that_signs_in_once(app, world, new_client, db_session):
+    portal = new_client()
+    response = password_step(portal, world.alice.email)
+    assert response.headers["Location"].endswith("/sign-in/code")
+    page = text_of(portal.get("/sign-in/code").page)
+    assert "Check your email" in page and world.alice.email in page
+    code = latest_code(app, world.alice.email)
+    mail = db_session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "sign_in_code"))
+    assert mail.to_address == world.alice.email and code in mail.body
+    stored = db_session.scalar(select(LoginCode))
+    assert code not in (stored.code_hash, stored.attempt_hash)  # kept hashed
+    code_step(portal, code)
+    assert portal.client.get("/").status_code == 200
+    # The same code again, from a new sign-in attempt: refused.
+    again = new_client()
+    password_step(again, world.alice.email)
+    response = code_step(again, code, expect=200)
+    assert "The code is not correct" in text_of(response.page)
+
+
+def test_a_code_from_one_browser_does_not_work_in_another(app, world, new_client):
+    first, second = new_client(), new_client()
+    password_step(first, world.alice.email)
+    code = latest_code(app, world.alice.email)
+    password_step(second, world.alice.email)  # a second attempt, a second code
+    response = code_step(second, code, expect=200)
+    assert "The code is not correct" in text_of(response.page)
+    # A browser that never gave the password has no attempt at all.
+    stranger = new_client()
+    assert stranger.client.get("/sign-in/code").headers["Location"].endswith("/sign-in")
+
+
+def test_a_code_expires_after_five_minutes(app, world, new_client, moving_clock):
+    portal = new_client()
+    password_step(portal, world.alice.email)
+    code = latest_code(app, world.alice.email)
+    moving_clock.advance(minutes=5, seconds=1)
+    response = code_step(portal, code, expect=200)
+    assert "The code has expired: send a new one" in text_of(response.page)
+
+
+def test_a_code_dies_after_five_wrong_tries(app, world, new_client):
+    portal = new_client()
+    password_step(portal, world.alice.email)
+    code = latest_code(app, world.alice.email)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(4):
+        assert "The code is not correct" in text_of(code_step(portal, wrong, expect=200).page)
+    assert "can no longer be used" in text_of(code_step(portal, wrong, expect=200).page)
+    assert "can no longer be used" in text_of(code_step(portal, code, expect=200).page)
+
+
+def test_send_the_code_again_replaces_the_code_and_is_limited(app, world, new_client):
+    portal = new_client()
+    password_step(portal, world.alice.email)
+    first = latest_code(app, world.alice.email)
+    portal.get("/sign-in/code")
+    portal.post("/sign-in/code/resend", {}, expect=302)
+    second = latest_code(app, world.alice.email)
+    if first != second:
+        assert "not correct" in text_of(code_step(portal, first, expect=200).page) or (
+            "can no longer" in text_of(portal.get("/sign-in/code").page))
+    for _ in range(3):
+        portal.get("/sign-in/code")
+        portal.post("/sign-in/code/resend", {}, expect=302)
+    portal.get("/sign-in/code")
+    portal.post("/sign-in/code/resend", {}, expect=302)  # the 6th in 15 minutes
+    page = text_of(portal.get("/sign-in/code").page)
+    assert "You have asked for too many codes" in page
+    code_step(portal, latest_code(app, world.alice.email))  # the last code still works
+
+
+def test_ten_failures_of_any_kind_lock_the_account_until_an_admin_unlocks(
+        app, world, new_client, db_session):
+    portal = new_client()
+    for _ in range(5):
+        password_step(portal, world.bob.email, "wrong password", expect=200)
+    password_step(portal, world.bob.email)  # the right password does not forgive failures
+    wrong = "000000" if latest_code(app, world.bob.email) != "000000" else "111111"
+    for _ in range(4):
+        code_step(portal, wrong, expect=200)
+    assert not fresh(db_session, world.bob).is_locked
+    code_step(portal, wrong, expect=302)  # the tenth failure in a row
+    assert fresh(db_session, world.bob).is_locked
+    # Locked: even the right password gets the same answer as a wrong one.
+    response = password_step(new_client(), world.bob.email, expect=200)
+    assert "Enter a correct email address and password" in text_of(response.page)
+    actions = [e.action for e in db_session.scalars(select(AuditEvent).where(
+        AuditEvent.user_id == world.bob.id).order_by(AuditEvent.id))]
+    assert actions.count("sign_in_failed") == 10 and "user_locked" in actions
+
+    from webapp import accounts
+
+    bob = fresh(db_session, world.bob)
+    accounts.unlock(db_session, bob, actor=db_session.get(User, world.alice.id))
+    db_session.commit()
+    new_client().sign_in(world.bob)
+
+
+def page_without_token(response) -> str:
+    return re.sub(r'<input[^>]*name="csrf_token"[^>]*>', "", response.get_data(as_text=True))
+
+
+def test_unknown_locked_and_wrong_password_sign_ins_look_the_same(world, new_client,
+                                                                  db_session):
+    bob = fresh(db_session, world.bob)
+    bob.is_locked = True
+    db_session.commit()
+    answers = [password_step(new_client(), email, password, expect=200)
+               for email, password in (("nobody@nowhere.example.org", PASSWORD),
+                                       (world.carol.email, "not the password"),
+                                       (world.bob.email, PASSWORD))]
+    bodies = {page_without_token(r).replace("nobody@nowhere.example.org", "EMAIL")
+              .replace(world.carol.email, "EMAIL").replace(world.bob.email, "EMAIL")
+              for r in answers}
+    assert len(bodies) == 1
+    assert {r.status_code for r in answers} == {200}
+
+
+def test_a_generated_password_unused_for_seven_days_no_longer_works(
+        world, new_client, db_session, moving_clock):
+    from webapp import clock
+
+    carol = fresh(db_session, world.carol)
+    carol.password_generated_at = clock.now()
+    db_session.commit()
+    moving_clock.advance(days=7, minutes=1)
+    response = password_step(new_client(), world.carol.email, expect=200)
+    assert "Enter a correct email address and password" in text_of(response.page)
+
+
+def test_next_only_ever_leads_to_a_page_of_the_portal(app, world, new_client):
+    for target, lands in (("https://elsewhere.example.com/", "/"), ("//elsewhere.example.com", "/"),
+                          ("/\\elsewhere.example.com", "/"), ("/my-cases", "/my-cases")):
+        portal = new_client()
+        portal.get("/sign-in")
+        portal.post(f"/sign-in?next={target}", {"email": world.alice.email,
+                                                "password": PASSWORD}, expect=302)
+        response = code_step(portal, latest_code(app, world.alice.email))
+        assert response.headers["Location"] == lands, target
+
+
+def test_every_post_needs_the_csrf_token(world, new_client, sign_in):
+    portal = new_client()
+    portal.get("/sign-in")
+    response = portal.post("/sign-in", {"email": world.alice.email, "password": PASSWORD},
+                           csrf=False)
+    assert response.status_code == 400
+    signed_in = sign_in(world.alice)
+    for path in ("/sign-out", "/account/password", "/submit-case/part-time-timetable",
+                 "/feedback"):
+        assert signed_in.post(path, {}, csrf=False).status_code == 400, path
+
+
+def test_nothing_from_before_sign_in_survives(app, world, new_client):
+    portal = new_client()
+    with portal.client.session_transaction() as before:
+        before["planted"] = "by someone else"
+    portal.sign_in(world.alice)
+    with portal.client.session_transaction() as after:
+        assert "planted" not in after
+        assert after["_user_id"].startswith(f"{world.alice.id}:")
+
+
+def test_sign_out_ends_the_users_other_sessions(world, sign_in):
+    laptop, phone = sign_in(world.alice), sign_in(world.alice)
+    laptop.get("/sign-out")
+    laptop.post("/sign-out", {}, expect=302)
+    assert "/sign-in" in phone.client.get("/my-cases").headers["Location"]
+
+
+def test_the_session_ends_after_30_idle_minutes_and_after_12_hours(world, sign_in,
+                                                                   moving_clock):
+    portal = sign_in(world.alice)
+    moving_clock.advance(minutes=29)
+    assert portal.client.get("/my-cases").status_code == 200
+    moving_clock.advance(minutes=29)  # active 29 minutes ago: still in
+    assert portal.client.get("/my-cases").status_code == 200
+    moving_clock.advance(minutes=31)
+    response = portal.client.get("/my-cases")
+    assert "/sign-in" in response.headers["Location"]
+    assert "inactive for 30 minutes" in text_of(portal.get("/sign-in").page)
+
+    busy = sign_in(world.alice)
+    for _ in range(25):  # active every half hour, for 12.5 hours
+        moving_clock.advance(minutes=29, seconds=59)
+        response = busy.client.get("/my-cases")
+    assert "/sign-in" in response.headers["Location"]
+    assert "signed in for 12 hours" in text_of(busy.get("/sign-in").page)
+
+
+def test_cookies_are_secure_http_only_and_same_site(app, world, new_client):
+    app.config["SESSION_COOKIE_SECURE"] = True
+    portal = new_client()
+    response = portal.client.get("/sign-in", base_url="https://localhost")
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_no_password_code_or_answer_reaches_the_logs_or_the_audit_trail(
+        app, world, new_client, db_session, caplog):
+    caplog.set_level("DEBUG")
+    portal = new_client()
+    password_step(portal, world.alice.email, "a wrong password here", expect=200)
+    password_step(portal, world.alice.email)
+    code = latest_code(app, world.alice.email)
+    code_step(portal, "999999" if code != "999999" else "888888", expect=200)
+    code_step(portal, code)
+    portal.get("/account/security-question/change")
+    portal.post("/account/security-question/change",
+                {"question": "birth_town", "answer": "Market Harborough",
+                 "current": PASSWORD}, expect=302)
+    details = " ".join(str(e.detail) for e in db_session.scalars(select(AuditEvent)))
+    for secret in (PASSWORD, "a wrong password here", code, "Market Harborough",
+                   "market harborough"):
+        assert secret not in caplog.text, secret
+        assert secret not in details, secret
+    actions = {e.action for e in db_session.scalars(select(AuditEvent))}
+    assert {"sign_in_failed", "sign_in_code_sent", "signed_in",
+            "security_question_changed"} <= actions
+
+
+def test_with_the_mail_server_down_the_code_waits_and_arrives_when_it_is_back(
+        app, world, new_client, smtp_server, moving_clock):
+    smtp_server.stop()
+    portal = new_client()
+    password_step(portal, world.alice.email)  # the user's action succeeds all the same
+    assert smtp_server.deliver().failed == 1
+    smtp_server.start()
+    moving_clock.advance(seconds=31)  # the first retry is due after 30 seconds
+    assert smtp_server.deliver().sent == 1
+    mail = smtp_server.to(world.alice.email)[-1]
+    code = re.search(r"\b(\d{6})\b", mail.subject).group(1)
+    code_step(portal, code)
+    assert portal.client.get("/my-cases").status_code == 200
+
+
+def test_a_change_rolled_back_sends_nothing(app, world, smtp_server, db_session):
+    from webapp.mail import queue_mail
+
+    with app.test_request_context():
+        queue_mail(db_session, "password_changed", world.alice.email, "password_changed",
+                   user=world.alice)
+        db_session.rollback()
+    assert smtp_server.deliver().attempted == 0
+    assert smtp_server.messages == []

@@ -1,0 +1,132 @@
+"""One's own account: change password, change security question, authenticator app."""
+
+from __future__ import annotations
+
+import base64
+
+import pyotp
+import qrcode
+import qrcode.image.svg
+from flask import current_app, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_required
+
+from webapp import accounts, audit
+from webapp.auth import bp, sessions
+from webapp.auth.forms import (
+    ChangePasswordForm,
+    ChangeQuestionForm,
+    CodeForm,
+    DisableAuthenticatorForm,
+)
+from webapp.auth.passwords import check_password
+from webapp.auth.questions import QUESTIONS, hash_answer
+from webapp.auth.routes import new_password_problem
+from webapp.database import db
+from webapp.mail import queue_mail
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return render_template("auth/account.html", question=QUESTIONS.get(
+        current_user.security_question, ""))
+
+
+def _password_wrong(password: str) -> bool:
+    """Whether the password given to confirm a change is wrong (a failure that counts)."""
+    if check_password(current_user.password_hash, password):
+        return False
+    accounts.record_failure(db(), current_user._get_current_object(), "password")
+    db().commit()
+    return True
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    problem = None
+    if form.validate_on_submit():
+        if _password_wrong(form.current.data):
+            problem = "Your current password is not correct"
+        else:
+            problem = new_password_problem(form, current_user)
+        if problem is None:
+            user = current_user._get_current_object()
+            accounts.set_password(db(), user, form.password.data, "changed in account")
+            db().commit()
+            sessions.begin(user)  # this session goes on; all others have ended
+            flash("Your password has been changed. You have been signed out everywhere else.",
+                  "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/change_password.html", form=form, problem=problem)
+
+
+@bp.route("/account/security-question/change", methods=["GET", "POST"])
+@login_required
+def change_question():
+    form = ChangeQuestionForm()
+    problem = None
+    if form.validate_on_submit():
+        if _password_wrong(form.current.data):
+            problem = "Your password is not correct"
+        else:
+            user = current_user._get_current_object()
+            user.security_question = form.question.data
+            user.security_answer_hash = hash_answer(form.answer.data)
+            queue_mail(db(), "security_question_changed", user.email,
+                       "security_question_changed", user=user)
+            audit.record(db(), "security_question_changed", actor=user, user=user)
+            db().commit()
+            flash("Your security question has been changed", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/security_question.html", form=form, questions=QUESTIONS,
+                           first_time=False, problem=problem)
+
+
+@bp.route("/account/authenticator", methods=["GET", "POST"])
+@login_required
+def authenticator():
+    """Set up an authenticator app: scan the QR code, then type one code to confirm."""
+    secret = session.get("totp_setup") or pyotp.random_base32()
+    session["totp_setup"] = secret
+    form = CodeForm()
+    problem = None
+    if form.validate_on_submit():
+        if pyotp.TOTP(secret).verify(form.code.data, valid_window=1):
+            user = current_user._get_current_object()
+            user.totp_secret = secret
+            session.pop("totp_setup", None)
+            queue_mail(db(), "authenticator_added", user.email, "authenticator_added",
+                       user=user)
+            audit.record(db(), "authenticator_added", actor=user, user=user)
+            db().commit()
+            flash("Your authenticator app is set up: you will use it to sign in from now on",
+                  "success")
+            return redirect(url_for("auth.account"))
+        problem = "The code is not correct: enter the code your app shows now"
+    uri = pyotp.TOTP(secret).provisioning_uri(
+        name=current_user.email, issuer_name=current_app.config["PORTAL_SERVICE_NAME"])
+    svg = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage).to_string()
+    return render_template("auth/authenticator.html", form=form, problem=problem,
+                           secret=secret, qr=base64.b64encode(svg).decode())
+
+
+@bp.route("/account/authenticator/remove", methods=["GET", "POST"])
+@login_required
+def remove_authenticator():
+    form = DisableAuthenticatorForm()
+    problem = None
+    if form.validate_on_submit():
+        if _password_wrong(form.current.data):
+            problem = "Your password is not correct"
+        else:
+            user = current_user._get_current_object()
+            user.totp_secret = None
+            queue_mail(db(), "authenticator_removed", user.email, "authenticator_removed",
+                       user=user)
+            audit.record(db(), "authenticator_removed", actor=user, user=user)
+            db().commit()
+            flash("Sign-in codes will be sent by email again", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/remove_authenticator.html", form=form, problem=problem)

@@ -1,0 +1,122 @@
+"""Forgotten password: email address -> the same message whatever it is -> a single-use link
+valid for an hour -> the security question -> a new password -> a normal sign-in with a code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from flask import flash, redirect, render_template, session, url_for
+from sqlalchemy import select
+
+from webapp import accounts, audit, clock
+from webapp.auth import bp
+from webapp.auth.forms import AnswerForm, EmailForm, NewPasswordForm
+from webapp.auth.questions import QUESTIONS, answer_matches
+from webapp.auth.routes import new_password_problem
+from webapp.database import db
+from webapp.mail import queue_mail
+from webapp.models import PasswordReset, User
+
+LINK_LIFETIME = dt.timedelta(hours=1)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()  # 256 random bits: no key needed
+
+
+@bp.route("/forgotten-password", methods=["GET", "POST"])
+def forgotten_password():
+    form = EmailForm()
+    if form.validate_on_submit():
+        user = accounts.find_by_email(db(), form.email.data)
+        if user is not None and not user.is_locked:
+            _send_link(user)
+        else:
+            audit.record(db(), "password_reset_not_sent", user=user,
+                         why="locked" if user else "unknown account")
+        db().commit()
+        return render_template("auth/forgotten_password_sent.html")
+    return render_template("auth/forgotten_password.html", form=form)
+
+
+def _send_link(user: User) -> None:
+    if not user.security_question:
+        queue_mail(db(), "password_reset_link", user.email, "password_reset_no_question",
+                   user=user)
+        audit.record(db(), "password_reset_not_sent", user=user, why="no security question")
+        return
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    db().add(PasswordReset(user_id=user.id, token_hash=_token_hash(token), created_at=now,
+                           expires_at=now + LINK_LIFETIME))
+    queue_mail(db(), "password_reset_link", user.email, "password_reset_link", user=user,
+               token=token)
+    audit.record(db(), "password_reset_link_sent", user=user)
+
+
+@bp.route("/reset-password/<token>")
+def open_reset_link(token: str):
+    """The emailed link: used up as it is opened, then the token leaves the address bar."""
+    reset = db().scalar(select(PasswordReset).where(PasswordReset.token_hash == _token_hash(token)))
+    user = db().get(User, reset.user_id) if reset else None
+    if (reset is None or reset.used_at is not None or user is None or user.is_locked
+            or clock.aware(reset.expires_at) <= clock.now()):
+        return render_template("auth/reset_link_invalid.html"), 404
+    reset.used_at = clock.now()
+    audit.record(db(), "password_reset_link_opened", user=user)
+    db().commit()
+    session.clear()
+    session["reset"] = {"user_id": user.id, "answered": False,
+                        "started": clock.now().timestamp()}
+    return redirect(url_for("auth.reset_question"))
+
+
+def _resetting_user() -> User | None:
+    state = session.get("reset")
+    if not state or clock.now().timestamp() - state["started"] > LINK_LIFETIME.total_seconds():
+        return None
+    user = db().get(User, state["user_id"])
+    return None if user is None or user.is_locked else user
+
+
+@bp.route("/reset-password/question", methods=["GET", "POST"])
+def reset_question():
+    user = _resetting_user()
+    if user is None:
+        return render_template("auth/reset_link_invalid.html"), 404
+    form = AnswerForm()
+    wrong = False
+    if form.validate_on_submit():
+        if answer_matches(user.security_answer_hash, form.answer.data):
+            session["reset"] = {**session["reset"], "answered": True}
+            audit.record(db(), "security_answer_accepted", user=user)
+            db().commit()
+            return redirect(url_for("auth.reset_new_password"))
+        accounts.record_failure(db(), user, "security answer")
+        db().commit()
+        if user.is_locked:
+            session.pop("reset", None)
+            return render_template("auth/reset_link_invalid.html"), 404
+        wrong = True
+    return render_template("auth/reset_question.html", form=form, wrong=wrong,
+                           question=QUESTIONS.get(user.security_question, ""))
+
+
+@bp.route("/reset-password/new-password", methods=["GET", "POST"])
+def reset_new_password():
+    user = _resetting_user()
+    if user is None or not session["reset"].get("answered"):
+        return render_template("auth/reset_link_invalid.html"), 404
+    form = NewPasswordForm()
+    problem = None
+    if form.validate_on_submit():
+        problem = new_password_problem(form, user)
+        if problem is None:
+            accounts.set_password(db(), user, form.password.data, "forgotten password")
+            db().commit()
+            session.pop("reset", None)
+            flash("Your password has been changed. Sign in with your new password.", "success")
+            return redirect(url_for("auth.sign_in"))
+    return render_template("auth/reset_new_password.html", form=form, problem=problem)
