@@ -57,7 +57,8 @@ def create_user(session: Session, *, email: str, first_name: str, last_name: str
     return user
 
 
-def reset_password(session: Session, user: User, actor: User) -> None:
+def reset_password(session: Session, user: User, actor: User,
+                   school: School | None = None) -> None:
     """A new random password, emailed to the user (never shown to the admin)."""
     password = generate_password()
     user.password_hash = hash_password(password)
@@ -65,7 +66,7 @@ def reset_password(session: Session, user: User, actor: User) -> None:
     user.session_generation += 1
     queue_mail(session, "password_reset_by_admin", user.email, "password_reset_by_admin",
                user=user, password=password)
-    audit.record(session, "password_reset_by_admin", actor=actor, user=user)
+    audit.record(session, "password_reset_by_admin", actor=actor, user=user, school=school)
 
 
 def set_password(session: Session, user: User, password: str, reason: str) -> None:
@@ -103,14 +104,15 @@ def record_failure(session: Session, user: User, what: str) -> None:
         lock(session, user, actor=None, reason="too many failures")
 
 
-def lock(session: Session, user: User, actor: User | None, reason: str = "") -> None:
+def lock(session: Session, user: User, actor: User | None, reason: str = "",
+         school: School | None = None) -> None:
     """Lock the account (until an admin unlocks it) and end its sessions."""
     user.is_locked = True
     user.session_generation += 1
-    audit.record(session, "user_locked", actor=actor, user=user, reason=reason)
+    audit.record(session, "user_locked", actor=actor, user=user, school=school, reason=reason)
 
 
-def unlock(session: Session, user: User, actor: User) -> None:
+def unlock(session: Session, user: User, actor: User, school: School | None = None) -> None:
     user.is_locked = False
     user.failed_attempts = 0
-    audit.record(session, "user_unlocked", actor=actor, user=user)
+    audit.record(session, "user_unlocked", actor=actor, user=user, school=school)

@@ -74,10 +74,14 @@ def test_home_does_not_turn_a_school_admin_away_from_user_admin(sign_in, world):
 def test_signed_in_pages_show_the_navigation_with_the_current_page_marked(sign_in, world):
     page = sign_in(world.bob).get("/").page
     items = {a.get_text(strip=True): a for a in page.select(".govuk-service-navigation__link")}
-    assert list(items) == ["Home", "Submit case", "My cases", "Sign out"]
+    assert list(items) == ["Home", "Submit case", "My cases", "Your account", "Sign out"]
     assert items["Home"].get("aria-current") == "page"
     assert items["Sign out"]["href"] == "/sign-out"
     assert not items["My cases"].get("aria-current")
+    # School admins also get User admin, marked on its pages.
+    admin = sign_in(world.alice).get("/user-admin/").page
+    items = {a.get_text(strip=True): a for a in admin.select(".govuk-service-navigation__link")}
+    assert "User admin" in items and items["User admin"].get("aria-current") == "page"
 
 
 def test_the_council_brand_not_gov_uk(client):

@@ -264,11 +264,19 @@ def _keep_an_admin(session: Session, school: School, user: User, admin: User,
                         f"an administrator of {school.name} first.", field)
 
 
+def _shared_school(admin: User, user: User) -> School | None:
+    """A school the admin administers and the user belongs to: the audit row's school."""
+    administered = {m.school_id for m in admin.memberships if m.is_admin}
+    return next((m.school for m in user.memberships if m.school_id in administered), None)
+
+
 def _apply_lock(session: Session, admin: User, user: User, locked: bool) -> None:
+    school = _shared_school(admin, user)
     if locked:
-        accounts.lock(session, user, actor=admin, reason="locked by an administrator")
+        accounts.lock(session, user, actor=admin, reason="locked by an administrator",
+                      school=school)
     else:
-        accounts.unlock(session, user, actor=admin)
+        accounts.unlock(session, user, actor=admin, school=school)
 
 
 def _commit(session: Session, email: str) -> None:
@@ -295,7 +303,7 @@ def reset_user_password(session: Session, admin: User, user_id: int) -> User:
     user = user_for_admin(session, admin, user_id)
     if user.id == admin.id:
         raise Refused("You cannot reset your own password from User admin")
-    accounts.reset_password(session, user, actor=admin)
+    accounts.reset_password(session, user, actor=admin, school=_shared_school(admin, user))
     session.commit()
     return user
 

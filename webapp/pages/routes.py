@@ -19,6 +19,8 @@ NAVIGATION = (
     ("Home", "pages.home"),
     ("Submit case", "cases.submit_case"),
     ("My cases", "cases.my_cases"),
+    ("User admin", "admin.users"),  # school admins only
+    ("Your account", "auth.account"),
     ("Sign out", "auth.sign_out"),
 )
 
@@ -42,10 +44,13 @@ def service_navigation(active: str | None = None) -> list[dict]:
     """govukServiceNavigation items for the signed-in user; `active` defaults to this endpoint."""
     active = active or request.endpoint
     views = current_app.view_functions
+    admin = getattr(current_user, "is_school_admin", False)
     return [
-        {"text": text, "href": url_for(endpoint), "current": endpoint == active}
+        {"text": text, "href": url_for(endpoint),
+         "current": endpoint == active or (endpoint == "admin.users"
+                                           and (active or "").startswith("admin."))}
         for text, endpoint in NAVIGATION
-        if endpoint in views
+        if endpoint in views and (endpoint != "admin.users" or admin)
     ]
 
 
