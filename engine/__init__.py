@@ -10,8 +10,8 @@ A pure library: it imports PyYAML, jsonschema and WTForms, never Flask or SQLAlc
 """
 
 from engine.casetype import CaseType, FieldError, PageResult, SummaryRow, SummarySection
-from engine.catalogue import Catalogue, build_catalogue, load_catalogue
+from engine.catalogue import Catalogue, build_catalogue, compile_definition, load_catalogue
 from engine.problems import Problem
 
 __all__ = ["CaseType", "Catalogue", "FieldError", "PageResult", "Problem", "SummaryRow",
-           "SummarySection", "build_catalogue", "load_catalogue"]
+           "SummarySection", "build_catalogue", "compile_definition", "load_catalogue"]

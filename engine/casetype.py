@@ -103,6 +103,9 @@ class CaseType:
     pages: tuple[Page, ...]
     declaration: Declaration | None = None
     source: str = ""
+    # The definition as data, with shared lists and workflow written in: stored with cases so
+    # a submitted case can always be shown against the version it was sent with.
+    definition: dict | None = field(default=None, repr=False, compare=False)
     _forms: dict = field(default_factory=dict, repr=False, compare=False)
 
     # ---- lookups ----

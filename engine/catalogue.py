@@ -6,16 +6,17 @@ Every problem in every file is collected; a file with errors contributes nothing
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from engine.casetype import CaseType
 from engine.compiler import CaseTypeCompiler, build_options
 from engine.model import SETTINGS, LinkTile, Option, Workflow
 from engine.problems import Code, Problem, Severity, did_you_mean, make_problem
 from engine.schema_check import check_schema
-from engine.source import Source, read_source
+from engine.source import Source, SourceMap, read_source
 from engine.workflows import compile_workflow
 
 
@@ -86,6 +87,10 @@ def build_catalogue(sources: list[Source]) -> Catalogue:
 
     lists, list_origin = _shared_lists(by_kind.get("option_lists", []), problems)
     workflows, workflow_origin = _shared_workflows(by_kind.get("workflows", []), problems)
+    raw_lists = {name: options for s in by_kind.get("option_lists", [])
+                 for name, options in s.data["lists"].items()}
+    raw_workflows = {name: spec for s in by_kind.get("workflows", [])
+                     for name, spec in s.data["workflows"].items()}
     used_lists: set[str] = set()
     used_workflows: set[str] = set()
     owners: dict[str, str] = {}  # case type / link id -> file
@@ -107,7 +112,8 @@ def build_catalogue(sources: list[Source]) -> Catalogue:
         problems += compiler.problems
         used_lists |= compiler.used_lists
         if case_type is not None:
-            catalogue.case_types[case_type.id] = case_type
+            definition = resolve_definition(data, raw_lists, raw_workflows)
+            catalogue.case_types[case_type.id] = replace(case_type, definition=definition)
 
     for source in by_kind.get("link", []):
         data = source.data
@@ -126,6 +132,32 @@ def build_catalogue(sources: list[Source]) -> Catalogue:
         catalogue.case_types.clear()
         catalogue.links.clear()
     return catalogue
+
+
+def resolve_definition(data: dict, raw_lists: dict, raw_workflows: dict) -> dict:
+    """A case type's data standing on its own: shared options and workflow written in."""
+    resolved = copy.deepcopy(data)
+    if isinstance(resolved["workflow"], str):
+        resolved["workflow"] = copy.deepcopy(raw_workflows[resolved["workflow"]])
+
+    def inline(fields):
+        for spec in fields:
+            if isinstance(spec.get("options"), str):
+                spec["options"] = copy.deepcopy(raw_lists[spec["options"]])
+            inline(spec.get("fields", []))
+
+    for page in resolved["pages"]:
+        inline(page["fields"])
+    return resolved
+
+
+def compile_definition(definition: dict, path: str = "stored definition") -> CaseType:
+    """Compile a definition kept as data (see resolve_definition); ValueError if it is broken."""
+    source = Source(path, copy.deepcopy(definition), SourceMap(path), [])
+    catalogue = build_catalogue([source])
+    if catalogue.errors:
+        raise ValueError("; ".join(str(p) for p in catalogue.errors))
+    return catalogue.case_types[definition["id"]]
 
 
 def _check_unique_id(source: Source, owners: dict[str, str], problems: list) -> bool:

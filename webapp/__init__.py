@@ -6,15 +6,21 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from webapp import config, database, security
-from webapp.extensions import csrf, login_manager
-from webapp.extensions import mail as mail_extension  # `webapp.mail` is the outbox package
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app: settings, database, sign-in, CSRF, case types, blueprints, headers."""
+    # Imported here, not above, so that `portal validate` (webapp.cli) starts without Flask.
+    from flask import Flask
+
+    from webapp import config, database, security
+    from webapp.extensions import csrf, login_manager
+    from webapp.extensions import mail as mail_extension  # `webapp.mail` is the outbox
+
     app = Flask(__name__, instance_path=str(config.INSTANCE))
     app.config.update(config.settings(overrides or {}))
 

@@ -324,3 +324,19 @@ def test_a_rule_can_make_a_question_required_in_some_cases(compile_case):
         return case.save_page("child", case.form_class("child")(data), {})
     assert [e.message for e in post(2015).errors] == ["Enter the UPN of a school-age child"]
     assert post(dt.date.today().year - 1).valid
+
+
+def test_a_definition_kept_as_data_compiles_to_the_same_case_type():
+    import json
+    from pathlib import Path
+
+    from engine import compile_definition, load_catalogue
+
+    catalogue = load_catalogue(str(Path(__file__).resolve().parents[2] / "casetypes"))
+    for original in catalogue.case_types.values():
+        stored = json.loads(json.dumps(original.definition))  # as a JSON column keeps it
+        again = compile_definition(stored)
+        assert [p.id for p in again.pages] == [p.id for p in original.pages]
+        assert again.workflow.activities == original.workflow.activities
+        assert {f.id: f.options for f in again.fields.values()} == {
+            f.id: f.options for f in original.fields.values()}
