@@ -17,7 +17,7 @@ log = logging.getLogger("webapp.audit")
 _SECRET_WORDS = ("password", "code", "answer", "token", "secret")
 
 
-def record(session: Session, action: str, *, actor: User | None = None,
+def record(session: Session, action: str, /, *, actor: User | None = None,
            user: User | None = None, school: School | None = None, **detail) -> AuditEvent:
     """Add an audit event to the session (committed with the change it describes)."""
     secret = [key for key in detail if any(word in key.lower() for word in _SECRET_WORDS)]

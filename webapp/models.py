@@ -8,12 +8,14 @@ import uuid
 from sqlalchemy import (
     JSON,
     Boolean,
+    Column,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -64,6 +66,9 @@ class User(Base):
     security_answer_hash: Mapped[str | None] = mapped_column(String(200))
     totp_secret: Mapped[str | None] = mapped_column(String(64))  # set once confirmed
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column()
+    # Council staff: "officer" (works cases of their teams) or "admin" (manages schools,
+    # officers and teams); "" for school and setting staff.
+    council_role: Mapped[str] = mapped_column(String(20), default="")
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user",
                                                          cascade="all, delete-orphan")
@@ -79,6 +84,14 @@ class User(Base):
     @property
     def is_school_admin(self) -> bool:
         return any(m.is_admin for m in self.memberships)
+
+    @property
+    def is_officer(self) -> bool:
+        return self.council_role in ("officer", "admin")
+
+    @property
+    def is_council_admin(self) -> bool:
+        return self.council_role == "admin"
 
     # Flask-Login
     is_active = True
@@ -142,11 +155,13 @@ class Case(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     row_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     __mapper_args__ = {"version_id_col": row_version}
 
     school: Mapped[School] = relationship()
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     events: Mapped[list[CaseEvent]] = relationship(back_populates="case",
                                                    order_by="CaseEvent.id")
 
@@ -264,3 +279,35 @@ class AuditEvent(Base):
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="SET NULL"))
     ip: Mapped[str] = mapped_column(String(45), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class CaseTypeVersion(Base):
+    """A case type's definition as it was at one version: submitted cases show against it."""
+
+    __tablename__ = "case_type_versions"
+
+    case_type_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition: Mapped[dict] = mapped_column(JSON)
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+team_members = Table(
+    "team_members", Base.metadata,
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Team(Base):
+    """Council officers who work the cases of some case types (SEND, Attendance, Early Years…)."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    # The case type ids this team works, e.g. ["part-time-timetable", "send-referral"].
+    case_type_ids: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    members: Mapped[list[User]] = relationship(secondary=team_members, order_by="User.last_name")

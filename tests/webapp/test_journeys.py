@@ -71,18 +71,18 @@ def test_part_time_timetable_from_start_to_my_cases(sign_in, world, db_session):
     response = portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
     assert response.headers["Location"].endswith(f"/cases/{reference}/confirmation")
     confirmation = text_of(portal.get(f"/cases/{reference}/confirmation").page)
-    assert reference in confirmation and "Form Submitted" in confirmation
+    assert reference in confirmation and "Case Officers Notification" in confirmation
     assert "<strong>" not in confirmation  # the panel renders its HTML, not tags as text
 
     case = db_session.scalar(select(Case).where(Case.reference == reference))
-    assert case.status == "Active" and case.activity_label == "Form Submitted"
+    assert case.status == "Active" and case.activity_label == "Case Officers Notification"
     assert case.submitted_at is not None and case.answers["home_postcode"] == "LE1 6ZG"
 
     # In My cases: submitted, read-only, in words as well as colour.
     listing = portal.get("/my-cases").page
     row = next(r for r in listing.select("tbody tr") if reference in r.get_text())
     assert "Submitted – read only" in row.get_text()
-    assert "Form Submitted" in row.get_text() and "Active" in row.get_text()
+    assert "Case Officers Notification" in row.get_text() and "Active" in row.get_text()
     # Opening it shows it read-only; its pages can no longer be changed.
     opened = portal.client.get(f"/cases/{reference}")
     assert opened.headers["Location"].endswith(f"/cases/{reference}/view")

@@ -138,7 +138,7 @@ def test_partial_school_closure_from_submit_case_to_my_cases(sign_in, world, db_
     cells = [td.get_text(" ", strip=True) for td in row.select("td")]
     assert "Submitted – read only" in cells[0] and cells[3] != "Not submitted"
     assert cells[1:3] == ["Emergency or unplanned school closure", "School closures"]
-    assert cells[4:] == ["Form Submitted", "Active"]
+    assert cells[4:] == ["Case Officers Notification", "Active"]
     assert portal.client.get(f"/cases/{reference}").headers["Location"].endswith(
         f"/cases/{reference}/view")
 
@@ -215,7 +215,7 @@ def test_early_years_census_with_two_children_from_submit_case_to_my_cases(sign_
     cells = [td.get_text(" ", strip=True) for td in row.select("td")]
     assert "Submitted – read only" in cells[0]
     assert cells[1:3] == ["Early Years Census", "Early years funding"]
-    assert cells[4:] == ["Form Submitted", "Active"]
+    assert cells[4:] == ["Case Officers Notification", "Active"]
 
 
 def test_a_finished_child_keeps_all_its_answers_on_screen_when_another_is_added(sign_in, world):

@@ -82,7 +82,7 @@ def test_drafts_are_editable_and_submitted_cases_read_only(sign_in, world, app):
     page = listing(carol)
     assert cells(page, sent) == [
         f"{sent} Submitted – read only", "Emergency or unplanned school closure",
-        "School closures", uk_date(utcnow()), "Form Submitted", "Active"]
+        "School closures", uk_date(utcnow()), "Case Officers Notification", "Active"]
     assert cells(page, draft)[0] == f"{draft} Draft – editable"
     assert cells(page, draft)[3:] == ["Not submitted", "Not yet submitted", "Draft"]
     # The reference opens a draft for editing and a submitted case read-only.

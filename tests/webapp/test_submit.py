@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from tests.webapp.conftest import text_of
 from tests.webapp.helpers import AGREEMENT, ARRANGEMENT, CHILD, PDF, PROVIDER, answer, start
-from webapp.cases import services
+from webapp import workflow
 from webapp.models import Case, CaseEvent
 
 
@@ -29,7 +29,7 @@ def test_a_database_failure_while_submitting_leaves_the_draft_untouched(
     def broken_event(**fields):
         return CaseEvent(**{**fields, "kind": None})  # NOT NULL: the insert fails at commit
 
-    monkeypatch.setattr(services, "CaseEvent", broken_event)
+    monkeypatch.setattr(workflow, "CaseEvent", broken_event)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=500)
     assert "Sorry, there is a problem with the service" in text_of(response.page)

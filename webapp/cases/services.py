@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType, PageResult
+from webapp import workflow
 from webapp.models import Case, CaseEvent, School, User, utcnow
 from webapp.references import allocate_reference
 
@@ -168,26 +169,33 @@ def change_group_items(session: Session, case: Case, case_type: CaseType, page_i
 
 
 def submit_case(session: Session, case: Case, case_type: CaseType, user: User,
-                declared: bool) -> None:
-    """Submit a finished draft: read-only from now on, in its workflow's first activity.
+                declared: bool, action: str | None = None) -> None:
+    """Send a finished case: a draft enters its workflow; a case the council asked more
+    information about goes back by the school's transition (`action`, else the first).
 
-    All or nothing: any failure leaves the draft exactly as it was.
+    All or nothing: any failure leaves the case exactly as it was.
     """
     problems = case_type.problems(case.answers)
     if case_type.declaration and not declared:
         problems["declaration"] = []
     if problems:
         raise NotSubmittable(problems)
-    start = case_type.workflow.activities[case_type.workflow.start]
     try:
         case.answers = case_type.submission_answers(case.answers)
         case.raw_input = {}
-        case.status = start.status
-        case.activity = start.id
-        case.activity_label = start.label
-        case.submitted_at = case.updated_at = utcnow()
-        session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="submitted",
-                              to_activity=start.id))
+        if case.is_draft:
+            workflow.record_definition(session, case_type)
+            case.case_type_version = case_type.version
+            case.submitted_at = utcnow()
+            workflow.enter_workflow(session, case, case_type, user)
+        else:
+            choices = workflow.allowed_transitions(case_type, case, "school")
+            chosen = next((t for t in choices if t.action == action), None) or next(
+                (t for t in choices
+                 if case_type.workflow.activities[t.target].status == "Active"), None)
+            if chosen is None:
+                raise workflow.NotAllowed(action or "resubmit")
+            workflow.take_transition(session, case, case_type, chosen.action, user, "school")
         session.commit()
     except Exception:
         session.rollback()
