@@ -24,6 +24,7 @@ from engine import CaseType
 from webapp.cases import bp, services
 from webapp.cases.forms import ConfirmForm, PageForm, StartCaseForm, SubmitForm
 from webapp.cases.presenters import by_key, calculated_values, current_files, error_summary
+from webapp import workflow
 from webapp.casetypes import case_type_or_404, catalogue
 from webapp.database import db
 from webapp.models import Attachment
@@ -72,15 +73,18 @@ def start(case_type_id: str):
 
 
 def _case_and_type(reference: str):
+    """A case of the user's schools, with the definition it works with (its own version)."""
     case = services.case_for_user(db(), current_user, reference)
-    case_type = case_type_or_404(case.case_type_id)
-    return case, case_type
+    try:
+        return case, workflow.definition_for(db(), case)
+    except LookupError:
+        abort(404)
 
 
-def _editable(reference: str):
-    """A draft of the user's schools and its case type; other cases are not editable."""
+def _editable(reference: str, drafts_only: bool = False):
+    """A case the school may change now: a draft, or one the council asked more about."""
     case, case_type = _case_and_type(reference)
-    if not case.is_draft:
+    if not (case.is_draft or (not drafts_only and services.school_can_edit(case, case_type))):
         abort(redirect(url_for("cases.view", reference=reference)))
     return case, case_type
 
@@ -151,7 +155,7 @@ def page(reference: str, page_id: str):
         form.acknowledged.data = seen
         return _render_page(case, case_type, page, form, warnings=result.warnings)
     following = case_type.next_page(page_id, case.answers)
-    if following is None:
+    if following is None or request.args.get("change"):  # from a "Change" link: back there
         return redirect(url_for("cases.check_answers", reference=reference))
     return redirect(url_for("cases.page", reference=reference, page_id=following.id))
 
@@ -244,10 +248,14 @@ def submit(reference: str):
     form = SubmitForm()
     if not form.validate_on_submit():
         abort(400)
+    resubmitting = not case.is_draft
     try:
         services.submit_case(db(), case, case_type, current_user, form.declared.data)
     except services.NotSubmittable as refused:
         return _render_check(case, case_type, form, refused.problems, status=400)
+    if resubmitting:
+        flash(f"Your changes to {reference} have been sent to the council", "success")
+        return redirect(url_for("cases.view", reference=reference))
     return redirect(url_for("cases.confirmation", reference=reference))
 
 
@@ -268,14 +276,18 @@ def view(reference: str):
     if case.is_draft:
         return redirect(url_for("cases.open_case", reference=reference))
     events = [e for e in case.events if e.for_school]
+    activities = case_type.workflow.activities
     return render_template("cases/view.html", case=case, case_type=case_type,
-                           sections=case_type.summary_sections(case.answers), events=events)
+                           sections=case_type.summary_sections(case.answers), events=events,
+                           activities=activities,
+                           can_edit=services.school_can_edit(case, case_type),
+                           request_note=services.latest_request(case))
 
 
 @bp.route("/cases/<reference>/abandon", methods=["GET", "POST"])
 @login_required
 def abandon(reference: str):
-    case, _case_type = _editable(reference)
+    case, _case_type = _editable(reference, drafts_only=True)
     form = ConfirmForm()
     if form.validate_on_submit():
         services.abandon_draft(db(), case, current_user)
@@ -312,6 +324,10 @@ def my_cases():
     listing = services.list_cases(db(), current_user, search,
                                   page_size=current_app.config["MY_CASES_PAGE_SIZE"])
     types, service_names = services.search_options(db(), current_user)
+    asked_for_more = {case.reference for case in listing.cases if not case.is_draft
+                      and (case_type := catalogue().get(case.case_type_id)) is not None
+                      and services.school_can_edit(case, case_type)}
     return render_template("cases/my_cases.html", listing=listing, search=search, types=types,
-                           services=service_names, statuses=services.STATUSES)
+                           services=service_names, statuses=services.STATUSES,
+                           asked_for_more=asked_for_more)
 

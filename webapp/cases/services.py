@@ -202,6 +202,19 @@ def submit_case(session: Session, case: Case, case_type: CaseType, user: User,
         raise
 
 
+def school_can_edit(case: Case, case_type: CaseType) -> bool:
+    """Whether the school may change a submitted case now (the council asked for more)."""
+    activity = case_type.workflow.activities.get(case.activity or "")
+    return bool(activity and activity.school_can_edit and not case.is_draft)
+
+
+def latest_request(case: Case) -> CaseEvent | None:
+    """The transition that brought the case to where it is, when it carried a note."""
+    moves = [e for e in case.events if e.kind == "transition" and e.for_school]
+    last = moves[-1] if moves else None
+    return last if last is not None and last.to_activity == case.activity and last.note else None
+
+
 def abandon_draft(session: Session, case: Case, user: User) -> None:
     """The school no longer wants this draft: it stays listed as Abandoned."""
     case.status = "Abandoned"
