@@ -21,10 +21,10 @@ from werkzeug.datastructures import FileStorage
 from wtforms.fields.choices import SelectChoice
 
 from engine import CaseType
+from webapp import audit, workflow
 from webapp.cases import bp, services
 from webapp.cases.forms import ConfirmForm, PageForm, StartCaseForm, SubmitForm
 from webapp.cases.presenters import by_key, calculated_values, current_files, error_summary
-from webapp import workflow
 from webapp.casetypes import case_type_or_404, catalogue
 from webapp.database import db
 from webapp.models import Attachment
@@ -275,6 +275,9 @@ def view(reference: str):
     case, case_type = _case_and_type(reference)
     if case.is_draft:
         return redirect(url_for("cases.open_case", reference=reference))
+    audit.record(db(), "case_viewed", actor=current_user, school=case.school,
+                 reference=case.reference)
+    db().commit()
     events = [e for e in case.events if e.for_school]
     activities = case_type.workflow.activities
     return render_template("cases/view.html", case=case, case_type=case_type,
