@@ -9,7 +9,8 @@ A pure library: it imports PyYAML, jsonschema and WTForms, never Flask or SQLAlc
     ptt.visible_pages(answers)
 """
 
-from engine.casetype import CaseType, FieldError, PageResult, SummaryRow, SummarySection
+from engine.answers import FieldError, PageResult
+from engine.casetype import CaseType, SummaryRow, SummarySection
 from engine.catalogue import Catalogue, build_catalogue, compile_definition, load_catalogue
 from engine.problems import Problem
 

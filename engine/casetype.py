@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import wtforms
 
-from engine.fields import Invalid
+from engine.answers import FieldError, PageResult, Values, is_input, truthy
+from engine.checking import check_page
 from engine.model import Field, Page, Workflow
 
 
@@ -20,30 +19,6 @@ class Declaration:
 
     text: str
     confirm_label: str = "I confirm"
-
-
-@dataclass(frozen=True)
-class FieldError:
-    """A message against one input: `key` is the form name, `anchor` the id to link to."""
-
-    key: str
-    anchor: str
-    message: str
-
-
-@dataclass(frozen=True)
-class PageResult:
-    """What saving a page gives: the answers to store, and what to tell the user."""
-
-    answers: dict
-    raw: dict  # exactly what was typed on this page, to show it again
-    errors: list[FieldError]
-    warnings: list[FieldError]
-    form: wtforms.Form | None = None
-
-    @property
-    def valid(self) -> bool:
-        return not self.errors
 
 
 @dataclass(frozen=True)
@@ -59,31 +34,6 @@ class SummarySection:
     page_id: str
     title: str
     rows: tuple[SummaryRow, ...]
-
-
-class Values(ChainMap):
-    """Typed answers as expressions see them, plus field labels for messages."""
-
-    def __init__(self, *maps, labels: Mapping[str, str]):
-        super().__init__(*maps)
-        self.labels = labels
-
-    def with_item(self, item: Mapping) -> Values:
-        """These values with one repeating-group item's answers in front."""
-        return Values(item, *self.maps, labels=self.labels)
-
-    def label_of(self, field_id: str) -> str:
-        return self.labels.get(field_id, field_id)
-
-
-def _anchor(field: Field, key: str) -> str:
-    if field.kind.component == "date":
-        return f"{key}-day"
-    return key
-
-
-def _truthy(expression, values) -> bool:
-    return expression is None or bool(expression.evaluate(values))
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,10 +90,10 @@ class CaseType:
         typed: dict = {}
         values = Values(typed, labels=self._labels)
         for page in self.pages:
-            if not _truthy(page.show_if, values):
+            if not truthy(page.show_if, values):
                 continue
             for f in page.fields:
-                if not f.has_value or not _truthy(f.show_if, values):
+                if not f.has_value or not truthy(f.show_if, values):
                     continue
                 if f.kind.name == "calculated":
                     typed[f.id] = f.expression.evaluate(values)
@@ -154,12 +104,12 @@ class CaseType:
     def visible_pages(self, answers: Mapping) -> list[Page]:
         """The pages to ask, in order, given the answers so far."""
         values = self.values(answers)
-        return [p for p in self.pages if _truthy(p.show_if, values)]
+        return [p for p in self.pages if truthy(p.show_if, values)]
 
     def visible_fields(self, page: Page, answers: Mapping) -> list[Field]:
         """The fields of a page to show, given the answers so far."""
         values = self.values(answers)
-        return [f for f in page.fields if _truthy(f.show_if, values)]
+        return [f for f in page.fields if truthy(f.show_if, values)]
 
     def next_page(self, page_id: str, answers: Mapping) -> Page | None:
         """The visible page after `page_id`, or None when it was the last."""
@@ -173,7 +123,7 @@ class CaseType:
         index = [p.id for p in self.pages].index(page_id)
         values = self.values(answers)
         candidates = self.pages[index + 1:] if direction > 0 else reversed(self.pages[:index])
-        return next((p for p in candidates if _truthy(p.show_if, values)), None)
+        return next((p for p in candidates if truthy(p.show_if, values)), None)
 
     # ---- forms ----
     def form_class(self, page_id: str, base: type = wtforms.Form) -> type:
@@ -181,7 +131,7 @@ class CaseType:
         key = (page_id, base)
         if key not in self._forms:
             attributes = {f.id: f.kind.form_field(f) for f in self.page(page_id).fields
-                          if f.has_value and f.kind.component != "calculated"}
+                          if is_input(f)}
             self._forms[key] = type(f"{self.id}_{page_id}_form", (base,), attributes)
         return self._forms[key]
 
@@ -227,7 +177,7 @@ class CaseType:
         """
         raw = {}
         for f in self.page(page_id).fields:
-            if not _is_input(f):
+            if not is_input(f):
                 continue
             if f.kind.name == "group":
                 existing = answers.get(f.id) or []
@@ -237,7 +187,7 @@ class CaseType:
                     items.append({
                         n.id: (files.get(f"{f.id}-{index}-{n.id}") or before.get(n.id)
                                if n.kind.component == "file" else entry.form[n.id].data)
-                        for n in f.fields if _is_input(n)})
+                        for n in f.fields if is_input(n)})
                 raw[f.id] = items
             elif f.kind.component == "file":
                 raw[f.id] = files.get(f.id) or answers.get(f.id)
@@ -248,64 +198,7 @@ class CaseType:
     def check_page(self, page_id: str, raw: Mapping, answers: Mapping,
                    file_errors: Mapping[str, str] | None = None) -> PageResult:
         """Check raw input for one page against its questions and rules (no form needed)."""
-        page = self.page(page_id)
-        merged = dict(answers)
-        errors: list[FieldError] = []
-        warnings: list[FieldError] = []
-        file_errors = file_errors or {}
-        for f in page.fields:
-            values = self.values(merged)
-            if not f.has_value or f.kind.component == "calculated":
-                continue
-            if not _truthy(f.show_if, values):
-                continue
-            if f.kind.name == "group":
-                merged[f.id] = self._check_group(f, raw.get(f.id) or [], values, errors,
-                                                 warnings, file_errors)
-                continue
-            _check_one(f, f.id, raw.get(f.id), values, merged, errors, file_errors)
-        self._store_calculations(page, merged)
-        values = self.values(merged)
-        visible = {f.id for f in page.fields if _truthy(f.show_if, values)}
-        _apply_rules(page.fields, page.rules, values, visible, errors, warnings)
-        return PageResult(merged, dict(raw), errors, warnings)
-
-    def _check_group(self, group: Field, items: list, values: Values, errors: list,
-                     warnings: list, file_errors: Mapping[str, str]) -> list[dict]:
-        kept = []
-        for index, item in enumerate(items):
-            if all(n.kind.is_empty(item.get(n.id)) for n in group.fields if n.has_value):
-                continue  # an item left blank: nothing typed, nothing lost
-            answer: dict = {}
-            for nested in group.fields:
-                item_values = values.with_item(_typed_item(group, answer))
-                if nested.kind.component == "calculated":
-                    answer[nested.id] = _json(nested.expression.evaluate(item_values))
-                elif nested.has_value and _truthy(nested.show_if, item_values):
-                    _check_one(nested, f"{group.id}-{index}-{nested.id}", item.get(nested.id),
-                               item_values, answer, errors, file_errors, store_key=nested.id)
-            item_values = values.with_item(_typed_item(group, answer))
-            visible = {n.id for n in group.fields if _truthy(n.show_if, item_values)}
-            _apply_rules(group.fields, group.rules, item_values, visible, errors, warnings,
-                         prefix=f"{group.id}-{index}-")
-            kept.append(answer)
-        low = group.settings.get("min_items", 0)
-        high = group.settings.get("max_items", 50)
-        if not kept and group.required:
-            errors.append(FieldError(group.id, group.id, group.kind.missing_message(group)))
-        elif kept and len(kept) < low:
-            errors.append(FieldError(group.id, group.id, f"Add at least {low} "
-                                                         f"{group.kind.item_name(group, low)}"))
-        elif len(kept) > high:
-            errors.append(FieldError(group.id, group.id, f"Add no more than {high} "
-                                                         f"{group.kind.item_name(group, high)}"))
-        return kept
-
-    def _store_calculations(self, page: Page, merged: dict) -> None:
-        values = self.values(merged)
-        for f in page.fields:
-            if f.kind.component == "calculated":
-                merged[f.id] = _json(values.get(f.id))
+        return check_page(self, self.page(page_id), raw, answers, file_errors or {})
 
     # ---- before submission ----
     def problems(self, answers: Mapping) -> dict[str, list[FieldError]]:
@@ -348,59 +241,6 @@ class CaseType:
                 rows.append(SummaryRow(f.id, f.label, shown, items))
             sections.append(SummarySection(page.id, page.title, tuple(rows)))
         return sections
-
-
-def _check_one(f: Field, key: str, raw, values: Values, merged: dict, errors: list,
-               file_errors: Mapping[str, str], store_key: str | None = None) -> None:
-    """Check one answer; store it when acceptable, record the error when not."""
-    store_key = store_key or f.id
-    if key in file_errors:
-        errors.append(FieldError(key, _anchor(f, key), file_errors[key]))
-        return
-    if f.kind.is_empty(raw):
-        merged.pop(store_key, None)
-        if f.required:
-            errors.append(FieldError(key, _anchor(f, key), f.kind.missing_message(f)))
-        return
-    try:
-        merged[store_key] = f.kind.parse(f, raw, values)
-    except Invalid as problem:
-        merged.pop(store_key, None)
-        errors.append(FieldError(key, _anchor(f, key), problem.message))
-
-
-def _apply_rules(fields, rules, values: Values, visible: set[str], errors: list,
-                 warnings: list, prefix: str = "") -> None:
-    """Check rules whose question is shown and answered well so far; record the failures."""
-    by_id = {f.id: f for f in fields}
-    failed = {e.key for e in errors}
-    for rule in rules:
-        key = prefix + rule.field
-        if rule.field not in visible or key in failed:
-            continue
-        if any(values.get(name) is None for name in rule.check.needed_names):
-            continue  # a rule relates answers; missing ones are reported on their own
-        if not rule.check.evaluate(values):
-            message = FieldError(key, _anchor(by_id[rule.field], key), rule.message)
-            (errors if rule.severity == "error" else warnings).append(message)
-            failed.add(key)
-
-
-def _typed_item(group: Field, answer: Mapping) -> dict:
-    return {n.id: n.kind.to_python(n, answer[n.id]) for n in group.fields if n.id in answer}
-
-
-def _json(value):
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, float):
-        return round(value, 6)
-    return value
-
-
-def _is_input(f: Field) -> bool:
-    """Whether the user answers this field on the form (not content, not calculated)."""
-    return f.has_value and f.kind.component != "calculated"
 
 
 def _form_field(form: wtforms.Form, key: str):

@@ -74,11 +74,13 @@ class GroupType(FieldType):
         return field.required_message or f"Add at least one {self.item_name(field, 1)}"
 
     def form_field(self, field):
+        from engine.answers import is_input  # answers imports the model, which names fields
+
         class ItemForm(wtforms.Form):
             pass
 
         for nested in field.fields:
-            if nested.has_value and nested.kind.component != "calculated":
+            if is_input(nested):
                 setattr(ItemForm, nested.id, nested.kind.form_field(nested))
         return wtforms.FieldList(wtforms.FormField(ItemForm), label=field.label,
                                  description=field.hint, min_entries=0)

@@ -13,7 +13,8 @@ def every_get_url(app, reference):
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods:
             continue
-        values = {arg: ARGUMENTS.get(arg, reference) for arg in rule.arguments}
+        values = {arg: 1 if type(rule._converters[arg]).__name__ == "IntegerConverter"
+                  else ARGUMENTS.get(arg, reference) for arg in rule.arguments}
         yield rule.endpoint, rule.build(values)[1] if rule.arguments else rule.rule
 
 

@@ -1,0 +1,115 @@
+"""Checking a page: each answer as typed, each repeating-group item, then the page's rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from engine.answers import FieldError, PageResult, Values, anchor, is_input, to_json, truthy
+from engine.fields import Invalid
+from engine.model import Field, Page
+
+
+def check_page(case_type, page: Page, raw: Mapping, answers: Mapping,
+               file_errors: Mapping[str, str]) -> PageResult:
+    """Check what was typed on a page, answer by answer, then its rules.
+
+    Valid answers are merged into a copy of `answers` even when others on the page are wrong.
+    """
+    merged = dict(answers)
+    errors: list[FieldError] = []
+    warnings: list[FieldError] = []
+    file_errors = file_errors or {}
+    for f in page.fields:
+        values = case_type.values(merged)
+        if not is_input(f) or not truthy(f.show_if, values):
+            continue
+        if f.kind.name == "group":
+            merged[f.id] = _check_group(f, raw.get(f.id) or [], values, errors, warnings,
+                                        file_errors)
+            continue
+        _check_one(f, f.id, raw.get(f.id), values, merged, errors, file_errors)
+    _store_calculations(case_type, page, merged)
+    values = case_type.values(merged)
+    visible = {f.id for f in page.fields if truthy(f.show_if, values)}
+    _apply_rules(page.fields, page.rules, values, visible, errors, warnings)
+    return PageResult(merged, dict(raw), errors, warnings)
+
+
+def _check_group(group: Field, items: list, values: Values, errors: list, warnings: list,
+                 file_errors: Mapping[str, str]) -> list[dict]:
+    """The items of a repeating group that hold anything, each checked with its rules."""
+    kept = []
+    for index, item in enumerate(items):
+        if all(n.kind.is_empty(item.get(n.id)) for n in group.fields if n.has_value):
+            continue  # an item left blank: nothing typed, nothing lost
+        answer: dict = {}
+        for nested in group.fields:
+            item_values = values.with_item(_typed_item(group, answer))
+            if nested.kind.component == "calculated":
+                answer[nested.id] = to_json(nested.expression.evaluate(item_values))
+            elif nested.has_value and truthy(nested.show_if, item_values):
+                _check_one(nested, f"{group.id}-{index}-{nested.id}", item.get(nested.id),
+                           item_values, answer, errors, file_errors, store_key=nested.id)
+        item_values = values.with_item(_typed_item(group, answer))
+        visible = {n.id for n in group.fields if truthy(n.show_if, item_values)}
+        _apply_rules(group.fields, group.rules, item_values, visible, errors, warnings,
+                     prefix=f"{group.id}-{index}-")
+        kept.append(answer)
+    low = group.settings.get("min_items", 0)
+    high = group.settings.get("max_items", 50)
+    if not kept and group.required:
+        errors.append(FieldError(group.id, group.id, group.kind.missing_message(group)))
+    elif kept and len(kept) < low:
+        errors.append(FieldError(group.id, group.id, f"Add at least {low} "
+                                                     f"{group.kind.item_name(group, low)}"))
+    elif len(kept) > high:
+        errors.append(FieldError(group.id, group.id, f"Add no more than {high} "
+                                                     f"{group.kind.item_name(group, high)}"))
+    return kept
+
+
+def _store_calculations(case_type, page: Page, merged: dict) -> None:
+    values = case_type.values(merged)
+    for f in page.fields:
+        if f.kind.component == "calculated":
+            merged[f.id] = to_json(values.get(f.id))
+
+
+def _check_one(f: Field, key: str, raw, values: Values, merged: dict, errors: list,
+               file_errors: Mapping[str, str], store_key: str | None = None) -> None:
+    """Check one answer; store it when acceptable, record the error when not."""
+    store_key = store_key or f.id
+    if key in file_errors:
+        errors.append(FieldError(key, anchor(f, key), file_errors[key]))
+        return
+    if f.kind.is_empty(raw):
+        merged.pop(store_key, None)
+        if f.required:
+            errors.append(FieldError(key, anchor(f, key), f.kind.missing_message(f)))
+        return
+    try:
+        merged[store_key] = f.kind.parse(f, raw, values)
+    except Invalid as problem:
+        merged.pop(store_key, None)
+        errors.append(FieldError(key, anchor(f, key), problem.message))
+
+
+def _apply_rules(fields, rules, values: Values, visible: set[str], errors: list,
+                 warnings: list, prefix: str = "") -> None:
+    """Check rules whose question is shown and answered well so far; record the failures."""
+    by_id = {f.id: f for f in fields}
+    failed = {e.key for e in errors}
+    for rule in rules:
+        key = prefix + rule.field
+        if rule.field not in visible or key in failed:
+            continue
+        if any(values.get(name) is None for name in rule.check.needed_names):
+            continue  # a rule relates answers; missing ones are reported on their own
+        if not rule.check.evaluate(values):
+            message = FieldError(key, anchor(by_id[rule.field], key), rule.message)
+            (errors if rule.severity == "error" else warnings).append(message)
+            failed.add(key)
+
+
+def _typed_item(group: Field, answer: Mapping) -> dict:
+    return {n.id: n.kind.to_python(n, answer[n.id]) for n in group.fields if n.id in answer}
