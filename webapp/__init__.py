@@ -40,12 +40,16 @@ def create_app(overrides: dict | None = None) -> Flask:
     from webapp.admin import bp as admin_bp
     from webapp.auth import bp as auth_bp
     from webapp.cases import bp as cases_bp
+    from webapp.council import bp as council_bp
+    from webapp.officer import bp as officer_bp
     from webapp.pages import bp as pages_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(council_bp)
+    app.register_blueprint(officer_bp)
     if app.config["DEVELOPMENT"]:
         from webapp.devmail import bp as devmail_bp
 

@@ -123,6 +123,57 @@ def _onboard_school(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_council_user(args: argparse.Namespace) -> int:
+    """A council officer or admin, emailed a username and password (through the outbox), in
+    the named teams (created when missing). The password is never printed."""
+    from webapp import create_app
+    from webapp.accounts import EmailInUse
+    from webapp.database import db
+    from webapp.officer.services import add_council_user
+
+    app = create_app({} if os.environ.get("SECRET_KEY") else {"SECRET_KEY": "unused-here"})
+    try:
+        with app.app_context():
+            user = add_council_user(db(), email=args.email, first_name=args.first_name,
+                                    last_name=args.last_name, role=args.role,
+                                    team_names=args.team)
+            teams = ", ".join(dict.fromkeys(args.team)) or "no team yet"
+            print(f"Added council {args.role} {user.email} ({teams}); their sign-up email is "
+                  f"in the outbox for the mail worker.")
+    except EmailInUse:
+        print(f"portal add-council-user: {args.email} already has an account", file=sys.stderr)
+        return 1
+    finally:
+        app.extensions["db_engine"].dispose()
+    return 0
+
+
+def _add_team(args: argparse.Namespace) -> int:
+    """A council team (or one already there) now works these case types."""
+    import difflib
+
+    from webapp import create_app
+    from webapp.database import db
+    from webapp.officer.services import add_team_case_types
+
+    app = create_app({} if os.environ.get("SECRET_KEY") else {"SECRET_KEY": "unused-here"})
+    try:
+        known = app.extensions["catalogue"].case_types
+        for case_type_id in args.case_type:
+            if case_type_id not in known:
+                close = difflib.get_close_matches(case_type_id, list(known), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                print(f"portal add-team: no case type '{case_type_id}'{hint}", file=sys.stderr)
+                return 1
+        with app.app_context():
+            team, created = add_team_case_types(db(), args.name, args.case_type)
+            print(f"{'Added' if created else 'Updated'} team {team.name}: works "
+                  f"{', '.join(team.case_type_ids)}")
+    finally:
+        app.extensions["db_engine"].dispose()
+    return 0
+
+
 def _text(limit: int):
     """An argument type: text that is not blank, of at most `limit` characters."""
 
@@ -328,6 +379,33 @@ def build_parser() -> argparse.ArgumentParser:
     onboard.add_argument("--admin-job-title", type=_job_title, metavar="TITLE",
                          help="one of User admin's job titles, such as Headteacher")
     onboard.set_defaults(run=_onboard_school, usage_error=onboard.error)
+
+    council_user = commands.add_parser(
+        "add-council-user", help="add a council officer or admin (who is emailed a password)",
+        description="Create a council officer (works the cases of their teams in caseviewer) "
+                    "or council admin. They are sent the sign-up email (username, a generated "
+                    "password, the portal's link) through the outbox. Teams named with --team "
+                    "are created when missing, working no case types until `portal add-team` "
+                    "gives them some. Exit 1 when the email address is already used.")
+    council_user.add_argument("--email", required=True, type=_email, help="their email "
+                              "address (their username)")
+    council_user.add_argument("--first-name", required=True, type=_text(100), metavar="NAME")
+    council_user.add_argument("--last-name", required=True, type=_text(100), metavar="NAME")
+    council_user.add_argument("--role", required=True, choices=["officer", "admin"],
+                              help="officer or admin")
+    council_user.add_argument("--team", action="append", default=[], type=_text(120),
+                              metavar="NAME", help="a team they belong to (repeatable)")
+    council_user.set_defaults(run=_add_council_user)
+
+    team = commands.add_parser(
+        "add-team", help="add a council team, or give a team more case types to work",
+        description="Create the team if it is new, then add the case types (ids as in the "
+                    "case-type files, e.g. part-time-timetable) to those it works. Exit 1 on "
+                    "an unknown case type id.")
+    team.add_argument("--name", required=True, type=_text(120), help="the team's name")
+    team.add_argument("--case-type", required=True, action="append", metavar="ID",
+                      help="a case type id the team works (repeatable)")
+    team.set_defaults(run=_add_team)
 
     run = commands.add_parser("run", help="the development server on 127.0.0.1:$PORT, "
                                           "with a mail catcher and the mail worker")

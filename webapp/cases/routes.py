@@ -148,6 +148,7 @@ def page(reference: str, page_id: str):
     if action.startswith(("add:", "remove:")):
         return _change_group(case, case_type, page_id, action)
     if not result.valid:
+        result.form.page_version.data = str(case.page_versions.get(page_id, 0))
         return _render_page(case, case_type, page, result.form, result.errors, result.warnings)
     seen = _warnings_digest(result.warnings)
     if result.warnings and request.form.get("acknowledged") != seen:

@@ -20,6 +20,8 @@ NAVIGATION = (
     ("Submit case", "cases.submit_case"),
     ("My cases", "cases.my_cases"),
     ("User admin", "admin.users"),  # school admins only
+    ("Caseviewer", "officer.queue"),  # council officers only
+    ("Council admin", "council.index"),  # council admins only
     ("Your account", "auth.account"),
     ("Sign out", "auth.sign_out"),
 )
@@ -45,12 +47,17 @@ def service_navigation(active: str | None = None) -> list[dict]:
     active = active or request.endpoint
     views = current_app.view_functions
     admin = getattr(current_user, "is_school_admin", False)
+    officer = getattr(current_user, "is_officer", False)
     return [
         {"text": text, "href": url_for(endpoint),
          "current": endpoint == active or (endpoint == "admin.users"
-                                           and (active or "").startswith("admin."))}
+                                           and (active or "").startswith("admin."))
+         or (endpoint == "officer.queue" and (active or "").startswith("officer."))
+         or (endpoint == "council.index" and (active or "").startswith("council."))}
         for text, endpoint in NAVIGATION
         if endpoint in views and (endpoint != "admin.users" or admin)
+        and (endpoint != "officer.queue" or officer)
+        and (endpoint != "council.index" or getattr(current_user, "is_council_admin", False))
     ]
 
 
@@ -58,6 +65,9 @@ def home_actions(user) -> list[HomeAction]:
     """Home's three actions; User admin is disabled, with the reason, for non-admins."""
     views = current_app.view_functions
     actions = [
+        *([HomeAction("Caseviewer", "Work the cases sent to your council team.",
+                      url_for("officer.queue"))]
+          if getattr(user, "is_officer", False) and "officer.queue" in views else []),
         HomeAction(
             "Submit case",
             "Start a new case or continue a draft.",
@@ -93,6 +103,9 @@ def home_actions(user) -> list[HomeAction]:
                 reason="User admin is not available yet.",
             )
         )
+    if getattr(user, "is_council_admin", False) and "council.index" in views:
+        actions.append(HomeAction("Council admin", "Manage schools and their administrators, "
+                                  "council staff and teams.", url_for("council.index")))
     return actions
 
 
