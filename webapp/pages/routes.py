@@ -13,17 +13,21 @@ from webapp.models import Feedback
 from webapp.pages import bp
 from webapp.pages.forms import COMMENTS_MAX, FeedbackForm
 
-# The service navigation shown to signed-in users: (text, endpoint). Items whose endpoint is not
-# registered (yet) are left out rather than breaking every page.
+# Who sees what: a user property that must be true, or None for everyone signed in.
+SCHOOL_STAFF, SCHOOL_ADMIN, OFFICER, COUNCIL_ADMIN = (
+    "school_ids", "is_school_admin", "is_officer", "is_council_admin")
+
+# The service navigation of signed-in users: (text, endpoint, who). Items whose endpoint is not
+# registered are left out rather than breaking every page.
 NAVIGATION = (
-    ("Home", "pages.home"),
-    ("Submit case", "cases.submit_case"),
-    ("My cases", "cases.my_cases"),
-    ("User admin", "admin.users"),  # school admins only
-    ("Caseviewer", "officer.queue"),  # council officers only
-    ("Council admin", "council.index"),  # council admins only
-    ("Your account", "auth.account"),
-    ("Sign out", "auth.sign_out"),
+    ("Home", "pages.home", None),
+    ("Submit case", "cases.submit_case", SCHOOL_STAFF),
+    ("My cases", "cases.my_cases", SCHOOL_STAFF),
+    ("User admin", "admin.users", SCHOOL_ADMIN),
+    ("Caseviewer", "officer.queue", OFFICER),
+    ("Council admin", "council.index", COUNCIL_ADMIN),
+    ("Your account", "auth.account", None),
+    ("Sign out", "auth.sign_out", None),
 )
 
 
@@ -37,75 +41,56 @@ class HomeAction:
     reason: str = ""
 
 
+def _allowed(user, who: str | None) -> bool:
+    return who is None or bool(getattr(user, who, False))
+
+
 @bp.app_context_processor
 def navigation_context():
     return {"service_navigation": service_navigation}
 
 
 def service_navigation(active: str | None = None) -> list[dict]:
-    """govukServiceNavigation items for the signed-in user; `active` defaults to this endpoint."""
-    active = active or request.endpoint
+    """govukServiceNavigation items for the signed-in user; `active` defaults to this endpoint.
+
+    An area's item is also current on its other pages (User admin on every admin.* page).
+    """
+    active = active or request.endpoint or ""
     views = current_app.view_functions
-    admin = getattr(current_user, "is_school_admin", False)
-    officer = getattr(current_user, "is_officer", False)
     return [
         {"text": text, "href": url_for(endpoint),
-         "current": endpoint == active or (endpoint == "admin.users"
-                                           and (active or "").startswith("admin."))
-         or (endpoint == "officer.queue" and (active or "").startswith("officer."))
-         or (endpoint == "council.index" and (active or "").startswith("council."))}
-        for text, endpoint in NAVIGATION
-        if endpoint in views and (endpoint != "admin.users" or admin)
-        and (endpoint != "officer.queue" or officer)
-        and (endpoint != "council.index" or getattr(current_user, "is_council_admin", False))
+         "current": endpoint == active or (who not in (None, SCHOOL_STAFF)
+                                           and active.startswith(endpoint.split(".")[0] + "."))}
+        for text, endpoint, who in NAVIGATION
+        if endpoint in views and _allowed(current_user, who)
     ]
+
+
+# Home's cards: (title, description, endpoint, who). School staff always see User admin: shown
+# disabled, with the reason, unless they administer their school (as the seed guide shows).
+HOME = (
+    ("Caseviewer", "Work the cases sent to your council team.", "officer.queue", OFFICER),
+    ("Submit case", "Start a new case or continue a draft.", "cases.submit_case", SCHOOL_STAFF),
+    ("My cases", "Find and track your school's cases.", "cases.my_cases", SCHOOL_STAFF),
+    ("User admin", "Add and manage the people who use the portal for your school.",
+     "admin.users", SCHOOL_STAFF),
+    ("Council admin", "Manage schools and their administrators, council staff and teams.",
+     "council.index", COUNCIL_ADMIN),
+)
 
 
 def home_actions(user) -> list[HomeAction]:
-    """Home's three actions; User admin is disabled, with the reason, for non-admins."""
+    """Home's actions for this user."""
     views = current_app.view_functions
-    actions = [
-        *([HomeAction("Caseviewer", "Work the cases sent to your council team.",
-                      url_for("officer.queue"))]
-          if getattr(user, "is_officer", False) and "officer.queue" in views else []),
-        HomeAction(
-            "Submit case",
-            "Start a new case or continue a draft.",
-            url_for("cases.submit_case") if "cases.submit_case" in views else None,
-        ),
-        HomeAction(
-            "My cases",
-            "Find and track your school's cases.",
-            url_for("cases.my_cases") if "cases.my_cases" in views else None,
-        ),
-    ]
-    if not user.is_school_admin:
-        actions.append(
-            HomeAction(
-                "User admin",
-                "Add and manage the people who use the portal for your school.",
-                reason="Only school administrators can add and manage users.",
-            )
-        )
-    elif "admin.users" in views:
-        actions.append(
-            HomeAction(
-                "User admin",
-                "Add and manage the people who use the portal for your school.",
-                url_for("admin.users"),
-            )
-        )
-    else:
-        actions.append(
-            HomeAction(
-                "User admin (coming soon)",
-                "Add and manage the people who use the portal for your school.",
-                reason="User admin is not available yet.",
-            )
-        )
-    if getattr(user, "is_council_admin", False) and "council.index" in views:
-        actions.append(HomeAction("Council admin", "Manage schools and their administrators, "
-                                  "council staff and teams.", url_for("council.index")))
+    actions = []
+    for title, description, endpoint, who in HOME:
+        if not _allowed(user, who) or endpoint not in views:
+            continue
+        if endpoint == "admin.users" and not user.is_school_admin:
+            actions.append(HomeAction(title, description, reason=(
+                "Only school administrators can add and manage users.")))
+        else:
+            actions.append(HomeAction(title, description, url_for(endpoint)))
     return actions
 
 

@@ -60,9 +60,6 @@ def downgrade() -> None:
         batch_op.drop_column('council_role')
 
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        # WARNING: constraint name is None; this directive will fail as
-        # rendered.  Add a name, or use a naming convention; see
-        # https://alembic.sqlalchemy.org/en/latest/naming.html
         batch_op.drop_constraint('fk_cases_assigned_to_id_users', type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_cases_assigned_to_id'))
         batch_op.drop_column('assigned_to_id')
