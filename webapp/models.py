@@ -149,6 +149,9 @@ class Case(Base):
     activity_label: Mapped[str] = mapped_column(String(200))
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     raw_input: Mapped[dict] = mapped_column(JSON, default=dict)  # page id -> input as typed
+    # The answers as last sent to the council: what officers see while the school changes
+    # its answers after being asked for more information.
+    sent_answers: Mapped[dict | None] = mapped_column(JSON)
     page_versions: Mapped[dict] = mapped_column(JSON, default=dict)  # page id -> saves so far
     last_page: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -79,10 +79,15 @@ def test_more_information_round_trip(app, world, sign_in, db_session):
     assert response.headers["Location"].endswith(f"/cases/{reference}/check-answers")
     check = portal.get(f"/cases/{reference}/check-answers").page
     assert "Check your changes before sending them" in text_of(check)
+    # Until the school sends them, officers still see the answers as last sent.
+    from webapp.officer.services import sent
+
+    assert sent(stored(db_session, reference))["first_review_date"] == "2026-09-21"
     response = portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
     assert response.headers["Location"].endswith(f"/cases/{reference}/view")
     case = stored(db_session, reference)
     assert case.activity == "review" and case.answers["first_review_date"] == "2026-09-28"
+    assert sent(case)["first_review_date"] == "2026-09-28"
     timeline = text_of(portal.get(f"/cases/{reference}/view").page)
     assert "More information requested" in timeline
     assert "Review details on the case in caseviewer" in timeline

@@ -182,6 +182,7 @@ def submit_case(session: Session, case: Case, case_type: CaseType, user: User,
         raise NotSubmittable(problems)
     try:
         case.answers = case_type.submission_answers(case.answers)
+        case.sent_answers = case.answers
         case.raw_input = {}
         if case.is_draft:
             workflow.record_definition(session, case_type)

@@ -108,8 +108,8 @@ def _render_case(case: Case, case_type, errors: dict | None = None, typed: dict 
     transitions = services.officer_transitions(case_type, case)
     return render_template(
         "officer/case.html", case=case, case_type=case_type,
-        sections=case_type.summary_sections(case.answers),
-        files=services.case_files(case_type, case.answers),
+        sections=case_type.summary_sections(services.sent(case)),
+        files=services.case_files(case_type, services.sent(case)),
         timeline=services.timeline(case, case_type), transitions=transitions,
         activities=case_type.workflow.activities,
         with_school=services.school_can_edit(case_type, case), note_max=NOTE_MAX,

@@ -49,6 +49,11 @@ def _worked_by(session: Session, officer: User) -> set[str]:
     return workflow.officer_case_type_ids(session, officer)
 
 
+def sent(case: Case) -> dict:
+    """The answers as the school last sent them (not its changes in progress)."""
+    return case.sent_answers if case.sent_answers is not None else case.answers
+
+
 def case_for_officer(session: Session, officer: User, reference: str) -> Case:
     """The submitted case with this reference, if the officer's teams work its case type."""
     case = session.scalar(select(Case).where(Case.reference == reference))
@@ -354,7 +359,7 @@ def export_csv(session: Session, officer: User, case_type_id: str) -> str:
     writer.writerow(_safe_row([*FIXED_COLUMNS, *(header for header, _field in questions)]))
     for case in cases:
         writer.writerow(_safe_row([*_fixed_cells(case), *(
-            cell_text(field, case.answers.get(field.id)) for _header, field in questions)]))
+            cell_text(field, sent(case).get(field.id)) for _header, field in questions)]))
     audit.record(session, "cases_exported", actor=officer, case_type=case_type_id,
                  count=len(cases))
     session.commit()
