@@ -128,16 +128,17 @@ def _add_council_user(args: argparse.Namespace) -> int:
     the named teams (created when missing). The password is never printed."""
     from webapp import create_app
     from webapp.accounts import EmailInUse
+    from webapp.council.services import add_officer, team_named
     from webapp.database import db
-    from webapp.officer.services import add_council_user
 
     app = create_app({} if os.environ.get("SECRET_KEY") else {"SECRET_KEY": "unused-here"})
     try:
         with app.app_context():
-            user = add_council_user(db(), email=args.email, first_name=args.first_name,
-                                    last_name=args.last_name, role=args.role,
-                                    team_names=args.team)
-            teams = ", ".join(dict.fromkeys(args.team)) or "no team yet"
+            names = list(dict.fromkeys(args.team))
+            team_ids = [team_named(db(), name).id for name in names]
+            user = add_officer(db(), None, email=args.email, first_name=args.first_name,
+                               last_name=args.last_name, role=args.role, team_ids=team_ids)
+            teams = ", ".join(names) or "no team yet"
             print(f"Added council {args.role} {user.email} ({teams}); their sign-up email is "
                   f"in the outbox for the mail worker.")
     except EmailInUse:
@@ -153,8 +154,8 @@ def _add_team(args: argparse.Namespace) -> int:
     import difflib
 
     from webapp import create_app
+    from webapp.council.services import add_team_case_types
     from webapp.database import db
-    from webapp.officer.services import add_team_case_types
 
     app = create_app({} if os.environ.get("SECRET_KEY") else {"SECRET_KEY": "unused-here"})
     try:

@@ -348,27 +348,13 @@ def urn_problem(urn: str, setting_type: str) -> str | None:
 def onboard_school(session: Session, *, name: str, urn: str, setting_type: str,
                    admin_email: str, admin_first_name: str, admin_last_name: str,
                    admin_job_title: str = "") -> tuple[School, User]:
-    """A new school and its first admin, who is emailed a username, a password and the link."""
-    urn = urn.strip().upper()
-    existing = session.scalar(select(School).where(School.urn == urn))
-    if existing is not None:
-        raise URNInUse(existing)
+    """A new school and its first admin, a new account emailed a username, a password and the
+    link (`portal onboard-school`; the council pages can also make an existing user admin)."""
+    from webapp.council.services import add_school
+
     if accounts.find_by_email(session, admin_email) is not None:
         raise EmailInUse(admin_email)
-    school = School(name=" ".join(name.split()), urn=urn, setting_type=setting_type)
-    session.add(school)
-    session.flush()
-    admin = accounts.create_user(
-        session, email=admin_email, first_name=admin_first_name, last_name=admin_last_name,
-        job_title=admin_job_title, schools={school: True})
-    audit.record(session, "school_onboarded", user=admin, school=school, urn=urn,
-                 setting_type=setting_type)
-    try:
-        session.commit()
-    except IntegrityError:  # the URN or the address was taken at the same moment
-        session.rollback()
-        existing = session.scalar(select(School).where(School.urn == urn))
-        if existing is not None:
-            raise URNInUse(existing) from None
-        raise EmailInUse(admin_email) from None
+    school, admin, _created = add_school(
+        session, None, name=name, urn=urn, setting_type=setting_type, email=admin_email,
+        first_name=admin_first_name, last_name=admin_last_name, job_title=admin_job_title)
     return school, admin

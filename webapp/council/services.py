@@ -220,8 +220,7 @@ def _make_admin(session: Session, actor: User | None, school: School, *, email: 
     if existing is None:
         missing = {field: message for field, value, message in (
             ("first_name", first_name, "Enter their first name"),
-            ("last_name", last_name, "Enter their last name"),
-            ("job_title", job_title, "Select their job title")) if not value.strip()}
+            ("last_name", last_name, "Enter their last name")) if not value.strip()}
         if missing:
             raise Refused(next(iter(missing.values())), problems=missing)
         user = accounts.create_user(session, email=email, first_name=first_name,
@@ -502,3 +501,26 @@ def delete_team(session: Session, actor: User | None, team_id: int) -> str:
     session.delete(team)
     session.commit()
     return name
+
+
+def team_named(session: Session, name: str) -> Team:
+    """The team with this name (any case), created working no case types if there is none."""
+    team = session.scalar(select(Team).where(func.lower(Team.name) == name.lower()))
+    if team is None:
+        team = Team(name=name, case_type_ids=[])
+        session.add(team)
+        session.flush()
+    return team
+
+
+def add_team_case_types(session: Session, name: str, case_type_ids: Iterable[str]
+                        ) -> tuple[Team, bool]:
+    """The team (created if missing) now also works these case types; whether it is new.
+    The caller checks the ids against the catalogue. Committed."""
+    created = session.scalar(select(Team).where(func.lower(Team.name) == name.lower())) is None
+    team = team_named(session, name)
+    team.case_type_ids = list(dict.fromkeys([*team.case_type_ids, *case_type_ids]))
+    audit.record(session, "team_created" if created else "team_changed", team_id=team.id,
+                 team=team.name, case_types=team.case_type_ids)
+    session.commit()
+    return team, created

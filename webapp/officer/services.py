@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, defer, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -407,51 +406,3 @@ def _safe_row(cells: Iterable[str]) -> list[str]:
 
 
 # ---- council staff and teams (the `portal` command) ----
-
-
-def team_named(session: Session, name: str) -> Team:
-    """The team with this name (any case), created working no case types if there is none."""
-    team = session.scalar(select(Team).where(func.lower(Team.name) == name.lower()))
-    if team is None:
-        team = Team(name=name, case_type_ids=[])
-        session.add(team)
-        session.flush()
-    return team
-
-
-def add_council_user(session: Session, *, email: str, first_name: str, last_name: str,
-                     role: str, team_names: Iterable[str] = ()) -> User:
-    """A council officer or admin, emailed a username and password like any new user, in the
-    named teams (created when missing). EmailInUse if the address has an account. Committed."""
-    from webapp import accounts
-
-    if role not in ("officer", "admin"):
-        raise ValueError(f"not a council role: {role}")
-    user = accounts.create_user(session, email=email, first_name=first_name,
-                                last_name=last_name, schools={})
-    user.council_role = role
-    names = list(dict.fromkeys(team_names))
-    teams = [team_named(session, name) for name in names]  # held: the session holds weakly
-    audit.record(session, "user_created", user=user, council_role=role)
-    for team in teams:
-        team.members.append(user)
-        audit.record(session, "team_member_added", user=user, team_id=team.id, team=team.name)
-    try:
-        session.commit()
-    except IntegrityError:  # the address was taken at the same moment
-        session.rollback()
-        raise accounts.EmailInUse(email) from None
-    return user
-
-
-def add_team_case_types(session: Session, name: str, case_type_ids: Iterable[str]
-                        ) -> tuple[Team, bool]:
-    """The team (created if missing) now also works these case types; whether it is new.
-    The caller checks the ids against the catalogue. Committed."""
-    created = session.scalar(select(Team).where(func.lower(Team.name) == name.lower())) is None
-    team = team_named(session, name)
-    team.case_type_ids = list(dict.fromkeys([*team.case_type_ids, *case_type_ids]))
-    audit.record(session, "team_created" if created else "team_changed", team_id=team.id,
-                 team=team.name, case_types=team.case_type_ids)
-    session.commit()
-    return team, created
