@@ -48,3 +48,10 @@ def test_a_school_the_user_does_not_belong_to_cannot_be_chosen(sign_in, world):
     portal.get("/submit-case/part-time-timetable")
     portal.post("/submit-case/part-time-timetable", {"school": str(world.school_b.id)},
                 expect=200)
+
+
+def test_an_untouched_text_box_is_empty_not_none(sign_in, world):
+    portal = sign_in(world.alice)
+    reference, _ = start(portal, "part-time-timetable")
+    page = portal.get(f"/cases/{reference}/pages/agreement").page
+    assert page.find("textarea", attrs={"name": "pupil_views"}).get_text() == ""

@@ -13,7 +13,7 @@ export function initAutosave (form) {
   const version = form.querySelector('input[name="page_version"]')
   let timer = null
   let dirty = false
-  let saving = false
+  let saving = null // the background save on its way, if any (a promise)
   let stopped = false
   let submitting = false
 
@@ -34,7 +34,11 @@ export function initAutosave (form) {
   async function save (keepalive = false) {
     if (stopped || submitting) return
     if (saving) { schedule(); return }
-    saving = true
+    saving = send(keepalive)
+    await saving
+  }
+
+  async function send (keepalive) {
     dirty = false
     try {
       const response = await fetch(url, {
@@ -57,7 +61,7 @@ export function initAutosave (form) {
       dirty = true
       show('Not saved automatically: check your connection. Your answers are still on this page.')
     } finally {
-      saving = false
+      saving = null
     }
   }
 
@@ -74,7 +78,19 @@ export function initAutosave (form) {
 
   form.addEventListener('input', changed)
   form.addEventListener('change', changed)
-  form.addEventListener('submit', () => { submitting = true; clearTimeout(timer) })
+  // Continue pressed while a background save is on its way: wait for its answer, which
+  // carries the page's new version, then send the form (else it would look stale).
+  form.addEventListener('submit', async (event) => {
+    clearTimeout(timer)
+    if (saving && !submitting) {
+      event.preventDefault()
+      submitting = true
+      await saving.catch(() => {})
+      form.requestSubmit(event.submitter)
+      return
+    }
+    submitting = true
+  })
 
   // Leaving the page (closing the tab, switching away) with unsaved typing: save it now.
   function flush () {

@@ -1,0 +1,194 @@
+"""What the browser journeys share: the live server's handle, axe-core, screenshots, signing in,
+and moving through a page with the keyboard alone."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+SCREENSHOTS = ROOT / "screenshots"
+SECRET_KEY = "browser-tests-secret-key-not-for-production"
+PASSWORD = "correct horse battery staple"
+ANSWER = "Rex"  # the seeded users' security answer (What was the name of your first pet?)
+MAIL_TIMEOUT = 15.0  # seconds to wait for the server's worker (every 2 s) to deliver a mail
+
+
+@dataclass
+class LiveServer:
+    """The portal in its own process (`portal run`), and the SMTP catcher it delivers to."""
+
+    url: str
+    database_url: str
+    catcher: object  # webapp.mail.catcher.Catcher
+    process: object  # subprocess.Popen
+    log: Path
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def mail_count(self, address: str) -> int:
+        return len(self.catcher.to(address))
+
+    def wait_for_mail(self, address: str, subject: str, after: int = 0,
+                      timeout: float = MAIL_TIMEOUT):
+        """The first message to `address`, beyond the first `after`, whose subject contains
+        `subject`; fails (showing the server's log) if none arrives in time."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in self.catcher.to(address)[after:]:
+                if subject.lower() in message.subject.lower():
+                    return message
+            time.sleep(0.1)
+        arrived = [m.subject for m in self.catcher.to(address)]
+        pytest.fail(f"no mail to {address} with '{subject}' within {timeout:g} s "
+                    f"(received: {arrived})\nserver log:\n{self.log_tail()}")
+
+
+@dataclass
+class World:
+    """What the journeys start from (email addresses are the usernames)."""
+
+    app: object  # a Flask app in the test process, on the server's database
+    school_name: str
+    school_urn: str
+    admin: str  # the school's admin; security question set
+    senco: str  # a user of the school; security question set
+    officer: str  # a council officer in the SEND team, which works part-time timetables
+    team: str
+
+    def session(self):
+        """A database session of the test's own (close it after use)."""
+        return self.app.extensions["db_sessions"]()
+
+
+# ---- axe-core ----
+
+CHECKED: dict[str, str] = {}  # page name -> the address it was checked at, in order
+FAILED: dict[str, int] = {}  # page name -> how many violations axe found there
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE_JS.read_text()
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.0/2.1/2.2 A and AA violations on the page as it is now.
+
+    axe goes in through the DevTools protocol (page.evaluate), not a <script> tag, so the
+    portal's Content-Security-Policy stays as it is."""
+    page.wait_for_load_state("load")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    return page.evaluate(
+        """async (tags) => {
+             const result = await window.axe.run(document, {
+               runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+             return result.violations.map(v => ({
+               id: v.id, impact: v.impact, help: v.help,
+               tags: v.tags.filter(t => t.startsWith('wcag')),
+               nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html,
+                                         summary: n.failureSummary}))}));
+           }""", AXE_TAGS)
+
+
+def axe(page, name: str) -> None:
+    """Check the page with axe-core, naming it for the session's list of pages checked; any
+    WCAG 2.0/2.1/2.2 A or AA violation fails the test, each one listed with where it is."""
+    violations = axe_violations(page)
+    parts = urlsplit(page.url)
+    CHECKED.setdefault(name, parts.path + (f"?{parts.query}" if parts.query else ""))
+    if violations:
+        FAILED[name] = len(violations)
+        lines = [f"axe: {len(violations)} violation(s) on '{name}' ({page.url}):"]
+        for violation in violations:
+            lines.append(f"- {violation['id']} ({violation['impact']}; "
+                         f"{', '.join(violation['tags'])}): {violation['help']}")
+            for node in violation["nodes"][:5]:
+                lines.append(f"    at {node['target']}: {node['html'][:300]}")
+                lines.append("      " + (node["summary"] or "").replace("\n", "\n      "))
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+def shot(page, name: str) -> Path:
+    """A full-page screenshot, screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+# ---- signing in and out ----
+
+
+def sign_in(page, live: LiveServer, email: str, password: str = PASSWORD) -> None:
+    """Email and password, then the code from the email the catcher received."""
+    page.goto("/sign-in")
+    before = live.mail_count(email)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Check your email").wait_for()
+    enter_code(page, live, email, before)
+
+
+def enter_code(page, live: LiveServer, email: str, before: int) -> None:
+    message = live.wait_for_mail(email, "sign-in code", after=before)
+    code = re.search(r"\b(\d{6})\b", message.subject).group(1)
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+
+
+# ---- the keyboard ----
+
+
+def focused(page) -> dict:
+    """What has the focus: tag, type, name, id, value, its text and whether it is checked."""
+    return page.evaluate("""() => {
+        const e = document.activeElement;
+        return {tag: e.tagName.toLowerCase(), type: e.type || '', name: e.name || '',
+                id: e.id || '', value: e.value || '', checked: !!e.checked,
+                text: (e.innerText || e.textContent || '').trim().slice(0, 80)};
+      }""")
+
+
+def tab_to(page, selector: str, limit: int = 120, backwards: bool = False) -> dict:
+    """Press Tab (or Shift+Tab) until the element matching `selector` has the focus, checking
+    at each stop that the focus can be seen (WCAG 2.4.7)."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)",
+                         selector):
+            assert_focus_visible(page)
+            return focused(page)
+    pytest.fail(f"Tab never reached {selector} in {limit} presses (last: {focused(page)})")
+
+
+def assert_focus_visible(page) -> None:
+    """The focused element shows the GOV.UK focus style: an outline, a box shadow or the
+    yellow focus colour behind it."""
+    style = page.evaluate("""() => {
+        const e = document.activeElement;
+        const s = getComputedStyle(e);
+        return {outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+                shadow: s.boxShadow !== 'none', background: s.backgroundColor,
+                what: e.outerHTML.slice(0, 160)};
+      }""")
+    assert style["outline"] or style["shadow"] or style["background"] == "rgb(255, 221, 0)", (
+        f"no visible focus on {style['what']}")
