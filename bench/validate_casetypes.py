@@ -28,8 +28,12 @@ def main() -> None:
     cold = []
     for _ in range(args.runs):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "webapp.cli", "validate", args.folder],
-                       cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "webapp.cli", "validate", args.folder],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         cold.append(time.perf_counter() - started)
 
     sys.path.insert(0, str(ROOT))
@@ -44,12 +48,18 @@ def main() -> None:
         warm.append(time.perf_counter() - started)
 
     files = len(yaml_files([args.folder]))
-    print(f"files: {files}; case types: {len(catalogue.case_types)}; "
-          f"link tiles: {len(catalogue.links)}")
-    print(f"cold `portal validate` (process start to exit), {args.runs} runs: "
-          f"median {statistics.median(cold) * 1000:.0f} ms, min {min(cold) * 1000:.0f} ms")
-    print(f"warm load_catalogue(), {args.runs} runs: "
-          f"median {statistics.median(warm) * 1000:.0f} ms, min {min(warm) * 1000:.0f} ms")
+    print(
+        f"files: {files}; case types: {len(catalogue.case_types)}; "
+        f"link tiles: {len(catalogue.links)}"
+    )
+    print(
+        f"cold `portal validate` (process start to exit), {args.runs} runs: "
+        f"median {statistics.median(cold) * 1000:.0f} ms, min {min(cold) * 1000:.0f} ms"
+    )
+    print(
+        f"warm load_catalogue(), {args.runs} runs: "
+        f"median {statistics.median(warm) * 1000:.0f} ms, min {min(warm) * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

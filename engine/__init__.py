@@ -14,5 +14,15 @@ from engine.casetype import CaseType, SummaryRow, SummarySection
 from engine.catalogue import Catalogue, build_catalogue, compile_definition, load_catalogue
 from engine.problems import Problem
 
-__all__ = ["CaseType", "Catalogue", "FieldError", "PageResult", "Problem", "SummaryRow",
-           "SummarySection", "build_catalogue", "compile_definition", "load_catalogue"]
+__all__ = [
+    "CaseType",
+    "Catalogue",
+    "FieldError",
+    "PageResult",
+    "Problem",
+    "SummaryRow",
+    "SummarySection",
+    "build_catalogue",
+    "compile_definition",
+    "load_catalogue",
+]

@@ -122,7 +122,7 @@ class CaseType:
     def _step(self, page_id: str, answers: Mapping, direction: int) -> Page | None:
         index = [p.id for p in self.pages].index(page_id)
         values = self.values(answers)
-        candidates = self.pages[index + 1:] if direction > 0 else reversed(self.pages[:index])
+        candidates = self.pages[index + 1 :] if direction > 0 else reversed(self.pages[:index])
         return next((p for p in candidates if truthy(p.show_if, values)), None)
 
     # ---- forms ----
@@ -130,8 +130,9 @@ class CaseType:
         """The WTForms class of a page (built once per base class, then reused)."""
         key = (page_id, base)
         if key not in self._forms:
-            attributes = {f.id: f.kind.form_field(f) for f in self.page(page_id).fields
-                          if is_input(f)}
+            attributes = {
+                f.id: f.kind.form_field(f) for f in self.page(page_id).fields if is_input(f)
+            }
             self._forms[key] = type(f"{self.id}_{page_id}_form", (base,), attributes)
         return self._forms[key]
 
@@ -140,22 +141,35 @@ class CaseType:
         data = {}
         for f in self.page(page_id).fields:
             if f.kind.name == "group":
-                data[f.id] = [{n.id: n.kind.to_form(n, item.get(n.id)) for n in f.fields
-                               if n.has_value} for item in answers.get(f.id) or []]
+                data[f.id] = [
+                    {n.id: n.kind.to_form(n, item.get(n.id)) for n in f.fields if n.has_value}
+                    for item in answers.get(f.id) or []
+                ]
             elif f.has_value:
                 data[f.id] = f.kind.to_form(f, answers.get(f.id))
         return data
 
-    def form(self, page_id: str, answers: Mapping, raw: Mapping | None = None,
-             base: type = wtforms.Form, **kwargs) -> wtforms.Form:
+    def form(
+        self,
+        page_id: str,
+        answers: Mapping,
+        raw: Mapping | None = None,
+        base: type = wtforms.Form,
+        **kwargs,
+    ) -> wtforms.Form:
         """The page's form showing what was last typed (`raw`) or else the stored answers."""
         data = dict(raw) if raw is not None else self.form_data(page_id, answers)
         return self.form_class(page_id, base)(formdata=None, data=data, **kwargs)
 
     # ---- saving a page ----
-    def save_page(self, page_id: str, form: wtforms.Form, answers: Mapping,
-                  files: Mapping[str, dict] | None = None,
-                  file_errors: Mapping[str, str] | None = None) -> PageResult:
+    def save_page(
+        self,
+        page_id: str,
+        form: wtforms.Form,
+        answers: Mapping,
+        files: Mapping[str, dict] | None = None,
+        file_errors: Mapping[str, str] | None = None,
+    ) -> PageResult:
         """Check a submitted page and merge its valid answers into a copy of `answers`.
 
         Valid answers are kept even when other questions on the page are wrong, and `raw` holds
@@ -168,8 +182,9 @@ class CaseType:
             _form_field(form, error.key).errors = [error.message]
         return PageResult(result.answers, raw, result.errors, result.warnings, form)
 
-    def typed_input(self, page_id: str, form: wtforms.Form, answers: Mapping,
-                    files: Mapping[str, dict]) -> dict:
+    def typed_input(
+        self, page_id: str, form: wtforms.Form, answers: Mapping, files: Mapping[str, dict]
+    ) -> dict:
         """What a submitted form holds, JSON-ready: typed text, and file references.
 
         A file question takes the newly stored upload named in `files`, or keeps the file it
@@ -184,10 +199,17 @@ class CaseType:
                 items = []
                 for index, entry in enumerate(form[f.id].entries):
                     before = existing[index] if index < len(existing) else {}
-                    items.append({
-                        n.id: (files.get(f"{f.id}-{index}-{n.id}") or before.get(n.id)
-                               if n.kind.component == "file" else entry.form[n.id].data)
-                        for n in f.fields if is_input(n)})
+                    items.append(
+                        {
+                            n.id: (
+                                files.get(f"{f.id}-{index}-{n.id}") or before.get(n.id)
+                                if n.kind.component == "file"
+                                else entry.form[n.id].data
+                            )
+                            for n in f.fields
+                            if is_input(n)
+                        }
+                    )
                 raw[f.id] = items
             elif f.kind.component == "file":
                 raw[f.id] = files.get(f.id) or answers.get(f.id)
@@ -195,8 +217,13 @@ class CaseType:
                 raw[f.id] = form[f.id].data
         return raw
 
-    def check_page(self, page_id: str, raw: Mapping, answers: Mapping,
-                   file_errors: Mapping[str, str] | None = None) -> PageResult:
+    def check_page(
+        self,
+        page_id: str,
+        raw: Mapping,
+        answers: Mapping,
+        file_errors: Mapping[str, str] | None = None,
+    ) -> PageResult:
         """Check raw input for one page against its questions and rules (no form needed)."""
         return check_page(self, self.page(page_id), raw, answers, file_errors or {})
 
@@ -228,16 +255,22 @@ class CaseType:
             for f in self.visible_fields(page, answers):
                 if not f.has_value:
                     continue
-                value = values.get(f.id) if f.kind.component == "calculated" else answers.get(
-                    f.id)
-                shown = f.kind.display(f, value) if value is not None or (
-                    f.kind.component == "calculated") else ""
+                value = values.get(f.id) if f.kind.component == "calculated" else answers.get(f.id)
+                shown = (
+                    f.kind.display(f, value)
+                    if value is not None or (f.kind.component == "calculated")
+                    else ""
+                )
                 items = ()
                 if f.kind.name == "group":
                     items = tuple(
-                        tuple((n.label, n.kind.display(n, item.get(n.id)))
-                              for n in f.fields if n.has_value and item.get(n.id) is not None)
-                        for item in answers.get(f.id) or [])
+                        tuple(
+                            (n.label, n.kind.display(n, item.get(n.id)))
+                            for n in f.fields
+                            if n.has_value and item.get(n.id) is not None
+                        )
+                        for item in answers.get(f.id) or []
+                    )
                 rows.append(SummaryRow(f.id, f.label, shown, items))
             sections.append(SummarySection(page.id, page.title, tuple(rows)))
         return sections

@@ -55,8 +55,7 @@ def yaml_files(paths: Iterable[str]) -> list[str]:
         if os.path.isdir(path):
             for folder, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found += [os.path.join(folder, f) for f in files
-                          if f.endswith((".yaml", ".yml"))]
+                found += [os.path.join(folder, f) for f in files if f.endswith((".yaml", ".yml"))]
         else:
             found.append(path)
     return sorted(dict.fromkeys(os.path.normpath(p) for p in found))
@@ -87,10 +86,16 @@ def build_catalogue(sources: list[Source]) -> Catalogue:
 
     lists, list_origin = _shared_lists(by_kind.get("option_lists", []), problems)
     workflows, workflow_origin = _shared_workflows(by_kind.get("workflows", []), problems)
-    raw_lists = {name: options for s in by_kind.get("option_lists", [])
-                 for name, options in s.data["lists"].items()}
-    raw_workflows = {name: spec for s in by_kind.get("workflows", [])
-                     for name, spec in s.data["workflows"].items()}
+    raw_lists = {
+        name: options
+        for s in by_kind.get("option_lists", [])
+        for name, options in s.data["lists"].items()
+    }
+    raw_workflows = {
+        name: spec
+        for s in by_kind.get("workflows", [])
+        for name, spec in s.data["workflows"].items()
+    }
     used_lists: set[str] = set()
     used_workflows: set[str] = set()
     owners: dict[str, str] = {}  # case type / link id -> file
@@ -102,11 +107,21 @@ def build_catalogue(sources: list[Source]) -> Catalogue:
         key = (data["reference"]["prefix"], data["reference"]["code"])
         if key in references:
             line, col = source.positions.value(("reference", "code"))
-            problems.append(make_problem(Code.E202, source.path, line, col, prefix=key[0],
-                                         code=key[1], other=references[key]))
+            problems.append(
+                make_problem(
+                    Code.E202,
+                    source.path,
+                    line,
+                    col,
+                    prefix=key[0],
+                    code=key[1],
+                    other=references[key],
+                )
+            )
         references.setdefault(key, data["id"])
-        workflow = _workflow_for(source, workflows, used_workflows, problems,
-                                 broken_shared=_broken_kinds(sources, valid))
+        workflow = _workflow_for(
+            source, workflows, used_workflows, problems, broken_shared=_broken_kinds(sources, valid)
+        )
         compiler = CaseTypeCompiler(source, lists, workflows)
         case_type = compiler.compile(workflow)
         problems += compiler.problems
@@ -119,8 +134,14 @@ def build_catalogue(sources: list[Source]) -> Catalogue:
         data = source.data
         if _check_unique_id(source, owners, problems):
             catalogue.links[data["id"]] = LinkTile(
-                data["id"], data["name"], data["category"], data["url"],
-                data.get("summary", ""), tuple(data.get("raised_by", SETTINGS)), source.path)
+                data["id"],
+                data["name"],
+                data["category"],
+                data["url"],
+                data.get("summary", ""),
+                tuple(data.get("raised_by", SETTINGS)),
+                source.path,
+            )
 
     if len(valid) == len(sources):  # with a broken file, "unused" may just mean "unread"
         for name in set(list_origin) - used_lists:
@@ -164,8 +185,9 @@ def _check_unique_id(source: Source, owners: dict[str, str], problems: list) -> 
     case_id = source.data["id"]
     if case_id in owners:
         line, col = source.positions.value(("id",))
-        problems.append(make_problem(Code.E201, source.path, line, col, id=case_id,
-                                     other=owners[case_id]))
+        problems.append(
+            make_problem(Code.E201, source.path, line, col, id=case_id, other=owners[case_id])
+        )
         return False
     owners[case_id] = source.path
     return True
@@ -178,16 +200,22 @@ def _shared_lists(sources: list[Source], problems: list):
         for name, options in source.data["lists"].items():
             where = source.positions.key(("lists", name))
             if name in origin:
-                problems.append(make_problem(Code.E208, source.path, *where, name=name,
-                                             other=origin[name][0]))
+                problems.append(
+                    make_problem(Code.E208, source.path, *where, name=name, other=origin[name][0])
+                )
                 continue
             built = build_options(options)
             values = [o.value for o in built]
             for index, value in enumerate(values):
                 if value in values[:index]:
-                    problems.append(make_problem(
-                        Code.E205, source.path, *source.positions.value(("lists", name, index)),
-                        value=value))
+                    problems.append(
+                        make_problem(
+                            Code.E205,
+                            source.path,
+                            *source.positions.value(("lists", name, index)),
+                            value=value,
+                        )
+                    )
             lists[name] = built
             origin[name] = (source.path, *where)
     return lists, origin
@@ -200,8 +228,9 @@ def _shared_workflows(sources: list[Source], problems: list):
         for name, spec in source.data["workflows"].items():
             where = source.positions.key(("workflows", name))
             if name in origin:
-                problems.append(make_problem(Code.E209, source.path, *where, name=name,
-                                             other=origin[name][0]))
+                problems.append(
+                    make_problem(Code.E209, source.path, *where, name=name, other=origin[name][0])
+                )
                 continue
             workflow, found = compile_workflow(name, spec, source, ("workflows", name))
             problems += found
@@ -219,8 +248,13 @@ def _broken_kinds(sources: list[Source], valid: list[Source]) -> dict[str, str]:
     return broken
 
 
-def _workflow_for(source: Source, workflows: dict[str, Workflow], used: set[str],
-                  problems: list, broken_shared: dict[str, str]) -> Workflow | None:
+def _workflow_for(
+    source: Source,
+    workflows: dict[str, Workflow],
+    used: set[str],
+    problems: list,
+    broken_shared: dict[str, str],
+) -> Workflow | None:
     spec = source.data["workflow"]
     if isinstance(spec, dict):
         workflow, found = compile_workflow(source.data["id"], spec, source, ("workflow",))
@@ -231,8 +265,9 @@ def _workflow_for(source: Source, workflows: dict[str, Workflow], used: set[str]
         suggestion = did_you_mean(spec, workflows)
         if not suggestion and "workflows" in broken_shared:
             suggestion = f"; {broken_shared['workflows']} has errors, so it was not read"
-        problems.append(make_problem(Code.E204, source.path, line, col, name=spec,
-                                     suggestion=suggestion))
+        problems.append(
+            make_problem(Code.E204, source.path, line, col, name=spec, suggestion=suggestion)
+        )
         return None
     used.add(spec)
     return workflows[spec]

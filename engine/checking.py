@@ -9,8 +9,9 @@ from engine.fields import Invalid
 from engine.model import Field, Page
 
 
-def check_page(case_type, page: Page, raw: Mapping, answers: Mapping,
-               file_errors: Mapping[str, str]) -> PageResult:
+def check_page(
+    case_type, page: Page, raw: Mapping, answers: Mapping, file_errors: Mapping[str, str]
+) -> PageResult:
     """Check what was typed on a page, answer by answer, then its rules.
 
     Valid answers are merged into a copy of `answers` even when others on the page are wrong.
@@ -24,8 +25,9 @@ def check_page(case_type, page: Page, raw: Mapping, answers: Mapping,
         if not is_input(f) or not truthy(f.show_if, values):
             continue
         if f.kind.name == "group":
-            merged[f.id] = _check_group(f, raw.get(f.id) or [], values, errors, warnings,
-                                        file_errors)
+            merged[f.id] = _check_group(
+                f, raw.get(f.id) or [], values, errors, warnings, file_errors
+            )
             continue
         _check_one(f, f.id, raw.get(f.id), values, merged, errors, file_errors)
     _store_calculations(case_type, page, merged)
@@ -35,8 +37,14 @@ def check_page(case_type, page: Page, raw: Mapping, answers: Mapping,
     return PageResult(merged, dict(raw), errors, warnings)
 
 
-def _check_group(group: Field, items: list, values: Values, errors: list, warnings: list,
-                 file_errors: Mapping[str, str]) -> list[dict]:
+def _check_group(
+    group: Field,
+    items: list,
+    values: Values,
+    errors: list,
+    warnings: list,
+    file_errors: Mapping[str, str],
+) -> list[dict]:
     """The items of a repeating group that hold anything, each checked with its rules."""
     kept = []
     for index, item in enumerate(items):
@@ -48,23 +56,42 @@ def _check_group(group: Field, items: list, values: Values, errors: list, warnin
             if nested.kind.component == "calculated":
                 answer[nested.id] = to_json(nested.expression.evaluate(item_values))
             elif nested.has_value and truthy(nested.show_if, item_values):
-                _check_one(nested, f"{group.id}-{index}-{nested.id}", item.get(nested.id),
-                           item_values, answer, errors, file_errors, store_key=nested.id)
+                _check_one(
+                    nested,
+                    f"{group.id}-{index}-{nested.id}",
+                    item.get(nested.id),
+                    item_values,
+                    answer,
+                    errors,
+                    file_errors,
+                    store_key=nested.id,
+                )
         item_values = values.with_item(_typed_item(group, answer))
         visible = {n.id for n in group.fields if truthy(n.show_if, item_values)}
-        _apply_rules(group.fields, group.rules, item_values, visible, errors, warnings,
-                     prefix=f"{group.id}-{index}-")
+        _apply_rules(
+            group.fields,
+            group.rules,
+            item_values,
+            visible,
+            errors,
+            warnings,
+            prefix=f"{group.id}-{index}-",
+        )
         kept.append(answer)
     low = group.settings.get("min_items", 0)
     high = group.settings.get("max_items", 50)
     if not kept and group.required:
         errors.append(FieldError(group.id, group.id, group.kind.missing_message(group)))
     elif kept and len(kept) < low:
-        errors.append(FieldError(group.id, group.id, f"Add at least {low} "
-                                                     f"{group.kind.item_name(group, low)}"))
+        errors.append(
+            FieldError(group.id, group.id, f"Add at least {low} {group.kind.item_name(group, low)}")
+        )
     elif len(kept) > high:
-        errors.append(FieldError(group.id, group.id, f"Add no more than {high} "
-                                                     f"{group.kind.item_name(group, high)}"))
+        errors.append(
+            FieldError(
+                group.id, group.id, f"Add no more than {high} {group.kind.item_name(group, high)}"
+            )
+        )
     return kept
 
 
@@ -75,8 +102,16 @@ def _store_calculations(case_type, page: Page, merged: dict) -> None:
             merged[f.id] = to_json(values.get(f.id))
 
 
-def _check_one(f: Field, key: str, raw, values: Values, merged: dict, errors: list,
-               file_errors: Mapping[str, str], store_key: str | None = None) -> None:
+def _check_one(
+    f: Field,
+    key: str,
+    raw,
+    values: Values,
+    merged: dict,
+    errors: list,
+    file_errors: Mapping[str, str],
+    store_key: str | None = None,
+) -> None:
     """Check one answer; store it when acceptable, record the error when not."""
     store_key = store_key or f.id
     if key in file_errors:
@@ -94,8 +129,9 @@ def _check_one(f: Field, key: str, raw, values: Values, merged: dict, errors: li
         errors.append(FieldError(key, anchor(f, key), problem.message))
 
 
-def _apply_rules(fields, rules, values: Values, visible: set[str], errors: list,
-                 warnings: list, prefix: str = "") -> None:
+def _apply_rules(
+    fields, rules, values: Values, visible: set[str], errors: list, warnings: list, prefix: str = ""
+) -> None:
     """Check rules whose question is shown and answered well so far; record the failures."""
     by_id = {f.id: f for f in fields}
     failed = {e.key for e in errors}

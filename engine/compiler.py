@@ -18,8 +18,9 @@ from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
 from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.source import Source
 
-RESERVED = set(ex.FUNCTIONS) | {"true", "false", "none"} | set(keyword.kwlist) | set(
-    keyword.softkwlist)
+RESERVED = (
+    set(ex.FUNCTIONS) | {"true", "false", "none"} | set(keyword.kwlist) | set(keyword.softkwlist)
+)
 
 
 def build_options(raw: list) -> tuple[Option, ...]:
@@ -27,8 +28,14 @@ def build_options(raw: list) -> tuple[Option, ...]:
     options = []
     for item in raw:
         if isinstance(item, dict):
-            options.append(Option(str(item["value"]), item["label"], item.get("hint", ""),
-                                  item.get("exclusive", False)))
+            options.append(
+                Option(
+                    str(item["value"]),
+                    item["label"],
+                    item.get("hint", ""),
+                    item.get("exclusive", False),
+                )
+            )
         else:
             options.append(Option(str(item), str(item)))
     return tuple(options)
@@ -58,8 +65,12 @@ class _Scope:
 class CaseTypeCompiler:
     """Builds a CaseType from one file, collecting every problem it finds."""
 
-    def __init__(self, source: Source, lists: Mapping[str, tuple[Option, ...]],
-                 workflows: Mapping[str, Workflow]):
+    def __init__(
+        self,
+        source: Source,
+        lists: Mapping[str, tuple[Option, ...]],
+        workflows: Mapping[str, Workflow],
+    ):
         self.source = source
         self.lists = lists
         self.workflows = workflows
@@ -80,8 +91,7 @@ class CaseTypeCompiler:
         stripped = text.lstrip()
         offset = issue.offset + len(text) - len(stripped)  # parse() strips leading spaces
         position = self.source.positions.inside(where, offset, text)
-        self.problems.append(make_problem(issue.code, self.source.path, *position,
-                                          **issue.details))
+        self.problems.append(make_problem(issue.code, self.source.path, *position, **issue.details))
 
     # ---- the whole case type ----
     def compile(self, workflow: Workflow | None) -> CaseType | None:
@@ -95,12 +105,20 @@ class CaseTypeCompiler:
         if workflow is None or any(p.severity == "error" for p in self.problems):
             return None
         return CaseType(
-            id=data["id"], name=data["name"], service=data.get("service", data["name"]),
-            category=data["category"], summary=data.get("summary", ""),
-            version=data["version"], prefix=data["reference"]["prefix"],
+            id=data["id"],
+            name=data["name"],
+            service=data.get("service", data["name"]),
+            category=data["category"],
+            summary=data.get("summary", ""),
+            version=data["version"],
+            prefix=data["reference"]["prefix"],
             code=data["reference"]["code"],
-            raised_by=tuple(data.get("raised_by", SETTINGS)), workflow=workflow,
-            pages=tuple(pages), declaration=declaration, source=self.source.path)
+            raised_by=tuple(data.get("raised_by", SETTINGS)),
+            workflow=workflow,
+            pages=tuple(pages),
+            declaration=declaration,
+            source=self.source.path,
+        )
 
     def _declare_ids(self, pages: list) -> None:
         """First pass: every page and field id, so later checks can say "defined later"."""
@@ -109,8 +127,13 @@ class CaseTypeCompiler:
         for page_index, page in enumerate(pages):
             where = ("pages", page_index)
             if page["id"] in page_ids:
-                self.add(Code.E200, (*where, "id"), what="page", id=page["id"],
-                         first_line=page_ids[page["id"]])
+                self.add(
+                    Code.E200,
+                    (*where, "id"),
+                    what="page",
+                    id=page["id"],
+                    first_line=page_ids[page["id"]],
+                )
             page_ids.setdefault(page["id"], self.source.positions.value((*where, "id"))[0])
             for field_path, spec, group in _walk_fields(page["fields"], (*where, "fields")):
                 order += 1
@@ -119,54 +142,87 @@ class CaseTypeCompiler:
                     self.add(Code.E210, (*field_path, "id"), name=field_id)
                 elif field_id in self.declared:
                     first = self.source.positions.value(self.declared[field_id].path)[0]
-                    self.add(Code.E200, (*field_path, "id"), what="field", id=field_id,
-                             first_line=first)
+                    self.add(
+                        Code.E200, (*field_path, "id"), what="field", id=field_id, first_line=first
+                    )
                     continue
                 if group and spec.get("type") == "group":
                     self.add(Code.E211, (*field_path, "type"))
-                self.declared[field_id] = _Declared(page_index, order, page["id"],
-                                                    (*field_path, "id"), group,
-                                                    spec.get("type") != "content")
+                self.declared[field_id] = _Declared(
+                    page_index,
+                    order,
+                    page["id"],
+                    (*field_path, "id"),
+                    group,
+                    spec.get("type") != "content",
+                )
 
     # ---- pages and fields ----
     def _page(self, data: dict, index: int) -> Page:
         where = ("pages", index)
         show_if = self._expression(data.get("show_if"), (*where, "show_if"), ex.BOOL)
-        fields = tuple(self._field(spec, (*where, "fields", i), self.scope)
-                       for i, spec in enumerate(data["fields"]))
+        fields = tuple(
+            self._field(spec, (*where, "fields", i), self.scope)
+            for i, spec in enumerate(data["fields"])
+        )
         if not any(f.has_value for f in fields):
             self.add(Code.W503, (*where, "id"), page=data["id"])
-        rules = tuple(self._rule(rule, (*where, "rules", i), fields)
-                      for i, rule in enumerate(data.get("rules", [])))
-        return Page(data["id"], data["title"], fields, data.get("intro", ""), show_if,
-                    tuple(r for r in rules if r))
+        rules = tuple(
+            self._rule(rule, (*where, "rules", i), fields)
+            for i, rule in enumerate(data.get("rules", []))
+        )
+        return Page(
+            data["id"],
+            data["title"],
+            fields,
+            data.get("intro", ""),
+            show_if,
+            tuple(r for r in rules if r),
+        )
 
     def _field(self, spec: dict, where: tuple, scope: _Scope) -> Field:
         kind = FIELD_TYPES[spec["type"]]
         show_if = self._expression(spec.get("show_if"), (*where, "show_if"), ex.BOOL, scope)
         options = self._options(spec, where)
         if kind.name != "checkboxes" and any(o.exclusive for o in options):
-            self.add(Code.E104, (*where, "options"), where="'options'",
-                     detail="'exclusive' only applies to checkboxes")
+            self.add(
+                Code.E104,
+                (*where, "options"),
+                where="'options'",
+                detail="'exclusive' only applies to checkboxes",
+            )
         nested: tuple[Field, ...] = ()
         if kind.name == "group":
             inner = _Scope(dict(scope.symbols), dict(scope.labels), group=spec["id"])
-            nested = tuple(self._field(child, (*where, "fields", i), inner)
-                           for i, child in enumerate(spec["fields"]))
-            rules = tuple(self._rule(rule, (*where, "rules", i), nested, inner)
-                          for i, rule in enumerate(spec.get("rules", [])))
-        settings = {k: v for k, v in spec.items()
-                    if k in kind.settings and k not in ("fields", "rules")}
+            nested = tuple(
+                self._field(child, (*where, "fields", i), inner)
+                for i, child in enumerate(spec["fields"])
+            )
+            rules = tuple(
+                self._rule(rule, (*where, "rules", i), nested, inner)
+                for i, rule in enumerate(spec.get("rules", []))
+            )
+        settings = {
+            k: v for k, v in spec.items() if k in kind.settings and k not in ("fields", "rules")
+        }
         compiled = Field(
-            id=spec["id"], kind=kind, label=spec.get("label", ""), hint=spec.get("hint", ""),
+            id=spec["id"],
+            kind=kind,
+            label=spec.get("label", ""),
+            hint=spec.get("hint", ""),
             required=True if kind.name == "declaration" else spec.get("required", True),
-            required_message=spec.get("required_message", ""), show_if=show_if,
-            options=options, fields=nested, settings=settings,
-            rules=tuple(r for r in rules if r) if kind.name == "group" else ())
+            required_message=spec.get("required_message", ""),
+            show_if=show_if,
+            options=options,
+            fields=nested,
+            settings=settings,
+            rules=tuple(r for r in rules if r) if kind.name == "group" else (),
+        )
         if kind.name == "calculated":
             expected = kind.result_type(compiled)
-            expression = self._expression(spec["value"], (*where, "value"), expected, scope,
-                                          condition=False)
+            expression = self._expression(
+                spec["value"], (*where, "value"), expected, scope, condition=False
+            )
             compiled = replace(compiled, expression=expression)
         for key, code, details in kind.definition_problems(compiled):
             self.add(code, (*where, key), **details)
@@ -183,8 +239,12 @@ class CaseTypeCompiler:
             return ()
         if isinstance(raw, str):
             if raw not in self.lists:
-                self.add(Code.E203, (*where, "options"), name=raw,
-                         suggestion=did_you_mean(raw, self.lists))
+                self.add(
+                    Code.E203,
+                    (*where, "options"),
+                    name=raw,
+                    suggestion=did_you_mean(raw, self.lists),
+                )
                 return ()
             self.used_lists.add(raw)
             return self.lists[raw]
@@ -196,33 +256,48 @@ class CaseTypeCompiler:
             seen.add(option.value)
         return options
 
-    def _check_reference(self, key: str, name: str, needed: str, where: tuple,
-                         scope: _Scope) -> None:
+    def _check_reference(
+        self, key: str, name: str, needed: str, where: tuple, scope: _Scope
+    ) -> None:
         symbol = scope.symbols.get(name)
         if symbol is not None and symbol.type == needed:
             return
         what = f"{ex._a(needed)} question defined earlier"
         if name in self.declared and symbol is None:
             what += " (it comes later)"
-        self.add(Code.E206, (*where, key), key=key, name=name, expected=what,
-                 suggestion=did_you_mean(name, [n for n, s in scope.symbols.items()
-                                                if s.type == needed]))
+        self.add(
+            Code.E206,
+            (*where, key),
+            key=key,
+            name=name,
+            expected=what,
+            suggestion=did_you_mean(
+                name, [n for n, s in scope.symbols.items() if s.type == needed]
+            ),
+        )
 
-    def _rule(self, data: dict, where: tuple, fields: tuple[Field, ...],
-              scope: _Scope | None = None) -> Rule | None:
+    def _rule(
+        self, data: dict, where: tuple, fields: tuple[Field, ...], scope: _Scope | None = None
+    ) -> Rule | None:
         names = {f.id for f in fields}
         if data["field"] not in names:
-            self.add(Code.E206, (*where, "field"), key="field", name=data["field"],
-                     expected="a question of this group" if scope else "a question on this page",
-                     suggestion=did_you_mean(data["field"], names))
+            self.add(
+                Code.E206,
+                (*where, "field"),
+                key="field",
+                name=data["field"],
+                expected="a question of this group" if scope else "a question on this page",
+                suggestion=did_you_mean(data["field"], names),
+            )
         check = self._expression(data["check"], (*where, "check"), ex.BOOL, scope)
         if check is None:
             return None
         return Rule(check, data["message"], data["field"], data.get("severity", "error"))
 
     # ---- expressions ----
-    def _expression(self, text, where: tuple, expected: str, scope: _Scope | None = None,
-                    condition: bool = True):
+    def _expression(
+        self, text, where: tuple, expected: str, scope: _Scope | None = None, condition: bool = True
+    ):
         """Parse and check an expression; `condition` when it decides something (not a value)."""
         if text is None:
             return None
@@ -236,8 +311,12 @@ class CaseTypeCompiler:
         checker.check(expression, expected)
         for issue in checker.issues:
             self.add_expression_issue(issue, where, text)
-        if (condition and not expression.names and not checker.issues
-                and "today(" not in expression.text):
+        if (
+            condition
+            and not expression.names
+            and not checker.issues
+            and "today(" not in expression.text
+        ):
             value = str(bool(expression.evaluate({}))).lower()
             self.add_expression_issue(ex.Issue(Code.W504, 0, {"value": value}), where, text)
         return expression
@@ -247,19 +326,32 @@ class CaseTypeCompiler:
             return scope.symbols[name]
         declared = self.declared.get(name)
         if declared and declared.group and declared.group != scope.group:
-            return ex.Issue(Code.E302, offset, {
-                "name": name, "suggestion": f"; it is inside the group '{declared.group}': "
-                                            f"use total({declared.group}, '{name}') or "
-                                            f"len({declared.group})"})
+            return ex.Issue(
+                Code.E302,
+                offset,
+                {
+                    "name": name,
+                    "suggestion": f"; it is inside the group '{declared.group}': "
+                    f"use total({declared.group}, '{name}') or "
+                    f"len({declared.group})",
+                },
+            )
         if declared and not declared.has_value:
             return ex.Issue(Code.E308, offset, {"name": name, "why": "is content, not a question"})
         if declared and name == scope.group:
-            return ex.Issue(Code.E308, offset, {
-                "name": name, "why": "is the group these questions belong to: an item's "
-                                     "questions can use its other questions, not the group"})
+            return ex.Issue(
+                Code.E308,
+                offset,
+                {
+                    "name": name,
+                    "why": "is the group these questions belong to: an item's "
+                    "questions can use its other questions, not the group",
+                },
+            )
         if declared:
-            return ex.Issue(Code.E303, offset, {
-                "name": name, "where": f"on page '{declared.page_id}'"})
+            return ex.Issue(
+                Code.E303, offset, {"name": name, "where": f"on page '{declared.page_id}'"}
+            )
         suggestion = did_you_mean(name, scope.symbols)
         if not suggestion and any(name in (s.options or ()) for s in scope.symbols.values()):
             suggestion = f"; if '{name}' is an option value, put it in quotes: '{name}'"
@@ -273,4 +365,3 @@ def _walk_fields(specs: list, where: tuple, group: str | None = None):
         yield path, spec, group
         if spec.get("type") == "group":
             yield from _walk_fields(spec.get("fields", []), (*path, "fields"), spec["id"])
-

@@ -29,27 +29,62 @@ from engine.problems import Code, did_you_mean
 
 # Value types
 TEXT, NUMBER, BOOL, DATE, TIME, LIST, GROUP, FILE, ANY = (
-    "text", "number", "true/false", "date", "time", "list", "group", "file", "any")
+    "text",
+    "number",
+    "true/false",
+    "date",
+    "time",
+    "list",
+    "group",
+    "file",
+    "any",
+)
 
 _COMPARE = {
-    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-    ast.Gt: operator.gt, ast.GtE: operator.ge,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
 }
-_ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-               ast.Div: operator.truediv}
+_ARITHMETIC = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
 _ORDERED = (NUMBER, DATE, TIME)
 
 # Constructs people try, with the words used to refuse them.
 _REFUSED = {
-    ast.Attribute: "attribute access ('.')", ast.Subscript: "indexing ('[...]')",
-    ast.Lambda: "lambda", ast.ListComp: "a comprehension", ast.SetComp: "a comprehension",
-    ast.DictComp: "a comprehension", ast.GeneratorExp: "a comprehension",
-    ast.NamedExpr: "assignment (':=')", ast.Starred: "unpacking ('*')",
-    ast.Dict: "a dictionary", ast.Set: "a set", ast.JoinedStr: "an f-string",
-    ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield",
-    ast.FloorDiv: "'//'", ast.Mod: "'%'", ast.Pow: "'**'", ast.MatMult: "'@'",
-    ast.BitAnd: "'&'", ast.BitOr: "'|'", ast.BitXor: "'^'", ast.LShift: "'<<'",
-    ast.RShift: "'>>'", ast.Invert: "'~'", ast.Is: "'is'", ast.IsNot: "'is not'",
+    ast.Attribute: "attribute access ('.')",
+    ast.Subscript: "indexing ('[...]')",
+    ast.Lambda: "lambda",
+    ast.ListComp: "a comprehension",
+    ast.SetComp: "a comprehension",
+    ast.DictComp: "a comprehension",
+    ast.GeneratorExp: "a comprehension",
+    ast.NamedExpr: "assignment (':=')",
+    ast.Starred: "unpacking ('*')",
+    ast.Dict: "a dictionary",
+    ast.Set: "a set",
+    ast.JoinedStr: "an f-string",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.FloorDiv: "'//'",
+    ast.Mod: "'%'",
+    ast.Pow: "'**'",
+    ast.MatMult: "'@'",
+    ast.BitAnd: "'&'",
+    ast.BitOr: "'|'",
+    ast.BitXor: "'^'",
+    ast.LShift: "'<<'",
+    ast.RShift: "'>>'",
+    ast.Invert: "'~'",
+    ast.Is: "'is'",
+    ast.IsNot: "'is not'",
 }
 
 
@@ -126,16 +161,17 @@ FUNCTIONS: dict[str, Function] = {
     "len": Function(((LIST, GROUP, TEXT),), NUMBER, lambda v: len(v) if v is not None else 0),
     "date": Function((TEXT,), DATE, _none_safe(dt.date.fromisoformat)),
     "total": Function((GROUP, TEXT), NUMBER, _total),
-    "earliest": Function((GROUP, TEXT), DATE, lambda items, m: min(_column(items, m),
-                                                                     default=None)),
-    "latest": Function((GROUP, TEXT), DATE, lambda items, m: max(_column(items, m),
-                                                                   default=None)),
+    "earliest": Function(
+        (GROUP, TEXT), DATE, lambda items, m: min(_column(items, m), default=None)
+    ),
+    "latest": Function((GROUP, TEXT), DATE, lambda items, m: max(_column(items, m), default=None)),
     "weekdays_between": Function((DATE, DATE), NUMBER, _none_safe(_weekdays_between)),
     "days_between": Function((DATE, DATE), NUMBER, _none_safe(lambda a, b: (b - a).days)),
     "weeks_between": Function((DATE, DATE), NUMBER, _none_safe(lambda a, b: (b - a).days / 7)),
     "years_between": Function((DATE, DATE), NUMBER, _none_safe(_years_between)),
     "minutes_between": Function(
-        (TIME, TIME), NUMBER, _none_safe(lambda a, b: _minutes(b) - _minutes(a))),
+        (TIME, TIME), NUMBER, _none_safe(lambda a, b: _minutes(b) - _minutes(a))
+    ),
     "round": Function((NUMBER, NUMBER), NUMBER, lambda x, n=0: _round(x, n), optional=1),
     "abs": Function((NUMBER,), NUMBER, _none_safe(abs)),
     "min": Function((NUMBER,), NUMBER, _none_safe(min), variadic=True),
@@ -175,8 +211,12 @@ class Expression:
 
 
 def _names(node, skip_answered: bool = False):
-    if (skip_answered and isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id == "answered"):
+    if (
+        skip_answered
+        and isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "answered"
+    ):
         return
     if isinstance(node, ast.Name) and node.id not in FUNCTIONS and node.id not in _CONSTANT_NAMES:
         yield node.id
@@ -197,9 +237,13 @@ def parse(text: str) -> tuple[Expression | None, list[Issue]]:
     return (None, issues) if issues else (Expression(text.strip(), tree), [])
 
 
-_HINTS = ((r"&&", "write 'and' instead of '&&'"), (r"\|\|", "write 'or' instead of '||'"),
-          (r"<>", "write '!=' instead of '<>'"), (r"!(?!=)", "write 'not' instead of '!'"),
-          (r"(?<![=!<>])=(?!=)", "compare with '==' (a single '=' is not allowed)"))
+_HINTS = (
+    (r"&&", "write 'and' instead of '&&'"),
+    (r"\|\|", "write 'or' instead of '||'"),
+    (r"<>", "write '!=' instead of '<>'"),
+    (r"!(?!=)", "write 'not' instead of '!'"),
+    (r"(?<![=!<>])=(?!=)", "compare with '==' (a single '=' is not allowed)"),
+)
 
 
 def _syntax_hint(text: str) -> str:
@@ -224,12 +268,16 @@ def _refusal(node) -> Issue | None:
         if node.keywords:
             return Issue(Code.E301, _offset(node), {"construct": "a keyword argument"})
         if node.func.id not in FUNCTIONS:
-            return Issue(Code.E306, _offset(node), {
-                "name": node.func.id, "suggestion": did_you_mean(node.func.id, FUNCTIONS)})
+            return Issue(
+                Code.E306,
+                _offset(node),
+                {"name": node.func.id, "suggestion": did_you_mean(node.func.id, FUNCTIONS)},
+            )
     if isinstance(node, ast.Name) and node.id.startswith("_"):
         return Issue(Code.E301, _offset(node), {"construct": f"the name '{node.id}'"})
-    if isinstance(node, ast.Constant) and not isinstance(node.value, str | int | float | bool
-                                                        | type(None)):
+    if isinstance(node, ast.Constant) and not isinstance(
+        node.value, str | int | float | bool | type(None)
+    ):
         return Issue(Code.E301, _offset(node), {"construct": "this kind of constant"})
     return None
 
@@ -261,9 +309,11 @@ class Checker:
         result = self._type(expression.tree.body)
         # Any value can stand as a condition (it is true when answered), so BOOL takes all.
         if expected and expected != BOOL and result.type not in (expected, ANY):
-            self._issue(expression.tree.body, Code.E305,
-                        detail=f"the expression gives {_a(result.type)}, but {_a(expected)} "
-                               f"is needed here")
+            self._issue(
+                expression.tree.body,
+                Code.E305,
+                detail=f"the expression gives {_a(result.type)}, but {_a(expected)} is needed here",
+            )
         return result.type
 
     def _issue(self, node, code: Code, **details) -> None:
@@ -277,15 +327,23 @@ class Checker:
 
     def _Constant(self, node) -> _Typed:
         value = node.value
-        kind = (BOOL if isinstance(value, bool) else NUMBER if isinstance(value, int | float)
-                else TEXT if isinstance(value, str) else ANY)
+        kind = (
+            BOOL
+            if isinstance(value, bool)
+            else NUMBER
+            if isinstance(value, int | float)
+            else TEXT
+            if isinstance(value, str)
+            else ANY
+        )
         return _Typed(kind, constant=value, is_constant=True)
 
     def _Name(self, node) -> _Typed:
         if node.id in _CONSTANT_NAMES:
             value = _CONSTANT_NAMES[node.id]
-            return _Typed(BOOL if isinstance(value, bool) else ANY, constant=value,
-                          is_constant=True)
+            return _Typed(
+                BOOL if isinstance(value, bool) else ANY, constant=value, is_constant=True
+            )
         found = self.lookup(node.id, _offset(node))
         if isinstance(found, Issue):
             self.issues.append(found)
@@ -317,10 +375,15 @@ class Checker:
         left, right = self._type(node.left), self._type(node.right)
         for side in (left, right):
             if side.type not in (NUMBER, ANY):
-                self._issue(node, Code.E305, detail=(
-                    f"arithmetic needs numbers, not {_a(side.type)}"
-                    + ("; use days_between() for dates" if side.type == DATE else "")
-                    + ("; use minutes_between() for times" if side.type == TIME else "")))
+                self._issue(
+                    node,
+                    Code.E305,
+                    detail=(
+                        f"arithmetic needs numbers, not {_a(side.type)}"
+                        + ("; use days_between() for dates" if side.type == DATE else "")
+                        + ("; use minutes_between() for times" if side.type == TIME else "")
+                    ),
+                )
                 break
         return _Typed(NUMBER)
 
@@ -328,8 +391,11 @@ class Checker:
         self._type(node.test)
         body, orelse = self._type(node.body), self._type(node.orelse)
         if ANY not in (body.type, orelse.type) and body.type != orelse.type:
-            self._issue(node, Code.E305, detail=f"one branch gives {_a(body.type)} and the "
-                                               f"other {_a(orelse.type)}")
+            self._issue(
+                node,
+                Code.E305,
+                detail=f"one branch gives {_a(body.type)} and the other {_a(orelse.type)}",
+            )
         return _Typed(body.type if body.type != ANY else orelse.type)
 
     def _Call(self, node) -> _Typed:
@@ -344,18 +410,25 @@ class Checker:
             params = function.params
             fewest = len(params) - function.optional
             if not fewest <= len(args) <= len(params):
-                count = (f"{len(params)}" if not function.optional
-                         else f"{fewest} or {len(params)}")
-                self._issue(node, Code.E307, function=name,
-                            detail=f"takes {count} value(s), not {len(args)}")
+                count = f"{len(params)}" if not function.optional else f"{fewest} or {len(params)}"
+                self._issue(
+                    node,
+                    Code.E307,
+                    function=name,
+                    detail=f"takes {count} value(s), not {len(args)}",
+                )
                 return _Typed(function.result)
         typed = [self._type(a) for a in args]
         for arg, given, wanted in zip(args, typed, params, strict=False):
             allowed = wanted if isinstance(wanted, tuple) else (wanted,)
             if ANY not in allowed and given.type not in (*allowed, ANY):
                 needed = " or ".join(_a(kind) for kind in allowed)
-                self._issue(arg, Code.E307, function=name,
-                            detail=f"needs {needed} here, not {_a(given.type)}")
+                self._issue(
+                    arg,
+                    Code.E307,
+                    function=name,
+                    detail=f"needs {needed} here, not {_a(given.type)}",
+                )
         if name == "date" and typed and typed[0].is_constant:
             self._check_date_text(args[0], typed[0].constant)
         if name in _GROUP_COLUMNS and len(typed) == 2:
@@ -366,8 +439,12 @@ class Checker:
         try:
             dt.date.fromisoformat(str(text))
         except ValueError:
-            self._issue(node, Code.E307, function="date",
-                        detail=f"needs a real date written like '2026-09-01', not '{text}'")
+            self._issue(
+                node,
+                Code.E307,
+                function="date",
+                detail=f"needs a real date written like '2026-09-01', not '{text}'",
+            )
 
     def _check_column(self, name: str, args, typed) -> None:
         """total(group, 'cost'), earliest(group, 'date'): the member exists, of the right type."""
@@ -376,13 +453,23 @@ class Checker:
             return
         found = group.symbol.members.get(member.constant)
         if found is None:
-            self._issue(args[1], Code.E307, function=name, detail=(
-                f"names '{member.constant}', which is not a field of '{group.symbol.name}'"
-                + did_you_mean(member.constant, group.symbol.members)))
+            self._issue(
+                args[1],
+                Code.E307,
+                function=name,
+                detail=(
+                    f"names '{member.constant}', which is not a field of '{group.symbol.name}'"
+                    + did_you_mean(member.constant, group.symbol.members)
+                ),
+            )
         elif found.type != _GROUP_COLUMNS[name]:
-            self._issue(args[1], Code.E307, function=name,
-                        detail=f"needs {_a(_GROUP_COLUMNS[name])} field, and "
-                               f"'{member.constant}' is {_a(found.type)}")
+            self._issue(
+                args[1],
+                Code.E307,
+                function=name,
+                detail=f"needs {_a(_GROUP_COLUMNS[name])} field, and "
+                f"'{member.constant}' is {_a(found.type)}",
+            )
 
     def _Compare(self, node) -> _Typed:
         left = self._type(node.left)
@@ -402,8 +489,11 @@ class Checker:
             hint = ""
             if BOOL in (left.type, right.type) and TEXT in (left.type, right.type):
                 hint = "; a yes/no question is true or false: write 'name' or 'not name'"
-            self._issue(node, Code.E305,
-                        detail=f"cannot compare {_a(left.type)} with {_a(right.type)}{hint}")
+            self._issue(
+                node,
+                Code.E305,
+                detail=f"cannot compare {_a(left.type)} with {_a(right.type)}{hint}",
+            )
             return
         if not isinstance(op, ast.Eq | ast.NotEq) and left.type not in _ORDERED:
             self._issue(node, Code.E305, detail=f"cannot order {_a(left.type)} with '<' or '>'")
@@ -428,14 +518,23 @@ class Checker:
 
     def _check_option(self, node, symbol: Symbol, value) -> None:
         if symbol.options is not None and value not in symbol.options:
-            self._issue(node, Code.E304, value=value, field=symbol.name,
-                        allowed=", ".join(symbol.options))
+            self._issue(
+                node, Code.E304, value=value, field=symbol.name, allowed=", ".join(symbol.options)
+            )
 
 
 def _a(kind: str) -> str:
-    return {ANY: "a value", TEXT: "text", LIST: "a list", GROUP: "a repeating group",
-            BOOL: "true or false", DATE: "a date", TIME: "a time", NUMBER: "a number",
-            FILE: "a file"}.get(kind, kind)
+    return {
+        ANY: "a value",
+        TEXT: "text",
+        LIST: "a list",
+        GROUP: "a repeating group",
+        BOOL: "true or false",
+        DATE: "a date",
+        TIME: "a time",
+        NUMBER: "a number",
+        FILE: "a file",
+    }.get(kind, kind)
 
 
 # ---- Evaluation ----------------------------------------------------------------------------

@@ -97,8 +97,7 @@ class Workflow:
 
     def transitions_from(self, activity: str, by: str | None = None) -> list[Transition]:
         """The transitions leaving `activity`, optionally only those `by` may take."""
-        return [t for t in self.transitions
-                if t.source == activity and (by is None or t.by == by)]
+        return [t for t in self.transitions if t.source == activity and (by is None or t.by == by)]
 
 
 @dataclass(frozen=True)

@@ -17,15 +17,23 @@ NAME = r"^[a-z][a-z0-9_]*$"
 TEXT = {"type": "string", "minLength": 1}
 
 FIELD_COMMON = {
-    "id": {"type": "string", "pattern": NAME,
-           "description": "Unique in the case type; the name expressions use"},
+    "id": {
+        "type": "string",
+        "pattern": NAME,
+        "description": "Unique in the case type; the name expressions use",
+    },
     "type": {"enum": list(FIELD_TYPES)},
     "label": {**TEXT, "description": "The question, as the user reads it"},
     "hint": {"type": "string", "description": "Help shown under the label"},
-    "required": {"type": "boolean", "default": True,
-                 "description": "Whether an answer is needed (default true)"},
-    "required_message": {"type": "string",
-                         "description": "The error when a required answer is missing"},
+    "required": {
+        "type": "boolean",
+        "default": True,
+        "description": "Whether an answer is needed (default true)",
+    },
+    "required_message": {
+        "type": "string",
+        "description": "The error when a required answer is missing",
+    },
     "show_if": {"type": "string", "description": "Ask only when this expression is true"},
 }
 
@@ -36,8 +44,11 @@ ACTIVITY = {
     "properties": {
         "label": {**TEXT, "description": "'Current activity' as shown in My cases"},
         "status": {"enum": list(STATUSES)},
-        "school_can_edit": {"type": "boolean", "default": False,
-                            "description": "The school may change its answers (more information)"},
+        "school_can_edit": {
+            "type": "boolean",
+            "default": False,
+            "description": "The school may change its answers (more information)",
+        },
     },
 }
 
@@ -61,11 +72,17 @@ WORKFLOW = {
     "additionalProperties": False,
     "required": ["start", "activities", "transitions"],
     "properties": {
-        "start": {"type": "string", "pattern": NAME,
-                  "description": "The activity a case enters when submitted"},
-        "activities": {"type": "object", "minProperties": 1,
-                       "propertyNames": {"pattern": NAME},
-                       "additionalProperties": ACTIVITY},
+        "start": {
+            "type": "string",
+            "pattern": NAME,
+            "description": "The activity a case enters when submitted",
+        },
+        "activities": {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": NAME},
+            "additionalProperties": ACTIVITY,
+        },
         "transitions": {"type": "array", "items": TRANSITION},
     },
 }
@@ -73,9 +90,17 @@ WORKFLOW = {
 OPTION = {
     "anyOf": [
         {"type": ["string", "number"]},
-        {"type": "object", "additionalProperties": False, "required": ["value", "label"],
-         "properties": {"value": {"type": ["string", "number"]}, "label": TEXT,
-                        "hint": {"type": "string"}, "exclusive": {"type": "boolean"}}},
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["value", "label"],
+            "properties": {
+                "value": {"type": ["string", "number"]},
+                "label": TEXT,
+                "hint": {"type": "string"},
+                "exclusive": {"type": "boolean"},
+            },
+        },
     ],
     "description": "An option: its text, or value and label (with an optional hint)",
 }
@@ -87,8 +112,11 @@ RULE = {
     "properties": {
         "check": {"type": "string", "description": "An expression that must be true"},
         "message": TEXT,
-        "field": {"type": "string", "pattern": NAME,
-                  "description": "The question the message is shown against"},
+        "field": {
+            "type": "string",
+            "pattern": NAME,
+            "description": "The question the message is shown against",
+        },
         "severity": {"enum": ["error", "warning"], "default": "error"},
     },
 }
@@ -112,9 +140,13 @@ IDENTITY = {
     "name": {**TEXT, "description": "The 'Case type' column"},
     "category": {**TEXT, "description": "The group on 'Submit case'"},
     "summary": {"type": "string", "description": "One line under the name on 'Submit case'"},
-    "raised_by": {"type": "array", "minItems": 1, "uniqueItems": True,
-                  "items": {"enum": list(SETTINGS)},
-                  "description": "Who may raise it: school, early_years (default both)"},
+    "raised_by": {
+        "type": "array",
+        "minItems": 1,
+        "uniqueItems": True,
+        "items": {"enum": list(SETTINGS)},
+        "description": "Who may raise it: school, early_years (default both)",
+    },
 }
 
 CASE_TYPE = {
@@ -125,21 +157,36 @@ CASE_TYPE = {
         "kind": {"const": "case_type"},
         **IDENTITY,
         "service": {**TEXT, "description": "The 'Service name' column (default: name)"},
-        "version": {"type": "integer", "minimum": 1,
-                    "description": "Raise it whenever the questions change"},
+        "version": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Raise it whenever the questions change",
+        },
         "reference": {
-            "type": "object", "additionalProperties": False, "required": ["prefix", "code"],
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["prefix", "code"],
             "properties": {
-                "prefix": {"type": "string", "pattern": r"^[A-Z]+(-[A-Z]+)*$",
-                           "description": "Directorate and service, e.g. EDU-SENED"},
-                "code": {"type": "string", "pattern": r"^[A-Z]{2,5}$",
-                         "description": "The case type's letters, e.g. PTT"},
+                "prefix": {
+                    "type": "string",
+                    "pattern": r"^[A-Z]+(-[A-Z]+)*$",
+                    "description": "Directorate and service, e.g. EDU-SENED",
+                },
+                "code": {
+                    "type": "string",
+                    "pattern": r"^[A-Z]{2,5}$",
+                    "description": "The case type's letters, e.g. PTT",
+                },
             },
         },
-        "workflow": {"anyOf": [{"type": "string", "pattern": NAME}, WORKFLOW],
-                     "description": "A shared workflow's name, or a workflow written here"},
+        "workflow": {
+            "anyOf": [{"type": "string", "pattern": NAME}, WORKFLOW],
+            "description": "A shared workflow's name, or a workflow written here",
+        },
         "declaration": {
-            "type": "object", "additionalProperties": False, "required": ["text"],
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["text"],
             "properties": {"text": TEXT, "confirm_label": TEXT},
             "description": "Confirmed on 'Check your answers' before sending",
         },
@@ -164,9 +211,15 @@ OPTION_LISTS = {
     "required": ["kind", "lists"],
     "properties": {
         "kind": {"const": "option_lists"},
-        "lists": {"type": "object", "propertyNames": {"pattern": NAME},
-                  "additionalProperties": {"type": "array", "minItems": 1,
-                                           "items": {"$ref": "#/$defs/option"}}},
+        "lists": {
+            "type": "object",
+            "propertyNames": {"pattern": NAME},
+            "additionalProperties": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"$ref": "#/$defs/option"},
+            },
+        },
     },
 }
 
@@ -176,13 +229,20 @@ WORKFLOWS = {
     "required": ["kind", "workflows"],
     "properties": {
         "kind": {"const": "workflows"},
-        "workflows": {"type": "object", "propertyNames": {"pattern": NAME},
-                      "additionalProperties": {"$ref": "#/$defs/workflow"}},
+        "workflows": {
+            "type": "object",
+            "propertyNames": {"pattern": NAME},
+            "additionalProperties": {"$ref": "#/$defs/workflow"},
+        },
     },
 }
 
-KINDS = {"case_type": "case_type", "link": "link", "option_lists": "option_lists",
-         "workflows": "workflows"}
+KINDS = {
+    "case_type": "case_type",
+    "link": "link",
+    "option_lists": "option_lists",
+    "workflows": "workflows",
+}
 
 
 def _field_schema(kind) -> dict:
@@ -206,8 +266,13 @@ def _when(key: str, value: str, ref: str, default: bool = False) -> dict:
 def build_schema() -> dict:
     """The whole JSON Schema (draft 2020-12) of case-type, link, lists and workflows files."""
     defs = {
-        "case_type": CASE_TYPE, "link": LINK, "option_lists": OPTION_LISTS,
-        "workflows": WORKFLOWS, "workflow": WORKFLOW, "page": PAGE, "rule": RULE,
+        "case_type": CASE_TYPE,
+        "link": LINK,
+        "option_lists": OPTION_LISTS,
+        "workflows": WORKFLOWS,
+        "workflow": WORKFLOW,
+        "page": PAGE,
+        "rule": RULE,
         "option": OPTION,
         "field": {
             "type": "object",
@@ -222,11 +287,13 @@ def build_schema() -> dict:
         "$id": "urn:school-portal:casetype.schema.json",
         "title": "School Portal case type",
         "description": "A case type, a link tile, shared option lists or shared workflows. "
-                       "`kind` says which; it defaults to case_type.",
+        "`kind` says which; it defaults to case_type.",
         "type": "object",
         "properties": {"kind": {"enum": list(KINDS)}},
-        "allOf": [_when("kind", kind, f"#/$defs/{ref}", default=(kind == "case_type"))
-                  for kind, ref in KINDS.items()],
+        "allOf": [
+            _when("kind", kind, f"#/$defs/{ref}", default=(kind == "case_type"))
+            for kind, ref in KINDS.items()
+        ],
         "$defs": defs,
     }
 

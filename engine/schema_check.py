@@ -12,9 +12,15 @@ from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.schema import build_schema
 from engine.source import Source
 
-_TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number",
-               "boolean": "true or false", "array": "a list", "object": "a mapping of keys",
-               "null": "empty"}
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of keys",
+    "null": "empty",
+}
 
 
 @cache
@@ -32,8 +38,9 @@ def _validators() -> tuple[jsonschema.protocols.Validator, dict]:
     del shallow["$defs"]["field"]["allOf"]
     file_validator = jsonschema.Draft202012Validator(shallow)
     per_type = {
-        name: jsonschema.Draft202012Validator({"$defs": shallow["$defs"],
-                                               "$ref": f"#/$defs/field_{name}"})
+        name: jsonschema.Draft202012Validator(
+            {"$defs": shallow["$defs"], "$ref": f"#/$defs/field_{name}"}
+        )
         for name in FIELD_TYPES
     }
     return file_validator, per_type
@@ -64,8 +71,7 @@ def _json_type(value) -> str:
         return "boolean"
     if isinstance(value, int):
         return "integer"
-    for kind, python in (("number", float), ("string", str), ("array", list),
-                         ("object", dict)):
+    for kind, python in (("number", float), ("string", str), ("array", list), ("object", dict)):
         if isinstance(value, python):
             return kind
     return "null"
@@ -106,46 +112,79 @@ class _Reporter:
                 allowed = error.schema.get("properties", {})
                 for key in error.instance:
                     if key not in allowed:
-                        self.add(Code.E100, positions.key((*path, key)), key=key,
-                                 suggestion=self._suggest_key(key, allowed, error.instance))
+                        self.add(
+                            Code.E100,
+                            positions.key((*path, key)),
+                            key=key,
+                            suggestion=self._suggest_key(key, allowed, error.instance),
+                        )
             case "required":
                 for key in error.validator_value:
                     if key not in error.instance:
                         self.add(Code.E101, positions.value(path), key=key)
             case "type":
                 expected = error.validator_value
-                words = " or ".join(_TYPE_WORDS[k] for k in (
-                    expected if isinstance(expected, list) else [expected]))
-                self.add(Code.E102, positions.value(path), where=_where(path),
-                         expected=words + _quote_hint(expected, error.instance),
-                         found=_describe_type(error.instance))
+                words = " or ".join(
+                    _TYPE_WORDS[k] for k in (expected if isinstance(expected, list) else [expected])
+                )
+                self.add(
+                    Code.E102,
+                    positions.value(path),
+                    where=_where(path),
+                    expected=words + _quote_hint(expected, error.instance),
+                    found=_describe_type(error.instance),
+                )
             case "enum" | "const":
-                allowed = (error.validator_value if error.validator == "enum"
-                           else [error.validator_value])
+                allowed = (
+                    error.validator_value if error.validator == "enum" else [error.validator_value]
+                )
                 quoted = [a for a in allowed if isinstance(a, str) and a == str(error.instance)]
-                self.add(Code.E103, positions.value(path), where=_where(path),
-                         value=error.instance, allowed=", ".join(map(str, allowed)),
-                         suggestion=(f"; put it in quotes: '{quoted[0]}'" if quoted
-                                     else did_you_mean(error.instance, allowed)))
+                self.add(
+                    Code.E103,
+                    positions.value(path),
+                    where=_where(path),
+                    value=error.instance,
+                    allowed=", ".join(map(str, allowed)),
+                    suggestion=(
+                        f"; put it in quotes: '{quoted[0]}'"
+                        if quoted
+                        else did_you_mean(error.instance, allowed)
+                    ),
+                )
             case "anyOf" | "oneOf":
                 self._report_alternatives(error, path, prefix)
             case "propertyNames":
                 for key in error.instance:
                     if isinstance(key, str) and not _name_ok(key):
-                        self.add(Code.E104, positions.key((*path, key)), where=f"'{key}'",
-                                 detail="names use lower-case letters, digits and _ only, "
-                                        "starting with a letter")
+                        self.add(
+                            Code.E104,
+                            positions.key((*path, key)),
+                            where=f"'{key}'",
+                            detail="names use lower-case letters, digits and _ only, "
+                            "starting with a letter",
+                        )
             case "pattern":
-                self.add(Code.E104, positions.value(path), where=_where(path),
-                         detail=f"'{error.instance}' {_pattern_words(error.validator_value)}")
+                self.add(
+                    Code.E104,
+                    positions.value(path),
+                    where=_where(path),
+                    detail=f"'{error.instance}' {_pattern_words(error.validator_value)}",
+                )
             case _:
-                self.add(Code.E104, positions.value(path), where=_where(path),
-                         detail=_plain_message(error))
+                self.add(
+                    Code.E104,
+                    positions.value(path),
+                    where=_where(path),
+                    detail=_plain_message(error),
+                )
 
     def _report_alternatives(self, error, path, prefix) -> None:
         branches = error.validator_value
-        fitting = [i for i, branch in enumerate(branches)
-                   if "type" not in branch or _type_matches(branch["type"], error.instance)]
+        fitting = [
+            i
+            for i, branch in enumerate(branches)
+            if "type" not in branch or _type_matches(branch["type"], error.instance)
+        ]
         if len(fitting) == 1:
             children = [c for c in error.context if c.relative_schema_path[0] == fitting[0]]
             if children:
@@ -154,8 +193,12 @@ class _Reporter:
                 return
         description = error.schema.get("description")
         detail = description[:1].lower() + description[1:] if description else "is not valid"
-        self.add(Code.E104, self.source.positions.value(path), where=_where(path),
-                 detail=f"must be {detail}" if description else detail)
+        self.add(
+            Code.E104,
+            self.source.positions.value(path),
+            where=_where(path),
+            detail=f"must be {detail}" if description else detail,
+        )
 
     @staticmethod
     def _suggest_key(key: str, allowed, instance) -> str:
@@ -187,9 +230,9 @@ def _name_ok(key: str) -> bool:
 def _pattern_words(pattern: str) -> str:
     return {
         r"^[a-z][a-z0-9_]*$": "must use lower-case letters, digits and _ only, starting with a "
-                              "letter",
+        "letter",
         r"^[a-z][a-z0-9-]*$": "must use lower-case letters, digits and - only, starting with a "
-                              "letter",
+        "letter",
         r"^[A-Z]{2,5}$": "must be 2 to 5 capital letters",
         r"^[A-Z]+(-[A-Z]+)*$": "must be capital letters in parts joined by -, like EDU-SENED",
         r"^https?://[^\s]+$": "must be a web address starting https://",

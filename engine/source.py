@@ -27,13 +27,19 @@ class _Loader(_BaseLoader):
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in (
-        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+    first: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+    ]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers
-            if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    first: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+    ]
     for first, resolvers in _Loader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
@@ -46,8 +52,10 @@ _Loader.add_implicit_resolver(
 )
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+"
-               r"(?:[eE][-+]?[0-9]+)?|(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+)$"),
+    re.compile(
+        r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+"
+        r"(?:[eE][-+]?[0-9]+)?|(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+)$"
+    ),
     list("-+0123456789."),
 )
 
@@ -107,7 +115,7 @@ def _find_in_span(line: int, col: int, span: str, value: str, offset: int) -> tu
     found = [m.start() for m in re.finditer(re.escape(word.group()), span)]
     if occurrence >= len(found):
         return line, col
-    before = span[:found[occurrence]]
+    before = span[: found[occurrence]]
     newlines = before.count("\n")
     if newlines == 0:
         return line, col + len(before)
@@ -119,8 +127,7 @@ def _mark(node) -> tuple[int, int]:
 
 
 class _Builder:
-    def __init__(self, loader: _Loader, positions: SourceMap, problems: list[Problem],
-                 text: str):
+    def __init__(self, loader: _Loader, positions: SourceMap, problems: list[Problem], text: str):
         self.loader = loader
         self.lines = text.splitlines()
         self.positions = positions
@@ -136,8 +143,8 @@ class _Builder:
             self.positions.quoted.add(where)
         if node.end_mark.line > node.start_mark.line:
             start, end = node.start_mark, node.end_mark
-            lines = self.lines[start.line:end.line + 1]
-            span = "\n".join(lines)[start.column:]
+            lines = self.lines[start.line : end.line + 1]
+            span = "\n".join(lines)[start.column :]
             self.positions.spans[where] = (*_mark(node), span)
         return self.loader.construct_object(node, deep=True)
 
@@ -151,8 +158,16 @@ class _Builder:
                 key = str(key)
             if key in first_seen:
                 line, col = _mark(key_node)
-                self.problems.append(make_problem(
-                    Code.E002, self.positions.path, line, col, key=key, first_line=first_seen[key]))
+                self.problems.append(
+                    make_problem(
+                        Code.E002,
+                        self.positions.path,
+                        line,
+                        col,
+                        key=key,
+                        first_line=first_seen[key],
+                    )
+                )
                 continue
             first_seen[key] = _mark(key_node)[0]
             self.positions.keys[(*where, key)] = _mark(key_node)
@@ -174,16 +189,27 @@ def load_source(text: str, path: str) -> Source:
         if exc.context_mark and "end of stream" in (exc.problem or ""):
             # An unclosed quote or bracket: point at where it was opened, not at the end.
             mark = exc.context_mark
-            opened = ("a quoted text" if "quoted" in (exc.context or "") else
-                      "a '['" if "sequence" in (exc.context or "") else
-                      "a '{'" if "mapping" in (exc.context or "") else "something")
+            opened = (
+                "a quoted text"
+                if "quoted" in (exc.context or "")
+                else "a '['"
+                if "sequence" in (exc.context or "")
+                else "a '{'"
+                if "mapping" in (exc.context or "")
+                else "something"
+            )
             detail = f"{opened} opened here is never closed"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return Source(path, None, positions,
-                      [make_problem(Code.E001, path, line, col, detail=detail)])
+        return Source(
+            path, None, positions, [make_problem(Code.E001, path, line, col, detail=detail)]
+        )
     except yaml.YAMLError as exc:  # e.g. unreadable characters
-        return Source(path, None, positions,
-                      [make_problem(Code.E001, path, 1, 1, detail=str(exc).splitlines()[0])])
+        return Source(
+            path,
+            None,
+            positions,
+            [make_problem(Code.E001, path, 1, 1, detail=str(exc).splitlines()[0])],
+        )
     finally:
         loader.dispose()
     if data is None:

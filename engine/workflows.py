@@ -7,8 +7,9 @@ from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.source import Source
 
 
-def compile_workflow(name: str, data: dict, source: Source, where: tuple
-                     ) -> tuple[Workflow, list[Problem]]:
+def compile_workflow(
+    name: str, data: dict, source: Source, where: tuple
+) -> tuple[Workflow, list[Problem]]:
     """A Workflow from schema-valid data at `where` in `source`, with its graph problems."""
     problems: list[Problem] = []
 
@@ -17,35 +18,51 @@ def compile_workflow(name: str, data: dict, source: Source, where: tuple
         problems.append(make_problem(code, source.path, *position, **details))
 
     activities = {
-        activity_id: Activity(activity_id, spec["label"], spec["status"],
-                              spec.get("school_can_edit", False))
+        activity_id: Activity(
+            activity_id, spec["label"], spec["status"], spec.get("school_can_edit", False)
+        )
         for activity_id, spec in data["activities"].items()
     }
     transitions = tuple(
-        Transition(t["from"], t["to"], t["action"], t["by"], t.get("note", "none"),
-                   t.get("email_school", False), t.get("email_officers", False))
+        Transition(
+            t["from"],
+            t["to"],
+            t["action"],
+            t["by"],
+            t.get("note", "none"),
+            t.get("email_school", False),
+            t.get("email_officers", False),
+        )
         for t in data["transitions"]
     )
     workflow = Workflow(name, data["start"], activities, transitions)
 
     if workflow.start not in activities:
-        add(Code.E400, (*where, "start"), name=workflow.start,
-            suggestion=did_you_mean(workflow.start, activities))
+        add(
+            Code.E400,
+            (*where, "start"),
+            name=workflow.start,
+            suggestion=did_you_mean(workflow.start, activities),
+        )
     seen_actions: set[tuple[str, str]] = set()
     for index, transition in enumerate(transitions):
         at = (*where, "transitions", index)
         for end, key in (("from", "source"), ("to", "target")):
             target = getattr(transition, key)
             if target not in activities:
-                add(Code.E401, (*at, end), end=end, name=target,
-                    suggestion=did_you_mean(target, activities))
+                add(
+                    Code.E401,
+                    (*at, end),
+                    end=end,
+                    name=target,
+                    suggestion=did_you_mean(target, activities),
+                )
         if (transition.source, transition.action) in seen_actions:
             add(Code.E405, (*at, "action"), source=transition.source, action=transition.action)
         seen_actions.add((transition.source, transition.action))
         source_activity = activities.get(transition.source)
         if source_activity and source_activity.status != "Active":
-            add(Code.W502, (*at, "from"), name=transition.source,
-                status=source_activity.status)
+            add(Code.W502, (*at, "from"), name=transition.source, status=source_activity.status)
 
     for status in ("Completed", "Abandoned"):
         if not any(a.status == status for a in activities.values()):

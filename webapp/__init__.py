@@ -1,7 +1,7 @@
 """The School Portal web application: thin Flask views over the engine.
 
-    app = create_app()                   # settings from the environment (config.py)
-    app = create_app({"DATABASE_URL": "sqlite:///..."})   # tests override settings
+app = create_app()                   # settings from the environment (config.py)
+app = create_app({"DATABASE_URL": "sqlite:///..."})   # tests override settings
 """
 
 from __future__ import annotations

@@ -32,9 +32,17 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(session: Session, *, email: str, first_name: str, last_name: str,
-                job_title: str = "", mobile: str = "", schools: dict[School, bool],
-                actor: User | None = None) -> User:
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    job_title: str = "",
+    mobile: str = "",
+    schools: dict[School, bool],
+    actor: User | None = None,
+) -> User:
     """A new account with a generated password, emailed to the user with the portal's link.
 
     `schools` maps each school to whether the user administers it.
@@ -42,30 +50,50 @@ def create_user(session: Session, *, email: str, first_name: str, last_name: str
     if find_by_email(session, email) is not None:
         raise EmailInUse(email)
     password = generate_password()
-    user = User(email=normalise_email(email), first_name=first_name.strip(),
-                last_name=last_name.strip(), job_title=job_title, mobile=mobile,
-                password_hash=hash_password(password), password_generated_at=utcnow())
-    user.memberships = [Membership(school=school, is_admin=admin)
-                        for school, admin in schools.items()]
+    user = User(
+        email=normalise_email(email),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        job_title=job_title,
+        mobile=mobile,
+        password_hash=hash_password(password),
+        password_generated_at=utcnow(),
+    )
+    user.memberships = [
+        Membership(school=school, is_admin=admin) for school, admin in schools.items()
+    ]
     session.add(user)
     session.flush()
-    queue_mail(session, "sign_up", user.email, "sign_up", user=user, password=password,
-               schools=list(schools))
+    queue_mail(
+        session,
+        "sign_up",
+        user.email,
+        "sign_up",
+        user=user,
+        password=password,
+        schools=list(schools),
+    )
     for school in schools:
-        audit.record(session, "user_created", actor=actor, user=user, school=school,
-                     admin=schools[school])
+        audit.record(
+            session, "user_created", actor=actor, user=user, school=school, admin=schools[school]
+        )
     return user
 
 
-def reset_password(session: Session, user: User, actor: User,
-                   school: School | None = None) -> None:
+def reset_password(session: Session, user: User, actor: User, school: School | None = None) -> None:
     """A new random password, emailed to the user (never shown to the admin)."""
     password = generate_password()
     user.password_hash = hash_password(password)
     user.password_generated_at = utcnow()
     user.session_generation += 1
-    queue_mail(session, "password_reset_by_admin", user.email, "password_reset_by_admin",
-               user=user, password=password)
+    queue_mail(
+        session,
+        "password_reset_by_admin",
+        user.email,
+        "password_reset_by_admin",
+        user=user,
+        password=password,
+    )
     audit.record(session, "password_reset_by_admin", actor=actor, user=user, school=school)
 
 
@@ -86,8 +114,11 @@ def keep_generated_password(session: Session, user: User) -> None:
 
 def generated_password_expired(user: User, now: dt.datetime | None = None) -> bool:
     """A generated password not used within 7 days no longer works."""
-    if user.password_generated_at is None or user.last_sign_in_at is not None and (
-            user.last_sign_in_at >= user.password_generated_at):
+    if (
+        user.password_generated_at is None
+        or user.last_sign_in_at is not None
+        and (user.last_sign_in_at >= user.password_generated_at)
+    ):
         return False
     issued = user.password_generated_at
     if issued.tzinfo is None:
@@ -98,14 +129,16 @@ def generated_password_expired(user: User, now: dt.datetime | None = None) -> bo
 def record_failure(session: Session, user: User, what: str) -> None:
     """One more failure in a row (password, code or answer); the tenth locks the account."""
     user.failed_attempts += 1
-    audit.record(session, "sign_in_failed", user=user, what=what,
-                 failures_in_a_row=user.failed_attempts)
+    audit.record(
+        session, "sign_in_failed", user=user, what=what, failures_in_a_row=user.failed_attempts
+    )
     if user.failed_attempts >= LOCK_AFTER_FAILURES and not user.is_locked:
         lock(session, user, actor=None, reason="too many failures")
 
 
-def lock(session: Session, user: User, actor: User | None, reason: str = "",
-         school: School | None = None) -> None:
+def lock(
+    session: Session, user: User, actor: User | None, reason: str = "", school: School | None = None
+) -> None:
     """Lock the account (until an admin unlocks it) and end its sessions."""
     user.is_locked = True
     user.session_generation += 1

@@ -22,19 +22,30 @@ def _validate(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     failed = bool(catalogue.errors) or (args.strict and bool(catalogue.warnings))
     if args.format == "json":
-        print(json.dumps({
-            "ok": not failed,
-            "case_types": sorted(catalogue.case_types),
-            "links": sorted(catalogue.links),
-            "problems": [p.as_dict() for p in catalogue.problems],
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "ok": not failed,
+                    "case_types": sorted(catalogue.case_types),
+                    "links": sorted(catalogue.links),
+                    "problems": [p.as_dict() for p in catalogue.problems],
+                },
+                indent=2,
+            )
+        )
     else:
         for problem in catalogue.problems:
             print(problem)
-        summary = (f"{len(catalogue.errors)} error(s), {len(catalogue.warnings)} warning(s)"
-                   if catalogue.problems else "no problems")
-        counts = (f"{len(catalogue.case_types)} case type(s) and {len(catalogue.links)} "
-                  f"link tile(s)" if not catalogue.errors else "nothing loaded")
+        summary = (
+            f"{len(catalogue.errors)} error(s), {len(catalogue.warnings)} warning(s)"
+            if catalogue.problems
+            else "no problems"
+        )
+        counts = (
+            f"{len(catalogue.case_types)} case type(s) and {len(catalogue.links)} link tile(s)"
+            if not catalogue.errors
+            else "nothing loaded"
+        )
         print(f"{summary}; {counts}; {elapsed * 1000:.0f} ms", file=sys.stderr)
     return 1 if failed else 0
 
@@ -70,9 +81,11 @@ def _safe(url: str) -> str:
 
 def _demo_data(args: argparse.Namespace) -> int:
     if os.environ.get("PORTAL_ENV") != "development" and not args.force:
-        print("portal demo-data: refusing outside development (set PORTAL_ENV=development "
-              "or pass --force); demo users must never reach a real database",
-              file=sys.stderr)
+        print(
+            "portal demo-data: refusing outside development (set PORTAL_ENV=development "
+            "or pass --force); demo users must never reach a real database",
+            file=sys.stderr,
+        )
         return 2
     from webapp import create_app
     from webapp.database import db
@@ -104,19 +117,25 @@ def _onboard_school(args: argparse.Namespace) -> int:
     try:
         with app.app_context():
             school, admin = onboard_school(
-                db(), name=args.name, urn=urn, setting_type=args.setting,
-                admin_email=args.admin_email, admin_first_name=args.admin_first_name,
+                db(),
+                name=args.name,
+                urn=urn,
+                setting_type=args.setting,
+                admin_email=args.admin_email,
+                admin_first_name=args.admin_first_name,
                 admin_last_name=args.admin_last_name,
-                admin_job_title=args.admin_job_title or "")
+                admin_job_title=args.admin_job_title or "",
+            )
             kind = "early years setting" if school.setting_type == "early_years" else "school"
-            print(f"Onboarded {kind} {school.name} (URN {school.urn}) with {admin.email} as its "
-                  f"first admin; their sign-up email is in the outbox for the mail worker.")
+            print(
+                f"Onboarded {kind} {school.name} (URN {school.urn}) with {admin.email} as its "
+                f"first admin; their sign-up email is in the outbox for the mail worker."
+            )
     except URNInUse as error:
         print(f"portal onboard-school: {error}", file=sys.stderr)
         return 1
     except EmailInUse:
-        print(f"portal onboard-school: {args.admin_email} already has an account",
-              file=sys.stderr)
+        print(f"portal onboard-school: {args.admin_email} already has an account", file=sys.stderr)
         return 1
     finally:
         app.extensions["db_engine"].dispose()
@@ -136,11 +155,20 @@ def _add_council_user(args: argparse.Namespace) -> int:
         with app.app_context():
             names = list(dict.fromkeys(args.team))
             team_ids = [team_named(db(), name).id for name in names]
-            user = add_officer(db(), None, email=args.email, first_name=args.first_name,
-                               last_name=args.last_name, role=args.role, team_ids=team_ids)
+            user = add_officer(
+                db(),
+                None,
+                email=args.email,
+                first_name=args.first_name,
+                last_name=args.last_name,
+                role=args.role,
+                team_ids=team_ids,
+            )
             teams = ", ".join(names) or "no team yet"
-            print(f"Added council {args.role} {user.email} ({teams}); their sign-up email is "
-                  f"in the outbox for the mail worker.")
+            print(
+                f"Added council {args.role} {user.email} ({teams}); their sign-up email is "
+                f"in the outbox for the mail worker."
+            )
     except EmailInUse:
         print(f"portal add-council-user: {args.email} already has an account", file=sys.stderr)
         return 1
@@ -168,8 +196,10 @@ def _add_team(args: argparse.Namespace) -> int:
                 return 1
         with app.app_context():
             team, created = add_team_case_types(db(), args.name, args.case_type)
-            print(f"{'Added' if created else 'Updated'} team {team.name}: works "
-                  f"{', '.join(team.case_type_ids)}")
+            print(
+                f"{'Added' if created else 'Updated'} team {team.name}: works "
+                f"{', '.join(team.case_type_ids)}"
+            )
     finally:
         app.extensions["db_engine"].dispose()
     return 0
@@ -212,8 +242,16 @@ def _serve(args: argparse.Namespace) -> int:
     from gunicorn.app.wsgiapp import run
 
     port = os.environ.get("PORT", "8000")
-    sys.argv = ["gunicorn", "--bind", f"{args.host}:{port}", "--workers", str(args.workers),
-                "--access-logfile", "-", "webapp.wsgi:app"]
+    sys.argv = [
+        "gunicorn",
+        "--bind",
+        f"{args.host}:{port}",
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+        "webapp.wsgi:app",
+    ]
     run()
     return 0
 
@@ -258,8 +296,11 @@ def _start_catcher(app, port: int):
 
         catcher = start_catcher(host, mail_port)
     except (ImportError, OSError) as error:  # aiosmtpd not installed; the port taken
-        print(f"No mail catcher ({type(error).__name__}: {error}); mail waits in the outbox — "
-              f"{where}", file=sys.stderr)
+        print(
+            f"No mail catcher ({type(error).__name__}: {error}); mail waits in the outbox — "
+            f"{where}",
+            file=sys.stderr,
+        )
         return None
     print(f"Mail catcher on {host}:{mail_port} — {where}")
     return catcher
@@ -300,15 +341,19 @@ def _deliver(app, args: argparse.Namespace) -> int:
                     _print_batch(report)
                 if report.attempted < BATCH:
                     break
-        print(f"mail worker: {total_sent} sent, {total_failed} failed (will be retried) "
-              f"through {where}")
+        print(
+            f"mail worker: {total_sent} sent, {total_failed} failed (will be retried) "
+            f"through {where}"
+        )
         return 0
     stop = threading.Event()
     in_main_thread = threading.current_thread() is threading.main_thread()
     if in_main_thread:  # `docker stop`, systemd: finish the message in hand, then stop
         previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    print(f"mail worker delivering through {where} every {args.interval:g} s "
-          f"(Ctrl+C stops it)", flush=True)
+    print(
+        f"mail worker delivering through {where} every {args.interval:g} s (Ctrl+C stops it)",
+        flush=True,
+    )
     try:
         run_worker(app, stop, interval=args.interval, on_batch=_print_batch)
     except KeyboardInterrupt:
@@ -337,12 +382,22 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     validate = commands.add_parser(
-        "validate", help="check case-type YAML files and report every problem",
-        description="Check case-type files; exit 0 when clean, 1 on errors, 2 on bad usage.")
-    validate.add_argument("paths", nargs="*", metavar="PATH",
-                          help="files or folders (default: $PORTAL_CASETYPES or casetypes/)")
-    validate.add_argument("--format", choices=["text", "json"], default="text",
-                          help="text lines (default) or JSON for tools")
+        "validate",
+        help="check case-type YAML files and report every problem",
+        description="Check case-type files; exit 0 when clean, 1 on errors, 2 on bad usage.",
+    )
+    validate.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders (default: $PORTAL_CASETYPES or casetypes/)",
+    )
+    validate.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="text lines (default) or JSON for tools",
+    )
     validate.add_argument("--strict", action="store_true", help="warnings fail too")
     validate.set_defaults(run=_validate)
 
@@ -350,80 +405,135 @@ def build_parser() -> argparse.ArgumentParser:
     schema.set_defaults(run=_schema)
 
     database = commands.add_parser("db", help="database commands")
-    database_commands = database.add_subparsers(dest="db_command", metavar="COMMAND",
-                                                required=True)
-    database_commands.add_parser("upgrade", help="apply the migrations ($DATABASE_URL)"
-                                 ).set_defaults(run=_db_upgrade)
+    database_commands = database.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
+    database_commands.add_parser(
+        "upgrade", help="apply the migrations ($DATABASE_URL)"
+    ).set_defaults(run=_db_upgrade)
 
-    demo = commands.add_parser("demo-data", help="add demo schools, users and cases "
-                                                 "(development only)")
+    demo = commands.add_parser(
+        "demo-data", help="add demo schools, users and cases (development only)"
+    )
     demo.add_argument("--force", action="store_true", help="even outside development")
     demo.set_defaults(run=_demo_data)
 
     onboard = commands.add_parser(
-        "onboard-school", help="add a school and its first admin (who is emailed a password)",
+        "onboard-school",
+        help="add a school and its first admin (who is emailed a password)",
         description="Create a school or early years setting and its first admin. The admin is "
-                    "sent the sign-up email (username, a generated password, the portal's link) "
-                    "through the outbox; run the mail worker to deliver it. Exit 1 when the URN "
-                    "or the email address is already used.")
+        "sent the sign-up email (username, a generated password, the portal's link) "
+        "through the outbox; run the mail worker to deliver it. Exit 1 when the URN "
+        "or the email address is already used.",
+    )
     onboard.add_argument("--name", required=True, type=_text(200), help="the school's name")
-    onboard.add_argument("--urn", required=True, type=_text(12),
-                         help="its URN (6 digits), or Ofsted URN for early years (EY123456)")
-    onboard.add_argument("--setting", required=True, choices=["school", "early_years"],
-                         help="school or early_years")
-    onboard.add_argument("--admin-email", required=True, type=_email, metavar="EMAIL",
-                         help="the first admin's email address (their username)")
-    onboard.add_argument("--admin-first-name", required=True, type=_text(100),
-                         metavar="NAME", help="the first admin's first name")
-    onboard.add_argument("--admin-last-name", required=True, type=_text(100), metavar="NAME",
-                         help="the first admin's last name")
-    onboard.add_argument("--admin-job-title", type=_job_title, metavar="TITLE",
-                         help="one of User admin's job titles, such as Headteacher")
+    onboard.add_argument(
+        "--urn",
+        required=True,
+        type=_text(12),
+        help="its URN (6 digits), or Ofsted URN for early years (EY123456)",
+    )
+    onboard.add_argument(
+        "--setting", required=True, choices=["school", "early_years"], help="school or early_years"
+    )
+    onboard.add_argument(
+        "--admin-email",
+        required=True,
+        type=_email,
+        metavar="EMAIL",
+        help="the first admin's email address (their username)",
+    )
+    onboard.add_argument(
+        "--admin-first-name",
+        required=True,
+        type=_text(100),
+        metavar="NAME",
+        help="the first admin's first name",
+    )
+    onboard.add_argument(
+        "--admin-last-name",
+        required=True,
+        type=_text(100),
+        metavar="NAME",
+        help="the first admin's last name",
+    )
+    onboard.add_argument(
+        "--admin-job-title",
+        type=_job_title,
+        metavar="TITLE",
+        help="one of User admin's job titles, such as Headteacher",
+    )
     onboard.set_defaults(run=_onboard_school, usage_error=onboard.error)
 
     council_user = commands.add_parser(
-        "add-council-user", help="add a council officer or admin (who is emailed a password)",
+        "add-council-user",
+        help="add a council officer or admin (who is emailed a password)",
         description="Create a council officer (works the cases of their teams in caseviewer) "
-                    "or council admin. They are sent the sign-up email (username, a generated "
-                    "password, the portal's link) through the outbox. Teams named with --team "
-                    "are created when missing, working no case types until `portal add-team` "
-                    "gives them some. Exit 1 when the email address is already used.")
-    council_user.add_argument("--email", required=True, type=_email, help="their email "
-                              "address (their username)")
+        "or council admin. They are sent the sign-up email (username, a generated "
+        "password, the portal's link) through the outbox. Teams named with --team "
+        "are created when missing, working no case types until `portal add-team` "
+        "gives them some. Exit 1 when the email address is already used.",
+    )
+    council_user.add_argument(
+        "--email", required=True, type=_email, help="their email address (their username)"
+    )
     council_user.add_argument("--first-name", required=True, type=_text(100), metavar="NAME")
     council_user.add_argument("--last-name", required=True, type=_text(100), metavar="NAME")
-    council_user.add_argument("--role", required=True, choices=["officer", "admin"],
-                              help="officer or admin")
-    council_user.add_argument("--team", action="append", default=[], type=_text(120),
-                              metavar="NAME", help="a team they belong to (repeatable)")
+    council_user.add_argument(
+        "--role", required=True, choices=["officer", "admin"], help="officer or admin"
+    )
+    council_user.add_argument(
+        "--team",
+        action="append",
+        default=[],
+        type=_text(120),
+        metavar="NAME",
+        help="a team they belong to (repeatable)",
+    )
     council_user.set_defaults(run=_add_council_user)
 
     team = commands.add_parser(
-        "add-team", help="add a council team, or give a team more case types to work",
+        "add-team",
+        help="add a council team, or give a team more case types to work",
         description="Create the team if it is new, then add the case types (ids as in the "
-                    "case-type files, e.g. part-time-timetable) to those it works. Exit 1 on "
-                    "an unknown case type id.")
+        "case-type files, e.g. part-time-timetable) to those it works. Exit 1 on "
+        "an unknown case type id.",
+    )
     team.add_argument("--name", required=True, type=_text(120), help="the team's name")
-    team.add_argument("--case-type", required=True, action="append", metavar="ID",
-                      help="a case type id the team works (repeatable)")
+    team.add_argument(
+        "--case-type",
+        required=True,
+        action="append",
+        metavar="ID",
+        help="a case type id the team works (repeatable)",
+    )
     team.set_defaults(run=_add_team)
 
-    run = commands.add_parser("run", help="the development server on 127.0.0.1:$PORT, "
-                                          "with a mail catcher and the mail worker")
+    run = commands.add_parser(
+        "run",
+        help="the development server on 127.0.0.1:$PORT, with a mail catcher and the mail worker",
+    )
     run.set_defaults(run=_run)
 
-    worker = commands.add_parser("mail-worker", help="deliver the outbox over SMTP ($MAIL_*)",
-                                 description="Send queued email, retrying failures with "
-                                             "back-off, until Ctrl+C (or once with --once).")
-    worker.add_argument("--once", action="store_true",
-                        help="deliver what is due now, then exit")
-    worker.add_argument("--interval", type=float, default=2.0, metavar="SECONDS",
-                        help="how often to look for due mail (default 2)")
+    worker = commands.add_parser(
+        "mail-worker",
+        help="deliver the outbox over SMTP ($MAIL_*)",
+        description="Send queued email, retrying failures with "
+        "back-off, until Ctrl+C (or once with --once).",
+    )
+    worker.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
+    worker.add_argument(
+        "--interval",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="how often to look for due mail (default 2)",
+    )
     worker.set_defaults(run=_mail_worker)
 
     purge_command = commands.add_parser(
-        "purge", help="delete used codes, old reset links, sent mail and drafts untouched for "
-                      "$PORTAL_DRAFT_RETENTION_DAYS days (the mail worker does it hourly)")
+        "purge",
+        help="delete used codes, old reset links, sent mail and drafts untouched for "
+        "$PORTAL_DRAFT_RETENTION_DAYS days (the mail worker does it hourly)",
+    )
     purge_command.set_defaults(run=_purge)
 
     serve = commands.add_parser("serve", help="the production server (gunicorn)")

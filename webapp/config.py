@@ -18,7 +18,8 @@ def _flag(name: str, default: bool) -> bool:
 def settings(overrides: dict) -> dict:
     """The app's settings: `overrides` (tests) over environment variables over defaults."""
     development = overrides.get(
-        "DEVELOPMENT", os.environ.get("PORTAL_ENV", "production") == "development")
+        "DEVELOPMENT", os.environ.get("PORTAL_ENV", "production") == "development"
+    )
     secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
     if not secret:
         if not development:
@@ -27,8 +28,7 @@ def settings(overrides: dict) -> dict:
     return {
         "DEVELOPMENT": development,
         "SECRET_KEY": secret,
-        "DATABASE_URL": os.environ.get("DATABASE_URL",
-                                       f"sqlite:///{INSTANCE / 'portal.sqlite3'}"),
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'portal.sqlite3'}"),
         "PORTAL_CASETYPES": os.environ.get("PORTAL_CASETYPES", str(ROOT / "casetypes")),
         "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000"),
         "PORTAL_COUNCIL_NAME": os.environ.get("PORTAL_COUNCIL_NAME", "Leicester City Council"),
@@ -38,8 +38,9 @@ def settings(overrides: dict) -> dict:
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
-        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER",
-                                              "School Portal <no-reply@localhost>"),
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "School Portal <no-reply@localhost>"
+        ),
         # Uploads: the largest request accepted (a page may carry several files).
         "MAX_CONTENT_LENGTH": int(os.environ.get("PORTAL_MAX_REQUEST_MB", "60")) * 1024 * 1024,
         "SESSION_COOKIE_SECURE": not development,

@@ -35,14 +35,28 @@ SCHOOLS = [
 ]
 
 USERS = [
-    DemoUser("head@braunstone.example.org", "Priya", "Shah", "Headteacher",
-             (("120123", True),)),
-    DemoUser("senco@braunstone.example.org", "Tom", "Kowalski", "SENCO",
-             (("120123", False), ("120456", False))),
-    DemoUser("office@hamilton.example.org", "Grace", "Adeyemi", "School business manager",
-             (("120456", True),)),
-    DemoUser("manager@littleacorns.example.org", "Sian", "Evans", "Setting manager",
-             (("EY456789", True),)),
+    DemoUser("head@braunstone.example.org", "Priya", "Shah", "Headteacher", (("120123", True),)),
+    DemoUser(
+        "senco@braunstone.example.org",
+        "Tom",
+        "Kowalski",
+        "SENCO",
+        (("120123", False), ("120456", False)),
+    ),
+    DemoUser(
+        "office@hamilton.example.org",
+        "Grace",
+        "Adeyemi",
+        "School business manager",
+        (("120456", True),),
+    ),
+    DemoUser(
+        "manager@littleacorns.example.org",
+        "Sian",
+        "Evans",
+        "Setting manager",
+        (("EY456789", True),),
+    ),
 ]
 
 
@@ -60,10 +74,16 @@ def load_demo_data(session: Session, catalogue: Catalogue) -> list[DemoUser]:
     for demo in USERS:
         if session.scalar(select(User).where(User.email == demo.email)) is not None:
             continue
-        user = User(email=demo.email, first_name=demo.first_name, last_name=demo.last_name,
-                    job_title=demo.job_title, password_hash=hash_password(DEMO_PASSWORD))
-        user.memberships = [Membership(school=schools[urn], is_admin=admin)
-                            for urn, admin in demo.schools]
+        user = User(
+            email=demo.email,
+            first_name=demo.first_name,
+            last_name=demo.last_name,
+            job_title=demo.job_title,
+            password_hash=hash_password(DEMO_PASSWORD),
+        )
+        user.memberships = [
+            Membership(school=schools[urn], is_admin=admin) for urn, admin in demo.schools
+        ]
         session.add(user)
         created_users.append(user)
     session.commit()
@@ -78,8 +98,15 @@ def _demo_cases(session: Session, catalogue: Catalogue, schools: dict) -> None:
     primary = schools["120123"]
     ptt = catalogue.get("part-time-timetable")
     submitted = services.start_case(session, senco, primary, ptt)
-    plan = store_upload(session, submitted, senco, ptt.fields["signed_plan"], "signed_plan",
-                        "signed-plan.pdf", DEMO_PDF)
+    plan = store_upload(
+        session,
+        submitted,
+        senco,
+        ptt.fields["signed_plan"],
+        "signed_plan",
+        "signed-plan.pdf",
+        DEMO_PDF,
+    )
     pages = {**PTT_PAGES, "agreement": {**PTT_PAGES["agreement"], "signed_plan": plan}}
     submitted.answers = _answer_pages(ptt, pages)
     session.commit()
@@ -113,19 +140,32 @@ def _date(day: int, month: int, year: int) -> dict:
 
 PTT_PAGES = {
     "child": {
-        "forename": "Jordan", "surname": "Miles", "date_of_birth": _date(14, 5, 2015),
-        "upn": "Y856200124123", "year_group": "5", "home_postcode": "LE3 1AB",
-        "sen_provision": "K", "primary_need": "SEMH", "looked_after": "no",
+        "forename": "Jordan",
+        "surname": "Miles",
+        "date_of_birth": _date(14, 5, 2015),
+        "upn": "Y856200124123",
+        "year_group": "5",
+        "home_postcode": "LE3 1AB",
+        "sen_provision": "K",
+        "primary_need": "SEMH",
+        "looked_after": "no",
         "has_social_worker": "no",
     },
     "arrangement": {
-        "arrangement_type": "ptt", "reason": "reintegration",
+        "arrangement_type": "ptt",
+        "reason": "reintegration",
         "reason_details": "Returning after a long illness; a gradual return agreed with "
-                          "the family and the school nurse.",
-        "start_date": _date(2, 11, 2026), "end_date": _date(11, 12, 2026),
-        "first_review_date": _date(16, 11, 2026), "normal_hours": "32.5",
-        "part_time_hours": "15", "weekly_pattern": ["mon_am", "tue_am", "wed_am", "thu_am"],
+        "the family and the school nurse.",
+        "start_date": _date(2, 11, 2026),
+        "end_date": _date(11, 12, 2026),
+        "first_review_date": _date(16, 11, 2026),
+        "normal_hours": "32.5",
+        "part_time_hours": "15",
+        "weekly_pattern": ["mon_am", "tue_am", "wed_am", "thu_am"],
     },
-    "agreement": {"dsl_aware": "yes", "parent_agrees": "yes",
-                  "pupil_views": "Jordan would like to build up to full days."},
+    "agreement": {
+        "dsl_aware": "yes",
+        "parent_agrees": "yes",
+        "pupil_views": "Jordan would like to build up to full days.",
+    },
 }

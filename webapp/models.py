@@ -70,8 +70,9 @@ class User(Base):
     # officers and teams); "" for school and setting staff.
     council_role: Mapped[str] = mapped_column(String(20), default="")
 
-    memberships: Mapped[list[Membership]] = relationship(back_populates="user",
-                                                         cascade="all, delete-orphan")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
 
     @property
     def full_name(self) -> str:
@@ -107,10 +108,12 @@ class Membership(Base):
 
     __tablename__ = "memberships"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                         primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"),
-                                           primary_key=True, index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship(back_populates="memberships")
@@ -165,8 +168,7 @@ class Case(Base):
     school: Mapped[School] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
-    events: Mapped[list[CaseEvent]] = relationship(back_populates="case",
-                                                   order_by="CaseEvent.id")
+    events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="CaseEvent.id")
 
     @property
     def is_draft(self) -> bool:
@@ -197,8 +199,7 @@ class Attachment(Base):
 
     __tablename__ = "attachments"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True,
-                                    default=lambda: uuid.uuid4().hex)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     field_key: Mapped[str] = mapped_column(String(120))
     filename: Mapped[str] = mapped_column(String(255))
@@ -277,8 +278,9 @@ class AuditEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     action: Mapped[str] = mapped_column(String(60), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
-                                                index=True)  # the user acted upon
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )  # the user acted upon
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="SET NULL"))
     ip: Mapped[str] = mapped_column(String(45), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -296,7 +298,8 @@ class CaseTypeVersion(Base):
 
 
 team_members = Table(
-    "team_members", Base.metadata,
+    "team_members",
+    Base.metadata,
     Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
 )

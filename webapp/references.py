@@ -33,8 +33,9 @@ def _first_number(session: Session, prefix: str) -> int:
     """Start the counter of a new prefix (another transaction may be starting it too)."""
     try:
         with session.begin_nested():
-            session.execute(insert(ReferenceCounter).values(prefix=prefix,
-                                                            last_number=FIRST_NUMBER))
+            session.execute(
+                insert(ReferenceCounter).values(prefix=prefix, last_number=FIRST_NUMBER)
+            )
         return FIRST_NUMBER
     except IntegrityError:
         return session.scalar(
@@ -46,5 +47,6 @@ def _first_number(session: Session, prefix: str) -> int:
 
 
 def current_number(session: Session, prefix: str) -> int | None:
-    return session.scalar(select(ReferenceCounter.last_number)
-                          .where(ReferenceCounter.prefix == prefix))
+    return session.scalar(
+        select(ReferenceCounter.last_number).where(ReferenceCounter.prefix == prefix)
+    )

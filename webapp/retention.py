@@ -26,23 +26,44 @@ def purge(session: Session, draft_days: int = 180, now: dt.datetime | None = Non
     now = now or clock.now()
     old_secret = now - KEEP_USED_SECRETS
     counts = {
-        "sign-in codes": session.execute(delete(LoginCode).where(or_(
-            LoginCode.expires_at < old_secret, LoginCode.used_at < old_secret))).rowcount,
-        "reset links": session.execute(delete(PasswordReset).where(or_(
-            PasswordReset.expires_at < old_secret, PasswordReset.used_at < old_secret))
+        "sign-in codes": session.execute(
+            delete(LoginCode).where(
+                or_(LoginCode.expires_at < old_secret, LoginCode.used_at < old_secret)
+            )
         ).rowcount,
-        "sent mail": session.execute(delete(OutboxMessage).where(
-            OutboxMessage.sent_at < now - KEEP_SENT_MAIL)).rowcount,
-        "late sign-in codes": session.execute(delete(OutboxMessage).where(
-            OutboxMessage.kind == "sign_in_code", OutboxMessage.sent_at.is_(None),
-            OutboxMessage.created_at < now - CODE_LIFETIME)).rowcount,
+        "reset links": session.execute(
+            delete(PasswordReset).where(
+                or_(PasswordReset.expires_at < old_secret, PasswordReset.used_at < old_secret)
+            )
+        ).rowcount,
+        "sent mail": session.execute(
+            delete(OutboxMessage).where(OutboxMessage.sent_at < now - KEEP_SENT_MAIL)
+        ).rowcount,
+        "late sign-in codes": session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.kind == "sign_in_code",
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.created_at < now - CODE_LIFETIME,
+            )
+        ).rowcount,
     }
-    stale = list(session.scalars(select(Case).where(
-        Case.submitted_at.is_(None), Case.status.in_(("Draft", "Abandoned")),
-        Case.updated_at < now - dt.timedelta(days=draft_days))))
+    stale = list(
+        session.scalars(
+            select(Case).where(
+                Case.submitted_at.is_(None),
+                Case.status.in_(("Draft", "Abandoned")),
+                Case.updated_at < now - dt.timedelta(days=draft_days),
+            )
+        )
+    )
     for case in stale:
-        audit.record(session, "draft_purged", school=case.school, reference=case.reference,
-                     untouched_days=draft_days)
+        audit.record(
+            session,
+            "draft_purged",
+            school=case.school,
+            reference=case.reference,
+            untouched_days=draft_days,
+        )
     ids = [case.id for case in stale]
     if ids:  # children first: not every SQLite connection enforces ON DELETE CASCADE
         session.execute(delete(CaseEvent).where(CaseEvent.case_id.in_(ids)))

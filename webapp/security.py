@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Flask, Response, g, render_template, request
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; "
-       "base-uri 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 def init_app(app: Flask) -> None:
@@ -18,16 +20,20 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
         if not app.config.get("DEVELOPMENT"):
-            headers.setdefault("Strict-Transport-Security",
-                               "max-age=31536000; includeSubDomains")
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if not request.path.startswith("/static/"):
             # Pages may show personal data: never keep them in a cache.
             headers["Cache-Control"] = "no-store"
         return response
 
-    for status, template in ((400, "errors/400.html"), (403, "errors/404.html"),
-                             (404, "errors/404.html"), (405, "errors/404.html"),
-                             (413, "errors/413.html"), (500, "errors/500.html")):
+    for status, template in (
+        (400, "errors/400.html"),
+        (403, "errors/404.html"),
+        (404, "errors/404.html"),
+        (405, "errors/404.html"),
+        (413, "errors/413.html"),
+        (500, "errors/500.html"),
+    ):
         app.register_error_handler(status, _handler(template, status))
 
 
@@ -42,8 +48,9 @@ def _handler(template: str, status: int):
             return render_template(template), code
         except Exception:  # the failure may be the one that broke the page in the first place
             app_logger().exception("error page could not be rendered")
-            return Response("Sorry, there is a problem with the service.", code,
-                            mimetype="text/plain")
+            return Response(
+                "Sorry, there is a problem with the service.", code, mimetype="text/plain"
+            )
 
     return handle
 

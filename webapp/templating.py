@@ -29,10 +29,12 @@ _BYTECODE = _ProcessBytecodeCache()
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_loader = ChoiceLoader([
-        app.jinja_loader,
-        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
-    ])
+    app.jinja_loader = ChoiceLoader(
+        [
+            app.jinja_loader,
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
     app.jinja_env.bytecode_cache = _BYTECODE
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -44,8 +46,10 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def names():
-        return {"council_name": app.config["PORTAL_COUNCIL_NAME"],
-                "service_name": app.config["PORTAL_SERVICE_NAME"]}
+        return {
+            "council_name": app.config["PORTAL_COUNCIL_NAME"],
+            "service_name": app.config["PORTAL_SERVICE_NAME"],
+        }
 
 
 def uk_date(value: dt.datetime | dt.date | None) -> str:

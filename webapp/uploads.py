@@ -13,9 +13,19 @@ from engine.model import Field
 from webapp.models import Attachment, Case, User
 
 # What the content must turn out to be for each kind a form author may allow.
-_CONTENT_KINDS = {"jpg": {"jpg"}, "png": {"png"}, "pdf": {"pdf"}, "docx": {"docx"},
-                  "xlsx": {"xlsx"}, "odt": {"odt"}, "ods": {"ods"}, "doc": {"doc"},
-                  "xls": {"xls"}, "csv": {"text"}, "txt": {"text"}}
+_CONTENT_KINDS = {
+    "jpg": {"jpg"},
+    "png": {"png"},
+    "pdf": {"pdf"},
+    "docx": {"docx"},
+    "xlsx": {"xlsx"},
+    "odt": {"odt"},
+    "ods": {"ods"},
+    "doc": {"doc"},
+    "xls": {"xls"},
+    "csv": {"text"},
+    "txt": {"text"},
+}
 _MIME = {"csv": "text/csv", "txt": "text/plain"}
 
 
@@ -54,15 +64,22 @@ def check_upload(field: Field, filename: str, data: bytes) -> str:
     return extension if extension in matches else matches[0]
 
 
-def store_upload(session: Session, case: Case, user: User, field: Field, key: str,
-                 filename: str, data: bytes) -> dict:
+def store_upload(
+    session: Session, case: Case, user: User, field: Field, key: str, filename: str, data: bytes
+) -> dict:
     """Check and keep an upload; the reference the answers hold. UploadRefused if refused."""
     kind = check_upload(field, filename, data)
     safe_name = os.path.basename(filename.replace("\\", "/"))[:200] or f"upload.{kind}"
-    attachment = Attachment(case_id=case.id, field_key=key, filename=safe_name, kind=kind,
-                            content_type=_MIME.get(kind) or filetype.guess_mime(data)
-                            or "application/octet-stream",
-                            size=len(data), data=data, uploaded_by_id=user.id)
+    attachment = Attachment(
+        case_id=case.id,
+        field_key=key,
+        filename=safe_name,
+        kind=kind,
+        content_type=_MIME.get(kind) or filetype.guess_mime(data) or "application/octet-stream",
+        size=len(data),
+        data=data,
+        uploaded_by_id=user.id,
+    )
     session.add(attachment)
     session.flush()
     return {"id": attachment.id, "name": safe_name, "size": len(data), "kind": kind}

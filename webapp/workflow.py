@@ -69,8 +69,13 @@ def _frozen(definition: dict) -> str:
 def record_definition(session: Session, case_type: CaseType) -> None:
     """Keep this version's definition (once), so cases sent with it can always be shown."""
     if session.get(CaseTypeVersion, (case_type.id, case_type.version)) is None:
-        session.add(CaseTypeVersion(case_type_id=case_type.id, version=case_type.version,
-                                    definition=case_type.definition))
+        session.add(
+            CaseTypeVersion(
+                case_type_id=case_type.id,
+                version=case_type.version,
+                definition=case_type.definition,
+            )
+        )
         session.flush()
 
 
@@ -79,8 +84,9 @@ def record_definition(session: Session, case_type: CaseType) -> None:
 
 def officer_case_type_ids(session: Session, user: User) -> set[str]:
     """The case types worked by the officer's teams."""
-    teams = session.scalars(select(Team).join(team_members).where(
-        team_members.c.user_id == user.id))
+    teams = session.scalars(
+        select(Team).join(team_members).where(team_members.c.user_id == user.id)
+    )
     return {case_type_id for team in teams for case_type_id in team.case_type_ids}
 
 
@@ -107,16 +113,31 @@ def enter_workflow(session: Session, case: Case, case_type: CaseType, actor: Use
     """On submission: the start activity, then any system transitions from it."""
     start = case_type.workflow.activities[case_type.workflow.start]
     _move(case, start)
-    session.add(CaseEvent(case_id=case.id, actor_id=actor.id, kind="submitted",
-                          to_activity=start.id, at=clock.now()))
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=actor.id,
+            kind="submitted",
+            to_activity=start.id,
+            at=clock.now(),
+        )
+    )
     _run_system_transitions(session, case, case_type)
 
 
-def take_transition(session: Session, case: Case, case_type: CaseType, action: str,
-                    actor: User, by: str, note: str = "") -> Transition:
+def take_transition(
+    session: Session,
+    case: Case,
+    case_type: CaseType,
+    action: str,
+    actor: User,
+    by: str,
+    note: str = "",
+) -> Transition:
     """Take the transition labelled `action` from the case's activity. The caller commits."""
-    transition = next((t for t in allowed_transitions(case_type, case, by)
-                       if t.action == action), None)
+    transition = next(
+        (t for t in allowed_transitions(case_type, case, by) if t.action == action), None
+    )
     if transition is None:
         raise NotAllowed(action)
     note = note.strip()
@@ -127,17 +148,38 @@ def take_transition(session: Session, case: Case, case_type: CaseType, action: s
     return transition
 
 
-def _apply(session: Session, case: Case, case_type: CaseType, transition: Transition,
-           actor: User | None, note: str) -> None:
+def _apply(
+    session: Session,
+    case: Case,
+    case_type: CaseType,
+    transition: Transition,
+    actor: User | None,
+    note: str,
+) -> None:
     target = case_type.workflow.activities[transition.target]
     source = case.activity
     _move(case, target)
-    session.add(CaseEvent(case_id=case.id, actor_id=actor.id if actor else None,
-                          kind="transition", from_activity=source, to_activity=target.id,
-                          note=note if transition.note != "none" else "", for_school=True,
-                          at=clock.now()))
-    audit.record(session, "case_transition", actor=actor, school=case.school,
-                 reference=case.reference, transition=transition.action, to=target.id)
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=actor.id if actor else None,
+            kind="transition",
+            from_activity=source,
+            to_activity=target.id,
+            note=note if transition.note != "none" else "",
+            for_school=True,
+            at=clock.now(),
+        )
+    )
+    audit.record(
+        session,
+        "case_transition",
+        actor=actor,
+        school=case.school,
+        reference=case.reference,
+        transition=transition.action,
+        to=target.id,
+    )
     if transition.email_school:
         _email_school(session, case, target.label)
     if transition.email_officers:
@@ -163,29 +205,65 @@ def _email_school(session: Session, case: Case, label: str) -> None:
     """The person who raised the case hears of it (a link, never the case's content)."""
     creator = case.created_by
     if creator is not None and not creator.is_locked:
-        queue_mail(session, "case_update", creator.email, "case_update_school", case=case,
-                   label=label, user=creator)
+        queue_mail(
+            session,
+            "case_update",
+            creator.email,
+            "case_update_school",
+            case=case,
+            label=label,
+            user=creator,
+        )
 
 
 def _email_officers(session: Session, case: Case, label: str) -> None:
     for officer in officers_for(session, case.case_type_id):
-        queue_mail(session, "case_update", officer.email, "case_update_officers", case=case,
-                   label=label, user=officer)
+        queue_mail(
+            session,
+            "case_update",
+            officer.email,
+            "case_update_officers",
+            case=case,
+            label=label,
+            user=officer,
+        )
 
 
 def add_note(session: Session, case: Case, actor: User, note: str) -> None:
     """An officer's internal note: on the case's timeline, never shown to the school."""
-    session.add(CaseEvent(case_id=case.id, actor_id=actor.id, kind="note", note=note.strip(),
-                          for_school=False, at=clock.now()))
-    audit.record(session, "case_note_added", actor=actor, school=case.school,
-                 reference=case.reference)
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=actor.id,
+            kind="note",
+            note=note.strip(),
+            for_school=False,
+            at=clock.now(),
+        )
+    )
+    audit.record(
+        session, "case_note_added", actor=actor, school=case.school, reference=case.reference
+    )
 
 
 def assign(session: Session, case: Case, officer: User | None, actor: User) -> None:
     """Give the case to an officer (or to nobody)."""
     case.assigned_to_id = officer.id if officer else None
-    session.add(CaseEvent(case_id=case.id, actor_id=actor.id, kind="assigned", for_school=False,
-                          note=f"Assigned to {officer.full_name}" if officer else "Unassigned",
-                          at=clock.now()))
-    audit.record(session, "case_assigned", actor=actor, school=case.school,
-                 reference=case.reference, to=officer.id if officer else None)
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=actor.id,
+            kind="assigned",
+            for_school=False,
+            note=f"Assigned to {officer.full_name}" if officer else "Unassigned",
+            at=clock.now(),
+        )
+    )
+    audit.record(
+        session,
+        "case_assigned",
+        actor=actor,
+        school=case.school,
+        reference=case.reference,
+        to=officer.id if officer else None,
+    )

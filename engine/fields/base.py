@@ -109,8 +109,23 @@ class FieldType:
         return []
 
 
-_INSTRUCTIONS = {"describe", "give", "tell", "list", "explain", "say", "add", "enter",
-                 "provide", "summarise", "outline", "upload", "select", "choose", "confirm"}
+_INSTRUCTIONS = {
+    "describe",
+    "give",
+    "tell",
+    "list",
+    "explain",
+    "say",
+    "add",
+    "enter",
+    "provide",
+    "summarise",
+    "outline",
+    "upload",
+    "select",
+    "choose",
+    "confirm",
+}
 
 
 def lower_first(text: str) -> str:
@@ -147,8 +162,8 @@ def bounds_problem(settings: Mapping, low_key: str = "min", high_key: str = "max
     """An E207 problem when a minimum is above its maximum (numbers, ISO dates or times)."""
     low, high = settings.get(low_key), settings.get(high_key)
     comparable = (isinstance(low, int | float) and isinstance(high, int | float)) or (
-        isinstance(low, str) and isinstance(high, str) and low[:1].isdigit()
-        and high[:1].isdigit())
+        isinstance(low, str) and isinstance(high, str) and low[:1].isdigit() and high[:1].isdigit()
+    )
     if comparable and low > high:
         return [(low_key, Code.E207, {"low": low, "high": high})]
     return []

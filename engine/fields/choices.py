@@ -84,8 +84,7 @@ class CheckboxesType(FieldType):
         if low and len(chosen) < low:
             raise Invalid(f"Select at least {low} options for ‘{label_for_message(field)}’")
         if high and len(chosen) > high:
-            raise Invalid(f"Select no more than {high} options for "
-                          f"‘{label_for_message(field)}’")
+            raise Invalid(f"Select no more than {high} options for ‘{label_for_message(field)}’")
         return chosen
 
     def display(self, field, value):
@@ -99,8 +98,9 @@ class CheckboxesType(FieldType):
         for key in ("min_choices", "max_choices"):
             count = field.settings.get(key)
             if field.options and count is not None and count > len(field.options):
-                problems.append(setting_problem(
-                    key, f"{count} is more than the {len(field.options)} options"))
+                problems.append(
+                    setting_problem(key, f"{count} is more than the {len(field.options)} options")
+                )
         return problems
 
 
@@ -128,9 +128,14 @@ class DeclarationType(FieldType):
     summary = "A statement the user must tick to confirm (always required)."
     value_type = BOOL
     component = "declaration"
-    settings = {"text": {"type": "string", "description": "The statement being confirmed"},
-                "confirm_label": {"type": "string", "default": "I confirm",
-                                  "description": "The words beside the tick box"}}
+    settings = {
+        "text": {"type": "string", "description": "The statement being confirmed"},
+        "confirm_label": {
+            "type": "string",
+            "default": "I confirm",
+            "description": "The words beside the tick box",
+        },
+    }
     required_settings = ("text",)
 
     def missing_message(self, field):

@@ -20,8 +20,11 @@ from engine.fields.base import (
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PARTS = ("day", "month", "year")
 _BOUND = {
-    "anyOf": [{"const": "today"}, {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
-              {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"}],
+    "anyOf": [
+        {"const": "today"},
+        {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"},
+    ],
     "description": "'today', a date like 2026-09-01, or the id of an earlier date question",
 }
 
@@ -81,8 +84,10 @@ class DateType(FieldType):
 
     def _check_bounds(self, field, value: dt.date, values) -> None:
         label = label_for_message(field)
-        for key, fails, relation in (("min", value.__lt__, "after"), ("max", value.__gt__,
-                                                                         "before")):
+        for key, fails, relation in (
+            ("min", value.__lt__, "after"),
+            ("max", value.__gt__, "before"),
+        ):
             bound = field.settings.get(key)
             limit = _bound_date(bound, values) if bound else None
             if limit is None or not fails(limit):
@@ -92,8 +97,9 @@ class DateType(FieldType):
                 raise Invalid(f"{label} must be today or {when}")
             if _ISO.match(bound):
                 raise Invalid(f"{label} must be the same as or {relation} {_long_date(limit)}")
-            raise Invalid(f"{label} must be the same as or {relation} "
-                          f"{lower_first(values.label_of(bound))}")
+            raise Invalid(
+                f"{label} must be the same as or {relation} {lower_first(values.label_of(bound))}"
+            )
 
     def to_form(self, field, value):
         if not value:
@@ -108,9 +114,13 @@ class DateType(FieldType):
         return _long_date(dt.date.fromisoformat(value)) if value else ""
 
     def references(self, field):
-        return [(key, bound, DATE) for key in ("min", "max")
-                if isinstance(bound := field.settings.get(key), str)
-                and bound != "today" and not _ISO.match(bound)]
+        return [
+            (key, bound, DATE)
+            for key in ("min", "max")
+            if isinstance(bound := field.settings.get(key), str)
+            and bound != "today"
+            and not _ISO.match(bound)
+        ]
 
     def definition_problems(self, field):
         problems = []
@@ -124,10 +134,11 @@ class DateType(FieldType):
         return problems or bounds_problem(field.settings)
 
 
-
 _TIME_BOUND = {
-    "anyOf": [{"type": "string", "pattern": r"^\d{2}:\d{2}$"},
-              {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"}],
+    "anyOf": [
+        {"type": "string", "pattern": r"^\d{2}:\d{2}$"},
+        {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"},
+    ],
     "description": "a time like 07:00, or the id of an earlier time question",
 }
 _HHMM = re.compile(r"^\d{2}:\d{2}$")
@@ -155,8 +166,10 @@ class TimeType(FieldType):
         if hour > 23 or minute > 59:
             raise Invalid(f"{label} must be a real time")
         value = f"{hour:02d}:{minute:02d}"
-        for key, fails, relation in (("min", value.__lt__, "later"),
-                                     ("max", value.__gt__, "earlier")):
+        for key, fails, relation in (
+            ("min", value.__lt__, "later"),
+            ("max", value.__gt__, "earlier"),
+        ):
             bound = field.settings.get(key)
             if not bound:
                 continue
@@ -164,16 +177,21 @@ class TimeType(FieldType):
                 if fails(bound):
                     raise Invalid(f"{label} must be {bound} or {relation}")
             elif (other := values.get(bound)) is not None and fails(other.strftime("%H:%M")):
-                raise Invalid(f"{label} must be the same as or {relation} than "
-                              f"{lower_first(values.label_of(bound))}")
+                raise Invalid(
+                    f"{label} must be the same as or {relation} than "
+                    f"{lower_first(values.label_of(bound))}"
+                )
         return value
 
     def to_python(self, field, value):
         return dt.time.fromisoformat(value) if value else None
 
     def references(self, field):
-        return [(key, bound, TIME) for key in ("min", "max")
-                if isinstance(bound := field.settings.get(key), str) and not _HHMM.match(bound)]
+        return [
+            (key, bound, TIME)
+            for key in ("min", "max")
+            if isinstance(bound := field.settings.get(key), str) and not _HHMM.match(bound)
+        ]
 
     def definition_problems(self, field):
         return bounds_problem(field.settings)

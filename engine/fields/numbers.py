@@ -38,8 +38,13 @@ class NumberType(FieldType):
     settings = {
         "min": {"type": "number"},
         "max": {"type": "number"},
-        "decimals": {"type": "integer", "minimum": 0, "maximum": 6, "default": 0,
-                     "description": "Decimal places allowed; 0 means whole numbers"},
+        "decimals": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 6,
+            "default": 0,
+            "description": "Decimal places allowed; 0 means whole numbers",
+        },
         "suffix": {"type": "string", "description": "Shown after the box, such as 'hours'"},
         "width": {"enum": ["2", "3", "4", "5", "10", "20"]},
     }

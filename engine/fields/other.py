@@ -9,9 +9,17 @@ from engine.fields.base import FieldType, bounds_problem, lower_first, plural
 
 # What a form author may allow, by the name they write.
 FILE_KINDS = {
-    "pdf": "PDF", "doc": "Word (.doc)", "docx": "Word", "odt": "OpenDocument text",
-    "xls": "Excel (.xls)", "xlsx": "Excel", "ods": "OpenDocument spreadsheet", "csv": "CSV",
-    "txt": "text", "jpg": "JPEG image", "png": "PNG image",
+    "pdf": "PDF",
+    "doc": "Word (.doc)",
+    "docx": "Word",
+    "odt": "OpenDocument text",
+    "xls": "Excel (.xls)",
+    "xlsx": "Excel",
+    "ods": "OpenDocument spreadsheet",
+    "csv": "CSV",
+    "txt": "text",
+    "jpg": "JPEG image",
+    "png": "PNG image",
 }
 
 
@@ -21,11 +29,20 @@ class FileType(FieldType):
     value_type = FILE
     component = "file"
     settings = {
-        "accept": {"type": "array", "minItems": 1, "uniqueItems": True,
-                   "items": {"enum": list(FILE_KINDS)},
-                   "description": "The kinds of file allowed"},
-        "max_size_mb": {"type": "number", "exclusiveMinimum": 0, "maximum": 50, "default": 10,
-                        "description": "The largest file allowed, in megabytes"},
+        "accept": {
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": True,
+            "items": {"enum": list(FILE_KINDS)},
+            "description": "The kinds of file allowed",
+        },
+        "max_size_mb": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 50,
+            "default": 10,
+            "description": "The largest file allowed, in megabytes",
+        },
     }
     required_settings = ("accept",)
 
@@ -55,11 +72,15 @@ class GroupType(FieldType):
         "min_items": {"type": "integer", "minimum": 0, "default": 0},
         "max_items": {"type": "integer", "minimum": 1, "default": 50},
         "item_label": {"type": "string", "description": "What one item is called, e.g. 'Provider'"},
-        "item_label_plural": {"type": "string",
-                              "description": "The plural, when adding 's' is wrong: "
-                                             "'Staff members', 'Children'"},
-        "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"},
-                  "description": "Checks made for each item, against one of its questions"},
+        "item_label_plural": {
+            "type": "string",
+            "description": "The plural, when adding 's' is wrong: 'Staff members', 'Children'",
+        },
+        "rules": {
+            "type": "array",
+            "items": {"$ref": "#/$defs/rule"},
+            "description": "Checks made for each item, against one of its questions",
+        },
     }
     required_settings = ("fields",)
 
@@ -82,8 +103,9 @@ class GroupType(FieldType):
         for nested in field.fields:
             if is_input(nested):
                 setattr(ItemForm, nested.id, nested.kind.form_field(nested))
-        return wtforms.FieldList(wtforms.FormField(ItemForm), label=field.label,
-                                 description=field.hint, min_entries=0)
+        return wtforms.FieldList(
+            wtforms.FormField(ItemForm), label=field.label, description=field.hint, min_entries=0
+        )
 
     def is_empty(self, raw) -> bool:
         return not raw
@@ -91,8 +113,9 @@ class GroupType(FieldType):
     def to_python(self, field, value):
         items = []
         for item in value or []:
-            items.append({f.id: f.kind.to_python(f, item.get(f.id)) for f in field.fields
-                          if f.has_value})
+            items.append(
+                {f.id: f.kind.to_python(f, item.get(f.id)) for f in field.fields if f.has_value}
+            )
         return items
 
     def display(self, field, value):
@@ -112,10 +135,11 @@ class ContentType(FieldType):
     summary = "Guidance text between questions; no answer. Blank lines start new paragraphs."
     component = "content"
     has_value = False
-    settings = {"text": {"type": "string"},
-                "style": {"enum": ["text", "inset", "warning"], "default": "text"}}
+    settings = {
+        "text": {"type": "string"},
+        "style": {"enum": ["text", "inset", "warning"], "default": "text"},
+    }
     required_settings = ("text",)
-
 
 
 TYPES = [FileType(), GroupType(), ContentType()]

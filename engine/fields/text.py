@@ -7,8 +7,20 @@ import re
 from engine import identifiers
 from engine.fields.base import FieldType, Invalid, label_for_message, setting_problem
 
-_WIDTHS = ["2", "3", "4", "5", "10", "20", "30", "full", "three-quarters", "two-thirds",
-           "one-half", "one-third"]
+_WIDTHS = [
+    "2",
+    "3",
+    "4",
+    "5",
+    "10",
+    "20",
+    "30",
+    "full",
+    "three-quarters",
+    "two-thirds",
+    "one-half",
+    "one-third",
+]
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -18,13 +30,17 @@ class TextType(FieldType):
     settings = {
         "max_length": {"type": "integer", "minimum": 1, "description": "Most characters allowed"},
         "pattern": {"type": "string", "description": "A regular expression the answer must match"},
-        "pattern_message": {"type": "string",
-                            "description": "The error shown when the pattern does not match"},
+        "pattern_message": {
+            "type": "string",
+            "description": "The error shown when the pattern does not match",
+        },
         "width": {"enum": _WIDTHS, "description": "Width of the input box"},
         "autocomplete": {"type": "string", "description": "HTML autocomplete token"},
-        "case": {"enum": ["upper", "lower"],
-                 "description": "Store the answer in capitals or small letters (before the "
-                                "pattern is checked), for codes such as EY123456"},
+        "case": {
+            "enum": ["upper", "lower"],
+            "description": "Store the answer in capitals or small letters (before the "
+            "pattern is checked), for codes such as EY123456",
+        },
     }
     default_max_length = 200
 
@@ -39,8 +55,10 @@ class TextType(FieldType):
             raise Invalid(f"{label_for_message(field)} must be {limit} characters or fewer")
         pattern = field.settings.get("pattern")
         if pattern and not re.fullmatch(pattern, text):
-            raise Invalid(field.settings.get("pattern_message")
-                          or f"{label_for_message(field)} is not in the right format")
+            raise Invalid(
+                field.settings.get("pattern_message")
+                or f"{label_for_message(field)} is not in the right format"
+            )
         return text
 
     def definition_problems(self, field):
@@ -103,8 +121,13 @@ class PostcodeType(FieldType):
 class UpnType(FieldType):
     name = "upn"
     summary = "A Unique Pupil Number: 13 characters with a check letter (temporary UPNs allowed)."
-    settings = {"allow_temporary": {"type": "boolean", "default": True,
-                                    "description": "Accept a temporary UPN (ends with a letter)"}}
+    settings = {
+        "allow_temporary": {
+            "type": "boolean",
+            "default": True,
+            "description": "Accept a temporary UPN (ends with a letter)",
+        }
+    }
 
     def parse(self, field, raw, values):
         upn = re.sub(r"\s+", "", raw).upper()
@@ -130,8 +153,13 @@ class UrnType(FieldType):
 class LaestabType(FieldType):
     name = "laestab"
     summary = "A LAESTAB: the 3-digit local authority code and 4-digit establishment number."
-    settings = {"la_code": {"type": "string", "pattern": r"^\d{3}$",
-                            "description": "The local authority code the LAESTAB must start with"}}
+    settings = {
+        "la_code": {
+            "type": "string",
+            "pattern": r"^\d{3}$",
+            "description": "The local authority code the LAESTAB must start with",
+        }
+    }
 
     def parse(self, field, raw, values):
         laestab = re.sub(r"[\s/]", "", raw)
@@ -143,5 +171,13 @@ class LaestabType(FieldType):
         return laestab
 
 
-TYPES = [TextType(), TextareaType(), EmailType(), PhoneType(), PostcodeType(), UpnType(),
-         UrnType(), LaestabType()]
+TYPES = [
+    TextType(),
+    TextareaType(),
+    EmailType(),
+    PhoneType(),
+    PostcodeType(),
+    UpnType(),
+    UrnType(),
+    LaestabType(),
+]

@@ -52,8 +52,10 @@ TIMEOUT_MS = 10_000  # Playwright's longest wait for an element or a page
 def _missing() -> str | None:
     """What the browser tests lack on this machine, or None."""
     if not os.access(CHROMIUM, os.X_OK):
-        return (f"no Chromium at {CHROMIUM} (on Debian: apt-get install chromium; or set "
-                f"CHROMIUM to a Chromium binary)")
+        return (
+            f"no Chromium at {CHROMIUM} (on Debian: apt-get install chromium; or set "
+            f"CHROMIUM to a Chromium binary)"
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -70,8 +72,9 @@ def browser_available() -> None:
     problem = _missing()
     if problem:
         if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser tests are required here (REQUIRE_BROWSER=1): {problem}",
-                        pytrace=False)
+            pytest.fail(
+                f"browser tests are required here (REQUIRE_BROWSER=1): {problem}", pytrace=False
+            )
         pytest.skip(f"browser tests: {problem}")
     for old in SCREENSHOTS.glob("failed-*.png"):  # from an earlier run
         old.unlink()
@@ -90,8 +93,10 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the portal stopped (exit {process.returncode}):\n"
-                               f"{log.read_text(errors='replace')[-4000:]}")
+            raise RuntimeError(
+                f"the portal stopped (exit {process.returncode}):\n"
+                f"{log.read_text(errors='replace')[-4000:]}"
+            )
         try:
             with urllib.request.urlopen(f"{url}/sign-in", timeout=2) as response:
                 if response.status == 200:
@@ -99,8 +104,10 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"the portal did not answer within {timeout:g} s:\n"
-                       f"{log.read_text(errors='replace')[-4000:]}")
+    raise RuntimeError(
+        f"the portal did not answer within {timeout:g} s:\n"
+        f"{log.read_text(errors='replace')[-4000:]}"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -115,23 +122,40 @@ def live(browser_available, tmp_path_factory) -> Iterator[LiveServer]:
     url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "PORTAL_ENV": "development", "SECRET_KEY": SECRET_KEY, "DATABASE_URL": database_url,
-        "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(catcher.port), "PORT": str(port),
-        "PORTAL_BASE_URL": url, "PORTAL_CASETYPES": str(ROOT / "casetypes"),
+        "PORTAL_ENV": "development",
+        "SECRET_KEY": SECRET_KEY,
+        "DATABASE_URL": database_url,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(catcher.port),
+        "PORT": str(port),
+        "PORTAL_BASE_URL": url,
+        "PORTAL_CASETYPES": str(ROOT / "casetypes"),
         "PYTHONUNBUFFERED": "1",
     }
     log = folder / "server.log"
     process = None
     try:
-        subprocess.run([sys.executable, "-m", "webapp.cli", "db", "upgrade"], cwd=ROOT,
-                       env=env, check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [sys.executable, "-m", "webapp.cli", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         with log.open("wb") as output:
-            process = subprocess.Popen([sys.executable, "-m", "webapp.cli", "run"], cwd=ROOT,
-                                       env=env, stdout=output, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "webapp.cli", "run"],
+                cwd=ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
         _wait_until_up(url, process, log)
         started = log.read_text(errors="replace")
         assert f"already on 127.0.0.1:{catcher.port}" in started, (
-            f"`portal run` should deliver to the test's catcher, not start its own:\n{started}")
+            f"`portal run` should deliver to the test's catcher, not start its own:\n{started}"
+        )
         yield LiveServer(url, database_url, catcher, process, log)
     finally:
         if process is not None:
@@ -157,31 +181,61 @@ def world(live) -> Iterator[World]:
     from webapp.auth.questions import hash_answer
     from webapp.models import Membership, School, Team, User
 
-    app = create_app({"SECRET_KEY": SECRET_KEY, "DATABASE_URL": live.database_url,
-                      "DEVELOPMENT": True, "PORTAL_BASE_URL": live.url,
-                      "PORTAL_CASETYPES": str(ROOT / "casetypes")})
-    world = World(app, "Westcotes Primary School", "130001", "head@westcotes.example.org",
-                  "senco@westcotes.example.org", "officer@council.example.org", "SEND team")
+    app = create_app(
+        {
+            "SECRET_KEY": SECRET_KEY,
+            "DATABASE_URL": live.database_url,
+            "DEVELOPMENT": True,
+            "PORTAL_BASE_URL": live.url,
+            "PORTAL_CASETYPES": str(ROOT / "casetypes"),
+        }
+    )
+    world = World(
+        app,
+        "Westcotes Primary School",
+        "130001",
+        "head@westcotes.example.org",
+        "senco@westcotes.example.org",
+        "officer@council.example.org",
+        "SEND team",
+    )
     password_hash, answer_hash = hash_password(PASSWORD), hash_answer(ANSWER)
 
     def person(email, first, last, job="", memberships=(), role=""):
-        return User(email=email, first_name=first, last_name=last, job_title=job,
-                    password_hash=password_hash, security_question="first_pet",
-                    security_answer_hash=answer_hash, council_role=role,
-                    memberships=list(memberships))
+        return User(
+            email=email,
+            first_name=first,
+            last_name=last,
+            job_title=job,
+            password_hash=password_hash,
+            security_question="first_pet",
+            security_answer_hash=answer_hash,
+            council_role=role,
+            memberships=list(memberships),
+        )
 
     session = world.session()
     try:
         school = School(name=world.school_name, urn=world.school_urn, setting_type="school")
         officer = person(world.officer, "Olivia", "Grant", role="officer")
-        session.add_all([
-            person(world.admin, "Amara", "Okafor", "Headteacher",
-                   [Membership(school=school, is_admin=True)]),
-            person(world.senco, "Dev", "Mistry", "SENCO", [Membership(school=school)]),
-            officer,
-            Team(name=world.team, members=[officer],
-                 case_type_ids=["part-time-timetable", "planned-closure"]),
-        ])
+        session.add_all(
+            [
+                person(
+                    world.admin,
+                    "Amara",
+                    "Okafor",
+                    "Headteacher",
+                    [Membership(school=school, is_admin=True)],
+                ),
+                person(world.senco, "Dev", "Mistry", "SENCO", [Membership(school=school)]),
+                officer,
+                Team(
+                    name=world.team,
+                    members=[officer],
+                    case_type_ids=["part-time-timetable", "planned-closure"],
+                ),
+            ]
+        )
         session.commit()
     finally:
         session.close()
@@ -200,8 +254,9 @@ def browser(browser_available):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         try:
             yield chromium
         finally:
@@ -211,8 +266,12 @@ def browser(browser_available):
 @pytest.fixture
 def context(browser, live):
     """A fresh browser profile for each test."""
-    context = browser.new_context(base_url=live.url, viewport={"width": 1280, "height": 900},
-                                  locale="en-GB", timezone_id="Europe/London")
+    context = browser.new_context(
+        base_url=live.url,
+        viewport={"width": 1280, "height": 900},
+        locale="en-GB",
+        timezone_id="Europe/London",
+    )
     context.set_default_timeout(TIMEOUT_MS)
     try:
         yield context
@@ -240,8 +299,13 @@ def page(context):
 def _expected(text: str) -> bool:
     # Pages answered 4xx on purpose (an error state the test asked for) make Chromium log the
     # status; that is not a fault of the page.
-    return bool(re.match(r"Failed to load resource: the server responded with a status of "
-                         r"4\d\d", text))
+    return bool(
+        re.match(
+            r"Failed to load resource: the server responded with a status of "
+            r"4\d\d",
+            text,
+        )
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -268,9 +332,10 @@ def pytest_terminal_summary(terminalreporter):
     """The pages axe-core checked (run with -s or without: this is pytest's own summary)."""
     if not CHECKED:
         return
-    verdict = (f"{len(FAILED)} with violations" if FAILED else "no violations")
-    terminalreporter.section(f"axe-core ({', '.join(AXE_TAGS)}): {len(CHECKED)} pages "
-                             f"checked, {verdict}")
+    verdict = f"{len(FAILED)} with violations" if FAILED else "no violations"
+    terminalreporter.section(
+        f"axe-core ({', '.join(AXE_TAGS)}): {len(CHECKED)} pages checked, {verdict}"
+    )
     for name, path in CHECKED.items():
         mark = f"  <- {FAILED[name]} violation(s)" if name in FAILED else ""
         terminalreporter.write_line(f"  {name:<58} {path}{mark}")

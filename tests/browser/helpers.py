@@ -15,8 +15,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 SCREENSHOTS = ROOT / "screenshots"
@@ -43,8 +49,9 @@ class LiveServer:
     def mail_count(self, address: str) -> int:
         return len(self.catcher.to(address))
 
-    def wait_for_mail(self, address: str, subject: str, after: int = 0,
-                      timeout: float = MAIL_TIMEOUT):
+    def wait_for_mail(
+        self, address: str, subject: str, after: int = 0, timeout: float = MAIL_TIMEOUT
+    ):
         """The first message to `address`, beyond the first `after`, whose subject contains
         `subject`; fails (showing the server's log) if none arrives in time."""
         deadline = time.monotonic() + timeout
@@ -54,8 +61,10 @@ class LiveServer:
                     return message
             time.sleep(0.1)
         arrived = [m.subject for m in self.catcher.to(address)]
-        pytest.fail(f"no mail to {address} with '{subject}' within {timeout:g} s "
-                    f"(received: {arrived})\nserver log:\n{self.log_tail()}")
+        pytest.fail(
+            f"no mail to {address} with '{subject}' within {timeout:g} s "
+            f"(received: {arrived})\nserver log:\n{self.log_tail()}"
+        )
 
 
 @dataclass
@@ -103,7 +112,9 @@ def axe_violations(page) -> list[dict]:
                tags: v.tags.filter(t => t.startsWith('wcag')),
                nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html,
                                          summary: n.failureSummary}))}));
-           }""", AXE_TAGS)
+           }""",
+        AXE_TAGS,
+    )
 
 
 def axe(page, name: str) -> None:
@@ -116,8 +127,10 @@ def axe(page, name: str) -> None:
         FAILED[name] = len(violations)
         lines = [f"axe: {len(violations)} violation(s) on '{name}' ({page.url}):"]
         for violation in violations:
-            lines.append(f"- {violation['id']} ({violation['impact']}; "
-                         f"{', '.join(violation['tags'])}): {violation['help']}")
+            lines.append(
+                f"- {violation['id']} ({violation['impact']}; "
+                f"{', '.join(violation['tags'])}): {violation['help']}"
+            )
             for node in violation["nodes"][:5]:
                 lines.append(f"    at {node['target']}: {node['html'][:300]}")
                 lines.append("      " + (node["summary"] or "").replace("\n", "\n      "))
@@ -173,8 +186,9 @@ def tab_to(page, selector: str, limit: int = 120, backwards: bool = False) -> di
     key = "Shift+Tab" if backwards else "Tab"
     for _ in range(limit):
         page.keyboard.press(key)
-        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)",
-                         selector):
+        if page.evaluate(
+            "(s) => document.activeElement && document.activeElement.matches(s)", selector
+        ):
             assert_focus_visible(page)
             return focused(page)
     pytest.fail(f"Tab never reached {selector} in {limit} presses (last: {focused(page)})")
@@ -191,4 +205,5 @@ def assert_focus_visible(page) -> None:
                 what: e.outerHTML.slice(0, 160)};
       }""")
     assert style["outline"] or style["shadow"] or style["background"] == "rgb(255, 221, 0)", (
-        f"no visible focus on {style['what']}")
+        f"no visible focus on {style['what']}"
+    )

@@ -8,8 +8,10 @@ from tests.browser.helpers import AXE_TAGS, axe_violations
 
 def test_axe_runs_under_the_csp_and_finds_what_is_wrong(page, live):
     page.goto("/sign-in")
-    assert "script-src 'self'" in page.request.get(f"{live.url}/sign-in").headers[
-        "content-security-policy"]
+    assert (
+        "script-src 'self'"
+        in page.request.get(f"{live.url}/sign-in").headers["content-security-policy"]
+    )
     assert axe_violations(page) == []
     page.evaluate("""() => {
         document.querySelector('label[for=email]').remove();

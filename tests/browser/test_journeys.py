@@ -42,7 +42,8 @@ def press_button(page, name: str) -> None:
 def summary_value(page, question: str):
     """The answer shown for a question on a check-answers page."""
     row = page.locator(".govuk-summary-list__row").filter(
-        has=page.locator(".govuk-summary-list__key", has_text=question))
+        has=page.locator(".govuk-summary-list__key", has_text=question)
+    )
     return row.locator(".govuk-summary-list__value")
 
 
@@ -90,10 +91,16 @@ def test_journey_1_new_school_admin(page, live, world):
     with world.app.app_context():  # as `portal onboard-school` does it
         session = world.session()
         try:
-            onboard_school(session, name="Rushey Mead Academy", urn="130777",
-                           setting_type="school", admin_email=email,
-                           admin_first_name="Hannah", admin_last_name="Begum",
-                           admin_job_title="Headteacher")
+            onboard_school(
+                session,
+                name="Rushey Mead Academy",
+                urn="130777",
+                setting_type="school",
+                admin_email=email,
+                admin_first_name="Hannah",
+                admin_last_name="Begum",
+                admin_job_title="Headteacher",
+            )
         finally:
             session.close()
     sign_up = live.wait_for_mail(email, "Your School Portal account")
@@ -172,8 +179,7 @@ def test_journey_2_case_stopped_half_way_then_submitted(page, context, live, wor
     when the page is closed; back through My cases; check answers; submit; My cases."""
     sign_in(page, live, world.senco)
     expect(page.locator(".app-action__link")).to_have_text(["Submit case", "My cases"])
-    expect(page.get_by_text("Only school administrators can add and manage users.")
-           ).to_be_visible()
+    expect(page.get_by_text("Only school administrators can add and manage users.")).to_be_visible()
     axe(page, "Home (school user: User admin disabled)")
     page.locator(".app-action__link", has_text="Submit case").click()
     axe(page, "Submit case")
@@ -209,12 +215,14 @@ def test_journey_2_case_stopped_half_way_then_submitted(page, context, live, wor
     # The arrangement: "both" brings in the Alternative provision page.
     expect(h1(page, "The arrangement")).to_be_visible()
     axe(page, "Case page: The arrangement")
-    expect(page.get_by_label("Why is this arrangement in the pupil's interests?")
-           ).to_have_value("")  # an empty textarea is empty, not "None"
+    expect(page.get_by_label("Why is this arrangement in the pupil's interests?")).to_have_value(
+        ""
+    )  # an empty textarea is empty, not "None"
     page.get_by_label("Part-time timetable and alternative provision").check()
     page.get_by_label("Main reason for the arrangement").select_option("reintegration")
     page.get_by_label("Why is this arrangement in the pupil's interests?").fill(
-        "Jordan is returning after a long illness and needs a gradual return.")
+        "Jordan is returning after a long illness and needs a gradual return."
+    )
     fill_date(group(page, "Start date"), 7, 9, 2026)
     fill_date(group(page, "Planned end date"), 20, 11, 2026)  # over 8 weeks: a warning
     fill_date(group(page, "Date of the first review"), 21, 9, 2026)
@@ -244,7 +252,8 @@ def test_journey_2_case_stopped_half_way_then_submitted(page, context, live, wor
     press_button(page, "Add another provider")
     expect(group(page, "Provider 2")).to_be_visible()
     expect(group(page, "Provider 1").get_by_label("Provider name")).to_have_value(
-        "Oak Tree Learning Centre")
+        "Oak Tree Learning Centre"
+    )
     axe(page, "Case page: a second group item")
     press_button(page, "Remove provider 2")
     expect(group(page, "Provider 2")).to_have_count(0)
@@ -255,10 +264,12 @@ def test_journey_2_case_stopped_half_way_then_submitted(page, context, live, wor
     axe(page, "Case page: Agreement and safeguarding (file upload)")
     shot(page, "06-case-page")
     at_320_pixels(page, "Case page")
-    group(page, "Is the designated safeguarding lead aware of the arrangement?"
-          ).get_by_label("Yes").check()
-    group(page, "Has a parent or carer agreed to the arrangement in writing?"
-          ).get_by_label("Yes").check()
+    group(page, "Is the designated safeguarding lead aware of the arrangement?").get_by_label(
+        "Yes"
+    ).check()
+    group(page, "Has a parent or carer agreed to the arrangement in writing?").get_by_label(
+        "Yes"
+    ).check()
     views = page.get_by_label("What does the pupil think about the arrangement? (optional)")
     expect(views).to_have_value("")
     views.fill("Jordan would like to build up to full days")
@@ -276,12 +287,17 @@ def test_journey_2_case_stopped_half_way_then_submitted(page, context, live, wor
     axe(page, "My cases")
     row.get_by_role("link", name=reference).click()
     expect(h1(page, "Agreement and safeguarding")).to_be_visible()
-    expect(page.get_by_label("What does the pupil think about the arrangement? (optional)")
-           ).to_have_value("Jordan would like to build up to full days, starting with mornings.")
-    expect(group(page, "Has a parent or carer agreed to the arrangement in writing?"
-                 ).get_by_label("Yes")).to_be_checked()
+    expect(
+        page.get_by_label("What does the pupil think about the arrangement? (optional)")
+    ).to_have_value("Jordan would like to build up to full days, starting with mornings.")
+    expect(
+        group(page, "Has a parent or carer agreed to the arrangement in writing?").get_by_label(
+            "Yes"
+        )
+    ).to_be_checked()
     page.get_by_label("Signed plan").set_input_files(
-        files=[{"name": "signed-plan.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        files=[{"name": "signed-plan.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     press_button(page, "Continue")
 
     # Check answers: the declaration is needed.
@@ -291,9 +307,11 @@ def test_journey_2_case_stopped_half_way_then_submitted(page, context, live, wor
     axe(page, "Check your answers")
     shot(page, "07-check-answers")
     expect(summary_value(page, "What does the pupil think")).to_have_text(
-        "Jordan would like to build up to full days, starting with mornings.")
+        "Jordan would like to build up to full days, starting with mornings."
+    )
     expect(summary_value(page, "Primary type of need")).to_have_text(
-        "Social, emotional and mental health")
+        "Social, emotional and mental health"
+    )
     at_320_pixels(page, "Check your answers")
     press_button(page, "Accept and send")
     expect(error_summary(page)).to_contain_text("Tick the box to confirm the declaration")
@@ -413,10 +431,18 @@ def _submitted_case(world) -> str:
             ptt = world.app.extensions["catalogue"].get("part-time-timetable")
             senco = session.scalar(select(User).where(User.email == world.senco))
             case = services.start_case(session, senco, senco.memberships[0].school, ptt)
-            plan = store_upload(session, case, senco, ptt.fields["signed_plan"], "signed_plan",
-                                "signed-plan.pdf", PDF)
-            case.answers = _answer_pages(ptt, {**PTT_PAGES, "agreement": {
-                **PTT_PAGES["agreement"], "signed_plan": plan}})
+            plan = store_upload(
+                session,
+                case,
+                senco,
+                ptt.fields["signed_plan"],
+                "signed_plan",
+                "signed-plan.pdf",
+                PDF,
+            )
+            case.answers = _answer_pages(
+                ptt, {**PTT_PAGES, "agreement": {**PTT_PAGES["agreement"], "signed_plan": plan}}
+            )
             session.commit()
             services.submit_case(session, case, ptt, senco, declared=True)
             return case.reference
@@ -448,7 +474,8 @@ def test_journey_4_officer_completes_the_case(page, context, browser, live, worl
     axe(page, "Caseviewer: note missing")
     before = live.mail_count(world.senco)
     page.get_by_label(re.compile("Note for the school – Request more information")).fill(
-        "Please tell us the provider's Ofsted URN.")
+        "Please tell us the provider's Ofsted URN."
+    )
     press_button(page, "Request more information")
     expect(page.get_by_text("The school has been emailed")).to_be_visible()
     live.wait_for_mail(world.senco, "More information requested", after=before)
@@ -465,11 +492,11 @@ def test_journey_4_officer_completes_the_case(page, context, browser, live, worl
         axe(school, "My cases: more information requested")
         row.get_by_role("link", name=reference).click()
         expect(school.locator(".app-request-note")).to_have_text(
-            "Please tell us the provider's Ofsted URN.")
+            "Please tell us the provider's Ofsted URN."
+        )
         axe(school, "A case the council asked more about (school's view)")
         school.get_by_role("link", name="Change your answers and send them again").click()
-        expect(h1(school, "Check your changes before sending them")
-               ).to_be_visible()
+        expect(h1(school, "Check your changes before sending them")).to_be_visible()
         axe(school, "Check your changes")
         school.get_by_label("I confirm").check()
         press_button(school, "Send the changes")
@@ -477,11 +504,11 @@ def test_journey_4_officer_completes_the_case(page, context, browser, live, worl
 
         # The officer completes it.
         page.reload()
-        expect(page.get_by_text("Review details on the case in caseviewer").first
-               ).to_be_visible()
+        expect(page.get_by_text("Review details on the case in caseviewer").first).to_be_visible()
         before = live.mail_count(world.senco)
         page.get_by_label(re.compile("Note for the school – Complete case")).fill(
-            "Thank you: the arrangement is recorded.")
+            "Thank you: the arrangement is recorded."
+        )
         press_button(page, "Complete case")
         expect(page.get_by_text("The case is now at ‘Case completed’")).to_be_visible()
         expect(page.locator(".govuk-tag", has_text="Completed")).to_be_visible()
@@ -551,8 +578,7 @@ def test_journey_5_a_form_with_the_keyboard_alone(page, live, world):
     enter()
 
     # Parents, governors and making up the time (Governors: No brings a warning).
-    expect(h1(page, "Parents, governors and making up the time")
-           ).to_be_visible()
+    expect(h1(page, "Parents, governors and making up the time")).to_be_visible()
     axe(page, "Case page: Parents, governors and making up the time")
     type_into("input[name='parents_told_date-day']", "1")
     type_into("input[name='parents_told_date-month']", "6")
@@ -580,11 +606,14 @@ def test_journey_5_a_form_with_the_keyboard_alone(page, live, world):
     expect(h1(page, "Check your answers before sending")).to_be_visible()
     axe(page, "Check your answers (planned closure)")
     expect(summary_value(page, "Why will the school close?")).to_have_text(
-        "Planned building or maintenance works")
+        "Planned building or maintenance works"
+    )
     expect(summary_value(page, "Tell us more about the reason")).to_have_text(
-        "The boiler is being replaced.")
+        "The boiler is being replaced."
+    )
     expect(summary_value(page, "How will the lost time be made up?")).to_have_text(
-        "An extra day at the end of term.")
+        "An extra day at the end of term."
+    )
     expect(summary_value(page, "Your role")).to_have_text("SENCO")
     tab_to(page, "input[name=declared]")
     keys.press("Space")

@@ -47,15 +47,21 @@ def catalogue_of(*files: tuple[str, str], shared: bool = True):
     """A catalogue from (path, yaml text) pairs, with the test workflow and list added."""
     sources = [load_source(textwrap.dedent(text), path) for path, text in files]
     if shared:
-        sources += [load_source(WORKFLOWS, "shared/workflows.yaml"),
-                    load_source(LISTS, "shared/lists.yaml")]
+        sources += [
+            load_source(WORKFLOWS, "shared/workflows.yaml"),
+            load_source(LISTS, "shared/lists.yaml"),
+        ]
     return build_catalogue(sources)
 
 
 def case_type_yaml(pages: str, id: str = "test-case", code: str = "TST", extra: str = "") -> str:
     """A whole case-type file around the given `pages:` YAML (dedented)."""
-    return (HEADER.format(id=id, code=code) + textwrap.dedent(extra)
-            + "pages:\n" + textwrap.indent(textwrap.dedent(pages), "  "))
+    return (
+        HEADER.format(id=id, code=code)
+        + textwrap.dedent(extra)
+        + "pages:\n"
+        + textwrap.indent(textwrap.dedent(pages), "  ")
+    )
 
 
 @pytest.fixture

@@ -43,9 +43,16 @@ def test_json_format_for_tools(broken, capsys):
     assert main(["validate", "--format", "json", str(broken)]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is False
-    assert report["problems"] == [{"path": str(broken), "line": 6, "column": 1,
-                                   "severity": "error", "code": "E100",
-                                   "message": "unknown key 'colour'"}]
+    assert report["problems"] == [
+        {
+            "path": str(broken),
+            "line": 6,
+            "column": 1,
+            "severity": "error",
+            "code": "E100",
+            "message": "unknown key 'colour'",
+        }
+    ]
 
 
 def test_strict_makes_warnings_fail(tmp_path, capsys):
@@ -62,10 +69,14 @@ def test_default_folder_comes_from_portal_casetypes(broken, monkeypatch):
 
 
 def test_bad_usage_exits_2_with_one_line_and_no_traceback(tmp_path):
-    for args in (["validate", "--format", "xml"], ["validate", str(tmp_path / "missing")],
-                 ["frobnicate"]):
-        run = subprocess.run([sys.executable, "-m", "webapp.cli", *args], cwd=ROOT,
-                             capture_output=True, text=True)
+    for args in (
+        ["validate", "--format", "xml"],
+        ["validate", str(tmp_path / "missing")],
+        ["frobnicate"],
+    ):
+        run = subprocess.run(
+            [sys.executable, "-m", "webapp.cli", *args], cwd=ROOT, capture_output=True, text=True
+        )
         assert run.returncode == 2, args
         assert "Traceback" not in run.stderr
         assert "error" in run.stderr.splitlines()[-1] or "no such" in run.stderr

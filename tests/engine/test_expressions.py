@@ -13,70 +13,86 @@ def run(text, **values):
     return expression.evaluate(values)
 
 
-@pytest.mark.parametrize(("text", "values", "result"), [
-    ("a in ['E', 'K']", {"a": "K"}, True),
-    ("a in ['E', 'K']", {"a": "N"}, False),
-    ("'semh' in needs", {"needs": ["semh", "sensory"]}, True),
-    ("not looked_after", {"looked_after": False}, True),
-    ("a > 3 and b", {"a": 4, "b": True}, True),
-    ("end >= start", {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 1, 1)}, True),
-    ("days_between(start, end)", {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 2, 1)}, 31),
-    ("years_between(dob, day)", {"dob": dt.date(2018, 6, 2), "day": dt.date(2026, 6, 1)}, 7),
-    ("minutes_between(start, end)", {"start": dt.time(9, 30), "end": dt.time(10, 5)}, 35),
-    ("total(items, 'cost')", {"items": [{"cost": 10}, {"cost": 2.5}, {}]}, 12.5),
-    ("earliest(items, 'day')", {"items": [{"day": dt.date(2026, 3, 2)},
-                                          {"day": dt.date(2026, 1, 5)}, {}]}, dt.date(2026, 1, 5)),
-    ("latest(items, 'day')", {"items": [{"day": dt.date(2026, 3, 2)}]}, dt.date(2026, 3, 2)),
-    ("earliest(items, 'day')", {"items": []}, None),
-    # Friday 27 November to Monday 30 November 2026: one school day (the Friday)
-    ("weekdays_between(a, b)", {"a": dt.date(2026, 11, 27), "b": dt.date(2026, 11, 30)}, 1),
-    ("weekdays_between(a, b)", {"a": dt.date(2026, 11, 23), "b": dt.date(2026, 12, 7)}, 10),
-    ("len(items)", {"items": [{}, {}]}, 2),
-    ("'Severe' if pct <= 50 else 'Persistent'", {"pct": 40}, "Severe"),
-    ("round(hours * weeks, 1)", {"hours": 22.35, "weeks": 51}, 1139.9),
-    ("max(a, b, 3)", {"a": 1, "b": 7}, 7),
-    ("true and not false", {}, True),
-])
+@pytest.mark.parametrize(
+    ("text", "values", "result"),
+    [
+        ("a in ['E', 'K']", {"a": "K"}, True),
+        ("a in ['E', 'K']", {"a": "N"}, False),
+        ("'semh' in needs", {"needs": ["semh", "sensory"]}, True),
+        ("not looked_after", {"looked_after": False}, True),
+        ("a > 3 and b", {"a": 4, "b": True}, True),
+        ("end >= start", {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 1, 1)}, True),
+        (
+            "days_between(start, end)",
+            {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 2, 1)},
+            31,
+        ),
+        ("years_between(dob, day)", {"dob": dt.date(2018, 6, 2), "day": dt.date(2026, 6, 1)}, 7),
+        ("minutes_between(start, end)", {"start": dt.time(9, 30), "end": dt.time(10, 5)}, 35),
+        ("total(items, 'cost')", {"items": [{"cost": 10}, {"cost": 2.5}, {}]}, 12.5),
+        (
+            "earliest(items, 'day')",
+            {"items": [{"day": dt.date(2026, 3, 2)}, {"day": dt.date(2026, 1, 5)}, {}]},
+            dt.date(2026, 1, 5),
+        ),
+        ("latest(items, 'day')", {"items": [{"day": dt.date(2026, 3, 2)}]}, dt.date(2026, 3, 2)),
+        ("earliest(items, 'day')", {"items": []}, None),
+        # Friday 27 November to Monday 30 November 2026: one school day (the Friday)
+        ("weekdays_between(a, b)", {"a": dt.date(2026, 11, 27), "b": dt.date(2026, 11, 30)}, 1),
+        ("weekdays_between(a, b)", {"a": dt.date(2026, 11, 23), "b": dt.date(2026, 12, 7)}, 10),
+        ("len(items)", {"items": [{}, {}]}, 2),
+        ("'Severe' if pct <= 50 else 'Persistent'", {"pct": 40}, "Severe"),
+        ("round(hours * weeks, 1)", {"hours": 22.35, "weeks": 51}, 1139.9),
+        ("max(a, b, 3)", {"a": 1, "b": 7}, 7),
+        ("true and not false", {}, True),
+    ],
+)
 def test_expressions_compute_what_they_say(text, values, result):
     assert run(text, **values) == result
 
 
-@pytest.mark.parametrize(("text", "result"), [
-    ("a == 'x'", False),
-    ("a != 'x'", True),
-    ("a > 3", False),
-    ("a < 3", False),
-    ("'x' in a", False),
-    ("a + 1", None),
-    ("days_between(a, a)", None),
-    ("answered(a)", False),
-    ("1 / 0", None),
-])
+@pytest.mark.parametrize(
+    ("text", "result"),
+    [
+        ("a == 'x'", False),
+        ("a != 'x'", True),
+        ("a > 3", False),
+        ("a < 3", False),
+        ("'x' in a", False),
+        ("a + 1", None),
+        ("days_between(a, a)", None),
+        ("answered(a)", False),
+        ("1 / 0", None),
+    ],
+)
 def test_an_unanswered_field_is_none_and_never_raises(text, result):
     assert run(text) == result
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("__import__('os').system('id')", "E301"),
-    ("__import__('os')", "E306"),
-    ("().__class__", "E301"),
-    ("a.b", "E301"),
-    ("x[0]", "E301"),
-    ("lambda: 1", "E301"),
-    ("[x for x in y]", "E301"),
-    ("{x: 1}", "E301"),
-    ("open('/etc/passwd')", "E306"),
-    ("eval('1')", "E306"),
-    ("_secret", "E301"),
-    ("f'{a}'", "E301"),
-    ("a := 1", "E300"),
-    ("(a := 1)", "E301"),
-    ("2 ** 100000", "E301"),
-    ("a is None", "E301"),
-    ("len(x=1)", "E301"),
-    ("a ==", "E300"),
-    ("", "E300"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("__import__('os').system('id')", "E301"),
+        ("__import__('os')", "E306"),
+        ("().__class__", "E301"),
+        ("a.b", "E301"),
+        ("x[0]", "E301"),
+        ("lambda: 1", "E301"),
+        ("[x for x in y]", "E301"),
+        ("{x: 1}", "E301"),
+        ("open('/etc/passwd')", "E306"),
+        ("eval('1')", "E306"),
+        ("_secret", "E301"),
+        ("f'{a}'", "E301"),
+        ("a := 1", "E300"),
+        ("(a := 1)", "E301"),
+        ("2 ** 100000", "E301"),
+        ("a is None", "E301"),
+        ("len(x=1)", "E301"),
+        ("a ==", "E300"),
+        ("", "E300"),
+    ],
+)
 def test_dangerous_or_unknown_constructs_are_refused_when_parsed(text, code):
     expression, issues = ex.parse(text)
     assert expression is None
@@ -91,8 +107,11 @@ def test_refusals_point_at_the_construct():
 def check(text, **symbols):
     expression, issues = ex.parse(text)
     assert not issues
-    checker = ex.Checker(lambda name, offset: symbols.get(name) or ex.Issue(
-        ex.Code.E302, offset, {"name": name, "suggestion": ""}))
+    checker = ex.Checker(
+        lambda name, offset: (
+            symbols.get(name) or ex.Issue(ex.Code.E302, offset, {"name": name, "suggestion": ""})
+        )
+    )
     kind = checker.check(expression)
     return kind, [(i.code.name, i.details) for i in checker.issues]
 
@@ -117,8 +136,11 @@ def test_checker_refuses_mixed_types_with_a_helpful_hint():
 
 
 def test_total_checks_the_group_member_exists_and_is_a_number():
-    group = ex.Symbol("items", ex.GROUP, members={"cost": ex.Symbol("cost", ex.NUMBER),
-                                                  "name": ex.Symbol("name", ex.TEXT)})
+    group = ex.Symbol(
+        "items",
+        ex.GROUP,
+        members={"cost": ex.Symbol("cost", ex.NUMBER), "name": ex.Symbol("name", ex.TEXT)},
+    )
     assert check("total(items, 'cost')", items=group) == (ex.NUMBER, [])
     assert "did you mean 'cost'" in check("total(items, 'cots')", items=group)[1][0][1]["detail"]
     assert "needs a number field" in check("total(items, 'name')", items=group)[1][0][1]["detail"]

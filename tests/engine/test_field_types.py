@@ -7,10 +7,12 @@ from engine.model import Field, Option
 
 
 def make(type_name, label="Answer", **settings):
-    options = tuple(Option(v, v.title(), exclusive=(v == "none"))
-                    for v in settings.pop("options", ()))
-    return Field(id="answer", kind=FIELD_TYPES[type_name], label=label, options=options,
-                 settings=settings)
+    options = tuple(
+        Option(v, v.title(), exclusive=(v == "none")) for v in settings.pop("options", ())
+    )
+    return Field(
+        id="answer", kind=FIELD_TYPES[type_name], label=label, options=options, settings=settings
+    )
 
 
 def parse(field, raw):
@@ -23,94 +25,138 @@ def refused(field, raw) -> str:
     return caught.value.message
 
 
-@pytest.mark.parametrize(("type_name", "settings", "typed", "stored"), [
-    ("text", {}, "  Sam  ", "Sam"),
-    ("email", {}, "Head@School.Example.ORG", "Head@school.example.org"),
-    ("phone", {}, "+44 116 454 1000", "01164541000"),
-    ("postcode", {}, "le1 6zg", "LE1 6ZG"),
-    ("upn", {}, "y856200124123", "Y856200124123"),
-    ("urn", {}, "120345", "120345"),
-    ("laestab", {"la_code": "856"}, "856/2001", "8562001"),
-    ("number", {}, "1,200", 1200),
-    ("number", {"decimals": 1}, "12.5", 12.5),
-    ("money", {}, "£1,250.50", 1250.5),
-    ("time", {}, "9.30am", "09:30"),
-    ("time", {}, "2:15pm", "14:15"),
-    ("time", {}, "14:05", "14:05"),
-    ("time", {}, "3pm", "15:00"),
-    ("yes_no", {}, "yes", True),
-    ("yes_no", {}, "no", False),
-    ("radios", {"options": ["a", "b"]}, "b", "b"),
-    ("checkboxes", {"options": ["a", "b", "c"]}, ["c", "a"], ["a", "c"]),
-    ("declaration", {"text": "I agree"}, "yes", True),
-    ("date", {}, {"day": "7", "month": "03", "year": "2016"}, "2016-03-07"),
-])
+@pytest.mark.parametrize(
+    ("type_name", "settings", "typed", "stored"),
+    [
+        ("text", {}, "  Sam  ", "Sam"),
+        ("email", {}, "Head@School.Example.ORG", "Head@school.example.org"),
+        ("phone", {}, "+44 116 454 1000", "01164541000"),
+        ("postcode", {}, "le1 6zg", "LE1 6ZG"),
+        ("upn", {}, "y856200124123", "Y856200124123"),
+        ("urn", {}, "120345", "120345"),
+        ("laestab", {"la_code": "856"}, "856/2001", "8562001"),
+        ("number", {}, "1,200", 1200),
+        ("number", {"decimals": 1}, "12.5", 12.5),
+        ("money", {}, "£1,250.50", 1250.5),
+        ("time", {}, "9.30am", "09:30"),
+        ("time", {}, "2:15pm", "14:15"),
+        ("time", {}, "14:05", "14:05"),
+        ("time", {}, "3pm", "15:00"),
+        ("yes_no", {}, "yes", True),
+        ("yes_no", {}, "no", False),
+        ("radios", {"options": ["a", "b"]}, "b", "b"),
+        ("checkboxes", {"options": ["a", "b", "c"]}, ["c", "a"], ["a", "c"]),
+        ("declaration", {"text": "I agree"}, "yes", True),
+        ("date", {}, {"day": "7", "month": "03", "year": "2016"}, "2016-03-07"),
+    ],
+)
 def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stored):
     assert parse(make(type_name, **settings), typed) == stored
 
 
-@pytest.mark.parametrize(("type_name", "settings", "typed", "message"), [
-    ("text", {"max_length": 3}, "abcd", "Answer must be 3 characters or fewer"),
-    ("text", {"pattern": r"\d{11}", "pattern_message": "Enter the 11-digit code"}, "123",
-     "Enter the 11-digit code"),
-    ("email", {}, "head.school", "Enter an email address in the correct format, like "
-                                 "name@example.com"),
-    ("phone", {}, "123", "Enter a UK telephone number, like 01632 960 001 or 07700 900 982"),
-    ("postcode", {}, "LE1", "Enter a full UK postcode, like LE1 6ZG"),
-    ("upn", {}, "Q207000016049", "UPN check letter does not match: check the UPN has been "
-                                 "typed correctly"),
-    ("upn", {"allow_temporary": False}, "F85620012412A",
-     "Enter the pupil's permanent UPN, not a temporary one"),
-    ("urn", {}, "12345", "Answer must be 6 digits"),
-    ("laestab", {"la_code": "856"}, "9262001", "Answer must start with 856"),
-    ("number", {}, "twelve", "Answer must be a number"),
-    ("number", {}, "1.5", "Answer must be a whole number"),
-    ("number", {"decimals": 1}, "1.25", "Answer must have 1 decimal places or fewer"),
-    ("number", {"min": 0, "max": 100}, "101", "Answer must be 100 or less"),
-    ("number", {"min": 1}, "0", "Answer must be 1 or more"),
-    ("money", {}, "£12.345", "Answer must be an amount of money, like £250 or £1,250.50"),
-    ("money", {}, "-5", "Answer must be £0 or more"),
-    ("time", {}, "25:00", "Answer must be a real time"),
-    ("time", {"min": "07:00"}, "06:30", "Answer must be 07:00 or later"),
-    ("time", {}, "half past", "Enter answer as a time, like 09:30 or 14:15"),
-    ("time", {}, "9", "Enter answer as a time, like 09:30 or 14:15"),
-    ("radios", {"options": ["a"]}, "z", "Select one of the options for ‘Answer’"),
-    ("checkboxes", {"options": ["a", "b"], "max_choices": 1}, ["a", "b"],
-     "Select no more than 1 options for ‘Answer’"),
-    ("checkboxes", {"options": ["a", "none"]}, ["a", "none"],
-     "Select ‘None’ on its own, or untick it"),
-    ("checkboxes", {"options": ["a"]}, ["a", "forged"], "Select from the options for ‘Answer’"),
-    ("yes_no", {}, "maybe", "Select yes or no for ‘Answer’"),
-    ("date", {}, {"day": "30", "month": "2", "year": "2024"}, "Answer must be a real date"),
-    ("date", {}, {"day": "1", "month": "2", "year": "24"},
-     "Answer must include a year with 4 numbers, like 2026"),
-    ("date", {"min": "2026-09-01"}, {"day": "1", "month": "8", "year": "2026"},
-     "Answer must be the same as or after 1 September 2026"),
-])
+@pytest.mark.parametrize(
+    ("type_name", "settings", "typed", "message"),
+    [
+        ("text", {"max_length": 3}, "abcd", "Answer must be 3 characters or fewer"),
+        (
+            "text",
+            {"pattern": r"\d{11}", "pattern_message": "Enter the 11-digit code"},
+            "123",
+            "Enter the 11-digit code",
+        ),
+        (
+            "email",
+            {},
+            "head.school",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+        ("phone", {}, "123", "Enter a UK telephone number, like 01632 960 001 or 07700 900 982"),
+        ("postcode", {}, "LE1", "Enter a full UK postcode, like LE1 6ZG"),
+        (
+            "upn",
+            {},
+            "Q207000016049",
+            "UPN check letter does not match: check the UPN has been typed correctly",
+        ),
+        (
+            "upn",
+            {"allow_temporary": False},
+            "F85620012412A",
+            "Enter the pupil's permanent UPN, not a temporary one",
+        ),
+        ("urn", {}, "12345", "Answer must be 6 digits"),
+        ("laestab", {"la_code": "856"}, "9262001", "Answer must start with 856"),
+        ("number", {}, "twelve", "Answer must be a number"),
+        ("number", {}, "1.5", "Answer must be a whole number"),
+        ("number", {"decimals": 1}, "1.25", "Answer must have 1 decimal places or fewer"),
+        ("number", {"min": 0, "max": 100}, "101", "Answer must be 100 or less"),
+        ("number", {"min": 1}, "0", "Answer must be 1 or more"),
+        ("money", {}, "£12.345", "Answer must be an amount of money, like £250 or £1,250.50"),
+        ("money", {}, "-5", "Answer must be £0 or more"),
+        ("time", {}, "25:00", "Answer must be a real time"),
+        ("time", {"min": "07:00"}, "06:30", "Answer must be 07:00 or later"),
+        ("time", {}, "half past", "Enter answer as a time, like 09:30 or 14:15"),
+        ("time", {}, "9", "Enter answer as a time, like 09:30 or 14:15"),
+        ("radios", {"options": ["a"]}, "z", "Select one of the options for ‘Answer’"),
+        (
+            "checkboxes",
+            {"options": ["a", "b"], "max_choices": 1},
+            ["a", "b"],
+            "Select no more than 1 options for ‘Answer’",
+        ),
+        (
+            "checkboxes",
+            {"options": ["a", "none"]},
+            ["a", "none"],
+            "Select ‘None’ on its own, or untick it",
+        ),
+        ("checkboxes", {"options": ["a"]}, ["a", "forged"], "Select from the options for ‘Answer’"),
+        ("yes_no", {}, "maybe", "Select yes or no for ‘Answer’"),
+        ("date", {}, {"day": "30", "month": "2", "year": "2024"}, "Answer must be a real date"),
+        (
+            "date",
+            {},
+            {"day": "1", "month": "2", "year": "24"},
+            "Answer must include a year with 4 numbers, like 2026",
+        ),
+        (
+            "date",
+            {"min": "2026-09-01"},
+            {"day": "1", "month": "8", "year": "2026"},
+            "Answer must be the same as or after 1 September 2026",
+        ),
+    ],
+)
 def test_refused_answers_say_what_to_do(type_name, settings, typed, message):
     assert refused(make(type_name, **settings), typed) == message
 
 
 def test_missing_answer_messages_follow_gov_uk_wording():
-    assert make("text", label="First name").kind.missing_message(
-        make("text", label="First name")) == "Enter first name"
+    assert (
+        make("text", label="First name").kind.missing_message(make("text", label="First name"))
+        == "Enter first name"
+    )
     assert make("upn", label="UPN").kind.missing_message(make("upn", label="UPN")) == "Enter UPN"
     question = make("yes_no", label="Is the child looked after?")
     assert question.kind.missing_message(question) == (
-        "Select an answer to ‘Is the child looked after’")
+        "Select an answer to ‘Is the child looked after’"
+    )
     select = make("select", label="Year group", options=["1"])
     assert select.kind.missing_message(select) == "Select year group"
 
 
-@pytest.mark.parametrize(("type_name", "settings", "stored", "shown"), [
-    ("date", {}, "2026-01-31", "31 January 2026"),
-    ("money", {}, 1250.5, "£1,250.50"),
-    ("number", {"suffix": "hours"}, 1200, "1,200 hours"),
-    ("yes_no", {}, True, "Yes"),
-    ("radios", {"options": ["a"]}, "a", "A"),
-    ("checkboxes", {"options": ["a", "b"]}, ["a", "b"], "A\nB"),
-    ("file", {"accept": ["pdf"]}, {"name": "plan.pdf", "id": "x"}, "plan.pdf"),
-])
+@pytest.mark.parametrize(
+    ("type_name", "settings", "stored", "shown"),
+    [
+        ("date", {}, "2026-01-31", "31 January 2026"),
+        ("money", {}, 1250.5, "£1,250.50"),
+        ("number", {"suffix": "hours"}, 1200, "1,200 hours"),
+        ("yes_no", {}, True, "Yes"),
+        ("radios", {"options": ["a"]}, "a", "A"),
+        ("checkboxes", {"options": ["a", "b"]}, ["a", "b"], "A\nB"),
+        ("file", {"accept": ["pdf"]}, {"name": "plan.pdf", "id": "x"}, "plan.pdf"),
+    ],
+)
 def test_answers_read_plainly_on_check_your_answers(type_name, settings, stored, shown):
     field = make(type_name, **settings)
     assert field.kind.display(field, stored) == shown

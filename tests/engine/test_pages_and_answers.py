@@ -84,8 +84,7 @@ def save(case, page_id, answers=None, **typed):
 def test_page_condition_hides_a_page_until_its_answer_is_given(case):
     assert [p.id for p in case.visible_pages({})] == ["child", "dates", "provision"]
     answers = {"looked_after": True}
-    assert [p.id for p in case.visible_pages(answers)] == ["child", "carer", "dates",
-                                                           "provision"]
+    assert [p.id for p in case.visible_pages(answers)] == ["child", "carer", "dates", "provision"]
     assert case.next_page("child", answers).id == "carer"
     assert case.next_page("child", {"looked_after": False}).id == "dates"
     assert case.previous_page("dates", {"looked_after": False}).id == "child"
@@ -94,21 +93,35 @@ def test_page_condition_hides_a_page_until_its_answer_is_given(case):
 
 
 def test_field_condition_is_asked_only_when_it_applies(case):
-    result = save(case, "child", forename="Sam", sen_provision="N", looked_after="no",
-                  **{"date_of_birth-day": "1", "date_of_birth-month": "2",
-                     "date_of_birth-year": "2015"})
+    result = save(
+        case,
+        "child",
+        forename="Sam",
+        sen_provision="N",
+        looked_after="no",
+        **{"date_of_birth-day": "1", "date_of_birth-month": "2", "date_of_birth-year": "2015"},
+    )
     assert result.valid, result.errors
-    result = save(case, "child", forename="Sam", sen_provision="K", looked_after="no",
-                  **{"date_of_birth-day": "1", "date_of_birth-month": "2",
-                     "date_of_birth-year": "2015"})
-    assert [(e.key, e.message) for e in result.errors] == [("primary_need",
-                                                           "Enter primary need")]
+    result = save(
+        case,
+        "child",
+        forename="Sam",
+        sen_provision="K",
+        looked_after="no",
+        **{"date_of_birth-day": "1", "date_of_birth-month": "2", "date_of_birth-year": "2015"},
+    )
+    assert [(e.key, e.message) for e in result.errors] == [("primary_need", "Enter primary need")]
 
 
 def test_an_invalid_page_keeps_everything_typed_and_stores_the_valid_answers(case):
-    result = save(case, "child", forename="  Sam ", sen_provision="K", looked_after="yes",
-                  **{"date_of_birth-day": "31", "date_of_birth-month": "2",
-                     "date_of_birth-year": "2015"})
+    result = save(
+        case,
+        "child",
+        forename="  Sam ",
+        sen_provision="K",
+        looked_after="yes",
+        **{"date_of_birth-day": "31", "date_of_birth-month": "2", "date_of_birth-year": "2015"},
+    )
     assert not result.valid
     messages = {e.key: e.message for e in result.errors}
     assert messages["date_of_birth"] == "Date of birth must be a real date"
@@ -130,48 +143,101 @@ def test_stored_answers_fill_the_form_again(case):
 
 def test_dates_in_the_future_and_before_another_date_are_refused(case):
     tomorrow = dt.date.today() + dt.timedelta(days=1)
-    result = save(case, "child", **{"date_of_birth-day": str(tomorrow.day),
-                                    "date_of_birth-month": str(tomorrow.month),
-                                    "date_of_birth-year": str(tomorrow.year)})
+    result = save(
+        case,
+        "child",
+        **{
+            "date_of_birth-day": str(tomorrow.day),
+            "date_of_birth-month": str(tomorrow.month),
+            "date_of_birth-year": str(tomorrow.year),
+        },
+    )
     assert {e.key: e.message for e in result.errors}["date_of_birth"] == (
-        "Date of birth must be today or in the past")
-    result = save(case, "dates", normal_hours="25", part_hours="10",
-                  **{"start_date-day": "10", "start_date-month": "9", "start_date-year": "2026",
-                     "end_date-day": "1", "end_date-month": "9", "end_date-year": "2026"})
+        "Date of birth must be today or in the past"
+    )
+    result = save(
+        case,
+        "dates",
+        normal_hours="25",
+        part_hours="10",
+        **{
+            "start_date-day": "10",
+            "start_date-month": "9",
+            "start_date-year": "2026",
+            "end_date-day": "1",
+            "end_date-month": "9",
+            "end_date-year": "2026",
+        },
+    )
     assert [(e.key, e.message) for e in result.errors] == [
-        ("end_date", "End date must be the same as or after start date")]
+        ("end_date", "End date must be the same as or after start date")
+    ]
 
 
 def test_a_date_missing_a_part_says_which(case):
     result = save(case, "child", **{"date_of_birth-day": "1", "date_of_birth-year": "2015"})
     assert {e.key: e.message for e in result.errors}["date_of_birth"] == (
-        "Date of birth must include a month")
+        "Date of birth must include a month"
+    )
 
 
 def test_cross_field_rule_shows_its_message_on_its_field(case):
-    result = save(case, "dates", normal_hours="10", part_hours="12.5",
-                  **{"start_date-day": "1", "start_date-month": "9", "start_date-year": "2026",
-                     "end_date-day": "8", "end_date-month": "9", "end_date-year": "2026"})
+    result = save(
+        case,
+        "dates",
+        normal_hours="10",
+        part_hours="12.5",
+        **{
+            "start_date-day": "1",
+            "start_date-month": "9",
+            "start_date-year": "2026",
+            "end_date-day": "8",
+            "end_date-month": "9",
+            "end_date-year": "2026",
+        },
+    )
     assert [(e.key, e.message) for e in result.errors] == [
-        ("part_hours", "Part-time hours must be fewer than the normal hours")]
+        ("part_hours", "Part-time hours must be fewer than the normal hours")
+    ]
     assert result.answers["length"] == 7
 
 
 def test_warning_rule_warns_without_blocking(case):
-    result = save(case, "dates", normal_hours="25", part_hours="10",
-                  **{"start_date-day": "1", "start_date-month": "9", "start_date-year": "2026",
-                     "end_date-day": "1", "end_date-month": "12", "end_date-year": "2026"})
+    result = save(
+        case,
+        "dates",
+        normal_hours="25",
+        part_hours="10",
+        **{
+            "start_date-day": "1",
+            "start_date-month": "9",
+            "start_date-year": "2026",
+            "end_date-day": "1",
+            "end_date-month": "12",
+            "end_date-year": "2026",
+        },
+    )
     assert result.valid
     assert [(w.key, w.message) for w in result.warnings] == [
-        ("end_date", "This lasts more than 6 weeks")]
+        ("end_date", "This lasts more than 6 weeks")
+    ]
 
 
 def test_rules_wait_until_the_answers_they_relate_are_given(case):
-    result = save(case, "dates", normal_hours="25",
-                  **{"start_date-day": "1", "start_date-month": "9", "start_date-year": "2026",
-                     "end_date-day": "8", "end_date-month": "9", "end_date-year": "2026"})
-    assert [(e.key, e.message) for e in result.errors] == [
-        ("part_hours", "Enter part-time hours")]
+    result = save(
+        case,
+        "dates",
+        normal_hours="25",
+        **{
+            "start_date-day": "1",
+            "start_date-month": "9",
+            "start_date-year": "2026",
+            "end_date-day": "8",
+            "end_date-month": "9",
+            "end_date-year": "2026",
+        },
+    )
+    assert [(e.key, e.message) for e in result.errors] == [("part_hours", "Enter part-time hours")]
 
 
 GROUP_ITEM = {"name": "Oak Centre", "hours": "6", "cost": "£1,250.50", "paid_by_council": "no"}
@@ -187,35 +253,46 @@ def group_post(*items):
 
 def test_repeating_group_respects_its_bounds_and_sums_a_column(case):
     one = case.save_page("provision", case.form_class("provision")(group_post(GROUP_ITEM)), {})
-    assert [(e.key, e.message) for e in one.errors] == [("providers",
-                                                        "Add at least 2 providers")]
+    assert [(e.key, e.message) for e in one.errors] == [("providers", "Add at least 2 providers")]
     second = {**GROUP_ITEM, "name": "Elm School", "cost": "100"}
-    two = case.save_page("provision",
-                         case.form_class("provision")(group_post(GROUP_ITEM, second)), {})
+    two = case.save_page(
+        "provision", case.form_class("provision")(group_post(GROUP_ITEM, second)), {}
+    )
     assert two.valid, two.errors
     assert two.answers["total_cost"] == 1350.5
-    assert two.answers["providers"][0] == {"name": "Oak Centre", "hours": 6, "cost": 1250.5,
-                                           "paid_by_council": False}
-    four = case.save_page("provision", case.form_class("provision")(
-        group_post(GROUP_ITEM, second, second, second)), {})
-    assert [(e.key, e.message) for e in four.errors] == [("providers",
-                                                         "Add no more than 3 providers")]
+    assert two.answers["providers"][0] == {
+        "name": "Oak Centre",
+        "hours": 6,
+        "cost": 1250.5,
+        "paid_by_council": False,
+    }
+    four = case.save_page(
+        "provision",
+        case.form_class("provision")(group_post(GROUP_ITEM, second, second, second)),
+        {},
+    )
+    assert [(e.key, e.message) for e in four.errors] == [
+        ("providers", "Add no more than 3 providers")
+    ]
 
 
 def test_group_items_have_their_own_conditions_and_errors(case):
     paid = {**GROUP_ITEM, "paid_by_council": "yes"}
-    result = case.save_page("provision",
-                            case.form_class("provision")(group_post(GROUP_ITEM, paid)), {})
+    result = case.save_page(
+        "provision", case.form_class("provision")(group_post(GROUP_ITEM, paid)), {}
+    )
     assert [(e.key, e.message) for e in result.errors] == [
-        ("providers-1-invoice_ref", "Enter invoice reference")]
+        ("providers-1-invoice_ref", "Enter invoice reference")
+    ]
     assert result.form.providers.entries[1].form.invoice_ref.errors == ["Enter invoice reference"]
 
 
 def test_blank_group_items_are_dropped_not_reported(case):
     second = {**GROUP_ITEM, "name": "Elm"}
     blank = {"name": "", "hours": "", "cost": "", "paid_by_council": ""}
-    result = case.save_page("provision", case.form_class("provision")(
-        group_post(GROUP_ITEM, blank, second)), {})
+    result = case.save_page(
+        "provision", case.form_class("provision")(group_post(GROUP_ITEM, blank, second)), {}
+    )
     assert result.valid
     assert [p["name"] for p in result.answers["providers"]] == ["Oak Centre", "Elm"]
 
@@ -225,35 +302,57 @@ def test_form_classes_are_built_once(case):
 
 
 def test_summary_lists_visible_questions_with_readable_answers(case):
-    answers = {"forename": "Sam", "date_of_birth": "2015-02-01", "sen_provision": "K",
-               "primary_need": "Dyslexia", "looked_after": False,
-               "providers": [{"name": "Oak", "hours": 6, "cost": 10.0,
-                              "paid_by_council": False}]}
+    answers = {
+        "forename": "Sam",
+        "date_of_birth": "2015-02-01",
+        "sen_provision": "K",
+        "primary_need": "Dyslexia",
+        "looked_after": False,
+        "providers": [{"name": "Oak", "hours": 6, "cost": 10.0, "paid_by_council": False}],
+    }
     sections = {s.page_id: s for s in case.summary_sections(answers)}
     assert "carer" not in sections
     rows = {r.field_id: r.value for r in sections["child"].rows}
-    assert rows == {"forename": "Sam", "date_of_birth": "1 February 2015",
-                    "sen_provision": "SEN support", "primary_need": "Dyslexia",
-                    "looked_after": "No"}
+    assert rows == {
+        "forename": "Sam",
+        "date_of_birth": "1 February 2015",
+        "sen_provision": "SEN support",
+        "primary_need": "Dyslexia",
+        "looked_after": "No",
+    }
     provision = {r.field_id: r for r in sections["provision"].rows}
     assert provision["providers"].value == "1 provider"
-    assert provision["providers"].items == ((("Provider name", "Oak"), ("Hours", "6"),
-                                             ("Cost each week", "£10.00"),
-                                             ("Does the council pay?", "No")),)
+    assert provision["providers"].items == (
+        (
+            ("Provider name", "Oak"),
+            ("Hours", "6"),
+            ("Cost each week", "£10.00"),
+            ("Does the council pay?", "No"),
+        ),
+    )
     assert provision["total_cost"].value == "£10.00"
 
 
 def test_completeness_check_names_the_unfinished_pages(case):
-    answers = {"forename": "Sam", "date_of_birth": "2015-02-01", "sen_provision": "N",
-               "looked_after": True}
+    answers = {
+        "forename": "Sam",
+        "date_of_birth": "2015-02-01",
+        "sen_provision": "N",
+        "looked_after": True,
+    }
     problems = case.problems(answers)
     assert set(problems) == {"carer", "dates", "provision"}
     assert problems["carer"][0].message == "Select an answer to ‘Has the Virtual School been told’"
 
 
 def test_submission_drops_answers_of_questions_no_longer_asked(case):
-    answers = {"forename": "Sam", "sen_provision": "N", "primary_need": "left over",
-               "looked_after": False, "virtual_school_told": True}
+    answers = {
+        "forename": "Sam",
+        "sen_provision": "N",
+        "primary_need": "left over",
+        "looked_after": False,
+        "virtual_school_told": True,
+    }
     kept = case.submission_answers(answers)
     assert "primary_need" not in kept and "virtual_school_told" not in kept
     assert kept["forename"] == "Sam"
@@ -289,22 +388,33 @@ SESSIONS = """
 
 def test_group_rules_and_time_bounds_are_checked_for_each_item(compile_case):
     case = compile_case(SESSIONS)
-    data = MultiDict([
-        ("sessions-0-day", "Monday"), ("sessions-0-starts", "9:00"), ("sessions-0-ends", "10:00"),
-        ("sessions-1-day", "Tuesday"), ("sessions-1-starts", "13:00"),
-        ("sessions-1-ends", "12:00"),
-        ("sessions-2-day", "Tuesday"), ("sessions-2-starts", "9:00"),
-        ("sessions-2-ends", "3pm"),
-    ])
+    data = MultiDict(
+        [
+            ("sessions-0-day", "Monday"),
+            ("sessions-0-starts", "9:00"),
+            ("sessions-0-ends", "10:00"),
+            ("sessions-1-day", "Tuesday"),
+            ("sessions-1-starts", "13:00"),
+            ("sessions-1-ends", "12:00"),
+            ("sessions-2-day", "Tuesday"),
+            ("sessions-2-starts", "9:00"),
+            ("sessions-2-ends", "3pm"),
+        ]
+    )
     result = case.save_page("sessions", case.form_class("sessions")(data), {})
     assert {(e.key, e.message) for e in result.errors} == {
         ("sessions-0-ends", "A session must last at least 2.5 hours"),
         ("sessions-1-ends", "Ends at must be the same as or later than starts at"),
     }
     assert [(w.key, w.message) for w in result.warnings] == [
-        ("sessions-0-day", "Monday sessions are rarely funded")]
-    assert result.answers["sessions"][2] == {"day": "Tuesday", "starts": "09:00",
-                                             "ends": "15:00", "hours": 6}
+        ("sessions-0-day", "Monday sessions are rarely funded")
+    ]
+    assert result.answers["sessions"][2] == {
+        "day": "Tuesday",
+        "starts": "09:00",
+        "ends": "15:00",
+        "hours": 6,
+    }
 
 
 def test_a_rule_can_make_a_question_required_in_some_cases(compile_case):
@@ -319,9 +429,11 @@ def test_a_rule_can_make_a_question_required_in_some_cases(compile_case):
           message: Enter the UPN of a school-age child
           field: upn
     """)
+
     def post(year):
         data = MultiDict({"dob-day": "1", "dob-month": "9", "dob-year": str(year), "upn": ""})
         return case.save_page("child", case.form_class("child")(data), {})
+
     assert [e.message for e in post(2015).errors] == ["Enter the UPN of a school-age child"]
     assert post(dt.date.today().year - 1).valid
 
@@ -339,4 +451,5 @@ def test_a_definition_kept_as_data_compiles_to_the_same_case_type():
         assert [p.id for p in again.pages] == [p.id for p in original.pages]
         assert again.workflow.activities == original.workflow.activities
         assert {f.id: f.options for f in again.fields.values()} == {
-            f.id: f.options for f in original.fields.values()}
+            f.id: f.options for f in original.fields.values()
+        }

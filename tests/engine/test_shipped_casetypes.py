@@ -13,8 +13,14 @@ CASETYPES = ROOT / "casetypes"
 
 # What the seed guide lists on "Submit case", by category.
 EXPECTED_CASE_TYPES = {
-    "SEND forms": {"best-endeavours", "send-referral", "physical-intervention",
-                   "part-time-timetable", "additional-funding", "send-transport"},
+    "SEND forms": {
+        "best-endeavours",
+        "send-referral",
+        "physical-intervention",
+        "part-time-timetable",
+        "additional-funding",
+        "send-transport",
+    },
     "School changes": {"school-closure", "planned-closure", "education-welfare"},
     "Early Years": {"early-years-census", "provider-profile", "stretched-entitlement"},
 }

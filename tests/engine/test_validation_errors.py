@@ -57,15 +57,18 @@ class Loaded:
     def at(self, needle: str, part: str | None = None, path: str | None = None):
         return position(self.files[path or self.main], needle, part)
 
-    def expect(self, code: str, needle: str, part: str | None = None,
-               path: str | None = None) -> Problem:
+    def expect(
+        self, code: str, needle: str, part: str | None = None, path: str | None = None
+    ) -> Problem:
         """The problem `code` found where `part` of `needle` starts; fails listing all found."""
         path = path or self.main
         line, col = self.at(needle, part, path)
-        found = [p for p in self.problems
-                 if (p.path, p.code, p.line, p.col) == (path, code, line, col)]
+        found = [
+            p for p in self.problems if (p.path, p.code, p.line, p.col) == (path, code, line, col)
+        ]
         assert found, f"expected {code} at {path}:{line}:{col}, found:\n" + "\n".join(
-            str(p) for p in self.problems)
+            str(p) for p in self.problems
+        )
         return found[0]
 
     def located(self, path: str | None = None) -> list[tuple[str, int, int]]:
@@ -250,11 +253,15 @@ def test_a_date_bound_not_written_as_a_date_is_refused():
 
 
 @covers("E104")
-@pytest.mark.parametrize(("field", "part"), [
-    ("{id: initials, type: text, label: Initials, pattern: '[A-Z'}", "'[A-Z'"),
-    ("{id: days, type: checkboxes, label: Days, options: [mon, tue], max_choices: 3}", "3}"),
-    ("{id: start_date, type: date, label: Start date, min: 2026-02-30}", "2026-02-30"),
-], ids=["invalid-regex-pattern", "max-choices-above-option-count", "date-that-does-not-exist"])
+@pytest.mark.parametrize(
+    ("field", "part"),
+    [
+        ("{id: initials, type: text, label: Initials, pattern: '[A-Z'}", "'[A-Z'"),
+        ("{id: days, type: checkboxes, label: Days, options: [mon, tue], max_choices: 3}", "3}"),
+        ("{id: start_date, type: date, label: Start date, min: 2026-02-30}", "2026-02-30"),
+    ],
+    ids=["invalid-regex-pattern", "max-choices-above-option-count", "date-that-does-not-exist"],
+)
 def test_a_setting_the_schema_cannot_check_is_reported_at_its_value(field, part):
     load_field(field).expect("E104", field, part)
 
@@ -278,25 +285,35 @@ def test_a_field_id_used_twice_names_the_line_of_the_first():
 
 @covers("E200")
 def test_a_page_id_used_twice_is_reported_on_the_second_page():
-    loaded = load_case(after_child_page("""
+    loaded = load_case(
+        after_child_page("""
         - {id: child, title: The school, fields: [{id: urn, type: urn, label: School URN}]}
-    """))
+    """)
+    )
     problem = loaded.expect("E200", "{id: child, title: The school", "child")
     assert "page id 'child'" in problem.message
 
 
 @covers("E201")
 def test_two_files_with_the_same_case_type_id():
-    loaded = Loaded({"a.yaml": case_type_yaml(CHILD_PAGE, id="ptt", code="AAA"),
-                     "b.yaml": case_type_yaml(CHILD_PAGE, id="ptt", code="BBB")})
+    loaded = Loaded(
+        {
+            "a.yaml": case_type_yaml(CHILD_PAGE, id="ptt", code="AAA"),
+            "b.yaml": case_type_yaml(CHILD_PAGE, id="ptt", code="BBB"),
+        }
+    )
     problem = loaded.expect("E201", "id: ptt", "ptt", path="b.yaml")
     assert "'ptt'" in problem.message and "a.yaml" in problem.message
 
 
 @covers("E202")
 def test_two_files_with_the_same_reference_prefix_and_code():
-    loaded = Loaded({"a.yaml": case_type_yaml(CHILD_PAGE, id="first", code="PTT"),
-                     "b.yaml": case_type_yaml(CHILD_PAGE, id="second", code="PTT")})
+    loaded = Loaded(
+        {
+            "a.yaml": case_type_yaml(CHILD_PAGE, id="first", code="PTT"),
+            "b.yaml": case_type_yaml(CHILD_PAGE, id="second", code="PTT"),
+        }
+    )
     problem = loaded.expect("E202", "code: PTT", "PTT", path="b.yaml")
     assert "EDU-TEST-PTT" in problem.message and "'first'" in problem.message
 
@@ -347,32 +364,49 @@ def test_an_option_value_given_twice_in_a_field():
 
 @covers("E205")
 def test_an_option_value_given_twice_in_a_shared_list():
-    loaded = load_file("""
+    loaded = load_file(
+        """
         kind: option_lists
         lists:
           key_stage: [KS1, KS2, KS3, KS2]
-    """, path="lists.yaml")
+    """,
+        path="lists.yaml",
+    )
     loaded.expect("E205", "KS3, KS2]", "KS2")
 
 
 @covers("E206")
-@pytest.mark.parametrize(("pages", "needle", "part", "words"), [
-    ("""
+@pytest.mark.parametrize(
+    ("pages", "needle", "part", "words"),
+    [
+        (
+            """
      - id: arrangement
        title: The arrangement
        fields:
          - {id: start_date, type: text, label: Start date}
          - {id: end_date, type: date, label: End date, min: start_date}
-     """, "min: start_date", "start_date", "a date question"),
-    ("""
+     """,
+            "min: start_date",
+            "start_date",
+            "a date question",
+        ),
+        (
+            """
      - id: arrangement
        title: The arrangement
        fields:
          - {id: end_date, type: date, label: End date}
        rules:
          - {check: end_date > today(), message: End date must be in the future, field: end_dat}
-     """, "field: end_dat", "end_dat", "did you mean 'end_date'?"),
-], ids=["date-bound-names-a-text-field", "rule-field-not-on-page"])
+     """,
+            "field: end_dat",
+            "end_dat",
+            "did you mean 'end_date'?",
+        ),
+    ],
+    ids=["date-bound-names-a-text-field", "rule-field-not-on-page"],
+)
 def test_a_setting_that_names_the_wrong_thing_is_reported_at_the_name(pages, needle, part, words):
     loaded = load_case(pages)
     problem = loaded.expect("E206", needle, part)
@@ -408,15 +442,22 @@ def test_a_group_inside_a_group_is_refused():
 
 
 @covers("E308")
-@pytest.mark.parametrize(("pages", "needle", "why"), [
-    ("""
+@pytest.mark.parametrize(
+    ("pages", "needle", "why"),
+    [
+        (
+            """
      - id: child
        title: About the child
        fields:
          - {id: guidance, type: content, text: Read this first}
          - {id: name, type: text, label: Name, show_if: answered(guidance)}
-     """, "guidance)", "content, not a question"),
-    ("""
+     """,
+            "guidance)",
+            "content, not a question",
+        ),
+        (
+            """
      - id: staff
        title: Staff
        fields:
@@ -425,20 +466,35 @@ def test_a_group_inside_a_group_is_refused():
            label: People
            fields:
              - {id: person, type: text, label: Name, show_if: len(people) > 1}
-     """, "people) > 1", "the group these questions belong to"),
-], ids=["content-block", "own-group"])
+     """,
+            "people) > 1",
+            "the group these questions belong to",
+        ),
+    ],
+    ids=["content-block", "own-group"],
+)
 def test_names_that_can_never_have_a_value_are_explained(pages, needle, why):
     assert why in load_case(pages).expect("E308", needle).message
 
 
 @covers("E207")
-@pytest.mark.parametrize(("field", "minimum"), [
-    ("{id: hours, type: number, label: Hours, min: 40, max: 1}", "min: 40"),
-    ("{id: cost, type: money, label: Cost, min: 500, max: 100}", "min: 500"),
-    ("{id: start, type: date, label: Start, min: 2026-09-01, max: 2026-07-31}", "min: 2026-09-01"),
-    ("{id: days, type: checkboxes, label: Days, options: [a, b, c], min_choices: 3, "
-     "max_choices: 2}", "min_choices: 3"),
-], ids=["number", "money", "date", "checkboxes"])
+@pytest.mark.parametrize(
+    ("field", "minimum"),
+    [
+        ("{id: hours, type: number, label: Hours, min: 40, max: 1}", "min: 40"),
+        ("{id: cost, type: money, label: Cost, min: 500, max: 100}", "min: 500"),
+        (
+            "{id: start, type: date, label: Start, min: 2026-09-01, max: 2026-07-31}",
+            "min: 2026-09-01",
+        ),
+        (
+            "{id: days, type: checkboxes, label: Days, options: [a, b, c], min_choices: 3, "
+            "max_choices: 2}",
+            "min_choices: 3",
+        ),
+    ],
+    ids=["number", "money", "date", "checkboxes"],
+)
 def test_a_minimum_above_its_maximum_is_reported_at_the_minimum(field, minimum):
     low = minimum.split(": ")[1]
     problem = load_field(field).expect("E207", minimum, low)
@@ -510,14 +566,18 @@ def test_an_empty_expression_is_not_valid():
 
 
 @covers("E301", "E306")
-@pytest.mark.parametrize(("expression", "code", "part", "words"), [
-    ("__import__('os')", "E301", "__import__", "'__import__'"),
-    ("has_ehcp and a.b", "E301", "a.b", "attribute access"),
-    ("has_ehcp and x[0]", "E301", "x[0]", "indexing"),
-    ("lambda: 1", "E301", "lambda", "lambda"),
-    ("[x for x in y]", "E301", "[x for", "comprehension"),
-    ("has_ehcp or open('f')", "E306", "open", "'open'"),
-], ids=["dunder-import", "attribute", "subscript", "lambda", "comprehension", "unknown-call"])
+@pytest.mark.parametrize(
+    ("expression", "code", "part", "words"),
+    [
+        ("__import__('os')", "E301", "__import__", "'__import__'"),
+        ("has_ehcp and a.b", "E301", "a.b", "attribute access"),
+        ("has_ehcp and x[0]", "E301", "x[0]", "indexing"),
+        ("lambda: 1", "E301", "lambda", "lambda"),
+        ("[x for x in y]", "E301", "[x for", "comprehension"),
+        ("has_ehcp or open('f')", "E306", "open", "'open'"),
+    ],
+    ids=["dunder-import", "attribute", "subscript", "lambda", "comprehension", "unknown-call"],
+)
 def test_unsafe_expressions_are_refused_when_the_file_is_loaded(expression, code, part, words):
     loaded = load_condition(expression)
     problem = loaded.expect(code, expression, part)
@@ -529,8 +589,7 @@ def test_unsafe_expressions_are_refused_when_the_file_is_loaded(expression, code
 def test_a_misspelt_field_name_in_an_expression_suggests_the_field():
     loaded = load_condition("has_echp")
     problem = loaded.expect("E302", "has_echp")
-    assert "'has_echp'" in problem.message and problem.message.endswith(
-        "did you mean 'has_ehcp'?")
+    assert "'has_echp'" in problem.message and problem.message.endswith("did you mean 'has_ehcp'?")
 
 
 @covers("E303")
@@ -619,7 +678,8 @@ def test_a_problem_in_a_multi_line_expression_is_located_on_its_own_line(style):
 
 def load_workflow(activities: str, transitions: str, start: str = "submitted") -> Loaded:
     """A shared workflows file with one workflow, `review`, from these parts."""
-    return load_file(f"""
+    return load_file(
+        f"""
         kind: workflows
         workflows:
           review:
@@ -628,7 +688,9 @@ def load_workflow(activities: str, transitions: str, start: str = "submitted") -
 {textwrap.indent(textwrap.dedent(activities).strip(), " " * 14)}
             transitions:
 {textwrap.indent(textwrap.dedent(transitions).strip(), " " * 14)}
-    """, path="workflows.yaml")
+    """,
+        path="workflows.yaml",
+    )
 
 
 ACTIVITIES = """
@@ -640,88 +702,117 @@ ACTIVITIES = """
 
 @covers("E400")
 def test_a_workflow_starting_at_an_unknown_activity():
-    loaded = load_workflow(ACTIVITIES, """
+    loaded = load_workflow(
+        ACTIVITIES,
+        """
         - {from: submitted, to: done, action: Complete, by: officer}
         - {from: submitted, to: dropped, action: Abandon, by: officer}
-    """, start="submited")
+    """,
+        start="submited",
+    )
     problem = loaded.expect("E400", "start: submited", "submited")
     assert problem.message.endswith("did you mean 'submitted'?")
 
 
 @covers("E401")
 def test_a_transition_to_an_unknown_activity_suggests_the_closest():
-    loaded = load_workflow(ACTIVITIES, """
+    loaded = load_workflow(
+        ACTIVITIES,
+        """
         - {from: submitted, to: dnoe, action: Complete, by: officer}
         - {from: submitted, to: dropped, action: Abandon, by: officer}
-    """)
+    """,
+    )
     problem = loaded.expect("E401", "to: dnoe", "dnoe")
     assert "'dnoe'" in problem.message and problem.message.endswith("did you mean 'done'?")
 
 
 @covers("E402")
 def test_an_activity_no_transition_leads_to_cannot_be_reached():
-    loaded = load_workflow(ACTIVITIES + "    panel: {label: Awaiting panel, status: Active}\n", """
+    loaded = load_workflow(
+        ACTIVITIES + "    panel: {label: Awaiting panel, status: Active}\n",
+        """
         - {from: submitted, to: done, action: Complete, by: officer}
         - {from: submitted, to: dropped, action: Abandon, by: officer}
         - {from: panel, to: done, action: Accept, by: officer}
-    """)
+    """,
+    )
     problem = loaded.expect("E402", "panel: {label", "panel")
     assert "'panel'" in problem.message and "'submitted'" in problem.message
 
 
 @covers("E403")
 def test_a_workflow_without_completed_or_abandoned_activities():
-    loaded = load_workflow("""
+    loaded = load_workflow(
+        """
         submitted: {label: Form Submitted, status: Active}
         review: {label: Review, status: Active}
-    """, """
+    """,
+        """
         - {from: submitted, to: review, action: Start review, by: officer}
         - {from: review, to: submitted, action: Send back, by: officer}
-    """)
+    """,
+    )
     line, col = loaded.at("activities:")
     assert [(p.code, p.line, p.col) for p in loaded.problems if p.code == "E403"] == [
-        ("E403", line, col), ("E403", line, col)]
+        ("E403", line, col),
+        ("E403", line, col),
+    ]
     assert {p.message.split()[-1] for p in loaded.problems if p.code == "E403"} == {
-        "Completed", "Abandoned"}
+        "Completed",
+        "Abandoned",
+    }
 
 
 @covers("E404")
 def test_an_active_activity_with_no_way_out_is_a_dead_end():
-    loaded = load_workflow(ACTIVITIES + "    review: {label: Review, status: Active}\n", """
+    loaded = load_workflow(
+        ACTIVITIES + "    review: {label: Review, status: Active}\n",
+        """
         - {from: submitted, to: done, action: Complete, by: officer}
         - {from: submitted, to: dropped, action: Abandon, by: officer}
         - {from: submitted, to: review, action: Start review, by: officer}
-    """)
+    """,
+    )
     problem = loaded.expect("E404", "review: {label", "review")
     assert "'review'" in problem.message
 
 
 @covers("E405")
 def test_two_transitions_from_one_activity_with_the_same_button_label():
-    loaded = load_workflow(ACTIVITIES, """
+    loaded = load_workflow(
+        ACTIVITIES,
+        """
         - {from: submitted, to: done, action: Close case, by: officer}
         - {from: submitted, to: dropped, action: Close case, by: officer}
-    """)
+    """,
+    )
     problem = loaded.expect("E405", "to: dropped, action: Close case", "Close case")
     assert "'submitted'" in problem.message and "'Close case'" in problem.message
 
 
 @covers("W502")
 def test_a_transition_out_of_an_end_activity_is_a_warning():
-    loaded = load_workflow(ACTIVITIES, """
+    loaded = load_workflow(
+        ACTIVITIES,
+        """
         - {from: submitted, to: done, action: Complete, by: officer}
         - {from: submitted, to: dropped, action: Abandon, by: officer}
         - {from: done, to: submitted, action: Reopen, by: officer}
-    """)
+    """,
+    )
     problem = loaded.expect("W502", "from: done", "done")
     assert "'done'" in problem.message and problem.severity == "warning"
 
 
 @covers("E103")
 def test_a_misspelt_activity_status_suggests_the_right_one():
-    loaded = load_workflow(ACTIVITIES + "    review: {label: Review, status: Actve}\n", """
+    loaded = load_workflow(
+        ACTIVITIES + "    review: {label: Review, status: Actve}\n",
+        """
         - {from: submitted, to: done, action: Complete, by: officer}
-    """)
+    """,
+    )
     problem = loaded.expect("E103", "status: Actve", "Actve")
     assert problem.message.endswith("did you mean 'Active'?")
 
@@ -731,30 +822,34 @@ def test_a_misspelt_activity_status_suggests_the_right_one():
 
 @covers("W500")
 def test_a_shared_options_list_no_case_type_uses():
-    loaded = load_file("kind: option_lists\nlists:\n  key_stage: [KS1, KS2]\n",
-                       path="lists.yaml")
+    loaded = load_file("kind: option_lists\nlists:\n  key_stage: [KS1, KS2]\n", path="lists.yaml")
     problem = loaded.expect("W500", "key_stage:", "key_stage")
     assert "'key_stage'" in problem.message and problem.severity == "warning"
 
 
 @covers("W501")
 def test_a_shared_workflow_no_case_type_uses():
-    loaded = load_workflow(ACTIVITIES, """
+    loaded = load_workflow(
+        ACTIVITIES,
+        """
         - {from: submitted, to: done, action: Complete, by: officer}
         - {from: submitted, to: dropped, action: Abandon, by: officer}
-    """)
+    """,
+    )
     problem = loaded.expect("W501", "review:", "review")
     assert "'review'" in problem.message and not loaded.catalogue.errors
 
 
 @covers("W503")
 def test_a_page_with_only_content_is_a_warning():
-    loaded = load_case(after_child_page("""
+    loaded = load_case(
+        after_child_page("""
         - id: guidance
           title: Before you start
           fields:
             - {id: intro, type: content, text: You will need the pupil's UPN.}
-    """))
+    """)
+    )
     problem = loaded.expect("W503", "id: guidance", "guidance")
     assert "'guidance'" in problem.message
     assert loaded.catalogue.get("test-case") is not None  # a warning does not stop the load
@@ -804,13 +899,18 @@ def test_three_compile_mistakes_in_one_file_are_all_reported_in_line_order():
 
 
 def test_problems_in_several_files_are_all_reported_together():
-    loaded = Loaded({
-        "a.yaml": case_type_yaml(CHILD_PAGE.replace("label", "lable"), id="a", code="AAA"),
-        "b.yaml": "- not a mapping\n",
-        "c.yaml": "kind: option_lists\nlists:\n  key_stage: [KS1, KS1]\n",
-    })
+    loaded = Loaded(
+        {
+            "a.yaml": case_type_yaml(CHILD_PAGE.replace("label", "lable"), id="a", code="AAA"),
+            "b.yaml": "- not a mapping\n",
+            "c.yaml": "kind: option_lists\nlists:\n  key_stage: [KS1, KS1]\n",
+        }
+    )
     assert {(p.path, p.code) for p in loaded.problems} >= {
-        ("a.yaml", "E100"), ("b.yaml", "E003"), ("c.yaml", "E205")}
+        ("a.yaml", "E100"),
+        ("b.yaml", "E003"),
+        ("c.yaml", "E205"),
+    }
 
 
 def test_a_problem_prints_as_path_line_column_severity_code_and_message():
@@ -834,13 +934,21 @@ def test_a_problem_prints_as_path_line_column_severity_code_and_message():
 
 
 def test_problems_at_the_same_place_come_out_in_the_same_order_every_run():
-    script = ("from engine import build_catalogue\n"
-              "from engine.source import load_source\n"
-              "for p in build_catalogue([load_source('', 'empty.yaml')]).problems: print(p)\n")
+    script = (
+        "from engine import build_catalogue\n"
+        "from engine.source import load_source\n"
+        "for p in build_catalogue([load_source('', 'empty.yaml')]).problems: print(p)\n"
+    )
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     outputs = {
-        subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
-                       check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1, "\n---\n".join(outputs)
@@ -857,7 +965,10 @@ def test_yes_and_no_options_stay_text(compile_case):
             - {id: agreed, type: radios, label: Has the parent agreed?, options: [Yes, No, Unsure]}
     """)
     assert [(o.value, o.label) for o in case.fields["agreed"].options] == [
-        ("Yes", "Yes"), ("No", "No"), ("Unsure", "Unsure")]
+        ("Yes", "Yes"),
+        ("No", "No"),
+        ("Unsure", "Unsure"),
+    ]
 
 
 def test_only_true_and_false_are_booleans():
@@ -896,13 +1007,16 @@ def test_every_problem_code_is_shown_by_a_test_in_this_file():
 
 
 @covers("E300")
-@pytest.mark.parametrize(("expression", "hint"), [
-    ("a && b", "write 'and' instead of '&&'"),
-    ("a || b", "write 'or' instead of '||'"),
-    ("!a", "write 'not' instead of '!'"),
-    ("a = 'x'", "compare with '=='"),
-    ("a <> 'x'", "write '!=' instead of '<>'"),
-])
+@pytest.mark.parametrize(
+    ("expression", "hint"),
+    [
+        ("a && b", "write 'and' instead of '&&'"),
+        ("a || b", "write 'or' instead of '||'"),
+        ("!a", "write 'not' instead of '!'"),
+        ("a = 'x'", "compare with '=='"),
+        ("a <> 'x'", "write '!=' instead of '<>'"),
+    ],
+)
 def test_habits_from_other_languages_get_a_hint(expression, hint):
     loaded = load_case(f"""
      - id: p
@@ -968,6 +1082,8 @@ def test_len_of_a_number_is_refused_when_loaded():
 
 
 def test_a_broken_file_does_not_raise_false_unused_warnings():
-    loaded = Loaded({"case.yaml": "id: [broken\n",
-                     "lists.yaml": "kind: option_lists\nlists:\n  x: [a]\n"}, shared=False)
+    loaded = Loaded(
+        {"case.yaml": "id: [broken\n", "lists.yaml": "kind: option_lists\nlists:\n  x: [a]\n"},
+        shared=False,
+    )
     assert {p.code for p in loaded.problems} == {"E001"}

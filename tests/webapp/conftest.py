@@ -30,8 +30,7 @@ from webapp.models import Base, Membership, OutboxMessage, School, User
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL",
-                              "postgresql+psycopg://root@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://root@127.0.0.1:5432/test")
 
 
 def _postgres_problem() -> str | None:
@@ -97,11 +96,16 @@ def database_url(request, tmp_path):
 
 @pytest.fixture
 def app(database_url):
-    app = create_app({
-        "SECRET_KEY": "test-secret", "DATABASE_URL": database_url, "DEVELOPMENT": False,
-        "SESSION_COOKIE_SECURE": False, "PORTAL_CASETYPES": str(ROOT / "casetypes"),
-        "TESTING": True,
-    })
+    app = create_app(
+        {
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": database_url,
+            "DEVELOPMENT": False,
+            "SESSION_COOKIE_SECURE": False,
+            "PORTAL_CASETYPES": str(ROOT / "casetypes"),
+            "TESTING": True,
+        }
+    )
     yield app
     app.extensions["db_engine"].dispose()
 
@@ -142,18 +146,28 @@ def world(db_session) -> World:
     password_hash, answer_hash = _hashes()
 
     def user(email, *schools, admin=False):
-        person = User(email=email, first_name=email.split("@")[0].title(), last_name="Tester",
-                      job_title="SENCO", password_hash=password_hash,
-                      security_question="first_pet", security_answer_hash=answer_hash)
+        person = User(
+            email=email,
+            first_name=email.split("@")[0].title(),
+            last_name="Tester",
+            job_title="SENCO",
+            password_hash=password_hash,
+            security_question="first_pet",
+            security_answer_hash=answer_hash,
+        )
         person.memberships = [Membership(school=s, is_admin=admin) for s in schools]
         db_session.add(person)
         return person
 
-    world = World(school_a, school_b, nursery,
-                  user("alice@a.example.org", school_a, admin=True),
-                  user("bob@b.example.org", school_b),
-                  user("carol@ab.example.org", school_a, school_b),
-                  user("nina@nursery.example.org", nursery))
+    world = World(
+        school_a,
+        school_b,
+        nursery,
+        user("alice@a.example.org", school_a, admin=True),
+        user("bob@b.example.org", school_b),
+        user("carol@ab.example.org", school_a, school_b),
+        user("nina@nursery.example.org", nursery),
+    )
     db_session.commit()
     return world
 
@@ -171,9 +185,12 @@ def latest_code(app, email: str) -> str:
     """The code in the newest sign-in email to `email`, read from the outbox."""
     session = app.extensions["db_sessions"]()
     try:
-        message = session.scalar(select(OutboxMessage).where(
-            OutboxMessage.kind == "sign_in_code", OutboxMessage.to_address == email)
-            .order_by(OutboxMessage.id.desc()).limit(1))
+        message = session.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.kind == "sign_in_code", OutboxMessage.to_address == email)
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
         return re.search(r"\b(\d{6})\b", message.subject).group(1)
     finally:
         session.close()
@@ -208,7 +225,8 @@ class PortalClient:
         if expect is not None:
             assert response.status_code == expect, (
                 f"expected {expect}, got {response.status_code} "
-                f"{response.headers.get('Location', '')}\n{response.get_data(as_text=True)[:3000]}")
+                f"{response.headers.get('Location', '')}\n{response.get_data(as_text=True)[:3000]}"
+            )
         if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
             page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
             check_page(page)
@@ -239,8 +257,11 @@ def check_page(page: BeautifulSoup) -> None:
         if field.get("type") in ("hidden", "submit", "button"):
             continue
         field_id = field.get("id")
-        labelled = (field_id and page.find("label", attrs={"for": field_id})) or field.get(
-            "aria-label") or field.find_parent("label")
+        labelled = (
+            (field_id and page.find("label", attrs={"for": field_id}))
+            or field.get("aria-label")
+            or field.find_parent("label")
+        )
         assert labelled, f"input without a label: {field}"
     for script in page.find_all("script"):
         assert script.get("src"), "inline script (the CSP forbids it)"
@@ -341,8 +362,9 @@ def smtp_server(app):
     from webapp.mail.catcher import start_catcher
 
     catcher = start_catcher("127.0.0.1", 0)
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=catcher.port,
-                      MAIL_SUPPRESS_SEND=False, MAIL_TIMEOUT=5.0)
+    app.config.update(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=catcher.port, MAIL_SUPPRESS_SEND=False, MAIL_TIMEOUT=5.0
+    )
     mail.init_app(app)
     try:
         yield SmtpServer(app, catcher)

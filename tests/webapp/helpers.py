@@ -39,8 +39,13 @@ def answer(portal, path, answers, action="continue", files=None, expect=302):
     # Encoded here, in memory: Werkzeug's test builder spools big bodies to a temporary file
     # it never closes, which the warnings-as-errors setting rightly reports.
     boundary, body = encode_multipart(data)
-    return portal.post(path, body, expect=expect, csrf=False,
-                       content_type=f"multipart/form-data; boundary={boundary}")
+    return portal.post(
+        path,
+        body,
+        expect=expect,
+        csrf=False,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
 
 
 def errors_on(response) -> list[str]:
@@ -49,25 +54,38 @@ def errors_on(response) -> list[str]:
 
 
 CHILD = {
-    "forename": "Jordan", "surname": "Miles", **date("date_of_birth", 14, 5, 2015),
-    "upn": "Y856200124123", "year_group": "5", "home_postcode": "le1 6zg",
-    "sen_provision": "K", "primary_need": "SEMH", "looked_after": "no",
+    "forename": "Jordan",
+    "surname": "Miles",
+    **date("date_of_birth", 14, 5, 2015),
+    "upn": "Y856200124123",
+    "year_group": "5",
+    "home_postcode": "le1 6zg",
+    "sen_provision": "K",
+    "primary_need": "SEMH",
+    "looked_after": "no",
     "has_social_worker": "no",
 }
 
 ARRANGEMENT = {
-    "arrangement_type": "both", "reason": "reintegration",
+    "arrangement_type": "both",
+    "reason": "reintegration",
     "reason_details": "Jordan is returning after a long illness and needs a gradual return.",
-    **date("start_date", 7, 9, 2026), **date("end_date", 16, 10, 2026),
-    **date("first_review_date", 21, 9, 2026), "normal_hours": "32.5",
-    "part_time_hours": "15", "weekly_pattern": ["mon_am", "tue_am", "wed_am", "thu_am"],
+    **date("start_date", 7, 9, 2026),
+    **date("end_date", 16, 10, 2026),
+    **date("first_review_date", 21, 9, 2026),
+    "normal_hours": "32.5",
+    "part_time_hours": "15",
+    "weekly_pattern": ["mon_am", "tue_am", "wed_am", "thu_am"],
 }
 
 PROVIDER = {
     "providers-0-provider_name": "Oak Tree Learning Centre",
-    "providers-0-provider_number": "123456", "providers-0-registered": "yes",
-    "providers-0-provider_days": ["mon", "wed"], "providers-0-provider_hours": "6",
-    "providers-0-weekly_cost": "£250", "providers-0-attendance_code": "B",
+    "providers-0-provider_number": "123456",
+    "providers-0-registered": "yes",
+    "providers-0-provider_days": ["mon", "wed"],
+    "providers-0-provider_hours": "6",
+    "providers-0-weekly_cost": "£250",
+    "providers-0-attendance_code": "B",
 }
 
 AGREEMENT = {"dsl_aware": "yes", "parent_agrees": "yes", "pupil_views": "Happy with mornings."}

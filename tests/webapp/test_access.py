@@ -13,17 +13,29 @@ def alices_case(sign_in, world, db_session):
     """A draft of school A with an uploaded file; (reference, attachment id)."""
     portal = sign_in(world.alice)
     reference, _ = start(portal, "part-time-timetable")
-    answer(portal, f"/cases/{reference}/pages/agreement", AGREEMENT,
-           files={"signed_plan": ("plan.pdf", PDF)})
+    answer(
+        portal,
+        f"/cases/{reference}/pages/agreement",
+        AGREEMENT,
+        files={"signed_plan": ("plan.pdf", PDF)},
+    )
     attachment = db_session.scalar(select(Attachment))
     return reference, attachment.id
 
 
-@pytest.mark.parametrize("path", [
-    "/cases/{ref}", "/cases/{ref}/view", "/cases/{ref}/pages/child",
-    "/cases/{ref}/pages/agreement", "/cases/{ref}/check-answers",
-    "/cases/{ref}/confirmation", "/cases/{ref}/abandon", "/cases/{ref}/files/{file}",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/cases/{ref}",
+        "/cases/{ref}/view",
+        "/cases/{ref}/pages/child",
+        "/cases/{ref}/pages/agreement",
+        "/cases/{ref}/check-answers",
+        "/cases/{ref}/confirmation",
+        "/cases/{ref}/abandon",
+        "/cases/{ref}/files/{file}",
+    ],
+)
 def test_another_schools_case_answers_404(sign_in, world, alices_case, path):
     reference, attachment = alices_case
     bob = sign_in(world.bob)
@@ -32,16 +44,22 @@ def test_another_schools_case_answers_404(sign_in, world, alices_case, path):
     assert "Page not found" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", [
-    "/cases/{ref}/pages/child", "/cases/{ref}/pages/child/autosave", "/cases/{ref}/submit",
-    "/cases/{ref}/abandon",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/cases/{ref}/pages/child",
+        "/cases/{ref}/pages/child/autosave",
+        "/cases/{ref}/submit",
+        "/cases/{ref}/abandon",
+    ],
+)
 def test_another_school_cannot_change_a_case(sign_in, world, alices_case, path):
     reference, _ = alices_case
     bob = sign_in(world.bob)
     bob.get("/sign-out")  # a page with a form: a CSRF token of his own
-    response = bob.post(path.format(ref=reference),
-                        {"forename": "Mallory", "page_version": "0", "declared": "y"})
+    response = bob.post(
+        path.format(ref=reference), {"forename": "Mallory", "page_version": "0", "declared": "y"}
+    )
     assert response.status_code == 404
 
 

@@ -29,36 +29,44 @@ def mails(db_session, kind, to=None):
 def onboarded(app, db_session, world, email="dana@a.example.org"):
     """A user created as an admin would: a generated password, emailed; no question yet."""
     with app.app_context():
-        user = accounts.create_user(db_session, email=email, first_name="Dana",
-                                    last_name="Wells", job_title="SENCO",
-                                    schools={world.school_a: False})
+        user = accounts.create_user(
+            db_session,
+            email=email,
+            first_name="Dana",
+            last_name="Wells",
+            job_title="SENCO",
+            schools={world.school_a: False},
+        )
     db_session.commit()
     body = mails(db_session, "sign_up", email)[-1].body
     return user, re.search(r"Password: (\S+)", body).group(1)
 
 
 def test_first_sign_in_asks_for_a_security_question_then_offers_a_new_password(
-        app, world, new_client, db_session):
+    app, world, new_client, db_session
+):
     user, sent_password = onboarded(app, db_session, world)
     portal = new_client()
     portal.sign_in(user.email, sent_password)
     # Nothing else is open until a security question is chosen.
-    assert portal.client.get("/my-cases").headers["Location"].endswith(
-        "/account/security-question")
+    assert portal.client.get("/my-cases").headers["Location"].endswith("/account/security-question")
     page = portal.get("/account/security-question").page
     assert "Choose a security question" in text_of(page)
     response = portal.post("/account/security-question", {"question": "first_pet"}, expect=200)
     assert "Enter your answer" in text_of(response.page)
-    response = portal.post("/account/security-question",
-                           {"question": "first_pet", "answer": "  Biscuit "}, expect=302)
+    response = portal.post(
+        "/account/security-question", {"question": "first_pet", "answer": "  Biscuit "}, expect=302
+    )
     assert response.headers["Location"].endswith("/account/choose-password")
     # A common password is refused; then one of their own.
     portal.get("/account/choose-password")
-    response = portal.post("/account/choose-password",
-                           {"password": "password1", "confirm": "password1"}, expect=200)
+    response = portal.post(
+        "/account/choose-password", {"password": "password1", "confirm": "password1"}, expect=200
+    )
     assert "Password is too common" in text_of(response.page)
-    portal.post("/account/choose-password", {"password": NEW_PASSWORD,
-                                             "confirm": NEW_PASSWORD}, expect=302)
+    portal.post(
+        "/account/choose-password", {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, expect=302
+    )
     assert portal.client.get("/my-cases").status_code == 200
     assert mails(db_session, "password_changed", user.email)
     new_client().sign_in(user.email, NEW_PASSWORD)
@@ -69,8 +77,9 @@ def test_the_password_that_was_sent_may_be_kept(app, world, new_client, db_sessi
     portal = new_client()
     portal.sign_in(user.email, sent_password)
     portal.get("/account/security-question")
-    portal.post("/account/security-question", {"question": "birth_town", "answer": "Leeds"},
-                expect=302)
+    portal.post(
+        "/account/security-question", {"question": "birth_town", "answer": "Leeds"}, expect=302
+    )
     portal.get("/account/choose-password")
     portal.post("/account/choose-password", {"keep-submit": "1"}, expect=302)
     assert portal.client.get("/my-cases").status_code == 200
@@ -88,7 +97,8 @@ def reset_link(db_session, email):
 
 
 def test_forgotten_password_by_link_and_question_then_a_normal_sign_in(
-        app, world, new_client, db_session):
+    app, world, new_client, db_session
+):
     portal = new_client()
     known = ask_for_reset(portal, world.alice.email)
     unknown = ask_for_reset(new_client(), "nobody@nowhere.example.org")
@@ -104,11 +114,17 @@ def test_forgotten_password_by_link_and_question_then_a_normal_sign_in(
     assert "What was the name of your first pet?" in text_of(response.page)  # same question
     portal.post("/reset-password/question", {"answer": f"  {ANSWER.upper()} "}, expect=302)
     portal.get("/reset-password/new-password")
-    response = portal.post("/reset-password/new-password",
-                           {"password": NEW_PASSWORD, "confirm": "something else"}, expect=200)
+    response = portal.post(
+        "/reset-password/new-password",
+        {"password": NEW_PASSWORD, "confirm": "something else"},
+        expect=200,
+    )
     assert "The passwords do not match" in text_of(response.page)
-    response = portal.post("/reset-password/new-password",
-                           {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, expect=302)
+    response = portal.post(
+        "/reset-password/new-password",
+        {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        expect=302,
+    )
     assert response.headers["Location"].endswith("/sign-in")
     # Not signed in by the reset: a normal sign-in, with a code, and the new password.
     assert "/sign-in" in portal.client.get("/my-cases").headers["Location"]
@@ -149,14 +165,21 @@ def test_wrong_security_answers_count_towards_lockout(world, new_client, db_sess
 
 
 def test_changing_password_needs_the_current_one_and_ends_other_sessions(
-        world, sign_in, db_session):
+    world, sign_in, db_session
+):
     laptop, phone = sign_in(world.alice), sign_in(world.alice)
     laptop.get("/account/password")
-    response = laptop.post("/account/password", {"current": "not it", "password": NEW_PASSWORD,
-                                                 "confirm": NEW_PASSWORD}, expect=200)
+    response = laptop.post(
+        "/account/password",
+        {"current": "not it", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        expect=200,
+    )
     assert "Your current password is not correct" in text_of(response.page)
-    laptop.post("/account/password", {"current": PASSWORD, "password": NEW_PASSWORD,
-                                      "confirm": NEW_PASSWORD}, expect=302)
+    laptop.post(
+        "/account/password",
+        {"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        expect=302,
+    )
     assert laptop.client.get("/my-cases").status_code == 200  # this session goes on
     assert "/sign-in" in phone.client.get("/my-cases").headers["Location"]
     mail = mails(db_session, "password_changed", world.alice.email)[-1]
@@ -164,23 +187,30 @@ def test_changing_password_needs_the_current_one_and_ends_other_sessions(
 
 
 def test_changing_the_security_question_needs_the_password_and_is_emailed(
-        world, sign_in, db_session):
+    world, sign_in, db_session
+):
     portal = sign_in(world.alice)
     portal.get("/account/security-question/change")
-    response = portal.post("/account/security-question/change",
-                           {"question": "birth_town", "answer": "York", "current": "nope"},
-                           expect=200)
+    response = portal.post(
+        "/account/security-question/change",
+        {"question": "birth_town", "answer": "York", "current": "nope"},
+        expect=200,
+    )
     assert "Your password is not correct" in text_of(response.page)
-    portal.post("/account/security-question/change",
-                {"question": "birth_town", "answer": "York", "current": PASSWORD}, expect=302)
+    portal.post(
+        "/account/security-question/change",
+        {"question": "birth_town", "answer": "York", "current": PASSWORD},
+        expect=302,
+    )
     alice = db_session.get(User, world.alice.id, populate_existing=True)
     assert alice.security_question == "birth_town"
     mail = mails(db_session, "security_question_changed", world.alice.email)[-1]
     assert "York" not in mail.body
 
 
-def test_an_authenticator_app_can_replace_emailed_codes(app, world, sign_in, new_client,
-                                                        db_session):
+def test_an_authenticator_app_can_replace_emailed_codes(
+    app, world, sign_in, new_client, db_session
+):
     portal = sign_in(world.alice)
     page = portal.get("/account/authenticator").page
     assert page.select_one("img.app-qr-code")["src"].startswith("data:image/svg+xml;base64,")
@@ -201,14 +231,16 @@ def test_an_authenticator_app_can_replace_emailed_codes(app, world, sign_in, new
     assert later.client.get("/my-cases").status_code == 200
 
 
-def test_what_was_typed_when_the_session_timed_out_is_kept(world, sign_in, db_session,
-                                                          moving_clock):
+def test_what_was_typed_when_the_session_timed_out_is_kept(
+    world, sign_in, db_session, moving_clock
+):
     portal = sign_in(world.alice)
     reference, first_page = start(portal, "part-time-timetable")
     portal.get(first_page)
     moving_clock.advance(minutes=45)  # typing slowly, with JavaScript off
-    response = portal.post(first_page, {**CHILD, "page_version": "0", "action": "continue"},
-                           expect=302)
+    response = portal.post(
+        first_page, {**CHILD, "page_version": "0", "action": "continue"}, expect=302
+    )
     assert "/sign-in" in response.headers["Location"]
     assert "next=" in response.headers["Location"]
     assert "What you typed has been kept" in text_of(portal.get("/sign-in").page)
@@ -226,19 +258,24 @@ def test_autosave_counts_as_activity(world, sign_in, moving_clock):
     version = 0
     for minute in range(3):
         moving_clock.advance(minutes=20)
-        response = portal.post(autosave, {"forename": f"J{minute}", "page_version": str(version)},
-                               expect=200)
+        response = portal.post(
+            autosave, {"forename": f"J{minute}", "page_version": str(version)}, expect=200
+        )
         version = response.get_json()["page_version"]
     assert portal.client.get("/my-cases").status_code == 200  # 60 minutes, never idle for 30
 
 
 def test_audit_trail_records_sign_ins_and_resets_with_who_when_and_where(
-        app, world, new_client, db_session):
+    app, world, new_client, db_session
+):
     portal = new_client()
     portal.sign_in(world.alice)
     ask_for_reset(new_client(), world.alice.email)
-    events = list(db_session.scalars(select(AuditEvent).where(
-        AuditEvent.user_id == world.alice.id).order_by(AuditEvent.id)))
+    events = list(
+        db_session.scalars(
+            select(AuditEvent).where(AuditEvent.user_id == world.alice.id).order_by(AuditEvent.id)
+        )
+    )
     actions = [e.action for e in events]
     assert "signed_in" in actions and "password_reset_link_sent" in actions
     signed_in = events[actions.index("signed_in")]

@@ -58,21 +58,34 @@ def council(world, db_session) -> Council:
     password_hash, answer_hash = _hashes()
 
     def officer(email, first_name, last_name):
-        person = User(email=email, first_name=first_name, last_name=last_name,
-                      job_title="Case officer", password_hash=password_hash,
-                      security_question="first_pet", security_answer_hash=answer_hash,
-                      council_role="officer")
+        person = User(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            job_title="Case officer",
+            password_hash=password_hash,
+            security_question="first_pet",
+            security_answer_hash=answer_hash,
+            council_role="officer",
+        )
         db_session.add(person)
         return person
 
-    people = Council(officer("olivia@council.example.org", "Olivia", "Okoro"),
-                     officer("sam@council.example.org", "Sam", "Singh"),
-                     officer("eve@council.example.org", "Eve", "Evans"))
-    db_session.add_all([
-        Team(name="SEND", case_type_ids=[PTT, "send-referral"],
-             members=[people.olivia, people.sam]),
-        Team(name="Early Years", case_type_ids=["early-years-census"], members=[people.eve]),
-    ])
+    people = Council(
+        officer("olivia@council.example.org", "Olivia", "Okoro"),
+        officer("sam@council.example.org", "Sam", "Singh"),
+        officer("eve@council.example.org", "Eve", "Evans"),
+    )
+    db_session.add_all(
+        [
+            Team(
+                name="SEND",
+                case_type_ids=[PTT, "send-referral"],
+                members=[people.olivia, people.sam],
+            ),
+            Team(name="Early Years", case_type_ids=["early-years-census"], members=[people.eve]),
+        ]
+    )
     db_session.commit()
     return people
 
@@ -87,33 +100,55 @@ def submit_ptt(portal, child=None, agreement=None, providers=None) -> str:
     answer(portal, first, {**CHILD, **(child or {})})
     answer(portal, f"{pages}/arrangement", ARRANGEMENT)
     answer(portal, f"{pages}/provision", providers or PROVIDER)
-    answer(portal, f"{pages}/agreement", {**AGREEMENT, **(agreement or {})},
-           files={"signed_plan": ("signed plan.pdf", PDF)})
+    answer(
+        portal,
+        f"{pages}/agreement",
+        {**AGREEMENT, **(agreement or {})},
+        files={"signed_plan": ("signed plan.pdf", PDF)},
+    )
     portal.get(f"/cases/{reference}/check-answers")
     portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
     return reference
 
 
-def stored_case(db_session, school, creator, case_type_id=PTT, status="Active",
-                activity="review", label="Review details on the case in caseviewer",
-                submitted_at=None, assigned_to=None) -> str:
+def stored_case(
+    db_session,
+    school,
+    creator,
+    case_type_id=PTT,
+    status="Active",
+    activity="review",
+    label="Review details on the case in caseviewer",
+    submitted_at=None,
+    assigned_to=None,
+) -> str:
     """A submitted case written straight to the database (quicker than the pages)."""
-    case = Case(reference=f"EDU-TEST-X{next(_NUMBERS)}", school_id=school.id,
-                created_by_id=creator.id, case_type_id=case_type_id, case_type_version=1,
-                case_type_name={PTT: "Part-time timetable alternative provision "
-                                     "notification to LA"}.get(case_type_id, case_type_id),
-                service_name="Test service", status=status, activity=activity,
-                activity_label=label, answers={},
-                submitted_at=submitted_at or dt.datetime.now(dt.UTC),
-                assigned_to_id=assigned_to.id if assigned_to else None)
+    case = Case(
+        reference=f"EDU-TEST-X{next(_NUMBERS)}",
+        school_id=school.id,
+        created_by_id=creator.id,
+        case_type_id=case_type_id,
+        case_type_version=1,
+        case_type_name={PTT: "Part-time timetable alternative provision notification to LA"}.get(
+            case_type_id, case_type_id
+        ),
+        service_name="Test service",
+        status=status,
+        activity=activity,
+        activity_label=label,
+        answers={},
+        submitted_at=submitted_at or dt.datetime.now(dt.UTC),
+        assigned_to_id=assigned_to.id if assigned_to else None,
+    )
     db_session.add(case)
     db_session.commit()
     return case.reference
 
 
 def case_row(db_session, reference) -> Case:
-    return db_session.scalar(select(Case).where(Case.reference == reference)
-                             .execution_options(populate_existing=True))
+    return db_session.scalar(
+        select(Case).where(Case.reference == reference).execution_options(populate_existing=True)
+    )
 
 
 def queue_refs(portal, **query) -> list[str]:
@@ -124,9 +159,14 @@ def queue_refs(portal, **query) -> list[str]:
 def take(portal, reference, action, note=None, expect=302, from_activity=None, db_session=None):
     """Press a transition's button on the case page (its form as shown), with a note."""
     page = portal.get(f"/caseviewer/cases/{reference}").page
-    form = next((f for f in page.select("form") if f.find("input", attrs={"name": "action",
-                                                                           "value": action})),
-                None)
+    form = next(
+        (
+            f
+            for f in page.select("form")
+            if f.find("input", attrs={"name": "action", "value": action})
+        ),
+        None,
+    )
     data = {"action": action}
     if form is not None:
         data["from_activity"] = form.find("input", attrs={"name": "from_activity"})["value"]
@@ -147,7 +187,8 @@ def offered_actions(page) -> list[str]:
 
 
 def test_the_queue_lists_submitted_cases_of_the_officers_case_types_only(
-        sign_in, world, council, db_session):
+    sign_in, world, council, db_session
+):
     school = sign_in(world.alice)
     sent = submit_ptt(school)
     draft, _ = start(school, PTT)
@@ -156,12 +197,20 @@ def test_the_queue_lists_submitted_cases_of_the_officers_case_types_only(
     olivia = sign_in(council.olivia)
     page = olivia.get("/caseviewer/").page
     assert [th.get_text(strip=True) for th in page.select("thead th")] == [
-        "Reference", "Case type", "School", "Submitted", "Current activity", "Status",
-        "Assigned to"]
+        "Reference",
+        "Case type",
+        "School",
+        "Submitted",
+        "Current activity",
+        "Status",
+        "Assigned to",
+    ]
     assert queue_refs(olivia) == [sent]
     row = [td.get_text(" ", strip=True) for td in page.select("tbody tr td")]
-    assert row[1:3] == ["Part-time timetable alternative provision notification to LA",
-                        "Aylestone Primary School"]
+    assert row[1:3] == [
+        "Part-time timetable alternative provision notification to LA",
+        "Aylestone Primary School",
+    ]
     assert row[4:] == ["Case Officers Notification", "Active", "Nobody"]
     assert "The cases sent to SEND" in text_of(page)
     nav = [a.get_text(strip=True) for a in page.select(".govuk-service-navigation__link")]
@@ -177,14 +226,31 @@ def test_the_queue_lists_submitted_cases_of_the_officers_case_types_only(
 def test_the_queue_filters_sorts_and_pages(app, sign_in, world, council, db_session):
     day = dt.datetime(2026, 11, 10, 12, tzinfo=dt.UTC)
     a1 = stored_case(db_session, world.school_a, world.alice, submitted_at=day)
-    a2 = stored_case(db_session, world.school_a, world.alice, status="Completed",
-                     activity="completed", label="Case completed",
-                     submitted_at=day + dt.timedelta(days=2), assigned_to=council.olivia)
-    b1 = stored_case(db_session, world.school_b, world.bob, submitted_at=day +
-                     dt.timedelta(days=5), assigned_to=council.sam)
-    late = stored_case(db_session, world.school_b, world.bob, activity="notified",
-                       label="Case Officers Notification",
-                       submitted_at=dt.datetime(2026, 11, 20, 0, 30, tzinfo=dt.UTC))
+    a2 = stored_case(
+        db_session,
+        world.school_a,
+        world.alice,
+        status="Completed",
+        activity="completed",
+        label="Case completed",
+        submitted_at=day + dt.timedelta(days=2),
+        assigned_to=council.olivia,
+    )
+    b1 = stored_case(
+        db_session,
+        world.school_b,
+        world.bob,
+        submitted_at=day + dt.timedelta(days=5),
+        assigned_to=council.sam,
+    )
+    late = stored_case(
+        db_session,
+        world.school_b,
+        world.bob,
+        activity="notified",
+        label="Case Officers Notification",
+        submitted_at=dt.datetime(2026, 11, 20, 0, 30, tzinfo=dt.UTC),
+    )
     olivia = sign_in(council.olivia)
 
     assert queue_refs(olivia) == [late, b1, a2, a1]  # newest first
@@ -203,31 +269,40 @@ def test_the_queue_filters_sorts_and_pages(app, sign_in, world, council, db_sess
     assert queue_refs(olivia, sort="assigned", order="asc") == [a2, b1, a1, late]
 
     # Dates are UK days: 23:30 UTC on 1 July is 00:30 on 2 July in the UK (summer time).
-    summer = stored_case(db_session, world.school_a, world.alice,
-                         submitted_at=dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC))
-    assert queue_refs(olivia, submitted_from="2026-07-02", submitted_to="2026-07-02") == [
-        summer]
+    summer = stored_case(
+        db_session,
+        world.school_a,
+        world.alice,
+        submitted_at=dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC),
+    )
+    assert queue_refs(olivia, submitted_from="2026-07-02", submitted_to="2026-07-02") == [summer]
     assert queue_refs(olivia, submitted_from="2026-7-1", submitted_to="2026-07-01") == []
 
     page = olivia.get("/caseviewer/", query_string={"sort": "school", "order": "asc"}).page
     assert page.find("th", attrs={"aria-sort": "ascending"}).get_text(strip=True) == "School"
     school_choices = [o.get_text() for o in page.select("#school option")]
-    assert school_choices == ["All schools and settings", "Aylestone Primary School",
-                              "Beaumont Leys School"]
+    assert school_choices == [
+        "All schools and settings",
+        "Aylestone Primary School",
+        "Beaumont Leys School",
+    ]
 
     # A date written wrongly is shown as an error and ignored; the rest still applies.
-    response = olivia.get("/caseviewer/", query_string={"submitted_from": "31/02/2026",
-                                                        "status": "Completed"})
+    response = olivia.get(
+        "/caseviewer/", query_string={"submitted_from": "31/02/2026", "status": "Completed"}
+    )
     assert errors_on(response) == ["Submitted from must be a real date, like 2026-11-28"]
     assert response.page.title.get_text().startswith("Error: ")
     assert len(response.page.select("tbody tr")) == 1
-    response = olivia.get("/caseviewer/", query_string={"submitted_from": "2026-11-20",
-                                                        "submitted_to": "2026-11-01"})
+    response = olivia.get(
+        "/caseviewer/", query_string={"submitted_from": "2026-11-20", "submitted_to": "2026-11-01"}
+    )
     assert errors_on(response) == ["Submitted to must be the same as or after submitted from"]
 
     app.config["CASEVIEWER_PAGE_SIZE"] = 3
-    first = olivia.get("/caseviewer/", query_string={"status": "Active", "sort": "reference",
-                                                     "order": "asc"}).page
+    first = olivia.get(
+        "/caseviewer/", query_string={"status": "Active", "sort": "reference", "order": "asc"}
+    ).page
     assert [r.select_one("td a").get_text() for r in first.select("tbody tr")] == [a1, b1, late]
     next_link = first.select_one(".govuk-pagination__next a")["href"]
     assert "status=Active" in next_link and "page=2" in next_link and "sort=reference" in next_link
@@ -241,14 +316,22 @@ def test_the_queue_filters_sorts_and_pages(app, sign_in, world, council, db_sess
 
 
 def test_the_case_page_shows_answers_files_and_timeline_and_audits_the_view(
-        sign_in, world, council, db_session):
+    sign_in, world, council, db_session
+):
     reference = submit_ptt(sign_in(world.alice))
     olivia = sign_in(council.olivia)
     page = olivia.get(f"/caseviewer/cases/{reference}").page
     text = text_of(page)
     assert page.h1.get_text(strip=True) == reference
-    for shown in ("Jordan", "Miles", "Oak Tree Learning Centre", "Monday morning",
-                  "About the child", "Alternative provision", "Aylestone Primary School"):
+    for shown in (
+        "Jordan",
+        "Miles",
+        "Oak Tree Learning Centre",
+        "Monday morning",
+        "About the child",
+        "Alternative provision",
+        "Aylestone Primary School",
+    ):
         assert shown in text
     timeline = text_of(page.select_one(".app-timeline"))
     assert "Draft started by Alice Tester" in timeline
@@ -270,7 +353,8 @@ def test_the_case_page_shows_answers_files_and_timeline_and_audits_the_view(
 
 
 def test_a_case_shows_against_the_definition_version_it_was_sent_with(
-        app, sign_in, world, council, db_session):
+    app, sign_in, world, council, db_session
+):
     reference = submit_ptt(sign_in(world.alice))
     older = copy.deepcopy(app.extensions["catalogue"].get(PTT).definition)
     older["version"] = 7  # any version other than the current one's (1)
@@ -312,7 +396,8 @@ def test_assign_to_me_and_unassign(sign_in, world, council, db_session):
 
 
 def test_a_case_walks_its_whole_workflow_to_completed_and_the_school_is_told(
-        sign_in, world, council, db_session):
+    sign_in, world, council, db_session
+):
     alice = sign_in(world.alice)
     reference = submit_ptt(alice)
     olivia = sign_in(council.olivia)
@@ -321,13 +406,15 @@ def test_a_case_walks_its_whole_workflow_to_completed_and_the_school_is_told(
     assert case_row(db_session, reference).activity == "review"
     page = olivia.get(f"/caseviewer/cases/{reference}").page
     assert "The case is now at ‘Review details on the case in caseviewer’" in text_of(page)
-    assert offered_actions(page) == ["Request more information", "Complete case",
-                                     "Abandon case"]
+    assert offered_actions(page) == ["Request more information", "Complete case", "Abandon case"]
     take(olivia, reference, "Complete case", note="Plan agreed with the school.")
 
     case = case_row(db_session, reference)
     assert (case.status, case.activity, case.activity_label) == (
-        "Completed", "completed", "Case completed")
+        "Completed",
+        "completed",
+        "Case completed",
+    )
     page = olivia.get(f"/caseviewer/cases/{reference}").page
     assert offered_actions(page) == []
     assert "There is nothing more to do with this case" in text_of(page)
@@ -342,52 +429,68 @@ def test_a_case_walks_its_whole_workflow_to_completed_and_the_school_is_told(
     assert cells[-2:] == ["Case completed", "Completed"]
     assert "Plan agreed with the school." in text_of(alice.get(f"/cases/{reference}/view").page)
 
-    [mail] = db_session.scalars(select(OutboxMessage).where(
-        OutboxMessage.kind == "case_update", OutboxMessage.to_address == world.alice.email))
+    [mail] = db_session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.kind == "case_update", OutboxMessage.to_address == world.alice.email
+        )
+    )
     assert reference in mail.subject and "Case completed" in mail.subject
     assert f"/cases/{reference}/view" in mail.body
     for child_data in ("Jordan", "Miles", "Y856200124123", "Plan agreed"):
         assert child_data not in mail.subject + mail.body
     # Officers heard of the new case (the workflow's system step emails them).
-    told = db_session.scalars(select(OutboxMessage.to_address).where(
-        OutboxMessage.kind == "case_update", OutboxMessage.to_address.like("%council%"))).all()
+    told = db_session.scalars(
+        select(OutboxMessage.to_address).where(
+            OutboxMessage.kind == "case_update", OutboxMessage.to_address.like("%council%")
+        )
+    ).all()
     assert sorted(told) == ["olivia@council.example.org", "sam@council.example.org"]
 
 
 def test_transitions_not_allowed_from_here_or_for_officers_are_refused(
-        sign_in, world, council, db_session):
+    sign_in, world, council, db_session
+):
     reference = submit_ptt(sign_in(world.alice))
     olivia = sign_in(council.olivia)
 
     # From "Case Officers Notification": Complete case belongs to the review activity…
     response = take(olivia, reference, "Complete case", expect=400, db_session=db_session)
     assert errors_on(response) == [
-        "You cannot ‘Complete case’ now: the case is at ‘Case Officers Notification’"]
+        "You cannot ‘Complete case’ now: the case is at ‘Case Officers Notification’"
+    ]
     # …the system's step and the school's resubmission are not an officer's to take…
     take(olivia, reference, "Notify case officers", expect=400, db_session=db_session)
-    take(olivia, reference, "Resubmit with more information", expect=400,
-         db_session=db_session)
+    take(olivia, reference, "Resubmit with more information", expect=400, db_session=db_session)
     take(olivia, reference, "", expect=400, db_session=db_session)
     case = case_row(db_session, reference)
     assert (case.activity, case.status) == ("notified", "Active")
-    transitions = db_session.scalar(select(func.count()).select_from(CaseEvent).where(
-        CaseEvent.case_id == case.id, CaseEvent.kind == "transition"))
+    transitions = db_session.scalar(
+        select(func.count())
+        .select_from(CaseEvent)
+        .where(CaseEvent.case_id == case.id, CaseEvent.kind == "transition")
+    )
     assert transitions == 1  # only the system's notification
 
     # A page opened before someone else moved the case on does not act on the new state.
     stale = olivia.get(f"/caseviewer/cases/{reference}").page
     sam = sign_in(council.sam)
     take(sam, reference, "Start review")
-    response = olivia.post(f"/caseviewer/cases/{reference}/transition", {
-        "action": "Abandon case", "note": "Duplicate",
-        "from_activity": stale.find("input", attrs={"name": "from_activity"})["value"]},
-        expect=409)
+    response = olivia.post(
+        f"/caseviewer/cases/{reference}/transition",
+        {
+            "action": "Abandon case",
+            "note": "Duplicate",
+            "from_activity": stale.find("input", attrs={"name": "from_activity"})["value"],
+        },
+        expect=409,
+    )
     assert "This case has changed since you opened it" in errors_on(response)[0]
     assert case_row(db_session, reference).activity == "review"
 
 
 def test_a_required_note_is_asked_for_and_abandoning_needs_a_reason(
-        sign_in, world, council, db_session):
+    sign_in, world, council, db_session
+):
     alice = sign_in(world.alice)
     reference = submit_ptt(alice)
     olivia = sign_in(council.olivia)
@@ -408,27 +511,32 @@ def test_a_required_note_is_asked_for_and_abandoning_needs_a_reason(
 
 
 def test_request_more_information_sends_the_case_back_to_the_school(
-        sign_in, world, council, db_session):
+    sign_in, world, council, db_session
+):
     alice = sign_in(world.alice)
     reference = submit_ptt(alice)
     olivia = sign_in(council.olivia)
     take(olivia, reference, "Start review")
     response = take(olivia, reference, "Request more information", note="", expect=400)
-    assert errors_on(response) == [
-        "Enter a note for the school to request more information"]
-    take(olivia, reference, "Request more information",
-         note="Please send the provider's timetable.")
+    assert errors_on(response) == ["Enter a note for the school to request more information"]
+    take(
+        olivia, reference, "Request more information", note="Please send the provider's timetable."
+    )
 
     case = case_row(db_session, reference)
     assert (case.activity, case.status) == ("more_information", "Active")
     page = olivia.get(f"/caseviewer/cases/{reference}").page
     assert "The case is with the school" in text_of(page)
     assert offered_actions(page) == ["Abandon case"]
-    mails = db_session.scalars(select(OutboxMessage).where(
-        OutboxMessage.to_address == world.alice.email, OutboxMessage.kind == "case_update"))
+    mails = db_session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.to_address == world.alice.email, OutboxMessage.kind == "case_update"
+        )
+    )
     assert [m.subject for m in mails] == [f"Case {reference}: More information requested"]
     assert "Please send the provider's timetable." in text_of(
-        alice.get(f"/cases/{reference}/view").page)
+        alice.get(f"/cases/{reference}/view").page
+    )
 
 
 def test_internal_notes_never_reach_the_school(sign_in, world, council, db_session):
@@ -439,13 +547,17 @@ def test_internal_notes_never_reach_the_school(sign_in, world, council, db_sessi
     response = olivia.post(f"/caseviewer/cases/{reference}/notes", {"note": " "}, expect=400)
     assert errors_on(response) == ["Enter a note"]
 
-    olivia.post(f"/caseviewer/cases/{reference}/notes",
-                {"note": "Rang the SENCO: the plan is fine."}, expect=302)
+    olivia.post(
+        f"/caseviewer/cases/{reference}/notes",
+        {"note": "Rang the SENCO: the plan is fine."},
+        expect=302,
+    )
     take(olivia, reference, "Start review")
     take(olivia, reference, "Complete case", note="All in order.")
     page = olivia.get(f"/caseviewer/cases/{reference}").page
-    note = next(li for li in page.select(".app-timeline__item")
-                if "Rang the SENCO" in li.get_text())
+    note = next(
+        li for li in page.select(".app-timeline__item") if "Rang the SENCO" in li.get_text()
+    )
     assert "Internal note – not shown to the school" in text_of(note)
 
     school_view = alice.get(f"/cases/{reference}/view").page
@@ -453,8 +565,7 @@ def test_internal_notes_never_reach_the_school(sign_in, world, council, db_sessi
     assert "Rang the SENCO" not in school_view.decode()
     for mail in db_session.scalars(select(OutboxMessage)):
         assert "Rang the SENCO" not in mail.body
-    audit = db_session.scalar(select(AuditEvent).where(
-        AuditEvent.action == "case_note_added"))
+    audit = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "case_note_added"))
     assert "SENCO" not in str(audit.detail)
 
 
@@ -466,16 +577,22 @@ def test_an_officer_of_another_team_finds_nothing(sign_in, world, council, db_se
     attachment = db_session.scalar(select(Attachment)).id
     eve = sign_in(council.eve)
     eve.get("/sign-out")  # a page with a form: a CSRF token of her own
-    for path in (f"/caseviewer/cases/{reference}",
-                 f"/caseviewer/cases/{reference}/files/{attachment}",
-                 f"/caseviewer/export/{PTT}.csv"):
+    for path in (
+        f"/caseviewer/cases/{reference}",
+        f"/caseviewer/cases/{reference}/files/{attachment}",
+        f"/caseviewer/export/{PTT}.csv",
+    ):
         response = eve.client.get(path)
         assert response.status_code == 404, path
         assert "Page not found" in response.get_data(as_text=True)
-    for path, data in ((f"/caseviewer/cases/{reference}/transition",
-                        {"action": "Abandon case", "from_activity": "notified", "note": "x"}),
-                       (f"/caseviewer/cases/{reference}/notes", {"note": "x"}),
-                       (f"/caseviewer/cases/{reference}/assign", {"to": "me"})):
+    for path, data in (
+        (
+            f"/caseviewer/cases/{reference}/transition",
+            {"action": "Abandon case", "from_activity": "notified", "note": "x"},
+        ),
+        (f"/caseviewer/cases/{reference}/notes", {"note": "x"}),
+        (f"/caseviewer/cases/{reference}/assign", {"to": "me"}),
+    ):
         assert eve.post(path, data).status_code == 404, path
     unknown = eve.client.get("/caseviewer/cases/EDU-SENED-PTT999999")
     assert unknown.get_data() == eve.client.get(f"/caseviewer/cases/{reference}").get_data()
@@ -484,28 +601,34 @@ def test_an_officer_of_another_team_finds_nothing(sign_in, world, council, db_se
     # An officer's own case's file id, asked for under another case, is not found either.
     olivia = sign_in(council.olivia)
     other = stored_case(db_session, world.school_a, world.alice)
-    assert olivia.client.get(
-        f"/caseviewer/cases/{other}/files/{attachment}").status_code == 404
+    assert olivia.client.get(f"/caseviewer/cases/{other}/files/{attachment}").status_code == 404
 
 
-def test_school_staff_get_404_for_every_caseviewer_address(sign_in, world, council,
-                                                           db_session, client):
+def test_school_staff_get_404_for_every_caseviewer_address(
+    sign_in, world, council, db_session, client
+):
     reference = submit_ptt(sign_in(world.alice))
     attachment = db_session.scalar(select(Attachment)).id
     alice = sign_in(world.alice)  # the case's own school, and its admin
     alice.get("/sign-out")  # a page with a form: a CSRF token of her own
-    for path in ("/caseviewer/", f"/caseviewer/cases/{reference}",
-                 f"/caseviewer/cases/{reference}/files/{attachment}",
-                 f"/caseviewer/export/{PTT}.csv"):
+    for path in (
+        "/caseviewer/",
+        f"/caseviewer/cases/{reference}",
+        f"/caseviewer/cases/{reference}/files/{attachment}",
+        f"/caseviewer/export/{PTT}.csv",
+    ):
         assert alice.client.get(path).status_code == 404, path
     for path in ("transition", "notes", "assign"):
-        response = alice.post(f"/caseviewer/cases/{reference}/{path}",
-                              {"action": "Start review", "from_activity": "notified",
-                               "to": "me", "note": "x"})
+        response = alice.post(
+            f"/caseviewer/cases/{reference}/{path}",
+            {"action": "Start review", "from_activity": "notified", "to": "me", "note": "x"},
+        )
         assert response.status_code == 404, path
     assert case_row(db_session, reference).activity == "notified"
-    nav = [a.get_text(strip=True) for a in alice.get("/").page.select(
-        ".govuk-service-navigation__link")]
+    nav = [
+        a.get_text(strip=True)
+        for a in alice.get("/").page.select(".govuk-service-navigation__link")
+    ]
     assert "Caseviewer" not in nav
     # Signed out: asked to sign in.
     response = client.client.get("/caseviewer/")
@@ -515,15 +638,18 @@ def test_school_staff_get_404_for_every_caseviewer_address(sign_in, world, counc
 # ---- export ----
 
 
-def test_csv_export_of_a_case_type_with_a_repeating_group(sign_in, world, council,
-                                                          db_session):
+def test_csv_export_of_a_case_type_with_a_repeating_group(sign_in, world, council, db_session):
     alice = sign_in(world.alice)
     first = submit_ptt(alice, agreement={"pupil_views": FORMULA})
     second_provider = {
-        **PROVIDER, "providers-1-provider_name": "+Riverside Tuition",
-        "providers-1-provider_number": "12345678", "providers-1-registered": "no",
-        "providers-1-provider_days": ["tue"], "providers-1-provider_hours": "3",
-        "providers-1-attendance_code": "K"}
+        **PROVIDER,
+        "providers-1-provider_name": "+Riverside Tuition",
+        "providers-1-provider_number": "12345678",
+        "providers-1-registered": "no",
+        "providers-1-provider_days": ["tue"],
+        "providers-1-provider_hours": "3",
+        "providers-1-attendance_code": "K",
+    }
     reference, page_one = start(alice, PTT)
     pages = f"/cases/{reference}/pages"
     answer(alice, page_one, {**CHILD, "forename": "Amélie"})
@@ -541,15 +667,24 @@ def test_csv_export_of_a_case_type_with_a_repeating_group(sign_in, world, counci
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     today = dt.datetime.now(dt.UTC).date()
-    assert re.fullmatch(rf"attachment; filename={PTT}-\d{{4}}-\d\d-\d\d\.csv",
-                        response.headers["Content-Disposition"])
+    assert re.fullmatch(
+        rf"attachment; filename={PTT}-\d{{4}}-\d\d-\d\d\.csv",
+        response.headers["Content-Disposition"],
+    )
     assert str(today.year) in response.headers["Content-Disposition"]
     body = response.data
     assert body.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     header, *cases = rows
-    assert header[:7] == ["Reference", "School", "School URN", "Submitted",
-                          "Current activity", "Status", "Assigned to"]
+    assert header[:7] == [
+        "Reference",
+        "School",
+        "School URN",
+        "Submitted",
+        "Current activity",
+        "Status",
+        "Assigned to",
+    ]
     assert header[7:10] == ["First name", "Last name", "Date of birth"]
     assert "Alternative provision providers" in header and "Signed plan" in header
     assert len(header) == len(set(header))
@@ -558,13 +693,17 @@ def test_csv_export_of_a_case_type_with_a_repeating_group(sign_in, world, counci
     one, two = (dict(zip(header, row, strict=True)) for row in cases)
 
     assert (one["School"], one["School URN"], one["Status"]) == (
-        "Aylestone Primary School", "111111", "Active")
+        "Aylestone Primary School",
+        "111111",
+        "Active",
+    )
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", one["Submitted"])
     assert one["Current activity"] == "Case Officers Notification"
     assert (one["Assigned to"], two["Assigned to"]) == ("Olivia Okoro", "")
     assert one["Date of birth"] == "14 May 2015"
     assert one["Which sessions will the pupil attend school?"] == (
-        "Monday morning; Tuesday morning; Wednesday morning; Thursday morning")
+        "Monday morning; Tuesday morning; Wednesday morning; Thursday morning"
+    )
     assert one["Is the child looked after by a local authority?"] == "No"
     assert one["Signed plan"] == "signed plan.pdf"
     assert one["Primary type of need"]
@@ -573,7 +712,8 @@ def test_csv_export_of_a_case_type_with_a_repeating_group(sign_in, world, counci
         "1) Provider name: Oak Tree Learning Centre; Provider URN or UKPRN: 123456; "
         "Is the provider registered with Ofsted or the DfE?: Yes; "
         "Days attended: Monday, Wednesday; Hours each week: 6; Cost each week: £250.00; "
-        "Attendance code used in the register: B - educated off site")
+        "Attendance code used in the register: B - educated off site"
+    )
     assert two["Alternative provision providers"].startswith("1) Provider name: Oak Tree")
     assert " | 2) Provider name: +Riverside Tuition; " in two["Alternative provision providers"]
     assert two["First name"] == "Amélie"
@@ -581,8 +721,7 @@ def test_csv_export_of_a_case_type_with_a_repeating_group(sign_in, world, counci
     assert one["What does the pupil think about the arrangement?"] == "'" + FORMULA
     assert two["What does the pupil think about the arrangement?"] == "Happy with mornings."
 
-    exported = db_session.scalar(select(AuditEvent).where(
-        AuditEvent.action == "cases_exported"))
+    exported = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "cases_exported"))
     assert exported.actor_id == council.olivia.id
     assert exported.detail == {"case_type": PTT, "count": 2}
 
@@ -595,7 +734,16 @@ def test_csv_cells_are_neutralised_whatever_they_start_with():
     from webapp.officer.services import _safe_row
 
     assert _safe_row(["=1+1", "+44", "-2", "@SUM(A1)", "\tx", "\rx", "plain", "", "a=b"]) == [
-        "'=1+1", "'+44", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "plain", "", "a=b"]
+        "'=1+1",
+        "'+44",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+        "plain",
+        "",
+        "a=b",
+    ]
 
 
 # ---- the portal command ----
@@ -608,22 +756,42 @@ def portal_env(monkeypatch, database_url):
     monkeypatch.delenv("SECRET_KEY", raising=False)
 
 
-def test_portal_commands_add_teams_and_council_staff(portal_env, db_session, capsys,
-                                                      world):
-    assert main(["add-team", "--name", "SEND", "--case-type", PTT,
-                 "--case-type", "send-referral"]) == 0
+def test_portal_commands_add_teams_and_council_staff(portal_env, db_session, capsys, world):
+    assert (
+        main(["add-team", "--name", "SEND", "--case-type", PTT, "--case-type", "send-referral"])
+        == 0
+    )
     out, err = capsys.readouterr()
     assert err == "" and out.count("\n") == 1 and "SEND" in out
 
     assert main(["add-team", "--name", "SEND", "--case-type", "part-time-timetabel"]) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == ("portal add-team: no case type 'part-time-timetabel' "
-                   "(did you mean 'part-time-timetable'?)\n")
+    assert err == (
+        "portal add-team: no case type 'part-time-timetabel' "
+        "(did you mean 'part-time-timetable'?)\n"
+    )
 
-    assert main(["add-council-user", "--email", "Olivia@Council.example.org",
-                 "--first-name", "Olivia", "--last-name", "Okoro", "--role", "officer",
-                 "--team", "SEND", "--team", "Attendance"]) == 0
+    assert (
+        main(
+            [
+                "add-council-user",
+                "--email",
+                "Olivia@Council.example.org",
+                "--first-name",
+                "Olivia",
+                "--last-name",
+                "Okoro",
+                "--role",
+                "officer",
+                "--team",
+                "SEND",
+                "--team",
+                "Attendance",
+            ]
+        )
+        == 0
+    )
     out, err = capsys.readouterr()
     assert err == "" and out.count("\n") == 1 and "olivia@council.example.org" in out
     db_session.rollback()
@@ -633,17 +801,43 @@ def test_portal_commands_add_teams_and_council_staff(portal_env, db_session, cap
     assert teams["SEND"].case_type_ids == [PTT, "send-referral"]
     assert teams["Attendance"].case_type_ids == []
     assert {m.email for m in teams["SEND"].members} == {"olivia@council.example.org"}
-    [mail] = db_session.scalars(select(OutboxMessage).where(
-        OutboxMessage.to_address == "olivia@council.example.org"))
+    [mail] = db_session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to_address == "olivia@council.example.org")
+    )
     assert mail.kind == "sign_up"
     password = re.search(r"^Password: (\S+)$", mail.body, re.M).group(1)
     assert password not in out
 
-    assert main(["add-council-user", "--email", world.alice.email, "--first-name", "A",
-                 "--last-name", "B", "--role", "admin"]) == 1
+    assert (
+        main(
+            [
+                "add-council-user",
+                "--email",
+                world.alice.email,
+                "--first-name",
+                "A",
+                "--last-name",
+                "B",
+                "--role",
+                "admin",
+            ]
+        )
+        == 1
+    )
     out, err = capsys.readouterr()
     assert err == f"portal add-council-user: {world.alice.email} already has an account\n"
     with pytest.raises(SystemExit) as exit_:
-        main(["add-council-user", "--email", "x@council.example.org", "--first-name", "X",
-              "--last-name", "Y", "--role", "headteacher"])
+        main(
+            [
+                "add-council-user",
+                "--email",
+                "x@council.example.org",
+                "--first-name",
+                "X",
+                "--last-name",
+                "Y",
+                "--role",
+                "headteacher",
+            ]
+        )
     assert exit_.value.code == 2

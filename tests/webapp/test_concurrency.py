@@ -55,8 +55,12 @@ def test_twenty_cases_started_at_once_get_twenty_distinct_references(app, world)
 def test_two_pages_of_one_draft_saved_at_once_both_survive(app, world):
     case_type = app.extensions["catalogue"].get("part-time-timetable")
     session = app.extensions["db_sessions"]()
-    case = services.start_case(session, session.get(User, world.alice.id),
-                               session.get(School, world.school_a.id), case_type)
+    case = services.start_case(
+        session,
+        session.get(User, world.alice.id),
+        session.get(School, world.school_a.id),
+        case_type,
+    )
     reference = case.reference
     session.close()
     posts = {"child": CHILD, "arrangement": ARRANGEMENT}

@@ -34,9 +34,16 @@ def pages(monkeypatch):
 def staff(db_session, email, role):
     """A member of council staff who has signed in before (security question set)."""
     password_hash, answer_hash = _hashes()
-    user = User(email=email, first_name=email.split("@")[0].title(), last_name="Council",
-                job_title="Officer", password_hash=password_hash, council_role=role,
-                security_question="first_pet", security_answer_hash=answer_hash)
+    user = User(
+        email=email,
+        first_name=email.split("@")[0].title(),
+        last_name="Council",
+        job_title="Officer",
+        password_hash=password_hash,
+        council_role=role,
+        security_question="first_pet",
+        security_answer_hash=answer_hash,
+    )
     db_session.add(user)
     db_session.commit()
     return user
@@ -65,13 +72,21 @@ def fresh(db_session):
 
 
 def audit_rows(db_session, action: str) -> list[AuditEvent]:
-    return list(fresh(db_session).scalars(
-        select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
+    return list(
+        fresh(db_session).scalars(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        )
+    )
 
 
 def mails(db_session, email: str, kind: str = "sign_up") -> list[OutboxMessage]:
-    return list(fresh(db_session).scalars(select(OutboxMessage).where(
-        OutboxMessage.to_address == email, OutboxMessage.kind == kind)))
+    return list(
+        fresh(db_session).scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.to_address == email, OutboxMessage.kind == kind
+            )
+        )
+    )
 
 
 def password_in(message: OutboxMessage) -> str:
@@ -109,9 +124,15 @@ def send(portal, path, expect=302, **changes):
     return portal.post(path, data, expect=expect)
 
 
-NEW_SCHOOL = {"name": "Rushey  Mead Primary School", "setting_type": "school", "urn": " 120999 ",
-              "email": " Head@RusheyMead.example.org", "first_name": "Sam",
-              "last_name": "Okafor", "job_title": "Headteacher"}
+NEW_SCHOOL = {
+    "name": "Rushey  Mead Primary School",
+    "setting_type": "school",
+    "urn": " 120999 ",
+    "email": " Head@RusheyMead.example.org",
+    "first_name": "Sam",
+    "last_name": "Okafor",
+    "job_title": "Headteacher",
+}
 
 
 def add_school(portal, expect=302, **changes):
@@ -119,11 +140,17 @@ def add_school(portal, expect=302, **changes):
     return portal.post("/council/schools/add", {**NEW_SCHOOL, **changes}, expect=expect)
 
 
-def add_officer(portal, email="owen@council.example.org", role="officer", teams=(),
-                expect=302):
+def add_officer(portal, email="owen@council.example.org", role="officer", teams=(), expect=302):
     portal.get("/council/officers/add")
-    data = MultiDict({"email": email, "first_name": "Owen", "last_name": "Lee",
-                      "job_title": "SEND caseworker", "role": role})
+    data = MultiDict(
+        {
+            "email": email,
+            "first_name": "Owen",
+            "last_name": "Lee",
+            "job_title": "SEND caseworker",
+            "role": role,
+        }
+    )
     for team in teams:
         data.add("teams", str(team))
     return portal.post("/council/officers/add", data, expect=expect)
@@ -147,14 +174,14 @@ def team_named(db_session, name) -> Team:
 
 
 def test_a_new_school_and_its_first_admin_who_signs_in_with_the_emailed_password(
-        cara, cara_user, sign_in, app, db_session, pages):
+    cara, cara_user, sign_in, app, db_session, pages
+):
     response = add_school(cara)
     school = fresh(db_session).scalar(select(School).where(School.urn == "120999"))
     assert response.headers["Location"].endswith(f"/council/schools/{school.id}")
     assert (school.name, school.setting_type) == ("Rushey Mead Primary School", "school")
     admin = db_session.scalar(select(User).where(User.email == "head@rusheymead.example.org"))
-    assert (admin.first_name, admin.last_name, admin.job_title) == ("Sam", "Okafor",
-                                                                    "Headteacher")
+    assert (admin.first_name, admin.last_name, admin.job_title) == ("Sam", "Okafor", "Headteacher")
     assert [(m.school_id, m.is_admin) for m in admin.memberships] == [(school.id, True)]
     assert admin.council_role == ""
 
@@ -167,23 +194,32 @@ def test_a_new_school_and_its_first_admin_who_signs_in_with_the_emailed_password
     assert "We have emailed Sam Okafor their username and a password" in text_of(page)
     assert "head@rusheymead.example.org" in text_of(page.select_one("tbody"))
     listing = cara.get("/council/schools?q=rushey").page
-    [row] = [[td.get_text(" ", strip=True) for td in tr.select("td")]
-             for tr in listing.select("tbody tr")]
+    [row] = [
+        [td.get_text(" ", strip=True) for td in tr.select("td")]
+        for tr in listing.select("tbody tr")
+    ]
     assert row == ["Rushey Mead Primary School", "120999", "School", "1", "Sam Okafor"]
 
     [onboarded] = audit_rows(db_session, "school_onboarded")
     assert (onboarded.actor_id, onboarded.user_id, onboarded.school_id) == (
-        cara_user.id, admin.id, school.id)
+        cara_user.id,
+        admin.id,
+        school.id,
+    )
     [created] = audit_rows(db_session, "user_created")
-    assert (created.actor_id, created.user_id, created.school_id) == (cara_user.id, admin.id,
-                                                                      school.id)
+    assert (created.actor_id, created.user_id, created.school_id) == (
+        cara_user.id,
+        admin.id,
+        school.id,
+    )
 
     # The new admin signs in with the emailed password and manages the school's users.
     head = PortalClient(app.test_client(), app)
     head.sign_in(admin.email, password)
     head.get("/account/security-question")
-    head.post("/account/security-question", {"question": "birth_town", "answer": "Leicester"},
-              expect=302)
+    head.post(
+        "/account/security-question", {"question": "birth_town", "answer": "Leicester"}, expect=302
+    )
     head.get("/account/choose-password")
     head.post("/account/choose-password", {"keep-submit": "1"}, expect=302)
     users = head.get("/user-admin/").page
@@ -203,26 +239,34 @@ def test_a_urn_already_used_is_refused_and_what_was_typed_is_kept(cara, world, d
     assert page.find("input", id="email")["value"] == "head@rusheymead.example.org"
     assert page.find("input", id="first_name")["value"] == "Sam"
     assert page.find("option", selected=True)["value"] == "Headteacher"
-    assert page.find("input", attrs={"name": "setting_type", "value": "school"}).has_attr(
-        "checked")
-    assert fresh(db_session).scalar(select(User).where(
-        User.email == "head@rusheymead.example.org")) is None
+    assert page.find("input", attrs={"name": "setting_type", "value": "school"}).has_attr("checked")
+    assert (
+        fresh(db_session).scalar(select(User).where(User.email == "head@rusheymead.example.org"))
+        is None
+    )
     assert not mails(db_session, "head@rusheymead.example.org")
     assert not audit_rows(db_session, "school_onboarded")
 
 
-@pytest.mark.parametrize("changes, error", [
-    ({"urn": "12345"}, "Enter a URN of 6 digits, like 123456"),
-    ({"urn": "EY123456"}, "Enter a URN of 6 digits, like 123456"),
-    ({"setting_type": "early_years", "urn": "E1234567"},
-     "Enter an early years URN: EY and 6 digits, or 6 or 7 digits, like EY123456"),
-    ({"setting_type": "academy_trust"}, "Select the type of setting"),
-    ({"name": "  "}, "Enter the name of the school or setting"),
-    ({"first_name": ""}, "Enter their first name"),
-    ({"job_title": "Chief Executive"}, "Select their job title"),
-    ({"email": "not-an-address"}, "Enter an email address in the correct format, like "
-                                  "name@example.org"),
-])
+@pytest.mark.parametrize(
+    "changes, error",
+    [
+        ({"urn": "12345"}, "Enter a URN of 6 digits, like 123456"),
+        ({"urn": "EY123456"}, "Enter a URN of 6 digits, like 123456"),
+        (
+            {"setting_type": "early_years", "urn": "E1234567"},
+            "Enter an early years URN: EY and 6 digits, or 6 or 7 digits, like EY123456",
+        ),
+        ({"setting_type": "academy_trust"}, "Select the type of setting"),
+        ({"name": "  "}, "Enter the name of the school or setting"),
+        ({"first_name": ""}, "Enter their first name"),
+        ({"job_title": "Chief Executive"}, "Select their job title"),
+        (
+            {"email": "not-an-address"},
+            "Enter an email address in the correct format, like name@example.org",
+        ),
+    ],
+)
 def test_school_form_mistakes_are_shown_in_the_error_summary(cara, db_session, changes, error):
     response = add_school(cara, expect=200, **changes)
     assert error in errors_on(response)
@@ -236,19 +280,34 @@ def test_an_early_years_setting_takes_an_ofsted_urn(cara, db_session):
 
 
 def test_someone_running_several_settings_is_made_admin_of_another_with_no_new_account(
-        cara, cara_user, world, db_session):
+    cara, cara_user, world, db_session
+):
     # Bob uses the portal for school B; he also runs the new nursery. His details are kept.
-    add_school(cara, name="Little Oaks Nursery", setting_type="early_years", urn="EY765432",
-               email="BOB@b.example.org", first_name="", last_name="", job_title="")
+    add_school(
+        cara,
+        name="Little Oaks Nursery",
+        setting_type="early_years",
+        urn="EY765432",
+        email="BOB@b.example.org",
+        first_name="",
+        last_name="",
+        job_title="",
+    )
     bob = fresh(db_session).get(User, world.bob.id)
     school = db_session.scalar(select(School).where(School.urn == "EY765432"))
     assert {(m.school_id, m.is_admin) for m in bob.memberships} == {
-        (world.school_b.id, False), (school.id, True)}
+        (world.school_b.id, False),
+        (school.id, True),
+    }
     assert bob.first_name == "Bob"
     assert not mails(db_session, bob.email)
     [added] = audit_rows(db_session, "membership_added")
     assert (added.actor_id, added.user_id, added.school_id, added.detail) == (
-        cara_user.id, bob.id, school.id, {"admin": True})
+        cara_user.id,
+        bob.id,
+        school.id,
+        {"admin": True},
+    )
 
 
 def test_another_admin_for_a_school_new_or_existing(cara, cara_user, world, db_session):
@@ -259,12 +318,21 @@ def test_another_admin_for_a_school_new_or_existing(cara, cara_user, world, db_s
 
     # Names are needed for someone new.
     response = send(cara, path, expect=200, email="dev@a.example.org")
-    assert errors_on(response) == ["Enter their first name", "Enter their last name",
-                                   "Select their job title"]
+    assert errors_on(response) == [
+        "Enter their first name",
+        "Enter their last name",
+        "Select their job title",
+    ]
     assert not mails(db_session, "dev@a.example.org")
 
-    send(cara, path, email="dev@a.example.org", first_name="Dev", last_name="Patel",
-         job_title="Deputy headteacher")
+    send(
+        cara,
+        path,
+        email="dev@a.example.org",
+        first_name="Dev",
+        last_name="Patel",
+        job_title="Deputy headteacher",
+    )
     dev = fresh(db_session).scalar(select(User).where(User.email == "dev@a.example.org"))
     assert [(m.school_id, m.is_admin) for m in dev.memberships] == [(school_a.id, True)]
     assert len(mails(db_session, dev.email)) == 1
@@ -273,13 +341,19 @@ def test_another_admin_for_a_school_new_or_existing(cara, cara_user, world, db_s
     send(cara, path, email="carol@ab.example.org")
     carol = fresh(db_session).get(User, world.carol.id)
     assert {(m.school_id, m.is_admin) for m in carol.memberships} == {
-        (school_a.id, True), (world.school_b.id, False)}
+        (school_a.id, True),
+        (world.school_b.id, False),
+    }
     [granted] = audit_rows(db_session, "admin_granted")
-    assert (granted.actor_id, granted.user_id, granted.school_id) == (cara_user.id, carol.id,
-                                                                      school_a.id)
+    assert (granted.actor_id, granted.user_id, granted.school_id) == (
+        cara_user.id,
+        carol.id,
+        school_a.id,
+    )
     response = send(cara, path, expect=200, email="carol@ab.example.org")
     assert errors_on(response) == [
-        "Carol Tester is already an administrator of Aylestone Primary School"]
+        "Carol Tester is already an administrator of Aylestone Primary School"
+    ]
     # Council staff are not school users.
     response = send(cara, path, expect=200, email="cara@council.example.org")
     assert "Council staff cannot also be school users" in errors_on(response)[0]
@@ -289,11 +363,16 @@ def test_another_admin_for_a_school_new_or_existing(cara, cara_user, world, db_s
 
 def test_the_schools_list_searches_and_sorts(cara, world):
     def names(url):
-        return [tr.select_one("td a").get_text(strip=True)
-                for tr in cara.get(url).page.select("tbody tr")]
+        return [
+            tr.select_one("td a").get_text(strip=True)
+            for tr in cara.get(url).page.select("tbody tr")
+        ]
 
-    assert names("/council/schools") == ["Aylestone Primary School", "Beaumont Leys School",
-                                         "Little Acorns Pre-School"]
+    assert names("/council/schools") == [
+        "Aylestone Primary School",
+        "Beaumont Leys School",
+        "Little Acorns Pre-School",
+    ]
     assert names("/council/schools?sort=name&order=desc")[0] == "Little Acorns Pre-School"
     assert names("/council/schools?sort=users&order=desc")[0] == "Aylestone Primary School"
     assert names("/council/schools?q=ey123") == ["Little Acorns Pre-School"]
@@ -307,16 +386,23 @@ def test_the_schools_list_searches_and_sorts(cara, world):
 
 
 def test_an_officer_is_added_and_put_in_a_team_that_works_part_time_timetables(
-        cara, cara_user, db_session):
+    cara, cara_user, db_session
+):
     add_officer(cara)
     owen = fresh(db_session).scalar(select(User).where(User.email == "owen@council.example.org"))
-    assert (owen.council_role, owen.memberships, owen.job_title) == ("officer", [],
-                                                                     "SEND caseworker")
+    assert (owen.council_role, owen.memberships, owen.job_title) == (
+        "officer",
+        [],
+        "SEND caseworker",
+    )
     [mail] = mails(db_session, owen.email)
     assert "Username: owen@council.example.org" in mail.body
     [created] = audit_rows(db_session, "user_created")
     assert (created.actor_id, created.user_id, created.detail) == (
-        cara_user.id, owen.id, {"council_role": "officer"})
+        cara_user.id,
+        owen.id,
+        {"council_role": "officer"},
+    )
 
     page = cara.get("/council/teams/add").page
     label = page.find("label", attrs={"for": "case_types-part-time-timetable"})
@@ -333,29 +419,43 @@ def test_an_officer_is_added_and_put_in_a_team_that_works_part_time_timetables(
     assert [user.email for user in team.members] == ["owen@council.example.org"]
     [created] = audit_rows(db_session, "team_created")
     assert created.actor_id == cara_user.id
-    assert created.detail == {"team_id": team.id, "team": "SEND casework",
-                              "case_types": ["part-time-timetable"]}
+    assert created.detail == {
+        "team_id": team.id,
+        "team": "SEND casework",
+        "case_types": ["part-time-timetable"],
+    }
     [joined] = audit_rows(db_session, "team_member_added")
     assert (joined.actor_id, joined.user_id) == (cara_user.id, owen.id)
 
     # A second team may work the same case type.
     add_team(cara, "Inclusion", ["part-time-timetable", "send-referral"], [owen.id])
-    rows = {tr.select_one("td a").contents[0].strip(): [td.get_text(" ", strip=True)
-                                                      for td in tr.select("td")]
-            for tr in cara.get("/council/officers").page.select("tbody tr")}
+    rows = {
+        tr.select_one("td a").contents[0].strip(): [
+            td.get_text(" ", strip=True) for td in tr.select("td")
+        ]
+        for tr in cara.get("/council/officers").page.select("tbody tr")
+    }
     assert rows["owen@council.example.org"][1:] == [
-        "Owen", "Lee", "Case officer", "Inclusion, SEND casework", "Unlocked"]
+        "Owen",
+        "Lee",
+        "Case officer",
+        "Inclusion, SEND casework",
+        "Unlocked",
+    ]
     assert rows["cara@council.example.org"][3] == "Council admin"
 
 
 def test_a_teams_case_types_are_changed_and_a_forged_case_type_is_refused(
-        cara, cara_user, olly_user, db_session):
+    cara, cara_user, olly_user, db_session
+):
     add_team(cara, "Attendance", ["education-welfare"], [olly_user.id])
     team = team_named(db_session, "Attendance")
     path = f"/council/teams/{team.id}"
     send(cara, path, case_types=["education-welfare", "part-time-timetable"])
     assert team_named(db_session, "Attendance").case_type_ids == [
-        "education-welfare", "part-time-timetable"]
+        "education-welfare",
+        "part-time-timetable",
+    ]
     [updated] = audit_rows(db_session, "team_updated")
     assert updated.actor_id == cara_user.id
     assert updated.detail["case_types_added"] == ["part-time-timetable"]
@@ -364,7 +464,9 @@ def test_a_teams_case_types_are_changed_and_a_forged_case_type_is_refused(
         response = send(cara, path, expect=200, case_types=["education-welfare", forged])
         assert errors_on(response) == ["Select case types from the list"]
     assert team_named(db_session, "Attendance").case_type_ids == [
-        "education-welfare", "part-time-timetable"]
+        "education-welfare",
+        "part-time-timetable",
+    ]
     # A member who is not council staff cannot be slipped in either.
     response = send(cara, path, expect=200, members=[str(olly_user.id), "1"])
     assert errors_on(response) == ["Select members from the list"]
@@ -386,7 +488,8 @@ def test_a_teams_case_types_are_changed_and_a_forged_case_type_is_refused(
 
 
 def test_an_officers_role_and_teams_are_changed_and_they_are_locked_and_unlocked(
-        cara, cara_user, olly_user, sign_in, app, db_session):
+    cara, cara_user, olly_user, sign_in, app, db_session
+):
     add_team(cara, "Early years", ["early-years-census"])
     team = team_named(db_session, "Early years")
     path = f"/council/officers/{olly_user.id}"
@@ -398,7 +501,10 @@ def test_an_officers_role_and_teams_are_changed_and_they_are_locked_and_unlocked
     assert [m.id for m in team_named(db_session, "Early years").members] == [olly_user.id]
     [changed] = audit_rows(db_session, "council_role_changed")
     assert (changed.actor_id, changed.user_id, changed.detail) == (
-        cara_user.id, olly_user.id, {"from_role": "officer", "to_role": "admin"})
+        cara_user.id,
+        olly_user.id,
+        {"from_role": "officer", "to_role": "admin"},
+    )
 
     response = send(cara, path, expect=200, teams=["987654"])
     assert errors_on(response) == ["Select teams from the list"]
@@ -409,8 +515,11 @@ def test_an_officers_role_and_teams_are_changed_and_they_are_locked_and_unlocked
     [locked] = audit_rows(db_session, "user_locked")
     assert (locked.actor_id, locked.user_id) == (cara_user.id, olly_user.id)
     assert olly.client.get("/").status_code == 302  # their session has ended
-    row = [tr for tr in cara.get("/council/officers").page.select("tbody tr")
-           if "olly@" in tr.get_text()][0]
+    row = [
+        tr
+        for tr in cara.get("/council/officers").page.select("tbody tr")
+        if "olly@" in tr.get_text()
+    ][0]
     assert "Locked" in row.select("td")[-1].get_text()
 
     send(cara, path, lock_status="unlocked")
@@ -426,7 +535,8 @@ def test_an_officers_role_and_teams_are_changed_and_they_are_locked_and_unlocked
 
 
 def test_a_council_admin_cannot_remove_their_own_admin_role_or_lock_themselves(
-        cara, cara_user, db_session):
+    cara, cara_user, db_session
+):
     path = f"/council/officers/{cara_user.id}"
     response = send(cara, path, expect=200, role="officer")
     assert errors_on(response) == ["You cannot remove your own council admin role"]
@@ -446,24 +556,41 @@ def test_an_address_already_in_use_and_a_forged_role_are_refused(cara, world, db
     assert errors_on(response) == ["A user with this email address already exists"]
     response = add_officer(cara, role="superuser", expect=200)
     assert errors_on(response) == ["Select their role"]
-    assert fresh(db_session).scalar(select(User).where(
-        User.email == "owen@council.example.org")) is None
+    assert (
+        fresh(db_session).scalar(select(User).where(User.email == "owen@council.example.org"))
+        is None
+    )
     # School users are not council staff: no page of theirs here.
     cara.get(f"/council/officers/{world.alice.id}", expect=404)
 
 
 def test_school_users_and_case_officers_get_404_for_every_council_page(
-        sign_in, world, cara_user, olly_user, client, db_session):
-    add_target = {"name": "Forged School", "setting_type": "school", "urn": "654321",
-                  "email": "mallory@example.org", "first_name": "Mal", "last_name": "Lory",
-                  "job_title": "Headteacher", "role": "admin", "lock_status": "locked"}
+    sign_in, world, cara_user, olly_user, client, db_session
+):
+    add_target = {
+        "name": "Forged School",
+        "setting_type": "school",
+        "urn": "654321",
+        "email": "mallory@example.org",
+        "first_name": "Mal",
+        "last_name": "Lory",
+        "job_title": "Headteacher",
+        "role": "admin",
+        "lock_status": "locked",
+    }
     fresh(db_session).add(Team(name="Existing", case_type_ids=["send-referral"]))
     db_session.commit()
     team = team_named(db_session, "Existing")
-    forms = ["/council/schools/add", f"/council/schools/{world.school_a.id}",
-             "/council/officers/add", f"/council/officers/{cara_user.id}",
-             f"/council/officers/{cara_user.id}/reset-password", "/council/teams/add",
-             f"/council/teams/{team.id}", f"/council/teams/{team.id}/delete"]
+    forms = [
+        "/council/schools/add",
+        f"/council/schools/{world.school_a.id}",
+        "/council/officers/add",
+        f"/council/officers/{cara_user.id}",
+        f"/council/officers/{cara_user.id}/reset-password",
+        "/council/teams/add",
+        f"/council/teams/{team.id}",
+        f"/council/teams/{team.id}/delete",
+    ]
     urls = ["/council/", "/council/schools", "/council/officers", "/council/teams", *forms]
     portals = [sign_in(user) for user in (world.alice, world.bob, olly_user)]
     audit_before = len(fresh(db_session).scalars(select(AuditEvent)).all())
@@ -474,8 +601,7 @@ def test_school_users_and_case_officers_get_404_for_every_council_page(
         for url in urls:
             assert portal.client.get(url).status_code == 404, url
         for url in forms:
-            response = portal.client.post(url, data={"csrf_token": portal.csrf_token,
-                                                     **add_target})
+            response = portal.client.post(url, data={"csrf_token": portal.csrf_token, **add_target})
             assert response.status_code == 404, url
     for url in urls:  # signed out: asked to sign in
         response = client.client.get(url)
@@ -484,8 +610,11 @@ def test_school_users_and_case_officers_get_404_for_every_council_page(
     assert fresh(db_session).get(User, cara_user.id).council_role == "admin"
     assert team_named(db_session, "Existing") is not None
     assert len(fresh(db_session).scalars(select(AuditEvent)).all()) == audit_before
-    assert not fresh(db_session).scalars(select(OutboxMessage).where(
-        OutboxMessage.to_address == "mallory@example.org")).all()
+    assert (
+        not fresh(db_session)
+        .scalars(select(OutboxMessage).where(OutboxMessage.to_address == "mallory@example.org"))
+        .all()
+    )
 
 
 def test_council_admins_find_their_pages_from_home_and_the_navigation(cara):
@@ -493,14 +622,14 @@ def test_council_admins_find_their_pages_from_home_and_the_navigation(cara):
     nav = [a.get_text(strip=True) for a in home.select(".govuk-service-navigation__link")]
     assert "Council admin" in nav
     assert home.find("a", class_="app-action__link", string="Council admin")["href"] == (
-        "/council/")
+        "/council/"
+    )
     page = cara.get("/council/teams").page
     current = page.select_one(".govuk-service-navigation__item--active")
     assert current and "Council admin" in current.get_text()
 
 
-def test_the_audit_trail_and_pages_never_hold_a_password(cara, olly_user, world, db_session,
-                                                         pages):
+def test_the_audit_trail_and_pages_never_hold_a_password(cara, olly_user, world, db_session, pages):
     add_school(cara)
     add_officer(cara)
     owen = fresh(db_session).scalar(select(User).where(User.email == "owen@council.example.org"))
@@ -509,12 +638,21 @@ def test_the_audit_trail_and_pages_never_hold_a_password(cara, olly_user, world,
     cara.get(f"/council/officers/{owen.id}/reset-password")
     cara.post(f"/council/officers/{owen.id}/reset-password", expect=302)
     cara.get("/council/officers")
-    passwords = [password_in(m) for m in fresh(db_session).scalars(select(OutboxMessage))
-                 if m.kind in ("sign_up", "password_reset_by_admin")]
+    passwords = [
+        password_in(m)
+        for m in fresh(db_session).scalars(select(OutboxMessage))
+        if m.kind in ("sign_up", "password_reset_by_admin")
+    ]
     assert len(passwords) == 3
     events = fresh(db_session).scalars(select(AuditEvent)).all()
-    assert {"school_onboarded", "user_created", "team_created", "team_member_added",
-            "user_locked", "password_reset_by_admin"} <= {e.action for e in events}
+    assert {
+        "school_onboarded",
+        "user_created",
+        "team_created",
+        "team_member_added",
+        "user_locked",
+        "password_reset_by_admin",
+    } <= {e.action for e in events}
     for event in events:
         assert not any(p in str(event.detail) for p in passwords), event.action
         assert "password" not in " ".join(event.detail).lower()
@@ -525,16 +663,23 @@ def test_services_refuse_anyone_but_a_council_admin(app, world, olly_user, db_se
     with app.app_context():
         session = fresh(db_session)
         officer = session.get(User, olly_user.id)
-        for call in (lambda: services.list_schools(session, officer),
-                     lambda: services.list_officers(session, officer),
-                     lambda: services.list_teams(session, officer),
-                     lambda: services.add_officer(session, officer, email="x@example.org",
-                                                  first_name="X", last_name="Y"),
-                     lambda: services.school_for(session, officer, world.school_a.id)):
+        for call in (
+            lambda: services.list_schools(session, officer),
+            lambda: services.list_officers(session, officer),
+            lambda: services.list_teams(session, officer),
+            lambda: services.add_officer(
+                session, officer, email="x@example.org", first_name="X", last_name="Y"
+            ),
+            lambda: services.school_for(session, officer, world.school_a.id),
+        ):
             with pytest.raises(services.NotFound):
                 call()
         alice = session.get(User, world.alice.id)
         with pytest.raises(services.NotFound):
             services.list_schools(session, alice)
-    assert fresh(db_session).scalars(select(Membership).where(
-        Membership.user_id == olly_user.id)).all() == []
+    assert (
+        fresh(db_session)
+        .scalars(select(Membership).where(Membership.user_id == olly_user.id))
+        .all()
+        == []
+    )

@@ -10,9 +10,14 @@ from webapp.models import User
 
 def test_the_app_carries_on_after_postgresql_drops_every_connection(postgres_url):
     url = make_url(postgres_url).update_query_dict({"application_name": "portal_resilience"})
-    app = create_app({"SECRET_KEY": "x", "TESTING": True,
-                      "DATABASE_URL": url.render_as_string(hide_password=False),
-                      "PORTAL_CASETYPES": str(ROOT / "casetypes")})
+    app = create_app(
+        {
+            "SECRET_KEY": "x",
+            "TESTING": True,
+            "DATABASE_URL": url.render_as_string(hide_password=False),
+            "PORTAL_CASETYPES": str(ROOT / "casetypes"),
+        }
+    )
 
     def query():
         with app.app_context():  # as a request does: a session, then back to the pool
@@ -22,9 +27,12 @@ def test_the_app_carries_on_after_postgresql_drops_every_connection(postgres_url
         query()
         admin = make_engine(postgres_url)  # another engine: another application_name
         with admin.connect() as connection:
-            killed = connection.execute(text(
-                "select count(pg_terminate_backend(pid)) from pg_stat_activity "
-                "where application_name = 'portal_resilience'")).scalar()
+            killed = connection.execute(
+                text(
+                    "select count(pg_terminate_backend(pid)) from pg_stat_activity "
+                    "where application_name = 'portal_resilience'"
+                )
+            ).scalar()
             connection.commit()
         admin.dispose()
         assert killed >= 1  # the pool's connection is dead now

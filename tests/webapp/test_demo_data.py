@@ -11,10 +11,17 @@ from webapp.models import Base, Case, User
 
 
 def test_demo_data_is_refused_outside_development(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "webapp.cli", "demo-data"], cwd=ROOT,
-                         capture_output=True, text=True,
-                         env={"PATH": "/usr/bin:/bin", "PORTAL_ENV": "production",
-                              "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    run = subprocess.run(
+        [sys.executable, "-m", "webapp.cli", "demo-data"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PORTAL_ENV": "production",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        },
+    )
     assert run.returncode == 2
     assert run.stderr.startswith("portal demo-data: refusing outside development")
     assert "Traceback" not in run.stderr

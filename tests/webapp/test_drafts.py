@@ -10,8 +10,9 @@ from webapp.models import Case
 
 
 def stored(db_session, reference) -> Case:
-    return db_session.scalar(select(Case).where(Case.reference == reference)
-                             .execution_options(populate_existing=True))
+    return db_session.scalar(
+        select(Case).where(Case.reference == reference).execution_options(populate_existing=True)
+    )
 
 
 def test_save_and_come_back_later_resumes_at_the_last_page(sign_in, world, db_session):
@@ -47,32 +48,44 @@ def test_saves_of_different_pages_from_two_tabs_both_survive(sign_in, world, db_
     tab_two = portal.get(f"/cases/{reference}/pages/arrangement").page
     version_one = tab_one.find("input", attrs={"name": "page_version"})["value"]
     version_two = tab_two.find("input", attrs={"name": "page_version"})["value"]
-    portal.post(first_page, {**CHILD, "forename": "Jo", "page_version": version_one,
-                             "action": "continue"}, expect=302)
-    portal.post(f"/cases/{reference}/pages/arrangement",
-                {**ARRANGEMENT, "page_version": version_two, "action": "continue"},
-                expect=302)
+    portal.post(
+        first_page,
+        {**CHILD, "forename": "Jo", "page_version": version_one, "action": "continue"},
+        expect=302,
+    )
+    portal.post(
+        f"/cases/{reference}/pages/arrangement",
+        {**ARRANGEMENT, "page_version": version_two, "action": "continue"},
+        expect=302,
+    )
     case = stored(db_session, reference)
     assert case.answers["forename"] == "Jo"
     assert case.answers["part_time_hours"] == 15
 
 
-def test_a_stale_save_of_the_same_page_is_refused_and_keeps_what_was_typed(sign_in, world,
-                                                                          db_session):
+def test_a_stale_save_of_the_same_page_is_refused_and_keeps_what_was_typed(
+    sign_in, world, db_session
+):
     portal = sign_in(world.alice)
     reference, first_page = start(portal, "part-time-timetable")
     old_tab = portal.get(first_page).page
     old_version = old_tab.find("input", attrs={"name": "page_version"})["value"]
     answer(portal, first_page, CHILD)  # the other tab saves first
-    response = portal.post(first_page, {**CHILD, "forename": "Stale", "action": "continue",
-                                        "page_version": old_version}, expect=409)
+    response = portal.post(
+        first_page,
+        {**CHILD, "forename": "Stale", "action": "continue", "page_version": old_version},
+        expect=409,
+    )
     assert "changed in another tab" in text_of(response.page)
     assert response.page.find("input", attrs={"name": "forename"})["value"] == "Stale"
     assert stored(db_session, reference).answers["forename"] == "Jordan"
     # Saving again from the warned page is a deliberate choice and goes through.
     version = response.page.find("input", attrs={"name": "page_version"})["value"]
-    portal.post(first_page, {**CHILD, "forename": "Stale", "action": "continue",
-                             "page_version": version}, expect=302)
+    portal.post(
+        first_page,
+        {**CHILD, "forename": "Stale", "action": "continue", "page_version": version},
+        expect=302,
+    )
     assert stored(db_session, reference).answers["forename"] == "Stale"
 
 
@@ -86,8 +99,7 @@ def test_autosave_keeps_typing_without_continue_and_needs_csrf(sign_in, world, d
     case = stored(db_session, reference)
     assert case.answers["forename"] == "Jord"
     assert case.raw_input["child"]["forename"] == "Jord"  # the rest is unanswered: kept raw
-    assert portal.post(autosave, {"forename": "X", "page_version": "1"}, csrf=False,
-                       expect=400)
+    assert portal.post(autosave, {"forename": "X", "page_version": "1"}, csrf=False, expect=400)
     stale = portal.post(autosave, {"forename": "Y", "page_version": "0"}, expect=409)
     assert json.loads(stale.get_data())["saved"] is False
     # The page shows what autosave kept.
@@ -103,8 +115,9 @@ def test_a_draft_can_be_abandoned(sign_in, world, db_session):
     portal.post(f"/cases/{reference}/abandon", {}, expect=302)
     case = stored(db_session, reference)
     assert case.status == "Abandoned"
-    row = next(r for r in portal.get("/my-cases").page.select("tbody tr")
-               if reference in r.get_text())
+    row = next(
+        r for r in portal.get("/my-cases").page.select("tbody tr") if reference in r.get_text()
+    )
     assert "Abandoned" in row.get_text()
     # An abandoned draft is no longer editable.
     assert portal.client.get(f"/cases/{reference}/pages/child").status_code == 302

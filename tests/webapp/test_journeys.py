@@ -27,7 +27,8 @@ def test_part_time_timetable_from_start_to_my_cases(sign_in, world, db_session):
     response = answer(portal, first_page, bad_child, expect=200)
     assert errors_on(response) == [
         "Date of birth must be a real date",
-        "UPN check letter does not match: check the UPN has been typed correctly"]
+        "UPN check letter does not match: check the UPN has been typed correctly",
+    ]
     assert response.page.find("input", attrs={"name": "upn"})["value"] == "Q207000016049"
     assert response.page.find("input", attrs={"name": "date_of_birth-day"})["value"] == "31"
     assert response.page.find("title").get_text().startswith("Error:")
@@ -49,14 +50,16 @@ def test_part_time_timetable_from_start_to_my_cases(sign_in, world, db_session):
     answer(portal, f"{pages}/provision", PROVIDER, action="remove:providers:1")
     page = portal.get(f"{pages}/provision").page
     assert page.find("input", attrs={"name": "providers-0-provider_name"})["value"] == (
-        "Oak Tree Learning Centre")
+        "Oak Tree Learning Centre"
+    )
     assert not page.find("input", attrs={"name": "providers-1-provider_name"})
     response = answer(portal, f"{pages}/provision", PROVIDER)
     assert response.headers["Location"].endswith(f"{pages}/agreement")
 
     # A file upload: checked from its content, kept in the database.
-    response = answer(portal, f"{pages}/agreement", AGREEMENT,
-                      files={"signed_plan": ("plan.pdf", PDF)})
+    response = answer(
+        portal, f"{pages}/agreement", AGREEMENT, files={"signed_plan": ("plan.pdf", PDF)}
+    )
     assert response.headers["Location"].endswith(f"/cases/{reference}/check-answers")
     attachment = db_session.scalar(select(Attachment))
     assert attachment.filename == "plan.pdf" and attachment.kind == "pdf"
@@ -88,10 +91,13 @@ def test_part_time_timetable_from_start_to_my_cases(sign_in, world, db_session):
     assert opened.headers["Location"].endswith(f"/cases/{reference}/view")
     view = portal.get(f"/cases/{reference}/view").page
     assert not view.find("form", attrs={"method": "post"}) or not view.select(
-        "input[name=forename]")
-    response = portal.post(f"{pages}/child", {"forename": "Changed", "page_version": "1"},
-                           expect=302)
+        "input[name=forename]"
+    )
+    response = portal.post(
+        f"{pages}/child", {"forename": "Changed", "page_version": "1"}, expect=302
+    )
     assert response.headers["Location"].endswith(f"/cases/{reference}/view")
-    case = db_session.scalar(select(Case).where(Case.reference == reference)
-                             .execution_options(populate_existing=True))
+    case = db_session.scalar(
+        select(Case).where(Case.reference == reference).execution_options(populate_existing=True)
+    )
     assert case.answers["forename"] == "Jordan"

@@ -9,19 +9,39 @@ from tests.webapp.helpers import answer, date, errors_on, start
 from webapp.models import Case
 
 CLOSURE = {
-    "reason": "heating", "reason_details": "The boiler failed overnight; an engineer is coming.",
-    "pupils_affected": "180", **date("start_date", 12, 1, 2026), "start_session": "am",
+    "reason": "heating",
+    "reason_details": "The boiler failed overnight; an engineer is coming.",
+    "pupils_affected": "180",
+    **date("start_date", 12, 1, 2026),
+    "start_session": "am",
 }
-COMMUNICATION = {"parents_informed": "yes", "parents_informed_how": ["text", "website"],
-                 "uses_council_transport": "yes", "transport_informed": "yes"}
+COMMUNICATION = {
+    "parents_informed": "yes",
+    "parents_informed_how": ["text", "website"],
+    "uses_council_transport": "yes",
+    "transport_informed": "yes",
+}
 PUPILS = {"vulnerable_pupils_plan": "Daily phone calls from the DSL to every vulnerable pupil."}
-SUBMITTER = {"submitter_name": "Alice Tester", "submitter_role": "headteacher",
-             "submitter_email": "alice@a.example.org", "submitter_phone": "0116 454 1000"}
+SUBMITTER = {
+    "submitter_name": "Alice Tester",
+    "submitter_role": "headteacher",
+    "submitter_email": "alice@a.example.org",
+    "submitter_phone": "0116 454 1000",
+}
 
-SETTING = {"setting_name": "Little Acorns Pre-School", "provider_type": "private",
-           "ofsted_urn": "EY123456", "hours_open_per_week": "50", "weeks_open_per_year": "51"}
-EY_DETAILS = {"submitter_name": "Nina Tester", "submitter_role": "setting_manager",
-              "submitter_email": "nina@nursery.example.org", "submitter_phone": "0116 454 2000"}
+SETTING = {
+    "setting_name": "Little Acorns Pre-School",
+    "provider_type": "private",
+    "ofsted_urn": "EY123456",
+    "hours_open_per_week": "50",
+    "weeks_open_per_year": "51",
+}
+EY_DETAILS = {
+    "submitter_name": "Nina Tester",
+    "submitter_role": "setting_manager",
+    "submitter_email": "nina@nursery.example.org",
+    "submitter_phone": "0116 454 2000",
+}
 
 
 def child(index, **answers):
@@ -29,21 +49,40 @@ def child(index, **answers):
     return {f"funded_children-{index}-{key}": value for key, value in answers.items()}
 
 
-MAYA = dict(child_forename="Maya", child_surname="Patel", child_sex="F",
-            **date("child_date_of_birth", 3, 3, 2022), child_postcode="le2 1ab",
-            universal_hours="15", extended_hours="0", expanded_hours="0",
-            entitlement_weeks="38", early_years_pupil_premium="no",
-            disability_access_fund="no", child_sen_provision="N")
-OSCAR = dict(child_forename="Oscar", child_surname="Bennett", child_sex="M",
-             **date("child_date_of_birth", 20, 11, 2021), child_postcode="LE3 9QP",
-             universal_hours="15", extended_hours="15", expanded_hours="0",
-             entitlement_weeks="38", early_years_pupil_premium="yes",
-             disability_access_fund="no", child_sen_provision="K")
+MAYA = dict(
+    child_forename="Maya",
+    child_surname="Patel",
+    child_sex="F",
+    **date("child_date_of_birth", 3, 3, 2022),
+    child_postcode="le2 1ab",
+    universal_hours="15",
+    extended_hours="0",
+    expanded_hours="0",
+    entitlement_weeks="38",
+    early_years_pupil_premium="no",
+    disability_access_fund="no",
+    child_sen_provision="N",
+)
+OSCAR = dict(
+    child_forename="Oscar",
+    child_surname="Bennett",
+    child_sex="M",
+    **date("child_date_of_birth", 20, 11, 2021),
+    child_postcode="LE3 9QP",
+    universal_hours="15",
+    extended_hours="15",
+    expanded_hours="0",
+    entitlement_weeks="38",
+    early_years_pupil_premium="yes",
+    disability_access_fund="no",
+    child_sen_provision="K",
+)
 
 
 def stored(db_session, reference) -> Case:
-    return db_session.scalar(select(Case).where(Case.reference == reference)
-                             .execution_options(populate_existing=True))
+    return db_session.scalar(
+        select(Case).where(Case.reference == reference).execution_options(populate_existing=True)
+    )
 
 
 def continue_anyway(portal, path, warned_page: BeautifulSoup, answers):
@@ -84,19 +123,28 @@ def test_partial_school_closure_from_submit_case_to_my_cases(sign_in, world, db_
     assert errors_on(response) == [
         "Select at least one option for ‘Which year groups are closed’",
         "Enter expected reopening date",
-        "Select an answer to ‘Which session will the school reopen for’"]
+        "Select an answer to ‘Which session will the school reopen for’",
+    ]
     assert response.page.find("input", attrs={"name": "year_groups", "value": "5"})
     assert response.page.find("input", attrs={"name": "pupils_affected"})["value"] == "180"
-    assert response.page.find("textarea", attrs={"name": "reason_details"}).get_text() == (
-        CLOSURE["reason_details"])
+    assert (
+        response.page.find("textarea", attrs={"name": "reason_details"}).get_text()
+        == (CLOSURE["reason_details"])
+    )
 
     # Reopening for the morning of the day the morning was lost breaks a rule: an error.
-    partial.update({"year_groups": ["5", "6"], "reopening_session": "am",
-                    **date("reopening_date", 12, 1, 2026)})
+    partial.update(
+        {
+            "year_groups": ["5", "6"],
+            "reopening_session": "am",
+            **date("reopening_date", 12, 1, 2026),
+        }
+    )
     response = answer(portal, first_page, partial, expect=200)
     assert errors_on(response) == [
         "If the school reopens on the day the closure starts, the morning session must be the "
-        "one lost and the school must reopen for the afternoon"]
+        "one lost and the school must reopen for the afternoon"
+    ]
     ticked = response.page.select("input[name=year_groups][checked]")
     assert [box["value"] for box in ticked] == ["5", "6"]
 
@@ -106,7 +154,8 @@ def test_partial_school_closure_from_submit_case_to_my_cases(sign_in, world, db_
     assert errors_on(response) == []
     warning = response.page.select_one(".govuk-warning-text").get_text(" ", strip=True)
     assert "Check the expected reopening date - the closure would last more than 2 weeks" in (
-        warning)
+        warning
+    )
     assert response.page.find("input", attrs={"name": "acknowledged"})["value"]
     # The sessions lost are worked out from the dates: 15 weekdays, two sessions each.
     assert "30 sessions" in text_of(response.page)
@@ -139,12 +188,16 @@ def test_partial_school_closure_from_submit_case_to_my_cases(sign_in, world, db_
     assert "Submitted – read only" in cells[0] and cells[3] != "Not submitted"
     assert cells[1:3] == ["Emergency or unplanned school closure", "School closures"]
     assert cells[4:] == ["Case Officers Notification", "Active"]
-    assert portal.client.get(f"/cases/{reference}").headers["Location"].endswith(
-        f"/cases/{reference}/view")
+    assert (
+        portal.client.get(f"/cases/{reference}")
+        .headers["Location"]
+        .endswith(f"/cases/{reference}/view")
+    )
 
 
-def test_early_years_census_with_two_children_from_submit_case_to_my_cases(sign_in, world,
-                                                                           db_session):
+def test_early_years_census_with_two_children_from_submit_case_to_my_cases(
+    sign_in, world, db_session
+):
     portal = sign_in(world.nina)
     offer = portal.get("/submit-case").page
     heading = next(h for h in offer.select("h2") if h.get_text(strip=True) == "Early Years")
@@ -171,8 +224,7 @@ def test_early_years_census_with_two_children_from_submit_case_to_my_cases(sign_
     response = answer(portal, children, child(0, **MAYA), action="add:funded_children")
     assert response.headers["Location"].endswith(f"{children}#funded_children-1")
     page = portal.get(children).page
-    assert page.find("input", attrs={"name": "funded_children-0-child_forename"})[
-        "value"] == "Maya"
+    assert page.find("input", attrs={"name": "funded_children-0-child_forename"})["value"] == "Maya"
     assert page.find("input", attrs={"name": "funded_children-1-child_forename"})
 
     # The second child takes extended hours, so the eligibility code is needed for that child.
@@ -181,15 +233,20 @@ def test_early_years_census_with_two_children_from_submit_case_to_my_cases(sign_
     assert errors_on(response) == ["Enter eligibility code for working parents"]
     link = response.page.select_one(".govuk-error-summary__list a")
     assert link["href"] == "#funded_children-1-eligibility_code"
-    assert response.page.find("input", attrs={"name": "funded_children-1-child_forename"})[
-        "value"] == "Oscar"
-    assert "Enter eligibility code for working parents" in response.page.select_one(
-        "#funded_children-1-eligibility_code-error").get_text()
+    assert (
+        response.page.find("input", attrs={"name": "funded_children-1-child_forename"})["value"]
+        == "Oscar"
+    )
+    assert (
+        "Enter eligibility code for working parents"
+        in response.page.select_one("#funded_children-1-eligibility_code-error").get_text()
+    )
     assert not response.page.select("#funded_children-0-eligibility_code-error")
 
     # A code that is not 11 digits is refused; the right one is accepted.
-    response = answer(portal, children, {**without_code, **child(1, eligibility_code="5001")},
-                      expect=200)
+    response = answer(
+        portal, children, {**without_code, **child(1, eligibility_code="5001")}, expect=200
+    )
     assert errors_on(response) == ["Enter the eligibility code as 11 digits, like 50012345678"]
     fixed = {**without_code, **child(1, eligibility_code="50012345678")}
     response = answer(portal, children, fixed)
@@ -236,7 +293,10 @@ def test_a_finished_child_keeps_all_its_answers_on_screen_when_another_is_added(
 
     assert shown("child_forename") == "Maya"
     assert [shown(f"child_date_of_birth-{part}") for part in ("day", "month", "year")] == [
-        "3", "3", "2022"]
+        "3",
+        "3",
+        "2022",
+    ]
     assert ticked("early_years_pupil_premium") == "no"
     assert ticked("disability_access_fund") == "no"
     assert shown("universal_hours") == "15"

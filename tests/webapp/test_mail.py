@@ -36,8 +36,15 @@ def queue(app, count=1, to="alice@a.example.org") -> list[int]:
     """Queue `count` messages the way the portal does, and commit; their ids."""
     with app.app_context():
         session = db()
-        messages = [OutboxMessage(kind="test", to_address=to, subject=f"Message {n}",
-                                  body=f"Body of message {n}: £5 — café.\n") for n in range(count)]
+        messages = [
+            OutboxMessage(
+                kind="test",
+                to_address=to,
+                subject=f"Message {n}",
+                body=f"Body of message {n}: £5 — café.\n",
+            )
+            for n in range(count)
+        ]
         session.add_all(messages)
         session.commit()
         return [m.id for m in messages]
@@ -53,8 +60,15 @@ def test_a_queued_message_is_delivered_and_marked_sent(app, smtp_server, db_sess
         session = db()
         school = School(name="Aylestone Primary School", urn="111111", setting_type="school")
         session.add(school)
-        queue_mail(session, "sign_in_code", "alice@a.example.org", "sign_in_code", code="123456",
-                   service_name="School Portal", council_name="Leicester City Council")
+        queue_mail(
+            session,
+            "sign_in_code",
+            "alice@a.example.org",
+            "sign_in_code",
+            code="123456",
+            service_name="School Portal",
+            council_name="Leicester City Council",
+        )
         session.commit()
 
     report = smtp_server.deliver()
@@ -73,13 +87,19 @@ def test_a_queued_message_is_delivered_and_marked_sent(app, smtp_server, db_sess
     assert len(smtp_server.messages) == 1
 
 
-def test_a_message_queued_in_a_rolled_back_transaction_is_never_sent(app, smtp_server,
-                                                                     db_session):
+def test_a_message_queued_in_a_rolled_back_transaction_is_never_sent(app, smtp_server, db_session):
     with app.app_context():
         session = db()
         session.add(School(name="Aylestone Primary School", urn="111111", setting_type="school"))
-        queue_mail(session, "sign_in_code", "alice@a.example.org", "sign_in_code", code="654321",
-                   service_name="School Portal", council_name="Leicester City Council")
+        queue_mail(
+            session,
+            "sign_in_code",
+            "alice@a.example.org",
+            "sign_in_code",
+            code="654321",
+            service_name="School Portal",
+            council_name="Leicester City Council",
+        )
         session.flush()  # written, but not committed
         session.rollback()
 
@@ -90,7 +110,8 @@ def test_a_message_queued_in_a_rolled_back_transaction_is_never_sent(app, smtp_s
 
 
 def test_with_the_smtp_server_down_the_mail_waits_and_arrives_when_it_is_back(
-        app, smtp_server, db_session):
+    app, smtp_server, db_session
+):
     smtp_server.stop()
     [message_id] = queue(app)  # the action succeeds although mail cannot be sent
 
@@ -114,7 +135,10 @@ def test_with_the_smtp_server_down_the_mail_waits_and_arrives_when_it_is_back(
     assert (report.sent, report.failed) == (1, 0)
     [received] = smtp_server.messages
     assert (received.to, received.subject, received.body) == (
-        "alice@a.example.org", "Message 0", "Body of message 0: £5 — café.\n")
+        "alice@a.example.org",
+        "Message 0",
+        "Body of message 0: £5 — café.\n",
+    )
     [row] = outbox(db_session)
     assert row.sent_at is not None and row.attempts == 2
 
@@ -147,8 +171,14 @@ def test_oldest_first_and_at_most_the_limit(app, smtp_server):
 def test_a_message_the_mail_library_refuses_is_recorded_not_raised(app, smtp_server, db_session):
     with app.app_context():
         session = db()
-        session.add(OutboxMessage(kind="test", to_address="alice@a.example.org",
-                                  subject="Injected\nBcc: someone@example.org", body="x\n"))
+        session.add(
+            OutboxMessage(
+                kind="test",
+                to_address="alice@a.example.org",
+                subject="Injected\nBcc: someone@example.org",
+                body="x\n",
+            )
+        )
         session.commit()
     report = smtp_server.deliver()
     assert (report.sent, report.failed) == (0, 1)
@@ -195,8 +225,9 @@ def test_postgresql_workers_pass_over_a_message_another_worker_holds(app, smtp_s
     holder = app.extensions["db_sessions"]()
     try:
         # Another worker has claimed the oldest message and is in the middle of sending it.
-        held = holder.scalar(select(OutboxMessage).where(OutboxMessage.id == first)
-                             .with_for_update())
+        held = holder.scalar(
+            select(OutboxMessage).where(OutboxMessage.id == first).with_for_update()
+        )
         assert held is not None
         report = smtp_server.deliver()  # does not wait for the lock
         assert report.sent == 1
@@ -220,8 +251,9 @@ def test_the_background_worker_delivers_in_process_and_stops(app, smtp_server):
     assert sorted(m.subject for m in received) == ["Message 0", "Message 1"]
 
 
-def test_the_mail_worker_command_delivers_once_and_exits_0(app, smtp_server, database_url,
-                                                          monkeypatch, capsys, db_session):
+def test_the_mail_worker_command_delivers_once_and_exits_0(
+    app, smtp_server, database_url, monkeypatch, capsys, db_session
+):
     from webapp.cli import main
 
     queue(app, count=3)
@@ -234,8 +266,11 @@ def test_the_mail_worker_command_delivers_once_and_exits_0(app, smtp_server, dat
 
     assert main(["mail-worker", "--once"]) == 0
 
-    assert sorted(m.subject for m in smtp_server.messages) == ["Message 0", "Message 1",
-                                                               "Message 2"]
+    assert sorted(m.subject for m in smtp_server.messages) == [
+        "Message 0",
+        "Message 1",
+        "Message 2",
+    ]
     assert all(row.sent_at is not None for row in outbox(db_session))
     printed = capsys.readouterr().out
     assert "mail: sent 3, failed 0" in printed
@@ -247,16 +282,22 @@ def test_the_mail_worker_command_delivers_once_and_exits_0(app, smtp_server, dat
 
 @pytest.fixture
 def development_app(database_url):
-    app = create_app({
-        "SECRET_KEY": "test-secret", "DATABASE_URL": database_url, "DEVELOPMENT": True,
-        "PORTAL_CASETYPES": str(ROOT / "casetypes"), "TESTING": True,
-    })
+    app = create_app(
+        {
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": database_url,
+            "DEVELOPMENT": True,
+            "PORTAL_CASETYPES": str(ROOT / "casetypes"),
+            "TESTING": True,
+        }
+    )
     yield app
     app.extensions["db_engine"].dispose()
 
 
 def test_dev_mail_lists_the_outbox_newest_first_with_bodies_in_development(
-        development_app, db_session):
+    development_app, db_session
+):
     app = development_app
     first, second = queue(app, count=2)
     with app.app_context():
@@ -270,8 +311,7 @@ def test_dev_mail_lists_the_outbox_newest_first_with_bodies_in_development(
 
     page = response.page
     assert page.h1.get_text(strip=True) == "Sent mail"
-    assert [h.get_text(strip=True) for h in page.select("main h2")] == ["Message 1",
-                                                                         "Message 0"]
+    assert [h.get_text(strip=True) for h in page.select("main h2")] == ["Message 1", "Message 0"]
     text = text_of(page)
     assert "Body of message 0: £5 — café." in text and "Body of message 1: £5" in text
     assert "alice@a.example.org" in text

@@ -1,6 +1,5 @@
 """The Alembic migrations build exactly the schema the models describe, on both databases."""
 
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -37,5 +36,3 @@ def test_portal_db_upgrade_command_creates_a_working_database(tmp_path, monkeypa
     assert main(["db", "upgrade"]) == 0
     assert "database is up to date" in capsys.readouterr().out
     assert (tmp_path / "new" / "portal.sqlite3").exists()
-
-

@@ -8,22 +8,38 @@ from webapp.cases import services
 from webapp.models import Case, School, User, utcnow
 from webapp.templating import uk_date
 
-HEADERS = ["Service case ref", "Case type", "Service name", "Case submitted",
-           "Current activity", "Case status"]
+HEADERS = [
+    "Service case ref",
+    "Case type",
+    "Service name",
+    "Case submitted",
+    "Current activity",
+    "Case status",
+]
 
 WHOLE_CLOSURE = {
-    "reason": "weather", "reason_details": "Heavy snow: the roads to the school are closed.",
-    "extent": "whole", "pupils_affected": "420", **date("start_date", 12, 1, 2026),
-    "start_session": "am", "reopening_known": "no",
+    "reason": "weather",
+    "reason_details": "Heavy snow: the roads to the school are closed.",
+    "extent": "whole",
+    "pupils_affected": "420",
+    **date("start_date", 12, 1, 2026),
+    "start_session": "am",
+    "reopening_known": "no",
 }
 CLOSURE_PAGES = {
     "closure": WHOLE_CLOSURE,
-    "communication": {"parents_informed": "yes", "parents_informed_how": ["text"],
-                      "uses_council_transport": "no"},
+    "communication": {
+        "parents_informed": "yes",
+        "parents_informed_how": ["text"],
+        "uses_council_transport": "no",
+    },
     "pupils": {"vulnerable_pupils_plan": "The DSL phones every vulnerable pupil each day."},
-    "submitter": {"submitter_name": "Carol Tester", "submitter_role": "headteacher",
-                  "submitter_email": "carol@ab.example.org",
-                  "submitter_phone": "0116 454 1000"},
+    "submitter": {
+        "submitter_name": "Carol Tester",
+        "submitter_role": "headteacher",
+        "submitter_email": "carol@ab.example.org",
+        "submitter_phone": "0116 454 1000",
+    },
 }
 
 
@@ -32,8 +48,9 @@ def drafts(app, user, school, case_type_id, count=1) -> list[str]:
     case_type = app.extensions["catalogue"].get(case_type_id)
     with app.extensions["db_sessions"]() as session:
         person, place = session.get(User, user.id), session.get(School, school.id)
-        return [services.start_case(session, person, place, case_type).reference
-                for _ in range(count)]
+        return [
+            services.start_case(session, person, place, case_type).reference for _ in range(count)
+        ]
 
 
 def submit_closure_through_the_pages(portal, school) -> str:
@@ -67,8 +84,13 @@ def test_my_cases_has_six_columns_and_every_case_of_all_the_users_schools(sign_i
     assert sorted(references(page)) == sorted([at_a, at_b])
     assert "2 cases" in page.select_one("[role=status]").get_text()
     assert cells(page, at_a) == [
-        f"{at_a} Draft – editable", "Emergency or unplanned school closure", "School closures",
-        "Not submitted", "Not yet submitted", "Draft"]
+        f"{at_a} Draft – editable",
+        "Emergency or unplanned school closure",
+        "School closures",
+        "Not submitted",
+        "Not yet submitted",
+        "Draft",
+    ]
 
     assert references(listing(sign_in(world.bob))) == [at_b]
     assert references(listing(sign_in(world.alice))) == [at_a]
@@ -81,15 +103,22 @@ def test_drafts_are_editable_and_submitted_cases_read_only(sign_in, world, app):
 
     page = listing(carol)
     assert cells(page, sent) == [
-        f"{sent} Submitted – read only", "Emergency or unplanned school closure",
-        "School closures", uk_date(utcnow()), "Case Officers Notification", "Active"]
+        f"{sent} Submitted – read only",
+        "Emergency or unplanned school closure",
+        "School closures",
+        uk_date(utcnow()),
+        "Case Officers Notification",
+        "Active",
+    ]
     assert cells(page, draft)[0] == f"{draft} Draft – editable"
     assert cells(page, draft)[3:] == ["Not submitted", "Not yet submitted", "Draft"]
     # The reference opens a draft for editing and a submitted case read-only.
-    assert carol.client.get(f"/cases/{draft}").headers["Location"].endswith(
-        f"/cases/{draft}/pages/child")
-    assert carol.client.get(f"/cases/{sent}").headers["Location"].endswith(
-        f"/cases/{sent}/view")
+    assert (
+        carol.client.get(f"/cases/{draft}")
+        .headers["Location"]
+        .endswith(f"/cases/{draft}/pages/child")
+    )
+    assert carol.client.get(f"/cases/{sent}").headers["Location"].endswith(f"/cases/{sent}/view")
     # Bob, at school B, sees the case carol sent for his school, but not her school A draft.
     assert references(listing(sign_in(world.bob))) == [sent]
 
@@ -120,9 +149,16 @@ def test_search_by_case_type_service_name_and_status(sign_in, world, app, db_ses
     portal = sign_in(world.alice)
     portal.get(f"/cases/{emergency[0]}/abandon")
     portal.post(f"/cases/{emergency[0]}/abandon", {}, expect=302)
-    db_session.execute(update(Case).where(Case.reference == emergency[1]).values(
-        status="Active", activity="submitted", activity_label="Form Submitted",
-        submitted_at=utcnow()))
+    db_session.execute(
+        update(Case)
+        .where(Case.reference == emergency[1])
+        .values(
+            status="Active",
+            activity="submitted",
+            activity_label="Form Submitted",
+            submitted_at=utcnow(),
+        )
+    )
     db_session.commit()
 
     page = listing(portal, case_type="planned-closure")
@@ -130,34 +166,41 @@ def test_search_by_case_type_service_name_and_status(sign_in, world, app, db_ses
     chosen = page.select_one("#case_type option[selected]")
     assert chosen["value"] == "planned-closure"
     assert [o.get_text(strip=True) for o in page.select("#case_type option")] == [
-        "All case types", "Emergency or unplanned school closure",
+        "All case types",
+        "Emergency or unplanned school closure",
         "Part-time timetable alternative provision notification to LA",
-        "Planned school closure notification"]
+        "Planned school closure notification",
+    ]
     assert sorted(references(listing(portal, service="School closures"))) == sorted(
-        [*emergency, planned])
+        [*emergency, planned]
+    )
     assert references(listing(portal, service="SEND part-time timetables")) == [timetable]
 
     assert sorted(references(listing(portal, status="Draft"))) == sorted(
-        [emergency[2], planned, timetable])
+        [emergency[2], planned, timetable]
+    )
     assert references(listing(portal, status="Active")) == [emergency[1]]
     assert references(listing(portal, status="Abandoned")) == [emergency[0]]
     # Filters combine.
-    assert references(listing(portal, service="School closures", status="Draft",
-                              case_type="school-closure")) == [emergency[2]]
+    assert references(
+        listing(portal, service="School closures", status="Draft", case_type="school-closure")
+    ) == [emergency[2]]
     page = listing(portal, status="Draft", case_type="school-closure")
     assert page.select_one("#status option[selected]")["value"] == "Draft"
 
 
 def test_sorting_by_reference_both_ways_marks_the_sorted_column(sign_in, world, app):
     made = drafts(app, world.alice, world.school_a, "school-closure", 2) + drafts(
-        app, world.alice, world.school_a, "part-time-timetable", 2)
+        app, world.alice, world.school_a, "part-time-timetable", 2
+    )
     portal = sign_in(world.alice)
 
     page = listing(portal, sort="reference", order="asc")
     assert references(page) == sorted(made)
     sorted_headers = page.select("thead th[aria-sort]")
     assert [(th.get_text(strip=True), th["aria-sort"]) for th in sorted_headers] == [
-        ("Service case ref", "ascending")]
+        ("Service case ref", "ascending")
+    ]
     # Its link sorts the other way; another column's link sorts that column.
     assert "order=desc" in sorted_headers[0].a["href"]
     assert "sort=case_type" in page.select("thead th")[1].a["href"]
@@ -168,8 +211,8 @@ def test_sorting_by_reference_both_ways_marks_the_sorted_column(sign_in, world, 
 
     page = listing(portal, sort="case_type", order="asc")
     assert [c[1] for c in (cells(page, r) for r in references(page))] == [
-        "Emergency or unplanned school closure"] * 2 + [
-        "Part-time timetable alternative provision notification to LA"] * 2
+        "Emergency or unplanned school closure"
+    ] * 2 + ["Part-time timetable alternative provision notification to LA"] * 2
 
 
 def test_thirty_cases_are_paged_25_then_5(sign_in, world, app):
@@ -190,7 +233,8 @@ def test_thirty_cases_are_paged_25_then_5(sign_in, world, app):
     second = portal.get(next_link).page
     assert len(second.select("tbody tr")) == 5
     assert second.select_one(".govuk-pagination__prev a") and not second.select(
-        ".govuk-pagination__next")
+        ".govuk-pagination__next"
+    )
     assert sorted(references(first) + references(second)) == sorted(made)
     # Newest first: the last five made are on page 1, the first five on page 2.
     assert sorted(references(second)) == sorted(made[:5])

@@ -15,10 +15,23 @@ from webapp.auth.passwords import check_password
 from webapp.cli import main
 from webapp.models import AuditEvent, OutboxMessage, School, User
 
-NEW_SCHOOL = ["onboard-school", "--name", "Rushey Mead  Primary School", "--urn", "120999",
-              "--setting", "school", "--admin-email", " Head@RusheyMead.example.org",
-              "--admin-first-name", "Sam", "--admin-last-name", "Okafor",
-              "--admin-job-title", "headteacher"]
+NEW_SCHOOL = [
+    "onboard-school",
+    "--name",
+    "Rushey Mead  Primary School",
+    "--urn",
+    "120999",
+    "--setting",
+    "school",
+    "--admin-email",
+    " Head@RusheyMead.example.org",
+    "--admin-first-name",
+    "Sam",
+    "--admin-last-name",
+    "Okafor",
+    "--admin-job-title",
+    "headteacher",
+]
 
 
 @pytest.fixture
@@ -36,7 +49,8 @@ def count(db_session, model) -> int:
 
 
 def test_onboarding_creates_the_school_and_its_admin_and_queues_the_sign_up_email(
-        portal_env, db_session, capsys):
+    portal_env, db_session, capsys
+):
     assert main(NEW_SCHOOL) == 0
     out, err = capsys.readouterr()
     assert err == ""
@@ -47,8 +61,7 @@ def test_onboarding_creates_the_school_and_its_admin_and_queues_the_sign_up_emai
     school = db_session.scalar(select(School).where(School.urn == "120999"))
     assert (school.name, school.setting_type) == ("Rushey Mead Primary School", "school")
     admin = db_session.scalar(select(User).where(User.email == "head@rusheymead.example.org"))
-    assert (admin.first_name, admin.last_name, admin.job_title) == ("Sam", "Okafor",
-                                                                    "Headteacher")
+    assert (admin.first_name, admin.last_name, admin.job_title) == ("Sam", "Okafor", "Headteacher")
     assert [(m.school_id, m.is_admin) for m in admin.memberships] == [(school.id, True)]
     assert admin.password_generated_at is not None
 
@@ -61,16 +74,27 @@ def test_onboarding_creates_the_school_and_its_admin_and_queues_the_sign_up_emai
     assert check_password(admin.password_hash, password)
     assert password not in out
 
-    onboarded = db_session.scalar(select(AuditEvent).where(
-        AuditEvent.action == "school_onboarded"))
+    onboarded = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "school_onboarded"))
     assert (onboarded.user_id, onboarded.school_id) == (admin.id, school.id)
     assert password not in str(onboarded.detail)
 
 
 def test_an_early_years_setting_takes_an_ofsted_urn(portal_env, db_session, capsys):
-    args = ["onboard-school", "--name", "Little Oaks Nursery", "--urn", "ey765432",
-            "--setting", "early_years", "--admin-email", "manager@oaks.example.org",
-            "--admin-first-name", "Jo", "--admin-last-name", "Reid"]
+    args = [
+        "onboard-school",
+        "--name",
+        "Little Oaks Nursery",
+        "--urn",
+        "ey765432",
+        "--setting",
+        "early_years",
+        "--admin-email",
+        "manager@oaks.example.org",
+        "--admin-first-name",
+        "Jo",
+        "--admin-last-name",
+        "Reid",
+    ]
     assert main(args) == 0
     assert "early years setting Little Oaks Nursery (URN EY765432)" in capsys.readouterr().out
     admin = db_session.scalar(select(User).where(User.email == "manager@oaks.example.org"))
@@ -84,37 +108,43 @@ def test_a_urn_already_used_is_refused_in_one_line(portal_env, world, db_session
     assert main(args) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == ("portal onboard-school: URN 111111 is already used by "
-                   "Aylestone Primary School\n")
+    assert err == (
+        "portal onboard-school: URN 111111 is already used by Aylestone Primary School\n"
+    )
     assert (count(db_session, School), count(db_session, User)) == (schools, users)
     assert count(db_session, OutboxMessage) == 0
 
 
 def test_an_email_address_already_used_is_refused_and_nothing_is_created(
-        portal_env, world, db_session, capsys):
+    portal_env, world, db_session, capsys
+):
     args = [*NEW_SCHOOL]
     args[args.index(" Head@RusheyMead.example.org")] = "ALICE@a.example.org"
     assert main(args) == 1
     assert capsys.readouterr().err == (
-        "portal onboard-school: alice@a.example.org already has an account\n")
+        "portal onboard-school: alice@a.example.org already has an account\n"
+    )
     assert db_session.scalar(select(School).where(School.urn == "120999")) is None
     assert count(db_session, OutboxMessage) == 0
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"--admin-email": None}, "the following arguments are required: --admin-email"),
-    ({"--setting": "academy"}, "argument --setting: invalid choice: 'academy'"),
-    ({"--urn": "12345"}, "argument --urn: a school's URN is 6 digits"),
-    ({"--admin-email": "not-an-address"}, "argument --admin-email: not an email address"),
-    ({"--admin-job-title": "Wizard"}, "argument --admin-job-title: not one of the job titles"),
-    ({"--name": "   "}, "argument --name: must not be blank"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"--admin-email": None}, "the following arguments are required: --admin-email"),
+        ({"--setting": "academy"}, "argument --setting: invalid choice: 'academy'"),
+        ({"--urn": "12345"}, "argument --urn: a school's URN is 6 digits"),
+        ({"--admin-email": "not-an-address"}, "argument --admin-email: not an email address"),
+        ({"--admin-job-title": "Wizard"}, "argument --admin-job-title: not one of the job titles"),
+        ({"--name": "   "}, "argument --name: must not be blank"),
+    ],
+)
 def test_bad_arguments_give_a_usage_error_and_exit_2(capsys, change, message):
     args = [*NEW_SCHOOL]
     for option, value in change.items():
         at = args.index(option)
         if value is None:
-            del args[at:at + 2]
+            del args[at : at + 2]
         else:
             args[at + 1] = value
     with pytest.raises(SystemExit) as stopped:
@@ -127,12 +157,20 @@ def test_bad_arguments_give_a_usage_error_and_exit_2(capsys, change, message):
 
 
 def test_the_console_command_reports_missing_arguments_without_a_traceback(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "webapp.cli", "onboard-school", "--name", "X"],
-                         cwd=ROOT, capture_output=True, text=True,
-                         env={"PATH": "/usr/bin:/bin", "PORTAL_ENV": "production",
-                              "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    run = subprocess.run(
+        [sys.executable, "-m", "webapp.cli", "onboard-school", "--name", "X"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PORTAL_ENV": "production",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        },
+    )
     assert run.returncode == 2
     assert run.stdout == ""
     assert run.stderr.splitlines()[-1].startswith(
-        "portal onboard-school: error: the following arguments are required: --urn")
+        "portal onboard-school: error: the following arguments are required: --urn"
+    )
     assert "Traceback" not in run.stderr

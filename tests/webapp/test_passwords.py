@@ -6,33 +6,50 @@ from webapp.auth.passwords import check_password, generate_password, hash_passwo
 from webapp.auth.policy import password_problem
 from webapp.auth.questions import answer_matches, hash_answer
 
-CONTEXT = ["Priya", "Shah", "priya.shah", "Braunstone Frith Primary School",
-           "Leicester City Council"]
+CONTEXT = [
+    "Priya",
+    "Shah",
+    "priya.shah",
+    "Braunstone Frith Primary School",
+    "Leicester City Council",
+]
 
 
-@pytest.mark.parametrize(("password", "problem"), [
-    ("short", "Password must be 8 characters or more"),
-    ("x" * 65, "Password must be 64 characters or fewer"),
-    ("password", "Password is too common: choose one that is harder to guess"),
-    ("Password123", "Password is too common: choose one that is harder to guess"),
-    ("qwertyuiop", "Password is too common: choose one that is harder to guess"),
-    ("leicester-2026", "Password must not include your name, your school's name or the "
-                       "council's"),
-    ("braunstone rocks", "Password must not include your name, your school's name or the "
-                         "council's"),
-    ("PriyaPriya99", "Password must not include your name, your school's name or the "
-                     "council's"),
-])
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("short", "Password must be 8 characters or more"),
+        ("x" * 65, "Password must be 64 characters or fewer"),
+        ("password", "Password is too common: choose one that is harder to guess"),
+        ("Password123", "Password is too common: choose one that is harder to guess"),
+        ("qwertyuiop", "Password is too common: choose one that is harder to guess"),
+        (
+            "leicester-2026",
+            "Password must not include your name, your school's name or the council's",
+        ),
+        (
+            "braunstone rocks",
+            "Password must not include your name, your school's name or the council's",
+        ),
+        (
+            "PriyaPriya99",
+            "Password must not include your name, your school's name or the council's",
+        ),
+    ],
+)
 def test_weak_passwords_are_refused_with_a_reason(password, problem):
     assert password_problem(password, CONTEXT) == problem
 
 
-@pytest.mark.parametrize("password", [
-    "plum jam on warm toast",      # spaces allowed, no composition rules
-    "school rules ok",             # generic words from the school's name are fine
-    "ééé ünïcödé pässwörd",        # any characters
-    "a" * 8 + "bcd" * 18 + "x",    # 63 characters: nothing is cut off
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "plum jam on warm toast",  # spaces allowed, no composition rules
+        "school rules ok",  # generic words from the school's name are fine
+        "ééé ünïcödé pässwörd",  # any characters
+        "a" * 8 + "bcd" * 18 + "x",  # 63 characters: nothing is cut off
+    ],
+)
 def test_reasonable_passwords_are_accepted(password):
     assert password_problem(password, CONTEXT) is None
 

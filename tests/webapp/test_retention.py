@@ -14,8 +14,7 @@ def count(session, model):
     return session.scalar(select(func.count()).select_from(model))
 
 
-def test_purge_removes_what_is_past_keeping_and_keeps_the_rest(app, world, sign_in,
-                                                               db_session):
+def test_purge_removes_what_is_past_keeping_and_keeps_the_rest(app, world, sign_in, db_session):
     portal = sign_in(world.alice)  # a used code and a sign-in mail
     reference, _ = start(portal, "part-time-timetable")
     portal.get("/sign-out")
@@ -42,8 +41,11 @@ def test_purge_removes_what_is_past_keeping_and_keeps_the_rest(app, world, sign_
 
 def test_a_sign_in_code_never_delivered_in_time_is_dropped(app, world, client, db_session):
     client.get("/sign-in")
-    client.post("/sign-in", {"email": world.alice.email,
-                             "password": "correct horse battery staple"}, expect=302)
+    client.post(
+        "/sign-in",
+        {"email": world.alice.email, "password": "correct horse battery staple"},
+        expect=302,
+    )
     assert count(db_session, OutboxMessage) == 1
     purge(db_session, now=clock.now() + dt.timedelta(minutes=6))
     assert count(db_session, OutboxMessage) == 0

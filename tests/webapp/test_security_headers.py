@@ -4,17 +4,27 @@ import pytest
 
 from tests.webapp.helpers import start
 
-ARGUMENTS = {"case_type_id": "part-time-timetable", "page_id": "child",
-             "attachment_id": "0" * 32, "token": "not-a-token", "filename": "app.css",
-             "user_id": "1", "school_id": "1"}
+ARGUMENTS = {
+    "case_type_id": "part-time-timetable",
+    "page_id": "child",
+    "attachment_id": "0" * 32,
+    "token": "not-a-token",
+    "filename": "app.css",
+    "user_id": "1",
+    "school_id": "1",
+}
 
 
 def every_get_url(app, reference):
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods:
             continue
-        values = {arg: 1 if type(rule._converters[arg]).__name__ == "IntegerConverter"
-                  else ARGUMENTS.get(arg, reference) for arg in rule.arguments}
+        values = {
+            arg: 1
+            if type(rule._converters[arg]).__name__ == "IntegerConverter"
+            else ARGUMENTS.get(arg, reference)
+            for arg in rule.arguments
+        }
         yield rule.endpoint, rule.build(values)[1] if rule.arguments else rule.rule
 
 

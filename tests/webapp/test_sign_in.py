@@ -10,8 +10,9 @@ from webapp.models import AuditEvent, LoginCode, OutboxMessage, User
 
 
 def fresh(db_session, user) -> User:
-    return db_session.scalar(select(User).where(User.id == user.id)
-                             .execution_options(populate_existing=True))
+    return db_session.scalar(
+        select(User).where(User.id == user.id).execution_options(populate_existing=True)
+    )
 
 
 def password_step(portal, email, password=PASSWORD, expect=302):
@@ -90,7 +91,8 @@ def test_send_the_code_again_replaces_the_code_and_is_limited(app, world, new_cl
     second = latest_code(app, world.alice.email)
     if first != second:
         assert "not correct" in text_of(code_step(portal, first, expect=200).page) or (
-            "can no longer" in text_of(portal.get("/sign-in/code").page))
+            "can no longer" in text_of(portal.get("/sign-in/code").page)
+        )
     for _ in range(3):
         portal.get("/sign-in/code")
         portal.post("/sign-in/code/resend", {}, expect=302)
@@ -102,7 +104,8 @@ def test_send_the_code_again_replaces_the_code_and_is_limited(app, world, new_cl
 
 
 def test_ten_failures_of_any_kind_lock_the_account_until_an_admin_unlocks(
-        app, world, new_client, db_session):
+    app, world, new_client, db_session
+):
     portal = new_client()
     for _ in range(5):
         password_step(portal, world.bob.email, "wrong password", expect=200)
@@ -116,8 +119,12 @@ def test_ten_failures_of_any_kind_lock_the_account_until_an_admin_unlocks(
     # Locked: even the right password gets the same answer as a wrong one.
     response = password_step(new_client(), world.bob.email, expect=200)
     assert "Enter a correct email address and password" in text_of(response.page)
-    actions = [e.action for e in db_session.scalars(select(AuditEvent).where(
-        AuditEvent.user_id == world.bob.id).order_by(AuditEvent.id))]
+    actions = [
+        e.action
+        for e in db_session.scalars(
+            select(AuditEvent).where(AuditEvent.user_id == world.bob.id).order_by(AuditEvent.id)
+        )
+    ]
     assert actions.count("sign_in_failed") == 10 and "user_locked" in actions
 
     from webapp import accounts
@@ -132,24 +139,32 @@ def page_without_token(response) -> str:
     return re.sub(r'<input[^>]*name="csrf_token"[^>]*>', "", response.get_data(as_text=True))
 
 
-def test_unknown_locked_and_wrong_password_sign_ins_look_the_same(world, new_client,
-                                                                  db_session):
+def test_unknown_locked_and_wrong_password_sign_ins_look_the_same(world, new_client, db_session):
     bob = fresh(db_session, world.bob)
     bob.is_locked = True
     db_session.commit()
-    answers = [password_step(new_client(), email, password, expect=200)
-               for email, password in (("nobody@nowhere.example.org", PASSWORD),
-                                       (world.carol.email, "not the password"),
-                                       (world.bob.email, PASSWORD))]
-    bodies = {page_without_token(r).replace("nobody@nowhere.example.org", "EMAIL")
-              .replace(world.carol.email, "EMAIL").replace(world.bob.email, "EMAIL")
-              for r in answers}
+    answers = [
+        password_step(new_client(), email, password, expect=200)
+        for email, password in (
+            ("nobody@nowhere.example.org", PASSWORD),
+            (world.carol.email, "not the password"),
+            (world.bob.email, PASSWORD),
+        )
+    ]
+    bodies = {
+        page_without_token(r)
+        .replace("nobody@nowhere.example.org", "EMAIL")
+        .replace(world.carol.email, "EMAIL")
+        .replace(world.bob.email, "EMAIL")
+        for r in answers
+    }
     assert len(bodies) == 1
     assert {r.status_code for r in answers} == {200}
 
 
 def test_a_generated_password_unused_for_seven_days_no_longer_works(
-        world, new_client, db_session, moving_clock):
+    world, new_client, db_session, moving_clock
+):
     from webapp import clock
 
     carol = fresh(db_session, world.carol)
@@ -161,12 +176,19 @@ def test_a_generated_password_unused_for_seven_days_no_longer_works(
 
 
 def test_next_only_ever_leads_to_a_page_of_the_portal(app, world, new_client):
-    for target, lands in (("https://elsewhere.example.com/", "/"), ("//elsewhere.example.com", "/"),
-                          ("/\\elsewhere.example.com", "/"), ("/my-cases", "/my-cases")):
+    for target, lands in (
+        ("https://elsewhere.example.com/", "/"),
+        ("//elsewhere.example.com", "/"),
+        ("/\\elsewhere.example.com", "/"),
+        ("/my-cases", "/my-cases"),
+    ):
         portal = new_client()
         portal.get("/sign-in")
-        portal.post(f"/sign-in?next={target}", {"email": world.alice.email,
-                                                "password": PASSWORD}, expect=302)
+        portal.post(
+            f"/sign-in?next={target}",
+            {"email": world.alice.email, "password": PASSWORD},
+            expect=302,
+        )
         response = code_step(portal, latest_code(app, world.alice.email))
         assert response.headers["Location"] == lands, target
 
@@ -174,12 +196,12 @@ def test_next_only_ever_leads_to_a_page_of_the_portal(app, world, new_client):
 def test_every_post_needs_the_csrf_token(world, new_client, sign_in):
     portal = new_client()
     portal.get("/sign-in")
-    response = portal.post("/sign-in", {"email": world.alice.email, "password": PASSWORD},
-                           csrf=False)
+    response = portal.post(
+        "/sign-in", {"email": world.alice.email, "password": PASSWORD}, csrf=False
+    )
     assert response.status_code == 400
     signed_in = sign_in(world.alice)
-    for path in ("/sign-out", "/account/password", "/submit-case/part-time-timetable",
-                 "/feedback"):
+    for path in ("/sign-out", "/account/password", "/submit-case/part-time-timetable", "/feedback"):
         assert signed_in.post(path, {}, csrf=False).status_code == 400, path
 
 
@@ -200,8 +222,7 @@ def test_sign_out_ends_the_users_other_sessions(world, sign_in):
     assert "/sign-in" in phone.client.get("/my-cases").headers["Location"]
 
 
-def test_the_session_ends_after_30_idle_minutes_and_after_12_hours(world, sign_in,
-                                                                   moving_clock):
+def test_the_session_ends_after_30_idle_minutes_and_after_12_hours(world, sign_in, moving_clock):
     portal = sign_in(world.alice)
     moving_clock.advance(minutes=29)
     assert portal.client.get("/my-cases").status_code == 200
@@ -229,7 +250,8 @@ def test_cookies_are_secure_http_only_and_same_site(app, world, new_client):
 
 
 def test_no_password_code_or_answer_reaches_the_logs_or_the_audit_trail(
-        app, world, new_client, db_session, caplog):
+    app, world, new_client, db_session, caplog
+):
     caplog.set_level("DEBUG")
     portal = new_client()
     password_step(portal, world.alice.email, "a wrong password here", expect=200)
@@ -238,21 +260,33 @@ def test_no_password_code_or_answer_reaches_the_logs_or_the_audit_trail(
     code_step(portal, "999999" if code != "999999" else "888888", expect=200)
     code_step(portal, code)
     portal.get("/account/security-question/change")
-    portal.post("/account/security-question/change",
-                {"question": "birth_town", "answer": "Market Harborough",
-                 "current": PASSWORD}, expect=302)
+    portal.post(
+        "/account/security-question/change",
+        {"question": "birth_town", "answer": "Market Harborough", "current": PASSWORD},
+        expect=302,
+    )
     details = " ".join(str(e.detail) for e in db_session.scalars(select(AuditEvent)))
-    for secret in (PASSWORD, "a wrong password here", code, "Market Harborough",
-                   "market harborough"):
+    for secret in (
+        PASSWORD,
+        "a wrong password here",
+        code,
+        "Market Harborough",
+        "market harborough",
+    ):
         assert secret not in caplog.text, secret
         assert secret not in details, secret
     actions = {e.action for e in db_session.scalars(select(AuditEvent))}
-    assert {"sign_in_failed", "sign_in_code_sent", "signed_in",
-            "security_question_changed"} <= actions
+    assert {
+        "sign_in_failed",
+        "sign_in_code_sent",
+        "signed_in",
+        "security_question_changed",
+    } <= actions
 
 
 def test_with_the_mail_server_down_the_code_waits_and_arrives_when_it_is_back(
-        app, world, new_client, smtp_server, moving_clock):
+    app, world, new_client, smtp_server, moving_clock
+):
     smtp_server.stop()
     portal = new_client()
     password_step(portal, world.alice.email)  # the user's action succeeds all the same
@@ -270,8 +304,9 @@ def test_a_change_rolled_back_sends_nothing(app, world, smtp_server, db_session)
     from webapp.mail import queue_mail
 
     with app.test_request_context():
-        queue_mail(db_session, "password_changed", world.alice.email, "password_changed",
-                   user=world.alice)
+        queue_mail(
+            db_session, "password_changed", world.alice.email, "password_changed", user=world.alice
+        )
         db_session.rollback()
     assert smtp_server.deliver().attempted == 0
     assert smtp_server.messages == []

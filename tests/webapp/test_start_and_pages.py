@@ -46,8 +46,7 @@ def test_a_user_of_two_schools_chooses_the_school(sign_in, world, db_session):
 def test_a_school_the_user_does_not_belong_to_cannot_be_chosen(sign_in, world):
     portal = sign_in(world.alice)
     portal.get("/submit-case/part-time-timetable")
-    portal.post("/submit-case/part-time-timetable", {"school": str(world.school_b.id)},
-                expect=200)
+    portal.post("/submit-case/part-time-timetable", {"school": str(world.school_b.id)}, expect=200)
 
 
 def test_an_untouched_text_box_is_empty_not_none(sign_in, world):

@@ -20,7 +20,8 @@ def finished_draft(portal):
 
 
 def test_a_database_failure_while_submitting_leaves_the_draft_untouched(
-        app, sign_in, world, db_session, monkeypatch):
+    app, sign_in, world, db_session, monkeypatch
+):
     portal = sign_in(world.alice)
     reference = finished_draft(portal)
     before = db_session.scalar(select(Case).where(Case.reference == reference))
@@ -35,8 +36,9 @@ def test_a_database_failure_while_submitting_leaves_the_draft_untouched(
     assert "Sorry, there is a problem with the service" in text_of(response.page)
     assert "Traceback" not in response.get_data(as_text=True)
 
-    after = db_session.scalar(select(Case).where(Case.reference == reference)
-                              .execution_options(populate_existing=True))
+    after = db_session.scalar(
+        select(Case).where(Case.reference == reference).execution_options(populate_existing=True)
+    )
     assert after.status == "Draft" and after.submitted_at is None
     assert after.answers == answers_before
     assert after.raw_input == before.raw_input

@@ -19,14 +19,17 @@ def agreement_page(sign_in, world):
 
 def test_a_file_whose_content_is_not_an_allowed_kind_is_refused(sign_in, world, db_session):
     portal, path = agreement_page(sign_in, world)
-    response = answer(portal, path, AGREEMENT,
-                      files={"signed_plan": ("plan.pdf", WINDOWS_PROGRAM)}, expect=200)
+    response = answer(
+        portal, path, AGREEMENT, files={"signed_plan": ("plan.pdf", WINDOWS_PROGRAM)}, expect=200
+    )
     assert errors_on(response) == [
-        "The selected file must be a PDF, Word, Word (.doc), JPEG image, PNG image"]
+        "The selected file must be a PDF, Word, Word (.doc), JPEG image, PNG image"
+    ]
     # What was typed on the rest of the page is kept.
     page = response.page
     assert page.find("textarea", attrs={"name": "pupil_views"}).get_text() == (
-        "Happy with mornings.")
+        "Happy with mornings."
+    )
     assert db_session.scalar(select(func.count()).select_from(Attachment)) == 0
 
 
@@ -39,16 +42,14 @@ def test_the_kind_comes_from_the_content_not_the_name(sign_in, world, db_session
 
 def test_an_empty_file_is_refused(sign_in, world):
     portal, path = agreement_page(sign_in, world)
-    response = answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.pdf", b"")},
-                      expect=200)
+    response = answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.pdf", b"")}, expect=200)
     assert errors_on(response) == ["The selected file is empty"]
 
 
 def test_a_file_over_the_questions_limit_is_refused(sign_in, world):
     portal, path = agreement_page(sign_in, world)
     big = PDF + b"0" * (10 * 1024 * 1024)
-    response = answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.pdf", big)},
-                      expect=200)
+    response = answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.pdf", big)}, expect=200)
     assert errors_on(response) == ["The selected file must be smaller than 10MB"]
 
 
@@ -56,8 +57,7 @@ def test_a_request_over_the_portal_limit_gets_413(app, sign_in, world):
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     portal, path = agreement_page(sign_in, world)
     big = PDF + b"0" * (2 * 1024 * 1024)
-    response = answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.pdf", big)},
-                      expect=413)
+    response = answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.pdf", big)}, expect=413)
     assert "too large" in text_of(response.page).lower()
 
 

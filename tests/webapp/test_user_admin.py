@@ -76,13 +76,21 @@ def fresh(db_session):
 
 
 def audit_rows(db_session, action: str) -> list[AuditEvent]:
-    return list(fresh(db_session).scalars(
-        select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
+    return list(
+        fresh(db_session).scalars(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        )
+    )
 
 
 def mail_to(db_session, email: str, kind: str) -> list[OutboxMessage]:
-    return list(fresh(db_session).scalars(select(OutboxMessage).where(
-        OutboxMessage.to_address == email, OutboxMessage.kind == kind)))
+    return list(
+        fresh(db_session).scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.to_address == email, OutboxMessage.kind == kind
+            )
+        )
+    )
 
 
 def password_in(message: OutboxMessage) -> str:
@@ -99,8 +107,14 @@ def password_works(db_session, email: str, password: str) -> bool:
         db_session.rollback()  # checking may count a failure: not this test's business
 
 
-NEW_USER = {"email": " Dev.Patel@A.example.org ", "first_name": "Dev", "last_name": "Patel",
-            "job_title": "Class teacher", "mobile": "+44 7700 900982", "is_admin": "no"}
+NEW_USER = {
+    "email": " Dev.Patel@A.example.org ",
+    "first_name": "Dev",
+    "last_name": "Patel",
+    "job_title": "Class teacher",
+    "mobile": "+44 7700 900982",
+    "is_admin": "no",
+}
 
 
 # --- The list ------------------------------------------------------------------------------
@@ -109,22 +123,38 @@ NEW_USER = {"email": " Dev.Patel@A.example.org ", "first_name": "Dev", "last_nam
 def test_the_list_shows_only_users_of_the_admins_schools_in_seven_columns(alice, world):
     page = alice.get("/user-admin/").page
     headers = [th.get_text(strip=True) for th in page.select("thead th")]
-    assert headers == ["Email address", "First name", "Last name", "Job title", "Mobile number",
-                       "Is admin?", "Lock status"]
-    rows = {tr.select("td")[0].find("a").contents[0].strip(): [td.get_text(" ", strip=True)
-                                                                for td in tr.select("td")]
-            for tr in page.select("tbody tr")}
+    assert headers == [
+        "Email address",
+        "First name",
+        "Last name",
+        "Job title",
+        "Mobile number",
+        "Is admin?",
+        "Lock status",
+    ]
+    rows = {
+        tr.select("td")[0].find("a").contents[0].strip(): [
+            td.get_text(" ", strip=True) for td in tr.select("td")
+        ]
+        for tr in page.select("tbody tr")
+    }
     assert set(rows) == {"alice@a.example.org", "carol@ab.example.org"}  # not Bob, not Nina
-    assert rows["alice@a.example.org"][1:] == ["Alice", "Tester", "SENCO", "", "Yes",
-                                               "Unlocked"]
+    assert rows["alice@a.example.org"][1:] == ["Alice", "Tester", "SENCO", "", "Yes", "Unlocked"]
     assert rows["carol@ab.example.org"][5:] == ["No", "Unlocked"]
     link = page.find("a", href=f"/user-admin/{world.carol.id}")
     assert "carol@ab.example.org" in link.get_text()
 
 
 def test_the_list_is_searchable_by_name_and_email(alice, world, db_session):
-    db_session.add(User(email="zoe.100%@a.example.org", first_name="Zoë", last_name="Adams",
-                        password_hash="x", memberships=[Membership(school_id=world.school_a.id)]))
+    db_session.add(
+        User(
+            email="zoe.100%@a.example.org",
+            first_name="Zoë",
+            last_name="Adams",
+            password_hash="x",
+            memberships=[Membership(school_id=world.school_a.id)],
+        )
+    )
     db_session.commit()
 
     def found(query):
@@ -142,10 +172,18 @@ def test_the_list_is_searchable_by_name_and_email(alice, world, db_session):
 
 
 def test_the_list_sorts_by_each_column_and_says_so(alice, world, db_session):
-    db_session.add(User(email="aaron@a.example.org", first_name="Aaron", last_name="Young",
-                        job_title="Other", mobile="07700900001", password_hash="x",
-                        is_locked=True,
-                        memberships=[Membership(school_id=world.school_a.id)]))
+    db_session.add(
+        User(
+            email="aaron@a.example.org",
+            first_name="Aaron",
+            last_name="Young",
+            job_title="Other",
+            mobile="07700900001",
+            password_hash="x",
+            is_locked=True,
+            memberships=[Membership(school_id=world.school_a.id)],
+        )
+    )
     db_session.commit()
 
     def order(sort, direction):
@@ -158,7 +196,10 @@ def test_the_list_sorts_by_each_column_and_says_so(alice, world, db_session):
     assert header.get_text(strip=True) == "Last name" and header["aria-sort"] == "ascending"
     assert len(page.select("th[aria-sort]")) == 1
     assert order("first_name", "desc")[1] == [
-        "carol@ab.example.org", "alice@a.example.org", "aaron@a.example.org"]
+        "carol@ab.example.org",
+        "alice@a.example.org",
+        "aaron@a.example.org",
+    ]
     assert order("email", "asc")[1][0] == "aaron@a.example.org"
     assert order("is_admin", "desc")[1][0] == "alice@a.example.org"
     assert order("locked", "desc")[1][0] == "aaron@a.example.org"
@@ -175,7 +216,8 @@ def test_a_long_list_comes_in_pages(alice, app):
     app.config["USER_ADMIN_PAGE_SIZE"] = 1
     page = alice.get("/user-admin/", query_string={"page": "2", "sort": "email"}).page
     assert [tr.select_one("td a").contents[0].strip() for tr in page.select("tbody tr")] == [
-        "carol@ab.example.org"]
+        "carol@ab.example.org"
+    ]
     assert "2 users" in text_of(page)
     current = page.select_one(".govuk-pagination__item--current a")
     assert current.get_text(strip=True) == "2" and "sort=email" in current["href"]
@@ -186,18 +228,24 @@ def test_a_long_list_comes_in_pages(alice, app):
 
 
 def test_a_new_user_is_emailed_a_password_that_no_page_or_audit_row_shows(
-        pages, alice, world, db_session):
+    pages, alice, world, db_session
+):
     page = alice.get("/user-admin/add").page
     assert page.find("select", attrs={"name": "job_title"})
-    response = alice.post("/user-admin/add", {**NEW_USER, "schools": str(world.school_a.id)},
-                          expect=302)
+    response = alice.post(
+        "/user-admin/add", {**NEW_USER, "schools": str(world.school_a.id)}, expect=302
+    )
     assert response.headers["Location"] == "/user-admin/"
     listing = alice.get("/user-admin/").page
     assert "Dev Patel has been added" in text_of(listing)
 
     user = fresh(db_session).scalar(select(User).where(User.email == "dev.patel@a.example.org"))
     assert (user.first_name, user.last_name, user.job_title, user.mobile) == (
-        "Dev", "Patel", "Class teacher", "07700900982")
+        "Dev",
+        "Patel",
+        "Class teacher",
+        "07700900982",
+    )
     assert [(m.school_id, m.is_admin) for m in user.memberships] == [(world.school_a.id, False)]
     [mail] = mail_to(db_session, "dev.patel@a.example.org", "sign_up")
     assert "Username: dev.patel@a.example.org" in mail.body
@@ -209,14 +257,19 @@ def test_a_new_user_is_emailed_a_password_that_no_page_or_audit_row_shows(
     assert not any(password in detail for detail in details)
     [created] = audit_rows(db_session, "user_created")
     assert (created.actor_id, created.user_id, created.school_id) == (
-        world.alice.id, user.id, world.school_a.id)
+        world.alice.id,
+        user.id,
+        world.school_a.id,
+    )
 
 
-def test_an_email_already_in_use_is_refused_and_what_was_typed_is_kept(alice, world,
-                                                                         db_session):
+def test_an_email_already_in_use_is_refused_and_what_was_typed_is_kept(alice, world, db_session):
     alice.get("/user-admin/add")
-    response = alice.post("/user-admin/add", {**NEW_USER, "email": "Bob@B.example.org",
-                                              "schools": str(world.school_a.id)}, expect=200)
+    response = alice.post(
+        "/user-admin/add",
+        {**NEW_USER, "email": "Bob@B.example.org", "schools": str(world.school_a.id)},
+        expect=200,
+    )
     assert errors_on(response) == ["A user with this email address already exists"]
     assert response.page.find("title").get_text().startswith("Error: ")
     assert response.page.find("input", attrs={"name": "first_name"})["value"] == "Dev"
@@ -229,34 +282,56 @@ def test_an_email_already_in_use_is_refused_and_what_was_typed_is_kept(alice, wo
 
 def test_add_user_says_what_is_missing_or_wrong(alice, world):
     alice.get("/user-admin/add")
-    response = alice.post("/user-admin/add", {"email": "not-an-address", "mobile": "12345",
-                                              "job_title": "", "is_admin": "no"}, expect=200)
+    response = alice.post(
+        "/user-admin/add",
+        {"email": "not-an-address", "mobile": "12345", "job_title": "", "is_admin": "no"},
+        expect=200,
+    )
     assert errors_on(response) == [
         "Enter an email address in the correct format, like name@example.org",
-        "Enter their first name", "Enter their last name", "Select their job title",
-        "Enter a UK mobile number, like 07700 900 982", "Select at least one school"]
+        "Enter their first name",
+        "Enter their last name",
+        "Select their job title",
+        "Enter a UK mobile number, like 07700 900 982",
+        "Select at least one school",
+    ]
     for link in response.page.select(".govuk-error-summary__list a"):
         assert response.page.find(id=link["href"][1:]), f"{link['href']} leads nowhere"
 
 
 def test_a_form_cannot_grant_a_school_or_a_role_the_admin_was_not_offered(
-        alice, world, db_session, app):
+    alice, world, db_session, app
+):
     alice.get("/user-admin/add")
-    for schools in ([str(world.school_b.id)], [str(world.school_a.id), str(world.nursery.id)],
-                    ["999999"], ["A"]):
-        response = alice.post("/user-admin/add", MultiDict(
-            [*NEW_USER.items(), *(("schools", s) for s in schools),
-             ("csrf_token", alice.csrf_token)]))
+    for schools in (
+        [str(world.school_b.id)],
+        [str(world.school_a.id), str(world.nursery.id)],
+        ["999999"],
+        ["A"],
+    ):
+        response = alice.post(
+            "/user-admin/add",
+            MultiDict(
+                [
+                    *NEW_USER.items(),
+                    *(("schools", s) for s in schools),
+                    ("csrf_token", alice.csrf_token),
+                ]
+            ),
+        )
         assert response.status_code == 200
         assert "Select schools from the list" in errors_on(response)
-    response = alice.post("/user-admin/add", {**NEW_USER, "is_admin": "superuser",
-                                              "schools": str(world.school_a.id)})
+    response = alice.post(
+        "/user-admin/add", {**NEW_USER, "is_admin": "superuser", "schools": str(world.school_a.id)}
+    )
     assert errors_on(response) == ["Select whether they are an administrator"]
     response = edit(alice, world.carol, schools=[str(world.school_a.id), str(world.nursery.id)])
     assert "Select schools from the list" in errors_on(response)
     assert fresh(db_session).scalar(select(User).where(User.first_name == "Dev")) is None
-    assert fresh(db_session).get(User, world.carol.id).school_ids == {world.school_a.id,
-                                                                       world.school_b.id}
+    assert fresh(db_session).get(User, world.carol.id).school_ids == {
+        world.school_a.id,
+        world.school_b.id,
+    }
     # The service refuses them too, whatever the form lets through.
     details = {key: value for key, value in NEW_USER.items() if key != "is_admin"}
     with app.app_context():
@@ -265,18 +340,40 @@ def test_a_form_cannot_grant_a_school_or_a_role_the_admin_was_not_offered(
         with pytest.raises(services.NotFound):
             services.add_user(session, admin, **details, school_ids=[world.school_b.id])
         with pytest.raises(services.NotFound):
-            services.add_user(session, admin, **details, school_ids=[world.school_a.id],
-                              admin_school_ids=[world.school_b.id])
+            services.add_user(
+                session,
+                admin,
+                **details,
+                school_ids=[world.school_a.id],
+                admin_school_ids=[world.school_b.id],
+            )
         with pytest.raises(services.NotFound):
-            services.update_user(session, admin, world.carol.id, email=world.carol.email,
-                                 first_name="Carol", last_name="Tester", job_title="SENCO",
-                                 mobile="", school_ids=[world.school_a.id, world.nursery.id],
-                                 locked=False)
+            services.update_user(
+                session,
+                admin,
+                world.carol.id,
+                email=world.carol.email,
+                first_name="Carol",
+                last_name="Tester",
+                job_title="SENCO",
+                mobile="",
+                school_ids=[world.school_a.id, world.nursery.id],
+                locked=False,
+            )
         with pytest.raises(services.NotFound):
-            services.update_user(session, admin, world.carol.id, email=world.carol.email,
-                                 first_name="Carol", last_name="Tester", job_title="SENCO",
-                                 mobile="", school_ids=[world.school_a.id],
-                                 admin_school_ids=[world.school_b.id], locked=False)
+            services.update_user(
+                session,
+                admin,
+                world.carol.id,
+                email=world.carol.email,
+                first_name="Carol",
+                last_name="Tester",
+                job_title="SENCO",
+                mobile="",
+                school_ids=[world.school_a.id],
+                admin_school_ids=[world.school_b.id],
+                locked=False,
+            )
         session.rollback()
     assert fresh(db_session).scalar(select(User).where(User.first_name == "Dev")) is None
 
@@ -289,19 +386,25 @@ def test_edit_saves_only_when_submit_is_pressed(alice, world, db_session):
     assert "Changes are saved only when you press Submit" in text_of(page)
     assert page.find("input", attrs={"name": "first_name"})["value"] == "Carol"
     assert page.find("input", attrs={"name": "lock_status", "value": "unlocked"}).has_attr(
-        "checked")
+        "checked"
+    )
     alice.get("/user-admin/")  # left without pressing Submit: nothing changes
     carol = fresh(db_session).get(User, world.carol.id)
     assert (carol.first_name, carol.job_title, carol.mobile) == ("Carol", "SENCO", "")
 
-    response = edit(alice, world.carol, first_name="Caroline", job_title="Headteacher",
-                    mobile="07700 900 123")
+    response = edit(
+        alice, world.carol, first_name="Caroline", job_title="Headteacher", mobile="07700 900 123"
+    )
     assert response.status_code == 302
     assert "Your changes to Caroline Tester have been saved" in text_of(
-        alice.get(response.headers["Location"]).page)
+        alice.get(response.headers["Location"]).page
+    )
     carol = fresh(db_session).get(User, world.carol.id)
     assert (carol.first_name, carol.job_title, carol.mobile) == (
-        "Caroline", "Headteacher", "07700900123")
+        "Caroline",
+        "Headteacher",
+        "07700900123",
+    )
     assert carol.school_ids == {world.school_a.id, world.school_b.id}  # B is not Alice's
     [updated] = audit_rows(db_session, "user_updated")
     assert (updated.actor_id, updated.user_id) == (world.alice.id, world.carol.id)
@@ -315,13 +418,16 @@ def test_making_a_user_an_admin_is_audited_with_the_school(alice, world, db_sess
     assert roles == {world.school_a.id: True, world.school_b.id: False}
     [granted] = audit_rows(db_session, "admin_granted")
     assert (granted.actor_id, granted.user_id, granted.school_id) == (
-        world.alice.id, world.carol.id, world.school_a.id)
+        world.alice.id,
+        world.carol.id,
+        world.school_a.id,
+    )
 
 
 def test_an_admin_of_several_schools_chooses_which_ones_a_user_administers(
-        sign_in, world, db_session):
-    db_session.add(Membership(user_id=world.alice.id, school_id=world.school_b.id,
-                              is_admin=True))
+    sign_in, world, db_session
+):
+    db_session.add(Membership(user_id=world.alice.id, school_id=world.school_b.id, is_admin=True))
     db_session.get(Membership, (world.carol.id, world.school_b.id)).is_admin = True
     db_session.commit()
     alice = sign_in(world.alice)
@@ -334,29 +440,42 @@ def test_an_admin_of_several_schools_chooses_which_ones_a_user_administers(
 
     # Changing a name leaves the roles as they were: B only.
     assert edit(alice, world.carol, first_name="Caroline").status_code == 302
-    roles = {m.school_id: m.is_admin for m in fresh(db_session).get(User, world.carol.id)
-             .memberships}
+    roles = {
+        m.school_id: m.is_admin for m in fresh(db_session).get(User, world.carol.id).memberships
+    }
     assert roles == {world.school_a.id: False, world.school_b.id: True}
     assert edit(alice, world.carol, admin_schools=[str(world.school_a.id)]).status_code == 302
-    roles = {m.school_id: m.is_admin for m in fresh(db_session).get(User, world.carol.id)
-             .memberships}
+    roles = {
+        m.school_id: m.is_admin for m in fresh(db_session).get(User, world.carol.id).memberships
+    }
     assert roles == {world.school_a.id: True, world.school_b.id: False}
     # Now Alice is the last admin of B, and stays one.
     response = edit(alice, world.alice, admin_schools=[str(world.school_a.id)])
     assert errors_on(response) == [
         "You are the only administrator of Beaumont Leys School. Make someone else an "
-        "administrator of Beaumont Leys School first."]
+        "administrator of Beaumont Leys School first."
+    ]
     assert response.page.find(id="admin_schools")
 
     # Administering a school means belonging to it.
     alice.get("/user-admin/add")
-    assert alice.post("/user-admin/add", MultiDict([
-        *NEW_USER.items(), ("schools", str(world.school_a.id)),
-        ("admin_schools", str(world.school_b.id)), ("csrf_token", alice.csrf_token)]),
-        expect=302)
+    assert alice.post(
+        "/user-admin/add",
+        MultiDict(
+            [
+                *NEW_USER.items(),
+                ("schools", str(world.school_a.id)),
+                ("admin_schools", str(world.school_b.id)),
+                ("csrf_token", alice.csrf_token),
+            ]
+        ),
+        expect=302,
+    )
     dev = fresh(db_session).scalar(select(User).where(User.first_name == "Dev"))
     assert {m.school_id: m.is_admin for m in dev.memberships} == {
-        world.school_a.id: False, world.school_b.id: True}
+        world.school_a.id: False,
+        world.school_b.id: True,
+    }
 
 
 def test_only_an_admin_of_all_a_users_schools_may_change_their_email(alice, world, db_session):
@@ -374,15 +493,18 @@ def test_only_an_admin_of_all_a_users_schools_may_change_their_email(alice, worl
     response = edit(alice, dev, email="carol@ab.example.org")
     assert errors_on(response) == ["A user with this email address already exists"]
     # Her own needs her password again, which this page does not ask for.
-    assert alice.get(f"/user-admin/{world.alice.id}").page.find(
-        "input", attrs={"name": "email"}) is None
+    assert (
+        alice.get(f"/user-admin/{world.alice.id}").page.find("input", attrs={"name": "email"})
+        is None
+    )
     response = edit(alice, world.alice, email="alice@elsewhere.example.org")
     assert errors_on(response) == ["You cannot change your own email address here"]
     assert fresh(db_session).get(User, world.alice.id).email == "alice@a.example.org"
 
 
 def test_locking_ends_the_users_sessions_and_unlocking_clears_failures(
-        alice, sign_in, world, db_session):
+    alice, sign_in, world, db_session
+):
     carol = sign_in(world.carol)
     carol.get("/my-cases")
     assert edit(alice, world.carol, lock_status="locked").status_code == 302
@@ -393,8 +515,9 @@ def test_locking_ends_the_users_sessions_and_unlocking_clears_failures(
     [event] = audit_rows(db_session, "user_locked")
     assert (event.actor_id, event.user_id) == (world.alice.id, world.carol.id)
     page = alice.get("/user-admin/").page
-    assert "Locked" in text_of(page.find("a", href=f"/user-admin/{world.carol.id}")
-                               .find_parent("tr"))
+    assert "Locked" in text_of(
+        page.find("a", href=f"/user-admin/{world.carol.id}").find_parent("tr")
+    )
 
     locked.failed_attempts = 7
     db_session.commit()
@@ -417,11 +540,14 @@ def test_an_admin_cannot_lock_themself(alice, world, db_session):
 
 
 def test_reset_password_asks_first_then_emails_a_password_the_admin_never_sees(
-        pages, alice, world, db_session):
+    pages, alice, world, db_session
+):
     old_hash = world.carol.password_hash
     page = alice.get(f"/user-admin/{world.carol.id}/reset-password").page
-    assert ("Are you sure? A new password will be emailed to Carol Tester at "
-            "carol@ab.example.org. You will not see it.") in text_of(page)
+    assert (
+        "Are you sure? A new password will be emailed to Carol Tester at "
+        "carol@ab.example.org. You will not see it."
+    ) in text_of(page)
     assert fresh(db_session).get(User, world.carol.id).password_hash == old_hash  # asked only
     response = alice.post(f"/user-admin/{world.carol.id}/reset-password", expect=302)
     landing = alice.get(response.headers["Location"]).page
@@ -443,7 +569,8 @@ def test_an_admin_cannot_reset_their_own_password_here(alice, world, db_session)
     alice.get(f"/user-admin/{world.alice.id}/reset-password")
     response = alice.post(f"/user-admin/{world.alice.id}/reset-password", expect=302)
     assert "You cannot reset your own password" in text_of(
-        alice.get(response.headers["Location"]).page)
+        alice.get(response.headers["Location"]).page
+    )
     assert not mail_to(db_session, world.alice.email, "password_reset_by_admin")
 
 
@@ -454,14 +581,19 @@ def test_remove_a_user_from_a_school(alice, world, db_session):
     path = f"/user-admin/{world.carol.id}/schools/{world.school_a.id}/remove"
     page = alice.get(path).page
     assert "remove Carol Tester from Aylestone Primary School" in text_of(page.find("h1"))
-    assert fresh(db_session).get(User, world.carol.id).school_ids == {world.school_a.id,
-                                                                       world.school_b.id}
+    assert fresh(db_session).get(User, world.carol.id).school_ids == {
+        world.school_a.id,
+        world.school_b.id,
+    }
     alice.post(path, expect=302)
     carol = fresh(db_session).get(User, world.carol.id)
     assert carol.school_ids == {world.school_b.id} and not carol.is_locked
     [event] = audit_rows(db_session, "membership_removed")
     assert (event.actor_id, event.user_id, event.school_id) == (
-        world.alice.id, world.carol.id, world.school_a.id)
+        world.alice.id,
+        world.carol.id,
+        world.school_a.id,
+    )
     # No longer one of Alice's users.
     assert "carol@ab.example.org" not in text_of(alice.get("/user-admin/").page)
     assert alice.client.get(f"/user-admin/{world.carol.id}").status_code == 404
@@ -484,12 +616,12 @@ def test_a_school_never_loses_its_last_admin(alice, world, db_session):
     response = alice.post(path, expect=200)
     assert errors_on(response) == [
         "You are the only administrator of Aylestone Primary School. Make someone else an "
-        "administrator of Aylestone Primary School first."]
+        "administrator of Aylestone Primary School first."
+    ]
     response = edit(alice, world.alice, is_admin="no")
     assert errors_on(response)[0].startswith("You are the only administrator of Aylestone")
     alice_now = fresh(db_session).get(User, world.alice.id)
-    assert [(m.school_id, m.is_admin) for m in alice_now.memberships] == [
-        (world.school_a.id, True)]
+    assert [(m.school_id, m.is_admin) for m in alice_now.memberships] == [(world.school_a.id, True)]
 
     # A locked admin does not count: the school needs one who can act.
     edit(alice, world.carol, is_admin="yes", lock_status="locked")
@@ -504,7 +636,10 @@ def test_a_school_never_loses_its_last_admin(alice, world, db_session):
     assert alice.client.get("/user-admin/").status_code == 404
     [revoked] = audit_rows(db_session, "admin_revoked")
     assert (revoked.actor_id, revoked.user_id, revoked.school_id) == (
-        world.alice.id, world.alice.id, world.school_a.id)
+        world.alice.id,
+        world.alice.id,
+        world.school_a.id,
+    )
 
 
 # --- Scope: other schools' users, and people who are not admins ----------------------------
@@ -515,11 +650,19 @@ def test_an_admin_of_school_a_cannot_act_on_a_user_of_school_b(alice, world, db_
     before = (bob.first_name, bob.password_hash, bob.is_locked, bob.session_generation)
     alice.get("/user-admin/add")  # a page with a form: a CSRF token
     token = alice.csrf_token
-    changes = {"email": "bob@b.example.org", "first_name": "Mallory", "last_name": "Tester",
-               "job_title": "Other", "is_admin": "yes", "schools": str(world.school_a.id),
-               "lock_status": "locked", "csrf_token": token}
+    changes = {
+        "email": "bob@b.example.org",
+        "first_name": "Mallory",
+        "last_name": "Tester",
+        "job_title": "Other",
+        "is_admin": "yes",
+        "schools": str(world.school_a.id),
+        "lock_status": "locked",
+        "csrf_token": token,
+    }
     attempts = [
-        ("get", f"/user-admin/{bob.id}"), ("post", f"/user-admin/{bob.id}"),
+        ("get", f"/user-admin/{bob.id}"),
+        ("post", f"/user-admin/{bob.id}"),
         ("get", f"/user-admin/{bob.id}/reset-password"),
         ("post", f"/user-admin/{bob.id}/reset-password"),
         ("get", f"/user-admin/{bob.id}/schools/{world.school_b.id}/remove"),
@@ -536,11 +679,17 @@ def test_an_admin_of_school_a_cannot_act_on_a_user_of_school_b(alice, world, db_
         assert response.status_code == 404, (method, path)
         assert response.get_data() == unknown.get_data()  # as if there were no such user
     bob_now = fresh(db_session).get(User, bob.id)
-    assert (bob_now.first_name, bob_now.password_hash, bob_now.is_locked,
-            bob_now.session_generation) == before
+    assert (
+        bob_now.first_name,
+        bob_now.password_hash,
+        bob_now.is_locked,
+        bob_now.session_generation,
+    ) == before
     assert bob_now.school_ids == {world.school_b.id}
-    assert fresh(db_session).get(User, world.carol.id).school_ids == {world.school_a.id,
-                                                                       world.school_b.id}
+    assert fresh(db_session).get(User, world.carol.id).school_ids == {
+        world.school_a.id,
+        world.school_b.id,
+    }
     assert not mail_to(db_session, bob.email, "password_reset_by_admin")
     assert not audit_rows(db_session, "user_locked")
     assert not audit_rows(db_session, "membership_removed")
@@ -551,45 +700,64 @@ def test_the_service_functions_are_scoped_too(app, world):
         session = db()
         alice = session.get(User, world.alice.id)
         carol = session.get(User, world.carol.id)
-        for call in (lambda: services.set_lock(session, alice, world.bob.id, True),
-                     lambda: services.reset_user_password(session, alice, world.bob.id),
-                     lambda: services.remove_from_school(session, alice, world.bob.id,
-                                                         world.school_b.id),
-                     lambda: services.list_users(session, carol),  # not an admin
-                     lambda: services.set_lock(session, carol, world.alice.id, True)):
+        for call in (
+            lambda: services.set_lock(session, alice, world.bob.id, True),
+            lambda: services.reset_user_password(session, alice, world.bob.id),
+            lambda: services.remove_from_school(session, alice, world.bob.id, world.school_b.id),
+            lambda: services.list_users(session, carol),  # not an admin
+            lambda: services.set_lock(session, carol, world.alice.id, True),
+        ):
             with pytest.raises(services.NotFound):
                 call()
         with pytest.raises(services.Refused, match="your own account"):
             services.set_lock(session, alice, alice.id, True)
         listing = services.list_users(session, alice, search="tester", sort="email")
-        assert [row.user.email for row in listing.rows] == ["alice@a.example.org",
-                                                            "carol@ab.example.org"]
+        assert [row.user.email for row in listing.rows] == [
+            "alice@a.example.org",
+            "carol@ab.example.org",
+        ]
         assert services.set_lock(session, alice, world.carol.id, True).is_locked
 
 
-@pytest.mark.parametrize("method, path", [
-    ("get", "/user-admin/"), ("get", "/user-admin/add"), ("post", "/user-admin/add"),
-    ("get", "/user-admin/{alice}"), ("post", "/user-admin/{alice}"),
-    ("get", "/user-admin/{alice}/reset-password"),
-    ("post", "/user-admin/{alice}/reset-password"),
-    ("get", "/user-admin/{alice}/schools/{a}/remove"),
-    ("post", "/user-admin/{alice}/schools/{a}/remove"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/user-admin/"),
+        ("get", "/user-admin/add"),
+        ("post", "/user-admin/add"),
+        ("get", "/user-admin/{alice}"),
+        ("post", "/user-admin/{alice}"),
+        ("get", "/user-admin/{alice}/reset-password"),
+        ("post", "/user-admin/{alice}/reset-password"),
+        ("get", "/user-admin/{alice}/schools/{a}/remove"),
+        ("post", "/user-admin/{alice}/schools/{a}/remove"),
+    ],
+)
 def test_people_who_administer_no_school_get_404_for_every_admin_page(
-        sign_in, world, db_session, method, path):
+    sign_in, world, db_session, method, path
+):
     carol = sign_in(world.carol)
     carol.get("/sign-out")  # a page with a form: a CSRF token of her own
     url = path.format(alice=world.alice.id, a=world.school_a.id)
     audit_before = len(fresh(db_session).scalars(select(AuditEvent)).all())
-    response = getattr(carol.client, method)(url, data={
-        "csrf_token": carol.csrf_token, "first_name": "Mallory", "is_admin": "yes",
-        "schools": str(world.school_a.id)})
+    response = getattr(carol.client, method)(
+        url,
+        data={
+            "csrf_token": carol.csrf_token,
+            "first_name": "Mallory",
+            "is_admin": "yes",
+            "schools": str(world.school_a.id),
+        },
+    )
     assert response.status_code == 404
     alice = fresh(db_session).get(User, world.alice.id)
     assert alice.first_name == "Alice" and alice.school_ids == {world.school_a.id}
     assert len(fresh(db_session).scalars(select(AuditEvent)).all()) == audit_before
-    assert not fresh(db_session).scalars(select(OutboxMessage).where(
-        OutboxMessage.to_address == world.alice.email)).all()
+    assert (
+        not fresh(db_session)
+        .scalars(select(OutboxMessage).where(OutboxMessage.to_address == world.alice.email))
+        .all()
+    )
 
 
 def test_home_shows_user_admin_to_admins_and_disabled_to_others(sign_in, world, client):
@@ -602,8 +770,7 @@ def test_home_shows_user_admin_to_admins_and_disabled_to_others(sign_in, world, 
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
 
 
-def test_every_admin_action_is_in_the_audit_trail_with_actor_and_user(
-        alice, world, db_session):
+def test_every_admin_action_is_in_the_audit_trail_with_actor_and_user(alice, world, db_session):
     alice.get("/user-admin/add")
     alice.post("/user-admin/add", {**NEW_USER, "schools": str(world.school_a.id)}, expect=302)
     dev = fresh(db_session).scalar(select(User).where(User.first_name == "Dev"))
@@ -613,14 +780,24 @@ def test_every_admin_action_is_in_the_audit_trail_with_actor_and_user(
     alice.post(f"/user-admin/{dev.id}/reset-password", expect=302)
     alice.get(f"/user-admin/{dev.id}/schools/{world.school_a.id}/remove")
     alice.post(f"/user-admin/{dev.id}/schools/{world.school_a.id}/remove", expect=302)
-    events = fresh(db_session).scalars(select(AuditEvent).where(AuditEvent.user_id == dev.id)
-                                       .order_by(AuditEvent.id)).all()
+    events = (
+        fresh(db_session)
+        .scalars(select(AuditEvent).where(AuditEvent.user_id == dev.id).order_by(AuditEvent.id))
+        .all()
+    )
     assert [e.action for e in events] == [
-        "user_created", "user_updated", "admin_granted", "user_locked", "admin_revoked",
-        "user_unlocked", "password_reset_by_admin", "membership_removed", "user_locked"]
+        "user_created",
+        "user_updated",
+        "admin_granted",
+        "user_locked",
+        "admin_revoked",
+        "user_unlocked",
+        "password_reset_by_admin",
+        "membership_removed",
+        "user_locked",
+    ]
     assert {e.actor_id for e in events} == {world.alice.id}
     assert all(e.at is not None for e in events)
     for event in events:
-        if event.action in ("user_created", "admin_granted", "admin_revoked",
-                            "membership_removed"):
+        if event.action in ("user_created", "admin_granted", "admin_revoked", "membership_removed"):
             assert event.school_id == world.school_a.id

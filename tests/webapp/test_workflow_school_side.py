@@ -14,14 +14,21 @@ from webapp.models import Case, CaseEvent, OutboxMessage, Team, User
 
 
 def stored(db_session, reference) -> Case:
-    return db_session.scalar(select(Case).where(Case.reference == reference)
-                             .execution_options(populate_existing=True))
+    return db_session.scalar(
+        select(Case).where(Case.reference == reference).execution_options(populate_existing=True)
+    )
 
 
 def officer(db_session, world):
     """A SEND officer in a team that works part-time timetables."""
-    person = User(email="officer@council.example.org", first_name="Olu", last_name="Officer",
-                  password_hash="x", council_role="officer", security_question="first_pet")
+    person = User(
+        email="officer@council.example.org",
+        first_name="Olu",
+        last_name="Officer",
+        password_hash="x",
+        council_role="officer",
+        security_question="first_pet",
+    )
     db_session.add(Team(name="SEND", case_type_ids=["part-time-timetable"], members=[person]))
     db_session.commit()
     return person
@@ -36,7 +43,8 @@ def officer_moves(app, db_session, reference, action, person, note=""):
 
 
 def test_submission_runs_the_system_transition_and_tells_the_officers(
-        app, world, sign_in, db_session):
+    app, world, sign_in, db_session
+):
     person = officer(db_session, world)
     portal = sign_in(world.alice)
     reference = finished_draft(portal)
@@ -56,26 +64,41 @@ def test_more_information_round_trip(app, world, sign_in, db_session):
     reference = finished_draft(portal)
     portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
     officer_moves(app, db_session, reference, "Start review", person)
-    officer_moves(app, db_session, reference, "Request more information", person,
-                  "Please give the date of the first review meeting with the family.")
+    officer_moves(
+        app,
+        db_session,
+        reference,
+        "Request more information",
+        person,
+        "Please give the date of the first review meeting with the family.",
+    )
     # The school is told by email (a link, no case content) ...
-    mail = db_session.scalars(select(OutboxMessage).where(
-        OutboxMessage.to_address == world.alice.email, OutboxMessage.kind == "case_update")).all()
+    mail = db_session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.to_address == world.alice.email, OutboxMessage.kind == "case_update"
+        )
+    ).all()
     assert mail and "More information requested" in mail[-1].subject
     assert "first review meeting" not in mail[-1].body
     # ... sees the request and that the case is editable again ...
-    row = next(r for r in portal.get("/my-cases").page.select("tbody tr")
-               if reference in r.get_text())
+    row = next(
+        r for r in portal.get("/my-cases").page.select("tbody tr") if reference in r.get_text()
+    )
     assert "More information requested – editable" in row.get_text()
     view = text_of(portal.get(f"/cases/{reference}/view").page)
     assert "The council has asked for more information" in view
     assert "first review meeting with the family" in view
     # ... changes an answer and sends the case back.
-    change_link = next(a["href"] for a in portal.get(f"/cases/{reference}/check-answers")
-                       .page.select(".govuk-summary-list__actions a")
-                       if "first_review_date" in a["href"])
-    response = answer(portal, change_link.split("#")[0],
-                      {**ARRANGEMENT, **date("first_review_date", 28, 9, 2026)})
+    change_link = next(
+        a["href"]
+        for a in portal.get(f"/cases/{reference}/check-answers").page.select(
+            ".govuk-summary-list__actions a"
+        )
+        if "first_review_date" in a["href"]
+    )
+    response = answer(
+        portal, change_link.split("#")[0], {**ARRANGEMENT, **date("first_review_date", 28, 9, 2026)}
+    )
     assert response.headers["Location"].endswith(f"/cases/{reference}/check-answers")
     check = portal.get(f"/cases/{reference}/check-answers").page
     assert "Check your changes before sending them" in text_of(check)
@@ -101,8 +124,12 @@ def test_internal_notes_never_reach_the_school(app, world, sign_in, db_session):
     reference = finished_draft(portal)
     portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
     with app.test_request_context():
-        workflow.add_note(db_session, stored(db_session, reference), person,
-                          "Spoke to the SENCO; the family is worried.")
+        workflow.add_note(
+            db_session,
+            stored(db_session, reference),
+            person,
+            "Spoke to the SENCO; the family is worried.",
+        )
         db_session.commit()
     assert "the family is worried" not in text_of(portal.get(f"/cases/{reference}/view").page)
     assert db_session.scalar(select(CaseEvent).where(CaseEvent.kind == "note")).for_school is False
@@ -115,26 +142,32 @@ def changed_ptt(app):
     definition["version"] = 2
     agreement = next(p for p in definition["pages"] if p["id"] == "agreement")
     agreement["fields"] = [f for f in agreement["fields"] if f["id"] != "pupil_views"]
-    agreement["fields"].append({"id": "review_owner", "type": "text",
-                                "label": "Who will lead the reviews?"})
+    agreement["fields"].append(
+        {"id": "review_owner", "type": "text", "label": "Who will lead the reviews?"}
+    )
     return compile_definition(definition)
 
 
-def test_a_case_type_changed_mid_draft_keeps_the_draft_working(app, world, sign_in,
-                                                              db_session, monkeypatch):
+def test_a_case_type_changed_mid_draft_keeps_the_draft_working(
+    app, world, sign_in, db_session, monkeypatch
+):
     portal = sign_in(world.alice)
     reference = finished_draft(portal)  # filled in against version 1, pupil views given
     submitted_v1 = finished_draft(portal)
     portal.post(f"/cases/{submitted_v1}/submit", {"declared": "y"}, expect=302)
-    monkeypatch.setitem(app.extensions["catalogue"].case_types, "part-time-timetable",
-                        changed_ptt(app))
+    monkeypatch.setitem(
+        app.extensions["catalogue"].case_types, "part-time-timetable", changed_ptt(app)
+    )
     # The draft: the removed answer is kept but not shown; the new question is asked.
     check = portal.get(f"/cases/{reference}/check-answers").page
     assert "Happy with mornings" not in text_of(check)
     assert "Agreement and safeguarding: 1 answer to complete" in text_of(check)
     assert stored(db_session, reference).answers["pupil_views"] == "Happy with mornings."
-    answer(portal, f"/cases/{reference}/pages/agreement", {
-        "dsl_aware": "yes", "parent_agrees": "yes", "review_owner": "Mrs Patel (SENCO)"})
+    answer(
+        portal,
+        f"/cases/{reference}/pages/agreement",
+        {"dsl_aware": "yes", "parent_agrees": "yes", "review_owner": "Mrs Patel (SENCO)"},
+    )
     portal.get(f"/cases/{reference}/check-answers")
     portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
     assert stored(db_session, reference).case_type_version == 2

@@ -43,8 +43,7 @@ def _lower(text):
 
 def _email_address(_form, field) -> None:
     if field.data and not EMAIL_PATTERN.fullmatch(field.data):
-        raise ValidationError("Enter an email address in the correct format, like "
-                              "name@example.org")
+        raise ValidationError("Enter an email address in the correct format, like name@example.org")
 
 
 def _uk_phone(_form, field) -> None:
@@ -66,33 +65,66 @@ def _some_school(_form, field) -> None:
 class UserForm(FlaskForm):
     """The fields of Add user (and of Edit user, which adds the lock status)."""
 
-    email = EmailField("Email address", filters=[_lower], validators=[
-        DataRequired("Enter their email address"),
-        Length(max=254, message="Email address must be 254 characters or fewer"),
-        _email_address])
-    first_name = StringField("First name", filters=[_strip], validators=[
-        DataRequired("Enter their first name"),
-        Length(max=100, message="First name must be 100 characters or fewer")])
-    last_name = StringField("Last name", filters=[_strip], validators=[
-        DataRequired("Enter their last name"),
-        Length(max=100, message="Last name must be 100 characters or fewer")])
-    job_title = SelectField("Job title", validators=[DataRequired("Select their job title")],
-                            invalid_choice_message="Select their job title")
-    mobile = StringField("Mobile number (optional)", filters=[_strip],
-                         validators=[Length(max=30, message="Enter a UK mobile number, like "
-                                                            "07700 900 982"), _uk_phone])
-    is_admin = RadioField("Is this user an administrator?", choices=YES_NO, default="no",
-                          validators=[DataRequired("Select whether they are an administrator")],
-                          invalid_choice_message="Select whether they are an administrator")
-    schools = SelectMultipleField("Schools", coerce=int, validators=[_some_school],
-                                  invalid_choice_message="Select schools from the list",
-                                  invalid_value_message="Select schools from the list")
+    email = EmailField(
+        "Email address",
+        filters=[_lower],
+        validators=[
+            DataRequired("Enter their email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            _email_address,
+        ],
+    )
+    first_name = StringField(
+        "First name",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter their first name"),
+            Length(max=100, message="First name must be 100 characters or fewer"),
+        ],
+    )
+    last_name = StringField(
+        "Last name",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter their last name"),
+            Length(max=100, message="Last name must be 100 characters or fewer"),
+        ],
+    )
+    job_title = SelectField(
+        "Job title",
+        validators=[DataRequired("Select their job title")],
+        invalid_choice_message="Select their job title",
+    )
+    mobile = StringField(
+        "Mobile number (optional)",
+        filters=[_strip],
+        validators=[
+            Length(max=30, message="Enter a UK mobile number, like 07700 900 982"),
+            _uk_phone,
+        ],
+    )
+    is_admin = RadioField(
+        "Is this user an administrator?",
+        choices=YES_NO,
+        default="no",
+        validators=[DataRequired("Select whether they are an administrator")],
+        invalid_choice_message="Select whether they are an administrator",
+    )
+    schools = SelectMultipleField(
+        "Schools",
+        coerce=int,
+        validators=[_some_school],
+        invalid_choice_message="Select schools from the list",
+        invalid_value_message="Select schools from the list",
+    )
     # An admin of several schools says which of them the user administers (is_admin is then
     # not shown): one Yes/No for all of them would quietly grant or take away the others.
     admin_schools = SelectMultipleField(
-        "Which schools should they administer?", coerce=int,
+        "Which schools should they administer?",
+        coerce=int,
         invalid_choice_message="Select schools from the list",
-        invalid_value_message="Select schools from the list")
+        invalid_value_message="Select schools from the list",
+    )
     several_schools = False
 
     def offer(self, schools: list[School], job_title: str = "") -> UserForm:
@@ -101,7 +133,8 @@ class UserForm(FlaskForm):
         if job_title and job_title not in titles:
             titles.append(job_title)
         self.job_title.choices = [SelectChoice("", "Select a job title")] + [
-            SelectChoice(title) for title in titles]
+            SelectChoice(title) for title in titles
+        ]
         self.schools.choices = [SelectChoice(str(s.id), s.name) for s in schools]
         self.admin_schools.choices = self.schools.choices
         self.several_schools = len(schools) > 1
@@ -116,27 +149,42 @@ class UserForm(FlaskForm):
             admin_school_ids = self.admin_schools.data or []
         else:
             admin_school_ids = school_ids if self.is_admin.data == "yes" else []
-        return {"email": self.email.data, "first_name": self.first_name.data,
-                "last_name": self.last_name.data, "job_title": self.job_title.data,
-                "mobile": self.mobile.data or "", "school_ids": school_ids,
-                "admin_school_ids": admin_school_ids}
+        return {
+            "email": self.email.data,
+            "first_name": self.first_name.data,
+            "last_name": self.last_name.data,
+            "job_title": self.job_title.data,
+            "mobile": self.mobile.data or "",
+            "school_ids": school_ids,
+            "admin_school_ids": admin_school_ids,
+        }
 
 
 class EditUserForm(UserForm):
-    lock_status = RadioField("Lock status", choices=LOCK_STATUSES,
-                             validators=[DataRequired("Select the lock status")],
-                             invalid_choice_message="Select the lock status")
+    lock_status = RadioField(
+        "Lock status",
+        choices=LOCK_STATUSES,
+        validators=[DataRequired("Select the lock status")],
+        invalid_choice_message="Select the lock status",
+    )
 
     @classmethod
     def for_user(cls, user: User, schools: list[School], admin_of: list[School]) -> EditUserForm:
         """The form filled in with the user as saved (a POST's answers take precedence)."""
         ours = [s.id for s in schools if s.id in user.school_ids]
-        form = cls(data={
-            "email": user.email, "first_name": user.first_name, "last_name": user.last_name,
-            "job_title": user.job_title, "mobile": user.mobile,
-            "is_admin": "yes" if admin_of else "no", "schools": ours,
-            "admin_schools": [s.id for s in admin_of],
-            "lock_status": "locked" if user.is_locked else "unlocked"})
+        form = cls(
+            data={
+                "email": user.email,
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "job_title": user.job_title,
+                "mobile": user.mobile,
+                "is_admin": "yes" if admin_of else "no",
+                "schools": ours,
+                "admin_schools": [s.id for s in admin_of],
+                "lock_status": "locked" if user.is_locked else "unlocked",
+            }
+        )
         return form.offer(schools, user.job_title)
 
     def details(self) -> dict:

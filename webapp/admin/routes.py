@@ -44,8 +44,12 @@ def _not_found(_error):
 
 
 def _log_not_found() -> None:
-    current_app.logger.warning("user admin: not found for user %s: %s %s",
-                               current_user.get_id(), request.method, request.path)
+    current_app.logger.warning(
+        "user admin: not found for user %s: %s %s",
+        current_user.get_id(),
+        request.method,
+        request.path,
+    )
 
 
 def _after_change() -> str:
@@ -64,11 +68,23 @@ def users():
     sort = args.get("sort") if args.get("sort") in services.SORTS else services.DEFAULT_SORT
     descending = args.get("order") == "desc"
     page = int(args["page"]) if args.get("page", "").isdigit() else 1
-    listing = services.list_users(db(), current_user, search, sort, descending, page,
-                                  current_app.config.get("USER_ADMIN_PAGE_SIZE", PAGE_SIZE))
-    return render_template("admin/users.html", listing=listing, search=search, sort=sort,
-                           descending=descending,
-                           schools=services.administered_schools(db(), current_user))
+    listing = services.list_users(
+        db(),
+        current_user,
+        search,
+        sort,
+        descending,
+        page,
+        current_app.config.get("USER_ADMIN_PAGE_SIZE", PAGE_SIZE),
+    )
+    return render_template(
+        "admin/users.html",
+        listing=listing,
+        search=search,
+        sort=sort,
+        descending=descending,
+        schools=services.administered_schools(db(), current_user),
+    )
 
 
 @bp.route("/add", methods=["GET", "POST"])
@@ -84,8 +100,11 @@ def add_user():
         except services.Refused as refused:
             _field_error(form, refused)
         else:
-            flash(f"{user.full_name} has been added. We have emailed them their username and "
-                  f"a password.", "success")
+            flash(
+                f"{user.full_name} has been added. We have emailed them their username and "
+                f"a password.",
+                "success",
+            )
             return redirect(url_for("admin.users"))
     return render_template("admin/add_user.html", form=form, schools=schools)
 
@@ -111,8 +130,14 @@ def edit_user(user_id: int):
         else:
             flash(f"Your changes to {user.full_name} have been saved", "success")
             return redirect(_after_change())
-    return render_template("admin/edit_user.html", user=user, row=row, form=form,
-                           schools=schools, email_fixed=email_fixed)
+    return render_template(
+        "admin/edit_user.html",
+        user=user,
+        row=row,
+        form=form,
+        schools=schools,
+        email_fixed=email_fixed,
+    )
 
 
 def _field_error(form, refused: services.Refused) -> None:
@@ -159,6 +184,11 @@ def remove_from_school(user_id: int, school_id: int):
                 message += ". It was their only school, so their account has been locked"
             flash(message, "success")
             return redirect(_after_change())
-    return render_template("admin/remove_from_school.html", user=user, school=school,
-                           form=form, problem=problem,
-                           last_school=user.school_ids == {school.id})
+    return render_template(
+        "admin/remove_from_school.html",
+        user=user,
+        school=school,
+        form=form,
+        problem=problem,
+        last_school=user.school_ids == {school.id},
+    )

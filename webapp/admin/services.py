@@ -22,9 +22,22 @@ from webapp.accounts import EmailInUse
 from webapp.models import Membership, School, User
 
 __all__ = [
-    "EmailInUse", "LastAdmin", "NotFound", "Refused", "URNInUse", "UserListing", "UserRow",
-    "add_user", "administered_schools", "list_users", "onboard_school", "remove_from_school",
-    "reset_user_password", "set_lock", "update_user", "user_for_admin",
+    "EmailInUse",
+    "LastAdmin",
+    "NotFound",
+    "Refused",
+    "URNInUse",
+    "UserListing",
+    "UserRow",
+    "add_user",
+    "administered_schools",
+    "list_users",
+    "onboard_school",
+    "remove_from_school",
+    "reset_user_password",
+    "set_lock",
+    "update_user",
+    "user_for_admin",
 ]
 
 SORTS = ("email", "first_name", "last_name", "job_title", "mobile", "is_admin", "locked")
@@ -69,7 +82,7 @@ class UserRow:
 
     @property
     def admin_text(self) -> str:
-        """"Yes", "No", or which schools, when the user administers only some of them."""
+        """ "Yes", "No", or which schools, when the user administers only some of them."""
         if not self.admin_of:
             return "No"
         if len(self.admin_of) == len(self.schools):
@@ -87,10 +100,14 @@ class UserListing:
 
 def administered_schools(session: Session, admin: User) -> list[School]:
     """The schools `admin` administers, by name (empty for everyone else)."""
-    return list(session.scalars(
-        select(School).join(Membership)
-        .where(Membership.user_id == admin.id, Membership.is_admin.is_(True))
-        .order_by(School.name, School.id)))
+    return list(
+        session.scalars(
+            select(School)
+            .join(Membership)
+            .where(Membership.user_id == admin.id, Membership.is_admin.is_(True))
+            .order_by(School.name, School.id)
+        )
+    )
 
 
 def _schools_of(session: Session, admin: User) -> dict[int, School]:
@@ -112,10 +129,15 @@ def user_for_admin(session: Session, admin: User, user_id: int) -> User:
 
 def row_for(user: User, schools: dict[int, School]) -> UserRow:
     """The user's place in the admin's schools (`schools` by id)."""
-    ours = sorted((m for m in user.memberships if m.school_id in schools),
-                  key=lambda m: (schools[m.school_id].name, m.school_id))
-    return UserRow(user, tuple(schools[m.school_id] for m in ours),
-                   tuple(schools[m.school_id] for m in ours if m.is_admin))
+    ours = sorted(
+        (m for m in user.memberships if m.school_id in schools),
+        key=lambda m: (schools[m.school_id].name, m.school_id),
+    )
+    return UserRow(
+        user,
+        tuple(schools[m.school_id] for m in ours),
+        tuple(schools[m.school_id] for m in ours if m.is_admin),
+    )
 
 
 def may_change_email(session: Session, admin: User, user: User) -> bool:
@@ -126,18 +148,30 @@ def may_change_email(session: Session, admin: User, user: User) -> bool:
     return user.id != admin.id and user.school_ids <= schools.keys()
 
 
-def list_users(session: Session, admin: User, search: str = "", sort: str = DEFAULT_SORT,
-               descending: bool = False, page: int = 1, page_size: int = 50) -> UserListing:
+def list_users(
+    session: Session,
+    admin: User,
+    search: str = "",
+    sort: str = DEFAULT_SORT,
+    descending: bool = False,
+    page: int = 1,
+    page_size: int = 50,
+) -> UserListing:
     """The users of the admin's schools, searched by name or email, sorted by one column."""
     schools = _schools_of(session, admin)
     ids = list(schools)
     query = select(User).where(
-        exists().where(Membership.user_id == User.id, Membership.school_id.in_(ids)))
+        exists().where(Membership.user_id == User.id, Membership.school_id.in_(ids))
+    )
     term = " ".join(search.split()).lower()
     if term:
         full_name = func.lower(User.first_name + " " + User.last_name, type_=String)
-        query = query.where(or_(User.email.contains(term, autoescape=True),
-                                full_name.contains(term, autoescape=True)))
+        query = query.where(
+            or_(
+                User.email.contains(term, autoescape=True),
+                full_name.contains(term, autoescape=True),
+            )
+        )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, math.ceil(total / page_size))
     page = min(max(page, 1), pages)
@@ -146,20 +180,29 @@ def list_users(session: Session, admin: User, search: str = "", sort: str = DEFA
     users = session.scalars(
         query.options(selectinload(User.memberships).selectinload(Membership.school))
         .order_by(key.desc() if descending else key.asc(), *tie_break)
-        .limit(page_size).offset((page - 1) * page_size))
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
     return UserListing([row_for(user, schools) for user in users], total, page, pages)
 
 
 def _sort_key(sort: str, school_ids: list[int]):
     if sort == "is_admin":
-        admin = exists().where(Membership.user_id == User.id,
-                               Membership.school_id.in_(school_ids),
-                               Membership.is_admin.is_(True))
+        admin = exists().where(
+            Membership.user_id == User.id,
+            Membership.school_id.in_(school_ids),
+            Membership.is_admin.is_(True),
+        )
         return case((admin, 1), else_=0)
     if sort == "locked":
         return case((User.is_locked.is_(True), 1), else_=0)
-    column = {"email": User.email, "first_name": User.first_name, "last_name": User.last_name,
-              "job_title": User.job_title, "mobile": User.mobile}[sort]
+    column = {
+        "email": User.email,
+        "first_name": User.first_name,
+        "last_name": User.last_name,
+        "job_title": User.job_title,
+        "mobile": User.mobile,
+    }[sort]
     return func.lower(column, type_=String)
 
 
@@ -168,26 +211,44 @@ def _places(schools: dict[int, School], school_ids, admin_school_ids) -> tuple[s
     belonging to it). All must be the admin's own: NotFound for any other."""
     wanted, admins = set(school_ids), set(admin_school_ids)
     if (wanted | admins) - schools.keys():
-        raise NotFound(f"schools {sorted((wanted | admins) - schools.keys())} are not the "
-                       f"admin's")
+        raise NotFound(f"schools {sorted((wanted | admins) - schools.keys())} are not the admin's")
     wanted |= admins
     if not wanted:
         raise Refused("Select at least one school", "schools")
     return wanted, admins
 
 
-def add_user(session: Session, admin: User, *, email: str, first_name: str, last_name: str,
-             job_title: str, mobile: str, school_ids, admin_school_ids=()) -> User:
+def add_user(
+    session: Session,
+    admin: User,
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    job_title: str,
+    mobile: str,
+    school_ids,
+    admin_school_ids=(),
+) -> User:
     """A new user of some of the admin's schools (administering `admin_school_ids` of them);
     they are emailed a generated password."""
     schools = _schools_of(session, admin)
     wanted, admins = _places(schools, school_ids, admin_school_ids)
     try:
         user = accounts.create_user(
-            session, email=email, first_name=first_name, last_name=last_name,
-            job_title=job_title, mobile=mobile, actor=admin,
-            schools={school: school_id in admins for school_id, school in schools.items()
-                     if school_id in wanted})
+            session,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            job_title=job_title,
+            mobile=mobile,
+            actor=admin,
+            schools={
+                school: school_id in admins
+                for school_id, school in schools.items()
+                if school_id in wanted
+            },
+        )
         session.commit()
     except IntegrityError:  # the same address added at the same moment elsewhere
         session.rollback()
@@ -195,9 +256,20 @@ def add_user(session: Session, admin: User, *, email: str, first_name: str, last
     return user
 
 
-def update_user(session: Session, admin: User, user_id: int, *, email: str, first_name: str,
-                last_name: str, job_title: str, mobile: str, school_ids, admin_school_ids=(),
-                locked: bool) -> User:
+def update_user(
+    session: Session,
+    admin: User,
+    user_id: int,
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    job_title: str,
+    mobile: str,
+    school_ids,
+    admin_school_ids=(),
+    locked: bool,
+) -> User:
     """Save the edit form: details, the user's place in the admin's schools, the lock.
     Memberships of schools the admin does not administer are left as they are."""
     schools = _schools_of(session, admin)
@@ -208,8 +280,11 @@ def update_user(session: Session, admin: User, user_id: int, *, email: str, firs
         if user.id == admin.id:
             raise Refused("You cannot change your own email address here", "email")
         if not may_change_email(session, admin, user):
-            raise Refused("You cannot change this user's email address because they also "
-                          "belong to a school you do not administer", "email")
+            raise Refused(
+                "You cannot change this user's email address because they also "
+                "belong to a school you do not administer",
+                "email",
+            )
         if accounts.find_by_email(session, email) is not None:
             raise EmailInUse(email)
     if locked and not user.is_locked and user.id == admin.id:
@@ -217,11 +292,21 @@ def update_user(session: Session, admin: User, user_id: int, *, email: str, firs
     current = {m.school_id: m for m in user.memberships if m.school_id in schools}
     for school_id, membership in current.items():
         if membership.is_admin and school_id not in admins:
-            _keep_an_admin(session, schools[school_id], user, admin,
-                           field="is_admin" if school_id in wanted else "schools")
+            _keep_an_admin(
+                session,
+                schools[school_id],
+                user,
+                admin,
+                field="is_admin" if school_id in wanted else "schools",
+            )
 
-    details = {"email": email, "first_name": first_name.strip(),
-               "last_name": last_name.strip(), "job_title": job_title, "mobile": mobile}
+    details = {
+        "email": email,
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "job_title": job_title,
+        "mobile": mobile,
+    }
     changed = sorted(name for name, value in details.items() if getattr(user, name) != value)
     for name in changed:
         setattr(user, name, details[name])
@@ -240,28 +325,45 @@ def _place_in_schools(session, admin, user, schools, current, wanted, admins) ->
         membership, is_admin = current.get(school_id), school_id in admins
         if school_id in wanted and membership is None:
             user.memberships.append(Membership(school=school, is_admin=is_admin))
-            audit.record(session, "membership_added", actor=admin, user=user, school=school,
-                         admin=is_admin)
+            audit.record(
+                session, "membership_added", actor=admin, user=user, school=school, admin=is_admin
+            )
         elif school_id not in wanted and membership is not None:
             user.memberships.remove(membership)
             audit.record(session, "membership_removed", actor=admin, user=user, school=school)
         elif membership is not None and membership.is_admin != is_admin:
             membership.is_admin = is_admin
-            audit.record(session, "admin_granted" if is_admin else "admin_revoked",
-                         actor=admin, user=user, school=school)
+            audit.record(
+                session,
+                "admin_granted" if is_admin else "admin_revoked",
+                actor=admin,
+                user=user,
+                school=school,
+            )
 
 
-def _keep_an_admin(session: Session, school: School, user: User, admin: User,
-                   field: str | None = None) -> None:
+def _keep_an_admin(
+    session: Session, school: School, user: User, admin: User, field: str | None = None
+) -> None:
     """Refuse a change that leaves `school` with no other administrator whose account is open."""
     others = session.scalar(
-        select(func.count()).select_from(Membership).join(User)
-        .where(Membership.school_id == school.id, Membership.is_admin.is_(True),
-               Membership.user_id != user.id, User.is_locked.is_(False)))
+        select(func.count())
+        .select_from(Membership)
+        .join(User)
+        .where(
+            Membership.school_id == school.id,
+            Membership.is_admin.is_(True),
+            Membership.user_id != user.id,
+            User.is_locked.is_(False),
+        )
+    )
     if not others:
         who = "You are" if user.id == admin.id else f"{user.full_name} is"
-        raise LastAdmin(f"{who} the only administrator of {school.name}. Make someone else "
-                        f"an administrator of {school.name} first.", field)
+        raise LastAdmin(
+            f"{who} the only administrator of {school.name}. Make someone else "
+            f"an administrator of {school.name} first.",
+            field,
+        )
 
 
 def _shared_school(admin: User, user: User) -> School | None:
@@ -273,8 +375,9 @@ def _shared_school(admin: User, user: User) -> School | None:
 def _apply_lock(session: Session, admin: User, user: User, locked: bool) -> None:
     school = _shared_school(admin, user)
     if locked:
-        accounts.lock(session, user, actor=admin, reason="locked by an administrator",
-                      school=school)
+        accounts.lock(
+            session, user, actor=admin, reason="locked by an administrator", school=school
+        )
     else:
         accounts.unlock(session, user, actor=admin, school=school)
 
@@ -345,9 +448,17 @@ def urn_problem(urn: str, setting_type: str) -> str | None:
     return "an early years setting's URN is EY and 6 digits, or 6 or 7 digits, like EY123456"
 
 
-def onboard_school(session: Session, *, name: str, urn: str, setting_type: str,
-                   admin_email: str, admin_first_name: str, admin_last_name: str,
-                   admin_job_title: str = "") -> tuple[School, User]:
+def onboard_school(
+    session: Session,
+    *,
+    name: str,
+    urn: str,
+    setting_type: str,
+    admin_email: str,
+    admin_first_name: str,
+    admin_last_name: str,
+    admin_job_title: str = "",
+) -> tuple[School, User]:
     """A new school and its first admin, a new account emailed a username, a password and the
     link (`portal onboard-school`; the council pages can also make an existing user admin)."""
     from webapp.council.services import add_school
@@ -355,6 +466,14 @@ def onboard_school(session: Session, *, name: str, urn: str, setting_type: str,
     if accounts.find_by_email(session, admin_email) is not None:
         raise EmailInUse(admin_email)
     school, admin, _created = add_school(
-        session, None, name=name, urn=urn, setting_type=setting_type, email=admin_email,
-        first_name=admin_first_name, last_name=admin_last_name, job_title=admin_job_title)
+        session,
+        None,
+        name=name,
+        urn=urn,
+        setting_type=setting_type,
+        email=admin_email,
+        first_name=admin_first_name,
+        last_name=admin_last_name,
+        job_title=admin_job_title,
+    )
     return school, admin

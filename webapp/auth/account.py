@@ -28,8 +28,9 @@ from webapp.mail import queue_mail
 @bp.route("/account")
 @login_required
 def account():
-    return render_template("auth/account.html", question=QUESTIONS.get(
-        current_user.security_question, ""))
+    return render_template(
+        "auth/account.html", question=QUESTIONS.get(current_user.security_question, "")
+    )
 
 
 def _password_wrong(password: str) -> bool:
@@ -56,8 +57,10 @@ def change_password():
             accounts.set_password(db(), user, form.password.data, "changed in account")
             db().commit()
             sessions.begin(user)  # this session goes on; all others have ended
-            flash("Your password has been changed. You have been signed out everywhere else.",
-                  "success")
+            flash(
+                "Your password has been changed. You have been signed out everywhere else.",
+                "success",
+            )
             return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form, problem=problem)
 
@@ -74,14 +77,24 @@ def change_question():
             user = current_user._get_current_object()
             user.security_question = form.question.data
             user.security_answer_hash = hash_answer(form.answer.data)
-            queue_mail(db(), "security_question_changed", user.email,
-                       "security_question_changed", user=user)
+            queue_mail(
+                db(),
+                "security_question_changed",
+                user.email,
+                "security_question_changed",
+                user=user,
+            )
             audit.record(db(), "security_question_changed", actor=user, user=user)
             db().commit()
             flash("Your security question has been changed", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/security_question.html", form=form, questions=QUESTIONS,
-                           first_time=False, problem=problem)
+    return render_template(
+        "auth/security_question.html",
+        form=form,
+        questions=QUESTIONS,
+        first_time=False,
+        problem=problem,
+    )
 
 
 @bp.route("/account/authenticator", methods=["GET", "POST"])
@@ -97,19 +110,26 @@ def authenticator():
             user = current_user._get_current_object()
             user.totp_secret = secret
             session.pop("totp_setup", None)
-            queue_mail(db(), "authenticator_added", user.email, "authenticator_added",
-                       user=user)
+            queue_mail(db(), "authenticator_added", user.email, "authenticator_added", user=user)
             audit.record(db(), "authenticator_added", actor=user, user=user)
             db().commit()
-            flash("Your authenticator app is set up: you will use it to sign in from now on",
-                  "success")
+            flash(
+                "Your authenticator app is set up: you will use it to sign in from now on",
+                "success",
+            )
             return redirect(url_for("auth.account"))
         problem = "The code is not correct: enter the code your app shows now"
     uri = pyotp.TOTP(secret).provisioning_uri(
-        name=current_user.email, issuer_name=current_app.config["PORTAL_SERVICE_NAME"])
+        name=current_user.email, issuer_name=current_app.config["PORTAL_SERVICE_NAME"]
+    )
     svg = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage).to_string()
-    return render_template("auth/authenticator.html", form=form, problem=problem,
-                           secret=secret, qr=base64.b64encode(svg).decode())
+    return render_template(
+        "auth/authenticator.html",
+        form=form,
+        problem=problem,
+        secret=secret,
+        qr=base64.b64encode(svg).decode(),
+    )
 
 
 @bp.route("/account/authenticator/remove", methods=["GET", "POST"])
@@ -123,8 +143,9 @@ def remove_authenticator():
         else:
             user = current_user._get_current_object()
             user.totp_secret = None
-            queue_mail(db(), "authenticator_removed", user.email, "authenticator_removed",
-                       user=user)
+            queue_mail(
+                db(), "authenticator_removed", user.email, "authenticator_removed", user=user
+            )
             audit.record(db(), "authenticator_removed", actor=user, user=user)
             db().commit()
             flash("Sign-in codes will be sent by email again", "success")

@@ -48,26 +48,49 @@ def new_attempt_token() -> str:
 def issue_code(session: Session, user: User, attempt_token: str) -> str:
     """A fresh code for this attempt; earlier codes of the attempt stop working."""
     now = clock.now()
-    recent = session.scalar(select(func.count()).select_from(LoginCode).where(
-        LoginCode.user_id == user.id, LoginCode.created_at > now - CODE_WINDOW))
+    recent = session.scalar(
+        select(func.count())
+        .select_from(LoginCode)
+        .where(LoginCode.user_id == user.id, LoginCode.created_at > now - CODE_WINDOW)
+    )
     if recent >= CODES_PER_WINDOW:
         raise TooManyCodes
     attempt = keyed_hash(attempt_token)
-    session.execute(update(LoginCode).where(
-        LoginCode.user_id == user.id, LoginCode.attempt_hash == attempt,
-        LoginCode.used_at.is_(None)).values(used_at=now))
+    session.execute(
+        update(LoginCode)
+        .where(
+            LoginCode.user_id == user.id,
+            LoginCode.attempt_hash == attempt,
+            LoginCode.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
     code = f"{secrets.randbelow(1_000_000):06d}"
-    session.add(LoginCode(user_id=user.id, attempt_hash=attempt, code_hash=keyed_hash(code),
-                          created_at=now, expires_at=now + CODE_LIFETIME))
+    session.add(
+        LoginCode(
+            user_id=user.id,
+            attempt_hash=attempt,
+            code_hash=keyed_hash(code),
+            created_at=now,
+            expires_at=now + CODE_LIFETIME,
+        )
+    )
     return code
 
 
 def check_code(session: Session, user: User, attempt_token: str, code: str) -> CodeCheck:
     """Whether `code` signs this attempt in; wrong tries are counted on the code."""
     now = clock.now()
-    live = session.scalar(select(LoginCode).where(
-        LoginCode.user_id == user.id, LoginCode.attempt_hash == keyed_hash(attempt_token),
-        LoginCode.used_at.is_(None)).order_by(LoginCode.id.desc()).limit(1))
+    live = session.scalar(
+        select(LoginCode)
+        .where(
+            LoginCode.user_id == user.id,
+            LoginCode.attempt_hash == keyed_hash(attempt_token),
+            LoginCode.used_at.is_(None),
+        )
+        .order_by(LoginCode.id.desc())
+        .limit(1)
+    )
     if live is None:
         return CodeCheck.MISSING
     if live.wrong_tries >= WRONG_TRIES_ALLOWED:

@@ -14,17 +14,27 @@ def _question_choices():
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email address", validators=[
-        DataRequired("Enter your email address"), Length(max=254)])
-    password = PasswordField("Password", validators=[
-        DataRequired("Enter your password"),
-        Length(max=MAX_LENGTH, message="Enter a correct email address and password")])
+    email = EmailField(
+        "Email address", validators=[DataRequired("Enter your email address"), Length(max=254)]
+    )
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired("Enter your password"),
+            Length(max=MAX_LENGTH, message="Enter a correct email address and password"),
+        ],
+    )
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Code", filters=[lambda v: (v or "").replace(" ", "").strip()],
-                       validators=[DataRequired("Enter the code"),
-                                   Regexp(r"^\d{6}$", message="Enter the 6-digit code")])
+    code = StringField(
+        "Code",
+        filters=[lambda v: (v or "").replace(" ", "").strip()],
+        validators=[
+            DataRequired("Enter the code"),
+            Regexp(r"^\d{6}$", message="Enter the 6-digit code"),
+        ],
+    )
 
 
 class ButtonForm(FlaskForm):
@@ -32,11 +42,16 @@ class ButtonForm(FlaskForm):
 
 
 class SecurityQuestionForm(FlaskForm):
-    question = RadioField("Choose a security question",
-                          validators=[DataRequired("Choose a security question")])
-    answer = StringField("Your answer", validators=[
-        DataRequired("Enter your answer"),
-        Length(min=3, max=100, message="Your answer must be between 3 and 100 characters")])
+    question = RadioField(
+        "Choose a security question", validators=[DataRequired("Choose a security question")]
+    )
+    answer = StringField(
+        "Your answer",
+        validators=[
+            DataRequired("Enter your answer"),
+            Length(min=3, max=100, message="Your answer must be between 3 and 100 characters"),
+        ],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,13 +61,15 @@ class SecurityQuestionForm(FlaskForm):
 
 class NewPasswordForm(FlaskForm):
     password = PasswordField("New password", validators=[DataRequired("Enter a new password")])
-    confirm = PasswordField("Confirm new password", validators=[
-        DataRequired("Enter the new password again")])
+    confirm = PasswordField(
+        "Confirm new password", validators=[DataRequired("Enter the new password again")]
+    )
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current = PasswordField("Current password", validators=[
-        DataRequired("Enter your current password")])
+    current = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password")]
+    )
 
 
 class ChangeQuestionForm(SecurityQuestionForm):
@@ -60,13 +77,15 @@ class ChangeQuestionForm(SecurityQuestionForm):
 
 
 class EmailForm(FlaskForm):
-    email = EmailField("Email address", validators=[
-        DataRequired("Enter your email address"), Length(max=254)])
+    email = EmailField(
+        "Email address", validators=[DataRequired("Enter your email address"), Length(max=254)]
+    )
 
 
 class AnswerForm(FlaskForm):
-    answer = StringField("Your answer", validators=[DataRequired("Enter your answer"),
-                                                    Length(max=100)])
+    answer = StringField(
+        "Your answer", validators=[DataRequired("Enter your answer"), Length(max=100)]
+    )
 
 
 class DisableAuthenticatorForm(FlaskForm):

@@ -26,15 +26,41 @@ def password_problem(password: str, context_words: list[str] = ()) -> str | None
     for phrase in context_words:
         for word in re.findall(r"[a-z]+", (phrase or "").lower()):
             if len(word) >= 4 and word not in _GENERIC and word in squashed:
-                return ("Password must not include your name, your school's name or the "
-                        "council's")
+                return "Password must not include your name, your school's name or the council's"
     return None
 
 
 # Words too common in names to forbid on their own ("Aylestone Primary School": "aylestone").
-_GENERIC = frozenset((
-    "school", "primary", "secondary", "college", "academy", "infant", "infants", "junior",
-    "juniors", "nursery", "community", "city", "council", "county", "borough", "church",
-    "england", "catholic", "trust", "federation", "centre", "center", "setting", "settings",
-    "early", "years", "preschool", "with", "example",
-))
+_GENERIC = frozenset(
+    (
+        "school",
+        "primary",
+        "secondary",
+        "college",
+        "academy",
+        "infant",
+        "infants",
+        "junior",
+        "juniors",
+        "nursery",
+        "community",
+        "city",
+        "council",
+        "county",
+        "borough",
+        "church",
+        "england",
+        "catholic",
+        "trust",
+        "federation",
+        "centre",
+        "center",
+        "setting",
+        "settings",
+        "early",
+        "years",
+        "preschool",
+        "with",
+        "example",
+    )
+)

@@ -34,8 +34,12 @@ def forgotten_password():
         if user is not None and not user.is_locked:
             _send_link(user)
         else:
-            audit.record(db(), "password_reset_not_sent", user=user,
-                         why="locked" if user else "unknown account")
+            audit.record(
+                db(),
+                "password_reset_not_sent",
+                user=user,
+                why="locked" if user else "unknown account",
+            )
         db().commit()
         return render_template("auth/forgotten_password_sent.html")
     return render_template("auth/forgotten_password.html", form=form)
@@ -43,16 +47,22 @@ def forgotten_password():
 
 def _send_link(user: User) -> None:
     if not user.security_question:
-        queue_mail(db(), "password_reset_link", user.email, "password_reset_no_question",
-                   user=user)
+        queue_mail(db(), "password_reset_link", user.email, "password_reset_no_question", user=user)
         audit.record(db(), "password_reset_not_sent", user=user, why="no security question")
         return
     token = secrets.token_urlsafe(32)
     now = clock.now()
-    db().add(PasswordReset(user_id=user.id, token_hash=_token_hash(token), created_at=now,
-                           expires_at=now + LINK_LIFETIME))
-    queue_mail(db(), "password_reset_link", user.email, "password_reset_link", user=user,
-               token=token)
+    db().add(
+        PasswordReset(
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            created_at=now,
+            expires_at=now + LINK_LIFETIME,
+        )
+    )
+    queue_mail(
+        db(), "password_reset_link", user.email, "password_reset_link", user=user, token=token
+    )
     audit.record(db(), "password_reset_link_sent", user=user)
 
 
@@ -61,15 +71,19 @@ def open_reset_link(token: str):
     """The emailed link: used up as it is opened, then the token leaves the address bar."""
     reset = db().scalar(select(PasswordReset).where(PasswordReset.token_hash == _token_hash(token)))
     user = db().get(User, reset.user_id) if reset else None
-    if (reset is None or reset.used_at is not None or user is None or user.is_locked
-            or clock.aware(reset.expires_at) <= clock.now()):
+    if (
+        reset is None
+        or reset.used_at is not None
+        or user is None
+        or user.is_locked
+        or clock.aware(reset.expires_at) <= clock.now()
+    ):
         return render_template("auth/reset_link_invalid.html"), 404
     reset.used_at = clock.now()
     audit.record(db(), "password_reset_link_opened", user=user)
     db().commit()
     session.clear()
-    session["reset"] = {"user_id": user.id, "answered": False,
-                        "started": clock.now().timestamp()}
+    session["reset"] = {"user_id": user.id, "answered": False, "started": clock.now().timestamp()}
     return redirect(url_for("auth.reset_question"))
 
 
@@ -100,8 +114,12 @@ def reset_question():
             session.pop("reset", None)
             return render_template("auth/reset_link_invalid.html"), 404
         wrong = True
-    return render_template("auth/reset_question.html", form=form, wrong=wrong,
-                           question=QUESTIONS.get(user.security_question, ""))
+    return render_template(
+        "auth/reset_question.html",
+        form=form,
+        wrong=wrong,
+        question=QUESTIONS.get(user.security_question, ""),
+    )
 
 
 @bp.route("/reset-password/new-password", methods=["GET", "POST"])

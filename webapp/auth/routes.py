@@ -38,8 +38,13 @@ def safe_next(target: str | None) -> str:
     """`next` only ever leads to a page of the portal (a path, never another site)."""
     if target:
         parts = urlsplit(target)
-        if (not parts.scheme and not parts.netloc and target.startswith("/")
-                and not target.startswith("//") and "\\" not in target):
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+        ):
             return target
     return url_for("pages.home")
 
@@ -63,9 +68,12 @@ def _start_code_step(user: User):
     """Remember this browser's attempt and send it a code (unless an app gives the codes)."""
     attempt = codes.new_attempt_token()
     session.clear()
-    session["pending"] = {"user_id": user.id, "attempt": attempt,
-                          "started": clock.now().timestamp(),
-                          "next": safe_next(request.args.get("next"))}
+    session["pending"] = {
+        "user_id": user.id,
+        "attempt": attempt,
+        "started": clock.now().timestamp(),
+        "next": safe_next(request.args.get("next")),
+    }
     if user.totp_secret:
         db().commit()
         return redirect(url_for("auth.enter_code"))
@@ -122,8 +130,14 @@ def enter_code():
         if user.is_locked:
             session.pop("pending", None)
             return redirect(url_for("auth.sign_in"))
-    return render_template("auth/enter_code.html", form=form, problem=problem, user=user,
-                           app_codes=bool(user.totp_secret), resend=ButtonForm())
+    return render_template(
+        "auth/enter_code.html",
+        form=form,
+        problem=problem,
+        user=user,
+        app_codes=bool(user.totp_secret),
+        resend=ButtonForm(),
+    )
 
 
 def _check(user: User, pending: dict, code: str) -> str | None:
@@ -131,7 +145,8 @@ def _check(user: User, pending: dict, code: str) -> str | None:
     if user.totp_secret:
         tries = pending.get("app_tries", 0)
         if tries < codes.WRONG_TRIES_ALLOWED and pyotp.TOTP(user.totp_secret).verify(
-                code, valid_window=1):
+            code, valid_window=1
+        ):
             return None
         session["pending"] = {**pending, "app_tries": tries + 1}
         accounts.record_failure(db(), user, "authenticator code")
@@ -180,8 +195,9 @@ def security_question():
         if current_user.password_generated_at:
             return redirect(url_for("auth.choose_password"))
         return redirect(url_for("pages.home"))
-    return render_template("auth/security_question.html", form=form, questions=QUESTIONS,
-                           first_time=True)
+    return render_template(
+        "auth/security_question.html", form=form, questions=QUESTIONS, first_time=True
+    )
 
 
 @bp.route("/account/choose-password", methods=["GET", "POST"])
@@ -232,4 +248,3 @@ def sign_out():
         flash("You have signed out", "success")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/sign_out.html", form=form)
-

@@ -13,8 +13,14 @@ from flask_login import current_user, login_user, logout_user
 from webapp import clock
 
 # Pages a signed-in user may see before choosing a security question.
-FIRST_SIGN_IN_ALLOWED = {"auth.security_question", "auth.sign_out", "static", "pages.cookies",
-                         "pages.accessibility", "pages.minimum_requirements"}
+FIRST_SIGN_IN_ALLOWED = {
+    "auth.security_question",
+    "auth.sign_out",
+    "static",
+    "pages.cookies",
+    "pages.accessibility",
+    "pages.minimum_requirements",
+}
 
 
 def begin(user) -> None:
@@ -37,8 +43,9 @@ def init_app(app: Flask) -> None:
             return None
         now = clock.now().timestamp()
         idle = now - session.get("seen_at", 0) > current_app.config["SESSION_IDLE_SECONDS"]
-        too_old = (now - session.get("signed_in_at", 0)
-                   > current_app.config["SESSION_ABSOLUTE_SECONDS"])
+        too_old = (
+            now - session.get("signed_in_at", 0) > current_app.config["SESSION_ABSOLUTE_SECONDS"]
+        )
         if idle or too_old:
             return _timed_out(idle)
         session["seen_at"] = now
@@ -53,12 +60,16 @@ def _timed_out(idle: bool):
 
     kept = False
     if request.method == "POST" and request.endpoint in ("cases.page", "cases.autosave"):
-        kept = keep_typed_input(db(), current_user, request.view_args["reference"],
-                                request.view_args["page_id"], request.form)
+        kept = keep_typed_input(
+            db(),
+            current_user,
+            request.view_args["reference"],
+            request.view_args["page_id"],
+            request.form,
+        )
     logout_user()
     session.clear()
-    why = ("you were inactive for 30 minutes" if idle
-           else "you have been signed in for 12 hours")
+    why = "you were inactive for 30 minutes" if idle else "you have been signed in for 12 hours"
     message = f"You have been signed out because {why}."
     if request.endpoint == "cases.autosave":
         return jsonify(saved=kept, signed_out=True, message=message), 401

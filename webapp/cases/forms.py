@@ -12,8 +12,9 @@ class PageForm(FlaskForm):
 
 
 class StartCaseForm(FlaskForm):
-    school = RadioField("Which school or setting is this case for?", coerce=int,
-                        validate_choice=True)
+    school = RadioField(
+        "Which school or setting is this case for?", coerce=int, validate_choice=True
+    )
 
 
 class SubmitForm(FlaskForm):

@@ -7,8 +7,16 @@ from collections.abc import Mapping
 from engine import CaseType, FieldError
 from engine.model import Field, Page
 
-_WIDTHS = {"postcode": "10", "upn": "20", "urn": "10", "laestab": "10", "number": "5",
-           "money": "10", "time": "5", "phone": "20"}
+_WIDTHS = {
+    "postcode": "10",
+    "upn": "20",
+    "urn": "10",
+    "laestab": "10",
+    "number": "5",
+    "money": "10",
+    "time": "5",
+    "phone": "20",
+}
 _NO_SPELLCHECK = {"email", "upn", "urn", "laestab", "postcode", "phone", "number", "money", "time"}
 _AUTOCOMPLETE = {"email": "email", "phone": "tel", "postcode": "postal-code"}
 
@@ -35,8 +43,9 @@ def input_settings(field: Field) -> dict:
     width = field.settings.get("width") or _WIDTHS.get(kind)
     settings: dict = {"type": {"email": "email", "phone": "tel"}.get(kind, "text")}
     if width:
-        settings["classes"] = (f"govuk-input--width-{width}" if width[0].isdigit()
-                               else f"govuk-!-width-{width}")
+        settings["classes"] = (
+            f"govuk-input--width-{width}" if width[0].isdigit() else f"govuk-!-width-{width}"
+        )
     if kind in ("urn", "laestab"):
         settings["inputmode"] = "numeric"
     elif kind in ("number", "money"):
@@ -64,7 +73,8 @@ def calculated_values(case_type: CaseType, page: Page, answers: Mapping) -> dict
             for nested in field.fields:
                 if nested.kind.component == "calculated":
                     shown[f"{field.id}-{index}-{nested.id}"] = nested.kind.display(
-                        nested, item.get(nested.id))
+                        nested, item.get(nested.id)
+                    )
     return shown
 
 

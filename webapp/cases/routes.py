@@ -34,8 +34,9 @@ from webapp.uploads import UploadRefused, store_upload
 @bp.errorhandler(services.CaseNotFound)
 def _not_found(_error):
     """Another school's case looks exactly like no case at all; the attempt is logged."""
-    current_app.logger.warning("case not found for user %s: %s %s", current_user.get_id(),
-                               request.method, request.path)
+    current_app.logger.warning(
+        "case not found for user %s: %s %s", current_user.get_id(), request.method, request.path
+    )
     return render_template("errors/404.html"), 404
 
 
@@ -48,9 +49,11 @@ def submit_case():
         category: [e for e in entries if settings & set(e.raised_by)]
         for category, entries in catalogue().categories().items()
     }
-    return render_template("cases/submit_case.html",
-                           categories={k: v for k, v in categories.items() if v},
-                           forms=catalogue().case_types)
+    return render_template(
+        "cases/submit_case.html",
+        categories={k: v for k, v in categories.items() if v},
+        forms=catalogue().case_types,
+    )
 
 
 @bp.route("/submit-case/<case_type_id>", methods=["GET", "POST"])
@@ -58,8 +61,11 @@ def submit_case():
 def start(case_type_id: str):
     """Confirm the case type (and school, for users of several) and create the draft."""
     case_type = case_type_or_404(case_type_id)
-    schools = [s for s in services.user_schools(db(), current_user)
-               if s.setting_type in case_type.raised_by]
+    schools = [
+        s
+        for s in services.user_schools(db(), current_user)
+        if s.setting_type in case_type.raised_by
+    ]
     if not schools:
         abort(404)
     form = StartCaseForm()
@@ -68,8 +74,7 @@ def start(case_type_id: str):
         school = services.school_for_user(db(), current_user, form.school.data)
         case = services.start_case(db(), current_user, school, case_type)
         return redirect(url_for("cases.page", reference=case.reference, page_id=case.last_page))
-    return render_template("cases/start.html", case_type=case_type, form=form,
-                           schools=schools)
+    return render_template("cases/start.html", case_type=case_type, form=form, schools=schools)
 
 
 def _case_and_type(reference: str):
@@ -107,18 +112,27 @@ def _visible_page(case_type: CaseType, page_id: str, answers: dict):
     return case_type.page(page_id)
 
 
-def _render_page(case, case_type, page, form, errors=(), warnings=(), stale=False,
-                 status=200):
+def _render_page(case, case_type, page, form, errors=(), warnings=(), stale=False, status=200):
     answers = case.answers
     previous = case_type.previous_page(page.id, answers)
     return render_template(
-        "cases/page.html", case=case, case_type=case_type, page=page, form=form,
-        fields=case_type.visible_fields(page, answers), errors=by_key(list(errors)),
-        error_list=error_summary(list(errors)), warnings=by_key(list(warnings)),
+        "cases/page.html",
+        case=case,
+        case_type=case_type,
+        page=page,
+        form=form,
+        fields=case_type.visible_fields(page, answers),
+        errors=by_key(list(errors)),
+        error_list=error_summary(list(errors)),
+        warnings=by_key(list(warnings)),
         calculated=calculated_values(case_type, page, answers),
-        files=current_files(page, answers), stale=stale,
-        back_url=(url_for("cases.page", reference=case.reference, page_id=previous.id)
-                  if previous else url_for("cases.my_cases")),
+        files=current_files(page, answers),
+        stale=stale,
+        back_url=(
+            url_for("cases.page", reference=case.reference, page_id=previous.id)
+            if previous
+            else url_for("cases.my_cases")
+        ),
     ), status
 
 
@@ -128,8 +142,7 @@ def page(reference: str, page_id: str):
     case, case_type = _editable(reference)
     page = _visible_page(case_type, page_id, case.answers)
     if request.method == "GET":
-        form = case_type.form(page_id, case.answers, raw=case.raw_input.get(page_id),
-                              base=PageForm)
+        form = case_type.form(page_id, case.answers, raw=case.raw_input.get(page_id), base=PageForm)
         form.page_version.data = str(case.page_versions.get(page_id, 0))
         return _render_page(case, case_type, page, form)
 
@@ -142,8 +155,10 @@ def page(reference: str, page_id: str):
         return _render_page(case, case_type, page, form, stale=True, status=409)
 
     if action == "save":
-        flash(f"Your answers have been saved. You can come back to {case.reference} "
-              f"from My cases.", "success")
+        flash(
+            f"Your answers have been saved. You can come back to {case.reference} from My cases.",
+            "success",
+        )
         return redirect(url_for("cases.my_cases"))
     if action.startswith(("add:", "remove:")):
         return _change_group(case, case_type, page_id, action)
@@ -169,12 +184,14 @@ def _save(case, case_type, page_id, form):
         if field is None or not isinstance(storage, FileStorage) or not storage.filename:
             continue
         try:
-            files[key] = store_upload(db(), case, current_user, field, key, storage.filename,
-                                      storage.read())
+            files[key] = store_upload(
+                db(), case, current_user, field, key, storage.filename, storage.read()
+            )
         except UploadRefused as refused:
             file_errors[key] = str(refused)
-    return services.save_page(db(), case, case_type, page_id, form, _posted_version(form),
-                              files, file_errors)
+    return services.save_page(
+        db(), case, case_type, page_id, form, _posted_version(form), files, file_errors
+    )
 
 
 def _posted_version(form) -> int:
@@ -190,21 +207,24 @@ def _file_field(case_type: CaseType, page_id: str, key: str):
         if len(parts) == 1 and field.id == key and field.kind.component == "file":
             return field
         if len(parts) == 3 and field.id == parts[0]:
-            return next((n for n in field.fields
-                         if n.id == parts[2] and n.kind.component == "file"), None)
+            return next(
+                (n for n in field.fields if n.id == parts[2] and n.kind.component == "file"), None
+            )
     return None
 
 
 def _change_group(case, case_type, page_id: str, action: str):
     kind, group_id, *index = action.split(":")
     remove = int(index[0]) if kind == "remove" and index and index[0].isdigit() else None
-    services.change_group_items(db(), case, case_type, page_id, group_id,
-                                add=(kind == "add"), remove=remove)
+    services.change_group_items(
+        db(), case, case_type, page_id, group_id, add=(kind == "add"), remove=remove
+    )
     anchor = group_id
     if kind == "add":  # straight to the new item
         anchor += f"-{len(case.raw_input[page_id][group_id]) - 1}"
-    return redirect(url_for("cases.page", reference=case.reference, page_id=page_id,
-                            _anchor=anchor))
+    return redirect(
+        url_for("cases.page", reference=case.reference, page_id=page_id, _anchor=anchor)
+    )
 
 
 def _warnings_digest(warnings) -> str:
@@ -222,9 +242,13 @@ def autosave(reference: str, page_id: str):
     try:
         services.save_page(db(), case, case_type, page_id, form, _posted_version(form))
     except services.StaleSave:
-        return jsonify(saved=False, message=(
-            "This page has been changed in another tab or window. Your latest changes have "
-            "not been saved: reload the page to see the saved answers.")), 409
+        return jsonify(
+            saved=False,
+            message=(
+                "This page has been changed in another tab or window. Your latest changes have "
+                "not been saved: reload the page to see the saved answers."
+            ),
+        ), 409
     return jsonify(saved=True, page_version=case.page_versions.get(page_id, 0))
 
 
@@ -237,9 +261,14 @@ def check_answers(reference: str):
 
 def _render_check(case, case_type, form, problems=None, status=200):
     problems = case_type.problems(case.answers) if problems is None else problems
-    return render_template("cases/check_answers.html", case=case, case_type=case_type,
-                           sections=case_type.summary_sections(case.answers),
-                           problems=problems, form=form), status
+    return render_template(
+        "cases/check_answers.html",
+        case=case,
+        case_type=case_type,
+        sections=case_type.summary_sections(case.answers),
+        problems=problems,
+        form=form,
+    ), status
 
 
 @bp.route("/cases/<reference>/submit", methods=["POST"])
@@ -276,16 +305,22 @@ def view(reference: str):
     case, case_type = _case_and_type(reference)
     if case.is_draft:
         return redirect(url_for("cases.open_case", reference=reference))
-    audit.record(db(), "case_viewed", actor=current_user, school=case.school,
-                 reference=case.reference)
+    audit.record(
+        db(), "case_viewed", actor=current_user, school=case.school, reference=case.reference
+    )
     db().commit()
     events = [e for e in case.events if e.for_school]
     activities = case_type.workflow.activities
-    return render_template("cases/view.html", case=case, case_type=case_type,
-                           sections=case_type.summary_sections(case.answers), events=events,
-                           activities=activities,
-                           can_edit=services.school_can_edit(case, case_type),
-                           request_note=services.latest_request(case))
+    return render_template(
+        "cases/view.html",
+        case=case,
+        case_type=case_type,
+        sections=case_type.summary_sections(case.answers),
+        events=events,
+        activities=activities,
+        can_edit=services.school_can_edit(case, case_type),
+        request_note=services.latest_request(case),
+    )
 
 
 @bp.route("/cases/<reference>/abandon", methods=["GET", "POST"])
@@ -308,8 +343,12 @@ def download(reference: str, attachment_id: str):
     attachment = db().get(Attachment, attachment_id)
     if attachment is None or attachment.case_id != case.id:
         abort(404)
-    response = send_file(io.BytesIO(attachment.data), mimetype=attachment.content_type,
-                         as_attachment=True, download_name=attachment.filename)
+    response = send_file(
+        io.BytesIO(attachment.data),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -319,19 +358,31 @@ def download(reference: str, attachment_id: str):
 def my_cases():
     args = request.args
     search = services.CaseSearch(
-        reference=args.get("reference", "")[:40], case_type=args.get("case_type", ""),
+        reference=args.get("reference", "")[:40],
+        case_type=args.get("case_type", ""),
         service=args.get("service", ""),
         status=args.get("status", "") if args.get("status") in services.STATUSES else "",
         sort=args.get("sort", "updated") if args.get("sort") in services.SORTS else "updated",
         descending=args.get("order", "desc") != "asc",
-        page=int(args["page"]) if args.get("page", "").isdigit() else 1)
-    listing = services.list_cases(db(), current_user, search,
-                                  page_size=current_app.config["MY_CASES_PAGE_SIZE"])
+        page=int(args["page"]) if args.get("page", "").isdigit() else 1,
+    )
+    listing = services.list_cases(
+        db(), current_user, search, page_size=current_app.config["MY_CASES_PAGE_SIZE"]
+    )
     types, service_names = services.search_options(db(), current_user)
-    asked_for_more = {case.reference for case in listing.cases if not case.is_draft
-                      and (case_type := catalogue().get(case.case_type_id)) is not None
-                      and services.school_can_edit(case, case_type)}
-    return render_template("cases/my_cases.html", listing=listing, search=search, types=types,
-                           services=service_names, statuses=services.STATUSES,
-                           asked_for_more=asked_for_more)
-
+    asked_for_more = {
+        case.reference
+        for case in listing.cases
+        if not case.is_draft
+        and (case_type := catalogue().get(case.case_type_id)) is not None
+        and services.school_can_edit(case, case_type)
+    }
+    return render_template(
+        "cases/my_cases.html",
+        listing=listing,
+        search=search,
+        types=types,
+        services=service_names,
+        statuses=services.STATUSES,
+        asked_for_more=asked_for_more,
+    )

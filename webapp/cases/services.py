@@ -46,8 +46,9 @@ class NotSubmittable(Exception):
 
 def user_schools(session: Session, user: User) -> list[School]:
     """The schools the user belongs to, by name."""
-    return list(session.scalars(select(School).where(School.id.in_(user.school_ids))
-                                .order_by(School.name)))
+    return list(
+        session.scalars(select(School).where(School.id.in_(user.school_ids)).order_by(School.name))
+    )
 
 
 def school_for_user(session: Session, user: User, school_id: int) -> School:
@@ -65,10 +66,18 @@ def start_case(session: Session, user: User, school: School, case_type: CaseType
         raise CaseNotFound
     case = Case(
         reference=allocate_reference(session, case_type.prefix, case_type.code),
-        school_id=school.id, created_by_id=user.id, case_type_id=case_type.id,
-        case_type_version=case_type.version, case_type_name=case_type.name,
-        service_name=case_type.service, status=DRAFT, activity=None,
-        activity_label=NOT_SUBMITTED, answers={}, raw_input={}, page_versions={},
+        school_id=school.id,
+        created_by_id=user.id,
+        case_type_id=case_type.id,
+        case_type_version=case_type.version,
+        case_type_name=case_type.name,
+        service_name=case_type.service,
+        status=DRAFT,
+        activity=None,
+        activity_label=NOT_SUBMITTED,
+        answers={},
+        raw_input={},
+        page_versions={},
         last_page=case_type.visible_pages({})[0].id,
     )
     session.add(case)
@@ -89,9 +98,16 @@ def case_for_user(session: Session, user: User, reference: str) -> Case:
 # ---- saving pages ----
 
 
-def save_page(session: Session, case: Case, case_type: CaseType, page_id: str, form,
-              page_version: int, files: dict | None = None,
-              file_errors: dict | None = None) -> PageResult:
+def save_page(
+    session: Session,
+    case: Case,
+    case_type: CaseType,
+    page_id: str,
+    form,
+    page_version: int,
+    files: dict | None = None,
+    file_errors: dict | None = None,
+) -> PageResult:
     """Save what was typed on a page, valid or not; StaleSave if the page changed meanwhile.
 
     Only this page's answers are merged into the latest stored answers, so saves of different
@@ -120,8 +136,7 @@ def save_page(session: Session, case: Case, case_type: CaseType, page_id: str, f
     raise StaleSave(case.page_versions.get(page_id, 0))
 
 
-def keep_typed_input(session: Session, user: User, reference: str, page_id: str,
-                     formdata) -> bool:
+def keep_typed_input(session: Session, user: User, reference: str, page_id: str, formdata) -> bool:
     """Keep what was typed on a draft's page, as typed, without checking or merging it.
 
     Used when the session ran out while the page was being sent: the signed (if stale)
@@ -136,15 +151,24 @@ def keep_typed_input(session: Session, user: User, reference: str, page_id: str,
     if case_type is None or page_id not in [p.id for p in case_type.pages]:
         return False
     form = case_type.form_class(page_id)(formdata)
-    case.raw_input = {**case.raw_input,
-                      page_id: case_type.typed_input(page_id, form, case.answers, {})}
+    case.raw_input = {
+        **case.raw_input,
+        page_id: case_type.typed_input(page_id, form, case.answers, {}),
+    }
     case.last_page = page_id
     session.commit()
     return True
 
 
-def change_group_items(session: Session, case: Case, case_type: CaseType, page_id: str,
-                       group_id: str, add: bool = False, remove: int | None = None) -> None:
+def change_group_items(
+    session: Session,
+    case: Case,
+    case_type: CaseType,
+    page_id: str,
+    group_id: str,
+    add: bool = False,
+    remove: int | None = None,
+) -> None:
     """Add an empty item to a repeating group as typed, or remove one (by position)."""
     raw = dict(case.raw_input.get(page_id) or case_type.form_data(page_id, case.answers))
     items = list(raw.get(group_id) or [])
@@ -168,8 +192,14 @@ def change_group_items(session: Session, case: Case, case_type: CaseType, page_i
 # ---- submitting and abandoning ----
 
 
-def submit_case(session: Session, case: Case, case_type: CaseType, user: User,
-                declared: bool, action: str | None = None) -> None:
+def submit_case(
+    session: Session,
+    case: Case,
+    case_type: CaseType,
+    user: User,
+    declared: bool,
+    action: str | None = None,
+) -> None:
     """Send a finished case: a draft enters its workflow; a case the council asked more
     information about goes back by the school's transition (`action`, else the first).
 
@@ -192,8 +222,9 @@ def submit_case(session: Session, case: Case, case_type: CaseType, user: User,
         else:
             choices = workflow.allowed_transitions(case_type, case, "school")
             chosen = next((t for t in choices if t.action == action), None) or next(
-                (t for t in choices
-                 if case_type.workflow.activities[t.target].status == "Active"), None)
+                (t for t in choices if case_type.workflow.activities[t.target].status == "Active"),
+                None,
+            )
             if chosen is None:
                 raise workflow.NotAllowed(action or "resubmit")
             workflow.take_transition(session, case, case_type, chosen.action, user, "school")
@@ -228,9 +259,13 @@ def abandon_draft(session: Session, case: Case, user: User) -> None:
 # ---- My cases ----
 
 SORTS = {
-    "reference": Case.reference, "case_type": Case.case_type_name,
-    "service": Case.service_name, "submitted": Case.submitted_at,
-    "activity": Case.activity_label, "status": Case.status, "updated": Case.updated_at,
+    "reference": Case.reference,
+    "case_type": Case.case_type_name,
+    "service": Case.service_name,
+    "submitted": Case.submitted_at,
+    "activity": Case.activity_label,
+    "status": Case.status,
+    "updated": Case.updated_at,
 }
 STATUSES = (DRAFT, "Active", "Completed", "Abandoned")
 
@@ -256,8 +291,9 @@ class CaseListing:
     pages: int
 
 
-def list_cases(session: Session, user: User, search: CaseSearch, page_size: int = 25
-               ) -> CaseListing:
+def list_cases(
+    session: Session, user: User, search: CaseSearch, page_size: int = 25
+) -> CaseListing:
     """The cases of the user's schools that match the search, one page of them."""
     query = select(Case).where(Case.school_id.in_(user.school_ids))
     if search.reference.strip():
@@ -276,23 +312,26 @@ def list_cases(session: Session, user: User, search: CaseSearch, page_size: int 
         length = func.length(Case.reference)
         order = (length.desc(), order) if search.descending else (length.asc(), order)
     if search.sort == "submitted":  # drafts (never submitted) after the submitted ones
-        order = (column.desc().nulls_last() if search.descending
-                 else column.asc().nulls_last())
+        order = column.desc().nulls_last() if search.descending else column.asc().nulls_last()
     pages = max(1, -(-total // page_size))
     page = min(max(1, search.page), pages)
     orders = order if isinstance(order, tuple) else (order,)
-    rows = session.scalars(query.order_by(*orders, Case.id.desc())
-                           .offset((page - 1) * page_size).limit(page_size))
+    rows = session.scalars(
+        query.order_by(*orders, Case.id.desc()).offset((page - 1) * page_size).limit(page_size)
+    )
     return CaseListing(list(rows), total, page, pages)
 
 
 def search_options(session: Session, user: User) -> tuple[list[tuple[str, str]], list[str]]:
     """The case types (id, name) and service names found among the user's schools' cases."""
     mine = Case.school_id.in_(user.school_ids)
-    types = session.execute(select(Case.case_type_id, Case.case_type_name).where(mine)
-                            .distinct().order_by(Case.case_type_name)).all()
-    services = session.scalars(select(Case.service_name).where(mine).distinct()
-                               .order_by(Case.service_name)).all()
+    types = session.execute(
+        select(Case.case_type_id, Case.case_type_name)
+        .where(mine)
+        .distinct()
+        .order_by(Case.case_type_name)
+    ).all()
+    services = session.scalars(
+        select(Case.service_name).where(mine).distinct().order_by(Case.service_name)
+    ).all()
     return [tuple(t) for t in types], list(services)
-
-

@@ -35,8 +35,7 @@ def _lower(text):
 
 def _email_address(_form, field) -> None:
     if field.data and not EMAIL_PATTERN.fullmatch(field.data):
-        raise ValidationError("Enter an email address in the correct format, like "
-                              "name@example.org")
+        raise ValidationError("Enter an email address in the correct format, like name@example.org")
 
 
 def _urn(text):
@@ -60,32 +59,64 @@ def _for_new_accounts(message: str):
 
 
 class _SchoolFields(FlaskForm):
-    name = StringField("Name", filters=[_strip], validators=[
-        DataRequired("Enter the name of the school or setting"),
-        Length(max=200, message="Name must be 200 characters or fewer")])
-    setting_type = RadioField("Type of setting", choices=SETTING_TYPES,
-                              validators=[DataRequired("Select the type of setting")],
-                              invalid_choice_message="Select the type of setting")
-    urn = StringField("URN", filters=[_urn], validators=[
-        DataRequired("Enter the URN"), Length(max=12, message="Enter a URN of 6 digits, "
-                                                              "like 123456"), _valid_urn])
+    name = StringField(
+        "Name",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter the name of the school or setting"),
+            Length(max=200, message="Name must be 200 characters or fewer"),
+        ],
+    )
+    setting_type = RadioField(
+        "Type of setting",
+        choices=SETTING_TYPES,
+        validators=[DataRequired("Select the type of setting")],
+        invalid_choice_message="Select the type of setting",
+    )
+    urn = StringField(
+        "URN",
+        filters=[_urn],
+        validators=[
+            DataRequired("Enter the URN"),
+            Length(max=12, message="Enter a URN of 6 digits, like 123456"),
+            _valid_urn,
+        ],
+    )
 
 
 class AdminForm(FlaskForm):
     """A school's admin: an existing user's email, or a new user's details."""
 
-    email = EmailField("Email address", filters=[_lower], validators=[
-        DataRequired("Enter their email address"),
-        Length(max=254, message="Email address must be 254 characters or fewer"),
-        _email_address])
-    first_name = StringField("First name", filters=[_strip], validators=[
-        _for_new_accounts("Enter their first name"),
-        Length(max=100, message="First name must be 100 characters or fewer")])
-    last_name = StringField("Last name", filters=[_strip], validators=[
-        _for_new_accounts("Enter their last name"),
-        Length(max=100, message="Last name must be 100 characters or fewer")])
-    job_title = SelectField("Job title", validators=[_for_new_accounts("Select their job title")],
-                            invalid_choice_message="Select their job title")
+    email = EmailField(
+        "Email address",
+        filters=[_lower],
+        validators=[
+            DataRequired("Enter their email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            _email_address,
+        ],
+    )
+    first_name = StringField(
+        "First name",
+        filters=[_strip],
+        validators=[
+            _for_new_accounts("Enter their first name"),
+            Length(max=100, message="First name must be 100 characters or fewer"),
+        ],
+    )
+    last_name = StringField(
+        "Last name",
+        filters=[_strip],
+        validators=[
+            _for_new_accounts("Enter their last name"),
+            Length(max=100, message="Last name must be 100 characters or fewer"),
+        ],
+    )
+    job_title = SelectField(
+        "Job title",
+        validators=[_for_new_accounts("Select their job title")],
+        invalid_choice_message="Select their job title",
+    )
 
     @staticmethod
     def account_exists(email: str) -> bool:
@@ -95,53 +126,91 @@ class AdminForm(FlaskForm):
     def offer(self, account_exists) -> AdminForm:
         self.account_exists = account_exists
         self.job_title.choices = [SelectChoice("", "Select a job title")] + [
-            SelectChoice(title) for title in JOB_TITLES]
+            SelectChoice(title) for title in JOB_TITLES
+        ]
         return self
 
     def admin_details(self) -> dict:
-        return {"email": self.email.data, "first_name": self.first_name.data or "",
-                "last_name": self.last_name.data or "", "job_title": self.job_title.data or ""}
+        return {
+            "email": self.email.data,
+            "first_name": self.first_name.data or "",
+            "last_name": self.last_name.data or "",
+            "job_title": self.job_title.data or "",
+        }
 
 
 class SchoolForm(_SchoolFields, AdminForm):
     """A new school or setting and its first administrator."""
 
     def details(self) -> dict:
-        return {"name": self.name.data, "urn": self.urn.data,
-                "setting_type": self.setting_type.data, **self.admin_details()}
+        return {
+            "name": self.name.data,
+            "urn": self.urn.data,
+            "setting_type": self.setting_type.data,
+            **self.admin_details(),
+        }
 
 
 class _Email(FlaskForm):
-    email = EmailField("Email address", filters=[_lower], validators=[
-        DataRequired("Enter their email address"),
-        Length(max=254, message="Email address must be 254 characters or fewer"),
-        _email_address])
+    email = EmailField(
+        "Email address",
+        filters=[_lower],
+        validators=[
+            DataRequired("Enter their email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            _email_address,
+        ],
+    )
 
 
 class _OfficerFields(FlaskForm):
-    first_name = StringField("First name", filters=[_strip], validators=[
-        DataRequired("Enter their first name"),
-        Length(max=100, message="First name must be 100 characters or fewer")])
-    last_name = StringField("Last name", filters=[_strip], validators=[
-        DataRequired("Enter their last name"),
-        Length(max=100, message="Last name must be 100 characters or fewer")])
-    job_title = StringField("Job title (optional)", filters=[_strip], validators=[
-        Length(max=100, message="Job title must be 100 characters or fewer")])
-    role = RadioField("Role", choices=ROLE_CHOICES, default="officer",
-                      validators=[DataRequired("Select their role")],
-                      invalid_choice_message="Select their role")
-    teams = SelectMultipleField("Teams", coerce=int,
-                                invalid_choice_message="Select teams from the list",
-                                invalid_value_message="Select teams from the list")
+    first_name = StringField(
+        "First name",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter their first name"),
+            Length(max=100, message="First name must be 100 characters or fewer"),
+        ],
+    )
+    last_name = StringField(
+        "Last name",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter their last name"),
+            Length(max=100, message="Last name must be 100 characters or fewer"),
+        ],
+    )
+    job_title = StringField(
+        "Job title (optional)",
+        filters=[_strip],
+        validators=[Length(max=100, message="Job title must be 100 characters or fewer")],
+    )
+    role = RadioField(
+        "Role",
+        choices=ROLE_CHOICES,
+        default="officer",
+        validators=[DataRequired("Select their role")],
+        invalid_choice_message="Select their role",
+    )
+    teams = SelectMultipleField(
+        "Teams",
+        coerce=int,
+        invalid_choice_message="Select teams from the list",
+        invalid_value_message="Select teams from the list",
+    )
 
     def offer(self, teams):
         self.teams.choices = [SelectChoice(str(team.id), team.name) for team in teams]
         return self
 
     def details(self) -> dict:
-        return {"first_name": self.first_name.data, "last_name": self.last_name.data,
-                "job_title": self.job_title.data or "", "role": self.role.data,
-                "team_ids": self.teams.data or []}
+        return {
+            "first_name": self.first_name.data,
+            "last_name": self.last_name.data,
+            "job_title": self.job_title.data or "",
+            "role": self.role.data,
+            "team_ids": self.teams.data or [],
+        }
 
 
 class OfficerForm(_Email, _OfficerFields):
@@ -152,17 +221,26 @@ class OfficerForm(_Email, _OfficerFields):
 
 
 class EditOfficerForm(_OfficerFields):
-    lock_status = RadioField("Lock status", choices=LOCK_STATUSES,
-                             validators=[DataRequired("Select the lock status")],
-                             invalid_choice_message="Select the lock status")
+    lock_status = RadioField(
+        "Lock status",
+        choices=LOCK_STATUSES,
+        validators=[DataRequired("Select the lock status")],
+        invalid_choice_message="Select the lock status",
+    )
 
     @classmethod
     def for_officer(cls, user, teams, team_ids) -> EditOfficerForm:
         """The form filled in with the officer as saved (a POST's answers take precedence)."""
-        form = cls(data={"first_name": user.first_name, "last_name": user.last_name,
-                         "job_title": user.job_title, "role": user.council_role,
-                         "teams": list(team_ids),
-                         "lock_status": "locked" if user.is_locked else "unlocked"})
+        form = cls(
+            data={
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "job_title": user.job_title,
+                "role": user.council_role,
+                "teams": list(team_ids),
+                "lock_status": "locked" if user.is_locked else "unlocked",
+            }
+        )
         return form.offer(teams)
 
     def details(self) -> dict:
@@ -170,26 +248,40 @@ class EditOfficerForm(_OfficerFields):
 
 
 class TeamForm(FlaskForm):
-    name = StringField("Team name", filters=[_strip], validators=[
-        DataRequired("Enter the team's name"),
-        Length(max=120, message="Team name must be 120 characters or fewer")])
-    case_types = SelectMultipleField("Case types", invalid_choice_message="Select case types "
-                                                                          "from the list")
-    members = SelectMultipleField("Members", coerce=int,
-                                  invalid_choice_message="Select members from the list",
-                                  invalid_value_message="Select members from the list")
+    name = StringField(
+        "Team name",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter the team's name"),
+            Length(max=120, message="Team name must be 120 characters or fewer"),
+        ],
+    )
+    case_types = SelectMultipleField(
+        "Case types", invalid_choice_message="Select case types from the list"
+    )
+    members = SelectMultipleField(
+        "Members",
+        coerce=int,
+        invalid_choice_message="Select members from the list",
+        invalid_value_message="Select members from the list",
+    )
 
     def offer(self, case_type_groups: dict[str, list], members) -> TeamForm:
         """Case types as (value, label) by category; members from council staff."""
-        self.case_types.choices = [SelectChoice(value, label, optgroup=category)
-                                   for category, entries in case_type_groups.items()
-                                   for value, label in entries]
+        self.case_types.choices = [
+            SelectChoice(value, label, optgroup=category)
+            for category, entries in case_type_groups.items()
+            for value, label in entries
+        ]
         self.members.choices = [SelectChoice(str(user.id), user.full_name) for user in members]
         return self
 
     def details(self) -> dict:
-        return {"name": self.name.data, "case_type_ids": self.case_types.data or [],
-                "member_ids": self.members.data or []}
+        return {
+            "name": self.name.data,
+            "case_type_ids": self.case_types.data or [],
+            "member_ids": self.members.data or [],
+        }
 
 
 class ConfirmForm(FlaskForm):

@@ -46,17 +46,23 @@ def _not_found(_error):
 
 
 def _log_not_found() -> None:
-    current_app.logger.warning("council admin: not found for user %s: %s %s",
-                               current_user.get_id(), request.method, request.path)
+    current_app.logger.warning(
+        "council admin: not found for user %s: %s %s",
+        current_user.get_id(),
+        request.method,
+        request.path,
+    )
 
 
 def _list_args(sorts, default: str) -> dict:
     """Search, sort, order and page from the query string, made safe."""
     args = request.args
-    return {"search": args.get("q", "")[:100],
-            "sort": args.get("sort") if args.get("sort") in sorts else default,
-            "descending": args.get("order") == "desc",
-            "page": int(args["page"]) if args.get("page", "").isdigit() else 1}
+    return {
+        "search": args.get("q", "")[:100],
+        "sort": args.get("sort") if args.get("sort") in sorts else default,
+        "descending": args.get("order") == "desc",
+        "page": int(args["page"]) if args.get("page", "").isdigit() else 1,
+    }
 
 
 def _page_size() -> int:
@@ -103,8 +109,7 @@ def add_school():
             school, admin, created = services.add_school(db(), current_user, **form.details())
         except services.URNInUse as taken:
             db().rollback()
-            form.urn.errors.append(f"URN {taken.school.urn} is already used by "
-                                   f"{taken.school.name}")
+            form.urn.errors.append(f"URN {taken.school.urn} is already used by {taken.school.name}")
         except services.EmailInUse:
             db().rollback()
             form.email.errors.append("A user with this email address already exists")
@@ -112,16 +117,20 @@ def add_school():
             db().rollback()
             _show_problems(form, refused)
         else:
-            flash(f"{school.name} has been added. " + _admin_message(admin, school, created),
-                  "success")
+            flash(
+                f"{school.name} has been added. " + _admin_message(admin, school, created),
+                "success",
+            )
             return redirect(url_for("council.school", school_id=school.id))
     return render_template("council/add_school.html", form=form)
 
 
 def _admin_message(admin, school, created: bool) -> str:
     if created:
-        return (f"We have emailed {admin.full_name} their username and a password: they are "
-                f"its administrator.")
+        return (
+            f"We have emailed {admin.full_name} their username and a password: they are "
+            f"its administrator."
+        )
     return f"{admin.full_name} is now an administrator of {school.name} too."
 
 
@@ -133,8 +142,9 @@ def school(school_id: int):
     form = AdminForm().offer(_account_exists)
     if form.validate_on_submit():
         try:
-            admin, created = services.add_school_admin(db(), current_user, school_id,
-                                                       **form.admin_details())
+            admin, created = services.add_school_admin(
+                db(), current_user, school_id, **form.admin_details()
+            )
         except services.EmailInUse:
             form.email.errors.append("A user with this email address already exists")
         except services.Refused as refused:
@@ -144,8 +154,13 @@ def school(school_id: int):
             flash(_admin_message(admin, school, created), "success")
             return redirect(url_for("council.school", school_id=school_id))
     members = services.school_members(db(), current_user, school)
-    return render_template("council/school.html", school=school, members=members, form=form,
-                           setting_names=services.SETTING_NAMES)
+    return render_template(
+        "council/school.html",
+        school=school,
+        members=members,
+        form=form,
+        setting_names=services.SETTING_NAMES,
+    )
 
 
 # --- Council staff ----------------------------------------------------------------------------
@@ -175,8 +190,11 @@ def add_officer():
             db().rollback()
             _show_problems(form, refused)
         else:
-            flash(f"{user.full_name} has been added. We have emailed them their username and "
-                  f"a password.", "success")
+            flash(
+                f"{user.full_name} has been added. We have emailed them their username and "
+                f"a password.",
+                "success",
+            )
             return redirect(url_for("council.officers"))
     return render_template("council/add_officer.html", form=form, teams=teams)
 
@@ -229,12 +247,16 @@ def _case_type_groups(kept=()) -> dict[str, list[tuple[str, str]]]:
     """The catalogue's case types (not link tiles) by category, as (id, name); and the ids in
     `kept` that have left the catalogue, so that saving a team does not drop them unseen."""
     catalogue = _catalogue()
-    groups = {category: [(entry.id, entry.name) for entry in entries
-                         if entry.id in catalogue.case_types]
-              for category, entries in catalogue.categories().items()}
+    groups = {
+        category: [(entry.id, entry.name) for entry in entries if entry.id in catalogue.case_types]
+        for category, entries in catalogue.categories().items()
+    }
     groups = {category: entries for category, entries in groups.items() if entries}
-    retired = [(case_type_id, case_type_id) for case_type_id in kept
-               if case_type_id not in catalogue.case_types]
+    retired = [
+        (case_type_id, case_type_id)
+        for case_type_id in kept
+        if case_type_id not in catalogue.case_types
+    ]
     if retired:
         groups[RETIRED] = retired
     return groups
@@ -244,8 +266,11 @@ def _case_type_groups(kept=()) -> dict[str, list[tuple[str, str]]]:
 @login_required
 def teams():
     """Every team, the case types it works and its members."""
-    return render_template("council/teams.html", teams=services.list_teams(db(), current_user),
-                           case_types=_catalogue().case_types)
+    return render_template(
+        "council/teams.html",
+        teams=services.list_teams(db(), current_user),
+        case_types=_catalogue().case_types,
+    )
 
 
 @bp.route("/teams/add", methods=["GET", "POST"])
@@ -266,24 +291,40 @@ def _team_page(team):
     if team is None:
         form = TeamForm()
     else:
-        form = TeamForm(data={"name": team.name, "case_types": kept,
-                              "members": [user.id for user in team.members]})
+        form = TeamForm(
+            data={
+                "name": team.name,
+                "case_types": kept,
+                "members": [user.id for user in team.members],
+            }
+        )
     staff = services.council_staff(db(), current_user)
     groups = _case_type_groups(kept)
     form.offer(groups, staff)
     if form.validate_on_submit():
         try:
-            saved = services.save_team(db(), current_user, team.id if team else None,
-                                       **form.details(),
-                                       known_case_type_ids=set(_catalogue().case_types))
+            saved = services.save_team(
+                db(),
+                current_user,
+                team.id if team else None,
+                **form.details(),
+                known_case_type_ids=set(_catalogue().case_types),
+            )
         except services.Refused as refused:
             db().rollback()
             _show_problems(form, refused)
         else:
             flash(f"{saved.name} has been {'added' if team is None else 'saved'}", "success")
             return redirect(url_for("council.teams"))
-    return render_template("council/team.html", team=team, form=form, groups=groups,
-                           staff=staff, case_types=_catalogue().case_types, retired=RETIRED)
+    return render_template(
+        "council/team.html",
+        team=team,
+        form=form,
+        groups=groups,
+        staff=staff,
+        case_types=_catalogue().case_types,
+        retired=RETIRED,
+    )
 
 
 @bp.route("/teams/<int:team_id>/delete", methods=["GET", "POST"])

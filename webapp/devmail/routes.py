@@ -23,11 +23,17 @@ def development_only():
 def index():
     session = db()
     messages = session.scalars(
-        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(SHOWN)).all()
+        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(SHOWN)
+    ).all()
     total = session.scalar(select(func.count()).select_from(OutboxMessage))
-    pending = session.scalar(select(func.count()).select_from(OutboxMessage)
-                             .where(OutboxMessage.sent_at.is_(None)))
-    return render_template("devmail/index.html", messages=messages, total=total,
-                           pending=pending, shown=SHOWN,
-                           mail_server=f"{current_app.config['MAIL_SERVER']}:"
-                                       f"{current_app.config['MAIL_PORT']}")
+    pending = session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+    )
+    return render_template(
+        "devmail/index.html",
+        messages=messages,
+        total=total,
+        pending=pending,
+        shown=SHOWN,
+        mail_server=f"{current_app.config['MAIL_SERVER']}:{current_app.config['MAIL_PORT']}",
+    )

@@ -53,8 +53,13 @@ class Catcher:
         """Listen (again) on host:port; with port 0 a free port is chosen and kept."""
         if self._controller is not None:
             return self
-        controller = _Controller(self, hostname=self.host, port=self.port,
-                                 server_hostname="portal-mail-catcher", ready_timeout=5.0)
+        controller = _Controller(
+            self,
+            hostname=self.host,
+            port=self.port,
+            server_hostname="portal-mail-catcher",
+            ready_timeout=5.0,
+        )
         try:
             controller.start()
         except BaseException:
@@ -103,14 +108,18 @@ class Catcher:
 
     # -- aiosmtpd's handler hook -------------------------------------------------------------
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
-        parsed = email.message_from_bytes(envelope.original_content or envelope.content,
-                                          policy=email.policy.default)
+        parsed = email.message_from_bytes(
+            envelope.original_content or envelope.content, policy=email.policy.default
+        )
         part = parsed.get_body(preferencelist=("plain", "html"))
         body = part.get_content() if part is not None else ""
         message = CaughtMessage(
-            to=", ".join(envelope.rcpt_tos), subject=str(parsed.get("Subject", "")),
-            body=body.replace("\r\n", "\n"), sender=envelope.mail_from or "",
-            received_at=dt.datetime.now(dt.UTC))
+            to=", ".join(envelope.rcpt_tos),
+            subject=str(parsed.get("Subject", "")),
+            body=body.replace("\r\n", "\n"),
+            sender=envelope.mail_from or "",
+            received_at=dt.datetime.now(dt.UTC),
+        )
         with self._arrived:
             self._messages.append(message)
             self._arrived.notify_all()

@@ -14,12 +14,14 @@ from webapp.models import OutboxMessage
 
 def queue_mail(session: Session, kind: str, to: str, template: str, **context) -> OutboxMessage:
     """Add an email to the outbox (sent only if the caller's transaction commits)."""
-    text = render_template(f"mail/{template}.txt", base_url=current_app.config["PORTAL_BASE_URL"],
-                           **context)
+    text = render_template(
+        f"mail/{template}.txt", base_url=current_app.config["PORTAL_BASE_URL"], **context
+    )
     first, _, body = text.partition("\n")
     if not first.startswith("Subject: "):
         raise ValueError(f"mail/{template}.txt must start with a 'Subject: ' line")
-    message = OutboxMessage(kind=kind, to_address=to, subject=first.removeprefix("Subject: "),
-                            body=body.strip() + "\n")
+    message = OutboxMessage(
+        kind=kind, to_address=to, subject=first.removeprefix("Subject: "), body=body.strip() + "\n"
+    )
     session.add(message)
     return message

@@ -81,8 +81,9 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
 
 
-def deliver_due(session: Session, mail: Mail, now: dt.datetime | None = None,
-                limit: int = BATCH) -> DeliveryReport:
+def deliver_due(
+    session: Session, mail: Mail, now: dt.datetime | None = None, limit: int = BATCH
+) -> DeliveryReport:
     """Send up to `limit` due, unsent outbox messages, oldest first; commits after each one.
 
     `mail` is the Flask-Mail extension (webapp.extensions.mail); the settings used are those of
@@ -127,8 +128,12 @@ def _claim(session: Session, now: dt.datetime) -> tuple[int, str, str, str] | No
     while True:
         try:
             row = session.execute(
-                select(OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject,
-                       OutboxMessage.body)
+                select(
+                    OutboxMessage.id,
+                    OutboxMessage.to_address,
+                    OutboxMessage.subject,
+                    OutboxMessage.body,
+                )
                 .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now)
                 .order_by(OutboxMessage.id)
                 .limit(1)
@@ -141,8 +146,11 @@ def _claim(session: Session, now: dt.datetime) -> tuple[int, str, str, str] | No
                 return None
             claimed = session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == row.id, OutboxMessage.sent_at.is_(None),
-                       OutboxMessage.next_attempt_at <= now)
+                .where(
+                    OutboxMessage.id == row.id,
+                    OutboxMessage.sent_at.is_(None),
+                    OutboxMessage.next_attempt_at <= now,
+                )
                 .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE)
                 .execution_options(synchronize_session=False)
             ).rowcount
@@ -157,15 +165,20 @@ def _claim(session: Session, now: dt.datetime) -> tuple[int, str, str, str] | No
 
 
 def _record_failure(session: Session, message_id: int, error: str, now: dt.datetime) -> None:
-    attempts = session.scalar(select(OutboxMessage.attempts)
-                              .where(OutboxMessage.id == message_id)) or 1
+    attempts = (
+        session.scalar(select(OutboxMessage.attempts).where(OutboxMessage.id == message_id)) or 1
+    )
     _finish(session, message_id, last_error=error, next_attempt_at=now + retry_delay(attempts))
 
 
 def _finish(session: Session, message_id: int, **values) -> None:
     try:
-        session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
-                        .values(**values).execution_options(synchronize_session=False))
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
         session.commit()
     except Exception:
         session.rollback()
@@ -180,8 +193,9 @@ class _Connection(Connection):
     def configure_host(self) -> smtplib.SMTP:
         state = self.mail
         smtp_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
-        host = smtp_class(state.server, state.port,
-                          timeout=current_app.config.get("MAIL_TIMEOUT", SMTP_TIMEOUT))
+        host = smtp_class(
+            state.server, state.port, timeout=current_app.config.get("MAIL_TIMEOUT", SMTP_TIMEOUT)
+        )
         try:
             host.set_debuglevel(int(state.debug))
             if state.use_tls:
@@ -218,9 +232,13 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}"[:ERROR_LENGTH] if text else type(error).__name__
 
 
-def run_worker(app: Flask, stop_event: threading.Event, interval: float = 2.0,
-               on_batch: Callable[[DeliveryReport], None] | None = None,
-               mail: Mail | None = None) -> None:
+def run_worker(
+    app: Flask,
+    stop_event: threading.Event,
+    interval: float = 2.0,
+    on_batch: Callable[[DeliveryReport], None] | None = None,
+    mail: Mail | None = None,
+) -> None:
     """Deliver due mail every `interval` seconds until `stop_event` is set.
 
     `on_batch` is called with the report of every batch that attempted something. A database
@@ -250,12 +268,16 @@ def run_worker(app: Flask, stop_event: threading.Event, interval: float = 2.0,
             stop_event.wait(interval)
 
 
-def start_background_worker(app: Flask, interval: float = 2.0,
-                            on_batch: Callable[[DeliveryReport], None] | None = None
-                            ) -> tuple[threading.Thread, threading.Event]:
+def start_background_worker(
+    app: Flask, interval: float = 2.0, on_batch: Callable[[DeliveryReport], None] | None = None
+) -> tuple[threading.Thread, threading.Event]:
     """run_worker() in a daemon thread; set the event and join the thread to stop it."""
     stop_event = threading.Event()
-    thread = threading.Thread(target=run_worker, args=(app, stop_event, interval, on_batch),
-                              name="portal-mail-worker", daemon=True)
+    thread = threading.Thread(
+        target=run_worker,
+        args=(app, stop_event, interval, on_batch),
+        name="portal-mail-worker",
+        daemon=True,
+    )
     thread.start()
     return thread, stop_event

@@ -31,8 +31,7 @@ def _iso_date(_form, field) -> None:
             raise ValueError
         field.day = dt.date(*(int(part) for part in parts))
     except ValueError:
-        raise ValidationError(f"{field.label.text} must be a real date, like 2026-11-28"
-                              ) from None
+        raise ValidationError(f"{field.label.text} must be a real date, like 2026-11-28") from None
 
 
 class QueueFilterForm(wtforms.Form):
@@ -71,12 +70,16 @@ class QueueFilterForm(wtforms.Form):
             assigned=data["assigned"] if data["assigned"] in ASSIGNED else "anyone",
             sort=data["sort"] if data["sort"] in SORTS else DEFAULT_SORT,
             descending=data["order"] != "asc",
-            page=int(data["page"]) if (data["page"] or "").isdigit() else 1)
+            page=int(data["page"]) if (data["page"] or "").isdigit() else 1,
+        )
 
     def error_list(self) -> list[dict]:
         """The GOV.UK error summary's list: each message linking to its input."""
-        return [{"text": field.errors[0], "href": f"#{field.id}"}
-                for field in (self.submitted_from, self.submitted_to) if field.errors]
+        return [
+            {"text": field.errors[0], "href": f"#{field.id}"}
+            for field in (self.submitted_from, self.submitted_to)
+            if field.errors
+        ]
 
 
 class TransitionForm(FlaskForm):
@@ -85,16 +88,23 @@ class TransitionForm(FlaskForm):
 
     action = HiddenField()
     from_activity = HiddenField()
-    note = TextAreaField(filters=[_strip], validators=[
-        Length(max=NOTE_MAX, message=f"Note must be {NOTE_MAX:,} characters or fewer")])
+    note = TextAreaField(
+        filters=[_strip],
+        validators=[Length(max=NOTE_MAX, message=f"Note must be {NOTE_MAX:,} characters or fewer")],
+    )
 
 
 class NoteForm(FlaskForm):
     """An internal note: officers only, never shown to the school."""
 
-    note = TextAreaField("Internal note", filters=[_strip], validators=[
-        DataRequired("Enter a note"),
-        Length(max=NOTE_MAX, message=f"Note must be {NOTE_MAX:,} characters or fewer")])
+    note = TextAreaField(
+        "Internal note",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter a note"),
+            Length(max=NOTE_MAX, message=f"Note must be {NOTE_MAX:,} characters or fewer"),
+        ],
+    )
 
 
 class AssignForm(FlaskForm):

@@ -56,8 +56,12 @@ def _not_found(_error):
 
 
 def _log_not_found() -> None:
-    current_app.logger.warning("caseviewer: not found for user %s: %s %s",
-                               current_user.get_id(), request.method, request.path)
+    current_app.logger.warning(
+        "caseviewer: not found for user %s: %s %s",
+        current_user.get_id(),
+        request.method,
+        request.path,
+    )
 
 
 # ---- the queue ----
@@ -69,16 +73,26 @@ def queue():
     """The cases of the officer's teams: filtered, sorted and paginated."""
     form = QueueFilterForm(request.args)
     search = form.search()
-    listing = services.queue(db(), current_user, search,
-                             page_size=current_app.config.get("CASEVIEWER_PAGE_SIZE", PAGE_SIZE))
-    names = {case_type_id: case_type.name
-             for case_type_id, case_type in catalogue().case_types.items()}
+    listing = services.queue(
+        db(),
+        current_user,
+        search,
+        page_size=current_app.config.get("CASEVIEWER_PAGE_SIZE", PAGE_SIZE),
+    )
+    names = {
+        case_type_id: case_type.name for case_type_id, case_type in catalogue().case_types.items()
+    }
     options = services.queue_options(db(), current_user, names)
-    return render_template("officer/queue.html", form=form, search=search, listing=listing,
-                           options=options, statuses=services.STATUSES,
-                           teams=services.officer_teams(db(), current_user),
-                           exportable=[(i, n) for i, n in options.case_types
-                                       if catalogue().get(i) is not None])
+    return render_template(
+        "officer/queue.html",
+        form=form,
+        search=search,
+        listing=listing,
+        options=options,
+        statuses=services.STATUSES,
+        teams=services.officer_teams(db(), current_user),
+        exportable=[(i, n) for i, n in options.case_types if catalogue().get(i) is not None],
+    )
 
 
 # ---- one case ----
@@ -102,19 +116,31 @@ def case(reference: str):
     return _render_case(found, case_type)
 
 
-def _render_case(case: Case, case_type, errors: dict | None = None, typed: dict | None = None,
-                 error_list: list | None = None, status: int = 200):
+def _render_case(
+    case: Case,
+    case_type,
+    errors: dict | None = None,
+    typed: dict | None = None,
+    error_list: list | None = None,
+    status: int = 200,
+):
     """The case page; `errors` and `typed` are by input id, `error_list` for the summary."""
     transitions = services.officer_transitions(case_type, case)
     return render_template(
-        "officer/case.html", case=case, case_type=case_type,
+        "officer/case.html",
+        case=case,
+        case_type=case_type,
         sections=case_type.summary_sections(services.sent(case)),
         files=services.case_files(case_type, services.sent(case)),
-        timeline=services.timeline(case, case_type), transitions=transitions,
+        timeline=services.timeline(case, case_type),
+        transitions=transitions,
         activities=case_type.workflow.activities,
-        with_school=services.school_can_edit(case_type, case), note_max=NOTE_MAX,
-        errors=errors or {}, typed=typed or {},
-        error_list=error_list or []), status
+        with_school=services.school_can_edit(case_type, case),
+        note_max=NOTE_MAX,
+        errors=errors or {},
+        typed=typed or {},
+        error_list=error_list or [],
+    ), status
 
 
 @bp.route("/cases/<reference>/transition", methods=["POST"])
@@ -124,27 +150,58 @@ def transition(reference: str):
     found, case_type = _case(reference)
     form = TransitionForm()
     action = form.action.data or ""
-    index = next((n for n, t in enumerate(services.officer_transitions(case_type, found), 1)
-                  if t.action == action), 0)
+    index = next(
+        (
+            n
+            for n, t in enumerate(services.officer_transitions(case_type, found), 1)
+            if t.action == action
+        ),
+        0,
+    )
     input_id = f"transition-note-{index}"
     if not form.validate_on_submit():
         message = form.note.errors[0] if form.note.errors else "Try again"
         return _refuse(found, case_type, message, input_id, form.note.data, status=400)
     try:
-        taken = services.move_case(db(), found, case_type, current_user, action,
-                                   form.from_activity.data or "", form.note.data or "")
+        taken = services.move_case(
+            db(),
+            found,
+            case_type,
+            current_user,
+            action,
+            form.from_activity.data or "",
+            form.note.data or "",
+        )
     except workflow.NoteRequired:
-        return _refuse(found, case_type, f"Enter a note for the school to {_lower(action)}",
-                       input_id, "", status=400)
+        return _refuse(
+            found,
+            case_type,
+            f"Enter a note for the school to {_lower(action)}",
+            input_id,
+            "",
+            status=400,
+        )
     except workflow.NotAllowed:
         label = found.activity_label
-        return _refuse(found, case_type, f"You cannot ‘{action}’ now: the case is at "
-                       f"‘{label}’", None, "", status=400)
+        return _refuse(
+            found,
+            case_type,
+            f"You cannot ‘{action}’ now: the case is at ‘{label}’",
+            None,
+            "",
+            status=400,
+        )
     except services.MovedOn:
         db().rollback()
         found, case_type = _case(reference)
-        return _refuse(found, case_type, "This case has changed since you opened it. Check "
-                       "where it is now, then try again.", None, "", status=409)
+        return _refuse(
+            found,
+            case_type,
+            "This case has changed since you opened it. Check where it is now, then try again.",
+            None,
+            "",
+            status=409,
+        )
     message = f"{found.reference}: {taken.action}. The case is now at ‘{found.activity_label}’"
     if taken.email_school:
         message += ". The school has been emailed"
@@ -156,14 +213,19 @@ def _lower(action: str) -> str:
     return action[:1].lower() + action[1:]
 
 
-def _refuse(case, case_type, message: str, input_id: str | None, typed: str,
-            status: int):
+def _refuse(case, case_type, message: str, input_id: str | None, typed: str, status: int):
     """The case page again, with the problem in an error summary (nothing was changed)."""
     href = f"#{input_id}" if input_id else "#what-next"
     errors = {input_id: message} if input_id else {}
     typed_by_id = {input_id: typed} if input_id and typed else {}
-    return _render_case(case, case_type, errors=errors, typed=typed_by_id,
-                        error_list=[{"text": message, "href": href}], status=status)
+    return _render_case(
+        case,
+        case_type,
+        errors=errors,
+        typed=typed_by_id,
+        error_list=[{"text": message, "href": href}],
+        status=status,
+    )
 
 
 @bp.route("/cases/<reference>/notes", methods=["POST"])
@@ -174,8 +236,7 @@ def note(reference: str):
     form = NoteForm()
     if not form.validate_on_submit():
         message = form.note.errors[0] if form.note.errors else "Try again"
-        return _refuse(found, case_type, message, "internal-note", form.note.data or "",
-                       status=400)
+        return _refuse(found, case_type, message, "internal-note", form.note.data or "", status=400)
     services.add_internal_note(db(), found, current_user, form.note.data)
     flash("Your internal note has been added", "success")
     return redirect(url_for("officer.case", reference=reference, _anchor="timeline"))
@@ -192,11 +253,16 @@ def assign(reference: str):
     try:
         services.assign_case(db(), found, current_user, to_me=form.to.data == "me")
     except services.MovedOn:
-        flash("This case changed while you were assigning it. Check who it is assigned to.",
-              "error")
+        flash(
+            "This case changed while you were assigning it. Check who it is assigned to.", "error"
+        )
     else:
-        flash(f"{found.reference} is now assigned to you" if form.to.data == "me"
-              else f"{found.reference} is no longer assigned to anyone", "success")
+        flash(
+            f"{found.reference} is now assigned to you"
+            if form.to.data == "me"
+            else f"{found.reference} is no longer assigned to anyone",
+            "success",
+        )
     return redirect(url_for("officer.case", reference=reference))
 
 
@@ -209,8 +275,12 @@ def download(reference: str, attachment_id: str):
     if attachment is None or attachment.case_id != found.id:
         raise services.CaseNotFound(reference)
     services.record_download(db(), current_user, found, attachment.id)
-    response = send_file(io.BytesIO(attachment.data), mimetype=attachment.content_type,
-                         as_attachment=True, download_name=attachment.filename)
+    response = send_file(
+        io.BytesIO(attachment.data),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -224,9 +294,9 @@ def export(case_type_id: str):
     """Every submitted case of one case type, as a CSV spreadsheet (UTF-8 with a BOM, so
     Excel reads the accents and pound signs right)."""
     text = services.export_csv(db(), current_user, case_type_id)
-    response = current_app.response_class("\ufeff" + text,
-                                          content_type="text/csv; charset=utf-8")
+    response = current_app.response_class("\ufeff" + text, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = (
-        f"attachment; filename={services.export_filename(case_type_id)}")
+        f"attachment; filename={services.export_filename(case_type_id)}"
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -56,23 +56,30 @@ def sent(case: Case) -> dict:
 def case_for_officer(session: Session, officer: User, reference: str) -> Case:
     """The submitted case with this reference, if the officer's teams work its case type."""
     case = session.scalar(select(Case).where(Case.reference == reference))
-    if (case is None or case.submitted_at is None
-            or case.case_type_id not in _worked_by(session, officer)):
+    if (
+        case is None
+        or case.submitted_at is None
+        or case.case_type_id not in _worked_by(session, officer)
+    ):
         raise CaseNotFound(reference)
     return case
 
 
 def record_view(session: Session, officer: User, case: Case) -> None:
     """Audit that the officer opened the case (who, which case; never its content)."""
-    audit.record(session, "case_viewed", actor=officer, school=case.school,
-                 reference=case.reference)
+    audit.record(
+        session, "case_viewed", actor=officer, school=case.school, reference=case.reference
+    )
     session.commit()
 
 
 def officer_teams(session: Session, officer: User) -> list[Team]:
     """The officer's teams, by name."""
-    return [team for team in session.scalars(select(Team).order_by(Team.name))
-            if any(member.id == officer.id for member in team.members)]
+    return [
+        team
+        for team in session.scalars(select(Team).order_by(Team.name))
+        if any(member.id == officer.id for member in team.members)
+    ]
 
 
 # ---- the queue ----
@@ -80,8 +87,12 @@ def officer_teams(session: Session, officer: User) -> list[Team]:
 _SCHOOL = aliased(School)
 _ASSIGNEE = aliased(User)
 SORTS = {
-    "reference": Case.reference, "case_type": Case.case_type_name, "school": _SCHOOL.name,
-    "submitted": Case.submitted_at, "activity": Case.activity_label, "status": Case.status,
+    "reference": Case.reference,
+    "case_type": Case.case_type_name,
+    "school": _SCHOOL.name,
+    "submitted": Case.submitted_at,
+    "activity": Case.activity_label,
+    "status": Case.status,
     "assigned": _ASSIGNEE.last_name,
 }
 
@@ -103,8 +114,15 @@ class QueueSearch:
 
     @property
     def filtered(self) -> bool:
-        return bool(self.case_type or self.school or self.activity or self.status
-                    or self.submitted_from or self.submitted_to or self.assigned != "anyone")
+        return bool(
+            self.case_type
+            or self.school
+            or self.activity
+            or self.status
+            or self.submitted_from
+            or self.submitted_to
+            or self.assigned != "anyone"
+        )
 
 
 @dataclass(frozen=True)
@@ -119,15 +137,19 @@ def _start_of_uk_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=UK).astimezone(dt.UTC)
 
 
-def queue(session: Session, officer: User, search: QueueSearch, page_size: int = 25
-          ) -> QueueListing:
+def queue(
+    session: Session, officer: User, search: QueueSearch, page_size: int = 25
+) -> QueueListing:
     """The submitted cases of the officer's teams' case types that match, one page of them."""
     worked = _worked_by(session, officer)
     if not worked:
         return QueueListing([], 0, 1, 1)
-    query = (select(Case).join(_SCHOOL, Case.school_id == _SCHOOL.id)
-             .outerjoin(_ASSIGNEE, Case.assigned_to_id == _ASSIGNEE.id)
-             .where(Case.case_type_id.in_(sorted(worked)), Case.submitted_at.is_not(None)))
+    query = (
+        select(Case)
+        .join(_SCHOOL, Case.school_id == _SCHOOL.id)
+        .outerjoin(_ASSIGNEE, Case.assigned_to_id == _ASSIGNEE.id)
+        .where(Case.case_type_id.in_(sorted(worked)), Case.submitted_at.is_not(None))
+    )
     if search.case_type:
         query = query.where(Case.case_type_id == search.case_type)
     if search.school:
@@ -139,8 +161,9 @@ def queue(session: Session, officer: User, search: QueueSearch, page_size: int =
     if search.submitted_from:
         query = query.where(Case.submitted_at >= _start_of_uk_day(search.submitted_from))
     if search.submitted_to:
-        query = query.where(Case.submitted_at < _start_of_uk_day(
-            search.submitted_to + dt.timedelta(days=1)))
+        query = query.where(
+            Case.submitted_at < _start_of_uk_day(search.submitted_to + dt.timedelta(days=1))
+        )
     if search.assigned == "me":
         query = query.where(Case.assigned_to_id == officer.id)
     elif search.assigned == "nobody":
@@ -150,9 +173,16 @@ def queue(session: Session, officer: User, search: QueueSearch, page_size: int =
     page = min(max(1, search.page), pages)
     rows = session.scalars(
         query.order_by(*_order(search), Case.id.desc() if search.descending else Case.id)
-        .options(selectinload(Case.school), selectinload(Case.assigned_to),
-                 defer(Case.answers), defer(Case.raw_input), defer(Case.page_versions))
-        .offset((page - 1) * page_size).limit(page_size))
+        .options(
+            selectinload(Case.school),
+            selectinload(Case.assigned_to),
+            defer(Case.answers),
+            defer(Case.raw_input),
+            defer(Case.page_versions),
+        )
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
     return QueueListing(list(rows), total, page, pages)
 
 
@@ -180,15 +210,24 @@ def queue_options(session: Session, officer: User, names: dict[str, str]) -> Que
     schools and activities found among their submitted cases."""
     worked = sorted(_worked_by(session, officer))
     ours = (Case.case_type_id.in_(worked), Case.submitted_at.is_not(None))
-    stored = dict(session.execute(select(Case.case_type_id, Case.case_type_name)
-                                  .where(*ours).distinct()).all())
-    case_types = sorted(((i, names.get(i) or stored.get(i) or i) for i in worked),
-                        key=lambda pair: pair[1].lower())
-    schools = session.execute(select(School.id, School.name).join(Case, Case.school_id ==
-                                                                   School.id)
-                              .where(*ours).distinct().order_by(School.name)).all()
-    activities = session.scalars(select(Case.activity_label).where(*ours).distinct()
-                                 .order_by(Case.activity_label)).all()
+    stored = dict(
+        session.execute(
+            select(Case.case_type_id, Case.case_type_name).where(*ours).distinct()
+        ).all()
+    )
+    case_types = sorted(
+        ((i, names.get(i) or stored.get(i) or i) for i in worked), key=lambda pair: pair[1].lower()
+    )
+    schools = session.execute(
+        select(School.id, School.name)
+        .join(Case, Case.school_id == School.id)
+        .where(*ours)
+        .distinct()
+        .order_by(School.name)
+    ).all()
+    activities = session.scalars(
+        select(Case.activity_label).where(*ours).distinct().order_by(Case.activity_label)
+    ).all()
     return QueueOptions(case_types, [tuple(s) for s in schools], list(activities))
 
 
@@ -216,16 +255,20 @@ def case_files(case_type: CaseType, answers: dict) -> list[CaseFile]:
             item_name = field.settings.get("item_label") or field.label
             for number, item in enumerate(answers.get(field.id) or [], 1):
                 for nested in field.fields:
-                    found.extend(_file(nested, item.get(nested.id),
-                                       f"{item_name} {number}: {nested.label}"))
+                    found.extend(
+                        _file(nested, item.get(nested.id), f"{item_name} {number}: {nested.label}")
+                    )
     return found
 
 
 def _file(field: Field, answer, question: str) -> list[CaseFile]:
     if field.kind.component != "file" or not isinstance(answer, dict) or "id" not in answer:
         return []
-    return [CaseFile(str(answer["id"]), str(answer.get("name", "")),
-                     int(answer.get("size") or 0), question)]
+    return [
+        CaseFile(
+            str(answer["id"]), str(answer.get("name", "")), int(answer.get("size") or 0), question
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -240,9 +283,13 @@ class TimelineEntry:
     internal: bool = False  # never shown to the school
 
 
-_EVENT_TITLES = {"created": "Draft started", "submitted": "Case submitted",
-                 "abandoned": "Draft abandoned", "note": "Internal note",
-                 "assigned": "Assignment changed"}
+_EVENT_TITLES = {
+    "created": "Draft started",
+    "submitted": "Case submitted",
+    "abandoned": "Draft abandoned",
+    "note": "Internal note",
+    "assigned": "Assignment changed",
+}
 
 
 def timeline(case: Case, case_type: CaseType) -> list[TimelineEntry]:
@@ -252,14 +299,26 @@ def timeline(case: Case, case_type: CaseType) -> list[TimelineEntry]:
     for event in case.events:
         title = _EVENT_TITLES.get(event.kind, event.kind.capitalize())
         if event.kind == "transition":
-            taken = next((t for t in flow.transitions if t.source == event.from_activity
-                          and t.target == event.to_activity), None)
+            taken = next(
+                (
+                    t
+                    for t in flow.transitions
+                    if t.source == event.from_activity and t.target == event.to_activity
+                ),
+                None,
+            )
             title = taken.action if taken else "Case moved on"
         target = flow.activities.get(event.to_activity) if event.to_activity else None
-        entries.append(TimelineEntry(
-            title=title, actor=event.actor.full_name if event.actor else "", at=event.at,
-            note=event.note or "", internal=not event.for_school,
-            now_at=(target.label if target else event.to_activity or "")))
+        entries.append(
+            TimelineEntry(
+                title=title,
+                actor=event.actor.full_name if event.actor else "",
+                at=event.at,
+                note=event.note or "",
+                internal=not event.for_school,
+                now_at=(target.label if target else event.to_activity or ""),
+            )
+        )
     return entries[::-1]
 
 
@@ -274,8 +333,15 @@ def school_can_edit(case_type: CaseType, case: Case) -> bool:
     return bool(activity and activity.school_can_edit)
 
 
-def move_case(session: Session, case: Case, case_type: CaseType, officer: User, action: str,
-              seen_activity: str, note: str = "") -> Transition:
+def move_case(
+    session: Session,
+    case: Case,
+    case_type: CaseType,
+    officer: User,
+    action: str,
+    seen_activity: str,
+    note: str = "",
+) -> Transition:
     """Take an officer's transition and commit it.
 
     NotAllowed when this officer may not take `action` from the case's activity; NoteRequired
@@ -284,8 +350,9 @@ def move_case(session: Session, case: Case, case_type: CaseType, officer: User, 
     if seen_activity != case.activity:
         raise MovedOn(case.reference)
     try:
-        transition = workflow.take_transition(session, case, case_type, action, officer,
-                                              "officer", note)
+        transition = workflow.take_transition(
+            session, case, case_type, action, officer, "officer", note
+        )
         session.commit()
     except StaleDataError:
         session.rollback()
@@ -314,16 +381,29 @@ def assign_case(session: Session, case: Case, officer: User, to_me: bool) -> Non
 
 def record_download(session: Session, officer: User, case: Case, attachment_id: str) -> None:
     """Audit that the officer downloaded one of the case's files."""
-    audit.record(session, "case_file_downloaded", actor=officer, school=case.school,
-                 reference=case.reference, attachment=attachment_id)
+    audit.record(
+        session,
+        "case_file_downloaded",
+        actor=officer,
+        school=case.school,
+        reference=case.reference,
+        attachment=attachment_id,
+    )
     session.commit()
 
 
 # ---- export ----
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-FIXED_COLUMNS = ("Reference", "School", "School URN", "Submitted", "Current activity",
-                 "Status", "Assigned to")
+FIXED_COLUMNS = (
+    "Reference",
+    "School",
+    "School URN",
+    "Submitted",
+    "Current activity",
+    "Status",
+    "Assigned to",
+)
 
 
 def export_case_type(session: Session, officer: User, case_type_id: str) -> CaseType:
@@ -347,40 +427,60 @@ def export_csv(session: Session, officer: User, case_type_id: str) -> str:
     CaseNotFound unless the officer's teams work the case type. Audited (no content), committed.
     """
     case_type = export_case_type(session, officer, case_type_id)
-    cases = list(session.scalars(
-        select(Case).where(Case.case_type_id == case_type_id, Case.submitted_at.is_not(None))
-        .order_by(Case.submitted_at, Case.id)
-        .options(selectinload(Case.school), selectinload(Case.assigned_to),
-                 defer(Case.raw_input), defer(Case.page_versions))))
+    cases = list(
+        session.scalars(
+            select(Case)
+            .where(Case.case_type_id == case_type_id, Case.submitted_at.is_not(None))
+            .order_by(Case.submitted_at, Case.id)
+            .options(
+                selectinload(Case.school),
+                selectinload(Case.assigned_to),
+                defer(Case.raw_input),
+                defer(Case.page_versions),
+            )
+        )
+    )
     questions = export_questions(case_type)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(_safe_row([*FIXED_COLUMNS, *(header for header, _field in questions)]))
     for case in cases:
-        writer.writerow(_safe_row([*_fixed_cells(case), *(
-            cell_text(field, sent(case).get(field.id)) for _header, field in questions)]))
-    audit.record(session, "cases_exported", actor=officer, case_type=case_type_id,
-                 count=len(cases))
+        writer.writerow(
+            _safe_row(
+                [
+                    *_fixed_cells(case),
+                    *(cell_text(field, sent(case).get(field.id)) for _header, field in questions),
+                ]
+            )
+        )
+    audit.record(session, "cases_exported", actor=officer, case_type=case_type_id, count=len(cases))
     session.commit()
     return out.getvalue()
 
 
 def export_questions(case_type: CaseType) -> list[tuple[str, Field]]:
     """(column header, question) in page order; a label used twice gets its page's title."""
-    found = [(page, field) for page in case_type.pages for field in page.fields
-             if field.has_value]
+    found = [(page, field) for page in case_type.pages for field in page.fields if field.has_value]
     twice = {label for label, n in Counter(f.label for _p, f in found).items() if n > 1}
     headers = [f"{f.label} ({p.title})" if f.label in twice else f.label for p, f in found]
     still_twice = {h for h, n in Counter(headers).items() if n > 1}
-    return [(f"{h} [{f.id}]" if h in still_twice else h, f)
-            for h, (_p, f) in zip(headers, found, strict=True)]
+    return [
+        (f"{h} [{f.id}]" if h in still_twice else h, f)
+        for h, (_p, f) in zip(headers, found, strict=True)
+    ]
 
 
 def _fixed_cells(case: Case) -> list[str]:
     submitted = clock.aware(case.submitted_at).astimezone(dt.UTC)
-    return [case.reference, case.school.name, case.school.urn,
-            submitted.strftime("%Y-%m-%dT%H:%M:%SZ"), case.activity_label, case.status,
-            case.assigned_to.full_name if case.assigned_to else ""]
+    return [
+        case.reference,
+        case.school.name,
+        case.school.urn,
+        submitted.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        case.activity_label,
+        case.status,
+        case.assigned_to.full_name if case.assigned_to else "",
+    ]
 
 
 def cell_text(field: Field, value, in_group: bool = False) -> str:
@@ -389,11 +489,15 @@ def cell_text(field: Field, value, in_group: bool = False) -> str:
     if value is None or value == [] or value == "":
         return ""
     if field.kind.name == "group":
-        return " | ".join(f"{number}) " + "; ".join(
-            f"{nested.label}: {cell_text(nested, item.get(nested.id), in_group=True)}"
-            for nested in field.fields
-            if nested.has_value and item.get(nested.id) not in (None, "", []))
-            for number, item in enumerate(value, 1))
+        return " | ".join(
+            f"{number}) "
+            + "; ".join(
+                f"{nested.label}: {cell_text(nested, item.get(nested.id), in_group=True)}"
+                for nested in field.fields
+                if nested.has_value and item.get(nested.id) not in (None, "", [])
+            )
+            for number, item in enumerate(value, 1)
+        )
     if field.kind.name == "checkboxes":
         return (", " if in_group else "; ").join(field.option_label(v) for v in value)
     return field.kind.display(field, value)
@@ -402,7 +506,6 @@ def cell_text(field: Field, value, in_group: bool = False) -> str:
 def _safe_row(cells: Iterable[str]) -> list[str]:
     """Cells a spreadsheet would run as formulas get a leading apostrophe (CSV injection)."""
     return ["'" + cell if cell.startswith(_FORMULA_START) else cell for cell in cells]
-
 
 
 # ---- council staff and teams (the `portal` command) ----

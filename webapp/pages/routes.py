@@ -15,7 +15,11 @@ from webapp.pages.forms import COMMENTS_MAX, FeedbackForm
 
 # Who sees what: a user property that must be true, or None for everyone signed in.
 SCHOOL_STAFF, SCHOOL_ADMIN, OFFICER, COUNCIL_ADMIN = (
-    "school_ids", "is_school_admin", "is_officer", "is_council_admin")
+    "school_ids",
+    "is_school_admin",
+    "is_officer",
+    "is_council_admin",
+)
 
 # The service navigation of signed-in users: (text, endpoint, who). Items whose endpoint is not
 # registered are left out rather than breaking every page.
@@ -58,9 +62,14 @@ def service_navigation(active: str | None = None) -> list[dict]:
     active = active or request.endpoint or ""
     views = current_app.view_functions
     return [
-        {"text": text, "href": url_for(endpoint),
-         "current": endpoint == active or (who not in (None, SCHOOL_STAFF)
-                                           and active.startswith(endpoint.split(".")[0] + "."))}
+        {
+            "text": text,
+            "href": url_for(endpoint),
+            "current": endpoint == active
+            or (
+                who not in (None, SCHOOL_STAFF) and active.startswith(endpoint.split(".")[0] + ".")
+            ),
+        }
         for text, endpoint, who in NAVIGATION
         if endpoint in views and _allowed(current_user, who)
     ]
@@ -72,10 +81,18 @@ HOME = (
     ("Caseviewer", "Work the cases sent to your council team.", "officer.queue", OFFICER),
     ("Submit case", "Start a new case or continue a draft.", "cases.submit_case", SCHOOL_STAFF),
     ("My cases", "Find and track your school's cases.", "cases.my_cases", SCHOOL_STAFF),
-    ("User admin", "Add and manage the people who use the portal for your school.",
-     "admin.users", SCHOOL_STAFF),
-    ("Council admin", "Manage schools and their administrators, council staff and teams.",
-     "council.index", COUNCIL_ADMIN),
+    (
+        "User admin",
+        "Add and manage the people who use the portal for your school.",
+        "admin.users",
+        SCHOOL_STAFF,
+    ),
+    (
+        "Council admin",
+        "Manage schools and their administrators, council staff and teams.",
+        "council.index",
+        COUNCIL_ADMIN,
+    ),
 )
 
 
@@ -87,8 +104,13 @@ def home_actions(user) -> list[HomeAction]:
         if not _allowed(user, who) or endpoint not in views:
             continue
         if endpoint == "admin.users" and not user.is_school_admin:
-            actions.append(HomeAction(title, description, reason=(
-                "Only school administrators can add and manage users.")))
+            actions.append(
+                HomeAction(
+                    title,
+                    description,
+                    reason=("Only school administrators can add and manage users."),
+                )
+            )
         else:
             actions.append(HomeAction(title, description, url_for(endpoint)))
     return actions
