@@ -3,9 +3,11 @@ question, kept in the database under a generated id, served only as a download."
 
 from __future__ import annotations
 
+import io
 import os
 
 import filetype
+from flask import send_file
 from sqlalchemy.orm import Session
 
 from engine.fields.other import FILE_KINDS
@@ -83,3 +85,15 @@ def store_upload(
     session.add(attachment)
     session.flush()
     return {"id": attachment.id, "name": safe_name, "size": len(data), "kind": kind}
+
+
+def as_download(attachment: Attachment):
+    """The file as a download, never shown inline, with its stored (checked) content type."""
+    response = send_file(
+        io.BytesIO(attachment.data),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -7,7 +7,6 @@ a user or school outside their own schools (SECURITY-CHECKLIST 19, 20).
 from __future__ import annotations
 
 from flask import (
-    abort,
     current_app,
     flash,
     redirect,
@@ -17,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from webapp.access import answer_not_found, restrict
 from webapp.admin import bp, services
 from webapp.admin.forms import ConfirmForm, EditUserForm, UserForm
 from webapp.database import db
@@ -24,32 +24,8 @@ from webapp.database import db
 PAGE_SIZE = 50
 
 
-@bp.before_request
-def _school_admins_only():
-    """Signed-out people are asked to sign in; signed-in non-admins find nothing here."""
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if not current_user.is_school_admin:
-        _log_not_found()
-        abort(404)
-    return None
-
-
-@bp.errorhandler(services.NotFound)
-def _not_found(_error):
-    """Another school's user looks exactly like no user at all; the attempt is logged."""
-    db().rollback()
-    _log_not_found()
-    return render_template("errors/404.html"), 404
-
-
-def _log_not_found() -> None:
-    current_app.logger.warning(
-        "user admin: not found for user %s: %s %s",
-        current_user.get_id(),
-        request.method,
-        request.path,
-    )
+restrict(bp, "user admin", lambda user: user.is_school_admin)
+answer_not_found(bp, "user admin", services.NotFound)
 
 
 def _after_change() -> str:

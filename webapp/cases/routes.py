@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 
 from flask import (
     abort,
@@ -13,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -22,22 +20,16 @@ from wtforms.fields.choices import SelectChoice
 
 from engine import CaseType
 from webapp import audit, workflow
+from webapp.access import answer_not_found
 from webapp.cases import bp, services
 from webapp.cases.forms import ConfirmForm, PageForm, StartCaseForm, SubmitForm
 from webapp.cases.presenters import by_key, calculated_values, current_files, error_summary
 from webapp.casetypes import case_type_or_404, catalogue
 from webapp.database import db
 from webapp.models import Attachment
-from webapp.uploads import UploadRefused, store_upload
+from webapp.uploads import UploadRefused, as_download, store_upload
 
-
-@bp.errorhandler(services.CaseNotFound)
-def _not_found(_error):
-    """Another school's case looks exactly like no case at all; the attempt is logged."""
-    current_app.logger.warning(
-        "case not found for user %s: %s %s", current_user.get_id(), request.method, request.path
-    )
-    return render_template("errors/404.html"), 404
+answer_not_found(bp, "cases", services.CaseNotFound)
 
 
 @bp.route("/submit-case")
@@ -343,14 +335,7 @@ def download(reference: str, attachment_id: str):
     attachment = db().get(Attachment, attachment_id)
     if attachment is None or attachment.case_id != case.id:
         abort(404)
-    response = send_file(
-        io.BytesIO(attachment.data),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return as_download(attachment)
 
 
 @bp.route("/my-cases")

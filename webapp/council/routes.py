@@ -7,10 +7,11 @@ Only council admins get past the door: anyone else signed in (school users, case
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp import accounts
+from webapp.access import answer_not_found, restrict
 from webapp.council import bp, services
 from webapp.council.forms import (
     AdminForm,
@@ -26,32 +27,8 @@ PAGE_SIZE = 50
 RETIRED = "No longer in the catalogue"
 
 
-@bp.before_request
-def _council_admins_only():
-    """Signed-out people are asked to sign in; signed-in people other than council admins find
-    nothing here."""
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if not current_user.is_council_admin:
-        _log_not_found()
-        abort(404)
-    return None
-
-
-@bp.errorhandler(services.NotFound)
-def _not_found(_error):
-    db().rollback()
-    _log_not_found()
-    return render_template("errors/404.html"), 404
-
-
-def _log_not_found() -> None:
-    current_app.logger.warning(
-        "council admin: not found for user %s: %s %s",
-        current_user.get_id(),
-        request.method,
-        request.path,
-    )
+restrict(bp, "council admin", lambda user: user.is_council_admin)
+answer_not_found(bp, "council admin", services.NotFound)
 
 
 def _list_args(sorts, default: str) -> dict:

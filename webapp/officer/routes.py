@@ -6,8 +6,6 @@ for a draft or a case of a case type their teams do not work (SECURITY-CHECKLIST
 
 from __future__ import annotations
 
-import io
-
 from flask import (
     abort,
     current_app,
@@ -15,12 +13,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
 
 from webapp import workflow
+from webapp.access import answer_not_found, restrict
 from webapp.casetypes import catalogue
 from webapp.database import db
 from webapp.models import Attachment, Case
@@ -32,36 +30,13 @@ from webapp.officer.forms import (
     QueueFilterForm,
     TransitionForm,
 )
+from webapp.uploads import as_download
 
 PAGE_SIZE = 25
 
 
-@bp.before_request
-def _council_staff_only():
-    """Signed-out people are asked to sign in; signed-in school staff find nothing here."""
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if not current_user.is_officer:
-        _log_not_found()
-        abort(404)
-    return None
-
-
-@bp.errorhandler(services.CaseNotFound)
-def _not_found(_error):
-    """Another team's case, or a draft, looks exactly like no case at all; logged."""
-    db().rollback()
-    _log_not_found()
-    return render_template("errors/404.html"), 404
-
-
-def _log_not_found() -> None:
-    current_app.logger.warning(
-        "caseviewer: not found for user %s: %s %s",
-        current_user.get_id(),
-        request.method,
-        request.path,
-    )
+restrict(bp, "caseviewer", lambda user: user.is_officer)
+answer_not_found(bp, "caseviewer", services.CaseNotFound)
 
 
 # ---- the queue ----
@@ -275,14 +250,7 @@ def download(reference: str, attachment_id: str):
     if attachment is None or attachment.case_id != found.id:
         raise services.CaseNotFound(reference)
     services.record_download(db(), current_user, found, attachment.id)
-    response = send_file(
-        io.BytesIO(attachment.data),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return as_download(attachment)
 
 
 # ---- export ----
