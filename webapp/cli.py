@@ -96,8 +96,7 @@ def _demo_data(args: argparse.Namespace) -> int:
         users = load_demo_data(db(), app.extensions["catalogue"])
     print(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
     for user in users:
-        roles = ", ".join(f"{urn}{' (admin)' if admin else ''}" for urn, admin in user.schools)
-        print(f"  {user.email:<36} {user.job_title} — schools {roles}")
+        print(f"  {user.email:<36} {user.job_title} — {user.describe()}")
     return 0
 
 

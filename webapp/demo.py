@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from engine import Catalogue
 from webapp.auth.passwords import hash_password
 from webapp.cases import services
-from webapp.models import Membership, School, User
+from webapp.models import Membership, School, Team, User
 from webapp.uploads import store_upload
 
 DEMO_PASSWORD = "demo-portal-password"
@@ -26,6 +26,14 @@ class DemoUser:
     last_name: str
     job_title: str
     schools: tuple[tuple[str, bool], ...]  # (URN, is admin)
+    council_role: str = ""  # officer or admin, for council staff (who have no school)
+
+    def describe(self) -> str:
+        if self.council_role:
+            return f"council {'admin' if self.council_role == 'admin' else 'officer'}"
+        return "schools " + ", ".join(
+            f"{urn}{' (admin)' if admin else ''}" for urn, admin in self.schools
+        )
 
 
 SCHOOLS = [
@@ -57,7 +65,14 @@ USERS = [
         "Setting manager",
         (("EY456789", True),),
     ),
+    DemoUser("officer@council.example.org", "Olu", "Adebayo", "SEND case officer", (), "officer"),
+    DemoUser(
+        "admin@council.example.org", "Ruth", "Marsh", "Council portal administrator", (), "admin"
+    ),
 ]
+
+# The council's teams in the demo: the SEND team works every SEND form.
+DEMO_TEAMS = {"SEND team": ("officer@council.example.org", "admin@council.example.org")}
 
 
 def load_demo_data(session: Session, catalogue: Catalogue) -> list[DemoUser]:
@@ -80,6 +95,7 @@ def load_demo_data(session: Session, catalogue: Catalogue) -> list[DemoUser]:
             last_name=demo.last_name,
             job_title=demo.job_title,
             password_hash=hash_password(DEMO_PASSWORD),
+            council_role=demo.council_role,
         )
         user.memberships = [
             Membership(school=schools[urn], is_admin=admin) for urn, admin in demo.schools
@@ -88,8 +104,18 @@ def load_demo_data(session: Session, catalogue: Catalogue) -> list[DemoUser]:
         created_users.append(user)
     session.commit()
     if created_users:
+        _demo_teams(session, catalogue)
         _demo_cases(session, catalogue, schools)
     return USERS
+
+
+def _demo_teams(session: Session, catalogue: Catalogue) -> None:
+    send_forms = [c.id for c in catalogue.case_types.values() if c.category == "SEND forms"]
+    for name, emails in DEMO_TEAMS.items():
+        if session.scalar(select(Team).where(Team.name == name)) is None:
+            members = list(session.scalars(select(User).where(User.email.in_(emails))))
+            session.add(Team(name=name, case_type_ids=send_forms, members=members))
+    session.commit()
 
 
 def _demo_cases(session: Session, catalogue: Catalogue, schools: dict) -> None:

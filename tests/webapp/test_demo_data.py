@@ -40,8 +40,9 @@ def test_demo_data_prints_the_logins_and_can_be_loaded_twice(tmp_path, monkeypat
     assert main(["demo-data"]) == 0
     printed = capsys.readouterr().out
     assert "head@braunstone.example.org" in printed and "password for all" in printed
+    assert "officer@council.example.org" in printed and "council officer" in printed
     with engine.connect() as connection:
-        assert connection.scalar(select(func.count()).select_from(User)) == 4
+        assert connection.scalar(select(func.count()).select_from(User)) == 6
         assert connection.scalar(select(func.count()).select_from(Case)) == 3
         assert connection.scalar(select(Case.status).where(Case.status != "Draft")) == "Active"
     engine.dispose()
