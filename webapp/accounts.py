@@ -86,6 +86,7 @@ def reset_password(session: Session, user: User, actor: User, school: School | N
     user.password_hash = hash_password(password)
     user.password_generated_at = utcnow()
     user.session_generation += 1
+    user.totp_secret = None  # the admin's reset is also the way back from a lost phone
     queue_mail(
         session,
         "password_reset_by_admin",

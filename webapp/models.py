@@ -65,6 +65,8 @@ class User(Base):
     security_question: Mapped[str] = mapped_column(String(40), default="")
     security_answer_hash: Mapped[str | None] = mapped_column(String(200))
     totp_secret: Mapped[str | None] = mapped_column(String(64))  # set once confirmed
+    # The 30-second step of the last app code accepted: a code works once.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column()
     # Council staff: "officer" (works cases of their teams) or "admin" (manages schools,
     # officers and teams); "" for school and setting staff.

@@ -71,7 +71,9 @@ def store_upload(
 ) -> dict:
     """Check and keep an upload; the reference the answers hold. UploadRefused if refused."""
     kind = check_upload(field, filename, data)
-    safe_name = os.path.basename(filename.replace("\\", "/"))[:200] or f"upload.{kind}"
+    # The name the user gave, with the extension of what the content really is.
+    stem = os.path.splitext(os.path.basename(filename.replace("\\", "/")))[0][:190]
+    safe_name = f"{stem or 'upload'}.{kind}"
     attachment = Attachment(
         case_id=case.id,
         field_key=key,

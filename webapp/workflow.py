@@ -204,7 +204,7 @@ def _move(case: Case, activity) -> None:
 def _email_school(session: Session, case: Case, label: str) -> None:
     """The person who raised the case hears of it (a link, never the case's content)."""
     creator = case.created_by
-    if creator is not None and not creator.is_locked:
+    if creator is not None and not creator.is_locked and case.school_id in creator.school_ids:
         queue_mail(
             session,
             "case_update",

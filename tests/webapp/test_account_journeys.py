@@ -105,7 +105,10 @@ def test_forgotten_password_by_link_and_question_then_a_normal_sign_in(
     assert text_of(known.page) == text_of(unknown.page)
     assert "If the email address has an account" in text_of(known.page)
     link = reset_link(db_session, world.alice.email)
-    response = portal.client.get(link)
+    # Opening the link (a mail scanner may) only shows a button; pressing it uses the link.
+    assert "Reset your password" in text_of(portal.get(link).page)
+    assert "Reset your password" in text_of(new_client().get(link).page)
+    response = portal.post(link, {}, expect=302)
     assert response.headers["Location"].endswith("/reset-password/question")
     page = portal.get("/reset-password/question").page
     assert "What was the name of your first pet?" in text_of(page)
@@ -149,7 +152,9 @@ def test_wrong_security_answers_count_towards_lockout(world, new_client, db_sess
     db_session.commit()
     portal = new_client()
     ask_for_reset(portal, world.bob.email)
-    portal.client.get(reset_link(db_session, world.bob.email))
+    link = reset_link(db_session, world.bob.email)
+    portal.get(link)
+    portal.post(link, {}, expect=302)
     for _ in range(2):
         portal.get("/reset-password/question")
         portal.post("/reset-password/question", {"answer": "wrong"}, expect=200)
@@ -215,9 +220,22 @@ def test_an_authenticator_app_can_replace_emailed_codes(
     page = portal.get("/account/authenticator").page
     assert page.select_one("img.app-qr-code")["src"].startswith("data:image/svg+xml;base64,")
     secret = page.select_one(".app-secret-key").get_text(strip=True)
-    response = portal.post("/account/authenticator", {"code": "000000"}, expect=200)
+    response = portal.post(
+        "/account/authenticator", {"code": "000000", "current": PASSWORD}, expect=200
+    )
     assert "The code is not correct" in text_of(response.page)
-    portal.post("/account/authenticator", {"code": pyotp.TOTP(secret).now()}, expect=302)
+    # A session alone is not enough to tie the account to an app: the password is needed.
+    response = portal.post(
+        "/account/authenticator",
+        {"code": pyotp.TOTP(secret).now(), "current": "not it"},
+        expect=200,
+    )
+    assert "Your password is not correct" in text_of(response.page)
+    portal.post(
+        "/account/authenticator",
+        {"code": pyotp.TOTP(secret).now(), "current": PASSWORD},
+        expect=302,
+    )
     assert mails(db_session, "authenticator_added", world.alice.email)
 
     later = new_client()
@@ -227,8 +245,25 @@ def test_an_authenticator_app_can_replace_emailed_codes(
     page = text_of(later.get("/sign-in/code").page)
     assert "Enter the code from your app" in page
     assert len(mails(db_session, "sign_in_code")) == codes_before  # no email sent
-    later.post("/sign-in/code", {"code": pyotp.TOTP(secret).now()}, expect=302)
+    code = pyotp.TOTP(secret).now()
+    later.post("/sign-in/code", {"code": code}, expect=302)
     assert later.client.get("/my-cases").status_code == 200
+    # The same code a second time, in another browser: refused (each code works once).
+    replay = new_client()
+    replay.get("/sign-in")
+    replay.post("/sign-in", {"email": world.alice.email, "password": PASSWORD}, expect=302)
+    replay.get("/sign-in/code")
+    response = replay.post("/sign-in/code", {"code": code}, expect=200)
+    assert "The code is not correct" in text_of(response.page)
+    # An admin's password reset also removes the app (the way back from a lost phone).
+    with app.test_request_context():
+        accounts.reset_password(
+            db_session,
+            db_session.get(User, world.alice.id, populate_existing=True),
+            actor=db_session.get(User, world.carol.id),
+        )
+    db_session.commit()
+    assert db_session.get(User, world.alice.id, populate_existing=True).totp_secret is None
 
 
 def test_what_was_typed_when_the_session_timed_out_is_kept(
@@ -281,3 +316,38 @@ def test_audit_trail_records_sign_ins_and_resets_with_who_when_and_where(
     signed_in = events[actions.index("signed_in")]
     assert signed_in.actor_id == world.alice.id and signed_in.ip == "127.0.0.1"
     assert clock.aware(signed_in.at) <= clock.now()
+
+
+def test_a_copied_reset_session_stops_working_once_the_password_is_changed(
+    world, new_client, db_session
+):
+    portal = new_client()
+    ask_for_reset(portal, world.alice.email)
+    link = reset_link(db_session, world.alice.email)
+    portal.get(link)
+    portal.post(link, {}, expect=302)
+    portal.get("/reset-password/question")
+    portal.post("/reset-password/question", {"answer": ANSWER}, expect=302)
+    with portal.client.session_transaction() as saved:
+        copied = dict(saved)
+    portal.get("/reset-password/new-password")
+    portal.post(
+        "/reset-password/new-password",
+        {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        expect=302,
+    )
+    thief = new_client()
+    with thief.client.session_transaction() as planted:
+        planted.update(copied)
+    assert thief.client.get("/reset-password/new-password").status_code == 404
+
+
+def test_reset_links_are_limited_and_a_new_one_replaces_the_old(world, new_client, db_session):
+    portal = new_client()
+    ask_for_reset(portal, world.alice.email)
+    first = reset_link(db_session, world.alice.email)
+    ask_for_reset(portal, world.alice.email)
+    assert new_client().client.get(first).status_code == 404  # replaced by the second
+    for _ in range(3):
+        ask_for_reset(portal, world.alice.email)
+    assert len(mails(db_session, "password_reset_link", world.alice.email)) == 3  # per hour

@@ -121,3 +121,15 @@ def test_a_draft_can_be_abandoned(sign_in, world, db_session):
     assert "Abandoned" in row.get_text()
     # An abandoned draft is no longer editable.
     assert portal.client.get(f"/cases/{reference}/pages/child").status_code == 302
+
+
+def test_only_the_pages_own_groups_can_gain_or_lose_items(sign_in, world, db_session):
+    portal = sign_in(world.alice)
+    reference, first_page = start(portal, "part-time-timetable")
+    page = portal.get(first_page).page
+    version = page.find("input", attrs={"name": "page_version"})["value"]
+    for action in ("remove:forename:0", "add:providers", "remove:nothing_here:1"):
+        response = portal.post(first_page, {"page_version": version, "action": action})
+        assert response.status_code == 400, action
+        version = str(stored(db_session, reference).page_versions.get("child", 0))
+    assert portal.client.get(first_page).status_code == 200

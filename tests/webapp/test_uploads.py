@@ -70,3 +70,9 @@ def test_a_stored_file_stays_until_replaced(sign_in, world, db_session):
     answer(portal, path, AGREEMENT)
     answer(portal, path, AGREEMENT, files={"signed_plan": ("photo.png", PNG)})
     assert "Current file: photo.png" in text_of(portal.get(path).page)
+
+
+def test_a_download_carries_the_extension_of_what_the_content_is(sign_in, world, db_session):
+    portal, path = agreement_page(sign_in, world)
+    answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.html", PDF)})
+    assert db_session.scalar(select(Attachment)).filename == "plan.pdf"

@@ -13,9 +13,9 @@ from flask_login import current_user, login_required
 from webapp import accounts, audit
 from webapp.auth import bp, sessions
 from webapp.auth.forms import (
+    AuthenticatorForm,
     ChangePasswordForm,
     ChangeQuestionForm,
-    CodeForm,
     DisableAuthenticatorForm,
 )
 from webapp.auth.passwords import check_password
@@ -103,12 +103,15 @@ def authenticator():
     """Set up an authenticator app: scan the QR code, then type one code to confirm."""
     secret = session.get("totp_setup") or pyotp.random_base32()
     session["totp_setup"] = secret
-    form = CodeForm()
+    form = AuthenticatorForm()
     problem = None
     if form.validate_on_submit():
-        if pyotp.TOTP(secret).verify(form.code.data, valid_window=1):
+        if _password_wrong(form.current.data):  # a session alone must not tie the account
+            problem = "Your password is not correct"
+        elif pyotp.TOTP(secret).verify(form.code.data, valid_window=1):
             user = current_user._get_current_object()
             user.totp_secret = secret
+            user.totp_last_step = None
             session.pop("totp_setup", None)
             queue_mail(db(), "authenticator_added", user.email, "authenticator_added", user=user)
             audit.record(db(), "authenticator_added", actor=user, user=user)
@@ -118,7 +121,8 @@ def authenticator():
                 "success",
             )
             return redirect(url_for("auth.account"))
-        problem = "The code is not correct: enter the code your app shows now"
+        else:
+            problem = "The code is not correct: enter the code your app shows now"
     uri = pyotp.TOTP(secret).provisioning_uri(
         name=current_user.email, issuer_name=current_app.config["PORTAL_SERVICE_NAME"]
     )

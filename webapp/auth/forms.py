@@ -37,6 +37,10 @@ class CodeForm(FlaskForm):
     )
 
 
+class AuthenticatorForm(CodeForm):
+    current = PasswordField("Your password", validators=[DataRequired("Enter your password")])
+
+
 class ButtonForm(FlaskForm):
     """A button that needs only CSRF (send the code again, sign out, keep my password)."""
 

@@ -8,11 +8,11 @@ import hashlib
 import secrets
 
 from flask import flash, redirect, render_template, session, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from webapp import accounts, audit, clock
 from webapp.auth import bp
-from webapp.auth.forms import AnswerForm, EmailForm, NewPasswordForm
+from webapp.auth.forms import AnswerForm, ButtonForm, EmailForm, NewPasswordForm
 from webapp.auth.questions import QUESTIONS, answer_matches
 from webapp.auth.routes import new_password_problem
 from webapp.database import db
@@ -20,6 +20,7 @@ from webapp.mail import queue_mail
 from webapp.models import PasswordReset, User
 
 LINK_LIFETIME = dt.timedelta(hours=1)
+LINKS_PER_HOUR = 3
 
 
 def _token_hash(token: str) -> str:
@@ -50,8 +51,22 @@ def _send_link(user: User) -> None:
         queue_mail(db(), "password_reset_link", user.email, "password_reset_no_question", user=user)
         audit.record(db(), "password_reset_not_sent", user=user, why="no security question")
         return
-    token = secrets.token_urlsafe(32)
     now = clock.now()
+    recent = db().scalar(
+        select(func.count())
+        .select_from(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.created_at > now - LINK_LIFETIME)
+    )
+    if recent >= LINKS_PER_HOUR:
+        audit.record(db(), "password_reset_not_sent", user=user, why="too many links")
+        return
+    # A new link replaces the ones sent before.
+    db().execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+    )
+    token = secrets.token_urlsafe(32)
     db().add(
         PasswordReset(
             user_id=user.id,
@@ -66,9 +81,10 @@ def _send_link(user: User) -> None:
     audit.record(db(), "password_reset_link_sent", user=user)
 
 
-@bp.route("/reset-password/<token>")
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def open_reset_link(token: str):
-    """The emailed link: used up as it is opened, then the token leaves the address bar."""
+    """The emailed link: opening it only shows a button (mail scanners follow links); pressing
+    it uses the link up, and the token leaves the address bar."""
     reset = db().scalar(select(PasswordReset).where(PasswordReset.token_hash == _token_hash(token)))
     user = db().get(User, reset.user_id) if reset else None
     if (
@@ -79,11 +95,19 @@ def open_reset_link(token: str):
         or clock.aware(reset.expires_at) <= clock.now()
     ):
         return render_template("auth/reset_link_invalid.html"), 404
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        return render_template("auth/reset_start.html", form=form)
     reset.used_at = clock.now()
     audit.record(db(), "password_reset_link_opened", user=user)
     db().commit()
     session.clear()
-    session["reset"] = {"user_id": user.id, "answered": False, "started": clock.now().timestamp()}
+    session["reset"] = {
+        "user_id": user.id,
+        "answered": False,
+        "started": clock.now().timestamp(),
+        "generation": user.session_generation,
+    }
     return redirect(url_for("auth.reset_question"))
 
 
@@ -92,7 +116,9 @@ def _resetting_user() -> User | None:
     if not state or clock.now().timestamp() - state["started"] > LINK_LIFETIME.total_seconds():
         return None
     user = db().get(User, state["user_id"])
-    return None if user is None or user.is_locked else user
+    if user is None or user.is_locked or user.session_generation != state["generation"]:
+        return None  # locked, or the password changed since: this reset is over
+    return user
 
 
 @bp.route("/reset-password/question", methods=["GET", "POST"])

@@ -3,6 +3,8 @@ the first sign-in's security question; signing out."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hmac
 from urllib.parse import urlsplit
 
 import pyotp
@@ -144,9 +146,9 @@ def _check(user: User, pending: dict, code: str) -> str | None:
     """None when the code signs the user in, else the message to show. Failures count."""
     if user.totp_secret:
         tries = pending.get("app_tries", 0)
-        if tries < codes.WRONG_TRIES_ALLOWED and pyotp.TOTP(user.totp_secret).verify(
-            code, valid_window=1
-        ):
+        step = app_code_step(user, code) if tries < codes.WRONG_TRIES_ALLOWED else None
+        if step is not None:
+            user.totp_last_step = step
             return None
         session["pending"] = {**pending, "app_tries": tries + 1}
         accounts.record_failure(db(), user, "authenticator code")
@@ -163,6 +165,19 @@ def _check(user: User, pending: dict, code: str) -> str | None:
         codes.CodeCheck.EXPIRED: "The code has expired: send a new one",
         codes.CodeCheck.MISSING: "That code can no longer be used: send a new one",
     }[result]
+
+
+def app_code_step(user: User, code: str) -> int | None:
+    """The 30-second step an authenticator code belongs to (this one, or one either side),
+    if it is right and newer than the last one accepted: each code works once."""
+    totp = pyotp.TOTP(user.totp_secret)
+    now = clock.now()
+    for offset in (0, -1, 1):
+        moment = now + dt.timedelta(seconds=30 * offset)
+        step = totp.timecode(moment)
+        if hmac.compare_digest(totp.at(moment), code) and step > (user.totp_last_step or -1):
+            return step
+    return None
 
 
 @bp.route("/sign-in/code/resend", methods=["POST"])

@@ -207,6 +207,9 @@ def _file_field(case_type: CaseType, page_id: str, key: str):
 
 def _change_group(case, case_type, page_id: str, action: str):
     kind, group_id, *index = action.split(":")
+    group = next((f for f in case_type.page(page_id).fields if f.id == group_id), None)
+    if kind not in ("add", "remove") or group is None or group.kind.name != "group":
+        abort(400)  # only this page's repeating groups have items to add or remove
     remove = int(index[0]) if kind == "remove" and index and index[0].isdigit() else None
     services.change_group_items(
         db(), case, case_type, page_id, group_id, add=(kind == "add"), remove=remove

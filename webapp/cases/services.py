@@ -148,7 +148,7 @@ def keep_typed_input(session: Session, user: User, reference: str, page_id: str,
     if case is None or not case.is_draft or case.school_id not in user.school_ids:
         return False
     case_type = catalogue().get(case.case_type_id)
-    if case_type is None or page_id not in [p.id for p in case_type.pages]:
+    if case_type is None or page_id not in [p.id for p in case_type.visible_pages(case.answers)]:
         return False
     form = case_type.form_class(page_id)(formdata)
     case.raw_input = {
