@@ -23,6 +23,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app = Flask(__name__, instance_path=str(config.INSTANCE))
     app.config.update(config.settings(overrides or {}))
+    proxies = app.config["PORTAL_TRUSTED_PROXIES"]
+    if proxies:  # the audit trail's "from where" is the client, not the proxy
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     database.init_app(app)
     csrf.init_app(app)

@@ -49,6 +49,9 @@ def settings(overrides: dict) -> dict:
         "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "MY_CASES_PAGE_SIZE": 25,
+        # Reverse proxies in front of the app (TLS ends there): how many to trust for the
+        # client's address and scheme (X-Forwarded-For/-Proto). 0: none, use the peer.
+        "PORTAL_TRUSTED_PROXIES": int(os.environ.get("PORTAL_TRUSTED_PROXIES", "0")),
         "PORTAL_DRAFT_RETENTION_DAYS": int(os.environ.get("PORTAL_DRAFT_RETENTION_DAYS", "180")),
     } | overrides
 

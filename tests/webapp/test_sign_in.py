@@ -310,3 +310,23 @@ def test_a_change_rolled_back_sends_nothing(app, world, smtp_server, db_session)
         db_session.rollback()
     assert smtp_server.deliver().attempted == 0
     assert smtp_server.messages == []
+
+
+def test_behind_a_trusted_proxy_the_audit_trail_records_the_clients_address(
+    app, world, database_url, db_session
+):
+    from webapp import create_app
+
+    proxied = create_app({**app.config, "PORTAL_TRUSTED_PROXIES": 1})
+    portal = PortalClient(proxied.test_client(), proxied)
+    headers = {"X-Forwarded-For": "203.0.113.7"}
+    portal.client.get("/sign-in", headers=headers)
+    portal.get("/sign-in")
+    portal.client.post(
+        "/sign-in",
+        headers=headers,
+        data={"email": world.alice.email, "password": "wrong one", "csrf_token": portal.csrf_token},
+    )
+    event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "sign_in_failed"))
+    assert event.ip == "203.0.113.7"
+    proxied.extensions["db_engine"].dispose()

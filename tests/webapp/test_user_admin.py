@@ -490,6 +490,17 @@ def test_only_an_admin_of_all_a_users_schools_may_change_their_email(alice, worl
     dev = fresh(db_session).scalar(select(User).where(User.first_name == "Dev"))
     assert edit(alice, dev, email="DEV@a.example.org").status_code == 302
     assert fresh(db_session).get(User, dev.id).email == "dev@a.example.org"
+    # The old address is told, and the user's sessions end.
+    generation = fresh(db_session).get(User, dev.id).session_generation
+    assert edit(alice, dev, email="dev.new@a.example.org").status_code == 302
+    moved = fresh(db_session).get(User, dev.id)
+    assert moved.email == "dev.new@a.example.org" and moved.session_generation == generation + 1
+    notice = fresh(db_session).scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.kind == "email_changed")
+        .order_by(OutboxMessage.id.desc())
+    )
+    assert notice.to_address == "dev@a.example.org" and "dev.new@a.example.org" in notice.body
     response = edit(alice, dev, email="carol@ab.example.org")
     assert errors_on(response) == ["A user with this email address already exists"]
     # Her own needs her password again, which this page does not ask for.

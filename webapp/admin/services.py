@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from webapp import accounts, audit
 from webapp.accounts import EmailInUse
+from webapp.mail import queue_mail
 from webapp.models import Membership, School, User
 
 __all__ = [
@@ -308,6 +309,13 @@ def update_user(
         "mobile": mobile,
     }
     changed = sorted(name for name, value in details.items() if getattr(user, name) != value)
+    if "email" in changed:
+        # The old address hears of it, and sessions end: a changed address must never be a
+        # quiet way into someone's account (codes and resets follow the address).
+        queue_mail(
+            session, "email_changed", user.email, "email_changed", user=user, new_email=email
+        )
+        user.session_generation += 1
     for name in changed:
         setattr(user, name, details[name])
     if changed:
