@@ -7,13 +7,13 @@ not offered fails validation, and the service refuses it again (SECURITY-CHECKLI
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from engine.identifiers import normalise_uk_phone
-from webapp.admin.services import EMAIL_PATTERN
 from webapp.models import School, User
+from webapp.person_fields import email_field, name_field, tidy_spaces
 
 JOB_TITLES = (
     "SENCO",
@@ -31,19 +31,6 @@ JOB_TITLES = (
 )
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 LOCK_STATUSES = [SelectChoice("unlocked", "Unlocked"), SelectChoice("locked", "Locked")]
-
-
-def _strip(text):
-    return " ".join(text.split()) if isinstance(text, str) else text
-
-
-def _lower(text):
-    return text.strip().lower() if isinstance(text, str) else text
-
-
-def _email_address(_form, field) -> None:
-    if field.data and not EMAIL_PATTERN.fullmatch(field.data):
-        raise ValidationError("Enter an email address in the correct format, like name@example.org")
 
 
 def _uk_phone(_form, field) -> None:
@@ -65,31 +52,9 @@ def _some_school(_form, field) -> None:
 class UserForm(FlaskForm):
     """The fields of Add user (and of Edit user, which adds the lock status)."""
 
-    email = EmailField(
-        "Email address",
-        filters=[_lower],
-        validators=[
-            DataRequired("Enter their email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            _email_address,
-        ],
-    )
-    first_name = StringField(
-        "First name",
-        filters=[_strip],
-        validators=[
-            DataRequired("Enter their first name"),
-            Length(max=100, message="First name must be 100 characters or fewer"),
-        ],
-    )
-    last_name = StringField(
-        "Last name",
-        filters=[_strip],
-        validators=[
-            DataRequired("Enter their last name"),
-            Length(max=100, message="Last name must be 100 characters or fewer"),
-        ],
-    )
+    email = email_field()
+    first_name = name_field("First name", DataRequired("Enter their first name"))
+    last_name = name_field("Last name", DataRequired("Enter their last name"))
     job_title = SelectField(
         "Job title",
         validators=[DataRequired("Select their job title")],
@@ -97,7 +62,7 @@ class UserForm(FlaskForm):
     )
     mobile = StringField(
         "Mobile number (optional)",
-        filters=[_strip],
+        filters=[tidy_spaces],
         validators=[
             Length(max=30, message="Enter a UK mobile number, like 07700 900 982"),
             _uk_phone,

@@ -9,13 +9,14 @@ declared first and come first in the page and its error summary.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from webapp.admin.forms import JOB_TITLES, LOCK_STATUSES
-from webapp.admin.services import EMAIL_PATTERN, urn_problem
+from webapp.admin.services import urn_problem
 from webapp.council.services import ROLES, SETTING_NAMES, normalise_urn
+from webapp.person_fields import email_field, name_field, tidy_spaces
 
 SETTING_TYPES = [SelectChoice(value, label) for value, label in SETTING_NAMES.items()]
 ROLE_CHOICES = [SelectChoice(value, label) for value, label in ROLES.items()]
@@ -23,19 +24,6 @@ URN_MESSAGES = {
     "school": "Enter a URN of 6 digits, like 123456",
     "early_years": "Enter an early years URN: EY and 6 digits, or 6 or 7 digits, like EY123456",
 }
-
-
-def _strip(text):
-    return " ".join(text.split()) if isinstance(text, str) else text
-
-
-def _lower(text):
-    return text.strip().lower() if isinstance(text, str) else text
-
-
-def _email_address(_form, field) -> None:
-    if field.data and not EMAIL_PATTERN.fullmatch(field.data):
-        raise ValidationError("Enter an email address in the correct format, like name@example.org")
 
 
 def _urn(text):
@@ -61,7 +49,7 @@ def _for_new_accounts(message: str):
 class _SchoolFields(FlaskForm):
     name = StringField(
         "Name",
-        filters=[_strip],
+        filters=[tidy_spaces],
         validators=[
             DataRequired("Enter the name of the school or setting"),
             Length(max=200, message="Name must be 200 characters or fewer"),
@@ -87,31 +75,9 @@ class _SchoolFields(FlaskForm):
 class AdminForm(FlaskForm):
     """A school's admin: an existing user's email, or a new user's details."""
 
-    email = EmailField(
-        "Email address",
-        filters=[_lower],
-        validators=[
-            DataRequired("Enter their email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            _email_address,
-        ],
-    )
-    first_name = StringField(
-        "First name",
-        filters=[_strip],
-        validators=[
-            _for_new_accounts("Enter their first name"),
-            Length(max=100, message="First name must be 100 characters or fewer"),
-        ],
-    )
-    last_name = StringField(
-        "Last name",
-        filters=[_strip],
-        validators=[
-            _for_new_accounts("Enter their last name"),
-            Length(max=100, message="Last name must be 100 characters or fewer"),
-        ],
-    )
+    email = email_field()
+    first_name = name_field("First name", _for_new_accounts("Enter their first name"))
+    last_name = name_field("Last name", _for_new_accounts("Enter their last name"))
     job_title = SelectField(
         "Job title",
         validators=[_for_new_accounts("Select their job title")],
@@ -152,37 +118,15 @@ class SchoolForm(_SchoolFields, AdminForm):
 
 
 class _Email(FlaskForm):
-    email = EmailField(
-        "Email address",
-        filters=[_lower],
-        validators=[
-            DataRequired("Enter their email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            _email_address,
-        ],
-    )
+    email = email_field()
 
 
 class _OfficerFields(FlaskForm):
-    first_name = StringField(
-        "First name",
-        filters=[_strip],
-        validators=[
-            DataRequired("Enter their first name"),
-            Length(max=100, message="First name must be 100 characters or fewer"),
-        ],
-    )
-    last_name = StringField(
-        "Last name",
-        filters=[_strip],
-        validators=[
-            DataRequired("Enter their last name"),
-            Length(max=100, message="Last name must be 100 characters or fewer"),
-        ],
-    )
+    first_name = name_field("First name", DataRequired("Enter their first name"))
+    last_name = name_field("Last name", DataRequired("Enter their last name"))
     job_title = StringField(
         "Job title (optional)",
-        filters=[_strip],
+        filters=[tidy_spaces],
         validators=[Length(max=100, message="Job title must be 100 characters or fewer")],
     )
     role = RadioField(
@@ -250,7 +194,7 @@ class EditOfficerForm(_OfficerFields):
 class TeamForm(FlaskForm):
     name = StringField(
         "Team name",
-        filters=[_strip],
+        filters=[tidy_spaces],
         validators=[
             DataRequired("Enter the team's name"),
             Length(max=120, message="Team name must be 120 characters or fewer"),
