@@ -466,10 +466,7 @@ def add_officer(
     user.council_role = role
     audit.record(session, "user_created", actor=actor, user=user, council_role=role)
     for team in teams:
-        team.members.append(user)
-        audit.record(
-            session, "team_member_added", actor=actor, user=user, team_id=team.id, team=team.name
-        )
+        _membership(session, actor, team, user, joined=True)
     try:
         session.commit()
     except IntegrityError:  # the same address added at the same moment elsewhere
@@ -536,27 +533,27 @@ def _place_in_teams(session: Session, actor: User | None, user: User, teams: lis
     current = teams_of(session, [user.id]).get(user.id, [])
     for team in current:
         if team.id not in wanted:
-            team.members.remove(user)
-            audit.record(
-                session,
-                "team_member_removed",
-                actor=actor,
-                user=user,
-                team_id=team.id,
-                team=team.name,
-            )
+            _membership(session, actor, team, user, joined=False)
     have = {team.id for team in current}
     for team in teams:
         if team.id not in have:
-            team.members.append(user)
-            audit.record(
-                session,
-                "team_member_added",
-                actor=actor,
-                user=user,
-                team_id=team.id,
-                team=team.name,
-            )
+            _membership(session, actor, team, user, joined=True)
+
+
+def _membership(session: Session, actor: User | None, team: Team, user: User, joined: bool) -> None:
+    """Put a council user in a team (or take them out), with its audit row."""
+    if joined:
+        team.members.append(user)
+    else:
+        team.members.remove(user)
+    audit.record(
+        session,
+        "team_member_added" if joined else "team_member_removed",
+        actor=actor,
+        user=user,
+        team_id=team.id,
+        team=team.name,
+    )
 
 
 def reset_officer_password(session: Session, actor: User | None, user_id: int) -> User:
@@ -683,27 +680,11 @@ def _set_members(session: Session, actor: User | None, team: Team, members: list
     wanted = {user.id for user in members}
     for user in list(team.members):
         if user.id not in wanted:
-            team.members.remove(user)
-            audit.record(
-                session,
-                "team_member_removed",
-                actor=actor,
-                user=user,
-                team_id=team.id,
-                team=team.name,
-            )
+            _membership(session, actor, team, user, joined=False)
     have = {user.id for user in team.members}
     for user in members:
         if user.id not in have:
-            team.members.append(user)
-            audit.record(
-                session,
-                "team_member_added",
-                actor=actor,
-                user=user,
-                team_id=team.id,
-                team=team.name,
-            )
+            _membership(session, actor, team, user, joined=True)
 
 
 def delete_team(session: Session, actor: User | None, team_id: int) -> str:
