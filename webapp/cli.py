@@ -265,6 +265,8 @@ def _run(args: argparse.Namespace) -> int:
     app = create_app()
     port = int(os.environ.get("PORT", "5000"))
     catcher = _start_catcher(app, port) if app.config["DEVELOPMENT"] else None
+    if catcher is not None:
+        app.extensions["mail_catcher"] = catcher  # /dev/mail reads sent mail from it
     worker, stop = start_background_worker(app, on_batch=_print_batch)
     try:
         print(f"School Portal on http://127.0.0.1:{port}/  (Ctrl+C stops it)")
@@ -530,8 +532,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     purge_command = commands.add_parser(
         "purge",
-        help="delete used codes, old reset links, sent mail and drafts untouched for "
-        "$PORTAL_DRAFT_RETENTION_DAYS days (the mail worker does it hourly)",
+        help="delete used codes, old reset links, old records of sent mail and drafts "
+        "untouched for $PORTAL_DRAFT_RETENTION_DAYS days (the mail worker does it hourly)",
     )
     purge_command.set_defaults(run=_purge)
 

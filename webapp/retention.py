@@ -1,7 +1,8 @@
 """Keeping personal data no longer than needed (UK GDPR Art 5(1)(e)); SECURITY-CHECKLIST 25.
 
-purge() deletes used and expired sign-in codes and reset links, sent mail (it may hold a
-generated password), sign-in codes that were never delivered in time, and drafts left
+purge() deletes used and expired sign-in codes and reset links, the record of sent mail
+(to, kind and when: its text is gone once sent) after 90 days, sign-in codes that were never
+delivered in time, and drafts left
 untouched for PORTAL_DRAFT_RETENTION_DAYS (default 180), abandoned or not. The mail worker
 runs it every hour; `portal purge` runs it once.
 """
@@ -17,7 +18,7 @@ from webapp import audit, clock
 from webapp.auth.codes import CODE_LIFETIME
 from webapp.models import Attachment, Case, CaseEvent, LoginCode, OutboxMessage, PasswordReset
 
-KEEP_SENT_MAIL = dt.timedelta(days=7)
+KEEP_SENT_MAIL = dt.timedelta(days=90)  # a record for support: "was my code sent?"
 KEEP_USED_SECRETS = dt.timedelta(days=1)
 
 

@@ -5,12 +5,13 @@ down, never sent twice by two workers; and /dev/mail, which exists only in devel
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.webapp.conftest import ROOT, PortalClient, text_of
+from tests.webapp.conftest import PASSWORD, ROOT, PortalClient, text_of
 from webapp import create_app
 from webapp.database import db
 from webapp.extensions import mail
@@ -85,6 +86,26 @@ def test_a_queued_message_is_delivered_and_marked_sent(app, smtp_server, db_sess
     # Sent once only: nothing is due any more.
     assert smtp_server.deliver().attempted == 0
     assert len(smtp_server.messages) == 1
+
+
+def test_once_sent_the_outbox_keeps_who_what_kind_and_when_but_no_secret(
+    app, smtp_server, db_session, world
+):
+    """Sign-in codes, generated passwords and reset links leave the database once mailed."""
+    portal = PortalClient(app.test_client(), app)
+    portal.get("/sign-in")
+    portal.post("/sign-in", {"email": world.bob.email, "password": PASSWORD}, expect=302)
+    [waiting] = outbox(db_session)
+    code = re.search(r"\b(\d{6})\b", waiting.subject).group(1)
+    assert code in waiting.body  # the worker needs the text until it has sent it
+
+    assert smtp_server.deliver().sent == 1
+
+    assert code in smtp_server.to(world.bob.email)[0].body
+    [row] = outbox(db_session)
+    assert (row.kind, row.to_address, row.attempts) == ("sign_in_code", world.bob.email, 1)
+    assert row.sent_at is not None
+    assert code not in row.subject + row.body and row.subject == row.body == ""
 
 
 def test_a_message_queued_in_a_rolled_back_transaction_is_never_sent(app, smtp_server, db_session):
@@ -295,8 +316,21 @@ def development_app(database_url):
     app.extensions["db_engine"].dispose()
 
 
-def test_dev_mail_lists_the_outbox_newest_first_with_bodies_in_development(
-    development_app, db_session
+@pytest.fixture
+def development_smtp(development_app):
+    from webapp.mail.catcher import start_catcher
+
+    catcher = start_catcher("127.0.0.1", 0)
+    development_app.config.update(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=catcher.port, MAIL_SUPPRESS_SEND=False
+    )
+    mail.init_app(development_app)
+    yield catcher
+    catcher.stop()
+
+
+def test_dev_mail_shows_waiting_mail_and_what_the_catcher_received_in_development(
+    development_app, development_smtp, db_session
 ):
     app = development_app
     first, second = queue(app, count=2)
@@ -304,20 +338,32 @@ def test_dev_mail_lists_the_outbox_newest_first_with_bodies_in_development(
         session = db()
         failed = session.get(OutboxMessage, second)
         failed.attempts, failed.last_error = 1, "ConnectionRefusedError: [Errno 111] refused"
-        session.get(OutboxMessage, first).sent_at = now()
+        failed.next_attempt_at = now() + dt.timedelta(minutes=5)
         session.commit()
+    with app.app_context():
+        deliver_due(db(), mail)  # message 0 goes to the catcher; message 1 waits for its retry
+    app.extensions["mail_catcher"] = development_smtp  # as `portal run` does
 
     response = PortalClient(app.test_client()).get("/dev/mail")  # nobody signed in
 
     page = response.page
     assert page.h1.get_text(strip=True) == "Sent mail"
-    assert [h.get_text(strip=True) for h in page.select("main h2")] == ["Message 1", "Message 0"]
+    assert [h.get_text(strip=True) for h in page.select("main h3")] == ["Message 1", "Message 0"]
     text = text_of(page)
     assert "Body of message 0: £5 — café." in text and "Body of message 1: £5" in text
     assert "alice@a.example.org" in text
     assert "Last error: ConnectionRefusedError: [Errno 111] refused" in text
-    assert "2 emails, 1 waiting to be sent" in text
+    assert "1 email waiting to be sent, 1 sent" in text
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_dev_mail_without_a_catcher_in_the_process_says_where_sent_mail_went(
+    development_app, db_session
+):
+    queue(development_app, count=1)
+    text = text_of(PortalClient(development_app.test_client()).get("/dev/mail").page)
+    assert "Body of message 0" in text  # still waiting: its text is shown
+    assert "No mail catcher runs in this process" in text
 
 
 def test_dev_mail_does_not_exist_in_production(app, client):

@@ -1,4 +1,8 @@
-"""/dev/mail: the newest outbox messages, sent or waiting, with their bodies (development only)."""
+"""/dev/mail: the mail the portal sent or is waiting to send, with its text (development only).
+
+The outbox keeps a message's text only until it is sent (it may hold a sign-in code or a
+password), so sent mail is read from the mail catcher that `portal run` starts in this process.
+"""
 
 from __future__ import annotations
 
@@ -22,18 +26,22 @@ def development_only():
 @bp.get("/mail")
 def index():
     session = db()
-    messages = session.scalars(
-        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(SHOWN)
+    waiting = session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None))
+        .order_by(OutboxMessage.id.desc())
+        .limit(SHOWN)
     ).all()
-    total = session.scalar(select(func.count()).select_from(OutboxMessage))
-    pending = session.scalar(
-        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+    sent_count = session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.isnot(None))
     )
+    catcher = current_app.extensions.get("mail_catcher")
+    caught = list(reversed(catcher.messages))[:SHOWN] if catcher is not None else None
     return render_template(
         "devmail/index.html",
-        messages=messages,
-        total=total,
-        pending=pending,
+        waiting=waiting,
+        caught=caught,
+        sent_count=sent_count,
         shown=SHOWN,
         mail_server=f"{current_app.config['MAIL_SERVER']}:{current_app.config['MAIL_PORT']}",
     )

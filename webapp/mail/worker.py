@@ -113,7 +113,9 @@ def deliver_due(
             report.errors.append(f"message {message_id}: {text}")
             log.warning("outbox message %s not delivered: %s", message_id, text)
         else:
-            _finish(session, message_id, sent_at=moment())
+            # Sent: keep what the audit needs (to, kind, when, attempts), never the text, which
+            # may hold a sign-in code, a generated password or a reset link.
+            _finish(session, message_id, sent_at=moment(), subject="", body="")
             report.sent += 1
     return report
 
