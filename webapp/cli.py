@@ -58,9 +58,18 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _database_url() -> str:
-    from webapp.config import settings
+    from webapp.config import INSTANCE, database_url_setting, environment
 
-    return settings({"DEVELOPMENT": True, "SECRET_KEY": "unused"})["DATABASE_URL"]
+    development = environment() == "development"
+    return database_url_setting(development) or f"sqlite:///{INSTANCE / 'portal.sqlite3'}"
+
+
+def _no_sessions() -> dict:
+    """Settings for a command that handles no web sessions: a throwaway signing key unless
+    SECRET_KEY is set (random, so it passes the production check and signs nothing)."""
+    import secrets
+
+    return {} if os.environ.get("SECRET_KEY") else {"SECRET_KEY": secrets.token_hex(32)}
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
@@ -111,8 +120,7 @@ def _onboard_school(args: argparse.Namespace) -> int:
     problem = urn_problem(urn, args.setting)
     if problem:
         args.usage_error(f"argument --urn: {problem}")
-    # The command handles no web sessions, so it needs no SECRET_KEY of its own.
-    app = create_app({} if os.environ.get("SECRET_KEY") else {"SECRET_KEY": "unused-here"})
+    app = create_app(_no_sessions())
     try:
         with app.app_context():
             school, admin = onboard_school(
@@ -149,7 +157,7 @@ def _add_council_user(args: argparse.Namespace) -> int:
     from webapp.council.services import add_officer, team_named
     from webapp.database import db
 
-    app = create_app({} if os.environ.get("SECRET_KEY") else {"SECRET_KEY": "unused-here"})
+    app = create_app(_no_sessions())
     try:
         with app.app_context():
             names = list(dict.fromkeys(args.team))
@@ -184,7 +192,7 @@ def _add_team(args: argparse.Namespace) -> int:
     from webapp.council.services import add_team_case_types
     from webapp.database import db
 
-    app = create_app({} if os.environ.get("SECRET_KEY") else {"SECRET_KEY": "unused-here"})
+    app = create_app(_no_sessions())
     try:
         known = app.extensions["catalogue"].case_types
         for case_type_id in args.case_type:
@@ -240,6 +248,9 @@ def _serve(args: argparse.Namespace) -> int:
     """Production server: gunicorn with the app factory."""
     from gunicorn.app.wsgiapp import run
 
+    from webapp.config import settings
+
+    settings({})  # refuse unfit settings in one line, before gunicorn starts any worker
     port = os.environ.get("PORT", "8000")
     sys.argv = [
         "gunicorn",
@@ -261,7 +272,13 @@ def _run(args: argparse.Namespace) -> int:
     from webapp import create_app
     from webapp.mail.worker import start_background_worker
 
-    os.environ.setdefault("PORTAL_ENV", "development")
+    if os.environ.get("PORTAL_ENV") != "development":
+        print(
+            "portal run: the development server needs PORTAL_ENV=development (make run sets "
+            "it); in production run `portal serve` and `portal mail-worker`",
+            file=sys.stderr,
+        )
+        return 2
     app = create_app()
     port = int(os.environ.get("PORT", "5000"))
     catcher = _start_catcher(app, port) if app.config["DEVELOPMENT"] else None
@@ -315,7 +332,7 @@ def _mail_worker(args: argparse.Namespace) -> int:
     """Deliver the outbox: until Ctrl+C (or SIGTERM), or once with --once."""
     from webapp import create_app
 
-    app = create_app()
+    app = create_app(_no_sessions())
     try:
         return _deliver(app, args)
     finally:
@@ -371,7 +388,7 @@ def _purge(args: argparse.Namespace) -> int:
     from webapp.database import db
     from webapp.retention import purge
 
-    app = create_app()
+    app = create_app(_no_sessions())
     with app.app_context():
         counts = purge(db(), app.config["PORTAL_DRAFT_RETENTION_DAYS"])
     print("purged: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
@@ -546,8 +563,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `portal` console script."""
+    from webapp.config import SettingsError
+
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except SettingsError as error:
+        print(f"portal {args.command}: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTANCE = ROOT / "instance"
+
+
+ENVIRONMENTS = ("development", "production")
+MAKE_A_KEY = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+SECRET_KEY_BYTES = 32
+SECRET_KEY_BITS = 128  # the least estimated randomness accepted
+
+
+class SettingsError(Exception):
+    """The environment does not describe a portal that may start; the message says why."""
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -17,20 +30,22 @@ def _flag(name: str, default: bool) -> bool:
 
 def settings(overrides: dict) -> dict:
     """The app's settings: `overrides` (tests) over environment variables over defaults."""
-    development = overrides.get(
-        "DEVELOPMENT", os.environ.get("PORTAL_ENV", "production") == "development"
+    development = (
+        overrides["DEVELOPMENT"] if "DEVELOPMENT" in overrides else environment() == "development"
     )
     secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
-    if not secret:
-        if not development:
-            raise RuntimeError("SECRET_KEY must be set (or PORTAL_ENV=development for local use)")
+    if not secret and development:
         secret = _development_secret()
+    database_url = overrides.get("DATABASE_URL") or database_url_setting(development)
+    base_url = overrides.get("PORTAL_BASE_URL") or os.environ.get("PORTAL_BASE_URL")
+    if not development:
+        _check_production(secret, base_url)
     return {
         "DEVELOPMENT": development,
         "SECRET_KEY": secret,
-        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'portal.sqlite3'}"),
+        "DATABASE_URL": database_url or f"sqlite:///{INSTANCE / 'portal.sqlite3'}",
         "PORTAL_CASETYPES": os.environ.get("PORTAL_CASETYPES", str(ROOT / "casetypes")),
-        "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000"),
+        "PORTAL_BASE_URL": base_url or "http://127.0.0.1:5000",
         "PORTAL_COUNCIL_NAME": os.environ.get("PORTAL_COUNCIL_NAME", "Leicester City Council"),
         "PORTAL_SERVICE_NAME": os.environ.get("PORTAL_SERVICE_NAME", "School Portal"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
@@ -54,6 +69,66 @@ def settings(overrides: dict) -> dict:
         "PORTAL_TRUSTED_PROXIES": int(os.environ.get("PORTAL_TRUSTED_PROXIES", "0")),
         "PORTAL_DRAFT_RETENTION_DAYS": int(os.environ.get("PORTAL_DRAFT_RETENTION_DAYS", "180")),
     } | overrides
+
+
+def environment() -> str:
+    """PORTAL_ENV: "production" (the default) or "development"; anything else is refused, so a
+    typo can neither relax a live portal nor harden a laptop by surprise."""
+    value = os.environ.get("PORTAL_ENV", "production").strip().lower() or "production"
+    if value not in ENVIRONMENTS:
+        raise SettingsError(
+            f"PORTAL_ENV must be 'development' or 'production' (the default), not {value!r}"
+        )
+    return value
+
+
+def database_url_setting(development: bool) -> str | None:
+    """DATABASE_URL; outside development it must be set (no silent local SQLite file)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url and not development:
+        raise SettingsError(
+            "DATABASE_URL must be set outside development (postgresql+psycopg://user@host/db); "
+            "the portal does not fall back to a local SQLite file in production"
+        )
+    return url
+
+
+def _check_production(secret: str | None, base_url: str | None) -> None:
+    """Outside development the portal starts only with settings fit for real users."""
+    if not secret:
+        raise SettingsError(
+            f"SECRET_KEY must be set outside development: make one with {MAKE_A_KEY}"
+        )
+    problem = secret_key_problem(secret)
+    if problem:
+        raise SettingsError(f"SECRET_KEY {problem}: make one with {MAKE_A_KEY}")
+    if not base_url:
+        raise SettingsError(
+            "PORTAL_BASE_URL must be set outside development: the portal's address as users "
+            "reach it, such as https://schools.example.gov.uk (it goes into emailed links)"
+        )
+    parts = urlsplit(base_url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise SettingsError(
+            f"PORTAL_BASE_URL must be an https:// address outside development, not {base_url!r}"
+        )
+
+
+def secret_key_problem(secret: str) -> str | None:
+    """Why a secret key is too weak to sign sessions, or None.
+
+    Randomness cannot be measured from one string; this refuses what is plainly not random: too
+    short, or too little variety to hold 128 bits (estimated per character from its own spread).
+    """
+    size = len(secret.encode())
+    if size < SECRET_KEY_BYTES:
+        return f"is {size} bytes long; it must be at least {SECRET_KEY_BYTES} random bytes"
+    counts = Counter(secret)
+    per_character = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    bits = per_character * len(secret)
+    if bits < SECRET_KEY_BITS:
+        return f"holds too little randomness (about {bits:.0f} bits; {SECRET_KEY_BITS} needed)"
+    return None
 
 
 def _development_secret() -> str:

@@ -30,6 +30,9 @@ from webapp.models import Base, Membership, OutboxMessage, School, User
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
+# Settings fit for production (the portal refuses weak keys and missing addresses there).
+SECRET_KEY = "0b5d7f3e9a214c6e8f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7a"
+BASE_URL = "https://portal.example.org"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://root@127.0.0.1:5432/test")
 
 
@@ -98,7 +101,8 @@ def database_url(request, tmp_path):
 def app(database_url):
     app = create_app(
         {
-            "SECRET_KEY": "test-secret",
+            "SECRET_KEY": SECRET_KEY,
+            "PORTAL_BASE_URL": BASE_URL,
             "DATABASE_URL": database_url,
             "DEVELOPMENT": False,
             "SESSION_COOKIE_SECURE": False,
@@ -108,6 +112,16 @@ def app(database_url):
     )
     yield app
     app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def portal_env(monkeypatch, database_url):
+    """A `portal` command's environment: the test database, production, no SECRET_KEY (commands
+    that handle no web sessions need none)."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PORTAL_BASE_URL", BASE_URL)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
 
 
 @pytest.fixture

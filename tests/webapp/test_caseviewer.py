@@ -749,13 +749,6 @@ def test_csv_cells_are_neutralised_whatever_they_start_with():
 # ---- the portal command ----
 
 
-@pytest.fixture
-def portal_env(monkeypatch, database_url):
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-
-
 def test_portal_commands_add_teams_and_council_staff(portal_env, db_session, capsys, world):
     assert (
         main(["add-team", "--name", "SEND", "--case-type", PTT, "--case-type", "send-referral"])

@@ -2,7 +2,7 @@
 
 from sqlalchemy import make_url, select, text
 
-from tests.webapp.conftest import ROOT
+from tests.webapp.conftest import BASE_URL, ROOT, SECRET_KEY
 from webapp import create_app
 from webapp.database import db, make_engine
 from webapp.models import User
@@ -12,7 +12,8 @@ def test_the_app_carries_on_after_postgresql_drops_every_connection(postgres_url
     url = make_url(postgres_url).update_query_dict({"application_name": "portal_resilience"})
     app = create_app(
         {
-            "SECRET_KEY": "x",
+            "SECRET_KEY": SECRET_KEY,
+            "PORTAL_BASE_URL": BASE_URL,
             "TESTING": True,
             "DATABASE_URL": url.render_as_string(hide_password=False),
             "PORTAL_CASETYPES": str(ROOT / "casetypes"),

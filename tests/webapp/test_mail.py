@@ -11,7 +11,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from tests.webapp.conftest import PASSWORD, ROOT, PortalClient, text_of
+from tests.webapp.conftest import PASSWORD, ROOT, SECRET_KEY, PortalClient, text_of
 from webapp import create_app
 from webapp.database import db
 from webapp.extensions import mail
@@ -273,14 +273,11 @@ def test_the_background_worker_delivers_in_process_and_stops(app, smtp_server):
 
 
 def test_the_mail_worker_command_delivers_once_and_exits_0(
-    app, smtp_server, database_url, monkeypatch, capsys, db_session
+    app, smtp_server, portal_env, monkeypatch, capsys, db_session
 ):
     from webapp.cli import main
 
     queue(app, count=3)
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "mail-worker-test")
-    monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("PORTAL_CASETYPES", str(ROOT / "casetypes"))
     monkeypatch.setenv("MAIL_SERVER", "127.0.0.1")
     monkeypatch.setenv("MAIL_PORT", str(smtp_server.port))
@@ -305,7 +302,7 @@ def test_the_mail_worker_command_delivers_once_and_exits_0(
 def development_app(database_url):
     app = create_app(
         {
-            "SECRET_KEY": "test-secret",
+            "SECRET_KEY": SECRET_KEY,
             "DATABASE_URL": database_url,
             "DEVELOPMENT": True,
             "PORTAL_CASETYPES": str(ROOT / "casetypes"),

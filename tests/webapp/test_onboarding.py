@@ -34,15 +34,6 @@ NEW_SCHOOL = [
 ]
 
 
-@pytest.fixture
-def portal_env(monkeypatch, database_url):
-    """The command's environment: the test database, a production-like setting, no secret."""
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("PORTAL_BASE_URL", "https://portal.example.org")
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-
-
 def count(db_session, model) -> int:
     db_session.rollback()
     return db_session.scalar(select(func.count()).select_from(model))

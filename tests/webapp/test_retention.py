@@ -51,13 +51,12 @@ def test_a_sign_in_code_never_delivered_in_time_is_dropped(app, world, client, d
     assert count(db_session, OutboxMessage) == 0
 
 
-def test_portal_purge_command(tmp_path, monkeypatch, capsys):
+def test_portal_purge_command(tmp_path, monkeypatch, capsys, portal_env):
     from webapp.cli import main
     from webapp.migrate import upgrade
 
-    url = f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+    url = f"sqlite:///{tmp_path / 'purged.sqlite3'}"
     upgrade(url)
     monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("SECRET_KEY", "purge-test")
     assert main(["purge"]) == 0
     assert capsys.readouterr().out.startswith("purged: 0 sign-in codes")

@@ -1,0 +1,121 @@
+"""Settings a live portal must have (issue 9, item 10): a strong SECRET_KEY, its own address,
+a real database, and no silent switch to development mode."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from tests.webapp.conftest import BASE_URL, ROOT, SECRET_KEY
+from webapp import create_app
+from webapp.cli import main
+from webapp.config import SettingsError
+
+
+@pytest.fixture
+def production(monkeypatch, tmp_path):
+    """A production environment with every setting right; tests take one away."""
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", SECRET_KEY)
+    monkeypatch.setenv("PORTAL_BASE_URL", BASE_URL)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'portal.sqlite3'}")
+    monkeypatch.setenv("PORTAL_CASETYPES", str(ROOT / "casetypes"))
+    return monkeypatch
+
+
+def start(**overrides):
+    app = create_app(overrides)
+    app.extensions["db_engine"].dispose()
+    return app
+
+
+def test_production_starts_with_fit_settings(production):
+    app = start()
+    assert app.config["SECRET_KEY"] == SECRET_KEY and not app.config["DEVELOPMENT"]
+
+
+@pytest.mark.parametrize(
+    "key, why",
+    [
+        ("a", "is 1 bytes long; it must be at least 32 random bytes"),
+        ("a" * 64, "holds too little randomness"),
+        ("password" * 4, "holds too little randomness"),
+        (secrets.token_hex(16), "holds too little randomness"),  # 16 random bytes, as hex
+    ],
+)
+def test_a_weak_secret_key_is_refused_and_the_message_says_how_to_make_one(production, key, why):
+    production.setenv("SECRET_KEY", key)
+    with pytest.raises(SettingsError) as refused:
+        start()
+    assert why in str(refused.value)
+    assert "secrets.token_hex(32)" in str(refused.value)
+
+
+def test_no_secret_key_is_refused_outside_development(production):
+    production.delenv("SECRET_KEY")
+    with pytest.raises(SettingsError, match="SECRET_KEY must be set outside development"):
+        start()
+
+
+def test_strong_keys_of_the_usual_kinds_are_accepted(production):
+    for key in (secrets.token_hex(32), secrets.token_urlsafe(32)):
+        production.setenv("SECRET_KEY", key)
+        assert start().config["SECRET_KEY"] == key
+
+
+@pytest.mark.parametrize(
+    "address, why",
+    [
+        (None, "PORTAL_BASE_URL must be set outside development"),
+        ("http://schools.example.gov.uk", "must be an https:// address"),
+        ("schools.example.gov.uk", "must be an https:// address"),
+    ],
+)
+def test_production_needs_its_own_https_address_for_emailed_links(production, address, why):
+    if address is None:
+        production.delenv("PORTAL_BASE_URL")
+    else:
+        production.setenv("PORTAL_BASE_URL", address)
+    with pytest.raises(SettingsError, match=why):
+        start()
+
+
+def test_production_never_falls_back_to_a_local_sqlite_file(production):
+    production.delenv("DATABASE_URL")
+    with pytest.raises(SettingsError, match="DATABASE_URL must be set outside development"):
+        start()
+
+
+def test_an_unknown_portal_env_is_refused_rather_than_guessed(production):
+    production.setenv("PORTAL_ENV", "prod")
+    with pytest.raises(SettingsError, match="PORTAL_ENV must be 'development' or 'production'"):
+        start()
+
+
+def test_development_needs_none_of_them(production):
+    production.setenv("PORTAL_ENV", "development")
+    for name in ("SECRET_KEY", "PORTAL_BASE_URL"):
+        production.delenv(name)
+    app = start()
+    assert app.config["DEVELOPMENT"] and len(app.config["SECRET_KEY"]) >= 32
+
+
+def test_commands_say_what_is_wrong_in_one_line(production, capsys):
+    production.setenv("SECRET_KEY", "a")
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("portal serve: SECRET_KEY is 1 bytes long") and err.count("\n") == 1
+
+    production.delenv("DATABASE_URL")
+    assert main(["db", "upgrade"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("portal db: DATABASE_URL must be set") and err.count("\n") == 1
+
+
+def test_portal_run_does_not_switch_to_development_by_itself(production, capsys):
+    production.delenv("PORTAL_ENV")
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("portal run: the development server needs PORTAL_ENV=development")
+    assert "Traceback" not in err
