@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import unicodedata
 
 import filetype
 from flask import send_file
@@ -29,6 +30,11 @@ _CONTENT_KINDS = {
     "txt": {"text"},
 }
 _MIME = {"csv": "text/csv", "txt": "text/plain"}
+# Control and format characters (U+202E RIGHT-TO-LEFT OVERRIDE, zero-width spaces, BOMs…) and
+# the line and paragraph separators: invisible, or able to make "invoice<RLO>fdp.exe" read as
+# "invoiceexe.pdf". They never stay in a stored file name.
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+GENERIC_STEM = "upload"
 
 
 class UploadRefused(Exception):
@@ -66,14 +72,22 @@ def check_upload(field: Field, filename: str, data: bytes) -> str:
     return extension if extension in matches else matches[0]
 
 
+def stored_name(filename: str, kind: str) -> str:
+    """The name a file is kept under: the user's name without its folders, control and format
+    characters, with the extension of what the content really is ("upload.pdf" if nothing
+    printable is left)."""
+    name = unicodedata.normalize("NFC", filename.replace("\\", "/").rsplit("/", 1)[-1])
+    name = "".join(c for c in name if unicodedata.category(c) not in _UNSAFE_CATEGORIES)
+    stem = " ".join(os.path.splitext(name)[0].split())[:190]
+    return f"{stem or GENERIC_STEM}.{kind}"
+
+
 def store_upload(
     session: Session, case: Case, user: User, field: Field, key: str, filename: str, data: bytes
 ) -> dict:
     """Check and keep an upload; the reference the answers hold. UploadRefused if refused."""
     kind = check_upload(field, filename, data)
-    # The name the user gave, with the extension of what the content really is.
-    stem = os.path.splitext(os.path.basename(filename.replace("\\", "/")))[0][:190]
-    safe_name = f"{stem or 'upload'}.{kind}"
+    safe_name = stored_name(filename, kind)
     attachment = Attachment(
         case_id=case.id,
         field_key=key,
