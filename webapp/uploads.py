@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import os
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import filetype
 from flask import send_file
@@ -82,25 +84,79 @@ def stored_name(filename: str, kind: str) -> str:
     return f"{stem or GENERIC_STEM}.{kind}"
 
 
+@dataclass(frozen=True)
+class NewUpload:
+    """A file chosen on a page: the input it came in ("report", "providers-0-report"), its
+    question, the name the user's computer gave it and its bytes."""
+
+    key: str
+    field: Field
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class AcceptedUpload:
+    """An upload that passed the checks: what it is, and the name it is kept under."""
+
+    upload: NewUpload
+    kind: str
+    name: str
+
+
+def check_uploads(uploads: Iterable[NewUpload]) -> tuple[list[AcceptedUpload], dict[str, str]]:
+    """The uploads that may be kept, and why the others were refused (by input name)."""
+    accepted, refused = [], {}
+    for upload in uploads:
+        try:
+            kind = check_upload(upload.field, upload.filename, upload.data)
+        except UploadRefused as refusal:
+            refused[upload.key] = str(refusal)
+            continue
+        accepted.append(AcceptedUpload(upload, kind, stored_name(upload.filename, kind)))
+    return accepted, refused
+
+
+def store_uploads(
+    session: Session, case: Case, user: User, accepted: Iterable[AcceptedUpload]
+) -> dict[str, dict]:
+    """Add the accepted uploads to the session's transaction; the references the answers hold,
+    by input name. Call it inside the transaction that saves the answers pointing at them."""
+    files = {}
+    for item in accepted:
+        data = item.upload.data
+        attachment = Attachment(
+            case_id=case.id,
+            field_key=item.upload.key,
+            filename=item.name,
+            kind=item.kind,
+            content_type=_MIME.get(item.kind)
+            or filetype.guess_mime(data)
+            or "application/octet-stream",
+            size=len(data),
+            data=data,
+            uploaded_by_id=user.id,
+        )
+        session.add(attachment)
+        session.flush()  # gives the generated id
+        files[item.upload.key] = {
+            "id": attachment.id,
+            "name": item.name,
+            "size": len(data),
+            "kind": item.kind,
+        }
+    return files
+
+
 def store_upload(
     session: Session, case: Case, user: User, field: Field, key: str, filename: str, data: bytes
 ) -> dict:
-    """Check and keep an upload; the reference the answers hold. UploadRefused if refused."""
-    kind = check_upload(field, filename, data)
-    safe_name = stored_name(filename, kind)
-    attachment = Attachment(
-        case_id=case.id,
-        field_key=key,
-        filename=safe_name,
-        kind=kind,
-        content_type=_MIME.get(kind) or filetype.guess_mime(data) or "application/octet-stream",
-        size=len(data),
-        data=data,
-        uploaded_by_id=user.id,
-    )
-    session.add(attachment)
-    session.flush()
-    return {"id": attachment.id, "name": safe_name, "size": len(data), "kind": kind}
+    """Check one upload and add it to the session's transaction (demo data, tests); the
+    reference the answers hold. UploadRefused says why it was refused."""
+    accepted, refused = check_uploads([NewUpload(key, field, filename, data)])
+    if refused:
+        raise UploadRefused(refused[key])
+    return store_uploads(session, case, user, accepted)[key]
 
 
 def as_download(attachment: Attachment):

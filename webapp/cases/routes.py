@@ -27,7 +27,7 @@ from webapp.cases.presenters import by_key, calculated_values, current_files, er
 from webapp.casetypes import case_type_or_404, catalogue
 from webapp.database import db
 from webapp.models import Attachment
-from webapp.uploads import UploadRefused, as_download, store_upload
+from webapp.uploads import NewUpload, as_download
 
 answer_not_found(bp, "cases", services.CaseNotFound)
 
@@ -169,20 +169,15 @@ def page(reference: str, page_id: str):
 
 
 def _save(case, case_type, page_id, form):
-    """Store uploads, then the page (valid or not); StaleSave when another tab saved it."""
-    files, file_errors = {}, {}
+    """The page (valid or not) with the files chosen on it; StaleSave when another tab saved it."""
+    uploads = []
     for key, storage in request.files.items(multi=False):
         field = _file_field(case_type, page_id, key)
         if field is None or not isinstance(storage, FileStorage) or not storage.filename:
             continue
-        try:
-            files[key] = store_upload(
-                db(), case, current_user, field, key, storage.filename, storage.read()
-            )
-        except UploadRefused as refused:
-            file_errors[key] = str(refused)
+        uploads.append(NewUpload(key, field, storage.filename, storage.read()))
     return services.save_page(
-        db(), case, case_type, page_id, form, _posted_version(form), files, file_errors
+        db(), case, case_type, page_id, form, _posted_version(form), uploads, user=current_user
     )
 
 

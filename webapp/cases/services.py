@@ -6,6 +6,7 @@ the user's schools (anything else is CaseNotFound, shown as 404).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from engine import CaseType, PageResult
 from webapp import workflow
 from webapp.models import Case, CaseEvent, School, User, utcnow
 from webapp.references import allocate_reference
+from webapp.uploads import NewUpload, check_uploads, store_uploads
 
 DRAFT = "Draft"
 NOT_SUBMITTED = "Not yet submitted"
@@ -105,20 +107,24 @@ def save_page(
     page_id: str,
     form,
     page_version: int,
-    files: dict | None = None,
-    file_errors: dict | None = None,
+    uploads: Sequence[NewUpload] = (),
+    user: User | None = None,
 ) -> PageResult:
-    """Save what was typed on a page, valid or not; StaleSave if the page changed meanwhile.
+    """Save what was typed on a page, valid or not, with the files chosen on it (uploaded by
+    `user`); StaleSave if the page changed meanwhile.
 
     Only this page's answers are merged into the latest stored answers, so saves of different
-    pages (two tabs) both survive; a concurrent write is retried on the fresh row.
+    pages (two tabs) both survive; a concurrent write is retried on the fresh row. The files
+    are stored inside each attempt, so the answers never point at a file a retry rolled back.
     """
+    accepted, file_errors = check_uploads(uploads)
     for _attempt in range(5):
         session.refresh(case)
         current = case.page_versions.get(page_id, 0)
         if page_version != current:
             session.rollback()
             raise StaleSave(current)
+        files = store_uploads(session, case, user, accepted) if accepted else {}
         result = case_type.save_page(page_id, form, case.answers, files, file_errors)
         raw_input = {k: v for k, v in case.raw_input.items() if k != page_id}
         if not result.valid:
