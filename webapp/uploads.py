@@ -1,5 +1,6 @@
 """Uploaded files: the kind checked from the content (never the name), the size limit of the
-question, kept in the database under a generated id, served only as a download."""
+question, scanned for viruses (webapp/scanning.py), kept in the database under a generated id,
+served only as a download, and only once the scanner has found them clean."""
 
 from __future__ import annotations
 
@@ -7,14 +8,15 @@ import io
 import os
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import filetype
-from flask import send_file
+from flask import current_app, send_file
 from sqlalchemy.orm import Session
 
 from engine.fields.other import FILE_KINDS
 from engine.model import Field
+from webapp import audit, clock, scanning
 from webapp.models import Attachment, Case, User
 
 # What the content must turn out to be for each kind a form author may allow.
@@ -37,6 +39,14 @@ _MIME = {"csv": "text/csv", "txt": "text/plain"}
 # "invoiceexe.pdf". They never stay in a stored file name.
 _UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
 GENERIC_STEM = "upload"
+VIRUS_FOUND = (
+    "The selected file contains a virus and has been deleted; choose a different file, and "
+    "ask your IT support to check the computer it came from"
+)
+NOT_CHECKABLE = (
+    "The selected file could not be checked for viruses and has not been saved; choose the "
+    "file again, or a different one"
+)
 
 
 class UploadRefused(Exception):
@@ -102,6 +112,7 @@ class AcceptedUpload:
     upload: NewUpload
     kind: str
     name: str
+    verdict: scanning.Verdict = scanning.Verdict(scanning.PENDING)
 
 
 def check_uploads(uploads: Iterable[NewUpload]) -> tuple[list[AcceptedUpload], dict[str, str]]:
@@ -115,6 +126,41 @@ def check_uploads(uploads: Iterable[NewUpload]) -> tuple[list[AcceptedUpload], d
             continue
         accepted.append(AcceptedUpload(upload, kind, stored_name(upload.filename, kind)))
     return accepted, refused
+
+
+def scan_uploads(
+    session: Session, case: Case, user: User, accepted: Iterable[AcceptedUpload]
+) -> tuple[list[AcceptedUpload], dict[str, str]]:
+    """Scan the accepted uploads: those to keep (clean, or pending when clamd could not be
+    asked in time) and why the others were refused. An infected file is audited (committed
+    at once, whatever becomes of the page) and its bytes go no further. Call it with no
+    transaction open, so that no database lock is held while clamd reads."""
+    config = current_app.config
+    kept, refused, infected = [], {}, []
+    for item in accepted:
+        verdict = scanning.scan(config, item.upload.data, config["CLAMD_UPLOAD_TIMEOUT"])
+        if verdict.status == scanning.INFECTED:
+            refused[item.upload.key] = VIRUS_FOUND
+            infected.append((item.upload.key, verdict.detail))
+        elif verdict.status == scanning.ERROR:
+            refused[item.upload.key] = NOT_CHECKABLE
+            current_app.logger.warning("upload to %s not checkable: %s", case.id, verdict)
+        else:
+            kept.append(replace(item, verdict=verdict))
+    for key, signature in infected:  # after the scans: no transaction open while they ran
+        audit.record(
+            session,
+            "upload_infected",
+            actor=user,
+            school=case.school,
+            reference=case.reference,
+            question=key,
+            signature=signature,
+            found_by="upload",
+        )
+    if infected:
+        session.commit()
+    return kept, refused
 
 
 def store_uploads(
@@ -136,6 +182,9 @@ def store_uploads(
             size=len(data),
             data=data,
             uploaded_by_id=user.id,
+            scan_status=item.verdict.status,
+            scan_detail=item.verdict.detail,
+            scanned_at=_answered_at(item.verdict),
         )
         session.add(attachment)
         session.flush()  # gives the generated id
@@ -148,19 +197,33 @@ def store_uploads(
     return files
 
 
+def _answered_at(verdict: scanning.Verdict):
+    answered = verdict.status != scanning.PENDING and verdict.detail != scanning.NOT_SCANNED
+    return clock.now() if answered else None
+
+
 def store_upload(
     session: Session, case: Case, user: User, field: Field, key: str, filename: str, data: bytes
 ) -> dict:
-    """Check one upload and add it to the session's transaction (demo data, tests); the
+    """Check, scan and add one upload to the session's transaction (demo data, tests); the
     reference the answers hold. UploadRefused says why it was refused."""
     accepted, refused = check_uploads([NewUpload(key, field, filename, data)])
+    if not refused:
+        config = current_app.config
+        verdict = scanning.scan(config, data, config["CLAMD_UPLOAD_TIMEOUT"])
+        if verdict.status in (scanning.INFECTED, scanning.ERROR):
+            refused[key] = VIRUS_FOUND if verdict.status == scanning.INFECTED else NOT_CHECKABLE
+        accepted = [replace(item, verdict=verdict) for item in accepted]
     if refused:
         raise UploadRefused(refused[key])
     return store_uploads(session, case, user, accepted)[key]
 
 
 def as_download(attachment: Attachment):
-    """The file as a download, never shown inline, with its stored (checked) content type."""
+    """The file as a download, never shown inline, with its stored (checked) content type.
+    Only a clean file is ever given: callers answer 404 for the others (is_downloadable)."""
+    if not is_downloadable(attachment):
+        raise ValueError("only a file the virus scanner found clean is downloaded")
     response = send_file(
         io.BytesIO(attachment.data),
         mimetype=attachment.content_type,
@@ -169,3 +232,8 @@ def as_download(attachment: Attachment):
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def is_downloadable(attachment: Attachment | None) -> bool:
+    """Whether the file may be downloaded: it exists and the virus scanner found it clean."""
+    return attachment is not None and attachment.scan_status == scanning.CLEAN

@@ -114,13 +114,15 @@ def _case_with_a_disguised_file(url):
     engine.dispose()
 
 
-def test_the_upgrade_strips_control_characters_from_file_names_stored_before(tmp_path):
+def test_the_upgrade_cleans_file_names_and_leaves_files_stored_before_to_the_scanner(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     _case_with_a_disguised_file(url)
     upgrade(url)
     engine = make_engine(url)
     with engine.connect() as connection:
         assert connection.scalar(text("select filename from attachments")) == "invoicefdp.pdf"
+        # Never scanned: it waits for the worker, and no one downloads it before.
+        assert connection.scalar(text("select scan_status from attachments")) == "pending"
         answers, sent = connection.execute(text("select answers, sent_answers from cases")).one()
     engine.dispose()
     clean = {"id": "a" * 32, "name": "invoicefdp.pdf", "size": 9, "kind": "pdf"}

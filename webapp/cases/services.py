@@ -15,9 +15,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType, PageResult
 from webapp import workflow
+from webapp.case_files import CaseFile, unchecked_files
 from webapp.models import Case, CaseEvent, School, User, utcnow
 from webapp.references import allocate_reference
-from webapp.uploads import NewUpload, check_uploads, store_uploads
+from webapp.uploads import NewUpload, check_uploads, scan_uploads, store_uploads
 
 DRAFT = "Draft"
 NOT_SUBMITTED = "Not yet submitted"
@@ -36,11 +37,13 @@ class StaleSave(Exception):
 
 
 class NotSubmittable(Exception):
-    """The case cannot be submitted yet: the pages still to finish, by page id."""
+    """The case cannot be submitted yet: the pages still to finish, by page id, and the files
+    the virus scanner has not found clean (still being checked, infected, not checkable)."""
 
-    def __init__(self, problems: dict):
-        super().__init__(problems)
+    def __init__(self, problems: dict, unchecked: Sequence[CaseFile] = ()):
+        super().__init__(problems, unchecked)
         self.problems = problems
+        self.unchecked = list(unchecked)
 
 
 # ---- schools and case types ----
@@ -118,6 +121,10 @@ def save_page(
     are stored inside each attempt, so the answers never point at a file a retry rolled back.
     """
     accepted, file_errors = check_uploads(uploads)
+    if accepted:
+        session.rollback()  # no transaction (on SQLite: the write lock) while clamd reads
+        accepted, infected = scan_uploads(session, case, user, accepted)
+        file_errors |= infected
     for _attempt in range(5):
         session.refresh(case)
         current = case.page_versions.get(page_id, 0)
@@ -209,13 +216,15 @@ def submit_case(
     """Send a finished case: a draft enters its workflow; a case the council asked more
     information about goes back by the school's transition (`action`, else the first).
 
-    All or nothing: any failure leaves the case exactly as it was.
+    All or nothing: any failure leaves the case exactly as it was. Never while a file it
+    would send is not known to be clean.
     """
     problems = case_type.problems(case.answers)
     if case_type.declaration and not declared:
         problems["declaration"] = []
-    if problems:
-        raise NotSubmittable(problems)
+    unchecked = unchecked_files(session, case_type, case.answers)
+    if problems or unchecked:
+        raise NotSubmittable(problems, unchecked)
     try:
         case.answers = case_type.submission_answers(case.answers)
         case.sent_answers = case.answers

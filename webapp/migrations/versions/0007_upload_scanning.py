@@ -1,4 +1,8 @@
-"""Uploads: names without control characters
+"""Uploads: virus scan status, names without control characters
+
+Attachments get a virus scan status (pending, clean, infected, error), its detail and when
+clamd answered. Files stored before this revision were never scanned: they start pending,
+so the worker scans them (and officers cannot download them until it has).
 
 File names stored before this revision may hold control and format characters (U+202E
 RIGHT-TO-LEFT OVERRIDE makes "invoice<RLO>fdp.exe" read as "invoiceexe.pdf"). They are
@@ -86,8 +90,22 @@ def _clean_stored_names() -> None:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column(
+            'scan_status', sa.String(length=10), nullable=False, server_default='pending'
+        ))
+        batch_op.add_column(sa.Column(
+            'scan_detail', sa.String(length=200), nullable=False, server_default=''
+        ))
+        batch_op.add_column(sa.Column('scanned_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index('ix_attachments_scan_status', ['scan_status'], unique=False)
     _clean_stored_names()
 
 
 def downgrade() -> None:
-    pass  # the characters taken out of file names are not put back
+    # The characters taken out of file names are not put back.
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.drop_index('ix_attachments_scan_status')
+        batch_op.drop_column('scanned_at')
+        batch_op.drop_column('scan_detail')
+        batch_op.drop_column('scan_status')
