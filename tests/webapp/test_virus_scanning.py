@@ -345,3 +345,46 @@ def test_a_file_past_clamds_limits_is_refused_as_not_checkable_never_passed_or_l
         "file again, or a different one"
     ]
     assert db_session.scalar(select(func.count()).select_from(Attachment)) == 0
+
+
+def test_the_worker_command_and_the_background_worker_scan_what_waits(
+    clamd, app, sign_in, world, db_session, database_url, monkeypatch, capsys
+):
+    from webapp.cli import main
+    from webapp.mail.worker import start_background_worker
+
+    clamd.stop()
+    portal, _reference, path = agreement_page(sign_in, world)
+    answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.pdf", PDF)})
+    answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.pdf", INFECTED_PDF)})
+    clamd.start()
+    # `portal mail-worker --once`, as production runs it.
+    for name, value in {
+        "PORTAL_ENV": "production",
+        "SECRET_KEY": "worker-test",
+        "DATABASE_URL": database_url,
+        "CLAMD_SOCKET": str(clamd.socket),
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert main(["mail-worker", "--once"]) == 0
+    assert "virus scan: 1 clean, 1 infected, 0 not checkable" in capsys.readouterr().out
+    # The background worker of `portal run` scans the next one.
+    clamd.stop()
+    answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.pdf", PDF)})
+    clamd.start()
+    thread, stop = start_background_worker(app, interval=0.05)
+    try:
+        waiting = [1]
+        for _ in range(200):  # until it has scanned the file (a test never times anything)
+            waiting = db_session.scalars(
+                select(Attachment.id)
+                .where(Attachment.scan_status == "pending")
+                .execution_options(populate_existing=True)
+            ).all()
+            if not waiting:
+                break
+            stop.wait(0.05)
+        assert waiting == []
+    finally:
+        stop.set()
+        thread.join(timeout=10)
