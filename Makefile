@@ -18,11 +18,16 @@ $(STAMP): pyproject.toml
 .PHONY: install
 install: $(STAMP) ## Create .venv and install the project with its test tools
 
+# Uploads are scanned by Debian's clamav-daemon when it runs here (its socket exists) or
+# CLAMD_SOCKET / CLAMD_HOST say where clamd is; otherwise they are marked "not scanned".
+CLAMD_DEBIAN := $(firstword $(wildcard /run/clamav/clamd.ctl /var/run/clamav/clamd.ctl))
+
 .PHONY: run
 run: $(STAMP) assets ## Start the portal on http://127.0.0.1:5000 with demo data (SQLite)
 	PORTAL_ENV=development $(VENV)/bin/portal db upgrade
 	PORTAL_ENV=development $(VENV)/bin/portal demo-data
-	PORTAL_ENV=development $(VENV)/bin/portal run
+	PORTAL_ENV=development CLAMD_SOCKET="$${CLAMD_SOCKET:-$(if $(CLAMD_HOST),,$(CLAMD_DEBIAN))}" \
+		$(VENV)/bin/portal run
 
 .PHONY: test
 test: $(STAMP) assets ## Run the whole test suite

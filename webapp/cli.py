@@ -245,12 +245,17 @@ def _job_title(value: str) -> str:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    """Production server: gunicorn with the app factory."""
+    """Production server: gunicorn with the app factory (refused without a virus scanner)."""
     from gunicorn.app.wsgiapp import run
 
-    from webapp.config import settings
+    from webapp.config import scanner_problem, settings
 
-    settings({})  # refuse unfit settings in one line, before gunicorn starts any worker
+    # Refuse unfit settings in one line, before gunicorn starts any worker.
+    problem = scanner_problem(settings({}))
+    if problem:
+        print(f"portal serve: {problem}", file=sys.stderr)
+        return 2
+
     port = os.environ.get("PORT", "8000")
     sys.argv = [
         "gunicorn",
@@ -284,8 +289,9 @@ def _run(args: argparse.Namespace) -> int:
     catcher = _start_catcher(app, port) if app.config["DEVELOPMENT"] else None
     if catcher is not None:
         app.extensions["mail_catcher"] = catcher  # /dev/mail reads sent mail from it
-    worker, stop = start_background_worker(app, on_batch=_print_batch)
+    worker, stop = start_background_worker(app, on_batch=_print_batch, on_scan=_print_scan)
     try:
+        print(_scanner_line(app.config))
         print(f"School Portal on http://127.0.0.1:{port}/  (Ctrl+C stops it)")
         app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
     finally:
@@ -294,6 +300,18 @@ def _run(args: argparse.Namespace) -> int:
         if catcher is not None:
             catcher.stop()
     return 0
+
+
+def _scanner_line(config) -> str:
+    """What scans uploads, for the start-up lines of `portal run`."""
+    from webapp.scanning import configured
+
+    if not configured(config):
+        return (
+            "Uploads are not scanned for viruses (no CLAMD_SOCKET or CLAMD_HOST; development only)"
+        )
+    where = config["CLAMD_SOCKET"] or f"{config['CLAMD_HOST']}:{config['CLAMD_PORT']}"
+    return f"Uploads are scanned by clamd at {where}"
 
 
 def _start_catcher(app, port: int):
@@ -328,12 +346,21 @@ def _print_batch(report) -> None:
     print(f"mail: {report}", flush=True)
 
 
+def _print_scan(report) -> None:
+    print(f"virus scan: {report}", flush=True)
+
+
 def _mail_worker(args: argparse.Namespace) -> int:
-    """Deliver the outbox: until Ctrl+C (or SIGTERM), or once with --once."""
+    """Deliver the outbox and scan waiting uploads: until Ctrl+C (or SIGTERM), or once."""
     from webapp import create_app
+    from webapp.config import scanner_problem
 
     app = create_app(_no_sessions())
     try:
+        problem = scanner_problem(app.config)
+        if problem:
+            print(f"portal mail-worker: {problem}", file=sys.stderr)
+            return 2
         return _deliver(app, args)
     finally:
         app.extensions["db_engine"].dispose()
@@ -363,6 +390,7 @@ def _deliver(app, args: argparse.Namespace) -> int:
             f"mail worker: {total_sent} sent, {total_failed} failed (will be retried) "
             f"through {where}"
         )
+        _scan_once(app)
         return 0
     stop = threading.Event()
     in_main_thread = threading.current_thread() is threading.main_thread()
@@ -373,7 +401,7 @@ def _deliver(app, args: argparse.Namespace) -> int:
         flush=True,
     )
     try:
-        run_worker(app, stop, interval=args.interval, on_batch=_print_batch)
+        run_worker(app, stop, interval=args.interval, on_batch=_print_batch, on_scan=_print_scan)
     except KeyboardInterrupt:
         pass
     finally:
@@ -381,6 +409,24 @@ def _deliver(app, args: argparse.Namespace) -> int:
             signal.signal(signal.SIGTERM, previous)
     print("mail worker stopped")
     return 0
+
+
+def _scan_once(app) -> None:
+    """Scan every upload waiting for the virus scanner, while it answers."""
+    from webapp.database import db
+    from webapp.scanning import BATCH, ScanReport, scan_pending
+
+    total = ScanReport()
+    with app.app_context():
+        while True:
+            report = scan_pending(db(), app.config)
+            total.clean += report.clean
+            total.infected += report.infected
+            total.errors += report.errors
+            total.waiting, total.problem = report.waiting, report.problem
+            if report.waiting or report.scanned < BATCH:
+                break
+    _print_scan(total)
 
 
 def _purge(args: argparse.Namespace) -> int:
@@ -533,11 +579,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = commands.add_parser(
         "mail-worker",
-        help="deliver the outbox over SMTP ($MAIL_*)",
-        description="Send queued email, retrying failures with "
-        "back-off, until Ctrl+C (or once with --once).",
+        help="deliver the outbox over SMTP ($MAIL_*) and scan uploads waiting for clamd",
+        description="Send queued email, retrying failures with back-off, and scan the uploads "
+        "that clamd could not check when they arrived, until Ctrl+C (or once with --once). "
+        "Purges old data hourly. Outside development it refuses to start without a virus "
+        "scanner (CLAMD_SOCKET, or CLAMD_HOST and CLAMD_PORT).",
     )
-    worker.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
+    worker.add_argument(
+        "--once", action="store_true", help="deliver what is due and scan what waits, then exit"
+    )
     worker.add_argument(
         "--interval",
         type=float,
@@ -554,7 +604,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     purge_command.set_defaults(run=_purge)
 
-    serve = commands.add_parser("serve", help="the production server (gunicorn)")
+    serve = commands.add_parser(
+        "serve", help="the production server (gunicorn); needs a virus scanner (CLAMD_*)"
+    )
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on")
     serve.add_argument("--workers", type=int, default=2, help="worker processes")
     serve.set_defaults(run=_serve)

@@ -68,6 +68,14 @@ def settings(overrides: dict) -> dict:
         # client's address and scheme (X-Forwarded-For/-Proto). 0: none, use the peer.
         "PORTAL_TRUSTED_PROXIES": int(os.environ.get("PORTAL_TRUSTED_PROXIES", "0")),
         "PORTAL_DRAFT_RETENTION_DAYS": int(os.environ.get("PORTAL_DRAFT_RETENTION_DAYS", "180")),
+        # ClamAV's daemon scans every upload: a Unix socket, or a host and port (TCP).
+        "CLAMD_SOCKET": os.environ.get("CLAMD_SOCKET", ""),
+        "CLAMD_HOST": os.environ.get("CLAMD_HOST", ""),
+        "CLAMD_PORT": int(os.environ.get("CLAMD_PORT", "3310")),
+        # How long an upload waits for clamd before the file is left to the worker, and how
+        # long the worker waits (seconds, for each step of a scan).
+        "CLAMD_UPLOAD_TIMEOUT": float(os.environ.get("CLAMD_UPLOAD_TIMEOUT", "5")),
+        "CLAMD_TIMEOUT": float(os.environ.get("CLAMD_TIMEOUT", "120")),
     } | overrides
 
 
@@ -129,6 +137,20 @@ def secret_key_problem(secret: str) -> str | None:
     if bits < SECRET_KEY_BITS:
         return f"holds too little randomness (about {bits:.0f} bits; {SECRET_KEY_BITS} needed)"
     return None
+
+
+def scanner_problem(config: dict) -> str | None:
+    """Why this configuration must not serve uploads: production without a virus scanner.
+    (Development and tests may do without one; their uploads are marked as not scanned.)"""
+    if config.get("DEVELOPMENT") or config.get("TESTING"):
+        return None
+    if config.get("CLAMD_SOCKET") or config.get("CLAMD_HOST"):
+        return None
+    return (
+        "a virus scanner is required: set CLAMD_SOCKET (clamd's Unix socket, e.g. "
+        "/run/clamav/clamd.ctl) or CLAMD_HOST and CLAMD_PORT (or PORTAL_ENV=development "
+        "for local use, where uploads are not scanned)"
+    )
 
 
 def _development_secret() -> str:

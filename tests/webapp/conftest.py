@@ -384,3 +384,35 @@ def smtp_server(app):
         yield SmtpServer(app, catcher)
     finally:
         catcher.stop()
+
+
+@pytest.fixture(scope="session")
+def clamd_server(tmp_path_factory):
+    """Debian's clamd for the test session (tests/webapp/clamav.py), stopped at the end.
+    Without clamd the tests that need it skip with the reason; with REQUIRE_CLAMAV=1 (CI)
+    they fail."""
+    from tests.webapp.clamav import ClamdServer, clamd_problem
+
+    problem = clamd_problem()
+    if problem:
+        if os.environ.get("REQUIRE_CLAMAV") == "1":
+            pytest.fail(f"ClamAV is required here (REQUIRE_CLAMAV=1): {problem}")
+        pytest.skip(problem)
+    server = ClamdServer(tmp_path_factory.mktemp("clamd"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def clamd(app, clamd_server):
+    """The app's uploads scanned by the session's clamd over its Unix socket. A test may stop
+    it (an outage) and start it again; it is left running for the next test."""
+    if not clamd_server.running:
+        clamd_server.start()
+    app.config.update(CLAMD_SOCKET=str(clamd_server.socket), CLAMD_HOST="")
+    yield clamd_server
+    if not clamd_server.running:
+        clamd_server.start()

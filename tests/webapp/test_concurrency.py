@@ -3,12 +3,13 @@
 import threading
 
 import wtforms
-from sqlalchemy import select
+from sqlalchemy import event, func, select, text
 from werkzeug.datastructures import MultiDict
 
-from tests.webapp.helpers import ARRANGEMENT, CHILD
+from tests.webapp.conftest import text_of
+from tests.webapp.helpers import AGREEMENT, ARRANGEMENT, CHILD, PDF, answer, start
 from webapp.cases import services
-from webapp.models import Case, School, User
+from webapp.models import Attachment, Case, School, User
 
 
 def run_together(count, work):
@@ -92,3 +93,36 @@ def test_two_pages_of_one_draft_saved_at_once_both_survive(app, world):
         stored.page_versions = {}
         session.commit()
         session.close()
+
+
+def test_a_save_retried_after_a_concurrent_write_keeps_the_file_uploaded_with_it(
+    app, sign_in, world, db_session
+):
+    portal = sign_in(world.alice)
+    reference, _ = start(portal, "part-time-timetable")
+    bumped = []
+
+    def concurrent_write(session, _context, _instances):
+        """Another writer changes the case between the save's read and its commit (on the
+        save's own connection: on SQLite another one would wait for the save's lock)."""
+        case = next((o for o in session.dirty if isinstance(o, Case)), None)
+        if case is not None and not bumped:
+            bumped.append(case.reference)
+            session.connection().execute(
+                text("update cases set row_version = row_version + 1 where id = :id"),
+                {"id": case.id},
+            )
+
+    sessions = app.extensions["db_sessions"]
+    event.listen(sessions, "before_flush", concurrent_write)
+    try:
+        path = f"/cases/{reference}/pages/agreement"
+        answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.pdf", PDF)})
+    finally:
+        event.remove(sessions, "before_flush", concurrent_write)
+    assert bumped == [reference]  # the first commit met the concurrent write and was retried
+    stored = db_session.scalar(select(Case).where(Case.reference == reference))
+    attachment = db_session.get(Attachment, stored.answers["signed_plan"]["id"])
+    assert attachment is not None and attachment.data == PDF
+    assert db_session.scalar(select(func.count()).select_from(Attachment)) == 1
+    assert "Current file: plan.pdf" in text_of(portal.get(path).page)

@@ -1,7 +1,10 @@
 """The Alembic migrations build exactly the schema the models describe, on both databases."""
 
+import json
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 
 from tests.webapp.conftest import private_schema
 from webapp.database import make_engine
@@ -36,3 +39,92 @@ def test_portal_db_upgrade_command_creates_a_working_database(tmp_path, monkeypa
     assert main(["db", "upgrade"]) == 0
     assert "database is up to date" in capsys.readouterr().out
     assert (tmp_path / "new" / "portal.sqlite3").exists()
+
+
+def _case_with_a_disguised_file(url):
+    """At revision 0005: a case whose answers hold a file named with a right-to-left override."""
+    import datetime
+
+    from sqlalchemy import MetaData, insert
+
+    upgrade(url, "0005")
+    engine = make_engine(url)
+    tables = MetaData()
+    tables.reflect(engine)
+    now = datetime.datetime.now(datetime.UTC)
+    ref = {"id": "a" * 32, "name": "invoice\u202efdp.pdf", "size": 9, "kind": "pdf"}
+    with engine.begin() as connection:
+        connection.execute(
+            insert(tables.tables["schools"]).values(
+                id=1, name="A", urn="111111", setting_type="school", created_at=now
+            )
+        )
+        connection.execute(
+            insert(tables.tables["users"]).values(
+                id=1,
+                email="a@a.example.org",
+                first_name="A",
+                last_name="B",
+                job_title="",
+                mobile="",
+                password_hash="x",
+                is_locked=False,
+                session_generation=0,
+                created_at=now,
+                failed_attempts=0,
+                security_question="",
+                council_role="",
+            )
+        )
+        connection.execute(
+            insert(tables.tables["cases"]).values(
+                id=1,
+                reference="EDU-SENED-PTT1001",
+                school_id=1,
+                created_by_id=1,
+                case_type_id="part-time-timetable",
+                case_type_version=1,
+                case_type_name="PTT",
+                service_name="PTT",
+                status="Active",
+                activity_label="Submitted",
+                answers={"signed_plan": ref, "providers": [{"report": ref}]},
+                raw_input={},
+                sent_answers={"signed_plan": ref},
+                page_versions={},
+                created_at=now,
+                updated_at=now,
+                row_version=1,
+            )
+        )
+        connection.execute(
+            insert(tables.tables["attachments"]).values(
+                id=ref["id"],
+                case_id=1,
+                field_key="signed_plan",
+                filename=ref["name"],
+                kind="pdf",
+                content_type="application/pdf",
+                size=9,
+                data=b"%PDF-1.4\n",
+                uploaded_by_id=1,
+                created_at=now,
+            )
+        )
+    engine.dispose()
+
+
+def test_the_upgrade_cleans_file_names_and_leaves_files_stored_before_to_the_scanner(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    _case_with_a_disguised_file(url)
+    upgrade(url)
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        assert connection.scalar(text("select filename from attachments")) == "invoicefdp.pdf"
+        # Never scanned: it waits for the worker, and no one downloads it before.
+        assert connection.scalar(text("select scan_status from attachments")) == "pending"
+        answers, sent = connection.execute(text("select answers, sent_answers from cases")).one()
+    engine.dispose()
+    clean = {"id": "a" * 32, "name": "invoicefdp.pdf", "size": 9, "kind": "pdf"}
+    assert json.loads(answers) == {"signed_plan": clean, "providers": [{"report": clean}]}
+    assert json.loads(sent) == {"signed_plan": clean}

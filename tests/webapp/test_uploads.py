@@ -76,3 +76,40 @@ def test_a_download_carries_the_extension_of_what_the_content_is(sign_in, world,
     portal, path = agreement_page(sign_in, world)
     answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.html", PDF)})
     assert db_session.scalar(select(Attachment)).filename == "plan.pdf"
+
+
+# Right-to-left override, zero-width space, soft hyphen, bell, BOM, line and paragraph separators.
+DISGUISED = "invoice\u202efdp\u200b\u00ad\u0007\ufeff\u2028\u2029.exe"
+
+
+def test_control_and_format_characters_never_reach_a_stored_file_name(sign_in, world, db_session):
+    portal, path = agreement_page(sign_in, world)
+    answer(portal, path, AGREEMENT, files={"signed_plan": (DISGUISED, PDF)})
+    stored = db_session.scalar(select(Attachment))
+    assert stored.filename == "invoicefdp.pdf"
+    reference = path.split("/")[2]
+    # Every page that shows the name shows it plain, and the download is named the same.
+    for page in (portal.get(path).page, portal.get(f"/cases/{reference}/check-answers").page):
+        assert "invoicefdp.pdf" in text_of(page)
+        assert not any(c in str(page) for c in "\u202e\u200b\u00ad\u0007\ufeff\u2028\u2029")
+    download = portal.get(f"/cases/{reference}/files/{stored.id}", expect=200)
+    assert download.headers["Content-Disposition"] == "attachment; filename=invoicefdp.pdf"
+
+
+def test_a_name_with_nothing_printable_left_gets_a_generic_one(sign_in, world, db_session):
+    portal, path = agreement_page(sign_in, world)
+    answer(portal, path, AGREEMENT, files={"signed_plan": ("\u202e\u200b \u2066.png", PNG)})
+    assert db_session.scalar(select(Attachment)).filename == "upload.png"
+    assert "Current file: upload.png" in text_of(portal.get(path).page)
+
+
+def test_a_download_name_outside_ascii_is_offered_both_ways(sign_in, world, db_session):
+    portal, path = agreement_page(sign_in, world)
+    answer(portal, path, AGREEMENT, files={"signed_plan": ("Zoë’s plan; final.pdf", PDF)})
+    stored = db_session.scalar(select(Attachment))
+    reference = path.split("/")[2]
+    download = portal.get(f"/cases/{reference}/files/{stored.id}", expect=200)
+    assert download.headers["Content-Disposition"] == (
+        'attachment; filename="Zoes plan; final.pdf"; '
+        "filename*=UTF-8''Zo%C3%AB%E2%80%99s%20plan%3B%20final.pdf"
+    )

@@ -19,15 +19,16 @@ from werkzeug.datastructures import FileStorage
 from wtforms.fields.choices import SelectChoice
 
 from engine import CaseType
-from webapp import audit, workflow
+from webapp import audit, scanning, workflow
 from webapp.access import answer_not_found
+from webapp.case_files import file_message, scan_statuses, unchecked_files
 from webapp.cases import bp, services
 from webapp.cases.forms import ConfirmForm, PageForm, StartCaseForm, SubmitForm
 from webapp.cases.presenters import by_key, calculated_values, current_files, error_summary
 from webapp.casetypes import case_type_or_404, catalogue
 from webapp.database import db
 from webapp.models import Attachment
-from webapp.uploads import UploadRefused, as_download, store_upload
+from webapp.uploads import NewUpload, as_download, is_downloadable
 
 answer_not_found(bp, "cases", services.CaseNotFound)
 
@@ -118,7 +119,8 @@ def _render_page(case, case_type, page, form, errors=(), warnings=(), stale=Fals
         error_list=error_summary(list(errors)),
         warnings=by_key(list(warnings)),
         calculated=calculated_values(case_type, page, answers),
-        files=current_files(page, answers),
+        files=_current_files(page, answers),
+        not_scanned=_has_file_question(page) and not scanning.configured(current_app.config),
         stale=stale,
         back_url=(
             url_for("cases.page", reference=case.reference, page_id=previous.id)
@@ -126,6 +128,32 @@ def _render_page(case, case_type, page, form, errors=(), warnings=(), stale=Fals
             else url_for("cases.my_cases")
         ),
     ), status
+
+
+def _current_files(page, answers) -> dict[str, dict]:
+    """Files already uploaded on the page, by input name, each with its virus scan status."""
+    files = current_files(page, answers)
+    statuses = scan_statuses(db(), [ref["id"] for ref in files.values()])
+    return {
+        key: {**ref, "status": statuses[ref["id"]], "message": file_message(ref, statuses)}
+        for key, ref in files.items()
+    }
+
+
+def _has_file_question(page) -> bool:
+    fields = [*page.fields, *(n for f in page.fields for n in f.fields)]
+    return any(f.kind.component == "file" for f in fields)
+
+
+def _tell_about_pending_files(page, answers) -> None:
+    """Files just uploaded that clamd could not check in time: the school learns it at once."""
+    for key, ref in _current_files(page, answers).items():
+        if key in request.files and ref["status"] == scanning.PENDING:
+            flash(
+                f"{ref['name']} is being checked for viruses. You can carry on; you can send "
+                "the case once the check has finished.",
+                "info",
+            )
 
 
 @bp.route("/cases/<reference>/pages/<page_id>", methods=["GET", "POST"])
@@ -145,6 +173,8 @@ def page(reference: str, page_id: str):
     except services.StaleSave as stale:
         form.page_version.data = str(stale.current_version)
         return _render_page(case, case_type, page, form, stale=True, status=409)
+    if request.files:
+        _tell_about_pending_files(page, case.answers)
 
     if action == "save":
         flash(
@@ -169,20 +199,15 @@ def page(reference: str, page_id: str):
 
 
 def _save(case, case_type, page_id, form):
-    """Store uploads, then the page (valid or not); StaleSave when another tab saved it."""
-    files, file_errors = {}, {}
+    """The page (valid or not) with the files chosen on it; StaleSave when another tab saved it."""
+    uploads = []
     for key, storage in request.files.items(multi=False):
         field = _file_field(case_type, page_id, key)
         if field is None or not isinstance(storage, FileStorage) or not storage.filename:
             continue
-        try:
-            files[key] = store_upload(
-                db(), case, current_user, field, key, storage.filename, storage.read()
-            )
-        except UploadRefused as refused:
-            file_errors[key] = str(refused)
+        uploads.append(NewUpload(key, field, storage.filename, storage.read()))
     return services.save_page(
-        db(), case, case_type, page_id, form, _posted_version(form), files, file_errors
+        db(), case, case_type, page_id, form, _posted_version(form), uploads, user=current_user
     )
 
 
@@ -254,14 +279,18 @@ def check_answers(reference: str):
     return _render_check(case, case_type, SubmitForm())
 
 
-def _render_check(case, case_type, form, problems=None, status=200):
+def _render_check(case, case_type, form, problems=None, unchecked=None, status=200):
     problems = case_type.problems(case.answers) if problems is None else problems
+    if unchecked is None:
+        unchecked = unchecked_files(db(), case_type, case.answers)
     return render_template(
         "cases/check_answers.html",
         case=case,
         case_type=case_type,
         sections=case_type.summary_sections(case.answers),
         problems=problems,
+        unchecked=unchecked,
+        refused=status == 400,
         form=form,
     ), status
 
@@ -277,7 +306,7 @@ def submit(reference: str):
     try:
         services.submit_case(db(), case, case_type, current_user, form.declared.data)
     except services.NotSubmittable as refused:
-        return _render_check(case, case_type, form, refused.problems, status=400)
+        return _render_check(case, case_type, form, refused.problems, refused.unchecked, status=400)
     if resubmitting:
         flash(f"Your changes to {reference} have been sent to the council", "success")
         return redirect(url_for("cases.view", reference=reference))
@@ -336,8 +365,8 @@ def download(reference: str, attachment_id: str):
     """A file of a case the user may see, always as a download."""
     case, _case_type = _case_and_type(reference)
     attachment = db().get(Attachment, attachment_id)
-    if attachment is None or attachment.case_id != case.id:
-        abort(404)
+    if not is_downloadable(attachment) or attachment.case_id != case.id:
+        abort(404)  # a file not found clean by the virus scanner is never given
     return as_download(attachment)
 
 

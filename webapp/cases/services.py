@@ -6,6 +6,7 @@ the user's schools (anything else is CaseNotFound, shown as 404).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -14,8 +15,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType, PageResult
 from webapp import workflow
+from webapp.case_files import CaseFile, unchecked_files
 from webapp.models import Case, CaseEvent, School, User, utcnow
 from webapp.references import allocate_reference
+from webapp.uploads import NewUpload, check_uploads, scan_uploads, store_uploads
 
 DRAFT = "Draft"
 NOT_SUBMITTED = "Not yet submitted"
@@ -34,11 +37,13 @@ class StaleSave(Exception):
 
 
 class NotSubmittable(Exception):
-    """The case cannot be submitted yet: the pages still to finish, by page id."""
+    """The case cannot be submitted yet: the pages still to finish, by page id, and the files
+    the virus scanner has not found clean (still being checked, infected, not checkable)."""
 
-    def __init__(self, problems: dict):
-        super().__init__(problems)
+    def __init__(self, problems: dict, unchecked: Sequence[CaseFile] = ()):
+        super().__init__(problems, unchecked)
         self.problems = problems
+        self.unchecked = list(unchecked)
 
 
 # ---- schools and case types ----
@@ -105,20 +110,28 @@ def save_page(
     page_id: str,
     form,
     page_version: int,
-    files: dict | None = None,
-    file_errors: dict | None = None,
+    uploads: Sequence[NewUpload] = (),
+    user: User | None = None,
 ) -> PageResult:
-    """Save what was typed on a page, valid or not; StaleSave if the page changed meanwhile.
+    """Save what was typed on a page, valid or not, with the files chosen on it (uploaded by
+    `user`); StaleSave if the page changed meanwhile.
 
     Only this page's answers are merged into the latest stored answers, so saves of different
-    pages (two tabs) both survive; a concurrent write is retried on the fresh row.
+    pages (two tabs) both survive; a concurrent write is retried on the fresh row. The files
+    are stored inside each attempt, so the answers never point at a file a retry rolled back.
     """
+    accepted, file_errors = check_uploads(uploads)
+    if accepted:
+        session.rollback()  # no transaction (on SQLite: the write lock) while clamd reads
+        accepted, infected = scan_uploads(session, case, user, accepted)
+        file_errors |= infected
     for _attempt in range(5):
         session.refresh(case)
         current = case.page_versions.get(page_id, 0)
         if page_version != current:
             session.rollback()
             raise StaleSave(current)
+        files = store_uploads(session, case, user, accepted) if accepted else {}
         result = case_type.save_page(page_id, form, case.answers, files, file_errors)
         raw_input = {k: v for k, v in case.raw_input.items() if k != page_id}
         if not result.valid:
@@ -203,13 +216,15 @@ def submit_case(
     """Send a finished case: a draft enters its workflow; a case the council asked more
     information about goes back by the school's transition (`action`, else the first).
 
-    All or nothing: any failure leaves the case exactly as it was.
+    All or nothing: any failure leaves the case exactly as it was. Never while a file it
+    would send is not known to be clean.
     """
     problems = case_type.problems(case.answers)
     if case_type.declaration and not declared:
         problems["declaration"] = []
-    if problems:
-        raise NotSubmittable(problems)
+    unchecked = unchecked_files(session, case_type, case.answers)
+    if problems or unchecked:
+        raise NotSubmittable(problems, unchecked)
     try:
         case.answers = case_type.submission_answers(case.answers)
         case.sent_answers = case.answers

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp import accounts
+from webapp import accounts, scanning
 from webapp.access import answer_not_found, restrict
 from webapp.council import bp, services
 from webapp.council.forms import (
@@ -61,7 +61,7 @@ def _account_exists(email: str) -> bool:
 @bp.route("/")
 @login_required
 def index():
-    return render_template("council/index.html")
+    return render_template("council/index.html", scans=scanning.backlog(db()))
 
 
 # --- Schools ---------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from webapp import clock
 from webapp.models import OutboxMessage
 from webapp.retention import purge
+from webapp.scanning import ScanReport, scan_pending
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ SMTP_TIMEOUT = 30.0
 ERROR_LENGTH = 500
 BATCH = 50
 PURGE_EVERY = 3600.0  # seconds
+# While clamd cannot be asked, the scan of waiting uploads is tried again after 30 s, 1 min,
+# 2 min … at most 5 min (so that a hung daemon seldom holds up the mail).
+SCAN_RETRY_FIRST, SCAN_RETRY_LONGEST = 30.0, 300.0
 
 
 @dataclass
@@ -240,15 +244,19 @@ def run_worker(
     interval: float = 2.0,
     on_batch: Callable[[DeliveryReport], None] | None = None,
     mail: Mail | None = None,
+    on_scan: Callable[[ScanReport], None] | None = None,
 ) -> None:
-    """Deliver due mail every `interval` seconds until `stop_event` is set.
+    """Deliver due mail every `interval` seconds until `stop_event` is set; scan the uploads
+    waiting for the virus scanner, and purge old data hourly, on the way.
 
-    `on_batch` is called with the report of every batch that attempted something. A database
-    error is logged and retried after the interval; the loop only ends when told to.
+    `on_batch` is called with the report of every batch that attempted something, `on_scan`
+    with that of every scan that scanned something or found the scanner unreachable. A
+    database error is logged and retried after the interval; the loop only ends when told to.
     """
     if mail is None:
         from webapp.extensions import mail
-    next_purge = 0.0
+    next_purge = next_scan = 0.0
+    scan_retry = SCAN_RETRY_FIRST
     while not stop_event.is_set():
         full = False
         try:
@@ -256,6 +264,11 @@ def run_worker(
                 session = app.extensions["db_sessions"]()
                 try:
                     report = deliver_due(session, mail)
+                    if time.monotonic() >= next_scan:
+                        scans = scan_pending(session, app.config)
+                        next_scan, scan_retry = _next_scan(scans, scan_retry)
+                        if (scans.scanned or scans.waiting) and on_scan is not None:
+                            on_scan(scans)
                     if time.monotonic() >= next_purge:  # once an hour, the retention rules
                         purge(session, app.config["PORTAL_DRAFT_RETENTION_DAYS"])
                         next_purge = time.monotonic() + PURGE_EVERY
@@ -270,14 +283,24 @@ def run_worker(
             stop_event.wait(interval)
 
 
+def _next_scan(scans: ScanReport, retry: float) -> tuple[float, float]:
+    """When to scan again (monotonic clock), and the wait after the next failure."""
+    if not scans.waiting:
+        return 0.0, SCAN_RETRY_FIRST
+    return time.monotonic() + retry, min(retry * 2, SCAN_RETRY_LONGEST)
+
+
 def start_background_worker(
-    app: Flask, interval: float = 2.0, on_batch: Callable[[DeliveryReport], None] | None = None
+    app: Flask,
+    interval: float = 2.0,
+    on_batch: Callable[[DeliveryReport], None] | None = None,
+    on_scan: Callable[[ScanReport], None] | None = None,
 ) -> tuple[threading.Thread, threading.Event]:
     """run_worker() in a daemon thread; set the event and join the thread to stop it."""
     stop_event = threading.Event()
     thread = threading.Thread(
         target=run_worker,
-        args=(app, stop_event, interval, on_batch),
+        args=(app, stop_event, interval, on_batch, None, on_scan),
         name="portal-mail-worker",
         daemon=True,
     )

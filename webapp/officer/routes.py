@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 
 from webapp import workflow
 from webapp.access import answer_not_found, restrict
+from webapp.case_files import case_files, with_scan_status
 from webapp.casetypes import catalogue
 from webapp.database import db
 from webapp.models import Attachment, Case
@@ -30,7 +31,7 @@ from webapp.officer.forms import (
     QueueFilterForm,
     TransitionForm,
 )
-from webapp.uploads import as_download
+from webapp.uploads import as_download, is_downloadable
 
 PAGE_SIZE = 25
 
@@ -106,7 +107,7 @@ def _render_case(
         case=case,
         case_type=case_type,
         sections=case_type.summary_sections(services.sent(case)),
-        files=services.case_files(case_type, services.sent(case)),
+        files=with_scan_status(db(), case_files(case_type, services.sent(case))),
         timeline=services.timeline(case, case_type),
         transitions=transitions,
         activities=case_type.workflow.activities,
@@ -247,8 +248,8 @@ def download(reference: str, attachment_id: str):
     """A file of the case, always as a download."""
     found, _case_type = _case(reference)
     attachment = db().get(Attachment, attachment_id)
-    if attachment is None or attachment.case_id != found.id:
-        raise services.CaseNotFound(reference)
+    if not is_downloadable(attachment) or attachment.case_id != found.id:
+        raise services.CaseNotFound(reference)  # not clean (or not there): never given
     services.record_download(db(), current_user, found, attachment.id)
     return as_download(attachment)
 

@@ -235,43 +235,6 @@ def queue_options(session: Session, officer: User, names: dict[str, str]) -> Que
 
 
 @dataclass(frozen=True)
-class CaseFile:
-    """A file the school gave with the case, and the question it answers."""
-
-    id: str
-    name: str
-    size: int
-    question: str
-
-
-def case_files(case_type: CaseType, answers: dict) -> list[CaseFile]:
-    """The files in a case's answers, in page order (inside repeating groups too)."""
-    found = []
-    for page in case_type.pages:
-        for field in page.fields:
-            found.extend(_file(field, answers.get(field.id), field.label))
-            if field.kind.name != "group":
-                continue
-            item_name = field.settings.get("item_label") or field.label
-            for number, item in enumerate(answers.get(field.id) or [], 1):
-                for nested in field.fields:
-                    found.extend(
-                        _file(nested, item.get(nested.id), f"{item_name} {number}: {nested.label}")
-                    )
-    return found
-
-
-def _file(field: Field, answer, question: str) -> list[CaseFile]:
-    if field.kind.component != "file" or not isinstance(answer, dict) or "id" not in answer:
-        return []
-    return [
-        CaseFile(
-            str(answer["id"]), str(answer.get("name", "")), int(answer.get("size") or 0), question
-        )
-    ]
-
-
-@dataclass(frozen=True)
 class TimelineEntry:
     """One line of a case's timeline as an officer reads it."""
 
