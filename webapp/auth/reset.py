@@ -11,7 +11,7 @@ from flask import flash, redirect, render_template, session, url_for
 from sqlalchemy import func, select, update
 
 from webapp import accounts, audit, clock
-from webapp.auth import bp
+from webapp.auth import bp, throttle
 from webapp.auth.forms import AnswerForm, ButtonForm, EmailForm, NewPasswordForm
 from webapp.auth.questions import QUESTIONS, answer_matches
 from webapp.auth.routes import new_password_problem
@@ -127,8 +127,13 @@ def reset_question():
     if user is None:
         return render_template("auth/reset_link_invalid.html"), 404
     form = AnswerForm()
-    wrong = False
-    if form.validate_on_submit():
+    wrong, problem = False, None
+    wait = throttle.time_to_wait(db(), user.email) if form.is_submitted() else None
+    if wait is not None:
+        problem = "There have been too many wrong attempts. " + throttle.wait_message(
+            wait, "answer the question"
+        )
+    elif form.validate_on_submit():
         if answer_matches(user.security_answer_hash, form.answer.data):
             session["reset"] = {**session["reset"], "answered": True}
             audit.record(db(), "security_answer_accepted", user=user)
@@ -144,6 +149,7 @@ def reset_question():
         "auth/reset_question.html",
         form=form,
         wrong=wrong,
+        problem=problem,
         question=QUESTIONS.get(user.security_question, ""),
     )
 
