@@ -268,7 +268,9 @@ class AuthenticatorAttempt(Base):
 
 
 class PasswordReset(Base):
-    """A single-use "forgotten password" link, valid for an hour, stored hashed."""
+    """A single-use "forgotten password" link, valid for an hour, stored hashed. Every reset
+    email has a row, so that their hourly limit counts them all: one sent to an account with
+    no security question yet (which explains whom to ask) has a link dead from the start."""
 
     __tablename__ = "password_resets"
 

@@ -354,3 +354,34 @@ def test_reset_links_are_limited_and_a_new_one_replaces_the_old(world, new_clien
     for _ in range(3):
         ask_for_reset(portal, world.alice.email)
     assert len(mails(db_session, "password_reset_link", world.alice.email)) == 3  # per hour
+
+
+def without_token(response) -> str:
+    return re.sub(r'<input[^>]*name="csrf_token"[^>]*>', "", response.get_data(as_text=True))
+
+
+def test_reset_emails_are_limited_for_every_account_and_the_page_never_says_which(
+    app, world, new_client, db_session, moving_clock
+):
+    dana, _password = onboarded(app, db_session, world)  # no security question yet
+    bob = db_session.get(User, world.bob.id)
+    bob.is_locked = True
+    db_session.commit()
+    answers = [ask_for_reset(new_client(), dana.email) for _ in range(5)]
+    sent = mails(db_session, "password_reset_link", dana.email)
+    assert len(sent) == 3  # 3 an hour, as for accounts with a question
+    assert "You have not chosen a security question yet" in sent[0].body
+    for _ in range(4):
+        answers.append(ask_for_reset(new_client(), world.alice.email))
+    assert len(mails(db_session, "password_reset_link", world.alice.email)) == 3
+    answers.append(ask_for_reset(new_client(), world.bob.email))  # locked: nothing sent
+    answers.append(ask_for_reset(new_client(), "nobody@nowhere.example.org"))
+    assert mails(db_session, "password_reset_link", world.bob.email) == []
+    # Sent, refused for the limit, locked or unknown: the same status and the same page.
+    assert {(r.status_code, without_token(r)) for r in answers} == {
+        (answers[0].status_code, without_token(answers[0]))
+    }
+    # An hour later the account may have another.
+    moving_clock.advance(hours=1, seconds=1)
+    ask_for_reset(new_client(), dana.email)
+    assert len(mails(db_session, "password_reset_link", dana.email)) == 4
