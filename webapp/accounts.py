@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp import audit, clock
@@ -164,6 +164,29 @@ def unlockers(session: Session, user: User) -> list[User]:
         .order_by(User.last_name, User.first_name, User.id)
     )
     return [admin for admin in admins if user.school_ids <= administered_ids(admin)]
+
+
+def schools_only_they_run(session: Session, user: User) -> list[School]:
+    """The schools of which the user is the only administrator with an open account: locking
+    them would leave those schools with no one to manage their users."""
+    alone = []
+    for membership in user.memberships:
+        if not membership.is_admin:
+            continue
+        others = session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .join(User, User.id == Membership.user_id)
+            .where(
+                Membership.school_id == membership.school_id,
+                Membership.is_admin.is_(True),
+                Membership.user_id != user.id,
+                User.is_locked.is_(False),
+            )
+        )
+        if not others:
+            alone.append(membership.school)
+    return alone
 
 
 def administered_ids(user: User) -> set[int]:
