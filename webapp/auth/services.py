@@ -65,12 +65,6 @@ def _failed(session: Session, email: str) -> SignInCheck:
     return SignInCheck(Outcome.WAIT, wait=wait) if wait else SignInCheck(Outcome.FAILED)
 
 
-def check_credentials(session: Session, email: str, password: str) -> User | None:
-    """The user whose email and password these are, if they may go on to the code step."""
-    check = sign_in_check(session, email, password)
-    return check.user if check.outcome is Outcome.PASSED else None
-
-
 def complete_sign_in(session: Session, user: User) -> None:
     """The code was right: failures are forgiven and the sign-in is recorded."""
     throttle.forgive(session, user.email)
