@@ -55,6 +55,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(council_bp)
     app.register_blueprint(officer_bp)
+    from webapp import ratelimits
+
+    ratelimits.init_app(app)  # wraps views, so after the blueprints
     if app.config["DEVELOPMENT"]:
         from webapp.devmail import bp as devmail_bp
 

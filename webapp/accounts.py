@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp import audit, clock
+from webapp.auth import throttle
 from webapp.auth.passwords import generate_password, hash_password
 from webapp.mail import queue_mail
 from webapp.models import Membership, School, User, utcnow
 
 GENERATED_PASSWORD_LIFETIME = dt.timedelta(days=7)
-LOCK_AFTER_FAILURES = 10
 
 
 class EmailInUse(Exception):
@@ -128,13 +128,82 @@ def generated_password_expired(user: User, now: dt.datetime | None = None) -> bo
 
 
 def record_failure(session: Session, user: User, what: str) -> None:
-    """One more failure in a row (password, code or answer); the tenth locks the account."""
-    user.failed_attempts += 1
-    audit.record(
-        session, "sign_in_failed", user=user, what=what, failures_in_a_row=user.failed_attempts
+    """One more failure in a row (password, code, app code or answer): it slows the account
+    down (webapp/auth/throttle.py), and the 100th hard-locks it, telling the user by email."""
+    failures = throttle.note_failure(session, user.email)
+    audit.record(session, "sign_in_failed", user=user, what=what, failures_in_a_row=failures)
+    if failures >= throttle.HARD_LOCK_AFTER and not user.is_locked:
+        lock(session, user, actor=None, reason=f"{throttle.HARD_LOCK_AFTER} failures in a row")
+        queue_mail(
+            session,
+            "account_locked",
+            user.email,
+            "account_locked",
+            user=user,
+            failures=throttle.HARD_LOCK_AFTER,
+            whom_to_ask=whom_to_ask(session, user),
+        )
+
+
+def unlockers(session: Session, user: User) -> list[User]:
+    """The school admins who may unlock the account in User admin: those with an open account
+    who administer every one of the user's schools (an account-wide action must not reach into
+    a school the admin does not run). None for council staff: a council admin unlocks them."""
+    if user.council_role or not user.memberships:
+        return []
+    admins = session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.school_id.in_(user.school_ids),
+            Membership.is_admin.is_(True),
+            User.is_locked.is_(False),
+            User.id != user.id,
+        )
+        .distinct()
+        .order_by(User.last_name, User.first_name, User.id)
     )
-    if user.failed_attempts >= LOCK_AFTER_FAILURES and not user.is_locked:
-        lock(session, user, actor=None, reason="too many failures")
+    return [admin for admin in admins if user.school_ids <= administered_ids(admin)]
+
+
+def schools_only_they_run(session: Session, user: User) -> list[School]:
+    """The schools of which the user is the only administrator with an open account: locking
+    them would leave those schools with no one to manage their users."""
+    alone = []
+    for membership in user.memberships:
+        if not membership.is_admin:
+            continue
+        others = session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .join(User, User.id == Membership.user_id)
+            .where(
+                Membership.school_id == membership.school_id,
+                Membership.is_admin.is_(True),
+                Membership.user_id != user.id,
+                User.is_locked.is_(False),
+            )
+        )
+        if not others:
+            alone.append(membership.school)
+    return alone
+
+
+def administered_ids(user: User) -> set[int]:
+    """The ids of the schools the user administers."""
+    return {m.school_id for m in user.memberships if m.is_admin}
+
+
+def whom_to_ask(session: Session, user: User) -> str:
+    """Who can unlock the account, as a sentence for the user."""
+    names = [admin.full_name for admin in unlockers(session, user)]
+    if names:
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        where = "your school" if len(user.school_ids) == 1 else "all your schools"
+        return f"To unlock it, ask an administrator of {where}: {listed}."
+    if user.council_role:
+        return "To unlock it, ask a council admin of the portal."
+    return "To unlock it, ask the council: a council admin of the portal can unlock it."
 
 
 def lock(
@@ -147,6 +216,7 @@ def lock(
 
 
 def unlock(session: Session, user: User, actor: User, school: School | None = None) -> None:
+    """Open the account again; its failures are forgiven, so it may try at once."""
     user.is_locked = False
-    user.failed_attempts = 0
+    throttle.forgive(session, user.email)
     audit.record(session, "user_unlocked", actor=actor, user=user, school=school)

@@ -76,6 +76,7 @@ def settings(overrides: dict) -> dict:
         # long the worker waits (seconds, for each step of a scan).
         "CLAMD_UPLOAD_TIMEOUT": float(os.environ.get("CLAMD_UPLOAD_TIMEOUT", "5")),
         "CLAMD_TIMEOUT": float(os.environ.get("CLAMD_TIMEOUT", "120")),
+        **_rate_limits(),
     } | overrides
 
 
@@ -151,6 +152,32 @@ def scanner_problem(config: dict) -> str | None:
         "/run/clamav/clamd.ctl) or CLAMD_HOST and CLAMD_PORT (or PORTAL_ENV=development "
         "for local use, where uploads are not scanned)"
     )
+
+
+
+# Per client address (webapp/ratelimits.py). A school's staff often share one address, so the
+# limits leave room for a whole staff room signing in at 8:30.
+RATE_LIMITS = {
+    "PORTAL_LIMIT_SIGN_IN": "20 per minute;200 per hour",
+    "PORTAL_LIMIT_CODES": "20 per minute;200 per hour",
+    "PORTAL_LIMIT_RESEND": "5 per minute;30 per hour",
+    "PORTAL_LIMIT_FORGOTTEN": "5 per minute;30 per hour",
+    "PORTAL_LIMIT_FEEDBACK": "5 per minute;30 per hour",
+}
+
+
+def _rate_limits() -> dict:
+    """Flask-Limiter's settings: Redis when REDIS_URL is set (shared by every instance; if it
+    goes down, each instance counts in memory until it is back), memory otherwise."""
+    redis_url = os.environ.get("REDIS_URL", "")
+    return {
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": bool(redis_url),
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_KEY_PREFIX": os.environ.get("PORTAL_LIMIT_KEY_PREFIX", "portal"),
+        **{name: os.environ.get(name, default) for name, default in RATE_LIMITS.items()},
+    }
 
 
 def _development_secret() -> str:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -60,8 +61,6 @@ class User(Base):
     # Set when the password was generated (sign-up, admin reset): unused, it expires after
     # 7 days, and the user is invited to choose their own. None once they chose one.
     password_generated_at: Mapped[dt.datetime | None] = mapped_column()
-    # Failures in a row of any kind (password, code, security answer): 10 lock the account.
-    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     security_question: Mapped[str] = mapped_column(String(40), default="")
     security_answer_hash: Mapped[str | None] = mapped_column(String(200))
     totp_secret: Mapped[str | None] = mapped_column(String(64))  # set once confirmed
@@ -246,8 +245,38 @@ class LoginCode(Base):
     wrong_tries: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class SignInFailures(Base):
+    """Failures in a row under one email address, known or not (passwords, codes, app codes,
+    security answers): they slow the address down and, for an account, end in a hard lock.
+    Kept under a keyed hash, so the table names no one; the same rules for every address."""
+
+    __tablename__ = "sign_in_failures"
+
+    email_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    # Attempts before this moment are refused without being checked or counted.
+    throttled_until: Mapped[dt.datetime | None] = mapped_column()
+    last_failed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class AuthenticatorAttempt(Base):
+    """The wrong authenticator-app codes of one sign-in attempt (one browser), kept here rather
+    than in the browser's cookie, where replaying an older cookie would reset them."""
+
+    __tablename__ = "authenticator_attempts"
+    __table_args__ = (UniqueConstraint("user_id", "attempt_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    attempt_hash: Mapped[str] = mapped_column(String(64))
+    wrong_tries: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class PasswordReset(Base):
-    """A single-use "forgotten password" link, valid for an hour, stored hashed."""
+    """A single-use "forgotten password" link, valid for an hour, stored hashed. Every reset
+    email has a row, so that their hourly limit counts them all: one sent to an account with
+    no security question yet (which explains whom to ask) has a link dead from the start."""
 
     __tablename__ = "password_resets"
 

@@ -1,10 +1,10 @@
 """Keeping personal data no longer than needed (UK GDPR Art 5(1)(e)); SECURITY-CHECKLIST 25.
 
-purge() deletes used and expired sign-in codes and reset links, the record of sent mail
-(to, kind and when: its text is gone once sent) after 90 days, sign-in codes that were never
-delivered in time, and drafts left
-untouched for PORTAL_DRAFT_RETENTION_DAYS (default 180), abandoned or not. The mail worker
-runs it every hour; `portal purge` runs it once.
+purge() deletes used and expired sign-in codes and reset links, authenticator attempts over
+a day old, the failures of addresses quiet for 30 days (webapp/auth/throttle.py), the record of
+sent mail (to, kind and when: its text is gone once sent) after 90 days, sign-in codes that were
+never delivered in time, and drafts left untouched for PORTAL_DRAFT_RETENTION_DAYS (default
+180), abandoned or not. The mail worker runs it every hour; `portal purge` runs it once.
 """
 
 from __future__ import annotations
@@ -15,8 +15,17 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from webapp import audit, clock
+from webapp.auth import throttle
 from webapp.auth.codes import CODE_LIFETIME
-from webapp.models import Attachment, Case, CaseEvent, LoginCode, OutboxMessage, PasswordReset
+from webapp.models import (
+    Attachment,
+    AuthenticatorAttempt,
+    Case,
+    CaseEvent,
+    LoginCode,
+    OutboxMessage,
+    PasswordReset,
+)
 
 KEEP_SENT_MAIL = dt.timedelta(days=90)  # a record for support: "was my code sent?"
 KEEP_USED_SECRETS = dt.timedelta(days=1)
@@ -37,6 +46,10 @@ def purge(session: Session, draft_days: int = 180, now: dt.datetime | None = Non
                 or_(PasswordReset.expires_at < old_secret, PasswordReset.used_at < old_secret)
             )
         ).rowcount,
+        "authenticator attempts": session.execute(
+            delete(AuthenticatorAttempt).where(AuthenticatorAttempt.created_at < old_secret)
+        ).rowcount,
+        "quiet sign-in failures": throttle.purge(session, now),
         "sent mail": session.execute(
             delete(OutboxMessage).where(OutboxMessage.sent_at < now - KEEP_SENT_MAIL)
         ).rowcount,

@@ -394,7 +394,8 @@ def test_journey_3_admin_adds_edits_resets_and_locks_a_user(page, context, live,
     expect(row).to_contain_text("Locked")
     axe(page, "User admin: a locked user")
 
-    # The locked user cannot sign in, even with the password just sent.
+    # The locked user cannot sign in, even with the password just sent; having given the right
+    # password, they are told the account is locked and whom to ask.
     other = context.browser.new_context(base_url=live.url)
     try:
         theirs = other.new_page()
@@ -402,8 +403,10 @@ def test_journey_3_admin_adds_edits_resets_and_locks_a_user(page, context, live,
         theirs.get_by_label("Email address").fill(new)
         theirs.get_by_label("Password", exact=True).fill(new_password)
         theirs.get_by_role("button", name="Continue").click()
-        expect(theirs.locator(".govuk-error-summary")).to_be_visible()
+        expect(h1(theirs, "Your account is locked")).to_be_visible()
+        expect(theirs.get_by_text("ask an administrator of your school")).to_be_visible()
         expect(h1(theirs, "Check your email")).to_have_count(0)
+        axe(theirs, "Your account is locked")
     finally:
         other.close()
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import sessionmaker
 from webapp import create_app
 from webapp.auth.passwords import hash_password
 from webapp.auth.questions import hash_answer
+from webapp.config import RATE_LIMITS
 from webapp.database import make_engine
 from webapp.models import Base, Membership, OutboxMessage, School, User
 
@@ -97,6 +98,15 @@ def database_url(request, tmp_path):
     return url
 
 
+# Tests sign in many times from 127.0.0.1: each app counts in memory of its own, with limits
+# no test reaches. test_rate_limits.py puts the real ones back.
+RELAXED_LIMITS = {
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": False,
+    **dict.fromkeys(RATE_LIMITS, "10000 per minute"),
+}
+
+
 @pytest.fixture
 def app(database_url):
     app = create_app(
@@ -108,6 +118,7 @@ def app(database_url):
             "SESSION_COOKIE_SECURE": False,
             "PORTAL_CASETYPES": str(ROOT / "casetypes"),
             "TESTING": True,
+            **RELAXED_LIMITS,
         }
     )
     yield app

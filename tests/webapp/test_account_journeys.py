@@ -146,27 +146,30 @@ def test_a_reset_link_expires_after_an_hour(world, new_client, db_session, movin
     assert portal.client.get(link).status_code == 404
 
 
-def test_wrong_security_answers_count_towards_lockout(world, new_client, db_session):
-    bob = db_session.get(User, world.bob.id)
-    bob.failed_attempts = 7
-    db_session.commit()
+def test_wrong_security_answers_count_with_the_other_failures(
+    world, new_client, db_session, moving_clock
+):
+    for _ in range(3):  # wrong passwords first: they count together
+        portal = new_client()
+        portal.get("/sign-in")
+        portal.post("/sign-in", {"email": world.bob.email, "password": "wrong"}, expect=200)
     portal = new_client()
     ask_for_reset(portal, world.bob.email)
     link = reset_link(db_session, world.bob.email)
     portal.get(link)
     portal.post(link, {}, expect=302)
-    for _ in range(2):
-        portal.get("/reset-password/question")
-        portal.post("/reset-password/question", {"answer": "wrong"}, expect=200)
     portal.get("/reset-password/question")
-    response = portal.post("/reset-password/question", {"answer": "wrong"}, expect=404)
-    assert "The link does not work" in response.get_data(as_text=True)
-    db_session.refresh(bob)
-    assert bob.is_locked
-    # A locked account gets no reset email, and the page says the same as always.
-    before = len(mails(db_session, "password_reset_link"))
-    ask_for_reset(new_client(), world.bob.email)
-    assert len(mails(db_session, "password_reset_link")) == before
+    response = portal.post("/reset-password/question", {"answer": "wrong"}, expect=200)
+    assert "The answer is not correct" in text_of(response.page)
+    response = portal.post("/reset-password/question", {"answer": "wrong"}, expect=200)
+    assert "The answer is not correct" in text_of(response.page)  # the fifth failure
+    # The account now waits: even the right answer is not looked at for a minute.
+    response = portal.post("/reset-password/question", {"answer": ANSWER}, expect=200)
+    page = text_of(response.page)
+    assert "too many wrong attempts. Wait 1 minute, then answer the question" in page
+    moving_clock.advance(minutes=1, seconds=1)
+    portal.post("/reset-password/question", {"answer": ANSWER}, expect=302)
+    assert not db_session.get(User, world.bob.id, populate_existing=True).is_locked
 
 
 def test_changing_password_needs_the_current_one_and_ends_other_sessions(
@@ -351,3 +354,34 @@ def test_reset_links_are_limited_and_a_new_one_replaces_the_old(world, new_clien
     for _ in range(3):
         ask_for_reset(portal, world.alice.email)
     assert len(mails(db_session, "password_reset_link", world.alice.email)) == 3  # per hour
+
+
+def without_token(response) -> str:
+    return re.sub(r'<input[^>]*name="csrf_token"[^>]*>', "", response.get_data(as_text=True))
+
+
+def test_reset_emails_are_limited_for_every_account_and_the_page_never_says_which(
+    app, world, new_client, db_session, moving_clock
+):
+    dana, _password = onboarded(app, db_session, world)  # no security question yet
+    bob = db_session.get(User, world.bob.id)
+    bob.is_locked = True
+    db_session.commit()
+    answers = [ask_for_reset(new_client(), dana.email) for _ in range(5)]
+    sent = mails(db_session, "password_reset_link", dana.email)
+    assert len(sent) == 3  # 3 an hour, as for accounts with a question
+    assert "You have not chosen a security question yet" in sent[0].body
+    for _ in range(4):
+        answers.append(ask_for_reset(new_client(), world.alice.email))
+    assert len(mails(db_session, "password_reset_link", world.alice.email)) == 3
+    answers.append(ask_for_reset(new_client(), world.bob.email))  # locked: nothing sent
+    answers.append(ask_for_reset(new_client(), "nobody@nowhere.example.org"))
+    assert mails(db_session, "password_reset_link", world.bob.email) == []
+    # Sent, refused for the limit, locked or unknown: the same status and the same page.
+    assert {(r.status_code, without_token(r)) for r in answers} == {
+        (answers[0].status_code, without_token(answers[0]))
+    }
+    # An hour later the account may have another.
+    moving_clock.advance(hours=1, seconds=1)
+    ask_for_reset(new_client(), dana.email)
+    assert len(mails(db_session, "password_reset_link", dana.email)) == 4

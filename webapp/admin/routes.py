@@ -94,6 +94,9 @@ def edit_user(user_id: int):
     row = services.row_for(user, {school.id: school for school in schools})
     form = EditUserForm.for_user(user, schools, list(row.admin_of))
     email_fixed = not services.may_change_email(db(), current_user, user)
+    account_note = services.account_refusal(
+        db(), current_user, user, "lock or unlock their account or reset their password"
+    )
     if form.validate_on_submit():
         try:
             services.update_user(db(), current_user, user_id, **form.details())
@@ -113,6 +116,7 @@ def edit_user(user_id: int):
         form=form,
         schools=schools,
         email_fixed=email_fixed,
+        account_note=account_note,
     )
 
 

@@ -3,8 +3,13 @@
 Every User admin function is scoped to the schools the admin administers: an admin sees and acts
 on a user only when the user belongs to at least one of those schools, and grants or takes away
 only those schools. Anything else raises NotFound, which the views answer with 404 (never 403),
-so user and school ids cannot be probed. Accounts are changed through webapp.accounts, which
-queues the user's emails and writes the audit trail; each function here commits its change.
+so user and school ids cannot be probed. What acts on the whole account — locking, unlocking,
+resetting the password (which also removes the authenticator app), changing the email — needs
+an admin of every one of the user's schools (or a council admin, on the Council admin pages):
+otherwise an admin of one school could shut out, or take over, someone another school relies
+on. Nor can anyone lock the only administrator of a school. Accounts are changed through
+webapp.accounts, which queues the user's emails and writes the audit trail; each function here
+commits its change.
 """
 
 from __future__ import annotations
@@ -145,8 +150,32 @@ def may_change_email(session: Session, admin: User, user: User) -> bool:
     """Only an admin of every one of the user's schools may change their email (the username):
     otherwise an admin of one school could take over an account that also opens another.
     Nor their own here: that needs the password again (SECURITY-CHECKLIST 10)."""
+    return user.id != admin.id and account_refusal(session, admin, user, "") is None
+
+
+def account_refusal(session: Session, admin: User, user: User, doing: str) -> str | None:
+    """Why the admin may not act on the user's whole account (`doing`: "lock their account"),
+    naming the schools they do not administer and whom to ask; None when they may."""
     schools = _schools_of(session, admin)
-    return user.id != admin.id and user.school_ids <= schools.keys()
+    others = sorted(
+        (m.school for m in user.memberships if m.school_id not in schools),
+        key=lambda school: (school.name, school.id),
+    )
+    if not others:
+        return None
+    names = " and ".join(school.name for school in others)
+    return (
+        f"You cannot {doing} because {user.full_name} also belongs to {names}, which you do "
+        f"not administer. Ask an administrator of {names}, or a council admin, to do it."
+    )
+
+
+def _refuse_unless_account_is_ours(
+    session: Session, admin: User, user: User, doing: str, field: str | None = None
+) -> None:
+    problem = account_refusal(session, admin, user, doing)
+    if problem:
+        raise Refused(problem, field)
 
 
 def list_users(
@@ -290,6 +319,9 @@ def update_user(
             raise EmailInUse(email)
     if locked and not user.is_locked and user.id == admin.id:
         raise Refused("You cannot lock your own account", "lock_status")
+    if locked != user.is_locked:
+        doing = "lock their account" if locked else "unlock their account"
+        _refuse_unless_account_is_ours(session, admin, user, doing, "lock_status")
     current = {m.school_id: m for m in user.memberships if m.school_id in schools}
     for school_id, membership in current.items():
         if membership.is_admin and school_id not in admins:
@@ -383,6 +415,13 @@ def _shared_school(admin: User, user: User) -> School | None:
 def _apply_lock(session: Session, admin: User, user: User, locked: bool) -> None:
     school = _shared_school(admin, user)
     if locked:
+        alone = accounts.schools_only_they_run(session, user)
+        if alone:
+            raise LastAdmin(
+                f"{user.full_name} is the only administrator of {alone[0].name}. Make someone "
+                f"else an administrator of {alone[0].name} first.",
+                "lock_status",
+            )
         accounts.lock(
             session, user, actor=admin, reason="locked by an administrator", school=school
         )
@@ -404,6 +443,8 @@ def set_lock(session: Session, admin: User, user_id: int, locked: bool) -> User:
     if locked and user.id == admin.id:
         raise Refused("You cannot lock your own account", "lock_status")
     if locked != user.is_locked:
+        doing = "lock their account" if locked else "unlock their account"
+        _refuse_unless_account_is_ours(session, admin, user, doing, "lock_status")
         _apply_lock(session, admin, user, locked)
         session.commit()
     return user
@@ -414,6 +455,7 @@ def reset_user_password(session: Session, admin: User, user_id: int) -> User:
     user = user_for_admin(session, admin, user_id)
     if user.id == admin.id:
         raise Refused("You cannot reset your own password from User admin")
+    _refuse_unless_account_is_ours(session, admin, user, "reset their password")
     accounts.reset_password(session, user, actor=admin, school=_shared_school(admin, user))
     session.commit()
     return user

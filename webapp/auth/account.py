@@ -11,7 +11,7 @@ from flask import current_app, flash, redirect, render_template, session, url_fo
 from flask_login import current_user, login_required
 
 from webapp import accounts, audit
-from webapp.auth import bp, sessions
+from webapp.auth import bp, sessions, throttle
 from webapp.auth.forms import (
     AuthenticatorForm,
     ChangePasswordForm,
@@ -33,13 +33,18 @@ def account():
     )
 
 
-def _password_wrong(password: str) -> bool:
-    """Whether the password given to confirm a change is wrong (a failure that counts)."""
-    if check_password(current_user.password_hash, password):
-        return False
-    accounts.record_failure(db(), current_user._get_current_object(), "password")
+def _password_problem(password: str, wrong: str) -> str | None:
+    """Why the password given to confirm a change is not accepted (`wrong` when it is wrong, a
+    failure that counts), or None. While the account waits after failures, nothing is checked."""
+    user = current_user._get_current_object()
+    wait = throttle.time_to_wait(db(), user.email)
+    if wait is not None:
+        return "There have been too many wrong attempts. " + throttle.wait_message(wait)
+    if check_password(user.password_hash, password):
+        return None
+    accounts.record_failure(db(), user, "password")
     db().commit()
-    return True
+    return wrong
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -48,9 +53,8 @@ def change_password():
     form = ChangePasswordForm()
     problem = None
     if form.validate_on_submit():
-        if _password_wrong(form.current.data):
-            problem = "Your current password is not correct"
-        else:
+        problem = _password_problem(form.current.data, "Your current password is not correct")
+        if problem is None:
             problem = new_password_problem(form, current_user)
         if problem is None:
             user = current_user._get_current_object()
@@ -71,9 +75,8 @@ def change_question():
     form = ChangeQuestionForm()
     problem = None
     if form.validate_on_submit():
-        if _password_wrong(form.current.data):
-            problem = "Your password is not correct"
-        else:
+        problem = _password_problem(form.current.data, "Your password is not correct")
+        if problem is None:
             user = current_user._get_current_object()
             user.security_question = form.question.data
             user.security_answer_hash = hash_answer(form.answer.data)
@@ -106,9 +109,9 @@ def authenticator():
     form = AuthenticatorForm()
     problem = None
     if form.validate_on_submit():
-        if _password_wrong(form.current.data):  # a session alone must not tie the account
-            problem = "Your password is not correct"
-        elif pyotp.TOTP(secret).verify(form.code.data, valid_window=1):
+        # A session alone must not tie the account to an app: the password is needed.
+        problem = _password_problem(form.current.data, "Your password is not correct")
+        if problem is None and pyotp.TOTP(secret).verify(form.code.data, valid_window=1):
             user = current_user._get_current_object()
             user.totp_secret = secret
             user.totp_last_step = None
@@ -121,7 +124,7 @@ def authenticator():
                 "success",
             )
             return redirect(url_for("auth.account"))
-        else:
+        if problem is None:
             problem = "The code is not correct: enter the code your app shows now"
     uri = pyotp.TOTP(secret).provisioning_uri(
         name=current_user.email, issuer_name=current_app.config["PORTAL_SERVICE_NAME"]
@@ -142,9 +145,8 @@ def remove_authenticator():
     form = DisableAuthenticatorForm()
     problem = None
     if form.validate_on_submit():
-        if _password_wrong(form.current.data):
-            problem = "Your password is not correct"
-        else:
+        problem = _password_problem(form.current.data, "Your password is not correct")
+        if problem is None:
             user = current_user._get_current_object()
             user.totp_secret = None
             queue_mail(

@@ -1,5 +1,7 @@
-"""Emailed sign-in codes: 6 digits from a CSPRNG, valid 5 minutes, single use, bound to one
-sign-in attempt (one browser), stored as a keyed hash, dead after 5 wrong tries."""
+"""Sign-in codes. Emailed ones: 6 digits from a CSPRNG, valid 5 minutes, single use, bound to
+one sign-in attempt (one browser), stored as a keyed hash, dead after 5 wrong tries. Codes from
+an authenticator app: each works once, and an attempt gets 5 tries, counted here on the server
+like the emailed codes' (never in the browser's cookie, which could be replayed)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,13 @@ import hashlib
 import hmac
 import secrets
 
+import pyotp
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from webapp import clock
-from webapp.models import LoginCode, User
+from webapp.models import AuthenticatorAttempt, LoginCode, User
 
 CODE_LIFETIME = dt.timedelta(minutes=5)
 WRONG_TRIES_ALLOWED = 5
@@ -102,3 +105,52 @@ def check_code(session: Session, user: User, attempt_token: str, code: str) -> C
         return CodeCheck.USED_UP if live.wrong_tries >= WRONG_TRIES_ALLOWED else CodeCheck.WRONG
     live.used_at = now
     return CodeCheck.ACCEPTED
+
+
+def start_app_attempt(session: Session, user: User, attempt_token: str) -> None:
+    """A sign-in attempt that will be finished with an authenticator code: its tries start."""
+    session.add(AuthenticatorAttempt(user_id=user.id, attempt_hash=keyed_hash(attempt_token)))
+
+
+def check_app_code(session: Session, user: User, attempt_token: str, code: str) -> CodeCheck:
+    """Whether an authenticator code signs this attempt in. Each check takes one of the
+    attempt's 5 tries first, in one statement, so tries sent at the same moment all count;
+    a right code gives its try back."""
+    attempt = (
+        AuthenticatorAttempt.user_id == user.id,
+        AuthenticatorAttempt.attempt_hash == keyed_hash(attempt_token),
+    )
+    taken = session.execute(
+        update(AuthenticatorAttempt)
+        .where(*attempt, AuthenticatorAttempt.wrong_tries < WRONG_TRIES_ALLOWED)
+        .values(wrong_tries=AuthenticatorAttempt.wrong_tries + 1)
+        .returning(AuthenticatorAttempt.wrong_tries)
+    ).scalar_one_or_none()
+    if taken is None:
+        exists = session.scalar(
+            select(func.count()).select_from(AuthenticatorAttempt).where(*attempt)
+        )
+        return CodeCheck.USED_UP if exists else CodeCheck.MISSING
+    step = app_code_step(user, code)
+    if step is None:
+        return CodeCheck.USED_UP if taken >= WRONG_TRIES_ALLOWED else CodeCheck.WRONG
+    session.execute(
+        update(AuthenticatorAttempt)
+        .where(*attempt)
+        .values(wrong_tries=AuthenticatorAttempt.wrong_tries - 1)
+    )
+    user.totp_last_step = step
+    return CodeCheck.ACCEPTED
+
+
+def app_code_step(user: User, code: str) -> int | None:
+    """The 30-second step an authenticator code belongs to (this one, or one either side),
+    if it is right and newer than the last one accepted: each code works once."""
+    totp = pyotp.TOTP(user.totp_secret)
+    now = clock.now()
+    for offset in (0, -1, 1):
+        moment = now + dt.timedelta(seconds=30 * offset)
+        step = totp.timecode(moment)
+        if hmac.compare_digest(totp.at(moment), code) and step > (user.totp_last_step or -1):
+            return step
+    return None

@@ -11,7 +11,7 @@ from flask import flash, redirect, render_template, session, url_for
 from sqlalchemy import func, select, update
 
 from webapp import accounts, audit, clock
-from webapp.auth import bp
+from webapp.auth import bp, throttle
 from webapp.auth.forms import AnswerForm, ButtonForm, EmailForm, NewPasswordForm
 from webapp.auth.questions import QUESTIONS, answer_matches
 from webapp.auth.routes import new_password_problem
@@ -29,38 +29,42 @@ def _token_hash(token: str) -> str:
 
 @bp.route("/forgotten-password", methods=["GET", "POST"])
 def forgotten_password():
+    """The same page whatever happened: sent, limited, locked, or no such account."""
     form = EmailForm()
     if form.validate_on_submit():
         user = accounts.find_by_email(db(), form.email.data)
-        if user is not None and not user.is_locked:
-            _send_link(user)
+        why_not = _why_no_mail(user)
+        if why_not:
+            audit.record(db(), "password_reset_not_sent", user=user, why=why_not)
         else:
-            audit.record(
-                db(),
-                "password_reset_not_sent",
-                user=user,
-                why="locked" if user else "unknown account",
-            )
+            _send_reset_mail(user)
         db().commit()
         return render_template("auth/forgotten_password_sent.html")
     return render_template("auth/forgotten_password.html", form=form)
 
 
-def _send_link(user: User) -> None:
-    if not user.security_question:
-        queue_mail(db(), "password_reset_link", user.email, "password_reset_no_question", user=user)
-        audit.record(db(), "password_reset_not_sent", user=user, why="no security question")
-        return
-    now = clock.now()
+def _why_no_mail(user: User | None) -> str | None:
+    """Why no reset email goes out, or None. At most 3 an hour reach any account, whether
+    they carry a link or explain that there is no security question yet."""
+    if user is None:
+        return "unknown account"
+    if user.is_locked:
+        return "locked"
     recent = db().scalar(
         select(func.count())
         .select_from(PasswordReset)
-        .where(PasswordReset.user_id == user.id, PasswordReset.created_at > now - LINK_LIFETIME)
+        .where(
+            PasswordReset.user_id == user.id,
+            PasswordReset.created_at > clock.now() - LINK_LIFETIME,
+        )
     )
-    if recent >= LINKS_PER_HOUR:
-        audit.record(db(), "password_reset_not_sent", user=user, why="too many links")
-        return
-    # A new link replaces the ones sent before.
+    return "too many reset emails" if recent >= LINKS_PER_HOUR else None
+
+
+def _send_reset_mail(user: User) -> None:
+    """A new link (replacing the ones sent before), or, without a security question, an email
+    saying whom to ask. Either way a row records it, so the hourly limit counts every one."""
+    now = clock.now()
     db().execute(
         update(PasswordReset)
         .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
@@ -73,8 +77,15 @@ def _send_link(user: User) -> None:
             token_hash=_token_hash(token),
             created_at=now,
             expires_at=now + LINK_LIFETIME,
+            # No question: nothing to reset with, so the link is dead from the start (and its
+            # token is never sent).
+            used_at=None if user.security_question else now,
         )
     )
+    if not user.security_question:
+        queue_mail(db(), "password_reset_link", user.email, "password_reset_no_question", user=user)
+        audit.record(db(), "password_reset_not_sent", user=user, why="no security question")
+        return
     queue_mail(
         db(), "password_reset_link", user.email, "password_reset_link", user=user, token=token
     )
@@ -127,8 +138,13 @@ def reset_question():
     if user is None:
         return render_template("auth/reset_link_invalid.html"), 404
     form = AnswerForm()
-    wrong = False
-    if form.validate_on_submit():
+    wrong, problem = False, None
+    wait = throttle.time_to_wait(db(), user.email) if form.is_submitted() else None
+    if wait is not None:
+        problem = "There have been too many wrong attempts. " + throttle.wait_message(
+            wait, "answer the question"
+        )
+    elif form.validate_on_submit():
         if answer_matches(user.security_answer_hash, form.answer.data):
             session["reset"] = {**session["reset"], "answered": True}
             audit.record(db(), "security_answer_accepted", user=user)
@@ -144,6 +160,7 @@ def reset_question():
         "auth/reset_question.html",
         form=form,
         wrong=wrong,
+        problem=problem,
         question=QUESTIONS.get(user.security_question, ""),
     )
 

@@ -3,16 +3,13 @@ the first sign-in's security question; signing out."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hmac
 from urllib.parse import urlsplit
 
-import pyotp
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from webapp import accounts, audit, clock
-from webapp.auth import bp, codes, sessions
+from webapp.auth import bp, codes, sessions, throttle
 from webapp.auth.forms import (
     ButtonForm,
     CodeForm,
@@ -22,7 +19,13 @@ from webapp.auth.forms import (
 )
 from webapp.auth.policy import password_problem
 from webapp.auth.questions import QUESTIONS, hash_answer
-from webapp.auth.services import check_credentials, complete_sign_in, end_all_sessions, load_user
+from webapp.auth.services import (
+    Outcome,
+    complete_sign_in,
+    end_all_sessions,
+    load_user,
+    sign_in_check,
+)
 from webapp.database import db
 from webapp.extensions import login_manager
 from webapp.mail import queue_mail
@@ -56,14 +59,26 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
     form = SignInForm()
-    failed = False
+    failed, problem = False, None
     if form.validate_on_submit():
-        user = check_credentials(db(), form.email.data, form.password.data)
-        if user is not None:
-            return _start_code_step(user)
+        check = sign_in_check(db(), form.email.data, form.password.data)
+        if check.outcome is Outcome.PASSED:
+            return _start_code_step(check.user)
         db().commit()  # the failure count and the audit row
+        if check.outcome is Outcome.LOCKED:
+            return _locked(check.user)
         failed = True
-    return render_template("auth/sign_in.html", form=form, failed=failed)
+        if check.outcome is Outcome.WAIT:
+            problem = "There have been too many attempts to sign in with this email address. "
+            problem += throttle.wait_message(check.wait)
+    return render_template("auth/sign_in.html", form=form, failed=failed, problem=problem)
+
+
+def _locked(user: User):
+    """The right password for a locked account: say so, and whom to ask."""
+    return render_template(
+        "auth/account_locked.html", whom_to_ask=accounts.whom_to_ask(db(), user)
+    ), 403
 
 
 def _start_code_step(user: User):
@@ -77,6 +92,7 @@ def _start_code_step(user: User):
         "next": safe_next(request.args.get("next")),
     }
     if user.totp_secret:
+        codes.start_app_attempt(db(), user, attempt)
         db().commit()
         return redirect(url_for("auth.enter_code"))
     _send_code(user, attempt)
@@ -143,41 +159,33 @@ def enter_code():
 
 
 def _check(user: User, pending: dict, code: str) -> str | None:
-    """None when the code signs the user in, else the message to show. Failures count."""
+    """None when the code signs the user in, else the message to show. Failures count,
+    except while the account waits after too many (then nothing is checked)."""
+    wait = throttle.time_to_wait(db(), user.email)
+    if wait is not None:
+        audit.record(db(), "sign_in_refused", user=user, why="waiting after failures")
+        return "There have been too many wrong attempts. " + throttle.wait_message(
+            wait, "enter a code" if user.totp_secret else "enter the code or send a new one"
+        )
     if user.totp_secret:
-        tries = pending.get("app_tries", 0)
-        step = app_code_step(user, code) if tries < codes.WRONG_TRIES_ALLOWED else None
-        if step is not None:
-            user.totp_last_step = step
-            return None
-        session["pending"] = {**pending, "app_tries": tries + 1}
-        accounts.record_failure(db(), user, "authenticator code")
-        if tries + 1 >= codes.WRONG_TRIES_ALLOWED:
-            return "Too many wrong codes: sign in again"
-        return "The code is not correct: enter the code your app shows now"
-    result = codes.check_code(db(), user, pending["attempt"], code)
+        result = codes.check_app_code(db(), user, pending["attempt"], code)
+    else:
+        result = codes.check_code(db(), user, pending["attempt"], code)
     if result is codes.CodeCheck.ACCEPTED:
         return None
-    accounts.record_failure(db(), user, "code")
+    accounts.record_failure(db(), user, "authenticator code" if user.totp_secret else "code")
+    if user.totp_secret:
+        return {
+            codes.CodeCheck.WRONG: "The code is not correct: enter the code your app shows now",
+            codes.CodeCheck.USED_UP: "Too many wrong codes: sign in again",
+            codes.CodeCheck.MISSING: "This sign-in can no longer be finished: sign in again",
+        }[result]
     return {
         codes.CodeCheck.WRONG: "The code is not correct: check the email and try again",
         codes.CodeCheck.USED_UP: "That code can no longer be used: send a new one",
         codes.CodeCheck.EXPIRED: "The code has expired: send a new one",
         codes.CodeCheck.MISSING: "That code can no longer be used: send a new one",
     }[result]
-
-
-def app_code_step(user: User, code: str) -> int | None:
-    """The 30-second step an authenticator code belongs to (this one, or one either side),
-    if it is right and newer than the last one accepted: each code works once."""
-    totp = pyotp.TOTP(user.totp_secret)
-    now = clock.now()
-    for offset in (0, -1, 1):
-        moment = now + dt.timedelta(seconds=30 * offset)
-        step = totp.timecode(moment)
-        if hmac.compare_digest(totp.at(moment), code) and step > (user.totp_last_step or -1):
-            return step
-    return None
 
 
 @bp.route("/sign-in/code/resend", methods=["POST"])

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from webapp import accounts, scanning
 from webapp.access import answer_not_found, restrict
-from webapp.council import bp, services
+from webapp.council import bp, school_accounts, services
 from webapp.council.forms import (
     AdminForm,
     ConfirmForm,
@@ -137,6 +137,37 @@ def school(school_id: int):
         members=members,
         form=form,
         setting_names=services.SETTING_NAMES,
+    )
+
+
+@bp.route("/schools/<int:school_id>/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def school_user(school_id: int, user_id: int):
+    """A school user's account: lock or unlock it, or reset the password (for when no admin
+    of their school can: a user of several schools, or a school whose admin is locked out)."""
+    school, user = school_accounts.school_user_for(db(), current_user, school_id, user_id)
+    form = ConfirmForm()
+    problem = ""
+    if form.validate_on_submit():
+        action = request.form.get("action")
+        try:
+            if action == "reset-password":
+                school_accounts.reset_password(db(), current_user, school_id, user_id)
+                message = f"A new password has been emailed to {user.full_name}"
+            else:
+                locked = action == "lock"
+                school_accounts.set_lock(db(), current_user, school_id, user_id, locked)
+                message = (
+                    f"{user.full_name}'s account has been {'locked' if locked else 'unlocked'}"
+                )
+        except services.Refused as refused:
+            db().rollback()
+            problem = str(refused)
+        else:
+            flash(message, "success")
+            return redirect(url_for("council.school", school_id=school_id))
+    return render_template(
+        "council/school_user.html", school=school, user=user, form=form, problem=problem
     )
 
 

@@ -11,7 +11,7 @@ webapp/uploads.py stored_name() now does for every new upload. (The rule is copi
 imported, so that this revision keeps doing what it did when the app code moves on.)
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-30 08:10:00
 """
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,76 @@
+"""Per-address limits (Flask-Limiter) on the pages a stranger can use to guess or to make the
+portal send mail: sign-in, code entry, sending a code again, forgotten password and feedback.
+
+The address is the client's: behind PORTAL_TRUSTED_PROXIES the app's ProxyFix has already put
+it in `request.remote_addr`, and X-Forwarded-For from anyone else is ignored. Counts live in
+Redis when REDIS_URL is set (shared by every instance), in memory otherwise. Going over a limit
+answers 429 with a page saying how long to wait. Each account is also slowed down by its own
+failures (webapp/auth/throttle.py); these limits are the per-address half of SECURITY-CHECKLIST 5.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from flask import Flask, current_app, render_template, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from limits import parse_many
+
+# endpoint -> the setting that holds its limits (POST only: reading a page is never limited).
+LIMITED = {
+    "auth.sign_in": "PORTAL_LIMIT_SIGN_IN",
+    "auth.enter_code": "PORTAL_LIMIT_CODES",
+    "auth.resend_code": "PORTAL_LIMIT_RESEND",
+    "auth.forgotten_password": "PORTAL_LIMIT_FORGOTTEN",
+    "pages.feedback": "PORTAL_LIMIT_FEEDBACK",
+}
+
+
+def init_app(app: Flask) -> None:
+    """A limiter of the app's own (tests build many apps), and the limits on LIMITED's views.
+    Call after the blueprints are registered."""
+    for setting in LIMITED.values():
+        _check_setting(setting, app.config[setting])
+    limiter = Limiter(key_func=get_remote_address, app=app)
+    app.extensions["portal_limiter"] = limiter
+    for endpoint, setting in LIMITED.items():
+        view = app.view_functions[endpoint]
+        limit = limiter.limit(_setting_reader(setting), methods=["POST"])
+        app.view_functions[endpoint] = limit(view)
+    app.register_error_handler(429, _too_many)
+
+
+def _check_setting(setting: str, value: str) -> None:
+    try:
+        parse_many(value)
+    except ValueError:
+        raise RuntimeError(
+            f"{setting}={value!r} is not a rate limit: write it like '20 per minute;200 per hour'"
+        ) from None
+
+
+def _setting_reader(setting: str):
+    # Read at each request, so a test (or a reloaded setting) changes it without a new app.
+    return lambda: current_app.config[setting]
+
+
+def _too_many(_error):
+    """The 429 page: how long to wait, as a page and in Retry-After."""
+    seconds = _seconds_to_wait()
+    minutes = max(1, math.ceil(seconds / 60))
+    response = current_app.make_response(
+        (render_template("errors/429.html", minutes=minutes, endpoint=request.endpoint), 429)
+    )
+    response.headers["Retry-After"] = str(max(1, seconds))
+    return response
+
+
+def _seconds_to_wait() -> int:
+    limiter = current_app.extensions["portal_limiter"]
+    breached = [limit for limit in limiter.current_limits if limit.breached]
+    if not breached:
+        return 60
+    # window[0]: when the limit lets the next request through (RequestLimit.reset_at rounds up).
+    return math.ceil(max(limit.window[0] for limit in breached) - time.time())
