@@ -154,7 +154,6 @@ def scanner_problem(config: dict) -> str | None:
     )
 
 
-
 # Per client address (webapp/ratelimits.py). A school's staff often share one address, so the
 # limits leave room for a whole staff room signing in at 8:30.
 RATE_LIMITS = {
