@@ -22,6 +22,13 @@ class Code(enum.Enum):
     E001 = (Severity.ERROR, "YAML syntax error: {detail}")
     E002 = (Severity.ERROR, "duplicate key '{key}' (first given on line {first_line})")
     E003 = (Severity.ERROR, "the file must hold a mapping of keys, not {found}")
+    E004 = (Severity.ERROR, "the file is larger than {limit}, the most a case-type file may be")
+    E005 = (
+        Severity.ERROR,
+        "the alias '*{name}' expands the file past {limit} parts; anchors are for small "
+        "repeated parts, shared option lists and workflows for big ones",
+    )
+    E006 = (Severity.ERROR, "lists and mappings are nested more than {limit} deep")
     # The shape of the file (JSON Schema)
     E100 = (Severity.ERROR, "unknown key '{key}'{suggestion}")
     E101 = (Severity.ERROR, "missing required key '{key}'")
