@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from engine.answers import FieldError, PageResult, Values, anchor, is_input, to_json, truthy
+from engine.answers import FieldError, PageResult, Values, anchor, is_input, truthy
 from engine.fields import Invalid
 from engine.model import Field, Page
 
@@ -54,7 +54,8 @@ def _check_group(
         for nested in group.fields:
             item_values = values.with_item(_typed_item(group, answer))
             if nested.kind.component == "calculated":
-                answer[nested.id] = to_json(nested.expression.evaluate(item_values))
+                value = nested.kind.evaluate(nested, item_values)
+                answer[nested.id] = nested.kind.stored(nested, value)
             elif nested.has_value and truthy(nested.show_if, item_values):
                 _check_one(
                     nested,
@@ -99,7 +100,7 @@ def _store_calculations(case_type, page: Page, merged: dict) -> None:
     values = case_type.values(merged)
     for f in page.fields:
         if f.kind.component == "calculated":
-            merged[f.id] = to_json(values.get(f.id))
+            merged[f.id] = f.kind.stored(f, values.get(f.id))
 
 
 def _check_one(

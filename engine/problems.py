@@ -58,6 +58,16 @@ class Code(enum.Enum):
     E305 = (Severity.ERROR, "type error: {detail}")
     E306 = (Severity.ERROR, "unknown function '{name}'{suggestion}")
     E307 = (Severity.ERROR, "{function}() {detail}")
+    E309 = (
+        Severity.ERROR,
+        "the number {number} is outside the range expressions work in "
+        "(-9,007,199,254,740,991 to 9,007,199,254,740,991)",
+    )
+    E310 = (
+        Severity.ERROR,
+        "expression is nested more than {limit} deep (brackets, operators and calls inside "
+        "one another); split it into calculated values",
+    )
     # Workflow
     E400 = (Severity.ERROR, "workflow start '{name}' is not an activity{suggestion}")
     E401 = (Severity.ERROR, "transition {end} '{name}' is not an activity{suggestion}")

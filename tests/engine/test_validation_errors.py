@@ -780,6 +780,75 @@ def test_a_calculated_number_that_gives_text_is_a_type_error():
     loaded.expect("E305", "value: forename", "forename")
 
 
+@covers("E309")
+@pytest.mark.parametrize(
+    "number",
+    ["1e999", "9007199254740992", "10000000000000000000000000000", "1" * 5000],
+    ids=["float-infinity", "past-2**53", "28-digits", "5000-digits"],
+)
+def test_a_huge_number_in_a_calculated_value_is_refused_when_loaded(number):
+    # Before, each passed validation and then broke "Check your answers" (Infinity, or a
+    # number too long for Python to turn into text).
+    loaded = load_case(f"""
+        - id: costs
+          title: Costs
+          fields:
+            - {{id: hours, type: number, label: Hours}}
+            - {{id: scaled, type: calculated, label: Scaled, value: hours * {number}}}
+    """)
+    problem = loaded.expect("E309", f"* {number}", number[:20])
+    assert number[:12] in problem.message
+
+
+def load_show_if(expression: str) -> Loaded:
+    return load_case(f"""
+        - id: child
+          title: About the child
+          fields:
+            - {{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}}
+            - {{id: hours, type: number, label: Hours}}
+            - {{id: plan, type: text, label: Plan, show_if: "{expression}"}}
+    """)
+
+
+@covers("E310")
+@pytest.mark.parametrize(
+    ("expression", "offset"),
+    [
+        ("not " * 3000 + "has_ehcp", 0),  # Python's own parser gives up
+        ("(" * 300 + "has_ehcp" + ")" * 300, 200),  # at the 201st bracket
+        ("+".join(["hours"] * 10_000) + " > 1", 0),
+        ("+".join(["hours"] * 101) + " > 1", 0),  # parsed, then refused before it is walked
+    ],
+    ids=["not-3000", "brackets-300", "sum-10000", "sum-101"],
+)
+def test_an_expression_nested_too_deep_is_a_located_problem(expression, offset):
+    loaded = load_show_if(expression)  # each once ended portal validate with RecursionError
+    [problem] = [p for p in loaded.problems if p.path == "case.yaml"]
+    line, col = loaded.at(f'show_if: "{expression}"', expression)
+    assert (problem.code, problem.line) == ("E310", line)
+    assert problem.col >= col and "more than 100 deep" in problem.message
+
+
+def test_long_expressions_within_the_limit_are_fine():
+    assert load_show_if(" or ".join(["has_ehcp"] * 1000)).located() == []  # one level
+    assert load_show_if("+".join(["hours"] * 99) + " > 1").located() == []  # 100 levels
+
+
+@covers("E104")
+@pytest.mark.parametrize(
+    "field",
+    [
+        "{id: pupils, type: number, label: Pupils, max: 1e999}",
+        "{id: pupils, type: number, label: Pupils, min: -10000000000000000}",
+        "{id: cost, type: money, label: Cost, max: 1000000000000000}",
+    ],
+)
+def test_bounds_past_the_range_of_numbers_are_refused(field):
+    loaded = load_field(field)
+    assert [code for code, _line, _col in loaded.located()] == ["E104"]
+
+
 @covers("E305")
 def test_arithmetic_on_a_date_suggests_days_between():
     loaded = load_condition("has_ehcp and start_date + 7 > 0")
