@@ -26,6 +26,7 @@ ALIAS_FLOOR = 10_000
 ALIAS_CAP = 1_000_000
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
 SCALAR, SEQUENCE, MAPPING = "scalar", "sequence", "mapping"
 
 
@@ -77,6 +78,7 @@ class Composer:
         self.anchors: dict[str, Node] = {}
         self.open_anchors: set[str] = set()
         self.budget = _Budget()
+        self._tags: dict[str, str] = {}  # plain scalar -> its resolved tag (most repeat)
 
     def refuse(self, code: Code, mark, **details) -> Refused:
         return Refused(make_problem(code, self.path, mark.line + 1, mark.column + 1, **details))
@@ -117,15 +119,24 @@ class Composer:
                 self._anchor(anchor, node)
             if not stack:
                 return node
-            stack[-1][0].value.append(node)
+            parent = stack[-1][0]
+            parent.value.append(node)
+            parent.size += node.size  # capped when the parent ends
+            if node.depth >= parent.depth:
+                parent.depth = node.depth + 1
 
     def _scalar(self, event) -> Node:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = self._tags.get(event.value) if event.implicit[0] else _STR_TAG
+            if tag is None:
+                tag = self._tags[event.value] = self.loader.resolve(
+                    yaml.ScalarNode, event.value, event.implicit
+                )
         node = Node(SCALAR, tag, event.value, event.start_mark, event.end_mark, event.style)
         self.budget.written += 1
-        self._anchor(event.anchor, node)
+        if event.anchor is not None:
+            self._anchor(event.anchor, node)
         return node
 
     def _start(self, event, kind, depth: int) -> Node:
@@ -136,19 +147,18 @@ class Composer:
             self.open_anchors.add(event.anchor)
         self.budget.written += 1
         node_kind = SEQUENCE if kind is yaml.SequenceStartEvent else MAPPING
-        return Node(node_kind, event.tag, [], event.start_mark, event.end_mark, event.flow_style)
+        node = Node(node_kind, event.tag, [], event.start_mark, event.end_mark, event.flow_style)
+        node.depth = 1
+        return node
 
     def _finish(self, node: Node) -> None:
         if node.kind == MAPPING:
             items = node.value
             node.value = list(zip(items[::2], items[1::2], strict=True))
-            if any(k.kind == SCALAR and k.tag == MERGE_TAG for k, _v in node.value):
+            if any(k.tag == MERGE_TAG and k.kind == SCALAR for k in items[::2]):
                 node.value = self._merged(node.value)
-            children = [n for pair in node.value for n in pair]
-        else:
-            children = node.value
-        node.size = min(ALIAS_CAP + 1, 1 + sum(child.size for child in children))
-        node.depth = 1 + max((child.depth for child in children), default=0)
+        if node.size > ALIAS_CAP:
+            node.size = ALIAS_CAP + 1
 
     def _anchor(self, anchor: str | None, node: Node) -> None:
         if anchor is None:

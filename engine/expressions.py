@@ -315,9 +315,9 @@ def _offset(node) -> int:
 
 
 def _refusal(node) -> Issue | None:
-    for kind, words in _REFUSED.items():
-        if isinstance(node, kind):
-            return Issue(Code.E301, _offset(node), {"construct": words})
+    words = _REFUSED.get(type(node))  # ast.parse makes nodes of these exact classes
+    if words is not None:
+        return Issue(Code.E301, _offset(node), {"construct": words})
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name):
             return Issue(Code.E301, _offset(node), {"construct": "calling this"})

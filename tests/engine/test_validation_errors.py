@@ -366,6 +366,20 @@ def test_a_value_of_the_wrong_type_says_what_was_expected():
     assert "true or false" in problem.message
 
 
+@covers("E102")
+def test_values_only_yaml_tags_can_make_are_still_reported():
+    # The fast (compiled) schema check cannot take bytes or sets; the full check then does.
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          fields:
+            - {id: forename, type: text, label: !!binary Rmlyc3QgbmFtZQ==}
+            - {id: surname, type: text, label: !!set {Last, name}}
+    """)
+    loaded.expect("E102", "!!binary")
+    loaded.expect("E102", "!!set")
+
+
 @covers("E103")
 def test_an_unknown_field_type_suggests_the_closest_type():
     loaded = load_field("{id: date_of_birth, type: dat, label: Date of birth}")
