@@ -11,6 +11,10 @@ copies are valid together), then, in each round and interleaved:
   libyaml's `yaml.CSafeLoader` alone (no positions, no checks).
 It prints per size the median and spread (min-max) of both, their ratio, and the growth of
 each from one size to the next (linear growth is a factor equal to the size ratio).
+
+`--before DIR` also runs `portal validate` from another checkout of the project (say an older
+commit: `git worktree add /tmp/before COMMIT`), interleaved in the same rounds, so that a
+change is measured against what it replaces under the same load.
 """
 
 from __future__ import annotations
@@ -88,9 +92,15 @@ def write_copies(folder: Path, copies: int) -> int:
     return size
 
 
-def _timed(command: list[str]) -> float:
+def _command(checkout: Path | None, folder: Path) -> list[str]:
+    if checkout is None:
+        return [sys.executable, "-c", BASELINE, str(folder)]
+    return [sys.executable, "-m", "webapp.cli", "validate", str(folder)]
+
+
+def _timed(command: list[str], checkout: Path | None) -> float:
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=checkout or ROOT, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"{' '.join(command[:4])} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
@@ -107,8 +117,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sizes", default="1,4,16", help="copies of casetypes/, e.g. 1,4,16")
+    parser.add_argument("--before", help="another checkout whose portal validate to measure too")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    tools = {"portal validate": ROOT, "CSafeLoader alone": None}
+    if args.before:
+        tools = {"portal validate": ROOT, "before": Path(args.before), "CSafeLoader alone": None}
 
     work = Path(tempfile.mkdtemp(prefix="validation-growth-"))
     try:
@@ -117,36 +131,34 @@ def main() -> None:
             folders[size] = work / f"x{size}"
             written = write_copies(folders[size], size)
             print(f"{size:>3}x: {written / 1e6:.2f} MB of YAML in {folders[size]}")
-        validate = {size: [] for size in sizes}
-        baseline = {size: [] for size in sizes}
+        runs = {tool: {size: [] for size in sizes} for tool in tools}
         for _ in range(args.rounds):
-            for size in sizes:  # interleaved: each round measures every size and both tools
-                folder = str(folders[size])
-                validate[size].append(
-                    _timed([sys.executable, "-m", "webapp.cli", "validate", folder])
-                )
-                baseline[size].append(_timed([sys.executable, "-c", BASELINE, folder]))
-        _report(sizes, validate, baseline, args.rounds)
+            for size in sizes:  # interleaved: each round measures every size with every tool
+                for tool, checkout in tools.items():
+                    runs[tool][size].append(_timed(_command(checkout, folders[size]), checkout))
+        _report(sizes, runs, args.rounds)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _report(sizes, validate, baseline, rounds) -> None:
-    print(f"\ncold processes, {rounds} rounds: median (min-max)")
-    print(f"{'size':>5}  {'portal validate':>24}  {'CSafeLoader alone':>24}  ratio")
+def _report(sizes, runs, rounds) -> None:
+    tools = list(runs)
+    baseline = runs[tools[-1]]
+    print(f"\ncold processes, {rounds} rounds: median (min-max); ratio to {tools[-1]}")
+    print(f"{'size':>5}" + "".join(f"  {tool:>24}  {'ratio':>5}" for tool in tools))
     for size in sizes:
-        ratio = statistics.median(validate[size]) / statistics.median(baseline[size])
-        print(
-            f"{size:>4}x  {_spread(validate[size]):>24}  {_spread(baseline[size]):>24}"
-            f"  {ratio:5.1f}x"
-        )
+        cells = ""
+        for tool in tools:
+            ratio = statistics.median(runs[tool][size]) / statistics.median(baseline[size])
+            cells += f"  {_spread(runs[tool][size]):>24}  {ratio:4.1f}x"
+        print(f"{size:>4}x{cells}")
     for earlier, later in zip(sizes, sizes[1:], strict=False):
-        grow_v = statistics.median(validate[later]) / statistics.median(validate[earlier])
-        grow_b = statistics.median(baseline[later]) / statistics.median(baseline[earlier])
-        print(
-            f"growth {earlier}x -> {later}x (input x{later / earlier:g}): "
-            f"portal validate x{grow_v:.1f}, CSafeLoader x{grow_b:.1f}"
-        )
+        growth = ", ".join(f"{tool} x{_growth(runs[tool], earlier, later):.1f}" for tool in tools)
+        print(f"growth {earlier}x -> {later}x (input x{later / earlier:g}): {growth}")
+
+
+def _growth(runs, earlier: int, later: int) -> float:
+    return statistics.median(runs[later]) / statistics.median(runs[earlier])
 
 
 if __name__ == "__main__":
