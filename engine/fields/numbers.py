@@ -16,9 +16,9 @@ from engine.fields.base import FieldType, Invalid, bounds_problem, label_for_mes
 
 def _bounds(low, high, limit):
     """A question's min and max, or else the range every number keeps to."""
-    return (-limit if low is None else numeric.exact(low)), (
-        limit if high is None else numeric.exact(high)
-    )
+    low = -limit if low is None else numeric.exact(low)
+    high = limit if high is None else numeric.exact(high)
+    return low, high
 
 
 def _check_bounds(label: str, number, bounds, shown=numeric.grouped) -> None:
@@ -60,7 +60,7 @@ class NumberType(FieldType):
         if number is None:
             raise Invalid(f"{label} must be a number")
         bounds = _bounds(field.settings.get("min"), field.settings.get("max"), numeric.LIMIT)
-        if not number.is_finite() or not numeric.within(number):  # before any conversion
+        if not numeric.within(number):  # absurd (1e9999999): refused before any conversion
             _check_bounds(label, number, bounds)
         if decimals == 0 and number != number.to_integral_value():
             raise Invalid(f"{label} must be a whole number")
