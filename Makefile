@@ -45,6 +45,7 @@ lint: $(STAMP) ## Check style with ruff
 .PHONY: bench
 bench: $(STAMP) ## Print the benchmark figures
 	$(PY) bench/validate_casetypes.py
+	$(PY) bench/validation_growth.py
 
 .PHONY: assets
 assets: ## Build the front-end assets

@@ -1,6 +1,7 @@
 """The case-form engine: YAML case types -> compiled case types -> forms, answers, workflow.
 
-A pure library: it imports PyYAML, jsonschema and WTForms, never Flask or SQLAlchemy.
+A pure library: it imports PyYAML, jsonschema (and jsonschema-rs) and WTForms, never Flask
+or SQLAlchemy.
 
     catalogue = load_catalogue("casetypes")
     for problem in catalogue.problems:

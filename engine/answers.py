@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -66,12 +65,3 @@ def is_input(field: Field) -> bool:
 def truthy(expression, values) -> bool:
     """Whether a condition holds (no condition always does)."""
     return expression is None or bool(expression.evaluate(values))
-
-
-def to_json(value):
-    """A calculated value as stored in the answers."""
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, float):
-        return round(value, 6)
-    return value

@@ -96,7 +96,7 @@ class CaseType:
                 if not f.has_value or not truthy(f.show_if, values):
                     continue
                 if f.kind.name == "calculated":
-                    typed[f.id] = f.expression.evaluate(values)
+                    typed[f.id] = f.kind.evaluate(f, values)
                 elif answers.get(f.id) is not None:
                     typed[f.id] = f.kind.to_python(f, answers[f.id])
         return values

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from engine.answers import FieldError, PageResult, Values, anchor, is_input, to_json, truthy
+from engine.answers import FieldError, PageResult, Values, anchor, is_input, truthy
 from engine.fields import Invalid
 from engine.model import Field, Page
 
@@ -33,7 +33,8 @@ def check_page(
     _store_calculations(case_type, page, merged)
     values = case_type.values(merged)
     visible = {f.id for f in page.fields if truthy(f.show_if, values)}
-    _apply_rules(page.fields, page.rules, values, visible, errors, warnings)
+    by_id = {f.id: f for f in page.fields}
+    _apply_rules(by_id, page.rules, values, visible, errors, warnings)
     return PageResult(merged, dict(raw), errors, warnings)
 
 
@@ -47,14 +48,17 @@ def _check_group(
 ) -> list[dict]:
     """The items of a repeating group that hold anything, each checked with its rules."""
     kept = []
+    by_id = {n.id: n for n in group.fields}
     for index, item in enumerate(items):
         if all(n.kind.is_empty(item.get(n.id)) for n in group.fields if n.has_value):
             continue  # an item left blank: nothing typed, nothing lost
         answer: dict = {}
+        item_errors: list[FieldError] = []  # this item's own, so each item costs the same
         for nested in group.fields:
             item_values = values.with_item(_typed_item(group, answer))
             if nested.kind.component == "calculated":
-                answer[nested.id] = to_json(nested.expression.evaluate(item_values))
+                value = nested.kind.evaluate(nested, item_values)
+                answer[nested.id] = nested.kind.stored(nested, value)
             elif nested.has_value and truthy(nested.show_if, item_values):
                 _check_one(
                     nested,
@@ -62,21 +66,22 @@ def _check_group(
                     item.get(nested.id),
                     item_values,
                     answer,
-                    errors,
+                    item_errors,
                     file_errors,
                     store_key=nested.id,
                 )
         item_values = values.with_item(_typed_item(group, answer))
         visible = {n.id for n in group.fields if truthy(n.show_if, item_values)}
         _apply_rules(
-            group.fields,
+            by_id,
             group.rules,
             item_values,
             visible,
-            errors,
+            item_errors,
             warnings,
             prefix=f"{group.id}-{index}-",
         )
+        errors += item_errors
         kept.append(answer)
     low = group.settings.get("min_items", 0)
     high = group.settings.get("max_items", 50)
@@ -99,7 +104,7 @@ def _store_calculations(case_type, page: Page, merged: dict) -> None:
     values = case_type.values(merged)
     for f in page.fields:
         if f.kind.component == "calculated":
-            merged[f.id] = to_json(values.get(f.id))
+            merged[f.id] = f.kind.stored(f, values.get(f.id))
 
 
 def _check_one(
@@ -130,10 +135,19 @@ def _check_one(
 
 
 def _apply_rules(
-    fields, rules, values: Values, visible: set[str], errors: list, warnings: list, prefix: str = ""
+    by_id: Mapping[str, Field],
+    rules,
+    values: Values,
+    visible: set[str],
+    errors: list,
+    warnings: list,
+    prefix: str = "",
 ) -> None:
-    """Check rules whose question is shown and answered well so far; record the failures."""
-    by_id = {f.id: f for f in fields}
+    """Check rules whose question is shown and answered well so far; record the failures.
+
+    `errors` are those of the page, or of one group item: never every item's, which would
+    make checking a group grow with the square of its items.
+    """
     failed = {e.key for e in errors}
     for rule in rules:
         key = prefix + rule.field

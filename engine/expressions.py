@@ -23,8 +23,9 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from engine import numeric
 from engine.problems import Code, did_you_mean
 
 # Value types
@@ -48,12 +49,15 @@ _COMPARE = {
     ast.Gt: operator.gt,
     ast.GtE: operator.ge,
 }
+# Exact (int and Decimal, never float), numbers only, and None outside numeric.LIMIT: so
+# no expression can build a huge number, repeat a text or drift by a penny.
 _ARITHMETIC = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
+    ast.Add: numeric.add,
+    ast.Sub: numeric.subtract,
+    ast.Mult: numeric.multiply,
+    ast.Div: numeric.divide,
 }
+MAX_DEPTH = 100  # brackets, operators and calls inside one another
 _ORDERED = (NUMBER, DATE, TIME)
 
 # Constructs people try, with the words used to refuse them.
@@ -123,8 +127,14 @@ def _none_safe(run: Callable) -> Callable:
 
 
 def _total(items, member):
-    numbers = [item.get(member) for item in items or ()]
-    return sum(n for n in numbers if isinstance(n, int | float))
+    total = 0
+    for item in items or ():
+        value = item.get(member)
+        if numeric.is_number(value):
+            total = numeric.add(total, value)
+            if total is None:  # beyond the range numbers are held in
+                return None
+    return total
 
 
 def _column(items, member) -> list:
@@ -141,10 +151,7 @@ def _weekdays_between(start: dt.date, end: dt.date) -> int:
 
 def _round(number, places=0):
     """Rounded as people expect: halves away from zero (2.5 -> 3), not to even."""
-    if number is None or places is None:
-        return None
-    exact = Decimal(str(number)).quantize(Decimal(1).scaleb(-int(places)), ROUND_HALF_UP)
-    return int(exact) if int(places) <= 0 else float(exact)
+    return numeric.round_half_up(number, places)
 
 
 def _years_between(start: dt.date, end: dt.date) -> int:
@@ -167,7 +174,9 @@ FUNCTIONS: dict[str, Function] = {
     "latest": Function((GROUP, TEXT), DATE, lambda items, m: max(_column(items, m), default=None)),
     "weekdays_between": Function((DATE, DATE), NUMBER, _none_safe(_weekdays_between)),
     "days_between": Function((DATE, DATE), NUMBER, _none_safe(lambda a, b: (b - a).days)),
-    "weeks_between": Function((DATE, DATE), NUMBER, _none_safe(lambda a, b: (b - a).days / 7)),
+    "weeks_between": Function(
+        (DATE, DATE), NUMBER, _none_safe(lambda a, b: numeric.divide((b - a).days, 7))
+    ),
     "years_between": Function((DATE, DATE), NUMBER, _none_safe(_years_between)),
     "minutes_between": Function(
         (TIME, TIME), NUMBER, _none_safe(lambda a, b: _minutes(b) - _minutes(a))
@@ -228,13 +237,60 @@ def parse(text: str) -> tuple[Expression | None, list[Issue]]:
     """Parse and whitelist an expression; the issues say why one is refused."""
     if not isinstance(text, str) or not text.strip():
         return None, [Issue(Code.E300, 0, {"detail": "it is empty"})]
+    text = text.strip()
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        offset = max((exc.offset or 1) - 1, 0)
-        return None, [Issue(Code.E300, offset, {"detail": exc.msg + _syntax_hint(text)})]
+        return None, [_syntax_issue(exc, text)]
+    except (RecursionError, MemoryError):  # Python's parser gives up on deep nesting
+        return None, [Issue(Code.E310, 0, {"limit": MAX_DEPTH})]
+    too_deep = _too_deep(tree)
+    if too_deep is not None:  # before anything below walks the tree recursively
+        return None, [Issue(Code.E310, _offset(too_deep), {"limit": MAX_DEPTH})]
     issues = [issue for node in ast.walk(tree) if (issue := _refusal(node))]
-    return (None, issues) if issues else (Expression(text.strip(), tree), [])
+    issues += _exact_numbers(tree, text)
+    return (None, issues) if issues else (Expression(text, tree), [])
+
+
+def _syntax_issue(exc: SyntaxError, text: str) -> Issue:
+    offset = max((exc.offset or 1) - 1, 0)
+    huge = re.search(r"\d{4000,}", text)
+    if exc.msg.startswith("Exceeds the limit") and huge:  # Python reads no 4,300-digit int
+        return Issue(Code.E309, huge.start(), {"number": _shortened(huge.group())})
+    if exc.msg.startswith("too many nested parentheses"):
+        return Issue(Code.E310, offset, {"limit": MAX_DEPTH})
+    return Issue(Code.E300, offset, {"detail": exc.msg + _syntax_hint(text)})
+
+
+def _too_deep(tree: ast.Expression) -> ast.AST | None:
+    """The first node nested more than MAX_DEPTH deep, found without recursion."""
+    stack = [(tree.body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return node
+        children = ast.iter_child_nodes(node)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, ast.expr))
+    return None
+
+
+def _exact_numbers(tree: ast.Expression, text: str) -> list[Issue]:
+    """Number literals as exact values (2.5 as Decimal('2.5')), each within numeric.LIMIT."""
+    issues = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Constant) or type(node.value) not in (int, float):
+            continue
+        written = ast.get_source_segment(text, node) or repr(node.value)
+        if isinstance(node.value, float):  # 1e999 is infinity, 1e-999 zero: take the text
+            exact = numeric.read(written.replace("_", ""))
+            node.value = exact if exact is not None else Decimal(repr(node.value))
+        if not numeric.within(node.value):
+            issues.append(Issue(Code.E309, _offset(node), {"number": _shortened(written)}))
+    return issues
+
+
+def _shortened(written: str) -> str:
+    return written if len(written) <= 24 else f"{written[:12]}… ({len(written):,} characters)"
 
 
 _HINTS = (
@@ -259,9 +315,9 @@ def _offset(node) -> int:
 
 
 def _refusal(node) -> Issue | None:
-    for kind, words in _REFUSED.items():
-        if isinstance(node, kind):
-            return Issue(Code.E301, _offset(node), {"construct": words})
+    words = _REFUSED.get(type(node))  # ast.parse makes nodes of these exact classes
+    if words is not None:
+        return Issue(Code.E301, _offset(node), {"construct": words})
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name):
             return Issue(Code.E301, _offset(node), {"construct": "calling this"})
@@ -331,7 +387,7 @@ class Checker:
             BOOL
             if isinstance(value, bool)
             else NUMBER
-            if isinstance(value, int | float)
+            if isinstance(value, int | float | Decimal)
             else TEXT
             if isinstance(value, str)
             else ANY

@@ -22,6 +22,13 @@ class Code(enum.Enum):
     E001 = (Severity.ERROR, "YAML syntax error: {detail}")
     E002 = (Severity.ERROR, "duplicate key '{key}' (first given on line {first_line})")
     E003 = (Severity.ERROR, "the file must hold a mapping of keys, not {found}")
+    E004 = (Severity.ERROR, "the file is larger than {limit}, the most a case-type file may be")
+    E005 = (
+        Severity.ERROR,
+        "the alias '*{name}' expands the file past {limit} parts; anchors are for small "
+        "repeated parts, shared option lists and workflows for big ones",
+    )
+    E006 = (Severity.ERROR, "lists and mappings are nested more than {limit} deep")
     # The shape of the file (JSON Schema)
     E100 = (Severity.ERROR, "unknown key '{key}'{suggestion}")
     E101 = (Severity.ERROR, "missing required key '{key}'")
@@ -51,6 +58,16 @@ class Code(enum.Enum):
     E305 = (Severity.ERROR, "type error: {detail}")
     E306 = (Severity.ERROR, "unknown function '{name}'{suggestion}")
     E307 = (Severity.ERROR, "{function}() {detail}")
+    E309 = (
+        Severity.ERROR,
+        "the number {number} is outside the range expressions work in "
+        "(-9,007,199,254,740,991 to 9,007,199,254,740,991)",
+    )
+    E310 = (
+        Severity.ERROR,
+        "expression is nested more than {limit} deep (brackets, operators and calls inside "
+        "one another); split it into calculated values",
+    )
     # Workflow
     E400 = (Severity.ERROR, "workflow start '{name}' is not an activity{suggestion}")
     E401 = (Severity.ERROR, "transition {end} '{name}' is not an activity{suggestion}")

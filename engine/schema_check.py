@@ -1,11 +1,17 @@
-"""Check loaded YAML against the JSON Schema and turn each failure into a located Problem."""
+"""Check loaded YAML against the JSON Schema and turn each failure into a located Problem.
+
+Two validators of the same schema: jsonschema-rs (compiled, once) answers whether a file is
+valid, fast; only for a file it finds invalid does the pure-Python jsonschema, imported then,
+list the failures with the detail the messages need. Valid files, the usual case, never pay
+for the second.
+"""
 
 from __future__ import annotations
 
 import copy
 from functools import cache
 
-import jsonschema
+import jsonschema_rs
 
 from engine.fields import FIELD_TYPES
 from engine.problems import Code, Problem, did_you_mean, make_problem
@@ -24,7 +30,22 @@ _TYPE_WORDS = {
 
 
 @cache
-def _validators() -> tuple[jsonschema.protocols.Validator, dict]:
+def _fast_validator():
+    """The published schema compiled once (a few tens of milliseconds)."""
+    return jsonschema_rs.validator_for(build_schema())
+
+
+def _valid(data) -> bool:
+    """Whether the file certainly fits the schema (False also when the fast validator cannot
+    take the data, such as bytes from a `!!binary` tag: the full check then decides)."""
+    try:
+        return _fast_validator().is_valid(data)
+    except (ValueError, TypeError, OverflowError):
+        return False
+
+
+@cache
+def _validators() -> tuple:
     """A validator for the file, and one per field type.
 
     The published schema picks a field's settings with one if/then per field type, which
@@ -33,6 +54,8 @@ def _validators() -> tuple[jsonschema.protocols.Validator, dict]:
     type's part of the same schema — the same rules, about ten times faster.
     (The schema itself is checked against the meta-schema by the tests, not at every start.)
     """
+    import jsonschema  # only needed to explain an invalid file
+
     schema = build_schema()
     shallow = copy.deepcopy(schema)
     del shallow["$defs"]["field"]["allOf"]
@@ -263,6 +286,8 @@ def check_schema(source: Source) -> list[Problem]:
     if not isinstance(source.data, dict):
         found = _describe_type(source.data)
         return [make_problem(Code.E003, source.path, 1, 1, found=found)]
+    if _valid(source.data):
+        return []
     reporter = _Reporter(source)
     file_validator, per_type = _validators()
     for error in file_validator.iter_errors(source.data):

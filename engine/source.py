@@ -3,7 +3,9 @@
 Two departures from PyYAML's defaults, both to spare form authors surprises:
 - only ``true`` and ``false`` are booleans (YAML 1.2): an option written ``No`` stays the text "No";
 - dates stay text (``2026-01-31``), as the JSON Schema expects.
-Duplicate keys, which PyYAML silently overwrites, are reported.
+Duplicate keys, which PyYAML silently overwrites, are reported. A file is read only up to
+MAX_FILE_BYTES, and composed without recursion (engine/composer.py), so that neither deep
+nesting nor aliases that multiply ("billion laughs") can exhaust the stack or the memory.
 """
 
 from __future__ import annotations
@@ -13,10 +15,14 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from engine.composer import MAPPING, SEQUENCE, Composer, Node, Refused
 from engine.problems import Code, Problem, make_problem
 
 Path = tuple  # a path into the data: ("pages", 2, "fields", 0, "id")
 
+
+MAX_FILE_BYTES = 1024 * 1024  # 1 MB: the largest shipped case type is 15 KB
+_LIMIT_WORDS = f"1 MB ({MAX_FILE_BYTES:,} bytes)"
 
 # libyaml's parser when PyYAML was built with it (the wheels are): several times faster.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -126,19 +132,39 @@ def _mark(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+_STR, _INT, _FLOAT, _BOOL, _NULL = (
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")
+)
+
+
 class _Builder:
+    """Plain data from the node tree, recording where each part stands.
+
+    Nesting is bounded by the composer (MAX_DEPTH), so recursing here is safe.
+    """
+
     def __init__(self, loader: _Loader, positions: SourceMap, problems: list[Problem], text: str):
         self.loader = loader
         self.lines = text.splitlines()
         self.positions = positions
         self.problems = problems
 
-    def build(self, node, where: Path):
-        self.positions.values[where] = _mark(node)
-        if isinstance(node, yaml.MappingNode):
+    def build(self, node: Node, where: Path | None):
+        """The data of `node`; its positions are recorded under `where` (None: not at all)."""
+        if where is not None:
+            self.positions.values[where] = _mark(node)
+        if node.kind == MAPPING:
             return self._mapping(node, where)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*where, i)) for i, item in enumerate(node.value)]
+        if node.kind == SEQUENCE:
+            return [
+                self.build(item, None if where is None else (*where, i))
+                for i, item in enumerate(node.value)
+            ]
+        if where is not None:
+            self._scalar_position(node, where)
+        return self._scalar(node)
+
+    def _scalar_position(self, node: Node, where: Path) -> None:
         if node.style in ("'", '"'):
             self.positions.quoted.add(where)
         if node.end_mark.line > node.start_mark.line:
@@ -146,14 +172,27 @@ class _Builder:
             lines = self.lines[start.line : end.line + 1]
             span = "\n".join(lines)[start.column :]
             self.positions.spans[where] = (*_mark(node), span)
-        return self.loader.construct_object(node, deep=True)
 
-    def _mapping(self, node, where: Path) -> dict:
-        self.loader.flatten_mapping(node)
+    def _scalar(self, node: Node):
+        tag, text = node.tag, node.value
+        if tag == _STR:
+            return text
+        if tag == _INT:
+            return int(text) if len(text) < 1000 else float(text)  # absurd: infinity
+        if tag == _FLOAT:
+            return float(text)
+        if tag == _BOOL:
+            return text.lower() == "true"
+        if tag == _NULL:
+            return None
+        plain = yaml.ScalarNode(tag, text, node.start_mark, node.end_mark, node.style)
+        return self.loader.construct_object(plain, deep=True)  # explicit tags: !!str, !!binary
+
+    def _mapping(self, node: Node, where: Path | None) -> dict:
         result: dict = {}
         first_seen: dict = {}
         for key_node, value_node in node.value:
-            key = self.loader.construct_object(key_node, deep=True)
+            key = self.build(key_node, None)
             if not isinstance(key, str):
                 key = str(key)
             if key in first_seen:
@@ -170,46 +209,35 @@ class _Builder:
                 )
                 continue
             first_seen[key] = _mark(key_node)[0]
+            if where is None:
+                result[key] = self.build(value_node, None)
+                continue
             self.positions.keys[(*where, key)] = _mark(key_node)
             result[key] = self.build(value_node, (*where, key))
         return result
 
 
 def load_source(text: str, path: str) -> Source:
-    """Parse YAML text; syntax errors become E001 problems with their position."""
+    """Parse YAML text; syntax errors become E001 problems with their position.
+
+    Files over MAX_FILE_BYTES, nesting deeper than MAX_DEPTH and aliases that expand past
+    their budget are refused (E004, E006, E005) before any of it is built.
+    """
     positions = SourceMap(path)
     problems: list[Problem] = []
+    if len(text) > MAX_FILE_BYTES or len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        return _unread(path, make_problem(Code.E004, path, 1, 1, limit=_LIMIT_WORDS))
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        node = Composer(loader, path).compose()
         data = _Builder(loader, positions, problems, text).build(node, ()) if node else None
+    except Refused as refused:
+        return _unread(path, refused.problem)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        detail = exc.problem or exc.context or "cannot read"
-        if exc.context_mark and "end of stream" in (exc.problem or ""):
-            # An unclosed quote or bracket: point at where it was opened, not at the end.
-            mark = exc.context_mark
-            opened = (
-                "a quoted text"
-                if "quoted" in (exc.context or "")
-                else "a '['"
-                if "sequence" in (exc.context or "")
-                else "a '{'"
-                if "mapping" in (exc.context or "")
-                else "something"
-            )
-            detail = f"{opened} opened here is never closed"
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return Source(
-            path, None, positions, [make_problem(Code.E001, path, line, col, detail=detail)]
-        )
+        return _unread(path, _syntax_problem(exc, path))
     except yaml.YAMLError as exc:  # e.g. unreadable characters
-        return Source(
-            path,
-            None,
-            positions,
-            [make_problem(Code.E001, path, 1, 1, detail=str(exc).splitlines()[0])],
-        )
+        detail = str(exc).splitlines()[0]
+        return _unread(path, make_problem(Code.E001, path, 1, 1, detail=detail))
     finally:
         loader.dispose()
     if data is None:
@@ -217,12 +245,40 @@ def load_source(text: str, path: str) -> Source:
     return Source(path, data, positions, problems)
 
 
+def _unread(path: str, problem: Problem) -> Source:
+    return Source(path, None, SourceMap(path), [problem])
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, path: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    detail = exc.problem or exc.context or "cannot read"
+    if exc.context_mark and "end of stream" in (exc.problem or ""):
+        # An unclosed quote or bracket: point at where it was opened, not at the end.
+        mark = exc.context_mark
+        opened = (
+            "a quoted text"
+            if "quoted" in (exc.context or "")
+            else "a '['"
+            if "sequence" in (exc.context or "")
+            else "a '{'"
+            if "mapping" in (exc.context or "")
+            else "something"
+        )
+        detail = f"{opened} opened here is never closed"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return make_problem(Code.E001, path, line, col, detail=detail)
+
+
 def read_source(path: str) -> Source:
-    """Read and parse one YAML file."""
+    """Read and parse one YAML file, reading no more than MAX_FILE_BYTES (and one byte)."""
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        return _unread(path, make_problem(Code.E004, path, 1, 1, limit=_LIMIT_WORDS))
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problem = make_problem(Code.E001, path, 1, 1, detail=f"not UTF-8 text ({exc.reason})")
-        return Source(path, None, SourceMap(path), [problem])
+        return _unread(
+            path, make_problem(Code.E001, path, 1, 1, detail=f"not UTF-8 text ({exc.reason})")
+        )
     return load_source(text, path)

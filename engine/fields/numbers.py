@@ -1,34 +1,39 @@
-"""Questions answered with numbers and money, and values calculated from other answers."""
+"""Questions answered with numbers and money, and values calculated from other answers.
+
+Numbers and money are exact (engine/numeric.py): ints, or Decimals kept in the answers as
+their decimal text, within the range that JSON and JavaScript hold exactly.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
 
+from engine import numeric
 from engine.expressions import BOOL, DATE, NUMBER, TEXT, Symbol
 from engine.fields.base import FieldType, Invalid, bounds_problem, label_for_message
 
 
-def _format_number(value, decimals: int) -> str:
-    return f"{value:,.{decimals}f}" if decimals else f"{int(value):,}"
+def _bounds(low, high, limit):
+    """A question's min and max, or else the range every number keeps to."""
+    low = -limit if low is None else numeric.exact(low)
+    high = limit if high is None else numeric.exact(high)
+    return low, high
 
 
-def _check_bounds(field, number) -> None:
-    low, high = field.settings.get("min"), field.settings.get("max")
-    label = label_for_message(field)
-    if low is not None and number < low:
-        raise Invalid(f"{label} must be {_plain(low)} or more")
-    if high is not None and number > high:
-        raise Invalid(f"{label} must be {_plain(high)} or less")
+def _check_bounds(label: str, number, bounds, shown=numeric.grouped) -> None:
+    """Refuse a number outside `bounds` (an infinity, from an absurd exponent, is outside)."""
+    low, high = bounds
+    if number > high:
+        raise Invalid(f"{label} must be {shown(high)} or less")
+    if number < low:
+        raise Invalid(f"{label} must be {shown(low)} or more")
 
 
-def _pounds(amount) -> str:
-    """£250, £1,250.50: pence shown only when there are some."""
-    return f"£{int(amount):,}" if amount == int(amount) else f"£{amount:,.2f}"
-
-
-def _plain(number) -> str:
-    return f"{number:g}" if isinstance(number, float) else str(number)
+def _range_settings(limit, default=None) -> dict:
+    bound = {"type": "number", "minimum": -int(limit), "maximum": int(limit)}  # JSON-ready
+    low = {**bound, "default": default} if default is not None else bound
+    return {"min": low, "max": bound}
 
 
 class NumberType(FieldType):
@@ -36,8 +41,7 @@ class NumberType(FieldType):
     summary = "A whole number, or a decimal with `decimals` places, between optional bounds."
     value_type = NUMBER
     settings = {
-        "min": {"type": "number"},
-        "max": {"type": "number"},
+        **_range_settings(numeric.LIMIT),
         "decimals": {
             "type": "integer",
             "minimum": 0,
@@ -50,62 +54,69 @@ class NumberType(FieldType):
     }
 
     def parse(self, field, raw, values):
-        text = re.sub(r"[\s,]", "", raw)
         decimals = field.settings.get("decimals", 0)
         label = label_for_message(field)
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise Invalid(f"{label} must be a number") from None
-        if not number.is_finite():
+        number = numeric.read(re.sub(r"[\s,]", "", raw))
+        if number is None:
             raise Invalid(f"{label} must be a number")
+        bounds = _bounds(field.settings.get("min"), field.settings.get("max"), numeric.LIMIT)
+        if not numeric.within(number):  # absurd (1e9999999): refused before any conversion
+            _check_bounds(label, number, bounds)
         if decimals == 0 and number != number.to_integral_value():
             raise Invalid(f"{label} must be a whole number")
         if number.as_tuple().exponent < -decimals:
             raise Invalid(f"{label} must have {decimals} decimal places or fewer")
-        value = int(number) if decimals == 0 else float(number)
-        _check_bounds(field, value)
-        return value
+        _check_bounds(label, number, bounds)
+        return int(number) if decimals == 0 else numeric.stored(number)
 
     def to_form(self, field, value):
-        return "" if value is None else _plain(value)
+        number = numeric.stored(value)
+        return "" if number is None else str(number)
+
+    def to_python(self, field, value):
+        return numeric.exact(value)
 
     def display(self, field, value):
         if value is None:
             return ""
         suffix = field.settings.get("suffix")
-        shown = f"{value:,}" if isinstance(value, int) else _plain(value)
+        shown = numeric.grouped(value)
         return f"{shown} {suffix}" if suffix else shown
 
     def definition_problems(self, field):
         return bounds_problem(field.settings)
 
 
+def _pounds(amount) -> str:
+    return numeric.pounds(amount, pence=False)
+
+
 class MoneyType(FieldType):
     name = "money"
     summary = "An amount in pounds and pence (£ and commas may be typed)."
     value_type = NUMBER
-    settings = {"min": {"type": "number", "default": 0}, "max": {"type": "number"}}
+    settings = _range_settings(numeric.MONEY_LIMIT, default=0)
 
     def parse(self, field, raw, values):
         text = re.sub(r"[\s,£]", "", raw)
         label = label_for_message(field)
-        if not re.fullmatch(r"-?\d+(\.\d{1,2})?", text):
+        if not re.fullmatch(r"-?\d++(\.\d{1,2})?", text):
             raise Invalid(f"{label} must be an amount of money, like £250 or £1,250.50")
-        value = float(text)
-        low = field.settings.get("min", 0)
-        if low is not None and value < low:
-            raise Invalid(f"{label} must be {_pounds(low)} or more")
-        high = field.settings.get("max")
-        if high is not None and value > high:
-            raise Invalid(f"{label} must be {_pounds(high)} or less")
-        return value
+        amount = numeric.read(text)
+        settings = field.settings
+        bounds = _bounds(settings.get("min", 0), settings.get("max"), numeric.MONEY_LIMIT)
+        _check_bounds(label, amount, bounds, shown=_pounds)
+        return numeric.money_text(amount)
 
     def to_form(self, field, value):
-        return "" if value is None else f"{value:.2f}"
+        amount = numeric.exact(value)
+        return "" if amount is None else numeric.money_text(amount)
+
+    def to_python(self, field, value):
+        return numeric.exact(value)
 
     def display(self, field, value):
-        return "" if value is None else f"£{value:,.2f}"
+        return "" if value is None else numeric.pounds(value)
 
     def definition_problems(self, field):
         return bounds_problem(field.settings)
@@ -132,16 +143,38 @@ class CalculatedType(FieldType):
     def symbol(self, field):
         return Symbol(field.id, self.result_type(field))
 
+    def evaluate(self, field, values):
+        """The value worked out from typed `values`; money comes to whole pence."""
+        value = field.expression.evaluate(values)
+        if field.settings.get("format") == "money" and numeric.is_number(value):
+            return numeric.round_half_up(value, 2)
+        return value
+
+    def to_python(self, field, value):
+        if self.result_type(field) == NUMBER:
+            return numeric.exact(value)
+        return value
+
+    def stored(self, field, value):
+        """The value as the answers keep it (JSON-ready)."""
+        if isinstance(value, dt.date | dt.time):
+            return value.isoformat()
+        if value is None or self.result_type(field) != NUMBER:
+            return value
+        if field.settings.get("format") == "money":
+            return numeric.money_text(value)
+        return numeric.stored(numeric.round_half_up(value, 6))
+
     def display(self, field, value):
         if value is None:
             return "Not yet known"
         kind = field.settings.get("format", "number")
         if kind == "money":
-            return f"£{value:,.2f}"
+            return numeric.pounds(value)
         if kind == "yes_no":
             return "Yes" if value else "No"
         if kind == "number":
-            shown = _format_number(value, field.settings.get("decimals", 0))
+            shown = numeric.grouped(value, field.settings.get("decimals", 0))
             suffix = field.settings.get("suffix")
             return f"{shown} {suffix}" if suffix else shown
         return str(value)

@@ -1,6 +1,7 @@
 """The expression language: what it computes, and what it refuses to run."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -29,7 +30,7 @@ def run(text, **values):
         ),
         ("years_between(dob, day)", {"dob": dt.date(2018, 6, 2), "day": dt.date(2026, 6, 1)}, 7),
         ("minutes_between(start, end)", {"start": dt.time(9, 30), "end": dt.time(10, 5)}, 35),
-        ("total(items, 'cost')", {"items": [{"cost": 10}, {"cost": 2.5}, {}]}, 12.5),
+        ("total(items, 'cost')", {"items": [{"cost": 10}, {"cost": Decimal("2.5")}, {}]}, 12.5),
         (
             "earliest(items, 'day')",
             {"items": [{"day": dt.date(2026, 3, 2)}, {"day": dt.date(2026, 1, 5)}, {}]},
@@ -42,8 +43,24 @@ def run(text, **values):
         ("weekdays_between(a, b)", {"a": dt.date(2026, 11, 23), "b": dt.date(2026, 12, 7)}, 10),
         ("len(items)", {"items": [{}, {}]}, 2),
         ("'Severe' if pct <= 50 else 'Persistent'", {"pct": 40}, "Severe"),
-        ("round(hours * weeks, 1)", {"hours": 22.35, "weeks": 51}, 1139.9),
+        ("round(hours * weeks, 1)", {"hours": Decimal("22.35"), "weeks": 51}, Decimal("1139.9")),
         ("max(a, b, 3)", {"a": 1, "b": 7}, 7),
+        # Exact: decimals are Decimals (never floats), and mix with whole numbers and literals.
+        ("a + b", {"a": Decimal("0.10"), "b": Decimal("0.20")}, Decimal("0.30")),
+        ("0.1 + 0.2 == 0.3", {}, True),
+        ("a * 0.1 + 1", {"a": Decimal("2.5")}, Decimal("1.25")),
+        ("a / 4", {"a": 1}, Decimal("0.25")),
+        (
+            "round(weeks_between(a, b), 2)",
+            {"a": dt.date(2026, 1, 1), "b": dt.date(2026, 1, 11)},
+            Decimal("1.43"),
+        ),
+        ("round(a, 2)", {"a": Decimal("1.005")}, Decimal("1.01")),  # a float 1.005 gives 1.0
+        # Nothing grows past the range numbers are held in (none: unknown).
+        ("a * a * a * a", {"a": 9007199254740991}, None),
+        ("a + 1", {"a": 9007199254740991}, None),
+        ("total(items, 'cost')", {"items": [{"cost": 9007199254740991}, {"cost": 1}]}, None),
+        ("round(a, 1000000000)", {"a": 1}, None),
         ("true and not false", {}, True),
     ],
 )
@@ -150,3 +167,38 @@ def test_names_only_asked_about_with_answered_are_not_needed():
     expression, _ = ex.parse("answered(upn) or years_between(dob, today()) < 5")
     assert expression.names == {"upn", "dob"}
     assert expression.needed_names == {"dob"}
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "offset"),
+    [
+        ("x < 1e999", "E309", 4),  # once the float infinity, at display time an error
+        ("x < 9007199254740992", "E309", 4),
+        ("x > -9007199254740992", "E309", 5),
+        ("x < " + "1" * 4000, "E309", 4),
+        ("x < " + "1" * 5000, "E309", 4),  # more digits than Python reads
+        ("x < 9007199254740991", None, None),
+        ("not " * 3000 + "x", "E310", 0),
+        ("(" * 3000 + "x" + ")" * 3000, "E310", 200),
+        ("+".join(["a"] * 10_000), "E310", 0),
+        ("-" * 10_000 + "x", "E310", 0),
+        ("+".join(["a"] * 100), None, None),
+    ],
+)
+def test_huge_numbers_and_deep_nesting_are_refused_when_parsed(text, code, offset):
+    expression, issues = ex.parse(text)
+    assert [(i.code.name, i.offset) for i in issues] == ([(code, offset)] if code else [])
+
+
+def test_an_expression_nested_past_the_limit_is_refused_before_it_is_walked():
+    expression, issues = ex.parse("+".join(["a"] * 101))  # 101 deep: recursion never starts
+    assert expression is None and issues[0].code.name == "E310"
+    assert issues[0].details == {"limit": 100}
+
+
+def test_text_is_never_multiplied_even_past_the_checker():
+    # The checker refuses `name * 3` for text (E305); evaluation refuses it too.
+    expression, _ = ex.parse("name * 100000000")
+    assert expression.evaluate({"name": "ab"}) is None
+    expression, _ = ex.parse("name + name")
+    assert expression.evaluate({"name": "ab"}) is None

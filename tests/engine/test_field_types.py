@@ -36,8 +36,12 @@ def refused(field, raw) -> str:
         ("urn", {}, "120345", "120345"),
         ("laestab", {"la_code": "856"}, "856/2001", "8562001"),
         ("number", {}, "1,200", 1200),
-        ("number", {"decimals": 1}, "12.5", 12.5),
-        ("money", {}, "£1,250.50", 1250.5),
+        ("number", {}, "9,007,199,254,740,991", 9007199254740991),  # the largest held exactly
+        ("number", {"decimals": 2}, "0.10", "0.1"),  # decimals kept as exact text
+        ("number", {"decimals": 2}, "12.00", 12),
+        ("money", {}, "£0.10", "0.10"),
+        ("number", {"decimals": 1}, "12.5", "12.5"),
+        ("money", {}, "£1,250.50", "1250.50"),
         ("time", {}, "9.30am", "09:30"),
         ("time", {}, "2:15pm", "14:15"),
         ("time", {}, "14:05", "14:05"),
@@ -91,6 +95,21 @@ def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stor
         ("number", {"decimals": 1}, "1.25", "Answer must have 1 decimal places or fewer"),
         ("number", {"min": 0, "max": 100}, "101", "Answer must be 100 or less"),
         ("number", {"min": 1}, "0", "Answer must be 1 or more"),
+        # Absurd values get the bounds message, the question's or the range of every number;
+        # the exponent is weighed before anything is converted (int(1e200000) took 2 s).
+        ("number", {}, "1e200000", "Answer must be 9,007,199,254,740,991 or less"),
+        ("number", {}, "-1e200000", "Answer must be -9,007,199,254,740,991 or more"),
+        ("number", {}, "9007199254740992", "Answer must be 9,007,199,254,740,991 or less"),
+        ("number", {"max": 100}, "1e200000", "Answer must be 100 or less"),
+        ("number", {"decimals": 1, "max": 40}, "1e9999999", "Answer must be 40 or less"),
+        ("number", {}, "1e99999999999999999999", "Answer must be 9,007,199,254,740,991 or less"),
+        ("number", {"decimals": 2}, "1e-9999999", "Answer must have 2 decimal places or fewer"),
+        ("number", {"max": 1500}, "2000", "Answer must be 1,500 or less"),
+        ("number", {}, "NaN", "Answer must be a number"),
+        ("number", {}, "Infinity", "Answer must be a number"),
+        ("money", {}, "9" * 400, "Answer must be £90,071,992,547,409.91 or less"),
+        ("money", {"max": 5000}, "9" * 400, "Answer must be £5,000 or less"),
+        ("money", {"min": 0.5}, "0.49", "Answer must be £0.50 or more"),
         ("money", {}, "£12.345", "Answer must be an amount of money, like £250 or £1,250.50"),
         ("money", {}, "-5", "Answer must be £0 or more"),
         ("time", {}, "25:00", "Answer must be a real time"),
@@ -149,7 +168,11 @@ def test_missing_answer_messages_follow_gov_uk_wording():
     ("type_name", "settings", "stored", "shown"),
     [
         ("date", {}, "2026-01-31", "31 January 2026"),
-        ("money", {}, 1250.5, "£1,250.50"),
+        ("money", {}, "1250.50", "£1,250.50"),
+        ("money", {}, 1250.5, "£1,250.50"),  # an answer stored as a float, before
+        ("money", {"min": -100}, "-5.00", "-£5.00"),
+        ("number", {"decimals": 1}, "1234567.5", "1,234,567.5"),
+        ("number", {"decimals": 1}, 1234567.5, "1,234,567.5"),  # once shown as 1.23457e+06
         ("number", {"suffix": "hours"}, 1200, "1,200 hours"),
         ("yes_no", {}, True, "Yes"),
         ("radios", {"options": ["a"]}, "a", "A"),

@@ -160,6 +160,158 @@ def test_a_file_holding_a_list_instead_of_a_mapping_is_refused():
     assert "a list" in problem.message
 
 
+# ---- hostile files: too big, too deep, aliases that multiply -----------------------------------
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# "Billion laughs": sixteen lines that expand to a billion items, here under a key nobody knows.
+BILLION_LAUGHS = """\
+id: laughs
+unknown_key:
+  a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+  f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+  g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+  h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]
+  i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+
+
+def validate_in_new_process(path) -> subprocess.CompletedProcess:
+    """`portal validate PATH` in a process of its own, held to 1 GB of memory (so a file that
+    eats memory fails fast with MemoryError instead of slowing the machine)."""
+
+    def limit_memory():
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    return subprocess.run(
+        [sys.executable, "-m", "webapp.cli", "validate", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        preexec_fn=limit_memory,
+    )
+
+
+@covers("E004")
+def test_a_file_over_1_mb_is_refused_on_line_1(tmp_path):
+    path = tmp_path / "huge.yaml"
+    path.write_text("# " + "x" * (1024 * 1024) + "\nid: huge\n")
+    problems = load_catalogue(str(path)).problems
+    assert [(p.code, p.line, p.col) for p in problems] == [("E004", 1, 1)]
+    assert "1 MB (1,048,576 bytes)" in problems[0].message
+
+
+def test_a_file_of_exactly_1_mb_is_read(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text("# " + "x" * (1024 * 1024 - 14) + "\nkind: link\n")
+    assert path.stat().st_size == 1024 * 1024
+    assert {p.code for p in load_catalogue(str(path)).problems} == {"E101"}  # read, then checked
+
+
+@covers("E004")
+def test_a_file_that_never_ends_is_read_no_further_than_the_limit(tmp_path):
+    endless = tmp_path / "endless.yaml"
+    endless.symlink_to("/dev/zero")
+    run = validate_in_new_process(endless)
+    assert run.returncode == 1, run.stderr[-2000:]
+    assert run.stdout == (
+        f"{endless}:1:1: error E004: the file is larger than 1 MB (1,048,576 bytes), "
+        "the most a case-type file may be\n"
+    )
+
+
+@covers("E005")
+def test_aliases_that_multiply_are_refused_at_the_alias_that_goes_too_far():
+    # The first six lines of BILLION_LAUGHS make only a hundred thousand: safe to try anywhere.
+    text = "".join(BILLION_LAUGHS.splitlines(keepends=True)[:7])
+    loaded = load_file(text)
+    [problem] = [p for p in loaded.problems if p.path == "case.yaml"]
+    line = loaded.at("d: &d")[0]
+    assert (problem.code, problem.line) == ("E005", line)
+    assert "'*c'" in problem.message and "10,000" in problem.message
+
+
+@covers("E005")
+def test_a_small_file_may_expand_to_10_000_parts_and_no_more():
+    ten = ", ".join(["x"] * 10)
+    text = f"id: lists\nlists:\n  a: &a [{ten}]\n"  # 15 parts written here, 2 a line below
+    text += "".join(f"  c{i}: [{', '.join(['*a'] * 10)}]\n" for i in range(89))
+    codes = {code for code, _line, _col in load_file(text).located()}
+    assert "E005" not in codes  # 195 parts written, 9,985 once expanded
+    text += "  last: [*a, *a]\n"
+    problem = load_file(text).expect("E005", "  last: [*a, *a]", "*a]")  # 9,998, then 10,009
+    assert "10,000" in problem.message
+
+
+def test_billion_laughs_does_not_exhaust_portal_validate(tmp_path):
+    path = tmp_path / "laughs.yaml"
+    path.write_text(BILLION_LAUGHS)
+    run = validate_in_new_process(path)
+    assert run.returncode == 1, run.stderr[-2000:]
+    assert "Traceback" not in run.stderr
+    line = position(BILLION_LAUGHS, "f: &f")[0]
+    assert run.stdout.startswith(f"{path}:{line}:")
+    assert "error E005: the alias '*e' expands the file past 1,000,000 parts" in run.stdout
+
+
+def test_anchors_and_merge_keys_stay_usable():
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          fields:
+            - &name {id: forename, type: text, label: First name, max_length: 50}
+            - {<<: *name, id: surname, label: Last name}
+            - id: middle
+              <<: *name
+              label: Middle names
+              required: false
+    """)
+    assert [p for p in loaded.problems if p.path == "case.yaml"] == []
+    fields = loaded.catalogue.get("test-case").fields
+    assert [(f.label, f.settings["max_length"], f.required) for f in fields.values()] == [
+        ("First name", 50, True),
+        ("Last name", 50, True),
+        ("Middle names", 50, False),
+    ]
+
+
+@covers("E006")
+@pytest.mark.parametrize("depth", [2_000, 200_000])
+def test_lists_nested_thousands_deep_are_refused_without_crashing(tmp_path, depth):
+    text = "id: deep\nvalue: " + "[" * depth + "]" * depth + "\n"
+    path = tmp_path / "deep.yaml"
+    path.write_text(text)
+    run = validate_in_new_process(path)  # libyaml's own composer would kill the process
+    # The top-level mapping is the first level, so the 50th "[" (column 57) is the 51st.
+    assert run.returncode == 1, run.stderr[-2000:]
+    assert "Traceback" not in run.stderr
+    assert (
+        run.stdout == f"{path}:2:57: error E006: lists and mappings are nested more than 50 deep\n"
+    )
+
+
+@covers("E006")
+def test_an_alias_that_would_nest_too_deep_is_refused_at_the_alias():
+    text = (
+        "id: deep\nshared: &deep "
+        + "[" * 30
+        + "]" * 30
+        + "\nvalue: "
+        + "[" * 25
+        + "*deep"
+        + "]" * 25
+        + "\n"
+    )
+    loaded = load_file(text)
+    loaded.expect("E006", "*deep")
+
+
 # ---- the shape of the file ---------------------------------------------------------------------
 
 
@@ -212,6 +364,20 @@ def test_a_value_of_the_wrong_type_says_what_was_expected():
     loaded = load_field("{id: forename, type: text, label: First name, required: 1}")
     problem = loaded.expect("E102", "required: 1", "1")
     assert "true or false" in problem.message
+
+
+@covers("E102")
+def test_values_only_yaml_tags_can_make_are_still_reported():
+    # The fast (compiled) schema check cannot take bytes or sets; the full check then does.
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          fields:
+            - {id: forename, type: text, label: !!binary Rmlyc3QgbmFtZQ==}
+            - {id: surname, type: text, label: !!set {Last, name}}
+    """)
+    loaded.expect("E102", "!!binary")
+    loaded.expect("E102", "!!set")
 
 
 @covers("E103")
@@ -626,6 +792,75 @@ def test_a_calculated_number_that_gives_text_is_a_type_error():
             - {id: weeks, type: calculated, label: Weeks, value: forename}
     """)
     loaded.expect("E305", "value: forename", "forename")
+
+
+@covers("E309")
+@pytest.mark.parametrize(
+    "number",
+    ["1e999", "9007199254740992", "10000000000000000000000000000", "1" * 5000],
+    ids=["float-infinity", "past-2**53", "28-digits", "5000-digits"],
+)
+def test_a_huge_number_in_a_calculated_value_is_refused_when_loaded(number):
+    # Before, each passed validation and then broke "Check your answers" (Infinity, or a
+    # number too long for Python to turn into text).
+    loaded = load_case(f"""
+        - id: costs
+          title: Costs
+          fields:
+            - {{id: hours, type: number, label: Hours}}
+            - {{id: scaled, type: calculated, label: Scaled, value: hours * {number}}}
+    """)
+    problem = loaded.expect("E309", f"* {number}", number[:20])
+    assert number[:12] in problem.message
+
+
+def load_show_if(expression: str) -> Loaded:
+    return load_case(f"""
+        - id: child
+          title: About the child
+          fields:
+            - {{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}}
+            - {{id: hours, type: number, label: Hours}}
+            - {{id: plan, type: text, label: Plan, show_if: "{expression}"}}
+    """)
+
+
+@covers("E310")
+@pytest.mark.parametrize(
+    ("expression", "offset"),
+    [
+        ("not " * 3000 + "has_ehcp", 0),  # Python's own parser gives up
+        ("(" * 300 + "has_ehcp" + ")" * 300, 200),  # at the 201st bracket
+        ("+".join(["hours"] * 10_000) + " > 1", 0),
+        ("+".join(["hours"] * 101) + " > 1", 0),  # parsed, then refused before it is walked
+    ],
+    ids=["not-3000", "brackets-300", "sum-10000", "sum-101"],
+)
+def test_an_expression_nested_too_deep_is_a_located_problem(expression, offset):
+    loaded = load_show_if(expression)  # each once ended portal validate with RecursionError
+    [problem] = [p for p in loaded.problems if p.path == "case.yaml"]
+    line, col = loaded.at(f'show_if: "{expression}"', expression)
+    assert (problem.code, problem.line) == ("E310", line)
+    assert problem.col >= col and "more than 100 deep" in problem.message
+
+
+def test_long_expressions_within_the_limit_are_fine():
+    assert load_show_if(" or ".join(["has_ehcp"] * 1000)).located() == []  # one level
+    assert load_show_if("+".join(["hours"] * 99) + " > 1").located() == []  # 100 levels
+
+
+@covers("E104")
+@pytest.mark.parametrize(
+    "field",
+    [
+        "{id: pupils, type: number, label: Pupils, max: 1e999}",
+        "{id: pupils, type: number, label: Pupils, min: -10000000000000000}",
+        "{id: cost, type: money, label: Cost, max: 1000000000000000}",
+    ],
+)
+def test_bounds_past_the_range_of_numbers_are_refused(field):
+    loaded = load_field(field)
+    assert [code for code, _line, _col in loaded.located()] == ["E104"]
 
 
 @covers("E305")
