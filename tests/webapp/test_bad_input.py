@@ -193,3 +193,41 @@ def test_a_day_out_of_any_range_is_not_a_real_date(sign_in, world, day):
     response = answer(portal, first, {**CHILD, "date_of_birth-day": day}, expect=200)
     assert errors_on(response) == ["Date of birth must be a real date"]
 
+
+# ---- NUL characters ----
+
+NUL_MESSAGE = "What was sent contains a null character (U+0000)"
+
+
+def refused_for_nul(response) -> None:
+    assert heading(response) == "Sorry, there is a problem with your request"
+    assert NUL_MESSAGE in text_of(response.page)
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/sign-in", {"email": "alice@a.example.org\x00", "password": "x"}),
+        ("/forgotten-password", {"email": "\x00alice@a.example.org"}),
+        ("/feedback", {"rating": "satisfied", "comments": "Good\x00"}),
+        ("/feedback", {"rating": "satisfied", "comm\x00ents": "Good"}),
+    ],
+)
+def test_a_nul_in_a_form_is_refused_with_the_reason(client, world, path, data):
+    client.get(path)
+    refused_for_nul(client.post(path, data, expect=400))
+
+
+def test_a_nul_in_a_query_or_an_address_is_refused(sign_in, world):
+    alice = sign_in(world.alice)
+    refused_for_nul(alice.get("/my-cases", query_string={"reference": "EDU\x00"}, expect=400))
+    refused_for_nul(alice.get("/cases/EDU%00/view", expect=400))
+
+
+def test_a_nul_on_a_case_page_is_refused_and_the_page_keeps_its_answers(sign_in, world):
+    portal = sign_in(world.alice)
+    _reference, first = start(portal, PTT)
+    answer(portal, first, {**CHILD, "forename": "Jordan"}, action="save")
+    refused_for_nul(answer(portal, first, {**CHILD, "forename": "Jo\x00"}, expect=400))
+    page = portal.get(first).page
+    assert page.find("input", attrs={"name": "forename"})["value"] == "Jordan"
