@@ -231,3 +231,23 @@ def test_a_nul_on_a_case_page_is_refused_and_the_page_keeps_its_answers(sign_in,
     refused_for_nul(answer(portal, first, {**CHILD, "forename": "Jo\x00"}, expect=400))
     page = portal.get(first).page
     assert page.find("input", attrs={"name": "forename"})["value"] == "Jordan"
+
+
+# ---- absurd numbers (a stop-gap until the engine's own fix for issue 9, item 1) ----
+
+
+def test_an_absurd_number_is_refused_at_once(sign_in, world):
+    portal = sign_in(world.alice)
+    reference, first = start(portal, PTT)
+    answer(portal, first, CHILD)
+    path = f"/cases/{reference}/pages/arrangement"
+    response = answer(portal, path, {**ARRANGEMENT, "normal_hours": "1e999999"}, expect=200)
+    assert len(errors_on(response)) == 1
+    assert "must be between -999,999,999,999,999 and 999,999,999,999,999" in errors_on(response)[0]
+
+
+def test_an_absurd_amount_of_money_is_refused(provision):
+    portal, path = provision
+    items = {"providers-0-provider_name": "Oak", "providers-0-weekly_cost": "9" * 400}
+    response = answer(portal, path, items, expect=200)
+    assert any("must be less than £1,000,000,000,000,000" in e for e in errors_on(response))
