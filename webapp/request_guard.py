@@ -63,8 +63,11 @@ def init_app(app: Flask) -> None:
 
 
 def refuse_nul() -> None:
-    """400 when the path, the query or the form (names, values, file names) holds U+0000."""
+    """400 when the path, the query or the form (names, values, file names) holds U+0000,
+    or when a form part has no name that can be read."""
     texts = [request.path]
+    if None in request.form or None in request.files:
+        raise BadRequest()  # a multipart part whose name Werkzeug could not read (a new line)
     for data in (request.args, request.form):
         texts.extend(key for key in data)
         texts.extend(value for _key, value in data.items(multi=True))

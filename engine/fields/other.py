@@ -82,7 +82,7 @@ class GroupList(wtforms.FieldList):
     def _extract_indices(self, prefix, formdata):
         start = f"{prefix}{self._separator}"
         for key in formdata:
-            if key.startswith(start):
+            if isinstance(key, str) and key.startswith(start):
                 index = key[len(start) :].split(self._field_separator, 1)[0]
                 if len(index) <= MAX_INDEX_DIGITS and index.isascii() and index.isdecimal():
                     yield int(index)

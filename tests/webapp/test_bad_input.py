@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from werkzeug.datastructures import MultiDict
+from werkzeug.test import encode_multipart
 
 from tests.webapp.conftest import _hashes, text_of
 from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, errors_on, start
@@ -251,3 +252,14 @@ def test_an_absurd_amount_of_money_is_refused(provision):
     items = {"providers-0-provider_name": "Oak", "providers-0-weekly_cost": "9" * 400}
     response = answer(portal, path, items, expect=200)
     assert any("must be less than £1,000,000,000,000,000" in e for e in errors_on(response))
+
+
+def test_a_form_part_with_a_new_line_in_its_name_is_refused(provision):
+    """Werkzeug reads such a name as None (found by tests/webapp/test_fuzz.py)."""
+    portal, path = provision
+    data = MultiDict({"page_version": "0", "csrf_token": portal.csrf_token, "a\nb": "x"})
+    boundary, body = encode_multipart(data)
+    response = portal.post(
+        path, body, content_type=f"multipart/form-data; boundary={boundary}", expect=400
+    )
+    assert heading(response) == "Sorry, there is a problem with your request"
