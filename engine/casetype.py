@@ -136,6 +136,10 @@ class CaseType:
             self._forms[key] = type(f"{self.id}_{page_id}_form", (base,), attributes)
         return self._forms[key]
 
+    def form_keys(self, page_id: str) -> int:
+        """The most form values the page's questions send when every answer is given."""
+        return sum(f.kind.form_keys(f) for f in self.page(page_id).fields)
+
     def form_data(self, page_id: str, answers: Mapping) -> dict:
         """Stored answers of a page as form data, to fill its form."""
         data = {}
@@ -178,9 +182,20 @@ class CaseType:
         """
         raw = self.typed_input(page_id, form, answers, files or {})
         result = self.check_page(page_id, raw, answers, file_errors or {})
-        for error in result.errors:
+        errors = result.errors + self._too_many_items(page_id, form, result)
+        for error in errors:
             _form_field(form, error.key).errors = [error.message]
-        return PageResult(result.answers, raw, result.errors, result.warnings, form)
+        return PageResult(result.answers, raw, errors, result.warnings, form)
+
+    def _too_many_items(self, page_id: str, form: wtforms.Form, result: PageResult) -> list:
+        """Groups sent with more items than they take: the items past the limit were not read
+        (nor kept as typed), and the user is told."""
+        reported = {e.key for e in result.errors}
+        return [
+            FieldError(f.id, f.id, f.kind.too_many_message(f))
+            for f in self.visible_fields(self.page(page_id), result.answers)
+            if f.id in form and getattr(form[f.id], "overflow", False) and f.id not in reported
+        ]
 
     def typed_input(
         self, page_id: str, form: wtforms.Form, answers: Mapping, files: Mapping[str, dict]
@@ -278,6 +293,6 @@ class CaseType:
 
 def _form_field(form: wtforms.Form, key: str):
     parts = key.split("-")
-    if len(parts) == 3 and parts[1].isdigit():
+    if len(parts) == 3 and parts[1].isascii() and parts[1].isdecimal():
         return form[parts[0]].entries[int(parts[1])].form[parts[2]]
     return form[key]

@@ -17,7 +17,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # Imported here, not above, so that `portal validate` (webapp.cli) starts without Flask.
     from flask import Flask
 
-    from webapp import config, database, security
+    from webapp import casetypes, config, database, request_guard, security
     from webapp.extensions import csrf, login_manager
     from webapp.extensions import mail as mail_extension  # `webapp.mail` is the outbox
 
@@ -29,16 +29,17 @@ def create_app(overrides: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    casetypes.init_app(app)
+    request_guard.init_app(app)  # before anything reads a request
     database.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     security.init_app(app)
     mail_extension.init_app(app)  # reads MAIL_*: settings changed later need init_app again
 
-    from webapp import casetypes, templating
+    from webapp import templating
     from webapp.auth import sessions
 
-    casetypes.init_app(app)
     templating.init_app(app)
     sessions.init_app(app)
 

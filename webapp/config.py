@@ -58,6 +58,10 @@ def settings(overrides: dict) -> dict:
         ),
         # Uploads: the largest request accepted (a page may carry several files).
         "MAX_CONTENT_LENGTH": int(os.environ.get("PORTAL_MAX_REQUEST_MB", "60")) * 1024 * 1024,
+        # Forms (webapp/request_guard.py): the most values one may send (raised to fit the
+        # largest case-type page), and the largest typed value, or whole url-encoded form.
+        "MAX_FORM_PARTS": int(os.environ.get("PORTAL_MAX_FORM_FIELDS", "1000")),
+        "MAX_FORM_MEMORY_SIZE": int(os.environ.get("PORTAL_MAX_FORM_KB", "500")) * 1024,
         "SESSION_COOKIE_SECURE": not development,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -38,14 +38,18 @@ def init_app(app: Flask) -> None:
 
 
 def _handler(template: str, status: int):
-    def handle(_error):
+    def handle(error):
         # 403 is answered as 404 so that nobody can probe which references exist.
         code = 404 if status == 403 else status
         session = g.get("db_session")
         if session is not None:
             session.rollback()  # the page below may need the database (the signed-in user)
         try:
-            return render_template(template), code
+            return render_template(
+                template,
+                message=getattr(error, "portal_message", ""),
+                form_too_large=status == 413 and not _over_request_limit(),
+            ), code
         except Exception:  # the failure may be the one that broke the page in the first place
             app_logger().exception("error page could not be rendered")
             return Response(
@@ -53,6 +57,16 @@ def _handler(template: str, status: int):
             )
 
     return handle
+
+
+def _over_request_limit() -> bool:
+    """Whether a 413 is for the whole request's size (files, in practice) rather than for a
+    form's answers (too many of them, or one too long)."""
+    from flask import current_app
+
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    length = request.content_length
+    return limit is not None and length is not None and length > limit
 
 
 def app_logger():

@@ -64,6 +64,10 @@ class FieldType:
         """An unbound WTForms field for this question."""
         return AnswerField(field.label, description=field.hint)
 
+    def form_keys(self, field: Field) -> int:
+        """The most form values a filled-in answer sends (a web server sizes its limits on it)."""
+        return 1 if self.has_value and self.component != "calculated" else 0
+
     def is_empty(self, raw) -> bool:
         return raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []
 

@@ -63,6 +63,9 @@ class CheckboxesType(FieldType):
     required_settings = ("options",)
     choice_verb = True
 
+    def form_keys(self, field):
+        return len(field.options)  # one value for each box ticked
+
     def form_field(self, field):
         return MultiAnswerField(field.label, description=field.hint)
 

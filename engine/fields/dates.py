@@ -64,6 +64,9 @@ class DateType(FieldType):
     def form_field(self, field):
         return DateInputField(field.label, description=field.hint)
 
+    def form_keys(self, field):
+        return len(_PARTS)
+
     def is_empty(self, raw) -> bool:
         return not raw or not any(str(raw.get(p, "")).strip() for p in _PARTS)
 
@@ -77,7 +80,7 @@ class DateType(FieldType):
             if year < 1000:
                 raise Invalid(f"{label} must include a year with 4 numbers, like 2026")
             value = dt.date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a day like 99999999999
             raise Invalid(f"{label} must be a real date") from None
         self._check_bounds(field, value, values)
         return value.isoformat()

@@ -62,6 +62,32 @@ class FileType(FieldType):
         return value.get("name", "") if isinstance(value, dict) else ""
 
 
+MAX_INDEX_DIGITS = 9  # an item's position in an input name: more digits are not a position
+
+
+class GroupList(wtforms.FieldList):
+    """A repeating group's items: no more than `max_entries`, read from input names such as
+    providers-0-name whose position is written in ASCII digits ("²".isdigit() is True, yet
+    int("²") fails). `overflow` says whether more items were sent than the group takes."""
+
+    overflow = False
+
+    def process(self, formdata, data=wtforms.utils.unset_value, extra_filters=None):
+        if formdata:
+            self.overflow = len(set(self._extract_indices(self.name, formdata))) > self.max_entries
+        elif data is not wtforms.utils.unset_value and data and len(data) > self.max_entries:
+            self.overflow, data = True, list(data)[: self.max_entries]
+        super().process(formdata, data, extra_filters)
+
+    def _extract_indices(self, prefix, formdata):
+        start = f"{prefix}{self._separator}"
+        for key in formdata:
+            if isinstance(key, str) and key.startswith(start):
+                index = key[len(start) :].split(self._field_separator, 1)[0]
+                if len(index) <= MAX_INDEX_DIGITS and index.isascii() and index.isdecimal():
+                    yield int(index)
+
+
 class GroupType(FieldType):
     name = "group"
     summary = "A repeating group ('add another'): nested questions asked for each item."
@@ -103,9 +129,25 @@ class GroupType(FieldType):
         for nested in field.fields:
             if is_input(nested):
                 setattr(ItemForm, nested.id, nested.kind.form_field(nested))
-        return wtforms.FieldList(
-            wtforms.FormField(ItemForm), label=field.label, description=field.hint, min_entries=0
+        return GroupList(
+            wtforms.FormField(ItemForm),
+            label=field.label,
+            description=field.hint,
+            min_entries=0,
+            max_entries=self.max_items(field),
         )
+
+    def form_keys(self, field):
+        return self.max_items(field) * sum(n.kind.form_keys(n) for n in field.fields)
+
+    def max_items(self, field) -> int:
+        """The most items the group takes."""
+        return field.settings.get("max_items", 50)
+
+    def too_many_message(self, field) -> str:
+        """The message when more items were sent than the group takes."""
+        high = self.max_items(field)
+        return f"Add no more than {high} {self.item_name(field, high)}"
 
     def is_empty(self, raw) -> bool:
         return not raw

@@ -20,6 +20,7 @@ from webapp.access import answer_not_found, restrict
 from webapp.admin import bp, services
 from webapp.admin.forms import ConfirmForm, EditUserForm, UserForm
 from webapp.database import db
+from webapp.whole_numbers import page_number
 
 PAGE_SIZE = 50
 
@@ -43,7 +44,7 @@ def users():
     search = args.get("q", "")[:100]
     sort = args.get("sort") if args.get("sort") in services.SORTS else services.DEFAULT_SORT
     descending = args.get("order") == "desc"
-    page = int(args["page"]) if args.get("page", "").isdigit() else 1
+    page = page_number(args.get("page"))
     listing = services.list_users(
         db(),
         current_user,

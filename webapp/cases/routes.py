@@ -29,6 +29,7 @@ from webapp.casetypes import case_type_or_404, catalogue
 from webapp.database import db
 from webapp.models import Attachment
 from webapp.uploads import NewUpload, as_download, is_downloadable
+from webapp.whole_numbers import page_number, whole_number
 
 answer_not_found(bp, "cases", services.CaseNotFound)
 
@@ -213,8 +214,8 @@ def _save(case, case_type, page_id, form):
 
 def _posted_version(form) -> int:
     """The page version the form was shown with (-1, never current, if it was tampered with)."""
-    version = str(form.page_version.data or "0")
-    return int(version) if version.isdigit() else -1
+    version = whole_number(form.page_version.data or "0")
+    return -1 if version is None else version
 
 
 def _file_field(case_type: CaseType, page_id: str, key: str):
@@ -223,7 +224,7 @@ def _file_field(case_type: CaseType, page_id: str, key: str):
     for field in case_type.page(page_id).fields:
         if len(parts) == 1 and field.id == key and field.kind.component == "file":
             return field
-        if len(parts) == 3 and field.id == parts[0]:
+        if len(parts) == 3 and field.id == parts[0] and whole_number(parts[1]) is not None:
             return next(
                 (n for n in field.fields if n.id == parts[2] and n.kind.component == "file"), None
             )
@@ -235,13 +236,17 @@ def _change_group(case, case_type, page_id: str, action: str):
     group = next((f for f in case_type.page(page_id).fields if f.id == group_id), None)
     if kind not in ("add", "remove") or group is None or group.kind.name != "group":
         abort(400)  # only this page's repeating groups have items to add or remove
-    remove = int(index[0]) if kind == "remove" and index and index[0].isdigit() else None
-    services.change_group_items(
-        db(), case, case_type, page_id, group_id, add=(kind == "add"), remove=remove
-    )
+    remove = whole_number(index[0]) if kind == "remove" and index else None
     anchor = group_id
-    if kind == "add":  # straight to the new item
-        anchor += f"-{len(case.raw_input[page_id][group_id]) - 1}"
+    try:
+        services.change_group_items(
+            db(), case, case_type, page_id, group_id, add=(kind == "add"), remove=remove
+        )
+    except services.GroupFull as full:
+        flash(str(full), "error")
+    else:
+        if kind == "add":  # straight to the new item
+            anchor += f"-{len(case.raw_input[page_id][group_id]) - 1}"
     return redirect(
         url_for("cases.page", reference=case.reference, page_id=page_id, _anchor=anchor)
     )
@@ -381,7 +386,7 @@ def my_cases():
         status=args.get("status", "") if args.get("status") in services.STATUSES else "",
         sort=args.get("sort", "updated") if args.get("sort") in services.SORTS else "updated",
         descending=args.get("order", "desc") != "asc",
-        page=int(args["page"]) if args.get("page", "").isdigit() else 1,
+        page=page_number(args.get("page")),
     )
     listing = services.list_cases(
         db(), current_user, search, page_size=current_app.config["MY_CASES_PAGE_SIZE"]

@@ -36,6 +36,10 @@ class StaleSave(Exception):
         self.current_version = current_version
 
 
+class GroupFull(Exception):
+    """A repeating group already has the most items it takes; the message says how many."""
+
+
 class NotSubmittable(Exception):
     """The case cannot be submitted yet: the pages still to finish, by page id, and the files
     the virus scanner has not found clean (still being checked, infected, not checkable)."""
@@ -182,10 +186,15 @@ def change_group_items(
     add: bool = False,
     remove: int | None = None,
 ) -> None:
-    """Add an empty item to a repeating group as typed, or remove one (by position)."""
+    """Add an empty item to a repeating group as typed, or remove one (by position).
+
+    GroupFull when the group already has the most items it takes (nothing changes)."""
     raw = dict(case.raw_input.get(page_id) or case_type.form_data(page_id, case.answers))
     items = list(raw.get(group_id) or [])
     answers = dict(case.answers)
+    group = next(f for f in case_type.page(page_id).fields if f.id == group_id)
+    if add and len(items) >= group.kind.max_items(group):
+        raise GroupFull(group.kind.too_many_message(group))
     if add:
         items.append({})
     elif remove is not None and 0 <= remove < len(items):

@@ -22,6 +22,7 @@ from webapp.council.forms import (
     TeamForm,
 )
 from webapp.database import db
+from webapp.whole_numbers import page_number
 
 PAGE_SIZE = 50
 RETIRED = "No longer in the catalogue"
@@ -38,7 +39,7 @@ def _list_args(sorts, default: str) -> dict:
         "search": args.get("q", "")[:100],
         "sort": args.get("sort") if args.get("sort") in sorts else default,
         "descending": args.get("order") == "desc",
-        "page": int(args["page"]) if args.get("page", "").isdigit() else 1,
+        "page": page_number(args.get("page")),
     }
 
 

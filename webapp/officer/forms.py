@@ -11,6 +11,7 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from webapp.officer.services import ASSIGNED, DEFAULT_SORT, SORTS, STATUSES, QueueSearch
+from webapp.whole_numbers import page_number, whole_number
 
 NOTE_MAX = 5000
 DATE_HINT = "Use the format YYYY-MM-DD, for example 2026-11-28"
@@ -30,7 +31,7 @@ def _iso_date(_form, field) -> None:
         if len(parts) != 3 or len(parts[0]) != 4:
             raise ValueError
         field.day = dt.date(*(int(part) for part in parts))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a day like 99999999999
         raise ValidationError(f"{field.label.text} must be a real date, like 2026-11-28") from None
 
 
@@ -62,7 +63,7 @@ class QueueFilterForm(wtforms.Form):
         school = data["school"] or ""
         return QueueSearch(
             case_type=(data["case_type"] or "")[:80],
-            school=int(school) if school.isdigit() else None,
+            school=whole_number(school),
             activity=(data["activity"] or "")[:200],
             status=data["status"] if data["status"] in STATUSES else "",
             submitted_from=None if self.submitted_from.errors else self.submitted_from.day,
@@ -70,7 +71,7 @@ class QueueFilterForm(wtforms.Form):
             assigned=data["assigned"] if data["assigned"] in ASSIGNED else "anyone",
             sort=data["sort"] if data["sort"] in SORTS else DEFAULT_SORT,
             descending=data["order"] != "asc",
-            page=int(data["page"]) if (data["page"] or "").isdigit() else 1,
+            page=page_number(data["page"]),
         )
 
     def error_list(self) -> list[dict]:

@@ -160,7 +160,7 @@ def queue(
         query = query.where(Case.status == search.status)
     if search.submitted_from:
         query = query.where(Case.submitted_at >= _start_of_uk_day(search.submitted_from))
-    if search.submitted_to:
+    if search.submitted_to and search.submitted_to < dt.date.max:  # no day after the last
         query = query.where(
             Case.submitted_at < _start_of_uk_day(search.submitted_to + dt.timedelta(days=1))
         )

@@ -1,0 +1,265 @@
+"""Bad input that used to answer 500: page numbers, filters, case pages, NUL bytes and forms
+too large. Each now answers a 4xx or the page with a clear message (issue 9, items 2 and 13)."""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.datastructures import MultiDict
+from werkzeug.test import encode_multipart
+
+from tests.webapp.conftest import _hashes, text_of
+from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, errors_on, start
+from webapp.models import Team, User
+
+HUGE = "9" * 5000
+PTT = "part-time-timetable"
+JUNK_NUMBERS = ["²", "٣", HUGE, "99999999999", "0", "-2", "1e3", " 2"]
+
+
+def staff(db_session, email: str, role: str) -> User:
+    """A member of council staff who has signed in before."""
+    password_hash, answer_hash = _hashes()
+    user = User(
+        email=email,
+        first_name=email.split("@")[0].title(),
+        last_name="Council",
+        job_title="Officer",
+        password_hash=password_hash,
+        council_role=role,
+        security_question="first_pet",
+        security_answer_hash=answer_hash,
+    )
+    db_session.add(user)
+    db_session.commit()
+    return user
+
+
+@pytest.fixture
+def officer(db_session, world, sign_in):
+    olivia = staff(db_session, "olivia@council.example.org", "officer")
+    db_session.add(Team(name="SEND", case_type_ids=[PTT], members=[olivia]))
+    db_session.commit()
+    return sign_in(olivia)
+
+
+@pytest.fixture
+def council_admin(db_session, world, sign_in):
+    return sign_in(staff(db_session, "cara@council.example.org", "admin"))
+
+
+def heading(response) -> str:
+    return response.page.find("h1").get_text(strip=True)
+
+
+# ---- listings: ?page= ----
+
+
+@pytest.mark.parametrize("junk", JUNK_NUMBERS)
+def test_every_listing_takes_any_page_number(sign_in, world, officer, council_admin, junk):
+    alice = sign_in(world.alice)
+    for portal, path, title in (
+        (alice, "/my-cases", "My cases"),
+        (alice, "/user-admin/", "User admin"),
+        (officer, "/caseviewer/", "Caseviewer"),
+        (council_admin, "/council/schools", "Schools and settings"),
+        (council_admin, "/council/officers", "Council staff"),
+    ):
+        response = portal.get(path, query_string={"page": junk}, expect=200)
+        assert title in heading(response), (path, heading(response))
+
+
+def test_a_page_beyond_the_last_shows_the_last(sign_in, world):
+    alice = sign_in(world.alice)
+    start(alice, PTT)
+    page = alice.get("/my-cases", query_string={"page": HUGE}).page
+    assert "EDU-SENED-PTT" in text_of(page)
+
+
+# ---- caseviewer filters ----
+
+
+@pytest.mark.parametrize("school", ["²", HUGE, "99999999999", "1²"])
+def test_caseviewer_ignores_a_school_that_is_not_a_number(officer, school):
+    officer.get("/caseviewer/", query_string={"school": school}, expect=200)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("submitted_from", "2026-13-45"),
+        ("submitted_to", "2026-13-45"),
+        ("submitted_from", "99999-01-01"),
+        ("submitted_to", "99999-01-01"),
+        ("submitted_from", "²²²²-01-01"),
+        ("submitted_to", f"2026-01-{HUGE}"),
+        ("submitted_from", "2026-02-99999999999"),
+    ],
+)
+def test_caseviewer_says_which_date_is_not_real(officer, field, value):
+    response = officer.get("/caseviewer/", query_string={field: value}, expect=200)
+    label = "Submitted from" if field == "submitted_from" else "Submitted to"
+    assert errors_on(response) == [f"{label} must be a real date, like 2026-11-28"]
+
+
+@pytest.mark.parametrize(
+    ("submitted_from", "submitted_to"), [("0001-01-01", "9999-12-31"), ("9999-12-31", "")]
+)
+def test_caseviewer_takes_the_first_and_last_dates_there_are(officer, submitted_from, submitted_to):
+    response = officer.get(
+        "/caseviewer/",
+        query_string={"submitted_from": submitted_from, "submitted_to": submitted_to},
+        expect=200,
+    )
+    assert errors_on(response) == []
+
+
+# ---- case pages ----
+
+
+@pytest.fixture
+def provision(sign_in, world):
+    """Alice on the part-time timetable's provision page (a repeating group of providers)."""
+    portal = sign_in(world.alice)
+    reference, first = start(portal, PTT)
+    answer(portal, first, CHILD)
+    answer(portal, f"/cases/{reference}/pages/arrangement", ARRANGEMENT)
+    return portal, f"/cases/{reference}/pages/provision"
+
+
+def post_page(portal, path, data: MultiDict, expect):
+    data.add("csrf_token", portal.csrf_token)
+    return portal.post(path, data, expect=expect)
+
+
+def test_a_page_version_that_is_not_a_number_is_a_stale_save(provision):
+    portal, path = provision
+    portal.get(path)
+    for version in ("²", HUGE):
+        response = post_page(portal, path, MultiDict({"page_version": version}), expect=409)
+        assert "changed in another tab" in text_of(response.page)
+
+
+@pytest.mark.parametrize("index", ["²", HUGE, "-1", ""])
+def test_removing_an_item_that_is_not_there_changes_nothing(provision, index):
+    portal, path = provision
+    version = portal.get(path).page.find("input", attrs={"name": "page_version"})["value"]
+    data = MultiDict(
+        {
+            "page_version": version,
+            "action": f"remove:providers:{index}",
+            "providers-0-provider_name": "Oak",
+        }
+    )
+    post_page(portal, path, data, expect=302)
+    page = portal.get(path).page
+    assert page.find("input", attrs={"name": "providers-0-provider_name"})["value"] == "Oak"
+
+
+@pytest.mark.parametrize("index", ["²", HUGE, "٣", "1²"])
+def test_an_item_index_that_is_not_a_number_is_not_an_item(provision, index):
+    portal, path = provision
+    version = portal.get(path).page.find("input", attrs={"name": "page_version"})["value"]
+    data = MultiDict(
+        {
+            "page_version": version,
+            "providers-0-provider_name": "Oak",
+            f"providers-{index}-provider_name": "Elm",
+        }
+    )
+    post_page(portal, path, data, expect=200)
+    page = portal.get(path).page
+    names = [i["value"] for i in page.select("input[name$='-provider_name']")]
+    assert names == ["Oak"]
+
+
+def test_an_item_index_far_beyond_the_others_is_the_next_item(provision):
+    portal, path = provision
+    version = portal.get(path).page.find("input", attrs={"name": "page_version"})["value"]
+    data = MultiDict(
+        {
+            "page_version": version,
+            "providers-0-provider_name": "Oak",
+            "providers-99999999-provider_name": "Elm",
+        }
+    )
+    post_page(portal, path, data, expect=200)
+    page = portal.get(path).page
+    assert [i["value"] for i in page.select("input[name$='-provider_name']")] == ["Oak", "Elm"]
+
+
+@pytest.mark.parametrize("day", ["99999999999", HUGE, "²"])
+def test_a_day_out_of_any_range_is_not_a_real_date(sign_in, world, day):
+    portal = sign_in(world.alice)
+    _reference, first = start(portal, PTT)
+    response = answer(portal, first, {**CHILD, "date_of_birth-day": day}, expect=200)
+    assert errors_on(response) == ["Date of birth must be a real date"]
+
+
+# ---- NUL characters ----
+
+NUL_MESSAGE = "What was sent contains a null character (U+0000)"
+
+
+def refused_for_nul(response) -> None:
+    assert heading(response) == "Sorry, there is a problem with your request"
+    assert NUL_MESSAGE in text_of(response.page)
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/sign-in", {"email": "alice@a.example.org\x00", "password": "x"}),
+        ("/forgotten-password", {"email": "\x00alice@a.example.org"}),
+        ("/feedback", {"rating": "satisfied", "comments": "Good\x00"}),
+        ("/feedback", {"rating": "satisfied", "comm\x00ents": "Good"}),
+    ],
+)
+def test_a_nul_in_a_form_is_refused_with_the_reason(client, world, path, data):
+    client.get(path)
+    refused_for_nul(client.post(path, data, expect=400))
+
+
+def test_a_nul_in_a_query_or_an_address_is_refused(sign_in, world):
+    alice = sign_in(world.alice)
+    refused_for_nul(alice.get("/my-cases", query_string={"reference": "EDU\x00"}, expect=400))
+    refused_for_nul(alice.get("/cases/EDU%00/view", expect=400))
+
+
+def test_a_nul_on_a_case_page_is_refused_and_the_page_keeps_its_answers(sign_in, world):
+    portal = sign_in(world.alice)
+    _reference, first = start(portal, PTT)
+    answer(portal, first, {**CHILD, "forename": "Jordan"}, action="save")
+    refused_for_nul(answer(portal, first, {**CHILD, "forename": "Jo\x00"}, expect=400))
+    page = portal.get(first).page
+    assert page.find("input", attrs={"name": "forename"})["value"] == "Jordan"
+
+
+# ---- absurd numbers (a stop-gap until the engine's own fix for issue 9, item 1) ----
+
+
+def test_an_absurd_number_is_refused_at_once(sign_in, world):
+    portal = sign_in(world.alice)
+    reference, first = start(portal, PTT)
+    answer(portal, first, CHILD)
+    path = f"/cases/{reference}/pages/arrangement"
+    response = answer(portal, path, {**ARRANGEMENT, "normal_hours": "1e999999"}, expect=200)
+    assert len(errors_on(response)) == 1
+    assert errors_on(response) == ["Normal hours in school each week must be 40 or less"]
+
+
+def test_an_absurd_amount_of_money_is_refused(provision):
+    portal, path = provision
+    items = {"providers-0-provider_name": "Oak", "providers-0-weekly_cost": "9" * 400}
+    response = answer(portal, path, items, expect=200)
+    assert "Cost each week must be £90,071,992,547,409.91 or less" in errors_on(response)
+
+
+def test_a_form_part_with_a_new_line_in_its_name_is_refused(provision):
+    """Werkzeug reads such a name as None (found by tests/webapp/test_fuzz.py)."""
+    portal, path = provision
+    data = MultiDict({"page_version": "0", "csrf_token": portal.csrf_token, "a\nb": "x"})
+    boundary, body = encode_multipart(data)
+    response = portal.post(
+        path, body, content_type=f"multipart/form-data; boundary={boundary}", expect=400
+    )
+    assert heading(response) == "Sorry, there is a problem with your request"
