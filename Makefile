@@ -11,7 +11,7 @@ help: ## Show these commands
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade pip setuptools  # the venv's own setuptools 65 has PYSEC-2022-43012
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
@@ -38,9 +38,13 @@ validate: $(STAMP) ## Validate the council's case types in casetypes/
 	$(VENV)/bin/portal validate casetypes
 
 .PHONY: lint
-lint: $(STAMP) ## Check style with ruff
-	$(VENV)/bin/ruff check engine webapp tests bench
-	$(VENV)/bin/ruff format --check engine webapp tests bench
+lint: $(STAMP) audit ## Check style and security rules with ruff, and audit the dependencies
+	$(VENV)/bin/ruff check engine webapp tests bench scripts
+	$(VENV)/bin/ruff format --check engine webapp tests bench scripts
+
+.PHONY: audit
+audit: $(STAMP) ## Known vulnerabilities of the installed dependencies (pip-audit)
+	$(PY) scripts/audit_dependencies.py
 
 .PHONY: bench
 bench: $(STAMP) ## Print the benchmark figures

@@ -607,7 +607,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve", help="the production server (gunicorn); needs a virus scanner (CLAMD_*)"
     )
-    serve.add_argument("--host", default="0.0.0.0", help="address to listen on")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, behind a reverse proxy on this machine; "
+        "0.0.0.0 in a container or behind a load balancer elsewhere)",
+    )
     serve.add_argument("--workers", type=int, default=2, help="worker processes")
     serve.set_defaults(run=_serve)
     return parser

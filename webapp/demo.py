@@ -16,7 +16,7 @@ from webapp.cases import services
 from webapp.models import Membership, School, Team, User
 from webapp.uploads import store_upload
 
-DEMO_PASSWORD = "demo-portal-password"
+DEMO_PASSWORD = "demo-portal-password"  # noqa: S105 -- demo data: development only
 
 
 @dataclass(frozen=True)
