@@ -17,9 +17,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     # Imported here, not above, so that `portal validate` (webapp.cli) starts without Flask.
     from flask import Flask
 
-    from webapp import casetypes, config, database, request_guard, security
-    from webapp.extensions import csrf, login_manager
-    from webapp.extensions import mail as mail_extension  # `webapp.mail` is the outbox
+    from webapp.infra import casetypes, config, database
+    from webapp.infra.extensions import csrf, login_manager
+    from webapp.infra.extensions import mail as mail_extension  # `webapp.infra.mail` is the outbox
+    from webapp.web import request_guard, security
 
     app = Flask(__name__, instance_path=str(config.INSTANCE))
     app.config.update(config.settings(overrides or {}))
@@ -37,18 +38,18 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     mail_extension.init_app(app)  # reads MAIL_*: settings changed later need init_app again
 
-    from webapp import templating
-    from webapp.auth import sessions
+    from webapp.areas.auth import sessions
+    from webapp.web import templating
 
     templating.init_app(app)
     sessions.init_app(app)
 
-    from webapp.admin import bp as admin_bp
-    from webapp.auth import bp as auth_bp
-    from webapp.cases import bp as cases_bp
-    from webapp.council import bp as council_bp
-    from webapp.officer import bp as officer_bp
-    from webapp.pages import bp as pages_bp
+    from webapp.areas.auth import bp as auth_bp
+    from webapp.areas.cases import bp as cases_bp
+    from webapp.areas.caseviewer import bp as officer_bp
+    from webapp.areas.council_admin import bp as council_bp
+    from webapp.areas.pages import bp as pages_bp
+    from webapp.areas.user_admin import bp as admin_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
@@ -56,11 +57,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(council_bp)
     app.register_blueprint(officer_bp)
-    from webapp import ratelimits
+    from webapp.web import ratelimits
 
     ratelimits.init_app(app)  # wraps views, so after the blueprints
     if app.config["DEVELOPMENT"]:
-        from webapp.devmail import bp as devmail_bp
+        from webapp.areas.dev_mail import bp as devmail_bp
 
         app.register_blueprint(devmail_bp)  # /dev/mail: the outbox, for local use only
     return app

@@ -58,7 +58,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _database_url() -> str:
-    from webapp.config import INSTANCE, database_url_setting, environment
+    from webapp.infra.config import INSTANCE, database_url_setting, environment
 
     development = environment() == "development"
     return database_url_setting(development) or f"sqlite:///{INSTANCE / 'portal.sqlite3'}"
@@ -73,7 +73,7 @@ def _no_sessions() -> dict:
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
-    from webapp.migrate import upgrade
+    from webapp.infra.migrate import upgrade
 
     url = _database_url()
     upgrade(url)
@@ -97,8 +97,8 @@ def _demo_data(args: argparse.Namespace) -> int:
         )
         return 2
     from webapp import create_app
-    from webapp.database import db
     from webapp.demo import DEMO_PASSWORD, load_demo_data
+    from webapp.infra.database import db
 
     app = create_app({"DEVELOPMENT": True})
     with app.app_context():
@@ -113,8 +113,8 @@ def _onboard_school(args: argparse.Namespace) -> int:
     """A new school and its first admin, who is emailed a username, a password and the link
     (through the outbox, which the mail worker delivers). The password is never printed."""
     from webapp import create_app
-    from webapp.admin.services import EmailInUse, URNInUse, onboard_school, urn_problem
-    from webapp.database import db
+    from webapp.areas.user_admin.services import EmailInUse, URNInUse, onboard_school, urn_problem
+    from webapp.infra.database import db
 
     urn = args.urn.strip().upper()
     problem = urn_problem(urn, args.setting)
@@ -153,9 +153,9 @@ def _add_council_user(args: argparse.Namespace) -> int:
     """A council officer or admin, emailed a username and password (through the outbox), in
     the named teams (created when missing). The password is never printed."""
     from webapp import create_app
-    from webapp.accounts import EmailInUse
-    from webapp.council.services import add_officer, team_named
-    from webapp.database import db
+    from webapp.areas.council_admin.services import add_officer, team_named
+    from webapp.domain.accounts import EmailInUse
+    from webapp.infra.database import db
 
     app = create_app(_no_sessions())
     try:
@@ -189,8 +189,8 @@ def _add_team(args: argparse.Namespace) -> int:
     import difflib
 
     from webapp import create_app
-    from webapp.council.services import add_team_case_types
-    from webapp.database import db
+    from webapp.areas.council_admin.services import add_team_case_types
+    from webapp.infra.database import db
 
     app = create_app(_no_sessions())
     try:
@@ -227,7 +227,7 @@ def _text(limit: int):
 
 
 def _email(value: str) -> str:
-    from webapp.admin.services import EMAIL_PATTERN
+    from webapp.areas.user_admin.services import EMAIL_PATTERN
 
     value = value.strip().lower()
     if len(value) > 254 or not EMAIL_PATTERN.fullmatch(value):
@@ -236,7 +236,7 @@ def _email(value: str) -> str:
 
 
 def _job_title(value: str) -> str:
-    from webapp.admin.forms import JOB_TITLES
+    from webapp.areas.user_admin.forms import JOB_TITLES
 
     match = next((t for t in JOB_TITLES if t.lower() == " ".join(value.split()).lower()), None)
     if match is None:
@@ -248,7 +248,7 @@ def _serve(args: argparse.Namespace) -> int:
     """Production server: gunicorn with the app factory (refused without a virus scanner)."""
     from gunicorn.app.wsgiapp import run
 
-    from webapp.config import scanner_problem, settings
+    from webapp.infra.config import scanner_problem, settings
 
     # Refuse unfit settings in one line, before gunicorn starts any worker.
     problem = scanner_problem(settings({}))
@@ -275,7 +275,7 @@ def _run(args: argparse.Namespace) -> int:
     """Development server on 127.0.0.1 (PORT, default 5000), with the mail worker in a thread
     and, in development, a mail catcher on MAIL_SERVER:MAIL_PORT (unless one is running)."""
     from webapp import create_app
-    from webapp.mail.worker import start_background_worker
+    from webapp.infra.mail.worker import start_background_worker
 
     if os.environ.get("PORTAL_ENV") != "development":
         print(
@@ -304,7 +304,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _scanner_line(config) -> str:
     """What scans uploads, for the start-up lines of `portal run`."""
-    from webapp.scanning import configured
+    from webapp.domain.scanning import configured
 
     if not configured(config):
         return (
@@ -317,7 +317,7 @@ def _scanner_line(config) -> str:
 def _start_catcher(app, port: int):
     """The development mail catcher on MAIL_SERVER:MAIL_PORT; None when that address is not
     this machine's, or something already listens there (an earlier catcher, MailHog…)."""
-    from webapp.mail.catcher import listening
+    from webapp.infra.mail.catcher import listening
 
     host, mail_port = app.config["MAIL_SERVER"], int(app.config["MAIL_PORT"])
     where = f"read sent mail at http://127.0.0.1:{port}/dev/mail"
@@ -328,7 +328,7 @@ def _start_catcher(app, port: int):
         print(f"Mail goes to the SMTP server already on {host}:{mail_port} — {where}")
         return None
     try:
-        from webapp.mail.catcher import start_catcher
+        from webapp.infra.mail.catcher import start_catcher
 
         catcher = start_catcher(host, mail_port)
     except (ImportError, OSError) as error:  # aiosmtpd not installed; the port taken
@@ -353,7 +353,7 @@ def _print_scan(report) -> None:
 def _mail_worker(args: argparse.Namespace) -> int:
     """Deliver the outbox and scan waiting uploads: until Ctrl+C (or SIGTERM), or once."""
     from webapp import create_app
-    from webapp.config import scanner_problem
+    from webapp.infra.config import scanner_problem
 
     app = create_app(_no_sessions())
     try:
@@ -370,9 +370,9 @@ def _deliver(app, args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from webapp.database import db
-    from webapp.extensions import mail
-    from webapp.mail.worker import BATCH, deliver_due, run_worker
+    from webapp.infra.database import db
+    from webapp.infra.extensions import mail
+    from webapp.infra.mail.worker import BATCH, deliver_due, run_worker
 
     where = f"{app.config['MAIL_SERVER']}:{app.config['MAIL_PORT']}"
     if args.once:
@@ -413,8 +413,8 @@ def _deliver(app, args: argparse.Namespace) -> int:
 
 def _scan_once(app) -> None:
     """Scan every upload waiting for the virus scanner, while it answers."""
-    from webapp.database import db
-    from webapp.scanning import BATCH, ScanReport, scan_pending
+    from webapp.domain.scanning import BATCH, ScanReport, scan_pending
+    from webapp.infra.database import db
 
     total = ScanReport()
     with app.app_context():
@@ -431,8 +431,8 @@ def _scan_once(app) -> None:
 
 def _purge(args: argparse.Namespace) -> int:
     from webapp import create_app
-    from webapp.database import db
-    from webapp.retention import purge
+    from webapp.domain.retention import purge
+    from webapp.infra.database import db
 
     app = create_app(_no_sessions())
     with app.app_context():
@@ -620,7 +620,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `portal` console script."""
-    from webapp.config import SettingsError
+    from webapp.infra.config import SettingsError
 
     args = build_parser().parse_args(argv)
     try:

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import Catalogue
-from webapp.auth.passwords import hash_password
-from webapp.cases import services
+from webapp.areas.auth.passwords import hash_password
+from webapp.areas.cases import services
+from webapp.domain.uploads import store_upload
 from webapp.models import Membership, School, Team, User
-from webapp.uploads import store_upload
 
 DEMO_PASSWORD = "demo-portal-password"  # noqa: S105 -- demo data: development only
 

@@ -210,7 +210,7 @@ class Attachment(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    # The virus scan (webapp/scanning.py): pending (waiting for clamd), clean, infected, or
+    # The virus scan (webapp/domain/scanning.py): pending (waiting for clamd), clean, infected, or
     # error (clamd could not check it). Only clean files are downloaded; infected and error
     # ones keep no bytes. The detail: the signature found, clamd's error, or "not scanned".
     scan_status: Mapped[str] = mapped_column(String(10), default="pending", index=True)

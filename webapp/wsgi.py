@@ -1,7 +1,7 @@
 """The WSGI entry point for gunicorn: `gunicorn webapp.wsgi:app`."""
 
 from webapp import create_app
-from webapp.config import scanner_problem
+from webapp.infra.config import scanner_problem
 
 app = create_app()
 if problem := scanner_problem(app.config):

@@ -113,7 +113,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
 @pytest.fixture(scope="session")
 def live(browser_available, tmp_path_factory) -> Iterator[LiveServer]:
     """`portal run` as a user would meet it, on a free port, with a real SMTP catcher."""
-    from webapp.mail.catcher import start_catcher
+    from webapp.infra.mail.catcher import start_catcher
 
     folder = tmp_path_factory.mktemp("live")
     database_url = f"sqlite:///{folder / 'portal.sqlite3'}"
@@ -177,8 +177,8 @@ def world(live) -> Iterator[World]:
     the server's database through the portal's models (security questions already chosen, so
     that only journey 1 meets a first sign-in)."""
     from webapp import create_app
-    from webapp.auth.passwords import hash_password
-    from webapp.auth.questions import hash_answer
+    from webapp.areas.auth.passwords import hash_password
+    from webapp.areas.auth.questions import hash_answer
     from webapp.models import Membership, School, Team, User
 
     app = create_app(

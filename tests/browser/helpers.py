@@ -38,7 +38,7 @@ class LiveServer:
 
     url: str
     database_url: str
-    catcher: object  # webapp.mail.catcher.Catcher
+    catcher: object  # webapp.infra.mail.catcher.Catcher
     process: object  # subprocess.Popen
     log: Path
 

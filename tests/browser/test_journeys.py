@@ -85,7 +85,7 @@ def error_summary(page):
 def test_journey_1_new_school_admin(page, live, world):
     """Sign-up email -> sign in -> code from the mail catcher -> security question ->
     choose a password -> Home with its three actions."""
-    from webapp.admin.services import onboard_school
+    from webapp.areas.user_admin.services import onboard_school
 
     email = "admin@rusheymead.example.org"
     with world.app.app_context():  # as `portal onboard-school` does it
@@ -423,10 +423,10 @@ def _submitted_case(world) -> str:
     """A part-time timetable sent by the SENCO, as journey 2 would leave it: its reference."""
     from sqlalchemy import select
 
-    from webapp.cases import services
+    from webapp.areas.cases import services
     from webapp.demo import PTT_PAGES, _answer_pages
+    from webapp.domain.uploads import store_upload
     from webapp.models import User
-    from webapp.uploads import store_upload
 
     with world.app.app_context():
         session = world.session()

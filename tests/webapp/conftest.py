@@ -23,10 +23,10 @@ from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.orm import sessionmaker
 
 from webapp import create_app
-from webapp.auth.passwords import hash_password
-from webapp.auth.questions import hash_answer
-from webapp.config import RATE_LIMITS
-from webapp.database import make_engine
+from webapp.areas.auth.passwords import hash_password
+from webapp.areas.auth.questions import hash_answer
+from webapp.infra.config import RATE_LIMITS
+from webapp.infra.database import make_engine
 from webapp.models import Base, Membership, OutboxMessage, School, User
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -329,7 +329,7 @@ class MovableClock:
 
 @pytest.fixture
 def moving_clock(monkeypatch):
-    from webapp import clock
+    from webapp.infra import clock
 
     movable = MovableClock()
     monkeypatch.setattr(clock, "now", movable.now)
@@ -337,7 +337,7 @@ def moving_clock(monkeypatch):
 
 
 class SmtpServer:
-    """A real SMTP server (aiosmtpd, webapp.mail.catcher) on 127.0.0.1, with the app's mail
+    """A real SMTP server (aiosmtpd, webapp.infra.mail.catcher) on 127.0.0.1, with the app's mail
     pointed at it. `messages` is what arrived, oldest first (to, subject, body, sender,
     received_at); `stop()` and `start()` make an outage (same port); `deliver()` runs the mail
     worker once, as `portal mail-worker --once` would."""
@@ -367,8 +367,8 @@ class SmtpServer:
 
     def deliver(self, now=None):
         """Deliver the due outbox messages now (or at `now`); the DeliveryReport."""
-        from webapp.extensions import mail
-        from webapp.mail.worker import deliver_due
+        from webapp.infra.extensions import mail
+        from webapp.infra.mail.worker import deliver_due
 
         with self.app.app_context():
             session = self.app.extensions["db_sessions"]()
@@ -383,8 +383,8 @@ def smtp_server(app):
     """An SMTP server for this test on a free port of 127.0.0.1; the `app` fixture's mail goes
     to it (Flask-Mail reads its settings in init_app, and TESTING alone would suppress sending).
     Stopped at the end of the test."""
-    from webapp.extensions import mail
-    from webapp.mail.catcher import start_catcher
+    from webapp.infra.extensions import mail
+    from webapp.infra.mail.catcher import start_catcher
 
     catcher = start_catcher("127.0.0.1", 0)
     app.config.update(

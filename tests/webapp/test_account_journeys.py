@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from tests.webapp.conftest import ANSWER, PASSWORD, PortalClient, text_of
 from tests.webapp.helpers import CHILD, start
-from webapp import accounts, clock
+from webapp.domain import accounts
+from webapp.infra import clock
 from webapp.models import AuditEvent, OutboxMessage, User
 
 NEW_PASSWORD = "plum jam on warm toast"

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.webapp.conftest import text_of
 from tests.webapp.helpers import AGREEMENT, ARRANGEMENT, CHILD, PDF, answer, start
-from webapp.cases import services
+from webapp.areas.cases import services
 from webapp.models import Attachment, Case, School, User
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from tests.webapp.conftest import PortalClient, _hashes, text_of
-from webapp.council import services
+from webapp.areas.council_admin import services
 from webapp.models import AuditEvent, Membership, OutboxMessage, School, Team, User
 
 

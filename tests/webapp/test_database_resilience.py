@@ -4,7 +4,7 @@ from sqlalchemy import make_url, select, text
 
 from tests.webapp.conftest import BASE_URL, ROOT, SECRET_KEY
 from webapp import create_app
-from webapp.database import db, make_engine
+from webapp.infra.database import db, make_engine
 from webapp.models import User
 
 

@@ -6,7 +6,7 @@ import sys
 from sqlalchemy import func, select
 
 from tests.webapp.conftest import ROOT
-from webapp.database import make_engine
+from webapp.infra.database import make_engine
 from webapp.models import Base, Case, User
 
 

@@ -150,7 +150,7 @@ def test_the_limit_on_values_fits_the_largest_case_type_page(app):
 
 
 def test_the_limits_come_from_the_environment(monkeypatch):
-    from webapp import config
+    from webapp.infra import config
 
     monkeypatch.setenv("PORTAL_MAX_FORM_FIELDS", "4000")
     monkeypatch.setenv("PORTAL_MAX_FORM_KB", "100")

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from tests.webapp.conftest import PASSWORD, ROOT, SECRET_KEY, PortalClient, text_of
 from webapp import create_app
-from webapp.database import db
-from webapp.extensions import mail
-from webapp.mail import queue_mail
-from webapp.mail.worker import (
+from webapp.infra.database import db
+from webapp.infra.extensions import mail
+from webapp.infra.mail import queue_mail
+from webapp.infra.mail.worker import (
     DeliveryReport,
     deliver_due,
     retry_delay,
@@ -317,7 +317,7 @@ def development_app(database_url):
 
 @pytest.fixture
 def development_smtp(development_app):
-    from webapp.mail.catcher import start_catcher
+    from webapp.infra.mail.catcher import start_catcher
 
     catcher = start_catcher("127.0.0.1", 0)
     development_app.config.update(

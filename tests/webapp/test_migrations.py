@@ -7,8 +7,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from tests.webapp.conftest import private_schema
-from webapp.database import make_engine
-from webapp.migrate import upgrade
+from webapp.infra.database import make_engine
+from webapp.infra.migrate import upgrade
 from webapp.models import Base
 
 

@@ -4,9 +4,9 @@ from sqlalchemy import update
 
 from tests.webapp.conftest import text_of
 from tests.webapp.helpers import answer, date, start
-from webapp.cases import services
+from webapp.areas.cases import services
 from webapp.models import Case, School, User, utcnow
-from webapp.templating import uk_date
+from webapp.web.templating import uk_date
 
 HEADERS = [
     "Service case ref",

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.webapp.conftest import ROOT
-from webapp.auth.passwords import check_password
+from webapp.areas.auth.passwords import check_password
 from webapp.cli import main
 from webapp.models import AuditEvent, OutboxMessage, School, User
 

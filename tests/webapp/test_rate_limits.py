@@ -11,7 +11,7 @@ import pytest
 
 from tests.webapp.conftest import PortalClient, text_of
 from webapp import create_app
-from webapp.config import RATE_LIMITS
+from webapp.infra.config import RATE_LIMITS
 
 # What a stranger can post to each limited page, and how many posts a minute the default allows.
 POSTS = {

@@ -5,9 +5,9 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from tests.webapp.helpers import start
-from webapp import clock
+from webapp.domain.retention import purge
+from webapp.infra import clock
 from webapp.models import AuditEvent, Case, LoginCode, OutboxMessage, PasswordReset
-from webapp.retention import purge
 
 
 def count(session, model):
@@ -53,7 +53,7 @@ def test_a_sign_in_code_never_delivered_in_time_is_dropped(app, world, client, d
 
 def test_portal_purge_command(tmp_path, monkeypatch, capsys, portal_env):
     from webapp.cli import main
-    from webapp.migrate import upgrade
+    from webapp.infra.migrate import upgrade
 
     url = f"sqlite:///{tmp_path / 'purged.sqlite3'}"
     upgrade(url)

@@ -10,7 +10,7 @@ import pytest
 from tests.webapp.conftest import BASE_URL, ROOT, SECRET_KEY
 from webapp import create_app
 from webapp.cli import main
-from webapp.config import SettingsError
+from webapp.infra.config import SettingsError
 
 
 @pytest.fixture

@@ -138,7 +138,7 @@ def test_unknown_locked_and_wrong_password_sign_ins_look_the_same(world, new_cli
 def test_a_generated_password_unused_for_seven_days_no_longer_works(
     world, new_client, db_session, moving_clock
 ):
-    from webapp import clock
+    from webapp.infra import clock
 
     carol = fresh(db_session, world.carol)
     carol.password_generated_at = clock.now()
@@ -274,7 +274,7 @@ def test_with_the_mail_server_down_the_code_waits_and_arrives_when_it_is_back(
 
 
 def test_a_change_rolled_back_sends_nothing(app, world, smtp_server, db_session):
-    from webapp.mail import queue_mail
+    from webapp.infra.mail import queue_mail
 
     with app.test_request_context():
         queue_mail(

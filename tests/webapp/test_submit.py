@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from tests.webapp.conftest import text_of
 from tests.webapp.helpers import AGREEMENT, ARRANGEMENT, CHILD, PDF, PROVIDER, answer, start
-from webapp import workflow
+from webapp.domain import workflow
 from webapp.models import Case, CaseEvent
 
 

@@ -9,12 +9,12 @@ import socket
 import pytest
 from sqlalchemy import func, select
 
-from tests.webapp.clamav import EICAR, FOUND_AS
 from tests.webapp.conftest import BASE_URL, SECRET_KEY, _hashes, text_of
 from tests.webapp.helpers import AGREEMENT, PDF, answer, errors_on, start
+from tests.webapp.clamav import EICAR, FOUND_AS
 from tests.webapp.test_submit import finished_draft
 from tests.webapp.test_workflow_school_side import officer_moves
-from webapp import scanning
+from webapp.domain import scanning
 from webapp.models import Attachment, AuditEvent, Case, Team, User
 
 INFECTED_PDF = PDF + EICAR  # a PDF by its content, carrying the test virus
@@ -352,7 +352,7 @@ def test_the_worker_command_and_the_background_worker_scan_what_waits(
     clamd, app, sign_in, world, db_session, database_url, monkeypatch, capsys
 ):
     from webapp.cli import main
-    from webapp.mail.worker import start_background_worker
+    from webapp.infra.mail.worker import start_background_worker
 
     clamd.stop()
     portal, _reference, path = agreement_page(sign_in, world)

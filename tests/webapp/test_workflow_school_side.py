@@ -9,7 +9,7 @@ from engine import compile_definition
 from tests.webapp.conftest import text_of
 from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, date
 from tests.webapp.test_submit import finished_draft
-from webapp import workflow
+from webapp.domain import workflow
 from webapp.models import Case, CaseEvent, OutboxMessage, Team, User
 
 
@@ -103,7 +103,7 @@ def test_more_information_round_trip(app, world, sign_in, db_session):
     check = portal.get(f"/cases/{reference}/check-answers").page
     assert "Check your changes before sending them" in text_of(check)
     # Until the school sends them, officers still see the answers as last sent.
-    from webapp.officer.services import sent
+    from webapp.areas.caseviewer.services import sent
 
     assert sent(stored(db_session, reference))["first_review_date"] == "2026-09-21"
     response = portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)

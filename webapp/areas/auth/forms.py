@@ -1,0 +1,96 @@
+"""Forms of signing in, resetting a password and looking after one's account."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Regexp
+
+from webapp.areas.auth.policy import MAX_LENGTH
+from webapp.areas.auth.questions import QUESTIONS
+
+
+def _question_choices():
+    return [SelectChoice(key, text) for key, text in QUESTIONS.items()]
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(
+        "Email address", validators=[DataRequired("Enter your email address"), Length(max=254)]
+    )
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired("Enter your password"),
+            Length(max=MAX_LENGTH, message="Enter a correct email address and password"),
+        ],
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code",
+        filters=[lambda v: (v or "").replace(" ", "").strip()],
+        validators=[
+            DataRequired("Enter the code"),
+            Regexp(r"^\d{6}$", message="Enter the 6-digit code"),
+        ],
+    )
+
+
+class AuthenticatorForm(CodeForm):
+    current = PasswordField("Your password", validators=[DataRequired("Enter your password")])
+
+
+class ButtonForm(FlaskForm):
+    """A button that needs only CSRF (send the code again, sign out, keep my password)."""
+
+
+class SecurityQuestionForm(FlaskForm):
+    question = RadioField(
+        "Choose a security question", validators=[DataRequired("Choose a security question")]
+    )
+    answer = StringField(
+        "Your answer",
+        validators=[
+            DataRequired("Enter your answer"),
+            Length(min=3, max=100, message="Your answer must be between 3 and 100 characters"),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question.choices = _question_choices()
+        self.question.gettext_not_a_choice = "Choose a security question"
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired("Enter a new password")])
+    confirm = PasswordField(
+        "Confirm new password", validators=[DataRequired("Enter the new password again")]
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password")]
+    )
+
+
+class ChangeQuestionForm(SecurityQuestionForm):
+    current = PasswordField("Your password", validators=[DataRequired("Enter your password")])
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(
+        "Email address", validators=[DataRequired("Enter your email address"), Length(max=254)]
+    )
+
+
+class AnswerForm(FlaskForm):
+    answer = StringField(
+        "Your answer", validators=[DataRequired("Enter your answer"), Length(max=100)]
+    )
+
+
+class DisableAuthenticatorForm(FlaskForm):
+    current = PasswordField("Your password", validators=[DataRequired("Enter your password")])

@@ -1,0 +1,81 @@
+"""Signed-in sessions: a new one at sign-in, idle (30 minutes) and absolute (12 hours) limits,
+and the first sign-in steps. Autosave requests count as activity.
+
+When a session times out while a case page is being sent, what was typed is kept on the draft
+before the user is asked to sign in again, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, flash, jsonify, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from webapp.infra import clock
+
+# Pages a signed-in user may see before choosing a security question.
+FIRST_SIGN_IN_ALLOWED = {
+    "auth.security_question",
+    "auth.sign_out",
+    "static",
+    "pages.cookies",
+    "pages.accessibility",
+    "pages.minimum_requirements",
+}
+
+
+def begin(user) -> None:
+    """A brand-new session for `user`: nothing from before signing in survives."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    now = clock.now().timestamp()
+    session["signed_in_at"] = now
+    session["seen_at"] = now
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("SESSION_IDLE_SECONDS", 30 * 60)
+    app.config.setdefault("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+
+    @app.before_request
+    def enforce_session_limits():
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        now = clock.now().timestamp()
+        idle = now - session.get("seen_at", 0) > current_app.config["SESSION_IDLE_SECONDS"]
+        too_old = (
+            now - session.get("signed_in_at", 0) > current_app.config["SESSION_ABSOLUTE_SECONDS"]
+        )
+        if idle or too_old:
+            return _timed_out(idle)
+        session["seen_at"] = now
+        if not current_user.security_question and request.endpoint not in FIRST_SIGN_IN_ALLOWED:
+            return redirect(url_for("auth.security_question"))
+        return None
+
+
+def _timed_out(idle: bool):
+    from webapp.areas.cases.services import keep_typed_input
+    from webapp.infra.database import db
+
+    kept = False
+    if request.method == "POST" and request.endpoint in ("cases.page", "cases.autosave"):
+        kept = keep_typed_input(
+            db(),
+            current_user,
+            request.view_args["reference"],
+            request.view_args["page_id"],
+            request.form,
+        )
+    logout_user()
+    session.clear()
+    why = "you were inactive for 30 minutes" if idle else "you have been signed in for 12 hours"
+    message = f"You have been signed out because {why}."
+    if request.endpoint == "cases.autosave":
+        return jsonify(saved=kept, signed_out=True, message=message), 401
+    if kept:
+        message += " What you typed has been kept: sign in to carry on."
+    flash(message, "info")
+    # Back to the page after signing in again: a page being read, or the page being sent.
+    target = request.path if request.method == "GET" or kept else None
+    return redirect(url_for("auth.sign_in", next=target))

@@ -1,0 +1,93 @@
+"""Failures slow an email address down (NIST SP 800-63B 5.2.2) instead of locking its account.
+
+Every failure under an address counts — a wrong password, emailed code, app code or security
+answer — until a complete sign-in (or an admin's unlock) forgives them. After 5 in a row the
+address must wait 1 minute before its next attempt is even checked, then 2, 4, 8 … up to an
+hour; attempts made while it waits are refused without counting. An unknown address is
+treated exactly the same, so the waits say nothing about which addresses have accounts.
+The 100th failure in a row hard-locks an account (webapp.domain.accounts.record_failure).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from sqlalchemy import delete, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from webapp.areas.auth.codes import keyed_hash
+from webapp.infra import clock
+from webapp.models import SignInFailures
+
+WAIT_FROM = 5  # the failure in a row that starts the first wait
+FIRST_WAIT = dt.timedelta(minutes=1)
+LONGEST_WAIT = dt.timedelta(hours=1)
+HARD_LOCK_AFTER = 100
+FORGET_AFTER = dt.timedelta(days=30)  # a quiet address starts again from nothing (retention)
+
+
+def _key(email: str) -> str:
+    return keyed_hash("sign-in failures:" + email.strip().lower())
+
+
+def wait_after(failures: int) -> dt.timedelta | None:
+    """How long an address waits after this many failures in a row (None: not at all)."""
+    if failures < WAIT_FROM:
+        return None
+    doublings = min(failures - WAIT_FROM, 16)  # 2**16 minutes is far past the cap
+    return min(FIRST_WAIT * 2**doublings, LONGEST_WAIT)
+
+
+def time_to_wait(session: Session, email: str) -> dt.timedelta | None:
+    """How long before the address's next attempt will be checked; None when it may try now."""
+    row = session.get(SignInFailures, _key(email), populate_existing=True)
+    if row is None or row.throttled_until is None:
+        return None
+    left = clock.aware(row.throttled_until) - clock.now()
+    return left if left > dt.timedelta(0) else None
+
+
+def note_failure(session: Session, email: str) -> int:
+    """One more failure in a row under the address (starting its wait when due): how many now.
+    One statement, so failures sent at the same moment are all counted."""
+    now = clock.now()
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
+    key = _key(email)
+    upsert = (
+        dialect.insert(SignInFailures)
+        .values(email_hash=key, failures=1, last_failed_at=now)
+        .on_conflict_do_update(
+            index_elements=["email_hash"],
+            set_={"failures": SignInFailures.failures + 1, "last_failed_at": now},
+        )
+        .returning(SignInFailures.failures)
+    )
+    failures = session.execute(upsert).scalar_one()
+    wait = wait_after(failures)
+    if wait is not None:
+        session.execute(
+            update(SignInFailures)
+            .where(SignInFailures.email_hash == key)
+            .values(throttled_until=now + wait)
+        )
+    return failures
+
+
+def forgive(session: Session, email: str) -> None:
+    """The address starts again from nothing (a complete sign-in, an admin's unlock)."""
+    session.execute(delete(SignInFailures).where(SignInFailures.email_hash == _key(email)))
+
+
+def wait_message(wait: dt.timedelta, what: str = "try again") -> str:
+    """ "Wait 2 minutes, then try again" for the time left (rounded up to a minute)."""
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    return f"Wait {minutes} minute{'' if minutes == 1 else 's'}, then {what}"
+
+
+def purge(session: Session, now: dt.datetime) -> int:
+    """Forget addresses with no failure for FORGET_AFTER (their waits are long over); how many."""
+    return session.execute(
+        delete(SignInFailures).where(SignInFailures.last_failed_at < now - FORGET_AFTER)
+    ).rowcount

@@ -1,0 +1,410 @@
+"""Case pages: thin views that call cases/services.py and render GOV.UK templates."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from werkzeug.datastructures import FileStorage
+from wtforms.fields.choices import SelectChoice
+
+from engine import CaseType
+from webapp.areas.cases import bp, services
+from webapp.areas.cases.forms import ConfirmForm, PageForm, StartCaseForm, SubmitForm
+from webapp.areas.cases.presenters import by_key, calculated_values, current_files, error_summary
+from webapp.domain import audit, scanning, workflow
+from webapp.domain.case_files import file_message, scan_statuses, unchecked_files
+from webapp.domain.uploads import NewUpload, as_download, is_downloadable
+from webapp.infra.casetypes import case_type_or_404, catalogue
+from webapp.infra.database import db
+from webapp.models import Attachment
+from webapp.web.access import answer_not_found
+from webapp.web.whole_numbers import page_number, whole_number
+
+answer_not_found(bp, "cases", services.CaseNotFound)
+
+
+@bp.route("/submit-case")
+@login_required
+def submit_case():
+    """Case types the user's settings may raise, grouped by category, and link tiles."""
+    settings = {s.setting_type for s in services.user_schools(db(), current_user)}
+    categories = {
+        category: [e for e in entries if settings & set(e.raised_by)]
+        for category, entries in catalogue().categories().items()
+    }
+    return render_template(
+        "cases/submit_case.html",
+        categories={k: v for k, v in categories.items() if v},
+        forms=catalogue().case_types,
+    )
+
+
+@bp.route("/submit-case/<case_type_id>", methods=["GET", "POST"])
+@login_required
+def start(case_type_id: str):
+    """Confirm the case type (and school, for users of several) and create the draft."""
+    case_type = case_type_or_404(case_type_id)
+    schools = [
+        s
+        for s in services.user_schools(db(), current_user)
+        if s.setting_type in case_type.raised_by
+    ]
+    if not schools:
+        abort(404)
+    form = StartCaseForm()
+    form.school.choices = [SelectChoice(s.id, s.name) for s in schools]
+    if form.validate_on_submit():  # a school not offered fails validate_choice
+        school = services.school_for_user(db(), current_user, form.school.data)
+        case = services.start_case(db(), current_user, school, case_type)
+        return redirect(url_for("cases.page", reference=case.reference, page_id=case.last_page))
+    return render_template("cases/start.html", case_type=case_type, form=form, schools=schools)
+
+
+def _case_and_type(reference: str):
+    """A case of the user's schools, with the definition it works with (its own version)."""
+    case = services.case_for_user(db(), current_user, reference)
+    try:
+        return case, workflow.definition_for(db(), case)
+    except LookupError:
+        abort(404)
+
+
+def _editable(reference: str, drafts_only: bool = False):
+    """A case the school may change now: a draft, or one the council asked more about."""
+    case, case_type = _case_and_type(reference)
+    if not (case.is_draft or (not drafts_only and services.school_can_edit(case, case_type))):
+        abort(redirect(url_for("cases.view", reference=reference)))
+    return case, case_type
+
+
+@bp.route("/cases/<reference>")
+@login_required
+def open_case(reference: str):
+    """A draft resumes at the last page worked on; anything else opens read-only."""
+    case, case_type = _case_and_type(reference)
+    if not case.is_draft:
+        return redirect(url_for("cases.view", reference=reference))
+    visible = [p.id for p in case_type.visible_pages(case.answers)]
+    page_id = case.last_page if case.last_page in visible else visible[0]
+    return redirect(url_for("cases.page", reference=reference, page_id=page_id))
+
+
+def _visible_page(case_type: CaseType, page_id: str, answers: dict):
+    if page_id not in [p.id for p in case_type.visible_pages(answers)]:
+        abort(404)
+    return case_type.page(page_id)
+
+
+def _render_page(case, case_type, page, form, errors=(), warnings=(), stale=False, status=200):
+    answers = case.answers
+    previous = case_type.previous_page(page.id, answers)
+    return render_template(
+        "cases/page.html",
+        case=case,
+        case_type=case_type,
+        page=page,
+        form=form,
+        fields=case_type.visible_fields(page, answers),
+        errors=by_key(list(errors)),
+        error_list=error_summary(list(errors)),
+        warnings=by_key(list(warnings)),
+        calculated=calculated_values(case_type, page, answers),
+        files=_current_files(page, answers),
+        not_scanned=_has_file_question(page) and not scanning.configured(current_app.config),
+        stale=stale,
+        back_url=(
+            url_for("cases.page", reference=case.reference, page_id=previous.id)
+            if previous
+            else url_for("cases.my_cases")
+        ),
+    ), status
+
+
+def _current_files(page, answers) -> dict[str, dict]:
+    """Files already uploaded on the page, by input name, each with its virus scan status."""
+    files = current_files(page, answers)
+    statuses = scan_statuses(db(), [ref["id"] for ref in files.values()])
+    return {
+        key: {**ref, "status": statuses[ref["id"]], "message": file_message(ref, statuses)}
+        for key, ref in files.items()
+    }
+
+
+def _has_file_question(page) -> bool:
+    fields = [*page.fields, *(n for f in page.fields for n in f.fields)]
+    return any(f.kind.component == "file" for f in fields)
+
+
+def _tell_about_pending_files(page, answers) -> None:
+    """Files just uploaded that clamd could not check in time: the school learns it at once."""
+    for key, ref in _current_files(page, answers).items():
+        if key in request.files and ref["status"] == scanning.PENDING:
+            flash(
+                f"{ref['name']} is being checked for viruses. You can carry on; you can send "
+                "the case once the check has finished.",
+                "info",
+            )
+
+
+@bp.route("/cases/<reference>/pages/<page_id>", methods=["GET", "POST"])
+@login_required
+def page(reference: str, page_id: str):
+    case, case_type = _editable(reference)
+    page = _visible_page(case_type, page_id, case.answers)
+    if request.method == "GET":
+        form = case_type.form(page_id, case.answers, raw=case.raw_input.get(page_id), base=PageForm)
+        form.page_version.data = str(case.page_versions.get(page_id, 0))
+        return _render_page(case, case_type, page, form)
+
+    form = case_type.form_class(page_id, PageForm)()  # CSRF is checked by CSRFProtect
+    action = request.form.get("action", "continue")
+    try:
+        result = _save(case, case_type, page_id, form)
+    except services.StaleSave as stale:
+        form.page_version.data = str(stale.current_version)
+        return _render_page(case, case_type, page, form, stale=True, status=409)
+    if request.files:
+        _tell_about_pending_files(page, case.answers)
+
+    if action == "save":
+        flash(
+            f"Your answers have been saved. You can come back to {case.reference} from My cases.",
+            "success",
+        )
+        return redirect(url_for("cases.my_cases"))
+    if action.startswith(("add:", "remove:")):
+        return _change_group(case, case_type, page_id, action)
+    if not result.valid:
+        result.form.page_version.data = str(case.page_versions.get(page_id, 0))
+        return _render_page(case, case_type, page, result.form, result.errors, result.warnings)
+    seen = _warnings_digest(result.warnings)
+    if result.warnings and request.form.get("acknowledged") != seen:
+        form.page_version.data = str(case.page_versions.get(page_id, 0))
+        form.acknowledged.data = seen
+        return _render_page(case, case_type, page, form, warnings=result.warnings)
+    following = case_type.next_page(page_id, case.answers)
+    if following is None or request.args.get("change"):  # from a "Change" link: back there
+        return redirect(url_for("cases.check_answers", reference=reference))
+    return redirect(url_for("cases.page", reference=reference, page_id=following.id))
+
+
+def _save(case, case_type, page_id, form):
+    """The page (valid or not) with the files chosen on it; StaleSave when another tab saved it."""
+    uploads = []
+    for key, storage in request.files.items(multi=False):
+        field = _file_field(case_type, page_id, key)
+        if field is None or not isinstance(storage, FileStorage) or not storage.filename:
+            continue
+        uploads.append(NewUpload(key, field, storage.filename, storage.read()))
+    return services.save_page(
+        db(), case, case_type, page_id, form, _posted_version(form), uploads, user=current_user
+    )
+
+
+def _posted_version(form) -> int:
+    """The page version the form was shown with (-1, never current, if it was tampered with)."""
+    version = whole_number(form.page_version.data or "0")
+    return -1 if version is None else version
+
+
+def _file_field(case_type: CaseType, page_id: str, key: str):
+    """The file question an input name belongs to ("report" or "providers-0-report")."""
+    parts = key.split("-")
+    for field in case_type.page(page_id).fields:
+        if len(parts) == 1 and field.id == key and field.kind.component == "file":
+            return field
+        if len(parts) == 3 and field.id == parts[0] and whole_number(parts[1]) is not None:
+            return next(
+                (n for n in field.fields if n.id == parts[2] and n.kind.component == "file"), None
+            )
+    return None
+
+
+def _change_group(case, case_type, page_id: str, action: str):
+    kind, group_id, *index = action.split(":")
+    group = next((f for f in case_type.page(page_id).fields if f.id == group_id), None)
+    if kind not in ("add", "remove") or group is None or group.kind.name != "group":
+        abort(400)  # only this page's repeating groups have items to add or remove
+    remove = whole_number(index[0]) if kind == "remove" and index else None
+    anchor = group_id
+    try:
+        services.change_group_items(
+            db(), case, case_type, page_id, group_id, add=(kind == "add"), remove=remove
+        )
+    except services.GroupFull as full:
+        flash(str(full), "error")
+    else:
+        if kind == "add":  # straight to the new item
+            anchor += f"-{len(case.raw_input[page_id][group_id]) - 1}"
+    return redirect(
+        url_for("cases.page", reference=case.reference, page_id=page_id, _anchor=anchor)
+    )
+
+
+def _warnings_digest(warnings) -> str:
+    text = "|".join(f"{w.key}:{w.message}" for w in warnings)
+    return hashlib.sha256(text.encode()).hexdigest()[:16] if warnings else ""
+
+
+@bp.route("/cases/<reference>/pages/<page_id>/autosave", methods=["POST"])
+@login_required
+def autosave(reference: str, page_id: str):
+    """Background save while the user types (JavaScript); the same rules as Continue."""
+    case, case_type = _editable(reference)
+    _visible_page(case_type, page_id, case.answers)
+    form = case_type.form_class(page_id, PageForm)()
+    try:
+        services.save_page(db(), case, case_type, page_id, form, _posted_version(form))
+    except services.StaleSave:
+        return jsonify(
+            saved=False,
+            message=(
+                "This page has been changed in another tab or window. Your latest changes have "
+                "not been saved: reload the page to see the saved answers."
+            ),
+        ), 409
+    return jsonify(saved=True, page_version=case.page_versions.get(page_id, 0))
+
+
+@bp.route("/cases/<reference>/check-answers")
+@login_required
+def check_answers(reference: str):
+    case, case_type = _editable(reference)
+    return _render_check(case, case_type, SubmitForm())
+
+
+def _render_check(case, case_type, form, problems=None, unchecked=None, status=200):
+    problems = case_type.problems(case.answers) if problems is None else problems
+    if unchecked is None:
+        unchecked = unchecked_files(db(), case_type, case.answers)
+    return render_template(
+        "cases/check_answers.html",
+        case=case,
+        case_type=case_type,
+        sections=case_type.summary_sections(case.answers),
+        problems=problems,
+        unchecked=unchecked,
+        refused=status == 400,
+        form=form,
+    ), status
+
+
+@bp.route("/cases/<reference>/submit", methods=["POST"])
+@login_required
+def submit(reference: str):
+    case, case_type = _editable(reference)
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        abort(400)
+    resubmitting = not case.is_draft
+    try:
+        services.submit_case(db(), case, case_type, current_user, form.declared.data)
+    except services.NotSubmittable as refused:
+        return _render_check(case, case_type, form, refused.problems, refused.unchecked, status=400)
+    if resubmitting:
+        flash(f"Your changes to {reference} have been sent to the council", "success")
+        return redirect(url_for("cases.view", reference=reference))
+    return redirect(url_for("cases.confirmation", reference=reference))
+
+
+@bp.route("/cases/<reference>/confirmation")
+@login_required
+def confirmation(reference: str):
+    case, _case_type = _case_and_type(reference)
+    if case.is_draft:
+        return redirect(url_for("cases.open_case", reference=reference))
+    return render_template("cases/confirmation.html", case=case)
+
+
+@bp.route("/cases/<reference>/view")
+@login_required
+def view(reference: str):
+    """A case read-only and printable (a draft is opened for editing instead)."""
+    case, case_type = _case_and_type(reference)
+    if case.is_draft:
+        return redirect(url_for("cases.open_case", reference=reference))
+    audit.record(
+        db(), "case_viewed", actor=current_user, school=case.school, reference=case.reference
+    )
+    db().commit()
+    events = [e for e in case.events if e.for_school]
+    activities = case_type.workflow.activities
+    return render_template(
+        "cases/view.html",
+        case=case,
+        case_type=case_type,
+        sections=case_type.summary_sections(case.answers),
+        events=events,
+        activities=activities,
+        can_edit=services.school_can_edit(case, case_type),
+        request_note=services.latest_request(case),
+    )
+
+
+@bp.route("/cases/<reference>/abandon", methods=["GET", "POST"])
+@login_required
+def abandon(reference: str):
+    case, _case_type = _editable(reference, drafts_only=True)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.abandon_draft(db(), case, current_user)
+        flash(f"Draft {case.reference} has been abandoned", "success")
+        return redirect(url_for("cases.my_cases"))
+    return render_template("cases/abandon.html", case=case, form=form)
+
+
+@bp.route("/cases/<reference>/files/<attachment_id>")
+@login_required
+def download(reference: str, attachment_id: str):
+    """A file of a case the user may see, always as a download."""
+    case, _case_type = _case_and_type(reference)
+    attachment = db().get(Attachment, attachment_id)
+    if not is_downloadable(attachment) or attachment.case_id != case.id:
+        abort(404)  # a file not found clean by the virus scanner is never given
+    return as_download(attachment)
+
+
+@bp.route("/my-cases")
+@login_required
+def my_cases():
+    args = request.args
+    search = services.CaseSearch(
+        reference=args.get("reference", "")[:40],
+        case_type=args.get("case_type", ""),
+        service=args.get("service", ""),
+        status=args.get("status", "") if args.get("status") in services.STATUSES else "",
+        sort=args.get("sort", "updated") if args.get("sort") in services.SORTS else "updated",
+        descending=args.get("order", "desc") != "asc",
+        page=page_number(args.get("page")),
+    )
+    listing = services.list_cases(
+        db(), current_user, search, page_size=current_app.config["MY_CASES_PAGE_SIZE"]
+    )
+    types, service_names = services.search_options(db(), current_user)
+    asked_for_more = {
+        case.reference
+        for case in listing.cases
+        if not case.is_draft
+        and (case_type := catalogue().get(case.case_type_id)) is not None
+        and services.school_can_edit(case, case_type)
+    }
+    return render_template(
+        "cases/my_cases.html",
+        listing=listing,
+        search=search,
+        types=types,
+        services=service_names,
+        statuses=services.STATUSES,
+        asked_for_more=asked_for_more,
+    )

@@ -1,0 +1,361 @@
+"""The work behind the case pages, free of HTTP: starting, saving, submitting, listing cases.
+
+Every function takes the database session and the signed-in user; access is always scoped to
+the user's schools (anything else is CaseNotFound, shown as 404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import CaseType, PageResult
+from webapp.domain import workflow
+from webapp.domain.case_files import CaseFile, unchecked_files
+from webapp.domain.references import allocate_reference
+from webapp.domain.uploads import NewUpload, check_uploads, scan_uploads, store_uploads
+from webapp.models import Case, CaseEvent, School, User, utcnow
+
+DRAFT = "Draft"
+NOT_SUBMITTED = "Not yet submitted"
+
+
+class CaseNotFound(Exception):
+    """No such case for this user: answered 404 so references cannot be probed."""
+
+
+class StaleSave(Exception):
+    """The page was saved from elsewhere (another tab) since this copy was opened."""
+
+    def __init__(self, current_version: int):
+        super().__init__(current_version)
+        self.current_version = current_version
+
+
+class GroupFull(Exception):
+    """A repeating group already has the most items it takes; the message says how many."""
+
+
+class NotSubmittable(Exception):
+    """The case cannot be submitted yet: the pages still to finish, by page id, and the files
+    the virus scanner has not found clean (still being checked, infected, not checkable)."""
+
+    def __init__(self, problems: dict, unchecked: Sequence[CaseFile] = ()):
+        super().__init__(problems, unchecked)
+        self.problems = problems
+        self.unchecked = list(unchecked)
+
+
+# ---- schools and case types ----
+
+
+def user_schools(session: Session, user: User) -> list[School]:
+    """The schools the user belongs to, by name."""
+    return list(
+        session.scalars(select(School).where(School.id.in_(user.school_ids)).order_by(School.name))
+    )
+
+
+def school_for_user(session: Session, user: User, school_id: int) -> School:
+    if school_id not in user.school_ids:
+        raise CaseNotFound
+    return session.get(School, school_id)
+
+
+# ---- starting and finding cases ----
+
+
+def start_case(session: Session, user: User, school: School, case_type: CaseType) -> Case:
+    """A new draft with its reference, at the case type's first page."""
+    if school.id not in user.school_ids or school.setting_type not in case_type.raised_by:
+        raise CaseNotFound
+    case = Case(
+        reference=allocate_reference(session, case_type.prefix, case_type.code),
+        school_id=school.id,
+        created_by_id=user.id,
+        case_type_id=case_type.id,
+        case_type_version=case_type.version,
+        case_type_name=case_type.name,
+        service_name=case_type.service,
+        status=DRAFT,
+        activity=None,
+        activity_label=NOT_SUBMITTED,
+        answers={},
+        raw_input={},
+        page_versions={},
+        last_page=case_type.visible_pages({})[0].id,
+    )
+    session.add(case)
+    session.flush()
+    session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="created"))
+    session.commit()
+    return case
+
+
+def case_for_user(session: Session, user: User, reference: str) -> Case:
+    """The case with this reference if it belongs to one of the user's schools."""
+    case = session.scalar(select(Case).where(Case.reference == reference))
+    if case is None or case.school_id not in user.school_ids:
+        raise CaseNotFound
+    return case
+
+
+# ---- saving pages ----
+
+
+def save_page(
+    session: Session,
+    case: Case,
+    case_type: CaseType,
+    page_id: str,
+    form,
+    page_version: int,
+    uploads: Sequence[NewUpload] = (),
+    user: User | None = None,
+) -> PageResult:
+    """Save what was typed on a page, valid or not, with the files chosen on it (uploaded by
+    `user`); StaleSave if the page changed meanwhile.
+
+    Only this page's answers are merged into the latest stored answers, so saves of different
+    pages (two tabs) both survive; a concurrent write is retried on the fresh row. The files
+    are stored inside each attempt, so the answers never point at a file a retry rolled back.
+    """
+    accepted, file_errors = check_uploads(uploads)
+    if accepted:
+        session.rollback()  # no transaction (on SQLite: the write lock) while clamd reads
+        accepted, infected = scan_uploads(session, case, user, accepted)
+        file_errors |= infected
+    for _attempt in range(5):
+        session.refresh(case)
+        current = case.page_versions.get(page_id, 0)
+        if page_version != current:
+            session.rollback()
+            raise StaleSave(current)
+        files = store_uploads(session, case, user, accepted) if accepted else {}
+        result = case_type.save_page(page_id, form, case.answers, files, file_errors)
+        raw_input = {k: v for k, v in case.raw_input.items() if k != page_id}
+        if not result.valid:
+            raw_input[page_id] = result.raw
+        case.answers = result.answers
+        case.raw_input = raw_input
+        case.page_versions = {**case.page_versions, page_id: current + 1}
+        case.last_page = page_id
+        case.updated_at = utcnow()
+        try:
+            session.commit()
+            return result
+        except StaleDataError:
+            session.rollback()
+    raise StaleSave(case.page_versions.get(page_id, 0))
+
+
+def keep_typed_input(session: Session, user: User, reference: str, page_id: str, formdata) -> bool:
+    """Keep what was typed on a draft's page, as typed, without checking or merging it.
+
+    Used when the session ran out while the page was being sent: the signed (if stale)
+    session still says who typed it. Whether a draft of this user's schools received it.
+    """
+    from webapp.infra.casetypes import catalogue
+
+    case = session.scalar(select(Case).where(Case.reference == reference))
+    if case is None or not case.is_draft or case.school_id not in user.school_ids:
+        return False
+    case_type = catalogue().get(case.case_type_id)
+    if case_type is None or page_id not in [p.id for p in case_type.visible_pages(case.answers)]:
+        return False
+    form = case_type.form_class(page_id)(formdata)
+    case.raw_input = {
+        **case.raw_input,
+        page_id: case_type.typed_input(page_id, form, case.answers, {}),
+    }
+    case.last_page = page_id
+    session.commit()
+    return True
+
+
+def change_group_items(
+    session: Session,
+    case: Case,
+    case_type: CaseType,
+    page_id: str,
+    group_id: str,
+    add: bool = False,
+    remove: int | None = None,
+) -> None:
+    """Add an empty item to a repeating group as typed, or remove one (by position).
+
+    GroupFull when the group already has the most items it takes (nothing changes)."""
+    raw = dict(case.raw_input.get(page_id) or case_type.form_data(page_id, case.answers))
+    items = list(raw.get(group_id) or [])
+    answers = dict(case.answers)
+    group = next(f for f in case_type.page(page_id).fields if f.id == group_id)
+    if add and len(items) >= group.kind.max_items(group):
+        raise GroupFull(group.kind.too_many_message(group))
+    if add:
+        items.append({})
+    elif remove is not None and 0 <= remove < len(items):
+        items.pop(remove)
+        stored = list(answers.get(group_id) or [])
+        if remove < len(stored):
+            stored.pop(remove)
+            answers[group_id] = stored
+    raw[group_id] = items
+    case.raw_input = {**case.raw_input, page_id: raw}
+    case.answers = answers
+    case.page_versions = {**case.page_versions, page_id: case.page_versions.get(page_id, 0) + 1}
+    case.updated_at = utcnow()
+    session.commit()
+
+
+# ---- submitting and abandoning ----
+
+
+def submit_case(
+    session: Session,
+    case: Case,
+    case_type: CaseType,
+    user: User,
+    declared: bool,
+    action: str | None = None,
+) -> None:
+    """Send a finished case: a draft enters its workflow; a case the council asked more
+    information about goes back by the school's transition (`action`, else the first).
+
+    All or nothing: any failure leaves the case exactly as it was. Never while a file it
+    would send is not known to be clean.
+    """
+    problems = case_type.problems(case.answers)
+    if case_type.declaration and not declared:
+        problems["declaration"] = []
+    unchecked = unchecked_files(session, case_type, case.answers)
+    if problems or unchecked:
+        raise NotSubmittable(problems, unchecked)
+    try:
+        case.answers = case_type.submission_answers(case.answers)
+        case.sent_answers = case.answers
+        case.raw_input = {}
+        if case.is_draft:
+            workflow.record_definition(session, case_type)
+            case.case_type_version = case_type.version
+            case.submitted_at = utcnow()
+            workflow.enter_workflow(session, case, case_type, user)
+        else:
+            choices = workflow.allowed_transitions(case_type, case, "school")
+            chosen = next((t for t in choices if t.action == action), None) or next(
+                (t for t in choices if case_type.workflow.activities[t.target].status == "Active"),
+                None,
+            )
+            if chosen is None:
+                raise workflow.NotAllowed(action or "resubmit")
+            workflow.take_transition(session, case, case_type, chosen.action, user, "school")
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+
+
+def school_can_edit(case: Case, case_type: CaseType) -> bool:
+    """Whether the school may change a submitted case now (the council asked for more)."""
+    activity = case_type.workflow.activities.get(case.activity or "")
+    return bool(activity and activity.school_can_edit and not case.is_draft)
+
+
+def latest_request(case: Case) -> CaseEvent | None:
+    """The transition that brought the case to where it is, when it carried a note."""
+    moves = [e for e in case.events if e.kind == "transition" and e.for_school]
+    last = moves[-1] if moves else None
+    return last if last is not None and last.to_activity == case.activity and last.note else None
+
+
+def abandon_draft(session: Session, case: Case, user: User) -> None:
+    """The school no longer wants this draft: it stays listed as Abandoned."""
+    case.status = "Abandoned"
+    case.activity_label = "Draft abandoned"
+    case.updated_at = utcnow()
+    session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="abandoned"))
+    session.commit()
+
+
+# ---- My cases ----
+
+SORTS = {
+    "reference": Case.reference,
+    "case_type": Case.case_type_name,
+    "service": Case.service_name,
+    "submitted": Case.submitted_at,
+    "activity": Case.activity_label,
+    "status": Case.status,
+    "updated": Case.updated_at,
+}
+STATUSES = (DRAFT, "Active", "Completed", "Abandoned")
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    """What My cases is asked for: filters, sort and page."""
+
+    reference: str = ""
+    case_type: str = ""
+    service: str = ""
+    status: str = ""
+    sort: str = "updated"
+    descending: bool = True
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class CaseListing:
+    cases: list[Case]
+    total: int
+    page: int
+    pages: int
+
+
+def list_cases(
+    session: Session, user: User, search: CaseSearch, page_size: int = 25
+) -> CaseListing:
+    """The cases of the user's schools that match the search, one page of them."""
+    query = select(Case).where(Case.school_id.in_(user.school_ids))
+    if search.reference.strip():
+        term = search.reference.strip().upper().replace("%", "").replace("_", "")
+        query = query.where(func.upper(Case.reference).contains(term))
+    if search.case_type:
+        query = query.where(Case.case_type_id == search.case_type)
+    if search.service:
+        query = query.where(Case.service_name == search.service)
+    if search.status:
+        query = query.where(Case.status == search.status)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    column = SORTS.get(search.sort, Case.updated_at)
+    order = column.desc() if search.descending else column.asc()
+    if search.sort == "reference":  # EDU-SENED-PTT9999 before EDU-SENED-PTT10000
+        length = func.length(Case.reference)
+        order = (length.desc(), order) if search.descending else (length.asc(), order)
+    if search.sort == "submitted":  # drafts (never submitted) after the submitted ones
+        order = column.desc().nulls_last() if search.descending else column.asc().nulls_last()
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, search.page), pages)
+    orders = order if isinstance(order, tuple) else (order,)
+    rows = session.scalars(
+        query.order_by(*orders, Case.id.desc()).offset((page - 1) * page_size).limit(page_size)
+    )
+    return CaseListing(list(rows), total, page, pages)
+
+
+def search_options(session: Session, user: User) -> tuple[list[tuple[str, str]], list[str]]:
+    """The case types (id, name) and service names found among the user's schools' cases."""
+    mine = Case.school_id.in_(user.school_ids)
+    types = session.execute(
+        select(Case.case_type_id, Case.case_type_name)
+        .where(mine)
+        .distinct()
+        .order_by(Case.case_type_name)
+    ).all()
+    services = session.scalars(
+        select(Case.service_name).where(mine).distinct().order_by(Case.service_name)
+    ).all()
+    return [tuple(t) for t in types], list(services)

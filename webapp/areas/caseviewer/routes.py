@@ -1,0 +1,271 @@
+"""Caseviewer pages: thin views over caseviewer/services.py.
+
+Only council staff get past the door: anyone else signed in gets 404, as does an officer asking
+for a draft or a case of a case type their teams do not work (SECURITY-CHECKLIST 19).
+"""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from webapp.areas.caseviewer import bp, services
+from webapp.areas.caseviewer.forms import (
+    NOTE_MAX,
+    AssignForm,
+    NoteForm,
+    QueueFilterForm,
+    TransitionForm,
+)
+from webapp.domain import workflow
+from webapp.domain.case_files import case_files, with_scan_status
+from webapp.domain.uploads import as_download, is_downloadable
+from webapp.infra.casetypes import catalogue
+from webapp.infra.database import db
+from webapp.models import Attachment, Case
+from webapp.web.access import answer_not_found, restrict
+
+PAGE_SIZE = 25
+
+
+restrict(bp, "caseviewer", lambda user: user.is_officer)
+answer_not_found(bp, "caseviewer", services.CaseNotFound)
+
+
+# ---- the queue ----
+
+
+@bp.route("/")
+@login_required
+def queue():
+    """The cases of the officer's teams: filtered, sorted and paginated."""
+    form = QueueFilterForm(request.args)
+    search = form.search()
+    listing = services.queue(
+        db(),
+        current_user,
+        search,
+        page_size=current_app.config.get("CASEVIEWER_PAGE_SIZE", PAGE_SIZE),
+    )
+    names = {
+        case_type_id: case_type.name for case_type_id, case_type in catalogue().case_types.items()
+    }
+    options = services.queue_options(db(), current_user, names)
+    return render_template(
+        "caseviewer/queue.html",
+        form=form,
+        search=search,
+        listing=listing,
+        options=options,
+        statuses=services.STATUSES,
+        teams=services.officer_teams(db(), current_user),
+        exportable=[(i, n) for i, n in options.case_types if catalogue().get(i) is not None],
+    )
+
+
+# ---- one case ----
+
+
+def _case(reference: str):
+    """A case the officer may see, with the definition it was sent with."""
+    case = services.case_for_officer(db(), current_user, reference)
+    try:
+        return case, workflow.definition_for(db(), case)
+    except LookupError:  # its case type has left the catalogue and no version was kept
+        raise services.CaseNotFound(reference) from None
+
+
+@bp.route("/cases/<reference>")
+@login_required
+def case(reference: str):
+    """The case's answers, files and timeline, and what the officer may do with it."""
+    found, case_type = _case(reference)
+    services.record_view(db(), current_user, found)
+    return _render_case(found, case_type)
+
+
+def _render_case(
+    case: Case,
+    case_type,
+    errors: dict | None = None,
+    typed: dict | None = None,
+    error_list: list | None = None,
+    status: int = 200,
+):
+    """The case page; `errors` and `typed` are by input id, `error_list` for the summary."""
+    transitions = services.officer_transitions(case_type, case)
+    return render_template(
+        "caseviewer/case.html",
+        case=case,
+        case_type=case_type,
+        sections=case_type.summary_sections(services.sent(case)),
+        files=with_scan_status(db(), case_files(case_type, services.sent(case))),
+        timeline=services.timeline(case, case_type),
+        transitions=transitions,
+        activities=case_type.workflow.activities,
+        with_school=services.school_can_edit(case_type, case),
+        note_max=NOTE_MAX,
+        errors=errors or {},
+        typed=typed or {},
+        error_list=error_list or [],
+    ), status
+
+
+@bp.route("/cases/<reference>/transition", methods=["POST"])
+@login_required
+def transition(reference: str):
+    """Take one of the transitions allowed from the case's activity; refused otherwise."""
+    found, case_type = _case(reference)
+    form = TransitionForm()
+    action = form.action.data or ""
+    index = next(
+        (
+            n
+            for n, t in enumerate(services.officer_transitions(case_type, found), 1)
+            if t.action == action
+        ),
+        0,
+    )
+    input_id = f"transition-note-{index}"
+    if not form.validate_on_submit():
+        message = form.note.errors[0] if form.note.errors else "Try again"
+        return _refuse(found, case_type, message, input_id, form.note.data, status=400)
+    try:
+        taken = services.move_case(
+            db(),
+            found,
+            case_type,
+            current_user,
+            action,
+            form.from_activity.data or "",
+            form.note.data or "",
+        )
+    except workflow.NoteRequired:
+        return _refuse(
+            found,
+            case_type,
+            f"Enter a note for the school to {_lower(action)}",
+            input_id,
+            "",
+            status=400,
+        )
+    except workflow.NotAllowed:
+        label = found.activity_label
+        return _refuse(
+            found,
+            case_type,
+            f"You cannot ‘{action}’ now: the case is at ‘{label}’",
+            None,
+            "",
+            status=400,
+        )
+    except services.MovedOn:
+        db().rollback()
+        found, case_type = _case(reference)
+        return _refuse(
+            found,
+            case_type,
+            "This case has changed since you opened it. Check where it is now, then try again.",
+            None,
+            "",
+            status=409,
+        )
+    message = f"{found.reference}: {taken.action}. The case is now at ‘{found.activity_label}’"
+    if taken.email_school:
+        message += ". The school has been emailed"
+    flash(message, "success")
+    return redirect(url_for("caseviewer.case", reference=reference))
+
+
+def _lower(action: str) -> str:
+    return action[:1].lower() + action[1:]
+
+
+def _refuse(case, case_type, message: str, input_id: str | None, typed: str, status: int):
+    """The case page again, with the problem in an error summary (nothing was changed)."""
+    href = f"#{input_id}" if input_id else "#what-next"
+    errors = {input_id: message} if input_id else {}
+    typed_by_id = {input_id: typed} if input_id and typed else {}
+    return _render_case(
+        case,
+        case_type,
+        errors=errors,
+        typed=typed_by_id,
+        error_list=[{"text": message, "href": href}],
+        status=status,
+    )
+
+
+@bp.route("/cases/<reference>/notes", methods=["POST"])
+@login_required
+def note(reference: str):
+    """Add an internal note (never shown to the school)."""
+    found, case_type = _case(reference)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        message = form.note.errors[0] if form.note.errors else "Try again"
+        return _refuse(found, case_type, message, "internal-note", form.note.data or "", status=400)
+    services.add_internal_note(db(), found, current_user, form.note.data)
+    flash("Your internal note has been added", "success")
+    return redirect(url_for("caseviewer.case", reference=reference, _anchor="timeline"))
+
+
+@bp.route("/cases/<reference>/assign", methods=["POST"])
+@login_required
+def assign(reference: str):
+    """Assign to me, or Unassign."""
+    found, _case_type = _case(reference)
+    form = AssignForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.assign_case(db(), found, current_user, to_me=form.to.data == "me")
+    except services.MovedOn:
+        flash(
+            "This case changed while you were assigning it. Check who it is assigned to.", "error"
+        )
+    else:
+        flash(
+            f"{found.reference} is now assigned to you"
+            if form.to.data == "me"
+            else f"{found.reference} is no longer assigned to anyone",
+            "success",
+        )
+    return redirect(url_for("caseviewer.case", reference=reference))
+
+
+@bp.route("/cases/<reference>/files/<attachment_id>")
+@login_required
+def download(reference: str, attachment_id: str):
+    """A file of the case, always as a download."""
+    found, _case_type = _case(reference)
+    attachment = db().get(Attachment, attachment_id)
+    if not is_downloadable(attachment) or attachment.case_id != found.id:
+        raise services.CaseNotFound(reference)  # not clean (or not there): never given
+    services.record_download(db(), current_user, found, attachment.id)
+    return as_download(attachment)
+
+
+# ---- export ----
+
+
+@bp.route("/export/<case_type_id>.csv")
+@login_required
+def export(case_type_id: str):
+    """Every submitted case of one case type, as a CSV spreadsheet (UTF-8 with a BOM, so
+    Excel reads the accents and pound signs right)."""
+    text = services.export_csv(db(), current_user, case_type_id)
+    response = current_app.response_class("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename={services.export_filename(case_type_id)}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

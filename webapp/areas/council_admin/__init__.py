@@ -1,0 +1,8 @@
+"""Council admin: council admins manage schools and their admins, council staff (case officers
+and council admins) and the teams that work each case type."""
+
+from flask import Blueprint
+
+bp = Blueprint("council_admin", __name__, url_prefix="/council")
+
+from webapp.areas.council_admin import routes  # noqa: E402,F401  (routes register on bp)

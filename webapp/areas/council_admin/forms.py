@@ -1,0 +1,232 @@
+"""Council admin's forms: a school and its first admin, another admin, an officer, a team.
+
+Choices (setting types, roles, teams, case types, members) are only ever those offered: a posted
+value that was not offered fails validation, and the service refuses it again (SECURITY-CHECKLIST
+21). WTForms orders fields by when they were declared, so the school's own questions are
+declared first and come first in the page and its error summary.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
+
+from webapp.areas.council_admin.services import ROLES, SETTING_NAMES, normalise_urn
+from webapp.areas.user_admin.forms import JOB_TITLES, LOCK_STATUSES
+from webapp.areas.user_admin.services import urn_problem
+from webapp.web.person_fields import email_field, name_field, tidy_spaces
+
+SETTING_TYPES = [SelectChoice(value, label) for value, label in SETTING_NAMES.items()]
+ROLE_CHOICES = [SelectChoice(value, label) for value, label in ROLES.items()]
+URN_MESSAGES = {
+    "school": "Enter a URN of 6 digits, like 123456",
+    "early_years": "Enter an early years URN: EY and 6 digits, or 6 or 7 digits, like EY123456",
+}
+
+
+def _urn(text):
+    return normalise_urn(text) if isinstance(text, str) else text
+
+
+def _valid_urn(form, field) -> None:
+    setting = form.setting_type.data
+    if field.data and setting in URN_MESSAGES and urn_problem(field.data, setting):
+        raise ValidationError(URN_MESSAGES[setting])
+
+
+def _for_new_accounts(message: str):
+    """Required unless the email address is already a user's (whose details are kept)."""
+
+    def check(form, field) -> None:
+        if not field.data and not form.account_exists(form.email.data or ""):
+            raise StopValidation(message)
+
+    return check
+
+
+class _SchoolFields(FlaskForm):
+    name = StringField(
+        "Name",
+        filters=[tidy_spaces],
+        validators=[
+            DataRequired("Enter the name of the school or setting"),
+            Length(max=200, message="Name must be 200 characters or fewer"),
+        ],
+    )
+    setting_type = RadioField(
+        "Type of setting",
+        choices=SETTING_TYPES,
+        validators=[DataRequired("Select the type of setting")],
+        invalid_choice_message="Select the type of setting",
+    )
+    urn = StringField(
+        "URN",
+        filters=[_urn],
+        validators=[
+            DataRequired("Enter the URN"),
+            Length(max=12, message="Enter a URN of 6 digits, like 123456"),
+            _valid_urn,
+        ],
+    )
+
+
+class AdminForm(FlaskForm):
+    """A school's admin: an existing user's email, or a new user's details."""
+
+    email = email_field()
+    first_name = name_field("First name", _for_new_accounts("Enter their first name"))
+    last_name = name_field("Last name", _for_new_accounts("Enter their last name"))
+    job_title = SelectField(
+        "Job title",
+        validators=[_for_new_accounts("Select their job title")],
+        invalid_choice_message="Select their job title",
+    )
+
+    @staticmethod
+    def account_exists(email: str) -> bool:
+        """Set by the view: whether this address is already a user's."""
+        return False
+
+    def offer(self, account_exists) -> AdminForm:
+        self.account_exists = account_exists
+        self.job_title.choices = [SelectChoice("", "Select a job title")] + [
+            SelectChoice(title) for title in JOB_TITLES
+        ]
+        return self
+
+    def admin_details(self) -> dict:
+        return {
+            "email": self.email.data,
+            "first_name": self.first_name.data or "",
+            "last_name": self.last_name.data or "",
+            "job_title": self.job_title.data or "",
+        }
+
+
+class SchoolForm(_SchoolFields, AdminForm):
+    """A new school or setting and its first administrator."""
+
+    def details(self) -> dict:
+        return {
+            "name": self.name.data,
+            "urn": self.urn.data,
+            "setting_type": self.setting_type.data,
+            **self.admin_details(),
+        }
+
+
+class _Email(FlaskForm):
+    email = email_field()
+
+
+class _OfficerFields(FlaskForm):
+    first_name = name_field("First name", DataRequired("Enter their first name"))
+    last_name = name_field("Last name", DataRequired("Enter their last name"))
+    job_title = StringField(
+        "Job title (optional)",
+        filters=[tidy_spaces],
+        validators=[Length(max=100, message="Job title must be 100 characters or fewer")],
+    )
+    role = RadioField(
+        "Role",
+        choices=ROLE_CHOICES,
+        default="officer",
+        validators=[DataRequired("Select their role")],
+        invalid_choice_message="Select their role",
+    )
+    teams = SelectMultipleField(
+        "Teams",
+        coerce=int,
+        invalid_choice_message="Select teams from the list",
+        invalid_value_message="Select teams from the list",
+    )
+
+    def offer(self, teams):
+        self.teams.choices = [SelectChoice(str(team.id), team.name) for team in teams]
+        return self
+
+    def details(self) -> dict:
+        return {
+            "first_name": self.first_name.data,
+            "last_name": self.last_name.data,
+            "job_title": self.job_title.data or "",
+            "role": self.role.data,
+            "team_ids": self.teams.data or [],
+        }
+
+
+class OfficerForm(_Email, _OfficerFields):
+    """A new case officer or council admin."""
+
+    def details(self) -> dict:
+        return {"email": self.email.data, **super().details()}
+
+
+class EditOfficerForm(_OfficerFields):
+    lock_status = RadioField(
+        "Lock status",
+        choices=LOCK_STATUSES,
+        validators=[DataRequired("Select the lock status")],
+        invalid_choice_message="Select the lock status",
+    )
+
+    @classmethod
+    def for_officer(cls, user, teams, team_ids) -> EditOfficerForm:
+        """The form filled in with the officer as saved (a POST's answers take precedence)."""
+        form = cls(
+            data={
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "job_title": user.job_title,
+                "role": user.council_role,
+                "teams": list(team_ids),
+                "lock_status": "locked" if user.is_locked else "unlocked",
+            }
+        )
+        return form.offer(teams)
+
+    def details(self) -> dict:
+        return super().details() | {"locked": self.lock_status.data == "locked"}
+
+
+class TeamForm(FlaskForm):
+    name = StringField(
+        "Team name",
+        filters=[tidy_spaces],
+        validators=[
+            DataRequired("Enter the team's name"),
+            Length(max=120, message="Team name must be 120 characters or fewer"),
+        ],
+    )
+    case_types = SelectMultipleField(
+        "Case types", invalid_choice_message="Select case types from the list"
+    )
+    members = SelectMultipleField(
+        "Members",
+        coerce=int,
+        invalid_choice_message="Select members from the list",
+        invalid_value_message="Select members from the list",
+    )
+
+    def offer(self, case_type_groups: dict[str, list], members) -> TeamForm:
+        """Case types as (value, label) by category; members from council staff."""
+        self.case_types.choices = [
+            SelectChoice(value, label, optgroup=category)
+            for category, entries in case_type_groups.items()
+            for value, label in entries
+        ]
+        self.members.choices = [SelectChoice(str(user.id), user.full_name) for user in members]
+        return self
+
+    def details(self) -> dict:
+        return {
+            "name": self.name.data,
+            "case_type_ids": self.case_types.data or [],
+            "member_ids": self.members.data or [],
+        }
+
+
+class ConfirmForm(FlaskForm):
+    """A button that needs only CSRF (reset a password, delete a team)."""

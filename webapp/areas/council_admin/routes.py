@@ -1,0 +1,349 @@
+"""Council admin pages: thin views over council_admin/services.py.
+
+Only council admins get past the door: anyone else signed in (school users, case officers) gets
+404, as does a council admin asking for a school, officer or team that does not exist
+(SECURITY-CHECKLIST 19, 21).
+"""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from webapp.areas.council_admin import bp, school_accounts, services
+from webapp.areas.council_admin.forms import (
+    AdminForm,
+    ConfirmForm,
+    EditOfficerForm,
+    OfficerForm,
+    SchoolForm,
+    TeamForm,
+)
+from webapp.domain import accounts, scanning
+from webapp.infra.database import db
+from webapp.web.access import answer_not_found, restrict
+from webapp.web.whole_numbers import page_number
+
+PAGE_SIZE = 50
+RETIRED = "No longer in the catalogue"
+
+
+restrict(bp, "council admin", lambda user: user.is_council_admin)
+answer_not_found(bp, "council admin", services.NotFound)
+
+
+def _list_args(sorts, default: str) -> dict:
+    """Search, sort, order and page from the query string, made safe."""
+    args = request.args
+    return {
+        "search": args.get("q", "")[:100],
+        "sort": args.get("sort") if args.get("sort") in sorts else default,
+        "descending": args.get("order") == "desc",
+        "page": page_number(args.get("page")),
+    }
+
+
+def _page_size() -> int:
+    return current_app.config.get("COUNCIL_ADMIN_PAGE_SIZE", PAGE_SIZE)
+
+
+def _show_problems(form, refused: services.Refused) -> None:
+    """The service's reasons, each on its own field (the first field when it names none)."""
+    first = next(field for field in form if field.name != "csrf_token")
+    for name, message in refused.problems.items():
+        field = getattr(form, name or first.name, first)
+        field.errors = [*field.errors, message]
+
+
+def _account_exists(email: str) -> bool:
+    return bool(email) and accounts.find_by_email(db(), email) is not None
+
+
+@bp.route("/")
+@login_required
+def index():
+    return render_template("council_admin/index.html", scans=scanning.backlog(db()))
+
+
+# --- Schools ---------------------------------------------------------------------------------
+
+
+@bp.route("/schools")
+@login_required
+def schools():
+    """Every school and setting: searchable by name or URN, sortable."""
+    args = _list_args(services.SCHOOL_SORTS, "name")
+    listing = services.list_schools(db(), current_user, page_size=_page_size(), **args)
+    return render_template("council_admin/schools.html", listing=listing, **args)
+
+
+@bp.route("/schools/add", methods=["GET", "POST"])
+@login_required
+def add_school():
+    """A school or setting and its first admin, who is emailed a username and password."""
+    form = SchoolForm().offer(_account_exists)
+    if form.validate_on_submit():
+        try:
+            school, admin, created = services.add_school(db(), current_user, **form.details())
+        except services.URNInUse as taken:
+            db().rollback()
+            form.urn.errors.append(f"URN {taken.school.urn} is already used by {taken.school.name}")
+        except services.EmailInUse:
+            db().rollback()
+            form.email.errors.append("A user with this email address already exists")
+        except services.Refused as refused:
+            db().rollback()
+            _show_problems(form, refused)
+        else:
+            flash(
+                f"{school.name} has been added. " + _admin_message(admin, school, created),
+                "success",
+            )
+            return redirect(url_for("council_admin.school", school_id=school.id))
+    return render_template("council_admin/add_school.html", form=form)
+
+
+def _admin_message(admin, school, created: bool) -> str:
+    if created:
+        return (
+            f"We have emailed {admin.full_name} their username and a password: they are "
+            f"its administrator."
+        )
+    return f"{admin.full_name} is now an administrator of {school.name} too."
+
+
+@bp.route("/schools/<int:school_id>", methods=["GET", "POST"])
+@login_required
+def school(school_id: int):
+    """A school's users, and a form to add another administrator."""
+    school = services.school_for(db(), current_user, school_id)
+    form = AdminForm().offer(_account_exists)
+    if form.validate_on_submit():
+        try:
+            admin, created = services.add_school_admin(
+                db(), current_user, school_id, **form.admin_details()
+            )
+        except services.EmailInUse:
+            form.email.errors.append("A user with this email address already exists")
+        except services.Refused as refused:
+            db().rollback()
+            _show_problems(form, refused)
+        else:
+            flash(_admin_message(admin, school, created), "success")
+            return redirect(url_for("council_admin.school", school_id=school_id))
+    members = services.school_members(db(), current_user, school)
+    return render_template(
+        "council_admin/school.html",
+        school=school,
+        members=members,
+        form=form,
+        setting_names=services.SETTING_NAMES,
+    )
+
+
+@bp.route("/schools/<int:school_id>/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def school_user(school_id: int, user_id: int):
+    """A school user's account: lock or unlock it, or reset the password (for when no admin
+    of their school can: a user of several schools, or a school whose admin is locked out)."""
+    school, user = school_accounts.school_user_for(db(), current_user, school_id, user_id)
+    form = ConfirmForm()
+    problem = ""
+    if form.validate_on_submit():
+        action = request.form.get("action")
+        try:
+            if action == "reset-password":
+                school_accounts.reset_password(db(), current_user, school_id, user_id)
+                message = f"A new password has been emailed to {user.full_name}"
+            else:
+                locked = action == "lock"
+                school_accounts.set_lock(db(), current_user, school_id, user_id, locked)
+                message = (
+                    f"{user.full_name}'s account has been {'locked' if locked else 'unlocked'}"
+                )
+        except services.Refused as refused:
+            db().rollback()
+            problem = str(refused)
+        else:
+            flash(message, "success")
+            return redirect(url_for("council_admin.school", school_id=school_id))
+    return render_template(
+        "council_admin/school_user.html", school=school, user=user, form=form, problem=problem
+    )
+
+
+# --- Council staff ----------------------------------------------------------------------------
+
+
+@bp.route("/officers")
+@login_required
+def officers():
+    """Case officers and council admins, with their teams and lock status."""
+    args = _list_args(services.OFFICER_SORTS, "last_name")
+    listing = services.list_officers(db(), current_user, page_size=_page_size(), **args)
+    return render_template("council_admin/officers.html", listing=listing, **args)
+
+
+@bp.route("/officers/add", methods=["GET", "POST"])
+@login_required
+def add_officer():
+    teams = services.all_teams(db(), current_user)
+    form = OfficerForm().offer(teams)
+    if form.validate_on_submit():
+        try:
+            user = services.add_officer(db(), current_user, **form.details())
+        except services.EmailInUse:
+            db().rollback()
+            form.email.errors.append("A user with this email address already exists")
+        except services.Refused as refused:
+            db().rollback()
+            _show_problems(form, refused)
+        else:
+            flash(
+                f"{user.full_name} has been added. We have emailed them their username and "
+                f"a password.",
+                "success",
+            )
+            return redirect(url_for("council_admin.officers"))
+    return render_template("council_admin/add_officer.html", form=form, teams=teams)
+
+
+@bp.route("/officers/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def edit_officer(user_id: int):
+    """An officer's names, role, teams and lock status: nothing is saved until Submit."""
+    user = services.officer_for(db(), current_user, user_id)
+    teams = services.all_teams(db(), current_user)
+    current = services.teams_of(db(), [user.id]).get(user.id, [])
+    form = EditOfficerForm.for_officer(user, teams, [team.id for team in current])
+    if form.validate_on_submit():
+        try:
+            services.update_officer(db(), current_user, user_id, **form.details())
+        except services.Refused as refused:
+            db().rollback()
+            _show_problems(form, refused)
+        else:
+            flash(f"Your changes to {user.full_name} have been saved", "success")
+            return redirect(url_for("council_admin.officers"))
+    return render_template("council_admin/edit_officer.html", user=user, form=form, teams=teams)
+
+
+@bp.route("/officers/<int:user_id>/reset-password", methods=["GET", "POST"])
+@login_required
+def reset_officer_password(user_id: int):
+    """Asks first; then a random password is emailed to the officer, never shown here."""
+    user = services.officer_for(db(), current_user, user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_officer_password(db(), current_user, user_id)
+        except services.Refused as refused:
+            flash(str(refused), "error")
+        else:
+            flash(f"A new password has been emailed to {user.full_name}", "success")
+        return redirect(url_for("council_admin.edit_officer", user_id=user_id))
+    return render_template("council_admin/reset_password.html", user=user, form=form)
+
+
+# --- Teams ------------------------------------------------------------------------------------
+
+
+def _catalogue():
+    return current_app.extensions["catalogue"]
+
+
+def _case_type_groups(kept=()) -> dict[str, list[tuple[str, str]]]:
+    """The catalogue's case types (not link tiles) by category, as (id, name); and the ids in
+    `kept` that have left the catalogue, so that saving a team does not drop them unseen."""
+    catalogue = _catalogue()
+    groups = {
+        category: [(entry.id, entry.name) for entry in entries if entry.id in catalogue.case_types]
+        for category, entries in catalogue.categories().items()
+    }
+    groups = {category: entries for category, entries in groups.items() if entries}
+    retired = [
+        (case_type_id, case_type_id)
+        for case_type_id in kept
+        if case_type_id not in catalogue.case_types
+    ]
+    if retired:
+        groups[RETIRED] = retired
+    return groups
+
+
+@bp.route("/teams")
+@login_required
+def teams():
+    """Every team, the case types it works and its members."""
+    return render_template(
+        "council_admin/teams.html",
+        teams=services.list_teams(db(), current_user),
+        case_types=_catalogue().case_types,
+    )
+
+
+@bp.route("/teams/add", methods=["GET", "POST"])
+@login_required
+def add_team():
+    return _team_page(None)
+
+
+@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+@login_required
+def edit_team(team_id: int):
+    return _team_page(services.team_for(db(), current_user, team_id))
+
+
+def _team_page(team):
+    """Add a team (None), or change one: its name, the case types it works, its members."""
+    kept = list(team.case_type_ids or []) if team else []
+    if team is None:
+        form = TeamForm()
+    else:
+        form = TeamForm(
+            data={
+                "name": team.name,
+                "case_types": kept,
+                "members": [user.id for user in team.members],
+            }
+        )
+    staff = services.council_staff(db(), current_user)
+    groups = _case_type_groups(kept)
+    form.offer(groups, staff)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_team(
+                db(),
+                current_user,
+                team.id if team else None,
+                **form.details(),
+                known_case_type_ids=set(_catalogue().case_types),
+            )
+        except services.Refused as refused:
+            db().rollback()
+            _show_problems(form, refused)
+        else:
+            flash(f"{saved.name} has been {'added' if team is None else 'saved'}", "success")
+            return redirect(url_for("council_admin.teams"))
+    return render_template(
+        "council_admin/team.html",
+        team=team,
+        form=form,
+        groups=groups,
+        staff=staff,
+        case_types=_catalogue().case_types,
+        retired=RETIRED,
+    )
+
+
+@bp.route("/teams/<int:team_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_team(team_id: int):
+    """Asks first; the team's officers keep their accounts and other teams."""
+    team = services.team_for(db(), current_user, team_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = services.delete_team(db(), current_user, team_id)
+        flash(f"{name} has been deleted", "success")
+        return redirect(url_for("council_admin.teams"))
+    return render_template("council_admin/delete_team.html", team=team, form=form)

@@ -1,0 +1,53 @@
+"""Council admins acting on a school user's whole account: lock, unlock, reset the password.
+
+School admins can do this only for users all of whose schools they administer; for anyone else
+(a user of several schools with different admins, or a school whose only admin is locked out)
+the council is who to ask. Like User admin, the council may not lock a school's only
+administrator: it adds another administrator on the school's page first.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from webapp.areas.council_admin.services import NotFound, Refused, school_for
+from webapp.domain import accounts
+from webapp.models import School, User
+
+
+def school_user_for(
+    session: Session, actor: User | None, school_id: int, user_id: int
+) -> tuple[School, User]:
+    """A user of the school (never council staff: they are managed as officers)."""
+    school = school_for(session, actor, school_id)
+    user = session.get(User, user_id) if 0 < user_id < 2**31 else None
+    if user is None or school.id not in user.school_ids or user.council_role:
+        raise NotFound(f"user {user_id} of school {school_id}")
+    return school, user
+
+
+def set_lock(
+    session: Session, actor: User | None, school_id: int, user_id: int, locked: bool
+) -> User:
+    """Lock (ending their sessions) or unlock (forgiving their failures) the account."""
+    school, user = school_user_for(session, actor, school_id, user_id)
+    if locked and not user.is_locked:
+        alone = accounts.schools_only_they_run(session, user)
+        if alone:
+            raise Refused(
+                f"{user.full_name} is the only administrator of {alone[0].name}. Add another "
+                f"administrator of {alone[0].name} first."
+            )
+        accounts.lock(session, user, actor=actor, reason="locked by a council admin", school=school)
+    elif not locked and user.is_locked:
+        accounts.unlock(session, user, actor=actor, school=school)
+    session.commit()
+    return user
+
+
+def reset_password(session: Session, actor: User | None, school_id: int, user_id: int) -> User:
+    """Email the user a new random password (it also removes their authenticator app)."""
+    school, user = school_user_for(session, actor, school_id, user_id)
+    accounts.reset_password(session, user, actor=actor, school=school)
+    session.commit()
+    return user

@@ -1,0 +1,160 @@
+"""User admin's forms: add a user, edit a user, and the confirmation buttons.
+
+Schools are offered from the admin's own schools only (set by the view); a posted school that was
+not offered fails validation, and the service refuses it again (SECURITY-CHECKLIST 20, 21).
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from engine.identifiers import normalise_uk_phone
+from webapp.models import School, User
+from webapp.web.person_fields import email_field, name_field, tidy_spaces
+
+JOB_TITLES = (
+    "SENCO",
+    "Headteacher",
+    "Deputy headteacher",
+    "Designated safeguarding lead",
+    "Class teacher",
+    "Teaching assistant",
+    "Attendance officer",
+    "School business manager",
+    "Office staff",
+    "Early years practitioner",
+    "Setting manager",
+    "Other",
+)
+YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
+LOCK_STATUSES = [SelectChoice("unlocked", "Unlocked"), SelectChoice("locked", "Locked")]
+
+
+def _uk_phone(_form, field) -> None:
+    """Optional; when given, a UK number, stored as digits starting 0."""
+    if not field.data:
+        field.data = ""
+        return
+    number = normalise_uk_phone(field.data)
+    if number is None:
+        raise ValidationError("Enter a UK mobile number, like 07700 900 982")
+    field.data = number
+
+
+def _some_school(_form, field) -> None:
+    if not field.data:
+        raise ValidationError("Select at least one school")
+
+
+class UserForm(FlaskForm):
+    """The fields of Add user (and of Edit user, which adds the lock status)."""
+
+    email = email_field()
+    first_name = name_field("First name", DataRequired("Enter their first name"))
+    last_name = name_field("Last name", DataRequired("Enter their last name"))
+    job_title = SelectField(
+        "Job title",
+        validators=[DataRequired("Select their job title")],
+        invalid_choice_message="Select their job title",
+    )
+    mobile = StringField(
+        "Mobile number (optional)",
+        filters=[tidy_spaces],
+        validators=[
+            Length(max=30, message="Enter a UK mobile number, like 07700 900 982"),
+            _uk_phone,
+        ],
+    )
+    is_admin = RadioField(
+        "Is this user an administrator?",
+        choices=YES_NO,
+        default="no",
+        validators=[DataRequired("Select whether they are an administrator")],
+        invalid_choice_message="Select whether they are an administrator",
+    )
+    schools = SelectMultipleField(
+        "Schools",
+        coerce=int,
+        validators=[_some_school],
+        invalid_choice_message="Select schools from the list",
+        invalid_value_message="Select schools from the list",
+    )
+    # An admin of several schools says which of them the user administers (is_admin is then
+    # not shown): one Yes/No for all of them would quietly grant or take away the others.
+    admin_schools = SelectMultipleField(
+        "Which schools should they administer?",
+        coerce=int,
+        invalid_choice_message="Select schools from the list",
+        invalid_value_message="Select schools from the list",
+    )
+    several_schools = False
+
+    def offer(self, schools: list[School], job_title: str = "") -> UserForm:
+        """Offer the admin's schools and the job titles (keeping a user's older title)."""
+        titles = list(JOB_TITLES)
+        if job_title and job_title not in titles:
+            titles.append(job_title)
+        self.job_title.choices = [SelectChoice("", "Select a job title")] + [
+            SelectChoice(title) for title in titles
+        ]
+        self.schools.choices = [SelectChoice(str(s.id), s.name) for s in schools]
+        self.admin_schools.choices = self.schools.choices
+        self.several_schools = len(schools) > 1
+        if not self.several_schools and not self.is_submitted():
+            self.schools.data = [schools[0].id]
+        return self
+
+    def details(self) -> dict:
+        """The answers as the service takes them."""
+        school_ids = self.schools.data or []
+        if self.several_schools:
+            admin_school_ids = self.admin_schools.data or []
+        else:
+            admin_school_ids = school_ids if self.is_admin.data == "yes" else []
+        return {
+            "email": self.email.data,
+            "first_name": self.first_name.data,
+            "last_name": self.last_name.data,
+            "job_title": self.job_title.data,
+            "mobile": self.mobile.data or "",
+            "school_ids": school_ids,
+            "admin_school_ids": admin_school_ids,
+        }
+
+
+class EditUserForm(UserForm):
+    lock_status = RadioField(
+        "Lock status",
+        choices=LOCK_STATUSES,
+        validators=[DataRequired("Select the lock status")],
+        invalid_choice_message="Select the lock status",
+    )
+
+    @classmethod
+    def for_user(cls, user: User, schools: list[School], admin_of: list[School]) -> EditUserForm:
+        """The form filled in with the user as saved (a POST's answers take precedence)."""
+        ours = [s.id for s in schools if s.id in user.school_ids]
+        form = cls(
+            data={
+                "email": user.email,
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "job_title": user.job_title,
+                "mobile": user.mobile,
+                "is_admin": "yes" if admin_of else "no",
+                "schools": ours,
+                "admin_schools": [s.id for s in admin_of],
+                "lock_status": "locked" if user.is_locked else "unlocked",
+            }
+        )
+        return form.offer(schools, user.job_title)
+
+    def details(self) -> dict:
+        return super().details() | {"locked": self.lock_status.data == "locked"}
+
+
+class ConfirmForm(FlaskForm):
+    """A button that needs only CSRF (reset a password, remove from a school)."""

@@ -1,0 +1,175 @@
+"""User admin pages: thin views over user_admin/services.py.
+
+Only school admins get past the door: anyone else signed in gets 404, as does an admin asking for
+a user or school outside their own schools (SECURITY-CHECKLIST 19, 20).
+"""
+
+from __future__ import annotations
+
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from webapp.areas.user_admin import bp, services
+from webapp.areas.user_admin.forms import ConfirmForm, EditUserForm, UserForm
+from webapp.infra.database import db
+from webapp.web.access import answer_not_found, restrict
+from webapp.web.whole_numbers import page_number
+
+PAGE_SIZE = 50
+
+
+restrict(bp, "user admin", lambda user: user.is_school_admin)
+answer_not_found(bp, "user admin", services.NotFound)
+
+
+def _after_change() -> str:
+    """Back to the list, or Home when the admin has just given up their last admin role."""
+    if services.administered_schools(db(), current_user):
+        return url_for("user_admin.users")
+    return url_for("pages.home")
+
+
+@bp.route("/")
+@login_required
+def users():
+    """The users of the admin's schools: searchable and sortable."""
+    args = request.args
+    search = args.get("q", "")[:100]
+    sort = args.get("sort") if args.get("sort") in services.SORTS else services.DEFAULT_SORT
+    descending = args.get("order") == "desc"
+    page = page_number(args.get("page"))
+    listing = services.list_users(
+        db(),
+        current_user,
+        search,
+        sort,
+        descending,
+        page,
+        current_app.config.get("USER_ADMIN_PAGE_SIZE", PAGE_SIZE),
+    )
+    return render_template(
+        "user_admin/users.html",
+        listing=listing,
+        search=search,
+        sort=sort,
+        descending=descending,
+        schools=services.administered_schools(db(), current_user),
+    )
+
+
+@bp.route("/add", methods=["GET", "POST"])
+@login_required
+def add_user():
+    schools = services.administered_schools(db(), current_user)
+    form = UserForm().offer(schools)
+    if form.validate_on_submit():  # a school not offered fails validation
+        try:
+            user = services.add_user(db(), current_user, **form.details())
+        except services.EmailInUse:
+            form.email.errors.append("A user with this email address already exists")
+        except services.Refused as refused:
+            _field_error(form, refused)
+        else:
+            flash(
+                f"{user.full_name} has been added. We have emailed them their username and "
+                f"a password.",
+                "success",
+            )
+            return redirect(url_for("user_admin.users"))
+    return render_template("user_admin/add_user.html", form=form, schools=schools)
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def edit_user(user_id: int):
+    """The user's details, schools and lock status: nothing is saved until Submit."""
+    user = services.user_for_admin(db(), current_user, user_id)
+    schools = services.administered_schools(db(), current_user)
+    row = services.row_for(user, {school.id: school for school in schools})
+    form = EditUserForm.for_user(user, schools, list(row.admin_of))
+    email_fixed = not services.may_change_email(db(), current_user, user)
+    account_note = services.account_refusal(
+        db(), current_user, user, "lock or unlock their account or reset their password"
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_user(db(), current_user, user_id, **form.details())
+        except services.EmailInUse:
+            db().rollback()
+            form.email.errors.append("A user with this email address already exists")
+        except services.Refused as refused:
+            db().rollback()
+            _field_error(form, refused)
+        else:
+            flash(f"Your changes to {user.full_name} have been saved", "success")
+            return redirect(_after_change())
+    return render_template(
+        "user_admin/edit_user.html",
+        user=user,
+        row=row,
+        form=form,
+        schools=schools,
+        email_fixed=email_fixed,
+        account_note=account_note,
+    )
+
+
+def _field_error(form, refused: services.Refused) -> None:
+    name = refused.field or "schools"
+    if name == "is_admin" and form.several_schools:
+        name = "admin_schools"  # the question as the page asks it
+    field = getattr(form, name)
+    field.errors = [*field.errors, str(refused)]
+
+
+@bp.route("/<int:user_id>/reset-password", methods=["GET", "POST"])
+@login_required
+def reset_password(user_id: int):
+    """Asks first; then a random password is emailed to the user, never shown here."""
+    user = services.user_for_admin(db(), current_user, user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_user_password(db(), current_user, user_id)
+        except services.Refused as refused:
+            flash(str(refused), "error")
+        else:
+            flash(f"A new password has been emailed to {user.full_name}", "success")
+        return redirect(url_for("user_admin.edit_user", user_id=user_id))
+    return render_template("user_admin/reset_password.html", user=user, form=form)
+
+
+@bp.route("/<int:user_id>/schools/<int:school_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove_from_school(user_id: int, school_id: int):
+    """Asks first; a school's last administrator cannot be removed."""
+    user, school = services.removal(db(), current_user, user_id, school_id)
+    form = ConfirmForm()
+    problem = ""
+    if form.validate_on_submit():
+        try:
+            last_school = services.remove_from_school(db(), current_user, user_id, school_id)
+        except services.Refused as refused:
+            db().rollback()
+            problem = str(refused)
+        else:
+            message = f"{user.full_name} has been removed from {school.name}"
+            if last_school:
+                message += ". It was their only school, so their account has been locked"
+            flash(message, "success")
+            return redirect(_after_change())
+    return render_template(
+        "user_admin/remove_from_school.html",
+        user=user,
+        school=school,
+        form=form,
+        problem=problem,
+        last_school=user.school_ids == {school.id},
+    )

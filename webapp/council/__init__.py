@@ -1,8 +1,0 @@
-"""Council admin: council admins manage schools and their admins, council staff (case officers
-and council admins) and the teams that work each case type."""
-
-from flask import Blueprint
-
-bp = Blueprint("council", __name__, url_prefix="/council")
-
-from webapp.council import routes  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,223 @@
+"""User accounts: creating them, passwords, locks. Used by sign-in, User admin and onboarding.
+
+Every change that the user should hear about queues its email in the same transaction, and
+every change is in the audit trail. The caller commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from webapp.areas.auth import throttle
+from webapp.areas.auth.passwords import generate_password, hash_password
+from webapp.domain import audit
+from webapp.infra import clock
+from webapp.infra.mail import queue_mail
+from webapp.models import Membership, School, User, utcnow
+
+GENERATED_PASSWORD_LIFETIME = dt.timedelta(days=7)
+
+
+class EmailInUse(Exception):
+    """Another account already has this email address."""
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    job_title: str = "",
+    mobile: str = "",
+    schools: dict[School, bool],
+    actor: User | None = None,
+) -> User:
+    """A new account with a generated password, emailed to the user with the portal's link.
+
+    `schools` maps each school to whether the user administers it.
+    """
+    if find_by_email(session, email) is not None:
+        raise EmailInUse(email)
+    password = generate_password()
+    user = User(
+        email=normalise_email(email),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        job_title=job_title,
+        mobile=mobile,
+        password_hash=hash_password(password),
+        password_generated_at=utcnow(),
+    )
+    user.memberships = [
+        Membership(school=school, is_admin=admin) for school, admin in schools.items()
+    ]
+    session.add(user)
+    session.flush()
+    queue_mail(
+        session,
+        "sign_up",
+        user.email,
+        "sign_up",
+        user=user,
+        password=password,
+        schools=list(schools),
+    )
+    for school in schools:
+        audit.record(
+            session, "user_created", actor=actor, user=user, school=school, admin=schools[school]
+        )
+    return user
+
+
+def reset_password(session: Session, user: User, actor: User, school: School | None = None) -> None:
+    """A new random password, emailed to the user (never shown to the admin)."""
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    user.password_generated_at = utcnow()
+    user.session_generation += 1
+    user.totp_secret = None  # the admin's reset is also the way back from a lost phone
+    queue_mail(
+        session,
+        "password_reset_by_admin",
+        user.email,
+        "password_reset_by_admin",
+        user=user,
+        password=password,
+    )
+    audit.record(session, "password_reset_by_admin", actor=actor, user=user, school=school)
+
+
+def set_password(session: Session, user: User, password: str, reason: str) -> None:
+    """The user's own new password: ends their other sessions, and they are told by email."""
+    user.password_hash = hash_password(password)
+    user.password_generated_at = None
+    user.session_generation += 1
+    queue_mail(session, "password_changed", user.email, "password_changed", user=user)
+    audit.record(session, "password_changed", actor=user, user=user, how=reason)
+
+
+def keep_generated_password(session: Session, user: User) -> None:
+    """The user chose to keep the password they were sent (the seed guide allows it)."""
+    user.password_generated_at = None
+    audit.record(session, "generated_password_kept", actor=user, user=user)
+
+
+def generated_password_expired(user: User, now: dt.datetime | None = None) -> bool:
+    """A generated password not used within 7 days no longer works."""
+    if (
+        user.password_generated_at is None
+        or user.last_sign_in_at is not None
+        and (user.last_sign_in_at >= user.password_generated_at)
+    ):
+        return False
+    issued = user.password_generated_at
+    if issued.tzinfo is None:
+        issued = issued.replace(tzinfo=dt.UTC)
+    return (now or clock.now()) - issued > GENERATED_PASSWORD_LIFETIME
+
+
+def record_failure(session: Session, user: User, what: str) -> None:
+    """One more failure in a row (password, code, app code or answer): it slows the account
+    down (webapp/auth/throttle.py), and the 100th hard-locks it, telling the user by email."""
+    failures = throttle.note_failure(session, user.email)
+    audit.record(session, "sign_in_failed", user=user, what=what, failures_in_a_row=failures)
+    if failures >= throttle.HARD_LOCK_AFTER and not user.is_locked:
+        lock(session, user, actor=None, reason=f"{throttle.HARD_LOCK_AFTER} failures in a row")
+        queue_mail(
+            session,
+            "account_locked",
+            user.email,
+            "account_locked",
+            user=user,
+            failures=throttle.HARD_LOCK_AFTER,
+            whom_to_ask=whom_to_ask(session, user),
+        )
+
+
+def unlockers(session: Session, user: User) -> list[User]:
+    """The school admins who may unlock the account in User admin: those with an open account
+    who administer every one of the user's schools (an account-wide action must not reach into
+    a school the admin does not run). None for council staff: a council admin unlocks them."""
+    if user.council_role or not user.memberships:
+        return []
+    admins = session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.school_id.in_(user.school_ids),
+            Membership.is_admin.is_(True),
+            User.is_locked.is_(False),
+            User.id != user.id,
+        )
+        .distinct()
+        .order_by(User.last_name, User.first_name, User.id)
+    )
+    return [admin for admin in admins if user.school_ids <= administered_ids(admin)]
+
+
+def schools_only_they_run(session: Session, user: User) -> list[School]:
+    """The schools of which the user is the only administrator with an open account: locking
+    them would leave those schools with no one to manage their users."""
+    alone = []
+    for membership in user.memberships:
+        if not membership.is_admin:
+            continue
+        others = session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .join(User, User.id == Membership.user_id)
+            .where(
+                Membership.school_id == membership.school_id,
+                Membership.is_admin.is_(True),
+                Membership.user_id != user.id,
+                User.is_locked.is_(False),
+            )
+        )
+        if not others:
+            alone.append(membership.school)
+    return alone
+
+
+def administered_ids(user: User) -> set[int]:
+    """The ids of the schools the user administers."""
+    return {m.school_id for m in user.memberships if m.is_admin}
+
+
+def whom_to_ask(session: Session, user: User) -> str:
+    """Who can unlock the account, as a sentence for the user."""
+    names = [admin.full_name for admin in unlockers(session, user)]
+    if names:
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        where = "your school" if len(user.school_ids) == 1 else "all your schools"
+        return f"To unlock it, ask an administrator of {where}: {listed}."
+    if user.council_role:
+        return "To unlock it, ask a council admin of the portal."
+    return "To unlock it, ask the council: a council admin of the portal can unlock it."
+
+
+def lock(
+    session: Session, user: User, actor: User | None, reason: str = "", school: School | None = None
+) -> None:
+    """Lock the account (until an admin unlocks it) and end its sessions."""
+    user.is_locked = True
+    user.session_generation += 1
+    audit.record(session, "user_locked", actor=actor, user=user, school=school, reason=reason)
+
+
+def unlock(session: Session, user: User, actor: User, school: School | None = None) -> None:
+    """Open the account again; its failures are forgiven, so it may try at once."""
+    user.is_locked = False
+    throttle.forgive(session, user.email)
+    audit.record(session, "user_unlocked", actor=actor, user=user, school=school)

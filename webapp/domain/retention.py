@@ -1,0 +1,89 @@
+"""Keeping personal data no longer than needed (UK GDPR Art 5(1)(e)); SECURITY-CHECKLIST 25.
+
+purge() deletes used and expired sign-in codes and reset links, authenticator attempts over
+a day old, the failures of addresses quiet for 30 days (webapp/auth/throttle.py), the record of
+sent mail (to, kind and when: its text is gone once sent) after 90 days, sign-in codes that were
+never delivered in time, and drafts left untouched for PORTAL_DRAFT_RETENTION_DAYS (default
+180), abandoned or not. The mail worker runs it every hour; `portal purge` runs it once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from webapp.areas.auth import throttle
+from webapp.areas.auth.codes import CODE_LIFETIME
+from webapp.domain import audit
+from webapp.infra import clock
+from webapp.models import (
+    Attachment,
+    AuthenticatorAttempt,
+    Case,
+    CaseEvent,
+    LoginCode,
+    OutboxMessage,
+    PasswordReset,
+)
+
+KEEP_SENT_MAIL = dt.timedelta(days=90)  # a record for support: "was my code sent?"
+KEEP_USED_SECRETS = dt.timedelta(days=1)
+
+
+def purge(session: Session, draft_days: int = 180, now: dt.datetime | None = None) -> dict:
+    """Delete what is past keeping; how many of each were deleted. Commits."""
+    now = now or clock.now()
+    old_secret = now - KEEP_USED_SECRETS
+    counts = {
+        "sign-in codes": session.execute(
+            delete(LoginCode).where(
+                or_(LoginCode.expires_at < old_secret, LoginCode.used_at < old_secret)
+            )
+        ).rowcount,
+        "reset links": session.execute(
+            delete(PasswordReset).where(
+                or_(PasswordReset.expires_at < old_secret, PasswordReset.used_at < old_secret)
+            )
+        ).rowcount,
+        "authenticator attempts": session.execute(
+            delete(AuthenticatorAttempt).where(AuthenticatorAttempt.created_at < old_secret)
+        ).rowcount,
+        "quiet sign-in failures": throttle.purge(session, now),
+        "sent mail": session.execute(
+            delete(OutboxMessage).where(OutboxMessage.sent_at < now - KEEP_SENT_MAIL)
+        ).rowcount,
+        "late sign-in codes": session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.kind == "sign_in_code",
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.created_at < now - CODE_LIFETIME,
+            )
+        ).rowcount,
+    }
+    stale = list(
+        session.scalars(
+            select(Case).where(
+                Case.submitted_at.is_(None),
+                Case.status.in_(("Draft", "Abandoned")),
+                Case.updated_at < now - dt.timedelta(days=draft_days),
+            )
+        )
+    )
+    for case in stale:
+        audit.record(
+            session,
+            "draft_purged",
+            school=case.school,
+            reference=case.reference,
+            untouched_days=draft_days,
+        )
+    ids = [case.id for case in stale]
+    if ids:  # children first: not every SQLite connection enforces ON DELETE CASCADE
+        session.execute(delete(CaseEvent).where(CaseEvent.case_id.in_(ids)))
+        session.execute(delete(Attachment).where(Attachment.case_id.in_(ids)))
+        session.execute(delete(Case).where(Case.id.in_(ids)))
+    counts["old drafts"] = len(stale)
+    session.commit()
+    return counts

@@ -1,0 +1,270 @@
+"""Moving cases through the workflow their YAML declares.
+
+A case enters its workflow's start activity when submitted; system transitions from there run
+at once. Officers (and schools, where the YAML says so) take the transitions allowed from the
+case's activity; each is a timeline event, and may email the school or the officers.
+
+A submitted case always works with the definition version it was submitted with
+(definition_for); drafts use the current one.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import CaseType, compile_definition
+from engine.model import Transition
+from webapp.domain import audit
+from webapp.infra import clock
+from webapp.infra.mail import queue_mail
+from webapp.models import Case, CaseEvent, CaseTypeVersion, Team, User, team_members
+
+SYSTEM_STEPS_LIMIT = 20  # a guard: system transitions never loop for ever
+
+
+class NotAllowed(Exception):
+    """This transition cannot be taken by this person from the case's activity."""
+
+
+class NoteRequired(Exception):
+    """The transition needs a note (a reason) and none was given."""
+
+
+# ---- definitions ----
+
+
+def current_case_type(case_type_id: str) -> CaseType | None:
+    return current_app.extensions["catalogue"].get(case_type_id)
+
+
+def definition_for(session: Session, case: Case) -> CaseType:
+    """The definition a case works with: its own version once submitted, else the current one."""
+    current = current_case_type(case.case_type_id)
+    if current is not None and (case.is_draft or case.case_type_version == current.version):
+        return current
+    stored = session.get(CaseTypeVersion, (case.case_type_id, case.case_type_version))
+    if stored is None:
+        if current is None:
+            raise LookupError(f"no definition of {case.case_type_id} v{case.case_type_version}")
+        return current
+    return _compiled(case.case_type_id, case.case_type_version, _frozen(stored.definition))
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(case_type_id: str, version: int, definition: str) -> CaseType:
+    import json
+
+    return compile_definition(json.loads(definition), f"{case_type_id} v{version}")
+
+
+def _frozen(definition: dict) -> str:
+    import json
+
+    return json.dumps(definition, sort_keys=True)
+
+
+def record_definition(session: Session, case_type: CaseType) -> None:
+    """Keep this version's definition (once), so cases sent with it can always be shown."""
+    if session.get(CaseTypeVersion, (case_type.id, case_type.version)) is None:
+        session.add(
+            CaseTypeVersion(
+                case_type_id=case_type.id,
+                version=case_type.version,
+                definition=case_type.definition,
+            )
+        )
+        session.flush()
+
+
+# ---- officers ----
+
+
+def officer_case_type_ids(session: Session, user: User) -> set[str]:
+    """The case types worked by the officer's teams."""
+    teams = session.scalars(
+        select(Team).join(team_members).where(team_members.c.user_id == user.id)
+    )
+    return {case_type_id for team in teams for case_type_id in team.case_type_ids}
+
+
+def officers_for(session: Session, case_type_id: str) -> list[User]:
+    """The officers of every team that works this case type (open accounts only)."""
+    officers: dict[int, User] = {}
+    for team in session.scalars(select(Team)):
+        if case_type_id in team.case_type_ids:
+            officers.update({u.id: u for u in team.members if not u.is_locked})
+    return list(officers.values())
+
+
+# ---- moving cases ----
+
+
+def allowed_transitions(case_type: CaseType, case: Case, by: str) -> list[Transition]:
+    """What `by` (school, officer) may do with the case now."""
+    if case.activity is None:
+        return []
+    return case_type.workflow.transitions_from(case.activity, by)
+
+
+def enter_workflow(session: Session, case: Case, case_type: CaseType, actor: User) -> None:
+    """On submission: the start activity, then any system transitions from it."""
+    start = case_type.workflow.activities[case_type.workflow.start]
+    _move(case, start)
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=actor.id,
+            kind="submitted",
+            to_activity=start.id,
+            at=clock.now(),
+        )
+    )
+    _run_system_transitions(session, case, case_type)
+
+
+def take_transition(
+    session: Session,
+    case: Case,
+    case_type: CaseType,
+    action: str,
+    actor: User,
+    by: str,
+    note: str = "",
+) -> Transition:
+    """Take the transition labelled `action` from the case's activity. The caller commits."""
+    transition = next(
+        (t for t in allowed_transitions(case_type, case, by) if t.action == action), None
+    )
+    if transition is None:
+        raise NotAllowed(action)
+    note = note.strip()
+    if transition.note == "required" and not note:
+        raise NoteRequired(action)
+    _apply(session, case, case_type, transition, actor, note)
+    _run_system_transitions(session, case, case_type)
+    return transition
+
+
+def _apply(
+    session: Session,
+    case: Case,
+    case_type: CaseType,
+    transition: Transition,
+    actor: User | None,
+    note: str,
+) -> None:
+    target = case_type.workflow.activities[transition.target]
+    source = case.activity
+    _move(case, target)
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=actor.id if actor else None,
+            kind="transition",
+            from_activity=source,
+            to_activity=target.id,
+            note=note if transition.note != "none" else "",
+            for_school=True,
+            at=clock.now(),
+        )
+    )
+    audit.record(
+        session,
+        "case_transition",
+        actor=actor,
+        school=case.school,
+        reference=case.reference,
+        transition=transition.action,
+        to=target.id,
+    )
+    if transition.email_school:
+        _email_school(session, case, target.label)
+    if transition.email_officers:
+        _email_officers(session, case, target.label)
+
+
+def _run_system_transitions(session: Session, case: Case, case_type: CaseType) -> None:
+    for _step in range(SYSTEM_STEPS_LIMIT):
+        automatic = case_type.workflow.transitions_from(case.activity, "system")
+        if not automatic:
+            return
+        _apply(session, case, case_type, automatic[0], None, "")
+
+
+def _move(case: Case, activity) -> None:
+    case.activity = activity.id
+    case.activity_label = activity.label
+    case.status = activity.status
+    case.updated_at = clock.now()
+
+
+def _email_school(session: Session, case: Case, label: str) -> None:
+    """The person who raised the case hears of it (a link, never the case's content)."""
+    creator = case.created_by
+    if creator is not None and not creator.is_locked and case.school_id in creator.school_ids:
+        queue_mail(
+            session,
+            "case_update",
+            creator.email,
+            "case_update_school",
+            case=case,
+            label=label,
+            user=creator,
+        )
+
+
+def _email_officers(session: Session, case: Case, label: str) -> None:
+    for officer in officers_for(session, case.case_type_id):
+        queue_mail(
+            session,
+            "case_update",
+            officer.email,
+            "case_update_officers",
+            case=case,
+            label=label,
+            user=officer,
+        )
+
+
+def add_note(session: Session, case: Case, actor: User, note: str) -> None:
+    """An officer's internal note: on the case's timeline, never shown to the school."""
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=actor.id,
+            kind="note",
+            note=note.strip(),
+            for_school=False,
+            at=clock.now(),
+        )
+    )
+    audit.record(
+        session, "case_note_added", actor=actor, school=case.school, reference=case.reference
+    )
+
+
+def assign(session: Session, case: Case, officer: User | None, actor: User) -> None:
+    """Give the case to an officer (or to nobody)."""
+    case.assigned_to_id = officer.id if officer else None
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=actor.id,
+            kind="assigned",
+            for_school=False,
+            note=f"Assigned to {officer.full_name}" if officer else "Unassigned",
+            at=clock.now(),
+        )
+    )
+    audit.record(
+        session,
+        "case_assigned",
+        actor=actor,
+        school=case.school,
+        reference=case.reference,
+        to=officer.id if officer else None,
+    )

@@ -1,0 +1,1 @@
+"""Infrastructure: settings, database, clock, mail, virus scanner, case types, migrations."""

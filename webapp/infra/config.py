@@ -1,0 +1,193 @@
+"""Settings from the environment, with embedded defaults for local use (DESIGN.md's contract)."""
+
+from __future__ import annotations
+
+import math
+import os
+import secrets
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+INSTANCE = ROOT / "instance"
+
+
+ENVIRONMENTS = ("development", "production")
+MAKE_A_KEY = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+SECRET_KEY_BYTES = 32
+SECRET_KEY_BITS = 128  # the least estimated randomness accepted
+
+
+class SettingsError(Exception):
+    """The environment does not describe a portal that may start; the message says why."""
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def settings(overrides: dict) -> dict:
+    """The app's settings: `overrides` (tests) over environment variables over defaults."""
+    development = (
+        overrides["DEVELOPMENT"] if "DEVELOPMENT" in overrides else environment() == "development"
+    )
+    secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if not secret and development:
+        secret = _development_secret()
+    database_url = overrides.get("DATABASE_URL") or database_url_setting(development)
+    base_url = overrides.get("PORTAL_BASE_URL") or os.environ.get("PORTAL_BASE_URL")
+    if not development:
+        _check_production(secret, base_url)
+    return {
+        "DEVELOPMENT": development,
+        "SECRET_KEY": secret,
+        "DATABASE_URL": database_url or f"sqlite:///{INSTANCE / 'portal.sqlite3'}",
+        "PORTAL_CASETYPES": os.environ.get("PORTAL_CASETYPES", str(ROOT / "casetypes")),
+        "PORTAL_BASE_URL": base_url or "http://127.0.0.1:5000",
+        "PORTAL_COUNCIL_NAME": os.environ.get("PORTAL_COUNCIL_NAME", "Leicester City Council"),
+        "PORTAL_SERVICE_NAME": os.environ.get("PORTAL_SERVICE_NAME", "School Portal"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "1025")),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "School Portal <no-reply@localhost>"
+        ),
+        # Uploads: the largest request accepted (a page may carry several files).
+        "MAX_CONTENT_LENGTH": int(os.environ.get("PORTAL_MAX_REQUEST_MB", "60")) * 1024 * 1024,
+        # Forms (webapp/request_guard.py): the most values one may send (raised to fit the
+        # largest case-type page), and the largest typed value, or whole url-encoded form.
+        "MAX_FORM_PARTS": int(os.environ.get("PORTAL_MAX_FORM_FIELDS", "1000")),
+        "MAX_FORM_MEMORY_SIZE": int(os.environ.get("PORTAL_MAX_FORM_KB", "500")) * 1024,
+        "SESSION_COOKIE_SECURE": not development,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "MY_CASES_PAGE_SIZE": 25,
+        # Reverse proxies in front of the app (TLS ends there): how many to trust for the
+        # client's address and scheme (X-Forwarded-For/-Proto). 0: none, use the peer.
+        "PORTAL_TRUSTED_PROXIES": int(os.environ.get("PORTAL_TRUSTED_PROXIES", "0")),
+        "PORTAL_DRAFT_RETENTION_DAYS": int(os.environ.get("PORTAL_DRAFT_RETENTION_DAYS", "180")),
+        # ClamAV's daemon scans every upload: a Unix socket, or a host and port (TCP).
+        "CLAMD_SOCKET": os.environ.get("CLAMD_SOCKET", ""),
+        "CLAMD_HOST": os.environ.get("CLAMD_HOST", ""),
+        "CLAMD_PORT": int(os.environ.get("CLAMD_PORT", "3310")),
+        # How long an upload waits for clamd before the file is left to the worker, and how
+        # long the worker waits (seconds, for each step of a scan).
+        "CLAMD_UPLOAD_TIMEOUT": float(os.environ.get("CLAMD_UPLOAD_TIMEOUT", "5")),
+        "CLAMD_TIMEOUT": float(os.environ.get("CLAMD_TIMEOUT", "120")),
+        **_rate_limits(),
+    } | overrides
+
+
+def environment() -> str:
+    """PORTAL_ENV: "production" (the default) or "development"; anything else is refused, so a
+    typo can neither relax a live portal nor harden a laptop by surprise."""
+    value = os.environ.get("PORTAL_ENV", "production").strip().lower() or "production"
+    if value not in ENVIRONMENTS:
+        raise SettingsError(
+            f"PORTAL_ENV must be 'development' or 'production' (the default), not {value!r}"
+        )
+    return value
+
+
+def database_url_setting(development: bool) -> str | None:
+    """DATABASE_URL; outside development it must be set (no silent local SQLite file)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url and not development:
+        raise SettingsError(
+            "DATABASE_URL must be set outside development (postgresql+psycopg://user@host/db); "
+            "the portal does not fall back to a local SQLite file in production"
+        )
+    return url
+
+
+def _check_production(secret: str | None, base_url: str | None) -> None:
+    """Outside development the portal starts only with settings fit for real users."""
+    if not secret:
+        raise SettingsError(
+            f"SECRET_KEY must be set outside development: make one with {MAKE_A_KEY}"
+        )
+    problem = secret_key_problem(secret)
+    if problem:
+        raise SettingsError(f"SECRET_KEY {problem}: make one with {MAKE_A_KEY}")
+    if not base_url:
+        raise SettingsError(
+            "PORTAL_BASE_URL must be set outside development: the portal's address as users "
+            "reach it, such as https://schools.example.gov.uk (it goes into emailed links)"
+        )
+    parts = urlsplit(base_url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise SettingsError(
+            f"PORTAL_BASE_URL must be an https:// address outside development, not {base_url!r}"
+        )
+
+
+def secret_key_problem(secret: str) -> str | None:
+    """Why a secret key is too weak to sign sessions, or None.
+
+    Randomness cannot be measured from one string; this refuses what is plainly not random: too
+    short, or too little variety to hold 128 bits (estimated per character from its own spread).
+    """
+    size = len(secret.encode())
+    if size < SECRET_KEY_BYTES:
+        return f"is {size} bytes long; it must be at least {SECRET_KEY_BYTES} random bytes"
+    counts = Counter(secret)
+    per_character = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    bits = per_character * len(secret)
+    if bits < SECRET_KEY_BITS:
+        return f"holds too little randomness (about {bits:.0f} bits; {SECRET_KEY_BITS} needed)"
+    return None
+
+
+def scanner_problem(config: dict) -> str | None:
+    """Why this configuration must not serve uploads: production without a virus scanner.
+    (Development and tests may do without one; their uploads are marked as not scanned.)"""
+    if config.get("DEVELOPMENT") or config.get("TESTING"):
+        return None
+    if config.get("CLAMD_SOCKET") or config.get("CLAMD_HOST"):
+        return None
+    return (
+        "a virus scanner is required: set CLAMD_SOCKET (clamd's Unix socket, e.g. "
+        "/run/clamav/clamd.ctl) or CLAMD_HOST and CLAMD_PORT (or PORTAL_ENV=development "
+        "for local use, where uploads are not scanned)"
+    )
+
+
+# Per client address (webapp/ratelimits.py). A school's staff often share one address, so the
+# limits leave room for a whole staff room signing in at 8:30.
+RATE_LIMITS = {
+    "PORTAL_LIMIT_SIGN_IN": "20 per minute;200 per hour",
+    "PORTAL_LIMIT_CODES": "20 per minute;200 per hour",
+    "PORTAL_LIMIT_RESEND": "5 per minute;30 per hour",
+    "PORTAL_LIMIT_FORGOTTEN": "5 per minute;30 per hour",
+    "PORTAL_LIMIT_FEEDBACK": "5 per minute;30 per hour",
+}
+
+
+def _rate_limits() -> dict:
+    """Flask-Limiter's settings: Redis when REDIS_URL is set (shared by every instance; if it
+    goes down, each instance counts in memory until it is back), memory otherwise."""
+    redis_url = os.environ.get("REDIS_URL", "")
+    return {
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": bool(redis_url),
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_KEY_PREFIX": os.environ.get("PORTAL_LIMIT_KEY_PREFIX", "portal"),
+        **{name: os.environ.get(name, default) for name, default in RATE_LIMITS.items()},
+    }
+
+
+def _development_secret() -> str:
+    """A secret kept in instance/ so local sign-ins survive a restart (development only)."""
+    path = INSTANCE / "development-secret-key"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

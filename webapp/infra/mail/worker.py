@@ -1,0 +1,308 @@
+"""Delivering the outbox: send due messages with Flask-Mail, retry failures with back-off.
+
+    report = deliver_due(session, mail)            # one batch, now (an app context is needed)
+    run_worker(app, stop_event)                    # `portal mail-worker`: until stop_event is set
+    thread, stop = start_background_worker(app)    # `portal run`: the same, in a thread
+
+Each message is claimed, sent and recorded on its own, so several workers (processes or
+threads, on one database) never send one message twice, and a crash loses or repeats at most
+the message in hand:
+
+1. claim, in a short transaction: the oldest due, unsent row (PostgreSQL: SELECT … FOR UPDATE
+   SKIP LOCKED, so other workers pass over it; SQLite: the transaction's BEGIN IMMEDIATE
+   serialises claims). The claim counts the attempt and moves next_attempt_at a lease ahead,
+   so no other worker picks the row while it is being sent; a conditional UPDATE guards the
+   claim once more. Commit.
+2. send over SMTP, with no transaction open: a slow mail server never holds a database lock
+   (on SQLite that lock would stop every web request that writes).
+3. record, in a second short transaction: sent_at on success; on failure the error (class and
+   message, never settings or passwords) and the next attempt, 30 s, 1 min, 2 min … at most
+   30 minutes later. Commit.
+
+A worker that dies between 1 and 3 leaves the row claimed; it is tried again when the lease
+runs out (the mail may then arrive twice: SMTP cannot be part of our transaction).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app
+from flask_mail import Connection, Mail, Message
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from webapp.domain.retention import purge
+from webapp.domain.scanning import ScanReport, scan_pending
+from webapp.infra import clock
+from webapp.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+FIRST_RETRY = dt.timedelta(seconds=30)
+LONGEST_RETRY = dt.timedelta(minutes=30)
+# How long a claimed message is left to its worker before another may try it. Longer than a
+# send can take (each SMTP step times out after SMTP_TIMEOUT seconds).
+LEASE = dt.timedelta(minutes=5)
+SMTP_TIMEOUT = 30.0
+ERROR_LENGTH = 500
+BATCH = 50
+PURGE_EVERY = 3600.0  # seconds
+# While clamd cannot be asked, the scan of waiting uploads is tried again after 30 s, 1 min,
+# 2 min … at most 5 min (so that a hung daemon seldom holds up the mail).
+SCAN_RETRY_FIRST, SCAN_RETRY_LONGEST = 30.0, 300.0
+
+
+@dataclass
+class DeliveryReport:
+    """What one call of deliver_due() did."""
+
+    sent: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)  # "to <id>: <error>", one per failure
+
+    @property
+    def attempted(self) -> int:
+        return self.sent + self.failed
+
+    def __str__(self) -> str:
+        text = f"sent {self.sent}, failed {self.failed}"
+        if self.errors:
+            text += f" (last error: {self.errors[-1]})"
+        return text
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """The wait after the `attempts`-th failure: 30 s, 1 min, 2 min, 4 min … at most 30 min."""
+    if attempts >= 12:  # 30 s * 2**11 is far past the cap; avoid huge powers
+        return LONGEST_RETRY
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+def deliver_due(
+    session: Session, mail: Mail, now: dt.datetime | None = None, limit: int = BATCH
+) -> DeliveryReport:
+    """Send up to `limit` due, unsent outbox messages, oldest first; commits after each one.
+
+    `mail` is the Flask-Mail extension (webapp.infra.extensions.mail); the settings used are
+    those of the current app (MAIL_SERVER, MAIL_PORT, …), so an app context must be pushed.
+    `now` fixes the clock (tests); by default it is the time of each step. Delivery failures
+    never raise: they are recorded on the message and counted in the report. The session should
+    have no pending changes of its own (they would be committed with the first claim).
+    """
+    report = DeliveryReport()
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    fixed = _utc(now) if now is not None else None
+
+    def moment() -> dt.datetime:
+        return fixed or clock.now()  # webapp.infra.clock: tests move it
+
+    for _ in range(limit):
+        claimed = _claim(session, moment())
+        if claimed is None:
+            break
+        message_id, to, subject, body = claimed
+        try:
+            _send(mail, Message(subject, recipients=[to], body=body, sender=sender))
+        except Exception as error:  # SMTP down, refused, timed out, bad address…
+            text = _describe(error)
+            _record_failure(session, message_id, text, moment())
+            report.failed += 1
+            report.errors.append(f"message {message_id}: {text}")
+            log.warning("outbox message %s not delivered: %s", message_id, text)
+        else:
+            # Sent: keep what the audit needs (to, kind, when, attempts), never the text, which
+            # may hold a sign-in code, a generated password or a reset link.
+            _finish(session, message_id, sent_at=moment(), subject="", body="")
+            report.sent += 1
+    return report
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """An aware UTC time (SQLite keeps times without a zone: all of them must be UTC)."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _claim(session: Session, now: dt.datetime) -> tuple[int, str, str, str] | None:
+    """Claim the oldest due message for this worker; its id, address, subject and body."""
+    while True:
+        try:
+            row = session.execute(
+                select(
+                    OutboxMessage.id,
+                    OutboxMessage.to_address,
+                    OutboxMessage.subject,
+                    OutboxMessage.body,
+                )
+                .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now)
+                .order_by(OutboxMessage.id)
+                .limit(1)
+                # PostgreSQL: lock the row, and let other workers pass over locked rows.
+                # SQLite ignores this; there the transaction's BEGIN IMMEDIATE serialises.
+                .with_for_update(skip_locked=True)
+            ).first()
+            if row is None:
+                session.commit()
+                return None
+            claimed = session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == row.id,
+                    OutboxMessage.sent_at.is_(None),
+                    OutboxMessage.next_attempt_at <= now,
+                )
+                .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            session.commit()
+        except Exception:
+            session.rollback()
+            raise
+        if claimed == 1:
+            return row.id, row.to_address, row.subject, row.body
+        # Another worker claimed it between our read and our write (possible only where
+        # reads take no locks): look again.
+
+
+def _record_failure(session: Session, message_id: int, error: str, now: dt.datetime) -> None:
+    attempts = (
+        session.scalar(select(OutboxMessage.attempts).where(OutboxMessage.id == message_id)) or 1
+    )
+    _finish(session, message_id, last_error=error, next_attempt_at=now + retry_delay(attempts))
+
+
+def _finish(session: Session, message_id: int, **values) -> None:
+    try:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+
+
+class _Connection(Connection):
+    """Flask-Mail's connection with a timeout on every SMTP step, and no socket left open when
+    STARTTLS or the login fails (Flask-Mail 0.10 sets no timeout: a server that accepts the
+    connection and then stalls would hang the worker for ever)."""
+
+    def configure_host(self) -> smtplib.SMTP:
+        state = self.mail
+        smtp_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
+        host = smtp_class(
+            state.server, state.port, timeout=current_app.config.get("MAIL_TIMEOUT", SMTP_TIMEOUT)
+        )
+        try:
+            host.set_debuglevel(int(state.debug))
+            if state.use_tls:
+                host.starttls()
+            if state.username and state.password:
+                host.login(state.username, state.password)
+        except BaseException:
+            host.close()
+            raise
+        return host
+
+    def __exit__(self, exc_type, exc_value, tb) -> None:
+        if self.host is None:
+            return
+        try:
+            self.host.quit()
+        except (smtplib.SMTPException, OSError):
+            if exc_type is None:  # the message went; a failed goodbye changes nothing
+                log.info("SMTP QUIT failed after a successful send", exc_info=True)
+        finally:
+            self.host.close()
+
+
+def _send(mail: Mail, message: Message) -> None:
+    # mail.connect() picks the current app's Flask-Mail settings (the extension object is shared
+    # by every app in the process); the Connection it makes has not touched the network yet.
+    with _Connection(mail.connect().mail) as connection:
+        connection.send(message)
+
+
+def _describe(error: BaseException) -> str:
+    """The exception's class and message, on one line, cut short."""
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text}"[:ERROR_LENGTH] if text else type(error).__name__
+
+
+def run_worker(
+    app: Flask,
+    stop_event: threading.Event,
+    interval: float = 2.0,
+    on_batch: Callable[[DeliveryReport], None] | None = None,
+    mail: Mail | None = None,
+    on_scan: Callable[[ScanReport], None] | None = None,
+) -> None:
+    """Deliver due mail every `interval` seconds until `stop_event` is set; scan the uploads
+    waiting for the virus scanner, and purge old data hourly, on the way.
+
+    `on_batch` is called with the report of every batch that attempted something, `on_scan`
+    with that of every scan that scanned something or found the scanner unreachable. A
+    database error is logged and retried after the interval; the loop only ends when told to.
+    """
+    if mail is None:
+        from webapp.infra.extensions import mail
+    next_purge = next_scan = 0.0
+    scan_retry = SCAN_RETRY_FIRST
+    while not stop_event.is_set():
+        full = False
+        try:
+            with app.app_context():
+                session = app.extensions["db_sessions"]()
+                try:
+                    report = deliver_due(session, mail)
+                    if time.monotonic() >= next_scan:
+                        scans = scan_pending(session, app.config)
+                        next_scan, scan_retry = _next_scan(scans, scan_retry)
+                        if (scans.scanned or scans.waiting) and on_scan is not None:
+                            on_scan(scans)
+                    if time.monotonic() >= next_purge:  # once an hour, the retention rules
+                        purge(session, app.config["PORTAL_DRAFT_RETENTION_DAYS"])
+                        next_purge = time.monotonic() + PURGE_EVERY
+                finally:
+                    session.close()
+            full = report.attempted >= BATCH
+            if report.attempted and on_batch is not None:
+                on_batch(report)
+        except Exception:
+            app.logger.exception("mail worker: delivery failed; trying again in %s s", interval)
+        if not full:  # a full batch means more may be due: carry on at once
+            stop_event.wait(interval)
+
+
+def _next_scan(scans: ScanReport, retry: float) -> tuple[float, float]:
+    """When to scan again (monotonic clock), and the wait after the next failure."""
+    if not scans.waiting:
+        return 0.0, SCAN_RETRY_FIRST
+    return time.monotonic() + retry, min(retry * 2, SCAN_RETRY_LONGEST)
+
+
+def start_background_worker(
+    app: Flask,
+    interval: float = 2.0,
+    on_batch: Callable[[DeliveryReport], None] | None = None,
+    on_scan: Callable[[ScanReport], None] | None = None,
+) -> tuple[threading.Thread, threading.Event]:
+    """run_worker() in a daemon thread; set the event and join the thread to stop it."""
+    stop_event = threading.Event()
+    thread = threading.Thread(
+        target=run_worker,
+        args=(app, stop_event, interval, on_batch, None, on_scan),
+        name="portal-mail-worker",
+        daemon=True,
+    )
+    thread.start()
+    return thread, stop_event

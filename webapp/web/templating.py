@@ -1,0 +1,76 @@
+"""Jinja set-up: GOV.UK Frontend macros, the council's names, and display filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from jinja2 import BytecodeCache, ChoiceLoader, PackageLoader, PrefixLoader
+
+UK = ZoneInfo("Europe/London")
+
+
+class _ProcessBytecodeCache(BytecodeCache):
+    """Compiled templates shared by every app in the process (tests build many apps)."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _ProcessBytecodeCache()
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            app.jinja_loader,
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    app.jinja_env.bytecode_cache = _BYTECODE
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["uk_date"] = uk_date
+    app.jinja_env.filters["uk_datetime"] = uk_datetime
+    from webapp.areas.cases.presenters import choice_items, input_settings
+
+    app.jinja_env.globals.update(choice_items=choice_items, input_settings=input_settings)
+
+    @app.context_processor
+    def names():
+        return {
+            "council_name": app.config["PORTAL_COUNCIL_NAME"],
+            "service_name": app.config["PORTAL_SERVICE_NAME"],
+        }
+
+
+def uk_date(value: dt.datetime | dt.date | None) -> str:
+    """27 March 2026 (UK time for moments)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+def uk_datetime(value: dt.datetime | None) -> str:
+    """27 March 2026 at 2:05pm, in UK time."""
+    if value is None:
+        return ""
+    local = _local(value)
+    hour = local.hour % 12 or 12
+    return f"{uk_date(local)} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None:  # SQLite gives back naive UTC
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(UK)
