@@ -4,10 +4,14 @@ aria-sort and pagination on every list page, each page sized by its own setting 
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from sqlalchemy import false, func, select
 
-from webapp.models import School
+from tests.webapp.test_bad_input import staff
+from tests.webapp.test_caseviewer import stored_case
+from webapp.models import School, Team
 from webapp.web.listing import ListingSpec, fetch_page
 from webapp.web.whole_numbers import LAST_PAGE
 
@@ -191,3 +195,94 @@ def test_nothing_to_list_is_page_1_of_1(db_session):
 def test_a_listing_needs_a_tie_breaker(db_session):
     with pytest.raises(ValueError, match="tie-breaker"):
         fetch_page(db_session, select(School), SCHOOLS.args(3), sort=[], tie_breaker=[])
+
+
+# ---- every list page ----
+
+
+@pytest.fixture
+def list_pages(sign_in, world, db_session):
+    """Each list page as who sees it, with at least two rows: (setting, portal, path)."""
+    officer = staff(db_session, "olivia@council.example.org", "officer")
+    db_session.add(Team(name="SEND", case_type_ids=["part-time-timetable"], members=[officer]))
+    db_session.commit()
+    admin = staff(db_session, "cara@council.example.org", "admin")
+    for _ in range(2):
+        stored_case(db_session, world.school_a, world.alice)
+    alice, olivia, cara = sign_in(world.alice), sign_in(officer), sign_in(admin)
+    return {
+        "MY_CASES_PAGE_SIZE": (alice, "/my-cases"),
+        "USER_ADMIN_PAGE_SIZE": (alice, "/user-admin/"),
+        "CASEVIEWER_PAGE_SIZE": (olivia, "/caseviewer/"),
+        "COUNCIL_SCHOOLS_PAGE_SIZE": (cara, "/council/schools"),
+        "COUNCIL_OFFICERS_PAGE_SIZE": (cara, "/council/officers"),
+    }
+
+
+def test_each_listing_takes_its_page_size_from_its_own_setting(app, list_pages):
+    assert {setting: app.config[setting] for setting in list_pages} == {
+        "MY_CASES_PAGE_SIZE": 25,
+        "USER_ADMIN_PAGE_SIZE": 50,
+        "CASEVIEWER_PAGE_SIZE": 25,
+        "COUNCIL_SCHOOLS_PAGE_SIZE": 50,
+        "COUNCIL_OFFICERS_PAGE_SIZE": 50,
+    }
+    for setting, (portal, path) in list_pages.items():
+        page = portal.get(path).page
+        assert page.select("tbody tr") and not page.select(".govuk-pagination"), path
+        app.config[setting] = 1
+        page = portal.get(path).page
+        assert len(page.select("tbody tr")) == 1, path
+        assert page.select_one(".govuk-pagination__next a"), path
+        app.config[setting] = 25
+
+
+def _query(link) -> dict:
+    return {name: values[0] for name, values in parse_qs(urlsplit(link["href"]).query).items()}
+
+
+# path: (query with a search or filter, the sorted column, another column and its first order)
+SORTED = {
+    "/my-cases": (
+        {"reference": "EDU", "status": "Active"},
+        "Service case ref",
+        "Case type",
+        "desc",
+    ),
+    "/user-admin/": ({"q": "example"}, "Email address", "First name", "asc"),
+    "/caseviewer/": ({"status": "Active"}, "School", "Status", "desc"),
+    "/council/schools": ({"q": "school"}, "URN", "Name", "asc"),
+    "/council/officers": ({"q": "council"}, "Role", "Email address", "asc"),
+}
+SORT_KEYS = {
+    "Service case ref": "reference",
+    "Email address": "email",
+    "School": "school",
+    "URN": "urn",
+    "Role": "role",
+    "Case type": "case_type",
+    "First name": "first_name",
+    "Status": "status",
+    "Name": "name",
+}
+
+
+def test_every_listing_marks_its_sorted_column_and_links_its_sorts_and_pages_alike(app, list_pages):
+    for setting, (portal, path) in list_pages.items():
+        kept, sorted_label, other_label, first_order = SORTED[path]
+        key = SORT_KEYS[sorted_label]
+        app.config[setting] = 1
+        page = portal.get(path, query_string={**kept, "sort": key, "order": "asc"}).page
+        marked = page.select("thead th[aria-sort]")
+        assert [(th.get_text(strip=True), th["aria-sort"]) for th in marked] == [
+            (sorted_label, "ascending")
+        ], path
+        assert _query(marked[0].a) == {**kept, "sort": key, "order": "desc"}, path
+        assert marked[0].a["aria-label"] == f"{sorted_label}: sort descending", path
+        other = page.find("a", class_="app-sort-link", string=other_label)
+        assert _query(other) == {**kept, "sort": SORT_KEYS[other_label], "order": first_order}
+        following = page.select_one(".govuk-pagination__next a")
+        assert _query(following) == {**kept, "sort": key, "order": "asc", "page": "2"}, path
+        second = portal.get(following["href"]).page
+        assert _query(second.select_one(".govuk-pagination__prev a"))["page"] == "1", path
+        assert "page 2 of" in second.select_one("table caption").get_text(), path
