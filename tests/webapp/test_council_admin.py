@@ -663,9 +663,11 @@ def test_services_refuse_anyone_but_a_council_admin(app, world, olly_user, db_se
     with app.app_context():
         session = fresh(db_session)
         officer = session.get(User, olly_user.id)
+        schools = services.SCHOOLS.args(app.config["COUNCIL_SCHOOLS_PAGE_SIZE"])
+        officers = services.OFFICERS.args(app.config["COUNCIL_OFFICERS_PAGE_SIZE"])
         for call in (
-            lambda: services.list_schools(session, officer),
-            lambda: services.list_officers(session, officer),
+            lambda: services.list_schools(session, officer, schools),
+            lambda: services.list_officers(session, officer, officers),
             lambda: services.list_teams(session, officer),
             lambda: services.add_officer(
                 session, officer, email="x@example.org", first_name="X", last_name="Y"
@@ -676,7 +678,7 @@ def test_services_refuse_anyone_but_a_council_admin(app, world, olly_user, db_se
                 call()
         alice = session.get(User, world.alice.id)
         with pytest.raises(services.NotFound):
-            services.list_schools(session, alice)
+            services.list_schools(session, alice, schools)
     assert (
         fresh(db_session)
         .scalars(select(Membership).where(Membership.user_id == olly_user.id))

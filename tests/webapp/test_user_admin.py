@@ -737,18 +737,22 @@ def test_the_service_functions_are_scoped_too(app, world):
         session = db()
         alice = session.get(User, world.alice.id)
         carol = session.get(User, world.carol.id)
+        page_size = app.config["USER_ADMIN_PAGE_SIZE"]
+        first_page = services.USERS.args(page_size)
         for call in (
             lambda: services.set_lock(session, alice, world.bob.id, True),
             lambda: services.reset_user_password(session, alice, world.bob.id),
             lambda: services.remove_from_school(session, alice, world.bob.id, world.school_b.id),
-            lambda: services.list_users(session, carol),  # not an admin
+            lambda: services.list_users(session, carol, first_page),  # not an admin
             lambda: services.set_lock(session, carol, world.alice.id, True),
         ):
             with pytest.raises(services.NotFound):
                 call()
         with pytest.raises(services.Refused, match="your own account"):
             services.set_lock(session, alice, alice.id, True)
-        listing = services.list_users(session, alice, search="tester", sort="email")
+        listing = services.list_users(
+            session, alice, services.USERS.args(page_size, search="tester", sort="email")
+        )
         assert [row.user.email for row in listing.rows] == [
             "alice@a.example.org",
             "carol@ab.example.org",

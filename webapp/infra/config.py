@@ -67,7 +67,12 @@ def settings(overrides: dict) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        # Rows on a page of each listing (webapp/web/listing.py).
         "MY_CASES_PAGE_SIZE": 25,
+        "USER_ADMIN_PAGE_SIZE": 50,
+        "CASEVIEWER_PAGE_SIZE": 25,
+        "COUNCIL_SCHOOLS_PAGE_SIZE": 50,
+        "COUNCIL_OFFICERS_PAGE_SIZE": 50,
         # Reverse proxies in front of the app (TLS ends there): how many to trust for the
         # client's address and scheme (X-Forwarded-For/-Proto). 0: none, use the peer.
         "PORTAL_TRUSTED_PROXIES": int(os.environ.get("PORTAL_TRUSTED_PROXIES", "0")),

@@ -29,7 +29,7 @@ from webapp.infra.casetypes import case_type_or_404, catalogue
 from webapp.infra.database import db
 from webapp.models import Attachment
 from webapp.web.access import answer_not_found
-from webapp.web.whole_numbers import page_number, whole_number
+from webapp.web.whole_numbers import whole_number
 
 answer_not_found(bp, "cases", services.CaseNotFound)
 
@@ -378,23 +378,13 @@ def download(reference: str, attachment_id: str):
 @bp.route("/my-cases")
 @login_required
 def my_cases():
-    args = request.args
-    search = services.CaseSearch(
-        reference=args.get("reference", "")[:40],
-        case_type=args.get("case_type", ""),
-        service=args.get("service", ""),
-        status=args.get("status", "") if args.get("status") in services.STATUSES else "",
-        sort=args.get("sort", "updated") if args.get("sort") in services.SORTS else "updated",
-        descending=args.get("order", "desc") != "asc",
-        page=page_number(args.get("page")),
-    )
-    listing = services.list_cases(
-        db(), current_user, search, page_size=current_app.config["MY_CASES_PAGE_SIZE"]
-    )
+    args = services.MY_CASES.read(request.args, current_app.config["MY_CASES_PAGE_SIZE"])
+    search = services.CaseSearch.read(request.args)
+    listing = services.list_cases(db(), current_user, search, args)
     types, service_names = services.search_options(db(), current_user)
     asked_for_more = {
         case.reference
-        for case in listing.cases
+        for case in listing.rows
         if not case.is_draft
         and (case_type := catalogue().get(case.case_type_id)) is not None
         and services.school_can_edit(case, case_type)
@@ -402,6 +392,7 @@ def my_cases():
     return render_template(
         "cases/my_cases.html",
         listing=listing,
+        args=args,
         search=search,
         types=types,
         services=service_names,

@@ -6,7 +6,7 @@ the user's schools (anything else is CaseNotFound, shown as 404).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -19,6 +19,7 @@ from webapp.domain.case_files import CaseFile, unchecked_files
 from webapp.domain.references import allocate_reference
 from webapp.domain.uploads import NewUpload, check_uploads, scan_uploads, store_uploads
 from webapp.models import Case, CaseEvent, School, User, utcnow
+from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page
 
 DRAFT = "Draft"
 NOT_SUBMITTED = "Not yet submitted"
@@ -283,45 +284,56 @@ def abandon_draft(session: Session, case: Case, user: User) -> None:
 # ---- My cases ----
 
 SORTS = {
-    "reference": Case.reference,
-    "case_type": Case.case_type_name,
-    "service": Case.service_name,
-    "submitted": Case.submitted_at,
-    "activity": Case.activity_label,
-    "status": Case.status,
-    "updated": Case.updated_at,
+    "reference": (func.length(Case.reference), Case.reference),  # PTT9999 before PTT10000
+    "case_type": (Case.case_type_name,),
+    "service": (Case.service_name,),
+    "submitted": (Case.submitted_at,),
+    "activity": (Case.activity_label,),
+    "status": (Case.status,),
+    "updated": (Case.updated_at,),
 }
+MY_CASES = ListingSpec(
+    tuple(SORTS),
+    "updated",
+    descending=True,
+    search_param="reference",
+    search_max=40,
+    nulls_last=("submitted",),  # drafts (never submitted) after the submitted ones
+)
 STATUSES = (DRAFT, "Active", "Completed", "Abandoned")
 
 
 @dataclass(frozen=True)
 class CaseSearch:
-    """What My cases is asked for: filters, sort and page."""
+    """My cases' filters; the reference searched for is the listing's search text."""
 
-    reference: str = ""
     case_type: str = ""
     service: str = ""
     status: str = ""
-    sort: str = "updated"
-    descending: bool = True
-    page: int = 1
 
+    @classmethod
+    def read(cls, query: Mapping[str, str]) -> CaseSearch:
+        """The filters a query string asks for; a status not offered is no filter."""
+        status = query.get("status", "")
+        return cls(
+            case_type=query.get("case_type", ""),
+            service=query.get("service", ""),
+            status=status if status in STATUSES else "",
+        )
 
-@dataclass(frozen=True)
-class CaseListing:
-    cases: list[Case]
-    total: int
-    page: int
-    pages: int
+    @property
+    def params(self) -> dict:
+        """The filters as a query string, for the listing's links."""
+        return {"case_type": self.case_type, "service": self.service, "status": self.status}
 
 
 def list_cases(
-    session: Session, user: User, search: CaseSearch, page_size: int = 25
-) -> CaseListing:
+    session: Session, user: User, search: CaseSearch, args: ListingArgs
+) -> Listing[Case]:
     """The cases of the user's schools that match the search, one page of them."""
     query = select(Case).where(Case.school_id.in_(user.school_ids))
-    if search.reference.strip():
-        term = search.reference.strip().upper().replace("%", "").replace("_", "")
+    if args.search.strip():
+        term = args.search.strip().upper().replace("%", "").replace("_", "")
         query = query.where(func.upper(Case.reference).contains(term))
     if search.case_type:
         query = query.where(Case.case_type_id == search.case_type)
@@ -329,21 +341,7 @@ def list_cases(
         query = query.where(Case.service_name == search.service)
     if search.status:
         query = query.where(Case.status == search.status)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    column = SORTS.get(search.sort, Case.updated_at)
-    order = column.desc() if search.descending else column.asc()
-    if search.sort == "reference":  # EDU-SENED-PTT9999 before EDU-SENED-PTT10000
-        length = func.length(Case.reference)
-        order = (length.desc(), order) if search.descending else (length.asc(), order)
-    if search.sort == "submitted":  # drafts (never submitted) after the submitted ones
-        order = column.desc().nulls_last() if search.descending else column.asc().nulls_last()
-    pages = max(1, -(-total // page_size))
-    page = min(max(1, search.page), pages)
-    orders = order if isinstance(order, tuple) else (order,)
-    rows = session.scalars(
-        query.order_by(*orders, Case.id.desc()).offset((page - 1) * page_size).limit(page_size)
-    )
-    return CaseListing(list(rows), total, page, pages)
+    return fetch_page(session, query, args, sort=SORTS[args.sort], tie_breaker=[Case.id.desc()])
 
 
 def search_options(session: Session, user: User) -> tuple[list[tuple[str, str]], list[str]]:

@@ -10,8 +10,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from webapp.areas.caseviewer.services import ASSIGNED, DEFAULT_SORT, SORTS, STATUSES, QueueSearch
-from webapp.web.whole_numbers import page_number, whole_number
+from webapp.areas.caseviewer.services import ASSIGNED, STATUSES, QueueSearch
+from webapp.web.whole_numbers import whole_number
 
 NOTE_MAX = 5000
 DATE_HINT = "Use the format YYYY-MM-DD, for example 2026-11-28"
@@ -36,7 +36,7 @@ def _iso_date(_form, field) -> None:
 
 
 class QueueFilterForm(wtforms.Form):
-    """The queue's filters, sort and page, read from the query string."""
+    """The queue's filters, read from the query string (its sort and page: QUEUE.read)."""
 
     case_type = StringField("Case type", filters=[_strip])
     school = StringField("School or setting", filters=[_strip])
@@ -45,9 +45,6 @@ class QueueFilterForm(wtforms.Form):
     submitted_from = StringField("Submitted from", filters=[_strip], validators=[_iso_date])
     submitted_to = StringField("Submitted to", filters=[_strip], validators=[_iso_date])
     assigned = StringField("Assigned to", filters=[_strip])
-    sort = StringField(filters=[_strip])
-    order = StringField(filters=[_strip])
-    page = StringField(filters=[_strip])
 
     def validate_submitted_to(self, field) -> None:
         start = getattr(self.submitted_from, "day", None)
@@ -69,9 +66,6 @@ class QueueFilterForm(wtforms.Form):
             submitted_from=None if self.submitted_from.errors else self.submitted_from.day,
             submitted_to=None if self.submitted_to.errors else self.submitted_to.day,
             assigned=data["assigned"] if data["assigned"] in ASSIGNED else "anyone",
-            sort=data["sort"] if data["sort"] in SORTS else DEFAULT_SORT,
-            descending=data["order"] != "asc",
-            page=page_number(data["page"]),
         )
 
     def error_list(self) -> list[dict]:

@@ -33,9 +33,6 @@ from webapp.infra.database import db
 from webapp.models import Attachment, Case
 from webapp.web.access import answer_not_found, restrict
 
-PAGE_SIZE = 25
-
-
 restrict(bp, "caseviewer", lambda user: user.is_officer)
 answer_not_found(bp, "caseviewer", services.CaseNotFound)
 
@@ -49,12 +46,8 @@ def queue():
     """The cases of the officer's teams: filtered, sorted and paginated."""
     form = QueueFilterForm(request.args)
     search = form.search()
-    listing = services.queue(
-        db(),
-        current_user,
-        search,
-        page_size=current_app.config.get("CASEVIEWER_PAGE_SIZE", PAGE_SIZE),
-    )
+    args = services.QUEUE.read(request.args, current_app.config["CASEVIEWER_PAGE_SIZE"])
+    listing = services.queue(db(), current_user, search, args)
     names = {
         case_type_id: case_type.name for case_type_id, case_type in catalogue().case_types.items()
     }
@@ -63,6 +56,7 @@ def queue():
         "caseviewer/queue.html",
         form=form,
         search=search,
+        args=args,
         listing=listing,
         options=options,
         statuses=services.STATUSES,

@@ -24,11 +24,11 @@ from engine.model import Field, Transition
 from webapp.domain import audit, workflow
 from webapp.infra import clock
 from webapp.models import Case, School, Team, User
+from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page
 
 UK = ZoneInfo("Europe/London")
 STATUSES = ("Active", "Completed", "Abandoned")
 ASSIGNED = ("anyone", "me", "nobody")
-DEFAULT_SORT = "submitted"
 
 
 class CaseNotFound(Exception):
@@ -88,19 +88,23 @@ def officer_teams(session: Session, officer: User) -> list[Team]:
 _SCHOOL = aliased(School)
 _ASSIGNEE = aliased(User)
 SORTS = {
-    "reference": Case.reference,
-    "case_type": Case.case_type_name,
-    "school": _SCHOOL.name,
-    "submitted": Case.submitted_at,
-    "activity": Case.activity_label,
-    "status": Case.status,
-    "assigned": _ASSIGNEE.last_name,
+    "reference": (func.length(Case.reference), Case.reference),  # PTT9999 before PTT10000
+    "case_type": (Case.case_type_name,),
+    "school": (_SCHOOL.name,),
+    "submitted": (Case.submitted_at,),
+    "activity": (Case.activity_label,),
+    "status": (Case.status,),
+    "assigned": (_ASSIGNEE.last_name, _ASSIGNEE.first_name),
 }
+# Unassigned cases last, whichever the order.
+QUEUE = ListingSpec(
+    tuple(SORTS), "submitted", descending=True, search_param=None, nulls_last=("assigned",)
+)
 
 
 @dataclass(frozen=True)
 class QueueSearch:
-    """What the queue is asked for: filters, sort and page. Dates are UK calendar days."""
+    """The queue's filters. Dates are UK calendar days."""
 
     case_type: str = ""
     school: int | None = None
@@ -109,48 +113,59 @@ class QueueSearch:
     submitted_from: dt.date | None = None
     submitted_to: dt.date | None = None
     assigned: str = "anyone"  # anyone, me, nobody
-    sort: str = DEFAULT_SORT
-    descending: bool = True
-    page: int = 1
 
     @property
     def filtered(self) -> bool:
-        return bool(
-            self.case_type
-            or self.school
-            or self.activity
-            or self.status
-            or self.submitted_from
-            or self.submitted_to
-            or self.assigned != "anyone"
-        )
+        return any(value for value in self.params.values())
 
-
-@dataclass(frozen=True)
-class QueueListing:
-    cases: list[Case]
-    total: int
-    page: int
-    pages: int
+    @property
+    def params(self) -> dict:
+        """The filters that are set, as a query string (for the queue's links)."""
+        dates = {"submitted_from": self.submitted_from, "submitted_to": self.submitted_to}
+        return {
+            "case_type": self.case_type,
+            "school": self.school,
+            "activity": self.activity,
+            "status": self.status,
+            **{name: day.isoformat() for name, day in dates.items() if day},
+            "assigned": self.assigned if self.assigned != "anyone" else None,
+        }
 
 
 def _start_of_uk_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=UK).astimezone(dt.UTC)
 
 
-def queue(
-    session: Session, officer: User, search: QueueSearch, page_size: int = 25
-) -> QueueListing:
+def queue(session: Session, officer: User, search: QueueSearch, args: ListingArgs) -> Listing[Case]:
     """The submitted cases of the officer's teams' case types that match, one page of them."""
-    worked = _worked_by(session, officer)
-    if not worked:
-        return QueueListing([], 0, 1, 1)
     query = (
         select(Case)
         .join(_SCHOOL, Case.school_id == _SCHOOL.id)
         .outerjoin(_ASSIGNEE, Case.assigned_to_id == _ASSIGNEE.id)
-        .where(Case.case_type_id.in_(sorted(worked)), Case.submitted_at.is_not(None))
+        .where(
+            Case.case_type_id.in_(sorted(_worked_by(session, officer))),
+            Case.submitted_at.is_not(None),
+        )
     )
+    query = _filtered(query, officer, search)
+    newest = Case.id.desc() if args.descending else Case.id.asc()
+    return fetch_page(
+        session,
+        query,
+        args,
+        sort=SORTS[args.sort],
+        tie_breaker=[newest],
+        options=(
+            selectinload(Case.school),
+            selectinload(Case.assigned_to),
+            defer(Case.answers),
+            defer(Case.raw_input),
+            defer(Case.page_versions),
+        ),
+    )
+
+
+def _filtered(query, officer: User, search: QueueSearch):
     if search.case_type:
         query = query.where(Case.case_type_id == search.case_type)
     if search.school:
@@ -169,32 +184,7 @@ def queue(
         query = query.where(Case.assigned_to_id == officer.id)
     elif search.assigned == "nobody":
         query = query.where(Case.assigned_to_id.is_(None))
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // page_size))
-    page = min(max(1, search.page), pages)
-    rows = session.scalars(
-        query.order_by(*_order(search), Case.id.desc() if search.descending else Case.id)
-        .options(
-            selectinload(Case.school),
-            selectinload(Case.assigned_to),
-            defer(Case.answers),
-            defer(Case.raw_input),
-            defer(Case.page_versions),
-        )
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    )
-    return QueueListing(list(rows), total, page, pages)
-
-
-def _order(search: QueueSearch) -> tuple:
-    column = SORTS.get(search.sort, Case.submitted_at)
-    direction = (lambda c: c.desc()) if search.descending else (lambda c: c.asc())
-    if search.sort == "reference":  # EDU-SENED-PTT9999 before EDU-SENED-PTT10000
-        return direction(func.length(Case.reference)), direction(column)
-    if search.sort == "assigned":  # unassigned cases last, whichever way
-        return (direction(column).nulls_last(), direction(_ASSIGNEE.first_name).nulls_last())
-    return (direction(column),)
+    return query
 
 
 @dataclass(frozen=True)

@@ -22,29 +22,12 @@ from webapp.areas.council_admin.forms import (
 from webapp.domain import accounts, scanning
 from webapp.infra.database import db
 from webapp.web.access import answer_not_found, restrict
-from webapp.web.whole_numbers import page_number
 
-PAGE_SIZE = 50
 RETIRED = "No longer in the catalogue"
 
 
 restrict(bp, "council admin", lambda user: user.is_council_admin)
 answer_not_found(bp, "council admin", services.NotFound)
-
-
-def _list_args(sorts, default: str) -> dict:
-    """Search, sort, order and page from the query string, made safe."""
-    args = request.args
-    return {
-        "search": args.get("q", "")[:100],
-        "sort": args.get("sort") if args.get("sort") in sorts else default,
-        "descending": args.get("order") == "desc",
-        "page": page_number(args.get("page")),
-    }
-
-
-def _page_size() -> int:
-    return current_app.config.get("COUNCIL_ADMIN_PAGE_SIZE", PAGE_SIZE)
 
 
 def _show_problems(form, refused: services.Refused) -> None:
@@ -72,9 +55,9 @@ def index():
 @login_required
 def schools():
     """Every school and setting: searchable by name or URN, sortable."""
-    args = _list_args(services.SCHOOL_SORTS, "name")
-    listing = services.list_schools(db(), current_user, page_size=_page_size(), **args)
-    return render_template("council_admin/schools.html", listing=listing, **args)
+    args = services.SCHOOLS.read(request.args, current_app.config["COUNCIL_SCHOOLS_PAGE_SIZE"])
+    listing = services.list_schools(db(), current_user, args)
+    return render_template("council_admin/schools.html", listing=listing, args=args)
 
 
 @bp.route("/schools/add", methods=["GET", "POST"])
@@ -179,9 +162,9 @@ def school_user(school_id: int, user_id: int):
 @login_required
 def officers():
     """Case officers and council admins, with their teams and lock status."""
-    args = _list_args(services.OFFICER_SORTS, "last_name")
-    listing = services.list_officers(db(), current_user, page_size=_page_size(), **args)
-    return render_template("council_admin/officers.html", listing=listing, **args)
+    args = services.OFFICERS.read(request.args, current_app.config["COUNCIL_OFFICERS_PAGE_SIZE"])
+    listing = services.list_officers(db(), current_user, args)
+    return render_template("council_admin/officers.html", listing=listing, args=args)
 
 
 @bp.route("/officers/add", methods=["GET", "POST"])

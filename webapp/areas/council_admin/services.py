@@ -9,7 +9,6 @@ never with a password. Each function that changes something commits it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from webapp.areas.user_admin.services import SETTING_TYPES, EmailInUse, URNInUse, urn_problem
 from webapp.domain import accounts, audit
 from webapp.models import Membership, School, Team, User, team_members
+from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page, matching
 
 __all__ = [
     "ROLES",
@@ -43,8 +43,8 @@ __all__ = [
 ]
 
 ROLES = {"officer": "Case officer", "admin": "Council admin"}
-SCHOOL_SORTS = ("name", "urn", "setting_type", "users")
-OFFICER_SORTS = ("email", "first_name", "last_name", "role", "locked")
+SCHOOLS = ListingSpec(("name", "urn", "setting_type", "users"), "name")
+OFFICERS = ListingSpec(("email", "first_name", "last_name", "role", "locked"), "last_name")
 SETTING_NAMES = {"school": "School", "early_years": "Early years setting"}
 
 
@@ -61,16 +61,6 @@ class Refused(Exception):
     ):
         super().__init__(message)
         self.problems = problems or {field: message}
-
-
-@dataclass(frozen=True)
-class Listing:
-    """One page of a list."""
-
-    rows: list
-    total: int
-    page: int
-    pages: int
 
 
 @dataclass(frozen=True)
@@ -104,30 +94,10 @@ def _get(session: Session, model, object_id: int):
     return session.get(model, object_id) if 0 < object_id < 2**31 else None  # INTEGER ids
 
 
-def _search_term(search: str) -> str:
-    return " ".join(search.split()).lower()
-
-
-def _paged(session: Session, query, page: int, page_size: int):
-    """The total, the page (within range), the number of pages, and the query's offset."""
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, math.ceil(total / page_size))
-    page = min(max(page, 1), pages)
-    return total, page, pages, (page - 1) * page_size
-
-
 # --- Schools ---------------------------------------------------------------------------------
 
 
-def list_schools(
-    session: Session,
-    actor: User | None,
-    search: str = "",
-    sort: str = "name",
-    descending: bool = False,
-    page: int = 1,
-    page_size: int = 50,
-) -> Listing:
+def list_schools(session: Session, actor: User | None, args: ListingArgs) -> Listing[SchoolRow]:
     """Schools and settings, searched by name or URN, with their number of users and admins."""
     _check(actor)
     users = (
@@ -138,30 +108,25 @@ def list_schools(
         .scalar_subquery()
     )
     query = select(School)
-    term = _search_term(search)
-    if term:
-        query = query.where(
-            or_(
-                func.lower(School.name, type_=String).contains(term, autoescape=True),
-                School.urn.contains(term.upper().replace(" ", ""), autoescape=True),
-            )
-        )
-    total, page, pages, offset = _paged(session, query, page, page_size)
+    if args.words:
+        name = func.lower(School.name, type_=String)
+        urn = args.words.upper().replace(" ", "")
+        query = query.where(or_(matching(args.words, name), matching(urn, School.urn)))
     key = {
         "name": func.lower(School.name, type_=String),
         "urn": School.urn,
         "setting_type": School.setting_type,
         "users": users,
-    }[sort if sort in SCHOOL_SORTS else "name"]
-    found = session.execute(
-        query.add_columns(users)
-        .order_by(key.desc() if descending else key.asc(), func.lower(School.name), School.id)
-        .limit(page_size)
-        .offset(offset)
-    ).all()
-    admins = _admins_of(session, [school.id for school, _ in found])
-    rows = [SchoolRow(school, count, tuple(admins.get(school.id, ()))) for school, count in found]
-    return Listing(rows, total, page, pages)
+    }[args.sort]
+    by_name = (func.lower(School.name), School.id)
+    listing = fetch_page(session, query, args, sort=[key], tie_breaker=by_name, columns=[users])
+    admins = _admins_of(session, [school.id for school, _ in listing.rows])
+    return listing.with_rows(
+        [
+            SchoolRow(school, count, tuple(admins.get(school.id, ())))
+            for school, count in listing.rows
+        ]
+    )
 
 
 def _admins_of(session: Session, school_ids: list[int]) -> dict[int, list[User]]:
@@ -359,50 +324,25 @@ def _make_admin(
 # --- Council staff ----------------------------------------------------------------------------
 
 
-def list_officers(
-    session: Session,
-    actor: User | None,
-    search: str = "",
-    sort: str = "last_name",
-    descending: bool = False,
-    page: int = 1,
-    page_size: int = 50,
-) -> Listing:
+def list_officers(session: Session, actor: User | None, args: ListingArgs) -> Listing[OfficerRow]:
     """Council staff (case officers and council admins) with their teams."""
     _check(actor)
     query = select(User).where(User.council_role != "")
-    term = _search_term(search)
-    if term:
+    if args.words:
         full_name = func.lower(User.first_name + " " + User.last_name, type_=String)
-        query = query.where(
-            or_(
-                User.email.contains(term, autoescape=True),
-                full_name.contains(term, autoescape=True),
-            )
-        )
-    total, page, pages, offset = _paged(session, query, page, page_size)
+        query = query.where(matching(args.words, User.email, full_name))
     key = {
         "email": User.email,
         "first_name": func.lower(User.first_name, type_=String),
         "last_name": func.lower(User.last_name, type_=String),
         "role": User.council_role,
         "locked": case((User.is_locked.is_(True), 1), else_=0),
-    }[sort if sort in OFFICER_SORTS else "last_name"]
-    users = list(
-        session.scalars(
-            query.order_by(
-                key.desc() if descending else key.asc(),
-                func.lower(User.last_name),
-                func.lower(User.first_name),
-                User.email,
-            )
-            .limit(page_size)
-            .offset(offset)
-        )
-    )
-    teams = teams_of(session, [user.id for user in users])
-    return Listing(
-        [OfficerRow(user, tuple(teams.get(user.id, ()))) for user in users], total, page, pages
+    }[args.sort]
+    by_name = (func.lower(User.last_name), func.lower(User.first_name), User.email)
+    listing = fetch_page(session, query, args, sort=[key], tie_breaker=by_name)
+    teams = teams_of(session, [user.id for user in listing.rows])
+    return listing.with_rows(
+        [OfficerRow(user, tuple(teams.get(user.id, ()))) for user in listing.rows]
     )
 
 

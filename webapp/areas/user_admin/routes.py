@@ -20,10 +20,6 @@ from webapp.areas.user_admin import bp, services
 from webapp.areas.user_admin.forms import ConfirmForm, EditUserForm, UserForm
 from webapp.infra.database import db
 from webapp.web.access import answer_not_found, restrict
-from webapp.web.whole_numbers import page_number
-
-PAGE_SIZE = 50
-
 
 restrict(bp, "user admin", lambda user: user.is_school_admin)
 answer_not_found(bp, "user admin", services.NotFound)
@@ -40,26 +36,12 @@ def _after_change() -> str:
 @login_required
 def users():
     """The users of the admin's schools: searchable and sortable."""
-    args = request.args
-    search = args.get("q", "")[:100]
-    sort = args.get("sort") if args.get("sort") in services.SORTS else services.DEFAULT_SORT
-    descending = args.get("order") == "desc"
-    page = page_number(args.get("page"))
-    listing = services.list_users(
-        db(),
-        current_user,
-        search,
-        sort,
-        descending,
-        page,
-        current_app.config.get("USER_ADMIN_PAGE_SIZE", PAGE_SIZE),
-    )
+    args = services.USERS.read(request.args, current_app.config["USER_ADMIN_PAGE_SIZE"])
+    listing = services.list_users(db(), current_user, args)
     return render_template(
         "user_admin/users.html",
         listing=listing,
-        search=search,
-        sort=sort,
-        descending=descending,
+        args=args,
         schools=services.administered_schools(db(), current_user),
     )
 

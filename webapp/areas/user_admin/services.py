@@ -14,11 +14,10 @@ function here commits its change.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import String, case, exists, func, or_, select
+from sqlalchemy import String, case, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -26,6 +25,7 @@ from webapp.domain import accounts, audit
 from webapp.domain.accounts import EmailInUse
 from webapp.infra.mail import queue_mail
 from webapp.models import Membership, School, User
+from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page, matching
 
 __all__ = [
     "EmailInUse",
@@ -33,7 +33,6 @@ __all__ = [
     "NotFound",
     "Refused",
     "URNInUse",
-    "UserListing",
     "UserRow",
     "add_user",
     "administered_schools",
@@ -46,8 +45,9 @@ __all__ = [
     "user_for_admin",
 ]
 
-SORTS = ("email", "first_name", "last_name", "job_title", "mobile", "is_admin", "locked")
-DEFAULT_SORT = "last_name"
+USERS = ListingSpec(
+    ("email", "first_name", "last_name", "job_title", "mobile", "is_admin", "locked"), "last_name"
+)
 SETTING_TYPES = ("school", "early_years")
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 URN_PATTERNS = {"school": re.compile(r"\d{6}"), "early_years": re.compile(r"EY\d{6}|\d{6,7}")}
@@ -94,14 +94,6 @@ class UserRow:
         if len(self.admin_of) == len(self.schools):
             return "Yes"
         return "Yes: " + ", ".join(school.name for school in self.admin_of)
-
-
-@dataclass(frozen=True)
-class UserListing:
-    rows: list[UserRow]
-    total: int
-    page: int
-    pages: int
 
 
 def administered_schools(session: Session, admin: User) -> list[School]:
@@ -178,42 +170,25 @@ def _refuse_unless_account_is_ours(
         raise Refused(problem, field)
 
 
-def list_users(
-    session: Session,
-    admin: User,
-    search: str = "",
-    sort: str = DEFAULT_SORT,
-    descending: bool = False,
-    page: int = 1,
-    page_size: int = 50,
-) -> UserListing:
+def list_users(session: Session, admin: User, args: ListingArgs) -> Listing[UserRow]:
     """The users of the admin's schools, searched by name or email, sorted by one column."""
     schools = _schools_of(session, admin)
     ids = list(schools)
     query = select(User).where(
         exists().where(Membership.user_id == User.id, Membership.school_id.in_(ids))
     )
-    term = " ".join(search.split()).lower()
-    if term:
+    if args.words:
         full_name = func.lower(User.first_name + " " + User.last_name, type_=String)
-        query = query.where(
-            or_(
-                User.email.contains(term, autoescape=True),
-                full_name.contains(term, autoescape=True),
-            )
-        )
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, math.ceil(total / page_size))
-    page = min(max(page, 1), pages)
-    key = _sort_key(sort if sort in SORTS else DEFAULT_SORT, ids)
-    tie_break = (func.lower(User.last_name), func.lower(User.first_name), User.email)
-    users = session.scalars(
-        query.options(selectinload(User.memberships).selectinload(Membership.school))
-        .order_by(key.desc() if descending else key.asc(), *tie_break)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
+        query = query.where(matching(args.words, User.email, full_name))
+    listing = fetch_page(
+        session,
+        query,
+        args,
+        sort=[_sort_key(args.sort, ids)],
+        tie_breaker=(func.lower(User.last_name), func.lower(User.first_name), User.email),
+        options=[selectinload(User.memberships).selectinload(Membership.school)],
     )
-    return UserListing([row_for(user, schools) for user in users], total, page, pages)
+    return listing.with_rows([row_for(user, schools) for user in listing.rows])
 
 
 def _sort_key(sort: str, school_ids: list[int]):

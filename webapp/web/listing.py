@@ -1,0 +1,188 @@
+"""One way to list: a listing's arguments read safely from the query string, one page of a
+SQLAlchemy query in a stable order, and the page it gives (rows, total, page, pages).
+
+Each area keeps its own query (its scope: the user's schools, the officer's teams) and its sort
+columns in its services; this module holds only the mechanics. Pages show a listing with the
+macros of templates/_listing.html (sortable table, aria-sort, pagination, search box). Nothing
+here needs a request, so services can use it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from webapp.web.whole_numbers import page_number
+
+Row = TypeVar("Row")
+ORDERS = {"asc": False, "desc": True}
+
+
+@dataclass(frozen=True)
+class ListingSpec:
+    """What a listing offers: its sort keys, the sort and order it starts in (a column newly
+    chosen starts in that order too), its search box's query parameter (None: no search box)
+    with the longest text it takes, and the sorts that put empty values last whichever the
+    order ("not yet submitted", "nobody")."""
+
+    sorts: tuple[str, ...]
+    default_sort: str
+    descending: bool = False
+    search_param: str | None = "q"
+    search_max: int = 100
+    nulls_last: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.default_sort not in self.sorts:
+            raise ValueError(f"default sort {self.default_sort!r} is not among {self.sorts}")
+
+    def read(self, query: Mapping[str, Any], page_size: int) -> ListingArgs:
+        """The arguments a query string asks for; what is not on offer is left at the start."""
+        search = query.get(self.search_param) if self.search_param else None
+        return self.args(
+            page_size,
+            sort=_stripped(query.get("sort")),
+            descending=ORDERS.get(_stripped(query.get("order"))),
+            page=page_number(_stripped(query.get("page"))),
+            search=search if isinstance(search, str) else "",
+        )
+
+    def args(
+        self,
+        page_size: int,
+        *,
+        sort: str = "",
+        descending: bool | None = None,
+        page: int = 1,
+        search: str = "",
+    ) -> ListingArgs:
+        """Arguments for this listing: a sort it does not offer is its default sort, and no
+        order its starting order."""
+        if page_size < 1:
+            raise ValueError(f"a page holds at least one row, not {page_size}")
+        return ListingArgs(
+            spec=self,
+            page_size=page_size,
+            sort=sort if sort in self.sorts else self.default_sort,
+            descending=self.descending if descending is None else descending,
+            page=page,
+            search=search[: self.search_max],
+        )
+
+
+@dataclass(frozen=True)
+class ListingArgs:
+    """What a listing is asked for: the search text, the sort and its order, the page and how
+    many rows a page holds. Made by `ListingSpec.read` or `ListingSpec.args`."""
+
+    spec: ListingSpec
+    page_size: int
+    sort: str
+    descending: bool
+    page: int = 1
+    search: str = ""
+
+    @property
+    def order(self) -> str:
+        """ "asc" or "desc", as links write it."""
+        return "desc" if self.descending else "asc"
+
+    @property
+    def words(self) -> str:
+        """The search text, lower case, its spaces folded: what a search matches."""
+        return " ".join(self.search.split()).lower()
+
+    def order_for(self, key: str) -> str:
+        """The order a column's sort link asks for: the sorted column's turns it round, any
+        other starts in the listing's starting order."""
+        if key == self.sort:
+            return "asc" if self.descending else "desc"
+        return "desc" if self.spec.descending else "asc"
+
+    def aria_sort(self, key: str) -> str:
+        """The column's aria-sort: "ascending" or "descending" when it is sorted, else ""."""
+        if key != self.sort:
+            return ""
+        return "descending" if self.descending else "ascending"
+
+    def order_by(self, columns: Sequence) -> list:
+        """The sort's columns as ORDER BY terms, in the order asked."""
+        terms = [column.desc() if self.descending else column.asc() for column in columns]
+        if self.sort in self.spec.nulls_last:
+            return [term.nulls_last() for term in terms]
+        return terms
+
+    def query(self, params: Mapping[str, Any] | None = None, **changes: Any) -> dict:
+        """The query string of a link to this listing: the search and `params` (its filters)
+        that are set, the sort and order, then `changes` (a page, another sort)."""
+        values = {self.spec.search_param: self.search} if self.spec.search_param else {}
+        values |= dict(params or {}) | {"sort": self.sort, "order": self.order} | changes
+        return {name: value for name, value in values.items() if value not in (None, "")}
+
+    def sort_query(self, key: str, params: Mapping[str, Any] | None = None) -> dict:
+        """The query string of a column's sort link (back to the first page)."""
+        return self.query(params, sort=key, order=self.order_for(key))
+
+
+@dataclass(frozen=True)
+class Listing(Generic[Row]):
+    """One page of a listing: its rows, how many rows match in all, the page shown (within
+    range) and how many pages there are (at least 1)."""
+
+    rows: list[Row] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+
+    def with_rows(self, rows: list) -> Listing:
+        """The same page with its rows made into what the page shows."""
+        return replace(self, rows=rows)
+
+    def page_numbers(self) -> list[int]:
+        """The pages to link to, in order."""
+        return list(range(1, self.pages + 1))
+
+
+def matching(words: str, *columns) -> ColumnElement[bool]:
+    """Rows where any of `columns` contains `words` (% and _ are characters, not wildcards)."""
+    return or_(*(column.contains(words, autoescape=True) for column in columns))
+
+
+def fetch_page(
+    session: Session,
+    query: Select,
+    args: ListingArgs,
+    *,
+    sort: Sequence,
+    tie_breaker: Sequence,
+    columns: Sequence = (),
+    options: Sequence = (),
+) -> Listing:
+    """The page `args` asks for of `query`'s rows, counted. Rows come sorted by the `sort`
+    columns (those of `args.sort`) in the order asked, then by `tie_breaker` (ORDER BY terms),
+    which must end in a unique column so that no row shows on two pages or on none. A page
+    past the end gives the last. `columns` are added to each row (then rows are tuples),
+    `options` are loader options."""
+    if not tie_breaker:
+        raise ValueError("a listing needs a tie-breaker that ends in a unique column")
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, math.ceil(total / args.page_size))
+    page = min(max(args.page, 1), pages)
+    rows_query = (
+        query.add_columns(*columns)
+        .options(*options)
+        .order_by(*args.order_by(sort), *tie_breaker)
+        .limit(args.page_size)
+        .offset((page - 1) * args.page_size)
+    )
+    rows = session.execute(rows_query).all() if columns else session.scalars(rows_query).all()
+    return Listing(list(rows), total, page, pages)
+
+
+def _stripped(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
