@@ -11,8 +11,9 @@ import time
 
 def _validate(args: argparse.Namespace) -> int:
     from engine import load_catalogue
+    from webapp.infra.config import casetypes_folder
 
-    paths = args.paths or [os.environ.get("PORTAL_CASETYPES", "casetypes")]
+    paths = args.paths or [casetypes_folder("casetypes")]
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         print(f"portal validate: no such file or folder: {missing[0]}", file=sys.stderr)
@@ -58,18 +59,15 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _database_url() -> str:
-    from webapp.infra.config import INSTANCE, database_url_setting, environment
+    from webapp.infra.config import database_url, environment
 
-    development = environment() == "development"
-    return database_url_setting(development) or f"sqlite:///{INSTANCE / 'portal.sqlite3'}"
+    return database_url(environment() == "development")
 
 
 def _no_sessions() -> dict:
-    """Settings for a command that handles no web sessions: a throwaway signing key unless
-    SECRET_KEY is set (random, so it passes the production check and signs nothing)."""
-    import secrets
+    from webapp.infra.config import without_web_sessions
 
-    return {} if os.environ.get("SECRET_KEY") else {"SECRET_KEY": secrets.token_hex(32)}
+    return without_web_sessions()
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
@@ -89,7 +87,9 @@ def _safe(url: str) -> str:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    if os.environ.get("PORTAL_ENV") != "development" and not args.force:
+    from webapp.infra.config import environment
+
+    if not args.force and environment() != "development":
         print(
             "portal demo-data: refusing outside development (set PORTAL_ENV=development "
             "or pass --force); demo users must never reach a real database",
@@ -248,7 +248,7 @@ def _serve(args: argparse.Namespace) -> int:
     """Production server: gunicorn with the app factory (refused without a virus scanner)."""
     from gunicorn.app.wsgiapp import run
 
-    from webapp.infra.config import scanner_problem, settings
+    from webapp.infra.config import port, scanner_problem, settings
 
     # Refuse unfit settings in one line, before gunicorn starts any worker.
     problem = scanner_problem(settings({}))
@@ -256,11 +256,10 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"portal serve: {problem}", file=sys.stderr)
         return 2
 
-    port = os.environ.get("PORT", "8000")
     sys.argv = [
         "gunicorn",
         "--bind",
-        f"{args.host}:{port}",
+        f"{args.host}:{port(8000)}",
         "--workers",
         str(args.workers),
         "--access-logfile",
@@ -275,17 +274,19 @@ def _run(args: argparse.Namespace) -> int:
     """Development server on 127.0.0.1 (PORT, default 5000), with the mail worker in a thread
     and, in development, a mail catcher on MAIL_SERVER:MAIL_PORT (unless one is running)."""
     from webapp import create_app
+    from webapp.infra.config import environment
+    from webapp.infra.config import port as port_setting
     from webapp.infra.mail.worker import start_background_worker
 
-    if os.environ.get("PORTAL_ENV") != "development":
+    if environment() != "development":
         print(
             "portal run: the development server needs PORTAL_ENV=development (make run sets "
             "it); in production run `portal serve` and `portal mail-worker`",
             file=sys.stderr,
         )
         return 2
+    port = port_setting(5000)
     app = create_app()
-    port = int(os.environ.get("PORT", "5000"))
     catcher = _start_catcher(app, port) if app.config["DEVELOPMENT"] else None
     if catcher is not None:
         app.extensions["mail_catcher"] = catcher  # /dev/mail reads sent mail from it
