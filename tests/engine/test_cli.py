@@ -80,3 +80,40 @@ def test_bad_usage_exits_2_with_one_line_and_no_traceback(tmp_path):
         assert run.returncode == 2, args
         assert "Traceback" not in run.stderr
         assert "error" in run.stderr.splitlines()[-1] or "no such" in run.stderr
+
+
+def test_validate_starts_without_the_web_app():
+    """`portal validate` runs in CI and editors: it must not pay for importing Flask."""
+    check = (
+        "import sys\n"
+        "from webapp.cli import main\n"
+        "assert main(['validate', 'casetypes']) == 0\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'sqlalchemy'})\n"
+        "print(heavy)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert run.stdout == "[]\n"
+
+
+def test_help_lists_every_command_and_each_command_has_its_own(capsys):
+    expected = [
+        "add-council-user",
+        "add-team",
+        "db",
+        "demo-data",
+        "mail-worker",
+        "onboard-school",
+        "purge",
+        "run",
+        "schema",
+        "serve",
+        "validate",
+    ]
+    assert main(["--help"]) == 0
+    listed = capsys.readouterr().out.split("Commands:\n")[1]
+    assert [line.split()[0] for line in listed.splitlines() if line[2:3] != " "] == expected
+    for command in expected:
+        assert main([command, "-h"]) == 0
+        assert capsys.readouterr().out.startswith(f"Usage: portal {command} [OPTIONS]")

@@ -3,6 +3,7 @@ a real database, and no silent switch to development mode."""
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 import pytest
@@ -119,3 +120,47 @@ def test_portal_run_does_not_switch_to_development_by_itself(production, capsys)
     err = capsys.readouterr().err
     assert err.startswith("portal run: the development server needs PORTAL_ENV=development")
     assert "Traceback" not in err
+
+
+def test_session_limits_come_from_the_environment(production):
+    config = start().config
+    assert (config["SESSION_IDLE_SECONDS"], config["SESSION_ABSOLUTE_SECONDS"]) == (1800, 43200)
+    production.setenv("PORTAL_SESSION_IDLE_MINUTES", "10")
+    production.setenv("PORTAL_SESSION_HOURS", "2")
+    app = start()
+    assert (app.config["SESSION_IDLE_SECONDS"], app.config["SESSION_ABSOLUTE_SECONDS"]) == (
+        600,
+        7200,
+    )
+    assert app.permanent_session_lifetime == datetime.timedelta(hours=2)  # the cookie's life
+
+
+@pytest.mark.parametrize(
+    "name, value, why",
+    [
+        ("PORTAL_SESSION_IDLE_MINUTES", "0", "a whole number of at least 1, not '0'"),
+        ("PORTAL_SESSION_HOURS", "half a day", "a whole number of at least 1, not 'half a day'"),
+        ("PORTAL_MAX_REQUEST_MB", "60MB", "a whole number, not '60MB'"),
+        ("PORTAL_DRAFT_RETENTION_DAYS", "-1", "a whole number, not '-1'"),
+        ("CLAMD_TIMEOUT", "soon", "a number of seconds above 0, not 'soon'"),
+    ],
+)
+def test_a_setting_that_is_not_a_fit_number_is_refused_naming_it(production, name, value, why):
+    production.setenv(name, value)
+    with pytest.raises(SettingsError) as refused:
+        start()
+    assert str(refused.value) == f"{name} must be {why}"
+
+
+def test_commands_name_a_setting_that_is_not_a_number_in_one_line(production, capsys):
+    production.setenv("MAIL_PORT", "smtp")
+    assert main(["purge"]) == 2
+    assert capsys.readouterr().err == (
+        "portal purge: MAIL_PORT must be a whole number, not 'smtp'\n"
+    )
+    production.setenv("PORTAL_ENV", "development")
+    production.setenv("PORT", "five thousand")
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err == (
+        "portal run: PORT must be a whole number of at least 1, not 'five thousand'\n"
+    )

@@ -214,6 +214,25 @@ def test_the_session_ends_after_30_idle_minutes_and_after_12_hours(world, sign_i
     assert "signed in for 12 hours" in text_of(busy.get("/sign-in").page)
 
 
+def test_the_session_limits_and_the_words_for_them_follow_the_settings(
+    app, world, sign_in, moving_clock
+):
+    app.config.update(SESSION_IDLE_SECONDS=10 * 60, SESSION_ABSOLUTE_SECONDS=2 * 60 * 60)
+    portal = sign_in(world.alice)
+    moving_clock.advance(minutes=9)
+    assert portal.client.get("/my-cases").status_code == 200
+    moving_clock.advance(minutes=11)
+    assert "/sign-in" in portal.client.get("/my-cases").headers["Location"]
+    assert "inactive for 10 minutes" in text_of(portal.get("/sign-in").page)
+
+    busy = sign_in(world.alice)
+    for _ in range(13):  # active every 10 minutes, for a little over 2 hours
+        moving_clock.advance(minutes=9, seconds=59)
+        response = busy.client.get("/my-cases")
+    assert "/sign-in" in response.headers["Location"]
+    assert "signed in for 2 hours" in text_of(busy.get("/sign-in").page)
+
+
 def test_cookies_are_secure_http_only_and_same_site(app, world, new_client):
     app.config["SESSION_COOKIE_SECURE"] = True
     portal = new_client()

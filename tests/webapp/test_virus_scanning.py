@@ -9,9 +9,9 @@ import socket
 import pytest
 from sqlalchemy import func, select
 
+from tests.webapp.clamav import EICAR, FOUND_AS
 from tests.webapp.conftest import BASE_URL, SECRET_KEY, _hashes, text_of
 from tests.webapp.helpers import AGREEMENT, PDF, answer, errors_on, start
-from tests.webapp.clamav import EICAR, FOUND_AS
 from tests.webapp.test_submit import finished_draft
 from tests.webapp.test_workflow_school_side import officer_moves
 from webapp.domain import scanning

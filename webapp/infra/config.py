@@ -23,11 +23,6 @@ class SettingsError(Exception):
     """The environment does not describe a portal that may start; the message says why."""
 
 
-def _flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
-
-
 def settings(overrides: dict) -> dict:
     """The app's settings: `overrides` (tests) over environment variables over defaults."""
     development = (
@@ -36,57 +31,143 @@ def settings(overrides: dict) -> dict:
     secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
     if not secret and development:
         secret = _development_secret()
-    database_url = overrides.get("DATABASE_URL") or database_url_setting(development)
+    database = overrides.get("DATABASE_URL") or database_url(development)
     base_url = overrides.get("PORTAL_BASE_URL") or os.environ.get("PORTAL_BASE_URL")
     if not development:
         _check_production(secret, base_url)
     return {
         "DEVELOPMENT": development,
         "SECRET_KEY": secret,
-        "DATABASE_URL": database_url or f"sqlite:///{INSTANCE / 'portal.sqlite3'}",
-        "PORTAL_CASETYPES": os.environ.get("PORTAL_CASETYPES", str(ROOT / "casetypes")),
+        "DATABASE_URL": database,
+        "PORTAL_CASETYPES": casetypes_folder(),
         "PORTAL_BASE_URL": base_url or "http://127.0.0.1:5000",
         "PORTAL_COUNCIL_NAME": os.environ.get("PORTAL_COUNCIL_NAME", "Leicester City Council"),
         "PORTAL_SERVICE_NAME": os.environ.get("PORTAL_SERVICE_NAME", "School Portal"),
+        **_page_sizes(),
+        # Reverse proxies in front of the app (TLS ends there): how many to trust for the
+        # client's address and scheme (X-Forwarded-For/-Proto). 0: none, use the peer.
+        "PORTAL_TRUSTED_PROXIES": _whole("PORTAL_TRUSTED_PROXIES", 0),
+        "PORTAL_DRAFT_RETENTION_DAYS": _whole("PORTAL_DRAFT_RETENTION_DAYS", 180),
+        **_mail(),
+        **_request_limits(),
+        **_sessions(development),
+        **_scanner(),
+        **_rate_limits(),
+    } | overrides
+
+
+def _page_sizes() -> dict:
+    """Rows on a page of each listing (webapp/web/listing.py)."""
+    return {
+        "MY_CASES_PAGE_SIZE": 25,
+        "USER_ADMIN_PAGE_SIZE": 50,
+        "CASEVIEWER_PAGE_SIZE": 25,
+        "COUNCIL_SCHOOLS_PAGE_SIZE": 50,
+        "COUNCIL_OFFICERS_PAGE_SIZE": 50,
+    }
+
+
+def _mail() -> dict:
+    """SMTP for the mail worker (Flask-Mail's settings)."""
+    return {
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
-        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "1025")),
+        "MAIL_PORT": _whole("MAIL_PORT", 1025),
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_DEFAULT_SENDER": os.environ.get(
             "MAIL_DEFAULT_SENDER", "School Portal <no-reply@localhost>"
         ),
+        # Seconds each SMTP step may take (webapp/infra/mail/worker.py); well inside the
+        # worker's 5-minute lease on a message, so it is not set from the environment.
+        "MAIL_TIMEOUT": 30.0,
+    }
+
+
+def _request_limits() -> dict:
+    """The largest request, and the largest forms (webapp/web/request_guard.py)."""
+    return {
         # Uploads: the largest request accepted (a page may carry several files).
-        "MAX_CONTENT_LENGTH": int(os.environ.get("PORTAL_MAX_REQUEST_MB", "60")) * 1024 * 1024,
-        # Forms (webapp/request_guard.py): the most values one may send (raised to fit the
-        # largest case-type page), and the largest typed value, or whole url-encoded form.
-        "MAX_FORM_PARTS": int(os.environ.get("PORTAL_MAX_FORM_FIELDS", "1000")),
-        "MAX_FORM_MEMORY_SIZE": int(os.environ.get("PORTAL_MAX_FORM_KB", "500")) * 1024,
+        "MAX_CONTENT_LENGTH": _whole("PORTAL_MAX_REQUEST_MB", 60) * 1024 * 1024,
+        # The most values one form may send (raised to fit the largest case-type page), and
+        # the largest typed value, or whole url-encoded form.
+        "MAX_FORM_PARTS": _whole("PORTAL_MAX_FORM_FIELDS", 1000),
+        "MAX_FORM_MEMORY_SIZE": _whole("PORTAL_MAX_FORM_KB", 500) * 1024,
+    }
+
+
+def _sessions(development: bool) -> dict:
+    """Session cookies, and how long a signed-in session lasts: it ends after the idle limit
+    without a request (autosave counts) or the absolute limit after signing in."""
+    hours = _whole("PORTAL_SESSION_HOURS", 12, least=1)
+    return {
         "SESSION_COOKIE_SECURE": not development,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
+        "SESSION_IDLE_SECONDS": _whole("PORTAL_SESSION_IDLE_MINUTES", 30, least=1) * 60,
+        "SESSION_ABSOLUTE_SECONDS": hours * 60 * 60,
+        "PERMANENT_SESSION_LIFETIME": hours * 60 * 60,  # the cookie's own life
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
-        # Rows on a page of each listing (webapp/web/listing.py).
-        "MY_CASES_PAGE_SIZE": 25,
-        "USER_ADMIN_PAGE_SIZE": 50,
-        "CASEVIEWER_PAGE_SIZE": 25,
-        "COUNCIL_SCHOOLS_PAGE_SIZE": 50,
-        "COUNCIL_OFFICERS_PAGE_SIZE": 50,
-        # Reverse proxies in front of the app (TLS ends there): how many to trust for the
-        # client's address and scheme (X-Forwarded-For/-Proto). 0: none, use the peer.
-        "PORTAL_TRUSTED_PROXIES": int(os.environ.get("PORTAL_TRUSTED_PROXIES", "0")),
-        "PORTAL_DRAFT_RETENTION_DAYS": int(os.environ.get("PORTAL_DRAFT_RETENTION_DAYS", "180")),
-        # ClamAV's daemon scans every upload: a Unix socket, or a host and port (TCP).
+    }
+
+
+def _scanner() -> dict:
+    """ClamAV's daemon scans every upload: a Unix socket, or a host and port (TCP)."""
+    return {
         "CLAMD_SOCKET": os.environ.get("CLAMD_SOCKET", ""),
         "CLAMD_HOST": os.environ.get("CLAMD_HOST", ""),
-        "CLAMD_PORT": int(os.environ.get("CLAMD_PORT", "3310")),
+        "CLAMD_PORT": _whole("CLAMD_PORT", 3310),
         # How long an upload waits for clamd before the file is left to the worker, and how
         # long the worker waits (seconds, for each step of a scan).
-        "CLAMD_UPLOAD_TIMEOUT": float(os.environ.get("CLAMD_UPLOAD_TIMEOUT", "5")),
-        "CLAMD_TIMEOUT": float(os.environ.get("CLAMD_TIMEOUT", "120")),
-        **_rate_limits(),
-    } | overrides
+        "CLAMD_UPLOAD_TIMEOUT": _seconds("CLAMD_UPLOAD_TIMEOUT", 5.0),
+        "CLAMD_TIMEOUT": _seconds("CLAMD_TIMEOUT", 120.0),
+    }
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _whole(name: str, default: int, least: int = 0) -> int:
+    """A whole-number setting; anything else is refused in one line, naming the setting."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdecimal() or int(value) < least:
+        at_least = f" of at least {least}" if least else ""
+        raise SettingsError(f"{name} must be a whole number{at_least}, not {value!r}")
+    return int(value)
+
+
+def _seconds(name: str, default: float) -> float:
+    """A number of seconds (3 or 2.5), more than 0; anything else is refused in one line."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds < math.inf:
+        raise SettingsError(f"{name} must be a number of seconds above 0, not {value!r}")
+    return seconds
+
+
+def casetypes_folder(default: str = str(ROOT / "casetypes")) -> str:
+    """PORTAL_CASETYPES: the folder of case-type YAML files."""
+    return os.environ.get("PORTAL_CASETYPES", default)
+
+
+def port(default: int) -> int:
+    """PORT: where `portal run` (5000) or `portal serve` (8000) listens."""
+    return _whole("PORT", default, least=1)
+
+
+def without_web_sessions() -> dict:
+    """Settings for a command that handles no web sessions: a throwaway signing key unless
+    SECRET_KEY is set (random, so it passes the production check and signs nothing)."""
+    return {} if os.environ.get("SECRET_KEY") else {"SECRET_KEY": secrets.token_hex(32)}
 
 
 def environment() -> str:
@@ -100,15 +181,16 @@ def environment() -> str:
     return value
 
 
-def database_url_setting(development: bool) -> str | None:
-    """DATABASE_URL; outside development it must be set (no silent local SQLite file)."""
+def database_url(development: bool) -> str:
+    """DATABASE_URL; outside development it must be set (no silent local SQLite file), in
+    development it defaults to a SQLite file in instance/."""
     url = os.environ.get("DATABASE_URL")
     if not url and not development:
         raise SettingsError(
             "DATABASE_URL must be set outside development (postgresql+psycopg://user@host/db); "
             "the portal does not fall back to a local SQLite file in production"
         )
-    return url
+    return url or f"sqlite:///{INSTANCE / 'portal.sqlite3'}"
 
 
 def _check_production(secret: str | None, base_url: str | None) -> None:

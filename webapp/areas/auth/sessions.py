@@ -1,4 +1,5 @@
-"""Signed-in sessions: a new one at sign-in, idle (30 minutes) and absolute (12 hours) limits,
+"""Signed-in sessions: a new one at sign-in, idle and absolute limits (30 minutes and 12 hours
+unless PORTAL_SESSION_IDLE_MINUTES and PORTAL_SESSION_HOURS say otherwise; webapp/infra/config.py),
 and the first sign-in steps. Autosave requests count as activity.
 
 When a session times out while a case page is being sent, what was typed is kept on the draft
@@ -34,8 +35,7 @@ def begin(user) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("SESSION_IDLE_SECONDS", 30 * 60)
-    app.config.setdefault("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+    """End sessions past their limits (SESSION_IDLE_SECONDS, SESSION_ABSOLUTE_SECONDS)."""
 
     @app.before_request
     def enforce_session_limits():
@@ -69,7 +69,12 @@ def _timed_out(idle: bool):
         )
     logout_user()
     session.clear()
-    why = "you were inactive for 30 minutes" if idle else "you have been signed in for 12 hours"
+    config = current_app.config
+    why = (
+        f"you were inactive for {_duration(config['SESSION_IDLE_SECONDS'])}"
+        if idle
+        else f"you have been signed in for {_duration(config['SESSION_ABSOLUTE_SECONDS'])}"
+    )
     message = f"You have been signed out because {why}."
     if request.endpoint == "cases.autosave":
         return jsonify(saved=kept, signed_out=True, message=message), 401
@@ -79,3 +84,12 @@ def _timed_out(idle: bool):
     # Back to the page after signing in again: a page being read, or the page being sent.
     target = request.path if request.method == "GET" or kept else None
     return redirect(url_for("auth.sign_in", next=target))
+
+
+def _duration(seconds: int) -> str:
+    """A session limit as people say it: "30 minutes", "1 hour", "12 hours"."""
+    for unit, size in (("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} seconds"

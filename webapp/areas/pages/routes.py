@@ -157,6 +157,6 @@ def feedback():
 
 
 def _session_hours() -> int:
-    lifetime = current_app.config.get("PERMANENT_SESSION_LIFETIME", 12 * 60 * 60)
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
     seconds = lifetime.total_seconds() if hasattr(lifetime, "total_seconds") else lifetime
     return max(1, round(seconds / 3600))

@@ -48,9 +48,8 @@ log = logging.getLogger(__name__)
 FIRST_RETRY = dt.timedelta(seconds=30)
 LONGEST_RETRY = dt.timedelta(minutes=30)
 # How long a claimed message is left to its worker before another may try it. Longer than a
-# send can take (each SMTP step times out after SMTP_TIMEOUT seconds).
+# send can take (each SMTP step times out after MAIL_TIMEOUT seconds, webapp/infra/config.py).
 LEASE = dt.timedelta(minutes=5)
-SMTP_TIMEOUT = 30.0
 ERROR_LENGTH = 500
 BATCH = 50
 PURGE_EVERY = 3600.0  # seconds
@@ -199,9 +198,7 @@ class _Connection(Connection):
     def configure_host(self) -> smtplib.SMTP:
         state = self.mail
         smtp_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
-        host = smtp_class(
-            state.server, state.port, timeout=current_app.config.get("MAIL_TIMEOUT", SMTP_TIMEOUT)
-        )
+        host = smtp_class(state.server, state.port, timeout=current_app.config["MAIL_TIMEOUT"])
         try:
             host.set_debuglevel(int(state.debug))
             if state.use_tls:
