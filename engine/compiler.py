@@ -11,7 +11,7 @@ import keyword
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from engine import expressions as ex
+import engine.expressions as ex
 from engine.casetype import CaseType, Declaration
 from engine.fields import FIELD_TYPES
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
@@ -262,7 +262,7 @@ class CaseTypeCompiler:
         symbol = scope.symbols.get(name)
         if symbol is not None and symbol.type == needed:
             return
-        what = f"{ex._a(needed)} question defined earlier"
+        what = f"{ex.described(needed)} question defined earlier"
         if name in self.declared and symbol is None:
             what += " (it comes later)"
         self.add(
