@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from engine import numeric
+import engine.numeric as numeric
 from engine.expressions import BOOL, DATE, NUMBER, TEXT, Symbol
 from engine.fields.base import FieldType, Invalid, bounds_problem, label_for_message
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from engine import identifiers
+import engine.identifiers as identifiers
 from engine.fields.base import FieldType, Invalid, label_for_message, setting_problem
 
 _WIDTHS = [
