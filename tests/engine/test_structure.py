@@ -14,6 +14,7 @@ import pytest
 
 ENGINE = Path(__file__).resolve().parents[2] / "engine"
 MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
 
 
 def _module_name(path: Path) -> str:
@@ -84,3 +85,13 @@ def test_no_engine_module_is_over_400_lines():
     }
     assert long == {}
 
+
+def test_no_engine_function_is_longer_than_a_screen():
+    long = {}
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    long[f"{name}.{node.name}"] = lines
+    assert long == {}
