@@ -246,7 +246,7 @@ KINDS = {
 
 
 def _field_schema(kind) -> dict:
-    required = ["id", "type"] + ([] if kind.name == "content" else ["label"])
+    required = ["id", "type"] + (["label"] if kind.has_value else [])  # content needs none
     return {
         "type": "object",
         "additionalProperties": False,

@@ -13,7 +13,7 @@ from functools import cache
 
 import jsonschema_rs
 
-from engine.fields import FIELD_TYPES
+from engine.fields import FIELD_TYPES, field_type
 from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.schema import build_schema
 from engine.source import Source
@@ -79,7 +79,8 @@ def _fields(data) -> list[tuple[tuple, dict]]:
         for index, spec in enumerate(fields):
             if isinstance(spec, dict):
                 found.append(((*where, index), spec))
-                if spec.get("type") == "group":
+                kind = field_type(spec)
+                if kind is not None and kind.holds_items:
                     walk(spec.get("fields"), (*where, index, "fields"))
 
     if data.get("kind", "case_type") == "case_type" and isinstance(data.get("pages"), list):
