@@ -192,7 +192,7 @@ class CaseType:
         already had (a browser never sends a file back).
         """
         return {
-            f.id: f.kind.typed_input(f, form[f.id], answers.get(f.id), files, f.id)
+            f.id: f.kind.typed_input(f, form[f.id], answers.get(f.id), files)
             for f in self.page(page_id).fields
             if f.kind.is_input
         }

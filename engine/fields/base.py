@@ -77,9 +77,9 @@ class FieldType:
         """The most form values a filled-in answer sends (a web server sizes its limits on it)."""
         return 1 if self.is_input else 0
 
-    def typed_input(self, field: Field, bound, before, files: Mapping[str, dict], name: str):
+    def typed_input(self, field: Field, bound, before, files: Mapping[str, dict]):
         """What the submitted form holds for this question, JSON-ready: `bound` is its WTForms
-        field, `before` the stored answer, `files` new uploads by input `name`."""
+        field, `before` the stored answer, `files` the new uploads by input name."""
         return bound.data
 
     def is_empty(self, raw) -> bool:

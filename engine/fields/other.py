@@ -8,7 +8,7 @@ import wtforms
 
 from engine.expressions import FILE, GROUP, Symbol
 from engine.fields.base import FieldType, bounds_problem, lower_first, plural
-from engine.input_names import SEPARATOR, input_name, item_index
+from engine.input_names import SEPARATOR, item_index
 
 # What a form author may allow, by the name they write.
 FILE_KINDS = {
@@ -59,8 +59,8 @@ class FileType(FieldType):
     def is_empty(self, raw) -> bool:
         return not isinstance(raw, dict)
 
-    def typed_input(self, field, bound, before, files, name):
-        return files.get(name) or before  # a browser never sends a stored file back
+    def typed_input(self, field, bound, before, files):
+        return files.get(bound.name) or before  # a browser never sends a stored file back
 
     def parse(self, field, raw, values):
         return raw  # the web app stores the upload and gives its reference
@@ -158,16 +158,14 @@ class GroupType(FieldType):
     def is_empty(self, raw) -> bool:
         return not raw
 
-    def typed_input(self, field, bound, before, files, name):
+    def typed_input(self, field, bound, before, files):
         stored = before or []
         items = []
         for index, entry in enumerate(bound.entries):
             item = stored[index] if index < len(stored) else {}
             items.append(
                 {
-                    n.id: n.kind.typed_input(
-                        n, entry.form[n.id], item.get(n.id), files, input_name(name, index, n.id)
-                    )
+                    n.id: n.kind.typed_input(n, entry.form[n.id], item.get(n.id), files)
                     for n in field.fields
                     if n.kind.is_input
                 }
