@@ -242,49 +242,50 @@ def _check_unique_id(source: Source, owners: dict[str, str], problems: list) -> 
 
 
 def _shared_lists(sources: list[Source], problems: list):
-    lists: dict[str, tuple[Option, ...]] = {}
-    origin: dict[str, tuple[str, int, int]] = {}
-    for source in sources:
-        for name, options in source.data["lists"].items():
-            where = source.positions.key(("lists", name))
-            if name in origin:
-                problems.append(
-                    make_problem(Code.E208, source.path, *where, name=name, other=origin[name][0])
-                )
-                continue
-            built = build_options(options)
-            values = [o.value for o in built]
-            for index, value in enumerate(values):
-                if value in values[:index]:
-                    problems.append(
-                        make_problem(
-                            Code.E205,
-                            source.path,
-                            *source.positions.value(("lists", name, index)),
-                            value=value,
-                        )
-                    )
-            lists[name] = built
-            origin[name] = (source.path, *where)
-    return lists, origin
+    """The shared option lists by name, and where each is defined."""
+    return _shared(sources, "lists", Code.E208, _list_options, problems)
 
 
 def _shared_workflows(sources: list[Source], problems: list):
-    workflows: dict[str, Workflow] = {}
+    """The shared workflows by name, and where each is defined."""
+
+    def compile_one(name: str, spec: dict, source: Source):
+        return compile_workflow(name, spec, source, ("workflows", name))
+
+    return _shared(sources, "workflows", Code.E209, compile_one, problems)
+
+
+def _shared(sources: list[Source], section: str, twice: Code, compile_one, problems: list):
+    """The definitions under `section` of these files, compiled by name, with where each is;
+    a name defined again is reported (`twice`) and its second definition ignored."""
+    compiled: dict = {}
     origin: dict[str, tuple[str, int, int]] = {}
     for source in sources:
-        for name, spec in source.data["workflows"].items():
-            where = source.positions.key(("workflows", name))
+        for name, spec in source.data[section].items():
+            where = source.positions.key((section, name))
             if name in origin:
                 problems.append(
-                    make_problem(Code.E209, source.path, *where, name=name, other=origin[name][0])
+                    make_problem(twice, source.path, *where, name=name, other=origin[name][0])
                 )
                 continue
-            workflow, found = compile_workflow(name, spec, source, ("workflows", name))
+            compiled[name], found = compile_one(name, spec, source)
             problems += found
-            workflows[name] = workflow
             origin[name] = (source.path, *where)
-    return workflows, origin
+    return compiled, origin
+
+
+def _list_options(name: str, options: list, source: Source) -> tuple[tuple[Option, ...], list]:
+    """A shared list's options, and an E205 problem for each value given twice."""
+    built = build_options(options)
+    values = [o.value for o in built]
+    problems = [
+        make_problem(
+            Code.E205, source.path, *source.positions.value(("lists", name, index)), value=value
+        )
+        for index, value in enumerate(values)
+        if value in values[:index]
+    ]
+    return built, problems
 
 
 def _broken_kinds(sources: list[Source], valid: list[Source]) -> dict[str, str]:
