@@ -4,25 +4,24 @@ engine names group inputs (professionals-0-professional_report), and nothing els
 from sqlalchemy import func, select
 
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import PDF, answer, start
+from tests.webapp.helpers import PDF, answer, date, start
 from webapp.models import Attachment
 
 PROFESSIONAL = {
     "professionals-0-professional_type": "ep",
-    "professionals-0-professional_date-day": "3",
-    "professionals-0-professional_date-month": "2",
-    "professionals-0-professional_date-year": "2025",
+    **date("professionals-0-professional_date", 3, 2, 2025),
 }
 
 
-def needs_page(sign_in, world):
-    portal = sign_in(world.alice)
-    reference, _ = start(portal, "best-endeavours")
-    return portal, f"/cases/{reference}/pages/needs"
+def needs_page(portal) -> str:
+    """The page of a best-endeavours draft that asks about the professionals involved."""
+    _reference, first_page = start(portal, "best-endeavours")
+    return first_page.replace("/pages/child", "/pages/needs")
 
 
 def test_a_file_in_a_group_item_stays_with_that_item(sign_in, world, db_session):
-    portal, path = needs_page(sign_in, world)
+    portal = sign_in(world.alice)
+    path = needs_page(portal)
     upload = {"professionals-0-professional_report": ("advice.pdf", PDF)}
     answer(portal, path, PROFESSIONAL, action="save", files=upload)
     page = portal.get(path).page
@@ -32,7 +31,8 @@ def test_a_file_in_a_group_item_stays_with_that_item(sign_in, world, db_session)
 
 
 def test_a_file_sent_under_a_position_no_form_writes_is_not_stored(sign_in, world, db_session):
-    portal, path = needs_page(sign_in, world)
+    portal = sign_in(world.alice)
+    path = needs_page(portal)
     upload = {"professionals-01-professional_report": ("advice.pdf", PDF)}
     answer(portal, path, PROFESSIONAL, action="save", files=upload)
     assert "advice.pdf" not in text_of(portal.get(path).page)
