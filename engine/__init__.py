@@ -11,8 +11,9 @@ or SQLAlchemy.
 """
 
 from engine.answers import FieldError, PageResult
-from engine.casetype import CaseType, SummaryRow, SummarySection
+from engine.casetype import CaseType, SummarySection
 from engine.catalogue import Catalogue, build_catalogue, compile_definition, load_catalogue
+from engine.model import SummaryRow
 from engine.problems import Problem
 
 __all__ = [

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 
 import wtforms
 
-from engine.model import Field
-
 
 @dataclass(frozen=True)
 class FieldError:
@@ -48,18 +46,6 @@ class Values(ChainMap):
 
     def label_of(self, field_id: str) -> str:
         return self.labels.get(field_id, field_id)
-
-
-def anchor(field: Field, key: str) -> str:
-    """The id the error summary links to: a date's first box, else the input itself."""
-    if field.kind.component == "date":
-        return f"{key}-day"
-    return key
-
-
-def is_input(field: Field) -> bool:
-    """Whether the user answers this field on the form (not content, not calculated)."""
-    return field.has_value and field.kind.component != "calculated"
 
 
 def truthy(expression, values) -> bool:

@@ -8,9 +8,10 @@ from functools import cached_property
 
 import wtforms
 
-from engine.answers import FieldError, PageResult, Values, is_input, truthy
+from engine.answers import FieldError, PageResult, Values, truthy
 from engine.checking import check_page
-from engine.model import Field, Page, Workflow
+from engine.input_names import read_input_name
+from engine.model import Field, Page, SummaryRow, Workflow
 
 
 @dataclass(frozen=True)
@@ -19,14 +20,6 @@ class Declaration:
 
     text: str
     confirm_label: str = "I confirm"
-
-
-@dataclass(frozen=True)
-class SummaryRow:
-    field_id: str
-    label: str
-    value: str
-    items: tuple[tuple[tuple[str, str], ...], ...] = ()  # a group's items: (label, value) rows
 
 
 @dataclass(frozen=True)
@@ -93,12 +86,10 @@ class CaseType:
             if not truthy(page.show_if, values):
                 continue
             for f in page.fields:
-                if not f.has_value or not truthy(f.show_if, values):
-                    continue
-                if f.kind.name == "calculated":
-                    typed[f.id] = f.kind.evaluate(f, values)
-                elif answers.get(f.id) is not None:
-                    typed[f.id] = f.kind.to_python(f, answers[f.id])
+                if f.has_value and truthy(f.show_if, values):
+                    value = f.kind.typed_value(f, answers, values)
+                    if value is not None:  # unanswered, or not yet known
+                        typed[f.id] = value
         return values
 
     def visible_pages(self, answers: Mapping) -> list[Page]:
@@ -131,7 +122,7 @@ class CaseType:
         key = (page_id, base)
         if key not in self._forms:
             attributes = {
-                f.id: f.kind.form_field(f) for f in self.page(page_id).fields if is_input(f)
+                f.id: f.kind.form_field(f) for f in self.page(page_id).fields if f.kind.is_input
             }
             self._forms[key] = type(f"{self.id}_{page_id}_form", (base,), attributes)
         return self._forms[key]
@@ -142,16 +133,11 @@ class CaseType:
 
     def form_data(self, page_id: str, answers: Mapping) -> dict:
         """Stored answers of a page as form data, to fill its form."""
-        data = {}
-        for f in self.page(page_id).fields:
-            if f.kind.name == "group":
-                data[f.id] = [
-                    {n.id: n.kind.to_form(n, item.get(n.id)) for n in f.fields if n.has_value}
-                    for item in answers.get(f.id) or []
-                ]
-            elif f.has_value:
-                data[f.id] = f.kind.to_form(f, answers.get(f.id))
-        return data
+        return {
+            f.id: f.kind.to_form(f, answers.get(f.id))
+            for f in self.page(page_id).fields
+            if f.has_value
+        }
 
     def form(
         self,
@@ -205,32 +191,11 @@ class CaseType:
         A file question takes the newly stored upload named in `files`, or keeps the file it
         already had (a browser never sends a file back).
         """
-        raw = {}
-        for f in self.page(page_id).fields:
-            if not is_input(f):
-                continue
-            if f.kind.name == "group":
-                existing = answers.get(f.id) or []
-                items = []
-                for index, entry in enumerate(form[f.id].entries):
-                    before = existing[index] if index < len(existing) else {}
-                    items.append(
-                        {
-                            n.id: (
-                                files.get(f"{f.id}-{index}-{n.id}") or before.get(n.id)
-                                if n.kind.component == "file"
-                                else entry.form[n.id].data
-                            )
-                            for n in f.fields
-                            if is_input(n)
-                        }
-                    )
-                raw[f.id] = items
-            elif f.kind.component == "file":
-                raw[f.id] = files.get(f.id) or answers.get(f.id)
-            else:
-                raw[f.id] = form[f.id].data
-        return raw
+        return {
+            f.id: f.kind.typed_input(f, form[f.id], answers.get(f.id), files)
+            for f in self.page(page_id).fields
+            if f.kind.is_input
+        }
 
     def check_page(
         self,
@@ -266,33 +231,17 @@ class CaseType:
         sections = []
         values = self.values(answers)
         for page in self.visible_pages(answers):
-            rows = []
-            for f in self.visible_fields(page, answers):
-                if not f.has_value:
-                    continue
-                value = values.get(f.id) if f.kind.component == "calculated" else answers.get(f.id)
-                shown = (
-                    f.kind.display(f, value)
-                    if value is not None or (f.kind.component == "calculated")
-                    else ""
-                )
-                items = ()
-                if f.kind.name == "group":
-                    items = tuple(
-                        tuple(
-                            (n.label, n.kind.display(n, item.get(n.id)))
-                            for n in f.fields
-                            if n.has_value and item.get(n.id) is not None
-                        )
-                        for item in answers.get(f.id) or []
-                    )
-                rows.append(SummaryRow(f.id, f.label, shown, items))
-            sections.append(SummarySection(page.id, page.title, tuple(rows)))
+            rows = tuple(
+                f.kind.summary_row(f, answers.get(f.id), values)
+                for f in self.visible_fields(page, answers)
+                if f.has_value
+            )
+            sections.append(SummarySection(page.id, page.title, rows))
         return sections
 
 
 def _form_field(form: wtforms.Form, key: str):
-    parts = key.split("-")
-    if len(parts) == 3 and parts[1].isascii() and parts[1].isdecimal():
-        return form[parts[0]].entries[int(parts[1])].form[parts[2]]
+    item = read_input_name(key)
+    if item is not None:
+        return form[item.group].entries[item.index].form[item.field]
     return form[key]

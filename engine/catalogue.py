@@ -70,7 +70,26 @@ def load_catalogue(paths: str | Iterable[str]) -> Catalogue:
 def build_catalogue(sources: list[Source]) -> Catalogue:
     """Compile already-read sources (tests pass YAML text through engine.source)."""
     catalogue = Catalogue()
-    problems = catalogue.problems
+    valid = _schema_valid(sources, catalogue.problems)
+    by_kind: dict[str, list[Source]] = {}
+    for source in valid:
+        by_kind.setdefault(source.data.get("kind", "case_type"), []).append(source)
+    shared = _Shared.of(by_kind, catalogue.problems)
+    owners: dict[str, str] = {}  # case type / link id -> file
+    broken_shared = _broken_kinds(sources, valid)  # once: it looks at every file
+    _add_case_types(catalogue, by_kind.get("case_type", []), shared, owners, broken_shared)
+    _add_links(catalogue, by_kind.get("link", []), owners)
+    if len(valid) == len(sources):  # with a broken file, "unused" may just mean "unread"
+        catalogue.problems += shared.unused()
+    catalogue.problems = sorted(set(catalogue.problems))  # by file, line, column, code, message
+    if catalogue.errors:  # an error anywhere may make other files' checks incomplete
+        catalogue.case_types.clear()
+        catalogue.links.clear()
+    return catalogue
+
+
+def _schema_valid(sources: list[Source], problems: list) -> list[Source]:
+    """The sources that were read and fit the schema; the problems of the others."""
     valid = []
     for source in sources:
         problems += source.problems
@@ -79,58 +98,91 @@ def build_catalogue(sources: list[Source]) -> Catalogue:
             problems += schema_problems
             if not schema_problems:
                 valid.append(source)
-    by_kind: dict[str, list[Source]] = {}
-    for source in valid:
-        by_kind.setdefault(source.data.get("kind", "case_type"), []).append(source)
+    return valid
 
-    lists, list_origin = _shared_lists(by_kind.get("option_lists", []), problems)
-    workflows, workflow_origin = _shared_workflows(by_kind.get("workflows", []), problems)
-    raw_lists = {
-        name: options
-        for s in by_kind.get("option_lists", [])
-        for name, options in s.data["lists"].items()
-    }
-    raw_workflows = {
-        name: spec
-        for s in by_kind.get("workflows", [])
-        for name, spec in s.data["workflows"].items()
-    }
-    used_lists: set[str] = set()
-    used_workflows: set[str] = set()
-    owners: dict[str, str] = {}  # case type / link id -> file
+
+@dataclass
+class _Shared:
+    """The shared option lists and workflows, compiled and as written, and which are used."""
+
+    lists: dict[str, tuple[Option, ...]]
+    list_origin: dict[str, tuple[str, int, int]]
+    workflows: dict[str, Workflow]
+    workflow_origin: dict[str, tuple[str, int, int]]
+    raw_lists: dict
+    raw_workflows: dict
+    used_lists: set[str] = field(default_factory=set)
+    used_workflows: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, by_kind: dict[str, list[Source]], problems: list) -> _Shared:
+        list_files, workflow_files = by_kind.get("option_lists", []), by_kind.get("workflows", [])
+        return cls(
+            *_shared_lists(list_files, problems),
+            *_shared_workflows(workflow_files, problems),
+            raw_lists={n: o for s in list_files for n, o in s.data["lists"].items()},
+            raw_workflows={n: w for s in workflow_files for n, w in s.data["workflows"].items()},
+        )
+
+    def unused(self) -> list[Problem]:
+        """Warnings for the shared lists and workflows no case type uses."""
+        unused_lists = set(self.list_origin) - self.used_lists
+        unused_workflows = set(self.workflow_origin) - self.used_workflows
+        return [
+            make_problem(Code.W500, *self.list_origin[name], name=name) for name in unused_lists
+        ] + [
+            make_problem(Code.W501, *self.workflow_origin[name], name=name)
+            for name in unused_workflows
+        ]
+
+
+def _add_case_types(
+    catalogue: Catalogue,
+    sources: list[Source],
+    shared: _Shared,
+    owners: dict[str, str],
+    broken_shared: dict[str, str],
+) -> None:
+    """Compile each case-type file into the catalogue, or report why it cannot be."""
+    problems = catalogue.problems
     references: dict[tuple[str, str], str] = {}
-    broken_shared = _broken_kinds(sources, valid)  # once: it looks at every file
-
-    for source in by_kind.get("case_type", []):
+    for source in sources:
         data = source.data
         _check_unique_id(source, owners, problems)
-        key = (data["reference"]["prefix"], data["reference"]["code"])
-        if key in references:
-            line, col = source.positions.value(("reference", "code"))
-            problems.append(
-                make_problem(
-                    Code.E202,
-                    source.path,
-                    line,
-                    col,
-                    prefix=key[0],
-                    code=key[1],
-                    other=references[key],
-                )
-            )
-        references.setdefault(key, data["id"])
-        workflow = _workflow_for(source, workflows, used_workflows, problems, broken_shared)
-        compiler = CaseTypeCompiler(source, lists, workflows)
+        _check_unique_reference(source, references, problems)
+        workflow = _workflow_for(
+            source, shared.workflows, shared.used_workflows, problems, broken_shared
+        )
+        compiler = CaseTypeCompiler(source, shared.lists, shared.workflows)
         case_type = compiler.compile(workflow)
         problems += compiler.problems
-        used_lists |= compiler.used_lists
+        shared.used_lists |= compiler.used_lists
         if case_type is not None:
-            definition = resolve_definition(data, raw_lists, raw_workflows)
+            definition = resolve_definition(data, shared.raw_lists, shared.raw_workflows)
             catalogue.case_types[case_type.id] = replace(case_type, definition=definition)
 
-    for source in by_kind.get("link", []):
+
+def _check_unique_reference(
+    source: Source, references: dict[tuple[str, str], str], problems: list
+) -> None:
+    """E202 when another case type already has this reference prefix and code."""
+    data = source.data
+    key = (data["reference"]["prefix"], data["reference"]["code"])
+    if key in references:
+        line, col = source.positions.value(("reference", "code"))
+        problems.append(
+            make_problem(
+                Code.E202, source.path, line, col, prefix=key[0], code=key[1], other=references[key]
+            )
+        )
+    references.setdefault(key, data["id"])
+
+
+def _add_links(catalogue: Catalogue, sources: list[Source], owners: dict[str, str]) -> None:
+    """The link tiles ("remote service" entries) of the link files."""
+    for source in sources:
         data = source.data
-        if _check_unique_id(source, owners, problems):
+        if _check_unique_id(source, owners, catalogue.problems):
             catalogue.links[data["id"]] = LinkTile(
                 data["id"],
                 data["name"],
@@ -140,17 +192,6 @@ def build_catalogue(sources: list[Source]) -> Catalogue:
                 tuple(data.get("raised_by", SETTINGS)),
                 source.path,
             )
-
-    if len(valid) == len(sources):  # with a broken file, "unused" may just mean "unread"
-        for name in set(list_origin) - used_lists:
-            problems.append(make_problem(Code.W500, *list_origin[name], name=name))
-        for name in set(workflow_origin) - used_workflows:
-            problems.append(make_problem(Code.W501, *workflow_origin[name], name=name))
-    catalogue.problems = sorted(set(problems))  # by file, line, column, code, message
-    if catalogue.errors:  # an error anywhere may make other files' checks incomplete
-        catalogue.case_types.clear()
-        catalogue.links.clear()
-    return catalogue
 
 
 def resolve_definition(data: dict, raw_lists: dict, raw_workflows: dict) -> dict:
@@ -201,49 +242,50 @@ def _check_unique_id(source: Source, owners: dict[str, str], problems: list) -> 
 
 
 def _shared_lists(sources: list[Source], problems: list):
-    lists: dict[str, tuple[Option, ...]] = {}
-    origin: dict[str, tuple[str, int, int]] = {}
-    for source in sources:
-        for name, options in source.data["lists"].items():
-            where = source.positions.key(("lists", name))
-            if name in origin:
-                problems.append(
-                    make_problem(Code.E208, source.path, *where, name=name, other=origin[name][0])
-                )
-                continue
-            built = build_options(options)
-            values = [o.value for o in built]
-            for index, value in enumerate(values):
-                if value in values[:index]:
-                    problems.append(
-                        make_problem(
-                            Code.E205,
-                            source.path,
-                            *source.positions.value(("lists", name, index)),
-                            value=value,
-                        )
-                    )
-            lists[name] = built
-            origin[name] = (source.path, *where)
-    return lists, origin
+    """The shared option lists by name, and where each is defined."""
+    return _shared(sources, "lists", Code.E208, _list_options, problems)
 
 
 def _shared_workflows(sources: list[Source], problems: list):
-    workflows: dict[str, Workflow] = {}
+    """The shared workflows by name, and where each is defined."""
+
+    def compile_one(name: str, spec: dict, source: Source):
+        return compile_workflow(name, spec, source, ("workflows", name))
+
+    return _shared(sources, "workflows", Code.E209, compile_one, problems)
+
+
+def _shared(sources: list[Source], section: str, twice: Code, compile_one, problems: list):
+    """The definitions under `section` of these files, compiled by name, with where each is;
+    a name defined again is reported (`twice`) and its second definition ignored."""
+    compiled: dict = {}
     origin: dict[str, tuple[str, int, int]] = {}
     for source in sources:
-        for name, spec in source.data["workflows"].items():
-            where = source.positions.key(("workflows", name))
+        for name, spec in source.data[section].items():
+            where = source.positions.key((section, name))
             if name in origin:
                 problems.append(
-                    make_problem(Code.E209, source.path, *where, name=name, other=origin[name][0])
+                    make_problem(twice, source.path, *where, name=name, other=origin[name][0])
                 )
                 continue
-            workflow, found = compile_workflow(name, spec, source, ("workflows", name))
+            compiled[name], found = compile_one(name, spec, source)
             problems += found
-            workflows[name] = workflow
             origin[name] = (source.path, *where)
-    return workflows, origin
+    return compiled, origin
+
+
+def _list_options(name: str, options: list, source: Source) -> tuple[tuple[Option, ...], list]:
+    """A shared list's options, and an E205 problem for each value given twice."""
+    built = build_options(options)
+    values = [o.value for o in built]
+    problems = [
+        make_problem(
+            Code.E205, source.path, *source.positions.value(("lists", name, index)), value=value
+        )
+        for index, value in enumerate(values)
+        if value in values[:index]
+    ]
+    return built, problems
 
 
 def _broken_kinds(sources: list[Source], valid: list[Source]) -> dict[str, str]:

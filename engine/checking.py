@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 
-from engine.answers import FieldError, PageResult, Values, anchor, is_input, truthy
+from engine.answers import FieldError, PageResult, Values, truthy
 from engine.fields import Invalid
+from engine.input_names import input_name
 from engine.model import Field, Page
 
 
@@ -22,9 +24,9 @@ def check_page(
     file_errors = file_errors or {}
     for f in page.fields:
         values = case_type.values(merged)
-        if not is_input(f) or not truthy(f.show_if, values):
+        if not f.kind.is_input or not truthy(f.show_if, values):
             continue
-        if f.kind.name == "group":
+        if f.kind.holds_items:
             merged[f.id] = _check_group(
                 f, raw.get(f.id) or [], values, errors, warnings, file_errors
             )
@@ -48,62 +50,63 @@ def _check_group(
 ) -> list[dict]:
     """The items of a repeating group that hold anything, each checked with its rules."""
     kept = []
-    by_id = {n.id: n for n in group.fields}
     for index, item in enumerate(items):
         if all(n.kind.is_empty(item.get(n.id)) for n in group.fields if n.has_value):
             continue  # an item left blank: nothing typed, nothing lost
-        answer: dict = {}
-        item_errors: list[FieldError] = []  # this item's own, so each item costs the same
-        for nested in group.fields:
-            item_values = values.with_item(_typed_item(group, answer))
-            if nested.kind.component == "calculated":
-                value = nested.kind.evaluate(nested, item_values)
-                answer[nested.id] = nested.kind.stored(nested, value)
-            elif nested.has_value and truthy(nested.show_if, item_values):
-                _check_one(
-                    nested,
-                    f"{group.id}-{index}-{nested.id}",
-                    item.get(nested.id),
-                    item_values,
-                    answer,
-                    item_errors,
-                    file_errors,
-                    store_key=nested.id,
-                )
+        kept.append(_check_item(group, index, item, values, errors, warnings, file_errors))
+    count_problem = _count_problem(group, len(kept))
+    if count_problem:
+        errors.append(FieldError(group.id, group.id, count_problem))
+    return kept
+
+
+def _check_item(
+    group: Field,
+    index: int,
+    item: Mapping,
+    values: Values,
+    errors: list,
+    warnings: list,
+    file_errors: Mapping[str, str],
+) -> dict:
+    """One item's answers, its calculated values worked out; its errors added to `errors`."""
+    answer: dict = {}
+    item_errors: list[FieldError] = []  # this item's own, so each item costs the same
+    for nested in group.fields:
         item_values = values.with_item(_typed_item(group, answer))
-        visible = {n.id for n in group.fields if truthy(n.show_if, item_values)}
-        _apply_rules(
-            by_id,
-            group.rules,
-            item_values,
-            visible,
-            item_errors,
-            warnings,
-            prefix=f"{group.id}-{index}-",
-        )
-        errors += item_errors
-        kept.append(answer)
+        if nested.kind.is_calculated:
+            value = nested.kind.evaluate(nested, item_values)
+            answer[nested.id] = nested.kind.stored(nested, value)
+        elif nested.has_value and truthy(nested.show_if, item_values):
+            name = input_name(group.id, index, nested.id)
+            raw = item.get(nested.id)
+            _check_one(nested, name, raw, item_values, answer, item_errors, file_errors, nested.id)
+    item_values = values.with_item(_typed_item(group, answer))
+    visible = {n.id for n in group.fields if truthy(n.show_if, item_values)}
+    by_id = {n.id: n for n in group.fields}
+    key_of = partial(input_name, group.id, index)
+    _apply_rules(by_id, group.rules, item_values, visible, item_errors, warnings, key_of)
+    errors += item_errors
+    return answer
+
+
+def _count_problem(group: Field, count: int) -> str | None:
+    """What is wrong with the number of items kept, if anything."""
     low = group.settings.get("min_items", 0)
     high = group.settings.get("max_items", 50)
-    if not kept and group.required:
-        errors.append(FieldError(group.id, group.id, group.kind.missing_message(group)))
-    elif kept and len(kept) < low:
-        errors.append(
-            FieldError(group.id, group.id, f"Add at least {low} {group.kind.item_name(group, low)}")
-        )
-    elif len(kept) > high:
-        errors.append(
-            FieldError(
-                group.id, group.id, f"Add no more than {high} {group.kind.item_name(group, high)}"
-            )
-        )
-    return kept
+    if not count and group.required:
+        return group.kind.missing_message(group)
+    if count and count < low:
+        return f"Add at least {low} {group.kind.item_name(group, low)}"
+    if count > high:
+        return f"Add no more than {high} {group.kind.item_name(group, high)}"
+    return None
 
 
 def _store_calculations(case_type, page: Page, merged: dict) -> None:
     values = case_type.values(merged)
     for f in page.fields:
-        if f.kind.component == "calculated":
+        if f.kind.is_calculated:
             merged[f.id] = f.kind.stored(f, values.get(f.id))
 
 
@@ -120,18 +123,18 @@ def _check_one(
     """Check one answer; store it when acceptable, record the error when not."""
     store_key = store_key or f.id
     if key in file_errors:
-        errors.append(FieldError(key, anchor(f, key), file_errors[key]))
+        errors.append(FieldError(key, f.kind.anchor(key), file_errors[key]))
         return
     if f.kind.is_empty(raw):
         merged.pop(store_key, None)
         if f.required:
-            errors.append(FieldError(key, anchor(f, key), f.kind.missing_message(f)))
+            errors.append(FieldError(key, f.kind.anchor(key), f.kind.missing_message(f)))
         return
     try:
         merged[store_key] = f.kind.parse(f, raw, values)
     except Invalid as problem:
         merged.pop(store_key, None)
-        errors.append(FieldError(key, anchor(f, key), problem.message))
+        errors.append(FieldError(key, f.kind.anchor(key), problem.message))
 
 
 def _apply_rules(
@@ -141,7 +144,7 @@ def _apply_rules(
     visible: set[str],
     errors: list,
     warnings: list,
-    prefix: str = "",
+    key_of: Callable[[str], str] = str,
 ) -> None:
     """Check rules whose question is shown and answered well so far; record the failures.
 
@@ -150,13 +153,13 @@ def _apply_rules(
     """
     failed = {e.key for e in errors}
     for rule in rules:
-        key = prefix + rule.field
+        key = key_of(rule.field)
         if rule.field not in visible or key in failed:
             continue
         if any(values.get(name) is None for name in rule.check.needed_names):
             continue  # a rule relates answers; missing ones are reported on their own
         if not rule.check.evaluate(values):
-            message = FieldError(key, anchor(by_id[rule.field], key), rule.message)
+            message = FieldError(key, by_id[rule.field].kind.anchor(key), rule.message)
             (errors if rule.severity == "error" else warnings).append(message)
             failed.add(key)
 

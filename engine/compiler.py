@@ -11,9 +11,9 @@ import keyword
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from engine import expressions as ex
+import engine.expressions as ex
 from engine.casetype import CaseType, Declaration
-from engine.fields import FIELD_TYPES
+from engine.fields import FIELD_TYPES, field_type
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
 from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.source import Source
@@ -146,15 +146,11 @@ class CaseTypeCompiler:
                         Code.E200, (*field_path, "id"), what="field", id=field_id, first_line=first
                     )
                     continue
-                if group and spec.get("type") == "group":
+                kind = FIELD_TYPES[spec["type"]]
+                if group and kind.holds_items:
                     self.add(Code.E211, (*field_path, "type"))
                 self.declared[field_id] = _Declared(
-                    page_index,
-                    order,
-                    page["id"],
-                    (*field_path, "id"),
-                    group,
-                    spec.get("type") != "content",
+                    page_index, order, page["id"], (*field_path, "id"), group, kind.has_value
                 )
 
     # ---- pages and fields ----
@@ -183,25 +179,7 @@ class CaseTypeCompiler:
     def _field(self, spec: dict, where: tuple, scope: _Scope) -> Field:
         kind = FIELD_TYPES[spec["type"]]
         show_if = self._expression(spec.get("show_if"), (*where, "show_if"), ex.BOOL, scope)
-        options = self._options(spec, where)
-        if kind.name != "checkboxes" and any(o.exclusive for o in options):
-            self.add(
-                Code.E104,
-                (*where, "options"),
-                where="'options'",
-                detail="'exclusive' only applies to checkboxes",
-            )
-        nested: tuple[Field, ...] = ()
-        if kind.name == "group":
-            inner = _Scope(dict(scope.symbols), dict(scope.labels), group=spec["id"])
-            nested = tuple(
-                self._field(child, (*where, "fields", i), inner)
-                for i, child in enumerate(spec["fields"])
-            )
-            rules = tuple(
-                self._rule(rule, (*where, "rules", i), nested, inner)
-                for i, rule in enumerate(spec.get("rules", []))
-            )
+        nested, rules = self._items(spec, where, scope) if kind.holds_items else ((), ())
         settings = {
             k: v for k, v in spec.items() if k in kind.settings and k not in ("fields", "rules")
         }
@@ -210,15 +188,15 @@ class CaseTypeCompiler:
             kind=kind,
             label=spec.get("label", ""),
             hint=spec.get("hint", ""),
-            required=True if kind.name == "declaration" else spec.get("required", True),
+            required=kind.always_required or spec.get("required", True),
             required_message=spec.get("required_message", ""),
             show_if=show_if,
-            options=options,
+            options=self._options(spec, where),
             fields=nested,
             settings=settings,
-            rules=tuple(r for r in rules if r) if kind.name == "group" else (),
+            rules=rules,
         )
-        if kind.name == "calculated":
+        if kind.is_calculated:
             expected = kind.result_type(compiled)
             expression = self._expression(
                 spec["value"], (*where, "value"), expected, scope, condition=False
@@ -232,6 +210,19 @@ class CaseTypeCompiler:
             scope.symbols[compiled.id] = kind.symbol(compiled)
             scope.labels[compiled.id] = compiled.label
         return compiled
+
+    def _items(self, spec: dict, where: tuple, scope: _Scope):
+        """A repeating group's item fields and rules, which may name the fields before it."""
+        inner = _Scope(dict(scope.symbols), dict(scope.labels), group=spec["id"])
+        nested = tuple(
+            self._field(child, (*where, "fields", i), inner)
+            for i, child in enumerate(spec["fields"])
+        )
+        rules = tuple(
+            self._rule(rule, (*where, "rules", i), nested, inner)
+            for i, rule in enumerate(spec.get("rules", []))
+        )
+        return nested, tuple(r for r in rules if r)
 
     def _options(self, spec: dict, where: tuple) -> tuple[Option, ...]:
         raw = spec.get("options")
@@ -262,7 +253,7 @@ class CaseTypeCompiler:
         symbol = scope.symbols.get(name)
         if symbol is not None and symbol.type == needed:
             return
-        what = f"{ex._a(needed)} question defined earlier"
+        what = f"{ex.described(needed)} question defined earlier"
         if name in self.declared and symbol is None:
             what += " (it comes later)"
         self.add(
@@ -363,5 +354,6 @@ def _walk_fields(specs: list, where: tuple, group: str | None = None):
     for index, spec in enumerate(specs):
         path = (*where, index)
         yield path, spec, group
-        if spec.get("type") == "group":
+        kind = field_type(spec)
+        if kind is not None and kind.holds_items:
             yield from _walk_fields(spec.get("fields", []), (*path, "fields"), spec["id"])

@@ -60,6 +60,16 @@ class Field:
 
 
 @dataclass(frozen=True)
+class SummaryRow:
+    """A question's row on "Check your answers"."""
+
+    field_id: str
+    label: str
+    value: str
+    items: tuple[tuple[tuple[str, str], ...], ...] = ()  # a group's items: (label, value) rows
+
+
+@dataclass(frozen=True)
 class Page:
     id: str
     title: str

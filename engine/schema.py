@@ -205,37 +205,30 @@ LINK = {
     },
 }
 
-OPTION_LISTS = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["kind", "lists"],
-    "properties": {
-        "kind": {"const": "option_lists"},
-        "lists": {
-            "type": "object",
-            "propertyNames": {"pattern": NAME},
-            "additionalProperties": {
-                "type": "array",
-                "minItems": 1,
-                "items": {"$ref": "#/$defs/option"},
+
+def _shared_file(kind: str, key: str, each: dict) -> dict:
+    """A file of shared definitions (`kind`), each under its name in the mapping `key`."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["kind", key],
+        "properties": {
+            "kind": {"const": kind},
+            key: {
+                "type": "object",
+                "propertyNames": {"pattern": NAME},
+                "additionalProperties": each,
             },
         },
-    },
-}
+    }
 
-WORKFLOWS = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["kind", "workflows"],
-    "properties": {
-        "kind": {"const": "workflows"},
-        "workflows": {
-            "type": "object",
-            "propertyNames": {"pattern": NAME},
-            "additionalProperties": {"$ref": "#/$defs/workflow"},
-        },
-    },
-}
+
+OPTION_LISTS = _shared_file(
+    "option_lists",
+    "lists",
+    {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/option"}},
+)
+WORKFLOWS = _shared_file("workflows", "workflows", {"$ref": "#/$defs/workflow"})
 
 KINDS = {
     "case_type": "case_type",
@@ -246,7 +239,7 @@ KINDS = {
 
 
 def _field_schema(kind) -> dict:
-    required = ["id", "type"] + ([] if kind.name == "content" else ["label"])
+    required = ["id", "type"] + (["label"] if kind.has_value else [])  # content needs none
     return {
         "type": "object",
         "additionalProperties": False,

@@ -13,7 +13,7 @@ from functools import cache
 
 import jsonschema_rs
 
-from engine.fields import FIELD_TYPES
+from engine.fields import FIELD_TYPES, field_type
 from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.schema import build_schema
 from engine.source import Source
@@ -79,7 +79,8 @@ def _fields(data) -> list[tuple[tuple, dict]]:
         for index, spec in enumerate(fields):
             if isinstance(spec, dict):
                 found.append(((*where, index), spec))
-                if spec.get("type") == "group":
+                kind = field_type(spec)
+                if kind is not None and kind.holds_items:
                     walk(spec.get("fields"), (*where, index, "fields"))
 
     if data.get("kind", "case_type") == "case_type" and isinstance(data.get("pages"), list):
@@ -128,77 +129,80 @@ class _Reporter:
         self.problems.append(make_problem(code, self.source.path, *position, **details))
 
     def report(self, error, prefix: tuple = ()) -> None:
+        """Located problems for one jsonschema error (`prefix`: the path of a field checked
+        on its own)."""
         path = (*prefix, *error.absolute_path)
-        positions = self.source.positions
+        where = self.source.positions.value(path)
         match error.validator:
             case "additionalProperties":
-                allowed = error.schema.get("properties", {})
-                for key in error.instance:
-                    if key not in allowed:
-                        self.add(
-                            Code.E100,
-                            positions.key((*path, key)),
-                            key=key,
-                            suggestion=self._suggest_key(key, allowed, error.instance),
-                        )
+                self._unknown_keys(error, path)
             case "required":
                 for key in error.validator_value:
                     if key not in error.instance:
-                        self.add(Code.E101, positions.value(path), key=key)
+                        self.add(Code.E101, where, key=key)
             case "type":
-                expected = error.validator_value
-                words = " or ".join(
-                    _TYPE_WORDS[k] for k in (expected if isinstance(expected, list) else [expected])
-                )
-                self.add(
-                    Code.E102,
-                    positions.value(path),
-                    where=_where(path),
-                    expected=words + _quote_hint(expected, error.instance),
-                    found=_describe_type(error.instance),
-                )
+                self._wrong_type(error, path)
             case "enum" | "const":
-                allowed = (
-                    error.validator_value if error.validator == "enum" else [error.validator_value]
-                )
-                quoted = [a for a in allowed if isinstance(a, str) and a == str(error.instance)]
-                self.add(
-                    Code.E103,
-                    positions.value(path),
-                    where=_where(path),
-                    value=error.instance,
-                    allowed=", ".join(map(str, allowed)),
-                    suggestion=(
-                        f"; put it in quotes: '{quoted[0]}'"
-                        if quoted
-                        else did_you_mean(error.instance, allowed)
-                    ),
-                )
+                self._not_allowed(error, path)
             case "anyOf" | "oneOf":
                 self._report_alternatives(error, path, prefix)
             case "propertyNames":
-                for key in error.instance:
-                    if isinstance(key, str) and not _name_ok(key):
-                        self.add(
-                            Code.E104,
-                            positions.key((*path, key)),
-                            where=f"'{key}'",
-                            detail="names use lower-case letters, digits and _ only, "
-                            "starting with a letter",
-                        )
+                self._bad_names(error, path)
             case "pattern":
-                self.add(
-                    Code.E104,
-                    positions.value(path),
-                    where=_where(path),
-                    detail=f"'{error.instance}' {_pattern_words(error.validator_value)}",
-                )
+                detail = f"'{error.instance}' {_pattern_words(error.validator_value)}"
+                self.add(Code.E104, where, where=_where(path), detail=detail)
             case _:
+                self.add(Code.E104, where, where=_where(path), detail=_plain_message(error))
+
+    def _unknown_keys(self, error, path: tuple) -> None:
+        allowed = error.schema.get("properties", {})
+        for key in error.instance:
+            if key not in allowed:
+                self.add(
+                    Code.E100,
+                    self.source.positions.key((*path, key)),
+                    key=key,
+                    suggestion=self._suggest_key(key, allowed, error.instance),
+                )
+
+    def _wrong_type(self, error, path: tuple) -> None:
+        expected = error.validator_value
+        words = " or ".join(
+            _TYPE_WORDS[k] for k in (expected if isinstance(expected, list) else [expected])
+        )
+        self.add(
+            Code.E102,
+            self.source.positions.value(path),
+            where=_where(path),
+            expected=words + _quote_hint(expected, error.instance),
+            found=_describe_type(error.instance),
+        )
+
+    def _not_allowed(self, error, path: tuple) -> None:
+        allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
+        quoted = [a for a in allowed if isinstance(a, str) and a == str(error.instance)]
+        self.add(
+            Code.E103,
+            self.source.positions.value(path),
+            where=_where(path),
+            value=error.instance,
+            allowed=", ".join(map(str, allowed)),
+            suggestion=(
+                f"; put it in quotes: '{quoted[0]}'"
+                if quoted
+                else did_you_mean(error.instance, allowed)
+            ),
+        )
+
+    def _bad_names(self, error, path: tuple) -> None:
+        for key in error.instance:
+            if isinstance(key, str) and not _name_ok(key):
                 self.add(
                     Code.E104,
-                    positions.value(path),
-                    where=_where(path),
-                    detail=_plain_message(error),
+                    self.source.positions.key((*path, key)),
+                    where=f"'{key}'",
+                    detail="names use lower-case letters, digits and _ only, "
+                    "starting with a letter",
                 )
 
     def _report_alternatives(self, error, path, prefix) -> None:

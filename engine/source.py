@@ -32,21 +32,10 @@ class _Loader(_BaseLoader):
     """SafeLoader with YAML 1.2 booleans and no implicit timestamps."""
 
 
+_REREAD = {f"tag:yaml.org,2002:{kind}" for kind in ("bool", "timestamp", "int", "float")}
 _Loader.yaml_implicit_resolvers = {
-    first: [
-        (tag, rx)
-        for tag, rx in resolvers
-        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
-    ]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _REREAD]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-_Loader.yaml_implicit_resolvers = {
-    first: [
-        (tag, rx)
-        for tag, rx in resolvers
-        if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-    ]
-    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")

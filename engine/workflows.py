@@ -2,28 +2,47 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from engine.model import Activity, Transition, Workflow
 from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.source import Source
+
+
+class _Finding(NamedTuple):
+    """A problem before it is located: the path of the value (or key) it is about."""
+
+    code: Code
+    at: tuple
+    details: dict
+    at_key: bool = False
 
 
 def compile_workflow(
     name: str, data: dict, source: Source, where: tuple
 ) -> tuple[Workflow, list[Problem]]:
     """A Workflow from schema-valid data at `where` in `source`, with its graph problems."""
-    problems: list[Problem] = []
+    workflow = Workflow(name, data["start"], _activities(data), _transitions(data))
+    findings = [*_transition_problems(workflow, where), *_graph_problems(workflow, where)]
+    problems = []
+    for finding in findings:
+        positions = source.positions
+        position = positions.key(finding.at) if finding.at_key else positions.value(finding.at)
+        problems.append(make_problem(finding.code, source.path, *position, **finding.details))
+    return workflow, problems
 
-    def add(code: Code, at: tuple, /, at_key: bool = False, **details) -> None:
-        position = source.positions.key(at) if at_key else source.positions.value(at)
-        problems.append(make_problem(code, source.path, *position, **details))
 
-    activities = {
+def _activities(data: dict) -> dict[str, Activity]:
+    return {
         activity_id: Activity(
             activity_id, spec["label"], spec["status"], spec.get("school_can_edit", False)
         )
         for activity_id, spec in data["activities"].items()
     }
-    transitions = tuple(
+
+
+def _transitions(data: dict) -> tuple[Transition, ...]:
+    return tuple(
         Transition(
             t["from"],
             t["to"],
@@ -35,47 +54,60 @@ def compile_workflow(
         )
         for t in data["transitions"]
     )
-    workflow = Workflow(name, data["start"], activities, transitions)
 
+
+def _transition_problems(workflow: Workflow, where: tuple) -> list[_Finding]:
+    """A start and transition ends that exist, actions unique per activity, none from an end."""
+    activities = workflow.activities
+    found = []
     if workflow.start not in activities:
-        add(
-            Code.E400,
-            (*where, "start"),
-            name=workflow.start,
-            suggestion=did_you_mean(workflow.start, activities),
+        suggestion = did_you_mean(workflow.start, activities)
+        found.append(
+            _Finding(
+                Code.E400, (*where, "start"), {"name": workflow.start, "suggestion": suggestion}
+            )
         )
     seen_actions: set[tuple[str, str]] = set()
-    for index, transition in enumerate(transitions):
+    for index, transition in enumerate(workflow.transitions):
         at = (*where, "transitions", index)
-        for end, key in (("from", "source"), ("to", "target")):
-            target = getattr(transition, key)
+        for end, target in (("from", transition.source), ("to", transition.target)):
             if target not in activities:
-                add(
-                    Code.E401,
-                    (*at, end),
-                    end=end,
-                    name=target,
-                    suggestion=did_you_mean(target, activities),
-                )
+                details = {
+                    "end": end,
+                    "name": target,
+                    "suggestion": did_you_mean(target, activities),
+                }
+                found.append(_Finding(Code.E401, (*at, end), details))
         if (transition.source, transition.action) in seen_actions:
-            add(Code.E405, (*at, "action"), source=transition.source, action=transition.action)
+            details = {"source": transition.source, "action": transition.action}
+            found.append(_Finding(Code.E405, (*at, "action"), details))
         seen_actions.add((transition.source, transition.action))
         source_activity = activities.get(transition.source)
         if source_activity and source_activity.status != "Active":
-            add(Code.W502, (*at, "from"), name=transition.source, status=source_activity.status)
+            details = {"name": transition.source, "status": source_activity.status}
+            found.append(_Finding(Code.W502, (*at, "from"), details))
+    return found
 
-    for status in ("Completed", "Abandoned"):
-        if not any(a.status == status for a in activities.values()):
-            add(Code.E403, (*where, "activities"), at_key=True, status=status)
-    if workflow.start in activities:
-        reachable = _reachable(workflow)
-        for activity_id, activity in activities.items():
-            at = (*where, "activities", activity_id)
-            if activity_id not in reachable:
-                add(Code.E402, at, at_key=True, name=activity_id, start=workflow.start)
-            elif activity.status == "Active" and not workflow.transitions_from(activity_id):
-                add(Code.E404, at, at_key=True, name=activity_id, status="Active")
-    return workflow, problems
+
+def _graph_problems(workflow: Workflow, where: tuple) -> list[_Finding]:
+    """Both endings present; every activity reachable; no active activity a dead end."""
+    activities = workflow.activities
+    found = [
+        _Finding(Code.E403, (*where, "activities"), {"status": status}, at_key=True)
+        for status in ("Completed", "Abandoned")
+        if not any(a.status == status for a in activities.values())
+    ]
+    if workflow.start not in activities:
+        return found
+    reachable = _reachable(workflow)
+    for activity_id, activity in activities.items():
+        at = (*where, "activities", activity_id)
+        if activity_id not in reachable:
+            details = {"name": activity_id, "start": workflow.start}
+            found.append(_Finding(Code.E402, at, details, at_key=True))
+        elif activity.status == "Active" and not workflow.transitions_from(activity_id):
+            found.append(_Finding(Code.E404, at, {"name": activity_id, "status": "Active"}, True))
+    return found
 
 
 def _reachable(workflow: Workflow) -> set[str]:

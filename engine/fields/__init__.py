@@ -9,4 +9,11 @@ FIELD_TYPES: dict[str, FieldType] = {
     kind.name: kind for module in (text, numbers, dates, choices, other) for kind in module.TYPES
 }
 
-__all__ = ["FIELD_TYPES", "FieldType", "Invalid"]
+
+def field_type(spec: object) -> FieldType | None:
+    """The type a field's YAML mapping names, or None if it names none (an unchecked file)."""
+    name = spec.get("type") if isinstance(spec, dict) else None
+    return FIELD_TYPES.get(name) if isinstance(name, str) else None
+
+
+__all__ = ["FIELD_TYPES", "FieldType", "Invalid", "field_type"]

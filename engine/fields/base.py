@@ -1,22 +1,22 @@
 """What every field type provides; the registry in engine/fields/__init__.py lists them.
 
 A field type owns, for its kind of question: the JSON Schema of its settings, its WTForms field,
-how typed text becomes a stored answer (`parse`) and back (`to_form`), the value expressions see
-(`to_python`), and how the answer reads on "Check your answers" (`display`).
+what a submitted form holds (`typed_input`), how typed text becomes a stored answer (`parse`) and
+back (`to_form`), the value expressions see (`to_python`, `typed_value`), and how the answer reads
+on "Check your answers" (`display`, `summary_row`). Callers ask the type what it is
+(`holds_items`, `is_calculated`, `is_upload`, `is_input`), never its name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import wtforms
 
 from engine.expressions import TEXT, Symbol
+from engine.model import Field, SummaryRow
 from engine.problems import Code
-
-if TYPE_CHECKING:
-    from engine.model import Field
 
 
 class Invalid(Exception):
@@ -58,6 +58,15 @@ class FieldType:
     settings: ClassVar[dict] = {}  # JSON Schema properties of this type's own keys
     required_settings: ClassVar[tuple[str, ...]] = ()
     choice_verb: ClassVar[bool] = False  # "Select ..." rather than "Enter ..."
+    holds_items: ClassVar[bool] = False  # a repeating group: its answer is a list of items
+    is_calculated: ClassVar[bool] = False  # worked out from other answers, never typed
+    is_upload: ClassVar[bool] = False  # the answer is a file the web app stores
+    always_required: ClassVar[bool] = False  # `required: false` does not apply (a declaration)
+
+    @property
+    def is_input(self) -> bool:
+        """Whether the user answers it on the form (not content, not a calculated value)."""
+        return self.has_value and not self.is_calculated
 
     # ---- the form ----
     def form_field(self, field: Field):
@@ -66,7 +75,12 @@ class FieldType:
 
     def form_keys(self, field: Field) -> int:
         """The most form values a filled-in answer sends (a web server sizes its limits on it)."""
-        return 1 if self.has_value and self.component != "calculated" else 0
+        return 1 if self.is_input else 0
+
+    def typed_input(self, field: Field, bound, before, files: Mapping[str, dict]):
+        """What the submitted form holds for this question, JSON-ready: `bound` is its WTForms
+        field, `before` the stored answer, `files` the new uploads by input name."""
+        return bound.data
 
     def is_empty(self, raw) -> bool:
         return raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []
@@ -92,14 +106,30 @@ class FieldType:
         """What a stored answer looks like in the form, to show it again."""
         return value
 
+    def anchor(self, name: str) -> str:
+        """The id an error summary links to for the input `name`."""
+        return name
+
     # ---- expressions and display ----
     def to_python(self, field: Field, value):
         """The value expressions see for a stored answer."""
         return value
 
+    def typed_value(self, field: Field, answers: Mapping, values: Mapping):
+        """The value expressions see for this question, given the stored answers and the typed
+        `values` of the questions before it (None when unanswered)."""
+        answer = answers.get(field.id)
+        return None if answer is None else self.to_python(field, answer)
+
     def display(self, field: Field, value) -> str:
         """The answer as it reads on "Check your answers"."""
         return "" if value is None else str(value)
+
+    def summary_row(self, field: Field, answer, values: Mapping) -> SummaryRow:
+        """The question's row on "Check your answers", from its stored answer."""
+        return SummaryRow(
+            field.id, field.label, "" if answer is None else self.display(field, answer)
+        )
 
     def symbol(self, field: Field) -> Symbol:
         return Symbol(field.id, self.value_type)

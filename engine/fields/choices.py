@@ -43,6 +43,11 @@ class ChoiceType(FieldType):
     def symbol(self, field):
         return Symbol(field.id, TEXT, tuple(o.value for o in field.options))
 
+    def definition_problems(self, field):
+        if any(o.exclusive for o in field.options):
+            return [setting_problem("options", "'exclusive' only applies to checkboxes")]
+        return []
+
 
 class SelectType(ChoiceType):
     name = "select"
@@ -131,6 +136,7 @@ class DeclarationType(FieldType):
     summary = "A statement the user must tick to confirm (always required)."
     value_type = BOOL
     component = "declaration"
+    always_required = True
     settings = {
         "text": {"type": "string", "description": "The statement being confirmed"},
         "confirm_label": {

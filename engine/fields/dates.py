@@ -67,6 +67,9 @@ class DateType(FieldType):
     def form_keys(self, field):
         return len(_PARTS)
 
+    def anchor(self, name):
+        return f"{name}-{_PARTS[0]}"  # the day box, first of the three
+
     def is_empty(self, raw) -> bool:
         return not raw or not any(str(raw.get(p, "")).strip() for p in _PARTS)
 

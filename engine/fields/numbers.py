@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from engine import numeric
+import engine.numeric as numeric
 from engine.expressions import BOOL, DATE, NUMBER, TEXT, Symbol
 from engine.fields.base import FieldType, Invalid, bounds_problem, label_for_message
+from engine.model import SummaryRow
 
 
 def _bounds(low, high, limit):
@@ -129,6 +130,7 @@ class CalculatedType(FieldType):
     name = "calculated"
     summary = "A read-only value worked out from other answers by an expression."
     component = "calculated"
+    is_calculated = True
     settings = {
         "value": {"type": "string", "description": "The expression, e.g. total(provision, 'cost')"},
         "format": {"enum": list(_CALC_FORMATS), "default": "number"},
@@ -155,6 +157,9 @@ class CalculatedType(FieldType):
             return numeric.exact(value)
         return value
 
+    def typed_value(self, field, answers, values):
+        return self.evaluate(field, values)
+
     def stored(self, field, value):
         """The value as the answers keep it (JSON-ready)."""
         if isinstance(value, dt.date | dt.time):
@@ -178,6 +183,9 @@ class CalculatedType(FieldType):
             suffix = field.settings.get("suffix")
             return f"{shown} {suffix}" if suffix else shown
         return str(value)
+
+    def summary_row(self, field, answer, values):
+        return SummaryRow(field.id, field.label, self.display(field, values.get(field.id)))
 
 
 TYPES = [NumberType(), MoneyType(), CalculatedType()]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import wtforms
 
 from engine.expressions import FILE, GROUP, Symbol
 from engine.fields.base import FieldType, bounds_problem, lower_first, plural
+from engine.input_names import SEPARATOR, item_index
 
 # What a form author may allow, by the name they write.
 FILE_KINDS = {
@@ -28,6 +31,7 @@ class FileType(FieldType):
     summary = "A file upload: the kinds allowed (checked from the content) and a size limit."
     value_type = FILE
     component = "file"
+    is_upload = True
     settings = {
         "accept": {
             "type": "array",
@@ -55,6 +59,9 @@ class FileType(FieldType):
     def is_empty(self, raw) -> bool:
         return not isinstance(raw, dict)
 
+    def typed_input(self, field, bound, before, files):
+        return files.get(bound.name) or before  # a browser never sends a stored file back
+
     def parse(self, field, raw, values):
         return raw  # the web app stores the upload and gives its reference
 
@@ -62,15 +69,15 @@ class FileType(FieldType):
         return value.get("name", "") if isinstance(value, dict) else ""
 
 
-MAX_INDEX_DIGITS = 9  # an item's position in an input name: more digits are not a position
-
-
 class GroupList(wtforms.FieldList):
     """A repeating group's items: no more than `max_entries`, read from input names such as
-    providers-0-name whose position is written in ASCII digits ("²".isdigit() is True, yet
-    int("²") fails). `overflow` says whether more items were sent than the group takes."""
+    providers-0-name (engine/input_names.py: positions in ASCII digits, as written).
+    `overflow` says whether more items were sent than the group takes."""
 
     overflow = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, separator=SEPARATOR, **kwargs)
 
     def process(self, formdata, data=wtforms.utils.unset_value, extra_filters=None):
         if formdata:
@@ -80,12 +87,12 @@ class GroupList(wtforms.FieldList):
         super().process(formdata, data, extra_filters)
 
     def _extract_indices(self, prefix, formdata):
-        start = f"{prefix}{self._separator}"
+        start = f"{prefix}{SEPARATOR}"
         for key in formdata:
             if isinstance(key, str) and key.startswith(start):
-                index = key[len(start) :].split(self._field_separator, 1)[0]
-                if len(index) <= MAX_INDEX_DIGITS and index.isascii() and index.isdecimal():
-                    yield int(index)
+                index = item_index(key[len(start) :].split(SEPARATOR, 1)[0])
+                if index is not None:
+                    yield index
 
 
 class GroupType(FieldType):
@@ -93,6 +100,7 @@ class GroupType(FieldType):
     summary = "A repeating group ('add another'): nested questions asked for each item."
     value_type = GROUP
     component = "group"
+    holds_items = True
     settings = {
         "fields": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/field"}},
         "min_items": {"type": "integer", "minimum": 0, "default": 0},
@@ -121,16 +129,14 @@ class GroupType(FieldType):
         return field.required_message or f"Add at least one {self.item_name(field, 1)}"
 
     def form_field(self, field):
-        from engine.answers import is_input  # answers imports the model, which names fields
-
         class ItemForm(wtforms.Form):
             pass
 
         for nested in field.fields:
-            if is_input(nested):
+            if nested.kind.is_input:
                 setattr(ItemForm, nested.id, nested.kind.form_field(nested))
         return GroupList(
-            wtforms.FormField(ItemForm),
+            wtforms.FormField(ItemForm, separator=SEPARATOR),
             label=field.label,
             description=field.hint,
             min_entries=0,
@@ -152,6 +158,26 @@ class GroupType(FieldType):
     def is_empty(self, raw) -> bool:
         return not raw
 
+    def typed_input(self, field, bound, before, files):
+        stored = before or []
+        items = []
+        for index, entry in enumerate(bound.entries):
+            item = stored[index] if index < len(stored) else {}
+            items.append(
+                {
+                    n.id: n.kind.typed_input(n, entry.form[n.id], item.get(n.id), files)
+                    for n in field.fields
+                    if n.kind.is_input
+                }
+            )
+        return items
+
+    def to_form(self, field, value):
+        return [
+            {n.id: n.kind.to_form(n, item.get(n.id)) for n in field.fields if n.has_value}
+            for item in value or []
+        ]
+
     def to_python(self, field, value):
         items = []
         for item in value or []:
@@ -163,6 +189,18 @@ class GroupType(FieldType):
     def display(self, field, value):
         count = len(value or [])
         return f"{count} {self.item_name(field, count)}"
+
+    def summary_row(self, field, answer, values):
+        row = super().summary_row(field, answer, values)
+        items = tuple(
+            tuple(
+                (n.label, n.kind.display(n, item.get(n.id)))
+                for n in field.fields
+                if n.has_value and item.get(n.id) is not None
+            )
+            for item in answer or []
+        )
+        return replace(row, items=items)
 
     def symbol(self, field):
         members = {f.id: f.kind.symbol(f) for f in field.fields if f.has_value}

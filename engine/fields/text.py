@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import ClassVar
 
-from engine import identifiers
+import engine.identifiers as identifiers
 from engine.fields.base import FieldType, Invalid, label_for_message, setting_problem
 
 _WIDTHS = [
@@ -95,27 +97,32 @@ class EmailType(FieldType):
         return f"{local}@{domain.lower()}"
 
 
-class PhoneType(FieldType):
+class _NormalisedType(FieldType):
+    """An identifier stored in one standard form: `normalise` gives it, or None if invalid."""
+
+    normalise: ClassVar[Callable[[str], str | None]]
+    invalid_message: ClassVar[str]
+
+    def parse(self, field, raw, values):
+        normalised = self.normalise(raw)
+        if normalised is None:
+            raise Invalid(self.invalid_message)
+        return normalised
+
+
+class PhoneType(_NormalisedType):
     name = "phone"
     summary = "A UK telephone number (stored as digits, +44 turned into 0)."
     settings = {"autocomplete": {"type": "string"}}
-
-    def parse(self, field, raw, values):
-        number = identifiers.normalise_uk_phone(raw)
-        if number is None:
-            raise Invalid("Enter a UK telephone number, like 01632 960 001 or 07700 900 982")
-        return number
+    normalise = staticmethod(identifiers.normalise_uk_phone)
+    invalid_message = "Enter a UK telephone number, like 01632 960 001 or 07700 900 982"
 
 
-class PostcodeType(FieldType):
+class PostcodeType(_NormalisedType):
     name = "postcode"
     summary = "A UK postcode, stored in capitals with one space (le16zg -> LE1 6ZG)."
-
-    def parse(self, field, raw, values):
-        postcode = identifiers.normalise_postcode(raw)
-        if postcode is None:
-            raise Invalid("Enter a full UK postcode, like LE1 6ZG")
-        return postcode
+    normalise = staticmethod(identifiers.normalise_postcode)
+    invalid_message = "Enter a full UK postcode, like LE1 6ZG"
 
 
 class UpnType(FieldType):

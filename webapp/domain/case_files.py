@@ -53,7 +53,7 @@ def case_files(case_type: CaseType, answers: Mapping) -> list[CaseFile]:
     for page in case_type.pages:
         for field in page.fields:
             found.extend(_file(field, answers.get(field.id), field.label, page.id))
-            if field.kind.name != "group":
+            if not field.kind.holds_items:
                 continue
             item_name = field.settings.get("item_label") or field.label
             for number, item in enumerate(answers.get(field.id) or [], 1):
@@ -64,7 +64,7 @@ def case_files(case_type: CaseType, answers: Mapping) -> list[CaseFile]:
 
 
 def _file(field: Field, answer, question: str, page_id: str) -> list[CaseFile]:
-    if field.kind.component != "file" or not isinstance(answer, dict) or "id" not in answer:
+    if not field.kind.is_upload or not isinstance(answer, dict) or "id" not in answer:
         return []
     name, size = str(answer.get("name", "")), int(answer.get("size") or 0)
     return [CaseFile(str(answer["id"]), name, size, question, page_id)]

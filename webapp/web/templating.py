@@ -40,9 +40,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["uk_date"] = uk_date
     app.jinja_env.filters["uk_datetime"] = uk_datetime
+    from engine.input_names import input_name
     from webapp.areas.cases.presenters import choice_items, input_settings
 
-    app.jinja_env.globals.update(choice_items=choice_items, input_settings=input_settings)
+    app.jinja_env.globals.update(
+        choice_items=choice_items, input_settings=input_settings, input_name=input_name
+    )
 
     @app.context_processor
     def names():

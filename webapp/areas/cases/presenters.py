@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from engine import CaseType, FieldError
+from engine.input_names import input_name
 from engine.model import Field, Page
 
 _WIDTHS = {
@@ -67,14 +68,13 @@ def calculated_values(case_type: CaseType, page: Page, answers: Mapping) -> dict
     shown = {}
     values = case_type.values(answers)
     for field in page.fields:
-        if field.kind.component == "calculated":
+        if field.kind.is_calculated:
             shown[field.id] = field.kind.display(field, values.get(field.id))
-        for index, item in enumerate(answers.get(field.id) or [] if field.fields else []):
+        for index, item in enumerate(answers.get(field.id) or [] if field.kind.holds_items else []):
             for nested in field.fields:
-                if nested.kind.component == "calculated":
-                    shown[f"{field.id}-{index}-{nested.id}"] = nested.kind.display(
-                        nested, item.get(nested.id)
-                    )
+                if nested.kind.is_calculated:
+                    name = input_name(field.id, index, nested.id)
+                    shown[name] = nested.kind.display(nested, item.get(nested.id))
     return shown
 
 
@@ -82,12 +82,12 @@ def current_files(page: Page, answers: Mapping) -> dict[str, dict]:
     """Files already uploaded on a page, by input name."""
     files = {}
     for field in page.fields:
-        if field.kind.component == "file" and isinstance(answers.get(field.id), dict):
+        if field.kind.is_upload and isinstance(answers.get(field.id), dict):
             files[field.id] = answers[field.id]
-        for index, item in enumerate(answers.get(field.id) or [] if field.fields else []):
+        for index, item in enumerate(answers.get(field.id) or [] if field.kind.holds_items else []):
             for nested in field.fields:
-                if nested.kind.component == "file" and isinstance(item.get(nested.id), dict):
-                    files[f"{field.id}-{index}-{nested.id}"] = item[nested.id]
+                if nested.kind.is_upload and isinstance(item.get(nested.id), dict):
+                    files[input_name(field.id, index, nested.id)] = item[nested.id]
     return files
 
 

@@ -19,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 from wtforms.fields.choices import SelectChoice
 
 from engine import CaseType
+from engine.input_names import input_name, item_index, read_input_name
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import ConfirmForm, PageForm, StartCaseForm, SubmitForm
 from webapp.areas.cases.presenters import by_key, calculated_values, current_files, error_summary
@@ -143,7 +144,7 @@ def _current_files(page, answers) -> dict[str, dict]:
 
 def _has_file_question(page) -> bool:
     fields = [*page.fields, *(n for f in page.fields for n in f.fields)]
-    return any(f.kind.component == "file" for f in fields)
+    return any(f.kind.is_upload for f in fields)
 
 
 def _tell_about_pending_files(page, answers) -> None:
@@ -220,23 +221,21 @@ def _posted_version(form) -> int:
 
 def _file_field(case_type: CaseType, page_id: str, key: str):
     """The file question an input name belongs to ("report" or "providers-0-report")."""
-    parts = key.split("-")
+    item = read_input_name(key)
     for field in case_type.page(page_id).fields:
-        if len(parts) == 1 and field.id == key and field.kind.component == "file":
+        if item is None and field.id == key and field.kind.is_upload:
             return field
-        if len(parts) == 3 and field.id == parts[0] and whole_number(parts[1]) is not None:
-            return next(
-                (n for n in field.fields if n.id == parts[2] and n.kind.component == "file"), None
-            )
+        if item is not None and field.id == item.group:
+            return next((n for n in field.fields if n.id == item.field and n.kind.is_upload), None)
     return None
 
 
 def _change_group(case, case_type, page_id: str, action: str):
     kind, group_id, *index = action.split(":")
     group = next((f for f in case_type.page(page_id).fields if f.id == group_id), None)
-    if kind not in ("add", "remove") or group is None or group.kind.name != "group":
+    if kind not in ("add", "remove") or group is None or not group.kind.holds_items:
         abort(400)  # only this page's repeating groups have items to add or remove
-    remove = whole_number(index[0]) if kind == "remove" and index else None
+    remove = item_index(index[0]) if kind == "remove" and index else None
     anchor = group_id
     try:
         services.change_group_items(
@@ -246,7 +245,7 @@ def _change_group(case, case_type, page_id: str, action: str):
         flash(str(full), "error")
     else:
         if kind == "add":  # straight to the new item
-            anchor += f"-{len(case.raw_input[page_id][group_id]) - 1}"
+            anchor = input_name(group_id, len(case.raw_input[page_id][group_id]) - 1)
     return redirect(
         url_for("cases.page", reference=case.reference, page_id=page_id, _anchor=anchor)
     )

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, aliased, defer, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType
+from engine.expressions import LIST
 from engine.model import Field, Transition
 from webapp.domain import audit, workflow
 from webapp.infra import clock
@@ -442,7 +443,7 @@ def cell_text(field: Field, value, in_group: bool = False) -> str:
     (", " inside a group's item), a group's items as "1) Label: value; Label: value | 2) …"."""
     if value is None or value == [] or value == "":
         return ""
-    if field.kind.name == "group":
+    if field.kind.holds_items:
         return " | ".join(
             f"{number}) "
             + "; ".join(
@@ -452,7 +453,7 @@ def cell_text(field: Field, value, in_group: bool = False) -> str:
             )
             for number, item in enumerate(value, 1)
         )
-    if field.kind.name == "checkboxes":
+    if field.kind.value_type == LIST:  # several choices
         return (", " if in_group else "; ").join(field.option_label(v) for v in value)
     return field.kind.display(field, value)
 

@@ -1,0 +1,142 @@
+"""A parsed expression, and its value worked out by walking the tree (never `eval`).
+
+An unanswered (or hidden) field is None: `==`, `<`, `>`, `in` with None are false (so `!=`,
+`not in` and `not x` are true), arithmetic and functions give None.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import operator
+from collections.abc import Mapping
+
+import engine.numeric as numeric
+from engine.expressions.functions import CONSTANT_NAMES, FUNCTIONS
+
+_COMPARE = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+# Exact (int and Decimal, never float), numbers only, and None outside numeric.LIMIT: so
+# no expression can build a huge number, repeat a text or drift by a penny.
+_ARITHMETIC = {
+    ast.Add: numeric.add,
+    ast.Sub: numeric.subtract,
+    ast.Mult: numeric.multiply,
+    ast.Div: numeric.divide,
+}
+_LOG = logging.getLogger("engine.expressions")
+
+
+class Expression:
+    """A parsed expression: its source text, tree and the field ids it names."""
+
+    def __init__(self, text: str, tree: ast.Expression):
+        self.text = text
+        self.tree = tree
+        self.names = frozenset(_names(tree))
+        # Names whose answer the expression needs: all but those only asked about with
+        # answered(), so a rule such as `answered(upn) or age < 5` runs when upn is blank.
+        self.needed_names = frozenset(_names(tree, skip_answered=True))
+
+    def __repr__(self) -> str:
+        return f"Expression({self.text!r})"
+
+    def evaluate(self, values: Mapping[str, object]):
+        """The value of the expression given typed field values (missing ids count as None).
+
+        Loading type-checks every expression, so a failure here is a gap in the checker: the
+        result is None (unknown) rather than a lost page save.
+        """
+        try:
+            return _evaluate(self.tree.body, values)
+        except (TypeError, ValueError, ArithmeticError, AttributeError):
+            _LOG.exception("expression %r failed", self.text)
+            return None
+
+
+def _names(node, skip_answered: bool = False):
+    if (
+        skip_answered
+        and isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "answered"
+    ):
+        return
+    if isinstance(node, ast.Name) and node.id not in FUNCTIONS and node.id not in CONSTANT_NAMES:
+        yield node.id
+    for child in ast.iter_child_nodes(node):
+        yield from _names(child, skip_answered)
+
+
+def _evaluate(node, values: Mapping[str, object]):
+    match node:
+        case ast.Constant(value=value):
+            return value
+        case ast.Name(id=name):
+            if name in CONSTANT_NAMES:
+                return CONSTANT_NAMES[name]
+            return values.get(name)
+        case ast.List(elts=elts) | ast.Tuple(elts=elts):
+            return [_evaluate(e, values) for e in elts]
+        case ast.BoolOp(op=op, values=parts):
+            return _boolean(isinstance(op, ast.And), parts, values)
+        case ast.UnaryOp(op=ast.Not(), operand=operand):
+            return not _evaluate(operand, values)
+        case ast.UnaryOp(op=ast.USub(), operand=operand):
+            value = _evaluate(operand, values)
+            return None if value is None else -value
+        case ast.UnaryOp(op=ast.UAdd(), operand=operand):
+            return _evaluate(operand, values)
+        case ast.BinOp(left=left, op=op, right=right):
+            a, b = _evaluate(left, values), _evaluate(right, values)
+            if a is None or b is None or (isinstance(op, ast.Div) and b == 0):
+                return None
+            return _ARITHMETIC[type(op)](a, b)
+        case ast.IfExp(test=test, body=body, orelse=orelse):
+            return _evaluate(body if _evaluate(test, values) else orelse, values)
+        case ast.Compare(left=left, ops=ops, comparators=comparators):
+            return _chain(left, ops, comparators, values)
+        case ast.Call(func=ast.Name(id=name), args=args):
+            return FUNCTIONS[name].run(*[_evaluate(a, values) for a in args])
+    raise ValueError(f"cannot evaluate {ast.dump(node)}")  # unreachable after parse()
+
+
+def _boolean(is_and: bool, parts, values):
+    """`and` gives its first false part (else the last), `or` its first true one, as Python."""
+    result = is_and
+    for part in parts:
+        result = _evaluate(part, values)
+        if bool(result) != is_and:
+            return result
+    return result
+
+
+def _chain(left, ops, comparators, values) -> bool:
+    """A comparison such as `a < b <= c`: every link holds."""
+    a = _evaluate(left, values)
+    for op, right in zip(ops, comparators, strict=True):
+        b = _evaluate(right, values)
+        if not _compare(op, a, b):
+            return False
+        a = b
+    return True
+
+
+def _compare(op, a, b) -> bool:
+    if isinstance(op, ast.In | ast.NotIn):
+        found = a is not None and b is not None and a in b
+        return found if isinstance(op, ast.In) else not found
+    if isinstance(op, ast.Eq | ast.NotEq):
+        return _COMPARE[type(op)](a, b)
+    if a is None or b is None:
+        return False
+    try:
+        return _COMPARE[type(op)](a, b)
+    except TypeError:
+        return False

@@ -1,0 +1,95 @@
+"""The functions expressions may call, with their argument and result types.
+
+Arithmetic is exact (int and Decimal, never float) and None outside numeric.LIMIT, so no
+function can build a huge number or drift by a penny; an unanswered argument gives None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import engine.numeric as numeric
+from engine.expressions.value_types import ANY, BOOL, DATE, GROUP, LIST, NUMBER, TEXT, TIME
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function expressions may call: argument types, result type and implementation."""
+
+    params: tuple[str | tuple[str, ...], ...]  # a type, or the types allowed, per argument
+    result: str
+    run: Callable
+    variadic: bool = False
+    optional: int = 0  # how many of the last params may be left out
+
+
+def _none_safe(run: Callable) -> Callable:
+    return lambda *args: None if any(a is None for a in args) else run(*args)
+
+
+def _total(items, member):
+    total = 0
+    for item in items or ():
+        value = item.get(member)
+        if numeric.is_number(value):
+            total = numeric.add(total, value)
+            if total is None:  # beyond the range numbers are held in
+                return None
+    return total
+
+
+def _column(items, member) -> list:
+    return [item[member] for item in items or () if item.get(member) is not None]
+
+
+def _weekdays_between(start: dt.date, end: dt.date) -> int:
+    """Monday-to-Friday days from `start` up to, not including, `end` (negative if before)."""
+    if end < start:
+        return -_weekdays_between(end, start)
+    whole_weeks, extra = divmod((end - start).days, 7)
+    return whole_weeks * 5 + sum((start.weekday() + i) % 7 < 5 for i in range(extra))
+
+
+def _round(number, places=0):
+    """Rounded as people expect: halves away from zero (2.5 -> 3), not to even."""
+    return numeric.round_half_up(number, places)
+
+
+def _years_between(start: dt.date, end: dt.date) -> int:
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def _minutes(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+FUNCTIONS: dict[str, Function] = {
+    "today": Function((), DATE, lambda: dt.date.today()),
+    "answered": Function((ANY,), BOOL, lambda v: v not in (None, "", [])),
+    "len": Function(((LIST, GROUP, TEXT),), NUMBER, lambda v: len(v) if v is not None else 0),
+    "date": Function((TEXT,), DATE, _none_safe(dt.date.fromisoformat)),
+    "total": Function((GROUP, TEXT), NUMBER, _total),
+    "earliest": Function(
+        (GROUP, TEXT), DATE, lambda items, m: min(_column(items, m), default=None)
+    ),
+    "latest": Function((GROUP, TEXT), DATE, lambda items, m: max(_column(items, m), default=None)),
+    "weekdays_between": Function((DATE, DATE), NUMBER, _none_safe(_weekdays_between)),
+    "days_between": Function((DATE, DATE), NUMBER, _none_safe(lambda a, b: (b - a).days)),
+    "weeks_between": Function(
+        (DATE, DATE), NUMBER, _none_safe(lambda a, b: numeric.divide((b - a).days, 7))
+    ),
+    "years_between": Function((DATE, DATE), NUMBER, _none_safe(_years_between)),
+    "minutes_between": Function(
+        (TIME, TIME), NUMBER, _none_safe(lambda a, b: _minutes(b) - _minutes(a))
+    ),
+    "round": Function((NUMBER, NUMBER), NUMBER, lambda x, n=0: _round(x, n), optional=1),
+    "abs": Function((NUMBER,), NUMBER, _none_safe(abs)),
+    "min": Function((NUMBER,), NUMBER, _none_safe(min), variadic=True),
+    "max": Function((NUMBER,), NUMBER, _none_safe(max), variadic=True),
+}
+
+CONSTANT_NAMES = {"true": True, "false": False, "none": None}
+# Functions that read one column of a repeating group, and the column type each needs.
+GROUP_COLUMNS = {"total": NUMBER, "earliest": DATE, "latest": DATE}

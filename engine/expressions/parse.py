@@ -1,0 +1,155 @@
+"""Parsing an expression: Python syntax read by `ast`, accepted only if every node is on the
+whitelist, no deeper than MAX_DEPTH, with every number exact and within numeric.LIMIT."""
+
+from __future__ import annotations
+
+import ast
+import re
+from decimal import Decimal
+
+import engine.numeric as numeric
+from engine.expressions.evaluate import Expression
+from engine.expressions.functions import FUNCTIONS
+from engine.expressions.value_types import Issue
+from engine.problems import Code, did_you_mean
+
+MAX_DEPTH = 100  # brackets, operators and calls inside one another
+
+# Constructs people try, with the words used to refuse them.
+_REFUSED = {
+    ast.Attribute: "attribute access ('.')",
+    ast.Subscript: "indexing ('[...]')",
+    ast.Lambda: "lambda",
+    ast.ListComp: "a comprehension",
+    ast.SetComp: "a comprehension",
+    ast.DictComp: "a comprehension",
+    ast.GeneratorExp: "a comprehension",
+    ast.NamedExpr: "assignment (':=')",
+    ast.Starred: "unpacking ('*')",
+    ast.Dict: "a dictionary",
+    ast.Set: "a set",
+    ast.JoinedStr: "an f-string",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.FloorDiv: "'//'",
+    ast.Mod: "'%'",
+    ast.Pow: "'**'",
+    ast.MatMult: "'@'",
+    ast.BitAnd: "'&'",
+    ast.BitOr: "'|'",
+    ast.BitXor: "'^'",
+    ast.LShift: "'<<'",
+    ast.RShift: "'>>'",
+    ast.Invert: "'~'",
+    ast.Is: "'is'",
+    ast.IsNot: "'is not'",
+}
+
+_HINTS = (
+    (r"&&", "write 'and' instead of '&&'"),
+    (r"\|\|", "write 'or' instead of '||'"),
+    (r"<>", "write '!=' instead of '<>'"),
+    (r"!(?!=)", "write 'not' instead of '!'"),
+    (r"(?<![=!<>])=(?!=)", "compare with '==' (a single '=' is not allowed)"),
+)
+
+
+def parse(text: str) -> tuple[Expression | None, list[Issue]]:
+    """Parse and whitelist an expression; the issues say why one is refused."""
+    if not isinstance(text, str) or not text.strip():
+        return None, [Issue(Code.E300, 0, {"detail": "it is empty"})]
+    text = text.strip()
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        return None, [_syntax_issue(exc, text)]
+    except (RecursionError, MemoryError):  # Python's parser gives up on deep nesting
+        return None, [Issue(Code.E310, 0, {"limit": MAX_DEPTH})]
+    too_deep = _too_deep(tree)
+    if too_deep is not None:  # before anything below walks the tree recursively
+        return None, [Issue(Code.E310, offset_of(too_deep), {"limit": MAX_DEPTH})]
+    issues = [issue for node in ast.walk(tree) if (issue := _refusal(node))]
+    issues += _exact_numbers(tree, text)
+    return (None, issues) if issues else (Expression(text, tree), [])
+
+
+def offset_of(node) -> int:
+    """How many characters into the expression's text a node starts."""
+    return getattr(node, "col_offset", 0)
+
+
+def _syntax_issue(exc: SyntaxError, text: str) -> Issue:
+    offset = max((exc.offset or 1) - 1, 0)
+    huge = re.search(r"\d{4000,}", text)
+    if exc.msg.startswith("Exceeds the limit") and huge:  # Python reads no 4,300-digit int
+        return Issue(Code.E309, huge.start(), {"number": _shortened(huge.group())})
+    if exc.msg.startswith("too many nested parentheses"):
+        return Issue(Code.E310, offset, {"limit": MAX_DEPTH})
+    return Issue(Code.E300, offset, {"detail": exc.msg + _syntax_hint(text)})
+
+
+def _too_deep(tree: ast.Expression) -> ast.AST | None:
+    """The first node nested more than MAX_DEPTH deep, found without recursion."""
+    stack = [(tree.body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return node
+        children = ast.iter_child_nodes(node)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, ast.expr))
+    return None
+
+
+def _exact_numbers(tree: ast.Expression, text: str) -> list[Issue]:
+    """Number literals as exact values (2.5 as Decimal('2.5')), each within numeric.LIMIT."""
+    issues = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Constant) or type(node.value) not in (int, float):
+            continue
+        written = ast.get_source_segment(text, node) or repr(node.value)
+        if isinstance(node.value, float):  # 1e999 is infinity, 1e-999 zero: take the text
+            exact = numeric.read(written.replace("_", ""))
+            node.value = exact if exact is not None else Decimal(repr(node.value))
+        if not numeric.within(node.value):
+            issues.append(Issue(Code.E309, offset_of(node), {"number": _shortened(written)}))
+    return issues
+
+
+def _shortened(written: str) -> str:
+    return written if len(written) <= 24 else f"{written[:12]}… ({len(written):,} characters)"
+
+
+def _syntax_hint(text: str) -> str:
+    """Why a line from another language does not parse, when we can tell."""
+    for pattern, hint in _HINTS:
+        if re.search(pattern, text):
+            return f"; {hint}"
+    return ""
+
+
+def _refusal(node) -> Issue | None:
+    words = _REFUSED.get(type(node))  # ast.parse makes nodes of these exact classes
+    if words is not None:
+        return Issue(Code.E301, offset_of(node), {"construct": words})
+    if isinstance(node, ast.Call):
+        return _call_refusal(node)
+    if isinstance(node, ast.Name) and node.id.startswith("_"):
+        return Issue(Code.E301, offset_of(node), {"construct": f"the name '{node.id}'"})
+    if isinstance(node, ast.Constant) and not isinstance(
+        node.value, str | int | float | bool | type(None)
+    ):
+        return Issue(Code.E301, offset_of(node), {"construct": "this kind of constant"})
+    return None
+
+
+def _call_refusal(node: ast.Call) -> Issue | None:
+    """Only the language's own functions, called by name with plain arguments."""
+    if not isinstance(node.func, ast.Name):
+        return Issue(Code.E301, offset_of(node), {"construct": "calling this"})
+    if node.keywords:
+        return Issue(Code.E301, offset_of(node), {"construct": "a keyword argument"})
+    if node.func.id not in FUNCTIONS:
+        suggestion = did_you_mean(node.func.id, FUNCTIONS)
+        return Issue(Code.E306, offset_of(node), {"name": node.func.id, "suggestion": suggestion})
+    return None

@@ -1,0 +1,52 @@
+"""The names of a form's inputs inside repeating groups, made and read in this one place.
+
+"providers-0-report" is the `report` question of the first `providers` item, "providers-0" that
+item itself (the place an "Add another" leads to). WTForms names a FieldList's inputs so
+(GroupList, engine/fields/other.py); the engine's error keys, the web app's uploads, calculated
+values and item buttons use the same names. Field ids never hold the separator, so a name
+splits one way only.
+
+An item's position is written as input_name writes it: ASCII digits ("²".isdigit() is True, yet
+int("²") fails), no sign, no leading zero, at most MAX_INDEX_DIGITS of them (Python refuses
+int() of more than 4,300 digits). Anything else is not a position.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+SEPARATOR = "-"
+MAX_INDEX_DIGITS = 9  # a group takes at most a few hundred items
+
+
+class ItemInput(NamedTuple):
+    """What an input name inside a repeating group says: the group, the item, the question."""
+
+    group: str
+    index: int
+    field: str
+
+
+def input_name(group_id: str, index: int, field_id: str | None = None) -> str:
+    """The input name of a group item's question, or of the item itself without `field_id`."""
+    parts = (group_id, str(index)) if field_id is None else (group_id, str(index), field_id)
+    return SEPARATOR.join(parts)
+
+
+def item_index(text: object) -> int | None:
+    """The item position `text` writes, as input_name writes positions; else None."""
+    if not isinstance(text, str) or not 0 < len(text) <= MAX_INDEX_DIGITS:
+        return None
+    if not (text.isascii() and text.isdecimal()) or (text[0] == "0" and text != "0"):
+        return None
+    return int(text)
+
+
+def read_input_name(name: object) -> ItemInput | None:
+    """The group, item and question an input name is for, or None when it names no item's
+    question (a top-level question's name, a date's day box, junk)."""
+    parts = name.split(SEPARATOR) if isinstance(name, str) else ()
+    if len(parts) != 3 or not (parts[0] and parts[2]):
+        return None
+    index = item_index(parts[1])
+    return None if index is None else ItemInput(parts[0], index, parts[2])
