@@ -21,7 +21,7 @@ COMMANDS = {
     "demo-data": "webapp.infra.commands:demo_data",
     "run": "webapp.infra.commands:run",
     "serve": "webapp.infra.commands:serve",
-    "mail-worker": "webapp.infra.mail.commands:mail_worker",
+    "mail-worker": "webapp.worker:mail_worker",
     "purge": "webapp.domain.commands:purge",
     "onboard-school": "webapp.areas.council_admin.commands:onboard_school",
     "add-council-user": "webapp.areas.council_admin.commands:add_council_user",

@@ -368,7 +368,7 @@ class SmtpServer:
     def deliver(self, now=None):
         """Deliver the due outbox messages now (or at `now`); the DeliveryReport."""
         from webapp.infra.extensions import mail
-        from webapp.infra.mail.worker import deliver_due
+        from webapp.infra.mail.delivery import deliver_due
 
         with self.app.app_context():
             session = self.app.extensions["db_sessions"]()

@@ -16,13 +16,9 @@ from webapp import create_app
 from webapp.infra.database import db
 from webapp.infra.extensions import mail
 from webapp.infra.mail import queue_mail
-from webapp.infra.mail.worker import (
-    DeliveryReport,
-    deliver_due,
-    retry_delay,
-    start_background_worker,
-)
+from webapp.infra.mail.delivery import DeliveryReport, deliver_due, retry_delay
 from webapp.models import OutboxMessage, School
+from webapp.worker import start_background_worker
 
 
 def now() -> dt.datetime:

@@ -352,7 +352,7 @@ def test_the_worker_command_and_the_background_worker_scan_what_waits(
     clamd, app, sign_in, world, db_session, database_url, monkeypatch, capsys
 ):
     from webapp.cli import main
-    from webapp.infra.mail.worker import start_background_worker
+    from webapp.worker import start_background_worker
 
     clamd.stop()
     portal, _reference, path = agreement_page(sign_in, world)

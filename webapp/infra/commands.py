@@ -9,7 +9,6 @@ import click
 
 from webapp.infra import config
 from webapp.infra.cli_support import CommandError, portal_app
-from webapp.infra.mail.commands import print_batch, print_scan
 
 
 @click.group(short_help="database commands")
@@ -56,7 +55,7 @@ def demo_data(force: bool) -> None:
 def run() -> None:
     """Development server on 127.0.0.1 (PORT, default 5000), with the mail worker in a thread
     and, in development, a mail catcher on MAIL_SERVER:MAIL_PORT (unless one is running)."""
-    from webapp.infra.mail.worker import start_background_worker
+    from webapp.worker import print_batch, print_scan, start_background_worker
 
     if config.environment() != "development":
         raise CommandError(

@@ -78,7 +78,7 @@ def _mail() -> dict:
         "MAIL_DEFAULT_SENDER": os.environ.get(
             "MAIL_DEFAULT_SENDER", "School Portal <no-reply@localhost>"
         ),
-        # Seconds each SMTP step may take (webapp/infra/mail/worker.py); well inside the
+        # Seconds each SMTP step may take (webapp/infra/mail/delivery.py); well inside the
         # worker's 5-minute lease on a message, so it is not set from the environment.
         "MAIL_TIMEOUT": 30.0,
     }

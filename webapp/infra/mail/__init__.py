@@ -1,5 +1,6 @@
 """Email through an outbox: queue_mail() writes the message in the caller's transaction; the
-worker (webapp/mail/worker.py) delivers it with Flask-Mail and retries with back-off."""
+background worker (webapp/worker.py) delivers it with Flask-Mail (delivery.py), retrying with
+back-off."""
 
 from webapp.infra.mail.outbox import queue_mail
 

@@ -1,8 +1,8 @@
 """Delivering the outbox: send due messages with Flask-Mail, retry failures with back-off.
 
-    report = deliver_due(session, mail)            # one batch, now (an app context is needed)
-    run_worker(app, stop_event)                    # `portal mail-worker`: until stop_event is set
-    thread, stop = start_background_worker(app)    # `portal run`: the same, in a thread
+    report = deliver_due(session, mail)    # one batch, now (an app context is needed)
+
+The loop that calls it every few seconds (and scans uploads, and purges) is webapp/worker.py.
 
 Each message is claimed, sent and recorded on its own, so several workers (processes or
 threads, on one database) never send one message twice, and a crash loses or repeats at most
@@ -28,18 +28,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import Flask, current_app
+from flask import current_app
 from flask_mail import Connection, Mail, Message
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from webapp.domain.retention import purge
-from webapp.domain.scanning import ScanReport, scan_pending
 from webapp.infra import clock
 from webapp.models import OutboxMessage
 
@@ -52,10 +47,6 @@ LONGEST_RETRY = dt.timedelta(minutes=30)
 LEASE = dt.timedelta(minutes=5)
 ERROR_LENGTH = 500
 BATCH = 50
-PURGE_EVERY = 3600.0  # seconds
-# While clamd cannot be asked, the scan of waiting uploads is tried again after 30 s, 1 min,
-# 2 min … at most 5 min (so that a hung daemon seldom holds up the mail).
-SCAN_RETRY_FIRST, SCAN_RETRY_LONGEST = 30.0, 300.0
 
 
 @dataclass
@@ -233,73 +224,3 @@ def _describe(error: BaseException) -> str:
     """The exception's class and message, on one line, cut short."""
     text = " ".join(str(error).split())
     return f"{type(error).__name__}: {text}"[:ERROR_LENGTH] if text else type(error).__name__
-
-
-def run_worker(
-    app: Flask,
-    stop_event: threading.Event,
-    interval: float = 2.0,
-    on_batch: Callable[[DeliveryReport], None] | None = None,
-    mail: Mail | None = None,
-    on_scan: Callable[[ScanReport], None] | None = None,
-) -> None:
-    """Deliver due mail every `interval` seconds until `stop_event` is set; scan the uploads
-    waiting for the virus scanner, and purge old data hourly, on the way.
-
-    `on_batch` is called with the report of every batch that attempted something, `on_scan`
-    with that of every scan that scanned something or found the scanner unreachable. A
-    database error is logged and retried after the interval; the loop only ends when told to.
-    """
-    if mail is None:
-        from webapp.infra.extensions import mail
-    next_purge = next_scan = 0.0
-    scan_retry = SCAN_RETRY_FIRST
-    while not stop_event.is_set():
-        full = False
-        try:
-            with app.app_context():
-                session = app.extensions["db_sessions"]()
-                try:
-                    report = deliver_due(session, mail)
-                    if time.monotonic() >= next_scan:
-                        scans = scan_pending(session, app.config)
-                        next_scan, scan_retry = _next_scan(scans, scan_retry)
-                        if (scans.scanned or scans.waiting) and on_scan is not None:
-                            on_scan(scans)
-                    if time.monotonic() >= next_purge:  # once an hour, the retention rules
-                        purge(session, app.config["PORTAL_DRAFT_RETENTION_DAYS"])
-                        next_purge = time.monotonic() + PURGE_EVERY
-                finally:
-                    session.close()
-            full = report.attempted >= BATCH
-            if report.attempted and on_batch is not None:
-                on_batch(report)
-        except Exception:
-            app.logger.exception("mail worker: delivery failed; trying again in %s s", interval)
-        if not full:  # a full batch means more may be due: carry on at once
-            stop_event.wait(interval)
-
-
-def _next_scan(scans: ScanReport, retry: float) -> tuple[float, float]:
-    """When to scan again (monotonic clock), and the wait after the next failure."""
-    if not scans.waiting:
-        return 0.0, SCAN_RETRY_FIRST
-    return time.monotonic() + retry, min(retry * 2, SCAN_RETRY_LONGEST)
-
-
-def start_background_worker(
-    app: Flask,
-    interval: float = 2.0,
-    on_batch: Callable[[DeliveryReport], None] | None = None,
-    on_scan: Callable[[ScanReport], None] | None = None,
-) -> tuple[threading.Thread, threading.Event]:
-    """run_worker() in a daemon thread; set the event and join the thread to stop it."""
-    stop_event = threading.Event()
-    thread = threading.Thread(
-        target=run_worker,
-        args=(app, stop_event, interval, on_batch, None, on_scan),
-        name="portal-mail-worker",
-        daemon=True,
-    )
-    thread.start()
-    return thread, stop_event
