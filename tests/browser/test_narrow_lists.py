@@ -156,7 +156,7 @@ def assert_fits(page, name: str, width: int) -> None:
             link = sort_links.nth(index)
             expect(link).to_be_visible()
             box = link.bounding_box()
-            assert 0 <= box["x"] and box["x"] + box["width"] <= sizes["client"], (
+            assert box["x"] >= 0 and box["x"] + box["width"] <= sizes["client"], (
                 f"{name}: the sort link {link.inner_text()!r} is off the page at {width} px"
             )
 
