@@ -3,6 +3,7 @@ an internal note, and assignment."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import wtforms
@@ -35,6 +36,17 @@ def _written_date(text: str) -> dict[str, str] | None:
     return {"day": day, "month": month, "year": year}
 
 
+def _real_date(parts: dict[str, str]) -> dt.date | None:
+    """An older link's day as it was taken before the boxes (any year of 4 numbers, 0001
+    included); None when it is not one, for the boxes' own checks to say why."""
+    if len(parts["year"]) != 4:
+        return None
+    try:
+        return dt.date(*(int(parts[part]) for part in ("year", "month", "day")))
+    except (ValueError, OverflowError):
+        return None
+
+
 class FilterDateField(wtforms.Field):
     """An optional date filter in GOV.UK's date input: boxes named NAME-day, NAME-month and
     NAME-year. Links written before it (and the queue's own page and sort links) give the day
@@ -57,6 +69,7 @@ class FilterDateField(wtforms.Field):
             parts = _written_date(text)
             self.data = parts or self.data
             self.written = "" if parts else text[:40]
+            self.day = _real_date(parts) if parts else None  # 0001-01-01 as before too
 
     def pre_validate(self, form) -> None:
         """A real date, when anything was typed (GOV.UK's messages: what is missing, or
@@ -64,7 +77,7 @@ class FilterDateField(wtforms.Field):
         if self.written:
             self.bad_parts = DATE_PARTS
             raise ValidationError(f"{self.label.text} must be a real date")
-        if not any(self.data.values()):
+        if self.day or not any(self.data.values()):
             return
         try:
             self.day = date_from_parts(self.label.text, self.data)
