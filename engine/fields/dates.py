@@ -50,6 +50,22 @@ def _bound_date(bound, values):
     return values.get(bound)  # another date question (a date, or None if unanswered)
 
 
+def date_from_parts(label: str, raw) -> dt.date:
+    """The date typed in GOV.UK's day, month and year boxes (`raw` maps "day", "month" and
+    "year" to what was typed); Invalid, in GOV.UK's words about `label`, when one is missing
+    or the three make no real date."""
+    missing = [p for p in _PARTS if not str(raw.get(p, "")).strip()]
+    if missing:
+        raise Invalid(f"{label} must include a {' and a '.join(missing)}")
+    try:
+        day, month, year = (int(raw[p]) for p in _PARTS)
+        if year < 1000:
+            raise Invalid(f"{label} must include a year with 4 numbers, like 2026")
+        return dt.date(year, month, day)
+    except (ValueError, OverflowError):  # OverflowError: a day like 99999999999
+        raise Invalid(f"{label} must be a real date") from None
+
+
 def _long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -74,17 +90,7 @@ class DateType(FieldType):
         return not raw or not any(str(raw.get(p, "")).strip() for p in _PARTS)
 
     def parse(self, field, raw, values):
-        label = label_for_message(field)
-        missing = [p for p in _PARTS if not str(raw.get(p, "")).strip()]
-        if missing:
-            raise Invalid(f"{label} must include a {' and a '.join(missing)}")
-        try:
-            day, month, year = (int(raw[p]) for p in _PARTS)
-            if year < 1000:
-                raise Invalid(f"{label} must include a year with 4 numbers, like 2026")
-            value = dt.date(year, month, day)
-        except (ValueError, OverflowError):  # OverflowError: a day like 99999999999
-            raise Invalid(f"{label} must be a real date") from None
+        value = date_from_parts(label_for_message(field), raw)
         self._check_bounds(field, value, values)
         return value.isoformat()
 

@@ -98,7 +98,7 @@ def test_caseviewer_ignores_a_school_that_is_not_a_number(officer, school):
 def test_caseviewer_says_which_date_is_not_real(officer, field, value):
     response = officer.get("/caseviewer/", query_string={field: value}, expect=200)
     label = "Submitted from" if field == "submitted_from" else "Submitted to"
-    assert errors_on(response) == [f"{label} must be a real date, like 2026-11-28"]
+    assert errors_on(response) == [f"{label} must be a real date"]
 
 
 @pytest.mark.parametrize(

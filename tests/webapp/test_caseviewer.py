@@ -287,11 +287,12 @@ def test_the_queue_filters_sorts_and_pages(app, sign_in, world, council, db_sess
         "Beaumont Leys School",
     ]
 
-    # A date written wrongly is shown as an error and ignored; the rest still applies.
+    # A date written wrongly is shown as an error and ignored; the rest still applies. (An
+    # older link's date, as here, is read into GOV.UK's day, month and year boxes.)
     response = olivia.get(
         "/caseviewer/", query_string={"submitted_from": "31/02/2026", "status": "Completed"}
     )
-    assert errors_on(response) == ["Submitted from must be a real date, like 2026-11-28"]
+    assert errors_on(response) == ["Submitted from must be a real date"]
     assert response.page.title.get_text().startswith("Error: ")
     assert len(response.page.select("tbody tr")) == 1
     response = olivia.get(

@@ -10,7 +10,7 @@ here needs a request, so services can use it.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
@@ -28,7 +28,8 @@ class ListingSpec:
     """What a listing offers: its sort keys, the sort and order it starts in (a column newly
     chosen starts in that order too), its search box's query parameter (None: no search box)
     with the longest text it takes, and the sorts that put empty values last whichever the
-    order ("not yet submitted", "nobody")."""
+    order ("not yet submitted", "nobody"), and its filters: query parameters that take one of
+    the values offered to the user reading it (`read`'s `offered`), such as their own schools."""
 
     sorts: tuple[str, ...]
     default_sort: str
@@ -36,20 +37,35 @@ class ListingSpec:
     search_param: str | None = "q"
     search_max: int = 100
     nulls_last: tuple[str, ...] = ()
+    filters: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.default_sort not in self.sorts:
             raise ValueError(f"default sort {self.default_sort!r} is not among {self.sorts}")
 
-    def read(self, query: Mapping[str, Any], page_size: int) -> ListingArgs:
-        """The arguments a query string asks for; what is not on offer is left at the start."""
+    def read(
+        self,
+        query: Mapping[str, Any],
+        page_size: int,
+        offered: Mapping[str, Collection[str]] | None = None,
+    ) -> ListingArgs:
+        """The arguments a query string asks for; what is not on offer is left at the start.
+        A filter takes only a value among those `offered` for it (another school's id is no
+        filter at all: it never reaches the query)."""
         search = query.get(self.search_param) if self.search_param else None
+        offered = offered or {}
+        filters = {
+            name: value
+            for name in self.filters
+            if (value := _stripped(query.get(name))) and value in offered.get(name, ())
+        }
         return self.args(
             page_size,
             sort=_stripped(query.get("sort")),
             descending=ORDERS.get(_stripped(query.get("order"))),
             page=page_number(_stripped(query.get("page"))),
             search=search if isinstance(search, str) else "",
+            filters=filters,
         )
 
     def args(
@@ -60,11 +76,13 @@ class ListingSpec:
         descending: bool | None = None,
         page: int = 1,
         search: str = "",
+        filters: Mapping[str, str] | None = None,
     ) -> ListingArgs:
         """Arguments for this listing: a sort it does not offer is its default sort, and no
-        order its starting order."""
+        order its starting order; filters it does not have are dropped."""
         if page_size < 1:
             raise ValueError(f"a page holds at least one row, not {page_size}")
+        chosen = {name: value for name, value in (filters or {}).items() if name in self.filters}
         return ListingArgs(
             spec=self,
             page_size=page_size,
@@ -72,13 +90,14 @@ class ListingSpec:
             descending=self.descending if descending is None else descending,
             page=page,
             search=search[: self.search_max],
+            filters=tuple(sorted(chosen.items())),
         )
 
 
 @dataclass(frozen=True)
 class ListingArgs:
-    """What a listing is asked for: the search text, the sort and its order, the page and how
-    many rows a page holds. Made by `ListingSpec.read` or `ListingSpec.args`."""
+    """What a listing is asked for: the search text, its filters, the sort and its order, the
+    page and how many rows a page holds. Made by `ListingSpec.read` or `ListingSpec.args`."""
 
     spec: ListingSpec
     page_size: int
@@ -86,6 +105,11 @@ class ListingArgs:
     descending: bool
     page: int = 1
     search: str = ""
+    filters: tuple[tuple[str, str], ...] = ()  # (name, value) pairs, by name
+
+    def filter(self, name: str) -> str:
+        """The value a filter is set to ("" when it is not set)."""
+        return dict(self.filters).get(name, "")
 
     @property
     def order(self) -> str:
@@ -118,10 +142,12 @@ class ListingArgs:
         return terms
 
     def query(self, params: Mapping[str, Any] | None = None, **changes: Any) -> dict:
-        """The query string of a link to this listing: the search and `params` (its filters)
-        that are set, the sort and order, then `changes` (a page, another sort)."""
+        """The query string of a link to this listing: the search, its filters and `params`
+        (the page's own filters) that are set, the sort and order, then `changes` (a page,
+        another sort)."""
         values = {self.spec.search_param: self.search} if self.spec.search_param else {}
-        values |= dict(params or {}) | {"sort": self.sort, "order": self.order} | changes
+        values |= dict(self.filters) | dict(params or {})
+        values |= {"sort": self.sort, "order": self.order} | changes
         return {name: value for name, value in values.items() if value not in (None, "")}
 
     def sort_query(self, key: str, params: Mapping[str, Any] | None = None) -> dict:

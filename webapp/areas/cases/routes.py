@@ -377,7 +377,13 @@ def download(reference: str, attachment_id: str):
 @bp.route("/my-cases")
 @login_required
 def my_cases():
-    args = services.MY_CASES.read(request.args, current_app.config["MY_CASES_PAGE_SIZE"])
+    """Every case of the user's schools: searched, filtered, sorted and paginated."""
+    schools = services.user_schools(db(), current_user)
+    args = services.MY_CASES.read(
+        request.args,
+        current_app.config["MY_CASES_PAGE_SIZE"],
+        offered=services.offered_schools(schools),
+    )
     search = services.CaseSearch.read(request.args)
     listing = services.list_cases(db(), current_user, search, args)
     types, service_names = services.search_options(db(), current_user)
@@ -397,4 +403,5 @@ def my_cases():
         services=service_names,
         statuses=services.STATUSES,
         asked_for_more=asked_for_more,
+        school_names={school.id: school.name for school in schools},
     )

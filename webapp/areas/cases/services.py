@@ -291,6 +291,7 @@ SORTS = {
     "activity": (Case.activity_label,),
     "status": (Case.status,),
     "updated": (Case.updated_at,),
+    "school": (select(School.name).where(School.id == Case.school_id).scalar_subquery(),),
 }
 MY_CASES = ListingSpec(
     tuple(SORTS),
@@ -299,6 +300,7 @@ MY_CASES = ListingSpec(
     search_param="reference",
     search_max=40,
     nulls_last=("submitted",),  # drafts (never submitted) after the submitted ones
+    filters=("school",),  # one of the user's schools (offered_schools)
 )
 STATUSES = (DRAFT, "Active", "Completed", "Abandoned")
 
@@ -327,11 +329,18 @@ class CaseSearch:
         return {"case_type": self.case_type, "service": self.service, "status": self.status}
 
 
+def offered_schools(schools: Sequence[School]) -> dict[str, list[str]]:
+    """What My cases' school filter takes: the ids of the user's own schools."""
+    return {"school": [str(school.id) for school in schools]}
+
+
 def list_cases(
     session: Session, user: User, search: CaseSearch, args: ListingArgs
 ) -> Listing[Case]:
     """The cases of the user's schools that match the search, one page of them."""
     query = select(Case).where(Case.school_id.in_(user.school_ids))
+    if school := args.filter("school"):  # offered only the user's own (MY_CASES.read)
+        query = query.where(Case.school_id == int(school))
     if args.search.strip():
         term = args.search.strip().upper().replace("%", "").replace("_", "")
         query = query.where(func.upper(Case.reference).contains(term))

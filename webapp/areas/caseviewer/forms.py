@@ -4,35 +4,92 @@ an internal note, and assignment."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import wtforms
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from engine.fields.base import Invalid
+from engine.fields.dates import date_from_parts
 from webapp.areas.caseviewer.services import ASSIGNED, STATUSES, QueueSearch
 from webapp.web.whole_numbers import whole_number
 
 NOTE_MAX = 5000
-DATE_HINT = "Use the format YYYY-MM-DD, for example 2026-11-28"
+DATE_PARTS = ("day", "month", "year")
+_WRITTEN_DATE = re.compile(r"^\s*(\d{1,4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,4})\s*$")
 
 
 def _strip(text):
     return text.strip() if isinstance(text, str) else text
 
 
-def _iso_date(_form, field) -> None:
-    """Optional; when given, a real date written YYYY-MM-DD (day and month may be 1 digit)."""
-    field.day = None
-    if not field.data:
-        return
-    parts = field.data.replace("/", "-").split("-")
+def _written_date(text: str) -> dict[str, str] | None:
+    """An older link's date, 2026-11-01 (or 2026/11/1, or 1/11/2026 as the UK writes it),
+    as the day, month and year boxes would hold it; None when it is no such thing."""
+    match = _WRITTEN_DATE.match(text)
+    if not match:
+        return None
+    first, month, last = match.groups()
+    year, day = (first, last) if len(first) == 4 else (last, first)
+    return {"day": day, "month": month, "year": year}
+
+
+def _real_date(parts: dict[str, str]) -> dt.date | None:
+    """An older link's day as it was taken before the boxes (any year of 4 numbers, 0001
+    included); None when it is not one, for the boxes' own checks to say why."""
+    if len(parts["year"]) != 4:
+        return None
     try:
-        if len(parts) != 3 or len(parts[0]) != 4:
-            raise ValueError
-        field.day = dt.date(*(int(part) for part in parts))
-    except (ValueError, OverflowError):  # OverflowError: a day like 99999999999
-        raise ValidationError(f"{field.label.text} must be a real date, like 2026-11-28") from None
+        return dt.date(*(int(parts[part]) for part in ("year", "month", "day")))
+    except (ValueError, OverflowError):
+        return None
+
+
+class FilterDateField(wtforms.Field):
+    """An optional date filter in GOV.UK's date input: boxes named NAME-day, NAME-month and
+    NAME-year. Links written before it (and the queue's own page and sort links) give the day
+    as NAME=2026-11-01, which is read into the boxes. `day` is the date asked for (None when
+    none, or not a real one); `bad_parts` the boxes an error is about."""
+
+    def process(self, formdata, data=wtforms.utils.unset_value, extra_filters=None):
+        self.process_errors = []
+        self.data = dict.fromkeys(DATE_PARTS, "")
+        self.written = ""  # an older link's text that is no date
+        self.day = None
+        self.bad_parts: tuple[str, ...] = ()
+        if formdata is None:
+            return
+        if any(f"{self.name}-{part}" in formdata for part in DATE_PARTS):
+            self.data = {
+                p: (formdata.get(f"{self.name}-{p}") or "").strip()[:20] for p in DATE_PARTS
+            }
+        elif text := (formdata.get(self.name) or "").strip():
+            parts = _written_date(text)
+            self.data = parts or self.data
+            self.written = "" if parts else text[:40]
+            self.day = _real_date(parts) if parts else None  # 0001-01-01 as before too
+
+    def pre_validate(self, form) -> None:
+        """A real date, when anything was typed (GOV.UK's messages: what is missing, or
+        "must be a real date")."""
+        if self.written:
+            self.bad_parts = DATE_PARTS
+            raise ValidationError(f"{self.label.text} must be a real date")
+        if self.day or not any(self.data.values()):
+            return
+        try:
+            self.day = date_from_parts(self.label.text, self.data)
+        except Invalid as invalid:
+            missing = tuple(part for part in DATE_PARTS if not self.data[part])
+            self.bad_parts = missing or DATE_PARTS
+            raise ValidationError(invalid.message) from None
+
+    @property
+    def anchor(self) -> str:
+        """The id of the box an error links to: the first one it is about."""
+        return f"{self.id}-{(self.bad_parts or DATE_PARTS)[0]}"
 
 
 class QueueFilterForm(wtforms.Form):
@@ -42,14 +99,14 @@ class QueueFilterForm(wtforms.Form):
     school = StringField("School or setting", filters=[_strip])
     activity = StringField("Current activity", filters=[_strip])
     status = StringField("Case status", filters=[_strip])
-    submitted_from = StringField("Submitted from", filters=[_strip], validators=[_iso_date])
-    submitted_to = StringField("Submitted to", filters=[_strip], validators=[_iso_date])
+    submitted_from = FilterDateField("Submitted from")
+    submitted_to = FilterDateField("Submitted to")
     assigned = StringField("Assigned to", filters=[_strip])
 
     def validate_submitted_to(self, field) -> None:
-        start = getattr(self.submitted_from, "day", None)
-        end = getattr(field, "day", None)
+        start, end = self.submitted_from.day, field.day
         if start and end and end < start:
+            field.bad_parts = DATE_PARTS
             raise ValidationError("Submitted to must be the same as or after submitted from")
 
     def search(self) -> QueueSearch:
@@ -71,7 +128,7 @@ class QueueFilterForm(wtforms.Form):
     def error_list(self) -> list[dict]:
         """The GOV.UK error summary's list: each message linking to its input."""
         return [
-            {"text": field.errors[0], "href": f"#{field.id}"}
+            {"text": field.errors[0], "href": f"#{field.anchor}"}
             for field in (self.submitted_from, self.submitted_to)
             if field.errors
         ]

@@ -36,14 +36,14 @@ def _after_change() -> str:
 @login_required
 def users():
     """The users of the admin's schools: searchable and sortable."""
-    args = services.USERS.read(request.args, current_app.config["USER_ADMIN_PAGE_SIZE"])
-    listing = services.list_users(db(), current_user, args)
-    return render_template(
-        "user_admin/users.html",
-        listing=listing,
-        args=args,
-        schools=services.administered_schools(db(), current_user),
+    schools = services.administered_schools(db(), current_user)
+    args = services.USERS.read(
+        request.args,
+        current_app.config["USER_ADMIN_PAGE_SIZE"],
+        offered=services.offered_schools(schools),
     )
+    listing = services.list_users(db(), current_user, args)
+    return render_template("user_admin/users.html", listing=listing, args=args, schools=schools)
 
 
 @bp.route("/add", methods=["GET", "POST"])

@@ -37,6 +37,7 @@ __all__ = [
     "add_user",
     "administered_schools",
     "list_users",
+    "offered_schools",
     "onboard_school",
     "remove_from_school",
     "reset_user_password",
@@ -46,7 +47,9 @@ __all__ = [
 ]
 
 USERS = ListingSpec(
-    ("email", "first_name", "last_name", "job_title", "mobile", "is_admin", "locked"), "last_name"
+    ("email", "first_name", "last_name", "job_title", "mobile", "is_admin", "locked"),
+    "last_name",
+    filters=("school",),  # one of the admin's schools (offered_schools)
 )
 SETTING_TYPES = ("school", "early_years")
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
@@ -85,13 +88,15 @@ class UserRow:
     user: User
     schools: tuple[School, ...]  # the admin's schools the user belongs to
     admin_of: tuple[School, ...]  # those of them the user administers
+    say_which: bool = False  # the admin has several schools: "Yes" names which
 
     @property
     def admin_text(self) -> str:
-        """ "Yes", "No", or which schools, when the user administers only some of them."""
+        """ "Yes", "No", or which schools, when the user administers only some of them or the
+        admin has several."""
         if not self.admin_of:
             return "No"
-        if len(self.admin_of) == len(self.schools):
+        if len(self.admin_of) == len(self.schools) and not self.say_which:
             return "Yes"
         return "Yes: " + ", ".join(school.name for school in self.admin_of)
 
@@ -135,6 +140,7 @@ def row_for(user: User, schools: dict[int, School]) -> UserRow:
         user,
         tuple(schools[m.school_id] for m in ours),
         tuple(schools[m.school_id] for m in ours if m.is_admin),
+        say_which=len(schools) > 1,
     )
 
 
@@ -170,12 +176,20 @@ def _refuse_unless_account_is_ours(
         raise Refused(problem, field)
 
 
+def offered_schools(schools: list[School]) -> dict[str, list[str]]:
+    """What the users list's school filter takes: the ids of the admin's own schools."""
+    return {"school": [str(school.id) for school in schools]}
+
+
 def list_users(session: Session, admin: User, args: ListingArgs) -> Listing[UserRow]:
-    """The users of the admin's schools, searched by name or email, sorted by one column."""
+    """The users of the admin's schools (or of one of them, filtered), searched by name or
+    email, sorted by one column."""
     schools = _schools_of(session, admin)
     ids = list(schools)
+    chosen = int(args.filter("school") or 0)
+    shown = [chosen] if chosen in schools else ids  # USERS.read offered only the admin's own
     query = select(User).where(
-        exists().where(Membership.user_id == User.id, Membership.school_id.in_(ids))
+        exists().where(Membership.user_id == User.id, Membership.school_id.in_(shown))
     )
     if args.words:
         full_name = func.lower(User.first_name + " " + User.last_name, type_=String)
@@ -184,7 +198,7 @@ def list_users(session: Session, admin: User, args: ListingArgs) -> Listing[User
         session,
         query,
         args,
-        sort=[_sort_key(args.sort, ids)],
+        sort=[_sort_key(args.sort, shown)],
         tie_breaker=(func.lower(User.last_name), func.lower(User.first_name), User.email),
         options=[selectinload(User.memberships).selectinload(Membership.school)],
     )
