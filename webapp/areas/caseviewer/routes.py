@@ -103,6 +103,7 @@ def _render_case(
         sections=case_type.summary_sections(services.sent(case)),
         files=with_scan_status(db(), case_files(case_type, services.sent(case))),
         timeline=services.timeline(case, case_type),
+        warnings=services.acknowledged(case),
         transitions=transitions,
         activities=case_type.workflow.activities,
         with_school=services.school_can_edit(case_type, case),
