@@ -122,9 +122,7 @@ def test_a_warning_the_answers_no_longer_raise_is_not_kept(sign_in, world, olivi
     assert exported(officer)[reference]["Warnings the school acknowledged"] == ""
 
 
-def test_a_warning_the_sent_answers_no_longer_raise_is_not_sent(
-    sign_in, world, olivia, db_session
-):
+def test_a_warning_the_sent_answers_no_longer_raise_is_not_sent(sign_in, world, olivia, db_session):
     alice = sign_in(world.alice)
     reference, first = start(alice, PTT)
     arrangement = f"/cases/{reference}/pages/arrangement"

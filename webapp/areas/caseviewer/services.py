@@ -400,9 +400,7 @@ def export_csv(session: Session, officer: User, case_type_id: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
-        _safe_row(
-            [*FIXED_COLUMNS, *(header for header, _field in questions), WARNINGS_COLUMN]
-        )
+        _safe_row([*FIXED_COLUMNS, *(header for header, _field in questions), WARNINGS_COLUMN])
     )
     for case in cases:
         writer.writerow(
