@@ -105,6 +105,8 @@ def _sessions(development: bool) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_IDLE_SECONDS": _whole("PORTAL_SESSION_IDLE_MINUTES", 30, least=1) * 60,
+        # How long before an idle session ends its pages warn, offering to stay signed in.
+        "SESSION_WARNING_SECONDS": _whole("PORTAL_SESSION_WARNING_SECONDS", 120, least=1),
         "SESSION_ABSOLUTE_SECONDS": hours * 60 * 60,
         "PERMANENT_SESSION_LIFETIME": hours * 60 * 60,  # the cookie's own life
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
