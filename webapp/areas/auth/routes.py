@@ -3,6 +3,7 @@ the first sign-in's security question; signing out."""
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import (
@@ -288,12 +289,12 @@ def session_status():
     """How long the session has left, for the timeout warning; asking does not extend it."""
     if not current_user.is_authenticated:
         return jsonify(signed_in=False, seconds_left=0), 401
-    left = sessions.seconds_left()
-    return jsonify(signed_in=left > 0, seconds_left=round(left)), 200 if left > 0 else 401
+    left = math.ceil(sessions.seconds_left())  # never 0 while the session lasts
+    return jsonify(signed_in=left > 0, seconds_left=left), 200 if left > 0 else 401
 
 
 @bp.route("/session/keep-alive", methods=["POST"])
 @login_required
 def keep_alive():
     """ "Stay signed in": the request itself counts as activity (CSRF-checked like any POST)."""
-    return jsonify(signed_in=True, seconds_left=round(sessions.seconds_left()))
+    return jsonify(signed_in=True, seconds_left=math.ceil(sessions.seconds_left()))
