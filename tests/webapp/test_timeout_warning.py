@@ -78,3 +78,16 @@ def test_the_warning_follows_the_settings(app, world, sign_in):
     dialog = dialog_of(alice.get("/").page)
     assert dialog["data-warning-seconds"] == "300"
     assert "5 minutes" in text_of(dialog)
+
+
+def test_a_first_sign_in_can_stay_signed_in_before_choosing_a_question(
+    app, world, sign_in, db_session
+):
+    """The keep-alive is not sent to the security-question page like other requests."""
+    from webapp.models import User
+
+    db_session.get(User, world.bob.id).security_question = ""
+    db_session.commit()
+    bob = sign_in(world.bob)
+    token = dialog_of(bob.get("/account/security-question").page)["data-csrf-token"]
+    assert stay_signed_in(bob, token).json["signed_in"] is True

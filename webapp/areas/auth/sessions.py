@@ -18,6 +18,7 @@ from webapp.infra import clock
 FIRST_SIGN_IN_ALLOWED = {
     "auth.security_question",
     "auth.sign_out",
+    "auth.keep_alive",
     "static",
     "pages.cookies",
     "pages.accessibility",
