@@ -12,7 +12,16 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import TIMEOUT_MS, portal_server
-from tests.browser.helpers import ANSWER, PASSWORD, ROOT, SECRET_KEY, axe, focused, sign_in
+from tests.browser.helpers import (
+    ANSWER,
+    PASSWORD,
+    ROOT,
+    SECRET_KEY,
+    axe,
+    focused,
+    shot,
+    sign_in,
+)
 
 EMAIL = "senco@quick.example.org"
 WARN_SECONDS = 50  # the dialog opens about 10 s after the last request
@@ -100,6 +109,7 @@ def test_the_warning_takes_the_focus_and_stay_signed_in_keeps_the_session(quick_
         re.compile(r"^\d\d? seconds$")
     )
     axe(page, "timeout warning")
+    shot(page, "timeout-warning")
     # The keyboard stays in the dialog: Tab reaches "Sign out", Shift+Tab comes back.
     page.keyboard.press("Tab")
     assert focused(page)["text"] == "Sign out"
