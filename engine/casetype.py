@@ -217,6 +217,24 @@ class CaseType:
                 found[page.id] = result.errors
         return found
 
+    def warnings(self, answers: Mapping) -> dict[str, list[FieldError]]:
+        """The warnings the answers raise now (rules with `severity: warning`), by page id."""
+        found = {}
+        for page in self.visible_pages(answers):
+            result = self.check_page(page.id, self.form_data(page.id, answers), answers)
+            if result.warnings:
+                found[page.id] = result.warnings
+        return found
+
+    def question_label(self, key: str) -> str:
+        """The question an input name stands for, as a person reads it ("Providers 2: Report")."""
+        item = read_input_name(key)
+        if item is None:
+            return self._labels.get(key, key)
+        group = self.fields.get(item.group)
+        item_name = group.settings.get("item_label", "Item") if group else item.group
+        return f"{item_name} {item.index + 1}: {self._labels.get(item.field, item.field)}"
+
     def submission_answers(self, answers: Mapping) -> dict:
         """The answers to keep on submission: only those of visible pages and fields."""
         kept = {}

@@ -67,6 +67,7 @@ class SummaryRow:
     label: str
     value: str
     items: tuple[tuple[tuple[str, str], ...], ...] = ()  # a group's items: (label, value) rows
+    changeable: bool = True  # False for a value worked out from answers: nothing to change
 
 
 @dataclass(frozen=True)

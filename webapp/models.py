@@ -157,6 +157,9 @@ class Case(Base):
     # its answers after being asked for more information.
     sent_answers: Mapped[dict | None] = mapped_column(JSON)
     page_versions: Mapped[dict] = mapped_column(JSON, default=dict)  # page id -> saves so far
+    # Warnings the school went past, by page id: [{"key", "question", "message"}]. Kept to
+    # those the answers still raise when the case is sent, for officers to read.
+    acknowledged_warnings: Mapped[dict | None] = mapped_column(JSON)
     last_page: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

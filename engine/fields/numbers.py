@@ -37,6 +37,20 @@ def _range_settings(limit, default=None) -> dict:
     return {"min": low, "max": bound}
 
 
+_SUFFIX_ONE = {
+    "type": "string",
+    "description": "Said after the number 1 instead of `suffix`, such as 'session'",
+}
+
+
+def with_suffix(field, shown: str) -> str:
+    """A number as shown with its suffix, agreeing with it: "1 session", "2 sessions"."""
+    suffix = field.settings.get("suffix")
+    if shown == "1" and field.settings.get("suffix_one"):
+        suffix = field.settings["suffix_one"]
+    return f"{shown} {suffix}" if suffix else shown
+
+
 class NumberType(FieldType):
     name = "number"
     summary = "A whole number, or a decimal with `decimals` places, between optional bounds."
@@ -51,6 +65,7 @@ class NumberType(FieldType):
             "description": "Decimal places allowed; 0 means whole numbers",
         },
         "suffix": {"type": "string", "description": "Shown after the box, such as 'hours'"},
+        "suffix_one": _SUFFIX_ONE,
         "width": {"enum": ["2", "3", "4", "5", "10", "20"]},
     }
 
@@ -80,9 +95,7 @@ class NumberType(FieldType):
     def display(self, field, value):
         if value is None:
             return ""
-        suffix = field.settings.get("suffix")
-        shown = numeric.grouped(value)
-        return f"{shown} {suffix}" if suffix else shown
+        return with_suffix(field, numeric.grouped(value))
 
     def definition_problems(self, field):
         return bounds_problem(field.settings)
@@ -135,7 +148,8 @@ class CalculatedType(FieldType):
         "value": {"type": "string", "description": "The expression, e.g. total(provision, 'cost')"},
         "format": {"enum": list(_CALC_FORMATS), "default": "number"},
         "decimals": {"type": "integer", "minimum": 0, "maximum": 6, "default": 0},
-        "suffix": {"type": "string"},
+        "suffix": {"type": "string", "description": "Said after the number, such as 'sessions'"},
+        "suffix_one": _SUFFIX_ONE,
     }
     required_settings = ("value",)
 
@@ -179,13 +193,12 @@ class CalculatedType(FieldType):
         if kind == "yes_no":
             return "Yes" if value else "No"
         if kind == "number":
-            shown = numeric.grouped(value, field.settings.get("decimals", 0))
-            suffix = field.settings.get("suffix")
-            return f"{shown} {suffix}" if suffix else shown
+            return with_suffix(field, numeric.grouped(value, field.settings.get("decimals", 0)))
         return str(value)
 
     def summary_row(self, field, answer, values):
-        return SummaryRow(field.id, field.label, self.display(field, values.get(field.id)))
+        shown = self.display(field, values.get(field.id))
+        return SummaryRow(field.id, field.label, shown, changeable=False)
 
 
 TYPES = [NumberType(), MoneyType(), CalculatedType()]

@@ -25,6 +25,30 @@ FILE_KINDS = {
     "png": "PNG image",
 }
 
+# The same kinds as a school names them, in the order hints list them.
+_KINDS_IN_WORDS = (
+    ("PDF", ("pdf",)),
+    ("Word document", ("docx", "doc")),
+    ("OpenDocument text", ("odt",)),
+    ("Excel spreadsheet", ("xlsx", "xls")),
+    ("OpenDocument spreadsheet", ("ods",)),
+    ("CSV file", ("csv",)),
+    ("text file", ("txt",)),
+    ("photo", ("jpg", "png")),
+)
+
+
+def kinds_in_words(accept) -> str:
+    """The kinds of file allowed, said once: "PDF, Word document or photo"."""
+    words = []
+    for word, kinds in _KINDS_IN_WORDS:
+        allowed = [k for k in kinds if k in accept]
+        if word == "photo" and len(allowed) == 1:
+            word = f"photo ({allowed[0].upper()})"
+        if allowed:
+            words.append(word)
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
 
 class FileType(FieldType):
     name = "file"
@@ -55,6 +79,18 @@ class FileType(FieldType):
 
     def form_field(self, field):
         return wtforms.FileField(field.label, description=field.hint)
+
+    def upload_hint(self, field) -> str:
+        """The author's hint, then the kinds and size allowed, said once."""
+        size = f"{field.settings.get('max_size_mb', 10):g}MB"
+        allowed = f"{kinds_in_words(field.settings['accept'])}, {size} at most."
+        return f"{field.hint} {allowed}" if field.hint else allowed[0].upper() + allowed[1:]
+
+    def wrong_kind_message(self, field) -> str:
+        """What a file of a kind not allowed is told."""
+        words = kinds_in_words(field.settings["accept"])
+        article = "an" if words[0] in "AEIOU" else "a"
+        return f"The selected file must be {article} {words}"
 
     def is_empty(self, raw) -> bool:
         return not isinstance(raw, dict)

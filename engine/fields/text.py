@@ -112,10 +112,14 @@ class _NormalisedType(FieldType):
 
 class PhoneType(_NormalisedType):
     name = "phone"
-    summary = "A UK telephone number (stored as digits, +44 turned into 0)."
+    summary = "A UK telephone number, kept as typed (spaces tidied) once it is known to be one."
     settings = {"autocomplete": {"type": "string"}}
     normalise = staticmethod(identifiers.normalise_uk_phone)
     invalid_message = "Enter a UK telephone number, like 01632 960 001 or 07700 900 982"
+
+    def parse(self, field, raw, values):
+        super().parse(field, raw, values)  # refused unless it is a UK number
+        return " ".join(raw.split())
 
 
 class PostcodeType(_NormalisedType):

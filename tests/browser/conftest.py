@@ -16,6 +16,7 @@ Playwright never downloads a browser here.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -110,12 +111,12 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
     )
 
 
-@pytest.fixture(scope="session")
-def live(browser_available, tmp_path_factory) -> Iterator[LiveServer]:
-    """`portal run` as a user would meet it, on a free port, with a real SMTP catcher."""
+@contextlib.contextmanager
+def portal_server(folder: Path, **settings: str) -> Iterator[LiveServer]:
+    """`portal run` on a free port and a migrated SQLite file in `folder`, delivering mail to
+    an SMTP catcher of this process; `settings` add to its environment."""
     from webapp.infra.mail.catcher import start_catcher
 
-    folder = tmp_path_factory.mktemp("live")
     database_url = f"sqlite:///{folder / 'portal.sqlite3'}"
     catcher = start_catcher("127.0.0.1", 0)  # listening first, so `portal run` starts none
     port = _free_port()
@@ -131,6 +132,7 @@ def live(browser_available, tmp_path_factory) -> Iterator[LiveServer]:
         "PORTAL_BASE_URL": url,
         "PORTAL_CASETYPES": str(ROOT / "casetypes"),
         "PYTHONUNBUFFERED": "1",
+        **settings,
     }
     log = folder / "server.log"
     process = None
@@ -166,6 +168,13 @@ def live(browser_available, tmp_path_factory) -> Iterator[LiveServer]:
                 process.kill()
                 process.wait(timeout=10)
         catcher.stop()
+
+
+@pytest.fixture(scope="session")
+def live(browser_available, tmp_path_factory) -> Iterator[LiveServer]:
+    """`portal run` as a user would meet it, on a free port, with a real SMTP catcher."""
+    with portal_server(tmp_path_factory.mktemp("live")) as server:
+        yield server
 
 
 # ---- the data the journeys start from ----

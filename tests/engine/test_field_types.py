@@ -30,7 +30,7 @@ def refused(field, raw) -> str:
     [
         ("text", {}, "  Sam  ", "Sam"),
         ("email", {}, "Head@School.Example.ORG", "Head@school.example.org"),
-        ("phone", {}, "+44 116 454 1000", "01164541000"),
+        ("phone", {}, " +44 116  454 1000", "+44 116 454 1000"),  # as typed, once it is one
         ("postcode", {}, "le1 6zg", "LE1 6ZG"),
         ("upn", {}, "y856200124123", "Y856200124123"),
         ("urn", {}, "120345", "120345"),

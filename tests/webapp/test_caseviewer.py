@@ -500,7 +500,7 @@ def test_a_required_note_is_asked_for_and_abandoning_needs_a_reason(
     assert hint.startswith("Required.")
 
     response = take(olivia, reference, "Abandon case", note="   ", expect=400)
-    assert errors_on(response) == ["Enter a note for the school to abandon case"]
+    assert errors_on(response) == ["Enter a note for the school"]
     assert response.page.select_one("#transition-note-2-error")
     assert case_row(db_session, reference).status == "Active"
 
@@ -519,7 +519,7 @@ def test_request_more_information_sends_the_case_back_to_the_school(
     olivia = sign_in(council.olivia)
     take(olivia, reference, "Start review")
     response = take(olivia, reference, "Request more information", note="", expect=400)
-    assert errors_on(response) == ["Enter a note for the school to request more information"]
+    assert errors_on(response) == ["Enter a note for the school"]
     take(
         olivia, reference, "Request more information", note="Please send the provider's timetable."
     )

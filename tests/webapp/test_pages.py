@@ -97,9 +97,12 @@ def test_the_council_brand_not_gov_uk(client):
         "Crown copyright",
         "Open Government Licence",
         "govuk-header",
-        "favicon",
+        "govuk/assets/images/favicon",  # GOV.UK's crown icons
+        "govuk-icon-",
     ):
         assert gov_uk_only not in html
+    # The tab shows the council's own icon (a mortarboard on the brand colour).
+    assert [link["href"] for link in page.find_all("link", rel="icon")] == ["/static/favicon.svg"]
 
 
 def test_feedback_errors_keep_what_was_typed(client):

@@ -269,7 +269,7 @@ def test_a_new_user_is_emailed_a_password_that_no_page_or_audit_row_shows(
         "Dev",
         "Patel",
         "Class teacher",
-        "07700900982",
+        "+44 7700 900982",  # as typed: shown as the person wrote it
     )
     assert [(m.school_id, m.is_admin) for m in user.memberships] == [(world.school_a.id, False)]
     [mail] = mail_to(db_session, "dev.patel@a.example.org", "sign_up")
@@ -298,7 +298,7 @@ def test_an_email_already_in_use_is_refused_and_what_was_typed_is_kept(alice, wo
     assert errors_on(response) == ["A user with this email address already exists"]
     assert response.page.find("title").get_text().startswith("Error: ")
     assert response.page.find("input", attrs={"name": "first_name"})["value"] == "Dev"
-    assert response.page.find("input", attrs={"name": "mobile"})["value"] == "07700900982"
+    assert response.page.find("input", attrs={"name": "mobile"})["value"] == "+44 7700 900982"
     assert response.page.find("option", selected=True).get_text() == "Class teacher"
     bob = fresh(db_session).get(User, world.bob.id)
     assert bob.school_ids == {world.school_b.id}  # Bob was not quietly added to school A
@@ -428,7 +428,7 @@ def test_edit_saves_only_when_submit_is_pressed(alice, world, db_session):
     assert (carol.first_name, carol.job_title, carol.mobile) == (
         "Caroline",
         "Headteacher",
-        "07700900123",
+        "07700 900 123",
     )
     assert carol.school_ids == {world.school_a.id, world.school_b.id}  # B is not Alice's
     [updated] = audit_rows(db_session, "user_updated")

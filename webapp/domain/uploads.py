@@ -14,7 +14,6 @@ import filetype
 from flask import current_app, send_file
 from sqlalchemy.orm import Session
 
-from engine.fields.other import FILE_KINDS
 from engine.model import Field
 from webapp.domain import audit, scanning
 from webapp.infra import clock
@@ -71,7 +70,6 @@ def detect_kind(data: bytes) -> str | None:
 def check_upload(field: Field, filename: str, data: bytes) -> str:
     """The accepted kind of an upload for this question; UploadRefused says why not."""
     accepted = field.settings.get("accept", [])
-    names = ", ".join(FILE_KINDS[k] for k in accepted)
     if not data:
         raise UploadRefused("The selected file is empty")
     limit = field.settings.get("max_size_mb", 10)
@@ -80,7 +78,7 @@ def check_upload(field: Field, filename: str, data: bytes) -> str:
     content = detect_kind(data)
     matches = [k for k in accepted if content in _CONTENT_KINDS[k]]
     if not matches:
-        raise UploadRefused(f"The selected file must be a {names}")
+        raise UploadRefused(field.kind.wrong_kind_message(field))
     extension = os.path.splitext(filename)[1].lower().lstrip(".")
     return extension if extension in matches else matches[0]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import secrets
 from collections import Counter
 from pathlib import Path
@@ -17,6 +18,7 @@ ENVIRONMENTS = ("development", "production")
 MAKE_A_KEY = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
 SECRET_KEY_BYTES = 32
 SECRET_KEY_BITS = 128  # the least estimated randomness accepted
+DEMO_SUPPORT_EMAIL = "inclusion@council.example.org"
 
 
 class SettingsError(Exception):
@@ -43,6 +45,9 @@ def settings(overrides: dict) -> dict:
         "PORTAL_BASE_URL": base_url or "http://127.0.0.1:5000",
         "PORTAL_COUNCIL_NAME": os.environ.get("PORTAL_COUNCIL_NAME", "Leicester City Council"),
         "PORTAL_SERVICE_NAME": os.environ.get("PORTAL_SERVICE_NAME", "School Portal"),
+        # Whom schools write to when they cannot sign in (the council's inclusion mailbox):
+        # named on the sign-in page; the demo shows an example address.
+        "PORTAL_SUPPORT_EMAIL": _support_email(development),
         **_page_sizes(),
         # Reverse proxies in front of the app (TLS ends there): how many to trust for the
         # client's address and scheme (X-Forwarded-For/-Proto). 0: none, use the peer.
@@ -54,6 +59,15 @@ def settings(overrides: dict) -> dict:
         **_scanner(),
         **_rate_limits(),
     } | overrides
+
+
+def _support_email(development: bool) -> str:
+    """The council's mailbox for schools that cannot sign in ("" names none)."""
+    value = os.environ.get("PORTAL_SUPPORT_EMAIL", DEMO_SUPPORT_EMAIL if development else "")
+    value = value.strip()
+    if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise SettingsError(f"PORTAL_SUPPORT_EMAIL must be an email address, not {value!r}")
+    return value
 
 
 def _page_sizes() -> dict:
@@ -105,6 +119,8 @@ def _sessions(development: bool) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_IDLE_SECONDS": _whole("PORTAL_SESSION_IDLE_MINUTES", 30, least=1) * 60,
+        # How long before an idle session ends its pages warn, offering to stay signed in.
+        "SESSION_WARNING_SECONDS": _whole("PORTAL_SESSION_WARNING_SECONDS", 120, least=1),
         "SESSION_ABSOLUTE_SECONDS": hours * 60 * 60,
         "PERMANENT_SESSION_LIFETIME": hours * 60 * 60,  # the cookie's own life
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session

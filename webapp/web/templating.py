@@ -52,6 +52,7 @@ def init_app(app: Flask) -> None:
         return {
             "council_name": app.config["PORTAL_COUNCIL_NAME"],
             "service_name": app.config["PORTAL_SERVICE_NAME"],
+            "support_email": app.config["PORTAL_SUPPORT_EMAIL"],
         }
 
 

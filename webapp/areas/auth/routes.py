@@ -3,9 +3,19 @@ the first sign-in's security question; signing out."""
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, logout_user
 
 from webapp.areas.auth import bp, codes, sessions, throttle
@@ -272,3 +282,19 @@ def sign_out():
         flash("You have signed out", "success")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/sign_out.html", form=form)
+
+
+@bp.route("/session/status")
+def session_status():
+    """How long the session has left, for the timeout warning; asking does not extend it."""
+    if not current_user.is_authenticated:
+        return jsonify(signed_in=False, seconds_left=0), 401
+    left = math.ceil(sessions.seconds_left())  # never 0 while the session lasts
+    return jsonify(signed_in=left > 0, seconds_left=left), 200 if left > 0 else 401
+
+
+@bp.route("/session/keep-alive", methods=["POST"])
+@login_required
+def keep_alive():
+    """ "Stay signed in": the request itself counts as activity (CSRF-checked like any POST)."""
+    return jsonify(signed_in=True, seconds_left=math.ceil(sessions.seconds_left()))

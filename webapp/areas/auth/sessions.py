@@ -1,6 +1,7 @@
 """Signed-in sessions: a new one at sign-in, idle and absolute limits (30 minutes and 12 hours
 unless PORTAL_SESSION_IDLE_MINUTES and PORTAL_SESSION_HOURS say otherwise; webapp/infra/config.py),
-and the first sign-in steps. Autosave requests count as activity.
+and the first sign-in steps. Autosave requests count as activity; asking how long a session
+has left (the timeout warning) does not.
 
 When a session times out while a case page is being sent, what was typed is kept on the draft
 before the user is asked to sign in again, so nothing is lost.
@@ -17,11 +18,25 @@ from webapp.infra import clock
 FIRST_SIGN_IN_ALLOWED = {
     "auth.security_question",
     "auth.sign_out",
+    "auth.keep_alive",
     "static",
     "pages.cookies",
     "pages.accessibility",
     "pages.minimum_requirements",
 }
+
+
+# Requests that neither end nor extend a session: the timeout warning asks how long is left.
+NOT_ACTIVITY = {"static", "auth.session_status"}
+
+
+def seconds_left() -> float:
+    """How long the signed-in session has before it ends, idle or not (0 once it has)."""
+    config = current_app.config
+    now = clock.now().timestamp()
+    idle_end = session.get("seen_at", 0) + config["SESSION_IDLE_SECONDS"]
+    absolute_end = session.get("signed_in_at", 0) + config["SESSION_ABSOLUTE_SECONDS"]
+    return max(0.0, min(idle_end, absolute_end) - now)
 
 
 def begin(user) -> None:
@@ -37,9 +52,11 @@ def begin(user) -> None:
 def init_app(app: Flask) -> None:
     """End sessions past their limits (SESSION_IDLE_SECONDS, SESSION_ABSOLUTE_SECONDS)."""
 
+    app.jinja_env.globals["session_seconds_left"] = seconds_left
+
     @app.before_request
     def enforce_session_limits():
-        if request.endpoint == "static" or not current_user.is_authenticated:
+        if request.endpoint in NOT_ACTIVITY or not current_user.is_authenticated:
             return None
         now = clock.now().timestamp()
         idle = now - session.get("seen_at", 0) > current_app.config["SESSION_IDLE_SECONDS"]
@@ -78,6 +95,8 @@ def _timed_out(idle: bool):
     message = f"You have been signed out because {why}."
     if request.endpoint == "cases.autosave":
         return jsonify(saved=kept, signed_out=True, message=message), 401
+    if request.endpoint == "auth.keep_alive":
+        return jsonify(signed_in=False, seconds_left=0, message=message), 401
     if kept:
         message += " What you typed has been kept: sign in to carry on."
     flash(message, "info")

@@ -120,6 +120,7 @@ def _render_page(case, case_type, page, form, errors=(), warnings=(), stale=Fals
         errors=by_key(list(errors)),
         error_list=error_summary(list(errors)),
         warnings=by_key(list(warnings)),
+        warning_list=error_summary(list(warnings)),
         calculated=calculated_values(case_type, page, answers),
         files=_current_files(page, answers),
         not_scanned=_has_file_question(page) and not scanning.configured(current_app.config),
@@ -194,6 +195,7 @@ def page(reference: str, page_id: str):
         form.page_version.data = str(case.page_versions.get(page_id, 0))
         form.acknowledged.data = seen
         return _render_page(case, case_type, page, form, warnings=result.warnings)
+    services.acknowledge_warnings(db(), case, case_type, page_id, result.warnings)
     following = case_type.next_page(page_id, case.answers)
     if following is None or request.args.get("change"):  # from a "Change" link: back there
         return redirect(url_for("cases.check_answers", reference=reference))

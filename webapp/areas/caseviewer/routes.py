@@ -103,6 +103,7 @@ def _render_case(
         sections=case_type.summary_sections(services.sent(case)),
         files=with_scan_status(db(), case_files(case_type, services.sent(case))),
         timeline=services.timeline(case, case_type),
+        warnings=services.acknowledged(case),
         transitions=transitions,
         activities=case_type.workflow.activities,
         with_school=services.school_can_edit(case_type, case),
@@ -146,7 +147,7 @@ def transition(reference: str):
         return _refuse(
             found,
             case_type,
-            f"Enter a note for the school to {_lower(action)}",
+            "Enter a note for the school",
             input_id,
             "",
             status=400,
@@ -177,10 +178,6 @@ def transition(reference: str):
         message += ". The school has been emailed"
     flash(message, "success")
     return redirect(url_for("caseviewer.case", reference=reference))
-
-
-def _lower(action: str) -> str:
-    return action[:1].lower() + action[1:]
 
 
 def _refuse(case, case_type, message: str, input_id: str | None, typed: str, status: int):

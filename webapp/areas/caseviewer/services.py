@@ -359,6 +359,7 @@ FIXED_COLUMNS = (
     "Status",
     "Assigned to",
 )
+WARNINGS_COLUMN = "Warnings the school acknowledged"
 
 
 def export_case_type(session: Session, officer: User, case_type_id: str) -> CaseType:
@@ -398,19 +399,27 @@ def export_csv(session: Session, officer: User, case_type_id: str) -> str:
     questions = export_questions(case_type)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(_safe_row([*FIXED_COLUMNS, *(header for header, _field in questions)]))
+    writer.writerow(
+        _safe_row([*FIXED_COLUMNS, *(header for header, _field in questions), WARNINGS_COLUMN])
+    )
     for case in cases:
         writer.writerow(
             _safe_row(
                 [
                     *_fixed_cells(case),
                     *(cell_text(field, sent(case).get(field.id)) for _header, field in questions),
+                    " | ".join(f"{w['question']}: {w['message']}" for w in acknowledged(case)),
                 ]
             )
         )
     audit.record(session, "cases_exported", actor=officer, case_type=case_type_id, count=len(cases))
     session.commit()
     return out.getvalue()
+
+
+def acknowledged(case: Case) -> list[dict]:
+    """The warnings the school went past and sent the case with, in page order."""
+    return [w for entries in (case.acknowledged_warnings or {}).values() for w in entries]
 
 
 def export_questions(case_type: CaseType) -> list[tuple[str, Field]]:

@@ -34,14 +34,13 @@ LOCK_STATUSES = [SelectChoice("unlocked", "Unlocked"), SelectChoice("locked", "L
 
 
 def _uk_phone(_form, field) -> None:
-    """Optional; when given, a UK number, stored as digits starting 0."""
+    """Optional; when given, a UK number, kept as typed (spaces tidied) so it reads as the
+    person wrote it."""
     if not field.data:
         field.data = ""
         return
-    number = normalise_uk_phone(field.data)
-    if number is None:
+    if normalise_uk_phone(field.data) is None:
         raise ValidationError("Enter a UK mobile number, like 07700 900 982")
-    field.data = number
 
 
 def _some_school(_form, field) -> None:
@@ -64,7 +63,7 @@ class UserForm(FlaskForm):
         "Mobile number (optional)",
         filters=[tidy_spaces],
         validators=[
-            Length(max=30, message="Enter a UK mobile number, like 07700 900 982"),
+            Length(max=20, message="Enter a UK mobile number, like 07700 900 982"),
             _uk_phone,
         ],
     )

@@ -1,0 +1,137 @@
+"""Warnings (rules with `severity: warning`): shown at the top of the page and at the question;
+once the school goes past them they stay with the case, and officers read them in caseviewer
+and in the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from tests.webapp.conftest import _hashes, text_of
+from tests.webapp.helpers import AGREEMENT, ARRANGEMENT, CHILD, PDF, PROVIDER, answer, date, start
+from webapp.models import Case, Team, User
+
+PTT = "part-time-timetable"
+LONG = {**ARRANGEMENT, **date("end_date", 30, 11, 2026)}  # 12 weeks: more than 8
+WARNING = (
+    "The arrangement lasts more than 8 weeks. Part-time timetables should be short; make sure "
+    "the review dates reflect this."
+)
+
+
+@pytest.fixture
+def olivia(world, db_session) -> User:
+    """A SEND case officer, whose team works part-time timetables."""
+    password_hash, answer_hash = _hashes()
+    officer = User(
+        email="olivia@council.example.org",
+        first_name="Olivia",
+        last_name="Okoro",
+        job_title="Case officer",
+        password_hash=password_hash,
+        security_question="first_pet",
+        security_answer_hash=answer_hash,
+        council_role="officer",
+    )
+    db_session.add_all([officer, Team(name="SEND", case_type_ids=[PTT], members=[officer])])
+    db_session.commit()
+    return officer
+
+
+def continue_anyway(portal, path, warned_page, answers):
+    """Press Continue again on a page showing warnings, as its form would send it."""
+    data = MultiDict([("action", "continue")])
+    for name in ("page_version", "acknowledged"):
+        data.add(name, warned_page.find("input", attrs={"name": name})["value"])
+    for key, value in answers.items():
+        for item in value if isinstance(value, list) else [value]:
+            data.add(key, item)
+    return portal.post(path, data, expect=302, content_type="multipart/form-data")
+
+
+def finish_and_send(portal, reference):
+    pages = f"/cases/{reference}/pages"
+    answer(portal, f"{pages}/provision", PROVIDER)
+    answer(portal, f"{pages}/agreement", AGREEMENT, files={"signed_plan": ("plan.pdf", PDF)})
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+
+
+def stored(db_session, reference) -> Case:
+    return db_session.scalar(
+        select(Case).where(Case.reference == reference).execution_options(populate_existing=True)
+    )
+
+
+def exported(officer_portal) -> dict:
+    body = officer_portal.client.get(f"/caseviewer/export/{PTT}.csv").data.decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(body)))
+    return {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+
+
+def test_a_warning_is_summarised_at_the_top_and_kept_for_officers_once_gone_past(
+    sign_in, world, olivia, db_session
+):
+    alice = sign_in(world.alice)
+    reference, first = start(alice, PTT)
+    arrangement = f"/cases/{reference}/pages/arrangement"
+    answer(alice, first, CHILD)
+
+    warned = answer(alice, arrangement, LONG, expect=200)
+    assert not warned.page.select(".govuk-error-summary")
+    summary = warned.page.select_one(".app-warning-summary")
+    assert "Check this answer" in text_of(summary)
+    link = summary.select_one("a")
+    assert link.get_text(strip=True) == WARNING
+    assert warned.page.find(id=link["href"][1:]).get("name") == "end_date-day"
+    assert WARNING in text_of(warned.page.select_one(".govuk-warning-text"))  # at the question
+    assert stored(db_session, reference).acknowledged_warnings is None  # seen, not yet gone past
+
+    continue_anyway(alice, arrangement, warned.page, LONG)
+    assert stored(db_session, reference).acknowledged_warnings == {
+        "arrangement": [{"key": "end_date", "question": "Planned end date", "message": WARNING}]
+    }
+    finish_and_send(alice, reference)
+
+    officer = sign_in(olivia)
+    case_page = officer.get(f"/caseviewer/cases/{reference}").page
+    section = case_page.find(id="acknowledged-warnings").find_next("ul")
+    assert text_of(section) == f"Planned end date : {WARNING}"
+    assert exported(officer)[reference]["Warnings the school acknowledged"] == (
+        f"Planned end date: {WARNING}"
+    )
+
+
+def test_a_warning_the_answers_no_longer_raise_is_not_kept(sign_in, world, olivia, db_session):
+    alice = sign_in(world.alice)
+    reference, first = start(alice, PTT)
+    arrangement = f"/cases/{reference}/pages/arrangement"
+    answer(alice, first, CHILD)
+    warned = answer(alice, arrangement, LONG, expect=200)
+    continue_anyway(alice, arrangement, warned.page, LONG)
+    # Back on the page, the school shortens the arrangement: nothing to warn about any more.
+    answer(alice, arrangement, ARRANGEMENT)
+    assert stored(db_session, reference).acknowledged_warnings == {}
+    finish_and_send(alice, reference)
+
+    officer = sign_in(olivia)
+    assert not officer.get(f"/caseviewer/cases/{reference}").page.find(id="acknowledged-warnings")
+    assert exported(officer)[reference]["Warnings the school acknowledged"] == ""
+
+
+def test_a_warning_the_sent_answers_no_longer_raise_is_not_sent(sign_in, world, olivia, db_session):
+    alice = sign_in(world.alice)
+    reference, first = start(alice, PTT)
+    arrangement = f"/cases/{reference}/pages/arrangement"
+    answer(alice, first, CHILD)
+    warned = answer(alice, arrangement, LONG, expect=200)
+    continue_anyway(alice, arrangement, warned.page, LONG)
+    # Changed by "Save and come back later" (no Continue): the stored acknowledgement stays,
+    # but the sent answers no longer raise the warning, so it is not sent.
+    answer(alice, arrangement, ARRANGEMENT, action="save")
+    assert stored(db_session, reference).acknowledged_warnings  # still recorded on the draft
+    finish_and_send(alice, reference)
+    assert stored(db_session, reference).acknowledged_warnings == {}
