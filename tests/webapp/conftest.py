@@ -197,6 +197,35 @@ def world(db_session) -> World:
     return world
 
 
+def staff(db_session, email: str, role: str, **details) -> User:
+    """A member of council staff ("officer" or "admin") who has signed in before: password and
+    security question set. Named from the email (olly@ -> Olly Council) unless `details` say."""
+    password_hash, answer_hash = _hashes()
+    details = {
+        "first_name": email.split("@")[0].title(),
+        "last_name": "Council",
+        "job_title": "Officer",
+        **details,
+    }
+    user = User(
+        email=email,
+        password_hash=password_hash,
+        council_role=role,
+        security_question="first_pet",
+        security_answer_hash=answer_hash,
+        **details,
+    )
+    db_session.add(user)
+    db_session.commit()
+    return user
+
+
+@pytest.fixture
+def council_admin(db_session, world, sign_in):
+    """Cara, a council admin, signed in."""
+    return sign_in(staff(db_session, "cara@council.example.org", "admin"))
+
+
 ANSWER = "Rex"
 
 
@@ -296,6 +325,26 @@ def check_page(page: BeautifulSoup) -> None:
 @pytest.fixture
 def client(app):
     return PortalClient(app.test_client(), app)
+
+
+@pytest.fixture
+def new_client(app):
+    """A browser of its own, signed out: new_client() -> PortalClient."""
+    return lambda: PortalClient(app.test_client(), app)
+
+
+@pytest.fixture
+def pages(monkeypatch):
+    """Every response body any test client receives, to look for secrets in."""
+    seen: list[str] = []
+    checked = PortalClient._checked
+
+    def recording(self, response, expect):
+        seen.append(response.get_data(as_text=True))
+        return checked(self, response, expect)
+
+    monkeypatch.setattr(PortalClient, "_checked", recording)
+    return seen
 
 
 @pytest.fixture

@@ -1,12 +1,16 @@
-"""Steps of a school user's journey, written as a browser would send them."""
+"""Steps of a user's journey, written as a browser would send them, and what a test reads back:
+the error summary, the forms as shown, the rows the app committed, the mail it queued."""
 
 from __future__ import annotations
 
 import io
 import re
 
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
+
+from webapp.models import AuditEvent, Case, OutboxMessage, User
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -49,8 +53,74 @@ def answer(portal, path, answers, action="continue", files=None, expect=302):
 
 
 def errors_on(response) -> list[str]:
-    summary = response.page.select(".govuk-error-summary__list a")
-    return [a.get_text(strip=True) for a in summary]
+    """The messages of the page's error summary, in order (with or without a link)."""
+    return [li.get_text(strip=True) for li in response.page.select(".govuk-error-summary__list li")]
+
+
+def form_values(page) -> MultiDict:
+    """What the page's POST form would send as shown: its inputs, selects, checked boxes."""
+    form = page.find("form", attrs={"method": "post"})
+    data = MultiDict()
+    for field in form.find_all(["input", "select"]):
+        name = field.get("name")
+        if not name:
+            continue
+        if field.name == "select":
+            option = field.find("option", selected=True) or field.find("option")
+            data.add(name, option.get("value", option.get_text()))
+        elif field.get("type") in ("radio", "checkbox"):
+            if field.has_attr("checked"):
+                data.add(name, field["value"])
+        else:
+            data.add(name, field.get("value", ""))
+    return data
+
+
+def send(portal, path, expect=302, **changes):
+    """Open a form page, change some answers (lists for several values), submit it."""
+    data = form_values(portal.get(path).page)
+    for name, value in changes.items():
+        data.setlist(name, value if isinstance(value, list) else [value])
+    return portal.post(path, data, expect=expect)
+
+
+def fresh(db_session):
+    """Forget what this session has read, so the next query sees the app's commits."""
+    db_session.rollback()  # ends a read transaction (and its snapshot), if one is open
+    db_session.expire_all()
+    return db_session
+
+
+def fresh_user(db_session, user) -> User:
+    """The user as the app last committed them."""
+    return fresh(db_session).get(User, user.id, populate_existing=True)
+
+
+def stored(db_session, reference) -> Case:
+    """The case as the app last committed it."""
+    return fresh(db_session).scalar(select(Case).where(Case.reference == reference))
+
+
+def audit_rows(db_session, action: str) -> list[AuditEvent]:
+    """The audit events of one action, oldest first."""
+    return list(
+        fresh(db_session).scalars(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        )
+    )
+
+
+def mails(db_session, email: str | None, kind: str) -> list[OutboxMessage]:
+    """The outbox's messages of one kind (to one address, unless None), oldest first."""
+    query = select(OutboxMessage).where(OutboxMessage.kind == kind)
+    if email is not None:
+        query = query.where(OutboxMessage.to_address == email)
+    return list(fresh(db_session).scalars(query.order_by(OutboxMessage.id)))
+
+
+def password_in(message: OutboxMessage) -> str:
+    """The password a sign-up or reset email gives."""
+    return re.search(r"^(?:New password|Password): (\S+)$", message.body, re.M).group(1)
 
 
 CHILD = {

@@ -7,13 +7,11 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import encode_multipart
 
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import ARRANGEMENT, CHILD, PROVIDER, answer, errors_on, start
-from webapp.models import Case
+from tests.webapp.helpers import ARRANGEMENT, CHILD, PROVIDER, answer, errors_on, start, stored
 
 PTT = "part-time-timetable"
 MAX_PROVIDERS = 5  # casetypes/send/part-time-timetable.yaml
@@ -37,11 +35,6 @@ def providers(count: int, start: int = 0) -> dict:
             items[key.replace("-0-", f"-{index}-")] = value
         items[f"providers-{index}-provider_name"] = f"Provider {index}"
     return items
-
-
-def stored(db_session, reference) -> Case:
-    db_session.expire_all()
-    return db_session.scalar(select(Case).where(Case.reference == reference))
 
 
 def names_on(page) -> list[str]:

@@ -7,16 +7,10 @@ from sqlalchemy import select
 
 from engine import compile_definition
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, date
+from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, date, stored
 from tests.webapp.test_submit import finished_draft
 from webapp.domain import workflow
-from webapp.models import Case, CaseEvent, OutboxMessage, Team, User
-
-
-def stored(db_session, reference) -> Case:
-    return db_session.scalar(
-        select(Case).where(Case.reference == reference).execution_options(populate_existing=True)
-    )
+from webapp.models import CaseEvent, OutboxMessage, Team, User
 
 
 def officer(db_session, world):
