@@ -107,22 +107,35 @@ RELAXED_LIMITS = {
 }
 
 
-@pytest.fixture
-def app(database_url):
+@contextlib.contextmanager
+def portal_app(database_url: str, **settings):
+    """An app on this database with the tests' key, the shipped case types and `settings`; its
+    database connections are closed afterwards."""
     app = create_app(
         {
             "SECRET_KEY": SECRET_KEY,
-            "PORTAL_BASE_URL": BASE_URL,
             "DATABASE_URL": database_url,
-            "DEVELOPMENT": False,
-            "SESSION_COOKIE_SECURE": False,
             "PORTAL_CASETYPES": str(ROOT / "casetypes"),
             "TESTING": True,
-            **RELAXED_LIMITS,
+            **settings,
         }
     )
-    yield app
-    app.extensions["db_engine"].dispose()
+    try:
+        yield app
+    finally:
+        app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    with portal_app(
+        database_url,
+        PORTAL_BASE_URL=BASE_URL,
+        DEVELOPMENT=False,
+        SESSION_COOKIE_SECURE=False,
+        **RELAXED_LIMITS,
+    ) as app:
+        yield app
 
 
 @pytest.fixture

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+from tests.webapp.conftest import ROOT
 from webapp.models import AuditEvent, Case, OutboxMessage, User
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -159,3 +162,19 @@ PROVIDER = {
 }
 
 AGREEMENT = {"dsl_aware": "yes", "parent_agrees": "yes", "pupil_views": "Happy with mornings."}
+
+
+def portal_command(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """`portal ARGS` run as an operator would, in a process of its own: production, an empty
+    SQLite file, a bare PATH."""
+    return subprocess.run(
+        [sys.executable, "-m", "webapp.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PORTAL_ENV": "production",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        },
+    )

@@ -676,15 +676,8 @@ def test_csv_export_of_a_case_type_with_a_repeating_group(sign_in, world, counci
     assert body.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     header, *cases = rows
-    assert header[:7] == [
-        "Reference",
-        "School",
-        "School URN",
-        "Submitted",
-        "Current activity",
-        "Status",
-        "Assigned to",
-    ]
+    fixed = "Reference, School, School URN, Submitted, Current activity, Status, Assigned to"
+    assert header[:7] == fixed.split(", ")
     assert header[7:10] == ["First name", "Last name", "Date of birth"]
     assert "Alternative provision providers" in header and "Signed plan" in header
     assert len(header) == len(set(header))

@@ -303,32 +303,30 @@ def test_a_form_cannot_grant_a_school_or_a_role_the_admin_was_not_offered(
                 school_ids=[world.school_a.id],
                 admin_school_ids=[world.school_b.id],
             )
+        carol = {
+            "email": world.carol.email,
+            "first_name": "Carol",
+            "last_name": "Tester",
+            "job_title": "SENCO",
+            "mobile": "",
+            "locked": False,
+        }
         with pytest.raises(services.NotFound):
             services.update_user(
                 session,
                 admin,
                 world.carol.id,
-                email=world.carol.email,
-                first_name="Carol",
-                last_name="Tester",
-                job_title="SENCO",
-                mobile="",
+                **carol,
                 school_ids=[world.school_a.id, world.nursery.id],
-                locked=False,
             )
         with pytest.raises(services.NotFound):
             services.update_user(
                 session,
                 admin,
                 world.carol.id,
-                email=world.carol.email,
-                first_name="Carol",
-                last_name="Tester",
-                job_title="SENCO",
-                mobile="",
+                **carol,
                 school_ids=[world.school_a.id],
                 admin_school_ids=[world.school_b.id],
-                locked=False,
             )
         session.rollback()
     assert fresh(db_session).scalar(select(User).where(User.first_name == "Dev")) is None
