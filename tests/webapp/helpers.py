@@ -28,6 +28,15 @@ def start(portal, case_type_id, school=None):
     return re.search(r"/cases/([^/]+)/pages/", location).group(1), location
 
 
+def up_to_provision(portal) -> tuple[str, str]:
+    """A new part-time timetable answered up to its provision page (a repeating group of
+    providers); the reference and the page's path."""
+    reference, first = start(portal, "part-time-timetable")
+    answer(portal, first, CHILD)
+    answer(portal, f"/cases/{reference}/pages/arrangement", ARRANGEMENT)
+    return reference, f"/cases/{reference}/pages/provision"
+
+
 def date(name, day, month, year):
     return {f"{name}-day": str(day), f"{name}-month": str(month), f"{name}-year": str(year)}
 

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import encode_multipart
 
 from tests.webapp.conftest import staff, text_of
-from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, errors_on, start
+from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, errors_on, start, up_to_provision
 from webapp.models import Team
 
 HUGE = "9" * 5000
@@ -97,10 +97,8 @@ def test_caseviewer_takes_the_first_and_last_dates_there_are(officer, submitted_
 def provision(sign_in, world):
     """Alice on the part-time timetable's provision page (a repeating group of providers)."""
     portal = sign_in(world.alice)
-    reference, first = start(portal, PTT)
-    answer(portal, first, CHILD)
-    answer(portal, f"/cases/{reference}/pages/arrangement", ARRANGEMENT)
-    return portal, f"/cases/{reference}/pages/provision"
+    _, path = up_to_provision(portal)
+    return portal, path
 
 
 def post_page(portal, path, data: MultiDict, expect):

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import encode_multipart
 
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import ARRANGEMENT, CHILD, PROVIDER, answer, errors_on, start, stored
+from tests.webapp.helpers import PROVIDER, answer, errors_on, stored, up_to_provision
 
 PTT = "part-time-timetable"
 MAX_PROVIDERS = 5  # casetypes/send/part-time-timetable.yaml
@@ -21,10 +21,8 @@ MAX_PROVIDERS = 5  # casetypes/send/part-time-timetable.yaml
 def provision(sign_in, world):
     """Alice on the part-time timetable's provision page (up to 5 providers)."""
     portal = sign_in(world.alice)
-    reference, first = start(portal, PTT)
-    answer(portal, first, CHILD)
-    answer(portal, f"/cases/{reference}/pages/arrangement", ARRANGEMENT)
-    return portal, reference, f"/cases/{reference}/pages/provision"
+    reference, path = up_to_provision(portal)
+    return portal, reference, path
 
 
 def providers(count: int, start: int = 0) -> dict:

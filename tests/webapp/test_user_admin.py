@@ -29,16 +29,28 @@ def alice(sign_in, world):
 def dana(db_session, world) -> User:
     """A user of school A only, who has signed in before: Alice administers all her schools."""
     password_hash, answer_hash = _hashes()
-    user = User(
-        email="dana@a.example.org",
-        first_name="Dana",
-        last_name="Tester",
+    return member_of(
+        world.school_a,
+        db_session,
+        "dana@a.example.org",
+        "Dana",
+        "Tester",
         job_title="SENCO",
         password_hash=password_hash,
         security_question="first_pet",
         security_answer_hash=answer_hash,
     )
-    user.memberships = [Membership(school_id=world.school_a.id)]
+
+
+def member_of(school, db_session, email, first_name, last_name, **details) -> User:
+    """A user of this school only (by default one who cannot sign in: no real password)."""
+    user = User(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        **{"password_hash": "x", **details},
+        memberships=[Membership(school_id=school.id)],
+    )
     db_session.add(user)
     db_session.commit()
     return user
@@ -102,16 +114,7 @@ def test_the_list_shows_only_users_of_the_admins_schools_in_seven_columns(alice,
 
 
 def test_the_list_is_searchable_by_name_and_email(alice, world, db_session):
-    db_session.add(
-        User(
-            email="zoe.100%@a.example.org",
-            first_name="Zoë",
-            last_name="Adams",
-            password_hash="x",
-            memberships=[Membership(school_id=world.school_a.id)],
-        )
-    )
-    db_session.commit()
+    member_of(world.school_a, db_session, "zoe.100%@a.example.org", "Zoë", "Adams")
 
     def found(query):
         page = alice.get("/user-admin/", query_string={"q": query}).page
@@ -128,19 +131,16 @@ def test_the_list_is_searchable_by_name_and_email(alice, world, db_session):
 
 
 def test_the_list_sorts_by_each_column_and_says_so(alice, world, db_session):
-    db_session.add(
-        User(
-            email="aaron@a.example.org",
-            first_name="Aaron",
-            last_name="Young",
-            job_title="Other",
-            mobile="07700900001",
-            password_hash="x",
-            is_locked=True,
-            memberships=[Membership(school_id=world.school_a.id)],
-        )
+    member_of(
+        world.school_a,
+        db_session,
+        "aaron@a.example.org",
+        "Aaron",
+        "Young",
+        job_title="Other",
+        mobile="07700900001",
+        is_locked=True,
     )
-    db_session.commit()
 
     def order(sort, direction):
         page = alice.get("/user-admin/", query_string={"sort": sort, "order": direction}).page
