@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
-from tests.webapp.conftest import _hashes, text_of
+from tests.webapp.conftest import staff, text_of
 from tests.webapp.helpers import (
     AGREEMENT,
     ARRANGEMENT,
@@ -55,21 +55,9 @@ class Council:
 
 @pytest.fixture
 def council(world, db_session) -> Council:
-    password_hash, answer_hash = _hashes()
-
     def officer(email, first_name, last_name):
-        person = User(
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            job_title="Case officer",
-            password_hash=password_hash,
-            security_question="first_pet",
-            security_answer_hash=answer_hash,
-            council_role="officer",
-        )
-        db_session.add(person)
-        return person
+        details = {"first_name": first_name, "last_name": last_name, "job_title": "Case officer"}
+        return staff(db_session, email, "officer", **details)
 
     people = Council(
         officer("olivia@council.example.org", "Olivia", "Okoro"),
