@@ -86,6 +86,16 @@ def save(case, page_id, answers=None, **typed):
     return case.save_page(page_id, form, answers or {})
 
 
+def save_dates(case, start, end, **answers):
+    """Save the dates page with these start and end dates, each (day, month, year)."""
+    parts = {}
+    for name, (day, month, year) in (("start_date", start), ("end_date", end)):
+        parts.update(
+            {f"{name}-day": str(day), f"{name}-month": str(month), f"{name}-year": str(year)}
+        )
+    return save(case, "dates", **answers, **parts)
+
+
 def test_page_condition_hides_a_page_until_its_answer_is_given(case):
     assert [p.id for p in case.visible_pages({})] == ["child", "dates", "provision"]
     answers = {"looked_after": True}
@@ -160,20 +170,7 @@ def test_dates_in_the_future_and_before_another_date_are_refused(case):
     assert {e.key: e.message for e in result.errors}["date_of_birth"] == (
         "Date of birth must be today or in the past"
     )
-    result = save(
-        case,
-        "dates",
-        normal_hours="25",
-        part_hours="10",
-        **{
-            "start_date-day": "10",
-            "start_date-month": "9",
-            "start_date-year": "2026",
-            "end_date-day": "1",
-            "end_date-month": "9",
-            "end_date-year": "2026",
-        },
-    )
+    result = save_dates(case, (10, 9, 2026), (1, 9, 2026), normal_hours="25", part_hours="10")
     assert [(e.key, e.message) for e in result.errors] == [
         ("end_date", "End date must be the same as or after start date")
     ]
@@ -187,20 +184,7 @@ def test_a_date_missing_a_part_says_which(case):
 
 
 def test_cross_field_rule_shows_its_message_on_its_field(case):
-    result = save(
-        case,
-        "dates",
-        normal_hours="10",
-        part_hours="12.5",
-        **{
-            "start_date-day": "1",
-            "start_date-month": "9",
-            "start_date-year": "2026",
-            "end_date-day": "8",
-            "end_date-month": "9",
-            "end_date-year": "2026",
-        },
-    )
+    result = save_dates(case, (1, 9, 2026), (8, 9, 2026), normal_hours="10", part_hours="12.5")
     assert [(e.key, e.message) for e in result.errors] == [
         ("part_hours", "Part-time hours must be fewer than the normal hours")
     ]
@@ -208,20 +192,7 @@ def test_cross_field_rule_shows_its_message_on_its_field(case):
 
 
 def test_warning_rule_warns_without_blocking(case):
-    result = save(
-        case,
-        "dates",
-        normal_hours="25",
-        part_hours="10",
-        **{
-            "start_date-day": "1",
-            "start_date-month": "9",
-            "start_date-year": "2026",
-            "end_date-day": "1",
-            "end_date-month": "12",
-            "end_date-year": "2026",
-        },
-    )
+    result = save_dates(case, (1, 9, 2026), (1, 12, 2026), normal_hours="25", part_hours="10")
     assert result.valid
     assert [(w.key, w.message) for w in result.warnings] == [
         ("end_date", "This lasts more than 6 weeks")
@@ -229,19 +200,7 @@ def test_warning_rule_warns_without_blocking(case):
 
 
 def test_rules_wait_until_the_answers_they_relate_are_given(case):
-    result = save(
-        case,
-        "dates",
-        normal_hours="25",
-        **{
-            "start_date-day": "1",
-            "start_date-month": "9",
-            "start_date-year": "2026",
-            "end_date-day": "8",
-            "end_date-month": "9",
-            "end_date-year": "2026",
-        },
-    )
+    result = save_dates(case, (1, 9, 2026), (8, 9, 2026), normal_hours="25")
     assert [(e.key, e.message) for e in result.errors] == [("part_hours", "Enter part-time hours")]
 
 

@@ -13,6 +13,8 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 
@@ -85,22 +87,55 @@ def load_file(text: str, path: str = "case.yaml", shared: bool = True) -> Loaded
     return Loaded({path: text}, shared=shared)
 
 
-def load_field(field: str) -> Loaded:
-    """A case type with one page holding one field, written as a YAML flow mapping."""
+CHILD_FORENAME = "{id: forename, type: text, label: First name}"
+
+
+def load_field(*fields: str) -> Loaded:
+    """A case type with one page, About the child, holding these fields, each written as a YAML
+    flow mapping."""
+    questions = "".join(f"\n            - {field}" for field in fields)
     return load_case(f"""
         - id: child
           title: About the child
-          fields:
-            - {field}
+          fields:{questions}
     """)
 
 
-CHILD_PAGE = """
+def load_condition(condition: str) -> Loaded:
+    """A case type whose last question is shown only when `condition` holds."""
+    return load_field(
+        CHILD_FORENAME,
+        "{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}",
+        "{id: sen_provision, type: radios, label: SEN provision, options: sen_provision}",
+        "{id: start_date, type: date, label: Start date}",
+        f'{{id: note, type: text, label: Note, show_if: "{condition}"}}',
+    )
+
+
+CHILD_PAGE = f"""
 - id: child
   title: About the child
   fields:
-    - {id: forename, type: text, label: First name}
+    - {CHILD_FORENAME}
 """
+
+
+GROUP_PAGE = """
+- id: staff
+  title: Staff
+  fields:
+    - id: people
+      type: group
+      label: People
+      fields:
+        {fields}
+"""
+
+
+def load_group(*fields: str) -> Loaded:
+    """A case type with one page, Staff, holding a group, People, of these fields (each a YAML
+    flow mapping)."""
+    return load_case(GROUP_PAGE.format(fields="\n        ".join(f"- {f}" for f in fields)))
 
 
 def after_child_page(pages: str) -> str:
@@ -108,14 +143,189 @@ def after_child_page(pages: str) -> str:
     return CHILD_PAGE + textwrap.dedent(pages)
 
 
+# ---- one-line mistakes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A one-line mistake: what loads it, the problem it gives and where, and what the message
+    must say (each of `says`, and how it starts and ends)."""
+
+    load: Callable[[str], Loaded]
+    text: str
+    code: str
+    needle: str
+    part: str | None = None
+    says: tuple[str, ...] = ()
+    starts: str = ""
+    ends: str = ""
+
+
+# Keyed by the name each had as a test of its own.
+ONE_LINE_MISTAKES = {
+    "a_yaml_syntax_error_points_at_the_character_that_breaks_it": Shown(
+        load_file,
+        "name: Part-time timetable: notification\n",
+        "E001",
+        "timetable: notification",
+        ":",
+        says=("mapping values are not allowed",),
+    ),
+    "a_file_holding_a_list_instead_of_a_mapping_is_refused": Shown(
+        load_file, "- id: child\n- id: school\n", "E003", "- id: child", says=("a list",)
+    ),
+    "a_misspelt_key_suggests_the_right_one": Shown(
+        load_field,
+        "{id: forename, type: text, lable: First name}",
+        "E100",
+        "lable: First name",
+        "lable",
+        says=("'lable'", "did you mean 'label'?"),
+    ),
+    "a_setting_of_another_field_type_says_which_types_it_belongs_to": Shown(
+        load_field,
+        "{id: forename, type: text, label: First name, options: [a, b]}",
+        "E100",
+        "options: [a, b]",
+        "options",
+        says=("setting of radios, checkboxes, select questions, not text",),
+    ),
+    "a_comma_in_unquoted_flow_text_explains_that_it_started_a_new_key": Shown(
+        load_field,
+        "{id: forename, type: text, label: Name, first or known as}",
+        "E100",
+        "first or known as",
+        says=("quotes",),
+    ),
+    "a_missing_required_key_points_at_the_mapping_that_lacks_it": Shown(
+        load_field, "{id: forename, type: text}", "E101", "{id: forename", "{", says=("'label'",)
+    ),
+    "a_value_of_the_wrong_type_says_what_was_expected": Shown(
+        load_field,
+        "{id: forename, type: text, label: First name, required: 1}",
+        "E102",
+        "required: 1",
+        "1",
+        says=("true or false",),
+    ),
+    "a_true_false_setting_written_no_is_text_not_false": Shown(
+        load_field,
+        "{id: nickname, type: text, label: Known as, required: no}",
+        "E102",
+        "required: no",
+        "no",
+        ends="not text",
+    ),
+    "an_unknown_field_type_suggests_the_closest_type": Shown(
+        load_field,
+        "{id: date_of_birth, type: dat, label: Date of birth}",
+        "E103",
+        "type: dat,",
+        "dat",
+        says=("'dat'",),
+        ends="did you mean 'date'?",
+    ),
+    "a_misspelt_file_kind_suggests_the_right_one": Shown(
+        load_file,
+        "kind: workflow\n",
+        "E103",
+        "workflow",
+        "workflow",
+        ends="did you mean 'workflows'?",
+    ),
+    "an_id_with_capital_letters_breaks_the_naming_pattern": Shown(
+        load_field,
+        "{id: ForeName, type: text, label: First name}",
+        "E104",
+        "id: ForeName",
+        "ForeName",
+        says=("lower-case letters",),
+    ),
+    "a_date_bound_not_written_as_a_date_is_refused": Shown(
+        load_field,
+        "{id: start_date, type: date, label: Start date, min: 31/01/2026}",
+        "E104",
+        "min: 31/01/2026",
+        "31/01/2026",
+    ),
+    "a_misspelt_shared_options_list_suggests_the_defined_one": Shown(
+        load_field,
+        "{id: sen, type: radios, label: SEN provision, options: sen_provison}",
+        "E203",
+        "options: sen_provison",
+        "sen_provison",
+        ends="did you mean 'sen_provision'?",
+    ),
+    "an_expression_that_does_not_parse_points_at_the_problem": Shown(
+        load_condition,
+        "has_ehcp and (forename",
+        "E300",
+        "(forename",
+        "(",
+        says=("'(' was never closed",),
+    ),
+    "an_empty_expression_is_not_valid": Shown(
+        load_condition,
+        "",
+        "E300",
+        '""}',
+        '"}',
+        says=("empty",),  # where the empty text starts
+    ),
+    "a_quoted_expression_with_leading_spaces_is_located_at_the_offending_text": Shown(
+        load_condition, "   has_ehcp and a.b", "E301", "has_ehcp and a.b", "a.b"
+    ),
+    "a_misspelt_field_name_in_an_expression_suggests_the_field": Shown(
+        load_condition,
+        "has_echp",
+        "E302",
+        "has_echp",
+        says=("'has_echp'",),
+        ends="did you mean 'has_ehcp'?",
+    ),
+    "comparing_a_choice_with_a_value_that_is_not_an_option": Shown(
+        load_condition,
+        "has_ehcp and sen_provision == 'X'",
+        "E304",
+        "sen_provision == 'X'",
+        says=("'X'", "E, K, N"),
+    ),
+    "arithmetic_on_a_date_suggests_days_between": Shown(
+        load_condition,
+        "has_ehcp and start_date + 7 > 0",
+        "E305",
+        "start_date + 7",
+        says=("days_between()",),
+    ),
+    "a_misspelt_function_suggests_the_real_one": Shown(
+        load_condition,
+        "has_ehcp and start_date < todya()",
+        "E306",
+        "todya()",
+        says=("'todya'",),
+        ends="did you mean 'today'?",
+    ),
+    "a_function_called_with_the_wrong_number_of_values": Shown(
+        load_condition,
+        "has_ehcp and days_between(start_date) > 7",
+        "E307",
+        "days_between(start_date)",
+        starts="days_between()",
+    ),
+}
+
+
+@covers(*{shown.code for shown in ONE_LINE_MISTAKES.values()})
+@pytest.mark.parametrize("shown", ONE_LINE_MISTAKES.values(), ids=ONE_LINE_MISTAKES.keys())
+def test_a_one_line_mistake_is_reported_where_it_is(shown):
+    problem = shown.load(shown.text).expect(shown.code, shown.needle, shown.part)
+    for words in shown.says:
+        assert words in problem.message
+    assert problem.message.startswith(shown.starts), problem.message
+    assert problem.message.endswith(shown.ends), problem.message
+
+
 # ---- reading the file --------------------------------------------------------------------------
-
-
-@covers("E001")
-def test_a_yaml_syntax_error_points_at_the_character_that_breaks_it():
-    loaded = load_file("name: Part-time timetable: notification\n")
-    problem = loaded.expect("E001", "timetable: notification", ":")
-    assert "mapping values are not allowed" in problem.message
 
 
 @covers("E001")
@@ -128,13 +338,10 @@ def test_a_file_that_is_not_utf8_is_a_syntax_error_on_line_1(tmp_path):
 
 @covers("E001")
 def test_an_unclosed_quote_is_reported_where_the_quote_opens():
-    loaded = load_case("""
-        - id: child
-          title: About the child
-          fields:
-            - {id: forename, type: text, label: "First name}
-            - {id: surname, type: text, label: Last name}
-    """)
+    loaded = load_field(
+        '{id: forename, type: text, label: "First name}',
+        "{id: surname, type: text, label: Last name}",
+    )
     problem = loaded.expect("E001", '"First name}', '"')
     assert "quote" in problem.message
 
@@ -151,13 +358,6 @@ def test_a_key_given_twice_is_reported_at_the_second_with_the_line_of_the_first(
     problem = loaded.expect("E002", "title: About the pupil", "title")
     first_line = loaded.at("title: About the child")[0]
     assert "'title'" in problem.message and f"line {first_line}" in problem.message
-
-
-@covers("E003")
-def test_a_file_holding_a_list_instead_of_a_mapping_is_refused():
-    loaded = load_file("- id: child\n- id: school\n")
-    problem = loaded.expect("E003", "- id: child")
-    assert "a list" in problem.message
 
 
 # ---- hostile files: too big, too deep, aliases that multiply -----------------------------------
@@ -316,13 +516,6 @@ def test_an_alias_that_would_nest_too_deep_is_refused_at_the_alias():
 
 
 @covers("E100")
-def test_a_misspelt_key_suggests_the_right_one():
-    loaded = load_field("{id: forename, type: text, lable: First name}")
-    problem = loaded.expect("E100", "lable: First name", "lable")
-    assert "'lable'" in problem.message and "did you mean 'label'?" in problem.message
-
-
-@covers("E100")
 def test_a_misspelt_show_if_suggests_show_if():
     loaded = load_case("""
         - id: child
@@ -338,67 +531,15 @@ def test_a_misspelt_show_if_suggests_show_if():
     assert "did you mean 'show_if'?" in problem.message
 
 
-@covers("E100")
-def test_a_setting_of_another_field_type_says_which_types_it_belongs_to():
-    loaded = load_field("{id: forename, type: text, label: First name, options: [a, b]}")
-    problem = loaded.expect("E100", "options: [a, b]", "options")
-    assert "setting of radios, checkboxes, select questions, not text" in problem.message
-
-
-@covers("E100")
-def test_a_comma_in_unquoted_flow_text_explains_that_it_started_a_new_key():
-    loaded = load_field("{id: forename, type: text, label: Name, first or known as}")
-    problem = loaded.expect("E100", "first or known as")
-    assert "quotes" in problem.message
-
-
-@covers("E101")
-def test_a_missing_required_key_points_at_the_mapping_that_lacks_it():
-    loaded = load_field("{id: forename, type: text}")
-    problem = loaded.expect("E101", "{id: forename", "{")
-    assert "'label'" in problem.message
-
-
-@covers("E102")
-def test_a_value_of_the_wrong_type_says_what_was_expected():
-    loaded = load_field("{id: forename, type: text, label: First name, required: 1}")
-    problem = loaded.expect("E102", "required: 1", "1")
-    assert "true or false" in problem.message
-
-
 @covers("E102")
 def test_values_only_yaml_tags_can_make_are_still_reported():
     # The fast (compiled) schema check cannot take bytes or sets; the full check then does.
-    loaded = load_case("""
-        - id: child
-          title: About the child
-          fields:
-            - {id: forename, type: text, label: !!binary Rmlyc3QgbmFtZQ==}
-            - {id: surname, type: text, label: !!set {Last, name}}
-    """)
+    loaded = load_field(
+        "{id: forename, type: text, label: !!binary Rmlyc3QgbmFtZQ==}",
+        "{id: surname, type: text, label: !!set {Last, name}}",
+    )
     loaded.expect("E102", "!!binary")
     loaded.expect("E102", "!!set")
-
-
-@covers("E103")
-def test_an_unknown_field_type_suggests_the_closest_type():
-    loaded = load_field("{id: date_of_birth, type: dat, label: Date of birth}")
-    problem = loaded.expect("E103", "type: dat,", "dat")
-    assert "'dat'" in problem.message and problem.message.endswith("did you mean 'date'?")
-
-
-@covers("E103")
-def test_a_misspelt_file_kind_suggests_the_right_one():
-    loaded = load_file("kind: workflow\n")
-    problem = loaded.expect("E103", "workflow", "workflow")
-    assert problem.message.endswith("did you mean 'workflows'?")
-
-
-@covers("E104")
-def test_an_id_with_capital_letters_breaks_the_naming_pattern():
-    loaded = load_field("{id: ForeName, type: text, label: First name}")
-    problem = loaded.expect("E104", "id: ForeName", "ForeName")
-    assert "lower-case letters" in problem.message
 
 
 @covers("E104")
@@ -410,12 +551,6 @@ def test_a_page_without_fields_needs_at_least_one():
     """)
     problem = loaded.expect("E104", "fields: []", "[]")
     assert "at least 1" in problem.message
-
-
-@covers("E104")
-def test_a_date_bound_not_written_as_a_date_is_refused():
-    loaded = load_field("{id: start_date, type: date, label: Start date, min: 31/01/2026}")
-    loaded.expect("E104", "min: 31/01/2026", "31/01/2026")
 
 
 @covers("E104")
@@ -437,13 +572,10 @@ def test_a_setting_the_schema_cannot_check_is_reported_at_its_value(field, part)
 
 @covers("E200")
 def test_a_field_id_used_twice_names_the_line_of_the_first():
-    loaded = load_case("""
-        - id: child
-          title: About the child
-          fields:
-            - {id: forename, type: text, label: First name}
-            - {id: forename, type: text, label: Known as}
-    """)
+    loaded = load_field(
+        CHILD_FORENAME,
+        "{id: forename, type: text, label: Known as}",
+    )
     problem = loaded.expect("E200", "forename, type: text, label: Known as", "forename")
     first_line = loaded.at("label: First name")[0]
     assert "'forename'" in problem.message and f"line {first_line}" in problem.message
@@ -460,35 +592,52 @@ def test_a_page_id_used_twice_is_reported_on_the_second_page():
     assert "page id 'child'" in problem.message
 
 
-@covers("E201")
-def test_two_files_with_the_same_case_type_id():
-    loaded = Loaded(
-        {
-            "a.yaml": case_type_yaml(CHILD_PAGE, id="ptt", code="AAA"),
-            "b.yaml": case_type_yaml(CHILD_PAGE, id="ptt", code="BBB"),
-        }
-    )
-    problem = loaded.expect("E201", "id: ptt", "ptt", path="b.yaml")
-    assert "'ptt'" in problem.message and "a.yaml" in problem.message
+LISTS = "kind: option_lists\nlists:\n  key_stage: [KS1, KS2]\n"
+QUICK = WORKFLOWS.replace("simple:", "quick:")
+
+# Keyed by the name each had as a test of its own: the same in a.yaml and b.yaml (the shared
+# files not read besides them), the problem reported in b.yaml, the message naming a.yaml.
+TWO_FILES = {
+    "two_files_with_the_same_case_type_id": (
+        case_type_yaml(CHILD_PAGE, id="ptt", code="AAA"),
+        case_type_yaml(CHILD_PAGE, id="ptt", code="BBB"),
+        True,
+        ("E201", "id: ptt", "ptt"),
+        ("'ptt'", "a.yaml"),
+    ),
+    "two_files_with_the_same_reference_prefix_and_code": (
+        case_type_yaml(CHILD_PAGE, id="first", code="PTT"),
+        case_type_yaml(CHILD_PAGE, id="second", code="PTT"),
+        True,
+        ("E202", "code: PTT", "PTT"),
+        ("EDU-TEST-PTT", "'first'"),
+    ),
+    "a_shared_options_list_defined_in_two_files": (
+        LISTS,
+        LISTS,
+        False,
+        ("E208", "key_stage:", "key_stage"),
+        ("'key_stage'", "a.yaml"),
+    ),
+    "a_shared_workflow_defined_in_two_files": (
+        QUICK,
+        QUICK,
+        False,
+        ("E209", "quick:", "quick"),
+        ("'quick'", "a.yaml"),
+    ),
+}
 
 
-@covers("E202")
-def test_two_files_with_the_same_reference_prefix_and_code():
-    loaded = Loaded(
-        {
-            "a.yaml": case_type_yaml(CHILD_PAGE, id="first", code="PTT"),
-            "b.yaml": case_type_yaml(CHILD_PAGE, id="second", code="PTT"),
-        }
-    )
-    problem = loaded.expect("E202", "code: PTT", "PTT", path="b.yaml")
-    assert "EDU-TEST-PTT" in problem.message and "'first'" in problem.message
-
-
-@covers("E203")
-def test_a_misspelt_shared_options_list_suggests_the_defined_one():
-    loaded = load_field("{id: sen, type: radios, label: SEN provision, options: sen_provison}")
-    problem = loaded.expect("E203", "options: sen_provison", "sen_provison")
-    assert problem.message.endswith("did you mean 'sen_provision'?")
+@covers("E201", "E202", "E208", "E209")
+@pytest.mark.parametrize(
+    ("a", "b", "shared", "where", "says"), TWO_FILES.values(), ids=TWO_FILES.keys()
+)
+def test_a_second_file_defining_the_same_thing_is_reported_in_it(a, b, shared, where, says):
+    loaded = Loaded({"a.yaml": a, "b.yaml": b}, shared=shared)
+    problem = loaded.expect(*where, path="b.yaml")
+    for words in says:
+        assert words in problem.message
 
 
 @covers("E204")
@@ -582,28 +731,16 @@ def test_a_setting_that_names_the_wrong_thing_is_reported_at_the_name(pages, nee
 @covers("E210")
 @pytest.mark.parametrize("word", ["len", "from", "class", "none", "match"])
 def test_a_reserved_word_cannot_be_an_id(word):
-    loaded = load_case(f"""
-     - id: child
-       title: About the child
-       fields:
-         - {{id: {word}, type: text, label: Something}}
-     """)
+    loaded = load_field(f"{{id: {word}, type: text, label: Something}}")
     assert word in loaded.expect("E210", f"id: {word}", word).message
 
 
 @covers("E211")
 def test_a_group_inside_a_group_is_refused():
-    loaded = load_case("""
-     - id: staff
-       title: Staff
-       fields:
-         - id: people
-           type: group
-           label: People
-           fields:
-             - {id: person, type: text, label: Name}
-             - {id: trainings, type: group, label: T, fields: [{id: c, type: text, label: C}]}
-     """)
+    loaded = load_group(
+        "{id: person, type: text, label: Name}",
+        "{id: trainings, type: group, label: T, fields: [{id: c, type: text, label: C}]}",
+    )
     loaded.expect("E211", "id: trainings, type: group", "group")
 
 
@@ -623,16 +760,9 @@ def test_a_group_inside_a_group_is_refused():
             "content, not a question",
         ),
         (
-            """
-     - id: staff
-       title: Staff
-       fields:
-         - id: people
-           type: group
-           label: People
-           fields:
-             - {id: person, type: text, label: Name, show_if: len(people) > 1}
-     """,
+            GROUP_PAGE.format(
+                fields="- {id: person, type: text, label: Name, show_if: len(people) > 1}"
+            ),
             "people) > 1",
             "the group these questions belong to",
         ),
@@ -684,51 +814,7 @@ def test_a_group_needing_more_items_than_it_allows():
     loaded.expect("E207", "min_items: 3", "3")
 
 
-@covers("E208")
-def test_a_shared_options_list_defined_in_two_files():
-    lists = "kind: option_lists\nlists:\n  key_stage: [KS1, KS2]\n"
-    loaded = Loaded({"a.yaml": lists, "b.yaml": lists}, shared=False)
-    problem = loaded.expect("E208", "key_stage:", "key_stage", path="b.yaml")
-    assert "'key_stage'" in problem.message and "a.yaml" in problem.message
-
-
-@covers("E209")
-def test_a_shared_workflow_defined_in_two_files():
-    workflows = WORKFLOWS.replace("simple:", "quick:")
-    loaded = Loaded({"a.yaml": workflows, "b.yaml": workflows}, shared=False)
-    problem = loaded.expect("E209", "quick:", "quick", path="b.yaml")
-    assert "'quick'" in problem.message and "a.yaml" in problem.message
-
-
 # ---- expressions -------------------------------------------------------------------------------
-
-
-def load_condition(condition: str) -> Loaded:
-    """A case type whose last question is shown only when `condition` holds."""
-    return load_case(f"""
-        - id: child
-          title: About the child
-          fields:
-            - {{id: forename, type: text, label: First name}}
-            - {{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}}
-            - {{id: sen_provision, type: radios, label: SEN provision, options: sen_provision}}
-            - {{id: start_date, type: date, label: Start date}}
-            - {{id: note, type: text, label: Note, show_if: "{condition}"}}
-    """)
-
-
-@covers("E300")
-def test_an_expression_that_does_not_parse_points_at_the_problem():
-    loaded = load_condition("has_ehcp and (forename")
-    problem = loaded.expect("E300", "(forename", "(")
-    assert "'(' was never closed" in problem.message
-
-
-@covers("E300")
-def test_an_empty_expression_is_not_valid():
-    loaded = load_condition("")
-    problem = loaded.expect("E300", '""}', '"}')  # where the (empty) text starts
-    assert "empty" in problem.message
 
 
 @covers("E301", "E306")
@@ -751,13 +837,6 @@ def test_unsafe_expressions_are_refused_when_the_file_is_loaded(expression, code
     assert loaded.catalogue.get("test-case") is None
 
 
-@covers("E302")
-def test_a_misspelt_field_name_in_an_expression_suggests_the_field():
-    loaded = load_condition("has_echp")
-    problem = loaded.expect("E302", "has_echp")
-    assert "'has_echp'" in problem.message and problem.message.endswith("did you mean 'has_ehcp'?")
-
-
 @covers("E303")
 def test_an_expression_naming_a_field_of_a_later_page_says_where_it_is():
     loaded = load_case("""
@@ -775,23 +854,10 @@ def test_an_expression_naming_a_field_of_a_later_page_says_where_it_is():
     assert "'placement'" in problem.message and "'arrangement'" in problem.message
 
 
-@covers("E304")
-def test_comparing_a_choice_with_a_value_that_is_not_an_option():
-    loaded = load_condition("has_ehcp and sen_provision == 'X'")
-    problem = loaded.expect("E304", "sen_provision == 'X'")
-    assert "'X'" in problem.message and "E, K, N" in problem.message
-
-
 @covers("E305")
 def test_a_calculated_number_that_gives_text_is_a_type_error():
-    loaded = load_case("""
-        - id: child
-          title: About the child
-          fields:
-            - {id: forename, type: text, label: First name}
-            - {id: weeks, type: calculated, label: Weeks, value: forename}
-    """)
-    loaded.expect("E305", "value: forename", "forename")
+    calculated = "{id: weeks, type: calculated, label: Weeks, value: forename}"
+    load_field(CHILD_FORENAME, calculated).expect("E305", "value: forename", "forename")
 
 
 @covers("E309")
@@ -815,14 +881,11 @@ def test_a_huge_number_in_a_calculated_value_is_refused_when_loaded(number):
 
 
 def load_show_if(expression: str) -> Loaded:
-    return load_case(f"""
-        - id: child
-          title: About the child
-          fields:
-            - {{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}}
-            - {{id: hours, type: number, label: Hours}}
-            - {{id: plan, type: text, label: Plan, show_if: "{expression}"}}
-    """)
+    return load_field(
+        "{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}",
+        "{id: hours, type: number, label: Hours}",
+        f'{{id: plan, type: text, label: Plan, show_if: "{expression}"}}',
+    )
 
 
 @covers("E310")
@@ -861,33 +924,6 @@ def test_long_expressions_within_the_limit_are_fine():
 def test_bounds_past_the_range_of_numbers_are_refused(field):
     loaded = load_field(field)
     assert [code for code, _line, _col in loaded.located()] == ["E104"]
-
-
-@covers("E305")
-def test_arithmetic_on_a_date_suggests_days_between():
-    loaded = load_condition("has_ehcp and start_date + 7 > 0")
-    problem = loaded.expect("E305", "start_date + 7")
-    assert "days_between()" in problem.message
-
-
-@covers("E306")
-def test_a_misspelt_function_suggests_the_real_one():
-    loaded = load_condition("has_ehcp and start_date < todya()")
-    problem = loaded.expect("E306", "todya()")
-    assert "'todya'" in problem.message and problem.message.endswith("did you mean 'today'?")
-
-
-@covers("E307")
-def test_a_function_called_with_the_wrong_number_of_values():
-    loaded = load_condition("has_ehcp and days_between(start_date) > 7")
-    problem = loaded.expect("E307", "days_between(start_date)")
-    assert problem.message.startswith("days_between()")
-
-
-@covers("E301")
-def test_a_quoted_expression_with_leading_spaces_is_located_at_the_offending_text():
-    loaded = load_condition("   has_ehcp and a.b")
-    loaded.expect("E301", "has_ehcp and a.b", "a.b")
 
 
 @covers("E302")
@@ -933,16 +969,17 @@ ACTIVITIES = """
     done: {label: Case completed, status: Completed}
     dropped: {label: Case abandoned, status: Abandoned}
 """
+COMPLETE_OR_ABANDON = """
+- {from: submitted, to: done, action: Complete, by: officer}
+- {from: submitted, to: dropped, action: Abandon, by: officer}
+"""
 
 
 @covers("E400")
 def test_a_workflow_starting_at_an_unknown_activity():
     loaded = load_workflow(
         ACTIVITIES,
-        """
-        - {from: submitted, to: done, action: Complete, by: officer}
-        - {from: submitted, to: dropped, action: Abandon, by: officer}
-    """,
+        COMPLETE_OR_ABANDON,
         start="submited",
     )
     problem = loaded.expect("E400", "start: submited", "submited")
@@ -966,11 +1003,7 @@ def test_a_transition_to_an_unknown_activity_suggests_the_closest():
 def test_an_activity_no_transition_leads_to_cannot_be_reached():
     loaded = load_workflow(
         ACTIVITIES + "    panel: {label: Awaiting panel, status: Active}\n",
-        """
-        - {from: submitted, to: done, action: Complete, by: officer}
-        - {from: submitted, to: dropped, action: Abandon, by: officer}
-        - {from: panel, to: done, action: Accept, by: officer}
-    """,
+        COMPLETE_OR_ABANDON + "- {from: panel, to: done, action: Accept, by: officer}\n",
     )
     problem = loaded.expect("E402", "panel: {label", "panel")
     assert "'panel'" in problem.message and "'submitted'" in problem.message
@@ -1003,11 +1036,8 @@ def test_a_workflow_without_completed_or_abandoned_activities():
 def test_an_active_activity_with_no_way_out_is_a_dead_end():
     loaded = load_workflow(
         ACTIVITIES + "    review: {label: Review, status: Active}\n",
-        """
-        - {from: submitted, to: done, action: Complete, by: officer}
-        - {from: submitted, to: dropped, action: Abandon, by: officer}
-        - {from: submitted, to: review, action: Start review, by: officer}
-    """,
+        COMPLETE_OR_ABANDON
+        + "- {from: submitted, to: review, action: Start review, by: officer}\n",
     )
     problem = loaded.expect("E404", "review: {label", "review")
     assert "'review'" in problem.message
@@ -1030,11 +1060,7 @@ def test_two_transitions_from_one_activity_with_the_same_button_label():
 def test_a_transition_out_of_an_end_activity_is_a_warning():
     loaded = load_workflow(
         ACTIVITIES,
-        """
-        - {from: submitted, to: done, action: Complete, by: officer}
-        - {from: submitted, to: dropped, action: Abandon, by: officer}
-        - {from: done, to: submitted, action: Reopen, by: officer}
-    """,
+        COMPLETE_OR_ABANDON + "- {from: done, to: submitted, action: Reopen, by: officer}\n",
     )
     problem = loaded.expect("W502", "from: done", "done")
     assert "'done'" in problem.message and problem.severity == "warning"
@@ -1066,10 +1092,7 @@ def test_a_shared_options_list_no_case_type_uses():
 def test_a_shared_workflow_no_case_type_uses():
     loaded = load_workflow(
         ACTIVITIES,
-        """
-        - {from: submitted, to: done, action: Complete, by: officer}
-        - {from: submitted, to: dropped, action: Abandon, by: officer}
-    """,
+        COMPLETE_OR_ABANDON,
     )
     problem = loaded.expect("W501", "review:", "review")
     assert "'review'" in problem.message and not loaded.catalogue.errors
@@ -1101,14 +1124,11 @@ def test_a_condition_that_never_changes_is_a_warning(condition, value):
 
 
 def test_three_schema_mistakes_in_one_file_are_all_reported_in_line_order():
-    loaded = load_case("""
-        - id: child
-          title: About the child
-          fields:
-            - {id: forename, type: text, label: First name, required: 1}
-            - {id: surname, type: txt, label: Last name}
-            - {id: date_of_birth, type: date, lable: Date of birth}
-    """)
+    loaded = load_field(
+        "{id: forename, type: text, label: First name, required: 1}",
+        "{id: surname, type: txt, label: Last name}",
+        "{id: date_of_birth, type: date, lable: Date of birth}",
+    )
     assert [found for found in loaded.located() if found[0] != "E101"] == [
         ("E102", *loaded.at("required: 1", "1")),
         ("E103", *loaded.at("type: txt", "txt")),
@@ -1117,14 +1137,11 @@ def test_three_schema_mistakes_in_one_file_are_all_reported_in_line_order():
 
 
 def test_three_compile_mistakes_in_one_file_are_all_reported_in_line_order():
-    loaded = load_case("""
-        - id: child
-          title: About the child
-          fields:
-            - {id: forename, type: text, label: First name, show_if: has_echp}
-            - {id: sen_provision, type: radios, label: SEN provision, options: sen_provison}
-            - {id: forename, type: text, label: Known as}
-    """)
+    loaded = load_field(
+        "{id: forename, type: text, label: First name, show_if: has_echp}",
+        "{id: sen_provision, type: radios, label: SEN provision, options: sen_provison}",
+        "{id: forename, type: text, label: Known as}",
+    )
     assert loaded.located() == [
         ("E302", *loaded.at("show_if: has_echp", "has_echp")),
         ("E203", *loaded.at("options: sen_provison", "sen_provison")),
@@ -1209,12 +1226,6 @@ def test_yes_and_no_options_stay_text(compile_case):
 def test_only_true_and_false_are_booleans():
     data = load_source("a: [Yes, No, yes, no, on, off, y, n]\nb: [true, false]\n", "x.yaml").data
     assert data == {"a": ["Yes", "No", "yes", "no", "on", "off", "y", "n"], "b": [True, False]}
-
-
-def test_a_true_false_setting_written_no_is_text_not_false():
-    loaded = load_field("{id: nickname, type: text, label: Known as, required: no}")
-    problem = loaded.expect("E102", "required: no", "no")
-    assert problem.message.endswith("not text")
 
 
 def test_dates_stay_text(compile_case):

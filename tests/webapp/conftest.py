@@ -107,22 +107,35 @@ RELAXED_LIMITS = {
 }
 
 
-@pytest.fixture
-def app(database_url):
+@contextlib.contextmanager
+def portal_app(database_url: str, **settings):
+    """An app on this database with the tests' key, the shipped case types and `settings`; its
+    database connections are closed afterwards."""
     app = create_app(
         {
             "SECRET_KEY": SECRET_KEY,
-            "PORTAL_BASE_URL": BASE_URL,
             "DATABASE_URL": database_url,
-            "DEVELOPMENT": False,
-            "SESSION_COOKIE_SECURE": False,
             "PORTAL_CASETYPES": str(ROOT / "casetypes"),
             "TESTING": True,
-            **RELAXED_LIMITS,
+            **settings,
         }
     )
-    yield app
-    app.extensions["db_engine"].dispose()
+    try:
+        yield app
+    finally:
+        app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    with portal_app(
+        database_url,
+        PORTAL_BASE_URL=BASE_URL,
+        DEVELOPMENT=False,
+        SESSION_COOKIE_SECURE=False,
+        **RELAXED_LIMITS,
+    ) as app:
+        yield app
 
 
 @pytest.fixture
@@ -195,6 +208,35 @@ def world(db_session) -> World:
     )
     db_session.commit()
     return world
+
+
+def staff(db_session, email: str, role: str, **details) -> User:
+    """A member of council staff ("officer" or "admin") who has signed in before: password and
+    security question set. Named from the email (olly@ -> Olly Council) unless `details` say."""
+    password_hash, answer_hash = _hashes()
+    details = {
+        "first_name": email.split("@")[0].title(),
+        "last_name": "Council",
+        "job_title": "Officer",
+        **details,
+    }
+    user = User(
+        email=email,
+        password_hash=password_hash,
+        council_role=role,
+        security_question="first_pet",
+        security_answer_hash=answer_hash,
+        **details,
+    )
+    db_session.add(user)
+    db_session.commit()
+    return user
+
+
+@pytest.fixture
+def council_admin(db_session, world, sign_in):
+    """Cara, a council admin, signed in."""
+    return sign_in(staff(db_session, "cara@council.example.org", "admin"))
 
 
 ANSWER = "Rex"
@@ -296,6 +338,26 @@ def check_page(page: BeautifulSoup) -> None:
 @pytest.fixture
 def client(app):
     return PortalClient(app.test_client(), app)
+
+
+@pytest.fixture
+def new_client(app):
+    """A browser of its own, signed out: new_client() -> PortalClient."""
+    return lambda: PortalClient(app.test_client(), app)
+
+
+@pytest.fixture
+def pages(monkeypatch):
+    """Every response body any test client receives, to look for secrets in."""
+    seen: list[str] = []
+    checked = PortalClient._checked
+
+    def recording(self, response, expect):
+        seen.append(response.get_data(as_text=True))
+        return checked(self, response, expect)
+
+    monkeypatch.setattr(PortalClient, "_checked", recording)
+    return seen
 
 
 @pytest.fixture

@@ -1,12 +1,19 @@
-"""Steps of a school user's journey, written as a browser would send them."""
+"""Steps of a user's journey, written as a browser would send them, and what a test reads back:
+the error summary, the forms as shown, the rows the app committed, the mail it queued."""
 
 from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
+
+from tests.webapp.conftest import ROOT
+from webapp.models import AuditEvent, Case, OutboxMessage, User
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -19,6 +26,15 @@ def start(portal, case_type_id, school=None):
     response = portal.post(f"/submit-case/{case_type_id}", data, expect=302)
     location = response.headers["Location"]
     return re.search(r"/cases/([^/]+)/pages/", location).group(1), location
+
+
+def up_to_provision(portal) -> tuple[str, str]:
+    """A new part-time timetable answered up to its provision page (a repeating group of
+    providers); the reference and the page's path."""
+    reference, first = start(portal, "part-time-timetable")
+    answer(portal, first, CHILD)
+    answer(portal, f"/cases/{reference}/pages/arrangement", ARRANGEMENT)
+    return reference, f"/cases/{reference}/pages/provision"
 
 
 def date(name, day, month, year):
@@ -49,8 +65,74 @@ def answer(portal, path, answers, action="continue", files=None, expect=302):
 
 
 def errors_on(response) -> list[str]:
-    summary = response.page.select(".govuk-error-summary__list a")
-    return [a.get_text(strip=True) for a in summary]
+    """The messages of the page's error summary, in order (with or without a link)."""
+    return [li.get_text(strip=True) for li in response.page.select(".govuk-error-summary__list li")]
+
+
+def form_values(page) -> MultiDict:
+    """What the page's POST form would send as shown: its inputs, selects, checked boxes."""
+    form = page.find("form", attrs={"method": "post"})
+    data = MultiDict()
+    for field in form.find_all(["input", "select"]):
+        name = field.get("name")
+        if not name:
+            continue
+        if field.name == "select":
+            option = field.find("option", selected=True) or field.find("option")
+            data.add(name, option.get("value", option.get_text()))
+        elif field.get("type") in ("radio", "checkbox"):
+            if field.has_attr("checked"):
+                data.add(name, field["value"])
+        else:
+            data.add(name, field.get("value", ""))
+    return data
+
+
+def send(portal, path, expect=302, **changes):
+    """Open a form page, change some answers (lists for several values), submit it."""
+    data = form_values(portal.get(path).page)
+    for name, value in changes.items():
+        data.setlist(name, value if isinstance(value, list) else [value])
+    return portal.post(path, data, expect=expect)
+
+
+def fresh(db_session):
+    """Forget what this session has read, so the next query sees the app's commits."""
+    db_session.rollback()  # ends a read transaction (and its snapshot), if one is open
+    db_session.expire_all()
+    return db_session
+
+
+def fresh_user(db_session, user) -> User:
+    """The user as the app last committed them."""
+    return fresh(db_session).get(User, user.id, populate_existing=True)
+
+
+def stored(db_session, reference) -> Case:
+    """The case as the app last committed it."""
+    return fresh(db_session).scalar(select(Case).where(Case.reference == reference))
+
+
+def audit_rows(db_session, action: str) -> list[AuditEvent]:
+    """The audit events of one action, oldest first."""
+    return list(
+        fresh(db_session).scalars(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        )
+    )
+
+
+def mails(db_session, email: str | None, kind: str) -> list[OutboxMessage]:
+    """The outbox's messages of one kind (to one address, unless None), oldest first."""
+    query = select(OutboxMessage).where(OutboxMessage.kind == kind)
+    if email is not None:
+        query = query.where(OutboxMessage.to_address == email)
+    return list(fresh(db_session).scalars(query.order_by(OutboxMessage.id)))
+
+
+def password_in(message: OutboxMessage) -> str:
+    """The password a sign-up or reset email gives."""
+    return re.search(r"^(?:New password|Password): (\S+)$", message.body, re.M).group(1)
 
 
 CHILD = {
@@ -89,3 +171,19 @@ PROVIDER = {
 }
 
 AGREEMENT = {"dsl_aware": "yes", "parent_agrees": "yes", "pupil_views": "Happy with mornings."}
+
+
+def portal_command(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """`portal ARGS` run as an operator would, in a process of its own: production, an empty
+    SQLite file, a bare PATH."""
+    return subprocess.run(
+        [sys.executable, "-m", "webapp.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PORTAL_ENV": "production",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        },
+    )

@@ -6,12 +6,12 @@ Alice administers school A; Carol belongs to A and B (SECURITY-CHECKLIST 20)."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
-from tests.webapp.conftest import PASSWORD, _hashes, text_of
-from tests.webapp.test_user_admin import edit, errors_on, form_values
-from webapp.models import AuditEvent, Membership, OutboxMessage, User
+from tests.webapp.conftest import PASSWORD, text_of
+from tests.webapp.helpers import errors_on, form_values, fresh_user, mails
+from tests.webapp.test_user_admin import edit
+from webapp.models import AuditEvent, Membership
 
 REFUSED = (
     "You cannot {doing} because Carol Tester also belongs to Beaumont Leys School, which you do "
@@ -19,39 +19,10 @@ REFUSED = (
 )
 
 
-def fresh(db_session, user) -> User:
-    db_session.rollback()
-    return db_session.get(User, user.id, populate_existing=True)
-
-
-def mails(db_session, email, kind):
-    db_session.rollback()
-    return db_session.scalars(
-        select(OutboxMessage).where(OutboxMessage.to_address == email, OutboxMessage.kind == kind)
-    ).all()
-
-
-@pytest.fixture
-def council_admin(db_session, sign_in, world):
-    password_hash, answer_hash = _hashes()
-    cara = User(
-        email="cara@council.example.org",
-        first_name="Cara",
-        last_name="Council",
-        password_hash=password_hash,
-        council_role="admin",
-        security_question="first_pet",
-        security_answer_hash=answer_hash,
-    )
-    db_session.add(cara)
-    db_session.commit()
-    return sign_in(cara)
-
-
 def test_an_admin_of_school_a_cannot_lock_reset_or_unlock_a_user_school_b_shares(
     sign_in, world, db_session
 ):
-    carol = fresh(db_session, world.carol)
+    carol = fresh_user(db_session, world.carol)
     carol.totp_secret = "JBSWY3DPEHPK3PXP"  # her authenticator app
     db_session.commit()
     before = (carol.password_hash, carol.session_generation)
@@ -68,7 +39,7 @@ def test_an_admin_of_school_a_cannot_lock_reset_or_unlock_a_user_school_b_shares
     response = alice.post(f"/user-admin/{world.carol.id}/reset-password", expect=302)
     landing = text_of(alice.get(response.headers["Location"]).page)
     assert REFUSED.format(doing="reset their password") in landing
-    carol = fresh(db_session, world.carol)
+    carol = fresh_user(db_session, world.carol)
     assert (carol.password_hash, carol.session_generation) == before
     assert carol.totp_secret == "JBSWY3DPEHPK3PXP" and not carol.is_locked
     assert not mails(db_session, carol.email, "password_reset_by_admin")
@@ -78,7 +49,7 @@ def test_an_admin_of_school_a_cannot_lock_reset_or_unlock_a_user_school_b_shares
     db_session.commit()
     response = edit(alice, world.carol, lock_status="unlocked")
     assert errors_on(response) == [REFUSED.format(doing="unlock their account")]
-    assert fresh(db_session, world.carol).is_locked
+    assert fresh_user(db_session, world.carol).is_locked
     # Her other changes on the same form still need the whole form to be valid: nothing saved.
     assert not db_session.scalars(
         select(AuditEvent).where(AuditEvent.action == "user_unlocked")
@@ -86,12 +57,12 @@ def test_an_admin_of_school_a_cannot_lock_reset_or_unlock_a_user_school_b_shares
 
 
 def test_an_admin_of_all_the_users_schools_may_act(sign_in, world, db_session):
-    alice = fresh(db_session, world.alice)
+    alice = fresh_user(db_session, world.alice)
     alice.memberships.append(Membership(school_id=world.school_b.id, is_admin=True))
     db_session.commit()
     portal = sign_in(world.alice)
     assert edit(portal, world.carol, lock_status="locked").status_code == 302
-    assert fresh(db_session, world.carol).is_locked
+    assert fresh_user(db_session, world.carol).is_locked
     assert edit(portal, world.carol, lock_status="unlocked").status_code == 302
     portal.get(f"/user-admin/{world.carol.id}/reset-password")
     portal.post(f"/user-admin/{world.carol.id}/reset-password", expect=302)
@@ -107,10 +78,10 @@ def test_a_council_admin_may_lock_unlock_and_reset_a_user_of_several_schools(
     page = council_admin.get(path).page
     assert "Aylestone Primary School, Beaumont Leys School" in text_of(page)
     council_admin.post(path, {"action": "lock"}, expect=302)
-    assert fresh(db_session, world.carol).is_locked
+    assert fresh_user(db_session, world.carol).is_locked
     council_admin.get(path)
     council_admin.post(path, {"action": "unlock"}, expect=302)
-    assert not fresh(db_session, world.carol).is_locked
+    assert not fresh_user(db_session, world.carol).is_locked
     council_admin.get(path)
     landing = council_admin.post(path, {"action": "reset-password"}, expect=302)
     assert "A new password has been emailed to Carol Tester" in text_of(
@@ -142,11 +113,11 @@ def test_a_council_admin_may_lock_unlock_and_reset_a_user_of_several_schools(
 def test_nobody_can_lock_the_only_administrator_of_a_school(
     council_admin, sign_in, world, db_session
 ):
-    carol = fresh(db_session, world.carol)
+    carol = fresh_user(db_session, world.carol)
     for membership in carol.memberships:
         membership.is_admin = membership.school_id == world.school_b.id  # B's only admin
     db_session.commit()
-    alice = fresh(db_session, world.alice)
+    alice = fresh_user(db_session, world.alice)
     alice.memberships.append(Membership(school_id=world.school_b.id))  # A's admin, B's member
     db_session.commit()
     portal = sign_in(world.alice)
@@ -159,16 +130,18 @@ def test_nobody_can_lock_the_only_administrator_of_a_school(
         "Carol Tester is the only administrator of Beaumont Leys School. Add another "
         "administrator of Beaumont Leys School first."
     ) in text_of(response.page)
-    assert not fresh(db_session, world.carol).is_locked
+    assert not fresh_user(db_session, world.carol).is_locked
     # Once B has another administrator, the council may lock her.
     membership = next(
-        m for m in fresh(db_session, world.alice).memberships if m.school_id == world.school_b.id
+        m
+        for m in fresh_user(db_session, world.alice).memberships
+        if m.school_id == world.school_b.id
     )
     membership.is_admin = True
     db_session.commit()
     council_admin.get(path)
     council_admin.post(path, {"action": "lock"}, expect=302)
-    assert fresh(db_session, world.carol).is_locked
+    assert fresh_user(db_session, world.carol).is_locked
 
 
 def test_the_edit_form_still_saves_other_changes_for_a_shared_user(sign_in, world, db_session):
@@ -177,6 +150,6 @@ def test_the_edit_form_still_saves_other_changes_for_a_shared_user(sign_in, worl
     data.setlist("first_name", ["Caroline"])
     response = portal.post(f"/user-admin/{world.carol.id}", data)
     assert response.status_code == 302, errors_on(response)
-    assert fresh(db_session, world.carol).first_name == "Caroline"
+    assert fresh_user(db_session, world.carol).first_name == "Caroline"
     assert PASSWORD  # the password is untouched: Carol signs in as before
     sign_in(world.carol)

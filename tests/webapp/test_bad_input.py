@@ -7,31 +7,13 @@ import pytest
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import encode_multipart
 
-from tests.webapp.conftest import _hashes, text_of
-from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, errors_on, start
-from webapp.models import Team, User
+from tests.webapp.conftest import staff, text_of
+from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, errors_on, start, up_to_provision
+from webapp.models import Team
 
 HUGE = "9" * 5000
 PTT = "part-time-timetable"
 JUNK_NUMBERS = ["²", "٣", HUGE, "99999999999", "0", "-2", "1e3", " 2"]
-
-
-def staff(db_session, email: str, role: str) -> User:
-    """A member of council staff who has signed in before."""
-    password_hash, answer_hash = _hashes()
-    user = User(
-        email=email,
-        first_name=email.split("@")[0].title(),
-        last_name="Council",
-        job_title="Officer",
-        password_hash=password_hash,
-        council_role=role,
-        security_question="first_pet",
-        security_answer_hash=answer_hash,
-    )
-    db_session.add(user)
-    db_session.commit()
-    return user
 
 
 @pytest.fixture
@@ -40,11 +22,6 @@ def officer(db_session, world, sign_in):
     db_session.add(Team(name="SEND", case_type_ids=[PTT], members=[olivia]))
     db_session.commit()
     return sign_in(olivia)
-
-
-@pytest.fixture
-def council_admin(db_session, world, sign_in):
-    return sign_in(staff(db_session, "cara@council.example.org", "admin"))
 
 
 def heading(response) -> str:
@@ -120,10 +97,8 @@ def test_caseviewer_takes_the_first_and_last_dates_there_are(officer, submitted_
 def provision(sign_in, world):
     """Alice on the part-time timetable's provision page (a repeating group of providers)."""
     portal = sign_in(world.alice)
-    reference, first = start(portal, PTT)
-    answer(portal, first, CHILD)
-    answer(portal, f"/cases/{reference}/pages/arrangement", ARRANGEMENT)
-    return portal, f"/cases/{reference}/pages/provision"
+    _, path = up_to_provision(portal)
+    return portal, path
 
 
 def post_page(portal, path, data: MultiDict, expect):

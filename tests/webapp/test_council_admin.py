@@ -6,47 +6,14 @@ Cara is a council admin and Olly a case officer; the world's school users are as
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from tests.webapp.conftest import PortalClient, _hashes, text_of
+from tests.webapp.conftest import PortalClient, staff, text_of
+from tests.webapp.helpers import audit_rows, errors_on, fresh, mails, password_in, send
 from webapp.areas.council_admin import services
 from webapp.models import AuditEvent, Membership, OutboxMessage, School, Team, User
-
-
-@pytest.fixture
-def pages(monkeypatch):
-    """Every response body any test client receives, to look for secrets in."""
-    seen: list[str] = []
-    checked = PortalClient._checked
-
-    def recording(self, response, expect):
-        seen.append(response.get_data(as_text=True))
-        return checked(self, response, expect)
-
-    monkeypatch.setattr(PortalClient, "_checked", recording)
-    return seen
-
-
-def staff(db_session, email, role):
-    """A member of council staff who has signed in before (security question set)."""
-    password_hash, answer_hash = _hashes()
-    user = User(
-        email=email,
-        first_name=email.split("@")[0].title(),
-        last_name="Council",
-        job_title="Officer",
-        password_hash=password_hash,
-        council_role=role,
-        security_question="first_pet",
-        security_answer_hash=answer_hash,
-    )
-    db_session.add(user)
-    db_session.commit()
-    return user
 
 
 @pytest.fixture
@@ -62,66 +29,6 @@ def olly_user(db_session, world):
 @pytest.fixture
 def cara(sign_in, cara_user):
     return sign_in(cara_user)
-
-
-def fresh(db_session):
-    """Forget what this session has read, so the next query sees the app's commits."""
-    db_session.rollback()
-    db_session.expire_all()
-    return db_session
-
-
-def audit_rows(db_session, action: str) -> list[AuditEvent]:
-    return list(
-        fresh(db_session).scalars(
-            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
-        )
-    )
-
-
-def mails(db_session, email: str, kind: str = "sign_up") -> list[OutboxMessage]:
-    return list(
-        fresh(db_session).scalars(
-            select(OutboxMessage).where(
-                OutboxMessage.to_address == email, OutboxMessage.kind == kind
-            )
-        )
-    )
-
-
-def password_in(message: OutboxMessage) -> str:
-    return re.search(r"^(?:New password|Password): (\S+)$", message.body, re.M).group(1)
-
-
-def errors_on(response) -> list[str]:
-    return [li.get_text(strip=True) for li in response.page.select(".govuk-error-summary__list li")]
-
-
-def form_values(page) -> MultiDict:
-    """What the page's POST form would send as shown: its inputs, selects, checked boxes."""
-    form = page.find("form", attrs={"method": "post"})
-    data = MultiDict()
-    for field in form.find_all(["input", "select"]):
-        name = field.get("name")
-        if not name:
-            continue
-        if field.name == "select":
-            option = field.find("option", selected=True) or field.find("option")
-            data.add(name, option.get("value", option.get_text()))
-        elif field.get("type") in ("radio", "checkbox"):
-            if field.has_attr("checked"):
-                data.add(name, field["value"])
-        else:
-            data.add(name, field.get("value", ""))
-    return data
-
-
-def send(portal, path, expect=302, **changes):
-    """Open a form page, change some answers (lists for several values), submit it."""
-    data = form_values(portal.get(path).page)
-    for name, value in changes.items():
-        data.setlist(name, value if isinstance(value, list) else [value])
-    return portal.post(path, data, expect=expect)
 
 
 NEW_SCHOOL = {
@@ -185,7 +92,7 @@ def test_a_new_school_and_its_first_admin_who_signs_in_with_the_emailed_password
     assert [(m.school_id, m.is_admin) for m in admin.memberships] == [(school.id, True)]
     assert admin.council_role == ""
 
-    [mail] = mails(db_session, admin.email)
+    [mail] = mails(db_session, admin.email, "sign_up")
     assert "Username: head@rusheymead.example.org" in mail.body
     assert "Rushey Mead Primary School" in mail.body
     password = password_in(mail)
@@ -244,7 +151,7 @@ def test_a_urn_already_used_is_refused_and_what_was_typed_is_kept(cara, world, d
         fresh(db_session).scalar(select(User).where(User.email == "head@rusheymead.example.org"))
         is None
     )
-    assert not mails(db_session, "head@rusheymead.example.org")
+    assert not mails(db_session, "head@rusheymead.example.org", "sign_up")
     assert not audit_rows(db_session, "school_onboarded")
 
 
@@ -300,7 +207,7 @@ def test_someone_running_several_settings_is_made_admin_of_another_with_no_new_a
         (school.id, True),
     }
     assert bob.first_name == "Bob"
-    assert not mails(db_session, bob.email)
+    assert not mails(db_session, bob.email, "sign_up")
     [added] = audit_rows(db_session, "membership_added")
     assert (added.actor_id, added.user_id, added.school_id, added.detail) == (
         cara_user.id,
@@ -323,7 +230,7 @@ def test_another_admin_for_a_school_new_or_existing(cara, cara_user, world, db_s
         "Enter their last name",
         "Select their job title",
     ]
-    assert not mails(db_session, "dev@a.example.org")
+    assert not mails(db_session, "dev@a.example.org", "sign_up")
 
     send(
         cara,
@@ -335,7 +242,7 @@ def test_another_admin_for_a_school_new_or_existing(cara, cara_user, world, db_s
     )
     dev = fresh(db_session).scalar(select(User).where(User.email == "dev@a.example.org"))
     assert [(m.school_id, m.is_admin) for m in dev.memberships] == [(school_a.id, True)]
-    assert len(mails(db_session, dev.email)) == 1
+    assert len(mails(db_session, dev.email, "sign_up")) == 1
 
     # Carol already belongs to school A: she becomes one of its admins.
     send(cara, path, email="carol@ab.example.org")
@@ -395,7 +302,7 @@ def test_an_officer_is_added_and_put_in_a_team_that_works_part_time_timetables(
         [],
         "SEND caseworker",
     )
-    [mail] = mails(db_session, owen.email)
+    [mail] = mails(db_session, owen.email, "sign_up")
     assert "Username: owen@council.example.org" in mail.body
     [created] = audit_rows(db_session, "user_created")
     assert (created.actor_id, created.user_id, created.detail) == (

@@ -1,27 +1,14 @@
 """Demo data exists for `make run` only: refused elsewhere, and safe to load twice."""
 
-import subprocess
-import sys
-
 from sqlalchemy import func, select
 
-from tests.webapp.conftest import ROOT
+from tests.webapp.helpers import portal_command
 from webapp.infra.database import make_engine
 from webapp.models import Base, Case, User
 
 
 def test_demo_data_is_refused_outside_development(tmp_path):
-    run = subprocess.run(
-        [sys.executable, "-m", "webapp.cli", "demo-data"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "PORTAL_ENV": "production",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
-        },
-    )
+    run = portal_command(tmp_path, "demo-data")
     assert run.returncode == 2
     assert run.stderr.startswith("portal demo-data: refusing outside development")
     assert "Traceback" not in run.stderr

@@ -2,17 +2,8 @@
 
 import json
 
-from sqlalchemy import select
-
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, start
-from webapp.models import Case
-
-
-def stored(db_session, reference) -> Case:
-    return db_session.scalar(
-        select(Case).where(Case.reference == reference).execution_options(populate_existing=True)
-    )
+from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, start, stored
 
 
 def test_save_and_come_back_later_resumes_at_the_last_page(sign_in, world, db_session):

@@ -7,13 +7,11 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import encode_multipart
 
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import ARRANGEMENT, CHILD, PROVIDER, answer, errors_on, start
-from webapp.models import Case
+from tests.webapp.helpers import PROVIDER, answer, errors_on, stored, up_to_provision
 
 PTT = "part-time-timetable"
 MAX_PROVIDERS = 5  # casetypes/send/part-time-timetable.yaml
@@ -23,10 +21,8 @@ MAX_PROVIDERS = 5  # casetypes/send/part-time-timetable.yaml
 def provision(sign_in, world):
     """Alice on the part-time timetable's provision page (up to 5 providers)."""
     portal = sign_in(world.alice)
-    reference, first = start(portal, PTT)
-    answer(portal, first, CHILD)
-    answer(portal, f"/cases/{reference}/pages/arrangement", ARRANGEMENT)
-    return portal, reference, f"/cases/{reference}/pages/provision"
+    reference, path = up_to_provision(portal)
+    return portal, reference, path
 
 
 def providers(count: int, start: int = 0) -> dict:
@@ -37,11 +33,6 @@ def providers(count: int, start: int = 0) -> dict:
             items[key.replace("-0-", f"-{index}-")] = value
         items[f"providers-{index}-provider_name"] = f"Provider {index}"
     return items
-
-
-def stored(db_session, reference) -> Case:
-    db_session.expire_all()
-    return db_session.scalar(select(Case).where(Case.reference == reference))
 
 
 def names_on(page) -> list[str]:

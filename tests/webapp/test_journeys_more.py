@@ -1,12 +1,10 @@
 """Two more whole journeys: an emergency school closure, and the Early Years Census."""
 
 from bs4 import BeautifulSoup
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import answer, date, errors_on, start
-from webapp.models import Case
+from tests.webapp.helpers import answer, date, errors_on, start, stored
 
 CLOSURE = {
     "reason": "heating",
@@ -77,12 +75,6 @@ OSCAR = dict(
     disability_access_fund="no",
     child_sen_provision="K",
 )
-
-
-def stored(db_session, reference) -> Case:
-    return db_session.scalar(
-        select(Case).where(Case.reference == reference).execution_options(populate_existing=True)
-    )
 
 
 def continue_anyway(portal, path, warned_page: BeautifulSoup, answers):

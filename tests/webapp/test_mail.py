@@ -11,8 +11,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from tests.webapp.conftest import PASSWORD, ROOT, SECRET_KEY, PortalClient, text_of
-from webapp import create_app
+from tests.webapp.conftest import PASSWORD, ROOT, PortalClient, portal_app, text_of
 from webapp.infra.database import db
 from webapp.infra.extensions import mail
 from webapp.infra.mail import queue_mail
@@ -298,17 +297,8 @@ def test_the_mail_worker_command_delivers_once_and_exits_0(
 
 @pytest.fixture
 def development_app(database_url):
-    app = create_app(
-        {
-            "SECRET_KEY": SECRET_KEY,
-            "DATABASE_URL": database_url,
-            "DEVELOPMENT": True,
-            "PORTAL_CASETYPES": str(ROOT / "casetypes"),
-            "TESTING": True,
-        }
-    )
-    yield app
-    app.extensions["db_engine"].dispose()
+    with portal_app(database_url, DEVELOPMENT=True) as app:
+        yield app
 
 
 @pytest.fixture

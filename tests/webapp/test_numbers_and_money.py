@@ -1,16 +1,7 @@
 """Numbers and money as a school types them: absurd values, and answers saved long ago."""
 
-from sqlalchemy import select
-
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import ARRANGEMENT, CHILD, PROVIDER, answer, errors_on, start
-from webapp.models import Case
-
-
-def stored(db_session, reference) -> Case:
-    return db_session.scalar(
-        select(Case).where(Case.reference == reference).execution_options(populate_existing=True)
-    )
+from tests.webapp.helpers import ARRANGEMENT, CHILD, PROVIDER, answer, errors_on, start, stored
 
 
 def test_absurd_numbers_get_the_bounds_message_and_nothing_typed_is_lost(

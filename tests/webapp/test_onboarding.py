@@ -4,13 +4,11 @@ username, a generated password and the portal's link (through the outbox)."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.webapp.conftest import ROOT
+from tests.webapp.helpers import portal_command
 from webapp.areas.auth.passwords import check_password
 from webapp.cli import main
 from webapp.models import AuditEvent, OutboxMessage, School, User
@@ -148,17 +146,7 @@ def test_bad_arguments_give_a_usage_error_and_exit_2(capsys, change, message):
 
 
 def test_the_console_command_reports_missing_arguments_without_a_traceback(tmp_path):
-    run = subprocess.run(
-        [sys.executable, "-m", "webapp.cli", "onboard-school", "--name", "X"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "PORTAL_ENV": "production",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
-        },
-    )
+    run = portal_command(tmp_path, "onboard-school", "--name", "X")
     assert run.returncode == 2
     assert run.stdout == ""
     assert run.stderr.splitlines()[-1].startswith(

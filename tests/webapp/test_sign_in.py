@@ -2,17 +2,11 @@
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from tests.webapp.conftest import PASSWORD, PortalClient, latest_code, text_of
-from webapp.models import AuditEvent, LoginCode, OutboxMessage, User
-
-
-def fresh(db_session, user) -> User:
-    return db_session.scalar(
-        select(User).where(User.id == user.id).execution_options(populate_existing=True)
-    )
+from tests.webapp.helpers import fresh_user
+from webapp.models import AuditEvent, LoginCode, OutboxMessage
 
 
 def password_step(portal, email, password=PASSWORD, expect=302):
@@ -23,11 +17,6 @@ def password_step(portal, email, password=PASSWORD, expect=302):
 def code_step(portal, code, expect=302):
     portal.get("/sign-in/code")
     return portal.post("/sign-in/code", {"code": code}, expect=expect)
-
-
-@pytest.fixture
-def new_client(app):
-    return lambda: PortalClient(app.test_client(), app)
 
 
 def test_sign_in_sends_a_code_that_signs_in_once(app, world, new_client, db_session):
@@ -113,7 +102,7 @@ def page_without_token(response) -> str:
 
 
 def test_unknown_locked_and_wrong_password_sign_ins_look_the_same(world, new_client, db_session):
-    bob = fresh(db_session, world.bob)
+    bob = fresh_user(db_session, world.bob)
     bob.is_locked = True
     db_session.commit()
     answers = [
@@ -140,7 +129,7 @@ def test_a_generated_password_unused_for_seven_days_no_longer_works(
 ):
     from webapp.infra import clock
 
-    carol = fresh(db_session, world.carol)
+    carol = fresh_user(db_session, world.carol)
     carol.password_generated_at = clock.now()
     db_session.commit()
     moving_clock.advance(days=7, minutes=1)

@@ -5,7 +5,7 @@ import re
 from sqlalchemy import select
 
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import start
+from tests.webapp.helpers import errors_on, start
 from webapp.models import Case
 
 
@@ -43,10 +43,18 @@ def test_a_user_of_two_schools_chooses_the_school(sign_in, world, db_session):
     assert case.school_id == world.school_b.id
 
 
-def test_a_school_the_user_does_not_belong_to_cannot_be_chosen(sign_in, world):
-    portal = sign_in(world.alice)
+def test_a_school_the_user_does_not_belong_to_cannot_be_chosen(sign_in, world, db_session):
+    portal = sign_in(world.alice)  # school A only
     portal.get("/submit-case/part-time-timetable")
-    portal.post("/submit-case/part-time-timetable", {"school": str(world.school_b.id)}, expect=200)
+    response = portal.post(
+        "/submit-case/part-time-timetable", {"school": str(world.school_b.id)}, expect=200
+    )
+    assert errors_on(response) == ["Select the school or setting this case is for"]
+    assert response.page.find("title").get_text(strip=True).startswith("Error:")
+    assert db_session.scalars(select(Case)).all() == []  # no draft, at school B or anywhere
+    my_cases = portal.get("/my-cases").page
+    assert my_cases.select_one("[role=status]").get_text(strip=True) == "0 cases"
+    assert my_cases.select("tbody tr") == []
 
 
 def test_an_untouched_text_box_is_empty_not_none(sign_in, world):

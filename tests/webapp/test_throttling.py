@@ -8,24 +8,15 @@ from __future__ import annotations
 import re
 
 import pyotp
-import pytest
 from sqlalchemy import select
 
-from tests.webapp.conftest import PASSWORD, PortalClient, latest_code, text_of
+from tests.webapp.conftest import PASSWORD, latest_code, text_of
+from tests.webapp.helpers import fresh_user
 from webapp.domain import accounts
 from webapp.infra import clock
 from webapp.models import AuditEvent, Membership, OutboxMessage, User
 
 UNKNOWN = "nobody@nowhere.example.org"
-
-
-@pytest.fixture
-def new_client(app):
-    return lambda: PortalClient(app.test_client(), app)
-
-
-def fresh(db_session, user) -> User:
-    return db_session.get(User, user.id, populate_existing=True)
 
 
 def password_step(portal, email, password=PASSWORD, expect=None):
@@ -93,7 +84,7 @@ def test_the_waits_double_up_to_an_hour():
 def test_a_waiting_unknown_address_looks_the_same_as_a_waiting_account(
     world, new_client, db_session
 ):
-    locked = fresh(db_session, world.carol)
+    locked = fresh_user(db_session, world.carol)
     locked.is_locked = True
     db_session.commit()
     seen = {}
@@ -114,7 +105,7 @@ def test_a_hundred_failures_in_a_row_lock_the_account_and_the_user_is_emailed(
     for failure in range(1, 101):
         response = password_step(portal, world.bob.email, f"guess {failure}", expect=200)
         assert "Enter a correct" in text_of(response.page) or "Wait" in text_of(response.page)
-        assert fresh(db_session, world.bob).is_locked == (failure == 100)
+        assert fresh_user(db_session, world.bob).is_locked == (failure == 100)
         moving_clock.advance(hours=1, seconds=1)  # the longest wait
     [mail] = db_session.scalars(
         select(OutboxMessage).where(OutboxMessage.kind == "account_locked")
@@ -127,7 +118,7 @@ def test_a_hundred_failures_in_a_row_lock_the_account_and_the_user_is_emailed(
     # An admin lifts it; the failures are forgiven with it.
     with app.test_request_context():
         accounts.unlock(
-            db_session, fresh(db_session, world.bob), actor=fresh(db_session, world.alice)
+            db_session, fresh_user(db_session, world.bob), actor=fresh_user(db_session, world.alice)
         )
     db_session.commit()
     new_client().sign_in(world.bob)
@@ -140,7 +131,7 @@ def test_only_the_right_password_learns_that_the_account_is_locked(
         email="dana@a.example.org",
         first_name="Dana",
         last_name="Wells",
-        password_hash=fresh(db_session, world.bob).password_hash,
+        password_hash=fresh_user(db_session, world.bob).password_hash,
         security_question="first_pet",
         is_locked=True,
     )
@@ -161,11 +152,11 @@ def test_only_the_right_password_learns_that_the_account_is_locked(
         (world.carol, "ask the council: a council admin of the portal can unlock it"),
         (world.nina, "ask the council"),
     ):
-        person = fresh(db_session, user)
+        person = fresh_user(db_session, user)
         person.is_locked = True
         db_session.commit()
         assert whom in text_of(password_step(new_client(), user.email, expect=403).page)
-    officer = fresh(db_session, world.nina)
+    officer = fresh_user(db_session, world.nina)
     officer.memberships = []
     officer.council_role = "officer"
     db_session.commit()
@@ -182,7 +173,7 @@ def test_only_the_right_password_learns_that_the_account_is_locked(
 def test_replaying_an_older_cookie_does_not_give_authenticator_codes_more_tries(
     app, world, new_client, db_session, moving_clock
 ):
-    alice = fresh(db_session, world.alice)
+    alice = fresh_user(db_session, world.alice)
     alice.totp_secret = pyotp.random_base32()
     db_session.commit()
     portal = new_client()

@@ -7,31 +7,17 @@ Alice administers school A; Carol belongs to A and B; Bob only to B; Nina to the
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from tests.webapp.conftest import PASSWORD, PortalClient, _hashes, text_of
+from tests.webapp.conftest import PASSWORD, _hashes, text_of
+from tests.webapp.helpers import audit_rows, errors_on, fresh, mails, password_in, send
 from webapp.areas.auth import throttle
 from webapp.areas.user_admin import services
 from webapp.infra.database import db
 from webapp.models import AuditEvent, Membership, OutboxMessage, SignInFailures, User
-
-
-@pytest.fixture
-def pages(monkeypatch):
-    """Every response body any test client receives, to look for secrets in."""
-    seen: list[str] = []
-    checked = PortalClient._checked
-
-    def recording(self, response, expect):
-        seen.append(response.get_data(as_text=True))
-        return checked(self, response, expect)
-
-    monkeypatch.setattr(PortalClient, "_checked", recording)
-    return seen
 
 
 @pytest.fixture
@@ -43,79 +29,36 @@ def alice(sign_in, world):
 def dana(db_session, world) -> User:
     """A user of school A only, who has signed in before: Alice administers all her schools."""
     password_hash, answer_hash = _hashes()
-    user = User(
-        email="dana@a.example.org",
-        first_name="Dana",
-        last_name="Tester",
+    return member_of(
+        world.school_a,
+        db_session,
+        "dana@a.example.org",
+        "Dana",
+        "Tester",
         job_title="SENCO",
         password_hash=password_hash,
         security_question="first_pet",
         security_answer_hash=answer_hash,
     )
-    user.memberships = [Membership(school_id=world.school_a.id)]
+
+
+def member_of(school, db_session, email, first_name, last_name, **details) -> User:
+    """A user of this school only (by default one who cannot sign in: no real password)."""
+    user = User(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        **{"password_hash": "x", **details},
+        memberships=[Membership(school_id=school.id)],
+    )
     db_session.add(user)
     db_session.commit()
     return user
 
 
-def form_values(page) -> MultiDict:
-    """What the page's POST form would send as shown: its inputs, selects, checked boxes."""
-    form = page.find("form", attrs={"method": "post"})
-    data = MultiDict()
-    for field in form.find_all(["input", "select"]):
-        name = field.get("name")
-        if not name:
-            continue
-        if field.name == "select":
-            option = field.find("option", selected=True) or field.find("option")
-            data.add(name, option.get("value", option.get_text()))
-        elif field.get("type") in ("radio", "checkbox"):
-            if field.has_attr("checked"):
-                data.add(name, field["value"])
-        else:
-            data.add(name, field.get("value", ""))
-    return data
-
-
 def edit(portal, user, **changes):
     """Open a user's edit page, change some answers, press Submit."""
-    data = form_values(portal.get(f"/user-admin/{user.id}").page)
-    for name, value in changes.items():
-        data.setlist(name, value if isinstance(value, list) else [value])
-    return portal.post(f"/user-admin/{user.id}", data)
-
-
-def errors_on(response) -> list[str]:
-    return [li.get_text(strip=True) for li in response.page.select(".govuk-error-summary__list li")]
-
-
-def fresh(db_session):
-    """Forget what this session has read, so the next query sees the app's commits."""
-    db_session.rollback()  # ends a read transaction (and its snapshot), if one is open
-    db_session.expire_all()
-    return db_session
-
-
-def audit_rows(db_session, action: str) -> list[AuditEvent]:
-    return list(
-        fresh(db_session).scalars(
-            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
-        )
-    )
-
-
-def mail_to(db_session, email: str, kind: str) -> list[OutboxMessage]:
-    return list(
-        fresh(db_session).scalars(
-            select(OutboxMessage).where(
-                OutboxMessage.to_address == email, OutboxMessage.kind == kind
-            )
-        )
-    )
-
-
-def password_in(message: OutboxMessage) -> str:
-    return re.search(r"^(?:New password|Password): (\S+)$", message.body, re.M).group(1)
+    return send(portal, f"/user-admin/{user.id}", expect=None, **changes)
 
 
 def password_works(db_session, email: str, password: str) -> bool:
@@ -171,16 +114,7 @@ def test_the_list_shows_only_users_of_the_admins_schools_in_seven_columns(alice,
 
 
 def test_the_list_is_searchable_by_name_and_email(alice, world, db_session):
-    db_session.add(
-        User(
-            email="zoe.100%@a.example.org",
-            first_name="Zoë",
-            last_name="Adams",
-            password_hash="x",
-            memberships=[Membership(school_id=world.school_a.id)],
-        )
-    )
-    db_session.commit()
+    member_of(world.school_a, db_session, "zoe.100%@a.example.org", "Zoë", "Adams")
 
     def found(query):
         page = alice.get("/user-admin/", query_string={"q": query}).page
@@ -197,19 +131,16 @@ def test_the_list_is_searchable_by_name_and_email(alice, world, db_session):
 
 
 def test_the_list_sorts_by_each_column_and_says_so(alice, world, db_session):
-    db_session.add(
-        User(
-            email="aaron@a.example.org",
-            first_name="Aaron",
-            last_name="Young",
-            job_title="Other",
-            mobile="07700900001",
-            password_hash="x",
-            is_locked=True,
-            memberships=[Membership(school_id=world.school_a.id)],
-        )
+    member_of(
+        world.school_a,
+        db_session,
+        "aaron@a.example.org",
+        "Aaron",
+        "Young",
+        job_title="Other",
+        mobile="07700900001",
+        is_locked=True,
     )
-    db_session.commit()
 
     def order(sort, direction):
         page = alice.get("/user-admin/", query_string={"sort": sort, "order": direction}).page
@@ -272,7 +203,7 @@ def test_a_new_user_is_emailed_a_password_that_no_page_or_audit_row_shows(
         "+44 7700 900982",  # as typed: shown as the person wrote it
     )
     assert [(m.school_id, m.is_admin) for m in user.memberships] == [(world.school_a.id, False)]
-    [mail] = mail_to(db_session, "dev.patel@a.example.org", "sign_up")
+    [mail] = mails(db_session, "dev.patel@a.example.org", "sign_up")
     assert "Username: dev.patel@a.example.org" in mail.body
     password = password_in(mail)
     assert len(password) >= 16
@@ -302,7 +233,7 @@ def test_an_email_already_in_use_is_refused_and_what_was_typed_is_kept(alice, wo
     assert response.page.find("option", selected=True).get_text() == "Class teacher"
     bob = fresh(db_session).get(User, world.bob.id)
     assert bob.school_ids == {world.school_b.id}  # Bob was not quietly added to school A
-    assert not mail_to(db_session, "bob@b.example.org", "sign_up")
+    assert not mails(db_session, "bob@b.example.org", "sign_up")
 
 
 def test_add_user_says_what_is_missing_or_wrong(alice, world):
@@ -372,32 +303,30 @@ def test_a_form_cannot_grant_a_school_or_a_role_the_admin_was_not_offered(
                 school_ids=[world.school_a.id],
                 admin_school_ids=[world.school_b.id],
             )
+        carol = {
+            "email": world.carol.email,
+            "first_name": "Carol",
+            "last_name": "Tester",
+            "job_title": "SENCO",
+            "mobile": "",
+            "locked": False,
+        }
         with pytest.raises(services.NotFound):
             services.update_user(
                 session,
                 admin,
                 world.carol.id,
-                email=world.carol.email,
-                first_name="Carol",
-                last_name="Tester",
-                job_title="SENCO",
-                mobile="",
+                **carol,
                 school_ids=[world.school_a.id, world.nursery.id],
-                locked=False,
             )
         with pytest.raises(services.NotFound):
             services.update_user(
                 session,
                 admin,
                 world.carol.id,
-                email=world.carol.email,
-                first_name="Carol",
-                last_name="Tester",
-                job_title="SENCO",
-                mobile="",
+                **carol,
                 school_ids=[world.school_a.id],
                 admin_school_ids=[world.school_b.id],
-                locked=False,
             )
         session.rollback()
     assert fresh(db_session).scalar(select(User).where(User.first_name == "Dev")) is None
@@ -590,7 +519,7 @@ def test_reset_password_asks_first_then_emails_a_password_the_admin_never_sees(
     landing = alice.get(response.headers["Location"]).page
     assert "A new password has been emailed to Dana Tester" in text_of(landing)
 
-    [mail] = mail_to(db_session, "dana@a.example.org", "password_reset_by_admin")
+    [mail] = mails(db_session, "dana@a.example.org", "password_reset_by_admin")
     password = password_in(mail)
     assert not any(password in body for body in pages)
     assert not password_works(db_session, dana.email, PASSWORD)
@@ -608,7 +537,7 @@ def test_an_admin_cannot_reset_their_own_password_here(alice, world, db_session)
     assert "You cannot reset your own password" in text_of(
         alice.get(response.headers["Location"]).page
     )
-    assert not mail_to(db_session, world.alice.email, "password_reset_by_admin")
+    assert not mails(db_session, world.alice.email, "password_reset_by_admin")
 
 
 # --- Remove from a school, and the last admin ----------------------------------------------
@@ -727,7 +656,7 @@ def test_an_admin_of_school_a_cannot_act_on_a_user_of_school_b(alice, world, db_
         world.school_a.id,
         world.school_b.id,
     }
-    assert not mail_to(db_session, bob.email, "password_reset_by_admin")
+    assert not mails(db_session, bob.email, "password_reset_by_admin")
     assert not audit_rows(db_session, "user_locked")
     assert not audit_rows(db_session, "membership_removed")
 

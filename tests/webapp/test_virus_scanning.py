@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.webapp.clamav import EICAR, FOUND_AS
-from tests.webapp.conftest import BASE_URL, SECRET_KEY, _hashes, text_of
+from tests.webapp.conftest import BASE_URL, SECRET_KEY, staff, text_of
 from tests.webapp.helpers import AGREEMENT, PDF, answer, errors_on, start
 from tests.webapp.test_submit import finished_draft
 from tests.webapp.test_workflow_school_side import officer_moves
@@ -45,15 +45,8 @@ def run_worker_once(app) -> scanning.ScanReport:
 
 
 def send_officer(db_session) -> User:
-    password_hash, answer_hash = _hashes()
-    person = User(
-        email="olivia@council.example.org",
-        first_name="Olivia",
-        last_name="Okoro",
-        password_hash=password_hash,
-        security_question="first_pet",
-        security_answer_hash=answer_hash,
-        council_role="officer",
+    person = staff(
+        db_session, "olivia@council.example.org", "officer", first_name="Olivia", last_name="Okoro"
     )
     db_session.add(Team(name="SEND", case_type_ids=["part-time-timetable"], members=[person]))
     db_session.commit()
@@ -141,7 +134,9 @@ def test_while_clamd_is_down_a_file_waits_and_the_case_cannot_be_sent_until_it_i
     report = run_worker_once(app)
     assert (report.scanned, report.waiting) == (0, 1)
     assert stored_attachment(db_session).scan_status == "pending"
-    admin = council_admin(db_session)
+    admin = staff(
+        db_session, "admin@council.example.org", "admin", first_name="Ada", last_name="Admin"
+    )
     home = text_of(sign_in(admin).get("/council/").page)
     assert "1 uploaded file is waiting for the virus scanner; it has not answered since" in home
     # clamd is back: the worker scans the file, and the case can be sent.
@@ -153,22 +148,6 @@ def test_while_clamd_is_down_a_file_waits_and_the_case_cannot_be_sent_until_it_i
     portal.get(f"/cases/{reference}/check-answers")
     portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
     assert db_session.scalar(select(Case.status).where(Case.reference == reference)) == "Active"
-
-
-def council_admin(db_session) -> User:
-    password_hash, answer_hash = _hashes()
-    person = User(
-        email="admin@council.example.org",
-        first_name="Ada",
-        last_name="Admin",
-        password_hash=password_hash,
-        security_question="first_pet",
-        security_answer_hash=answer_hash,
-        council_role="admin",
-    )
-    db_session.add(person)
-    db_session.commit()
-    return person
 
 
 def test_a_clamd_too_slow_to_answer_leaves_the_file_waiting(

@@ -6,28 +6,17 @@ import copy
 from sqlalchemy import select
 
 from engine import compile_definition
-from tests.webapp.conftest import text_of
-from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, date
+from tests.webapp.conftest import staff, text_of
+from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, date, stored
 from tests.webapp.test_submit import finished_draft
 from webapp.domain import workflow
-from webapp.models import Case, CaseEvent, OutboxMessage, Team, User
-
-
-def stored(db_session, reference) -> Case:
-    return db_session.scalar(
-        select(Case).where(Case.reference == reference).execution_options(populate_existing=True)
-    )
+from webapp.models import CaseEvent, OutboxMessage, Team
 
 
 def officer(db_session, world):
     """A SEND officer in a team that works part-time timetables."""
-    person = User(
-        email="officer@council.example.org",
-        first_name="Olu",
-        last_name="Officer",
-        password_hash="x",
-        council_role="officer",
-        security_question="first_pet",
+    person = staff(
+        db_session, "officer@council.example.org", "officer", first_name="Olu", last_name="Officer"
     )
     db_session.add(Team(name="SEND", case_type_ids=["part-time-timetable"], members=[person]))
     db_session.commit()
