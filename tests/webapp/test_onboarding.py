@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.webapp.conftest import ROOT
-from webapp.areas.auth.passwords import check_password
 from webapp.cli import main
+from webapp.domain.passwords import check_password
 from webapp.models import AuditEvent, OutboxMessage, School, User
 
 NEW_SCHOOL = [

@@ -10,17 +10,17 @@ import qrcode.image.svg
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 
-from webapp.areas.auth import bp, sessions, throttle
+from webapp.areas.auth import bp, sessions
 from webapp.areas.auth.forms import (
     AuthenticatorForm,
     ChangePasswordForm,
     ChangeQuestionForm,
     DisableAuthenticatorForm,
 )
-from webapp.areas.auth.passwords import check_password
 from webapp.areas.auth.questions import QUESTIONS, hash_answer
 from webapp.areas.auth.routes import new_password_problem
-from webapp.domain import accounts, audit
+from webapp.domain import accounts, audit, throttle
+from webapp.domain.passwords import check_password
 from webapp.infra.database import db
 from webapp.infra.mail import queue_mail
 

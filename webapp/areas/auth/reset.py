@@ -10,11 +10,11 @@ import secrets
 from flask import flash, redirect, render_template, session, url_for
 from sqlalchemy import func, select, update
 
-from webapp.areas.auth import bp, throttle
+from webapp.areas.auth import bp
 from webapp.areas.auth.forms import AnswerForm, ButtonForm, EmailForm, NewPasswordForm
 from webapp.areas.auth.questions import QUESTIONS, answer_matches
 from webapp.areas.auth.routes import new_password_problem
-from webapp.domain import accounts, audit
+from webapp.domain import accounts, audit, throttle
 from webapp.infra import clock
 from webapp.infra.database import db
 from webapp.infra.mail import queue_mail

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from webapp.areas.auth import bp, codes, sessions, throttle
+from webapp.areas.auth import bp, codes, sessions
 from webapp.areas.auth.forms import (
     ButtonForm,
     CodeForm,
@@ -25,7 +25,7 @@ from webapp.areas.auth.services import (
     load_user,
     sign_in_check,
 )
-from webapp.domain import accounts, audit
+from webapp.domain import accounts, audit, throttle
 from webapp.infra import clock
 from webapp.infra.database import db
 from webapp.infra.extensions import login_manager

@@ -2,7 +2,7 @@
 
 Before the password is right, unknown, locked, expired and wrong-password attempts all look the
 same from outside and take the same work; only the audit trail tells them apart. An address
-that failed too often waits (webapp/auth/throttle.py) whether or not it has an account. Only a
+that failed too often waits (webapp/domain/throttle.py) whether or not it has an account. Only a
 caller who gave the right password learns that the account is locked.
 """
 
@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from webapp.areas.auth import throttle
-from webapp.areas.auth.passwords import check_password
-from webapp.domain import accounts, audit
+from webapp.domain import accounts, audit, throttle
+from webapp.domain.passwords import check_password
 from webapp.infra import clock
 from webapp.models import User
 

@@ -32,7 +32,7 @@ from webapp.models import Attachment
 from webapp.web.access import answer_not_found
 from webapp.web.whole_numbers import whole_number
 
-answer_not_found(bp, "cases", services.CaseNotFound)
+answer_not_found(bp, "cases")
 
 
 @bp.route("/submit-case")

@@ -1,7 +1,7 @@
 """The work behind the case pages, free of HTTP: starting, saving, submitting, listing cases.
 
 Every function takes the database session and the signed-in user; access is always scoped to
-the user's schools (anything else is CaseNotFound, shown as 404).
+the user's schools (anything else is NotFound, shown as 404).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import CaseType, PageResult
 from webapp.domain import workflow
 from webapp.domain.case_files import CaseFile, unchecked_files
+from webapp.domain.errors import NotFound
 from webapp.domain.references import allocate_reference
 from webapp.domain.uploads import NewUpload, check_uploads, scan_uploads, store_uploads
 from webapp.models import Case, CaseEvent, School, User, utcnow
@@ -23,10 +24,6 @@ from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page
 
 DRAFT = "Draft"
 NOT_SUBMITTED = "Not yet submitted"
-
-
-class CaseNotFound(Exception):
-    """No such case for this user: answered 404 so references cannot be probed."""
 
 
 class StaleSave(Exception):
@@ -63,7 +60,7 @@ def user_schools(session: Session, user: User) -> list[School]:
 
 def school_for_user(session: Session, user: User, school_id: int) -> School:
     if school_id not in user.school_ids:
-        raise CaseNotFound
+        raise NotFound
     return session.get(School, school_id)
 
 
@@ -73,7 +70,7 @@ def school_for_user(session: Session, user: User, school_id: int) -> School:
 def start_case(session: Session, user: User, school: School, case_type: CaseType) -> Case:
     """A new draft with its reference, at the case type's first page."""
     if school.id not in user.school_ids or school.setting_type not in case_type.raised_by:
-        raise CaseNotFound
+        raise NotFound
     case = Case(
         reference=allocate_reference(session, case_type.prefix, case_type.code),
         school_id=school.id,
@@ -101,7 +98,7 @@ def case_for_user(session: Session, user: User, reference: str) -> Case:
     """The case with this reference if it belongs to one of the user's schools."""
     case = session.scalar(select(Case).where(Case.reference == reference))
     if case is None or case.school_id not in user.school_ids:
-        raise CaseNotFound
+        raise NotFound
     return case
 
 

@@ -27,6 +27,7 @@ from webapp.areas.caseviewer.forms import (
 )
 from webapp.domain import workflow
 from webapp.domain.case_files import case_files, with_scan_status
+from webapp.domain.errors import NotFound
 from webapp.domain.uploads import as_download, is_downloadable
 from webapp.infra.casetypes import catalogue
 from webapp.infra.database import db
@@ -34,7 +35,7 @@ from webapp.models import Attachment, Case
 from webapp.web.access import answer_not_found, restrict
 
 restrict(bp, "caseviewer", lambda user: user.is_officer)
-answer_not_found(bp, "caseviewer", services.CaseNotFound)
+answer_not_found(bp, "caseviewer")
 
 
 # ---- the queue ----
@@ -74,7 +75,7 @@ def _case(reference: str):
     try:
         return case, workflow.definition_for(db(), case)
     except LookupError:  # its case type has left the catalogue and no version was kept
-        raise services.CaseNotFound(reference) from None
+        raise NotFound(reference) from None
 
 
 @bp.route("/cases/<reference>")
@@ -243,7 +244,7 @@ def download(reference: str, attachment_id: str):
     found, _case_type = _case(reference)
     attachment = db().get(Attachment, attachment_id)
     if not is_downloadable(attachment) or attachment.case_id != found.id:
-        raise services.CaseNotFound(reference)  # not clean (or not there): never given
+        raise NotFound(reference)  # not clean (or not there): never given
     services.record_download(db(), current_user, found, attachment.id)
     return as_download(attachment)
 

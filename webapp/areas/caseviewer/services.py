@@ -1,7 +1,7 @@
 """The work behind caseviewer, free of HTTP: the queue, one case, moving it on, and the export.
 
 Officers see only submitted cases of the case types their teams work. Anything else — a draft,
-a draft the school abandoned, another team's case type — is CaseNotFound, answered 404 (never
+a draft the school abandoned, another team's case type — is NotFound, answered 404 (never
 403) so that references cannot be probed (SECURITY-CHECKLIST 19).
 """
 
@@ -23,6 +23,7 @@ from engine import CaseType
 from engine.expressions import LIST
 from engine.model import Field, Transition
 from webapp.domain import audit, workflow
+from webapp.domain.errors import NotFound
 from webapp.infra import clock
 from webapp.models import Case, School, Team, User
 from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page
@@ -30,10 +31,6 @@ from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page
 UK = ZoneInfo("Europe/London")
 STATUSES = ("Active", "Completed", "Abandoned")
 ASSIGNED = ("anyone", "me", "nobody")
-
-
-class CaseNotFound(Exception):
-    """No such case for this officer: answered 404 so references cannot be probed."""
 
 
 class MovedOn(Exception):
@@ -63,7 +60,7 @@ def case_for_officer(session: Session, officer: User, reference: str) -> Case:
         or case.submitted_at is None
         or case.case_type_id not in _worked_by(session, officer)
     ):
-        raise CaseNotFound(reference)
+        raise NotFound(reference)
     return case
 
 
@@ -362,10 +359,10 @@ FIXED_COLUMNS = (
 
 
 def export_case_type(session: Session, officer: User, case_type_id: str) -> CaseType:
-    """The current definition of a case type the officer may export; CaseNotFound if none."""
+    """The current definition of a case type the officer may export; NotFound if none."""
     case_type = workflow.current_case_type(case_type_id)
     if case_type is None or case_type_id not in _worked_by(session, officer):
-        raise CaseNotFound(case_type_id)
+        raise NotFound(case_type_id)
     return case_type
 
 
@@ -379,7 +376,7 @@ def export_csv(session: Session, officer: User, case_type_id: str) -> str:
     """Every submitted case of the type as CSV text: the fixed columns, then one column per
     question of the current definition, values as "Check your answers" shows them.
 
-    CaseNotFound unless the officer's teams work the case type. Audited (no content), committed.
+    NotFound unless the officer's teams work the case type. Audited (no content), committed.
     """
     case_type = export_case_type(session, officer, case_type_id)
     cases = list(
