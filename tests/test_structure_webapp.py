@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.engine.test_structure import _imported  # the same reading of import statements
+
 WEBAPP = Path(__file__).resolve().parents[1] / "webapp"
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
@@ -31,32 +33,6 @@ def modules(root: Path) -> dict[str, Path]:
         parts = path.relative_to(root.parent).with_suffix("").parts
         found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
     return found
-
-
-def _type_checking_nodes(tree: ast.AST) -> set[int]:
-    return {
-        id(inner)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
-        for inner in ast.walk(node)
-    }
-
-
-def _imported(tree: ast.AST, package: str):
-    """The dotted names a module's run-time import statements name (and their bases)."""
-    skipped = _type_checking_nodes(tree)
-    for node in ast.walk(tree):
-        if id(node) in skipped:
-            continue
-        if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join([*parts, *([node.module] if node.module else [])])
-            yield base
-            yield from (f"{base}.{alias.name}" for alias in node.names)
 
 
 def import_graph(found: dict[str, Path]) -> dict[str, set[str]]:

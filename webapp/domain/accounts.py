@@ -185,24 +185,26 @@ def unlockers(session: Session, user: User) -> list[User]:
 def schools_only_they_run(session: Session, user: User) -> list[School]:
     """The schools of which the user is the only administrator with an open account: locking
     them would leave those schools with no one to manage their users."""
-    alone = []
-    for membership in user.memberships:
-        if not membership.is_admin:
-            continue
-        others = session.scalar(
-            select(func.count())
-            .select_from(Membership)
-            .join(User, User.id == Membership.user_id)
-            .where(
-                Membership.school_id == membership.school_id,
-                Membership.is_admin.is_(True),
-                Membership.user_id != user.id,
-                User.is_locked.is_(False),
-            )
+    return [
+        membership.school
+        for membership in user.memberships
+        if membership.is_admin and not other_open_admins(session, membership.school_id, user)
+    ]
+
+
+def other_open_admins(session: Session, school_id: int, user: User) -> int:
+    """How many administrators of the school other than `user` have an open account."""
+    return session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.school_id == school_id,
+            Membership.is_admin.is_(True),
+            Membership.user_id != user.id,
+            User.is_locked.is_(False),
         )
-        if not others:
-            alone.append(membership.school)
-    return alone
+    )
 
 
 def administered_ids(user: User) -> set[int]:

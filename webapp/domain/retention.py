@@ -71,13 +71,7 @@ def purge(session: Session, draft_days: int = 180, now: dt.datetime | None = Non
         )
     )
     for case in stale:
-        audit.record(
-            session,
-            "draft_purged",
-            school=case.school,
-            reference=case.reference,
-            untouched_days=draft_days,
-        )
+        audit.record_case(session, "draft_purged", None, case, untouched_days=draft_days)
     ids = [case.id for case in stale]
     if ids:  # children first: not every SQLite connection enforces ON DELETE CASCADE
         session.execute(delete(CaseEvent).where(CaseEvent.case_id.in_(ids)))

@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from webapp.areas.caseviewer import bp, services
+from webapp.areas.caseviewer import bp, csv_export, services
 from webapp.areas.caseviewer.forms import (
     NOTE_MAX,
     AssignForm,
@@ -106,7 +106,7 @@ def _render_case(
         timeline=services.timeline(case, case_type),
         transitions=transitions,
         activities=case_type.workflow.activities,
-        with_school=services.school_can_edit(case_type, case),
+        with_school=workflow.school_can_edit(case_type, case),
         note_max=NOTE_MAX,
         errors=errors or {},
         typed=typed or {},
@@ -121,15 +121,7 @@ def transition(reference: str):
     found, case_type = _case(reference)
     form = TransitionForm()
     action = form.action.data or ""
-    index = next(
-        (
-            n
-            for n, t in enumerate(services.officer_transitions(case_type, found), 1)
-            if t.action == action
-        ),
-        0,
-    )
-    input_id = f"transition-note-{index}"
+    input_id = _note_input_id(case_type, found, action)
     if not form.validate_on_submit():
         message = form.note.errors[0] if form.note.errors else "Try again"
         return _refuse(found, case_type, message, input_id, form.note.data, status=400)
@@ -144,40 +136,30 @@ def transition(reference: str):
             form.note.data or "",
         )
     except workflow.NoteRequired:
-        return _refuse(
-            found,
-            case_type,
-            f"Enter a note for the school to {_lower(action)}",
-            input_id,
-            "",
-            status=400,
-        )
+        message = f"Enter a note for the school to {_lower(action)}"
+        return _refuse(found, case_type, message, input_id, "", status=400)
     except workflow.NotAllowed:
-        label = found.activity_label
-        return _refuse(
-            found,
-            case_type,
-            f"You cannot ‘{action}’ now: the case is at ‘{label}’",
-            None,
-            "",
-            status=400,
-        )
+        message = f"You cannot ‘{action}’ now: the case is at ‘{found.activity_label}’"
+        return _refuse(found, case_type, message, None, "", status=400)
     except services.MovedOn:
-        db().rollback()
         found, case_type = _case(reference)
-        return _refuse(
-            found,
-            case_type,
-            "This case has changed since you opened it. Check where it is now, then try again.",
-            None,
-            "",
-            status=409,
+        message = (
+            "This case has changed since you opened it. Check where it is now, then try again."
         )
+        return _refuse(found, case_type, message, None, "", status=409)
     message = f"{found.reference}: {taken.action}. The case is now at ‘{found.activity_label}’"
     if taken.email_school:
         message += ". The school has been emailed"
     flash(message, "success")
     return redirect(url_for("caseviewer.case", reference=reference))
+
+
+def _note_input_id(case_type, case, action: str) -> str:
+    """The id of the note box under the transition button for `action` (numbered from 1 in the
+    page's order; 0 when it is not offered)."""
+    transitions = services.officer_transitions(case_type, case)
+    index = next((n for n, t in enumerate(transitions, 1) if t.action == action), 0)
+    return f"transition-note-{index}"
 
 
 def _lower(action: str) -> str:
@@ -257,10 +239,10 @@ def download(reference: str, attachment_id: str):
 def export(case_type_id: str):
     """Every submitted case of one case type, as a CSV spreadsheet (UTF-8 with a BOM, so
     Excel reads the accents and pound signs right)."""
-    text = services.export_csv(db(), current_user, case_type_id)
+    text = csv_export.export_csv(db(), current_user, case_type_id)
     response = current_app.response_class("\ufeff" + text, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = (
-        f"attachment; filename={services.export_filename(case_type_id)}"
+        f"attachment; filename={csv_export.export_filename(case_type_id)}"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -7,11 +7,7 @@ a draft the school abandoned, another team's case type — is NotFound, answered
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -20,11 +16,10 @@ from sqlalchemy.orm import Session, aliased, defer, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType
-from engine.expressions import LIST
-from engine.model import Field, Transition
+from engine.model import Transition
 from webapp.domain import audit, workflow
 from webapp.domain.errors import NotFound
-from webapp.infra import clock
+from webapp.infra.database import transaction
 from webapp.models import Case, School, Team, User
 from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page
 
@@ -40,7 +35,7 @@ class MovedOn(Exception):
 # ---- finding cases ----
 
 
-def _worked_by(session: Session, officer: User) -> set[str]:
+def worked_by(session: Session, officer: User) -> set[str]:
     """The case type ids the officer may see (none unless they are council staff)."""
     if not officer.is_officer:
         return set()
@@ -58,7 +53,7 @@ def case_for_officer(session: Session, officer: User, reference: str) -> Case:
     if (
         case is None
         or case.submitted_at is None
-        or case.case_type_id not in _worked_by(session, officer)
+        or case.case_type_id not in worked_by(session, officer)
     ):
         raise NotFound(reference)
     return case
@@ -66,10 +61,8 @@ def case_for_officer(session: Session, officer: User, reference: str) -> Case:
 
 def record_view(session: Session, officer: User, case: Case) -> None:
     """Audit that the officer opened the case (who, which case; never its content)."""
-    audit.record(
-        session, "case_viewed", actor=officer, school=case.school, reference=case.reference
-    )
-    session.commit()
+    with transaction(session):
+        audit.record_case(session, "case_viewed", officer, case)
 
 
 def officer_teams(session: Session, officer: User) -> list[Team]:
@@ -141,7 +134,7 @@ def queue(session: Session, officer: User, search: QueueSearch, args: ListingArg
         .join(_SCHOOL, Case.school_id == _SCHOOL.id)
         .outerjoin(_ASSIGNEE, Case.assigned_to_id == _ASSIGNEE.id)
         .where(
-            Case.case_type_id.in_(sorted(_worked_by(session, officer))),
+            Case.case_type_id.in_(sorted(worked_by(session, officer))),
             Case.submitted_at.is_not(None),
         )
     )
@@ -197,7 +190,7 @@ class QueueOptions:
 def queue_options(session: Session, officer: User, names: dict[str, str]) -> QueueOptions:
     """Filter choices: case types the teams work (`names`: id -> current name), and the
     schools and activities found among their submitted cases."""
-    worked = sorted(_worked_by(session, officer))
+    worked = sorted(worked_by(session, officer))
     ours = (Case.case_type_id.in_(worked), Case.submitted_at.is_not(None))
     stored = dict(
         session.execute(
@@ -279,12 +272,6 @@ def officer_transitions(case_type: CaseType, case: Case) -> list[Transition]:
     return workflow.allowed_transitions(case_type, case, "officer")
 
 
-def school_can_edit(case_type: CaseType, case: Case) -> bool:
-    """Whether the case is with the school to change (more information asked for)."""
-    activity = case_type.workflow.activities.get(case.activity or "")
-    return bool(activity and activity.school_can_edit)
-
-
 def move_case(
     session: Session,
     case: Case,
@@ -299,165 +286,33 @@ def move_case(
     NotAllowed when this officer may not take `action` from the case's activity; NoteRequired
     when it needs a note; MovedOn when the case is no longer where the officer saw it.
     """
-    if seen_activity != case.activity:
-        raise MovedOn(case.reference)
     try:
-        transition = workflow.take_transition(
-            session, case, case_type, action, officer, "officer", note
-        )
-        session.commit()
+        with transaction(session):
+            if seen_activity != case.activity:
+                raise MovedOn(case.reference)
+            return workflow.take_transition(
+                session, case, case_type, action, officer, "officer", note
+            )
     except StaleDataError:
-        session.rollback()
         raise MovedOn(case.reference) from None
-    except Exception:
-        session.rollback()
-        raise
-    return transition
 
 
 def add_internal_note(session: Session, case: Case, officer: User, note: str) -> None:
     """An internal note on the timeline, never shown to the school."""
-    workflow.add_note(session, case, officer, note)
-    session.commit()
+    with transaction(session):
+        workflow.add_note(session, case, officer, note)
 
 
 def assign_case(session: Session, case: Case, officer: User, to_me: bool) -> None:
     """Assign the case to the officer, or to nobody."""
     try:
-        workflow.assign(session, case, officer if to_me else None, officer)
-        session.commit()
+        with transaction(session):
+            workflow.assign(session, case, officer if to_me else None, officer)
     except StaleDataError:
-        session.rollback()
         raise MovedOn(case.reference) from None
 
 
 def record_download(session: Session, officer: User, case: Case, attachment_id: str) -> None:
     """Audit that the officer downloaded one of the case's files."""
-    audit.record(
-        session,
-        "case_file_downloaded",
-        actor=officer,
-        school=case.school,
-        reference=case.reference,
-        attachment=attachment_id,
-    )
-    session.commit()
-
-
-# ---- export ----
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-FIXED_COLUMNS = (
-    "Reference",
-    "School",
-    "School URN",
-    "Submitted",
-    "Current activity",
-    "Status",
-    "Assigned to",
-)
-
-
-def export_case_type(session: Session, officer: User, case_type_id: str) -> CaseType:
-    """The current definition of a case type the officer may export; NotFound if none."""
-    case_type = workflow.current_case_type(case_type_id)
-    if case_type is None or case_type_id not in _worked_by(session, officer):
-        raise NotFound(case_type_id)
-    return case_type
-
-
-def export_filename(case_type_id: str, now: dt.datetime | None = None) -> str:
-    """part-time-timetable-2026-11-28.csv (today in the UK)."""
-    today = (now or clock.now()).astimezone(UK).date()
-    return f"{case_type_id}-{today.isoformat()}.csv"
-
-
-def export_csv(session: Session, officer: User, case_type_id: str) -> str:
-    """Every submitted case of the type as CSV text: the fixed columns, then one column per
-    question of the current definition, values as "Check your answers" shows them.
-
-    NotFound unless the officer's teams work the case type. Audited (no content), committed.
-    """
-    case_type = export_case_type(session, officer, case_type_id)
-    cases = list(
-        session.scalars(
-            select(Case)
-            .where(Case.case_type_id == case_type_id, Case.submitted_at.is_not(None))
-            .order_by(Case.submitted_at, Case.id)
-            .options(
-                selectinload(Case.school),
-                selectinload(Case.assigned_to),
-                defer(Case.raw_input),
-                defer(Case.page_versions),
-            )
-        )
-    )
-    questions = export_questions(case_type)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(_safe_row([*FIXED_COLUMNS, *(header for header, _field in questions)]))
-    for case in cases:
-        writer.writerow(
-            _safe_row(
-                [
-                    *_fixed_cells(case),
-                    *(cell_text(field, sent(case).get(field.id)) for _header, field in questions),
-                ]
-            )
-        )
-    audit.record(session, "cases_exported", actor=officer, case_type=case_type_id, count=len(cases))
-    session.commit()
-    return out.getvalue()
-
-
-def export_questions(case_type: CaseType) -> list[tuple[str, Field]]:
-    """(column header, question) in page order; a label used twice gets its page's title."""
-    found = [(page, field) for page in case_type.pages for field in page.fields if field.has_value]
-    twice = {label for label, n in Counter(f.label for _p, f in found).items() if n > 1}
-    headers = [f"{f.label} ({p.title})" if f.label in twice else f.label for p, f in found]
-    still_twice = {h for h, n in Counter(headers).items() if n > 1}
-    return [
-        (f"{h} [{f.id}]" if h in still_twice else h, f)
-        for h, (_p, f) in zip(headers, found, strict=True)
-    ]
-
-
-def _fixed_cells(case: Case) -> list[str]:
-    submitted = clock.aware(case.submitted_at).astimezone(dt.UTC)
-    return [
-        case.reference,
-        case.school.name,
-        case.school.urn,
-        submitted.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        case.activity_label,
-        case.status,
-        case.assigned_to.full_name if case.assigned_to else "",
-    ]
-
-
-def cell_text(field: Field, value, in_group: bool = False) -> str:
-    """An answer as one spreadsheet cell: as displayed, several choices joined with "; "
-    (", " inside a group's item), a group's items as "1) Label: value; Label: value | 2) …"."""
-    if value is None or value == [] or value == "":
-        return ""
-    if field.kind.holds_items:
-        return " | ".join(
-            f"{number}) "
-            + "; ".join(
-                f"{nested.label}: {cell_text(nested, item.get(nested.id), in_group=True)}"
-                for nested in field.fields
-                if nested.has_value and item.get(nested.id) not in (None, "", [])
-            )
-            for number, item in enumerate(value, 1)
-        )
-    if field.kind.value_type == LIST:  # several choices
-        return (", " if in_group else "; ").join(field.option_label(v) for v in value)
-    return field.kind.display(field, value)
-
-
-def _safe_row(cells: Iterable[str]) -> list[str]:
-    """Cells a spreadsheet would run as formulas get a leading apostrophe (CSV injection)."""
-    return ["'" + cell if cell.startswith(_FORMULA_START) else cell for cell in cells]
-
-
-# ---- council staff and teams (the `portal` command) ----
+    with transaction(session):
+        audit.record_case(session, "case_file_downloaded", officer, case, attachment=attachment_id)

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from webapp.domain.errors import NotFound
+from webapp.infra.database import by_id
 from webapp.models import User
 
 
@@ -11,3 +14,12 @@ def require_council_admin(actor: User | None) -> None:
     """Only council admins (or a trusted caller, actor None) get any further."""
     if actor is not None and not actor.is_council_admin:
         raise NotFound("not a council admin")
+
+
+def found(session: Session, actor: User | None, model, row_id: int):
+    """The row of `model` with this id, for a council admin; NotFound if there is none."""
+    require_council_admin(actor)
+    row = by_id(session, model, row_id)
+    if row is None:
+        raise NotFound(f"{model.__name__} {row_id}")
+    return row

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import String, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from webapp.areas.council_admin.scope import require_council_admin
+from webapp.areas.council_admin.scope import found, require_council_admin
 from webapp.areas.council_admin.staff import (
     OFFICERS,
     ROLES,
@@ -38,8 +38,8 @@ from webapp.areas.council_admin.teams import (
     teams_of,
 )
 from webapp.domain import schools
-from webapp.domain.errors import EmailInUse, NotFound
-from webapp.infra.database import by_id, transaction
+from webapp.domain.errors import EmailInUse
+from webapp.infra.database import transaction
 from webapp.models import Membership, School, User
 from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page, matching
 
@@ -132,11 +132,8 @@ def _admins_of(session: Session, school_ids: list[int]) -> dict[int, list[User]]
 
 
 def school_for(session: Session, actor: User | None, school_id: int) -> School:
-    require_council_admin(actor)
-    school = by_id(session, School, school_id)
-    if school is None:
-        raise NotFound(f"school {school_id}")
-    return school
+    """A school or setting, for a council admin; NotFound if there is none."""
+    return found(session, actor, School, school_id)
 
 
 def school_members(session: Session, actor: User | None, school: School) -> list[Membership]:

@@ -16,7 +16,7 @@ from sqlalchemy import String, case, func, select
 from sqlalchemy.orm import Session
 
 from webapp.areas.council_admin.scope import require_council_admin
-from webapp.areas.council_admin.teams import set_membership, teams_of
+from webapp.areas.council_admin.teams import change_memberships, set_membership, teams_of
 from webapp.domain import accounts, audit
 from webapp.domain.errors import EmailInUse, NotFound, Refused
 from webapp.infra.database import by_id, transaction
@@ -161,15 +161,10 @@ def _set_role(session: Session, actor: User | None, user: User, role: str) -> No
 
 
 def _place_in_teams(session: Session, actor: User | None, user: User, teams: list[Team]) -> None:
-    wanted = {team.id for team in teams}
     current = teams_of(session, [user.id]).get(user.id, [])
-    for team in current:
-        if team.id not in wanted:
-            set_membership(session, actor, team, user, joined=False)
-    have = {team.id for team in current}
-    for team in teams:
-        if team.id not in have:
-            set_membership(session, actor, team, user, joined=True)
+    change_memberships(
+        session, actor, [(team, user) for team in current], [(team, user) for team in teams]
+    )
 
 
 def reset_officer_password(session: Session, actor: User | None, user_id: int) -> User:

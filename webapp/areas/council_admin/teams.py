@@ -13,10 +13,10 @@ from collections.abc import Collection, Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from webapp.areas.council_admin.scope import require_council_admin
+from webapp.areas.council_admin.scope import found, require_council_admin
 from webapp.domain import audit
-from webapp.domain.errors import NotFound, Refused
-from webapp.infra.database import by_id, transaction
+from webapp.domain.errors import Refused
+from webapp.infra.database import transaction
 from webapp.models import Team, User, team_members
 
 
@@ -70,11 +70,8 @@ def all_teams(session: Session, actor: User | None) -> list[Team]:
 
 
 def team_for(session: Session, actor: User | None, team_id: int) -> Team:
-    require_council_admin(actor)
-    team = by_id(session, Team, team_id)
-    if team is None:
-        raise NotFound(f"team {team_id}")
-    return team
+    """A team, for a council admin; NotFound if there is none."""
+    return found(session, actor, Team, team_id)
 
 
 def save_team(
@@ -158,13 +155,28 @@ def _record_team_changes(
 
 
 def _set_members(session: Session, actor: User | None, team: Team, members: list[User]) -> None:
-    wanted = {user.id for user in members}
-    for user in list(team.members):
-        if user.id not in wanted:
+    current = [(team, user) for user in team.members]
+    change_memberships(session, actor, current, [(team, user) for user in members])
+
+
+def change_memberships(
+    session: Session,
+    actor: User | None,
+    current: list[tuple[Team, User]],
+    wanted: list[tuple[Team, User]],
+) -> None:
+    """From the (team, member) pairs there are to those wanted: those not wanted are taken
+    out, then those missing put in, each with its audit row."""
+
+    def ids(pairs):
+        return {(team.id, user.id) for team, user in pairs}
+
+    keep, have = ids(wanted), ids(current)
+    for team, user in current:
+        if (team.id, user.id) not in keep:
             set_membership(session, actor, team, user, joined=False)
-    have = {user.id for user in team.members}
-    for user in members:
-        if user.id not in have:
+    for team, user in wanted:
+        if (team.id, user.id) not in have:
             set_membership(session, actor, team, user, joined=True)
 
 

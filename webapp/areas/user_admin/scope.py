@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.domain import accounts
@@ -118,18 +118,7 @@ def keep_an_admin(
     session: Session, school: School, user: User, admin: User, field: str | None = None
 ) -> None:
     """Refuse a change that leaves `school` with no other administrator whose account is open."""
-    others = session.scalar(
-        select(func.count())
-        .select_from(Membership)
-        .join(User)
-        .where(
-            Membership.school_id == school.id,
-            Membership.is_admin.is_(True),
-            Membership.user_id != user.id,
-            User.is_locked.is_(False),
-        )
-    )
-    if not others:
+    if not accounts.other_open_admins(session, school.id, user):
         who = "You are" if user.id == admin.id else f"{user.full_name} is"
         raise LastAdmin(
             f"{who} the only administrator of {school.name}. Make someone else "
