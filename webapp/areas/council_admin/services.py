@@ -38,13 +38,16 @@ from webapp.areas.council_admin.teams import (
     teams_of,
 )
 from webapp.domain import schools
-from webapp.domain.errors import EmailInUse
+from webapp.domain.errors import EmailInUse, NotFound, Refused
 from webapp.infra.database import transaction
 from webapp.models import Membership, School, User
 from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page, matching
 
 __all__ = [
     "OFFICERS",
+    "EmailInUse",
+    "NotFound",
+    "Refused",
     "ROLES",
     "SCHOOLS",
     "OfficerRow",
