@@ -67,14 +67,13 @@ def long_modules(found: dict[str, Path]) -> dict[str, int]:
 
 
 def long_functions(found: dict[str, Path]) -> dict[str, int]:
-    long = {}
-    for name, path in found.items():
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                lines = node.end_lineno - node.lineno + 1
-                if lines > MAX_FUNCTION_LINES:
-                    long[f"{name}.{node.name}"] = lines
-    return long
+    return {
+        f"{name}.{node.name}": lines
+        for name, path in found.items()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and (lines := node.end_lineno - node.lineno + 1) > MAX_FUNCTION_LINES
+    }
 
 
 WEBAPP_MODULES = modules(WEBAPP)
