@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import CaseType, PageResult
 from webapp.domain import audit, workflow
 from webapp.domain.case_files import CaseFile, unchecked_files
+from webapp.domain.case_lists import CASE_SORTS, filtered_by
 from webapp.domain.errors import NotFound
 from webapp.domain.references import allocate_reference
 from webapp.domain.uploads import NewUpload, check_uploads, scan_uploads, store_uploads
@@ -283,15 +284,7 @@ def record_view(session: Session, user: User, case: Case) -> None:
 
 # ---- My cases ----
 
-SORTS = {
-    "reference": (func.length(Case.reference), Case.reference),  # PTT9999 before PTT10000
-    "case_type": (Case.case_type_name,),
-    "service": (Case.service_name,),
-    "submitted": (Case.submitted_at,),
-    "activity": (Case.activity_label,),
-    "status": (Case.status,),
-    "updated": (Case.updated_at,),
-}
+SORTS = {**CASE_SORTS, "service": (Case.service_name,), "updated": (Case.updated_at,)}
 MY_CASES = ListingSpec(
     tuple(SORTS),
     "updated",
@@ -335,12 +328,12 @@ def list_cases(
     if args.search.strip():
         term = args.search.strip().upper().replace("%", "").replace("_", "")
         query = query.where(func.upper(Case.reference).contains(term))
-    if search.case_type:
-        query = query.where(Case.case_type_id == search.case_type)
-    if search.service:
-        query = query.where(Case.service_name == search.service)
-    if search.status:
-        query = query.where(Case.status == search.status)
+    query = filtered_by(
+        query,
+        (Case.case_type_id, search.case_type),
+        (Case.service_name, search.service),
+        (Case.status, search.status),
+    )
     return fetch_page(session, query, args, sort=SORTS[args.sort], tie_breaker=[Case.id.desc()])
 
 

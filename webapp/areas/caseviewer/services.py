@@ -11,13 +11,14 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, defer, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType
 from engine.model import Transition
 from webapp.domain import audit, workflow
+from webapp.domain.case_lists import CASE_SORTS, filtered_by
 from webapp.domain.errors import NotFound
 from webapp.infra.database import transaction
 from webapp.models import Case, School, Team, User
@@ -79,12 +80,8 @@ def officer_teams(session: Session, officer: User) -> list[Team]:
 _SCHOOL = aliased(School)
 _ASSIGNEE = aliased(User)
 SORTS = {
-    "reference": (func.length(Case.reference), Case.reference),  # PTT9999 before PTT10000
-    "case_type": (Case.case_type_name,),
+    **CASE_SORTS,
     "school": (_SCHOOL.name,),
-    "submitted": (Case.submitted_at,),
-    "activity": (Case.activity_label,),
-    "status": (Case.status,),
     "assigned": (_ASSIGNEE.last_name, _ASSIGNEE.first_name),
 }
 # Unassigned cases last, whichever the order.
@@ -157,14 +154,13 @@ def queue(session: Session, officer: User, search: QueueSearch, args: ListingArg
 
 
 def _filtered(query, officer: User, search: QueueSearch):
-    if search.case_type:
-        query = query.where(Case.case_type_id == search.case_type)
-    if search.school:
-        query = query.where(Case.school_id == search.school)
-    if search.activity:
-        query = query.where(Case.activity_label == search.activity)
-    if search.status:
-        query = query.where(Case.status == search.status)
+    query = filtered_by(
+        query,
+        (Case.case_type_id, search.case_type),
+        (Case.school_id, search.school),
+        (Case.activity_label, search.activity),
+        (Case.status, search.status),
+    )
     if search.submitted_from:
         query = query.where(Case.submitted_at >= _start_of_uk_day(search.submitted_from))
     if search.submitted_to and search.submitted_to < dt.date.max:  # no day after the last
