@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import Catalogue
-from webapp.areas.auth.passwords import hash_password
 from webapp.areas.cases import services
+from webapp.domain.passwords import hash_password
 from webapp.domain.uploads import store_upload
 from webapp.models import Membership, School, Team, User
 

@@ -186,8 +186,8 @@ def world(live) -> Iterator[World]:
     the server's database through the portal's models (security questions already chosen, so
     that only journey 1 meets a first sign-in)."""
     from webapp import create_app
-    from webapp.areas.auth.passwords import hash_password
     from webapp.areas.auth.questions import hash_answer
+    from webapp.domain.passwords import hash_password
     from webapp.models import Membership, School, Team, User
 
     app = create_app(

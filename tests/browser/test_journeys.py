@@ -85,7 +85,7 @@ def error_summary(page):
 def test_journey_1_new_school_admin(page, live, world):
     """Sign-up email -> sign in -> code from the mail catcher -> security question ->
     choose a password -> Home with its three actions."""
-    from webapp.areas.user_admin.services import onboard_school
+    from webapp.domain.schools import onboard_school
 
     email = "admin@rusheymead.example.org"
     with world.app.app_context():  # as `portal onboard-school` does it

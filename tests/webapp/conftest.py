@@ -23,8 +23,8 @@ from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.orm import sessionmaker
 
 from webapp import create_app
-from webapp.areas.auth.passwords import hash_password
 from webapp.areas.auth.questions import hash_answer
+from webapp.domain.passwords import hash_password
 from webapp.infra.config import RATE_LIMITS
 from webapp.infra.database import make_engine
 from webapp.models import Base, Membership, OutboxMessage, School, User

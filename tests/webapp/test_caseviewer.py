@@ -713,7 +713,7 @@ def test_csv_export_of_a_case_type_with_a_repeating_group(sign_in, world, counci
 
 
 def test_csv_cells_are_neutralised_whatever_they_start_with():
-    from webapp.areas.caseviewer.services import _safe_row
+    from webapp.areas.caseviewer.csv_export import _safe_row
 
     assert _safe_row(["=1+1", "+44", "-2", "@SUM(A1)", "\tx", "\rx", "plain", "", "a=b"]) == [
         "'=1+1",

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.webapp.helpers import portal_command
-from webapp.areas.auth.passwords import check_password
 from webapp.cli import main
+from webapp.domain.passwords import check_password
 from webapp.models import AuditEvent, OutboxMessage, School, User
 
 NEW_SCHOOL = [

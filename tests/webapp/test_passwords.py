@@ -2,9 +2,9 @@
 
 import pytest
 
-from webapp.areas.auth.passwords import check_password, generate_password, hash_password
 from webapp.areas.auth.policy import password_problem
 from webapp.areas.auth.questions import answer_matches, hash_answer
+from webapp.domain.passwords import check_password, generate_password, hash_password
 
 CONTEXT = [
     "Priya",

@@ -73,7 +73,7 @@ def test_five_failures_of_any_kind_start_a_wait_that_grows(app, world, new_clien
 
 
 def test_the_waits_double_up_to_an_hour():
-    from webapp.areas.auth.throttle import wait_after
+    from webapp.domain.throttle import wait_after
 
     assert [wait_after(n) for n in range(1, 5)] == [None] * 4
     minutes = [wait_after(n).total_seconds() / 60 for n in range(5, 13)]

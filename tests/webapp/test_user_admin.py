@@ -14,8 +14,8 @@ from werkzeug.datastructures import MultiDict
 
 from tests.webapp.conftest import PASSWORD, _hashes, text_of
 from tests.webapp.helpers import audit_rows, errors_on, fresh, mails, password_in, send
-from webapp.areas.auth import throttle
 from webapp.areas.user_admin import services
+from webapp.domain import throttle
 from webapp.infra.database import db
 from webapp.models import AuditEvent, Membership, OutboxMessage, SignInFailures, User
 
@@ -63,8 +63,8 @@ def edit(portal, user, **changes):
 
 def password_works(db_session, email: str, password: str) -> bool:
     """Whether this password would get the user past the password step (nothing is counted)."""
-    from webapp.areas.auth.passwords import check_password
     from webapp.domain.accounts import generated_password_expired
+    from webapp.domain.passwords import check_password
 
     user = fresh(db_session).scalar(select(User).where(User.email == email))
     return (

@@ -7,22 +7,20 @@ every change is in the audit trail. The caller commits.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from webapp.areas.auth import throttle
-from webapp.areas.auth.passwords import generate_password, hash_password
-from webapp.domain import audit
+from webapp.domain import audit, throttle
+from webapp.domain.errors import EmailInUse
+from webapp.domain.passwords import generate_password, hash_password
 from webapp.infra import clock
 from webapp.infra.mail import queue_mail
 from webapp.models import Membership, School, User, utcnow
 
 GENERATED_PASSWORD_LIFETIME = dt.timedelta(days=7)
-
-
-class EmailInUse(Exception):
-    """Another account already has this email address."""
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 
 def find_by_email(session: Session, email: str) -> User | None:
@@ -81,6 +79,23 @@ def create_user(
     return user
 
 
+def update_details(
+    session: Session, actor: User | None, user: User, details: dict[str, str]
+) -> list[str]:
+    """Set the user's details (first_name, last_name, …; names stripped of outer spaces) that
+    differ, auditing which changed (never their values); the names of those changed."""
+    details = {
+        name: value.strip() if name in ("first_name", "last_name") else value
+        for name, value in details.items()
+    }
+    changed = sorted(name for name, value in details.items() if getattr(user, name) != value)
+    for name in changed:
+        setattr(user, name, details[name])
+    if changed:
+        audit.record(session, "user_updated", actor=actor, user=user, fields=changed)
+    return changed
+
+
 def reset_password(session: Session, user: User, actor: User, school: School | None = None) -> None:
     """A new random password, emailed to the user (never shown to the admin)."""
     password = generate_password()
@@ -130,7 +145,7 @@ def generated_password_expired(user: User, now: dt.datetime | None = None) -> bo
 
 def record_failure(session: Session, user: User, what: str) -> None:
     """One more failure in a row (password, code, app code or answer): it slows the account
-    down (webapp/auth/throttle.py), and the 100th hard-locks it, telling the user by email."""
+    down (webapp/domain/throttle.py), and the 100th hard-locks it, telling the user by email."""
     failures = throttle.note_failure(session, user.email)
     audit.record(session, "sign_in_failed", user=user, what=what, failures_in_a_row=failures)
     if failures >= throttle.HARD_LOCK_AFTER and not user.is_locked:
@@ -170,24 +185,26 @@ def unlockers(session: Session, user: User) -> list[User]:
 def schools_only_they_run(session: Session, user: User) -> list[School]:
     """The schools of which the user is the only administrator with an open account: locking
     them would leave those schools with no one to manage their users."""
-    alone = []
-    for membership in user.memberships:
-        if not membership.is_admin:
-            continue
-        others = session.scalar(
-            select(func.count())
-            .select_from(Membership)
-            .join(User, User.id == Membership.user_id)
-            .where(
-                Membership.school_id == membership.school_id,
-                Membership.is_admin.is_(True),
-                Membership.user_id != user.id,
-                User.is_locked.is_(False),
-            )
+    return [
+        membership.school
+        for membership in user.memberships
+        if membership.is_admin and not other_open_admins(session, membership.school_id, user)
+    ]
+
+
+def other_open_admins(session: Session, school_id: int, user: User) -> int:
+    """How many administrators of the school other than `user` have an open account."""
+    return session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.school_id == school_id,
+            Membership.is_admin.is_(True),
+            Membership.user_id != user.id,
+            User.is_locked.is_(False),
         )
-        if not others:
-            alone.append(membership.school)
-    return alone
+    )
 
 
 def administered_ids(user: User) -> set[int]:

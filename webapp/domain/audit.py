@@ -49,3 +49,10 @@ def record(
         detail or "",
     )
     return event
+
+
+def record_case(session: Session, action: str, /, actor: User | None, case, **detail) -> AuditEvent:
+    """An audit event about a case: its school and reference (never its content)."""
+    return record(
+        session, action, actor=actor, school=case.school, reference=case.reference, **detail
+    )

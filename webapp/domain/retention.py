@@ -1,7 +1,7 @@
 """Keeping personal data no longer than needed (UK GDPR Art 5(1)(e)); SECURITY-CHECKLIST 25.
 
 purge() deletes used and expired sign-in codes and reset links, authenticator attempts over
-a day old, the failures of addresses quiet for 30 days (webapp/auth/throttle.py), the record of
+a day old, the failures of addresses quiet for 30 days (webapp/domain/throttle.py), the record of
 sent mail (to, kind and when: its text is gone once sent) after 90 days, sign-in codes that were
 never delivered in time, and drafts left untouched for PORTAL_DRAFT_RETENTION_DAYS (default
 180), abandoned or not. The mail worker runs it every hour; `portal purge` runs it once.
@@ -14,9 +14,8 @@ import datetime as dt
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from webapp.areas.auth import throttle
 from webapp.areas.auth.codes import CODE_LIFETIME
-from webapp.domain import audit
+from webapp.domain import audit, throttle
 from webapp.infra import clock
 from webapp.models import (
     Attachment,
@@ -72,13 +71,7 @@ def purge(session: Session, draft_days: int = 180, now: dt.datetime | None = Non
         )
     )
     for case in stale:
-        audit.record(
-            session,
-            "draft_purged",
-            school=case.school,
-            reference=case.reference,
-            untouched_days=draft_days,
-        )
+        audit.record_case(session, "draft_purged", None, case, untouched_days=draft_days)
     ids = [case.id for case in stale]
     if ids:  # children first: not every SQLite connection enforces ON DELETE CASCADE
         session.execute(delete(CaseEvent).where(CaseEvent.case_id.in_(ids)))

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from webapp.domain import audit
 from webapp.infra import clamav, clock
+from webapp.infra.database import transaction
 from webapp.models import Attachment, Case
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ def record(session: Session, attachment_id: str, verdict: Verdict) -> None:
         values["scanned_at"] = clock.now()
     if verdict.status in (INFECTED, ERROR):
         values["data"] = b""
-    try:
+    with transaction(session):
         changed = session.execute(
             update(Attachment)
             .where(Attachment.id == attachment_id, Attachment.scan_status == PENDING)
@@ -153,11 +154,11 @@ def record(session: Session, attachment_id: str, verdict: Verdict) -> None:
         if changed and verdict.status == INFECTED:
             attachment = session.get(Attachment, attachment_id)
             case = session.get(Case, attachment.case_id)
-            audit.record(
+            audit.record_case(
                 session,
                 "upload_infected",
-                school=case.school,
-                reference=case.reference,
+                None,
+                case,
                 question=attachment.field_key,
                 signature=verdict.detail,
                 found_by="worker",
@@ -165,10 +166,6 @@ def record(session: Session, attachment_id: str, verdict: Verdict) -> None:
             log.warning(
                 "upload %s of %s: virus found, bytes deleted", attachment_id, case.reference
             )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
 
 
 def waiting_count(session: Session) -> int:

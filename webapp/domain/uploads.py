@@ -147,12 +147,11 @@ def scan_uploads(
         else:
             kept.append(replace(item, verdict=verdict))
     for key, signature in infected:  # after the scans: no transaction open while they ran
-        audit.record(
+        audit.record_case(
             session,
             "upload_infected",
-            actor=user,
-            school=case.school,
-            reference=case.reference,
+            user,
+            case,
             question=key,
             signature=signature,
             found_by="upload",

@@ -110,6 +110,13 @@ def allowed_transitions(case_type: CaseType, case: Case, by: str) -> list[Transi
     return case_type.workflow.transitions_from(case.activity, by)
 
 
+def school_can_edit(case_type: CaseType, case: Case) -> bool:
+    """Whether a submitted case is with the school to change now: its activity says so (the
+    council asked for more information). Never a draft, which the school simply edits."""
+    activity = case_type.workflow.activities.get(case.activity or "")
+    return bool(activity and activity.school_can_edit and not case.is_draft)
+
+
 def enter_workflow(session: Session, case: Case, case_type: CaseType, actor: User) -> None:
     """On submission: the start activity, then any system transitions from it."""
     start = case_type.workflow.activities[case_type.workflow.start]
@@ -172,14 +179,8 @@ def _apply(
             at=clock.now(),
         )
     )
-    audit.record(
-        session,
-        "case_transition",
-        actor=actor,
-        school=case.school,
-        reference=case.reference,
-        transition=transition.action,
-        to=target.id,
+    audit.record_case(
+        session, "case_transition", actor, case, transition=transition.action, to=target.id
     )
     if transition.email_school:
         _email_school(session, case, target.label)
@@ -242,9 +243,7 @@ def add_note(session: Session, case: Case, actor: User, note: str) -> None:
             at=clock.now(),
         )
     )
-    audit.record(
-        session, "case_note_added", actor=actor, school=case.school, reference=case.reference
-    )
+    audit.record_case(session, "case_note_added", actor, case)
 
 
 def assign(session: Session, case: Case, officer: User | None, actor: User) -> None:
@@ -260,11 +259,4 @@ def assign(session: Session, case: Case, officer: User | None, actor: User) -> N
             at=clock.now(),
         )
     )
-    audit.record(
-        session,
-        "case_assigned",
-        actor=actor,
-        school=case.school,
-        reference=case.reference,
-        to=officer.id if officer else None,
-    )
+    audit.record_case(session, "case_assigned", actor, case, to=officer.id if officer else None)

@@ -7,9 +7,13 @@ WAL lets readers carry on meanwhile.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from flask import Flask, g
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -58,3 +62,29 @@ def db() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["db_sessions"]()
     return g.db_session
+
+
+@contextmanager
+def transaction(
+    session: Session, conflict: Callable[[], Exception] | None = None
+) -> Iterator[Session]:
+    """The work of one service call: committed when the block ends, rolled back on any
+    exception, which goes on up. With `conflict`, a UNIQUE constraint failing (the same row
+    written at the same moment elsewhere) raises what `conflict()` returns, asked after the
+    rollback so that it can look at the database as it now is."""
+    try:
+        yield session
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        if conflict is None:
+            raise
+        raise conflict() from None
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def by_id(session: Session, model, row_id: int):
+    """The row with this id, or None; ids outside an INTEGER column's range are none."""
+    return session.get(model, row_id) if 0 < row_id < 2**31 else None

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from flask import Blueprint, current_app, g, render_template, request
 from flask_login import current_user
 
+from webapp.domain.errors import NotFound
+
 
 def not_found(area: str):
     """The 404 page, after rolling back the request's work and logging who asked for what."""
@@ -24,10 +26,9 @@ def not_found(area: str):
     return render_template("errors/404.html"), 404
 
 
-def answer_not_found(bp: Blueprint, area: str, *exceptions: type[Exception]) -> None:
-    """These exceptions, raised in the blueprint's views, become the logged 404."""
-    for exception in exceptions:
-        bp.register_error_handler(exception, lambda _error: not_found(area))
+def answer_not_found(bp: Blueprint, area: str) -> None:
+    """NotFound, raised by a service in the blueprint's views, becomes the logged 404."""
+    bp.register_error_handler(NotFound, lambda _error: not_found(area))
 
 
 def restrict(bp: Blueprint, area: str, allowed: Callable[[object], bool]) -> None:

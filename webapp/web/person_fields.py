@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from webapp.areas.user_admin.services import EMAIL_PATTERN
+from webapp.domain.accounts import EMAIL_PATTERN
 
 
 def tidy_spaces(text):

@@ -5,7 +5,7 @@ The address is the client's: behind PORTAL_TRUSTED_PROXIES the app's ProxyFix ha
 it in `request.remote_addr`, and X-Forwarded-For from anyone else is ignored. Counts live in
 Redis when REDIS_URL is set (shared by every instance), in memory otherwise. Going over a limit
 answers 429 with a page saying how long to wait. Each account is also slowed down by its own
-failures (webapp/auth/throttle.py); these limits are the per-address half of SECURITY-CHECKLIST 5.
+failures (webapp/domain/throttle.py); these limits are the per-address half of SECURITY-CHECKLIST 5.
 """
 
 from __future__ import annotations

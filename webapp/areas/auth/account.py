@@ -10,19 +10,16 @@ import qrcode.image.svg
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 
-from webapp.areas.auth import bp, sessions, throttle
+from webapp.areas.auth import bp, own_account, services, sessions
 from webapp.areas.auth.forms import (
     AuthenticatorForm,
     ChangePasswordForm,
     ChangeQuestionForm,
     DisableAuthenticatorForm,
 )
-from webapp.areas.auth.passwords import check_password
-from webapp.areas.auth.questions import QUESTIONS, hash_answer
-from webapp.areas.auth.routes import new_password_problem
-from webapp.domain import accounts, audit
+from webapp.areas.auth.policy import new_password_problem
+from webapp.areas.auth.questions import QUESTIONS
 from webapp.infra.database import db
-from webapp.infra.mail import queue_mail
 
 
 @bp.route("/account")
@@ -36,15 +33,7 @@ def account():
 def _password_problem(password: str, wrong: str) -> str | None:
     """Why the password given to confirm a change is not accepted (`wrong` when it is wrong, a
     failure that counts), or None. While the account waits after failures, nothing is checked."""
-    user = current_user._get_current_object()
-    wait = throttle.time_to_wait(db(), user.email)
-    if wait is not None:
-        return "There have been too many wrong attempts. " + throttle.wait_message(wait)
-    if check_password(user.password_hash, password):
-        return None
-    accounts.record_failure(db(), user, "password")
-    db().commit()
-    return wrong
+    return own_account.password_problem(db(), current_user._get_current_object(), password, wrong)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -54,12 +43,12 @@ def change_password():
     problem = None
     if form.validate_on_submit():
         problem = _password_problem(form.current.data, "Your current password is not correct")
+        user = current_user._get_current_object()
         if problem is None:
-            problem = new_password_problem(form, current_user)
+            council = current_app.config["PORTAL_COUNCIL_NAME"]
+            problem = new_password_problem(form.password.data, form.confirm.data, user, council)
         if problem is None:
-            user = current_user._get_current_object()
-            accounts.set_password(db(), user, form.password.data, "changed in account")
-            db().commit()
+            services.set_own_password(db(), user, form.password.data, "changed in account")
             sessions.begin(user)  # this session goes on; all others have ended
             flash(
                 "Your password has been changed. You have been signed out everywhere else.",
@@ -78,17 +67,7 @@ def change_question():
         problem = _password_problem(form.current.data, "Your password is not correct")
         if problem is None:
             user = current_user._get_current_object()
-            user.security_question = form.question.data
-            user.security_answer_hash = hash_answer(form.answer.data)
-            queue_mail(
-                db(),
-                "security_question_changed",
-                user.email,
-                "security_question_changed",
-                user=user,
-            )
-            audit.record(db(), "security_question_changed", actor=user, user=user)
-            db().commit()
+            own_account.change_question(db(), user, form.question.data, form.answer.data)
             flash("Your security question has been changed", "success")
             return redirect(url_for("auth.account"))
     return render_template(
@@ -112,13 +91,8 @@ def authenticator():
         # A session alone must not tie the account to an app: the password is needed.
         problem = _password_problem(form.current.data, "Your password is not correct")
         if problem is None and pyotp.TOTP(secret).verify(form.code.data, valid_window=1):
-            user = current_user._get_current_object()
-            user.totp_secret = secret
-            user.totp_last_step = None
+            own_account.add_authenticator(db(), current_user._get_current_object(), secret)
             session.pop("totp_setup", None)
-            queue_mail(db(), "authenticator_added", user.email, "authenticator_added", user=user)
-            audit.record(db(), "authenticator_added", actor=user, user=user)
-            db().commit()
             flash(
                 "Your authenticator app is set up: you will use it to sign in from now on",
                 "success",
@@ -147,13 +121,7 @@ def remove_authenticator():
     if form.validate_on_submit():
         problem = _password_problem(form.current.data, "Your password is not correct")
         if problem is None:
-            user = current_user._get_current_object()
-            user.totp_secret = None
-            queue_mail(
-                db(), "authenticator_removed", user.email, "authenticator_removed", user=user
-            )
-            audit.record(db(), "authenticator_removed", actor=user, user=user)
-            db().commit()
+            own_account.remove_authenticator(db(), current_user._get_current_object())
             flash("Sign-in codes will be sent by email again", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/remove_authenticator.html", form=form, problem=problem)

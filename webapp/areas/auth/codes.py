@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import hashlib
 import hmac
 import secrets
 
 import pyotp
-from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from webapp.domain.passwords import keyed_hash
 from webapp.infra import clock
 from webapp.models import AuthenticatorAttempt, LoginCode, User
 
@@ -35,12 +34,6 @@ class CodeCheck(enum.Enum):
 
 class TooManyCodes(Exception):
     """More codes were asked for in 15 minutes than are allowed."""
-
-
-def keyed_hash(value: str) -> str:
-    """HMAC-SHA256 with the app's secret: a leaked table gives no code, even by brute force."""
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
 def new_attempt_token() -> str:

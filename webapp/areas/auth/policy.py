@@ -30,6 +30,17 @@ def password_problem(password: str, context_words: list[str] = ()) -> str | None
     return None
 
 
+def new_password_problem(password: str, confirm: str, user, council_name: str) -> str | None:
+    """Why a new password (typed twice) cannot be the user's, or None. Their names, the first
+    part of their address, their schools' and the council's names are the words around it."""
+    if password != confirm:
+        return "The passwords do not match: type the same new password twice"
+    words = [user.first_name, user.last_name, user.email.split("@")[0]]
+    words += [m.school.name for m in user.memberships]
+    words.append(council_name)
+    return password_problem(password, words)
+
+
 # Words too common in names to forbid on their own ("Aylestone Primary School": "aylestone").
 _GENERIC = frozenset(
     (

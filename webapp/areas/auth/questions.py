@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from webapp.areas.auth.passwords import check_password, hash_password
+from webapp.domain.passwords import check_password, hash_password
 
 QUESTIONS = {
     "first_school": "What was the name of your first school?",

@@ -1,8 +1,10 @@
-"""Signing in, step by step, free of HTTP so tests can call it directly.
+"""Signing in, step by step, free of HTTP so tests can call it directly: the password, the
+code (emailed, or from an authenticator app), the first sign-in's security question and
+password, signing out. Each step that writes commits its work (failures and audit rows too).
 
 Before the password is right, unknown, locked, expired and wrong-password attempts all look the
 same from outside and take the same work; only the audit trail tells them apart. An address
-that failed too often waits (webapp/auth/throttle.py) whether or not it has an account. Only a
+that failed too often waits (webapp/domain/throttle.py) whether or not it has an account. Only a
 caller who gave the right password learns that the account is locked.
 """
 
@@ -14,10 +16,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from webapp.areas.auth import throttle
-from webapp.areas.auth.passwords import check_password
-from webapp.domain import accounts, audit
+from webapp.areas.auth import codes
+from webapp.areas.auth.questions import hash_answer
+from webapp.domain import accounts, audit, throttle
+from webapp.domain.passwords import check_password
 from webapp.infra import clock
+from webapp.infra.database import transaction
+from webapp.infra.mail import queue_mail
 from webapp.models import User
 
 
@@ -37,7 +42,12 @@ class SignInCheck:
 
 def sign_in_check(session: Session, email: str, password: str) -> SignInCheck:
     """What an email and password lead to. A correct password does not clear earlier failures:
-    only a complete sign-in does. The caller commits (failures and audit rows)."""
+    only a complete sign-in does. Failures and audit rows are committed."""
+    with transaction(session):
+        return _sign_in_check(session, email, password)
+
+
+def _sign_in_check(session: Session, email: str, password: str) -> SignInCheck:
     user = accounts.find_by_email(session, email)
     wait = throttle.time_to_wait(session, email)
     if wait is not None:
@@ -66,11 +76,96 @@ def _failed(session: Session, email: str) -> SignInCheck:
     return SignInCheck(Outcome.WAIT, wait=wait) if wait else SignInCheck(Outcome.FAILED)
 
 
+def start_code_step(session: Session, user: User, attempt: str) -> None:
+    """The password was right: this attempt's tries at an app code start, or an emailed code
+    is sent (unless too many were sent lately)."""
+    if user.totp_secret:
+        with transaction(session):
+            codes.start_app_attempt(session, user, attempt)
+    else:
+        send_code(session, user, attempt)
+
+
+def send_code(session: Session, user: User, attempt: str) -> bool:
+    """Queue a code for the attempt; False when too many were sent lately."""
+    with transaction(session):
+        try:
+            code = codes.issue_code(session, user, attempt)
+        except codes.TooManyCodes:
+            audit.record(session, "sign_in_code_refused", user=user, why="too many codes")
+            return False
+        queue_mail(session, "sign_in_code", user.email, "sign_in_code", code=code, user=user)
+        audit.record(session, "sign_in_code_sent", user=user)
+        return True
+
+
+def pending_user(session: Session, user_id: int) -> User | None:
+    """The user a half-finished sign-in is for, unless the account has gone or been locked."""
+    user = session.get(User, user_id)
+    return None if user is None or user.is_locked else user
+
+
+APP_CODE_PROBLEMS = {
+    codes.CodeCheck.WRONG: "The code is not correct: enter the code your app shows now",
+    codes.CodeCheck.USED_UP: "Too many wrong codes: sign in again",
+    codes.CodeCheck.MISSING: "This sign-in can no longer be finished: sign in again",
+}
+EMAILED_CODE_PROBLEMS = {
+    codes.CodeCheck.WRONG: "The code is not correct: check the email and try again",
+    codes.CodeCheck.USED_UP: "That code can no longer be used: send a new one",
+    codes.CodeCheck.EXPIRED: "The code has expired: send a new one",
+    codes.CodeCheck.MISSING: "That code can no longer be used: send a new one",
+}
+
+
+def enter_code(session: Session, user: User, attempt: str, code: str) -> str | None:
+    """None when the code signs the user in (the sign-in is then complete and recorded), else
+    the message to show. Failures count, except while the account waits after too many (then
+    nothing is checked). Committed either way."""
+    with transaction(session):
+        wait = throttle.time_to_wait(session, user.email)
+        if wait is not None:
+            audit.record(session, "sign_in_refused", user=user, why="waiting after failures")
+            then = "enter a code" if user.totp_secret else "enter the code or send a new one"
+            return "There have been too many wrong attempts. " + throttle.wait_message(wait, then)
+        if user.totp_secret:
+            result = codes.check_app_code(session, user, attempt, code)
+        else:
+            result = codes.check_code(session, user, attempt, code)
+        if result is codes.CodeCheck.ACCEPTED:
+            complete_sign_in(session, user)
+            return None
+        accounts.record_failure(session, user, "authenticator code" if user.totp_secret else "code")
+        return (APP_CODE_PROBLEMS if user.totp_secret else EMAILED_CODE_PROBLEMS)[result]
+
+
 def complete_sign_in(session: Session, user: User) -> None:
-    """The code was right: failures are forgiven and the sign-in is recorded."""
+    """The code was right: failures are forgiven and the sign-in is recorded. The caller
+    commits."""
     throttle.forgive(session, user.email)
     user.last_sign_in_at = clock.now()
     audit.record(session, "signed_in", actor=user, user=user)
+
+
+def set_first_question(session: Session, user: User, question: str, answer: str) -> None:
+    """The first sign-in's security question (used if the password is forgotten)."""
+    with transaction(session):
+        user.security_question = question
+        user.security_answer_hash = hash_answer(answer)
+        audit.record(session, "security_question_set", actor=user, user=user)
+
+
+def keep_generated_password(session: Session, user: User) -> None:
+    """The user keeps the password they were sent."""
+    with transaction(session):
+        accounts.keep_generated_password(session, user)
+
+
+def set_own_password(session: Session, user: User, password: str, how: str) -> None:
+    """The user's own new password (`how`: "chosen at sign-in"…); their other sessions end and
+    they are told by email."""
+    with transaction(session):
+        accounts.set_password(session, user, password, how)
 
 
 def load_user(session: Session, token: str) -> User | None:
@@ -84,6 +179,8 @@ def load_user(session: Session, token: str) -> User | None:
     return user
 
 
-def end_all_sessions(session: Session, user: User) -> None:
+def sign_out(session: Session, user: User) -> None:
     """Every session of the user stops working at its next request."""
-    user.session_generation += 1
+    with transaction(session):
+        user.session_generation += 1
+        audit.record(session, "signed_out", actor=user, user=user)

@@ -23,7 +23,7 @@ from engine.input_names import input_name, item_index, read_input_name
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import ConfirmForm, PageForm, StartCaseForm, SubmitForm
 from webapp.areas.cases.presenters import by_key, calculated_values, current_files, error_summary
-from webapp.domain import audit, scanning, workflow
+from webapp.domain import scanning, workflow
 from webapp.domain.case_files import file_message, scan_statuses, unchecked_files
 from webapp.domain.uploads import NewUpload, as_download, is_downloadable
 from webapp.infra.casetypes import case_type_or_404, catalogue
@@ -32,7 +32,7 @@ from webapp.models import Attachment
 from webapp.web.access import answer_not_found
 from webapp.web.whole_numbers import whole_number
 
-answer_not_found(bp, "cases", services.CaseNotFound)
+answer_not_found(bp, "cases")
 
 
 @bp.route("/submit-case")
@@ -84,7 +84,7 @@ def _case_and_type(reference: str):
 def _editable(reference: str, drafts_only: bool = False):
     """A case the school may change now: a draft, or one the council asked more about."""
     case, case_type = _case_and_type(reference)
-    if not (case.is_draft or (not drafts_only and services.school_can_edit(case, case_type))):
+    if not (case.is_draft or (not drafts_only and workflow.school_can_edit(case_type, case))):
         abort(redirect(url_for("cases.view", reference=reference)))
     return case, case_type
 
@@ -335,10 +335,7 @@ def view(reference: str):
     case, case_type = _case_and_type(reference)
     if case.is_draft:
         return redirect(url_for("cases.open_case", reference=reference))
-    audit.record(
-        db(), "case_viewed", actor=current_user, school=case.school, reference=case.reference
-    )
-    db().commit()
+    services.record_view(db(), current_user, case)
     events = [e for e in case.events if e.for_school]
     activities = case_type.workflow.activities
     return render_template(
@@ -348,7 +345,7 @@ def view(reference: str):
         sections=case_type.summary_sections(case.answers),
         events=events,
         activities=activities,
-        can_edit=services.school_can_edit(case, case_type),
+        can_edit=workflow.school_can_edit(case_type, case),
         request_note=services.latest_request(case),
     )
 
@@ -394,7 +391,7 @@ def my_cases():
         for case in listing.rows
         if not case.is_draft
         and (case_type := catalogue().get(case.case_type_id)) is not None
-        and services.school_can_edit(case, case_type)
+        and workflow.school_can_edit(case_type, case)
     }
     return render_template(
         "cases/my_cases.html",

@@ -1,7 +1,7 @@
 """The work behind the case pages, free of HTTP: starting, saving, submitting, listing cases.
 
 Every function takes the database session and the signed-in user; access is always scoped to
-the user's schools (anything else is CaseNotFound, shown as 404).
+the user's schools (anything else is NotFound, shown as 404).
 """
 
 from __future__ import annotations
@@ -14,19 +14,18 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType, PageResult
-from webapp.domain import workflow
+from webapp.domain import audit, workflow
 from webapp.domain.case_files import CaseFile, unchecked_files
+from webapp.domain.case_lists import CASE_SORTS, filtered_by
+from webapp.domain.errors import NotFound
 from webapp.domain.references import allocate_reference
 from webapp.domain.uploads import NewUpload, check_uploads, scan_uploads, store_uploads
+from webapp.infra.database import transaction
 from webapp.models import Case, CaseEvent, School, User, utcnow
 from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page
 
 DRAFT = "Draft"
 NOT_SUBMITTED = "Not yet submitted"
-
-
-class CaseNotFound(Exception):
-    """No such case for this user: answered 404 so references cannot be probed."""
 
 
 class StaleSave(Exception):
@@ -63,7 +62,7 @@ def user_schools(session: Session, user: User) -> list[School]:
 
 def school_for_user(session: Session, user: User, school_id: int) -> School:
     if school_id not in user.school_ids:
-        raise CaseNotFound
+        raise NotFound
     return session.get(School, school_id)
 
 
@@ -73,7 +72,7 @@ def school_for_user(session: Session, user: User, school_id: int) -> School:
 def start_case(session: Session, user: User, school: School, case_type: CaseType) -> Case:
     """A new draft with its reference, at the case type's first page."""
     if school.id not in user.school_ids or school.setting_type not in case_type.raised_by:
-        raise CaseNotFound
+        raise NotFound
     case = Case(
         reference=allocate_reference(session, case_type.prefix, case_type.code),
         school_id=school.id,
@@ -90,10 +89,10 @@ def start_case(session: Session, user: User, school: School, case_type: CaseType
         page_versions={},
         last_page=case_type.visible_pages({})[0].id,
     )
-    session.add(case)
-    session.flush()
-    session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="created"))
-    session.commit()
+    with transaction(session):
+        session.add(case)
+        session.flush()
+        session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="created"))
     return case
 
 
@@ -101,7 +100,7 @@ def case_for_user(session: Session, user: User, reference: str) -> Case:
     """The case with this reference if it belongs to one of the user's schools."""
     case = session.scalar(select(Case).where(Case.reference == reference))
     if case is None or case.school_id not in user.school_ids:
-        raise CaseNotFound
+        raise NotFound
     return case
 
 
@@ -131,26 +130,25 @@ def save_page(
         accepted, infected = scan_uploads(session, case, user, accepted)
         file_errors |= infected
     for _attempt in range(5):
-        session.refresh(case)
-        current = case.page_versions.get(page_id, 0)
-        if page_version != current:
-            session.rollback()
-            raise StaleSave(current)
-        files = store_uploads(session, case, user, accepted) if accepted else {}
-        result = case_type.save_page(page_id, form, case.answers, files, file_errors)
-        raw_input = {k: v for k, v in case.raw_input.items() if k != page_id}
-        if not result.valid:
-            raw_input[page_id] = result.raw
-        case.answers = result.answers
-        case.raw_input = raw_input
-        case.page_versions = {**case.page_versions, page_id: current + 1}
-        case.last_page = page_id
-        case.updated_at = utcnow()
         try:
-            session.commit()
+            with transaction(session):
+                session.refresh(case)
+                current = case.page_versions.get(page_id, 0)
+                if page_version != current:
+                    raise StaleSave(current)
+                files = store_uploads(session, case, user, accepted) if accepted else {}
+                result = case_type.save_page(page_id, form, case.answers, files, file_errors)
+                raw_input = {k: v for k, v in case.raw_input.items() if k != page_id}
+                if not result.valid:
+                    raw_input[page_id] = result.raw
+                case.answers = result.answers
+                case.raw_input = raw_input
+                case.page_versions = {**case.page_versions, page_id: current + 1}
+                case.last_page = page_id
+                case.updated_at = utcnow()
             return result
-        except StaleDataError:
-            session.rollback()
+        except StaleDataError:  # written meanwhile: try again on the fresh row
+            continue
     raise StaleSave(case.page_versions.get(page_id, 0))
 
 
@@ -198,12 +196,10 @@ def keep_typed_input(session: Session, user: User, reference: str, page_id: str,
     if case_type is None or page_id not in [p.id for p in case_type.visible_pages(case.answers)]:
         return False
     form = case_type.form_class(page_id)(formdata)
-    case.raw_input = {
-        **case.raw_input,
-        page_id: case_type.typed_input(page_id, form, case.answers, {}),
-    }
-    case.last_page = page_id
-    session.commit()
+    typed = case_type.typed_input(page_id, form, case.answers, {})
+    with transaction(session):
+        case.raw_input = {**case.raw_input, page_id: typed}
+        case.last_page = page_id
     return True
 
 
@@ -234,11 +230,14 @@ def change_group_items(
             stored.pop(remove)
             answers[group_id] = stored
     raw[group_id] = items
-    case.raw_input = {**case.raw_input, page_id: raw}
-    case.answers = answers
-    case.page_versions = {**case.page_versions, page_id: case.page_versions.get(page_id, 0) + 1}
-    case.updated_at = utcnow()
-    session.commit()
+    with transaction(session):
+        case.raw_input = {**case.raw_input, page_id: raw}
+        case.answers = answers
+        case.page_versions = {
+            **case.page_versions,
+            page_id: case.page_versions.get(page_id, 0) + 1,
+        }
+        case.updated_at = utcnow()
 
 
 # ---- submitting and abandoning ----
@@ -264,7 +263,7 @@ def submit_case(
     unchecked = unchecked_files(session, case_type, case.answers)
     if problems or unchecked:
         raise NotSubmittable(problems, unchecked)
-    try:
+    with transaction(session):
         case.answers = case_type.submission_answers(case.answers)
         case.sent_answers = case.answers
         case.acknowledged_warnings = _still_raised(case, case_type, case.answers)
@@ -275,24 +274,20 @@ def submit_case(
             case.submitted_at = utcnow()
             workflow.enter_workflow(session, case, case_type, user)
         else:
-            choices = workflow.allowed_transitions(case_type, case, "school")
-            chosen = next((t for t in choices if t.action == action), None) or next(
-                (t for t in choices if case_type.workflow.activities[t.target].status == "Active"),
-                None,
-            )
-            if chosen is None:
-                raise workflow.NotAllowed(action or "resubmit")
-            workflow.take_transition(session, case, case_type, chosen.action, user, "school")
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+            _send_back(session, case, case_type, user, action)
 
 
-def school_can_edit(case: Case, case_type: CaseType) -> bool:
-    """Whether the school may change a submitted case now (the council asked for more)."""
-    activity = case_type.workflow.activities.get(case.activity or "")
-    return bool(activity and activity.school_can_edit and not case.is_draft)
+def _send_back(session: Session, case: Case, case_type: CaseType, user: User, action) -> None:
+    """The school's transition back to the council: `action`, else the first to an Active
+    activity."""
+    choices = workflow.allowed_transitions(case_type, case, "school")
+    chosen = next((t for t in choices if t.action == action), None) or next(
+        (t for t in choices if case_type.workflow.activities[t.target].status == "Active"),
+        None,
+    )
+    if chosen is None:
+        raise workflow.NotAllowed(action or "resubmit")
+    workflow.take_transition(session, case, case_type, chosen.action, user, "school")
 
 
 def latest_request(case: Case) -> CaseEvent | None:
@@ -304,22 +299,24 @@ def latest_request(case: Case) -> CaseEvent | None:
 
 def abandon_draft(session: Session, case: Case, user: User) -> None:
     """The school no longer wants this draft: it stays listed as Abandoned."""
-    case.status = "Abandoned"
-    case.activity_label = "Draft abandoned"
-    case.updated_at = utcnow()
-    session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="abandoned"))
-    session.commit()
+    with transaction(session):
+        case.status = "Abandoned"
+        case.activity_label = "Draft abandoned"
+        case.updated_at = utcnow()
+        session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="abandoned"))
+
+
+def record_view(session: Session, user: User, case: Case) -> None:
+    """Audit that the user opened the case (who, which case; never its content)."""
+    with transaction(session):
+        audit.record_case(session, "case_viewed", user, case)
 
 
 # ---- My cases ----
 
 SORTS = {
-    "reference": (func.length(Case.reference), Case.reference),  # PTT9999 before PTT10000
-    "case_type": (Case.case_type_name,),
+    **CASE_SORTS,
     "service": (Case.service_name,),
-    "submitted": (Case.submitted_at,),
-    "activity": (Case.activity_label,),
-    "status": (Case.status,),
     "updated": (Case.updated_at,),
     "school": (select(School.name).where(School.id == Case.school_id).scalar_subquery(),),
 }
@@ -374,12 +371,12 @@ def list_cases(
     if args.search.strip():
         term = args.search.strip().upper().replace("%", "").replace("_", "")
         query = query.where(func.upper(Case.reference).contains(term))
-    if search.case_type:
-        query = query.where(Case.case_type_id == search.case_type)
-    if search.service:
-        query = query.where(Case.service_name == search.service)
-    if search.status:
-        query = query.where(Case.status == search.status)
+    query = filtered_by(
+        query,
+        (Case.case_type_id, search.case_type),
+        (Case.service_name, search.service),
+        (Case.status, search.status),
+    )
     return fetch_page(session, query, args, sort=SORTS[args.sort], tie_breaker=[Case.id.desc()])
 
 

@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from webapp.areas.caseviewer import bp, services
+from webapp.areas.caseviewer import bp, csv_export, services
 from webapp.areas.caseviewer.forms import (
     NOTE_MAX,
     AssignForm,
@@ -27,6 +27,7 @@ from webapp.areas.caseviewer.forms import (
 )
 from webapp.domain import workflow
 from webapp.domain.case_files import case_files, with_scan_status
+from webapp.domain.errors import NotFound
 from webapp.domain.uploads import as_download, is_downloadable
 from webapp.infra.casetypes import catalogue
 from webapp.infra.database import db
@@ -34,7 +35,7 @@ from webapp.models import Attachment, Case
 from webapp.web.access import answer_not_found, restrict
 
 restrict(bp, "caseviewer", lambda user: user.is_officer)
-answer_not_found(bp, "caseviewer", services.CaseNotFound)
+answer_not_found(bp, "caseviewer")
 
 
 # ---- the queue ----
@@ -74,7 +75,7 @@ def _case(reference: str):
     try:
         return case, workflow.definition_for(db(), case)
     except LookupError:  # its case type has left the catalogue and no version was kept
-        raise services.CaseNotFound(reference) from None
+        raise NotFound(reference) from None
 
 
 @bp.route("/cases/<reference>")
@@ -106,7 +107,7 @@ def _render_case(
         warnings=services.acknowledged(case),
         transitions=transitions,
         activities=case_type.workflow.activities,
-        with_school=services.school_can_edit(case_type, case),
+        with_school=workflow.school_can_edit(case_type, case),
         note_max=NOTE_MAX,
         errors=errors or {},
         typed=typed or {},
@@ -121,15 +122,7 @@ def transition(reference: str):
     found, case_type = _case(reference)
     form = TransitionForm()
     action = form.action.data or ""
-    index = next(
-        (
-            n
-            for n, t in enumerate(services.officer_transitions(case_type, found), 1)
-            if t.action == action
-        ),
-        0,
-    )
-    input_id = f"transition-note-{index}"
+    input_id = _note_input_id(case_type, found, action)
     if not form.validate_on_submit():
         message = form.note.errors[0] if form.note.errors else "Try again"
         return _refuse(found, case_type, message, input_id, form.note.data, status=400)
@@ -144,40 +137,29 @@ def transition(reference: str):
             form.note.data or "",
         )
     except workflow.NoteRequired:
-        return _refuse(
-            found,
-            case_type,
-            "Enter a note for the school",
-            input_id,
-            "",
-            status=400,
-        )
+        return _refuse(found, case_type, "Enter a note for the school", input_id, "", status=400)
     except workflow.NotAllowed:
-        label = found.activity_label
-        return _refuse(
-            found,
-            case_type,
-            f"You cannot ‘{action}’ now: the case is at ‘{label}’",
-            None,
-            "",
-            status=400,
-        )
+        message = f"You cannot ‘{action}’ now: the case is at ‘{found.activity_label}’"
+        return _refuse(found, case_type, message, None, "", status=400)
     except services.MovedOn:
-        db().rollback()
         found, case_type = _case(reference)
-        return _refuse(
-            found,
-            case_type,
-            "This case has changed since you opened it. Check where it is now, then try again.",
-            None,
-            "",
-            status=409,
+        message = (
+            "This case has changed since you opened it. Check where it is now, then try again."
         )
+        return _refuse(found, case_type, message, None, "", status=409)
     message = f"{found.reference}: {taken.action}. The case is now at ‘{found.activity_label}’"
     if taken.email_school:
         message += ". The school has been emailed"
     flash(message, "success")
     return redirect(url_for("caseviewer.case", reference=reference))
+
+
+def _note_input_id(case_type, case, action: str) -> str:
+    """The id of the note box under the transition button for `action` (numbered from 1 in the
+    page's order; 0 when it is not offered)."""
+    transitions = services.officer_transitions(case_type, case)
+    index = next((n for n, t in enumerate(transitions, 1) if t.action == action), 0)
+    return f"transition-note-{index}"
 
 
 def _refuse(case, case_type, message: str, input_id: str | None, typed: str, status: int):
@@ -240,7 +222,7 @@ def download(reference: str, attachment_id: str):
     found, _case_type = _case(reference)
     attachment = db().get(Attachment, attachment_id)
     if not is_downloadable(attachment) or attachment.case_id != found.id:
-        raise services.CaseNotFound(reference)  # not clean (or not there): never given
+        raise NotFound(reference)  # not clean (or not there): never given
     services.record_download(db(), current_user, found, attachment.id)
     return as_download(attachment)
 
@@ -253,10 +235,10 @@ def download(reference: str, attachment_id: str):
 def export(case_type_id: str):
     """Every submitted case of one case type, as a CSV spreadsheet (UTF-8 with a BOM, so
     Excel reads the accents and pound signs right)."""
-    text = services.export_csv(db(), current_user, case_type_id)
+    text = csv_export.export_csv(db(), current_user, case_type_id)
     response = current_app.response_class("\ufeff" + text, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = (
-        f"attachment; filename={services.export_filename(case_type_id)}"
+        f"attachment; filename={csv_export.export_filename(case_type_id)}"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

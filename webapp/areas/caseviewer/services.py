@@ -1,39 +1,32 @@
 """The work behind caseviewer, free of HTTP: the queue, one case, moving it on, and the export.
 
 Officers see only submitted cases of the case types their teams work. Anything else — a draft,
-a draft the school abandoned, another team's case type — is CaseNotFound, answered 404 (never
+a draft the school abandoned, another team's case type — is NotFound, answered 404 (never
 403) so that references cannot be probed (SECURITY-CHECKLIST 19).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, defer, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType
-from engine.expressions import LIST
-from engine.model import Field, Transition
+from engine.model import Transition
 from webapp.domain import audit, workflow
-from webapp.infra import clock
+from webapp.domain.case_lists import CASE_SORTS, filtered_by
+from webapp.domain.errors import NotFound
+from webapp.infra.database import transaction
 from webapp.models import Case, School, Team, User
 from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page
 
 UK = ZoneInfo("Europe/London")
 STATUSES = ("Active", "Completed", "Abandoned")
 ASSIGNED = ("anyone", "me", "nobody")
-
-
-class CaseNotFound(Exception):
-    """No such case for this officer: answered 404 so references cannot be probed."""
 
 
 class MovedOn(Exception):
@@ -43,7 +36,7 @@ class MovedOn(Exception):
 # ---- finding cases ----
 
 
-def _worked_by(session: Session, officer: User) -> set[str]:
+def worked_by(session: Session, officer: User) -> set[str]:
     """The case type ids the officer may see (none unless they are council staff)."""
     if not officer.is_officer:
         return set()
@@ -61,18 +54,16 @@ def case_for_officer(session: Session, officer: User, reference: str) -> Case:
     if (
         case is None
         or case.submitted_at is None
-        or case.case_type_id not in _worked_by(session, officer)
+        or case.case_type_id not in worked_by(session, officer)
     ):
-        raise CaseNotFound(reference)
+        raise NotFound(reference)
     return case
 
 
 def record_view(session: Session, officer: User, case: Case) -> None:
     """Audit that the officer opened the case (who, which case; never its content)."""
-    audit.record(
-        session, "case_viewed", actor=officer, school=case.school, reference=case.reference
-    )
-    session.commit()
+    with transaction(session):
+        audit.record_case(session, "case_viewed", officer, case)
 
 
 def officer_teams(session: Session, officer: User) -> list[Team]:
@@ -89,12 +80,8 @@ def officer_teams(session: Session, officer: User) -> list[Team]:
 _SCHOOL = aliased(School)
 _ASSIGNEE = aliased(User)
 SORTS = {
-    "reference": (func.length(Case.reference), Case.reference),  # PTT9999 before PTT10000
-    "case_type": (Case.case_type_name,),
+    **CASE_SORTS,
     "school": (_SCHOOL.name,),
-    "submitted": (Case.submitted_at,),
-    "activity": (Case.activity_label,),
-    "status": (Case.status,),
     "assigned": (_ASSIGNEE.last_name, _ASSIGNEE.first_name),
 }
 # Unassigned cases last, whichever the order.
@@ -144,7 +131,7 @@ def queue(session: Session, officer: User, search: QueueSearch, args: ListingArg
         .join(_SCHOOL, Case.school_id == _SCHOOL.id)
         .outerjoin(_ASSIGNEE, Case.assigned_to_id == _ASSIGNEE.id)
         .where(
-            Case.case_type_id.in_(sorted(_worked_by(session, officer))),
+            Case.case_type_id.in_(sorted(worked_by(session, officer))),
             Case.submitted_at.is_not(None),
         )
     )
@@ -167,14 +154,13 @@ def queue(session: Session, officer: User, search: QueueSearch, args: ListingArg
 
 
 def _filtered(query, officer: User, search: QueueSearch):
-    if search.case_type:
-        query = query.where(Case.case_type_id == search.case_type)
-    if search.school:
-        query = query.where(Case.school_id == search.school)
-    if search.activity:
-        query = query.where(Case.activity_label == search.activity)
-    if search.status:
-        query = query.where(Case.status == search.status)
+    query = filtered_by(
+        query,
+        (Case.case_type_id, search.case_type),
+        (Case.school_id, search.school),
+        (Case.activity_label, search.activity),
+        (Case.status, search.status),
+    )
     if search.submitted_from:
         query = query.where(Case.submitted_at >= _start_of_uk_day(search.submitted_from))
     if search.submitted_to and search.submitted_to < dt.date.max:  # no day after the last
@@ -200,7 +186,7 @@ class QueueOptions:
 def queue_options(session: Session, officer: User, names: dict[str, str]) -> QueueOptions:
     """Filter choices: case types the teams work (`names`: id -> current name), and the
     schools and activities found among their submitted cases."""
-    worked = sorted(_worked_by(session, officer))
+    worked = sorted(worked_by(session, officer))
     ours = (Case.case_type_id.in_(worked), Case.submitted_at.is_not(None))
     stored = dict(
         session.execute(
@@ -282,12 +268,6 @@ def officer_transitions(case_type: CaseType, case: Case) -> list[Transition]:
     return workflow.allowed_transitions(case_type, case, "officer")
 
 
-def school_can_edit(case_type: CaseType, case: Case) -> bool:
-    """Whether the case is with the school to change (more information asked for)."""
-    activity = case_type.workflow.activities.get(case.activity or "")
-    return bool(activity and activity.school_can_edit)
-
-
 def move_case(
     session: Session,
     case: Case,
@@ -302,174 +282,38 @@ def move_case(
     NotAllowed when this officer may not take `action` from the case's activity; NoteRequired
     when it needs a note; MovedOn when the case is no longer where the officer saw it.
     """
-    if seen_activity != case.activity:
-        raise MovedOn(case.reference)
     try:
-        transition = workflow.take_transition(
-            session, case, case_type, action, officer, "officer", note
-        )
-        session.commit()
+        with transaction(session):
+            if seen_activity != case.activity:
+                raise MovedOn(case.reference)
+            return workflow.take_transition(
+                session, case, case_type, action, officer, "officer", note
+            )
     except StaleDataError:
-        session.rollback()
         raise MovedOn(case.reference) from None
-    except Exception:
-        session.rollback()
-        raise
-    return transition
 
 
 def add_internal_note(session: Session, case: Case, officer: User, note: str) -> None:
     """An internal note on the timeline, never shown to the school."""
-    workflow.add_note(session, case, officer, note)
-    session.commit()
+    with transaction(session):
+        workflow.add_note(session, case, officer, note)
 
 
 def assign_case(session: Session, case: Case, officer: User, to_me: bool) -> None:
     """Assign the case to the officer, or to nobody."""
     try:
-        workflow.assign(session, case, officer if to_me else None, officer)
-        session.commit()
+        with transaction(session):
+            workflow.assign(session, case, officer if to_me else None, officer)
     except StaleDataError:
-        session.rollback()
         raise MovedOn(case.reference) from None
 
 
 def record_download(session: Session, officer: User, case: Case, attachment_id: str) -> None:
     """Audit that the officer downloaded one of the case's files."""
-    audit.record(
-        session,
-        "case_file_downloaded",
-        actor=officer,
-        school=case.school,
-        reference=case.reference,
-        attachment=attachment_id,
-    )
-    session.commit()
-
-
-# ---- export ----
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-FIXED_COLUMNS = (
-    "Reference",
-    "School",
-    "School URN",
-    "Submitted",
-    "Current activity",
-    "Status",
-    "Assigned to",
-)
-WARNINGS_COLUMN = "Warnings the school acknowledged"
-
-
-def export_case_type(session: Session, officer: User, case_type_id: str) -> CaseType:
-    """The current definition of a case type the officer may export; CaseNotFound if none."""
-    case_type = workflow.current_case_type(case_type_id)
-    if case_type is None or case_type_id not in _worked_by(session, officer):
-        raise CaseNotFound(case_type_id)
-    return case_type
-
-
-def export_filename(case_type_id: str, now: dt.datetime | None = None) -> str:
-    """part-time-timetable-2026-11-28.csv (today in the UK)."""
-    today = (now or clock.now()).astimezone(UK).date()
-    return f"{case_type_id}-{today.isoformat()}.csv"
-
-
-def export_csv(session: Session, officer: User, case_type_id: str) -> str:
-    """Every submitted case of the type as CSV text: the fixed columns, then one column per
-    question of the current definition, values as "Check your answers" shows them.
-
-    CaseNotFound unless the officer's teams work the case type. Audited (no content), committed.
-    """
-    case_type = export_case_type(session, officer, case_type_id)
-    cases = list(
-        session.scalars(
-            select(Case)
-            .where(Case.case_type_id == case_type_id, Case.submitted_at.is_not(None))
-            .order_by(Case.submitted_at, Case.id)
-            .options(
-                selectinload(Case.school),
-                selectinload(Case.assigned_to),
-                defer(Case.raw_input),
-                defer(Case.page_versions),
-            )
-        )
-    )
-    questions = export_questions(case_type)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        _safe_row([*FIXED_COLUMNS, *(header for header, _field in questions), WARNINGS_COLUMN])
-    )
-    for case in cases:
-        writer.writerow(
-            _safe_row(
-                [
-                    *_fixed_cells(case),
-                    *(cell_text(field, sent(case).get(field.id)) for _header, field in questions),
-                    " | ".join(f"{w['question']}: {w['message']}" for w in acknowledged(case)),
-                ]
-            )
-        )
-    audit.record(session, "cases_exported", actor=officer, case_type=case_type_id, count=len(cases))
-    session.commit()
-    return out.getvalue()
+    with transaction(session):
+        audit.record_case(session, "case_file_downloaded", officer, case, attachment=attachment_id)
 
 
 def acknowledged(case: Case) -> list[dict]:
     """The warnings the school went past and sent the case with, in page order."""
     return [w for entries in (case.acknowledged_warnings or {}).values() for w in entries]
-
-
-def export_questions(case_type: CaseType) -> list[tuple[str, Field]]:
-    """(column header, question) in page order; a label used twice gets its page's title."""
-    found = [(page, field) for page in case_type.pages for field in page.fields if field.has_value]
-    twice = {label for label, n in Counter(f.label for _p, f in found).items() if n > 1}
-    headers = [f"{f.label} ({p.title})" if f.label in twice else f.label for p, f in found]
-    still_twice = {h for h, n in Counter(headers).items() if n > 1}
-    return [
-        (f"{h} [{f.id}]" if h in still_twice else h, f)
-        for h, (_p, f) in zip(headers, found, strict=True)
-    ]
-
-
-def _fixed_cells(case: Case) -> list[str]:
-    submitted = clock.aware(case.submitted_at).astimezone(dt.UTC)
-    return [
-        case.reference,
-        case.school.name,
-        case.school.urn,
-        submitted.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        case.activity_label,
-        case.status,
-        case.assigned_to.full_name if case.assigned_to else "",
-    ]
-
-
-def cell_text(field: Field, value, in_group: bool = False) -> str:
-    """An answer as one spreadsheet cell: as displayed, several choices joined with "; "
-    (", " inside a group's item), a group's items as "1) Label: value; Label: value | 2) …"."""
-    if value is None or value == [] or value == "":
-        return ""
-    if field.kind.holds_items:
-        return " | ".join(
-            f"{number}) "
-            + "; ".join(
-                f"{nested.label}: {cell_text(nested, item.get(nested.id), in_group=True)}"
-                for nested in field.fields
-                if nested.has_value and item.get(nested.id) not in (None, "", [])
-            )
-            for number, item in enumerate(value, 1)
-        )
-    if field.kind.value_type == LIST:  # several choices
-        return (", " if in_group else "; ").join(field.option_label(v) for v in value)
-    return field.kind.display(field, value)
-
-
-def _safe_row(cells: Iterable[str]) -> list[str]:
-    """Cells a spreadsheet would run as formulas get a leading apostrophe (CSV injection)."""
-    return ["'" + cell if cell.startswith(_FORMULA_START) else cell for cell in cells]
-
-
-# ---- council staff and teams (the `portal` command) ----

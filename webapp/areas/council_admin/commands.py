@@ -9,10 +9,12 @@ import difflib
 
 import click
 
-from webapp.areas.council_admin.services import add_officer, add_team_case_types, team_named
-from webapp.areas.user_admin import services as user_admin
+from webapp.areas.council_admin.staff import add_officer
+from webapp.areas.council_admin.teams import add_team_case_types, team_named
 from webapp.areas.user_admin.forms import JOB_TITLES
-from webapp.domain.accounts import EmailInUse
+from webapp.domain import schools
+from webapp.domain.accounts import EMAIL_PATTERN
+from webapp.domain.errors import EmailInUse, URNInUse
 from webapp.infra.cli_support import Choice, CommandError, portal_app
 from webapp.infra.database import db
 
@@ -41,7 +43,7 @@ class Email(click.ParamType):
 
     def convert(self, value, param, ctx) -> str:
         value = value.strip().lower()
-        if len(value) > 254 or not user_admin.EMAIL_PATTERN.fullmatch(value):
+        if len(value) > 254 or not EMAIL_PATTERN.fullmatch(value):
             self.fail(f"not an email address: {value!r}", param, ctx)
         return value
 
@@ -111,15 +113,15 @@ def onboard_school(urn: str, admin_job_title: str | None, **details: str) -> Non
     sign-up email (username, a generated password, the portal's link) through the outbox; run
     the mail worker to deliver it. Exit 1 when the URN or the email address is already used."""
     urn = urn.upper()
-    problem = user_admin.urn_problem(urn, details["setting_type"])
+    problem = schools.urn_problem(urn, details["setting_type"])
     if problem:
         raise click.BadParameter(problem, click.get_current_context(), param_hint="--urn")
     with portal_app():
         try:
-            school, admin = user_admin.onboard_school(
+            school, admin = schools.onboard_school(
                 db(), urn=urn, admin_job_title=admin_job_title or "", **details
             )
-        except user_admin.URNInUse as error:
+        except URNInUse as error:
             raise CommandError(str(error)) from None
         except EmailInUse:
             raise CommandError(f"{details['admin_email']} already has an account") from None

@@ -13,9 +13,9 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
-from webapp.areas.council_admin.services import ROLES, SETTING_NAMES, normalise_urn
+from webapp.areas.council_admin.staff import ROLES
 from webapp.areas.user_admin.forms import JOB_TITLES, LOCK_STATUSES
-from webapp.areas.user_admin.services import urn_problem
+from webapp.domain.schools import SETTING_NAMES, normalise_urn, urn_problem
 from webapp.web.person_fields import email_field, name_field, tidy_spaces
 
 SETTING_TYPES = [SelectChoice(value, label) for value, label in SETTING_NAMES.items()]

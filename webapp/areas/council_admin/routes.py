@@ -20,6 +20,8 @@ from webapp.areas.council_admin.forms import (
     TeamForm,
 )
 from webapp.domain import accounts, scanning
+from webapp.domain.errors import Refused
+from webapp.domain.schools import SETTING_NAMES
 from webapp.infra.database import db
 from webapp.web.access import answer_not_found, restrict
 
@@ -27,10 +29,10 @@ RETIRED = "No longer in the catalogue"
 
 
 restrict(bp, "council admin", lambda user: user.is_council_admin)
-answer_not_found(bp, "council admin", services.NotFound)
+answer_not_found(bp, "council admin")
 
 
-def _show_problems(form, refused: services.Refused) -> None:
+def _show_problems(form, refused: Refused) -> None:
     """The service's reasons, each on its own field (the first field when it names none)."""
     first = next(field for field in form if field.name != "csrf_token")
     for name, message in refused.problems.items():
@@ -68,14 +70,7 @@ def add_school():
     if form.validate_on_submit():
         try:
             school, admin, created = services.add_school(db(), current_user, **form.details())
-        except services.URNInUse as taken:
-            db().rollback()
-            form.urn.errors.append(f"URN {taken.school.urn} is already used by {taken.school.name}")
-        except services.EmailInUse:
-            db().rollback()
-            form.email.errors.append("A user with this email address already exists")
-        except services.Refused as refused:
-            db().rollback()
+        except Refused as refused:
             _show_problems(form, refused)
         else:
             flash(
@@ -106,10 +101,7 @@ def school(school_id: int):
             admin, created = services.add_school_admin(
                 db(), current_user, school_id, **form.admin_details()
             )
-        except services.EmailInUse:
-            form.email.errors.append("A user with this email address already exists")
-        except services.Refused as refused:
-            db().rollback()
+        except Refused as refused:
             _show_problems(form, refused)
         else:
             flash(_admin_message(admin, school, created), "success")
@@ -120,7 +112,7 @@ def school(school_id: int):
         school=school,
         members=members,
         form=form,
-        setting_names=services.SETTING_NAMES,
+        setting_names=SETTING_NAMES,
     )
 
 
@@ -144,8 +136,7 @@ def school_user(school_id: int, user_id: int):
                 message = (
                     f"{user.full_name}'s account has been {'locked' if locked else 'unlocked'}"
                 )
-        except services.Refused as refused:
-            db().rollback()
+        except Refused as refused:
             problem = str(refused)
         else:
             flash(message, "success")
@@ -175,11 +166,7 @@ def add_officer():
     if form.validate_on_submit():
         try:
             user = services.add_officer(db(), current_user, **form.details())
-        except services.EmailInUse:
-            db().rollback()
-            form.email.errors.append("A user with this email address already exists")
-        except services.Refused as refused:
-            db().rollback()
+        except Refused as refused:
             _show_problems(form, refused)
         else:
             flash(
@@ -202,8 +189,7 @@ def edit_officer(user_id: int):
     if form.validate_on_submit():
         try:
             services.update_officer(db(), current_user, user_id, **form.details())
-        except services.Refused as refused:
-            db().rollback()
+        except Refused as refused:
             _show_problems(form, refused)
         else:
             flash(f"Your changes to {user.full_name} have been saved", "success")
@@ -220,7 +206,7 @@ def reset_officer_password(user_id: int):
     if form.validate_on_submit():
         try:
             services.reset_officer_password(db(), current_user, user_id)
-        except services.Refused as refused:
+        except Refused as refused:
             flash(str(refused), "error")
         else:
             flash(f"A new password has been emailed to {user.full_name}", "success")
@@ -302,8 +288,7 @@ def _team_page(team):
                 **form.details(),
                 known_case_type_ids=set(_catalogue().case_types),
             )
-        except services.Refused as refused:
-            db().rollback()
+        except Refused as refused:
             _show_problems(form, refused)
         else:
             flash(f"{saved.name} has been {'added' if team is None else 'saved'}", "success")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from webapp.areas.council_admin.services import NotFound, Refused, school_for
+from webapp.areas.council_admin.services import school_for
 from webapp.domain import accounts
+from webapp.domain.errors import LastAdmin, NotFound
+from webapp.infra.database import by_id, transaction
 from webapp.models import School, User
 
 
@@ -20,7 +22,7 @@ def school_user_for(
 ) -> tuple[School, User]:
     """A user of the school (never council staff: they are managed as officers)."""
     school = school_for(session, actor, school_id)
-    user = session.get(User, user_id) if 0 < user_id < 2**31 else None
+    user = by_id(session, User, user_id)
     if user is None or school.id not in user.school_ids or user.council_role:
         raise NotFound(f"user {user_id} of school {school_id}")
     return school, user
@@ -30,24 +32,25 @@ def set_lock(
     session: Session, actor: User | None, school_id: int, user_id: int, locked: bool
 ) -> User:
     """Lock (ending their sessions) or unlock (forgiving their failures) the account."""
-    school, user = school_user_for(session, actor, school_id, user_id)
-    if locked and not user.is_locked:
-        alone = accounts.schools_only_they_run(session, user)
-        if alone:
-            raise Refused(
-                f"{user.full_name} is the only administrator of {alone[0].name}. Add another "
-                f"administrator of {alone[0].name} first."
-            )
-        accounts.lock(session, user, actor=actor, reason="locked by a council admin", school=school)
-    elif not locked and user.is_locked:
-        accounts.unlock(session, user, actor=actor, school=school)
-    session.commit()
+    with transaction(session):
+        school, user = school_user_for(session, actor, school_id, user_id)
+        if locked and not user.is_locked:
+            alone = accounts.schools_only_they_run(session, user)
+            if alone:
+                raise LastAdmin(
+                    f"{user.full_name} is the only administrator of {alone[0].name}. Add "
+                    f"another administrator of {alone[0].name} first."
+                )
+            reason = "locked by a council admin"
+            accounts.lock(session, user, actor=actor, reason=reason, school=school)
+        elif not locked and user.is_locked:
+            accounts.unlock(session, user, actor=actor, school=school)
     return user
 
 
 def reset_password(session: Session, actor: User | None, school_id: int, user_id: int) -> User:
     """Email the user a new random password (it also removes their authenticator app)."""
-    school, user = school_user_for(session, actor, school_id, user_id)
-    accounts.reset_password(session, user, actor=actor, school=school)
-    session.commit()
+    with transaction(session):
+        school, user = school_user_for(session, actor, school_id, user_id)
+        accounts.reset_password(session, user, actor=actor, school=school)
     return user

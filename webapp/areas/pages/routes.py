@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import Session
 
 from webapp.areas.pages import bp
 from webapp.areas.pages.forms import COMMENTS_MAX, FeedbackForm
+from webapp.areas.pages.services import record_feedback
 from webapp.infra.database import db
-from webapp.models import Feedback
 
 # Who sees what: a user property that must be true, or None for everyone signed in.
 SCHOOL_STAFF, SCHOOL_ADMIN, OFFICER, COUNCIL_ADMIN = (
@@ -114,12 +113,6 @@ def home_actions(user) -> list[HomeAction]:
         else:
             actions.append(HomeAction(title, description, url_for(endpoint)))
     return actions
-
-
-def record_feedback(session: Session, rating: str, comments: str, user_id: int | None) -> None:
-    """Store one piece of feedback and commit it."""
-    session.add(Feedback(rating=rating, comments=comments or "", user_id=user_id))
-    session.commit()
 
 
 @bp.route("/")

@@ -1,5 +1,5 @@
 """User admin: school admins list, add and edit the users of their schools, lock and unlock them,
-reset their passwords and remove them from a school. Council onboarding lives in services too."""
+reset their passwords and remove them from a school."""
 
 from flask import Blueprint
 

@@ -18,11 +18,12 @@ from flask_login import current_user, login_required
 
 from webapp.areas.user_admin import bp, services
 from webapp.areas.user_admin.forms import ConfirmForm, EditUserForm, UserForm
+from webapp.domain.errors import Refused
 from webapp.infra.database import db
 from webapp.web.access import answer_not_found, restrict
 
 restrict(bp, "user admin", lambda user: user.is_school_admin)
-answer_not_found(bp, "user admin", services.NotFound)
+answer_not_found(bp, "user admin")
 
 
 def _after_change() -> str:
@@ -54,9 +55,7 @@ def add_user():
     if form.validate_on_submit():  # a school not offered fails validation
         try:
             user = services.add_user(db(), current_user, **form.details())
-        except services.EmailInUse:
-            form.email.errors.append("A user with this email address already exists")
-        except services.Refused as refused:
+        except Refused as refused:
             _field_error(form, refused)
         else:
             flash(
@@ -83,11 +82,7 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         try:
             services.update_user(db(), current_user, user_id, **form.details())
-        except services.EmailInUse:
-            db().rollback()
-            form.email.errors.append("A user with this email address already exists")
-        except services.Refused as refused:
-            db().rollback()
+        except Refused as refused:
             _field_error(form, refused)
         else:
             flash(f"Your changes to {user.full_name} have been saved", "success")
@@ -103,7 +98,7 @@ def edit_user(user_id: int):
     )
 
 
-def _field_error(form, refused: services.Refused) -> None:
+def _field_error(form, refused: Refused) -> None:
     name = refused.field or "schools"
     if name == "is_admin" and form.several_schools:
         name = "admin_schools"  # the question as the page asks it
@@ -120,7 +115,7 @@ def reset_password(user_id: int):
     if form.validate_on_submit():
         try:
             services.reset_user_password(db(), current_user, user_id)
-        except services.Refused as refused:
+        except Refused as refused:
             flash(str(refused), "error")
         else:
             flash(f"A new password has been emailed to {user.full_name}", "success")
@@ -138,8 +133,7 @@ def remove_from_school(user_id: int, school_id: int):
     if form.validate_on_submit():
         try:
             last_school = services.remove_from_school(db(), current_user, user_id, school_id)
-        except services.Refused as refused:
-            db().rollback()
+        except Refused as refused:
             problem = str(refused)
         else:
             message = f"{user.full_name} has been removed from {school.name}"

@@ -1,46 +1,54 @@
-"""User admin's work, free of HTTP, and the onboarding of a school and its first admin.
+"""User admin's work, free of HTTP: listing, adding and editing the users of the admin's
+schools, locking them, resetting their passwords, removing them from a school.
 
-Every User admin function is scoped to the schools the admin administers: an admin sees and acts
-on a user only when the user belongs to at least one of those schools, and grants or takes away
-only those schools. Anything else raises NotFound, which the views answer with 404 (never 403),
-so user and school ids cannot be probed. What acts on the whole account — locking, unlocking,
-resetting the password (which also removes the authenticator app), changing the email — needs
-an admin of every one of the user's schools (or a council admin, on the Council admin pages):
-otherwise an admin of one school could shut out, or take over, someone another school relies
-on. Nor can anyone lock the only administrator of a school. Accounts are changed through
-webapp.domain.accounts, which queues the user's emails and writes the audit trail; each
-function here commits its change.
+Every function is scoped to the schools the admin administers (webapp/areas/user_admin/scope.py
+says whom an admin may see and what needs an admin of every one of a user's schools). Accounts
+are changed through webapp.domain.accounts, which queues the user's emails and writes the audit
+trail; each function here commits its change, or none of it.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from sqlalchemy import String, case, exists, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from webapp.areas.user_admin.scope import (
+    UserRow,
+    account_refusal,
+    administered_schools,
+    apply_lock,
+    keep_an_admin,
+    may_change_email,
+    refuse_unless_account_is_ours,
+    row_for,
+    schools_of,
+    shared_school,
+    user_for_admin,
+)
 from webapp.domain import accounts, audit
-from webapp.domain.accounts import EmailInUse
+from webapp.domain.errors import EmailInUse, LastAdmin, NotFound, Refused
+from webapp.infra.database import transaction
 from webapp.infra.mail import queue_mail
 from webapp.models import Membership, School, User
 from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page, matching
 
 __all__ = [
+    "USERS",
     "EmailInUse",
     "LastAdmin",
     "NotFound",
     "Refused",
-    "URNInUse",
     "UserRow",
+    "account_refusal",
     "add_user",
     "administered_schools",
     "list_users",
+    "may_change_email",
     "offered_schools",
-    "onboard_school",
     "remove_from_school",
+    "removal",
     "reset_user_password",
+    "row_for",
     "set_lock",
     "update_user",
     "user_for_admin",
@@ -51,129 +59,6 @@ USERS = ListingSpec(
     "last_name",
     filters=("school",),  # one of the admin's schools (offered_schools)
 )
-SETTING_TYPES = ("school", "early_years")
-EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-URN_PATTERNS = {"school": re.compile(r"\d{6}"), "early_years": re.compile(r"EY\d{6}|\d{6,7}")}
-
-
-class NotFound(Exception):
-    """A user or school the admin may not see or act on: shown as 404, as if it did not exist."""
-
-
-class Refused(Exception):
-    """An action the rules do not allow; the message says why, for the admin to read, and
-    `field` names the form field it belongs to (None: the page as a whole)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-class LastAdmin(Refused):
-    """The change would leave a school without an administrator."""
-
-
-class URNInUse(Exception):
-    """Another school already has this URN."""
-
-    def __init__(self, school: School):
-        super().__init__(f"URN {school.urn} is already used by {school.name}")
-        self.school = school
-
-
-@dataclass(frozen=True)
-class UserRow:
-    """One line of the users list: the user, and their place in the admin's schools."""
-
-    user: User
-    schools: tuple[School, ...]  # the admin's schools the user belongs to
-    admin_of: tuple[School, ...]  # those of them the user administers
-    say_which: bool = False  # the admin has several schools: "Yes" names which
-
-    @property
-    def admin_text(self) -> str:
-        """ "Yes", "No", or which schools, when the user administers only some of them or the
-        admin has several."""
-        if not self.admin_of:
-            return "No"
-        if len(self.admin_of) == len(self.schools) and not self.say_which:
-            return "Yes"
-        return "Yes: " + ", ".join(school.name for school in self.admin_of)
-
-
-def administered_schools(session: Session, admin: User) -> list[School]:
-    """The schools `admin` administers, by name (empty for everyone else)."""
-    return list(
-        session.scalars(
-            select(School)
-            .join(Membership)
-            .where(Membership.user_id == admin.id, Membership.is_admin.is_(True))
-            .order_by(School.name, School.id)
-        )
-    )
-
-
-def _schools_of(session: Session, admin: User) -> dict[int, School]:
-    """The admin's schools by id; NotFound when the user administers none."""
-    schools = {school.id: school for school in administered_schools(session, admin)}
-    if not schools:
-        raise NotFound("not a school admin")
-    return schools
-
-
-def user_for_admin(session: Session, admin: User, user_id: int) -> User:
-    """A user sharing at least one school the admin administers; NotFound otherwise."""
-    schools = _schools_of(session, admin)
-    user = session.get(User, user_id) if 0 < user_id < 2**31 else None  # an INTEGER column
-    if user is None or not user.school_ids & schools.keys():
-        raise NotFound(f"user {user_id}")
-    return user
-
-
-def row_for(user: User, schools: dict[int, School]) -> UserRow:
-    """The user's place in the admin's schools (`schools` by id)."""
-    ours = sorted(
-        (m for m in user.memberships if m.school_id in schools),
-        key=lambda m: (schools[m.school_id].name, m.school_id),
-    )
-    return UserRow(
-        user,
-        tuple(schools[m.school_id] for m in ours),
-        tuple(schools[m.school_id] for m in ours if m.is_admin),
-        say_which=len(schools) > 1,
-    )
-
-
-def may_change_email(session: Session, admin: User, user: User) -> bool:
-    """Only an admin of every one of the user's schools may change their email (the username):
-    otherwise an admin of one school could take over an account that also opens another.
-    Nor their own here: that needs the password again (SECURITY-CHECKLIST 10)."""
-    return user.id != admin.id and account_refusal(session, admin, user, "") is None
-
-
-def account_refusal(session: Session, admin: User, user: User, doing: str) -> str | None:
-    """Why the admin may not act on the user's whole account (`doing`: "lock their account"),
-    naming the schools they do not administer and whom to ask; None when they may."""
-    schools = _schools_of(session, admin)
-    others = sorted(
-        (m.school for m in user.memberships if m.school_id not in schools),
-        key=lambda school: (school.name, school.id),
-    )
-    if not others:
-        return None
-    names = " and ".join(school.name for school in others)
-    return (
-        f"You cannot {doing} because {user.full_name} also belongs to {names}, which you do "
-        f"not administer. Ask an administrator of {names}, or a council admin, to do it."
-    )
-
-
-def _refuse_unless_account_is_ours(
-    session: Session, admin: User, user: User, doing: str, field: str | None = None
-) -> None:
-    problem = account_refusal(session, admin, user, doing)
-    if problem:
-        raise Refused(problem, field)
 
 
 def offered_schools(schools: list[School]) -> dict[str, list[str]]:
@@ -184,7 +69,7 @@ def offered_schools(schools: list[School]) -> dict[str, list[str]]:
 def list_users(session: Session, admin: User, args: ListingArgs) -> Listing[UserRow]:
     """The users of the admin's schools (or of one of them, filtered), searched by name or
     email, sorted by one column."""
-    schools = _schools_of(session, admin)
+    schools = schools_of(session, admin)
     ids = list(schools)
     chosen = int(args.filter("school") or 0)
     shown = [chosen] if chosen in schools else ids  # USERS.read offered only the admin's own
@@ -251,10 +136,10 @@ def add_user(
 ) -> User:
     """A new user of some of the admin's schools (administering `admin_school_ids` of them);
     they are emailed a generated password."""
-    schools = _schools_of(session, admin)
-    wanted, admins = _places(schools, school_ids, admin_school_ids)
-    try:
-        user = accounts.create_user(
+    with transaction(session, conflict=lambda: EmailInUse(email)):
+        schools = schools_of(session, admin)
+        wanted, admins = _places(schools, school_ids, admin_school_ids)
+        return accounts.create_user(
             session,
             email=email,
             first_name=first_name,
@@ -268,11 +153,6 @@ def add_user(
                 if school_id in wanted
             },
         )
-        session.commit()
-    except IntegrityError:  # the same address added at the same moment elsewhere
-        session.rollback()
-        raise EmailInUse(email) from None
-    return user
 
 
 def update_user(
@@ -291,61 +171,59 @@ def update_user(
 ) -> User:
     """Save the edit form: details, the user's place in the admin's schools, the lock.
     Memberships of schools the admin does not administer are left as they are."""
-    schools = _schools_of(session, admin)
-    user = user_for_admin(session, admin, user_id)
-    wanted, admins = _places(schools, school_ids, admin_school_ids)
     email = accounts.normalise_email(email)
-    if email != user.email:
-        if user.id == admin.id:
-            raise Refused("You cannot change your own email address here", "email")
-        if not may_change_email(session, admin, user):
-            raise Refused(
-                "You cannot change this user's email address because they also "
-                "belong to a school you do not administer",
-                "email",
-            )
-        if accounts.find_by_email(session, email) is not None:
-            raise EmailInUse(email)
+    with transaction(session, conflict=lambda: EmailInUse(email)):
+        schools = schools_of(session, admin)
+        user = user_for_admin(session, admin, user_id)
+        wanted, admins = _places(schools, school_ids, admin_school_ids)
+        _refuse_email_change(session, admin, user, email)
+        _refuse_lock_change(session, admin, user, locked)
+        current = {m.school_id: m for m in user.memberships if m.school_id in schools}
+        for school_id, membership in current.items():
+            if membership.is_admin and school_id not in admins:
+                field = "is_admin" if school_id in wanted else "schools"
+                keep_an_admin(session, schools[school_id], user, admin, field=field)
+        if email != user.email:
+            _tell_old_address(session, user, email)
+        details = {"email": email, "first_name": first_name, "last_name": last_name}
+        details |= {"job_title": job_title, "mobile": mobile}
+        accounts.update_details(session, admin, user, details)
+        _place_in_schools(session, admin, user, schools, current, wanted, admins)
+        if locked != user.is_locked:
+            apply_lock(session, admin, user, locked)
+    return user
+
+
+def _refuse_email_change(session: Session, admin: User, user: User, email: str) -> None:
+    if email == user.email:
+        return
+    if user.id == admin.id:
+        raise Refused("You cannot change your own email address here", "email")
+    if not may_change_email(session, admin, user):
+        raise Refused(
+            "You cannot change this user's email address because they also "
+            "belong to a school you do not administer",
+            "email",
+        )
+    if accounts.find_by_email(session, email) is not None:
+        raise EmailInUse(email)
+
+
+def _refuse_lock_change(session: Session, admin: User, user: User, locked: bool) -> None:
     if locked and not user.is_locked and user.id == admin.id:
         raise Refused("You cannot lock your own account", "lock_status")
     if locked != user.is_locked:
         doing = "lock their account" if locked else "unlock their account"
-        _refuse_unless_account_is_ours(session, admin, user, doing, "lock_status")
-    current = {m.school_id: m for m in user.memberships if m.school_id in schools}
-    for school_id, membership in current.items():
-        if membership.is_admin and school_id not in admins:
-            _keep_an_admin(
-                session,
-                schools[school_id],
-                user,
-                admin,
-                field="is_admin" if school_id in wanted else "schools",
-            )
+        refuse_unless_account_is_ours(session, admin, user, doing, "lock_status")
 
-    details = {
-        "email": email,
-        "first_name": first_name.strip(),
-        "last_name": last_name.strip(),
-        "job_title": job_title,
-        "mobile": mobile,
-    }
-    changed = sorted(name for name, value in details.items() if getattr(user, name) != value)
-    if "email" in changed:
-        # The old address hears of it, and sessions end: a changed address must never be a
-        # quiet way into someone's account (codes and resets follow the address).
-        queue_mail(
-            session, "email_changed", user.email, "email_changed", user=user, new_email=email
-        )
-        user.session_generation += 1
-    for name in changed:
-        setattr(user, name, details[name])
-    if changed:
-        audit.record(session, "user_updated", actor=admin, user=user, fields=changed)
-    _place_in_schools(session, admin, user, schools, current, wanted, admins)
-    if locked != user.is_locked:
-        _apply_lock(session, admin, user, locked)
-    _commit(session, email)
-    return user
+
+def _tell_old_address(session: Session, user: User, new_email: str) -> None:
+    """The old address hears of the change, and sessions end: a changed address must never be
+    a quiet way into someone's account (codes and resets follow the address)."""
+    queue_mail(
+        session, "email_changed", user.email, "email_changed", user=user, new_email=new_email
+    )
+    user.session_generation += 1
 
 
 def _place_in_schools(session, admin, user, schools, current, wanted, admins) -> None:
@@ -371,88 +249,33 @@ def _place_in_schools(session, admin, user, schools, current, wanted, admins) ->
             )
 
 
-def _keep_an_admin(
-    session: Session, school: School, user: User, admin: User, field: str | None = None
-) -> None:
-    """Refuse a change that leaves `school` with no other administrator whose account is open."""
-    others = session.scalar(
-        select(func.count())
-        .select_from(Membership)
-        .join(User)
-        .where(
-            Membership.school_id == school.id,
-            Membership.is_admin.is_(True),
-            Membership.user_id != user.id,
-            User.is_locked.is_(False),
-        )
-    )
-    if not others:
-        who = "You are" if user.id == admin.id else f"{user.full_name} is"
-        raise LastAdmin(
-            f"{who} the only administrator of {school.name}. Make someone else "
-            f"an administrator of {school.name} first.",
-            field,
-        )
-
-
-def _shared_school(admin: User, user: User) -> School | None:
-    """A school the admin administers and the user belongs to: the audit row's school."""
-    administered = {m.school_id for m in admin.memberships if m.is_admin}
-    return next((m.school for m in user.memberships if m.school_id in administered), None)
-
-
-def _apply_lock(session: Session, admin: User, user: User, locked: bool) -> None:
-    school = _shared_school(admin, user)
-    if locked:
-        alone = accounts.schools_only_they_run(session, user)
-        if alone:
-            raise LastAdmin(
-                f"{user.full_name} is the only administrator of {alone[0].name}. Make someone "
-                f"else an administrator of {alone[0].name} first.",
-                "lock_status",
-            )
-        accounts.lock(
-            session, user, actor=admin, reason="locked by an administrator", school=school
-        )
-    else:
-        accounts.unlock(session, user, actor=admin, school=school)
-
-
-def _commit(session: Session, email: str) -> None:
-    try:
-        session.commit()
-    except IntegrityError:  # the address was taken at the same moment elsewhere
-        session.rollback()
-        raise EmailInUse(email) from None
-
-
 def set_lock(session: Session, admin: User, user_id: int, locked: bool) -> User:
     """Lock (ending the user's sessions) or unlock (clearing their failures) an account."""
-    user = user_for_admin(session, admin, user_id)
-    if locked and user.id == admin.id:
-        raise Refused("You cannot lock your own account", "lock_status")
-    if locked != user.is_locked:
-        doing = "lock their account" if locked else "unlock their account"
-        _refuse_unless_account_is_ours(session, admin, user, doing, "lock_status")
-        _apply_lock(session, admin, user, locked)
-        session.commit()
+    with transaction(session):
+        user = user_for_admin(session, admin, user_id)
+        if locked and user.id == admin.id:
+            raise Refused("You cannot lock your own account", "lock_status")
+        if locked != user.is_locked:
+            doing = "lock their account" if locked else "unlock their account"
+            refuse_unless_account_is_ours(session, admin, user, doing, "lock_status")
+            apply_lock(session, admin, user, locked)
     return user
 
 
 def reset_user_password(session: Session, admin: User, user_id: int) -> User:
     """Email the user a new random password; the admin never sees it."""
-    user = user_for_admin(session, admin, user_id)
-    if user.id == admin.id:
-        raise Refused("You cannot reset your own password from User admin")
-    _refuse_unless_account_is_ours(session, admin, user, "reset their password")
-    accounts.reset_password(session, user, actor=admin, school=_shared_school(admin, user))
-    session.commit()
+    with transaction(session):
+        user = user_for_admin(session, admin, user_id)
+        if user.id == admin.id:
+            raise Refused("You cannot reset your own password from User admin")
+        refuse_unless_account_is_ours(session, admin, user, "reset their password")
+        accounts.reset_password(session, user, actor=admin, school=shared_school(admin, user))
     return user
 
 
 def removal(session: Session, admin: User, user_id: int, school_id: int) -> tuple[User, School]:
     """The user and the school for a removal: both must be the admin's to act on."""
-    schools = _schools_of(session, admin)
+    schools = schools_of(session, admin)
     user = user_for_admin(session, admin, user_id)
     if school_id not in schools or school_id not in user.school_ids:
         raise NotFound(f"school {school_id} of user {user_id}")
@@ -463,56 +286,16 @@ def remove_from_school(session: Session, admin: User, user_id: int, school_id: i
     """Take the user out of one of the admin's schools; True when it was their last school,
     which also locks the account (an account with no school could do nothing, and no admin
     would see it any more)."""
-    user, school = removal(session, admin, user_id, school_id)
-    membership = next(m for m in user.memberships if m.school_id == school_id)
-    last_school = len(user.memberships) == 1
-    if membership.is_admin:
-        _keep_an_admin(session, school, user, admin)
-    if last_school and user.id == admin.id:
-        raise Refused("You cannot remove yourself from your only school")
-    user.memberships.remove(membership)
-    audit.record(session, "membership_removed", actor=admin, user=user, school=school)
-    if last_school and not user.is_locked:
-        accounts.lock(session, user, actor=admin, reason="removed from their last school")
-    session.commit()
+    with transaction(session):
+        user, school = removal(session, admin, user_id, school_id)
+        membership = next(m for m in user.memberships if m.school_id == school_id)
+        last_school = len(user.memberships) == 1
+        if membership.is_admin:
+            keep_an_admin(session, school, user, admin)
+        if last_school and user.id == admin.id:
+            raise Refused("You cannot remove yourself from your only school")
+        user.memberships.remove(membership)
+        audit.record(session, "membership_removed", actor=admin, user=user, school=school)
+        if last_school and not user.is_locked:
+            accounts.lock(session, user, actor=admin, reason="removed from their last school")
     return last_school
-
-
-def urn_problem(urn: str, setting_type: str) -> str | None:
-    """Why `urn` is not a URN for this kind of setting, or None when it is one."""
-    if URN_PATTERNS[setting_type].fullmatch(urn):
-        return None
-    if setting_type == "school":
-        return "a school's URN is 6 digits, like 123456"
-    return "an early years setting's URN is EY and 6 digits, or 6 or 7 digits, like EY123456"
-
-
-def onboard_school(
-    session: Session,
-    *,
-    name: str,
-    urn: str,
-    setting_type: str,
-    admin_email: str,
-    admin_first_name: str,
-    admin_last_name: str,
-    admin_job_title: str = "",
-) -> tuple[School, User]:
-    """A new school and its first admin, a new account emailed a username, a password and the
-    link (`portal onboard-school`; the council pages can also make an existing user admin)."""
-    from webapp.areas.council_admin.services import add_school
-
-    if accounts.find_by_email(session, admin_email) is not None:
-        raise EmailInUse(admin_email)
-    school, admin, _created = add_school(
-        session,
-        None,
-        name=name,
-        urn=urn,
-        setting_type=setting_type,
-        email=admin_email,
-        first_name=admin_first_name,
-        last_name=admin_last_name,
-        job_title=admin_job_title,
-    )
-    return school, admin

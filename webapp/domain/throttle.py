@@ -17,7 +17,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from webapp.areas.auth.codes import keyed_hash
+from webapp.domain.passwords import keyed_hash
 from webapp.infra import clock
 from webapp.models import SignInFailures
 

@@ -1,0 +1,189 @@
+"""Council staff, free of HTTP: case officers and council admins, their roles, teams and locks.
+
+Every function takes the acting user first: a council admin, or None for a trusted caller such
+as a `portal` command; anyone else gets NotFound (webapp/areas/council_admin/scope.py).
+Accounts are created, locked and reset through webapp.domain.accounts, which queues the
+user's emails and writes the audit trail; every other change is audited here. Each function
+that changes something commits it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import String, case, func, select
+from sqlalchemy.orm import Session
+
+from webapp.areas.council_admin.scope import require_council_admin
+from webapp.areas.council_admin.teams import change_memberships, set_membership, teams_of
+from webapp.domain import accounts, audit
+from webapp.domain.errors import EmailInUse, NotFound, Refused
+from webapp.infra.database import by_id, transaction
+from webapp.models import Team, User
+from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page, matching
+
+ROLES = {"officer": "Case officer", "admin": "Council admin"}
+OFFICERS = ListingSpec(("email", "first_name", "last_name", "role", "locked"), "last_name")
+
+
+@dataclass(frozen=True)
+class OfficerRow:
+    user: User
+    teams: tuple[Team, ...]
+
+    @property
+    def role(self) -> str:
+        return ROLES.get(self.user.council_role, self.user.council_role)
+
+
+def list_officers(session: Session, actor: User | None, args: ListingArgs) -> Listing[OfficerRow]:
+    """Council staff (case officers and council admins) with their teams."""
+    require_council_admin(actor)
+    query = select(User).where(User.council_role != "")
+    if args.words:
+        full_name = func.lower(User.first_name + " " + User.last_name, type_=String)
+        query = query.where(matching(args.words, User.email, full_name))
+    key = {
+        "email": User.email,
+        "first_name": func.lower(User.first_name, type_=String),
+        "last_name": func.lower(User.last_name, type_=String),
+        "role": User.council_role,
+        "locked": case((User.is_locked.is_(True), 1), else_=0),
+    }[args.sort]
+    by_name = (func.lower(User.last_name), func.lower(User.first_name), User.email)
+    listing = fetch_page(session, query, args, sort=[key], tie_breaker=by_name)
+    teams = teams_of(session, [user.id for user in listing.rows])
+    return listing.with_rows(
+        [OfficerRow(user, tuple(teams.get(user.id, ()))) for user in listing.rows]
+    )
+
+
+def officer_for(session: Session, actor: User | None, user_id: int) -> User:
+    """A member of council staff; NotFound for anyone else (school users are not ours)."""
+    require_council_admin(actor)
+    user = by_id(session, User, user_id)
+    if user is None or not user.council_role:
+        raise NotFound(f"officer {user_id}")
+    return user
+
+
+def _teams(session: Session, team_ids: Collection[int]) -> list[Team]:
+    teams = list(session.scalars(select(Team).where(Team.id.in_(list(team_ids)))))
+    if len(teams) != len(set(team_ids)):
+        raise Refused("Select teams from the list", "teams")
+    return teams
+
+
+def add_officer(
+    session: Session,
+    actor: User | None,
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    job_title: str = "",
+    role: str = "officer",
+    team_ids: Collection[int] = (),
+) -> User:
+    """A new case officer or council admin, in some teams; emailed a generated password."""
+    require_council_admin(actor)
+    with transaction(session, conflict=lambda: EmailInUse(email)):
+        if role not in ROLES:
+            raise Refused("Select their role", "role")
+        teams = _teams(session, team_ids)
+        user = accounts.create_user(
+            session,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            job_title=job_title,
+            schools={},
+            actor=actor,
+        )
+        user.council_role = role
+        audit.record(session, "user_created", actor=actor, user=user, council_role=role)
+        for team in teams:
+            set_membership(session, actor, team, user, joined=True)
+    return user
+
+
+def update_officer(
+    session: Session,
+    actor: User | None,
+    user_id: int,
+    *,
+    first_name: str,
+    last_name: str,
+    job_title: str,
+    role: str,
+    team_ids: Collection[int],
+    locked: bool,
+) -> User:
+    """Save the edit form: names, role, teams and lock. Council admins cannot take away their
+    own admin role or lock themselves (so there is always a council admin)."""
+    with transaction(session):
+        user = officer_for(session, actor, user_id)
+        _refuse_role_or_lock(actor, user, role, locked)
+        teams = _teams(session, team_ids)
+        names = {"first_name": first_name, "last_name": last_name, "job_title": job_title.strip()}
+        accounts.update_details(session, actor, user, names)
+        _set_role(session, actor, user, role)
+        _place_in_teams(session, actor, user, teams)
+        if locked and not user.is_locked:
+            accounts.lock(session, user, actor=actor, reason="locked by a council admin")
+        elif not locked and user.is_locked:
+            accounts.unlock(session, user, actor=actor)
+    return user
+
+
+def _refuse_role_or_lock(actor: User | None, user: User, role: str, locked: bool) -> None:
+    if role not in ROLES:
+        raise Refused("Select their role", "role")
+    myself = actor is not None and user.id == actor.id
+    if myself and role != "admin":
+        raise Refused("You cannot remove your own council admin role", "role")
+    if myself and locked and not user.is_locked:
+        raise Refused("You cannot lock your own account", "lock_status")
+
+
+def _set_role(session: Session, actor: User | None, user: User, role: str) -> None:
+    if role != user.council_role:
+        audit.record(
+            session,
+            "council_role_changed",
+            actor=actor,
+            user=user,
+            from_role=user.council_role,
+            to_role=role,
+        )
+        user.council_role = role
+
+
+def _place_in_teams(session: Session, actor: User | None, user: User, teams: list[Team]) -> None:
+    current = teams_of(session, [user.id]).get(user.id, [])
+    change_memberships(
+        session, actor, [(team, user) for team in current], [(team, user) for team in teams]
+    )
+
+
+def reset_officer_password(session: Session, actor: User | None, user_id: int) -> User:
+    """Email the officer a new random password; the admin never sees it."""
+    with transaction(session):
+        user = officer_for(session, actor, user_id)
+        if actor is not None and user.id == actor.id:
+            raise Refused("You cannot reset your own password here")
+        accounts.reset_password(session, user, actor=actor)
+    return user
+
+
+def council_staff(session: Session, actor: User | None) -> list[User]:
+    """Everyone who may be put in a team, by name."""
+    require_council_admin(actor)
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.council_role != "")
+            .order_by(func.lower(User.last_name), func.lower(User.first_name), User.email)
+        )
+    )

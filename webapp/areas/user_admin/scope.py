@@ -1,0 +1,153 @@
+"""Whom a school admin may see and act on in User admin, and the rules every change keeps.
+
+An admin sees and acts on a user only when the user belongs to at least one of the schools the
+admin administers, and grants or takes away only those schools; anything else is NotFound,
+answered 404 (never 403), so user and school ids cannot be probed. What acts on the whole
+account — locking, unlocking, resetting the password (which also removes the authenticator
+app), changing the email — needs an admin of every one of the user's schools (or a council
+admin, on the Council admin pages): otherwise an admin of one school could shut out, or take
+over, someone another school relies on. Nor can anyone lock the only administrator of a school.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.domain import accounts
+from webapp.domain.errors import LastAdmin, NotFound, Refused
+from webapp.infra.database import by_id
+from webapp.models import Membership, School, User
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """One line of the users list: the user, and their place in the admin's schools."""
+
+    user: User
+    schools: tuple[School, ...]  # the admin's schools the user belongs to
+    admin_of: tuple[School, ...]  # those of them the user administers
+    say_which: bool = False  # the admin has several schools: "Yes" names which
+
+    @property
+    def admin_text(self) -> str:
+        """ "Yes", "No", or which schools, when the user administers only some of them or the
+        admin has several."""
+        if not self.admin_of:
+            return "No"
+        if len(self.admin_of) == len(self.schools) and not self.say_which:
+            return "Yes"
+        return "Yes: " + ", ".join(school.name for school in self.admin_of)
+
+
+def administered_schools(session: Session, admin: User) -> list[School]:
+    """The schools `admin` administers, by name (empty for everyone else)."""
+    return list(
+        session.scalars(
+            select(School)
+            .join(Membership)
+            .where(Membership.user_id == admin.id, Membership.is_admin.is_(True))
+            .order_by(School.name, School.id)
+        )
+    )
+
+
+def schools_of(session: Session, admin: User) -> dict[int, School]:
+    """The admin's schools by id; NotFound when the user administers none."""
+    schools = {school.id: school for school in administered_schools(session, admin)}
+    if not schools:
+        raise NotFound("not a school admin")
+    return schools
+
+
+def user_for_admin(session: Session, admin: User, user_id: int) -> User:
+    """A user sharing at least one school the admin administers; NotFound otherwise."""
+    schools = schools_of(session, admin)
+    user = by_id(session, User, user_id)
+    if user is None or not user.school_ids & schools.keys():
+        raise NotFound(f"user {user_id}")
+    return user
+
+
+def row_for(user: User, schools: dict[int, School]) -> UserRow:
+    """The user's place in the admin's schools (`schools` by id)."""
+    ours = sorted(
+        (m for m in user.memberships if m.school_id in schools),
+        key=lambda m: (schools[m.school_id].name, m.school_id),
+    )
+    return UserRow(
+        user,
+        tuple(schools[m.school_id] for m in ours),
+        tuple(schools[m.school_id] for m in ours if m.is_admin),
+        say_which=len(schools) > 1,
+    )
+
+
+def may_change_email(session: Session, admin: User, user: User) -> bool:
+    """Only an admin of every one of the user's schools may change their email (the username):
+    otherwise an admin of one school could take over an account that also opens another.
+    Nor their own here: that needs the password again (SECURITY-CHECKLIST 10)."""
+    return user.id != admin.id and account_refusal(session, admin, user, "") is None
+
+
+def account_refusal(session: Session, admin: User, user: User, doing: str) -> str | None:
+    """Why the admin may not act on the user's whole account (`doing`: "lock their account"),
+    naming the schools they do not administer and whom to ask; None when they may."""
+    schools = schools_of(session, admin)
+    others = sorted(
+        (m.school for m in user.memberships if m.school_id not in schools),
+        key=lambda school: (school.name, school.id),
+    )
+    if not others:
+        return None
+    names = " and ".join(school.name for school in others)
+    return (
+        f"You cannot {doing} because {user.full_name} also belongs to {names}, which you do "
+        f"not administer. Ask an administrator of {names}, or a council admin, to do it."
+    )
+
+
+def refuse_unless_account_is_ours(
+    session: Session, admin: User, user: User, doing: str, field: str | None = None
+) -> None:
+    problem = account_refusal(session, admin, user, doing)
+    if problem:
+        raise Refused(problem, field)
+
+
+def keep_an_admin(
+    session: Session, school: School, user: User, admin: User, field: str | None = None
+) -> None:
+    """Refuse a change that leaves `school` with no other administrator whose account is open."""
+    if not accounts.other_open_admins(session, school.id, user):
+        who = "You are" if user.id == admin.id else f"{user.full_name} is"
+        raise LastAdmin(
+            f"{who} the only administrator of {school.name}. Make someone else "
+            f"an administrator of {school.name} first.",
+            field,
+        )
+
+
+def shared_school(admin: User, user: User) -> School | None:
+    """A school the admin administers and the user belongs to: the audit row's school."""
+    administered = {m.school_id for m in admin.memberships if m.is_admin}
+    return next((m.school for m in user.memberships if m.school_id in administered), None)
+
+
+def apply_lock(session: Session, admin: User, user: User, locked: bool) -> None:
+    school = shared_school(admin, user)
+    if locked:
+        alone = accounts.schools_only_they_run(session, user)
+        if alone:
+            raise LastAdmin(
+                f"{user.full_name} is the only administrator of {alone[0].name}. Make someone "
+                f"else an administrator of {alone[0].name} first.",
+                "lock_status",
+            )
+        accounts.lock(
+            session, user, actor=admin, reason="locked by an administrator", school=school
+        )
+    else:
+        accounts.unlock(session, user, actor=admin, school=school)

@@ -1,0 +1,25 @@
+"""What every list of cases shares: the columns it sorts by (My cases and the officers' queue
+add their own) and its filters by equal values."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func
+
+from webapp.models import Case
+
+CASE_SORTS = {
+    "reference": (func.length(Case.reference), Case.reference),  # PTT9999 before PTT10000
+    "case_type": (Case.case_type_name,),
+    "submitted": (Case.submitted_at,),
+    "activity": (Case.activity_label,),
+    "status": (Case.status,),
+}
+
+
+def filtered_by(query: Select, *wanted: tuple) -> Select:
+    """The query narrowed to cases whose column equals the value, for each (column, value) pair
+    whose value is set (an empty filter filters nothing)."""
+    for column, value in wanted:
+        if value:
+            query = query.where(column == value)
+    return query

@@ -1,0 +1,192 @@
+"""Schools and early-years settings: their URNs, and onboarding one with its first admin.
+
+Used by Council admin's pages and `portal onboard-school`, which check who may act before
+calling here. Accounts are created through webapp.domain.accounts, which queues the user's
+emails and writes the audit trail; onboarding is audited here. Each function that changes
+something commits it (webapp.infra.database.transaction).
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.domain import accounts, audit
+from webapp.domain.errors import EmailInUse, Refused, URNInUse
+from webapp.infra.database import transaction
+from webapp.models import Membership, School, User
+
+SETTING_NAMES = {"school": "School", "early_years": "Early years setting"}
+SETTING_TYPES = tuple(SETTING_NAMES)
+URN_PATTERNS = {"school": re.compile(r"\d{6}"), "early_years": re.compile(r"EY\d{6}|\d{6,7}")}
+
+
+def normalise_urn(urn: str) -> str:
+    """A URN as stored: no spaces, upper case (ey 123 456 -> EY123456)."""
+    return "".join(urn.split()).upper()
+
+
+def urn_problem(urn: str, setting_type: str) -> str | None:
+    """Why `urn` is not a URN for this kind of setting, or None when it is one."""
+    if URN_PATTERNS[setting_type].fullmatch(urn):
+        return None
+    if setting_type == "school":
+        return "a school's URN is 6 digits, like 123456"
+    return "an early years setting's URN is EY and 6 digits, or 6 or 7 digits, like EY123456"
+
+
+def add_school(
+    session: Session,
+    actor: User | None,
+    *,
+    name: str,
+    urn: str,
+    setting_type: str,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    job_title: str = "",
+) -> tuple[School, User, bool]:
+    """A new school or setting and its first admin: a new account (emailed a username, a
+    password and the link), or an existing school user who is made its admin too. The third
+    value says whether the account is new. Refused (URNInUse, EmailInUse among them) when the
+    rules do not allow it."""
+    urn = normalise_urn(urn)
+    with transaction(session, conflict=lambda: _what_was_taken(session, urn, email)):
+        _check_new_school(session, urn, setting_type)
+        school = School(name=" ".join(name.split()), urn=urn, setting_type=setting_type)
+        session.add(school)
+        session.flush()
+        person = {"first_name": first_name, "last_name": last_name, "job_title": job_title}
+        admin, created = make_admin(session, actor, school, email=email, **person)
+        audit.record(
+            session,
+            "school_onboarded",
+            actor=actor,
+            user=admin,
+            school=school,
+            urn=urn,
+            setting_type=setting_type,
+            new_account=created,
+        )
+    return school, admin, created
+
+
+def _check_new_school(session: Session, urn: str, setting_type: str) -> None:
+    if setting_type not in SETTING_TYPES:
+        raise Refused("Select the type of setting", "setting_type")
+    problem = urn_problem(urn, setting_type)
+    if problem:
+        raise Refused(f"Enter a valid URN: {problem}", "urn")
+    existing = session.scalar(select(School).where(School.urn == urn))
+    if existing is not None:
+        raise URNInUse(existing)
+
+
+def _what_was_taken(session: Session, urn: str, email: str) -> Refused:
+    """After a UNIQUE failure: the URN, or else the address, was taken at the same moment."""
+    existing = session.scalar(select(School).where(School.urn == urn))
+    return URNInUse(existing) if existing is not None else EmailInUse(email)
+
+
+def onboard_school(
+    session: Session,
+    *,
+    name: str,
+    urn: str,
+    setting_type: str,
+    admin_email: str,
+    admin_first_name: str,
+    admin_last_name: str,
+    admin_job_title: str = "",
+) -> tuple[School, User]:
+    """A new school and its first admin, a new account emailed a username, a password and the
+    link (`portal onboard-school`; the council pages can also make an existing user admin)."""
+    if accounts.find_by_email(session, admin_email) is not None:
+        raise EmailInUse(admin_email)
+    school, admin, _created = add_school(
+        session,
+        None,
+        name=name,
+        urn=urn,
+        setting_type=setting_type,
+        email=admin_email,
+        first_name=admin_first_name,
+        last_name=admin_last_name,
+        job_title=admin_job_title,
+    )
+    return school, admin
+
+
+def make_admin(
+    session: Session,
+    actor: User | None,
+    school: School,
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    job_title: str,
+) -> tuple[User, bool]:
+    """Make the owner of `email` an admin of the school: a new account when there is none
+    (its names needed), else an existing school user; whether the account is new. The caller
+    commits."""
+    existing = accounts.find_by_email(session, email)
+    if existing is None:
+        _refuse_missing_names(first_name, last_name)
+        user = accounts.create_user(
+            session,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            job_title=job_title,
+            schools={school: True},
+            actor=actor,
+        )
+        return user, True
+    _refuse_as_admin(existing, school)
+    membership = next((m for m in existing.memberships if m.school_id == school.id), None)
+    if membership is None:
+        existing.memberships.append(Membership(school=school, is_admin=True))
+        audit.record(
+            session, "membership_added", actor=actor, user=existing, school=school, admin=True
+        )
+    else:
+        membership.is_admin = True
+        audit.record(session, "admin_granted", actor=actor, user=existing, school=school)
+    return existing, False
+
+
+def _refuse_missing_names(first_name: str, last_name: str) -> None:
+    missing = {
+        field: message
+        for field, value, message in (
+            ("first_name", first_name, "Enter their first name"),
+            ("last_name", last_name, "Enter their last name"),
+        )
+        if not value.strip()
+    }
+    if missing:
+        raise Refused(next(iter(missing.values())), problems=missing)
+
+
+def _refuse_as_admin(existing: User, school: School) -> None:
+    """An existing account cannot be made the school's admin: council staff, locked, or
+    already one."""
+    if existing.council_role:
+        raise Refused(
+            "This email address belongs to a member of council staff. Council "
+            "staff cannot also be school users",
+            "email",
+        )
+    if existing.is_locked:
+        raise Refused(
+            f"{existing.full_name}'s account is locked. An administrator of their "
+            f"school must unlock it first",
+            "email",
+        )
+    membership = next((m for m in existing.memberships if m.school_id == school.id), None)
+    if membership is not None and membership.is_admin:
+        raise Refused(f"{existing.full_name} is already an administrator of {school.name}", "email")
