@@ -22,6 +22,7 @@ from engine import CaseType
 from engine.input_names import input_name, item_index, read_input_name
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import ConfirmForm, PageForm, StartCaseForm, SubmitForm
+from webapp.areas.cases.prefill import keep_locked, known_values
 from webapp.areas.cases.presenters import by_key, calculated_values, current_files, error_summary
 from webapp.domain import audit, scanning, workflow
 from webapp.domain.case_files import file_message, scan_statuses, unchecked_files
@@ -121,6 +122,7 @@ def _render_page(case, case_type, page, form, errors=(), warnings=(), stale=Fals
         error_list=error_summary(list(errors)),
         warnings=by_key(list(warnings)),
         calculated=calculated_values(case_type, page, answers),
+        locked=case_type.locked_fields(page.id, known_values(current_user, case.school)),
         files=_current_files(page, answers),
         not_scanned=_has_file_question(page) and not scanning.configured(current_app.config),
         stale=stale,
@@ -163,12 +165,15 @@ def _tell_about_pending_files(page, answers) -> None:
 def page(reference: str, page_id: str):
     case, case_type = _editable(reference)
     page = _visible_page(case_type, page_id, case.answers)
+    known = known_values(current_user, case.school)
     if request.method == "GET":
-        form = case_type.form(page_id, case.answers, raw=case.raw_input.get(page_id), base=PageForm)
+        raw = case.raw_input.get(page_id)
+        form = case_type.form(page_id, case.answers, raw=raw, base=PageForm, known=known)
         form.page_version.data = str(case.page_versions.get(page_id, 0))
         return _render_page(case, case_type, page, form)
 
     form = case_type.form_class(page_id, PageForm)()  # CSRF is checked by CSRFProtect
+    keep_locked(form, case_type, page_id, known)
     action = request.form.get("action", "continue")
     try:
         result = _save(case, case_type, page_id, form)
@@ -263,6 +268,7 @@ def autosave(reference: str, page_id: str):
     case, case_type = _editable(reference)
     _visible_page(case_type, page_id, case.answers)
     form = case_type.form_class(page_id, PageForm)()
+    keep_locked(form, case_type, page_id, known_values(current_user, case.school))
     try:
         services.save_page(db(), case, case_type, page_id, form, _posted_version(form))
     except services.StaleSave:
