@@ -81,9 +81,7 @@ def load_demo_data(session: Session, catalogue: Catalogue) -> list[DemoUser]:
     for name, urn, setting, laestab, phase in SCHOOLS:
         school = session.scalar(select(School).where(School.urn == urn))
         if school is None:
-            school = School(
-                name=name, urn=urn, setting_type=setting, laestab=laestab, phase=phase
-            )
+            school = School(name=name, urn=urn, setting_type=setting, laestab=laestab, phase=phase)
             session.add(school)
         schools[urn] = school
     session.flush()
