@@ -24,6 +24,7 @@ from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import ConfirmForm, PageForm, StartCaseForm, SubmitForm
 from webapp.areas.cases.prefill import keep_locked, known_values
 from webapp.areas.cases.presenters import by_key, calculated_values, current_files, error_summary
+from webapp.areas.cases.progress import leaves_section, page_caption, task_items
 from webapp.domain import audit, scanning, workflow
 from webapp.domain.case_files import file_message, scan_statuses, unchecked_files
 from webapp.domain.uploads import NewUpload, as_download, is_downloadable
@@ -69,6 +70,8 @@ def start(case_type_id: str):
     if form.validate_on_submit():  # a school not offered fails validate_choice
         school = services.school_for_user(db(), current_user, form.school.data)
         case = services.start_case(db(), current_user, school, case_type)
+        if case_type.sections:
+            return redirect(url_for("cases.tasks", reference=case.reference))
         return redirect(url_for("cases.page", reference=case.reference, page_id=case.last_page))
     return render_template("cases/start.html", case_type=case_type, form=form, schools=schools)
 
@@ -102,6 +105,19 @@ def open_case(reference: str):
     return redirect(url_for("cases.page", reference=reference, page_id=page_id))
 
 
+@bp.route("/cases/<reference>/tasks")
+@login_required
+def tasks(reference: str):
+    """The task list of a draft whose case type has sections: each section and its status."""
+    case, case_type = _editable(reference, drafts_only=True)
+    if not case_type.sections:
+        return redirect(url_for("cases.open_case", reference=reference))
+    items, completed = task_items(case, case_type)
+    return render_template(
+        "cases/tasks.html", case=case, case_type=case_type, items=items, completed=completed
+    )
+
+
 def _visible_page(case_type: CaseType, page_id: str, answers: dict):
     if page_id not in [p.id for p in case_type.visible_pages(answers)]:
         abort(404)
@@ -126,12 +142,18 @@ def _render_page(case, case_type, page, form, errors=(), warnings=(), stale=Fals
         files=_current_files(page, answers),
         not_scanned=_has_file_question(page) and not scanning.configured(current_app.config),
         stale=stale,
-        back_url=(
-            url_for("cases.page", reference=case.reference, page_id=previous.id)
-            if previous
-            else url_for("cases.my_cases")
-        ),
+        caption=page_caption(case_type, page.id, answers),
+        back_url=_back_url(case, case_type, page, previous),
     ), status
+
+
+def _back_url(case, case_type, page, previous) -> str:
+    """The page before; the task list at the start of a section; My cases before the first."""
+    if case.is_draft and leaves_section(case_type, page.id, previous and previous.id):
+        return url_for("cases.tasks", reference=case.reference)
+    if previous is None:
+        return url_for("cases.my_cases")
+    return url_for("cases.page", reference=case.reference, page_id=previous.id)
 
 
 def _current_files(page, answers) -> dict[str, dict]:
@@ -200,7 +222,14 @@ def page(reference: str, page_id: str):
         form.acknowledged.data = seen
         return _render_page(case, case_type, page, form, warnings=result.warnings)
     following = case_type.next_page(page_id, case.answers)
-    if following is None or request.args.get("change"):  # from a "Change" link: back there
+    changing = bool(request.args.get("change"))
+    if (
+        case.is_draft
+        and not changing
+        and leaves_section(case_type, page_id, following and following.id)
+    ):
+        return redirect(url_for("cases.tasks", reference=reference))  # the section is done
+    if following is None or changing:  # from a "Change" link: back there
         return redirect(url_for("cases.check_answers", reference=reference))
     return redirect(url_for("cases.page", reference=reference, page_id=following.id))
 
