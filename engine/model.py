@@ -80,6 +80,7 @@ class SummaryRow:
     label: str
     value: str
     items: tuple[tuple[tuple[str, str], ...], ...] = ()  # a group's items: (label, value) rows
+    item_label: str = ""  # what one item is called: the items read "Provider 1", "Provider 2"
 
 
 @dataclass(frozen=True)
