@@ -48,6 +48,8 @@ def test_finishing_a_section_goes_back_to_the_task_list_where_it_is_completed(si
     response = answer(portal, f"/cases/{reference}/pages/permissions", CONSENT)
     assert response.headers["Location"] == tasks
     assert _tasks(portal.get(tasks).page)[0] == ("Permissions", "Completed")
+    check = portal.get(f"/cases/{reference}/check-answers").page
+    assert check.select_one(".govuk-back-link")["href"] == tasks
 
 
 def test_a_section_started_and_left_is_in_progress_and_its_link_resumes_it(sign_in, world):
