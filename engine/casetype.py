@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -11,7 +11,7 @@ import wtforms
 from engine.answers import FieldError, PageResult, Values, truthy
 from engine.checking import check_page
 from engine.input_names import read_input_name
-from engine.model import Field, Page, SummaryRow, Workflow
+from engine.model import Field, Page, Section, SummaryRow, Workflow
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,23 @@ class Declaration:
 
     text: str
     confirm_label: str = "I confirm"
+
+
+# A section's status on the task list (GOV.UK task list wording).
+NOT_STARTED = "Not yet started"
+IN_PROGRESS = "In progress"
+COMPLETED = "Completed"
+CANNOT_START = "Cannot start yet"
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    """A section as the task list shows it: its status and the page its link opens."""
+
+    section: Section
+    status: str
+    pages: tuple[str, ...]  # its pages that apply, given the answers so far
+    first_page: str  # the first of those not yet completed (or the first, when all are)
 
 
 @dataclass(frozen=True)
@@ -44,6 +61,7 @@ class CaseType:
     raised_by: tuple[str, ...]
     workflow: Workflow
     pages: tuple[Page, ...]
+    sections: tuple[Section, ...] = ()
     declaration: Declaration | None = None
     source: str = ""
     # The definition as data, with shared lists and workflow written in: stored with cases so
@@ -116,6 +134,74 @@ class CaseType:
         candidates = self.pages[index + 1 :] if direction > 0 else reversed(self.pages[:index])
         return next((p for p in candidates if truthy(p.show_if, values)), None)
 
+    def page_position(self, page_id: str, answers: Mapping) -> tuple[int, int]:
+        """ "Page N of M": the page's place among the pages that apply now, and their number."""
+        visible = [p.id for p in self.visible_pages(answers)]
+        return visible.index(page_id) + 1, len(visible)
+
+    # ---- sections ----
+    def section_of(self, page_id: str) -> Section | None:
+        """The section holding the page (None when the case type has no sections)."""
+        return next((s for s in self.sections if page_id in s.pages), None)
+
+    def section_progress(
+        self, answers: Mapping, saved_pages: Collection[str] = ()
+    ) -> list[SectionProgress]:
+        """The sections that apply, in order, each with its status; `saved_pages` are the pages
+        saved at least once.
+
+        A section is Completed when every page of it that applies has been saved with no
+        problem left, In progress once one of them has been saved, and otherwise Not yet
+        started — unless a condition on one of its pages names a question of an earlier
+        section that is not Completed: then it Cannot start yet, because which of its pages
+        apply is not known. A section none of whose pages apply is left out.
+        """
+        values = self.values(answers)
+        unfinished = set(self.problems(answers))
+        waiting: set[str] = set()  # questions of earlier sections not yet completed
+        progress = []
+        for section in self.sections:
+            pages = [self.page(page_id) for page_id in section.pages]
+            applying = [p.id for p in pages if truthy(p.show_if, values)]
+            touched = any(page_id in saved_pages for page_id in section.pages)
+            depends = {n for p in pages if p.show_if for n in p.show_if.names} & waiting
+            done = [p for p in applying if p in saved_pages and p not in unfinished]
+            if depends and not touched:
+                status = CANNOT_START
+            elif not applying:
+                continue
+            elif len(done) == len(applying):
+                status = COMPLETED
+            else:
+                status = IN_PROGRESS if touched else NOT_STARTED
+            if status != COMPLETED:
+                waiting.update(f.id for p in pages for f in p.fields)
+            first = next((p for p in applying if p not in done), applying[0] if applying else "")
+            progress.append(SectionProgress(section, status, tuple(applying), first))
+        return progress
+
+    # ---- prefilled questions ----
+    def prefill(
+        self, page_id: str, data: Mapping, known: Mapping[str, str], locked_only: bool = False
+    ) -> dict:
+        """Form data with the page's prefilled questions filled from `known` (values by prefill
+        source, e.g. "school.name"): locked ones always, others while they are empty."""
+        filled = dict(data)
+        for f in self.page(page_id).fields:
+            value = known.get(f.prefill) if f.prefill else None
+            if value and (f.locked or not (locked_only or filled.get(f.id))):
+                filled[f.id] = value
+        return filled
+
+    def locked_fields(self, page_id: str, known: Mapping[str, str]) -> dict[str, str]:
+        """The page's locked questions and their values: what is posted for them is ignored.
+        A locked question the portal knows nothing for is an ordinary question."""
+        return {
+            f.id: known[f.prefill]
+            for f in self.page(page_id).fields
+            if f.locked and known.get(f.prefill)
+        }
+
     # ---- forms ----
     def form_class(self, page_id: str, base: type = wtforms.Form) -> type:
         """The WTForms class of a page (built once per base class, then reused)."""
@@ -145,10 +231,14 @@ class CaseType:
         answers: Mapping,
         raw: Mapping | None = None,
         base: type = wtforms.Form,
+        known: Mapping[str, str] | None = None,
         **kwargs,
     ) -> wtforms.Form:
-        """The page's form showing what was last typed (`raw`) or else the stored answers."""
+        """The page's form showing what was last typed (`raw`) or else the stored answers;
+        with `known`, prefilled questions filled in (see `prefill`)."""
         data = dict(raw) if raw is not None else self.form_data(page_id, answers)
+        if known:
+            data = self.prefill(page_id, data, known, locked_only=raw is not None)
         return self.form_class(page_id, base)(formdata=None, data=data, **kwargs)
 
     # ---- saving a page ----

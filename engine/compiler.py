@@ -16,6 +16,7 @@ from engine.casetype import CaseType, Declaration
 from engine.fields import FIELD_TYPES, field_type
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
 from engine.problems import Code, Problem, did_you_mean, make_problem
+from engine.sections import compile_sections
 from engine.source import Source
 
 RESERVED = (
@@ -98,6 +99,8 @@ class CaseTypeCompiler:
         data = self.source.data
         self._declare_ids(data["pages"])
         pages = [self._page(page, index) for index, page in enumerate(data["pages"])]
+        page_ids = [p["id"] for p in data["pages"]]
+        sections = compile_sections(data.get("sections", []), page_ids, self.add, self.source)
         declaration = None
         if "declaration" in data:
             spec = data["declaration"]
@@ -116,6 +119,7 @@ class CaseTypeCompiler:
             raised_by=tuple(data.get("raised_by", SETTINGS)),
             workflow=workflow,
             pages=tuple(pages),
+            sections=sections,
             declaration=declaration,
             source=self.source.path,
         )
@@ -195,7 +199,10 @@ class CaseTypeCompiler:
             fields=nested,
             settings=settings,
             rules=rules,
+            prefill=spec.get("prefill", ""),
+            locked=spec.get("locked", False),
         )
+        self._check_prefill(compiled, where, scope)
         if kind.is_calculated:
             expected = kind.result_type(compiled)
             expression = self._expression(
@@ -210,6 +217,25 @@ class CaseTypeCompiler:
             scope.symbols[compiled.id] = kind.symbol(compiled)
             scope.labels[compiled.id] = compiled.label
         return compiled
+
+    def _check_prefill(self, compiled: Field, where: tuple, scope: _Scope) -> None:
+        """A prefill the question's type can take, outside groups; `locked` only with one."""
+        source = compiled.prefill
+        if compiled.locked and not source:
+            self.add(Code.E611, (*where, "locked"), at_key=True)
+        if not source:
+            return
+        if scope.group:
+            self.add(Code.E612, (*where, "prefill"))
+        elif source not in compiled.kind.prefills:
+            fitting = [f"'{n}'" for n, kind in FIELD_TYPES.items() if source in kind.prefills]
+            self.add(
+                Code.E610,
+                (*where, "prefill"),
+                type=compiled.kind.name,
+                source=source,
+                fits=" or ".join(fitting),
+            )
 
     def _items(self, spec: dict, where: tuple, scope: _Scope):
         """A repeating group's item fields and rules, which may name the fields before it."""

@@ -14,6 +14,17 @@ if TYPE_CHECKING:
 STATUSES = ("Active", "Completed", "Abandoned")
 ACTORS = ("school", "officer", "system")
 SETTINGS = ("school", "early_years")
+# What the portal knows and can put in a question before the user answers it (`prefill:`).
+PREFILL_SOURCES = (
+    "school.name",
+    "school.urn",
+    "school.laestab",
+    "school.phase",
+    "user.full_name",
+    "user.email",
+    "user.job_title",
+    "user.mobile",
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,8 @@ class Field:
     settings: Mapping[str, object] = field(default_factory=dict)
     expression: Expression | None = None  # a calculated value's formula
     rules: tuple[Rule, ...] = ()  # a repeating group's checks, made for each item
+    prefill: str = ""  # one of PREFILL_SOURCES: filled in while unanswered
+    locked: bool = False  # a prefilled answer the user cannot change
 
     @property
     def has_value(self) -> bool:
@@ -68,6 +81,7 @@ class SummaryRow:
     value: str
     items: tuple[tuple[tuple[str, str], ...], ...] = ()  # a group's items: (label, value) rows
     changeable: bool = True  # False for a value worked out from answers: nothing to change
+    item_label: str = ""  # what one item is called: the items read "Provider 1", "Provider 2"
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,15 @@ class Page:
     intro: str = ""
     show_if: Expression | None = None
     rules: tuple[Rule, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """Pages worked on together: a task on the case type's task list."""
+
+    id: str
+    title: str
+    pages: tuple[str, ...]  # page ids, in the order of the case type's pages
 
 
 @dataclass(frozen=True)

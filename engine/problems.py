@@ -75,6 +75,32 @@ class Code(enum.Enum):
     E403 = (Severity.ERROR, "workflow has no activity with status {status}")
     E404 = (Severity.ERROR, "activity '{name}' is {status} but no transition leads out of it")
     E405 = (Severity.ERROR, "two transitions from '{source}' are labelled '{action}'")
+    # Sections and prefilled questions
+    E600 = (
+        Severity.ERROR,
+        "section '{section}' names page '{name}', which is not a page{suggestion}",
+    )
+    E601 = (Severity.ERROR, "page '{page}' is already in section '{other}'")
+    E602 = (
+        Severity.ERROR,
+        "page '{page}' is in no section: once a case type has sections, every page is in one",
+    )
+    E603 = (Severity.ERROR, "section '{section}' has no pages")
+    E604 = (
+        Severity.ERROR,
+        "page '{page}' comes before '{before}' in `pages:`; list the sections, and the pages "
+        "of each, in the order of `pages:`",
+    )
+    E610 = (
+        Severity.ERROR,
+        "a question of type '{type}' cannot be prefilled from {source}; it fits a question "
+        "of type {fits}",
+    )
+    E611 = (Severity.ERROR, "`locked` is only for a prefilled question: add `prefill`")
+    E612 = (
+        Severity.ERROR,
+        "a question inside a repeating group cannot be prefilled: each item asks it again",
+    )
     # Warnings: the file works, but something is probably not what the author meant
     W500 = (Severity.WARNING, "options list '{name}' is not used by any case type")
     W501 = (Severity.WARNING, "workflow '{name}' is not used by any case type")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from engine.fields import FIELD_TYPES
-from engine.model import ACTORS, SETTINGS, STATUSES
+from engine.model import ACTORS, PREFILL_SOURCES, SETTINGS, STATUSES
 
 SLUG = r"^[a-z][a-z0-9-]*$"
 NAME = r"^[a-z][a-z0-9_]*$"
@@ -35,6 +35,15 @@ FIELD_COMMON = {
         "description": "The error when a required answer is missing",
     },
     "show_if": {"type": "string", "description": "Ask only when this expression is true"},
+    "prefill": {
+        "enum": list(PREFILL_SOURCES),
+        "description": "Filled in from what the portal knows about the user or school",
+    },
+    "locked": {
+        "type": "boolean",
+        "default": False,
+        "description": "A prefilled answer the user cannot change",
+    },
 }
 
 ACTIVITY = {
@@ -135,6 +144,21 @@ PAGE = {
     },
 }
 
+SECTION = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "title", "pages"],
+    "properties": {
+        "id": {"type": "string", "pattern": NAME},
+        "title": {**TEXT, "description": "The task's name on the task list"},
+        "pages": {
+            "type": "array",
+            "items": {"type": "string", "pattern": NAME},
+            "description": "The ids of its pages, in the order of `pages:`",
+        },
+    },
+}
+
 IDENTITY = {
     "id": {"type": "string", "pattern": SLUG, "description": "Used in web addresses"},
     "name": {**TEXT, "description": "The 'Case type' column"},
@@ -191,6 +215,12 @@ CASE_TYPE = {
             "description": "Confirmed on 'Check your answers' before sending",
         },
         "pages": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/page"}},
+        "sections": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"$ref": "#/$defs/section"},
+            "description": "Pages grouped into tasks: the form opens on a task list",
+        },
     },
 }
 
@@ -265,6 +295,7 @@ def build_schema() -> dict:
         "workflows": WORKFLOWS,
         "workflow": WORKFLOW,
         "page": PAGE,
+        "section": SECTION,
         "rule": RULE,
         "option": OPTION,
         "field": {

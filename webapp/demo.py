@@ -37,9 +37,9 @@ class DemoUser:
 
 
 SCHOOLS = [
-    ("Braunstone Frith Primary School", "120123", "school"),
-    ("Hamilton Community College", "120456", "school"),
-    ("Little Acorns Pre-School", "EY456789", "early_years"),
+    ("Braunstone Frith Primary School", "120123", "school", "8562001", "Primary"),
+    ("Hamilton Community College", "120456", "school", "8564001", "Secondary"),
+    ("Little Acorns Pre-School", "EY456789", "early_years", "", "Early years"),
 ]
 
 USERS = [
@@ -78,10 +78,10 @@ DEMO_TEAMS = {"SEND team": ("officer@council.example.org", "admin@council.exampl
 def load_demo_data(session: Session, catalogue: Catalogue) -> list[DemoUser]:
     """Create the demo schools, users and cases if they are not there yet (safe to re-run)."""
     schools = {}
-    for name, urn, setting in SCHOOLS:
+    for name, urn, setting, laestab, phase in SCHOOLS:
         school = session.scalar(select(School).where(School.urn == urn))
         if school is None:
-            school = School(name=name, urn=urn, setting_type=setting)
+            school = School(name=name, urn=urn, setting_type=setting, laestab=laestab, phase=phase)
             session.add(school)
         schools[urn] = school
     session.flush()

@@ -39,6 +39,8 @@ class School(Base):
     name: Mapped[str] = mapped_column(String(200))
     urn: Mapped[str] = mapped_column(String(12), unique=True)  # URN, or Ofsted EY URN
     setting_type: Mapped[str] = mapped_column(String(20))  # school | early_years
+    laestab: Mapped[str] = mapped_column(String(7), default="")  # LA code + DfE number, if known
+    phase: Mapped[str] = mapped_column(String(40), default="")  # "Primary", "Nursery"…, if known
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="school")

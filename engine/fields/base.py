@@ -62,6 +62,7 @@ class FieldType:
     is_calculated: ClassVar[bool] = False  # worked out from other answers, never typed
     is_upload: ClassVar[bool] = False  # the answer is a file the web app stores
     always_required: ClassVar[bool] = False  # `required: false` does not apply (a declaration)
+    prefills: ClassVar[frozenset[str]] = frozenset()  # the `prefill:` sources whose value fits
 
     @property
     def is_input(self) -> bool:

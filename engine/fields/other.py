@@ -112,8 +112,9 @@ class GroupList(wtforms.FieldList):
 
     overflow = False
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, min_items: int = 0, **kwargs):
         super().__init__(*args, separator=SEPARATOR, **kwargs)
+        self.min_items = min_items
 
     def process(self, formdata, data=wtforms.utils.unset_value, extra_filters=None):
         if formdata:
@@ -121,6 +122,8 @@ class GroupList(wtforms.FieldList):
         elif data is not wtforms.utils.unset_value and data and len(data) > self.max_entries:
             self.overflow, data = True, list(data)[: self.max_entries]
         super().process(formdata, data, extra_filters)
+        while not formdata and len(self.entries) < self.min_items:
+            self.append_entry()  # shown ready to fill; a sent form has only what it sent
 
     def _extract_indices(self, prefix, formdata):
         start = f"{prefix}{SEPARATOR}"
@@ -177,6 +180,7 @@ class GroupType(FieldType):
             description=field.hint,
             min_entries=0,
             max_entries=self.max_items(field),
+            min_items=field.settings.get("min_items", 0),
         )
 
     def form_keys(self, field):
@@ -236,7 +240,7 @@ class GroupType(FieldType):
             )
             for item in answer or []
         )
-        return replace(row, items=items)
+        return replace(row, items=items, item_label=field.settings.get("item_label", "Item"))
 
     def symbol(self, field):
         members = {f.id: f.kind.symbol(f) for f in field.fields if f.has_value}

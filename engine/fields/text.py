@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import engine.identifiers as identifiers
 from engine.fields.base import FieldType, Invalid, label_for_message, setting_problem
+from engine.model import PREFILL_SOURCES
 
 _WIDTHS = [
     "2",
@@ -45,6 +46,7 @@ class TextType(FieldType):
         },
     }
     default_max_length = 200
+    prefills = frozenset(PREFILL_SOURCES)
 
     def parse(self, field, raw, values):
         text = raw.strip()
@@ -87,6 +89,7 @@ class TextareaType(TextType):
 class EmailType(FieldType):
     name = "email"
     summary = "An email address."
+    prefills = frozenset({"user.email"})
     settings = {"autocomplete": {"type": "string"}}
 
     def parse(self, field, raw, values):
@@ -114,6 +117,7 @@ class PhoneType(_NormalisedType):
     name = "phone"
     summary = "A UK telephone number, kept as typed (spaces tidied) once it is known to be one."
     settings = {"autocomplete": {"type": "string"}}
+    prefills = frozenset({"user.mobile"})
     normalise = staticmethod(identifiers.normalise_uk_phone)
     invalid_message = "Enter a UK telephone number, like 01632 960 001 or 07700 900 982"
 
@@ -153,6 +157,7 @@ class UpnType(FieldType):
 class UrnType(FieldType):
     name = "urn"
     summary = "A school's Unique Reference Number: 6 digits."
+    prefills = frozenset({"school.urn"})
 
     def parse(self, field, raw, values):
         urn = raw.strip()
@@ -164,6 +169,7 @@ class UrnType(FieldType):
 class LaestabType(FieldType):
     name = "laestab"
     summary = "A LAESTAB: the 3-digit local authority code and 4-digit establishment number."
+    prefills = frozenset({"school.laestab"})
     settings = {
         "la_code": {
             "type": "string",

@@ -261,6 +261,13 @@ def test_blank_group_items_are_dropped_not_reported(case):
     assert [p["name"] for p in result.answers["providers"]] == ["Oak Centre", "Elm"]
 
 
+def test_a_group_shows_its_min_items_ready_to_fill_but_reads_only_what_was_sent(case):
+    shown = case.form("provision", {"providers": [{"name": "Oak"}]})
+    assert [e.form["name"].data for e in shown.providers.entries] == ["Oak", None]
+    sent = case.form_class("provision")(group_post(GROUP_ITEM))
+    assert len(sent.providers.entries) == 1
+
+
 def test_form_classes_are_built_once(case):
     assert case.form_class("child") is case.form_class("child")
 
@@ -286,6 +293,7 @@ def test_summary_lists_visible_questions_with_readable_answers(case):
     }
     provision = {r.field_id: r for r in sections["provision"].rows}
     assert provision["providers"].value == "1 provider"
+    assert provision["providers"].item_label == "Provider"  # items read "Provider 1"…
     assert provision["providers"].items == (
         (
             ("Provider name", "Oak"),

@@ -1120,6 +1120,134 @@ def test_a_condition_that_never_changes_is_a_warning(condition, value):
     assert problem.message.endswith(value)
 
 
+# ---- sections and prefilled questions ----------------------------------------------------------
+
+THREE_PAGES = """
+- id: child
+  title: About the child
+  fields:
+    - {id: forename, type: text, label: First name}
+- id: school
+  title: The school
+  fields:
+    - {id: school_name, type: text, label: School name}
+- id: needs
+  title: Needs
+  fields:
+    - {id: needs_text, type: textarea, label: Describe the needs}
+"""
+
+
+def load_sections(sections: str) -> Loaded:
+    return load_case(THREE_PAGES, extra=textwrap.dedent(sections))
+
+
+@covers("E600")
+def test_a_section_naming_a_page_that_does_not_exist_suggests_the_page():
+    loaded = load_sections("""
+        sections:
+          - {id: about, title: About, pages: [child, shcool]}
+          - {id: rest, title: Needs, pages: [needs]}
+    """)
+    problem = loaded.expect("E600", "shcool]", "shcool")
+    assert "did you mean 'school'?" in problem.message
+
+
+@covers("E601")
+def test_a_page_in_two_sections_is_refused_where_it_is_named_again():
+    loaded = load_sections("""
+        sections:
+          - {id: about, title: About, pages: [child, school]}
+          - {id: rest, title: Needs, pages: [school, needs]}
+    """)
+    problem = loaded.expect("E601", "[school, needs]", "school")
+    assert "'about'" in problem.message
+
+
+@covers("E602")
+def test_a_page_left_out_of_every_section_is_reported_at_the_page():
+    loaded = load_sections("""
+        sections:
+          - {id: about, title: About, pages: [child, needs]}
+    """)
+    problem = loaded.expect("E602", "id: school\n", "school")
+    assert "'school'" in problem.message
+
+
+@covers("E603")
+def test_an_empty_section_is_refused():
+    loaded = load_sections("""
+        sections:
+          - {id: about, title: About, pages: [child, school, needs]}
+          - {id: later, title: Later, pages: []}
+    """)
+    loaded.expect("E603", "pages: []}", "[]")
+
+
+@covers("E604")
+def test_sections_must_follow_the_order_of_the_pages():
+    loaded = load_sections("""
+        sections:
+          - {id: about, title: About, pages: [child, needs]}
+          - {id: rest, title: Rest, pages: [school]}
+    """)
+    problem = loaded.expect("E604", "[school]", "school")
+    assert "'needs'" in problem.message
+
+
+@covers("E200")
+def test_two_sections_with_one_id_are_refused():
+    loaded = load_sections("""
+        sections:
+          - {id: about, title: About, pages: [child]}
+          - {id: about, title: Again, pages: [school, needs]}
+    """)
+    assert loaded.expect("E200", "id: about, title: Again", "about").message.startswith("section")
+
+
+@covers("E610")
+@pytest.mark.parametrize(
+    ("field", "needle", "fits"),
+    [
+        ("{id: when, type: date, label: Date, prefill: school.name}", "school.name", "text"),
+        ("{id: urn, type: urn, label: URN, prefill: user.email}", "user.email", "email"),
+        ("{id: mail, type: email, label: Email, prefill: school.urn}", "school.urn", "urn"),
+    ],
+)
+def test_a_prefill_must_fit_the_question(field, needle, fits):
+    problem = load_field(field).expect("E610", needle)
+    assert f"'{fits}'" in problem.message.split("it fits")[1]
+
+
+@covers("E103")
+def test_an_unknown_prefill_source_is_named_with_a_suggestion():
+    problem = load_field("{id: n, type: text, label: Name, prefill: school.nmae}").expect(
+        "E103", "school.nmae"
+    )
+    assert "did you mean 'school.name'?" in problem.message
+
+
+@covers("E611")
+def test_locked_needs_a_prefill():
+    loaded = load_field("{id: n, type: text, label: Name, locked: true}")
+    loaded.expect("E611", "locked: true", "locked")
+
+
+@covers("E612")
+def test_a_question_inside_a_group_cannot_be_prefilled():
+    loaded = load_case("""
+     - id: staff
+       title: Staff
+       fields:
+         - id: people
+           type: group
+           label: People
+           fields:
+             - {id: person, type: text, label: Name, prefill: user.full_name}
+     """)
+    loaded.expect("E612", "user.full_name")
+
+
 # ---- all problems, in order, as text -----------------------------------------------------------
 
 

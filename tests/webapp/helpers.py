@@ -25,6 +25,8 @@ def start(portal, case_type_id, school=None):
     data = {"school": str(school.id) if school else only_school["value"]}
     response = portal.post(f"/submit-case/{case_type_id}", data, expect=302)
     location = response.headers["Location"]
+    if location.endswith("/tasks"):  # a case type with sections: its first section's link
+        location = portal.get(location).page.select_one("a.govuk-task-list__link")["href"]
     return re.search(r"/cases/([^/]+)/pages/", location).group(1), location
 
 

@@ -189,7 +189,7 @@ def start_draft(portal: PortalClient, case_type) -> str:
     page = portal.get(f"/submit-case/{case_type.id}", expect=200).page
     school = page.find("input", attrs={"name": "school"})["value"]
     response = portal.post(f"/submit-case/{case_type.id}", {"school": school}, expect=302)
-    return re.search(r"/cases/([^/]+)/pages/", response.headers["Location"]).group(1)
+    return re.search(r"/cases/([^/]+)/(pages/|tasks$)", response.headers["Location"]).group(1)
 
 
 def post_multipart(portal: PortalClient, path: str, pairs: list):

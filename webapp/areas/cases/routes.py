@@ -22,7 +22,9 @@ from engine import CaseType
 from engine.input_names import input_name, item_index, read_input_name
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import ConfirmForm, PageForm, StartCaseForm, SubmitForm
+from webapp.areas.cases.prefill import keep_locked, known_values
 from webapp.areas.cases.presenters import by_key, calculated_values, current_files, error_summary
+from webapp.areas.cases.progress import leaves_section, page_caption, task_items
 from webapp.domain import scanning, workflow
 from webapp.domain.case_files import file_message, scan_statuses, unchecked_files
 from webapp.domain.uploads import NewUpload, as_download, is_downloadable
@@ -68,6 +70,8 @@ def start(case_type_id: str):
     if form.validate_on_submit():  # a school not offered fails validate_choice
         school = services.school_for_user(db(), current_user, form.school.data)
         case = services.start_case(db(), current_user, school, case_type)
+        if case_type.sections:
+            return redirect(url_for("cases.tasks", reference=case.reference))
         return redirect(url_for("cases.page", reference=case.reference, page_id=case.last_page))
     return render_template("cases/start.html", case_type=case_type, form=form, schools=schools)
 
@@ -101,6 +105,19 @@ def open_case(reference: str):
     return redirect(url_for("cases.page", reference=reference, page_id=page_id))
 
 
+@bp.route("/cases/<reference>/tasks")
+@login_required
+def tasks(reference: str):
+    """The task list of a draft whose case type has sections: each section and its status."""
+    case, case_type = _editable(reference, drafts_only=True)
+    if not case_type.sections:
+        return redirect(url_for("cases.open_case", reference=reference))
+    items, completed = task_items(case, case_type)
+    return render_template(
+        "cases/tasks.html", case=case, case_type=case_type, items=items, completed=completed
+    )
+
+
 def _visible_page(case_type: CaseType, page_id: str, answers: dict):
     if page_id not in [p.id for p in case_type.visible_pages(answers)]:
         abort(404)
@@ -122,15 +139,22 @@ def _render_page(case, case_type, page, form, errors=(), warnings=(), stale=Fals
         warnings=by_key(list(warnings)),
         warning_list=error_summary(list(warnings)),
         calculated=calculated_values(case_type, page, answers),
+        locked=case_type.locked_fields(page.id, known_values(current_user, case.school)),
         files=_current_files(page, answers),
         not_scanned=_has_file_question(page) and not scanning.configured(current_app.config),
         stale=stale,
-        back_url=(
-            url_for("cases.page", reference=case.reference, page_id=previous.id)
-            if previous
-            else url_for("cases.my_cases")
-        ),
+        caption=page_caption(case_type, page.id, answers),
+        back_url=_back_url(case, case_type, page, previous),
     ), status
+
+
+def _back_url(case, case_type, page, previous) -> str:
+    """The page before; the task list at the start of a section; My cases before the first."""
+    if case.is_draft and leaves_section(case_type, page.id, previous and previous.id):
+        return url_for("cases.tasks", reference=case.reference)
+    if previous is None:
+        return url_for("cases.my_cases")
+    return url_for("cases.page", reference=case.reference, page_id=previous.id)
 
 
 def _current_files(page, answers) -> dict[str, dict]:
@@ -164,12 +188,15 @@ def _tell_about_pending_files(page, answers) -> None:
 def page(reference: str, page_id: str):
     case, case_type = _editable(reference)
     page = _visible_page(case_type, page_id, case.answers)
+    known = known_values(current_user, case.school)
     if request.method == "GET":
-        form = case_type.form(page_id, case.answers, raw=case.raw_input.get(page_id), base=PageForm)
+        raw = case.raw_input.get(page_id)
+        form = case_type.form(page_id, case.answers, raw=raw, base=PageForm, known=known)
         form.page_version.data = str(case.page_versions.get(page_id, 0))
         return _render_page(case, case_type, page, form)
 
     form = case_type.form_class(page_id, PageForm)()  # CSRF is checked by CSRFProtect
+    keep_locked(form, case_type, page_id, known)
     action = request.form.get("action", "continue")
     try:
         result = _save(case, case_type, page_id, form)
@@ -197,7 +224,14 @@ def page(reference: str, page_id: str):
         return _render_page(case, case_type, page, form, warnings=result.warnings)
     services.acknowledge_warnings(db(), case, case_type, page_id, result.warnings)
     following = case_type.next_page(page_id, case.answers)
-    if following is None or request.args.get("change"):  # from a "Change" link: back there
+    changing = bool(request.args.get("change"))
+    if (
+        case.is_draft
+        and not changing
+        and leaves_section(case_type, page_id, following and following.id)
+    ):
+        return redirect(url_for("cases.tasks", reference=reference))  # the section is done
+    if following is None or changing:  # from a "Change" link: back there
         return redirect(url_for("cases.check_answers", reference=reference))
     return redirect(url_for("cases.page", reference=reference, page_id=following.id))
 
@@ -265,6 +299,7 @@ def autosave(reference: str, page_id: str):
     case, case_type = _editable(reference)
     _visible_page(case_type, page_id, case.answers)
     form = case_type.form_class(page_id, PageForm)()
+    keep_locked(form, case_type, page_id, known_values(current_user, case.school))
     try:
         services.save_page(db(), case, case_type, page_id, form, _posted_version(form))
     except services.StaleSave:

@@ -1,0 +1,57 @@
+"""Repeating groups: `min_items` items ready to fill, and items numbered wherever they are read."""
+
+from tests.webapp.conftest import text_of
+from tests.webapp.helpers import ARRANGEMENT, CHILD, PROVIDER, answer, start
+from tests.webapp.test_caseviewer import PTT, council, submit_ptt  # noqa: F401 (a fixture)
+
+SECOND_PROVIDER = {
+    "providers-1-provider_name": "Riverside Tuition",
+    "providers-1-provider_number": "12345678",
+    "providers-1-registered": "no",
+    "providers-1-provider_days": ["tue"],
+    "providers-1-provider_hours": "3",
+    "providers-1-attendance_code": "K",
+}
+
+
+def _provision(portal):
+    reference, first = start(portal, PTT)
+    answer(portal, first, CHILD)
+    answer(portal, f"/cases/{reference}/pages/arrangement", ARRANGEMENT)
+    return reference, f"/cases/{reference}/pages/provision"
+
+
+def _item_titles(page) -> list[str]:
+    return [text_of(h) for h in page.select(".app-group-summary__title")]
+
+
+def test_a_group_with_min_items_shows_that_many_items_ready_to_fill(sign_in, world):
+    portal = sign_in(world.alice)
+    _, path = _provision(portal)
+    page = portal.get(path).page
+    assert page.find("input", attrs={"name": "providers-0-provider_name"})
+    assert "Provider 1" in text_of(page.select_one(".app-group__item legend"))
+    buttons = [text_of(b) for b in page.select("button")]
+    assert "Add another provider" in buttons
+    assert "Remove provider 1" not in buttons  # the one item the group needs stays
+    answer(portal, path, PROVIDER, action="add:providers")
+    buttons = [text_of(b) for b in portal.get(path).page.select("button")]
+    assert "Remove provider 1" in buttons and "Remove provider 2" in buttons
+
+
+def test_items_are_numbered_on_check_answers_and_in_caseviewer(sign_in, world, council):  # noqa: F811
+    alice = sign_in(world.alice)
+    reference = submit_ptt(alice, providers={**PROVIDER, **SECOND_PROVIDER})
+    view = alice.get(f"/cases/{reference}/view").page
+    assert _item_titles(view) == ["Provider 1", "Provider 2"]
+    officer = sign_in(council.olivia).get(f"/caseviewer/cases/{reference}").page
+    assert _item_titles(officer) == ["Provider 1", "Provider 2"]
+    assert "Riverside Tuition" in text_of(officer)
+
+
+def test_check_answers_numbers_the_items_of_a_draft(sign_in, world):
+    portal = sign_in(world.alice)
+    reference, path = _provision(portal)
+    answer(portal, path, {**PROVIDER, **SECOND_PROVIDER})
+    check = portal.get(f"/cases/{reference}/check-answers").page
+    assert _item_titles(check) == ["Provider 1", "Provider 2"]

@@ -1,0 +1,90 @@
+"""Knowing where you are: the task list of a case type with sections, and "Page N of M"."""
+
+from tests.webapp.conftest import text_of
+from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, start
+
+CONSENT = {"consent_to_referral": "yes", "consent_to_share": "yes"}
+
+
+def _start_with_sections(portal):
+    """A SEND referral (it has sections): its reference and where Start now leads."""
+    page = portal.get("/submit-case/send-referral").page
+    school = page.find("input", attrs={"name": "school"})["value"]
+    response = portal.post("/submit-case/send-referral", {"school": school}, expect=302)
+    location = response.headers["Location"]
+    return location.split("/")[-2], location
+
+
+def _tasks(page) -> list[tuple[str, str]]:
+    return [
+        (
+            text_of(item.select_one(".govuk-task-list__name-and-hint")),
+            text_of(item.select_one(".govuk-task-list__status")),
+        )
+        for item in page.select(".govuk-task-list__item")
+    ]
+
+
+def test_start_now_opens_the_task_list_with_every_section_not_yet_started(sign_in, world):
+    portal = sign_in(world.alice)
+    reference, location = _start_with_sections(portal)
+    assert location.endswith(f"/cases/{reference}/tasks")
+    page = portal.get(location).page
+    assert _tasks(page) == [
+        ("Permissions", "Not yet started"),
+        ("The child and their family", "Not yet started"),
+        ("The referral", "Not yet started"),
+        ("Your details", "Not yet started"),
+    ]
+    assert "You have completed 0 of 4 sections" in text_of(page)
+    links = [a["href"] for a in page.select("a.govuk-task-list__link")]
+    assert links[1] == f"/cases/{reference}/pages/child"
+    assert page.find("a", string="Check your answers") is None  # not before all are done
+
+
+def test_finishing_a_section_goes_back_to_the_task_list_where_it_is_completed(sign_in, world):
+    portal = sign_in(world.alice)
+    reference, tasks = _start_with_sections(portal)
+    response = answer(portal, f"/cases/{reference}/pages/permissions", CONSENT)
+    assert response.headers["Location"] == tasks
+    assert _tasks(portal.get(tasks).page)[0] == ("Permissions", "Completed")
+    check = portal.get(f"/cases/{reference}/check-answers").page
+    assert check.select_one(".govuk-back-link")["href"] == tasks
+
+
+def test_a_section_started_and_left_is_in_progress_and_its_link_resumes_it(sign_in, world):
+    portal = sign_in(world.alice)
+    reference, tasks = _start_with_sections(portal)
+    answer(portal, f"/cases/{reference}/pages/child", {"forename": "Sam"}, action="save")
+    page = portal.get(tasks).page
+    assert _tasks(page)[1] == ("The child and their family", "In progress")
+    assert page.select("a.govuk-task-list__link")[1]["href"].endswith("/pages/child")
+    child = portal.get(f"/cases/{reference}/pages/child").page
+    assert child.select_one(".govuk-back-link")["href"] == tasks  # a section's first page
+    assert text_of(child.select_one(".app-progress")) == "The child and their family"
+
+
+def test_opening_a_draft_from_my_cases_still_lands_on_the_last_page_worked_on(sign_in, world):
+    portal = sign_in(world.alice)
+    reference, _ = _start_with_sections(portal)
+    answer(portal, f"/cases/{reference}/pages/family", {}, action="save")
+    response = portal.get(f"/cases/{reference}", expect=302)
+    assert response.headers["Location"].endswith(f"/cases/{reference}/pages/family")
+
+
+def test_a_form_without_sections_counts_the_pages_that_apply(sign_in, world):
+    portal = sign_in(world.alice)
+    reference, location = start(portal, "part-time-timetable")
+    assert location.endswith("/pages/child")
+    page = portal.get(location).page
+    assert text_of(page.select_one(".app-progress")) == "Page 1 of 3"  # no provision yet
+    answer(portal, location, CHILD)
+    answer(portal, f"/cases/{reference}/pages/arrangement", ARRANGEMENT)  # with provision
+    page = portal.get(f"/cases/{reference}/pages/provision").page
+    assert text_of(page.select_one(".app-progress")) == "Page 3 of 4"
+    assert portal.get(f"/cases/{reference}/tasks", expect=302)  # no task list: opens the draft
+
+
+def test_another_schools_task_list_is_not_found(sign_in, world):
+    reference, _ = _start_with_sections(sign_in(world.alice))
+    sign_in(world.bob).get(f"/cases/{reference}/tasks", expect=404)
