@@ -11,10 +11,10 @@ import click
 
 from webapp.areas.council_admin.services import add_officer, add_team_case_types, team_named
 from webapp.areas.user_admin import services as user_admin
-from webapp.areas.user_admin.forms import JOB_TITLES
 from webapp.domain.accounts import EmailInUse
 from webapp.infra.cli_support import Choice, CommandError, portal_app
 from webapp.infra.database import db
+from webapp.web.person_fields import JOB_TITLES
 
 
 class Text(click.ParamType):

@@ -9,14 +9,20 @@ declared first and come first in the page and its error summary.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from webapp.areas.council_admin.services import ROLES, SETTING_NAMES, normalise_urn
-from webapp.areas.user_admin.forms import JOB_TITLES, LOCK_STATUSES
 from webapp.areas.user_admin.services import urn_problem
-from webapp.web.person_fields import email_field, name_field, tidy_spaces
+from webapp.web.forms import text_field
+from webapp.web.person_fields import (
+    email_field,
+    job_title_choices,
+    job_title_field,
+    lock_status_field,
+    name_field,
+)
 
 SETTING_TYPES = [SelectChoice(value, label) for value, label in SETTING_NAMES.items()]
 ROLE_CHOICES = [SelectChoice(value, label) for value, label in ROLES.items()]
@@ -47,13 +53,11 @@ def _for_new_accounts(message: str):
 
 
 class _SchoolFields(FlaskForm):
-    name = StringField(
-        "Name",
-        filters=[tidy_spaces],
-        validators=[
-            DataRequired("Enter the name of the school or setting"),
-            Length(max=200, message="Name must be 200 characters or fewer"),
-        ],
+    name = text_field(
+        "Name of the school or setting",
+        DataRequired("Enter the name of the school or setting"),
+        max_length=200,
+        too_long="Name must be 200 characters or fewer",
     )
     setting_type = RadioField(
         "Type of setting",
@@ -78,11 +82,7 @@ class AdminForm(FlaskForm):
     email = email_field()
     first_name = name_field("First name", _for_new_accounts("Enter their first name"))
     last_name = name_field("Last name", _for_new_accounts("Enter their last name"))
-    job_title = SelectField(
-        "Job title",
-        validators=[_for_new_accounts("Select their job title")],
-        invalid_choice_message="Select their job title",
-    )
+    job_title = job_title_field(_for_new_accounts("Select their job title"))
 
     @staticmethod
     def account_exists(email: str) -> bool:
@@ -91,9 +91,7 @@ class AdminForm(FlaskForm):
 
     def offer(self, account_exists) -> AdminForm:
         self.account_exists = account_exists
-        self.job_title.choices = [SelectChoice("", "Select a job title")] + [
-            SelectChoice(title) for title in JOB_TITLES
-        ]
+        self.job_title.choices = job_title_choices()
         return self
 
     def admin_details(self) -> dict:
@@ -124,10 +122,11 @@ class _Email(FlaskForm):
 class _OfficerFields(FlaskForm):
     first_name = name_field("First name", DataRequired("Enter their first name"))
     last_name = name_field("Last name", DataRequired("Enter their last name"))
-    job_title = StringField(
+    job_title = text_field(
         "Job title (optional)",
-        filters=[tidy_spaces],
-        validators=[Length(max=100, message="Job title must be 100 characters or fewer")],
+        None,
+        max_length=100,
+        too_long="Job title must be 100 characters or fewer",
     )
     role = RadioField(
         "Role",
@@ -165,12 +164,7 @@ class OfficerForm(_Email, _OfficerFields):
 
 
 class EditOfficerForm(_OfficerFields):
-    lock_status = RadioField(
-        "Lock status",
-        choices=LOCK_STATUSES,
-        validators=[DataRequired("Select the lock status")],
-        invalid_choice_message="Select the lock status",
-    )
+    lock_status = lock_status_field()
 
     @classmethod
     def for_officer(cls, user, teams, team_ids) -> EditOfficerForm:
@@ -192,14 +186,7 @@ class EditOfficerForm(_OfficerFields):
 
 
 class TeamForm(FlaskForm):
-    name = StringField(
-        "Team name",
-        filters=[tidy_spaces],
-        validators=[
-            DataRequired("Enter the team's name"),
-            Length(max=120, message="Team name must be 120 characters or fewer"),
-        ],
-    )
+    name = text_field("Team name", DataRequired("Enter the team's name"), max_length=120)
     case_types = SelectMultipleField(
         "Case types", invalid_choice_message="Select case types from the list"
     )

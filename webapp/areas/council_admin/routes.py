@@ -22,20 +22,13 @@ from webapp.areas.council_admin.forms import (
 from webapp.domain import accounts, scanning
 from webapp.infra.database import db
 from webapp.web.access import answer_not_found, restrict
+from webapp.web.forms import show_refusal
 
 RETIRED = "No longer in the catalogue"
 
 
 restrict(bp, "council admin", lambda user: user.is_council_admin)
 answer_not_found(bp, "council admin", services.NotFound)
-
-
-def _show_problems(form, refused: services.Refused) -> None:
-    """The service's reasons, each on its own field (the first field when it names none)."""
-    first = next(field for field in form if field.name != "csrf_token")
-    for name, message in refused.problems.items():
-        field = getattr(form, name or first.name, first)
-        field.errors = [*field.errors, message]
 
 
 def _account_exists(email: str) -> bool:
@@ -76,7 +69,7 @@ def add_school():
             form.email.errors.append("A user with this email address already exists")
         except services.Refused as refused:
             db().rollback()
-            _show_problems(form, refused)
+            show_refusal(form, refused)
         else:
             flash(
                 f"{school.name} has been added. " + _admin_message(admin, school, created),
@@ -110,7 +103,7 @@ def school(school_id: int):
             form.email.errors.append("A user with this email address already exists")
         except services.Refused as refused:
             db().rollback()
-            _show_problems(form, refused)
+            show_refusal(form, refused)
         else:
             flash(_admin_message(admin, school, created), "success")
             return redirect(url_for("council_admin.school", school_id=school_id))
@@ -180,7 +173,7 @@ def add_officer():
             form.email.errors.append("A user with this email address already exists")
         except services.Refused as refused:
             db().rollback()
-            _show_problems(form, refused)
+            show_refusal(form, refused)
         else:
             flash(
                 f"{user.full_name} has been added. We have emailed them their username and "
@@ -204,7 +197,7 @@ def edit_officer(user_id: int):
             services.update_officer(db(), current_user, user_id, **form.details())
         except services.Refused as refused:
             db().rollback()
-            _show_problems(form, refused)
+            show_refusal(form, refused)
         else:
             flash(f"Your changes to {user.full_name} have been saved", "success")
             return redirect(url_for("council_admin.officers"))
@@ -304,7 +297,7 @@ def _team_page(team):
             )
         except services.Refused as refused:
             db().rollback()
-            _show_problems(form, refused)
+            show_refusal(form, refused)
         else:
             flash(f"{saved.name} has been {'added' if team is None else 'saved'}", "success")
             return redirect(url_for("council_admin.teams"))

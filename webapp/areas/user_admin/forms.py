@@ -7,30 +7,22 @@ not offered fails validation, and the service refuses it again (SECURITY-CHECKLI
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from engine.identifiers import normalise_uk_phone
 from webapp.models import School, User
-from webapp.web.person_fields import email_field, name_field, tidy_spaces
-
-JOB_TITLES = (
-    "SENCO",
-    "Headteacher",
-    "Deputy headteacher",
-    "Designated safeguarding lead",
-    "Class teacher",
-    "Teaching assistant",
-    "Attendance officer",
-    "School business manager",
-    "Office staff",
-    "Early years practitioner",
-    "Setting manager",
-    "Other",
+from webapp.web.forms import tidy_spaces
+from webapp.web.person_fields import (
+    email_field,
+    job_title_choices,
+    job_title_field,
+    lock_status_field,
+    name_field,
 )
+
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
-LOCK_STATUSES = [SelectChoice("unlocked", "Unlocked"), SelectChoice("locked", "Locked")]
 
 
 def _uk_phone(_form, field) -> None:
@@ -55,11 +47,7 @@ class UserForm(FlaskForm):
     email = email_field()
     first_name = name_field("First name", DataRequired("Enter their first name"))
     last_name = name_field("Last name", DataRequired("Enter their last name"))
-    job_title = SelectField(
-        "Job title",
-        validators=[DataRequired("Select their job title")],
-        invalid_choice_message="Select their job title",
-    )
+    job_title = job_title_field(DataRequired("Select their job title"))
     mobile = StringField(
         "Mobile number (optional)",
         filters=[tidy_spaces],
@@ -85,7 +73,7 @@ class UserForm(FlaskForm):
     # An admin of several schools says which of them the user administers (is_admin is then
     # not shown): one Yes/No for all of them would quietly grant or take away the others.
     admin_schools = SelectMultipleField(
-        "Which schools should they administer?",
+        "Is this user an administrator? Select the schools they should administer",
         coerce=int,
         invalid_choice_message="Select schools from the list",
         invalid_value_message="Select schools from the list",
@@ -94,12 +82,7 @@ class UserForm(FlaskForm):
 
     def offer(self, schools: list[School], job_title: str = "") -> UserForm:
         """Offer the admin's schools and the job titles (keeping a user's older title)."""
-        titles = list(JOB_TITLES)
-        if job_title and job_title not in titles:
-            titles.append(job_title)
-        self.job_title.choices = [SelectChoice("", "Select a job title")] + [
-            SelectChoice(title) for title in titles
-        ]
+        self.job_title.choices = job_title_choices(job_title)
         self.schools.choices = [SelectChoice(str(s.id), s.name) for s in schools]
         self.admin_schools.choices = self.schools.choices
         self.several_schools = len(schools) > 1
@@ -126,12 +109,7 @@ class UserForm(FlaskForm):
 
 
 class EditUserForm(UserForm):
-    lock_status = RadioField(
-        "Lock status",
-        choices=LOCK_STATUSES,
-        validators=[DataRequired("Select the lock status")],
-        invalid_choice_message="Select the lock status",
-    )
+    lock_status = lock_status_field()
 
     @classmethod
     def for_user(cls, user: User, schools: list[School], admin_of: list[School]) -> EditUserForm:

@@ -6,20 +6,14 @@ a user or school outside their own schools (SECURITY-CHECKLIST 19, 20).
 
 from __future__ import annotations
 
-from flask import (
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp.areas.user_admin import bp, services
 from webapp.areas.user_admin.forms import ConfirmForm, EditUserForm, UserForm
 from webapp.infra.database import db
 from webapp.web.access import answer_not_found, restrict
+from webapp.web.forms import show_refusal
 
 restrict(bp, "user admin", lambda user: user.is_school_admin)
 answer_not_found(bp, "user admin", services.NotFound)
@@ -57,7 +51,7 @@ def add_user():
         except services.EmailInUse:
             form.email.errors.append("A user with this email address already exists")
         except services.Refused as refused:
-            _field_error(form, refused)
+            _show_refusal(form, refused)
         else:
             flash(
                 f"{user.full_name} has been added. We have emailed them their username and "
@@ -88,7 +82,7 @@ def edit_user(user_id: int):
             form.email.errors.append("A user with this email address already exists")
         except services.Refused as refused:
             db().rollback()
-            _field_error(form, refused)
+            _show_refusal(form, refused)
         else:
             flash(f"Your changes to {user.full_name} have been saved", "success")
             return redirect(_after_change())
@@ -103,12 +97,13 @@ def edit_user(user_id: int):
     )
 
 
-def _field_error(form, refused: services.Refused) -> None:
-    name = refused.field or "schools"
-    if name == "is_admin" and form.several_schools:
-        name = "admin_schools"  # the question as the page asks it
-    field = getattr(form, name)
-    field.errors = [*field.errors, str(refused)]
+def _show_refusal(form, refused: services.Refused) -> None:
+    """A reason for no field is about the user's schools; whether they are an administrator
+    is asked school by school to an admin of several."""
+    where = {None: "schools"}
+    if form.several_schools:
+        where["is_admin"] = "admin_schools"
+    show_refusal(form, refused, where)
 
 
 @bp.route("/<int:user_id>/reset-password", methods=["GET", "POST"])
