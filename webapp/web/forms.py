@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from wtforms import Field, Form, StringField
-from wtforms.validators import Length
+from wtforms import Field, Form, RadioField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length
 
 SIZES = {"label": "govuk-label--{}", "legend": "govuk-fieldset__legend--{}"}
 
@@ -31,6 +31,29 @@ def text_field(label: str, required, max_length: int, too_long: str = "") -> Str
         label,
         filters=[tidy_spaces],
         validators=[*validators, Length(max=max_length, message=message)],
+    )
+
+
+def one_of(label: str, choices, message: str, default=None) -> RadioField:
+    """A required choice of `choices` (radios): `message` when none, or one not offered, is
+    sent."""
+    return RadioField(
+        label,
+        choices=choices,
+        default=default,
+        validators=[DataRequired(message)],
+        invalid_choice_message=message,
+    )
+
+
+def ids_from_list(label: str, message: str, validators=()) -> SelectMultipleField:
+    """Any of the ids offered (checkboxes): `message` when one that was not offered is sent."""
+    return SelectMultipleField(
+        label,
+        coerce=int,
+        validators=list(validators),
+        invalid_choice_message=message,
+        invalid_value_message=message,
     )
 
 
@@ -61,19 +84,15 @@ def show_refusal(form: Form, refused: Exception, where: Mapping | None = None) -
         field.errors = [*field.errors, message]
 
 
-def field_params(
-    field: Field,
-    component: str,
-    label: str | None = None,
-    size: str | None = None,
-    hint: str | None = None,
-    error: str | None = None,
-    item_hints: Mapping | None = None,
-    **params,
-) -> dict:
+def field_params(field: Field, component: str, **params) -> dict:
     """The parameters of a GOV.UK macro for a WTForms field: its id, name, label (a legend for
-    radios and checkboxes), value or items, and its first error (else `error`, a problem of the
-    page shown on this field). `size` is the label's ("s", "m"...); `params` are passed on."""
+    radios, checkboxes and dates), value or items, and its first error. Of `params`, `label`
+    replaces the label's text, `size` ("s", "m"...) sets its size, `hint` is text, `error` is
+    a problem of the page to show when the field has none, `item_hints` gives hints by value
+    to radios and checkboxes; the others are passed on."""
+    label, size = params.pop("label", None), params.pop("size", None)
+    hint, error = params.pop("hint", None), params.pop("error", None)
+    item_hints = params.pop("item_hints", None)
     grouped = component in ("radios", "checkboxes", "date")
     caption = {"text": label or field.label.text}
     if size:

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from webapp.areas.user_admin.services import EMAIL_PATTERN
-from webapp.web.forms import text_field
+from webapp.web.forms import one_of, text_field
 
 JOB_TITLES = (
     "SENCO",
@@ -71,9 +71,4 @@ def job_title_choices(kept: str = "") -> list[SelectChoice]:
 
 def lock_status_field() -> RadioField:
     """Locked or unlocked."""
-    return RadioField(
-        "Lock status",
-        choices=LOCK_STATUSES,
-        validators=[DataRequired("Select the lock status")],
-        invalid_choice_message="Select the lock status",
-    )
+    return one_of("Lock status", LOCK_STATUSES, "Select the lock status")

@@ -9,13 +9,13 @@ declared first and come first in the page and its error summary.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectMultipleField, StringField
+from wtforms import SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from webapp.areas.council_admin.services import ROLES, SETTING_NAMES, normalise_urn
 from webapp.areas.user_admin.services import urn_problem
-from webapp.web.forms import text_field
+from webapp.web.forms import ids_from_list, one_of, text_field
 from webapp.web.person_fields import (
     email_field,
     job_title_choices,
@@ -59,12 +59,7 @@ class _SchoolFields(FlaskForm):
         max_length=200,
         too_long="Name must be 200 characters or fewer",
     )
-    setting_type = RadioField(
-        "Type of setting",
-        choices=SETTING_TYPES,
-        validators=[DataRequired("Select the type of setting")],
-        invalid_choice_message="Select the type of setting",
-    )
+    setting_type = one_of("Type of setting", SETTING_TYPES, "Select the type of setting")
     urn = StringField(
         "URN",
         filters=[_urn],
@@ -128,19 +123,8 @@ class _OfficerFields(FlaskForm):
         max_length=100,
         too_long="Job title must be 100 characters or fewer",
     )
-    role = RadioField(
-        "Role",
-        choices=ROLE_CHOICES,
-        default="officer",
-        validators=[DataRequired("Select their role")],
-        invalid_choice_message="Select their role",
-    )
-    teams = SelectMultipleField(
-        "Teams",
-        coerce=int,
-        invalid_choice_message="Select teams from the list",
-        invalid_value_message="Select teams from the list",
-    )
+    role = one_of("Role", ROLE_CHOICES, "Select their role", default="officer")
+    teams = ids_from_list("Teams", "Select teams from the list")
 
     def offer(self, teams):
         self.teams.choices = [SelectChoice(str(team.id), team.name) for team in teams]
@@ -190,12 +174,7 @@ class TeamForm(FlaskForm):
     case_types = SelectMultipleField(
         "Case types", invalid_choice_message="Select case types from the list"
     )
-    members = SelectMultipleField(
-        "Members",
-        coerce=int,
-        invalid_choice_message="Select members from the list",
-        invalid_value_message="Select members from the list",
-    )
+    members = ids_from_list("Members", "Select members from the list")
 
     def offer(self, case_type_groups: dict[str, list], members) -> TeamForm:
         """Case types as (value, label) by category; members from council staff."""

@@ -7,13 +7,13 @@ not offered fails validation, and the service refuses it again (SECURITY-CHECKLI
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectMultipleField, StringField
+from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from engine.identifiers import normalise_uk_phone
 from webapp.models import School, User
-from webapp.web.forms import tidy_spaces
+from webapp.web.forms import ids_from_list, one_of, tidy_spaces
 from webapp.web.person_fields import (
     email_field,
     job_title_choices,
@@ -56,27 +56,18 @@ class UserForm(FlaskForm):
             _uk_phone,
         ],
     )
-    is_admin = RadioField(
+    is_admin = one_of(
         "Is this user an administrator?",
-        choices=YES_NO,
+        YES_NO,
+        "Select whether they are an administrator",
         default="no",
-        validators=[DataRequired("Select whether they are an administrator")],
-        invalid_choice_message="Select whether they are an administrator",
     )
-    schools = SelectMultipleField(
-        "Schools",
-        coerce=int,
-        validators=[_some_school],
-        invalid_choice_message="Select schools from the list",
-        invalid_value_message="Select schools from the list",
-    )
+    schools = ids_from_list("Schools", "Select schools from the list", [_some_school])
     # An admin of several schools says which of them the user administers (is_admin is then
     # not shown): one Yes/No for all of them would quietly grant or take away the others.
-    admin_schools = SelectMultipleField(
+    admin_schools = ids_from_list(
         "Is this user an administrator? Select the schools they should administer",
-        coerce=int,
-        invalid_choice_message="Select schools from the list",
-        invalid_value_message="Select schools from the list",
+        "Select schools from the list",
     )
     several_schools = False
 
