@@ -72,3 +72,13 @@ def job_title_choices(kept: str = "") -> list[SelectChoice]:
 def lock_status_field() -> RadioField:
     """Locked or unlocked."""
     return one_of("Lock status", LOCK_STATUSES, "Select the lock status")
+
+
+def saved_answers(user) -> dict:
+    """The person questions' answers for a user as saved: names, job title, lock status."""
+    return {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "job_title": user.job_title,
+        "lock_status": "locked" if user.is_locked else "unlocked",
+    }

@@ -15,14 +15,8 @@ from wtforms.validators import DataRequired, Length, StopValidation, ValidationE
 
 from webapp.areas.council_admin.services import ROLES, SETTING_NAMES, normalise_urn
 from webapp.areas.user_admin.services import urn_problem
+from webapp.web import person_fields as person
 from webapp.web.forms import ids_from_list, one_of, text_field
-from webapp.web.person_fields import (
-    email_field,
-    job_title_choices,
-    job_title_field,
-    lock_status_field,
-    name_field,
-)
 
 SETTING_TYPES = [SelectChoice(value, label) for value, label in SETTING_NAMES.items()]
 ROLE_CHOICES = [SelectChoice(value, label) for value, label in ROLES.items()]
@@ -74,10 +68,10 @@ class _SchoolFields(FlaskForm):
 class AdminForm(FlaskForm):
     """A school's admin: an existing user's email, or a new user's details."""
 
-    email = email_field()
-    first_name = name_field("First name", _for_new_accounts("Enter their first name"))
-    last_name = name_field("Last name", _for_new_accounts("Enter their last name"))
-    job_title = job_title_field(_for_new_accounts("Select their job title"))
+    email = person.email_field()
+    first_name = person.name_field("First name", _for_new_accounts("Enter their first name"))
+    last_name = person.name_field("Last name", _for_new_accounts("Enter their last name"))
+    job_title = person.job_title_field(_for_new_accounts("Select their job title"))
 
     @staticmethod
     def account_exists(email: str) -> bool:
@@ -86,7 +80,7 @@ class AdminForm(FlaskForm):
 
     def offer(self, account_exists) -> AdminForm:
         self.account_exists = account_exists
-        self.job_title.choices = job_title_choices()
+        self.job_title.choices = person.job_title_choices()
         return self
 
     def admin_details(self) -> dict:
@@ -111,12 +105,12 @@ class SchoolForm(_SchoolFields, AdminForm):
 
 
 class _Email(FlaskForm):
-    email = email_field()
+    email = person.email_field()
 
 
 class _OfficerFields(FlaskForm):
-    first_name = name_field("First name", DataRequired("Enter their first name"))
-    last_name = name_field("Last name", DataRequired("Enter their last name"))
+    first_name = person.name_field("First name", DataRequired("Enter their first name"))
+    last_name = person.name_field("Last name", DataRequired("Enter their last name"))
     job_title = text_field(
         "Job title (optional)",
         None,
@@ -148,19 +142,16 @@ class OfficerForm(_Email, _OfficerFields):
 
 
 class EditOfficerForm(_OfficerFields):
-    lock_status = lock_status_field()
+    lock_status = person.lock_status_field()
 
     @classmethod
     def for_officer(cls, user, teams, team_ids) -> EditOfficerForm:
         """The form filled in with the officer as saved (a POST's answers take precedence)."""
         form = cls(
             data={
-                "first_name": user.first_name,
-                "last_name": user.last_name,
-                "job_title": user.job_title,
+                **person.saved_answers(user),
                 "role": user.council_role,
                 "teams": list(team_ids),
-                "lock_status": "locked" if user.is_locked else "unlocked",
             }
         )
         return form.offer(teams)

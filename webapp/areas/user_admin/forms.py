@@ -13,14 +13,8 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from engine.identifiers import normalise_uk_phone
 from webapp.models import School, User
+from webapp.web import person_fields as person
 from webapp.web.forms import ids_from_list, one_of, tidy_spaces
-from webapp.web.person_fields import (
-    email_field,
-    job_title_choices,
-    job_title_field,
-    lock_status_field,
-    name_field,
-)
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
@@ -44,10 +38,10 @@ def _some_school(_form, field) -> None:
 class UserForm(FlaskForm):
     """The fields of Add user (and of Edit user, which adds the lock status)."""
 
-    email = email_field()
-    first_name = name_field("First name", DataRequired("Enter their first name"))
-    last_name = name_field("Last name", DataRequired("Enter their last name"))
-    job_title = job_title_field(DataRequired("Select their job title"))
+    email = person.email_field()
+    first_name = person.name_field("First name", DataRequired("Enter their first name"))
+    last_name = person.name_field("Last name", DataRequired("Enter their last name"))
+    job_title = person.job_title_field(DataRequired("Select their job title"))
     mobile = StringField(
         "Mobile number (optional)",
         filters=[tidy_spaces],
@@ -73,7 +67,7 @@ class UserForm(FlaskForm):
 
     def offer(self, schools: list[School], job_title: str = "") -> UserForm:
         """Offer the admin's schools and the job titles (keeping a user's older title)."""
-        self.job_title.choices = job_title_choices(job_title)
+        self.job_title.choices = person.job_title_choices(job_title)
         self.schools.choices = [SelectChoice(str(s.id), s.name) for s in schools]
         self.admin_schools.choices = self.schools.choices
         self.several_schools = len(schools) > 1
@@ -100,7 +94,7 @@ class UserForm(FlaskForm):
 
 
 class EditUserForm(UserForm):
-    lock_status = lock_status_field()
+    lock_status = person.lock_status_field()
 
     @classmethod
     def for_user(cls, user: User, schools: list[School], admin_of: list[School]) -> EditUserForm:
@@ -108,15 +102,12 @@ class EditUserForm(UserForm):
         ours = [s.id for s in schools if s.id in user.school_ids]
         form = cls(
             data={
+                **person.saved_answers(user),
                 "email": user.email,
-                "first_name": user.first_name,
-                "last_name": user.last_name,
-                "job_title": user.job_title,
                 "mobile": user.mobile,
                 "is_admin": "yes" if admin_of else "no",
                 "schools": ours,
                 "admin_schools": [s.id for s in admin_of],
-                "lock_status": "locked" if user.is_locked else "unlocked",
             }
         )
         return form.offer(schools, user.job_title)
