@@ -1,16 +1,30 @@
-"""Form fields about people, shared by User admin and the council admin pages."""
+"""Form fields about people, shared by User admin and the council admin pages (shown by
+templates/_form.html's person_fields, email and lock_status)."""
 
 from __future__ import annotations
 
-from wtforms import EmailField, StringField
+from wtforms import EmailField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from webapp.domain.accounts import EMAIL_PATTERN
+from webapp.web.forms import one_of, text_field
 
-
-def tidy_spaces(text):
-    """One space between words, none around them."""
-    return " ".join(text.split()) if isinstance(text, str) else text
+JOB_TITLES = (
+    "SENCO",
+    "Headteacher",
+    "Deputy headteacher",
+    "Designated safeguarding lead",
+    "Class teacher",
+    "Teaching assistant",
+    "Attendance officer",
+    "School business manager",
+    "Office staff",
+    "Early years practitioner",
+    "Setting manager",
+    "Other",
+)
+LOCK_STATUSES = [SelectChoice("unlocked", "Unlocked"), SelectChoice("locked", "Locked")]
 
 
 def lower(text):
@@ -37,8 +51,34 @@ def email_field() -> EmailField:
 
 def name_field(label: str, required) -> StringField:
     """A first or last name: `required` says when it must be given (and the message)."""
-    return StringField(
-        label,
-        filters=[tidy_spaces],
-        validators=[required, Length(max=100, message=f"{label} must be 100 characters or fewer")],
+    return text_field(label, required, max_length=100)
+
+
+def job_title_field(required) -> SelectField:
+    """Their job title, one of those job_title_choices offers."""
+    return SelectField(
+        "Job title", validators=[required], invalid_choice_message="Select their job title"
     )
+
+
+def job_title_choices(kept: str = "") -> list[SelectChoice]:
+    """The job titles on offer, with a user's older title `kept` when it is no longer one."""
+    titles = list(JOB_TITLES)
+    if kept and kept not in titles:
+        titles.append(kept)
+    return [SelectChoice("", "Select a job title")] + [SelectChoice(title) for title in titles]
+
+
+def lock_status_field() -> RadioField:
+    """Locked or unlocked."""
+    return one_of("Lock status", LOCK_STATUSES, "Select the lock status")
+
+
+def saved_answers(user) -> dict:
+    """The person questions' answers for a user as saved: names, job title, lock status."""
+    return {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "job_title": user.job_title,
+        "lock_status": "locked" if user.is_locked else "unlocked",
+    }

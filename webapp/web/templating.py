@@ -42,9 +42,14 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["uk_datetime"] = uk_datetime
     from engine.input_names import input_name
     from webapp.areas.cases.presenters import choice_items, input_settings
+    from webapp.web.forms import error_list, field_params
 
     app.jinja_env.globals.update(
-        choice_items=choice_items, input_settings=input_settings, input_name=input_name
+        choice_items=choice_items,
+        input_settings=input_settings,
+        input_name=input_name,
+        error_list=error_list,
+        field_params=field_params,
     )
 
     @app.context_processor

@@ -13,7 +13,11 @@ class PageForm(FlaskForm):
 
 class StartCaseForm(FlaskForm):
     school = RadioField(
-        "Which school or setting is this case for?", coerce=int, validate_choice=True
+        "Which school or setting is this case for?",
+        coerce=int,
+        validate_choice=True,
+        invalid_choice_message="Select the school or setting this case is for",
+        invalid_value_message="Select the school or setting this case is for",
     )
 
 

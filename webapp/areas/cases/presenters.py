@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from flask import url_for
+
 from engine import CaseType, FieldError
 from engine.input_names import input_name
 from engine.model import Field, Page
@@ -18,6 +20,7 @@ _WIDTHS = {
     "time": "5",
     "phone": "20",
 }
+DECLARATION_MISSING = "Tick the box to confirm the declaration"
 _NO_SPELLCHECK = {"email", "upn", "urn", "laestab", "postcode", "phone", "number", "money", "time"}
 _AUTOCOMPLETE = {"email": "email", "phone": "tel", "postcode": "postal-code"}
 
@@ -96,5 +99,29 @@ def by_key(messages: list[FieldError]) -> dict[str, str]:
 
 
 def error_summary(errors: list[FieldError]) -> list[dict]:
-    """The GOV.UK error summary list: each message linking to its input."""
+    """A page's problems for the error summary (templates/_form.html): each message linking to
+    its input."""
     return [{"text": e.message, "href": f"#{e.anchor}"} for e in errors]
+
+
+def sending_problems(case, case_type: CaseType, problems: Mapping, unchecked, refused: bool):
+    """What stops a case being sent, for Check your answers' error summary: each page with
+    answers to complete (linking to it), the declaration, and the files not (yet) clean; the
+    files still being checked only once sending was refused."""
+    items = []
+    for page_id, page_errors in problems.items():
+        if page_id == "declaration":
+            items.append({"text": DECLARATION_MISSING, "href": "#declared"})
+            continue
+        count = len(page_errors)
+        text = f"{case_type.page(page_id).title}: {count} answer{'s' if count != 1 else ''}"
+        href = url_for("cases.page", reference=case.reference, page_id=page_id)
+        items.append({"text": f"{text} to complete or correct", "href": href})
+    for file in unchecked:
+        text = f"{file.question}: {file.message}"
+        if file.status != "pending":
+            href = url_for("cases.page", reference=case.reference, page_id=file.page_id)
+            items.append({"text": text, "href": href})
+        elif refused:
+            items.append({"text": text, "href": "#files-being-checked"})
+    return items

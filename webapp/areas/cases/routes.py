@@ -23,7 +23,13 @@ from engine.input_names import input_name, item_index, read_input_name
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import ConfirmForm, PageForm, StartCaseForm, SubmitForm
 from webapp.areas.cases.prefill import keep_locked, known_values
-from webapp.areas.cases.presenters import by_key, calculated_values, current_files, error_summary
+from webapp.areas.cases.presenters import (
+    by_key,
+    calculated_values,
+    current_files,
+    error_summary,
+    sending_problems,
+)
 from webapp.areas.cases.progress import leaves_section, page_caption, task_items
 from webapp.domain import scanning, workflow
 from webapp.domain.case_files import file_message, scan_statuses, unchecked_files
@@ -330,8 +336,8 @@ def _render_check(case, case_type, form, problems=None, unchecked=None, status=2
         case_type=case_type,
         sections=case_type.summary_sections(case.answers),
         problems=problems,
+        problem_list=sending_problems(case, case_type, problems, unchecked, status == 400),
         unchecked=unchecked,
-        refused=status == 400,
         form=form,
     ), status
 

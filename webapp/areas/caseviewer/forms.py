@@ -125,14 +125,6 @@ class QueueFilterForm(wtforms.Form):
             assigned=data["assigned"] if data["assigned"] in ASSIGNED else "anyone",
         )
 
-    def error_list(self) -> list[dict]:
-        """The GOV.UK error summary's list: each message linking to its input."""
-        return [
-            {"text": field.errors[0], "href": f"#{field.anchor}"}
-            for field in (self.submitted_from, self.submitted_to)
-            if field.errors
-        ]
-
 
 class TransitionForm(FlaskForm):
     """One of the transitions the officer may take: the action, where the case was when the

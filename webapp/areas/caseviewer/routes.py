@@ -6,15 +6,7 @@ for a draft or a case of a case type their teams do not work (SECURITY-CHECKLIST
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp.areas.caseviewer import bp, csv_export, services

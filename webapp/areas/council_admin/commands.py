@@ -11,12 +11,12 @@ import click
 
 from webapp.areas.council_admin.staff import add_officer
 from webapp.areas.council_admin.teams import add_team_case_types, team_named
-from webapp.areas.user_admin.forms import JOB_TITLES
 from webapp.domain import schools
 from webapp.domain.accounts import EMAIL_PATTERN
 from webapp.domain.errors import EmailInUse, URNInUse
 from webapp.infra.cli_support import Choice, CommandError, portal_app
 from webapp.infra.database import db
+from webapp.web.person_fields import JOB_TITLES
 
 
 class Text(click.ParamType):

@@ -9,14 +9,14 @@ declared first and come first in the page and its error summary.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from webapp.areas.council_admin.staff import ROLES
-from webapp.areas.user_admin.forms import JOB_TITLES, LOCK_STATUSES
 from webapp.domain.schools import SETTING_NAMES, normalise_urn, urn_problem
-from webapp.web.person_fields import email_field, name_field, tidy_spaces
+from webapp.web import person_fields as person
+from webapp.web.forms import ids_from_list, one_of, text_field
 
 SETTING_TYPES = [SelectChoice(value, label) for value, label in SETTING_NAMES.items()]
 ROLE_CHOICES = [SelectChoice(value, label) for value, label in ROLES.items()]
@@ -47,20 +47,13 @@ def _for_new_accounts(message: str):
 
 
 class _SchoolFields(FlaskForm):
-    name = StringField(
-        "Name",
-        filters=[tidy_spaces],
-        validators=[
-            DataRequired("Enter the name of the school or setting"),
-            Length(max=200, message="Name must be 200 characters or fewer"),
-        ],
+    name = text_field(
+        "Name of the school or setting",
+        DataRequired("Enter the name of the school or setting"),
+        max_length=200,
+        too_long="Name must be 200 characters or fewer",
     )
-    setting_type = RadioField(
-        "Type of setting",
-        choices=SETTING_TYPES,
-        validators=[DataRequired("Select the type of setting")],
-        invalid_choice_message="Select the type of setting",
-    )
+    setting_type = one_of("Type of setting", SETTING_TYPES, "Select the type of setting")
     urn = StringField(
         "URN",
         filters=[_urn],
@@ -75,14 +68,10 @@ class _SchoolFields(FlaskForm):
 class AdminForm(FlaskForm):
     """A school's admin: an existing user's email, or a new user's details."""
 
-    email = email_field()
-    first_name = name_field("First name", _for_new_accounts("Enter their first name"))
-    last_name = name_field("Last name", _for_new_accounts("Enter their last name"))
-    job_title = SelectField(
-        "Job title",
-        validators=[_for_new_accounts("Select their job title")],
-        invalid_choice_message="Select their job title",
-    )
+    email = person.email_field()
+    first_name = person.name_field("First name", _for_new_accounts("Enter their first name"))
+    last_name = person.name_field("Last name", _for_new_accounts("Enter their last name"))
+    job_title = person.job_title_field(_for_new_accounts("Select their job title"))
 
     @staticmethod
     def account_exists(email: str) -> bool:
@@ -91,9 +80,7 @@ class AdminForm(FlaskForm):
 
     def offer(self, account_exists) -> AdminForm:
         self.account_exists = account_exists
-        self.job_title.choices = [SelectChoice("", "Select a job title")] + [
-            SelectChoice(title) for title in JOB_TITLES
-        ]
+        self.job_title.choices = person.job_title_choices()
         return self
 
     def admin_details(self) -> dict:
@@ -118,30 +105,20 @@ class SchoolForm(_SchoolFields, AdminForm):
 
 
 class _Email(FlaskForm):
-    email = email_field()
+    email = person.email_field()
 
 
 class _OfficerFields(FlaskForm):
-    first_name = name_field("First name", DataRequired("Enter their first name"))
-    last_name = name_field("Last name", DataRequired("Enter their last name"))
-    job_title = StringField(
+    first_name = person.name_field("First name", DataRequired("Enter their first name"))
+    last_name = person.name_field("Last name", DataRequired("Enter their last name"))
+    job_title = text_field(
         "Job title (optional)",
-        filters=[tidy_spaces],
-        validators=[Length(max=100, message="Job title must be 100 characters or fewer")],
+        None,
+        max_length=100,
+        too_long="Job title must be 100 characters or fewer",
     )
-    role = RadioField(
-        "Role",
-        choices=ROLE_CHOICES,
-        default="officer",
-        validators=[DataRequired("Select their role")],
-        invalid_choice_message="Select their role",
-    )
-    teams = SelectMultipleField(
-        "Teams",
-        coerce=int,
-        invalid_choice_message="Select teams from the list",
-        invalid_value_message="Select teams from the list",
-    )
+    role = one_of("Role", ROLE_CHOICES, "Select their role", default="officer")
+    teams = ids_from_list("Teams", "Select teams from the list")
 
     def offer(self, teams):
         self.teams.choices = [SelectChoice(str(team.id), team.name) for team in teams]
@@ -165,24 +142,16 @@ class OfficerForm(_Email, _OfficerFields):
 
 
 class EditOfficerForm(_OfficerFields):
-    lock_status = RadioField(
-        "Lock status",
-        choices=LOCK_STATUSES,
-        validators=[DataRequired("Select the lock status")],
-        invalid_choice_message="Select the lock status",
-    )
+    lock_status = person.lock_status_field()
 
     @classmethod
     def for_officer(cls, user, teams, team_ids) -> EditOfficerForm:
         """The form filled in with the officer as saved (a POST's answers take precedence)."""
         form = cls(
             data={
-                "first_name": user.first_name,
-                "last_name": user.last_name,
-                "job_title": user.job_title,
+                **person.saved_answers(user),
                 "role": user.council_role,
                 "teams": list(team_ids),
-                "lock_status": "locked" if user.is_locked else "unlocked",
             }
         )
         return form.offer(teams)
@@ -192,23 +161,11 @@ class EditOfficerForm(_OfficerFields):
 
 
 class TeamForm(FlaskForm):
-    name = StringField(
-        "Team name",
-        filters=[tidy_spaces],
-        validators=[
-            DataRequired("Enter the team's name"),
-            Length(max=120, message="Team name must be 120 characters or fewer"),
-        ],
-    )
+    name = text_field("Team name", DataRequired("Enter the team's name"), max_length=120)
     case_types = SelectMultipleField(
         "Case types", invalid_choice_message="Select case types from the list"
     )
-    members = SelectMultipleField(
-        "Members",
-        coerce=int,
-        invalid_choice_message="Select members from the list",
-        invalid_value_message="Select members from the list",
-    )
+    members = ids_from_list("Members", "Select members from the list")
 
     def offer(self, case_type_groups: dict[str, list], members) -> TeamForm:
         """Case types as (value, label) by category; members from council staff."""

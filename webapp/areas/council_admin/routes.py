@@ -24,20 +24,13 @@ from webapp.domain.errors import Refused
 from webapp.domain.schools import SETTING_NAMES
 from webapp.infra.database import db
 from webapp.web.access import answer_not_found, restrict
+from webapp.web.forms import show_refusal
 
 RETIRED = "No longer in the catalogue"
 
 
 restrict(bp, "council admin", lambda user: user.is_council_admin)
 answer_not_found(bp, "council admin")
-
-
-def _show_problems(form, refused: Refused) -> None:
-    """The service's reasons, each on its own field (the first field when it names none)."""
-    first = next(field for field in form if field.name != "csrf_token")
-    for name, message in refused.problems.items():
-        field = getattr(form, name or first.name, first)
-        field.errors = [*field.errors, message]
 
 
 def _account_exists(email: str) -> bool:
@@ -71,7 +64,7 @@ def add_school():
         try:
             school, admin, created = services.add_school(db(), current_user, **form.details())
         except Refused as refused:
-            _show_problems(form, refused)
+            show_refusal(form, refused)
         else:
             flash(
                 f"{school.name} has been added. " + _admin_message(admin, school, created),
@@ -102,7 +95,7 @@ def school(school_id: int):
                 db(), current_user, school_id, **form.admin_details()
             )
         except Refused as refused:
-            _show_problems(form, refused)
+            show_refusal(form, refused)
         else:
             flash(_admin_message(admin, school, created), "success")
             return redirect(url_for("council_admin.school", school_id=school_id))
@@ -167,7 +160,7 @@ def add_officer():
         try:
             user = services.add_officer(db(), current_user, **form.details())
         except Refused as refused:
-            _show_problems(form, refused)
+            show_refusal(form, refused)
         else:
             flash(
                 f"{user.full_name} has been added. We have emailed them their username and "
@@ -190,7 +183,7 @@ def edit_officer(user_id: int):
         try:
             services.update_officer(db(), current_user, user_id, **form.details())
         except Refused as refused:
-            _show_problems(form, refused)
+            show_refusal(form, refused)
         else:
             flash(f"Your changes to {user.full_name} have been saved", "success")
             return redirect(url_for("council_admin.officers"))
@@ -289,7 +282,7 @@ def _team_page(team):
                 known_case_type_ids=set(_catalogue().case_types),
             )
         except Refused as refused:
-            _show_problems(form, refused)
+            show_refusal(form, refused)
         else:
             flash(f"{saved.name} has been {'added' if team is None else 'saved'}", "success")
             return redirect(url_for("council_admin.teams"))

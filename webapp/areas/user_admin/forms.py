@@ -7,30 +7,16 @@ not offered fails validation, and the service refuses it again (SECURITY-CHECKLI
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from engine.identifiers import normalise_uk_phone
 from webapp.models import School, User
-from webapp.web.person_fields import email_field, name_field, tidy_spaces
+from webapp.web import person_fields as person
+from webapp.web.forms import ids_from_list, one_of, tidy_spaces
 
-JOB_TITLES = (
-    "SENCO",
-    "Headteacher",
-    "Deputy headteacher",
-    "Designated safeguarding lead",
-    "Class teacher",
-    "Teaching assistant",
-    "Attendance officer",
-    "School business manager",
-    "Office staff",
-    "Early years practitioner",
-    "Setting manager",
-    "Other",
-)
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
-LOCK_STATUSES = [SelectChoice("unlocked", "Unlocked"), SelectChoice("locked", "Locked")]
 
 
 def _uk_phone(_form, field) -> None:
@@ -51,14 +37,10 @@ def _some_school(_form, field) -> None:
 class UserForm(FlaskForm):
     """The fields of Add user (and of Edit user, which adds the lock status)."""
 
-    email = email_field()
-    first_name = name_field("First name", DataRequired("Enter their first name"))
-    last_name = name_field("Last name", DataRequired("Enter their last name"))
-    job_title = SelectField(
-        "Job title",
-        validators=[DataRequired("Select their job title")],
-        invalid_choice_message="Select their job title",
-    )
+    email = person.email_field()
+    first_name = person.name_field("First name", DataRequired("Enter their first name"))
+    last_name = person.name_field("Last name", DataRequired("Enter their last name"))
+    job_title = person.job_title_field(DataRequired("Select their job title"))
     mobile = StringField(
         "Mobile number (optional)",
         filters=[tidy_spaces],
@@ -67,38 +49,24 @@ class UserForm(FlaskForm):
             _uk_phone,
         ],
     )
-    is_admin = RadioField(
+    is_admin = one_of(
         "Is this user an administrator?",
-        choices=YES_NO,
+        YES_NO,
+        "Select whether they are an administrator",
         default="no",
-        validators=[DataRequired("Select whether they are an administrator")],
-        invalid_choice_message="Select whether they are an administrator",
     )
-    schools = SelectMultipleField(
-        "Schools",
-        coerce=int,
-        validators=[_some_school],
-        invalid_choice_message="Select schools from the list",
-        invalid_value_message="Select schools from the list",
-    )
+    schools = ids_from_list("Schools", "Select schools from the list", [_some_school])
     # An admin of several schools says which of them the user administers (is_admin is then
     # not shown): one Yes/No for all of them would quietly grant or take away the others.
-    admin_schools = SelectMultipleField(
-        "Which schools should they administer?",
-        coerce=int,
-        invalid_choice_message="Select schools from the list",
-        invalid_value_message="Select schools from the list",
+    admin_schools = ids_from_list(
+        "Is this user an administrator? Select the schools they should administer",
+        "Select schools from the list",
     )
     several_schools = False
 
     def offer(self, schools: list[School], job_title: str = "") -> UserForm:
         """Offer the admin's schools and the job titles (keeping a user's older title)."""
-        titles = list(JOB_TITLES)
-        if job_title and job_title not in titles:
-            titles.append(job_title)
-        self.job_title.choices = [SelectChoice("", "Select a job title")] + [
-            SelectChoice(title) for title in titles
-        ]
+        self.job_title.choices = person.job_title_choices(job_title)
         self.schools.choices = [SelectChoice(str(s.id), s.name) for s in schools]
         self.admin_schools.choices = self.schools.choices
         self.several_schools = len(schools) > 1
@@ -125,12 +93,7 @@ class UserForm(FlaskForm):
 
 
 class EditUserForm(UserForm):
-    lock_status = RadioField(
-        "Lock status",
-        choices=LOCK_STATUSES,
-        validators=[DataRequired("Select the lock status")],
-        invalid_choice_message="Select the lock status",
-    )
+    lock_status = person.lock_status_field()
 
     @classmethod
     def for_user(cls, user: User, schools: list[School], admin_of: list[School]) -> EditUserForm:
@@ -138,15 +101,12 @@ class EditUserForm(UserForm):
         ours = [s.id for s in schools if s.id in user.school_ids]
         form = cls(
             data={
+                **person.saved_answers(user),
                 "email": user.email,
-                "first_name": user.first_name,
-                "last_name": user.last_name,
-                "job_title": user.job_title,
                 "mobile": user.mobile,
                 "is_admin": "yes" if admin_of else "no",
                 "schools": ours,
                 "admin_schools": [s.id for s in admin_of],
-                "lock_status": "locked" if user.is_locked else "unlocked",
             }
         )
         return form.offer(schools, user.job_title)

@@ -6,14 +6,7 @@ a user or school outside their own schools (SECURITY-CHECKLIST 19, 20).
 
 from __future__ import annotations
 
-from flask import (
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp.areas.user_admin import bp, services
@@ -21,6 +14,7 @@ from webapp.areas.user_admin.forms import ConfirmForm, EditUserForm, UserForm
 from webapp.domain.errors import Refused
 from webapp.infra.database import db
 from webapp.web.access import answer_not_found, restrict
+from webapp.web.forms import show_refusal
 
 restrict(bp, "user admin", lambda user: user.is_school_admin)
 answer_not_found(bp, "user admin")
@@ -56,7 +50,7 @@ def add_user():
         try:
             user = services.add_user(db(), current_user, **form.details())
         except Refused as refused:
-            _field_error(form, refused)
+            _show_refusal(form, refused)
         else:
             flash(
                 f"{user.full_name} has been added. We have emailed them their username and "
@@ -83,7 +77,7 @@ def edit_user(user_id: int):
         try:
             services.update_user(db(), current_user, user_id, **form.details())
         except Refused as refused:
-            _field_error(form, refused)
+            _show_refusal(form, refused)
         else:
             flash(f"Your changes to {user.full_name} have been saved", "success")
             return redirect(_after_change())
@@ -98,12 +92,13 @@ def edit_user(user_id: int):
     )
 
 
-def _field_error(form, refused: Refused) -> None:
-    name = refused.field or "schools"
-    if name == "is_admin" and form.several_schools:
-        name = "admin_schools"  # the question as the page asks it
-    field = getattr(form, name)
-    field.errors = [*field.errors, str(refused)]
+def _show_refusal(form, refused: Refused) -> None:
+    """A reason for no field is about the user's schools; whether they are an administrator
+    is asked school by school to an admin of several."""
+    where = {None: "schools"}
+    if form.several_schools:
+        where["is_admin"] = "admin_schools"
+    show_refusal(form, refused, where)
 
 
 @bp.route("/<int:user_id>/reset-password", methods=["GET", "POST"])

@@ -1,0 +1,147 @@
+"""What every form page shares: its error summary, its WTForms fields as the parameters of the
+GOV.UK components (templates/_form.html shows them), and a service's refusal put on the fields
+it names.
+
+The error summary is built once, here, from the form's own errors (and any problem of the page
+as a whole): every link points at the id of the input that shows the message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from wtforms import Field, Form, RadioField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length
+
+SIZES = {"label": "govuk-label--{}", "legend": "govuk-fieldset__legend--{}"}
+
+
+def tidy_spaces(text):
+    """One space between words, none around them."""
+    return " ".join(text.split()) if isinstance(text, str) else text
+
+
+def text_field(label: str, required, max_length: int, too_long: str = "") -> StringField:
+    """A one-line answer with its spaces tidied: `required` says when it must be given (and
+    the message; None: optional); longer than `max_length` is refused with `too_long` (or
+    "<label> must be ... characters or fewer")."""
+    message = too_long or f"{label} must be {max_length} characters or fewer"
+    validators = [required] if required else []
+    return StringField(
+        label,
+        filters=[tidy_spaces],
+        validators=[*validators, Length(max=max_length, message=message)],
+    )
+
+
+def one_of(label: str, choices, message: str, default=None) -> RadioField:
+    """A required choice of `choices` (radios): `message` when none, or one not offered, is
+    sent."""
+    return RadioField(
+        label,
+        choices=choices,
+        default=default,
+        validators=[DataRequired(message)],
+        invalid_choice_message=message,
+    )
+
+
+def ids_from_list(label: str, message: str, validators=()) -> SelectMultipleField:
+    """Any of the ids offered (checkboxes): `message` when one that was not offered is sent."""
+    return SelectMultipleField(
+        label,
+        coerce=int,
+        validators=list(validators),
+        invalid_choice_message=message,
+        invalid_value_message=message,
+    )
+
+
+def _shown(form: Form | None) -> list[Field]:
+    """The form's fields a user can see (not its CSRF token)."""
+    return [field for field in form or () if field.name != "csrf_token"]
+
+
+def error_list(form: Form | None = None, problems: Iterable[Mapping] = ()) -> list[dict]:
+    """The GOV.UK error summary's items: the page's own problems (each {'text', 'href'}), then
+    each field's first error, linking to its input (a field's `anchor` when it has one, such as
+    the first wrong box of a date), in the order of the page."""
+    items = [dict(problem) for problem in problems if problem]
+    items += [
+        {"text": field.errors[0], "href": f"#{getattr(field, 'anchor', field.id)}"}
+        for field in _shown(form)
+        if field.errors
+    ]
+    return items
+
+
+def show_refusal(form: Form, refused: Exception, where: Mapping | None = None) -> None:
+    """The service's reasons (`refused.problems`: field name -> message, None naming the page
+    as a whole) each onto its field's errors. `where` renames a field to the one this page asks
+    the question with; a reason for no field (or an unknown one) goes to the page's first field."""
+    problems = getattr(refused, "problems", None) or {getattr(refused, "field", None): str(refused)}
+    first = _shown(form)[0]
+    for name, message in problems.items():
+        name = (where or {}).get(name, name)
+        field = form[name] if name and name in form else first
+        field.errors = [*field.errors, message]
+
+
+def field_params(field: Field, component: str, **params) -> dict:
+    """The parameters of a GOV.UK macro for a WTForms field: its id, name, label (a legend for
+    radios, checkboxes and dates), value or items, and its first error. Of `params`, `label`
+    replaces the label's text, `size` ("s", "m"...) sets its size, `hint` is text, `error` is
+    a problem of the page to show when the field has none, `item_hints` gives hints by value
+    to radios and checkboxes; the others are passed on."""
+    label, size = params.pop("label", None), params.pop("size", None)
+    hint, error = params.pop("hint", None), params.pop("error", None)
+    item_hints = params.pop("item_hints", None)
+    grouped = component in ("radios", "checkboxes", "date")
+    caption = {"text": label or field.label.text}
+    if size:
+        caption["classes"] = SIZES["legend" if grouped else "label"].format(size)
+    message = field.errors[0] if field.errors else error
+    if component == "date":
+        shown = {"id": field.id, "namePrefix": field.name, "fieldset": {"legend": caption}}
+        shown["items"] = _date_items(field.data or {}, bool(message))
+    elif grouped:
+        shown = {"idPrefix": field.id, "fieldset": {"legend": caption}}
+        shown["items"] = _items(field, "checked", item_hints or {})
+    else:
+        shown = {"id": field.id, "label": caption}
+    if component == "select":
+        shown["items"] = _items(field, "selected", {})
+    elif component == "input":
+        shown["value"] = field.data
+    elif component == "textarea":
+        shown["value"] = "" if field.data is None else field.data
+    shown |= {
+        "name": field.name,
+        "hint": {"text": hint} if hint else None,
+        "errorMessage": {"text": message} if message else None,
+    }
+    return shown | params
+
+
+def _items(field: Field, marked: str, hints: Mapping) -> list[dict]:
+    """A choice field's options as GOV.UK items, the chosen ones `marked`."""
+    items = []
+    for value, text, chosen, _render_kw in field.iter_choices():
+        item = {"value": value, "text": text, marked: chosen}
+        if hints.get(value):
+            item["hint"] = {"text": hints[value]}
+        items.append(item)
+    return items
+
+
+def _date_items(parts: Mapping, wrong: bool) -> list[dict]:
+    """Day, month and year inputs, all marked when the date is wrong."""
+    error = " govuk-input--error" if wrong else ""
+    return [
+        {"name": name, "label": name.title(), "value": parts.get(name), "classes": width + error}
+        for name, width in (
+            ("day", "govuk-input--width-2"),
+            ("month", "govuk-input--width-2"),
+            ("year", "govuk-input--width-4"),
+        )
+    ]
