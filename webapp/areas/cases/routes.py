@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from flask import (
@@ -22,7 +23,15 @@ from engine import CaseType
 from engine.input_names import input_name, item_index, read_input_name
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import ConfirmForm, PageForm, StartCaseForm, SubmitForm
-from webapp.areas.cases.presenters import by_key, calculated_values, current_files, error_summary
+from webapp.areas.cases.presenters import (
+    by_key,
+    calculated_values,
+    current_files,
+    error_summary,
+    live_conditions,
+    newly_asked,
+    shown_inputs,
+)
 from webapp.domain import audit, scanning, workflow
 from webapp.domain.case_files import file_message, scan_statuses, unchecked_files
 from webapp.domain.uploads import NewUpload, as_download, is_downloadable
@@ -107,16 +116,22 @@ def _visible_page(case_type: CaseType, page_id: str, answers: dict):
     return case_type.page(page_id)
 
 
-def _render_page(case, case_type, page, form, errors=(), warnings=(), stale=False, status=200):
+def _render_page(
+    case, case_type, page, form, errors=(), warnings=(), stale=False, status=200, now_apply=False
+):
     answers = case.answers
     previous = case_type.previous_page(page.id, answers)
+    visible = {f.id for f in case_type.visible_fields(page, answers)}
     return render_template(
         "cases/page.html",
         case=case,
         case_type=case_type,
         page=page,
         form=form,
-        fields=case_type.visible_fields(page, answers),
+        visible=visible,  # every question is on the page; the others are hidden until they apply
+        shown=shown_inputs(page, visible, form),
+        live=live_conditions(case_type, page, answers, dt.date.today().isoformat()),
+        now_apply=now_apply,
         errors=by_key(list(errors)),
         error_list=error_summary(list(errors)),
         warnings=by_key(list(warnings)),
@@ -186,6 +201,12 @@ def page(reference: str, page_id: str):
         return redirect(url_for("cases.my_cases"))
     if action.startswith(("add:", "remove:")):
         return _change_group(case, case_type, page_id, action)
+    unseen = newly_asked(result.asked, request.form.get("shown"))
+    if unseen:  # questions that apply now and were not on screen: ask them, no errors yet
+        result.form.page_version.data = str(case.page_versions.get(page_id, 0))
+        errors = [e for e in result.errors if e.key not in unseen]
+        warnings = [w for w in result.warnings if w.key not in unseen]
+        return _render_page(case, case_type, page, result.form, errors, warnings, now_apply=True)
     if not result.valid:
         result.form.page_version.data = str(case.page_versions.get(page_id, 0))
         return _render_page(case, case_type, page, result.form, result.errors, result.warnings)
