@@ -46,6 +46,22 @@ def test_every_question_is_on_the_page_and_those_that_do_not_apply_are_hidden(si
     assert by_id["parent_not_informed_reason"]["show_if"] == ["not", ["v", "parent_informed"]]
 
 
+def test_a_follow_up_of_one_option_sits_under_that_option(sign_in, world):
+    """GOV.UK's conditional reveal: "Yes" controls the question that only "Yes" brings."""
+    portal = sign_in(world.alice)
+    page = portal.get(_outcome_page(portal)).page
+    yes = page.find("input", attrs={"name": "pupil_injured", "value": "yes"})
+    revealed = page.find(id=yes["data-aria-controls"])
+    assert "govuk-radios__conditional" in revealed["class"]
+    assert revealed.find("textarea", attrs={"name": "pupil_injury_details"})
+    told = page.find(id="conditional-parent_informed")
+    assert told.find(attrs={"name": "parent_informed_date-day"})
+    assert told.find(attrs={"name": "parent_informed_how"})
+    # "not parent_informed" also holds while unanswered: not an option's follow-up.
+    reason = _question(page, "parent_not_informed_reason")
+    assert not reason.find_parent(class_="govuk-radios__conditional")
+
+
 def test_questions_that_now_apply_come_back_with_a_notice_not_errors(sign_in, world):
     portal = sign_in(world.alice)
     path = _outcome_page(portal)

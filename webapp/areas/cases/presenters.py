@@ -24,14 +24,19 @@ _NO_SPELLCHECK = {"email", "upn", "urn", "laestab", "postcode", "phone", "number
 _AUTOCOMPLETE = {"email": "email", "phone": "tel", "postcode": "postal-code"}
 
 
-def choice_items(field: Field, selected, multiple: bool = False) -> list[dict]:
-    """Radio or checkbox items, with an "or" divider before an exclusive option."""
+def choice_items(
+    field: Field, selected, multiple: bool = False, follow_ups: Mapping | None = None
+) -> list[dict]:
+    """Radio or checkbox items, with an "or" divider before an exclusive option, and the
+    follow-up questions (HTML) shown under an option."""
     items: list[dict] = []
     chosen = set(selected or []) if multiple else {selected}
     for option in field.options:
         if option.exclusive and items:
             items.append({"divider": "or"})
         item = {"value": option.value, "text": option.label, "checked": option.value in chosen}
+        if follow_ups and follow_ups.get(option.value):
+            item["conditional"] = {"html": follow_ups[option.value]}
         if option.hint:
             item["hint"] = {"text": option.hint}
         if option.exclusive:
@@ -199,3 +204,46 @@ def newly_asked(asked: frozenset[str], shown: str | None) -> set[str]:
     if shown is None:
         return set()
     return set(asked) - set(shown.split())
+
+
+def reveals(page: Page) -> dict[str, dict[str, list[Field]]]:
+    """Follow-up questions to show under an option of the question just before them (GOV.UK's
+    conditional reveal), by question id and option: those whose condition is only "this option
+    is chosen" (`injured`, `reason == 'other'`, `'other' in reasons`). Never nested."""
+    found: dict[str, dict[str, list[Field]]] = {}
+    index = 0
+    while index < len(page.fields):
+        question = page.fields[index]
+        index += 1
+        while index < len(page.fields):
+            option = _option_condition(page.fields[index], question)
+            if option is None:
+                break
+            found.setdefault(question.id, {}).setdefault(option, []).append(page.fields[index])
+            index += 1
+    return found
+
+
+def _option_condition(follow_up: Field, question: Field) -> str | None:
+    """The option of `question` whose choice alone shows `follow_up`, if that is its condition."""
+    if follow_up.kind.holds_items or follow_up.show_if is None:
+        return None
+    tree = to_json(follow_up.show_if)
+    options = [o.value for o in question.options]
+    name = ["v", question.id]
+    if question.kind.component == "yes_no" and tree == name:
+        return "yes"
+    if question.kind.component == "radios" and _one_link(tree, "=="):
+        left, right = tree[1], tree[2][0][1]
+        value = right if left == name else left if right == name else None
+        if value and value[0] == "c" and value[1] in options:
+            return value[1]
+    if question.kind.component == "checkboxes" and _one_link(tree, "in"):
+        value = tree[1]
+        if tree[2][0][1] == name and value[0] == "c" and value[1] in options:
+            return value[1]
+    return None
+
+
+def _one_link(tree, op: str) -> bool:
+    return tree[0] == "cmp" and len(tree[2]) == 1 and tree[2][0][0] == op

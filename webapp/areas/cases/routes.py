@@ -30,6 +30,7 @@ from webapp.areas.cases.presenters import (
     error_summary,
     live_conditions,
     newly_asked,
+    reveals,
     shown_inputs,
 )
 from webapp.domain import audit, scanning, workflow
@@ -132,6 +133,7 @@ def _render_page(
         shown=shown_inputs(page, visible, form),
         live=live_conditions(case_type, page, answers, dt.date.today().isoformat()),
         now_apply=now_apply,
+        under_options=reveals(page),
         errors=by_key(list(errors)),
         error_list=error_summary(list(errors)),
         warnings=by_key(list(warnings)),

@@ -297,11 +297,30 @@ export function initLiveConditions (form) {
       if (visible) added.push(element); else removed += 1
     }
     shownInput.value = shown.join(' ')
+    syncRevealed()
     if (announce && (added.length || removed)) {
       const parts = []
       if (added.length) parts.push(`${added.length} ${added.length === 1 ? 'question' : 'questions'} added below`)
       if (removed) parts.push(`${removed} ${removed === 1 ? 'question' : 'questions'} removed`)
       announcer.textContent = parts.join(', ') + '.'
+    }
+  }
+
+  // Radios' follow-ups (GOV.UK's conditional reveal) are shown by their conditions here, not
+  // by GOV.UK's Radios script, which would also mark each radio aria-expanded: an attribute
+  // radios may not have (WCAG 4.1.2). What is added is announced instead.
+  for (const radios of form.querySelectorAll('.govuk-radios[data-module="govuk-radios"]')) {
+    radios.removeAttribute('data-module')
+    for (const input of radios.querySelectorAll('input[data-aria-controls]')) {
+      input.setAttribute('aria-controls', input.dataset.ariaControls)
+      input.removeAttribute('data-aria-controls')
+    }
+  }
+
+  function syncRevealed () {
+    for (const reveal of form.querySelectorAll('.govuk-radios__conditional')) {
+      const questions = Array.from(reveal.children).filter((e) => e.matches('[data-question]'))
+      reveal.classList.toggle('govuk-radios__conditional--hidden', questions.every((q) => q.hidden))
     }
   }
 
