@@ -22,7 +22,7 @@ FOLLOW_UPS = {
 
 def _start_record(page, live, world) -> str:
     """A new Physical Intervention Record; its "After the incident" page opened."""
-    sign_in(page, live, world.senco)
+    sign_in(page, live, world.admin)  # the SENCO's sign-in codes are for the journeys
     page.goto("/submit-case/physical-intervention")
     with page.expect_navigation():
         page.get_by_role("button", name="Start now").click()

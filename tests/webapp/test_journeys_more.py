@@ -114,8 +114,8 @@ def test_partial_school_closure_from_submit_case_to_my_cases(sign_in, world, db_
 
     # Year groups and the reopening questions are asked only when they apply.
     page = portal.get(first_page).page
-    assert not page.find("input", attrs={"name": "year_groups"})
-    assert not page.find("input", attrs={"name": "reopening_date-day"})
+    for question in ("year_groups", "reopening_date"):  # on the page, hidden until they apply
+        assert page.find(attrs={"data-question": question}).has_attr("hidden")
 
     # Only some year groups closed, reopening known: now those questions must be answered.
     partial = {**CLOSURE, "extent": "partial", "reopening_known": "yes"}

@@ -236,6 +236,7 @@ export function initLiveConditions (form) {
       values[field.id] = null
       if (!visible) continue
       if (field.fields) {
+        shown.push(field.id) // its count of items ("Add at least one") is its own question
         values[field.id] = readGroup(field, lookup, shown, visibility)
       } else if (field.value) {
         values[field.id] = calculated(field, lookup, ctx)
