@@ -27,6 +27,9 @@ class PageResult:
     errors: list[FieldError]
     warnings: list[FieldError]
     form: wtforms.Form | None = None
+    # The input names of the questions the page asked (those shown given the answers, group
+    # items' questions included): the web app compares them with those the user was shown.
+    asked: frozenset[str] = frozenset()
 
     @property
     def valid(self) -> bool:

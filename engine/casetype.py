@@ -261,7 +261,7 @@ class CaseType:
         errors = result.errors + self._too_many_items(page_id, form, result)
         for error in errors:
             _form_field(form, error.key).errors = [error.message]
-        return PageResult(result.answers, raw, errors, result.warnings, form)
+        return PageResult(result.answers, raw, errors, result.warnings, form, result.asked)
 
     def _too_many_items(self, page_id: str, form: wtforms.Form, result: PageResult) -> list:
         """Groups sent with more items than they take: the items past the limit were not read

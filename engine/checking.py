@@ -21,14 +21,16 @@ def check_page(
     merged = dict(answers)
     errors: list[FieldError] = []
     warnings: list[FieldError] = []
+    asked: set[str] = set()
     file_errors = file_errors or {}
     for f in page.fields:
         values = case_type.values(merged)
         if not f.kind.is_input or not truthy(f.show_if, values):
             continue
+        asked.add(f.id)
         if f.kind.holds_items:
             merged[f.id] = _check_group(
-                f, raw.get(f.id) or [], values, errors, warnings, file_errors
+                f, raw.get(f.id) or [], values, errors, warnings, file_errors, asked
             )
             continue
         _check_one(f, f.id, raw.get(f.id), values, merged, errors, file_errors)
@@ -37,7 +39,7 @@ def check_page(
     visible = {f.id for f in page.fields if truthy(f.show_if, values)}
     by_id = {f.id: f for f in page.fields}
     _apply_rules(by_id, page.rules, values, visible, errors, warnings)
-    return PageResult(merged, dict(raw), errors, warnings)
+    return PageResult(merged, dict(raw), errors, warnings, asked=frozenset(asked))
 
 
 def _check_group(
@@ -47,13 +49,14 @@ def _check_group(
     errors: list,
     warnings: list,
     file_errors: Mapping[str, str],
+    asked: set[str],
 ) -> list[dict]:
     """The items of a repeating group that hold anything, each checked with its rules."""
     kept = []
     for index, item in enumerate(items):
         if all(n.kind.is_empty(item.get(n.id)) for n in group.fields if n.has_value):
             continue  # an item left blank: nothing typed, nothing lost
-        kept.append(_check_item(group, index, item, values, errors, warnings, file_errors))
+        kept.append(_check_item(group, index, item, values, errors, warnings, file_errors, asked))
     count_problem = _count_problem(group, len(kept))
     if count_problem:
         errors.append(FieldError(group.id, group.id, count_problem))
@@ -68,8 +71,10 @@ def _check_item(
     errors: list,
     warnings: list,
     file_errors: Mapping[str, str],
+    asked: set[str],
 ) -> dict:
-    """One item's answers, its calculated values worked out; its errors added to `errors`."""
+    """One item's answers, its calculated values worked out; its errors added to `errors`;
+    the names of the questions it asked added to `asked`."""
     answer: dict = {}
     item_errors: list[FieldError] = []  # this item's own, so each item costs the same
     for nested in group.fields:
@@ -79,6 +84,7 @@ def _check_item(
             answer[nested.id] = nested.kind.stored(nested, value)
         elif nested.has_value and truthy(nested.show_if, item_values):
             name = input_name(group.id, index, nested.id)
+            asked.add(name)
             raw = item.get(nested.id)
             _check_one(nested, name, raw, item_values, answer, item_errors, file_errors, nested.id)
     item_values = values.with_item(_typed_item(group, answer))

@@ -106,8 +106,8 @@ def test_partial_school_closure_from_submit_case_to_my_cases(sign_in, world, db_
 
     # Year groups and the reopening questions are asked only when they apply.
     page = portal.get(first_page).page
-    assert not page.find("input", attrs={"name": "year_groups"})
-    assert not page.find("input", attrs={"name": "reopening_date-day"})
+    for question in ("year_groups", "reopening_date"):  # on the page, hidden until they apply
+        assert page.find(attrs={"data-question": question}).has_attr("hidden")
 
     # Only some year groups closed, reopening known: now those questions must be answered.
     partial = {**CLOSURE, "extent": "partial", "reopening_known": "yes"}
@@ -156,7 +156,7 @@ def test_partial_school_closure_from_submit_case_to_my_cases(sign_in, world, db_
 
     # Whether the transport team was told is asked only when council transport is used.
     page = portal.get(f"{pages}/communication").page
-    assert not page.find("input", attrs={"name": "transport_informed"})
+    assert page.find(attrs={"data-question": "transport_informed"}).has_attr("hidden")
     response = answer(portal, f"{pages}/communication", COMMUNICATION)
     assert response.headers["Location"].endswith(f"{pages}/pupils")
     answer(portal, f"{pages}/pupils", PUPILS)
@@ -199,7 +199,8 @@ def test_early_years_census_with_two_children_from_submit_case_to_my_cases(
     pages = f"/cases/{reference}/pages"
 
     # The LAESTAB is asked only of a nursery class in an independent school.
-    assert not portal.get(first_page).page.find("input", attrs={"name": "laestab"})
+    setting = portal.get(first_page).page
+    assert setting.find(attrs={"data-question": "laestab"}).has_attr("hidden")
     response = answer(portal, first_page, SETTING)
     assert response.headers["Location"].endswith(f"{pages}/children")
 

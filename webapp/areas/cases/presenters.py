@@ -6,7 +6,9 @@ from collections.abc import Mapping
 
 from flask import url_for
 
+import engine.numeric as numeric
 from engine import CaseType, FieldError
+from engine.expressions.export import to_json, to_json_value
 from engine.input_names import input_name
 from engine.model import Field, Page
 
@@ -25,14 +27,19 @@ _NO_SPELLCHECK = {"email", "upn", "urn", "laestab", "postcode", "phone", "number
 _AUTOCOMPLETE = {"email": "email", "phone": "tel", "postcode": "postal-code"}
 
 
-def choice_items(field: Field, selected, multiple: bool = False) -> list[dict]:
-    """Radio or checkbox items, with an "or" divider before an exclusive option."""
+def choice_items(
+    field: Field, selected, multiple: bool = False, follow_ups: Mapping | None = None
+) -> list[dict]:
+    """Radio or checkbox items, with an "or" divider before an exclusive option, and the
+    follow-up questions (HTML) shown under an option."""
     items: list[dict] = []
     chosen = set(selected or []) if multiple else {selected}
     for option in field.options:
         if option.exclusive and items:
             items.append({"divider": "or"})
         item = {"value": option.value, "text": option.label, "checked": option.value in chosen}
+        if follow_ups and follow_ups.get(option.value):
+            item["conditional"] = {"html": follow_ups[option.value]}
         if option.hint:
             item["hint"] = {"text": option.hint}
         if option.exclusive:
@@ -125,3 +132,145 @@ def sending_problems(case, case_type: CaseType, problems: Mapping, unchecked, re
         elif refused:
             items.append({"text": text, "href": "#files-being-checked"})
     return items
+
+
+# ---- conditions in the browser (static/js/live-conditions.js) ----
+
+# Settings the browser needs to read an answer as the server does (numbers: exact text).
+_LIVE_SETTINGS = ("case", "max_length", "pattern", "min_choices", "max_choices", "decimals")
+_LIVE_BOUNDS = ("min", "max")
+_LIVE_DISPLAY = ("format", "suffix")
+
+
+def live_conditions(case_type: CaseType, page: Page, answers: Mapping, today: str) -> dict:
+    """What the page's script needs to show, hide and calculate as the user answers: each
+    question's condition and formula as a checked tree, how to read its answer, and the values
+    of the questions on other pages that they name (only those)."""
+    fields = [_live_field(f) for f in page.fields]
+    here = {f.id for f in page.fields}
+    needed = set()
+    for field in (*page.fields, *(n for f in page.fields for n in f.fields)):
+        for expression in (field.show_if, field.expression):
+            needed |= set(expression.names) if expression else set()
+        needed |= {name for _key, name, _type in field.kind.references(field)}
+    values = case_type.values(answers)
+    outside = {name: to_json_value(values.get(name)) for name in sorted(needed - here)}
+    # Answers the browser does not read itself (identifiers, files): as last saved.
+    fixed = {
+        f.id: to_json_value(values.get(f.id))
+        for f in page.fields
+        if f.has_value and f.kind.name not in _READ_LIVE
+    }
+    return {"today": today, "values": {**outside, **fixed}, "fields": fields}
+
+
+# The kinds of answer the browser reads and checks itself, by component or type name.
+_READ_LIVE = {
+    "yes_no",
+    "declaration",
+    "radios",
+    "select",
+    "checkboxes",
+    "number",
+    "money",
+    "date",
+    "time",
+    "text",
+    "textarea",
+    "group",
+    "calculated",
+}
+
+
+def _live_field(field: Field) -> dict:
+    settings = field.settings
+    described: dict = {"id": field.id, "kind": field.kind.name, "show_if": to_json(field.show_if)}
+    if not field.has_value:
+        return described
+    if field.kind.is_calculated:
+        described["value"] = to_json(field.expression)
+        described.update({k: settings[k] for k in _LIVE_DISPLAY if k in settings})
+        described["places"] = settings.get("decimals", 0)
+        return described
+    if field.kind.holds_items:
+        described["fields"] = [_live_field(n) for n in field.fields]
+        return described
+    if field.kind.name not in _READ_LIVE:
+        described["fixed"] = True
+        return described
+    described["options"] = [o.value for o in field.options]
+    described["exclusive"] = [o.value for o in field.options if o.exclusive]
+    described.update({k: settings[k] for k in _LIVE_SETTINGS if k in settings})
+    for key in _LIVE_BOUNDS:
+        bound = settings.get(key, 0 if key == "min" and field.kind.name == "money" else None)
+        if isinstance(bound, int | float) and not isinstance(bound, bool):
+            described[key] = {"$n": format(numeric.exact(bound), "f")}
+        elif isinstance(bound, str):
+            described[key] = bound
+    return described
+
+
+def shown_inputs(page: Page, visible: set[str], form) -> list[str]:
+    """The input names of the questions the page shows as rendered: the user has seen them, so
+    their errors may be reported (group items' questions included)."""
+    shown = []
+    for field in page.fields:
+        if field.id not in visible or not field.kind.is_input:
+            continue
+        shown.append(field.id)
+        if field.kind.holds_items:
+            nested = [n.id for n in field.fields if n.kind.is_input]
+            for index, _entry in enumerate(form[field.id].entries):
+                shown += [input_name(field.id, index, name) for name in nested]
+    return shown
+
+
+def newly_asked(asked: frozenset[str], shown: str | None) -> set[str]:
+    """Questions the page asks now that the user was not shown when they pressed Continue
+    (None when the form did not say what it showed: an older page, or a script)."""
+    if shown is None:
+        return set()
+    return set(asked) - set(shown.split())
+
+
+def reveals(page: Page) -> dict[str, dict[str, list[Field]]]:
+    """Follow-up questions to show under an option of the question just before them (GOV.UK's
+    conditional reveal), by question id and option: those whose condition is only "this option
+    is chosen" (`injured`, `reason == 'other'`, `'other' in reasons`). Never nested."""
+    found: dict[str, dict[str, list[Field]]] = {}
+    index = 0
+    while index < len(page.fields):
+        question = page.fields[index]
+        index += 1
+        while index < len(page.fields):
+            option = _option_condition(page.fields[index], question)
+            if option is None:
+                break
+            found.setdefault(question.id, {}).setdefault(option, []).append(page.fields[index])
+            index += 1
+    return found
+
+
+def _option_condition(follow_up: Field, question: Field) -> str | None:
+    """The option of `question` whose choice alone shows `follow_up`, if that is its condition."""
+    if follow_up.kind.holds_items or follow_up.show_if is None:
+        return None
+    tree = to_json(follow_up.show_if)
+    options = [o.value for o in question.options]
+    name = ["v", question.id]
+    if question.kind.component == "yes_no" and tree == name:
+        return "yes"
+    if question.kind.component == "radios" and _one_link(tree, "=="):
+        left, right = tree[1], tree[2][0][1]
+        value = right if left == name else left if right == name else None
+        if value and value[0] == "c" and value[1] in options:
+            return value[1]
+    if question.kind.component == "checkboxes" and _one_link(tree, "in"):
+        value = tree[1]
+        if tree[2][0][1] == name and value[0] == "c" and value[1] in options:
+            return value[1]
+    return None
+
+
+def _one_link(tree, op: str) -> bool:
+    return tree[0] == "cmp" and len(tree[2]) == 1 and tree[2][0][0] == op

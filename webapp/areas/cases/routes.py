@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from flask import (
@@ -28,7 +29,11 @@ from webapp.areas.cases.presenters import (
     calculated_values,
     current_files,
     error_summary,
+    live_conditions,
+    newly_asked,
+    reveals,
     sending_problems,
+    shown_inputs,
 )
 from webapp.areas.cases.progress import leaves_section, page_caption, task_items
 from webapp.domain import scanning, workflow
@@ -130,16 +135,23 @@ def _visible_page(case_type: CaseType, page_id: str, answers: dict):
     return case_type.page(page_id)
 
 
-def _render_page(case, case_type, page, form, errors=(), warnings=(), stale=False, status=200):
+def _render_page(
+    case, case_type, page, form, errors=(), warnings=(), stale=False, status=200, now_apply=False
+):
     answers = case.answers
     previous = case_type.previous_page(page.id, answers)
+    visible = {f.id for f in case_type.visible_fields(page, answers)}
     return render_template(
         "cases/page.html",
         case=case,
         case_type=case_type,
         page=page,
         form=form,
-        fields=case_type.visible_fields(page, answers),
+        visible=visible,  # every question is on the page; the others are hidden until they apply
+        shown=shown_inputs(page, visible, form),
+        live=live_conditions(case_type, page, answers, dt.date.today().isoformat()),
+        now_apply=now_apply,
+        under_options=reveals(page),
         errors=by_key(list(errors)),
         error_list=error_summary(list(errors)),
         warnings=by_key(list(warnings)),
@@ -220,6 +232,12 @@ def page(reference: str, page_id: str):
         return redirect(url_for("cases.my_cases"))
     if action.startswith(("add:", "remove:")):
         return _change_group(case, case_type, page_id, action)
+    unseen = newly_asked(result.asked, request.form.get("shown"))
+    if unseen:  # questions that apply now and were not on screen: ask them, no errors yet
+        result.form.page_version.data = str(case.page_versions.get(page_id, 0))
+        errors = [e for e in result.errors if e.key not in unseen]
+        warnings = [w for w in result.warnings if w.key not in unseen]
+        return _render_page(case, case_type, page, result.form, errors, warnings, now_apply=True)
     if not result.valid:
         result.form.page_version.data = str(case.page_versions.get(page_id, 0))
         return _render_page(case, case_type, page, result.form, result.errors, result.warnings)

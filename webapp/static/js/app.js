@@ -1,11 +1,14 @@
-// Starts GOV.UK Frontend's components (error summary focus, character count, menus…) and the
-// background saving of case pages, and the warning before an idle sign-in ends. Loaded as
+// Starts GOV.UK Frontend's components (error summary focus, character count, menus…), the
+// questions of case pages that appear and disappear as they are answered, the background
+// saving of case pages, and the warning before an idle sign-in ends. Loaded as
 // <script type="module"> at the end of <body>; browsers without modules skip it and get the
 // plain HTML, which works on its own.
 import { initAll } from "/static/govuk/govuk-frontend.min.js";
 import { initAutosave } from "/static/js/autosave.js";
+import { initLiveConditions } from "/static/js/live-conditions.js";
 import { initTimeoutWarning } from "/static/js/timeout-warning.js";
 
+document.querySelectorAll("form[data-conditions]").forEach(initLiveConditions);
 initAll();
 document.querySelectorAll("form[data-autosave-url]").forEach(initAutosave);
 document.querySelectorAll("dialog.app-timeout-dialog").forEach(initTimeoutWarning);
