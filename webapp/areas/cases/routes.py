@@ -1,49 +1,34 @@
-"""Case pages: thin views that call cases/services.py and render GOV.UK templates."""
+"""Case views: Submit case, start, open, the task list, check answers, send, the read-only view,
+files and My cases. A draft's pages (show, save, autosave, group items) are in pages.py."""
 
 from __future__ import annotations
-
-import datetime as dt
-import hashlib
 
 from flask import (
     abort,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask_login import current_user, login_required
-from werkzeug.datastructures import FileStorage
 from wtforms.fields.choices import SelectChoice
 
-from engine import CaseType
-from engine.input_names import input_name, item_index, read_input_name
 from webapp.areas.cases import bp, services
-from webapp.areas.cases.forms import ConfirmForm, PageForm, StartCaseForm, SubmitForm
-from webapp.areas.cases.prefill import keep_locked, known_values
+from webapp.areas.cases.forms import ConfirmForm, StartCaseForm, SubmitForm
+from webapp.areas.cases.lookup import case_and_type, editable
 from webapp.areas.cases.presenters import (
-    by_key,
-    calculated_values,
-    current_files,
-    error_summary,
-    live_conditions,
-    newly_asked,
-    reveals,
     sending_problems,
-    shown_inputs,
 )
-from webapp.areas.cases.progress import leaves_section, page_caption, task_items
-from webapp.domain import scanning, workflow
-from webapp.domain.case_files import file_message, scan_statuses, unchecked_files
-from webapp.domain.uploads import NewUpload, as_download, is_downloadable
+from webapp.areas.cases.progress import task_items
+from webapp.domain import workflow
+from webapp.domain.case_files import unchecked_files
+from webapp.domain.uploads import as_download, is_downloadable
 from webapp.infra.casetypes import case_type_or_404, catalogue
 from webapp.infra.database import db
 from webapp.models import Attachment
 from webapp.web.access import answer_not_found
-from webapp.web.whole_numbers import whole_number
 
 answer_not_found(bp, "cases")
 
@@ -87,28 +72,11 @@ def start(case_type_id: str):
     return render_template("cases/start.html", case_type=case_type, form=form, schools=schools)
 
 
-def _case_and_type(reference: str):
-    """A case of the user's schools, with the definition it works with (its own version)."""
-    case = services.case_for_user(db(), current_user, reference)
-    try:
-        return case, workflow.definition_for(db(), case)
-    except LookupError:
-        abort(404)
-
-
-def _editable(reference: str, drafts_only: bool = False):
-    """A case the school may change now: a draft, or one the council asked more about."""
-    case, case_type = _case_and_type(reference)
-    if not (case.is_draft or (not drafts_only and workflow.school_can_edit(case_type, case))):
-        abort(redirect(url_for("cases.view", reference=reference)))
-    return case, case_type
-
-
 @bp.route("/cases/<reference>")
 @login_required
 def open_case(reference: str):
     """A draft resumes at the last page worked on; anything else opens read-only."""
-    case, case_type = _case_and_type(reference)
+    case, case_type = case_and_type(reference)
     if not case.is_draft:
         return redirect(url_for("cases.view", reference=reference))
     visible = [p.id for p in case_type.visible_pages(case.answers)]
@@ -120,7 +88,7 @@ def open_case(reference: str):
 @login_required
 def tasks(reference: str):
     """The task list of a draft whose case type has sections: each section and its status."""
-    case, case_type = _editable(reference, drafts_only=True)
+    case, case_type = editable(reference, drafts_only=True)
     if not case_type.sections:
         return redirect(url_for("cases.open_case", reference=reference))
     items, completed = task_items(case, case_type)
@@ -129,218 +97,10 @@ def tasks(reference: str):
     )
 
 
-def _visible_page(case_type: CaseType, page_id: str, answers: dict):
-    if page_id not in [p.id for p in case_type.visible_pages(answers)]:
-        abort(404)
-    return case_type.page(page_id)
-
-
-def _render_page(
-    case, case_type, page, form, errors=(), warnings=(), stale=False, status=200, now_apply=False
-):
-    answers = case.answers
-    previous = case_type.previous_page(page.id, answers)
-    visible = {f.id for f in case_type.visible_fields(page, answers)}
-    return render_template(
-        "cases/page.html",
-        case=case,
-        case_type=case_type,
-        page=page,
-        form=form,
-        visible=visible,  # every question is on the page; the others are hidden until they apply
-        shown=shown_inputs(page, visible, form),
-        live=live_conditions(case_type, page, answers, dt.date.today().isoformat()),
-        now_apply=now_apply,
-        under_options=reveals(page),
-        errors=by_key(list(errors)),
-        error_list=error_summary(list(errors)),
-        warnings=by_key(list(warnings)),
-        warning_list=error_summary(list(warnings)),
-        calculated=calculated_values(case_type, page, answers),
-        locked=case_type.locked_fields(page.id, known_values(current_user, case.school)),
-        files=_current_files(page, answers),
-        not_scanned=_has_file_question(page) and not scanning.configured(current_app.config),
-        stale=stale,
-        caption=page_caption(case_type, page.id, answers),
-        back_url=_back_url(case, case_type, page, previous),
-    ), status
-
-
-def _back_url(case, case_type, page, previous) -> str:
-    """The page before; the task list at the start of a section; My cases before the first."""
-    if case.is_draft and leaves_section(case_type, page.id, previous and previous.id):
-        return url_for("cases.tasks", reference=case.reference)
-    if previous is None:
-        return url_for("cases.my_cases")
-    return url_for("cases.page", reference=case.reference, page_id=previous.id)
-
-
-def _current_files(page, answers) -> dict[str, dict]:
-    """Files already uploaded on the page, by input name, each with its virus scan status."""
-    files = current_files(page, answers)
-    statuses = scan_statuses(db(), [ref["id"] for ref in files.values()])
-    return {
-        key: {**ref, "status": statuses[ref["id"]], "message": file_message(ref, statuses)}
-        for key, ref in files.items()
-    }
-
-
-def _has_file_question(page) -> bool:
-    fields = [*page.fields, *(n for f in page.fields for n in f.fields)]
-    return any(f.kind.is_upload for f in fields)
-
-
-def _tell_about_pending_files(page, answers) -> None:
-    """Files just uploaded that clamd could not check in time: the school learns it at once."""
-    for key, ref in _current_files(page, answers).items():
-        if key in request.files and ref["status"] == scanning.PENDING:
-            flash(
-                f"{ref['name']} is being checked for viruses. You can carry on; you can send "
-                "the case once the check has finished.",
-                "info",
-            )
-
-
-@bp.route("/cases/<reference>/pages/<page_id>", methods=["GET", "POST"])
-@login_required
-def page(reference: str, page_id: str):
-    case, case_type = _editable(reference)
-    page = _visible_page(case_type, page_id, case.answers)
-    known = known_values(current_user, case.school)
-    if request.method == "GET":
-        raw = case.raw_input.get(page_id)
-        form = case_type.form(page_id, case.answers, raw=raw, base=PageForm, known=known)
-        form.page_version.data = str(case.page_versions.get(page_id, 0))
-        return _render_page(case, case_type, page, form)
-
-    form = case_type.form_class(page_id, PageForm)()  # CSRF is checked by CSRFProtect
-    keep_locked(form, case_type, page_id, known)
-    action = request.form.get("action", "continue")
-    try:
-        result = _save(case, case_type, page_id, form)
-    except services.StaleSave as stale:
-        form.page_version.data = str(stale.current_version)
-        return _render_page(case, case_type, page, form, stale=True, status=409)
-    if request.files:
-        _tell_about_pending_files(page, case.answers)
-
-    if action == "save":
-        flash(
-            f"Your answers have been saved. You can come back to {case.reference} from My cases.",
-            "success",
-        )
-        return redirect(url_for("cases.my_cases"))
-    if action.startswith(("add:", "remove:")):
-        return _change_group(case, case_type, page_id, action)
-    unseen = newly_asked(result.asked, request.form.get("shown"))
-    if unseen:  # questions that apply now and were not on screen: ask them, no errors yet
-        result.form.page_version.data = str(case.page_versions.get(page_id, 0))
-        errors = [e for e in result.errors if e.key not in unseen]
-        warnings = [w for w in result.warnings if w.key not in unseen]
-        return _render_page(case, case_type, page, result.form, errors, warnings, now_apply=True)
-    if not result.valid:
-        result.form.page_version.data = str(case.page_versions.get(page_id, 0))
-        return _render_page(case, case_type, page, result.form, result.errors, result.warnings)
-    seen = _warnings_digest(result.warnings)
-    if result.warnings and request.form.get("acknowledged") != seen:
-        form.page_version.data = str(case.page_versions.get(page_id, 0))
-        form.acknowledged.data = seen
-        return _render_page(case, case_type, page, form, warnings=result.warnings)
-    services.acknowledge_warnings(db(), case, case_type, page_id, result.warnings)
-    following = case_type.next_page(page_id, case.answers)
-    changing = bool(request.args.get("change"))
-    if (
-        case.is_draft
-        and not changing
-        and leaves_section(case_type, page_id, following and following.id)
-    ):
-        return redirect(url_for("cases.tasks", reference=reference))  # the section is done
-    if following is None or changing:  # from a "Change" link: back there
-        return redirect(url_for("cases.check_answers", reference=reference))
-    return redirect(url_for("cases.page", reference=reference, page_id=following.id))
-
-
-def _save(case, case_type, page_id, form):
-    """The page (valid or not) with the files chosen on it; StaleSave when another tab saved it."""
-    uploads = []
-    for key, storage in request.files.items(multi=False):
-        field = _file_field(case_type, page_id, key)
-        if field is None or not isinstance(storage, FileStorage) or not storage.filename:
-            continue
-        uploads.append(NewUpload(key, field, storage.filename, storage.read()))
-    return services.save_page(
-        db(), case, case_type, page_id, form, _posted_version(form), uploads, user=current_user
-    )
-
-
-def _posted_version(form) -> int:
-    """The page version the form was shown with (-1, never current, if it was tampered with)."""
-    version = whole_number(form.page_version.data or "0")
-    return -1 if version is None else version
-
-
-def _file_field(case_type: CaseType, page_id: str, key: str):
-    """The file question an input name belongs to ("report" or "providers-0-report")."""
-    item = read_input_name(key)
-    for field in case_type.page(page_id).fields:
-        if item is None and field.id == key and field.kind.is_upload:
-            return field
-        if item is not None and field.id == item.group:
-            return next((n for n in field.fields if n.id == item.field and n.kind.is_upload), None)
-    return None
-
-
-def _change_group(case, case_type, page_id: str, action: str):
-    kind, group_id, *index = action.split(":")
-    group = next((f for f in case_type.page(page_id).fields if f.id == group_id), None)
-    if kind not in ("add", "remove") or group is None or not group.kind.holds_items:
-        abort(400)  # only this page's repeating groups have items to add or remove
-    remove = item_index(index[0]) if kind == "remove" and index else None
-    anchor = group_id
-    try:
-        services.change_group_items(
-            db(), case, case_type, page_id, group_id, add=(kind == "add"), remove=remove
-        )
-    except services.GroupFull as full:
-        flash(str(full), "error")
-    else:
-        if kind == "add":  # straight to the new item
-            anchor = input_name(group_id, len(case.raw_input[page_id][group_id]) - 1)
-    return redirect(
-        url_for("cases.page", reference=case.reference, page_id=page_id, _anchor=anchor)
-    )
-
-
-def _warnings_digest(warnings) -> str:
-    text = "|".join(f"{w.key}:{w.message}" for w in warnings)
-    return hashlib.sha256(text.encode()).hexdigest()[:16] if warnings else ""
-
-
-@bp.route("/cases/<reference>/pages/<page_id>/autosave", methods=["POST"])
-@login_required
-def autosave(reference: str, page_id: str):
-    """Background save while the user types (JavaScript); the same rules as Continue."""
-    case, case_type = _editable(reference)
-    _visible_page(case_type, page_id, case.answers)
-    form = case_type.form_class(page_id, PageForm)()
-    keep_locked(form, case_type, page_id, known_values(current_user, case.school))
-    try:
-        services.save_page(db(), case, case_type, page_id, form, _posted_version(form))
-    except services.StaleSave:
-        return jsonify(
-            saved=False,
-            message=(
-                "This page has been changed in another tab or window. Your latest changes have "
-                "not been saved: reload the page to see the saved answers."
-            ),
-        ), 409
-    return jsonify(saved=True, page_version=case.page_versions.get(page_id, 0))
-
-
 @bp.route("/cases/<reference>/check-answers")
 @login_required
 def check_answers(reference: str):
-    case, case_type = _editable(reference)
+    case, case_type = editable(reference)
     return _render_check(case, case_type, SubmitForm())
 
 
@@ -363,7 +123,7 @@ def _render_check(case, case_type, form, problems=None, unchecked=None, status=2
 @bp.route("/cases/<reference>/submit", methods=["POST"])
 @login_required
 def submit(reference: str):
-    case, case_type = _editable(reference)
+    case, case_type = editable(reference)
     form = SubmitForm()
     if not form.validate_on_submit():
         abort(400)
@@ -381,7 +141,7 @@ def submit(reference: str):
 @bp.route("/cases/<reference>/confirmation")
 @login_required
 def confirmation(reference: str):
-    case, _case_type = _case_and_type(reference)
+    case, _case_type = case_and_type(reference)
     if case.is_draft:
         return redirect(url_for("cases.open_case", reference=reference))
     return render_template("cases/confirmation.html", case=case)
@@ -391,7 +151,7 @@ def confirmation(reference: str):
 @login_required
 def view(reference: str):
     """A case read-only and printable (a draft is opened for editing instead)."""
-    case, case_type = _case_and_type(reference)
+    case, case_type = case_and_type(reference)
     if case.is_draft:
         return redirect(url_for("cases.open_case", reference=reference))
     services.record_view(db(), current_user, case)
@@ -412,7 +172,7 @@ def view(reference: str):
 @bp.route("/cases/<reference>/abandon", methods=["GET", "POST"])
 @login_required
 def abandon(reference: str):
-    case, _case_type = _editable(reference, drafts_only=True)
+    case, _case_type = editable(reference, drafts_only=True)
     form = ConfirmForm()
     if form.validate_on_submit():
         services.abandon_draft(db(), case, current_user)
@@ -425,7 +185,7 @@ def abandon(reference: str):
 @login_required
 def download(reference: str, attachment_id: str):
     """A file of a case the user may see, always as a download."""
-    case, _case_type = _case_and_type(reference)
+    case, _case_type = case_and_type(reference)
     attachment = db().get(Attachment, attachment_id)
     if not is_downloadable(attachment) or attachment.case_id != case.id:
         abort(404)  # a file not found clean by the virus scanner is never given
