@@ -9,11 +9,21 @@ import io
 
 import pytest
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
-from tests.webapp.conftest import _hashes, text_of
-from tests.webapp.helpers import AGREEMENT, ARRANGEMENT, CHILD, PDF, PROVIDER, answer, date, start
-from webapp.models import Case, Team, User
+from tests.webapp.conftest import text_of
+from tests.webapp.helpers import (
+    AGREEMENT,
+    ARRANGEMENT,
+    CHILD,
+    PDF,
+    PROVIDER,
+    answer,
+    continue_anyway,
+    date,
+    send_officer,
+    start,
+)
+from webapp.models import Case, User
 
 PTT = "part-time-timetable"
 LONG = {**ARRANGEMENT, **date("end_date", 30, 11, 2026)}  # 12 weeks: more than 8
@@ -26,31 +36,7 @@ WARNING = (
 @pytest.fixture
 def olivia(world, db_session) -> User:
     """A SEND case officer, whose team works part-time timetables."""
-    password_hash, answer_hash = _hashes()
-    officer = User(
-        email="olivia@council.example.org",
-        first_name="Olivia",
-        last_name="Okoro",
-        job_title="Case officer",
-        password_hash=password_hash,
-        security_question="first_pet",
-        security_answer_hash=answer_hash,
-        council_role="officer",
-    )
-    db_session.add_all([officer, Team(name="SEND", case_type_ids=[PTT], members=[officer])])
-    db_session.commit()
-    return officer
-
-
-def continue_anyway(portal, path, warned_page, answers):
-    """Press Continue again on a page showing warnings, as its form would send it."""
-    data = MultiDict([("action", "continue")])
-    for name in ("page_version", "acknowledged"):
-        data.add(name, warned_page.find("input", attrs={"name": name})["value"])
-    for key, value in answers.items():
-        for item in value if isinstance(value, list) else [value]:
-            data.add(key, item)
-    return portal.post(path, data, expect=302, content_type="multipart/form-data")
+    return send_officer(db_session, job_title="Case officer")
 
 
 def finish_and_send(portal, reference):
