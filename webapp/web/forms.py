@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
-from flask import flash, redirect
+from flask import flash, redirect, render_template
 from wtforms import Field, Form, RadioField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -113,6 +113,21 @@ def account_added(user, back: str):
         f"{user.full_name} has been added. We have emailed them their username and a password.",
         "success",
     )
+    return redirect(back)
+
+
+def password_reset_page(form: Form, reset: Callable[[], object], user, back: str, template: str):
+    """An admin's page to reset someone's password: it asks first (`form` confirms), then
+    `reset()` emails them a new one, never shown here; either way on to `back`, with a refusal
+    said as an error."""
+    if not form.validate_on_submit():
+        return render_template(template, user=user, form=form)
+    try:
+        reset()
+    except Refused as refused:
+        flash(str(refused), "error")
+    else:
+        flash(f"A new password has been emailed to {user.full_name}", "success")
     return redirect(back)
 
 

@@ -24,7 +24,7 @@ from webapp.domain.errors import Refused
 from webapp.domain.schools import SETTING_NAMES
 from webapp.infra.database import db
 from webapp.web.access import answer_not_found, restrict
-from webapp.web.forms import account_added, saved, show_refusal
+from webapp.web.forms import account_added, password_reset_page, saved, show_refusal
 
 RETIRED = "No longer in the catalogue"
 
@@ -162,14 +162,9 @@ def edit_officer(user_id: int):
     teams = services.all_teams(db(), current_user)
     current = services.teams_of(db(), [user.id]).get(user.id, [])
     form = EditOfficerForm.for_officer(user, teams, [team.id for team in current])
-    if form.validate_on_submit():
-        try:
-            services.update_officer(db(), current_user, user_id, **form.details())
-        except Refused as refused:
-            show_refusal(form, refused)
-        else:
-            flash(f"Your changes to {user.full_name} have been saved", "success")
-            return redirect(url_for("council_admin.officers"))
+    if saved(form, lambda: services.update_officer(db(), current_user, user_id, **form.details())):
+        flash(f"Your changes to {user.full_name} have been saved", "success")
+        return redirect(url_for("council_admin.officers"))
     return render_template("council_admin/edit_officer.html", user=user, form=form, teams=teams)
 
 
@@ -177,17 +172,13 @@ def edit_officer(user_id: int):
 @login_required
 def reset_officer_password(user_id: int):
     """Asks first; then a random password is emailed to the officer, never shown here."""
-    user = services.officer_for(db(), current_user, user_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_officer_password(db(), current_user, user_id)
-        except Refused as refused:
-            flash(str(refused), "error")
-        else:
-            flash(f"A new password has been emailed to {user.full_name}", "success")
-        return redirect(url_for("council_admin.edit_officer", user_id=user_id))
-    return render_template("council_admin/reset_password.html", user=user, form=form)
+    return password_reset_page(
+        ConfirmForm(),
+        lambda: services.reset_officer_password(db(), current_user, user_id),
+        services.officer_for(db(), current_user, user_id),
+        url_for("council_admin.edit_officer", user_id=user_id),
+        "council_admin/reset_password.html",
+    )
 
 
 # --- Teams ------------------------------------------------------------------------------------

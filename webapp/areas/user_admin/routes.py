@@ -14,7 +14,7 @@ from webapp.areas.user_admin.forms import ConfirmForm, EditUserForm, UserForm
 from webapp.domain.errors import Refused
 from webapp.infra.database import db
 from webapp.web.access import answer_not_found, restrict
-from webapp.web.forms import account_added, saved, show_refusal
+from webapp.web.forms import account_added, password_reset_page, saved
 
 restrict(bp, "user admin", lambda user: user.is_school_admin)
 answer_not_found(bp, "user admin")
@@ -67,14 +67,13 @@ def edit_user(user_id: int):
     account_note = services.account_refusal(
         db(), current_user, user, "lock or unlock their account or reset their password"
     )
-    if form.validate_on_submit():
-        try:
-            services.update_user(db(), current_user, user_id, **form.details())
-        except Refused as refused:
-            show_refusal(form, refused, _where(form))
-        else:
-            flash(f"Your changes to {user.full_name} have been saved", "success")
-            return redirect(_after_change())
+    if saved(
+        form,
+        lambda: services.update_user(db(), current_user, user_id, **form.details()),
+        _where(form),
+    ):
+        flash(f"Your changes to {user.full_name} have been saved", "success")
+        return redirect(_after_change())
     return render_template(
         "user_admin/edit_user.html",
         user=user,
@@ -99,17 +98,13 @@ def _where(form) -> dict:
 @login_required
 def reset_password(user_id: int):
     """Asks first; then a random password is emailed to the user, never shown here."""
-    user = services.user_for_admin(db(), current_user, user_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_user_password(db(), current_user, user_id)
-        except Refused as refused:
-            flash(str(refused), "error")
-        else:
-            flash(f"A new password has been emailed to {user.full_name}", "success")
-        return redirect(url_for("user_admin.edit_user", user_id=user_id))
-    return render_template("user_admin/reset_password.html", user=user, form=form)
+    return password_reset_page(
+        ConfirmForm(),
+        lambda: services.reset_user_password(db(), current_user, user_id),
+        services.user_for_admin(db(), current_user, user_id),
+        url_for("user_admin.edit_user", user_id=user_id),
+        "user_admin/reset_password.html",
+    )
 
 
 @bp.route("/<int:user_id>/schools/<int:school_id>/remove", methods=["GET", "POST"])
