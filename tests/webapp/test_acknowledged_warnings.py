@@ -39,6 +39,17 @@ def olivia(world, db_session) -> User:
     return send_officer(db_session, job_title="Case officer")
 
 
+def gone_past_the_warning(portal) -> tuple[str, str]:
+    """A new part-time timetable whose arrangement was warned about and continued anyway; its
+    reference and the arrangement page's path."""
+    reference, first = start(portal, PTT)
+    arrangement = f"/cases/{reference}/pages/arrangement"
+    answer(portal, first, CHILD)
+    warned = answer(portal, arrangement, LONG, expect=200)
+    continue_anyway(portal, arrangement, warned.page, LONG)
+    return reference, arrangement
+
+
 def finish_and_send(portal, reference):
     pages = f"/cases/{reference}/pages"
     answer(portal, f"{pages}/provision", PROVIDER)
@@ -93,11 +104,7 @@ def test_a_warning_is_summarised_at_the_top_and_kept_for_officers_once_gone_past
 
 def test_a_warning_the_answers_no_longer_raise_is_not_kept(sign_in, world, olivia, db_session):
     alice = sign_in(world.alice)
-    reference, first = start(alice, PTT)
-    arrangement = f"/cases/{reference}/pages/arrangement"
-    answer(alice, first, CHILD)
-    warned = answer(alice, arrangement, LONG, expect=200)
-    continue_anyway(alice, arrangement, warned.page, LONG)
+    reference, arrangement = gone_past_the_warning(alice)
     # Back on the page, the school shortens the arrangement: nothing to warn about any more.
     answer(alice, arrangement, ARRANGEMENT)
     assert stored(db_session, reference).acknowledged_warnings == {}
@@ -110,11 +117,7 @@ def test_a_warning_the_answers_no_longer_raise_is_not_kept(sign_in, world, olivi
 
 def test_a_warning_the_sent_answers_no_longer_raise_is_not_sent(sign_in, world, olivia, db_session):
     alice = sign_in(world.alice)
-    reference, first = start(alice, PTT)
-    arrangement = f"/cases/{reference}/pages/arrangement"
-    answer(alice, first, CHILD)
-    warned = answer(alice, arrangement, LONG, expect=200)
-    continue_anyway(alice, arrangement, warned.page, LONG)
+    reference, arrangement = gone_past_the_warning(alice)
     # Changed by "Save and come back later" (no Continue): the stored acknowledgement stays,
     # but the sent answers no longer raise the warning, so it is not sent.
     answer(alice, arrangement, ARRANGEMENT, action="save")
