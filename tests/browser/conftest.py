@@ -31,19 +31,18 @@ from pathlib import Path
 import pytest
 
 from tests.browser.helpers import (
-    ANSWER,
     AXE_JS,
     AXE_TAGS,
     CHECKED,
     CHROMIUM,
     CHROMIUM_ARGS,
     FAILED,
-    PASSWORD,
     ROOT,
     SCREENSHOTS,
     SECRET_KEY,
     LiveServer,
     World,
+    person,
     shot,
 )
 
@@ -186,9 +185,7 @@ def world(live) -> Iterator[World]:
     the server's database through the portal's models (security questions already chosen, so
     that only journey 1 meets a first sign-in)."""
     from webapp import create_app
-    from webapp.areas.auth.questions import hash_answer
-    from webapp.domain.passwords import hash_password
-    from webapp.models import Membership, School, Team, User
+    from webapp.models import Membership, School, Team
 
     app = create_app(
         {
@@ -208,21 +205,6 @@ def world(live) -> Iterator[World]:
         "officer@council.example.org",
         "SEND team",
     )
-    password_hash, answer_hash = hash_password(PASSWORD), hash_answer(ANSWER)
-
-    def person(email, first, last, job="", memberships=(), role=""):
-        return User(
-            email=email,
-            first_name=first,
-            last_name=last,
-            job_title=job,
-            password_hash=password_hash,
-            security_question="first_pet",
-            security_answer_hash=answer_hash,
-            council_role=role,
-            memberships=list(memberships),
-        )
-
     session = world.session()
     try:
         school = School(name=world.school_name, urn=world.school_urn, setting_type="school")

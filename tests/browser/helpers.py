@@ -91,6 +91,33 @@ FAILED: dict[str, int] = {}  # page name -> how many violations axe found there
 
 
 @functools.cache
+@functools.cache
+def _hashes() -> tuple[str, str]:
+    from webapp.areas.auth.questions import hash_answer
+    from webapp.domain.passwords import hash_password
+
+    return hash_password(PASSWORD), hash_answer(ANSWER)
+
+
+def person(email, first_name, last_name, job="", memberships=(), role=""):
+    """A user (not yet added to a session) who signs in with PASSWORD and has chosen their
+    security question already; `role` is a council role."""
+    from webapp.models import User
+
+    password_hash, answer_hash = _hashes()
+    return User(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        job_title=job,
+        password_hash=password_hash,
+        security_question="first_pet",
+        security_answer_hash=answer_hash,
+        council_role=role,
+        memberships=list(memberships),
+    )
+
+
 def _axe_source() -> str:
     return AXE_JS.read_text()
 

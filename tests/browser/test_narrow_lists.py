@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import ANSWER, PASSWORD, axe, shot, sign_in
+from tests.browser.helpers import axe, person, shot, sign_in
 
 WIDTHS = (375, 320)
 FIRST = "Braunstone Frith Primary School and Nursery"  # long names wrap, never widen
@@ -27,31 +27,12 @@ PTT_NAME = "Part-time timetable alternative provision notification to LA"
 def schools(world) -> dict[str, int]:
     """Two more schools: a head who administers both, a SENCO of the first, a user with a long
     email address, a council admin, and cases (drafts and submitted) at each school."""
-    from webapp.areas.auth.passwords import hash_password
-    from webapp.areas.auth.questions import hash_answer
-    from webapp.models import Case, Membership, School, User
+    from webapp.models import Case, Membership, School
 
-    password_hash, answer_hash = hash_password(PASSWORD), hash_answer(ANSWER)
     session = world.session()
     try:
         first = School(name=FIRST, urn="130101", setting_type="school")
         second = School(name=SECOND, urn="130102", setting_type="school")
-
-        def person(email, first_name, last_name, job="", memberships=(), role=""):
-            user = User(
-                email=email,
-                first_name=first_name,
-                last_name=last_name,
-                job_title=job,
-                password_hash=password_hash,
-                security_question="first_pet",
-                security_answer_hash=answer_hash,
-                council_role=role,
-                memberships=list(memberships),
-            )
-            session.add(user)
-            return user
-
         head = person(
             TWO_SCHOOL_ADMIN,
             "Harriet",
@@ -60,14 +41,20 @@ def schools(world) -> dict[str, int]:
             [Membership(school=first, is_admin=True), Membership(school=second, is_admin=True)],
         )
         senco = person(SENCO, "Sam", "Patel", "SENCO", [Membership(school=first)])
-        person(
-            LONG_EMAIL,
-            "Alexandra",
-            "Fitzgerald-Montgomery",
-            "Attendance and inclusion lead",
-            [Membership(school=first), Membership(school=second)],
+        session.add_all(
+            [
+                head,
+                senco,
+                person(
+                    LONG_EMAIL,
+                    "Alexandra",
+                    "Fitzgerald-Montgomery",
+                    "Attendance and inclusion lead",
+                    [Membership(school=first), Membership(school=second)],
+                ),
+                person(COUNCIL_ADMIN, "Priya", "Admin", role="admin"),
+            ]
         )
-        person(COUNCIL_ADMIN, "Priya", "Admin", role="admin")
         session.flush()
         sent = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
         for number, (school, creator, submitted) in enumerate(

@@ -12,16 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import TIMEOUT_MS, portal_server
-from tests.browser.helpers import (
-    ANSWER,
-    PASSWORD,
-    ROOT,
-    SECRET_KEY,
-    axe,
-    focused,
-    shot,
-    sign_in,
-)
+from tests.browser.helpers import ROOT, SECRET_KEY, axe, focused, person, shot, sign_in
 
 EMAIL = "senco@quick.example.org"
 WARN_SECONDS = 50  # the dialog opens about 10 s after the last request
@@ -42,9 +33,7 @@ def quick(browser_available, tmp_path_factory) -> Iterator:
 
 def _add_senco(server) -> None:
     from webapp import create_app
-    from webapp.areas.auth.passwords import hash_password
-    from webapp.areas.auth.questions import hash_answer
-    from webapp.models import Membership, School, User
+    from webapp.models import Membership, School
 
     app = create_app(
         {
@@ -58,18 +47,7 @@ def _add_senco(server) -> None:
     session = app.extensions["db_sessions"]()
     try:
         school = School(name="Quick Primary School", urn="130009", setting_type="school")
-        session.add(
-            User(
-                email=EMAIL,
-                first_name="Dev",
-                last_name="Mistry",
-                job_title="SENCO",
-                password_hash=hash_password(PASSWORD),
-                security_question="first_pet",
-                security_answer_hash=hash_answer(ANSWER),
-                memberships=[Membership(school=school)],
-            )
-        )
+        session.add(person(EMAIL, "Dev", "Mistry", "SENCO", [Membership(school=school)]))
         session.commit()
     finally:
         session.close()

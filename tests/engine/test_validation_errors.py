@@ -1142,57 +1142,71 @@ def load_sections(sections: str) -> Loaded:
     return load_case(THREE_PAGES, extra=textwrap.dedent(sections))
 
 
-@covers("E600")
-def test_a_section_naming_a_page_that_does_not_exist_suggests_the_page():
-    loaded = load_sections("""
-        sections:
-          - {id: about, title: About, pages: [child, shcool]}
-          - {id: rest, title: Needs, pages: [needs]}
-    """)
-    problem = loaded.expect("E600", "shcool]", "shcool")
-    assert "did you mean 'school'?" in problem.message
-
-
-@covers("E601")
-def test_a_page_in_two_sections_is_refused_where_it_is_named_again():
-    loaded = load_sections("""
-        sections:
-          - {id: about, title: About, pages: [child, school]}
-          - {id: rest, title: Needs, pages: [school, needs]}
-    """)
-    problem = loaded.expect("E601", "[school, needs]", "school")
-    assert "'about'" in problem.message
-
-
-@covers("E602")
-def test_a_page_left_out_of_every_section_is_reported_at_the_page():
-    loaded = load_sections("""
-        sections:
-          - {id: about, title: About, pages: [child, needs]}
-    """)
-    problem = loaded.expect("E602", "id: school\n", "school")
-    assert "'school'" in problem.message
-
-
-@covers("E603")
-def test_an_empty_section_is_refused():
-    loaded = load_sections("""
-        sections:
-          - {id: about, title: About, pages: [child, school, needs]}
-          - {id: later, title: Later, pages: []}
-    """)
-    loaded.expect("E603", "pages: []}", "[]")
-
-
-@covers("E604")
-def test_sections_must_follow_the_order_of_the_pages():
-    loaded = load_sections("""
-        sections:
-          - {id: about, title: About, pages: [child, needs]}
-          - {id: rest, title: Rest, pages: [school]}
-    """)
-    problem = loaded.expect("E604", "[school]", "school")
-    assert "'needs'" in problem.message
+@covers("E600", "E601", "E602", "E603", "E604")
+@pytest.mark.parametrize(
+    ("sections", "code", "needle", "part", "said"),
+    [
+        pytest.param(  # a page that does not exist: the page meant is suggested
+            """
+            - {id: about, title: About, pages: [child, shcool]}
+            - {id: rest, title: Needs, pages: [needs]}
+            """,
+            "E600",
+            "shcool]",
+            "shcool",
+            "did you mean 'school'?",
+            id="unknown-page",
+        ),
+        pytest.param(  # a page in two sections: refused where it is named again
+            """
+            - {id: about, title: About, pages: [child, school]}
+            - {id: rest, title: Needs, pages: [school, needs]}
+            """,
+            "E601",
+            "[school, needs]",
+            "school",
+            "'about'",
+            id="page-twice",
+        ),
+        pytest.param(  # a page left out of every section: reported at the page
+            """
+            - {id: about, title: About, pages: [child, needs]}
+            """,
+            "E602",
+            "id: school\n",
+            "school",
+            "'school'",
+            id="page-left-out",
+        ),
+        pytest.param(
+            """
+            - {id: about, title: About, pages: [child, school, needs]}
+            - {id: later, title: Later, pages: []}
+            """,
+            "E603",
+            "pages: []}",
+            "[]",
+            "",
+            id="empty-section",
+        ),
+        pytest.param(  # sections must follow the order of the pages
+            """
+            - {id: about, title: About, pages: [child, needs]}
+            - {id: rest, title: Rest, pages: [school]}
+            """,
+            "E604",
+            "[school]",
+            "school",
+            "'needs'",
+            id="out-of-order",
+        ),
+    ],
+)
+def test_sections_that_do_not_cover_the_pages_once_in_order_are_refused(
+    sections, code, needle, part, said
+):
+    loaded = load_sections("sections:" + textwrap.indent(textwrap.dedent(sections), "  "))
+    assert said in loaded.expect(code, needle, part).message
 
 
 @covers("E200")

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from tests.webapp.conftest import ROOT
-from webapp.models import AuditEvent, Case, OutboxMessage, User
+from tests.webapp.conftest import ROOT, _hashes
+from webapp.models import AuditEvent, Case, OutboxMessage, Team, User
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -47,10 +47,7 @@ def answer(portal, path, answers, action="continue", files=None, expect=302):
     """Open a page, then send it with these answers (and files) as the form would."""
     page = portal.get(path).page
     version = page.find("input", attrs={"name": "page_version"})["value"]
-    data = MultiDict([("page_version", version), ("action", action)])
-    for key, value in answers.items():
-        for item in value if isinstance(value, list) else [value]:
-            data.add(key, item)
+    data = _with_answers(MultiDict([("page_version", version), ("action", action)]), answers)
     data.add("csrf_token", portal.csrf_token)
     for key, (name, content) in (files or {}).items():
         data.add(key, FileStorage(io.BytesIO(content), filename=name))
@@ -64,6 +61,42 @@ def answer(portal, path, answers, action="continue", files=None, expect=302):
         csrf=False,
         content_type=f"multipart/form-data; boundary={boundary}",
     )
+
+
+def continue_anyway(portal, path, warned_page, answers):
+    """Press Continue again on a page showing warnings, as its form would send it."""
+    data = MultiDict([("action", "continue")])
+    for name in ("page_version", "acknowledged"):
+        data.add(name, warned_page.find("input", attrs={"name": name})["value"])
+    data = _with_answers(data, answers)
+    return portal.post(path, data, expect=302, content_type="multipart/form-data")
+
+
+def _with_answers(data: MultiDict, answers) -> MultiDict:
+    """The form data with the answers added as a form sends them (a list: one value each)."""
+    for key, value in answers.items():
+        for item in value if isinstance(value, list) else [value]:
+            data.add(key, item)
+    return data
+
+
+def send_officer(db_session, **details) -> User:
+    """Olivia, a case officer in the SEND team, which works part-time timetables."""
+    password_hash, answer_hash = _hashes()
+    officer = User(
+        email="olivia@council.example.org",
+        first_name="Olivia",
+        last_name="Okoro",
+        password_hash=password_hash,
+        security_question="first_pet",
+        security_answer_hash=answer_hash,
+        council_role="officer",
+        **details,
+    )
+    team = Team(name="SEND", case_type_ids=["part-time-timetable"], members=[officer])
+    db_session.add_all([officer, team])
+    db_session.commit()
+    return officer
 
 
 def errors_on(response) -> list[str]:

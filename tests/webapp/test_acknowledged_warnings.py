@@ -9,11 +9,21 @@ import io
 
 import pytest
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
-from tests.webapp.conftest import _hashes, text_of
-from tests.webapp.helpers import AGREEMENT, ARRANGEMENT, CHILD, PDF, PROVIDER, answer, date, start
-from webapp.models import Case, Team, User
+from tests.webapp.conftest import text_of
+from tests.webapp.helpers import (
+    AGREEMENT,
+    ARRANGEMENT,
+    CHILD,
+    PDF,
+    PROVIDER,
+    answer,
+    continue_anyway,
+    date,
+    send_officer,
+    start,
+)
+from webapp.models import Case, User
 
 PTT = "part-time-timetable"
 LONG = {**ARRANGEMENT, **date("end_date", 30, 11, 2026)}  # 12 weeks: more than 8
@@ -26,31 +36,18 @@ WARNING = (
 @pytest.fixture
 def olivia(world, db_session) -> User:
     """A SEND case officer, whose team works part-time timetables."""
-    password_hash, answer_hash = _hashes()
-    officer = User(
-        email="olivia@council.example.org",
-        first_name="Olivia",
-        last_name="Okoro",
-        job_title="Case officer",
-        password_hash=password_hash,
-        security_question="first_pet",
-        security_answer_hash=answer_hash,
-        council_role="officer",
-    )
-    db_session.add_all([officer, Team(name="SEND", case_type_ids=[PTT], members=[officer])])
-    db_session.commit()
-    return officer
+    return send_officer(db_session, job_title="Case officer")
 
 
-def continue_anyway(portal, path, warned_page, answers):
-    """Press Continue again on a page showing warnings, as its form would send it."""
-    data = MultiDict([("action", "continue")])
-    for name in ("page_version", "acknowledged"):
-        data.add(name, warned_page.find("input", attrs={"name": name})["value"])
-    for key, value in answers.items():
-        for item in value if isinstance(value, list) else [value]:
-            data.add(key, item)
-    return portal.post(path, data, expect=302, content_type="multipart/form-data")
+def gone_past_the_warning(portal) -> tuple[str, str]:
+    """A new part-time timetable whose arrangement was warned about and continued anyway; its
+    reference and the arrangement page's path."""
+    reference, first = start(portal, PTT)
+    arrangement = f"/cases/{reference}/pages/arrangement"
+    answer(portal, first, CHILD)
+    warned = answer(portal, arrangement, LONG, expect=200)
+    continue_anyway(portal, arrangement, warned.page, LONG)
+    return reference, arrangement
 
 
 def finish_and_send(portal, reference):
@@ -107,11 +104,7 @@ def test_a_warning_is_summarised_at_the_top_and_kept_for_officers_once_gone_past
 
 def test_a_warning_the_answers_no_longer_raise_is_not_kept(sign_in, world, olivia, db_session):
     alice = sign_in(world.alice)
-    reference, first = start(alice, PTT)
-    arrangement = f"/cases/{reference}/pages/arrangement"
-    answer(alice, first, CHILD)
-    warned = answer(alice, arrangement, LONG, expect=200)
-    continue_anyway(alice, arrangement, warned.page, LONG)
+    reference, arrangement = gone_past_the_warning(alice)
     # Back on the page, the school shortens the arrangement: nothing to warn about any more.
     answer(alice, arrangement, ARRANGEMENT)
     assert stored(db_session, reference).acknowledged_warnings == {}
@@ -124,11 +117,7 @@ def test_a_warning_the_answers_no_longer_raise_is_not_kept(sign_in, world, olivi
 
 def test_a_warning_the_sent_answers_no_longer_raise_is_not_sent(sign_in, world, olivia, db_session):
     alice = sign_in(world.alice)
-    reference, first = start(alice, PTT)
-    arrangement = f"/cases/{reference}/pages/arrangement"
-    answer(alice, first, CHILD)
-    warned = answer(alice, arrangement, LONG, expect=200)
-    continue_anyway(alice, arrangement, warned.page, LONG)
+    reference, arrangement = gone_past_the_warning(alice)
     # Changed by "Save and come back later" (no Continue): the stored acknowledgement stays,
     # but the sent answers no longer raise the warning, so it is not sent.
     answer(alice, arrangement, ARRANGEMENT, action="save")

@@ -1,10 +1,7 @@
 """Two more whole journeys: an emergency school closure, and the Early Years Census."""
 
-from bs4 import BeautifulSoup
-from werkzeug.datastructures import MultiDict
-
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import answer, date, errors_on, start, stored
+from tests.webapp.helpers import answer, continue_anyway, date, errors_on, start, stored
 
 CLOSURE = {
     "reason": "heating",
@@ -75,17 +72,6 @@ OSCAR = dict(
     disability_access_fund="no",
     child_sen_provision="K",
 )
-
-
-def continue_anyway(portal, path, warned_page: BeautifulSoup, answers):
-    """Press Continue again on a page showing warnings, as its form would send it."""
-    data = MultiDict([("action", "continue")])
-    for name in ("page_version", "acknowledged"):
-        data.add(name, warned_page.find("input", attrs={"name": name})["value"])
-    for key, value in answers.items():
-        for item in value if isinstance(value, list) else [value]:
-            data.add(key, item)
-    return portal.post(path, data, expect=302, content_type="multipart/form-data")
 
 
 def my_cases_row(portal, reference):

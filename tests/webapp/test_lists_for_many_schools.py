@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.webapp.conftest import _hashes, text_of
-from tests.webapp.helpers import errors_on
-from tests.webapp.test_caseviewer import PTT, stored_case
-from webapp.models import Membership, Team, User
+from tests.webapp.conftest import text_of
+from tests.webapp.helpers import errors_on, send_officer
+from tests.webapp.test_caseviewer import stored_case
+from webapp.models import Membership, User
 from webapp.web.listing import ListingSpec
 
 
@@ -167,19 +167,7 @@ def test_is_admin_names_the_school_for_an_admin_of_two(sign_in, world, db_sessio
 @pytest.fixture
 def officer(db_session) -> User:
     """An officer in a team that works part-time timetables (stored_case's case type)."""
-    password_hash, answer_hash = _hashes()
-    person = User(
-        email="olivia@council.example.org",
-        first_name="Olivia",
-        last_name="Okoro",
-        password_hash=password_hash,
-        security_question="first_pet",
-        security_answer_hash=answer_hash,
-        council_role="officer",
-    )
-    db_session.add_all([person, Team(name="SEND", case_type_ids=[PTT], members=[person])])
-    db_session.commit()
-    return person
+    return send_officer(db_session)
 
 
 def date_boxes(page, name) -> dict[str, str]:

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, start
+from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, send_officer, start
 
 
 def test_the_upload_hint_says_the_kinds_of_file_once(sign_in, world):
@@ -48,21 +48,8 @@ def test_pages_name_the_portal_favicon(client):
 def test_people_read_option_labels_never_codes(sign_in, world, db_session):
     """Check answers, the school's view, caseviewer and the CSV all say what the options mean."""
     from tests.webapp.test_acknowledged_warnings import exported, finish_and_send
-    from webapp.models import Team, User
 
-    officer = User(
-        email="olivia@council.example.org",
-        first_name="Olivia",
-        last_name="Okoro",
-        password_hash=world.alice.password_hash,
-        security_question="first_pet",
-        security_answer_hash=world.alice.security_answer_hash,
-        council_role="officer",
-    )
-    db_session.add_all(
-        [officer, Team(name="SEND", case_type_ids=["part-time-timetable"], members=[officer])]
-    )
-    db_session.commit()
+    officer = send_officer(db_session)
     alice = sign_in(world.alice)
     reference, first = start(alice, "part-time-timetable")
     answer(alice, first, CHILD)

@@ -1,6 +1,6 @@
 """What every form page shares: its error summary, its WTForms fields as the parameters of the
 GOV.UK components (templates/_form.html shows them), and a service's refusal put on the fields
-it names.
+it names, with the flow of a form page that saves through a service (`saved`).
 
 The error summary is built once, here, from the form's own errors (and any problem of the page
 as a whole): every link points at the id of the input that shows the message.
@@ -8,10 +8,14 @@ as a whole): every link points at the id of the input that shows the message.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
+from flask import flash, redirect, render_template
 from wtforms import Field, Form, RadioField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
+
+from webapp.domain.errors import Refused
 
 SIZES = {"label": "govuk-label--{}", "legend": "govuk-fieldset__legend--{}"}
 
@@ -85,6 +89,46 @@ def show_refusal(form: Form, refused: Exception, where: Mapping | None = None) -
         name = (where or {}).get(name, name)
         field = form[name] if name and name in form else first
         field.errors = [*field.errors, message]
+
+
+T = TypeVar("T")
+
+
+def saved(form: Form, save: Callable[[], T], where: Mapping | None = None) -> T | None:
+    """What `save()` returns once the form is posted and valid and the service accepts it;
+    None when it is not posted or not valid, or when the service refuses (its reasons go onto
+    the form's fields as show_refusal puts them)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        return save()
+    except Refused as refused:
+        show_refusal(form, refused, where)
+        return None
+
+
+def account_added(user, back: str):
+    """After an admin adds a person: say they were emailed a password, and go `back`."""
+    flash(
+        f"{user.full_name} has been added. We have emailed them their username and a password.",
+        "success",
+    )
+    return redirect(back)
+
+
+def password_reset_page(form: Form, reset: Callable[[], object], user, back: str, template: str):
+    """An admin's page to reset someone's password: it asks first (`form` confirms), then
+    `reset()` emails them a new one, never shown here; either way on to `back`, with a refusal
+    said as an error."""
+    if not form.validate_on_submit():
+        return render_template(template, user=user, form=form)
+    try:
+        reset()
+    except Refused as refused:
+        flash(str(refused), "error")
+    else:
+        flash(f"A new password has been emailed to {user.full_name}", "success")
+    return redirect(back)
 
 
 def field_params(field: Field, component: str, **params) -> dict:

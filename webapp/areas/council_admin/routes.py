@@ -24,7 +24,7 @@ from webapp.domain.errors import Refused
 from webapp.domain.schools import SETTING_NAMES
 from webapp.infra.database import db
 from webapp.web.access import answer_not_found, restrict
-from webapp.web.forms import show_refusal
+from webapp.web.forms import account_added, password_reset_page, saved, show_refusal
 
 RETIRED = "No longer in the catalogue"
 
@@ -60,17 +60,11 @@ def schools():
 def add_school():
     """A school or setting and its first admin, who is emailed a username and password."""
     form = SchoolForm().offer(_account_exists)
-    if form.validate_on_submit():
-        try:
-            school, admin, created = services.add_school(db(), current_user, **form.details())
-        except Refused as refused:
-            show_refusal(form, refused)
-        else:
-            flash(
-                f"{school.name} has been added. " + _admin_message(admin, school, created),
-                "success",
-            )
-            return redirect(url_for("council_admin.school", school_id=school.id))
+    added = saved(form, lambda: services.add_school(db(), current_user, **form.details()))
+    if added:
+        school, admin, created = added
+        flash(f"{school.name} has been added. " + _admin_message(admin, school, created), "success")
+        return redirect(url_for("council_admin.school", school_id=school.id))
     return render_template("council_admin/add_school.html", form=form)
 
 
@@ -89,16 +83,14 @@ def school(school_id: int):
     """A school's users, and a form to add another administrator."""
     school = services.school_for(db(), current_user, school_id)
     form = AdminForm().offer(_account_exists)
-    if form.validate_on_submit():
-        try:
-            admin, created = services.add_school_admin(
-                db(), current_user, school_id, **form.admin_details()
-            )
-        except Refused as refused:
-            show_refusal(form, refused)
-        else:
-            flash(_admin_message(admin, school, created), "success")
-            return redirect(url_for("council_admin.school", school_id=school_id))
+    added = saved(
+        form,
+        lambda: services.add_school_admin(db(), current_user, school_id, **form.admin_details()),
+    )
+    if added:
+        admin, created = added
+        flash(_admin_message(admin, school, created), "success")
+        return redirect(url_for("council_admin.school", school_id=school_id))
     members = services.school_members(db(), current_user, school)
     return render_template(
         "council_admin/school.html",
@@ -156,18 +148,9 @@ def officers():
 def add_officer():
     teams = services.all_teams(db(), current_user)
     form = OfficerForm().offer(teams)
-    if form.validate_on_submit():
-        try:
-            user = services.add_officer(db(), current_user, **form.details())
-        except Refused as refused:
-            show_refusal(form, refused)
-        else:
-            flash(
-                f"{user.full_name} has been added. We have emailed them their username and "
-                f"a password.",
-                "success",
-            )
-            return redirect(url_for("council_admin.officers"))
+    user = saved(form, lambda: services.add_officer(db(), current_user, **form.details()))
+    if user:
+        return account_added(user, url_for("council_admin.officers"))
     return render_template("council_admin/add_officer.html", form=form, teams=teams)
 
 
@@ -179,14 +162,9 @@ def edit_officer(user_id: int):
     teams = services.all_teams(db(), current_user)
     current = services.teams_of(db(), [user.id]).get(user.id, [])
     form = EditOfficerForm.for_officer(user, teams, [team.id for team in current])
-    if form.validate_on_submit():
-        try:
-            services.update_officer(db(), current_user, user_id, **form.details())
-        except Refused as refused:
-            show_refusal(form, refused)
-        else:
-            flash(f"Your changes to {user.full_name} have been saved", "success")
-            return redirect(url_for("council_admin.officers"))
+    if saved(form, lambda: services.update_officer(db(), current_user, user_id, **form.details())):
+        flash(f"Your changes to {user.full_name} have been saved", "success")
+        return redirect(url_for("council_admin.officers"))
     return render_template("council_admin/edit_officer.html", user=user, form=form, teams=teams)
 
 
@@ -194,17 +172,13 @@ def edit_officer(user_id: int):
 @login_required
 def reset_officer_password(user_id: int):
     """Asks first; then a random password is emailed to the officer, never shown here."""
-    user = services.officer_for(db(), current_user, user_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_officer_password(db(), current_user, user_id)
-        except Refused as refused:
-            flash(str(refused), "error")
-        else:
-            flash(f"A new password has been emailed to {user.full_name}", "success")
-        return redirect(url_for("council_admin.edit_officer", user_id=user_id))
-    return render_template("council_admin/reset_password.html", user=user, form=form)
+    return password_reset_page(
+        ConfirmForm(),
+        lambda: services.reset_officer_password(db(), current_user, user_id),
+        services.officer_for(db(), current_user, user_id),
+        url_for("council_admin.edit_officer", user_id=user_id),
+        "council_admin/reset_password.html",
+    )
 
 
 # --- Teams ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from webapp.areas.user_admin.forms import ConfirmForm, EditUserForm, UserForm
 from webapp.domain.errors import Refused
 from webapp.infra.database import db
 from webapp.web.access import answer_not_found, restrict
-from webapp.web.forms import show_refusal
+from webapp.web.forms import account_added, password_reset_page, saved
 
 restrict(bp, "user admin", lambda user: user.is_school_admin)
 answer_not_found(bp, "user admin")
@@ -46,18 +46,12 @@ def users():
 def add_user():
     schools = services.administered_schools(db(), current_user)
     form = UserForm().offer(schools)
-    if form.validate_on_submit():  # a school not offered fails validation
-        try:
-            user = services.add_user(db(), current_user, **form.details())
-        except Refused as refused:
-            _show_refusal(form, refused)
-        else:
-            flash(
-                f"{user.full_name} has been added. We have emailed them their username and "
-                f"a password.",
-                "success",
-            )
-            return redirect(url_for("user_admin.users"))
+    # A school not offered fails validation.
+    user = saved(
+        form, lambda: services.add_user(db(), current_user, **form.details()), _where(form)
+    )
+    if user:
+        return account_added(user, url_for("user_admin.users"))
     return render_template("user_admin/add_user.html", form=form, schools=schools)
 
 
@@ -73,14 +67,13 @@ def edit_user(user_id: int):
     account_note = services.account_refusal(
         db(), current_user, user, "lock or unlock their account or reset their password"
     )
-    if form.validate_on_submit():
-        try:
-            services.update_user(db(), current_user, user_id, **form.details())
-        except Refused as refused:
-            _show_refusal(form, refused)
-        else:
-            flash(f"Your changes to {user.full_name} have been saved", "success")
-            return redirect(_after_change())
+    if saved(
+        form,
+        lambda: services.update_user(db(), current_user, user_id, **form.details()),
+        _where(form),
+    ):
+        flash(f"Your changes to {user.full_name} have been saved", "success")
+        return redirect(_after_change())
     return render_template(
         "user_admin/edit_user.html",
         user=user,
@@ -92,30 +85,26 @@ def edit_user(user_id: int):
     )
 
 
-def _show_refusal(form, refused: Refused) -> None:
-    """A reason for no field is about the user's schools; whether they are an administrator
-    is asked school by school to an admin of several."""
+def _where(form) -> dict:
+    """Where a refusal's reasons go: one for no field is about the user's schools; whether they
+    are an administrator is asked school by school to an admin of several."""
     where = {None: "schools"}
     if form.several_schools:
         where["is_admin"] = "admin_schools"
-    show_refusal(form, refused, where)
+    return where
 
 
 @bp.route("/<int:user_id>/reset-password", methods=["GET", "POST"])
 @login_required
 def reset_password(user_id: int):
     """Asks first; then a random password is emailed to the user, never shown here."""
-    user = services.user_for_admin(db(), current_user, user_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_user_password(db(), current_user, user_id)
-        except Refused as refused:
-            flash(str(refused), "error")
-        else:
-            flash(f"A new password has been emailed to {user.full_name}", "success")
-        return redirect(url_for("user_admin.edit_user", user_id=user_id))
-    return render_template("user_admin/reset_password.html", user=user, form=form)
+    return password_reset_page(
+        ConfirmForm(),
+        lambda: services.reset_user_password(db(), current_user, user_id),
+        services.user_for_admin(db(), current_user, user_id),
+        url_for("user_admin.edit_user", user_id=user_id),
+        "user_admin/reset_password.html",
+    )
 
 
 @bp.route("/<int:user_id>/schools/<int:school_id>/remove", methods=["GET", "POST"])
