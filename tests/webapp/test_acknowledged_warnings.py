@@ -124,3 +124,24 @@ def test_a_warning_the_sent_answers_no_longer_raise_is_not_sent(sign_in, world, 
     assert stored(db_session, reference).acknowledged_warnings  # still recorded on the draft
     finish_and_send(alice, reference)
     assert stored(db_session, reference).acknowledged_warnings == {}
+
+
+def test_a_warning_never_continued_past_is_still_sent_with_the_case(
+    sign_in, world, olivia, db_session
+):
+    alice = sign_in(world.alice)
+    reference, first = start(alice, PTT)
+    arrangement = f"/cases/{reference}/pages/arrangement"
+    answer(alice, first, CHILD)
+    # Saved with "Save and come back later": the warning was never shown, nor gone past.
+    answer(alice, arrangement, LONG, action="save")
+    assert not stored(db_session, reference).acknowledged_warnings
+    finish_and_send(alice, reference)
+    # Sending the case goes past every warning its answers raise: officers see it.
+    assert stored(db_session, reference).acknowledged_warnings == {
+        "arrangement": [{"key": "end_date", "question": "Planned end date", "message": WARNING}]
+    }
+    officer = sign_in(olivia)
+    assert exported(officer)[reference]["Warnings the school acknowledged"] == (
+        f"Planned end date: {WARNING}"
+    )

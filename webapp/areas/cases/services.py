@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType, PageResult
+from webapp.areas.cases.warnings import warning_entries, warnings_gone_past
 from webapp.domain import audit, workflow
 from webapp.domain.case_files import CaseFile, unchecked_files
 from webapp.domain.case_lists import CASE_SORTS, filtered_by
@@ -155,30 +156,22 @@ def save_page(
 def acknowledge_warnings(
     session: Session, case: Case, case_type: CaseType, page_id: str, warnings: Sequence
 ) -> None:
-    """Record the warnings the school went past on a page (none: the page raises none now)."""
-    kept = {k: v for k, v in (case.acknowledged_warnings or {}).items() if k != page_id}
-    if warnings:
-        kept[page_id] = [
-            {"key": w.key, "question": case_type.question_label(w.key), "message": w.message}
-            for w in warnings
-        ]
-    if kept != (case.acknowledged_warnings or {}):
-        case.acknowledged_warnings = kept
-        session.commit()
-
-
-def _still_raised(case: Case, case_type: CaseType, answers: Mapping) -> dict:
-    """The acknowledged warnings that the answers about to be sent still raise."""
-    raised = {
-        page_id: {(w.key, w.message) for w in found}
-        for page_id, found in case_type.warnings(answers).items()
-    }
-    kept = {}
-    for page_id, entries in (case.acknowledged_warnings or {}).items():
-        still = [e for e in entries if (e["key"], e["message"]) in raised.get(page_id, ())]
-        if still:
-            kept[page_id] = still
-    return kept
+    """Record the warnings the school went past on a page (none: the page raises none now).
+    Another tab may save the case meanwhile (its version moves on): then read it again and
+    record on the fresh row."""
+    for _attempt in range(3):
+        kept = {k: v for k, v in (case.acknowledged_warnings or {}).items() if k != page_id}
+        if warnings:
+            kept[page_id] = warning_entries(case_type, warnings)
+        if kept == (case.acknowledged_warnings or {}):
+            return
+        try:
+            with transaction(session):
+                case.acknowledged_warnings = kept
+            return
+        except StaleDataError:
+            session.refresh(case)
+    raise StaleSave(case.page_versions.get(page_id, 0))
 
 
 def keep_typed_input(session: Session, user: User, reference: str, page_id: str, formdata) -> bool:
@@ -266,7 +259,7 @@ def submit_case(
     with transaction(session):
         case.answers = case_type.submission_answers(case.answers)
         case.sent_answers = case.answers
-        case.acknowledged_warnings = _still_raised(case, case_type, case.answers)
+        case.acknowledged_warnings = warnings_gone_past(case_type, case.answers)
         case.raw_input = {}
         if case.is_draft:
             workflow.record_definition(session, case_type)
