@@ -59,3 +59,14 @@ def test_each_school_of_a_user_of_two_fills_in_its_own_details(sign_in, world):
     reference, _ = start(portal, "physical-intervention", school=world.school_b)
     page = portal.get(f"/cases/{reference}/pages/your_details").page
     assert "Beaumont Leys School" in text_of(page.find(id="setting_name"))
+
+
+def test_check_your_answers_offers_no_change_for_a_locked_answer(sign_in, world):
+    portal = sign_in(world.alice)
+    reference, path = _details_page(portal)
+    answer(portal, path, DETAILS)
+    page = portal.get(f"/cases/{reference}/check-answers").page
+    changes = {a["href"].split("#")[-1] for a in page.select(".govuk-summary-list__actions a")}
+    assert "submitter_name" in changes  # prefilled but editable: still changeable
+    assert not changes & {"setting_name", "school_urn"}  # the portal's record: nothing to change
+    assert "Aylestone Primary School" in text_of(page)

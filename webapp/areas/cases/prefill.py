@@ -28,3 +28,10 @@ def keep_locked(form, case_type: CaseType, page_id: str, known: dict[str, str]) 
     """Put the portal's values in the locked questions of a posted form (never the browser's)."""
     for field_id, value in case_type.locked_fields(page_id, known).items():
         form[field_id].data = value
+
+
+def locked_ids(case_type: CaseType, known: dict[str, str]) -> set[str]:
+    """Every locked question of the case type that shows the portal's value: nothing to change."""
+    return {
+        field_id for page in case_type.pages for field_id in case_type.locked_fields(page.id, known)
+    }

@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import ConfirmForm, StartCaseForm, SubmitForm
 from webapp.areas.cases.lookup import case_and_type, editable
+from webapp.areas.cases.prefill import known_values, locked_ids
 from webapp.areas.cases.presenters import (
     sending_problems,
 )
@@ -113,6 +114,7 @@ def _render_check(case, case_type, form, problems=None, unchecked=None, status=2
         case=case,
         case_type=case_type,
         sections=case_type.summary_sections(case.answers),
+        locked=locked_ids(case_type, known_values(current_user, case.school)),
         problems=problems,
         problem_list=sending_problems(case, case_type, problems, unchecked, status == 400),
         unchecked=unchecked,
