@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -234,3 +235,22 @@ def assert_focus_visible(page) -> None:
     assert style["outline"] or style["shadow"] or style["background"] == "rgb(255, 221, 0)", (
         f"no visible focus on {style['what']}"
     )
+
+
+def at_320_pixels(page, name: str, open_menu: bool = False) -> None:
+    """WCAG 1.4.10 reflow: at 320 CSS pixels wide the page needs no sideways scrolling, and
+    axe finds nothing there either (the navigation becomes a Menu button)."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    try:
+        wide = page.evaluate("() => document.documentElement.scrollWidth")
+        assert wide <= 320, f"{name}: {wide} px wide at a 320 px viewport"
+        if open_menu:
+            menu = page.get_by_role("button", name="Menu")
+            expect(menu).to_have_attribute("aria-expanded", "false")
+            menu.click()
+            expect(menu).to_have_attribute("aria-expanded", "true")
+            expect(page.get_by_role("link", name="My cases").first).to_be_visible()
+        axe(page, f"{name} at 320 px wide{' (menu open)' if open_menu else ''}")
+    finally:
+        page.set_viewport_size(size)

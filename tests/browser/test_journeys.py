@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
+    at_320_pixels,
     axe,
     focused,
     shot,
@@ -45,25 +46,6 @@ def summary_value(page, question: str):
         has=page.locator(".govuk-summary-list__key", has_text=question)
     )
     return row.locator(".govuk-summary-list__value")
-
-
-def at_320_pixels(page, name: str, open_menu: bool = False) -> None:
-    """WCAG 1.4.10 reflow: at 320 CSS pixels wide the page needs no sideways scrolling, and
-    axe finds nothing there either (the navigation becomes a Menu button)."""
-    size = page.viewport_size
-    page.set_viewport_size({"width": 320, "height": 640})
-    try:
-        wide = page.evaluate("() => document.documentElement.scrollWidth")
-        assert wide <= 320, f"{name}: {wide} px wide at a 320 px viewport"
-        if open_menu:
-            menu = page.get_by_role("button", name="Menu")
-            expect(menu).to_have_attribute("aria-expanded", "false")
-            menu.click()
-            expect(menu).to_have_attribute("aria-expanded", "true")
-            expect(page.get_by_role("link", name="My cases").first).to_be_visible()
-        axe(page, f"{name} at 320 px wide{' (menu open)' if open_menu else ''}")
-    finally:
-        page.set_viewport_size(size)
 
 
 def error_summary(page):

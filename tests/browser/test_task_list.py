@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import axe, shot, sign_in
+from tests.browser.helpers import at_320_pixels, axe, shot, sign_in
 
 
 def test_a_referral_opens_on_its_task_list_and_fills_in_the_schools_details(page, live, world):
@@ -17,6 +17,7 @@ def test_a_referral_opens_on_its_task_list_and_fills_in_the_schools_details(page
     statuses = page.locator(".govuk-task-list__status")
     expect(statuses).to_have_text(["Not yet started"] * 4)
     axe(page, "Task list")
+    at_320_pixels(page, "Task list")
     shot(page, "task-list")
 
     # Permissions: finishing the section's only page comes back to the task list, completed.
@@ -37,6 +38,7 @@ def test_a_referral_opens_on_its_task_list_and_fills_in_the_schools_details(page
     expect(page.get_by_label("Your name")).to_have_value("Dev Mistry")
     expect(page.get_by_label("Email address")).to_have_value(world.senco)
     axe(page, "Case page: prefilled school details")
+    at_320_pixels(page, "Case page: prefilled school details")
     shot(page, "prefilled-details")
     page.get_by_role("link", name="Back", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="SEND services referral")).to_be_visible()
