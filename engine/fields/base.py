@@ -61,6 +61,9 @@ class FieldType:
     holds_items: ClassVar[bool] = False  # a repeating group: its answer is a list of items
     is_calculated: ClassVar[bool] = False  # worked out from other answers, never typed
     is_upload: ClassVar[bool] = False  # the answer is a file the web app stores
+    # static/js/live-conditions.js reads a typed answer of this type as the server would (the
+    # others, identifiers and files, it takes as last saved)
+    read_in_browser: ClassVar[bool] = False
     always_required: ClassVar[bool] = False  # `required: false` does not apply (a declaration)
     prefills: ClassVar[frozenset[str]] = frozenset()  # the `prefill:` sources whose value fits
 

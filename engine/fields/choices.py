@@ -25,6 +25,7 @@ class ChoiceType(FieldType):
     """One option from a list."""
 
     name = "radios"
+    read_in_browser = True
     summary = "One choice from a short list, shown as radio buttons."
     component = "radios"
     settings = {"options": OPTIONS_SCHEMA}
@@ -57,6 +58,7 @@ class SelectType(ChoiceType):
 
 class CheckboxesType(FieldType):
     name = "checkboxes"
+    read_in_browser = True
     summary = "Any number of choices (between min_choices and max_choices), shown as checkboxes."
     value_type = LIST
     component = "checkboxes"
@@ -114,6 +116,7 @@ class CheckboxesType(FieldType):
 
 class YesNoType(FieldType):
     name = "yes_no"
+    read_in_browser = True
     summary = "Yes or No, stored as true or false; in expressions write `name` or `not name`."
     value_type = BOOL
     component = "yes_no"
@@ -133,6 +136,7 @@ class YesNoType(FieldType):
 
 class DeclarationType(FieldType):
     name = "declaration"
+    read_in_browser = True
     summary = "A statement the user must tick to confirm (always required)."
     value_type = BOOL
     component = "declaration"

@@ -72,6 +72,7 @@ def _long_date(day: dt.date) -> str:
 
 class DateType(FieldType):
     name = "date"
+    read_in_browser = True
     summary = "A date typed as day, month and year, between optional bounds."
     value_type = DATE
     component = "date"
@@ -159,6 +160,7 @@ _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 
 class TimeType(FieldType):
     name = "time"
+    read_in_browser = True
     summary = "A time of day, typed like 14:30 (9.30am and 2:15pm are understood)."
     value_type = TIME
     settings = {"min": _TIME_BOUND, "max": _TIME_BOUND}

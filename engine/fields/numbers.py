@@ -53,6 +53,7 @@ def with_suffix(field, shown: str) -> str:
 
 class NumberType(FieldType):
     name = "number"
+    read_in_browser = True
     summary = "A whole number, or a decimal with `decimals` places, between optional bounds."
     value_type = NUMBER
     settings = {
@@ -107,6 +108,7 @@ def _pounds(amount) -> str:
 
 class MoneyType(FieldType):
     name = "money"
+    read_in_browser = True
     summary = "An amount in pounds and pence (£ and commas may be typed)."
     value_type = NUMBER
     settings = _range_settings(numeric.MONEY_LIMIT, default=0)
@@ -141,6 +143,7 @@ _CALC_FORMATS = {"number": NUMBER, "money": NUMBER, "text": TEXT, "date": DATE, 
 
 class CalculatedType(FieldType):
     name = "calculated"
+    read_in_browser = True
     summary = "A read-only value worked out from other answers by an expression."
     component = "calculated"
     is_calculated = True

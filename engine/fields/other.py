@@ -136,6 +136,7 @@ class GroupList(wtforms.FieldList):
 
 class GroupType(FieldType):
     name = "group"
+    read_in_browser = True
     summary = "A repeating group ('add another'): nested questions asked for each item."
     value_type = GROUP
     component = "group"

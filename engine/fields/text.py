@@ -29,6 +29,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class TextType(FieldType):
     name = "text"
+    read_in_browser = True
     summary = "One line of text, with an optional length limit and pattern."
     settings = {
         "max_length": {"type": "integer", "minimum": 1, "description": "Most characters allowed"},

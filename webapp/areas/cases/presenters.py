@@ -159,27 +159,9 @@ def live_conditions(case_type: CaseType, page: Page, answers: Mapping, today: st
     fixed = {
         f.id: to_json_value(values.get(f.id))
         for f in page.fields
-        if f.has_value and f.kind.name not in _READ_LIVE
+        if f.has_value and not f.kind.read_in_browser
     }
     return {"today": today, "values": {**outside, **fixed}, "fields": fields}
-
-
-# The kinds of answer the browser reads and checks itself, by component or type name.
-_READ_LIVE = {
-    "yes_no",
-    "declaration",
-    "radios",
-    "select",
-    "checkboxes",
-    "number",
-    "money",
-    "date",
-    "time",
-    "text",
-    "textarea",
-    "group",
-    "calculated",
-}
 
 
 def _live_field(field: Field) -> dict:
@@ -195,7 +177,7 @@ def _live_field(field: Field) -> dict:
     if field.kind.holds_items:
         described["fields"] = [_live_field(n) for n in field.fields]
         return described
-    if field.kind.name not in _READ_LIVE:
+    if not field.kind.read_in_browser:
         described["fixed"] = True
         return described
     described["options"] = [o.value for o in field.options]
