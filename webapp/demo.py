@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import Catalogue
-from webapp.areas.cases import services
+from webapp.areas.cases import services, starting
 from webapp.domain.passwords import hash_password
 from webapp.domain.uploads import store_upload
 from webapp.models import Membership, School, Team, User
@@ -123,7 +123,7 @@ def _demo_cases(session: Session, catalogue: Catalogue, schools: dict) -> None:
     senco = session.scalar(select(User).where(User.email == "senco@braunstone.example.org"))
     primary = schools["120123"]
     ptt = catalogue.get("part-time-timetable")
-    submitted = services.start_case(session, senco, primary, ptt)
+    submitted = starting.start_case(session, senco, primary, ptt)
     plan = store_upload(
         session,
         submitted,
@@ -141,7 +141,7 @@ def _demo_cases(session: Session, catalogue: Catalogue, schools: dict) -> None:
         ("physical-intervention", {}),
         ("best-endeavours", {"forename": "Amira", "surname": "Begum"}),
     ):
-        draft = services.start_case(session, senco, primary, catalogue.get(case_type_id))
+        draft = starting.start_case(session, senco, primary, catalogue.get(case_type_id))
         draft.answers = answers
         session.commit()
 

@@ -139,6 +139,9 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_school_updated", "school_id", "updated_at"),
         Index("ix_cases_school_submitted", "school_id", "submitted_at"),
+        # One draft per Start now: a form sent twice (two clicks, autosave then Continue) from
+        # the page of a case not saved yet finds the draft its first save created.
+        Index("uq_cases_created_by_start_token", "created_by_id", "start_token", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,6 +171,7 @@ class Case(Base):
     submitted_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     row_version: Mapped[int] = mapped_column(Integer, nullable=False)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    start_token: Mapped[str | None] = mapped_column(String(64))
 
     __mapper_args__ = {"version_id_col": row_version}
 

@@ -15,15 +15,18 @@ SLOW_ANSWERS = """() => {
 }"""
 
 
-def _page_version(world, reference: str, page_id: str) -> int:
+def _page_version(world, case_type_id: str, page_id: str) -> int:
+    """The page's version in the newest case of this type (0 before any case is saved)."""
     from sqlalchemy import select
 
     from webapp.models import Case
 
     session = world.session()
     try:
-        case = session.scalar(select(Case).where(Case.reference == reference))
-        return case.page_versions.get(page_id, 0)
+        case = session.scalar(
+            select(Case).where(Case.case_type_id == case_type_id).order_by(Case.id.desc())
+        )
+        return case.page_versions.get(page_id, 0) if case else 0
     finally:
         session.close()
 
@@ -32,14 +35,35 @@ def test_continue_while_a_background_save_is_answered_slowly(page, live, world):
     sign_in(page, live, world.senco)
     page.goto("/submit-case/planned-closure")
     page.get_by_role("button", name="Start now").click()
-    reference = page.locator(".app-reference").inner_text()
     page.evaluate(SLOW_ANSWERS)  # the server answers at once; the answer arrives 3 s later
     page.get_by_label("Tell us more about the reason for the closure").fill("The boiler")
     deadline = time.monotonic() + 10
-    while _page_version(world, reference, "closure") < 1:  # the background save is in
+    while _page_version(world, "planned-closure", "closure") < 1:  # the background save is in
         assert time.monotonic() < deadline, "the background save never reached the server"
         time.sleep(0.1)
     with page.expect_navigation():
         page.get_by_role("button", name="Continue", exact=True).click()
     expect(page.get_by_text("This page was changed in another tab")).to_have_count(0, timeout=1000)
     expect(page.locator(".govuk-error-summary")).to_be_visible()  # the page's own problems
+
+
+def test_the_first_background_save_of_a_new_case_moves_the_page_to_the_saved_case(
+    page, live, world
+):
+    sign_in(page, live, world.senco)
+    page.goto("/submit-case/planned-closure")
+    page.get_by_role("button", name="Start now").click()
+    assert "/submit-case/planned-closure/new/closure" in page.url
+    expect(page.locator(".app-reference")).to_have_text("")
+    page.get_by_label("Tell us more about the reason for the closure").fill("The boiler")
+    expect(page.locator(".app-autosave-status")).to_contain_text("Saved at", timeout=10_000)
+    reference = page.locator(".app-reference").inner_text()
+    assert reference
+    assert page.url.endswith(f"/cases/{reference}/pages/closure")
+    page.reload()  # the address is the case's page now: it shows what was saved
+    expect(page.get_by_label("Tell us more about the reason for the closure")).to_have_value(
+        "The boiler"
+    )
+    page.get_by_label("Tell us more about the reason for the closure").fill("The boiler failed")
+    expect(page.locator(".app-autosave-status")).to_contain_text("Saved at", timeout=10_000)
+    assert _page_version(world, "planned-closure", "closure") == 2  # the same case, saved again

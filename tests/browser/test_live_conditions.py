@@ -4,6 +4,8 @@ Continue (with a short notice, never an error) when it does not; by the keyboard
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -26,7 +28,10 @@ def _start_record(page, live, world) -> str:
     page.goto("/submit-case/physical-intervention")
     with page.expect_navigation():
         page.get_by_role("button", name="Start now").click()
-    reference = page.locator(".app-reference").inner_text()
+    with page.expect_navigation():  # the case is stored from its first save
+        page.get_by_role("button", name="Save and come back later").click()
+    saved = page.locator(".govuk-notification-banner").inner_text()
+    reference = re.search(r"come back to (\S+) from My cases", saved).group(1)
     page.goto(f"/cases/{reference}/pages/outcome")
     expect(page.get_by_role("heading", level=1, name="After the incident")).to_be_visible()
     return reference

@@ -108,9 +108,10 @@ def test_when_the_time_runs_out_on_a_case_page_what_was_typed_is_kept(quick_page
     sign_in(page, quick, EMAIL)
     page.goto("/submit-case/planned-closure")
     page.get_by_role("button", name="Start now").click()
-    closure_page = page.url
     reason = page.get_by_label("Tell us more about the reason for the closure")
     reason.fill("The boiler failed overnight")
+    page.wait_for_url("**/cases/*/pages/closure")  # the first background save made the case
+    closure_page = page.url
     dialog = page.get_by_role("dialog", name="You’re about to be signed out")
     expect(dialog).to_be_visible(timeout=WAIT_MS)
     # Nobody answers: a minute after the last request the page is sent and kept.

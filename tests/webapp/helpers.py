@@ -19,15 +19,49 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 
 def start(portal, case_type_id, school=None):
-    """Start a case; its reference and the first page's path."""
+    """Start a case and save its first page as it is shown (Start now alone stores nothing):
+    its reference and the first page's path."""
+    location = start_unsaved(portal, case_type_id, school)
+    page = portal.get(location).page
+    data = MultiDict(shown_values(page))
+    data["action"] = "save"
+    saved = portal.post(location, data, expect=302).headers["Location"]
+    banner = portal.get(saved).page.select_one(".govuk-notification-banner").get_text()
+    reference = re.search(r"come back to (\S+) from My cases", banner).group(1)
+    page_id = location.split("/new/")[1].split("?")[0]
+    return reference, f"/cases/{reference}/pages/{page_id}"
+
+
+def start_unsaved(portal, case_type_id, school=None, tasks=False) -> str:
+    """Press Start now: the path of the first page of the new case, not saved yet (with
+    `tasks`, of the task list of a case type with sections)."""
     page = portal.get(f"/submit-case/{case_type_id}").page
     only_school = page.find("input", attrs={"name": "school", "type": "hidden"})
     data = {"school": str(school.id) if school else only_school["value"]}
-    response = portal.post(f"/submit-case/{case_type_id}", data, expect=302)
-    location = response.headers["Location"]
-    if location.endswith("/tasks"):  # a case type with sections: its first section's link
+    location = portal.post(f"/submit-case/{case_type_id}", data, expect=302).headers["Location"]
+    if "/tasks" in location and not tasks:  # a case type with sections: its first section's link
         location = portal.get(location).page.select_one("a.govuk-task-list__link")["href"]
-    return re.search(r"/cases/([^/]+)/pages/", location).group(1), location
+    return location
+
+
+def shown_values(page) -> list[tuple[str, str]]:
+    """What a browser would send for the page's form as it is shown (no button pressed)."""
+    form = page.select_one("form.app-case-form")
+    values = []
+    for field in form.select("input, textarea, select"):
+        name, kind = field.get("name"), field.get("type", "")
+        if not name or kind in ("submit", "file") or field.name == "button":
+            continue
+        if kind in ("radio", "checkbox") and not field.has_attr("checked"):
+            continue
+        if field.name == "textarea":
+            values.append((name, field.text))
+        elif field.name == "select":
+            chosen = field.select_one("option[selected]") or field.select_one("option")
+            values.append((name, chosen.get("value", chosen.text) if chosen else ""))
+        else:
+            values.append((name, field.get("value", "")))
+    return values
 
 
 def up_to_provision(portal) -> tuple[str, str]:

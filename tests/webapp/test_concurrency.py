@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.webapp.conftest import text_of
 from tests.webapp.helpers import AGREEMENT, ARRANGEMENT, CHILD, PDF, answer, start
-from webapp.areas.cases import services
+from webapp.areas.cases import services, starting
 from webapp.models import Attachment, Case, School, User
 
 
@@ -42,7 +42,7 @@ def test_twenty_cases_started_at_once_get_twenty_distinct_references(app, world)
         try:
             user = session.get(User, world.alice.id)
             school = session.get(School, world.school_a.id)
-            return services.start_case(session, user, school, types[index % 2]).reference
+            return starting.start_case(session, user, school, types[index % 2]).reference
         finally:
             session.close()
 
@@ -56,7 +56,7 @@ def test_twenty_cases_started_at_once_get_twenty_distinct_references(app, world)
 def test_two_pages_of_one_draft_saved_at_once_both_survive(app, world):
     case_type = app.extensions["catalogue"].get("part-time-timetable")
     session = app.extensions["db_sessions"]()
-    case = services.start_case(
+    case = starting.start_case(
         session,
         session.get(User, world.alice.id),
         session.get(School, world.school_a.id),

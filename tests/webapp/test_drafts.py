@@ -85,13 +85,13 @@ def test_autosave_keeps_typing_without_continue_and_needs_csrf(sign_in, world, d
     reference, first_page = start(portal, "part-time-timetable")
     portal.get(first_page)
     autosave = f"/cases/{reference}/pages/child/autosave"
-    response = portal.post(autosave, {"forename": "Jord", "page_version": "0"}, expect=200)
-    assert json.loads(response.get_data()) == {"saved": True, "page_version": 1}
+    response = portal.post(autosave, {"forename": "Jord", "page_version": "1"}, expect=200)
+    assert json.loads(response.get_data()) == {"saved": True, "page_version": 2}
     case = stored(db_session, reference)
     assert case.answers["forename"] == "Jord"
     assert case.raw_input["child"]["forename"] == "Jord"  # the rest is unanswered: kept raw
-    assert portal.post(autosave, {"forename": "X", "page_version": "1"}, csrf=False, expect=400)
-    stale = portal.post(autosave, {"forename": "Y", "page_version": "0"}, expect=409)
+    assert portal.post(autosave, {"forename": "X", "page_version": "2"}, csrf=False, expect=400)
+    stale = portal.post(autosave, {"forename": "Y", "page_version": "1"}, expect=409)
     assert json.loads(stale.get_data())["saved"] is False
     # The page shows what autosave kept.
     page = portal.get(first_page).page

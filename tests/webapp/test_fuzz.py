@@ -13,7 +13,6 @@ A failure prints the example that caused it (Hypothesis shrinks it first).
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from werkzeug.test import encode_multipart
 
 from engine import load_catalogue
 from tests.webapp.conftest import ROOT, PortalClient
+from tests.webapp.helpers import start
 from tests.webapp.test_bad_input import staff
 from webapp.models import Team
 
@@ -186,10 +186,8 @@ def user_for(world, case_type):
 
 
 def start_draft(portal: PortalClient, case_type) -> str:
-    page = portal.get(f"/submit-case/{case_type.id}", expect=200).page
-    school = page.find("input", attrs={"name": "school"})["value"]
-    response = portal.post(f"/submit-case/{case_type.id}", {"school": school}, expect=302)
-    return re.search(r"/cases/([^/]+)/(pages/|tasks$)", response.headers["Location"]).group(1)
+    """A new draft (its first page saved as shown): its reference."""
+    return start(portal, case_type.id)[0]
 
 
 def post_multipart(portal: PortalClient, path: str, pairs: list):

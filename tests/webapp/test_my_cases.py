@@ -4,7 +4,7 @@ from sqlalchemy import update
 
 from tests.webapp.conftest import text_of
 from tests.webapp.helpers import answer, date, start
-from webapp.areas.cases import services
+from webapp.areas.cases import starting
 from webapp.models import Case, School, User, utcnow
 from webapp.web.templating import uk_date
 
@@ -49,7 +49,7 @@ def drafts(app, user, school, case_type_id, count=1) -> list[str]:
     with app.extensions["db_sessions"]() as session:
         person, place = session.get(User, user.id), session.get(School, school.id)
         return [
-            services.start_case(session, person, place, case_type).reference for _ in range(count)
+            starting.start_case(session, person, place, case_type).reference for _ in range(count)
         ]
 
 

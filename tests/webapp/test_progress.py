@@ -1,18 +1,15 @@
 """Knowing where you are: the task list of a case type with sections, and "Page N of M"."""
 
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, start
+from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, start, start_unsaved
 
 CONSENT = {"consent_to_referral": "yes", "consent_to_share": "yes"}
 
 
 def _start_with_sections(portal):
-    """A SEND referral (it has sections): its reference and where Start now leads."""
-    page = portal.get("/submit-case/send-referral").page
-    school = page.find("input", attrs={"name": "school"})["value"]
-    response = portal.post("/submit-case/send-referral", {"school": school}, expect=302)
-    location = response.headers["Location"]
-    return location.split("/")[-2], location
+    """A SEND referral (it has sections), saved: its reference and its task list."""
+    reference, _ = start(portal, "send-referral")
+    return reference, f"/cases/{reference}/tasks"
 
 
 def _tasks(page) -> list[tuple[str, str]]:
@@ -27,8 +24,9 @@ def _tasks(page) -> list[tuple[str, str]]:
 
 def test_start_now_opens_the_task_list_with_every_section_not_yet_started(sign_in, world):
     portal = sign_in(world.alice)
-    reference, location = _start_with_sections(portal)
-    assert location.endswith(f"/cases/{reference}/tasks")
+    location = start_unsaved(portal, "send-referral", tasks=True)
+    school = world.school_a.id
+    assert location == f"/submit-case/send-referral/tasks?school={school}"
     page = portal.get(location).page
     assert _tasks(page) == [
         ("Permissions", "Not yet started"),
@@ -38,8 +36,11 @@ def test_start_now_opens_the_task_list_with_every_section_not_yet_started(sign_i
     ]
     assert "You have completed 0 of 4 sections" in text_of(page)
     links = [a["href"] for a in page.select("a.govuk-task-list__link")]
-    assert links[1] == f"/cases/{reference}/pages/child"
+    assert links[1] == f"/submit-case/send-referral/new/child?school={school}"
     assert page.find("a", string="Check your answers") is None  # not before all are done
+    assert page.find("a", string="Abandon this draft") is None  # nothing saved to abandon
+    child = portal.get(links[1]).page
+    assert child.select_one(".govuk-back-link")["href"] == location
 
 
 def test_finishing_a_section_goes_back_to_the_task_list_where_it_is_completed(sign_in, world):

@@ -72,11 +72,16 @@ def init_app(app: Flask) -> None:
 
 
 def _timed_out(idle: bool):
+    from webapp.areas.cases.new_case import NEW_CASE_PAGES, keep_typed_on_new_page
     from webapp.areas.cases.services import keep_typed_input
     from webapp.infra.database import db
 
     kept = False
-    if request.method == "POST" and request.endpoint in ("cases.page", "cases.autosave"):
+    target = request.path
+    if request.method == "POST" and request.endpoint in NEW_CASE_PAGES:
+        target = keep_typed_on_new_page()  # the first save of a new case: it creates the case
+        kept = target is not None
+    elif request.method == "POST" and request.endpoint in ("cases.page", "cases.autosave"):
         kept = keep_typed_input(
             db(),
             current_user,
@@ -93,7 +98,7 @@ def _timed_out(idle: bool):
         else f"you have been signed in for {_duration(config['SESSION_ABSOLUTE_SECONDS'])}"
     )
     message = f"You have been signed out because {why}."
-    if request.endpoint == "cases.autosave":
+    if request.endpoint in ("cases.autosave", "cases.new_autosave"):
         return jsonify(saved=kept, signed_out=True, message=message), 401
     if request.endpoint == "auth.keep_alive":
         return jsonify(signed_in=False, seconds_left=0, message=message), 401
@@ -101,7 +106,7 @@ def _timed_out(idle: bool):
         message += " What you typed has been kept: sign in to carry on."
     flash(message, "info")
     # Back to the page after signing in again: a page being read, or the page being sent.
-    target = request.path if request.method == "GET" or kept else None
+    target = target if request.method == "GET" or kept else None
     return redirect(url_for("auth.sign_in", next=target))
 
 

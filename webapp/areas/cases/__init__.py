@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__)
 
-from webapp.areas.cases import pages, routes  # noqa: E402,F401  (views register on bp)
+from webapp.areas.cases import new_case, pages, routes  # noqa: E402,F401  (views register on bp)

@@ -9,6 +9,7 @@ class PageForm(FlaskForm):
 
     page_version = HiddenField(default="0")
     acknowledged = HiddenField(default="")  # the warnings the user has seen and accepts
+    start_token = HiddenField(default="")  # the page of a case not saved yet: see starting.py
 
 
 class StartCaseForm(FlaskForm):

@@ -43,7 +43,7 @@ from webapp.infra.database import db
 from webapp.web.whole_numbers import whole_number
 
 
-def _visible_page(case_type: CaseType, page_id: str, answers: dict):
+def visible_page(case_type: CaseType, page_id: str, answers: dict):
     if page_id not in [p.id for p in case_type.visible_pages(answers)]:
         abort(404)
     return case_type.page(page_id)
@@ -77,11 +77,28 @@ def _render_page(
         stale=stale,
         caption=page_caption(case_type, page.id, answers),
         back_url=_back_url(case, case_type, page, previous),
+        autosave_url=_autosave_url(case, page),
     ), status
 
 
+def _autosave_url(case, page) -> str:
+    if case.reference is None:  # not saved yet: the first background save creates it
+        return url_for(
+            "cases.new_autosave",
+            case_type_id=case.case_type_id,
+            page_id=page.id,
+            school=case.school_id,
+        )
+    return url_for("cases.autosave", reference=case.reference, page_id=page.id)
+
+
 def _back_url(case, case_type, page, previous) -> str:
-    """The page before; the task list at the start of a section; My cases before the first."""
+    """The page before; the task list at the start of a section; My cases before the first
+    (the start page or the task list of a case not saved yet)."""
+    if case.reference is None:
+        if case_type.sections:
+            return url_for("cases.new_tasks", case_type_id=case.case_type_id, school=case.school_id)
+        return url_for("cases.start", case_type_id=case.case_type_id)
     if case.is_draft and leaves_section(case_type, page.id, previous and previous.id):
         return url_for("cases.tasks", reference=case.reference)
     if previous is None:
@@ -119,16 +136,28 @@ def _tell_about_pending_files(page, answers) -> None:
 @login_required
 def page(reference: str, page_id: str):
     case, case_type = editable(reference)
-    page = _visible_page(case_type, page_id, case.answers)
-    known = known_values(current_user, case.school)
+    page = visible_page(case_type, page_id, case.answers)
     if request.method == "GET":
-        raw = case.raw_input.get(page_id)
-        form = case_type.form(page_id, case.answers, raw=raw, base=PageForm, known=known)
-        form.page_version.data = str(case.page_versions.get(page_id, 0))
-        return _render_page(case, case_type, page, form)
+        return show_page(case, case_type, page)
+    return answer_page(case, case_type, page)
 
+
+def show_page(case, case_type, page, start_token: str = ""):
+    """A page as last saved (what was typed, valid or not), prefilled where the case type says."""
+    known = known_values(current_user, case.school)
+    raw = case.raw_input.get(page.id)
+    form = case_type.form(page.id, case.answers, raw=raw, base=PageForm, known=known)
+    form.page_version.data = str(case.page_versions.get(page.id, 0))
+    form.start_token.data = start_token
+    return _render_page(case, case_type, page, form)
+
+
+def answer_page(case, case_type, page):
+    """A page sent: saved (valid or not), then the next page, the same page with what is wrong
+    or newly asked, My cases ("Save and come back later"), or the group item added/removed."""
+    page_id = page.id
     form = case_type.form_class(page_id, PageForm)()  # CSRF is checked by CSRFProtect
-    keep_locked(form, case_type, page_id, known)
+    keep_locked(form, case_type, page_id, known_values(current_user, case.school))
     action = request.form.get("action", "continue")
     try:
         result = _save(case, case_type, page_id, form)
@@ -163,8 +192,15 @@ def page(reference: str, page_id: str):
         form.acknowledged.data = seen
         return _render_page(case, case_type, page, form, warnings=result.warnings)
     services.acknowledge_warnings(db(), case, case_type, page_id, result.warnings)
+    return _after_page(case, case_type, page_id)
+
+
+def _after_page(case, case_type, page_id: str):
+    """Where a page answered in full leads: the next page, the task list at the end of a
+    section, or Check your answers (at the end, or back there from a Change link)."""
     following = case_type.next_page(page_id, case.answers)
     changing = bool(request.args.get("change"))
+    reference = case.reference
     if (
         case.is_draft
         and not changing
@@ -237,7 +273,12 @@ def _warnings_digest(warnings) -> str:
 def autosave(reference: str, page_id: str):
     """Background save while the user types (JavaScript); the same rules as Continue."""
     case, case_type = editable(reference)
-    _visible_page(case_type, page_id, case.answers)
+    visible_page(case_type, page_id, case.answers)
+    return autosave_page(case, case_type, page_id)
+
+
+def autosave_page(case, case_type, page_id: str, **more):
+    """Save the page in the background: its new version, or 409 when another tab saved it."""
     form = case_type.form_class(page_id, PageForm)()
     keep_locked(form, case_type, page_id, known_values(current_user, case.school))
     try:
@@ -250,4 +291,4 @@ def autosave(reference: str, page_id: str):
                 "not been saved: reload the page to see the saved answers."
             ),
         ), 409
-    return jsonify(saved=True, page_version=case.page_versions.get(page_id, 0))
+    return jsonify(saved=True, page_version=case.page_versions.get(page_id, 0), **more)

@@ -17,8 +17,14 @@ def saved_pages(case: Case) -> set[str]:
     return set(case.page_versions or {})
 
 
-def task_items(case: Case, case_type: CaseType) -> tuple[list[dict], int]:
-    """The govukTaskList items of a case, and how many of its sections are completed."""
+def task_items(case: Case, case_type: CaseType, page_url=None) -> tuple[list[dict], int]:
+    """The govukTaskList items of a case, and how many of its sections are completed;
+    `page_url(page_id)` links a section's first page (by default, the case's page)."""
+    if page_url is None:
+
+        def page_url(page_id: str) -> str:
+            return url_for("cases.page", reference=case.reference, page_id=page_id)
+
     items, completed = [], 0
     for progress in case_type.section_progress(case.answers, saved_pages(case)):
         item: dict = {"title": {"text": progress.section.title}}
@@ -33,9 +39,7 @@ def task_items(case: Case, case_type: CaseType) -> tuple[list[dict], int]:
         else:
             item["status"] = {"tag": {"text": progress.status, "classes": _TAGS[progress.status]}}
         if progress.status != CANNOT_START:
-            item["href"] = url_for(
-                "cases.page", reference=case.reference, page_id=progress.first_page
-            )
+            item["href"] = page_url(progress.first_page)
         items.append(item)
     return items, completed
 

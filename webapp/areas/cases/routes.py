@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import ConfirmForm, StartCaseForm, SubmitForm
 from webapp.areas.cases.lookup import case_and_type, editable
+from webapp.areas.cases.new_case import new_case_url
 from webapp.areas.cases.prefill import known_values, locked_ids
 from webapp.areas.cases.presenters import (
     sending_problems,
@@ -53,7 +54,8 @@ def submit_case():
 @bp.route("/submit-case/<case_type_id>", methods=["GET", "POST"])
 @login_required
 def start(case_type_id: str):
-    """Confirm the case type (and school, for users of several) and create the draft."""
+    """Confirm the case type (and school, for users of several), then its first page: the
+    case is created when that page is first saved (new_case.py)."""
     case_type = case_type_or_404(case_type_id)
     schools = [
         s
@@ -66,10 +68,7 @@ def start(case_type_id: str):
     form.school.choices = [SelectChoice(s.id, s.name) for s in schools]
     if form.validate_on_submit():  # a school not offered fails validate_choice
         school = services.school_for_user(db(), current_user, form.school.data)
-        case = services.start_case(db(), current_user, school, case_type)
-        if case_type.sections:
-            return redirect(url_for("cases.tasks", reference=case.reference))
-        return redirect(url_for("cases.page", reference=case.reference, page_id=case.last_page))
+        return redirect(new_case_url(case_type, school.id))
     return render_template("cases/start.html", case_type=case_type, form=form, schools=schools)
 
 

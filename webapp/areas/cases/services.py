@@ -19,7 +19,6 @@ from webapp.domain import audit, workflow
 from webapp.domain.case_files import CaseFile, unchecked_files
 from webapp.domain.case_lists import CASE_SORTS, filtered_by
 from webapp.domain.errors import NotFound
-from webapp.domain.references import allocate_reference
 from webapp.domain.uploads import NewUpload, check_uploads, scan_uploads, store_uploads
 from webapp.infra.database import transaction
 from webapp.models import Case, CaseEvent, School, User, utcnow
@@ -68,33 +67,6 @@ def school_for_user(session: Session, user: User, school_id: int) -> School:
 
 
 # ---- starting and finding cases ----
-
-
-def start_case(session: Session, user: User, school: School, case_type: CaseType) -> Case:
-    """A new draft with its reference, at the case type's first page."""
-    if school.id not in user.school_ids or school.setting_type not in case_type.raised_by:
-        raise NotFound
-    case = Case(
-        reference=allocate_reference(session, case_type.prefix, case_type.code),
-        school_id=school.id,
-        created_by_id=user.id,
-        case_type_id=case_type.id,
-        case_type_version=case_type.version,
-        case_type_name=case_type.name,
-        service_name=case_type.service,
-        status=DRAFT,
-        activity=None,
-        activity_label=NOT_SUBMITTED,
-        answers={},
-        raw_input={},
-        page_versions={},
-        last_page=case_type.visible_pages({})[0].id,
-    )
-    with transaction(session):
-        session.add(case)
-        session.flush()
-        session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="created"))
-    return case
 
 
 def case_for_user(session: Session, user: User, reference: str) -> Case:

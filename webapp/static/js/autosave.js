@@ -8,7 +8,7 @@
 const QUIET_MS = 1500
 
 export function initAutosave (form) {
-  const url = form.dataset.autosaveUrl
+  let url = form.dataset.autosaveUrl
   const status = form.querySelector('.app-autosave-status')
   const version = form.querySelector('input[name="page_version"]')
   let timer = null
@@ -48,6 +48,7 @@ export function initAutosave (form) {
       const answer = await response.json().catch(() => ({}))
       if (response.ok && answer.saved) {
         version.value = String(answer.page_version)
+        if (answer.page_url) moveToSavedCase(answer)
         const now = new Date()
         show('Saved at ' + now.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' }))
       } else if (response.status === 409) {
@@ -63,6 +64,16 @@ export function initAutosave (form) {
     } finally {
       saving = null
     }
+  }
+
+  // The first save of a new case's page created the case: from now on the page is that case's
+  // page (its address, its reference, its background saves).
+  function moveToSavedCase (answer) {
+    url = answer.autosave_url
+    form.action = answer.page_url
+    window.history.replaceState(null, '', answer.page_url)
+    const reference = document.querySelector('.app-reference')
+    if (reference) reference.textContent = answer.reference
   }
 
   function schedule () {

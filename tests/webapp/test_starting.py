@@ -1,0 +1,148 @@
+"""Start now stores nothing: a new case's first page is shown for an unsaved draft, and only
+its first save (Continue, "Save and come back later", a background save) creates the case and
+its reference. The same page sent twice makes one draft."""
+
+import re
+from urllib.parse import unquote
+
+from sqlalchemy import func, select
+
+from tests.webapp.conftest import text_of
+from tests.webapp.helpers import CHILD, shown_values, start_unsaved
+from webapp.models import Case, CaseEvent
+
+
+def _cases(db_session) -> list[Case]:
+    db_session.expire_all()
+    return list(db_session.scalars(select(Case).order_by(Case.id)))
+
+
+def _form(portal, path, answers=None, action="continue"):
+    """The new page's form as shown (with its start token), with these answers; without the
+    list of questions shown, as the page's script keeps it when it reveals questions."""
+    values = {k: v for k, v in shown_values(portal.get(path).page) if k != "shown"}
+    return {**values, **(answers or {}), "action": action}
+
+
+def test_pressing_start_now_and_leaving_leaves_no_draft(sign_in, world, db_session):
+    portal = sign_in(world.alice)
+    location = start_unsaved(portal, "part-time-timetable")
+    assert location == f"/submit-case/part-time-timetable/new/child?school={world.school_a.id}"
+    page = portal.get(location).page
+    assert page.find("h1").get_text(strip=True) == "About the child"
+    assert not re.search(r"EDU-SENED-PTT\d+", text_of(page))  # no reference yet
+    assert page.find("a", string="Abandon this draft") is None
+    assert page.select_one(".govuk-back-link")["href"] == "/submit-case/part-time-timetable"
+    portal.get(location)  # opened again: still nothing stored
+    assert _cases(db_session) == []
+    assert db_session.scalar(select(func.count()).select_from(CaseEvent)) == 0
+    my_cases = portal.get("/my-cases").page
+    assert my_cases.select_one("[role=status]").get_text(strip=True) == "0 cases"
+
+
+def test_the_first_continue_creates_the_case_and_carries_on_at_its_next_page(
+    sign_in, world, db_session
+):
+    portal = sign_in(world.alice)
+    location = start_unsaved(portal, "part-time-timetable")
+    response = portal.post(location, _form(portal, location, CHILD), expect=302)
+    [case] = _cases(db_session)
+    assert re.fullmatch(r"EDU-SENED-PTT\d{4}", case.reference)
+    assert response.headers["Location"] == f"/cases/{case.reference}/pages/arrangement"
+    assert case.answers["forename"] == CHILD["forename"] and case.school_id == world.school_a.id
+    assert [e.kind for e in case.events] == ["created"]
+
+
+def test_the_same_new_page_sent_twice_makes_one_draft(sign_in, world, db_session):
+    portal = sign_in(world.alice)
+    location = start_unsaved(portal, "part-time-timetable")
+    form = _form(portal, location, {"forename": "Sam"}, action="save")
+    portal.post(location, form, expect=302)
+    again = portal.post(location, form, expect=409)  # a second click: the draft has moved on
+    assert "This page was changed in another tab or window" in text_of(again.page)
+    [case] = _cases(db_session)
+    assert case.answers["forename"] == "Sam"
+
+
+def test_save_and_come_back_later_keeps_the_new_draft_in_my_cases(sign_in, world, db_session):
+    portal = sign_in(world.alice)
+    location = start_unsaved(portal, "part-time-timetable")
+    response = portal.post(location, _form(portal, location, {"forename": "Sam"}, "save"))
+    assert response.headers["Location"] == "/my-cases"
+    [case] = _cases(db_session)
+    my_cases = portal.get("/my-cases").page
+    assert f"You can come back to {case.reference} from My cases" in text_of(my_cases)
+    assert case.reference in text_of(my_cases.select_one("tbody"))
+    resumed = portal.get(f"/cases/{case.reference}", expect=302).headers["Location"]
+    assert resumed == f"/cases/{case.reference}/pages/child"
+
+
+def test_a_background_save_creates_the_case_and_says_where_its_page_now_is(
+    sign_in, world, db_session
+):
+    portal = sign_in(world.alice)
+    location = start_unsaved(portal, "part-time-timetable")
+    form = _form(portal, location, {"forename": "Jo"})
+    autosave = portal.get(location).page.select_one("form.app-case-form")["data-autosave-url"]
+    new_page = "/submit-case/part-time-timetable/new/child"
+    assert autosave == f"{new_page}/autosave?school={world.school_a.id}"
+    saved = portal.post(autosave, form, expect=200).get_json()
+    [case] = _cases(db_session)
+    assert saved == {
+        "saved": True,
+        "page_version": 1,
+        "reference": case.reference,
+        "page_url": f"/cases/{case.reference}/pages/child",
+        "autosave_url": f"/cases/{case.reference}/pages/child/autosave",
+    }
+    # Continue from the same page (the script has given it the new version): the same draft.
+    portal.post(location, {**form, **CHILD, "page_version": "1"}, expect=302)
+    [case] = _cases(db_session)
+    assert case.answers["surname"] == CHILD["surname"]
+
+
+def test_a_new_page_is_only_for_the_users_schools_and_the_pages_a_case_starts_at(
+    sign_in, world, db_session
+):
+    portal = sign_in(world.alice)  # school A only
+    location = start_unsaved(portal, "part-time-timetable")
+    form = _form(portal, location, CHILD)
+    other_school = location.replace(f"school={world.school_a.id}", f"school={world.school_b.id}")
+    portal.get(other_school, expect=404)
+    portal.post(other_school, form, expect=404)
+    portal.get(location.replace("school=", "school=x"), expect=404)
+    portal.get(location.split("?")[0], expect=404)  # no school at all
+    portal.get(location.replace("/child", "/arrangement"), expect=404)  # not a first page
+    nursery_type = "/submit-case/early-years-census/new/setting?school={}"
+    portal.get(nursery_type.format(world.school_a.id), expect=404)  # not raised by schools
+    portal.post(location, {**form, "start_token": "short"}, expect=400)
+    portal.post(location, {k: v for k, v in form.items() if k != "start_token"}, expect=400)
+    assert _cases(db_session) == []
+
+
+def test_a_start_token_of_another_case_type_finds_nothing(sign_in, world, db_session):
+    portal = sign_in(world.alice)
+    location = start_unsaved(portal, "part-time-timetable")
+    form = _form(portal, location, {"forename": "Sam"}, action="save")
+    portal.post(location, form, expect=302)
+    other = start_unsaved(portal, "physical-intervention")
+    other_form = {**_form(portal, other, action="save"), "start_token": form["start_token"]}
+    portal.post(other, other_form, expect=404)
+    assert len(_cases(db_session)) == 1
+
+
+def test_what_was_typed_on_a_new_page_when_the_session_timed_out_is_kept(
+    world, sign_in, db_session, moving_clock
+):
+    portal = sign_in(world.alice)
+    location = start_unsaved(portal, "part-time-timetable")
+    form = _form(portal, location, CHILD)
+    moving_clock.advance(minutes=45)  # typing slowly, with JavaScript off
+    response = portal.post(location, form, expect=302)
+    [case] = _cases(db_session)  # the first save, even signed out, creates the case
+    assert f"next=/cases/{case.reference}/pages/child" in unquote(response.headers["Location"])
+    assert "What you typed has been kept" in text_of(portal.get("/sign-in").page)
+    moving_clock.advance(seconds=1)
+    portal.sign_in(world.alice)
+    page = portal.get(f"/cases/{case.reference}/pages/child").page
+    assert page.find("input", attrs={"name": "upn"})["value"] == CHILD["upn"]

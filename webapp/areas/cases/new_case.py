@@ -1,0 +1,139 @@
+"""The pages of a case not saved yet. "Start now" leads here (the school in the query string);
+nothing is stored until the first page is saved, which creates the draft and its reference and
+then carries on exactly as on a saved case's page (pages.py). See starting.py."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.exceptions import HTTPException
+
+from engine import CaseType
+from engine.casetype import CANNOT_START
+from webapp.areas.cases import bp, services, starting
+from webapp.areas.cases.pages import answer_page, autosave_page, show_page, visible_page
+from webapp.areas.cases.progress import task_items
+from webapp.domain.errors import NotFound
+from webapp.infra.casetypes import case_type_or_404
+from webapp.infra.database import db
+from webapp.models import Case
+from webapp.web.whole_numbers import whole_number
+
+NEW_CASE_PAGES = ("cases.new_page", "cases.new_autosave")
+
+
+def new_case_url(case_type: CaseType, school_id: int) -> str:
+    """Where Start now leads: the first page, or the task list of a case type with sections."""
+    if case_type.sections:
+        return url_for("cases.new_tasks", case_type_id=case_type.id, school=school_id)
+    first = case_type.visible_pages({})[0].id
+    return url_for("cases.new_page", case_type_id=case_type.id, page_id=first, school=school_id)
+
+
+@bp.route("/submit-case/<case_type_id>/tasks")
+@login_required
+def new_tasks(case_type_id: str):
+    """The task list of a case not saved yet: every section not started."""
+    case_type, case = _unsaved(case_type_id)
+    if not case_type.sections:
+        abort(404)
+    items, completed = task_items(case, case_type, _page_url(case))
+    return render_template(
+        "cases/tasks.html", case=case, case_type=case_type, items=items, completed=completed
+    )
+
+
+@bp.route("/submit-case/<case_type_id>/new/<page_id>", methods=["GET", "POST"])
+@login_required
+def new_page(case_type_id: str, page_id: str):
+    """A page a new case starts at, shown for an unsaved draft; sending it creates the case."""
+    case_type, case = _unsaved(case_type_id)
+    page = _starting_page(case_type, page_id)
+    if request.method == "GET":
+        return show_page(case, case_type, page, start_token=starting.new_start_token())
+    case = _created(case_type, case)
+    if not case.is_draft:  # sent already, then this page was sent again (Back, resubmit)
+        return redirect(url_for("cases.view", reference=case.reference))
+    visible_page(case_type, page_id, case.answers)
+    return answer_page(case, case_type, page)
+
+
+@bp.route("/submit-case/<case_type_id>/new/<page_id>/autosave", methods=["POST"])
+@login_required
+def new_autosave(case_type_id: str, page_id: str):
+    """The first background save of a new case's page creates the case; the answer says where
+    the page now lives, so the script moves the form there."""
+    case_type, case = _unsaved(case_type_id)
+    _starting_page(case_type, page_id)
+    case = _created(case_type, case)
+    if not case.is_draft:
+        return {"saved": False, "message": f"{case.reference} has been sent already."}, 409
+    visible_page(case_type, page_id, case.answers)
+    return autosave_page(
+        case,
+        case_type,
+        page_id,
+        reference=case.reference,
+        page_url=url_for("cases.page", reference=case.reference, page_id=page_id),
+        autosave_url=url_for("cases.autosave", reference=case.reference, page_id=page_id),
+    )
+
+
+def _unsaved(case_type_id: str) -> tuple[CaseType, Case]:
+    """The case type and an unsaved draft of it for the school in the query string (404 if the
+    user may not start one there)."""
+    case_type = case_type_or_404(case_type_id)
+    school_id = whole_number(request.args.get("school"))
+    if school_id is None:
+        abort(404)
+    school = services.school_for_user(db(), current_user, school_id)
+    return case_type, starting.unsaved_case(current_user, school, case_type)
+
+
+def _starting_page(case_type: CaseType, page_id: str):
+    """Only the pages a new case can start at: the first, or the first of a section that can
+    be started before anything is answered."""
+    if page_id not in starting_pages(case_type):
+        abort(404)
+    return case_type.page(page_id)
+
+
+def starting_pages(case_type: CaseType) -> set[str]:
+    first = case_type.visible_pages({})[0].id
+    if not case_type.sections:
+        return {first}
+    return {first} | {
+        p.first_page for p in case_type.section_progress({}, set()) if p.status != CANNOT_START
+    }
+
+
+def _created(case_type: CaseType, unsaved: Case) -> Case:
+    """The draft this page's start token made, or a new one (400 without a token)."""
+    token = request.form.get("start_token")
+    if not starting.is_start_token(token):
+        abort(400)
+    return starting.start_case(db(), current_user, unsaved.school, case_type, token)
+
+
+def _page_url(case: Case):
+    def url(page_id: str) -> str:
+        return url_for(
+            "cases.new_page", case_type_id=case.case_type_id, page_id=page_id, school=case.school_id
+        )
+
+    return url
+
+
+def keep_typed_on_new_page() -> str | None:
+    """The session ran out while a new case's page was being sent: create the case and keep
+    what was typed, as typed (services.keep_typed_input). Its page's path, or None."""
+    case_type_id, page_id = request.view_args["case_type_id"], request.view_args["page_id"]
+    try:
+        case_type, unsaved = _unsaved(case_type_id)
+        _starting_page(case_type, page_id)
+        case = _created(case_type, unsaved)
+    except (HTTPException, NotFound):  # not a page this user may start a case on
+        return None
+    if not services.keep_typed_input(db(), current_user, case.reference, page_id, request.form):
+        return None
+    return url_for("cases.page", reference=case.reference, page_id=page_id)
