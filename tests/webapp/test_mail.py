@@ -175,6 +175,24 @@ def test_each_failure_waits_longer_up_to_thirty_minutes(app, smtp_server, db_ses
     assert [retry_delay(n).total_seconds() for n in (1, 2, 7, 100)] == [30, 60, 1800, 1800]
 
 
+def test_the_first_wait_is_a_setting_and_later_ones_double_from_it(app, smtp_server, db_session):
+    assert [retry_delay(n, dt.timedelta(seconds=2)).total_seconds() for n in (1, 2, 3, 99)] == [
+        2,
+        4,
+        8,
+        1800,
+    ]
+    app.config["MAIL_FIRST_RETRY_SECONDS"] = 2.0  # PORTAL_MAIL_RETRY_SECONDS=2
+    smtp_server.stop()
+    queue(app)
+    before = now()
+    smtp_server.deliver()
+    [row] = outbox(db_session)
+    assert before + dt.timedelta(seconds=1) < aware(row.next_attempt_at) < now() + dt.timedelta(
+        seconds=3
+    )
+
+
 def test_oldest_first_and_at_most_the_limit(app, smtp_server):
     queue(app, count=5)
     with app.app_context():

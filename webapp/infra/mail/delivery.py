@@ -16,8 +16,8 @@ the message in hand:
 2. send over SMTP, with no transaction open: a slow mail server never holds a database lock
    (on SQLite that lock would stop every web request that writes).
 3. record, in a second short transaction: sent_at on success; on failure the error (class and
-   message, never settings or passwords) and the next attempt, 30 s, 1 min, 2 min … at most
-   30 minutes later. Commit.
+   message, never settings or passwords) and the next attempt, 30 s (PORTAL_MAIL_RETRY_SECONDS),
+   1 min, 2 min … at most 30 minutes later. Commit.
 
 A worker that dies between 1 and 3 leaves the row claimed; it is tried again when the lease
 runs out (the mail may then arrive twice: SMTP cannot be part of our transaction).
@@ -68,11 +68,12 @@ class DeliveryReport:
         return text
 
 
-def retry_delay(attempts: int) -> dt.timedelta:
-    """The wait after the `attempts`-th failure: 30 s, 1 min, 2 min, 4 min … at most 30 min."""
-    if attempts >= 12:  # 30 s * 2**11 is far past the cap; avoid huge powers
+def retry_delay(attempts: int, first: dt.timedelta = FIRST_RETRY) -> dt.timedelta:
+    """The wait after the `attempts`-th failure: 30 s (`first`), 1 min, 2 min, 4 min … at most
+    30 min."""
+    if attempts >= 32:  # far past the cap for any first wait; avoid huge powers
         return LONGEST_RETRY
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    return min(first * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
 
 
 def deliver_due(
@@ -164,7 +165,9 @@ def _record_failure(session: Session, message_id: int, error: str, now: dt.datet
     attempts = (
         session.scalar(select(OutboxMessage.attempts).where(OutboxMessage.id == message_id)) or 1
     )
-    _finish(session, message_id, last_error=error, next_attempt_at=now + retry_delay(attempts))
+    first = dt.timedelta(seconds=current_app.config.get("MAIL_FIRST_RETRY_SECONDS", 30.0))
+    wait = retry_delay(attempts, first)
+    _finish(session, message_id, last_error=error, next_attempt_at=now + wait)
 
 
 def _finish(session: Session, message_id: int, **values) -> None:
