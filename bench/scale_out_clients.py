@@ -10,7 +10,6 @@ script checks against the database at the end.
 
 from __future__ import annotations
 
-import http.cookiejar
 import re
 import threading
 import time
@@ -43,19 +42,12 @@ class Failed(Exception):
     """A request that got no acknowledgement: refused, reset, timed out, or a 5xx."""
 
 
-class _SecureOverHttp(http.cookiejar.DefaultCookiePolicy):
-    """Send the Secure session cookie over plain http to 127.0.0.1 (as the TLS-ending proxy
-    in front of `portal serve` would)."""
-
-    def return_ok_secure(self, cookie, request):
-        return True
-
-
 @dataclass
 class Attempt:
     value: str
     phase: str
     acked: bool = False
+    acked_at: float = 0.0  # time.monotonic()
 
 
 @dataclass
@@ -106,7 +98,8 @@ class Balancer:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(5)
+        if self._thread.is_alive():
+            self._thread.join(5)
 
     def pick(self, home: int) -> int:
         if self.up[home]:
@@ -132,7 +125,6 @@ class Client:
         self.emails, self.ledger, self.phase = emails, ledger, phase  # phase(): current name
         self.cases_per_sign_in = cases_per_sign_in
         self.http = requests.Session()
-        self.http.cookies.set_policy(_SecureOverHttp())
         self.next_user = 0
         self.typed = 0
 
@@ -147,6 +139,8 @@ class Client:
         except requests.RequestException as error:
             self.ledger.fail(started, phase, type(error).__name__)
             raise Failed(type(error).__name__) from None
+        for cookie in self.http.cookies:  # Secure: send it over http to 127.0.0.1 all the
+            cookie.secure = False  # same, as the TLS-ending proxy in front of the portal does
         if response.status_code >= 500:
             self.ledger.fail(started, phase, f"HTTP {response.status_code}")
             raise Failed(f"HTTP {response.status_code} for {method} {path}")
@@ -174,7 +168,8 @@ class Client:
                         break
                     self.work_on_a_case(start_case(self), stop)
                 self.sign_out()
-            except Failed:
+            except Failed as failed:
+                self.ledger.count(self.phase(), f"gave up: {failed}"[:80])
                 time.sleep(0.2)  # then start again from a fresh sign-in (on either instance)
 
     def sign_in(self) -> None:
@@ -241,7 +236,7 @@ class Client:
         saved = self.request("POST", f"{path}/autosave", data=data)
         if saved.status_code != 200 or not saved.json().get("saved"):
             raise Failed(f"autosave refused: {saved.status_code}")
-        attempt.acked = True
+        attempt.acked, attempt.acked_at = True, time.monotonic()
         self.ledger.count(attempt.phase, "autosaves")
         return str(saved.json()["page_version"])
 
@@ -252,7 +247,7 @@ class Client:
         sent = self.request("POST", path, data={**data, "action": "continue"})
         if sent.status_code != 302 or NEXT_PAGE not in sent.headers.get("Location", ""):
             raise Failed(f"continue refused: {sent.status_code}")
-        attempt.acked = True
+        attempt.acked, attempt.acked_at = True, time.monotonic()
         self.ledger.count(attempt.phase, "continues")
 
 
