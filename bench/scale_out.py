@@ -41,7 +41,6 @@ import time
 from pathlib import Path
 
 import psycopg
-
 import scale_out_services as services  # bench/, beside this script
 from scale_out_clients import PAGE, PASSWORD, Balancer, Client, Ledger
 
@@ -150,7 +149,9 @@ class Rehearsal:
         self.run_phase("a steady")
         self.run_phase("b SIGKILL", self.kill_instance_2)
         self.web[1] = self._serve(1)  # the operator starts it again; the balancer sees it
-        services.wait_for_port(self.web_ports[1])
+        deadline = time.monotonic() + 60
+        while not self.balancer.up[1] and time.monotonic() < deadline:
+            time.sleep(0.2)
         self.run_phase("c PostgreSQL restart", self.restart_postgres)
         self.run_phase("d SMTP down", self.smtp_outage, at=0.15)
         self.phase = "draining"
@@ -191,6 +192,9 @@ def check(rehearsal: Rehearsal) -> tuple[dict, list[str]]:
         outbox = connection.execute(
             "select to_address, kind, sent_at is not null from outbox_messages"
         ).fetchall()
+        retried = connection.execute(
+            "select count(*) from outbox_messages where attempts > 1"
+        ).fetchone()[0]
     lost = collections.Counter()
     for reference, attempts in ledger.saves.items():
         acked = [n for n, attempt in enumerate(attempts) if attempt.acked]
@@ -213,9 +217,12 @@ def check(rehearsal: Rehearsal) -> tuple[dict, list[str]]:
         "references twice": twice + len(ledger.duplicate_starts),
         "acknowledged references missing": len(missing_refs),
         "outbox": len(outbox),
+        "retried": retried,
         "unsent": sum(1 for *_, done in outbox if not done),
         "received": len(rehearsal.catcher.messages),
-        "received twice": sum((caught - sent).values()) + sum(n - 1 for n in same.values() if n > 1),
+        "received twice": max(
+            sum((caught - sent).values()), sum(n - 1 for n in same.values() if n > 1)
+        ),
         "sent, never received": sum((sent - caught).values()),
         "codes that never came": len(ledger.missing_codes),
     }
@@ -231,9 +238,29 @@ def check(rehearsal: Rehearsal) -> tuple[dict, list[str]]:
         )
         if figures[name]
     ]
+    if not retried:
+        problems.append("no mail was tried while SMTP was down: a longer --smtp-outage")
     if sum(lost.values()):
         problems.append(f"{sum(lost.values())} acknowledged saves lost")
     return figures, problems + phase_problems(rehearsal)
+
+
+def spoil(rehearsal: Rehearsal) -> None:
+    """--prove-checks: lose one acknowledged save, leave a message unsent and receive one
+    twice, so that the run shows its checks find each (and then exits 1)."""
+    reference = next(
+        r for r, saves in rehearsal.ledger.saves.items() if any(a.acked for a in saves)
+    )
+    with psycopg.connect(rehearsal.postgres.dsn) as connection:
+        connection.execute(
+            "update cases set answers = '{}', raw_input = '{}' where reference = %s", [reference]
+        )
+        connection.execute(
+            "insert into outbox_messages (kind, to_address, subject, body, created_at, "
+            "next_attempt_at, attempts, last_error) values ('spoilt', 'x@example.org', 's', "
+            "'b', now() + interval '1 day', now() + interval '1 day', 0, '')"
+        )
+    rehearsal.catcher._messages.append(rehearsal.catcher.messages[-1])
 
 
 def phase_figures(rehearsal: Rehearsal, row: dict) -> dict:
@@ -251,6 +278,7 @@ def phase_figures(rehearsal: Rehearsal, row: dict) -> dict:
         "seconds": row["ended"] - row["began"],
         "outage": outage[1] - outage[0] if outage else 0.0,
         "requests": ledger.counts.get((name, "requests"), 0),
+        "on 1/2": f"{ledger.counts.get((name, 'on 1'), 0)}/{ledger.counts.get((name, 'on 2'), 0)}",
         "failed": len(failures),
         "failed after": len(after),
         "sign-ins": ledger.counts.get((name, "sign-ins"), 0),
@@ -280,14 +308,15 @@ def report(rehearsal: Rehearsal, figures: dict, problems: list[str]) -> None:
         f"{options.clients} clients, {options.phase_seconds:g} s a phase, SMTP down "
         f"{options.smtp_outage:g} s, PORTAL_MAIL_RETRY_SECONDS={options.retry_seconds:g}\n"
     )
-    head = ("phase", "s", "outage s", "requests", "failed", "failed after", "sign-ins", "cases",
-            "autosaves", "continues", "saves after", "emails", "lost saves")  # fmt: skip
+    head = ("phase", "s", "outage s", "requests", "on 1/2", "failed", "failed after",
+            "sign-ins", "cases", "autosaves", "continues", "saves after", "emails",
+            "lost saves")  # fmt: skip
     print(" | ".join(head))
     print(" | ".join("---" for _ in head))
     for row in rehearsal.rows:
         f = phase_figures(rehearsal, row)
         cells = [row["phase"], f"{f['seconds']:.0f}", f"{f['outage']:.1f}"]
-        cells += [str(f[k]) for k in head[3:12]] + [str(figures["lost"][row["phase"]])]
+        cells += [str(f[k]) for k in head[3:13]] + [str(figures["lost"][row["phase"]])]
         print(" | ".join(cells))
     print(
         f"\ncases in the database {figures['cases in database']}, references twice "
@@ -295,7 +324,8 @@ def report(rehearsal: Rehearsal, figures: dict, problems: list[str]) -> None:
         f"{figures['acknowledged references missing']}"
     )
     print(
-        f"emails: outbox {figures['outbox']}, unsent {figures['unsent']}, received "
+        f"emails: outbox {figures['outbox']} ({figures['retried']} after failed tries), "
+        f"unsent {figures['unsent']}, received "
         f"{figures['received']}, received twice {figures['received twice']}, sent but never "
         f"received {figures['sent, never received']}; outbox drained "
         f"{rehearsal.drained:.1f} s after the clients stopped"
@@ -319,6 +349,9 @@ def main() -> int:
     parser.add_argument("--retry-seconds", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance")
     parser.add_argument("--users-per-client", type=int, default=30)
+    parser.add_argument(
+        "--prove-checks", action="store_true", help="spoil the results: the checks must fail"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the folder (logs, database)")
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="portal-scale-out-"))
@@ -329,6 +362,8 @@ def main() -> int:
         print(f"started: PostgreSQL on {rehearsal.postgres.port}, web on {rehearsal.web_ports}, "
               f"SMTP on {rehearsal.catcher.port}; logs in {folder}", flush=True)  # fmt: skip
         rehearsal.rehearse()
+        if options.prove_checks:
+            spoil(rehearsal)
         figures, problems = check(rehearsal)
         report(rehearsal, figures, problems)
         return 1 if problems else 0

@@ -131,7 +131,8 @@ class Client:
     # -- HTTP -----------------------------------------------------------------------------
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         phase, started = self.phase(), time.monotonic()
-        base = self.balancer.bases[self.balancer.pick(self.index % len(self.balancer.bases))]
+        instance = self.balancer.pick(self.index % len(self.balancer.bases))
+        base = self.balancer.bases[instance]
         try:
             response = self.http.request(
                 method, base + path, timeout=TIMEOUT, allow_redirects=False, **kwargs
@@ -145,6 +146,7 @@ class Client:
             self.ledger.fail(started, phase, f"HTTP {response.status_code}")
             raise Failed(f"HTTP {response.status_code} for {method} {path}")
         self.ledger.count(phase, "requests")
+        self.ledger.count(phase, f"on {instance + 1}")
         return response
 
     def form_token(self, path: str) -> tuple[str, str]:

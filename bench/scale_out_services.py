@@ -61,7 +61,8 @@ class Postgres:
             shutil.chown(self.folder, "postgres")
         self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "portal")
         self.start()
-        self._run(str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "portal", "portal")
+        where = ["-h", "127.0.0.1", "-p", str(self.port), "-U", "portal"]
+        self._run(str(PG_BIN / "createdb"), *where, "portal")
 
     def _ctl(self, *args: str) -> None:
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
