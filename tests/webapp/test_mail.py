@@ -188,8 +188,10 @@ def test_the_first_wait_is_a_setting_and_later_ones_double_from_it(app, smtp_ser
     before = now()
     smtp_server.deliver()
     [row] = outbox(db_session)
-    assert before + dt.timedelta(seconds=1) < aware(row.next_attempt_at) < now() + dt.timedelta(
-        seconds=3
+    assert (
+        before + dt.timedelta(seconds=1)
+        < aware(row.next_attempt_at)
+        < now() + dt.timedelta(seconds=3)
     )
 
 
