@@ -46,6 +46,7 @@ class Failed(Exception):
 class Attempt:
     value: str
     phase: str
+    client: int
     acked: bool = False
     acked_at: float = 0.0  # time.monotonic()
 
@@ -62,6 +63,12 @@ class Ledger:
     failures: list[tuple[float, str, str]] = field(default_factory=list)  # (started, phase, why)
     missing_codes: list[str] = field(default_factory=list)  # addresses whose code never came
 
+    def resumed(self, since: float) -> set[int]:
+        """The clients that had a save acknowledged after `since` (time.monotonic())."""
+        with self.lock:
+            every = [a for saves in self.saves.values() for a in saves]
+        return {a.client for a in every if a.acked and a.acked_at > since}
+
     def count(self, phase: str, what: str) -> None:
         with self.lock:
             self.counts[phase, what] = self.counts.get((phase, what), 0) + 1
@@ -77,8 +84,8 @@ class Ledger:
             self.started[reference] = client
             self.saves.setdefault(reference, [])
 
-    def attempt(self, reference: str, value: str, phase: str) -> Attempt:
-        attempt = Attempt(value, phase)
+    def attempt(self, reference: str, value: str, phase: str, client: int) -> Attempt:
+        attempt = Attempt(value, phase, client)
         with self.lock:
             self.saves.setdefault(reference, []).append(attempt)
         return attempt
@@ -233,7 +240,7 @@ class Client:
 
     def autosave(self, reference: str, path: str, token: str, version: str) -> str:
         name = self.typed_name()
-        attempt = self.ledger.attempt(reference, name, self.phase())
+        attempt = self.ledger.attempt(reference, name, self.phase(), self.index)
         data = {**CHILD, "forename": name, "page_version": version, "csrf_token": token}
         saved = self.request("POST", f"{path}/autosave", data=data)
         if saved.status_code != 200 or not saved.json().get("saved"):
@@ -244,7 +251,7 @@ class Client:
 
     def save_and_continue(self, reference: str, path: str, token: str, version: str) -> None:
         name = self.typed_name()
-        attempt = self.ledger.attempt(reference, name, self.phase())
+        attempt = self.ledger.attempt(reference, name, self.phase(), self.index)
         data = {**CHILD, "forename": name, "page_version": version, "csrf_token": token}
         sent = self.request("POST", path, data={**data, "action": "continue"})
         if sent.status_code != 302 or NEXT_PAGE not in sent.headers.get("Location", ""):
