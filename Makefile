@@ -51,6 +51,10 @@ bench: $(STAMP) ## Print the benchmark figures
 	$(PY) bench/validate_casetypes.py
 	$(PY) bench/validation_growth.py
 
+.PHONY: scale-out
+scale-out: $(STAMP) ## Two instances, two mail workers, a SIGKILL, a PostgreSQL restart, SMTP down (~4 min)
+	$(PY) bench/scale_out.py $(SCALE_OUT_ARGS)
+
 .PHONY: assets
 assets: ## Build the front-end assets
 	bash scripts/build-assets.sh

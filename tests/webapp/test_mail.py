@@ -175,6 +175,57 @@ def test_each_failure_waits_longer_up_to_thirty_minutes(app, smtp_server, db_ses
     assert [retry_delay(n).total_seconds() for n in (1, 2, 7, 100)] == [30, 60, 1800, 1800]
 
 
+def test_the_first_wait_is_a_setting_and_later_ones_double_from_it(app, smtp_server, db_session):
+    assert [retry_delay(n, dt.timedelta(seconds=2)).total_seconds() for n in (1, 2, 3, 99)] == [
+        2,
+        4,
+        8,
+        1800,
+    ]
+    app.config["MAIL_FIRST_RETRY_SECONDS"] = 2.0  # PORTAL_MAIL_RETRY_SECONDS=2
+    smtp_server.stop()
+    queue(app)
+    before = now()
+    smtp_server.deliver()
+    [row] = outbox(db_session)
+    assert (
+        before + dt.timedelta(seconds=1)
+        < aware(row.next_attempt_at)
+        < now() + dt.timedelta(seconds=3)
+    )
+
+
+def test_a_sent_message_is_recorded_once_the_database_is_back_and_never_sent_again(
+    app, smtp_server, db_session, monkeypatch
+):
+    """PostgreSQL restarting just after the SMTP server took a message: the worker keeps
+    trying to record it as sent, instead of leaving it claimed until its lease runs out and
+    sending it a second time."""
+    from sqlalchemy.exc import OperationalError
+
+    from webapp.infra.mail import delivery
+
+    [message_id] = queue(app)
+    finish, outage = delivery._finish, {"left": 2}
+
+    def database_away(session, row_id, **values):
+        if "sent_at" in values and outage["left"]:
+            outage["left"] -= 1
+            session.rollback()
+            raise OperationalError("UPDATE outbox_messages", {}, Exception("server closed"))
+        return finish(session, row_id, **values)
+
+    monkeypatch.setattr(delivery, "_finish", database_away)
+    monkeypatch.setattr(delivery.time, "sleep", lambda seconds: None)
+    report = smtp_server.deliver()
+
+    assert (report.sent, report.failed) == (1, 0)
+    [row] = outbox(db_session)
+    assert row.id == message_id and row.sent_at is not None and row.attempts == 1
+    assert smtp_server.deliver(now=now() + delivery.LEASE * 2).attempted == 0
+    assert len(smtp_server.messages) == 1
+
+
 def test_oldest_first_and_at_most_the_limit(app, smtp_server):
     queue(app, count=5)
     with app.app_context():

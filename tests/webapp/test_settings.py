@@ -135,6 +135,12 @@ def test_session_limits_come_from_the_environment(production):
     assert app.permanent_session_lifetime == datetime.timedelta(hours=2)  # the cookie's life
 
 
+def test_the_first_wait_after_a_failed_email_comes_from_the_environment(production):
+    assert start().config["MAIL_FIRST_RETRY_SECONDS"] == 30.0
+    production.setenv("PORTAL_MAIL_RETRY_SECONDS", "1.5")
+    assert start().config["MAIL_FIRST_RETRY_SECONDS"] == 1.5
+
+
 @pytest.mark.parametrize(
     "name, value, why",
     [
@@ -143,6 +149,7 @@ def test_session_limits_come_from_the_environment(production):
         ("PORTAL_MAX_REQUEST_MB", "60MB", "a whole number, not '60MB'"),
         ("PORTAL_DRAFT_RETENTION_DAYS", "-1", "a whole number, not '-1'"),
         ("CLAMD_TIMEOUT", "soon", "a number of seconds above 0, not 'soon'"),
+        ("PORTAL_MAIL_RETRY_SECONDS", "0", "a number of seconds above 0, not '0'"),
     ],
 )
 def test_a_setting_that_is_not_a_fit_number_is_refused_naming_it(production, name, value, why):

@@ -95,6 +95,10 @@ def _mail() -> dict:
         # Seconds each SMTP step may take (webapp/infra/mail/delivery.py); well inside the
         # worker's 5-minute lease on a message, so it is not set from the environment.
         "MAIL_TIMEOUT": 30.0,
+        # The wait after a message's first failed delivery; it doubles after each further
+        # failure, up to 30 minutes (webapp/infra/mail/delivery.py). Shorter only to rehearse
+        # an SMTP outage quickly (bench/scale_out.py).
+        "MAIL_FIRST_RETRY_SECONDS": _seconds("PORTAL_MAIL_RETRY_SECONDS", 30.0),
     }
 
 

@@ -16,11 +16,12 @@ the message in hand:
 2. send over SMTP, with no transaction open: a slow mail server never holds a database lock
    (on SQLite that lock would stop every web request that writes).
 3. record, in a second short transaction: sent_at on success; on failure the error (class and
-   message, never settings or passwords) and the next attempt, 30 s, 1 min, 2 min … at most
-   30 minutes later. Commit.
+   message, never settings or passwords) and the next attempt, 30 s (PORTAL_MAIL_RETRY_SECONDS),
+   1 min, 2 min … at most 30 minutes later. Commit.
 
 A worker that dies between 1 and 3 leaves the row claimed; it is tried again when the lease
-runs out (the mail may then arrive twice: SMTP cannot be part of our transaction).
+runs out (the mail may then arrive twice: SMTP cannot be part of our transaction). A database
+that is away at 3 (a restart) is waited for, about a minute, rather than risking that.
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
+import time
 from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_mail import Connection, Mail, Message
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from webapp.infra import clock
@@ -47,6 +50,9 @@ LONGEST_RETRY = dt.timedelta(minutes=30)
 LEASE = dt.timedelta(minutes=5)
 ERROR_LENGTH = 500
 BATCH = 50
+# Seconds between tries at recording a message the SMTP server took, while the database is away
+# (a restart): about a minute in all, well inside the lease.
+RECORD_WAITS = (0.5, 1, 2, 4, 8, 15, 30)
 
 
 @dataclass
@@ -68,11 +74,12 @@ class DeliveryReport:
         return text
 
 
-def retry_delay(attempts: int) -> dt.timedelta:
-    """The wait after the `attempts`-th failure: 30 s, 1 min, 2 min, 4 min … at most 30 min."""
-    if attempts >= 12:  # 30 s * 2**11 is far past the cap; avoid huge powers
+def retry_delay(attempts: int, first: dt.timedelta = FIRST_RETRY) -> dt.timedelta:
+    """The wait after the `attempts`-th failure: 30 s (`first`), 1 min, 2 min, 4 min … at most
+    30 min."""
+    if attempts >= 32:  # far past the cap for any first wait; avoid huge powers
         return LONGEST_RETRY
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    return min(first * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
 
 
 def deliver_due(
@@ -107,9 +114,7 @@ def deliver_due(
             report.errors.append(f"message {message_id}: {text}")
             log.warning("outbox message %s not delivered: %s", message_id, text)
         else:
-            # Sent: keep what the audit needs (to, kind, when, attempts), never the text, which
-            # may hold a sign-in code, a generated password or a reset link.
-            _finish(session, message_id, sent_at=moment(), subject="", body="")
+            _record_sent(session, message_id, moment())
             report.sent += 1
     return report
 
@@ -164,7 +169,24 @@ def _record_failure(session: Session, message_id: int, error: str, now: dt.datet
     attempts = (
         session.scalar(select(OutboxMessage.attempts).where(OutboxMessage.id == message_id)) or 1
     )
-    _finish(session, message_id, last_error=error, next_attempt_at=now + retry_delay(attempts))
+    first = dt.timedelta(seconds=current_app.config.get("MAIL_FIRST_RETRY_SECONDS", 30.0))
+    wait = retry_delay(attempts, first)
+    _finish(session, message_id, last_error=error, next_attempt_at=now + wait)
+
+
+def _record_sent(session: Session, message_id: int, now: dt.datetime) -> None:
+    """Keep what the audit needs (to, kind, when, attempts), never the text, which may hold a
+    sign-in code, a generated password or a reset link. The message has gone: if the database
+    is away for a moment, keep trying, or the row would be sent again when its lease ran out."""
+    for wait in (*RECORD_WAITS, None):
+        try:
+            _finish(session, message_id, sent_at=now, subject="", body="")
+            return
+        except OperationalError as error:
+            if wait is None:
+                raise
+            log.warning("outbox message %s sent, not yet recorded: %s", message_id, error)
+            time.sleep(wait)
 
 
 def _finish(session: Session, message_id: int, **values) -> None:
