@@ -21,6 +21,10 @@ _SequenceStart, _MappingStart = yaml.SequenceStartEvent, yaml.MappingStartEvent
 _NO_KEY = object()  # a mapping waiting for its next key
 _SKIP = object()  # a mapping whose next value follows a duplicate key: it is not read
 _ROOT = object()  # around the document
+# Per loader class, plain scalars that may be numbers, true/false or none and the tag each
+# resolved to, kept across files (the same words recur: `type: text`); bounded.
+_TAGS: dict[type, dict[str, str]] = {}
+_TAGS_KEPT = 10_000
 
 
 class _Any:
@@ -45,10 +49,10 @@ class OnePass:
         self.problems = problems
         self.text = text
         self._lines: list[str] | None = None
-        self._tags: dict[str, str] = {}  # plain scalar -> its resolved tag (most repeat)
         # The first characters with which a plain scalar may be other than text.
         resolvers = loader.yaml_implicit_resolvers
         self._first = resolvers if None not in resolvers else _ANY
+        self._tags = _TAGS.setdefault(type(loader), {})
 
     def read(self):
         """The document's data (None for an empty file)."""
@@ -149,9 +153,9 @@ class OnePass:
                 return text  # no implicit type starts with this character: text
             tag = self._tags.get(text)
             if tag is None:
-                tag = self._tags[event.value] = self.loader.resolve(
-                    yaml.ScalarNode, event.value, event.implicit
-                )
+                tag = self.loader.resolve(yaml.ScalarNode, text, event.implicit)
+                if len(self._tags) < _TAGS_KEPT and len(text) <= 40:
+                    self._tags[text] = tag
         if tag not in SIMPLE_TAGS:  # merge keys, explicit tags: the general way
             raise NotPlain
         return simple_value(tag, event.value)
