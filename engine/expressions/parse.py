@@ -103,11 +103,15 @@ def _walk(tree: ast.Expression) -> tuple[list, ast.AST | None, set[str], set[str
             return nodes, node, names, needed
         nodes.append(node)
         kind = type(node)
-        if kind is ast.Name and node.id not in FUNCTIONS and node.id not in CONSTANT_NAMES:
-            names.add(node.id)
-            if not answered:
-                needed.add(node.id)
-        elif kind is ast.Call and type(node.func) is ast.Name and node.func.id == "answered":
+        if kind is ast.Constant:
+            continue  # a leaf
+        if kind is ast.Name:  # a leaf too (its context, Load, is never refused)
+            if node.id not in FUNCTIONS and node.id not in CONSTANT_NAMES:
+                names.add(node.id)
+                if not answered:
+                    needed.add(node.id)
+            continue
+        if kind is ast.Call and type(node.func) is ast.Name and node.func.id == "answered":
             answered = True
         for name in node._fields:  # ast.iter_child_nodes, without its two generators
             value = getattr(node, name, None)
