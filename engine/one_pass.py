@@ -75,7 +75,7 @@ class OnePass:
         data (None: not read), path, keys' lines (None: a list) and key (_NO_KEY: waiting)."""
         stack: list[tuple] = []  # the open lists and mappings around it
         get_event = self.loader.get_event
-        values, keys = self.positions.values, self.positions.keys
+        values, keys, first = self.positions.values, self.positions.keys, self._first
         data, where, lines, key = _ROOT, (), None, _NO_KEY
         here = ()  # the path of the next value (None: not recorded)
         while True:
@@ -84,7 +84,9 @@ class OnePass:
             if kind is _Scalar:
                 if event.anchor is not None:
                     raise NotPlain
-                value = self._value(event)
+                value = event.value  # text, unless it may be a number, true/false or none:
+                if event.tag is not None or (event.implicit[0] and value[:1] in first):
+                    value = self._value(event)
                 mark = event.start_mark
                 if lines is not None and key is _NO_KEY:  # a key
                     key = self._key(value, mark, where, lines) if where is not None else _SKIP
