@@ -4,8 +4,10 @@ Two departures from PyYAML's defaults, both to spare form authors surprises:
 - only ``true`` and ``false`` are booleans (YAML 1.2): an option written ``No`` stays the text "No";
 - dates stay text (``2026-01-31``), as the JSON Schema expects.
 Duplicate keys, which PyYAML silently overwrites, are reported. A file is read only up to
-MAX_FILE_BYTES, and composed without recursion (engine/composer.py), so that neither deep
-nesting nor aliases that multiply ("billion laughs") can exhaust the stack or the memory.
+MAX_FILE_BYTES, and without recursion, so that neither deep nesting nor aliases that multiply
+("billion laughs") can exhaust the stack or the memory: a plain file (no anchors, aliases or
+tags) in one pass from libyaml's events (engine/one_pass.py), any other through a tree of
+nodes (engine/composer.py) built into data here, with the same limits and the same results.
 """
 
 from __future__ import annotations
