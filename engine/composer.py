@@ -33,14 +33,21 @@ SIMPLE_TAGS = frozenset((STR_TAG, _INT, _FLOAT, _BOOL, _NULL))
 SCALAR, SEQUENCE, MAPPING = "scalar", "sequence", "mapping"
 
 
-def simple_value(tag: str, text: str):
-    """The value of a scalar whose tag is one of SIMPLE_TAGS (text, numbers, true/false, none)."""
+def simple_value(tag: str, text: str, mark):
+    """The value of a scalar whose tag is one of SIMPLE_TAGS (text, numbers, true/false, none);
+    a ConstructorError at `mark` when a tag written out does not fit the text (`!!int x`)."""
     if tag == STR_TAG:
         return text
-    if tag == _INT:
-        return int(text) if len(text) < 1000 else float(text)  # absurd: infinity
-    if tag == _FLOAT:
-        return float(text)
+    try:
+        if tag == _INT:
+            return int(text) if len(text) < 1000 else float(text)  # absurd: infinity
+        if tag == _FLOAT:
+            return float(text)
+    except ValueError:
+        name = tag.rpartition(":")[2]
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{text}' cannot be read as !!{name}", mark
+        ) from None
     if tag == _BOOL:
         return text.lower() == "true"
     return None

@@ -1,7 +1,7 @@
 """Plain YAML straight from libyaml's events to data and positions, in one pass.
 
-Case-type files are plain: no anchors, aliases, merge keys, explicit tags or keys that are
-lists or mappings. For those, building a tree of nodes (composer.py) and then the data
+Case-type files are plain: no anchors, aliases, merge keys, tags written out (`!!int`) or
+keys that are lists or mappings. For those, building a tree of nodes (composer.py) and then the data
 (source.py) does the same work twice; this builds the data and records where each part stands
 as the events arrive, with the composer's limits (nesting, one document) and the builder's
 checks (duplicate keys) and results, exactly. A file that is not plain raises NotPlain at the
@@ -147,20 +147,21 @@ class OnePass:
 
     def _value(self, event):
         tag = event.tag
-        if tag is None or tag == "!":
-            text = event.value
-            if not event.implicit[0]:
-                return text  # quoted
-            if text[:1] not in self._first:
-                return text  # no implicit type starts with this character: text
-            tag = self._tags.get(text)
-            if tag is None:
-                tag = self.loader.resolve(yaml.ScalarNode, text, event.implicit)
-                if len(self._tags) < _TAGS_KEPT and len(text) <= 40:
-                    self._tags[text] = tag
-        if tag not in SIMPLE_TAGS:  # merge keys, explicit tags: the general way
+        if tag is not None and tag != "!":  # a tag written out: the general way
             raise NotPlain
-        return simple_value(tag, event.value)
+        text = event.value
+        if not event.implicit[0]:
+            return text  # quoted
+        if text[:1] not in self._first:
+            return text  # no implicit type starts with this character: text
+        tag = self._tags.get(text)
+        if tag is None:
+            tag = self.loader.resolve(yaml.ScalarNode, text, event.implicit)
+            if len(self._tags) < _TAGS_KEPT and len(text) <= 40:
+                self._tags[text] = tag
+        if tag not in SIMPLE_TAGS:  # a merge key (<<), or `=`: the general way
+            raise NotPlain
+        return simple_value(tag, event.value, event.start_mark)
 
     def _scalar_position(self, event, where) -> None:
         if event.style in ("'", '"'):

@@ -162,7 +162,7 @@ class _Builder:
 
     def _scalar(self, node: Node):
         if node.tag in SIMPLE_TAGS:
-            return simple_value(node.tag, node.value)
+            return simple_value(node.tag, node.value, node.start_mark)
         plain = yaml.ScalarNode(node.tag, node.value, node.start_mark, node.end_mark, node.style)
         return self.loader.construct_object(plain, deep=True)  # explicit tags: !!str, !!binary
 

@@ -4,6 +4,9 @@ tree: whichever way a file goes, the data, every position and every problem are 
 from __future__ import annotations
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.composer import MAX_DEPTH
 from engine.one_pass import NotPlain
@@ -36,7 +39,8 @@ PROBLEMS = {
 NOT_PLAIN = {
     "an anchor and alias": "a: &x {b: 1}\nc: *x\n",
     "a merge key": "base: &b {x: 1}\nthis:\n  <<: *b\n  y: 2\n",
-    "a tag other than text, number, true/false or none": "a: !!binary aGVsbG8=\n",
+    "a tag written out": "a: !!binary aGVsbG8=\n",
+    "a simple tag written out": "a: !!str 12\n",
     "a mapping as a key": "? {a: 1}\n: value\n",
     "an anchor inside a duplicate's value": "a: 1\na: &x 2\n",
 }
@@ -75,3 +79,49 @@ def test_duplicate_keys_are_reported_where_the_second_one_is():
 
 def _not_plain(self):
     raise NotPlain
+
+
+_SCALARS = st.one_of(
+    st.text(max_size=12),
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.floats(allow_nan=False),
+    st.sampled_from(["yes", "No", "010", "8:45", "2026-01-31", "~", "1e3", "<<", "=", "-"]),
+)
+_KEYS = st.one_of(st.text(min_size=1, max_size=6), st.integers(0, 9), st.booleans(), st.none())
+_DATA = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_KEYS, inner, max_size=4)),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    _DATA,
+    st.sampled_from([None, True, False]),
+    st.sampled_from([None, "'", '"', "|", ">"]),
+    st.integers(0, 40),
+)
+def test_any_yaml_reads_the_same_either_way(data, flow, style, repeated):
+    """Random YAML in every style, with one line written twice (a duplicate key, often, or
+    broken YAML): the one pass and the general way give the same source, problems included."""
+    text = yaml.safe_dump(data, default_flow_style=flow, default_style=style, width=30)
+    lines = text.splitlines(keepends=True)
+    if repeated < len(lines):
+        lines.insert(repeated, lines[repeated])
+    text = "".join(lines)
+    one_pass = load_source(text, "f.yaml")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("engine.source.OnePass.read", _not_plain)
+        general = load_source(text, "f.yaml")
+    assert one_pass == general
+
+
+def test_a_tag_that_does_not_fit_its_text_is_a_located_problem():
+    """`!!int many` once stopped `portal validate` with a traceback."""
+    source = load_source("id: a\ncount: !!int many\nlimit: [!!float '']\n", "f.yaml")
+    assert source.data is None
+    assert [(p.code, p.line, p.col) for p in source.problems] == [("E001", 2, 8)]
+    assert "'many' cannot be read as !!int" in source.problems[0].message
