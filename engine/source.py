@@ -164,7 +164,13 @@ class _Builder:
         if node.tag in SIMPLE_TAGS:
             return simple_value(node.tag, node.value, node.start_mark)
         plain = yaml.ScalarNode(node.tag, node.value, node.start_mark, node.end_mark, node.style)
-        return self.loader.construct_object(plain, deep=True)  # explicit tags: !!str, !!binary
+        try:
+            return self.loader.construct_object(plain, deep=True)  # tags written out: !!binary
+        except (ValueError, TypeError, AttributeError, OverflowError):  # `!!timestamp soon`
+            name = node.tag.rpartition(":")[2]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' cannot be read as !!{name}", node.start_mark
+            ) from None
 
     def _mapping(self, node: Node, where: Path | None) -> dict:
         result: dict = {}

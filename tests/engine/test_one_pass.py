@@ -120,8 +120,11 @@ def test_any_yaml_reads_the_same_either_way(data, flow, style, repeated):
 
 
 def test_a_tag_that_does_not_fit_its_text_is_a_located_problem():
-    """`!!int many` once stopped `portal validate` with a traceback."""
+    """`!!int many` and `!!timestamp soon` once stopped `portal validate` with a traceback."""
     source = load_source("id: a\ncount: !!int many\nlimit: [!!float '']\n", "f.yaml")
     assert source.data is None
     assert [(p.code, p.line, p.col) for p in source.problems] == [("E001", 2, 8)]
     assert "'many' cannot be read as !!int" in source.problems[0].message
+    source = load_source("id: a\nwhen:\n  - !!timestamp soon\n", "f.yaml")
+    assert [(p.code, p.line, p.col) for p in source.problems] == [("E001", 3, 5)]
+    assert "'soon' cannot be read as !!timestamp" in source.problems[0].message
