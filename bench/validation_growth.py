@@ -10,7 +10,14 @@ copies are valid together), then, in each round and interleaved:
 - the baseline: a new Python process that reads the same files and parses each one with
   libyaml's `yaml.CSafeLoader` alone (no positions, no checks).
 It prints per size the median and spread (min-max) of both, their ratio, and the growth of
-each from one size to the next (linear growth is a factor equal to the size ratio).
+each from one size to the next (linear growth is a factor equal to the size ratio): once in
+elapsed time, and once in CPU time (user + system of the child process), which other work on
+a shared machine disturbs far less.
+
+Each checkout's Python is compiled to bytecode first (`compileall`, into its __pycache__
+folders, which git ignores), as any second run of a command would find it: with
+PYTHONDONTWRITEBYTECODE set, every run would otherwise compile the project's sources anew,
+which the installed packages (the baseline's PyYAML among them) never do.
 
 `--before DIR` also runs `portal validate` from another checkout of the project (say an older
 commit: `git worktree add /tmp/before COMMIT`), interleaved in the same rounds, so that a
@@ -20,7 +27,9 @@ change is measured against what it replaces under the same load.
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import resource
 import shutil
 import statistics
 import string
@@ -98,15 +107,27 @@ def _command(checkout: Path | None, folder: Path) -> list[str]:
     return [sys.executable, "-m", "webapp.cli", "validate", str(folder)]
 
 
-def _timed(command: list[str], checkout: Path | None) -> float:
-    started = time.perf_counter()
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _timed(command: list[str], checkout: Path | None) -> tuple[float, float]:
+    """Elapsed and CPU seconds of one run of `command`."""
+    cpu, started = _cpu(), time.perf_counter()
     done = subprocess.run(  # noqa: S603 -- this project's own command, fixed arguments
         command, cwd=checkout or ROOT, capture_output=True, text=True
     )
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, _cpu() - cpu
     if done.returncode != 0:
         sys.exit(f"{' '.join(command[:4])} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
-    return elapsed
+    return elapsed, cpu
+
+
+def _compile_bytecode(checkout: Path) -> None:
+    subprocess.run(  # noqa: S603 -- the standard library's compileall, fixed arguments
+        [sys.executable, "-m", "compileall", "-q", "engine", "webapp"], cwd=checkout, check=True
+    )
 
 
 def _spread(runs: list[float]) -> str:
@@ -126,6 +147,9 @@ def main() -> None:
     if args.before:
         tools = {"portal validate": ROOT, "before": Path(args.before), "CSafeLoader alone": None}
 
+    for checkout in tools.values():
+        if checkout is not None:
+            _compile_bytecode(checkout)
     work = Path(tempfile.mkdtemp(prefix="validation-growth-"))
     try:
         folders = {}
@@ -133,20 +157,25 @@ def main() -> None:
             folders[size] = work / f"x{size}"
             written = write_copies(folders[size], size)
             print(f"{size:>3}x: {written / 1e6:.2f} MB of YAML in {folders[size]}")
-        runs = {tool: {size: [] for size in sizes} for tool in tools}
+        wall = {tool: {size: [] for size in sizes} for tool in tools}
+        cpu = {tool: {size: [] for size in sizes} for tool in tools}
         for _ in range(args.rounds):
             for size in sizes:  # interleaved: each round measures every size with every tool
                 for tool, checkout in tools.items():
-                    runs[tool][size].append(_timed(_command(checkout, folders[size]), checkout))
-        _report(sizes, runs, args.rounds)
+                    elapsed, used = _timed(_command(checkout, folders[size]), checkout)
+                    wall[tool][size].append(elapsed)
+                    cpu[tool][size].append(used)
+        print(f"\nload average at the end: {', '.join(f'{n:.1f}' for n in os.getloadavg())}")
+        _report(sizes, wall, f"elapsed time of cold processes, {args.rounds} rounds")
+        _report(sizes, cpu, "CPU time (user + system) of the same processes")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _report(sizes, runs, rounds) -> None:
+def _report(sizes, runs, title: str) -> None:
     tools = list(runs)
     baseline = runs[tools[-1]]
-    print(f"\ncold processes, {rounds} rounds: median (min-max); ratio to {tools[-1]}")
+    print(f"\n{title}: median (min-max); ratio to {tools[-1]}")
     print(f"{'size':>5}" + "".join(f"  {tool:>24}  {'ratio':>5}" for tool in tools))
     for size in sizes:
         cells = ""

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import wtforms
+if TYPE_CHECKING:
+    import wtforms
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-
-import wtforms
+from typing import TYPE_CHECKING
 
 from engine.answers import FieldError, PageResult, Values, truthy
 from engine.checking import check_page
 from engine.input_names import read_input_name
 from engine.model import Field, Page, Section, SummaryRow, Workflow
+
+if TYPE_CHECKING:  # WTForms is imported when a form is first built, never to validate
+    import wtforms
 
 
 @dataclass(frozen=True)
@@ -203,8 +205,13 @@ class CaseType:
         }
 
     # ---- forms ----
-    def form_class(self, page_id: str, base: type = wtforms.Form) -> type:
-        """The WTForms class of a page (built once per base class, then reused)."""
+    def form_class(self, page_id: str, base: type | None = None) -> type:
+        """The WTForms class of a page (built once per base class, then reused); `base`
+        defaults to wtforms.Form."""
+        if base is None:
+            import wtforms
+
+            base = wtforms.Form
         key = (page_id, base)
         if key not in self._forms:
             attributes = {
@@ -230,7 +237,7 @@ class CaseType:
         page_id: str,
         answers: Mapping,
         raw: Mapping | None = None,
-        base: type = wtforms.Form,
+        base: type | None = None,
         known: Mapping[str, str] | None = None,
         **kwargs,
     ) -> wtforms.Form:

@@ -26,8 +26,31 @@ ALIAS_FLOOR = 10_000
 ALIAS_CAP = 1_000_000
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
-_STR_TAG = "tag:yaml.org,2002:str"
+STR_TAG, _INT, _FLOAT, _BOOL, _NULL = (
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")
+)
+SIMPLE_TAGS = frozenset((STR_TAG, _INT, _FLOAT, _BOOL, _NULL))
 SCALAR, SEQUENCE, MAPPING = "scalar", "sequence", "mapping"
+
+
+def simple_value(tag: str, text: str, mark):
+    """The value of a scalar whose tag is one of SIMPLE_TAGS (text, numbers, true/false, none);
+    a ConstructorError at `mark` when a tag written out does not fit the text (`!!int x`)."""
+    if tag == STR_TAG:
+        return text
+    try:
+        if tag == _INT:
+            return int(text) if len(text) < 1000 else float(text)  # absurd: infinity
+        if tag == _FLOAT:
+            return float(text)
+    except ValueError:
+        name = tag.rpartition(":")[2]
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{text}' cannot be read as !!{name}", mark
+        ) from None
+    if tag == _BOOL:
+        return text.lower() == "true"
+    return None
 
 
 class Refused(Exception):
@@ -128,7 +151,7 @@ class Composer:
     def _scalar(self, event) -> Node:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self._tags.get(event.value) if event.implicit[0] else _STR_TAG
+            tag = self._tags.get(event.value) if event.implicit[0] else STR_TAG
             if tag is None:
                 tag = self._tags[event.value] = self.loader.resolve(
                     yaml.ScalarNode, event.value, event.implicit

@@ -2,7 +2,7 @@
 
 "providers-0-report" is the `report` question of the first `providers` item, "providers-0" that
 item itself (the place an "Add another" leads to). WTForms names a FieldList's inputs so
-(GroupList, engine/fields/other.py); the engine's error keys, the web app's uploads, calculated
+(GroupList, engine/fields/inputs.py); the engine's error keys, the web app's uploads, calculated
 values and item buttons use the same names. Field ids never hold the separator, so a name
 splits one way only.
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 SEPARATOR = "-"
+DATE_PARTS = ("day", "month", "year")  # a date question's boxes: ID-day, ID-month, ID-year
 MAX_INDEX_DIGITS = 9  # a group takes at most a few hundred items
 
 

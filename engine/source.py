@@ -4,8 +4,10 @@ Two departures from PyYAML's defaults, both to spare form authors surprises:
 - only ``true`` and ``false`` are booleans (YAML 1.2): an option written ``No`` stays the text "No";
 - dates stay text (``2026-01-31``), as the JSON Schema expects.
 Duplicate keys, which PyYAML silently overwrites, are reported. A file is read only up to
-MAX_FILE_BYTES, and composed without recursion (engine/composer.py), so that neither deep
-nesting nor aliases that multiply ("billion laughs") can exhaust the stack or the memory.
+MAX_FILE_BYTES, and without recursion, so that neither deep nesting nor aliases that multiply
+("billion laughs") can exhaust the stack or the memory: a plain file (no anchors, aliases or
+tags) in one pass from libyaml's events (engine/one_pass.py), any other through a tree of
+nodes (engine/composer.py) built into data here, with the same limits and the same results.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from engine.composer import MAPPING, SEQUENCE, Composer, Node, Refused
+from engine.composer import MAPPING, SEQUENCE, SIMPLE_TAGS, Composer, Node, Refused, simple_value
+from engine.one_pass import NotPlain, OnePass
 from engine.problems import Code, Problem, make_problem
 
 Path = tuple  # a path into the data: ("pages", 2, "fields", 0, "id")
@@ -121,11 +124,6 @@ def _mark(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-_STR, _INT, _FLOAT, _BOOL, _NULL = (
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")
-)
-
-
 class _Builder:
     """Plain data from the node tree, recording where each part stands.
 
@@ -163,19 +161,16 @@ class _Builder:
             self.positions.spans[where] = (*_mark(node), span)
 
     def _scalar(self, node: Node):
-        tag, text = node.tag, node.value
-        if tag == _STR:
-            return text
-        if tag == _INT:
-            return int(text) if len(text) < 1000 else float(text)  # absurd: infinity
-        if tag == _FLOAT:
-            return float(text)
-        if tag == _BOOL:
-            return text.lower() == "true"
-        if tag == _NULL:
-            return None
-        plain = yaml.ScalarNode(tag, text, node.start_mark, node.end_mark, node.style)
-        return self.loader.construct_object(plain, deep=True)  # explicit tags: !!str, !!binary
+        if node.tag in SIMPLE_TAGS:
+            return simple_value(node.tag, node.value, node.start_mark)
+        plain = yaml.ScalarNode(node.tag, node.value, node.start_mark, node.end_mark, node.style)
+        try:
+            return self.loader.construct_object(plain, deep=True)  # tags written out: !!binary
+        except (ValueError, TypeError, AttributeError, OverflowError):  # `!!timestamp soon`
+            name = node.tag.rpartition(":")[2]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' cannot be read as !!{name}", node.start_mark
+            ) from None
 
     def _mapping(self, node: Node, where: Path | None) -> dict:
         result: dict = {}
@@ -212,14 +207,13 @@ def load_source(text: str, path: str) -> Source:
     Files over MAX_FILE_BYTES, nesting deeper than MAX_DEPTH and aliases that expand past
     their budget are refused (E004, E006, E005) before any of it is built.
     """
-    positions = SourceMap(path)
-    problems: list[Problem] = []
     if len(text) > MAX_FILE_BYTES or len(text.encode("utf-8")) > MAX_FILE_BYTES:
         return _unread(path, make_problem(Code.E004, path, 1, 1, limit=_LIMIT_WORDS))
-    loader = _Loader(text)
     try:
-        node = Composer(loader, path).compose()
-        data = _Builder(loader, positions, problems, text).build(node, ()) if node else None
+        try:
+            data, positions, problems = _read(text, path, plain=True)
+        except NotPlain:  # anchors, aliases, tags: the general way, from the start
+            data, positions, problems = _read(text, path, plain=False)
     except Refused as refused:
         return _unread(path, refused.problem)
     except yaml.MarkedYAMLError as exc:
@@ -227,11 +221,24 @@ def load_source(text: str, path: str) -> Source:
     except yaml.YAMLError as exc:  # e.g. unreadable characters
         detail = str(exc).splitlines()[0]
         return _unread(path, make_problem(Code.E001, path, 1, 1, detail=detail))
+    return Source(path, {} if data is None else data, positions, problems)
+
+
+def _read(text: str, path: str, plain: bool) -> tuple[object, SourceMap, list[Problem]]:
+    """The data, positions and problems of a file: in one pass (plain files, NotPlain for
+    others) or through the composer's node tree."""
+    positions = SourceMap(path)
+    problems: list[Problem] = []
+    loader = _Loader(text)
+    try:
+        if plain:
+            data = OnePass(loader, path, positions, problems, text).read()
+        else:
+            node = Composer(loader, path).compose()
+            data = _Builder(loader, positions, problems, text).build(node, ()) if node else None
     finally:
         loader.dispose()
-    if data is None:
-        data = {}
-    return Source(path, data, positions, problems)
+    return data, positions, problems
 
 
 def _unread(path: str, problem: Problem) -> Source:

@@ -34,15 +34,16 @@ _LOG = logging.getLogger("engine.expressions")
 
 
 class Expression:
-    """A parsed expression: its source text, tree and the field ids it names."""
+    """A parsed expression: its source text, tree and the field ids it names (parse.py finds
+    them while it checks the tree)."""
 
-    def __init__(self, text: str, tree: ast.Expression):
+    def __init__(self, text: str, tree: ast.Expression, names: frozenset, needed: frozenset):
         self.text = text
         self.tree = tree
-        self.names = frozenset(_names(tree))
+        self.names = names
         # Names whose answer the expression needs: all but those only asked about with
         # answered(), so a rule such as `answered(upn) or age < 5` runs when upn is blank.
-        self.needed_names = frozenset(_names(tree, skip_answered=True))
+        self.needed_names = needed
 
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"
@@ -58,20 +59,6 @@ class Expression:
         except (TypeError, ValueError, ArithmeticError, AttributeError):
             _LOG.exception("expression %r failed", self.text)
             return None
-
-
-def _names(node, skip_answered: bool = False):
-    if (
-        skip_answered
-        and isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "answered"
-    ):
-        return
-    if isinstance(node, ast.Name) and node.id not in FUNCTIONS and node.id not in CONSTANT_NAMES:
-        yield node.id
-    for child in ast.iter_child_nodes(node):
-        yield from _names(child, skip_answered)
 
 
 def _evaluate(node, values: Mapping[str, object]):

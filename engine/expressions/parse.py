@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import engine.numeric as numeric
 from engine.expressions.evaluate import Expression
-from engine.expressions.functions import FUNCTIONS
+from engine.expressions.functions import CONSTANT_NAMES, FUNCTIONS
 from engine.expressions.value_types import Issue
 from engine.problems import Code, did_you_mean
 
@@ -66,12 +66,14 @@ def parse(text: str) -> tuple[Expression | None, list[Issue]]:
         return None, [_syntax_issue(exc, text)]
     except (RecursionError, MemoryError):  # Python's parser gives up on deep nesting
         return None, [Issue(Code.E310, 0, {"limit": MAX_DEPTH})]
-    too_deep = _too_deep(tree)
+    nodes, too_deep, names, needed = _walk(tree)
     if too_deep is not None:  # before anything below walks the tree recursively
         return None, [Issue(Code.E310, offset_of(too_deep), {"limit": MAX_DEPTH})]
-    issues = [issue for node in ast.walk(tree) if (issue := _refusal(node))]
-    issues += _exact_numbers(tree, text)
-    return (None, issues) if issues else (Expression(text, tree), [])
+    issues = [issue for node in nodes if (issue := _refusal(node))]
+    issues += _exact_numbers(nodes, text)
+    if issues:
+        return None, sorted(issues, key=lambda issue: issue.offset)  # as they are written
+    return Expression(text, tree, frozenset(names), frozenset(needed)), []
 
 
 def offset_of(node) -> int:
@@ -89,23 +91,42 @@ def _syntax_issue(exc: SyntaxError, text: str) -> Issue:
     return Issue(Code.E300, offset, {"detail": exc.msg + _syntax_hint(text)})
 
 
-def _too_deep(tree: ast.Expression) -> ast.AST | None:
-    """The first node nested more than MAX_DEPTH deep, found without recursion."""
-    stack = [(tree.body, 1)]
+def _walk(tree: ast.Expression) -> tuple[list, ast.AST | None, set[str], set[str]]:
+    """Every node below the root, depth first and without recursion, with the field ids named
+    (all of them, and those outside answered(...): the names whose answer is needed); or the
+    first expression nested in expressions more than MAX_DEPTH deep, as soon as it is met."""
+    nodes, names, needed = [], set(), set()
+    stack: list[tuple[ast.AST, int | None, bool]] = [(tree.body, 1, False)]
     while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return node
-        children = ast.iter_child_nodes(node)
-        stack.extend((child, depth + 1) for child in children if isinstance(child, ast.expr))
-    return None
+        node, depth, answered = stack.pop()
+        if depth is not None and depth > MAX_DEPTH:
+            return nodes, node, names, needed
+        nodes.append(node)
+        kind = type(node)
+        if kind is ast.Constant:
+            continue  # a leaf
+        if kind is ast.Name:  # a leaf too (its context, Load, is never refused)
+            if node.id not in FUNCTIONS and node.id not in CONSTANT_NAMES:
+                names.add(node.id)
+                if not answered:
+                    needed.add(node.id)
+            continue
+        if kind is ast.Call and type(node.func) is ast.Name and node.func.id == "answered":
+            answered = True
+        for name in node._fields:  # ast.iter_child_nodes, without its two generators
+            value = getattr(node, name, None)
+            for child in value if type(value) is list else (value,):
+                if isinstance(child, ast.AST):
+                    inner = depth + 1 if depth is not None and isinstance(child, ast.expr) else None
+                    stack.append((child, inner, answered))
+    return nodes, None, names, needed
 
 
-def _exact_numbers(tree: ast.Expression, text: str) -> list[Issue]:
+def _exact_numbers(nodes: list, text: str) -> list[Issue]:
     """Number literals as exact values (2.5 as Decimal('2.5')), each within numeric.LIMIT."""
     issues = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Constant) or type(node.value) not in (int, float):
+    for node in nodes:
+        if type(node) is not ast.Constant or type(node.value) not in (int, float):
             continue
         written = ast.get_source_segment(text, node) or repr(node.value)
         if isinstance(node.value, float):  # 1e999 is infinity, 1e-999 zero: take the text

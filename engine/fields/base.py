@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
-import wtforms
-
 from engine.expressions import TEXT, Symbol
 from engine.model import Field, SummaryRow
 from engine.problems import Code
@@ -25,26 +23,6 @@ class Invalid(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-class AnswerField(wtforms.Field):
-    """Keeps exactly what was typed; the field type decides whether it is acceptable."""
-
-    def process_formdata(self, valuelist):
-        self.data = valuelist[0] if valuelist else ""
-
-    def _value(self) -> str:
-        return "" if self.data is None else str(self.data)
-
-
-class MultiAnswerField(wtforms.Field):
-    """Keeps the list of ticked values (checkboxes)."""
-
-    def process_formdata(self, valuelist):
-        self.data = [v for v in valuelist if v]
-
-    def process_data(self, value):
-        self.data = list(value or [])
 
 
 class FieldType:
@@ -75,6 +53,8 @@ class FieldType:
     # ---- the form ----
     def form_field(self, field: Field):
         """An unbound WTForms field for this question."""
+        from engine.fields.inputs import AnswerField  # WTForms only when a form is built
+
         return AnswerField(field.label, description=field.hint)
 
     def form_keys(self, field: Field) -> int:

@@ -6,7 +6,6 @@ from engine.expressions import BOOL, LIST, TEXT, Symbol
 from engine.fields.base import (
     FieldType,
     Invalid,
-    MultiAnswerField,
     bounds_problem,
     label_for_message,
     setting_problem,
@@ -74,6 +73,8 @@ class CheckboxesType(FieldType):
         return len(field.options)  # one value for each box ticked
 
     def form_field(self, field):
+        from engine.fields.inputs import MultiAnswerField
+
         return MultiAnswerField(field.label, description=field.hint)
 
     def missing_message(self, field):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import wtforms
-
 from engine.expressions import DATE, TIME
 from engine.fields.base import (
     FieldType,
@@ -16,9 +14,10 @@ from engine.fields.base import (
     lower_first,
     setting_problem,
 )
+from engine.input_names import DATE_PARTS
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_PARTS = ("day", "month", "year")
+_PARTS = DATE_PARTS
 _BOUND = {
     "anyOf": [
         {"const": "today"},
@@ -27,19 +26,6 @@ _BOUND = {
     ],
     "description": "'today', a date like 2026-09-01, or the id of an earlier date question",
 }
-
-
-class DateInputField(wtforms.Field):
-    """Three boxes named ID-day, ID-month and ID-year; data is a dict of what was typed."""
-
-    def process(self, formdata, data=wtforms.utils.unset_value, extra_filters=None):
-        self.process_errors = []
-        if formdata is not None and any(f"{self.name}-{p}" in formdata for p in _PARTS):
-            self.data = {p: (formdata.get(f"{self.name}-{p}") or "").strip() for p in _PARTS}
-        else:
-            value = self.default if data is wtforms.utils.unset_value else data
-            self.data = value if isinstance(value, dict) else {p: "" for p in _PARTS}
-        self.raw_data = [self.data]
 
 
 def _bound_date(bound, values):
@@ -79,6 +65,8 @@ class DateType(FieldType):
     settings = {"min": _BOUND, "max": _BOUND}
 
     def form_field(self, field):
+        from engine.fields.inputs import DateInputField
+
         return DateInputField(field.label, description=field.hint)
 
     def form_keys(self, field):

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import wtforms
-
 from engine.expressions import FILE, GROUP, Symbol
 from engine.fields.base import FieldType, bounds_problem, lower_first, plural
-from engine.input_names import SEPARATOR, item_index
 
 # What a form author may allow, by the name they write.
 FILE_KINDS = {
@@ -78,7 +75,9 @@ class FileType(FieldType):
         return field.required_message or f"Select {lower_first(field.label.rstrip('?:. '))}"
 
     def form_field(self, field):
-        return wtforms.FileField(field.label, description=field.hint)
+        from engine.fields.inputs import file_field
+
+        return file_field(field.label, field.hint)
 
     def upload_hint(self, field) -> str:
         """The author's hint, then the kinds and size allowed, said once."""
@@ -103,35 +102,6 @@ class FileType(FieldType):
 
     def display(self, field, value):
         return value.get("name", "") if isinstance(value, dict) else ""
-
-
-class GroupList(wtforms.FieldList):
-    """A repeating group's items: no more than `max_entries`, read from input names such as
-    providers-0-name (engine/input_names.py: positions in ASCII digits, as written).
-    `overflow` says whether more items were sent than the group takes."""
-
-    overflow = False
-
-    def __init__(self, *args, min_items: int = 0, **kwargs):
-        super().__init__(*args, separator=SEPARATOR, **kwargs)
-        self.min_items = min_items
-
-    def process(self, formdata, data=wtforms.utils.unset_value, extra_filters=None):
-        if formdata:
-            self.overflow = len(set(self._extract_indices(self.name, formdata))) > self.max_entries
-        elif data is not wtforms.utils.unset_value and data and len(data) > self.max_entries:
-            self.overflow, data = True, list(data)[: self.max_entries]
-        super().process(formdata, data, extra_filters)
-        while not formdata and len(self.entries) < self.min_items:
-            self.append_entry()  # shown ready to fill; a sent form has only what it sent
-
-    def _extract_indices(self, prefix, formdata):
-        start = f"{prefix}{SEPARATOR}"
-        for key in formdata:
-            if isinstance(key, str) and key.startswith(start):
-                index = item_index(key[len(start) :].split(SEPARATOR, 1)[0])
-                if index is not None:
-                    yield index
 
 
 class GroupType(FieldType):
@@ -169,14 +139,10 @@ class GroupType(FieldType):
         return field.required_message or f"Add at least one {self.item_name(field, 1)}"
 
     def form_field(self, field):
-        class ItemForm(wtforms.Form):
-            pass
+        from engine.fields.inputs import group_list
 
-        for nested in field.fields:
-            if nested.kind.is_input:
-                setattr(ItemForm, nested.id, nested.kind.form_field(nested))
-        return GroupList(
-            wtforms.FormField(ItemForm, separator=SEPARATOR),
+        return group_list(
+            {n.id: n.kind.form_field(n) for n in field.fields if n.kind.is_input},
             label=field.label,
             description=field.hint,
             min_entries=0,

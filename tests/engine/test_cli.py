@@ -83,12 +83,14 @@ def test_bad_usage_exits_2_with_one_line_and_no_traceback(tmp_path):
 
 
 def test_validate_starts_without_the_web_app():
-    """`portal validate` runs in CI and editors: it must not pay for importing Flask."""
+    """`portal validate` runs in CI and editors: it must not pay for importing Flask, nor for
+    the pure-Python jsonschema and WTForms (a valid folder needs neither: issue 12, P1)."""
     check = (
         "import sys\n"
         "from webapp.cli import main\n"
         "assert main(['validate', 'casetypes']) == 0\n"
-        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'sqlalchemy'})\n"
+        "heavy = {'flask', 'sqlalchemy', 'jsonschema', 'wtforms'}\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & heavy)\n"
         "print(heavy)\n"
     )
     run = subprocess.run(

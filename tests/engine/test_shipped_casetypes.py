@@ -54,3 +54,27 @@ def test_committed_schema_file_is_the_one_the_engine_builds():
 def test_schema_is_valid_draft_2020_12():
     jsonschema.Draft202012Validator.check_schema(build_schema())
     assert json.loads(schema_json())["$schema"].endswith("2020-12/schema")
+
+
+def test_loading_pauses_the_cycle_collector_and_leaves_it_as_it_was(monkeypatch):
+    import gc
+
+    import engine.catalogue as module
+
+    during = []
+    read = module.read_source
+
+    def reading(path):
+        during.append(gc.isenabled())
+        return read(path)
+
+    monkeypatch.setattr(module, "read_source", reading)
+    assert gc.isenabled()
+    assert load_catalogue(str(CASETYPES)).errors == []
+    assert gc.isenabled() and set(during) == {False}
+    gc.disable()
+    try:
+        load_catalogue(str(CASETYPES))
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()
