@@ -20,6 +20,7 @@ from sqlalchemy import event, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from engine import CaseType  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.infra.database import db  # noqa: E402
 from webapp.models import Base, Membership, School, User  # noqa: E402
@@ -79,10 +80,19 @@ def start_case(client) -> tuple[str, str, str]:
 
 
 class Counter:
-    """Statements, commits and rollbacks the engine sends, by kind."""
+    """Statements, commits and rollbacks the engine sends, by kind; and how many times the
+    case's answers are evaluated (CaseType.values)."""
 
     def __init__(self, engine):
         self.seen: list[str] = []
+        self.evaluations = 0
+        evaluate = CaseType.values
+
+        def counted(case_type, answers):
+            self.evaluations += 1
+            return evaluate(case_type, answers)
+
+        CaseType.values = counted
         event.listen(engine, "before_cursor_execute", self._statement)
         # psycopg sends BEGIN before a transaction's first statement; pre-pings are a
         # SELECT 1 of their own at each checkout: both are round trips too.
@@ -118,10 +128,14 @@ def measure(url: str) -> None:
     for label, send in (("autosave", autosave), ("form page GET", lambda: client.get(path))):
         send()  # warm: the pool's connection, caches
         counter.seen.clear()
+        counter.evaluations = 0
         response = send()
         assert response.status_code == 200, (label, response.status_code, response.text[:300])
         cookie = "re-signed" if response.headers.get("Set-Cookie") else "unchanged"
-        print(f"{label}: {len(counter.seen)} round trips; session cookie {cookie}")
+        print(
+            f"{label}: {len(counter.seen)} round trips; session cookie {cookie}; "
+            f"answers evaluated {counter.evaluations} times"
+        )
         for line in counter.seen:
             print(f"    {line}")
     with app.extensions["db_engine"].begin() as connection:

@@ -23,7 +23,7 @@ from engine import CaseType
 from engine.input_names import input_name, item_index, read_input_name
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import PageForm
-from webapp.areas.cases.lookup import editable
+from webapp.areas.cases.lookup import editable, values_of
 from webapp.areas.cases.prefill import keep_locked, known_values
 from webapp.areas.cases.presenters import (
     by_key,
@@ -44,7 +44,8 @@ from webapp.web.whole_numbers import whole_number
 
 
 def _visible_page(case_type: CaseType, page_id: str, answers: dict):
-    if page_id not in [p.id for p in case_type.visible_pages(answers)]:
+    visible = case_type.visible_pages(answers, values_of(case_type, answers))
+    if page_id not in [p.id for p in visible]:
         abort(404)
     return case_type.page(page_id)
 
@@ -53,8 +54,9 @@ def _render_page(
     case, case_type, page, form, errors=(), warnings=(), stale=False, status=200, now_apply=False
 ):
     answers = case.answers
-    previous = case_type.previous_page(page.id, answers)
-    visible = {f.id for f in case_type.visible_fields(page, answers)}
+    values = values_of(case_type, answers)  # once for every question asked of the answers
+    previous = case_type.previous_page(page.id, answers, values)
+    visible = {f.id for f in case_type.visible_fields(page, answers, values)}
     return render_template(
         "cases/page.html",
         case=case,
@@ -63,19 +65,19 @@ def _render_page(
         form=form,
         visible=visible,  # every question is on the page; the others are hidden until they apply
         shown=shown_inputs(page, visible, form),
-        live=live_conditions(case_type, page, answers, dt.date.today().isoformat()),
+        live=live_conditions(case_type, page, answers, dt.date.today().isoformat(), values),
         now_apply=now_apply,
         under_options=reveals(page),
         errors=by_key(list(errors)),
         error_list=error_summary(list(errors)),
         warnings=by_key(list(warnings)),
         warning_list=error_summary(list(warnings)),
-        calculated=calculated_values(case_type, page, answers),
+        calculated=calculated_values(case_type, page, answers, values),
         locked=case_type.locked_fields(page.id, known_values(current_user, case.school)),
         files=_current_files(page, answers),
         not_scanned=_has_file_question(page) and not scanning.configured(current_app.config),
         stale=stale,
-        caption=page_caption(case_type, page.id, answers),
+        caption=page_caption(case_type, page.id, answers, values),
         back_url=_back_url(case, case_type, page, previous),
     ), status
 
