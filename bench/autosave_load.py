@@ -8,8 +8,9 @@ after round, so that the machine's noise falls on all of them alike:
 
 --before DIR serves an older checkout too (e.g. `git archive main | tar -x -C DIR`), with the
 same data and session. Prints, for each target, autosaves per second with 16 clients and
-their p95 (median of the rounds, min-max), the ratio to the baseline, and the page GET time
-of one client (median of each round's median).
+their p95 (median of the rounds, min-max), the median of each round's ratio to the baseline,
+and the page GET time of one client (the portals taking turns request by request; median of
+each round's median).
 """
 
 from __future__ import annotations
@@ -164,17 +165,20 @@ def autosave_load(target, drafts, cookie, csrf, seconds: float, clients: int):
     return len(latencies) / seconds, p95
 
 
-def page_get_time(target, reference: str, cookie: str, count: int = 40) -> float:
-    """One client reading a form page `count` times: the median time (ms)."""
-    client = Client(target["port"], cookie)
-    times = []
+def page_get_times(targets, reference: str, cookie: str, count: int = 30) -> None:
+    """One client per portal reading a form page `count` times, the portals taking turns
+    request by request: each one's median time (ms) added to its "gets"."""
+    clients = [Client(target["port"], cookie) for target in targets]
+    times: list[list[float]] = [[] for _ in targets]
     for _ in range(count):
-        started = time.perf_counter()
-        status, _ = client.send("GET", f"/cases/{reference}/pages/{PAGE}")
-        times.append(time.perf_counter() - started)
-        if status != 200:
-            raise SystemExit(f"{target['name']}: the page answered {status}")
-    return statistics.median(times) * 1000
+        for index, client in enumerate(clients):
+            started = time.perf_counter()
+            status, _ = client.send("GET", f"/cases/{reference}/pages/{PAGE}")
+            times[index].append(time.perf_counter() - started)
+            if status != 200:
+                raise SystemExit(f"{targets[index]['name']}: the page answered {status}")
+    for target, measured in zip(targets, times, strict=True):
+        target["gets"].append(statistics.median(measured) * 1000)
 
 
 def spread(values: list[float], unit: str = "") -> str:
@@ -212,8 +216,8 @@ def main() -> None:
                 rate, p95 = autosave_load(target, drafts, cookie, csrf, args.seconds, args.clients)
                 target["rates"].append(rate)
                 target["p95"].append(p95)
-                if target["name"] != "baseline":
-                    target["gets"].append(page_get_time(target, drafts[-1][1], cookie))
+            portals = [t for t in targets if t["name"] != "baseline"]
+            page_get_times(portals, drafts[-1][1], cookie)
             print(
                 f"round {round_number + 1}: "
                 + ", ".join(f"{t['name']} {t['rates'][-1]:.0f}/s" for t in targets),

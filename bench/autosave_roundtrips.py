@@ -1,7 +1,8 @@
 """Round trips of one autosave, and of one form page GET, counted on PostgreSQL.
 
-Every statement the app sends (SQLAlchemy's before_cursor_execute), every COMMIT and
-ROLLBACK it asks for, and whether the response re-signs the session cookie:
+Every statement the app sends (SQLAlchemy's before_cursor_execute), every BEGIN, COMMIT and
+ROLLBACK psycopg sends, every pre-ping; how many times the answers are evaluated; and whether
+the response re-signs the session cookie:
 
     createdb -h 127.0.0.1 bench_save
     .venv/bin/python bench/autosave_roundtrips.py postgresql+psycopg://root@127.0.0.1:5432/bench_save
@@ -15,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from psycopg import _connection_base as connection_base
 from sqlalchemy import event, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,13 +97,18 @@ class Counter:
 
         CaseType.values = counted
         event.listen(engine, "before_cursor_execute", self._statement)
-        # psycopg sends BEGIN before a transaction's first statement; pre-pings are a
-        # SELECT 1 of their own at each checkout: both are round trips too.
-        event.listen(engine, "begin", lambda _c: self.seen.append("BEGIN (sent by psycopg)"))
+        # BEGIN, COMMIT and ROLLBACK as psycopg sends them (none when a connection is in
+        # autocommit, whatever SQLAlchemy's own begin/commit events say); pre-pings are a
+        # SELECT 1 of their own at each checkout: round trips too.
+        command = connection_base.BaseConnection._exec_command
+
+        def sent(connection, query, *args, **kwargs):
+            self.seen.append(bytes(query).decode() + " (sent by psycopg)")
+            return command(connection, query, *args, **kwargs)
+
+        connection_base.BaseConnection._exec_command = sent
         ping = engine.dialect.do_ping
         engine.dialect.do_ping = lambda connection: self.seen.append("pre-ping") or ping(connection)
-        event.listen(engine, "commit", lambda _c: self.seen.append("COMMIT"))
-        event.listen(engine, "rollback", lambda _c: self.seen.append("ROLLBACK"))
 
     def _statement(self, _conn, _cursor, statement, *_args):
         self.seen.append(" ".join(statement.split())[:90])

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import contextlib
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from engine import CaseType
 from tests.webapp.helpers import start
+from tests.webapp.test_concurrency import run_together
+from webapp.models import Case
 
 
 @contextlib.contextmanager
@@ -100,3 +102,26 @@ def test_a_form_page_evaluates_the_answers_once(app, sign_in, world, monkeypatch
     page = portal.get(path).page
     assert page.find("input", attrs={"name": "forename"})["value"] == "Jordan"
     assert evaluations == ["part-time-timetable"]
+
+
+def test_two_tabs_autosaving_two_pages_at_the_same_moment_both_keep_their_answers(
+    app, sign_in, world, db_session
+):
+    portal = sign_in(world.alice)
+    reference, _ = start(portal, "part-time-timetable")
+    tabs = [portal, sign_in(world.alice)]  # two browsers, so that neither waits for the other
+    tabs[1].get(f"/cases/{reference}/pages/arrangement")  # the page, with its CSRF token
+    sent = [("child", {"forename": "Jordan"}), ("arrangement", {"part_time_hours": "15"})]
+
+    def autosave(index):
+        page_id, answers = sent[index]
+        path = f"/cases/{reference}/pages/{page_id}/autosave"
+        return tabs[index].post(path, {**answers, "page_version": str(round_)}, expect=200)
+
+    for round_ in range(3):  # a few times, to give the race its chances
+        responses = run_together(2, autosave)
+        assert [r.json["page_version"] for r in responses] == [round_ + 1] * 2
+        db_session.expire_all()
+        stored = db_session.scalar(select(Case).where(Case.reference == reference))
+        assert (stored.answers["forename"], stored.answers["part_time_hours"]) == ("Jordan", 15)
+        db_session.rollback()

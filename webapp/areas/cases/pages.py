@@ -39,7 +39,7 @@ from webapp.areas.cases.progress import leaves_section, page_caption
 from webapp.domain import scanning
 from webapp.domain.case_files import file_message, scan_statuses
 from webapp.domain.uploads import NewUpload
-from webapp.infra.database import db
+from webapp.infra.database import db, single_statement
 from webapp.web.whole_numbers import whole_number
 
 
@@ -235,6 +235,7 @@ def _warnings_digest(warnings) -> str:
 
 
 @bp.route("/cases/<reference>/pages/<page_id>/autosave", methods=["POST"])
+@single_statement  # its one write is save_page's conditional UPDATE: no BEGIN, no COMMIT
 @login_required
 def autosave(reference: str, page_id: str):
     """Background save while the user types (JavaScript); the same rules as Continue."""
