@@ -244,7 +244,8 @@ def autosave(reference: str, page_id: str):
     form = case_type.form_class(page_id, PageForm)()
     keep_locked(form, case_type, page_id, known_values(current_user, case.school))
     try:
-        services.save_page(db(), case, case_type, page_id, form, _posted_version(form))
+        version = _posted_version(form)  # the UPDATE checks the case is still the user's
+        services.save_page(db(), case, case_type, page_id, form, version, user=current_user)
     except services.StaleSave:
         return jsonify(
             saved=False,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import CaseType, PageResult
+from webapp.domain.errors import NotFound
 from webapp.domain.uploads import NewUpload, check_uploads, scan_uploads, store_uploads
 from webapp.infra.database import transaction
 from webapp.models import Case, User, utcnow
@@ -41,7 +42,8 @@ def save_page(
     then written by one UPDATE that only lands if the row is still the one read (its row
     version) and belongs to the user's schools; otherwise the row is read again and the save
     retried on it. The files are stored inside each attempt, so the answers never point at a
-    file a retry rolled back.
+    file a retry rolled back. Without files that UPDATE is the only write, so a view may run
+    this without a transaction (database.single_statement: the autosave).
     """
     accepted, file_errors = check_uploads(uploads)
     if accepted:
@@ -77,6 +79,8 @@ def save_page(
         except _Moved:  # written meanwhile: try again on the fresh row
             session.refresh(case)
             fresh = True
+            if case.school_id not in schools:  # never, unless the row changed hands
+                raise NotFound from None
     raise StaleSave(case.page_versions.get(page_id, 0))
 
 
