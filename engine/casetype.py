@@ -112,33 +112,45 @@ class CaseType:
                         typed[f.id] = value
         return values
 
-    def visible_pages(self, answers: Mapping) -> list[Page]:
+    # Each of these takes the answers' `values` when the caller has them already (a page's
+    # request asks several questions of the same answers: they are evaluated once).
+    def visible_pages(self, answers: Mapping, values: Values | None = None) -> list[Page]:
         """The pages to ask, in order, given the answers so far."""
-        values = self.values(answers)
+        values = self.values(answers) if values is None else values
         return [p for p in self.pages if truthy(p.show_if, values)]
 
-    def visible_fields(self, page: Page, answers: Mapping) -> list[Field]:
+    def visible_fields(
+        self, page: Page, answers: Mapping, values: Values | None = None
+    ) -> list[Field]:
         """The fields of a page to show, given the answers so far."""
-        values = self.values(answers)
+        values = self.values(answers) if values is None else values
         return [f for f in page.fields if truthy(f.show_if, values)]
 
-    def next_page(self, page_id: str, answers: Mapping) -> Page | None:
+    def next_page(
+        self, page_id: str, answers: Mapping, values: Values | None = None
+    ) -> Page | None:
         """The visible page after `page_id`, or None when it was the last."""
-        return self._step(page_id, answers, +1)
+        return self._step(page_id, answers, +1, values)
 
-    def previous_page(self, page_id: str, answers: Mapping) -> Page | None:
+    def previous_page(
+        self, page_id: str, answers: Mapping, values: Values | None = None
+    ) -> Page | None:
         """The visible page before `page_id`, or None when it was the first."""
-        return self._step(page_id, answers, -1)
+        return self._step(page_id, answers, -1, values)
 
-    def _step(self, page_id: str, answers: Mapping, direction: int) -> Page | None:
+    def _step(
+        self, page_id: str, answers: Mapping, direction: int, values: Values | None
+    ) -> Page | None:
         index = [p.id for p in self.pages].index(page_id)
-        values = self.values(answers)
+        values = self.values(answers) if values is None else values
         candidates = self.pages[index + 1 :] if direction > 0 else reversed(self.pages[:index])
         return next((p for p in candidates if truthy(p.show_if, values)), None)
 
-    def page_position(self, page_id: str, answers: Mapping) -> tuple[int, int]:
+    def page_position(
+        self, page_id: str, answers: Mapping, values: Values | None = None
+    ) -> tuple[int, int]:
         """ "Page N of M": the page's place among the pages that apply now, and their number."""
-        visible = [p.id for p in self.visible_pages(answers)]
+        visible = [p.id for p in self.visible_pages(answers, values)]
         return visible.index(page_id) + 1, len(visible)
 
     # ---- sections ----
@@ -274,10 +286,18 @@ class CaseType:
         """Groups sent with more items than they take: the items past the limit were not read
         (nor kept as typed), and the user is told."""
         reported = {e.key for e in result.errors}
+        over = [
+            f
+            for f in self.page(page_id).fields
+            if f.id in form and getattr(form[f.id], "overflow", False) and f.id not in reported
+        ]
+        if not over:  # the usual case: no need to evaluate the answers again
+            return []
+        values = self.values(result.answers)
         return [
             FieldError(f.id, f.id, f.kind.too_many_message(f))
-            for f in self.visible_fields(self.page(page_id), result.answers)
-            if f.id in form and getattr(form[f.id], "overflow", False) and f.id not in reported
+            for f in over
+            if truthy(f.show_if, values)
         ]
 
     def typed_input(
@@ -335,8 +355,9 @@ class CaseType:
     def submission_answers(self, answers: Mapping) -> dict:
         """The answers to keep on submission: only those of visible pages and fields."""
         kept = {}
-        for page in self.visible_pages(answers):
-            for f in self.visible_fields(page, answers):
+        values = self.values(answers)
+        for page in self.visible_pages(answers, values):
+            for f in self.visible_fields(page, answers, values):
                 if f.has_value and answers.get(f.id) is not None:
                     kept[f.id] = answers[f.id]
         return kept
@@ -345,10 +366,10 @@ class CaseType:
         """The rows of "Check your answers": visible questions, answered or not."""
         sections = []
         values = self.values(answers)
-        for page in self.visible_pages(answers):
+        for page in self.visible_pages(answers, values):
             rows = tuple(
                 f.kind.summary_row(f, answers.get(f.id), values)
-                for f in self.visible_fields(page, answers)
+                for f in self.visible_fields(page, answers, values)
                 if f.has_value
             )
             sections.append(SummarySection(page.id, page.title, rows))

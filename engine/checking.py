@@ -10,6 +10,8 @@ from engine.fields import Invalid
 from engine.input_names import input_name
 from engine.model import Field, Page
 
+_NONE = object()  # no answer stored (None may be one)
+
 
 def check_page(
     case_type, page: Page, raw: Mapping, answers: Mapping, file_errors: Mapping[str, str]
@@ -23,19 +25,24 @@ def check_page(
     warnings: list[FieldError] = []
     asked: set[str] = set()
     file_errors = file_errors or {}
+    values = None  # the values of `merged`, worked out again only after an answer changed
     for f in page.fields:
-        values = case_type.values(merged)
+        values = case_type.values(merged) if values is None else values
         if not f.kind.is_input or not truthy(f.show_if, values):
             continue
         asked.add(f.id)
+        before = merged.get(f.id, _NONE)
         if f.kind.holds_items:
             merged[f.id] = _check_group(
                 f, raw.get(f.id) or [], values, errors, warnings, file_errors, asked
             )
-            continue
-        _check_one(f, f.id, raw.get(f.id), values, merged, errors, file_errors)
-    _store_calculations(case_type, page, merged)
-    values = case_type.values(merged)
+        else:
+            _check_one(f, f.id, raw.get(f.id), values, merged, errors, file_errors)
+        if merged.get(f.id, _NONE) != before:
+            values = None
+    if _store_calculations(case_type, page, merged, values):
+        values = None
+    values = case_type.values(merged) if values is None else values
     visible = {f.id for f in page.fields if truthy(f.show_if, values)}
     by_id = {f.id: f for f in page.fields}
     _apply_rules(by_id, page.rules, values, visible, errors, warnings)
@@ -109,11 +116,18 @@ def _count_problem(group: Field, count: int) -> str | None:
     return None
 
 
-def _store_calculations(case_type, page: Page, merged: dict) -> None:
-    values = case_type.values(merged)
-    for f in page.fields:
-        if f.kind.is_calculated:
-            merged[f.id] = f.kind.stored(f, values.get(f.id))
+def _store_calculations(case_type, page: Page, merged: dict, values: Values | None) -> bool:
+    """Store the page's calculated values in `merged`; whether that changed any."""
+    calculated = [f for f in page.fields if f.kind.is_calculated]
+    if not calculated:
+        return False
+    values = case_type.values(merged) if values is None else values
+    changed = False
+    for f in calculated:
+        stored = f.kind.stored(f, values.get(f.id))
+        changed = changed or merged.get(f.id, _NONE) != stored
+        merged[f.id] = stored
+    return changed
 
 
 def _check_one(

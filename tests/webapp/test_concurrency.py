@@ -100,26 +100,26 @@ def test_a_save_retried_after_a_concurrent_write_keeps_the_file_uploaded_with_it
 ):
     portal = sign_in(world.alice)
     reference, _ = start(portal, "part-time-timetable")
+    case_id = db_session.scalar(select(Case.id).where(Case.reference == reference))
     bumped = []
 
-    def concurrent_write(session, _context, _instances):
-        """Another writer changes the case between the save's read and its commit (on the
+    def concurrent_write(state):
+        """Another writer changes the case between the save's read and its write (on the
         save's own connection: on SQLite another one would wait for the save's lock)."""
-        case = next((o for o in session.dirty if isinstance(o, Case)), None)
-        if case is not None and not bumped:
-            bumped.append(case.reference)
-            session.connection().execute(
+        if state.is_update and state.bind_mapper.class_ is Case and not bumped:
+            bumped.append(reference)
+            state.session.connection().execute(
                 text("update cases set row_version = row_version + 1 where id = :id"),
-                {"id": case.id},
+                {"id": case_id},
             )
 
     sessions = app.extensions["db_sessions"]
-    event.listen(sessions, "before_flush", concurrent_write)
+    event.listen(sessions, "do_orm_execute", concurrent_write)
     try:
         path = f"/cases/{reference}/pages/agreement"
         answer(portal, path, AGREEMENT, files={"signed_plan": ("plan.pdf", PDF)})
     finally:
-        event.remove(sessions, "before_flush", concurrent_write)
+        event.remove(sessions, "do_orm_execute", concurrent_write)
     assert bumped == [reference]  # the first commit met the concurrent write and was retried
     stored = db_session.scalar(select(Case).where(Case.reference == reference))
     attachment = db_session.get(Attachment, stored.answers["signed_plan"]["id"])

@@ -34,5 +34,6 @@ def test_the_app_carries_on_after_postgresql_drops_every_connection(postgres_url
         admin.dispose()
         assert killed >= 1  # the pool's connection is dead now
         for _ in range(3):
-            # Pre-ping found it dead and opened a new one: the user is read, not an error.
+            # The first statement met the dead connection and went again on a new one: the
+            # user is read, not an error.
             assert query() == [email]

@@ -127,6 +127,9 @@ def _sessions(development: bool) -> dict:
         "SESSION_WARNING_SECONDS": _whole("PORTAL_SESSION_WARNING_SECONDS", 120, least=1),
         "SESSION_ABSOLUTE_SECONDS": hours * 60 * 60,
         "PERMANENT_SESSION_LIFETIME": hours * 60 * 60,  # the cookie's own life
+        # The cookie is signed and sent again only when the session changes (the last activity
+        # is written at most once a minute, sessions.py), not with every response.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     }
 

@@ -3,6 +3,11 @@
 SQLite by default (a file under instance/); PostgreSQL through DATABASE_URL. On SQLite every
 transaction starts with BEGIN IMMEDIATE so concurrent writers queue instead of failing, and
 WAL lets readers carry on meanwhile.
+
+A pooled connection the database has dropped (a restart, an idle timeout) is not found by
+pinging it at every checkout, a round trip per request: the first statement of a session's
+transaction, which has nothing before it to lose, is sent once more on a new connection when
+the old one turns out to be dead.
 """
 
 from __future__ import annotations
@@ -10,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from flask import Flask, g
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -26,7 +31,33 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_size=10, max_overflow=10)
+
+
+class RetryingSession(Session):
+    """A session whose transaction's first statement is sent again, once, when the pooled
+    connection it went out on had been dropped by the database (SQLAlchemy then invalidates
+    that connection, and the next checkout opens a new one)."""
+
+    def execute(self, *args, **kwargs):
+        return self._first_retried(super().execute, *args, **kwargs)
+
+    def scalar(self, *args, **kwargs):
+        return self._first_retried(super().scalar, *args, **kwargs)
+
+    def scalars(self, *args, **kwargs):
+        return self._first_retried(super().scalars, *args, **kwargs)
+
+    def _first_retried(self, send, *args, **kwargs):
+        # Only a first statement with nothing waiting to be flushed: a retry repeats nothing.
+        first = not self.in_transaction() and not (self.new or self.dirty or self.deleted)
+        try:
+            return send(*args, **kwargs)
+        except DBAPIError as error:
+            if not (first and error.connection_invalidated):
+                raise
+            self.rollback()
+        return send(*args, **kwargs)
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
@@ -46,7 +77,11 @@ def init_app(app: Flask) -> None:
     """Create the engine and session factory; close each request's session after it."""
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
-    app.extensions["db_sessions"] = sessionmaker(bind=engine, expire_on_commit=False)
+    if engine.dialect.name != "sqlite":  # for single_statement views
+        app.extensions["db_autocommit"] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    app.extensions["db_sessions"] = sessionmaker(
+        bind=engine, class_=RetryingSession, expire_on_commit=False
+    )
 
     @app.teardown_appcontext
     def close_session(_error=None):
@@ -60,8 +95,23 @@ def db() -> Session:
     from flask import current_app
 
     if "db_session" not in g:
-        g.db_session = current_app.extensions["db_sessions"]()
+        g.db_session = current_app.extensions["db_sessions"](bind=_request_bind(current_app))
     return g.db_session
+
+
+def single_statement(view: Callable) -> Callable:
+    """Mark a view that reads, then writes with at most one statement (a conditional UPDATE
+    is atomic on its own): on PostgreSQL its session works without a transaction, which
+    saves the BEGIN and COMMIT round trips. Never for a view that writes twice."""
+    view.single_statement = True
+    return view
+
+
+def _request_bind(app: Flask) -> Engine:
+    view = app.view_functions.get(request.endpoint) if has_request_context() else None
+    if getattr(view, "single_statement", False) and "db_autocommit" in app.extensions:
+        return app.extensions["db_autocommit"]
+    return app.extensions["db_engine"]
 
 
 @contextmanager

@@ -14,7 +14,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from webapp.areas.auth import codes
 from webapp.areas.auth.questions import hash_answer
@@ -173,7 +173,8 @@ def load_user(session: Session, token: str) -> User | None:
     user_id, _, generation = token.partition(":")
     if not user_id.isdigit() or not generation.isdigit():
         return None
-    user = session.get(User, int(user_id))
+    # With the memberships (every request asks which schools are the user's): one query.
+    user = session.get(User, int(user_id), options=[joinedload(User.memberships)])
     if user is None or user.is_locked or user.session_generation != int(generation):
         return None
     return user

@@ -1,7 +1,8 @@
 """Signed-in sessions: a new one at sign-in, idle and absolute limits (30 minutes and 12 hours
 unless PORTAL_SESSION_IDLE_MINUTES and PORTAL_SESSION_HOURS say otherwise; webapp/infra/config.py),
 and the first sign-in steps. Autosave requests count as activity; asking how long a session
-has left (the timeout warning) does not.
+has left (the timeout warning) does not. The session cookie changes, and is sent again, only
+when the session does: at most once a minute for activity (ACTIVITY_STEP).
 
 When a session times out while a case page is being sent, what was typed is kept on the draft
 before the user is asked to sign in again, so nothing is lost.
@@ -28,6 +29,12 @@ FIRST_SIGN_IN_ALLOWED = {
 
 # Requests that neither end nor extend a session: the timeout warning asks how long is left.
 NOT_ACTIVITY = {"static", "auth.session_status"}
+
+# The last activity is written into the session (a new cookie) once it is this many seconds
+# old (a thirtieth of a shorter idle limit), not at every request: a session may end up to
+# this much before its idle limit, never after it, and the timeout warning counts from the
+# same written time.
+ACTIVITY_STEP = 60
 
 
 def seconds_left() -> float:
@@ -65,7 +72,9 @@ def init_app(app: Flask) -> None:
         )
         if idle or too_old:
             return _timed_out(idle)
-        session["seen_at"] = now
+        step = min(ACTIVITY_STEP, current_app.config["SESSION_IDLE_SECONDS"] / 30)
+        if now - session.get("seen_at", 0) >= step:
+            session["seen_at"] = now
         if not current_user.security_question and request.endpoint not in FIRST_SIGN_IN_ALLOWED:
             return redirect(url_for("auth.security_question"))
         return None

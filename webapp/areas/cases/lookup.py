@@ -1,9 +1,10 @@
 """Finding the case a request names, for the case views (routes.py, pages.py): only a case of
-the user's schools (404 otherwise), with the definition it works with."""
+the user's schools (404 otherwise), with the definition it works with; and its answers'
+values, worked out once per request."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, url_for
+from flask import abort, g, redirect, url_for
 from flask_login import current_user
 
 from webapp.areas.cases import services
@@ -26,3 +27,13 @@ def editable(reference: str, drafts_only: bool = False):
     if not (case.is_draft or (not drafts_only and workflow.school_can_edit(case_type, case))):
         abort(redirect(url_for("cases.view", reference=reference)))
     return case, case_type
+
+
+def values_of(case_type, answers):
+    """The answers' values as the case type's conditions and calculations see them, worked out
+    once per request for each answers object (a saved page's answers are a new object)."""
+    known = g.setdefault("case_values", {})
+    key = (id(case_type), id(answers))
+    if key not in known:  # the answers are kept with them: their id stays theirs meanwhile
+        known[key] = (answers, case_type.values(answers))
+    return known[key][1]

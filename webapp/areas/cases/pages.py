@@ -23,7 +23,7 @@ from engine import CaseType
 from engine.input_names import input_name, item_index, read_input_name
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import PageForm
-from webapp.areas.cases.lookup import editable
+from webapp.areas.cases.lookup import editable, values_of
 from webapp.areas.cases.prefill import keep_locked, known_values
 from webapp.areas.cases.presenters import (
     by_key,
@@ -39,12 +39,13 @@ from webapp.areas.cases.progress import leaves_section, page_caption
 from webapp.domain import scanning
 from webapp.domain.case_files import file_message, scan_statuses
 from webapp.domain.uploads import NewUpload
-from webapp.infra.database import db
+from webapp.infra.database import db, single_statement
 from webapp.web.whole_numbers import whole_number
 
 
 def visible_page(case_type: CaseType, page_id: str, answers: dict):
-    if page_id not in [p.id for p in case_type.visible_pages(answers)]:
+    visible = case_type.visible_pages(answers, values_of(case_type, answers))
+    if page_id not in [p.id for p in visible]:
         abort(404)
     return case_type.page(page_id)
 
@@ -53,8 +54,9 @@ def _render_page(
     case, case_type, page, form, errors=(), warnings=(), stale=False, status=200, now_apply=False
 ):
     answers = case.answers
-    previous = case_type.previous_page(page.id, answers)
-    visible = {f.id for f in case_type.visible_fields(page, answers)}
+    values = values_of(case_type, answers)  # once for every question asked of the answers
+    previous = case_type.previous_page(page.id, answers, values)
+    visible = {f.id for f in case_type.visible_fields(page, answers, values)}
     return render_template(
         "cases/page.html",
         case=case,
@@ -63,19 +65,19 @@ def _render_page(
         form=form,
         visible=visible,  # every question is on the page; the others are hidden until they apply
         shown=shown_inputs(page, visible, form),
-        live=live_conditions(case_type, page, answers, dt.date.today().isoformat()),
+        live=live_conditions(case_type, page, answers, dt.date.today().isoformat(), values),
         now_apply=now_apply,
         under_options=reveals(page),
         errors=by_key(list(errors)),
         error_list=error_summary(list(errors)),
         warnings=by_key(list(warnings)),
         warning_list=error_summary(list(warnings)),
-        calculated=calculated_values(case_type, page, answers),
+        calculated=calculated_values(case_type, page, answers, values),
         locked=case_type.locked_fields(page.id, known_values(current_user, case.school)),
         files=_current_files(page, answers),
         not_scanned=_has_file_question(page) and not scanning.configured(current_app.config),
         stale=stale,
-        caption=page_caption(case_type, page.id, answers),
+        caption=page_caption(case_type, page.id, answers, values),
         back_url=_back_url(case, case_type, page, previous),
         autosave_url=_autosave_url(case, page),
     ), status
@@ -269,6 +271,7 @@ def _warnings_digest(warnings) -> str:
 
 
 @bp.route("/cases/<reference>/pages/<page_id>/autosave", methods=["POST"])
+@single_statement  # its one write is save_page's conditional UPDATE: no BEGIN, no COMMIT
 @login_required
 def autosave(reference: str, page_id: str):
     """Background save while the user types (JavaScript); the same rules as Continue."""
@@ -282,7 +285,8 @@ def autosave_page(case, case_type, page_id: str, **more):
     form = case_type.form_class(page_id, PageForm)()
     keep_locked(form, case_type, page_id, known_values(current_user, case.school))
     try:
-        services.save_page(db(), case, case_type, page_id, form, _posted_version(form))
+        version = _posted_version(form)  # the UPDATE checks the case is still the user's
+        services.save_page(db(), case, case_type, page_id, form, version, user=current_user)
     except services.StaleSave:
         return jsonify(
             saved=False,

@@ -8,6 +8,7 @@ from flask import url_for
 
 import engine.numeric as numeric
 from engine import CaseType, FieldError
+from engine.answers import Values
 from engine.expressions.export import to_json, to_json_value
 from engine.input_names import input_name
 from engine.model import Field, Page
@@ -73,10 +74,13 @@ def input_settings(field: Field) -> dict:
     return settings
 
 
-def calculated_values(case_type: CaseType, page: Page, answers: Mapping) -> dict[str, str]:
-    """Calculated values of a page as displayed, by input name (group items included)."""
+def calculated_values(
+    case_type: CaseType, page: Page, answers: Mapping, values: Values | None = None
+) -> dict[str, str]:
+    """Calculated values of a page as displayed, by input name (group items included); `values`
+    are the answers' values when the caller has them already."""
     shown = {}
-    values = case_type.values(answers)
+    values = case_type.values(answers) if values is None else values
     for field in page.fields:
         if field.kind.is_calculated:
             shown[field.id] = field.kind.display(field, values.get(field.id))
@@ -142,10 +146,12 @@ _LIVE_BOUNDS = ("min", "max")
 _LIVE_DISPLAY = ("format", "suffix")
 
 
-def live_conditions(case_type: CaseType, page: Page, answers: Mapping, today: str) -> dict:
+def live_conditions(
+    case_type: CaseType, page: Page, answers: Mapping, today: str, values: Values | None = None
+) -> dict:
     """What the page's script needs to show, hide and calculate as the user answers: each
     question's condition and formula as a checked tree, how to read its answer, and the values
-    of the questions on other pages that they name (only those)."""
+    of the questions on other pages that they name (only those). `values` as above."""
     fields = [_live_field(f) for f in page.fields]
     here = {f.id for f in page.fields}
     needed = set()
@@ -153,7 +159,7 @@ def live_conditions(case_type: CaseType, page: Page, answers: Mapping, today: st
         for expression in (field.show_if, field.expression):
             needed |= set(expression.names) if expression else set()
         needed |= {name for _key, name, _type in field.kind.references(field)}
-    values = case_type.values(answers)
+    values = case_type.values(answers) if values is None else values
     outside = {name: to_json_value(values.get(name)) for name in sorted(needed - here)}
     # Answers the browser does not read itself (identifiers, files): as last saved.
     fixed = {

@@ -44,12 +44,13 @@ def task_items(case: Case, case_type: CaseType, page_url=None) -> tuple[list[dic
     return items, completed
 
 
-def page_caption(case_type: CaseType, page_id: str, answers) -> str:
-    """ "Page 3 of 7" (the pages that apply now) for a form without sections; else its section."""
+def page_caption(case_type: CaseType, page_id: str, answers, values=None) -> str:
+    """ "Page 3 of 7" (the pages that apply now) for a form without sections; else its section.
+    `values`: the answers' values, when the caller has them already."""
     section = case_type.section_of(page_id)
     if section is not None:
         return section.title
-    number, count = case_type.page_position(page_id, answers)
+    number, count = case_type.page_position(page_id, answers, values)
     return f"Page {number} of {count}"
 
 

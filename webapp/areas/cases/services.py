@@ -10,30 +10,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import CaseType, PageResult
+from engine import CaseType
+from webapp.areas.cases.saving import StaleSave
+from webapp.areas.cases.saving import save_page as save_page  # the pages call it from here
 from webapp.areas.cases.warnings import warning_entries, warnings_gone_past
 from webapp.domain import audit, workflow
 from webapp.domain.case_files import CaseFile, unchecked_files
 from webapp.domain.case_lists import CASE_SORTS, filtered_by
 from webapp.domain.errors import NotFound
-from webapp.domain.uploads import NewUpload, check_uploads, scan_uploads, store_uploads
 from webapp.infra.database import transaction
 from webapp.models import Case, CaseEvent, School, User, utcnow
 from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page
 
 DRAFT = "Draft"
 NOT_SUBMITTED = "Not yet submitted"
-
-
-class StaleSave(Exception):
-    """The page was saved from elsewhere (another tab) since this copy was opened."""
-
-    def __init__(self, current_version: int):
-        super().__init__(current_version)
-        self.current_version = current_version
 
 
 class GroupFull(Exception):
@@ -71,58 +64,15 @@ def school_for_user(session: Session, user: User, school_id: int) -> School:
 
 def case_for_user(session: Session, user: User, reference: str) -> Case:
     """The case with this reference if it belongs to one of the user's schools."""
-    case = session.scalar(select(Case).where(Case.reference == reference))
+    case = session.scalar(
+        select(Case).options(joinedload(Case.school)).where(Case.reference == reference)
+    )  # with its school, which the pages show and prefill from: one query
     if case is None or case.school_id not in user.school_ids:
         raise NotFound
     return case
 
 
 # ---- saving pages ----
-
-
-def save_page(
-    session: Session,
-    case: Case,
-    case_type: CaseType,
-    page_id: str,
-    form,
-    page_version: int,
-    uploads: Sequence[NewUpload] = (),
-    user: User | None = None,
-) -> PageResult:
-    """Save what was typed on a page, valid or not, with the files chosen on it (uploaded by
-    `user`); StaleSave if the page changed meanwhile.
-
-    Only this page's answers are merged into the latest stored answers, so saves of different
-    pages (two tabs) both survive; a concurrent write is retried on the fresh row. The files
-    are stored inside each attempt, so the answers never point at a file a retry rolled back.
-    """
-    accepted, file_errors = check_uploads(uploads)
-    if accepted:
-        session.rollback()  # no transaction (on SQLite: the write lock) while clamd reads
-        accepted, infected = scan_uploads(session, case, user, accepted)
-        file_errors |= infected
-    for _attempt in range(5):
-        try:
-            with transaction(session):
-                session.refresh(case)
-                current = case.page_versions.get(page_id, 0)
-                if page_version != current:
-                    raise StaleSave(current)
-                files = store_uploads(session, case, user, accepted) if accepted else {}
-                result = case_type.save_page(page_id, form, case.answers, files, file_errors)
-                raw_input = {k: v for k, v in case.raw_input.items() if k != page_id}
-                if not result.valid:
-                    raw_input[page_id] = result.raw
-                case.answers = result.answers
-                case.raw_input = raw_input
-                case.page_versions = {**case.page_versions, page_id: current + 1}
-                case.last_page = page_id
-                case.updated_at = utcnow()
-            return result
-        except StaleDataError:  # written meanwhile: try again on the fresh row
-            continue
-    raise StaleSave(case.page_versions.get(page_id, 0))
 
 
 def acknowledge_warnings(

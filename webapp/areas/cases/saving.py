@@ -1,0 +1,108 @@
+"""Saving a case's page: what was typed checked by the engine, then written by one UPDATE
+that lands only on the row it was checked against (services.py re-exports it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from engine import CaseType, PageResult
+from webapp.domain.errors import NotFound
+from webapp.domain.uploads import NewUpload, check_uploads, scan_uploads, store_uploads
+from webapp.infra.database import transaction
+from webapp.models import Case, User, utcnow
+
+
+class StaleSave(Exception):
+    """The page was saved from elsewhere (another tab) since this copy was opened."""
+
+    def __init__(self, current_version: int):
+        super().__init__(current_version)
+        self.current_version = current_version
+
+
+def save_page(
+    session: Session,
+    case: Case,
+    case_type: CaseType,
+    page_id: str,
+    form,
+    page_version: int,
+    uploads: Sequence[NewUpload] = (),
+    user: User | None = None,
+) -> PageResult:
+    """Save what was typed on a page, valid or not, with the files chosen on it (uploaded by
+    `user`); StaleSave if the page changed meanwhile.
+
+    Only this page's answers are merged into the latest stored answers, so saves of different
+    pages (two tabs) both survive: the case as read in this request is checked by the engine,
+    then written by one UPDATE that only lands if the row is still the one read (its row
+    version) and belongs to the user's schools; otherwise the row is read again and the save
+    retried on it. The files are stored inside each attempt, so the answers never point at a
+    file a retry rolled back. Without files that UPDATE is the only write, so a view may run
+    this without a transaction (database.single_statement: the autosave).
+    """
+    accepted, file_errors = check_uploads(uploads)
+    if accepted:
+        session.rollback()  # no transaction (on SQLite: the write lock) while clamd reads
+        accepted, infected = scan_uploads(session, case, user, accepted)
+        file_errors |= infected
+    schools = user.school_ids if user is not None else {case.school_id}
+    fresh = False  # whether the case was read again in this attempt's transaction
+    for _attempt in range(5):
+        try:
+            with transaction(session):
+                current = case.page_versions.get(page_id, 0)
+                if page_version != current and fresh:
+                    raise StaleSave(current)
+                if page_version != current:
+                    raise _Moved  # perhaps only this copy is old: look again first
+                files = store_uploads(session, case, user, accepted) if accepted else {}
+                result = case_type.save_page(page_id, form, case.answers, files, file_errors)
+                raw_input = {k: v for k, v in case.raw_input.items() if k != page_id}
+                if not result.valid:
+                    raw_input[page_id] = result.raw
+                _write_if_unchanged(
+                    session,
+                    case,
+                    schools,
+                    answers=result.answers,
+                    raw_input=raw_input,
+                    page_versions={**case.page_versions, page_id: current + 1},
+                    last_page=page_id,
+                    updated_at=utcnow(),
+                )
+            return result
+        except _Moved:  # written meanwhile: try again on the fresh row
+            session.refresh(case)
+            fresh = True
+            if case.school_id not in schools:  # never, unless the row changed hands
+                raise NotFound from None
+    raise StaleSave(case.page_versions.get(page_id, 0))
+
+
+class _Moved(Exception):
+    """The case row is no longer the one read (another request wrote it meanwhile)."""
+
+
+def _write_if_unchanged(session: Session, case: Case, schools, **values) -> None:
+    """One UPDATE of the case, only if its row version is still the one read and it belongs
+    to one of `schools`; _Moved otherwise. The case in the session takes the written values."""
+    written = session.execute(
+        update(Case)
+        .where(
+            Case.id == case.id,
+            Case.row_version == case.row_version,
+            Case.school_id.in_(schools),
+        )
+        .values(row_version=Case.row_version + 1, **values)
+        .returning(Case.row_version),
+        execution_options={"synchronize_session": False},
+    ).scalar()
+    if written is None:
+        raise _Moved
+    for name, value in {**values, "row_version": written}.items():
+        set_committed_value(case, name, value)
