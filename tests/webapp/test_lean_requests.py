@@ -34,10 +34,10 @@ def test_an_autosave_is_two_reads_and_one_update(app, sign_in, world):
     portal = sign_in(world.carol)  # two schools: memberships that a lazy load would fetch
     reference, _ = start(portal, "part-time-timetable", world.school_b)
     autosave = f"/cases/{reference}/pages/child/autosave"
-    portal.post(autosave, {"forename": "Jord", "page_version": "0"}, expect=200)
+    portal.post(autosave, {"forename": "Jord", "page_version": "1"}, expect=200)
     with statements_sent(app) as sent:
-        response = portal.post(autosave, {"forename": "Jordan", "page_version": "1"}, expect=200)
-    assert response.json == {"saved": True, "page_version": 2}
+        response = portal.post(autosave, {"forename": "Jordan", "page_version": "2"}, expect=200)
+    assert response.json == {"saved": True, "page_version": 3}
     # The user with their memberships, the case with its school; then the write, and nothing
     # read again after it (SQLite's own BEGIN IMMEDIATE aside).
     assert [s for s in sent if s != "BEGIN"] == ["SELECT", "SELECT", "UPDATE"]
@@ -47,9 +47,9 @@ def test_a_stale_autosave_still_reads_the_case_again_and_refuses(app, sign_in, w
     portal = sign_in(world.alice)
     reference, _ = start(portal, "part-time-timetable")
     autosave = f"/cases/{reference}/pages/child/autosave"
-    portal.post(autosave, {"forename": "Jord", "page_version": "0"}, expect=200)
-    with statements_sent(app) as sent:
-        portal.post(autosave, {"forename": "Old tab", "page_version": "0"}, expect=409)
+    portal.post(autosave, {"forename": "Jord", "page_version": "1"}, expect=200)
+    with statements_sent(app) as sent:  # the page is at version 2 now
+        portal.post(autosave, {"forename": "Old tab", "page_version": "1"}, expect=409)
     assert "UPDATE" not in sent
 
 
@@ -61,12 +61,12 @@ def test_the_session_cookie_is_sent_again_only_when_the_session_changes(
     autosave = f"/cases/{reference}/pages/child/autosave"
     moving_clock.advance(minutes=2)
     first = portal.client.post(
-        autosave, data={"forename": "J", "page_version": "0", "csrf_token": portal.csrf_token}
+        autosave, data={"forename": "J", "page_version": "1", "csrf_token": portal.csrf_token}
     )
     assert first.status_code == 200 and "Set-Cookie" in first.headers  # the activity, written
     moving_clock.advance(seconds=20)
     again = portal.client.post(
-        autosave, data={"forename": "Jo", "page_version": "1", "csrf_token": portal.csrf_token}
+        autosave, data={"forename": "Jo", "page_version": "2", "csrf_token": portal.csrf_token}
     )
     assert again.status_code == 200 and "Set-Cookie" not in again.headers
 
@@ -79,7 +79,7 @@ def test_a_user_who_keeps_working_is_never_signed_out_and_an_idle_one_is(
     autosave = f"/cases/{reference}/pages/child/autosave"
     for version in range(60):  # an autosave every 50 seconds for 50 minutes
         moving_clock.advance(seconds=50)
-        data = {"forename": f"J{version}", "page_version": str(version)}
+        data = {"forename": f"J{version}", "page_version": str(version + 1)}
         portal.post(autosave, data, expect=200)
     moving_clock.advance(minutes=29)
     portal.get("/", expect=200)  # 29 minutes idle: still signed in
@@ -90,7 +90,7 @@ def test_a_user_who_keeps_working_is_never_signed_out_and_an_idle_one_is(
 def test_a_form_page_evaluates_the_answers_once(app, sign_in, world, monkeypatch):
     portal = sign_in(world.alice)
     reference, path = start(portal, "part-time-timetable")
-    portal.post(f"{path}/autosave", {"forename": "Jordan", "page_version": "0"}, expect=200)
+    portal.post(f"{path}/autosave", {"forename": "Jordan", "page_version": "1"}, expect=200)
     evaluations = []
     evaluate = CaseType.values
 
@@ -112,15 +112,16 @@ def test_two_tabs_autosaving_two_pages_at_the_same_moment_both_keep_their_answer
     tabs = [portal, sign_in(world.alice)]  # two browsers, so that neither waits for the other
     tabs[1].get(f"/cases/{reference}/pages/arrangement")  # the page, with its CSRF token
     sent = [("child", {"forename": "Jordan"}), ("arrangement", {"part_time_hours": "15"})]
+    saved_before = {"child": 1, "arrangement": 0}  # start() saved the first page once
 
     def autosave(index):
         page_id, answers = sent[index]
         path = f"/cases/{reference}/pages/{page_id}/autosave"
-        return tabs[index].post(path, {**answers, "page_version": str(round_)}, expect=200)
+        return tabs[index].post(path, {**answers, "page_version": str(round_ + saved_before[page_id])}, expect=200)
 
     for round_ in range(3):  # a few times, to give the race its chances
         responses = run_together(2, autosave)
-        assert [r.json["page_version"] for r in responses] == [round_ + 1] * 2
+        assert [r.json["page_version"] for r in responses] == [round_ + 2, round_ + 1]
         db_session.expire_all()
         stored = db_session.scalar(select(Case).where(Case.reference == reference))
         assert (stored.answers["forename"], stored.answers["part_time_hours"]) == ("Jordan", 15)
