@@ -3,16 +3,25 @@ request ids in the responses, the logs (one JSON object a line) and the audit ro
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
 import logging
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from tests.webapp.conftest import PortalClient, portal_app, private_schema
+from tests.webapp.conftest import ROOT, SECRET_KEY, PortalClient, portal_app, private_schema
 from webapp.infra.logs import JsonFormatter, RequestIdFilter
 from webapp.infra.migrate import upgrade
 from webapp.models import AuditEvent, OutboxMessage
@@ -170,3 +179,90 @@ def test_gunicorns_access_lines_are_json_with_the_request_id():
     outside = logging.LogRecord("webapp.worker", logging.INFO, "", 0, "sent %d", (3,), None)
     RequestIdFilter().filter(outside)
     assert json.loads(JsonFormatter().format(outside))["request_id"] is None
+
+
+# ---- portal serve: gunicorn with its settings file ----
+
+
+@contextlib.contextmanager
+def portal_serve(database_url: str, log: Path, **environment):
+    """`portal serve` in a process of its own on a free port, as an operator starts it, its
+    stderr (the log) written to `log`; stopped (SIGTERM) afterwards. Yields the base URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PORTAL_ENV": "production",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET_KEY,
+        "PORTAL_BASE_URL": "https://portal.example.org",
+        "CLAMD_HOST": "127.0.0.1",  # required to start; never reached by these requests
+        "PORT": str(port),
+        **environment,
+    }
+    command = [sys.executable, "-m", "webapp.cli", "serve"]
+    with log.open("w") as stderr:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=stderr)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):  # up to a minute on a busy machine; not a timing
+            if process.poll() is not None:
+                pytest.fail(f"portal serve stopped: {log.read_text()}")
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"{base}/healthz", timeout=5).close()
+                break
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, dict]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), json.loads(error.read())
+
+
+def test_portal_serve_runs_gunicorn_from_its_settings_file_with_json_logs(tmp_path):
+    url = f"sqlite:///{tmp_path / 'served.sqlite3'}"
+    upgrade(url)
+    overrides = {"PORTAL_WEB_WORKERS": "1", "PORTAL_TRUSTED_PROXIES": "1"}
+    with portal_serve(url, tmp_path / "serve.log", **overrides) as base:
+        assert fetch(f"{base}/healthz")[0::2] == (200, {"status": "ok"})
+        status, headers, body = fetch(f"{base}/readyz", {"X-Request-Id": "lb-probe-42"})
+        assert (status, body) == (200, {"status": "ok"})
+        assert headers["X-Request-Id"] == "lb-probe-42"
+        assert "Set-Cookie" not in headers
+    lines = (tmp_path / "serve.log").read_text().splitlines()
+    logged = [json.loads(line) for line in lines]  # every line is one JSON object
+    messages = [entry["message"] for entry in logged]
+    assert any("Using worker: gthread" in message for message in messages)
+    assert sum("Booting worker" in message for message in messages) == 1
+    access = [entry for entry in logged if entry["logger"] == "gunicorn.access"]
+    probe_line = next(entry for entry in access if entry["path"] == "/readyz")
+    assert (probe_line["request_id"], probe_line["status"]) == ("lb-probe-42", "200")
+    assert all(entry["request_id"] for entry in access)
+    assert not any("Control socket" in message for message in messages)
+    assert not any(entry["logger"].startswith("alembic") for entry in logged)  # probes are quiet
+
+
+def test_portal_serve_refuses_a_bad_server_setting_in_one_line(portal_env, monkeypatch, capsys):
+    from webapp.cli import main
+
+    monkeypatch.setenv("SECRET_KEY", SECRET_KEY)
+    monkeypatch.setenv("CLAMD_HOST", "127.0.0.1")
+    monkeypatch.setenv("PORTAL_WEB_TIMEOUT", "soon")
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err == "portal serve: PORTAL_WEB_TIMEOUT must be a whole number of at least 1, not 'soon'\n"
+    )

@@ -107,8 +107,12 @@ def logging_config(log_format: str, level: str) -> dict:
         },
         "root": {"level": level, "handlers": ["stderr"]},
         "loggers": {
-            name: {"level": level, "handlers": [], "propagate": True}
-            for name in ("gunicorn.error", "gunicorn.access")
+            **{
+                name: {"level": level, "handlers": [], "propagate": True}
+                for name in ("gunicorn.error", "gunicorn.access")
+            },
+            # /readyz reads the migrations' state at every probe: no lines about that.
+            "alembic": {"level": "WARNING"},
         },
     }
 
