@@ -225,7 +225,12 @@ def run_child(mode: str, code: Path, url: str, officer: int) -> dict:
         "BENCH_OFFICER": str(officer),
     }
     out = subprocess.run(  # noqa: S603 -- this Python, this script's own child code
-        [sys.executable, "-c", CHILD, mode], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", CHILD, mode],
+        cwd=code,  # `-c` puts the working directory first on sys.path
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
