@@ -17,10 +17,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     # Imported here, not above, so that `portal validate` (webapp.cli) starts without Flask.
     from flask import Flask
 
-    from webapp.infra import casetypes, config, database
+    from webapp.infra import casetypes, config, database, logs
     from webapp.infra.extensions import csrf, login_manager
     from webapp.infra.extensions import mail as mail_extension  # `webapp.infra.mail` is the outbox
-    from webapp.web import request_guard, security
+    from webapp.web import health, request_guard, security
 
     app = Flask(__name__, instance_path=str(config.INSTANCE))
     app.config.update(config.settings(overrides or {}))
@@ -30,6 +30,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    logs.init_app(app)  # X-Request-Id on every response, the id on every log line
+    health.init_app(app)  # /healthz, /readyz: answered before any other hook
     casetypes.init_app(app)
     request_guard.init_app(app)  # before anything reads a request
     database.init_app(app)

@@ -330,6 +330,7 @@ class AuditEvent(Base):
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="SET NULL"))
     ip: Mapped[str] = mapped_column(String(45), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    request_id: Mapped[str | None] = mapped_column(String(64))  # as in the logs (infra/logs.py)
 
 
 class CaseTypeVersion(Base):

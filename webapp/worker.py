@@ -68,6 +68,9 @@ def mail_worker(once: bool, interval: float) -> None:
         if once:
             _deliver_once(app, where)
         else:
+            from webapp.infra import logs
+
+            logs.configure(app.config["PORTAL_LOG_FORMAT"], app.config["PORTAL_LOG_LEVEL"])
             _deliver_until_stopped(app, where, interval)
 
 

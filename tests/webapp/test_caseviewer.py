@@ -712,6 +712,40 @@ def test_csv_export_of_a_case_type_with_a_repeating_group(sign_in, world, counci
     assert olivia.client.get("/caseviewer/export/no-such-type.csv").status_code == 404
 
 
+def test_csv_export_streams_in_batches_and_the_link_says_how_big_it_is(
+    sign_in, world, council, db_session, monkeypatch
+):
+    from webapp.areas.caseviewer import csv_export
+
+    monkeypatch.setattr(csv_export, "BATCH", 2)
+    moments = [dt.datetime(2026, 11, 2, 9, n, tzinfo=dt.UTC) for n in range(5)]
+    references = [
+        stored_case(db_session, world.school_a, world.alice, submitted_at=moment)
+        for moment in moments
+    ]
+    olivia = sign_in(council.olivia)
+    response = olivia.client.get(f"/caseviewer/export/{PTT}.csv", buffered=False)
+    assert response.status_code == 200 and response.is_streamed
+    pieces = [piece.decode("utf-8") for piece in response.response]
+    response.close()
+    # The BOM, the header, then the rows two at a time: nothing waits for the whole file.
+    assert pieces[0] == "\ufeff" and pieces[1].count("\r\n") == 1
+    assert [piece.count("\r\n") for piece in pieces[2:]] == [2, 2, 1]
+    rows = list(csv.reader(io.StringIO("".join(pieces).removeprefix("\ufeff"))))
+    assert [row[0] for row in rows[1:]] == references
+    assert all(len(row) == len(rows[0]) for row in rows)
+    exported = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "cases_exported"))
+    assert exported.detail == {"case_type": PTT, "count": 5}
+
+    link = olivia.get("/caseviewer/").page.find("a", href=f"/caseviewer/export/{PTT}.csv")
+    assert text_of(link.parent).endswith("(CSV) — 5 cases")
+    monkeypatch.setattr(csv_export, "LARGE_EXPORT", 4)
+    link = olivia.get("/caseviewer/").page.find("a", href=f"/caseviewer/export/{PTT}.csv")
+    assert text_of(link.parent).endswith(
+        "(CSV) — more than 4 cases: the file may take a minute or two to download"
+    )
+
+
 def test_csv_cells_are_neutralised_whatever_they_start_with():
     from webapp.areas.caseviewer.csv_export import _safe_row
 

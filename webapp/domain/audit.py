@@ -11,6 +11,7 @@ import logging
 from flask import has_request_context, request
 from sqlalchemy.orm import Session
 
+from webapp.infra.logs import request_id
 from webapp.models import AuditEvent, School, User
 
 log = logging.getLogger("webapp.domain.audit")
@@ -37,6 +38,7 @@ def record(
         user_id=user.id if user else None,
         school_id=school.id if school else None,
         ip=(request.remote_addr or "") if has_request_context() else "",
+        request_id=request_id(),  # the log lines of the same request carry it too
         detail=detail,
     )
     session.add(event)

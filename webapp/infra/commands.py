@@ -65,6 +65,9 @@ def run() -> None:
         )
     port = config.port(5000)
     with portal_app(server=True) as app:
+        from webapp.infra import logs
+
+        logs.configure(app.config["PORTAL_LOG_FORMAT"], app.config["PORTAL_LOG_LEVEL"])
         catcher = _start_catcher(app, port) if app.config["DEVELOPMENT"] else None
         if catcher is not None:
             app.extensions["mail_catcher"] = catcher  # /dev/mail reads sent mail from it
@@ -127,17 +130,25 @@ def _start_catcher(app, port: int):
     help="address to listen on (default 127.0.0.1, behind a reverse proxy on this machine; "
     "0.0.0.0 in a container or behind a load balancer elsewhere)",
 )
-@click.option("--workers", type=int, default=2, help="worker processes")
-def serve(host: str, workers: int) -> None:
-    """Production server: gunicorn with the app factory (refused without a virus scanner);
-    run `portal mail-worker` beside it."""
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="worker processes (default PORTAL_WEB_WORKERS, or 2)",
+)
+def serve(host: str, workers: int | None) -> None:
+    """Production server: gunicorn with the app factory (refused without a virus scanner),
+    set up by webapp/infra/gunicorn_conf.py (workers, threads, timeouts, max requests, JSON
+    logs; docs/deploy.md); run `portal mail-worker` beside it."""
     from gunicorn.app.wsgiapp import run as gunicorn
 
     # Refuse unfit settings in one line, before gunicorn starts any worker.
     problem = config.scanner_problem(config.settings({}))
     if problem:
         raise CommandError(problem, 2)
+    config.web_server()  # a bad PORTAL_WEB_* setting is refused here, in one line
     bind = f"{host}:{config.port(8000)}"
-    sys.argv = ["gunicorn", "--bind", bind, "--workers", str(workers)]
-    sys.argv += ["--access-logfile", "-", "webapp.wsgi:app"]
+    sys.argv = ["gunicorn", "--config", "python:webapp.infra.gunicorn_conf", "--bind", bind]
+    if workers is not None:
+        sys.argv += ["--workers", str(workers)]
     gunicorn()

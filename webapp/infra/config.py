@@ -58,7 +58,48 @@ def settings(overrides: dict) -> dict:
         **_sessions(development),
         **_scanner(),
         **_rate_limits(),
+        **log_settings(development),
+        # /readyz answers 503 when the oldest unsent mail is older than this (0: never).
+        "PORTAL_READY_OUTBOX_LAG_MINUTES": _whole("PORTAL_READY_OUTBOX_LAG_MINUTES", 15),
     } | overrides
+
+
+LOG_FORMATS = ("json", "plain")
+
+
+def log_settings(development: bool) -> dict:
+    """PORTAL_LOG_FORMAT: "json" (one object a line, the default outside development) or
+    "plain" (the default in development); PORTAL_LOG_LEVEL: INFO unless said otherwise."""
+    log_format = os.environ.get("PORTAL_LOG_FORMAT", "").strip().lower()
+    log_format = log_format or ("plain" if development else "json")
+    if log_format not in LOG_FORMATS:
+        raise SettingsError(f"PORTAL_LOG_FORMAT must be 'json' or 'plain', not {log_format!r}")
+    level = os.environ.get("PORTAL_LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise SettingsError(
+            f"PORTAL_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}"
+        )
+    return {"PORTAL_LOG_FORMAT": log_format, "PORTAL_LOG_LEVEL": level}
+
+
+def web_server() -> dict:
+    """Gunicorn's settings for `portal serve` (webapp/infra/gunicorn_conf.py), each from its
+    environment variable (docs/deploy.md)."""
+    return {
+        "workers": _whole("PORTAL_WEB_WORKERS", 2, least=1),
+        # Threads per worker (gthread): a slow request (a large export) holds one thread, not
+        # a whole worker, and the worker keeps telling gunicorn it is alive meanwhile.
+        "threads": _whole("PORTAL_WEB_THREADS", 4, least=1),
+        # Seconds a worker may go silent before it is killed and replaced, and the time
+        # given to finish the requests in hand on a restart or a stop.
+        "timeout": _whole("PORTAL_WEB_TIMEOUT", 60, least=1),
+        "graceful_timeout": _whole("PORTAL_WEB_GRACEFUL_TIMEOUT", 30, least=1),
+        "keepalive": _whole("PORTAL_WEB_KEEPALIVE", 5, least=1),
+        # A worker is replaced after about this many requests (0: never), the jitter keeping
+        # the workers from restarting together: a guard against slow growth of memory.
+        "max_requests": _whole("PORTAL_WEB_MAX_REQUESTS", 1000),
+        "max_requests_jitter": _whole("PORTAL_WEB_MAX_REQUESTS_JITTER", 100),
+    }
 
 
 def _support_email(development: bool) -> str:

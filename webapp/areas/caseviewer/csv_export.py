@@ -7,10 +7,10 @@ import csv
 import datetime as dt
 import io
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
 
 from engine import CaseType
 from engine.expressions import LIST
@@ -20,7 +20,7 @@ from webapp.domain import audit, workflow
 from webapp.domain.errors import NotFound
 from webapp.infra import clock
 from webapp.infra.database import transaction
-from webapp.models import Case, User
+from webapp.models import Case, School, User
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 FIXED_COLUMNS = (
@@ -33,6 +33,8 @@ FIXED_COLUMNS = (
     "Assigned to",
 )
 WARNINGS_COLUMN = "Warnings the school acknowledged"
+BATCH = 1000  # rows read, written and sent at a time
+LARGE_EXPORT = 10_000  # beyond this many cases the officer is told the file takes a while
 
 
 def export_case_type(session: Session, officer: User, case_type_id: str) -> CaseType:
@@ -49,47 +51,89 @@ def export_filename(case_type_id: str, now: dt.datetime | None = None) -> str:
     return f"{case_type_id}-{today.isoformat()}.csv"
 
 
-def export_csv(session: Session, officer: User, case_type_id: str) -> str:
-    """Every submitted case of the type as CSV text: the fixed columns, then one column per
-    question of the current definition, values as "Check your answers" shows them.
+def open_export(session: Session, officer: User, case_type_id: str) -> Iterator[str]:
+    """Every submitted case of the type as CSV text, in pieces of BATCH rows: the fixed
+    columns, then one column per question of the current definition, values as "Check your
+    answers" shows them.
 
-    NotFound unless the officer's teams work the case type. Audited (no content), committed.
+    Checked (NotFound unless the officer's teams work the case type) and audited (no content,
+    committed) here, before the first piece is asked for; the rows are then read BATCH at a
+    time (a server-side cursor on PostgreSQL), so memory stays the same whatever their number.
     """
     case_type = export_case_type(session, officer, case_type_id)
-    cases = list(
-        session.scalars(
-            select(Case)
-            .where(Case.case_type_id == case_type_id, Case.submitted_at.is_not(None))
-            .order_by(Case.submitted_at, Case.id)
-            .options(
-                selectinload(Case.school),
-                selectinload(Case.assigned_to),
-                defer(Case.raw_input),
-                defer(Case.page_versions),
-            )
-        )
-    )
+    count = session.scalar(select(func.count()).select_from(Case).where(*_exported(case_type_id)))
+    with transaction(session):
+        audit.record(session, "cases_exported", actor=officer, case_type=case_type_id, count=count)
+    return _csv_pieces(session, case_type, case_type_id)
+
+
+def export_sizes(session: Session, case_type_ids: Iterable[str]) -> dict[str, int]:
+    """How many cases each export holds, counted up to LARGE_EXPORT + 1 (cheap at any size:
+    more than LARGE_EXPORT is all the officer needs to know)."""
+    sizes = {}
+    for case_type_id in case_type_ids:
+        capped = select(Case.id).where(*_exported(case_type_id)).limit(LARGE_EXPORT + 1)
+        sizes[case_type_id] = session.scalar(select(func.count()).select_from(capped.subquery()))
+    return sizes
+
+
+def _exported(case_type_id: str) -> tuple:
+    return (Case.case_type_id == case_type_id, Case.submitted_at.is_not(None))
+
+
+def _csv_pieces(session: Session, case_type: CaseType, case_type_id: str) -> Iterator[str]:
     questions = export_questions(case_type)
-    out = io.StringIO()
-    writer = csv.writer(out)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
     writer.writerow(
         _safe_row([*FIXED_COLUMNS, *(header for header, _field in questions), WARNINGS_COLUMN])
     )
-    for case in cases:
+    yield _taken(buffer)  # the download starts at once, whatever follows
+    assigned = aliased(User)
+    rows = session.execute(
+        select(
+            Case.reference,
+            School.name.label("school"),
+            School.urn,
+            Case.submitted_at,
+            Case.activity_label,
+            Case.status,
+            assigned.first_name,
+            assigned.last_name,
+            Case.sent_answers,
+            Case.answers,
+            Case.acknowledged_warnings,
+        )
+        .join(School, School.id == Case.school_id)
+        .outerjoin(assigned, assigned.id == Case.assigned_to_id)
+        .where(*_exported(case_type_id))
+        .order_by(Case.submitted_at, Case.id)
+        .execution_options(yield_per=BATCH)
+    )
+    for number, row in enumerate(rows, 1):  # a row has the columns sent() and acknowledged() read
+        answers = sent(row)
         writer.writerow(
             _safe_row(
                 [
-                    *_fixed_cells(case),
-                    *(cell_text(field, sent(case).get(field.id)) for _header, field in questions),
-                    " | ".join(f"{w['question']}: {w['message']}" for w in acknowledged(case)),
+                    *_fixed_cells(row),
+                    *(cell_text(field, answers.get(field.id)) for _header, field in questions),
+                    " | ".join(f"{w['question']}: {w['message']}" for w in acknowledged(row)),
                 ]
             )
         )
-    with transaction(session):
-        audit.record(
-            session, "cases_exported", actor=officer, case_type=case_type_id, count=len(cases)
-        )
-    return out.getvalue()
+        if number % BATCH == 0:
+            yield _taken(buffer)
+    rows.close()
+    session.rollback()  # ends the read (and the server-side cursor's transaction)
+    yield _taken(buffer)
+
+
+def _taken(buffer: io.StringIO) -> str:
+    """What the buffer holds, emptied for the next rows."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def export_questions(case_type: CaseType) -> list[tuple[str, Field]]:
@@ -104,16 +148,16 @@ def export_questions(case_type: CaseType) -> list[tuple[str, Field]]:
     ]
 
 
-def _fixed_cells(case: Case) -> list[str]:
-    submitted = clock.aware(case.submitted_at).astimezone(dt.UTC)
+def _fixed_cells(row) -> list[str]:
+    submitted = clock.aware(row.submitted_at).astimezone(dt.UTC)
     return [
-        case.reference,
-        case.school.name,
-        case.school.urn,
+        row.reference,
+        row.school,
+        row.urn,
         submitted.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        case.activity_label,
-        case.status,
-        case.assigned_to.full_name if case.assigned_to else "",
+        row.activity_label,
+        row.status,
+        f"{row.first_name} {row.last_name}" if row.first_name is not None else "",
     ]
 
 

@@ -6,7 +6,16 @@ for a draft or a case of a case type their teams do not work (SECURITY-CHECKLIST
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from webapp.areas.caseviewer import bp, csv_export, services
@@ -54,8 +63,16 @@ def queue():
         options=options,
         statuses=services.STATUSES,
         teams=services.officer_teams(db(), current_user),
-        exportable=[(i, n) for i, n in options.case_types if catalogue().get(i) is not None],
+        exportable=_exportable(options.case_types),
+        large_export=csv_export.LARGE_EXPORT,
     )
+
+
+def _exportable(case_types) -> list[tuple[str, str, int]]:
+    """(case type id, name, cases counted up to LARGE_EXPORT + 1) of each downloadable type."""
+    ids = [(i, n) for i, n in case_types if catalogue().get(i) is not None]
+    sizes = csv_export.export_sizes(db(), [i for i, _n in ids])
+    return [(i, n, sizes[i]) for i, n in ids]
 
 
 # ---- one case ----
@@ -227,10 +244,18 @@ def download(reference: str, attachment_id: str):
 def export(case_type_id: str):
     """Every submitted case of one case type, as a CSV spreadsheet (UTF-8 with a BOM, so
     Excel reads the accents and pound signs right)."""
-    text = csv_export.export_csv(db(), current_user, case_type_id)
-    response = current_app.response_class("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    pieces = csv_export.open_export(db(), current_user, case_type_id)
+    response = current_app.response_class(
+        stream_with_context(_with_bom(pieces)), content_type="text/csv; charset=utf-8"
+    )
     response.headers["Content-Disposition"] = (
         f"attachment; filename={csv_export.export_filename(case_type_id)}"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Accel-Buffering"] = "no"  # nginx passes each piece on as it comes
     return response
+
+
+def _with_bom(pieces):
+    yield "\ufeff"
+    yield from pieces
