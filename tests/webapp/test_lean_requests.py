@@ -117,7 +117,9 @@ def test_two_tabs_autosaving_two_pages_at_the_same_moment_both_keep_their_answer
     def autosave(index):
         page_id, answers = sent[index]
         path = f"/cases/{reference}/pages/{page_id}/autosave"
-        return tabs[index].post(path, {**answers, "page_version": str(round_ + saved_before[page_id])}, expect=200)
+        return tabs[index].post(
+            path, {**answers, "page_version": str(round_ + saved_before[page_id])}, expect=200
+        )
 
     for round_ in range(3):  # a few times, to give the race its chances
         responses = run_together(2, autosave)
