@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from webapp.web.whole_numbers import page_number
@@ -155,23 +155,43 @@ class ListingArgs:
         return self.query(params, sort=key, order=self.order_for(key))
 
 
+# A listing counts its rows up to this many; beyond it, it says "more than 10,000" and offers
+# pages only up to there (so neither the count nor an OFFSET grows with the table).
+COUNT_CAP = 10_000
+# The pages linked either side of the page shown (besides the first and the last).
+WINDOW = 2
+
+
 @dataclass(frozen=True)
 class Listing(Generic[Row]):
-    """One page of a listing: its rows, how many rows match in all, the page shown (within
-    range) and how many pages there are (at least 1)."""
+    """One page of a listing: its rows, how many rows match in all (counted up to the cap:
+    `capped` when more match), the page shown (within range) and how many pages there are
+    (at least 1; those of the first COUNT_CAP rows when capped)."""
 
     rows: list[Row] = field(default_factory=list)
     total: int = 0
     page: int = 1
     pages: int = 1
+    capped: bool = False
 
     def with_rows(self, rows: list) -> Listing:
         """The same page with its rows made into what the page shows."""
         return replace(self, rows=rows)
 
-    def page_numbers(self) -> list[int]:
-        """The pages to link to, in order."""
-        return list(range(1, self.pages + 1))
+    def page_numbers(self) -> list[int | None]:
+        """The pages to link to, in order: the first, the last, and WINDOW pages either side
+        of the page shown; None where pages are left out (an ellipsis). Never a link per page,
+        so a page costs the same however many pages there are."""
+        near = range(max(1, self.page - WINDOW), min(self.pages, self.page + WINDOW) + 1)
+        shown = sorted({1, self.pages, *near})
+        numbers: list[int | None] = []
+        for number in shown:
+            if numbers and number - numbers[-1] == 2:  # one page left out: link it instead
+                numbers.append(number - 1)
+            elif numbers and number - numbers[-1] > 2:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
 
 
 def matching(words: str, *columns) -> ColumnElement[bool]:
@@ -196,8 +216,9 @@ def fetch_page(
     `options` are loader options."""
     if not tie_breaker:
         raise ValueError("a listing needs a tie-breaker that ends in a unique column")
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, math.ceil(total / args.page_size))
+    total = count_up_to(session, query, COUNT_CAP)
+    capped = total > COUNT_CAP
+    pages = max(1, math.ceil(min(total, COUNT_CAP) / args.page_size))
     page = min(max(args.page, 1), pages)
     rows_query = (
         query.add_columns(*columns)
@@ -207,7 +228,19 @@ def fetch_page(
         .offset((page - 1) * args.page_size)
     )
     rows = session.execute(rows_query).all() if columns else session.scalars(rows_query).all()
-    return Listing(list(rows), total, page, pages)
+    return Listing(list(rows), min(total, COUNT_CAP), page, pages, capped)
+
+
+def count_up_to(session: Session, query: Select, cap: int) -> int:
+    """How many rows `query` gives, counted up to cap + 1 (more than `cap` is all it says):
+    the count stops early instead of reading every matching row."""
+    first = (
+        query.with_only_columns(literal(1), maintain_column_froms=True)
+        .order_by(None)
+        .limit(cap + 1)
+        .subquery()
+    )
+    return session.scalar(select(func.count()).select_from(first)) or 0
 
 
 def _stripped(value: object) -> str:
