@@ -370,7 +370,12 @@ def list_cases(
         (Case.service_name, search.service),
         (Case.status, search.status),
     )
-    return fetch_page(session, query, args, sort=SORTS[args.sort], tie_breaker=[Case.id.desc()])
+    # One school's cases all sort alike by school: then only the tie-breaker orders them.
+    one_school = bool(school) or len(user.school_ids) == 1
+    sort = () if args.sort == "school" and one_school else SORTS[args.sort]
+    # The tie-breaker runs the sort's way, so one index (school, column, id) serves each.
+    newest = Case.id.desc() if args.descending else Case.id.asc()
+    return fetch_page(session, query, args, sort=sort, tie_breaker=[newest])
 
 
 def search_options(
