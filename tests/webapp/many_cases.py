@@ -47,7 +47,7 @@ def fill(
     seed: int = 12,
 ) -> Filled:
     """`cases` cases over `schools` schools, `big_share` of them at the first school."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (made-up data, repeatable)
     made = [
         School(name=f"School {n:04d}", urn=f"{100000 + n}", setting_type="school")
         for n in range(schools)
@@ -56,7 +56,9 @@ def fill(
     officer = _user("officer@council.example.org", "officer")
     session.add_all([*made, *users, officer])
     session.flush()
-    session.add_all(Membership(user_id=u.id, school_id=s.id) for u, s in zip(users, made))
+    session.add_all(
+        Membership(user_id=u.id, school_id=s.id) for u, s in zip(users, made, strict=True)
+    )
     types = sorted(
         (c for c in catalogue.case_types.values() if "school" in c.raised_by), key=lambda c: c.id
     )
