@@ -89,9 +89,8 @@ def _fill(app, cases: int) -> dict:
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
-    from webapp.models import User
-
     from webapp.infra.migrate import upgrade
+    from webapp.models import User
 
     engine = app.extensions["db_engine"]
     upgrade(app.config["DATABASE_URL"])  # the version's own migrations: its own indexes
@@ -122,17 +121,19 @@ def _databases(version: str, sizes: dict[str, int]) -> dict[str, str]:
 
 def _createdb(url: str) -> None:
     name = url.rsplit("/", 1)[1]
-    subprocess.run(["createdb", "-h", "127.0.0.1", name], check=False, capture_output=True)
+    command = ["createdb", "-h", "127.0.0.1", name]  # may exist already (--keep)
+    subprocess.run(command, check=False, capture_output=True)  # noqa: S603, S607
 
 
 def _dropdb(url: str) -> None:
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "--if-exists", url.rsplit("/", 1)[1]], check=True)
+    command = ["dropdb", "-h", "127.0.0.1", "--if-exists", url.rsplit("/", 1)[1]]
+    subprocess.run(command, check=True)  # noqa: S603, S607
 
 
 def _start(code: Path, urls: dict[str, str]) -> subprocess.Popen:
     command = [sys.executable, __file__, "--worker", str(code), json.dumps(urls)]
     env = {**os.environ, "PYTHONPATH": str(code)}
-    return subprocess.Popen(
+    return subprocess.Popen(  # noqa: S603 (this script, this interpreter)
         command, cwd=code, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
 
