@@ -375,7 +375,7 @@ def list_cases(
     sort = () if args.sort == "school" and one_school else SORTS[args.sort]
     # The tie-breaker runs the sort's way, so one index (school, column, id) serves each.
     newest = Case.id.desc() if args.descending else Case.id.asc()
-    return fetch_page(session, query, args, sort=sort, tie_breaker=[newest])
+    return fetch_page(session, query, args, sort=sort, tie_breaker=[newest], keyset=Case.id)
 
 
 def search_options(

@@ -144,6 +144,7 @@ def queue(session: Session, officer: User, search: QueueSearch, args: ListingArg
         args,
         sort=SORTS[args.sort],
         tie_breaker=[newest],
+        keyset=Case.id,
         options=(
             selectinload(Case.school),
             selectinload(Case.assigned_to),
