@@ -377,7 +377,17 @@ def test_next_and_previous_by_cursor_neither_repeat_nor_skip_rows(
 
 @pytest.mark.parametrize(
     "cursor",
-    ["", "not base64!", "W10", "WzEsMiwzXQ", "eyJhIjoxfQ", "x" * 700, cursors.write(["a"])],
+    [
+        "",
+        "not base64!",
+        "W10",
+        "WzEsMiwzXQ",
+        "eyJhIjoxfQ",
+        "x" * 700,
+        cursors.write(["a"]),
+        cursors.write([5, 5]),  # another sort's: a number where the sort has text
+        cursors.write([dt.datetime(2026, 1, 1, tzinfo=dt.UTC), 5]),
+    ],
 )
 def test_a_cursor_that_does_not_read_back_is_no_cursor(db_session, seven_schools, cursor):
     args = SCHOOLS.read({"after": cursor, "page": "2"}, 3)

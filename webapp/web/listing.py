@@ -282,7 +282,7 @@ def _seek(session: Session, query: Select, args: ListingArgs, keys: list):
     """The page after (or before) the row `args`' cursor names, found by the sort's index;
     None when there is no cursor, or before it there is only the first page."""
     values = cursors.read(args.after or args.before, len(keys))
-    if values is None:
+    if values is None or not all(map(_fits, keys, values)):
         return None
     backwards = bool(args.before) != args.descending  # the way rows are read
     beyond = tuple_(*keys) < tuple_(*values) if backwards else tuple_(*keys) > tuple_(*values)
@@ -293,6 +293,15 @@ def _seek(session: Session, query: Select, args: ListingArgs, keys: list):
             return None
         return rows[::-1], True
     return rows, more
+
+
+def _fits(key, value) -> bool:
+    """Whether a cursor's value is of its column's kind (another sort's cursor is not)."""
+    try:
+        kind = key.type.python_type
+    except NotImplementedError:
+        return False
+    return isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
 
 
 def cursor_of(values) -> str:
