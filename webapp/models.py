@@ -18,10 +18,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    func,
-    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from webapp.list_indexes import case_list_indexes
 
 
 def utcnow() -> dt.datetime:
@@ -134,49 +134,11 @@ class ReferenceCounter(Base):
     last_number: Mapped[int] = mapped_column(Integer)
 
 
-LISTED = ("case_type_name", "service_name", "activity_label", "status")  # sorted by, in lists
-SENT_FILTERS = ("case_type_id", "status", "activity_label", "school_id", "assigned_to_id")
-SENT = {
-    "postgresql_where": text("submitted_at IS NOT NULL"),
-    "sqlite_where": text("submitted_at IS NOT NULL"),
-}
-
-
 class Case(Base):
     """A case: a draft while the school fills it in, then submitted and worked by officers."""
 
     __tablename__ = "cases"
-    # The lists' indexes (issue 12): My cases sorts one school's cases by each of its
-    # columns (then id); the officers' queue sorts submitted cases (a partial index); a
-    # partial reference is found by trigrams (PostgreSQL only). See domain/case_lists.py.
-    __table_args__ = (
-        Index("ix_cases_school_updated", "school_id", "updated_at", "id"),
-        Index("ix_cases_school_submitted", "school_id", "submitted_at", "id"),
-        Index(
-            "ix_cases_school_submitted_desc",
-            "school_id",
-            text("submitted_at DESC NULLS LAST"),
-            text("id DESC"),
-        ).ddl_if(dialect="postgresql"),  # SQLite's indexes have no NULLS LAST
-        Index("ix_cases_school_newest", "school_id", "id"),
-        Index(
-            "ix_cases_school_reference", "school_id", func.length(text("reference")), "reference"
-        ),
-        *(Index(f"ix_cases_school_{c}", "school_id", c, "id") for c in LISTED),
-        # Counts of filtered lists read only these (every column a filter asks about).
-        Index("ix_cases_school_filters", "school_id", "case_type_id", "status", "service_name"),
-        Index("ix_cases_sent_filters", *SENT_FILTERS, **SENT),
-        Index(
-            "ix_cases_sent_reference", func.length(text("reference")), "reference", **SENT
-        ).ddl_if(dialect="postgresql"),
-        *(Index(f"ix_cases_sent_{c}", c, "id", **SENT) for c in LISTED if c != "service_name"),
-        Index(
-            "ix_cases_reference_trgm",
-            func.upper(text("reference")).label("upper_reference"),
-            postgresql_using="gin",
-            postgresql_ops={"upper_reference": "gin_trgm_ops"},
-        ).ddl_if(dialect="postgresql"),  # needs pg_trgm (migration 0010)
-    )
+    __table_args__ = case_list_indexes()  # the lists' (issue 12)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
