@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from webapp.list_indexes import case_list_indexes
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -36,7 +38,7 @@ class School(Base):
     __tablename__ = "schools"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), index=True)  # the queue sorts by it
     urn: Mapped[str] = mapped_column(String(12), unique=True)  # URN, or Ofsted EY URN
     setting_type: Mapped[str] = mapped_column(String(20))  # school | early_years
     laestab: Mapped[str] = mapped_column(String(7), default="")  # LA code + DfE number, if known
@@ -137,8 +139,7 @@ class Case(Base):
 
     __tablename__ = "cases"
     __table_args__ = (
-        Index("ix_cases_school_updated", "school_id", "updated_at"),
-        Index("ix_cases_school_submitted", "school_id", "submitted_at"),
+        *case_list_indexes(),  # the lists' (issue 12)
         # One draft per Start now: a form sent twice (two clicks, autosave then Continue) from
         # the page of a case not saved yet finds the draft its first save created.
         Index("uq_cases_created_by_start_token", "created_by_id", "start_token", unique=True),

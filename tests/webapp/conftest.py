@@ -70,8 +70,12 @@ def private_schema(prefix: str):
     schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = make_engine(POSTGRES_URL)
     with admin.begin() as connection:
+        # pg_trgm (the trigram index of references, migration 0010) once in public, for every
+        # schema: an extension exists once a database, and never goes with a dropped schema.
+        connection.execute(text("select pg_advisory_xact_lock(120010)"))
+        connection.execute(text("create extension if not exists pg_trgm schema public"))
         connection.execute(text(f"create schema {schema}"))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema},public"})
     try:
         yield url.render_as_string(hide_password=False)
     finally:

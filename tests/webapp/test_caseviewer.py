@@ -268,11 +268,14 @@ def test_the_queue_filters_sorts_and_pages(app, sign_in, world, council, db_sess
 
     page = olivia.get("/caseviewer/", query_string={"sort": "school", "order": "asc"}).page
     assert page.find("th", attrs={"aria-sort": "ascending"}).get_text(strip=True) == "School"
+    # Every school or setting that may raise a case type the teams work (from the catalogue,
+    # not from the cases: the nursery may send a SEND referral, though it has sent none).
     school_choices = [o.get_text() for o in page.select("#school option")]
     assert school_choices == [
         "All schools and settings",
         "Aylestone Primary School",
         "Beaumont Leys School",
+        "Little Acorns Pre-School",
     ]
 
     # A date written wrongly is shown as an error and ignored; the rest still applies. (An

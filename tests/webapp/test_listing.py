@@ -4,6 +4,9 @@ aria-sort and pagination on every list page, each page sized by its own setting 
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,7 +15,9 @@ from sqlalchemy import false, func, select
 from tests.webapp.test_bad_input import staff
 from tests.webapp.test_caseviewer import stored_case
 from webapp.models import School, Team
-from webapp.web.listing import ListingSpec, fetch_page
+from webapp.web import cursors
+from webapp.web import listing as listing_module
+from webapp.web.listing import Listing, ListingSpec, count_up_to, fetch_page
 from webapp.web.whole_numbers import LAST_PAGE
 
 SCHOOLS = ListingSpec(("name", "urn", "users"), "name")
@@ -254,6 +259,7 @@ SORTED = {
     "/council/schools": ({"q": "school"}, "URN", "Name", "asc"),
     "/council/officers": ({"q": "council"}, "Role", "Email address", "asc"),
 }
+KEYSET = ("/my-cases", "/caseviewer/")
 SORT_KEYS = {
     "Service case ref": "reference",
     "Email address": "email",
@@ -282,7 +288,145 @@ def test_every_listing_marks_its_sorted_column_and_links_its_sorts_and_pages_ali
         other = page.find("a", class_="app-sort-link", string=other_label)
         assert _query(other) == {**kept, "sort": SORT_KEYS[other_label], "order": first_order}
         following = page.select_one(".govuk-pagination__next a")
-        assert _query(following) == {**kept, "sort": key, "order": "asc", "page": "2"}, path
+        # Lists of cases go on from the last row shown (a cursor: keyset paging, issue 12).
+        cursor = _query(following).pop("after", None)
+        assert (cursor is not None) == (path in KEYSET), path
+        assert _query(following) | {"after": cursor} == {
+            **kept,
+            "sort": key,
+            "order": "asc",
+            "page": "2",
+            "after": cursor,
+        }, path
         second = portal.get(following["href"]).page
         assert _query(second.select_one(".govuk-pagination__prev a"))["page"] == "1", path
         assert "page 2 of" in second.select_one("table caption").get_text(), path
+
+
+# ---- lists that cost the same at any size (issue 12) ----
+
+
+@pytest.mark.parametrize(
+    ("page", "pages", "capped", "numbers"),
+    [
+        (1, 3, False, [1, 2, 3]),
+        (1, 100, False, [1, 2, 3, None, 100]),
+        (6, 100, False, [1, None, 4, 5, 6, 7, 8, None, 100]),
+        (4, 100, False, [1, 2, 3, 4, 5, 6, None, 100]),  # one page left out: linked instead
+        (100, 100, False, [1, None, 98, 99, 100]),
+        (6, 400, True, [1, None, 4, 5, 6, 7, 8, None]),  # no "last" page when not all counted
+        (400, 400, True, [1, None, 398, 399, 400, None]),
+    ],
+)
+def test_a_window_of_page_links_never_one_link_a_page(page, pages, capped, numbers):
+    listing = Listing(page=page, pages=pages, capped=capped)
+    assert listing.page_numbers() == numbers
+
+
+def test_past_the_pages_counted_a_page_links_the_first_and_itself():
+    listing = Listing(page=450, pages=400, capped=True, has_next=True)
+    assert listing.page_numbers() == [1, None, 450, None]
+    assert listing.page_of == "page 450"
+    assert Listing(page=2, pages=3).page_of == "page 2 of 3"
+
+
+def test_a_count_stops_at_the_cap_and_says_more(db_session, seven_schools, monkeypatch):
+    monkeypatch.setattr(listing_module, "COUNT_CAP", 4)
+    first = _page(db_session, 1)
+    assert (first.total, first.capped, first.pages, first.has_next) == (4, True, 2, True)
+    assert count_up_to(db_session, select(School), 100) == 7
+    assert count_up_to(db_session, select(School).where(School.setting_type == "x"), 3) == 0
+
+
+def _walk(db_session, descending, spec=SCHOOLS):
+    """Every page from the first, by Next's cursors; then back again by Previous's."""
+    order = "desc" if descending else "asc"
+    newest = School.id.desc() if descending else School.id
+
+    def page(**cursor):
+        args = spec.read({"order": order, **cursor}, 3)
+        return fetch_page(
+            db_session,
+            select(School),
+            args,
+            sort=[School.setting_type],
+            tie_breaker=[newest],
+            keyset=School.id,
+        )
+
+    pages = [page()]
+    while pages[-1].has_next:
+        pages.append(page(page=str(pages[-1].page + 1), after=pages[-1].next_after))
+    back = [pages[-1]]
+    while back[-1].page > 1:
+        back.append(page(page=str(back[-1].page - 1), before=back[-1].previous_before))
+    return pages, back
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_next_and_previous_by_cursor_neither_repeat_nor_skip_rows(
+    db_session, seven_schools, descending
+):
+    pages, back = _walk(db_session, descending)
+    expected = seven_schools[::-1] if descending else seven_schools
+    assert [school.id for p in pages for school in p.rows] == expected
+    assert [p.page for p in pages] == [1, 2, 3]
+    assert [[s.id for s in p.rows] for p in back] == [[s.id for s in p.rows] for p in pages][::-1]
+    assert not pages[-1].next_after and not pages[0].previous_before
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "",
+        "not base64!",
+        "W10",
+        "WzEsMiwzXQ",
+        "eyJhIjoxfQ",
+        "x" * 700,
+        cursors.write(["a"]),
+        cursors.write([5, 5]),  # another sort's: a number where the sort has text
+        cursors.write([dt.datetime(2026, 1, 1, tzinfo=dt.UTC), 5]),
+    ],
+)
+def test_a_cursor_that_does_not_read_back_is_no_cursor(db_session, seven_schools, cursor):
+    args = SCHOOLS.read({"after": cursor, "page": "2"}, 3)
+    listing = fetch_page(
+        db_session,
+        select(School),
+        args,
+        sort=[School.setting_type],
+        tie_breaker=[School.id],
+        keyset=School.id,
+    )
+    assert listing.page == 2  # the page by number, as if no cursor was given
+    assert [s.id for s in listing.rows] == seven_schools[3:6]
+
+
+def test_cursors_hold_sort_values_and_refuse_anything_else():
+    at = dt.datetime(2026, 11, 30, 14, 5, tzinfo=dt.UTC)
+    assert cursors.read(cursors.write([at, "Draft", 12]), 3) == [at, "Draft", 12]
+    assert cursors.write([None, 1]) == "" and cursors.write([True]) == ""
+    for values in ([2**70], ["a\x00b"], [{"t": "not a date"}], [[1]], [1.5]):
+        forged = base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
+        assert cursors.read(forged, 1) is None, values
+    assert cursors.read(cursors.write([1, 2]), 3) is None  # another listing's cursor
+
+
+def test_past_the_count_a_list_says_more_and_goes_on_by_next(app, list_pages, monkeypatch):
+    monkeypatch.setattr(listing_module, "COUNT_CAP", 1)
+    app.config["MY_CASES_PAGE_SIZE"] = 1
+    portal, path = list_pages["MY_CASES_PAGE_SIZE"]
+    first = portal.get(path).page
+    assert "More than 1 cases" in first.select_one("[role=status]").get_text()
+    assert [a.get_text(strip=True) for a in first.select(".govuk-pagination__item a")] == ["1"]
+    following = first.select_one(".govuk-pagination__next a")
+    assert _query(following)["page"] == "2" and _query(following)["after"]
+    second = portal.get(following["href"]).page
+    assert second.select_one("table caption").get_text(strip=True) == "Cases, page 2"
+    assert not second.select(".govuk-pagination__next")  # two cases: none after the second
+    previous = second.select_one(".govuk-pagination__prev a")
+    assert _query(previous)["before"]
+    again = portal.get(previous["href"]).page
+    assert again.select("tbody tr a")[0]["href"] == first.select("tbody tr a")[0]["href"]
+    assert again.select("tbody tr a")[0]["href"] != second.select("tbody tr a")[0]["href"]

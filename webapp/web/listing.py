@@ -14,9 +14,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
+from webapp.web import cursors
 from webapp.web.whole_numbers import page_number
 
 Row = TypeVar("Row")
@@ -66,6 +67,8 @@ class ListingSpec:
             page=page_number(_stripped(query.get("page"))),
             search=search if isinstance(search, str) else "",
             filters=filters,
+            after=_stripped(query.get("after")),
+            before=_stripped(query.get("before")),
         )
 
     def args(
@@ -77,6 +80,8 @@ class ListingSpec:
         page: int = 1,
         search: str = "",
         filters: Mapping[str, str] | None = None,
+        after: str = "",
+        before: str = "",
     ) -> ListingArgs:
         """Arguments for this listing: a sort it does not offer is its default sort, and no
         order its starting order; filters it does not have are dropped."""
@@ -91,6 +96,8 @@ class ListingSpec:
             page=page,
             search=search[: self.search_max],
             filters=tuple(sorted(chosen.items())),
+            after=after,
+            before="" if after else before,
         )
 
 
@@ -106,6 +113,10 @@ class ListingArgs:
     page: int = 1
     search: str = ""
     filters: tuple[tuple[str, str], ...] = ()  # (name, value) pairs, by name
+    # A cursor (web/cursors.py): the page is the rows after (or before) that row, found by
+    # the sort's index, not by counting rows from the first (keyset paging).
+    after: str = ""
+    before: str = ""
 
     def filter(self, name: str) -> str:
         """The value a filter is set to ("" when it is not set)."""
@@ -155,23 +166,58 @@ class ListingArgs:
         return self.query(params, sort=key, order=self.order_for(key))
 
 
+# A listing counts its rows up to this many; beyond it, it says "more than 10,000" and offers
+# pages only up to there (so neither the count nor an OFFSET grows with the table).
+COUNT_CAP = 10_000
+# The pages linked either side of the page shown (besides the first and the last).
+WINDOW = 2
+
+
 @dataclass(frozen=True)
 class Listing(Generic[Row]):
-    """One page of a listing: its rows, how many rows match in all, the page shown (within
-    range) and how many pages there are (at least 1)."""
+    """One page of a listing: its rows, how many rows match in all (counted up to the cap:
+    `capped` when more match), the page shown (within range) and how many pages there are
+    (at least 1; those of the first COUNT_CAP rows when capped)."""
 
     rows: list[Row] = field(default_factory=list)
     total: int = 0
     page: int = 1
     pages: int = 1
+    capped: bool = False
+    has_next: bool = False
+    # Cursors of the last and the first row, for the Next and Previous links ("" when the
+    # listing pages by number only).
+    next_after: str = ""
+    previous_before: str = ""
 
     def with_rows(self, rows: list) -> Listing:
         """The same page with its rows made into what the page shows."""
         return replace(self, rows=rows)
 
-    def page_numbers(self) -> list[int]:
-        """The pages to link to, in order."""
-        return list(range(1, self.pages + 1))
+    def page_numbers(self) -> list[int | None]:
+        """The pages to link to, in order: the first, the last, and WINDOW pages either side
+        of the page shown; None where pages are left out (an ellipsis). Never a link per page,
+        so a page costs the same however many pages there are."""
+        if self.page > self.pages:  # past the pages counted, reached by Next
+            return [1, None, self.page, *([None] if self.has_next else [])]
+        near = range(max(1, self.page - WINDOW), min(self.pages, self.page + WINDOW) + 1)
+        # Capped, the last page counted is not the last page: no link says it is.
+        shown = sorted({1, *near} | (set() if self.capped else {self.pages}))
+        numbers: list[int | None] = []
+        for number in shown:
+            if numbers and number - numbers[-1] == 2:  # one page left out: link it instead
+                numbers.append(number - 1)
+            elif numbers and number - numbers[-1] > 2:
+                numbers.append(None)
+            numbers.append(number)
+        if self.capped:
+            numbers.append(None)  # more pages than are counted
+        return numbers
+
+    @property
+    def page_of(self) -> str:
+        """ "page 3 of 12" (just "page 3" when there are more rows than are counted)."""
+        return f"page {self.page}" if self.capped else f"page {self.page} of {self.pages}"
 
 
 def matching(words: str, *columns) -> ColumnElement[bool]:
@@ -188,26 +234,91 @@ def fetch_page(
     tie_breaker: Sequence,
     columns: Sequence = (),
     options: Sequence = (),
+    keyset: ColumnElement | None = None,
 ) -> Listing:
-    """The page `args` asks for of `query`'s rows, counted. Rows come sorted by the `sort`
-    columns (those of `args.sort`) in the order asked, then by `tie_breaker` (ORDER BY terms),
-    which must end in a unique column so that no row shows on two pages or on none. A page
-    past the end gives the last. `columns` are added to each row (then rows are tuples),
-    `options` are loader options."""
+    """The page `args` asks for of `query`'s rows, counted (up to COUNT_CAP). Rows come sorted
+    by the `sort` columns (those of `args.sort`) in the order asked, then by `tie_breaker`
+    (ORDER BY terms), which must end in a unique column so that no row shows on two pages or
+    on none. A page past the end gives the last. `columns` are added to each row (then rows
+    are tuples), `options` are loader options.
+
+    With `keyset` (the unique column the tie-breaker orders by, in the order asked), a sort
+    that keeps empty values last aside, the page also gives cursors of its first and last
+    rows: Previous and Next then find their rows by the sort's index after (or before) that
+    row, at the same cost on any page, beyond the pages counted too."""
     if not tie_breaker:
         raise ValueError("a listing needs a tie-breaker that ends in a unique column")
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, math.ceil(total / args.page_size))
-    page = min(max(args.page, 1), pages)
-    rows_query = (
-        query.add_columns(*columns)
-        .options(*options)
-        .order_by(*args.order_by(sort), *tie_breaker)
-        .limit(args.page_size)
-        .offset((page - 1) * args.page_size)
+    total = count_up_to(session, query, COUNT_CAP)
+    capped = total > COUNT_CAP
+    pages = max(1, math.ceil(min(total, COUNT_CAP) / args.page_size))
+    keys = [*sort, keyset] if keyset is not None and args.sort not in args.spec.nulls_last else []
+    query = query.add_columns(*columns, *keys).options(*options)
+    found = _seek(session, query, args, keys) if keys else None
+    if found is None:  # by number: a page past the end gives the last
+        page = min(max(args.page, 1), pages)
+        ordered = query.order_by(*args.order_by(sort), *tie_breaker)
+        found = _rows(session, ordered.offset((page - 1) * args.page_size), args.page_size)
+    else:
+        page = max(args.page, 2 if args.after else 1)
+    rows, has_next = found
+    if args.before:  # what comes before this page is the page before: there is a next
+        has_next = True
+    width = 1 + len(columns)
+    cursors = {}
+    if keys and rows:
+        cursors = {"previous_before": cursor_of(rows[0][width:]) if page > 1 else ""}
+        cursors["next_after"] = cursor_of(rows[-1][width:]) if has_next else ""
+    shown = [tuple(row[:width]) if columns else row[0] for row in rows]
+    return Listing(shown, min(total, COUNT_CAP), page, pages, capped, has_next, **cursors)
+
+
+def _rows(session: Session, ordered: Select, size: int) -> tuple[list, bool]:
+    """Up to `size` rows of the ordered query, and whether more follow."""
+    rows = session.execute(ordered.limit(size + 1)).all()
+    return rows[:size], len(rows) > size
+
+
+def _seek(session: Session, query: Select, args: ListingArgs, keys: list):
+    """The page after (or before) the row `args`' cursor names, found by the sort's index;
+    None when there is no cursor, or before it there is only the first page."""
+    values = cursors.read(args.after or args.before, len(keys))
+    if values is None or not all(map(_fits, keys, values)):
+        return None
+    backwards = bool(args.before) != args.descending  # the way rows are read
+    beyond = tuple_(*keys) < tuple_(*values) if backwards else tuple_(*keys) > tuple_(*values)
+    order = [key.desc() if backwards else key.asc() for key in keys]
+    rows, more = _rows(session, query.where(beyond).order_by(*order), args.page_size)
+    if args.before:
+        if not more:  # only the first page is before it: ask for that by number
+            return None
+        return rows[::-1], True
+    return rows, more
+
+
+def _fits(key, value) -> bool:
+    """Whether a cursor's value is of its column's kind (another sort's cursor is not)."""
+    try:
+        kind = key.type.python_type
+    except NotImplementedError:
+        return False
+    return isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+
+
+def cursor_of(values) -> str:
+    """The cursor of one row's sort values (web/cursors.py)."""
+    return cursors.write(list(values))
+
+
+def count_up_to(session: Session, query: Select, cap: int) -> int:
+    """How many rows `query` gives, counted up to cap + 1 (more than `cap` is all it says):
+    the count stops early instead of reading every matching row."""
+    first = (
+        query.with_only_columns(literal(1), maintain_column_froms=True)
+        .order_by(None)
+        .limit(cap + 1)
+        .subquery()
     )
-    rows = session.execute(rows_query).all() if columns else session.scalars(rows_query).all()
-    return Listing(list(rows), total, page, pages)
+    return session.scalar(select(func.count()).select_from(first)) or 0
 
 
 def _stripped(value: object) -> str:

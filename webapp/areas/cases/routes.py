@@ -205,7 +205,7 @@ def my_cases():
     )
     search = services.CaseSearch.read(request.args)
     listing = services.list_cases(db(), current_user, search, args)
-    types, service_names = services.search_options(db(), current_user)
+    types, service_names = services.search_options(catalogue().case_types.values(), schools)
     asked_for_more = {
         case.reference
         for case in listing.rows

@@ -6,7 +6,7 @@ the user's schools (anything else is NotFound, shown as 404).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -292,19 +292,20 @@ def list_cases(
         (Case.service_name, search.service),
         (Case.status, search.status),
     )
-    return fetch_page(session, query, args, sort=SORTS[args.sort], tie_breaker=[Case.id.desc()])
+    # One school's cases all sort alike by school: then only the tie-breaker orders them.
+    one_school = bool(school) or len(user.school_ids) == 1
+    sort = () if args.sort == "school" and one_school else SORTS[args.sort]
+    # The tie-breaker runs the sort's way, so one index (school, column, id) serves each.
+    newest = Case.id.desc() if args.descending else Case.id.asc()
+    return fetch_page(session, query, args, sort=sort, tie_breaker=[newest], keyset=Case.id)
 
 
-def search_options(session: Session, user: User) -> tuple[list[tuple[str, str]], list[str]]:
-    """The case types (id, name) and service names found among the user's schools' cases."""
-    mine = Case.school_id.in_(user.school_ids)
-    types = session.execute(
-        select(Case.case_type_id, Case.case_type_name)
-        .where(mine)
-        .distinct()
-        .order_by(Case.case_type_name)
-    ).all()
-    services = session.scalars(
-        select(Case.service_name).where(mine).distinct().order_by(Case.service_name)
-    ).all()
-    return [tuple(t) for t in types], list(services)
+def search_options(
+    case_types: Iterable[CaseType], schools: Sequence[School]
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """The case types (id, name) and service names the user's schools may raise, from the
+    catalogue (never read from the cases: the same cost at any number of them)."""
+    settings = {school.setting_type for school in schools}
+    raised = [case_type for case_type in case_types if settings & set(case_type.raised_by)]
+    types = sorted(((c.id, c.name) for c in raised), key=lambda pair: pair[1].lower())
+    return types, sorted({c.service for c in raised}, key=str.lower)

@@ -50,10 +50,7 @@ def queue():
     search = form.search()
     args = services.QUEUE.read(request.args, current_app.config["CASEVIEWER_PAGE_SIZE"])
     listing = services.queue(db(), current_user, search, args)
-    names = {
-        case_type_id: case_type.name for case_type_id, case_type in catalogue().case_types.items()
-    }
-    options = services.queue_options(db(), current_user, names)
+    options = services.queue_options(db(), current_user, catalogue().case_types)
     return render_template(
         "caseviewer/queue.html",
         form=form,

@@ -8,6 +8,7 @@ a draft the school abandoned, another team's case type — is NotFound, answered
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -143,6 +144,7 @@ def queue(session: Session, officer: User, search: QueueSearch, args: ListingArg
         args,
         sort=SORTS[args.sort],
         tie_breaker=[newest],
+        keyset=Case.id,
         options=(
             selectinload(Case.school),
             selectinload(Case.assigned_to),
@@ -183,30 +185,24 @@ class QueueOptions:
     activities: list[str]
 
 
-def queue_options(session: Session, officer: User, names: dict[str, str]) -> QueueOptions:
-    """Filter choices: case types the teams work (`names`: id -> current name), and the
-    schools and activities found among their submitted cases."""
+def queue_options(
+    session: Session, officer: User, case_types: Mapping[str, CaseType]
+) -> QueueOptions:
+    """Filter choices, none read from the cases (the same cost at any number of them): the
+    case types the teams work (named by the catalogue, `case_types`), the schools and settings
+    that may raise them, and the activities of those case types' workflows."""
     worked = sorted(worked_by(session, officer))
-    ours = (Case.case_type_id.in_(worked), Case.submitted_at.is_not(None))
-    stored = dict(
-        session.execute(
-            select(Case.case_type_id, Case.case_type_name).where(*ours).distinct()
-        ).all()
-    )
-    case_types = sorted(
-        ((i, names.get(i) or stored.get(i) or i) for i in worked), key=lambda pair: pair[1].lower()
-    )
+    known = [case_types[i] for i in worked if i in case_types]
+    names = {case_type.id: case_type.name for case_type in known}
+    choices = sorted(((i, names.get(i, i)) for i in worked), key=lambda pair: pair[1].lower())
+    settings = sorted({setting for case_type in known for setting in case_type.raised_by})
     schools = session.execute(
         select(School.id, School.name)
-        .join(Case, Case.school_id == School.id)
-        .where(*ours)
-        .distinct()
-        .order_by(School.name)
-    ).all()
-    activities = session.scalars(
-        select(Case.activity_label).where(*ours).distinct().order_by(Case.activity_label)
-    ).all()
-    return QueueOptions(case_types, [tuple(s) for s in schools], list(activities))
+        .where(School.setting_type.in_(settings))
+        .order_by(School.name, School.id)
+    )
+    labels = {a.label for c in known for a in c.workflow.activities.values()}
+    return QueueOptions(choices, [tuple(s) for s in schools], sorted(labels, key=str.lower))
 
 
 # ---- one case ----

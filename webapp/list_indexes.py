@@ -1,0 +1,51 @@
+"""The indexes of the lists of cases (issue 12), for the Case model's table arguments.
+
+My cases sorts one school's cases by each of its columns, then id; the officers' queue sorts
+submitted cases (partial indexes); counts of filtered lists read only an index that holds
+every column a filter asks about; a partial reference is found by trigrams (PostgreSQL's
+pg_trgm). Migration 0010 makes the same. Some exist on PostgreSQL only: SQLite's indexes have
+no NULLS LAST, and SQLite cannot reflect an index on an expression (so it could not be
+compared with its migration).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Index, func, text
+
+LISTED = ("case_type_name", "service_name", "activity_label", "status")  # sorted by, in lists
+SENT_FILTERS = ("case_type_id", "status", "activity_label", "school_id", "assigned_to_id")
+SENT = {
+    "postgresql_where": text("submitted_at IS NOT NULL"),
+    "sqlite_where": text("submitted_at IS NOT NULL"),
+}
+
+
+def case_list_indexes() -> tuple[Index, ...]:
+    """The indexes, on either database, then those on PostgreSQL only."""
+    length = func.length(text("reference"))
+    both = (
+        Index("ix_cases_school_updated", "school_id", "updated_at", "id"),
+        Index("ix_cases_school_submitted", "school_id", "submitted_at", "id"),
+        Index("ix_cases_school_newest", "school_id", "id"),
+        *(Index(f"ix_cases_school_{c}", "school_id", c, "id") for c in LISTED),
+        Index("ix_cases_school_filters", "school_id", "case_type_id", "status", "service_name"),
+        Index("ix_cases_sent_filters", *SENT_FILTERS, **SENT),
+        *(Index(f"ix_cases_sent_{c}", c, "id", **SENT) for c in LISTED if c != "service_name"),
+    )
+    postgresql = (
+        Index(
+            "ix_cases_school_submitted_desc",
+            "school_id",
+            text("submitted_at DESC NULLS LAST"),
+            text("id DESC"),
+        ),
+        Index("ix_cases_school_reference", "school_id", length, "reference"),
+        Index("ix_cases_sent_reference", length, "reference", **SENT),
+        Index(
+            "ix_cases_reference_trgm",
+            func.upper(text("reference")).label("upper_reference"),
+            postgresql_using="gin",
+            postgresql_ops={"upper_reference": "gin_trgm_ops"},
+        ),
+    )
+    return both + tuple(index.ddl_if(dialect="postgresql") for index in postgresql)
