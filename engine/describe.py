@@ -95,6 +95,12 @@ class Describer:
         node = tree.body if isinstance(tree, ast.Expression) else tree
         return self.condition(node)
 
+    def describe_value(self, expression) -> str:
+        """A calculated value's formula in English: a value, or a condition if it is true/false."""
+        tree = getattr(expression, "tree", expression)
+        node = tree.body if isinstance(tree, ast.Expression) else tree
+        return self.condition(node) if self.type_of(node) == BOOL else self.value(node)
+
     # ---- conditions (true or false) ----
     def condition(self, node) -> str:
         """A node read as a condition: a bare question is "answered", or "Yes" for yes/no."""
