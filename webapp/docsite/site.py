@@ -75,6 +75,7 @@ def write_site(catalogue: Catalogue, out: str | Path, source: str = "") -> list[
     out.mkdir(parents=True, exist_ok=True)
     env = _environment()
     shutil.copyfile(HERE / "static" / "docs.css", out / "docs.css")
+    shutil.copyfile(HERE.parent / "static" / "favicon.svg", out / "favicon.svg")
     written = [out / "index.html"]
     index = env.get_template("index.html").render(
         categories=_categories(catalogue), source=source, page_name=page_name, SETTINGS=SETTINGS
