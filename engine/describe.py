@@ -254,7 +254,11 @@ class Describer:
             )
         if name == "round" and said:
             places = args[1].value if len(args) > 1 and isinstance(args[1], ast.Constant) else 0
-            to = "a whole number" if not places else f"{places} decimal places"
+            to = (
+                f"{places} decimal place{'' if places == 1 else 's'}"
+                if places
+                else "a whole number"
+            )
             return f"{self._operand(args[0])} rounded to {to}"
         if name == "abs" and said:
             return f"the size of {self._operand(args[0])} (ignoring a minus sign)"

@@ -167,6 +167,7 @@ def test_arithmetic_and_choices_of_value(expression, expected):
         ("years_between(start, end)", "the number of whole years from ‘Start date’ to ‘End date’"),
         ("minutes_between(from_time, to_time)", "the number of minutes from ‘From’ to ‘To’"),
         ("round(hours)", "‘Hours a week’ rounded to a whole number"),
+        ("round(hours, 1)", "‘Hours a week’ rounded to 1 decimal place"),
         ("round(hours / 3, 2)", "(‘Hours a week’ divided by 3) rounded to 2 decimal places"),
         ("abs(hours)", "the size of ‘Hours a week’ (ignoring a minus sign)"),
         ("min(hours, 10)", "the smaller of ‘Hours a week’ and 10"),

@@ -199,3 +199,52 @@ def test_docs_needs_no_database_nor_the_web_app(tmp_path):
     )
     assert run.stdout == "[]\n"
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def _boxes_and_lines(svg) -> tuple[list[tuple[float, ...]], list[list[tuple[float, float]]]]:
+    boxes = [
+        tuple(float(r[k]) for k in ("x", "y", "width", "height"))
+        for r in svg.select("g.activity rect")
+    ]
+    lines = []
+    for path in svg.select("g.transition path"):
+        d = path["d"]
+        if "C" not in d:  # straight arrows; those going back curve round the side
+            numbers = [float(n) for n in d.replace("M", " ").replace("L", " ").split()]
+            lines.append(list(zip(numbers[::2], numbers[1::2], strict=True)))
+    return boxes, lines
+
+
+def _inside(point, box) -> bool:
+    x, y, w, h = box
+    return x + 1 < point[0] < x + w - 1 and y + 1 < point[1] < y + h - 1
+
+
+@pytest.mark.parametrize("case_type_id", ["send-referral", "physical-intervention"])
+def test_no_box_overlaps_another_and_no_arrow_crosses_a_box(site, case_type_id):
+    boxes, lines = _boxes_and_lines(read(site / f"{case_type_id}.html").find("svg"))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1]
+            assert apart or b[1] + b[3] <= a[1], (a, b)
+    for points in lines:
+        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+            for step in range(1, 100):
+                point = (x1 + (x2 - x1) * step / 100, y1 + (y2 - y1) * step / 100)
+                assert not any(_inside(point, box) for box in boxes), (points, point)
+
+
+def test_the_layout_puts_each_activity_below_the_ones_that_lead_to_it():
+    from webapp.docsite.diagram import back_transitions, layers
+
+    workflow = load_catalogue(str(CASETYPES)).get("part-time-timetable").workflow
+    back = [workflow.transitions[i] for i in back_transitions(workflow)]
+    assert [(t.source, t.target) for t in back] == [("more_information", "review")]
+    assert layers(workflow) == {
+        "submitted": 0,
+        "notified": 1,
+        "review": 2,
+        "more_information": 3,
+        "completed": 3,
+        "abandoned": 4,
+    }

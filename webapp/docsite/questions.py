@@ -87,7 +87,10 @@ def limits(f: Field, labels: dict[str, str]) -> list[str]:
     if f.kind.name in ("number", "calculated"):
         places = s.get("decimals", 0)
         if f.kind.name == "number" or places:
-            said.append("Whole numbers only." if not places else f"Up to {places} decimal places.")
+            plural = "" if places == 1 else "s"
+            said.append(
+                f"Up to {places} decimal place{plural}." if places else "Whole numbers only."
+            )
     if "suffix" in s:
         said.append(f"Counted in {s['suffix']}.")
     said += _choices_and_items(s)
@@ -107,8 +110,6 @@ def limits(f: Field, labels: dict[str, str]) -> list[str]:
 
 def _range(f: Field, labels: dict[str, str]) -> list[str]:
     low, high = f.settings.get("min"), f.settings.get("max")
-    if f.kind.name == "money" and low is None:
-        low = 0
     if low is None and high is None:
         return []
     shown = {"low": _bound(f, low, labels), "high": _bound(f, high, labels)}
