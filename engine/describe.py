@@ -19,7 +19,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import engine.numeric as numeric
-from engine.expressions import ANY, BOOL, DATE, FUNCTIONS, GROUP, LIST, NUMBER, TEXT, TIME
+from engine.expressions import (
+    ANY,
+    BOOL,
+    DATE,
+    FUNCTIONS,
+    GROUP,
+    LIST,
+    NUMBER,
+    TEXT,
+    TIME,
+    parse,
+)
 from engine.expressions.functions import CONSTANT_NAMES
 
 
@@ -89,8 +100,11 @@ class Describer:
 
     def describe(self, expression) -> str:
         """The expression (an Expression, an ast node or its text) as plain English."""
-        if isinstance(expression, str):
-            expression = ast.parse(expression.strip(), mode="eval")
+        if isinstance(expression, str):  # checked as loading checks it: whitelist and depth
+            parsed, issues = parse(expression)
+            if parsed is None:
+                raise ValueError(f"not an expression: {issues[0].details}")
+            expression = parsed
         tree = getattr(expression, "tree", expression)
         node = tree.body if isinstance(tree, ast.Expression) else tree
         return self.condition(node)

@@ -3,6 +3,8 @@ an author's colleague would say it, with labels and option labels instead of ids
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from engine.describe import Describer, Subject, subjects_of
@@ -173,7 +175,6 @@ def test_arithmetic_and_choices_of_value(expression, expected):
         ("min(hours, 10)", "the smaller of ‘Hours a week’ and 10"),
         ("max(hours, sessions, 3)", "the largest of ‘Hours a week’, ‘Sessions’ and 3"),
         ("max(hours)", "‘Hours a week’"),
-        ("school_days_between(start, end)", "school_days_between(‘Start date’, ‘End date’)"),
     ],
 )
 def test_functions_by_name(expression, expected):
@@ -215,3 +216,15 @@ def test_a_compiled_case_type_gives_labels_types_and_options(compile_case):
     assert describer.describe(fields[3].show_if) == (
         "‘SEN provision’ is one of “EHC plan” or “SEN support” and ‘Was the pupil injured?’ is No"
     )
+
+
+def test_a_function_the_english_does_not_know_yet_reads_by_its_name():
+    tree = ast.parse("school_days_between(start, end)", mode="eval")
+    said = Describer(SUBJECTS).describe(tree)
+    assert said == "school_days_between(‘Start date’, ‘End date’)"
+
+
+def test_text_is_parsed_as_loading_parses_it_never_evaluated():
+    with pytest.raises(ValueError, match="attribute access"):
+        english("notes.__class__")
+    assert english("(" * 50 + "hours" + ")" * 50 + " > 1") == "‘Hours a week’ is more than 1"
