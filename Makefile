@@ -37,6 +37,10 @@ test: $(STAMP) assets ## Run the whole test suite
 validate: $(STAMP) ## Validate the council's case types in casetypes/
 	$(VENV)/bin/portal validate casetypes
 
+.PHONY: docs
+docs: $(STAMP) ## Write the case types' documentation site into build/docs (no database needed)
+	$(VENV)/bin/portal docs casetypes --out build/docs
+
 .PHONY: lint
 lint: $(STAMP) audit ## Check style and security rules with ruff, and audit the dependencies
 	$(VENV)/bin/ruff check engine webapp tests bench scripts
@@ -50,6 +54,7 @@ audit: $(STAMP) ## Known vulnerabilities of the installed dependencies (pip-audi
 bench: $(STAMP) ## Print the benchmark figures
 	$(PY) bench/validate_casetypes.py
 	$(PY) bench/validation_growth.py
+	$(PY) bench/docs_site.py
 
 .PHONY: scale-out
 scale-out: $(STAMP) ## Two instances, two mail workers, a SIGKILL, a PostgreSQL restart, SMTP down (~4 min)

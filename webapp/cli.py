@@ -26,6 +26,7 @@ COMMANDS = {
     "onboard-school": "webapp.areas.council_admin.commands:onboard_school",
     "add-council-user": "webapp.areas.council_admin.commands:add_council_user",
     "add-team": "webapp.areas.council_admin.commands:add_team",
+    "docs": "webapp.docsite.commands:docs",
 }
 
 

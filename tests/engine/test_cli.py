@@ -105,6 +105,7 @@ def test_help_lists_every_command_and_each_command_has_its_own(capsys):
         "add-team",
         "db",
         "demo-data",
+        "docs",
         "mail-worker",
         "onboard-school",
         "purge",

@@ -1,0 +1,250 @@
+"""`portal docs`: the documentation site an author publishes, built from the shipped case types
+as CI builds it, and read as a colleague of the author would read it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from engine import load_catalogue
+from tests.webapp.conftest import check_page
+from webapp.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+CASETYPES = ROOT / "casetypes"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("docs")
+    assert main(["docs", str(CASETYPES), "--out", str(out)]) == 0
+    return out
+
+
+def read(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def text_of(tag) -> str:
+    return " ".join(tag.get_text(" ").split())
+
+
+def test_the_index_lists_every_case_type_and_link_tile_by_category(site):
+    catalogue = load_catalogue(str(CASETYPES))
+    index = read(site / "index.html")
+    check_page(index)
+    assert index.find("h1").get_text(strip=True) == "Case types"
+    headings = [h.get_text(strip=True) for h in index.find_all("h2")]
+    assert sorted(headings) == sorted({c.category for c in catalogue.case_types.values()})
+    links = {a["href"]: a.get_text(strip=True) for a in index.select("h3 a")}
+    for case_type in catalogue.case_types.values():
+        assert links[f"{case_type.id}.html"] == case_type.name
+        assert (site / f"{case_type.id}.html").is_file()
+    for tile in catalogue.links.values():
+        assert index.find("a", href=tile.url), tile.id
+    assert (site / "docs.css").is_file()
+    assert not index.find("script")
+
+
+def test_every_case_type_page_has_a_title_one_h1_and_every_page_and_question(site):
+    for case_type in load_catalogue(str(CASETYPES)).case_types.values():
+        page = read(site / f"{case_type.id}.html")
+        check_page(page)
+        assert page.find("title").get_text().startswith(case_type.name)
+        assert page.find("h1").get_text(strip=True) == case_type.name
+        for number, form_page in enumerate(case_type.pages, 1):
+            heading = page.find("h2", id=f"page-{form_page.id}")
+            assert text_of(heading) == f"Page {number}: {form_page.title}"
+            for f in form_page.fields:
+                assert page.find(id=f"q-{f.id}"), (case_type.id, f.id)
+        assert not page.find("script")
+
+
+def question(page: BeautifulSoup, field_id: str) -> str:
+    return text_of(page.find(id=f"q-{field_id}"))
+
+
+def test_conditions_and_rules_read_in_plain_english(site):
+    page = read(site / "physical-intervention.html")
+    assert "Asked Only when ‘Was the pupil injured?’ is Yes." in question(
+        page, "pupil_injury_details"
+    )
+    assert "Only when ‘Where did it happen?’ is “Somewhere else”." in question(
+        page, "location_other"
+    )
+    assert "Only when ‘Has a parent or carer been told about the incident?’ is No." in question(
+        page, "parent_not_informed_reason"
+    )
+    said = question(page, "parent_informed_date")
+    assert "On or after the answer to ‘Date of the incident’." in said
+    assert "On or before today." in said
+    incident = text_of(page.find("h2", id="page-incident").find_parent("section"))
+    assert (
+        "must be true: ‘Time the intervention ended’ is later than "
+        "‘Time the intervention started’." in incident
+    )
+    duration = question(page, "duration")
+    assert (
+        "Worked out as the number of minutes from ‘Time the intervention started’ to "
+        "‘Time the intervention ended’." in duration
+    )
+
+
+def test_questions_show_their_kind_hint_answer_and_options_with_codes(site):
+    page = read(site / "physical-intervention.html")
+    said = question(page, "sen_provision")
+    assert "One choice (radio buttons) radios" in said
+    assert "Required" in said
+    rows = [
+        [text_of(td) for td in tr.find_all("td")]
+        for tr in page.find(id="q-sen_provision").select("tbody tr")
+    ]
+    assert rows[0][:2] == ["E", "Education, health and care (EHC) plan"]
+    assert "At most 200 characters." in question(page, "location_other")
+    assert "Optional" in question(page, "parent_email")
+
+
+def test_the_workflow_is_a_diagram_and_a_table_of_who_may_take_each_transition(site):
+    case_type = load_catalogue(str(CASETYPES)).get("send-referral")
+    page = read(site / "send-referral.html")
+    svg = page.find("svg")
+    assert svg["role"] == "img"
+    assert svg.find("title").get_text() == f"The workflow of {case_type.name}"
+    boxes = [text_of(g.find("text")) for g in svg.select("g.activity")]
+    for activity in case_type.workflow.activities.values():
+        assert any(box.startswith(activity.label) for box in boxes), activity.label
+    assert len(svg.select("g.transition path")) == len(case_type.workflow.transitions)
+    rows = [
+        [text_of(td) for td in tr.find_all("td")]
+        for tr in page.select("table.transitions tbody tr")
+    ]
+    assert rows[0] == [
+        "1",
+        "Form Submitted",
+        "Notify case officers",
+        "Case Officers Notification (Active)",
+        "The portal, automatically",
+        "No note",
+        "The case officers",
+    ]
+    assert any(r[2] == "Resubmit with more information" and r[4] == "The school" for r in rows)
+
+
+def test_what_an_author_typed_is_shown_as_text_never_as_markup(tmp_path):
+    folder = tmp_path / "casetypes"
+    shutil.copytree(CASETYPES / "shared", folder / "shared")
+    (folder / "odd.yaml").write_text(
+        """\
+id: odd
+name: "Odd <script>alert(1)</script> case"
+category: "Tests & <b>trials</b>"
+reference: {prefix: EDU-TEST, code: ODD}
+version: 1
+workflow: standard
+pages:
+  - id: one
+    title: One
+    fields:
+      - {id: answer, type: text, label: "Say <img src=x onerror=alert(1)>"}
+"""
+    )
+    out = tmp_path / "site"
+    assert main(["docs", str(folder), "--out", str(out)]) == 0
+    for name in ("index.html", "odd.html"):
+        html = (out / name).read_text()
+        assert "<script>" not in html and "<img" not in html and "<b>" not in html
+        assert "&lt;script&gt;" in html
+    assert "Say <img src=x onerror=alert(1)>" in text_of(read(out / "odd.html"))
+
+
+def test_broken_definitions_are_reported_and_nothing_is_written(tmp_path, capsys):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "kind: link\nid: remote\nname: Remote\ncategory: T\nurl: https://e.org/\ncolour: blue\n"
+    )
+    out = tmp_path / "site"
+    assert main(["docs", str(broken), "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert f"{broken}:6:1: error E100: unknown key 'colour'" in captured.out
+    assert "portal docs: 1 error(s) in the case types; nothing written" in captured.err
+    assert not out.exists()
+
+
+def test_a_missing_folder_is_bad_usage(tmp_path, capsys):
+    assert main(["docs", str(tmp_path / "nowhere"), "--out", str(tmp_path / "site")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_docs_needs_no_database_nor_the_web_app(tmp_path):
+    """`portal docs` runs in CI and on an author's machine: no Flask, no SQLAlchemy, no database."""
+    check = (
+        "import sys\n"
+        "from webapp.cli import main\n"
+        f"assert main(['docs', 'casetypes', '--out', {str(tmp_path / 'site')!r}]) == 0\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'sqlalchemy'})\n"
+        "print(heavy)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", check],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"},
+    )
+    assert run.stdout == "[]\n"
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def _boxes_and_lines(svg) -> tuple[list[tuple[float, ...]], list[list[tuple[float, float]]]]:
+    boxes = [
+        tuple(float(r[k]) for k in ("x", "y", "width", "height"))
+        for r in svg.select("g.activity rect")
+    ]
+    lines = []
+    for path in svg.select("g.transition path"):
+        d = path["d"]
+        if "C" not in d:  # straight arrows; those going back curve round the side
+            numbers = [float(n) for n in d.replace("M", " ").replace("L", " ").split()]
+            lines.append(list(zip(numbers[::2], numbers[1::2], strict=True)))
+    return boxes, lines
+
+
+def _inside(point, box) -> bool:
+    x, y, w, h = box
+    return x + 1 < point[0] < x + w - 1 and y + 1 < point[1] < y + h - 1
+
+
+@pytest.mark.parametrize("case_type_id", ["send-referral", "physical-intervention"])
+def test_no_box_overlaps_another_and_no_arrow_crosses_a_box(site, case_type_id):
+    boxes, lines = _boxes_and_lines(read(site / f"{case_type_id}.html").find("svg"))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1]
+            assert apart or b[1] + b[3] <= a[1], (a, b)
+    for points in lines:
+        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+            for step in range(1, 100):
+                point = (x1 + (x2 - x1) * step / 100, y1 + (y2 - y1) * step / 100)
+                assert not any(_inside(point, box) for box in boxes), (points, point)
+
+
+def test_the_layout_puts_each_activity_below_the_ones_that_lead_to_it():
+    from webapp.docsite.diagram import back_transitions, layers
+
+    workflow = load_catalogue(str(CASETYPES)).get("part-time-timetable").workflow
+    back = [workflow.transitions[i] for i in back_transitions(workflow)]
+    assert [(t.source, t.target) for t in back] == [("more_information", "review")]
+    assert layers(workflow) == {
+        "submitted": 0,
+        "notified": 1,
+        "review": 2,
+        "more_information": 3,
+        "completed": 3,
+        "abandoned": 4,
+    }

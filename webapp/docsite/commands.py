@@ -1,0 +1,52 @@
+"""`portal docs`: write the documentation site of the case types (no database, no Flask app)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import click
+
+from webapp.infra.cli_support import CommandError
+
+
+@click.command(short_help="write the case types' documentation as a static HTML site")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option(
+    "--out",
+    "out",
+    default=os.path.join("build", "docs"),
+    show_default=True,
+    metavar="DIR",
+    help="the folder to write the site into (created if needed)",
+)
+def docs(paths: tuple[str, ...], out: str) -> None:
+    """Write an HTML page per case type (its pages, questions, conditions and rules in plain
+    English, its declaration and workflow) and an index by category into DIR, from the case
+    types under PATH (default: $PORTAL_CASETYPES or casetypes/). Definitions with errors are
+    reported as `portal validate` reports them, and nothing is written (exit 1)."""
+    from engine import load_catalogue
+    from webapp.docsite.site import write_site
+    from webapp.infra.config import casetypes_folder
+
+    paths = paths or (casetypes_folder("casetypes"),)
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        raise CommandError(f"no such file or folder: {missing[0]}", 2)
+    started = time.perf_counter()
+    catalogue = load_catalogue(list(paths))
+    if catalogue.errors:
+        for problem in catalogue.problems:
+            click.echo(str(problem))
+        raise CommandError(
+            f"{len(catalogue.errors)} error(s) in the case types; nothing written (see above)"
+        )
+    from webapp.docsite.site import shown_path
+
+    written = write_site(catalogue, out, source=" ".join(shown_path(p) for p in paths))
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"wrote {len(written)} page(s) for {len(catalogue.case_types)} case type(s) into "
+        f"{out} ({os.path.join(out, 'index.html')}); {elapsed * 1000:.0f} ms",
+        err=True,
+    )

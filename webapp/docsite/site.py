@@ -1,0 +1,141 @@
+"""The documentation site of a catalogue: an index by category and a page per case type, static
+HTML with a stylesheet of its own (no JavaScript, no database, nothing fetched from elsewhere).
+
+    write_site(load_catalogue("casetypes"), "build/docs")
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from engine.casetype import CaseType
+from engine.catalogue import Catalogue
+from engine.describe import Describer, subjects_of
+from engine.model import Field, LinkTile, Page
+from webapp.docsite import questions
+from webapp.docsite.diagram import workflow_svg
+
+HERE = Path(__file__).parent
+ACTORS = {
+    "school": "The school",
+    "officer": "A council officer",
+    "system": "The portal, automatically",
+}
+SETTINGS = {"school": "schools", "early_years": "early-years settings"}
+NOTES = {"none": "No note", "optional": "Note optional", "required": "Note required"}
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as its documentation shows it."""
+
+    field: Field
+    kind: str
+    answer: str  # Required, Optional or ""
+    limits: tuple[str, ...]
+    asked_when: str  # the English of its show_if ("" when always asked)
+    calculated: str  # the English of a calculated value's formula
+    items: tuple[Question, ...]  # a repeating group's questions
+    rules: tuple[questions.RuleText, ...]  # a repeating group's rules, for each item
+
+
+@dataclass(frozen=True)
+class PageDoc:
+    number: int
+    page: Page
+    shown_when: str
+    questions: tuple[Question, ...]
+    rules: tuple[questions.RuleText, ...]
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def page_name(case_type_id: str) -> str:
+    """The file a case type's documentation is written to."""
+    return f"{case_type_id}.html"
+
+
+def write_site(catalogue: Catalogue, out: str | Path, source: str = "") -> list[Path]:
+    """Write the site into `out` (created if needed); the files written, index first."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    env = _environment()
+    shutil.copyfile(HERE / "static" / "docs.css", out / "docs.css")
+    shutil.copyfile(HERE.parent / "static" / "favicon.svg", out / "favicon.svg")
+    written = [out / "index.html"]
+    index = env.get_template("index.html").render(
+        categories=_categories(catalogue), source=source, page_name=page_name, SETTINGS=SETTINGS
+    )
+    written[0].write_text(index, encoding="utf-8")
+    for case_type in catalogue.case_types.values():
+        path = out / page_name(case_type.id)
+        path.write_text(_case_type_page(env, case_type, source), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _categories(catalogue: Catalogue) -> list[tuple[str, list[CaseType | LinkTile]]]:
+    return sorted(catalogue.categories().items(), key=lambda item: item[0].lower())
+
+
+def shown_path(path: str) -> str:
+    """A file's path as the pages show it: from the current folder when it is below it, so a
+    published site does not carry the build machine's folders."""
+    if not path:
+        return ""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def _case_type_page(env: jinja2.Environment, case_type: CaseType, source: str) -> str:
+    describer = Describer(subjects_of(case_type))
+    labels = {id_: s.label for id_, s in describer.subjects.items()}
+    pages = [
+        PageDoc(
+            number,
+            page,
+            describer.describe(page.show_if) if page.show_if else "",
+            tuple(_question(f, describer, labels) for f in page.fields),
+            tuple(questions.rule_text(r, describer, labels) for r in page.rules),
+        )
+        for number, page in enumerate(case_type.pages, 1)
+    ]
+    workflow = case_type.workflow
+    return env.get_template("case_type.html").render(
+        case_type=case_type,
+        pages=pages,
+        raised_by=[SETTINGS.get(s, s) for s in case_type.raised_by],
+        workflow=workflow,
+        diagram=Markup(workflow_svg(workflow, f"The workflow of {case_type.name}")),  # noqa: S704 - built with html.escape
+        ACTORS=ACTORS,
+        NOTES=NOTES,
+        source=source,
+        file=shown_path(case_type.source),
+    )
+
+
+def _question(f: Field, describer: Describer, labels: dict[str, str]) -> Question:
+    return Question(
+        f,
+        questions.kind_name(f),
+        questions.answer_rule(f),
+        tuple(questions.limits(f, labels)),
+        describer.describe(f.show_if) if f.show_if else "",
+        describer.describe_value(f.expression) if f.expression else "",
+        tuple(_question(item, describer, labels) for item in f.fields),
+        tuple(questions.rule_text(r, describer, labels) for r in f.rules),
+    )
