@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import random
 
-WORDS = (
+WORDS = (  # noqa: SIM905 -- prose reads better as prose
     "the pupil has made good progress this term with support from the class teacher and "
     "a teaching assistant in small groups mornings are hardest and attendance has dropped "
     "since the spring half term family agreed a plan with the school nurse and the senco "
@@ -160,7 +160,9 @@ class AnswerPool:
         answers = dict(base)
         target = rng.randint(1000, 3000)
         if long_keys:
-            spare = target - len(json.dumps({k: v for k, v in answers.items() if k not in long_keys}))
+            spare = target - len(
+                json.dumps({k: v for k, v in answers.items() if k not in long_keys})
+            )
             share = max(20, spare // len(long_keys))
             for key, limit in long_keys.items():
                 answers[key] = sentence(rng, min(limit, share) - 1)

@@ -1,6 +1,7 @@
 """The baselines the portal is measured against: what the same work costs done minimally.
 
-    gunicorn --chdir bench baseline_app:app      (BENCH_DATABASE_URL: a database bench/data.py filled)
+    BENCH_DATABASE_URL=postgresql://... gunicorn --chdir bench baseline_app:app
+    (a database bench/data.py filled)
 
 - GET /form/<case id>: the part-time timetable's first page ("About the child", the questions
   P2 fetches from the portal) as a Flask-WTF form (CSRF token in a signed session cookie),
@@ -33,7 +34,8 @@ PAGE = ("part-time-timetable", "child")
 
 LAYOUT = """
 {% from "govuk_frontend_jinja/components/skip-link/macro.html" import govukSkipLink %}
-{% from "govuk_frontend_jinja/components/service-navigation/macro.html" import govukServiceNavigation %}
+{% from "govuk_frontend_jinja/components/service-navigation/macro.html"
+   import govukServiceNavigation %}
 {% from "govuk_frontend_jinja/components/back-link/macro.html" import govukBackLink %}
 {% from "govuk_frontend_jinja/components/input/macro.html" import govukInput %}
 {% from "govuk_frontend_jinja/components/select/macro.html" import govukSelect %}
@@ -50,7 +52,8 @@ LAYOUT = """
 <header class="app-header"><div class="govuk-width-container">School Portal</div></header>
 {{ govukServiceNavigation({'navigation': [
   {'href': '/', 'text': 'Home'}, {'href': '/submit-case', 'text': 'Submit case'},
-  {'href': '/my-cases', 'text': 'My cases', 'active': true}, {'href': '/sign-out', 'text': 'Sign out'}]}) }}
+  {'href': '/my-cases', 'text': 'My cases', 'active': true},
+  {'href': '/sign-out', 'text': 'Sign out'}]}) }}
 <div class="govuk-width-container">
 {{ govukBackLink({'href': '/my-cases', 'text': 'Back'}) }}
 <main class="govuk-main-wrapper" id="main-content">
@@ -140,9 +143,11 @@ def create_app() -> Flask:
 
     @app.get("/form/<int:case_id>")
     def form(case_id: int):
-        row = database().execute(
-            "SELECT reference, answers FROM cases WHERE id = %s", (case_id,)
-        ).fetchone()
+        row = (
+            database()
+            .execute("SELECT reference, answers FROM cases WHERE id = %s", (case_id,))
+            .fetchone()
+        )
         answers = json.loads(row[1]) if isinstance(row[1], str) else row[1]
         dates = {}
         for q in questions:
@@ -166,11 +171,15 @@ def create_app() -> Flask:
     @app.post("/autosave/<int:case_id>")
     def autosave(case_id: int):
         typed = {k: v for k, v in request.form.items() if k not in ("csrf_token", "page_version")}
-        version = database().execute(
-            "UPDATE cases SET raw_input = %s, updated_at = now(), row_version = row_version + 1 "
-            "WHERE id = %s RETURNING row_version",
-            (json.dumps({"child": typed}), case_id),
-        ).fetchone()[0]
+        version = (
+            database()
+            .execute(
+                "UPDATE cases SET raw_input = %s, updated_at = now(), "
+                "row_version = row_version + 1 WHERE id = %s RETURNING row_version",
+                (json.dumps({"child": typed}), case_id),
+            )
+            .fetchone()[0]
+        )
         return jsonify(saved=True, page_version=version)
 
     return app

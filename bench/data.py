@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -120,14 +121,23 @@ def _people(cursor, world: World, catalogue, password_hash: str, answer_hash: st
         world.schools.append((number, setting))
         for staff in range(1, STAFF_PER_SCHOOL + 1):
             user_id = (number - 1) * STAFF_PER_SCHOOL + staff
-            users.append((user_id, school_email(number, staff), f"Staff{staff}", f"School{number}", ""))
+            users.append(
+                (user_id, school_email(number, staff), f"Staff{staff}", f"School{number}", "")
+            )
             members.append((user_id, number, staff == 1))
     world.big = list(range(1, BIG_SCHOOLS + 1))
     next_id = len(users) + 1
     for number in range(1, 5):
         world.officers.append(officer_email(number))
-        users.append((next_id + number - 1, officer_email(number), f"Officer{number}", "Bench", "officer"))
-    _copy(cursor, "schools", ["id", "name", "urn", "setting_type", "laestab", "phase", "created_at"], schools)
+        users.append(
+            (next_id + number - 1, officer_email(number), f"Officer{number}", "Bench", "officer")
+        )
+    _copy(
+        cursor,
+        "schools",
+        ["id", "name", "urn", "setting_type", "laestab", "phase", "created_at"],
+        schools,
+    )
     columns = ["id", "email", "first_name", "last_name", "job_title", "mobile", "password_hash",
                "is_locked", "session_generation", "created_at", "security_question",
                "security_answer_hash", "council_role"]  # fmt: skip
@@ -136,7 +146,21 @@ def _people(cursor, world: World, catalogue, password_hash: str, answer_hash: st
         "users",
         columns,
         (
-            (i, e, f, last, "Bench user", "", password_hash, False, 0, NOW, "first_pet", answer_hash, role)
+            (
+                i,
+                e,
+                f,
+                last,
+                "Bench user",
+                "",
+                password_hash,
+                False,
+                0,
+                NOW,
+                "first_pet",
+                answer_hash,
+                role,
+            )
             for i, e, f, last, role in users
         ),
     )
@@ -153,7 +177,9 @@ def _teams(cursor, catalogue, officer_ids: list[int]) -> None:
             (team_id, name, json.dumps(ids), NOW),
         )
         for officer in {officer_ids[0], officer_ids[team_id]}:
-            cursor.execute("INSERT INTO team_members (team_id, user_id) VALUES (%s, %s)", (team_id, officer))
+            cursor.execute(
+                "INSERT INTO team_members (team_id, user_id) VALUES (%s, %s)", (team_id, officer)
+            )
 
 
 def _school_picker(world: World, rng: random.Random):
@@ -167,7 +193,8 @@ def _case_rows(world: World, catalogue, pool: AnswerPool, counters: dict, events
     rng = random.Random(11)
     pick_school = _school_picker(world, rng)
     by_setting = {
-        s: [c for c in catalogue.case_types.values() if s in c.raised_by] for s in ("school", "early_years")
+        s: [c for c in catalogue.case_types.values() if s in c.raised_by]
+        for s in ("school", "early_years")
     }
     officers = len(world.officers)
     first_officer = SCHOOLS * STAFF_PER_SCHOOL + 1
@@ -181,7 +208,14 @@ def _case_rows(world: World, catalogue, pool: AnswerPool, counters: dict, events
         author = (school - 1) * STAFF_PER_SCHOOL + rng.randint(1, STAFF_PER_SCHOOL)
         answers = pool.answers_for(case_type.id, rng)
         if rng.random() < 0.3:
-            status, activity, label, submitted, sent, assigned = "Draft", None, "Not yet submitted", None, None, None
+            status, activity, label, submitted, sent, assigned = (
+                "Draft",
+                None,
+                "Not yet submitted",
+                None,
+                None,
+                None,
+            )
             updated = created + dt.timedelta(minutes=rng.randint(1, 600))
         else:
             step = rng.choice(list(case_type.workflow.activities.values()))
@@ -212,7 +246,16 @@ def _cases(cursor, world: World, catalogue, pool: AnswerPool) -> None:
     counters: dict[str, int] = {}
     events: list = []
     _copy(cursor, "cases", CASE_COLUMNS, _case_rows(world, catalogue, pool, counters, events))
-    columns = ["case_id", "at", "actor_id", "kind", "from_activity", "to_activity", "note", "for_school"]
+    columns = [
+        "case_id",
+        "at",
+        "actor_id",
+        "kind",
+        "from_activity",
+        "to_activity",
+        "note",
+        "for_school",
+    ]
     _copy(cursor, "case_events", columns, (e + ("", True) for e in events))
     _copy(cursor, "reference_counters", ["prefix", "last_number"], counters.items())
     for case_type in catalogue.case_types.values():
@@ -238,11 +281,16 @@ def fill(url: str, cases: int, progress=print) -> World:
         _cases(cursor, world, catalogue, pool)
         for table in ("schools", "users", "teams", "cases", "case_events"):
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608
+                sql.SQL(
+                    "SELECT setval(pg_get_serial_sequence({name}, 'id'), "
+                    "(SELECT max(id) FROM {table}))"
+                ).format(name=sql.Literal(table), table=sql.Identifier(table))
             )
     with psycopg.connect(sql_url(url), autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
-    progress(f"filled {url.rsplit('/', 1)[-1]}: {cases:,} cases in {time.perf_counter() - started:.1f} s")
+    progress(
+        f"filled {url.rsplit('/', 1)[-1]}: {cases:,} cases in {time.perf_counter() - started:.1f} s"
+    )
     return world
 
 
@@ -259,7 +307,9 @@ def world_of(url: str) -> World:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("url", help="postgresql://root@127.0.0.1:5432/bench_10k (an empty database)")
+    parser.add_argument(
+        "url", help="postgresql://root@127.0.0.1:5432/bench_10k (an empty database)"
+    )
     parser.add_argument("--cases", type=int, default=10_000)
     args = parser.parse_args()
     fill(args.url, args.cases)

@@ -64,7 +64,8 @@ def machine() -> str:
         capture_output=True,
         text=True,
     ).stdout.strip()
-    return f"machine: {os.cpu_count()} cores ({cpu}), shared; PostgreSQL {server}; Python {platform.python_version()}"
+    python = platform.python_version()
+    return f"machine: {os.cpu_count()} cores ({cpu}), shared; PostgreSQL {server}; Python {python}"
 
 
 def validation(rounds: int) -> dict:
@@ -80,7 +81,9 @@ def validation(rounds: int) -> dict:
         for _ in range(rounds):
             for size, folder in folders.items():
                 for tool, checkout in (("portal", growth.ROOT), ("libyaml", None)):
-                    runs[tool, size].append(growth._timed(growth._command(checkout, folder), checkout))
+                    runs[tool, size].append(
+                        growth._timed(growth._command(checkout, folder), checkout)
+                    )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return runs
@@ -186,7 +189,14 @@ class Table:
         rows = self.rows[:1] + self.rows[1:2] + self._pages() + self._lists()
         rows += [r for r in self.rows[2:] if r[0].startswith("P5")]
         rows += [r for r in self.rows[2:] if r[0].startswith("P6")] + self._sign_ins()
-        header = ("measurement", "portal median (min–max)", "baseline median (min–max)", "ratio", "goal", "met?")
+        header = (
+            "measurement",
+            "portal median (min–max)",
+            "baseline median (min–max)",
+            "ratio",
+            "goal",
+            "met?",
+        )
         print()
         print("| " + " | ".join(header) + " |")
         print("|" + "|".join("---" for _ in header) + "|")

@@ -17,9 +17,9 @@ are reported, never failed on.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
-import statistics
 import subprocess
 import sys
 import threading
@@ -60,7 +60,7 @@ def database(name: str, cases: int, keep: bool) -> str:
         capture_output=True,
         text=True,
     )
-    if keep and exists.returncode == 0 and exists.stdout.strip() == str(cases):
+    if keep and exists.returncode == 0 and int(exists.stdout.strip() or 0) >= cases:
         print(f"reusing {name} ({cases:,} cases)", flush=True)
         return url
     subprocess.run(["dropdb", "-h", "127.0.0.1", "--if-exists", name], check=True)  # noqa: S603,S607
@@ -119,7 +119,9 @@ def baseline_getter(port: int, case_id: int):
 
 def baseline_saver(port: int, case_id: int):
     form = {"page_version": "1", **CHILD}
-    return _guarded(lambda: Client(port).request("POST", f"/autosave/{case_id}", form).status == 200)
+    return _guarded(
+        lambda: Client(port).request("POST", f"/autosave/{case_id}", form).status == 200
+    )
 
 
 # ---- P5: concurrent starts ----
@@ -146,10 +148,8 @@ def starts(url: str, count: int, clients: int) -> tuple[object, int, int]:
         signed = users.results
         with psycopg.connect(data.sql_url(url)) as connection:
             before = connection.execute("SELECT count(*) FROM cases").fetchone()[0]
-        tasks = [
-            _guarded(lambda c=signed[i % len(signed)], s=schools[i % len(signed)][2]: start_new_case(c, s))
-            for i in range(count)
-        ]
+        pairs = [(signed[i % len(signed)], schools[i % len(signed)][2]) for i in range(count)]
+        tasks = [_guarded(functools.partial(start_new_case, c, s)) for c, s in pairs]
         figures = once_each(tasks, clients)
         with psycopg.connect(data.sql_url(url)) as connection:
             total, distinct = connection.execute(
@@ -242,31 +242,38 @@ def main() -> None:
 
 
 def measure_servers(plan, small: str, large: str, table) -> None:
+    """P2, P3, P4 and P7 in rounds (portal and baseline, small and large interleaved), then P6
+    at the large size and P5 on a 4-worker portal."""
     portal = Server("webapp.wsgi:app", small)
     baseline = Server("baseline_app:app", small, chdir=ROOT / "bench")
     portal_large = Server("webapp.wsgi:app", large)
     try:
-        cases = drafts(small, 16)
-        clients = once_each([_signer(portal.port, small, data.school_email(s, 1)) for *_, s in cases], 8)
-        signed = clients.results
-        lists = {small: list_clients(portal, small), large: list_clients(portal_large, large)}
-        servers = {small: portal, large: portal_large}
+        cases = drafts(small, 16)  # (case id, reference, school): one client each
+        emails = [data.school_email(school, 1) for *_, school in cases]
+        signed = once_each([_signer(portal.port, small, e) for e in emails], 8).results
+        work = {
+            "P2 portal": [
+                page_getter(c, ref) for c, (_, ref, _) in zip(signed[:8], cases[:8], strict=True)
+            ],
+            "P2 baseline": [baseline_getter(baseline.port, i) for i, *_ in cases[:8]],
+            "P3 portal": [autosaver(c, ref) for c, (_, ref, _) in zip(signed, cases, strict=True)],
+            "P3 baseline": [baseline_saver(baseline.port, i) for i, *_ in cases],
+        }
+        lists = {"small": list_clients(portal, small), "large": list_clients(portal_large, large)}
         users = iter(range(data.BIG_SCHOOLS + 1, data.SCHOOLS + 1))
-        drive([page_getter(c, r) for c, (_, r, _) in zip(signed[:8], cases[:8])], 2)  # warm-up
-        drive([baseline_getter(baseline.port, i) for i, *_ in cases[:8]], 2)
+        drive(work["P2 portal"] + work["P2 baseline"], 2)  # warm-up, not counted
         for number in range(plan.rounds):
             print(f"round {number + 1} of {plan.rounds}", flush=True)
-            table.add("P2", "portal", drive([page_getter(c, r) for c, (_, r, _) in zip(signed[:8], cases[:8])], plan.seconds))
-            table.add("P2", "baseline", drive([baseline_getter(baseline.port, i) for i, *_ in cases[:8]], plan.seconds))
-            table.add("P3", "portal", drive([autosaver(c, r) for c, (_, r, _) in zip(signed, cases)], plan.seconds))
-            table.add("P3", "baseline", drive([baseline_saver(baseline.port, i) for i, *_ in cases], plan.seconds))
+            for name, workers in work.items():
+                table.add(*name.split(), drive(workers, plan.seconds))
             for name, (who, path) in LISTS.items():
-                for url in (small, large):
-                    work = [lister(lists[url][who], path)] * 2
-                    table.add(name, "small" if url == small else "large", drive(work, plan.seconds / 2))
+                for size, clients in lists.items():
+                    table.add(name, size, drive([lister(clients[who], path)] * 2, plan.seconds / 2))
             emails = [data.school_email(next(users), 3) for _ in range(plan.sign_ins)]
-            table.add("P7", "portal", once_each([_signer(portal.port, small, e) for e in emails], 8))
-        table.memory(export_memory(portal_large, large, lists[large]["officer"]), baseline)
+            table.add(
+                "P7", "portal", once_each([_signer(portal.port, small, e) for e in emails], 8)
+            )
+        table.memory(export_memory(portal_large, large, lists["large"]["officer"]), baseline)
     finally:
         for server in (portal, baseline, portal_large):
             server.stop()
