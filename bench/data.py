@@ -189,7 +189,7 @@ def _school_picker(world: World, rng: random.Random):
     return lambda: rng.choice(big) if rng.random() < BIG_SHARE else rng.choice(others)
 
 
-def _case_rows(world: World, catalogue, pool: AnswerPool, counters: dict, events: list):
+def _case_rows(world: World, catalogue, pool: AnswerPool, counters: dict):
     rng = random.Random(11)
     pick_school = _school_picker(world, rng)
     by_setting = {
@@ -223,8 +223,6 @@ def _case_rows(world: World, catalogue, pool: AnswerPool, counters: dict, events
             submitted = created + dt.timedelta(hours=rng.randint(1, 72))
             updated, sent = submitted + dt.timedelta(hours=rng.randint(0, 500)), answers
             assigned = first_officer + rng.randrange(officers) if rng.random() < 0.5 else None
-            events.append((case_id, submitted, author, "submitted", None, case_type.workflow.start))
-        events.append((case_id, created, author, "created", None, None))
         pages = case_type.visible_pages({})
         yield (
             case_id, f"{case_type.prefix}-{case_type.code}{number}", school, author, case_type.id,
@@ -244,25 +242,23 @@ CASE_COLUMNS = [
 
 def _cases(cursor, world: World, catalogue, pool: AnswerPool) -> None:
     counters: dict[str, int] = {}
-    events: list = []
-    _copy(cursor, "cases", CASE_COLUMNS, _case_rows(world, catalogue, pool, counters, events))
-    columns = [
-        "case_id",
-        "at",
-        "actor_id",
-        "kind",
-        "from_activity",
-        "to_activity",
-        "note",
-        "for_school",
-    ]
-    _copy(cursor, "case_events", columns, (e + ("", True) for e in events))
+    _copy(cursor, "cases", CASE_COLUMNS, _case_rows(world, catalogue, pool, counters))
     _copy(cursor, "reference_counters", ["prefix", "last_number"], counters.items())
+    cursor.execute(  # every case's first line: created (by SQL: no million tuples in Python)
+        "INSERT INTO case_events (case_id, at, actor_id, kind, note, for_school) "
+        "SELECT id, created_at, created_by_id, 'created', '', true FROM cases"
+    )
     for case_type in catalogue.case_types.values():
         cursor.execute(
             "INSERT INTO case_type_versions (case_type_id, version, definition, recorded_at) "
             "VALUES (%s, %s, %s, %s)",
             (case_type.id, case_type.version, json.dumps(case_type.definition), NOW),
+        )
+        cursor.execute(
+            "INSERT INTO case_events (case_id, at, actor_id, kind, to_activity, note, for_school) "
+            "SELECT id, submitted_at, created_by_id, 'submitted', %s, '', true FROM cases "
+            "WHERE case_type_id = %s AND submitted_at IS NOT NULL",
+            (case_type.workflow.start, case_type.id),
         )
 
 
