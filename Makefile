@@ -47,7 +47,7 @@ audit: $(STAMP) ## Known vulnerabilities of the installed dependencies (pip-audi
 	$(PY) scripts/audit_dependencies.py
 
 .PHONY: bench
-bench: $(STAMP) assets ## The benchmarks' table, portal vs baselines (FULL=1: 1M cases, longer)
+bench: $(STAMP) ## The benchmarks' table, portal vs baselines (FULL=1: 1M cases, longer)
 	FULL=$(FULL) KEEP=$(KEEP) $(PY) bench/run.py
 
 .PHONY: bench-validation

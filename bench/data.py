@@ -291,17 +291,6 @@ def fill(url: str, cases: int, progress=print) -> World:
     return world
 
 
-def world_of(url: str) -> World:
-    """What a database filled earlier holds (the runner reuses a filled database)."""
-    with psycopg.connect(sql_url(url)) as connection:
-        cases = connection.execute("SELECT count(*) FROM cases").fetchone()[0]
-        schools = connection.execute("SELECT id, setting_type FROM schools ORDER BY id").fetchall()
-    world = World(url=url, cases=cases, schools=[tuple(s) for s in schools])
-    world.big = list(range(1, BIG_SCHOOLS + 1))
-    world.officers = [officer_email(n) for n in range(1, 5)]
-    return world
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
