@@ -89,6 +89,11 @@ def validation(rounds: int) -> dict:
     return runs
 
 
+def size(cases: int) -> str:
+    """10k, 100k, 1M."""
+    return f"{cases // 1_000_000}M" if cases % 1_000_000 == 0 else f"{cases // 1000}k"
+
+
 def _spread(values, unit="", scale=1.0, digits=0) -> str:
     values = [v * scale for v in values]
     return (
@@ -168,8 +173,8 @@ class Table:
             big = [f.p95 * 1000 for f in large]
             ratio = statistics.median(big) / statistics.median(s)
             rows.append(
-                (f"P4 {name}, p95 (2 clients)", f"{self.plan.small // 1000}k: " + _spread(s, " ms"),
-                 f"{self.plan.large // 1000}k: " + _spread(big, " ms"), f"{ratio:.1f}× large/small",
+                (f"P4 {name}, p95 (2 clients)", f"{size(self.plan.small)}: " + _spread(s, " ms"),
+                 f"{size(self.plan.large)}: " + _spread(big, " ms"), f"{ratio:.1f}× large/small",
                  "≤ 1.5×", ratio <= 1.5)
             )  # fmt: skip
         return rows

@@ -224,8 +224,8 @@ def main() -> None:
     plan = report.Plan.of(args.full, args.large, args.rounds, args.seconds)
     print(report.machine(), flush=True)
     print(plan.describe(), flush=True)
-    small = database(f"bench_{plan.small // 1000}k", plan.small, args.keep)
-    large = database(f"bench_{plan.large // 1000}k", plan.large, args.keep)
+    small = database(f"bench_{report.size(plan.small).lower()}", plan.small, args.keep)
+    large = database(f"bench_{report.size(plan.large).lower()}", plan.large, args.keep)
     table = report.Table(plan)
     try:
         table.validation(report.validation(plan.rounds))
