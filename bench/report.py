@@ -31,7 +31,7 @@ class Plan:
         if full:
             plan = cls(10_000, 1_000_000, 5, 20.0, 50, 1000, 50, True)
         else:
-            plan = cls(10_000, 100_000, 3, 5.0, 30, 200, 16, False)
+            plan = cls(10_000, 100_000, 5, 3.0, 20, 200, 16, False)
         return cls(
             plan.small,
             large or plan.large,
@@ -65,7 +65,11 @@ def machine() -> str:
         text=True,
     ).stdout.strip()
     python = platform.python_version()
-    return f"machine: {os.cpu_count()} cores ({cpu}), shared; PostgreSQL {server}; Python {python}"
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    return (
+        f"machine: {os.cpu_count()} cores ({cpu}), shared, load average {load}; "
+        f"PostgreSQL {server}; Python {python}"
+    )
 
 
 def validation(rounds: int) -> dict:

@@ -1,6 +1,6 @@
 """`make bench`: the portal measured side by side with minimal baselines, in one table (issue 12).
 
-    .venv/bin/python bench/run.py            # quick: 10k vs 100k cases, 3 short rounds (~5 min)
+    .venv/bin/python bench/run.py            # quick: 10k vs 100k cases, 5 short rounds (~4 min)
     FULL=1 .venv/bin/python bench/run.py     # full: 10k vs 1M cases, 5 longer rounds
     .venv/bin/python bench/run.py --keep     # keep the filled databases for the next run
 
@@ -237,6 +237,7 @@ def main() -> None:
                     ["dropdb", "-h", "127.0.0.1", "--if-exists", name.rsplit("/", 1)[1]]
                 )
     table.print()
+    print(f"\n{report.machine()} (at the end)")
 
 
 def measure_servers(plan, small: str, large: str, table) -> None:
