@@ -51,7 +51,11 @@ audit: $(STAMP) ## Known vulnerabilities of the installed dependencies (pip-audi
 	$(PY) scripts/audit_dependencies.py
 
 .PHONY: bench
-bench: $(STAMP) ## Print the benchmark figures
+bench: $(STAMP) ## The benchmarks' table, portal vs baselines (FULL=1: 1M cases, longer)
+	FULL=$(FULL) KEEP=$(KEEP) $(PY) bench/run.py
+
+.PHONY: bench-validation
+bench-validation: $(STAMP) ## Validation alone: cold and warm, and its growth with the YAML
 	$(PY) bench/validate_casetypes.py
 	$(PY) bench/validation_growth.py
 	$(PY) bench/docs_site.py
