@@ -66,7 +66,7 @@ _STEP = {
         "emails": {
             "type": "array",
             "items": {"enum": ["school", "officers"]},
-            "description": "Who is emailed by this step (none if absent, when `action` is given)",
+            "description": "Who is emailed by this step ([] for nobody; unchecked if absent)",
         },
     },
     "dependentRequired": {"action": ["by"], "by": ["action"]},

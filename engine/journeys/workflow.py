@@ -48,13 +48,10 @@ def _compare(case_type: CaseType, step: dict, at: tuple, activity: str, emailed:
     status = case_type.workflow.activities[activity].status
     if "status" in step and step["status"] != status:
         return (*at, "status"), f"expected status '{step['status']}', got '{status}'"
-    if "emails" in step or "action" in step:
-        wanted = set(step.get("emails", []))
-        if wanted != emailed:
-            got = ", ".join(sorted(emailed)) or "nobody"
-            return (*at, "emails" if "emails" in step else "action"), (
-                f"expected emails to {', '.join(sorted(wanted)) or 'nobody'}, got {got}"
-            )
+    if "emails" in step and set(step["emails"]) != emailed:
+        wanted = ", ".join(sorted(step["emails"])) or "nobody"
+        got = ", ".join(sorted(emailed)) or "nobody"
+        return (*at, "emails"), f"expected emails to {wanted}, got {got}"
     return None
 
 
