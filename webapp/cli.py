@@ -121,7 +121,7 @@ def _summary(catalogue) -> str:
 @portal.command("test", short_help="run the journey tests of case types (*.tests.yaml)")
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option("--coverage", is_flag=True, help="list what no journey visits")
-@click.option("--strict", is_flag=True, help="with --coverage, anything not visited fails")
+@click.option("--strict", is_flag=True, help="anything not visited fails (implies --coverage)")
 @click.option("--schema", is_flag=True, help="print the JSON Schema of journey-test files")
 def test_command(paths: tuple[str, ...], coverage: bool, strict: bool, schema: bool) -> None:
     """Run the journeys of `*.tests.yaml` files or folders (default: $PORTAL_CASETYPES or
@@ -139,6 +139,7 @@ def test_command(paths: tuple[str, ...], coverage: bool, strict: bool, schema: b
     if missing:
         raise CommandError(f"no such file or folder: {missing[0]}", 2)
     result = run_tests(paths)
+    coverage = coverage or strict
     for line in [*result.problems, *result.failures, *(result.gaps if coverage else [])]:
         click.echo(str(line))
     click.echo(_test_summary(result, coverage), err=True)

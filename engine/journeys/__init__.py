@@ -61,16 +61,15 @@ def tests_files(paths: Iterable[str]) -> list[str]:
 
 def case_type_root(path: str) -> str:
     """The folder of case types a path belongs to: the nearest holding a `shared/` folder
-    (the shared lists and workflows), else the path's own folder."""
+    (the shared lists and workflows), else the path's own folder; absolute when `path` is."""
     folder = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
     here = folder
-    while True:
-        if os.path.isdir(os.path.join(here, "shared")):
-            return os.path.relpath(here)
-        parent = os.path.dirname(here)
-        if parent == here:
-            return os.path.relpath(folder)
-        here = parent
+    while not os.path.isdir(os.path.join(here, "shared")):
+        if os.path.dirname(here) == here:
+            here = folder
+            break
+        here = os.path.dirname(here)
+    return here if os.path.isabs(path) else os.path.relpath(here)
 
 
 def run_tests(paths: Iterable[str]) -> Result:
