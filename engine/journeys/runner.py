@@ -49,18 +49,19 @@ class JourneyRun:
         self.failures.append(Failure(self.positions.path, *at, message, self.spec["name"]))
 
     def run(self, coverage: Coverage) -> list[Failure]:
-        previous: tuple[str, dict] | None = None
+        typed_before: dict[str, dict] = {}  # by page: what was last typed there
         for index, step in enumerate(self.spec["pages"]):
             where = (*self.where, "pages", index)
-            typed = self._page(step, where, previous, coverage)
+            typed = self._page(step, where, typed_before.get(step["page"], {}), coverage)
             if typed is None or self.failures:
                 return self.failures  # what follows a failed page would only repeat it
-            previous = (step["page"], typed)
+            typed_before[step["page"]] = typed
         self._end(coverage)
         return self.failures
 
-    def _page(self, step: dict, where: tuple, previous, coverage: Coverage) -> dict | None:
-        """Type and save one page; compare what follows. The answers typed, or None."""
+    def _page(self, step: dict, where: tuple, before: dict, coverage: Coverage) -> dict | None:
+        """Type and save one page over what was typed there `before` (a page shown again
+        shows it); compare what follows. The answers typed, or None."""
         case_type, page_id = self.case_type, step["page"]
         shown = [p.id for p in case_type.visible_pages(self.answers)]
         if page_id not in shown:
@@ -69,8 +70,7 @@ class JourneyRun:
             got = f"pages shown: {', '.join(shown)}"
             self.fail((*where, "page"), f"expected page '{page_id}', but it is {why}; got {got}")
             return None
-        typed = dict(previous[1]) if previous and previous[0] == page_id else {}
-        typed.update(step.get("answers") or {})
+        typed = {**before, **(step.get("answers") or {})}
         page = case_type.page(page_id)
         try:
             data, files = form_input(page, typed, (*where, "answers"))
