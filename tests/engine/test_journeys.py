@@ -219,7 +219,6 @@ NO_JOURNEYS_YET = {
     "early-years-census",
     "education-welfare",
     "provider-profile",
-    "school-closure",
     "send-referral",
     "send-transport",
     "stretched-entitlement",
