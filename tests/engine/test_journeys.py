@@ -219,7 +219,6 @@ NO_JOURNEYS_YET = {
     "education-welfare",
     "provider-profile",
     "send-referral",
-    "send-transport",
     "stretched-entitlement",
 }
 
