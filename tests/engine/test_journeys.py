@@ -218,7 +218,6 @@ NO_JOURNEYS_YET = {
     "early-years-census",
     "education-welfare",
     "provider-profile",
-    "send-referral",
     "stretched-entitlement",
 }
 
