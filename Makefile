@@ -37,6 +37,10 @@ test: $(STAMP) assets ## Run the whole test suite
 validate: $(STAMP) ## Validate the council's case types in casetypes/
 	$(VENV)/bin/portal validate casetypes
 
+.PHONY: journeys
+journeys: $(STAMP) ## Run the case types' journey tests, failing on anything no journey visits
+	$(VENV)/bin/portal test --coverage --strict casetypes
+
 .PHONY: lint
 lint: $(STAMP) audit ## Check style and security rules with ruff, and audit the dependencies
 	$(VENV)/bin/ruff check engine webapp tests bench scripts
