@@ -54,6 +54,7 @@ audit: $(STAMP) ## Known vulnerabilities of the installed dependencies (pip-audi
 bench: $(STAMP) ## Print the benchmark figures
 	$(PY) bench/validate_casetypes.py
 	$(PY) bench/validation_growth.py
+	$(PY) bench/journeys.py
 
 .PHONY: scale-out
 scale-out: $(STAMP) ## Two instances, two mail workers, a SIGKILL, a PostgreSQL restart, SMTP down (~4 min)
