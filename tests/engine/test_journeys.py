@@ -254,3 +254,26 @@ def test_portal_test_needs_neither_flask_nor_a_database():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout == "[]\n"
+
+
+def test_a_broken_case_type_is_reported_and_fails(folder, tmp_path, capsys):
+    (tmp_path / "tiny.yaml").write_text(CASE_TYPE.replace("label: Hours}", "label: Hours, max: x}"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert [line.split(": error ")[0] for line in lines] == [f"{tmp_path / 'tiny.yaml'}:20:54"]
+
+
+def test_coming_back_to_a_page_starts_from_what_was_typed_there(folder, tmp_path, capsys):
+    """Changing one answer on the first page, after the second, keeps the others: with no SEN
+    the second page no longer applies and Check your answers drops its rows."""
+    folder(
+        JOURNEYS.replace(
+            "        next: check-answers\n",
+            "        next: check-answers\n"
+            "      - page: first\n        answers: {sen: N}\n        next: check-answers\n",
+        ).replace(
+            'check_answers: {double: "8", details: Some}',
+            "check_answers: {double: ~, details: ~, born: 14 May 2015}",
+        )
+    )
+    assert run(capsys, tmp_path)[:2] == (0, [])
