@@ -63,8 +63,8 @@ def compare_value(field: Field, expected, stored) -> str:
 def _same(expected, stored) -> bool:
     if isinstance(expected, bool) or isinstance(stored, bool):
         return expected is stored
-    if isinstance(stored, list) and isinstance(expected, str):
-        return expected in stored and len(stored) == 1
+    if isinstance(stored, list) or isinstance(expected, list):
+        return stored == expected or (isinstance(expected, str) and stored == [expected])
     try:
         return Decimal(str(expected)) == Decimal(str(stored))
     except (InvalidOperation, ValueError):

@@ -49,9 +49,10 @@ _PAGE = {
         "warnings": {**_MESSAGES, "description": "Every warning the page shows (none if absent)"},
         "values": {
             "type": "object",
-            "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+            "additionalProperties": {"type": ["string", "number", "boolean", "array", "null"]},
             "description": "Answers and calculated values after saving: the stored value or "
-            "the text shown ('6.5 weeks'); null for none",
+            "the text shown ('6.5 weeks'); a list of option values for checkboxes; null for "
+            "none",
         },
     },
 }

@@ -30,7 +30,8 @@ class Failure:
 
     def __str__(self) -> str:
         journey = f" (journey '{self.journey}')" if self.journey else ""
-        return f"{self.path}:{self.line}:{self.col}: FAIL: {self.message}{journey}"
+        message = self.message.replace("\n", "\\n")  # one line each, as in a YAML "…" text
+        return f"{self.path}:{self.line}:{self.col}: FAIL: {message}{journey}"
 
 
 class JourneyRun:
