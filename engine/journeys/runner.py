@@ -82,7 +82,7 @@ class JourneyRun:
         result = case_type.save_page(page_id, form, self.answers, files)
         self.answers = result.answers
         following = case_type.next_page(page_id, self.answers) if result.valid else page
-        coverage.saw_page(case_type, page, self.answers, following if result.valid else page)
+        coverage.saw_page(case_type, page, self.answers, following)
         for kind in ("errors", "warnings"):
             for at, message in compare_messages(
                 getattr(result, kind), step.get(kind) or {}, kind, (*where, kind)
