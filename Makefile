@@ -41,6 +41,10 @@ validate: $(STAMP) ## Validate the council's case types in casetypes/
 docs: $(STAMP) ## Write the case types' documentation site into build/docs (no database needed)
 	$(VENV)/bin/portal docs casetypes --out build/docs
 
+.PHONY: journeys
+journeys: $(STAMP) ## Run the case types' journey tests, failing on anything no journey visits
+	$(VENV)/bin/portal test --coverage --strict casetypes
+
 .PHONY: lint
 lint: $(STAMP) audit ## Check style and security rules with ruff, and audit the dependencies
 	$(VENV)/bin/ruff check engine webapp tests bench scripts
@@ -59,6 +63,7 @@ bench-validation: $(STAMP) ## Validation alone: cold and warm, and its growth wi
 	$(PY) bench/validate_casetypes.py
 	$(PY) bench/validation_growth.py
 	$(PY) bench/docs_site.py
+	$(PY) bench/journeys.py
 
 .PHONY: scale-out
 scale-out: $(STAMP) ## Two instances, two mail workers, a SIGKILL, a PostgreSQL restart, SMTP down (~4 min)

@@ -112,6 +112,7 @@ def test_help_lists_every_command_and_each_command_has_its_own(capsys):
         "run",
         "schema",
         "serve",
+        "test",
         "validate",
     ]
     assert main(["--help"]) == 0
