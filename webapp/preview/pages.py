@@ -231,7 +231,7 @@ def autosave(case_type: CaseType, page: Page, state: dict):
 
 
 def check_answers(case_type: CaseType, state: dict, urls: Urls, sent: bool = False):
-    """"Check your answers" as schools see it; sending only says whether the case could go."""
+    """ "Check your answers" as schools see it; sending only says whether the case could go."""
     answers = state["answers"]
     problems = case_type.problems(answers)
     declared = request.form.get("declared") == "y"
