@@ -41,6 +41,10 @@ validate: $(STAMP) ## Validate the council's case types in casetypes/
 docs: $(STAMP) ## Write the case types' documentation site into build/docs (no database needed)
 	$(VENV)/bin/portal docs casetypes --out build/docs
 
+.PHONY: preview
+preview: $(STAMP) assets ## Preview the case types as schools see them on http://127.0.0.1:5001 (no database)
+	$(VENV)/bin/portal preview casetypes
+
 .PHONY: lint
 lint: $(STAMP) audit ## Check style and security rules with ruff, and audit the dependencies
 	$(VENV)/bin/ruff check engine webapp tests bench scripts
