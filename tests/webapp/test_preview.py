@@ -145,6 +145,44 @@ def test_the_conditions_panel_says_what_decides_each_question_and_whether_it_hol
     assert "Treatment Only when ‘Was the pupil injured?’ is Yes" in overview
 
 
+def test_the_background_save_keeps_answers_for_this_browser(folder):
+    _app, browser = _preview(folder)
+    browser.get("/incident/pages/what")
+    saved = browser.client.post(
+        "/incident/pages/what/autosave",
+        data={"csrf_token": browser.csrf_token, "pupil_name": "Ali", "page_version": "0"},
+    )
+    assert saved.status_code == 200 and saved.json == {"saved": True, "page_version": 1}
+    page = browser.get("/incident/pages/what", expect=200).page
+    assert page.find("input", attrs={"name": "pupil_name"})["value"] == "Ali"
+
+
+GROUPED = INCIDENT.replace(
+    "      - {id: injured, type: yes_no, label: Was the pupil injured?}",
+    """      - id: witnesses
+        type: group
+        label: Witnesses
+        item_label: Witness
+        max_items: 2
+        fields:
+          - {id: witness_name, type: text, label: Name}
+      - {id: injured, type: yes_no, label: Was the pupil injured?}""",
+)
+
+
+def test_repeating_group_items_are_added_and_removed(tmp_path):
+    (tmp_path / "incident.yaml").write_text(GROUPED, encoding="utf-8")
+    _app, browser = _preview(tmp_path)
+    browser.get("/incident/pages/what")
+    added = browser.post("/incident/pages/what", {"action": "add:witnesses"}, expect=302)
+    assert added.headers["Location"].endswith("#witnesses-0")
+    page = browser.get("/incident/pages/what", expect=200).page
+    assert page.find("input", attrs={"name": "witnesses-0-witness_name"})
+    browser.post("/incident/pages/what", {"action": "remove:witnesses:0"}, expect=302)
+    page = browser.get("/incident/pages/what", expect=200).page
+    assert not page.find("input", attrs={"name": "witnesses-0-witness_name"})
+
+
 def test_a_page_with_errors_is_shown_with_the_portals_error_summary(folder):
     _app, browser = _preview(folder)
     browser.get("/incident/pages/what")
