@@ -59,6 +59,7 @@ bench: $(STAMP) ## Print the benchmark figures
 	$(PY) bench/validate_casetypes.py
 	$(PY) bench/validation_growth.py
 	$(PY) bench/docs_site.py
+	$(PY) bench/preview_requests.py
 
 .PHONY: scale-out
 scale-out: $(STAMP) ## Two instances, two mail workers, a SIGKILL, a PostgreSQL restart, SMTP down (~4 min)
