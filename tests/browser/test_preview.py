@@ -119,6 +119,18 @@ def test_a_form_previewed_page_by_page_passes_axe(preview_page):
     axe(page, "preview: check your answers")
 
 
+def test_a_previewed_page_fits_a_narrow_screen(preview_page):
+    page = preview_page
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"/{PTT}/pages/child")
+    expect(page.get_by_role("heading", name="Conditions on this page")).to_be_visible()
+    axe(page, "preview: a page with its conditions, 320px wide")
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 320px"
+
+
 def test_a_broken_file_shows_its_problems_then_the_fixed_form(preview_page, preview_server):
     page = preview_page
     _url, folder = preview_server
