@@ -253,7 +253,7 @@ def check_answers(case_type: CaseType, state: dict, urls: Urls, sent: bool = Fal
         case_type=case_type,
         sections=case_type.summary_sections(answers),
         problems=problems,
-        problem_list=problem_list if sent or problems else [],
+        problem_list=problem_list,  # as the portal's page: what is unfinished, at once
         could_send=sent and not problems,
         urls=urls,
         change_url=lambda page_id, field_id: urls.page(page_id, change=1) + f"#{field_id}",
