@@ -149,3 +149,31 @@ def test_a_broken_file_shows_its_problems_then_the_fixed_form(preview_page, prev
         os.utime(path, ns=(later, later))
     page.reload()
     expect(page.get_by_role("heading", level=1, name="About the child")).to_be_visible()
+
+
+def test_a_council_admin_previews_a_deployed_case_type_in_the_portal(page, live, world):
+    """The same preview inside the portal, for a council admin (the portal's own page,
+    signed in, its banner and conditions panel), axe clean."""
+    from tests.browser.helpers import person, sign_in
+
+    email = "preview-admin@council.example.org"
+    session = world.session()
+    try:
+        session.add(person(email, "Priya", "Shah", "Portal administrator", role="admin"))
+        session.commit()
+    finally:
+        session.close()
+    sign_in(page, live, email)
+    page.goto("/council/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Case types").click()
+    axe(page, "council admin: case types to preview")
+    with page.expect_navigation():
+        page.get_by_role(
+            "link", name="Version 1 (current) of Part-time timetable alternative provision"
+        ).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="About the child").click()
+    expect(page.get_by_text("Preview — nothing is saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Conditions on this page")).to_be_visible()
+    axe(page, "council admin: a previewed page")
