@@ -27,6 +27,7 @@ COMMANDS = {
     "add-council-user": "webapp.areas.council_admin.commands:add_council_user",
     "add-team": "webapp.areas.council_admin.commands:add_team",
     "docs": "webapp.docsite.commands:docs",
+    "preview": "webapp.preview.commands:preview",
 }
 
 
