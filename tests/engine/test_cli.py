@@ -108,6 +108,7 @@ def test_help_lists_every_command_and_each_command_has_its_own(capsys):
         "docs",
         "mail-worker",
         "onboard-school",
+        "preview",
         "purge",
         "run",
         "schema",
