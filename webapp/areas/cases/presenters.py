@@ -155,9 +155,12 @@ def live_conditions(
     fields = [_live_field(f) for f in page.fields]
     here = {f.id for f in page.fields}
     needed = set()
+    calendar = None
     for field in (*page.fields, *(n for f in page.fields for n in f.fields)):
         for expression in (field.show_if, field.expression):
             needed |= set(expression.names) if expression else set()
+            if expression and expression.uses_calendar and case_type.calendar:
+                calendar = case_type.calendar.to_json()  # only pages that count school days
         needed |= {name for _key, name, _type in field.kind.references(field)}
     values = case_type.values(answers) if values is None else values
     outside = {name: to_json_value(values.get(name)) for name in sorted(needed - here)}
@@ -167,7 +170,8 @@ def live_conditions(
         for f in page.fields
         if f.has_value and not f.kind.read_in_browser
     }
-    return {"today": today, "values": {**outside, **fixed}, "fields": fields}
+    spec = {"today": today, "values": {**outside, **fixed}, "fields": fields}
+    return {**spec, "calendar": calendar} if calendar else spec
 
 
 def _live_field(field: Field) -> dict:

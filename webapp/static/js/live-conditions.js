@@ -216,7 +216,7 @@ function isBlank (field, input) {
 
 export function initLiveConditions (form) {
   const spec = JSON.parse(form.dataset.conditions)
-  const ctx = context(spec.today)
+  const ctx = context(spec.today, spec.calendar)
   const outside = {}
   for (const [name, value] of Object.entries(spec.values)) outside[name] = fromJson(value)
   const shownInput = form.querySelector('input[name="shown"]')
