@@ -10,6 +10,7 @@ import engine.numeric as numeric
 from engine import CaseType, FieldError
 from engine.answers import Values
 from engine.expressions.export import to_json, to_json_value
+from engine.fields.numbers import suffix_forms
 from engine.input_names import input_name
 from engine.model import Field, Page
 
@@ -70,7 +71,7 @@ def input_settings(field: Field) -> dict:
     if kind == "money":
         settings["prefix"] = {"text": "£"}
     if field.settings.get("suffix"):
-        settings["suffix"] = {"text": field.settings["suffix"]}
+        settings["suffix"] = {"text": suffix_forms(field.settings)[1]}
     return settings
 
 
@@ -143,7 +144,7 @@ def sending_problems(case, case_type: CaseType, problems: Mapping, unchecked, re
 # Settings the browser needs to read an answer as the server does (numbers: exact text).
 _LIVE_SETTINGS = ("case", "max_length", "pattern", "min_choices", "max_choices", "decimals")
 _LIVE_BOUNDS = ("min", "max")
-_LIVE_DISPLAY = ("format", "suffix")
+_LIVE_DISPLAY = ("format",)
 
 
 def live_conditions(
@@ -182,6 +183,7 @@ def _live_field(field: Field) -> dict:
     if field.kind.is_calculated:
         described["value"] = to_json(field.expression)
         described.update({k: settings[k] for k in _LIVE_DISPLAY if k in settings})
+        described["suffix_one"], described["suffix"] = suffix_forms(settings)
         described["places"] = settings.get("decimals", 0)
         return described
     if field.kind.holds_items:
