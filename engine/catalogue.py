@@ -103,12 +103,14 @@ def build_catalogue(sources: list[Source], calendar: SchoolCalendar | None = Non
     for source in valid:
         by_kind.setdefault(source.data.get("kind", "case_type"), []).append(source)
     shared = _Shared.of(by_kind, catalogue.problems)
+    broken_shared = _broken_kinds(sources, valid)  # once: it looks at every file
     loaded, found = load_calendar(by_kind.get("calendar", []))
     shared.calendar = loaded or (None if by_kind.get("calendar") else calendar)
+    if found and loaded is None:
+        broken_shared.setdefault("calendar", by_kind["calendar"][0].path)
     catalogue.problems += found
     catalogue.calendar = shared.calendar
     owners: dict[str, str] = {}  # case type / link id -> file
-    broken_shared = _broken_kinds(sources, valid)  # once: it looks at every file
     _add_case_types(catalogue, by_kind.get("case_type", []), shared, owners, broken_shared)
     _add_links(catalogue, by_kind.get("link", []), owners)
     if len(valid) == len(sources):  # with a broken file, "unused" may just mean "unread"
@@ -189,7 +191,8 @@ def _add_case_types(
         own_lists, found = local_lists(source, shared.list_origin)
         problems += found
         lists = {**shared.lists, **own_lists}
-        compiler = CaseTypeCompiler(source, lists, shared.workflows, shared.calendar)
+        broken = shared.calendar is None and "calendar" in broken_shared
+        compiler = CaseTypeCompiler(source, lists, shared.workflows, shared.calendar, broken)
         case_type = compiler.compile(workflow)
         problems += compiler.problems + unused_local_lists(source, compiler.used_lists)
         shared.used_lists |= compiler.used_lists - set(own_lists)

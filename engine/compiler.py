@@ -73,9 +73,11 @@ class CaseTypeCompiler:
         lists: Mapping[str, tuple[Option, ...]],
         workflows: Mapping[str, Workflow],
         calendar: ex.SchoolCalendar | None = None,
+        calendar_broken: bool = False,
     ):
         self.source = source
         self.calendar = calendar
+        self.calendar_broken = calendar_broken
         self.lists = lists
         self.workflows = workflows
         self.problems: list[Problem] = []
@@ -329,7 +331,9 @@ class CaseTypeCompiler:
             return None
         checker = ex.Checker(lambda name, offset: self._lookup(name, offset, scope))
         checker.check(expression, expected)
-        for issue in checker.issues + calendar_issues(expression, self.calendar):
+        for issue in checker.issues + calendar_issues(
+            expression, self.calendar, self.calendar_broken
+        ):
             self.add_expression_issue(issue, where, text)
         if self.calendar is not None:
             expression.calendar = self.calendar

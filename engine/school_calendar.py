@@ -143,9 +143,14 @@ def load_calendar(sources: list[Source]) -> tuple[SchoolCalendar | None, list[Pr
     return calendar, problems
 
 
-def calendar_issues(expression: ex.Expression, calendar: SchoolCalendar | None) -> list[ex.Issue]:
+def calendar_issues(
+    expression: ex.Expression, calendar: SchoolCalendar | None, broken: bool = False
+) -> list[ex.Issue]:
     """Where the school-day functions of an expression cannot count as the author expects: no
-    calendar at all (W701), or a fixed date outside its range (W700)."""
+    calendar at all (W701), or a fixed date outside its range (W700). Nothing to say when the
+    calendar file is there but `broken` (its own errors say why)."""
+    if broken:
+        return []
     issues = []
     for node in ast.walk(expression.tree):
         if not (isinstance(node, ast.Call) and node.func.id in CALENDAR_FUNCTIONS):
