@@ -131,6 +131,11 @@ class Code(enum.Enum):
         "casetypes/shared/calendar.yaml), and there is none: it counts every Monday to Friday",
     )
     W710 = (Severity.WARNING, "options list '{name}' is not used in this file")
+    W730 = (
+        Severity.WARNING,
+        "no team in the database works case type '{id}': council officers will not see its "
+        "cases; give it to a team (portal add-team --name ... --case-type {id})",
+    )
     W720 = (
         Severity.WARNING,
         "`suffix_one` is replaced by one key: suffix: {{one: {one}, other: {other}}}",

@@ -1592,3 +1592,51 @@ def test_suffix_one_is_a_warning_that_shows_the_one_key_way():
     loaded = load_field("{id: n, type: number, label: N, suffix: sessions, suffix_one: session}")
     problem = loaded.expect("W720", "suffix_one: session}", "session}")
     assert "suffix: {one: session, other: sessions}" in problem.message
+
+
+def _folder_with_two_case_types(tmp_path):
+    folder = tmp_path / "casetypes"
+    (folder / "shared").mkdir(parents=True)
+    (folder / "shared" / "workflows.yaml").write_text(WORKFLOWS)
+    page = "- id: p\n  title: P\n  fields:\n    - {id: x, type: text, label: X}\n"
+    worked = case_type_yaml(page, id="worked", code="WRK")
+    unworked = case_type_yaml(page, id="unworked", code="UNW")
+    (folder / "worked.yaml").write_text(worked)
+    (folder / "unworked.yaml").write_text(unworked)
+    return folder, unworked
+
+
+@covers("W730")
+def test_strict_validation_warns_of_a_case_type_no_team_works(tmp_path, monkeypatch, capsys):
+    """With DATABASE_URL set, `--strict` reads the teams (and writes nothing)."""
+    import sqlite3
+
+    from webapp.cli import main
+
+    folder, unworked = _folder_with_two_case_types(tmp_path)
+    database = tmp_path / "portal.sqlite3"
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE teams (id INTEGER PRIMARY KEY, case_type_ids JSON)")
+        connection.execute("INSERT INTO teams (case_type_ids) VALUES ('[\"worked\"]')")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
+    assert main(["validate", str(folder)]) == 0  # only --strict looks at the database
+    capsys.readouterr()
+    assert main(["validate", "--strict", str(folder)]) == 1
+    line, col = position(unworked, "id: unworked", "unworked")
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [
+        f"{folder / 'unworked.yaml'}:{line}:{col}: warning W730: no team in the database works "
+        "case type 'unworked': council officers will not see its cases; give it to a team "
+        "(portal add-team --name ... --case-type unworked)"
+    ]
+
+
+def test_strict_validation_says_when_the_database_cannot_be_read(tmp_path, monkeypatch, capsys):
+    from webapp.cli import main
+
+    folder, _unworked = _folder_with_two_case_types(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    assert main(["validate", "--strict", str(folder)]) == 2
+    assert "cannot read the teams from DATABASE_URL: no such table: teams" in (
+        capsys.readouterr().err
+    )
