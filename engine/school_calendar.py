@@ -160,19 +160,23 @@ def calendar_issues(
             issues.append(ex.Issue(Code.W701, offset_of(node), {"function": name}))
             continue
         for arg in node.args:
-            day = _fixed_date(arg)
-            if day is not None and not calendar.covers(day):
-                details = {"date": day, "start": calendar.start, "end": calendar.end}
+            fixed = _fixed_date(arg)
+            if fixed is not None and not calendar.covers(fixed[0]):
+                details = {"date": fixed[1], "start": calendar.start, "end": calendar.end}
                 issues.append(ex.Issue(Code.W700, offset_of(arg), {**details, "function": name}))
     return issues
 
 
-def _fixed_date(node) -> dt.date | None:
-    """The date of `date('2026-09-01')` written in the expression; None for anything else."""
+def _fixed_date(node) -> tuple[dt.date, str] | None:
+    """The date, and how to say it, of `date('2026-09-01')` written in the expression or of
+    `today()` (known when validating: a warning once the calendar has run out); else None."""
     match node:
+        case ast.Call(func=ast.Name(id="today"), args=[]):
+            today = dt.date.today()
+            return today, f"today ({today.isoformat()})"
         case ast.Call(func=ast.Name(id="date"), args=[ast.Constant(value=str(text))]):
             try:
-                return dt.date.fromisoformat(text)
+                return dt.date.fromisoformat(text), text
             except ValueError:  # reported by the checker (E307)
                 return None
     return None

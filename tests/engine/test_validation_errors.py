@@ -1640,3 +1640,16 @@ def test_strict_validation_says_when_the_database_cannot_be_read(tmp_path, monke
     assert "cannot read the teams from DATABASE_URL: no such table: teams" in (
         capsys.readouterr().err
     )
+
+
+def test_a_calendar_that_has_run_out_is_a_warning_where_today_is_counted_from():
+    """Validation knows today's date: once the calendar's last term is past, say so."""
+    past = CALENDAR.replace("2026-", "2016-").replace("2027-", "2017-")
+    field = (
+        "{id: due, type: calculated, label: Due, format: date, "
+        'value: "add_school_days(today(), 5)"}'
+    )
+    loaded = load_with_calendar(past, field)
+    problem = loaded.expect("W700", "today(), 5", "today()")
+    assert problem.message.startswith("today (")
+    assert "outside the school calendar (2016-09-03 to 2017-03-25)" in problem.message
