@@ -7,6 +7,7 @@ An unanswered (or hidden) field is None: `==`, `<`, `>`, `in` with None are fals
 from __future__ import annotations
 
 import ast
+import functools
 import logging
 import operator
 from collections.abc import Mapping
@@ -52,7 +53,7 @@ class Expression:
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"
 
-    @property
+    @functools.cached_property
     def uses_calendar(self) -> bool:
         """Whether it counts school days (school_days_between, add_school_days)."""
         return any(
