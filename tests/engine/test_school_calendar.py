@@ -167,3 +167,33 @@ def test_a_number_question_takes_either_suffix(suffix):
     assert [p for p in catalogue.problems if p.path == "case.yaml"] == []
     field = catalogue.get("test-case").pages[0].fields[0]
     assert field.kind.display(field, 1) == ("1 hours" if suffix == "hours" else "1 hour")
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("add_school_days(start_date, 'five')", "needs a number here, not text"),
+        ("add_school_days(3, 5)", "needs a date here, not a number"),
+        ("add_school_days(start_date)", "takes 2 value(s), not 1"),
+    ],
+)
+def test_school_day_functions_are_type_checked(value, says):
+    pages = f"""
+    - id: p
+      title: P
+      fields:
+        - {{id: start_date, type: date, label: Start}}
+        - {{id: due, type: calculated, label: Due, format: date, value: "{value}"}}
+    """
+    files = [("case.yaml", case_type_yaml(pages)), ("shared/calendar.yaml", CALENDAR)]
+    errors = catalogue_of(*files).errors
+    assert [p.code for p in errors] == ["E307"]
+    assert says in errors[0].message
+
+
+def test_a_calendar_that_breaks_the_schema_is_reported_once_not_as_missing():
+    broken = CALENDAR.replace("bank_holidays:", "bank_holiday:")
+    files = [("case.yaml", case_type_yaml(PAGES)), ("shared/calendar.yaml", broken)]
+    codes = {p.code for p in catalogue_of(*files).problems}
+    assert "W701" not in codes
+    assert {"E100", "E101"} <= codes  # the misspelt key, with "did you mean"
