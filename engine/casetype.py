@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from engine.answers import FieldError, PageResult, Values, truthy
 from engine.checking import check_page
+from engine.expressions import SchoolCalendar
 from engine.input_names import read_input_name
 from engine.model import Field, Page, Section, SummaryRow, Workflow
 
@@ -69,6 +70,8 @@ class CaseType:
     # The definition as data, with shared lists and workflow written in: stored with cases so
     # a submitted case can always be shown against the version it was sent with.
     definition: dict | None = field(default=None, repr=False, compare=False)
+    # The school calendar its expressions count school days with (None: weekdays only).
+    calendar: SchoolCalendar | None = field(default=None, repr=False, compare=False)
     _forms: dict = field(default_factory=dict, repr=False, compare=False)
 
     # ---- lookups ----

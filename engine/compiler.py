@@ -16,6 +16,7 @@ from engine.casetype import CaseType, Declaration
 from engine.fields import FIELD_TYPES, field_type
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
 from engine.problems import Code, Problem, did_you_mean, make_problem
+from engine.school_calendar import calendar_issues
 from engine.sections import compile_sections
 from engine.source import Source
 
@@ -71,8 +72,12 @@ class CaseTypeCompiler:
         source: Source,
         lists: Mapping[str, tuple[Option, ...]],
         workflows: Mapping[str, Workflow],
+        calendar: ex.SchoolCalendar | None = None,
+        calendar_broken: bool = False,
     ):
         self.source = source
+        self.calendar = calendar
+        self.calendar_broken = calendar_broken
         self.lists = lists
         self.workflows = workflows
         self.problems: list[Problem] = []
@@ -326,8 +331,12 @@ class CaseTypeCompiler:
             return None
         checker = ex.Checker(lambda name, offset: self._lookup(name, offset, scope))
         checker.check(expression, expected)
-        for issue in checker.issues:
+        for issue in checker.issues + calendar_issues(
+            expression, self.calendar, self.calendar_broken
+        ):
             self.add_expression_issue(issue, where, text)
+        if self.calendar is not None:
+            expression.calendar = self.calendar
         if (
             condition
             and not expression.names

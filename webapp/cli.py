@@ -85,6 +85,8 @@ def validate(paths: tuple[str, ...], output: str, strict: bool) -> None:
         raise CommandError(f"no such file or folder: {missing[0]}", 2)
     started = time.perf_counter()
     catalogue = load_catalogue(list(paths))
+    if strict and not catalogue.errors:
+        catalogue.problems += _unworked(catalogue)
     elapsed = time.perf_counter() - started
     failed = bool(catalogue.errors) or (strict and bool(catalogue.warnings))
     if output == "json":
@@ -95,6 +97,24 @@ def validate(paths: tuple[str, ...], output: str, strict: bool) -> None:
         click.echo(f"{_summary(catalogue)}; {elapsed * 1000:.0f} ms", err=True)
     if failed:
         click.get_current_context().exit(1)
+
+
+def _unworked(catalogue) -> list:
+    """W730 for the case types no team works, when DATABASE_URL names a database."""
+    from webapp.infra.config import configured_database_url
+
+    url = configured_database_url()
+    if not url:
+        return []
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from webapp.infra.team_check import unworked_case_types
+
+    try:
+        return unworked_case_types(catalogue, url)
+    except SQLAlchemyError as error:
+        reason = str(error.orig if getattr(error, "orig", None) else error).splitlines()[0]
+        raise CommandError(f"cannot read the teams from DATABASE_URL: {reason}", 2) from None
 
 
 def _report(catalogue, failed: bool) -> dict:

@@ -13,6 +13,7 @@ import engine.numeric as numeric
 from engine.expressions import BOOL, DATE, NUMBER, TEXT, Symbol
 from engine.fields.base import FieldType, Invalid, bounds_problem, label_for_message
 from engine.model import SummaryRow
+from engine.problems import Code
 
 
 def _bounds(low, high, limit):
@@ -37,18 +38,48 @@ def _range_settings(limit, default=None) -> dict:
     return {"min": low, "max": bound}
 
 
+_SUFFIX = {
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["one", "other"],
+            "properties": {
+                "one": {"type": "string", "minLength": 1, "description": "After 1: 'session'"},
+                "other": {"type": "string", "minLength": 1, "description": "'sessions'"},
+            },
+        },
+    ],
+    "description": "Said after the number: 'hours', or {one: hour, other: hours} to agree",
+}
 _SUFFIX_ONE = {
     "type": "string",
-    "description": "Said after the number 1 instead of `suffix`, such as 'session'",
+    "description": "Old form of `suffix: {one: ..., other: ...}` (a warning, W720)",
 }
+
+
+def suffix_forms(settings) -> tuple[str, str]:
+    """The suffix after the number 1 and after any other number ('' for none)."""
+    suffix = settings.get("suffix") or ""
+    if isinstance(suffix, dict):
+        return suffix["one"], suffix["other"]
+    return settings.get("suffix_one") or suffix, suffix
 
 
 def with_suffix(field, shown: str) -> str:
     """A number as shown with its suffix, agreeing with it: "1 session", "2 sessions"."""
-    suffix = field.settings.get("suffix")
-    if shown == "1" and field.settings.get("suffix_one"):
-        suffix = field.settings["suffix_one"]
+    one, other = suffix_forms(field.settings)
+    suffix = one if shown == "1" else other
     return f"{shown} {suffix}" if suffix else shown
+
+
+def suffix_problems(settings) -> list:
+    """W720: `suffix_one` is the old way of saying `suffix: {one: ..., other: ...}`."""
+    if "suffix_one" not in settings:
+        return []
+    one, other = suffix_forms(settings)
+    return [("suffix_one", Code.W720, {"one": one, "other": other})]
 
 
 class NumberType(FieldType):
@@ -65,7 +96,11 @@ class NumberType(FieldType):
             "default": 0,
             "description": "Decimal places allowed; 0 means whole numbers",
         },
-        "suffix": {"type": "string", "description": "Shown after the box, such as 'hours'"},
+        "suffix": {
+            **_SUFFIX,
+            "description": "Shown after the box and the answer: 'hours', "
+            "or {one: hour, other: hours} (the box shows `other`)",
+        },
         "suffix_one": _SUFFIX_ONE,
         "width": {"enum": ["2", "3", "4", "5", "10", "20"]},
     }
@@ -99,7 +134,7 @@ class NumberType(FieldType):
         return with_suffix(field, numeric.grouped(value))
 
     def definition_problems(self, field):
-        return bounds_problem(field.settings)
+        return bounds_problem(field.settings) + suffix_problems(field.settings)
 
 
 def _pounds(amount) -> str:
@@ -151,7 +186,7 @@ class CalculatedType(FieldType):
         "value": {"type": "string", "description": "The expression, e.g. total(provision, 'cost')"},
         "format": {"enum": list(_CALC_FORMATS), "default": "number"},
         "decimals": {"type": "integer", "minimum": 0, "maximum": 6, "default": 0},
-        "suffix": {"type": "string", "description": "Said after the number, such as 'sessions'"},
+        "suffix": _SUFFIX,
         "suffix_one": _SUFFIX_ONE,
     }
     required_settings = ("value",)
@@ -198,6 +233,9 @@ class CalculatedType(FieldType):
         if kind == "number":
             return with_suffix(field, numeric.grouped(value, field.settings.get("decimals", 0)))
         return str(value)
+
+    def definition_problems(self, field):
+        return suffix_problems(field.settings)
 
     def summary_row(self, field, answer, values):
         shown = self.display(field, values.get(field.id))
