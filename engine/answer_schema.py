@@ -21,6 +21,7 @@ Inside an item, conditions are said only when they name questions of the same it
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Mapping
 
 from engine.expressions import BOOL, LIST, TEXT
@@ -179,3 +180,18 @@ def _matches(kind: str | None, value) -> bool:
 
 def _answer(name: str, schema: dict) -> dict:
     return {"properties": {name: schema}, "required": [name]}
+
+
+@functools.lru_cache(maxsize=64)
+def _validator(case_type):
+    from jsonschema import Draft202012Validator  # slow to import: only when answers are checked
+
+    schema = answers_schema(case_type)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def answer_problems(case_type, answers: Mapping) -> list[str]:
+    """What in `answers` does not fit the case type's answer schema, one line each ("path:
+    message"); empty when they fit. The validator is built once per compiled case type."""
+    found = _validator(case_type).iter_errors(answers)
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(answers)'}: {e.message}" for e in found]

@@ -109,7 +109,7 @@ class FileType(FieldType):
             "type": "object",
             "description": "An uploaded file: fetch its bytes by its id",
             "properties": {
-                "id": {"type": "integer", "description": "The attachment's id"},
+                "id": {"type": "string", "minLength": 1, "description": "The stored file's id"},
                 "name": {"type": "string", "description": "The file's name as stored"},
                 "size": {"type": "integer", "minimum": 1, "maximum": largest},
                 "kind": {"enum": list(field.settings["accept"])},
