@@ -194,4 +194,11 @@ def answer_problems(case_type, answers: Mapping) -> list[str]:
     """What in `answers` does not fit the case type's answer schema, one line each ("path:
     message"); empty when they fit. The validator is built once per compiled case type."""
     found = _validator(case_type).iter_errors(answers)
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(answers)'}: {e.message}" for e in found]
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(answers)'}: {_said(e)}" for e in found]
+
+
+def _said(error) -> str:
+    hidden = error.validator_value.get("required") if error.validator == "not" else None
+    if hidden:  # jsonschema would print the whole answers
+        return f"{hidden[0]!r} is there, but its question is not asked given the other answers"
+    return error.message
