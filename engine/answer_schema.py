@@ -9,9 +9,9 @@ with no problem left on any page. So:
 - a required question asked whatever the answers (no `show_if` on it or on its page) is
   `required`;
 - a question shown under a condition this module can say exactly in JSON Schema — an answer
-  equals a value, is one of some values, contains one (checkboxes), a yes/no answer, and `and`,
-  `or`, `not` of those — gets `if`/`then`/`else`: required when the condition holds (if it is
-  a required question), absent when it does not;
+  equals a value, is one of some values, contains one (checkboxes), a yes/no answer, whether
+  a question is answered, and `and`, `or`, `not` of those — gets `if`/`then`/`else`:
+  required when the condition holds (if it is a required question), absent when it does not;
 - any other conditional question (numbers or dates compared, functions) is optional;
 - calculated values are never required at the top (one not yet known is not kept); inside a
   repeating group's item they are always there (null while not known).
@@ -121,6 +121,10 @@ def condition_schema(node: ast.AST, scope: Mapping[str, Field]) -> dict | None:
             return {"allOf" if isinstance(op, ast.And) else "anyOf": parts}
         case ast.Compare(left=left, ops=[op], comparators=[right]):
             return _comparison(left, op, right, scope)
+        case ast.Call(func=ast.Name(id="answered"), args=[ast.Name(id=name)]):
+            field = scope.get(name)  # a kept answer is never blank; a group's may be []
+            if field is not None and field.kind.is_input and not field.kind.holds_items:
+                return {"required": [name]}
     return None
 
 

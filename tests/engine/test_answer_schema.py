@@ -115,6 +115,7 @@ REFERRAL = """
   fields:
     - {id: name, type: text, label: Name}
     - {id: nickname, type: text, label: Nickname, required: false}
+    - {id: nickname_ok, type: yes_no, label: Nickname used?, show_if: answered(nickname)}
     - {id: sen_provision, type: radios, label: SEN provision, options: sen_provision}
     - {id: has_worker, type: yes_no, label: Social worker?}
     - {id: worker_name, type: text, label: Worker's name, show_if: has_worker}
@@ -198,6 +199,14 @@ def test_a_question_hidden_by_a_simple_condition_is_absent(referral):
     assert answer_problems(referral, ticked) == []
 
 
+def test_answered_is_said_as_the_answer_being_there(referral):
+    assert answer_problems(referral, {**SENT, "nickname": "Sammy"}) == [
+        "(answers): 'nickname_ok' is a required property"
+    ]
+    assert answer_problems(referral, {**SENT, "nickname": "Sammy", "nickname_ok": True}) == []
+    assert answer_problems(referral, {**SENT, "nickname_ok": True})
+
+
 def test_other_conditions_leave_the_question_optional(referral):
     """`age < 5` cannot be said in JSON Schema: Nursery may be there or not."""
     assert answer_problems(referral, SENT) == []
@@ -251,6 +260,7 @@ FUZZED = """
   fields:
     - {id: name, type: text, label: Name, max_length: 10, case: upper, pattern: "[A-Z ]+"}
     - {id: email, type: email, label: Email, required: false}
+    - {id: email_checked, type: yes_no, label: Checked?, show_if: answered(email)}
     - {id: phone, type: phone, label: Phone, required: false}
     - {id: postcode, type: postcode, label: Postcode, required: false}
     - {id: upn, type: upn, label: UPN, required: false}
@@ -258,7 +268,10 @@ FUZZED = """
     - {id: kind, type: radios, label: Kind, options: [a, b, c]}
     - {id: detail, type: text, label: Detail, show_if: kind == 'b'}
     - {id: needs, type: checkboxes, label: Needs, options: [x, y, none], required: false}
+    - {id: why_none, type: text, label: Why none, show_if: "'none' in needs"}
     - {id: cared_for, type: yes_no, label: Cared for?}
+    - {id: note, type: text, label: Note, show_if: "kind in ['a', 'c'] and not cared_for",
+       required: false}
     - {id: age, type: number, label: Age, min: 0, max: 25}
     - {id: hours, type: number, label: Hours, decimals: 2, min: 0, required: false}
     - {id: fee, type: money, label: Fee, required: false}
@@ -285,6 +298,7 @@ FUZZ_OPTIONS = {
     "laestab": ("856/2001", "8572001"),
     "kind": ("a", "b", "c"),
     "cared_for": ("yes", "no"),
+    "email_checked": ("yes", "no"),
     "starts": ("9.30am", "14:05", "3pm"),
 }
 REQUIRED = ("name", "kind", "cared_for", "age", "born")
@@ -305,6 +319,8 @@ def _plausible() -> dict:
     )
     return fields | {
         "detail": st.text(min_size=1, max_size=20),
+        "why_none": st.text(min_size=1, max_size=20),
+        "note": st.text(max_size=20),
         "needs": st.lists(st.sampled_from(["x", "y", "none"]), max_size=2, unique=True),
         "age": st.integers(-2, 30).map(str),
         "hours": _amount(0, 100, 2),
@@ -322,6 +338,8 @@ def _junk() -> dict:
     )
     return fields | {
         "detail": _typed(("Something",)),
+        "why_none": ANY_TEXT,
+        "note": ANY_TEXT,
         "needs": st.lists(st.sampled_from(["x", "y", "none", "z"]), max_size=3),
         "age": _NUMBERS,
         "hours": _NUMBERS,
