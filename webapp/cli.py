@@ -28,6 +28,7 @@ COMMANDS = {
     "add-council-user": "webapp.areas.council_admin.commands:add_council_user",
     "add-team": "webapp.areas.council_admin.commands:add_team",
     "docs": "webapp.docsite.commands:docs",
+    "add-api-client": "webapp.domain.api_client_commands:add_api_client",
 }
 
 

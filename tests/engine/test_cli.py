@@ -102,6 +102,7 @@ def test_validate_starts_without_the_web_app():
 
 def test_help_lists_every_command_and_each_command_has_its_own(capsys):
     expected = [
+        "add-api-client",
         "add-council-user",
         "add-team",
         "answers-schema",
