@@ -49,7 +49,15 @@ def test_rotation_keeps_two_live_keys_and_a_revoked_key_is_refused(portal_env, d
 
 
 def test_a_client_with_networks_is_refused_from_elsewhere(portal_env, db_session, capsys):
-    key = add_client(capsys, "--allow-network", "192.0.2.0/24", "--allow-network", "2001:db8::1")
+    key = add_client(
+        capsys,
+        "--action",
+        "Start review",
+        "--allow-network",
+        "192.0.2.0/24",
+        "--allow-network",
+        "2001:db8::1",
+    )
     assert client_for_key(db_session, key, "192.0.2.7") is not None
     assert client_for_key(db_session, key, "2001:db8::1") is not None
     assert client_for_key(db_session, key, "198.51.100.1") is None
@@ -60,7 +68,12 @@ def test_a_client_with_networks_is_refused_from_elsewhere(portal_env, db_session
     ("extra", "message"),
     [
         (["--case-type", "nope"], "unknown case type: nope"),
-        (["--action", "Fly"], "no transition of these case types is called: Fly"),
+        (["--action", "Fly"], "no officer or system transition of these case types is called: Fly"),
+        (
+            ["--action", "Resubmit with more information"],  # the school's
+            "no officer or system transition of these case types is called: "
+            "Resubmit with more information",
+        ),
         (["--allow-network", "example.org"], "not a network or address: 'example.org'"),
     ],
 )
