@@ -8,8 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
+from werkzeug.datastructures import MultiDict
 
 from engine.answer_schema import answer_problems, answers_schema, question_schema
+from engine.input_names import input_name
 from tests.engine.conftest import case_type_yaml, catalogue_of
 from tests.engine.test_field_types import make
 
@@ -361,14 +363,32 @@ def _fuzzed_page():
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=_fuzzed_page())
 def test_answers_the_engine_accepts_fit_the_schema(compile_fuzzed, raw):
+    """Typed answers posted as a browser posts them, saved by save_page."""
     case_type = compile_fuzzed
     properties = answers_schema(case_type)["properties"]
-    result = case_type.check_page("everything", raw, {})
+    form = case_type.form_class("everything")(MultiDict(list(_posted(raw))))
+    result = case_type.save_page("everything", form, {})
     wrong = {e.key.split("-")[0] for e in result.errors}  # a group's item: visits-0-amount
     for key, value in result.answers.items():  # each answer kept, even beside wrong ones
         assert key in wrong or fits(properties[key], value), (key, value)
     if result.valid:
         assert answer_problems(case_type, case_type.submission_answers(result.answers)) == []
+
+
+def _posted(raw: dict, prefix: str = ""):
+    """The form's (name, value) pairs for typed answers: date boxes ID-day, each ticked box,
+    group items providers-0-name (engine/input_names.py)."""
+    for key, value in raw.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from ((f"{name}-{part}", text) for part, text in value.items())
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            for index, item in enumerate(value):
+                yield from _posted(item, f"{input_name(name, index)}-")
+        elif isinstance(value, list):
+            yield from ((name, choice) for choice in value)
+        else:
+            yield name, value
 
 
 @pytest.fixture(scope="module")
