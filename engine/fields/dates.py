@@ -112,7 +112,8 @@ class DateType(FieldType):
         return dt.date.fromisoformat(value) if value else None
 
     def answer_schema(self, field):
-        return {"type": "string", "format": "date", "pattern": _ISO.pattern, **_bounds_said(field)}
+        iso = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+        return {"type": "string", "format": "date", "pattern": iso, **_bounds_said(field)}
 
     def display(self, field, value):
         return _long_date(dt.date.fromisoformat(value)) if value else ""
@@ -205,7 +206,8 @@ class TimeType(FieldType):
 
     def answer_schema(self, field):
         # 24-hour HH:MM: not JSON Schema's "time" format, which needs seconds and an offset
-        return {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$", **_bounds_said(field)}
+        hhmm = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+        return {"type": "string", "pattern": hhmm, **_bounds_said(field)}
 
     def references(self, field):
         return [

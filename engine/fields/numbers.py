@@ -65,8 +65,8 @@ def _json_number(number):
 def _decimal_text(places: int, negative: bool) -> dict:
     """A number with decimal places as answers keep it: its shortest exact text ("12.5")."""
     sign = "-?" if negative else ""
-    last = "[1-9]" if places == 1 else rf"\d{{0,{places - 1}}}[1-9]"
-    return {"type": "string", "pattern": rf"^{sign}(0|[1-9]\d*)\.{last}$"}
+    last = "[1-9]" if places == 1 else rf"[0-9]{{0,{places - 1}}}[1-9]"
+    return {"type": "string", "pattern": rf"^{sign}(0|[1-9][0-9]*)\.{last}$"}
 
 
 def number_schema(places: int, low=None, high=None, limit=numeric.LIMIT) -> dict:
@@ -82,7 +82,7 @@ def number_schema(places: int, low=None, high=None, limit=numeric.LIMIT) -> dict
 def money_schema(low=0) -> dict:
     """Pounds and pence as answers keep them: "1250.50" (negative only when allowed)."""
     sign = "-?" if low is None or numeric.exact(low) < 0 else ""
-    return {"type": "string", "pattern": rf"^{sign}(0|[1-9]\d*)\.\d{{2}}$"}
+    return {"type": "string", "pattern": rf"^{sign}(0|[1-9][0-9]*)\.[0-9]{{2}}$"}
 
 
 class NumberType(FieldType):

@@ -172,9 +172,10 @@ class UpnType(FieldType):
         return upn
 
     def answer_schema(self, field):
-        pattern = identifiers.UPN_PATTERN.pattern
+        # [0-9], not \d: digits in ASCII, as every regular expression dialect reads them
+        pattern = r"^[A-HJ-NP-RT-Z][0-9]{9}([0-9]{3}|[0-9]{2}[A-HJ-NP-RT-Z])$"
         if not field.settings.get("allow_temporary", True):
-            pattern = r"^[A-HJ-NP-RT-Z]\d{12}$"
+            pattern = r"^[A-HJ-NP-RT-Z][0-9]{12}$"
         return {
             "type": "string",
             "pattern": pattern,
@@ -189,12 +190,12 @@ class UrnType(FieldType):
 
     def parse(self, field, raw, values):
         urn = raw.strip()
-        if not re.fullmatch(r"\d{6}", urn):
+        if not re.fullmatch(r"[0-9]{6}", urn):  # ASCII digits: \d takes any script's
             raise Invalid(f"{label_for_message(field)} must be 6 digits")
         return urn
 
     def answer_schema(self, field):
-        return {"type": "string", "pattern": r"^\d{6}$"}
+        return {"type": "string", "pattern": r"^[0-9]{6}$"}
 
 
 class LaestabType(FieldType):
@@ -211,7 +212,7 @@ class LaestabType(FieldType):
 
     def parse(self, field, raw, values):
         laestab = re.sub(r"[\s/]", "", raw)
-        if not re.fullmatch(r"\d{7}", laestab):
+        if not re.fullmatch(r"[0-9]{7}", laestab):
             raise Invalid(f"{label_for_message(field)} must be 7 digits")
         la_code = field.settings.get("la_code")
         if la_code and not laestab.startswith(la_code):
@@ -220,7 +221,8 @@ class LaestabType(FieldType):
 
     def answer_schema(self, field):
         la_code = field.settings.get("la_code")
-        return {"type": "string", "pattern": rf"^{la_code}\d{{4}}$" if la_code else r"^\d{7}$"}
+        pattern = rf"^{la_code}[0-9]{{4}}$" if la_code else r"^[0-9]{7}$"
+        return {"type": "string", "pattern": pattern}
 
 
 TYPES = [

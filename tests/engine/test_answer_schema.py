@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 from werkzeug.datastructures import MultiDict
 
 from engine.answer_schema import answer_problems, answers_schema, question_schema
+from engine.fields import Invalid
 from engine.input_names import input_name
 from tests.engine.conftest import case_type_yaml, catalogue_of
 from tests.engine.test_field_types import make
@@ -109,6 +110,22 @@ def test_option_codes_limits_and_formats_are_said():
     assert date["description"] == "Not before 2026-09-01; not after the answer to start_date"
     number = question_schema(make("number", min=1, max=5))
     assert (number["type"], number["minimum"], number["maximum"]) == ("integer", 1, 5)
+
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@pytest.mark.parametrize(
+    ("type_name", "typed"), [("urn", "120345"), ("laestab", "8562001"), ("upn", "Y856200124123")]
+)
+def test_identifiers_are_ascii_digits_as_their_schemas_say(type_name, typed):
+    """Python's \\d takes any script's digits; a URN typed in Arabic-Indic digits would match
+    no school in a council system (whose regular expressions read [0-9])."""
+    field = make(type_name)
+    with pytest.raises(Invalid):
+        field.kind.parse(field, typed.translate(ARABIC_INDIC), {})
+    assert not fits(question_schema(field), typed.translate(ARABIC_INDIC))
+    assert fits(question_schema(field), field.kind.parse(field, typed, {}))
 
 
 REFERRAL = """
