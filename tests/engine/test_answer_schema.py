@@ -413,3 +413,21 @@ def compile_fuzzed():
     catalogue = catalogue_of(("case.yaml", case_type_yaml(FUZZED)))
     assert not catalogue.errors, [str(p) for p in catalogue.errors]
     return catalogue.get("test-case")
+
+
+def test_every_shipped_case_type_has_a_valid_schema_and_the_demo_answers_fit():
+    from pathlib import Path
+
+    from engine import load_catalogue
+    from webapp.demo import PTT_PAGES, _answer_pages
+
+    catalogue = load_catalogue(str(Path(__file__).resolve().parents[2] / "casetypes"))
+    for case_type in catalogue.case_types.values():
+        schema = answers_schema(case_type)
+        Draft202012Validator.check_schema(schema)
+        assert set(schema["properties"]) == {
+            f.id for f in case_type.fields.values() if f.has_value
+        }, case_type.id
+    ptt = catalogue.get("part-time-timetable")
+    pages = {**PTT_PAGES, "agreement": {**PTT_PAGES["agreement"], "signed_plan": FILE}}
+    assert answer_problems(ptt, ptt.submission_answers(_answer_pages(ptt, pages))) == []

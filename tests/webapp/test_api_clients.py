@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from webapp.cli import main
-from webapp.domain.api_clients import client_for_key, revoke_key, rotate_key
+from webapp.domain.api_clients import client_for_key, revoke_client, revoke_key, rotate_key
 from webapp.domain.errors import Refused
 from webapp.models import AuditEvent
 from webapp.models_api import ApiClient, ApiKey
@@ -46,6 +46,8 @@ def test_rotation_keeps_two_live_keys_and_a_revoked_key_is_refused(portal_env, d
     revoke_key(db_session, client, old.split("_")[1])
     assert client_for_key(db_session, old) is None
     assert client_for_key(db_session, new) is client
+    revoke_client(db_session, client)
+    assert client_for_key(db_session, new) is None
 
 
 def test_a_client_with_networks_is_refused_from_elsewhere(portal_env, db_session, capsys):

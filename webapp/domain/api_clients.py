@@ -121,6 +121,13 @@ def revoke_key(session: Session, client: ApiClient, key_id: str) -> None:
         audit.record(session, "api_key_revoked", client=client.name, key_id=key_id)
 
 
+def revoke_client(session: Session, client: ApiClient) -> None:
+    """Refuse every key of the client from now on (it stays listed, with its audit trail)."""
+    with transaction(session):
+        client.revoked_at = clock.now()
+        audit.record(session, "api_client_revoked", client=client.name)
+
+
 def client_for_key(session: Session, presented: str, address: str | None = None):
     """The live client whose live key this is, calling from an allowed network; else None
     (the caller answers 401 and cannot tell which check failed)."""
