@@ -82,6 +82,40 @@ def suffix_problems(settings) -> list:
     return [("suffix_one", Code.W720, {"one": one, "other": other})]
 
 
+def _schema_bounds(low, high, limit) -> dict:
+    """minimum and maximum as JSON numbers (ints where whole)."""
+    low, high = _bounds(low, high, limit)
+    return {"minimum": _json_number(low), "maximum": _json_number(high)}
+
+
+def _json_number(number):
+    stored = numeric.stored(number)
+    return float(stored) if isinstance(stored, str) else stored
+
+
+def _decimal_text(places: int, negative: bool) -> dict:
+    """A number with decimal places as answers keep it: its shortest exact text ("12.5")."""
+    sign = "-?" if negative else ""
+    last = "[1-9]" if places == 1 else rf"[0-9]{{0,{places - 1}}}[1-9]"
+    return {"type": "string", "pattern": rf"^{sign}(0|[1-9][0-9]*)\.{last}$"}
+
+
+def number_schema(places: int, low=None, high=None, limit=numeric.LIMIT) -> dict:
+    """A whole number, or (with decimal places) a whole number or exact decimal text; JSON
+    Schema cannot bound a number written as text, so only the whole numbers carry bounds."""
+    whole = {"type": "integer", **_schema_bounds(low, high, limit)}
+    if not places:
+        return whole
+    negative = low is None or numeric.exact(low) < 0
+    return {"anyOf": [whole, _decimal_text(places, negative)]}
+
+
+def money_schema(low=0) -> dict:
+    """Pounds and pence as answers keep them: "1250.50" (negative only when allowed)."""
+    sign = "-?" if low is None or numeric.exact(low) < 0 else ""
+    return {"type": "string", "pattern": rf"^{sign}(0|[1-9][0-9]*)\.[0-9]{{2}}$"}
+
+
 class NumberType(FieldType):
     name = "number"
     read_in_browser = True
@@ -133,6 +167,10 @@ class NumberType(FieldType):
             return ""
         return with_suffix(field, numeric.grouped(value))
 
+    def answer_schema(self, field):
+        settings = field.settings
+        return number_schema(settings.get("decimals", 0), settings.get("min"), settings.get("max"))
+
     def definition_problems(self, field):
         return bounds_problem(field.settings) + suffix_problems(field.settings)
 
@@ -168,6 +206,9 @@ class MoneyType(FieldType):
 
     def display(self, field, value):
         return "" if value is None else numeric.pounds(value)
+
+    def answer_schema(self, field):
+        return money_schema(field.settings.get("min", 0))
 
     def definition_problems(self, field):
         return bounds_problem(field.settings)
@@ -221,6 +262,17 @@ class CalculatedType(FieldType):
         if field.settings.get("format") == "money":
             return numeric.money_text(value)
         return numeric.stored(numeric.round_half_up(value, 6))
+
+    def answer_schema(self, field):
+        kind = field.settings.get("format", "number")
+        known = {
+            "number": number_schema(6),  # rounded to 6 places when stored
+            "money": money_schema(None),
+            "text": {"type": "string"},
+            "date": {"type": "string", "format": "date"},
+            "yes_no": {"type": "boolean"},
+        }[kind]
+        return {"anyOf": [known, {"type": "null", "description": "Not yet known"}]}
 
     def display(self, field, value):
         if value is None:
