@@ -14,12 +14,11 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, literal, or_, select, tuple_, union_all
-from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy import ColumnElement, Select, func, literal, or_, select, tuple_
+from sqlalchemy.orm import Session
 
 from webapp.web import cursors
+from webapp.web.partitions import Partition, Reader
 from webapp.web.whole_numbers import page_number
 
 Row = TypeVar("Row")
@@ -237,7 +236,7 @@ def fetch_page(
     columns: Sequence = (),
     options: Sequence = (),
     keyset: ColumnElement | None = None,
-    partition: tuple[ColumnElement, Collection] | None = None,
+    partition: Partition | None = None,
 ) -> Listing:
     """The page `args` asks for of `query`'s rows, counted (up to COUNT_CAP). Rows come sorted
     by the `sort` columns (those of `args.sort`) in the order asked, then by `tie_breaker`
@@ -252,18 +251,17 @@ def fetch_page(
 
     With `partition` (a column and the values to keep it to: a user's schools), rows are
     kept to those values here, and read by one ordered, limited query per value, joined by
-    UNION ALL: each follows an index that starts with the column, where `column IN (...)`
-    would sort every matching row."""
+    UNION ALL (web/partitions.py)."""
     if not tie_breaker:
         raise ValueError("a listing needs a tie-breaker that ends in a unique column")
     if partition is not None and options:
         raise ValueError("a partitioned listing takes no loader options")
-    scoped = query if partition is None else query.where(partition[0].in_(partition[1]))
+    scoped = query if partition is None else query.where(partition.column.in_(partition.values))
     total = count_up_to(session, scoped, COUNT_CAP)
     capped = total > COUNT_CAP
     pages = max(1, math.ceil(min(total, COUNT_CAP) / args.page_size))
     keys = [*sort, keyset] if keyset is not None and args.sort not in args.spec.nulls_last else []
-    reader = _Reader(session, query.options(*options), [*columns, *keys], partition)
+    reader = Reader(session, query.options(*options), [*columns, *keys], partition)
     found = _seek(reader, args, keys) if keys else None
     if found is None:  # by number: a page past the end gives the last
         page = min(max(args.page, 1), pages)
@@ -283,70 +281,7 @@ def fetch_page(
     return Listing(shown, min(total, COUNT_CAP), page, pages, capped, has_next, **cursors)
 
 
-@dataclass(frozen=True)
-class _Reader:
-    """Reads rows of `query` (its entity, then `extra` columns) in an order, a page at a time;
-    with `partition`, only those whose column holds one of the values: a query per value
-    joined by UNION ALL (no IN besides, which would make PostgreSQL misjudge each's rows)."""
-
-    session: Session
-    query: Select
-    extra: list
-    partition: tuple[ColumnElement, Collection] | None
-
-    def rows(self, order: Sequence, size: int, offset: int = 0) -> tuple[list, bool]:
-        """Up to `size` rows in `order` from `offset`, and whether more follow."""
-        query = self.query
-        values = sorted(self.partition[1]) if self.partition else []
-        if len(values) < 2:
-            if self.partition:
-                query = query.where(self.partition[0].in_(values))
-            ordered = query.add_columns(*self.extra).order_by(*order).offset(offset or None)
-            return _rows(self.session, ordered, size)
-        terms = [_unwrapped(term) for term in order]
-        named = [c.label(f"_extra{n}") for n, c in enumerate(self.extra)]
-        named += [expression.label(f"_key{n}") for n, (expression, _) in enumerate(terms)]
-        each = query.add_columns(*named).order_by(*order).limit(offset + size + 1)
-        # Each branch a subquery of its own: SQLite takes no LIMIT in a UNION's member.
-        column = self.partition[0]
-        union = union_all(*(select(each.where(column == v).subquery()) for v in values))
-        rows = union.subquery()
-        entity = aliased(query.column_descriptions[0]["entity"], rows, adapt_on_names=True)
-        merged = [wrap(rows.c[f"_key{n}"]) for n, (_, wrap) in enumerate(terms)]
-        outer = select(entity, *(rows.c[f"_extra{n}"] for n in range(len(self.extra))))
-        return _rows(self.session, outer.order_by(*merged).offset(offset or None), size)
-
-
-_DIRECTIONS = {
-    operators.asc_op: lambda c: c.asc(),
-    operators.desc_op: lambda c: c.desc(),
-    operators.nulls_first_op: lambda c: c.nulls_first(),
-    operators.nulls_last_op: lambda c: c.nulls_last(),
-}
-
-
-def _unwrapped(term):
-    """An ORDER BY term's expression, and how to order another column the same way."""
-    ways = []
-    while isinstance(term, UnaryExpression) and term.modifier in _DIRECTIONS:
-        ways.append(_DIRECTIONS[term.modifier])
-        term = term.element
-
-    def wrap(column):
-        for way in reversed(ways):
-            column = way(column)
-        return column
-
-    return term, wrap
-
-
-def _rows(session: Session, ordered: Select, size: int) -> tuple[list, bool]:
-    """Up to `size` rows of the ordered query, and whether more follow."""
-    rows = session.execute(ordered.limit(size + 1)).all()
-    return rows[:size], len(rows) > size
-
-
-def _seek(reader: _Reader, args: ListingArgs, keys: list):
+def _seek(reader: Reader, args: ListingArgs, keys: list):
     """The page after (or before) the row `args`' cursor names, found by the sort's index;
     None when there is no cursor, or before it there is only the first page."""
     values = cursors.read(args.after or args.before, len(keys))
