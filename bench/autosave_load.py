@@ -44,13 +44,16 @@ def prepare(url: str, clients: int):
     from flask_wtf.csrf import generate_csrf
 
     from webapp import create_app
-    from webapp.areas.cases import services
+    from webapp.areas.cases import starting
     from webapp.infra.database import db
     from webapp.models import Base, Membership, School, User
 
     app = create_app(_settings(url))
     engine = app.extensions["db_engine"]
     Base.metadata.drop_all(engine)
+    if engine.dialect.name == "postgresql":  # the trigram index of references needs it
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     Base.metadata.create_all(engine)
     case_type = app.extensions["catalogue"].get(TYPE)
     with app.app_context():
@@ -60,7 +63,7 @@ def prepare(url: str, clients: int):
         user.memberships = [Membership(school=school, is_admin=True)]
         db().add_all([school, user])
         db().commit()
-        cases = [services.start_case(db(), user, school, case_type) for _ in range(clients + 1)]
+        cases = [starting.start_case(db(), user, school, case_type) for _ in range(clients + 1)]
         drafts = [(case.id, case.reference) for case in cases]
         token = user.get_id()
     with app.test_request_context():

@@ -47,6 +47,9 @@ def portal(url: str):
     )
     engine = app.extensions["db_engine"]
     Base.metadata.drop_all(engine)
+    if engine.dialect.name == "postgresql":  # the trigram index of references needs it
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     Base.metadata.create_all(engine)
     with app.app_context():
         school = School(name="Aylestone Primary School", urn="111111", setting_type="school")

@@ -20,9 +20,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from webapp.infra import casetypes, config, database, logs
     from webapp.infra.extensions import csrf, login_manager
     from webapp.infra.extensions import mail as mail_extension  # `webapp.infra.mail` is the outbox
-    from webapp.web import health, request_guard, security
+    from webapp.web import health, request_guard, security, templating
 
     app = Flask(__name__, instance_path=str(config.INSTANCE))
+    app.jinja_environment = templating.Environment  # before anything makes app.jinja_env
     app.config.update(config.settings(overrides or {}))
     proxies = app.config["PORTAL_TRUSTED_PROXIES"]
     if proxies:  # the audit trail's "from where" is the client, not the proxy
@@ -41,7 +42,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     mail_extension.init_app(app)  # reads MAIL_*: settings changed later need init_app again
 
     from webapp.areas.auth import sessions
-    from webapp.web import templating
 
     templating.init_app(app)
     sessions.init_app(app)

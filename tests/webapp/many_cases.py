@@ -27,12 +27,14 @@ STATUSES = (("Draft", 0.2), ("Active", 0.5), ("Completed", 0.2), ("Abandoned", 0
 
 @dataclass(frozen=True)
 class Filled:
-    """Who to list the cases as: the big school's user, a small school's, and the officer."""
+    """Who to list the cases as: the big school's user, a small school's, the officer, and a
+    user of several schools (the big one and three small ones)."""
 
     big_school_user: int
     small_school_user: int
     officer: int
     worked: tuple[str, ...]
+    several_schools_user: int
 
 
 def fill(
@@ -53,11 +55,13 @@ def fill(
     ]
     users = [_user(f"head{n}@school{n}.example.org", "") for n in range(schools)]
     officer = _user("officer@council.example.org", "officer")
-    session.add_all([*made, *users, officer])
+    several = _user("trust@several.example.org", "")
+    session.add_all([*made, *users, officer, several])
     session.flush()
     session.add_all(
         Membership(user_id=u.id, school_id=s.id) for u, s in zip(users, made, strict=True)
     )
+    session.add_all(Membership(user_id=several.id, school_id=s.id) for s in made[:4])
     types = sorted(
         (c for c in catalogue.case_types.values() if "school" in c.raised_by), key=lambda c: c.id
     )
@@ -65,7 +69,7 @@ def fill(
     session.add(Team(name="SEND", case_type_ids=list(worked), members=[officer]))
     session.commit()
     school_ids, user_ids = [s.id for s in made], [u.id for u in users]
-    people = Filled(user_ids[0], user_ids[-1], officer.id, worked)
+    people = Filled(user_ids[0], user_ids[-1], officer.id, worked, several.id)
     rows = _rows(rng, cases, school_ids, user_ids, officer.id, types, big_share, answer_bytes)
     connection = session.connection().connection.driver_connection
     with connection.cursor() as cursor, cursor.copy(f"COPY cases ({COLUMNS}) FROM STDIN") as copy:

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Select, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from webapp.web import cursors
+from webapp.web.partitions import Partition, Reader
 from webapp.web.whole_numbers import page_number
 
 Row = TypeVar("Row")
@@ -235,6 +236,7 @@ def fetch_page(
     columns: Sequence = (),
     options: Sequence = (),
     keyset: ColumnElement | None = None,
+    partition: Partition | None = None,
 ) -> Listing:
     """The page `args` asks for of `query`'s rows, counted (up to COUNT_CAP). Rows come sorted
     by the `sort` columns (those of `args.sort`) in the order asked, then by `tie_breaker`
@@ -245,19 +247,26 @@ def fetch_page(
     With `keyset` (the unique column the tie-breaker orders by, in the order asked), a sort
     that keeps empty values last aside, the page also gives cursors of its first and last
     rows: Previous and Next then find their rows by the sort's index after (or before) that
-    row, at the same cost on any page, beyond the pages counted too."""
+    row, at the same cost on any page, beyond the pages counted too.
+
+    With `partition` (a column and the values to keep it to: a user's schools), rows are
+    kept to those values here, and read by one ordered, limited query per value, joined by
+    UNION ALL (web/partitions.py)."""
     if not tie_breaker:
         raise ValueError("a listing needs a tie-breaker that ends in a unique column")
-    total = count_up_to(session, query, COUNT_CAP)
+    if partition is not None and options:
+        raise ValueError("a partitioned listing takes no loader options")
+    scoped = query if partition is None else query.where(partition.column.in_(partition.values))
+    total = count_up_to(session, scoped, COUNT_CAP)
     capped = total > COUNT_CAP
     pages = max(1, math.ceil(min(total, COUNT_CAP) / args.page_size))
     keys = [*sort, keyset] if keyset is not None and args.sort not in args.spec.nulls_last else []
-    query = query.add_columns(*columns, *keys).options(*options)
-    found = _seek(session, query, args, keys) if keys else None
+    reader = Reader(session, query.options(*options), [*columns, *keys], partition)
+    found = _seek(reader, args, keys) if keys else None
     if found is None:  # by number: a page past the end gives the last
         page = min(max(args.page, 1), pages)
-        ordered = query.order_by(*args.order_by(sort), *tie_breaker)
-        found = _rows(session, ordered.offset((page - 1) * args.page_size), args.page_size)
+        order = [*args.order_by(sort), *tie_breaker]
+        found = reader.rows(order, args.page_size, offset=(page - 1) * args.page_size)
     else:
         page = max(args.page, 2 if args.after else 1)
     rows, has_next = found
@@ -272,13 +281,7 @@ def fetch_page(
     return Listing(shown, min(total, COUNT_CAP), page, pages, capped, has_next, **cursors)
 
 
-def _rows(session: Session, ordered: Select, size: int) -> tuple[list, bool]:
-    """Up to `size` rows of the ordered query, and whether more follow."""
-    rows = session.execute(ordered.limit(size + 1)).all()
-    return rows[:size], len(rows) > size
-
-
-def _seek(session: Session, query: Select, args: ListingArgs, keys: list):
+def _seek(reader: Reader, args: ListingArgs, keys: list):
     """The page after (or before) the row `args`' cursor names, found by the sort's index;
     None when there is no cursor, or before it there is only the first page."""
     values = cursors.read(args.after or args.before, len(keys))
@@ -287,7 +290,7 @@ def _seek(session: Session, query: Select, args: ListingArgs, keys: list):
     backwards = bool(args.before) != args.descending  # the way rows are read
     beyond = tuple_(*keys) < tuple_(*values) if backwards else tuple_(*keys) > tuple_(*values)
     order = [key.desc() if backwards else key.asc() for key in keys]
-    rows, more = _rows(session, query.where(beyond).order_by(*order), args.page_size)
+    rows, more = replace(reader, query=reader.query.where(beyond)).rows(order, args.page_size)
     if args.before:
         if not more:  # only the first page is before it: ask for that by number
             return None

@@ -7,7 +7,7 @@ the user's schools (anything else is NotFound, shown as 404).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
@@ -24,6 +24,7 @@ from webapp.domain.errors import NotFound
 from webapp.infra.database import transaction
 from webapp.models import Case, CaseEvent, School, User, utcnow
 from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page
+from webapp.web.partitions import Partition
 
 DRAFT = "Draft"
 NOT_SUBMITTED = "Not yet submitted"
@@ -280,7 +281,8 @@ def list_cases(
     session: Session, user: User, search: CaseSearch, args: ListingArgs
 ) -> Listing[Case]:
     """The cases of the user's schools that match the search, one page of them."""
-    query = select(Case).where(Case.school_id.in_(user.school_ids))
+    # Kept to the user's schools below: by IN, or school by school (fetch_page's partition).
+    query = select(Case)
     if school := args.filter("school"):  # offered only the user's own (MY_CASES.read)
         query = query.where(Case.school_id == int(school))
     if args.search.strip():
@@ -294,10 +296,28 @@ def list_cases(
     )
     # One school's cases all sort alike by school: then only the tie-breaker orders them.
     one_school = bool(school) or len(user.school_ids) == 1
+    if one_school:
+        query = query.where(Case.school_id.in_(user.school_ids))
     sort = () if args.sort == "school" and one_school else SORTS[args.sort]
-    # The tie-breaker runs the sort's way, so one index (school, column, id) serves each.
+    # The tie-breaker runs the sort's way, so one index (school, column, id) serves each;
+    # several schools' cases are read school by school through it (a query each, merged).
     newest = Case.id.desc() if args.descending else Case.id.asc()
-    return fetch_page(session, query, args, sort=sort, tie_breaker=[newest], keyset=Case.id)
+    several, keyset = Partition(Case.school_id, user.school_ids), Case.id
+    if args.sort == "school" and not one_school:  # a school's name: the same for its cases
+        sort, keyset = (*sort, Case.school_id), None  # paged by number
+        names = session.execute(
+            select(School.id, School.name).where(School.id.in_(user.school_ids))
+        )
+        several = replace(several, fixed={id_: (name, id_) for id_, name in names})
+    return fetch_page(
+        session,
+        query,
+        args,
+        sort=sort,
+        tie_breaker=[newest],
+        keyset=keyset,
+        partition=None if one_school else several,
+    )
 
 
 def search_options(

@@ -1,0 +1,94 @@
+"""My cases for a user of several schools, read a query per school and merged (issue 12): on
+SQLite and PostgreSQL, every sort both ways gives the same pages as one sort of all their
+schools' cases, by number and by Next and Previous, and never a case of another school."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.areas.cases import services as my_cases
+from webapp.infra.database import make_engine
+from webapp.models import Case, Membership, School, User
+
+STATUSES = ("Draft", "Active", "Completed")
+
+
+@pytest.fixture
+def several(database_url):
+    """A user of two schools (names out of id order) and a third school, 70 cases over them."""
+    engine = make_engine(database_url)
+    rng = random.Random(7)  # noqa: S311 (made-up data, repeatable)
+    with Session(engine) as session:
+        schools = [
+            School(name=n, urn=f"10000{i}", setting_type="school")
+            for i, n in enumerate(["Zeal Academy", "Abbey Primary", "Other School"])
+        ]
+        user = User(email="t@s.example.org", first_name="T", last_name="S", password_hash="x")
+        session.add_all([*schools, user])
+        session.flush()
+        session.add_all(Membership(user_id=user.id, school_id=s.id) for s in schools[:2])
+        start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+        for n in range(70):
+            status = rng.choice(STATUSES)
+            at = start + dt.timedelta(hours=rng.randrange(48))  # ties: the id decides
+            session.add(
+                Case(
+                    reference=f"EDU-T-PTT{n + 1}",
+                    school_id=schools[n % 3].id,
+                    created_by_id=user.id,
+                    case_type_id="part-time-timetable",
+                    case_type_version=1,
+                    case_type_name=rng.choice(["Alpha", "Beta"]),
+                    service_name="SEND",
+                    status=status,
+                    activity_label=rng.choice(["Sent", "Read"]),
+                    answers={},
+                    raw_input={},
+                    page_versions={},
+                    created_at=at,
+                    updated_at=at,
+                    submitted_at=None if status == "Draft" else at,
+                )
+            )
+        session.commit()
+        ids = user.id, schools[2].id
+    yield engine, *ids
+    engine.dispose()
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+@pytest.mark.parametrize("sort", list(my_cases.SORTS))
+def test_pages_of_several_schools_are_those_of_one_sort(several, sort, order):
+    engine, user_id, other_school = several
+    with Session(engine) as session:
+        user = session.get(User, user_id)
+        args = my_cases.MY_CASES.args(10, sort=sort, descending=order == "desc", page=2)
+        newest = Case.id.desc() if order == "desc" else Case.id.asc()
+        everything = select(Case.id).where(Case.school_id.in_(user.school_ids))
+        ordered = everything.order_by(*args.order_by(my_cases.SORTS[sort]), newest)
+        expected = session.scalars(ordered).all()
+        assert len(expected) == 47
+        search = my_cases.CaseSearch.read({})
+        second = my_cases.list_cases(session, user, search, args)
+        assert [case.id for case in second.rows] == expected[10:20]
+        assert (second.total, second.pages) == (47, 5)
+        last = my_cases.list_cases(session, user, search, replace(args, page=5))
+        assert [case.id for case in last.rows] == expected[40:]
+        assert other_school not in {case.school_id for case in second.rows + last.rows}
+        if not second.next_after:  # paged by number only
+            assert sort in ("submitted", "school")
+            return
+        third = my_cases.list_cases(
+            session, user, search, replace(args, page=3, after=second.next_after)
+        )
+        assert [case.id for case in third.rows] == expected[20:30]
+        back = replace(args, page=2, before=third.previous_before)
+        assert [c.id for c in my_cases.list_cases(session, user, search, back).rows] == [
+            c.id for c in second.rows
+        ]
