@@ -273,7 +273,7 @@ def _shared_workflows(sources: list[Source], problems: list):
     """The shared workflows by name, and where each is defined."""
 
     def compile_one(name: str, spec: dict, source: Source):
-        return compile_workflow(name, spec, source, ("workflows", name))
+        return compile_workflow(name, spec, source, ("workflows", name), shared=True)
 
     return _shared(sources, "workflows", Code.E209, compile_one, problems)
 

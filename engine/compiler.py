@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import engine.expressions as ex
+from engine.case_settings import compile_conditions, compile_export, compile_lifecycle
 from engine.casetype import CaseType, Declaration
 from engine.fields import FIELD_TYPES, field_type
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
@@ -105,6 +106,13 @@ class CaseTypeCompiler:
         if "declaration" in data:
             spec = data["declaration"]
             declaration = Declaration(spec["text"], spec.get("confirm_label", "I confirm"))
+        lifecycle = compile_lifecycle(data, self.add)
+        questions = {f.id: f for page in pages for f in page.fields if f.has_value}
+        export = compile_export(data, questions, self.add)
+        if workflow is not None and isinstance(data["workflow"], dict):  # its own: `when:`
+            workflow = compile_conditions(
+                workflow, lambda text, where: self._expression(text, where, ex.BOOL)
+            )
         if workflow is None or any(p.severity == "error" for p in self.problems):
             return None
         return CaseType(
@@ -122,6 +130,8 @@ class CaseTypeCompiler:
             sections=sections,
             declaration=declaration,
             source=self.source.path,
+            lifecycle=lifecycle,
+            export=export,
         )
 
     def _declare_ids(self, pages: list) -> None:
