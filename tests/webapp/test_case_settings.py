@@ -94,8 +94,14 @@ pages:
     title: About the pupil
     fields:
       - {id: pupil_name, type: text, label: Pupil's name}
-      - {id: needs, type: checkboxes, label: Needs, options: [{value: SLCN, label: Speech}, {value: ASD, label: Autism}]}
-      - {id: phase, type: radios, label: Phase, options: [{value: P, label: Primary}, {value: S, label: Secondary}]}
+      - id: needs
+        type: checkboxes
+        label: Needs
+        options: [{value: SLCN, label: Speech}, {value: ASD, label: Autism}]
+      - id: phase
+        type: radios
+        label: Phase
+        options: [{value: P, label: Primary}, {value: S, label: Secondary}]
       - {id: start_date, type: date, label: Start date}
       - {id: ehcp, type: yes_no, label: Has an EHC plan?}
       - id: sessions
@@ -103,7 +109,10 @@ pages:
         label: Sessions
         fields:
           - {id: session_date, type: date, label: Date}
-          - {id: session_kind, type: radios, label: Kind, options: [{value: AM, label: Morning}, {value: PM, label: Afternoon}]}
+          - id: session_kind
+            type: radios
+            label: Kind
+            options: [{value: AM, label: Morning}, {value: PM, label: Afternoon}]
 """
 
 

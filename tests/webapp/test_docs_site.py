@@ -248,3 +248,16 @@ def test_the_layout_puts_each_activity_below_the_ones_that_lead_to_it():
         "completed": 3,
         "abandoned": 4,
     }
+
+
+def test_a_transition_that_depends_on_the_answers_says_when_in_plain_english(site):
+    page = read(site / "physical-intervention.html")
+    row = next(
+        tr
+        for tr in page.select("table.transitions tbody tr")
+        if "Refer injuries to health and safety" in text_of(tr)
+    )
+    assert (
+        "only when ‘Was the pupil injured?’ is Yes or ‘Was any member of staff injured?’ is Yes"
+        in text_of(row)
+    )
