@@ -41,6 +41,14 @@ validate: $(STAMP) ## Validate the council's case types in casetypes/
 docs: $(STAMP) ## Write the case types' documentation site into build/docs (no database needed)
 	$(VENV)/bin/portal docs casetypes --out build/docs
 
+.PHONY: journeys
+journeys: $(STAMP) ## Run the case types' journey tests, failing on anything no journey visits
+	$(VENV)/bin/portal test --coverage --strict casetypes
+
+.PHONY: preview
+preview: $(STAMP) assets ## Preview the case types as schools see them on http://127.0.0.1:5001 (no database)
+	$(VENV)/bin/portal preview casetypes
+
 .PHONY: lint
 lint: $(STAMP) audit ## Check style and security rules with ruff, and audit the dependencies
 	$(VENV)/bin/ruff check engine webapp tests bench scripts
@@ -51,10 +59,16 @@ audit: $(STAMP) ## Known vulnerabilities of the installed dependencies (pip-audi
 	$(PY) scripts/audit_dependencies.py
 
 .PHONY: bench
-bench: $(STAMP) ## Print the benchmark figures
+bench: $(STAMP) ## The benchmarks' table, portal vs baselines (FULL=1: 1M cases, longer)
+	FULL=$(FULL) KEEP=$(KEEP) $(PY) bench/run.py
+
+.PHONY: bench-validation
+bench-validation: $(STAMP) ## Validation, docs, journeys and preview alone: cold and warm, growth with the YAML
 	$(PY) bench/validate_casetypes.py
 	$(PY) bench/validation_growth.py
 	$(PY) bench/docs_site.py
+	$(PY) bench/journeys.py
+	$(PY) bench/preview_requests.py
 
 .PHONY: scale-out
 scale-out: $(STAMP) ## Two instances, two mail workers, a SIGKILL, a PostgreSQL restart, SMTP down (~4 min)

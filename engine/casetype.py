@@ -107,8 +107,9 @@ class CaseType:
         return [t for t in leaving if truthy(t.when, values)]
 
     # ---- values and visibility ----
-    def values(self, answers: Mapping) -> Values:
-        """Typed values of the answers to questions now shown, calculated values included.
+    def values(self, answers: Mapping, before: Page | None = None) -> Values:
+        """Typed values of the answers to questions now shown, calculated values included
+        (with `before`, only those of the pages before that one).
 
         Worked out in order, so an answer to a question that is now hidden (the user changed an
         earlier answer) counts as unanswered and cannot steer later conditions.
@@ -116,6 +117,8 @@ class CaseType:
         typed: dict = {}
         values = Values(typed, labels=self._labels)
         for page in self.pages:
+            if page is before:
+                break
             if not truthy(page.show_if, values):
                 continue
             for f in page.fields:

@@ -54,14 +54,23 @@ class Catalogue:
         return grouped
 
 
+# Journey tests beside the case types (engine/journeys): found by `portal test`, not loaded here.
+TESTS_SUFFIX = ".tests.yaml"
+
+
 def yaml_files(paths: Iterable[str]) -> list[str]:
-    """The .yaml and .yml files named or found below the given paths, sorted."""
+    """The .yaml and .yml files named or found below the given paths, sorted (journey-test
+    files, `*.tests.yaml`, left out)."""
     found = []
     for path in paths:
         if os.path.isdir(path):
             for folder, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found += [os.path.join(folder, f) for f in files if f.endswith((".yaml", ".yml"))]
+                found += [
+                    os.path.join(folder, f)
+                    for f in files
+                    if f.endswith((".yaml", ".yml")) and not f.endswith(TESTS_SUFFIX)
+                ]
         else:
             found.append(path)
     return sorted(dict.fromkeys(os.path.normpath(p) for p in found))

@@ -25,28 +25,40 @@ def check_page(
     warnings: list[FieldError] = []
     asked: set[str] = set()
     file_errors = file_errors or {}
-    values = None  # the values of `merged`, worked out again only after an answer changed
+    # A question can name only questions before it, so the values it sees are those of the
+    # pages before this one and of this page's questions checked so far: worked out once,
+    # then added to question by question (not again for every question: that grew with the
+    # square of the questions).
+    values = case_type.values(merged, before=page)
+    page_shown = truthy(page.show_if, values)
     for f in page.fields:
-        values = case_type.values(merged) if values is None else values
-        if not f.kind.is_input or not truthy(f.show_if, values):
-            continue
-        asked.add(f.id)
-        before = merged.get(f.id, _NONE)
-        if f.kind.holds_items:
-            merged[f.id] = _check_group(
-                f, raw.get(f.id) or [], values, errors, warnings, file_errors, asked
-            )
-        else:
-            _check_one(f, f.id, raw.get(f.id), values, merged, errors, file_errors)
-        if merged.get(f.id, _NONE) != before:
-            values = None
+        shown = truthy(f.show_if, values)
+        if f.kind.is_input and shown:
+            asked.add(f.id)
+            if f.kind.holds_items:
+                merged[f.id] = _check_group(
+                    f, raw.get(f.id) or [], values, errors, warnings, file_errors, asked
+                )
+            else:
+                _check_one(f, f.id, raw.get(f.id), values, merged, errors, file_errors)
+        if page_shown and shown and f.has_value:
+            _add_value(values, f, merged)
+    values = case_type.values(merged)
     if _store_calculations(case_type, page, merged, values):
-        values = None
-    values = case_type.values(merged) if values is None else values
+        values = case_type.values(merged)
     visible = {f.id for f in page.fields if truthy(f.show_if, values)}
     by_id = {f.id: f for f in page.fields}
     _apply_rules(by_id, page.rules, values, visible, errors, warnings)
     return PageResult(merged, dict(raw), errors, warnings, asked=frozenset(asked))
+
+
+def _add_value(values: Values, f: Field, merged: Mapping) -> None:
+    """The value expressions see for `f`, as CaseType.values works it out, added to `values`."""
+    value = f.kind.typed_value(f, merged, values)
+    if value is None:
+        values.maps[0].pop(f.id, None)
+    else:
+        values.maps[0][f.id] = value
 
 
 def _check_group(

@@ -27,6 +27,7 @@ COMMANDS = {
     "add-council-user": "webapp.areas.council_admin.commands:add_council_user",
     "add-team": "webapp.areas.council_admin.commands:add_team",
     "docs": "webapp.docsite.commands:docs",
+    "preview": "webapp.preview.commands:preview",
 }
 
 
@@ -117,6 +118,51 @@ def _summary(catalogue) -> str:
         else "nothing loaded"
     )
     return f"{problems}; {loaded}"
+
+
+@portal.command("test", short_help="run the journey tests of case types (*.tests.yaml)")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option("--coverage", is_flag=True, help="list what no journey visits")
+@click.option("--strict", is_flag=True, help="anything not visited fails (implies --coverage)")
+@click.option("--schema", is_flag=True, help="print the JSON Schema of journey-test files")
+def test_command(paths: tuple[str, ...], coverage: bool, strict: bool, schema: bool) -> None:
+    """Run the journeys of `*.tests.yaml` files or folders (default: $PORTAL_CASETYPES or
+    casetypes/) with the engine alone; exit 0 when every expectation holds, 1 on a failure
+    (or, with --strict, on anything not covered), 2 on bad usage."""
+    from engine.journeys import run_tests
+    from engine.journeys.format import schema_json as tests_schema
+    from webapp.infra.config import casetypes_folder
+
+    if schema:
+        click.echo(tests_schema(), nl=False)
+        return
+    paths = paths or (casetypes_folder("casetypes"),)
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        raise CommandError(f"no such file or folder: {missing[0]}", 2)
+    result = run_tests(paths)
+    coverage = coverage or strict
+    for line in [*result.problems, *result.failures, *(result.gaps if coverage else [])]:
+        click.echo(str(line))
+    click.echo(_test_summary(result, coverage), err=True)
+    if result.failed or (strict and result.gaps):
+        click.get_current_context().exit(1)
+
+
+def _test_summary(result, coverage: bool) -> str:
+    failed = {(f.path, f.journey) for f in result.failures}
+    summary = (
+        f"{result.journeys} journey(s), {result.pages} page(s) in {result.files} file(s): "
+        f"{len(failed)} failed, {result.journeys - len(failed)} passed"
+    )
+    if result.problems:
+        summary += f"; {len(result.problems)} problem(s) in the files"
+    if coverage:
+        summary += f"; {len(result.gaps)} not covered"
+    return (
+        f"{summary}; journeys {result.run_seconds * 1000:.0f} ms "
+        f"(loading {result.load_seconds * 1000:.0f} ms)"
+    )
 
 
 @portal.command(short_help="print the JSON Schema of case-type files")

@@ -105,6 +105,7 @@ def pages_of(who: str, world, schools) -> list[tuple[str, str]]:
             ("Council schools", "/council/schools"),
             ("Council staff", "/council/officers"),
             ("Council teams", "/council/teams"),
+            ("Council: case types to preview", "/council/case-types"),
             ("Council: a school's users", f"/council/schools/{schools['first']}"),
         ],
     }[who]

@@ -108,10 +108,12 @@ def test_help_lists_every_command_and_each_command_has_its_own(capsys):
         "docs",
         "mail-worker",
         "onboard-school",
+        "preview",
         "purge",
         "run",
         "schema",
         "serve",
+        "test",
         "validate",
     ]
     assert main(["--help"]) == 0

@@ -2,6 +2,7 @@
 
 import threading
 
+import pytest
 import wtforms
 from sqlalchemy import event, func, select, text
 from werkzeug.datastructures import MultiDict
@@ -126,3 +127,42 @@ def test_a_save_retried_after_a_concurrent_write_keeps_the_file_uploaded_with_it
     assert attachment is not None and attachment.data == PDF
     assert db_session.scalar(select(func.count()).select_from(Attachment)) == 1
     assert "Current file: plan.pdf" in text_of(portal.get(path).page)
+
+
+# On SQLite the save holds the write lock from its read to its write (BEGIN IMMEDIATE), so no
+# other writer can come between them: the race exists on PostgreSQL only.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_save_never_lands_on_a_case_abandoned_between_its_read_and_its_write(
+    app, sign_in, world, db_session
+):
+    """Found by review: the retry after a concurrent write did not ask again whether the case
+    could still be changed, so an autosave wrote into a case abandoned (or sent) meanwhile."""
+    portal = sign_in(world.alice)
+    reference, first_page = start(portal, "part-time-timetable")
+    case_id = db_session.scalar(select(Case.id).where(Case.reference == reference))
+    abandoned = []
+
+    def abandon_meanwhile(state):
+        """Another request abandons the case between the save's read and its write."""
+        if state.is_update and state.bind_mapper.class_ is Case and not abandoned:
+            abandoned.append(reference)
+            with app.extensions["db_engine"].begin() as other:
+                other.execute(
+                    text(
+                        "update cases set status = 'Abandoned', row_version = row_version + 1 "
+                        "where id = :id"
+                    ),
+                    {"id": case_id},
+                )
+
+    sessions = app.extensions["db_sessions"]
+    event.listen(sessions, "do_orm_execute", abandon_meanwhile)
+    try:
+        response = portal.post(f"{first_page}/autosave", {"forename": "After", "page_version": "1"})
+    finally:
+        event.remove(sessions, "do_orm_execute", abandon_meanwhile)
+    assert abandoned, "the concurrent write never ran"
+    assert response.status_code == 409 and response.json["saved"] is False
+    db_session.expire_all()
+    stored = db_session.get(Case, case_id)
+    assert stored.status == "Abandoned" and stored.answers.get("forename") != "After"

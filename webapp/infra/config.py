@@ -342,3 +342,19 @@ def _development_secret() -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def preview_settings() -> dict:
+    """`portal preview`'s app: a local server with no database and no sign-in. Its session
+    key is new each start (the only thing it signs is the preview's own browser key)."""
+    return {
+        "SECRET_KEY": secrets.token_hex(32),
+        "DEVELOPMENT": True,
+        "PORTAL_COUNCIL_NAME": os.environ.get("PORTAL_COUNCIL_NAME", "Leicester City Council"),
+        "PORTAL_SERVICE_NAME": os.environ.get("PORTAL_SERVICE_NAME", "School Portal"),
+        "PORTAL_SUPPORT_EMAIL": "",
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        **_request_limits(),
+        "MAX_FORM_PARTS": 20_000,  # the case types change while it runs: no page-sized bound
+    }

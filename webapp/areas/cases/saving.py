@@ -45,6 +45,7 @@ def save_page(
     file a retry rolled back. Without files that UPDATE is the only write, so a view may run
     this without a transaction (database.single_statement: the autosave).
     """
+    stage = (case.status, case.activity)  # as read when the view checked it may be changed
     accepted, file_errors = check_uploads(uploads)
     if accepted:
         session.rollback()  # no transaction (on SQLite: the write lock) while clamd reads
@@ -81,6 +82,8 @@ def save_page(
             fresh = True
             if case.school_id not in schools:  # never, unless the row changed hands
                 raise NotFound from None
+            if (case.status, case.activity) != stage:  # sent, abandoned or moved on meanwhile:
+                raise StaleSave(case.page_versions.get(page_id, 0)) from None  # not editable
     raise StaleSave(case.page_versions.get(page_id, 0))
 
 

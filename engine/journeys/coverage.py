@@ -1,0 +1,194 @@
+"""What the journeys visited, and what no journey visits: pages, both outcomes of every
+condition, every rule holding and failing, the options a condition names, and every workflow
+transition. Gaps are located in the case-type (or shared workflow) file."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from engine.answers import truthy
+from engine.casetype import CaseType
+from engine.model import Page, Transition
+from engine.source import Source
+
+
+@dataclass(frozen=True, order=True)
+class Gap:
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: not covered: {self.message}"
+
+
+@dataclass
+class Coverage:
+    pages: set = field(default_factory=set)  # (case type, page id)
+    outcomes: dict = field(default_factory=dict)  # (case type, where) -> {True, False}
+    chosen: set = field(default_factory=set)  # (case type, field id, option value)
+    transitions: set = field(default_factory=set)  # (id of the workflow, index)
+
+    def _outcome(self, case_type: CaseType, where: tuple, outcome) -> None:
+        self.outcomes.setdefault((case_type.id, where), set()).add(bool(outcome))
+
+    def took(self, case_type: CaseType, transition: Transition) -> None:
+        workflow = case_type.workflow
+        self.transitions.add((id(workflow), workflow.transitions.index(transition)))
+
+    def saw_page(self, case_type: CaseType, page: Page, answers: dict, following) -> None:
+        """A page saved with `answers`; `following` is the page it leads to (itself when it
+        has errors, None when it was the last)."""
+        self.pages.add((case_type.id, page.id))
+        index = case_type.pages.index(page)
+        values = case_type.values(answers)
+        at = ("pages", index)
+        for number, f in enumerate(page.fields):
+            where = (*at, "fields", number)
+            if f.show_if is not None:
+                self._outcome(case_type, (*where, "show_if"), truthy(f.show_if, values))
+            self._chose(case_type, f, answers.get(f.id))
+            if f.kind.holds_items and truthy(f.show_if, values):
+                for item in answers.get(f.id) or []:
+                    self._item(case_type, f, item, values, where)
+        visible = {f.id for f in page.fields if truthy(f.show_if, values)}
+        self._rules(case_type, page.rules, values, visible, (*at, "rules"))
+        if following is page:
+            return
+        end = len(case_type.pages) if following is None else case_type.pages.index(following) + 1
+        for later in range(index + 1, end):
+            condition = case_type.pages[later].show_if
+            if condition is not None:
+                self._outcome(case_type, ("pages", later, "show_if"), truthy(condition, values))
+
+    def _item(self, case_type: CaseType, group, item: dict, values, where: tuple) -> None:
+        typed = {n.id: n.kind.to_python(n, item[n.id]) for n in group.fields if n.id in item}
+        item_values = values.with_item(typed)
+        for number, nested in enumerate(group.fields):
+            if nested.show_if is not None:
+                outcome = truthy(nested.show_if, item_values)
+                self._outcome(case_type, (*where, "fields", number, "show_if"), outcome)
+            self._chose(case_type, nested, item.get(nested.id))
+        visible = {n.id for n in group.fields if truthy(n.show_if, item_values)}
+        self._rules(case_type, group.rules, item_values, visible, (*where, "rules"))
+
+    def _rules(self, case_type: CaseType, rules, values, visible: set, where: tuple) -> None:
+        """Each rule checked as the engine checks it: its question shown, its answers given."""
+        for number, rule in enumerate(rules):
+            if rule.field not in visible:
+                continue
+            if any(values.get(name) is None for name in rule.check.needed_names):
+                continue
+            self._outcome(case_type, (*where, number, "check"), rule.check.evaluate(values))
+
+    def _chose(self, case_type: CaseType, f, answer) -> None:
+        if f.options and answer is not None:
+            for value in answer if isinstance(answer, list) else [answer]:
+                self.chosen.add((case_type.id, f.id, value))
+
+    # ---- the gaps ----
+    def gaps(self, case_type: CaseType, source: Source) -> list[Gap]:
+        """What no journey of `case_type` visits in its own file (its workflow apart)."""
+        found = []
+        for index, page in enumerate(case_type.pages):
+            if (case_type.id, page.id) not in self.pages:
+                where = ("pages", index, "id")
+                found.append(_gap(source, where, f"page '{page.id}': no journey answers it"))
+        for where, expression, what in _conditions(case_type):
+            seen = self.outcomes.get((case_type.id, where), set())
+            for outcome in (True, False) if what == "condition" else (False, True):
+                if outcome not in seen:
+                    found.append(_gap(source, where, _never(what, expression.text, outcome)))
+            if what == "condition":
+                found += self._options(case_type, source, where, expression)
+        return found
+
+    def _options(self, case_type: CaseType, source: Source, where: tuple, expression) -> list:
+        options = _option_fields(case_type)
+        return [
+            _gap(
+                source,
+                where,
+                f"option '{value}' of '{name}', which steers "
+                f"'{expression.text}', is chosen by no journey",
+            )
+            for name, value in _named_options(expression)
+            if name in options
+            and value in options[name]
+            and (case_type.id, name, value) not in self.chosen
+        ]
+
+    def workflow_gaps(self, workflow, source: Source, at: tuple) -> list[Gap]:
+        """The transitions of `workflow` (written at `at` in `source`) no journey takes."""
+        return [
+            _gap(
+                source,
+                (*at, "transitions", index),
+                f"transition '{t.action}' ({t.source} -> {t.target}, by {t.by}): "
+                "no journey takes it",
+            )
+            for index, t in enumerate(workflow.transitions)
+            if (id(workflow), index) not in self.transitions
+        ]
+
+
+def _never(what: str, text: str, outcome: bool) -> str:
+    if what == "rule":
+        return f"rule '{text}': no journey " + ("meets it" if outcome else "breaks it")
+    return f"condition '{text}' is {'true' if outcome else 'false'} in no journey"
+
+
+def _gap(source: Source, where: tuple, message: str) -> Gap:
+    return Gap(source.path, *source.positions.value(where), message)
+
+
+def _conditions(case_type: CaseType):
+    """(where, expression, "condition" or "rule") for every condition and rule, in file order."""
+    for index, page in enumerate(case_type.pages):
+        at = ("pages", index)
+        if page.show_if is not None:
+            yield (*at, "show_if"), page.show_if, "condition"
+        for number, f in enumerate(page.fields):
+            where = (*at, "fields", number)
+            if f.show_if is not None:
+                yield (*where, "show_if"), f.show_if, "condition"
+            for inner, nested in enumerate(f.fields):
+                if nested.show_if is not None:
+                    yield (*where, "fields", inner, "show_if"), nested.show_if, "condition"
+            for inner, rule in enumerate(f.rules):
+                yield (*where, "rules", inner, "check"), rule.check, "rule"
+        for number, rule in enumerate(page.rules):
+            yield (*at, "rules", number, "check"), rule.check, "rule"
+
+
+def _option_fields(case_type: CaseType) -> dict[str, set]:
+    found = {}
+    for f in case_type.fields.values():
+        for one in (f, *f.fields):
+            if one.options:
+                found[one.id] = {o.value for o in one.options}
+    return found
+
+
+def _named_options(expression) -> list[tuple[str, str]]:
+    """(field id, option value) for each option a condition compares a field with."""
+    pairs = []
+    for node in ast.walk(expression.tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        sides = [node.left, *node.comparators]
+        for left, right in zip(sides, sides[1:], strict=False):
+            for name, other in ((left, right), (right, left)):
+                if isinstance(name, ast.Name):
+                    pairs += [(name.id, value) for value in _constants(other)]
+    return list(dict.fromkeys(pairs))
+
+
+def _constants(node) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return [e.value for e in node.elts if isinstance(e, ast.Constant)]
+    return []

@@ -1,0 +1,142 @@
+"""Running one journey against a compiled case type, as the web app would, with no database.
+
+Each page is typed into the page's own form and saved with CaseType.save_page; where the
+journey says what must follow, what did follow is compared, and a difference becomes a
+Failure at the line and column of the expectation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.casetype import CaseType
+from engine.journeys.coverage import Coverage
+from engine.journeys.expect import compare_messages, compare_value
+from engine.journeys.format import CHECK_ANSWERS
+from engine.journeys.typed import AnswerProblem, form_input
+from engine.journeys.workflow import run_workflow
+from engine.source import SourceMap
+
+
+@dataclass(frozen=True, order=True)
+class Failure:
+    """An expectation that did not hold, where it is written."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    journey: str = ""
+
+    def __str__(self) -> str:
+        journey = f" (journey '{self.journey}')" if self.journey else ""
+        message = self.message.replace("\n", "\\n")  # one line each, as in a YAML "…" text
+        return f"{self.path}:{self.line}:{self.col}: FAIL: {message}{journey}"
+
+
+class JourneyRun:
+    """One journey: its answers so far and the failures found, located in its file."""
+
+    def __init__(self, case_type: CaseType, spec: dict, where: tuple, positions: SourceMap):
+        self.case_type = case_type
+        self.spec = spec
+        self.where = where
+        self.positions = positions
+        self.answers: dict = {}
+        self.failures: list[Failure] = []
+
+    def fail(self, where: tuple, message: str, key: bool = False) -> None:
+        at = self.positions.key(where) if key else self.positions.value(where)
+        self.failures.append(Failure(self.positions.path, *at, message, self.spec["name"]))
+
+    def run(self, coverage: Coverage) -> list[Failure]:
+        typed_before: dict[str, dict] = {}  # by page: what was last typed there
+        for index, step in enumerate(self.spec["pages"]):
+            where = (*self.where, "pages", index)
+            typed = self._page(step, where, typed_before.get(step["page"], {}), coverage)
+            if typed is None or self.failures:
+                return self.failures  # what follows a failed page would only repeat it
+            typed_before[step["page"]] = typed
+        self._end(coverage)
+        return self.failures
+
+    def _page(self, step: dict, where: tuple, before: dict, coverage: Coverage) -> dict | None:
+        """Type and save one page over what was typed there `before` (a page shown again
+        shows it); compare what follows. The answers typed, or None."""
+        case_type, page_id = self.case_type, step["page"]
+        shown = [p.id for p in case_type.visible_pages(self.answers)]
+        if page_id not in shown:
+            known = page_id in [p.id for p in case_type.pages]
+            why = "not shown, given the answers so far" if known else "not a page of it"
+            got = f"pages shown: {', '.join(shown)}"
+            self.fail((*where, "page"), f"expected page '{page_id}', but it is {why}; got {got}")
+            return None
+        typed = {**before, **(step.get("answers") or {})}
+        page = case_type.page(page_id)
+        try:
+            data, files = form_input(page, typed, (*where, "answers"))
+        except AnswerProblem as problem:
+            self.fail(problem.where, problem.message, key=True)
+            return None
+        form = case_type.form_class(page_id)(data)
+        result = case_type.save_page(page_id, form, self.answers, files)
+        self.answers = result.answers
+        following = case_type.next_page(page_id, self.answers) if result.valid else page
+        coverage.saw_page(case_type, page, self.answers, following)
+        for kind in ("errors", "warnings"):
+            for at, message in compare_messages(
+                getattr(result, kind), step.get(kind) or {}, kind, (*where, kind)
+            ):
+                self.fail(at if kind in step else (*where, "page"), message)
+        self._values(step, where)
+        if "next" in step:
+            got = following.id if following is not None else CHECK_ANSWERS
+            if got != step["next"]:
+                self.fail((*where, "next"), f"expected next page '{step['next']}', got '{got}'")
+        return typed
+
+    def _values(self, step: dict, where: tuple) -> None:
+        for field_id, expected in (step.get("values") or {}).items():
+            field = self.case_type.fields.get(field_id)
+            if field is None:
+                self.fail((*where, "values", field_id), f"no question '{field_id}'", key=True)
+                continue
+            message = compare_value(field, expected, self.answers.get(field_id))
+            if message:
+                self.fail((*where, "values", field_id), message)
+
+    def _end(self, coverage: Coverage) -> None:
+        case_type, spec = self.case_type, self.spec
+        if "check_answers" in spec:
+            self._check_answers(spec["check_answers"], (*self.where, "check_answers"))
+        if "reference" in spec:
+            got = f"{case_type.prefix}-{case_type.code}"
+            if got != spec["reference"]:
+                at = (*self.where, "reference")
+                self.fail(at, f"expected reference '{spec['reference']}…', got '{got}…'")
+        if "workflow" in spec:
+            where = (*self.where, "workflow")
+            problems = case_type.problems(self.answers)
+            if problems:
+                page_id, errors = next(iter(problems.items()))
+                got = f"on page '{page_id}': {errors[0].key}: {errors[0].message}"
+                self.fail(where, f"expected the case ready to send, got {got}", key=True)
+                return
+            for at, message in run_workflow(case_type, spec["workflow"], where, coverage):
+                self.fail(at, message)
+
+    def _check_answers(self, expected: dict, where: tuple) -> None:
+        rows = {
+            row.field_id: row.value
+            for section in self.case_type.summary_sections(self.answers)
+            for row in section.rows
+        }
+        for field_id, text in expected.items():
+            got = rows.get(field_id)
+            if got == text:
+                continue
+            shown = "no row" if got is None else f"'{got}'"
+            wanted = "no row" if text is None else f"'{text}'"
+            self.fail(
+                (*where, field_id), f"expected the row '{field_id}' to read {wanted}, got {shown}"
+            )

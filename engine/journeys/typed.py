@@ -1,0 +1,120 @@
+"""A journey's answers, as a school types them, turned into what a browser would send.
+
+Dates "14/5/2015" (or {day, month, year}) fill the three boxes; yes/no takes true/false or
+Yes/No; a choice takes an option's value or its label; checkboxes a list; a repeating group a
+list of mappings, one per item; an upload a file name. Everything else is sent as text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.input_names import input_name
+from engine.model import Field, Page
+from engine.problems import did_you_mean
+
+_DATE = re.compile(r"^\s*(\d*)\s*[/.\- ]\s*(\d*)\s*[/.\- ]\s*(\d*)\s*$")
+
+
+class AnswerProblem(Exception):
+    """An answer the journey gives that the page cannot take (no such question)."""
+
+    def __init__(self, where: tuple, message: str):
+        super().__init__(message)
+        self.where = where
+        self.message = message
+
+
+class FormData(dict):
+    """Form values by input name, each a list, as WTForms reads a browser's form."""
+
+    def getlist(self, key):
+        return list(super().get(key, []))
+
+    def get(self, key, default=None):
+        """The first value, as a browser's form data gives it."""
+        values = super().get(key)
+        return values[0] if values else default
+
+    def add(self, key: str, value) -> None:
+        self.setdefault(key, []).append(value)
+
+
+def form_input(page: Page, typed: dict, where: tuple) -> tuple[FormData, dict[str, dict]]:
+    """The form data and the uploads (by input name) that typing `typed` on `page` sends;
+    AnswerProblem (at `where` + the answer's key) for a question the page does not ask."""
+    data, files = FormData(), {}
+    by_id = {f.id: f for f in page.fields if f.kind.is_input}
+    for key, answer in typed.items():
+        f = by_id.get(key)
+        if f is None:
+            hint = did_you_mean(key, by_id)
+            raise AnswerProblem((*where, key), f"page '{page.id}' asks no question '{key}'{hint}")
+        _add(f, key, answer, data, files, (*where, key))
+    return data, files
+
+
+def _add(f: Field, name: str, answer, data: FormData, files: dict, where: tuple) -> None:
+    if answer is None:
+        return
+    kind = f.kind
+    if kind.holds_items:
+        _add_items(f, name, answer, data, files, where)
+    elif kind.is_upload:
+        files[name] = _upload(str(answer))
+    elif kind.component == "date":
+        for part, value in zip(("day", "month", "year"), _date_parts(answer), strict=True):
+            data.add(f"{name}-{part}", value)
+    elif isinstance(answer, list):
+        for value in answer:
+            data.add(name, _choice(f, value))
+    elif kind.component in ("yes_no", "declaration"):
+        data.add(name, _yes_no(answer))
+    else:
+        data.add(name, _choice(f, answer))
+
+
+def _add_items(f: Field, name: str, items, data: FormData, files: dict, where: tuple) -> None:
+    if not isinstance(items, list):
+        raise AnswerProblem(where, f"'{f.id}' is a repeating group: give a list of items")
+    nested = {n.id: n for n in f.fields if n.kind.is_input}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise AnswerProblem((*where, index), "give each item as a mapping of its answers")
+        for key, answer in item.items():
+            if key not in nested:
+                hint = did_you_mean(key, nested)
+                message = f"'{f.id}' items ask no question '{key}'{hint}"
+                raise AnswerProblem((*where, index, key), message)
+            at = (*where, index, key)
+            _add(nested[key], input_name(name, index, key), answer, data, files, at)
+
+
+def _date_parts(answer) -> tuple[str, str, str]:
+    if isinstance(answer, dict):
+        return tuple(str(answer.get(p, "") or "") for p in ("day", "month", "year"))
+    match = _DATE.match(str(answer))
+    if not match:
+        return str(answer), "", ""  # as if typed in the day box alone
+    return match.group(1), match.group(2), match.group(3)
+
+
+def _yes_no(answer) -> str:
+    if isinstance(answer, bool):
+        return "yes" if answer else "no"
+    return str(answer).strip().lower()
+
+
+def _choice(f: Field, answer) -> str:
+    """An option's value for its value or its label (as a school reads it); else as typed."""
+    text = str(answer)
+    if not f.options or any(o.value == text for o in f.options):
+        return text
+    by_label = {o.label.lower(): o.value for o in f.options}
+    return by_label.get(text.strip().lower(), text)
+
+
+def _upload(name: str) -> dict:
+    """The reference the web app stores for an upload (no file is read or kept)."""
+    kind = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return {"id": 0, "name": name, "size": 1, "kind": kind}

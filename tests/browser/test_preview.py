@@ -1,0 +1,179 @@
+"""`portal preview` in a real browser: started as an author starts it (a process of its own on
+a free port of 127.0.0.1, a copy of the shipped case types), its index, a case type's pages, a
+page with questions that appear as they are answered, its error state, Check your answers and
+the problems of a broken file all pass axe (WCAG 2.2 A and AA), with no JavaScript error."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import axe
+
+ROOT = Path(__file__).resolve().parents[2]
+PTT = "part-time-timetable"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def preview_server(browser_available, tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    """`portal preview FOLDER` with PORT set, on a copy of casetypes/ the test may break."""
+    folder = tmp_path_factory.mktemp("preview") / "casetypes"
+    shutil.copytree(ROOT / "casetypes", folder)
+    port = _free_port()
+    log = folder.parent / "preview.log"
+    env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    env.pop("DATABASE_URL", None)
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "webapp.cli", "preview", str(folder)],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process, log)
+        yield url, folder
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"portal preview stopped:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise RuntimeError(f"portal preview did not answer:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture
+def preview_page(browser, preview_server):
+    url, _folder = preview_server
+    context = browser.new_context(
+        base_url=url, viewport={"width": 1280, "height": 900}, locale="en-GB"
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, errors
+
+
+def test_a_form_previewed_page_by_page_passes_axe(preview_page):
+    page = preview_page
+    page.goto("/")
+    expect(page.get_by_text("Preview — nothing is saved.")).to_be_visible()
+    axe(page, "preview: index")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Part-time timetable alternative provision").click()
+    axe(page, "preview: a case type's pages")
+    with page.expect_navigation():
+        page.get_by_role("link", name="About the child").click()
+    expect(page.get_by_role("heading", level=1, name="About the child")).to_be_visible()
+    primary_need = page.get_by_label("Primary type of need")
+    expect(primary_need).to_be_hidden()
+    page.get_by_label("Education, health and care (EHC) plan").check()
+    expect(primary_need).to_be_visible()  # the portal's own script, as schools have it
+    expect(page.get_by_role("heading", name="Conditions on this page")).to_be_visible()
+    axe(page, "preview: a page with its conditions")
+    page.get_by_label("First name").fill("Jordan")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.get_by_label("First name")).to_have_value("Jordan")
+    axe(page, "preview: a page with errors")
+    page.goto(f"/{PTT}/check")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Accept and send").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    axe(page, "preview: check your answers")
+
+
+def test_a_previewed_page_fits_a_narrow_screen(preview_page):
+    page = preview_page
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"/{PTT}/pages/child")
+    expect(page.get_by_role("heading", name="Conditions on this page")).to_be_visible()
+    axe(page, "preview: a page with its conditions, 320px wide")
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 320px"
+
+
+def test_a_broken_file_shows_its_problems_then_the_fixed_form(preview_page, preview_server):
+    page = preview_page
+    _url, folder = preview_server
+    path = folder / "send" / "part-time-timetable.yaml"
+    text = path.read_text(encoding="utf-8")
+    try:
+        path.write_text(text.replace("show_if: looked_after", "show_if: looked_afer"), "utf-8")
+        page.goto(f"/{PTT}/pages/child")
+        problem = page.locator(".app-preview-problems li").first
+        expect(problem).to_contain_text("part-time-timetable.yaml:")
+        expect(problem).to_contain_text("looked_afer")
+        axe(page, "preview: a broken file's problems")
+    finally:
+        path.write_text(text, "utf-8")
+        later = time.time_ns() + 10**9
+        os.utime(path, ns=(later, later))
+    page.reload()
+    expect(page.get_by_role("heading", level=1, name="About the child")).to_be_visible()
+
+
+def test_a_council_admin_previews_a_deployed_case_type_in_the_portal(page, live, world):
+    """The same preview inside the portal, for a council admin (the portal's own page,
+    signed in, its banner and conditions panel), axe clean."""
+    from tests.browser.helpers import person, sign_in
+
+    email = "preview-admin@council.example.org"
+    session = world.session()
+    try:
+        session.add(person(email, "Priya", "Shah", "Portal administrator", role="admin"))
+        session.commit()
+    finally:
+        session.close()
+    sign_in(page, live, email)
+    page.goto("/council/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Case types").click()
+    axe(page, "council admin: case types to preview")
+    with page.expect_navigation():
+        page.get_by_role(
+            "link", name="Version 1 (current) of Part-time timetable alternative provision"
+        ).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="About the child").click()
+    expect(page.get_by_text("Preview — nothing is saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Conditions on this page")).to_be_visible()
+    axe(page, "council admin: a previewed page")

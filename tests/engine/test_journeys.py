@@ -1,0 +1,279 @@
+"""Journey tests written by form authors (`portal test`): what an author sees when one fails.
+
+Each test writes a small folder of case types (shared/ lists and workflows, one case type and
+its `.tests.yaml`), runs `portal test` on it as an author would, and reads the output lines.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from engine.journeys import run_tests
+from engine.journeys.format import SCHEMA, schema_json
+from tests.engine.conftest import LISTS, WORKFLOWS
+from webapp.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CASE_TYPE = """\
+id: tiny
+name: Tiny
+category: Tests
+reference: {prefix: EDU-TEST, code: TNY}
+version: 1
+workflow: simple
+pages:
+  - id: first
+    title: First
+    fields:
+      - {id: sen, type: radios, label: SEN provision, options: sen_provision}
+      - {id: born, type: date, label: Date of birth, max: today}
+      - {id: details, type: text, label: Details, show_if: "sen == 'E'"}
+    rules:
+      - {check: "born > date('2000-01-01')", message: Born this century, field: born}
+  - id: second
+    title: Second
+    show_if: sen != 'N'
+    fields:
+      - {id: hours, type: number, label: Hours}
+      - {id: double, type: calculated, label: Double, value: hours * 2}
+"""
+
+JOURNEYS = """\
+case_type: tiny
+journeys:
+  - name: EHC plan
+    reference: EDU-TEST-TNY
+    pages:
+      - page: first
+        answers: {sen: E, born: 14/5/2015, details: Some}
+        next: second
+      - page: second
+        answers: {hours: 4}
+        values: {double: 8}
+        next: check-answers
+    check_answers: {double: "8", details: Some}
+    workflow:
+      - {activity: submitted, status: Active}
+      - {by: officer, action: Complete, activity: done, status: Completed}
+"""
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A folder of case types with one case type and its journeys; returns a writer."""
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "workflows.yaml").write_text(WORKFLOWS)
+    (tmp_path / "shared" / "lists.yaml").write_text(LISTS)
+    (tmp_path / "tiny.yaml").write_text(CASE_TYPE)
+
+    def write(journeys: str = JOURNEYS) -> Path:
+        path = tmp_path / "tiny.tests.yaml"
+        path.write_text(textwrap.dedent(journeys))
+        return path
+
+    write()
+    return write
+
+
+def run(capsys, *args) -> tuple[int, list[str], str]:
+    status = main(["test", *map(str, args)])
+    out, err = capsys.readouterr()
+    return status, out.splitlines(), err
+
+
+def test_journeys_that_hold_pass(folder, tmp_path, capsys):
+    status, lines, err = run(capsys, tmp_path)
+    assert (status, lines) == (0, [])
+    assert "1 journey(s), 2 page(s) in 1 file(s): 0 failed, 1 passed" in err
+
+
+def test_a_wrong_next_page_fails_at_its_line(folder, tmp_path, capsys):
+    path = folder(JOURNEYS.replace("next: second", "next: third"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:8:15: FAIL: expected next page 'third', got 'second' (journey 'EHC plan')"
+    ]
+
+
+def test_an_error_not_expected_fails_at_the_page(folder, tmp_path, capsys):
+    path = folder(JOURNEYS.replace("born: 14/5/2015", "born: 31/2/2015"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines[0] == (
+        f"{path}:6:15: FAIL: expected no error on 'born', got 'Date of birth must be a real "
+        "date' (journey 'EHC plan')"
+    )
+
+
+def test_an_expected_error_matches_a_fragment_and_a_wrong_one_fails_at_its_line(
+    folder, tmp_path, capsys
+):
+    journeys = JOURNEYS.replace(
+        "        next: second\n",
+        "        errors: {born: born THIS century}\n        next: first\n"
+        "      - page: first\n        answers: {born: 14/5/2015}\n        next: second\n",
+    ).replace("born: 14/5/2015, details", "born: 14/5/1999, details")
+    folder(journeys)
+    assert run(capsys, tmp_path)[:2] == (0, [])
+    path = folder(journeys.replace("born THIS century", "born last century"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:8:24: FAIL: expected the error on 'born' to say 'born last century', got "
+        "'Born this century' (journey 'EHC plan')"
+    ]
+
+
+def test_values_rows_reference_and_workflow_fail_at_their_lines(folder, tmp_path, capsys):
+    path = folder(
+        JOURNEYS.replace("values: {double: 8}", "values: {double: 9}")
+        .replace('double: "8"', 'double: "9"')
+        .replace("EDU-TEST-TNY", "EDU-TEST-XXX")
+        .replace("action: Complete,", "action: Close,")
+    )
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert [line.split(": FAIL: ")[0] for line in lines] == [f"{path}:11:26"]
+    assert "expected 'double' to be '9', got '8'" in lines[0]
+    path = folder(
+        JOURNEYS.replace('double: "8"', 'double: "9"')
+        .replace("EDU-TEST-TNY", "EDU-TEST-XXX")
+        .replace("action: Complete,", "action: Close,")
+    )
+    status, lines, _err = run(capsys, tmp_path)
+    assert [line.split(" (journey")[0] for line in lines] == [
+        f"{path}:13:29: FAIL: expected the row 'double' to read '9', got '8'",
+        f"{path}:4:16: FAIL: expected reference 'EDU-TEST-XXX…', got 'EDU-TEST-TNY…'",
+        f"{path}:16:31: FAIL: expected 'officer' to be offered 'Close' in 'submitted', got "
+        "'Complete', 'Abandon'",
+    ]
+
+
+def test_a_question_the_page_does_not_ask_is_named_with_a_suggestion(folder, tmp_path, capsys):
+    path = folder(JOURNEYS.replace("details: Some}", "detials: Some}"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:7:44: FAIL: page 'first' asks no question 'detials'; did you mean 'details'? "
+        "(journey 'EHC plan')"
+    ]
+
+
+def test_a_page_not_shown_and_an_unknown_case_type_fail(folder, tmp_path, capsys):
+    path = folder(JOURNEYS.replace("sen: E", "sen: No SEN"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert lines[0].startswith(f"{path}:8:15: FAIL: expected next page 'second', got 'check-")
+    path = folder(JOURNEYS.replace("case_type: tiny", "case_type: tinny"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert lines == [
+        f"{path}:1:12: FAIL: expected a case type 'tinny', got none; did you mean 'tiny'?"
+    ]
+
+
+def test_a_file_that_breaks_the_format_is_reported_like_a_case_type(folder, tmp_path, capsys):
+    path = folder(JOURNEYS.replace("    next: check-answers", "    nxt: check-answers"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [f"{path}:12:9: error E100: unknown key 'nxt'; did you mean 'next'?"]
+
+
+def test_coverage_lists_what_no_journey_visits_and_strict_fails(folder, tmp_path, capsys):
+    case_type = tmp_path / "tiny.yaml"
+    status, lines, err = run(capsys, "--coverage", tmp_path)
+    assert status == 0
+    assert lines == [
+        f"{tmp_path / 'shared' / 'workflows.yaml'}:12:9: not covered: transition 'Abandon' "
+        "(submitted -> dropped, by officer): no journey takes it",
+        f"{case_type}:13:60: not covered: condition 'sen == 'E'' is false in no journey",
+        f"{case_type}:15:17: not covered: rule 'born > date('2000-01-01')': no journey breaks it",
+        f"{case_type}:18:14: not covered: condition 'sen != 'N'' is false in no journey",
+        f"{case_type}:18:14: not covered: option 'N' of 'sen', which steers 'sen != 'N'', is "
+        "chosen by no journey",
+    ]
+    assert "5 not covered" in err
+    assert run(capsys, "--coverage", "--strict", tmp_path)[0] == 1
+
+
+def test_the_portal_leaves_journey_files_out_of_its_case_types(folder, tmp_path, capsys):
+    assert main(["validate", str(tmp_path)]) == 0
+    assert "1 case type(s)" in capsys.readouterr().err
+
+
+def test_the_shipped_journeys_pass():
+    result = run_tests([str(ROOT / "casetypes")])
+    assert result.problems == []
+    assert [str(f) for f in result.failures] == []
+    assert result.journeys >= 8
+
+
+def test_every_shipped_case_type_is_covered_in_full():
+    """`portal test --strict casetypes`: every page, condition both ways, rule broken and met,
+    steering option and transition of every shipped case type is visited by some journey."""
+    result = run_tests([str(ROOT / "casetypes")])
+    assert [str(f) for f in result.failures] == []
+    assert [str(g) for g in result.gaps] == []
+
+
+@pytest.mark.parametrize("case_type", ["part-time-timetable", "physical-intervention"])
+def test_these_journeys_cover_their_case_type_and_workflow_on_their_own(case_type):
+    result = run_tests([str(ROOT / "casetypes" / "send" / f"{case_type}.tests.yaml")])
+    assert [str(f) for f in result.failures] == []
+    assert [str(g) for g in result.gaps] == []
+
+
+def test_the_schema_file_is_up_to_date():
+    committed = (ROOT / "schemas" / "casetype-tests.schema.json").read_text()
+    assert committed == schema_json(), (
+        "run: portal test --schema > schemas/casetype-tests.schema.json"
+    )
+    assert json.loads(committed) == SCHEMA
+
+
+def test_the_schema_is_a_valid_json_schema():
+    import jsonschema
+
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+def test_portal_test_needs_neither_flask_nor_a_database():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from webapp.cli import main; status = main(['test', 'casetypes']); "
+        "assert status == 0; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy')))"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "[]\n"
+
+
+def test_a_broken_case_type_is_reported_and_fails(folder, tmp_path, capsys):
+    (tmp_path / "tiny.yaml").write_text(CASE_TYPE.replace("label: Hours}", "label: Hours, max: x}"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert [line.split(": error ")[0] for line in lines] == [f"{tmp_path / 'tiny.yaml'}:20:54"]
+
+
+def test_coming_back_to_a_page_starts_from_what_was_typed_there(folder, tmp_path, capsys):
+    """Changing one answer on the first page, after the second, keeps the others: with no SEN
+    the second page no longer applies and Check your answers drops its rows."""
+    folder(
+        JOURNEYS.replace(
+            "        next: check-answers\n",
+            "        next: check-answers\n"
+            "      - page: first\n        answers: {sen: N}\n        next: check-answers\n",
+        ).replace(
+            'check_answers: {double: "8", details: Some}',
+            "check_answers: {double: ~, details: ~, born: 14 May 2015}",
+        )
+    )
+    assert run(capsys, tmp_path)[:2] == (0, [])

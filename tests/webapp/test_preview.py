@@ -1,0 +1,281 @@
+"""`portal preview` and Council admin's preview: the case types shown with the pages schools
+see, answers kept in memory per browser, nothing written to any database; a broken file shows
+its located problems; a changed file is picked up; council admins preview stored versions."""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from engine import load_catalogue
+from tests.webapp.conftest import PortalClient, staff, text_of
+from webapp.cli import main
+from webapp.models import CaseTypeVersion
+from webapp.preview import create_preview_app
+
+ROOT = Path(__file__).resolve().parents[2]
+BANNER = "Preview — nothing is saved."
+
+INCIDENT = """\
+id: incident
+name: Incident report
+category: Safety
+summary: Tell the council about an incident.
+reference: {prefix: EDU-SAFE, code: INC}
+version: 1
+raised_by: [school]
+workflow:
+  start: received
+  activities:
+    received: {label: Received, status: Active}
+    closed: {label: Closed, status: Completed}
+    withdrawn: {label: Withdrawn, status: Abandoned}
+  transitions:
+    - {from: received, to: closed, action: Close, by: officer}
+    - {from: received, to: withdrawn, action: Withdraw, by: officer}
+pages:
+  - id: what
+    title: What happened
+    fields:
+      - {id: pupil_name, type: text, label: Pupil name}
+      - {id: injured, type: yes_no, label: Was the pupil injured?}
+      - {id: injury, type: textarea, label: Describe the injury, show_if: injured}
+  - id: treatment
+    title: Treatment
+    show_if: injured
+    fields:
+      - {id: hospital, type: yes_no, label: Did the pupil go to hospital?}
+"""
+
+
+class PreviewClient(PortalClient):
+    """A browser of the preview: the portal client's checks on every page, no sign-in."""
+
+
+def _preview(folder: Path) -> tuple:
+    app = create_preview_app([str(folder)], {"TESTING": True})
+    return app, PreviewClient(app.test_client(), app)
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    (tmp_path / "incident.yaml").write_text(INCIDENT, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def no_database(request, monkeypatch, tmp_path):
+    """For the standalone preview: any connection to any database fails the test, and the file
+    DATABASE_URL names never appears (the Council admin tests use the portal's database)."""
+    if "app" in request.fixturenames:
+        yield
+        return
+    from sqlalchemy.engine import Engine
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the preview connected to a database")
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'never.sqlite3'}")
+    monkeypatch.setattr(Engine, "connect", refused)
+    yield
+    assert not (tmp_path / "never.sqlite3").exists()
+
+
+def test_every_page_of_every_shipped_case_type_renders_as_schools_see_it():
+    app, browser = _preview(ROOT / "casetypes")
+    index = browser.get("/", expect=200)
+    assert BANNER in text_of(index.page)
+    assert "Content-Security-Policy" in index.headers
+    catalogue = load_catalogue(str(ROOT / "casetypes"))
+    for case_type in catalogue.case_types.values():
+        assert index.page.find("a", href=f"/{case_type.id}/", string=case_type.name)
+        overview = browser.get(f"/{case_type.id}/", expect=200).page
+        for page in case_type.pages:  # every page opens directly, answers or not
+            assert overview.find("a", href=f"/{case_type.id}/pages/{page.id}")
+            shown = browser.get(f"/{case_type.id}/pages/{page.id}", expect=200).page
+            assert shown.find("h1").get_text(strip=True) == page.title
+            assert BANNER in text_of(shown)
+            assert shown.find("form", class_="app-case-form")  # the cases template itself
+            assert shown.find("h2", id="conditions")
+        browser.get(f"/{case_type.id}/check", expect=200)
+
+
+def test_answers_lead_through_the_form_and_stay_in_this_browser_only(folder):
+    app, browser = _preview(folder)
+    browser.get("/incident/pages/what", expect=200)
+    sent = browser.post(
+        "/incident/pages/what", {"pupil_name": "Sam", "injured": "yes", "injury": "A graze"}
+    )
+    assert sent.status_code == 302 and sent.headers["Location"].endswith(
+        "/incident/pages/treatment"
+    )
+    page = browser.get("/incident/pages/what", expect=200).page
+    assert page.find("input", attrs={"name": "pupil_name"})["value"] == "Sam"
+    browser.get("/incident/pages/treatment")
+    browser.post("/incident/pages/treatment", {"hospital": "no"}, expect=302)
+    check = text_of(browser.get("/incident/check", expect=200).page)
+    assert "Pupil name Sam" in check and "Describe the injury A graze" in check
+    sent = text_of(browser.post("/incident/check", {}, expect=200).page)
+    assert "With these answers the case could be sent" in sent
+    assert "nothing was sent or saved" in sent
+
+    stranger = PreviewClient(app.test_client(), app)  # another browser sees none of it
+    page = stranger.get("/incident/pages/what", expect=200).page
+    assert not page.find("input", attrs={"name": "pupil_name"}).get("value")
+
+
+def test_the_conditions_panel_says_what_decides_each_question_and_whether_it_holds(folder):
+    _app, browser = _preview(folder)
+    panel = browser.get("/incident/pages/treatment", expect=200).page.find(
+        class_="app-preview-conditions"
+    )
+    text = text_of(panel)
+    assert "schools would not be asked this page" in text
+    assert "This page ‘Was the pupil injured?’ is Yes injured Does not hold" in text
+    browser.get("/incident/pages/what")
+    browser.post("/incident/pages/what", {"pupil_name": "Sam", "injured": "yes", "injury": "x"})
+    page = browser.get("/incident/pages/what", expect=200).page
+    text = text_of(page.find(class_="app-preview-conditions"))
+    assert "‘Describe the injury’ ‘Was the pupil injured?’ is Yes injured Holds" in text
+    overview = text_of(browser.get("/incident/", expect=200).page)
+    assert "Treatment Only when ‘Was the pupil injured?’ is Yes" in overview
+
+
+def test_the_background_save_keeps_answers_for_this_browser(folder):
+    _app, browser = _preview(folder)
+    browser.get("/incident/pages/what")
+    saved = browser.client.post(
+        "/incident/pages/what/autosave",
+        data={"csrf_token": browser.csrf_token, "pupil_name": "Ali", "page_version": "0"},
+    )
+    assert saved.status_code == 200 and saved.json == {"saved": True, "page_version": 1}
+    page = browser.get("/incident/pages/what", expect=200).page
+    assert page.find("input", attrs={"name": "pupil_name"})["value"] == "Ali"
+
+
+GROUPED = INCIDENT.replace(
+    "      - {id: injured, type: yes_no, label: Was the pupil injured?}",
+    """      - id: witnesses
+        type: group
+        label: Witnesses
+        item_label: Witness
+        max_items: 2
+        fields:
+          - {id: witness_name, type: text, label: Name}
+      - {id: injured, type: yes_no, label: Was the pupil injured?}""",
+)
+
+
+def test_repeating_group_items_are_added_and_removed(tmp_path):
+    (tmp_path / "incident.yaml").write_text(GROUPED, encoding="utf-8")
+    _app, browser = _preview(tmp_path)
+    browser.get("/incident/pages/what")
+    added = browser.post("/incident/pages/what", {"action": "add:witnesses"}, expect=302)
+    assert added.headers["Location"].endswith("#witnesses-0")
+    page = browser.get("/incident/pages/what", expect=200).page
+    assert page.find("input", attrs={"name": "witnesses-0-witness_name"})
+    browser.post("/incident/pages/what", {"action": "remove:witnesses:0"}, expect=302)
+    page = browser.get("/incident/pages/what", expect=200).page
+    assert not page.find("input", attrs={"name": "witnesses-0-witness_name"})
+
+
+def test_a_page_with_errors_is_shown_with_the_portals_error_summary(folder):
+    _app, browser = _preview(folder)
+    browser.get("/incident/pages/what")
+    page = browser.post("/incident/pages/what", {"pupil_name": "", "injured": ""}, expect=200).page
+    summary = page.find(class_="govuk-error-summary")
+    assert summary and "Enter pupil name" in text_of(summary)
+
+
+def test_a_broken_file_shows_the_validators_located_problems_on_every_page(folder):
+    broken = INCIDENT.replace("show_if: injured}", "show_if: injurd}")
+    (folder / "incident.yaml").write_text(broken, encoding="utf-8")
+    _app, browser = _preview(folder)
+    for url in ("/", "/incident/", "/incident/pages/what"):
+        page = browser.get(url, expect=200).page
+        problems = [li.get_text(strip=True) for li in page.select(".app-preview-problems li")]
+        assert problems, url
+        line = broken.splitlines().index(next(s for s in broken.splitlines() if "injurd" in s)) + 1
+        assert any(
+            re.match(rf".*incident\.yaml:{line}:\d+: error E\d+: .*'injurd'", p) for p in problems
+        ), problems
+
+
+def test_a_changed_file_is_picked_up_and_a_fixed_one_shown_again(folder):
+    app, browser = _preview(folder)
+    assert "Pupil name" in text_of(browser.get("/incident/pages/what", expect=200).page)
+    path = folder / "incident.yaml"
+    path.write_text(INCIDENT.replace("label: Pupil name", "label: Child's name"), "utf-8")
+    later = os.stat(path).st_mtime_ns + 1_000_000_000
+    os.utime(path, ns=(later, later))
+    assert "Child's name" in text_of(browser.get("/incident/pages/what", expect=200).page)
+    path.write_text("id: [", "utf-8")  # broken: the problems, then fixed again: the page
+    assert browser.get("/incident/pages/what").page.select(".app-preview-problems li")
+    path.write_text(INCIDENT, "utf-8")
+    os.utime(path, ns=(later + 10**9, later + 10**9))
+    assert "Pupil name" in text_of(browser.get("/incident/pages/what", expect=200).page)
+    loads = app.extensions["preview_catalogue"].loads
+    browser.get("/incident/pages/what", expect=200)  # unchanged: not read again
+    assert app.extensions["preview_catalogue"].loads == loads
+
+
+def test_posts_need_the_pages_csrf_token_and_unknown_pages_are_404(folder):
+    _app, browser = _preview(folder)
+    browser.get("/incident/pages/what")
+    browser.post("/incident/pages/what", {"pupil_name": "Sam"}, csrf=False, expect=400)
+    browser.get("/incident/pages/nowhere", expect=404)
+    browser.get("/nothing/", expect=404)
+
+
+def test_the_command_refuses_a_missing_folder(capsys):
+    assert main(["preview", "no/such/folder"]) == 2
+    assert "no such file or folder: no/such/folder" in capsys.readouterr().err
+
+
+# ---- Council admin: deployed case types and their stored versions ----
+
+PTT = "part-time-timetable"
+
+
+def test_council_admins_preview_a_stored_version_as_schools_saw_it(app, db_session, council_admin):
+    older = copy.deepcopy(app.extensions["catalogue"].get(PTT).definition)
+    older["version"] = 3
+    older["pages"][0]["fields"][0]["label"] = "Child's first name (version 3)"
+    db_session.add(CaseTypeVersion(case_type_id=PTT, version=3, definition=older))
+    db_session.commit()
+
+    listing = council_admin.get("/council/case-types", expect=200).page
+    assert listing.find("a", href=f"/council/case-types/{PTT}/v3/")
+    assert listing.find("a", href=f"/council/case-types/{PTT}/v1/")
+    old = council_admin.get(f"/council/case-types/{PTT}/v3/pages/child", expect=200).page
+    assert "Child's first name (version 3)" in text_of(old) and BANNER in text_of(old)
+    now = council_admin.get(f"/council/case-types/{PTT}/v1/pages/child", expect=200).page
+    assert "Child's first name (version 3)" not in text_of(now)
+    # Answers typed are kept for the preview only: no case, no version changed.
+    council_admin.post(
+        f"/council/case-types/{PTT}/v3/pages/child", {"forename": "Jo", "action": "save"}
+    )
+    again = council_admin.get(f"/council/case-types/{PTT}/v3/pages/child", expect=200).page
+    assert again.find("input", attrs={"name": "forename"})["value"] == "Jo"
+    from sqlalchemy import func, select
+
+    from webapp.models import Case
+
+    assert db_session.scalar(select(func.count()).select_from(Case)) == 0
+    council_admin.get(f"/council/case-types/{PTT}/v2/", expect=404)  # never stored
+    council_admin.get("/council/case-types/no-such-type/v1/", expect=404)
+
+
+def test_only_council_admins_reach_the_preview(app, db_session, world, sign_in):
+    officer = sign_in(staff(db_session, "olly@council.example.org", "officer"))
+    school = sign_in(world.alice)
+    for person in (officer, school):
+        person.get("/council/case-types", expect=404)
+        person.get(f"/council/case-types/{PTT}/v1/pages/child", expect=404)
+    signed_out = PortalClient(app.test_client(), app)
+    response = signed_out.get(f"/council/case-types/{PTT}/v1/", expect=302)
+    assert "/sign-in" in response.headers["Location"]

@@ -1,0 +1,260 @@
+"""A previewed form's pages, as schools see them (templates/cases/page.html and _fields.html),
+with the answers kept in memory (store.py) instead of a case: nothing touches a database.
+
+The standalone preview (`portal preview`, routes.py) and Council admin's preview of stored
+versions (areas/council_admin/preview.py) both call these; `Urls` says where their pages are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from engine import CaseType
+from engine.input_names import input_name, item_index
+from engine.model import Page
+from webapp.areas.cases.forms import PageForm
+from webapp.areas.cases.presenters import (
+    by_key,
+    calculated_values,
+    current_files,
+    error_summary,
+    live_conditions,
+    newly_asked,
+    reveals,
+    shown_inputs,
+)
+from webapp.areas.cases.progress import page_caption
+from webapp.preview.conditions import page_conditions, page_shown_when
+
+FILE_NOTE = "In a preview only the file's name and size are kept, never the file."
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Where a preview's pages are: endpoints `<prefix>page`, `<prefix>autosave`,
+    `<prefix>check`, `<prefix>case_type`, `<prefix>restart`, with `params` in each."""
+
+    prefix: str
+    params: dict = field(default_factory=dict)
+    index: str = ""
+
+    def to(self, name: str, **more) -> str:
+        return url_for(f"{self.prefix}{name}", **self.params, **more)
+
+    def page(self, page_id: str, **more) -> str:
+        return self.to("page", page_id=page_id, **more)
+
+
+@dataclass(frozen=True)
+class PreviewCase:
+    """What the cases templates read of a case: a preview has no reference and no school."""
+
+    reference: str = ""
+    is_draft: bool = False
+
+
+def page_or_404(case_type: CaseType, page_id: str) -> Page:
+    try:
+        return case_type.page(page_id)
+    except KeyError:
+        abort(404)
+
+
+def overview(case_type: CaseType, state: dict, urls: Urls, **extra):
+    """A case type's pages, each with a link (every page opens directly) and its condition."""
+    values = case_type.values(state["answers"])
+    visible = {p.id for p in case_type.visible_pages(state["answers"], values)}
+    pages = [
+        {"page": p, "shown": p.id in visible, "when": page_shown_when(case_type, p)}
+        for p in case_type.pages
+    ]
+    return render_template(
+        "preview/case_type.html", case_type=case_type, pages=pages, urls=urls, **extra
+    )
+
+
+def show_page(
+    case_type: CaseType,
+    page: Page,
+    state: dict,
+    urls: Urls,
+    form=None,
+    errors=(),
+    warnings=(),
+    now_apply: bool = False,
+):
+    """A page with what was last typed (or the answers kept), and its conditions panel."""
+    answers = state["answers"]
+    values = case_type.values(answers)
+    if form is None:
+        form = case_type.form(page.id, answers, raw=state["raw"].get(page.id), base=PageForm)
+    form.page_version.data = str(state["versions"].get(page.id, 0))
+    visible_pages = [p.id for p in case_type.visible_pages(answers, values)]
+    shown = page.id in visible_pages
+    visible = {f.id for f in case_type.visible_fields(page, answers, values)}
+    previous = case_type.previous_page(page.id, answers, values)
+    return render_template(
+        "preview/page.html",
+        case=PreviewCase(),
+        case_type=case_type,
+        page=page,
+        form=form,
+        visible=visible,
+        shown=shown_inputs(page, visible, form),
+        live=live_conditions(case_type, page, answers, dt.date.today().isoformat(), values),
+        now_apply=now_apply,
+        under_options=reveals(page),
+        errors=by_key(list(errors)),
+        error_list=error_summary(list(errors)),
+        warnings=by_key(list(warnings)),
+        warning_list=error_summary(list(warnings)),
+        calculated=calculated_values(case_type, page, answers, values),
+        locked={},
+        files=_files(page, answers),
+        not_scanned=False,
+        stale=False,
+        caption=page_caption(case_type, page.id, answers, values) if shown else "",
+        back_url=urls.page(previous.id) if previous else urls.to("case_type"),
+        autosave_url=urls.to("autosave", page_id=page.id),
+        page_shown=shown,
+        conditions=page_conditions(case_type, page, values),
+        urls=urls,
+    )
+
+
+def _files(page: Page, answers: dict) -> dict:
+    """Files "uploaded" on the page: their names only, shown with the note that no file is kept."""
+    return {
+        key: {**ref, "status": "preview", "message": f"{ref.get('name', '')}: {FILE_NOTE}"}
+        for key, ref in current_files(page, answers).items()
+    }
+
+
+def save_page(case_type: CaseType, page: Page, state: dict) -> object:
+    """Check what was sent for the page and keep it in `state`, valid or not (as a case keeps
+    a page); the engine's PageResult."""
+    form = case_type.form_class(page.id, PageForm)()
+    result = case_type.save_page(page.id, form, state["answers"], _uploads(case_type, page))
+    state["answers"] = result.answers
+    raw = {k: v for k, v in state["raw"].items() if k != page.id}
+    if not result.valid:
+        raw[page.id] = result.raw
+    state["raw"] = raw
+    state["versions"] = {**state["versions"], page.id: state["versions"].get(page.id, 0) + 1}
+    return result
+
+
+def _uploads(case_type: CaseType, page: Page) -> dict[str, dict]:
+    """A reference for each file chosen on the page (its name and size; the bytes are read to
+    be counted and dropped)."""
+    found = {}
+    for key, storage in request.files.items(multi=False):
+        if not getattr(storage, "filename", ""):
+            continue
+        size = len(storage.read())
+        found[key] = {"id": uuid.uuid4().hex, "name": storage.filename, "size": size}
+    return found
+
+
+def answer_page(case_type: CaseType, page: Page, state: dict, urls: Urls):
+    """A page sent: kept, then the next page, the page with what is wrong or newly asked, the
+    group item added or removed, or the case type's pages ("Save and come back later")."""
+    action = request.form.get("action", "continue")
+    result = save_page(case_type, page, state)
+    if action == "save":
+        flash("Your answers are kept in this preview until you start again.", "success")
+        return redirect(urls.to("case_type"))
+    if action.startswith(("add:", "remove:")):
+        anchor = change_group(case_type, page, state, action)
+        return redirect(urls.page(page.id, _anchor=anchor))
+    unseen = newly_asked(result.asked, request.form.get("shown"))
+    if unseen:
+        errors = [e for e in result.errors if e.key not in unseen]
+        warnings = [w for w in result.warnings if w.key not in unseen]
+        for key in unseen & set(result.form._fields):
+            result.form[key].errors = []
+        return show_page(case_type, page, state, urls, result.form, errors, warnings, True)
+    if not result.valid:
+        return show_page(case_type, page, state, urls, result.form, result.errors, result.warnings)
+    seen = _digest(result.warnings)
+    if result.warnings and request.form.get("acknowledged") != seen:
+        result.form.acknowledged.data = seen
+        return show_page(case_type, page, state, urls, result.form, warnings=result.warnings)
+    following = case_type.next_page(page.id, state["answers"])
+    if following is None or request.args.get("change"):
+        return redirect(urls.to("check"))
+    return redirect(urls.page(following.id))
+
+
+def change_group(case_type: CaseType, page: Page, state: dict, action: str) -> str:
+    """Add an empty item to a repeating group of the page, or remove one; the anchor to show."""
+    kind, group_id, *index = action.split(":")
+    group = next((f for f in page.fields if f.id == group_id), None)
+    if group is None or not group.kind.holds_items:
+        abort(400)
+    raw = dict(state["raw"].get(page.id) or case_type.form_data(page.id, state["answers"]))
+    items = list(raw.get(group_id) or [])
+    answers = dict(state["answers"])
+    anchor = group_id
+    if kind == "add" and len(items) < group.kind.max_items(group):
+        items.append({})
+        anchor = input_name(group_id, len(items) - 1)
+    elif kind == "add":
+        flash(group.kind.too_many_message(group), "error")
+    remove = item_index(index[0]) if kind == "remove" and index else None
+    if remove is not None and 0 <= remove < len(items):
+        items.pop(remove)
+        stored = list(answers.get(group_id) or [])
+        if remove < len(stored):
+            stored.pop(remove)
+            answers[group_id] = stored
+    raw[group_id] = items
+    state["raw"] = {**state["raw"], page.id: raw}
+    state["answers"] = answers
+    return anchor
+
+
+def _digest(warnings) -> str:
+    text = "|".join(f"{w.key}:{w.message}" for w in warnings)
+    return hashlib.sha256(text.encode()).hexdigest()[:16] if warnings else ""
+
+
+def autosave(case_type: CaseType, page: Page, state: dict):
+    """The background save of a previewed page (static/js/autosave.js): kept in memory."""
+    save_page(case_type, page, state)
+    return {"saved": True, "page_version": state["versions"][page.id]}
+
+
+def check_answers(case_type: CaseType, state: dict, urls: Urls, sent: bool = False):
+    """ "Check your answers" as schools see it; sending only says whether the case could go."""
+    answers = state["answers"]
+    problems = case_type.problems(answers)
+    declared = request.form.get("declared") == "y"
+    if sent and case_type.declaration and not declared:
+        problems["declaration"] = []
+    problem_list = [
+        {"text": "Tick the box to confirm the declaration", "href": "#declared"}
+        if page_id == "declaration"
+        else {
+            "text": f"{case_type.page(page_id).title}: {len(errors)} answer"
+            f"{'s' if len(errors) != 1 else ''} to complete or correct",
+            "href": urls.page(page_id),
+        }
+        for page_id, errors in problems.items()
+    ]
+    return render_template(
+        "preview/check_answers.html",
+        case=PreviewCase(),
+        case_type=case_type,
+        sections=case_type.summary_sections(answers),
+        problems=problems,
+        problem_list=problem_list,  # as the portal's page: what is unfinished, at once
+        could_send=sent and not problems,
+        urls=urls,
+        change_url=lambda page_id, field_id: urls.page(page_id, change=1) + f"#{field_id}",
+    )
