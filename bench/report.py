@@ -200,9 +200,9 @@ class Table:
         ]  # fmt: skip
 
     def print(self) -> None:
-        rows = self.rows[:1] + self.rows[1:2] + self._pages() + self._lists()
-        rows += [r for r in self.rows[2:] if r[0].startswith("P5")]
-        rows += [r for r in self.rows[2:] if r[0].startswith("P6")] + self._sign_ins()
+        rows = [r for r in self.rows if r[0].startswith("P1")] + self._pages() + self._lists()
+        rows += [r for r in self.rows if r[0].startswith("P5")]
+        rows += [r for r in self.rows if r[0].startswith("P6")] + self._sign_ins()
         header = (
             "measurement",
             "portal median (min–max)",

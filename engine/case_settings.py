@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from engine.model import ExportOptions, Field, Workflow
+from engine.model import ExportOptions, Field, Page, Workflow
 from engine.problems import Code, did_you_mean
 
 
@@ -31,7 +31,7 @@ class Lifecycle:
 
 
 def compile_lifecycle(data: Mapping, add: Callable) -> Lifecycle:
-    """The lifecycle, with E630 (not a day), E631 (a day without retirement), E632 (retired
+    """The lifecycle, with E700 (not a real date), E631 (a day without retirement), E632 (retired
     without a day)."""
     status = data.get("status", "live")
     text = data.get("retired_drafts_until")
@@ -40,7 +40,7 @@ def compile_lifecycle(data: Mapping, add: Callable) -> Lifecycle:
         try:
             until = dt.date.fromisoformat(text)
         except ValueError:
-            add(Code.E630, ("retired_drafts_until",), value=text)
+            add(Code.E700, ("retired_drafts_until",), text=text)
         if status != "retired":
             add(Code.E631, ("retired_drafts_until",), at_key=True)
     elif status == "retired":
@@ -87,3 +87,16 @@ def compile_conditions(workflow: Workflow, compile_condition: Callable) -> Workf
         for i, t in enumerate(workflow.transitions)
     )
     return replace(workflow, transitions=transitions)
+
+
+def compile_settings(
+    data: Mapping, pages: list[Page], workflow: Workflow | None, add: Callable, condition: Callable
+) -> tuple[Workflow | None, dict]:
+    """The case type's workflow with its conditions (its own workflow only: a shared one has
+    none, E406), and its `lifecycle` and `export`, as CaseType arguments."""
+    lifecycle = compile_lifecycle(data, add)
+    questions = {f.id: f for page in pages for f in page.fields if f.has_value}
+    export = compile_export(data, questions, add)
+    if workflow is not None and isinstance(data["workflow"], dict):
+        workflow = compile_conditions(workflow, condition)
+    return workflow, {"lifecycle": lifecycle, "export": export}

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from engine.answers import FieldError, PageResult, Values, truthy
 from engine.case_settings import Lifecycle
 from engine.checking import check_page
+from engine.expressions import SchoolCalendar
 from engine.input_names import read_input_name
 from engine.model import ExportOptions, Field, Page, Section, SummaryRow, Transition, Workflow
 
@@ -72,6 +73,8 @@ class CaseType:
     # The definition as data, with shared lists and workflow written in: stored with cases so
     # a submitted case can always be shown against the version it was sent with.
     definition: dict | None = field(default=None, repr=False, compare=False)
+    # The school calendar its expressions count school days with (None: weekdays only).
+    calendar: SchoolCalendar | None = field(default=None, repr=False, compare=False)
     _forms: dict = field(default_factory=dict, repr=False, compare=False)
 
     # ---- lookups ----
@@ -96,13 +99,10 @@ class CaseType:
                 return page
         raise KeyError(page_id)
 
-    def transitions_for(
-        self, activity: str, by: str | None, answers: Mapping, values: Values | None = None
-    ) -> list[Transition]:
-        """The transitions from `activity` that `by` (any, with None) may take given the
-        case's answers: those without `when:`, and those whose `when` holds."""
+    def transitions_for(self, activity: str, by, answers: Mapping, values=None) -> list[Transition]:
+        """The transitions from `activity` open to `by` (None: anyone): `when:` holds, or none."""
         leaving = self.workflow.transitions_from(activity, by)
-        if any(t.when is not None for t in leaving) and values is None:
+        if values is None and any(t.when is not None for t in leaving):
             values = self.values(answers)
         return [t for t in leaving if truthy(t.when, values)]
 

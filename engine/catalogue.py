@@ -14,9 +14,12 @@ from dataclasses import dataclass, field, replace
 
 from engine.casetype import CaseType
 from engine.compiler import CaseTypeCompiler, build_options
+from engine.expressions import SchoolCalendar
+from engine.file_lists import local_lists, unused_local_lists
 from engine.model import SETTINGS, LinkTile, Option, Workflow
 from engine.problems import Code, Problem, Severity, did_you_mean, make_problem
 from engine.schema_check import check_schema
+from engine.school_calendar import load_calendar
 from engine.source import Source, SourceMap, read_source
 from engine.workflows import compile_workflow
 
@@ -28,6 +31,7 @@ class Catalogue:
     case_types: dict[str, CaseType] = field(default_factory=dict)
     links: dict[str, LinkTile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    calendar: SchoolCalendar | None = None  # casetypes/shared/calendar.yaml, when there is one
 
     @property
     def errors(self) -> list[Problem]:
@@ -104,16 +108,23 @@ def load_catalogue(paths: str | Iterable[str]) -> Catalogue:
 
 
 @_without_cycle_collection
-def build_catalogue(sources: list[Source]) -> Catalogue:
-    """Compile already-read sources (tests pass YAML text through engine.source)."""
+def build_catalogue(sources: list[Source], calendar: SchoolCalendar | None = None) -> Catalogue:
+    """Compile already-read sources (tests pass YAML text through engine.source); `calendar`
+    counts school days when no source is a calendar file."""
     catalogue = Catalogue()
     valid = _schema_valid(sources, catalogue.problems)
     by_kind: dict[str, list[Source]] = {}
     for source in valid:
         by_kind.setdefault(source.data.get("kind", "case_type"), []).append(source)
     shared = _Shared.of(by_kind, catalogue.problems)
-    owners: dict[str, str] = {}  # case type / link id -> file
     broken_shared = _broken_kinds(sources, valid)  # once: it looks at every file
+    loaded, found = load_calendar(by_kind.get("calendar", []))
+    shared.calendar = loaded or (None if by_kind.get("calendar") else calendar)
+    if found and loaded is None:
+        broken_shared.setdefault("calendar", by_kind["calendar"][0].path)
+    catalogue.problems += found
+    catalogue.calendar = shared.calendar
+    owners: dict[str, str] = {}  # case type / link id -> file
     _add_case_types(catalogue, by_kind.get("case_type", []), shared, owners, broken_shared)
     _add_links(catalogue, by_kind.get("link", []), owners)
     if len(valid) == len(sources):  # with a broken file, "unused" may just mean "unread"
@@ -150,6 +161,7 @@ class _Shared:
     raw_workflows: dict
     used_lists: set[str] = field(default_factory=set)
     used_workflows: set[str] = field(default_factory=set)
+    calendar: SchoolCalendar | None = None
 
     @classmethod
     def of(cls, by_kind: dict[str, list[Source]], problems: list) -> _Shared:
@@ -190,13 +202,20 @@ def _add_case_types(
         workflow = _workflow_for(
             source, shared.workflows, shared.used_workflows, problems, broken_shared
         )
-        compiler = CaseTypeCompiler(source, shared.lists, shared.workflows)
+        own_lists, found = local_lists(source, shared.list_origin)
+        problems += found
+        lists = {**shared.lists, **own_lists}
+        broken = shared.calendar is None and "calendar" in broken_shared
+        compiler = CaseTypeCompiler(source, lists, shared.workflows, shared.calendar, broken)
         case_type = compiler.compile(workflow)
-        problems += compiler.problems
-        shared.used_lists |= compiler.used_lists
+        problems += compiler.problems + unused_local_lists(source, compiler.used_lists)
+        shared.used_lists |= compiler.used_lists - set(own_lists)
+        if found:
+            case_type = None
         if case_type is not None:
             definition = resolve_definition(data, shared.raw_lists, shared.raw_workflows)
-            catalogue.case_types[case_type.id] = replace(case_type, definition=definition)
+            case_type = replace(case_type, definition=definition, calendar=shared.calendar)
+            catalogue.case_types[case_type.id] = case_type
 
 
 def _check_unique_reference(
@@ -234,6 +253,7 @@ def _add_links(catalogue: Catalogue, sources: list[Source], owners: dict[str, st
 def resolve_definition(data: dict, raw_lists: dict, raw_workflows: dict) -> dict:
     """A case type's data standing on its own: shared options and workflow written in."""
     resolved = _copied(data)
+    raw_lists = {**raw_lists, **resolved.pop("lists", {})}  # the file's own lists, written in
     if isinstance(resolved["workflow"], str):
         resolved["workflow"] = _copied(raw_workflows[resolved["workflow"]])
 
@@ -257,10 +277,13 @@ def _copied(value):
     return value  # text, numbers, true/false and none are never changed in place
 
 
-def compile_definition(definition: dict, path: str = "stored definition") -> CaseType:
-    """Compile a definition kept as data (see resolve_definition); ValueError if it is broken."""
+def compile_definition(
+    definition: dict, path: str = "stored definition", calendar: SchoolCalendar | None = None
+) -> CaseType:
+    """Compile a definition kept as data (see resolve_definition); ValueError if it is broken.
+    `calendar`: the school calendar its school-day functions count with (else weekdays)."""
     source = Source(path, _copied(definition), SourceMap(path), [])
-    catalogue = build_catalogue([source])
+    catalogue = build_catalogue([source], calendar)
     if catalogue.errors:
         raise ValueError("; ".join(str(p) for p in catalogue.errors))
     return catalogue.case_types[definition["id"]]

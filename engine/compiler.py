@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import engine.expressions as ex
-from engine.case_settings import compile_conditions, compile_export, compile_lifecycle
+from engine.case_settings import compile_settings
 from engine.casetype import CaseType, Declaration
 from engine.fields import FIELD_TYPES, field_type
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
 from engine.problems import Code, Problem, did_you_mean, make_problem
+from engine.school_calendar import calendar_issues
 from engine.sections import compile_sections
 from engine.source import Source
 
@@ -72,8 +73,12 @@ class CaseTypeCompiler:
         source: Source,
         lists: Mapping[str, tuple[Option, ...]],
         workflows: Mapping[str, Workflow],
+        calendar: ex.SchoolCalendar | None = None,
+        calendar_broken: bool = False,
     ):
         self.source = source
+        self.calendar = calendar
+        self.calendar_broken = calendar_broken
         self.lists = lists
         self.workflows = workflows
         self.problems: list[Problem] = []
@@ -106,13 +111,8 @@ class CaseTypeCompiler:
         if "declaration" in data:
             spec = data["declaration"]
             declaration = Declaration(spec["text"], spec.get("confirm_label", "I confirm"))
-        lifecycle = compile_lifecycle(data, self.add)
-        questions = {f.id: f for page in pages for f in page.fields if f.has_value}
-        export = compile_export(data, questions, self.add)
-        if workflow is not None and isinstance(data["workflow"], dict):  # its own: `when:`
-            workflow = compile_conditions(
-                workflow, lambda text, where: self._expression(text, where, ex.BOOL)
-            )
+        condition = lambda text, where: self._expression(text, where, ex.BOOL)  # noqa: E731
+        workflow, settings = compile_settings(data, pages, workflow, self.add, condition)
         if workflow is None or any(p.severity == "error" for p in self.problems):
             return None
         return CaseType(
@@ -130,8 +130,7 @@ class CaseTypeCompiler:
             sections=sections,
             declaration=declaration,
             source=self.source.path,
-            lifecycle=lifecycle,
-            export=export,
+            **settings,
         )
 
     def _declare_ids(self, pages: list) -> None:
@@ -336,8 +335,12 @@ class CaseTypeCompiler:
             return None
         checker = ex.Checker(lambda name, offset: self._lookup(name, offset, scope))
         checker.check(expression, expected)
-        for issue in checker.issues:
+        for issue in checker.issues + calendar_issues(
+            expression, self.calendar, self.calendar_broken
+        ):
             self.add_expression_issue(issue, where, text)
+        if self.calendar is not None:
+            expression.calendar = self.calendar
         if (
             condition
             and not expression.names

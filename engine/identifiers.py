@@ -6,7 +6,8 @@ import re
 
 # Letters used by UPNs: the alphabet without I, O and S.
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
-UPN_PATTERN = re.compile(r"^[A-HJ-NP-RT-Z]\d{9}(\d{3}|\d{2}[A-HJ-NP-RT-Z])$")
+# [0-9], not \d, which takes the digits of every script (Arabic-Indic ٣ too)
+UPN_PATTERN = re.compile(r"^[A-HJ-NP-RT-Z][0-9]{9}([0-9]{3}|[0-9]{2}[A-HJ-NP-RT-Z])$")
 
 POSTCODE_PATTERN = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 

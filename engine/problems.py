@@ -107,7 +107,6 @@ class Code(enum.Enum):
         "a question inside a repeating group cannot be prefilled: each item asks it again",
     )
     # Lifecycle and export
-    E630 = (Severity.ERROR, "'{value}' is not a day of the calendar (YYYY-MM-DD)")
     E631 = (
         Severity.ERROR,
         "`retired_drafts_until` is for a retired case type: add `status: retired`, or remove it",
@@ -118,12 +117,45 @@ class Code(enum.Enum):
         "drafts can be sent (a day already past if they cannot)",
     )
     E633 = (Severity.ERROR, "the heading '{heading}' is already the heading of '{other}'")
+    # The school calendar and file-local option lists
+    E700 = (Severity.ERROR, "'{text}' is not a real date")
+    E701 = (Severity.ERROR, "this ends ({end}) before it starts ({start})")
+    E702 = (
+        Severity.ERROR,
+        "this term starts before the term above it (line {other_line}) ends: list terms in "
+        "date order, without overlaps",
+    )
+    E703 = (Severity.ERROR, "the school calendar is defined twice (first in {other})")
+    E710 = (
+        Severity.ERROR,
+        "options list '{name}' is also a shared list (in {other}): give this one another name",
+    )
     # Warnings: the file works, but something is probably not what the author meant
     W500 = (Severity.WARNING, "options list '{name}' is not used by any case type")
     W501 = (Severity.WARNING, "workflow '{name}' is not used by any case type")
     W502 = (Severity.WARNING, "transition leaves '{name}', which is {status} and so ends the case")
     W503 = (Severity.WARNING, "page '{page}' has no questions, only content")
     W504 = (Severity.WARNING, "condition is always {value}")
+    W700 = (
+        Severity.WARNING,
+        "{date} is outside the school calendar ({start} to {end}): {function}() counts "
+        "every Monday to Friday there except listed bank holidays",
+    )
+    W701 = (
+        Severity.WARNING,
+        "{function}() needs the school calendar (a `kind: calendar` file such as "
+        "casetypes/shared/calendar.yaml), and there is none: it counts every Monday to Friday",
+    )
+    W710 = (Severity.WARNING, "options list '{name}' is not used in this file")
+    W730 = (
+        Severity.WARNING,
+        "no team in the database works case type '{id}': council officers will not see its "
+        "cases; give it to a team (portal add-team --name ... --case-type {id})",
+    )
+    W720 = (
+        Severity.WARNING,
+        "`suffix_one` is replaced by one key: suffix: {{one: {one}, other: {other}}}",
+    )
 
     @property
     def severity(self) -> Severity:

@@ -11,6 +11,7 @@ import json
 
 from engine.fields import FIELD_TYPES
 from engine.model import ACTORS, LIFECYCLE, PREFILL_SOURCES, SETTINGS, STATUSES
+from engine.school_calendar import CALENDAR_SCHEMA
 
 SLUG = r"^[a-z][a-z0-9-]*$"
 NAME = r"^[a-z][a-z0-9_]*$"
@@ -256,6 +257,16 @@ CASE_TYPE = {
             "properties": {"text": TEXT, "confirm_label": TEXT},
             "description": "Confirmed on 'Check your answers' before sending",
         },
+        "lists": {
+            "type": "object",
+            "propertyNames": {"pattern": NAME},
+            "additionalProperties": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"$ref": "#/$defs/option"},
+            },
+            "description": "Option lists of this file only, used as `options: name`",
+        },
         "pages": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/page"}},
         "sections": {
             "type": "array",
@@ -309,6 +320,7 @@ KINDS = {
     "link": "link",
     "option_lists": "option_lists",
     "workflows": "workflows",
+    "calendar": "calendar",
 }
 
 
@@ -337,6 +349,7 @@ def build_schema() -> dict:
         "link": LINK,
         "option_lists": OPTION_LISTS,
         "workflows": WORKFLOWS,
+        "calendar": CALENDAR_SCHEMA,
         "workflow": WORKFLOW,
         "page": PAGE,
         "section": SECTION,

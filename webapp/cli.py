@@ -1,6 +1,7 @@
-"""The `portal` command, a Click group. `validate` and `schema` (the engine's) live here; every
-other command lives beside the code it drives and is imported only when it runs, so that
-`portal validate` starts without Flask. What the commands share is webapp/infra/cli_support.py.
+"""The `portal` command, a Click group. `validate`, `schema` and `answers-schema` (the
+engine's) live here; every other command lives beside the code it drives and is imported only
+when it runs, so that `portal validate` starts without Flask. What the commands share is
+webapp/infra/cli_support.py.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ COMMANDS = {
     "add-team": "webapp.areas.council_admin.commands:add_team",
     "docs": "webapp.docsite.commands:docs",
     "preview": "webapp.preview.commands:preview",
+    "add-api-client": "webapp.domain.api_client_commands:add_api_client",
 }
 
 
@@ -85,6 +87,8 @@ def validate(paths: tuple[str, ...], output: str, strict: bool) -> None:
         raise CommandError(f"no such file or folder: {missing[0]}", 2)
     started = time.perf_counter()
     catalogue = load_catalogue(list(paths))
+    if strict and not catalogue.errors:
+        catalogue.problems += _unworked(catalogue)
     elapsed = time.perf_counter() - started
     failed = bool(catalogue.errors) or (strict and bool(catalogue.warnings))
     if output == "json":
@@ -95,6 +99,24 @@ def validate(paths: tuple[str, ...], output: str, strict: bool) -> None:
         click.echo(f"{_summary(catalogue)}; {elapsed * 1000:.0f} ms", err=True)
     if failed:
         click.get_current_context().exit(1)
+
+
+def _unworked(catalogue) -> list:
+    """W730 for the case types no team works, when DATABASE_URL names a database."""
+    from webapp.infra.config import configured_database_url
+
+    url = configured_database_url()
+    if not url:
+        return []
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from webapp.infra.team_check import unworked_case_types
+
+    try:
+        return unworked_case_types(catalogue, url)
+    except SQLAlchemyError as error:
+        reason = str(error.orig if getattr(error, "orig", None) else error).splitlines()[0]
+        raise CommandError(f"cannot read the teams from DATABASE_URL: {reason}", 2) from None
 
 
 def _report(catalogue, failed: bool) -> dict:
@@ -171,6 +193,45 @@ def schema() -> None:
     from engine.schema import schema_json
 
     click.echo(schema_json(), nl=False)
+
+
+@portal.command("answers-schema", short_help="print the JSON Schema of a case type's answers")
+@click.argument("case_type_id", metavar="ID")
+@click.option("--version", type=click.IntRange(min=1), help="a version cases were sent with")
+def answers_schema(case_type_id: str, version: int | None) -> None:
+    """Print the JSON Schema (2020-12) of the answers a case of type ID is sent with: the
+    current version in $PORTAL_CASETYPES (no database needed), or with --version an older one
+    the database keeps for the cases sent with it."""
+    from engine import load_catalogue
+    from engine.answer_schema import answers_schema as schema_of
+    from webapp.infra.config import casetypes_folder
+
+    catalogue = load_catalogue(casetypes_folder("casetypes"))
+    if catalogue.errors:
+        raise CommandError("the case types have errors: run `portal validate`")
+    case_type = catalogue.get(case_type_id)
+    if version is not None and (case_type is None or case_type.version != version):
+        case_type = _kept_version(case_type_id, version, case_type)
+    elif case_type is None:
+        known = ", ".join(sorted(catalogue.case_types))
+        raise CommandError(f"no case type '{case_type_id}' (the case types: {known})")
+    click.echo(json.dumps(schema_of(case_type), indent=2, ensure_ascii=False))
+
+
+def _kept_version(case_type_id: str, version: int, current):
+    """An older version, as the database keeps it for the cases sent with it."""
+    from webapp.domain.answer_schemas import case_type_at, kept_versions
+    from webapp.infra.cli_support import portal_app
+    from webapp.infra.database import db
+
+    with portal_app():
+        found = case_type_at(db(), case_type_id, version)
+        kept = kept_versions(db(), case_type_id)
+    if found is None:
+        versions = sorted({*kept, *([current.version] if current else [])})
+        known = ", ".join(map(str, versions)) or "none"
+        raise CommandError(f"no version {version} of '{case_type_id}' (versions: {known})")
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:

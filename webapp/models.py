@@ -9,7 +9,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -19,17 +18,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.list_indexes import case_list_indexes
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-class Base(DeclarativeBase):
-    type_annotation_map = {dt.datetime: DateTime(timezone=True)}
+from webapp.model_base import Base, utcnow
 
 
 class School(Base):
@@ -365,3 +357,7 @@ class Team(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     members: Mapped[list[User]] = relationship(secondary=team_members, order_by="User.last_name")
+
+
+# The API's tables live beside this module; imported here so that Base.metadata holds them.
+from webapp.models_api import ApiClient, ApiKey  # noqa: E402, F401

@@ -21,6 +21,7 @@ from engine.expressions.check import Checker
 from engine.expressions.evaluate import Expression
 from engine.expressions.functions import FUNCTIONS, Function
 from engine.expressions.parse import MAX_DEPTH, parse
+from engine.expressions.school_days import SchoolCalendar
 from engine.expressions.value_types import (
     ANY,
     BOOL,
@@ -54,6 +55,7 @@ __all__ = [
     "Expression",
     "Function",
     "Issue",
+    "SchoolCalendar",
     "Symbol",
     "described",
     "parse",

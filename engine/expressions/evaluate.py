@@ -7,12 +7,14 @@ An unanswered (or hidden) field is None: `==`, `<`, `>`, `in` with None are fals
 from __future__ import annotations
 
 import ast
+import functools
 import logging
 import operator
 from collections.abc import Mapping
 
 import engine.numeric as numeric
-from engine.expressions.functions import CONSTANT_NAMES, FUNCTIONS
+from engine.expressions.functions import CALENDAR_FUNCTIONS, CONSTANT_NAMES, FUNCTIONS
+from engine.expressions.school_days import NO_CALENDAR, SchoolCalendar
 
 _COMPARE = {
     ast.Eq: operator.eq,
@@ -35,7 +37,10 @@ _LOG = logging.getLogger("engine.expressions")
 
 class Expression:
     """A parsed expression: its source text, tree and the field ids it names (parse.py finds
-    them while it checks the tree)."""
+    them while it checks the tree), and the school calendar its school-day functions count
+    with (the compiler sets it; without one they count weekdays)."""
+
+    calendar: SchoolCalendar = NO_CALENDAR
 
     def __init__(self, text: str, tree: ast.Expression, names: frozenset, needed: frozenset):
         self.text = text
@@ -48,6 +53,14 @@ class Expression:
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"
 
+    @functools.cached_property
+    def uses_calendar(self) -> bool:
+        """Whether it counts school days (school_days_between, add_school_days)."""
+        return any(
+            isinstance(node, ast.Call) and node.func.id in CALENDAR_FUNCTIONS
+            for node in ast.walk(self.tree)
+        )
+
     def evaluate(self, values: Mapping[str, object]):
         """The value of the expression given typed field values (missing ids count as None).
 
@@ -55,13 +68,13 @@ class Expression:
         result is None (unknown) rather than a lost page save.
         """
         try:
-            return _evaluate(self.tree.body, values)
+            return _evaluate(self.tree.body, values, self.calendar)
         except (TypeError, ValueError, ArithmeticError, AttributeError):
             _LOG.exception("expression %r failed", self.text)
             return None
 
 
-def _evaluate(node, values: Mapping[str, object]):
+def _evaluate(node, values: Mapping[str, object], calendar: SchoolCalendar):
     match node:
         case ast.Constant(value=value):
             return value
@@ -70,45 +83,49 @@ def _evaluate(node, values: Mapping[str, object]):
                 return CONSTANT_NAMES[name]
             return values.get(name)
         case ast.List(elts=elts) | ast.Tuple(elts=elts):
-            return [_evaluate(e, values) for e in elts]
+            return [_evaluate(e, values, calendar) for e in elts]
         case ast.BoolOp(op=op, values=parts):
-            return _boolean(isinstance(op, ast.And), parts, values)
+            return _boolean(isinstance(op, ast.And), parts, values, calendar)
         case ast.UnaryOp(op=ast.Not(), operand=operand):
-            return not _evaluate(operand, values)
+            return not _evaluate(operand, values, calendar)
         case ast.UnaryOp(op=ast.USub(), operand=operand):
-            value = _evaluate(operand, values)
+            value = _evaluate(operand, values, calendar)
             return None if value is None else -value
         case ast.UnaryOp(op=ast.UAdd(), operand=operand):
-            return _evaluate(operand, values)
+            return _evaluate(operand, values, calendar)
         case ast.BinOp(left=left, op=op, right=right):
-            a, b = _evaluate(left, values), _evaluate(right, values)
+            a, b = _evaluate(left, values, calendar), _evaluate(right, values, calendar)
             if a is None or b is None or (isinstance(op, ast.Div) and b == 0):
                 return None
             return _ARITHMETIC[type(op)](a, b)
         case ast.IfExp(test=test, body=body, orelse=orelse):
-            return _evaluate(body if _evaluate(test, values) else orelse, values)
+            return _evaluate(
+                body if _evaluate(test, values, calendar) else orelse, values, calendar
+            )
         case ast.Compare(left=left, ops=ops, comparators=comparators):
-            return _chain(left, ops, comparators, values)
+            return _chain(left, ops, comparators, values, calendar)
         case ast.Call(func=ast.Name(id=name), args=args):
-            return FUNCTIONS[name].run(*[_evaluate(a, values) for a in args])
+            function = FUNCTIONS[name]
+            given = [_evaluate(a, values, calendar) for a in args]
+            return function.run(calendar, *given) if function.calendar else function.run(*given)
     raise ValueError(f"cannot evaluate {ast.dump(node)}")  # unreachable after parse()
 
 
-def _boolean(is_and: bool, parts, values):
+def _boolean(is_and: bool, parts, values, calendar):
     """`and` gives its first false part (else the last), `or` its first true one, as Python."""
     result = is_and
     for part in parts:
-        result = _evaluate(part, values)
+        result = _evaluate(part, values, calendar)
         if bool(result) != is_and:
             return result
     return result
 
 
-def _chain(left, ops, comparators, values) -> bool:
+def _chain(left, ops, comparators, values, calendar) -> bool:
     """A comparison such as `a < b <= c`: every link holds."""
-    a = _evaluate(left, values)
+    a = _evaluate(left, values, calendar)
     for op, right in zip(ops, comparators, strict=True):
-        b = _evaluate(right, values)
+        b = _evaluate(right, values, calendar)
         if not _compare(op, a, b):
             return False
         a = b

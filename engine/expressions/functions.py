@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import engine.numeric as numeric
+from engine.expressions.school_days import SchoolCalendar, weekdays_between
 from engine.expressions.value_types import ANY, BOOL, DATE, GROUP, LIST, NUMBER, TEXT, TIME
 
 
@@ -23,6 +24,7 @@ class Function:
     run: Callable
     variadic: bool = False
     optional: int = 0  # how many of the last params may be left out
+    calendar: bool = False  # run() takes the school calendar first (school_days.py)
 
 
 def _none_safe(run: Callable) -> Callable:
@@ -44,12 +46,14 @@ def _column(items, member) -> list:
     return [item[member] for item in items or () if item.get(member) is not None]
 
 
-def _weekdays_between(start: dt.date, end: dt.date) -> int:
-    """Monday-to-Friday days from `start` up to, not including, `end` (negative if before)."""
-    if end < start:
-        return -_weekdays_between(end, start)
-    whole_weeks, extra = divmod((end - start).days, 7)
-    return whole_weeks * 5 + sum((start.weekday() + i) % 7 < 5 for i in range(extra))
+def _school_days_between(calendar: SchoolCalendar, start, end):
+    return None if start is None or end is None else calendar.school_days_between(start, end)
+
+
+def _add_school_days(calendar: SchoolCalendar, day, count):
+    if day is None or not numeric.is_number(count):
+        return None
+    return calendar.add_school_days(day, count)
 
 
 def _round(number, places=0):
@@ -75,7 +79,9 @@ FUNCTIONS: dict[str, Function] = {
         (GROUP, TEXT), DATE, lambda items, m: min(_column(items, m), default=None)
     ),
     "latest": Function((GROUP, TEXT), DATE, lambda items, m: max(_column(items, m), default=None)),
-    "weekdays_between": Function((DATE, DATE), NUMBER, _none_safe(_weekdays_between)),
+    "weekdays_between": Function((DATE, DATE), NUMBER, _none_safe(weekdays_between)),
+    "school_days_between": Function((DATE, DATE), NUMBER, _school_days_between, calendar=True),
+    "add_school_days": Function((DATE, NUMBER), DATE, _add_school_days, calendar=True),
     "days_between": Function((DATE, DATE), NUMBER, _none_safe(lambda a, b: (b - a).days)),
     "weeks_between": Function(
         (DATE, DATE), NUMBER, _none_safe(lambda a, b: numeric.divide((b - a).days, 7))
@@ -93,3 +99,5 @@ FUNCTIONS: dict[str, Function] = {
 CONSTANT_NAMES = {"true": True, "false": False, "none": None}
 # Functions that read one column of a repeating group, and the column type each needs.
 GROUP_COLUMNS = {"total": NUMBER, "earliest": DATE, "latest": DATE}
+# Functions that count school days (they need the school calendar).
+CALENDAR_FUNCTIONS = frozenset(name for name, f in FUNCTIONS.items() if f.calendar)

@@ -3,7 +3,8 @@
 A field type owns, for its kind of question: the JSON Schema of its settings, its WTForms field,
 what a submitted form holds (`typed_input`), how typed text becomes a stored answer (`parse`) and
 back (`to_form`), the value expressions see (`to_python`, `typed_value`), and how the answer reads
-on "Check your answers" (`display`, `summary_row`). Callers ask the type what it is
+on "Check your answers" (`display`, `summary_row`), and the JSON Schema of the answer it
+stores (`answer_schema`, for council systems). Callers ask the type what it is
 (`holds_items`, `is_calculated`, `is_upload`, `is_input`), never its name.
 """
 
@@ -89,6 +90,11 @@ class FieldType:
     def to_form(self, field: Field, value):
         """What a stored answer looks like in the form, to show it again."""
         return value
+
+    def answer_schema(self, field: Field) -> dict:
+        """The JSON Schema (2020-12) of the answer this question stores (engine/answer_schema.py
+        adds the title, and whether it is required)."""
+        return {"type": "string", "minLength": 1}
 
     def anchor(self, name: str) -> str:
         """The id an error summary links to for the input `name`."""

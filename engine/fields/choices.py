@@ -40,6 +40,9 @@ class ChoiceType(FieldType):
     def display(self, field, value):
         return "" if value is None else field.option_label(value)
 
+    def answer_schema(self, field):
+        return {"type": "string", "enum": [o.value for o in field.options]}
+
     def symbol(self, field):
         return Symbol(field.id, TEXT, tuple(o.value for o in field.options))
 
@@ -101,6 +104,23 @@ class CheckboxesType(FieldType):
     def display(self, field, value):
         return "\n".join(field.option_label(v) for v in value or [])
 
+    def answer_schema(self, field):
+        low, high = field.settings.get("min_choices"), field.settings.get("max_choices")
+        schema = {
+            "type": "array",
+            "items": {"enum": [o.value for o in field.options]},
+            "uniqueItems": True,
+            "minItems": max(low or 0, 1),  # none ticked is no answer
+            "maxItems": high or len(field.options),
+        }
+        exclusive = [o.value for o in field.options if o.exclusive]
+        if exclusive:  # "None of these" is ticked on its own
+            schema["allOf"] = [
+                {"if": {"contains": {"const": value}}, "then": {"maxItems": 1}}
+                for value in exclusive
+            ]
+        return schema
+
     def symbol(self, field):
         return Symbol(field.id, LIST, tuple(o.value for o in field.options))
 
@@ -130,6 +150,9 @@ class YesNoType(FieldType):
 
     def to_form(self, field, value):
         return {True: "yes", False: "no"}.get(value, "")
+
+    def answer_schema(self, field):
+        return {"type": "boolean"}
 
     def display(self, field, value):
         return {True: "Yes", False: "No"}.get(value, "")
@@ -162,6 +185,9 @@ class DeclarationType(FieldType):
 
     def to_form(self, field, value):
         return "yes" if value else ""
+
+    def answer_schema(self, field):
+        return {"const": True}
 
     def display(self, field, value):
         return "Confirmed" if value else "Not confirmed"

@@ -111,6 +111,10 @@ class DateType(FieldType):
     def to_python(self, field, value):
         return dt.date.fromisoformat(value) if value else None
 
+    def answer_schema(self, field):
+        iso = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+        return {"type": "string", "format": "date", "pattern": iso, **_bounds_said(field)}
+
     def display(self, field, value):
         return _long_date(dt.date.fromisoformat(value)) if value else ""
 
@@ -142,6 +146,18 @@ _TIME_BOUND = {
     ],
     "description": "a time like 07:00, or the id of an earlier time question",
 }
+
+
+def _bounds_said(field) -> dict:
+    """A date's or time's bounds in words (JSON Schema cannot compare dates or times)."""
+    said = [
+        f"{word} {bound if bound == 'today' or bound[:1].isdigit() else 'the answer to ' + bound}"
+        for key, word in (("min", "not before"), ("max", "not after"))
+        if (bound := field.settings.get(key))
+    ]
+    return {"description": "; ".join(said).capitalize()} if said else {}
+
+
 _HHMM = re.compile(r"^\d{2}:\d{2}$")
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 
@@ -187,6 +203,11 @@ class TimeType(FieldType):
 
     def to_python(self, field, value):
         return dt.time.fromisoformat(value) if value else None
+
+    def answer_schema(self, field):
+        # 24-hour HH:MM: not JSON Schema's "time" format, which needs seconds and an offset
+        hhmm = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+        return {"type": "string", "pattern": hhmm, **_bounds_said(field)}
 
     def references(self, field):
         return [

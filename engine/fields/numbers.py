@@ -13,6 +13,7 @@ import engine.numeric as numeric
 from engine.expressions import BOOL, DATE, NUMBER, TEXT, Symbol
 from engine.fields.base import FieldType, Invalid, bounds_problem, label_for_message
 from engine.model import SummaryRow
+from engine.problems import Code
 
 
 def _bounds(low, high, limit):
@@ -37,18 +38,82 @@ def _range_settings(limit, default=None) -> dict:
     return {"min": low, "max": bound}
 
 
+_SUFFIX = {
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["one", "other"],
+            "properties": {
+                "one": {"type": "string", "minLength": 1, "description": "After 1: 'session'"},
+                "other": {"type": "string", "minLength": 1, "description": "'sessions'"},
+            },
+        },
+    ],
+    "description": "Said after the number: 'hours', or {one: hour, other: hours} to agree",
+}
 _SUFFIX_ONE = {
     "type": "string",
-    "description": "Said after the number 1 instead of `suffix`, such as 'session'",
+    "description": "Old form of `suffix: {one: ..., other: ...}` (a warning, W720)",
 }
+
+
+def suffix_forms(settings) -> tuple[str, str]:
+    """The suffix after the number 1 and after any other number ('' for none)."""
+    suffix = settings.get("suffix") or ""
+    if isinstance(suffix, dict):
+        return suffix["one"], suffix["other"]
+    return settings.get("suffix_one") or suffix, suffix
 
 
 def with_suffix(field, shown: str) -> str:
     """A number as shown with its suffix, agreeing with it: "1 session", "2 sessions"."""
-    suffix = field.settings.get("suffix")
-    if shown == "1" and field.settings.get("suffix_one"):
-        suffix = field.settings["suffix_one"]
+    one, other = suffix_forms(field.settings)
+    suffix = one if shown == "1" else other
     return f"{shown} {suffix}" if suffix else shown
+
+
+def suffix_problems(settings) -> list:
+    """W720: `suffix_one` is the old way of saying `suffix: {one: ..., other: ...}`."""
+    if "suffix_one" not in settings:
+        return []
+    one, other = suffix_forms(settings)
+    return [("suffix_one", Code.W720, {"one": one, "other": other})]
+
+
+def _schema_bounds(low, high, limit) -> dict:
+    """minimum and maximum as JSON numbers (ints where whole)."""
+    low, high = _bounds(low, high, limit)
+    return {"minimum": _json_number(low), "maximum": _json_number(high)}
+
+
+def _json_number(number):
+    stored = numeric.stored(number)
+    return float(stored) if isinstance(stored, str) else stored
+
+
+def _decimal_text(places: int, negative: bool) -> dict:
+    """A number with decimal places as answers keep it: its shortest exact text ("12.5")."""
+    sign = "-?" if negative else ""
+    last = "[1-9]" if places == 1 else rf"[0-9]{{0,{places - 1}}}[1-9]"
+    return {"type": "string", "pattern": rf"^{sign}(0|[1-9][0-9]*)\.{last}$"}
+
+
+def number_schema(places: int, low=None, high=None, limit=numeric.LIMIT) -> dict:
+    """A whole number, or (with decimal places) a whole number or exact decimal text; JSON
+    Schema cannot bound a number written as text, so only the whole numbers carry bounds."""
+    whole = {"type": "integer", **_schema_bounds(low, high, limit)}
+    if not places:
+        return whole
+    negative = low is None or numeric.exact(low) < 0
+    return {"anyOf": [whole, _decimal_text(places, negative)]}
+
+
+def money_schema(low=0) -> dict:
+    """Pounds and pence as answers keep them: "1250.50" (negative only when allowed)."""
+    sign = "-?" if low is None or numeric.exact(low) < 0 else ""
+    return {"type": "string", "pattern": rf"^{sign}(0|[1-9][0-9]*)\.[0-9]{{2}}$"}
 
 
 class NumberType(FieldType):
@@ -65,7 +130,11 @@ class NumberType(FieldType):
             "default": 0,
             "description": "Decimal places allowed; 0 means whole numbers",
         },
-        "suffix": {"type": "string", "description": "Shown after the box, such as 'hours'"},
+        "suffix": {
+            **_SUFFIX,
+            "description": "Shown after the box and the answer: 'hours', "
+            "or {one: hour, other: hours} (the box shows `other`)",
+        },
         "suffix_one": _SUFFIX_ONE,
         "width": {"enum": ["2", "3", "4", "5", "10", "20"]},
     }
@@ -98,8 +167,12 @@ class NumberType(FieldType):
             return ""
         return with_suffix(field, numeric.grouped(value))
 
+    def answer_schema(self, field):
+        settings = field.settings
+        return number_schema(settings.get("decimals", 0), settings.get("min"), settings.get("max"))
+
     def definition_problems(self, field):
-        return bounds_problem(field.settings)
+        return bounds_problem(field.settings) + suffix_problems(field.settings)
 
 
 def _pounds(amount) -> str:
@@ -134,6 +207,9 @@ class MoneyType(FieldType):
     def display(self, field, value):
         return "" if value is None else numeric.pounds(value)
 
+    def answer_schema(self, field):
+        return money_schema(field.settings.get("min", 0))
+
     def definition_problems(self, field):
         return bounds_problem(field.settings)
 
@@ -151,7 +227,7 @@ class CalculatedType(FieldType):
         "value": {"type": "string", "description": "The expression, e.g. total(provision, 'cost')"},
         "format": {"enum": list(_CALC_FORMATS), "default": "number"},
         "decimals": {"type": "integer", "minimum": 0, "maximum": 6, "default": 0},
-        "suffix": {"type": "string", "description": "Said after the number, such as 'sessions'"},
+        "suffix": _SUFFIX,
         "suffix_one": _SUFFIX_ONE,
     }
     required_settings = ("value",)
@@ -187,6 +263,17 @@ class CalculatedType(FieldType):
             return numeric.money_text(value)
         return numeric.stored(numeric.round_half_up(value, 6))
 
+    def answer_schema(self, field):
+        kind = field.settings.get("format", "number")
+        known = {
+            "number": number_schema(6),  # rounded to 6 places when stored
+            "money": money_schema(None),
+            "text": {"type": "string"},
+            "date": {"type": "string", "format": "date"},
+            "yes_no": {"type": "boolean"},
+        }[kind]
+        return {"anyOf": [known, {"type": "null", "description": "Not yet known"}]}
+
     def display(self, field, value):
         if value is None:
             return "Not yet known"
@@ -198,6 +285,9 @@ class CalculatedType(FieldType):
         if kind == "number":
             return with_suffix(field, numeric.grouped(value, field.settings.get("decimals", 0)))
         return str(value)
+
+    def definition_problems(self, field):
+        return suffix_problems(field.settings)
 
     def summary_row(self, field, answer, values):
         shown = self.display(field, values.get(field.id))

@@ -103,6 +103,21 @@ class FileType(FieldType):
     def display(self, field, value):
         return value.get("name", "") if isinstance(value, dict) else ""
 
+    def answer_schema(self, field):
+        largest = int(field.settings.get("max_size_mb", 10) * 1024 * 1024)
+        return {
+            "type": "object",
+            "description": "An uploaded file: fetch its bytes by its id",
+            "properties": {
+                "id": {"type": "string", "minLength": 1, "description": "The stored file's id"},
+                "name": {"type": "string", "description": "The file's name as stored"},
+                "size": {"type": "integer", "minimum": 1, "maximum": largest},
+                "kind": {"enum": list(field.settings["accept"])},
+            },
+            "required": ["id", "name", "size", "kind"],
+            "additionalProperties": False,
+        }
+
 
 class GroupType(FieldType):
     name = "group"
@@ -208,6 +223,17 @@ class GroupType(FieldType):
             for item in answer or []
         )
         return replace(row, items=items, item_label=field.settings.get("item_label", "Item"))
+
+    def answer_schema(self, field):
+        from engine.answer_schema import item_schema  # the rules of `required`, made once
+
+        low = field.settings.get("min_items", 0)
+        schema = {"type": "array", "items": item_schema(field), "maxItems": self.max_items(field)}
+        if field.required:
+            schema["minItems"] = max(low, 1)
+        elif low > 1:  # none at all, or at least min_items
+            schema["anyOf"] = [{"maxItems": 0}, {"minItems": low}]
+        return schema
 
     def symbol(self, field):
         members = {f.id: f.kind.symbol(f) for f in field.fields if f.has_value}

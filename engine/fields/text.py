@@ -66,6 +66,13 @@ class TextType(FieldType):
             )
         return text
 
+    def answer_schema(self, field):
+        limit = field.settings.get("max_length", self.default_max_length)
+        schema = {"type": "string", "minLength": 1, "maxLength": limit}
+        if field.settings.get("pattern"):  # matched whole, as parse() does
+            schema["pattern"] = f"^(?:{field.settings['pattern']})$"
+        return schema
+
     def definition_problems(self, field):
         pattern = field.settings.get("pattern")
         if pattern:
@@ -100,12 +107,19 @@ class EmailType(FieldType):
         local, domain = text.rsplit("@", 1)
         return f"{local}@{domain.lower()}"
 
+    def answer_schema(self, field):
+        return {"type": "string", "format": "email", "maxLength": 254, "pattern": _EMAIL.pattern}
+
 
 class _NormalisedType(FieldType):
     """An identifier stored in one standard form: `normalise` gives it, or None if invalid."""
 
     normalise: ClassVar[Callable[[str], str | None]]
     invalid_message: ClassVar[str]
+    stored_pattern: ClassVar[str]  # what the stored form looks like
+
+    def answer_schema(self, field):
+        return {"type": "string", "pattern": self.stored_pattern}
 
     def parse(self, field, raw, values):
         normalised = self.normalise(raw)
@@ -121,6 +135,8 @@ class PhoneType(_NormalisedType):
     prefills = frozenset({"user.mobile"})
     normalise = staticmethod(identifiers.normalise_uk_phone)
     invalid_message = "Enter a UK telephone number, like 01632 960 001 or 07700 900 982"
+    # as typed, single spaces: digits, +44, brackets, dashes and dots ("+44 (0)1632 960-001")
+    stored_pattern = r"^[0-9+().-]+( [0-9+().-]+)*$"
 
     def parse(self, field, raw, values):
         super().parse(field, raw, values)  # refused unless it is a UK number
@@ -132,6 +148,7 @@ class PostcodeType(_NormalisedType):
     summary = "A UK postcode, stored in capitals with one space (le16zg -> LE1 6ZG)."
     normalise = staticmethod(identifiers.normalise_postcode)
     invalid_message = "Enter a full UK postcode, like LE1 6ZG"
+    stored_pattern = r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$"
 
 
 class UpnType(FieldType):
@@ -154,6 +171,17 @@ class UpnType(FieldType):
             raise Invalid("Enter the pupil's permanent UPN, not a temporary one")
         return upn
 
+    def answer_schema(self, field):
+        # [0-9], not \d: digits in ASCII, as every regular expression dialect reads them
+        pattern = r"^[A-HJ-NP-RT-Z][0-9]{9}([0-9]{3}|[0-9]{2}[A-HJ-NP-RT-Z])$"
+        if not field.settings.get("allow_temporary", True):
+            pattern = r"^[A-HJ-NP-RT-Z][0-9]{12}$"
+        return {
+            "type": "string",
+            "pattern": pattern,
+            "description": "13 characters; the first is the check letter of the other 12",
+        }
+
 
 class UrnType(FieldType):
     name = "urn"
@@ -162,9 +190,12 @@ class UrnType(FieldType):
 
     def parse(self, field, raw, values):
         urn = raw.strip()
-        if not re.fullmatch(r"\d{6}", urn):
+        if not re.fullmatch(r"[0-9]{6}", urn):  # ASCII digits: \d takes any script's
             raise Invalid(f"{label_for_message(field)} must be 6 digits")
         return urn
+
+    def answer_schema(self, field):
+        return {"type": "string", "pattern": r"^[0-9]{6}$"}
 
 
 class LaestabType(FieldType):
@@ -181,12 +212,17 @@ class LaestabType(FieldType):
 
     def parse(self, field, raw, values):
         laestab = re.sub(r"[\s/]", "", raw)
-        if not re.fullmatch(r"\d{7}", laestab):
+        if not re.fullmatch(r"[0-9]{7}", laestab):
             raise Invalid(f"{label_for_message(field)} must be 7 digits")
         la_code = field.settings.get("la_code")
         if la_code and not laestab.startswith(la_code):
             raise Invalid(f"{label_for_message(field)} must start with {la_code}")
         return laestab
+
+    def answer_schema(self, field):
+        la_code = field.settings.get("la_code")
+        pattern = rf"^{la_code}[0-9]{{4}}$" if la_code else r"^[0-9]{7}$"
+        return {"type": "string", "pattern": pattern}
 
 
 TYPES = [

@@ -76,6 +76,8 @@ def _date(rng: random.Random):
     special = [dt.date(2024, 2, 29), dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.date.today()]
     if rng.random() < 0.2:
         return rng.choice(special)
+    if rng.random() < 0.3:  # inside the school calendar's range, give or take a month
+        return dt.date(2025, 8, 1) + dt.timedelta(days=rng.randint(0, 800))
     return dt.date(2000, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 30))
 
 
@@ -240,7 +242,15 @@ LANGUAGE = [
     "n1 * 1000000 * 1000000",
     "n1 / 3 * 3 == n1",
     "(n1 if n1 > 0 else -n1) == abs(n1)",
+    "school_days_between(d1, d2)",
+    "school_days_between(d1, d2) <= weekdays_between(d1, d2)",
+    "add_school_days(d1, n1)",
+    "add_school_days(d1, 5) > d2",
+    "school_days_between(d1, add_school_days(d1, 10))",
+    "add_school_days(date('2026-12-18'), n1)",
 ]
+# The shipped school calendar (casetypes/shared/calendar.yaml), for both evaluators.
+CALENDAR = load_catalogue(str(ROOT / "casetypes")).calendar
 
 
 def _language_expressions():
@@ -251,6 +261,7 @@ def _language_expressions():
         checker = Checker(lambda name, _offset: LANGUAGE_SYMBOLS[name])
         checker.check(expression)
         assert not checker.issues, (text, checker.issues)
+        expression.calendar = CALENDAR  # as the compiler binds it
         found.append((f"language: {text}", expression, LANGUAGE_SYMBOLS))
     return found
 
@@ -275,16 +286,16 @@ def evaluator(browser):
 
 def _browser_results(page, tree, answer_sets, today):
     return page.evaluate(
-        """([tree, sets, today]) => {
+        """([tree, sets, today, calendar]) => {
              const {evaluate, fromJson, toJson, context} = window.portalExpressions;
-             const ctx = context(today);
+             const ctx = context(today, calendar);
              return sets.map((values) => {
                const typed = {};
                for (const [name, value] of Object.entries(values)) typed[name] = fromJson(value);
                return toJson(evaluate(tree, typed, ctx));
              });
            }""",
-        [tree, answer_sets, today],
+        [tree, answer_sets, today, CALENDAR.to_json()],
     )
 
 

@@ -123,10 +123,10 @@ def test_a_retired_case_types_drafts_can_be_sent_until_its_day_included():
     assert not lifecycle.drafts_can_be_sent(dt.date(2027, 4, 1))
 
 
-@covers("E630")
+@covers("E700")
 def test_a_drafts_day_that_is_not_in_the_calendar():
     loaded = load_exclusion(extra="status: retired\nretired_drafts_until: 2027-02-30")
-    loaded.expect("E630", "until: 2027-02-30", "2027")
+    loaded.expect("E700", "until: 2027-02-30", "2027")
 
 
 @covers("E631")

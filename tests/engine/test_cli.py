@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from webapp.cli import main
 
@@ -101,8 +102,10 @@ def test_validate_starts_without_the_web_app():
 
 def test_help_lists_every_command_and_each_command_has_its_own(capsys):
     expected = [
+        "add-api-client",
         "add-council-user",
         "add-team",
+        "answers-schema",
         "db",
         "demo-data",
         "docs",
@@ -122,3 +125,26 @@ def test_help_lists_every_command_and_each_command_has_its_own(capsys):
     for command in expected:
         assert main([command, "-h"]) == 0
         assert capsys.readouterr().out.startswith(f"Usage: portal {command} [OPTIONS]")
+
+
+def test_answers_schema_prints_the_current_version_without_flask():
+    """`portal answers-schema` is the engine's: no database, no Flask."""
+    script = (
+        "import sys; from webapp.cli import main; code = main(['answers-schema', "
+        "'planned-closure']); assert 'flask' not in sys.modules, 'flask imported'; sys.exit(code)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    schema = json.loads(done.stdout)
+    Draft202012Validator.check_schema(schema)
+    assert schema["title"] == "Answers to Planned school closure notification, version 1"
+    assert schema["properties"]["reason"]["enum"][0] == "polling_station"
+
+
+def test_answers_schema_of_an_unknown_case_type_exits_1(capsys):
+    assert main(["answers-schema", "part-time-timetabel"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("portal answers-schema: no case type 'part-time-timetabel' (the case")
+    assert "part-time-timetable" in err

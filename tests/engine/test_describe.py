@@ -164,6 +164,14 @@ def test_arithmetic_and_choices_of_value(expression, expected):
             "weekdays_between(start, end)",
             "the number of weekdays (Monday to Friday) from ‘Start date’ up to ‘End date’",
         ),
+        (
+            "school_days_between(start, end)",
+            "the number of school days from ‘Start date’ up to ‘End date’",
+        ),
+        (
+            "add_school_days(start, 15)",
+            "the date 15 school days after ‘Start date’",
+        ),
         ("days_between(start, end)", "the number of days from ‘Start date’ to ‘End date’"),
         ("weeks_between(start, end)", "the number of weeks from ‘Start date’ to ‘End date’"),
         ("years_between(start, end)", "the number of whole years from ‘Start date’ to ‘End date’"),
@@ -219,9 +227,9 @@ def test_a_compiled_case_type_gives_labels_types_and_options(compile_case):
 
 
 def test_a_function_the_english_does_not_know_yet_reads_by_its_name():
-    tree = ast.parse("school_days_between(start, end)", mode="eval")
+    tree = ast.parse("term_weeks_between(start, end)", mode="eval")
     said = Describer(SUBJECTS).describe(tree)
-    assert said == "school_days_between(‘Start date’, ‘End date’)"
+    assert said == "term_weeks_between(‘Start date’, ‘End date’)"
 
 
 def test_text_is_parsed_as_loading_parses_it_never_evaluated():

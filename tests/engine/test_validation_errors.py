@@ -1475,3 +1475,181 @@ def test_a_broken_file_does_not_raise_false_unused_warnings():
         shared=False,
     )
     assert {p.code for p in loaded.problems} == {"E001"}
+
+
+# ---- the school calendar, a file's own lists, suffixes (issue 13) ----
+
+CALENDAR = """\
+kind: calendar
+terms:
+  - {name: Autumn, start: 2026-09-03, end: 2026-12-18}
+  - {name: Spring, start: 2027-01-04, end: 2027-03-25}
+bank_holidays:
+  - {date: 2026-12-25, name: Christmas Day}
+"""
+COUNTING = (
+    '{id: days, type: calculated, label: Days, value: "school_days_between(start_date, end_date)"}'
+)
+DATES = "{id: start_date, type: date, label: Start}", "{id: end_date, type: date, label: End}"
+
+
+def load_with_calendar(calendar: str, *fields: str) -> Loaded:
+    pages = "- id: p\n  title: P\n  fields:\n" + "".join(f"    - {f}\n" for f in fields)
+    return Loaded({"case.yaml": case_type_yaml(pages), "shared/calendar.yaml": calendar})
+
+
+@covers("E700")
+def test_a_calendar_date_that_does_not_exist_is_located():
+    calendar = CALENDAR.replace("end: 2027-03-25", "end: 2027-02-30")
+    loaded = load_with_calendar(calendar, *DATES, COUNTING)
+    problem = loaded.expect("E700", "2027-02-30", path="shared/calendar.yaml")
+    assert "'2027-02-30' is not a real date" in problem.message
+
+
+@covers("E701")
+def test_a_term_that_ends_before_it_starts_is_located():
+    calendar = CALENDAR.replace("end: 2026-12-18", "end: 2026-08-18")
+    loaded = load_with_calendar(calendar, *DATES, COUNTING)
+    loaded.expect("E701", "2026-08-18", path="shared/calendar.yaml")
+
+
+@covers("E702")
+def test_terms_out_of_order_are_located_at_the_later_one():
+    calendar = CALENDAR.replace("start: 2027-01-04", "start: 2026-12-01")
+    loaded = load_with_calendar(calendar, *DATES, COUNTING)
+    problem = loaded.expect("E702", "2026-12-01", path="shared/calendar.yaml")
+    assert "line 3" in problem.message
+
+
+@covers("E703")
+def test_a_second_calendar_is_an_error_at_its_kind():
+    loaded = Loaded(
+        {
+            "case.yaml": case_type_yaml(f"- id: p\n  title: P\n  fields:\n    - {DATES[0]}\n"),
+            "shared/calendar.yaml": CALENDAR,
+            "shared/more.yaml": CALENDAR,
+        }
+    )
+    problem = loaded.expect("E703", "kind: calendar", "calendar", path="shared/more.yaml")
+    assert "shared/calendar.yaml" in problem.message
+
+
+@covers("W700")
+def test_a_fixed_date_outside_the_calendar_is_a_warning_at_the_date():
+    field = (
+        "{id: due, type: calculated, label: Due, format: date, "
+        "value: \"add_school_days(date('2028-01-10'), 5)\"}"
+    )
+    loaded = load_with_calendar(CALENDAR, field)
+    problem = loaded.expect("W700", "date('2028-01-10')")
+    assert "2026-09-03 to 2027-03-25" in problem.message
+    assert loaded.catalogue.errors == []
+
+
+@covers("W701")
+def test_school_days_without_a_calendar_is_a_warning_at_the_call():
+    loaded = load_field(*DATES, COUNTING)
+    problem = loaded.expect("W701", "school_days_between(start_date")
+    assert "counts every Monday to Friday" in problem.message
+
+
+def _radios_page(options: str) -> str:
+    field = f"{{id: x, type: radios, label: X, options: {options}}}"
+    return f"- id: p\n  title: P\n  fields:\n    - {field}\n"
+
+
+@covers("E710")
+def test_a_files_own_list_with_a_shared_lists_name_is_located_at_its_name():
+    extra = "lists:\n  sen_provision: [a, b]\n"
+    pages = _radios_page("sen_provision")
+    loaded = Loaded({"case.yaml": case_type_yaml(pages, extra=extra)})
+    problem = loaded.expect("E710", "sen_provision: [a, b]", "sen_provision")
+    assert "shared/lists.yaml" in problem.message
+
+
+@covers("W710")
+def test_a_files_own_list_nobody_uses_is_a_warning():
+    extra = "lists:\n  colours: [red, blue]\n  sizes: [small, big]\n"
+    pages = (
+        "- id: p\n  title: P\n  fields:\n    - {id: x, type: radios, label: X, options: colours}\n"
+    )
+    loaded = Loaded({"case.yaml": case_type_yaml(pages, extra=extra)})
+    loaded.expect("W710", "sizes: [small, big]", "sizes")
+    assert loaded.located() == [("W710", *loaded.at("sizes: [small, big]"))]
+
+
+def test_a_value_twice_in_a_files_own_list_is_located():
+    extra = "lists:\n  colours: [red, blue, red]\n"
+    pages = (
+        "- id: p\n  title: P\n  fields:\n    - {id: x, type: radios, label: X, options: colours}\n"
+    )
+    loaded = Loaded({"case.yaml": case_type_yaml(pages, extra=extra)})
+    assert loaded.located() == [("E205", *loaded.at("red]"))]
+
+
+@covers("W720")
+def test_suffix_one_is_a_warning_that_shows_the_one_key_way():
+    loaded = load_field("{id: n, type: number, label: N, suffix: sessions, suffix_one: session}")
+    problem = loaded.expect("W720", "suffix_one: session}", "session}")
+    assert "suffix: {one: session, other: sessions}" in problem.message
+
+
+def _folder_with_two_case_types(tmp_path):
+    folder = tmp_path / "casetypes"
+    (folder / "shared").mkdir(parents=True)
+    (folder / "shared" / "workflows.yaml").write_text(WORKFLOWS)
+    page = "- id: p\n  title: P\n  fields:\n    - {id: x, type: text, label: X}\n"
+    worked = case_type_yaml(page, id="worked", code="WRK")
+    unworked = case_type_yaml(page, id="unworked", code="UNW")
+    (folder / "worked.yaml").write_text(worked)
+    (folder / "unworked.yaml").write_text(unworked)
+    return folder, unworked
+
+
+@covers("W730")
+def test_strict_validation_warns_of_a_case_type_no_team_works(tmp_path, monkeypatch, capsys):
+    """With DATABASE_URL set, `--strict` reads the teams (and writes nothing)."""
+    import sqlite3
+
+    from webapp.cli import main
+
+    folder, unworked = _folder_with_two_case_types(tmp_path)
+    database = tmp_path / "portal.sqlite3"
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE teams (id INTEGER PRIMARY KEY, case_type_ids JSON)")
+        connection.execute("INSERT INTO teams (case_type_ids) VALUES ('[\"worked\"]')")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
+    assert main(["validate", str(folder)]) == 0  # only --strict looks at the database
+    capsys.readouterr()
+    assert main(["validate", "--strict", str(folder)]) == 1
+    line, col = position(unworked, "id: unworked", "unworked")
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [
+        f"{folder / 'unworked.yaml'}:{line}:{col}: warning W730: no team in the database works "
+        "case type 'unworked': council officers will not see its cases; give it to a team "
+        "(portal add-team --name ... --case-type unworked)"
+    ]
+
+
+def test_strict_validation_says_when_the_database_cannot_be_read(tmp_path, monkeypatch, capsys):
+    from webapp.cli import main
+
+    folder, _unworked = _folder_with_two_case_types(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    assert main(["validate", "--strict", str(folder)]) == 2
+    assert "cannot read the teams from DATABASE_URL: no such table: teams" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_calendar_that_has_run_out_is_a_warning_where_today_is_counted_from():
+    """Validation knows today's date: once the calendar's last term is past, say so."""
+    past = CALENDAR.replace("2026-", "2016-").replace("2027-", "2017-")
+    field = (
+        "{id: due, type: calculated, label: Due, format: date, "
+        'value: "add_school_days(today(), 5)"}'
+    )
+    loaded = load_with_calendar(past, field)
+    problem = loaded.expect("W700", "today(), 5", "today()")
+    assert problem.message.startswith("today (")
+    assert "outside the school calendar (2016-09-03 to 2017-03-25)" in problem.message

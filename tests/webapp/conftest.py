@@ -22,6 +22,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.orm import sessionmaker
 
+from engine.answer_schema import answer_problems
 from webapp import create_app
 from webapp.areas.auth.questions import hash_answer
 from webapp.domain.passwords import hash_password
@@ -140,6 +141,27 @@ def app(database_url):
         **RELAXED_LIMITS,
     ) as app:
         yield app
+
+
+@pytest.fixture(autouse=True)
+def sent_answers_fit_their_schema(monkeypatch):
+    """Every case a test sends (services.submit_case) is checked against the answer schema of
+    the version it is sent with (engine/answer_schema.py): the schemas council systems get
+    hold for whatever the test suite submits. A misfit fails the test that sent it."""
+    from webapp.areas.cases import services
+
+    misfits: list[str] = []
+    submit = services.submit_case
+
+    def submit_and_check(session, case, case_type, *args, **kwargs):
+        submit(session, case, case_type, *args, **kwargs)
+        problems = answer_problems(case_type, case.sent_answers)
+        misfits.extend(f"{case_type.id} v{case_type.version} {p}" for p in problems)
+        assert not problems, f"sent answers break the answer schema: {problems}"
+
+    monkeypatch.setattr(services, "submit_case", submit_and_check)
+    yield
+    assert not misfits, f"sent answers break the answer schema: {misfits}"
 
 
 @pytest.fixture

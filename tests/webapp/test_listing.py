@@ -407,7 +407,7 @@ def test_cursors_hold_sort_values_and_refuse_anything_else():
     at = dt.datetime(2026, 11, 30, 14, 5, tzinfo=dt.UTC)
     assert cursors.read(cursors.write([at, "Draft", 12]), 3) == [at, "Draft", 12]
     assert cursors.write([None, 1]) == "" and cursors.write([True]) == ""
-    for values in ([2**70], ["a\x00b"], [{"t": "not a date"}], [[1]], [1.5]):
+    for values in ([2**70], ["a\x00b"], ["\ud800"], [{"t": "not a date"}], [[1]], [1.5]):
         forged = base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
         assert cursors.read(forged, 1) is None, values
     assert cursors.read(cursors.write([1, 2]), 3) is None  # another listing's cursor
@@ -430,3 +430,12 @@ def test_past_the_count_a_list_says_more_and_goes_on_by_next(app, list_pages, mo
     again = portal.get(previous["href"]).page
     assert again.select("tbody tr a")[0]["href"] == first.select("tbody tr a")[0]["href"]
     assert again.select("tbody tr a")[0]["href"] != second.select("tbody tr a")[0]["href"]
+
+
+def test_a_forged_cursor_that_no_database_can_read_shows_the_list_not_an_error(list_pages):
+    """Found by review: a lone surrogate ("\\ud800" in the cursor's JSON) reached the driver."""
+    forged = base64.urlsafe_b64encode(b'["\\ud800", 1]').decode()
+    for setting in ("MY_CASES_PAGE_SIZE", "CASEVIEWER_PAGE_SIZE"):
+        portal, path = list_pages[setting]
+        for sort in ("case_type", "school"):
+            portal.get(f"{path}?sort={sort}&after={forged}", expect=200)

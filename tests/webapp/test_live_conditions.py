@@ -118,3 +118,36 @@ def test_a_page_whose_questions_were_all_shown_moves_on(sign_in, world):
     }
     response = answer(portal, path, complete, expect=302)
     assert response.headers["Location"].endswith("/pages/your_details")
+
+
+def test_a_page_that_counts_school_days_gets_the_calendar_and_others_do_not():
+    """The browser counts school days with the calendar the server counts with."""
+    from tests.engine.conftest import case_type_yaml, catalogue_of
+    from webapp.areas.cases.presenters import live_conditions
+
+    pages = """
+    - id: dates
+      title: Dates
+      fields:
+        - {id: start_date, type: date, label: First day}
+        - {id: due, type: calculated, label: Due, format: date,
+           value: "add_school_days(start_date, 5)"}
+    - id: other
+      title: Other
+      fields:
+        - {id: hours, type: number, label: Hours, suffix: {one: hour, other: hours}}
+        - {id: again, type: calculated, label: Again, value: hours,
+           suffix: {one: hour, other: hours}}
+    """
+    calendar = (
+        "kind: calendar\nterms:\n  - {name: Autumn, start: 2026-09-03, end: 2026-10-23}\n"
+        "bank_holidays:\n  - {date: 2026-08-31, name: Summer bank holiday}\n"
+    )
+    catalogue = catalogue_of(("case.yaml", case_type_yaml(pages)), ("cal.yaml", calendar))
+    case_type = catalogue.get("test-case")
+    counting = live_conditions(case_type, case_type.pages[0], {}, "2026-09-01")
+    assert counting["calendar"] == {"off": ["2026-08-31"]}
+    other = live_conditions(case_type, case_type.pages[1], {}, "2026-09-01")
+    assert "calendar" not in other
+    again = next(f for f in other["fields"] if f["id"] == "again")
+    assert (again["suffix_one"], again["suffix"]) == ("hour", "hours")

@@ -146,3 +146,22 @@ def test_what_was_typed_on_a_new_page_when_the_session_timed_out_is_kept(
     portal.sign_in(world.alice)
     page = portal.get(f"/cases/{case.reference}/pages/child").page
     assert page.find("input", attrs={"name": "upn"})["value"] == CHILD["upn"]
+
+
+def test_a_background_save_of_a_new_page_after_the_time_ran_out_says_where_the_draft_is(
+    world, sign_in, db_session, moving_clock
+):
+    """Found by review: without the case's address the page went on sending to the new-case
+    address, and after signing in again the user met an empty page and typed it all twice."""
+    portal = sign_in(world.alice)
+    location = start_unsaved(portal, "part-time-timetable")
+    form = _form(portal, location, {"forename": "Sam"})
+    autosave = portal.get(location).page.select_one("form.app-case-form")["data-autosave-url"]
+    moving_clock.advance(minutes=45)
+    answer = portal.post(autosave, form, expect=401).get_json()
+    [case] = _cases(db_session)
+    assert answer["saved"] is True and answer["signed_out"] is True
+    assert answer["reference"] == case.reference
+    assert answer["page_url"] == f"/cases/{case.reference}/pages/child"
+    assert answer["autosave_url"] == f"/cases/{case.reference}/pages/child/autosave"
+    assert case.raw_input["child"]["forename"] == "Sam"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import engine.numeric as numeric
 from engine.describe import Describer, quoted_label
+from engine.fields.numbers import suffix_forms
 from engine.fields.other import kinds_in_words
 from engine.model import Field, Rule
 
@@ -92,7 +93,7 @@ def limits(f: Field, labels: dict[str, str]) -> list[str]:
                 f"Up to {places} decimal place{plural}." if places else "Whole numbers only."
             )
     if "suffix" in s:
-        said.append(f"Counted in {s['suffix']}.")
+        said.append(f"Counted in {suffix_forms(s)[1]}.")
     said += _choices_and_items(s)
     if "accept" in s:
         size = s.get("max_size_mb", 10)

@@ -58,7 +58,8 @@ def definition_for(session: Session, case: Case) -> CaseType:
 def _compiled(case_type_id: str, version: int, definition: str) -> CaseType:
     import json
 
-    return compile_definition(json.loads(definition), f"{case_type_id} v{version}")
+    calendar = current_app.extensions["catalogue"].calendar  # school days as the council has them
+    return compile_definition(json.loads(definition), f"{case_type_id} v{version}", calendar)
 
 
 def _frozen(definition: dict) -> str:

@@ -245,6 +245,11 @@ def environment() -> str:
     return value
 
 
+def configured_database_url() -> str | None:
+    """DATABASE_URL when it is set, else None (`portal validate --strict` then checks no teams)."""
+    return os.environ.get("DATABASE_URL") or None
+
+
 def database_url(development: bool) -> str:
     """DATABASE_URL; outside development it must be set (no silent local SQLite file), in
     development it defaults to a SQLite file in instance/."""

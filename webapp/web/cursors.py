@@ -58,7 +58,12 @@ def read(cursor: str, count: int) -> list | None:
 
 
 def _plain(value) -> bool:
-    """A value any database takes as a parameter: a text without NUL, a 63-bit integer."""
+    """A value any database takes as a parameter: a text without NUL that UTF-8 can encode
+    (JSON's "\\ud800" decodes to a lone surrogate, which it cannot), a 63-bit integer."""
     if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
         return "\x00" not in value
     return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**62

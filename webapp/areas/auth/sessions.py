@@ -108,7 +108,15 @@ def _timed_out(idle: bool):
     )
     message = f"You have been signed out because {why}."
     if request.endpoint in ("cases.autosave", "cases.new_autosave"):
-        return jsonify(saved=kept, signed_out=True, message=message), 401
+        moved = {}
+        if kept and request.endpoint == "cases.new_autosave":  # the case it made, for the page
+            reference = target.split("/")[2]  # /cases/<reference>/pages/<page>
+            moved = {
+                "reference": reference,
+                "page_url": target,
+                "autosave_url": f"{target}/autosave",
+            }
+        return jsonify(saved=kept, signed_out=True, message=message, **moved), 401
     if request.endpoint == "auth.keep_alive":
         return jsonify(signed_in=False, seconds_left=0, message=message), 401
     if kept:

@@ -10,6 +10,7 @@ import engine.numeric as numeric
 from engine import CaseType, FieldError
 from engine.answers import Values
 from engine.expressions.export import to_json, to_json_value
+from engine.fields.numbers import suffix_forms
 from engine.input_names import input_name
 from engine.model import Field, Page
 
@@ -70,7 +71,7 @@ def input_settings(field: Field) -> dict:
     if kind == "money":
         settings["prefix"] = {"text": "£"}
     if field.settings.get("suffix"):
-        settings["suffix"] = {"text": field.settings["suffix"]}
+        settings["suffix"] = {"text": suffix_forms(field.settings)[1]}
     return settings
 
 
@@ -143,7 +144,7 @@ def sending_problems(case, case_type: CaseType, problems: Mapping, unchecked, re
 # Settings the browser needs to read an answer as the server does (numbers: exact text).
 _LIVE_SETTINGS = ("case", "max_length", "pattern", "min_choices", "max_choices", "decimals")
 _LIVE_BOUNDS = ("min", "max")
-_LIVE_DISPLAY = ("format", "suffix")
+_LIVE_DISPLAY = ("format",)
 
 
 def live_conditions(
@@ -155,9 +156,12 @@ def live_conditions(
     fields = [_live_field(f) for f in page.fields]
     here = {f.id for f in page.fields}
     needed = set()
+    calendar = None
     for field in (*page.fields, *(n for f in page.fields for n in f.fields)):
         for expression in (field.show_if, field.expression):
             needed |= set(expression.names) if expression else set()
+            if expression and expression.uses_calendar and case_type.calendar:
+                calendar = case_type.calendar.to_json()  # only pages that count school days
         needed |= {name for _key, name, _type in field.kind.references(field)}
     values = case_type.values(answers) if values is None else values
     outside = {name: to_json_value(values.get(name)) for name in sorted(needed - here)}
@@ -167,7 +171,8 @@ def live_conditions(
         for f in page.fields
         if f.has_value and not f.kind.read_in_browser
     }
-    return {"today": today, "values": {**outside, **fixed}, "fields": fields}
+    spec = {"today": today, "values": {**outside, **fixed}, "fields": fields}
+    return {**spec, "calendar": calendar} if calendar else spec
 
 
 def _live_field(field: Field) -> dict:
@@ -178,6 +183,7 @@ def _live_field(field: Field) -> dict:
     if field.kind.is_calculated:
         described["value"] = to_json(field.expression)
         described.update({k: settings[k] for k in _LIVE_DISPLAY if k in settings})
+        described["suffix_one"], described["suffix"] = suffix_forms(settings)
         described["places"] = settings.get("decimals", 0)
         return described
     if field.kind.holds_items:

@@ -78,13 +78,19 @@ def save_page(
                 )
             return result
         except _Moved:  # written meanwhile: try again on the fresh row
-            session.refresh(case)
+            _read_again(session, case, schools, stage, page_id)
             fresh = True
-            if case.school_id not in schools:  # never, unless the row changed hands
-                raise NotFound from None
-            if (case.status, case.activity) != stage:  # sent, abandoned or moved on meanwhile:
-                raise StaleSave(case.page_versions.get(page_id, 0)) from None  # not editable
     raise StaleSave(case.page_versions.get(page_id, 0))
+
+
+def _read_again(session: Session, case: Case, schools, stage: tuple, page_id: str) -> None:
+    """The case as it is now, if the user may still change it as they could when it was read:
+    NotFound if it changed hands, StaleSave if it was sent, abandoned or moved on meanwhile."""
+    session.refresh(case)
+    if case.school_id not in schools:  # never, unless the row changed hands
+        raise NotFound from None
+    if (case.status, case.activity) != stage:
+        raise StaleSave(case.page_versions.get(page_id, 0)) from None
 
 
 class _Moved(Exception):

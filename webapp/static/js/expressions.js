@@ -194,6 +194,48 @@ function weekdaysBetween (start, end) {
   return count
 }
 
+// ---- school days (engine/expressions/school_days.py): weekdays less the calendar's days off ----
+
+const MOST_SCHOOL_DAYS = 10000
+const LAST_ORDINAL = new PyDate(9999, 12, 31).ordinal
+
+function firstAtOrAfter (sorted, ordinal) { // bisect_left
+  let low = 0
+  let high = sorted.length
+  while (low < high) {
+    const middle = (low + high) >> 1
+    if (sorted[middle] < ordinal) low = middle + 1; else high = middle
+  }
+  return low
+}
+
+function isSchoolDay (calendar, ordinal) {
+  const index = firstAtOrAfter(calendar.off, ordinal)
+  return (ordinal + 6) % 7 < 5 && calendar.off[index] !== ordinal
+}
+
+function schoolDaysBetween (calendar, start, end) {
+  if (end.ordinal < start.ordinal) return -schoolDaysBetween(calendar, end, start)
+  const off = firstAtOrAfter(calendar.off, end.ordinal) - firstAtOrAfter(calendar.off, start.ordinal)
+  return weekdaysBetween(start, end) - off
+}
+
+function addSchoolDays (calendar, day, count) {
+  const number = asNumber(count)
+  if (number === null || number.e < 0 || compareDec(number, new Dec(MOST_SCHOOL_DAYS)) > 0 ||
+      compareDec(number, new Dec(-MOST_SCHOOL_DAYS)) < 0) return null
+  let left = Number(number.c * pow10(number.e))
+  const step = left > 0 ? 1 : -1
+  left = Math.abs(left)
+  let ordinal = day.ordinal
+  while (left) {
+    ordinal += step
+    if (ordinal < 1 || ordinal > LAST_ORDINAL) return null
+    if (isSchoolDay(calendar, ordinal)) left -= 1
+  }
+  return PyDate.fromOrdinal(ordinal)
+}
+
 function yearsBetween (start, end) {
   const before = end.month < start.month || (end.month === start.month && end.day < start.day)
   return end.year - start.year - (before ? 1 : 0)
@@ -369,6 +411,8 @@ export const FUNCTIONS = {
   total: () => total,
   earliest: () => (items, member) => extreme(column(items, member), 1),
   latest: () => (items, member) => extreme(column(items, member), -1),
+  school_days_between: (context) => noneSafe((a, b) => new Dec(BigInt(schoolDaysBetween(context.calendar, a, b)))),
+  add_school_days: (context) => (day, count) => day === null ? null : addSchoolDays(context.calendar, day, count),
   weekdays_between: () => noneSafe((a, b) => new Dec(BigInt(weekdaysBetween(a, b)))),
   days_between: () => noneSafe((a, b) => new Dec(BigInt(b.ordinal - a.ordinal))),
   weeks_between: () => noneSafe((a, b) => arithmetic('/', new Dec(BigInt(b.ordinal - a.ordinal)), new Dec(7n))),
@@ -467,6 +511,9 @@ export function toJson (value) {
   return item
 }
 
-export function context (today) {
-  return { today: dateFromIso(today) }
+// `calendar`: the school calendar's days off ({off: ['2026-12-21', ...]}, school_days.py's
+// to_json); without one the school-day functions count every Monday to Friday, as the server.
+export function context (today, calendar = null) {
+  const off = ((calendar && calendar.off) || []).map((text) => dateFromIso(text).ordinal)
+  return { today: dateFromIso(today), calendar: { off } }
 }

@@ -179,7 +179,8 @@ function displayed (field, value) {
   if (format === 'yes_no') return truthy(value) ? 'Yes' : 'No'
   if (format === 'number' && value instanceof Dec) {
     const shown = grouped(value, Math.max(field.places || 0, 0))
-    return field.suffix ? `${shown} ${field.suffix}` : shown
+    const suffix = shown === '1' ? field.suffix_one : field.suffix // as numbers.with_suffix
+    return suffix ? `${shown} ${suffix}` : shown
   }
   return String(value)
 }
@@ -216,7 +217,7 @@ function isBlank (field, input) {
 
 export function initLiveConditions (form) {
   const spec = JSON.parse(form.dataset.conditions)
-  const ctx = context(spec.today)
+  const ctx = context(spec.today, spec.calendar)
   const outside = {}
   for (const [name, value] of Object.entries(spec.values)) outside[name] = fromJson(value)
   const shownInput = form.querySelector('input[name="shown"]')

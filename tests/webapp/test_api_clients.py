@@ -1,0 +1,94 @@
+"""API clients (issue 14, first part): `portal add-api-client` prints a key once and keeps only
+its hash; a key works until revoked, two live at once for rotation, from allowed networks."""
+
+import pytest
+from sqlalchemy import select
+
+from webapp.cli import main
+from webapp.domain.api_clients import client_for_key, revoke_client, revoke_key, rotate_key
+from webapp.domain.errors import Refused
+from webapp.models import AuditEvent
+from webapp.models_api import ApiClient, ApiKey
+
+
+def add_client(capsys, *extra: str) -> str:
+    """The key `portal add-api-client` prints for a SEND system."""
+    args = ["add-api-client", "--name", "SEND system", "--case-type", "part-time-timetable"]
+    assert main([*args, *extra]) == 0
+    return capsys.readouterr().out.splitlines()[-1]
+
+
+def test_the_key_is_shown_once_and_only_its_hash_is_kept(portal_env, db_session, capsys):
+    key = add_client(capsys)
+    assert key.startswith("portal_")
+    stored = db_session.scalars(select(ApiKey)).one()
+    secret = key.rsplit("_", 1)[1]
+    assert secret not in stored.secret_hash and stored.key_id in key
+    client = client_for_key(db_session, key)
+    assert client.name == "SEND system"
+    assert client.case_type_ids == ["part-time-timetable"]
+    assert client_for_key(db_session, key[:-1] + ("A" if key[-1] != "A" else "B")) is None
+    assert client_for_key(db_session, "portal_nonsense") is None
+    assert client_for_key(db_session, "") is None
+    audited = db_session.scalars(select(AuditEvent.action)).all()
+    assert "api_client_created" in audited
+    details = str(db_session.scalars(select(AuditEvent.detail)).all())
+    assert secret not in details
+
+
+def test_rotation_keeps_two_live_keys_and_a_revoked_key_is_refused(portal_env, db_session, capsys):
+    old = add_client(capsys)
+    client = db_session.scalars(select(ApiClient)).one()
+    new = rotate_key(db_session, client)
+    assert client_for_key(db_session, old) is client_for_key(db_session, new) is client
+    with pytest.raises(Refused, match="2 live keys: revoke one first"):
+        rotate_key(db_session, client)
+    revoke_key(db_session, client, old.split("_")[1])
+    assert client_for_key(db_session, old) is None
+    assert client_for_key(db_session, new) is client
+    revoke_client(db_session, client)
+    assert client_for_key(db_session, new) is None
+
+
+def test_a_client_with_networks_is_refused_from_elsewhere(portal_env, db_session, capsys):
+    key = add_client(
+        capsys,
+        "--action",
+        "Start review",
+        "--allow-network",
+        "192.0.2.0/24",
+        "--allow-network",
+        "2001:db8::1",
+    )
+    assert client_for_key(db_session, key, "192.0.2.7") is not None
+    assert client_for_key(db_session, key, "2001:db8::1") is not None
+    assert client_for_key(db_session, key, "198.51.100.1") is None
+    assert client_for_key(db_session, key, None) is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--case-type", "nope"], "unknown case type: nope"),
+        (["--action", "Fly"], "no officer or system transition of these case types is called: Fly"),
+        (
+            ["--action", "Resubmit with more information"],  # the school's
+            "no officer or system transition of these case types is called: "
+            "Resubmit with more information",
+        ),
+        (["--allow-network", "example.org"], "not a network or address: 'example.org'"),
+    ],
+)
+def test_bad_requests_are_refused_in_one_line(portal_env, capsys, extra, message):
+    args = ["add-api-client", "--name", "X", "--case-type", "part-time-timetable", *extra]
+    assert main(args) == 1
+    assert capsys.readouterr().err == f"portal add-api-client: {message}\n"
+
+
+def test_a_name_is_used_once(portal_env, db_session, capsys):
+    add_client(capsys)
+    args = ["add-api-client", "--name", "SEND system", "--case-type", "part-time-timetable"]
+    assert main(args) == 1
+    assert capsys.readouterr().err == (
+        "portal add-api-client: an API client is already called 'SEND system'\n"
+    )

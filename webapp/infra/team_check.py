@@ -1,0 +1,29 @@
+"""`portal validate --strict` with DATABASE_URL set: a warning (W730) for each case type no team
+in that database works, since council officers see only their teams' case types. Reads the
+`teams` table with SQLAlchemy Core alone: no Flask, no app, nothing written."""
+
+from __future__ import annotations
+
+from engine import Catalogue
+from engine.problems import Code, Problem, make_problem
+from engine.source import read_source
+
+
+def unworked_case_types(catalogue: Catalogue, url: str) -> list[Problem]:
+    """W730 at the `id` of each case type that no team in the database at `url` works."""
+    import sqlalchemy as sa
+
+    teams = sa.Table("teams", sa.MetaData(), sa.Column("case_type_ids", sa.JSON))
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(sa.select(teams.c.case_type_ids)).scalars()
+            worked = {case_type_id for ids in rows for case_type_id in ids or ()}
+    finally:
+        engine.dispose()
+    problems = []
+    for case_type in catalogue.case_types.values():
+        if case_type.id not in worked:
+            line, col = read_source(case_type.source).positions.value(("id",))
+            problems.append(make_problem(Code.W730, case_type.source, line, col, id=case_type.id))
+    return problems

@@ -1,0 +1,50 @@
+"""The tables of council systems' access (issue 14): API clients and their keys.
+
+Kept beside webapp/models.py (which imports this module at its end, so that Base.metadata
+holds these tables too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.model_base import Base, utcnow
+
+
+class ApiClient(Base):
+    """A council system that may call the API: what it may read and do, and from where."""
+
+    __tablename__ = "api_clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    case_type_ids: Mapped[list] = mapped_column(JSON, default=list)  # the case types it may use
+    actions: Mapped[list] = mapped_column(JSON, default=list)  # workflow actions it may take
+    allowed_networks: Mapped[list] = mapped_column(JSON, default=list)  # empty: from anywhere
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()
+
+    keys: Mapped[list[ApiKey]] = relationship(
+        back_populates="client", order_by="ApiKey.id", cascade="all, delete-orphan"
+    )
+
+
+class ApiKey(Base):
+    """One key of a client: its public id, and a hash of its secret (shown once, never kept).
+    Two may be live at once, so that a client rotates without a gap."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("api_clients.id", ondelete="CASCADE"), index=True
+    )
+    key_id: Mapped[str] = mapped_column(String(32), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the secret, in hex
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()
+
+    client: Mapped[ApiClient] = relationship(back_populates="keys")
