@@ -8,10 +8,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from engine.answers import FieldError, PageResult, Values, truthy
+from engine.case_settings import Lifecycle
 from engine.checking import check_page
 from engine.expressions import SchoolCalendar
 from engine.input_names import read_input_name
-from engine.model import Field, Page, Section, SummaryRow, Workflow
+from engine.model import ExportOptions, Field, Page, Section, SummaryRow, Transition, Workflow
 
 if TYPE_CHECKING:  # WTForms is imported when a form is first built, never to validate
     import wtforms
@@ -67,6 +68,8 @@ class CaseType:
     sections: tuple[Section, ...] = ()
     declaration: Declaration | None = None
     source: str = ""
+    lifecycle: Lifecycle = Lifecycle()  # live, or retired (drafts sent until a day)
+    export: ExportOptions = ExportOptions()  # how the CSV export writes the answers
     # The definition as data, with shared lists and workflow written in: stored with cases so
     # a submitted case can always be shown against the version it was sent with.
     definition: dict | None = field(default=None, repr=False, compare=False)
@@ -95,6 +98,13 @@ class CaseType:
             if page.id == page_id:
                 return page
         raise KeyError(page_id)
+
+    def transitions_for(self, activity: str, by, answers: Mapping, values=None) -> list[Transition]:
+        """The transitions from `activity` open to `by` (None: anyone): `when:` holds, or none."""
+        leaving = self.workflow.transitions_from(activity, by)
+        if values is None and any(t.when is not None for t in leaving):
+            values = self.values(answers)
+        return [t for t in leaving if truthy(t.when, values)]
 
     # ---- values and visibility ----
     def values(self, answers: Mapping, before: Page | None = None) -> Values:

@@ -44,10 +44,15 @@ class Catalogue:
     def get(self, case_type_id: str) -> CaseType | None:
         return self.case_types.get(case_type_id)
 
-    def categories(self, setting: str | None = None) -> dict[str, list[CaseType | LinkTile]]:
-        """Case types and link tiles by category, in file order; optionally for one setting."""
+    def categories(
+        self, setting: str | None = None, startable: bool = False
+    ) -> dict[str, list[CaseType | LinkTile]]:
+        """Case types and link tiles by category, in file order; optionally for one setting,
+        or only those a case can be started with (`startable`: no retired case type)."""
         grouped: dict[str, list] = {}
         for entry in [*self.case_types.values(), *self.links.values()]:
+            if startable and isinstance(entry, CaseType) and entry.lifecycle.retired:
+                continue
             if setting is None or setting in entry.raised_by:
                 grouped.setdefault(entry.category, []).append(entry)
         return grouped
@@ -305,7 +310,7 @@ def _shared_workflows(sources: list[Source], problems: list):
     """The shared workflows by name, and where each is defined."""
 
     def compile_one(name: str, spec: dict, source: Source):
-        return compile_workflow(name, spec, source, ("workflows", name))
+        return compile_workflow(name, spec, source, ("workflows", name), shared=True)
 
     return _shared(sources, "workflows", Code.E209, compile_one, problems)
 

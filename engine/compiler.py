@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import engine.expressions as ex
+from engine.case_settings import compile_settings
 from engine.casetype import CaseType, Declaration
 from engine.fields import FIELD_TYPES, field_type
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
@@ -110,6 +111,8 @@ class CaseTypeCompiler:
         if "declaration" in data:
             spec = data["declaration"]
             declaration = Declaration(spec["text"], spec.get("confirm_label", "I confirm"))
+        condition = lambda text, where: self._expression(text, where, ex.BOOL)  # noqa: E731
+        workflow, settings = compile_settings(data, pages, workflow, self.add, condition)
         if workflow is None or any(p.severity == "error" for p in self.problems):
             return None
         return CaseType(
@@ -127,6 +130,7 @@ class CaseTypeCompiler:
             sections=sections,
             declaration=declaration,
             source=self.source.path,
+            **settings,
         )
 
     def _declare_ids(self, pages: list) -> None:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 STATUSES = ("Active", "Completed", "Abandoned")
 ACTORS = ("school", "officer", "system")
 SETTINGS = ("school", "early_years")
+LIFECYCLE = ("live", "retired")  # a case type's `status:`
 # What the portal knows and can put in a question before the user answers it (`prefill:`).
 PREFILL_SOURCES = (
     "school.name",
@@ -120,6 +121,9 @@ class Transition:
     note: str = "none"  # none, optional, required
     email_school: bool = False
     email_officers: bool = False
+    # Offered only when this holds over the case's answers (`when:`); None: always.
+    when: Expression | None = None
+    when_text: str = ""  # as written, until the case type's compiler checks it
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,20 @@ class Workflow:
     def transitions_from(self, activity: str, by: str | None = None) -> list[Transition]:
         """The transitions leaving `activity`, optionally only those `by` may take."""
         return [t for t in self.transitions if t.source == activity and (by is None or t.by == by)]
+
+    @property
+    def has_conditions(self) -> bool:
+        """Whether a transition depends on the answers (`when:`)."""
+        return any(t.when_text for t in self.transitions)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """How caseviewer's CSV export writes a case type's answers (`export:`)."""
+
+    options: str = "labels"  # or "codes": the option values as stored
+    dates: str = "as_shown"  # "1 September 2026"; "iso": 2026-09-01; "uk": 01/09/2026
+    headings: Mapping[str, str] = field(default_factory=dict)  # question id -> column heading
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,11 @@ class Code(enum.Enum):
     E403 = (Severity.ERROR, "workflow has no activity with status {status}")
     E404 = (Severity.ERROR, "activity '{name}' is {status} but no transition leads out of it")
     E405 = (Severity.ERROR, "two transitions from '{source}' are labelled '{action}'")
+    E406 = (
+        Severity.ERROR,
+        "`when` is only for a case type's own workflow: a shared workflow serves case types "
+        "with different questions; write the workflow in the case type",
+    )
     # Sections and prefilled questions
     E600 = (
         Severity.ERROR,
@@ -101,6 +106,17 @@ class Code(enum.Enum):
         Severity.ERROR,
         "a question inside a repeating group cannot be prefilled: each item asks it again",
     )
+    # Lifecycle and export
+    E631 = (
+        Severity.ERROR,
+        "`retired_drafts_until` is for a retired case type: add `status: retired`, or remove it",
+    )
+    E632 = (
+        Severity.ERROR,
+        "a retired case type needs `retired_drafts_until: YYYY-MM-DD`, the last day its "
+        "drafts can be sent (a day already past if they cannot)",
+    )
+    E633 = (Severity.ERROR, "the heading '{heading}' is already the heading of '{other}'")
     # The school calendar and file-local option lists
     E700 = (Severity.ERROR, "'{text}' is not a real date")
     E701 = (Severity.ERROR, "this ends ({end}) before it starts ({start})")

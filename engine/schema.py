@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from engine.fields import FIELD_TYPES
-from engine.model import ACTORS, PREFILL_SOURCES, SETTINGS, STATUSES
+from engine.model import ACTORS, LIFECYCLE, PREFILL_SOURCES, SETTINGS, STATUSES
 from engine.school_calendar import CALENDAR_SCHEMA
 
 SLUG = r"^[a-z][a-z0-9-]*$"
@@ -74,6 +74,11 @@ TRANSITION = {
         "note": {"enum": ["none", "optional", "required"], "default": "none"},
         "email_school": {"type": "boolean", "default": False},
         "email_officers": {"type": "boolean", "default": False},
+        "when": {
+            "type": "string",
+            "description": "Offered only when this expression over the answers is true "
+            "(a case type's own workflow only)",
+        },
     },
 }
 
@@ -160,6 +165,43 @@ SECTION = {
     },
 }
 
+LIFECYCLE_KEYS = {
+    "status": {
+        "enum": list(LIFECYCLE),
+        "default": "live",
+        "description": "retired: off 'Submit case', no new cases; its cases stay readable",
+    },
+    "retired_drafts_until": {
+        "type": "string",
+        "pattern": r"^\d{4}-\d{2}-\d{2}$",
+        "description": "A retired type's drafts can be sent until this day (YYYY-MM-DD)",
+    },
+}
+
+EXPORT = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "How caseviewer's CSV export writes the answers",
+    "properties": {
+        "options": {
+            "enum": ["labels", "codes"],
+            "default": "labels",
+            "description": "A chosen option as its label, or its code (value)",
+        },
+        "dates": {
+            "enum": ["as_shown", "iso", "uk"],
+            "default": "as_shown",
+            "description": "as_shown: 1 September 2026; iso: 2026-09-01; uk: 01/09/2026",
+        },
+        "headings": {
+            "type": "object",
+            "propertyNames": {"pattern": NAME},
+            "additionalProperties": TEXT,
+            "description": "A question's column heading, by question id (default: its label)",
+        },
+    },
+}
+
 IDENTITY = {
     "id": {"type": "string", "pattern": SLUG, "description": "Used in web addresses"},
     "name": {**TEXT, "description": "The 'Case type' column"},
@@ -232,6 +274,8 @@ CASE_TYPE = {
             "items": {"$ref": "#/$defs/section"},
             "description": "Pages grouped into tasks: the form opens on a task list",
         },
+        **LIFECYCLE_KEYS,
+        "export": EXPORT,
     },
 }
 

@@ -19,11 +19,21 @@ class _Finding(NamedTuple):
 
 
 def compile_workflow(
-    name: str, data: dict, source: Source, where: tuple
+    name: str, data: dict, source: Source, where: tuple, shared: bool = False
 ) -> tuple[Workflow, list[Problem]]:
-    """A Workflow from schema-valid data at `where` in `source`, with its graph problems."""
+    """A Workflow from schema-valid data at `where` in `source`, with its graph problems.
+
+    A transition's `when:` stays text here: the case type's compiler checks it against its
+    questions. A shared workflow serves case types with different questions, so it has none.
+    """
     workflow = Workflow(name, data["start"], _activities(data), _transitions(data))
     findings = [*_transition_problems(workflow, where), *_graph_problems(workflow, where)]
+    if shared:
+        findings += [
+            _Finding(Code.E406, (*where, "transitions", index, "when"), {}, at_key=True)
+            for index, transition in enumerate(workflow.transitions)
+            if transition.when_text
+        ]
     problems = []
     for finding in findings:
         positions = source.positions
@@ -51,6 +61,7 @@ def _transitions(data: dict) -> tuple[Transition, ...]:
             t.get("note", "none"),
             t.get("email_school", False),
             t.get("email_officers", False),
+            when_text=t.get("when", ""),
         )
         for t in data["transitions"]
     )

@@ -122,7 +122,9 @@ class JourneyRun:
                 got = f"on page '{page_id}': {errors[0].key}: {errors[0].message}"
                 self.fail(where, f"expected the case ready to send, got {got}", key=True)
                 return
-            for at, message in run_workflow(case_type, spec["workflow"], where, coverage):
+            for at, message in run_workflow(
+                case_type, spec["workflow"], where, coverage, self.answers
+            ):
                 self.fail(at, message)
 
     def _check_answers(self, expected: dict, where: tuple) -> None:

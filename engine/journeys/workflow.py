@@ -1,7 +1,8 @@
 """A journey's workflow path: the case sent, then transitions taken by a school or an officer.
 
 As the portal does (webapp/domain/workflow.py), a case enters the workflow's start when it is
-sent, and after each step the portal takes the `by: system` transitions on its own.
+sent, and after each step the portal takes the `by: system` transitions on its own; only the
+transitions whose `when:` holds over the journey's answers are offered (or taken).
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ SYSTEM_STEPS_LIMIT = 20  # as the portal: system transitions never loop for ever
 
 
 def run_workflow(
-    case_type: CaseType, steps: list[dict], where: tuple, coverage: Coverage
+    case_type: CaseType, steps: list[dict], where: tuple, coverage: Coverage, answers: dict
 ) -> list[tuple[tuple, str]]:
     """(where, message) for the first step that does not go as written."""
     workflow = case_type.workflow
-    activity, emailed = _system_steps(case_type, workflow.start, coverage)
+    values = case_type.values(answers)
+    activity, emailed = _system_steps(case_type, workflow.start, coverage, values)
     for index, step in enumerate(steps):
         at = (*where, index)
         if "action" in step:
-            choices = workflow.transitions_from(activity, step["by"])
+            choices = case_type.transitions_for(activity, step["by"], answers, values)
             taken = next((t for t in choices if t.action == step["action"]), None)
             if taken is None:
                 offered = ", ".join(f"'{t.action}'" for t in choices) or "none"
@@ -34,7 +36,7 @@ def run_workflow(
                     )
                 ]
             coverage.took(case_type, taken)
-            activity, emailed = _system_steps(case_type, taken.target, coverage)
+            activity, emailed = _system_steps(case_type, taken.target, coverage, values)
             emailed = _emails(taken) | emailed
         failure = _compare(case_type, step, at, activity, emailed)
         if failure:
@@ -55,11 +57,11 @@ def _compare(case_type: CaseType, step: dict, at: tuple, activity: str, emailed:
     return None
 
 
-def _system_steps(case_type: CaseType, activity: str, coverage: Coverage):
+def _system_steps(case_type: CaseType, activity: str, coverage: Coverage, values):
     """Where the portal's own transitions lead from `activity`, and whom they email."""
     emailed: set[str] = set()
     for _step in range(SYSTEM_STEPS_LIMIT):
-        automatic = case_type.workflow.transitions_from(activity, "system")
+        automatic = case_type.transitions_for(activity, "system", {}, values)
         if not automatic:
             break
         coverage.took(case_type, automatic[0])

@@ -277,3 +277,30 @@ def test_coming_back_to_a_page_starts_from_what_was_typed_there(folder, tmp_path
         )
     )
     assert run(capsys, tmp_path)[:2] == (0, [])
+
+
+def test_a_transition_whose_when_does_not_hold_is_not_offered_to_a_journey(
+    folder, tmp_path, capsys
+):
+    own_workflow = CASE_TYPE.replace(
+        "workflow: simple",
+        """workflow:
+  start: submitted
+  activities:
+    submitted: {label: Form Submitted, status: Active}
+    done: {label: Done, status: Completed}
+    dropped: {label: Dropped, status: Abandoned}
+  transitions:
+    - {from: submitted, to: done, action: Complete, by: officer, when: "sen == 'N'"}
+    - {from: submitted, to: dropped, action: Abandon, by: officer}""",
+    )
+    (tmp_path / "tiny.yaml").write_text(own_workflow)
+    path = folder(
+        JOURNEYS.replace("{activity: submitted, status: Active}", "{activity: submitted}")
+    )
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:16:31: FAIL: expected 'officer' to be offered 'Complete' in 'submitted', "
+        "got 'Abandon' (journey 'EHC plan')"
+    ]

@@ -248,3 +248,30 @@ def test_the_layout_puts_each_activity_below_the_ones_that_lead_to_it():
         "completed": 3,
         "abandoned": 4,
     }
+
+
+def test_a_transition_that_depends_on_the_answers_says_when_in_plain_english(site):
+    page = read(site / "physical-intervention.html")
+    row = next(
+        tr
+        for tr in page.select("table.transitions tbody tr")
+        if "Refer injuries to health and safety" in text_of(tr)
+    )
+    assert (
+        "only when ‘Was the pupil injured?’ is Yes or ‘Was any member of staff injured?’ is Yes"
+        in text_of(row)
+    )
+
+
+def test_a_retired_case_type_says_so_and_until_when_its_drafts_can_be_sent(tmp_path):
+    import shutil
+
+    folder = tmp_path / "casetypes"
+    shutil.copytree(CASETYPES, folder, ignore=shutil.ignore_patterns("*.tests.yaml"))
+    ptt = folder / "send" / "part-time-timetable.yaml"
+    retired = "status: retired\nretired_drafts_until: 2027-03-31\nworkflow: standard"
+    ptt.write_text(ptt.read_text().replace("workflow: standard", retired, 1))
+    assert main(["docs", str(folder), "--out", str(tmp_path / "site")]) == 0
+    page = read(tmp_path / "site" / "part-time-timetable.html")
+    said = text_of(page.select_one("dl.facts"))
+    assert "Retired: no new cases; drafts can be sent until 31 March 2027" in said

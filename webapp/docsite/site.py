@@ -120,6 +120,7 @@ def _case_type_page(env: jinja2.Environment, case_type: CaseType, source: str) -
         pages=pages,
         raised_by=[SETTINGS.get(s, s) for s in case_type.raised_by],
         workflow=workflow,
+        conditions=[describer.describe(t.when) if t.when else "" for t in workflow.transitions],
         diagram=Markup(workflow_svg(workflow, f"The workflow of {case_type.name}")),  # noqa: S704 - built with html.escape
         ACTORS=ACTORS,
         NOTES=NOTES,

@@ -105,10 +105,15 @@ def officers_for(session: Session, case_type_id: str) -> list[User]:
 
 
 def allowed_transitions(case_type: CaseType, case: Case, by: str) -> list[Transition]:
-    """What `by` (school, officer) may do with the case now."""
+    """What `by` (school, officer, system) may do with the case now: the transitions from its
+    activity whose `when:` holds over the answers the council has (those last sent)."""
     if case.activity is None:
         return []
-    return case_type.workflow.transitions_from(case.activity, by)
+    return case_type.transitions_for(case.activity, by, _sent_answers(case))
+
+
+def _sent_answers(case: Case) -> dict:
+    return case.sent_answers if case.sent_answers is not None else case.answers
 
 
 def school_can_edit(case_type: CaseType, case: Case) -> bool:
@@ -191,7 +196,7 @@ def _apply(
 
 def _run_system_transitions(session: Session, case: Case, case_type: CaseType) -> None:
     for _step in range(SYSTEM_STEPS_LIMIT):
-        automatic = case_type.workflow.transitions_from(case.activity, "system")
+        automatic = allowed_transitions(case_type, case, "system")
         if not automatic:
             return
         _apply(session, case, case_type, automatic[0], None, "")

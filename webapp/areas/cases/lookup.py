@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from webapp.areas.cases import services
 from webapp.domain import workflow
+from webapp.infra import clock
 from webapp.infra.database import db
 
 
@@ -26,7 +27,15 @@ def editable(reference: str, drafts_only: bool = False):
     case, case_type = case_and_type(reference)
     if not (case.is_draft or (not drafts_only and workflow.school_can_edit(case_type, case))):
         abort(redirect(url_for("cases.view", reference=reference)))
+    if draft_closed(case, case_type):  # read-only now: the view says why
+        abort(redirect(url_for("cases.view", reference=reference)))
     return case, case_type
+
+
+def draft_closed(case, case_type) -> bool:
+    """A draft of a retired case type after its last day for drafts: it can no longer be sent
+    (or changed), only read."""
+    return case.is_draft and not case_type.lifecycle.drafts_can_be_sent(clock.uk_today())
 
 
 def values_of(case_type, answers):

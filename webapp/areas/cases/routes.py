@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import ConfirmForm, StartCaseForm, SubmitForm
-from webapp.areas.cases.lookup import case_and_type, editable
+from webapp.areas.cases.lookup import case_and_type, draft_closed, editable
 from webapp.areas.cases.new_case import new_case_url
 from webapp.areas.cases.prefill import known_values, locked_ids
 from webapp.areas.cases.presenters import (
@@ -42,7 +42,7 @@ def submit_case():
     settings = {s.setting_type for s in services.user_schools(db(), current_user)}
     categories = {
         category: [e for e in entries if settings & set(e.raised_by)]
-        for category, entries in catalogue().categories().items()
+        for category, entries in catalogue().categories(startable=True).items()
     }
     return render_template(
         "cases/submit_case.html",
@@ -57,6 +57,8 @@ def start(case_type_id: str):
     """Confirm the case type (and school, for users of several), then its first page: the
     case is created when that page is first saved (new_case.py)."""
     case_type = case_type_or_404(case_type_id)
+    if case_type.lifecycle.retired:
+        abort(404)  # no new cases; its drafts and cases stay where they are
     schools = [
         s
         for s in services.user_schools(db(), current_user)
@@ -77,7 +79,7 @@ def start(case_type_id: str):
 def open_case(reference: str):
     """A draft resumes at the last page worked on; anything else opens read-only."""
     case, case_type = case_and_type(reference)
-    if not case.is_draft:
+    if not case.is_draft or draft_closed(case, case_type):
         return redirect(url_for("cases.view", reference=reference))
     visible = [p.id for p in case_type.visible_pages(case.answers)]
     page_id = case.last_page if case.last_page in visible else visible[0]
@@ -118,6 +120,7 @@ def _render_check(case, case_type, form, problems=None, unchecked=None, status=2
         problem_list=sending_problems(case, case_type, problems, unchecked, status == 400),
         unchecked=unchecked,
         form=form,
+        send_by=case_type.lifecycle.drafts_until if case_type.lifecycle.retired else None,
     ), status
 
 
@@ -151,9 +154,11 @@ def confirmation(reference: str):
 @bp.route("/cases/<reference>/view")
 @login_required
 def view(reference: str):
-    """A case read-only and printable (a draft is opened for editing instead)."""
+    """A case read-only and printable (a draft is opened for editing instead, unless its case
+    type was retired and its drafts can no longer be sent)."""
     case, case_type = case_and_type(reference)
-    if case.is_draft:
+    closed = draft_closed(case, case_type)
+    if case.is_draft and not closed:
         return redirect(url_for("cases.open_case", reference=reference))
     services.record_view(db(), current_user, case)
     events = [e for e in case.events if e.for_school]
@@ -167,6 +172,8 @@ def view(reference: str):
         activities=activities,
         can_edit=workflow.school_can_edit(case_type, case),
         request_note=services.latest_request(case),
+        closed_until=case_type.lifecycle.drafts_until if closed else None,
+        closed=closed,
     )
 
 

@@ -38,8 +38,11 @@ def is_start_token(value: str | None) -> bool:
 
 
 def may_start(user: User, school: School, case_type: CaseType) -> None:
-    """NotFound unless the user belongs to the school and its kind of setting raises the type."""
+    """NotFound unless the user belongs to the school and its kind of setting raises the type,
+    and the type is not retired (it starts no new cases)."""
     if school.id not in user.school_ids or school.setting_type not in case_type.raised_by:
+        raise NotFound
+    if case_type.lifecycle.retired:
         raise NotFound
 
 

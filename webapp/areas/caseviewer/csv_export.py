@@ -1,8 +1,10 @@
 """Caseviewer's export: every submitted case of one case type as a CSV spreadsheet, values as
-"Check your answers" shows them, safe to open (no cell runs as a formula)."""
+"Check your answers" shows them (or as the case type's `export:` says: option codes, ISO or
+UK dates, its own column headings), safe to open (no cell runs as a formula)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -13,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from engine import CaseType
-from engine.expressions import LIST
-from engine.model import Field
+from engine.expressions import DATE, LIST
+from engine.model import ExportOptions, Field
 from webapp.areas.caseviewer.services import UK, acknowledged, sent, worked_by
 from webapp.domain import audit, workflow
 from webapp.domain.errors import NotFound
@@ -34,6 +36,7 @@ FIXED_COLUMNS = (
 )
 WARNINGS_COLUMN = "Warnings the school acknowledged"
 BATCH = 1000  # rows read, written and sent at a time
+AS_SHOWN = ExportOptions()  # no `export:`: values as "Check your answers" shows them
 LARGE_EXPORT = 10_000  # beyond this many cases the officer is told the file takes a while
 
 
@@ -83,6 +86,7 @@ def _exported(case_type_id: str) -> tuple:
 
 def _csv_pieces(session: Session, case_type: CaseType, case_type_id: str) -> Iterator[str]:
     questions = export_questions(case_type)
+    options = case_type.export
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
@@ -116,7 +120,10 @@ def _csv_pieces(session: Session, case_type: CaseType, case_type_id: str) -> Ite
             _safe_row(
                 [
                     *_fixed_cells(row),
-                    *(cell_text(field, answers.get(field.id)) for _header, field in questions),
+                    *(
+                        cell_text(field, answers.get(field.id), options)
+                        for _header, field in questions
+                    ),
                     " | ".join(f"{w['question']}: {w['message']}" for w in acknowledged(row)),
                 ]
             )
@@ -137,10 +144,15 @@ def _taken(buffer: io.StringIO) -> str:
 
 
 def export_questions(case_type: CaseType) -> list[tuple[str, Field]]:
-    """(column header, question) in page order; a label used twice gets its page's title."""
+    """(column header, question) in page order: the heading `export:` gives it, else its label;
+    a label used twice gets its page's title."""
     found = [(page, field) for page in case_type.pages for field in page.fields if field.has_value]
+    given = case_type.export.headings
     twice = {label for label, n in Counter(f.label for _p, f in found).items() if n > 1}
-    headers = [f"{f.label} ({p.title})" if f.label in twice else f.label for p, f in found]
+    headers = [
+        given.get(f.id) or (f"{f.label} ({p.title})" if f.label in twice else f.label)
+        for p, f in found
+    ]
     still_twice = {h for h, n in Counter(headers).items() if n > 1}
     return [
         (f"{h} [{f.id}]" if h in still_twice else h, f)
@@ -161,23 +173,32 @@ def _fixed_cells(row) -> list[str]:
     ]
 
 
-def cell_text(field: Field, value, in_group: bool = False) -> str:
+def cell_text(field: Field, value, export: ExportOptions = AS_SHOWN, in_group: bool = False) -> str:
     """An answer as one spreadsheet cell: as displayed, several choices joined with "; "
-    (", " inside a group's item), a group's items as "1) Label: value; Label: value | 2) …"."""
+    (", " inside a group's item), a group's items as "1) Label: value; Label: value | 2) …";
+    options as their codes and dates as ISO or UK when `export` says so."""
     if value is None or value == [] or value == "":
         return ""
     if field.kind.holds_items:
         return " | ".join(
             f"{number}) "
             + "; ".join(
-                f"{nested.label}: {cell_text(nested, item.get(nested.id), in_group=True)}"
+                f"{nested.label}: {cell_text(nested, item.get(nested.id), export, True)}"
                 for nested in field.fields
                 if nested.has_value and item.get(nested.id) not in (None, "", [])
             )
             for number, item in enumerate(value, 1)
         )
+    codes = export.options == "codes" and bool(field.options)
     if field.kind.value_type == LIST:  # several choices
-        return (", " if in_group else "; ").join(field.option_label(v) for v in value)
+        shown = (str(v) if codes else field.option_label(v) for v in value)
+        return (", " if in_group else "; ").join(shown)
+    if codes:
+        return str(value)
+    if field.kind.value_type == DATE and export.dates != "as_shown":
+        with contextlib.suppress(TypeError, ValueError):  # stored answers are ISO days
+            day = dt.date.fromisoformat(value)
+            return day.isoformat() if export.dates == "iso" else day.strftime("%d/%m/%Y")
     return field.kind.display(field, value)
 
 
