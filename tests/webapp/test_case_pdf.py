@@ -1,0 +1,149 @@
+"""A PDF of a sent case (issue 14): schools and officers download it from the read-only views;
+it holds what those views show (reference, school, answers, files by name, the form's version),
+is tagged for accessibility, and the school's never holds an internal note."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from pypdf import PdfReader
+
+from tests.webapp.conftest import text_of
+from tests.webapp.helpers import audit_rows, start
+from tests.webapp.test_caseviewer import (  # noqa: F401 (council: a fixture)
+    PTT,
+    council,
+    submit_ptt,
+    take,
+)
+
+INTERNAL = "Rang the SENCO: the plan is fine."
+
+
+def pdf_text(response) -> str:
+    """The PDF's text as a reader extracts it, its spacing evened out."""
+    assert response.status_code == 200
+    assert response.data.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(response.data))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_school_downloads_the_case_as_sent_with_every_answer_of_its_view(
+    sign_in,
+    world,
+    council,  # noqa: F811
+):
+    alice = sign_in(world.alice)
+    reference = submit_ptt(alice)
+    view = alice.get(f"/cases/{reference}/view").page
+    link = view.find("a", string="Download a PDF of this case")
+    assert link["href"] == f"/cases/{reference}/pdf"
+
+    response = alice.get(link["href"])
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == f"attachment; filename={reference}.pdf"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    text = pdf_text(response)
+    for expected in (
+        reference,
+        "Aylestone Primary School",
+        "Part-time timetable alternative provision notification to LA",
+        "Version 1 of the form",
+        "Case submitted",
+        "signed plan.pdf",  # uploads are listed by name
+        "Oak Tree Learning Centre",
+    ):
+        assert expected in text
+    # Every question and answer the read-only view shows is in the PDF.
+    for row in view.select(".govuk-summary-list__row"):
+        label = flat(row.select_one(".govuk-summary-list__key").get_text())
+        assert label in text, label
+    for value in ("Jordan", "Miles", "Y856200124123", "Happy with mornings."):
+        assert value in text
+
+
+def test_the_officers_pdf_has_the_timeline_and_the_schools_never_an_internal_note(
+    sign_in,
+    world,
+    council,  # noqa: F811
+    db_session,
+):
+    alice = sign_in(world.alice)
+    reference = submit_ptt(alice)
+    olivia = sign_in(council.olivia)
+    olivia.get(f"/caseviewer/cases/{reference}")
+    olivia.post(f"/caseviewer/cases/{reference}/notes", {"note": INTERNAL}, expect=302)
+    take(olivia, reference, "Start review")
+    take(olivia, reference, "Complete case", note="All in order.")
+
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    link = page.find("a", string="Download a PDF of this case")
+    officers = pdf_text(olivia.get(link["href"]))
+    assert "Timeline" in officers
+    assert INTERNAL in officers
+    assert "Internal note – not shown to the school" in officers
+    assert "All in order." in officers
+    assert "Version 1 of the form" in officers and "Aylestone Primary School" in officers
+
+    schools = pdf_text(alice.get(f"/cases/{reference}/pdf"))
+    assert "All in order." in schools  # the note for the school is theirs to see
+    assert "Rang the SENCO" not in schools
+    assert "Internal" not in schools
+
+    downloads = audit_rows(db_session, "case_pdf_downloaded")
+    assert [(row.actor_id, row.detail["reference"]) for row in downloads] == [
+        (council.olivia.id, reference),
+        (world.alice.id, reference),
+    ]
+    assert all(set(row.detail) == {"reference"} for row in downloads)  # no case content
+
+
+def test_a_pdf_is_only_for_those_who_may_see_the_case(sign_in, world, council):  # noqa: F811
+    alice = sign_in(world.alice)
+    reference = submit_ptt(alice)
+    draft, _page = start(alice, PTT)
+    assert alice.client.get(f"/cases/{draft}/pdf").status_code == 404  # drafts have none
+    sent_view = alice.get(f"/cases/{reference}/view").page
+    assert "Download a PDF" in text_of(sent_view)
+
+    bob = sign_in(world.bob)  # another school
+    assert bob.client.get(f"/cases/{reference}/pdf").status_code == 404
+    eve = sign_in(council.eve)  # a team that does not work part-time timetables
+    assert eve.client.get(f"/caseviewer/cases/{reference}/pdf").status_code == 404
+    olivia = sign_in(council.olivia)
+    assert olivia.client.get(f"/caseviewer/cases/{draft}/pdf").status_code == 404
+    # A school user is not an officer, whatever the case.
+    assert alice.client.get(f"/caseviewer/cases/{reference}/pdf").status_code == 404
+    assert olivia.client.get(f"/cases/{reference}/pdf").status_code == 404
+
+
+def test_the_pdf_is_tagged_for_accessibility(sign_in, world, council):  # noqa: F811
+    alice = sign_in(world.alice)
+    reference = submit_ptt(alice)
+    reader = PdfReader(io.BytesIO(alice.get(f"/cases/{reference}/pdf").data))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert catalog["/Lang"] == "en-GB"
+    tree = catalog["/StructTreeRoot"].get_object()
+    kinds = set(re.findall(r"/(Table|TH|TD|H1|H2|L|LI)\b", str(_structure(tree))))
+    assert {"Table", "TH", "TD", "H1", "H2"} <= kinds
+    assert reader.metadata.title.startswith(reference)
+
+
+def _structure(element, depth=0) -> list[str]:
+    """The structure types below `element`, depth first (a few levels are enough)."""
+    found = []
+    kids = element.get("/K")
+    if kids is None or depth > 12:
+        return found
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid, dict) and "/S" in kid:
+            found.append(str(kid["/S"]))
+            found.extend(_structure(kid, depth + 1))
+    return found
