@@ -4,10 +4,13 @@ is tagged for accessibility, and the school's never holds an internal note."""
 
 from __future__ import annotations
 
+import http.server
 import io
 import re
+import threading
 
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from tests.webapp.conftest import text_of
 from tests.webapp.helpers import audit_rows, start
@@ -17,6 +20,9 @@ from tests.webapp.test_caseviewer import (  # noqa: F401 (council: a fixture)
     submit_ptt,
     take,
 )
+from webapp.domain import workflow
+from webapp.domain.case_pdf import case_pdf
+from webapp.models import Case
 
 INTERNAL = "Rang the SENCO: the plan is fine."
 
@@ -147,3 +153,48 @@ def _structure(element, depth=0) -> list[str]:
             found.append(str(kid["/S"]))
             found.extend(_structure(kid, depth + 1))
     return found
+
+
+def test_what_a_school_types_is_text_in_the_pdf_and_nothing_is_fetched(
+    sign_in,
+    world,
+    council,  # noqa: F811
+):
+    asked = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        typed = f'<img src="{url}/img"> <link rel="stylesheet" href="{url}/css"> url({url}/x)'
+        alice = sign_in(world.alice)
+        reference = submit_ptt(alice, agreement={"pupil_views": typed})
+        text = pdf_text(alice.get(f"/cases/{reference}/pdf"))
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert f'<img src="{url}/img">' in text  # shown as the school typed it
+    assert asked == []
+
+
+def test_case_pdf_needs_no_request_for_the_api(app, sign_in, world, council, db_session):  # noqa: F811
+    alice = sign_in(world.alice)
+    reference = submit_ptt(alice)
+    with app.app_context():
+        case = db_session.scalar(select(Case).where(Case.reference == reference))
+        case_type = workflow.definition_for(db_session, case)
+        for for_officer in (False, True):
+            data = case_pdf(case, case_type, for_officer=for_officer)
+            text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+            assert reference in text and "Aylestone Primary School" in text
