@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import audit_rows, start
+from tests.webapp.helpers import AGREEMENT, answer, audit_rows, start
 from tests.webapp.test_caseviewer import (  # noqa: F401 (council: a fixture)
     PTT,
     council,
@@ -198,3 +198,27 @@ def test_case_pdf_needs_no_request_for_the_api(app, sign_in, world, council, db_
             data = case_pdf(case, case_type, for_officer=for_officer)
             text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
             assert reference in text and "Aylestone Primary School" in text
+
+
+def test_the_pdf_is_the_case_as_sent_not_changes_the_school_is_making(
+    sign_in,
+    world,
+    council,  # noqa: F811
+):
+    alice = sign_in(world.alice)
+    reference = submit_ptt(alice, agreement={"pupil_views": "Happy with mornings."})
+    olivia = sign_in(council.olivia)
+    take(olivia, reference, "Start review")
+    take(olivia, reference, "Request more information", note="Ask the pupil again.")
+    changed = {**AGREEMENT, "pupil_views": "Would rather do afternoons."}
+    answer(alice, f"/cases/{reference}/pages/agreement", changed)  # saved, not sent again
+    check = alice.get(f"/cases/{reference}/check-answers").page
+    assert "Would rather do afternoons." in text_of(check)
+
+    for text in (
+        pdf_text(alice.get(f"/cases/{reference}/pdf")),
+        pdf_text(olivia.get(f"/caseviewer/cases/{reference}/pdf")),
+    ):
+        assert "Happy with mornings." in text
+        assert "afternoons" not in text
+        assert "Ask the pupil again." in text
