@@ -24,7 +24,7 @@ from webapp.areas.cases.presenters import (
     sending_problems,
 )
 from webapp.areas.cases.progress import task_items
-from webapp.domain import workflow
+from webapp.domain import case_pdf, workflow
 from webapp.domain.case_files import unchecked_files
 from webapp.domain.uploads import as_download, is_downloadable
 from webapp.infra.casetypes import case_type_or_404, catalogue
@@ -175,6 +175,18 @@ def view(reference: str):
         closed_until=case_type.lifecycle.drafts_until if closed else None,
         closed=closed,
     )
+
+
+@bp.route("/cases/<reference>/pdf")
+@login_required
+def pdf(reference: str):
+    """A sent case as a PDF, as the read-only view shows it (a draft, even abandoned, has
+    none: 404)."""
+    case, case_type = case_and_type(reference)
+    if case.submitted_at is None:
+        abort(404)
+    case_pdf.record_download(db(), current_user, case)
+    return case_pdf.pdf_download(case, case_type, for_officer=False)
 
 
 @bp.route("/cases/<reference>/abandon", methods=["GET", "POST"])

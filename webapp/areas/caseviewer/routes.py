@@ -26,7 +26,7 @@ from webapp.areas.caseviewer.forms import (
     QueueFilterForm,
     TransitionForm,
 )
-from webapp.domain import workflow
+from webapp.domain import case_pdf, workflow
 from webapp.domain.case_files import case_files, with_scan_status
 from webapp.domain.errors import NotFound
 from webapp.domain.uploads import as_download, is_downloadable
@@ -231,6 +231,15 @@ def download(reference: str, attachment_id: str):
         raise NotFound(reference)  # not clean (or not there): never given
     services.record_download(db(), current_user, found, attachment.id)
     return as_download(attachment)
+
+
+@bp.route("/cases/<reference>/pdf")
+@login_required
+def pdf(reference: str):
+    """The case as a PDF with its whole timeline (internal notes too), audited."""
+    found, case_type = _case(reference)
+    case_pdf.record_download(db(), current_user, found)
+    return case_pdf.pdf_download(found, case_type, for_officer=True)
 
 
 # ---- export ----

@@ -1,0 +1,93 @@
+"""A PDF of a case as it was sent: what the read-only views show (the answers on the
+definition version they were given on, the files by name, the school and the timestamps),
+made by WeasyPrint and tagged for accessibility (PDF/UA-1).
+
+`case_pdf` is the one entry point, for the school's and the officers' pages and for the API.
+The school's PDF never holds an internal note; an officer's holds the whole timeline.
+Nothing is fetched while rendering: the answers are the school's text, so a URL in them must
+never make the server ask for anything (SSRF); the fonts are Debian's, found by fontconfig.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from engine import CaseType
+from webapp.areas.caseviewer.services import acknowledged, sent, timeline
+from webapp.domain import audit
+from webapp.domain.case_files import case_files
+from webapp.infra import clock
+from webapp.infra.database import transaction
+from webapp.models import Case, User
+
+STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "pdf" / "case.css"
+
+
+class FetchRefused(Exception):
+    """The PDF asked for a resource: nothing outside the document is ever fetched."""
+
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    raise FetchRefused(url)
+
+
+def case_pdf(case: Case, case_type: CaseType, for_officer: bool) -> bytes:
+    """The case as a tagged PDF; `case_type` is the definition it was sent with."""
+    from weasyprint import CSS, HTML  # heavy: loaded on the first PDF, not at start-up
+
+    html = _case_html(case, case_type, for_officer)
+    document = HTML(string=html, url_fetcher=_refuse_fetch, base_url=None)
+    return document.write_pdf(
+        stylesheets=[CSS(string=_stylesheet(), url_fetcher=_refuse_fetch)],
+        pdf_variant="pdf/ua-1",
+    )
+
+
+@functools.cache
+def _stylesheet() -> str:
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
+def _case_html(case: Case, case_type: CaseType, for_officer: bool) -> str:
+    """The HTML the PDF is made from (app context needed, no request)."""
+    answers = sent(case)
+    entries = timeline(case, case_type)
+    if not for_officer:
+        entries = [entry for entry in entries if not entry.internal]
+    template = current_app.jinja_env.get_template("pdf/case.html")
+    return template.render(
+        case=case,
+        case_type=case_type,
+        sections=case_type.summary_sections(answers),
+        files=case_files(case_type, answers),
+        timeline=entries,
+        warnings=acknowledged(case) if for_officer else [],
+        for_officer=for_officer,
+        made_at=clock.now(),
+    )
+
+
+def pdf_filename(case: Case) -> str:
+    """The name the PDF is downloaded under: the reference (letters, digits and hyphens)."""
+    return f"{case.reference}.pdf"
+
+
+def pdf_download(case: Case, case_type: CaseType, for_officer: bool):
+    """The case's PDF as a download (never shown inline), not kept by any cache."""
+    response = current_app.response_class(
+        case_pdf(case, case_type, for_officer), mimetype="application/pdf"
+    )
+    response.headers["Content-Disposition"] = f"attachment; filename={pdf_filename(case)}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def record_download(session: Session, user: User, case: Case) -> None:
+    """Audit that the user downloaded the case's PDF (who, which case; never its content)."""
+    with transaction(session):
+        audit.record_case(session, "case_pdf_downloaded", user, case)
