@@ -50,7 +50,7 @@ def test_continue_while_a_background_save_is_answered_slowly(page, live, world):
 def test_the_first_background_save_of_a_new_case_moves_the_page_to_the_saved_case(
     page, live, world
 ):
-    sign_in(page, live, world.senco)
+    sign_in(page, live, world.admin)  # the SENCO's sign-in codes are for the journeys
     page.goto("/submit-case/planned-closure")
     page.get_by_role("button", name="Start now").click()
     assert "/submit-case/planned-closure/new/closure" in page.url
