@@ -88,11 +88,15 @@ def _shared_names() -> set[str]:
 
 
 def write_copies(folder: Path, copies: int) -> int:
-    """`copies` renamed copies of casetypes/ under `folder`; returns the bytes written."""
+    """`copies` renamed copies of casetypes/ under `folder`; returns the bytes written. The
+    school calendar is one per folder (E703), so only the first copy has it; journey tests
+    (*.tests.yaml) are not case types, and are left out."""
     names = _shared_names()
     size = 0
     for copy in range(copies):
         for path in SHIPPED.rglob("*.yaml"):
+            if path.name.endswith(".tests.yaml") or (copy and path.name == "calendar.yaml"):
+                continue
             target = folder / f"copy{copy}" / path.relative_to(SHIPPED)
             target.parent.mkdir(parents=True, exist_ok=True)
             text = _renamed(path.read_text(encoding="utf-8"), copy, names)
