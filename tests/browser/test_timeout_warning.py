@@ -110,7 +110,8 @@ def test_when_the_time_runs_out_on_a_case_page_what_was_typed_is_kept(quick_page
     page.get_by_role("button", name="Start now").click()
     reason = page.get_by_label("Tell us more about the reason for the closure")
     reason.fill("The boiler failed overnight")
-    page.wait_for_url("**/cases/*/pages/closure")  # the first background save made the case
+    # The first background save made the case, and the page moved to its address.
+    expect(page).to_have_url(re.compile(r"/cases/[^/]+/pages/closure$"), timeout=WAIT_MS)
     closure_page = page.url
     dialog = page.get_by_role("dialog", name="You’re about to be signed out")
     expect(dialog).to_be_visible(timeout=WAIT_MS)
