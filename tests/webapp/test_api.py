@@ -45,7 +45,9 @@ class Api:
     def move(self, reference, action, key="k-1", note=None, expect=200):
         body = {"action": action, **({"note": note} if note is not None else {})}
         headers = {"Authorization": f"Bearer {self.key}", "Idempotency-Key": key}
-        response = self.client.post(f"/api/v1/cases/{reference}/transitions", json=body, headers=headers)
+        response = self.client.post(
+            f"/api/v1/cases/{reference}/transitions", json=body, headers=headers
+        )
         assert response.status_code == expect, response.get_data(as_text=True)[:2000]
         return response
 
@@ -58,8 +60,12 @@ def problem(response, status):
 
 
 def test_without_a_live_key_the_answer_is_a_401_problem(api, db_session):
-    for headers in ({}, {"Authorization": "Bearer nonsense"}, {"Authorization": f"Basic {api.key}"},
-                    {"Authorization": f"Bearer {api.key[:-2]}xx"}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer nonsense"},
+        {"Authorization": f"Basic {api.key}"},
+        {"Authorization": f"Bearer {api.key[:-2]}xx"},
+    ):
         response = api.client.get("/api/v1/cases", headers=headers)
         problem(response, 401)
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -92,10 +98,14 @@ def test_a_client_sees_only_its_case_types_and_others_are_404(api, world, db_ses
     assert schema["$schema"].endswith("2020-12/schema")
 
 
-def test_a_case_holds_what_was_sent_its_files_and_the_schools_timeline(api, app, world, db_session, sign_in):
+def test_a_case_holds_what_was_sent_its_files_and_the_schools_timeline(
+    api, app, world, db_session, sign_in
+):
     reference = submit_ptt(sign_in(world.alice))
     found = case_row(db_session, reference)
-    db_session.add(CaseEvent(case_id=found.id, kind="note", note="Internal: ring the head", for_school=False))
+    db_session.add(
+        CaseEvent(case_id=found.id, kind="note", note="Internal: ring the head", for_school=False)
+    )
     db_session.commit()
     case = api.get(f"/api/v1/cases/{reference}").get_json()
     assert case["school"] == {"name": "Aylestone Primary School", "urn": "111111", "laestab": None}
@@ -113,7 +123,9 @@ def test_a_case_holds_what_was_sent_its_files_and_the_schools_timeline(api, app,
 
 
 def test_etag_answers_304_until_the_case_changes(api, world, db_session):
-    reference = stored_case(db_session, world.school_a, world.alice, activity="notified", label="Notified")
+    reference = stored_case(
+        db_session, world.school_a, world.alice, activity="notified", label="Notified"
+    )
     first = api.get(f"/api/v1/cases/{reference}")
     etag = first.headers["ETag"]
     assert api.get(f"/api/v1/cases/{reference}", expect=304, **{"If-None-Match": etag}).data == b""
@@ -123,27 +135,47 @@ def test_etag_answers_304_until_the_case_changes(api, world, db_session):
 
 
 def test_a_retried_transition_never_moves_the_case_twice(api, world, db_session):
-    reference = stored_case(db_session, world.school_a, world.alice, activity="notified", label="Notified")
+    reference = stored_case(
+        db_session, world.school_a, world.alice, activity="notified", label="Notified"
+    )
     first = api.move(reference, "Start review", key="retry-me").get_json()
     assert first["activity"] == {"id": "review", "label": REVIEW}
     assert api.move(reference, "Start review", key="retry-me").get_json() == first
     moves = db_session.scalars(select(CaseEvent).where(CaseEvent.kind == "transition")).all()
     assert len(moves) == 1
     assert len(db_session.scalars(select(ApiIdempotencyKey)).all()) == 1
-    body = problem(api.move(reference, "Start review", key="retry-me", note="other", expect=422), 422)
+    body = problem(
+        api.move(reference, "Start review", key="retry-me", note="other", expect=422), 422
+    )
     assert "different request" in body["detail"]
-    problem(api.move(reference, "Start review", key="again", expect=409), 409)  # it is in review now
+    problem(
+        api.move(reference, "Start review", key="again", expect=409), 409
+    )  # it is in review now
     problem(api.move(reference, "Complete case", key="not-given", expect=409), 409)  # never given
     problem(api.move(reference, "Start review", key="", expect=400), 400)
 
 
 def test_bad_requests_are_problem_details(api, world, db_session):
-    for query in ("status=Draft", "limit=0", "limit=9999", "changed_since=yesterday",
-                  "changed_since=2026-01-01T00:00:00", "cursor=abc", "colour=red"):
+    for query in (
+        "status=Draft",
+        "limit=0",
+        "limit=9999",
+        "changed_since=yesterday",
+        "changed_since=2026-01-01T00:00:00",
+        "cursor=abc",
+        "colour=red",
+    ):
         problem(api.get(f"/api/v1/cases?{query}", expect=400), 400)
     problem(api.get("/api/v1/nowhere", expect=404), 404)
-    response = api.client.post("/api/v1/cases/X/transitions", data="[", headers={
-        "Authorization": f"Bearer {api.key}", "Idempotency-Key": "x", "Content-Type": "application/json"})
+    response = api.client.post(
+        "/api/v1/cases/X/transitions",
+        data="[",
+        headers={
+            "Authorization": f"Bearer {api.key}",
+            "Idempotency-Key": "x",
+            "Content-Type": "application/json",
+        },
+    )
     problem(response, 400)
 
 
@@ -153,10 +185,20 @@ def test_every_call_is_audited_without_content(api, world, db_session):
     api.client.get("/api/v1/cases")
     calls = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "api_call")).all()
     details = [c.detail for c in calls]
-    assert {"client": "SEND system", "endpoint": "api.get_case", "method": "GET",
-            "reference": reference, "outcome": 200} in details
-    assert {"client": None, "endpoint": "api.list_cases", "method": "GET",
-            "reference": None, "outcome": 401} in details
+    assert {
+        "client": "SEND system",
+        "endpoint": "api.get_case",
+        "method": "GET",
+        "reference": reference,
+        "outcome": 200,
+    } in details
+    assert {
+        "client": None,
+        "endpoint": "api.list_cases",
+        "method": "GET",
+        "reference": None,
+        "outcome": 401,
+    } in details
     assert api.key.split("_")[2] not in str(details)
 
 
@@ -166,13 +208,22 @@ def test_each_client_has_its_own_rate_limit(api, app, db_session):
         api.get("/api/v1/case-types")
     limited = problem(api.get("/api/v1/case-types", expect=429), 429)
     assert "3 per 1 minute" in limited["detail"]
-    other = Api(api.client, create_client(db_session, app.extensions["catalogue"], "Warehouse", [PTT])[1])
+    other = Api(
+        api.client, create_client(db_session, app.extensions["catalogue"], "Warehouse", [PTT])[1]
+    )
     other.get("/api/v1/case-types")
 
 
 def test_pages_follow_links_and_filters(api, world, db_session):
     refs = [stored_case(db_session, world.school_a, world.alice) for _ in range(5)]
-    stored_case(db_session, world.school_a, world.alice, status="Completed", activity="completed", label="Done")
+    stored_case(
+        db_session,
+        world.school_a,
+        world.alice,
+        status="Completed",
+        activity="completed",
+        label="Done",
+    )
     seen, url = [], "/api/v1/cases?limit=2&status=Active"
     while url:
         response = api.get(url)
@@ -181,7 +232,9 @@ def test_pages_follow_links_and_filters(api, world, db_session):
         url = page["next"] if page["more"] else None
         assert ("Link" in response.headers) == page["more"]
     assert seen == refs
-    assert api.get("/api/v1/cases?activity=completed").get_json()["items"][0]["status"] == "Completed"
+    assert (
+        api.get("/api/v1/cases?activity=completed").get_json()["items"][0]["status"] == "Completed"
+    )
 
 
 def _poll(api, cursor):
@@ -200,7 +253,7 @@ def test_the_cursor_returns_every_change_exactly_once_under_concurrent_updates(
     monkeypatch.setattr(clock, "now", lambda: now["t"])
     refs = [stored_case(db_session, world.school_a, world.alice) for _ in range(12)]
     busy, slow = refs[:6], refs[6:]  # the slow ones are changed once, by a slow writer
-    rng = random.Random(14)
+    rng = random.Random(14)  # noqa: S311 -- seeded, repeatable
     changes, late, seen, cursor = set(), [], [], None
 
     def stamp(ref, at):
@@ -227,7 +280,9 @@ def test_the_cursor_returns_every_change_exactly_once_under_concurrent_updates(
     for ref, at in sorted(changes, key=lambda c: dt.datetime.fromisoformat(c[1])):
         latest[ref] = at
     assert len(seen) == len(set(seen))  # nothing twice
-    assert set(latest.items()) - set(seen) == set()  # every case's last change seen, the slow ones too
+    assert (
+        set(latest.items()) - set(seen) == set()
+    )  # every case's last change seen, the slow ones too
     later = {}
     for ref, at in seen:  # what a poller saw of each case only moves forward
         moment = dt.datetime.fromisoformat(at)
@@ -241,8 +296,10 @@ def test_the_openapi_document_describes_every_route(api, app):
     assert doc["openapi"] == "3.1.0"
     paths = {"/api/v1" + p.replace("{", "<").replace("}", ">") for p in doc["paths"]}
     routes = {
-        r.rule.replace("<int:", "<") for r in app.url_map.iter_rules()
-        if r.endpoint.startswith("api.") and r.endpoint not in ("api.openapi_document", "api.openapi_page", "api.nowhere")
+        r.rule.replace("<int:", "<")
+        for r in app.url_map.iter_rules()
+        if r.endpoint.startswith("api.")
+        and r.endpoint not in ("api.openapi_document", "api.openapi_page", "api.nowhere")
     }
     assert routes == paths
     page = api.client.get("/api/v1/docs")

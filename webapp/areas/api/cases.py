@@ -44,7 +44,11 @@ def summary(case: Case) -> dict:
         "case_type": {"id": case.case_type_id, "version": case.case_type_version},
         "status": case.status,
         "activity": {"id": case.activity, "label": case.activity_label},
-        "school": {"name": case.school.name, "urn": case.school.urn, "laestab": case.school.laestab or None},
+        "school": {
+            "name": case.school.name,
+            "urn": case.school.urn,
+            "laestab": case.school.laestab or None,
+        },
         "submitted_at": _iso(case.submitted_at),
         "updated_at": _iso(case.updated_at),
         "links": {"self": url_for("api.get_case", reference=case.reference, _external=True)},
@@ -71,7 +75,11 @@ def document(session: Session, case: Case, client) -> dict:
                 _external=True,
             ),
         },
-        "raised_by": {"name": raiser.full_name, "email": raiser.email, "job_title": raiser.job_title},
+        "raised_by": {
+            "name": raiser.full_name,
+            "email": raiser.email,
+            "job_title": raiser.job_title,
+        },
         "created_at": _iso(case.created_at),
         "answers": answers,
         "files": [
@@ -82,7 +90,10 @@ def document(session: Session, case: Case, client) -> dict:
                 "question": f.question,
                 "scan_status": f.status,
                 "href": url_for(
-                    "api.get_attachment", reference=case.reference, attachment_id=f.id, _external=True
+                    "api.get_attachment",
+                    reference=case.reference,
+                    attachment_id=f.id,
+                    _external=True,
                 ),
             }
             for f in files

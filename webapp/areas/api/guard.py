@@ -27,6 +27,16 @@ UNAUTHORISED = {"WWW-Authenticate": 'Bearer realm="School Portal API"'}
 csrf.exempt(bp)  # no cookies are read: a key in a header cannot be sent by another site
 
 
+@bp.before_app_request
+def unrouted():
+    """A URL under /api/ that no route takes (a newline in a reference, say): a problem too,
+    not the portal's HTML page."""
+    error = request.routing_exception
+    if error is not None and request.path.startswith(bp.url_prefix + "/"):
+        return problem_response(getattr(error, "code", None) or 404, "No such endpoint")
+    return None
+
+
 @bp.before_request
 def authenticate():
     """The client whose key this is (g.api_client), within its rate limit; else a problem."""
@@ -38,7 +48,9 @@ def authenticate():
     if scheme.lower() == "bearer":
         client = client_for_key(db(), token.strip(), request.remote_addr)
     if client is None:
-        return problem_response(401, "Send a live API key: Authorization: Bearer portal_…", UNAUTHORISED)
+        return problem_response(
+            401, "Send a live API key: Authorization: Bearer portal_…", UNAUTHORISED
+        )
     g.api_client = client
     return _over_limit(client)
 
@@ -90,12 +102,20 @@ def _not_found(_error):
     return problem_response(404, "There is no such thing for this client.")
 
 
-@bp.errorhandler(HTTPException)
 def _http(error: HTTPException):
     return problem_response(error.code or 500, error.description or "")
+
+
+# By code too: Flask asks for a status's handler (the app's HTML pages, web/security.py)
+# before any handler of a class.
+for _status in (400, 403, 404, 405, 413, 429, 500):
+    bp.register_error_handler(_status, _http)
+bp.register_error_handler(HTTPException, _http)
 
 
 @bp.errorhandler(Exception)
 def _unexpected(error: Exception):
     log.exception("API call failed", exc_info=error)
-    return problem_response(500, "Something went wrong on our side; the change, if any, was not made.")
+    return problem_response(
+        500, "Something went wrong on our side; the change, if any, was not made."
+    )

@@ -79,7 +79,9 @@ def _limit(text: str | None) -> int:
     return int(text)
 
 
-def list_cases(session: Session, client, wanted: CaseFilter, settle: float) -> tuple[list, str, bool]:
+def list_cases(
+    session: Session, client, wanted: CaseFilter, settle: float
+) -> tuple[list, str, bool]:
     """A page of the client's sent cases, and the cursor after its last row (the one given
     when the page is empty, so that a poller keeps its place)."""
     allowed = set(client.case_type_ids)

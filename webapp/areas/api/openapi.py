@@ -6,7 +6,12 @@ from __future__ import annotations
 import functools
 
 PROBLEM = {"$ref": "#/components/responses/Problem"}
-CASE_REF = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 40}}
+CASE_REF = {
+    "name": "reference",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "maxLength": 40},
+}
 _STR = {"type": "string"}
 _NULL_STR = {"type": ["string", "null"]}
 _TIME = {"type": "string", "format": "date-time"}
@@ -14,7 +19,13 @@ _NULL_TIME = {"type": ["string", "null"], "format": "date-time"}
 
 
 def _query(name: str, schema: dict, description: str) -> dict:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
 
 
 def _json(schema: dict, description: str, headers: dict | None = None) -> dict:
@@ -83,7 +94,10 @@ SCHEMAS = {
             "created_at": _TIME,
             "answers": {
                 "type": "object",
-                "description": "The sent answers by question id: see the case type version's answers schema",
+                "description": (
+                    "The sent answers by question id: see the answers schema of the case's "
+                    "case type version"
+                ),
             },
             "files": {"type": "array", "items": {"type": "object"}},
             "timeline": {"type": "array", "items": {"type": "object"}},
@@ -102,28 +116,26 @@ SCHEMAS = {
     },
     "TransitionRequest": {
         "type": "object",
-        "properties": {"action": {"type": "string", "minLength": 1}, "note": {"type": "string", "maxLength": 5000}},
+        "properties": {
+            "action": {"type": "string", "minLength": 1},
+            "note": {"type": "string", "maxLength": 5000},
+        },
         "required": ["action"],
         "additionalProperties": False,
     },
 }
 
 
-def _paths() -> dict:
-    case_filters = [
-        _query("case_type", _STR, "Only this case type"),
-        _query("activity", _STR, "Only cases at this activity (its id in the workflow)"),
-        _query("status", {"enum": ["Active", "Completed", "Abandoned"]}, "Only this status"),
-        _query("changed_since", {"type": "string", "format": "date-time"}, "Changed at or after (with offset)"),
-        _query("cursor", _STR, "From the previous page's `cursor` (opaque)"),
-        _query("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "Page size (50)"),
-    ]
+def _case_type_paths() -> dict:
     return {
         "/case-types": {
             "get": {
                 "operationId": "listCaseTypes",
                 "summary": "The case types this client may read, with their versions",
-                "responses": {"200": _json({"$ref": "#/components/schemas/CaseTypes"}, "Case types"), **_errors()},
+                "responses": {
+                    "200": _json({"$ref": "#/components/schemas/CaseTypes"}, "Case types"),
+                    **_errors(),
+                },
             }
         },
         "/case-types/{case_type_id}/versions/{version}/answers-schema": {
@@ -132,14 +144,39 @@ def _paths() -> dict:
                 "summary": "The JSON Schema (2020-12) of the answers of cases sent with a version",
                 "parameters": [
                     {"name": "case_type_id", "in": "path", "required": True, "schema": _STR},
-                    {"name": "version", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}},
+                    {
+                        "name": "version",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer", "minimum": 1},
+                    },
                 ],
                 "responses": {
-                    "200": {"description": "A JSON Schema", "content": {"application/schema+json": {"schema": {"type": "object"}}}},
+                    "200": {
+                        "description": "A JSON Schema",
+                        "content": {"application/schema+json": {"schema": {"type": "object"}}},
+                    },
                     **_errors(404),
                 },
             }
         },
+    }
+
+
+def _listing_paths() -> dict:
+    case_filters = [
+        _query("case_type", _STR, "Only this case type"),
+        _query("activity", _STR, "Only cases at this activity (its id in the workflow)"),
+        _query("status", {"enum": ["Active", "Completed", "Abandoned"]}, "Only this status"),
+        _query(
+            "changed_since",
+            {"type": "string", "format": "date-time"},
+            "Changed at or after (with offset)",
+        ),
+        _query("cursor", _STR, "From the previous page's `cursor` (opaque)"),
+        _query("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "Page size (50)"),
+    ]
+    return {
         "/cases": {
             "get": {
                 "operationId": "listCases",
@@ -154,12 +191,22 @@ def _paths() -> dict:
                     "200": _json(
                         {"$ref": "#/components/schemas/CaseList"},
                         "A page of cases",
-                        {"Link": {"schema": _STR, "description": 'rel="next" when more pages follow'}},
+                        {
+                            "Link": {
+                                "schema": _STR,
+                                "description": 'rel="next" when more pages follow',
+                            }
+                        },
                     ),
                     **_errors(400),
                 },
             }
         },
+    }
+
+
+def _case_paths() -> dict:
+    return {
         "/cases/{reference}": {
             "get": {
                 "operationId": "getCase",
@@ -169,7 +216,11 @@ def _paths() -> dict:
                     {"name": "If-None-Match", "in": "header", "required": False, "schema": _STR},
                 ],
                 "responses": {
-                    "200": _json({"$ref": "#/components/schemas/Case"}, "The case", {"ETag": {"schema": _STR}}),
+                    "200": _json(
+                        {"$ref": "#/components/schemas/Case"},
+                        "The case",
+                        {"ETag": {"schema": _STR}},
+                    ),
                     "304": {"description": "Not changed since the ETag given"},
                     **_errors(404),
                 },
@@ -186,12 +237,21 @@ def _paths() -> dict:
                 "responses": {
                     "200": {
                         "description": "The file, as an attachment",
-                        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                        "content": {
+                            "application/octet-stream": {
+                                "schema": {"type": "string", "format": "binary"}
+                            }
+                        },
                     },
                     **_errors(404),
                 },
             }
         },
+    }
+
+
+def _transition_paths() -> dict:
+    return {
         "/cases/{reference}/transitions": {
             "post": {
                 "operationId": "takeTransition",
@@ -203,12 +263,19 @@ def _paths() -> dict:
                         "in": "header",
                         "required": True,
                         "schema": {"type": "string", "minLength": 1, "maxLength": 200},
-                        "description": "The same key again returns the first answer, never moving the case twice",
+                        "description": (
+                            "The same key again returns the first answer, never moving "
+                            "the case twice"
+                        ),
                     },
                 ],
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TransitionRequest"}}},
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/TransitionRequest"}
+                        }
+                    },
                 },
                 "responses": {
                     "200": _json({"$ref": "#/components/schemas/Case"}, "The case after the move"),
@@ -217,6 +284,10 @@ def _paths() -> dict:
             }
         },
     }
+
+
+def _paths() -> dict:
+    return {**_case_type_paths(), **_listing_paths(), **_case_paths(), **_transition_paths()}
 
 
 @functools.cache
@@ -234,13 +305,21 @@ def document() -> dict:
         "paths": _paths(),
         "components": {
             "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer", "description": "portal_<key id>_<secret>"}
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "portal_<key id>_<secret>",
+                }
             },
             "schemas": SCHEMAS,
             "responses": {
                 "Problem": {
                     "description": "Problem details (RFC 9457)",
-                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    "content": {
+                        "application/problem+json": {
+                            "schema": {"$ref": "#/components/schemas/Problem"}
+                        }
+                    },
                 }
             },
         },

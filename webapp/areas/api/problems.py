@@ -18,7 +18,11 @@ class Problem(Exception):
 
 def problem_response(status: int, detail: str = "", headers: dict | None = None) -> Response:
     """The problem details of `status`, with a sentence a developer can act on."""
-    body = {"type": "about:blank", "title": HTTP_STATUS_CODES.get(status, "Error"), "status": status}
+    body = {
+        "type": "about:blank",
+        "title": HTTP_STATUS_CODES.get(status, "Error"),
+        "status": status,
+    }
     if detail:
         body["detail"] = detail
     response = Response(json.dumps(body), status=status, mimetype=MEDIA_TYPE)

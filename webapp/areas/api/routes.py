@@ -8,13 +8,13 @@ import json
 
 from flask import current_app, g, jsonify, render_template, request, url_for
 
+from engine.answer_schema import answers_schema as answers_schema_of
 from webapp.areas.api import bp, listing, openapi, transitions
 from webapp.areas.api.cases import client_case, document, summary
 from webapp.areas.api.problems import Problem
 from webapp.domain.answer_schemas import case_type_at, kept_versions
 from webapp.domain.errors import NotFound
 from webapp.domain.uploads import as_download, is_downloadable
-from engine.answer_schema import answers_schema as answers_schema_of
 from webapp.infra.casetypes import catalogue
 from webapp.infra.database import db
 from webapp.models import Attachment
@@ -26,7 +26,9 @@ def list_case_types():
     items = []
     for case_type_id in g.api_client.case_type_ids:
         current = catalogue().get(case_type_id)
-        versions = sorted({*kept_versions(db(), case_type_id), *([current.version] if current else [])})
+        versions = sorted(
+            {*kept_versions(db(), case_type_id), *([current.version] if current else [])}
+        )
         items.append(
             {
                 "id": case_type_id,
@@ -36,7 +38,10 @@ def list_case_types():
                     {
                         "version": v,
                         "answers_schema": url_for(
-                            "api.answers_schema", case_type_id=case_type_id, version=v, _external=True
+                            "api.answers_schema",
+                            case_type_id=case_type_id,
+                            version=v,
+                            _external=True,
                         ),
                     }
                     for v in versions
@@ -69,7 +74,12 @@ def list_cases():
     args = {k: v for k, v in request.args.items() if k != "cursor"}
     following = url_for("api.list_cases", **args, cursor=cursor, _external=True) if cursor else None
     response = jsonify(
-        {"items": [summary(case) for case in rows], "cursor": cursor or None, "more": more, "next": following}
+        {
+            "items": [summary(case) for case in rows],
+            "cursor": cursor or None,
+            "more": more,
+            "next": following,
+        }
     )
     if more and following:
         response.headers["Link"] = f'<{following}>; rel="next"'
@@ -131,7 +141,9 @@ def openapi_document():
 @bp.get("/docs")
 def openapi_page():
     """The document as a page people can read."""
-    return render_template("api/openapi.html", doc=openapi.document(), operations=openapi.operations())
+    return render_template(
+        "api/openapi.html", doc=openapi.document(), operations=openapi.operations()
+    )
 
 
 @bp.route("/<path:_anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

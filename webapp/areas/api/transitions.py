@@ -42,10 +42,14 @@ def request_body(payload) -> tuple[str, str]:
     return action.strip(), note.strip()
 
 
-def take(session: Session, client, reference: str, key: str, action: str, note: str) -> tuple[int, dict]:
+def take(
+    session: Session, client, reference: str, key: str, action: str, note: str
+) -> tuple[int, dict]:
     """Take `action` on the client's case; the stored answer when this key was used before."""
     if not key or len(key) > KEY_MAX or not key.isascii() or not key.isprintable():
-        raise Problem(400, f"Send an Idempotency-Key header: 1 to {KEY_MAX} printable ASCII characters")
+        raise Problem(
+            400, f"Send an Idempotency-Key header: 1 to {KEY_MAX} printable ASCII characters"
+        )
     fingerprint = hashlib.sha256(json.dumps([reference, action, note]).encode()).hexdigest()
     stored = _stored(session, client, key, fingerprint)
     if stored is not None:
@@ -88,7 +92,9 @@ def _move(session: Session, client, reference: str, action: str, note: str) -> d
         (t for t in client_transitions(case_type, case, client) if t.action == action), None
     )
     if transition is None:
-        raise Problem(409, f"{action!r} cannot be taken by this client from {case.activity_label!r}")
+        raise Problem(
+            409, f"{action!r} cannot be taken by this client from {case.activity_label!r}"
+        )
     if transition.note == "required" and not note:
         raise Problem(422, f"{action!r} needs a note")
     by = "system" if transition.by == "system" else "officer"
