@@ -67,8 +67,11 @@ def take(
         if stored is None:  # a UNIQUE failure that was not our key: let it be a 409
             raise Problem(409, "The case changed meanwhile: read it again, then retry") from None
         return stored
-    except StaleDataError:
-        raise Problem(409, "The case changed meanwhile: read it again, then retry") from None
+    except StaleDataError:  # moved meanwhile: by this very key's twin, or by someone else
+        stored = _stored(session, client, key, fingerprint)
+        if stored is None:
+            raise Problem(409, "The case changed meanwhile: read it again, then retry") from None
+        return stored
     return 200, body
 
 
