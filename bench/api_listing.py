@@ -39,11 +39,9 @@ KEYSET = (
 
 def _database(name: str, cases: int, keep: bool) -> str:
     url = SERVER + name
-    exists = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "root", "-d", "postgres", "-Atc",
-         f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
+    with psycopg.connect(SERVER + "postgres") as connection:
+        found = "SELECT 1 FROM pg_database WHERE datname = %s"
+        exists = connection.execute(found, (name,)).fetchone() is not None
     if exists and keep:
         return url
     if exists:
