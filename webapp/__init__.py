@@ -46,6 +46,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     templating.init_app(app)
     sessions.init_app(app)
 
+    from webapp.areas.api import bp as api_bp
     from webapp.areas.auth import bp as auth_bp
     from webapp.areas.cases import bp as cases_bp
     from webapp.areas.caseviewer import bp as officer_bp
@@ -59,6 +60,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(council_bp)
     app.register_blueprint(officer_bp)
+    app.register_blueprint(api_bp)
     from webapp.web import ratelimits
 
     ratelimits.init_app(app)  # wraps views, so after the blueprints

@@ -31,6 +31,7 @@ def case_list_indexes() -> tuple[Index, ...]:
         Index("ix_cases_school_filters", "school_id", "case_type_id", "status", "service_name"),
         Index("ix_cases_sent_filters", *SENT_FILTERS, **SENT),
         *(Index(f"ix_cases_sent_{c}", c, "id", **SENT) for c in LISTED if c != "service_name"),
+        Index("ix_cases_sent_changes", "updated_at", "id", **SENT),  # the API's polling
     )
     postgresql = (
         Index(

@@ -360,4 +360,4 @@ class Team(Base):
 
 
 # The API's tables live beside this module; imported here so that Base.metadata holds them.
-from webapp.models_api import ApiClient, ApiKey  # noqa: E402, F401
+from webapp.models_api import ApiClient, ApiIdempotencyKey, ApiKey  # noqa: E402, F401

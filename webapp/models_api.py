@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.model_base import Base, utcnow
@@ -48,3 +48,19 @@ class ApiKey(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
 
     client: Mapped[ApiClient] = relationship(back_populates="keys")
+
+
+class ApiIdempotencyKey(Base):
+    """A transition a client asked for under an Idempotency-Key, and the answer it got: the
+    same key again gets the same answer, and never moves the case a second time."""
+
+    __tablename__ = "api_idempotency_keys"
+    __table_args__ = (UniqueConstraint("client_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("api_clients.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))  # case, action and note it was for
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

@@ -53,6 +53,9 @@ def settings(overrides: dict) -> dict:
         # client's address and scheme (X-Forwarded-For/-Proto). 0: none, use the peer.
         "PORTAL_TRUSTED_PROXIES": _whole("PORTAL_TRUSTED_PROXIES", 0),
         "PORTAL_DRAFT_RETENTION_DAYS": _whole("PORTAL_DRAFT_RETENTION_DAYS", 180),
+        # The API holds back cases changed this recently, so that a poller's cursor never
+        # passes a change still being committed (webapp/areas/api/listing.py).
+        "PORTAL_API_SETTLE_SECONDS": _whole("PORTAL_API_SETTLE_SECONDS", 5),
         **_mail(),
         **_request_limits(),
         **_sessions(development),
@@ -322,6 +325,7 @@ RATE_LIMITS = {
     "PORTAL_LIMIT_RESEND": "5 per minute;30 per hour",
     "PORTAL_LIMIT_FORGOTTEN": "5 per minute;30 per hour",
     "PORTAL_LIMIT_FEEDBACK": "5 per minute;30 per hour",
+    "PORTAL_LIMIT_API": "600 per minute;20000 per hour",  # per API client (areas/api)
 }
 
 

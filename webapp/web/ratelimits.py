@@ -31,7 +31,7 @@ LIMITED = {
 def init_app(app: Flask) -> None:
     """A limiter of the app's own (tests build many apps), and the limits on LIMITED's views.
     Call after the blueprints are registered."""
-    for setting in LIMITED.values():
+    for setting in (*LIMITED.values(), "PORTAL_LIMIT_API"):  # the API's: per client (areas/api)
         _check_setting(setting, app.config[setting])
     limiter = Limiter(key_func=get_remote_address, app=app)
     app.extensions["portal_limiter"] = limiter

@@ -1,0 +1,332 @@
+"""The JSON API (issue 14): a council system with a key reads the cases of the case types it
+was given (404 for anything else), polls them through a cursor that returns every change
+once, gets ETags, files and answer schemas, and moves cases once per Idempotency-Key; every
+error is problem details and every call is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import threading
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import select, update
+
+from tests.webapp.conftest import check_page
+from tests.webapp.test_caseviewer import PTT, case_row, stored_case, submit_ptt
+from webapp.domain.api_clients import create_client, revoke_client, revoke_key, rotate_key
+from webapp.infra import clock
+from webapp.models import Attachment, AuditEvent, Case, CaseEvent
+from webapp.models_api import ApiClient, ApiIdempotencyKey
+
+PROBLEM = "application/problem+json"
+REVIEW = "Review details on the case in caseviewer"
+
+
+@pytest.fixture
+def api(app, db_session):
+    """A council system's key for part-time timetables, allowed to start reviews."""
+    app.config["PORTAL_API_SETTLE_SECONDS"] = 0
+    catalogue = app.extensions["catalogue"]
+    _client, key = create_client(db_session, catalogue, "SEND system", [PTT], ["Start review"])
+    return Api(app.test_client(), key)
+
+
+class Api:
+    """A test client that sends the key."""
+
+    def __init__(self, client, key):
+        self.client, self.key = client, key
+
+    def get(self, url, expect=200, key=None, **headers):
+        auth = {"Authorization": f"Bearer {key or self.key}"}
+        response = self.client.get(url, headers={**auth, **headers})
+        assert response.status_code == expect, response.get_data(as_text=True)[:2000]
+        return response
+
+    def move(self, reference, action, key="k-1", note=None, expect=200):
+        body = {"action": action, **({"note": note} if note is not None else {})}
+        headers = {"Authorization": f"Bearer {self.key}", "Idempotency-Key": key}
+        response = self.client.post(
+            f"/api/v1/cases/{reference}/transitions", json=body, headers=headers
+        )
+        assert expect is None or response.status_code == expect, response.get_data(True)[:2000]
+        return response
+
+
+def problem(response, status):
+    assert response.status_code == status and response.mimetype == PROBLEM
+    body = response.get_json()
+    assert body["status"] == status and body["title"] and body["type"] == "about:blank"
+    return body
+
+
+def test_without_a_live_key_the_answer_is_a_401_problem(api, db_session):
+    for headers in (
+        {},
+        {"Authorization": "Bearer nonsense"},
+        {"Authorization": f"Basic {api.key}"},
+        {"Authorization": f"Bearer {api.key[:-2]}xx"},
+    ):
+        response = api.client.get("/api/v1/cases", headers=headers)
+        problem(response, 401)
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    client = db_session.scalars(select(ApiClient)).one()
+    new = rotate_key(db_session, client)
+    api.get("/api/v1/case-types") and api.get("/api/v1/case-types", key=new)  # both live
+    revoke_key(db_session, client, api.key.split("_")[1])
+    problem(api.get("/api/v1/case-types", expect=401), 401)  # rotated out
+    api.get("/api/v1/case-types", key=new)
+    revoke_client(db_session, client)
+    problem(api.get("/api/v1/case-types", expect=401, key=new), 401)
+
+
+def test_a_client_sees_only_its_case_types_and_others_are_404(api, world, db_session):
+    mine = stored_case(db_session, world.school_a, world.alice)
+    other = stored_case(db_session, world.school_a, world.alice, case_type_id="send-referral")
+    draft = stored_case(db_session, world.school_a, world.alice, status="Draft", activity=None)
+    db_session.execute(update(Case).where(Case.reference == draft).values(submitted_at=None))
+    db_session.commit()
+    listed = [c["reference"] for c in api.get("/api/v1/cases").get_json()["items"]]
+    assert listed == [mine]
+    assert [t["id"] for t in api.get("/api/v1/case-types").get_json()["items"]] == [PTT]
+    api.get(f"/api/v1/cases/{mine}")
+    for reference in (other, draft, "EDU-NOPE-X1"):
+        problem(api.get(f"/api/v1/cases/{reference}", expect=404), 404)
+        problem(api.move(reference, "Start review", key=reference, expect=404), 404)
+    assert api.get("/api/v1/cases?case_type=send-referral").get_json()["items"] == []
+    problem(api.get("/api/v1/case-types/send-referral/versions/1/answers-schema", expect=404), 404)
+    schema = api.get(f"/api/v1/case-types/{PTT}/versions/1/answers-schema").get_json()
+    assert schema["$schema"].endswith("2020-12/schema")
+
+
+def test_a_case_holds_what_was_sent_its_files_and_the_schools_timeline(
+    api, app, world, db_session, sign_in
+):
+    reference = submit_ptt(sign_in(world.alice))
+    found = case_row(db_session, reference)
+    db_session.add(
+        CaseEvent(case_id=found.id, kind="note", note="Internal: ring the head", for_school=False)
+    )
+    db_session.commit()
+    case = api.get(f"/api/v1/cases/{reference}").get_json()
+    assert case["school"] == {"name": "Aylestone Primary School", "urn": "111111", "laestab": None}
+    assert case["answers"] == found.sent_answers and case["case_type"]["version"] == 1
+    assert case["raised_by"]["email"] == world.alice.email
+    assert [e["kind"] for e in case["timeline"]][0] == "submitted"
+    assert "Internal" not in str(case)
+    assert [t["action"] for t in case["transitions"]] == ["Start review"]
+    (file,) = case["files"]
+    data = api.get(file["href"]).get_data()
+    assert data.startswith(b"%PDF")
+    db_session.execute(update(Attachment).values(scan_status="pending"))
+    db_session.commit()
+    problem(api.get(file["href"], expect=404), 404)
+
+
+def test_etag_answers_304_until_the_case_changes(api, world, db_session):
+    reference = stored_case(
+        db_session, world.school_a, world.alice, activity="notified", label="Notified"
+    )
+    first = api.get(f"/api/v1/cases/{reference}")
+    etag = first.headers["ETag"]
+    assert api.get(f"/api/v1/cases/{reference}", expect=304, **{"If-None-Match": etag}).data == b""
+    api.move(reference, "Start review")
+    again = api.get(f"/api/v1/cases/{reference}", **{"If-None-Match": etag})
+    assert again.headers["ETag"] != etag and again.get_json()["activity"]["id"] == "review"
+
+
+def test_a_retried_transition_never_moves_the_case_twice(api, world, db_session):
+    reference = stored_case(
+        db_session, world.school_a, world.alice, activity="notified", label="Notified"
+    )
+    first = api.move(reference, "Start review", key="retry-me").get_json()
+    assert first["activity"] == {"id": "review", "label": REVIEW}
+    assert api.move(reference, "Start review", key="retry-me").get_json() == first
+    moves = db_session.scalars(select(CaseEvent).where(CaseEvent.kind == "transition")).all()
+    assert len(moves) == 1
+    assert len(db_session.scalars(select(ApiIdempotencyKey)).all()) == 1
+    body = problem(
+        api.move(reference, "Start review", key="retry-me", note="other", expect=422), 422
+    )
+    assert "different request" in body["detail"]
+    problem(
+        api.move(reference, "Start review", key="again", expect=409), 409
+    )  # it is in review now
+    problem(api.move(reference, "Complete case", key="not-given", expect=409), 409)  # never given
+    problem(api.move(reference, "Start review", key="", expect=400), 400)
+
+
+def test_two_racing_requests_with_one_key_move_the_case_once(api, world, db_session):
+    reference = stored_case(
+        db_session, world.school_a, world.alice, activity="notified", label="Notified"
+    )
+    start, answers = threading.Barrier(2), []
+
+    def send():
+        start.wait()
+        answers.append(api.move(reference, "Start review", key="twin", expect=None))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[0].get_json() == answers[1].get_json()
+    moves = db_session.scalars(select(CaseEvent).where(CaseEvent.kind == "transition")).all()
+    assert len(moves) == 1
+
+
+def test_bad_requests_are_problem_details(api, world, db_session):
+    for query in (
+        "status=Draft",
+        "limit=0",
+        "limit=9999",
+        "changed_since=yesterday",
+        "changed_since=2026-01-01T00:00:00",
+        "cursor=abc",
+        "colour=red",
+    ):
+        problem(api.get(f"/api/v1/cases?{query}", expect=400), 400)
+    problem(api.get("/api/v1/nowhere", expect=404), 404)
+    response = api.client.post(
+        "/api/v1/cases/X/transitions",
+        data="[",
+        headers={
+            "Authorization": f"Bearer {api.key}",
+            "Idempotency-Key": "x",
+            "Content-Type": "application/json",
+        },
+    )
+    problem(response, 400)
+
+
+def test_every_call_is_audited_without_content(api, world, db_session):
+    reference = stored_case(db_session, world.school_a, world.alice)
+    api.get(f"/api/v1/cases/{reference}")
+    api.client.get("/api/v1/cases")
+    calls = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "api_call")).all()
+    details = [c.detail for c in calls]
+    assert {
+        "client": "SEND system",
+        "endpoint": "api.get_case",
+        "method": "GET",
+        "reference": reference,
+        "outcome": 200,
+    } in details
+    assert {
+        "client": None,
+        "endpoint": "api.list_cases",
+        "method": "GET",
+        "reference": None,
+        "outcome": 401,
+    } in details
+    assert api.key.split("_")[2] not in str(details)
+
+
+def test_each_client_has_its_own_rate_limit(api, app, db_session):
+    app.config["PORTAL_LIMIT_API"] = "3 per minute"
+    for _ in range(3):
+        api.get("/api/v1/case-types")
+    limited = problem(api.get("/api/v1/case-types", expect=429), 429)
+    assert "3 per 1 minute" in limited["detail"]
+    other = Api(
+        api.client, create_client(db_session, app.extensions["catalogue"], "Warehouse", [PTT])[1]
+    )
+    other.get("/api/v1/case-types")
+
+
+def test_pages_follow_links_and_filters(api, world, db_session):
+    refs = [stored_case(db_session, world.school_a, world.alice) for _ in range(5)]
+    stored_case(
+        db_session,
+        world.school_a,
+        world.alice,
+        status="Completed",
+        activity="completed",
+        label="Done",
+    )
+    seen, url = [], "/api/v1/cases?limit=2&status=Active"
+    while url:
+        response = api.get(url)
+        page = response.get_json()
+        seen += [c["reference"] for c in page["items"]]
+        url = page["next"] if page["more"] else None
+        assert ("Link" in response.headers) == page["more"]
+    assert seen == refs
+    assert (
+        api.get("/api/v1/cases?activity=completed").get_json()["items"][0]["status"] == "Completed"
+    )
+
+
+def _poll(api, cursor):
+    page = api.get("/api/v1/cases?limit=3" + (f"&cursor={cursor}" if cursor else "")).get_json()
+    return [(c["reference"], c["updated_at"]) for c in page["items"]], page["cursor"]
+
+
+@pytest.mark.parametrize("settle", [5, 0])
+def test_the_cursor_returns_every_change_exactly_once_under_concurrent_updates(
+    api, app, world, db_session, monkeypatch, settle
+):
+    """Writers stamp `updated_at` before they commit: a change stamped earlier can commit
+    after a poller passed its time. Held back for the settle window, it is not missed;
+    without the window (0) the slow writers' changes are missed, which is why it exists."""
+    app.config["PORTAL_API_SETTLE_SECONDS"] = settle
+    base = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+    now = {"t": base}
+    monkeypatch.setattr(clock, "now", lambda: now["t"])
+    refs = [stored_case(db_session, world.school_a, world.alice) for _ in range(12)]
+    busy, slow = refs[:6], refs[6:]  # the slow ones are changed once, by a slow writer
+    rng = random.Random(14)  # noqa: S311 -- seeded, repeatable
+    changes, late, seen, cursor = set(), [], [], None
+
+    def stamp(ref, at):
+        db_session.execute(update(Case).where(Case.reference == ref).values(updated_at=at))
+        db_session.commit()
+        changes.add((ref, at.isoformat().replace("+00:00", "Z")))
+
+    for ref in refs:
+        stamp(ref, base)
+    for step in range(40):
+        now["t"] = base + dt.timedelta(seconds=step + 1)
+        if late:  # the slow writer, which stamped a moment ago, commits now
+            stamp(*late.pop())
+        if step % 6 == 0 and slow:
+            late.append((slow.pop(), now["t"] - dt.timedelta(seconds=rng.choice([0.5, 1, 2]))))
+        stamp(rng.choice(busy), now["t"])
+        items, cursor = _poll(api, cursor)
+        seen += items
+    now["t"] += dt.timedelta(seconds=60)
+    while items := _poll(api, cursor)[0]:
+        seen += items
+        cursor = _poll(api, cursor)[1]
+    latest = {}
+    for ref, at in sorted(changes, key=lambda c: dt.datetime.fromisoformat(c[1])):
+        latest[ref] = at
+    assert len(seen) == len(set(seen))  # nothing twice
+    missed = set(latest.items()) - set(seen)  # every case's last change, the slow ones too
+    assert bool(missed) == (settle == 0), missed
+    later = {}
+    for ref, at in seen:  # what a poller saw of each case only moves forward
+        moment = dt.datetime.fromisoformat(at)
+        assert moment >= later.get(ref, base)
+        later[ref] = moment
+
+
+def test_the_openapi_document_describes_every_route(api, app):
+    response = api.client.get("/api/v1/openapi.json")
+    doc = response.get_json()
+    assert doc["openapi"] == "3.1.0"
+    paths = {"/api/v1" + p.replace("{", "<").replace("}", ">") for p in doc["paths"]}
+    routes = {
+        r.rule.replace("<int:", "<")
+        for r in app.url_map.iter_rules()
+        if r.endpoint.startswith("api.")
+        and r.endpoint not in ("api.openapi_document", "api.openapi_page", "api.nowhere")
+    }
+    assert routes == paths
+    page = api.client.get("/api/v1/docs")
+    assert page.status_code == 200 and b"GET /api/v1/cases" in page.data
+    check_page(BeautifulSoup(page.get_data(as_text=True), "html.parser"))

@@ -1,0 +1,141 @@
+"""What the API shows of a case: a summary in lists, the whole case on its own.
+
+The whole case holds what the council was sent: reference, school (name, URN, LAESTAB), who
+raised it, its times, its definition version, the sent answers keyed by question id (option
+codes, ISO dates; the schema of its version says their shape), its files (only clean ones
+can be fetched) and the timeline the school also sees: submission and each transition with
+its note. Officers' internal notes and assignments stay inside the portal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.domain import workflow
+from webapp.domain.case_files import case_files, with_scan_status
+from webapp.domain.errors import NotFound
+from webapp.infra import clock
+from webapp.models import Case, CaseEvent
+
+TIMELINE_KINDS = ("submitted", "transition", "abandoned")
+
+
+def client_case(session: Session, client, reference: str) -> Case:
+    """The sent case with this reference, if the client may read its case type; else
+    NotFound (404), exactly as for a reference that does not exist."""
+    case = session.scalar(select(Case).where(Case.reference == reference[:40]))
+    if case is None or case.submitted_at is None or case.case_type_id not in client.case_type_ids:
+        raise NotFound(reference)
+    return case
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return clock.aware(moment).isoformat().replace("+00:00", "Z") if moment else None
+
+
+def summary(case: Case) -> dict:
+    """A case as lists show it, with the link to all of it."""
+    return {
+        "reference": case.reference,
+        "case_type": {"id": case.case_type_id, "version": case.case_type_version},
+        "status": case.status,
+        "activity": {"id": case.activity, "label": case.activity_label},
+        "school": {
+            "name": case.school.name,
+            "urn": case.school.urn,
+            "laestab": case.school.laestab or None,
+        },
+        "submitted_at": _iso(case.submitted_at),
+        "updated_at": _iso(case.updated_at),
+        "links": {"self": url_for("api.get_case", reference=case.reference, _external=True)},
+    }
+
+
+def document(session: Session, case: Case, client) -> dict:
+    """The whole case as a council system reads it."""
+    case_type = workflow.definition_for(session, case)
+    answers = case.sent_answers or {}
+    files = with_scan_status(session, case_files(case_type, answers))
+    raiser = case.created_by
+    return {
+        **summary(case),
+        "case_type": {
+            "id": case.case_type_id,
+            "name": case.case_type_name,
+            "service": case.service_name,
+            "version": case.case_type_version,
+            "answers_schema": url_for(
+                "api.answers_schema",
+                case_type_id=case.case_type_id,
+                version=case.case_type_version,
+                _external=True,
+            ),
+        },
+        "raised_by": {
+            "name": raiser.full_name,
+            "email": raiser.email,
+            "job_title": raiser.job_title,
+        },
+        "created_at": _iso(case.created_at),
+        "answers": answers,
+        "files": [
+            {
+                "id": f.id,
+                "name": f.name,
+                "size": f.size,
+                "question": f.question,
+                "scan_status": f.status,
+                "href": url_for(
+                    "api.get_attachment",
+                    reference=case.reference,
+                    attachment_id=f.id,
+                    _external=True,
+                ),
+            }
+            for f in files
+        ],
+        "timeline": _timeline(session, case),
+        "transitions": [
+            {"action": t.action, "to": t.target, "note": t.note}
+            for t in client_transitions(case_type, case, client)
+        ],
+    }
+
+
+def _timeline(session: Session, case: Case) -> list[dict]:
+    events = session.scalars(
+        select(CaseEvent)
+        .where(
+            CaseEvent.case_id == case.id,
+            CaseEvent.for_school.is_(True),
+            CaseEvent.kind.in_(TIMELINE_KINDS),
+        )
+        .order_by(CaseEvent.id)
+    )
+    return [
+        {
+            "at": _iso(event.at),
+            "kind": event.kind,
+            "from_activity": event.from_activity,
+            "to_activity": event.to_activity,
+            "note": event.note or None,
+        }
+        for event in events
+    ]
+
+
+def client_transitions(case_type, case: Case, client) -> list:
+    """The transitions the client may take from the case's activity now: those the YAML gives
+    the system, and officers' transitions the client was given."""
+    if case.activity is None:
+        return []
+    return [
+        t
+        for t in case_type.workflow.transitions
+        if t.source == case.activity
+        and (t.by == "system" or (t.by == "officer" and t.action in client.actions))
+    ]

@@ -1,0 +1,122 @@
+"""Listing a client's cases for polling: ordered by (updated_at, id), read through an opaque
+cursor that holds the last row's pair.
+
+The guarantee (docs/integration.md): a client that follows `next` from its last cursor sees
+every change to every case it may read exactly once, in the order of the change's time: a
+case changed again appears again, with its state as it is then. Concurrent writers are why
+rows changed in the last PORTAL_API_SETTLE_SECONDS are held back: a transaction stamps
+`updated_at` before it commits, so a case stamped earlier could otherwise become visible
+after a poller had already moved past its time. Held back for the settle window, such a
+change is still ahead of every cursor when it appears, provided a transaction commits within
+that window of stamping it (the portal's take milliseconds) and instances' clocks agree
+within it too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session, joinedload
+
+from webapp.areas.api.problems import Problem
+from webapp.infra import clock
+from webapp.models import Case
+from webapp.web import cursors
+
+STATUSES = ("Active", "Completed", "Abandoned")
+LONGEST_PAGE = 200
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What a client asked for: every filter is optional."""
+
+    case_type: str | None = None
+    activity: str | None = None
+    status: str | None = None
+    changed_since: dt.datetime | None = None
+    cursor: str | None = None
+    limit: int = 50
+
+
+def parse_filter(args) -> CaseFilter:
+    """The filter from the query string; a problem (400) for anything that is not one."""
+    unknown = set(args) - {"case_type", "activity", "status", "changed_since", "cursor", "limit"}
+    if unknown:
+        raise Problem(400, f"Unknown parameter: {sorted(unknown)[0]}")
+    status = args.get("status") or None
+    if status is not None and status not in STATUSES:
+        raise Problem(400, f"status must be one of {', '.join(STATUSES)}")
+    return CaseFilter(
+        case_type=args.get("case_type") or None,
+        activity=args.get("activity") or None,
+        status=status,
+        changed_since=_moment(args.get("changed_since")),
+        cursor=args.get("cursor") or None,
+        limit=_limit(args.get("limit")),
+    )
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise Problem(400, "changed_since must be an ISO 8601 date and time") from None
+    if moment.tzinfo is None:
+        raise Problem(400, "changed_since needs its offset from UTC, e.g. 2026-11-30T09:00:00Z")
+    return moment.astimezone(dt.UTC)
+
+
+def _limit(text: str | None) -> int:
+    if text is None:
+        return 50
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= LONGEST_PAGE:
+        raise Problem(400, f"limit must be a whole number from 1 to {LONGEST_PAGE}")
+    return int(text)
+
+
+def list_cases(
+    session: Session, client, wanted: CaseFilter, settle: float
+) -> tuple[list, str, bool]:
+    """A page of the client's sent cases, and the cursor after its last row (the one given
+    when the page is empty, so that a poller keeps its place)."""
+    allowed = set(client.case_type_ids)
+    if wanted.case_type is not None:
+        allowed &= {wanted.case_type}
+    horizon = clock.now() - dt.timedelta(seconds=settle)
+    query = (
+        select(Case)
+        .options(joinedload(Case.school))
+        .where(
+            Case.submitted_at.is_not(None),
+            Case.case_type_id.in_(sorted(allowed)),
+            Case.updated_at <= horizon,
+        )
+        .order_by(Case.updated_at, Case.id)
+        .limit(wanted.limit + 1)
+    )
+    if wanted.status:
+        query = query.where(Case.status == wanted.status)
+    if wanted.activity:
+        query = query.where(Case.activity == wanted.activity)
+    if wanted.changed_since:
+        query = query.where(Case.updated_at >= wanted.changed_since)
+    if wanted.cursor:
+        after = cursors.read(wanted.cursor, 2)
+        if after is None or not isinstance(after[0], dt.datetime) or not isinstance(after[1], int):
+            raise Problem(400, "cursor is not one this API gave")
+        moment = clock.aware(after[0]).astimezone(dt.UTC)
+        # A row value, so that the index (updated_at, id) reads from the cursor on (an OR of
+        # the two columns made PostgreSQL read the index from its start).
+        query = query.where(tuple_(Case.updated_at, Case.id) > tuple_(moment, after[1]))
+    rows = list(session.scalars(query).unique()) if allowed else []
+    more = len(rows) > wanted.limit
+    rows = rows[: wanted.limit]
+    if not rows:
+        return rows, wanted.cursor or "", more
+    last = rows[-1]
+    return rows, cursors.write([clock.aware(last.updated_at), last.id]), more

@@ -1,0 +1,106 @@
+"""A client taking a workflow transition, once per Idempotency-Key.
+
+The key, what it was asked for (case, action, note) and the answer are stored in the same
+transaction as the move: a retry with the same key gets the same answer and never moves the
+case again; the same key for a different request is refused (422). Two requests racing with
+one key: the UNIQUE (client, key) lets one commit; the other rolls back and answers what the
+first stored. Only successes are stored: a refused request moved nothing, so it may be retried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from webapp.areas.api.cases import client_case, client_transitions, document
+from webapp.areas.api.problems import Problem
+from webapp.domain import workflow
+from webapp.infra.database import transaction
+from webapp.models_api import ApiIdempotencyKey
+
+NOTE_MAX = 5000
+KEY_MAX = 200
+
+
+class Replayed(Exception):
+    """Raised inside the transaction when the key turned out to be taken meanwhile."""
+
+
+def request_body(payload) -> tuple[str, str]:
+    """The action and note of a transition request; a problem (400) for anything else."""
+    if not isinstance(payload, dict) or set(payload) - {"action", "note"}:
+        raise Problem(400, 'Send a JSON object: {"action": "…", "note": "…"} (note optional)')
+    action, note = payload.get("action"), payload.get("note", "")
+    if not isinstance(action, str) or not action.strip() or not isinstance(note, str):
+        raise Problem(400, "action must be a non-empty string, and note a string")
+    if len(note) > NOTE_MAX or "\x00" in note + action:
+        raise Problem(400, f"note must be at most {NOTE_MAX} characters, without NUL")
+    return action.strip(), note.strip()
+
+
+def take(
+    session: Session, client, reference: str, key: str, action: str, note: str
+) -> tuple[int, dict]:
+    """Take `action` on the client's case; the stored answer when this key was used before."""
+    if not key or len(key) > KEY_MAX or not key.isascii() or not key.isprintable():
+        raise Problem(
+            400, f"Send an Idempotency-Key header: 1 to {KEY_MAX} printable ASCII characters"
+        )
+    fingerprint = hashlib.sha256(json.dumps([reference, action, note]).encode()).hexdigest()
+    stored = _stored(session, client, key, fingerprint)
+    if stored is not None:
+        return stored
+    try:
+        with transaction(session, conflict=lambda: Replayed()):
+            body = _move(session, client, reference, action, note)
+            session.add(
+                ApiIdempotencyKey(
+                    client_id=client.id, key=key, request_hash=fingerprint, status=200, body=body
+                )
+            )
+    except Replayed:
+        stored = _stored(session, client, key, fingerprint)
+        if stored is None:  # a UNIQUE failure that was not our key: let it be a 409
+            raise Problem(409, "The case changed meanwhile: read it again, then retry") from None
+        return stored
+    except StaleDataError:  # moved meanwhile: by this very key's twin, or by someone else
+        stored = _stored(session, client, key, fingerprint)
+        if stored is None:
+            raise Problem(409, "The case changed meanwhile: read it again, then retry") from None
+        return stored
+    return 200, body
+
+
+def _stored(session: Session, client, key: str, fingerprint: str) -> tuple[int, dict] | None:
+    row = session.scalar(
+        select(ApiIdempotencyKey).where(
+            ApiIdempotencyKey.client_id == client.id, ApiIdempotencyKey.key == key
+        )
+    )
+    if row is None:
+        return None
+    if row.request_hash != fingerprint:
+        raise Problem(422, "This Idempotency-Key was used for a different request")
+    return row.status, row.body
+
+
+def _move(session: Session, client, reference: str, action: str, note: str) -> dict:
+    case = client_case(session, client, reference)
+    case_type = workflow.definition_for(session, case)
+    transition = next(
+        (t for t in client_transitions(case_type, case, client) if t.action == action), None
+    )
+    if transition is None:
+        raise Problem(
+            409, f"{action!r} cannot be taken by this client from {case.activity_label!r}"
+        )
+    if transition.note == "required" and not note:
+        raise Problem(422, f"{action!r} needs a note")
+    by = "system" if transition.by == "system" else "officer"
+    workflow.take_transition(session, case, case_type, action, None, by, note)
+    session.flush()
+    return document(session, case, client)
