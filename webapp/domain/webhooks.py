@@ -102,6 +102,8 @@ def check_url(url: str, allow_loopback: bool) -> str:
         raise Refused("the webhook address must not hold a user name or password")
     if len(url) > 500:
         raise Refused("the webhook address must be 500 characters or fewer")
+    if parts.scheme == "http" and not allow_loopback:
+        raise Refused("the webhook address must start with https://")
     addresses = resolve(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
     loopback = allow_loopback and all(a == ipaddress.ip_address("127.0.0.1") for a in addresses)
     if parts.scheme == "http" and not loopback:
