@@ -17,8 +17,11 @@ from tests.webapp.test_workflow_school_side import officer, officer_moves
 from webapp.domain import webhooks
 from webapp.domain.api_clients import create_client
 from webapp.domain.errors import Refused
+from webapp.domain import workflow
 from webapp.infra.webhook_delivery import deliver_webhooks
+from webapp.models import AuditEvent
 from webapp.models_api import ApiClient, WebhookDelivery
+from webapp.worker import run_worker
 
 ALL_EVENTS = list(webhooks.EVENTS)
 
@@ -31,6 +34,7 @@ class Receiver:
         self.status = 200
         self.secret = ""
         self.received: list[dict] = []
+        self.arrived = threading.Event()  # set at every delivery
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -40,6 +44,7 @@ class Receiver:
                 self.send_response(receiver.status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+                receiver.arrived.set()
 
             def log_message(self, *args):
                 pass
@@ -200,8 +205,47 @@ def test_the_failure_after_a_day_is_shown_and_an_admin_replays_it(
     assert deliver(app, db_session).delivered == 1
     assert receiver.delivered() == [("case.submitted", reference)]
     assert all(r["signed"] for r in receiver.received)
+    replayed = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "webhook_replayed")
+    ).one()
+    assert delivery.event_id in str(replayed.detail)
     after = text_of(council_admin.get("/council/api-clients").page)
     assert reference not in after and "every webhook event has been delivered" in after
+
+
+def test_a_submission_that_fails_queues_no_event(
+    app, world, sign_in, db_session, receiver, monkeypatch
+):
+    subscribe(app, db_session, receiver)
+    portal = sign_in(world.alice)
+    reference = finished_draft(portal)
+    email_officers = workflow._email_officers
+
+    def broken(*args):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(workflow, "_email_officers", broken)  # after the events are queued
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=500)
+    assert db_session.scalars(select(WebhookDelivery)).all() == []
+    deliver(app, db_session)
+    assert receiver.received == []
+    monkeypatch.setattr(workflow, "_email_officers", email_officers)
+    portal.get(f"/cases/{reference}/check-answers")
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    assert len(db_session.scalars(select(WebhookDelivery)).all()) == 2
+
+
+def test_the_worker_delivers_them(app, world, sign_in, db_session, receiver):
+    subscribe(app, db_session, receiver, events=["case.submitted"])
+    _portal, reference = submitted_case(app, world, sign_in)
+    # The receiver's first delivery stops the worker's loop (no sleeping, no timing).
+    thread = threading.Thread(target=run_worker, args=(app, receiver.arrived, 0.01), daemon=True)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert receiver.delivered() == [("case.submitted", reference)]
+    assert receiver.received[0]["signed"]
 
 
 @pytest.mark.parametrize(
