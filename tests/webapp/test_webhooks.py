@@ -14,10 +14,9 @@ from sqlalchemy import select
 from tests.webapp.conftest import staff, text_of
 from tests.webapp.test_submit import finished_draft
 from tests.webapp.test_workflow_school_side import officer, officer_moves
-from webapp.domain import webhooks
+from webapp.domain import webhooks, workflow
 from webapp.domain.api_clients import create_client
 from webapp.domain.errors import Refused
-from webapp.domain import workflow
 from webapp.infra.webhook_delivery import deliver_webhooks
 from webapp.models import AuditEvent
 from webapp.models_api import ApiClient, WebhookDelivery
