@@ -2,6 +2,7 @@
 answers 500, each event once after it answers 200, and the failure once the retry window is
 over, which a council admin replays."""
 
+import datetime
 import hashlib
 import hmac
 import http.server
@@ -279,3 +280,44 @@ def test_a_client_with_a_webhook_is_stored(app, db_session, receiver):
     client = subscribe(app, db_session, receiver)
     stored = db_session.get(ApiClient, client.id)
     assert stored.webhook_url == receiver.url and stored.webhook_secret.startswith("whsec_")
+
+
+def test_two_workers_deliver_each_event_once(app, db_session, receiver, database_url):
+    """Workers on one database (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: BEGIN IMMEDIATE)
+    never both send an event."""
+    from webapp.infra import clock
+    from webapp.infra.database import RetryingSession, make_engine
+
+    client = subscribe(app, db_session, receiver)
+    now = clock.now()
+    db_session.add_all(
+        WebhookDelivery(
+            client_id=client.id,
+            event_id=f"00000000-0000-0000-0000-{n:012d}",
+            event="case.submitted",
+            reference=f"EDU-SENED-PTT{n}",
+            body=json.dumps({"type": "case.submitted", "case": {"reference": f"R{n}"}}),
+            created_at=now,
+            next_attempt_at=now,
+            retry_until=now + datetime.timedelta(hours=24),
+        )
+        for n in range(30)
+    )
+    db_session.commit()
+    engine = make_engine(database_url)
+
+    def work():
+        session = RetryingSession(bind=engine, expire_on_commit=False)
+        with app.app_context():
+            deliver_webhooks(session)
+        session.close()
+
+    workers = [threading.Thread(target=work) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    engine.dispose()
+    ids = [r["id"] for r in receiver.received]
+    assert sorted(ids) == sorted(set(ids)) and len(ids) == 30
+    assert all(r["signed"] for r in receiver.received)
