@@ -16,7 +16,7 @@ from tests.webapp.conftest import staff, text_of
 from tests.webapp.test_submit import finished_draft
 from tests.webapp.test_workflow_school_side import officer, officer_moves
 from webapp.domain import webhooks, workflow
-from webapp.domain.api_clients import create_client
+from webapp.domain.api_clients import create_client, revoke_client
 from webapp.domain.errors import Refused
 from webapp.infra.webhook_delivery import deliver_webhooks
 from webapp.models import AuditEvent
@@ -211,6 +211,18 @@ def test_the_failure_after_a_day_is_shown_and_an_admin_replays_it(
     assert delivery.event_id in str(replayed.detail)
     after = text_of(council_admin.get("/council/api-clients").page)
     assert reference not in after and "every webhook event has been delivered" in after
+
+
+def test_a_revoked_clients_waiting_events_are_not_sent(app, world, sign_in, db_session, receiver):
+    client = subscribe(app, db_session, receiver, events=["case.submitted"])
+    submitted_case(app, world, sign_in)
+    with app.app_context():
+        revoke_client(db_session, client)
+    report = deliver(app, db_session)
+    assert (report.delivered, report.given_up) == (0, 1) and receiver.received == []
+    delivery = db_session.scalars(select(WebhookDelivery)).one()
+    db_session.refresh(delivery)
+    assert delivery.failed_at is not None and "revoked" in delivery.last_error
 
 
 def test_a_submission_that_fails_queues_no_event(

@@ -32,7 +32,6 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from webapp.domain.errors import Refused
 from webapp.domain.webhooks import check_url, signature
 from webapp.infra import clock
 from webapp.models_api import ApiClient, WebhookDelivery
@@ -43,6 +42,7 @@ LONGEST_RETRY = dt.timedelta(hours=1)
 LEASE = dt.timedelta(minutes=2)  # far longer than WEBHOOK_TIMEOUT
 BATCH = 50
 ERROR_LENGTH = 300
+NO_WEBHOOK = "The client has been revoked or its webhook removed"
 
 
 @dataclass
@@ -77,6 +77,11 @@ def deliver_webhooks(session: Session, limit: int = BATCH) -> WebhookReport:
         if claimed is None:
             break
         delivery_id, event_id, body, url, secret = claimed
+        if not url:  # the client was revoked, or its webhook removed: nowhere to send it
+            _finish(session, delivery_id, last_error=NO_WEBHOOK, failed_at=clock.now())
+            report.failed += 1
+            report.given_up += 1
+            continue
         try:
             _post(url, event_id, body, secret)
         except Exception as error:  # down, 5xx, refused, timed out, a private address…
@@ -118,7 +123,7 @@ def _claim(session: Session, now: dt.datetime):
                 .execution_options(synchronize_session=False)
             ).rowcount
             target = session.execute(
-                select(ApiClient.webhook_url, ApiClient.webhook_secret)
+                select(ApiClient.webhook_url, ApiClient.webhook_secret, ApiClient.revoked_at)
                 .join(WebhookDelivery, WebhookDelivery.client_id == ApiClient.id)
                 .where(WebhookDelivery.id == row.id)
             ).one()
@@ -127,7 +132,8 @@ def _claim(session: Session, now: dt.datetime):
             session.rollback()
             raise
         if claimed == 1:
-            return row.id, row.event_id, row.body, target.webhook_url, target.webhook_secret
+            url = "" if target.revoked_at is not None else target.webhook_url
+            return row.id, row.event_id, row.body, url, target.webhook_secret
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -137,8 +143,6 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 def _post(url: str, event_id: str, body: str, secret: str) -> None:
     """POST the signed body; raises unless the endpoint answers 2xx."""
-    if not url or not secret:
-        raise Refused("the client has no webhook any more")
     check_url(url, current_app.config["PORTAL_WEBHOOK_ALLOW_LOOPBACK"])
     data = body.encode()
     timestamp = int(clock.now().timestamp())
