@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.model_base import Base, utcnow
@@ -26,6 +26,13 @@ class ApiClient(Base):
     allowed_networks: Mapped[list] = mapped_column(JSON, default=list)  # empty: from anywhere
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
+    # Its webhook (webapp/domain/webhooks.py): one https endpoint, the events it wants, and
+    # the secret deliveries are signed with. That secret is kept readable (it must be, to
+    # sign): it lets its holder forge deliveries to this client, nothing more; it is not
+    # an API key and calls nothing. Empty url: no webhook.
+    webhook_url: Mapped[str] = mapped_column(String(500), default="")
+    webhook_events: Mapped[list] = mapped_column(JSON, default=list)
+    webhook_secret: Mapped[str] = mapped_column(String(64), default="")
 
     keys: Mapped[list[ApiKey]] = relationship(
         back_populates="client", order_by="ApiKey.id", cascade="all, delete-orphan"
@@ -64,3 +71,30 @@ class ApiIdempotencyKey(Base):
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class WebhookDelivery(Base):
+    """One event for one client's webhook: written in the transaction of the change that
+    caused it, delivered by the worker, retried with back-off until `retry_until`, then
+    `failed_at` (shown to council admins, who may replay it)."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_pending", "delivered_at", "failed_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("api_clients.id", ondelete="CASCADE"), index=True
+    )
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    event: Mapped[str] = mapped_column(String(40))
+    reference: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(Text)  # the JSON sent: reference and links, no child data
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    retry_until: Mapped[dt.datetime] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column()
+    failed_at: Mapped[dt.datetime | None] = mapped_column()
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    client: Mapped[ApiClient] = relationship()

@@ -24,6 +24,8 @@ from webapp.domain.retention import purge
 from webapp.domain.scanning import ScanReport, scan_pending
 from webapp.infra.cli_support import CommandError, portal_app
 from webapp.infra.mail.delivery import BATCH, DeliveryReport, deliver_due
+from webapp.infra.webhook_delivery import BATCH as HOOK_BATCH
+from webapp.infra.webhook_delivery import deliver_webhooks
 
 PURGE_EVERY = 3600.0  # seconds
 # While clamd cannot be asked, the scan of waiting uploads is tried again after 30 s, 1 min,
@@ -89,6 +91,12 @@ def _deliver_once(app, where: str) -> None:
         if report.attempted < BATCH:
             break
     click.echo(f"mail worker: {sent} sent, {failed} failed (will be retried) through {where}")
+    while True:
+        hooks = deliver_webhooks(db())
+        if hooks.attempted:
+            click.echo(f"webhooks: {hooks}")
+        if hooks.attempted < HOOK_BATCH:
+            break
     total = ScanReport()
     while True:
         report = scan_pending(db(), app.config)
@@ -145,6 +153,7 @@ def run_worker(
                 session = app.extensions["db_sessions"]()
                 try:
                     report = deliver_due(session, mail)
+                    hooks = deliver_webhooks(session)  # webapp/infra/webhook_delivery.py
                     if time.monotonic() >= next_scan:
                         scans = scan_pending(session, app.config)
                         next_scan, scan_retry = _next_scan(scans, scan_retry)
@@ -155,7 +164,7 @@ def run_worker(
                         next_purge = time.monotonic() + PURGE_EVERY
                 finally:
                     session.close()
-            full = report.attempted >= BATCH
+            full = report.attempted >= BATCH or hooks.attempted >= HOOK_BATCH
             if report.attempted and on_batch is not None:
                 on_batch(report)
         except Exception:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine import CaseType, compile_definition
 from engine.model import Transition
-from webapp.domain import audit
+from webapp.domain import audit, webhooks
 from webapp.infra import clock
 from webapp.infra.mail import queue_mail
 from webapp.models import Case, CaseEvent, CaseTypeVersion, Team, User, team_members
@@ -136,6 +136,7 @@ def enter_workflow(session: Session, case: Case, case_type: CaseType, actor: Use
             at=clock.now(),
         )
     )
+    webhooks.case_submitted(session, case)
     _run_system_transitions(session, case, case_type)
 
 
@@ -157,7 +158,7 @@ def take_transition(
     note = note.strip()
     if transition.note == "required" and not note:
         raise NoteRequired(action)
-    _apply(session, case, case_type, transition, actor, note)
+    _apply(session, case, case_type, transition, actor, note, by)
     _run_system_transitions(session, case, case_type)
     return transition
 
@@ -169,6 +170,7 @@ def _apply(
     transition: Transition,
     actor: User | None,
     note: str,
+    by: str = "system",
 ) -> None:
     target = case_type.workflow.activities[transition.target]
     source = case.activity
@@ -188,6 +190,7 @@ def _apply(
     audit.record_case(
         session, "case_transition", actor, case, transition=transition.action, to=target.id
     )
+    webhooks.transition_taken(session, case, transition.action, by, source)
     if transition.email_school:
         _email_school(session, case, target.label)
     if transition.email_officers:

@@ -57,6 +57,7 @@ def settings(overrides: dict) -> dict:
         # passes a change still being committed (webapp/areas/api/listing.py).
         "PORTAL_API_SETTLE_SECONDS": _whole("PORTAL_API_SETTLE_SECONDS", 5),
         **_mail(),
+        **_webhooks(),
         **_request_limits(),
         **_sessions(development),
         **_scanner(),
@@ -143,6 +144,18 @@ def _mail() -> dict:
         # failure, up to 30 minutes (webapp/infra/mail/delivery.py). Shorter only to rehearse
         # an SMTP outage quickly (bench/scale_out.py).
         "MAIL_FIRST_RETRY_SECONDS": _seconds("PORTAL_MAIL_RETRY_SECONDS", 30.0),
+    }
+
+
+def _webhooks() -> dict:
+    """Webhook deliveries (webapp/infra/webhook_delivery.py)."""
+    return {
+        # Only for tests and local rehearsals: endpoints on 127.0.0.1, over plain http. Never
+        # in production: it would let a client make the portal call its own network.
+        "PORTAL_WEBHOOK_ALLOW_LOOPBACK": _flag("PORTAL_WEBHOOK_ALLOW_LOOPBACK", False),
+        "WEBHOOK_TIMEOUT": 10.0,  # seconds a delivery may take
+        "WEBHOOK_FIRST_RETRY_SECONDS": 30.0,  # doubles after each failure, at most an hour
+        "WEBHOOK_RETRY_HOURS": _whole("PORTAL_WEBHOOK_RETRY_HOURS", 24, least=1),
     }
 
 

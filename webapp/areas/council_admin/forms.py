@@ -1,4 +1,5 @@
-"""Council admin's forms: a school and its first admin, another admin, an officer, a team.
+"""Council admin's forms: a school and its first admin, another admin, an officer, a team,
+an API client and its webhook.
 
 Choices (setting types, roles, teams, case types, members) are only ever those offered: a posted
 value that was not offered fails validation, and the service refuses it again (SECURITY-CHECKLIST
@@ -9,7 +10,7 @@ declared first and come first in the page and its error summary.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
+from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
@@ -187,3 +188,47 @@ class TeamForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that needs only CSRF (reset a password, delete a team)."""
+
+
+class ApiClientForm(FlaskForm):
+    """A council system that may call the API: its name, case types, actions and networks."""
+
+    name = text_field("Name", DataRequired("Enter the client's name"), max_length=120)
+    case_types = SelectMultipleField(
+        "Case types it may use", invalid_choice_message="Select case types from the list"
+    )
+    actions = SelectMultipleField(
+        "Workflow actions it may take", invalid_choice_message="Select actions from the list"
+    )
+    networks = TextAreaField(
+        "Networks it may call from",
+        validators=[Length(max=2000, message="Networks must be 2000 characters or fewer")],
+    )
+
+    def offer(self, case_types: list[tuple[str, str]], actions: list[str]) -> ApiClientForm:
+        self.case_types.choices = [SelectChoice(value, label) for value, label in case_types]
+        self.actions.choices = [SelectChoice(action, action) for action in actions]
+        return self
+
+    def details(self) -> dict:
+        return {
+            "name": self.name.data,
+            "case_type_ids": self.case_types.data or [],
+            "actions": self.actions.data or [],
+            "networks": self.networks.data or "",
+        }
+
+
+class WebhookForm(FlaskForm):
+    """The client's webhook: an https address and the events it wants."""
+
+    url = text_field("Webhook address", DataRequired("Enter the webhook address"), max_length=500)
+    events = SelectMultipleField(
+        "Events",
+        validators=[DataRequired("Select the events to send")],
+        invalid_choice_message="Select events from the list",
+    )
+
+    def offer(self, events: dict[str, str]) -> WebhookForm:
+        self.events.choices = [SelectChoice(value, label) for value, label in events.items()]
+        return self

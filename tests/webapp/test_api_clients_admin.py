@@ -1,0 +1,114 @@
+"""Council admins manage API clients on a page (issue 14): add one (its key shown once), rotate
+and revoke keys, revoke the client, register its webhook; nobody else gets in (404)."""
+
+import pytest
+from sqlalchemy import select
+
+from tests.webapp.conftest import staff, text_of
+from webapp.domain.api_clients import client_for_key
+from webapp.models import AuditEvent
+from webapp.models_api import ApiClient
+
+LIST = "/council/api-clients"
+
+
+def add(admin, **extra):
+    data = {"name": "SEND system", "case_types": ["part-time-timetable"], **extra}
+    admin.get(f"{LIST}/add")
+    page = admin.post(f"{LIST}/add", data, expect=200).page
+    return page, page.select_one("#secret")
+
+
+def test_an_admin_adds_a_client_and_sees_its_key_once(council_admin, db_session):
+    assert "There are no API clients yet" in text_of(council_admin.get(LIST).page)
+    page, secret = add(council_admin, actions=["Start review"], networks="192.0.2.0/24")
+    key = secret.get_text()
+    assert "you will not see it again" in text_of(page)
+    client = db_session.scalars(select(ApiClient)).one()
+    assert client_for_key(db_session, key, "192.0.2.9") == client
+    assert client.actions == ["Start review"] and client.allowed_networks == ["192.0.2.0/24"]
+    listed = council_admin.get(LIST).page
+    assert "SEND system" in text_of(listed) and key not in str(listed)
+    assert key not in str(council_admin.get(f"{LIST}/{client.id}").page)
+    assert key.split("_")[2] not in str(db_session.scalars(select(AuditEvent.detail)).all())
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"name": "", "case_types": ["part-time-timetable"]}, "Enter the client's name"),
+        ({"name": "X"}, "Select the case types it may use"),
+        ({"name": "X", "case_types": ["nonsense"]}, "Select case types from the list"),
+        ({"name": "X", "case_types": ["part-time-timetable"], "networks": "intranet"}, "network"),
+    ],
+)
+def test_what_cannot_be_a_client_is_shown_in_the_error_summary(council_admin, data, message):
+    council_admin.get(f"{LIST}/add")
+    page = council_admin.post(f"{LIST}/add", data, expect=200).page
+    summary = page.select_one(".govuk-error-summary")
+    assert summary is not None and message in summary.get_text()
+    assert page.select_one("#secret") is None
+
+
+def test_rotate_then_revoke_the_old_key_then_the_client(council_admin, db_session):
+    _page, secret = add(council_admin)
+    old = secret.get_text()
+    client = db_session.scalars(select(ApiClient)).one()
+    council_admin.get(f"{LIST}/{client.id}")
+    new = council_admin.post(f"{LIST}/{client.id}/rotate", expect=200).page.select_one("#secret")
+    new = new.get_text()
+    assert client_for_key(db_session, old) and client_for_key(db_session, new)
+    council_admin.get(f"{LIST}/{client.id}")
+    council_admin.post(f"{LIST}/{client.id}/rotate", expect=302)  # two live: refused
+    page = council_admin.get(f"{LIST}/{client.id}").page
+    assert "2 live keys: revoke one first" in text_of(page)
+    council_admin.post(f"{LIST}/{client.id}/keys/{old.split('_')[1]}/revoke", expect=302)
+    db_session.expire_all()
+    assert client_for_key(db_session, old) is None and client_for_key(db_session, new)
+    council_admin.get(f"{LIST}/{client.id}/revoke")
+    council_admin.post(f"{LIST}/{client.id}/revoke", expect=302)
+    db_session.expire_all()
+    assert client_for_key(db_session, new) is None
+    assert "(revoked)" in text_of(council_admin.get(LIST).page)
+
+
+def test_a_webhook_must_be_https_and_public(council_admin, db_session, app):
+    add(council_admin)
+    client = db_session.scalars(select(ApiClient)).one()
+    page = council_admin.get(f"{LIST}/{client.id}").page
+    assert page.select_one("input[name=url]") is not None
+    for url, message in [
+        ("http://example.org/hook", "must start with https://"),
+        ("https://10.0.0.8/hook", "must be a public address"),
+        ("https://127.0.0.1:8443/hook", "must be a public address"),
+    ]:
+        page = council_admin.post(
+            f"{LIST}/{client.id}", {"url": url, "events": ["case.submitted"]}, expect=200
+        ).page
+        assert message in page.select_one(".govuk-error-summary").get_text()
+    app.config["PORTAL_WEBHOOK_ALLOW_LOOPBACK"] = True
+    page = council_admin.post(
+        f"{LIST}/{client.id}",
+        {"url": "http://127.0.0.1:9/hook", "events": ["case.submitted", "case.transition"]},
+        expect=200,
+    ).page
+    secret = page.select_one("#secret").get_text()
+    db_session.expire_all()
+    stored = db_session.get(ApiClient, client.id)
+    assert stored.webhook_secret == secret and stored.webhook_url == "http://127.0.0.1:9/hook"
+    assert stored.webhook_events == ["case.submitted", "case.transition"]
+
+
+def test_nobody_else_gets_in(app, world, sign_in, db_session, council_admin):
+    add(council_admin)
+    client = db_session.scalars(select(ApiClient)).one()
+    officer = staff(db_session, "olu@council.example.org", "officer")
+    for person in (world.alice, officer):
+        other = sign_in(person)
+        other.get("/sign-out")  # a page with a form: a CSRF token of their own
+        for url in (LIST, f"{LIST}/add", f"{LIST}/{client.id}", f"{LIST}/{client.id}/revoke"):
+            other.get(url, expect=404)
+        other.post(f"{LIST}/{client.id}/rotate", expect=404)
+        other.post("/council/webhooks/1/replay", expect=404)
+    council_admin.get(f"{LIST}/{client.id + 100}", expect=404)
+    assert len(db_session.scalars(select(ApiClient)).one().keys) == 1

@@ -1,0 +1,335 @@
+"""Webhooks (issue 14): a receiver on 127.0.0.1 checks every signature, sees retries while it
+answers 500, each event once after it answers 200, and the failure once the retry window is
+over, which a council admin replays."""
+
+import datetime
+import hashlib
+import hmac
+import http.server
+import json
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from tests.webapp.conftest import staff, text_of
+from tests.webapp.test_submit import finished_draft
+from tests.webapp.test_workflow_school_side import officer, officer_moves
+from webapp.domain import webhooks, workflow
+from webapp.domain.api_clients import create_client, revoke_client
+from webapp.domain.errors import Refused
+from webapp.infra.webhook_delivery import deliver_webhooks
+from webapp.models import AuditEvent
+from webapp.models_api import ApiClient, WebhookDelivery
+from webapp.worker import run_worker
+
+ALL_EVENTS = list(webhooks.EVENTS)
+
+
+class Receiver:
+    """A council system's webhook endpoint on 127.0.0.1: answers `status`, keeps what came
+    (event id, type, reference) and whether its signature held."""
+
+    def __init__(self):
+        self.status = 200
+        self.secret = ""
+        self.received: list[dict] = []
+        self.arrived = threading.Event()  # set at every delivery
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append(receiver.check(self.headers, body))
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                receiver.arrived.set()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/portal"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def check(self, headers, body: bytes) -> dict:
+        """What a council system does (docs/integration.md): recompute the signature."""
+        event_id, timestamp = headers["Portal-Event-Id"], headers["Portal-Timestamp"]
+        signed = f"{event_id}.{timestamp}.".encode() + body
+        expected = "v1=" + hmac.new(self.secret.encode(), signed, hashlib.sha256).hexdigest()
+        event = json.loads(body)
+        return {
+            "id": event_id,
+            "type": event["type"],
+            "reference": event["case"]["reference"],
+            "signed": hmac.compare_digest(expected, headers["Portal-Signature"]),
+            "answered": self.status,
+            "event": event,
+        }
+
+    def delivered(self):
+        return [(r["type"], r["reference"]) for r in self.received if r["answered"] == 200]
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver(app):
+    app.config["PORTAL_WEBHOOK_ALLOW_LOOPBACK"] = True
+    receiver = Receiver()
+    yield receiver
+    receiver.stop()
+
+
+def subscribe(app, db_session, receiver, events=ALL_EVENTS, case_types=("part-time-timetable",)):
+    with app.app_context():
+        catalogue = app.extensions["catalogue"]
+        client, _key = create_client(db_session, catalogue, "SEND system", case_types)
+        receiver.secret = webhooks.set_webhook(db_session, client, receiver.url, events, True)
+    return client
+
+
+def deliver(app, db_session):
+    with app.app_context():
+        return deliver_webhooks(db_session)
+
+
+def submitted_case(app, world, sign_in):
+    portal = sign_in(world.alice)
+    reference = finished_draft(portal)
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    return portal, reference
+
+
+def test_retries_while_the_receiver_fails_then_each_event_once(
+    app, world, sign_in, db_session, receiver, moving_clock
+):
+    subscribe(app, db_session, receiver)
+    _portal, reference = submitted_case(app, world, sign_in)
+    receiver.status = 500
+    report = deliver(app, db_session)
+    assert (report.delivered, report.failed) == (0, 2)
+    assert deliver(app, db_session).attempted == 0  # not due again yet: back-off
+    moving_clock.advance(seconds=31)
+    assert deliver(app, db_session).failed == 2
+    receiver.status = 200
+    moving_clock.advance(minutes=2)
+    assert deliver(app, db_session).delivered == 2
+    moving_clock.advance(hours=2)
+    assert deliver(app, db_session).attempted == 0
+    assert receiver.delivered() == [
+        ("case.submitted", reference),
+        ("case.transition", reference),
+    ]
+    assert all(r["signed"] for r in receiver.received)
+    first_tries = [r["id"] for r in receiver.received[:2]]
+    assert [r["id"] for r in receiver.received[-2:]] == first_tries  # same event ids on retry
+    event = receiver.received[-1]["event"]
+    assert event["transition"] == {
+        "action": "Notify case officers",
+        "from": "submitted",
+        "to": "notified",
+    }
+    assert event["case"]["links"]["api"].endswith(f"/api/v1/cases/{reference}")
+    text = json.dumps([r["event"] for r in receiver.received])
+    assert "forename" not in text and "surname" not in text  # no child data
+
+
+def test_a_forged_or_changed_body_does_not_verify(app, world, sign_in, db_session, receiver):
+    subscribe(app, db_session, receiver)
+    submitted_case(app, world, sign_in)
+    deliver(app, db_session)
+    good = receiver.received[0]
+    body = json.dumps(good["event"], separators=(",", ":")).encode()
+    timestamp = "1700000000"
+    forged = webhooks.signature("whsec_wrong", good["id"], int(timestamp), body)
+    assert not receiver.check(
+        {"Portal-Event-Id": good["id"], "Portal-Timestamp": timestamp, "Portal-Signature": forged},
+        body,
+    )["signed"]
+
+
+def test_more_information_returned_and_only_the_events_asked_for(
+    app, world, sign_in, db_session, receiver
+):
+    subscribe(app, db_session, receiver, events=["case.information_returned"])
+    person = officer(db_session, world)
+    portal, reference = submitted_case(app, world, sign_in)
+    officer_moves(app, db_session, reference, "Start review", person)
+    officer_moves(app, db_session, reference, "Request more information", person, "Dates, please.")
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    deliver(app, db_session)
+    assert receiver.delivered() == [("case.information_returned", reference)]
+    assert all(r["signed"] for r in receiver.received)
+
+
+def test_other_case_types_and_revoked_clients_hear_nothing(
+    app, world, sign_in, db_session, receiver
+):
+    client = subscribe(app, db_session, receiver, case_types=("school-closure",))
+    submitted_case(app, world, sign_in)
+    assert db_session.scalars(select(WebhookDelivery)).all() == []
+    client.case_type_ids = ["part-time-timetable"]
+    client.revoked_at = client.created_at
+    db_session.commit()
+    submitted_case(app, world, sign_in)
+    assert db_session.scalars(select(WebhookDelivery)).all() == []
+
+
+def test_the_failure_after_a_day_is_shown_and_an_admin_replays_it(
+    app, world, sign_in, db_session, receiver, moving_clock
+):
+    subscribe(app, db_session, receiver, events=["case.submitted"])
+    _portal, reference = submitted_case(app, world, sign_in)
+    receiver.status = 500
+    for _ in range(40):  # every hour or sooner, for a day
+        deliver(app, db_session)
+        moving_clock.advance(hours=1)
+    tries = len(receiver.received)
+    assert 24 <= tries <= 40
+    delivery = db_session.scalars(select(WebhookDelivery)).one()
+    db_session.refresh(delivery)
+    assert delivery.failed_at is not None and delivery.last_error == "HTTP 500"
+    moving_clock.advance(hours=5)
+    assert deliver(app, db_session).attempted == 0  # stopped
+    council_admin = sign_in(staff(db_session, "cara@council.example.org", "admin"))
+    failed = council_admin.get("/council/api-clients").page
+    assert reference in text_of(failed) and "HTTP 500" in text_of(failed)
+    receiver.status = 200
+    council_admin.post(f"/council/webhooks/{delivery.id}/replay", expect=302)
+    assert "will be sent again" in text_of(council_admin.get("/council/api-clients").page)
+    assert deliver(app, db_session).delivered == 1
+    assert receiver.delivered() == [("case.submitted", reference)]
+    assert all(r["signed"] for r in receiver.received)
+    replayed = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "webhook_replayed")
+    ).one()
+    assert delivery.event_id in str(replayed.detail)
+    after = text_of(council_admin.get("/council/api-clients").page)
+    assert reference not in after and "every webhook event has been delivered" in after
+
+
+def test_a_revoked_clients_waiting_events_are_not_sent(app, world, sign_in, db_session, receiver):
+    client = subscribe(app, db_session, receiver, events=["case.submitted"])
+    submitted_case(app, world, sign_in)
+    with app.app_context():
+        revoke_client(db_session, client)
+    report = deliver(app, db_session)
+    assert (report.delivered, report.given_up) == (0, 1) and receiver.received == []
+    delivery = db_session.scalars(select(WebhookDelivery)).one()
+    db_session.refresh(delivery)
+    assert delivery.failed_at is not None and "revoked" in delivery.last_error
+
+
+def test_a_submission_that_fails_queues_no_event(
+    app, world, sign_in, db_session, receiver, monkeypatch
+):
+    subscribe(app, db_session, receiver)
+    portal = sign_in(world.alice)
+    reference = finished_draft(portal)
+    email_officers = workflow._email_officers
+
+    def broken(*args):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(workflow, "_email_officers", broken)  # after the events are queued
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=500)
+    assert db_session.scalars(select(WebhookDelivery)).all() == []
+    deliver(app, db_session)
+    assert receiver.received == []
+    monkeypatch.setattr(workflow, "_email_officers", email_officers)
+    portal.get(f"/cases/{reference}/check-answers")
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    assert len(db_session.scalars(select(WebhookDelivery)).all()) == 2
+
+
+def test_the_worker_delivers_them(app, world, sign_in, db_session, receiver):
+    subscribe(app, db_session, receiver, events=["case.submitted"])
+    _portal, reference = submitted_case(app, world, sign_in)
+    # The receiver's first delivery stops the worker's loop (no sleeping, no timing).
+    thread = threading.Thread(target=run_worker, args=(app, receiver.arrived, 0.01), daemon=True)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert receiver.delivered() == [("case.submitted", reference)]
+    assert receiver.received[0]["signed"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.org/hook",
+        "https://10.0.0.7/hook",
+        "https://169.254.169.254/latest/meta-data",
+        "https://127.0.0.1/hook",
+        "https://[::1]/hook",
+        "https://localhost/hook",
+        "https://user:pw@example.org/hook",
+        "ftp://example.org/hook",
+    ],
+)
+def test_private_loopback_and_plain_http_addresses_are_refused(url):
+    with pytest.raises(Refused):
+        webhooks.check_url(url, allow_loopback=False)
+
+
+def test_a_public_https_address_is_taken():
+    assert webhooks.check_url("https://93.184.215.14/hooks", allow_loopback=False)
+
+
+def test_loopback_only_when_the_setting_allows():
+    assert webhooks.check_url("http://127.0.0.1:9/x", allow_loopback=True)
+    with pytest.raises(Refused):
+        webhooks.check_url("http://10.1.2.3/x", allow_loopback=True)
+
+
+def test_a_client_with_a_webhook_is_stored(app, db_session, receiver):
+    client = subscribe(app, db_session, receiver)
+    stored = db_session.get(ApiClient, client.id)
+    assert stored.webhook_url == receiver.url and stored.webhook_secret.startswith("whsec_")
+
+
+def test_two_workers_deliver_each_event_once(app, db_session, receiver, database_url):
+    """Workers on one database (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: BEGIN IMMEDIATE)
+    never both send an event."""
+    from webapp.infra import clock
+    from webapp.infra.database import RetryingSession, make_engine
+
+    client = subscribe(app, db_session, receiver)
+    now = clock.now()
+    db_session.add_all(
+        WebhookDelivery(
+            client_id=client.id,
+            event_id=f"00000000-0000-0000-0000-{n:012d}",
+            event="case.submitted",
+            reference=f"EDU-SENED-PTT{n}",
+            body=json.dumps({"type": "case.submitted", "case": {"reference": f"R{n}"}}),
+            created_at=now,
+            next_attempt_at=now,
+            retry_until=now + datetime.timedelta(hours=24),
+        )
+        for n in range(30)
+    )
+    db_session.commit()
+    engine = make_engine(database_url)
+
+    def work():
+        session = RetryingSession(bind=engine, expire_on_commit=False)
+        with app.app_context():
+            deliver_webhooks(session)
+        session.close()
+
+    workers = [threading.Thread(target=work) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    engine.dispose()
+    ids = [r["id"] for r in receiver.received]
+    assert sorted(ids) == sorted(set(ids)) and len(ids) == 30
+    assert all(r["signed"] for r in receiver.received)

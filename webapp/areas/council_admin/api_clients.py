@@ -1,0 +1,129 @@
+"""API clients and their webhooks, for council admins (issue 14), free of HTTP.
+
+Each function takes the acting user first: a council admin (anyone else gets NotFound,
+answered 404), and does its work through webapp/domain/api_clients.py and webhooks.py, which
+own the transactions and the audit rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from webapp.areas.council_admin.scope import found, require_council_admin
+from webapp.domain import api_clients, webhooks
+from webapp.domain.errors import Refused
+from webapp.models import User
+from webapp.models_api import ApiClient, WebhookDelivery
+
+
+def list_clients(session: Session, actor: User | None) -> list[ApiClient]:
+    """Every API client, by name, with its keys."""
+    require_council_admin(actor)
+    return list(
+        session.scalars(
+            select(ApiClient)
+            .options(selectinload(ApiClient.keys))
+            .order_by(func.lower(ApiClient.name))
+        )
+    )
+
+
+def client_for(session: Session, actor: User | None, client_id: int) -> ApiClient:
+    return found(session, actor, ApiClient, client_id)
+
+
+def council_actions(catalogue) -> list[str]:
+    """The actions an API client may be given: every officer's or system transition."""
+    return sorted(
+        {
+            t.action
+            for case_type in catalogue.case_types.values()
+            for t in case_type.workflow.transitions
+            if t.by != "school"
+        }
+    )
+
+
+def add_client(
+    session: Session,
+    actor: User | None,
+    catalogue,
+    *,
+    name: str,
+    case_type_ids: Iterable[str],
+    actions: Iterable[str],
+    networks: str,
+) -> tuple[ApiClient, str]:
+    """A new client and its first key, whole (shown once)."""
+    require_council_admin(actor)
+    name = " ".join((name or "").split())
+    if not name:
+        raise Refused("Enter the client's name", "name")
+    case_type_ids = list(case_type_ids)
+    if not case_type_ids:
+        raise Refused("Select the case types it may use", "case_types")
+    allowed = [n for n in (networks or "").replace(",", " ").split() if n]
+    try:
+        return api_clients.create_client(session, catalogue, name, case_type_ids, actions, allowed)
+    except Refused as refused:
+        field = "networks" if "network" in str(refused) else "name"
+        raise Refused(_sentence(str(refused)), field) from None
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def rotate_key(session: Session, actor: User | None, client_id: int) -> tuple[ApiClient, str]:
+    """A second live key (the whole key, shown once)."""
+    client = client_for(session, actor, client_id)
+    try:
+        return client, api_clients.rotate_key(session, client)
+    except Refused as refused:
+        raise Refused(_sentence(str(refused))) from None
+
+
+def revoke_key(session: Session, actor: User | None, client_id: int, key_id: str) -> ApiClient:
+    client = client_for(session, actor, client_id)
+    api_clients.revoke_key(session, client, key_id)
+    return client
+
+
+def revoke_client(session: Session, actor: User | None, client_id: int) -> ApiClient:
+    client = client_for(session, actor, client_id)
+    if client.revoked_at is None:
+        api_clients.revoke_client(session, client)
+    return client
+
+
+def set_webhook(
+    session: Session,
+    actor: User | None,
+    client_id: int,
+    *,
+    url: str,
+    events: Iterable[str],
+    allow_loopback: bool,
+) -> tuple[ApiClient, str]:
+    """Register the client's endpoint; its signing secret."""
+    client = client_for(session, actor, client_id)
+    try:
+        return client, webhooks.set_webhook(session, client, url, events, allow_loopback)
+    except Refused as refused:
+        field = "events" if "event" in str(refused) else "url"
+        raise Refused(_sentence(str(refused)), field) from None
+
+
+def failed_deliveries(session: Session, actor: User | None) -> list[WebhookDelivery]:
+    """Deliveries given up on, newest first, with their clients."""
+    require_council_admin(actor)
+    return webhooks.failed_deliveries(session)
+
+
+def replay(session: Session, actor: User | None, delivery_id: int) -> WebhookDelivery:
+    """Try a failed delivery again, for another retry window."""
+    found(session, actor, WebhookDelivery, delivery_id)
+    return webhooks.replay(session, delivery_id, actor)

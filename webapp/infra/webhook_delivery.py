@@ -1,0 +1,204 @@
+"""Delivering webhooks: POST due deliveries, signed, and retry failures with back-off.
+
+    report = deliver_webhooks(session)    # one batch, now (an app context is needed)
+
+The same three steps as the mail outbox (webapp/infra/mail/delivery.py), so several workers
+never send one delivery at once and no database lock is held while an endpoint answers:
+claim in a short transaction (PostgreSQL: FOR UPDATE SKIP LOCKED; a lease moves
+next_attempt_at ahead), POST with no transaction open, record in a second short transaction.
+
+A delivery succeeds on a 2xx answer. Anything else (an error status, a redirect, which is
+never followed, a timeout, a refused connection, an address that now resolves somewhere
+private) is a failure: tried again after 30 s, 1 min, 2 min … at most an hour later, until
+its retry window (24 hours, WEBHOOK_RETRY_HOURS) is over; then it is marked failed, for
+council admins to see and replay. The endpoint's host is resolved and checked again before
+each POST (an address may change after registration).
+
+Each POST carries, besides the JSON body:
+    Portal-Event-Id: the event's id (the same on every retry: receivers drop repeats by it)
+    Portal-Timestamp: the Unix time of this attempt
+    Portal-Signature: v1=HMAC-SHA256(secret, "<event id>.<timestamp>.<body>"), in hex
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from webapp.domain.webhooks import check_url, signature
+from webapp.infra import clock
+from webapp.models_api import ApiClient, WebhookDelivery
+
+log = logging.getLogger(__name__)
+
+LONGEST_RETRY = dt.timedelta(hours=1)
+LEASE = dt.timedelta(minutes=2)  # far longer than WEBHOOK_TIMEOUT
+BATCH = 50
+ERROR_LENGTH = 300
+NO_WEBHOOK = "The client has been revoked or its webhook removed"
+
+
+@dataclass
+class WebhookReport:
+    """What one call of deliver_webhooks() did."""
+
+    delivered: int = 0
+    failed: int = 0  # attempts that failed (retried later, or given up)
+    given_up: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def attempted(self) -> int:
+        return self.delivered + self.failed
+
+    def __str__(self) -> str:
+        text = f"delivered {self.delivered}, failed {self.failed}, given up {self.given_up}"
+        return text + (f" (last error: {self.errors[-1]})" if self.errors else "")
+
+
+def retry_delay(attempts: int, first: dt.timedelta) -> dt.timedelta:
+    """The wait after the `attempts`-th failure: `first`, doubled each time, at most an hour."""
+    return min(first * 2 ** min(max(attempts - 1, 0), 20), LONGEST_RETRY)
+
+
+def deliver_webhooks(session: Session, limit: int = BATCH) -> WebhookReport:
+    """POST up to `limit` due deliveries, oldest first; commits after each. Never raises for
+    an endpoint's failure: it is recorded on the delivery and counted in the report."""
+    report = WebhookReport()
+    for _ in range(limit):
+        claimed = _claim(session, clock.now())
+        if claimed is None:
+            break
+        delivery_id, event_id, body, url, secret = claimed
+        if not url:  # the client was revoked, or its webhook removed: nowhere to send it
+            _finish(session, delivery_id, last_error=NO_WEBHOOK, failed_at=clock.now())
+            report.failed += 1
+            report.given_up += 1
+            continue
+        try:
+            _post(url, event_id, body, secret)
+        except Exception as error:  # down, 5xx, refused, timed out, a private address…
+            text = _describe(error)
+            given_up = _record_failure(session, delivery_id, text, clock.now())
+            report.failed += 1
+            report.given_up += given_up
+            report.errors.append(f"delivery {delivery_id}: {text}")
+            log.warning("webhook delivery %s failed: %s", delivery_id, text)
+        else:
+            _finish(session, delivery_id, delivered_at=clock.now(), last_error="")
+            report.delivered += 1
+    return report
+
+
+def _claim(session: Session, now: dt.datetime):
+    """Claim the oldest due delivery: its id, event id, body, the client's url and secret."""
+    pending = (
+        WebhookDelivery.delivered_at.is_(None),
+        WebhookDelivery.failed_at.is_(None),
+        WebhookDelivery.next_attempt_at <= now,
+    )
+    while True:
+        try:
+            row = session.execute(
+                select(WebhookDelivery.id, WebhookDelivery.event_id, WebhookDelivery.body)
+                .where(*pending)
+                .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            ).first()
+            if row is None:
+                session.commit()
+                return None
+            claimed = session.execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.id == row.id, *pending)
+                .values(attempts=WebhookDelivery.attempts + 1, next_attempt_at=now + LEASE)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            target = session.execute(
+                select(ApiClient.webhook_url, ApiClient.webhook_secret, ApiClient.revoked_at)
+                .join(WebhookDelivery, WebhookDelivery.client_id == ApiClient.id)
+                .where(WebhookDelivery.id == row.id)
+            ).one()
+            session.commit()
+        except Exception:
+            session.rollback()
+            raise
+        if claimed == 1:
+            url = "" if target.revoked_at is not None else target.webhook_url
+            return row.id, row.event_id, row.body, url, target.webhook_secret
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a 3xx is an HTTPError: a failure, never followed elsewhere
+
+
+def _post(url: str, event_id: str, body: str, secret: str) -> None:
+    """POST the signed body; raises unless the endpoint answers 2xx."""
+    check_url(url, current_app.config["PORTAL_WEBHOOK_ALLOW_LOOPBACK"])
+    data = body.encode()
+    timestamp = int(clock.now().timestamp())
+    # check_url() let only https (or http to 127.0.0.1 in tests) through: no file: or others.
+    request = urllib.request.Request(  # noqa: S310
+        url,
+        data=data,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "School-Portal-Webhooks/1",
+            "Portal-Event-Id": event_id,
+            "Portal-Timestamp": str(timestamp),
+            "Portal-Signature": signature(secret, event_id, timestamp, data),
+        },
+    )
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
+    with opener.open(request, timeout=current_app.config["WEBHOOK_TIMEOUT"]) as response:
+        if not 200 <= response.status < 300:
+            raise OSError(f"HTTP {response.status}")
+
+
+def _record_failure(session: Session, delivery_id: int, error: str, now: dt.datetime) -> bool:
+    """Schedule the next attempt, or give up when the retry window is over; whether given up."""
+    attempts, until = session.execute(
+        select(WebhookDelivery.attempts, WebhookDelivery.retry_until).where(
+            WebhookDelivery.id == delivery_id
+        )
+    ).one()
+    until = clock.aware(until)
+    if now >= until:
+        _finish(session, delivery_id, last_error=error, failed_at=now)
+        return True
+    first = dt.timedelta(seconds=current_app.config["WEBHOOK_FIRST_RETRY_SECONDS"])
+    following = min(now + retry_delay(attempts, first), until)
+    _finish(session, delivery_id, last_error=error, next_attempt_at=following)
+    return False
+
+
+def _finish(session: Session, delivery_id: int, **values) -> None:
+    try:
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == delivery_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+
+
+def _describe(error: BaseException) -> str:
+    """The exception's class and message on one line, cut short (never the secret)."""
+    if isinstance(error, urllib.error.HTTPError):
+        return f"HTTP {error.code}"
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text}"[:ERROR_LENGTH] if text else type(error).__name__
