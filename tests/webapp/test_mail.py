@@ -206,16 +206,16 @@ def test_a_sent_message_is_recorded_once_the_database_is_back_and_never_sent_aga
     from webapp.infra.mail import delivery
 
     [message_id] = queue(app)
-    finish, outage = delivery._finish, {"left": 2}
+    finish, outage = delivery.update_row_now, {"left": 2}
 
-    def database_away(session, row_id, **values):
+    def database_away(session, model, row_id, **values):
         if "sent_at" in values and outage["left"]:
             outage["left"] -= 1
             session.rollback()
             raise OperationalError("UPDATE outbox_messages", {}, Exception("server closed"))
-        return finish(session, row_id, **values)
+        return finish(session, model, row_id, **values)
 
-    monkeypatch.setattr(delivery, "_finish", database_away)
+    monkeypatch.setattr(delivery, "update_row_now", database_away)
     monkeypatch.setattr(delivery.time, "sleep", lambda seconds: None)
     report = smtp_server.deliver()
 

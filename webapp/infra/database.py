@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import Flask, g, has_request_context, request
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -138,3 +138,19 @@ def transaction(
 def by_id(session: Session, model, row_id: int):
     """The row with this id, or None; ids outside an INTEGER column's range are none."""
     return session.get(model, row_id) if 0 < row_id < 2**31 else None
+
+
+def update_row_now(session: Session, model, row_id: int, **values) -> None:
+    """One UPDATE of one row, committed at once (rolled back on any error, which goes on up):
+    how the outbox workers record an attempt, outside any other work."""
+    try:
+        session.execute(
+            update(model)
+            .where(model.id == row_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise

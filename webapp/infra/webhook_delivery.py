@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from webapp.domain.webhooks import check_url, signature
 from webapp.infra import clock
+from webapp.infra.database import update_row_now
 from webapp.models_api import ApiClient, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,9 @@ def deliver_webhooks(session: Session, limit: int = BATCH) -> WebhookReport:
             break
         delivery_id, event_id, body, url, secret = claimed
         if not url:  # the client was revoked, or its webhook removed: nowhere to send it
-            _finish(session, delivery_id, last_error=NO_WEBHOOK, failed_at=clock.now())
+            update_row_now(
+                session, WebhookDelivery, delivery_id, last_error=NO_WEBHOOK, failed_at=clock.now()
+            )
             report.failed += 1
             report.given_up += 1
             continue
@@ -92,7 +95,9 @@ def deliver_webhooks(session: Session, limit: int = BATCH) -> WebhookReport:
             report.errors.append(f"delivery {delivery_id}: {text}")
             log.warning("webhook delivery %s failed: %s", delivery_id, text)
         else:
-            _finish(session, delivery_id, delivered_at=clock.now(), last_error="")
+            update_row_now(
+                session, WebhookDelivery, delivery_id, delivered_at=clock.now(), last_error=""
+            )
             report.delivered += 1
     return report
 
@@ -174,26 +179,14 @@ def _record_failure(session: Session, delivery_id: int, error: str, now: dt.date
     ).one()
     until = clock.aware(until)
     if now >= until:
-        _finish(session, delivery_id, last_error=error, failed_at=now)
+        update_row_now(session, WebhookDelivery, delivery_id, last_error=error, failed_at=now)
         return True
     first = dt.timedelta(seconds=current_app.config["WEBHOOK_FIRST_RETRY_SECONDS"])
     following = min(now + retry_delay(attempts, first), until)
-    _finish(session, delivery_id, last_error=error, next_attempt_at=following)
+    update_row_now(
+        session, WebhookDelivery, delivery_id, last_error=error, next_attempt_at=following
+    )
     return False
-
-
-def _finish(session: Session, delivery_id: int, **values) -> None:
-    try:
-        session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id == delivery_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
 
 
 def _describe(error: BaseException) -> str:

@@ -39,6 +39,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from webapp.infra import clock
+from webapp.infra.database import update_row_now
 from webapp.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -171,7 +172,7 @@ def _record_failure(session: Session, message_id: int, error: str, now: dt.datet
     )
     first = dt.timedelta(seconds=current_app.config.get("MAIL_FIRST_RETRY_SECONDS", 30.0))
     wait = retry_delay(attempts, first)
-    _finish(session, message_id, last_error=error, next_attempt_at=now + wait)
+    update_row_now(session, OutboxMessage, message_id, last_error=error, next_attempt_at=now + wait)
 
 
 def _record_sent(session: Session, message_id: int, now: dt.datetime) -> None:
@@ -180,27 +181,13 @@ def _record_sent(session: Session, message_id: int, now: dt.datetime) -> None:
     is away for a moment, keep trying, or the row would be sent again when its lease ran out."""
     for wait in (*RECORD_WAITS, None):
         try:
-            _finish(session, message_id, sent_at=now, subject="", body="")
+            update_row_now(session, OutboxMessage, message_id, sent_at=now, subject="", body="")
             return
         except OperationalError as error:
             if wait is None:
                 raise
             log.warning("outbox message %s sent, not yet recorded: %s", message_id, error)
             time.sleep(wait)
-
-
-def _finish(session: Session, message_id: int, **values) -> None:
-    try:
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
 
 
 class _Connection(Connection):
