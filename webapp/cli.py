@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import time
 
 import click
 
-from webapp.infra.cli_support import Choice, CommandError
+from webapp.infra.cli_support import Choice, CommandError, case_type_paths
 from webapp.infra.config import SettingsError
 
 # Each command beside the code it drives: name -> module:attribute.
@@ -79,12 +78,8 @@ def validate(paths: tuple[str, ...], output: str, strict: bool) -> None:
     """Check case-type files or folders (default: $PORTAL_CASETYPES or casetypes/); exit 0
     when clean, 1 on errors, 2 on bad usage."""
     from engine import load_catalogue
-    from webapp.infra.config import casetypes_folder
 
-    paths = paths or (casetypes_folder("casetypes"),)
-    missing = [p for p in paths if not os.path.exists(p)]
-    if missing:
-        raise CommandError(f"no such file or folder: {missing[0]}", 2)
+    paths = case_type_paths(paths)
     started = time.perf_counter()
     catalogue = load_catalogue(list(paths))
     if strict and not catalogue.errors:
@@ -153,15 +148,11 @@ def test_command(paths: tuple[str, ...], coverage: bool, strict: bool, schema: b
     (or, with --strict, on anything not covered), 2 on bad usage."""
     from engine.journeys import run_tests
     from engine.journeys.format import schema_json as tests_schema
-    from webapp.infra.config import casetypes_folder
 
     if schema:
         click.echo(tests_schema(), nl=False)
         return
-    paths = paths or (casetypes_folder("casetypes"),)
-    missing = [p for p in paths if not os.path.exists(p)]
-    if missing:
-        raise CommandError(f"no such file or folder: {missing[0]}", 2)
+    paths = case_type_paths(paths)
     result = run_tests(paths)
     coverage = coverage or strict
     for line in [*result.problems, *result.failures, *(result.gaps if coverage else [])]:

@@ -7,7 +7,7 @@ import time
 
 import click
 
-from webapp.infra.cli_support import CommandError
+from webapp.infra.cli_support import CommandError, case_type_paths
 
 
 @click.command(short_help="write the case types' documentation as a static HTML site")
@@ -27,12 +27,8 @@ def docs(paths: tuple[str, ...], out: str) -> None:
     reported as `portal validate` reports them, and nothing is written (exit 1)."""
     from engine import load_catalogue
     from webapp.docsite.site import write_site
-    from webapp.infra.config import casetypes_folder
 
-    paths = paths or (casetypes_folder("casetypes"),)
-    missing = [p for p in paths if not os.path.exists(p)]
-    if missing:
-        raise CommandError(f"no such file or folder: {missing[0]}", 2)
+    paths = case_type_paths(paths)
     started = time.perf_counter()
     catalogue = load_catalogue(list(paths))
     if catalogue.errors:

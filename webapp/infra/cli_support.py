@@ -62,3 +62,17 @@ def portal_app(overrides: dict | None = None, *, server: bool = False) -> Iterat
             yield app
     finally:
         app.extensions["db_engine"].dispose()
+
+
+def case_type_paths(paths: tuple[str, ...]) -> list[str]:
+    """The files or folders a command reads case types from: those given, else
+    $PORTAL_CASETYPES or casetypes/; exit 2 with one line when one does not exist."""
+    import os
+
+    from webapp.infra.config import casetypes_folder
+
+    paths = paths or (casetypes_folder("casetypes"),)
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        raise CommandError(f"no such file or folder: {missing[0]}", 2)
+    return list(paths)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
-from webapp.infra.cli_support import CommandError
+from webapp.infra.cli_support import case_type_paths
 
 
 @click.command(short_help="show the case types as schools will see them, on a local server")
@@ -19,10 +17,7 @@ def preview(paths: tuple[str, ...]) -> None:
     from webapp.infra import config
     from webapp.preview import create_preview_app
 
-    paths = paths or (config.casetypes_folder("casetypes"),)
-    missing = [p for p in paths if not os.path.exists(p)]
-    if missing:
-        raise CommandError(f"no such file or folder: {missing[0]}", 2)
+    paths = case_type_paths(paths)
     port = config.port(5001)
     app = create_preview_app(list(paths))
     catalogue = app.extensions["preview_catalogue"].current()
