@@ -7,7 +7,6 @@ versions (areas/council_admin/preview.py) both call these; `Urls` says where the
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import uuid
 from dataclasses import dataclass, field
@@ -19,14 +18,9 @@ from engine.input_names import input_name, item_index
 from engine.model import Page
 from webapp.areas.cases.forms import PageForm
 from webapp.areas.cases.presenters import (
-    by_key,
-    calculated_values,
     current_files,
-    error_summary,
-    live_conditions,
     newly_asked,
-    reveals,
-    shown_inputs,
+    page_questions,
 )
 from webapp.areas.cases.progress import page_caption
 from webapp.preview.conditions import page_conditions, page_shown_when
@@ -96,24 +90,12 @@ def show_page(
     form.page_version.data = str(state["versions"].get(page.id, 0))
     visible_pages = [p.id for p in case_type.visible_pages(answers, values)]
     shown = page.id in visible_pages
-    visible = {f.id for f in case_type.visible_fields(page, answers, values)}
     previous = case_type.previous_page(page.id, answers, values)
     return render_template(
         "preview/page.html",
         case=PreviewCase(),
         case_type=case_type,
-        page=page,
-        form=form,
-        visible=visible,
-        shown=shown_inputs(page, visible, form),
-        live=live_conditions(case_type, page, answers, dt.date.today().isoformat(), values),
-        now_apply=now_apply,
-        under_options=reveals(page),
-        errors=by_key(list(errors)),
-        error_list=error_summary(list(errors)),
-        warnings=by_key(list(warnings)),
-        warning_list=error_summary(list(warnings)),
-        calculated=calculated_values(case_type, page, answers, values),
+        **page_questions(case_type, page, form, answers, values, errors, warnings, now_apply),
         locked={},
         files=_files(page, answers),
         not_scanned=False,

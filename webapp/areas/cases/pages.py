@@ -3,7 +3,6 @@ repeating-group items added and removed. Thin views over cases/services.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
 from flask import (
@@ -26,14 +25,9 @@ from webapp.areas.cases.forms import PageForm
 from webapp.areas.cases.lookup import editable, values_of
 from webapp.areas.cases.prefill import keep_locked, known_values
 from webapp.areas.cases.presenters import (
-    by_key,
-    calculated_values,
     current_files,
-    error_summary,
-    live_conditions,
     newly_asked,
-    reveals,
-    shown_inputs,
+    page_questions,
 )
 from webapp.areas.cases.progress import leaves_section, page_caption
 from webapp.domain import scanning
@@ -56,23 +50,11 @@ def _render_page(
     answers = case.answers
     values = values_of(case_type, answers)  # once for every question asked of the answers
     previous = case_type.previous_page(page.id, answers, values)
-    visible = {f.id for f in case_type.visible_fields(page, answers, values)}
     return render_template(
         "cases/page.html",
         case=case,
         case_type=case_type,
-        page=page,
-        form=form,
-        visible=visible,  # every question is on the page; the others are hidden until they apply
-        shown=shown_inputs(page, visible, form),
-        live=live_conditions(case_type, page, answers, dt.date.today().isoformat(), values),
-        now_apply=now_apply,
-        under_options=reveals(page),
-        errors=by_key(list(errors)),
-        error_list=error_summary(list(errors)),
-        warnings=by_key(list(warnings)),
-        warning_list=error_summary(list(warnings)),
-        calculated=calculated_values(case_type, page, answers, values),
+        **page_questions(case_type, page, form, answers, values, errors, warnings, now_apply),
         locked=case_type.locked_fields(page.id, known_values(current_user, case.school)),
         files=_current_files(page, answers),
         not_scanned=_has_file_question(page) and not scanning.configured(current_app.config),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from flask import url_for
@@ -268,3 +269,27 @@ def _option_condition(follow_up: Field, question: Field) -> str | None:
 
 def _one_link(tree, op: str) -> bool:
     return tree[0] == "cmp" and len(tree[2]) == 1 and tree[2][0][0] == op
+
+
+def page_questions(
+    case_type, page, form, answers, values, errors=(), warnings=(), now_apply=False
+) -> dict:
+    """What cases/page.html needs to ask a page's questions as the answers stand (for the
+    portal and the preview alike): which apply now (every question is on the page; the others
+    are hidden until they apply), their live conditions and reveals, the errors and warnings
+    by question and as summaries, and the calculated values."""
+    visible = {f.id for f in case_type.visible_fields(page, answers, values)}
+    return {
+        "page": page,
+        "form": form,
+        "visible": visible,
+        "shown": shown_inputs(page, visible, form),
+        "live": live_conditions(case_type, page, answers, dt.date.today().isoformat(), values),
+        "now_apply": now_apply,
+        "under_options": reveals(page),
+        "errors": by_key(list(errors)),
+        "error_list": error_summary(list(errors)),
+        "warnings": by_key(list(warnings)),
+        "warning_list": error_summary(list(warnings)),
+        "calculated": calculated_values(case_type, page, answers, values),
+    }
