@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from engine import CaseType
+from engine.group_items import change_items
 from engine.input_names import input_name, item_index
 from engine.model import Page
 from webapp.areas.cases.forms import PageForm
@@ -179,26 +180,20 @@ def change_group(case_type: CaseType, page: Page, state: dict, action: str) -> s
     group = next((f for f in page.fields if f.id == group_id), None)
     if group is None or not group.kind.holds_items:
         abort(400)
-    raw = dict(state["raw"].get(page.id) or case_type.form_data(page.id, state["answers"]))
-    items = list(raw.get(group_id) or [])
-    answers = dict(state["answers"])
-    anchor = group_id
-    if kind == "add" and len(items) < group.kind.max_items(group):
-        items.append({})
-        anchor = input_name(group_id, len(items) - 1)
-    elif kind == "add":
-        flash(group.kind.too_many_message(group), "error")
     remove = item_index(index[0]) if kind == "remove" and index else None
-    if remove is not None and 0 <= remove < len(items):
-        items.pop(remove)
-        stored = list(answers.get(group_id) or [])
-        if remove < len(stored):
-            stored.pop(remove)
-            answers[group_id] = stored
-    raw[group_id] = items
+    raw_page = state["raw"].get(page.id)
+    changed = change_items(
+        case_type, page.id, group_id, raw_page, state["answers"], kind == "add", remove
+    )
+    if changed is None:
+        flash(group.kind.too_many_message(group), "error")
+        return group_id
+    raw, answers = changed
     state["raw"] = {**state["raw"], page.id: raw}
     state["answers"] = answers
-    return anchor
+    if kind == "add":  # straight to the new item
+        return input_name(group_id, len(raw[group_id]) - 1)
+    return group_id
 
 
 def _digest(warnings) -> str:

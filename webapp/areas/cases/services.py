@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType
+from engine.group_items import change_items
 from webapp.areas.cases.saving import StaleSave
 from webapp.areas.cases.saving import save_page as save_page  # the pages call it from here
 from webapp.areas.cases.warnings import warning_entries, warnings_gone_past
@@ -131,21 +132,12 @@ def change_group_items(
     """Add an empty item to a repeating group as typed, or remove one (by position).
 
     GroupFull when the group already has the most items it takes (nothing changes)."""
-    raw = dict(case.raw_input.get(page_id) or case_type.form_data(page_id, case.answers))
-    items = list(raw.get(group_id) or [])
-    answers = dict(case.answers)
-    group = next(f for f in case_type.page(page_id).fields if f.id == group_id)
-    if add and len(items) >= group.kind.max_items(group):
+    raw_page = case.raw_input.get(page_id)
+    changed = change_items(case_type, page_id, group_id, raw_page, case.answers, add, remove)
+    if changed is None:
+        group = next(f for f in case_type.page(page_id).fields if f.id == group_id)
         raise GroupFull(group.kind.too_many_message(group))
-    if add:
-        items.append({})
-    elif remove is not None and 0 <= remove < len(items):
-        items.pop(remove)
-        stored = list(answers.get(group_id) or [])
-        if remove < len(stored):
-            stored.pop(remove)
-            answers[group_id] = stored
-    raw[group_id] = items
+    raw, answers = changed
     with transaction(session):
         case.raw_input = {**case.raw_input, page_id: raw}
         case.answers = answers
