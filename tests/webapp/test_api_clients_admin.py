@@ -97,6 +97,16 @@ def test_a_webhook_must_be_https_and_public(council_admin, db_session, app):
     stored = db_session.get(ApiClient, client.id)
     assert stored.webhook_secret == secret and stored.webhook_url == "http://127.0.0.1:9/hook"
     assert stored.webhook_events == ["case.submitted", "case.transition"]
+    # Changed later: saved, and the secret is never shown again (found by review).
+    changed = council_admin.post(
+        f"{LIST}/{client.id}", {"url": "http://127.0.0.1:10/hook", "events": ["case.submitted"]}
+    )
+    assert changed.status_code == 302
+    page = council_admin.get(changed.headers["Location"]).page
+    assert page.select_one("#secret") is None and secret not in str(page)
+    assert "has been saved" in page.select_one(".govuk-notification-banner").get_text()
+    db_session.expire_all()
+    assert db_session.get(ApiClient, client.id).webhook_url == "http://127.0.0.1:10/hook"
 
 
 def test_nobody_else_gets_in(app, world, sign_in, db_session, council_admin):

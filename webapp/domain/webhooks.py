@@ -56,9 +56,9 @@ SIGNATURE_VERSION = "v1"
 def set_webhook(
     session: Session, client: ApiClient, url: str, events: Iterable[str], allow_loopback: bool
 ) -> str:
-    """Register (or change) the client's endpoint and events; its signing secret (made on
-    first registration, kept after). Refused for an unknown event or an address the portal
-    must not call."""
+    """Register (or change) the client's endpoint and events; its signing secret when this
+    made it (the first registration: shown once), else "" (it is kept, never shown again).
+    Refused for an unknown event or an address the portal must not call."""
     events = list(dict.fromkeys(events))
     unknown = [e for e in events if e not in EVENTS]
     if not events or unknown:
@@ -66,10 +66,11 @@ def set_webhook(
     url = check_url(url, allow_loopback)
     with transaction(session):
         client.webhook_url, client.webhook_events = url, events
-        if not client.webhook_secret:
-            client.webhook_secret = new_secret()
+        made = "" if client.webhook_secret else new_secret()
+        if made:
+            client.webhook_secret = made
         audit.record(session, "webhook_set", client=client.name, url=url, events=events)
-    return client.webhook_secret
+    return made
 
 
 def remove_webhook(session: Session, client: ApiClient) -> None:

@@ -108,7 +108,7 @@ def set_webhook(
     events: Iterable[str],
     allow_loopback: bool,
 ) -> tuple[ApiClient, str]:
-    """Register the client's endpoint; its signing secret."""
+    """Register the client's endpoint; its signing secret if this made it (else "")."""
     client = client_for(session, actor, client_id)
     try:
         return client, webhooks.set_webhook(session, client, url, events, allow_loopback)

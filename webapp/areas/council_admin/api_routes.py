@@ -81,8 +81,11 @@ def api_client(client_id: int):
             allow_loopback=allow_loopback,
         ),
     )
-    if done:
+    if done and done[1]:  # the first registration: its new signing secret, shown once
         return _shown_once(client, "Its webhook signing secret", done[1], "webhook_secret")
+    if done:
+        flash(f"The webhook of {client.name} has been saved.", "success")
+        return redirect(url_for("council_admin.api_client", client_id=client_id))
     return render_template(
         "council_admin/api_client.html",
         client=client,
