@@ -330,3 +330,26 @@ def test_the_openapi_document_describes_every_route(api, app):
     page = api.client.get("/api/v1/docs")
     assert page.status_code == 200 and b"GET /api/v1/cases" in page.data
     check_page(BeautifulSoup(page.get_data(as_text=True), "html.parser"))
+
+
+def test_a_transition_whose_when_does_not_hold_is_neither_offered_nor_taken(app, db_session, world):
+    """Found by review: the API offered transitions whose `when:` was false, and taking one
+    answered 500."""
+    catalogue = app.extensions["catalogue"]
+    record = catalogue.get("physical-intervention")
+    refer = "Refer injuries to health and safety"
+    _client, key = create_client(db_session, catalogue, "H&S", [record.id], [refer])
+    api = Api(app.test_client(), key)
+    reference = stored_case(db_session, world.school_a, world.alice, case_type_id=record.id)
+    case = db_session.scalar(select(Case).where(Case.reference == reference))
+    case.case_type_version = record.version
+    case.sent_answers = {"pupil_injured": False, "staff_injured": False}
+    db_session.commit()
+    offered = [t["action"] for t in api.get(f"/api/v1/cases/{reference}").get_json()["transitions"]]
+    assert refer not in offered
+    problem(api.move(reference, refer, expect=409), 409)
+    case.sent_answers = {"pupil_injured": True, "staff_injured": False}
+    db_session.commit()
+    offered = [t["action"] for t in api.get(f"/api/v1/cases/{reference}").get_json()["transitions"]]
+    assert refer in offered
+    assert api.move(reference, refer, key="k-2").get_json()["activity"]["id"] == "injury_review"

@@ -130,12 +130,9 @@ def _timeline(session: Session, case: Case) -> list[dict]:
 
 def client_transitions(case_type, case: Case, client) -> list:
     """The transitions the client may take from the case's activity now: those the YAML gives
-    the system, and officers' transitions the client was given."""
-    if case.activity is None:
-        return []
-    return [
-        t
-        for t in case_type.workflow.transitions
-        if t.source == case.activity
-        and (t.by == "system" or (t.by == "officer" and t.action in client.actions))
-    ]
+    the system, and officers' transitions the client was given — each only while its `when:`
+    holds over the answers the council has (workflow.allowed_transitions)."""
+    officers = workflow.allowed_transitions(case_type, case, "officer")
+    allowed = [*workflow.allowed_transitions(case_type, case, "system")]
+    allowed += [t for t in officers if t.action in client.actions]
+    return [t for t in case_type.workflow.transitions if any(t is a for a in allowed)]

@@ -101,6 +101,11 @@ def _move(session: Session, client, reference: str, action: str, note: str) -> d
     if transition.note == "required" and not note:
         raise Problem(422, f"{action!r} needs a note")
     by = "system" if transition.by == "system" else "officer"
-    workflow.take_transition(session, case, case_type, action, None, by, note)
+    try:
+        workflow.take_transition(session, case, case_type, action, None, by, note)
+    except workflow.NotAllowed:  # offered a moment ago, but no longer (another request)
+        raise Problem(409, f"{action!r} cannot be taken from {case.activity_label!r}") from None
+    except workflow.NoteRequired:
+        raise Problem(422, f"{action!r} needs a note") from None
     session.flush()
     return document(session, case, client)
