@@ -353,3 +353,9 @@ def test_a_transition_whose_when_does_not_hold_is_neither_offered_nor_taken(app,
     offered = [t["action"] for t in api.get(f"/api/v1/cases/{reference}").get_json()["transitions"]]
     assert refer in offered
     assert api.move(reference, refer, key="k-2").get_json()["activity"]["id"] == "injury_review"
+
+
+def test_a_moment_beyond_the_calendar_is_a_400_problem(api):
+    """Found by review: these overflowed converting to UTC, and answered 500."""
+    for moment in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
+        problem(api.get(f"/api/v1/cases?changed_since={moment.replace('+', '%2B')}", 400), 400)

@@ -68,7 +68,10 @@ def _moment(text: str | None) -> dt.datetime | None:
         raise Problem(400, "changed_since must be an ISO 8601 date and time") from None
     if moment.tzinfo is None:
         raise Problem(400, "changed_since needs its offset from UTC, e.g. 2026-11-30T09:00:00Z")
-    return moment.astimezone(dt.UTC)
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before the first UTC moment there is
+        raise Problem(400, "changed_since is outside the dates the portal keeps") from None
 
 
 def _limit(text: str | None) -> int:
@@ -109,7 +112,10 @@ def list_cases(
         after = cursors.read(wanted.cursor, 2)
         if after is None or not isinstance(after[0], dt.datetime) or not isinstance(after[1], int):
             raise Problem(400, "cursor is not one this API gave")
-        moment = clock.aware(after[0]).astimezone(dt.UTC)
+        try:
+            moment = clock.aware(after[0]).astimezone(dt.UTC)
+        except OverflowError:
+            raise Problem(400, "cursor is not one this API gave") from None
         # A row value, so that the index (updated_at, id) reads from the cursor on (an OR of
         # the two columns made PostgreSQL read the index from its start).
         query = query.where(tuple_(Case.updated_at, Case.id) > tuple_(moment, after[1]))
