@@ -171,3 +171,10 @@ def test_commands_name_a_setting_that_is_not_a_number_in_one_line(production, ca
     assert capsys.readouterr().err == (
         "portal run: PORT must be a whole number of at least 1, not 'five thousand'\n"
     )
+
+
+def test_production_refuses_webhooks_to_its_own_machine(production):
+    """Found by review: the setting said "never in production", and nothing stopped it."""
+    production.setenv("PORTAL_WEBHOOK_ALLOW_LOOPBACK", "1")
+    with pytest.raises(SettingsError, match="PORTAL_WEBHOOK_ALLOW_LOOPBACK is for tests"):
+        start()

@@ -297,6 +297,11 @@ def _check_production(secret: str | None, base_url: str | None) -> None:
         raise SettingsError(
             f"PORTAL_BASE_URL must be an https:// address outside development, not {base_url!r}"
         )
+    if _flag("PORTAL_WEBHOOK_ALLOW_LOOPBACK", False):
+        raise SettingsError(
+            "PORTAL_WEBHOOK_ALLOW_LOOPBACK is for tests and rehearsals only: outside development "
+            "it would let an API client make the portal call its own network"
+        )
 
 
 def secret_key_problem(secret: str) -> str | None:
