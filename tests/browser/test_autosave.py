@@ -6,7 +6,7 @@ import time
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import at_320_pixels, axe, sign_in
 
 SLOW_ANSWERS = """() => {
   const fetch = window.fetch;
@@ -55,6 +55,8 @@ def test_the_first_background_save_of_a_new_case_moves_the_page_to_the_saved_cas
     page.get_by_role("button", name="Start now").click()
     assert "/submit-case/planned-closure/new/closure" in page.url
     expect(page.locator(".app-reference")).to_have_text("")
+    axe(page, "Case page: a new case, not saved yet")
+    at_320_pixels(page, "Case page: a new case, not saved yet")
     page.get_by_label("Tell us more about the reason for the closure").fill("The boiler")
     expect(page.locator(".app-autosave-status")).to_contain_text("Saved at", timeout=10_000)
     reference = page.locator(".app-reference").inner_text()
