@@ -3,6 +3,7 @@ and moving through a page with the keyboard alone."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -254,3 +255,34 @@ def at_320_pixels(page, name: str, open_menu: bool = False) -> None:
         axe(page, f"{name} at 320 px wide{' (menu open)' if open_menu else ''}")
     finally:
         page.set_viewport_size(size)
+
+
+@contextlib.contextmanager
+def page_at(browser, base_url: str):
+    """A page in a fresh browser profile at `base_url` (a server other than the portal's live
+    one: the docs site, the preview); any JavaScript error on it fails the test."""
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": 1280, "height": 900}, locale="en-GB"
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, errors
+
+
+def saved_draft(page, case_type_id: str) -> str:
+    """Start a case of this type (the page's user has one school) and save its first page as
+    it stands ("Save and come back later"): the reference the first save gave it."""
+    page.goto(f"/submit-case/{case_type_id}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start now").click()
+    with page.expect_navigation():  # the case is stored from its first save
+        page.get_by_role("button", name="Save and come back later").click()
+    saved = page.locator(".govuk-notification-banner").inner_text()
+    return re.search(r"come back to (\S+) from My cases", saved).group(1)

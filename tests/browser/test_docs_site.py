@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import axe
+from tests.browser.helpers import axe, page_at
 from webapp.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,19 +42,8 @@ def docs_url(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture
 def docs_page(browser, docs_url):
-    context = browser.new_context(
-        base_url=docs_url, viewport={"width": 1280, "height": 900}, locale="en-GB"
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    try:
+    with page_at(browser, docs_url) as page:
         yield page
-    finally:
-        context.close()
-    assert not errors, errors
 
 
 def test_the_index_and_a_case_type_page_pass_axe(docs_page):

@@ -4,13 +4,11 @@ Continue (with a short notice, never an error) when it does not; by the keyboard
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import TIMEOUT_MS
-from tests.browser.helpers import axe, focused, sign_in, tab_to
+from tests.browser.helpers import axe, focused, saved_draft, sign_in, tab_to
 
 FOLLOW_UPS = {
     "pupil_injury_details": "Describe the pupil's injuries and any first aid given",
@@ -25,13 +23,7 @@ FOLLOW_UPS = {
 def _start_record(page, live, world) -> str:
     """A new Physical Intervention Record; its "After the incident" page opened."""
     sign_in(page, live, world.admin)  # the SENCO's sign-in codes are for the journeys
-    page.goto("/submit-case/physical-intervention")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Start now").click()
-    with page.expect_navigation():  # the case is stored from its first save
-        page.get_by_role("button", name="Save and come back later").click()
-    saved = page.locator(".govuk-notification-banner").inner_text()
-    reference = re.search(r"come back to (\S+) from My cases", saved).group(1)
+    reference = saved_draft(page, "physical-intervention")
     page.goto(f"/cases/{reference}/pages/outcome")
     expect(page.get_by_role("heading", level=1, name="After the incident")).to_be_visible()
     return reference

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import axe
+from tests.browser.helpers import axe, page_at
 
 ROOT = Path(__file__).resolve().parents[2]
 PTT = "part-time-timetable"
@@ -74,19 +74,8 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 @pytest.fixture
 def preview_page(browser, preview_server):
     url, _folder = preview_server
-    context = browser.new_context(
-        base_url=url, viewport={"width": 1280, "height": 900}, locale="en-GB"
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    try:
+    with page_at(browser, url) as page:
         yield page
-    finally:
-        context.close()
-    assert not errors, errors
 
 
 def test_a_form_previewed_page_by_page_passes_axe(preview_page):

@@ -3,22 +3,14 @@ the arrangement" skips the October half term in the browser, as the server does 
 
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import expect
 
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import saved_draft, sign_in
 
 
 def _arrangement_page(page, live, world) -> str:
     sign_in(page, live, world.admin)
-    page.goto("/submit-case/part-time-timetable")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Start now").click()
-    with page.expect_navigation():  # the case is stored from its first save
-        page.get_by_role("button", name="Save and come back later").click()
-    saved = page.locator(".govuk-notification-banner").inner_text()
-    reference = re.search(r"come back to (\S+) from My cases", saved).group(1)
+    reference = saved_draft(page, "part-time-timetable")
     page.goto(f"/cases/{reference}/pages/arrangement")
     return reference
 
