@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from functools import partial
 
 import pytest
 from sqlalchemy import event, select
@@ -21,6 +22,7 @@ from webapp.areas.cases import services as my_cases
 from webapp.areas.caseviewer import services as caseviewer
 from webapp.infra.database import make_engine
 from webapp.models import Base, Case, School, User
+from webapp.web import cursors
 
 CASES = 20_000
 
@@ -152,34 +154,57 @@ def _queue_queries():
     yield {"page": "40"}
 
 
-BY_ASSIGNEE = pytest.mark.xfail(
-    reason="sorted by the assignee's name, a column of users: every case is sorted (issue 12)",
-    strict=True,
-)
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        pytest.param(q, marks=BY_ASSIGNEE) if q.get("sort") == "assigned" else q
-        for q in _queue_queries()
-    ],
-    ids=repr,
-)
+@pytest.mark.parametrize("query", list(_queue_queries()), ids=repr)
 def test_the_officers_queue_reads_the_cases_through_an_index(filled, query):
     engine, people = filled
+    _check(engine, query, partial(_queue, people), sorts=True)
 
-    def queue(session, asked):
-        officer = _user(session, people.officer)
-        asked = dict(asked)
-        if asked.get("school") == "school":  # the small school's id
-            asked["school"] = session.scalar(select(School.id).order_by(School.id.desc()))
-        paging = {"sort", "order", "page", "after", "before"}
-        search = caseviewer.QueueSearch(**{k: v for k, v in asked.items() if k not in paging})
-        args = caseviewer.QUEUE.read({k: v for k, v in asked.items() if k in paging}, 25)
-        return caseviewer.queue(session, officer, search, args)
 
-    _check(engine, query, queue, sorts=True)
+def _queue(people, session, asked):
+    """The queue as the officer of the filled cases asks for it."""
+    officer = _user(session, people.officer)
+    asked = dict(asked)
+    if asked.get("school") == "school":  # the small school's id
+        asked["school"] = session.scalar(select(School.id).order_by(School.id.desc()))
+    paging = {"sort", "order", "page", "after", "before"}
+    search = caseviewer.QueueSearch(**{k: v for k, v in asked.items() if k not in paging})
+    args = caseviewer.QUEUE.read({k: v for k, v in asked.items() if k in paging}, 25)
+    return caseviewer.queue(session, officer, search, args)
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_the_queue_by_assignee_goes_on_into_nobodys_cases_through_the_index(filled, order):
+    """Sorted by "Assigned to", a page that starts among the last assigned cases goes on into
+    the unassigned ones (last either way), and Previous comes back, by cursor: each read
+    through an index, and in the order one sort of every case gives."""
+    engine, people = filled
+    queue, sort = partial(_queue, people), {"sort": "assigned", "order": order}
+    with Session(engine) as session:
+        args = caseviewer.QUEUE.read(sort, 25)
+        newest = Case.id.desc() if order == "desc" else Case.id.asc()
+        every = session.execute(
+            select(Case.assignee_last_name, Case.assignee_first_name, Case.id)
+            .where(Case.submitted_at.is_not(None), Case.case_type_id.in_(people.worked))
+            .order_by(*args.order_by(caseviewer.SORTS["assigned"]), newest)
+        ).all()
+    ids = [row.id for row in every]
+    unassigned = next(n for n, row in enumerate(every) if row.assignee_last_name is None)
+    start = unassigned - 11  # the cursor's row: ten assigned cases follow it
+    pages = {}
+
+    def forward(session):
+        after = cursors.write(list(every[start]))
+        pages["next"] = queue(session, {**sort, "page": "3", "after": after})
+
+    def back(session):
+        before = pages["next"].previous_before
+        pages["back"] = queue(session, {**sort, "page": "2", "before": before})
+
+    assert costly(engine, forward) == []
+    assert [case.id for case in pages["next"].rows] == ids[start + 1 : start + 26]
+    assert [case.assigned_to_id for case in pages["next"].rows].count(None) == 15
+    assert costly(engine, back, sorts=False) == []
+    assert [case.id for case in pages["back"].rows] == ids[start - 24 : start + 1]
 
 
 @pytest.mark.parametrize("order", ["asc", "desc"])
@@ -200,7 +225,7 @@ def test_several_schools_cases_come_in_one_order_school_by_school_merged(filled,
         third = my_cases.list_cases(session, user, search, args)
         assert [case.id for case in third.rows] == expected[:25]
         assert {case.school_id for case in third.rows} <= user.school_ids
-        if sort in ("submitted", "school"):  # paged by number only, no cursors
+        if sort == "school":  # paged by number only, no cursors
             assert not third.next_after
             return
         fourth = my_cases.list_cases(
