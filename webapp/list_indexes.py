@@ -34,6 +34,8 @@ def case_list_indexes() -> tuple[Index, ...]:
         *(Index(f"ix_cases_sent_{c}", c, "id", **SENT) for c in LISTED if c != "service_name"),
         Index("ix_cases_sent_changes", "updated_at", "id", **SENT),  # the API's polling
         Index("ix_cases_sent_assignee", *ASSIGNEE, "id", **SENT),  # the queue by assignee
+        # A case type's cases in the order sent: its export, the queue filtered by it.
+        Index("ix_cases_sent_case_type", "case_type_id", "submitted_at", "id", **SENT),
     )
     postgresql = (
         Index(
