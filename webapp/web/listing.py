@@ -244,10 +244,10 @@ def fetch_page(
     on none. A page past the end gives the last. `columns` are added to each row (then rows
     are tuples), `options` are loader options.
 
-    With `keyset` (the unique column the tie-breaker orders by, in the order asked), a sort
-    that keeps empty values last aside, the page also gives cursors of its first and last
-    rows: Previous and Next then find their rows by the sort's index after (or before) that
-    row, at the same cost on any page, beyond the pages counted too.
+    With `keyset` (the unique column the tie-breaker orders by, in the order asked), the page
+    also gives cursors of its first and last rows: Previous and Next then find their rows by
+    the sort's index after (or before) that row, at the same cost on any page, beyond the
+    pages counted too (a sort that keeps empty values last included: see _seek).
 
     With `partition` (a column and the values to keep it to: a user's schools), rows are
     kept to those values here, and read by one ordered, limited query per value, joined by
