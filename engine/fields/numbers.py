@@ -11,6 +11,7 @@ import re
 
 import engine.numeric as numeric
 from engine.expressions import BOOL, DATE, NUMBER, TEXT, Symbol
+from engine.expressions.value_types import described
 from engine.fields.base import FieldType, Invalid, bounds_problem, label_for_message
 from engine.model import SummaryRow
 from engine.problems import Code
@@ -234,6 +235,14 @@ class CalculatedType(FieldType):
 
     def result_type(self, field) -> str:
         return _CALC_FORMATS[field.settings.get("format", "number")]
+
+    def format_advice(self, field) -> dict[str, str]:
+        """For E305: the `format` that holds what the expression gives, when another was set."""
+        return {
+            kind: f"to show {described(kind)}, set `format: {name}`"
+            for name, kind in _CALC_FORMATS.items()
+            if name != "money" and kind != self.result_type(field)
+        }
 
     def symbol(self, field):
         return Symbol(field.id, self.result_type(field))
