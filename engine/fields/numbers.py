@@ -13,6 +13,7 @@ import engine.numeric as numeric
 from engine.expressions import BOOL, DATE, NUMBER, TEXT, Symbol
 from engine.expressions.value_types import described
 from engine.fields.base import FieldType, Invalid, bounds_problem, label_for_message
+from engine.fields.dates import long_date
 from engine.model import SummaryRow
 from engine.problems import Code
 
@@ -293,6 +294,8 @@ class CalculatedType(FieldType):
             return "Yes" if value else "No"
         if kind == "number":
             return with_suffix(field, numeric.grouped(value, field.settings.get("decimals", 0)))
+        if kind == "date":  # a date object worked out, or its ISO text as stored
+            return long_date(value if isinstance(value, dt.date) else dt.date.fromisoformat(value))
         return str(value)
 
     def definition_problems(self, field):
