@@ -7,28 +7,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import axe, page_at
+from tests.browser.helpers import axe, page_at, preview_of
 
 ROOT = Path(__file__).resolve().parents[2]
 PTT = "part-time-timetable"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -36,39 +25,8 @@ def preview_server(browser_available, tmp_path_factory) -> Iterator[tuple[str, P
     """`portal preview FOLDER` with PORT set, on a copy of casetypes/ the test may break."""
     folder = tmp_path_factory.mktemp("preview") / "casetypes"
     shutil.copytree(ROOT / "casetypes", folder)
-    port = _free_port()
-    log = folder.parent / "preview.log"
-    env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
-    env.pop("DATABASE_URL", None)
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "webapp.cli", "preview", str(folder)],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process, log)
+    with preview_of(folder) as url:
         yield url, folder
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"portal preview stopped:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise RuntimeError(f"portal preview did not answer:\n{log.read_text(errors='replace')}")
 
 
 @pytest.fixture
