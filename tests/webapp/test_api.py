@@ -442,3 +442,21 @@ def test_behind_a_trusted_proxy_each_client_address_is_counted(app, db_session):
     finally:
         proxied.extensions["db_engine"].dispose()
 
+
+def test_idempotency_keys_are_remembered_for_the_window_then_purged(api, app, world, db_session):
+    """A retry within PORTAL_API_IDEMPOTENCY_DAYS gets the first answer; after the purge the
+    key is forgotten: the same request is taken afresh (and refused: the case has moved)."""
+    from webapp.domain.retention import purge
+
+    reference = stored_case(
+        db_session, world.school_a, world.alice, activity="notified", label="Notified"
+    )
+    first = api.move(reference, "Start review", key="k-week").get_json()
+    six_days, eight_days = (clock.now() + dt.timedelta(days=d) for d in (6, 8))
+    assert purge(db_session, now=six_days, idempotency_days=7)["API idempotency keys"] == 0
+    assert api.move(reference, "Start review", key="k-week").get_json() == first
+    assert purge(db_session, now=eight_days, idempotency_days=7)["API idempotency keys"] == 1
+    assert db_session.scalars(select(ApiIdempotencyKey)).all() == []
+    problem(api.move(reference, "Start review", key="k-week", expect=409), 409)
+    moves = db_session.scalars(select(CaseEvent).where(CaseEvent.kind == "transition")).all()
+    assert len(moves) == 1

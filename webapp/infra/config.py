@@ -56,6 +56,9 @@ def settings(overrides: dict) -> dict:
         # The API holds back cases changed this recently, so that a poller's cursor never
         # passes a change still being committed (webapp/areas/api/listing.py).
         "PORTAL_API_SETTLE_SECONDS": _whole("PORTAL_API_SETTLE_SECONDS", 5),
+        # How long a transition's Idempotency-Key is remembered (a retry within it gets the
+        # first answer); older ones are purged (webapp/domain/retention.py).
+        "PORTAL_API_IDEMPOTENCY_DAYS": _whole("PORTAL_API_IDEMPOTENCY_DAYS", 7, least=1),
         **_mail(),
         **_webhooks(),
         **_request_limits(),
