@@ -465,3 +465,15 @@ def test_tls_to_the_checked_address_still_verifies_the_name(
     else:
         assert report.failed == 1 and "CERTIFICATE_VERIFY_FAILED" in report.errors[0]
         assert tls_receiver.received == []
+
+
+def test_after_a_new_signing_secret_waiting_events_are_signed_with_it(
+    app, world, sign_in, db_session, receiver
+):
+    client = subscribe(app, db_session, receiver, events=["case.submitted"])
+    submitted_case(app, world, sign_in)  # queued under the first secret
+    old = receiver.secret
+    receiver.secret = webhooks.rotate_secret(db_session, client)
+    assert receiver.secret != old
+    assert deliver(app, db_session).delivered == 1
+    assert receiver.received[0]["signed"]  # with the new one: the old one no longer holds

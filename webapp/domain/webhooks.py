@@ -81,11 +81,17 @@ def remove_webhook(session: Session, client: ApiClient) -> None:
         audit.record(session, "webhook_removed", client=client.name)
 
 
-def rotate_secret(session: Session, client: ApiClient) -> str:
-    """A new signing secret; deliveries from now on are signed with it."""
+def rotate_secret(session: Session, client: ApiClient, actor=None) -> str:
+    """A new signing secret (shown once); every delivery from now on is signed with it,
+    retries of events already waiting too. Refused for a revoked client, or one that has
+    never had a webhook."""
+    if client.revoked_at is not None:
+        raise Refused(f"{client.name} has been revoked")
+    if not client.webhook_secret:
+        raise Refused(f"{client.name} has no webhook yet: save its webhook first")
     with transaction(session):
         client.webhook_secret = new_secret()
-        audit.record(session, "webhook_secret_rotated", client=client.name)
+        audit.record(session, "webhook_secret_rotated", actor=actor, client=client.name)
     return client.webhook_secret
 
 
