@@ -160,7 +160,11 @@ def run_worker(
                         if (scans.scanned or scans.waiting) and on_scan is not None:
                             on_scan(scans)
                     if time.monotonic() >= next_purge:  # once an hour, the retention rules
-                        purge(session, app.config["PORTAL_DRAFT_RETENTION_DAYS"])
+                        purge(
+                            session,
+                            app.config["PORTAL_DRAFT_RETENTION_DAYS"],
+                            idempotency_days=app.config["PORTAL_API_IDEMPOTENCY_DAYS"],
+                        )
                         next_purge = time.monotonic() + PURGE_EVERY
                 finally:
                     session.close()

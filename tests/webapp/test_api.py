@@ -359,3 +359,104 @@ def test_a_moment_beyond_the_calendar_is_a_400_problem(api):
     """Found by review: these overflowed converting to UTC, and answered 500."""
     for moment in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
         problem(api.get(f"/api/v1/cases?changed_since={moment.replace('+', '%2B')}", 400), 400)
+
+
+def failed_calls_audited(db_session) -> list[str]:
+    """The addresses of the audited calls that had no live key."""
+    db_session.expire_all()
+    calls = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "api_call")).all()
+    return [c.ip for c in calls if c.detail["outcome"] == 401]
+
+
+def test_bad_keys_are_limited_per_address_and_audited_once(api, app, db_session):
+    """A flood of bad keys from one address: a few 401s, then 429 with Retry-After for every
+    call from there, the right key too; other addresses go on; one audit row per address."""
+    app.config["PORTAL_LIMIT_API_FAILURES"] = "3 per minute;10 per hour"
+    bad = {"Authorization": "Bearer portal_0123456789abcdef_" + "x" * 43}
+    for _ in range(3):
+        problem(api.client.get("/api/v1/cases", headers=bad), 401)
+    for headers in (bad, {"Authorization": f"Bearer {api.key}"}, {}):
+        refused = api.client.get("/api/v1/case-types", headers=headers)
+        assert "without a live key" in problem(refused, 429)["detail"]
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    elsewhere = {"REMOTE_ADDR": "192.0.2.44"}
+    right = {"Authorization": f"Bearer {api.key}"}
+    for headers, status in ((bad, 401), (right, 200), (bad, 401)):
+        response = api.client.get("/api/v1/case-types", headers=headers, environ_base=elsewhere)
+        assert response.status_code == status
+    assert sorted(failed_calls_audited(db_session)) == ["127.0.0.1", "192.0.2.44"]
+    limited = db_session.scalars(select(AuditEvent).where(AuditEvent.ip == "127.0.0.1")).all()
+    assert [c.detail["outcome"] for c in limited] == [401]  # the 429s are not audited
+
+
+def test_an_ipv6_caller_is_counted_by_its_64(api, app, db_session):
+    app.config["PORTAL_LIMIT_API_FAILURES"] = "2 per minute"
+    bad = {"Authorization": "Bearer nonsense"}
+
+    def status(address):
+        environ = {"REMOTE_ADDR": address}
+        return api.client.get("/api/v1/cases", headers=bad, environ_base=environ).status_code
+
+    assert [status("2001:db8::1"), status("2001:db8::ffff:2")] == [401, 401]
+    assert status("2001:db8::3") == 429  # another address of the same /64
+    assert status("2001:db8:0:1::1") == 401  # the next /64
+    assert sorted(failed_calls_audited(db_session)) == ["2001:db8:0:1::1", "2001:db8::1"]
+
+
+def test_audited_failures_are_capped_across_addresses(api, app, db_session):
+    """An attacker with many addresses still cannot grow the audit table without bound."""
+    app.config["PORTAL_LIMIT_API_FAILURE_AUDIT"] = "2 per hour"
+    for number in range(5):
+        environ = {"REMOTE_ADDR": f"198.51.100.{number}"}
+        problem(api.client.get("/api/v1/cases", environ_base=environ), 401)
+    assert failed_calls_audited(db_session) == ["198.51.100.0", "198.51.100.1"]
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_does_not_reset_the_count(api, app):
+    app.config["PORTAL_LIMIT_API_FAILURES"] = "2 per minute"
+    statuses = [
+        api.client.get(
+            "/api/v1/cases", headers={"X-Forwarded-For": f"198.51.100.{number}"}
+        ).status_code
+        for number in range(3)
+    ]
+    assert statuses == [401, 401, 429]
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_counted(app, db_session):
+    from webapp import create_app
+
+    settings = {"PORTAL_TRUSTED_PROXIES": 1, "PORTAL_LIMIT_API_FAILURES": "2 per minute"}
+    proxied = create_app({**app.config, **settings})
+    try:
+        client = proxied.test_client()
+        client.environ_base["REMOTE_ADDR"] = "10.0.0.1"  # the proxy
+
+        def status(address):
+            forwarded = {"X-Forwarded-For": address}
+            return client.get("/api/v1/cases", headers=forwarded).status_code
+
+        assert [status("198.51.100.7") for _ in range(3)] == [401, 401, 429]
+        assert status("198.51.100.8") == 401  # another client behind the same proxy
+        assert sorted(failed_calls_audited(db_session)) == ["198.51.100.7", "198.51.100.8"]
+    finally:
+        proxied.extensions["db_engine"].dispose()
+
+
+def test_idempotency_keys_are_remembered_for_the_window_then_purged(api, app, world, db_session):
+    """A retry within PORTAL_API_IDEMPOTENCY_DAYS gets the first answer; after the purge the
+    key is forgotten: the same request is taken afresh (and refused: the case has moved)."""
+    from webapp.domain.retention import purge
+
+    reference = stored_case(
+        db_session, world.school_a, world.alice, activity="notified", label="Notified"
+    )
+    first = api.move(reference, "Start review", key="k-week").get_json()
+    six_days, eight_days = (clock.now() + dt.timedelta(days=d) for d in (6, 8))
+    assert purge(db_session, now=six_days, idempotency_days=7)["API idempotency keys"] == 0
+    assert api.move(reference, "Start review", key="k-week").get_json() == first
+    assert purge(db_session, now=eight_days, idempotency_days=7)["API idempotency keys"] == 1
+    assert db_session.scalars(select(ApiIdempotencyKey)).all() == []
+    problem(api.move(reference, "Start review", key="k-week", expect=409), 409)
+    moves = db_session.scalars(select(CaseEvent).where(CaseEvent.kind == "transition")).all()
+    assert len(moves) == 1

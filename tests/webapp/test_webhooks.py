@@ -7,6 +7,10 @@ import hashlib
 import hmac
 import http.server
 import json
+import shutil
+import socket
+import ssl
+import subprocess
 import threading
 
 import pytest
@@ -18,6 +22,7 @@ from tests.webapp.test_workflow_school_side import officer, officer_moves
 from webapp.domain import webhooks, workflow
 from webapp.domain.api_clients import create_client, revoke_client
 from webapp.domain.errors import Refused
+from webapp.infra import webhook_delivery
 from webapp.infra.webhook_delivery import deliver_webhooks
 from webapp.models import AuditEvent
 from webapp.models_api import ApiClient, WebhookDelivery
@@ -30,7 +35,7 @@ class Receiver:
     """A council system's webhook endpoint on 127.0.0.1: answers `status`, keeps what came
     (event id, type, reference) and whether its signature held."""
 
-    def __init__(self):
+    def __init__(self, host="127.0.0.1", port=0, tls=None):
         self.status = 200
         self.secret = ""
         self.received: list[dict] = []
@@ -49,8 +54,11 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/portal"
+        self.server = http.server.ThreadingHTTPServer((host, port), Handler)
+        if tls is not None:  # an https endpoint, with this server-side context
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_port
+        self.url = f"http://{host}:{self.port}/hooks/portal"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -67,6 +75,7 @@ class Receiver:
             "signed": hmac.compare_digest(expected, headers["Portal-Signature"]),
             "answered": self.status,
             "event": event,
+            "host": headers.get("Host"),
         }
 
     def delivered(self):
@@ -333,3 +342,138 @@ def test_two_workers_deliver_each_event_once(app, db_session, receiver, database
     ids = [r["id"] for r in receiver.received]
     assert sorted(ids) == sorted(set(ids)) and len(ids) == 30
     assert all(r["signed"] for r in receiver.received)
+
+
+class AttackersDns:
+    """The DNS of a client's webhook host, which its owner controls: the names in `answers`
+    resolve to the first address left in their list, which is used up unless it is the last
+    (so it can answer one address to a check and another to whatever asks next); any other
+    name resolves as usual. `lookups` counts the questions about each of its names."""
+
+    def __init__(self, monkeypatch, **answers):
+        self.answers = {name.replace("_", "."): list(a) for name, a in answers.items()}
+        self.lookups = dict.fromkeys(self.answers, 0)
+        real = socket.getaddrinfo
+
+        def getaddrinfo(host, port, *args, **kwargs):
+            if host not in self.answers:
+                return real(host, port, *args, **kwargs)
+            self.lookups[host] += 1
+            left = self.answers[host]
+            address = left.pop(0) if len(left) > 1 else left[0]
+            return real(address, port, *args, **kwargs)
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def test_a_name_that_changes_address_after_the_check_is_not_followed(
+    app, world, sign_in, db_session, receiver, monkeypatch
+):
+    """DNS rebinding: the name answers the checked address to the delivery's check, then
+    another one to whatever asks next. The POST goes to the checked address; the other,
+    a service inside the portal's network, sees nothing."""
+    inside = Receiver(host="127.0.0.2", port=receiver.port)  # the same port, another address
+    try:
+        dns = AttackersDns(monkeypatch, hooks_example_test=["127.0.0.1"])
+        receiver.url = f"http://hooks.example.test:{receiver.port}/hooks/portal"
+        subscribe(app, db_session, receiver, events=["case.submitted"])
+        _portal, reference = submitted_case(app, world, sign_in)
+        dns.answers["hooks.example.test"] = ["127.0.0.1", "127.0.0.2"]
+        dns.lookups["hooks.example.test"] = 0
+        assert deliver(app, db_session).delivered == 1
+        assert inside.received == []
+        assert receiver.delivered() == [("case.submitted", reference)]
+        assert receiver.received[0]["signed"]
+        assert receiver.received[0]["host"] == f"hooks.example.test:{receiver.port}"
+        assert dns.lookups["hooks.example.test"] == 1  # the check's: the connection asks none
+    finally:
+        inside.stop()
+
+
+def test_a_name_that_turns_private_after_registration_gets_nothing(
+    app, world, sign_in, db_session, receiver, monkeypatch
+):
+    """Public when saved, 127.0.0.1 when delivered (no loopback allowed): refused before any
+    connection, and retried later like any failure."""
+    dns = AttackersDns(monkeypatch, hooks_example_test=["93.184.215.14"])
+    app.config["PORTAL_WEBHOOK_ALLOW_LOOPBACK"] = False
+    url = f"https://hooks.example.test:{receiver.port}/hooks/portal"
+    with app.app_context():
+        client, _key = create_client(
+            db_session, app.extensions["catalogue"], "SEND system", ["part-time-timetable"]
+        )
+        webhooks.set_webhook(db_session, client, url, ["case.submitted"], False)
+    submitted_case(app, world, sign_in)
+    dns.answers["hooks.example.test"] = ["127.0.0.1"]
+    report = deliver(app, db_session)
+    assert (report.delivered, report.failed, report.given_up) == (0, 1, 0)
+    assert "public address" in report.errors[0]
+    assert receiver.received == []
+
+
+@pytest.fixture
+def certificate(tmp_path):
+    """A certificate (and its key) for hooks.example.test, made by openssl, self-signed: the
+    tests' deliveries trust it as their only authority."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]
+        + ["-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1"]
+        + ["-subj", "/CN=hooks.example.test"]
+        + ["-addext", "subjectAltName=DNS:hooks.example.test"],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.fixture
+def tls_receiver(app, certificate, monkeypatch):
+    """A receiver over https on 127.0.0.1, with the certificate of hooks.example.test."""
+    cert, key = certificate
+    app.config["PORTAL_WEBHOOK_ALLOW_LOOPBACK"] = True
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    receiver = Receiver(tls=server_side)
+    monkeypatch.setattr(
+        webhook_delivery, "tls_context", lambda: ssl.create_default_context(cafile=str(cert))
+    )
+    yield receiver
+    receiver.stop()
+
+
+@pytest.mark.parametrize(
+    ("name", "delivered"), [("hooks.example.test", True), ("other.example.test", False)]
+)
+def test_tls_to_the_checked_address_still_verifies_the_name(
+    app, world, sign_in, db_session, tls_receiver, monkeypatch, name, delivered
+):
+    """Connecting to the checked address keeps TLS honest: the certificate must be the
+    name's (a server with another name's certificate gets no event)."""
+    AttackersDns(monkeypatch, **{name.replace(".", "_"): ["127.0.0.1"]})
+    tls_receiver.url = f"https://{name}:{tls_receiver.port}/hooks/portal"
+    subscribe(app, db_session, tls_receiver, events=["case.submitted"])
+    _portal, reference = submitted_case(app, world, sign_in)
+    report = deliver(app, db_session)
+    if delivered:
+        assert report.delivered == 1
+        assert tls_receiver.delivered() == [("case.submitted", reference)]
+        assert tls_receiver.received[0]["signed"]
+        assert tls_receiver.received[0]["host"] == f"{name}:{tls_receiver.port}"
+    else:
+        assert report.failed == 1 and "CERTIFICATE_VERIFY_FAILED" in report.errors[0]
+        assert tls_receiver.received == []
+
+
+def test_after_a_new_signing_secret_waiting_events_are_signed_with_it(
+    app, world, sign_in, db_session, receiver
+):
+    client = subscribe(app, db_session, receiver, events=["case.submitted"])
+    submitted_case(app, world, sign_in)  # queued under the first secret
+    old = receiver.secret
+    receiver.secret = webhooks.rotate_secret(db_session, client)
+    assert receiver.secret != old
+    assert deliver(app, db_session).delivered == 1
+    assert receiver.received[0]["signed"]  # with the new one: the old one no longer holds

@@ -30,6 +30,7 @@ import secrets
 import socket
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -80,11 +81,17 @@ def remove_webhook(session: Session, client: ApiClient) -> None:
         audit.record(session, "webhook_removed", client=client.name)
 
 
-def rotate_secret(session: Session, client: ApiClient) -> str:
-    """A new signing secret; deliveries from now on are signed with it."""
+def rotate_secret(session: Session, client: ApiClient, actor=None) -> str:
+    """A new signing secret (shown once); every delivery from now on is signed with it,
+    retries of events already waiting too. Refused for a revoked client, or one that has
+    never had a webhook."""
+    if client.revoked_at is not None:
+        raise Refused(f"{client.name} has been revoked")
+    if not client.webhook_secret:
+        raise Refused(f"{client.name} has no webhook yet: save its webhook first")
     with transaction(session):
         client.webhook_secret = new_secret()
-        audit.record(session, "webhook_secret_rotated", client=client.name)
+        audit.record(session, "webhook_secret_rotated", actor=actor, client=client.name)
     return client.webhook_secret
 
 
@@ -92,8 +99,28 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    """A webhook address as checked: its parts, and the addresses its host stood for then.
+    Delivery connects to one of those very addresses, never resolving the name again (a
+    name that answers a public address to the check and a private one to the connection
+    would otherwise get through: DNS rebinding)."""
+
+    url: str
+    scheme: str
+    host: str
+    port: int
+    target: str  # the path and query to request
+    addresses: tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, ...]
+
+
 def check_url(url: str, allow_loopback: bool) -> str:
-    """The URL, if the portal may call it: https, a host, no user or password, and every
+    """The URL, if the portal may call it (see checked_endpoint)."""
+    return checked_endpoint(url, allow_loopback).url
+
+
+def checked_endpoint(url: str, allow_loopback: bool) -> Endpoint:
+    """The endpoint, if the portal may call it: https, a host, no user or password, and every
     address the host resolves to public (or 127.0.0.1 over http or https, when allowed)."""
     url = (url or "").strip()
     parts = urlsplit(url)
@@ -105,13 +132,18 @@ def check_url(url: str, allow_loopback: bool) -> str:
         raise Refused("the webhook address must be 500 characters or fewer")
     if parts.scheme == "http" and not allow_loopback:
         raise Refused("the webhook address must start with https://")
-    addresses = resolve(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise Refused("the webhook address has a port that is not one") from None
+    addresses = resolve(parts.hostname, port)
     loopback = allow_loopback and all(a == ipaddress.ip_address("127.0.0.1") for a in addresses)
     if parts.scheme == "http" and not loopback:
         raise Refused("the webhook address must start with https://")
     if not loopback and not all(a.is_global for a in addresses):
         raise Refused("the webhook address must be a public address, not a private or local one")
-    return url
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return Endpoint(url, parts.scheme, parts.hostname, port, target, tuple(addresses))
 
 
 def resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
@@ -120,7 +152,9 @@ def resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         raise Refused(f"the webhook host {host!r} cannot be found") from None
-    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in found]
+    if not found:
+        raise Refused(f"the webhook host {host!r} cannot be found")
+    return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in found))
 
 
 # ---- events ----

@@ -1,9 +1,19 @@
 """What every API call goes through: the key (401 without a valid one), the client's rate
 limit (429), and a line in the audit trail (client, endpoint, case, outcome); errors of any
-kind come back as problem details, never as the portal's HTML pages."""
+kind come back as problem details, never as the portal's HTML pages.
+
+Calls without a live key are counted per address (PORTAL_LIMIT_API_FAILURES): over it, every
+call from that address is a 429 with Retry-After, a right key too, until the window moves on
+(were a right key let through, the answers would still tell right keys from wrong ones, and
+the limit would slow no guessing). Failures are audited sparingly, so that a flood of bad keys
+cannot grow the audit table without bound: an address's first failure in the limit's longest
+window (an hour by default), at most PORTAL_LIMIT_API_FAILURE_AUDIT such rows in all; every
+other failure is a log line, and the 429s of an address over its limit are neither audited
+nor counted."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
 import time
@@ -39,15 +49,26 @@ def unrouted():
 
 @bp.before_request
 def authenticate():
-    """The client whose key this is (g.api_client), within its rate limit; else a problem."""
-    g.api_client = None
+    """The client whose key this is (g.api_client), within its rate limit; else a problem.
+    An address with too many recent failures gets 429 before its key is even looked at."""
+    g.api_client, g.api_audited = None, True
     if request.endpoint in PUBLIC:
         return None
+    network = caller_network(request.remote_addr)
+    wait = _failures_wait(network)
+    if wait:
+        g.api_audited = False  # refused unread: nothing to audit, and no row to flood with
+        return problem_response(
+            429,
+            "Too many calls without a live key from this address: try again later.",
+            {"Retry-After": str(wait)},
+        )
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     client = None
     if scheme.lower() == "bearer":
         client = client_for_key(db(), token.strip(), request.remote_addr)
     if client is None:
+        g.api_audited = _note_failure(network)
         return problem_response(
             401, "Send a live API key: Authorization: Bearer portal_…", UNAUTHORISED
         )
@@ -56,22 +77,80 @@ def authenticate():
 
 
 def _over_limit(client):
-    limiter = current_app.extensions["portal_limiter"].limiter
+    limiter = _limiter()
     for limit in parse_many(current_app.config["PORTAL_LIMIT_API"]):
         if not limiter.hit(limit, "api", str(client.id)):
             reset = limiter.get_window_stats(limit, "api", str(client.id)).reset_time
-            wait = max(1, math.ceil(reset - time.time()))
             return problem_response(
-                429, f"This client's limit is {limit}: try again later.", {"Retry-After": str(wait)}
+                429,
+                f"This client's limit is {limit}: try again later.",
+                {"Retry-After": str(_seconds_to(reset))},
             )
     return None
+
+
+def caller_network(address: str | None) -> str:
+    """What failures are counted under: the caller's IPv4 address, or its IPv6 /64 (one
+    machine may hold a whole /64). The address is remote_addr: behind PORTAL_TRUSTED_PROXIES,
+    the client's as the proxy saw it."""
+    try:
+        caller = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address or "unknown"
+    if caller.version == 6 and caller.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{caller}/64", strict=False))
+    return str(getattr(caller, "ipv4_mapped", None) or caller)
+
+
+def _limiter():
+    return current_app.extensions["portal_limiter"].limiter
+
+
+def _seconds_to(reset_time: float) -> int:
+    return max(1, math.ceil(reset_time - time.time()))
+
+
+def _failures_wait(network: str) -> int:
+    """Seconds before this address's calls are looked at again (0: now)."""
+    limiter = _limiter()
+    return max(
+        (
+            _seconds_to(limiter.get_window_stats(limit, "api-failures", network).reset_time)
+            for limit in parse_many(current_app.config["PORTAL_LIMIT_API_FAILURES"])
+            if not limiter.test(limit, "api-failures", network)
+        ),
+        default=0,
+    )
+
+
+def _note_failure(network: str) -> bool:
+    """Count a failure against the address; whether to audit it: only the address's first
+    in the longest window of its limit, and only while the cap on all such rows allows."""
+    limiter = _limiter()
+    limits = parse_many(current_app.config["PORTAL_LIMIT_API_FAILURES"])
+    for limit in limits:
+        limiter.hit(limit, "api-failures", network)
+    longest = max(limits, key=lambda limit: limit.get_expiry())
+    first = limiter.get_window_stats(longest, "api-failures", network).remaining == (
+        longest.amount - 1
+    )
+    caps = parse_many(current_app.config["PORTAL_LIMIT_API_FAILURE_AUDIT"])
+    audited = first and all([limiter.hit(cap, "api-failures-audited") for cap in caps])
+    if not audited:
+        log.warning(
+            "API call without a live key from %s (%s): counted, not audited",
+            network,
+            request.endpoint or request.path[:200],
+        )
+    return audited
 
 
 @bp.after_request
 def audit_call(response):
     """Every call in the audit trail (never its content): who, which endpoint, which case,
-    and the status it got. A failure here is logged; it never changes the answer."""
-    if request.endpoint in PUBLIC:
+    and the status it got; of the calls without a live key, only those _note_failure chose.
+    A failure here is logged; it never changes the answer."""
+    if request.endpoint in PUBLIC or not g.get("api_audited", True):
         return response
     client = g.get("api_client")
     session = db()

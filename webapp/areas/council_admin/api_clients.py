@@ -117,6 +117,17 @@ def set_webhook(
         raise Refused(_sentence(str(refused)), field) from None
 
 
+def rotate_webhook_secret(
+    session: Session, actor: User | None, client_id: int
+) -> tuple[ApiClient, str]:
+    """A new signing secret for the client's webhook (shown once)."""
+    client = client_for(session, actor, client_id)
+    try:
+        return client, webhooks.rotate_secret(session, client, actor)
+    except Refused as refused:
+        raise Refused(_sentence(str(refused))) from None
+
+
 def failed_deliveries(session: Session, actor: User | None) -> list[WebhookDelivery]:
     """Deliveries given up on, newest first, with their clients."""
     require_council_admin(actor)
