@@ -277,6 +277,13 @@ def test_the_worker_delivers_them(app, world, sign_in, db_session, receiver):
         "https://169.254.169.254/latest/meta-data",
         "https://127.0.0.1/hook",
         "https://[::1]/hook",
+        "https://[::ffff:127.0.0.1]/hook",
+        # IPv6 addresses Python counts as global that carry a private IPv4 address: NAT64's
+        # well-known prefix, 6to4, and a network's own NAT64 prefix.
+        "https://[64:ff9b::7f00:1]/hook",
+        "https://[64:ff9b::a9fe:a9fe]/latest/meta-data",
+        "https://[2002:7f00:1::1]/hook",
+        "https://[64:ff9b:1::5db8:d70e]/hook",
         "https://localhost/hook",
         "https://user:pw@example.org/hook",
         "ftp://example.org/hook",
@@ -289,6 +296,8 @@ def test_private_loopback_and_plain_http_addresses_are_refused(url):
 
 def test_a_public_https_address_is_taken():
     assert webhooks.check_url("https://93.184.215.14/hooks", allow_loopback=False)
+    # A public IPv4 address through NAT64 is public too.
+    assert webhooks.check_url("https://[64:ff9b::5db8:d70e]/hooks", allow_loopback=False)
 
 
 def test_loopback_only_when_the_setting_allows():

@@ -140,10 +140,29 @@ def checked_endpoint(url: str, allow_loopback: bool) -> Endpoint:
     loopback = allow_loopback and all(a == ipaddress.ip_address("127.0.0.1") for a in addresses)
     if parts.scheme == "http" and not loopback:
         raise Refused("the webhook address must start with https://")
-    if not loopback and not all(a.is_global for a in addresses):
+    if not loopback and not all(is_public(a) for a in addresses):
         raise Refused("the webhook address must be a public address, not a private or local one")
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Endpoint(url, parts.scheme, parts.hostname, port, target, tuple(addresses))
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # the well-known prefix: an IPv4 address inside
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # a network's own translation prefix
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Public, and so is any IPv4 address it carries: Python counts NAT64 (64:ff9b::7f00:1)
+    and 6to4 (2002:7f00:1::) as global, though a translator takes them to 127.0.0.1."""
+    if not address.is_global:
+        return False
+    if address.version == 4:
+        return True
+    if address in _NAT64_LOCAL:
+        return False
+    carried = [address.ipv4_mapped, address.sixtofour, (address.teredo or (None, None))[1]]
+    if address in _NAT64:
+        carried.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return all(inner.is_global for inner in carried if inner is not None)
 
 
 def resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
