@@ -70,6 +70,28 @@ def test_rotate_then_revoke_the_old_key_then_the_client(council_admin, db_sessio
     db_session.expire_all()
     assert client_for_key(db_session, new) is None
     assert "(revoked)" in text_of(council_admin.get(LIST).page)
+    assert _audited_by_the_admin(db_session) == [
+        "api_client_created",
+        "api_key_issued",
+        "api_key_revoked",
+        "api_client_revoked",
+    ]
+
+
+def _audited_by_the_admin(db_session) -> list[str]:
+    """The actions on API clients in the audit trail, each of which names the admin who took it."""
+    cara = db_session.scalars(select(User).where(User.email == "cara@council.example.org")).one()
+    events = db_session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.action.startswith("api_client")
+            | AuditEvent.action.startswith("api_key")
+            | AuditEvent.action.startswith("webhook_")
+        )
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [e.actor_id for e in events] == [cara.id] * len(events)
+    return [e.action for e in events]
 
 
 def test_a_webhook_must_be_https_and_public(council_admin, db_session, app):
@@ -107,6 +129,7 @@ def test_a_webhook_must_be_https_and_public(council_admin, db_session, app):
     assert "has been saved" in page.select_one(".govuk-notification-banner").get_text()
     db_session.expire_all()
     assert db_session.get(ApiClient, client.id).webhook_url == "http://127.0.0.1:10/hook"
+    assert _audited_by_the_admin(db_session) == ["api_client_created", "webhook_set", "webhook_set"]
 
 
 def test_nobody_else_gets_in(app, world, sign_in, db_session, council_admin):

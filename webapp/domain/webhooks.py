@@ -55,7 +55,12 @@ SIGNATURE_VERSION = "v1"
 
 
 def set_webhook(
-    session: Session, client: ApiClient, url: str, events: Iterable[str], allow_loopback: bool
+    session: Session,
+    client: ApiClient,
+    url: str,
+    events: Iterable[str],
+    allow_loopback: bool,
+    actor=None,
 ) -> str:
     """Register (or change) the client's endpoint and events; its signing secret when this
     made it (the first registration: shown once), else "" (it is kept, never shown again).
@@ -70,15 +75,17 @@ def set_webhook(
         made = "" if client.webhook_secret else new_secret()
         if made:
             client.webhook_secret = made
-        audit.record(session, "webhook_set", client=client.name, url=url, events=events)
+        audit.record(
+            session, "webhook_set", actor=actor, client=client.name, url=url, events=events
+        )
     return made
 
 
-def remove_webhook(session: Session, client: ApiClient) -> None:
+def remove_webhook(session: Session, client: ApiClient, actor=None) -> None:
     """No more deliveries to this client (those waiting still go, or fail, as before)."""
     with transaction(session):
         client.webhook_url, client.webhook_events = "", []
-        audit.record(session, "webhook_removed", client=client.name)
+        audit.record(session, "webhook_removed", actor=actor, client=client.name)
 
 
 def rotate_secret(session: Session, client: ApiClient, actor=None) -> str:
