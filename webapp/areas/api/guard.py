@@ -81,6 +81,12 @@ def _over_limit(client):
     for limit in parse_many(current_app.config["PORTAL_LIMIT_API"]):
         if not limiter.hit(limit, "api", str(client.id)):
             reset = limiter.get_window_stats(limit, "api", str(client.id)).reset_time
+            # The first refusal in the limit's window is audited; the rest only logged, so
+            # a client in a loop cannot grow the audit trail at the rate it calls.
+            once = type(limit)(1, limit.multiples)
+            g.api_audited = limiter.hit(once, "api-over-limit", str(client.id))
+            if not g.api_audited:
+                log.warning("API client %s is over its limit %s", client.name, limit)
             return problem_response(
                 429,
                 f"This client's limit is {limit}: try again later.",
