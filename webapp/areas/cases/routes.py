@@ -96,7 +96,12 @@ def tasks(reference: str):
         return redirect(url_for("cases.open_case", reference=reference))
     items, completed = task_items(case, case_type)
     return render_template(
-        "cases/tasks.html", case=case, case_type=case_type, items=items, completed=completed
+        "cases/tasks.html",
+        case=case,
+        case_type=case_type,
+        items=items,
+        completed=completed,
+        check_url=url_for("cases.check_answers", reference=reference),
     )
 
 
