@@ -58,6 +58,7 @@ class PreviewCase:
 
 
 def as_case(state: dict) -> PreviewCase:
+    """The answers kept for a browser, as the case the task list reads (progress.py)."""
     return PreviewCase(answers=state["answers"], page_versions=state["versions"])
 
 

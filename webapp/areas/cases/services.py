@@ -6,6 +6,7 @@ the user's schools (anything else is NotFound, shown as 404).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -272,7 +273,7 @@ def offered_schools(schools: Sequence[School]) -> dict[str, list[str]]:
     return {"school": [str(school.id) for school in schools]}
 
 
-def closed_for_drafts(case_types: Iterable[CaseType], today) -> frozenset[str]:
+def closed_for_drafts(case_types: Iterable[CaseType], today: dt.date) -> frozenset[str]:
     """The case types (ids) whose drafts can no longer be sent on `today`: retired ones past
     their last day for drafts (a draft works with the current definition)."""
     return frozenset(c.id for c in case_types if not c.lifecycle.drafts_can_be_sent(today))
