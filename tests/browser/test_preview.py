@@ -1,7 +1,8 @@
 """`portal preview` in a real browser: started as an author starts it (a process of its own on
 a free port of 127.0.0.1, a copy of the shipped case types), its index, a case type's pages, a
 page with questions that appear as they are answered, its error state, Check your answers and
-the problems of a broken file all pass axe (WCAG 2.2 A and AA), with no JavaScript error."""
+the problems of a broken file, and the task list of a case type with sections, all pass axe
+(WCAG 2.2 A and AA), with no JavaScript error."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import axe, page_at, preview_of
+from tests.browser.helpers import at_320_pixels, axe, page_at, preview_of
 
 ROOT = Path(__file__).resolve().parents[2]
 PTT = "part-time-timetable"
@@ -64,6 +65,28 @@ def test_a_form_previewed_page_by_page_passes_axe(preview_page):
         page.get_by_role("button", name="Accept and send").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     axe(page, "preview: check your answers")
+
+
+def test_a_case_type_with_sections_is_previewed_from_its_task_list(preview_page):
+    page = preview_page
+    page.goto("/send-referral/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="task list").click()
+    expect(page.get_by_role("heading", level=1, name="SEND services referral")).to_be_visible()
+    expect(page.get_by_text("Preview — nothing is saved.")).to_be_visible()
+    statuses = page.locator(".govuk-task-list__status")
+    expect(statuses).to_have_text(["Not yet started"] * 4)
+    axe(page, "preview: a task list")
+    at_320_pixels(page, "preview: a task list")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Permissions").click()
+    page.get_by_role("group", name="Has a parent or carer").get_by_label("Yes").check()
+    page.get_by_role("group", name="Have they agreed").get_by_label("Yes").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
+    expect(statuses.first).to_have_text("Completed")  # back on the task list, as schools are
+    expect(page.get_by_text("You have completed 1 of 4 sections")).to_be_visible()
+    axe(page, "preview: a task list with a section completed")
 
 
 def test_a_previewed_page_fits_a_narrow_screen(preview_page):

@@ -92,6 +92,13 @@ def preview_case_type(case_type_id: str, version: int):
     return pages.overview(case_type, state, urls, version_label=_label(case_type, version))
 
 
+@bp.route("/case-types/<case_type_id>/v<int:version>/tasks")
+@login_required
+def preview_tasks(case_type_id: str, version: int):
+    case_type, state, urls = _opened(case_type_id, version)
+    return pages.tasks(case_type, state, urls, version_label=_label(case_type, version))
+
+
 @bp.route("/case-types/<case_type_id>/v<int:version>/pages/<page_id>", methods=["GET", "POST"])
 @login_required
 def preview_page(case_type_id: str, version: int, page_id: str):
