@@ -179,6 +179,7 @@ def view(reference: str):
         can_edit=workflow.school_can_edit(case_type, case),
         request_note=services.latest_request(case),
         closed_until=case_type.lifecycle.drafts_until if closed else None,
+        status=services.CLOSED_DRAFT if closed else case.status,  # as My cases says it
         closed=closed,
     )
 
