@@ -50,24 +50,27 @@ def unrouted():
 @bp.before_request
 def authenticate():
     """The client whose key this is (g.api_client), within its rate limit; else a problem.
-    An address with too many recent failures gets 429 before its key is even looked at."""
+    A live key is always served (its client's own limit applies): keys are 256 random bits,
+    so failures are limited per address to hold off floods, not guessing, and a revoked
+    client's poller on a shared address must not lock out a live client there (found by
+    review). Calls without a live key from an address over its limit get 429."""
     g.api_client, g.api_audited = None, True
     if request.endpoint in PUBLIC:
         return None
-    network = caller_network(request.remote_addr)
-    wait = _failures_wait(network)
-    if wait:
-        g.api_audited = False  # refused unread: nothing to audit, and no row to flood with
-        return problem_response(
-            429,
-            "Too many calls without a live key from this address: try again later.",
-            {"Retry-After": str(wait)},
-        )
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     client = None
     if scheme.lower() == "bearer":
         client = client_for_key(db(), token.strip(), request.remote_addr)
     if client is None:
+        network = caller_network(request.remote_addr)
+        wait = _failures_wait(network)
+        if wait:
+            g.api_audited = False  # nothing to audit, and no row to flood with
+            return problem_response(
+                429,
+                "Too many calls without a live key from this address: try again later.",
+                {"Retry-After": str(wait)},
+            )
         g.api_audited = _note_failure(network)
         return problem_response(
             401, "Send a live API key: Authorization: Bearer portal_…", UNAUTHORISED
