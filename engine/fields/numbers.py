@@ -219,6 +219,17 @@ class MoneyType(FieldType):
 _CALC_FORMATS = {"number": NUMBER, "money": NUMBER, "text": TEXT, "date": DATE, "yes_no": BOOL}
 
 
+def _date_text(value) -> str:
+    """A calculated date as GOV.UK writes it; as it was stored when it is none (an answer kept
+    from a version whose `format` was another, shown with today's definition)."""
+    if isinstance(value, dt.date):
+        return long_date(value)
+    try:
+        return long_date(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
 class CalculatedType(FieldType):
     name = "calculated"
     read_in_browser = True
@@ -294,8 +305,8 @@ class CalculatedType(FieldType):
             return "Yes" if value else "No"
         if kind == "number":
             return with_suffix(field, numeric.grouped(value, field.settings.get("decimals", 0)))
-        if kind == "date":  # a date object worked out, or its ISO text as stored
-            return long_date(value if isinstance(value, dt.date) else dt.date.fromisoformat(value))
+        if kind == "date":  # a date worked out, or its ISO text as stored
+            return _date_text(value)
         return str(value)
 
     def definition_problems(self, field):

@@ -371,6 +371,9 @@ def test_council_admins_preview_a_stored_version_as_schools_saw_it(app, db_sessi
     assert db_session.scalar(select(func.count()).select_from(Case)) == 0
     council_admin.get(f"/council/case-types/{PTT}/v2/", expect=404)  # never stored
     council_admin.get("/council/case-types/no-such-type/v1/", expect=404)
+    huge = "99999999999999999999999"  # beyond an INTEGER column: was a 500 (found by review)
+    council_admin.get(f"/council/case-types/{PTT}/v{huge}/tasks", expect=404)
+    council_admin.get(f"/council/case-types/{PTT}/v{huge}/pages/child", expect=404)
 
 
 def test_council_admins_preview_a_case_type_with_sections_from_its_task_list(app, council_admin):
