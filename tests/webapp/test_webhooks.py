@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import hmac
 import http.server
+import ipaddress
 import json
 import shutil
 import socket
@@ -486,3 +487,46 @@ def test_after_a_new_signing_secret_waiting_events_are_signed_with_it(
     assert receiver.secret != old
     assert deliver(app, db_session).delivered == 1
     assert receiver.received[0]["signed"]  # with the new one: the old one no longer holds
+
+
+def test_a_slow_endpoint_cannot_hold_the_worker_from_mail(
+    app, world, sign_in, db_session, receiver, monkeypatch
+):
+    """A pass spends at most BATCH_SECONDS on webhooks, then says more are due, so the worker
+    goes back to mail (sign-in codes) at once (found by review: 50 deliveries to an endpoint
+    that drops connections held mail up for minutes). Time here is a counter, not a clock."""
+    subscribe(app, db_session, receiver)
+    for _ in range(2):
+        submitted_case(app, world, sign_in)  # two events each: submitted, then the system's step
+    now = [0.0]
+    posted = []
+
+    def slow_post(url, event_id, body, secret):
+        posted.append(event_id)
+        now[0] += webhook_delivery.BATCH_SECONDS / 2 + 0.1  # each one takes over half the time
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(webhook_delivery.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(webhook_delivery, "_post", slow_post)
+    report = deliver(app, db_session)
+    assert (report.failed, report.more) == (2, True)  # the third was not started
+    assert len(posted) == 2 and report.attempted < 4
+
+
+def test_a_name_with_many_dead_addresses_is_tried_within_one_timeout(monkeypatch):
+    """Each address gets what is left of one timeout, not a timeout of its own. Time here is
+    a counter, not a clock."""
+    given, now = [], [0.0]
+
+    def dead(address, timeout):
+        given.append(timeout)
+        now[0] += timeout  # silently dropped: the whole wait goes by
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(webhook_delivery.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(webhook_delivery.socket, "create_connection", dead)
+    addresses = tuple(ipaddress.ip_address(f"192.0.2.{n}") for n in range(1, 14))
+    endpoint = webhooks.Endpoint("https://h.example/", "https", "h.example", 443, "/", addresses)
+    with pytest.raises(TimeoutError):
+        webhook_delivery._connect(endpoint, 0.2)
+    assert len(given) == 1 and given[0] <= 0.2  # the other twelve were not waited for

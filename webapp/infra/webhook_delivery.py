@@ -29,6 +29,7 @@ import http.client
 import logging
 import socket
 import ssl
+import time
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -45,6 +46,9 @@ log = logging.getLogger(__name__)
 LONGEST_RETRY = dt.timedelta(hours=1)
 LEASE = dt.timedelta(minutes=2)  # far longer than WEBHOOK_TIMEOUT
 BATCH = 50
+# How long one pass may spend on webhooks before the worker goes back to mail: an endpoint
+# that drops connections must not hold up sign-in codes (valid minutes) for long (review).
+BATCH_SECONDS = 10.0
 ERROR_LENGTH = 300
 NO_WEBHOOK = "The client has been revoked or its webhook removed"
 
@@ -57,6 +61,7 @@ class WebhookReport:
     failed: int = 0  # attempts that failed (retried later, or given up)
     given_up: int = 0
     errors: list[str] = field(default_factory=list)
+    more: bool = False  # stopped at its time (BATCH_SECONDS): more may be due at once
 
     @property
     def attempted(self) -> int:
@@ -72,11 +77,18 @@ def retry_delay(attempts: int, first: dt.timedelta) -> dt.timedelta:
     return min(first * 2 ** min(max(attempts - 1, 0), 20), LONGEST_RETRY)
 
 
-def deliver_webhooks(session: Session, limit: int = BATCH) -> WebhookReport:
-    """POST up to `limit` due deliveries, oldest first; commits after each. Never raises for
-    an endpoint's failure: it is recorded on the delivery and counted in the report."""
+def deliver_webhooks(
+    session: Session, limit: int = BATCH, seconds: float = BATCH_SECONDS
+) -> WebhookReport:
+    """POST up to `limit` due deliveries, oldest first, starting none after `seconds`; commits
+    after each. Never raises for an endpoint's failure: it is recorded on the delivery and
+    counted in the report."""
     report = WebhookReport()
+    stop_at = time.monotonic() + seconds
     for _ in range(limit):
+        if time.monotonic() >= stop_at:
+            report.more = True
+            return report
         claimed = _claim(session, clock.now())
         if claimed is None:
             break
@@ -183,11 +195,16 @@ def tls_context() -> ssl.SSLContext:
 
 
 def _connect(endpoint: Endpoint, timeout: float) -> socket.socket:
-    """A TCP connection to the first of the checked addresses that answers."""
+    """A TCP connection to the first of the checked addresses that answers, all of them
+    within `timeout` together (a name with many dead addresses would else outlast LEASE)."""
     error: OSError | None = None
+    deadline = time.monotonic() + timeout
     for address in endpoint.addresses:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no address answered within {timeout:g} s")
         try:
-            return socket.create_connection((str(address), endpoint.port), timeout)
+            return socket.create_connection((str(address), endpoint.port), left)
         except OSError as failed:
             error = failed
     raise error or OSError("no address to connect to")
