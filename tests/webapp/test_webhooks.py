@@ -285,6 +285,8 @@ def test_the_worker_delivers_them(app, world, sign_in, db_session, receiver):
         "https://[64:ff9b::a9fe:a9fe]/latest/meta-data",
         "https://[2002:7f00:1::1]/hook",
         "https://[64:ff9b:1::5db8:d70e]/hook",
+        "https://[::7f00:1]/hook",  # IPv4-compatible, and IPv4-translated (found by review)
+        "https://[::ffff:0:7f00:1]/hook",
         "https://localhost/hook",
         "https://user:pw@example.org/hook",
         "ftp://example.org/hook",

@@ -155,6 +155,9 @@ def checked_endpoint(url: str, allow_loopback: bool) -> Endpoint:
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")  # the well-known prefix: an IPv4 address inside
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # a network's own translation prefix
+# IPv4-compatible (::a.b.c.d, deprecated) and IPv4-translated (::ffff:0:a.b.c.d, SIIT): never
+# a webhook's, and a stack that still maps them reaches the IPv4 address inside.
+_CARRIERS = (ipaddress.ip_network("::/96"), ipaddress.ip_network("::ffff:0:0:0/96"))
 
 
 def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -164,7 +167,7 @@ def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
         return False
     if address.version == 4:
         return True
-    if address in _NAT64_LOCAL:
+    if address in _NAT64_LOCAL or any(address in carrier for carrier in _CARRIERS):
         return False
     carried = [address.ipv4_mapped, address.sixtofour, (address.teredo or (None, None))[1]]
     if address in _NAT64:
