@@ -236,12 +236,11 @@ def _case_paths() -> dict:
                 ],
                 "responses": {
                     "200": {
-                        "description": "The file, as an attachment",
-                        "content": {
-                            "application/octet-stream": {
-                                "schema": {"type": "string", "format": "binary"}
-                            }
-                        },
+                        "description": (
+                            "The file, as an attachment, with the media type its content was "
+                            "checked to be when uploaded (application/pdf, image/png, text/csv…)"
+                        ),
+                        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
                     },
                     **_errors(404),
                 },
