@@ -13,9 +13,26 @@ CASE_REF = {
     "schema": {"type": "string", "maxLength": 40},
 }
 _STR = {"type": "string"}
+_INT = {"type": "integer"}
 _NULL_STR = {"type": ["string", "null"]}
 _TIME = {"type": "string", "format": "date-time"}
 _NULL_TIME = {"type": ["string", "null"], "format": "date-time"}
+_URL = {"type": "string", "format": "uri"}
+ETAG = {"required": True, "schema": _STR, "description": "Send it back in If-None-Match"}
+ATTACHMENT = {
+    "required": True,
+    "schema": {"type": "string", "pattern": "^attachment"},
+    "description": "attachment; filename=…: a download, never shown inline",
+}
+
+
+def _object(properties: dict, description: str = "") -> dict:
+    """An object with these properties, all of them always there (null where the schema says).
+    Other properties may be added in later versions of the API: clients ignore them."""
+    found = {"type": "object", "properties": properties, "required": list(properties)}
+    if description:
+        found["description"] = description
+    return found
 
 
 def _query(name: str, schema: dict, description: str) -> dict:
@@ -36,9 +53,26 @@ def _json(schema: dict, description: str, headers: dict | None = None) -> dict:
 
 
 def _errors(*statuses: int) -> dict:
-    return {str(status): PROBLEM for status in (401, 429, *statuses)}
+    return {
+        "401": {"$ref": "#/components/responses/Unauthorised"},
+        "429": {"$ref": "#/components/responses/TooManyRequests"},
+        **{str(status): PROBLEM for status in statuses},
+    }
 
 
+_CASE_TYPE = _object({"id": _STR, "version": _INT})
+_SUMMARY = {
+    "reference": _STR,
+    "case_type": _CASE_TYPE,
+    "status": {"enum": ["Active", "Completed", "Abandoned"]},
+    "activity": _object(
+        {"id": _NULL_STR, "label": _STR}, "Where the case is in its workflow: the YAML's id"
+    ),
+    "school": {"$ref": "#/components/schemas/School"},
+    "submitted_at": _NULL_TIME,
+    "updated_at": _TIME,
+    "links": _object({"self": _URL}),
+}
 SCHEMAS = {
     "Problem": {
         "type": "object",
@@ -46,51 +80,37 @@ SCHEMAS = {
         "properties": {
             "type": _STR,
             "title": _STR,
-            "status": {"type": "integer"},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
             "detail": _STR,
         },
         "required": ["type", "title", "status"],
     },
-    "School": {
-        "type": "object",
-        "properties": {"name": _STR, "urn": _STR, "laestab": _NULL_STR},
-        "required": ["name", "urn", "laestab"],
-    },
-    "CaseSummary": {
-        "type": "object",
-        "properties": {
-            "reference": _STR,
-            "case_type": {"type": "object"},
-            "status": {"enum": ["Active", "Completed", "Abandoned"]},
-            "activity": {
-                "type": "object",
-                "properties": {"id": _NULL_STR, "label": _STR},
-            },
-            "school": {"$ref": "#/components/schemas/School"},
-            "submitted_at": _NULL_TIME,
-            "updated_at": _TIME,
-            "links": {"type": "object", "properties": {"self": _STR}},
-        },
-        "required": ["reference", "case_type", "status", "activity", "school", "updated_at"],
-    },
-    "CaseList": {
-        "type": "object",
-        "properties": {
+    "School": _object({"name": _STR, "urn": _STR, "laestab": _NULL_STR}),
+    "CaseSummary": _object(_SUMMARY),
+    "CaseList": _object(
+        {
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/CaseSummary"}},
             "cursor": {
                 "type": ["string", "null"],
                 "description": "After the last item: poll later with it to get what changed since",
             },
             "more": {"type": "boolean", "description": "Whether more pages follow now"},
-            "next": _NULL_STR,
-        },
-        "required": ["items", "cursor", "more", "next"],
-    },
-    "Case": {
-        "allOf": [{"$ref": "#/components/schemas/CaseSummary"}],
-        "type": "object",
-        "properties": {
-            "raised_by": {"type": "object"},
+            "next": {**_URL, "type": ["string", "null"]},
+        }
+    ),
+    "Case": _object(
+        {
+            **_SUMMARY,
+            "case_type": _object(
+                {
+                    "id": _STR,
+                    "name": _STR,
+                    "service": _STR,
+                    "version": _INT,
+                    "answers_schema": _URL,
+                }
+            ),
+            "raised_by": _object({"name": _STR, "email": _STR, "job_title": _STR}),
             "created_at": _TIME,
             "answers": {
                 "type": "object",
@@ -99,21 +119,66 @@ SCHEMAS = {
                     "case type version"
                 ),
             },
-            "files": {"type": "array", "items": {"type": "object"}},
-            "timeline": {"type": "array", "items": {"type": "object"}},
+            "files": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "id": _STR,
+                        "name": _STR,
+                        "size": _INT,
+                        "question": _STR,
+                        "scan_status": {
+                            "enum": ["pending", "clean", "infected", "error", "missing"],
+                            "description": "Only a clean file can be fetched",
+                        },
+                        "href": _URL,
+                    }
+                ),
+            },
+            "timeline": {
+                "type": "array",
+                "description": "What the school also sees: never officers' internal notes",
+                "items": _object(
+                    {
+                        "at": _TIME,
+                        "kind": {"enum": ["submitted", "transition", "abandoned"]},
+                        "from_activity": _NULL_STR,
+                        "to_activity": _NULL_STR,
+                        "note": _NULL_STR,
+                    }
+                ),
+            },
             "transitions": {
                 "type": "array",
                 "description": "What this client may do with the case now",
-                "items": {"type": "object"},
+                "items": _object(
+                    {
+                        "action": _STR,
+                        "to": _STR,
+                        "note": {"enum": ["none", "optional", "required"]},
+                    }
+                ),
             },
-        },
-        "required": ["raised_by", "answers", "files", "timeline", "transitions"],
-    },
-    "CaseTypes": {
-        "type": "object",
-        "properties": {"items": {"type": "array", "items": {"type": "object"}}},
-        "required": ["items"],
-    },
+        }
+    ),
+    "CaseTypes": _object(
+        {
+            "items": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "id": _STR,
+                        "name": {**_NULL_STR, "description": "null once no longer published"},
+                        "current_version": {"type": ["integer", "null"]},
+                        "versions": {
+                            "type": "array",
+                            "items": _object({"version": _INT, "answers_schema": _URL}),
+                        },
+                    }
+                ),
+            }
+        }
+    ),
     "TransitionRequest": {
         "type": "object",
         "properties": {
@@ -219,9 +284,12 @@ def _case_paths() -> dict:
                     "200": _json(
                         {"$ref": "#/components/schemas/Case"},
                         "The case",
-                        {"ETag": {"schema": _STR}},
+                        {"ETag": ETAG},
                     ),
-                    "304": {"description": "Not changed since the ETag given"},
+                    "304": {
+                        "description": "Not changed since the ETag given",
+                        "headers": {"ETag": ETAG},
+                    },
                     **_errors(404),
                 },
             }
@@ -241,6 +309,7 @@ def _case_paths() -> dict:
                             "checked to be when uploaded (application/pdf, image/png, text/csv…)"
                         ),
                         "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+                        "headers": {"Content-Disposition": ATTACHMENT},
                     },
                     **_errors(404),
                 },
@@ -289,6 +358,18 @@ def _paths() -> dict:
     return {**_case_type_paths(), **_listing_paths(), **_case_paths(), **_transition_paths()}
 
 
+def _problem(description: str, headers: dict | None = None) -> dict:
+    answer = {
+        "description": description,
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+    if headers:
+        answer["headers"] = headers
+    return answer
+
+
 @functools.cache
 def document() -> dict:
     """The OpenAPI 3.1 document (built once per process)."""
@@ -312,14 +393,21 @@ def document() -> dict:
             },
             "schemas": SCHEMAS,
             "responses": {
-                "Problem": {
-                    "description": "Problem details (RFC 9457)",
-                    "content": {
-                        "application/problem+json": {
-                            "schema": {"$ref": "#/components/schemas/Problem"}
+                "Problem": _problem("Problem details (RFC 9457)"),
+                "Unauthorised": _problem(
+                    "No live key was sent (or not from an address the client allows)",
+                    {"WWW-Authenticate": {"required": True, "schema": _STR}},
+                ),
+                "TooManyRequests": _problem(
+                    "Over this client's rate limit",
+                    {
+                        "Retry-After": {
+                            "required": True,
+                            "description": "Seconds to wait",
+                            "schema": {"type": "string", "pattern": "^[0-9]+$"},
                         }
                     },
-                }
+                ),
             },
         },
     }
