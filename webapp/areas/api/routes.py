@@ -11,6 +11,7 @@ from flask import current_app, g, jsonify, render_template, request, url_for
 from engine.answer_schema import answers_schema as answers_schema_of
 from webapp.areas.api import bp, listing, openapi, transitions
 from webapp.areas.api.cases import client_case, document, summary
+from webapp.areas.api.guard import methods_at
 from webapp.areas.api.problems import Problem
 from webapp.domain.answer_schemas import case_type_at, kept_versions
 from webapp.domain.errors import NotFound
@@ -148,5 +149,9 @@ def openapi_page():
 
 @bp.route("/<path:_anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def nowhere(_anything):
-    """Anything else under /api/v1/ is a 404, as problem details."""
+    """Anything else under /api/v1/ is a problem: 405 with the methods the path does take
+    (RFC 9110's Allow), else 404."""
+    allowed = methods_at(request.path)
+    if allowed:
+        raise Problem(405, "This endpoint does not take that method", {"Allow": ", ".join(allowed)})
     raise Problem(404, "No such endpoint: see /api/v1/openapi.json")
