@@ -188,6 +188,8 @@ def test_bad_requests_are_problem_details(api, world, db_session):
         "changed_since=2026-01-01T00:00:00",
         "cursor=abc",
         "colour=red",
+        "status=",  # found by Schemathesis: given empty, these were taken as not given
+        "changed_since=",
     ):
         problem(api.get(f"/api/v1/cases?{query}", expect=400), 400)
     problem(api.get("/api/v1/nowhere", expect=404), 404)
@@ -201,6 +203,25 @@ def test_bad_requests_are_problem_details(api, world, db_session):
         },
     )
     problem(response, 400)
+
+
+def test_a_method_a_path_does_not_take_is_a_405_naming_those_it_does(api):
+    """Found by Schemathesis: TRACE got a 405 without Allow (RFC 9110 requires it), PUT got a
+    404 (the catch-all route took it), and OPTIONS listed the catch-all's methods too."""
+    auth = {"Authorization": f"Bearer {api.key}"}
+    for method, path, allowed in (
+        ("PUT", "/api/v1/cases", "GET, HEAD"),
+        ("TRACE", "/api/v1/cases", "GET, HEAD"),
+        ("DELETE", "/api/v1/cases/X/transitions", "POST"),
+        ("GET", "/api/v1/cases/X/transitions", "POST"),
+    ):
+        response = api.client.open(path, method=method, headers=auth)
+        problem(response, 405)
+        assert response.headers["Allow"] == allowed
+    options = api.client.open("/api/v1/cases/X", method="OPTIONS")
+    assert options.status_code == 204 and options.headers["Allow"] == "GET, HEAD, OPTIONS"
+    for method in ("PUT", "TRACE", "OPTIONS"):
+        problem(api.client.open("/api/v1/nowhere", method=method, headers=auth), 404)
 
 
 def test_every_call_is_audited_without_content(api, world, db_session):
