@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select, update
 
 from tests.webapp.conftest import check_page
+from tests.webapp.test_case_pdf import pdf_text
 from tests.webapp.test_caseviewer import PTT, case_row, stored_case, submit_ptt
 from webapp.domain.api_clients import create_client, revoke_client, revoke_key, rotate_key
 from webapp.infra import clock
@@ -21,6 +22,7 @@ from webapp.models import Attachment, AuditEvent, Case, CaseEvent
 from webapp.models_api import ApiClient, ApiIdempotencyKey
 
 PROBLEM = "application/problem+json"
+INTERNAL = "Internal: rang the head, the plan is fine"
 REVIEW = "Review details on the case in caseviewer"
 
 
@@ -123,6 +125,39 @@ def test_a_case_holds_what_was_sent_its_files_and_the_schools_timeline(
     db_session.execute(update(Attachment).values(scan_status="pending"))
     db_session.commit()
     problem(api.get(file["href"], expect=404), 404)
+
+
+def test_a_case_pdf_is_what_officers_download_timeline_included(api, world, db_session, sign_in):
+    reference = submit_ptt(sign_in(world.alice))
+    found = case_row(db_session, reference)
+    db_session.add(CaseEvent(case_id=found.id, kind="note", note=INTERNAL, for_school=False))
+    db_session.commit()
+    api.move(reference, "Start review")
+    response = api.get(f"/api/v1/cases/{reference}/pdf")
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == f"attachment; filename={reference}.pdf"
+    text = pdf_text(response)
+    for expected in (reference, "Aylestone Primary School", "Jordan", "signed plan.pdf"):
+        assert expected in text  # the reference, the school, an answer, a file by name
+    for expected in ("Case submitted", "Start review", INTERNAL):
+        assert expected in text  # the whole timeline, as officers' PDF has it
+    calls = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "api_call")).all()
+    assert {
+        "client": "SEND system",
+        "endpoint": "api.get_case_pdf",
+        "method": "GET",
+        "reference": reference,
+        "outcome": 200,
+    } in [c.detail for c in calls]
+
+
+def test_a_case_pdf_of_another_case_type_is_404_and_without_a_key_401(api, world, db_session):
+    mine = stored_case(db_session, world.school_a, world.alice)
+    other = stored_case(db_session, world.school_a, world.alice, case_type_id="send-referral")
+    for reference in (other, "EDU-NOPE-X1"):
+        problem(api.get(f"/api/v1/cases/{reference}/pdf", expect=404), 404)
+    for headers in ({}, {"Authorization": "Bearer nonsense"}):
+        problem(api.client.get(f"/api/v1/cases/{mine}/pdf", headers=headers), 401)
 
 
 def test_etag_answers_304_until_the_case_changes(api, world, db_session):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 
+from webapp.areas.api.openapi_schemas import SCHEMAS, STR
+
 PROBLEM = {"$ref": "#/components/responses/Problem"}
 CASE_REF = {
     "name": "reference",
@@ -12,27 +14,12 @@ CASE_REF = {
     "required": True,
     "schema": {"type": "string", "maxLength": 40},
 }
-_STR = {"type": "string"}
-_INT = {"type": "integer"}
-_NULL_STR = {"type": ["string", "null"]}
-_TIME = {"type": "string", "format": "date-time"}
-_NULL_TIME = {"type": ["string", "null"], "format": "date-time"}
-_URL = {"type": "string", "format": "uri"}
-ETAG = {"required": True, "schema": _STR, "description": "Send it back in If-None-Match"}
+ETAG = {"required": True, "schema": STR, "description": "Send it back in If-None-Match"}
 ATTACHMENT = {
     "required": True,
     "schema": {"type": "string", "pattern": "^attachment"},
     "description": "attachment; filename=…: a download, never shown inline",
 }
-
-
-def _object(properties: dict, description: str = "") -> dict:
-    """An object with these properties, all of them always there (null where the schema says).
-    Other properties may be added in later versions of the API: clients ignore them."""
-    found = {"type": "object", "properties": properties, "required": list(properties)}
-    if description:
-        found["description"] = description
-    return found
 
 
 def _query(name: str, schema: dict, description: str) -> dict:
@@ -60,137 +47,6 @@ def _errors(*statuses: int) -> dict:
     }
 
 
-_CASE_TYPE = _object({"id": _STR, "version": _INT})
-_SUMMARY = {
-    "reference": _STR,
-    "case_type": _CASE_TYPE,
-    "status": {"enum": ["Active", "Completed", "Abandoned"]},
-    "activity": _object(
-        {"id": _NULL_STR, "label": _STR}, "Where the case is in its workflow: the YAML's id"
-    ),
-    "school": {"$ref": "#/components/schemas/School"},
-    "submitted_at": _NULL_TIME,
-    "updated_at": _TIME,
-    "links": _object({"self": _URL}),
-}
-SCHEMAS = {
-    "Problem": {
-        "type": "object",
-        "description": "RFC 9457 problem details",
-        "properties": {
-            "type": _STR,
-            "title": _STR,
-            "status": {"type": "integer", "minimum": 400, "maximum": 599},
-            "detail": _STR,
-        },
-        "required": ["type", "title", "status"],
-    },
-    "School": _object({"name": _STR, "urn": _STR, "laestab": _NULL_STR}),
-    "CaseSummary": _object(_SUMMARY),
-    "CaseList": _object(
-        {
-            "items": {"type": "array", "items": {"$ref": "#/components/schemas/CaseSummary"}},
-            "cursor": {
-                "type": ["string", "null"],
-                "description": "After the last item: poll later with it to get what changed since",
-            },
-            "more": {"type": "boolean", "description": "Whether more pages follow now"},
-            "next": {**_URL, "type": ["string", "null"]},
-        }
-    ),
-    "Case": _object(
-        {
-            **_SUMMARY,
-            "case_type": _object(
-                {
-                    "id": _STR,
-                    "name": _STR,
-                    "service": _STR,
-                    "version": _INT,
-                    "answers_schema": _URL,
-                }
-            ),
-            "raised_by": _object({"name": _STR, "email": _STR, "job_title": _STR}),
-            "created_at": _TIME,
-            "answers": {
-                "type": "object",
-                "description": (
-                    "The sent answers by question id: see the answers schema of the case's "
-                    "case type version"
-                ),
-            },
-            "files": {
-                "type": "array",
-                "items": _object(
-                    {
-                        "id": _STR,
-                        "name": _STR,
-                        "size": _INT,
-                        "question": _STR,
-                        "scan_status": {
-                            "enum": ["pending", "clean", "infected", "error", "missing"],
-                            "description": "Only a clean file can be fetched",
-                        },
-                        "href": _URL,
-                    }
-                ),
-            },
-            "timeline": {
-                "type": "array",
-                "description": "What the school also sees: never officers' internal notes",
-                "items": _object(
-                    {
-                        "at": _TIME,
-                        "kind": {"enum": ["submitted", "transition", "abandoned"]},
-                        "from_activity": _NULL_STR,
-                        "to_activity": _NULL_STR,
-                        "note": _NULL_STR,
-                    }
-                ),
-            },
-            "transitions": {
-                "type": "array",
-                "description": "What this client may do with the case now",
-                "items": _object(
-                    {
-                        "action": _STR,
-                        "to": _STR,
-                        "note": {"enum": ["none", "optional", "required"]},
-                    }
-                ),
-            },
-        }
-    ),
-    "CaseTypes": _object(
-        {
-            "items": {
-                "type": "array",
-                "items": _object(
-                    {
-                        "id": _STR,
-                        "name": {**_NULL_STR, "description": "null once no longer published"},
-                        "current_version": {"type": ["integer", "null"]},
-                        "versions": {
-                            "type": "array",
-                            "items": _object({"version": _INT, "answers_schema": _URL}),
-                        },
-                    }
-                ),
-            }
-        }
-    ),
-    "TransitionRequest": {
-        "type": "object",
-        "properties": {
-            "action": {"type": "string", "minLength": 1},
-            "note": {"type": "string", "maxLength": 5000},
-        },
-        "required": ["action"],
-        "additionalProperties": False,
-    },
-}
-
-
 def _case_type_paths() -> dict:
     return {
         "/case-types": {
@@ -208,7 +64,7 @@ def _case_type_paths() -> dict:
                 "operationId": "getAnswersSchema",
                 "summary": "The JSON Schema (2020-12) of the answers of cases sent with a version",
                 "parameters": [
-                    {"name": "case_type_id", "in": "path", "required": True, "schema": _STR},
+                    {"name": "case_type_id", "in": "path", "required": True, "schema": STR},
                     {
                         "name": "version",
                         "in": "path",
@@ -230,15 +86,15 @@ def _case_type_paths() -> dict:
 
 def _listing_paths() -> dict:
     case_filters = [
-        _query("case_type", _STR, "Only this case type"),
-        _query("activity", _STR, "Only cases at this activity (its id in the workflow)"),
+        _query("case_type", STR, "Only this case type"),
+        _query("activity", STR, "Only cases at this activity (its id in the workflow)"),
         _query("status", {"enum": ["Active", "Completed", "Abandoned"]}, "Only this status"),
         _query(
             "changed_since",
             {"type": "string", "format": "date-time"},
             "Changed at or after (with offset)",
         ),
-        _query("cursor", _STR, "From the previous page's `cursor` (opaque)"),
+        _query("cursor", STR, "From the previous page's `cursor` (opaque)"),
         _query("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "Page size (50)"),
     ]
     return {
@@ -258,7 +114,7 @@ def _listing_paths() -> dict:
                         "A page of cases",
                         {
                             "Link": {
-                                "schema": _STR,
+                                "schema": STR,
                                 "description": 'rel="next" when more pages follow',
                             }
                         },
@@ -278,7 +134,7 @@ def _case_paths() -> dict:
                 "summary": "One case as sent, with its timeline",
                 "parameters": [
                     CASE_REF,
-                    {"name": "If-None-Match", "in": "header", "required": False, "schema": _STR},
+                    {"name": "If-None-Match", "in": "header", "required": False, "schema": STR},
                 ],
                 "responses": {
                     "200": _json(
@@ -294,13 +150,40 @@ def _case_paths() -> dict:
                 },
             }
         },
+    }
+
+
+def _file_paths() -> dict:
+    return {
+        "/cases/{reference}/pdf": {
+            "get": {
+                "operationId": "getCasePdf",
+                "summary": "The case as a PDF, as officers download it (the timeline included)",
+                "description": (
+                    "The answers as sent on the case's form version, the files by name, the "
+                    "school, the times and the whole timeline, officers' internal notes too; "
+                    "tagged for accessibility (PDF/UA-1)."
+                ),
+                "parameters": [CASE_REF],
+                "responses": {
+                    "200": {
+                        "description": "The PDF, as an attachment named after the reference",
+                        "content": {
+                            "application/pdf": {"schema": {"type": "string", "format": "binary"}}
+                        },
+                        "headers": {"Content-Disposition": ATTACHMENT},
+                    },
+                    **_errors(404),
+                },
+            }
+        },
         "/cases/{reference}/attachments/{attachment_id}": {
             "get": {
                 "operationId": "getAttachment",
                 "summary": "A file the case was sent with (only once found clean)",
                 "parameters": [
                     CASE_REF,
-                    {"name": "attachment_id", "in": "path", "required": True, "schema": _STR},
+                    {"name": "attachment_id", "in": "path", "required": True, "schema": STR},
                 ],
                 "responses": {
                     "200": {
@@ -355,7 +238,13 @@ def _transition_paths() -> dict:
 
 
 def _paths() -> dict:
-    return {**_case_type_paths(), **_listing_paths(), **_case_paths(), **_transition_paths()}
+    return {
+        **_case_type_paths(),
+        **_listing_paths(),
+        **_case_paths(),
+        **_file_paths(),
+        **_transition_paths(),
+    }
 
 
 def _problem(description: str, headers: dict | None = None) -> dict:
@@ -396,7 +285,7 @@ def document() -> dict:
                 "Problem": _problem("Problem details (RFC 9457)"),
                 "Unauthorised": _problem(
                     "No live key was sent (or not from an address the client allows)",
-                    {"WWW-Authenticate": {"required": True, "schema": _STR}},
+                    {"WWW-Authenticate": {"required": True, "schema": STR}},
                 ),
                 "TooManyRequests": _problem(
                     "Over this client's rate limit",

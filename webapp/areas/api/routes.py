@@ -10,9 +10,10 @@ from flask import current_app, g, jsonify, render_template, request, url_for
 
 from engine.answer_schema import answers_schema as answers_schema_of
 from webapp.areas.api import bp, listing, openapi, transitions
-from webapp.areas.api.cases import client_case, document, summary
+from webapp.areas.api.cases import client_case, definition_of, document, summary
 from webapp.areas.api.guard import methods_at
 from webapp.areas.api.problems import Problem
+from webapp.domain import case_pdf
 from webapp.domain.answer_schemas import case_type_at, kept_versions
 from webapp.domain.errors import NotFound
 from webapp.domain.uploads import as_download, is_downloadable
@@ -97,6 +98,15 @@ def get_case(reference: str):
     response = current_app.response_class(body, mimetype="application/json")
     response.set_etag(etag)
     return response.make_conditional(request)
+
+
+@bp.get("/cases/<reference>/pdf")
+def get_case_pdf(reference: str):
+    """The case as a PDF, as officers download it: the answers as sent, the files by name and
+    the whole timeline (a council system acts for the council)."""
+    g.api_reference = reference[:40]
+    case = client_case(db(), g.api_client, reference)
+    return case_pdf.pdf_download(case, definition_of(db(), case), for_officer=True)
 
 
 @bp.get("/cases/<reference>/attachments/<attachment_id>")
