@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select, update
 
 from tests.webapp.conftest import check_page
+from tests.webapp.test_case_pdf import pdf_text
 from tests.webapp.test_caseviewer import PTT, case_row, stored_case, submit_ptt
 from webapp.domain.api_clients import create_client, revoke_client, revoke_key, rotate_key
 from webapp.infra import clock
@@ -21,6 +22,7 @@ from webapp.models import Attachment, AuditEvent, Case, CaseEvent
 from webapp.models_api import ApiClient, ApiIdempotencyKey
 
 PROBLEM = "application/problem+json"
+INTERNAL = "Internal: rang the head, the plan is fine"
 REVIEW = "Review details on the case in caseviewer"
 
 
@@ -125,6 +127,39 @@ def test_a_case_holds_what_was_sent_its_files_and_the_schools_timeline(
     problem(api.get(file["href"], expect=404), 404)
 
 
+def test_a_case_pdf_is_what_officers_download_timeline_included(api, world, db_session, sign_in):
+    reference = submit_ptt(sign_in(world.alice))
+    found = case_row(db_session, reference)
+    db_session.add(CaseEvent(case_id=found.id, kind="note", note=INTERNAL, for_school=False))
+    db_session.commit()
+    api.move(reference, "Start review")
+    response = api.get(f"/api/v1/cases/{reference}/pdf")
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == f"attachment; filename={reference}.pdf"
+    text = pdf_text(response)
+    for expected in (reference, "Aylestone Primary School", "Jordan", "signed plan.pdf"):
+        assert expected in text  # the reference, the school, an answer, a file by name
+    for expected in ("Case submitted", "Start review", INTERNAL):
+        assert expected in text  # the whole timeline, as officers' PDF has it
+    calls = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "api_call")).all()
+    assert {
+        "client": "SEND system",
+        "endpoint": "api.get_case_pdf",
+        "method": "GET",
+        "reference": reference,
+        "outcome": 200,
+    } in [c.detail for c in calls]
+
+
+def test_a_case_pdf_of_another_case_type_is_404_and_without_a_key_401(api, world, db_session):
+    mine = stored_case(db_session, world.school_a, world.alice)
+    other = stored_case(db_session, world.school_a, world.alice, case_type_id="send-referral")
+    for reference in (other, "EDU-NOPE-X1"):
+        problem(api.get(f"/api/v1/cases/{reference}/pdf", expect=404), 404)
+    for headers in ({}, {"Authorization": "Bearer nonsense"}):
+        problem(api.client.get(f"/api/v1/cases/{mine}/pdf", headers=headers), 401)
+
+
 def test_etag_answers_304_until_the_case_changes(api, world, db_session):
     reference = stored_case(
         db_session, world.school_a, world.alice, activity="notified", label="Notified"
@@ -188,6 +223,8 @@ def test_bad_requests_are_problem_details(api, world, db_session):
         "changed_since=2026-01-01T00:00:00",
         "cursor=abc",
         "colour=red",
+        "status=",  # found by Schemathesis: given empty, these were taken as not given
+        "changed_since=",
     ):
         problem(api.get(f"/api/v1/cases?{query}", expect=400), 400)
     problem(api.get("/api/v1/nowhere", expect=404), 404)
@@ -201,6 +238,25 @@ def test_bad_requests_are_problem_details(api, world, db_session):
         },
     )
     problem(response, 400)
+
+
+def test_a_method_a_path_does_not_take_is_a_405_naming_those_it_does(api):
+    """Found by Schemathesis: TRACE got a 405 without Allow (RFC 9110 requires it), PUT got a
+    404 (the catch-all route took it), and OPTIONS listed the catch-all's methods too."""
+    auth = {"Authorization": f"Bearer {api.key}"}
+    for method, path, allowed in (
+        ("PUT", "/api/v1/cases", "GET, HEAD"),
+        ("TRACE", "/api/v1/cases", "GET, HEAD"),
+        ("DELETE", "/api/v1/cases/X/transitions", "POST"),
+        ("GET", "/api/v1/cases/X/transitions", "POST"),
+    ):
+        response = api.client.open(path, method=method, headers=auth)
+        problem(response, 405)
+        assert response.headers["Allow"] == allowed
+    options = api.client.open("/api/v1/cases/X", method="OPTIONS")
+    assert options.status_code == 204 and options.headers["Allow"] == "GET, HEAD, OPTIONS"
+    for method in ("PUT", "TRACE", "OPTIONS"):
+        problem(api.client.open("/api/v1/nowhere", method=method, headers=auth), 404)
 
 
 def test_every_call_is_audited_without_content(api, world, db_session):

@@ -17,9 +17,9 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from engine import CaseType
-from webapp.areas.caseviewer.services import acknowledged, sent, timeline
 from webapp.domain import audit
 from webapp.domain.case_files import case_files
+from webapp.domain.sent_case import acknowledged, sent, timeline
 from webapp.infra import clock
 from webapp.infra.database import transaction
 from webapp.models import Case, User

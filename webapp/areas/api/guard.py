@@ -18,9 +18,9 @@ import logging
 import math
 import time
 
-from flask import current_app, g, request
+from flask import Response, current_app, g, request
 from limits import parse_many
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from webapp.areas.api import bp
 from webapp.areas.api.problems import Problem, problem_response
@@ -39,12 +39,39 @@ csrf.exempt(bp)  # no cookies are read: a key in a header cannot be sent by anot
 
 @bp.before_app_request
 def unrouted():
-    """A URL under /api/ that no route takes (a newline in a reference, say): a problem too,
-    not the portal's HTML page."""
+    """What routing alone answers under /api/, as problems rather than the portal's HTML pages:
+    a URL no route takes (a newline in a reference, say) is a 404, a method its route does not
+    take a 405 with Allow, and OPTIONS lists the methods the path takes (RFC 9110)."""
+    if not request.path.startswith(bp.url_prefix + "/"):
+        return None
     error = request.routing_exception
-    if error is not None and request.path.startswith(bp.url_prefix + "/"):
+    if isinstance(error, MethodNotAllowed) or (error is None and request.method == "OPTIONS"):
+        allowed = methods_at(request.path)  # the catch-all `nowhere` takes every path
+        if not allowed:
+            return problem_response(404, "No such endpoint")
+        if request.method == "OPTIONS":
+            return Response(status=204, headers={"Allow": ", ".join([*allowed, "OPTIONS"])})
+        return problem_response(
+            405, "This endpoint does not take that method", {"Allow": ", ".join(allowed)}
+        )
+    if error is not None:
         return problem_response(getattr(error, "code", None) or 404, "No such endpoint")
     return None
+
+
+def methods_at(path: str) -> list[str]:
+    """The methods the API's routes take at this path (the catch-all `nowhere` aside): what a
+    405 lists in Allow (RFC 9110)."""
+    adapter = current_app.create_url_adapter(request)
+    found = []
+    for method in ("GET", "HEAD", "POST"):
+        try:
+            endpoint, _args = adapter.match(path, method=method)
+        except HTTPException:
+            continue
+        if endpoint != "api.nowhere":
+            found.append(method)
+    return found
 
 
 @bp.before_request
