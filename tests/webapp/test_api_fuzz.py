@@ -4,8 +4,9 @@
 The document is loaded from the app in-process (WSGI) and Schemathesis runs on it as its own
 command line would: boundary values of every parameter and body (coverage), then generated
 requests, valid and invalid (fuzzing), then sequences that carry values from one answer into
-the next request (stateful: links it infers, such as a listed case's reference). Every request carries a live key of a
-client that may read part-time timetables and start reviews, over seeded cases: one sent
+the next request (stateful: links it infers, such as a listed case's reference). Every request
+carries a live key of a client that may read part-time timetables and start reviews, over
+seeded cases: one sent
 through the school's pages (answers, a file), two waiting at "notified" for the client to move.
 Half the references, attachment ids, case types and actions it sends are those real values, so
 it reaches the 200s and 409s and not only 404s.

@@ -158,11 +158,11 @@ def _file_paths() -> dict:
         "/cases/{reference}/pdf": {
             "get": {
                 "operationId": "getCasePdf",
-                "summary": "The case as a PDF, as officers download it (the timeline included)",
+                "summary": "The case as a PDF, as sent, with its timeline",
                 "description": (
                     "The answers as sent on the case's form version, the files by name, the "
-                    "school, the times and the whole timeline, officers' internal notes too; "
-                    "tagged for accessibility (PDF/UA-1)."
+                    "school, the times and the timeline without officers' internal notes (as "
+                    "the case's JSON); tagged for accessibility (PDF/UA-1)."
                 ),
                 "parameters": [CASE_REF],
                 "responses": {

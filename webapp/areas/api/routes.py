@@ -106,7 +106,7 @@ def get_case_pdf(reference: str):
     the whole timeline (a council system acts for the council)."""
     g.api_reference = reference[:40]
     case = client_case(db(), g.api_client, reference)
-    return case_pdf.pdf_download(case, definition_of(db(), case), for_officer=True)
+    return case_pdf.pdf_download(case, definition_of(db(), case), reader="system")
 
 
 @bp.get("/cases/<reference>/attachments/<attachment_id>")

@@ -193,7 +193,7 @@ def pdf(reference: str):
     if case.submitted_at is None:
         abort(404)
     case_pdf.record_download(db(), current_user, case)
-    return case_pdf.pdf_download(case, case_type, for_officer=False)
+    return case_pdf.pdf_download(case, case_type, reader="school")
 
 
 @bp.route("/cases/<reference>/abandon", methods=["GET", "POST"])

@@ -239,7 +239,7 @@ def pdf(reference: str):
     """The case as a PDF with its whole timeline (internal notes too), audited."""
     found, case_type = _case(reference)
     case_pdf.record_download(db(), current_user, found)
-    return case_pdf.pdf_download(found, case_type, for_officer=True)
+    return case_pdf.pdf_download(found, case_type, reader="officer")
 
 
 # ---- export ----
