@@ -156,7 +156,6 @@ def test_a_refusal_with_one_field_can_be_shown_where_this_page_asks_it(posted):
     assert not form.role.errors
 
 
-
 def test_templates_read_a_dict_as_jinja_does(app):
     """The portal's cheaper `params.name` (webapp/web/templating.py) gives what Jinja's own
     gives: a key by its name, a dict's own methods before keys of the same name, undefined for
