@@ -44,6 +44,8 @@ def _load_user(token: str):
     """The signed-in user; on a case view, the case it names is read in the same query and
     kept for the view (cases/lookup.py)."""
     named = request.view_args.get("reference") if request.blueprint == "cases" else None
+    if named is not None and "\x00" in named:  # refused (400) before any view: no case to read
+        named = None
     user, case = services.load_user(db(), token, case_reference=named)
     if named is not None and user is not None:
         g.case_read_with_user = (named, case)

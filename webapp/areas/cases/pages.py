@@ -265,7 +265,8 @@ def autosave(reference: str, page_id: str):
 
 def autosave_page(case, case_type, page_id: str, **more):
     """Save the page in the background: its new version, or 409 when another tab saved it."""
-    form = case_type.form_class(page_id, PageForm)()
+    # No CSRF field: CSRFProtect has checked the request's token, and nothing is shown here.
+    form = case_type.form_class(page_id, PageForm)(meta={"csrf": False})
     keep_locked(form, case_type, page_id, known_values(current_user, case.school))
     try:
         version = _posted_version(form)  # the UPDATE checks the case is still the user's
