@@ -70,6 +70,11 @@ def case_for_user(session: Session, user: User, reference: str) -> Case:
     case = session.scalar(
         select(Case).options(joinedload(Case.school)).where(Case.reference == reference)
     )  # with its school, which the pages show and prefill from: one query
+    return users_case(user, case)
+
+
+def users_case(user: User, case: Case | None) -> Case:
+    """`case` if it belongs to one of the user's schools; NotFound otherwise (or if None)."""
     if case is None or case.school_id not in user.school_ids:
         raise NotFound
     return case
