@@ -213,9 +213,9 @@ class CaseTypeCompiler:
         )
         self._check_prefill(compiled, where, scope)
         if kind.is_calculated:
-            expected = kind.result_type(compiled)
+            expected, advice = kind.result_type(compiled), kind.format_advice(compiled)
             expression = self._expression(
-                spec["value"], (*where, "value"), expected, scope, condition=False
+                spec["value"], (*where, "value"), expected, scope, False, advice
             )
             compiled = replace(compiled, expression=expression)
         for key, code, details in kind.definition_problems(compiled):
@@ -322,9 +322,10 @@ class CaseTypeCompiler:
 
     # ---- expressions ----
     def _expression(
-        self, text, where: tuple, expected: str, scope: _Scope | None = None, condition: bool = True
+        self, text, where: tuple, expected: str, scope=None, condition=True, advice=None
     ):
-        """Parse and check an expression; `condition` when it decides something (not a value)."""
+        """Parse and check an expression; `condition` when it decides something (not a value);
+        `advice` as Checker.check takes it."""
         if text is None:
             return None
         scope = scope or self.scope
@@ -334,7 +335,7 @@ class CaseTypeCompiler:
         if expression is None:
             return None
         checker = ex.Checker(lambda name, offset: self._lookup(name, offset, scope))
-        checker.check(expression, expected)
+        checker.check(expression, expected, advice)
         for issue in checker.issues + calendar_issues(
             expression, self.calendar, self.calendar_broken
         ):

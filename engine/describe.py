@@ -57,6 +57,7 @@ _BETWEEN = {
     "weekdays_between": "the number of weekdays (Monday to Friday) from {0} up to {1}",
     "school_days_between": "the number of school days from {0} up to {1}",
     "add_school_days": "the date {1} school days after {0}",
+    "add_days": "the date {1} days after {0}",
     "days_between": "the number of days from {0} to {1}",
     "weeks_between": "the number of weeks from {0} to {1}",
     "years_between": "the number of whole years from {0} to {1}",

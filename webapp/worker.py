@@ -95,7 +95,7 @@ def _deliver_once(app, where: str) -> None:
         hooks = deliver_webhooks(db())
         if hooks.attempted:
             click.echo(f"webhooks: {hooks}")
-        if hooks.attempted < HOOK_BATCH:
+        if hooks.attempted < HOOK_BATCH and not hooks.more:
             break
     total = ScanReport()
     while True:
@@ -160,11 +160,15 @@ def run_worker(
                         if (scans.scanned or scans.waiting) and on_scan is not None:
                             on_scan(scans)
                     if time.monotonic() >= next_purge:  # once an hour, the retention rules
-                        purge(session, app.config["PORTAL_DRAFT_RETENTION_DAYS"])
+                        purge(
+                            session,
+                            app.config["PORTAL_DRAFT_RETENTION_DAYS"],
+                            idempotency_days=app.config["PORTAL_API_IDEMPOTENCY_DAYS"],
+                        )
                         next_purge = time.monotonic() + PURGE_EVERY
                 finally:
                     session.close()
-            full = report.attempted >= BATCH or hooks.attempted >= HOOK_BATCH
+            full = report.attempted >= BATCH or hooks.attempted >= HOOK_BATCH or hooks.more
             if report.attempted and on_batch is not None:
                 on_batch(report)
         except Exception:

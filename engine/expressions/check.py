@@ -48,16 +48,20 @@ class Checker:
         self.lookup = lookup
         self.issues: list[Issue] = []
 
-    def check(self, expression: Expression, expected: str | None = None) -> str:
-        """The expression's type; issues collect in self.issues. `expected` is BOOL, NUMBER..."""
+    def check(
+        self, expression: Expression, expected: str | None = None, advice: dict | None = None
+    ) -> str:
+        """The expression's type; issues collect in self.issues. `expected` is BOOL, NUMBER...;
+        `advice` maps the type it gives instead to a way out said after the error."""
         result = self._type(expression.tree.body)
         # Any value can stand as a condition (it is true when answered), so BOOL takes all.
         if expected and expected != BOOL and result.type not in (expected, ANY):
+            way_out = (advice or {}).get(result.type)
             self._issue(
                 expression.tree.body,
                 Code.E305,
                 detail=f"the expression gives {described(result.type)}, "
-                f"but {described(expected)} is needed here",
+                f"but {described(expected)} is needed here" + (f" ({way_out})" if way_out else ""),
             )
         return result.type
 

@@ -42,6 +42,9 @@ def _total(items, member):
     return total
 
 
+_LAST_ORDINAL = dt.date.max.toordinal()
+
+
 def _column(items, member) -> list:
     return [item[member] for item in items or () if item.get(member) is not None]
 
@@ -54,6 +57,16 @@ def _add_school_days(calendar: SchoolCalendar, day, count):
     if day is None or not numeric.is_number(count):
         return None
     return calendar.add_school_days(day, count)
+
+
+def _add_days(day, count):
+    """`count` days after `day` (before it when negative); none for a count that is not a
+    whole number, or a date outside the years 1 to 9999."""
+    if day is None or not numeric.is_number(count) or isinstance(count, bool):
+        return None
+    if count != int(count) or not 1 <= day.toordinal() + int(count) <= _LAST_ORDINAL:
+        return None
+    return dt.date.fromordinal(day.toordinal() + int(count))
 
 
 def _round(number, places=0):
@@ -82,6 +95,7 @@ FUNCTIONS: dict[str, Function] = {
     "weekdays_between": Function((DATE, DATE), NUMBER, _none_safe(weekdays_between)),
     "school_days_between": Function((DATE, DATE), NUMBER, _school_days_between, calendar=True),
     "add_school_days": Function((DATE, NUMBER), DATE, _add_school_days, calendar=True),
+    "add_days": Function((DATE, NUMBER), DATE, _add_days),
     "days_between": Function((DATE, DATE), NUMBER, _none_safe(lambda a, b: (b - a).days)),
     "weeks_between": Function(
         (DATE, DATE), NUMBER, _none_safe(lambda a, b: numeric.divide((b - a).days, 7))

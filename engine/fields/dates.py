@@ -52,7 +52,8 @@ def date_from_parts(label: str, raw) -> dt.date:
         raise Invalid(f"{label} must be a real date") from None
 
 
-def _long_date(day: dt.date) -> str:
+def long_date(day: dt.date) -> str:
+    """A date as GOV.UK writes it: 7 December 2026."""
     return f"{day.day} {day:%B %Y}"
 
 
@@ -97,7 +98,7 @@ class DateType(FieldType):
                 when = "in the past" if key == "max" else "in the future"
                 raise Invalid(f"{label} must be today or {when}")
             if _ISO.match(bound):
-                raise Invalid(f"{label} must be the same as or {relation} {_long_date(limit)}")
+                raise Invalid(f"{label} must be the same as or {relation} {long_date(limit)}")
             raise Invalid(
                 f"{label} must be the same as or {relation} {lower_first(values.label_of(bound))}"
             )
@@ -116,7 +117,7 @@ class DateType(FieldType):
         return {"type": "string", "format": "date", "pattern": iso, **_bounds_said(field)}
 
     def display(self, field, value):
-        return _long_date(dt.date.fromisoformat(value)) if value else ""
+        return long_date(dt.date.fromisoformat(value)) if value else ""
 
     def references(self, field):
         return [

@@ -11,7 +11,9 @@ import re
 
 import engine.numeric as numeric
 from engine.expressions import BOOL, DATE, NUMBER, TEXT, Symbol
+from engine.expressions.value_types import described
 from engine.fields.base import FieldType, Invalid, bounds_problem, label_for_message
+from engine.fields.dates import long_date
 from engine.model import SummaryRow
 from engine.problems import Code
 
@@ -217,6 +219,17 @@ class MoneyType(FieldType):
 _CALC_FORMATS = {"number": NUMBER, "money": NUMBER, "text": TEXT, "date": DATE, "yes_no": BOOL}
 
 
+def _date_text(value) -> str:
+    """A calculated date as GOV.UK writes it; as it was stored when it is none (an answer kept
+    from a version whose `format` was another, shown with today's definition)."""
+    if isinstance(value, dt.date):
+        return long_date(value)
+    try:
+        return long_date(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
 class CalculatedType(FieldType):
     name = "calculated"
     read_in_browser = True
@@ -234,6 +247,14 @@ class CalculatedType(FieldType):
 
     def result_type(self, field) -> str:
         return _CALC_FORMATS[field.settings.get("format", "number")]
+
+    def format_advice(self, field) -> dict[str, str]:
+        """For E305: the `format` that holds what the expression gives, when another was set."""
+        return {
+            kind: f"to show {described(kind)}, set `format: {name}`"
+            for name, kind in _CALC_FORMATS.items()
+            if name != "money" and kind != self.result_type(field)
+        }
 
     def symbol(self, field):
         return Symbol(field.id, self.result_type(field))
@@ -284,6 +305,8 @@ class CalculatedType(FieldType):
             return "Yes" if value else "No"
         if kind == "number":
             return with_suffix(field, numeric.grouped(value, field.settings.get("decimals", 0)))
+        if kind == "date":  # a date worked out, or its ISO text as stored
+            return _date_text(value)
         return str(value)
 
     def definition_problems(self, field):

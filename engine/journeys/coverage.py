@@ -1,6 +1,7 @@
 """What the journeys visited, and what no journey visits: pages, both outcomes of every
 condition, every rule holding and failing, the options a condition names, and every workflow
-transition. Gaps are located in the case-type (or shared workflow) file."""
+transition, one with a `when:` both taken and found closed (its `when:` false where the case
+stood). Gaps are located in the case-type (or shared workflow) file."""
 
 from __future__ import annotations
 
@@ -37,6 +38,14 @@ class Coverage:
     def took(self, case_type: CaseType, transition: Transition) -> None:
         workflow = case_type.workflow
         self.transitions.add((id(workflow), workflow.transitions.index(transition)))
+
+    def stood_in(self, case_type: CaseType, activity: str, values) -> None:
+        """A journey's case stood in `activity`: the `when:` of each transition leaving it is
+        decided over the answers, as the portal decides whether to offer it."""
+        for index, transition in enumerate(case_type.workflow.transitions):
+            if transition.source == activity and transition.when is not None:
+                outcome = truthy(transition.when, values)
+                self._outcome(case_type, _when_at(index), outcome)
 
     def saw_page(self, case_type: CaseType, page: Page, answers: dict, following) -> None:
         """A page saved with `answers`; `following` is the page it leads to (itself when it
@@ -103,6 +112,28 @@ class Coverage:
                     found.append(_gap(source, where, _never(what, expression.text, outcome)))
             if what == "condition":
                 found += self._options(case_type, source, where, expression)
+        return found + self._closed_transitions(case_type, source)
+
+    def _closed_transitions(self, case_type: CaseType, source: Source) -> list[Gap]:
+        """A transition with a `when:` found closed by no journey (its being taken is the
+        workflow's gap), and the options its `when:` names that no journey chooses."""
+        found = []
+        for index, transition in enumerate(case_type.workflow.transitions):
+            if transition.when is None:
+                continue
+            where = _when_at(index)
+            if False not in self.outcomes.get((case_type.id, where), set()):
+                text = transition.when.text
+                found.append(
+                    _gap(
+                        source,
+                        where,
+                        f"transition '{transition.action}' ({transition.source} -> "
+                        f"{transition.target}): its condition '{text}' is false in no journey "
+                        f"that reaches '{transition.source}'",
+                    )
+                )
+            found += self._options(case_type, source, where, transition.when)
         return found
 
     def _options(self, case_type: CaseType, source: Source, where: tuple, expression) -> list:
@@ -132,6 +163,11 @@ class Coverage:
             for index, t in enumerate(workflow.transitions)
             if (id(workflow), index) not in self.transitions
         ]
+
+
+def _when_at(index: int) -> tuple:
+    """Where a transition's `when:` is written: only a case type's own workflow has one."""
+    return ("workflow", "transitions", index, "when")
 
 
 def _never(what: str, text: str, outcome: bool) -> str:

@@ -2,7 +2,8 @@
 
 As the portal does (webapp/domain/workflow.py), a case enters the workflow's start when it is
 sent, and after each step the portal takes the `by: system` transitions on its own; only the
-transitions whose `when:` holds over the journey's answers are offered (or taken).
+transitions whose `when:` holds over the journey's answers are offered (or taken). Wherever the
+case stands, the `when:` of the transitions leaving there counts for coverage, true or false.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def _system_steps(case_type: CaseType, activity: str, coverage: Coverage, values
     """Where the portal's own transitions lead from `activity`, and whom they email."""
     emailed: set[str] = set()
     for _step in range(SYSTEM_STEPS_LIMIT):
+        coverage.stood_in(case_type, activity, values)
         automatic = case_type.transitions_for(activity, "system", {}, values)
         if not automatic:
             break

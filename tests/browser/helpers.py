@@ -7,7 +7,12 @@ import contextlib
 import functools
 import os
 import re
+import socket
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -286,3 +291,48 @@ def saved_draft(page, case_type_id: str) -> str:
         page.get_by_role("button", name="Save and come back later").click()
     saved = page.locator(".govuk-notification-banner").inner_text()
     return re.search(r"come back to (\S+) from My cases", saved).group(1)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def preview_of(folder: Path):
+    """`portal preview FOLDER` as an author starts it: a process of its own on a free port of
+    127.0.0.1 (PORT), no database; yields its address and stops it afterwards."""
+    port = _free_port()
+    log = folder.parent / "preview.log"
+    env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    env.pop("DATABASE_URL", None)
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603 -- this Python, the project's own command
+            [sys.executable, "-m", "webapp.cli", "preview", str(folder)],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"portal preview stopped:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/", timeout=2) as response:  # noqa: S310 -- our own 127.0.0.1
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise RuntimeError(f"portal preview did not answer:\n{log.read_text(errors='replace')}")

@@ -1,11 +1,13 @@
-"""The council admin's API client pages and the API's own documentation page, in Chromium:
-axe finds nothing, and at 320 px nothing scrolls sideways."""
+"""The council admin's API client pages (a new webhook signing secret too) and the API's own
+documentation page, in Chromium: axe finds nothing, and at 320 px nothing scrolls sideways."""
 
 from __future__ import annotations
 
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from tests.browser.helpers import at_320_pixels, axe, person, sign_in
+from webapp.models_api import ApiClient
 
 EMAIL = "api-admin@council.example.org"
 
@@ -34,10 +36,29 @@ def test_api_client_pages_pass_axe_and_fit_a_phone(page, live, world):
     expect(page.get_by_text("SEND case system")).to_be_visible()
     axe(page, "Council: API clients")
     at_320_pixels(page, "Council: API clients")
+    session = world.session()
+    try:  # a webhook saved earlier (its address is not called here)
+        client = session.scalars(select(ApiClient)).one()
+        client.webhook_url, client.webhook_events = "https://hooks.example.org/portal", []
+        client.webhook_secret = "whsec_" + "a" * 43
+        session.commit()
+    finally:
+        session.close()
     with page.expect_navigation():
         page.get_by_role("link", name="SEND case system").click()
     axe(page, "Council: an API client")
     at_320_pixels(page, "Council: an API client")
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Make a new signing secret").click()
+    axe(page, "Council: a new signing secret, asked first")
+    at_320_pixels(page, "Council: a new signing secret, asked first")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Yes, make a new signing secret").click()
+    expect(page.locator("#secret")).to_contain_text("whsec_")
+    expect(page.locator("#secret")).not_to_contain_text("a" * 43)
+    axe(page, "Council: a new signing secret, shown once")
+    at_320_pixels(page, "Council: a new signing secret, shown once")
 
     page.goto("/api/v1/docs")
     axe(page, "API documentation")

@@ -1,34 +1,24 @@
 """`portal preview` in a real browser: started as an author starts it (a process of its own on
 a free port of 127.0.0.1, a copy of the shipped case types), its index, a case type's pages, a
 page with questions that appear as they are answered, its error state, Check your answers and
-the problems of a broken file all pass axe (WCAG 2.2 A and AA), with no JavaScript error."""
+the problems of a broken file, and the task list of a case type with sections, all pass axe
+(WCAG 2.2 A and AA), with no JavaScript error."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import axe, page_at
+from tests.browser.helpers import at_320_pixels, axe, page_at, preview_of
 
 ROOT = Path(__file__).resolve().parents[2]
 PTT = "part-time-timetable"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -36,39 +26,8 @@ def preview_server(browser_available, tmp_path_factory) -> Iterator[tuple[str, P
     """`portal preview FOLDER` with PORT set, on a copy of casetypes/ the test may break."""
     folder = tmp_path_factory.mktemp("preview") / "casetypes"
     shutil.copytree(ROOT / "casetypes", folder)
-    port = _free_port()
-    log = folder.parent / "preview.log"
-    env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
-    env.pop("DATABASE_URL", None)
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "webapp.cli", "preview", str(folder)],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process, log)
+    with preview_of(folder) as url:
         yield url, folder
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"portal preview stopped:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise RuntimeError(f"portal preview did not answer:\n{log.read_text(errors='replace')}")
 
 
 @pytest.fixture
@@ -106,6 +65,28 @@ def test_a_form_previewed_page_by_page_passes_axe(preview_page):
         page.get_by_role("button", name="Accept and send").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     axe(page, "preview: check your answers")
+
+
+def test_a_case_type_with_sections_is_previewed_from_its_task_list(preview_page):
+    page = preview_page
+    page.goto("/send-referral/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="task list").click()
+    expect(page.get_by_role("heading", level=1, name="SEND services referral")).to_be_visible()
+    expect(page.get_by_text("Preview — nothing is saved.")).to_be_visible()
+    statuses = page.locator(".govuk-task-list__status")
+    expect(statuses).to_have_text(["Not yet started"] * 4)
+    axe(page, "preview: a task list")
+    at_320_pixels(page, "preview: a task list")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Permissions").click()
+    page.get_by_role("group", name="Has a parent or carer").get_by_label("Yes").check()
+    page.get_by_role("group", name="Have they agreed").get_by_label("Yes").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
+    expect(statuses.first).to_have_text("Completed")  # back on the task list, as schools are
+    expect(page.get_by_text("You have completed 1 of 4 sections")).to_be_visible()
+    axe(page, "preview: a task list with a section completed")
 
 
 def test_a_previewed_page_fits_a_narrow_screen(preview_page):

@@ -41,6 +41,13 @@ def run(text, **values):
         # Friday 27 November to Monday 30 November 2026: one school day (the Friday)
         ("weekdays_between(a, b)", {"a": dt.date(2026, 11, 27), "b": dt.date(2026, 11, 30)}, 1),
         ("weekdays_between(a, b)", {"a": dt.date(2026, 11, 23), "b": dt.date(2026, 12, 7)}, 10),
+        # Six weeks on; back over a new year; none for part of a day or beyond the year 9999.
+        ("add_days(a, 42)", {"a": dt.date(2026, 11, 30)}, dt.date(2027, 1, 11)),
+        ("add_days(a, -1)", {"a": dt.date(2026, 1, 1)}, dt.date(2025, 12, 31)),
+        ("add_days(a, n)", {"a": dt.date(2026, 1, 1), "n": Decimal("1.5")}, None),
+        ("add_days(a, 2)", {"a": dt.date(9999, 12, 31)}, None),
+        ("add_days(a, n)", {"a": dt.date(2026, 1, 1), "n": 10**30}, None),
+        ("add_days(a, 3)", {"a": None}, None),
         ("len(items)", {"items": [{}, {}]}, 2),
         ("'Severe' if pct <= 50 else 'Persistent'", {"pct": 40}, "Severe"),
         ("round(hours * weeks, 1)", {"hours": Decimal("22.35"), "weeks": 51}, Decimal("1139.9")),

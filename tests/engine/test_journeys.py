@@ -304,3 +304,52 @@ def test_a_transition_whose_when_does_not_hold_is_not_offered_to_a_journey(
         f"{path}:16:31: FAIL: expected 'officer' to be offered 'Complete' in 'submitted', "
         "got 'Abandon' (journey 'EHC plan')"
     ]
+
+
+OWN_WORKFLOW = """workflow:
+  start: submitted
+  activities:
+    submitted: {label: Form Submitted, status: Active}
+    done: {label: Done, status: Completed}
+    dropped: {label: Dropped, status: Abandoned}
+  transitions:
+    - {from: submitted, to: done, action: Complete, by: officer, when: "sen == 'E'"}
+    - {from: submitted, to: dropped, action: Abandon, by: officer}"""
+
+SEN_SUPPORT_ABANDONED = """\
+  - name: SEN support, abandoned
+    pages:
+      - page: first
+        answers: {sen: K, born: 14/5/2015}
+        next: second
+      - page: second
+        answers: {hours: 1}
+        next: check-answers
+    workflow:
+      - {by: officer, action: Abandon, activity: dropped}
+"""
+
+
+def test_a_transition_with_a_when_is_covered_only_once_a_journey_finds_it_closed(
+    folder, tmp_path, capsys
+):
+    """Both outcomes of a `when:`: taken (its transition's gap), and false where the case
+    stood (its own gap, at the `when:`), as a condition needs both."""
+    case_type = tmp_path / "tiny.yaml"
+    case_type.write_text(CASE_TYPE.replace("workflow: simple", OWN_WORKFLOW))
+    folder()  # one journey: an EHC plan, completed (the `when:` holds)
+    status, lines, _err = run(capsys, "--coverage", "--strict", tmp_path)
+    assert status == 1
+    assert transition_gaps(lines) == [
+        f"{case_type}:13:72: not covered: transition 'Complete' (submitted -> done): its "
+        "condition 'sen == 'E'' is false in no journey that reaches 'submitted'",
+        f"{case_type}:14:7: not covered: transition 'Abandon' (submitted -> dropped, by "
+        "officer): no journey takes it",
+    ]
+    folder(JOURNEYS + SEN_SUPPORT_ABANDONED)  # SEN support: Complete not offered, Abandon
+    status, lines, _err = run(capsys, "--coverage", tmp_path)
+    assert transition_gaps(lines) == []
+
+
+def transition_gaps(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.partition(": not covered: ")[2].startswith("trans")]

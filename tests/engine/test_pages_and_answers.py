@@ -506,6 +506,25 @@ def test_a_calculation_past_the_range_of_numbers_is_not_known(compile_case):
     assert {row.label: row.value for row in section.rows}["Squared"] == "Not yet known"
 
 
+def test_a_calculated_date_shows_as_a_date_is_written(compile_case):
+    # It showed as 2026-12-07 on the page and on "Check your answers".
+    case = compile_case("""
+- id: dates
+  title: Dates
+  fields:
+    - {id: start, type: date, label: First day}
+    - {id: back, type: calculated, label: Back on, format: date, value: start}
+""")
+    [section] = case.summary_sections({"start": "2026-12-07"})
+    assert {row.label: row.value for row in section.rows}["Back on"] == "7 December 2026"
+    [section] = case.summary_sections({})
+    assert {row.label: row.value for row in section.rows}["Back on"] == "Not yet known"
+    # A value stored when `format` was another (an old version's answer, read with today's
+    # definition, as the CSV export does) shows as it was kept, not an error (found by review).
+    field = case.fields["back"]
+    assert field.kind.display(field, "42") == "42"
+
+
 # ---- a repeating group costs the same for each item ---------------------------------------------
 
 MANY_ITEMS = """

@@ -857,7 +857,16 @@ def test_an_expression_naming_a_field_of_a_later_page_says_where_it_is():
 @covers("E305")
 def test_a_calculated_number_that_gives_text_is_a_type_error():
     calculated = "{id: weeks, type: calculated, label: Weeks, value: forename}"
-    load_field(CHILD_FORENAME, calculated).expect("E305", "value: forename", "forename")
+    problem = load_field(CHILD_FORENAME, calculated).expect("E305", "value: forename", "forename")
+    assert "set `format: text`" in problem.message  # the way out, for a value that is text
+
+
+@covers("E305")
+def test_a_calculated_date_without_its_format_is_told_which_format_to_set():
+    calculated = "{id: back, type: calculated, label: Back on, value: date('2026-09-01')}"
+    problem = load_field(CHILD_FORENAME, calculated).expect("E305", "value: date", "date")
+    assert "gives a date, but a number is needed here" in problem.message
+    assert "set `format: date`" in problem.message
 
 
 @covers("E309")
@@ -1389,7 +1398,11 @@ def test_times_written_as_options_stay_text():
 # ---- every code is shown -----------------------------------------------------------------------
 
 
-def test_every_problem_code_is_shown_by_a_test_in_this_file():
+def test_every_problem_code_is_shown_by_a_test():
+    # The case settings' codes are shown in their own file; importing it here makes this
+    # test hold when this file runs alone, not only as part of the whole suite.
+    import tests.engine.test_case_settings  # noqa: F401, PLC0415
+
     assert set(Code.__members__) - COVERED == set()
     assert COVERED - set(Code.__members__) == set()
 

@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select, update
 
 from tests.webapp.conftest import check_page
+from tests.webapp.test_case_pdf import pdf_text
 from tests.webapp.test_caseviewer import PTT, case_row, stored_case, submit_ptt
 from webapp.domain.api_clients import create_client, revoke_client, revoke_key, rotate_key
 from webapp.infra import clock
@@ -21,6 +22,7 @@ from webapp.models import Attachment, AuditEvent, Case, CaseEvent
 from webapp.models_api import ApiClient, ApiIdempotencyKey
 
 PROBLEM = "application/problem+json"
+INTERNAL = "Internal: rang the head, the plan is fine"
 REVIEW = "Review details on the case in caseviewer"
 
 
@@ -125,6 +127,42 @@ def test_a_case_holds_what_was_sent_its_files_and_the_schools_timeline(
     problem(api.get(file["href"], expect=404), 404)
 
 
+def test_a_case_pdf_holds_the_case_and_its_timeline_without_internal_notes(
+    api, world, db_session, sign_in
+):
+    reference = submit_ptt(sign_in(world.alice))
+    found = case_row(db_session, reference)
+    db_session.add(CaseEvent(case_id=found.id, kind="note", note=INTERNAL, for_school=False))
+    db_session.commit()
+    api.move(reference, "Start review")
+    response = api.get(f"/api/v1/cases/{reference}/pdf")
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == f"attachment; filename={reference}.pdf"
+    text = pdf_text(response)
+    for expected in (reference, "Aylestone Primary School", "Jordan", "signed plan.pdf"):
+        assert expected in text  # the reference, the school, an answer, a file by name
+    for expected in ("Case submitted", "Start review", "For the council's systems"):
+        assert expected in text  # the timeline, and who it was made for
+    assert INTERNAL not in text  # officers' working notes: not in the API's JSON, nor here
+    calls = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "api_call")).all()
+    assert {
+        "client": "SEND system",
+        "endpoint": "api.get_case_pdf",
+        "method": "GET",
+        "reference": reference,
+        "outcome": 200,
+    } in [c.detail for c in calls]
+
+
+def test_a_case_pdf_of_another_case_type_is_404_and_without_a_key_401(api, world, db_session):
+    mine = stored_case(db_session, world.school_a, world.alice)
+    other = stored_case(db_session, world.school_a, world.alice, case_type_id="send-referral")
+    for reference in (other, "EDU-NOPE-X1"):
+        problem(api.get(f"/api/v1/cases/{reference}/pdf", expect=404), 404)
+    for headers in ({}, {"Authorization": "Bearer nonsense"}):
+        problem(api.client.get(f"/api/v1/cases/{mine}/pdf", headers=headers), 401)
+
+
 def test_etag_answers_304_until_the_case_changes(api, world, db_session):
     reference = stored_case(
         db_session, world.school_a, world.alice, activity="notified", label="Notified"
@@ -188,6 +226,8 @@ def test_bad_requests_are_problem_details(api, world, db_session):
         "changed_since=2026-01-01T00:00:00",
         "cursor=abc",
         "colour=red",
+        "status=",  # found by Schemathesis: given empty, these were taken as not given
+        "changed_since=",
     ):
         problem(api.get(f"/api/v1/cases?{query}", expect=400), 400)
     problem(api.get("/api/v1/nowhere", expect=404), 404)
@@ -201,6 +241,25 @@ def test_bad_requests_are_problem_details(api, world, db_session):
         },
     )
     problem(response, 400)
+
+
+def test_a_method_a_path_does_not_take_is_a_405_naming_those_it_does(api):
+    """Found by Schemathesis: TRACE got a 405 without Allow (RFC 9110 requires it), PUT got a
+    404 (the catch-all route took it), and OPTIONS listed the catch-all's methods too."""
+    auth = {"Authorization": f"Bearer {api.key}"}
+    for method, path, allowed in (
+        ("PUT", "/api/v1/cases", "GET, HEAD"),
+        ("TRACE", "/api/v1/cases", "GET, HEAD"),
+        ("DELETE", "/api/v1/cases/X/transitions", "POST"),
+        ("GET", "/api/v1/cases/X/transitions", "POST"),
+    ):
+        response = api.client.open(path, method=method, headers=auth)
+        problem(response, 405)
+        assert response.headers["Allow"] == allowed
+    options = api.client.open("/api/v1/cases/X", method="OPTIONS")
+    assert options.status_code == 204 and options.headers["Allow"] == "GET, HEAD, OPTIONS"
+    for method in ("PUT", "TRACE", "OPTIONS"):
+        problem(api.client.open("/api/v1/nowhere", method=method, headers=auth), 404)
 
 
 def test_every_call_is_audited_without_content(api, world, db_session):
@@ -232,6 +291,13 @@ def test_each_client_has_its_own_rate_limit(api, app, db_session):
         api.get("/api/v1/case-types")
     limited = problem(api.get("/api/v1/case-types", expect=429), 429)
     assert "3 per 1 minute" in limited["detail"]
+    for _ in range(5):  # a client in a loop: its first refusal is audited, not every one
+        api.get("/api/v1/case-types", expect=429)
+    outcomes = [
+        e.detail["outcome"]
+        for e in db_session.scalars(select(AuditEvent).where(AuditEvent.action == "api_call"))
+    ]
+    assert sorted(outcomes) == [200, 200, 200, 429]
     other = Api(
         api.client, create_client(db_session, app.extensions["catalogue"], "Warehouse", [PTT])[1]
     )
@@ -359,3 +425,108 @@ def test_a_moment_beyond_the_calendar_is_a_400_problem(api):
     """Found by review: these overflowed converting to UTC, and answered 500."""
     for moment in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
         problem(api.get(f"/api/v1/cases?changed_since={moment.replace('+', '%2B')}", 400), 400)
+
+
+def failed_calls_audited(db_session) -> list[str]:
+    """The addresses of the audited calls that had no live key."""
+    db_session.expire_all()
+    calls = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "api_call")).all()
+    return [c.ip for c in calls if c.detail["outcome"] == 401]
+
+
+def test_bad_keys_are_limited_per_address_and_audited_once(api, app, db_session):
+    """A flood of bad keys from one address: a few 401s, then 429 with Retry-After for every
+    call from there without a live key; a live key from there is still served (a revoked
+    client's poller must not lock out a live client on the same address: found by review);
+    other addresses go on; one audit row per address."""
+    app.config["PORTAL_LIMIT_API_FAILURES"] = "3 per minute;10 per hour"
+    bad = {"Authorization": "Bearer portal_0123456789abcdef_" + "x" * 43}
+    for _ in range(3):
+        problem(api.client.get("/api/v1/cases", headers=bad), 401)
+    for headers in (bad, {}):
+        refused = api.client.get("/api/v1/case-types", headers=headers)
+        assert "without a live key" in problem(refused, 429)["detail"]
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    live = api.client.get("/api/v1/case-types", headers={"Authorization": f"Bearer {api.key}"})
+    assert live.status_code == 200
+    elsewhere = {"REMOTE_ADDR": "192.0.2.44"}
+    right = {"Authorization": f"Bearer {api.key}"}
+    for headers, status in ((bad, 401), (right, 200), (bad, 401)):
+        response = api.client.get("/api/v1/case-types", headers=headers, environ_base=elsewhere)
+        assert response.status_code == status
+    assert sorted(failed_calls_audited(db_session)) == ["127.0.0.1", "192.0.2.44"]
+    limited = db_session.scalars(select(AuditEvent).where(AuditEvent.ip == "127.0.0.1")).all()
+    assert sorted(c.detail["outcome"] for c in limited) == [200, 401]  # no 429 is audited
+
+
+def test_an_ipv6_caller_is_counted_by_its_64(api, app, db_session):
+    app.config["PORTAL_LIMIT_API_FAILURES"] = "2 per minute"
+    bad = {"Authorization": "Bearer nonsense"}
+
+    def status(address):
+        environ = {"REMOTE_ADDR": address}
+        return api.client.get("/api/v1/cases", headers=bad, environ_base=environ).status_code
+
+    assert [status("2001:db8::1"), status("2001:db8::ffff:2")] == [401, 401]
+    assert status("2001:db8::3") == 429  # another address of the same /64
+    assert status("2001:db8:0:1::1") == 401  # the next /64
+    assert sorted(failed_calls_audited(db_session)) == ["2001:db8:0:1::1", "2001:db8::1"]
+
+
+def test_audited_failures_are_capped_across_addresses(api, app, db_session):
+    """An attacker with many addresses still cannot grow the audit table without bound."""
+    app.config["PORTAL_LIMIT_API_FAILURE_AUDIT"] = "2 per hour"
+    for number in range(5):
+        environ = {"REMOTE_ADDR": f"198.51.100.{number}"}
+        problem(api.client.get("/api/v1/cases", environ_base=environ), 401)
+    assert failed_calls_audited(db_session) == ["198.51.100.0", "198.51.100.1"]
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_does_not_reset_the_count(api, app):
+    app.config["PORTAL_LIMIT_API_FAILURES"] = "2 per minute"
+    statuses = [
+        api.client.get(
+            "/api/v1/cases", headers={"X-Forwarded-For": f"198.51.100.{number}"}
+        ).status_code
+        for number in range(3)
+    ]
+    assert statuses == [401, 401, 429]
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_counted(app, db_session):
+    from webapp import create_app
+
+    settings = {"PORTAL_TRUSTED_PROXIES": 1, "PORTAL_LIMIT_API_FAILURES": "2 per minute"}
+    proxied = create_app({**app.config, **settings})
+    try:
+        client = proxied.test_client()
+        client.environ_base["REMOTE_ADDR"] = "10.0.0.1"  # the proxy
+
+        def status(address):
+            forwarded = {"X-Forwarded-For": address}
+            return client.get("/api/v1/cases", headers=forwarded).status_code
+
+        assert [status("198.51.100.7") for _ in range(3)] == [401, 401, 429]
+        assert status("198.51.100.8") == 401  # another client behind the same proxy
+        assert sorted(failed_calls_audited(db_session)) == ["198.51.100.7", "198.51.100.8"]
+    finally:
+        proxied.extensions["db_engine"].dispose()
+
+
+def test_idempotency_keys_are_remembered_for_the_window_then_purged(api, app, world, db_session):
+    """A retry within PORTAL_API_IDEMPOTENCY_DAYS gets the first answer; after the purge the
+    key is forgotten: the same request is taken afresh (and refused: the case has moved)."""
+    from webapp.domain.retention import purge
+
+    reference = stored_case(
+        db_session, world.school_a, world.alice, activity="notified", label="Notified"
+    )
+    first = api.move(reference, "Start review", key="k-week").get_json()
+    six_days, eight_days = (clock.now() + dt.timedelta(days=d) for d in (6, 8))
+    assert purge(db_session, now=six_days, idempotency_days=7)["API idempotency keys"] == 0
+    assert api.move(reference, "Start review", key="k-week").get_json() == first
+    assert purge(db_session, now=eight_days, idempotency_days=7)["API idempotency keys"] == 1
+    assert db_session.scalars(select(ApiIdempotencyKey)).all() == []
+    problem(api.move(reference, "Start review", key="k-week", expect=409), 409)
+    moves = db_session.scalars(select(CaseEvent).where(CaseEvent.kind == "transition")).all()
+    assert len(moves) == 1

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tests.webapp.conftest import staff, text_of
 from webapp.domain.api_clients import client_for_key
-from webapp.models import AuditEvent
+from webapp.models import AuditEvent, User
 from webapp.models_api import ApiClient
 
 LIST = "/council/api-clients"
@@ -70,6 +70,28 @@ def test_rotate_then_revoke_the_old_key_then_the_client(council_admin, db_sessio
     db_session.expire_all()
     assert client_for_key(db_session, new) is None
     assert "(revoked)" in text_of(council_admin.get(LIST).page)
+    assert _audited_by_the_admin(db_session) == [
+        "api_client_created",
+        "api_key_issued",
+        "api_key_revoked",
+        "api_client_revoked",
+    ]
+
+
+def _audited_by_the_admin(db_session) -> list[str]:
+    """The actions on API clients in the audit trail, each of which names the admin who took it."""
+    cara = db_session.scalars(select(User).where(User.email == "cara@council.example.org")).one()
+    events = db_session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.action.startswith("api_client")
+            | AuditEvent.action.startswith("api_key")
+            | AuditEvent.action.startswith("webhook_")
+        )
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [e.actor_id for e in events] == [cara.id] * len(events)
+    return [e.action for e in events]
 
 
 def test_a_webhook_must_be_https_and_public(council_admin, db_session, app):
@@ -107,6 +129,7 @@ def test_a_webhook_must_be_https_and_public(council_admin, db_session, app):
     assert "has been saved" in page.select_one(".govuk-notification-banner").get_text()
     db_session.expire_all()
     assert db_session.get(ApiClient, client.id).webhook_url == "http://127.0.0.1:10/hook"
+    assert _audited_by_the_admin(db_session) == ["api_client_created", "webhook_set", "webhook_set"]
 
 
 def test_nobody_else_gets_in(app, world, sign_in, db_session, council_admin):
@@ -118,7 +141,66 @@ def test_nobody_else_gets_in(app, world, sign_in, db_session, council_admin):
         other.get("/sign-out")  # a page with a form: a CSRF token of their own
         for url in (LIST, f"{LIST}/add", f"{LIST}/{client.id}", f"{LIST}/{client.id}/revoke"):
             other.get(url, expect=404)
+        other.get(f"{LIST}/{client.id}/webhook-secret", expect=404)
+        other.post(f"{LIST}/{client.id}/webhook-secret", expect=404)
         other.post(f"{LIST}/{client.id}/rotate", expect=404)
         other.post("/council/webhooks/1/replay", expect=404)
     council_admin.get(f"{LIST}/{client.id + 100}", expect=404)
     assert len(db_session.scalars(select(ApiClient)).one().keys) == 1
+
+
+def save_webhook(council_admin, client, app) -> str:
+    """An admin saves the client's webhook the first time: its signing secret."""
+    app.config["PORTAL_WEBHOOK_ALLOW_LOOPBACK"] = True
+    council_admin.get(f"{LIST}/{client.id}")
+    page = council_admin.post(
+        f"{LIST}/{client.id}", {"url": "http://127.0.0.1:9/hook", "events": ["case.submitted"]}
+    ).page
+    return page.select_one("#secret").get_text()
+
+
+def test_an_admin_makes_a_new_signing_secret_shown_once(council_admin, db_session, app):
+    add(council_admin)
+    client = db_session.scalars(select(ApiClient)).one()
+    first = save_webhook(council_admin, client, app)
+    page = council_admin.get(f"{LIST}/{client.id}").page
+    button = page.find("a", string=lambda text: text and "Make a new signing secret" in text)
+    assert button["href"] == f"{LIST}/{client.id}/webhook-secret"
+    asked = council_admin.get(button["href"]).page
+    assert "Are you sure you want a new signing secret for SEND system?" in text_of(asked)
+    db_session.expire_all()
+    assert db_session.get(ApiClient, client.id).webhook_secret == first  # asking changed nothing
+    shown = council_admin.post(button["href"], expect=200).page
+    secret = shown.select_one("#secret").get_text()
+    assert secret.startswith("whsec_") and secret != first
+    db_session.expire_all()
+    assert db_session.get(ApiClient, client.id).webhook_secret == secret
+    assert secret not in str(council_admin.get(f"{LIST}/{client.id}").page)
+    rotated = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "webhook_secret_rotated")
+    ).one()
+    cara = db_session.scalars(select(User).where(User.email == "cara@council.example.org")).one()
+    assert rotated.actor_id == cara.id and rotated.detail == {"client": "SEND system"}
+    assert secret not in str(db_session.scalars(select(AuditEvent.detail)).all())
+
+
+def test_no_new_signing_secret_without_a_webhook_or_for_a_revoked_client(
+    council_admin, db_session, app
+):
+    add(council_admin)
+    client = db_session.scalars(select(ApiClient)).one()
+    url = f"{LIST}/{client.id}/webhook-secret"
+
+    def refused(message):
+        council_admin.get(f"{LIST}/{client.id}")
+        answer = council_admin.post(url, expect=302)
+        assert message in text_of(council_admin.get(answer.headers["Location"]).page)
+
+    assert "Make a new signing secret" not in text_of(council_admin.get(f"{LIST}/{client.id}").page)
+    refused("has no webhook yet: save its webhook first")
+    first = save_webhook(council_admin, client, app)
+    council_admin.get(f"{LIST}/{client.id}/revoke")
+    council_admin.post(f"{LIST}/{client.id}/revoke", expect=302)
+    refused("SEND system has been revoked")
+    db_session.expire_all()
+    assert db_session.get(ApiClient, client.id).webhook_secret == first

@@ -3,10 +3,10 @@ every schema is a valid JSON Schema 2020-12, path parameters match their templat
 Hypothesis fuzz of every operation's parameters, headers and bodies gets no 5xx, problem
 details for every error and answers the document's schemas accept.
 
-openapi-spec-validator and Schemathesis are not on this project's package index (checked in
-/work/.library/env/packages/pypi.tsv), so the checks below are written here: the document's
-structure, and a fuzz over the parameters the document declares. FUZZ_EXAMPLES as in
-test_fuzz.py.
+Schemathesis runs over the served document in test_api_fuzz.py; the checks here are this
+project's own: the document's structure, and a fuzz over the parameters the document declares
+with junk Schemathesis would not send (any text as a key, any JSON as a body). FUZZ_EXAMPLES
+as in test_fuzz.py.
 """
 
 from __future__ import annotations

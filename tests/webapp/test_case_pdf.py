@@ -194,8 +194,8 @@ def test_case_pdf_needs_no_request_for_the_api(app, sign_in, world, council, db_
     with app.app_context():
         case = db_session.scalar(select(Case).where(Case.reference == reference))
         case_type = workflow.definition_for(db_session, case)
-        for for_officer in (False, True):
-            data = case_pdf(case, case_type, for_officer=for_officer)
+        for reader in ("school", "officer"):
+            data = case_pdf(case, case_type, reader)
             text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
             assert reference in text and "Aylestone Primary School" in text
 

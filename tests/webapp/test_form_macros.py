@@ -3,10 +3,12 @@ of a form with mistakes, and a service's refusal landing on the field it is abou
 
 from __future__ import annotations
 
+import jinja2
 import pytest
 from bs4 import BeautifulSoup
 from flask import render_template_string
 from flask_wtf import FlaskForm
+from jinja2.exceptions import UndefinedError
 from werkzeug.datastructures import MultiDict
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -152,3 +154,20 @@ def test_a_refusal_with_one_field_can_be_shown_where_this_page_asks_it(posted):
 
     assert form.teams.errors == ["You cannot remove your own role"]
     assert not form.role.errors
+
+
+def test_templates_read_a_dict_as_jinja_does(app):
+    """The portal's cheaper `params.name` (webapp/web/templating.py) gives what Jinja's own
+    gives: a key by its name, a dict's own methods before keys of the same name, undefined for
+    neither (and an error for what is read from that)."""
+    source = (
+        "{{ d.label }}|{{ d.items() | list | length }}|{{ d.get('label') }}|"
+        "{{ d.missing is defined }}|{{ d.missing | default('none') }}|{{ d['items'] }}"
+    )
+    params = {"label": "Name", "items": "kept as a key"}
+    with app.test_request_context():
+        shown = render_template_string(source, d=params)
+        with pytest.raises(UndefinedError):
+            render_template_string("{{ d.missing.deeper }}", d=params)
+    assert shown == "Name|2|Name|False|none|kept as a key"
+    assert shown == jinja2.Environment(autoescape=True).from_string(source).render(d=params)

@@ -1,11 +1,15 @@
-"""What an autosave and a form page cost, in what they send and evaluate (never in time): one
-UPDATE of the case, no read after it, the session cookie left alone while nothing in it
-changes; and a session that still ends after its idle limit, never while the user works."""
+"""What an autosave and a form page cost, in what they send and evaluate (never in time): a
+form page is one SELECT (the user, their memberships and the case together) and, on
+PostgreSQL, no transaction; an autosave is that SELECT and one UPDATE, nothing read after it;
+the session cookie left alone while nothing in it changes; and a session that still ends
+after its idle limit, never while the user works."""
 
 from __future__ import annotations
 
 import contextlib
 
+import pytest
+from psycopg import _connection_base
 from sqlalchemy import event, select
 
 from engine import CaseType
@@ -30,17 +34,61 @@ def statements_sent(app):
         event.remove(engine, "before_cursor_execute", record)
 
 
-def test_an_autosave_is_two_reads_and_one_update(app, sign_in, world):
+@contextlib.contextmanager
+def commands_sent(monkeypatch):
+    """What psycopg sends besides statements meanwhile: BEGIN, COMMIT, ROLLBACK (round trips
+    of their own, which SQLAlchemy's events do not show)."""
+    sent: list[str] = []
+    command = _connection_base.BaseConnection._exec_command
+
+    def record(connection, query, *args, **kwargs):
+        sent.append(bytes(query).decode().split(None, 1)[0].upper())
+        return command(connection, query, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_connection_base.BaseConnection, "_exec_command", record)
+        yield sent
+
+
+def test_an_autosave_is_one_read_and_one_update(app, sign_in, world, monkeypatch):
     portal = sign_in(world.carol)  # two schools: memberships that a lazy load would fetch
     reference, _ = start(portal, "part-time-timetable", world.school_b)
     autosave = f"/cases/{reference}/pages/child/autosave"
     portal.post(autosave, {"forename": "Jord", "page_version": "1"}, expect=200)
-    with statements_sent(app) as sent:
+    with statements_sent(app) as sent, commands_sent(monkeypatch) as commands:
         response = portal.post(autosave, {"forename": "Jordan", "page_version": "2"}, expect=200)
     assert response.json == {"saved": True, "page_version": 3}
-    # The user with their memberships, the case with its school; then the write, and nothing
-    # read again after it (SQLite's own BEGIN IMMEDIATE aside).
-    assert [s for s in sent if s != "BEGIN"] == ["SELECT", "SELECT", "UPDATE"]
+    # The user with their memberships and the case with its school, in one query; then the
+    # write, and nothing read again after it (SQLite's own BEGIN IMMEDIATE aside); on
+    # PostgreSQL, no BEGIN or COMMIT around them either.
+    assert [s for s in sent if s != "BEGIN"] == ["SELECT", "UPDATE"]
+    assert commands == []
+
+
+def test_a_form_page_is_one_select_and_on_postgresql_no_transaction(
+    app, sign_in, world, monkeypatch
+):
+    portal = sign_in(world.carol)
+    reference, path = start(portal, "part-time-timetable", world.school_b)
+    portal.post(f"{path}/autosave", {"forename": "Jordan", "page_version": "1"}, expect=200)
+    with statements_sent(app) as sent, commands_sent(monkeypatch) as commands:
+        page = portal.get(path).page
+    assert page.find("input", attrs={"name": "forename"})["value"] == "Jordan"
+    assert [s for s in sent if s != "BEGIN"] == ["SELECT"]  # SQLite's BEGIN IMMEDIATE aside
+    assert commands == []  # no BEGIN, no ROLLBACK: nothing but the one query went out
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_the_page_sent_with_continue_is_still_saved_in_a_transaction(
+    app, sign_in, world, monkeypatch
+):
+    portal = sign_in(world.alice)
+    _reference, path = start(portal, "part-time-timetable")
+    version = portal.get(path).page.find(attrs={"name": "page_version"})["value"]
+    with commands_sent(monkeypatch) as commands:
+        data = {"forename": "Jordan", "page_version": version, "action": "save"}
+        portal.post(path, data, expect=302)
+    assert commands[0] == "BEGIN" and "COMMIT" in commands
 
 
 def test_a_stale_autosave_still_reads_the_case_again_and_refuses(app, sign_in, world):

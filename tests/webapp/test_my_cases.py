@@ -1,8 +1,17 @@
-"""My cases: every case of the user's schools, searched, sorted and paged, never anyone else's."""
+"""My cases: every case of the user's schools, searched, sorted and paged, never anyone else's.
 
+The case types are the shipped ones and a retired one written here (its drafts closed after a
+day), so that a draft that can no longer be sent is listed as one."""
+
+import dataclasses
+import datetime as dt
+import shutil
+
+import pytest
 from sqlalchemy import update
 
-from tests.webapp.conftest import text_of
+from engine.case_settings import Lifecycle
+from tests.webapp.conftest import BASE_URL, RELAXED_LIMITS, ROOT, portal_app, text_of
 from tests.webapp.helpers import answer, date, start
 from webapp.areas.cases import starting
 from webapp.models import Case, School, User, utcnow
@@ -43,6 +52,49 @@ CLOSURE_PAGES = {
 }
 
 
+CLOSED = "Draft – can no longer be sent"
+LAST_DAY = dt.date(2027, 3, 31)
+RETIRED = f"""\
+id: old-notification
+name: Old notification
+category: SEND forms
+reference: {{prefix: EDU-TEST, code: OLD}}
+version: 1
+raised_by: [school]
+status: retired
+retired_drafts_until: {LAST_DAY.isoformat()}
+workflow: standard
+pages:
+  - id: about
+    title: About the pupil
+    fields:
+      - {{id: pupil_name, type: text, label: Pupil's name}}
+"""
+
+
+@pytest.fixture(scope="session")
+def casetypes_folder(tmp_path_factory):
+    """The shipped case types and the retired one of this module."""
+    folder = tmp_path_factory.mktemp("my-cases") / "casetypes"
+    shutil.copytree(ROOT / "casetypes", folder)
+    (folder / "tests").mkdir()
+    (folder / "tests" / "old-notification.yaml").write_text(RETIRED)
+    return folder
+
+
+@pytest.fixture
+def app(database_url, casetypes_folder):
+    with portal_app(
+        database_url,
+        PORTAL_CASETYPES=str(casetypes_folder),
+        PORTAL_BASE_URL=BASE_URL,
+        DEVELOPMENT=False,
+        SESSION_COOKIE_SECURE=False,
+        **RELAXED_LIMITS,
+    ) as app:
+        yield app
+
+
 def drafts(app, user, school, case_type_id, count=1) -> list[str]:
     """Start drafts straight through the services layer (quicker than the pages); references."""
     case_type = app.extensions["catalogue"].get(case_type_id)
@@ -51,6 +103,15 @@ def drafts(app, user, school, case_type_id, count=1) -> list[str]:
         return [
             starting.start_case(session, person, place, case_type).reference for _ in range(count)
         ]
+
+
+def retired_draft(app, user, school) -> str:
+    """A draft of the retired form, started while it was still live."""
+    case_type = app.extensions["catalogue"].get("old-notification")
+    while_live = dataclasses.replace(case_type, lifecycle=Lifecycle())
+    with app.extensions["db_sessions"]() as session:
+        person, place = session.get(User, user.id), session.get(School, school.id)
+        return starting.start_case(session, person, place, while_live).reference
 
 
 def submit_closure_through_the_pages(portal, school) -> str:
@@ -272,3 +333,87 @@ def test_a_search_never_finds_another_schools_case(sign_in, world, app):
         o["value"] for o in listing(sign_in(world.alice)).select("#case_type option")
     ]
     assert bob.client.get(f"/cases/{alices}").status_code == 404
+
+
+# ---- a retired case type's drafts after their last day ----
+
+
+def on_day(moving_clock, day: dt.date) -> None:
+    """Move the portal's clock to `day` in the UK (then sign in: a session idles out)."""
+    from webapp.infra import clock
+
+    moving_clock.advance(days=(day - clock.uk_today()).days)
+
+
+def href(page, reference) -> str:
+    row = next(r for r in page.select("tbody tr") if reference in r.get_text())
+    return row.select_one("td a")["href"]
+
+
+def statuses_offered(page) -> list[str]:
+    return [o["value"] for o in page.select("#status option")]
+
+
+def test_a_retired_forms_draft_is_editable_until_its_last_day(sign_in, world, app, moving_clock):
+    on_day(moving_clock, LAST_DAY)
+    old = retired_draft(app, world.alice, world.school_a)
+    page = listing(sign_in(world.alice))
+    assert cells(page, old)[0] == f"{old} Draft – editable"
+    assert cells(page, old)[-1] == "Draft"
+    assert href(page, old) == f"/cases/{old}"
+    assert CLOSED not in statuses_offered(page)  # no case type's drafts are closed yet
+    assert references(listing(sign_in(world.alice), status="Draft")) == [old]
+
+
+def test_after_its_last_day_a_retired_forms_draft_says_it_can_no_longer_be_sent(
+    sign_in, world, app, moving_clock
+):
+    old = retired_draft(app, world.alice, world.school_a)
+    live = drafts(app, world.alice, world.school_a, "school-closure")[0]
+    on_day(moving_clock, LAST_DAY + dt.timedelta(days=1))
+    alice = sign_in(world.alice)
+    page = listing(alice)
+    row = cells(page, old)
+    assert row[:2] + row[3:] == [
+        f"{old} {CLOSED}",
+        "Old notification",
+        "Not submitted",
+        "Not yet submitted",
+        CLOSED,
+    ]
+    assert "app-case-list__row--submitted" in row_classes(page, old)  # read only, as sent ones
+    assert cells(page, live)[0] == f"{live} Draft – editable"
+    # The reference leads straight to the read-only page, which says why.
+    assert href(page, old) == f"/cases/{old}/view"
+    view = alice.get(href(page, old)).page
+    assert CLOSED in text_of(view) and "could be sent until 31 March 2027" in text_of(view)
+
+
+def test_drafts_that_can_no_longer_be_sent_have_a_status_filter_of_their_own(
+    sign_in, world, app, moving_clock
+):
+    """ "Draft" lists the drafts that can still be sent; the closed ones have their own status,
+    offered while some case type's drafts are closed."""
+    old = retired_draft(app, world.alice, world.school_a)
+    live = drafts(app, world.alice, world.school_a, "school-closure")[0]
+    on_day(moving_clock, LAST_DAY + dt.timedelta(days=1))
+    alice = sign_in(world.alice)
+    assert statuses_offered(listing(alice)) == [
+        "",
+        "Draft",
+        CLOSED,
+        "Active",
+        "Completed",
+        "Abandoned",
+    ]
+    assert references(listing(alice, status="Draft")) == [live]
+    page = listing(alice, status=CLOSED)
+    assert references(page) == [old]
+    assert page.select_one("#status option[selected]")["value"] == CLOSED
+    assert references(listing(alice, status=CLOSED, case_type="school-closure")) == []
+    assert sorted(references(listing(alice))) == sorted([old, live])
+
+
+def row_classes(page, reference) -> list[str]:
+    row = next(r for r in page.select("tbody tr") if reference in r.get_text())
+    return row["class"]

@@ -52,6 +52,43 @@ pages:
 """
 
 
+SECTIONED = """\
+id: visit
+name: Visit request
+category: Safety
+reference: {prefix: EDU-SAFE, code: VIS}
+version: 1
+raised_by: [school]
+workflow:
+  start: received
+  activities:
+    received: {label: Received, status: Active}
+    closed: {label: Closed, status: Completed}
+    withdrawn: {label: Withdrawn, status: Abandoned}
+  transitions:
+    - {from: received, to: closed, action: Close, by: officer}
+    - {from: received, to: withdrawn, action: Withdraw, by: officer}
+sections:
+  - {id: pupil, title: The pupil, pages: [pupil]}
+  - {id: needs, title: Their needs, pages: [needs, support]}
+pages:
+  - id: pupil
+    title: About the pupil
+    fields:
+      - {id: pupil_name, type: text, label: Pupil name}
+      - {id: has_needs, type: yes_no, label: Does the pupil have additional needs?}
+  - id: needs
+    title: Needs
+    fields:
+      - {id: needs_summary, type: textarea, label: Describe the needs}
+  - id: support
+    title: Support
+    show_if: has_needs
+    fields:
+      - {id: support_plan, type: textarea, label: Describe the support}
+"""
+
+
 class PreviewClient(PortalClient):
     """A browser of the preview: the portal client's checks on every page, no sign-in."""
 
@@ -102,6 +139,10 @@ def test_every_page_of_every_shipped_case_type_renders_as_schools_see_it():
             assert shown.find("form", class_="app-case-form")  # the cases template itself
             assert shown.find("h2", id="conditions")
         browser.get(f"/{case_type.id}/check", expect=200)
+        if case_type.sections:  # the task list schools start on
+            assert overview.find("a", href=f"/{case_type.id}/tasks")
+            tasks = browser.get(f"/{case_type.id}/tasks", expect=200).page
+            assert len(tasks.select(".govuk-task-list__item")) == len(case_type.sections)
 
 
 def test_answers_lead_through_the_form_and_stay_in_this_browser_only(folder):
@@ -126,6 +167,68 @@ def test_answers_lead_through_the_form_and_stay_in_this_browser_only(folder):
     stranger = PreviewClient(app.test_client(), app)  # another browser sees none of it
     page = stranger.get("/incident/pages/what", expect=200).page
     assert not page.find("input", attrs={"name": "pupil_name"}).get("value")
+
+
+def task_list(page) -> list[tuple[str, str, str]]:
+    """(section, status, link or "") for each task of a task list page."""
+    return [
+        (
+            item.select_one(".govuk-task-list__name-and-hint").get_text(strip=True),
+            item.select_one(".govuk-task-list__status").get_text(strip=True),
+            link["href"] if (link := item.select_one("a")) else "",
+        )
+        for item in page.select(".govuk-task-list__item")
+    ]
+
+
+def test_a_case_type_with_sections_is_previewed_from_its_task_list(tmp_path):
+    """The task list schools start on (the portal's own template), its links opening the
+    preview's pages; finishing a section comes back to it, as on a school's draft."""
+    (tmp_path / "visit.yaml").write_text(SECTIONED, encoding="utf-8")
+    _app, browser = _preview(tmp_path)
+    overview = browser.get("/visit/", expect=200).page
+    assert overview.select_one(".app-preview-tasks a")["href"] == "/visit/tasks"
+    tasks = browser.get("/visit/tasks", expect=200).page
+    assert BANNER in text_of(tasks)
+    assert tasks.find("h1").get_text(strip=True) == "Visit request"
+    assert "You have completed 0 of 2 sections" in text_of(tasks)
+    assert task_list(tasks) == [
+        ("The pupil", "Not yet started", "/visit/pages/pupil"),
+        ("Their needs", "Cannot start yet", ""),  # Support depends on the first section
+    ]
+    assert not tasks.select(".govuk-button")  # nothing to check yet
+    assert tasks.select_one(".govuk-back-link")["href"] == "/visit/"
+    page = browser.get("/visit/pages/pupil", expect=200).page
+    assert page.select_one(".govuk-back-link")["href"] == "/visit/tasks"
+    assert page.select_one(".app-progress").get_text(strip=True) == "The pupil"
+
+    sent = browser.post("/visit/pages/pupil", {"pupil_name": "Sam", "has_needs": "yes"})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/visit/tasks")
+    tasks = browser.get("/visit/tasks", expect=200).page
+    assert task_list(tasks) == [
+        ("The pupil", "Completed", "/visit/pages/pupil"),
+        ("Their needs", "Not yet started", "/visit/pages/needs"),
+    ]
+    browser.get("/visit/pages/needs")
+    sent = browser.post("/visit/pages/needs", {"needs_summary": "Dyslexia"}, expect=302)
+    assert sent.headers["Location"].endswith("/visit/pages/support")  # same section: on
+    assert "In progress" in text_of(browser.get("/visit/tasks", expect=200).page)
+    browser.get("/visit/pages/support")
+    sent = browser.post("/visit/pages/support", {"support_plan": "A reader"}, expect=302)
+    assert sent.headers["Location"].endswith("/visit/tasks")
+    tasks = browser.get("/visit/tasks", expect=200).page
+    assert "You have completed 2 of 2 sections" in text_of(tasks)
+    assert tasks.select_one("a.govuk-button")["href"] == "/visit/check"
+    check = browser.get("/visit/check", expect=200).page
+    assert check.select_one(".govuk-back-link")["href"] == "/visit/tasks"
+
+
+def test_a_case_type_without_sections_has_no_task_list(folder):
+    _app, browser = _preview(folder)
+    assert not browser.get("/incident/", expect=200).page.select(".app-preview-tasks")
+    assert browser.get("/incident/tasks", expect=302).headers["Location"].endswith("/incident/")
+    back = browser.get("/incident/check", expect=200).page.select_one(".govuk-back-link")
+    assert back["href"] == "/incident/"
 
 
 def test_the_conditions_panel_says_what_decides_each_question_and_whether_it_holds(folder):
@@ -268,6 +371,23 @@ def test_council_admins_preview_a_stored_version_as_schools_saw_it(app, db_sessi
     assert db_session.scalar(select(func.count()).select_from(Case)) == 0
     council_admin.get(f"/council/case-types/{PTT}/v2/", expect=404)  # never stored
     council_admin.get("/council/case-types/no-such-type/v1/", expect=404)
+    huge = "99999999999999999999999"  # beyond an INTEGER column: was a 500 (found by review)
+    council_admin.get(f"/council/case-types/{PTT}/v{huge}/tasks", expect=404)
+    council_admin.get(f"/council/case-types/{PTT}/v{huge}/pages/child", expect=404)
+
+
+def test_council_admins_preview_a_case_type_with_sections_from_its_task_list(app, council_admin):
+    base = "/council/case-types/send-referral/v1"
+    overview = council_admin.get(f"{base}/", expect=200).page
+    assert overview.select_one(".app-preview-tasks a")["href"] == f"{base}/tasks"
+    tasks = council_admin.get(f"{base}/tasks", expect=200).page
+    assert BANNER in text_of(tasks) and "version 1 (current)" in tasks.title.get_text()
+    assert task_list(tasks)[0] == ("Permissions", "Not yet started", f"{base}/pages/permissions")
+    answers = {"consent_to_referral": "yes", "consent_to_share": "yes"}
+    sent = council_admin.post(f"{base}/pages/permissions", answers, expect=302)
+    assert sent.headers["Location"].endswith(f"{base}/tasks")
+    tasks = council_admin.get(f"{base}/tasks", expect=200).page
+    assert task_list(tasks)[0] == ("Permissions", "Completed", f"{base}/pages/permissions")
 
 
 def test_only_council_admins_reach_the_preview(app, db_session, world, sign_in):
@@ -276,6 +396,7 @@ def test_only_council_admins_reach_the_preview(app, db_session, world, sign_in):
     for person in (officer, school):
         person.get("/council/case-types", expect=404)
         person.get(f"/council/case-types/{PTT}/v1/pages/child", expect=404)
+        person.get("/council/case-types/send-referral/v1/tasks", expect=404)
     signed_out = PortalClient(app.test_client(), app)
     response = signed_out.get(f"/council/case-types/{PTT}/v1/", expect=302)
     assert "/sign-in" in response.headers["Location"]

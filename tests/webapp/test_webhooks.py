@@ -6,7 +6,12 @@ import datetime
 import hashlib
 import hmac
 import http.server
+import ipaddress
 import json
+import shutil
+import socket
+import ssl
+import subprocess
 import threading
 
 import pytest
@@ -18,6 +23,7 @@ from tests.webapp.test_workflow_school_side import officer, officer_moves
 from webapp.domain import webhooks, workflow
 from webapp.domain.api_clients import create_client, revoke_client
 from webapp.domain.errors import Refused
+from webapp.infra import webhook_delivery
 from webapp.infra.webhook_delivery import deliver_webhooks
 from webapp.models import AuditEvent
 from webapp.models_api import ApiClient, WebhookDelivery
@@ -30,7 +36,7 @@ class Receiver:
     """A council system's webhook endpoint on 127.0.0.1: answers `status`, keeps what came
     (event id, type, reference) and whether its signature held."""
 
-    def __init__(self):
+    def __init__(self, host="127.0.0.1", port=0, tls=None):
         self.status = 200
         self.secret = ""
         self.received: list[dict] = []
@@ -49,8 +55,11 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/portal"
+        self.server = http.server.ThreadingHTTPServer((host, port), Handler)
+        if tls is not None:  # an https endpoint, with this server-side context
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_port
+        self.url = f"http://{host}:{self.port}/hooks/portal"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -67,6 +76,7 @@ class Receiver:
             "signed": hmac.compare_digest(expected, headers["Portal-Signature"]),
             "answered": self.status,
             "event": event,
+            "host": headers.get("Host"),
         }
 
     def delivered(self):
@@ -268,6 +278,15 @@ def test_the_worker_delivers_them(app, world, sign_in, db_session, receiver):
         "https://169.254.169.254/latest/meta-data",
         "https://127.0.0.1/hook",
         "https://[::1]/hook",
+        "https://[::ffff:127.0.0.1]/hook",
+        # IPv6 addresses Python counts as global that carry a private IPv4 address: NAT64's
+        # well-known prefix, 6to4, and a network's own NAT64 prefix.
+        "https://[64:ff9b::7f00:1]/hook",
+        "https://[64:ff9b::a9fe:a9fe]/latest/meta-data",
+        "https://[2002:7f00:1::1]/hook",
+        "https://[64:ff9b:1::5db8:d70e]/hook",
+        "https://[::7f00:1]/hook",  # IPv4-compatible, and IPv4-translated (found by review)
+        "https://[::ffff:0:7f00:1]/hook",
         "https://localhost/hook",
         "https://user:pw@example.org/hook",
         "ftp://example.org/hook",
@@ -280,6 +299,8 @@ def test_private_loopback_and_plain_http_addresses_are_refused(url):
 
 def test_a_public_https_address_is_taken():
     assert webhooks.check_url("https://93.184.215.14/hooks", allow_loopback=False)
+    # A public IPv4 address through NAT64 is public too.
+    assert webhooks.check_url("https://[64:ff9b::5db8:d70e]/hooks", allow_loopback=False)
 
 
 def test_loopback_only_when_the_setting_allows():
@@ -333,3 +354,181 @@ def test_two_workers_deliver_each_event_once(app, db_session, receiver, database
     ids = [r["id"] for r in receiver.received]
     assert sorted(ids) == sorted(set(ids)) and len(ids) == 30
     assert all(r["signed"] for r in receiver.received)
+
+
+class AttackersDns:
+    """The DNS of a client's webhook host, which its owner controls: the names in `answers`
+    resolve to the first address left in their list, which is used up unless it is the last
+    (so it can answer one address to a check and another to whatever asks next); any other
+    name resolves as usual. `lookups` counts the questions about each of its names."""
+
+    def __init__(self, monkeypatch, **answers):
+        self.answers = {name.replace("_", "."): list(a) for name, a in answers.items()}
+        self.lookups = dict.fromkeys(self.answers, 0)
+        real = socket.getaddrinfo
+
+        def getaddrinfo(host, port, *args, **kwargs):
+            if host not in self.answers:
+                return real(host, port, *args, **kwargs)
+            self.lookups[host] += 1
+            left = self.answers[host]
+            address = left.pop(0) if len(left) > 1 else left[0]
+            return real(address, port, *args, **kwargs)
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def test_a_name_that_changes_address_after_the_check_is_not_followed(
+    app, world, sign_in, db_session, receiver, monkeypatch
+):
+    """DNS rebinding: the name answers the checked address to the delivery's check, then
+    another one to whatever asks next. The POST goes to the checked address; the other,
+    a service inside the portal's network, sees nothing."""
+    inside = Receiver(host="127.0.0.2", port=receiver.port)  # the same port, another address
+    try:
+        dns = AttackersDns(monkeypatch, hooks_example_test=["127.0.0.1"])
+        receiver.url = f"http://hooks.example.test:{receiver.port}/hooks/portal"
+        subscribe(app, db_session, receiver, events=["case.submitted"])
+        _portal, reference = submitted_case(app, world, sign_in)
+        dns.answers["hooks.example.test"] = ["127.0.0.1", "127.0.0.2"]
+        dns.lookups["hooks.example.test"] = 0
+        assert deliver(app, db_session).delivered == 1
+        assert inside.received == []
+        assert receiver.delivered() == [("case.submitted", reference)]
+        assert receiver.received[0]["signed"]
+        assert receiver.received[0]["host"] == f"hooks.example.test:{receiver.port}"
+        assert dns.lookups["hooks.example.test"] == 1  # the check's: the connection asks none
+    finally:
+        inside.stop()
+
+
+def test_a_name_that_turns_private_after_registration_gets_nothing(
+    app, world, sign_in, db_session, receiver, monkeypatch
+):
+    """Public when saved, 127.0.0.1 when delivered (no loopback allowed): refused before any
+    connection, and retried later like any failure."""
+    dns = AttackersDns(monkeypatch, hooks_example_test=["93.184.215.14"])
+    app.config["PORTAL_WEBHOOK_ALLOW_LOOPBACK"] = False
+    url = f"https://hooks.example.test:{receiver.port}/hooks/portal"
+    with app.app_context():
+        client, _key = create_client(
+            db_session, app.extensions["catalogue"], "SEND system", ["part-time-timetable"]
+        )
+        webhooks.set_webhook(db_session, client, url, ["case.submitted"], False)
+    submitted_case(app, world, sign_in)
+    dns.answers["hooks.example.test"] = ["127.0.0.1"]
+    report = deliver(app, db_session)
+    assert (report.delivered, report.failed, report.given_up) == (0, 1, 0)
+    assert "public address" in report.errors[0]
+    assert receiver.received == []
+
+
+@pytest.fixture
+def certificate(tmp_path):
+    """A certificate (and its key) for hooks.example.test, made by openssl, self-signed: the
+    tests' deliveries trust it as their only authority."""
+    if shutil.which("openssl") is None:  # never a silent skip: TLS delivery is what is tested
+        pytest.fail("openssl makes this test's certificate: apt-get install -y openssl")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]
+        + ["-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1"]
+        + ["-subj", "/CN=hooks.example.test"]
+        + ["-addext", "subjectAltName=DNS:hooks.example.test"],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.fixture
+def tls_receiver(app, certificate, monkeypatch):
+    """A receiver over https on 127.0.0.1, with the certificate of hooks.example.test."""
+    cert, key = certificate
+    app.config["PORTAL_WEBHOOK_ALLOW_LOOPBACK"] = True
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    receiver = Receiver(tls=server_side)
+    monkeypatch.setattr(
+        webhook_delivery, "tls_context", lambda: ssl.create_default_context(cafile=str(cert))
+    )
+    yield receiver
+    receiver.stop()
+
+
+@pytest.mark.parametrize(
+    ("name", "delivered"), [("hooks.example.test", True), ("other.example.test", False)]
+)
+def test_tls_to_the_checked_address_still_verifies_the_name(
+    app, world, sign_in, db_session, tls_receiver, monkeypatch, name, delivered
+):
+    """Connecting to the checked address keeps TLS honest: the certificate must be the
+    name's (a server with another name's certificate gets no event)."""
+    AttackersDns(monkeypatch, **{name.replace(".", "_"): ["127.0.0.1"]})
+    tls_receiver.url = f"https://{name}:{tls_receiver.port}/hooks/portal"
+    subscribe(app, db_session, tls_receiver, events=["case.submitted"])
+    _portal, reference = submitted_case(app, world, sign_in)
+    report = deliver(app, db_session)
+    if delivered:
+        assert report.delivered == 1
+        assert tls_receiver.delivered() == [("case.submitted", reference)]
+        assert tls_receiver.received[0]["signed"]
+        assert tls_receiver.received[0]["host"] == f"{name}:{tls_receiver.port}"
+    else:
+        assert report.failed == 1 and "CERTIFICATE_VERIFY_FAILED" in report.errors[0]
+        assert tls_receiver.received == []
+
+
+def test_after_a_new_signing_secret_waiting_events_are_signed_with_it(
+    app, world, sign_in, db_session, receiver
+):
+    client = subscribe(app, db_session, receiver, events=["case.submitted"])
+    submitted_case(app, world, sign_in)  # queued under the first secret
+    old = receiver.secret
+    receiver.secret = webhooks.rotate_secret(db_session, client)
+    assert receiver.secret != old
+    assert deliver(app, db_session).delivered == 1
+    assert receiver.received[0]["signed"]  # with the new one: the old one no longer holds
+
+
+def test_a_slow_endpoint_cannot_hold_the_worker_from_mail(
+    app, world, sign_in, db_session, receiver, monkeypatch
+):
+    """A pass spends at most BATCH_SECONDS on webhooks, then says more are due, so the worker
+    goes back to mail (sign-in codes) at once (found by review: 50 deliveries to an endpoint
+    that drops connections held mail up for minutes). Time here is a counter, not a clock."""
+    subscribe(app, db_session, receiver)
+    for _ in range(2):
+        submitted_case(app, world, sign_in)  # two events each: submitted, then the system's step
+    now = [0.0]
+    posted = []
+
+    def slow_post(url, event_id, body, secret):
+        posted.append(event_id)
+        now[0] += webhook_delivery.BATCH_SECONDS / 2 + 0.1  # each one takes over half the time
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(webhook_delivery.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(webhook_delivery, "_post", slow_post)
+    report = deliver(app, db_session)
+    assert (report.failed, report.more) == (2, True)  # the third was not started
+    assert len(posted) == 2 and report.attempted < 4
+
+
+def test_a_name_with_many_dead_addresses_is_tried_within_one_timeout(monkeypatch):
+    """Each address gets what is left of one timeout, not a timeout of its own. Time here is
+    a counter, not a clock."""
+    given, now = [], [0.0]
+
+    def dead(address, timeout):
+        given.append(timeout)
+        now[0] += timeout  # silently dropped: the whole wait goes by
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(webhook_delivery.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(webhook_delivery.socket, "create_connection", dead)
+    addresses = tuple(ipaddress.ip_address(f"192.0.2.{n}") for n in range(1, 14))
+    endpoint = webhooks.Endpoint("https://h.example/", "https", "h.example", 443, "/", addresses)
+    with pytest.raises(TimeoutError):
+        webhook_delivery._connect(endpoint, 0.2)
+    assert len(given) == 1 and given[0] <= 0.2  # the other twelve were not waited for

@@ -92,7 +92,7 @@ def test_more_information_round_trip(app, world, sign_in, db_session):
     check = portal.get(f"/cases/{reference}/check-answers").page
     assert "Check your changes before sending them" in text_of(check)
     # Until the school sends them, officers still see the answers as last sent.
-    from webapp.areas.caseviewer.services import sent
+    from webapp.domain.sent_case import sent
 
     assert sent(stored(db_session, reference))["first_review_date"] == "2026-09-21"
     response = portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)

@@ -42,10 +42,11 @@ def create_client(
     case_type_ids: Iterable[str],
     actions: Iterable[str] = (),
     networks: Iterable[str] = (),
+    actor=None,
 ) -> tuple[ApiClient, str]:
     """A new client and its first key, whole (shown once: only its hash is kept). Refused
     when the name is taken, a case type is unknown, an action is none of those case types'
-    workflows', or a network is not one."""
+    workflows', or a network is not one. `actor`: the council admin (None on the command line)."""
     case_type_ids, actions = list(dict.fromkeys(case_type_ids)), list(dict.fromkeys(actions))
     unknown = [c for c in case_type_ids if catalogue.get(c) is None]
     if not case_type_ids or unknown:
@@ -62,7 +63,9 @@ def create_client(
     ):
         session.add(client)
         token = _new_key(session, client)
-        audit.record(session, "api_client_created", client=name, case_types=case_type_ids)
+        audit.record(
+            session, "api_client_created", actor=actor, client=name, case_types=case_type_ids
+        )
     return client, token
 
 
@@ -100,32 +103,32 @@ def live_keys(client: ApiClient) -> list[ApiKey]:
     return [k for k in client.keys if k.revoked_at is None]
 
 
-def rotate_key(session: Session, client: ApiClient) -> str:
+def rotate_key(session: Session, client: ApiClient, actor=None) -> str:
     """A second live key for the client (the whole key, shown once); refused while two are
     live: revoke the old one first."""
     if len(live_keys(client)) >= LIVE_KEYS:
         raise Refused(f"{client.name} has {LIVE_KEYS} live keys: revoke one first")
     with transaction(session):
         token = _new_key(session, client)
-        audit.record(session, "api_key_issued", client=client.name)
+        audit.record(session, "api_key_issued", actor=actor, client=client.name)
     return token
 
 
-def revoke_key(session: Session, client: ApiClient, key_id: str) -> None:
+def revoke_key(session: Session, client: ApiClient, key_id: str, actor=None) -> None:
     """Refuse this key from now on."""
     key = next((k for k in live_keys(client) if k.key_id == key_id), None)
     if key is None:
         raise Refused(f"{client.name} has no live key {key_id!r}")
     with transaction(session):
         key.revoked_at = clock.now()
-        audit.record(session, "api_key_revoked", client=client.name, key_id=key_id)
+        audit.record(session, "api_key_revoked", actor=actor, client=client.name, key_id=key_id)
 
 
-def revoke_client(session: Session, client: ApiClient) -> None:
+def revoke_client(session: Session, client: ApiClient, actor=None) -> None:
     """Refuse every key of the client from now on (it stays listed, with its audit trail)."""
     with transaction(session):
         client.revoked_at = clock.now()
-        audit.record(session, "api_client_revoked", client=client.name)
+        audit.record(session, "api_client_revoked", actor=actor, client=client.name)
 
 
 def client_for_key(session: Session, presented: str, address: str | None = None):

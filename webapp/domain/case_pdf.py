@@ -3,7 +3,8 @@ definition version they were given on, the files by name, the school and the tim
 made by WeasyPrint and tagged for accessibility (PDF/UA-1).
 
 `case_pdf` is the one entry point, for the school's and the officers' pages and for the API.
-The school's PDF never holds an internal note; an officer's holds the whole timeline.
+The school's PDF never holds an internal note; an officer's holds the whole timeline; the
+API's (a council system's) the timeline without internal notes, as the API's JSON.
 Nothing is fetched while rendering: the answers are the school's text, so a URL in them must
 never make the server ask for anything (SSRF); the fonts are Debian's, found by fontconfig.
 """
@@ -17,9 +18,9 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from engine import CaseType
-from webapp.areas.caseviewer.services import acknowledged, sent, timeline
 from webapp.domain import audit
 from webapp.domain.case_files import case_files
+from webapp.domain.sent_case import acknowledged, sent, timeline
 from webapp.infra import clock
 from webapp.infra.database import transaction
 from webapp.models import Case, User
@@ -35,11 +36,20 @@ def _refuse_fetch(url: str, *args, **kwargs):
     raise FetchRefused(url)
 
 
-def case_pdf(case: Case, case_type: CaseType, for_officer: bool) -> bytes:
-    """The case as a tagged PDF; `case_type` is the definition it was sent with."""
+# Who a PDF is made for, and the line that says so at its top.
+MADE_FOR = {
+    "school": "Copy for the school",
+    "officer": "For council officers",
+    "system": "For the council's systems",
+}
+
+
+def case_pdf(case: Case, case_type: CaseType, reader: str) -> bytes:
+    """The case as a tagged PDF for `reader` (a key of MADE_FOR); `case_type` is the
+    definition it was sent with."""
     from weasyprint import CSS, HTML  # heavy: loaded on the first PDF, not at start-up
 
-    html = _case_html(case, case_type, for_officer)
+    html = _case_html(case, case_type, reader)
     document = HTML(string=html, url_fetcher=_refuse_fetch, base_url=None)
     return document.write_pdf(
         stylesheets=[CSS(string=_stylesheet(), url_fetcher=_refuse_fetch)],
@@ -52,12 +62,13 @@ def _stylesheet() -> str:
     return STYLESHEET.read_text(encoding="utf-8")
 
 
-def _case_html(case: Case, case_type: CaseType, for_officer: bool) -> str:
+def _case_html(case: Case, case_type: CaseType, reader: str) -> str:
     """The HTML the PDF is made from (app context needed, no request)."""
     answers = sent(case)
     entries = timeline(case, case_type)
-    if not for_officer:
+    if reader != "officer":  # internal notes are officers' working notes inside the portal
         entries = [entry for entry in entries if not entry.internal]
+    for_council = reader != "school"
     template = current_app.jinja_env.get_template("pdf/case.html")
     return template.render(
         case=case,
@@ -65,8 +76,9 @@ def _case_html(case: Case, case_type: CaseType, for_officer: bool) -> str:
         sections=case_type.summary_sections(answers),
         files=case_files(case_type, answers),
         timeline=entries,
-        warnings=acknowledged(case) if for_officer else [],
-        for_officer=for_officer,
+        warnings=acknowledged(case) if for_council else [],
+        for_council=for_council,
+        made_for=MADE_FOR[reader],
         made_at=clock.now(),
     )
 
@@ -76,10 +88,10 @@ def pdf_filename(case: Case) -> str:
     return f"{case.reference}.pdf"
 
 
-def pdf_download(case: Case, case_type: CaseType, for_officer: bool):
+def pdf_download(case: Case, case_type: CaseType, reader: str):
     """The case's PDF as a download (never shown inline), not kept by any cache."""
     response = current_app.response_class(
-        case_pdf(case, case_type, for_officer), mimetype="application/pdf"
+        case_pdf(case, case_type, reader), mimetype="application/pdf"
     )
     response.headers["Content-Disposition"] = f"attachment; filename={pdf_filename(case)}"
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -9,15 +9,22 @@ from webapp.infra.cli_support import portal_app
 
 
 @click.command(
-    short_help="delete used codes, old reset links, old records of sent mail and drafts "
-    "untouched for $PORTAL_DRAFT_RETENTION_DAYS days (the mail worker does it hourly)"
+    short_help="delete used codes, old reset links, old records of sent mail, old API "
+    "idempotency keys and drafts untouched for $PORTAL_DRAFT_RETENTION_DAYS days (the mail "
+    "worker does it hourly)"
 )
 def purge() -> None:
     """Delete used codes, old reset links, the sign-in failures of addresses quiet for 30 days,
-    the 90-day record of sent mail and drafts untouched for $PORTAL_DRAFT_RETENTION_DAYS days."""
+    the 90-day record of sent mail, the API's Idempotency-Keys older than
+    $PORTAL_API_IDEMPOTENCY_DAYS days and drafts untouched for $PORTAL_DRAFT_RETENTION_DAYS
+    days."""
     from webapp.domain.retention import purge as purge_old_data
     from webapp.infra.database import db
 
     with portal_app() as app:
-        counts = purge_old_data(db(), app.config["PORTAL_DRAFT_RETENTION_DAYS"])
+        counts = purge_old_data(
+            db(),
+            app.config["PORTAL_DRAFT_RETENTION_DAYS"],
+            idempotency_days=app.config["PORTAL_API_IDEMPOTENCY_DAYS"],
+        )
     click.echo("purged: " + ", ".join(f"{n} {what}" for what, n in counts.items()))

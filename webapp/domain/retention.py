@@ -3,8 +3,10 @@
 purge() deletes used and expired sign-in codes and reset links, authenticator attempts over
 a day old, the failures of addresses quiet for 30 days (webapp/domain/throttle.py), the record of
 sent mail (to, kind and when: its text is gone once sent) after 90 days, sign-in codes that were
-never delivered in time, and drafts left untouched for PORTAL_DRAFT_RETENTION_DAYS (default
-180), abandoned or not. The mail worker runs it every hour; `portal purge` runs it once.
+never delivered in time, the API's Idempotency-Keys (each with the answer it got) after
+PORTAL_API_IDEMPOTENCY_DAYS (default 7), and drafts left untouched for
+PORTAL_DRAFT_RETENTION_DAYS (default 180), abandoned or not. The mail worker runs it every
+hour; `portal purge` runs it once.
 """
 
 from __future__ import annotations
@@ -26,12 +28,18 @@ from webapp.models import (
     OutboxMessage,
     PasswordReset,
 )
+from webapp.models_api import ApiIdempotencyKey
 
 KEEP_SENT_MAIL = dt.timedelta(days=90)  # a record for support: "was my code sent?"
 KEEP_USED_SECRETS = dt.timedelta(days=1)
 
 
-def purge(session: Session, draft_days: int = 180, now: dt.datetime | None = None) -> dict:
+def purge(
+    session: Session,
+    draft_days: int = 180,
+    now: dt.datetime | None = None,
+    idempotency_days: int = 7,
+) -> dict:
     """Delete what is past keeping; how many of each were deleted. Commits."""
     now = now or clock.now()
     old_secret = now - KEEP_USED_SECRETS
@@ -58,6 +66,11 @@ def purge(session: Session, draft_days: int = 180, now: dt.datetime | None = Non
                 OutboxMessage.kind == "sign_in_code",
                 OutboxMessage.sent_at.is_(None),
                 OutboxMessage.created_at < now - CODE_LIFETIME,
+            )
+        ).rowcount,
+        "API idempotency keys": session.execute(
+            delete(ApiIdempotencyKey).where(
+                ApiIdempotencyKey.created_at < now - dt.timedelta(days=idempotency_days)
             )
         ).rowcount,
     }

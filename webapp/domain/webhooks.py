@@ -30,6 +30,7 @@ import secrets
 import socket
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -54,7 +55,12 @@ SIGNATURE_VERSION = "v1"
 
 
 def set_webhook(
-    session: Session, client: ApiClient, url: str, events: Iterable[str], allow_loopback: bool
+    session: Session,
+    client: ApiClient,
+    url: str,
+    events: Iterable[str],
+    allow_loopback: bool,
+    actor=None,
 ) -> str:
     """Register (or change) the client's endpoint and events; its signing secret when this
     made it (the first registration: shown once), else "" (it is kept, never shown again).
@@ -69,22 +75,30 @@ def set_webhook(
         made = "" if client.webhook_secret else new_secret()
         if made:
             client.webhook_secret = made
-        audit.record(session, "webhook_set", client=client.name, url=url, events=events)
+        audit.record(
+            session, "webhook_set", actor=actor, client=client.name, url=url, events=events
+        )
     return made
 
 
-def remove_webhook(session: Session, client: ApiClient) -> None:
+def remove_webhook(session: Session, client: ApiClient, actor=None) -> None:
     """No more deliveries to this client (those waiting still go, or fail, as before)."""
     with transaction(session):
         client.webhook_url, client.webhook_events = "", []
-        audit.record(session, "webhook_removed", client=client.name)
+        audit.record(session, "webhook_removed", actor=actor, client=client.name)
 
 
-def rotate_secret(session: Session, client: ApiClient) -> str:
-    """A new signing secret; deliveries from now on are signed with it."""
+def rotate_secret(session: Session, client: ApiClient, actor=None) -> str:
+    """A new signing secret (shown once); every delivery from now on is signed with it,
+    retries of events already waiting too. Refused for a revoked client, or one that has
+    never had a webhook."""
+    if client.revoked_at is not None:
+        raise Refused(f"{client.name} has been revoked")
+    if not client.webhook_secret:
+        raise Refused(f"{client.name} has no webhook yet: save its webhook first")
     with transaction(session):
         client.webhook_secret = new_secret()
-        audit.record(session, "webhook_secret_rotated", client=client.name)
+        audit.record(session, "webhook_secret_rotated", actor=actor, client=client.name)
     return client.webhook_secret
 
 
@@ -92,8 +106,28 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    """A webhook address as checked: its parts, and the addresses its host stood for then.
+    Delivery connects to one of those very addresses, never resolving the name again (a
+    name that answers a public address to the check and a private one to the connection
+    would otherwise get through: DNS rebinding)."""
+
+    url: str
+    scheme: str
+    host: str
+    port: int
+    target: str  # the path and query to request
+    addresses: tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, ...]
+
+
 def check_url(url: str, allow_loopback: bool) -> str:
-    """The URL, if the portal may call it: https, a host, no user or password, and every
+    """The URL, if the portal may call it (see checked_endpoint)."""
+    return checked_endpoint(url, allow_loopback).url
+
+
+def checked_endpoint(url: str, allow_loopback: bool) -> Endpoint:
+    """The endpoint, if the portal may call it: https, a host, no user or password, and every
     address the host resolves to public (or 127.0.0.1 over http or https, when allowed)."""
     url = (url or "").strip()
     parts = urlsplit(url)
@@ -105,13 +139,40 @@ def check_url(url: str, allow_loopback: bool) -> str:
         raise Refused("the webhook address must be 500 characters or fewer")
     if parts.scheme == "http" and not allow_loopback:
         raise Refused("the webhook address must start with https://")
-    addresses = resolve(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise Refused("the webhook address has a port that is not one") from None
+    addresses = resolve(parts.hostname, port)
     loopback = allow_loopback and all(a == ipaddress.ip_address("127.0.0.1") for a in addresses)
     if parts.scheme == "http" and not loopback:
         raise Refused("the webhook address must start with https://")
-    if not loopback and not all(a.is_global for a in addresses):
+    if not loopback and not all(is_public(a) for a in addresses):
         raise Refused("the webhook address must be a public address, not a private or local one")
-    return url
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return Endpoint(url, parts.scheme, parts.hostname, port, target, tuple(addresses))
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # the well-known prefix: an IPv4 address inside
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # a network's own translation prefix
+# IPv4-compatible (::a.b.c.d, deprecated) and IPv4-translated (::ffff:0:a.b.c.d, SIIT): never
+# a webhook's, and a stack that still maps them reaches the IPv4 address inside.
+_CARRIERS = (ipaddress.ip_network("::/96"), ipaddress.ip_network("::ffff:0:0:0/96"))
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Public, and so is any IPv4 address it carries: Python counts NAT64 (64:ff9b::7f00:1)
+    and 6to4 (2002:7f00:1::) as global, though a translator takes them to 127.0.0.1."""
+    if not address.is_global:
+        return False
+    if address.version == 4:
+        return True
+    if address in _NAT64_LOCAL or any(address in carrier for carrier in _CARRIERS):
+        return False
+    carried = [address.ipv4_mapped, address.sixtofour, (address.teredo or (None, None))[1]]
+    if address in _NAT64:
+        carried.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return all(inner.is_global for inner in carried if inner is not None)
 
 
 def resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
@@ -120,7 +181,9 @@ def resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         raise Refused(f"the webhook host {host!r} cannot be found") from None
-    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in found]
+    if not found:
+        raise Refused(f"the webhook host {host!r} cannot be found")
+    return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in found))
 
 
 # ---- events ----

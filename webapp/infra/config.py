@@ -56,6 +56,9 @@ def settings(overrides: dict) -> dict:
         # The API holds back cases changed this recently, so that a poller's cursor never
         # passes a change still being committed (webapp/areas/api/listing.py).
         "PORTAL_API_SETTLE_SECONDS": _whole("PORTAL_API_SETTLE_SECONDS", 5),
+        # How long a transition's Idempotency-Key is remembered (a retry within it gets the
+        # first answer); older ones are purged (webapp/domain/retention.py).
+        "PORTAL_API_IDEMPOTENCY_DAYS": _whole("PORTAL_API_IDEMPOTENCY_DAYS", 7, least=1),
         **_mail(),
         **_webhooks(),
         **_request_limits(),
@@ -344,6 +347,12 @@ RATE_LIMITS = {
     "PORTAL_LIMIT_FORGOTTEN": "5 per minute;30 per hour",
     "PORTAL_LIMIT_FEEDBACK": "5 per minute;30 per hour",
     "PORTAL_LIMIT_API": "600 per minute;20000 per hour",  # per API client (areas/api)
+    # Calls to the API without a live key, per address (an IPv6 /64): over it, every call
+    # from there is a 429 until the window moves on. Only the first failure of an address in
+    # the longest window is audited, and at most PORTAL_LIMIT_API_FAILURE_AUDIT of those in
+    # all: a flood of bad keys cannot fill the audit table (webapp/areas/api/guard.py).
+    "PORTAL_LIMIT_API_FAILURES": "10 per minute;100 per hour",
+    "PORTAL_LIMIT_API_FAILURE_AUDIT": "500 per hour",
 }
 
 

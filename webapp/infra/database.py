@@ -107,9 +107,20 @@ def single_statement(view: Callable) -> Callable:
     return view
 
 
+def reads_only_on_get(view: Callable) -> Callable:
+    """Mark a view whose GET only reads (a page shown; its POST writes as usual): on PostgreSQL
+    that GET works without a transaction, each SELECT on its own as READ COMMITTED sees it
+    anyway, which saves the BEGIN and ROLLBACK round trips. Never for a view whose GET writes."""
+    view.reads_only_on_get = True
+    return view
+
+
 def _request_bind(app: Flask) -> Engine:
     view = app.view_functions.get(request.endpoint) if has_request_context() else None
-    if getattr(view, "single_statement", False) and "db_autocommit" in app.extensions:
+    without_transaction = getattr(view, "single_statement", False) or (
+        getattr(view, "reads_only_on_get", False) and request.method in ("GET", "HEAD")
+    )
+    if without_transaction and "db_autocommit" in app.extensions:
         return app.extensions["db_autocommit"]
     return app.extensions["db_engine"]
 

@@ -12,7 +12,9 @@ never followed, a timeout, a refused connection, an address that now resolves so
 private) is a failure: tried again after 30 s, 1 min, 2 min … at most an hour later, until
 its retry window (24 hours, WEBHOOK_RETRY_HOURS) is over; then it is marked failed, for
 council admins to see and replay. The endpoint's host is resolved and checked again before
-each POST (an address may change after registration).
+each POST (an address may change after registration), and the POST goes to the very address
+that was checked: the name is not resolved a third time by the connection (DNS rebinding),
+while TLS still verifies the certificate against the name. No proxy is used.
 
 Each POST carries, besides the JSON body:
     Portal-Event-Id: the event's id (the same on every retry: receivers drop repeats by it)
@@ -23,16 +25,18 @@ Each POST carries, besides the JSON body:
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import logging
-import urllib.error
-import urllib.request
+import socket
+import ssl
+import time
 from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from webapp.domain.webhooks import check_url, signature
+from webapp.domain.webhooks import Endpoint, checked_endpoint, signature
 from webapp.infra import clock
 from webapp.infra.database import update_row_now
 from webapp.models_api import ApiClient, WebhookDelivery
@@ -42,6 +46,9 @@ log = logging.getLogger(__name__)
 LONGEST_RETRY = dt.timedelta(hours=1)
 LEASE = dt.timedelta(minutes=2)  # far longer than WEBHOOK_TIMEOUT
 BATCH = 50
+# How long one pass may spend on webhooks before the worker goes back to mail: an endpoint
+# that drops connections must not hold up sign-in codes (valid minutes) for long (review).
+BATCH_SECONDS = 10.0
 ERROR_LENGTH = 300
 NO_WEBHOOK = "The client has been revoked or its webhook removed"
 
@@ -54,6 +61,7 @@ class WebhookReport:
     failed: int = 0  # attempts that failed (retried later, or given up)
     given_up: int = 0
     errors: list[str] = field(default_factory=list)
+    more: bool = False  # stopped at its time (BATCH_SECONDS): more may be due at once
 
     @property
     def attempted(self) -> int:
@@ -69,11 +77,18 @@ def retry_delay(attempts: int, first: dt.timedelta) -> dt.timedelta:
     return min(first * 2 ** min(max(attempts - 1, 0), 20), LONGEST_RETRY)
 
 
-def deliver_webhooks(session: Session, limit: int = BATCH) -> WebhookReport:
-    """POST up to `limit` due deliveries, oldest first; commits after each. Never raises for
-    an endpoint's failure: it is recorded on the delivery and counted in the report."""
+def deliver_webhooks(
+    session: Session, limit: int = BATCH, seconds: float = BATCH_SECONDS
+) -> WebhookReport:
+    """POST up to `limit` due deliveries, oldest first, starting none after `seconds`; commits
+    after each. Never raises for an endpoint's failure: it is recorded on the delivery and
+    counted in the report."""
     report = WebhookReport()
+    stop_at = time.monotonic() + seconds
     for _ in range(limit):
+        if time.monotonic() >= stop_at:
+            report.more = True
+            return report
         claimed = _claim(session, clock.now())
         if claimed is None:
             break
@@ -141,33 +156,82 @@ def _claim(session: Session, now: dt.datetime):
             return row.id, row.event_id, row.body, url, target.webhook_secret
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a 3xx is an HTTPError: a failure, never followed elsewhere
+class EndpointAnswered(Exception):
+    """The endpoint answered something other than 2xx (a redirect too: never followed)."""
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to the address that was checked, not to whatever the name resolves to now; the
+    certificate is still verified against the name (SNI and hostname check), and the Host
+    header stays the name."""
+
+    def __init__(self, endpoint: Endpoint, timeout: float):
+        self.endpoint, self.tls = endpoint, tls_context()
+        super().__init__(endpoint.host, endpoint.port, timeout=timeout, context=self.tls)
+
+    def connect(self) -> None:
+        raw = _connect(self.endpoint, self.timeout)
+        try:
+            self.sock = self.tls.wrap_socket(raw, server_hostname=self.endpoint.host)
+        except BaseException:
+            raw.close()
+            raise
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Plain http, only ever to 127.0.0.1 (PORTAL_WEBHOOK_ALLOW_LOOPBACK, for tests)."""
+
+    def __init__(self, endpoint: Endpoint, timeout: float):
+        super().__init__(endpoint.host, endpoint.port, timeout=timeout)
+        self.endpoint = endpoint
+
+    def connect(self) -> None:
+        self.sock = _connect(self.endpoint, self.timeout)
+
+
+def tls_context() -> ssl.SSLContext:
+    """The system's trusted certificates, hostnames checked (tests trust their own CA here)."""
+    return ssl.create_default_context()
+
+
+def _connect(endpoint: Endpoint, timeout: float) -> socket.socket:
+    """A TCP connection to the first of the checked addresses that answers, all of them
+    within `timeout` together (a name with many dead addresses would else outlast LEASE)."""
+    error: OSError | None = None
+    deadline = time.monotonic() + timeout
+    for address in endpoint.addresses:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no address answered within {timeout:g} s")
+        try:
+            return socket.create_connection((str(address), endpoint.port), left)
+        except OSError as failed:
+            error = failed
+    raise error or OSError("no address to connect to")
 
 
 def _post(url: str, event_id: str, body: str, secret: str) -> None:
     """POST the signed body; raises unless the endpoint answers 2xx."""
-    check_url(url, current_app.config["PORTAL_WEBHOOK_ALLOW_LOOPBACK"])
+    endpoint = checked_endpoint(url, current_app.config["PORTAL_WEBHOOK_ALLOW_LOOPBACK"])
     data = body.encode()
     timestamp = int(clock.now().timestamp())
-    # check_url() let only https (or http to 127.0.0.1 in tests) through: no file: or others.
-    request = urllib.request.Request(  # noqa: S310
-        url,
-        data=data,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "School-Portal-Webhooks/1",
-            "Portal-Event-Id": event_id,
-            "Portal-Timestamp": str(timestamp),
-            "Portal-Signature": signature(secret, event_id, timestamp, data),
-        },
-    )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
-    with opener.open(request, timeout=current_app.config["WEBHOOK_TIMEOUT"]) as response:
-        if not 200 <= response.status < 300:
-            raise OSError(f"HTTP {response.status}")
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "School-Portal-Webhooks/1",
+        "Portal-Event-Id": event_id,
+        "Portal-Timestamp": str(timestamp),
+        "Portal-Signature": signature(secret, event_id, timestamp, data),
+    }
+    # checked_endpoint() let only https (or http to 127.0.0.1 in tests) through.
+    pinned = _PinnedHTTPSConnection if endpoint.scheme == "https" else _PinnedHTTPConnection
+    connection = pinned(endpoint, current_app.config["WEBHOOK_TIMEOUT"])
+    try:
+        connection.request("POST", endpoint.target, body=data, headers=headers)
+        status = connection.getresponse().status
+    finally:
+        connection.close()
+    if not 200 <= status < 300:
+        raise EndpointAnswered(f"HTTP {status}")
 
 
 def _record_failure(session: Session, delivery_id: int, error: str, now: dt.datetime) -> bool:
@@ -191,7 +255,7 @@ def _record_failure(session: Session, delivery_id: int, error: str, now: dt.date
 
 def _describe(error: BaseException) -> str:
     """The exception's class and message on one line, cut short (never the secret)."""
-    if isinstance(error, urllib.error.HTTPError):
-        return f"HTTP {error.code}"
+    if isinstance(error, EndpointAnswered):
+        return str(error)
     text = " ".join(str(error).split())
     return f"{type(error).__name__}: {text}"[:ERROR_LENGTH] if text else type(error).__name__

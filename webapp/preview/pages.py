@@ -23,7 +23,7 @@ from webapp.areas.cases.presenters import (
     newly_asked,
     page_questions,
 )
-from webapp.areas.cases.progress import page_caption
+from webapp.areas.cases.progress import leaves_section, page_caption, task_items
 from webapp.preview.conditions import page_conditions, page_shown_when
 
 FILE_NOTE = "In a preview only the file's name and size are kept, never the file."
@@ -32,7 +32,8 @@ FILE_NOTE = "In a preview only the file's name and size are kept, never the file
 @dataclass(frozen=True)
 class Urls:
     """Where a preview's pages are: endpoints `<prefix>page`, `<prefix>autosave`,
-    `<prefix>check`, `<prefix>case_type`, `<prefix>restart`, with `params` in each."""
+    `<prefix>check`, `<prefix>tasks`, `<prefix>case_type`, `<prefix>restart`, with `params`
+    in each."""
 
     prefix: str
     params: dict = field(default_factory=dict)
@@ -47,10 +48,18 @@ class Urls:
 
 @dataclass(frozen=True)
 class PreviewCase:
-    """What the cases templates read of a case: a preview has no reference and no school."""
+    """What the cases templates (and the task list, progress.py) read of a case: a preview has
+    no reference and no school; its answers and page versions are those kept in memory."""
 
     reference: str = ""
     is_draft: bool = False
+    answers: dict = field(default_factory=dict)
+    page_versions: dict = field(default_factory=dict)
+
+
+def as_case(state: dict) -> PreviewCase:
+    """The answers kept for a browser, as the case the task list reads (progress.py)."""
+    return PreviewCase(answers=state["answers"], page_versions=state["versions"])
 
 
 def page_or_404(case_type: CaseType, page_id: str) -> Page:
@@ -71,6 +80,32 @@ def overview(case_type: CaseType, state: dict, urls: Urls, **extra):
     return render_template(
         "preview/case_type.html", case_type=case_type, pages=pages, urls=urls, **extra
     )
+
+
+def tasks(case_type: CaseType, state: dict, urls: Urls, **extra):
+    """The task list of a case type with sections, as schools see it (cases/tasks.html), each
+    section's link opening its page in the preview; other case types have none: their pages."""
+    if not case_type.sections:
+        return redirect(urls.to("case_type"))
+    items, completed = task_items(as_case(state), case_type, urls.page)
+    return render_template(
+        "preview/tasks.html",
+        case=PreviewCase(),
+        case_type=case_type,
+        items=items,
+        completed=completed,
+        check_url=urls.to("check"),
+        urls=urls,
+        **extra,
+    )
+
+
+def _back_url(case_type: CaseType, page: Page, previous: Page | None, urls: Urls) -> str:
+    """As on a school's draft: the page before, or the task list at the start of a section
+    (the case type's pages before the first page of a form without sections)."""
+    if leaves_section(case_type, page.id, previous and previous.id):
+        return urls.to("tasks")
+    return urls.page(previous.id) if previous else urls.to("case_type")
 
 
 def show_page(
@@ -102,7 +137,7 @@ def show_page(
         not_scanned=False,
         stale=False,
         caption=page_caption(case_type, page.id, answers, values) if shown else "",
-        back_url=urls.page(previous.id) if previous else urls.to("case_type"),
+        back_url=_back_url(case_type, page, previous, urls),
         autosave_url=urls.to("autosave", page_id=page.id),
         page_shown=shown,
         conditions=page_conditions(case_type, page, values),
@@ -169,7 +204,10 @@ def answer_page(case_type: CaseType, page: Page, state: dict, urls: Urls):
         result.form.acknowledged.data = seen
         return show_page(case_type, page, state, urls, result.form, warnings=result.warnings)
     following = case_type.next_page(page.id, state["answers"])
-    if following is None or request.args.get("change"):
+    changing = bool(request.args.get("change"))
+    if not changing and leaves_section(case_type, page.id, following and following.id):
+        return redirect(urls.to("tasks"))  # the section is done, as on a school's draft
+    if following is None or changing:
         return redirect(urls.to("check"))
     return redirect(urls.page(following.id))
 
@@ -233,5 +271,6 @@ def check_answers(case_type: CaseType, state: dict, urls: Urls, sent: bool = Fal
         problem_list=problem_list,  # as the portal's page: what is unfinished, at once
         could_send=sent and not problems,
         urls=urls,
+        back_url=urls.to("tasks" if case_type.sections else "case_type"),
         change_url=lambda page_id, field_id: urls.page(page_id, change=1) + f"#{field_id}",
     )

@@ -87,6 +87,12 @@ def case_type(case_type_id: str):
     return pages.overview(case_type, state, urls)
 
 
+@bp.route("/<case_type_id>/tasks")
+def tasks(case_type_id: str):
+    case_type, state, urls = _case_type(case_type_id)
+    return pages.tasks(case_type, state, urls)
+
+
 @bp.route("/<case_type_id>/pages/<page_id>", methods=["GET", "POST"])
 def page(case_type_id: str, page_id: str):
     case_type, state, urls = _case_type(case_type_id)

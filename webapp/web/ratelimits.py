@@ -31,7 +31,8 @@ LIMITED = {
 def init_app(app: Flask) -> None:
     """A limiter of the app's own (tests build many apps), and the limits on LIMITED's views.
     Call after the blueprints are registered."""
-    for setting in (*LIMITED.values(), "PORTAL_LIMIT_API"):  # the API's: per client (areas/api)
+    api = ("PORTAL_LIMIT_API", "PORTAL_LIMIT_API_FAILURES", "PORTAL_LIMIT_API_FAILURE_AUDIT")
+    for setting in (*LIMITED.values(), *api):  # the API's are counted in areas/api/guard.py
         _check_setting(setting, app.config[setting])
     limiter = Limiter(key_func=get_remote_address, app=app)
     app.extensions["portal_limiter"] = limiter

@@ -15,6 +15,7 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import CaseType
 from webapp.domain import workflow
 from webapp.domain.case_files import case_files, with_scan_status
 from webapp.domain.errors import NotFound
@@ -31,6 +32,15 @@ def client_case(session: Session, client, reference: str) -> Case:
     if case is None or case.submitted_at is None or case.case_type_id not in client.case_type_ids:
         raise NotFound(reference)
     return case
+
+
+def definition_of(session: Session, case: Case) -> CaseType:
+    """The definition the case was sent with; NotFound (404), as in the caseviewer, once its
+    case type has left the catalogue and that version was not kept."""
+    try:
+        return workflow.definition_for(session, case)
+    except LookupError:
+        raise NotFound(case.reference) from None
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -57,7 +67,7 @@ def summary(case: Case) -> dict:
 
 def document(session: Session, case: Case, client) -> dict:
     """The whole case as a council system reads it."""
-    case_type = workflow.definition_for(session, case)
+    case_type = definition_of(session, case)
     answers = case.sent_answers or {}
     files = with_scan_status(session, case_files(case_type, answers))
     raiser = case.created_by

@@ -46,7 +46,7 @@ def parse_filter(args) -> CaseFilter:
     unknown = set(args) - {"case_type", "activity", "status", "changed_since", "cursor", "limit"}
     if unknown:
         raise Problem(400, f"Unknown parameter: {sorted(unknown)[0]}")
-    status = args.get("status") or None
+    status = args.get("status")  # given empty, a status or date is a 400 too, as documented
     if status is not None and status not in STATUSES:
         raise Problem(400, f"status must be one of {', '.join(STATUSES)}")
     return CaseFilter(
@@ -60,7 +60,7 @@ def parse_filter(args) -> CaseFilter:
 
 
 def _moment(text: str | None) -> dt.datetime | None:
-    if not text:
+    if text is None:
         return None
     try:
         moment = dt.datetime.fromisoformat(text)

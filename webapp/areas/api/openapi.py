@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 
+from webapp.areas.api.openapi_schemas import SCHEMAS, STR
+
 PROBLEM = {"$ref": "#/components/responses/Problem"}
 CASE_REF = {
     "name": "reference",
@@ -12,10 +14,12 @@ CASE_REF = {
     "required": True,
     "schema": {"type": "string", "maxLength": 40},
 }
-_STR = {"type": "string"}
-_NULL_STR = {"type": ["string", "null"]}
-_TIME = {"type": "string", "format": "date-time"}
-_NULL_TIME = {"type": ["string", "null"], "format": "date-time"}
+ETAG = {"required": True, "schema": STR, "description": "Send it back in If-None-Match"}
+ATTACHMENT = {
+    "required": True,
+    "schema": {"type": "string", "pattern": "^attachment"},
+    "description": "attachment; filename=…: a download, never shown inline",
+}
 
 
 def _query(name: str, schema: dict, description: str) -> dict:
@@ -36,94 +40,11 @@ def _json(schema: dict, description: str, headers: dict | None = None) -> dict:
 
 
 def _errors(*statuses: int) -> dict:
-    return {str(status): PROBLEM for status in (401, 429, *statuses)}
-
-
-SCHEMAS = {
-    "Problem": {
-        "type": "object",
-        "description": "RFC 9457 problem details",
-        "properties": {
-            "type": _STR,
-            "title": _STR,
-            "status": {"type": "integer"},
-            "detail": _STR,
-        },
-        "required": ["type", "title", "status"],
-    },
-    "School": {
-        "type": "object",
-        "properties": {"name": _STR, "urn": _STR, "laestab": _NULL_STR},
-        "required": ["name", "urn", "laestab"],
-    },
-    "CaseSummary": {
-        "type": "object",
-        "properties": {
-            "reference": _STR,
-            "case_type": {"type": "object"},
-            "status": {"enum": ["Active", "Completed", "Abandoned"]},
-            "activity": {
-                "type": "object",
-                "properties": {"id": _NULL_STR, "label": _STR},
-            },
-            "school": {"$ref": "#/components/schemas/School"},
-            "submitted_at": _NULL_TIME,
-            "updated_at": _TIME,
-            "links": {"type": "object", "properties": {"self": _STR}},
-        },
-        "required": ["reference", "case_type", "status", "activity", "school", "updated_at"],
-    },
-    "CaseList": {
-        "type": "object",
-        "properties": {
-            "items": {"type": "array", "items": {"$ref": "#/components/schemas/CaseSummary"}},
-            "cursor": {
-                "type": ["string", "null"],
-                "description": "After the last item: poll later with it to get what changed since",
-            },
-            "more": {"type": "boolean", "description": "Whether more pages follow now"},
-            "next": _NULL_STR,
-        },
-        "required": ["items", "cursor", "more", "next"],
-    },
-    "Case": {
-        "allOf": [{"$ref": "#/components/schemas/CaseSummary"}],
-        "type": "object",
-        "properties": {
-            "raised_by": {"type": "object"},
-            "created_at": _TIME,
-            "answers": {
-                "type": "object",
-                "description": (
-                    "The sent answers by question id: see the answers schema of the case's "
-                    "case type version"
-                ),
-            },
-            "files": {"type": "array", "items": {"type": "object"}},
-            "timeline": {"type": "array", "items": {"type": "object"}},
-            "transitions": {
-                "type": "array",
-                "description": "What this client may do with the case now",
-                "items": {"type": "object"},
-            },
-        },
-        "required": ["raised_by", "answers", "files", "timeline", "transitions"],
-    },
-    "CaseTypes": {
-        "type": "object",
-        "properties": {"items": {"type": "array", "items": {"type": "object"}}},
-        "required": ["items"],
-    },
-    "TransitionRequest": {
-        "type": "object",
-        "properties": {
-            "action": {"type": "string", "minLength": 1},
-            "note": {"type": "string", "maxLength": 5000},
-        },
-        "required": ["action"],
-        "additionalProperties": False,
-    },
-}
+    return {
+        "401": {"$ref": "#/components/responses/Unauthorised"},
+        "429": {"$ref": "#/components/responses/TooManyRequests"},
+        **{str(status): PROBLEM for status in statuses},
+    }
 
 
 def _case_type_paths() -> dict:
@@ -143,7 +64,7 @@ def _case_type_paths() -> dict:
                 "operationId": "getAnswersSchema",
                 "summary": "The JSON Schema (2020-12) of the answers of cases sent with a version",
                 "parameters": [
-                    {"name": "case_type_id", "in": "path", "required": True, "schema": _STR},
+                    {"name": "case_type_id", "in": "path", "required": True, "schema": STR},
                     {
                         "name": "version",
                         "in": "path",
@@ -165,15 +86,15 @@ def _case_type_paths() -> dict:
 
 def _listing_paths() -> dict:
     case_filters = [
-        _query("case_type", _STR, "Only this case type"),
-        _query("activity", _STR, "Only cases at this activity (its id in the workflow)"),
+        _query("case_type", STR, "Only this case type"),
+        _query("activity", STR, "Only cases at this activity (its id in the workflow)"),
         _query("status", {"enum": ["Active", "Completed", "Abandoned"]}, "Only this status"),
         _query(
             "changed_since",
             {"type": "string", "format": "date-time"},
             "Changed at or after (with offset)",
         ),
-        _query("cursor", _STR, "From the previous page's `cursor` (opaque)"),
+        _query("cursor", STR, "From the previous page's `cursor` (opaque)"),
         _query("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "Page size (50)"),
     ]
     return {
@@ -193,7 +114,7 @@ def _listing_paths() -> dict:
                         "A page of cases",
                         {
                             "Link": {
-                                "schema": _STR,
+                                "schema": STR,
                                 "description": 'rel="next" when more pages follow',
                             }
                         },
@@ -213,15 +134,45 @@ def _case_paths() -> dict:
                 "summary": "One case as sent, with its timeline",
                 "parameters": [
                     CASE_REF,
-                    {"name": "If-None-Match", "in": "header", "required": False, "schema": _STR},
+                    {"name": "If-None-Match", "in": "header", "required": False, "schema": STR},
                 ],
                 "responses": {
                     "200": _json(
                         {"$ref": "#/components/schemas/Case"},
                         "The case",
-                        {"ETag": {"schema": _STR}},
+                        {"ETag": ETAG},
                     ),
-                    "304": {"description": "Not changed since the ETag given"},
+                    "304": {
+                        "description": "Not changed since the ETag given",
+                        "headers": {"ETag": ETAG},
+                    },
+                    **_errors(404),
+                },
+            }
+        },
+    }
+
+
+def _file_paths() -> dict:
+    return {
+        "/cases/{reference}/pdf": {
+            "get": {
+                "operationId": "getCasePdf",
+                "summary": "The case as a PDF, as sent, with its timeline",
+                "description": (
+                    "The answers as sent on the case's form version, the files by name, the "
+                    "school, the times and the timeline without officers' internal notes (as "
+                    "the case's JSON); tagged for accessibility (PDF/UA-1)."
+                ),
+                "parameters": [CASE_REF],
+                "responses": {
+                    "200": {
+                        "description": "The PDF, as an attachment named after the reference",
+                        "content": {
+                            "application/pdf": {"schema": {"type": "string", "format": "binary"}}
+                        },
+                        "headers": {"Content-Disposition": ATTACHMENT},
+                    },
                     **_errors(404),
                 },
             }
@@ -232,16 +183,16 @@ def _case_paths() -> dict:
                 "summary": "A file the case was sent with (only once found clean)",
                 "parameters": [
                     CASE_REF,
-                    {"name": "attachment_id", "in": "path", "required": True, "schema": _STR},
+                    {"name": "attachment_id", "in": "path", "required": True, "schema": STR},
                 ],
                 "responses": {
                     "200": {
-                        "description": "The file, as an attachment",
-                        "content": {
-                            "application/octet-stream": {
-                                "schema": {"type": "string", "format": "binary"}
-                            }
-                        },
+                        "description": (
+                            "The file, as an attachment, with the media type its content was "
+                            "checked to be when uploaded (application/pdf, image/png, text/csv…)"
+                        ),
+                        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+                        "headers": {"Content-Disposition": ATTACHMENT},
                     },
                     **_errors(404),
                 },
@@ -287,7 +238,25 @@ def _transition_paths() -> dict:
 
 
 def _paths() -> dict:
-    return {**_case_type_paths(), **_listing_paths(), **_case_paths(), **_transition_paths()}
+    return {
+        **_case_type_paths(),
+        **_listing_paths(),
+        **_case_paths(),
+        **_file_paths(),
+        **_transition_paths(),
+    }
+
+
+def _problem(description: str, headers: dict | None = None) -> dict:
+    answer = {
+        "description": description,
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+    if headers:
+        answer["headers"] = headers
+    return answer
 
 
 @functools.cache
@@ -313,14 +282,21 @@ def document() -> dict:
             },
             "schemas": SCHEMAS,
             "responses": {
-                "Problem": {
-                    "description": "Problem details (RFC 9457)",
-                    "content": {
-                        "application/problem+json": {
-                            "schema": {"$ref": "#/components/schemas/Problem"}
+                "Problem": _problem("Problem details (RFC 9457)"),
+                "Unauthorised": _problem(
+                    "No live key was sent (or not from an address the client allows)",
+                    {"WWW-Authenticate": {"required": True, "schema": STR}},
+                ),
+                "TooManyRequests": _problem(
+                    "Over this client's rate limit",
+                    {
+                        "Retry-After": {
+                            "required": True,
+                            "description": "Seconds to wait",
+                            "schema": {"type": "string", "pattern": "^[0-9]+$"},
                         }
                     },
-                }
+                ),
             },
         },
     }

@@ -10,8 +10,10 @@ from flask import current_app, g, jsonify, render_template, request, url_for
 
 from engine.answer_schema import answers_schema as answers_schema_of
 from webapp.areas.api import bp, listing, openapi, transitions
-from webapp.areas.api.cases import client_case, document, summary
+from webapp.areas.api.cases import client_case, definition_of, document, summary
+from webapp.areas.api.guard import methods_at
 from webapp.areas.api.problems import Problem
+from webapp.domain import case_pdf
 from webapp.domain.answer_schemas import case_type_at, kept_versions
 from webapp.domain.errors import NotFound
 from webapp.domain.uploads import as_download, is_downloadable
@@ -98,6 +100,15 @@ def get_case(reference: str):
     return response.make_conditional(request)
 
 
+@bp.get("/cases/<reference>/pdf")
+def get_case_pdf(reference: str):
+    """The case as a PDF, as officers download it: the answers as sent, the files by name and
+    the whole timeline (a council system acts for the council)."""
+    g.api_reference = reference[:40]
+    case = client_case(db(), g.api_client, reference)
+    return case_pdf.pdf_download(case, definition_of(db(), case), reader="system")
+
+
 @bp.get("/cases/<reference>/attachments/<attachment_id>")
 def get_attachment(reference: str, attachment_id: str):
     """A file the case was sent with, once the virus scanner found it clean."""
@@ -148,5 +159,9 @@ def openapi_page():
 
 @bp.route("/<path:_anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def nowhere(_anything):
-    """Anything else under /api/v1/ is a 404, as problem details."""
+    """Anything else under /api/v1/ is a problem: 405 with the methods the path does take
+    (RFC 9110's Allow), else 404."""
+    allowed = methods_at(request.path)
+    if allowed:
+        raise Problem(405, "This endpoint does not take that method", {"Allow": ", ".join(allowed)})
     raise Problem(404, "No such endpoint: see /api/v1/openapi.json")

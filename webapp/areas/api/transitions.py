@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from webapp.areas.api.cases import client_case, client_transitions, document
+from webapp.areas.api.cases import client_case, client_transitions, definition_of, document
 from webapp.areas.api.problems import Problem
 from webapp.domain import workflow
 from webapp.infra.database import transaction
@@ -90,7 +90,7 @@ def _stored(session: Session, client, key: str, fingerprint: str) -> tuple[int, 
 
 def _move(session: Session, client, reference: str, action: str, note: str) -> dict:
     case = client_case(session, client, reference)
-    case_type = workflow.definition_for(session, case)
+    case_type = definition_of(session, case)
     transition = next(
         (t for t in client_transitions(case_type, case, client) if t.action == action), None
     )

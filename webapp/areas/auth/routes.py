@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import (
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -40,7 +41,15 @@ PENDING_LIFETIME = 15 * 60  # seconds a half-finished sign-in may wait for its c
 
 @login_manager.user_loader
 def _load_user(token: str):
-    return services.load_user(db(), token)
+    """The signed-in user; on a case view, the case it names is read in the same query and
+    kept for the view (cases/lookup.py)."""
+    named = request.view_args.get("reference") if request.blueprint == "cases" else None
+    if named is not None and "\x00" in named:  # refused (400) before any view: no case to read
+        named = None
+    user, case = services.load_user(db(), token, case_reference=named)
+    if named is not None and user is not None:
+        g.case_read_with_user = (named, case)
+    return user
 
 
 def safe_next(target: str | None) -> str:

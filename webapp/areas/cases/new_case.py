@@ -39,7 +39,12 @@ def new_tasks(case_type_id: str):
         abort(404)
     items, completed = task_items(case, case_type, _page_url(case))
     return render_template(
-        "cases/tasks.html", case=case, case_type=case_type, items=items, completed=completed
+        "cases/tasks.html",
+        case=case,
+        case_type=case_type,
+        items=items,
+        completed=completed,
+        check_url=None,  # nothing saved yet: nothing to check
     )
 
 

@@ -33,7 +33,7 @@ from webapp.areas.cases.progress import leaves_section, page_caption
 from webapp.domain import scanning
 from webapp.domain.case_files import file_message, scan_statuses
 from webapp.domain.uploads import NewUpload
-from webapp.infra.database import db, single_statement
+from webapp.infra.database import db, reads_only_on_get, single_statement
 from webapp.web.whole_numbers import whole_number
 
 
@@ -117,6 +117,7 @@ def _tell_about_pending_files(page, answers) -> None:
 
 
 @bp.route("/cases/<reference>/pages/<page_id>", methods=["GET", "POST"])
+@reads_only_on_get  # the page shown; sent (POST), it is saved in a transaction
 @login_required
 def page(reference: str, page_id: str):
     case, case_type = editable(reference)
@@ -264,7 +265,8 @@ def autosave(reference: str, page_id: str):
 
 def autosave_page(case, case_type, page_id: str, **more):
     """Save the page in the background: its new version, or 409 when another tab saved it."""
-    form = case_type.form_class(page_id, PageForm)()
+    # No CSRF field: CSRFProtect has checked the request's token, and nothing is shown here.
+    form = case_type.form_class(page_id, PageForm)(meta={"csrf": False})
     keep_locked(form, case_type, page_id, known_values(current_user, case.school))
     try:
         version = _posted_version(form)  # the UPDATE checks the case is still the user's

@@ -27,6 +27,7 @@ from webapp.areas.cases.progress import task_items
 from webapp.domain import case_pdf, workflow
 from webapp.domain.case_files import unchecked_files
 from webapp.domain.uploads import as_download, is_downloadable
+from webapp.infra import clock
 from webapp.infra.casetypes import case_type_or_404, catalogue
 from webapp.infra.database import db
 from webapp.models import Attachment
@@ -95,7 +96,12 @@ def tasks(reference: str):
         return redirect(url_for("cases.open_case", reference=reference))
     items, completed = task_items(case, case_type)
     return render_template(
-        "cases/tasks.html", case=case, case_type=case_type, items=items, completed=completed
+        "cases/tasks.html",
+        case=case,
+        case_type=case_type,
+        items=items,
+        completed=completed,
+        check_url=url_for("cases.check_answers", reference=reference),
     )
 
 
@@ -173,6 +179,7 @@ def view(reference: str):
         can_edit=workflow.school_can_edit(case_type, case),
         request_note=services.latest_request(case),
         closed_until=case_type.lifecycle.drafts_until if closed else None,
+        status=services.CLOSED_DRAFT if closed else case.status,  # as My cases says it
         closed=closed,
     )
 
@@ -186,7 +193,7 @@ def pdf(reference: str):
     if case.submitted_at is None:
         abort(404)
     case_pdf.record_download(db(), current_user, case)
-    return case_pdf.pdf_download(case, case_type, for_officer=False)
+    return case_pdf.pdf_download(case, case_type, reader="school")
 
 
 @bp.route("/cases/<reference>/abandon", methods=["GET", "POST"])
@@ -223,7 +230,8 @@ def my_cases():
         offered=services.offered_schools(schools),
     )
     search = services.CaseSearch.read(request.args)
-    listing = services.list_cases(db(), current_user, search, args)
+    closed = services.closed_for_drafts(catalogue().case_types.values(), clock.uk_today())
+    listing = services.list_cases(db(), current_user, search, args, closed)
     types, service_names = services.search_options(catalogue().case_types.values(), schools)
     asked_for_more = {
         case.reference
@@ -232,6 +240,7 @@ def my_cases():
         and (case_type := catalogue().get(case.case_type_id)) is not None
         and workflow.school_can_edit(case_type, case)
     }
+    closed_drafts = {c.reference for c in listing.rows if c.is_draft and c.case_type_id in closed}
     return render_template(
         "cases/my_cases.html",
         listing=listing,
@@ -239,7 +248,10 @@ def my_cases():
         search=search,
         types=types,
         services=service_names,
-        statuses=services.STATUSES,
+        # "Draft – can no longer be sent" only while some case type's drafts are closed
+        statuses=[s for s in services.STATUSES if closed or s != services.CLOSED_DRAFT],
         asked_for_more=asked_for_more,
+        closed_drafts=closed_drafts,
+        closed_status=services.CLOSED_DRAFT,
         school_names={school.id: school.name for school in schools},
     )

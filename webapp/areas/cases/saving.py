@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -97,20 +97,26 @@ class _Moved(Exception):
     """The case row is no longer the one read (another request wrote it meanwhile)."""
 
 
+_CASES = Case.__table__
+# The one write of a save, built once (Core, not the ORM's bulk UPDATE: only its parameters
+# change from save to save); the values to set are given with the parameters.
+_WRITE = (
+    update(_CASES)
+    .where(
+        _CASES.c.id == bindparam("case_id"),
+        _CASES.c.row_version == bindparam("read_version"),
+        _CASES.c.school_id.in_(bindparam("schools", expanding=True)),
+    )
+    .values(row_version=_CASES.c.row_version + 1)
+    .returning(_CASES.c.row_version)
+)
+
+
 def _write_if_unchanged(session: Session, case: Case, schools, **values) -> None:
     """One UPDATE of the case, only if its row version is still the one read and it belongs
     to one of `schools`; _Moved otherwise. The case in the session takes the written values."""
-    written = session.execute(
-        update(Case)
-        .where(
-            Case.id == case.id,
-            Case.row_version == case.row_version,
-            Case.school_id.in_(schools),
-        )
-        .values(row_version=Case.row_version + 1, **values)
-        .returning(Case.row_version),
-        execution_options={"synchronize_session": False},
-    ).scalar()
+    where = {"case_id": case.id, "read_version": case.row_version, "schools": sorted(schools)}
+    written = session.execute(_WRITE, {**where, **values}).scalar()
     if written is None:
         raise _Moved
     for name, value in {**values, "row_version": written}.items():

@@ -6,6 +6,7 @@ the user's schools (anything else is NotFound, shown as 404).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -69,6 +70,11 @@ def case_for_user(session: Session, user: User, reference: str) -> Case:
     case = session.scalar(
         select(Case).options(joinedload(Case.school)).where(Case.reference == reference)
     )  # with its school, which the pages show and prefill from: one query
+    return users_case(user, case)
+
+
+def users_case(user: User, case: Case | None) -> Case:
+    """`case` if it belongs to one of the user's schools; NotFound otherwise (or if None)."""
     if case is None or case.school_id not in user.school_ids:
         raise NotFound
     return case
@@ -237,7 +243,10 @@ MY_CASES = ListingSpec(
     nulls_last=("submitted",),  # drafts (never submitted) after the submitted ones
     filters=("school",),  # one of the user's schools (offered_schools)
 )
-STATUSES = (DRAFT, "Active", "Completed", "Abandoned")
+# A draft of a retired case type past its last day for drafts: read-only, never sent. Its
+# stored status stays Draft; My cases shows it, and filters it, as this status of its own.
+CLOSED_DRAFT = "Draft – can no longer be sent"
+STATUSES = (DRAFT, CLOSED_DRAFT, "Active", "Completed", "Abandoned")
 
 
 @dataclass(frozen=True)
@@ -269,10 +278,21 @@ def offered_schools(schools: Sequence[School]) -> dict[str, list[str]]:
     return {"school": [str(school.id) for school in schools]}
 
 
+def closed_for_drafts(case_types: Iterable[CaseType], today: dt.date) -> frozenset[str]:
+    """The case types (ids) whose drafts can no longer be sent on `today`: retired ones past
+    their last day for drafts (a draft works with the current definition)."""
+    return frozenset(c.id for c in case_types if not c.lifecycle.drafts_can_be_sent(today))
+
+
 def list_cases(
-    session: Session, user: User, search: CaseSearch, args: ListingArgs
+    session: Session,
+    user: User,
+    search: CaseSearch,
+    args: ListingArgs,
+    closed: frozenset[str] = frozenset(),
 ) -> Listing[Case]:
-    """The cases of the user's schools that match the search, one page of them."""
+    """The cases of the user's schools that match the search, one page of them; `closed`: the
+    case types whose drafts count as CLOSED_DRAFT, not DRAFT (closed_for_drafts)."""
     # Kept to the user's schools below: by IN, or school by school (fetch_page's partition).
     query = select(Case)
     if school := args.filter("school"):  # offered only the user's own (MY_CASES.read)
@@ -284,8 +304,12 @@ def list_cases(
         query,
         (Case.case_type_id, search.case_type),
         (Case.service_name, search.service),
-        (Case.status, search.status),
+        (Case.status, DRAFT if search.status == CLOSED_DRAFT else search.status),
     )
+    if search.status == CLOSED_DRAFT:
+        query = query.where(Case.case_type_id.in_(closed))
+    elif search.status == DRAFT and closed:
+        query = query.where(Case.case_type_id.not_in(closed))
     # One school's cases all sort alike by school: then only the tie-breaker orders them.
     one_school = bool(school) or len(user.school_ids) == 1
     if one_school:

@@ -26,7 +26,7 @@ from webapp.areas.caseviewer.forms import (
     QueueFilterForm,
     TransitionForm,
 )
-from webapp.domain import case_pdf, workflow
+from webapp.domain import case_pdf, sent_case, workflow
 from webapp.domain.case_files import case_files, with_scan_status
 from webapp.domain.errors import NotFound
 from webapp.domain.uploads import as_download, is_downloadable
@@ -107,10 +107,10 @@ def _render_case(
         "caseviewer/case.html",
         case=case,
         case_type=case_type,
-        sections=case_type.summary_sections(services.sent(case)),
-        files=with_scan_status(db(), case_files(case_type, services.sent(case))),
-        timeline=services.timeline(case, case_type),
-        warnings=services.acknowledged(case),
+        sections=case_type.summary_sections(sent_case.sent(case)),
+        files=with_scan_status(db(), case_files(case_type, sent_case.sent(case))),
+        timeline=sent_case.timeline(case, case_type),
+        warnings=sent_case.acknowledged(case),
         transitions=transitions,
         activities=case_type.workflow.activities,
         with_school=workflow.school_can_edit(case_type, case),
@@ -239,7 +239,7 @@ def pdf(reference: str):
     """The case as a PDF with its whole timeline (internal notes too), audited."""
     found, case_type = _case(reference)
     case_pdf.record_download(db(), current_user, found)
-    return case_pdf.pdf_download(found, case_type, for_officer=True)
+    return case_pdf.pdf_download(found, case_type, reader="officer")
 
 
 # ---- export ----

@@ -44,11 +44,6 @@ def worked_by(session: Session, officer: User) -> set[str]:
     return workflow.officer_case_type_ids(session, officer)
 
 
-def sent(case: Case) -> dict:
-    """The answers as the school last sent them (not its changes in progress)."""
-    return case.sent_answers if case.sent_answers is not None else case.answers
-
-
 def case_for_officer(session: Session, officer: User, reference: str) -> Case:
     """The submitted case with this reference, if the officer's teams work its case type."""
     case = session.scalar(select(Case).where(Case.reference == reference))
@@ -205,57 +200,6 @@ def queue_options(
 # ---- one case ----
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One line of a case's timeline as an officer reads it."""
-
-    title: str
-    actor: str  # who did it; "" when the system did
-    at: dt.datetime
-    note: str = ""
-    now_at: str = ""  # the activity the case moved to
-    internal: bool = False  # never shown to the school
-
-
-_EVENT_TITLES = {
-    "created": "Draft started",
-    "submitted": "Case submitted",
-    "abandoned": "Draft abandoned",
-    "note": "Internal note",
-    "assigned": "Assignment changed",
-}
-
-
-def timeline(case: Case, case_type: CaseType) -> list[TimelineEntry]:
-    """Every event of the case, newest first, with the action each transition took."""
-    flow = case_type.workflow
-    entries = []
-    for event in case.events:
-        title = _EVENT_TITLES.get(event.kind, event.kind.capitalize())
-        if event.kind == "transition":
-            taken = next(
-                (
-                    t
-                    for t in flow.transitions
-                    if t.source == event.from_activity and t.target == event.to_activity
-                ),
-                None,
-            )
-            title = taken.action if taken else "Case moved on"
-        target = flow.activities.get(event.to_activity) if event.to_activity else None
-        entries.append(
-            TimelineEntry(
-                title=title,
-                actor=event.actor.full_name if event.actor else "",
-                at=event.at,
-                note=event.note or "",
-                internal=not event.for_school,
-                now_at=(target.label if target else event.to_activity or ""),
-            )
-        )
-    return entries[::-1]
-
-
 def officer_transitions(case_type: CaseType, case: Case) -> list[Transition]:
     """What an officer may do with the case from its current activity."""
     return workflow.allowed_transitions(case_type, case, "officer")
@@ -305,8 +249,3 @@ def record_download(session: Session, officer: User, case: Case, attachment_id: 
     """Audit that the officer downloaded one of the case's files."""
     with transaction(session):
         audit.record_case(session, "case_file_downloaded", officer, case, attachment=attachment_id)
-
-
-def acknowledged(case: Case) -> list[dict]:
-    """The warnings the school went past and sent the case with, in page order."""
-    return [w for entries in (case.acknowledged_warnings or {}).values() for w in entries]

@@ -67,7 +67,9 @@ def add_client(
         raise Refused("Select the case types it may use", "case_types")
     allowed = [n for n in (networks or "").replace(",", " ").split() if n]
     try:
-        return api_clients.create_client(session, catalogue, name, case_type_ids, actions, allowed)
+        return api_clients.create_client(
+            session, catalogue, name, case_type_ids, actions, allowed, actor
+        )
     except Refused as refused:
         field = "networks" if "network" in str(refused) else "name"
         raise Refused(_sentence(str(refused)), field) from None
@@ -81,21 +83,21 @@ def rotate_key(session: Session, actor: User | None, client_id: int) -> tuple[Ap
     """A second live key (the whole key, shown once)."""
     client = client_for(session, actor, client_id)
     try:
-        return client, api_clients.rotate_key(session, client)
+        return client, api_clients.rotate_key(session, client, actor)
     except Refused as refused:
         raise Refused(_sentence(str(refused))) from None
 
 
 def revoke_key(session: Session, actor: User | None, client_id: int, key_id: str) -> ApiClient:
     client = client_for(session, actor, client_id)
-    api_clients.revoke_key(session, client, key_id)
+    api_clients.revoke_key(session, client, key_id, actor)
     return client
 
 
 def revoke_client(session: Session, actor: User | None, client_id: int) -> ApiClient:
     client = client_for(session, actor, client_id)
     if client.revoked_at is None:
-        api_clients.revoke_client(session, client)
+        api_clients.revoke_client(session, client, actor)
     return client
 
 
@@ -111,10 +113,21 @@ def set_webhook(
     """Register the client's endpoint; its signing secret if this made it (else "")."""
     client = client_for(session, actor, client_id)
     try:
-        return client, webhooks.set_webhook(session, client, url, events, allow_loopback)
+        return client, webhooks.set_webhook(session, client, url, events, allow_loopback, actor)
     except Refused as refused:
         field = "events" if "event" in str(refused) else "url"
         raise Refused(_sentence(str(refused)), field) from None
+
+
+def rotate_webhook_secret(
+    session: Session, actor: User | None, client_id: int
+) -> tuple[ApiClient, str]:
+    """A new signing secret for the client's webhook (shown once)."""
+    client = client_for(session, actor, client_id)
+    try:
+        return client, webhooks.rotate_secret(session, client, actor)
+    except Refused as refused:
+        raise Refused(_sentence(str(refused))) from None
 
 
 def failed_deliveries(session: Session, actor: User | None) -> list[WebhookDelivery]:

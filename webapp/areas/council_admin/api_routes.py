@@ -138,6 +138,27 @@ def revoke_api_client(client_id: int):
     return render_template("council_admin/api_client_revoke.html", client=client, form=form)
 
 
+@bp.route("/api-clients/<int:client_id>/webhook-secret", methods=["GET", "POST"])
+@login_required
+def rotate_webhook_secret(client_id: int):
+    """Asks first; then a new signing secret, shown once (the old one stops at once)."""
+    client = services.client_for(db(), current_user, client_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            client, secret = services.rotate_webhook_secret(db(), current_user, client_id)
+        except Refused as refused:
+            flash(str(refused), "error")
+            return redirect(url_for("council_admin.api_client", client_id=client_id))
+        return _shown_once(client, "Its new webhook signing secret", secret, "webhook_secret")
+    return render_template(
+        "council_admin/webhook_secret_rotate.html",
+        client=client,
+        form=form,
+        retry_hours=current_app.config["WEBHOOK_RETRY_HOURS"],
+    )
+
+
 @bp.route("/webhooks/<int:delivery_id>/replay", methods=["POST"])
 @login_required
 def replay_webhook(delivery_id: int):

@@ -40,7 +40,7 @@ def stored_versions(case_type_id: str | None = None) -> dict[str, list[int]]:
 def _version_of(case_type_id: str, version: int) -> CaseType:
     """A deployed case type at one of its versions: the current one, or one stored; 404."""
     current = catalogue().get(case_type_id)
-    if current is None:
+    if current is None or not 0 < version < 2**31:  # beyond an INTEGER column: none (review)
         abort(404)
     if version == current.version:
         return current
@@ -90,6 +90,13 @@ def preview_index():
 def preview_case_type(case_type_id: str, version: int):
     case_type, state, urls = _opened(case_type_id, version)
     return pages.overview(case_type, state, urls, version_label=_label(case_type, version))
+
+
+@bp.route("/case-types/<case_type_id>/v<int:version>/tasks")
+@login_required
+def preview_tasks(case_type_id: str, version: int):
+    case_type, state, urls = _opened(case_type_id, version)
+    return pages.tasks(case_type, state, urls, version_label=_label(case_type, version))
 
 
 @bp.route("/case-types/<case_type_id>/v<int:version>/pages/<page_id>", methods=["GET", "POST"])

@@ -236,6 +236,16 @@ function addSchoolDays (calendar, day, count) {
   return PyDate.fromOrdinal(ordinal)
 }
 
+// `count` days after `day`, as functions.py's _add_days: none unless a whole number of days
+// that stays within the years 1 to 9999.
+function addDays (day, count) {
+  const number = asNumber(count)
+  if (number === null || number.e < 0) return null
+  const ordinal = day.ordinal + Number(number.c * pow10(number.e))
+  if (!(ordinal >= 1 && ordinal <= LAST_ORDINAL)) return null
+  return PyDate.fromOrdinal(ordinal)
+}
+
 function yearsBetween (start, end) {
   const before = end.month < start.month || (end.month === start.month && end.day < start.day)
   return end.year - start.year - (before ? 1 : 0)
@@ -413,6 +423,7 @@ export const FUNCTIONS = {
   latest: () => (items, member) => extreme(column(items, member), -1),
   school_days_between: (context) => noneSafe((a, b) => new Dec(BigInt(schoolDaysBetween(context.calendar, a, b)))),
   add_school_days: (context) => (day, count) => day === null ? null : addSchoolDays(context.calendar, day, count),
+  add_days: () => (day, count) => day === null ? null : addDays(day, count),
   weekdays_between: () => noneSafe((a, b) => new Dec(BigInt(weekdaysBetween(a, b)))),
   days_between: () => noneSafe((a, b) => new Dec(BigInt(b.ordinal - a.ordinal))),
   weeks_between: () => noneSafe((a, b) => arithmetic('/', new Dec(BigInt(b.ordinal - a.ordinal)), new Dec(7n))),

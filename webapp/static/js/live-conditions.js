@@ -169,6 +169,10 @@ function stored (value) {
   return value
 }
 
+// A date as GOV.UK writes it (7 December 2026), as the server's long_date does.
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+  'September', 'October', 'November', 'December']
+
 function displayed (field, value) {
   if (value === null) return 'Not yet known'
   const format = field.format || 'number'
@@ -177,6 +181,7 @@ function displayed (field, value) {
     return amount.startsWith('-') ? '-£' + amount.slice(1) : '£' + amount
   }
   if (format === 'yes_no') return truthy(value) ? 'Yes' : 'No'
+  if (format === 'date' && value instanceof PyDate) return `${value.day} ${MONTHS[value.month - 1]} ${value.year}`
   if (format === 'number' && value instanceof Dec) {
     const shown = grouped(value, Math.max(field.places || 0, 0))
     const suffix = shown === '1' ? field.suffix_one : field.suffix // as numbers.with_suffix
