@@ -11,6 +11,8 @@ HTTP). Prints medians of the round medians, spreads (min–max) and large/small 
     .venv/bin/python bench/api_listing.py --small 10000 --large 100000 --rounds 5
 
 `--keep` keeps the databases (and reuses them when they exist); they are dropped otherwise.
+`--databases bench_10k bench_1m --keep` uses `make bench`'s kept databases instead of filling
+its own (without --keep, the databases named are filled afresh, then dropped).
 """
 
 from __future__ import annotations
@@ -138,9 +140,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=1.0)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--databases",
+        nargs=2,
+        default=["api_bench_small", "api_bench_large"],
+        metavar=("SMALL", "LARGE"),
+        help="their names: with --keep, ones that exist are used as they are (make bench's "
+        "bench_10k and bench_1m, say)",
+    )
     args = parser.parse_args()
     sizes = {"small": args.small, "large": args.large}
-    url = {s: _database(f"api_bench_{s}", n, args.keep) for s, n in sizes.items()}
+    names = dict(zip(sizes, args.databases, strict=True))
+    url = {s: _database(names[s], n, args.keep) for s, n in sizes.items()}
     apps = {s: _app(url[s]) for s in sizes}
     scenarios = {s: _scenarios(url[s]) for s in sizes}
     results: dict = {
@@ -168,7 +179,7 @@ def main() -> None:
         apps[size][0].extensions["db_engine"].dispose()
     if not args.keep:
         for size in sizes:
-            subprocess.run(["dropdb", "-h", "127.0.0.1", f"api_bench_{size}"], check=True)
+            subprocess.run(["dropdb", "-h", "127.0.0.1", names[size]], check=True)
 
 
 if __name__ == "__main__":

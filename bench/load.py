@@ -33,9 +33,13 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn serving `app` (a WSGI path) with `workers` workers; stop() ends it."""
+    """gunicorn serving `app` (a WSGI path) with `workers` workers; stop() ends it. `deployed`:
+    with the settings `portal serve` gives it (webapp/infra/gunicorn_conf.py: gthread workers,
+    their threads and timeouts), else gunicorn's own (a sync worker, 30 s timeout)."""
 
-    def __init__(self, app: str, url: str, workers: int = 2, chdir: Path = ROOT):
+    def __init__(
+        self, app: str, url: str, workers: int = 2, chdir: Path = ROOT, deployed: bool = False
+    ):
         self.port = free_port()
         env = {
             **os.environ,
@@ -49,6 +53,8 @@ class Server:
             "PORTAL_LIMIT_CODES": NO_LIMIT,
         }
         command = [GUNICORN, "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
+        if deployed:
+            command += ["--config", "python:webapp.infra.gunicorn_conf"]
         command += ["--chdir", str(chdir), app]
         self.process = subprocess.Popen(  # noqa: S603 -- gunicorn from this venv, fixed arguments
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True

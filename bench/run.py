@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import http.client
 import os
 import re
 import subprocess
@@ -197,7 +198,8 @@ def lister(client: Client, path: str):
 
 def export_memory(server: Server, url: str, officer: Client) -> tuple[float, float, float]:
     """A CSV export of the case type with the most submitted cases: (peak RSS of the worker in
-    MB, seconds it took, MB sent, HTTP status: 502 when gunicorn killed the worker)."""
+    MB, seconds it took, MB sent, HTTP status: 502 when gunicorn killed the worker, 0 when it
+    cut the download off)."""
     with psycopg.connect(data.sql_url(url)) as connection:
         case_type = connection.execute(
             "SELECT case_type_id FROM cases WHERE submitted_at IS NOT NULL "
@@ -215,12 +217,16 @@ def export_memory(server: Server, url: str, officer: Client) -> tuple[float, flo
     sampler = threading.Thread(target=sample)
     sampler.start()
     started = time.perf_counter()
-    response = officer.request("GET", f"/caseviewer/export/{case_type}.csv")
+    try:
+        response = officer.request("GET", f"/caseviewer/export/{case_type}.csv")
+        status, sent = response.status, len(response.body)
+    except http.client.IncompleteRead as cut:  # the worker killed mid-download
+        status, sent = 0, len(cut.partial)
     took = time.perf_counter() - started
     done.set()
     sampler.join()
     hwm = max((memory_of(pid).get("VmHWM", 0) for pid in server.worker_pids()), default=0)
-    return max(peak[0], hwm) / 1024, took, len(response.body) / 1e6, response.status
+    return max(peak[0], hwm) / 1024, took, sent / 1e6, status
 
 
 def main() -> None:
@@ -230,6 +236,9 @@ def main() -> None:
     parser.add_argument("--large", type=int, help="cases in the large database")
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--seconds", type=float, help="each measurement's length")
+    parser.add_argument(
+        "--lists-only", action="store_true", help="P4 and P6 only (the lists, the export)"
+    )
     args = parser.parse_args()
     plan = report.Plan.of(args.full, args.large, args.rounds, args.seconds)
     print(report.machine(), flush=True)
@@ -238,8 +247,9 @@ def main() -> None:
     large = database(f"bench_{report.size(plan.large).lower()}", plan.large, args.keep)
     table = report.Table(plan)
     try:
-        table.validation(report.validation(plan.rounds))
-        measure_servers(plan, small, large, table)
+        if not args.lists_only:
+            table.validation(report.validation(plan.rounds))
+        measure_servers(plan, small, large, table, lists_only=args.lists_only)
     finally:
         if not args.keep:
             for name in (small, large):
@@ -250,9 +260,9 @@ def main() -> None:
     print(f"\n{report.machine()} (at the end)")
 
 
-def measure_servers(plan, small: str, large: str, table) -> None:
+def measure_servers(plan, small: str, large: str, table, lists_only: bool = False) -> None:
     """P2, P3, P4 and P7 in rounds (portal and baseline, small and large interleaved), then P6
-    at the large size and P5 on a 4-worker portal."""
+    at the large size and P5 on a 4-worker portal; `lists_only`: P4 and P6 alone."""
     portal = Server("webapp.wsgi:app", small)
     baseline = Server("baseline_app:app", small, chdir=ROOT / "bench")
     portal_large = Server("webapp.wsgi:app", large)
@@ -268,9 +278,12 @@ def measure_servers(plan, small: str, large: str, table) -> None:
             "P3 portal": [autosaver(c, ref) for c, (_, ref, _) in zip(signed, cases, strict=True)],
             "P3 baseline": [baseline_saver(baseline.port, i) for i, *_ in cases],
         }
+        if lists_only:
+            work = {}
         lists = {"small": list_clients(portal, small), "large": list_clients(portal_large, large)}
         users = iter(range(data.BIG_SCHOOLS + 1, data.SCHOOLS + 1))
-        drive(work["P2 portal"] + work["P2 baseline"], 2)  # warm-up, not counted
+        drive([lister(c[w], p) for c in lists.values() for w, p in LISTS.values()], 2)  # warm-up
+        drive([*work.get("P2 portal", []), *work.get("P2 baseline", [])], 2)  # not counted
         for number in range(plan.rounds):
             print(f"round {number + 1} of {plan.rounds}", flush=True)
             for name, workers in work.items():
@@ -278,15 +291,21 @@ def measure_servers(plan, small: str, large: str, table) -> None:
             for name, (who, path) in LISTS.items():
                 for size, clients in lists.items():
                     table.add(name, size, drive([lister(clients[who], path)] * 2, plan.seconds / 2))
+            if lists_only:
+                continue
             emails = [data.school_email(next(users), 3) for _ in range(plan.sign_ins)]
             table.add(
                 "P7", "portal", once_each([_signer(portal.port, small, e) for e in emails], 8)
             )
-        table.memory(export_memory(portal_large, large, lists["large"]["officer"]), baseline)
+        portal_large.stop()  # P6 as `portal serve` runs it: gthread workers, threads, timeouts
+        portal_large = Server("webapp.wsgi:app", large, deployed=True)
+        officer = list_clients(portal_large, large)["officer"]
+        table.memory(export_memory(portal_large, large, officer), baseline)
     finally:
         for server in (portal, baseline, portal_large):
             server.stop()
-    table.starts(*starts(small, plan.starts, plan.start_clients))
+    if not lists_only:
+        table.starts(*starts(small, plan.starts, plan.start_clients))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from sqlalchemy import Index, func, text
 
 LISTED = ("case_type_name", "service_name", "activity_label", "status")  # sorted by, in lists
 SENT_FILTERS = ("case_type_id", "status", "activity_label", "school_id", "assigned_to_id")
+ASSIGNEE = ("assignee_last_name", "assignee_first_name")  # nobody's (NULL) last either way
 SENT = {
     "postgresql_where": text("submitted_at IS NOT NULL"),
     "sqlite_where": text("submitted_at IS NOT NULL"),
@@ -32,6 +33,9 @@ def case_list_indexes() -> tuple[Index, ...]:
         Index("ix_cases_sent_filters", *SENT_FILTERS, **SENT),
         *(Index(f"ix_cases_sent_{c}", c, "id", **SENT) for c in LISTED if c != "service_name"),
         Index("ix_cases_sent_changes", "updated_at", "id", **SENT),  # the API's polling
+        Index("ix_cases_sent_assignee", *ASSIGNEE, "id", **SENT),  # the queue by assignee
+        # A case type's cases in the order sent: its export, the queue filtered by it.
+        Index("ix_cases_sent_case_type", "case_type_id", "submitted_at", "id", **SENT),
     )
     postgresql = (
         Index(
@@ -39,6 +43,12 @@ def case_list_indexes() -> tuple[Index, ...]:
             "school_id",
             text("submitted_at DESC NULLS LAST"),
             text("id DESC"),
+        ),
+        Index(
+            "ix_cases_sent_assignee_desc",
+            *(text(f"{column} DESC NULLS LAST") for column in ASSIGNEE),
+            text("id DESC"),
+            **SENT,
         ),
         Index("ix_cases_school_reference", "school_id", length, "reference"),
         Index("ix_cases_sent_reference", length, "reference", **SENT),

@@ -164,6 +164,10 @@ class Case(Base):
     submitted_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     row_version: Mapped[int] = mapped_column(Integer, nullable=False)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The assignee's name, copied (Case.assign, accounts.update_details) so that the queue
+    # sorted by it reads an index of the cases (issue 12); empty when nobody is assigned.
+    assignee_last_name: Mapped[str | None] = mapped_column(String(100))
+    assignee_first_name: Mapped[str | None] = mapped_column(String(100))
     start_token: Mapped[str | None] = mapped_column(String(64))
 
     __mapper_args__ = {"version_id_col": row_version}
@@ -176,6 +180,12 @@ class Case(Base):
     @property
     def is_draft(self) -> bool:
         return self.status == "Draft"
+
+    def assign(self, officer: User | None) -> None:
+        """Give the case to `officer` (None: to nobody), with the name the queue sorts by."""
+        self.assigned_to_id = officer.id if officer else None
+        self.assignee_last_name = officer.last_name if officer else None
+        self.assignee_first_name = officer.first_name if officer else None
 
 
 class CaseEvent(Base):

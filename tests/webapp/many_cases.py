@@ -20,7 +20,8 @@ from webapp.models import Membership, School, Team, User
 COLUMNS = (
     "reference, school_id, created_by_id, case_type_id, case_type_version, case_type_name, "
     "service_name, status, activity, activity_label, answers, raw_input, page_versions, "
-    "last_page, created_at, updated_at, submitted_at, row_version, assigned_to_id"
+    "last_page, created_at, updated_at, submitted_at, row_version, assigned_to_id, "
+    "assignee_last_name, assignee_first_name"
 )
 STATUSES = (("Draft", 0.2), ("Active", 0.5), ("Completed", 0.2), ("Abandoned", 0.1))
 
@@ -70,7 +71,7 @@ def fill(
     session.commit()
     school_ids, user_ids = [s.id for s in made], [u.id for u in users]
     people = Filled(user_ids[0], user_ids[-1], officer.id, worked, several.id)
-    rows = _rows(rng, cases, school_ids, user_ids, officer.id, types, big_share, answer_bytes)
+    rows = _rows(rng, cases, school_ids, user_ids, officer, types, big_share, answer_bytes)
     connection = session.connection().connection.driver_connection
     with connection.cursor() as cursor, cursor.copy(f"COPY cases ({COLUMNS}) FROM STDIN") as copy:
         for row in rows:
@@ -118,5 +119,9 @@ def _rows(rng, cases, schools, users, officer, types, big_share, answer_bytes):
             sent or created,
             sent,
             1,
-            officer if sent and rng.random() < 0.3 else None,
+            *(
+                (officer.id, officer.last_name, officer.first_name)
+                if sent and rng.random() < 0.3
+                else (None, None, None)
+            ),
         )

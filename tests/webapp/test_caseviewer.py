@@ -126,8 +126,8 @@ def stored_case(
         activity_label=label,
         answers={},
         submitted_at=submitted_at or dt.datetime.now(dt.UTC),
-        assigned_to_id=assigned_to.id if assigned_to else None,
     )
+    case.assign(assigned_to)
     db_session.add(case)
     db_session.commit()
     return case.reference
@@ -304,6 +304,59 @@ def test_the_queue_filters_sorts_and_pages(app, sign_in, world, council, db_sess
     assert not second.select_one(".govuk-pagination__next")
 
 
+def _walk_queue(portal, **query) -> tuple[list[list[str]], list[list[str]]]:
+    """The queue's pages from the first by Next, then back by Previous: each page's references."""
+
+    def refs(page):
+        return [row.select_one("td a").get_text(strip=True) for row in page.select("tbody tr")]
+
+    pages = [portal.get("/caseviewer/", query_string=query).page]
+    while link := pages[-1].select_one(".govuk-pagination__next a"):
+        pages.append(portal.get(link["href"]).page)
+    back = [pages[-1]]
+    while link := back[-1].select_one(".govuk-pagination__prev a"):
+        back.append(portal.get(link["href"]).page)
+    return [refs(p) for p in pages], [refs(p) for p in back]
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_the_queue_by_assignee_pages_by_cursor_through_to_nobodys_cases(
+    app, sign_in, world, council, db_session, order
+):
+    """Sorted by "Assigned to", Next and Previous carry a cursor (not a page number) from the
+    assigned cases into the unassigned ones, last whichever the order, and back again;
+    renaming an officer moves their cases."""
+    made = {}
+    for name, who in [("o1", "olivia"), ("n1", None), ("s1", "sam"), ("o2", "olivia")]:
+        officer = getattr(council, who) if who else None
+        made[name] = stored_case(db_session, world.school_a, world.alice, assigned_to=officer)
+    for name in ("n2", "n3"):
+        made[name] = stored_case(db_session, world.school_b, world.bob)
+    app.config["CASEVIEWER_PAGE_SIZE"] = 2
+    olivia = sign_in(council.olivia)
+    named = ["o1", "o2", "s1"] if order == "asc" else ["s1", "o2", "o1"]  # Okoro, Singh
+    nobody = ["n1", "n2", "n3"] if order == "asc" else ["n3", "n2", "n1"]
+    expected = [made[n] for n in named + nobody]
+
+    pages, back = _walk_queue(olivia, sort="assigned", order=order)
+    assert [ref for page in pages for ref in page] == expected
+    assert back == pages[::-1]
+    second = olivia.get("/caseviewer/", query_string={"sort": "assigned", "order": order}).page
+    assert "after=" in second.select_one(".govuk-pagination__next a")["href"]
+
+    with app.app_context():
+        from webapp.domain import accounts
+        from webapp.infra.database import db, transaction
+
+        session = db()
+        sam = session.get(User, council.sam.id)
+        with transaction(session):
+            accounts.update_details(session, None, sam, {"last_name": "Abbott"})
+    renamed = ["s1", "o1", "o2"] if order == "asc" else ["o2", "o1", "s1"]
+    pages, _back = _walk_queue(olivia, sort="assigned", order=order)
+    assert [ref for page in pages for ref in page] == [made[n] for n in renamed + nobody]
+
+
 # ---- a case ----
 
 
@@ -372,7 +425,10 @@ def test_assign_to_me_and_unassign(sign_in, world, council, db_session):
     page = olivia.get(f"/caseviewer/cases/{reference}").page
     assert page.find("button", string=re.compile("Assign to me"))
     olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": "me"}, expect=302)
-    assert case_row(db_session, reference).assigned_to_id == council.olivia.id
+    assigned = case_row(db_session, reference)
+    assert assigned.assigned_to_id == council.olivia.id
+    # ...with the name the queue sorts by
+    assert (assigned.assignee_last_name, assigned.assignee_first_name) == ("Okoro", "Olivia")
     page = olivia.get(f"/caseviewer/cases/{reference}").page
     assert f"{reference} is now assigned to you" in text_of(page)
     assert page.find("button", string=re.compile("Unassign"))
@@ -381,7 +437,8 @@ def test_assign_to_me_and_unassign(sign_in, world, council, db_session):
     sam = sign_in(council.sam)
     assert "Olivia Okoro" in text_of(sam.get("/caseviewer/").page)
     olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": "nobody"}, expect=302)
-    assert case_row(db_session, reference).assigned_to_id is None
+    unassigned = case_row(db_session, reference)
+    assert (unassigned.assigned_to_id, unassigned.assignee_last_name) == (None, None)
     olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": "sam"}, expect=400)
     school_view = text_of(sign_in(world.alice).get(f"/cases/{reference}/view").page)
     assert "Assigned" not in school_view and "Olivia" not in school_view

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from functools import partial
 
 import pytest
+from flask import Flask
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -18,9 +20,11 @@ from engine import load_catalogue
 from tests.webapp.conftest import private_schema
 from tests.webapp.many_cases import fill
 from webapp.areas.cases import services as my_cases
+from webapp.areas.caseviewer import csv_export
 from webapp.areas.caseviewer import services as caseviewer
 from webapp.infra.database import make_engine
 from webapp.models import Base, Case, School, User
+from webapp.web import cursors
 
 CASES = 20_000
 
@@ -39,11 +43,13 @@ def filled(postgres_url):
 def costly(engine, run, sorts=True) -> list[str]:
     """The statements `run(session)` sends about cases that cost more as cases are added: a
     sequential scan of the table, or (`sorts`) a page whose order is not an index's (a Sort of
-    every matching row before the LIMIT; an Incremental Sort of rows in order is fine)."""
-    sent: list[tuple[str, object]] = []
+    every matching row before the LIMIT; an Incremental Sort of rows in order is fine). A
+    statement read through a server-side cursor (an export) is explained as that cursor, which
+    PostgreSQL plans for its first rows."""
+    sent: list[tuple[str, object, bool]] = []
 
     def keep(conn, cursor, statement, parameters, context, executemany):
-        sent.append((statement, parameters))
+        sent.append((statement, parameters, bool(context.execution_options.get("yield_per"))))
 
     with Session(engine) as session:
         event.listen(engine, "before_cursor_execute", keep)
@@ -52,11 +58,12 @@ def costly(engine, run, sorts=True) -> list[str]:
         finally:
             event.remove(engine, "before_cursor_execute", keep)
         found = []
-        for statement, parameters in sent:
+        for statement, parameters, streamed in sent:
             if " cases" not in statement:
                 continue
+            cursor = "DECLARE planned CURSOR FOR " if streamed else ""
             plan = session.connection().exec_driver_sql(
-                "EXPLAIN (FORMAT JSON) " + statement, parameters
+                "EXPLAIN (FORMAT JSON) " + cursor + statement, parameters
             )
             nodes = list(_nodes(plan.scalar()[0]["Plan"]))
             scans = [n for n in nodes if n["Node Type"] == "Seq Scan"]
@@ -152,34 +159,57 @@ def _queue_queries():
     yield {"page": "40"}
 
 
-BY_ASSIGNEE = pytest.mark.xfail(
-    reason="sorted by the assignee's name, a column of users: every case is sorted (issue 12)",
-    strict=True,
-)
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        pytest.param(q, marks=BY_ASSIGNEE) if q.get("sort") == "assigned" else q
-        for q in _queue_queries()
-    ],
-    ids=repr,
-)
+@pytest.mark.parametrize("query", list(_queue_queries()), ids=repr)
 def test_the_officers_queue_reads_the_cases_through_an_index(filled, query):
     engine, people = filled
+    _check(engine, query, partial(_queue, people), sorts=True)
 
-    def queue(session, asked):
-        officer = _user(session, people.officer)
-        asked = dict(asked)
-        if asked.get("school") == "school":  # the small school's id
-            asked["school"] = session.scalar(select(School.id).order_by(School.id.desc()))
-        paging = {"sort", "order", "page", "after", "before"}
-        search = caseviewer.QueueSearch(**{k: v for k, v in asked.items() if k not in paging})
-        args = caseviewer.QUEUE.read({k: v for k, v in asked.items() if k in paging}, 25)
-        return caseviewer.queue(session, officer, search, args)
 
-    _check(engine, query, queue, sorts=True)
+def _queue(people, session, asked):
+    """The queue as the officer of the filled cases asks for it."""
+    officer = _user(session, people.officer)
+    asked = dict(asked)
+    if asked.get("school") == "school":  # the small school's id
+        asked["school"] = session.scalar(select(School.id).order_by(School.id.desc()))
+    paging = {"sort", "order", "page", "after", "before"}
+    search = caseviewer.QueueSearch(**{k: v for k, v in asked.items() if k not in paging})
+    args = caseviewer.QUEUE.read({k: v for k, v in asked.items() if k in paging}, 25)
+    return caseviewer.queue(session, officer, search, args)
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_the_queue_by_assignee_goes_on_into_nobodys_cases_through_the_index(filled, order):
+    """Sorted by "Assigned to", a page that starts among the last assigned cases goes on into
+    the unassigned ones (last either way), and Previous comes back, by cursor: each read
+    through an index, and in the order one sort of every case gives."""
+    engine, people = filled
+    queue, sort = partial(_queue, people), {"sort": "assigned", "order": order}
+    with Session(engine) as session:
+        args = caseviewer.QUEUE.read(sort, 25)
+        newest = Case.id.desc() if order == "desc" else Case.id.asc()
+        every = session.execute(
+            select(Case.assignee_last_name, Case.assignee_first_name, Case.id)
+            .where(Case.submitted_at.is_not(None), Case.case_type_id.in_(people.worked))
+            .order_by(*args.order_by(caseviewer.SORTS["assigned"]), newest)
+        ).all()
+    ids = [row.id for row in every]
+    unassigned = next(n for n, row in enumerate(every) if row.assignee_last_name is None)
+    start = unassigned - 11  # the cursor's row: ten assigned cases follow it
+    pages = {}
+
+    def forward(session):
+        after = cursors.write(list(every[start]))
+        pages["next"] = queue(session, {**sort, "page": "3", "after": after})
+
+    def back(session):
+        before = pages["next"].previous_before
+        pages["back"] = queue(session, {**sort, "page": "2", "before": before})
+
+    assert costly(engine, forward) == []
+    assert [case.id for case in pages["next"].rows] == ids[start + 1 : start + 26]
+    assert [case.assigned_to_id for case in pages["next"].rows].count(None) == 15
+    assert costly(engine, back, sorts=False) == []
+    assert [case.id for case in pages["back"].rows] == ids[start - 24 : start + 1]
 
 
 @pytest.mark.parametrize("order", ["asc", "desc"])
@@ -200,7 +230,7 @@ def test_several_schools_cases_come_in_one_order_school_by_school_merged(filled,
         third = my_cases.list_cases(session, user, search, args)
         assert [case.id for case in third.rows] == expected[:25]
         assert {case.school_id for case in third.rows} <= user.school_ids
-        if sort in ("submitted", "school"):  # paged by number only, no cursors
+        if sort == "school":  # paged by number only, no cursors
             assert not third.next_after
             return
         fourth = my_cases.list_cases(
@@ -211,3 +241,21 @@ def test_several_schools_cases_come_in_one_order_school_by_school_merged(filled,
         assert [c.id for c in my_cases.list_cases(session, user, search, back).rows] == [
             c.id for c in third.rows
         ]
+
+
+def test_an_export_reads_its_case_types_cases_in_the_order_sent_through_an_index(filled):
+    """The CSV export (a server-side cursor) reads one case type's sent cases in the order
+    sent through an index, never sorting them all first. (Which index is PostgreSQL's choice:
+    here, where the table is in the order sent, submitted_at's; at 1M cases in no order, the
+    case type's, ix_cases_sent_case_type, without which it read every sent case.)"""
+    engine, people = filled
+    app = Flask(__name__)
+    app.extensions["catalogue"] = load_catalogue("casetypes")
+
+    def export(session):
+        officer = _user(session, people.officer)
+        pieces = csv_export.open_export(session, officer, people.worked[0])
+        assert sum(piece.count("\n") for piece in pieces) > csv_export.BATCH
+
+    with app.app_context():
+        assert costly(engine, export) == []

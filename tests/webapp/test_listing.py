@@ -387,6 +387,7 @@ def test_next_and_previous_by_cursor_neither_repeat_nor_skip_rows(
         cursors.write(["a"]),
         cursors.write([5, 5]),  # another sort's: a number where the sort has text
         cursors.write([dt.datetime(2026, 1, 1, tzinfo=dt.UTC), 5]),
+        cursors.write([None, 5]),  # an empty value where the sort keeps none last
     ],
 )
 def test_a_cursor_that_does_not_read_back_is_no_cursor(db_session, seven_schools, cursor):
@@ -406,7 +407,8 @@ def test_a_cursor_that_does_not_read_back_is_no_cursor(db_session, seven_schools
 def test_cursors_hold_sort_values_and_refuse_anything_else():
     at = dt.datetime(2026, 11, 30, 14, 5, tzinfo=dt.UTC)
     assert cursors.read(cursors.write([at, "Draft", 12]), 3) == [at, "Draft", 12]
-    assert cursors.write([None, 1]) == "" and cursors.write([True]) == ""
+    assert cursors.read(cursors.write([None, None, 7]), 3) == [None, None, 7]  # nobody's
+    assert cursors.write([True]) == "" and cursors.write([1.5]) == ""
     for values in ([2**70], ["a\x00b"], ["\ud800"], [{"t": "not a date"}], [[1]], [1.5]):
         forged = base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
         assert cursors.read(forged, 1) is None, values

@@ -132,3 +132,21 @@ def test_the_upgrade_cleans_file_names_and_leaves_files_stored_before_to_the_sca
     clean = {"id": "a" * 32, "name": "invoicefdp.pdf", "size": 9, "kind": "pdf"}
     assert json.loads(answers) == {"signed_plan": clean, "providers": [{"report": clean}]}
     assert json.loads(sent) == {"signed_plan": clean}
+
+
+def test_the_upgrade_copies_each_assignees_name_onto_their_cases(tmp_path):
+    """Revision 0016: a case assigned before it is sorted by its assignee's name after it."""
+    url = f"sqlite:///{tmp_path / 'assigned.sqlite3'}"
+    _case_with_a_disguised_file(url)
+    upgrade(url, "0015")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("update users set first_name = 'Olivia', last_name = 'Okoro'"))
+        connection.execute(text("update cases set assigned_to_id = (select min(id) from users)"))
+    upgrade(url)
+    with engine.connect() as connection:
+        names = connection.execute(
+            text("select assignee_last_name, assignee_first_name from cases")
+        ).all()
+    engine.dispose()
+    assert names == [("Okoro", "Olivia")]

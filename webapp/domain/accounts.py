@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from webapp.domain import audit, throttle
@@ -17,7 +17,7 @@ from webapp.domain.errors import EmailInUse
 from webapp.domain.passwords import generate_password, hash_password
 from webapp.infra import clock
 from webapp.infra.mail import queue_mail
-from webapp.models import Membership, School, User, utcnow
+from webapp.models import Case, Membership, School, User, utcnow
 
 GENERATED_PASSWORD_LIFETIME = dt.timedelta(days=7)
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
@@ -83,7 +83,8 @@ def update_details(
     session: Session, actor: User | None, user: User, details: dict[str, str]
 ) -> list[str]:
     """Set the user's details (first_name, last_name, …; names stripped of outer spaces) that
-    differ, auditing which changed (never their values); the names of those changed."""
+    differ, auditing which changed (never their values); the names of those changed. A new
+    name is copied onto the cases assigned to them (the queue sorts by it)."""
     details = {
         name: value.strip() if name in ("first_name", "last_name") else value
         for name, value in details.items()
@@ -91,6 +92,13 @@ def update_details(
     changed = sorted(name for name, value in details.items() if getattr(user, name) != value)
     for name in changed:
         setattr(user, name, details[name])
+    if {"first_name", "last_name"} & set(changed):
+        session.execute(  # not the cases' content: their row_version and updated_at stay
+            update(Case)
+            .where(Case.assigned_to_id == user.id)
+            .values(assignee_last_name=user.last_name, assignee_first_name=user.first_name)
+            .execution_options(synchronize_session=False)
+        )
     if changed:
         audit.record(session, "user_updated", actor=actor, user=user, fields=changed)
     return changed

@@ -257,7 +257,7 @@ def add_note(session: Session, case: Case, actor: User, note: str) -> None:
 
 def assign(session: Session, case: Case, officer: User | None, actor: User) -> None:
     """Give the case to an officer (or to nobody)."""
-    case.assigned_to_id = officer.id if officer else None
+    case.assign(officer)
     session.add(
         CaseEvent(
             case_id=case.id,

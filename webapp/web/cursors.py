@@ -19,14 +19,15 @@ LONGEST = 600  # characters: more is no cursor (a few sort values and an id)
 
 
 def write(values: Sequence) -> str:
-    """The values as a cursor, or "" when one of them cannot be written (None, say)."""
+    """The values as a cursor, or "" when one of them cannot be written (a float, say). None
+    (an empty sort value: a case nobody is assigned) is written as such."""
     written = []
     for value in values:
-        if isinstance(value, bool) or value is None:
+        if isinstance(value, bool):
             return ""
         if isinstance(value, dt.datetime):
             written.append({"t": value.isoformat()})
-        elif isinstance(value, int | str):
+        elif value is None or isinstance(value, int | str):
             written.append(value)
         else:
             return ""
@@ -51,7 +52,7 @@ def read(cursor: str, count: int) -> list | None:
                 value = dt.datetime.fromisoformat(value["t"])
             except ValueError:
                 return None
-        elif not _plain(value):
+        elif value is not None and not _plain(value):
             return None
         values.append(value)
     return values

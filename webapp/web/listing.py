@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from webapp.web import cursors
@@ -244,10 +244,10 @@ def fetch_page(
     on none. A page past the end gives the last. `columns` are added to each row (then rows
     are tuples), `options` are loader options.
 
-    With `keyset` (the unique column the tie-breaker orders by, in the order asked), a sort
-    that keeps empty values last aside, the page also gives cursors of its first and last
-    rows: Previous and Next then find their rows by the sort's index after (or before) that
-    row, at the same cost on any page, beyond the pages counted too.
+    With `keyset` (the unique column the tie-breaker orders by, in the order asked), the page
+    also gives cursors of its first and last rows: Previous and Next then find their rows by
+    the sort's index after (or before) that row, at the same cost on any page, beyond the
+    pages counted too (a sort that keeps empty values last included: see _seek).
 
     With `partition` (a column and the values to keep it to: a user's schools), rows are
     kept to those values here, and read by one ordered, limited query per value, joined by
@@ -260,7 +260,7 @@ def fetch_page(
     total = count_up_to(session, scoped, COUNT_CAP)
     capped = total > COUNT_CAP
     pages = max(1, math.ceil(min(total, COUNT_CAP) / args.page_size))
-    keys = [*sort, keyset] if keyset is not None and args.sort not in args.spec.nulls_last else []
+    keys = [*sort, keyset] if keyset is not None else []
     reader = Reader(session, query.options(*options), [*columns, *keys], partition)
     found = _seek(reader, args, keys) if keys else None
     if found is None:  # by number: a page past the end gives the last
@@ -283,19 +283,48 @@ def fetch_page(
 
 def _seek(reader: Reader, args: ListingArgs, keys: list):
     """The page after (or before) the row `args`' cursor names, found by the sort's index;
-    None when there is no cursor, or before it there is only the first page."""
+    None when there is no cursor, or before it there is only the first page.
+
+    A sort that keeps empty values last (its columns empty together: nobody's name) lists
+    two runs, each read through the sort's index: the rows with values, by their values, then
+    the empty rows, by the keyset column; a page that reaches the end of one run goes on into
+    the other. The cursor of an empty row holds empty values and its keyset value."""
     values = cursors.read(args.after or args.before, len(keys))
-    if values is None or not all(map(_fits, keys, values)):
+    empties = args.sort in args.spec.nulls_last
+    if values is None or not _fit(keys, values, empties):
         return None
     backwards = bool(args.before) != args.descending  # the way rows are read
-    beyond = tuple_(*keys) < tuple_(*values) if backwards else tuple_(*keys) > tuple_(*values)
     order = [key.desc() if backwards else key.asc() for key in keys]
-    rows, more = replace(reader, query=reader.query.where(beyond)).rows(order, args.page_size)
+    sort, last = keys[:-1], keys[-1]
+    empty = [key.is_(None) for key in sort]
+    if values[0] is None and sort:  # from an empty row: the empty rows beyond it
+        runs = [and_(*empty, last < values[-1] if backwards else last > values[-1])]
+        if args.before:  # ...then, going back, the last rows with values
+            runs.append(sort[0].is_not(None))
+    else:  # a row value leaves the empty rows out
+        beyond = tuple_(*keys) < tuple_(*values) if backwards else tuple_(*keys) > tuple_(*values)
+        runs = [beyond, *([and_(*empty)] if empties and args.after else [])]
+    rows, more = [], False
+    for where in runs:
+        found, more = replace(reader, query=reader.query.where(where)).rows(
+            order, args.page_size - len(rows)
+        )
+        rows += found
+        if more:
+            break
     if args.before:
         if not more:  # only the first page is before it: ask for that by number
             return None
         return rows[::-1], True
     return rows, more
+
+
+def _fit(keys: list, values: list, empties: bool) -> bool:
+    """Whether a cursor's values are of its columns' kinds; with `empties`, the sort's values
+    may all be empty (None), its keyset value never."""
+    if empties and values[0] is None:
+        return all(value is None for value in values[:-1]) and _fits(keys[-1], values[-1])
+    return all(map(_fits, keys, values))
 
 
 def _fits(key, value) -> bool:

@@ -36,7 +36,7 @@ FIXED_COLUMNS = (
     "Assigned to",
 )
 WARNINGS_COLUMN = "Warnings the school acknowledged"
-BATCH = 1000  # rows read, written and sent at a time
+BATCH = 200  # rows read, written and sent at a time
 AS_SHOWN = ExportOptions()  # no `export:`: values as "Check your answers" shows them
 LARGE_EXPORT = 10_000  # beyond this many cases the officer is told the file takes a while
 
