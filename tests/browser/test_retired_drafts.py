@@ -12,8 +12,17 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import TIMEOUT_MS, portal_server
-from tests.browser.helpers import ROOT, SECRET_KEY, at_320_pixels, axe, person, shot, sign_in
+from tests.browser.conftest import portal_server
+from tests.browser.helpers import (
+    ROOT,
+    SECRET_KEY,
+    at_320_pixels,
+    axe,
+    page_at,
+    person,
+    shot,
+    sign_in,
+)
 
 EMAIL = "office@oldforms.example.org"  # not the shared SENCO: a portal and a school of its own
 CLOSED = "Draft – can no longer be sent"
@@ -86,21 +95,8 @@ def _draft(server, casetypes) -> str:
 @pytest.fixture
 def old_forms_page(browser, old_forms):
     server, _reference = old_forms
-    context = browser.new_context(
-        base_url=server.url,
-        viewport={"width": 1280, "height": 900},
-        locale="en-GB",
-        timezone_id="Europe/London",
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    try:
+    with page_at(browser, server.url) as page:
         yield page
-    finally:
-        context.close()
-    assert not problems, "\n".join(problems)
 
 
 def test_a_draft_past_its_sending_date_is_read_only_and_passes_axe(old_forms_page, old_forms):
