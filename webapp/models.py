@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -182,10 +183,16 @@ class Case(Base):
         return self.status == "Draft"
 
     def assign(self, officer: User | None) -> None:
-        """Give the case to `officer` (None: to nobody), with the name the queue sorts by."""
+        """Give the case to `officer` (None: to nobody), with the name the queue sorts by,
+        read from the users table by the UPDATE itself: a rename committed after the officer
+        was loaded is not missed (review), and one committed later waits for this row."""
         self.assigned_to_id = officer.id if officer else None
-        self.assignee_last_name = officer.last_name if officer else None
-        self.assignee_first_name = officer.first_name if officer else None
+        if officer is None:
+            self.assignee_last_name = self.assignee_first_name = None
+            return
+        name = select(User.last_name, User.first_name).where(User.id == officer.id)
+        self.assignee_last_name = name.with_only_columns(User.last_name).scalar_subquery()
+        self.assignee_first_name = name.with_only_columns(User.first_name).scalar_subquery()
 
 
 class CaseEvent(Base):

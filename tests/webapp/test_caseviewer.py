@@ -357,6 +357,37 @@ def test_the_queue_by_assignee_pages_by_cursor_through_to_nobodys_cases(
     assert [ref for page in pages for ref in page] == [made[n] for n in renamed + nobody]
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_rename_while_an_officer_is_being_assigned_is_not_lost(
+    app, world, council, db_session, database_url
+):
+    """Found by review: the assignment read the officer's name when the request loaded him, so
+    a rename committed in between left the old name on the case (the queue sorts by it)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    from webapp.domain import accounts, workflow
+
+    reference = stored_case(db_session, world.school_a, world.alice)
+    engine = create_engine(database_url)
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    try:
+        with app.app_context(), sessions() as assigning, sessions() as renaming:
+            sam = assigning.get(User, council.sam.id)  # "Assign to me" has loaded Sam
+            case = assigning.scalar(select(Case).where(Case.reference == reference))
+            accounts.update_details(
+                renaming, None, renaming.get(User, council.sam.id), {"last_name": "Abbott"}
+            )
+            renaming.commit()  # an admin renames him meanwhile
+            workflow.assign(assigning, case, sam, sam)
+            assigning.commit()
+    finally:
+        engine.dispose()
+    db_session.expire_all()
+    stored = db_session.scalar(select(Case).where(Case.reference == reference))
+    assert (stored.assignee_first_name, stored.assignee_last_name) == ("Sam", "Abbott")
+
+
 # ---- a case ----
 
 

@@ -176,3 +176,26 @@ def test_two_tabs_autosaving_two_pages_at_the_same_moment_both_keep_their_answer
         stored = db_session.scalar(select(Case).where(Case.reference == reference))
         assert (stored.answers["forename"], stored.answers["part_time_hours"]) == ("Jordan", 15)
         db_session.rollback()
+
+
+def test_a_head_request_of_a_page_saves_nothing(app, sign_in, world, db_session):
+    """Found by review: HEAD took the saving branch of a form page (and, once GET ran without
+    a transaction, saved outside one); a new case's page answered 400 to it by luck."""
+    from sqlalchemy import func
+
+    from tests.webapp.helpers import CHILD, answer, start_unsaved
+
+    alice = sign_in(world.alice)
+    reference, first = start(alice, "part-time-timetable")
+    answer(alice, first, CHILD)
+    before = db_session.scalar(select(Case).where(Case.reference == reference))
+    versions, row_version = dict(before.page_versions), before.row_version
+    response = alice.client.head(f"/cases/{reference}/pages/arrangement")  # not saved yet
+    assert response.status_code == 200
+    db_session.expire_all()
+    after = db_session.scalar(select(Case).where(Case.reference == reference))
+    assert (after.page_versions, after.row_version) == (versions, row_version)
+    location = start_unsaved(alice, "part-time-timetable")
+    cases = db_session.scalar(select(func.count()).select_from(Case))
+    assert alice.client.head(location).status_code == 200
+    assert db_session.scalar(select(func.count()).select_from(Case)) == cases

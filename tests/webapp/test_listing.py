@@ -388,6 +388,7 @@ def test_next_and_previous_by_cursor_neither_repeat_nor_skip_rows(
         cursors.write([5, 5]),  # another sort's: a number where the sort has text
         cursors.write([dt.datetime(2026, 1, 1, tzinfo=dt.UTC), 5]),
         cursors.write([None, 5]),  # an empty value where the sort keeps none last
+        cursors.write(["primary", 2**40]),  # an id past an INTEGER column (review: a 500)
     ],
 )
 def test_a_cursor_that_does_not_read_back_is_no_cursor(db_session, seven_schools, cursor):
@@ -441,3 +442,22 @@ def test_a_forged_cursor_that_no_database_can_read_shows_the_list_not_an_error(l
         portal, path = list_pages[setting]
         for sort in ("case_type", "school"):
             portal.get(f"{path}?sort={sort}&after={forged}", expect=200)
+
+
+def test_forged_cursors_of_each_sort_show_the_list_not_an_error(list_pages):
+    """Found by review, on PostgreSQL: an id past an INTEGER in a cursor of nobody's cases (a
+    sort that keeps empty values last), and text where the reference sort counts characters,
+    were 500s."""
+
+    def forged(values):
+        return base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
+
+    for setting, sorts in (
+        ("MY_CASES_PAGE_SIZE", ("submitted", "reference")),
+        ("CASEVIEWER_PAGE_SIZE", ("assigned", "reference")),
+    ):
+        portal, path = list_pages[setting]
+        for sort in sorts:
+            for values in ([None, 2**40], [None, None, 2**40], ["x", "y", 1], ["", "", 0]):
+                for way in ("after", "before"):
+                    portal.get(f"{path}?sort={sort}&{way}={forged(values)}&page=2", expect=200)

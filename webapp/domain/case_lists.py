@@ -3,12 +3,13 @@ add their own) and its filters by equal values."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func
+from sqlalchemy import Integer, Select, func
 
 from webapp.models import Case
 
 CASE_SORTS = {
-    "reference": (func.length(Case.reference), Case.reference),  # PTT9999 before PTT10000
+    # PTT9999 before PTT10000; typed, so that a cursor's values are checked against it
+    "reference": (func.length(Case.reference, type_=Integer), Case.reference),
     "case_type": (Case.case_type_name,),
     "submitted": (Case.submitted_at,),
     "activity": (Case.activity_label,),

@@ -327,11 +327,19 @@ def _fit(keys: list, values: list, empties: bool) -> bool:
     return all(map(_fits, keys, values))
 
 
+INTEGER_RANGE = range(-(2**31), 2**31)  # an INTEGER column's values
+
+
 def _fits(key, value) -> bool:
-    """Whether a cursor's value is of its column's kind (another sort's cursor is not)."""
+    """Whether a cursor's value is of its column's kind (another sort's cursor is not), and
+    within its range (a forged id past an INTEGER was a 500 on PostgreSQL: found by review)."""
     try:
         kind = key.type.python_type
     except NotImplementedError:
+        return False
+    if kind is object:  # a column of no known kind takes no cursor value
+        return False
+    if kind is int and isinstance(value, int) and value not in INTEGER_RANGE:
         return False
     return isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
 

@@ -54,7 +54,7 @@ def new_page(case_type_id: str, page_id: str):
     """A page a new case starts at, shown for an unsaved draft; sending it creates the case."""
     case_type, case = _unsaved(case_type_id)
     page = _starting_page(case_type, page_id)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD is a GET without a body: it saves nothing
         return show_page(case, case_type, page, start_token=starting.new_start_token())
     case = _created(case_type, case)
     if not case.is_draft:  # sent already, then this page was sent again (Back, resubmit)

@@ -122,7 +122,7 @@ def _tell_about_pending_files(page, answers) -> None:
 def page(reference: str, page_id: str):
     case, case_type = editable(reference)
     page = visible_page(case_type, page_id, case.answers)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD is a GET without a body: it saves nothing
         return show_page(case, case_type, page)
     return answer_page(case, case_type, page)
 
