@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import Flask, g, has_request_context, request
-from sqlalchemy import create_engine, event, update
+from sqlalchemy import create_engine, event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -149,6 +149,43 @@ def transaction(
 def by_id(session: Session, model, row_id: int):
     """The row with this id, or None; ids outside an INTEGER column's range are none."""
     return session.get(model, row_id) if 0 < row_id < 2**31 else None
+
+
+def claim_next(session: Session, model, columns, due, order_by, lease_until, also=None):
+    """Claim the oldest due row of an outbox table (`model` has `attempts` and
+    `next_attempt_at`) for this worker: SELECT … FOR UPDATE SKIP LOCKED, then one UPDATE that
+    counts the attempt and leases the row until `lease_until`, committed. Returns the row's
+    `columns` and what `also(row)` read in the same transaction, or None when nothing is due.
+    The mail and the webhook workers both claim their rows this way."""
+    while True:
+        try:
+            row = session.execute(
+                select(*columns)
+                .where(*due)
+                .order_by(*order_by)
+                .limit(1)
+                # PostgreSQL: lock the row, and let other workers pass over locked rows.
+                # SQLite ignores this; there the transaction's BEGIN IMMEDIATE serialises.
+                .with_for_update(skip_locked=True)
+            ).first()
+            if row is None:
+                session.commit()
+                return None
+            claimed = session.execute(
+                update(model)
+                .where(model.id == row.id, *due)
+                .values(attempts=model.attempts + 1, next_attempt_at=lease_until)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            extra = also(row) if also is not None else None
+            session.commit()
+        except Exception:
+            session.rollback()
+            raise
+        if claimed == 1:
+            return row, extra
+        # Another worker claimed it between our read and our write (possible only where
+        # reads take no locks): look again.
 
 
 def update_row_now(session: Session, model, row_id: int, **values) -> None:

@@ -33,12 +33,12 @@ import time
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.domain.webhooks import Endpoint, checked_endpoint, signature
 from webapp.infra import clock
-from webapp.infra.database import update_row_now
+from webapp.infra.database import claim_next, update_row_now
 from webapp.models_api import ApiClient, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -119,41 +119,27 @@ def deliver_webhooks(
 
 def _claim(session: Session, now: dt.datetime):
     """Claim the oldest due delivery: its id, event id, body, the client's url and secret."""
-    pending = (
+    columns = (WebhookDelivery.id, WebhookDelivery.event_id, WebhookDelivery.body)
+    due = (
         WebhookDelivery.delivered_at.is_(None),
         WebhookDelivery.failed_at.is_(None),
         WebhookDelivery.next_attempt_at <= now,
     )
-    while True:
-        try:
-            row = session.execute(
-                select(WebhookDelivery.id, WebhookDelivery.event_id, WebhookDelivery.body)
-                .where(*pending)
-                .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-                .limit(1)
-                .with_for_update(skip_locked=True)
-            ).first()
-            if row is None:
-                session.commit()
-                return None
-            claimed = session.execute(
-                update(WebhookDelivery)
-                .where(WebhookDelivery.id == row.id, *pending)
-                .values(attempts=WebhookDelivery.attempts + 1, next_attempt_at=now + LEASE)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            target = session.execute(
-                select(ApiClient.webhook_url, ApiClient.webhook_secret, ApiClient.revoked_at)
-                .join(WebhookDelivery, WebhookDelivery.client_id == ApiClient.id)
-                .where(WebhookDelivery.id == row.id)
-            ).one()
-            session.commit()
-        except Exception:
-            session.rollback()
-            raise
-        if claimed == 1:
-            url = "" if target.revoked_at is not None else target.webhook_url
-            return row.id, row.event_id, row.body, url, target.webhook_secret
+
+    def target(row):  # the client's address and secret, read in the claim's transaction
+        return session.execute(
+            select(ApiClient.webhook_url, ApiClient.webhook_secret, ApiClient.revoked_at)
+            .join(WebhookDelivery, WebhookDelivery.client_id == ApiClient.id)
+            .where(WebhookDelivery.id == row.id)
+        ).one()
+
+    order = (WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+    claimed = claim_next(session, WebhookDelivery, columns, due, order, now + LEASE, target)
+    if claimed is None:
+        return None
+    row, client = claimed
+    url = "" if client.revoked_at is not None else client.webhook_url
+    return row.id, row.event_id, row.body, url, client.webhook_secret
 
 
 class EndpointAnswered(Exception):

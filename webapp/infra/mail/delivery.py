@@ -34,12 +34,12 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_mail import Connection, Mail, Message
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from webapp.infra import clock
-from webapp.infra.database import update_row_now
+from webapp.infra.database import claim_next, update_row_now
 from webapp.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -127,43 +127,18 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 def _claim(session: Session, now: dt.datetime) -> tuple[int, str, str, str] | None:
     """Claim the oldest due message for this worker; its id, address, subject and body."""
-    while True:
-        try:
-            row = session.execute(
-                select(
-                    OutboxMessage.id,
-                    OutboxMessage.to_address,
-                    OutboxMessage.subject,
-                    OutboxMessage.body,
-                )
-                .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now)
-                .order_by(OutboxMessage.id)
-                .limit(1)
-                # PostgreSQL: lock the row, and let other workers pass over locked rows.
-                # SQLite ignores this; there the transaction's BEGIN IMMEDIATE serialises.
-                .with_for_update(skip_locked=True)
-            ).first()
-            if row is None:
-                session.commit()
-                return None
-            claimed = session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id == row.id,
-                    OutboxMessage.sent_at.is_(None),
-                    OutboxMessage.next_attempt_at <= now,
-                )
-                .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            session.commit()
-        except Exception:
-            session.rollback()
-            raise
-        if claimed == 1:
-            return row.id, row.to_address, row.subject, row.body
-        # Another worker claimed it between our read and our write (possible only where
-        # reads take no locks): look again.
+    columns = (
+        OutboxMessage.id,
+        OutboxMessage.to_address,
+        OutboxMessage.subject,
+        OutboxMessage.body,
+    )
+    due = (OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now)
+    claimed = claim_next(session, OutboxMessage, columns, due, (OutboxMessage.id,), now + LEASE)
+    if claimed is None:
+        return None
+    row, _nothing = claimed
+    return row.id, row.to_address, row.subject, row.body
 
 
 def _record_failure(session: Session, message_id: int, error: str, now: dt.datetime) -> None:
