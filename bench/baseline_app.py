@@ -17,6 +17,7 @@ import json
 import os
 import secrets
 import sys
+import threading
 from pathlib import Path
 
 import psycopg
@@ -134,12 +135,12 @@ def create_app() -> Flask:
     url = os.environ["BENCH_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
     questions = _questions()
     page_form = _form_class(questions)
-    connection = {}
+    mine = threading.local()  # a connection per thread: gunicorn's gthread workers share none
 
     def database():
-        if "c" not in connection or connection["c"].closed:
-            connection["c"] = psycopg.connect(url, autocommit=True)
-        return connection["c"]
+        if getattr(mine, "connection", None) is None or mine.connection.closed:
+            mine.connection = psycopg.connect(url, autocommit=True)
+        return mine.connection
 
     @app.get("/form/<int:case_id>")
     def form(case_id: int):

@@ -93,6 +93,31 @@ class Server:
                 self.process.wait()
 
 
+def cpu_of(pids) -> float:
+    """CPU seconds (user + system) the processes `pids` have used so far (0 for one gone)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids() -> list[int]:
+    """Every PostgreSQL server process on the machine (its backends among them)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
 def memory_of(pid: int) -> dict[str, int]:
     """VmRSS and VmHWM (the peak) of a process, in kB."""
     values = {}
@@ -195,6 +220,7 @@ class Figures:
     latencies: list[float]
     failures: int = 0
     results: list = field(default_factory=list)  # what once_each's tasks gave back
+    cpu: dict = field(default_factory=dict)  # CPU seconds by who used them, when measured
 
     @property
     def rate(self) -> float:
@@ -206,10 +232,16 @@ class Figures:
             return self.latencies[0] if self.latencies else float("nan")
         return statistics.quantiles(self.latencies, n=20)[18]
 
+    def cpu_per_request(self, who: str) -> float:
+        """Milliseconds of `who`'s CPU for each request done."""
+        return self.cpu[who] / max(self.done, 1) * 1000
 
-def drive(workers: list, seconds: float) -> Figures:
+
+def drive(workers: list, seconds: float, server: Server | None = None) -> Figures:
     """Each worker (a callable: True when its request went right) in its own thread, again and
-    again for `seconds`; requests still running at the end count when they finish."""
+    again for `seconds`; requests still running at the end count when they finish. With
+    `server`, also the CPU its gunicorn workers, PostgreSQL and this process (the clients)
+    used meanwhile."""
     latencies: list[float] = []
     failures = [0]
     lock = threading.Lock()
@@ -227,12 +259,26 @@ def drive(workers: list, seconds: float) -> Figures:
                     failures[0] += 1
 
     started = time.monotonic()
+    meters = _cpu_meters(server) if server is not None else {}
+    before = {name: meter() for name, meter in meters.items()}
     threads = [threading.Thread(target=loop, args=(w,)) for w in workers]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return Figures(len(latencies), time.monotonic() - started, latencies, failures[0])
+    figures = Figures(len(latencies), time.monotonic() - started, latencies, failures[0])
+    figures.cpu = {name: meter() - before[name] for name, meter in meters.items()}
+    return figures
+
+
+def _cpu_meters(server: Server) -> dict:
+    workers = server.worker_pids()  # gunicorn's own master does not serve requests
+    database = postgres_pids()
+    return {
+        "worker": lambda: cpu_of(workers),
+        "postgres": lambda: cpu_of(database),
+        "clients": time.process_time,
+    }
 
 
 def once_each(tasks: list, clients: int) -> Figures:

@@ -169,6 +169,25 @@ class Table:
             )  # fmt: skip
         return rows
 
+    def cpu_lines(self) -> list[str]:
+        """Where P2's and P3's CPU goes, per request: the server's gunicorn workers, every
+        PostgreSQL process and the bench's own clients (medians of the rounds). Throughput on
+        a shared machine moves with its load; CPU per request much less."""
+        lines = []
+        for key, what in (("P2", "P2 form page GET"), ("P3", "P3 autosave")):
+            sides = {side: self.figures[key, side] for side in ("portal", "baseline")}
+            if not all(sides.values()):
+                continue
+            cells = []
+            for who in ("worker", "postgres", "clients"):
+                portal, base = (
+                    statistics.median(f.cpu_per_request(who) for f in runs)
+                    for runs in sides.values()
+                )
+                cells.append(f"{who} {portal:.2f} vs {base:.2f} ms")
+            lines.append(f"{what}, CPU per request, portal vs baseline: " + "; ".join(cells))
+        return lines
+
     def _lists(self) -> list:
         rows = []
         from bench.run import LISTS
@@ -217,6 +236,8 @@ class Table:
         for row in rows:
             *cells, met = row
             print("| " + " | ".join(str(c) for c in cells) + f" | {'yes' if met else '**no**'} |")
+        for line in self.cpu_lines():
+            print(f"\n{line}")
 
 
 def _cell(runs) -> str:

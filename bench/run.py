@@ -287,7 +287,8 @@ def measure_servers(plan, small: str, large: str, table, lists_only: bool = Fals
         for number in range(plan.rounds):
             print(f"round {number + 1} of {plan.rounds}", flush=True)
             for name, workers in work.items():
-                table.add(*name.split(), drive(workers, plan.seconds))
+                server = portal if name.endswith("portal") else baseline
+                table.add(*name.split(), drive(workers, plan.seconds, server=server))
             for name, (who, path) in LISTS.items():
                 for size, clients in lists.items():
                     table.add(name, size, drive([lister(clients[who], path)] * 2, plan.seconds / 2))
