@@ -12,6 +12,7 @@ import datetime
 import functools
 import os
 import re
+import shutil
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -131,15 +132,32 @@ def portal_app(database_url: str, **settings):
         app.extensions["db_engine"].dispose()
 
 
-@pytest.fixture
-def app(database_url):
-    with portal_app(
+def usual_app(database_url: str, **settings):
+    """An app as the `app` fixture makes it (a module with case types of its own passes
+    PORTAL_CASETYPES, say a folder of shipped_casetypes_and())."""
+    return portal_app(
         database_url,
         PORTAL_BASE_URL=BASE_URL,
         DEVELOPMENT=False,
         SESSION_COOKIE_SECURE=False,
         **RELAXED_LIMITS,
-    ) as app:
+        **settings,
+    )
+
+
+def shipped_casetypes_and(folder: Path, extra: dict[str, str]) -> Path:
+    """`folder` made a copy of the shipped case types with the YAML texts of `extra` (by file
+    name, without .yaml) in a subfolder tests/; returns it."""
+    shutil.copytree(ROOT / "casetypes", folder)
+    (folder / "tests").mkdir()
+    for name, yaml_text in extra.items():
+        (folder / "tests" / f"{name}.yaml").write_text(yaml_text)
+    return folder
+
+
+@pytest.fixture
+def app(database_url):
+    with usual_app(database_url) as app:
         yield app
 
 

@@ -11,19 +11,16 @@ import csv
 import datetime as dt
 import io
 import itertools
-import shutil
 import textwrap
 
 import pytest
 from sqlalchemy import select
 
 from tests.webapp.conftest import (
-    BASE_URL,
-    RELAXED_LIMITS,
-    ROOT,
-    portal_app,
+    shipped_casetypes_and,
     staff,
     text_of,
+    usual_app,
 )
 from webapp.models import Case, Team
 
@@ -119,24 +116,14 @@ pages:
 @pytest.fixture(scope="session")
 def casetypes_folder(tmp_path_factory):
     """The shipped case types and the three of this module, in one folder (loaded once)."""
+    extra = {"retired": RETIRED, "urgent": URGENT, "exported": EXPORTED}
     folder = tmp_path_factory.mktemp("casetypes") / "casetypes"
-    shutil.copytree(ROOT / "casetypes", folder)
-    (folder / "tests").mkdir()
-    for name, text in (("retired", RETIRED), ("urgent", URGENT), ("exported", EXPORTED)):
-        (folder / "tests" / f"{name}.yaml").write_text(textwrap.dedent(text))
-    return folder
+    return shipped_casetypes_and(folder, {k: textwrap.dedent(v) for k, v in extra.items()})
 
 
 @pytest.fixture
 def app(database_url, casetypes_folder):
-    with portal_app(
-        database_url,
-        PORTAL_CASETYPES=str(casetypes_folder),
-        PORTAL_BASE_URL=BASE_URL,
-        DEVELOPMENT=False,
-        SESSION_COOKIE_SECURE=False,
-        **RELAXED_LIMITS,
-    ) as app:
+    with usual_app(database_url, PORTAL_CASETYPES=str(casetypes_folder)) as app:
         yield app
 
 

@@ -5,13 +5,12 @@ day), so that a draft that can no longer be sent is listed as one."""
 
 import dataclasses
 import datetime as dt
-import shutil
 
 import pytest
 from sqlalchemy import update
 
 from engine.case_settings import Lifecycle
-from tests.webapp.conftest import BASE_URL, RELAXED_LIMITS, ROOT, portal_app, text_of
+from tests.webapp.conftest import shipped_casetypes_and, text_of, usual_app
 from tests.webapp.helpers import answer, date, start
 from webapp.areas.cases import starting
 from webapp.models import Case, School, User, utcnow
@@ -76,22 +75,12 @@ pages:
 def casetypes_folder(tmp_path_factory):
     """The shipped case types and the retired one of this module."""
     folder = tmp_path_factory.mktemp("my-cases") / "casetypes"
-    shutil.copytree(ROOT / "casetypes", folder)
-    (folder / "tests").mkdir()
-    (folder / "tests" / "old-notification.yaml").write_text(RETIRED)
-    return folder
+    return shipped_casetypes_and(folder, {"old-notification": RETIRED})
 
 
 @pytest.fixture
 def app(database_url, casetypes_folder):
-    with portal_app(
-        database_url,
-        PORTAL_CASETYPES=str(casetypes_folder),
-        PORTAL_BASE_URL=BASE_URL,
-        DEVELOPMENT=False,
-        SESSION_COOKIE_SECURE=False,
-        **RELAXED_LIMITS,
-    ) as app:
+    with usual_app(database_url, PORTAL_CASETYPES=str(casetypes_folder)) as app:
         yield app
 
 
