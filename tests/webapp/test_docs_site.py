@@ -275,3 +275,20 @@ def test_a_retired_case_type_says_so_and_until_when_its_drafts_can_be_sent(tmp_p
     page = read(tmp_path / "site" / "part-time-timetable.html")
     said = text_of(page.select_one("dl.facts"))
     assert "Retired: no new cases; drafts can be sent until 31 March 2027" in said
+
+
+def test_the_pages_never_show_the_build_machines_folders(tmp_path, monkeypatch):
+    """Built from a folder outside the current one (an author's drafts), the pages name the
+    files from that folder's own name: a published site carries no machine's paths."""
+    folder = tmp_path / "drafts"
+    shutil.copytree(CASETYPES, folder, ignore=shutil.ignore_patterns("*.tests.yaml"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert main(["docs", str(folder), "--out", str(tmp_path / "site")]) == 0
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    page = (tmp_path / "site" / "part-time-timetable.html").read_text(encoding="utf-8")
+    assert str(tmp_path) not in index and str(tmp_path) not in page
+    assert "in <code>drafts</code>" in index
+    said = text_of(read(tmp_path / "site" / "part-time-timetable.html").select_one("dl.facts"))
+    assert "part-time-timetable in drafts/send/part-time-timetable.yaml" in said

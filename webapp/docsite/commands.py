@@ -37,9 +37,7 @@ def docs(paths: tuple[str, ...], out: str) -> None:
         raise CommandError(
             f"{len(catalogue.errors)} error(s) in the case types; nothing written (see above)"
         )
-    from webapp.docsite.site import shown_path
-
-    written = write_site(catalogue, out, source=" ".join(shown_path(p) for p in paths))
+    written = write_site(catalogue, out, roots=paths)
     elapsed = time.perf_counter() - started
     click.echo(
         f"wrote {len(written)} page(s) for {len(catalogue.case_types)} case type(s) into "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,8 +70,10 @@ def page_name(case_type_id: str) -> str:
     return f"{case_type_id}.html"
 
 
-def write_site(catalogue: Catalogue, out: str | Path, source: str = "") -> list[Path]:
-    """Write the site into `out` (created if needed); the files written, index first."""
+def write_site(catalogue: Catalogue, out: str | Path, roots: Sequence[str] = ()) -> list[Path]:
+    """Write the site into `out` (created if needed) for the case types read from `roots` (the
+    folders or files named on the command line); the files written, index first."""
+    source = " ".join(shown_path(root, roots) for root in roots)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     env = _environment()
@@ -83,7 +86,8 @@ def write_site(catalogue: Catalogue, out: str | Path, source: str = "") -> list[
     written[0].write_text(index, encoding="utf-8")
     for case_type in catalogue.case_types.values():
         path = out / page_name(case_type.id)
-        path.write_text(_case_type_page(env, case_type, source), encoding="utf-8")
+        file = shown_path(case_type.source, roots)
+        path.write_text(_case_type_page(env, case_type, source, file), encoding="utf-8")
         written.append(path)
     return written
 
@@ -92,16 +96,25 @@ def _categories(catalogue: Catalogue) -> list[tuple[str, list[CaseType | LinkTil
     return sorted(catalogue.categories().items(), key=lambda item: item[0].lower())
 
 
-def shown_path(path: str) -> str:
-    """A file's path as the pages show it: from the current folder when it is below it, so a
-    published site does not carry the build machine's folders."""
+def shown_path(path: str, roots: Sequence[str] = ()) -> str:
+    """A file's path as the pages show it, never the build machine's folders: from the current
+    folder when it is below it, else from the one of `roots` that holds it, by that folder's
+    own name (`portal docs /home/me/drafts` shows `drafts/ehe.yaml`)."""
     if not path:
         return ""
     relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative
+    if not relative.startswith(".."):
+        return relative
+    absolute = os.path.abspath(path)
+    for root in map(os.path.abspath, roots):
+        if absolute == root:
+            return os.path.basename(root)
+        if absolute.startswith(root + os.sep):
+            return os.path.join(os.path.basename(root), os.path.relpath(absolute, root))
+    return os.path.basename(absolute)
 
 
-def _case_type_page(env: jinja2.Environment, case_type: CaseType, source: str) -> str:
+def _case_type_page(env: jinja2.Environment, case_type: CaseType, source: str, file: str) -> str:
     describer = Describer(subjects_of(case_type))
     labels = {id_: s.label for id_, s in describer.subjects.items()}
     pages = [
@@ -125,7 +138,7 @@ def _case_type_page(env: jinja2.Environment, case_type: CaseType, source: str) -
         ACTORS=ACTORS,
         NOTES=NOTES,
         source=source,
-        file=shown_path(case_type.source),
+        file=file,
     )
 
 
