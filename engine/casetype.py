@@ -11,6 +11,7 @@ from engine.answers import FieldError, PageResult, Values, truthy
 from engine.case_settings import Lifecycle
 from engine.checking import check_page
 from engine.expressions import SchoolCalendar
+from engine.group_items import item_named
 from engine.input_names import read_input_name
 from engine.model import ExportOptions, Field, Page, Section, SummaryRow, Transition, Workflow
 
@@ -361,12 +362,10 @@ class CaseType:
 
     def question_label(self, key: str) -> str:
         """The question an input name stands for, as a person reads it ("Providers 2: Report")."""
-        item = read_input_name(key)
-        if item is None:
-            return self._labels.get(key, key)
-        group = self.fields.get(item.group)
-        item_name = group.settings.get("item_label", "Item") if group else item.group
-        return f"{item_name} {item.index + 1}: {self._labels.get(item.field, item.field)}"
+        item = item_named(self.fields, key)
+        field = read_input_name(key).field if item else key
+        label = self._labels.get(field, field)
+        return f"{item}: {label}" if item else label
 
     def submission_answers(self, answers: Mapping) -> dict:
         """The answers to keep on submission: only those of visible pages and fields."""

@@ -1,8 +1,22 @@
-"""Adding an empty item to a repeating group, or removing one, on the page as last typed."""
+"""Adding an empty item to a repeating group, or removing one, on the page as last typed; and
+what an item is called where the page heads it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+from engine.input_names import read_input_name
+
+
+def item_named(fields: Mapping, key: str) -> str:
+    """The item of a repeating group (among `fields`, by id) that an input name is in, as the
+    page heads it ("Sibling 2"); "" for an input outside any item."""
+    item = read_input_name(key)
+    if item is None:
+        return ""
+    group = fields.get(item.group)
+    name = group.settings.get("item_label", "Item") if group else item.group
+    return f"{name} {item.index + 1}"
 
 
 def change_items(

@@ -55,3 +55,16 @@ def test_check_answers_numbers_the_items_of_a_draft(sign_in, world):
     answer(portal, path, {**PROVIDER, **SECOND_PROVIDER})
     check = portal.get(f"/cases/{reference}/check-answers").page
     assert _item_titles(check) == ["Provider 1", "Provider 2"]
+
+
+def test_the_error_summary_says_which_item_a_problem_is_in(sign_in, world):
+    """Beside the input, inside "Provider 2", the message needs no more; in the summary at the
+    top of the page it would not say which provider without the item's name."""
+    portal = sign_in(world.alice)
+    _, path = _provision(portal)
+    second = {**SECOND_PROVIDER, "providers-1-provider_name": ""}
+    page = answer(portal, path, {**PROVIDER, **second}, expect=200).page
+    summary = [text_of(a) for a in page.select(".govuk-error-summary__list a")]
+    inline = text_of(page.select_one("#providers-1-provider_name-error"))
+    assert summary == [f"Provider 2: {inline.removeprefix('Error: ')}"]
+    assert not inline.removeprefix("Error: ").startswith("Provider")

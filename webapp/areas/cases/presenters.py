@@ -12,6 +12,7 @@ from engine import CaseType, FieldError
 from engine.answers import Values
 from engine.expressions.export import to_json, to_json_value
 from engine.fields.numbers import suffix_forms
+from engine.group_items import item_named
 from engine.input_names import input_name
 from engine.model import Field, Page
 
@@ -111,10 +112,16 @@ def by_key(messages: list[FieldError]) -> dict[str, str]:
     return {m.key: m.message for m in messages}
 
 
-def error_summary(errors: list[FieldError]) -> list[dict]:
+def error_summary(case_type, errors: list[FieldError]) -> list[dict]:
     """A page's problems for the error summary (templates/_form.html): each message linking to
-    its input."""
-    return [{"text": e.message, "href": f"#{e.anchor}"} for e in errors]
+    its input; one in a repeating group's item says which item ("Sibling 2: …"), which the
+    message beside the input, inside that item, need not."""
+    summary = []
+    for error in errors:
+        item = item_named(case_type.fields, error.key)
+        text = f"{item}: {error.message}" if item else error.message
+        summary.append({"text": text, "href": f"#{error.anchor}"})
+    return summary
 
 
 def sending_problems(case, case_type: CaseType, problems: Mapping, unchecked, refused: bool):
@@ -288,8 +295,8 @@ def page_questions(
         "now_apply": now_apply,
         "under_options": reveals(page),
         "errors": by_key(list(errors)),
-        "error_list": error_summary(list(errors)),
+        "error_list": error_summary(case_type, list(errors)),
         "warnings": by_key(list(warnings)),
-        "warning_list": error_summary(list(warnings)),
+        "warning_list": error_summary(case_type, list(warnings)),
         "calculated": calculated_values(case_type, page, answers, values),
     }
