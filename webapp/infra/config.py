@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import secrets
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -250,6 +249,8 @@ def port(default: int) -> int:
 def without_web_sessions() -> dict:
     """Settings for a command that handles no web sessions: a throwaway signing key unless
     SECRET_KEY is set (random, so it passes the production check and signs nothing)."""
+    import secrets  # here, not above: `portal validate` reads this module and needs no key
+
     return {} if os.environ.get("SECRET_KEY") else {"SECRET_KEY": secrets.token_hex(32)}
 
 
@@ -374,6 +375,8 @@ def _development_secret() -> str:
     """A secret kept in instance/ so local sign-ins survive a restart (development only)."""
     path = INSTANCE / "development-secret-key"
     if not path.exists():
+        import secrets
+
         INSTANCE.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
@@ -383,6 +386,8 @@ def _development_secret() -> str:
 def preview_settings() -> dict:
     """`portal preview`'s app: a local server with no database and no sign-in. Its session
     key is new each start (the only thing it signs is the preview's own browser key)."""
+    import secrets
+
     return {
         "SECRET_KEY": secrets.token_hex(32),
         "DEVELOPMENT": True,
