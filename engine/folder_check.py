@@ -38,9 +38,10 @@ from engine.catalogue import (
 from engine.problems import Problem, Severity
 from engine.source import Source, SourceMap, read_source
 
-# Below this much YAML, starting a second process costs about what it saves (measured with
-# bench/validation_growth.py on 2 cores: casetypes/ itself is 0.13 MB).
-TWO_PROCESSES_BYTES = 512 * 1024
+# Below this much YAML a second process saves nothing (cold runs on the 2-core machine:
+# 4 copies of casetypes/, 0.5 MB, took as long either way; 8 copies, 1.1 MB, a fifth less
+# in two; casetypes/ itself is 0.13 MB).
+TWO_PROCESSES_BYTES = 1024 * 1024
 
 
 @dataclass
