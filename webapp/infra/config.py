@@ -249,9 +249,7 @@ def port(default: int) -> int:
 def without_web_sessions() -> dict:
     """Settings for a command that handles no web sessions: a throwaway signing key unless
     SECRET_KEY is set (random, so it passes the production check and signs nothing)."""
-    import secrets  # here, not above: `portal validate` reads this module and needs no key
-
-    return {} if os.environ.get("SECRET_KEY") else {"SECRET_KEY": secrets.token_hex(32)}
+    return {} if os.environ.get("SECRET_KEY") else {"SECRET_KEY": _random_key()}
 
 
 def environment() -> str:
@@ -371,14 +369,17 @@ def _rate_limits() -> dict:
     }
 
 
+def _random_key() -> str:
+    """A new key, as secrets.token_hex(32) makes it (`secrets` would load OpenSSL's hashes)."""
+    return os.urandom(SECRET_KEY_BYTES).hex()
+
+
 def _development_secret() -> str:
     """A secret kept in instance/ so local sign-ins survive a restart (development only)."""
     path = INSTANCE / "development-secret-key"
     if not path.exists():
-        import secrets
-
         INSTANCE.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
+        path.write_text(_random_key())
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -386,10 +387,8 @@ def _development_secret() -> str:
 def preview_settings() -> dict:
     """`portal preview`'s app: a local server with no database and no sign-in. Its session
     key is new each start (the only thing it signs is the preview's own browser key)."""
-    import secrets
-
     return {
-        "SECRET_KEY": secrets.token_hex(32),
+        "SECRET_KEY": _random_key(),
         "DEVELOPMENT": True,
         "PORTAL_COUNCIL_NAME": os.environ.get("PORTAL_COUNCIL_NAME", "Leicester City Council"),
         "PORTAL_SERVICE_NAME": os.environ.get("PORTAL_SERVICE_NAME", "School Portal"),
