@@ -127,10 +127,15 @@ def _walk(tree: ast.Expression) -> tuple[list, ast.AST | None, set[str], set[str
 def _exact_numbers(nodes: list, text: str) -> list[Issue]:
     """Number literals as exact values (2.5 as Decimal('2.5')), each within numeric.LIMIT."""
     issues = []
+    # A node's offsets count UTF-8 bytes on its line: on one line of ASCII, they slice.
+    one_line = text.isascii() and "\n" not in text and "\r" not in text
     for node in nodes:
         if type(node) is not ast.Constant or type(node.value) not in (int, float):
             continue
-        written = ast.get_source_segment(text, node) or repr(node.value)
+        if one_line:
+            written = text[node.col_offset : node.end_col_offset]
+        else:
+            written = ast.get_source_segment(text, node) or repr(node.value)
         if isinstance(node.value, float):  # 1e999 is infinity, 1e-999 zero: take the text
             exact = numeric.read(written.replace("_", ""))
             node.value = exact if exact is not None else Decimal(repr(node.value))
