@@ -36,9 +36,15 @@ def broken_folder(tmp_path):
         "kind: link\nid: remote\nname: Remote\ncategory: Tests\nurl: https://example.org/\n"
         "colour: blue\n"
     )
-    text = (folder / "b" / "send" / "send-transport.yaml").read_text()
-    (folder / "b" / "send" / "send-transport.yaml").write_text(text.replace("name:", "nmae:", 1))
+    (folder / "a" / "early-years" / "list.yaml").write_text("- just\n- a list\n")
+    _edit(folder / "b" / "send" / "send-transport.yaml", "name:", "nmae:")
+    _edit(folder / "b" / "shared" / "workflows.yaml", "kind:", "colour: blue\nkind:")
+    _edit(folder / "a" / "send" / "best-endeavours.yaml", "workflow: standard", "workflow: nowhere")
     return folder
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text().replace(old, new, 1))
 
 
 @needs_one_thread
@@ -55,8 +61,11 @@ def test_two_processes_find_what_one_finds_in_a_folder_with_errors_in_many_files
         str(p) for p in load_catalogue(str(broken_folder)).problems
     ]
     codes = {problem.code for problem in one.problems}
-    assert {"E001", "E100", "E201", "E202", "E208", "E209", "E703"} <= codes
-    assert len({problem.path for problem in one.problems}) > 10
+    assert {"E001", "E100", "E201", "E202", "E204", "E208", "E703"} <= codes
+    assert any("workflows.yaml has errors" in problem.message for problem in one.problems)
+    with_problems = {problem.path for problem in one.problems}
+    parent_half, child_half = folder_check._halves(folder_check.yaml_files([str(broken_folder)]))
+    assert len(with_problems & set(parent_half)) > 5 and len(with_problems & set(child_half)) > 5
 
 
 @needs_one_thread
