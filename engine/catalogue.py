@@ -239,14 +239,12 @@ def add_case_types(
         case_type = compiler.compile(workflow)
         problems += compiler.problems + unused_local_lists(source, compiler.used_lists)
         shared.used_lists |= compiler.used_lists - set(own_lists)
-        if found:
-            case_type = None
-        if case_type is not None and not definitions:
-            catalogue.case_types[case_type.id] = case_type
-        elif case_type is not None:
+        if found or case_type is None:
+            continue
+        if definitions:
             definition = resolve_definition(data, shared.raw_lists, shared.raw_workflows)
             case_type = replace(case_type, definition=definition, calendar=shared.calendar)
-            catalogue.case_types[case_type.id] = case_type
+        catalogue.case_types[case_type.id] = case_type
 
 
 def _check_unique_reference(
