@@ -21,7 +21,9 @@ which the installed packages (the baseline's PyYAML among them) never do.
 
 `--before DIR` also runs `portal validate` from another checkout of the project (say an older
 commit: `git worktree add /tmp/before COMMIT`), interleaved in the same rounds, so that a
-change is measured against what it replaces under the same load.
+change is measured against what it replaces under the same load. `--one-process` also runs
+this checkout's `portal validate` kept to one process whatever the folder's size (a big
+folder is otherwise checked in two: engine/folder_check.py), to show what the second buys.
 """
 
 from __future__ import annotations
@@ -105,9 +107,20 @@ def write_copies(folder: Path, copies: int) -> int:
     return size
 
 
-def _command(checkout: Path | None, folder: Path) -> list[str]:
+# `portal validate` with engine/folder_check.py's threshold out of reach.
+ONE_PROCESS = """
+import sys, engine.folder_check as check
+check.TWO_PROCESSES_BYTES = float('inf')
+from webapp.cli import main
+sys.exit(main(['validate', sys.argv[1]]))
+"""
+
+
+def _command(checkout: Path | None, folder: Path, one_process: bool = False) -> list[str]:
     if checkout is None:
         return [sys.executable, "-c", BASELINE, str(folder)]
+    if one_process:
+        return [sys.executable, "-c", ONE_PROCESS, str(folder)]
     return [sys.executable, "-m", "webapp.cli", "validate", str(folder)]
 
 
@@ -145,11 +158,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sizes", default="1,4,16", help="copies of casetypes/, e.g. 1,4,16")
     parser.add_argument("--before", help="another checkout whose portal validate to measure too")
+    parser.add_argument(
+        "--one-process", action="store_true", help="also this checkout kept to one process"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    tools = {"portal validate": ROOT, "CSafeLoader alone": None}
+    tools = {"portal validate": ROOT}
+    if args.one_process:
+        tools["one process"] = ROOT
     if args.before:
-        tools = {"portal validate": ROOT, "before": Path(args.before), "CSafeLoader alone": None}
+        tools["before"] = Path(args.before)
+    tools["CSafeLoader alone"] = None
 
     for checkout in tools.values():
         if checkout is not None:
@@ -166,7 +185,8 @@ def main() -> None:
         for _ in range(args.rounds):
             for size in sizes:  # interleaved: each round measures every size with every tool
                 for tool, checkout in tools.items():
-                    elapsed, used = _timed(_command(checkout, folders[size]), checkout)
+                    command = _command(checkout, folders[size], tool == "one process")
+                    elapsed, used = _timed(command, checkout)
                     wall[tool][size].append(elapsed)
                     cpu[tool][size].append(used)
         print(f"\nload average at the end: {', '.join(f'{n:.1f}' for n in os.getloadavg())}")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from engine.casetype import CaseType
 from engine.compiler import CaseTypeCompiler, build_options
+from engine.definition import copied, resolve_definition
 from engine.expressions import SchoolCalendar
 from engine.file_lists import local_lists, unused_local_lists
 from engine.model import SETTINGS, LinkTile, Option, Workflow
@@ -80,7 +81,7 @@ def yaml_files(paths: Iterable[str]) -> list[str]:
     return sorted(dict.fromkeys(os.path.normpath(p) for p in found))
 
 
-def _without_cycle_collection(function):
+def without_cycle_collection(function):
     """Loading makes hundreds of thousands of objects and no reference cycles worth finding:
     Python's cyclic garbage collector, which runs every few hundred new objects and walks ever
     more of them, would take a fifth of the time. It is paused while `function` runs (and
@@ -99,7 +100,7 @@ def _without_cycle_collection(function):
     return paused
 
 
-@_without_cycle_collection
+@without_cycle_collection
 def load_catalogue(paths: str | Iterable[str]) -> Catalogue:
     """Load, check and compile every YAML file under `paths` (folders or files)."""
     paths = [paths] if isinstance(paths, str) else list(paths)
@@ -107,36 +108,38 @@ def load_catalogue(paths: str | Iterable[str]) -> Catalogue:
     return build_catalogue(sources)
 
 
-@_without_cycle_collection
+@without_cycle_collection
 def build_catalogue(sources: list[Source], calendar: SchoolCalendar | None = None) -> Catalogue:
     """Compile already-read sources (tests pass YAML text through engine.source); `calendar`
     counts school days when no source is a calendar file."""
     catalogue = Catalogue()
-    valid = _schema_valid(sources, catalogue.problems)
-    by_kind: dict[str, list[Source]] = {}
-    for source in valid:
-        by_kind.setdefault(source.data.get("kind", "case_type"), []).append(source)
-    shared = _Shared.of(by_kind, catalogue.problems)
-    broken_shared = _broken_kinds(sources, valid)  # once: it looks at every file
-    loaded, found = load_calendar(by_kind.get("calendar", []))
-    shared.calendar = loaded or (None if by_kind.get("calendar") else calendar)
-    if found and loaded is None:
-        broken_shared.setdefault("calendar", by_kind["calendar"][0].path)
-    catalogue.problems += found
-    catalogue.calendar = shared.calendar
-    owners: dict[str, str] = {}  # case type / link id -> file
-    _add_case_types(catalogue, by_kind.get("case_type", []), shared, owners, broken_shared)
-    _add_links(catalogue, by_kind.get("link", []), owners)
+    valid = schema_valid(sources, catalogue.problems)
+    shared = shared_parts(sources, valid, catalogue, calendar)
+    case_types, links = of_kind(valid, "case_type"), of_kind(valid, "link")
+    catalogue.problems += unique_ids(case_types, links)
+    add_case_types(catalogue, case_types, shared)
+    _add_links(catalogue, links)
     if len(valid) == len(sources):  # with a broken file, "unused" may just mean "unread"
         catalogue.problems += shared.unused()
-    catalogue.problems = sorted(set(catalogue.problems))  # by file, line, column, code, message
-    if catalogue.errors:  # an error anywhere may make other files' checks incomplete
+    return finished(catalogue)
+
+
+def finished(catalogue: Catalogue) -> Catalogue:
+    """The problems in order (by file, line, column, code, message), each once; nothing
+    loaded when there is an error anywhere (it may make other files' checks incomplete)."""
+    catalogue.problems = sorted(set(catalogue.problems))
+    if catalogue.errors:
         catalogue.case_types.clear()
         catalogue.links.clear()
     return catalogue
 
 
-def _schema_valid(sources: list[Source], problems: list) -> list[Source]:
+def of_kind(sources: list[Source], kind: str) -> list[Source]:
+    """The sources of one kind (`case_type` when a file says none), in their order."""
+    return [source for source in sources if source.data.get("kind", "case_type") == kind]
+
+
+def schema_valid(sources: list[Source], problems: list) -> list[Source]:
     """The sources that were read and fit the schema; the problems of the others."""
     valid = []
     for source in sources:
@@ -162,10 +165,11 @@ class _Shared:
     used_lists: set[str] = field(default_factory=set)
     used_workflows: set[str] = field(default_factory=set)
     calendar: SchoolCalendar | None = None
+    broken: dict[str, str] = field(default_factory=dict)  # kind -> a file that has errors
 
     @classmethod
-    def of(cls, by_kind: dict[str, list[Source]], problems: list) -> _Shared:
-        list_files, workflow_files = by_kind.get("option_lists", []), by_kind.get("workflows", [])
+    def of(cls, valid: list[Source], problems: list) -> _Shared:
+        list_files, workflow_files = of_kind(valid, "option_lists"), of_kind(valid, "workflows")
         return cls(
             *_shared_lists(list_files, problems),
             *_shared_workflows(workflow_files, problems),
@@ -185,37 +189,62 @@ class _Shared:
         ]
 
 
-def _add_case_types(
-    catalogue: Catalogue,
-    sources: list[Source],
-    shared: _Shared,
-    owners: dict[str, str],
-    broken_shared: dict[str, str],
-) -> None:
-    """Compile each case-type file into the catalogue, or report why it cannot be."""
-    problems = catalogue.problems
+def shared_parts(
+    sources: list[Source], valid: list[Source], catalogue: Catalogue, calendar=None
+) -> _Shared:
+    """The shared lists, workflows and school calendar of the valid files (their problems
+    into the catalogue's), and which shared kinds have a file with errors."""
+    shared = _Shared.of(valid, catalogue.problems)
+    shared.broken = _broken_kinds(sources, valid)  # once: it looks at every file
+    calendar_files = of_kind(valid, "calendar")
+    loaded, found = load_calendar(calendar_files)
+    shared.calendar = loaded or (None if calendar_files else calendar)
+    if found and loaded is None:
+        shared.broken.setdefault("calendar", calendar_files[0].path)
+    catalogue.problems += found
+    catalogue.calendar = shared.calendar
+    return shared
+
+
+def unique_ids(case_types: list[Source], links: list[Source]) -> list[Problem]:
+    """E201 for each file whose id an earlier case type or link has, E202 for each case type
+    whose reference prefix and code an earlier one has."""
+    problems: list[Problem] = []
+    owners: dict[str, str] = {}  # case type / link id -> file
     references: dict[tuple[str, str], str] = {}
-    for source in sources:
-        data = source.data
+    for source in case_types:
         _check_unique_id(source, owners, problems)
         _check_unique_reference(source, references, problems)
+    for source in links:
+        _check_unique_id(source, owners, problems)
+    return problems
+
+
+def add_case_types(
+    catalogue: Catalogue, sources: list[Source], shared: _Shared, definitions: bool = True
+) -> None:
+    """Compile each case-type file into the catalogue, or report why it cannot be;
+    `definitions=False` when only the problems are wanted (not the data cases keep)."""
+    problems = catalogue.problems
+    for source in sources:
+        data = source.data
         workflow = _workflow_for(
-            source, shared.workflows, shared.used_workflows, problems, broken_shared
+            source, shared.workflows, shared.used_workflows, problems, shared.broken
         )
         own_lists, found = local_lists(source, shared.list_origin)
         problems += found
         lists = {**shared.lists, **own_lists}
-        broken = shared.calendar is None and "calendar" in broken_shared
+        broken = shared.calendar is None and "calendar" in shared.broken
         compiler = CaseTypeCompiler(source, lists, shared.workflows, shared.calendar, broken)
         case_type = compiler.compile(workflow)
         problems += compiler.problems + unused_local_lists(source, compiler.used_lists)
         shared.used_lists |= compiler.used_lists - set(own_lists)
-        if found:
-            case_type = None
-        if case_type is not None:
+        if found or case_type is None:
+            continue
+        if definitions:
             definition = resolve_definition(data, shared.raw_lists, shared.raw_workflows)
             case_type = replace(case_type, definition=definition, calendar=shared.calendar)
-            catalogue.case_types[case_type.id] = case_type
+        catalogue.case_types[case_type.id] = case_type
 
 
 def _check_unique_reference(
@@ -234,11 +263,12 @@ def _check_unique_reference(
     references.setdefault(key, data["id"])
 
 
-def _add_links(catalogue: Catalogue, sources: list[Source], owners: dict[str, str]) -> None:
-    """The link tiles ("remote service" entries) of the link files."""
+def _add_links(catalogue: Catalogue, sources: list[Source]) -> None:
+    """The link tiles ("remote service" entries) of the link files (an id taken already is
+    an error, E201, and an error leaves the catalogue empty)."""
     for source in sources:
         data = source.data
-        if _check_unique_id(source, owners, catalogue.problems):
+        if data["id"] not in catalogue.links:
             catalogue.links[data["id"]] = LinkTile(
                 data["id"],
                 data["name"],
@@ -250,55 +280,27 @@ def _add_links(catalogue: Catalogue, sources: list[Source], owners: dict[str, st
             )
 
 
-def resolve_definition(data: dict, raw_lists: dict, raw_workflows: dict) -> dict:
-    """A case type's data standing on its own: shared options and workflow written in."""
-    resolved = _copied(data)
-    raw_lists = {**raw_lists, **resolved.pop("lists", {})}  # the file's own lists, written in
-    if isinstance(resolved["workflow"], str):
-        resolved["workflow"] = _copied(raw_workflows[resolved["workflow"]])
-
-    def inline(fields):
-        for spec in fields:
-            if isinstance(spec.get("options"), str):
-                spec["options"] = _copied(raw_lists[spec["options"]])
-            inline(spec.get("fields", []))
-
-    for page in resolved["pages"]:
-        inline(page["fields"])
-    return resolved
-
-
-def _copied(value):
-    """A copy of YAML data (mappings, lists, scalars): several times faster than deepcopy."""
-    if isinstance(value, dict):
-        return {key: _copied(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copied(item) for item in value]
-    return value  # text, numbers, true/false and none are never changed in place
-
-
 def compile_definition(
     definition: dict, path: str = "stored definition", calendar: SchoolCalendar | None = None
 ) -> CaseType:
     """Compile a definition kept as data (see resolve_definition); ValueError if it is broken.
     `calendar`: the school calendar its school-day functions count with (else weekdays)."""
-    source = Source(path, _copied(definition), SourceMap(path), [])
+    source = Source(path, copied(definition), SourceMap(path), [])
     catalogue = build_catalogue([source], calendar)
     if catalogue.errors:
         raise ValueError("; ".join(str(p) for p in catalogue.errors))
     return catalogue.case_types[definition["id"]]
 
 
-def _check_unique_id(source: Source, owners: dict[str, str], problems: list) -> bool:
+def _check_unique_id(source: Source, owners: dict[str, str], problems: list) -> None:
     case_id = source.data["id"]
     if case_id in owners:
         line, col = source.positions.value(("id",))
         problems.append(
             make_problem(Code.E201, source.path, line, col, id=case_id, other=owners[case_id])
         )
-        return False
+        return
     owners[case_id] = source.path
-    return True
 
 
 def _shared_lists(sources: list[Source], problems: list):

@@ -149,7 +149,7 @@ def calendar_issues(
     """Where the school-day functions of an expression cannot count as the author expects: no
     calendar at all (W701), or a fixed date outside its range (W700). Nothing to say when the
     calendar file is there but `broken` (its own errors say why)."""
-    if broken:
+    if broken or not expression.uses_calendar:  # most expressions: no walk of their tree
         return []
     issues = []
     for node in ast.walk(expression.tree):

@@ -77,11 +77,11 @@ def portal() -> None:
 def validate(paths: tuple[str, ...], output: str, strict: bool) -> None:
     """Check case-type files or folders (default: $PORTAL_CASETYPES or casetypes/); exit 0
     when clean, 1 on errors, 2 on bad usage."""
-    from engine import load_catalogue
+    from engine.folder_check import check_folder
 
     paths = case_type_paths(paths)
     started = time.perf_counter()
-    catalogue = load_catalogue(list(paths))
+    catalogue = check_folder(list(paths))  # on two processors for a big folder
     if strict and not catalogue.errors:
         catalogue.problems += _unworked(catalogue)
     elapsed = time.perf_counter() - started
@@ -108,7 +108,7 @@ def _unworked(catalogue) -> list:
     from webapp.infra.team_check import unworked_case_types
 
     try:
-        return unworked_case_types(catalogue, url)
+        return unworked_case_types(catalogue.case_types, url)
     except SQLAlchemyError as error:
         reason = str(error.orig if getattr(error, "orig", None) else error).splitlines()[0]
         raise CommandError(f"cannot read the teams from DATABASE_URL: {reason}", 2) from None

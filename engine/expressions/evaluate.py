@@ -7,8 +7,6 @@ An unanswered (or hidden) field is None: `==`, `<`, `>`, `in` with None are fals
 from __future__ import annotations
 
 import ast
-import functools
-import logging
 import operator
 from collections.abc import Mapping
 
@@ -32,34 +30,33 @@ _ARITHMETIC = {
     ast.Mult: numeric.multiply,
     ast.Div: numeric.divide,
 }
-_LOG = logging.getLogger("engine.expressions")
 
 
 class Expression:
-    """A parsed expression: its source text, tree and the field ids it names (parse.py finds
-    them while it checks the tree), and the school calendar its school-day functions count
-    with (the compiler sets it; without one they count weekdays)."""
+    """A parsed expression: its source text, tree, the field ids it names and the functions it
+    calls (parse.py finds them while it checks the tree), and the school calendar its
+    school-day functions count with (the compiler sets it; without one they count weekdays)."""
 
     calendar: SchoolCalendar = NO_CALENDAR
 
-    def __init__(self, text: str, tree: ast.Expression, names: frozenset, needed: frozenset):
+    def __init__(
+        self, text: str, tree: ast.Expression, names: frozenset, needed: frozenset, calls: frozenset
+    ):
         self.text = text
         self.tree = tree
         self.names = names
         # Names whose answer the expression needs: all but those only asked about with
         # answered(), so a rule such as `answered(upn) or age < 5` runs when upn is blank.
         self.needed_names = needed
+        self.calls = calls  # the names of the functions called, as parse.py found them
 
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"
 
-    @functools.cached_property
+    @property
     def uses_calendar(self) -> bool:
         """Whether it counts school days (school_days_between, add_school_days)."""
-        return any(
-            isinstance(node, ast.Call) and node.func.id in CALENDAR_FUNCTIONS
-            for node in ast.walk(self.tree)
-        )
+        return not self.calls.isdisjoint(CALENDAR_FUNCTIONS)
 
     def evaluate(self, values: Mapping[str, object]):
         """The value of the expression given typed field values (missing ids count as None).
@@ -70,7 +67,9 @@ class Expression:
         try:
             return _evaluate(self.tree.body, values, self.calendar)
         except (TypeError, ValueError, ArithmeticError, AttributeError):
-            _LOG.exception("expression %r failed", self.text)
+            import logging  # here: a gap in the checker is rare, and loading need not wait
+
+            logging.getLogger("engine.expressions").exception("expression %r failed", self.text)
             return None
 
 

@@ -66,14 +66,14 @@ def parse(text: str) -> tuple[Expression | None, list[Issue]]:
         return None, [_syntax_issue(exc, text)]
     except (RecursionError, MemoryError):  # Python's parser gives up on deep nesting
         return None, [Issue(Code.E310, 0, {"limit": MAX_DEPTH})]
-    nodes, too_deep, names, needed = _walk(tree)
+    nodes, too_deep, names, needed, calls = _walk(tree)
     if too_deep is not None:  # before anything below walks the tree recursively
         return None, [Issue(Code.E310, offset_of(too_deep), {"limit": MAX_DEPTH})]
     issues = [issue for node in nodes if (issue := _refusal(node))]
     issues += _exact_numbers(nodes, text)
     if issues:
         return None, sorted(issues, key=lambda issue: issue.offset)  # as they are written
-    return Expression(text, tree, frozenset(names), frozenset(needed)), []
+    return Expression(text, tree, frozenset(names), frozenset(needed), frozenset(calls)), []
 
 
 def offset_of(node) -> int:
@@ -91,16 +91,17 @@ def _syntax_issue(exc: SyntaxError, text: str) -> Issue:
     return Issue(Code.E300, offset, {"detail": exc.msg + _syntax_hint(text)})
 
 
-def _walk(tree: ast.Expression) -> tuple[list, ast.AST | None, set[str], set[str]]:
+def _walk(tree: ast.Expression) -> tuple[list, ast.AST | None, set[str], set[str], set[str]]:
     """Every node below the root, depth first and without recursion, with the field ids named
-    (all of them, and those outside answered(...): the names whose answer is needed); or the
-    first expression nested in expressions more than MAX_DEPTH deep, as soon as it is met."""
-    nodes, names, needed = [], set(), set()
+    (all of them, and those outside answered(...): the names whose answer is needed) and the
+    functions called by name; or the first expression nested in expressions more than
+    MAX_DEPTH deep, as soon as it is met."""
+    nodes, names, needed, calls = [], set(), set(), set()
     stack: list[tuple[ast.AST, int | None, bool]] = [(tree.body, 1, False)]
     while stack:
         node, depth, answered = stack.pop()
         if depth is not None and depth > MAX_DEPTH:
-            return nodes, node, names, needed
+            return nodes, node, names, needed, calls
         nodes.append(node)
         kind = type(node)
         if kind is ast.Constant:
@@ -111,24 +112,30 @@ def _walk(tree: ast.Expression) -> tuple[list, ast.AST | None, set[str], set[str
                 if not answered:
                     needed.add(node.id)
             continue
-        if kind is ast.Call and type(node.func) is ast.Name and node.func.id == "answered":
-            answered = True
+        if kind is ast.Call and type(node.func) is ast.Name:
+            calls.add(node.func.id)
+            answered = answered or node.func.id == "answered"
         for name in node._fields:  # ast.iter_child_nodes, without its two generators
             value = getattr(node, name, None)
             for child in value if type(value) is list else (value,):
                 if isinstance(child, ast.AST):
                     inner = depth + 1 if depth is not None and isinstance(child, ast.expr) else None
                     stack.append((child, inner, answered))
-    return nodes, None, names, needed
+    return nodes, None, names, needed, calls
 
 
 def _exact_numbers(nodes: list, text: str) -> list[Issue]:
     """Number literals as exact values (2.5 as Decimal('2.5')), each within numeric.LIMIT."""
     issues = []
+    # A node's offsets count UTF-8 bytes on its line: on one line of ASCII, they slice.
+    one_line = text.isascii() and "\n" not in text and "\r" not in text
     for node in nodes:
         if type(node) is not ast.Constant or type(node.value) not in (int, float):
             continue
-        written = ast.get_source_segment(text, node) or repr(node.value)
+        if one_line:
+            written = text[node.col_offset : node.end_col_offset]
+        else:
+            written = ast.get_source_segment(text, node) or repr(node.value)
         if isinstance(node.value, float):  # 1e999 is infinity, 1e-999 zero: take the text
             exact = numeric.read(written.replace("_", ""))
             node.value = exact if exact is not None else Decimal(repr(node.value))

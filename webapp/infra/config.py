@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import secrets
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -250,7 +249,7 @@ def port(default: int) -> int:
 def without_web_sessions() -> dict:
     """Settings for a command that handles no web sessions: a throwaway signing key unless
     SECRET_KEY is set (random, so it passes the production check and signs nothing)."""
-    return {} if os.environ.get("SECRET_KEY") else {"SECRET_KEY": secrets.token_hex(32)}
+    return {} if os.environ.get("SECRET_KEY") else {"SECRET_KEY": _random_key()}
 
 
 def environment() -> str:
@@ -370,12 +369,17 @@ def _rate_limits() -> dict:
     }
 
 
+def _random_key() -> str:
+    """A new key, as secrets.token_hex(32) makes it (`secrets` would load OpenSSL's hashes)."""
+    return os.urandom(SECRET_KEY_BYTES).hex()
+
+
 def _development_secret() -> str:
     """A secret kept in instance/ so local sign-ins survive a restart (development only)."""
     path = INSTANCE / "development-secret-key"
     if not path.exists():
         INSTANCE.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
+        path.write_text(_random_key())
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -384,7 +388,7 @@ def preview_settings() -> dict:
     """`portal preview`'s app: a local server with no database and no sign-in. Its session
     key is new each start (the only thing it signs is the preview's own browser key)."""
     return {
-        "SECRET_KEY": secrets.token_hex(32),
+        "SECRET_KEY": _random_key(),
         "DEVELOPMENT": True,
         "PORTAL_COUNCIL_NAME": os.environ.get("PORTAL_COUNCIL_NAME", "Leicester City Council"),
         "PORTAL_SERVICE_NAME": os.environ.get("PORTAL_SERVICE_NAME", "School Portal"),

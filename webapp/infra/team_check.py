@@ -4,13 +4,13 @@ in that database works, since council officers see only their teams' case types.
 
 from __future__ import annotations
 
-from engine import Catalogue
 from engine.problems import Code, Problem, make_problem
 from engine.source import read_source
 
 
-def unworked_case_types(catalogue: Catalogue, url: str) -> list[Problem]:
-    """W730 at the `id` of each case type that no team in the database at `url` works."""
+def unworked_case_types(case_types: dict[str, str], url: str) -> list[Problem]:
+    """W730 at the `id` of each case type (id -> its file) that no team in the database at
+    `url` works."""
     import sqlalchemy as sa
 
     teams = sa.Table("teams", sa.MetaData(), sa.Column("case_type_ids", sa.JSON))
@@ -22,8 +22,8 @@ def unworked_case_types(catalogue: Catalogue, url: str) -> list[Problem]:
     finally:
         engine.dispose()
     problems = []
-    for case_type in catalogue.case_types.values():
-        if case_type.id not in worked:
-            line, col = read_source(case_type.source).positions.value(("id",))
-            problems.append(make_problem(Code.W730, case_type.source, line, col, id=case_type.id))
+    for case_type_id, path in case_types.items():
+        if case_type_id not in worked:
+            line, col = read_source(path).positions.value(("id",))
+            problems.append(make_problem(Code.W730, path, line, col, id=case_type_id))
     return problems
