@@ -383,7 +383,8 @@ class CaseTypeCompiler:
             return ex.Issue(
                 Code.E303, offset, {"name": name, "where": f"on page '{declared.page_id}'"}
             )
-        suggestion = did_you_mean(name, scope.symbols)
+        called = f"; to call it, write {name}()" if name in ex.FUNCTIONS else ""
+        suggestion = called or did_you_mean(name, scope.symbols)
         if not suggestion and any(name in (s.options or ()) for s in scope.symbols.values()):
             suggestion = f"; if '{name}' is an option value, put it in quotes: '{name}'"
         return ex.Issue(Code.E302, offset, {"name": name, "suggestion": suggestion})

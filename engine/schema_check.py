@@ -274,8 +274,10 @@ def _plain_message(error) -> str:
             return f"needs at least {error.validator_value} item(s)"
         case "minLength":
             return "must not be empty"
-        case "minimum" | "exclusiveMinimum":
+        case "minimum":
             return f"must be at least {error.validator_value}"
+        case "exclusiveMinimum":
+            return f"must be more than {error.validator_value}"
         case "maximum":
             return f"must be at most {error.validator_value}"
         case "uniqueItems":

@@ -236,9 +236,7 @@ class Checker:
         if ANY in (left.type, right.type):
             return
         if left.type != right.type:
-            hint = ""
-            if BOOL in (left.type, right.type) and TEXT in (left.type, right.type):
-                hint = "; a yes/no question is true or false: write 'name' or 'not name'"
+            hint = _comparison_hint(left, right)
             self._issue(
                 node,
                 Code.E305,
@@ -277,3 +275,16 @@ class Checker:
             self._issue(
                 node, Code.E304, value=value, field=symbol.name, allowed=", ".join(symbol.options)
             )
+
+
+def _comparison_hint(left: _Typed, right: _Typed) -> str:
+    """How to write a comparison of two types that cannot be compared, when it is clear."""
+    types = {left.type, right.type}
+    constant = next((side.constant for side in (left, right) if side.is_constant), None)
+    if types == {BOOL, TEXT}:
+        return "; a yes/no question is true or false: write 'name' or 'not name'"
+    if types == {TEXT, NUMBER} and isinstance(constant, int | float):
+        return f"; the answer is text: put the value in quotes, '{constant}'"
+    if types == {DATE, NUMBER}:
+        return "; write a date as date('2015-01-31')"
+    return ""

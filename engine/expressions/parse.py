@@ -88,6 +88,13 @@ def _syntax_issue(exc: SyntaxError, text: str) -> Issue:
         return Issue(Code.E309, huge.start(), {"number": _shortened(huge.group())})
     if exc.msg.startswith("too many nested parentheses"):
         return Issue(Code.E310, offset, {"limit": MAX_DEPTH})
+    bare_date = re.search(r"\b\d{4}-\d{2}-\d{2}\b", text)
+    if bare_date:  # Python reads 2015-01-01 as a number with a leading zero, and says so
+        return Issue(
+            Code.E300,
+            bare_date.start(),
+            {"detail": f"write a date as date('{bare_date.group()}'), in quotes"},
+        )
     return Issue(Code.E300, offset, {"detail": exc.msg + _syntax_hint(text)})
 
 

@@ -554,6 +554,13 @@ def test_a_page_without_fields_needs_at_least_one():
 
 
 @covers("E104")
+def test_a_size_that_must_be_more_than_zero_says_so():
+    field = "{id: letter, type: file, label: Letter, max_size_mb: 0}"
+    problem = load_field(field).expect("E104", field, "0}")
+    assert "must be more than 0" in problem.message
+
+
+@covers("E104")
 @pytest.mark.parametrize(
     ("field", "part"),
     [
@@ -1428,6 +1435,30 @@ def test_habits_from_other_languages_get_a_hint(expression, hint):
          - {{id: c, type: text, label: C, show_if: "{expression}"}}
      """)
     assert hint in next(p.message for p in loaded.problems if p.code == "E300")
+
+
+@covers("E300", "E302", "E305")
+@pytest.mark.parametrize(
+    ("condition", "code", "at", "hint"),
+    [
+        ("born > 2015-01-01", "E300", "2015-01-01", "write a date as date('2015-01-01')"),
+        ("born > 2015-11-11", "E305", "born", "write a date as date('2015-01-31')"),
+        ("born > today", "E302", "today", "to call it, write today()"),
+        ("year_group == 7", "E305", "year_group", "put the value in quotes, '7'"),
+    ],
+)
+def test_slips_in_dates_functions_and_numbers_say_how_to_write_them(condition, code, at, hint):
+    """What a newcomer writes first, with the message that shows the way (an author's trial)."""
+    loaded = load_case(f"""
+     - id: p
+       title: P
+       fields:
+         - {{id: born, type: date, label: Born}}
+         - {{id: year_group, type: radios, label: Year, options: ['6', '7']}}
+         - {{id: c, type: text, label: C, show_if: "{condition}"}}
+     """)
+    problem = loaded.expect(code, condition, at)
+    assert hint in problem.message, problem.message
 
 
 @covers("E302")
