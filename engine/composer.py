@@ -64,7 +64,17 @@ class Refused(Exception):
 class Node:
     """A scalar, sequence or mapping; `size` counts the nodes it stands for, aliases expanded."""
 
-    __slots__ = ("kind", "tag", "value", "start_mark", "end_mark", "style", "size", "depth")
+    __slots__ = (
+        "kind",
+        "tag",
+        "value",
+        "start_mark",
+        "end_mark",
+        "style",
+        "size",
+        "depth",
+        "alias",
+    )
 
     def __init__(self, kind, tag, value, start_mark, end_mark, style=None):
         self.kind = kind
@@ -75,6 +85,7 @@ class Node:
         self.style = style
         self.size = 1
         self.depth = 0
+        self.alias = False  # an alias's use of an anchor's node: see Composer._alias
 
 
 @dataclass
@@ -212,7 +223,12 @@ class Composer:
         budget.checkpoints.append((budget.total(), event))
         if budget.total() > ALIAS_CAP:  # stop at once: do not spend memory to say no
             raise self._too_many(event, ALIAS_CAP)
-        return target
+        # The anchor's parts, standing where the alias is written: a problem with this use
+        # (a field id used twice, say) is reported at the alias, not at the anchor.
+        used = Node(target.kind, target.tag, target.value, event.start_mark, event.end_mark)
+        used.style, used.size, used.depth = target.style, target.size, target.depth
+        used.alias = True
+        return used
 
     def _too_many(self, event, limit: int) -> Refused:
         return self.refuse(Code.E005, event.start_mark, name=event.anchor, limit=f"{limit:,}")

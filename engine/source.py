@@ -136,18 +136,20 @@ class _Builder:
         self.positions = positions
         self.problems = problems
 
-    def build(self, node: Node, where: Path | None):
-        """The data of `node`; its positions are recorded under `where` (None: not at all)."""
+    def build(self, node: Node, where: Path | None, at: tuple[int, int] | None = None):
+        """The data of `node`; its positions are recorded under `where` (None: not at all),
+        all at `at` when it is given: every part an alias brings stands where it is written."""
+        at = at or (_mark(node) if node.alias else None)
         if where is not None:
-            self.positions.values[where] = _mark(node)
+            self.positions.values[where] = at or _mark(node)
         if node.kind == MAPPING:
-            return self._mapping(node, where)
+            return self._mapping(node, where, at)
         if node.kind == SEQUENCE:
             return [
-                self.build(item, None if where is None else (*where, i))
+                self.build(item, None if where is None else (*where, i), at)
                 for i, item in enumerate(node.value)
             ]
-        if where is not None:
+        if where is not None and at is None:
             self._scalar_position(node, where)
         return self._scalar(node)
 
@@ -172,7 +174,7 @@ class _Builder:
                 None, None, f"'{node.value}' cannot be read as !!{name}", node.start_mark
             ) from None
 
-    def _mapping(self, node: Node, where: Path | None) -> dict:
+    def _mapping(self, node: Node, where: Path | None, at: tuple[int, int] | None) -> dict:
         result: dict = {}
         first_seen: dict = {}
         for key_node, value_node in node.value:
@@ -196,8 +198,8 @@ class _Builder:
             if where is None:
                 result[key] = self.build(value_node, None)
                 continue
-            self.positions.keys[(*where, key)] = _mark(key_node)
-            result[key] = self.build(value_node, (*where, key))
+            self.positions.keys[(*where, key)] = at or _mark(key_node)
+            result[key] = self.build(value_node, (*where, key), at)
         return result
 
 

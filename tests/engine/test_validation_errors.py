@@ -481,6 +481,20 @@ def test_anchors_and_merge_keys_stay_usable():
     ]
 
 
+def test_a_problem_with_an_alias_is_reported_where_the_alias_is_written():
+    """The same field twice through an alias: the second use is the mistake (an author's trial
+    found it reported on the anchor's line)."""
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          fields:
+            - &name {id: forename, type: text, label: First name}
+            - *name
+    """)
+    problem = loaded.expect("E200", "- *name", "*name")
+    assert "already used on line" in problem.message
+
+
 @covers("E006")
 @pytest.mark.parametrize("depth", [2_000, 200_000])
 def test_lists_nested_thousands_deep_are_refused_without_crashing(tmp_path, depth):
