@@ -263,8 +263,27 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str) -> Problem:
             else "something"
         )
         detail = f"{opened} opened here is never closed"
+    detail += next((hint for start, hint in _YAML_HINTS if detail.startswith(start)), "")
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return make_problem(Code.E001, path, line, col, detail=detail)
+
+
+# How to mend what libyaml's commonest messages are about (they say what, not how).
+_YAML_HINTS = (
+    ("found character that cannot start any token",
+     ": indent with spaces, never tabs, and quote a text that starts with '@' or '`'"),
+    ("found unknown escape character",
+     ": in double quotes a backslash starts an escape; write a pattern in single quotes"),
+    ("did not find expected ',' or '}'",
+     ": inside { } a ' #' starts a comment and ',' ends a value; quote such a text"),
+    ("did not find expected ',' or ']'",
+     ": inside [ ] a ' #' starts a comment and ',' ends a value; quote such a text"),
+    ("mapping values are not allowed",
+     ": a text with ': ' in it needs quotes, or the line is indented too far"),
+    ("did not find expected '-' indicator",
+     ": every item of a list starts with '- ', all at the same indentation"),
+    ("did not find expected key", ": this line is not indented as the lines around it"),
+)  # fmt: skip
 
 
 def read_source(path: str) -> Source:

@@ -346,6 +346,25 @@ def test_an_unclosed_quote_is_reported_where_the_quote_opens():
     assert "quote" in problem.message
 
 
+@covers("E001")
+@pytest.mark.parametrize(
+    ("text", "where", "hint"),
+    [
+        ("id: x\nlabel:\n\tname: y\n", (3, 1), "indent with spaces, never tabs"),
+        ('id: x\npattern: "\\d{4}"\n', (2, 11), "write a pattern in single quotes"),
+        ("id: x\nf: {label: Sibling #1, b: 2}\n", (3, 1), "inside { } a ' #' starts a comment"),
+        ("id: x\nlabel: Note: see below\n", (2, 12), "a text with ': ' in it needs quotes"),
+        ("id: x\nf:\n  - a\n  b: 1\n", (4, 3), "every item of a list starts with '- '"),
+    ],
+    ids=["tab", "escape-in-double-quotes", "hash-in-braces", "colon-in-text", "list-item"],
+)
+def test_common_yaml_slips_say_how_to_mend_them(text, where, hint):
+    """libyaml says what it met; the author also needs to know what to change."""
+    loaded = load_file(text)
+    problem = next(p for p in loaded.problems if p.code == "E001")
+    assert ((problem.line, problem.col), hint in problem.message) == (where, True), problem
+
+
 @covers("E002")
 def test_a_key_given_twice_is_reported_at_the_second_with_the_line_of_the_first():
     loaded = load_case("""
