@@ -68,3 +68,15 @@ def test_the_error_summary_says_which_item_a_problem_is_in(sign_in, world):
     inline = text_of(page.select_one("#providers-1-provider_name-error"))
     assert summary == [f"Provider 2: {inline.removeprefix('Error: ')}"]
     assert not inline.removeprefix("Error: ").startswith("Provider")
+
+
+def test_the_page_posts_to_its_own_address_so_no_fragment_follows_the_user(sign_in, world):
+    """After "Add another" the address ends #providers-1; a form without an action would post
+    to that address, and the browser keeps a fragment through the redirect that follows
+    (RFC 9110 10.2.2), so the next page would open scrolled to nothing. With the page's own
+    address as the action, nothing follows."""
+    portal = sign_in(world.alice)
+    _, path = _provision(portal)
+    answer(portal, path, PROVIDER, action="add:providers")
+    form = portal.get(path).page.select_one("form.app-case-form")
+    assert form["action"] == path
