@@ -567,6 +567,34 @@ def test_a_setting_the_schema_cannot_check_is_reported_at_its_value(field, part)
     load_field(field).expect("E104", field, part)
 
 
+@covers("E104")
+@pytest.mark.parametrize(
+    ("pattern", "construct"),
+    [
+        ("'([A-Za-z]+(?=[ -])[ -]?)+'", "look-ahead `(?=...)`"),
+        ("'(?<![0-9])[0-9]{6}'", "negative look-behind `(?<!...)`"),
+        ("'(a|b)\\1'", "a back-reference `\\1`"),
+        ("'[0-9]++'", "a possessive quantifier `++`"),
+        ("'(?>ab|a)c'", "an atomic group `(?>...)`"),
+        ("'[0-9]{6}\\Z'", "`\\Z` is not supported"),
+        ("'x{1001}'", "a repeat count above 1000"),
+    ],
+    ids=["look-ahead", "look-behind", "back-reference", "possessive", "atomic", "Z", "repeat"],
+)
+def test_a_pattern_answers_could_not_be_checked_in_linear_time_is_refused_at_it(pattern, construct):
+    field = f"{{id: name, type: text, label: Name, pattern: {pattern}}}"
+    problem = load_field(field).expect("E104", field, pattern)
+    assert problem.message.startswith(f"'pattern': {construct}")
+    assert "time proportional to their length" in problem.message
+
+
+@covers("E104")
+def test_an_empty_pattern_checks_nothing_and_is_refused_at_it():
+    field = "{id: name, type: text, label: Name, pattern: ''}"
+    problem = load_field(field).expect("E104", field, "''")
+    assert "empty, so it would check nothing" in problem.message
+
+
 # ---- identity and references -------------------------------------------------------------------
 
 

@@ -111,7 +111,7 @@ const READERS = {
     if (field.pattern) {
       try {
         if (!new RegExp(`^(?:${field.pattern})$`, 'u').test(text)) return null
-      } catch { /* a pattern only Python reads: the server decides */ }
+      } catch { /* RE2 syntax JavaScript does not read, such as (?i): the server decides */ }
     }
     return text
   },
