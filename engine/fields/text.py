@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 import engine.identifiers as identifiers
-from engine import patterns
+import engine.patterns as patterns
 from engine.fields.base import FieldType, Invalid, label_for_message, setting_problem
 from engine.model import PREFILL_SOURCES
 
@@ -102,7 +102,7 @@ class EmailType(FieldType):
 
     def parse(self, field, raw, values):
         text = raw.strip()
-        if not _EMAIL.match(text) or len(text) > 254:
+        if not _EMAIL.fullmatch(text) or len(text) > 254:
             raise Invalid("Enter an email address in the correct format, like name@example.com")
         local, domain = text.rsplit("@", 1)
         return f"{local}@{domain.lower()}"
