@@ -595,6 +595,42 @@ def test_an_empty_pattern_checks_nothing_and_is_refused_at_it():
     assert "empty, so it would check nothing" in problem.message
 
 
+# An id or code written as a `|` block keeps a line break at its end ('test-case\n'): Python's
+# `$` matches before it, so it passed every check, and a second case type with "the same" id or
+# reference went unnoticed (an author's trial). Every identifier is checked exactly.
+BLOCK_IDS = {
+    "case-type-id": ("id: test-case\n", "id: |\n  test-case\n", "|"),
+    "reference-code": ("code: TST\n", "code: |\n    TST\n", "|"),
+    "quoted-code": ("code: TST\n", 'code: "TST\\n"\n', '"TST'),
+    "page-id": ("- id: child\n", "- id: |\n      child\n", "|"),
+    "field-id": ("{id: forename,", '{id: "forename\\n",', '"forename'),
+}
+
+
+@covers("E104")
+@pytest.mark.parametrize(("written", "instead", "part"), BLOCK_IDS.values(), ids=BLOCK_IDS.keys())
+def test_an_id_or_code_ending_in_a_line_break_is_refused_where_it_is(written, instead, part):
+    text = case_type_yaml(CHILD_PAGE).replace(
+        "reference: {prefix: EDU-TEST, code: TST}", "reference:\n  prefix: EDU-TEST\n  code: TST"
+    )
+    assert text.count(written) == 1
+    problem = load_file(text.replace(written, instead)).expect("E104", instead, part)
+    assert "ends with a line break" in problem.message and "\n" not in problem.message
+
+
+def test_a_file_the_fast_check_refuses_is_never_taken_as_valid(monkeypatch):
+    # Were the full check ever to pass what jsonschema-rs refuses (as it did with '$'), the
+    # file is still refused, in jsonschema-rs's words, where the value is.
+    import re
+
+    import engine.schema_check as schema_check
+
+    monkeypatch.setattr(schema_check, "_as_python", re.compile)  # Python's own reading of '$'
+    text = case_type_yaml(CHILD_PAGE).replace("id: test-case\n", "id: |\n  test-case\n")
+    problem = load_file(text).expect("E104", "id: |", "|")
+    assert "does not match" in problem.message
+
+
 # ---- identity and references -------------------------------------------------------------------
 
 
