@@ -160,6 +160,7 @@ def _bounds_said(field) -> dict:
 
 
 _HHMM = re.compile(r"[0-9]{2}:[0-9]{2}")
+_REAL_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # 24-hour, as answers are stored
 _TIME = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm)?", re.IGNORECASE)
 
 
@@ -207,7 +208,7 @@ class TimeType(FieldType):
 
     def answer_schema(self, field):
         # 24-hour HH:MM: not JSON Schema's "time" format, which needs seconds and an offset
-        hhmm = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+        hhmm = f"^{_REAL_TIME.pattern}$"
         return {"type": "string", "pattern": hhmm, **_bounds_said(field)}
 
     def references(self, field):
@@ -218,7 +219,14 @@ class TimeType(FieldType):
         ]
 
     def definition_problems(self, field):
-        return bounds_problem(field.settings)
+        problems = [
+            setting_problem(key, f"'{bound}' is not a real time: times go from 00:00 to 23:59")
+            for key in ("min", "max")
+            if isinstance(bound := field.settings.get(key), str)
+            and _HHMM.fullmatch(bound)
+            and not _REAL_TIME.fullmatch(bound)
+        ]
+        return problems or bounds_problem(field.settings)
 
 
 TYPES = [DateType(), TimeType()]

@@ -568,6 +568,21 @@ def test_a_setting_the_schema_cannot_check_is_reported_at_its_value(field, part)
 
 
 @covers("E104")
+@pytest.mark.parametrize("bound", ["min: '25:00'", "max: '07:60'", "max: '99:99'", "max: '24:00'"])
+def test_a_time_limit_that_is_no_time_of_day_is_refused_at_it(bound):
+    # accepted before (an author's trial): with min '25:00' every answer was then refused
+    field = f"{{id: start, type: time, label: Start time, {bound}}}"
+    key, value = bound.split(": ")
+    problem = load_field(field).expect("E104", field, value)
+    assert problem.message.startswith(f"'{key}': {value} is not a real time")
+
+
+def test_time_limits_from_midnight_to_a_minute_before_are_real_times():
+    field = "{id: start, type: time, label: Start time, min: '00:00', max: '23:59'}"
+    assert load_field(field).catalogue.errors == []
+
+
+@covers("E104")
 @pytest.mark.parametrize(
     ("pattern", "construct"),
     [
