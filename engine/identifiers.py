@@ -29,7 +29,7 @@ def upn_problem(upn: str) -> str | None:
     """Why `upn` is not a valid UPN, or None when it is (check letter included)."""
     if len(upn) != 13:
         return "UPN must be 13 characters"
-    if not UPN_PATTERN.match(upn):
+    if not UPN_PATTERN.fullmatch(upn):
         return "UPN must be a letter, 11 digits and then a digit or a letter"
     if upn_check_letter(upn[1:]) != upn[0]:
         return "UPN check letter does not match: check the UPN has been typed correctly"
@@ -39,7 +39,7 @@ def upn_problem(upn: str) -> str | None:
 def normalise_postcode(text: str) -> str | None:
     """A UK postcode in upper case with one space, or None when it is not one."""
     compact = re.sub(r"\s+", "", text).upper()
-    match = POSTCODE_PATTERN.match(compact)
+    match = POSTCODE_PATTERN.fullmatch(compact)
     return f"{match.group(1)} {match.group(2)}" if match else None
 
 

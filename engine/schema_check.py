@@ -9,6 +9,7 @@ for the second.
 from __future__ import annotations
 
 import copy
+import re
 from functools import cache
 
 import jsonschema_rs
@@ -45,6 +46,47 @@ def _valid(data) -> bool:
 
 
 @cache
+def _as_python(pattern: str) -> re.Pattern:
+    """A JSON Schema pattern (ECMA-262, as jsonschema-rs and editors read it) for Python's `re`.
+
+    In ECMA-262 `$` ends the text and `\\d` is 0-9; in Python `$` also matches before a final
+    line break and `\\d` takes any script's digits, so an id written as a `|` block, which
+    keeps its line break ('suspension\\n'), passed every id check here while jsonschema-rs
+    refused it: nothing was reported and the file was taken as valid.
+    """
+    out, in_class, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+            if char == "d":
+                out[-1], char = "", "0-9" if in_class else "[0-9]"
+        elif char == "\\":
+            escaped = True
+        elif char in "[]":
+            in_class = char == "["
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        out.append(char)
+    return re.compile("".join(out))
+
+
+def _ecma_pattern(validator, pattern, instance, schema):
+    """JSON Schema's `pattern` keyword, read as ECMA-262 reads it (see _as_python)."""
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not _as_python(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def draft_validator():
+    """jsonschema's Draft 2020-12 validator class, with patterns read as ECMA-262 reads them."""
+    import jsonschema
+
+    return jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
+
+
+@cache
 def _validators() -> tuple:
     """A validator for the file, and one per field type.
 
@@ -54,16 +96,13 @@ def _validators() -> tuple:
     type's part of the same schema — the same rules, about ten times faster.
     (The schema itself is checked against the meta-schema by the tests, not at every start.)
     """
-    import jsonschema  # only needed to explain an invalid file
-
+    validator = draft_validator()  # jsonschema: only needed to explain an invalid file
     schema = build_schema()
     shallow = copy.deepcopy(schema)
     del shallow["$defs"]["field"]["allOf"]
-    file_validator = jsonschema.Draft202012Validator(shallow)
+    file_validator = validator(shallow)
     per_type = {
-        name: jsonschema.Draft202012Validator(
-            {"$defs": shallow["$defs"], "$ref": f"#/$defs/field_{name}"}
-        )
+        name: validator({"$defs": shallow["$defs"], "$ref": f"#/$defs/field_{name}"})
         for name in FIELD_TYPES
     }
     return file_validator, per_type
@@ -149,7 +188,8 @@ class _Reporter:
             case "propertyNames":
                 self._bad_names(error, path)
             case "pattern":
-                detail = f"'{error.instance}' {_pattern_words(error.validator_value)}"
+                detail = _shown(error.instance) + " " + _pattern_words(error.validator_value)
+                detail += _line_break_hint(error.instance)
                 self.add(Code.E104, where, where=_where(path), detail=detail)
             case _:
                 self.add(Code.E104, where, where=_where(path), detail=_plain_message(error))
@@ -254,6 +294,20 @@ def _name_ok(key: str) -> bool:
     return bool(re.fullmatch(r"[a-z][a-z0-9_]*", key))
 
 
+def _shown(text: str) -> str:
+    """Text quoted for a one-line message, its line breaks and tabs written as \\n and \\t."""
+    return "'" + text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t") + "'"
+
+
+def _line_break_hint(text: str) -> str:
+    if not text.endswith("\n"):
+        return ""
+    return (
+        "; it ends with a line break, which `|` and `>` blocks keep: write it on one line, "
+        "as `key: value`"
+    )
+
+
 def _pattern_words(pattern: str) -> str:
     return {
         r"^[a-z][a-z0-9_]*$": "must use lower-case letters, digits and _ only, starting with a "
@@ -303,4 +357,25 @@ def check_schema(source: Source) -> list[Problem]:
         if validator is not None:
             for error in validator.iter_errors(spec):
                 reporter.report(error, where)
+    if not reporter.problems:  # the two validators disagree: never take such a file as valid
+        reporter.problems += _fast_problems(source)
     return sorted(set(reporter.problems))
+
+
+def _fast_problems(source: Source) -> list[Problem]:
+    """jsonschema-rs's own account of a file it refuses, in its words (a file the full check
+    passed: the two should agree, and if they ever do not, the author still hears of it)."""
+    try:
+        errors = list(_fast_validator().iter_errors(source.data))
+    except (ValueError, TypeError, OverflowError):  # data it cannot take: the full check decides
+        return []
+    return [
+        make_problem(
+            Code.E104,
+            source.path,
+            *source.positions.value(tuple(error.instance_path)),
+            where=_where(tuple(error.instance_path)),
+            detail=error.message,
+        )
+        for error in errors
+    ]

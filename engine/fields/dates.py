@@ -16,7 +16,7 @@ from engine.fields.base import (
 )
 from engine.input_names import DATE_PARTS
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # fullmatch: exact, ASCII digits
 _PARTS = DATE_PARTS
 _BOUND = {
     "anyOf": [
@@ -31,7 +31,7 @@ _BOUND = {
 def _bound_date(bound, values):
     if bound == "today":
         return dt.date.today()
-    if isinstance(bound, str) and _ISO.match(bound):
+    if isinstance(bound, str) and _ISO.fullmatch(bound):
         return dt.date.fromisoformat(bound)
     return values.get(bound)  # another date question (a date, or None if unanswered)
 
@@ -97,7 +97,7 @@ class DateType(FieldType):
             if bound == "today":
                 when = "in the past" if key == "max" else "in the future"
                 raise Invalid(f"{label} must be today or {when}")
-            if _ISO.match(bound):
+            if _ISO.fullmatch(bound):
                 raise Invalid(f"{label} must be the same as or {relation} {long_date(limit)}")
             raise Invalid(
                 f"{label} must be the same as or {relation} {lower_first(values.label_of(bound))}"
@@ -125,14 +125,14 @@ class DateType(FieldType):
             for key in ("min", "max")
             if isinstance(bound := field.settings.get(key), str)
             and bound != "today"
-            and not _ISO.match(bound)
+            and not _ISO.fullmatch(bound)
         ]
 
     def definition_problems(self, field):
         problems = []
         for key in ("min", "max"):
             bound = field.settings.get(key)
-            if isinstance(bound, str) and _ISO.match(bound):
+            if isinstance(bound, str) and _ISO.fullmatch(bound):
                 try:
                     dt.date.fromisoformat(bound)
                 except ValueError:
@@ -159,8 +159,9 @@ def _bounds_said(field) -> dict:
     return {"description": "; ".join(said).capitalize()} if said else {}
 
 
-_HHMM = re.compile(r"^\d{2}:\d{2}$")
-_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+_HHMM = re.compile(r"[0-9]{2}:[0-9]{2}")
+_REAL_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # 24-hour, as answers are stored
+_TIME = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm)?", re.IGNORECASE)
 
 
 class TimeType(FieldType):
@@ -172,7 +173,7 @@ class TimeType(FieldType):
 
     def parse(self, field, raw, values):
         label = label_for_message(field)
-        match = _TIME.match(raw.strip())
+        match = _TIME.fullmatch(raw.strip())
         if not match:
             raise Invalid(f"Enter {lower_first(label)} as a time, like 09:30 or 14:15")
         hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
@@ -192,7 +193,7 @@ class TimeType(FieldType):
             bound = field.settings.get(key)
             if not bound:
                 continue
-            if _HHMM.match(bound):
+            if _HHMM.fullmatch(bound):
                 if fails(bound):
                     raise Invalid(f"{label} must be {bound} or {relation}")
             elif (other := values.get(bound)) is not None and fails(other.strftime("%H:%M")):
@@ -207,18 +208,25 @@ class TimeType(FieldType):
 
     def answer_schema(self, field):
         # 24-hour HH:MM: not JSON Schema's "time" format, which needs seconds and an offset
-        hhmm = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+        hhmm = f"^{_REAL_TIME.pattern}$"
         return {"type": "string", "pattern": hhmm, **_bounds_said(field)}
 
     def references(self, field):
         return [
             (key, bound, TIME)
             for key in ("min", "max")
-            if isinstance(bound := field.settings.get(key), str) and not _HHMM.match(bound)
+            if isinstance(bound := field.settings.get(key), str) and not _HHMM.fullmatch(bound)
         ]
 
     def definition_problems(self, field):
-        return bounds_problem(field.settings)
+        problems = [
+            setting_problem(key, f"'{bound}' is not a real time: times go from 00:00 to 23:59")
+            for key in ("min", "max")
+            if isinstance(bound := field.settings.get(key), str)
+            and _HHMM.fullmatch(bound)
+            and not _REAL_TIME.fullmatch(bound)
+        ]
+        return problems or bounds_problem(field.settings)
 
 
 TYPES = [DateType(), TimeType()]

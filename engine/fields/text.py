@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 import engine.identifiers as identifiers
+import engine.patterns as patterns
 from engine.fields.base import FieldType, Invalid, label_for_message, setting_problem
 from engine.model import PREFILL_SOURCES
 
@@ -33,7 +34,10 @@ class TextType(FieldType):
     summary = "One line of text, with an optional length limit and pattern."
     settings = {
         "max_length": {"type": "integer", "minimum": 1, "description": "Most characters allowed"},
-        "pattern": {"type": "string", "description": "A regular expression the answer must match"},
+        "pattern": {
+            "type": "string",
+            "description": "A regular expression (RE2 syntax) the whole answer must match",
+        },
         "pattern_message": {
             "type": "string",
             "description": "The error shown when the pattern does not match",
@@ -59,7 +63,7 @@ class TextType(FieldType):
         if len(text) > limit:
             raise Invalid(f"{label_for_message(field)} must be {limit} characters or fewer")
         pattern = field.settings.get("pattern")
-        if pattern and not re.fullmatch(pattern, text):
+        if pattern and not patterns.matches_whole(pattern, text):
             raise Invalid(
                 field.settings.get("pattern_message")
                 or f"{label_for_message(field)} is not in the right format"
@@ -75,12 +79,8 @@ class TextType(FieldType):
 
     def definition_problems(self, field):
         pattern = field.settings.get("pattern")
-        if pattern:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                return [setting_problem("pattern", f"is not a valid regular expression: {exc}")]
-        return []
+        problem = None if pattern is None else patterns.pattern_problem(pattern)
+        return [setting_problem("pattern", problem)] if problem else []
 
 
 class TextareaType(TextType):
@@ -102,7 +102,7 @@ class EmailType(FieldType):
 
     def parse(self, field, raw, values):
         text = raw.strip()
-        if not _EMAIL.match(text) or len(text) > 254:
+        if not _EMAIL.fullmatch(text) or len(text) > 254:
             raise Invalid("Enter an email address in the correct format, like name@example.com")
         local, domain = text.rsplit("@", 1)
         return f"{local}@{domain.lower()}"

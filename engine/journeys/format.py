@@ -139,11 +139,10 @@ def load_tests(path: str) -> Source:
 
 def _schema_problems(source: Source) -> list[Problem]:
     """Located problems for a file that breaks the schema (the case types' wording)."""
-    import jsonschema
-
-    from engine.schema_check import _Reporter  # the case types' reporter: the same messages
+    # the case types' reporter and validator class: the same messages, patterns read alike
+    from engine.schema_check import _Reporter, draft_validator
 
     reporter = _Reporter(source)
-    for error in jsonschema.Draft202012Validator(SCHEMA).iter_errors(source.data):
+    for error in draft_validator()(SCHEMA).iter_errors(source.data):
         reporter.report(error)
     return sorted(set(reporter.problems))

@@ -150,6 +150,26 @@ def test_refused_answers_say_what_to_do(type_name, settings, typed, message):
     assert refused(make(type_name, **settings), typed) == message
 
 
+# An author's pattern with nested repeats (an author's trial): Python's backtracking `re` took
+# 7 s for a 27-character answer, doubling with each character more, on every save.
+NAMES = r"([A-Za-z]+[ '-]?)+"
+
+
+def test_a_pattern_that_backtracks_in_python_checks_a_long_hostile_answer_at_once():
+    # No timing: with a backtracking matcher this test would not finish (2**5000 steps); with
+    # RE2, whose time is proportional to the answer's length, it takes microseconds.
+    names = make("text", pattern=NAMES, max_length=10_000)
+    assert refused(names, "a" * 5_000 + "1") == "Answer is not in the right format"
+    assert parse(names, "Mary-Jane O'Neil Smith") == "Mary-Jane O'Neil Smith"
+
+
+def test_a_pattern_matches_the_whole_answer_in_ascii_digits():
+    code = make("text", pattern=r"\d{6}")
+    assert parse(code, "123456") == "123456"
+    for typed in ("1234567", "x123456", "١٢٣٤٥٦"):  # Arabic-Indic digits: \d is 0-9 in RE2
+        assert refused(code, typed) == "Answer is not in the right format"
+
+
 def test_missing_answer_messages_follow_gov_uk_wording():
     assert (
         make("text", label="First name").kind.missing_message(make("text", label="First name"))

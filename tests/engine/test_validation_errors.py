@@ -607,6 +607,85 @@ def test_a_setting_the_schema_cannot_check_is_reported_at_its_value(field, part)
     load_field(field).expect("E104", field, part)
 
 
+@covers("E104")
+@pytest.mark.parametrize("bound", ["min: '25:00'", "max: '07:60'", "max: '99:99'", "max: '24:00'"])
+def test_a_time_limit_that_is_no_time_of_day_is_refused_at_it(bound):
+    # accepted before (an author's trial): with min '25:00' every answer was then refused
+    field = f"{{id: start, type: time, label: Start time, {bound}}}"
+    key, value = bound.split(": ")
+    problem = load_field(field).expect("E104", field, value)
+    assert problem.message.startswith(f"'{key}': {value} is not a real time")
+
+
+def test_time_limits_from_midnight_to_a_minute_before_are_real_times():
+    field = "{id: start, type: time, label: Start time, min: '00:00', max: '23:59'}"
+    assert load_field(field).catalogue.errors == []
+
+
+@covers("E104")
+@pytest.mark.parametrize(
+    ("pattern", "construct"),
+    [
+        ("'([A-Za-z]+(?=[ -])[ -]?)+'", "look-ahead `(?=...)`"),
+        ("'(?<![0-9])[0-9]{6}'", "negative look-behind `(?<!...)`"),
+        ("'(a|b)\\1'", "a back-reference `\\1`"),
+        ("'[0-9]++'", "a possessive quantifier `++`"),
+        ("'(?>ab|a)c'", "an atomic group `(?>...)`"),
+        ("'[0-9]{6}\\Z'", "`\\Z` is not supported"),
+        ("'x{1001}'", "a repeat count above 1000"),
+    ],
+    ids=["look-ahead", "look-behind", "back-reference", "possessive", "atomic", "Z", "repeat"],
+)
+def test_a_pattern_answers_could_not_be_checked_in_linear_time_is_refused_at_it(pattern, construct):
+    field = f"{{id: name, type: text, label: Name, pattern: {pattern}}}"
+    problem = load_field(field).expect("E104", field, pattern)
+    assert problem.message.startswith(f"'pattern': {construct}")
+    assert "time proportional to their length" in problem.message
+
+
+@covers("E104")
+def test_an_empty_pattern_checks_nothing_and_is_refused_at_it():
+    field = "{id: name, type: text, label: Name, pattern: ''}"
+    problem = load_field(field).expect("E104", field, "''")
+    assert "empty, so it would check nothing" in problem.message
+
+
+# An id or code written as a `|` block keeps a line break at its end ('test-case\n'): Python's
+# `$` matches before it, so it passed every check, and a second case type with "the same" id or
+# reference went unnoticed (an author's trial). Every identifier is checked exactly.
+BLOCK_IDS = {
+    "case-type-id": ("id: test-case\n", "id: |\n  test-case\n", "|"),
+    "reference-code": ("code: TST\n", "code: |\n    TST\n", "|"),
+    "quoted-code": ("code: TST\n", 'code: "TST\\n"\n', '"TST'),
+    "page-id": ("- id: child\n", "- id: |\n      child\n", "|"),
+    "field-id": ("{id: forename,", '{id: "forename\\n",', '"forename'),
+}
+
+
+@covers("E104")
+@pytest.mark.parametrize(("written", "instead", "part"), BLOCK_IDS.values(), ids=BLOCK_IDS.keys())
+def test_an_id_or_code_ending_in_a_line_break_is_refused_where_it_is(written, instead, part):
+    text = case_type_yaml(CHILD_PAGE).replace(
+        "reference: {prefix: EDU-TEST, code: TST}", "reference:\n  prefix: EDU-TEST\n  code: TST"
+    )
+    assert text.count(written) == 1
+    problem = load_file(text.replace(written, instead)).expect("E104", instead, part)
+    assert "ends with a line break" in problem.message and "\n" not in problem.message
+
+
+def test_a_file_the_fast_check_refuses_is_never_taken_as_valid(monkeypatch):
+    # Were the full check ever to pass what jsonschema-rs refuses (as it did with '$'), the
+    # file is still refused, in jsonschema-rs's words, where the value is.
+    import re
+
+    import engine.schema_check as schema_check
+
+    monkeypatch.setattr(schema_check, "_as_python", re.compile)  # Python's own reading of '$'
+    text = case_type_yaml(CHILD_PAGE).replace("id: test-case\n", "id: |\n  test-case\n")
+    problem = load_file(text).expect("E104", "id: |", "|")
+    assert "does not match" in problem.message
+
+
 # ---- identity and references -------------------------------------------------------------------
 
 

@@ -151,3 +151,21 @@ def test_a_page_that_counts_school_days_gets_the_calendar_and_others_do_not():
     assert "calendar" not in other
     again = next(f for f in other["fields"] if f["id"] == "again")
     assert (again["suffix_one"], again["suffix"]) == ("hour", "hours")
+
+
+def test_the_browser_is_never_given_an_authors_pattern_to_run():
+    """JavaScript's matcher backtracks: a pattern such as ([A-Za-z]+[ '-]?)+ took it seconds
+    a keystroke on a 26-character name; the server checks patterns, with RE2."""
+    from tests.engine.conftest import case_type_yaml, catalogue_of
+    from webapp.areas.cases.presenters import live_conditions
+
+    pages = """
+    - id: names
+      title: Names
+      fields:
+        - {id: name, type: text, label: Name, max_length: 40, pattern: "([A-Za-z]+[ '-]?)+"}
+        - {id: known_as, type: text, label: Known as, show_if: "name != none"}
+    """
+    case_type = catalogue_of(("case.yaml", case_type_yaml(pages))).get("test-case")
+    name = live_conditions(case_type, case_type.pages[0], {}, "2026-09-01")["fields"][0]
+    assert name["max_length"] == 40 and "pattern" not in name

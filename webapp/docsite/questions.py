@@ -48,7 +48,7 @@ PREFILL_WORDS = {
     "user.job_title": "the user's job title",
     "user.mobile": "the user's mobile number",
 }
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def _bound(f: Field, bound, labels: dict[str, str]) -> str:
     if f.kind.name == "date":
         if bound == "today":
             return "today"
-        if isinstance(bound, str) and _ISO.match(bound):
+        if isinstance(bound, str) and _ISO.fullmatch(bound):
             day = dt.date.fromisoformat(bound)
             return f"{day.day} {day:%B %Y}"
         return f"the answer to {quoted_label(labels.get(bound, str(bound)))}"

@@ -20,7 +20,10 @@ from webapp.models import Membership, School, User
 
 SETTING_NAMES = {"school": "School", "early_years": "Early years setting"}
 SETTING_TYPES = tuple(SETTING_NAMES)
-URN_PATTERNS = {"school": re.compile(r"\d{6}"), "early_years": re.compile(r"EY\d{6}|\d{6,7}")}
+URN_PATTERNS = {
+    "school": re.compile(r"[0-9]{6}"),
+    "early_years": re.compile(r"EY[0-9]{6}|[0-9]{6,7}"),
+}
 
 
 def normalise_urn(urn: str) -> str:

@@ -32,7 +32,7 @@ class CodeForm(FlaskForm):
         filters=[lambda v: (v or "").replace(" ", "").strip()],
         validators=[
             DataRequired("Enter the code"),
-            Regexp(r"^\d{6}$", message="Enter the 6-digit code"),
+            Regexp(r"[0-9]{6}\Z", message="Enter the 6-digit code"),
         ],
     )
 

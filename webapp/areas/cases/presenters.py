@@ -149,8 +149,10 @@ def sending_problems(case, case_type: CaseType, problems: Mapping, unchecked, re
 
 # ---- conditions in the browser (static/js/live-conditions.js) ----
 
-# Settings the browser needs to read an answer as the server does (numbers: exact text).
-_LIVE_SETTINGS = ("case", "max_length", "pattern", "min_choices", "max_choices", "decimals")
+# Settings the browser needs to read an answer as the server does (numbers: exact text). Not
+# an author's `pattern`: the browser's matcher backtracks, and a pattern such as
+# ([A-Za-z]+[ '-]?)+ would hang the tab for seconds a keystroke (the server matches with RE2).
+_LIVE_SETTINGS = ("case", "max_length", "min_choices", "max_choices", "decimals")
 _LIVE_BOUNDS = ("min", "max")
 _LIVE_DISPLAY = ("format",)
 

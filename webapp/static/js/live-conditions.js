@@ -5,7 +5,8 @@
 // The form's data-conditions holds, from webapp/areas/cases/presenters.py, each question's
 // condition and formula as the engine's checked tree, how to read its answer, and the values
 // of questions on other pages that they name. Answers are read as the server reads them (an
-// answer it would refuse counts as unanswered) and worked out in page order, as
+// answer it would refuse counts as unanswered; only an author's text pattern is left to the
+// server) and worked out in page order, as
 // CaseType.values() does: a hidden question counts as unanswered. Hidden questions carry the
 // `hidden` attribute (out of the tab order and the accessibility tree); the hidden input
 // "shown" lists those on screen, so that the server never reports an error for a question the
@@ -108,11 +109,8 @@ const READERS = {
     if (field.case === 'upper') text = text.toUpperCase()
     if (field.case === 'lower') text = text.toLowerCase()
     if (Array.from(text).length > (field.max_length || DEFAULT_LENGTH[field.kind] || 200)) return null
-    if (field.pattern) {
-      try {
-        if (!new RegExp(`^(?:${field.pattern})$`, 'u').test(text)) return null
-      } catch { /* a pattern only Python reads: the server decides */ }
-    }
+    // An author's pattern is not checked here: JavaScript's matcher backtracks, and some
+    // patterns take it minutes on a short answer; the server checks it (with RE2) on Continue.
     return text
   },
   textarea: (field, input) => READERS.text(field, input)

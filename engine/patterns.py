@@ -1,0 +1,91 @@
+"""Authors' `pattern`s, matched with RE2: time in proportion to the answer's length, always.
+
+Python's `re` backtracks: a pattern such as `([A-Za-z]+[ '-]?)+` takes seconds for a
+27-character answer and doubles with each character more, on every save and autosave. RE2
+never backtracks, so it cannot run away; in exchange it has no look-around, back-references,
+possessive quantifiers or atomic groups, and repeats at most 1000 times. A pattern using one
+of those is refused when the case type is validated, with the construct named.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import re2
+
+# what RE2 says (after its ": ") -> the construct in an author's words, whether it needs
+# backtracking (why RE2 leaves it out; otherwise only RE2's syntax differs), and advice
+_CONSTRUCTS = {
+    "(?=": ("look-ahead `(?=...)`", True, ""),
+    "(?!": ("negative look-ahead `(?!...)`", True, ""),
+    "(?<=": ("look-behind `(?<=...)`", True, ""),
+    "(?<!": ("negative look-behind `(?<!...)`", True, ""),
+    "(?>": ("an atomic group `(?>...)`", True, ""),
+    "(?(": ("a conditional group `(?(...)...)`", True, ""),
+    "\\k": ("a back-reference `\\k<...>`", True, ""),
+    "(?#": ("a comment `(?#...)`", False, "; write comments in YAML, after #"),
+    "\\Z": ("`\\Z`", False, "; leave it out: the whole answer is matched anyway"),
+    "\\u": ("`\\u`", False, "; write the character itself, or `\\x{...}`"),
+}
+_WHY = "answers are checked in time proportional to their length (RE2 syntax)"
+_BACKTRACKS = ", and this needs backtracking, which can take hours on one answer"
+
+
+def _options() -> re2.Options:
+    options = re2.Options()
+    options.log_errors = False  # a refused pattern is the author's problem, reported as such
+    return options
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(pattern: str):
+    return re2.compile(pattern, _options())
+
+
+def matches_whole(pattern: str, text: str) -> bool:
+    """Whether the whole of `text` matches the author's `pattern` (valid: see pattern_problem)."""
+    try:
+        return _compiled(pattern).fullmatch(text) is not None
+    except UnicodeEncodeError:  # a lone surrogate (from JSON "\ud800"): no pattern's text
+        return False
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why `pattern` cannot check answers (the detail of an E104), or None when it can."""
+    if not pattern:
+        return (
+            "is empty, so it would check nothing: write the pattern the whole answer must "
+            "match, or leave `pattern` out"
+        )
+    try:
+        _compiled(pattern)
+    except re2.error as exc:
+        return _explained(pattern, exc.args[0].decode("utf-8", "replace"))
+    return None
+
+
+def _explained(pattern: str, said: str) -> str:
+    """RE2's complaint about `pattern`, naming the construct it does not support and why."""
+    kind, _, fragment = said.partition(": ")
+    found = _construct(pattern, kind, fragment)
+    if found is None:
+        return f"is not a valid regular expression: {said}"
+    construct, backtracks, advice = found
+    return f"{construct} is not supported: {_WHY}{_BACKTRACKS if backtracks else ''}{advice}"
+
+
+def _construct(pattern: str, kind: str, fragment: str) -> tuple[str, bool, str] | None:
+    if "(?P=" in pattern:
+        return "a back-reference `(?P=...)`", True, ""
+    if kind == "invalid escape sequence" and fragment[1:2].isdigit():
+        return f"a back-reference `{fragment}`", True, ""
+    if kind == "bad repetition operator" and fragment.endswith("+"):
+        return f"a possessive quantifier `{fragment}`", True, ""
+    if kind == "invalid repetition size":
+        return f"a repeat count above 1000 `{fragment}`", False, "; repeats inside repeats multiply"
+    for start, found in sorted(_CONSTRUCTS.items(), key=lambda item: -len(item[0])):
+        if fragment.startswith(start):
+            return found
+    if kind == "invalid perl operator" and fragment.startswith("(?"):
+        return f"the flag `{fragment}`", False, "; the flags are i, m, s and U"
+    return None
