@@ -31,6 +31,26 @@ def test_a_file_whose_content_is_not_an_allowed_kind_is_refused(sign_in, world, 
     assert db_session.scalar(select(func.count()).select_from(Attachment)) == 0
 
 
+def test_save_and_come_back_later_never_says_saved_of_a_file_it_refused(sign_in, world, db_session):
+    """A school believing the signed plan is attached when it is not: the page stays, says the
+    other answers are saved and the file is not, and why (a reviewer found "saved" instead)."""
+    portal, path = agreement_page(sign_in, world)
+    files = {"signed_plan": ("plan.pdf", WINDOWS_PROGRAM)}
+    response = answer(portal, path, AGREEMENT, files=files, action="save", expect=200)
+    assert errors_on(response) == ["The selected file must be a PDF, Word document or photo"]
+    banner = text_of(response.page.select_one(".govuk-notification-banner"))
+    assert "Your other answers have been saved, but not the file you chose" in banner
+    assert "have been saved. You can come back" not in response.text
+    assert db_session.scalar(select(func.count()).select_from(Attachment)) == 0
+    reopened = portal.get(path).page  # the other answers were kept
+    assert reopened.find("textarea", attrs={"name": "pupil_views"}).get_text() == (
+        "Happy with mornings."
+    )
+    # With an acceptable file, or none, it is saved as before: to My cases.
+    files = {"signed_plan": ("plan.pdf", PDF)}
+    answer(portal, path, AGREEMENT, files=files, action="save", expect=302)
+
+
 def test_the_kind_comes_from_the_content_not_the_name(sign_in, world, db_session):
     portal, path = agreement_page(sign_in, world)
     answer(portal, path, AGREEMENT, files={"signed_plan": ("scan.docx", PNG)})

@@ -153,6 +153,11 @@ def answer_page(case, case_type, page):
         _tell_about_pending_files(page, case.answers)
 
     if action == "save":
+        refused = _refused_files(result.errors)
+        if refused:  # the rest is saved, but the user must know the file is not
+            result.form.page_version.data = str(case.page_versions.get(page_id, 0))
+            flash(FILE_NOT_KEPT, "info")
+            return _render_page(case, case_type, page, result.form, refused)
         flash(
             f"Your answers have been saved. You can come back to {case.reference} from My cases.",
             "success",
@@ -178,6 +183,18 @@ def answer_page(case, case_type, page):
         return _render_page(case, case_type, page, form, warnings=result.warnings)
     services.acknowledge_warnings(db(), case, case_type, page_id, result.warnings)
     return _after_page(case, case_type, page_id)
+
+
+FILE_NOT_KEPT = (
+    "Your other answers have been saved, but not the file you chose: it could not be kept "
+    "(see below). Choose another file, or come back to it later from My cases."
+)
+
+
+def _refused_files(errors) -> list:
+    """The problems with files chosen on this request: each such file was not kept."""
+    chosen = {key for key, storage in request.files.items(multi=True) if storage.filename}
+    return [error for error in errors if error.key in chosen]
 
 
 def _after_page(case, case_type, page_id: str):
