@@ -18,6 +18,7 @@ from flask import (
 from engine import CaseType
 from webapp.preview import pages
 from webapp.preview.pages import Urls
+from webapp.web.request_guard import answers_posted
 
 bp = Blueprint("preview", __name__)
 
@@ -94,6 +95,7 @@ def tasks(case_type_id: str):
 
 
 @bp.route("/<case_type_id>/pages/<page_id>", methods=["GET", "POST"])
+@answers_posted  # NUL pasted into an answer is taken out, not refused
 def page(case_type_id: str, page_id: str):
     case_type, state, urls = _case_type(case_type_id)
     page = pages.page_or_404(case_type, page_id)
@@ -103,6 +105,7 @@ def page(case_type_id: str, page_id: str):
 
 
 @bp.route("/<case_type_id>/pages/<page_id>/autosave", methods=["POST"])
+@answers_posted  # NUL pasted into an answer is taken out, not refused
 def autosave(case_type_id: str, page_id: str):
     case_type, state, _urls = _case_type(case_type_id)
     return jsonify(pages.autosave(case_type, pages.page_or_404(case_type, page_id), state))

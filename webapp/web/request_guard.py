@@ -6,14 +6,18 @@ MAX_FORM_MEMORY_SIZE). Past a limit the answer is 413 with the portal's page.
 
 A NUL character (U+0000) is refused with 400: PostgreSQL cannot store it in text or JSON, a
 browser never sends it from what someone typed, and quietly dropping it would change what was
-sent (a password, say) without a word.
+sent (a password, say) without a word. Except in the answers a case page sends (views marked
+`answers_posted`): there it comes from text pasted from a PDF or another program, it shows as
+nothing, and refusing the page lost everything typed on it, so it is taken out of the values
+(never out of names or file names, which are refused as anywhere else).
 """
 
 from __future__ import annotations
 
 import io
 
-from flask import Flask, Request, request
+from flask import Flask, Request, current_app, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
@@ -62,12 +66,23 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_nul)
 
 
+def answers_posted(view):
+    """Mark a view whose form values are typed answers: NUL is taken out of them, not refused."""
+    view.answers_posted = True
+    return view
+
+
 def refuse_nul() -> None:
     """400 when the path, the query or the form (names, values, file names) holds U+0000,
-    or when a form part has no name that can be read."""
+    or when a form part has no name that can be read; an answers_posted view's form values
+    lose theirs instead."""
     texts = [request.path]
     if None in request.form or None in request.files:
         raise BadRequest()  # a multipart part whose name Werkzeug could not read (a new line)
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "answers_posted", False) and "\x00" in "".join(request.form.values()):
+        pairs = request.form.items(multi=True)
+        request.form = ImmutableMultiDict((k, v.replace("\x00", "")) for k, v in pairs)
     for data in (request.args, request.form):
         texts.extend(key for key in data)
         texts.extend(value for _key, value in data.items(multi=True))

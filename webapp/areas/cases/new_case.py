@@ -17,6 +17,7 @@ from webapp.domain.errors import NotFound
 from webapp.infra.casetypes import case_type_or_404
 from webapp.infra.database import db
 from webapp.models import Case
+from webapp.web.request_guard import answers_posted
 from webapp.web.whole_numbers import whole_number
 
 NEW_CASE_PAGES = ("cases.new_page", "cases.new_autosave")
@@ -49,6 +50,7 @@ def new_tasks(case_type_id: str):
 
 
 @bp.route("/submit-case/<case_type_id>/new/<page_id>", methods=["GET", "POST"])
+@answers_posted  # NUL pasted into an answer is taken out, not refused
 @login_required
 def new_page(case_type_id: str, page_id: str):
     """A page a new case starts at, shown for an unsaved draft; sending it creates the case."""
@@ -64,6 +66,7 @@ def new_page(case_type_id: str, page_id: str):
 
 
 @bp.route("/submit-case/<case_type_id>/new/<page_id>/autosave", methods=["POST"])
+@answers_posted  # NUL pasted into an answer is taken out, not refused
 @login_required
 def new_autosave(case_type_id: str, page_id: str):
     """The first background save of a new case's page creates the case; the answer says where

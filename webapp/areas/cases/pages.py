@@ -34,6 +34,7 @@ from webapp.domain import scanning
 from webapp.domain.case_files import file_message, scan_statuses
 from webapp.domain.uploads import NewUpload
 from webapp.infra.database import db, reads_only_on_get, single_statement
+from webapp.web.request_guard import answers_posted
 from webapp.web.whole_numbers import whole_number
 
 
@@ -117,6 +118,7 @@ def _tell_about_pending_files(page, answers) -> None:
 
 
 @bp.route("/cases/<reference>/pages/<page_id>", methods=["GET", "POST"])
+@answers_posted  # NUL pasted into an answer is taken out, not refused
 @reads_only_on_get  # the page shown; sent (POST), it is saved in a transaction
 @login_required
 def page(reference: str, page_id: str):
@@ -271,6 +273,7 @@ def _warnings_digest(warnings) -> str:
 
 
 @bp.route("/cases/<reference>/pages/<page_id>/autosave", methods=["POST"])
+@answers_posted  # NUL pasted into an answer is taken out, not refused
 @single_statement  # its one write is save_page's conditional UPDATE: no BEGIN, no COMMIT
 @login_required
 def autosave(reference: str, page_id: str):

@@ -21,6 +21,7 @@ from webapp.models import CaseTypeVersion
 from webapp.preview import pages
 from webapp.preview.pages import Urls
 from webapp.preview.store import AnswerStore
+from webapp.web.request_guard import answers_posted
 
 _ANSWERS = AnswerStore()  # per process: a preview is a scratch pad, not a record
 PREFIX = "council_admin.preview_"
@@ -100,6 +101,7 @@ def preview_tasks(case_type_id: str, version: int):
 
 
 @bp.route("/case-types/<case_type_id>/v<int:version>/pages/<page_id>", methods=["GET", "POST"])
+@answers_posted  # NUL pasted into an answer is taken out, not refused
 @login_required
 def preview_page(case_type_id: str, version: int, page_id: str):
     case_type, state, urls = _opened(case_type_id, version)
@@ -110,6 +112,7 @@ def preview_page(case_type_id: str, version: int, page_id: str):
 
 
 @bp.route("/case-types/<case_type_id>/v<int:version>/pages/<page_id>/autosave", methods=["POST"])
+@answers_posted  # NUL pasted into an answer is taken out, not refused
 @login_required
 def preview_autosave(case_type_id: str, version: int, page_id: str):
     case_type, state, _urls = _opened(case_type_id, version)
