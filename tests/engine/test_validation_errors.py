@@ -1475,6 +1475,29 @@ def test_slips_in_dates_functions_and_numbers_say_how_to_write_them(condition, c
     assert hint in problem.message, problem.message
 
 
+@covers("E305")
+def test_in_on_a_question_with_options_is_refused_and_free_text_still_takes_it():
+    """`'1' in year_group` looked for the text '1' in the option chosen: true for Year 10,
+    11 and E1 too (an author's trial). On radios or a select it is an error saying what to
+    write; a word in a free-text answer is still found."""
+    loaded = load_case("""
+     - id: p
+       title: P
+       fields:
+         - {id: year_group, type: select, label: Year, options: ['E1', '1', '10', '11']}
+         - {id: details, type: text, label: Details}
+         - {id: a, type: text, label: A, show_if: "'1' in year_group"}
+         - {id: b, type: text, label: B, show_if: "details not in year_group"}
+         - {id: c, type: text, label: C, show_if: "'urgent' in details"}
+     """)
+    problem = loaded.expect("E305", "'1' in year_group", "'1'")
+    assert "(it is found in 'E1', '10', '11' too)" in problem.message, problem.message
+    assert "write year_group == '1' or year_group in ['1']" in problem.message
+    problem = loaded.expect("E305", "details not in year_group", "details")
+    assert "write year_group == 'value'" in problem.message, problem.message
+    assert [p.code for p in loaded.problems if p.severity == "error"] == ["E305", "E305"]
+
+
 @covers("E302")
 def test_an_unquoted_option_value_is_suggested_to_be_quoted():
     loaded = load_case("""
