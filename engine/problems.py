@@ -80,6 +80,11 @@ class Code(enum.Enum):
         "`when` is only for a case type's own workflow: a shared workflow serves case types "
         "with different questions; write the workflow in the case type",
     )
+    E407 = (
+        Severity.ERROR,
+        "system transitions pass a case round {loop} for ever: nobody can stop it; make one "
+        "of them `by: officer`",
+    )
     # Sections and prefilled questions
     E600 = (
         Severity.ERROR,
@@ -136,6 +141,11 @@ class Code(enum.Enum):
     W502 = (Severity.WARNING, "transition leaves '{name}', which is {status} and so ends the case")
     W503 = (Severity.WARNING, "page '{page}' has no questions, only content")
     W504 = (Severity.WARNING, "condition is always {value}")
+    W505 = (
+        Severity.WARNING,
+        "every transition out of '{name}' has a `when`: when none holds, a case stays there "
+        "with no way on; add one without `when` (such as an officer's)",
+    )
     W700 = (
         Severity.WARNING,
         "{date} is outside the school calendar ({start} to {end}): {function}() counts "

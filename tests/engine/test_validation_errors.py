@@ -1073,6 +1073,25 @@ def test_an_active_activity_with_no_way_out_is_a_dead_end():
     assert "'review'" in problem.message
 
 
+@covers("E407")
+def test_system_transitions_that_lead_round_for_ever_are_an_error_at_the_first_activity():
+    """A case sent would be passed round by the portal and stop nowhere an officer can act
+    (an author's trial). A loop broken by a `when` or an officer's step is not one."""
+    loaded = load_workflow(
+        ACTIVITIES
+        + "    review: {label: Review, status: Active}\n"
+        + "    panel: {label: Panel, status: Active}\n",
+        COMPLETE_OR_ABANDON
+        + "- {from: review, to: submitted, action: Back, by: system}\n"
+        + "- {from: submitted, to: review, action: Route, by: system}\n"
+        + "- {from: panel, to: review, action: To review, by: system}\n"
+        + "- {from: review, to: panel, action: To panel, by: officer}\n",
+    )
+    problem = loaded.expect("E407", "submitted: {label", "submitted")
+    assert "'submitted' -> 'review' -> 'submitted'" in problem.message, problem.message
+    assert [p.code for p in loaded.problems if p.severity == "error"] == ["E407"]
+
+
 @covers("E405")
 def test_two_transitions_from_one_activity_with_the_same_button_label():
     loaded = load_workflow(
