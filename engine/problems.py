@@ -29,6 +29,10 @@ class Code(enum.Enum):
         "repeated parts, shared option lists and workflows for big ones",
     )
     E006 = (Severity.ERROR, "lists and mappings are nested more than {limit} deep")
+    E007 = (
+        Severity.ERROR,
+        "the file is empty (nothing but blank lines and comments): write its keys, or delete it",
+    )
     # The shape of the file (JSON Schema)
     E100 = (Severity.ERROR, "unknown key '{key}'{suggestion}")
     E101 = (Severity.ERROR, "missing required key '{key}'")

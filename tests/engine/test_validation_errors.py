@@ -495,6 +495,16 @@ def test_a_problem_with_an_alias_is_reported_where_the_alias_is_written():
     assert "already used on line" in problem.message
 
 
+@covers("E007")
+@pytest.mark.parametrize("text", ["", "\n\n", "# The suspension form, to come\n\n# id: suspension\n"])
+def test_an_empty_or_comment_only_file_is_one_problem_saying_so(text):
+    """It gave seven 'missing required key' at 1:1, in the preview too while an editor saves
+    a new file (an author's trial)."""
+    loaded = load_file(text)
+    assert [(p.code, p.line, p.col) for p in loaded.problems] == [("E007", 1, 1)]
+    assert "the file is empty" in loaded.problems[0].message
+
+
 @covers("E006")
 @pytest.mark.parametrize("depth", [2_000, 200_000])
 def test_lists_nested_thousands_deep_are_refused_without_crashing(tmp_path, depth):
