@@ -496,7 +496,7 @@ def test_a_problem_with_an_alias_is_reported_where_the_alias_is_written():
 
 
 @covers("E007")
-@pytest.mark.parametrize("text", ["", "\n\n", "# The suspension form, to come\n\n# id: suspension\n"])
+@pytest.mark.parametrize("text", ["", "\n\n", "# The suspension form, to come\n# id: suspension\n"])
 def test_an_empty_or_comment_only_file_is_one_problem_saying_so(text):
     """It gave seven 'missing required key' at 1:1, in the preview too while an editor saves
     a new file (an author's trial)."""
