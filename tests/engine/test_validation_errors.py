@@ -495,6 +495,21 @@ def test_a_problem_with_an_alias_is_reported_where_the_alias_is_written():
     assert "already used on line" in problem.message
 
 
+def test_a_problem_with_what_a_merge_key_brings_is_reported_at_the_merge():
+    """`{<<: *name, label: …}` without a new id uses the anchor's id again: reported where
+    the merge is written, not on the anchor's line (a journey's `{<<: *child, …}` variant,
+    too, fails at its own line)."""
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          fields:
+            - &name {id: forename, type: text, label: First name}
+            - {<<: *name, label: Last name}
+    """)
+    problem = loaded.expect("E200", "{<<: *name", "*name")
+    assert "already used on line" in problem.message
+
+
 @covers("E007")
 @pytest.mark.parametrize("text", ["", "\n\n", "# The suspension form, to come\n# id: suspension\n"])
 def test_an_empty_or_comment_only_file_is_one_problem_saying_so(text):
