@@ -54,6 +54,7 @@ class _Declared:
     path: tuple
     group: str | None = None
     has_value: bool = True
+    value_type: str = ex.ANY  # what expressions see of its answer
 
 
 @dataclass
@@ -162,8 +163,9 @@ class CaseTypeCompiler:
                 kind = FIELD_TYPES[spec["type"]]
                 if group and kind.holds_items:
                     self.add(Code.E211, (*field_path, "type"))
+                at = (*field_path, "id")
                 self.declared[field_id] = _Declared(
-                    page_index, order, page["id"], (*field_path, "id"), group, kind.has_value
+                    page_index, order, page["id"], at, group, kind.has_value, kind.value_type
                 )
 
     # ---- pages and fields ----
@@ -362,9 +364,7 @@ class CaseTypeCompiler:
                 offset,
                 {
                     "name": name,
-                    "suggestion": f"; it is inside the group '{declared.group}': "
-                    f"use total({declared.group}, '{name}') or "
-                    f"len({declared.group})",
+                    "suggestion": ex.group_item_hint(name, declared.group, declared.value_type),
                 },
             )
         if declared and not declared.has_value:

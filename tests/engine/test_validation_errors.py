@@ -982,6 +982,36 @@ def test_bounds_past_the_range_of_numbers_are_refused(field):
 
 
 @covers("E302")
+@pytest.mark.parametrize(
+    ("question", "way"),
+    [
+        ("{id: cost, type: money, label: Cost}", "use total(siblings, 'cost'), or len(siblings)"),
+        (
+            "{id: born, type: date, label: Born}",
+            "use earliest(siblings, 'born') or latest(siblings, 'born'), or len(siblings)",
+        ),
+        ("{id: name, type: text, label: Name}", "use len(siblings), the number of items"),
+    ],
+)
+def test_a_group_item_named_outside_its_group_is_shown_the_functions_for_its_answer(question, way):
+    """The hint said total() for every item, a text or a date too (an author's trial)."""
+    name = question.split(",")[0].removeprefix("{id: ")
+    loaded = load_case(f"""
+        - id: family
+          title: Family
+          fields:
+            - id: siblings
+              type: group
+              label: Siblings
+              fields:
+                - {question}
+            - {{id: note, type: text, label: Note, show_if: "answered({name})"}}
+    """)
+    problem = loaded.expect("E302", f"answered({name})", name)
+    assert problem.message.endswith(way), problem.message
+
+
+@covers("E302")
 @pytest.mark.parametrize("style", ["", ">-"], ids=["plain-multiline", "folded-block"])
 def test_a_problem_in_a_multi_line_expression_is_located_on_its_own_line(style):
     loaded = load_case(f"""
