@@ -227,12 +227,23 @@ class Checker:
             right = self._type(right_node)
             if isinstance(op, ast.In | ast.NotIn):
                 self._check_membership(node, left, right)
+                if right.is_constant and right.constant == []:  # `x in []`: a list to fill in
+                    value = "true" if isinstance(op, ast.NotIn) else "false"
+                    self._issue(node, Code.W504, value=value)
             else:
                 self._check_comparison(node, op, left, right)
             left = right
         return _Typed(BOOL)
 
     def _check_comparison(self, node, op, left: _Typed, right: _Typed) -> None:
+        ordering = not isinstance(op, ast.Eq | ast.NotEq)
+        if ordering and any(side.is_constant and side.constant is None for side in (left, right)):
+            other = next((s.symbol.name for s in (left, right) if s.symbol), "x")
+            detail = (
+                f"none (no answer) has no order, so this is always false; write answered({other})"
+            )
+            self._issue(node, Code.E305, detail=detail)
+            return
         if ANY in (left.type, right.type):
             return
         if left.type != right.type:

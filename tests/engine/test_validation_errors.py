@@ -1525,7 +1525,7 @@ def test_habits_from_other_languages_get_a_hint(expression, hint):
     assert hint in next(p.message for p in loaded.problems if p.code == "E300")
 
 
-@covers("E300", "E302", "E305")
+@covers("E300", "E302", "E305", "W504")
 @pytest.mark.parametrize(
     ("condition", "code", "at", "hint"),
     [
@@ -1533,6 +1533,9 @@ def test_habits_from_other_languages_get_a_hint(expression, hint):
         ("born > 2015-11-11", "E305", "born", "write a date as date('2015-01-31')"),
         ("born > today", "E302", "today", "to call it, write today()"),
         ("year_group == 7", "E305", "year_group", "put the value in quotes, '7'"),
+        ("born > none", "E305", "born", "always false; write answered(born)"),
+        ("year_group in []", "W504", "year_group", "always false"),
+        ("year_group not in []", "W504", "year_group", "always true"),
     ],
 )
 def test_slips_in_dates_functions_and_numbers_say_how_to_write_them(condition, code, at, hint):
