@@ -286,7 +286,11 @@ class Checker:
     def _check_option(self, node, symbol: Symbol, value) -> None:
         if symbol.options is not None and value not in symbol.options:
             self._issue(
-                node, Code.E304, value=value, field=symbol.name, allowed=", ".join(symbol.options)
+                node,
+                Code.E304,
+                value=value,
+                field=symbol.name,
+                allowed=", ".join(dict.fromkeys(symbol.options)),  # a value given twice: E205
             )
 
 

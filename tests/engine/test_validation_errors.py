@@ -718,9 +718,13 @@ def test_an_option_value_given_twice_in_a_field():
                 - {value: medical, label: Medical needs}
                 - {value: other, label: Other}
                 - {value: medical, label: Recovery from illness}
+            - {id: note, type: text, label: Note, show_if: "reason == 'illness'"}
     """)
     problem = loaded.expect("E205", "{value: medical, label: Recovery", "{")
     assert "'medical'" in problem.message
+    # A condition on the field lists each option once (it said 'medical, other, medical').
+    problem = loaded.expect("E304", 'show_if: "reason', "reason")
+    assert problem.message.endswith("options are: medical, other"), problem.message
 
 
 @covers("E205")
