@@ -1538,6 +1538,7 @@ def test_habits_from_other_languages_get_a_hint(expression, hint):
         ("born > today", "E302", "today", "to call it, write today()"),
         ("year_group == 7", "E305", "year_group", "put the value in quotes, '7'"),
         ("born > none", "E305", "born", "always false; write answered(born)"),
+        ("year_group == '7' and", "E300", "and", "it ends with 'and': something is missing"),
         ("year_group in []", "W504", "year_group", "always false"),
         ("year_group not in []", "W504", "year_group", "always true"),
     ],
