@@ -336,7 +336,7 @@ class CaseTypeCompiler:
             self.add_expression_issue(issue, where, text if isinstance(text, str) else "")
         if expression is None:
             return None
-        checker = ex.Checker(lambda name, offset: self._lookup(name, offset, scope))
+        checker = ex.Checker(lambda name, offset: self._lookup(name, offset, scope, where[:-1]))
         checker.check(expression, expected, advice)
         for issue in checker.issues + calendar_issues(
             expression, self.calendar, self.calendar_broken
@@ -354,7 +354,7 @@ class CaseTypeCompiler:
             self.add_expression_issue(ex.Issue(Code.W504, 0, {"value": value}), where, text)
         return expression
 
-    def _lookup(self, name: str, offset: int, scope: _Scope) -> ex.Symbol | ex.Issue:
+    def _lookup(self, name: str, offset: int, scope: _Scope, at: tuple) -> ex.Symbol | ex.Issue:
         if name in scope.symbols:
             return scope.symbols[name]
         declared = self.declared.get(name)
@@ -370,15 +370,13 @@ class CaseTypeCompiler:
         if declared and not declared.has_value:
             return ex.Issue(Code.E308, offset, {"name": name, "why": "is content, not a question"})
         if declared and name == scope.group:
-            return ex.Issue(
-                Code.E308,
-                offset,
-                {
-                    "name": name,
-                    "why": "is the group these questions belong to: an item's "
-                    "questions can use its other questions, not the group",
-                },
+            why = (
+                "is the group these questions belong to: an item's questions can use its "
+                "other questions, not the group"
             )
+            return ex.Issue(Code.E308, offset, {"name": name, "why": why})
+        if declared and declared.path[:-1] == at:  # a calculated value of itself
+            return ex.Issue(Code.E308, offset, {"name": name, "why": "is this question itself"})
         if declared:
             return ex.Issue(
                 Code.E303, offset, {"name": name, "where": f"on page '{declared.page_id}'"}

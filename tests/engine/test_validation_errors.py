@@ -816,8 +816,18 @@ def test_a_group_inside_a_group_is_refused():
             "people) > 1",
             "the group these questions belong to",
         ),
+        (  # it said 'defined later (on page child)' (an author's trial)
+            """
+     - id: child
+       title: About the child
+       fields:
+         - {id: hours, type: calculated, label: Hours, value: hours + 1}
+     """,
+            "hours + 1",
+            "is this question itself",
+        ),
     ],
-    ids=["content-block", "own-group"],
+    ids=["content-block", "own-group", "itself"],
 )
 def test_names_that_can_never_have_a_value_are_explained(pages, needle, why):
     assert why in load_case(pages).expect("E308", needle).message
