@@ -54,6 +54,7 @@ class _Declared:
     path: tuple
     group: str | None = None
     has_value: bool = True
+    value_type: str = ex.ANY  # what expressions see of its answer
 
 
 @dataclass
@@ -162,8 +163,9 @@ class CaseTypeCompiler:
                 kind = FIELD_TYPES[spec["type"]]
                 if group and kind.holds_items:
                     self.add(Code.E211, (*field_path, "type"))
+                at = (*field_path, "id")
                 self.declared[field_id] = _Declared(
-                    page_index, order, page["id"], (*field_path, "id"), group, kind.has_value
+                    page_index, order, page["id"], at, group, kind.has_value, kind.value_type
                 )
 
     # ---- pages and fields ----
@@ -334,7 +336,7 @@ class CaseTypeCompiler:
             self.add_expression_issue(issue, where, text if isinstance(text, str) else "")
         if expression is None:
             return None
-        checker = ex.Checker(lambda name, offset: self._lookup(name, offset, scope))
+        checker = ex.Checker(lambda name, offset: self._lookup(name, offset, scope, where[:-1]))
         checker.check(expression, expected, advice)
         for issue in checker.issues + calendar_issues(
             expression, self.calendar, self.calendar_broken
@@ -352,7 +354,7 @@ class CaseTypeCompiler:
             self.add_expression_issue(ex.Issue(Code.W504, 0, {"value": value}), where, text)
         return expression
 
-    def _lookup(self, name: str, offset: int, scope: _Scope) -> ex.Symbol | ex.Issue:
+    def _lookup(self, name: str, offset: int, scope: _Scope, at: tuple) -> ex.Symbol | ex.Issue:
         if name in scope.symbols:
             return scope.symbols[name]
         declared = self.declared.get(name)
@@ -362,23 +364,19 @@ class CaseTypeCompiler:
                 offset,
                 {
                     "name": name,
-                    "suggestion": f"; it is inside the group '{declared.group}': "
-                    f"use total({declared.group}, '{name}') or "
-                    f"len({declared.group})",
+                    "suggestion": ex.group_item_hint(name, declared.group, declared.value_type),
                 },
             )
         if declared and not declared.has_value:
             return ex.Issue(Code.E308, offset, {"name": name, "why": "is content, not a question"})
         if declared and name == scope.group:
-            return ex.Issue(
-                Code.E308,
-                offset,
-                {
-                    "name": name,
-                    "why": "is the group these questions belong to: an item's "
-                    "questions can use its other questions, not the group",
-                },
+            why = (
+                "is the group these questions belong to: an item's questions can use its "
+                "other questions, not the group"
             )
+            return ex.Issue(Code.E308, offset, {"name": name, "why": why})
+        if declared and declared.path[:-1] == at:  # a calculated value of itself
+            return ex.Issue(Code.E308, offset, {"name": name, "why": "is this question itself"})
         if declared:
             return ex.Issue(
                 Code.E303, offset, {"name": name, "where": f"on page '{declared.page_id}'"}

@@ -258,6 +258,14 @@ class Composer:
                     )
                 for k, v in source.value:  # already merged when that mapping ended
                     if k.kind != SCALAR or k.value not in seen:
-                        merged.append((k, v))
+                        merged.append((_at(k, source), _at(v, source)) if source.alias else (k, v))
                         seen.add(k.value if k.kind == SCALAR else id(k))
         return own + merged
+
+
+def _at(node: Node, alias: Node) -> Node:
+    """`node`, brought by a merge of `alias` (`<<: *name`), standing where the alias is
+    written: a problem with what the merge brings is reported there, not at the anchor."""
+    used = Node(node.kind, node.tag, node.value, alias.start_mark, alias.end_mark, node.style)
+    used.size, used.depth, used.alias = node.size, node.depth, True
+    return used

@@ -29,6 +29,10 @@ class Code(enum.Enum):
         "repeated parts, shared option lists and workflows for big ones",
     )
     E006 = (Severity.ERROR, "lists and mappings are nested more than {limit} deep")
+    E007 = (
+        Severity.ERROR,
+        "the file is empty (nothing but blank lines and comments): write its keys, or delete it",
+    )
     # The shape of the file (JSON Schema)
     E100 = (Severity.ERROR, "unknown key '{key}'{suggestion}")
     E101 = (Severity.ERROR, "missing required key '{key}'")
@@ -79,6 +83,11 @@ class Code(enum.Enum):
         Severity.ERROR,
         "`when` is only for a case type's own workflow: a shared workflow serves case types "
         "with different questions; write the workflow in the case type",
+    )
+    E407 = (
+        Severity.ERROR,
+        "system transitions pass a case round {loop} for ever: nobody can stop it; make one "
+        "of them `by: officer`",
     )
     # Sections and prefilled questions
     E600 = (
@@ -136,6 +145,11 @@ class Code(enum.Enum):
     W502 = (Severity.WARNING, "transition leaves '{name}', which is {status} and so ends the case")
     W503 = (Severity.WARNING, "page '{page}' has no questions, only content")
     W504 = (Severity.WARNING, "condition is always {value}")
+    W505 = (
+        Severity.WARNING,
+        "every transition out of '{name}' has a `when`: when none holds, a case stays there "
+        "with no way on; add one without `when` (such as an officer's)",
+    )
     W700 = (
         Severity.WARNING,
         "{date} is outside the school calendar ({start} to {end}): {function}() counts "

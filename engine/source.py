@@ -207,7 +207,8 @@ def load_source(text: str, path: str) -> Source:
     """Parse YAML text; syntax errors become E001 problems with their position.
 
     Files over MAX_FILE_BYTES, nesting deeper than MAX_DEPTH and aliases that expand past
-    their budget are refused (E004, E006, E005) before any of it is built.
+    their budget are refused (E004, E006, E005) before any of it is built; a file with nothing
+    but comments is E007.
     """
     if len(text) > MAX_FILE_BYTES or len(text.encode("utf-8")) > MAX_FILE_BYTES:
         return _unread(path, make_problem(Code.E004, path, 1, 1, limit=_LIMIT_WORDS))
@@ -223,7 +224,9 @@ def load_source(text: str, path: str) -> Source:
     except yaml.YAMLError as exc:  # e.g. unreadable characters
         detail = str(exc).splitlines()[0]
         return _unread(path, make_problem(Code.E001, path, 1, 1, detail=detail))
-    return Source(path, {} if data is None else data, positions, problems)
+    if data is None:  # not seven 'missing required key' problems at 1:1
+        return _unread(path, make_problem(Code.E007, path, 1, 1))
+    return Source(path, data, positions, problems)
 
 
 def _read(text: str, path: str, plain: bool) -> tuple[object, SourceMap, list[Problem]]:

@@ -118,7 +118,35 @@ def _graph_problems(workflow: Workflow, where: tuple) -> list[_Finding]:
             found.append(_Finding(Code.E402, at, details, at_key=True))
         elif activity.status == "Active" and not workflow.transitions_from(activity_id):
             found.append(_Finding(Code.E404, at, {"name": activity_id, "status": "Active"}, True))
+        elif activity.status == "Active" and all(
+            t.when_text for t in workflow.transitions_from(activity_id)
+        ):
+            found.append(_Finding(Code.W505, at, {"name": activity_id}, True))
+    for loop in _system_loops(workflow):
+        at = (*where, "activities", loop[0])
+        details = {"loop": " -> ".join(f"'{a}'" for a in (*loop, loop[0]))}
+        found.append(_Finding(Code.E407, at, details, True))
     return found
+
+
+def _system_loops(workflow: Workflow) -> list[list[str]]:
+    """The rounds of activities a case is certain to be passed along for ever: in each, the
+    first system transition out (the one the portal takes first) has no `when`."""
+    certain = {}
+    for activity_id in workflow.activities:
+        system = workflow.transitions_from(activity_id, "system")
+        if system and not system[0].when_text:
+            certain[activity_id] = system[0].target
+    loops, done = [], set()
+    for activity_id in workflow.activities:  # in the order written: a loop is named once
+        path = []
+        while activity_id in certain and activity_id not in done and activity_id not in path:
+            path.append(activity_id)
+            activity_id = certain[activity_id]
+        if activity_id in path:
+            loops.append(path[path.index(activity_id) :])
+        done.update(path)
+    return loops
 
 
 def _reachable(workflow: Workflow) -> set[str]:

@@ -79,7 +79,7 @@ def validate(paths: tuple[str, ...], output: str, strict: bool) -> None:
     when clean, 1 on errors, 2 on bad usage."""
     from engine.folder_check import check_folder
 
-    paths = case_type_paths(paths)
+    paths = _files_to_validate(case_type_paths(paths))
     started = time.perf_counter()
     catalogue = check_folder(list(paths))  # on two processors for a big folder
     if strict and not catalogue.errors:
@@ -94,6 +94,19 @@ def validate(paths: tuple[str, ...], output: str, strict: bool) -> None:
         click.echo(f"{_summary(catalogue)}; {elapsed * 1000:.0f} ms", err=True)
     if failed:
         click.get_current_context().exit(1)
+
+
+def _files_to_validate(paths: list[str]) -> list[str]:
+    """`paths`, refused (exit 2) when one is a journey-test file, which holds no case type, or
+    when they hold no YAML file at all (a wrong folder would otherwise pass as clean)."""
+    from engine.catalogue import TESTS_SUFFIX, yaml_files
+
+    journeys = next((p for p in paths if p.endswith(TESTS_SUFFIX)), None)
+    if journeys is not None:
+        raise CommandError(f"{journeys} is a journey-test file: run it with portal test", 2)
+    if not yaml_files(paths):
+        raise CommandError(f"no case-type files (*.yaml) in {', '.join(paths)}", 2)
+    return paths
 
 
 def _unworked(catalogue) -> list:

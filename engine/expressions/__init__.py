@@ -19,7 +19,7 @@ Layers, each importing only those before it: value_types -> functions -> evaluat
 
 from engine.expressions.check import Checker
 from engine.expressions.evaluate import Expression
-from engine.expressions.functions import FUNCTIONS, Function
+from engine.expressions.functions import FUNCTIONS, Function, group_item_hint
 from engine.expressions.parse import MAX_DEPTH, parse
 from engine.expressions.school_days import SchoolCalendar
 from engine.expressions.value_types import (
@@ -58,5 +58,6 @@ __all__ = [
     "SchoolCalendar",
     "Symbol",
     "described",
+    "group_item_hint",
     "parse",
 ]

@@ -227,12 +227,23 @@ class Checker:
             right = self._type(right_node)
             if isinstance(op, ast.In | ast.NotIn):
                 self._check_membership(node, left, right)
+                if right.is_constant and right.constant == []:  # `x in []`: a list to fill in
+                    value = "true" if isinstance(op, ast.NotIn) else "false"
+                    self._issue(node, Code.W504, value=value)
             else:
                 self._check_comparison(node, op, left, right)
             left = right
         return _Typed(BOOL)
 
     def _check_comparison(self, node, op, left: _Typed, right: _Typed) -> None:
+        ordering = not isinstance(op, ast.Eq | ast.NotEq)
+        if ordering and any(side.is_constant and side.constant is None for side in (left, right)):
+            other = next((s.symbol.name for s in (left, right) if s.symbol), "x")
+            detail = (
+                f"none (no answer) has no order, so this is always false; write answered({other})"
+            )
+            self._issue(node, Code.E305, detail=detail)
+            return
         if ANY in (left.type, right.type):
             return
         if left.type != right.type:
@@ -260,6 +271,8 @@ class Checker:
         elif right.type == LIST:  # 'a' in ticked_checkboxes
             if left.is_constant and right.symbol:
                 self._check_option(node, right.symbol, left.constant)
+        elif right.type == TEXT and right.symbol and right.symbol.options is not None:
+            self._issue(node, Code.E305, detail=_option_substring(left, right.symbol))
         elif right.type == TEXT:  # 'word' in some_text
             if left.type not in (TEXT, ANY):
                 self._issue(
@@ -273,7 +286,11 @@ class Checker:
     def _check_option(self, node, symbol: Symbol, value) -> None:
         if symbol.options is not None and value not in symbol.options:
             self._issue(
-                node, Code.E304, value=value, field=symbol.name, allowed=", ".join(symbol.options)
+                node,
+                Code.E304,
+                value=value,
+                field=symbol.name,
+                allowed=", ".join(dict.fromkeys(symbol.options)),  # a value given twice: E205
             )
 
 
@@ -288,3 +305,21 @@ def _comparison_hint(left: _Typed, right: _Typed) -> str:
     if types == {DATE, NUMBER}:
         return "; write a date as date('2015-01-31')"
     return ""
+
+
+def _option_substring(left: _Typed, symbol: Symbol) -> str:
+    """Why `'1' in year_group` is refused: on a question with options, 'in' would look for
+    the text inside the option chosen, so '1' would be found in '10', '11' and 'E1' too."""
+    name = symbol.name
+    value = left.constant if left.is_constant and isinstance(left.constant, str) else None
+    if value is None:
+        return (
+            f"'in' would look for text inside the option chosen for '{name}', not for one "
+            f"option: write {name} == 'value' or {name} in ['a', 'b']"
+        )
+    also = [o for o in symbol.options if value in o and o != value]
+    found = f" (it is found in {', '.join(repr(o) for o in also[:4])} too)" if also else ""
+    return (
+        f"'{value}' in {name} would look for the text '{value}' inside the option chosen"
+        f"{found}, not for that option: write {name} == '{value}' or {name} in ['{value}']"
+    )

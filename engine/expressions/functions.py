@@ -113,5 +113,20 @@ FUNCTIONS: dict[str, Function] = {
 CONSTANT_NAMES = {"true": True, "false": False, "none": None}
 # Functions that read one column of a repeating group, and the column type each needs.
 GROUP_COLUMNS = {"total": NUMBER, "earliest": DATE, "latest": DATE}
+
+
+def group_item_hint(name: str, group: str, value_type: str) -> str:
+    """How to use a repeating group's question outside the group: the functions over its
+    items that take its kind of answer (total() for numbers, earliest()/latest() for dates),
+    and len()."""
+    over = [f"{f}({group}, '{name}')" for f, needs in GROUP_COLUMNS.items() if needs == value_type]
+    if over:
+        return f"; it is inside the group '{group}': use {' or '.join(over)}, or len({group})"
+    return (
+        f"; it is inside the group '{group}', whose items each answer it: outside the group "
+        f"use len({group}), the number of items"
+    )
+
+
 # Functions that count school days (they need the school calendar).
 CALENDAR_FUNCTIONS = frozenset(name for name, f in FUNCTIONS.items() if f.calendar)

@@ -54,6 +54,9 @@ _HINTS = (
     (r"(?<![=!<>])=(?!=)", "compare with '==' (a single '=' is not allowed)"),
 )
 
+# An expression cut short: it ends with an operator, which needs something after it.
+_UNFINISHED = re.compile(r"(\band|\bor|\bnot|\bin|==|!=|<=|>=|<|>|\+|-|\*|/|,|\()\s*$")
+
 
 def parse(text: str) -> tuple[Expression | None, list[Issue]]:
     """Parse and whitelist an expression; the issues say why one is refused."""
@@ -95,6 +98,10 @@ def _syntax_issue(exc: SyntaxError, text: str) -> Issue:
             bare_date.start(),
             {"detail": f"write a date as date('{bare_date.group()}'), in quotes"},
         )
+    unfinished = _UNFINISHED.search(text)
+    if unfinished and not exc.offset:  # Python points at the start: point at the last word
+        detail = f"it ends with '{unfinished.group(1)}': something is missing after it"
+        return Issue(Code.E300, unfinished.start(1), {"detail": detail})
     return Issue(Code.E300, offset, {"detail": exc.msg + _syntax_hint(text)})
 
 

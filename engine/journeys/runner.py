@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.answers import truthy
 from engine.casetype import CaseType
 from engine.journeys.coverage import Coverage
 from engine.journeys.expect import compare_messages, compare_value
 from engine.journeys.format import CHECK_ANSWERS
 from engine.journeys.typed import AnswerProblem, form_input
 from engine.journeys.workflow import run_workflow
+from engine.problems import did_you_mean
 from engine.source import SourceMap
 
 
@@ -81,6 +83,7 @@ class JourneyRun:
         form = case_type.form_class(page_id)(data)
         result = case_type.save_page(page_id, form, self.answers, files)
         self.answers = result.answers
+        self._hidden_answers(step, page, where)
         following = case_type.next_page(page_id, self.answers) if result.valid else page
         coverage.saw_page(case_type, page, self.answers, following)
         for kind in ("errors", "warnings"):
@@ -94,6 +97,22 @@ class JourneyRun:
             if got != step["next"]:
                 self.fail((*where, "next"), f"expected next page '{step['next']}', got '{got}'")
         return typed
+
+    def _hidden_answers(self, step: dict, page, where: tuple) -> None:
+        """Fail at each answer given to a question the page hides once it is saved: a browser
+        would not send it, so the journey would test less than it says."""
+        values = None
+        for field in page.fields:
+            answer = (step.get("answers") or {}).get(field.id)
+            if answer is None or field.show_if is None:
+                continue
+            values = self.case_type.values(self.answers) if values is None else values
+            if not truthy(field.show_if, values):
+                message = (
+                    f"question '{field.id}' is not shown here: its show_if "
+                    f"'{field.show_if.text}' is false, so the answer would not be sent"
+                )
+                self.fail((*where, "answers", field.id), message, key=True)
 
     def _values(self, step: dict, where: tuple) -> None:
         for field_id, expected in (step.get("values") or {}).items():
@@ -133,7 +152,13 @@ class JourneyRun:
             for section in self.case_type.summary_sections(self.answers)
             for row in section.rows
         }
+        fields = self.case_type.fields
         for field_id, text in expected.items():
+            if field_id not in fields:  # a misspelt id would otherwise pass as 'no row'
+                hint = did_you_mean(field_id, fields)
+                message = f"'{field_id}' is not a question of '{self.case_type.id}'{hint}"
+                self.fail((*where, field_id), message, key=True)
+                continue
             got = rows.get(field_id)
             if got == text:
                 continue

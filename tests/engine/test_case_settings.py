@@ -107,6 +107,20 @@ def test_a_shared_workflow_cannot_have_conditions():
     loaded.expect("E406", 'when: "true"', "when")
 
 
+@covers("W505")
+def test_an_activity_left_only_by_conditional_transitions_is_warned_of():
+    """With the governors' decision a system step taken only for a permanent exclusion, a
+    suspension sent to the governors would stay there with no button (an author's trial)."""
+    text = EXCLUSION.format(when="kind == 'permanent'", extra="").replace(
+        "action: Record governors' decision, by: officer}",
+        "action: Record governors' decision, by: system, when: \"kind == 'permanent'\"}",
+    )
+    loaded = Loaded({"exclusion.yaml": text})
+    problem = loaded.expect("W505", "governors: {label", "governors")
+    assert "'governors'" in problem.message and problem.severity == "warning"
+    assert [p.code for p in loaded.problems if p.path == "exclusion.yaml"] == ["W505"]
+
+
 def test_a_case_type_is_live_unless_retired_and_exports_as_today_by_default():
     case_type = load_exclusion().catalogue.get("exclusion")
     assert not case_type.lifecycle.retired

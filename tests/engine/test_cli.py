@@ -34,6 +34,26 @@ def test_clean_folder_exits_0(capsys):
     assert "no problems" in capsys.readouterr().err
 
 
+def test_a_folder_without_case_type_files_is_bad_usage_not_clean(tmp_path, capsys):
+    """It said 'no problems; 0 case type(s)' and exited 0, so a wrong path in CI passed (an
+    author's trial); journey files alone are not case types either."""
+    (tmp_path / "notes.txt").write_text("to do\n")
+    (tmp_path / "tiny.tests.yaml").write_text("case_type: tiny\n")
+    assert main(["validate", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"portal validate: no case-type files (*.yaml) in {tmp_path}\n"
+    )
+
+
+def test_a_journey_file_named_to_validate_points_to_portal_test(capsys):
+    """Named on its own it gave nine case-type errors (unknown key 'case_type'…)."""
+    path = str(ROOT / "casetypes" / "send" / "send-transport.tests.yaml")
+    assert main(["validate", path]) == 2
+    assert capsys.readouterr().err == (
+        f"portal validate: {path} is a journey-test file: run it with portal test\n"
+    )
+
+
 def test_errors_print_located_lines_and_exit_1(broken, capsys):
     assert main(["validate", str(broken)]) == 1
     out = capsys.readouterr().out

@@ -165,8 +165,40 @@ def test_a_question_the_page_does_not_ask_is_named_with_a_suggestion(folder, tmp
     ]
 
 
+def test_a_misspelt_row_on_check_answers_is_named_even_when_no_row_is_expected(
+    folder, tmp_path, capsys
+):
+    """`{detials: ~}` used to pass (no row by that name, as expected) and `{detials: Some}`
+    said 'got no row': both name the question that does not exist."""
+    path = folder(JOURNEYS.replace("details: Some}\n    work", "detials: ~, doubel: x}\n    work"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert [line.split(" (journey")[0] for line in lines] == [
+        f"{path}:13:34: FAIL: 'detials' is not a question of 'tiny'; did you mean 'details'?",
+        f"{path}:13:46: FAIL: 'doubel' is not a question of 'tiny'; did you mean 'double'?",
+    ]
+
+
+def test_an_answer_to_a_question_hidden_on_its_page_fails_at_the_answer(folder, tmp_path, capsys):
+    """With SEN support, 'details' is not shown: a browser would not send it, so a journey
+    that answers it would test less than it says."""
+    path = folder(
+        JOURNEYS.replace("sen: E,", "sen: K,").replace(
+            'check_answers: {double: "8", details: Some}', 'check_answers: {double: "8"}'
+        )
+    )
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:7:44: FAIL: question 'details' is not shown here: its show_if "
+        "'sen == 'E'' is false, so the answer would not be sent (journey 'EHC plan')"
+    ]
+
+
 def test_a_page_not_shown_and_an_unknown_case_type_fail(folder, tmp_path, capsys):
-    path = folder(JOURNEYS.replace("sen: E", "sen: No SEN"))
+    path = folder(
+        JOURNEYS.replace("sen: E", "sen: No SEN").replace("details: Some}", "details: ~}")
+    )
     status, lines, _err = run(capsys, tmp_path)
     assert lines[0].startswith(f"{path}:8:15: FAIL: expected next page 'second', got 'check-")
     path = folder(JOURNEYS.replace("case_type: tiny", "case_type: tinny"))

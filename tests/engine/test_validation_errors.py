@@ -514,6 +514,31 @@ def test_a_problem_with_an_alias_is_reported_where_the_alias_is_written():
     assert "already used on line" in problem.message
 
 
+def test_a_problem_with_what_a_merge_key_brings_is_reported_at_the_merge():
+    """`{<<: *name, label: …}` without a new id uses the anchor's id again: reported where
+    the merge is written, not on the anchor's line (a journey's `{<<: *child, …}` variant,
+    too, fails at its own line)."""
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          fields:
+            - &name {id: forename, type: text, label: First name}
+            - {<<: *name, label: Last name}
+    """)
+    problem = loaded.expect("E200", "{<<: *name", "*name")
+    assert "already used on line" in problem.message
+
+
+@covers("E007")
+@pytest.mark.parametrize("text", ["", "\n\n", "# The suspension form, to come\n# id: suspension\n"])
+def test_an_empty_or_comment_only_file_is_one_problem_saying_so(text):
+    """It gave seven 'missing required key' at 1:1, in the preview too while an editor saves
+    a new file (an author's trial)."""
+    loaded = load_file(text)
+    assert [(p.code, p.line, p.col) for p in loaded.problems] == [("E007", 1, 1)]
+    assert "the file is empty" in loaded.problems[0].message
+
+
 @covers("E006")
 @pytest.mark.parametrize("depth", [2_000, 200_000])
 def test_lists_nested_thousands_deep_are_refused_without_crashing(tmp_path, depth):
@@ -791,9 +816,13 @@ def test_an_option_value_given_twice_in_a_field():
                 - {value: medical, label: Medical needs}
                 - {value: other, label: Other}
                 - {value: medical, label: Recovery from illness}
+            - {id: note, type: text, label: Note, show_if: "reason == 'illness'"}
     """)
     problem = loaded.expect("E205", "{value: medical, label: Recovery", "{")
     assert "'medical'" in problem.message
+    # A condition on the field lists each option once (it said 'medical, other, medical').
+    problem = loaded.expect("E304", 'show_if: "reason', "reason")
+    assert problem.message.endswith("options are: medical, other"), problem.message
 
 
 @covers("E205")
@@ -885,8 +914,18 @@ def test_a_group_inside_a_group_is_refused():
             "people) > 1",
             "the group these questions belong to",
         ),
+        (  # it said 'defined later (on page child)' (an author's trial)
+            """
+     - id: child
+       title: About the child
+       fields:
+         - {id: hours, type: calculated, label: Hours, value: hours + 1}
+     """,
+            "hours + 1",
+            "is this question itself",
+        ),
     ],
-    ids=["content-block", "own-group"],
+    ids=["content-block", "own-group", "itself"],
 )
 def test_names_that_can_never_have_a_value_are_explained(pages, needle, why):
     assert why in load_case(pages).expect("E308", needle).message
@@ -1055,6 +1094,36 @@ def test_bounds_past_the_range_of_numbers_are_refused(field):
 
 
 @covers("E302")
+@pytest.mark.parametrize(
+    ("question", "way"),
+    [
+        ("{id: cost, type: money, label: Cost}", "use total(siblings, 'cost'), or len(siblings)"),
+        (
+            "{id: born, type: date, label: Born}",
+            "use earliest(siblings, 'born') or latest(siblings, 'born'), or len(siblings)",
+        ),
+        ("{id: name, type: text, label: Name}", "use len(siblings), the number of items"),
+    ],
+)
+def test_a_group_item_named_outside_its_group_is_shown_the_functions_for_its_answer(question, way):
+    """The hint said total() for every item, a text or a date too (an author's trial)."""
+    name = question.split(",")[0].removeprefix("{id: ")
+    loaded = load_case(f"""
+        - id: family
+          title: Family
+          fields:
+            - id: siblings
+              type: group
+              label: Siblings
+              fields:
+                - {question}
+            - {{id: note, type: text, label: Note, show_if: "answered({name})"}}
+    """)
+    problem = loaded.expect("E302", f"answered({name})", name)
+    assert problem.message.endswith(way), problem.message
+
+
+@covers("E302")
 @pytest.mark.parametrize("style", ["", ">-"], ids=["plain-multiline", "folded-block"])
 def test_a_problem_in_a_multi_line_expression_is_located_on_its_own_line(style):
     loaded = load_case(f"""
@@ -1169,6 +1238,25 @@ def test_an_active_activity_with_no_way_out_is_a_dead_end():
     )
     problem = loaded.expect("E404", "review: {label", "review")
     assert "'review'" in problem.message
+
+
+@covers("E407")
+def test_system_transitions_that_lead_round_for_ever_are_an_error_at_the_first_activity():
+    """A case sent would be passed round by the portal and stop nowhere an officer can act
+    (an author's trial). A loop broken by a `when` or an officer's step is not one."""
+    loaded = load_workflow(
+        ACTIVITIES
+        + "    review: {label: Review, status: Active}\n"
+        + "    panel: {label: Panel, status: Active}\n",
+        COMPLETE_OR_ABANDON
+        + "- {from: review, to: submitted, action: Back, by: system}\n"
+        + "- {from: submitted, to: review, action: Route, by: system}\n"
+        + "- {from: panel, to: review, action: To review, by: system}\n"
+        + "- {from: review, to: panel, action: To panel, by: officer}\n",
+    )
+    problem = loaded.expect("E407", "submitted: {label", "submitted")
+    assert "'submitted' -> 'review' -> 'submitted'" in problem.message, problem.message
+    assert [p.code for p in loaded.problems if p.severity == "error"] == ["E407"]
 
 
 @covers("E405")
@@ -1549,7 +1637,7 @@ def test_habits_from_other_languages_get_a_hint(expression, hint):
     assert hint in next(p.message for p in loaded.problems if p.code == "E300")
 
 
-@covers("E300", "E302", "E305")
+@covers("E300", "E302", "E305", "W504")
 @pytest.mark.parametrize(
     ("condition", "code", "at", "hint"),
     [
@@ -1557,6 +1645,10 @@ def test_habits_from_other_languages_get_a_hint(expression, hint):
         ("born > 2015-11-11", "E305", "born", "write a date as date('2015-01-31')"),
         ("born > today", "E302", "today", "to call it, write today()"),
         ("year_group == 7", "E305", "year_group", "put the value in quotes, '7'"),
+        ("born > none", "E305", "born", "always false; write answered(born)"),
+        ("year_group == '7' and", "E300", "and", "it ends with 'and': something is missing"),
+        ("year_group in []", "W504", "year_group", "always false"),
+        ("year_group not in []", "W504", "year_group", "always true"),
     ],
 )
 def test_slips_in_dates_functions_and_numbers_say_how_to_write_them(condition, code, at, hint):
@@ -1571,6 +1663,29 @@ def test_slips_in_dates_functions_and_numbers_say_how_to_write_them(condition, c
      """)
     problem = loaded.expect(code, condition, at)
     assert hint in problem.message, problem.message
+
+
+@covers("E305")
+def test_in_on_a_question_with_options_is_refused_and_free_text_still_takes_it():
+    """`'1' in year_group` looked for the text '1' in the option chosen: true for Year 10,
+    11 and E1 too (an author's trial). On radios or a select it is an error saying what to
+    write; a word in a free-text answer is still found."""
+    loaded = load_case("""
+     - id: p
+       title: P
+       fields:
+         - {id: year_group, type: select, label: Year, options: ['E1', '1', '10', '11']}
+         - {id: details, type: text, label: Details}
+         - {id: a, type: text, label: A, show_if: "'1' in year_group"}
+         - {id: b, type: text, label: B, show_if: "details not in year_group"}
+         - {id: c, type: text, label: C, show_if: "'urgent' in details"}
+     """)
+    problem = loaded.expect("E305", "'1' in year_group", "'1'")
+    assert "(it is found in 'E1', '10', '11' too)" in problem.message, problem.message
+    assert "write year_group == '1' or year_group in ['1']" in problem.message
+    problem = loaded.expect("E305", "details not in year_group", "details")
+    assert "write year_group == 'value'" in problem.message, problem.message
+    assert [p.code for p in loaded.problems if p.severity == "error"] == ["E305", "E305"]
 
 
 @covers("E302")
