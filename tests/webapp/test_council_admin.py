@@ -437,7 +437,8 @@ def test_an_officers_role_and_teams_are_changed_and_they_are_locked_and_unlocked
 
     cara.get(f"{path}/reset-password")
     cara.post(f"{path}/reset-password", expect=302)
-    assert mails(db_session, olly_user.email, "password_reset_by_admin")
+    [mail] = mails(db_session, olly_user.email, "password_reset_by_admin")
+    assert "A council admin of the portal has reset your School Portal password" in mail.body
     assert audit_rows(db_session, "password_reset_by_admin")[0].actor_id == cara_user.id
 
 

@@ -102,6 +102,18 @@ def test_development_needs_none_of_them(production):
     assert app.config["DEVELOPMENT"] and len(app.config["SECRET_KEY"]) >= 32
 
 
+def test_development_links_lead_to_the_port_served(production):
+    """`PORT=5391 portal run` sent emails whose links led to :5000, where nothing answered."""
+    production.setenv("PORTAL_ENV", "development")
+    production.delenv("PORTAL_BASE_URL")
+    production.delenv("PORT", raising=False)
+    assert start().config["PORTAL_BASE_URL"] == "http://127.0.0.1:5000"
+    production.setenv("PORT", "5391")
+    assert start().config["PORTAL_BASE_URL"] == "http://127.0.0.1:5391"
+    production.setenv("PORTAL_BASE_URL", "https://portal.example.org")
+    assert start().config["PORTAL_BASE_URL"] == "https://portal.example.org"
+
+
 def test_commands_say_what_is_wrong_in_one_line(production, capsys):
     production.setenv("SECRET_KEY", "a")
     assert main(["serve"]) == 2

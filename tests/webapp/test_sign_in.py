@@ -5,7 +5,7 @@ import re
 from sqlalchemy import select
 
 from tests.webapp.conftest import PASSWORD, PortalClient, latest_code, text_of
-from tests.webapp.helpers import fresh_user
+from tests.webapp.helpers import fresh_user, mails
 from webapp.models import AuditEvent, LoginCode, OutboxMessage
 
 
@@ -93,8 +93,32 @@ def test_send_the_code_again_replaces_the_code_and_is_limited(app, world, new_cl
     portal.get("/sign-in/code")
     portal.post("/sign-in/code/resend", {}, expect=302)  # the 6th in 15 minutes
     page = text_of(portal.get("/sign-in/code").page)
-    assert "You have asked for too many codes" in page
+    assert "We have not sent a new code: you have asked for too many codes" in page
     code_step(portal, latest_code(app, world.alice.email))  # the last code still works
+
+
+def test_a_sign_in_past_the_code_limit_says_no_code_was_sent(app, world, new_client, db_session):
+    """A reviewer's 6th right password in 15 minutes landed on "We have sent a code" though
+    none was sent: the page now says that no code was sent, why, and when to try again."""
+    for _ in range(5):
+        password_step(new_client(), world.alice.email)
+    sent = len(mails(db_session, world.alice.email, "sign_in_code"))
+    assert sent == 5
+    portal = new_client()
+    response = password_step(portal, world.alice.email)
+    assert response.headers["Location"] == "/sign-in"
+    page = text_of(portal.get("/sign-in").page)
+    assert (
+        "We have not sent a new code: you have asked for too many codes. Wait 15 minutes, then "
+        "sign in again." in page
+    )
+    assert len(mails(db_session, world.alice.email, "sign_in_code")) == sent
+    # Nothing waits for a code in this browser: the code page sends it back to sign in.
+    assert portal.get("/sign-in/code", expect=302).headers["Location"] == "/sign-in"
+    # A wrong password still gets the page everyone gets: the limit is not told to strangers.
+    stranger = new_client()
+    page = text_of(password_step(stranger, world.alice.email, "not the password", 200).page)
+    assert "too many codes" not in page
 
 
 def page_without_token(response) -> str:

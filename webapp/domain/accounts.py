@@ -7,12 +7,12 @@ every change is in the audit trail. The caller commits.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from webapp.domain import audit, throttle
+from webapp.domain.email_addresses import checked_email, lookup_form
 from webapp.domain.errors import EmailInUse
 from webapp.domain.passwords import generate_password, hash_password
 from webapp.infra import clock
@@ -20,15 +20,16 @@ from webapp.infra.mail import queue_mail
 from webapp.models import Case, Membership, School, User, utcnow
 
 GENERATED_PASSWORD_LIFETIME = dt.timedelta(days=7)
-EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 
 def find_by_email(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(User.email == normalise_email(email)))
+    """The account of an address as typed (any case, a Unicode or punycode domain)."""
+    return session.scalar(select(User).where(User.email == lookup_form(email)))
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """The address as stored and mailed; InvalidEmail when mail could not reach it."""
+    return checked_email(email)
 
 
 def create_user(

@@ -3,6 +3,7 @@ the servers (webapp/cli.py finds them here)."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -147,7 +148,9 @@ def serve(host: str, workers: int | None) -> None:
     if problem:
         raise CommandError(problem, 2)
     config.web_server()  # a bad PORTAL_WEB_* setting is refused here, in one line
-    bind = f"{host}:{config.port(8000)}"
+    port = config.port(8000)
+    os.environ["PORT"] = str(port)  # its workers' settings: development links lead here
+    bind = f"{host}:{port}"
     sys.argv = ["gunicorn", "--config", "python:webapp.infra.gunicorn_conf", "--bind", bind]
     if workers is not None:
         sys.argv += ["--workers", str(workers)]

@@ -7,7 +7,7 @@ from wtforms import EmailField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from webapp.domain.accounts import EMAIL_PATTERN
+from webapp.domain.email_addresses import FORMAT_MESSAGE, InvalidEmail, checked_email
 from webapp.web.forms import one_of, text_field
 
 JOB_TITLES = (
@@ -27,20 +27,22 @@ JOB_TITLES = (
 LOCK_STATUSES = [SelectChoice("unlocked", "Unlocked"), SelectChoice("locked", "Locked")]
 
 
-def lower(text):
-    return text.strip().lower() if isinstance(text, str) else text
-
-
 def email_format(_form, field) -> None:
-    if field.data and not EMAIL_PATTERN.fullmatch(field.data):
-        raise ValidationError("Enter an email address in the correct format, like name@example.org")
+    """An address mail can reach (webapp/domain/email_addresses.py); the field then holds it
+    as it will be stored and mailed."""
+    if not field.data:
+        return
+    try:
+        field.data = checked_email(field.data)
+    except InvalidEmail:
+        raise ValidationError(FORMAT_MESSAGE) from None
 
 
 def email_field() -> EmailField:
-    """Their email address (the username), required, stored in lower case."""
+    """Their email address (the username), required, stored as email_format leaves it."""
     return EmailField(
         "Email address",
-        filters=[lower],
+        filters=[lambda text: text.strip() if isinstance(text, str) else text],
         validators=[
             DataRequired("Enter their email address"),
             Length(max=254, message="Email address must be 254 characters or fewer"),

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 from webapp.areas.auth.policy import MAX_LENGTH
 from webapp.areas.auth.questions import QUESTIONS
+from webapp.web.person_fields import email_format
 
 
 def _question_choices():
@@ -15,7 +16,8 @@ def _question_choices():
 
 class SignInForm(FlaskForm):
     email = EmailField(
-        "Email address", validators=[DataRequired("Enter your email address"), Length(max=254)]
+        "Email address",
+        validators=[DataRequired("Enter your email address"), Length(max=254), email_format],
     )
     password = PasswordField(
         "Password",
@@ -82,7 +84,8 @@ class ChangeQuestionForm(SecurityQuestionForm):
 
 class EmailForm(FlaskForm):
     email = EmailField(
-        "Email address", validators=[DataRequired("Enter your email address"), Length(max=254)]
+        "Email address",
+        validators=[DataRequired("Enter your email address"), Length(max=254), email_format],
     )
 
 

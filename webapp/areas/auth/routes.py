@@ -37,6 +37,11 @@ from webapp.infra.extensions import login_manager
 from webapp.models import User
 
 PENDING_LIFETIME = 15 * 60  # seconds a half-finished sign-in may wait for its code
+# At most 5 codes in 15 minutes (webapp/areas/auth/codes.py): what a refused one says.
+TOO_MANY_CODES = (
+    "We have not sent a new code: you have asked for too many codes. Wait 15 minutes, then "
+    "sign in again."
+)
 
 
 @login_manager.user_loader
@@ -103,7 +108,12 @@ def _start_code_step(user: User):
         "started": clock.now().timestamp(),
         "next": safe_next(request.args.get("next")),
     }
-    services.start_code_step(db(), user, attempt)
+    if not services.start_code_step(db(), user, attempt):
+        # No code exists for this attempt: saying "we have sent a code" would leave the user
+        # waiting for an email that never comes (only someone with the password sees this).
+        session.clear()
+        flash(TOO_MANY_CODES, "info")
+        return redirect(url_for("auth.sign_in"))
     return redirect(url_for("auth.enter_code"))
 
 
@@ -158,7 +168,7 @@ def resend_code():
     if services.send_code(db(), user, pending["attempt"]):
         flash("We have sent a new code. Codes sent earlier no longer work.", "success")
     else:
-        flash("You have asked for too many codes. Wait 15 minutes, then sign in again.", "info")
+        flash(TOO_MANY_CODES, "info")
     return redirect(url_for("auth.enter_code"))
 
 

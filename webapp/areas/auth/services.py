@@ -77,14 +77,15 @@ def _failed(session: Session, email: str) -> SignInCheck:
     return SignInCheck(Outcome.WAIT, wait=wait) if wait else SignInCheck(Outcome.FAILED)
 
 
-def start_code_step(session: Session, user: User, attempt: str) -> None:
+def start_code_step(session: Session, user: User, attempt: str) -> bool:
     """The password was right: this attempt's tries at an app code start, or an emailed code
-    is sent (unless too many were sent lately)."""
+    is sent. False when no code was sent because too many were sent lately: the attempt then
+    has no code to enter."""
     if user.totp_secret:
         with transaction(session):
             codes.start_app_attempt(session, user, attempt)
-    else:
-        send_code(session, user, attempt)
+        return True
+    return send_code(session, user, attempt)
 
 
 def send_code(session: Session, user: User, attempt: str) -> bool:

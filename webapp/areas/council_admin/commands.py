@@ -12,7 +12,7 @@ import click
 from webapp.areas.council_admin.staff import add_officer
 from webapp.areas.council_admin.teams import add_team_case_types, team_named
 from webapp.domain import schools
-from webapp.domain.accounts import EMAIL_PATTERN
+from webapp.domain.email_addresses import InvalidEmail, checked_email
 from webapp.domain.errors import EmailInUse, URNInUse
 from webapp.infra.cli_support import Choice, CommandError, portal_app
 from webapp.infra.database import db
@@ -37,15 +37,15 @@ class Text(click.ParamType):
 
 
 class Email(click.ParamType):
-    """An email address (a username), in lower case."""
+    """An email address (a username), as stored and mailed (webapp/domain/email_addresses.py)."""
 
     name = "email"
 
     def convert(self, value, param, ctx) -> str:
-        value = value.strip().lower()
-        if len(value) > 254 or not EMAIL_PATTERN.fullmatch(value):
-            self.fail(f"not an email address: {value!r}", param, ctx)
-        return value
+        try:
+            return checked_email(value)
+        except InvalidEmail as problem:
+            self.fail(f"not an email address: {value.strip()!r}: {problem}", param, ctx)
 
 
 class JobTitle(click.ParamType):
