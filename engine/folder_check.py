@@ -69,8 +69,7 @@ def check_folder(paths: list[str], processes: int | None = None) -> FolderCheck:
     other thread (forking would copy it stopped) and at least TWO_PROCESSES_BYTES of YAML."""
     files = yaml_files(paths)
     if processes is None:
-        alone = _processors() > 1 and threading.active_count() == 1
-        processes = 2 if alone and _size(files) >= TWO_PROCESSES_BYTES else 1
+        processes = 2 if _may_fork() and _size(files) >= TWO_PROCESSES_BYTES else 1
     if processes > 1 and len(files) > 1:
         checked = _in_two(files)
         if checked is not None:
@@ -204,6 +203,11 @@ def _size(files: list[str]) -> int:
         with contextlib.suppress(OSError):  # reading it will say why
             total += os.path.getsize(path)
     return total
+
+
+def _may_fork() -> bool:
+    """Two processors, and no other thread (a fork would copy it stopped, holding its locks)."""
+    return _processors() > 1 and threading.active_count() == 1
 
 
 def _processors() -> int:

@@ -209,7 +209,7 @@ def test_early_years_census_with_two_children_from_submit_case_to_my_cases(
     # The second child takes extended hours, so the eligibility code is needed for that child.
     without_code = {**child(0, **MAYA), **child(1, **OSCAR)}
     response = answer(portal, children, without_code, expect=200)
-    assert errors_on(response) == ["Enter eligibility code for working parents"]
+    assert errors_on(response) == ["Child 2: Enter eligibility code for working parents"]
     link = response.page.select_one(".govuk-error-summary__list a")
     assert link["href"] == "#funded_children-1-eligibility_code"
     assert (
@@ -226,7 +226,8 @@ def test_early_years_census_with_two_children_from_submit_case_to_my_cases(
     response = answer(
         portal, children, {**without_code, **child(1, eligibility_code="5001")}, expect=200
     )
-    assert errors_on(response) == ["Enter the eligibility code as 11 digits, like 50012345678"]
+    eleven_digits = "Child 2: Enter the eligibility code as 11 digits, like 50012345678"
+    assert errors_on(response) == [eleven_digits]
     fixed = {**without_code, **child(1, eligibility_code="50012345678")}
     response = answer(portal, children, fixed)
     assert response.headers["Location"].endswith(f"{pages}/your_details")

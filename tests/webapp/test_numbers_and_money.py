@@ -19,8 +19,8 @@ def test_absurd_numbers_get_the_bounds_message_and_nothing_typed_is_lost(
     }
     response = answer(portal, f"{pages}/provision", absurd, expect=200)
     assert errors_on(response) == [
-        "Hours each week must be 40 or less",
-        "Cost each week must be £90,071,992,547,409.91 or less",
+        "Provider 1: Hours each week must be 40 or less",
+        "Provider 1: Cost each week must be £90,071,992,547,409.91 or less",
     ]
     again = portal.get(f"{pages}/provision").page  # saved: typed text shown again
     assert again.find("input", attrs={"name": "providers-0-weekly_cost"})["value"] == "9" * 400
