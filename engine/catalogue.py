@@ -18,7 +18,7 @@ from engine.definition import copied, resolve_definition
 from engine.expressions import SchoolCalendar
 from engine.file_lists import local_lists, unused_local_lists
 from engine.model import SETTINGS, LinkTile, Option, Workflow
-from engine.problems import Code, Problem, Severity, did_you_mean, make_problem
+from engine.problems import Code, HasProblems, Problem, did_you_mean, make_problem
 from engine.schema_check import check_schema
 from engine.school_calendar import load_calendar
 from engine.source import Source, SourceMap, read_source
@@ -26,21 +26,13 @@ from engine.workflows import compile_workflow
 
 
 @dataclass
-class Catalogue:
+class Catalogue(HasProblems):
     """The case types and link tiles of a folder, by id, with the problems found loading it."""
 
     case_types: dict[str, CaseType] = field(default_factory=dict)
     links: dict[str, LinkTile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     calendar: SchoolCalendar | None = None  # casetypes/shared/calendar.yaml, when there is one
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == Severity.WARNING]
 
     def get(self, case_type_id: str) -> CaseType | None:
         return self.case_types.get(case_type_id)

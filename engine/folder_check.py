@@ -35,7 +35,7 @@ from engine.catalogue import (
     without_cycle_collection,
     yaml_files,
 )
-from engine.problems import Problem, Severity
+from engine.problems import HasProblems, Problem, Severity
 from engine.source import Source, SourceMap, read_source
 
 # Below this much YAML a second process saves nothing (cold runs on the 2-core machine:
@@ -45,21 +45,13 @@ TWO_PROCESSES_BYTES = 1024 * 1024
 
 
 @dataclass
-class FolderCheck:
+class FolderCheck(HasProblems):
     """What checking found: the problems, and the case types (id -> file) and the link
     tiles (ids) that would load, in the files' order (none when there is an error)."""
 
     problems: list[Problem]
     case_types: dict[str, str]
     links: list[str]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == Severity.WARNING]
 
 
 @without_cycle_collection

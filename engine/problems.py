@@ -205,6 +205,20 @@ class Problem:
         }
 
 
+class HasProblems:
+    """What found `problems` (a list of Problem) offers: its errors and its warnings."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == Severity.WARNING]
+
+
 def make_problem(code: Code, path: str, line: int, col: int, /, **details) -> Problem:
     """Build a Problem from a code and the values its template needs."""
     return Problem(path, line, col, code.name, code.severity, code.template.format(**details))
