@@ -88,16 +88,19 @@ def _in_two(files: list[str]) -> FolderCheck | None:
     mine, theirs = _halves(files)
     context = multiprocessing.get_context("fork")
     parent_end, child_end = context.Pipe()
-    child = context.Process(target=_child, args=(theirs, child_end), daemon=True)
+    child = context.Process(target=_child, args=(theirs, child_end, parent_end), daemon=True)
     child.start()
     child_end.close()  # the child's copy alone: its exit ends the parent's reading
     try:
         return _with_child(files, mine, parent_end)
     except (EOFError, OSError):  # the child failed: its traceback is on stderr
         return None
-    finally:
+    finally:  # whatever happened here, the child sees the end of the pipe and stops
         parent_end.close()
-        child.join()
+        child.join(timeout=10)
+        if child.is_alive():
+            child.kill()
+            child.join()
 
 
 def _with_child(files: list[str], mine: list[str], child) -> FolderCheck:
@@ -125,8 +128,9 @@ def _with_child(files: list[str], mine: list[str], child) -> FolderCheck:
 
 
 @without_cycle_collection
-def _child(files: list[str], parent) -> None:
+def _child(files: list[str], parent, parents_own) -> None:
     """The child's half: read and check `files`, then compile their case types."""
+    parents_own.close()  # the fork's copy of the parent's end: kept, the pipe would never end
     try:
         sources = [read_source(path) for path in files]
         problems: list[Problem] = []

@@ -10,6 +10,7 @@ of those is refused when the case type is validated, with the construct named.
 from __future__ import annotations
 
 import functools
+import re
 
 import re2
 
@@ -48,6 +49,29 @@ def matches_whole(pattern: str, text: str) -> bool:
         return _compiled(pattern).fullmatch(text) is not None
     except UnicodeEncodeError:  # a lone surrogate (from JSON "\ud800"): no pattern's text
         return False
+
+
+# RE2's classes that Python's re read as Unicode: in RE2 they are ASCII (what each means, and
+# the way to write what the author most likely meant).
+_ASCII_ONLY = {
+    "w": ("matches A-Z, a-z, 0-9 and _ only", "'Zoë' or 'Łukasz' would be refused; write "
+          "`\\pL` for any letter and `\\pN` for any digit (inside [ ] too)"),
+    "W": ("takes every letter outside A-Z for no letter", "write `[^\\pL\\pN_]`"),
+    "b": ("sees a word's edge at every letter outside A-Z", "leave it out: the whole answer "
+          "is matched anyway"),
+}  # fmt: skip
+_CLASS_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\([wWb])")
+
+
+def ascii_only_escape(pattern: str) -> tuple[str, str, str] | None:
+    """The first of `\\w`, `\\W` or `\\b` in `pattern`, which RE2 reads as ASCII where an
+    author (and Python) expects any letter: (escape, what it means, advice). (`\\s`, ASCII
+    spaces, is left alone: it is written around separators, where that is what is meant.)"""
+    found = _CLASS_ESCAPE.search(pattern or "")
+    if found is None:
+        return None
+    means, advice = _ASCII_ONLY[found.group(1)]
+    return f"\\{found.group(1)}", means, advice
 
 
 def pattern_problem(pattern: str) -> str | None:

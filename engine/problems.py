@@ -150,6 +150,10 @@ class Code(enum.Enum):
         "every transition out of '{name}' has a `when`: when none holds, a case stays there "
         "with no way on; add one without `when` (such as an officer's)",
     )
+    W506 = (
+        Severity.WARNING,
+        "pattern uses `{escape}`, which {means}: {advice}",
+    )
     W700 = (
         Severity.WARNING,
         "{date} is outside the school calendar ({start} to {end}): {function}() counts "

@@ -10,6 +10,7 @@ import engine.identifiers as identifiers
 import engine.patterns as patterns
 from engine.fields.base import FieldType, Invalid, label_for_message, setting_problem
 from engine.model import PREFILL_SOURCES
+from engine.problems import Code
 
 _WIDTHS = [
     "2",
@@ -80,7 +81,13 @@ class TextType(FieldType):
     def definition_problems(self, field):
         pattern = field.settings.get("pattern")
         problem = None if pattern is None else patterns.pattern_problem(pattern)
-        return [setting_problem("pattern", problem)] if problem else []
+        if problem:
+            return [setting_problem("pattern", problem)]
+        ascii_only = patterns.ascii_only_escape(pattern)
+        if ascii_only:  # valid, but not what Python's re (and most authors) take it for
+            escape, means, advice = ascii_only
+            return [("pattern", Code.W506, {"escape": escape, "means": means, "advice": advice})]
+        return []
 
 
 class TextareaType(TextType):

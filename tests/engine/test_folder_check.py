@@ -100,6 +100,21 @@ def test_a_small_folder_is_checked_in_one_process(monkeypatch):
 
 @needs_one_thread
 def test_a_child_that_fails_leaves_the_whole_check_to_the_parent(broken_folder, monkeypatch):
-    monkeypatch.setattr(folder_check, "_child", lambda files, parent: os._exit(3))
+    monkeypatch.setattr(folder_check, "_child", lambda files, parent, own: os._exit(3))
     two = check_folder([str(broken_folder)], processes=2)
     assert two == check_folder([str(broken_folder)], processes=1)
+
+
+@needs_one_thread
+def test_a_parent_that_fails_says_why_at_once_and_leaves_no_child(broken_folder, monkeypatch):
+    """Found by a review: the child kept a copy of the parent's end of the pipe, so when the
+    parent failed it waited for the parent for ever, and the parent for it."""
+    import multiprocessing
+
+    def broken(*args):
+        raise RuntimeError("a bug in the parent's half")
+
+    monkeypatch.setattr(folder_check, "shared_parts", broken)
+    with pytest.raises(RuntimeError, match="a bug in the parent's half"):
+        check_folder([str(broken_folder)], processes=2)
+    assert multiprocessing.active_children() == []

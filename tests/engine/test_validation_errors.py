@@ -611,6 +611,18 @@ def test_a_page_without_fields_needs_at_least_one():
     assert "at least 1" in problem.message
 
 
+@covers("W506")
+def test_a_pattern_whose_letters_are_ascii_only_is_warned_about():
+    """RE2's \\w is A-Z, a-z, 0-9 and _ (Python's took any letter): a name pattern written
+    with it would refuse 'Zoë' (found by a review)."""
+    field = "{id: forename, type: text, label: First name, pattern: \"[\\\\w' -]+\"}"
+    problem = load_field(field).expect("W506", field, '"[')
+    assert "'Zoë' or 'Łukasz' would be refused" in problem.message
+    assert "\\pL" in problem.message
+    quiet = "{id: refs, type: text, label: Refs, pattern: '[A-Z]+(\\s*,\\s*[A-Z]+)*'}"
+    assert not [p for p in load_field(quiet).problems if p.code == "W506"]
+
+
 @covers("E104")
 def test_a_size_that_must_be_more_than_zero_says_so():
     field = "{id: letter, type: file, label: Letter, max_size_mb: 0}"

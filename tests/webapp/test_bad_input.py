@@ -217,6 +217,20 @@ def test_a_nul_pasted_into_an_answer_is_taken_out_and_the_page_saved(sign_in, wo
     assert page.find("input", attrs={"name": "surname"})["value"] == "Miles"
 
 
+def test_a_nul_in_a_second_value_of_a_name_is_taken_out_too(sign_in, world):
+    """Checkboxes send their name once a box (found by a review: only first values were looked
+    at, so a NUL in the second one still refused the page)."""
+    portal = sign_in(world.alice)
+    reference, first = start(portal, PTT)
+    answer(portal, first, CHILD)
+    arrangement = f"/cases/{reference}/pages/arrangement"
+    pattern = ["mon_am", "tue_am\x00"]
+    answer(portal, arrangement, {**ARRANGEMENT, "weekly_pattern": pattern})
+    page = portal.get(arrangement).page
+    checked = [box["value"] for box in page.select('input[name="weekly_pattern"][checked]')]
+    assert checked == ["mon_am", "tue_am"]
+
+
 def test_a_nul_in_a_case_pages_form_names_is_still_refused(sign_in, world):
     portal = sign_in(world.alice)
     _reference, first = start(portal, PTT)

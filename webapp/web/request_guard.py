@@ -80,9 +80,10 @@ def refuse_nul() -> None:
     if None in request.form or None in request.files:
         raise BadRequest()  # a multipart part whose name Werkzeug could not read (a new line)
     view = current_app.view_functions.get(request.endpoint)
-    if getattr(view, "answers_posted", False) and "\x00" in "".join(request.form.values()):
-        pairs = request.form.items(multi=True)
-        request.form = ImmutableMultiDict((k, v.replace("\x00", "")) for k, v in pairs)
+    if getattr(view, "answers_posted", False):  # every value of a name, not the first only
+        pairs = list(request.form.items(multi=True))
+        if any("\x00" in value for _key, value in pairs):
+            request.form = ImmutableMultiDict((k, v.replace("\x00", "")) for k, v in pairs)
     for data in (request.args, request.form):
         texts.extend(key for key in data)
         texts.extend(value for _key, value in data.items(multi=True))
