@@ -615,7 +615,7 @@ def test_a_page_without_fields_needs_at_least_one():
 def test_a_pattern_whose_letters_are_ascii_only_is_warned_about():
     """RE2's \\w is A-Z, a-z, 0-9 and _ (Python's took any letter): a name pattern written
     with it would refuse 'Zoë' (found by a review)."""
-    field = "{id: forename, type: text, label: First name, pattern: \"[\\\\w' -]+\"}"
+    field = '{id: forename, type: text, label: First name, pattern: "[\\\\w\' -]+"}'
     problem = load_field(field).expect("W506", field, '"[')
     assert "'Zoë' or 'Łukasz' would be refused" in problem.message
     assert "\\pL" in problem.message
