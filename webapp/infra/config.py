@@ -41,8 +41,7 @@ def settings(overrides: dict) -> dict:
         "SECRET_KEY": secret,
         "DATABASE_URL": database,
         "PORTAL_CASETYPES": casetypes_folder(),
-        # In development the links in emails lead to where `portal run` serves: PORT.
-        "PORTAL_BASE_URL": base_url or f"http://127.0.0.1:{port(5000)}",
+        "PORTAL_BASE_URL": base_url or f"http://127.0.0.1:{port(5000)}",  # where `run` serves
         "PORTAL_COUNCIL_NAME": os.environ.get("PORTAL_COUNCIL_NAME", "Leicester City Council"),
         "PORTAL_SERVICE_NAME": os.environ.get("PORTAL_SERVICE_NAME", "School Portal"),
         # Whom schools write to when they cannot sign in (the council's inclusion mailbox):
