@@ -31,19 +31,18 @@ from webapp.infra import clock
 from webapp.infra.casetypes import case_type_or_404, catalogue
 from webapp.infra.database import db
 from webapp.models import Attachment
-from webapp.web.access import answer_not_found, not_found
+from webapp.web.access import answer_not_found, restrict
 
 answer_not_found(bp, "cases")
+# School staff's pages: council staff (in no school) find nothing here, as school staff find
+# nothing in Caseviewer; neither Home nor the navigation offers them.
+restrict(bp, "cases", lambda user: bool(user.school_ids))
 
 
 @bp.route("/submit-case")
 @login_required
 def submit_case():
     """Case types the user's settings may raise, grouped by category, and link tiles."""
-    if not current_user.school_ids:
-        # School staff's pages: council staff (in no school) find nothing here, as school
-        # staff find nothing in Caseviewer; neither Home nor the navigation offers them.
-        return not_found("cases")
     settings = {s.setting_type for s in services.user_schools(db(), current_user)}
     categories = {
         category: [e for e in entries if settings & set(e.raised_by)]
@@ -227,8 +226,6 @@ def download(reference: str, attachment_id: str):
 @login_required
 def my_cases():
     """Every case of the user's schools: searched, filtered, sorted and paginated."""
-    if not current_user.school_ids:
-        return not_found("cases")
     schools = services.user_schools(db(), current_user)
     args = services.MY_CASES.read(
         request.args,
