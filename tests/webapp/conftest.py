@@ -432,6 +432,15 @@ class MovableClock:
     def advance(self, **delta):
         self.offset += datetime.timedelta(**delta)
 
+    def to_uk_day(self, day: datetime.date) -> None:
+        """Noon of `day` in the UK: whole days added to the real time could land on the next UK
+        day (23:40 in November is 00:40 in British Summer Time), so a test of "its last day"
+        would pass or fail by the hour it ran at."""
+        from zoneinfo import ZoneInfo
+
+        noon = datetime.datetime.combine(day, datetime.time(12), ZoneInfo("Europe/London"))
+        self.offset = noon - datetime.datetime.now(datetime.UTC)
+
 
 @pytest.fixture
 def moving_clock(monkeypatch):

@@ -242,7 +242,7 @@ def test_a_retired_case_type_is_not_on_submit_case_and_cannot_be_started(world, 
 def test_a_retired_case_types_draft_can_be_sent_until_its_last_day(
     db_session, world, sign_in, moving_clock
 ):
-    moving_clock.advance(days=(RETIRED_UNTIL - dt.date.today()).days)  # its last day, in the UK
+    moving_clock.to_uk_day(RETIRED_UNTIL)  # its last day
     school = sign_in(world.alice)
     draft = stored(db_session, world, "retired-form", {"pupil_name": "Ann"}, draft=True)
     assert school.get(f"/cases/{draft}", expect=302).headers["Location"].endswith("/pages/about")
@@ -255,7 +255,7 @@ def test_a_retired_case_types_draft_can_be_sent_until_its_last_day(
 def test_after_its_last_day_a_retired_case_types_draft_is_read_only(
     db_session, world, sign_in, moving_clock
 ):
-    moving_clock.advance(days=(RETIRED_UNTIL - dt.date.today()).days + 2)
+    moving_clock.to_uk_day(RETIRED_UNTIL + dt.timedelta(days=2))
     school = sign_in(world.alice)
     draft = stored(db_session, world, "retired-form", {"pupil_name": "Ann"}, draft=True)
     view = f"/cases/{draft}/view"
@@ -281,7 +281,7 @@ def test_after_its_last_day_a_retired_case_types_draft_is_read_only(
 def test_a_retired_case_types_cases_stay_readable_to_the_school_and_officers(
     db_session, world, sign_in, officer, moving_clock
 ):
-    moving_clock.advance(days=(RETIRED_UNTIL - dt.date.today()).days + 2)
+    moving_clock.to_uk_day(RETIRED_UNTIL + dt.timedelta(days=2))
     olivia = sign_in(officer)
     sent = stored(db_session, world, "retired-form", {"pupil_name": "Ann"})
     school = sign_in(world.alice)

@@ -327,13 +327,6 @@ def test_a_search_never_finds_another_schools_case(sign_in, world, app):
 # ---- a retired case type's drafts after their last day ----
 
 
-def on_day(moving_clock, day: dt.date) -> None:
-    """Move the portal's clock to `day` in the UK (then sign in: a session idles out)."""
-    from webapp.infra import clock
-
-    moving_clock.advance(days=(day - clock.uk_today()).days)
-
-
 def href(page, reference) -> str:
     row = next(r for r in page.select("tbody tr") if reference in r.get_text())
     return row.select_one("td a")["href"]
@@ -344,7 +337,7 @@ def statuses_offered(page) -> list[str]:
 
 
 def test_a_retired_forms_draft_is_editable_until_its_last_day(sign_in, world, app, moving_clock):
-    on_day(moving_clock, LAST_DAY)
+    moving_clock.to_uk_day(LAST_DAY)
     old = retired_draft(app, world.alice, world.school_a)
     page = listing(sign_in(world.alice))
     assert cells(page, old)[0] == f"{old} Draft – editable"
@@ -359,7 +352,7 @@ def test_after_its_last_day_a_retired_forms_draft_says_it_can_no_longer_be_sent(
 ):
     old = retired_draft(app, world.alice, world.school_a)
     live = drafts(app, world.alice, world.school_a, "school-closure")[0]
-    on_day(moving_clock, LAST_DAY + dt.timedelta(days=1))
+    moving_clock.to_uk_day(LAST_DAY + dt.timedelta(days=1))
     alice = sign_in(world.alice)
     page = listing(alice)
     row = cells(page, old)
@@ -385,7 +378,7 @@ def test_drafts_that_can_no_longer_be_sent_have_a_status_filter_of_their_own(
     offered while some case type's drafts are closed."""
     old = retired_draft(app, world.alice, world.school_a)
     live = drafts(app, world.alice, world.school_a, "school-closure")[0]
-    on_day(moving_clock, LAST_DAY + dt.timedelta(days=1))
+    moving_clock.to_uk_day(LAST_DAY + dt.timedelta(days=1))
     alice = sign_in(world.alice)
     assert statuses_offered(listing(alice)) == [
         "",
