@@ -16,6 +16,7 @@ import ast
 import datetime as dt
 
 import engine.expressions as ex
+import engine.uk_date as uk_date
 from engine.expressions.functions import CALENDAR_FUNCTIONS
 from engine.expressions.parse import offset_of
 from engine.expressions.school_days import SchoolCalendar
@@ -172,7 +173,7 @@ def _fixed_date(node) -> tuple[dt.date, str] | None:
     `today()` (known when validating: a warning once the calendar has run out); else None."""
     match node:
         case ast.Call(func=ast.Name(id="today"), args=[]):
-            today = dt.date.today()
+            today = uk_date.today()
             return today, f"today ({today.isoformat()})"
         case ast.Call(func=ast.Name(id="date"), args=[ast.Constant(value=str(text))]):
             try:

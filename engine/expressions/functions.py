@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import engine.numeric as numeric
+import engine.uk_date as uk_date
 from engine.expressions.school_days import SchoolCalendar, weekdays_between
 from engine.expressions.value_types import ANY, BOOL, DATE, GROUP, LIST, NUMBER, TEXT, TIME
 
@@ -83,7 +84,7 @@ def _minutes(t: dt.time) -> int:
 
 
 FUNCTIONS: dict[str, Function] = {
-    "today": Function((), DATE, lambda: dt.date.today()),
+    "today": Function((), DATE, lambda: uk_date.today()),
     "answered": Function((ANY,), BOOL, lambda v: v not in (None, "", [])),
     "len": Function(((LIST, GROUP, TEXT),), NUMBER, lambda v: len(v) if v is not None else 0),
     "date": Function((TEXT,), DATE, _none_safe(dt.date.fromisoformat)),

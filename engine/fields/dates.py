@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import engine.uk_date as uk_date
 from engine.expressions import DATE, TIME
 from engine.fields.base import (
     FieldType,
@@ -30,7 +31,7 @@ _BOUND = {
 
 def _bound_date(bound, values):
     if bound == "today":
-        return dt.date.today()
+        return uk_date.today()
     if isinstance(bound, str) and _ISO.fullmatch(bound):
         return dt.date.fromisoformat(bound)
     return values.get(bound)  # another date question (a date, or None if unanswered)

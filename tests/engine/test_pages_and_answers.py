@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from engine import checking
+from engine import checking, uk_date
+from engine import expressions as ex
 from engine.answers import FieldError
 
 PAGES = """
@@ -156,20 +157,16 @@ def test_stored_answers_fill_the_form_again(case):
     assert form.looked_after.data == "no"
 
 
+def date_of_birth(case, day: dt.date):
+    """The error saving the child page with this date of birth gives it, or None."""
+    parts = {"day": day.day, "month": day.month, "year": day.year}
+    typed = {f"date_of_birth-{part}": str(number) for part, number in parts.items()}
+    return {e.key: e.message for e in save(case, "child", **typed).errors}.get("date_of_birth")
+
+
 def test_dates_in_the_future_and_before_another_date_are_refused(case):
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
-    result = save(
-        case,
-        "child",
-        **{
-            "date_of_birth-day": str(tomorrow.day),
-            "date_of_birth-month": str(tomorrow.month),
-            "date_of_birth-year": str(tomorrow.year),
-        },
-    )
-    assert {e.key: e.message for e in result.errors}["date_of_birth"] == (
-        "Date of birth must be today or in the past"
-    )
+    tomorrow = uk_date.today() + dt.timedelta(days=1)
+    assert date_of_birth(case, tomorrow) == "Date of birth must be today or in the past"
     result = save_dates(case, (10, 9, 2026), (1, 9, 2026), normal_hours="25", part_hours="10")
     assert [(e.key, e.message) for e in result.errors] == [
         ("end_date", "End date must be the same as or after start date")
@@ -407,7 +404,34 @@ def test_a_rule_can_make_a_question_required_in_some_cases(compile_case):
         return case.save_page("child", case.form_class("child")(data), {})
 
     assert [e.message for e in post(2015).errors] == ["Enter the UPN of a school-age child"]
-    assert post(dt.date.today().year - 1).valid
+    assert post(uk_date.today().year - 1).valid
+
+
+@pytest.fixture
+def server_clock_off_the_uk_date(monkeypatch):
+    """The server's clock set to a time zone whose date is not the UK's at this moment (UTC-12
+    or UTC+14: at any hour one of them is a day off), as a server kept in UTC is for an hour
+    each night of British Summer Time."""
+    import time
+
+    for zone in ("Etc/GMT+12", "Etc/GMT-14"):
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+        if dt.date.today() != uk_date.today():
+            break
+    assert dt.date.today() != uk_date.today()
+    yield dt.date.today()
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_today_is_the_uk_date_whatever_the_servers_time_zone(case, server_clock_off_the_uk_date):
+    uk_today = uk_date.today()
+    assert date_of_birth(case, uk_today) is None  # today in the UK, not "in the future"
+    tomorrow = uk_today + dt.timedelta(days=1)
+    assert date_of_birth(case, tomorrow) == "Date of birth must be today or in the past"
+    expression, _ = ex.parse("today()")
+    assert expression.evaluate({}) == uk_today != server_clock_off_the_uk_date
 
 
 def test_a_definition_kept_as_data_compiles_to_the_same_case_type():

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
+
+from engine import uk_date
+
+UK = ZoneInfo(uk_date.ZONE)  # where every school and council is: dates are shown and kept in it
 
 
 def now() -> dt.datetime:
@@ -16,7 +21,6 @@ def aware(moment: dt.datetime) -> dt.datetime:
 
 
 def uk_today() -> dt.date:
-    """Today's date in the UK (a case type's dates, such as `retired_drafts_until`)."""
-    from zoneinfo import ZoneInfo
-
-    return now().astimezone(ZoneInfo("Europe/London")).date()
+    """Today's date in the UK (a case type's dates, such as `retired_drafts_until`; the date a
+    form page's live checks take as `today`), as the engine's `uk_date.today()` at `now()`."""
+    return now().astimezone(UK).date()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import ChainMap
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask.templating import Environment as FlaskEnvironment
 from jinja2 import BytecodeCache, ChoiceLoader, PackageLoader, PrefixLoader
 
-UK = ZoneInfo("Europe/London")
+from webapp.infra.clock import UK
 
 
 class _ProcessBytecodeCache(BytecodeCache):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 
 from flask import url_for
@@ -15,6 +14,7 @@ from engine.fields.numbers import suffix_forms
 from engine.group_items import item_named
 from engine.input_names import input_name
 from engine.model import Field, Page
+from webapp.infra import clock
 
 _WIDTHS = {
     "postcode": "10",
@@ -293,7 +293,7 @@ def page_questions(
         "form": form,
         "visible": visible,
         "shown": shown_inputs(page, visible, form),
-        "live": live_conditions(case_type, page, answers, dt.date.today().isoformat(), values),
+        "live": live_conditions(case_type, page, answers, clock.uk_today().isoformat(), values),
         "now_apply": now_apply,
         "under_options": reveals(page),
         "errors": by_key(list(errors)),

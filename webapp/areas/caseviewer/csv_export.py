@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session, aliased
 from engine import CaseType
 from engine.expressions import DATE, LIST
 from engine.model import ExportOptions, Field
-from webapp.areas.caseviewer.services import UK, worked_by
+from webapp.areas.caseviewer.services import worked_by
 from webapp.domain import audit, workflow
 from webapp.domain.errors import NotFound
 from webapp.domain.sent_case import acknowledged, sent
 from webapp.infra import clock
+from webapp.infra.clock import UK
 from webapp.infra.database import transaction
 from webapp.models import Case, School, User
 

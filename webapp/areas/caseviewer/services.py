@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, defer, selectinload
@@ -21,11 +20,11 @@ from engine.model import Transition
 from webapp.domain import audit, workflow
 from webapp.domain.case_lists import CASE_SORTS, filtered_by
 from webapp.domain.errors import NotFound
+from webapp.infra.clock import UK
 from webapp.infra.database import transaction
 from webapp.models import Case, School, Team, User
 from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page
 
-UK = ZoneInfo("Europe/London")
 STATUSES = ("Active", "Completed", "Abandoned")
 ASSIGNED = ("anyone", "me", "nobody")
 
