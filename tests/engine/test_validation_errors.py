@@ -529,6 +529,42 @@ def test_a_problem_with_what_a_merge_key_brings_is_reported_at_the_merge():
     assert "already used on line" in problem.message
 
 
+@pytest.mark.parametrize("written", ["&cond forename and ", "!!str forename and "])
+def test_a_place_inside_an_anchored_or_tagged_text_is_counted_from_the_text(written):
+    """libyaml places such a text at its `&cond` or `!!str`: the unknown name was reported
+    that many columns before it."""
+    loaded = load_case(f"""
+        - id: child
+          title: About the child
+          fields:
+            - {CHILD_FORENAME}
+            - {{id: older, type: yes_no, label: Older?, show_if: {written}countyr == 'x'}}
+            - id: after
+              type: yes_no
+              label: After?
+              show_if: &later # the text starts on the next line
+                forename and
+                  contry == 'x'
+    """)
+    loaded.expect("E302", "countyr == 'x'")
+    loaded.expect("E302", "contry == 'x'")
+
+
+def test_a_place_inside_the_text_an_alias_brings_is_the_alias_itself():
+    """Counting into `*cond` pointed past it, at whatever followed on the line."""
+    loaded = load_case(f"""
+        - id: child
+          title: About the child
+          fields:
+            - {CHILD_FORENAME}
+            - {{id: older, type: yes_no, label: Older?, show_if: &cond forename and countyr}}
+            - {{id: again, type: yes_no, label: Again?, show_if: *cond}}
+    """)
+    loaded.expect("E302", "forename and countyr", "countyr")
+    loaded.expect("E302", "*cond}", "*cond")
+    assert len(loaded.located()) == 2, loaded.located()
+
+
 @covers("E007")
 @pytest.mark.parametrize("text", ["", "\n\n", "# The suspension form, to come\n# id: suspension\n"])
 def test_an_empty_or_comment_only_file_is_one_problem_saying_so(text):
