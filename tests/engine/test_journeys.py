@@ -195,6 +195,45 @@ def test_an_answer_to_a_question_hidden_on_its_page_fails_at_the_answer(folder, 
     ]
 
 
+def test_an_answer_an_item_of_a_group_hides_fails_at_the_answer(folder, tmp_path, capsys):
+    """It was dropped in silence. An item that sends nothing (every answer ~) is not counted,
+    as the page's form does not count it, so the answers of the item after it stay shown."""
+    (tmp_path / "tiny.yaml").write_text(
+        CASE_TYPE.split("  - id: second")[0].replace(
+            "      - {id: details,",
+            "      - id: people\n"
+            "        type: group\n"
+            "        label: People\n"
+            "        fields:\n"
+            "          - {id: person, type: text, label: Name}\n"
+            "          - {id: hurt, type: yes_no, label: Hurt?}\n"
+            "          - {id: injury, type: text, label: Injury, show_if: hurt}\n"
+            "      - {id: details,",
+        )
+    )
+    path = folder("""\
+        case_type: tiny
+        journeys:
+          - name: Two people
+            pages:
+              - page: first
+                answers:
+                  sen: K
+                  born: 14/5/2015
+                  people:
+                    - {person: ~}
+                    - {person: Ann, hurt: Yes, injury: A cut}
+                    - {person: Bob, hurt: No, injury: A bruise}
+                next: check-answers
+    """)
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:12:39: FAIL: question 'injury' in item 3 is not shown here: its show_if "
+        "'hurt' is false, so the answer would not be sent (journey 'Two people')"
+    ]
+
+
 def test_a_page_not_shown_and_an_unknown_case_type_fail(folder, tmp_path, capsys):
     path = folder(
         JOURNEYS.replace("sen: E", "sen: No SEN").replace("details: Some}", "details: ~}")
