@@ -85,6 +85,41 @@ def pattern_problem(pattern: str) -> str | None:
         _compiled(pattern)
     except re2.error as exc:
         return _explained(pattern, exc.args[0].decode("utf-8", "replace"))
+    written = _repeat_from_none(pattern)
+    if written:  # valid, but RE2 takes it for text: every answer would be refused
+        most = written[2:-1]
+        return (
+            f"`{written}` is not supported: RE2 reads it as the text '{written}', not as "
+            f"{'0 to ' + most if most else 'any number of'} repeats; write `{{0,{most}}}`"
+        )
+    return None
+
+
+_FROM_NONE = re.compile(r"\{,\d*\}")
+
+
+def _repeat_from_none(pattern: str) -> str | None:
+    """The first `{,n}` or `{,}` outside [ ] and not escaped: Python's re (which authors
+    know) reads it as 0 to n repeats, RE2 as the text itself, in silence."""
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class and pattern.startswith("[:", index) and ":]" in pattern[index:]:
+            index = pattern.index(":]", index) + 2  # [:alpha:] inside [ ]
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            index += 2 if pattern[index + 1 : index + 2] == "^" else 1
+            index += 1 if pattern[index : index + 1] == "]" else 0  # []...] and [^]...]
+            continue
+        elif char == "{" and (found := _FROM_NONE.match(pattern, index)):
+            return found.group()
+        index += 1
     return None
 
 

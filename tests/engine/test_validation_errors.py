@@ -717,6 +717,28 @@ def test_a_pattern_answers_could_not_be_checked_in_linear_time_is_refused_at_it(
 
 
 @covers("E104")
+@pytest.mark.parametrize(
+    ("pattern", "said"),
+    [
+        ("'[0-9]{,3}'", "`{,3}` is not supported: RE2 reads it as the text '{,3}', not as 0 to 3"),
+        ("'(ab){,}'", "`{,}` is not supported: RE2 reads it as the text '{,}', not as any number"),
+    ],
+)
+def test_a_repeat_from_none_that_re2_reads_as_text_is_refused_at_the_pattern(pattern, said):
+    """Python's re, and the portal until RE2, read `{,3}` as 0 to 3 repeats: under RE2 the
+    pattern compiled and refused every answer, in silence."""
+    field = f"{{id: code, type: text, label: Code, pattern: {pattern}}}"
+    problem = load_field(field).expect("E104", field, pattern)
+    assert problem.message.startswith(f"'pattern': {said}")
+    assert problem.message.endswith("write `{0,3}`" if "3" in said else "write `{0,}`")
+
+
+def test_braces_that_are_text_in_a_pattern_are_not_taken_for_a_repeat():
+    field = "{id: code, type: text, label: Code, pattern: '[{,3}]x|\\{,3}|[]{,1}]|\\d{0,3}'}"
+    assert load_field(field).catalogue.errors == []
+
+
+@covers("E104")
 def test_an_empty_pattern_checks_nothing_and_is_refused_at_it():
     field = "{id: name, type: text, label: Name, pattern: ''}"
     problem = load_field(field).expect("E104", field, "''")
