@@ -107,7 +107,7 @@ class JourneyRun:
         answers = step.get("answers") or {}
         for field in page.fields:
             answer = answers.get(field.id)
-            if answer is None:
+            if not _sends(answer):
                 continue
             if field.show_if is None:
                 if field.kind.holds_items and isinstance(answer, list):
@@ -126,7 +126,7 @@ class JourneyRun:
         for index, item in enumerate(items):
             for key, answer in item.items():
                 shown = index in sent and input_name(group.id, sent.index(index), key) in asked
-                if answer is not None and not shown and nested[key].show_if is not None:
+                if _sends(answer) and not shown and nested[key].show_if is not None:
                     self._hidden(nested[key], (*where, index, key), f" in item {index + 1}")
 
     def _hidden(self, field, where: tuple, item: str = "") -> None:

@@ -234,6 +234,23 @@ def test_an_answer_an_item_of_a_group_hides_fails_at_the_answer(folder, tmp_path
     ]
 
 
+def test_no_boxes_ticked_on_a_hidden_question_is_no_answer(folder, tmp_path, capsys):
+    """`[]` sends nothing, as `~` does: the journey does not fail at it."""
+    (tmp_path / "tiny.yaml").write_text(
+        CASE_TYPE.replace(
+            "{id: details, type: text, label: Details,",
+            "{id: details, type: checkboxes, label: Details, options: [a, b],",
+        )
+    )
+    folder(
+        JOURNEYS.replace("sen: E,", "sen: K,")
+        .replace("born: 14/5/2015, details: Some}", "born: 14/5/2015, details: []}")
+        .replace('{double: "8", details: Some}', '{double: "8"}')
+    )
+    status, lines, _err = run(capsys, tmp_path)
+    assert (status, lines) == (0, [])
+
+
 def test_a_page_not_shown_and_an_unknown_case_type_fail(folder, tmp_path, capsys):
     path = folder(
         JOURNEYS.replace("sen: E", "sen: No SEN").replace("details: Some}", "details: ~}")
