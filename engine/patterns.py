@@ -55,7 +55,8 @@ def matches_whole(pattern: str, text: str) -> bool:
 # the way to write what the author most likely meant).
 _ASCII_ONLY = {
     "w": ("matches A-Z, a-z, 0-9 and _ only", "'Zoë' or 'Łukasz' would be refused; write "
-          "`\\pL` for any letter and `\\pN` for any digit (inside [ ] too)"),
+          "`\\pL` for any letter and `\\pN` for any digit (inside [ ] too), or "
+          "`[A-Za-z0-9_]` for a code of those only"),
     "W": ("takes every letter outside A-Z for no letter", "write `[^\\pL\\pN_]`"),
     "b": ("sees a word's edge at every letter outside A-Z", "leave it out: the whole answer "
           "is matched anyway"),

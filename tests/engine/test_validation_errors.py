@@ -655,6 +655,7 @@ def test_a_pattern_whose_letters_are_ascii_only_is_warned_about():
     problem = load_field(field).expect("W506", field, '"[')
     assert "'Zoë' or 'Łukasz' would be refused" in problem.message
     assert "\\pL" in problem.message
+    assert problem.message.endswith("or `[A-Za-z0-9_]` for a code of those only")
     quiet = "{id: refs, type: text, label: Refs, pattern: '[A-Z]+(\\s*,\\s*[A-Z]+)*'}"
     assert not [p for p in load_field(quiet).problems if p.code == "W506"]
 
