@@ -251,6 +251,54 @@ def test_no_boxes_ticked_on_a_hidden_question_is_no_answer(folder, tmp_path, cap
     assert (status, lines) == (0, [])
 
 
+ROUND_WORKFLOW = """\
+workflow:
+  start: submitted
+  activities:
+    submitted: {label: Submitted, status: Active}
+    waiting: {label: Waiting, status: Active}
+    done: {label: Done, status: Completed}
+    gone: {label: Gone, status: Abandoned}
+  transitions:
+    - {from: submitted, to: done, action: Plan, by: system, when: "sen == 'E'"}
+    - {from: submitted, to: waiting, action: Wait, by: system}
+    - {from: waiting, to: submitted, action: Retry, by: system}
+    - {from: waiting, to: gone, action: Abandon, by: officer}
+"""
+
+
+def test_a_journey_the_portal_would_pass_round_for_ever_fails_at_its_workflow(
+    folder, tmp_path, capsys
+):
+    """Without an EHC plan the case goes submitted, waiting, submitted… : E407 cannot know it
+    (a `when` may stop the round), and the journey ended wherever the 20th move left it."""
+    (tmp_path / "tiny.yaml").write_text(CASE_TYPE.replace("workflow: simple\n", ROUND_WORKFLOW))
+    path = folder("""\
+        case_type: tiny
+        journeys:
+          - name: EHC plan
+            pages:
+              - {page: first, answers: {sen: E, born: 14/5/2015, details: Some}, next: second}
+              - {page: second, answers: {hours: 4}, next: check-answers}
+            workflow:
+              - {activity: done}
+          - name: SEN support
+            pages:
+              - {page: first, answers: {sen: K, born: 14/5/2015}, next: second}
+              - {page: second, answers: {hours: 4}, next: check-answers}
+            workflow:
+              - {activity: waiting}
+    """)
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:14:7: FAIL: the portal's own transitions pass the case round 'submitted' -> "
+        "'waiting' -> 'submitted' for ever, given these answers (it stops after 20 moves): make "
+        "one of them `by: officer`, or give it a `when` these answers make false "
+        "(journey 'SEN support')"
+    ]
+
+
 def test_a_page_not_shown_and_an_unknown_case_type_fail(folder, tmp_path, capsys):
     path = folder(
         JOURNEYS.replace("sen: E", "sen: No SEN").replace("details: Some}", "details: ~}")
