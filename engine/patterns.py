@@ -105,6 +105,10 @@ def _repeat_from_none(pattern: str) -> str | None:
     index, in_class = 0, False
     while index < len(pattern):
         char = pattern[index]
+        if pattern.startswith("\\Q", index):  # \Q...\E: all text
+            end = pattern.find("\\E", index)
+            index = len(pattern) if end < 0 else end + 2
+            continue
         if char == "\\":
             index += 2
             continue

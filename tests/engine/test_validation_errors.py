@@ -735,7 +735,8 @@ def test_a_repeat_from_none_that_re2_reads_as_text_is_refused_at_the_pattern(pat
 
 
 def test_braces_that_are_text_in_a_pattern_are_not_taken_for_a_repeat():
-    field = "{id: code, type: text, label: Code, pattern: '[{,3}]x|\\{,3}|[]{,1}]|\\d{0,3}'}"
+    pattern = "'[{,3}]x|\\{,3}|[]{,1}]|\\d{0,3}|\\Q{,2}\\E'"  # text, or {0,3}
+    field = f"{{id: code, type: text, label: Code, pattern: {pattern}}}"
     assert load_field(field).catalogue.errors == []
 
 
