@@ -55,7 +55,8 @@ def matches_whole(pattern: str, text: str) -> bool:
 # the way to write what the author most likely meant).
 _ASCII_ONLY = {
     "w": ("matches A-Z, a-z, 0-9 and _ only", "'Zoë' or 'Łukasz' would be refused; write "
-          "`\\pL` for any letter and `\\pN` for any digit (inside [ ] too)"),
+          "`\\pL` for any letter and `\\pN` for any digit (inside [ ] too), or "
+          "`[A-Za-z0-9_]` for a code of those only"),
     "W": ("takes every letter outside A-Z for no letter", "write `[^\\pL\\pN_]`"),
     "b": ("sees a word's edge at every letter outside A-Z", "leave it out: the whole answer "
           "is matched anyway"),
@@ -85,6 +86,45 @@ def pattern_problem(pattern: str) -> str | None:
         _compiled(pattern)
     except re2.error as exc:
         return _explained(pattern, exc.args[0].decode("utf-8", "replace"))
+    written = _repeat_from_none(pattern)
+    if written:  # valid, but RE2 takes it for text: every answer would be refused
+        most = written[2:-1]
+        return (
+            f"`{written}` is not supported: RE2 reads it as the text '{written}', not as "
+            f"{'0 to ' + most if most else 'any number of'} repeats; write `{{0,{most}}}`"
+        )
+    return None
+
+
+_FROM_NONE = re.compile(r"\{,\d*\}")
+
+
+def _repeat_from_none(pattern: str) -> str | None:
+    """The first `{,n}` or `{,}` outside [ ] and not escaped: Python's re (which authors
+    know) reads it as 0 to n repeats, RE2 as the text itself, in silence."""
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if pattern.startswith("\\Q", index):  # \Q...\E: all text
+            end = pattern.find("\\E", index)
+            index = len(pattern) if end < 0 else end + 2
+            continue
+        if char == "\\":
+            index += 2
+            continue
+        if in_class and pattern.startswith("[:", index) and ":]" in pattern[index:]:
+            index = pattern.index(":]", index) + 2  # [:alpha:] inside [ ]
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            index += 2 if pattern[index + 1 : index + 2] == "^" else 1
+            index += 1 if pattern[index : index + 1] == "]" else 0  # []...] and [^]...]
+            continue
+        elif char == "{" and (found := _FROM_NONE.match(pattern, index)):
+            return found.group()
+        index += 1
     return None
 
 

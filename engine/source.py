@@ -68,6 +68,10 @@ class SourceMap:
     quoted: set[Path] = field(default_factory=set)
     # Scalars written over several lines: their first line and column and their source text.
     spans: dict[Path, tuple[int, int, str]] = field(default_factory=dict)
+    # Where the text starts of scalars written after an anchor or a tag (`&cond a and b`).
+    texts: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    # Scalars an alias brings (`*name`): a place inside one is the alias itself.
+    brought: set[Path] = field(default_factory=set)
 
     def key(self, where: Path) -> tuple[int, int]:
         """Position of the key naming `where` (falls back to its value, then its parent)."""
@@ -89,9 +93,11 @@ class SourceMap:
         word at `offset` is looked for in the source lines, counting earlier occurrences.
         """
         where = tuple(where)
+        if where in self.brought:  # `*name` is all there is to point at
+            return self.value(where)
         if where in self.spans and value:
             return _find_in_span(*self.spans[where], value, offset)
-        line, col = self.value(where)
+        line, col = self.texts.get(where) or self.value(where)
         return line, col + offset + (1 if where in self.quoted else 0)
 
 
@@ -118,6 +124,10 @@ def _find_in_span(line: int, col: int, span: str, value: str, offset: int) -> tu
     if newlines == 0:
         return line, col + len(before)
     return line + newlines, len(before) - before.rfind("\n")
+
+
+# An anchor or a tag before a scalar's text, and the spaces after it (YAML's "properties").
+_PROPERTIES = re.compile(r"(?:[&!][^\s,\[\]{}]*[ \t]*)+")
 
 
 def _mark(node) -> tuple[int, int]:
@@ -151,16 +161,40 @@ class _Builder:
             ]
         if where is not None and at is None:
             self._scalar_position(node, where)
+        elif where is not None:
+            self.positions.brought.add(where)
         return self._scalar(node)
+
+    def _text_mark(self, node: Node) -> tuple[int, int]:
+        """Where a scalar's text starts: after its anchor or tag (`&cond a and b`,
+        `!!str 10`), where libyaml's mark stands, so a place inside the text is counted from
+        the text."""
+        line, col = node.start_mark.line, node.start_mark.column
+        if not node.value or line >= len(self.lines):
+            return line + 1, col + 1
+        text = self.lines[line]
+        properties = _PROPERTIES.match(text, col)
+        if properties is None:
+            return line + 1, col + 1
+        col = properties.end()
+        while col >= len(text) or text[col] == "#":  # the text starts on a later line
+            line += 1
+            if line >= len(self.lines):
+                return node.start_mark.line + 1, node.start_mark.column + 1
+            text = self.lines[line]
+            col = len(text) - len(text.lstrip())
+        return line + 1, col + 1
 
     def _scalar_position(self, node: Node, where: Path) -> None:
         if node.style in ("'", '"'):
             self.positions.quoted.add(where)
-        if node.end_mark.line > node.start_mark.line:
-            start, end = node.start_mark, node.end_mark
-            lines = self.lines[start.line : end.line + 1]
-            span = "\n".join(lines)[start.column :]
-            self.positions.spans[where] = (*_mark(node), span)
+        line, col = self._text_mark(node)
+        if (line, col) != _mark(node):
+            self.positions.texts[where] = line, col
+        if node.end_mark.line + 1 > line:
+            lines = self.lines[line - 1 : node.end_mark.line + 1]
+            span = "\n".join(lines)[col - 1 :]
+            self.positions.spans[where] = (line, col, span)
 
     def _scalar(self, node: Node):
         if node.tag in SIMPLE_TAGS:

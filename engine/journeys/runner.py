@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from engine.answers import truthy
 from engine.casetype import CaseType
+from engine.input_names import input_name
 from engine.journeys.coverage import Coverage
 from engine.journeys.expect import compare_messages, compare_value
 from engine.journeys.format import CHECK_ANSWERS
@@ -83,7 +84,7 @@ class JourneyRun:
         form = case_type.form_class(page_id)(data)
         result = case_type.save_page(page_id, form, self.answers, files)
         self.answers = result.answers
-        self._hidden_answers(step, page, where)
+        self._hidden_answers(step, page, where, result.asked)
         following = case_type.next_page(page_id, self.answers) if result.valid else page
         coverage.saw_page(case_type, page, self.answers, following)
         for kind in ("errors", "warnings"):
@@ -98,21 +99,42 @@ class JourneyRun:
                 self.fail((*where, "next"), f"expected next page '{step['next']}', got '{got}'")
         return typed
 
-    def _hidden_answers(self, step: dict, page, where: tuple) -> None:
-        """Fail at each answer given to a question the page hides once it is saved: a browser
-        would not send it, so the journey would test less than it says."""
+    def _hidden_answers(self, step: dict, page, where: tuple, asked: frozenset) -> None:
+        """Fail at each answer given to a question the page hides once it is saved (or that
+        an item of a repeating group hides, as the page asked it): a browser would not send
+        it, so the journey would test less than it says."""
         values = None
+        answers = step.get("answers") or {}
         for field in page.fields:
-            answer = (step.get("answers") or {}).get(field.id)
-            if answer is None or field.show_if is None:
+            answer = answers.get(field.id)
+            if not _sends(answer):
+                continue
+            if field.show_if is None:
+                if field.kind.holds_items and isinstance(answer, list):
+                    self._hidden_in_items(field, answer, (*where, "answers", field.id), asked)
                 continue
             values = self.case_type.values(self.answers) if values is None else values
             if not truthy(field.show_if, values):
-                message = (
-                    f"question '{field.id}' is not shown here: its show_if "
-                    f"'{field.show_if.text}' is false, so the answer would not be sent"
-                )
-                self.fail((*where, "answers", field.id), message, key=True)
+                self._hidden(field, (*where, "answers", field.id))
+            elif field.kind.holds_items and isinstance(answer, list):
+                self._hidden_in_items(field, answer, (*where, "answers", field.id), asked)
+
+    def _hidden_in_items(self, group, items: list, where: tuple, asked: frozenset) -> None:
+        nested = {n.id: n for n in group.fields}
+        # the page's form numbers only the items that send something (not `{}`, or all ~)
+        sent = [i for i, item in enumerate(items) if any(_sends(a) for a in item.values())]
+        for index, item in enumerate(items):
+            for key, answer in item.items():
+                shown = index in sent and input_name(group.id, sent.index(index), key) in asked
+                if _sends(answer) and not shown and nested[key].show_if is not None:
+                    self._hidden(nested[key], (*where, index, key), f" in item {index + 1}")
+
+    def _hidden(self, field, where: tuple, item: str = "") -> None:
+        message = (
+            f"question '{field.id}'{item} is not shown here: its show_if "
+            f"'{field.show_if.text}' is false, so the answer would not be sent"
+        )
+        self.fail(where, message, key=True)
 
     def _values(self, step: dict, where: tuple) -> None:
         for field_id, expected in (step.get("values") or {}).items():
@@ -167,3 +189,8 @@ class JourneyRun:
             self.fail(
                 (*where, field_id), f"expected the row '{field_id}' to read {wanted}, got {shown}"
             )
+
+
+def _sends(answer) -> bool:
+    """Whether a journey's answer puts anything in the page's form (~ and [] do not)."""
+    return answer is not None and answer != []

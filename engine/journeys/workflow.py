@@ -22,6 +22,8 @@ def run_workflow(
     workflow = case_type.workflow
     values = case_type.values(answers)
     activity, emailed = _system_steps(case_type, workflow.start, coverage, values)
+    if isinstance(activity, _Round):
+        return [(where, str(activity))]
     for index, step in enumerate(steps):
         at = (*where, index)
         if "action" in step:
@@ -38,6 +40,8 @@ def run_workflow(
                 ]
             coverage.took(case_type, taken)
             activity, emailed = _system_steps(case_type, taken.target, coverage, values)
+            if isinstance(activity, _Round):
+                return [((*at, "action"), str(activity))]
             emailed = _emails(taken) | emailed
         failure = _compare(case_type, step, at, activity, emailed)
         if failure:
@@ -58,17 +62,33 @@ def _compare(case_type: CaseType, step: dict, at: tuple, activity: str, emailed:
     return None
 
 
+class _Round(str):
+    """The portal's own transitions passing a case round for ever (E407 finds only rounds
+    that no `when` can stop): where it goes round, as a journey's failure."""
+
+
 def _system_steps(case_type: CaseType, activity: str, coverage: Coverage, values):
-    """Where the portal's own transitions lead from `activity`, and whom they email."""
+    """Where the portal's own transitions lead from `activity`, and whom they email; a _Round
+    in place of the activity when they pass the case round until the portal stops them."""
     emailed: set[str] = set()
+    passed = [activity]
     for _step in range(SYSTEM_STEPS_LIMIT):
         coverage.stood_in(case_type, activity, values)
         automatic = case_type.transitions_for(activity, "system", {}, values)
         if not automatic:
-            break
+            return activity, emailed
         coverage.took(case_type, automatic[0])
         emailed |= _emails(automatic[0])
         activity = automatic[0].target
+        if activity in passed:
+            loop = [*passed[passed.index(activity) :], activity]
+            return _Round(
+                f"the portal's own transitions pass the case round "
+                f"{' -> '.join(repr(a) for a in loop)} for ever, given these answers (it "
+                f"stops after {SYSTEM_STEPS_LIMIT} moves): make one of them `by: officer`, or "
+                "give it a `when` these answers make false"
+            ), emailed
+        passed.append(activity)
     return activity, emailed
 
 

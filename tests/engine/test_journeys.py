@@ -195,6 +195,110 @@ def test_an_answer_to_a_question_hidden_on_its_page_fails_at_the_answer(folder, 
     ]
 
 
+def test_an_answer_an_item_of_a_group_hides_fails_at_the_answer(folder, tmp_path, capsys):
+    """It was dropped in silence. An item that sends nothing (every answer ~) is not counted,
+    as the page's form does not count it, so the answers of the item after it stay shown."""
+    (tmp_path / "tiny.yaml").write_text(
+        CASE_TYPE.split("  - id: second")[0].replace(
+            "      - {id: details,",
+            "      - id: people\n"
+            "        type: group\n"
+            "        label: People\n"
+            "        fields:\n"
+            "          - {id: person, type: text, label: Name}\n"
+            "          - {id: hurt, type: yes_no, label: Hurt?}\n"
+            "          - {id: injury, type: text, label: Injury, show_if: hurt}\n"
+            "      - {id: details,",
+        )
+    )
+    path = folder("""\
+        case_type: tiny
+        journeys:
+          - name: Two people
+            pages:
+              - page: first
+                answers:
+                  sen: K
+                  born: 14/5/2015
+                  people:
+                    - {person: ~}
+                    - {person: Ann, hurt: Yes, injury: A cut}
+                    - {person: Bob, hurt: No, injury: A bruise}
+                next: check-answers
+    """)
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:12:39: FAIL: question 'injury' in item 3 is not shown here: its show_if "
+        "'hurt' is false, so the answer would not be sent (journey 'Two people')"
+    ]
+
+
+def test_no_boxes_ticked_on_a_hidden_question_is_no_answer(folder, tmp_path, capsys):
+    """`[]` sends nothing, as `~` does: the journey does not fail at it."""
+    (tmp_path / "tiny.yaml").write_text(
+        CASE_TYPE.replace(
+            "{id: details, type: text, label: Details,",
+            "{id: details, type: checkboxes, label: Details, options: [a, b],",
+        )
+    )
+    folder(
+        JOURNEYS.replace("sen: E,", "sen: K,")
+        .replace("born: 14/5/2015, details: Some}", "born: 14/5/2015, details: []}")
+        .replace('{double: "8", details: Some}', '{double: "8"}')
+    )
+    status, lines, _err = run(capsys, tmp_path)
+    assert (status, lines) == (0, [])
+
+
+ROUND_WORKFLOW = """\
+workflow:
+  start: submitted
+  activities:
+    submitted: {label: Submitted, status: Active}
+    waiting: {label: Waiting, status: Active}
+    done: {label: Done, status: Completed}
+    gone: {label: Gone, status: Abandoned}
+  transitions:
+    - {from: submitted, to: done, action: Plan, by: system, when: "sen == 'E'"}
+    - {from: submitted, to: waiting, action: Wait, by: system}
+    - {from: waiting, to: submitted, action: Retry, by: system}
+    - {from: waiting, to: gone, action: Abandon, by: officer}
+"""
+
+
+def test_a_journey_the_portal_would_pass_round_for_ever_fails_at_its_workflow(
+    folder, tmp_path, capsys
+):
+    """Without an EHC plan the case goes submitted, waiting, submitted… : E407 cannot know it
+    (a `when` may stop the round), and the journey ended wherever the 20th move left it."""
+    (tmp_path / "tiny.yaml").write_text(CASE_TYPE.replace("workflow: simple\n", ROUND_WORKFLOW))
+    path = folder("""\
+        case_type: tiny
+        journeys:
+          - name: EHC plan
+            pages:
+              - {page: first, answers: {sen: E, born: 14/5/2015, details: Some}, next: second}
+              - {page: second, answers: {hours: 4}, next: check-answers}
+            workflow:
+              - {activity: done}
+          - name: SEN support
+            pages:
+              - {page: first, answers: {sen: K, born: 14/5/2015}, next: second}
+              - {page: second, answers: {hours: 4}, next: check-answers}
+            workflow:
+              - {activity: waiting}
+    """)
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:14:7: FAIL: the portal's own transitions pass the case round 'submitted' -> "
+        "'waiting' -> 'submitted' for ever, given these answers (it stops after 20 moves): make "
+        "one of them `by: officer`, or give it a `when` these answers make false "
+        "(journey 'SEN support')"
+    ]
+
+
 def test_a_page_not_shown_and_an_unknown_case_type_fail(folder, tmp_path, capsys):
     path = folder(
         JOURNEYS.replace("sen: E", "sen: No SEN").replace("details: Some}", "details: ~}")

@@ -529,6 +529,42 @@ def test_a_problem_with_what_a_merge_key_brings_is_reported_at_the_merge():
     assert "already used on line" in problem.message
 
 
+@pytest.mark.parametrize("written", ["&cond forename and ", "!!str forename and "])
+def test_a_place_inside_an_anchored_or_tagged_text_is_counted_from_the_text(written):
+    """libyaml places such a text at its `&cond` or `!!str`: the unknown name was reported
+    that many columns before it."""
+    loaded = load_case(f"""
+        - id: child
+          title: About the child
+          fields:
+            - {CHILD_FORENAME}
+            - {{id: older, type: yes_no, label: Older?, show_if: {written}countyr == 'x'}}
+            - id: after
+              type: yes_no
+              label: After?
+              show_if: &later # the text starts on the next line
+                forename and
+                  contry == 'x'
+    """)
+    loaded.expect("E302", "countyr == 'x'")
+    loaded.expect("E302", "contry == 'x'")
+
+
+def test_a_place_inside_the_text_an_alias_brings_is_the_alias_itself():
+    """Counting into `*cond` pointed past it, at whatever followed on the line."""
+    loaded = load_case(f"""
+        - id: child
+          title: About the child
+          fields:
+            - {CHILD_FORENAME}
+            - {{id: older, type: yes_no, label: Older?, show_if: &cond forename and countyr}}
+            - {{id: again, type: yes_no, label: Again?, show_if: *cond}}
+    """)
+    loaded.expect("E302", "forename and countyr", "countyr")
+    loaded.expect("E302", "*cond}", "*cond")
+    assert len(loaded.located()) == 2, loaded.located()
+
+
 @covers("E007")
 @pytest.mark.parametrize("text", ["", "\n\n", "# The suspension form, to come\n# id: suspension\n"])
 def test_an_empty_or_comment_only_file_is_one_problem_saying_so(text):
@@ -619,6 +655,7 @@ def test_a_pattern_whose_letters_are_ascii_only_is_warned_about():
     problem = load_field(field).expect("W506", field, '"[')
     assert "'Zoë' or 'Łukasz' would be refused" in problem.message
     assert "\\pL" in problem.message
+    assert problem.message.endswith("or `[A-Za-z0-9_]` for a code of those only")
     quiet = "{id: refs, type: text, label: Refs, pattern: '[A-Z]+(\\s*,\\s*[A-Z]+)*'}"
     assert not [p for p in load_field(quiet).problems if p.code == "W506"]
 
@@ -678,6 +715,29 @@ def test_a_pattern_answers_could_not_be_checked_in_linear_time_is_refused_at_it(
     problem = load_field(field).expect("E104", field, pattern)
     assert problem.message.startswith(f"'pattern': {construct}")
     assert "time proportional to their length" in problem.message
+
+
+@covers("E104")
+@pytest.mark.parametrize(
+    ("pattern", "said"),
+    [
+        ("'[0-9]{,3}'", "`{,3}` is not supported: RE2 reads it as the text '{,3}', not as 0 to 3"),
+        ("'(ab){,}'", "`{,}` is not supported: RE2 reads it as the text '{,}', not as any number"),
+    ],
+)
+def test_a_repeat_from_none_that_re2_reads_as_text_is_refused_at_the_pattern(pattern, said):
+    """Python's re, and the portal until RE2, read `{,3}` as 0 to 3 repeats: under RE2 the
+    pattern compiled and refused every answer, in silence."""
+    field = f"{{id: code, type: text, label: Code, pattern: {pattern}}}"
+    problem = load_field(field).expect("E104", field, pattern)
+    assert problem.message.startswith(f"'pattern': {said}")
+    assert problem.message.endswith("write `{0,3}`" if "3" in said else "write `{0,}`")
+
+
+def test_braces_that_are_text_in_a_pattern_are_not_taken_for_a_repeat():
+    pattern = "'[{,3}]x|\\{,3}|[]{,1}]|\\d{0,3}|\\Q{,2}\\E'"  # text, or {0,3}
+    field = f"{{id: code, type: text, label: Code, pattern: {pattern}}}"
+    assert load_field(field).catalogue.errors == []
 
 
 @covers("E104")
