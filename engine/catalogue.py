@@ -101,26 +101,30 @@ def load_catalogue(paths: str | Iterable[str]) -> Catalogue:
 
 
 @without_cycle_collection
-def build_catalogue(sources: list[Source], calendar: SchoolCalendar | None = None) -> Catalogue:
+def build_catalogue(
+    sources: list[Source], calendar: SchoolCalendar | None = None, kept: bool = False
+) -> Catalogue:
     """Compile already-read sources (tests pass YAML text through engine.source); `calendar`
-    counts school days when no source is a calendar file."""
+    counts school days when no source is a calendar file; `kept` for a kept definition (see
+    compile_definition: what can be built is kept, whatever the problems)."""
     catalogue = Catalogue()
     valid = schema_valid(sources, catalogue.problems)
     shared = shared_parts(sources, valid, catalogue, calendar)
     case_types, links = of_kind(valid, "case_type"), of_kind(valid, "link")
     catalogue.problems += unique_ids(case_types, links)
-    add_case_types(catalogue, case_types, shared)
+    add_case_types(catalogue, case_types, shared, kept=kept)
     _add_links(catalogue, links)
     if len(valid) == len(sources):  # with a broken file, "unused" may just mean "unread"
         catalogue.problems += shared.unused()
-    return finished(catalogue)
+    return finished(catalogue, kept)
 
 
-def finished(catalogue: Catalogue) -> Catalogue:
+def finished(catalogue: Catalogue, kept: bool = False) -> Catalogue:
     """The problems in order (by file, line, column, code, message), each once; nothing
-    loaded when there is an error anywhere (it may make other files' checks incomplete)."""
+    loaded when there is an error anywhere (it may make other files' checks incomplete),
+    unless `kept` (see compile_definition)."""
     catalogue.problems = sorted(set(catalogue.problems))
-    if catalogue.errors:
+    if catalogue.errors and not kept:
         catalogue.case_types.clear()
         catalogue.links.clear()
     return catalogue
@@ -213,10 +217,15 @@ def unique_ids(case_types: list[Source], links: list[Source]) -> list[Problem]:
 
 
 def add_case_types(
-    catalogue: Catalogue, sources: list[Source], shared: _Shared, definitions: bool = True
+    catalogue: Catalogue,
+    sources: list[Source],
+    shared: _Shared,
+    definitions: bool = True,
+    kept: bool = False,
 ) -> None:
     """Compile each case-type file into the catalogue, or report why it cannot be;
-    `definitions=False` when only the problems are wanted (not the data cases keep)."""
+    `definitions=False` when only the problems are wanted (not the data cases keep); `kept`
+    builds each despite its problems (see compile_definition)."""
     problems = catalogue.problems
     for source in sources:
         data = source.data
@@ -227,7 +236,9 @@ def add_case_types(
         problems += found
         lists = {**shared.lists, **own_lists}
         broken = shared.calendar is None and "calendar" in shared.broken
-        compiler = CaseTypeCompiler(source, lists, shared.workflows, shared.calendar, broken)
+        compiler = CaseTypeCompiler(
+            source, lists, shared.workflows, shared.calendar, broken, kept=kept
+        )
         case_type = compiler.compile(workflow)
         problems += compiler.problems + unused_local_lists(source, compiler.used_lists)
         shared.used_lists |= compiler.used_lists - set(own_lists)
@@ -275,12 +286,18 @@ def _add_links(catalogue: Catalogue, sources: list[Source]) -> None:
 def compile_definition(
     definition: dict, path: str = "stored definition", calendar: SchoolCalendar | None = None
 ) -> CaseType:
-    """Compile a definition kept as data (see resolve_definition); ValueError if it is broken.
-    `calendar`: the school calendar its school-day functions count with (else weekdays)."""
+    """Compile a definition kept as data (see resolve_definition); ValueError if it cannot be
+    built. `calendar`: the school calendar its school-day functions count with (else weekdays).
+
+    A kept definition passed the checks of the day it was deployed; a check added to the
+    engine since (a pattern RE2 cannot run, a workflow that loops) must not stop the cases
+    sent with it from being shown and worked, so the problems the compiler finds are not held
+    against it: what can be built is used (`portal validate` reports them for today's files).
+    """
     source = Source(path, copied(definition), SourceMap(path), [])
-    catalogue = build_catalogue([source], calendar)
-    if catalogue.errors:
-        raise ValueError("; ".join(str(p) for p in catalogue.errors))
+    catalogue = build_catalogue([source], calendar, kept=True)
+    if definition["id"] not in catalogue.case_types:
+        raise ValueError("; ".join(str(p) for p in catalogue.errors) or f"{path}: not built")
     return catalogue.case_types[definition["id"]]
 
 

@@ -31,14 +31,8 @@ def build_options(raw: list) -> tuple[Option, ...]:
     options = []
     for item in raw:
         if isinstance(item, dict):
-            options.append(
-                Option(
-                    str(item["value"]),
-                    item["label"],
-                    item.get("hint", ""),
-                    item.get("exclusive", False),
-                )
-            )
+            hint, exclusive = item.get("hint", ""), item.get("exclusive", False)
+            options.append(Option(str(item["value"]), item["label"], hint, exclusive))
         else:
             options.append(Option(str(item), str(item)))
     return tuple(options)
@@ -67,7 +61,8 @@ class _Scope:
 
 
 class CaseTypeCompiler:
-    """Builds a CaseType from one file, collecting every problem it finds."""
+    """Builds a CaseType from one file, collecting every problem it finds (and, when `kept`,
+    building it despite them: see catalogue.compile_definition)."""
 
     def __init__(
         self,
@@ -76,8 +71,10 @@ class CaseTypeCompiler:
         workflows: Mapping[str, Workflow],
         calendar: ex.SchoolCalendar | None = None,
         calendar_broken: bool = False,
+        kept: bool = False,
     ):
         self.source = source
+        self.kept = kept
         self.calendar = calendar
         self.calendar_broken = calendar_broken
         self.lists = lists
@@ -114,7 +111,8 @@ class CaseTypeCompiler:
             declaration = Declaration(spec["text"], spec.get("confirm_label", "I confirm"))
         condition = lambda text, where: self._expression(text, where, ex.BOOL)  # noqa: E731
         workflow, settings = compile_settings(data, pages, workflow, self.add, condition)
-        if workflow is None or any(p.severity == "error" for p in self.problems):
+        broken = not self.kept and any(p.severity == "error" for p in self.problems)
+        if workflow is None or broken:
             return None
         return CaseType(
             id=data["id"],

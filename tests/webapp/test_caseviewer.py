@@ -450,6 +450,28 @@ def test_a_case_shows_against_the_definition_version_it_was_sent_with(
     assert row[header.index("First name")] == "Jordan"
 
 
+def test_a_kept_definition_that_todays_checks_refuse_still_shows_and_works_its_cases(
+    app, sign_in, world, council, db_session
+):
+    """A version deployed before a check was added to the engine (here: patterns are RE2's,
+    without look-ahead) keeps serving the cases sent with it: nothing to mend, nothing lost."""
+    reference = submit_ptt(sign_in(world.alice))
+    older = copy.deepcopy(app.extensions["catalogue"].get(PTT).definition)
+    older["version"] = 7
+    older["pages"][0]["fields"][0]["pattern"] = "(?=[A-Z])[A-Za-z' -]+"  # E104 today
+    db_session.add(CaseTypeVersion(case_type_id=PTT, version=7, definition=older))
+    case_row(db_session, reference).case_type_version = 7
+    db_session.commit()
+
+    olivia = sign_in(council.olivia)
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    assert "Jordan" in text_of(page) and "version 7 of the form" in text_of(page)
+    take(olivia, reference, "Start review")
+    alice = sign_in(world.alice)
+    assert "Jordan" in text_of(alice.get(f"/cases/{reference}/view").page)
+    assert alice.get(f"/cases/{reference}/pdf").mimetype == "application/pdf"
+
+
 def test_assign_to_me_and_unassign(sign_in, world, council, db_session):
     reference = submit_ptt(sign_in(world.alice))
     olivia = sign_in(council.olivia)
