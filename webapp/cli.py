@@ -159,6 +159,7 @@ def test_command(paths: tuple[str, ...], coverage: bool, strict: bool, schema: b
     """Run the journeys of `*.tests.yaml` files or folders (default: $PORTAL_CASETYPES or
     casetypes/) with the engine alone; exit 0 when every expectation holds, 1 on a failure
     (or, with --strict, on anything not covered), 2 on bad usage."""
+    from engine.catalogue import yaml_files
     from engine.journeys import run_tests
     from engine.journeys.format import schema_json as tests_schema
 
@@ -166,6 +167,8 @@ def test_command(paths: tuple[str, ...], coverage: bool, strict: bool, schema: b
         click.echo(tests_schema(), nl=False)
         return
     paths = case_type_paths(paths)
+    if not yaml_files(paths):  # a wrong folder would otherwise pass: "0 journey(s)… 0 failed"
+        raise CommandError(f"no case-type files (*.yaml) in {', '.join(paths)}", 2)
     result = run_tests(paths)
     coverage = coverage or strict
     for line in [*result.problems, *result.failures, *(result.gaps if coverage else [])]:

@@ -45,6 +45,13 @@ def test_a_folder_without_case_type_files_is_bad_usage_not_clean(tmp_path, capsy
     )
 
 
+def test_portal_test_on_a_folder_without_case_type_files_is_bad_usage(tmp_path, capsys):
+    """It said "0 journey(s)… 0 failed" and exited 0 (a reviewer's trial)."""
+    (tmp_path / "notes.txt").write_text("to do\n")
+    assert main(["test", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"portal test: no case-type files (*.yaml) in {tmp_path}\n"
+
+
 def test_a_journey_file_named_to_validate_points_to_portal_test(capsys):
     """Named on its own it gave nine case-type errors (unknown key 'case_type'…)."""
     path = str(ROOT / "casetypes" / "send" / "send-transport.tests.yaml")
