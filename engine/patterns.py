@@ -75,6 +75,19 @@ def ascii_only_escape(pattern: str) -> tuple[str, str, str] | None:
     return f"\\{found.group(1)}", means, advice
 
 
+# RE2's own syntax, which ECMA-262 (JSON Schema's regular expressions) reads otherwise or not
+# at all: \pL \p{Greek} \PL, \z \A \Q…\E \C, \x{41}, flags and groups such as (?i) and
+# (?P<name>…) (but not (?:…)), and [[:alpha:]] (in ECMA-262, a class of [ : a l p h).
+_RE2_ONLY = re.compile(r"(?<!\\)(?:\\\\)*\\(?:[pPzAQC]|x\{)|\(\?(?!:)|\[:\^?[a-z]+:\]")
+
+
+def ecma_portable(pattern: str) -> bool:
+    """Whether `pattern` means the same to a JSON Schema reader (ECMA-262) as to the portal
+    (RE2): written without RE2's own syntax. When not, a published answer schema leaves the
+    pattern out, rather than have a council's system refuse answers the portal took."""
+    return _RE2_ONLY.search(pattern) is None
+
+
 def pattern_problem(pattern: str) -> str | None:
     """Why `pattern` cannot check answers (the detail of an E104), or None when it can."""
     if not pattern:

@@ -74,8 +74,11 @@ class TextType(FieldType):
     def answer_schema(self, field):
         limit = field.settings.get("max_length", self.default_max_length)
         schema = {"type": "string", "minLength": 1, "maxLength": limit}
-        if field.settings.get("pattern"):  # matched whole, as parse() does
-            schema["pattern"] = f"^(?:{field.settings['pattern']})$"
+        pattern = field.settings.get("pattern")
+        if pattern and patterns.ecma_portable(pattern):  # matched whole, as parse() does
+            schema["pattern"] = f"^(?:{pattern})$"
+        elif pattern:  # RE2's own syntax: said, for a reader who wants to check it
+            schema["description"] = f"Matches the RE2 pattern {pattern} (checked by the portal)"
         return schema
 
     def definition_problems(self, field):

@@ -99,6 +99,30 @@ def test_what_the_engine_never_stores_does_not_fit(type_name, settings, stored):
     assert not fits(question_schema(make(type_name, **settings)), stored)
 
 
+@pytest.mark.parametrize(
+    ("pattern", "answer"),
+    [
+        (r"[\pL' -]+", "Zoë O'Neill"),  # the letters W506 advises: ECMA-262 has no \pL
+        (r"(?i)ey[0-9]{6}", "EY123456"),  # flags: none in ECMA-262
+        (r"[[:alpha:]]+", "abc"),  # in ECMA-262 a class of [ : a l p h, then a ]
+        (r"[0-9]+\z", "12"),
+    ],
+)
+def test_a_pattern_in_re2s_own_syntax_is_said_not_published_as_a_pattern(pattern, answer):
+    """JSON Schema's patterns are ECMA-262: a council system reading RE2's syntax there would
+    refuse (or fail to compile) answers the portal took, so such a pattern is only said."""
+    field = make("text", pattern=pattern)
+    assert field.kind.parse(field, answer, {}) == answer  # the portal takes it
+    schema = question_schema(field)
+    assert "pattern" not in schema and fits(schema, answer)
+    assert schema["description"] == f"Matches the RE2 pattern {pattern} (checked by the portal)"
+
+
+def test_a_pattern_ecma_262_reads_alike_is_published():
+    schema = question_schema(make("text", pattern=r"(?:EY|EX)[0-9]{2}[:][0-9]\x41"))
+    assert schema["pattern"] == r"^(?:(?:EY|EX)[0-9]{2}[:][0-9]\x41)$"
+
+
 def test_option_codes_limits_and_formats_are_said():
     assert question_schema(make("radios", label="Need", options=["e", "k"])) == {
         "title": "Need",
