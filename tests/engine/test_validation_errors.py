@@ -566,13 +566,15 @@ def test_a_place_inside_the_text_an_alias_brings_is_the_alias_itself():
 
 
 @covers("E007")
-@pytest.mark.parametrize("text", ["", "\n\n", "# The suspension form, to come\n# id: suspension\n"])
+@pytest.mark.parametrize(
+    "text", ["", "\n\n", "# The suspension form, to come\n# id: suspension\n", "---\n", "~\n"]
+)
 def test_an_empty_or_comment_only_file_is_one_problem_saying_so(text):
     """It gave seven 'missing required key' at 1:1, in the preview too while an editor saves
     a new file (an author's trial)."""
     loaded = load_file(text)
     assert [(p.code, p.line, p.col) for p in loaded.problems] == [("E007", 1, 1)]
-    assert "the file is empty" in loaded.problems[0].message
+    assert "the file holds nothing" in loaded.problems[0].message
 
 
 @covers("E006")
