@@ -31,7 +31,8 @@ class Code(enum.Enum):
     E006 = (Severity.ERROR, "lists and mappings are nested more than {limit} deep")
     E007 = (
         Severity.ERROR,
-        "the file holds nothing (only blank lines, comments, --- or ~): write its keys, or delete it",
+        "the file holds nothing (only blank lines, comments, --- or ~): write its keys, or "
+        "delete it",
     )
     # The shape of the file (JSON Schema)
     E100 = (Severity.ERROR, "unknown key '{key}'{suggestion}")
