@@ -261,7 +261,22 @@ class Checker:
             return
         for field_side, value_side in ((left, right), (right, left)):
             if field_side.symbol and value_side.is_constant:
-                self._check_option(node, field_side.symbol, value_side.constant)
+                self._check_options(node, field_side.symbol, value_side.constant, left.type)
+
+    def _check_options(self, node, symbol: Symbol, constant, kind: str) -> None:
+        """The values a field is compared with are its options; for ticked boxes each one in
+        the list (its items not written as fixed values are E305 already)."""
+        if kind != LIST:
+            self._check_option(node, symbol, constant)
+        elif constant == []:  # no box ticked is no answer (none), never []
+            detail = (
+                f"'{symbol.name}' with no box ticked is none, never []: write "
+                f"not answered({symbol.name}), or answered({symbol.name}) for any ticked"
+            )
+            self._issue(node, Code.E305, detail=detail)
+        for value in constant if kind == LIST else ():
+            if value is not None:
+                self._check_option(node, symbol, value)
 
     def _check_membership(self, node, left: _Typed, right: _Typed) -> None:
         if right.type == LIST and right.is_constant:  # field in ['a', 'b']

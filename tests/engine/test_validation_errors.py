@@ -1723,6 +1723,8 @@ def test_habits_from_other_languages_get_a_hint(expression, hint):
         ("year_group == '7' and", "E300", "and", "it ends with 'and': something is missing"),
         ("year_group in []", "W504", "year_group", "always false"),
         ("year_group not in []", "W504", "year_group", "always true"),
+        ("days == []", "E305", "days", "write not answered(days), or answered(days) for any"),
+        ("days != ['mon', 'tues']", "E304", "days", "'tues' is not an option of 'days'"),
     ],
 )
 def test_slips_in_dates_functions_and_numbers_say_how_to_write_them(condition, code, at, hint):
@@ -1733,6 +1735,7 @@ def test_slips_in_dates_functions_and_numbers_say_how_to_write_them(condition, c
        fields:
          - {{id: born, type: date, label: Born}}
          - {{id: year_group, type: radios, label: Year, options: ['6', '7']}}
+         - {{id: days, type: checkboxes, label: Days, options: [mon, tue]}}
          - {{id: c, type: text, label: C, show_if: "{condition}"}}
      """)
     problem = loaded.expect(code, condition, at)
