@@ -106,6 +106,17 @@ def test_without_a_trusted_proxy_x_forwarded_for_does_not_dodge_the_limit(real_l
     assert statuses == [200] * 5 + [429]
 
 
+def test_a_limit_on_every_page_set_by_the_operator_still_refuses(app):
+    # The portal ships none; Flask-Limiter's own setting still works when one is given.
+    limited = create_app({**app.config, "RATELIMIT_DEFAULT": "3 per minute"})
+    try:
+        portal = portal_from(limited)
+        statuses = [portal.client.get("/accessibility").status_code for _ in range(4)]
+        assert statuses == [200] * 3 + [429]
+    finally:
+        limited.extensions["db_engine"].dispose()
+
+
 def test_a_limit_setting_that_is_not_a_rate_is_refused_at_start(app):
     with pytest.raises(RuntimeError, match="PORTAL_LIMIT_FEEDBACK='lots' is not a rate limit"):
         create_app({**app.config, "PORTAL_LIMIT_FEEDBACK": "lots"})

@@ -27,6 +27,9 @@ LIMITED = {
     "pages.feedback": "PORTAL_LIMIT_FEEDBACK",
 }
 
+# Flask-Limiter's settings for limits on every view, which its hook before every request counts.
+LIMITS_ON_EVERY_VIEW = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")
+
 
 def init_app(app: Flask) -> None:
     """A limiter of the app's own (tests build many apps), and the limits on LIMITED's views.
@@ -40,6 +43,11 @@ def init_app(app: Flask) -> None:
         view = app.view_functions[endpoint]
         limit = limiter.limit(_setting_reader(setting), methods=["POST"])
         app.view_functions[endpoint] = limit(view)
+    if not any(app.config.get(name) for name in LIMITS_ON_EVERY_VIEW):
+        # A decorated view counts its own limits when it runs (before anything it does);
+        # the hook before every request is for limits on every view, which the portal has
+        # none of: off, so that no other request pays for looking (issue 12, P3).
+        app.before_request_funcs[None].remove(limiter._check_request_limit)
     app.register_error_handler(429, _too_many)
 
 
