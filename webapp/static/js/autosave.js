@@ -87,14 +87,25 @@ export function initAutosave (form) {
     timer = setTimeout(save, QUIET_MS)
   }
 
+  // Text boxes report each edit as an input event; their change event comes only when they
+  // lose the focus, as when the timeout warning takes it, and a save then (of answers saved
+  // already) was activity that kept an idle session going past its limit. Radios, checkboxes
+  // and selects are saved on either.
+  const typed = (element) => element.matches('textarea, input:not([type=radio], [type=checkbox])')
+
   function changed (event) {
     if (event.target.type === 'file') return
+    if (event.type === 'change' && typed(event.target)) return
     dirty = true
     schedule()
   }
 
   form.addEventListener('input', changed)
   form.addEventListener('change', changed)
+  // Typed before this script ran (a slow connection): not yet saved.
+  const early = Array.from(form.elements).some((e) => typed(e) && e.type !== 'hidden' &&
+    e.type !== 'file' && e.value !== e.defaultValue)
+  if (early) { dirty = true; schedule() }
   // Continue pressed while a background save is on its way: wait for its answer, which
   // carries the page's new version, then send the form (else it would look stale).
   form.addEventListener('submit', async (event) => {
