@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import axe, saved_draft, sign_in
+from tests.browser.helpers import axe, saved_draft, school_user, sign_in
+
+USER = "notices@westcotes.example.org"  # sign-in codes of its own
 
 
 def _fill_closure(page) -> None:
@@ -27,7 +29,7 @@ def _fill_closure(page) -> None:
 
 
 def test_a_warning_takes_the_focus_when_the_page_comes_back(page, live, world):
-    sign_in(page, live, world.admin)  # the SENCO's sign-in codes are for the journeys
+    sign_in(page, live, school_user(world, USER))
     reference = saved_draft(page, "school-closure")
     page.goto(f"/cases/{reference}/pages/closure")
     _fill_closure(page)
@@ -41,7 +43,7 @@ def test_a_warning_takes_the_focus_when_the_page_comes_back(page, live, world):
 
 
 def test_a_page_saved_in_another_tab_says_so_with_the_focus(page, live, world):
-    sign_in(page, live, world.admin)
+    sign_in(page, live, school_user(world, USER))
     reference = saved_draft(page, "school-closure")
     page.goto(f"/cases/{reference}/pages/closure")
     other = page.context.new_page()
