@@ -26,8 +26,10 @@ PENNY = Decimal("0.01")
 _CONTEXT = Context(prec=34, traps=[InvalidOperation, DivisionByZero, Overflow])
 
 # What a typed number may look like once spaces and commas are gone: 12, -3.5, .5, 1e3.
-# Possessive quantifiers (++): a long run of digits is never backtracked into.
-_NUMBER = re.compile(r"[-+]?(?:\d++(?:\.\d*+)?|\.\d++)(?:[eE][-+]?\d++)?")
+# Possessive quantifiers (++): a long run of digits is never backtracked into. ASCII digits
+# only, as the browser reads them (\d would take Arabic-Indic ١٢ too, which the page's live
+# conditions count as unanswered).
+_NUMBER = re.compile(r"[-+]?(?:[0-9]++(?:\.[0-9]*+)?|\.[0-9]++)(?:[eE][-+]?[0-9]++)?")
 
 
 def read(text: str) -> Decimal | None:

@@ -19,6 +19,7 @@ from engine.input_names import DATE_PARTS
 
 _ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # fullmatch: exact, ASCII digits
 _PARTS = DATE_PARTS
+_WHOLE = re.compile(r"[+-]?[0-9]+")  # a part as the browser reads it: not ١٢, not 1_2 (int's)
 _BOUND = {
     "anyOf": [
         {"const": "today"},
@@ -45,6 +46,8 @@ def date_from_parts(label: str, raw) -> dt.date:
     if missing:
         raise Invalid(f"{label} must include a {' and a '.join(missing)}")
     try:
+        if not all(_WHOLE.fullmatch(str(raw[p]).strip()) for p in _PARTS):
+            raise ValueError
         day, month, year = (int(raw[p]) for p in _PARTS)
         if year < 1000:
             raise Invalid(f"{label} must include a year with 4 numbers, like 2026")

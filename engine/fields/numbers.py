@@ -191,7 +191,7 @@ class MoneyType(FieldType):
     def parse(self, field, raw, values):
         text = re.sub(r"[\s,£]", "", raw)
         label = label_for_message(field)
-        if not re.fullmatch(r"-?\d++(\.\d{1,2})?", text):
+        if not re.fullmatch(r"-?[0-9]++(\.[0-9]{1,2})?", text):  # ASCII, as the browser
             raise Invalid(f"{label} must be an amount of money, like £250 or £1,250.50")
         amount = numeric.read(text)
         settings = field.settings

@@ -281,6 +281,24 @@ def page_at(browser, base_url: str):
     assert not errors, errors
 
 
+def school_user(world: World, email: str) -> str:
+    """Another user of the world's school, added once (each user may be sent only a few
+    sign-in codes in 15 minutes, so tests that sign in often share them out)."""
+    from sqlalchemy import select
+
+    from webapp.models import Membership, School, User
+
+    session = world.session()
+    try:
+        if session.scalar(select(User).where(User.email == email)) is None:
+            school = session.scalar(select(School).where(School.urn == world.school_urn))
+            session.add(person(email, "Sam", "Lee", "Teacher", [Membership(school=school)]))
+            session.commit()
+    finally:
+        session.close()
+    return email
+
+
 def saved_draft(page, case_type_id: str) -> str:
     """Start a case of this type (the page's user has one school) and save its first page as
     it stands ("Save and come back later"): the reference the first save gave it."""

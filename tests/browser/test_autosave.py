@@ -69,3 +69,21 @@ def test_the_first_background_save_of_a_new_case_moves_the_page_to_the_saved_cas
     page.get_by_label("Tell us more about the reason for the closure").fill("The boiler failed")
     expect(page.locator(".app-autosave-status")).to_contain_text("Saved at", timeout=10_000)
     assert _page_version(world, "planned-closure", "closure") == 2  # the same case, saved again
+
+
+def test_back_to_a_new_case_page_sent_already_shows_the_case_not_a_blank_page(page, live, world):
+    # Back after the first Continue used to show the new page blank, and a correction typed
+    # there started a second case: the page's address now leads to the case it made.
+    sign_in(page, live, world.admin)
+    page.goto("/submit-case/planned-closure")
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_label("Tell us more about the reason for the closure").fill("The boiler")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and come back later").click()
+    reference = page.locator("main").inner_text().split("come back to ")[1].split()[0]
+    page.go_back()
+    assert page.url.endswith(f"/cases/{reference}/pages/closure")
+    expect(page.locator(".app-reference")).to_have_text(reference)
+    expect(page.get_by_label("Tell us more about the reason for the closure")).to_have_value(
+        "The boiler"
+    )

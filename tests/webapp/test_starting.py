@@ -64,6 +64,25 @@ def test_the_same_new_page_sent_twice_makes_one_draft(sign_in, world, db_session
     assert case.answers["forename"] == "Sam"
 
 
+def test_back_to_a_new_page_sent_already_shows_the_case_it_made(sign_in, world, db_session):
+    # The page's script puts the start token in the address as the page is sent, so Back
+    # (the page fetched again) leads to the draft made, not to a blank page for a second case.
+    portal = sign_in(world.alice)
+    location = start_unsaved(portal, "part-time-timetable")
+    form = _form(portal, location, CHILD)
+    back = f"{location}&start={form['start_token']}"
+    unsent = portal.get(back).page  # not sent yet: the page, keeping its token
+    assert unsent.select_one("input[name=start_token]")["value"] == form["start_token"]
+    portal.post(location, form, expect=302)
+    [case] = _cases(db_session)
+    shown = portal.get(back, expect=302).headers["Location"]
+    assert shown == f"/cases/{case.reference}/pages/child"
+    assert _cases(db_session) == [case]
+    stranger = f"{location}&start={'x' * 43}"  # no draft of this user's made with it
+    assert portal.get(stranger).page.find("h1").get_text(strip=True) == "About the child"
+    assert _cases(db_session) == [case]
+
+
 def test_save_and_come_back_later_keeps_the_new_draft_in_my_cases(sign_in, world, db_session):
     portal = sign_in(world.alice)
     location = start_unsaved(portal, "part-time-timetable")

@@ -57,7 +57,15 @@ def new_page(case_type_id: str, page_id: str):
     case_type, case = _unsaved(case_type_id)
     page = _starting_page(case_type, page_id)
     if request.method in ("GET", "HEAD"):  # HEAD is a GET without a body: it saves nothing
-        return show_page(case, case_type, page, start_token=starting.new_start_token())
+        token = request.args.get("start")  # Back to a page sent already (autosave.js)
+        if not starting.is_start_token(token):
+            return show_page(case, case_type, page, start_token=starting.new_start_token())
+        made = starting.started_with(db(), current_user, case.school, case_type, token)
+        if made is None:  # never arrived: sending the page again makes it
+            return show_page(case, case_type, page, start_token=token)
+        if not made.is_draft:
+            return redirect(url_for("cases.view", reference=made.reference))
+        return redirect(url_for("cases.page", reference=made.reference, page_id=page_id))
     case = _created(case_type, case)
     if not case.is_draft:  # sent already, then this page was sent again (Back, resubmit)
         return redirect(url_for("cases.view", reference=case.reference))

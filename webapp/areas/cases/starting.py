@@ -63,7 +63,7 @@ def start_case(
     draft an earlier send of the same unsaved page created, if there is one."""
     may_start(user, school, case_type)
     if start_token is not None:
-        earlier = _started_with(session, user, school, case_type, start_token)
+        earlier = started_with(session, user, school, case_type, start_token)
         if earlier is not None:
             return earlier
     case = _new_case(
@@ -76,14 +76,15 @@ def start_case(
             session.flush()
             session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="created"))
     except _StartedMeanwhile:
-        earlier = _started_with(session, user, school, case_type, start_token)
+        earlier = started_with(session, user, school, case_type, start_token)
         if earlier is None:
             raise
         return earlier
     return case
 
 
-def _started_with(session, user, school, case_type, start_token) -> Case | None:
+def started_with(session, user, school, case_type, start_token) -> Case | None:
+    """The draft this user's start token made, if any (NotFound for another school or type)."""
     case = session.scalar(
         select(Case).where(Case.created_by_id == user.id, Case.start_token == start_token)
     )

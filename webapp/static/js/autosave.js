@@ -16,6 +16,7 @@ export function initAutosave (form) {
   let saving = null // the background save on its way, if any (a promise)
   let stopped = false
   let submitting = false
+  let moved = false // a new case's page that its first background save made the case's page
 
   function show (text) {
     if (status) status.textContent = text
@@ -73,6 +74,7 @@ export function initAutosave (form) {
   // The first save of a new case's page created the case: from now on the page is that case's
   // page (its address, its reference, its background saves).
   function moveToSavedCase (answer) {
+    moved = true
     url = answer.autosave_url
     form.action = answer.page_url
     window.history.replaceState(null, '', answer.page_url)
@@ -85,14 +87,25 @@ export function initAutosave (form) {
     timer = setTimeout(save, QUIET_MS)
   }
 
+  // Text boxes report each edit as an input event; their change event comes only when they
+  // lose the focus, as when the timeout warning takes it, and a save then (of answers saved
+  // already) was activity that kept an idle session going past its limit. Radios, checkboxes
+  // and selects are saved on either.
+  const typed = (element) => element.matches('textarea, input:not([type=radio], [type=checkbox])')
+
   function changed (event) {
     if (event.target.type === 'file') return
+    if (event.type === 'change' && typed(event.target)) return
     dirty = true
     schedule()
   }
 
   form.addEventListener('input', changed)
   form.addEventListener('change', changed)
+  // Typed before this script ran (a slow connection): not yet saved.
+  const early = Array.from(form.elements).some((e) => typed(e) && e.type !== 'hidden' &&
+    e.type !== 'file' && e.value !== e.defaultValue)
+  if (early) { dirty = true; schedule() }
   // Continue pressed while a background save is on its way: wait for its answer, which
   // carries the page's new version, then send the form (else it would look stale).
   form.addEventListener('submit', async (event) => {
@@ -105,7 +118,20 @@ export function initAutosave (form) {
       return
     }
     submitting = true
+    rememberStart()
   })
+
+  // A new case's page sent with Continue creates the case on the server, yet stays in the
+  // history at its own address: Back would show it blank and a correction typed there would
+  // start a second case. Its address now carries the page's start token, by which the server
+  // finds the case made and shows that case's page instead (new_case.py).
+  function rememberStart () {
+    const start = form.querySelector('input[name="start_token"]')
+    if (moved || !start || !start.value) return
+    const address = new URL(window.location.href)
+    address.searchParams.set('start', start.value)
+    window.history.replaceState(null, '', address)
+  }
 
   // Leaving the page (closing the tab, switching away) with unsaved typing: save it now.
   function flush () {
