@@ -220,6 +220,8 @@ class CaseTypeCompiler:
             compiled = replace(compiled, expression=expression)
         for key, code, details in kind.definition_problems(compiled):
             self.add(code, (*where, key), **details)
+            if self.kept and key == "pattern" and code.severity == "error":  # RE2 can't run it:
+                settings.pop("pattern")  # not checked, rather than every answer a crash
         for key, name, needed in kind.references(compiled):
             self._check_reference(key, name, needed, where, scope)
         if compiled.has_value:
