@@ -118,9 +118,16 @@ def test_a_pattern_in_re2s_own_syntax_is_said_not_published_as_a_pattern(pattern
     assert schema["description"] == f"Matches the RE2 pattern {pattern} (checked by the portal)"
 
 
-def test_a_pattern_ecma_262_reads_alike_is_published():
-    schema = question_schema(make("text", pattern=r"(?:EY|EX)[0-9]{2}[:][0-9]\x41"))
-    assert schema["pattern"] == r"^(?:(?:EY|EX)[0-9]{2}[:][0-9]\x41)$"
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(?:EY|EX)[0-9]{2}[:][0-9]\x41",
+        r"\(?0[0-9]{4}\)? ?[0-9]{6}",  # an optional bracket, (?: or none: no RE2 group
+        r"[0-9]+\\(?:x)",  # a backslash typed, then a group
+    ],
+)
+def test_a_pattern_ecma_262_reads_alike_is_published(pattern):
+    assert question_schema(make("text", pattern=pattern))["pattern"] == f"^(?:{pattern})$"
 
 
 def test_option_codes_limits_and_formats_are_said():
