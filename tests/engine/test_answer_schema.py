@@ -106,6 +106,7 @@ def test_what_the_engine_never_stores_does_not_fit(type_name, settings, stored):
         (r"(?i)ey[0-9]{6}", "EY123456"),  # flags: none in ECMA-262
         (r"[[:alpha:]]+", "abc"),  # in ECMA-262 a class of [ : a l p h, then a ]
         (r"[0-9]+\z", "12"),
+        (r"https?://\S+", "https://a.example/a\u00a0b"),  # \S: a no-break space to RE2 only
     ],
 )
 def test_a_pattern_in_re2s_own_syntax_is_said_not_published_as_a_pattern(pattern, answer):
