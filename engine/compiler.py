@@ -217,6 +217,8 @@ class CaseTypeCompiler:
             expression = self._expression(
                 spec["value"], (*where, "value"), expected, scope, False, advice
             )
+            if expression is None and self.kept:  # unreadable today: not known, not a crash
+                expression = ex.parse("None")[0]
             compiled = replace(compiled, expression=expression)
         for key, code, details in kind.definition_problems(compiled):
             self.add(code, (*where, key), **details)
