@@ -77,8 +77,10 @@ def ascii_only_escape(pattern: str) -> tuple[str, str, str] | None:
 
 # RE2's own syntax, which ECMA-262 (JSON Schema's regular expressions) reads otherwise or not
 # at all: \pL \p{Greek} \PL, \z \A \Q…\E \C, \x{41}, flags and groups such as (?i) and
-# (?P<name>…) (but not (?:…)), and [[:alpha:]] (in ECMA-262, a class of [ : a l p h).
-_RE2_ONLY = re.compile(r"(?<!\\)(?:\\\\)*\\(?:[pPzAQC]|x\{)|\(\?(?!:)|\[:\^?[a-z]+:\]")
+# (?P<name>…) (but not (?:…), nor \(? an optional bracket), and [[:alpha:]] (in ECMA-262, a
+# class of [ : a l p h); and \S, which to RE2 takes a no-break space (pasted from a document)
+# and to ECMA-262 does not: a council system would refuse such an answer the portal took.
+_RE2_ONLY = re.compile(r"(?<!\\)(?:\\\\)*(?:\\(?:[pPzAQCS]|x\{)|\(\?(?!:))|\[:\^?[a-z]+:\]")
 
 
 def ecma_portable(pattern: str) -> bool:

@@ -26,6 +26,13 @@ class Invalid(Exception):
         self.message = message
 
 
+def ascii_digits(label: str, *texts: str) -> None:
+    """Invalid, saying which digits, when an answer has digits of another script (١٢, １２):
+    the page reads 0 to 9 only, and "must be a number" left a user typing ١٢ lost."""
+    if any(c.isdigit() and not c.isascii() for text in texts for c in str(text)):
+        raise Invalid(f"{label} must be written with the digits 0 to 9")
+
+
 class FieldType:
     """A kind of question. Subclasses set the class attributes and override what differs."""
 

@@ -10,6 +10,7 @@ from engine.expressions import DATE, TIME
 from engine.fields.base import (
     FieldType,
     Invalid,
+    ascii_digits,
     bounds_problem,
     label_for_message,
     lower_first,
@@ -47,6 +48,7 @@ def date_from_parts(label: str, raw) -> dt.date:
         raise Invalid(f"{label} must include a {' and a '.join(missing)}")
     try:
         if not all(_WHOLE.fullmatch(str(raw[p]).strip()) for p in _PARTS):
+            ascii_digits(label, *(raw[p] for p in _PARTS))
             raise ValueError
         day, month, year = (int(raw[p]) for p in _PARTS)
         if year < 1000:

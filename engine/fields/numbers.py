@@ -12,7 +12,13 @@ import re
 import engine.numeric as numeric
 from engine.expressions import BOOL, DATE, NUMBER, TEXT, Symbol
 from engine.expressions.value_types import described
-from engine.fields.base import FieldType, Invalid, bounds_problem, label_for_message
+from engine.fields.base import (
+    FieldType,
+    Invalid,
+    ascii_digits,
+    bounds_problem,
+    label_for_message,
+)
 from engine.fields.dates import long_date
 from engine.model import SummaryRow
 from engine.problems import Code
@@ -146,6 +152,7 @@ class NumberType(FieldType):
         label = label_for_message(field)
         number = numeric.read(re.sub(r"[\s,]", "", raw))
         if number is None:
+            ascii_digits(label, raw)
             raise Invalid(f"{label} must be a number")
         bounds = _bounds(field.settings.get("min"), field.settings.get("max"), numeric.LIMIT)
         if not numeric.within(number):  # absurd (1e9999999): refused before any conversion
@@ -192,6 +199,7 @@ class MoneyType(FieldType):
         text = re.sub(r"[\s,£]", "", raw)
         label = label_for_message(field)
         if not re.fullmatch(r"-?[0-9]++(\.[0-9]{1,2})?", text):  # ASCII, as the browser
+            ascii_digits(label, text)
             raise Invalid(f"{label} must be an amount of money, like £250 or £1,250.50")
         amount = numeric.read(text)
         settings = field.settings

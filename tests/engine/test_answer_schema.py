@@ -106,6 +106,7 @@ def test_what_the_engine_never_stores_does_not_fit(type_name, settings, stored):
         (r"(?i)ey[0-9]{6}", "EY123456"),  # flags: none in ECMA-262
         (r"[[:alpha:]]+", "abc"),  # in ECMA-262 a class of [ : a l p h, then a ]
         (r"[0-9]+\z", "12"),
+        (r"https?://\S+", "https://a.example/a\u00a0b"),  # \S: a no-break space to RE2 only
     ],
 )
 def test_a_pattern_in_re2s_own_syntax_is_said_not_published_as_a_pattern(pattern, answer):
@@ -118,9 +119,16 @@ def test_a_pattern_in_re2s_own_syntax_is_said_not_published_as_a_pattern(pattern
     assert schema["description"] == f"Matches the RE2 pattern {pattern} (checked by the portal)"
 
 
-def test_a_pattern_ecma_262_reads_alike_is_published():
-    schema = question_schema(make("text", pattern=r"(?:EY|EX)[0-9]{2}[:][0-9]\x41"))
-    assert schema["pattern"] == r"^(?:(?:EY|EX)[0-9]{2}[:][0-9]\x41)$"
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(?:EY|EX)[0-9]{2}[:][0-9]\x41",
+        r"\(?0[0-9]{4}\)? ?[0-9]{6}",  # an optional bracket, (?: or none: no RE2 group
+        r"[0-9]+\\(?:x)",  # a backslash typed, then a group
+    ],
+)
+def test_a_pattern_ecma_262_reads_alike_is_published(pattern):
+    assert question_schema(make("text", pattern=pattern))["pattern"] == f"^(?:{pattern})$"
 
 
 def test_option_codes_limits_and_formats_are_said():

@@ -108,9 +108,10 @@ def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stor
         ("number", {}, "NaN", "Answer must be a number"),
         ("number", {}, "Infinity", "Answer must be a number"),
         # Digits of other scripts are refused, as the page's live conditions treat them as no
-        # answer: else a calculated value said "Not yet known" on a page the server accepted.
-        ("number", {}, "١٢", "Answer must be a number"),
-        ("money", {}, "١٢", "Answer must be an amount of money, like £250 or £1,250.50"),
+        # answer: else a calculated value said "Not yet known" on a page the server accepted;
+        # the message says which digits, as "must be a number" left a user typing ١٢ lost.
+        ("number", {}, "١٢", "Answer must be written with the digits 0 to 9"),
+        ("money", {}, "£١٢", "Answer must be written with the digits 0 to 9"),
         ("money", {}, "9" * 400, "Answer must be £90,071,992,547,409.91 or less"),
         ("money", {"max": 5000}, "9" * 400, "Answer must be £5,000 or less"),
         ("money", {"min": 0.5}, "0.49", "Answer must be £0.50 or more"),
@@ -136,7 +137,12 @@ def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stor
         ("checkboxes", {"options": ["a"]}, ["a", "forged"], "Select from the options for ‘Answer’"),
         ("yes_no", {}, "maybe", "Select yes or no for ‘Answer’"),
         ("date", {}, {"day": "30", "month": "2", "year": "2024"}, "Answer must be a real date"),
-        ("date", {}, {"day": "١٢", "month": "3", "year": "2027"}, "Answer must be a real date"),
+        (
+            "date",
+            {},
+            {"day": "١٢", "month": "3", "year": "2027"},
+            "Answer must be written with the digits 0 to 9",
+        ),
         ("date", {}, {"day": "1_2", "month": "3", "year": "2027"}, "Answer must be a real date"),
         ("date", {}, {"day": "0", "month": "0", "year": "2027"}, "Answer must be a real date"),
         (

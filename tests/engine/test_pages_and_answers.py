@@ -451,6 +451,25 @@ def test_a_definition_kept_as_data_compiles_to_the_same_case_type():
         }
 
 
+def test_a_kept_calculation_that_todays_parser_refuses_is_not_known_rather_than_a_crash():
+    """A version deployed before a check was added (here E309: a number past what the browser
+    reads exactly) is built for its cases; its calculation could not be parsed, and every
+    page of those cases failed on the missing formula (AttributeError) for officers too."""
+    import copy
+    from pathlib import Path
+
+    from engine import compile_definition, load_catalogue
+
+    catalogue = load_catalogue(str(Path(__file__).resolve().parents[2] / "casetypes"))
+    older = copy.deepcopy(catalogue.get("part-time-timetable").definition)
+    older["pages"][0]["fields"].append(
+        {"id": "calc", "type": "calculated", "label": "Calc", "value": "9007199254740993 + 1"}
+    )
+    kept = compile_definition(older)
+    assert kept.values({"forename": "Jordan"}).get("calc") is None
+    assert [p.id for p in kept.visible_pages({"forename": "Jordan"})][0] == "child"
+
+
 # ---- money to the penny ------------------------------------------------------------------------
 
 FUNDING = """

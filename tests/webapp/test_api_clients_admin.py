@@ -204,3 +204,16 @@ def test_no_new_signing_secret_without_a_webhook_or_for_a_revoked_client(
     refused("SEND system has been revoked")
     db_session.expire_all()
     assert db_session.get(ApiClient, client.id).webhook_secret == first
+
+
+def test_a_keys_creation_is_shown_in_uk_time(council_admin, db_session):
+    """Every other time on the portal is the UK's; this one was UTC, unlabelled: a key made
+    at 00:30 BST on 1 July read as made on 30 June."""
+    import datetime as dt
+
+    add(council_admin)
+    client = db_session.scalars(select(ApiClient)).one()
+    client.keys[0].created_at = dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)
+    db_session.commit()
+    row = council_admin.get(f"{LIST}/{client.id}").page.select_one("td[data-label=Created]")
+    assert row.get_text(strip=True) == "1 July 2026 at 12:30am"

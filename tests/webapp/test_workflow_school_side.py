@@ -164,3 +164,31 @@ def test_a_case_type_changed_mid_draft_keeps_the_draft_working(
     view = text_of(portal.get(f"/cases/{submitted_v1}/view").page)
     assert "Happy with mornings" in view and "Who will lead the reviews" not in view
     assert stored(db_session, submitted_v1).case_type_version == 1
+
+
+def test_a_case_asked_for_more_under_a_kept_definition_refused_today_can_be_corrected(
+    app, world, sign_in, db_session
+):
+    """A version deployed before patterns were RE2's (here a look-ahead, E104 today) is built
+    for the cases sent with it; when the council asks for more, the school corrects and sends
+    the case again: the pattern RE2 cannot run is not checked, rather than every save a 500."""
+    from webapp.models import CaseTypeVersion
+
+    person = officer(db_session, world)
+    portal = sign_in(world.alice)
+    reference = finished_draft(portal)
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    older = copy.deepcopy(app.extensions["catalogue"].get("part-time-timetable").definition)
+    older["version"] = 7
+    older["pages"][0]["fields"][0]["pattern"] = "(?=[A-Z])[A-Za-z' -]+"  # E104 today
+    stored(db_session, reference).case_type_version = 7
+    db_session.add(CaseTypeVersion(case_type_id=older["id"], version=7, definition=older))
+    db_session.commit()
+    officer_moves(app, db_session, reference, "Start review", person)
+    officer_moves(app, db_session, reference, "Request more information", person, "The date?")
+
+    assert "Check your" in text_of(portal.get(f"/cases/{reference}/check-answers").page)
+    answer(portal, f"/cases/{reference}/pages/child", {**CHILD, "forename": "Jordan-Lee"})
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    case = stored(db_session, reference)
+    assert (case.case_type_version, case.answers["forename"]) == (7, "Jordan-Lee")
