@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from engine.model import ExportOptions, Field, Page, Workflow
+from engine.expressions import parse
+from engine.model import ExportOptions, Field, Page, Transition, Workflow
 from engine.problems import Code, did_you_mean
 
 
@@ -81,12 +82,30 @@ def compile_conditions(workflow: Workflow, compile_condition: Callable) -> Workf
     if not workflow.has_conditions:
         return workflow
     transitions = tuple(
-        replace(t, when=compile_condition(t.when_text, ("workflow", "transitions", i, "when")))
+        replace(
+            t,
+            when=_condition(
+                t, compile_condition(t.when_text, ("workflow", "transitions", i, "when"))
+            ),
+        )
         if t.when_text
         else t
         for i, t in enumerate(workflow.transitions)
     )
     return replace(workflow, transitions=transitions)
+
+
+def _condition(transition: Transition, compiled):
+    """A condition that cannot be read (only built so for a kept definition, see
+    compile_definition: a check added since it was deployed) never holds for the portal's own
+    transition, which would otherwise move every case by itself; a person's is offered, and
+    they decide, so no case is left stuck."""
+    if compiled is None and transition.by == "system":
+        return _NEVER
+    return compiled
+
+
+_NEVER = parse("false")[0]
 
 
 def compile_settings(

@@ -609,3 +609,24 @@ def test_checking_a_group_does_the_same_work_for_each_item(compile_case, monkeyp
         return looks["key"]
 
     assert work(1000) == 10 * work(100)
+
+
+def test_a_kept_transition_condition_that_todays_parser_refuses_never_moves_a_case_by_itself():
+    """Read as "no condition", an unreadable `when:` of a kept version made the portal's own
+    transition move every case; it never holds now, while a person's is offered to them."""
+    import copy
+    from pathlib import Path
+
+    from engine import compile_definition, load_catalogue
+
+    catalogue = load_catalogue(str(Path(__file__).resolve().parents[2] / "casetypes"))
+    older = copy.deepcopy(catalogue.get("physical-intervention").definition)
+    unreadable = "pupil_injured and 9007199254740993 > 1"  # E309 today
+    for transition in older["workflow"]["transitions"]:
+        if transition["by"] in ("system", "officer") and transition["from"] in ("submitted", "review"):
+            transition["when"] = unreadable
+    kept = compile_definition(older)
+    answers = {"pupil_injured": "yes"}
+    assert kept.transitions_for("submitted", "system", answers) == []
+    offered = [t.action for t in kept.transitions_for("review", "officer", answers)]
+    assert "Complete case" in offered and "Request more information" in offered
