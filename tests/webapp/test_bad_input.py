@@ -162,12 +162,19 @@ def test_an_item_index_far_beyond_the_others_is_the_next_item(provision):
     assert [i["value"] for i in page.select("input[name$='-provider_name']")] == ["Oak", "Elm"]
 
 
-@pytest.mark.parametrize("day", ["99999999999", HUGE, "²"])
-def test_a_day_out_of_any_range_is_not_a_real_date(sign_in, world, day):
+@pytest.mark.parametrize(
+    "day, message",
+    [
+        ("99999999999", "must be a real date"),
+        (HUGE, "must be a real date"),
+        ("²", "must be written with the digits 0 to 9"),  # a digit, but not one the page reads
+    ],
+)
+def test_a_day_out_of_any_range_is_not_a_real_date(sign_in, world, day, message):
     portal = sign_in(world.alice)
     _reference, first = start(portal, PTT)
     response = answer(portal, first, {**CHILD, "date_of_birth-day": day}, expect=200)
-    assert errors_on(response) == ["Date of birth must be a real date"]
+    assert errors_on(response) == [f"Date of birth {message}"]
 
 
 # ---- NUL characters ----
