@@ -623,7 +623,10 @@ def test_a_kept_transition_condition_that_todays_parser_refuses_never_moves_a_ca
     older = copy.deepcopy(catalogue.get("physical-intervention").definition)
     unreadable = "pupil_injured and 9007199254740993 > 1"  # E309 today
     for transition in older["workflow"]["transitions"]:
-        if transition["by"] in ("system", "officer") and transition["from"] in ("submitted", "review"):
+        if transition["by"] in ("system", "officer") and transition["from"] in (
+            "submitted",
+            "review",
+        ):
             transition["when"] = unreadable
     kept = compile_definition(older)
     answers = {"pupil_injured": "yes"}
