@@ -254,19 +254,37 @@ def browser(browser_available):
             chromium.close()
 
 
-@pytest.fixture
-def context(browser, live):
-    """A fresh browser profile for each test."""
+def _new_context(browser, live, **options):
     context = browser.new_context(
         base_url=live.url,
         viewport={"width": 1280, "height": 900},
         locale="en-GB",
         timezone_id="Europe/London",
+        **options,
     )
     context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def context(browser, live):
+    """A fresh browser profile for each test."""
+    context = _new_context(browser, live)
     try:
         yield context
     finally:
+        context.close()
+
+
+@pytest.fixture
+def page_without_javascript(browser, live):
+    """A page in a browser profile with JavaScript turned off."""
+    context = _new_context(browser, live, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        page.close()
         context.close()
 
 

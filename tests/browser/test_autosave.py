@@ -89,3 +89,24 @@ def test_back_to_a_new_case_page_sent_already_shows_the_case_not_a_blank_page(pa
     expect(page.get_by_label("Tell us more about the reason for the closure")).to_have_value(
         "The boiler"
     )
+
+
+def test_without_javascript_back_to_a_new_case_page_sent_already_shows_the_case(
+    page_without_javascript, live, world
+):
+    # The start token is in the page's address from Start now on (it was put there by the
+    # page's script): with JavaScript off, Back showed the page blank for a second case.
+    page = page_without_javascript
+    sign_in(page, live, school_user(world, USER))
+    page.goto("/submit-case/planned-closure")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start now").click()
+    page.get_by_label("Tell us more about the reason for the closure").fill("The boiler")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and come back later").click()
+    reference = page.locator("main").inner_text().split("come back to ")[1].split()[0]
+    page.go_back()
+    assert page.url.endswith(f"/cases/{reference}/pages/closure")
+    expect(page.get_by_label("Tell us more about the reason for the closure")).to_have_value(
+        "The boiler"
+    )

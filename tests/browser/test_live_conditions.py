@@ -4,10 +4,8 @@ Continue (with a short notice, never an error) when it does not; by the keyboard
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.helpers import axe, focused, saved_draft, school_user, sign_in, tab_to
 
 FOLLOW_UPS = {
@@ -140,25 +138,6 @@ def _axe_as_served(page, name: str) -> None:
         expect(copy.locator("body.js-enabled")).to_have_count(0)
         axe(copy, name)
     finally:
-        context.close()
-
-
-@pytest.fixture
-def page_without_javascript(browser, live):
-    """A page in a browser profile with JavaScript turned off."""
-    context = browser.new_context(
-        base_url=live.url,
-        viewport={"width": 1280, "height": 900},
-        locale="en-GB",
-        timezone_id="Europe/London",
-        java_script_enabled=False,
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        page.close()
         context.close()
 
 

@@ -27,7 +27,10 @@ def _form(portal, path, answers=None, action="continue"):
 def test_pressing_start_now_and_leaving_leaves_no_draft(sign_in, world, db_session):
     portal = sign_in(world.alice)
     location = start_unsaved(portal, "part-time-timetable")
-    assert location == f"/submit-case/part-time-timetable/new/child?school={world.school_a.id}"
+    assert re.fullmatch(
+        rf"/submit-case/part-time-timetable/new/child\?school={world.school_a.id}&start=[\w-]{{43}}",
+        location,
+    )
     page = portal.get(location).page
     assert page.find("h1").get_text(strip=True) == "About the child"
     assert not re.search(r"EDU-SENED-PTT\d+", text_of(page))  # no reference yet
@@ -65,20 +68,24 @@ def test_the_same_new_page_sent_twice_makes_one_draft(sign_in, world, db_session
 
 
 def test_back_to_a_new_page_sent_already_shows_the_case_it_made(sign_in, world, db_session):
-    # The page's script puts the start token in the address as the page is sent, so Back
-    # (the page fetched again) leads to the draft made, not to a blank page for a second case.
+    # The page's address carries its start token from Start now on, so Back (the page fetched
+    # again, with JavaScript or without) leads to the draft made, not to a blank page for a
+    # second case.
     portal = sign_in(world.alice)
     location = start_unsaved(portal, "part-time-timetable")
     form = _form(portal, location, CHILD)
-    back = f"{location}&start={form['start_token']}"
-    unsent = portal.get(back).page  # not sent yet: the page, keeping its token
+    assert location.endswith(f"&start={form['start_token']}")
+    unsent = portal.get(location).page  # not sent yet: the page, keeping its token
     assert unsent.select_one("input[name=start_token]")["value"] == form["start_token"]
     portal.post(location, form, expect=302)
     [case] = _cases(db_session)
-    shown = portal.get(back, expect=302).headers["Location"]
+    shown = portal.get(location, expect=302).headers["Location"]
     assert shown == f"/cases/{case.reference}/pages/child"
     assert _cases(db_session) == [case]
-    stranger = f"{location}&start={'x' * 43}"  # no draft of this user's made with it
+    no_token = location.split("&start=")[0]  # an address typed or kept without one: a new one
+    fresh = portal.get(no_token, expect=302).headers["Location"]
+    assert fresh.startswith(f"{no_token}&start=") and fresh != location
+    stranger = f"{no_token}&start={'x' * 43}"  # no draft of this user's made with it
     assert portal.get(stranger).page.find("h1").get_text(strip=True) == "About the child"
     assert _cases(db_session) == [case]
 

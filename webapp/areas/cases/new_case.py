@@ -27,8 +27,20 @@ def new_case_url(case_type: CaseType, school_id: int) -> str:
     """Where Start now leads: the first page, or the task list of a case type with sections."""
     if case_type.sections:
         return url_for("cases.new_tasks", case_type_id=case_type.id, school=school_id)
-    first = case_type.visible_pages({})[0].id
-    return url_for("cases.new_page", case_type_id=case_type.id, page_id=first, school=school_id)
+    return new_page_url(case_type.id, case_type.visible_pages({})[0].id, school_id)
+
+
+def new_page_url(case_type_id: str, page_id: str, school_id: int) -> str:
+    """A new case's page at an address of its own: its start token is in it, so Back after the
+    page was sent (the page fetched again, with or without JavaScript) finds the case it made
+    instead of showing the page blank for a second case."""
+    return url_for(
+        "cases.new_page",
+        case_type_id=case_type_id,
+        page_id=page_id,
+        school=school_id,
+        start=starting.new_start_token(),
+    )
 
 
 @bp.route("/submit-case/<case_type_id>/tasks")
@@ -57,9 +69,9 @@ def new_page(case_type_id: str, page_id: str):
     case_type, case = _unsaved(case_type_id)
     page = _starting_page(case_type, page_id)
     if request.method in ("GET", "HEAD"):  # HEAD is a GET without a body: it saves nothing
-        token = request.args.get("start")  # Back to a page sent already (autosave.js)
-        if not starting.is_start_token(token):
-            return show_page(case, case_type, page, start_token=starting.new_start_token())
+        token = request.args.get("start")  # see new_page_url
+        if not starting.is_start_token(token):  # an address typed or kept without one
+            return redirect(new_page_url(case_type.id, page_id, case.school_id))
         made = starting.started_with(db(), current_user, case.school, case_type, token)
         if made is None:  # never arrived: sending the page again makes it
             return show_page(case, case_type, page, start_token=token)
@@ -133,9 +145,7 @@ def _created(case_type: CaseType, unsaved: Case) -> Case:
 
 def _page_url(case: Case):
     def url(page_id: str) -> str:
-        return url_for(
-            "cases.new_page", case_type_id=case.case_type_id, page_id=page_id, school=case.school_id
-        )
+        return new_page_url(case.case_type_id, page_id, case.school_id)
 
     return url
 

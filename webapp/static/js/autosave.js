@@ -16,7 +16,6 @@ export function initAutosave (form) {
   let saving = null // the background save on its way, if any (a promise)
   let stopped = false
   let submitting = false
-  let moved = false // a new case's page that its first background save made the case's page
 
   function show (text) {
     if (status) status.textContent = text
@@ -74,7 +73,6 @@ export function initAutosave (form) {
   // The first save of a new case's page created the case: from now on the page is that case's
   // page (its address, its reference, its background saves).
   function moveToSavedCase (answer) {
-    moved = true
     url = answer.autosave_url
     form.action = answer.page_url
     window.history.replaceState(null, '', answer.page_url)
@@ -118,20 +116,7 @@ export function initAutosave (form) {
       return
     }
     submitting = true
-    rememberStart()
   })
-
-  // A new case's page sent with Continue creates the case on the server, yet stays in the
-  // history at its own address: Back would show it blank and a correction typed there would
-  // start a second case. Its address now carries the page's start token, by which the server
-  // finds the case made and shows that case's page instead (new_case.py).
-  function rememberStart () {
-    const start = form.querySelector('input[name="start_token"]')
-    if (moved || !start || !start.value) return
-    const address = new URL(window.location.href)
-    address.searchParams.set('start', start.value)
-    window.history.replaceState(null, '', address)
-  }
 
   // Leaving the page (closing the tab, switching away) with unsaved typing: save it now.
   function flush () {
