@@ -6,7 +6,7 @@ import time
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import at_320_pixels, axe, school_user, sign_in
+from tests.browser.helpers import at_320_pixels, axe, saved_draft, school_user, sign_in
 
 SLOW_ANSWERS = """() => {
   const fetch = window.fetch;
@@ -110,3 +110,20 @@ def test_without_javascript_back_to_a_new_case_page_sent_already_shows_the_case(
     expect(page.get_by_label("Tell us more about the reason for the closure")).to_have_value(
         "The boiler"
     )
+
+
+def test_signed_out_in_another_tab_the_page_says_it_is_no_longer_saved(context, page, live, world):
+    # It said "your answers will be saved when you press Continue", and Continue then lost them.
+    sign_in(page, live, school_user(world, "signed-out@westcotes.example.org"))
+    reference = saved_draft(page, "planned-closure")
+    page.goto(f"/cases/{reference}/pages/closure")
+    other_tab = context.new_page()
+    other_tab.goto("/sign-out")
+    other_tab.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Tell us more about the reason for the closure").fill("The boiler")
+    expect(page.locator(".app-autosave-status")).to_contain_text(
+        "You have been signed out", timeout=10_000
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
+    expect(page.locator("main")).to_contain_text("the page you sent could not be saved")

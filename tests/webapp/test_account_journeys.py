@@ -9,7 +9,7 @@ from tests.webapp.conftest import ANSWER, PASSWORD, text_of
 from tests.webapp.helpers import CHILD, mails, start
 from webapp.domain import accounts
 from webapp.infra import clock
-from webapp.models import AuditEvent, User
+from webapp.models import AuditEvent, Case, User
 
 NEW_PASSWORD = "plum jam on warm toast"
 
@@ -274,6 +274,40 @@ def test_what_was_typed_when_the_session_timed_out_is_kept(
     portal.sign_in(world.alice)
     page = portal.get(first_page).page
     assert page.find("input", attrs={"name": "upn"})["value"] == CHILD["upn"]
+
+
+def test_a_case_page_sent_after_signing_out_elsewhere_says_so(world, sign_in, db_session):
+    """Signed out in another tab, the page's CSRF token went with the session: its background
+    save said "not saved automatically, your answers will be saved when you press Continue",
+    and Continue then met "Sorry, there is a problem with your request" and lost the page."""
+    portal = sign_in(world.alice)
+    reference, first_page = start(portal, "part-time-timetable")
+    portal.get(first_page)  # the page, with its CSRF token
+    portal.post("/sign-out", {}, expect=302)  # in another tab
+    autosave = f"/cases/{reference}/pages/child/autosave"
+    answer = portal.post(autosave, {"forename": "Late", "page_version": "1"}, expect=401).json
+    assert answer["saved"] is False and answer["signed_out"] is True
+    assert "signed out" in answer["message"] and "no longer being saved" in answer["message"]
+    stay = portal.client.post("/session/keep-alive", headers={"X-CSRFToken": portal.csrf_token})
+    assert (stay.status_code, stay.json["signed_in"]) == (401, False)
+
+    sent = portal.post(first_page, {**CHILD, "page_version": "1", "action": "continue"})
+    assert sent.status_code == 302
+    assert sent.headers["Location"].startswith("/sign-in?next=")
+    assert "the page you sent could not be saved" in text_of(portal.get("/sign-in").page)
+    stored = db_session.scalar(select(Case).where(Case.reference == reference))
+    assert stored.answers.get("forename") != "Late"  # nothing saved for nobody
+    portal.sign_in(world.alice)
+    portal.get(first_page, expect=200)
+
+
+def test_a_signed_in_users_case_page_with_a_wrong_csrf_token_is_still_refused(world, sign_in):
+    portal = sign_in(world.alice)
+    reference, first_page = start(portal, "part-time-timetable")
+    portal.get(first_page)
+    sent = portal.post(first_page, {**CHILD, "page_version": "1", "csrf_token": "forged"})
+    assert sent.status_code == 400
+    assert "problem with your request" in text_of(sent.page)
 
 
 def test_autosave_counts_as_activity(world, sign_in, moving_clock):

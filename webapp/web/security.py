@@ -26,37 +26,37 @@ def init_app(app: Flask) -> None:
             headers["Cache-Control"] = "no-store"
         return response
 
-    for status, template in (
-        (400, "errors/400.html"),
-        (403, "errors/404.html"),
-        (404, "errors/404.html"),
-        (405, "errors/404.html"),
-        (413, "errors/413.html"),
-        (500, "errors/500.html"),
-    ):
-        app.register_error_handler(status, _handler(template, status))
+    for status in ERROR_PAGES:
+        app.register_error_handler(status, lambda error, status=status: error_page(error, status))
 
 
-def _handler(template: str, status: int):
-    def handle(error):
-        # 403 is answered as 404 so that nobody can probe which references exist.
-        code = 404 if status == 403 else status
-        session = g.get("db_session")
-        if session is not None:
-            session.rollback()  # the page below may need the database (the signed-in user)
-        try:
-            return render_template(
-                template,
-                message=getattr(error, "portal_message", ""),
-                form_too_large=status == 413 and not _over_request_limit(),
-            ), code
-        except Exception:  # the failure may be the one that broke the page in the first place
-            app_logger().exception("error page could not be rendered")
-            return Response(
-                "Sorry, there is a problem with the service.", code, mimetype="text/plain"
-            )
+# The page answering each status; 403 is answered as 404 so that nobody can probe which
+# references exist.
+ERROR_PAGES = {
+    400: "errors/400.html",
+    403: "errors/404.html",
+    404: "errors/404.html",
+    405: "errors/404.html",
+    413: "errors/413.html",
+    500: "errors/500.html",
+}
 
-    return handle
+
+def error_page(error, status: int):
+    """The portal's page for an error of this status (a plain text line if even it fails)."""
+    code = 404 if status == 403 else status
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()  # the page below may need the database (the signed-in user)
+    try:
+        return render_template(
+            ERROR_PAGES[status],
+            message=getattr(error, "portal_message", ""),
+            form_too_large=status == 413 and not _over_request_limit(),
+        ), code
+    except Exception:  # the failure may be the one that broke the page in the first place
+        app_logger().exception("error page could not be rendered")
+        return Response("Sorry, there is a problem with the service.", code, mimetype="text/plain")
 
 
 def _over_request_limit() -> bool:

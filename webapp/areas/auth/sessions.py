@@ -5,15 +5,20 @@ has left (the timeout warning) does not. The session cookie changes, and is sent
 when the session does: at most once a minute for activity (ACTIVITY_STEP).
 
 When a session times out while a case page is being sent, what was typed is kept on the draft
-before the user is asked to sign in again, so nothing is lost.
+before the user is asked to sign in again, so nothing is lost. When it has ended already (signed
+out in another tab, or a background save found it timed out), the page's CSRF token has gone
+with it: a case page or its background save is then told so in words (signed_out_already), not
+with a bare "problem with your request", and the page's script stops promising a save.
 """
 
 from __future__ import annotations
 
 from flask import Flask, current_app, flash, jsonify, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError
 
 from webapp.infra import clock
+from webapp.web.security import error_page
 
 # Pages a signed-in user may see before choosing a security question.
 FIRST_SIGN_IN_ALLOWED = {
@@ -60,6 +65,7 @@ def init_app(app: Flask) -> None:
     """End sessions past their limits (SESSION_IDLE_SECONDS, SESSION_ABSOLUTE_SECONDS)."""
 
     app.jinja_env.globals["session_seconds_left"] = seconds_left
+    app.register_error_handler(CSRFError, _csrf_refused)
 
     @app.before_request
     def enforce_session_limits():
@@ -107,6 +113,8 @@ def _timed_out(idle: bool):
         else f"you have been signed in for {_duration(config['SESSION_ABSOLUTE_SECONDS'])}"
     )
     message = f"You have been signed out because {why}."
+    if kept:
+        message += " What you typed has been kept: sign in to carry on."
     if request.endpoint in ("cases.autosave", "cases.new_autosave"):
         moved = {}
         if kept and request.endpoint == "cases.new_autosave":  # the case it made, for the page
@@ -119,12 +127,42 @@ def _timed_out(idle: bool):
         return jsonify(saved=kept, signed_out=True, message=message, **moved), 401
     if request.endpoint == "auth.keep_alive":
         return jsonify(signed_in=False, seconds_left=0, message=message), 401
-    if kept:
-        message += " What you typed has been kept: sign in to carry on."
     flash(message, "info")
     # Back to the page after signing in again: a page being read, or the page being sent.
     target = target if request.method == "GET" or kept else None
     return redirect(url_for("auth.sign_in", next=target))
+
+
+# The pages where typing is at stake, and what the timeout warning sends.
+_CASE_PAGES = ("cases.page", "cases.new_page")
+_IN_THE_BACKGROUND = ("cases.autosave", "cases.new_autosave", "auth.keep_alive")
+
+
+def _csrf_refused(error: CSRFError):
+    """A request whose CSRF token does not match: if it comes from a case page (or its
+    background requests) of a session that has ended, say so (signed_out_already); otherwise
+    the generic page for a bad request."""
+    ended = request.endpoint in (*_CASE_PAGES, *_IN_THE_BACKGROUND)
+    if not ended or current_user.is_authenticated:
+        return error_page(error, 400)
+    return signed_out_already()
+
+
+def signed_out_already():
+    """A case page, or one of its background requests, sent after its session ended: nothing
+    is saved (whose draft it is cannot be known), and the words say why and what to do."""
+    if request.endpoint in _IN_THE_BACKGROUND:
+        message = (
+            "You have been signed out (perhaps in another tab or window), so this page is no "
+            "longer being saved. Copy anything you have typed that you need, then sign in again."
+        )
+        return jsonify(saved=False, signed_in=False, signed_out=True, message=message), 401
+    flash(
+        "You had been signed out (perhaps in another tab or window), so the page you sent "
+        "could not be saved. Sign in to carry on.",
+        "info",
+    )
+    return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
 
 
 def _duration(seconds: int) -> str:

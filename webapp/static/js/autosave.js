@@ -58,6 +58,9 @@ export function initAutosave (form) {
       } else if (response.status === 409) {
         stopped = true
         show(answer.message || 'This page was changed in another tab. Reload it to see the saved answers.')
+      } else if (answer.signed_out) { // nothing more can be saved: Continue would not save it
+        stopped = true
+        show(answer.message)
       } else {
         dirty = true
         show('Not saved automatically. Your answers will be saved when you press Continue.')
