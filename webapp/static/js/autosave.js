@@ -53,8 +53,8 @@ export function initAutosave (form) {
         show('Saved at ' + now.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' }))
       } else if (answer.page_url) { // signed out, but the first save made the case: go there
         moveToSavedCase(answer)
-        dirty = true
-        show(answer.message || 'Not saved automatically. Your answers will be saved when you press Continue.')
+        stopped = true
+        show(answer.message)
       } else if (response.status === 409) {
         stopped = true
         show(answer.message || 'This page was changed in another tab. Reload it to see the saved answers.')
