@@ -8,7 +8,9 @@ When a session times out while a case page is being sent, what was typed is kept
 before the user is asked to sign in again, so nothing is lost. When it has ended already (signed
 out in another tab, or a background save found it timed out), the page's CSRF token has gone
 with it: a case page or its background save is then told so in words (signed_out_already), not
-with a bare "problem with your request", and the page's script stops promising a save.
+with a bare "problem with your request", and the page's script stops promising a save. So is
+one whose session was ended on the server (signed out in another browser), whose token still
+matches (_ended_on_the_server).
 """
 
 from __future__ import annotations
@@ -69,8 +71,10 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def enforce_session_limits():
-        if request.endpoint in NOT_ACTIVITY or not current_user.is_authenticated:
+        if request.endpoint in NOT_ACTIVITY:
             return None
+        if not current_user.is_authenticated:
+            return _ended_on_the_server()
         now = clock.now().timestamp()
         idle = now - session.get("seen_at", 0) > current_app.config["SESSION_IDLE_SECONDS"]
         too_old = (
@@ -148,18 +152,30 @@ def _csrf_refused(error: CSRFError):
     return signed_out_already()
 
 
+def _ended_on_the_server():
+    """A case page, or one of its background requests, sent by a session ended on the server
+    (signed out in another browser, the password changed, the account locked): its CSRF token
+    still matches, but nobody is signed in. Told as when this browser signed out, rather than
+    with the sign-in redirect of login_required, which a background save followed to the
+    sign-in page and took for a save to be made on Continue (then lost)."""
+    if request.method == "POST" and request.endpoint in (*_CASE_PAGES, *_IN_THE_BACKGROUND):
+        return signed_out_already()
+    return None
+
+
 def signed_out_already():
     """A case page, or one of its background requests, sent after its session ended: nothing
     is saved (whose draft it is cannot be known), and the words say why and what to do."""
     if request.endpoint in _IN_THE_BACKGROUND:
         message = (
-            "You have been signed out (perhaps in another tab or window), so this page is no "
-            "longer being saved. Copy anything you have typed that you need, then sign in again."
+            "You have been signed out (perhaps in another tab, window or browser), so this page "
+            "is no longer being saved. Copy anything you have typed that you need, then sign in "
+            "again."
         )
         return jsonify(saved=False, signed_in=False, signed_out=True, message=message), 401
     flash(
-        "You had been signed out (perhaps in another tab or window), so the page you sent "
-        "could not be saved. Sign in to carry on.",
+        "You had been signed out (perhaps in another tab, window or browser), so the page you "
+        "sent could not be saved. Sign in to carry on.",
         "info",
     )
     return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
