@@ -326,6 +326,32 @@ def test_a_case_page_sent_after_signing_out_in_another_browser_says_so(world, si
     assert stored.answers.get("forename") != "Late"
 
 
+def test_a_case_page_opened_before_signing_in_again_says_it_cannot_be_saved(
+    world, sign_in, db_session
+):
+    """Signed out in another tab and in again there, the page's CSRF token is not the new
+    session's: still refused, but its background save said "your answers will be saved when
+    you press Continue", and Continue then met "there is a problem with your request"."""
+    portal = sign_in(world.alice)
+    reference, first_page = start(portal, "part-time-timetable")
+    portal.get(first_page)
+    old_token = portal.csrf_token  # the page's
+    portal.get("/sign-out")
+    portal.post("/sign-out", {}, expect=302)  # in another tab, and signing in again there
+    portal.sign_in(world.alice)
+    autosave = f"/cases/{reference}/pages/child/autosave"
+    late = {"forename": "Late", "page_version": "1", "csrf_token": old_token}
+    answer = portal.post(autosave, late, expect=400).json
+    assert answer["saved"] is False and answer["reload"] is True
+    assert "opened before you last signed in" in answer["message"]
+    sent = portal.post(first_page, {**CHILD, **late, "action": "continue"}, expect=400)
+    assert "opened before you last signed in, so what you sent could not be saved" in text_of(
+        sent.page
+    )
+    stored = db_session.scalar(select(Case).where(Case.reference == reference))
+    assert stored.answers.get("forename") != "Late"
+
+
 def test_a_signed_in_users_case_page_with_a_wrong_csrf_token_is_still_refused(world, sign_in):
     portal = sign_in(world.alice)
     reference, first_page = start(portal, "part-time-timetable")

@@ -147,9 +147,35 @@ def _csrf_refused(error: CSRFError):
     background requests) of a session that has ended, say so (signed_out_already); otherwise
     the generic page for a bad request."""
     ended = request.endpoint in (*_CASE_PAGES, *_IN_THE_BACKGROUND)
-    if not ended or current_user.is_authenticated:
+    if not ended:
         return error_page(error, 400)
-    return signed_out_already()
+    if not current_user.is_authenticated:
+        return signed_out_already()
+    if error.description in _ANOTHER_SESSIONS:
+        return _opened_before_signing_in(error)
+    return error_page(error, 400)
+
+
+# What Flask-WTF says of a token of another session: one this browser had before the user
+# last signed in (signing in starts a new session, begin), or someone else's.
+_ANOTHER_SESSIONS = ("The CSRF tokens do not match.", "The CSRF session token is missing.")
+
+
+def _opened_before_signing_in(error: CSRFError):
+    """A case page, or its background save, of an earlier session (signed out and in again in
+    another tab): still refused, its token is not this session's, but in words; the save says
+    so and the page's script stops, where it promised that Continue would save."""
+    if request.endpoint in ("cases.autosave", "cases.new_autosave"):
+        message = (
+            "This page was opened before you last signed in, so it can no longer be saved. "
+            "Copy anything you have typed that you need, then open the page again."
+        )
+        return jsonify(saved=False, signed_in=True, reload=True, message=message), 400
+    error.portal_message = (
+        "This page was opened before you last signed in, so what you sent could not be saved. "
+        "Open the page again to carry on."
+    )
+    return error_page(error, 400)
 
 
 def _ended_on_the_server():
