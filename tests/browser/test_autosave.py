@@ -127,3 +127,25 @@ def test_signed_out_in_another_tab_the_page_says_it_is_no_longer_saved(context, 
     with page.expect_navigation():
         page.get_by_role("button", name="Continue", exact=True).click()
     expect(page.locator("main")).to_contain_text("the page you sent could not be saved")
+
+
+def test_signed_out_and_in_again_in_another_tab_the_page_says_it_is_no_longer_saved(
+    context, page, live, world
+):
+    # Its token is not the new session's: the save was refused, and the page said "your
+    # answers will be saved when you press Continue", which then met a bare 400.
+    user = school_user(world, "signed-in-again@westcotes.example.org")
+    sign_in(page, live, user)
+    reference = saved_draft(page, "planned-closure")
+    page.goto(f"/cases/{reference}/pages/closure")
+    other_tab = context.new_page()
+    other_tab.goto("/sign-out")
+    other_tab.get_by_role("button", name="Sign out").click()
+    sign_in(other_tab, live, user)
+    page.get_by_label("Tell us more about the reason for the closure").fill("The boiler")
+    expect(page.locator(".app-autosave-status")).to_contain_text(
+        "opened before you last signed in", timeout=10_000
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
+    expect(page.locator("main")).to_contain_text("what you sent could not be saved")

@@ -301,6 +301,57 @@ def test_a_case_page_sent_after_signing_out_elsewhere_says_so(world, sign_in, db
     portal.get(first_page, expect=200)
 
 
+def test_a_case_page_sent_after_signing_out_in_another_browser_says_so(world, sign_in, db_session):
+    """Signing out ends every session of the user on the server, but this browser's session,
+    and so its CSRF token, lives on: login_required sent the background save to the sign-in
+    page, which the script read as "not saved automatically, your answers will be saved when
+    you press Continue", and Continue then lost the page with a bare "Sign in to continue"."""
+    laptop = sign_in(world.alice)
+    reference, first_page = start(laptop, "part-time-timetable")
+    laptop.get(first_page)  # the page, with its CSRF token
+    phone = sign_in(world.alice)
+    phone.get("/sign-out")
+    phone.post("/sign-out", {}, expect=302)  # every session of hers ends
+    autosave = f"/cases/{reference}/pages/child/autosave"
+    answer = laptop.post(autosave, {"forename": "Late", "page_version": "1"}, expect=401).json
+    assert answer["saved"] is False and answer["signed_out"] is True
+    assert "no longer being saved" in answer["message"]
+    stay = laptop.client.post("/session/keep-alive", headers={"X-CSRFToken": laptop.csrf_token})
+    assert (stay.status_code, stay.json["signed_in"]) == (401, False)
+    sent = laptop.post(first_page, {**CHILD, "page_version": "1", "action": "continue"})
+    assert sent.status_code == 302
+    assert sent.headers["Location"].startswith("/sign-in?next=")
+    assert "the page you sent could not be saved" in text_of(laptop.get("/sign-in").page)
+    stored = db_session.scalar(select(Case).where(Case.reference == reference))
+    assert stored.answers.get("forename") != "Late"
+
+
+def test_a_case_page_opened_before_signing_in_again_says_it_cannot_be_saved(
+    world, sign_in, db_session
+):
+    """Signed out in another tab and in again there, the page's CSRF token is not the new
+    session's: still refused, but its background save said "your answers will be saved when
+    you press Continue", and Continue then met "there is a problem with your request"."""
+    portal = sign_in(world.alice)
+    reference, first_page = start(portal, "part-time-timetable")
+    portal.get(first_page)
+    old_token = portal.csrf_token  # the page's
+    portal.get("/sign-out")
+    portal.post("/sign-out", {}, expect=302)  # in another tab, and signing in again there
+    portal.sign_in(world.alice)
+    autosave = f"/cases/{reference}/pages/child/autosave"
+    late = {"forename": "Late", "page_version": "1", "csrf_token": old_token}
+    answer = portal.post(autosave, late, expect=400).json
+    assert answer["saved"] is False and answer["reload"] is True
+    assert "opened before you last signed in" in answer["message"]
+    sent = portal.post(first_page, {**CHILD, **late, "action": "continue"}, expect=400)
+    assert "opened before you last signed in, so what you sent could not be saved" in text_of(
+        sent.page
+    )
+    stored = db_session.scalar(select(Case).where(Case.reference == reference))
+    assert stored.answers.get("forename") != "Late"
+
+
 def test_a_signed_in_users_case_page_with_a_wrong_csrf_token_is_still_refused(world, sign_in):
     portal = sign_in(world.alice)
     reference, first_page = start(portal, "part-time-timetable")

@@ -1,7 +1,14 @@
 """Knowing where you are: the task list of a case type with sections, and "Page N of M"."""
 
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, start, start_unsaved
+from tests.webapp.helpers import (
+    ARRANGEMENT,
+    CHILD,
+    answer,
+    shown_values,
+    start,
+    start_unsaved,
+)
 
 CONSENT = {"consent_to_referral": "yes", "consent_to_share": "yes"}
 
@@ -26,7 +33,7 @@ def test_start_now_opens_the_task_list_with_every_section_not_yet_started(sign_i
     portal = sign_in(world.alice)
     location = start_unsaved(portal, "send-referral", tasks=True)
     school = world.school_a.id
-    assert location == f"/submit-case/send-referral/tasks?school={school}"
+    assert location.startswith(f"/submit-case/send-referral/tasks?school={school}&start=")
     page = portal.get(location).page
     assert _tasks(page) == [
         ("Permissions", "Not yet started"),
@@ -41,6 +48,40 @@ def test_start_now_opens_the_task_list_with_every_section_not_yet_started(sign_i
     assert page.find("a", string="Abandon this draft") is None  # nothing saved to abandon
     child = portal.get(links[1]).page
     assert child.select_one(".govuk-back-link")["href"] == location
+
+
+def test_back_to_a_new_cases_task_list_after_a_section_was_sent_shows_the_draft(
+    sign_in, world, db_session
+):
+    """Found by review: the task list of a new case had no start token, and each of its links
+    a token of its own. Back to it after a section's page was sent (or the page's own Back
+    link, once its background save had made the case) showed "New case", nothing started,
+    "the case is saved when you save its first page", and another section started a second
+    case. Its address now has the token its links share, and leads to the draft made."""
+    from sqlalchemy import select
+
+    from webapp.models import Case
+
+    portal = sign_in(world.alice)
+    tasks = start_unsaved(portal, "send-referral", tasks=True)
+    links = [a["href"] for a in portal.get(tasks).page.select("a.govuk-task-list__link")]
+    token = tasks.split("&start=")[1]
+    assert all(link.endswith(f"&start={token}") for link in links)  # one case, whichever
+    child = portal.get(links[1]).page
+    back = child.select_one(".govuk-back-link")["href"]
+    assert back == tasks
+    form = {k: v for k, v in shown_values(child) if k != "shown"}
+    portal.post(links[1], {**form, "forename": "Sam", "action": "save"}, expect=302)
+    [case] = db_session.scalars(select(Case)).all()
+    assert portal.get(tasks, expect=302).headers["Location"] == f"/cases/{case.reference}/tasks"
+    permissions = portal.get(links[0], expect=302).headers["Location"]
+    assert permissions == f"/cases/{case.reference}/pages/permissions"
+    db_session.expire_all()
+    assert db_session.scalars(select(Case)).all() == [case]
+    no_token = tasks.split("&start=")[0]  # an address typed or kept without one: a new one
+    fresh = portal.get(no_token, expect=302).headers["Location"]
+    assert fresh.startswith(f"{no_token}&start=") and fresh != tasks
+    assert "Not yet started" in text_of(portal.get(fresh).page)
 
 
 def test_finishing_a_section_goes_back_to_the_task_list_where_it_is_completed(sign_in, world):

@@ -8,7 +8,9 @@ When a session times out while a case page is being sent, what was typed is kept
 before the user is asked to sign in again, so nothing is lost. When it has ended already (signed
 out in another tab, or a background save found it timed out), the page's CSRF token has gone
 with it: a case page or its background save is then told so in words (signed_out_already), not
-with a bare "problem with your request", and the page's script stops promising a save.
+with a bare "problem with your request", and the page's script stops promising a save. So is
+one whose session was ended on the server (signed out in another browser), whose token still
+matches (_ended_on_the_server).
 """
 
 from __future__ import annotations
@@ -69,8 +71,10 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def enforce_session_limits():
-        if request.endpoint in NOT_ACTIVITY or not current_user.is_authenticated:
+        if request.endpoint in NOT_ACTIVITY:
             return None
+        if not current_user.is_authenticated:
+            return _ended_on_the_server()
         now = clock.now().timestamp()
         idle = now - session.get("seen_at", 0) > current_app.config["SESSION_IDLE_SECONDS"]
         too_old = (
@@ -143,9 +147,46 @@ def _csrf_refused(error: CSRFError):
     background requests) of a session that has ended, say so (signed_out_already); otherwise
     the generic page for a bad request."""
     ended = request.endpoint in (*_CASE_PAGES, *_IN_THE_BACKGROUND)
-    if not ended or current_user.is_authenticated:
+    if not ended:
         return error_page(error, 400)
-    return signed_out_already()
+    if not current_user.is_authenticated:
+        return signed_out_already()
+    if error.description in _ANOTHER_SESSIONS:
+        return _opened_before_signing_in(error)
+    return error_page(error, 400)
+
+
+# What Flask-WTF says of a token of another session: one this browser had before the user
+# last signed in (signing in starts a new session, begin), or someone else's.
+_ANOTHER_SESSIONS = ("The CSRF tokens do not match.", "The CSRF session token is missing.")
+
+
+def _opened_before_signing_in(error: CSRFError):
+    """A case page, or its background save, of an earlier session (signed out and in again in
+    another tab): still refused, its token is not this session's, but in words; the save says
+    so and the page's script stops, where it promised that Continue would save."""
+    if request.endpoint in ("cases.autosave", "cases.new_autosave"):
+        message = (
+            "This page was opened before you last signed in, so it can no longer be saved. "
+            "Copy anything you have typed that you need, then open the page again."
+        )
+        return jsonify(saved=False, signed_in=True, reload=True, message=message), 400
+    error.portal_message = (
+        "This page was opened before you last signed in, so what you sent could not be saved. "
+        "Open the page again to carry on."
+    )
+    return error_page(error, 400)
+
+
+def _ended_on_the_server():
+    """A case page, or one of its background requests, sent by a session ended on the server
+    (signed out in another browser, the password changed, the account locked): its CSRF token
+    still matches, but nobody is signed in. Told as when this browser signed out, rather than
+    with the sign-in redirect of login_required, which a background save followed to the
+    sign-in page and took for a save to be made on Continue (then lost)."""
+    if request.method == "POST" and request.endpoint in (*_CASE_PAGES, *_IN_THE_BACKGROUND):
+        return signed_out_already()
+    return None
 
 
 def signed_out_already():
@@ -153,13 +194,14 @@ def signed_out_already():
     is saved (whose draft it is cannot be known), and the words say why and what to do."""
     if request.endpoint in _IN_THE_BACKGROUND:
         message = (
-            "You have been signed out (perhaps in another tab or window), so this page is no "
-            "longer being saved. Copy anything you have typed that you need, then sign in again."
+            "You have been signed out (perhaps in another tab, window or browser), so this page "
+            "is no longer being saved. Copy anything you have typed that you need, then sign in "
+            "again."
         )
         return jsonify(saved=False, signed_in=False, signed_out=True, message=message), 401
     flash(
-        "You had been signed out (perhaps in another tab or window), so the page you sent "
-        "could not be saved. Sign in to carry on.",
+        "You had been signed out (perhaps in another tab, window or browser), so the page you "
+        "sent could not be saved. Sign in to carry on.",
         "info",
     )
     return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))

@@ -26,11 +26,11 @@ NEW_CASE_PAGES = ("cases.new_page", "cases.new_autosave")
 def new_case_url(case_type: CaseType, school_id: int) -> str:
     """Where Start now leads: the first page, or the task list of a case type with sections."""
     if case_type.sections:
-        return url_for("cases.new_tasks", case_type_id=case_type.id, school=school_id)
+        return new_tasks_url(case_type.id, school_id)
     return new_page_url(case_type.id, case_type.visible_pages({})[0].id, school_id)
 
 
-def new_page_url(case_type_id: str, page_id: str, school_id: int) -> str:
+def new_page_url(case_type_id: str, page_id: str, school_id: int, token: str = "") -> str:
     """A new case's page at an address of its own: its start token is in it, so Back after the
     page was sent (the page fetched again, with or without JavaScript) finds the case it made
     instead of showing the page blank for a second case."""
@@ -39,7 +39,18 @@ def new_page_url(case_type_id: str, page_id: str, school_id: int) -> str:
         case_type_id=case_type_id,
         page_id=page_id,
         school=school_id,
-        start=starting.new_start_token(),
+        start=token or starting.new_start_token(),
+    )
+
+
+def new_tasks_url(case_type_id: str, school_id: int, token: str = "") -> str:
+    """The task list of a new case, with the start token its sections' links share: Back to it
+    (or a new page's Back link) after a section's page was sent leads to the draft made."""
+    return url_for(
+        "cases.new_tasks",
+        case_type_id=case_type_id,
+        school=school_id,
+        start=token or starting.new_start_token(),
     )
 
 
@@ -50,7 +61,15 @@ def new_tasks(case_type_id: str):
     case_type, case = _unsaved(case_type_id)
     if not case_type.sections:
         abort(404)
-    items, completed = task_items(case, case_type, _page_url(case))
+    token = request.args.get("start")
+    if not starting.is_start_token(token):  # an address typed or kept without one
+        return redirect(new_tasks_url(case_type.id, case.school_id))
+    made = starting.started_with(db(), current_user, case.school, case_type, token)
+    if made is not None:  # a section's page was sent from here already: its draft
+        if not made.is_draft:
+            return redirect(url_for("cases.view", reference=made.reference))
+        return redirect(url_for("cases.tasks", reference=made.reference))
+    items, completed = task_items(case, case_type, _page_url(case, token))
     return render_template(
         "cases/tasks.html",
         case=case,
@@ -143,9 +162,9 @@ def _created(case_type: CaseType, unsaved: Case) -> Case:
     return starting.start_case(db(), current_user, unsaved.school, case_type, token)
 
 
-def _page_url(case: Case):
+def _page_url(case: Case, token: str):
     def url(page_id: str) -> str:
-        return new_page_url(case.case_type_id, page_id, case.school_id)
+        return new_page_url(case.case_type_id, page_id, case.school_id, token)
 
     return url
 

@@ -61,7 +61,7 @@ def _render_page(
         not_scanned=_has_file_question(page) and not scanning.configured(current_app.config),
         stale=stale,
         caption=page_caption(case_type, page.id, answers, values),
-        back_url=_back_url(case, case_type, page, previous),
+        back_url=_back_url(case, case_type, page, previous, form.start_token.data),
         autosave_url=_autosave_url(case, page),
     ), status
 
@@ -77,12 +77,18 @@ def _autosave_url(case, page) -> str:
     return url_for("cases.autosave", reference=case.reference, page_id=page.id)
 
 
-def _back_url(case, case_type, page, previous) -> str:
+def _back_url(case, case_type, page, previous, start_token: str = "") -> str:
     """The page before; the task list at the start of a section; My cases before the first
-    (the start page or the task list of a case not saved yet)."""
+    (the start page, or the task list of a case not saved yet with the page's start token: if
+    the page has made the case meanwhile, in the background, that leads to its task list)."""
     if case.reference is None:
         if case_type.sections:
-            return url_for("cases.new_tasks", case_type_id=case.case_type_id, school=case.school_id)
+            return url_for(
+                "cases.new_tasks",
+                case_type_id=case.case_type_id,
+                school=case.school_id,
+                start=start_token or None,  # without one, new_tasks gives the list a new one
+            )
         return url_for("cases.start", case_type_id=case.case_type_id)
     if case.is_draft and leaves_section(case_type, page.id, previous and previous.id):
         return url_for("cases.tasks", reference=case.reference)

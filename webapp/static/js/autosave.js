@@ -58,7 +58,7 @@ export function initAutosave (form) {
       } else if (response.status === 409) {
         stopped = true
         show(answer.message || 'This page was changed in another tab. Reload it to see the saved answers.')
-      } else if (answer.signed_out) { // nothing more can be saved: Continue would not save it
+      } else if (answer.signed_out || answer.reload) { // Continue would not save it either
         stopped = true
         show(answer.message)
       } else {
