@@ -276,6 +276,23 @@ def test_what_was_typed_when_the_session_timed_out_is_kept(
     assert page.find("input", attrs={"name": "upn"})["value"] == CHILD["upn"]
 
 
+def _told_signed_out_and_nothing_saved(portal, reference, first_page, db_session):
+    """The case page's background save, its keep-alive and its Continue, sent by a session
+    that has ended: each says so, and nothing is saved (whose draft it is cannot be known)."""
+    autosave = f"/cases/{reference}/pages/child/autosave"
+    answer = portal.post(autosave, {"forename": "Late", "page_version": "1"}, expect=401).json
+    assert answer["saved"] is False and answer["signed_out"] is True
+    assert "signed out" in answer["message"] and "no longer being saved" in answer["message"]
+    stay = portal.client.post("/session/keep-alive", headers={"X-CSRFToken": portal.csrf_token})
+    assert (stay.status_code, stay.json["signed_in"]) == (401, False)
+    sent = portal.post(first_page, {**CHILD, "page_version": "1", "action": "continue"})
+    assert sent.status_code == 302
+    assert sent.headers["Location"].startswith("/sign-in?next=")
+    assert "the page you sent could not be saved" in text_of(portal.get("/sign-in").page)
+    stored = db_session.scalar(select(Case).where(Case.reference == reference))
+    assert stored.answers.get("forename") != "Late"
+
+
 def test_a_case_page_sent_after_signing_out_elsewhere_says_so(world, sign_in, db_session):
     """Signed out in another tab, the page's CSRF token went with the session: its background
     save said "not saved automatically, your answers will be saved when you press Continue",
@@ -284,19 +301,7 @@ def test_a_case_page_sent_after_signing_out_elsewhere_says_so(world, sign_in, db
     reference, first_page = start(portal, "part-time-timetable")
     portal.get(first_page)  # the page, with its CSRF token
     portal.post("/sign-out", {}, expect=302)  # in another tab
-    autosave = f"/cases/{reference}/pages/child/autosave"
-    answer = portal.post(autosave, {"forename": "Late", "page_version": "1"}, expect=401).json
-    assert answer["saved"] is False and answer["signed_out"] is True
-    assert "signed out" in answer["message"] and "no longer being saved" in answer["message"]
-    stay = portal.client.post("/session/keep-alive", headers={"X-CSRFToken": portal.csrf_token})
-    assert (stay.status_code, stay.json["signed_in"]) == (401, False)
-
-    sent = portal.post(first_page, {**CHILD, "page_version": "1", "action": "continue"})
-    assert sent.status_code == 302
-    assert sent.headers["Location"].startswith("/sign-in?next=")
-    assert "the page you sent could not be saved" in text_of(portal.get("/sign-in").page)
-    stored = db_session.scalar(select(Case).where(Case.reference == reference))
-    assert stored.answers.get("forename") != "Late"  # nothing saved for nobody
+    _told_signed_out_and_nothing_saved(portal, reference, first_page, db_session)
     portal.sign_in(world.alice)
     portal.get(first_page, expect=200)
 
@@ -312,18 +317,7 @@ def test_a_case_page_sent_after_signing_out_in_another_browser_says_so(world, si
     phone = sign_in(world.alice)
     phone.get("/sign-out")
     phone.post("/sign-out", {}, expect=302)  # every session of hers ends
-    autosave = f"/cases/{reference}/pages/child/autosave"
-    answer = laptop.post(autosave, {"forename": "Late", "page_version": "1"}, expect=401).json
-    assert answer["saved"] is False and answer["signed_out"] is True
-    assert "no longer being saved" in answer["message"]
-    stay = laptop.client.post("/session/keep-alive", headers={"X-CSRFToken": laptop.csrf_token})
-    assert (stay.status_code, stay.json["signed_in"]) == (401, False)
-    sent = laptop.post(first_page, {**CHILD, "page_version": "1", "action": "continue"})
-    assert sent.status_code == 302
-    assert sent.headers["Location"].startswith("/sign-in?next=")
-    assert "the page you sent could not be saved" in text_of(laptop.get("/sign-in").page)
-    stored = db_session.scalar(select(Case).where(Case.reference == reference))
-    assert stored.answers.get("forename") != "Late"
+    _told_signed_out_and_nothing_saved(laptop, reference, first_page, db_session)
 
 
 def test_a_case_page_opened_before_signing_in_again_says_it_cannot_be_saved(
