@@ -119,7 +119,7 @@ def _timed_out(idle: bool):
     message = f"You have been signed out because {why}."
     if kept:
         message += " What you typed has been kept: sign in to carry on."
-    if request.endpoint in ("cases.autosave", "cases.new_autosave"):
+    if request.endpoint in _AUTOSAVES:
         moved = {}
         if kept and request.endpoint == "cases.new_autosave":  # the case it made, for the page
             reference = target.split("/")[2]  # /cases/<reference>/pages/<page>
@@ -137,9 +137,11 @@ def _timed_out(idle: bool):
     return redirect(url_for("auth.sign_in", next=target))
 
 
-# The pages where typing is at stake, and what the timeout warning sends.
+# The pages where typing is at stake, their background saves, and what the timeout warning
+# sends.
 _CASE_PAGES = ("cases.page", "cases.new_page")
-_IN_THE_BACKGROUND = ("cases.autosave", "cases.new_autosave", "auth.keep_alive")
+_AUTOSAVES = ("cases.autosave", "cases.new_autosave")
+_IN_THE_BACKGROUND = (*_AUTOSAVES, "auth.keep_alive")
 
 
 def _csrf_refused(error: CSRFError):
@@ -165,7 +167,7 @@ def _opened_before_signing_in(error: CSRFError):
     """A case page, or its background save, of an earlier session (signed out and in again in
     another tab): still refused, its token is not this session's, but in words; the save says
     so and the page's script stops, where it promised that Continue would save."""
-    if request.endpoint in ("cases.autosave", "cases.new_autosave"):
+    if request.endpoint in _AUTOSAVES:
         message = (
             "This page was opened before you last signed in, so it can no longer be saved. "
             "Copy anything you have typed that you need, then open the page again."

@@ -61,14 +61,12 @@ def new_tasks(case_type_id: str):
     case_type, case = _unsaved(case_type_id)
     if not case_type.sections:
         abort(404)
-    token = request.args.get("start")
-    if not starting.is_start_token(token):  # an address typed or kept without one
-        return redirect(new_tasks_url(case_type.id, case.school_id))
-    made = starting.started_with(db(), current_user, case.school, case_type, token)
-    if made is not None:  # a section's page was sent from here already: its draft
-        if not made.is_draft:
-            return redirect(url_for("cases.view", reference=made.reference))
-        return redirect(url_for("cases.tasks", reference=made.reference))
+    token = _unused_start_token(
+        case_type,
+        case,
+        fresh=lambda: new_tasks_url(case_type.id, case.school_id),
+        draft=lambda made: url_for("cases.tasks", reference=made.reference),
+    )
     items, completed = task_items(case, case_type, _page_url(case, token))
     return render_template(
         "cases/tasks.html",
@@ -88,20 +86,33 @@ def new_page(case_type_id: str, page_id: str):
     case_type, case = _unsaved(case_type_id)
     page = _starting_page(case_type, page_id)
     if request.method in ("GET", "HEAD"):  # HEAD is a GET without a body: it saves nothing
-        token = request.args.get("start")  # see new_page_url
-        if not starting.is_start_token(token):  # an address typed or kept without one
-            return redirect(new_page_url(case_type.id, page_id, case.school_id))
-        made = starting.started_with(db(), current_user, case.school, case_type, token)
-        if made is None:  # never arrived: sending the page again makes it
-            return show_page(case, case_type, page, start_token=token)
-        if not made.is_draft:
-            return redirect(url_for("cases.view", reference=made.reference))
-        return redirect(url_for("cases.page", reference=made.reference, page_id=page_id))
+        token = _unused_start_token(
+            case_type,
+            case,
+            fresh=lambda: new_page_url(case_type.id, page_id, case.school_id),
+            draft=lambda made: url_for("cases.page", reference=made.reference, page_id=page_id),
+        )
+        return show_page(case, case_type, page, start_token=token)
     case = _created(case_type, case)
     if not case.is_draft:  # sent already, then this page was sent again (Back, resubmit)
         return redirect(url_for("cases.view", reference=case.reference))
     visible_page(case_type, page_id, case.answers)
     return answer_page(case, case_type, page)
+
+
+def _unused_start_token(case_type: CaseType, case: Case, fresh, draft) -> str:
+    """The start token in the address (see new_page_url) while nothing was started with it;
+    otherwise this redirects (abort): to `fresh()`, an address with a new token, when there is
+    none (typed or kept without one); to `draft(made)` when a page sent from here made a draft
+    (Back after sending it); to the case when that was sent."""
+    token = request.args.get("start")
+    if not starting.is_start_token(token):
+        abort(redirect(fresh()))
+    made = starting.started_with(db(), current_user, case.school, case_type, token)
+    if made is not None:
+        target = draft(made) if made.is_draft else url_for("cases.view", reference=made.reference)
+        abort(redirect(target))
+    return token
 
 
 @bp.route("/submit-case/<case_type_id>/new/<page_id>/autosave", methods=["POST"])
