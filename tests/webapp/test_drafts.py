@@ -2,8 +2,10 @@
 
 import json
 
+import pytest
+
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, start, stored
+from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, start, start_unsaved, stored
 
 
 def test_save_and_come_back_later_resumes_at_the_last_page(sign_in, world, db_session):
@@ -112,6 +114,54 @@ def test_a_draft_can_be_abandoned(sign_in, world, db_session):
     assert "Abandoned" in row.get_text()
     # An abandoned draft is no longer editable.
     assert portal.client.get(f"/cases/{reference}/pages/child").status_code == 302
+
+
+@pytest.mark.parametrize("meanwhile", ["abandoned", "sent"])
+def test_a_page_of_a_case_abandoned_or_sent_in_another_tab_says_its_typing_was_not_saved(
+    sign_in, world, db_session, meanwhile
+):
+    """Found in a review: the case's page was still open in one tab when the draft was
+    abandoned (or sent) in another. The background save met the redirect to the case, so the
+    page said "your answers will be saved when you press Continue"; Continue then led to the
+    case without a word, and what was typed was gone. Both now say why nothing was saved."""
+    portal = sign_in(world.alice)
+    reference, first_page = start(portal, "part-time-timetable")
+    version = portal.get(first_page).page.find("input", attrs={"name": "page_version"})["value"]
+    case = stored(db_session, reference)
+    case.status = "Abandoned" if meanwhile == "abandoned" else "Active"
+    db_session.commit()
+    why = {"abandoned": "has been abandoned", "sent": "has been sent"}[meanwhile]
+
+    saved = portal.post(f"{first_page}/autosave", {"forename": "Typed", "page_version": version})
+    assert saved.status_code == 409 and saved.json["saved"] is False
+    assert f"{reference} {why}" in saved.json["message"]
+    assert "not been saved" in saved.json["message"]
+
+    sent = portal.post(first_page, {"forename": "Typed", "page_version": version}, expect=302)
+    assert sent.headers["Location"].endswith(f"/cases/{reference}/view")
+    banner = portal.get(sent.headers["Location"]).page.select_one(".govuk-notification-banner")
+    assert f"{reference} {why}" in banner.get_text() and "not been saved" in banner.get_text()
+    assert stored(db_session, reference).answers.get("forename") != "Typed"
+    # Opening the page (a link, a bookmark) leads to the case, which says its status: no banner.
+    opened = portal.get(first_page, expect=302)
+    view = portal.get(opened.headers["Location"]).page
+    assert view.select_one(".govuk-notification-banner") is None
+
+
+def test_a_new_cases_page_whose_draft_was_abandoned_says_so(sign_in, world, db_session):
+    """The same token's first save made a draft, since abandoned (in another tab): a second
+    background save from the new case's page said the case had been sent."""
+    portal = sign_in(world.alice)
+    location = start_unsaved(portal, "part-time-timetable")
+    token = location.split("start=")[1]
+    data = {"start_token": token, "forename": "Jordan", "page_version": "0"}
+    made = portal.post(location.replace("?", "/autosave?"), data)
+    reference = made.json["reference"]
+    portal.post(f"/cases/{reference}/abandon", {}, expect=302)
+    again = portal.post(location.replace("?", "/autosave?"), {**data, "forename": "Jo"})
+    assert again.status_code == 409
+    assert f"{reference} has been abandoned" in again.json["message"]
+    assert "sent" not in again.json["message"]
 
 
 def test_only_the_pages_own_groups_can_gain_or_lose_items(sign_in, world, db_session):

@@ -19,6 +19,7 @@ from flask import Flask, current_app, flash, jsonify, redirect, request, session
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
+from webapp.areas.cases.endpoints import ANSWER_PAGES, AUTOSAVES, NEW_CASE_PAGES
 from webapp.infra import clock
 from webapp.web.security import error_page
 
@@ -91,7 +92,7 @@ def init_app(app: Flask) -> None:
 
 
 def _timed_out(idle: bool):
-    from webapp.areas.cases.new_case import NEW_CASE_PAGES, keep_typed_on_new_page
+    from webapp.areas.cases.new_case import keep_typed_on_new_page
     from webapp.areas.cases.services import keep_typed_input
     from webapp.infra.database import db
 
@@ -119,7 +120,7 @@ def _timed_out(idle: bool):
     message = f"You have been signed out because {why}."
     if kept:
         message += " What you typed has been kept: sign in to carry on."
-    if request.endpoint in _AUTOSAVES:
+    if request.endpoint in AUTOSAVES:
         moved = {}
         if kept and request.endpoint == "cases.new_autosave":  # the case it made, for the page
             reference = target.split("/")[2]  # /cases/<reference>/pages/<page>
@@ -137,18 +138,15 @@ def _timed_out(idle: bool):
     return redirect(url_for("auth.sign_in", next=target))
 
 
-# The pages where typing is at stake, their background saves, and what the timeout warning
-# sends.
-_CASE_PAGES = ("cases.page", "cases.new_page")
-_AUTOSAVES = ("cases.autosave", "cases.new_autosave")
-_IN_THE_BACKGROUND = (*_AUTOSAVES, "auth.keep_alive")
+# What the page sends without the user pressing anything: its saves and the timeout warning's.
+_IN_THE_BACKGROUND = (*AUTOSAVES, "auth.keep_alive")
 
 
 def _csrf_refused(error: CSRFError):
     """A request whose CSRF token does not match: if it comes from a case page (or its
     background requests) of a session that has ended, say so (signed_out_already); otherwise
     the generic page for a bad request."""
-    ended = request.endpoint in (*_CASE_PAGES, *_IN_THE_BACKGROUND)
+    ended = request.endpoint in (*ANSWER_PAGES, *_IN_THE_BACKGROUND)
     if not ended:
         return error_page(error, 400)
     if not current_user.is_authenticated:
@@ -167,7 +165,7 @@ def _opened_before_signing_in(error: CSRFError):
     """A case page, or its background save, of an earlier session (signed out and in again in
     another tab): still refused, its token is not this session's, but in words; the save says
     so and the page's script stops, where it promised that Continue would save."""
-    if request.endpoint in _AUTOSAVES:
+    if request.endpoint in AUTOSAVES:
         message = (
             "This page was opened before you last signed in, so it can no longer be saved. "
             "Copy anything you have typed that you need, then open the page again."
@@ -186,7 +184,7 @@ def _ended_on_the_server():
     still matches, but nobody is signed in. Told as when this browser signed out, rather than
     with the sign-in redirect of login_required, which a background save followed to the
     sign-in page and took for a save to be made on Continue (then lost)."""
-    if request.method == "POST" and request.endpoint in (*_CASE_PAGES, *_IN_THE_BACKGROUND):
+    if request.method == "POST" and request.endpoint in (*ANSWER_PAGES, *_IN_THE_BACKGROUND):
         return signed_out_already()
     return None
 

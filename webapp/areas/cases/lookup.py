@@ -4,10 +4,11 @@ values, worked out once per request."""
 
 from __future__ import annotations
 
-from flask import abort, g, redirect, url_for
+from flask import abort, flash, g, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from webapp.areas.cases import services
+from webapp.areas.cases.endpoints import ANSWER_PAGES, AUTOSAVES
 from webapp.domain import workflow
 from webapp.infra import clock
 from webapp.infra.database import db
@@ -30,10 +31,37 @@ def editable(reference: str, drafts_only: bool = False):
     """A case the school may change now: a draft, or one the council asked more about."""
     case, case_type = case_and_type(reference)
     if not (case.is_draft or (not drafts_only and workflow.school_can_edit(case_type, case))):
-        abort(redirect(url_for("cases.view", reference=reference)))
+        abort(not_editable(case))
     if draft_closed(case, case_type):  # read-only now: the view says why
-        abort(redirect(url_for("cases.view", reference=reference)))
+        abort(not_editable(case))
     return case, case_type
+
+
+def not_editable(case):
+    """The answer to a request to change a case that can no longer be changed (sent, abandoned
+    or closed, perhaps in another tab): its read-only view, which says its status. What a page
+    or a background save carried is not saved, and the user is told so, and why: otherwise the
+    page said its answers would be saved on Continue, and Continue led to the case in silence."""
+    view = url_for("cases.view", reference=case.reference)
+    if request.method in ("GET", "HEAD"):
+        return redirect(view)
+    message = f"{case.reference} {_no_longer_editable(case)}, so it can no longer be changed."
+    if request.endpoint in AUTOSAVES:
+        answer = jsonify(saved=False, message=f"{message} Your latest changes have not been saved.")
+        answer.status_code = 409
+        return answer
+    if request.endpoint in ANSWER_PAGES:
+        message += " The changes you made on the page have not been saved."
+    flash(message, "error")
+    return redirect(view)
+
+
+def _no_longer_editable(case) -> str:
+    if case.status == "Abandoned":
+        return "has been abandoned"
+    if case.is_draft:  # a draft of a retired form, past its last day
+        return "was not sent before its form closed"
+    return "has been sent"
 
 
 def draft_closed(case, case_type) -> bool:

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from engine import CaseType
 from engine.casetype import CANNOT_START
 from webapp.areas.cases import bp, services, starting
+from webapp.areas.cases.lookup import not_editable
 from webapp.areas.cases.pages import answer_page, autosave_page, show_page, visible_page
 from webapp.areas.cases.progress import task_items
 from webapp.domain.errors import NotFound
@@ -19,8 +20,6 @@ from webapp.infra.database import db
 from webapp.models import Case
 from webapp.web.request_guard import answers_posted
 from webapp.web.whole_numbers import whole_number
-
-NEW_CASE_PAGES = ("cases.new_page", "cases.new_autosave")
 
 
 def new_case_url(case_type: CaseType, school_id: int) -> str:
@@ -94,8 +93,8 @@ def new_page(case_type_id: str, page_id: str):
         )
         return show_page(case, case_type, page, start_token=token)
     case = _created(case_type, case)
-    if not case.is_draft:  # sent already, then this page was sent again (Back, resubmit)
-        return redirect(url_for("cases.view", reference=case.reference))
+    if not case.is_draft:  # sent or abandoned already, then this page was sent again (Back)
+        return not_editable(case)
     visible_page(case_type, page_id, case.answers)
     return answer_page(case, case_type, page)
 
@@ -125,7 +124,7 @@ def new_autosave(case_type_id: str, page_id: str):
     _starting_page(case_type, page_id)
     case = _created(case_type, case)
     if not case.is_draft:
-        return {"saved": False, "message": f"{case.reference} has been sent already."}, 409
+        return not_editable(case)
     visible_page(case_type, page_id, case.answers)
     return autosave_page(
         case,
