@@ -90,6 +90,30 @@ def test_back_to_a_new_page_sent_already_shows_the_case_it_made(sign_in, world, 
     assert _cases(db_session) == [case]
 
 
+def test_a_new_page_kept_as_a_bookmark_starts_a_new_case_another_day(
+    sign_in, world, db_session, moving_clock
+):
+    """Found in a review: the new case's first page, bookmarked to start cases from, carries
+    the start token of the case it first made, so every later visit led to that case (sent
+    long ago, or a draft) instead of a new one. Back reaches a page only within the session
+    that sent it; a visit after the longest session ends is a bookmark, and starts afresh."""
+    portal = sign_in(world.alice)
+    location = start_unsaved(portal, "part-time-timetable")
+    portal.post(location, _form(portal, location, CHILD), expect=302)
+    [case] = _cases(db_session)
+    moving_clock.advance(hours=11)  # within a session's 12 hours: Back still finds the case
+    later = sign_in(world.alice)
+    back = later.get(location, expect=302).headers["Location"]
+    assert back == f"/cases/{case.reference}/pages/child"
+    moving_clock.advance(hours=2)  # past any session's 12 hours: the bookmark used next day
+    later = sign_in(world.alice)
+    fresh = later.get(location, expect=302).headers["Location"]
+    assert fresh.startswith(location.split("&start=")[0] + "&start=") and fresh != location
+    assert later.get(fresh).page.find("h1").get_text(strip=True) == "About the child"
+    later.post(fresh, _form(later, fresh, CHILD), expect=302)
+    assert len(_cases(db_session)) == 2
+
+
 def test_save_and_come_back_later_keeps_the_new_draft_in_my_cases(sign_in, world, db_session):
     portal = sign_in(world.alice)
     location = start_unsaved(portal, "part-time-timetable")

@@ -4,7 +4,9 @@ then carries on exactly as on a saved case's page (pages.py). See starting.py.""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+import datetime as dt
+
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
 
@@ -15,6 +17,7 @@ from webapp.areas.cases.lookup import not_editable
 from webapp.areas.cases.pages import answer_page, autosave_page, show_page, visible_page
 from webapp.areas.cases.progress import task_items
 from webapp.domain.errors import NotFound
+from webapp.infra import clock
 from webapp.infra.casetypes import case_type_or_404
 from webapp.infra.database import db
 from webapp.models import Case
@@ -102,16 +105,24 @@ def new_page(case_type_id: str, page_id: str):
 def _unused_start_token(case_type: CaseType, case: Case, fresh, draft) -> str:
     """The start token in the address (see new_page_url) while nothing was started with it;
     otherwise this redirects (abort): to `fresh()`, an address with a new token, when there is
-    none (typed or kept without one); to `draft(made)` when a page sent from here made a draft
-    (Back after sending it); to the case when that was sent."""
+    none (typed or kept without one) or its case was made longer ago than any session lasts (a
+    bookmark: Back reaches the page only within a session); to `draft(made)` when a page sent
+    from here made a draft (Back after sending it); to the case when that was sent."""
     token = request.args.get("start")
     if not starting.is_start_token(token):
         abort(redirect(fresh()))
     made = starting.started_with(db(), current_user, case.school, case_type, token)
+    if made is not None and _before_any_session(made):
+        abort(redirect(fresh()))
     if made is not None:
         target = draft(made) if made.is_draft else url_for("cases.view", reference=made.reference)
         abort(redirect(target))
     return token
+
+
+def _before_any_session(case: Case) -> bool:
+    longest = dt.timedelta(seconds=current_app.config["SESSION_ABSOLUTE_SECONDS"])
+    return clock.aware(case.created_at) < clock.now() - longest
 
 
 @bp.route("/submit-case/<case_type_id>/new/<page_id>/autosave", methods=["POST"])
