@@ -5,7 +5,15 @@ import json
 import pytest
 
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, start, start_unsaved, stored
+from tests.webapp.helpers import (
+    ARRANGEMENT,
+    CHILD,
+    answer,
+    start,
+    start_unsaved,
+    stored,
+    up_to_provision,
+)
 
 
 def test_save_and_come_back_later_resumes_at_the_last_page(sign_in, world, db_session):
@@ -146,6 +154,36 @@ def test_a_page_of_a_case_abandoned_or_sent_in_another_tab_says_its_typing_was_n
     opened = portal.get(first_page, expect=302)
     view = portal.get(opened.headers["Location"]).page
     assert view.select_one(".govuk-notification-banner") is None
+
+
+def test_a_page_an_answer_in_another_tab_took_away_says_its_typing_was_not_saved(
+    sign_in, world, db_session
+):
+    """Found in a review: the providers page was open in one tab when, in another, the
+    arrangement was changed to one without providers. The page's background save met "Page not
+    found", so the page said its answers would be saved on Continue; Continue met "Page not
+    found" too, and the typing was lost. Both now say why, and lead to where the case goes on."""
+    portal = sign_in(world.alice)
+    reference, provision = up_to_provision(portal)
+    version = portal.get(provision).page.find("input", attrs={"name": "page_version"})["value"]
+    arrangement = f"/cases/{reference}/pages/arrangement"
+    answer(portal, arrangement, {**ARRANGEMENT, "arrangement_type": "ptt"})  # the other tab
+    typed = {"page_version": version, "providers-0-name": "Riverside Tuition"}
+
+    saved = portal.post(f"{provision}/autosave", typed)
+    assert saved.status_code == 409 and saved.json["saved"] is False
+    why = "‘Alternative provision’ is no longer asked, because an answer was changed"
+    assert why in saved.json["message"] and "not been saved" in saved.json["message"]
+
+    sent = portal.post(provision, typed, expect=302)
+    assert sent.headers["Location"] == f"/cases/{reference}"
+    carried_on = portal.get(portal.get(sent.headers["Location"], expect=302).headers["Location"])
+    banner = carried_on.page.select_one(".govuk-notification-banner").get_text()
+    assert why in banner and "not been saved" in banner
+    assert "providers" not in stored(db_session, reference).answers
+    # Opened again (Back, a bookmark): the page the case carries on at, without a word.
+    assert portal.get(provision, expect=302).headers["Location"] == f"/cases/{reference}"
+    assert portal.client.get(f"/cases/{reference}/pages/no-such-page").status_code == 404
 
 
 def test_a_new_cases_page_whose_draft_was_abandoned_says_so(sign_in, world, db_session):

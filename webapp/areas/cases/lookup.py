@@ -39,21 +39,26 @@ def editable(reference: str, drafts_only: bool = False):
 
 def not_editable(case):
     """The answer to a request to change a case that can no longer be changed (sent, abandoned
-    or closed, perhaps in another tab): its read-only view, which says its status. What a page
-    or a background save carried is not saved, and the user is told so, and why: otherwise the
-    page said its answers would be saved on Continue, and Continue led to the case in silence."""
-    view = url_for("cases.view", reference=case.reference)
+    or closed, perhaps in another tab): its read-only view, which says its status."""
+    why = f"{case.reference} {_no_longer_editable(case)}, so it can no longer be changed."
+    return change_refused(url_for("cases.view", reference=case.reference), why)
+
+
+def change_refused(where: str, why: str):
+    """A change that cannot be made where it was sent leads to `where`, which shows how things
+    are now. A page or a background save that was sent is told `why`, and that what it carried
+    was not saved: otherwise the save met a redirect, the page said its answers would be saved
+    on Continue, and Continue led away in silence, losing them. A page opened (GET) just goes."""
     if request.method in ("GET", "HEAD"):
-        return redirect(view)
-    message = f"{case.reference} {_no_longer_editable(case)}, so it can no longer be changed."
+        return redirect(where)
     if request.endpoint in AUTOSAVES:
-        answer = jsonify(saved=False, message=f"{message} Your latest changes have not been saved.")
+        answer = jsonify(saved=False, message=f"{why} Your latest changes have not been saved.")
         answer.status_code = 409
         return answer
     if request.endpoint in ANSWER_PAGES:
-        message += " The changes you made on the page have not been saved."
-    flash(message, "error")
-    return redirect(view)
+        why += " The changes you made on the page have not been saved."
+    flash(why, "error")
+    return redirect(where)
 
 
 def _no_longer_editable(case) -> str:

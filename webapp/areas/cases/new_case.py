@@ -98,7 +98,7 @@ def new_page(case_type_id: str, page_id: str):
     case = _created(case_type, case)
     if not case.is_draft:  # sent or abandoned already, then this page was sent again (Back)
         return not_editable(case)
-    visible_page(case_type, page_id, case.answers)
+    visible_page(case, case_type, page_id)
     return answer_page(case, case_type, page)
 
 
@@ -136,7 +136,7 @@ def new_autosave(case_type_id: str, page_id: str):
     case = _created(case_type, case)
     if not case.is_draft:
         return not_editable(case)
-    visible_page(case_type, page_id, case.answers)
+    visible_page(case, case_type, page_id)
     return autosave_page(
         case,
         case_type,

@@ -22,7 +22,7 @@ from engine import CaseType
 from engine.input_names import input_name, item_index, read_input_name
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import PageForm
-from webapp.areas.cases.lookup import editable, values_of
+from webapp.areas.cases.lookup import change_refused, editable, values_of
 from webapp.areas.cases.prefill import keep_locked, known_values
 from webapp.areas.cases.presenters import (
     current_files,
@@ -38,10 +38,19 @@ from webapp.web.request_guard import answers_posted
 from webapp.web.whole_numbers import whole_number
 
 
-def visible_page(case_type: CaseType, page_id: str, answers: dict):
+def visible_page(case, case_type: CaseType, page_id: str):
+    """The page, if the case's answers ask it now: 404 if there is no such page; the case's
+    page to carry on at if its answers no longer ask this one (an answer changed in another tab,
+    or Back to a page an answer since took away)."""
+    answers = case.answers
     visible = case_type.visible_pages(answers, values_of(case_type, answers))
     if page_id not in [p.id for p in visible]:
-        abort(404)
+        try:
+            title = case_type.page(page_id).title
+        except KeyError:
+            abort(404)
+        why = f"‘{title}’ is no longer asked, because an answer was changed after it was opened."
+        abort(change_refused(url_for("cases.open_case", reference=case.reference), why))
     return case_type.page(page_id)
 
 
@@ -129,7 +138,7 @@ def _tell_about_pending_files(page, answers) -> None:
 @login_required
 def page(reference: str, page_id: str):
     case, case_type = editable(reference)
-    page = visible_page(case_type, page_id, case.answers)
+    page = visible_page(case, case_type, page_id)
     if request.method in ("GET", "HEAD"):  # HEAD is a GET without a body: it saves nothing
         return show_page(case, case_type, page)
     return answer_page(case, case_type, page)
@@ -285,7 +294,7 @@ def _warnings_digest(warnings) -> str:
 def autosave(reference: str, page_id: str):
     """Background save while the user types (JavaScript); the same rules as Continue."""
     case, case_type = editable(reference)
-    visible_page(case_type, page_id, case.answers)
+    visible_page(case, case_type, page_id)
     return autosave_page(case, case_type, page_id)
 
 
