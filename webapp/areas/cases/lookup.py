@@ -48,16 +48,14 @@ def change_refused(where: str, why: str):
     """A change that cannot be made where it was sent leads to `where`, which shows how things
     are now. A page or a background save that was sent is told `why`, and that what it carried
     was not saved: otherwise the save met a redirect, the page said its answers would be saved
-    on Continue, and Continue led away in silence, losing them. A page opened (GET) just goes."""
-    if request.method in ("GET", "HEAD"):
-        return redirect(where)
-    if request.endpoint in AUTOSAVES:
+    on Continue, and Continue led away in silence, losing them. Anything else (a page opened,
+    Send pressed twice) just goes there."""
+    if request.method == "POST" and request.endpoint in AUTOSAVES:
         answer = jsonify(saved=False, message=f"{why} Your latest changes have not been saved.")
         answer.status_code = 409
         return answer
-    if request.endpoint in ANSWER_PAGES:
-        why += " The changes you made on the page have not been saved."
-    flash(why, "error")
+    if request.method == "POST" and request.endpoint in ANSWER_PAGES:
+        flash(f"{why} The changes you made on the page have not been saved.", "error")
     return redirect(where)
 
 
