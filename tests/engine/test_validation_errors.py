@@ -1198,8 +1198,12 @@ def test_a_group_item_named_outside_its_group_is_shown_the_functions_for_its_ans
 
 
 @covers("E302")
-@pytest.mark.parametrize("style", ["", ">-"], ids=["plain-multiline", "folded-block"])
+@pytest.mark.parametrize(
+    "style", ["", ">-", "|"], ids=["plain-multiline", "folded-block", "literal-block"]
+)
 def test_a_problem_in_a_multi_line_expression_is_located_on_its_own_line(style):
+    """An author who wrote `|` (as for content) was told 'invalid syntax' at the first line:
+    its line breaks are spaces, as in `>-`."""
     loaded = load_case(f"""
         - id: child
           title: About the child
@@ -1213,6 +1217,28 @@ def test_a_problem_in_a_multi_line_expression_is_located_on_its_own_line(style):
                 has_echp
     """)
     loaded.expect("E302", "has_echp")
+
+
+@covers("E302")
+def test_a_name_after_non_ascii_text_in_an_expression_is_located_at_its_own_column():
+    """`ast` counts UTF-8 bytes: after 'Zoë 👩‍🎓' the column was 9 to the right."""
+    loaded = load_condition("forename != 'Zoë 👩‍🎓' and has_echp")
+    loaded.expect("E302", "has_echp")
+
+
+@covers("E300")
+def test_a_date_already_in_quotes_is_not_taken_for_the_syntax_error():
+    """`date('2026-01-01') && ...` was told to write date('2026-01-01'), which it had."""
+    loaded = load_condition("start_date > date('2026-01-01') && has_ehcp")
+    problem = loaded.expect("E300", "&& has_ehcp", "& has_ehcp")  # where Python points
+    assert problem.message.endswith("write 'and' instead of '&&'"), problem.message
+
+
+@covers("E300")
+def test_curly_quotes_pasted_from_a_word_processor_say_to_write_straight_ones():
+    loaded = load_condition("sen_provision == ‘E’")
+    problem = loaded.expect("E300", "‘E’")
+    assert "straight quotes" in problem.message, problem.message
 
 
 # ---- workflows ---------------------------------------------------------------------------------
