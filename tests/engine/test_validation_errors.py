@@ -1608,6 +1608,20 @@ def test_three_compile_mistakes_in_one_file_are_all_reported_in_line_order():
     assert loaded.catalogue.get("test-case") is None
 
 
+@covers("E203")
+@pytest.mark.parametrize("kind", ["radios", "checkboxes"])
+def test_a_list_that_is_not_defined_is_one_problem_not_one_more_for_each_condition(kind):
+    """A missing shared list gave E203, then E304 at every condition on the question:
+    "'E' is not an option of 'sen_provision'; options are: " (none)."""
+    loaded = load_field(
+        f"{{id: sen_provision, type: {kind}, label: SEN provision, options: sen_provison}}",
+        "{id: note, type: text, label: Note, show_if: \"'E' in sen_provision\"}"
+        if kind == "checkboxes"
+        else "{id: note, type: text, label: Note, show_if: \"sen_provision == 'E'\"}",
+    )
+    assert loaded.located() == [("E203", *loaded.at("options: sen_provison", "sen_provison"))]
+
+
 def test_problems_in_several_files_are_all_reported_together():
     loaded = Loaded(
         {
