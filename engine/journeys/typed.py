@@ -67,11 +67,11 @@ def _add(f: Field, name: str, answer, data: FormData, files: dict, where: tuple)
             data.add(f"{name}-{part}", value)
     elif isinstance(answer, list):
         for value in answer:
-            data.add(name, _choice(f, value))
+            data.add(name, _choice(f, value, where))
     elif kind.component in ("yes_no", "declaration"):
-        data.add(name, _yes_no(answer))
+        data.add(name, _yes_no(f, answer, where))
     else:
-        data.add(name, _choice(f, answer))
+        data.add(name, _choice(f, answer, where))
 
 
 def _add_items(f: Field, name: str, items, data: FormData, files: dict, where: tuple) -> None:
@@ -99,19 +99,37 @@ def _date_parts(answer) -> tuple[str, str, str]:
     return match.group(1), match.group(2), match.group(3)
 
 
-def _yes_no(answer) -> str:
+def _yes_no(f: Field, answer, where: tuple) -> str:
+    """What the radios (or the tick box) send: yes or no; AnswerProblem for any other answer,
+    which no browser could send."""
     if isinstance(answer, bool):
         return "yes" if answer else "no"
-    return str(answer).strip().lower()
+    text = str(answer).strip().lower()
+    if text in ("yes", "no"):
+        return text
+    raise AnswerProblem(where, f"'{f.id}' is answered Yes or No (or true or false), not '{answer}'")
 
 
-def _choice(f: Field, answer) -> str:
-    """An option's value for its value or its label (as a school reads it); else as typed."""
+def _choice(f: Field, answer, where: tuple) -> str:
+    """An option's value for its value or its label (as a school reads it); AnswerProblem for
+    anything else, which no browser could send. Text for a question without options."""
     text = str(answer)
     if not f.options or any(o.value == text for o in f.options):
         return text
     by_label = {o.label.lower(): o.value for o in f.options}
-    return by_label.get(text.strip().lower(), text)
+    if text.strip().lower() in by_label:
+        return by_label[text.strip().lower()]
+    raise AnswerProblem(where, f"'{text}' is not an option of '{f.id}'{_options_hint(f, text)}")
+
+
+def _options_hint(f: Field, text: str) -> str:
+    """The option meant (`e` for `E`, a near label), or else every option."""
+    same = [o.value for o in f.options if o.value.lower() == text.strip().lower()]
+    if same:
+        return f"; did you mean '{same[0]}'?"
+    near = did_you_mean(text, [o.value for o in f.options] + [o.label for o in f.options])
+    listed = (f"{o.value} ({o.label})" if o.label != o.value else o.value for o in f.options)
+    return near or "; give an option's value or its label: " + ", ".join(listed)
 
 
 def _upload(name: str) -> dict:

@@ -165,6 +165,42 @@ def test_a_question_the_page_does_not_ask_is_named_with_a_suggestion(folder, tmp
     ]
 
 
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        ("sen: e,", "'e' is not an option of 'sen'; did you mean 'E'?"),
+        (
+            "sen: EHC,",
+            "'EHC' is not an option of 'sen'; give an option's value or its label: E (EHC plan), "
+            "K (SEN support), N (No SEN)",
+        ),
+    ],
+)
+def test_an_answer_that_is_no_option_fails_at_the_answer(folder, tmp_path, capsys, answer, said):
+    """It was sent as typed: the page said 'Select one of the options', and the next page
+    and the hidden questions failed after it, but never the answer no browser could send."""
+    path = folder(JOURNEYS.replace("sen: E,", answer))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [f"{path}:7:19: FAIL: {said} (journey 'EHC plan')"]
+
+
+def test_a_yes_no_answer_that_is_neither_fails_at_the_answer(folder, tmp_path, capsys):
+    (tmp_path / "tiny.yaml").write_text(
+        CASE_TYPE.replace(
+            "      - {id: hours,",
+            "      - {id: helped, type: yes_no, label: Helped?}\n      - {id: hours,",
+        )
+    )
+    path = folder(JOURNEYS.replace("answers: {hours: 4}", "answers: {hours: 4, helped: Y}"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:10:29: FAIL: 'helped' is answered Yes or No (or true or false), not 'Y' "
+        "(journey 'EHC plan')"
+    ]
+
+
 def test_a_misspelt_row_on_check_answers_is_named_even_when_no_row_is_expected(
     folder, tmp_path, capsys
 ):
