@@ -43,7 +43,10 @@ class Code(enum.Enum):
     # Identity and references
     E200 = (Severity.ERROR, "{what} id '{id}' is already used on line {first_line}")
     E201 = (Severity.ERROR, "case type id '{id}' is already used by {other}")
-    E202 = (Severity.ERROR, "reference {prefix}-{code} is already used by case type '{other}'")
+    E202 = (
+        Severity.ERROR,
+        "reference {prefix}-{code} is already used by case type '{other}' in {path}",
+    )
     E203 = (Severity.ERROR, "options list '{name}' is not defined{suggestion}")
     E204 = (Severity.ERROR, "workflow '{name}' is not defined{suggestion}")
     E205 = (Severity.ERROR, "option value '{value}' is given twice")

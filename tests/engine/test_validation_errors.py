@@ -828,7 +828,7 @@ TWO_FILES = {
         case_type_yaml(CHILD_PAGE, id="second", code="PTT"),
         True,
         ("E202", "code: PTT", "PTT"),
-        ("EDU-TEST-PTT", "'first'"),
+        ("EDU-TEST-PTT", "'first'", "a.yaml"),  # the file too: it may be another author's
     ),
     "a_shared_options_list_defined_in_two_files": (
         LISTS,
