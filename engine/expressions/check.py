@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -319,7 +320,18 @@ def _comparison_hint(left: _Typed, right: _Typed) -> str:
         return f"; the answer is text: put the value in quotes, '{constant}'"
     if types == {DATE, NUMBER}:
         return "; write a date as date('2015-01-31')"
+    if types == {DATE, TEXT} and isinstance(constant, str):  # '2026-01-01' in quotes is text
+        day = constant if _ISO_DATE.match(constant) else "2015-01-31"
+        return f"; write a date as date('{day}')"
+    if types == {TIME, TEXT} and isinstance(constant, str):
+        return (
+            "; there is no fixed time in expressions: compare with another time question, or "
+            "give the question min and max"
+        )
     return ""
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 
 
 def _option_substring(left: _Typed, symbol: Symbol) -> str:

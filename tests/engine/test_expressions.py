@@ -159,6 +159,22 @@ def test_checker_refuses_mixed_types_with_a_helpful_hint():
     assert "days_between" in issues[0][1]["detail"]
 
 
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("day > '2026-01-01'", "write a date as date('2026-01-01')"),
+        ("day == 'soon'", "write a date as date('2015-01-31')"),
+        ("at > '15:30'", "there is no fixed time in expressions"),
+    ],
+)
+def test_a_date_or_time_compared_with_text_is_told_how_to_write_it(text, hint):
+    """An author wrote `return_date > '2026-01-01'` and was told only 'cannot compare a date
+    with text'; a time compared with '15:30' has no fixed form to write at all."""
+    _, issues = check(text, day=ex.Symbol("day", ex.DATE), at=ex.Symbol("at", ex.TIME))
+    assert issues[0][0] == "E305"
+    assert hint in issues[0][1]["detail"]
+
+
 def test_total_checks_the_group_member_exists_and_is_a_number():
     group = ex.Symbol(
         "items",
