@@ -270,6 +270,66 @@ def test_an_answer_an_item_of_a_group_hides_fails_at_the_answer(folder, tmp_path
     ]
 
 
+PEOPLE = """\
+      - id: people
+        type: group
+        label: People
+        fields:
+          - {id: person, type: text, label: Name}
+          - {id: hurt, type: yes_no, label: Hurt?}
+          - {id: injury, type: text, label: Injury, show_if: hurt}
+        rules:
+          - {check: "person != 'X'", message: Give a real name, field: person}
+      - {id: details,"""
+
+
+def test_an_item_of_a_group_typed_again_keeps_the_answers_not_given(folder, tmp_path, capsys):
+    """An author corrected one answer of an item after its error (`- {person: Ann}`) and the
+    item's other answers were dropped: the page failed with 'Select an answer to Hurt?'. A
+    page answered again starts from what was typed there, a group's items one by one; a
+    shorter list removes the items past it, and a hidden question's answer fails as before."""
+    case_type = CASE_TYPE.split("  - id: second")[0].replace("      - {id: details,", PEOPLE)
+    (tmp_path / "tiny.yaml").write_text(case_type)
+    journeys = """\
+        case_type: tiny
+        journeys:
+          - name: Two people
+            pages:
+              - page: first
+                answers:
+                  sen: K
+                  born: 14/5/2015
+                  people:
+                    - {person: X, hurt: Yes, injury: A cut}
+                    - {person: Bob, hurt: No}
+                errors: {people-0-person: real name}
+                next: first
+              - page: first
+                answers:
+                  people: [{person: Ann}, {}]
+                values:
+                  people: [{person: Ann, hurt: true, injury: A cut}, {person: Bob, hurt: false}]
+                next: check-answers
+              - page: first
+                answers:
+                  people: [{}]
+                values: {people: [{person: Ann, hurt: true, injury: A cut}]}
+                next: check-answers
+    """
+    folder(journeys)
+    assert run(capsys, tmp_path)[:2] == (0, [])
+    path = folder(journeys.replace("people: [{}]", "people: [{hurt: No}]"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines[0].startswith(f"{path}:23:26: FAIL: expected 'people' to be")
+    path = folder(journeys.replace("people: [{}]", "people: [{hurt: No, injury: A cut}]"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert lines[0] == (
+        f"{path}:22:31: FAIL: question 'injury' in item 1 is not shown here: its show_if "
+        "'hurt' is false, so the answer would not be sent (journey 'Two people')"
+    )
+
+
 def test_no_boxes_ticked_on_a_hidden_question_is_no_answer(folder, tmp_path, capsys):
     """`[]` sends nothing, as `~` does: the journey does not fail at it."""
     (tmp_path / "tiny.yaml").write_text(
