@@ -232,9 +232,15 @@ def make_problem(code: Code, path: str, line: int, col: int, /, **details) -> Pr
     return Problem(path, line, col, code.name, code.severity, code.template.format(**details))
 
 
-def did_you_mean(word: str, candidates) -> str:
-    """A "; did you mean 'x'?" suffix when a close candidate exists, else ''."""
+def closest(word: str, candidates) -> str | None:
+    """The candidate closest to `word`, when one is close enough to be what was meant."""
     import difflib
 
     close = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, candidates) -> str:
+    """A "; did you mean 'x'?" suffix when a close candidate exists, else ''."""
+    close = closest(word, candidates)
+    return f"; did you mean '{close}'?" if close else ""

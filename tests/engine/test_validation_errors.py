@@ -1220,6 +1220,18 @@ def test_a_problem_in_a_multi_line_expression_is_located_on_its_own_line(style):
 
 
 @covers("E302")
+def test_a_misspelt_name_of_a_later_question_suggests_it_and_says_it_comes_later():
+    """`show_if: lookd_after` above the question 'looked_after' had no suggestion at all (only
+    earlier questions were offered), so the author could not see what was wrong."""
+    loaded = load_field(
+        "{id: note, type: text, label: Note, show_if: lookd_after}",
+        "{id: looked_after, type: yes_no, label: Looked after?}",
+    )
+    problem = loaded.expect("E302", "lookd_after")
+    assert "did you mean 'looked_after'? It comes later (on page 'child')" in problem.message
+
+
+@covers("E302")
 def test_a_name_after_non_ascii_text_in_an_expression_is_located_at_its_own_column():
     """`ast` counts UTF-8 bytes: after 'Zoë 👩‍🎓' the column was 9 to the right."""
     loaded = load_condition("forename != 'Zoë 👩‍🎓' and has_echp")
