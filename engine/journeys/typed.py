@@ -1,8 +1,9 @@
 """A journey's answers, as a school types them, turned into what a browser would send.
 
-Dates "14/5/2015" (or {day, month, year}) fill the three boxes; yes/no takes true/false or
-Yes/No; a choice takes an option's value or its label; checkboxes a list; a repeating group a
-list of mappings, one per item; an upload a file name. Everything else is sent as text.
+Dates "14/5/2015" (or {day, month, year}, or "2015-05-14" as case-type files write them) fill
+the three boxes; yes/no takes true/false or Yes/No; a choice takes an option's value or its
+label; checkboxes a list; a repeating group a list of mappings, one per item; an upload a file
+name. Everything else is sent as text.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from engine.model import Field, Page
 from engine.problems import did_you_mean
 
 _DATE = re.compile(r"^\s*(\d*)\s*[/.\- ]\s*(\d*)\s*[/.\- ]\s*(\d*)\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
 class AnswerProblem(Exception):
@@ -93,6 +95,9 @@ def _add_items(f: Field, name: str, items, data: FormData, files: dict, where: t
 def _date_parts(answer) -> tuple[str, str, str]:
     if isinstance(answer, dict):
         return tuple(str(answer.get(p, "") or "") for p in ("day", "month", "year"))
+    iso = _ISO_DATE.match(str(answer))
+    if iso:  # year first, as case-type files write dates: the year went in the day box
+        return iso.group(3), iso.group(2), iso.group(1)
     match = _DATE.match(str(answer))
     if not match:
         return str(answer), "", ""  # as if typed in the day box alone

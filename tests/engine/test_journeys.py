@@ -101,6 +101,15 @@ def test_a_wrong_next_page_fails_at_its_line(folder, tmp_path, capsys):
     ]
 
 
+def test_a_date_written_year_first_as_in_case_type_files_is_typed_as_that_date(
+    folder, tmp_path, capsys
+):
+    """`born: 2015-05-14` (as `min: 2026-09-01` is written in the case type) put 2015 in the
+    day box: 'Date of birth must include a year with 4 numbers', and no hint why."""
+    folder(JOURNEYS.replace("born: 14/5/2015", "born: 2015-05-14"))
+    assert run(capsys, tmp_path)[:2] == (0, [])
+
+
 def test_an_error_not_expected_fails_at_the_page(folder, tmp_path, capsys):
     path = folder(JOURNEYS.replace("born: 14/5/2015", "born: 31/2/2015"))
     status, lines, _err = run(capsys, tmp_path)
