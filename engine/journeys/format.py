@@ -28,9 +28,9 @@ _MESSAGES = {
 }
 _ANSWER = {
     "description": "As a school types it: text or a number; a date as '14/5/2015', "
-    "'2015-05-14' or {day, month, year}; yes/no as true/false or 'Yes'/'No'; an option's value or label; a "
-    "list for checkboxes; a list of mappings (one per item) for a repeating group; a file "
-    "name for an upload",
+    "'2015-05-14' or {day, month, year}; yes/no as true/false or 'Yes'/'No'; an option's "
+    "value or label; a list for checkboxes; a list of mappings (one per item) for a repeating "
+    "group; a file name for an upload",
     "type": ["string", "number", "boolean", "array", "object", "null"],
 }
 _PAGE = {
