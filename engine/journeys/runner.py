@@ -145,7 +145,8 @@ class JourneyRun:
         for field_id, expected in (step.get("values") or {}).items():
             field = self.case_type.fields.get(field_id)
             if field is None:
-                self.fail((*where, "values", field_id), f"no question '{field_id}'", key=True)
+                message = f"no question '{field_id}'{self._not_a_question(field_id)}"
+                self.fail((*where, "values", field_id), message, key=True)
                 continue
             message = compare_value(field, expected, self.answers.get(field_id))
             if message:
@@ -173,6 +174,15 @@ class JourneyRun:
             ):
                 self.fail(at, message)
 
+    def _not_a_question(self, field_id: str) -> str:
+        """Why a journey cannot name `field_id` by itself: a misspelling, or a question of a
+        repeating group's items (whose answers are the group's)."""
+        fields = self.case_type.fields
+        group = next((f for f in fields.values() if field_id in {n.id for n in f.fields}), None)
+        if group is None:
+            return did_you_mean(field_id, fields)
+        return f": it is asked for each item of '{group.id}', so name '{group.id}'"
+
     def _check_answers(self, expected: dict, where: tuple) -> None:
         rows = {
             row.field_id: row.value
@@ -182,7 +192,7 @@ class JourneyRun:
         fields = self.case_type.fields
         for field_id, text in expected.items():
             if field_id not in fields:  # a misspelt id would otherwise pass as 'no row'
-                hint = did_you_mean(field_id, fields)
+                hint = self._not_a_question(field_id)
                 message = f"'{field_id}' is not a question of '{self.case_type.id}'{hint}"
                 self.fail((*where, field_id), message, key=True)
                 continue

@@ -339,6 +339,38 @@ def test_an_item_of_a_group_typed_again_keeps_the_answers_not_given(folder, tmp_
     )
 
 
+def test_a_question_of_a_group_item_named_alone_says_to_name_the_group(folder, tmp_path, capsys):
+    """`values: {hurt: true}` said only "no question 'hurt'", which the author had written."""
+    case_type = CASE_TYPE.split("  - id: second")[0].replace("      - {id: details,", PEOPLE)
+    (tmp_path / "tiny.yaml").write_text(case_type)
+    path = folder("""\
+        case_type: tiny
+        journeys:
+          - name: One person
+            pages:
+              - page: first
+                answers: {sen: K, born: 14/5/2015, people: [{person: Ann, hurt: No}]}
+                values: {hurt: false}
+                next: check-answers
+            check_answers: {person: Ann}
+    """)
+    status, lines, _err = run(capsys, tmp_path)
+    assert [line.split(" (journey")[0] for line in lines] == [
+        f"{path}:7:18: FAIL: no question 'hurt': it is asked for each item of 'people', so "
+        "name 'people'"
+    ]
+    folder(
+        path.read_text().replace(
+            "values: {hurt: false}", "values: {people: [{person: Ann, hurt: false}]}"
+        )
+    )
+    status, lines, _err = run(capsys, tmp_path)
+    assert [line.split(" (journey")[0] for line in lines] == [
+        f"{path}:9:21: FAIL: 'person' is not a question of 'tiny': it is asked for each item "
+        "of 'people', so name 'people'"
+    ]
+
+
 def test_no_boxes_ticked_on_a_hidden_question_is_no_answer(folder, tmp_path, capsys):
     """`[]` sends nothing, as `~` does: the journey does not fail at it."""
     (tmp_path / "tiny.yaml").write_text(
