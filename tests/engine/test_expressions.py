@@ -162,6 +162,24 @@ def test_checker_refuses_mixed_types_with_a_helpful_hint():
 @pytest.mark.parametrize(
     ("text", "hint"),
     [
+        ("ticked == 'ramp'", "write 'ramp' in ticked"),
+        ("ticked in ['ramp', 'hoist']", "write 'ramp' in ticked or 'hoist' in ticked"),
+        ("ticked not in ['ramp']", "write 'ramp' in ticked"),
+    ],
+)
+def test_ticked_options_compared_with_one_value_say_how_to_ask_about_a_tick(text, hint):
+    """`needs in ['ramp']` passed validation and was false whatever was ticked (`not in`
+    always true): the ticked options are a list, never one value."""
+    ticked = ex.Symbol("ticked", ex.LIST, ("ramp", "hoist"))
+    _, issues = check(text, ticked=ticked)
+    assert [code for code, _ in issues] == ["E305"]
+    assert hint in issues[0][1]["detail"]
+    assert check("'ramp' in ticked", ticked=ticked) == (ex.BOOL, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
         ("day > '2026-01-01'", "write a date as date('2026-01-01')"),
         ("day == 'soon'", "write a date as date('2015-01-31')"),
         ("at > '15:30'", "there is no fixed time in expressions"),
