@@ -52,6 +52,12 @@ def look_up(
         return ex.Issue(Code.E308, offset, {"name": name, "why": why})
     if found and found.path[:-1] == at:  # a calculated value of itself
         return ex.Issue(Code.E308, offset, {"name": name, "why": "is this question itself"})
+    if found and at == found.path[:2]:  # a page's show_if naming a question of the page
+        where = (
+            f"on page '{found.page_id}' itself, which is shown or not before it is answered: "
+            "a page's show_if can name only questions on earlier pages"
+        )
+        return ex.Issue(Code.E303, offset, {"name": name, "where": where})
     if found:
         return ex.Issue(Code.E303, offset, {"name": name, "where": f"on page '{found.page_id}'"})
     called = f"; to call it, write {name}()" if name in ex.FUNCTIONS else ""

@@ -1219,6 +1219,22 @@ def test_a_problem_in_a_multi_line_expression_is_located_on_its_own_line(style):
     loaded.expect("E302", "has_echp")
 
 
+@covers("E303")
+def test_a_page_condition_naming_a_question_of_its_own_page_says_so():
+    """`show_if: answered(headteacher_phone)` on the page asking it was told the question
+    'is defined later (on page 'contact')', the very page the condition was on."""
+    loaded = load_case("""
+        - id: contact
+          title: Your details
+          show_if: answered(head_phone)
+          fields:
+            - {id: head_phone, type: phone, label: Headteacher's telephone number}
+    """)
+    problem = loaded.expect("E303", "answered(head_phone)", "head_phone")
+    assert "on page 'contact' itself" in problem.message
+    assert "only questions on earlier pages" in problem.message
+
+
 @covers("E302")
 def test_a_misspelt_name_of_a_later_question_suggests_it_and_says_it_comes_later():
     """`show_if: lookd_after` above the question 'looked_after' had no suggestion at all (only
