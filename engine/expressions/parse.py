@@ -55,6 +55,21 @@ _HINTS = (
     (r"[‘’“”]", "write text in straight quotes, ' or \" (a word processor curls them)"),
 )
 
+# Functions of spreadsheets and other languages, and what to write here instead.
+_OTHER_LANGUAGES = {
+    "sum": "total(group, 'question') for a group's items, or a + b",
+    "count": "len(x)",
+    "counta": "len(x)",
+    "now": "today()",
+    "datedif": "days_between(a, b), or years_between(a, b)",
+    "datediff": "days_between(a, b)",
+    "networkdays": "weekdays_between(a, b), or school_days_between(a, b)",
+    "isblank": "not answered(x)",
+    "isempty": "not answered(x)",
+    "empty": "not answered(x)",
+    "iif": "a if condition else b",
+}
+
 # An expression cut short: it ends with an operator, which needs something after it.
 _UNFINISHED = re.compile(r"(\band|\bor|\bnot|\bin|==|!=|<=|>=|<|>|\+|-|\*|/|,|\()\s*$")
 
@@ -202,6 +217,7 @@ def _call_refusal(node: ast.Call) -> Issue | None:
     if node.keywords:
         return Issue(Code.E301, offset_of(node), {"construct": "a keyword argument"})
     if node.func.id not in FUNCTIONS:
-        suggestion = did_you_mean(node.func.id, FUNCTIONS)
+        instead = _OTHER_LANGUAGES.get(node.func.id.lower())
+        suggestion = f"; write {instead}" if instead else did_you_mean(node.func.id, FUNCTIONS)
         return Issue(Code.E306, offset_of(node), {"name": node.func.id, "suggestion": suggestion})
     return None

@@ -123,6 +123,23 @@ def test_dangerous_or_unknown_constructs_are_refused_when_parsed(text, code):
     assert issues[0].code.name == code
 
 
+@pytest.mark.parametrize(
+    ("text", "instead"),
+    [
+        ("sum(items, 'cost')", "total(group, 'question')"),
+        ("COUNT(ticked) > 1", "len(x)"),
+        ("NOW()", "today()"),
+        ("isblank(upn)", "not answered(x)"),
+        ("totl(items, 'cost')", "did you mean 'total'?"),
+    ],
+)
+def test_a_spreadsheet_function_is_told_what_to_write_here(text, instead):
+    """`sum(incidents, 'staff_hours')` was 'unknown function 'sum'', with no suggestion."""
+    _, issues = ex.parse(text)
+    assert issues[0].code.name == "E306"
+    assert instead in issues[0].details["suggestion"]
+
+
 def test_refusals_point_at_the_construct():
     _, issues = ex.parse("a and b.c")
     assert issues[0].offset == 6
