@@ -79,7 +79,7 @@ class Code(enum.Enum):
     # Workflow
     E400 = (Severity.ERROR, "workflow start '{name}' is not an activity{suggestion}")
     E401 = (Severity.ERROR, "transition {end} '{name}' is not an activity{suggestion}")
-    E402 = (Severity.ERROR, "activity '{name}' cannot be reached from the start '{start}'")
+    E402 = (Severity.ERROR, "activity '{name}' cannot be reached from the start '{start}'{why}")
     E403 = (Severity.ERROR, "workflow has no activity with status {status}")
     E404 = (Severity.ERROR, "activity '{name}' is {status} but no transition leads out of it")
     E405 = (Severity.ERROR, "two transitions from '{source}' are labelled '{action}'")

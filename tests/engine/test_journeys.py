@@ -398,6 +398,7 @@ workflow:
     gone: {label: Gone, status: Abandoned}
   transitions:
     - {from: submitted, to: done, action: Plan, by: system, when: "sen == 'E'"}
+    - {from: submitted, to: gone, action: Drop, by: system, when: "sen == 'N'"}
     - {from: submitted, to: waiting, action: Wait, by: system}
     - {from: waiting, to: submitted, action: Retry, by: system}
     - {from: waiting, to: gone, action: Abandon, by: officer}

@@ -1334,6 +1334,28 @@ def test_an_activity_no_transition_leads_to_cannot_be_reached():
     assert "'panel'" in problem.message and "'submitted'" in problem.message
 
 
+@covers("E402")
+@pytest.mark.parametrize("by", ["system", "officer"])
+def test_an_activity_reached_only_past_a_system_transition_without_when_cannot_be_reached(by):
+    """An author listed 'Send to triage' (by: system, no when) before 'Arrange governors'
+    review' (by: system, when: ...). It validated, and no case ever reached the governors:
+    the portal moves every case on by the first system transition that applies, at once, so
+    nothing listed after an unconditional one (nor a person's button) is ever taken."""
+    loaded = load_workflow(
+        ACTIVITIES
+        + "    panel: {label: Awaiting panel, status: Active}\n"
+        + "    review: {label: Review, status: Active}\n",
+        "- {from: submitted, to: review, action: Route, by: system}\n"
+        f"- {{from: submitted, to: panel, action: To panel, by: {by}}}\n"
+        "- {from: review, to: done, action: Complete, by: officer}\n"
+        "- {from: review, to: dropped, action: Abandon, by: officer}\n"
+        "- {from: panel, to: done, action: Accept, by: officer}\n",
+    )
+    problem = loaded.expect("E402", "panel: {label", "panel")
+    assert "'To panel' from 'submitted' is never taken" in problem.message
+    assert "at once by 'Route'" in problem.message
+
+
 @covers("E403")
 def test_a_workflow_without_completed_or_abandoned_activities():
     loaded = load_workflow(
