@@ -52,7 +52,8 @@ class Catalogue(HasProblems):
 
 
 # Journey tests beside the case types (engine/journeys): found by `portal test`, not loaded here.
-TESTS_SUFFIX = ".tests.yaml"
+# `.yml` as for case types.
+TESTS_SUFFIX = (".tests.yaml", ".tests.yml")
 
 
 def yaml_files(paths: Iterable[str]) -> list[str]:

@@ -9,6 +9,7 @@ for the second.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from functools import cache
 
@@ -348,6 +349,8 @@ def check_schema(source: Source) -> list[Problem]:
         return [make_problem(Code.E003, source.path, 1, 1, found=found)]
     if _valid(source.data):
         return []
+    if "kind" not in source.data and {"case_type", "journeys"} <= source.data.keys():
+        return [_misnamed_journeys(source)]  # not nine problems of a case type
     reporter = _Reporter(source)
     file_validator, per_type = _validators()
     for error in file_validator.iter_errors(source.data):
@@ -360,6 +363,17 @@ def check_schema(source: Source) -> list[Problem]:
     if not reporter.problems:  # the two validators disagree: never take such a file as valid
         reporter.problems += _fast_problems(source)
     return sorted(set(reporter.problems))
+
+
+def _misnamed_journeys(source: Source) -> Problem:
+    """A journey-test file named as a case type (`ptt.test.yaml`, `ptt-journeys.yaml`)."""
+    stem = os.path.basename(source.path).split(".")[0]
+    suggestion = (
+        f"; this is a journey-test file: name it {stem}.tests.yaml, which portal validate "
+        "leaves out and portal test runs"
+    )
+    line, col = source.positions.key(("journeys",))
+    return make_problem(Code.E100, source.path, line, col, key="journeys", suggestion=suggestion)
 
 
 def _fast_problems(source: Source) -> list[Problem]:

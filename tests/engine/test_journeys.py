@@ -479,6 +479,31 @@ def test_the_portal_leaves_journey_files_out_of_its_case_types(folder, tmp_path,
     assert "1 case type(s)" in capsys.readouterr().err
 
 
+def test_journeys_named_yml_like_case_types_are_run_and_left_out_of_validate(
+    folder, tmp_path, capsys
+):
+    """Case types may end in .yml; `tiny.tests.yml` was read as a case type (nine E1xx)."""
+    folder().rename(tmp_path / "tiny.tests.yml")
+    assert main(["validate", str(tmp_path)]) == 0
+    assert "1 case type(s)" in capsys.readouterr().err
+    status, lines, err = run(capsys, tmp_path)
+    assert (status, lines) == (0, [])
+    assert "1 journey(s)" in err
+
+
+def test_a_journey_file_named_as_a_case_type_is_one_problem_saying_how_to_name_it(
+    folder, tmp_path, capsys
+):
+    """`tiny.test.yaml` gave nine problems of a case type with no word of journeys."""
+    path = folder().rename(tmp_path / "tiny.test.yaml")
+    assert main(["validate", str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"{path}:2:1: error E100: unknown key 'journeys'; this is a journey-test file: name it "
+        "tiny.tests.yaml, which portal validate leaves out and portal test runs"
+    ]
+
+
 def test_the_shipped_journeys_pass():
     result = run_tests([str(ROOT / "casetypes")])
     assert result.problems == []
