@@ -93,6 +93,9 @@ def _transition_problems(workflow: Workflow, where: tuple) -> list[_Finding]:
             details = {"source": transition.source, "action": transition.action}
             found.append(_Finding(Code.E405, (*at, "action"), details))
         seen_actions.add((transition.source, transition.action))
+        if transition.by == "system" and transition.note != "none":  # nobody is there to write it
+            detail = "a `by: system` transition is taken with no note: leave `note` out"
+            found.append(_Finding(Code.E104, (*at, "note"), {"where": "'note'", "detail": detail}))
         source_activity = activities.get(transition.source)
         if source_activity and source_activity.status != "Active":
             details = {"name": transition.source, "status": source_activity.status}

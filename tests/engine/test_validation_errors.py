@@ -1356,6 +1356,20 @@ def test_an_activity_reached_only_past_a_system_transition_without_when_cannot_b
     assert "at once by 'Route'" in problem.message
 
 
+@covers("E104")
+def test_a_note_on_a_system_transition_is_refused_at_it():
+    """An author copied an officer's line to make it `by: system` and kept `note: required`:
+    it validated, and the portal took the transition with no note, as it always does."""
+    loaded = load_workflow(
+        ACTIVITIES,
+        "- {from: submitted, to: done, action: Close, by: system, note: required}\n"
+        "- {from: submitted, to: dropped, action: Abandon, by: officer, note: required}\n",
+    )
+    problem = loaded.expect("E104", "by: system, note: required", "required")
+    assert "taken with no note" in problem.message
+    assert [p.code for p in loaded.problems if p.severity == "error"] == ["E104"]
+
+
 @covers("E403")
 def test_a_workflow_without_completed_or_abandoned_activities():
     loaded = load_workflow(
