@@ -1361,9 +1361,10 @@ def test_a_note_on_a_system_transition_is_refused_at_it():
     """An author copied an officer's line to make it `by: system` and kept `note: required`:
     it validated, and the portal took the transition with no note, as it always does."""
     loaded = load_workflow(
-        ACTIVITIES,
-        "- {from: submitted, to: done, action: Close, by: system, note: required}\n"
-        "- {from: submitted, to: dropped, action: Abandon, by: officer, note: required}\n",
+        ACTIVITIES + "    review: {label: Review, status: Active}\n",
+        "- {from: submitted, to: review, action: Route, by: system, note: required}\n"
+        "- {from: review, to: done, action: Close, by: officer}\n"
+        "- {from: review, to: dropped, action: Abandon, by: officer, note: required}\n",
     )
     problem = loaded.expect("E104", "by: system, note: required", "required")
     assert "taken with no note" in problem.message
