@@ -355,8 +355,18 @@ def test_an_unclosed_quote_is_reported_where_the_quote_opens():
         ("id: x\nf: {label: Sibling #1, b: 2}\n", (3, 1), "inside { } a ' #' starts a comment"),
         ("id: x\nlabel: Note: see below\n", (2, 12), "a text with ': ' in it needs quotes"),
         ("id: x\nf:\n  - a\n  b: 1\n", (4, 3), "every item of a list starts with '- '"),
+        ("id: x\nshow_if: 'E' == need\n", (2, 14), "put all of it in the other quotes"),
+        ("f: {id: x, label: 'Sam' is here}\n", (1, 25), "put all of it in the other quotes"),
     ],
-    ids=["tab", "escape-in-double-quotes", "hash-in-braces", "colon-in-text", "list-item"],
+    ids=[
+        "tab",
+        "escape-in-double-quotes",
+        "hash-in-braces",
+        "colon-in-text",
+        "list-item",
+        "quote-starts-a-condition",  # was: "this line is not indented as the lines around it"
+        "quote-starts-a-label-in-braces",
+    ],
 )
 def test_common_yaml_slips_say_how_to_mend_them(text, where, hint):
     """libyaml says what it met; the author also needs to know what to change."""
