@@ -301,7 +301,12 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
         )
         detail = f"{opened} opened here is never closed"
     hint = next((hint for start, hint in _YAML_HINTS if detail.startswith(start)), "")
-    if mark and _AFTER_QUOTED_VALUE.search(text.split("\n")[mark.line][: mark.column]):
+    lines = text.split("\n")  # the mark may stand past the end: a file that stops short
+    if (
+        mark
+        and mark.line < len(lines)
+        and _AFTER_QUOTED_VALUE.search(lines[mark.line][: mark.column])
+    ):
         hint = (
             ": a value that starts with a quote ends at the closing quote; to start a text "
             "with a quoted word, put all of it in the other quotes: \"'E' == need\""

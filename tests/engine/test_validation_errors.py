@@ -375,6 +375,15 @@ def test_common_yaml_slips_say_how_to_mend_them(text, where, hint):
     assert ((problem.line, problem.col), hint in problem.message) == (where, True), problem
 
 
+@covers("E001")
+@pytest.mark.parametrize("text", ["id: x\nf: [", "id: x\nf: {a: ", "f: [a,\n"])
+def test_a_file_that_stops_inside_brackets_is_one_problem(text):
+    """libyaml's place is past the file's last line there: looking at that line must not
+    raise (as it did, for a moment, in portal preview)."""
+    loaded = load_file(text)
+    assert [p.code for p in loaded.problems if p.severity == "error"] == ["E001"]
+
+
 @covers("E002")
 def test_a_key_given_twice_is_reported_at_the_second_with_the_line_of_the_first():
     loaded = load_case("""
