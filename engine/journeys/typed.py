@@ -47,8 +47,12 @@ def form_input(page: Page, typed: dict, where: tuple) -> tuple[FormData, dict[st
     AnswerProblem (at `where` + the answer's key) for a question the page does not ask."""
     data, files = FormData(), {}
     by_id = {f.id: f for f in page.fields if f.kind.is_input}
+    shown_only = {f.id for f in page.fields if not f.kind.is_input}
     for key, answer in typed.items():
         f = by_id.get(key)
+        if f is None and key in shown_only:  # a calculated value, or guidance
+            message = f"'{key}' on page '{page.id}' is not typed: check a value under values:"
+            raise AnswerProblem((*where, key), message)
         if f is None:
             hint = did_you_mean(key, by_id)
             raise AnswerProblem((*where, key), f"page '{page.id}' asks no question '{key}'{hint}")

@@ -210,6 +210,19 @@ def test_a_yes_no_answer_that_is_neither_fails_at_the_answer(folder, tmp_path, c
     ]
 
 
+def test_a_calculated_value_given_as_an_answer_says_to_check_it_under_values(
+    folder, tmp_path, capsys
+):
+    """`answers: {hours: 4, double: 8}` said "page 'second' asks no question 'double'",
+    though the page shows it: it is worked out, not typed."""
+    path = folder(JOURNEYS.replace("answers: {hours: 4}", "answers: {hours: 4, double: 8}"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert [line.split(" (journey")[0] for line in lines] == [
+        f"{path}:10:29: FAIL: 'double' on page 'second' is not typed: check a value under values:"
+    ]
+
+
 def test_a_misspelt_row_on_check_answers_is_named_even_when_no_row_is_expected(
     folder, tmp_path, capsys
 ):
