@@ -238,7 +238,13 @@ def add_case_types(
         lists = {**shared.lists, **own_lists}
         broken = shared.calendar is None and "calendar" in shared.broken
         compiler = CaseTypeCompiler(
-            source, lists, shared.workflows, shared.calendar, broken, kept=kept
+            source,
+            lists,
+            shared.workflows,
+            shared.calendar,
+            broken,
+            kept=kept,
+            lists_broken=shared.broken.get("option_lists", ""),
         )
         case_type = compiler.compile(workflow)
         problems += compiler.problems + unused_local_lists(source, compiler.used_lists)

@@ -51,8 +51,10 @@ class CaseTypeCompiler:
         calendar: ex.SchoolCalendar | None = None,
         calendar_broken: bool = False,
         kept: bool = False,
+        lists_broken: str = "",
     ):
         self.source = source
+        self.lists_broken = lists_broken  # a shared lists file with errors, not read
         self.kept = kept
         self.calendar = calendar
         self.calendar_broken = calendar_broken
@@ -248,12 +250,10 @@ class CaseTypeCompiler:
             return ()
         if isinstance(raw, str):
             if raw not in self.lists:
-                self.add(
-                    Code.E203,
-                    (*where, "options"),
-                    name=raw,
-                    suggestion=did_you_mean(raw, self.lists),
-                )
+                suggestion = did_you_mean(raw, self.lists)
+                if not suggestion and self.lists_broken:  # as E204 says of a workflows file
+                    suggestion = f"; {self.lists_broken} has errors, so it was not read"
+                self.add(Code.E203, (*where, "options"), name=raw, suggestion=suggestion)
                 return ()
             self.used_lists.add(raw)
             return self.lists[raw]

@@ -1693,6 +1693,27 @@ def test_three_compile_mistakes_in_one_file_are_all_reported_in_line_order():
 
 
 @covers("E203")
+def test_a_list_in_a_shared_file_with_errors_says_that_file_was_not_read():
+    """A shared list written as a mapping (E102 in lists.yaml) left every question of every
+    case type with "options list 'sen_provision' is not defined", though it is: as E204
+    does for a workflows file, the message now names the file that was not read."""
+    broken_lists = "kind: option_lists\nlists:\n  sen_provision:\n    E: EHC plan\n"
+    loaded = Loaded(
+        {
+            "case.yaml": case_type_yaml(
+                "- {id: child, title: Child, fields: "
+                "[{id: sen, type: radios, label: SEN, options: sen_provision}]}"
+            ),
+            "shared/lists.yaml": broken_lists,
+            "shared/workflows.yaml": WORKFLOWS,
+        },
+        shared=False,
+    )
+    problem = loaded.expect("E203", "options: sen_provision", "sen_provision")
+    assert problem.message.endswith("shared/lists.yaml has errors, so it was not read")
+
+
+@covers("E203")
 @pytest.mark.parametrize("kind", ["radios", "checkboxes"])
 def test_a_list_that_is_not_defined_is_one_problem_not_one_more_for_each_condition(kind):
     """A missing shared list gave E203, then E304 at every condition on the question:
