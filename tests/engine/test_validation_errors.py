@@ -712,6 +712,17 @@ def test_a_time_limit_that_is_no_time_of_day_is_refused_at_it(bound):
     assert problem.message.startswith(f"'{key}': {value} is not a real time")
 
 
+@covers("E104")
+@pytest.mark.parametrize(
+    ("bound", "written"), [("9:00", "09:00"), ("8am", "08:00"), ("2.30pm", "14:30")]
+)
+def test_a_time_limit_written_as_people_write_times_is_shown_as_it_must_be_written(bound, written):
+    """`min: 9:00` was told 'must be a time like 07:00', which the author thought it was."""
+    field = f"{{id: start, type: time, label: Start time, min: {bound}}}"
+    problem = load_field(field).expect("E104", field, bound)
+    assert problem.message.endswith(f"write '{written}'"), problem.message
+
+
 def test_time_limits_from_midnight_to_a_minute_before_are_real_times():
     field = "{id: start, type: time, label: Start time, min: '00:00', max: '23:59'}"
     assert load_field(field).catalogue.errors == []
