@@ -16,6 +16,7 @@ from functools import cache
 import jsonschema_rs
 
 from engine.fields import FIELD_TYPES, field_type
+from engine.fields.dates import time_bound_hint
 from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.schema import build_schema
 from engine.source import Source
@@ -262,7 +263,7 @@ class _Reporter:
         description = error.schema.get("description")
         detail = description[:1].lower() + description[1:] if description else "is not valid"
         if description and "a time like" in description:
-            detail += _time_hint(error.instance)
+            detail += time_bound_hint(error.instance)
         self.add(
             Code.E104,
             self.source.positions.value(path),
@@ -281,17 +282,6 @@ class _Reporter:
         if owners:
             return f"; it is a setting of {', '.join(owners)} questions, not {instance['type']}"
         return ""
-
-
-def _time_hint(text) -> str:
-    """The bound as it must be written, for a time written as people write one (9:00, 8am)."""
-    found = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap]m)?", str(text).strip(), re.I)
-    if not found or not (found.group(2) or found.group(3)):
-        return ""
-    hour, minutes, half = int(found.group(1)), found.group(2) or "00", found.group(3)
-    if half:
-        hour = hour % 12 + (12 if half.lower() == "pm" else 0)
-    return f": write '{hour:02d}:{minutes}'" if hour < 24 and int(minutes) < 60 else ""
 
 
 def _quote_hint(expected, instance) -> str:
