@@ -39,6 +39,9 @@ def look_up(
     if name in scope.symbols:
         return scope.symbols[name]
     found = declared.get(name)
+    if found and found.group and found.group != scope.group and found.group not in scope.symbols:
+        where = f"inside the group '{found.group}', on page '{found.page_id}'"  # a later group
+        return ex.Issue(Code.E303, offset, {"name": name, "where": where})
     if found and found.group and found.group != scope.group:
         hint = ex.group_item_hint(name, found.group, found.value_type)
         return ex.Issue(Code.E302, offset, {"name": name, "suggestion": hint})

@@ -1265,6 +1265,30 @@ def test_a_page_condition_naming_a_question_of_its_own_page_says_so():
     assert "only questions on earlier pages" in problem.message
 
 
+@covers("E303")
+def test_a_question_of_a_later_group_is_defined_later_not_to_be_totalled():
+    """A rule on the first page named a date asked in a group on the next: it was told to use
+    earliest(incidents, 'incident_date'), which then met E303 for the group."""
+    loaded = load_case("""
+        - id: suspension
+          title: The suspension
+          fields:
+            - {id: first_day, type: date, label: First day}
+          rules:
+            - {check: "first_day >= incident_date", message: Too early, field: first_day}
+        - id: incidents
+          title: Incidents
+          fields:
+            - id: incidents
+              type: group
+              label: Incidents
+              fields:
+                - {id: incident_date, type: date, label: Date}
+    """)
+    problem = loaded.expect("E303", "first_day >= incident_date", "incident_date")
+    assert "inside the group 'incidents', on page 'incidents'" in problem.message
+
+
 @covers("E302")
 def test_a_misspelt_name_of_a_later_question_suggests_it_and_says_it_comes_later():
     """`show_if: lookd_after` above the question 'looked_after' had no suggestion at all (only
