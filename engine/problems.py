@@ -158,6 +158,11 @@ class Code(enum.Enum):
         Severity.WARNING,
         "pattern uses `{escape}`, which {means}: {advice}",
     )
+    W507 = (
+        Severity.WARNING,
+        "transition '{action}' from '{source}' is never taken: the portal moves every case on "
+        "from '{source}' at once by '{first}' (by: system, without `when`), listed before it",
+    )
     W700 = (
         Severity.WARNING,
         "{date} is outside the school calendar ({start} to {end}): {function}() counts "

@@ -127,6 +127,8 @@ def _graph_problems(workflow: Workflow, where: tuple) -> list[_Finding]:
             t.when_text for t in workflow.transitions_from(activity_id)
         ):
             found.append(_Finding(Code.W505, at, {"name": activity_id}, True))
+    if not loops:  # a round (E407) leaves everything after it untaken: it says enough
+        found += _never_taken(workflow, reachable, where)
     for loop in loops:
         at = (*where, "activities", loop[0])
         details = {"loop": " -> ".join(f"'{a}'" for a in (*loop, loop[0]))}
@@ -163,6 +165,24 @@ def _taken(workflow: Workflow, activity_id: str) -> list[Transition]:
         if transition.by == "system" and not transition.when_text:
             return [t for t in leaving[: index + 1] if t.by == "system"]
     return leaving
+
+
+def _never_taken(workflow: Workflow, reachable: set[str], where: tuple) -> list[_Finding]:
+    """W507 for each transition never taken, out of an activity a case reaches, to one it
+    reaches some other way (to one it cannot, E402 says why)."""
+    found = []
+    for index, transition in enumerate(workflow.transitions):
+        if transition.source not in reachable or transition.target not in reachable:
+            continue
+        taken = _taken(workflow, transition.source)
+        if transition not in taken:
+            details = {
+                "action": transition.action,
+                "source": transition.source,
+                "first": taken[-1].action,
+            }
+            found.append(_Finding(Code.W507, (*where, "transitions", index), details))
+    return found
 
 
 def _never_taken_to(workflow: Workflow, activity_id: str) -> str:

@@ -1425,6 +1425,23 @@ def test_a_note_on_a_system_transition_is_refused_at_it():
     assert [p.code for p in loaded.problems if p.severity == "error"] == ["E104"]
 
 
+@covers("W507")
+def test_a_button_out_of_an_activity_the_portal_always_leaves_at_once_is_never_taken():
+    """An officer's 'Withdraw' out of 'received', which a system transition without `when`
+    leaves at once: it validated, and the button was never shown to anyone."""
+    loaded = load_workflow(
+        ACTIVITIES + "    review: {label: Review, status: Active}\n",
+        "- {from: submitted, to: review, action: Route, by: system}\n"
+        "- {from: submitted, to: dropped, action: Withdraw, by: officer}\n"
+        "- {from: review, to: done, action: Complete, by: officer}\n"
+        "- {from: review, to: dropped, action: Abandon, by: officer}\n",
+    )
+    problem = loaded.expect("W507", "{from: submitted, to: dropped", "{")
+    assert "'Withdraw' from 'submitted' is never taken" in problem.message
+    assert "at once by 'Route'" in problem.message and problem.severity == "warning"
+    assert [p.code for p in loaded.problems if p.severity == "error"] == []
+
+
 @covers("E403")
 def test_a_workflow_without_completed_or_abandoned_activities():
     loaded = load_workflow(
