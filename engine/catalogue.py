@@ -52,7 +52,8 @@ class Catalogue(HasProblems):
 
 
 # Journey tests beside the case types (engine/journeys): found by `portal test`, not loaded here.
-TESTS_SUFFIX = ".tests.yaml"
+# `.yml` as for case types.
+TESTS_SUFFIX = (".tests.yaml", ".tests.yml")
 
 
 def yaml_files(paths: Iterable[str]) -> list[str]:
@@ -207,7 +208,7 @@ def unique_ids(case_types: list[Source], links: list[Source]) -> list[Problem]:
     whose reference prefix and code an earlier one has."""
     problems: list[Problem] = []
     owners: dict[str, str] = {}  # case type / link id -> file
-    references: dict[tuple[str, str], str] = {}
+    references: dict[tuple[str, str], Source] = {}
     for source in case_types:
         _check_unique_id(source, owners, problems)
         _check_unique_reference(source, references, problems)
@@ -237,7 +238,13 @@ def add_case_types(
         lists = {**shared.lists, **own_lists}
         broken = shared.calendar is None and "calendar" in shared.broken
         compiler = CaseTypeCompiler(
-            source, lists, shared.workflows, shared.calendar, broken, kept=kept
+            source,
+            lists,
+            shared.workflows,
+            shared.calendar,
+            broken,
+            kept=kept,
+            lists_broken=shared.broken.get("option_lists", ""),
         )
         case_type = compiler.compile(workflow)
         problems += compiler.problems + unused_local_lists(source, compiler.used_lists)
@@ -251,19 +258,18 @@ def add_case_types(
 
 
 def _check_unique_reference(
-    source: Source, references: dict[tuple[str, str], str], problems: list
+    source: Source, references: dict[tuple[str, str], Source], problems: list
 ) -> None:
-    """E202 when another case type already has this reference prefix and code."""
+    """E202 when another case type already has this reference prefix and code (naming its
+    file: the problem is on whichever file sorts later, which may be the one not changed)."""
     data = source.data
     key = (data["reference"]["prefix"], data["reference"]["code"])
     if key in references:
+        other = references[key]
         line, col = source.positions.value(("reference", "code"))
-        problems.append(
-            make_problem(
-                Code.E202, source.path, line, col, prefix=key[0], code=key[1], other=references[key]
-            )
-        )
-    references.setdefault(key, data["id"])
+        details = {"prefix": key[0], "code": key[1], "other": other.data["id"]}
+        problems.append(make_problem(Code.E202, source.path, line, col, **details, path=other.path))
+    references.setdefault(key, source)
 
 
 def _add_links(catalogue: Catalogue, sources: list[Source]) -> None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import keyword
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import engine.expressions as ex
 from engine.case_settings import compile_settings
 from engine.casetype import CaseType, Declaration
 from engine.fields import FIELD_TYPES, field_type
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
+from engine.names import Declared, Scope, look_up
 from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.school_calendar import calendar_issues
 from engine.sections import compile_sections
@@ -38,28 +39,6 @@ def build_options(raw: list) -> tuple[Option, ...]:
     return tuple(options)
 
 
-@dataclass
-class _Declared:
-    """Where a field id is declared: its page and order, for "defined later" messages."""
-
-    page_index: int
-    order: int
-    page_id: str
-    path: tuple
-    group: str | None = None
-    has_value: bool = True
-    value_type: str = ex.ANY  # what expressions see of its answer
-
-
-@dataclass
-class _Scope:
-    """The fields an expression may name at one point of the definition."""
-
-    symbols: dict[str, ex.Symbol] = field(default_factory=dict)
-    labels: dict[str, str] = field(default_factory=dict)
-    group: str | None = None  # the repeating group whose item fields are being compiled
-
-
 class CaseTypeCompiler:
     """Builds a CaseType from one file, collecting every problem it finds (and, when `kept`,
     building it despite them: see catalogue.compile_definition)."""
@@ -72,8 +51,10 @@ class CaseTypeCompiler:
         calendar: ex.SchoolCalendar | None = None,
         calendar_broken: bool = False,
         kept: bool = False,
+        lists_broken: str = "",
     ):
         self.source = source
+        self.lists_broken = lists_broken  # a shared lists file with errors, not read
         self.kept = kept
         self.calendar = calendar
         self.calendar_broken = calendar_broken
@@ -81,8 +62,8 @@ class CaseTypeCompiler:
         self.workflows = workflows
         self.problems: list[Problem] = []
         self.used_lists: set[str] = set()
-        self.declared: dict[str, _Declared] = {}
-        self.scope = _Scope()
+        self.declared: dict[str, Declared] = {}
+        self.scope = Scope()
 
     # ---- reporting ----
     def add(self, code: Code, where: tuple, /, at_key: bool = False, **details) -> None:
@@ -162,7 +143,7 @@ class CaseTypeCompiler:
                 if group and kind.holds_items:
                     self.add(Code.E211, (*field_path, "type"))
                 at = (*field_path, "id")
-                self.declared[field_id] = _Declared(
+                self.declared[field_id] = Declared(
                     page_index, order, page["id"], at, group, kind.has_value, kind.value_type
                 )
 
@@ -189,7 +170,7 @@ class CaseTypeCompiler:
             tuple(r for r in rules if r),
         )
 
-    def _field(self, spec: dict, where: tuple, scope: _Scope) -> Field:
+    def _field(self, spec: dict, where: tuple, scope: Scope) -> Field:
         kind = FIELD_TYPES[spec["type"]]
         show_if = self._expression(spec.get("show_if"), (*where, "show_if"), ex.BOOL, scope)
         nested, rules = self._items(spec, where, scope) if kind.holds_items else ((), ())
@@ -231,7 +212,7 @@ class CaseTypeCompiler:
             scope.labels[compiled.id] = compiled.label
         return compiled
 
-    def _check_prefill(self, compiled: Field, where: tuple, scope: _Scope) -> None:
+    def _check_prefill(self, compiled: Field, where: tuple, scope: Scope) -> None:
         """A prefill the question's type can take, outside groups; `locked` only with one."""
         source = compiled.prefill
         if compiled.locked and not source:
@@ -250,9 +231,9 @@ class CaseTypeCompiler:
                 fits=" or ".join(fitting),
             )
 
-    def _items(self, spec: dict, where: tuple, scope: _Scope):
+    def _items(self, spec: dict, where: tuple, scope: Scope):
         """A repeating group's item fields and rules, which may name the fields before it."""
-        inner = _Scope(dict(scope.symbols), dict(scope.labels), group=spec["id"])
+        inner = Scope(dict(scope.symbols), dict(scope.labels), group=spec["id"])
         nested = tuple(
             self._field(child, (*where, "fields", i), inner)
             for i, child in enumerate(spec["fields"])
@@ -269,12 +250,10 @@ class CaseTypeCompiler:
             return ()
         if isinstance(raw, str):
             if raw not in self.lists:
-                self.add(
-                    Code.E203,
-                    (*where, "options"),
-                    name=raw,
-                    suggestion=did_you_mean(raw, self.lists),
-                )
+                suggestion = did_you_mean(raw, self.lists)
+                if not suggestion and self.lists_broken:  # as E204 says of a workflows file
+                    suggestion = f"; {self.lists_broken} has errors, so it was not read"
+                self.add(Code.E203, (*where, "options"), name=raw, suggestion=suggestion)
                 return ()
             self.used_lists.add(raw)
             return self.lists[raw]
@@ -287,7 +266,7 @@ class CaseTypeCompiler:
         return options
 
     def _check_reference(
-        self, key: str, name: str, needed: str, where: tuple, scope: _Scope
+        self, key: str, name: str, needed: str, where: tuple, scope: Scope
     ) -> None:
         symbol = scope.symbols.get(name)
         if symbol is not None and symbol.type == needed:
@@ -307,7 +286,7 @@ class CaseTypeCompiler:
         )
 
     def _rule(
-        self, data: dict, where: tuple, fields: tuple[Field, ...], scope: _Scope | None = None
+        self, data: dict, where: tuple, fields: tuple[Field, ...], scope: Scope | None = None
     ) -> Rule | None:
         names = {f.id for f in fields}
         if data["field"] not in names:
@@ -338,7 +317,9 @@ class CaseTypeCompiler:
             self.add_expression_issue(issue, where, text if isinstance(text, str) else "")
         if expression is None:
             return None
-        checker = ex.Checker(lambda name, offset: self._lookup(name, offset, scope, where[:-1]))
+        checker = ex.Checker(
+            lambda name, offset: look_up(name, offset, scope, self.declared, where[:-1])
+        )
         checker.check(expression, expected, advice)
         for issue in checker.issues + calendar_issues(
             expression, self.calendar, self.calendar_broken
@@ -355,39 +336,6 @@ class CaseTypeCompiler:
             value = str(bool(expression.evaluate({}))).lower()
             self.add_expression_issue(ex.Issue(Code.W504, 0, {"value": value}), where, text)
         return expression
-
-    def _lookup(self, name: str, offset: int, scope: _Scope, at: tuple) -> ex.Symbol | ex.Issue:
-        if name in scope.symbols:
-            return scope.symbols[name]
-        declared = self.declared.get(name)
-        if declared and declared.group and declared.group != scope.group:
-            return ex.Issue(
-                Code.E302,
-                offset,
-                {
-                    "name": name,
-                    "suggestion": ex.group_item_hint(name, declared.group, declared.value_type),
-                },
-            )
-        if declared and not declared.has_value:
-            return ex.Issue(Code.E308, offset, {"name": name, "why": "is content, not a question"})
-        if declared and name == scope.group:
-            why = (
-                "is the group these questions belong to: an item's questions can use its "
-                "other questions, not the group"
-            )
-            return ex.Issue(Code.E308, offset, {"name": name, "why": why})
-        if declared and declared.path[:-1] == at:  # a calculated value of itself
-            return ex.Issue(Code.E308, offset, {"name": name, "why": "is this question itself"})
-        if declared:
-            return ex.Issue(
-                Code.E303, offset, {"name": name, "where": f"on page '{declared.page_id}'"}
-            )
-        called = f"; to call it, write {name}()" if name in ex.FUNCTIONS else ""
-        suggestion = called or did_you_mean(name, scope.symbols)
-        if not suggestion and any(name in (s.options or ()) for s in scope.symbols.values()):
-            suggestion = f"; if '{name}' is an option value, put it in quotes: '{name}'"
-        return ex.Issue(Code.E302, offset, {"name": name, "suggestion": suggestion})
 
 
 def _walk_fields(specs: list, where: tuple, group: str | None = None):

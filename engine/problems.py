@@ -43,7 +43,10 @@ class Code(enum.Enum):
     # Identity and references
     E200 = (Severity.ERROR, "{what} id '{id}' is already used on line {first_line}")
     E201 = (Severity.ERROR, "case type id '{id}' is already used by {other}")
-    E202 = (Severity.ERROR, "reference {prefix}-{code} is already used by case type '{other}'")
+    E202 = (
+        Severity.ERROR,
+        "reference {prefix}-{code} is already used by case type '{other}' in {path}",
+    )
     E203 = (Severity.ERROR, "options list '{name}' is not defined{suggestion}")
     E204 = (Severity.ERROR, "workflow '{name}' is not defined{suggestion}")
     E205 = (Severity.ERROR, "option value '{value}' is given twice")
@@ -76,7 +79,7 @@ class Code(enum.Enum):
     # Workflow
     E400 = (Severity.ERROR, "workflow start '{name}' is not an activity{suggestion}")
     E401 = (Severity.ERROR, "transition {end} '{name}' is not an activity{suggestion}")
-    E402 = (Severity.ERROR, "activity '{name}' cannot be reached from the start '{start}'")
+    E402 = (Severity.ERROR, "activity '{name}' cannot be reached from the start '{start}'{why}")
     E403 = (Severity.ERROR, "workflow has no activity with status {status}")
     E404 = (Severity.ERROR, "activity '{name}' is {status} but no transition leads out of it")
     E405 = (Severity.ERROR, "two transitions from '{source}' are labelled '{action}'")
@@ -155,6 +158,11 @@ class Code(enum.Enum):
         Severity.WARNING,
         "pattern uses `{escape}`, which {means}: {advice}",
     )
+    W507 = (
+        Severity.WARNING,
+        "transition '{action}' from '{source}' is never taken: the portal moves every case on "
+        "from '{source}' at once by '{first}' (by: system, without `when`), listed before it",
+    )
     W700 = (
         Severity.WARNING,
         "{date} is outside the school calendar ({start} to {end}): {function}() counts "
@@ -229,9 +237,15 @@ def make_problem(code: Code, path: str, line: int, col: int, /, **details) -> Pr
     return Problem(path, line, col, code.name, code.severity, code.template.format(**details))
 
 
-def did_you_mean(word: str, candidates) -> str:
-    """A "; did you mean 'x'?" suffix when a close candidate exists, else ''."""
+def closest(word: str, candidates) -> str | None:
+    """The candidate closest to `word`, when one is close enough to be what was meant."""
     import difflib
 
     close = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, candidates) -> str:
+    """A "; did you mean 'x'?" suffix when a close candidate exists, else ''."""
+    close = closest(word, candidates)
+    return f"; did you mean '{close}'?" if close else ""

@@ -9,12 +9,14 @@ for the second.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from functools import cache
 
 import jsonschema_rs
 
 from engine.fields import FIELD_TYPES, field_type
+from engine.fields.dates import time_bound_hint
 from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.schema import build_schema
 from engine.source import Source
@@ -260,6 +262,8 @@ class _Reporter:
                 return
         description = error.schema.get("description")
         detail = description[:1].lower() + description[1:] if description else "is not valid"
+        if description and "a time like" in description:
+            detail += time_bound_hint(error.instance)
         self.add(
             Code.E104,
             self.source.positions.value(path),
@@ -348,6 +352,8 @@ def check_schema(source: Source) -> list[Problem]:
         return [make_problem(Code.E003, source.path, 1, 1, found=found)]
     if _valid(source.data):
         return []
+    if "kind" not in source.data and {"case_type", "journeys"} <= source.data.keys():
+        return [_misnamed_journeys(source)]  # not nine problems of a case type
     reporter = _Reporter(source)
     file_validator, per_type = _validators()
     for error in file_validator.iter_errors(source.data):
@@ -360,6 +366,17 @@ def check_schema(source: Source) -> list[Problem]:
     if not reporter.problems:  # the two validators disagree: never take such a file as valid
         reporter.problems += _fast_problems(source)
     return sorted(set(reporter.problems))
+
+
+def _misnamed_journeys(source: Source) -> Problem:
+    """A journey-test file named as a case type (`ptt.test.yaml`, `ptt-journeys.yaml`)."""
+    stem = os.path.basename(source.path).split(".")[0]
+    suggestion = (
+        f"; this is a journey-test file: name it {stem}.tests.yaml, which portal validate "
+        "leaves out and portal test runs"
+    )
+    line, col = source.positions.key(("journeys",))
+    return make_problem(Code.E100, source.path, line, col, key="journeys", suggestion=suggestion)
 
 
 def _fast_problems(source: Source) -> list[Problem]:

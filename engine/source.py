@@ -254,7 +254,7 @@ def load_source(text: str, path: str) -> Source:
     except Refused as refused:
         return _unread(path, refused.problem)
     except yaml.MarkedYAMLError as exc:
-        return _unread(path, _syntax_problem(exc, path))
+        return _unread(path, _syntax_problem(exc, path, text))
     except yaml.YAMLError as exc:  # e.g. unreadable characters
         detail = str(exc).splitlines()[0]
         return _unread(path, make_problem(Code.E001, path, 1, 1, detail=detail))
@@ -284,7 +284,7 @@ def _unread(path: str, problem: Problem) -> Source:
     return Source(path, None, SourceMap(path), [problem])
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, path: str) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     detail = exc.problem or exc.context or "cannot read"
     if exc.context_mark and "end of stream" in (exc.problem or ""):
@@ -300,10 +300,24 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str) -> Problem:
             else "something"
         )
         detail = f"{opened} opened here is never closed"
-    detail += next((hint for start, hint in _YAML_HINTS if detail.startswith(start)), "")
+    hint = next((hint for start, hint in _YAML_HINTS if detail.startswith(start)), "")
+    lines = text.split("\n")  # the mark may stand past the end: a file that stops short
+    if (
+        mark
+        and mark.line < len(lines)
+        and _AFTER_QUOTED_VALUE.search(lines[mark.line][: mark.column])
+    ):
+        hint = (
+            ": a value that starts with a quote ends at the closing quote; to start a text "
+            "with a quoted word, put all of it in the other quotes: \"'E' == need\""
+        )
+    detail += hint
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return make_problem(Code.E001, path, line, col, detail=detail)
 
+
+# `key: 'E' == need`: the quoted 'E' is the whole value, and libyaml meets what follows it.
+_AFTER_QUOTED_VALUE = re.compile(r"""(^|[:\-,{\[]\s)\s*('[^']*'|"[^"]*")\s+\S*$""")
 
 # How to mend what libyaml's commonest messages are about (they say what, not how).
 _YAML_HINTS = (

@@ -93,6 +93,9 @@ def _transition_problems(workflow: Workflow, where: tuple) -> list[_Finding]:
             details = {"source": transition.source, "action": transition.action}
             found.append(_Finding(Code.E405, (*at, "action"), details))
         seen_actions.add((transition.source, transition.action))
+        if transition.by == "system" and transition.note != "none":  # nobody is there to write it
+            detail = "a `by: system` transition is taken with no note: leave `note` out"
+            found.append(_Finding(Code.E104, (*at, "note"), {"where": "'note'", "detail": detail}))
         source_activity = activities.get(transition.source)
         if source_activity and source_activity.status != "Active":
             details = {"name": transition.source, "status": source_activity.status}
@@ -110,11 +113,13 @@ def _graph_problems(workflow: Workflow, where: tuple) -> list[_Finding]:
     ]
     if workflow.start not in activities:
         return found
-    reachable = _reachable(workflow)
+    loops = _system_loops(workflow)
+    reachable = _reachable(workflow, certain_moves=not loops)  # a loop (E407) says it all
     for activity_id, activity in activities.items():
         at = (*where, "activities", activity_id)
         if activity_id not in reachable:
-            details = {"name": activity_id, "start": workflow.start}
+            why = _never_taken_to(workflow, activity_id)
+            details = {"name": activity_id, "start": workflow.start, "why": why}
             found.append(_Finding(Code.E402, at, details, at_key=True))
         elif activity.status == "Active" and not workflow.transitions_from(activity_id):
             found.append(_Finding(Code.E404, at, {"name": activity_id, "status": "Active"}, True))
@@ -122,7 +127,9 @@ def _graph_problems(workflow: Workflow, where: tuple) -> list[_Finding]:
             t.when_text for t in workflow.transitions_from(activity_id)
         ):
             found.append(_Finding(Code.W505, at, {"name": activity_id}, True))
-    for loop in _system_loops(workflow):
+    if not loops:  # a round (E407) leaves everything after it untaken: it says enough
+        found += _never_taken(workflow, reachable, where)
+    for loop in loops:
         at = (*where, "activities", loop[0])
         details = {"loop": " -> ".join(f"'{a}'" for a in (*loop, loop[0]))}
         found.append(_Finding(Code.E407, at, details, True))
@@ -149,10 +156,56 @@ def _system_loops(workflow: Workflow) -> list[list[str]]:
     return loops
 
 
-def _reachable(workflow: Workflow) -> set[str]:
+def _taken(workflow: Workflow, activity_id: str) -> list[Transition]:
+    """The transitions out of an activity that can ever be taken: all of them, unless a
+    `by: system` one has no `when`. The portal moves every case on by that one at once, so
+    only the system transitions before it can be taken instead, and nobody acts there."""
+    leaving = workflow.transitions_from(activity_id)
+    for index, transition in enumerate(leaving):
+        if transition.by == "system" and not transition.when_text:
+            return [t for t in leaving[: index + 1] if t.by == "system"]
+    return leaving
+
+
+def _never_taken(workflow: Workflow, reachable: set[str], where: tuple) -> list[_Finding]:
+    """W507 for each transition never taken, out of an activity a case reaches, to one it
+    reaches some other way (to one it cannot, E402 says why)."""
+    found = []
+    for index, transition in enumerate(workflow.transitions):
+        if transition.source not in reachable or transition.target not in reachable:
+            continue
+        taken = _taken(workflow, transition.source)
+        if transition not in taken:
+            details = {
+                "action": transition.action,
+                "source": transition.source,
+                "first": taken[-1].action,
+            }
+            found.append(_Finding(Code.W507, (*where, "transitions", index), details))
+    return found
+
+
+def _never_taken_to(workflow: Workflow, activity_id: str) -> str:
+    """Why a transition to an activity that cannot be reached is never taken, if one is."""
+    for transition in workflow.transitions:
+        taken = _taken(workflow, transition.source)
+        if transition.target == activity_id and transition not in taken:
+            return (
+                f": '{transition.action}' from '{transition.source}' is never taken, as the "
+                f"portal moves every case on from there at once by '{taken[-1].action}' "
+                "(by: system, without `when`); list it before that one, or give that one a when"
+            )
+    return ""
+
+
+def _reachable(workflow: Workflow, certain_moves: bool = True) -> set[str]:
+    """The activities a case can come to; with `certain_moves`, by the transitions that can
+    be taken (see _taken), else by any."""
     seen, todo = {workflow.start}, [workflow.start]
     while todo:
-        for transition in workflow.transitions_from(todo.pop()):
+        activity_id = todo.pop()
+        leaving = _taken if certain_moves else Workflow.transitions_from
+        for transition in leaving(workflow, activity_id):
             if transition.target not in seen and transition.target in workflow.activities:
                 seen.add(transition.target)
                 todo.append(transition.target)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -279,7 +280,9 @@ class Checker:
                 self._check_option(node, symbol, value)
 
     def _check_membership(self, node, left: _Typed, right: _Typed) -> None:
-        if right.type == LIST and right.is_constant:  # field in ['a', 'b']
+        if right.type == LIST and right.is_constant and left.type == LIST:  # ticks in [...]
+            self._issue(node, Code.E305, detail=_ticked_in_list(left, right))
+        elif right.type == LIST and right.is_constant:  # field in ['a', 'b']
             if left.symbol:
                 for value in right.constant:
                     self._check_option(node, left.symbol, value)
@@ -319,7 +322,35 @@ def _comparison_hint(left: _Typed, right: _Typed) -> str:
         return f"; the answer is text: put the value in quotes, '{constant}'"
     if types == {DATE, NUMBER}:
         return "; write a date as date('2015-01-31')"
+    if types == {LIST, TEXT} and isinstance(constant, str):  # ticked == 'ramp'
+        list_side = left if left.type == LIST else right
+        name = list_side.symbol.name if list_side.symbol else "the list"
+        return f"; to ask whether an option is ticked, write '{constant}' in {name}"
+    if types == {DATE, TEXT} and isinstance(constant, str):  # '2026-01-01' in quotes is text
+        day = constant if _ISO_DATE.match(constant) else "2015-01-31"
+        return f"; write a date as date('{day}')"
+    if types == {TIME, TEXT} and isinstance(constant, str):
+        return (
+            "; there is no fixed time in expressions: compare with another time question, or "
+            "give the question min and max"
+        )
     return ""
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
+
+
+def _ticked_in_list(left: _Typed, right: _Typed) -> str:
+    """Why `barriers in ['a', 'b']` is refused: the ticked options are a list, never equal
+    to one value, so it would be false (and `not in` true) whatever is ticked."""
+    name = left.symbol.name if left.symbol else "the list"
+    values = [v for v in right.constant if isinstance(v, str)] or ["value"]
+    either = " or ".join(f"'{v}' in {name}" for v in values[:3])
+    return (
+        f"{name} is a list of ticked options, never equal to one of these values, so this "
+        f"would be the same whatever is ticked: to ask whether an option is ticked, write "
+        f"{either} ('x' not in {name} for not ticked)"
+    )
 
 
 def _option_substring(left: _Typed, symbol: Symbol) -> str:

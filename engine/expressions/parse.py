@@ -52,7 +52,23 @@ _HINTS = (
     (r"<>", "write '!=' instead of '<>'"),
     (r"!(?!=)", "write 'not' instead of '!'"),
     (r"(?<![=!<>])=(?!=)", "compare with '==' (a single '=' is not allowed)"),
+    (r"[‘’“”]", "write text in straight quotes, ' or \" (a word processor curls them)"),
 )
+
+# Functions of spreadsheets and other languages, and what to write here instead.
+_OTHER_LANGUAGES = {
+    "sum": "total(group, 'question') for a group's items, or a + b",
+    "count": "len(x)",
+    "counta": "len(x)",
+    "now": "today()",
+    "datedif": "days_between(a, b), or years_between(a, b)",
+    "datediff": "days_between(a, b)",
+    "networkdays": "weekdays_between(a, b), or school_days_between(a, b)",
+    "isblank": "not answered(x)",
+    "isempty": "not answered(x)",
+    "empty": "not answered(x)",
+    "iif": "a if condition else b",
+}
 
 # An expression cut short: it ends with an operator, which needs something after it.
 _UNFINISHED = re.compile(r"(\band|\bor|\bnot|\bin|==|!=|<=|>=|<|>|\+|-|\*|/|,|\()\s*$")
@@ -62,7 +78,9 @@ def parse(text: str) -> tuple[Expression | None, list[Issue]]:
     """Parse and whitelist an expression; the issues say why one is refused."""
     if not isinstance(text, str) or not text.strip():
         return None, [Issue(Code.E300, 0, {"detail": "it is empty"})]
-    text = text.strip()
+    # A literal block (`|`) keeps its line breaks, which Python would not read: they are
+    # spaces, as in a folded one (`>-`). One character for one keeps every offset in place.
+    text = re.sub(r"[\r\n]", " ", text.strip())
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
@@ -70,6 +88,8 @@ def parse(text: str) -> tuple[Expression | None, list[Issue]]:
     except (RecursionError, MemoryError):  # Python's parser gives up on deep nesting
         return None, [Issue(Code.E310, 0, {"limit": MAX_DEPTH})]
     nodes, too_deep, names, needed, calls = _walk(tree)
+    if not text.isascii():
+        _count_characters(nodes if too_deep is None else [*nodes, too_deep], text)
     if too_deep is not None:  # before anything below walks the tree recursively
         return None, [Issue(Code.E310, offset_of(too_deep), {"limit": MAX_DEPTH})]
     issues = [issue for node in nodes if (issue := _refusal(node))]
@@ -84,6 +104,16 @@ def offset_of(node) -> int:
     return getattr(node, "col_offset", 0)
 
 
+def _count_characters(nodes: list, text: str) -> None:
+    """Make the nodes' offsets count characters: `ast` counts UTF-8 bytes, so after 'Zoë'
+    every place would be one column too far to the right."""
+    encoded = text.encode()
+    for node in nodes:
+        if hasattr(node, "col_offset"):
+            node.col_offset = len(encoded[: node.col_offset].decode())
+            node.end_col_offset = len(encoded[: node.end_col_offset].decode())
+
+
 def _syntax_issue(exc: SyntaxError, text: str) -> Issue:
     offset = max((exc.offset or 1) - 1, 0)
     huge = re.search(r"\d{4000,}", text)
@@ -91,7 +121,7 @@ def _syntax_issue(exc: SyntaxError, text: str) -> Issue:
         return Issue(Code.E309, huge.start(), {"number": _shortened(huge.group())})
     if exc.msg.startswith("too many nested parentheses"):
         return Issue(Code.E310, offset, {"limit": MAX_DEPTH})
-    bare_date = re.search(r"\b\d{4}-\d{2}-\d{2}\b", text)
+    bare_date = re.search(r"(?<![\w'\"-])\d{4}-\d{2}-\d{2}(?![\w'\"])", text)  # not 'in quotes'
     if bare_date:  # Python reads 2015-01-01 as a number with a leading zero, and says so
         return Issue(
             Code.E300,
@@ -141,15 +171,10 @@ def _walk(tree: ast.Expression) -> tuple[list, ast.AST | None, set[str], set[str
 def _exact_numbers(nodes: list, text: str) -> list[Issue]:
     """Number literals as exact values (2.5 as Decimal('2.5')), each within numeric.LIMIT."""
     issues = []
-    # A node's offsets count UTF-8 bytes on its line: on one line of ASCII, they slice.
-    one_line = text.isascii() and "\n" not in text and "\r" not in text
-    for node in nodes:
+    for node in nodes:  # on one line, offsets in characters: they slice the text
         if type(node) is not ast.Constant or type(node.value) not in (int, float):
             continue
-        if one_line:
-            written = text[node.col_offset : node.end_col_offset]
-        else:
-            written = ast.get_source_segment(text, node) or repr(node.value)
+        written = text[node.col_offset : node.end_col_offset]
         if isinstance(node.value, float):  # 1e999 is infinity, 1e-999 zero: take the text
             exact = numeric.read(written.replace("_", ""))
             node.value = exact if exact is not None else Decimal(repr(node.value))
@@ -192,6 +217,7 @@ def _call_refusal(node: ast.Call) -> Issue | None:
     if node.keywords:
         return Issue(Code.E301, offset_of(node), {"construct": "a keyword argument"})
     if node.func.id not in FUNCTIONS:
-        suggestion = did_you_mean(node.func.id, FUNCTIONS)
+        instead = _OTHER_LANGUAGES.get(node.func.id.lower())
+        suggestion = f"; write {instead}" if instead else did_you_mean(node.func.id, FUNCTIONS)
         return Issue(Code.E306, offset_of(node), {"name": node.func.id, "suggestion": suggestion})
     return None

@@ -44,7 +44,7 @@ class ChoiceType(FieldType):
         return {"type": "string", "enum": [o.value for o in field.options]}
 
     def symbol(self, field):
-        return Symbol(field.id, TEXT, tuple(o.value for o in field.options))
+        return Symbol(field.id, TEXT, _option_values(field))
 
     def definition_problems(self, field):
         if any(o.exclusive for o in field.options):
@@ -122,7 +122,7 @@ class CheckboxesType(FieldType):
         return schema
 
     def symbol(self, field):
-        return Symbol(field.id, LIST, tuple(o.value for o in field.options))
+        return Symbol(field.id, LIST, _option_values(field))
 
     def definition_problems(self, field):
         problems = bounds_problem(field.settings, "min_choices", "max_choices")
@@ -194,3 +194,9 @@ class DeclarationType(FieldType):
 
 
 TYPES = [YesNoType(), ChoiceType(), CheckboxesType(), SelectType(), DeclarationType()]
+
+
+def _option_values(field) -> tuple[str, ...] | None:
+    """The values expressions may compare the answer with; None (not checked) when there are
+    no options, which only a list that is not defined leaves (E203, reported at it)."""
+    return tuple(o.value for o in field.options) or None

@@ -155,6 +155,17 @@ _TIME_BOUND = {
 }
 
 
+def time_bound_hint(text) -> str:
+    """The bound as it must be written, for a time written as people write one (9:00, 8am)."""
+    found = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap]m)?", str(text).strip(), re.I)
+    if not found or not (found.group(2) or found.group(3)):
+        return ""
+    hour, minutes, half = int(found.group(1)), found.group(2) or "00", found.group(3)
+    if half:
+        hour = hour % 12 + (12 if half.lower() == "pm" else 0)
+    return f": write '{hour:02d}:{minutes}'" if hour < 24 and int(minutes) < 60 else ""
+
+
 def _bounds_said(field) -> dict:
     """A date's or time's bounds in words (JSON Schema cannot compare dates or times)."""
     said = [

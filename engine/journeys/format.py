@@ -27,10 +27,10 @@ _MESSAGES = {
     "group): a fragment of the message shown, compared without regard to case",
 }
 _ANSWER = {
-    "description": "As a school types it: text or a number; a date as '14/5/2015' or "
-    "{day, month, year}; yes/no as true/false or 'Yes'/'No'; an option's value or label; a "
-    "list for checkboxes; a list of mappings (one per item) for a repeating group; a file "
-    "name for an upload",
+    "description": "As a school types it: text or a number; a date as '14/5/2015', "
+    "'2015-05-14' or {day, month, year}; yes/no as true/false or 'Yes'/'No'; an option's "
+    "value or label; a list for checkboxes; a list of mappings (one per item) for a repeating "
+    "group; a file name for an upload",
     "type": ["string", "number", "boolean", "array", "object", "null"],
 }
 _PAGE = {

@@ -74,7 +74,7 @@ class JourneyRun:
             got = f"pages shown: {', '.join(shown)}"
             self.fail((*where, "page"), f"expected page '{page_id}', but it is {why}; got {got}")
             return None
-        typed = {**before, **(step.get("answers") or {})}
+        typed = typed_over(before, step.get("answers") or {})
         page = case_type.page(page_id)
         try:
             data, files = form_input(page, typed, (*where, "answers"))
@@ -84,7 +84,7 @@ class JourneyRun:
         form = case_type.form_class(page_id)(data)
         result = case_type.save_page(page_id, form, self.answers, files)
         self.answers = result.answers
-        self._hidden_answers(step, page, where, result.asked)
+        self._hidden_answers(step, typed, page, where, result.asked)
         following = case_type.next_page(page_id, self.answers) if result.valid else page
         coverage.saw_page(case_type, page, self.answers, following)
         for kind in ("errors", "warnings"):
@@ -99,7 +99,9 @@ class JourneyRun:
                 self.fail((*where, "next"), f"expected next page '{step['next']}', got '{got}'")
         return typed
 
-    def _hidden_answers(self, step: dict, page, where: tuple, asked: frozenset) -> None:
+    def _hidden_answers(
+        self, step: dict, typed: dict, page, where: tuple, asked: frozenset
+    ) -> None:
         """Fail at each answer given to a question the page hides once it is saved (or that
         an item of a repeating group hides, as the page asked it): a browser would not send
         it, so the journey would test less than it says."""
@@ -109,20 +111,23 @@ class JourneyRun:
             answer = answers.get(field.id)
             if not _sends(answer):
                 continue
-            if field.show_if is None:
-                if field.kind.holds_items and isinstance(answer, list):
-                    self._hidden_in_items(field, answer, (*where, "answers", field.id), asked)
-                continue
-            values = self.case_type.values(self.answers) if values is None else values
-            if not truthy(field.show_if, values):
-                self._hidden(field, (*where, "answers", field.id))
-            elif field.kind.holds_items and isinstance(answer, list):
-                self._hidden_in_items(field, answer, (*where, "answers", field.id), asked)
+            at = (*where, "answers", field.id)
+            if field.show_if is not None:
+                values = self.case_type.values(self.answers) if values is None else values
+                if not truthy(field.show_if, values):
+                    self._hidden(field, at)
+                    continue
+            if field.kind.holds_items and isinstance(answer, list):
+                self._hidden_in_items(field, answer, typed[field.id], at, asked)
 
-    def _hidden_in_items(self, group, items: list, where: tuple, asked: frozenset) -> None:
+    def _hidden_in_items(
+        self, group, items: list, typed: list, where: tuple, asked: frozenset
+    ) -> None:
+        """`items` as the step gives them, `typed` as the page has them (over what was typed
+        there before)."""
         nested = {n.id: n for n in group.fields}
         # the page's form numbers only the items that send something (not `{}`, or all ~)
-        sent = [i for i, item in enumerate(items) if any(_sends(a) for a in item.values())]
+        sent = [i for i, item in enumerate(typed) if any(_sends(a) for a in item.values())]
         for index, item in enumerate(items):
             for key, answer in item.items():
                 shown = index in sent and input_name(group.id, sent.index(index), key) in asked
@@ -140,7 +145,8 @@ class JourneyRun:
         for field_id, expected in (step.get("values") or {}).items():
             field = self.case_type.fields.get(field_id)
             if field is None:
-                self.fail((*where, "values", field_id), f"no question '{field_id}'", key=True)
+                message = f"no question '{field_id}'{self._not_a_question(field_id)}"
+                self.fail((*where, "values", field_id), message, key=True)
                 continue
             message = compare_value(field, expected, self.answers.get(field_id))
             if message:
@@ -168,6 +174,15 @@ class JourneyRun:
             ):
                 self.fail(at, message)
 
+    def _not_a_question(self, field_id: str) -> str:
+        """Why a journey cannot name `field_id` by itself: a misspelling, or a question of a
+        repeating group's items (whose answers are the group's)."""
+        fields = self.case_type.fields
+        group = next((f for f in fields.values() if field_id in {n.id for n in f.fields}), None)
+        if group is None:
+            return did_you_mean(field_id, fields)
+        return f": it is asked for each item of '{group.id}', so name '{group.id}'"
+
     def _check_answers(self, expected: dict, where: tuple) -> None:
         rows = {
             row.field_id: row.value
@@ -177,7 +192,7 @@ class JourneyRun:
         fields = self.case_type.fields
         for field_id, text in expected.items():
             if field_id not in fields:  # a misspelt id would otherwise pass as 'no row'
-                hint = did_you_mean(field_id, fields)
+                hint = self._not_a_question(field_id)
                 message = f"'{field_id}' is not a question of '{self.case_type.id}'{hint}"
                 self.fail((*where, field_id), message, key=True)
                 continue
@@ -189,6 +204,24 @@ class JourneyRun:
             self.fail(
                 (*where, field_id), f"expected the row '{field_id}' to read {wanted}, got {shown}"
             )
+
+
+def typed_over(before: dict, answers: dict) -> dict:
+    """What a page answered again holds: `answers` typed over what was typed there `before`,
+    a repeating group's items one by one (as the page shows each item's answers), so a step
+    gives only the changes there too; a list shorter than before removes the items past it."""
+    typed = {**before, **answers}
+    for key, items in answers.items():
+        old = before.get(key)
+        if _items(items) and _items(old):
+            typed[key] = [
+                {**(old[i] if i < len(old) else {}), **item} for i, item in enumerate(items)
+            ]
+    return typed
+
+
+def _items(answer) -> bool:
+    return isinstance(answer, list) and all(isinstance(item, dict) for item in answer)
 
 
 def _sends(answer) -> bool:

@@ -1,8 +1,9 @@
 """A journey's answers, as a school types them, turned into what a browser would send.
 
-Dates "14/5/2015" (or {day, month, year}) fill the three boxes; yes/no takes true/false or
-Yes/No; a choice takes an option's value or its label; checkboxes a list; a repeating group a
-list of mappings, one per item; an upload a file name. Everything else is sent as text.
+Dates "14/5/2015" (or {day, month, year}, or "2015-05-14" as case-type files write them) fill
+the three boxes; yes/no takes true/false or Yes/No; a choice takes an option's value or its
+label; checkboxes a list; a repeating group a list of mappings, one per item; an upload a file
+name. Everything else is sent as text.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from engine.model import Field, Page
 from engine.problems import did_you_mean
 
 _DATE = re.compile(r"^\s*(\d*)\s*[/.\- ]\s*(\d*)\s*[/.\- ]\s*(\d*)\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
 class AnswerProblem(Exception):
@@ -45,8 +47,12 @@ def form_input(page: Page, typed: dict, where: tuple) -> tuple[FormData, dict[st
     AnswerProblem (at `where` + the answer's key) for a question the page does not ask."""
     data, files = FormData(), {}
     by_id = {f.id: f for f in page.fields if f.kind.is_input}
+    shown_only = {f.id for f in page.fields if not f.kind.is_input}
     for key, answer in typed.items():
         f = by_id.get(key)
+        if f is None and key in shown_only:  # a calculated value, or guidance
+            message = f"'{key}' on page '{page.id}' is not typed: check a value under values:"
+            raise AnswerProblem((*where, key), message)
         if f is None:
             hint = did_you_mean(key, by_id)
             raise AnswerProblem((*where, key), f"page '{page.id}' asks no question '{key}'{hint}")
@@ -67,11 +73,11 @@ def _add(f: Field, name: str, answer, data: FormData, files: dict, where: tuple)
             data.add(f"{name}-{part}", value)
     elif isinstance(answer, list):
         for value in answer:
-            data.add(name, _choice(f, value))
+            data.add(name, _choice(f, value, where))
     elif kind.component in ("yes_no", "declaration"):
-        data.add(name, _yes_no(answer))
+        data.add(name, _yes_no(f, answer, where))
     else:
-        data.add(name, _choice(f, answer))
+        data.add(name, _choice(f, answer, where))
 
 
 def _add_items(f: Field, name: str, items, data: FormData, files: dict, where: tuple) -> None:
@@ -93,25 +99,46 @@ def _add_items(f: Field, name: str, items, data: FormData, files: dict, where: t
 def _date_parts(answer) -> tuple[str, str, str]:
     if isinstance(answer, dict):
         return tuple(str(answer.get(p, "") or "") for p in ("day", "month", "year"))
+    iso = _ISO_DATE.match(str(answer))
+    if iso:  # year first, as case-type files write dates: the year went in the day box
+        return iso.group(3), iso.group(2), iso.group(1)
     match = _DATE.match(str(answer))
     if not match:
         return str(answer), "", ""  # as if typed in the day box alone
     return match.group(1), match.group(2), match.group(3)
 
 
-def _yes_no(answer) -> str:
+def _yes_no(f: Field, answer, where: tuple) -> str:
+    """What the radios (or the tick box) send: yes or no; AnswerProblem for any other answer,
+    which no browser could send."""
     if isinstance(answer, bool):
         return "yes" if answer else "no"
-    return str(answer).strip().lower()
+    text = str(answer).strip().lower()
+    if text in ("yes", "no"):
+        return text
+    raise AnswerProblem(where, f"'{f.id}' is answered Yes or No (or true or false), not '{answer}'")
 
 
-def _choice(f: Field, answer) -> str:
-    """An option's value for its value or its label (as a school reads it); else as typed."""
+def _choice(f: Field, answer, where: tuple) -> str:
+    """An option's value for its value or its label (as a school reads it); AnswerProblem for
+    anything else, which no browser could send. Text for a question without options."""
     text = str(answer)
     if not f.options or any(o.value == text for o in f.options):
         return text
     by_label = {o.label.lower(): o.value for o in f.options}
-    return by_label.get(text.strip().lower(), text)
+    if text.strip().lower() in by_label:
+        return by_label[text.strip().lower()]
+    raise AnswerProblem(where, f"'{text}' is not an option of '{f.id}'{_options_hint(f, text)}")
+
+
+def _options_hint(f: Field, text: str) -> str:
+    """The option meant (`e` for `E`, a near label), or else every option."""
+    same = [o.value for o in f.options if o.value.lower() == text.strip().lower()]
+    if same:
+        return f"; did you mean '{same[0]}'?"
+    near = did_you_mean(text, [o.value for o in f.options] + [o.label for o in f.options])
+    listed = (f"{o.value} ({o.label})" if o.label != o.value else o.value for o in f.options)
+    return near or "; give an option's value or its label: " + ", ".join(listed)
 
 
 def _upload(name: str) -> dict:

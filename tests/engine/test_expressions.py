@@ -123,6 +123,23 @@ def test_dangerous_or_unknown_constructs_are_refused_when_parsed(text, code):
     assert issues[0].code.name == code
 
 
+@pytest.mark.parametrize(
+    ("text", "instead"),
+    [
+        ("sum(items, 'cost')", "total(group, 'question')"),
+        ("COUNT(ticked) > 1", "len(x)"),
+        ("NOW()", "today()"),
+        ("isblank(upn)", "not answered(x)"),
+        ("totl(items, 'cost')", "did you mean 'total'?"),
+    ],
+)
+def test_a_spreadsheet_function_is_told_what_to_write_here(text, instead):
+    """`sum(incidents, 'staff_hours')` was 'unknown function 'sum'', with no suggestion."""
+    _, issues = ex.parse(text)
+    assert issues[0].code.name == "E306"
+    assert instead in issues[0].details["suggestion"]
+
+
 def test_refusals_point_at_the_construct():
     _, issues = ex.parse("a and b.c")
     assert issues[0].offset == 6
@@ -157,6 +174,40 @@ def test_checker_refuses_mixed_types_with_a_helpful_hint():
     day = ex.Symbol("day", ex.DATE)
     _, issues = check("day + 1", day=day)
     assert "days_between" in issues[0][1]["detail"]
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("ticked == 'ramp'", "write 'ramp' in ticked"),
+        ("ticked in ['ramp', 'hoist']", "write 'ramp' in ticked or 'hoist' in ticked"),
+        ("ticked not in ['ramp']", "write 'ramp' in ticked"),
+    ],
+)
+def test_ticked_options_compared_with_one_value_say_how_to_ask_about_a_tick(text, hint):
+    """`needs in ['ramp']` passed validation and was false whatever was ticked (`not in`
+    always true): the ticked options are a list, never one value."""
+    ticked = ex.Symbol("ticked", ex.LIST, ("ramp", "hoist"))
+    _, issues = check(text, ticked=ticked)
+    assert [code for code, _ in issues] == ["E305"]
+    assert hint in issues[0][1]["detail"]
+    assert check("'ramp' in ticked", ticked=ticked) == (ex.BOOL, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("day > '2026-01-01'", "write a date as date('2026-01-01')"),
+        ("day == 'soon'", "write a date as date('2015-01-31')"),
+        ("at > '15:30'", "there is no fixed time in expressions"),
+    ],
+)
+def test_a_date_or_time_compared_with_text_is_told_how_to_write_it(text, hint):
+    """An author wrote `return_date > '2026-01-01'` and was told only 'cannot compare a date
+    with text'; a time compared with '15:30' has no fixed form to write at all."""
+    _, issues = check(text, day=ex.Symbol("day", ex.DATE), at=ex.Symbol("at", ex.TIME))
+    assert issues[0][0] == "E305"
+    assert hint in issues[0][1]["detail"]
 
 
 def test_total_checks_the_group_member_exists_and_is_a_number():

@@ -101,6 +101,15 @@ def test_a_wrong_next_page_fails_at_its_line(folder, tmp_path, capsys):
     ]
 
 
+def test_a_date_written_year_first_as_in_case_type_files_is_typed_as_that_date(
+    folder, tmp_path, capsys
+):
+    """`born: 2015-05-14` (as `min: 2026-09-01` is written in the case type) put 2015 in the
+    day box: 'Date of birth must include a year with 4 numbers', and no hint why."""
+    folder(JOURNEYS.replace("born: 14/5/2015", "born: 2015-05-14"))
+    assert run(capsys, tmp_path)[:2] == (0, [])
+
+
 def test_an_error_not_expected_fails_at_the_page(folder, tmp_path, capsys):
     path = folder(JOURNEYS.replace("born: 14/5/2015", "born: 31/2/2015"))
     status, lines, _err = run(capsys, tmp_path)
@@ -162,6 +171,55 @@ def test_a_question_the_page_does_not_ask_is_named_with_a_suggestion(folder, tmp
     assert lines == [
         f"{path}:7:44: FAIL: page 'first' asks no question 'detials'; did you mean 'details'? "
         "(journey 'EHC plan')"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        ("sen: e,", "'e' is not an option of 'sen'; did you mean 'E'?"),
+        (
+            "sen: EHC,",
+            "'EHC' is not an option of 'sen'; give an option's value or its label: E (EHC plan), "
+            "K (SEN support), N (No SEN)",
+        ),
+    ],
+)
+def test_an_answer_that_is_no_option_fails_at_the_answer(folder, tmp_path, capsys, answer, said):
+    """It was sent as typed: the page said 'Select one of the options', and the next page
+    and the hidden questions failed after it, but never the answer no browser could send."""
+    path = folder(JOURNEYS.replace("sen: E,", answer))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [f"{path}:7:19: FAIL: {said} (journey 'EHC plan')"]
+
+
+def test_a_yes_no_answer_that_is_neither_fails_at_the_answer(folder, tmp_path, capsys):
+    (tmp_path / "tiny.yaml").write_text(
+        CASE_TYPE.replace(
+            "      - {id: hours,",
+            "      - {id: helped, type: yes_no, label: Helped?}\n      - {id: hours,",
+        )
+    )
+    path = folder(JOURNEYS.replace("answers: {hours: 4}", "answers: {hours: 4, helped: Y}"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:10:29: FAIL: 'helped' is answered Yes or No (or true or false), not 'Y' "
+        "(journey 'EHC plan')"
+    ]
+
+
+def test_a_calculated_value_given_as_an_answer_says_to_check_it_under_values(
+    folder, tmp_path, capsys
+):
+    """`answers: {hours: 4, double: 8}` said "page 'second' asks no question 'double'",
+    though the page shows it: it is worked out, not typed."""
+    path = folder(JOURNEYS.replace("answers: {hours: 4}", "answers: {hours: 4, double: 8}"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert [line.split(" (journey")[0] for line in lines] == [
+        f"{path}:10:29: FAIL: 'double' on page 'second' is not typed: check a value under values:"
     ]
 
 
@@ -234,6 +292,98 @@ def test_an_answer_an_item_of_a_group_hides_fails_at_the_answer(folder, tmp_path
     ]
 
 
+PEOPLE = """\
+      - id: people
+        type: group
+        label: People
+        fields:
+          - {id: person, type: text, label: Name}
+          - {id: hurt, type: yes_no, label: Hurt?}
+          - {id: injury, type: text, label: Injury, show_if: hurt}
+        rules:
+          - {check: "person != 'X'", message: Give a real name, field: person}
+      - {id: details,"""
+
+
+def test_an_item_of_a_group_typed_again_keeps_the_answers_not_given(folder, tmp_path, capsys):
+    """An author corrected one answer of an item after its error (`- {person: Ann}`) and the
+    item's other answers were dropped: the page failed with 'Select an answer to Hurt?'. A
+    page answered again starts from what was typed there, a group's items one by one; a
+    shorter list removes the items past it, and a hidden question's answer fails as before."""
+    case_type = CASE_TYPE.split("  - id: second")[0].replace("      - {id: details,", PEOPLE)
+    (tmp_path / "tiny.yaml").write_text(case_type)
+    journeys = """\
+        case_type: tiny
+        journeys:
+          - name: Two people
+            pages:
+              - page: first
+                answers:
+                  sen: K
+                  born: 14/5/2015
+                  people:
+                    - {person: X, hurt: Yes, injury: A cut}
+                    - {person: Bob, hurt: No}
+                errors: {people-0-person: real name}
+                next: first
+              - page: first
+                answers:
+                  people: [{person: Ann}, {}]
+                values:
+                  people: [{person: Ann, hurt: true, injury: A cut}, {person: Bob, hurt: false}]
+                next: check-answers
+              - page: first
+                answers:
+                  people: [{}]
+                values: {people: [{person: Ann, hurt: true, injury: A cut}]}
+                next: check-answers
+    """
+    folder(journeys)
+    assert run(capsys, tmp_path)[:2] == (0, [])
+    path = folder(journeys.replace("people: [{}]", "people: [{hurt: No}]"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines[0].startswith(f"{path}:23:26: FAIL: expected 'people' to be")
+    path = folder(journeys.replace("people: [{}]", "people: [{hurt: No, injury: A cut}]"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert lines[0] == (
+        f"{path}:22:31: FAIL: question 'injury' in item 1 is not shown here: its show_if "
+        "'hurt' is false, so the answer would not be sent (journey 'Two people')"
+    )
+
+
+def test_a_question_of_a_group_item_named_alone_says_to_name_the_group(folder, tmp_path, capsys):
+    """`values: {hurt: true}` said only "no question 'hurt'", which the author had written."""
+    case_type = CASE_TYPE.split("  - id: second")[0].replace("      - {id: details,", PEOPLE)
+    (tmp_path / "tiny.yaml").write_text(case_type)
+    path = folder("""\
+        case_type: tiny
+        journeys:
+          - name: One person
+            pages:
+              - page: first
+                answers: {sen: K, born: 14/5/2015, people: [{person: Ann, hurt: No}]}
+                values: {hurt: false}
+                next: check-answers
+            check_answers: {person: Ann}
+    """)
+    status, lines, _err = run(capsys, tmp_path)
+    assert [line.split(" (journey")[0] for line in lines] == [
+        f"{path}:7:18: FAIL: no question 'hurt': it is asked for each item of 'people', so "
+        "name 'people'"
+    ]
+    folder(
+        path.read_text().replace(
+            "values: {hurt: false}", "values: {people: [{person: Ann, hurt: false}]}"
+        )
+    )
+    status, lines, _err = run(capsys, tmp_path)
+    assert [line.split(" (journey")[0] for line in lines] == [
+        f"{path}:9:21: FAIL: 'person' is not a question of 'tiny': it is asked for each item "
+        "of 'people', so name 'people'"
+    ]
+
+
 def test_no_boxes_ticked_on_a_hidden_question_is_no_answer(folder, tmp_path, capsys):
     """`[]` sends nothing, as `~` does: the journey does not fail at it."""
     (tmp_path / "tiny.yaml").write_text(
@@ -261,6 +411,7 @@ workflow:
     gone: {label: Gone, status: Abandoned}
   transitions:
     - {from: submitted, to: done, action: Plan, by: system, when: "sen == 'E'"}
+    - {from: submitted, to: gone, action: Drop, by: system, when: "sen == 'N'"}
     - {from: submitted, to: waiting, action: Wait, by: system}
     - {from: waiting, to: submitted, action: Retry, by: system}
     - {from: waiting, to: gone, action: Abandon, by: officer}
@@ -339,6 +490,31 @@ def test_coverage_lists_what_no_journey_visits_and_strict_fails(folder, tmp_path
 def test_the_portal_leaves_journey_files_out_of_its_case_types(folder, tmp_path, capsys):
     assert main(["validate", str(tmp_path)]) == 0
     assert "1 case type(s)" in capsys.readouterr().err
+
+
+def test_journeys_named_yml_like_case_types_are_run_and_left_out_of_validate(
+    folder, tmp_path, capsys
+):
+    """Case types may end in .yml; `tiny.tests.yml` was read as a case type (nine E1xx)."""
+    folder().rename(tmp_path / "tiny.tests.yml")
+    assert main(["validate", str(tmp_path)]) == 0
+    assert "1 case type(s)" in capsys.readouterr().err
+    status, lines, err = run(capsys, tmp_path)
+    assert (status, lines) == (0, [])
+    assert "1 journey(s)" in err
+
+
+def test_a_journey_file_named_as_a_case_type_is_one_problem_saying_how_to_name_it(
+    folder, tmp_path, capsys
+):
+    """`tiny.test.yaml` gave nine problems of a case type with no word of journeys."""
+    path = folder().rename(tmp_path / "tiny.test.yaml")
+    assert main(["validate", str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"{path}:2:1: error E100: unknown key 'journeys'; this is a journey-test file: name it "
+        "tiny.tests.yaml, which portal validate leaves out and portal test runs"
+    ]
 
 
 def test_the_shipped_journeys_pass():

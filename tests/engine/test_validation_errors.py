@@ -355,14 +355,33 @@ def test_an_unclosed_quote_is_reported_where_the_quote_opens():
         ("id: x\nf: {label: Sibling #1, b: 2}\n", (3, 1), "inside { } a ' #' starts a comment"),
         ("id: x\nlabel: Note: see below\n", (2, 12), "a text with ': ' in it needs quotes"),
         ("id: x\nf:\n  - a\n  b: 1\n", (4, 3), "every item of a list starts with '- '"),
+        ("id: x\nshow_if: 'E' == need\n", (2, 14), "put all of it in the other quotes"),
+        ("f: {id: x, label: 'Sam' is here}\n", (1, 25), "put all of it in the other quotes"),
     ],
-    ids=["tab", "escape-in-double-quotes", "hash-in-braces", "colon-in-text", "list-item"],
+    ids=[
+        "tab",
+        "escape-in-double-quotes",
+        "hash-in-braces",
+        "colon-in-text",
+        "list-item",
+        "quote-starts-a-condition",  # was: "this line is not indented as the lines around it"
+        "quote-starts-a-label-in-braces",
+    ],
 )
 def test_common_yaml_slips_say_how_to_mend_them(text, where, hint):
     """libyaml says what it met; the author also needs to know what to change."""
     loaded = load_file(text)
     problem = next(p for p in loaded.problems if p.code == "E001")
     assert ((problem.line, problem.col), hint in problem.message) == (where, True), problem
+
+
+@covers("E001")
+@pytest.mark.parametrize("text", ["id: x\nf: [", "id: x\nf: {a: ", "f: [a,\n"])
+def test_a_file_that_stops_inside_brackets_is_one_problem(text):
+    """libyaml's place is past the file's last line there: looking at that line must not
+    raise (as it did, for a moment, in portal preview)."""
+    loaded = load_file(text)
+    assert [p.code for p in loaded.problems if p.severity == "error"] == ["E001"]
 
 
 @covers("E002")
@@ -693,6 +712,17 @@ def test_a_time_limit_that_is_no_time_of_day_is_refused_at_it(bound):
     assert problem.message.startswith(f"'{key}': {value} is not a real time")
 
 
+@covers("E104")
+@pytest.mark.parametrize(
+    ("bound", "written"), [("9:00", "09:00"), ("8am", "08:00"), ("2.30pm", "14:30")]
+)
+def test_a_time_limit_written_as_people_write_times_is_shown_as_it_must_be_written(bound, written):
+    """`min: 9:00` was told 'must be a time like 07:00', which the author thought it was."""
+    field = f"{{id: start, type: time, label: Start time, min: {bound}}}"
+    problem = load_field(field).expect("E104", field, bound)
+    assert problem.message.endswith(f"write '{written}'"), problem.message
+
+
 def test_time_limits_from_midnight_to_a_minute_before_are_real_times():
     field = "{id: start, type: time, label: Start time, min: '00:00', max: '23:59'}"
     assert load_field(field).catalogue.errors == []
@@ -828,7 +858,7 @@ TWO_FILES = {
         case_type_yaml(CHILD_PAGE, id="second", code="PTT"),
         True,
         ("E202", "code: PTT", "PTT"),
-        ("EDU-TEST-PTT", "'first'"),
+        ("EDU-TEST-PTT", "'first'", "a.yaml"),  # the file too: it may be another author's
     ),
     "a_shared_options_list_defined_in_two_files": (
         LISTS,
@@ -1198,8 +1228,12 @@ def test_a_group_item_named_outside_its_group_is_shown_the_functions_for_its_ans
 
 
 @covers("E302")
-@pytest.mark.parametrize("style", ["", ">-"], ids=["plain-multiline", "folded-block"])
+@pytest.mark.parametrize(
+    "style", ["", ">-", "|"], ids=["plain-multiline", "folded-block", "literal-block"]
+)
 def test_a_problem_in_a_multi_line_expression_is_located_on_its_own_line(style):
+    """An author who wrote `|` (as for content) was told 'invalid syntax' at the first line:
+    its line breaks are spaces, as in `>-`."""
     loaded = load_case(f"""
         - id: child
           title: About the child
@@ -1213,6 +1247,80 @@ def test_a_problem_in_a_multi_line_expression_is_located_on_its_own_line(style):
                 has_echp
     """)
     loaded.expect("E302", "has_echp")
+
+
+@covers("E303")
+def test_a_page_condition_naming_a_question_of_its_own_page_says_so():
+    """`show_if: answered(headteacher_phone)` on the page asking it was told the question
+    'is defined later (on page 'contact')', the very page the condition was on."""
+    loaded = load_case("""
+        - id: contact
+          title: Your details
+          show_if: answered(head_phone)
+          fields:
+            - {id: head_phone, type: phone, label: Headteacher's telephone number}
+    """)
+    problem = loaded.expect("E303", "answered(head_phone)", "head_phone")
+    assert "on page 'contact' itself" in problem.message
+    assert "only questions on earlier pages" in problem.message
+
+
+@covers("E303")
+def test_a_question_of_a_later_group_is_defined_later_not_to_be_totalled():
+    """A rule on the first page named a date asked in a group on the next: it was told to use
+    earliest(incidents, 'incident_date'), which then met E303 for the group."""
+    loaded = load_case("""
+        - id: suspension
+          title: The suspension
+          fields:
+            - {id: first_day, type: date, label: First day}
+          rules:
+            - {check: "first_day >= incident_date", message: Too early, field: first_day}
+        - id: incidents
+          title: Incidents
+          fields:
+            - id: incidents
+              type: group
+              label: Incidents
+              fields:
+                - {id: incident_date, type: date, label: Date}
+    """)
+    problem = loaded.expect("E303", "first_day >= incident_date", "incident_date")
+    assert "inside the group 'incidents', on page 'incidents'" in problem.message
+
+
+@covers("E302")
+def test_a_misspelt_name_of_a_later_question_suggests_it_and_says_it_comes_later():
+    """`show_if: lookd_after` above the question 'looked_after' had no suggestion at all (only
+    earlier questions were offered), so the author could not see what was wrong."""
+    loaded = load_field(
+        "{id: note, type: text, label: Note, show_if: lookd_after}",
+        "{id: looked_after, type: yes_no, label: Looked after?}",
+    )
+    problem = loaded.expect("E302", "lookd_after")
+    assert "did you mean 'looked_after'? It comes later (on page 'child')" in problem.message
+
+
+@covers("E302")
+def test_a_name_after_non_ascii_text_in_an_expression_is_located_at_its_own_column():
+    """`ast` counts UTF-8 bytes: after 'Zoë 👩‍🎓' the column was 9 to the right."""
+    loaded = load_condition("forename != 'Zoë 👩‍🎓' and has_echp")
+    loaded.expect("E302", "has_echp")
+
+
+@covers("E300")
+def test_a_date_already_in_quotes_is_not_taken_for_the_syntax_error():
+    """`date('2026-01-01') && ...` was told to write date('2026-01-01'), which it had."""
+    loaded = load_condition("start_date > date('2026-01-01') && has_ehcp")
+    problem = loaded.expect("E300", "&& has_ehcp", "& has_ehcp")  # where Python points
+    assert problem.message.endswith("write 'and' instead of '&&'"), problem.message
+
+
+@covers("E300")
+def test_curly_quotes_pasted_from_a_word_processor_say_to_write_straight_ones():
+    loaded = load_condition("sen_provision == ‘E’")
+    problem = loaded.expect("E300", "‘E’")
+    assert "straight quotes" in problem.message, problem.message
 
 
 # ---- workflows ---------------------------------------------------------------------------------
@@ -1278,6 +1386,60 @@ def test_an_activity_no_transition_leads_to_cannot_be_reached():
     )
     problem = loaded.expect("E402", "panel: {label", "panel")
     assert "'panel'" in problem.message and "'submitted'" in problem.message
+
+
+@covers("E402")
+@pytest.mark.parametrize("by", ["system", "officer"])
+def test_an_activity_reached_only_past_a_system_transition_without_when_cannot_be_reached(by):
+    """An author listed 'Send to triage' (by: system, no when) before 'Arrange governors'
+    review' (by: system, when: ...). It validated, and no case ever reached the governors:
+    the portal moves every case on by the first system transition that applies, at once, so
+    nothing listed after an unconditional one (nor a person's button) is ever taken."""
+    loaded = load_workflow(
+        ACTIVITIES
+        + "    panel: {label: Awaiting panel, status: Active}\n"
+        + "    review: {label: Review, status: Active}\n",
+        "- {from: submitted, to: review, action: Route, by: system}\n"
+        f"- {{from: submitted, to: panel, action: To panel, by: {by}}}\n"
+        "- {from: review, to: done, action: Complete, by: officer}\n"
+        "- {from: review, to: dropped, action: Abandon, by: officer}\n"
+        "- {from: panel, to: done, action: Accept, by: officer}\n",
+    )
+    problem = loaded.expect("E402", "panel: {label", "panel")
+    assert "'To panel' from 'submitted' is never taken" in problem.message
+    assert "at once by 'Route'" in problem.message
+
+
+@covers("E104")
+def test_a_note_on_a_system_transition_is_refused_at_it():
+    """An author copied an officer's line to make it `by: system` and kept `note: required`:
+    it validated, and the portal took the transition with no note, as it always does."""
+    loaded = load_workflow(
+        ACTIVITIES + "    review: {label: Review, status: Active}\n",
+        "- {from: submitted, to: review, action: Route, by: system, note: required}\n"
+        "- {from: review, to: done, action: Close, by: officer}\n"
+        "- {from: review, to: dropped, action: Abandon, by: officer, note: required}\n",
+    )
+    problem = loaded.expect("E104", "by: system, note: required", "required")
+    assert "taken with no note" in problem.message
+    assert [p.code for p in loaded.problems if p.severity == "error"] == ["E104"]
+
+
+@covers("W507")
+def test_a_button_out_of_an_activity_the_portal_always_leaves_at_once_is_never_taken():
+    """An officer's 'Withdraw' out of 'received', which a system transition without `when`
+    leaves at once: it validated, and the button was never shown to anyone."""
+    loaded = load_workflow(
+        ACTIVITIES + "    review: {label: Review, status: Active}\n",
+        "- {from: submitted, to: review, action: Route, by: system}\n"
+        "- {from: submitted, to: dropped, action: Withdraw, by: officer}\n"
+        "- {from: review, to: done, action: Complete, by: officer}\n"
+        "- {from: review, to: dropped, action: Abandon, by: officer}\n",
+    )
+    problem = loaded.expect("W507", "{from: submitted, to: dropped", "{")
+    assert "'Withdraw' from 'submitted' is never taken" in problem.message
+    assert "at once by 'Route'" in problem.message and problem.severity == "warning"
+    assert [p.code for p in loaded.problems if p.severity == "error"] == []
 
 
 @covers("E403")
@@ -1580,6 +1742,41 @@ def test_three_compile_mistakes_in_one_file_are_all_reported_in_line_order():
         ("E200", *loaded.at("forename, type: text, label: Known as", "forename")),
     ]
     assert loaded.catalogue.get("test-case") is None
+
+
+@covers("E203")
+def test_a_list_in_a_shared_file_with_errors_says_that_file_was_not_read():
+    """A shared list written as a mapping (E102 in lists.yaml) left every question of every
+    case type with "options list 'sen_provision' is not defined", though it is: as E204
+    does for a workflows file, the message now names the file that was not read."""
+    broken_lists = "kind: option_lists\nlists:\n  sen_provision:\n    E: EHC plan\n"
+    loaded = Loaded(
+        {
+            "case.yaml": case_type_yaml(
+                "- {id: child, title: Child, fields: "
+                "[{id: sen, type: radios, label: SEN, options: sen_provision}]}"
+            ),
+            "shared/lists.yaml": broken_lists,
+            "shared/workflows.yaml": WORKFLOWS,
+        },
+        shared=False,
+    )
+    problem = loaded.expect("E203", "options: sen_provision", "sen_provision")
+    assert problem.message.endswith("shared/lists.yaml has errors, so it was not read")
+
+
+@covers("E203")
+@pytest.mark.parametrize("kind", ["radios", "checkboxes"])
+def test_a_list_that_is_not_defined_is_one_problem_not_one_more_for_each_condition(kind):
+    """A missing shared list gave E203, then E304 at every condition on the question:
+    "'E' is not an option of 'sen_provision'; options are: " (none)."""
+    loaded = load_field(
+        f"{{id: sen_provision, type: {kind}, label: SEN provision, options: sen_provison}}",
+        "{id: note, type: text, label: Note, show_if: \"'E' in sen_provision\"}"
+        if kind == "checkboxes"
+        else "{id: note, type: text, label: Note, show_if: \"sen_provision == 'E'\"}",
+    )
+    assert loaded.located() == [("E203", *loaded.at("options: sen_provison", "sen_provison"))]
 
 
 def test_problems_in_several_files_are_all_reported_together():

@@ -263,6 +263,48 @@ def test_a_transition_that_depends_on_the_answers_says_when_in_plain_english(sit
     )
 
 
+def test_a_system_transition_after_another_says_it_is_taken_only_when_that_one_is_not(tmp_path):
+    """'Send to triage: The portal, automatically' read as if every case went to triage,
+    though the portal takes the first system transition that applies (row 1 when the
+    exclusion is permanent)."""
+    folder = tmp_path / "casetypes"
+    shutil.copytree(CASETYPES / "shared", folder / "shared")
+    (folder / "notice.yaml").write_text(
+        """\
+id: notice
+name: Notice
+category: Tests
+reference: {prefix: EDU-TEST, code: NTC}
+version: 1
+pages:
+  - id: one
+    title: One
+    fields:
+      - {id: permanent, type: yes_no, label: Permanent?}
+workflow:
+  start: received
+  activities:
+    received: {label: Received, status: Active}
+    governors: {label: Governors, status: Active}
+    triage: {label: Triage, status: Active}
+    done: {label: Done, status: Completed}
+    dropped: {label: Dropped, status: Abandoned}
+  transitions:
+    - {from: received, to: governors, action: To governors, by: system, when: permanent}
+    - {from: received, to: triage, action: To triage, by: system}
+    - {from: governors, to: done, action: Complete, by: officer}
+    - {from: triage, to: done, action: Complete, by: officer}
+    - {from: triage, to: dropped, action: Drop, by: officer}
+"""
+    )
+    assert main(["docs", str(folder), "--out", str(tmp_path / "site")]) == 0
+    rows = read(tmp_path / "site" / "notice.html").select("table.transitions tbody tr")
+    who = [text_of(row.select("td")[4]) for row in rows]
+    assert who[1] == "The portal, automatically, when row 1 does not apply"
+    assert who[0].startswith("The portal, automatically, only when ‘Permanent?’ is Yes")
+    assert who[2] == "A council officer"
+
+
 def test_a_retired_case_type_says_so_and_until_when_its_drafts_can_be_sent(tmp_path):
     import shutil
 

@@ -134,12 +134,31 @@ def _case_type_page(env: jinja2.Environment, case_type: CaseType, source: str, f
         raised_by=[SETTINGS.get(s, s) for s in case_type.raised_by],
         workflow=workflow,
         conditions=[describer.describe(t.when) if t.when else "" for t in workflow.transitions],
+        otherwise=_system_fallbacks(workflow),
         diagram=Markup(workflow_svg(workflow, f"The workflow of {case_type.name}")),  # noqa: S704 - built with html.escape
         ACTORS=ACTORS,
         NOTES=NOTES,
         source=source,
         file=file,
     )
+
+
+def _system_fallbacks(workflow) -> list[str]:
+    """By transition: for a `by: system` one after another out of the same activity, that
+    the portal takes it only if it took none of those (it takes the first that applies)."""
+    rows, said = {}, []
+    for number, t in enumerate(workflow.transitions, 1):
+        earlier = rows.setdefault(t.source, []) if t.by == "system" else []
+        rows_text = " and ".join(str(n) for n in earlier)
+        plural = len(earlier) > 1
+        said.append(
+            f"when row{'s' if plural else ''} {rows_text} do{'' if plural else 'es'} not apply"
+            if earlier
+            else ""
+        )
+        if t.by == "system":
+            earlier.append(number)
+    return said
 
 
 def _question(f: Field, describer: Describer, labels: dict[str, str]) -> Question:
