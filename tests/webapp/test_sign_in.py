@@ -1,11 +1,17 @@
 """Signing in with an emailed code, as SECURITY-CHECKLIST.md asks (items 4-6, 12-18, 23)."""
 
+import contextlib
+import hmac
 import re
+import threading
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
 from tests.webapp.conftest import PASSWORD, PortalClient, latest_code, text_of
 from tests.webapp.helpers import fresh_user, mails
+from tests.webapp.test_concurrency import run_together
+from webapp.areas.auth import codes
 from webapp.models import AuditEvent, LoginCode, OutboxMessage
 
 
@@ -74,6 +80,39 @@ def test_a_code_dies_after_five_wrong_tries(app, world, new_client, moving_clock
     # ... and after it the code is still dead.
     moving_clock.advance(minutes=1, seconds=1)
     assert "can no longer be used" in text_of(code_step(portal, code, expect=200).page)
+
+
+def test_wrong_codes_sent_at_the_same_moment_still_get_five_tries_in_all(
+    app, world, new_client, db_session, monkeypatch
+):
+    """Attack: with the password, send ten guesses of the code at once from copies of the
+    same cookie. Each guess read the code's tries before any was written, so all ten were
+    compared (and the count ended at 1): a burst got a code as many guesses as it liked."""
+    portal = new_client()
+    password_step(portal, world.alice.email)
+    code = latest_code(app, world.alice.email)
+    wrong = [f"{n:06d}" for n in range(10) if f"{n:06d}" != code]
+    portal.get("/sign-in/code")
+    cookie, token = portal.client.get_cookie("session").value, portal.csrf_token
+    compared, gate = [], threading.Barrier(len(wrong), timeout=1)
+
+    def compare_digest(a, b):  # each guess waits here for the others (at most a second)
+        compared.append(b)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            gate.wait()
+        return hmac.compare_digest(a, b)
+
+    monkeypatch.setattr(codes, "hmac", SimpleNamespace(compare_digest=compare_digest))
+
+    def guess(index):
+        browser = app.test_client()
+        browser.set_cookie("session", cookie)
+        return browser.post("/sign-in/code", data={"code": wrong[index], "csrf_token": token})
+
+    responses = run_together(len(wrong), guess)
+    assert all(r.status_code == 200 for r in responses)
+    assert len(compared) == 5
+    assert db_session.scalar(select(LoginCode.wrong_tries)) == 5
 
 
 def test_send_the_code_again_replaces_the_code_and_is_limited(app, world, new_client):
