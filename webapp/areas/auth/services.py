@@ -50,7 +50,7 @@ def sign_in_check(session: Session, email: str, password: str) -> SignInCheck:
 
 def _sign_in_check(session: Session, email: str, password: str) -> SignInCheck:
     user = accounts.find_by_email(session, email)
-    wait = throttle.time_to_wait(session, email)
+    wait = throttle.time_to_wait_in_turn(session, email)
     if wait is not None:
         audit.record(session, "sign_in_refused", user=user, why="waiting after failures")
         return SignInCheck(Outcome.WAIT, wait=wait)
