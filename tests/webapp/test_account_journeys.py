@@ -1,12 +1,16 @@
 """First sign-in, forgotten password, one's own account and the authenticator app."""
 
+import contextlib
 import re
+import threading
 
 import pyotp
 from sqlalchemy import select
 
 from tests.webapp.conftest import ANSWER, PASSWORD, text_of
 from tests.webapp.helpers import CHILD, mails, start
+from tests.webapp.test_concurrency import run_together
+from webapp.areas.auth import questions, recovery
 from webapp.domain import accounts
 from webapp.infra import clock
 from webapp.models import AuditEvent, Case, User
@@ -158,6 +162,41 @@ def test_wrong_security_answers_count_with_the_other_failures(
     moving_clock.advance(minutes=1, seconds=1)
     portal.post("/reset-password/question", {"answer": ANSWER}, expect=302)
     assert not db_session.get(User, world.bob.id, populate_existing=True).is_locked
+
+
+def test_security_answers_sent_at_the_same_moment_take_turns(
+    app, world, new_client, db_session, monkeypatch
+):
+    """Attack: with the emailed link, send ten guesses of the security answer (a pet's name:
+    few to try) at once from copies of the reset cookie. Each read "no wait" before any
+    failure was written, so all ten were checked where the fifth failure starts a wait. Now
+    they take turns: five are checked, the others are told to wait."""
+    portal = new_client()
+    ask_for_reset(portal, world.bob.email)
+    link = reset_link(db_session, world.bob.email)
+    portal.get(link)
+    portal.post(link, {}, expect=302)
+    portal.get("/reset-password/question")
+    cookie, token = portal.client.get_cookie("session").value, portal.csrf_token
+    checked, gate = [], threading.Barrier(10, timeout=1)
+
+    def answer_matches(stored, answer):  # each guess waits here for the others (1 s at most)
+        checked.append(answer)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            gate.wait()
+        return questions.answer_matches(stored, answer)
+
+    monkeypatch.setattr(recovery, "answer_matches", answer_matches)
+
+    def guess(index):
+        browser = app.test_client()
+        browser.set_cookie("session", cookie)
+        data = {"answer": f"Pet {index}", "csrf_token": token}
+        return browser.post("/reset-password/question", data=data)
+
+    pages = [r.get_data(as_text=True) for r in run_together(10, guess)]
+    assert len(checked) == 5
+    assert sum("Wait 1 minute, then answer the question" in page for page in pages) == 5
 
 
 def test_changing_password_needs_the_current_one_and_ends_other_sessions(
