@@ -42,7 +42,9 @@ def new_attempt_token() -> str:
 
 
 def issue_code(session: Session, user: User, attempt_token: str) -> str:
-    """A fresh code for this attempt; earlier codes of the attempt stop working."""
+    """A fresh code for this attempt; earlier codes of the attempt stop working. Requests for
+    one account take turns (its row locked), so codes asked for at once are all counted."""
+    session.refresh(user, with_for_update=True)
     now = clock.now()
     recent = session.scalar(
         select(func.count())

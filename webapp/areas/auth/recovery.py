@@ -31,6 +31,8 @@ def request_reset(session: Session, email: str) -> None:
     """Email a reset link to the address's account if it may have one; else only audit why."""
     with transaction(session):
         user = accounts.find_by_email(session, email)
+        if user is not None:  # requests for one account take turns: the limit counts them all
+            session.refresh(user, with_for_update=True)
         why_not = _why_no_mail(session, user)
         if why_not:
             audit.record(session, "password_reset_not_sent", user=user, why=why_not)
