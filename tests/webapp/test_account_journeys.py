@@ -10,8 +10,8 @@ from sqlalchemy import select
 from tests.webapp.conftest import ANSWER, PASSWORD, text_of
 from tests.webapp.helpers import CHILD, mails, start
 from tests.webapp.test_concurrency import run_together
-from webapp.areas.auth import questions, recovery
-from webapp.domain import accounts
+from webapp.areas.auth import own_account, questions, recovery
+from webapp.domain import accounts, passwords
 from webapp.infra import clock
 from webapp.models import AuditEvent, Case, User
 
@@ -219,6 +219,36 @@ def test_changing_password_needs_the_current_one_and_ends_other_sessions(
     assert "/sign-in" in phone.client.get("/my-cases").headers["Location"]
     mail = mails(db_session, world.alice.email, "password_changed")[-1]
     assert NEW_PASSWORD not in mail.body and PASSWORD not in mail.body
+
+
+def test_passwords_confirming_a_change_sent_at_the_same_moment_take_turns(
+    app, world, sign_in, monkeypatch
+):
+    """Attack: in a session left open, guess the password that changing the password asks
+    for, ten guesses at once. Each read "no wait" before any failure was written, so all
+    ten were checked; now five are, and the others are told to wait."""
+    portal = sign_in(world.bob)
+    portal.get("/account/password")
+    checked, gate = [], threading.Barrier(10, timeout=1)
+
+    def check_password(stored, password):  # each guess waits here for the others (1 s at most)
+        checked.append(password)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            gate.wait()
+        return passwords.check_password(stored, password)
+
+    monkeypatch.setattr(own_account, "check_password", check_password)
+    cookie, token = portal.client.get_cookie("session").value, portal.csrf_token
+
+    def guess(index):
+        browser = app.test_client()
+        browser.set_cookie("session", cookie)
+        data = {"current": f"guess {index}", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+        return browser.post("/account/password", data={**data, "csrf_token": token})
+
+    pages = [r.get_data(as_text=True) for r in run_together(10, guess)]
+    assert len(checked) == 5
+    assert sum("Wait 1 minute, then try again" in page for page in pages) == 5
 
 
 def test_changing_the_security_question_needs_the_password_and_is_emailed(
