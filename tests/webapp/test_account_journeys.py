@@ -273,6 +273,21 @@ def test_changing_the_security_question_needs_the_password_and_is_emailed(
     assert "York" not in mail.body
 
 
+def test_the_session_cookie_never_holds_the_authenticator_secret(world, sign_in):
+    """Attack: copy the session cookie while its user is setting up an authenticator app (a
+    shared computer, a browser backup) and read it: Flask's session is signed, not hidden.
+    It held the secret being set up, the account's second factor for good once confirmed,
+    long after that session had ended. Now it holds only a seed the secret is worked out
+    from with the portal's key."""
+    portal = sign_in(world.alice)
+    page = portal.get("/account/authenticator").page
+    secret = page.select_one(".app-secret-key").get_text(strip=True)
+    with portal.client.session_transaction() as cookie:
+        assert secret not in repr(dict(cookie))
+    again = portal.get("/account/authenticator").page  # the same secret all through the setup
+    assert again.select_one(".app-secret-key").get_text(strip=True) == secret
+
+
 def test_an_authenticator_app_can_replace_emailed_codes(
     app, world, sign_in, new_client, db_session
 ):
