@@ -1,5 +1,6 @@
 """The connection pool recovers when PostgreSQL drops its connections (checklist item 29)."""
 
+import contextlib
 import uuid
 
 from sqlalchemy import make_url, select, text
@@ -50,17 +51,20 @@ def test_a_database_error_while_saving_a_page_logs_no_answers(
     parameters out of their errors."""
     portal = sign_in(world.alice)
     reference, path = start(portal, "part-time-timetable")
-    refuse_case_updates(db_session)
-    app.config["PROPAGATE_EXCEPTIONS"] = False  # the 500 page and its log line, as deployed
-    caplog.set_level("INFO")
-    answer(portal, path, {**CHILD, "forename": "Zebedee"}, expect=500)
+    with refused_case_updates(db_session):
+        app.config["PROPAGATE_EXCEPTIONS"] = False  # the 500 page and its log line, as deployed
+        caplog.set_level("INFO")
+        answer(portal, path, {**CHILD, "forename": "Zebedee"}, expect=500)
     assert "refused by the test" in caplog.text  # the error was logged ...
     assert "Zebedee" not in caplog.text  # ... without what was typed
 
 
-def refuse_case_updates(session) -> None:
-    """A trigger that makes every UPDATE of a case fail in the database."""
-    if session.get_bind().dialect.name == "sqlite":
+@contextlib.contextmanager
+def refused_case_updates(session):
+    """Every UPDATE of a case fails in the database (a trigger) while this lasts; the
+    trigger goes afterwards (PostgreSQL's schema is shared by the run's tests)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
         session.execute(
             text(
                 "create trigger refuse_case_updates before update on cases "
@@ -81,3 +85,11 @@ def refuse_case_updates(session) -> None:
             )
         )
     session.commit()
+    try:
+        yield
+    finally:
+        session.rollback()
+        session.execute(text("drop trigger refuse_case_updates" + ("" if sqlite else " on cases")))
+        if not sqlite:
+            session.execute(text("drop function refuse_case_updates()"))
+        session.commit()
