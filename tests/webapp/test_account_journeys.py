@@ -1,13 +1,17 @@
 """First sign-in, forgotten password, one's own account and the authenticator app."""
 
+import contextlib
 import re
+import threading
 
 import pyotp
 from sqlalchemy import select
 
 from tests.webapp.conftest import ANSWER, PASSWORD, text_of
 from tests.webapp.helpers import CHILD, mails, start
-from webapp.domain import accounts
+from tests.webapp.test_concurrency import run_together
+from webapp.areas.auth import own_account, questions, recovery
+from webapp.domain import accounts, passwords
 from webapp.infra import clock
 from webapp.models import AuditEvent, Case, User
 
@@ -160,6 +164,41 @@ def test_wrong_security_answers_count_with_the_other_failures(
     assert not db_session.get(User, world.bob.id, populate_existing=True).is_locked
 
 
+def test_security_answers_sent_at_the_same_moment_take_turns(
+    app, world, new_client, db_session, monkeypatch
+):
+    """Attack: with the emailed link, send ten guesses of the security answer (a pet's name:
+    few to try) at once from copies of the reset cookie. Each read "no wait" before any
+    failure was written, so all ten were checked where the fifth failure starts a wait. Now
+    they take turns: five are checked, the others are told to wait."""
+    portal = new_client()
+    ask_for_reset(portal, world.bob.email)
+    link = reset_link(db_session, world.bob.email)
+    portal.get(link)
+    portal.post(link, {}, expect=302)
+    portal.get("/reset-password/question")
+    cookie, token = portal.client.get_cookie("session").value, portal.csrf_token
+    checked, gate = [], threading.Barrier(10, timeout=1)
+
+    def answer_matches(stored, answer):  # each guess waits here for the others (1 s at most)
+        checked.append(answer)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            gate.wait()
+        return questions.answer_matches(stored, answer)
+
+    monkeypatch.setattr(recovery, "answer_matches", answer_matches)
+
+    def guess(index):
+        browser = app.test_client()
+        browser.set_cookie("session", cookie)
+        data = {"answer": f"Pet {index}", "csrf_token": token}
+        return browser.post("/reset-password/question", data=data)
+
+    pages = [r.get_data(as_text=True) for r in run_together(10, guess)]
+    assert len(checked) == 5
+    assert sum("Wait 1 minute, then answer the question" in page for page in pages) == 5
+
+
 def test_changing_password_needs_the_current_one_and_ends_other_sessions(
     world, sign_in, db_session
 ):
@@ -182,6 +221,36 @@ def test_changing_password_needs_the_current_one_and_ends_other_sessions(
     assert NEW_PASSWORD not in mail.body and PASSWORD not in mail.body
 
 
+def test_passwords_confirming_a_change_sent_at_the_same_moment_take_turns(
+    app, world, sign_in, monkeypatch
+):
+    """Attack: in a session left open, guess the password that changing the password asks
+    for, ten guesses at once. Each read "no wait" before any failure was written, so all
+    ten were checked; now five are, and the others are told to wait."""
+    portal = sign_in(world.bob)
+    portal.get("/account/password")
+    checked, gate = [], threading.Barrier(10, timeout=1)
+
+    def check_password(stored, password):  # each guess waits here for the others (1 s at most)
+        checked.append(password)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            gate.wait()
+        return passwords.check_password(stored, password)
+
+    monkeypatch.setattr(own_account, "check_password", check_password)
+    cookie, token = portal.client.get_cookie("session").value, portal.csrf_token
+
+    def guess(index):
+        browser = app.test_client()
+        browser.set_cookie("session", cookie)
+        data = {"current": f"guess {index}", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+        return browser.post("/account/password", data={**data, "csrf_token": token})
+
+    pages = [r.get_data(as_text=True) for r in run_together(10, guess)]
+    assert len(checked) == 5
+    assert sum("Wait 1 minute, then try again" in page for page in pages) == 5
+
+
 def test_changing_the_security_question_needs_the_password_and_is_emailed(
     world, sign_in, db_session
 ):
@@ -202,6 +271,21 @@ def test_changing_the_security_question_needs_the_password_and_is_emailed(
     assert alice.security_question == "birth_town"
     mail = mails(db_session, world.alice.email, "security_question_changed")[-1]
     assert "York" not in mail.body
+
+
+def test_the_session_cookie_never_holds_the_authenticator_secret(world, sign_in):
+    """Attack: copy the session cookie while its user is setting up an authenticator app (a
+    shared computer, a browser backup) and read it: Flask's session is signed, not hidden.
+    It held the secret being set up, the account's second factor for good once confirmed,
+    long after that session had ended. Now it holds only a seed the secret is worked out
+    from with the portal's key."""
+    portal = sign_in(world.alice)
+    page = portal.get("/account/authenticator").page
+    secret = page.select_one(".app-secret-key").get_text(strip=True)
+    with portal.client.session_transaction() as cookie:
+        assert secret not in repr(dict(cookie))
+    again = portal.get("/account/authenticator").page  # the same secret all through the setup
+    assert again.select_one(".app-secret-key").get_text(strip=True) == secret
 
 
 def test_an_authenticator_app_can_replace_emailed_codes(
@@ -410,6 +494,28 @@ def test_a_copied_reset_session_stops_working_once_the_password_is_changed(
     with thief.client.session_transaction() as planted:
         planted.update(copied)
     assert thief.client.get("/reset-password/new-password").status_code == 404
+
+
+def test_reset_emails_asked_for_at_the_same_moment_are_still_three_an_hour(
+    world, new_client, db_session, monkeypatch
+):
+    """Attack: anyone may ask for a reset of any address. Ten requests sent at once each
+    counted the account's recent emails before any was written, so all ten were sent where
+    three an hour may be (a stranger flooding a head teacher's inbox). Now they take turns."""
+    gate = threading.Barrier(10, timeout=1)
+    send = recovery._send_reset_mail
+
+    def send_reset_mail(session, user):  # each request waits here for the others (1 s at most)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            gate.wait()
+        send(session, user)
+
+    monkeypatch.setattr(recovery, "_send_reset_mail", send_reset_mail)
+    portals = [new_client() for _ in range(10)]
+    for portal in portals:
+        portal.get("/forgotten-password")
+    run_together(10, lambda i: portals[i].post("/forgotten-password", {"email": world.bob.email}))
+    assert len(mails(db_session, world.bob.email, "password_reset_link")) == 3
 
 
 def test_reset_links_are_limited_and_a_new_one_replaces_the_old(world, new_client, db_session):

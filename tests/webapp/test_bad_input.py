@@ -3,6 +3,8 @@ too large. Each now answers a 4xx or the page with a clear message (issue 9, ite
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import encode_multipart
@@ -274,3 +276,19 @@ def test_a_form_part_with_a_new_line_in_its_name_is_refused(provision):
         path, body, content_type=f"multipart/form-data; boundary={boundary}", expect=400
     )
     assert heading(response) == "Sorry, there is a problem with your request"
+
+
+def test_a_huge_email_address_is_refused_at_once(sign_in, world):
+    """Attack: type 100,000 dots into an email question (one value: within the form limits).
+    The address's pattern was tried before its length was, and that pattern backtracks over
+    every split of the dots: about half a minute of a worker holding the interpreter's lock
+    for one page (the background save sends it again as the user types), half an hour for
+    the 500 KB a form may carry. Now the length is checked first."""
+    portal = sign_in(world.alice)
+    reference, path = start(portal, "physical-intervention")
+    began = time.perf_counter()
+    response = answer(portal, path, {"parent_email": "a@" + "." * 100_000 + "@"}, expect=200)
+    assert time.perf_counter() - began < 5
+    assert "Enter an email address in the correct format, like name@example.com" in errors_on(
+        response
+    )

@@ -62,6 +62,24 @@ def test_each_limited_page_refuses_a_client_that_posts_too_often(real_limits, wo
     assert other.post(path, data).status_code != 429
 
 
+def test_an_ipv6_client_is_counted_by_its_64_not_by_each_address(real_limits, world):
+    """Attack: a machine holds a whole IPv6 /64, so every post can come from a new address
+    of it. Counted by the single address, each got a fresh limit and the limits held
+    nothing back (password spraying, reset mail); the API already counted its failures by
+    /64. Now the /64 is one client."""
+    data, allowed = POSTS["/forgotten-password"]
+    for n in range(1, allowed + 1):
+        portal = portal_from(real_limits, f"2001:db8:1:2::{n:x}")
+        portal.get("/forgotten-password")
+        assert portal.post("/forgotten-password", data).status_code != 429
+    portal = portal_from(real_limits, "2001:db8:1:2:ffff::1")
+    portal.get("/forgotten-password")
+    portal.post("/forgotten-password", data, expect=429)
+    neighbour = portal_from(real_limits, "2001:db8:1:3::1")  # another /64: its own count
+    neighbour.get("/forgotten-password")
+    assert neighbour.post("/forgotten-password", data).status_code != 429
+
+
 def test_feedback_refused_for_too_many_attempts_shows_what_was_written(real_limits):
     portal = portal_from(real_limits)
     data = {"rating": "satisfied", "comments": "The dates are easy to enter"}

@@ -1,11 +1,18 @@
 """Signing in with an emailed code, as SECURITY-CHECKLIST.md asks (items 4-6, 12-18, 23)."""
 
+import contextlib
+import hmac
 import re
+import secrets
+import threading
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
 from tests.webapp.conftest import PASSWORD, PortalClient, latest_code, text_of
 from tests.webapp.helpers import fresh_user, mails
+from tests.webapp.test_concurrency import run_together
+from webapp.areas.auth import codes
 from webapp.models import AuditEvent, LoginCode, OutboxMessage
 
 
@@ -74,6 +81,63 @@ def test_a_code_dies_after_five_wrong_tries(app, world, new_client, moving_clock
     # ... and after it the code is still dead.
     moving_clock.advance(minutes=1, seconds=1)
     assert "can no longer be used" in text_of(code_step(portal, code, expect=200).page)
+
+
+def test_wrong_codes_sent_at_the_same_moment_still_get_five_tries_in_all(
+    app, world, new_client, db_session, monkeypatch
+):
+    """Attack: with the password, send ten guesses of the code at once from copies of the
+    same cookie. Each guess read the code's tries before any was written, so all ten were
+    compared (and the count ended at 1): a burst got a code as many guesses as it liked."""
+    portal = new_client()
+    password_step(portal, world.alice.email)
+    code = latest_code(app, world.alice.email)
+    wrong = [f"{n:06d}" for n in range(10) if f"{n:06d}" != code]
+    portal.get("/sign-in/code")
+    cookie, token = portal.client.get_cookie("session").value, portal.csrf_token
+    compared, gate = [], threading.Barrier(len(wrong), timeout=1)
+
+    def compare_digest(a, b):  # each guess waits here for the others (at most a second)
+        compared.append(b)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            gate.wait()
+        return hmac.compare_digest(a, b)
+
+    monkeypatch.setattr(codes, "hmac", SimpleNamespace(compare_digest=compare_digest))
+
+    def guess(index):
+        browser = app.test_client()
+        browser.set_cookie("session", cookie)
+        return browser.post("/sign-in/code", data={"code": wrong[index], "csrf_token": token})
+
+    responses = run_together(len(wrong), guess)
+    assert all(r.status_code == 200 for r in responses)
+    assert len(compared) == 5
+    assert db_session.scalar(select(LoginCode.wrong_tries)) == 5
+
+
+def test_codes_asked_for_at_the_same_moment_are_still_five_in_15_minutes(
+    world, new_client, db_session, monkeypatch
+):
+    """Attack: with the password, sign in from ten browsers at once. Each counted the codes
+    of the last 15 minutes before any was written, so all ten were emailed where five may
+    be. Now the requests for one account take turns."""
+    gate = threading.Barrier(10, timeout=1)
+
+    def randbelow(limit):  # each request waits here for the others (1 s at most)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            gate.wait()
+        return secrets.randbelow(limit)
+
+    monkeypatch.setattr(
+        codes, "secrets", SimpleNamespace(randbelow=randbelow, token_urlsafe=secrets.token_urlsafe)
+    )
+    portals = [new_client() for _ in range(10)]
+    for portal in portals:
+        portal.get("/sign-in")
+    data = {"email": world.alice.email, "password": PASSWORD}
+    run_together(10, lambda i: portals[i].post("/sign-in", data, expect=302))
+    assert len(mails(db_session, world.alice.email, "sign_in_code")) == 5
 
 
 def test_send_the_code_again_replaces_the_code_and_is_limited(app, world, new_client):
@@ -166,6 +230,9 @@ def test_next_only_ever_leads_to_a_page_of_the_portal(app, world, new_client):
         ("https://elsewhere.example.com/", "/"),
         ("//elsewhere.example.com", "/"),
         ("/\\elsewhere.example.com", "/"),
+        # A new line in it broke the redirect after the code (a 500, the code used up and
+        # nobody signed in): a link that stopped every sign-in through it.
+        ("/my-cases%0D%0ASet-Cookie:%20x=y", "/"),
         ("/my-cases", "/my-cases"),
     ):
         portal = new_client()

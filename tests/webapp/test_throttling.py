@@ -5,14 +5,18 @@ an authenticator code are kept on the server."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 
 import pyotp
 from sqlalchemy import select
 
 from tests.webapp.conftest import PASSWORD, latest_code, text_of
 from tests.webapp.helpers import fresh_user
-from webapp.domain import accounts
+from tests.webapp.test_concurrency import run_together
+from webapp.areas.auth import services
+from webapp.domain import accounts, passwords
 from webapp.infra import clock
 from webapp.models import AuditEvent, Membership, OutboxMessage, User
 
@@ -70,6 +74,35 @@ def test_five_failures_of_any_kind_start_a_wait_that_grows(app, world, new_clien
     # ... which forgives the failures: the next wrong password is just wrong.
     response = password_step(new_client(), world.bob.email, "wrong", expect=200)
     assert "Enter a correct email address and password" in text_of(response.page)
+
+
+def test_guesses_sent_at_the_same_moment_wait_like_guesses_sent_one_by_one(
+    world, new_client, monkeypatch
+):
+    """Attack: send ten password guesses for one address at once. Each read "no wait" before
+    any failure was written, so all ten were checked where five start the wait, and bursts
+    reached the hard lock at 100 in hours, not days. Now the attempts under one address take
+    turns: the five after the fifth failure wait, unchecked."""
+    checked, gate = [], threading.Barrier(10, timeout=1)
+
+    def check_password(stored, password):  # each guess waits here for the others (1 s at most)
+        checked.append(password)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            gate.wait()
+        return passwords.check_password(stored, password)
+
+    monkeypatch.setattr(services, "check_password", check_password)
+    portals = [new_client() for _ in range(10)]
+    for portal in portals:
+        portal.get("/sign-in")
+
+    def guess(index):
+        data = {"email": world.bob.email, "password": f"guess {index}"}
+        return portals[index].post("/sign-in", data, expect=200)
+
+    pages = [text_of(r.page) for r in run_together(10, guess)]
+    assert len(checked) == 5
+    assert sum("Wait 1 minute, then try again" in page for page in pages) >= 5
 
 
 def test_the_waits_double_up_to_an_hour():

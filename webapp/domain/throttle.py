@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,27 @@ def time_to_wait(session: Session, email: str) -> dt.timedelta | None:
         return None
     left = clock.aware(row.throttled_until) - clock.now()
     return left if left > dt.timedelta(0) else None
+
+
+def time_to_wait_in_turn(session: Session, email: str) -> dt.timedelta | None:
+    """time_to_wait, with the address's row (made if need be) locked until the transaction
+    ends: the attempts under one address are checked one after another. Otherwise a burst sent
+    at once all read "no wait" before any of its failures was written, and every guess in it
+    was checked (PostgreSQL; SQLite's BEGIN IMMEDIATE queues them already)."""
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
+    key = _key(email)
+    session.execute(
+        dialect.insert(SignInFailures)
+        .values(email_hash=key, failures=0, last_failed_at=clock.now())
+        .on_conflict_do_nothing(index_elements=["email_hash"])
+    )
+    until = session.scalar(
+        select(SignInFailures.throttled_until)
+        .where(SignInFailures.email_hash == key)
+        .with_for_update()
+    )
+    left = clock.aware(until) - clock.now() if until is not None else None
+    return left if left is not None and left > dt.timedelta(0) else None
 
 
 def note_failure(session: Session, email: str) -> int:

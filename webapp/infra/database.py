@@ -26,12 +26,18 @@ def make_engine(url: str) -> Engine:
     """An engine for `url`, with the pool and SQLite settings the portal relies on."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    # A database error quotes its statement's parameters (a page's answers, a password's
+    # hash) unless told not to: it would put them in the log line of the 500.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+        )
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_size=10, max_overflow=10, hide_parameters=True)
 
 
 class RetryingSession(Session):

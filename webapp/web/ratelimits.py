@@ -1,8 +1,9 @@
 """Per-address limits (Flask-Limiter) on the pages a stranger can use to guess or to make the
 portal send mail: sign-in, code entry, sending a code again, forgotten password and feedback.
 
-The address is the client's: behind PORTAL_TRUSTED_PROXIES the app's ProxyFix has already put
-it in `request.remote_addr`, and X-Forwarded-For from anyone else is ignored. Counts live in
+The address is the client's, an IPv6 one counted with its /64: behind PORTAL_TRUSTED_PROXIES
+the app's ProxyFix has already put it in `request.remote_addr`, and X-Forwarded-For from anyone
+else is ignored. Counts live in
 Redis when REDIS_URL is set (shared by every instance), in memory otherwise. Going over a limit
 answers 429 with a page saying how long to wait. Each account is also slowed down by its own
 failures (webapp/domain/throttle.py); these limits are the per-address half of SECURITY-CHECKLIST 5.
@@ -10,6 +11,7 @@ failures (webapp/domain/throttle.py); these limits are the per-address half of S
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 
@@ -37,7 +39,7 @@ def init_app(app: Flask) -> None:
     api = ("PORTAL_LIMIT_API", "PORTAL_LIMIT_API_FAILURES", "PORTAL_LIMIT_API_FAILURE_AUDIT")
     for setting in (*LIMITED.values(), *api):  # the API's are counted in areas/api/guard.py
         _check_setting(setting, app.config[setting])
-    limiter = Limiter(key_func=get_remote_address, app=app)
+    limiter = Limiter(key_func=lambda: caller_network(get_remote_address()), app=app)
     app.extensions["portal_limiter"] = limiter
     for endpoint, setting in LIMITED.items():
         view = app.view_functions[endpoint]
@@ -49,6 +51,19 @@ def init_app(app: Flask) -> None:
         # none of: off, so that no other request pays for looking (issue 12, P3).
         app.before_request_funcs[None].remove(limiter._check_request_limit)
     app.register_error_handler(429, _too_many)
+
+
+def caller_network(address: str | None) -> str:
+    """What a client is counted under: its IPv4 address, or its IPv6 /64 (one machine may
+    hold a whole /64, and would otherwise get a fresh count with every address of it). The
+    address is remote_addr: behind PORTAL_TRUSTED_PROXIES, the client's as the proxy saw it."""
+    try:
+        caller = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address or "unknown"
+    if caller.version == 6 and caller.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{caller}/64", strict=False))
+    return str(getattr(caller, "ipv4_mapped", None) or caller)
 
 
 def _check_setting(setting: str, value: str) -> None:

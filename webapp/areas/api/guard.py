@@ -13,7 +13,6 @@ nor counted."""
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import math
 import time
@@ -29,6 +28,7 @@ from webapp.domain.api_clients import client_for_key
 from webapp.domain.errors import NotFound
 from webapp.infra.database import db, transaction
 from webapp.infra.extensions import csrf
+from webapp.web.ratelimits import caller_network
 
 log = logging.getLogger("webapp.areas.api")
 PUBLIC = {"api.openapi_document", "api.openapi_page"}  # readable without a key
@@ -123,19 +123,6 @@ def _over_limit(client):
                 {"Retry-After": str(_seconds_to(reset))},
             )
     return None
-
-
-def caller_network(address: str | None) -> str:
-    """What failures are counted under: the caller's IPv4 address, or its IPv6 /64 (one
-    machine may hold a whole /64). The address is remote_addr: behind PORTAL_TRUSTED_PROXIES,
-    the client's as the proxy saw it."""
-    try:
-        caller = ipaddress.ip_address(address or "")
-    except ValueError:
-        return address or "unknown"
-    if caller.version == 6 and caller.ipv4_mapped is None:
-        return str(ipaddress.ip_network(f"{caller}/64", strict=False))
-    return str(getattr(caller, "ipv4_mapped", None) or caller)
 
 
 def _limiter():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import secrets
 
 import pyotp
 import qrcode
@@ -19,6 +20,7 @@ from webapp.areas.auth.forms import (
 )
 from webapp.areas.auth.policy import new_password_problem
 from webapp.areas.auth.questions import QUESTIONS
+from webapp.domain.passwords import keyed_hash
 from webapp.infra.database import db
 
 
@@ -83,8 +85,7 @@ def change_question():
 @login_required
 def authenticator():
     """Set up an authenticator app: scan the QR code, then type one code to confirm."""
-    secret = session.get("totp_setup") or pyotp.random_base32()
-    session["totp_setup"] = secret
+    secret = _setup_secret(current_user)
     form = AuthenticatorForm()
     problem = None
     if form.validate_on_submit():
@@ -111,6 +112,20 @@ def authenticator():
         secret=secret,
         qr=base64.b64encode(svg).decode(),
     )
+
+
+def _setup_secret(user) -> str:
+    """The secret offered for setting up an app, the same on every request of the setup.
+
+    The session keeps only a random seed: the secret itself is worked out from it with the
+    app's key. The session is a signed cookie anyone holding it can read, and a copy of it
+    taken during the setup (a shared computer, a browser backup) would otherwise give the
+    secret of the account's second factor for good, long after that session had ended."""
+    seed = session.get("totp_setup")
+    if not isinstance(seed, str) or not seed.startswith("seed:"):
+        seed = session["totp_setup"] = "seed:" + secrets.token_urlsafe(16)
+    key = keyed_hash(f"authenticator setup:{user.id}:{seed}")
+    return base64.b32encode(bytes.fromhex(key)[:20]).decode()
 
 
 @bp.route("/account/authenticator/remove", methods=["GET", "POST"])

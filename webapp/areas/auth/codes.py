@@ -42,7 +42,9 @@ def new_attempt_token() -> str:
 
 
 def issue_code(session: Session, user: User, attempt_token: str) -> str:
-    """A fresh code for this attempt; earlier codes of the attempt stop working."""
+    """A fresh code for this attempt; earlier codes of the attempt stop working. Requests for
+    one account take turns (its row locked), so codes asked for at once are all counted."""
+    session.refresh(user, with_for_update=True)
     now = clock.now()
     recent = session.scalar(
         select(func.count())
@@ -75,7 +77,10 @@ def issue_code(session: Session, user: User, attempt_token: str) -> str:
 
 
 def check_code(session: Session, user: User, attempt_token: str, code: str) -> CodeCheck:
-    """Whether `code` signs this attempt in; wrong tries are counted on the code."""
+    """Whether `code` signs this attempt in; wrong tries are counted on the code. Each check
+    takes one of the code's 5 tries first, in one statement, so that tries sent at the same
+    moment all count (read, compared and then written, a burst of them each saw 0 tries used:
+    found by review); a right code gives its try back and is used up, once."""
     now = clock.now()
     live = session.scalar(
         select(LoginCode)
@@ -93,10 +98,22 @@ def check_code(session: Session, user: User, attempt_token: str, code: str) -> C
         return CodeCheck.USED_UP
     if clock.aware(live.expires_at) <= now:
         return CodeCheck.EXPIRED
+    this_code = (LoginCode.id == live.id, LoginCode.used_at.is_(None))
+    taken = session.execute(
+        update(LoginCode)
+        .where(*this_code, LoginCode.wrong_tries < WRONG_TRIES_ALLOWED)
+        .values(wrong_tries=LoginCode.wrong_tries + 1)
+        .returning(LoginCode.wrong_tries)
+    ).scalar_one_or_none()
+    if taken is None:  # its last try, or the code itself, taken meanwhile
+        return CodeCheck.USED_UP
     if not hmac.compare_digest(live.code_hash, keyed_hash(code)):
-        live.wrong_tries += 1
-        return CodeCheck.USED_UP if live.wrong_tries >= WRONG_TRIES_ALLOWED else CodeCheck.WRONG
-    live.used_at = now
+        return CodeCheck.USED_UP if taken >= WRONG_TRIES_ALLOWED else CodeCheck.WRONG
+    session.execute(
+        update(LoginCode)
+        .where(*this_code)
+        .values(used_at=now, wrong_tries=LoginCode.wrong_tries - 1)
+    )
     return CodeCheck.ACCEPTED
 
 

@@ -16,13 +16,14 @@ from webapp.models import User
 
 def password_problem(session: Session, user: User, password: str, wrong: str) -> str | None:
     """Why the password given to confirm a change is not accepted (`wrong` when it is wrong, a
-    failure that counts), or None. While the account waits after failures, nothing is checked."""
-    wait = throttle.time_to_wait(session, user.email)
-    if wait is not None:
-        return "There have been too many wrong attempts. " + throttle.wait_message(wait)
-    if check_password(user.password_hash, password):
-        return None
+    failure that counts), or None. While the account waits after failures, nothing is checked;
+    passwords sent at once take turns (throttle.time_to_wait_in_turn)."""
     with transaction(session):
+        wait = throttle.time_to_wait_in_turn(session, user.email)
+        if wait is not None:
+            return "There have been too many wrong attempts. " + throttle.wait_message(wait)
+        if check_password(user.password_hash, password):
+            return None
         accounts.record_failure(session, user, "password")
     return wrong
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from webapp.areas.auth.questions import answer_matches
-from webapp.domain import accounts, audit
+from webapp.domain import accounts, audit, throttle
 from webapp.infra import clock
 from webapp.infra.database import transaction
 from webapp.infra.mail import queue_mail
@@ -31,6 +31,8 @@ def request_reset(session: Session, email: str) -> None:
     """Email a reset link to the address's account if it may have one; else only audit why."""
     with transaction(session):
         user = accounts.find_by_email(session, email)
+        if user is not None:  # requests for one account take turns: the limit counts them all
+            session.refresh(user, with_for_update=True)
         why_not = _why_no_mail(session, user)
         if why_not:
             audit.record(session, "password_reset_not_sent", user=user, why=why_not)
@@ -122,9 +124,13 @@ def resetting_user(session: Session, user_id: int, generation: int) -> User | No
     return user
 
 
-def answer_question(session: Session, user: User, answer: str) -> bool:
-    """Whether the security answer is right; a wrong one counts as a failure."""
+def answer_question(session: Session, user: User, answer: str) -> bool | None:
+    """Whether the security answer is right; a wrong one counts as a failure. None when the
+    address must wait: nothing was checked (answers sent at once take turns, and the later
+    ones of a burst find the wait the earlier ones started)."""
     with transaction(session):
+        if throttle.time_to_wait_in_turn(session, user.email) is not None:
+            return None
         if answer_matches(user.security_answer_hash, answer):
             audit.record(session, "security_answer_accepted", user=user)
             return True

@@ -4,6 +4,8 @@ code. The work is in recovery.py."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import current_app, flash, redirect, render_template, session, url_for
 
 from webapp.areas.auth import bp, recovery
@@ -69,13 +71,20 @@ def reset_question():
             wait, "answer the question"
         )
     elif form.validate_on_submit():
-        if recovery.answer_question(db(), user, form.answer.data):
+        answered = recovery.answer_question(db(), user, form.answer.data)
+        if answered:
             session["reset"] = {**session["reset"], "answered": True}
             return redirect(url_for("auth.reset_new_password"))
         if user.is_locked:
             session.pop("reset", None)
             return render_template("auth/reset_link_invalid.html"), 404
-        wrong = True
+        if answered is None:  # not checked: answers sent with it started a wait meanwhile
+            wait = throttle.time_to_wait(db(), user.email) or dt.timedelta(0)
+            problem = "There have been too many wrong attempts. " + throttle.wait_message(
+                wait, "answer the question"
+            )
+        else:
+            wrong = True
     return render_template(
         "auth/reset_question.html",
         form=form,

@@ -67,6 +67,7 @@ def safe_next(target: str | None) -> str:
             and target.startswith("/")
             and not target.startswith("//")
             and "\\" not in target
+            and target.isprintable()  # no CR or LF: a Location header cannot carry them
         ):
             return target
     return url_for("pages.home")

@@ -50,7 +50,7 @@ def sign_in_check(session: Session, email: str, password: str) -> SignInCheck:
 
 def _sign_in_check(session: Session, email: str, password: str) -> SignInCheck:
     user = accounts.find_by_email(session, email)
-    wait = throttle.time_to_wait(session, email)
+    wait = throttle.time_to_wait_in_turn(session, email)
     if wait is not None:
         audit.record(session, "sign_in_refused", user=user, why="waiting after failures")
         return SignInCheck(Outcome.WAIT, wait=wait)
@@ -125,7 +125,7 @@ def enter_code(session: Session, user: User, attempt: str, code: str) -> str | N
     the message to show. Failures count, except while the account waits after too many (then
     nothing is checked). Committed either way."""
     with transaction(session):
-        wait = throttle.time_to_wait(session, user.email)
+        wait = throttle.time_to_wait_in_turn(session, user.email)
         if wait is not None:
             audit.record(session, "sign_in_refused", user=user, why="waiting after failures")
             then = "enter a code" if user.totp_secret else "enter the code or send a new one"
