@@ -6,7 +6,9 @@ Alice administers school A; Carol belongs to A and B; Bob only to B; Nina to the
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 
 import pytest
 from sqlalchemy import select
@@ -14,8 +16,9 @@ from werkzeug.datastructures import MultiDict
 
 from tests.webapp.conftest import PASSWORD, _hashes, text_of
 from tests.webapp.helpers import audit_rows, errors_on, fresh, mails, password_in, send
+from tests.webapp.test_concurrency import run_together
 from webapp.areas.user_admin import services
-from webapp.domain import throttle
+from webapp.domain import accounts, throttle
 from webapp.infra.database import db
 from webapp.models import AuditEvent, Membership, OutboxMessage, SignInFailures, User
 
@@ -606,6 +609,40 @@ def test_a_school_never_loses_its_last_admin(alice, world, dana, db_session):
         world.alice.id,
         world.school_a.id,
     )
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite: one writer
+@pytest.mark.parametrize("how", ["is_admin", "lock_status"])
+def test_two_admins_removing_each_other_at_the_same_moment_leave_the_school_one(
+    alice, world, dana, sign_in, db_session, monkeypatch, how
+):
+    """Found by an attacker's trial: two administrators, each taking away the other's role (or
+    locking the other) at the same moment, each counted the other as the school's remaining
+    administrator, and the school was left with none. Such changes to a school take turns."""
+    edit(alice, dana, is_admin="yes")
+    danas = sign_in(dana)
+    counted, gate = [], threading.Barrier(2, timeout=1)
+    count = accounts.other_open_admins
+
+    def other_open_admins(session, school_id, user):  # both count, then wait for each other
+        counted.append(count(session, school_id, user))
+        with contextlib.suppress(threading.BrokenBarrierError):
+            gate.wait()
+        return counted[-1]
+
+    monkeypatch.setattr(accounts, "other_open_admins", other_open_admins)
+    change = {"is_admin": {"is_admin": "no"}, "lock_status": {"lock_status": "locked"}}[how]
+    pairs = [(alice, dana), (danas, world.alice)]
+    run_together(2, lambda i: edit(pairs[i][0], pairs[i][1], **change))
+    assert sorted(counted) == [0, 1]  # the second counted after the first had changed
+    db_session.expire_all()
+    admins = db_session.scalars(
+        select(User)
+        .join(Membership)
+        .where(Membership.school_id == world.school_a.id, Membership.is_admin.is_(True))
+        .where(User.is_locked.is_(False))
+    ).all()
+    assert len(admins) == 1
 
 
 # --- Scope: other schools' users, and people who are not admins ----------------------------

@@ -196,13 +196,19 @@ def schools_only_they_run(session: Session, user: User) -> list[School]:
     them would leave those schools with no one to manage their users."""
     return [
         membership.school
-        for membership in user.memberships
+        for membership in sorted(user.memberships, key=lambda m: m.school_id)  # locks in order
         if membership.is_admin and not other_open_admins(session, membership.school_id, user)
     ]
 
 
 def other_open_admins(session: Session, school_id: int, user: User) -> int:
-    """How many administrators of the school other than `user` have an open account."""
+    """How many administrators of the school other than `user` have an open account.
+
+    The school's row is locked first, until the transaction ends, so changes to who runs a
+    school take turns and each counts what the one before it left: two admins stepping down
+    (or locking each other) at the same moment each counted the other, and left the school with
+    no administrator. A caller counting for several schools goes in the order of their ids."""
+    session.execute(select(School.id).where(School.id == school_id).with_for_update())
     return session.scalar(
         select(func.count())
         .select_from(Membership)

@@ -179,7 +179,7 @@ def update_user(
         _refuse_email_change(session, admin, user, email)
         _refuse_lock_change(session, admin, user, locked)
         current = {m.school_id: m for m in user.memberships if m.school_id in schools}
-        for school_id, membership in current.items():
+        for school_id, membership in sorted(current.items()):  # other_open_admins' order
             if membership.is_admin and school_id not in admins:
                 field = "is_admin" if school_id in wanted else "schools"
                 keep_an_admin(session, schools[school_id], user, admin, field=field)
