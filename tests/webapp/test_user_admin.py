@@ -12,7 +12,7 @@ import threading
 
 import pytest
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
+from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
 from tests.webapp.conftest import PASSWORD, _hashes, text_of
@@ -680,6 +680,26 @@ def test_an_edit_that_demotes_and_locks_takes_its_turn_at_schools_in_the_order_o
     assert first_taken == sorted({world.school_a.id, world.school_b.id})
     carol = fresh(db_session).get(User, world.carol.id)
     assert carol.is_locked
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite: one writer
+def test_a_change_to_who_runs_a_school_does_not_hold_up_the_schools_other_work(
+    app, world, db_session
+):
+    """The school's row is locked while an admin's change counts its administrators. Locked
+    FOR UPDATE, it also held up every row written that names the school (a member added, a
+    case, an audit row) until that change ended, and a change adding someone to a school while
+    another change held it could deadlock with that one. Only the counting takes turns."""
+    with app.app_context():
+        session = db()
+        accounts.take_turns_at(session, [world.school_a.id])  # an admin's change, under way
+        try:
+            db_session.execute(text("set lock_timeout = '2s'"))
+            db_session.add(Membership(user_id=world.bob.id, school_id=world.school_a.id))
+            db_session.commit()  # not kept waiting for the change to end
+        finally:
+            session.rollback()
+    assert world.school_a.id in fresh(db_session).get(User, world.bob.id).school_ids
 
 
 # --- Scope: other schools' users, and people who are not admins ----------------------------

@@ -227,13 +227,14 @@ def take_turns_at(session: Session, school_ids) -> None:
     """Lock the schools' rows until the transaction ends, in the order of their ids: a change
     that will count the administrators of several schools takes its turn at all of them before
     it changes anything. Taken one by one as it goes, two changes could each hold a school the
-    other waits for (PostgreSQL then fails one of them)."""
+    other waits for (PostgreSQL then fails one of them). FOR NO KEY UPDATE: rows that only
+    name the school (a member added, a case, an audit row) are not held up by it."""
     if school_ids:
         session.execute(
             select(School.id)
             .where(School.id.in_(sorted(school_ids)))
             .order_by(School.id)
-            .with_for_update()
+            .with_for_update(key_share=True)
         )
 
 
