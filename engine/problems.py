@@ -161,7 +161,7 @@ class Code(enum.Enum):
     W507 = (
         Severity.WARNING,
         "transition '{action}' from '{source}' is never taken: the portal moves every case on "
-        "from '{source}' at once by '{first}' (by: system, without `when`), listed before it",
+        "from '{source}' at once by '{first}' (by: system, without `when`), {before}",
     )
     W700 = (
         Severity.WARNING,

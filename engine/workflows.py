@@ -180,6 +180,7 @@ def _never_taken(workflow: Workflow, reachable: set[str], where: tuple) -> list[
                 "action": transition.action,
                 "source": transition.source,
                 "first": taken[-1].action,
+                "before": _passed_by(transition, taken[-1])[0],
             }
             found.append(_Finding(Code.W507, (*where, "transitions", index), details))
     return found
@@ -190,12 +191,25 @@ def _never_taken_to(workflow: Workflow, activity_id: str) -> str:
     for transition in workflow.transitions:
         taken = _taken(workflow, transition.source)
         if transition.target == activity_id and transition not in taken:
+            before, fix = _passed_by(transition, taken[-1])
             return (
                 f": '{transition.action}' from '{transition.source}' is never taken, as the "
                 f"portal moves every case on from there at once by '{taken[-1].action}' "
-                "(by: system, without `when`); list it before that one, or give that one a when"
+                f"(by: system, without `when`), {before}; {fix}"
             )
     return ""
+
+
+def _passed_by(transition: Transition, first: Transition) -> tuple[str, str]:
+    """Why `transition` is passed by when `first` (by: system, no `when`) moves every case on,
+    and the mend. Only system transitions are taken in their order: a button is never shown,
+    wherever it is listed, so listing it earlier mends nothing."""
+    if transition.by == "system":
+        return "listed before it", "list it before that one, or give that one a when"
+    return (
+        "before anyone could press it, wherever it is listed",
+        f"give that one a when, or let it leave from '{first.target}', where cases go on to",
+    )
 
 
 def _reachable(workflow: Workflow, certain_moves: bool = True) -> set[str]:

@@ -227,7 +227,7 @@ class Checker:
         for op, right_node in zip(node.ops, node.comparators, strict=True):
             right = self._type(right_node)
             if isinstance(op, ast.In | ast.NotIn):
-                self._check_membership(node, left, right)
+                self._check_membership(node, left, right, isinstance(op, ast.NotIn))
                 if right.is_constant and right.constant == []:  # `x in []`: a list to fill in
                     value = "true" if isinstance(op, ast.NotIn) else "false"
                     self._issue(node, Code.W504, value=value)
@@ -248,7 +248,7 @@ class Checker:
         if ANY in (left.type, right.type):
             return
         if left.type != right.type:
-            hint = _comparison_hint(left, right)
+            hint = _comparison_hint(left, right, isinstance(op, ast.NotEq))
             self._issue(
                 node,
                 Code.E305,
@@ -279,9 +279,9 @@ class Checker:
             if value is not None:
                 self._check_option(node, symbol, value)
 
-    def _check_membership(self, node, left: _Typed, right: _Typed) -> None:
+    def _check_membership(self, node, left: _Typed, right: _Typed, negated: bool) -> None:
         if right.type == LIST and right.is_constant and left.type == LIST:  # ticks in [...]
-            self._issue(node, Code.E305, detail=_ticked_in_list(left, right))
+            self._issue(node, Code.E305, detail=_ticked_in_list(left, right, negated))
         elif right.type == LIST and right.is_constant:  # field in ['a', 'b']
             if left.symbol:
                 for value in right.constant:
@@ -312,8 +312,9 @@ class Checker:
             )
 
 
-def _comparison_hint(left: _Typed, right: _Typed) -> str:
-    """How to write a comparison of two types that cannot be compared, when it is clear."""
+def _comparison_hint(left: _Typed, right: _Typed, negated: bool = False) -> str:
+    """How to write a comparison of two types that cannot be compared, when it is clear
+    (`negated`: the comparison was `!=`)."""
     types = {left.type, right.type}
     constant = next((side.constant for side in (left, right) if side.is_constant), None)
     if types == {BOOL, TEXT}:
@@ -325,6 +326,8 @@ def _comparison_hint(left: _Typed, right: _Typed) -> str:
     if types == {LIST, TEXT} and isinstance(constant, str):  # ticked == 'ramp'
         list_side = left if left.type == LIST else right
         name = list_side.symbol.name if list_side.symbol else "the list"
+        if negated:  # ticked != 'ramp': the author asks whether it is not ticked
+            return f"; to ask whether an option is not ticked, write '{constant}' not in {name}"
         return f"; to ask whether an option is ticked, write '{constant}' in {name}"
     if types == {DATE, TEXT} and isinstance(constant, str):  # '2026-01-01' in quotes is text
         day = constant if _ISO_DATE.match(constant) else "2015-01-31"
@@ -340,16 +343,22 @@ def _comparison_hint(left: _Typed, right: _Typed) -> str:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 
 
-def _ticked_in_list(left: _Typed, right: _Typed) -> str:
+def _ticked_in_list(left: _Typed, right: _Typed, negated: bool) -> str:
     """Why `barriers in ['a', 'b']` is refused: the ticked options are a list, never equal
-    to one value, so it would be false (and `not in` true) whatever is ticked."""
+    to one value, so it would be false (and `not in` true) whatever is ticked. `negated`:
+    it was `not in`, which asks that none of them is ticked."""
     name = left.symbol.name if left.symbol else "the list"
     values = [v for v in right.constant if isinstance(v, str)] or ["value"]
-    either = " or ".join(f"'{v}' in {name}" for v in values[:3])
+    if negated:
+        written = " and ".join(f"'{v}' not in {name}" for v in values[:3])
+        how = f"to ask that none of these is ticked, write {written} ('x' in {name} for ticked)"
+    else:
+        written = " or ".join(f"'{v}' in {name}" for v in values[:3])
+        how = f"to ask whether an option is ticked, write {written}"
+        how += f" ('x' not in {name} for not ticked)"
     return (
         f"{name} is a list of ticked options, never equal to one of these values, so this "
-        f"would be the same whatever is ticked: to ask whether an option is ticked, write "
-        f"{either} ('x' not in {name} for not ticked)"
+        f"would be the same whatever is ticked: {how}"
     )
 
 

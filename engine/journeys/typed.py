@@ -120,11 +120,14 @@ def _yes_no(f: Field, answer, where: tuple) -> str:
 
 
 def _choice(f: Field, answer, where: tuple) -> str:
-    """An option's value for its value or its label (as a school reads it); AnswerProblem for
-    anything else, which no browser could send. Text for a question without options."""
+    """An option's value for its value or its label (as a school reads it), or a drop-down's
+    empty first entry; AnswerProblem for anything else, which no browser could send. Text for
+    a question without options."""
     text = str(answer)
     if not f.options or any(o.value == text for o in f.options):
         return text
+    if f.kind.component == "select" and not text.strip():  # its "Select an option" entry
+        return ""
     by_label = {o.label.lower(): o.value for o in f.options}
     if text.strip().lower() in by_label:
         return by_label[text.strip().lower()]

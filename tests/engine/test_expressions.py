@@ -181,7 +181,12 @@ def test_checker_refuses_mixed_types_with_a_helpful_hint():
     [
         ("ticked == 'ramp'", "write 'ramp' in ticked"),
         ("ticked in ['ramp', 'hoist']", "write 'ramp' in ticked or 'hoist' in ticked"),
-        ("ticked not in ['ramp']", "write 'ramp' in ticked"),
+        # Found in a review: a `!=` or `not in` was told the `in` form, which asks the
+        # opposite; an author copying it turned the condition round, and it validated.
+        ("ticked != 'ramp'", "write 'ramp' not in ticked"),
+        ("'ramp' != ticked", "write 'ramp' not in ticked"),
+        ("ticked not in ['ramp']", "write 'ramp' not in ticked"),
+        ("ticked not in ['ramp', 'hoist']", "write 'ramp' not in ticked and 'hoist' not in"),
     ],
 )
 def test_ticked_options_compared_with_one_value_say_how_to_ask_about_a_tick(text, hint):

@@ -210,6 +210,26 @@ def test_a_yes_no_answer_that_is_neither_fails_at_the_answer(folder, tmp_path, c
     ]
 
 
+def test_a_drop_down_left_at_select_an_option_is_an_answer_a_browser_sends(
+    folder, tmp_path, capsys
+):
+    """Found in a review: the drop-down's first entry, "Select an option", sends an empty
+    value, which the page takes as no answer. Answers that are no option were made to fail
+    (no browser could send them), and this one, which every browser sends, failed with them."""
+    (tmp_path / "tiny.yaml").write_text(
+        CASE_TYPE.replace(
+            "      - {id: hours,",
+            "      - {id: area, type: select, label: Area, required: false,\n"
+            "         options: [north, south]}\n"
+            "      - {id: hours,",
+        )
+    )
+    folder(JOURNEYS.replace("answers: {hours: 4}", "answers: {hours: 4, area: ''}"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert lines == []
+    assert status == 0
+
+
 def test_a_calculated_value_given_as_an_answer_says_to_check_it_under_values(
     folder, tmp_path, capsys
 ):

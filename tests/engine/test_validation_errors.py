@@ -1442,6 +1442,33 @@ def test_a_button_out_of_an_activity_the_portal_always_leaves_at_once_is_never_t
     assert [p.code for p in loaded.problems if p.severity == "error"] == []
 
 
+@covers("E402", "W507")
+def test_a_button_listed_before_a_system_transition_without_when_is_not_told_to_move_up():
+    """Found in a review: a button listed before the system transition that moves every case
+    on at once was told to be listed before it (E402), and that it came after it (W507). Only
+    system transitions are taken in their order; a button there is never shown, wherever it
+    is listed, so its mend is a `when` on the system one, or leaving from where cases go."""
+    loaded = load_workflow(
+        ACTIVITIES
+        + "    panel: {label: Awaiting panel, status: Active}\n"
+        + "    review: {label: Review, status: Active}\n",
+        "- {from: submitted, to: dropped, action: Withdraw, by: officer}\n"
+        "- {from: submitted, to: panel, action: To panel, by: school}\n"
+        "- {from: submitted, to: review, action: Route, by: system}\n"
+        "- {from: review, to: done, action: Complete, by: officer}\n"
+        "- {from: review, to: dropped, action: Abandon, by: officer}\n"
+        "- {from: panel, to: done, action: Accept, by: officer}\n",
+    )
+    unreachable = loaded.expect("E402", "panel: {label", "panel")
+    assert "'To panel' from 'submitted' is never taken" in unreachable.message
+    assert "wherever it is listed" in unreachable.message
+    assert "list it before" not in unreachable.message
+    assert "let it leave from 'review'" in unreachable.message
+    untaken = loaded.expect("W507", "{from: submitted, to: dropped", "{")
+    assert "'Withdraw' from 'submitted' is never taken" in untaken.message
+    assert "listed before it" not in untaken.message and "wherever it is listed" in untaken.message
+
+
 @covers("E403")
 def test_a_workflow_without_completed_or_abandoned_activities():
     loaded = load_workflow(

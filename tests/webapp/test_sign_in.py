@@ -7,6 +7,7 @@ import secrets
 import threading
 from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import select
 
 from tests.webapp.conftest import PASSWORD, PortalClient, latest_code, text_of
@@ -138,6 +139,57 @@ def test_codes_asked_for_at_the_same_moment_are_still_five_in_15_minutes(
     data = {"email": world.alice.email, "password": PASSWORD}
     run_together(10, lambda i: portals[i].post("/sign-in", data, expect=302))
     assert len(mails(db_session, world.alice.email, "sign_in_code")) == 5
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite: one writer
+def test_a_code_sent_while_a_new_one_is_asked_for_is_answered_not_deadlocked(
+    app, world, new_client, monkeypatch
+):
+    """Found in a review: a code being checked had taken a try on the code's row, when "Send
+    the code again" from the same page locked the account's row and waited for the code's.
+    The check then wrote its audit row (or the sign-in), which waits on the account's row:
+    each waited for the other, and PostgreSQL failed one of them (a 500). Both touch the
+    account's row first now."""
+    portal = new_client()
+    password_step(portal, world.alice.email)
+    portal.get("/sign-in/code")
+    cookie, token = portal.client.get_cookie("session").value, portal.csrf_token
+    wrong = "000000" if latest_code(app, world.alice.email) != "000000" else "111111"
+    try_taken, user_locked = threading.Event(), threading.Event()
+    now = codes.clock.now
+
+    def compare_digest(a, b):  # the check has taken its try: let the new code be asked for
+        try_taken.set()
+        user_locked.wait(timeout=2)
+        return hmac.compare_digest(a, b)
+
+    def clock_now():
+        if threading.current_thread().name == "resend":  # issue_code, past its lock
+            user_locked.set()
+        return now()
+
+    monkeypatch.setattr(codes, "hmac", SimpleNamespace(compare_digest=compare_digest))
+    monkeypatch.setattr(codes, "clock", SimpleNamespace(now=clock_now, aware=codes.clock.aware))
+    responses = {}
+
+    def browser(name, path, data):
+        def send():
+            client = app.test_client()
+            client.set_cookie("session", cookie)
+            responses[name] = client.post(path, data={**data, "csrf_token": token})
+
+        return threading.Thread(target=send, name=name)
+
+    check = browser("check", "/sign-in/code", {"code": wrong})
+    resend = browser("resend", "/sign-in/code/resend", {})
+    check.start()
+    assert try_taken.wait(timeout=10)
+    resend.start()
+    for thread in (check, resend):
+        thread.join(timeout=30)
+    assert responses["check"].status_code == 200
+    assert "The code is not correct" in responses["check"].get_data(as_text=True)
+    assert responses["resend"].status_code == 302
 
 
 def test_send_the_code_again_replaces_the_code_and_is_limited(app, world, new_client):

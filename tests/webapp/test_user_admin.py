@@ -11,7 +11,8 @@ import json
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event as sa_event
+from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
 from tests.webapp.conftest import PASSWORD, _hashes, text_of
@@ -20,7 +21,7 @@ from tests.webapp.test_concurrency import run_together
 from webapp.areas.user_admin import services
 from webapp.domain import accounts, throttle
 from webapp.infra.database import db
-from webapp.models import AuditEvent, Membership, OutboxMessage, SignInFailures, User
+from webapp.models import AuditEvent, Membership, OutboxMessage, School, SignInFailures, User
 
 
 @pytest.fixture
@@ -643,6 +644,62 @@ def test_two_admins_removing_each_other_at_the_same_moment_leave_the_school_one(
         .where(User.is_locked.is_(False))
     ).all()
     assert len(admins) == 1
+
+
+def test_an_edit_that_demotes_and_locks_takes_its_turn_at_schools_in_the_order_of_their_ids(
+    app, sign_in, world, db_session
+):
+    """An edit that took away a user's role at B and locked them (who also runs A) locked B's
+    row, then A's when the lock counted A's other admins: a lock of someone running A and B
+    at the same moment takes A, then B, and PostgreSQL failed one of the two (a deadlock)."""
+    db_session.add(Membership(user_id=world.alice.id, school_id=world.school_b.id, is_admin=True))
+    for school in (world.school_a, world.school_b):
+        db_session.get(Membership, (world.carol.id, school.id)).is_admin = True
+    db_session.commit()
+    alice = sign_in(world.alice)
+    alice.get(f"/user-admin/{world.carol.id}")
+    locked = []
+
+    def school_locks(state):
+        statement = state.statement
+        froms = statement.get_final_froms() if state.is_select else []
+        if getattr(statement, "_for_update_arg", None) is not None and School.__table__ in froms:
+            for value in statement.compile().params.values():
+                locked.extend(value if isinstance(value, list) else [value])
+
+    sessions = app.extensions["db_sessions"]
+    sa_event.listen(sessions, "do_orm_execute", school_locks)
+    try:
+        response = edit(
+            alice, world.carol, admin_schools=[str(world.school_a.id)], lock_status="locked"
+        )
+    finally:
+        sa_event.remove(sessions, "do_orm_execute", school_locks)
+    assert response.status_code == 302
+    first_taken = list(dict.fromkeys(locked))  # a row held already is not waited for again
+    assert first_taken == sorted({world.school_a.id, world.school_b.id})
+    carol = fresh(db_session).get(User, world.carol.id)
+    assert carol.is_locked
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite: one writer
+def test_a_change_to_who_runs_a_school_does_not_hold_up_the_schools_other_work(
+    app, world, db_session
+):
+    """The school's row is locked while an admin's change counts its administrators. Locked
+    FOR UPDATE, it also held up every row written that names the school (a member added, a
+    case, an audit row) until that change ended, and a change adding someone to a school while
+    another change held it could deadlock with that one. Only the counting takes turns."""
+    with app.app_context():
+        session = db()
+        accounts.take_turns_at(session, [world.school_a.id])  # an admin's change, under way
+        try:
+            db_session.execute(text("set lock_timeout = '2s'"))
+            db_session.add(Membership(user_id=world.bob.id, school_id=world.school_a.id))
+            db_session.commit()  # not kept waiting for the change to end
+        finally:
+            session.rollback()
+    assert world.school_a.id in fresh(db_session).get(User, world.bob.id).school_ids
 
 
 # --- Scope: other schools' users, and people who are not admins ----------------------------

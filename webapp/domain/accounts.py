@@ -207,8 +207,9 @@ def other_open_admins(session: Session, school_id: int, user: User) -> int:
     The school's row is locked first, until the transaction ends, so changes to who runs a
     school take turns and each counts what the one before it left: two admins stepping down
     (or locking each other) at the same moment each counted the other, and left the school with
-    no administrator. A caller counting for several schools goes in the order of their ids."""
-    session.execute(select(School.id).where(School.id == school_id).with_for_update())
+    no administrator. A caller counting for several schools goes in the order of their ids,
+    or takes its turn at all of them first (take_turns_at)."""
+    take_turns_at(session, [school_id])
     return session.scalar(
         select(func.count())
         .select_from(Membership)
@@ -220,6 +221,21 @@ def other_open_admins(session: Session, school_id: int, user: User) -> int:
             User.is_locked.is_(False),
         )
     )
+
+
+def take_turns_at(session: Session, school_ids) -> None:
+    """Lock the schools' rows until the transaction ends, in the order of their ids: a change
+    that will count the administrators of several schools takes its turn at all of them before
+    it changes anything. Taken one by one as it goes, two changes could each hold a school the
+    other waits for (PostgreSQL then fails one of them). FOR NO KEY UPDATE: rows that only
+    name the school (a member added, a case, an audit row) are not held up by it."""
+    if school_ids:
+        session.execute(
+            select(School.id)
+            .where(School.id.in_(sorted(school_ids)))
+            .order_by(School.id)
+            .with_for_update(key_share=True)
+        )
 
 
 def administered_ids(user: User) -> set[int]:

@@ -80,7 +80,12 @@ def check_code(session: Session, user: User, attempt_token: str, code: str) -> C
     """Whether `code` signs this attempt in; wrong tries are counted on the code. Each check
     takes one of the code's 5 tries first, in one statement, so that tries sent at the same
     moment all count (read, compared and then written, a burst of them each saw 0 tries used:
-    found by review); a right code gives its try back and is used up, once."""
+    found by review); a right code gives its try back and is used up, once.
+
+    The account's row is locked first, as issue_code locks it: the check goes on to write
+    rows that wait on it (its audit row, the sign-in), and "Send the code again" holding it
+    while waiting for this code's row would otherwise deadlock with the check."""
+    session.refresh(user, with_for_update=True)
     now = clock.now()
     live = session.scalar(
         select(LoginCode)

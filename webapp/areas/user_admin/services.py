@@ -178,6 +178,8 @@ def update_user(
         wanted, admins = _places(schools, school_ids, admin_school_ids)
         _refuse_email_change(session, admin, user, email)
         _refuse_lock_change(session, admin, user, locked)
+        if locked and not user.is_locked:  # apply_lock will count every school they will run
+            accounts.take_turns_at(session, accounts.administered_ids(user) | admins)
         current = {m.school_id: m for m in user.memberships if m.school_id in schools}
         for school_id, membership in sorted(current.items()):  # other_open_admins' order
             if membership.is_admin and school_id not in admins:
