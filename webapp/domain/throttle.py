@@ -54,10 +54,10 @@ def time_to_wait_in_turn(session: Session, email: str) -> dt.timedelta | None:
     ends: the attempts under one address are checked one after another. Otherwise a burst sent
     at once all read "no wait" before any of its failures was written, and every guess in it
     was checked (PostgreSQL; SQLite's BEGIN IMMEDIATE queues them already)."""
-    dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
     key = _key(email)
     session.execute(
-        dialect.insert(SignInFailures)
+        _dialect(session)
+        .insert(SignInFailures)
         .values(email_hash=key, failures=0, last_failed_at=clock.now())
         .on_conflict_do_nothing(index_elements=["email_hash"])
     )
@@ -74,10 +74,10 @@ def note_failure(session: Session, email: str) -> int:
     """One more failure in a row under the address (starting its wait when due): how many now.
     One statement, so failures sent at the same moment are all counted."""
     now = clock.now()
-    dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
     key = _key(email)
     upsert = (
-        dialect.insert(SignInFailures)
+        _dialect(session)
+        .insert(SignInFailures)
         .values(email_hash=key, failures=1, last_failed_at=now)
         .on_conflict_do_update(
             index_elements=["email_hash"],
@@ -105,6 +105,16 @@ def wait_message(wait: dt.timedelta, what: str = "try again") -> str:
     """ "Wait 2 minutes, then try again" for the time left (rounded up to a minute)."""
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
     return f"Wait {minutes} minute{'' if minutes == 1 else 's'}, then {what}"
+
+
+def too_many_wrong(wait: dt.timedelta, what: str = "try again") -> str:
+    """What a password, code or answer not checked while the address waits is told."""
+    return "There have been too many wrong attempts. " + wait_message(wait, what)
+
+
+def _dialect(session: Session):
+    """The SQL dialect whose INSERT … ON CONFLICT the session's database speaks."""
+    return {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
 
 
 def purge(session: Session, now: dt.datetime) -> int:

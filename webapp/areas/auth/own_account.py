@@ -21,7 +21,7 @@ def password_problem(session: Session, user: User, password: str, wrong: str) ->
     with transaction(session):
         wait = throttle.time_to_wait_in_turn(session, user.email)
         if wait is not None:
-            return "There have been too many wrong attempts. " + throttle.wait_message(wait)
+            return throttle.too_many_wrong(wait)
         if check_password(user.password_hash, password):
             return None
         accounts.record_failure(session, user, "password")

@@ -67,9 +67,7 @@ def reset_question():
     wrong, problem = False, None
     wait = throttle.time_to_wait(db(), user.email) if form.is_submitted() else None
     if wait is not None:
-        problem = "There have been too many wrong attempts. " + throttle.wait_message(
-            wait, "answer the question"
-        )
+        problem = throttle.too_many_wrong(wait, "answer the question")
     elif form.validate_on_submit():
         answered = recovery.answer_question(db(), user, form.answer.data)
         if answered:
@@ -80,9 +78,7 @@ def reset_question():
             return render_template("auth/reset_link_invalid.html"), 404
         if answered is None:  # not checked: answers sent with it started a wait meanwhile
             wait = throttle.time_to_wait(db(), user.email) or dt.timedelta(0)
-            problem = "There have been too many wrong attempts. " + throttle.wait_message(
-                wait, "answer the question"
-            )
+            problem = throttle.too_many_wrong(wait, "answer the question")
         else:
             wrong = True
     return render_template(

@@ -129,7 +129,7 @@ def enter_code(session: Session, user: User, attempt: str, code: str) -> str | N
         if wait is not None:
             audit.record(session, "sign_in_refused", user=user, why="waiting after failures")
             then = "enter a code" if user.totp_secret else "enter the code or send a new one"
-            return "There have been too many wrong attempts. " + throttle.wait_message(wait, then)
+            return throttle.too_many_wrong(wait, then)
         if user.totp_secret:
             result = codes.check_app_code(session, user, attempt, code)
         else:
