@@ -80,3 +80,21 @@ def test_the_page_posts_to_its_own_address_so_no_fragment_follows_the_user(sign_
     answer(portal, path, PROVIDER, action="add:providers")
     form = portal.get(path).page.select_one("form.app-case-form")
     assert form["action"] == path
+
+
+def test_adding_or_removing_an_item_after_a_change_link_still_leads_back_to_check_answers(
+    sign_in, world
+):
+    """Found by trying it: Change on Check your answers, then "Add another provider" (or
+    Remove), lost the page's ?change=1, so Continue went on to the next page instead of
+    back to Check your answers."""
+    portal = sign_in(world.alice)
+    reference, path = _provision(portal)
+    answer(portal, path, PROVIDER)
+    changing = f"{path}?change=1"
+    added = answer(portal, changing, PROVIDER, action="add:providers").headers["Location"]
+    assert added == f"{changing}#providers-1"
+    removed = answer(portal, changing, {**PROVIDER, **SECOND_PROVIDER}, action="remove:providers:1")
+    assert removed.headers["Location"] == f"{changing}#providers"
+    done = answer(portal, changing, PROVIDER).headers["Location"]
+    assert done == f"/cases/{reference}/check-answers"

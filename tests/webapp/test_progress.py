@@ -130,3 +130,17 @@ def test_a_form_without_sections_counts_the_pages_that_apply(sign_in, world):
 def test_another_schools_task_list_is_not_found(sign_in, world):
     reference, _ = _start_with_sections(sign_in(world.alice))
     sign_in(world.bob).get(f"/cases/{reference}/tasks", expect=404)
+
+
+def test_back_from_a_page_opened_by_a_change_link_returns_to_check_your_answers(sign_in, world):
+    """Found by trying it: Change on Check your answers, then Back, led to the page before
+    the one changed, a step further from where the user came from."""
+    portal = sign_in(world.alice)
+    reference, child = start(portal, "part-time-timetable")
+    answer(portal, child, CHILD)
+    check = f"/cases/{reference}/check-answers"
+    change = portal.get(check).page.find("a", href=lambda h: h and "/arrangement?change=1" in h)
+    page = portal.get(change["href"].split("#")[0]).page
+    assert page.select_one(".govuk-back-link")["href"] == check
+    plain = portal.get(f"/cases/{reference}/pages/arrangement").page  # not from a Change link
+    assert plain.select_one(".govuk-back-link")["href"] == child

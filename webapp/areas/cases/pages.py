@@ -89,7 +89,8 @@ def _autosave_url(case, page) -> str:
 def _back_url(case, case_type, page, previous, start_token: str = "") -> str:
     """The page before; the task list at the start of a section; My cases before the first
     (the start page, or the task list of a case not saved yet with the page's start token: if
-    the page has made the case meanwhile, in the background, that leads to its task list)."""
+    the page has made the case meanwhile, in the background, that leads to its task list);
+    Check your answers for a page opened from one of its Change links."""
     if case.reference is None:
         if case_type.sections:
             return url_for(
@@ -99,6 +100,8 @@ def _back_url(case, case_type, page, previous, start_token: str = "") -> str:
                 start=start_token or None,  # without one, new_tasks gives the list a new one
             )
         return url_for("cases.start", case_type_id=case.case_type_id)
+    if request.args.get("change"):
+        return url_for("cases.check_answers", reference=case.reference)
     if case.is_draft and leaves_section(case_type, page.id, previous and previous.id):
         return url_for("cases.tasks", reference=case.reference)
     if previous is None:
@@ -277,8 +280,16 @@ def _change_group(case, case_type, page_id: str, action: str):
     else:
         if kind == "add":  # straight to the new item
             anchor = input_name(group_id, len(case.raw_input[page_id][group_id]) - 1)
+    # Opened from a Change link, the page still leads back to Check your answers.
+    changing = request.args.get("change") or None
     return redirect(
-        url_for("cases.page", reference=case.reference, page_id=page_id, _anchor=anchor)
+        url_for(
+            "cases.page",
+            reference=case.reference,
+            page_id=page_id,
+            change=changing,
+            _anchor=anchor,
+        )
     )
 
 
