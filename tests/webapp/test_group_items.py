@@ -98,3 +98,21 @@ def test_adding_or_removing_an_item_after_a_change_link_still_leads_back_to_chec
     assert removed.headers["Location"] == f"{changing}#providers"
     done = answer(portal, changing, PROVIDER).headers["Location"]
     assert done == f"/cases/{reference}/check-answers"
+
+
+def test_a_groups_own_problem_links_to_its_first_items_first_question(sign_in, world):
+    """Found by trying it: "Add at least one provider" linked to the group's box, which cannot
+    take the focus, so it stayed on the link; it now goes to the first item's first answer
+    (and, for a group with no item on screen, to its Add button)."""
+    portal = sign_in(world.alice)
+    _, path = _provision(portal)
+    blank_item = {"providers-0-provider_name": ""}  # as a browser sends the item shown
+    page = answer(portal, path, blank_item, expect=200).page
+    links = page.select(".govuk-error-summary__list a")
+    assert [(text_of(a), a["href"]) for a in links] == [
+        ("Add at least one provider", "#providers-0-provider_name")
+    ]
+    assert page.select_one("#providers-0-provider_name").name == "input"
+    page = answer(portal, path, {}, expect=200).page  # no item sent: none shown
+    assert page.select_one(".govuk-error-summary__list a")["href"] == "#providers-add"
+    assert page.select_one("#providers-add").get_text(strip=True) == "Add a provider"

@@ -112,7 +112,7 @@ def by_key(messages: list[FieldError]) -> dict[str, str]:
     return {m.key: m.message for m in messages}
 
 
-def error_summary(case_type, errors: list[FieldError]) -> list[dict]:
+def error_summary(case_type, errors: list[FieldError], form=None) -> list[dict]:
     """A page's problems for the error summary (templates/_form.html): each message linking to
     its input; one in a repeating group's item says which item ("Sibling 2: …"), which the
     message beside the input, inside that item, need not."""
@@ -120,8 +120,21 @@ def error_summary(case_type, errors: list[FieldError]) -> list[dict]:
     for error in errors:
         item = item_named(case_type.fields, error.key)
         text = f"{item}: {error.message}" if item else error.message
-        summary.append({"text": text, "href": f"#{error.anchor}"})
+        summary.append({"text": text, "href": f"#{_summary_anchor(case_type, error, form)}"})
     return summary
+
+
+def _summary_anchor(case_type, error: FieldError, form) -> str:
+    """Where a summary link takes the focus. A repeating group's own problem ("Add at least
+    one provider") goes to its first item's first question, or to its Add button when it has
+    no item: the group's box itself cannot take the focus, which stayed on the link."""
+    group = case_type.fields.get(error.key)
+    if form is None or group is None or not group.kind.holds_items or error.key not in form:
+        return error.anchor
+    if not form[error.key].entries:
+        return f"{group.id}-add"
+    first = next((n for n in group.fields if n.kind.is_input and n.show_if is None), None)
+    return first.kind.anchor(input_name(group.id, 0, first.id)) if first else error.anchor
 
 
 def sending_problems(case, case_type: CaseType, problems: Mapping, unchecked, refused: bool):
@@ -297,8 +310,8 @@ def page_questions(
         "now_apply": now_apply,
         "under_options": reveals(page),
         "errors": by_key(list(errors)),
-        "error_list": error_summary(case_type, list(errors)),
+        "error_list": error_summary(case_type, list(errors), form),
         "warnings": by_key(list(warnings)),
-        "warning_list": error_summary(case_type, list(warnings)),
+        "warning_list": error_summary(case_type, list(warnings), form),
         "calculated": calculated_values(case_type, page, answers, values),
     }
