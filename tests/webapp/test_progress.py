@@ -144,3 +144,16 @@ def test_back_from_a_page_opened_by_a_change_link_returns_to_check_your_answers(
     assert page.select_one(".govuk-back-link")["href"] == check
     plain = portal.get(f"/cases/{reference}/pages/arrangement").page  # not from a Change link
     assert plain.select_one(".govuk-back-link")["href"] == child
+
+
+def test_a_dates_change_link_goes_to_its_day_box(sign_in, world):
+    """Found by trying it: Change beside a date linked to the date's box of three inputs,
+    which cannot take the focus (it stayed on the page); it now goes to the day, as the
+    error summary's links do."""
+    portal = sign_in(world.alice)
+    reference, child = start(portal, "part-time-timetable")
+    answer(portal, child, CHILD)
+    check = portal.get(f"/cases/{reference}/check-answers").page
+    changes = [a["href"] for a in check.select(".govuk-summary-list__actions a")]
+    assert f"/cases/{reference}/pages/child?change=1#date_of_birth-day" in changes
+    assert f"/cases/{reference}/pages/child?change=1#forename" in changes
