@@ -186,6 +186,15 @@ def live_conditions(
             if expression and expression.uses_calendar and case_type.calendar:
                 calendar = case_type.calendar.to_json()  # only pages that count school days
         needed |= {name for _key, name, _type in field.kind.references(field)}
+    pages = None
+    if not case_type.sections:  # "Page N of M" follows the answers, as the questions do
+        conditions = [p.show_if for p in case_type.pages]
+        pages = {"here": [p.id for p in case_type.pages].index(page.id)}
+        pages["show_if"] = [to_json(c) for c in conditions]
+        for condition in filter(None, conditions):
+            needed |= set(condition.names)
+            if condition.uses_calendar and case_type.calendar:
+                calendar = case_type.calendar.to_json()
     values = case_type.values(answers) if values is None else values
     outside = {name: to_json_value(values.get(name)) for name in sorted(needed - here)}
     # Answers the browser does not read itself (identifiers, files): as last saved.
@@ -195,6 +204,8 @@ def live_conditions(
         if f.has_value and not f.kind.read_in_browser
     }
     spec = {"today": today, "values": {**outside, **fixed}, "fields": fields}
+    if pages is not None:
+        spec["pages"] = pages
     return {**spec, "calendar": calendar} if calendar else spec
 
 
