@@ -116,3 +116,14 @@ def test_a_groups_own_problem_links_to_its_first_items_first_question(sign_in, w
     page = answer(portal, path, {}, expect=200).page  # no item sent: none shown
     assert page.select_one(".govuk-error-summary__list a")["href"] == "#providers-add"
     assert page.select_one("#providers-add").get_text(strip=True) == "Add a provider"
+
+
+def test_a_groups_change_link_goes_to_its_first_items_first_question(sign_in, world):
+    """Found by trying it: Change beside a repeating group linked to the group's box, which
+    cannot take the focus; it now goes to the first item's first answer."""
+    portal = sign_in(world.alice)
+    reference, path = _provision(portal)
+    answer(portal, path, PROVIDER)
+    check = portal.get(f"/cases/{reference}/check-answers").page
+    changes = [a["href"] for a in check.select(".govuk-summary-list__actions a")]
+    assert f"{path}?change=1#providers-0-provider_name" in changes
