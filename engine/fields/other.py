@@ -228,9 +228,10 @@ class GroupType(FieldType):
 
     def _first_input(self, field, answer) -> str:
         """Where the group's Change link goes: its first item's first question (the group's
-        box cannot take the focus), or the group when it has no item."""
+        box cannot take the focus), or the group when its page shows no item (none answered,
+        none needed)."""
         first = next((n for n in field.fields if n.kind.is_input and n.show_if is None), None)
-        if not answer or first is None:
+        if first is None or not (answer or field.settings.get("min_items", 0)):
             return field.id
         return first.kind.anchor(input_name(field.id, 0, first.id))
 
