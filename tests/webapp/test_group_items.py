@@ -1,7 +1,7 @@
 """Repeating groups: `min_items` items ready to fill, and items numbered wherever they are read."""
 
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import ARRANGEMENT, CHILD, PROVIDER, answer, start
+from tests.webapp.helpers import AGREEMENT, ARRANGEMENT, CHILD, PDF, PROVIDER, answer, start
 from tests.webapp.test_caseviewer import PTT, council, submit_ptt  # noqa: F401 (a fixture)
 
 SECOND_PROVIDER = {
@@ -91,6 +91,8 @@ def test_adding_or_removing_an_item_after_a_change_link_still_leads_back_to_chec
     portal = sign_in(world.alice)
     reference, path = _provision(portal)
     answer(portal, path, PROVIDER)
+    agreement = f"/cases/{reference}/pages/agreement"  # every page answered: Check your answers
+    answer(portal, agreement, AGREEMENT, files={"signed_plan": ("plan.pdf", PDF)})
     changing = f"{path}?change=1"
     added = answer(portal, changing, PROVIDER, action="add:providers").headers["Location"]
     assert added == f"{changing}#providers-1"

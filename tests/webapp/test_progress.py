@@ -4,6 +4,7 @@ from tests.webapp.conftest import text_of
 from tests.webapp.helpers import (
     ARRANGEMENT,
     CHILD,
+    PROVIDER,
     answer,
     shown_values,
     start,
@@ -157,3 +158,22 @@ def test_a_dates_change_link_goes_to_its_day_box(sign_in, world):
     changes = [a["href"] for a in check.select(".govuk-summary-list__actions a")]
     assert f"/cases/{reference}/pages/child?change=1#date_of_birth-day" in changes
     assert f"/cases/{reference}/pages/child?change=1#forename" in changes
+
+
+def test_a_change_that_brings_in_a_page_asks_it_before_check_your_answers(sign_in, world):
+    """Found by trying it: changing "What kind of arrangement" to Alternative provision from
+    Check your answers went straight back there, with the providers page it brings in left
+    to be found from the error summary; it is now asked first, as GOV.UK's pattern does."""
+    portal = sign_in(world.alice)
+    reference, child = start(portal, "part-time-timetable")
+    answer(portal, child, CHILD)
+    arrangement = f"/cases/{reference}/pages/arrangement"
+    answer(portal, arrangement, {**ARRANGEMENT, "arrangement_type": "ptt"})
+    changed = {**ARRANGEMENT, "arrangement_type": "ap"}
+    response = answer(portal, f"{arrangement}?change=1", changed)
+    provision = f"/cases/{reference}/pages/provision?change=1"
+    assert response.headers["Location"] == provision
+    response = answer(portal, provision, PROVIDER)
+    assert response.headers["Location"] == f"/cases/{reference}/pages/agreement?change=1"
+    unchanged = answer(portal, f"/cases/{reference}/pages/child?change=1", CHILD)
+    assert unchanged.headers["Location"].endswith("/pages/agreement?change=1")  # still unsaved

@@ -29,7 +29,7 @@ from webapp.areas.cases.presenters import (
     newly_asked,
     page_questions,
 )
-from webapp.areas.cases.progress import leaves_section, page_caption
+from webapp.areas.cases.progress import leaves_section, page_caption, saved_pages
 from webapp.domain import scanning
 from webapp.domain.case_files import file_message, scan_statuses
 from webapp.domain.uploads import NewUpload
@@ -229,9 +229,22 @@ def _after_page(case, case_type, page_id: str):
         and leaves_section(case_type, page_id, following and following.id)
     ):
         return redirect(url_for("cases.tasks", reference=reference))  # the section is done
-    if following is None or changing:  # from a "Change" link: back there
+    if changing:  # from a "Change" link: back there, after any page the change now asks
+        asked = _first_unsaved_after(case, case_type, page_id)
+        if asked is not None:
+            return redirect(url_for("cases.page", reference=reference, page_id=asked, change=1))
+    if following is None or changing:
         return redirect(url_for("cases.check_answers", reference=reference))
     return redirect(url_for("cases.page", reference=reference, page_id=following.id))
+
+
+def _first_unsaved_after(case, case_type, page_id: str) -> str | None:
+    """The first page after this one that applies and was never saved: one a changed answer
+    has just brought in (Alternative provision chosen instead of Part-time timetable)."""
+    answers = case.answers
+    pages = [p.id for p in case_type.visible_pages(answers, values_of(case_type, answers))]
+    later = pages[pages.index(page_id) + 1 :] if page_id in pages else []
+    return next((p for p in later if p not in saved_pages(case)), None)
 
 
 def _save(case, case_type, page_id, form):
