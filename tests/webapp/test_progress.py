@@ -2,8 +2,10 @@
 
 from tests.webapp.conftest import text_of
 from tests.webapp.helpers import (
+    AGREEMENT,
     ARRANGEMENT,
     CHILD,
+    PDF,
     PROVIDER,
     answer,
     shown_values,
@@ -177,3 +179,22 @@ def test_a_change_that_brings_in_a_page_asks_it_before_check_your_answers(sign_i
     assert response.headers["Location"] == f"/cases/{reference}/pages/agreement?change=1"
     unchanged = answer(portal, f"/cases/{reference}/pages/child?change=1", CHILD)
     assert unchanged.headers["Location"].endswith("/pages/agreement?change=1")  # still unsaved
+
+
+def test_a_page_to_finish_opened_from_check_your_answers_leads_back_there(sign_in, world):
+    """Found by trying it: "The arrangement: 9 answers to complete or correct" on Check your
+    answers opened the page, and once it was put right Continue went on through the pages
+    after it; it now comes back, as a Change link does."""
+    portal = sign_in(world.alice)
+    reference, child = start(portal, "part-time-timetable")
+    answer(portal, child, CHILD)
+    arrangement = f"/cases/{reference}/pages/arrangement"
+    answer(portal, arrangement, {"arrangement_type": "ptt"}, expect=200)  # left unfinished
+    agreement = f"/cases/{reference}/pages/agreement"
+    answer(portal, agreement, AGREEMENT, files={"signed_plan": ("plan.pdf", PDF)})
+    check = portal.get(f"/cases/{reference}/check-answers").page
+    link = check.select_one(".govuk-error-summary__list a")
+    assert text_of(link).startswith("The arrangement:")
+    assert link["href"] == f"{arrangement}?change=1"
+    done = answer(portal, link["href"], {**ARRANGEMENT, "arrangement_type": "ptt"})
+    assert done.headers["Location"] == f"/cases/{reference}/check-answers"

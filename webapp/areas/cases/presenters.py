@@ -140,7 +140,8 @@ def _summary_anchor(case_type, error: FieldError, form) -> str:
 def sending_problems(case, case_type: CaseType, problems: Mapping, unchecked, refused: bool):
     """What stops a case being sent, for Check your answers' error summary: each page with
     answers to complete (linking to it), the declaration, and the files not (yet) clean; the
-    files still being checked only once sending was refused."""
+    files still being checked only once sending was refused. Each page opens as from a Change
+    link: once it is put right, Continue comes back here."""
     items = []
     for page_id, page_errors in problems.items():
         if page_id == "declaration":
@@ -148,12 +149,12 @@ def sending_problems(case, case_type: CaseType, problems: Mapping, unchecked, re
             continue
         count = len(page_errors)
         text = f"{case_type.page(page_id).title}: {count} answer{'s' if count != 1 else ''}"
-        href = url_for("cases.page", reference=case.reference, page_id=page_id)
+        href = url_for("cases.page", reference=case.reference, page_id=page_id, change=1)
         items.append({"text": f"{text} to complete or correct", "href": href})
     for file in unchecked:
         text = f"{file.question}: {file.message}"
         if file.status != "pending":
-            href = url_for("cases.page", reference=case.reference, page_id=file.page_id)
+            href = url_for("cases.page", reference=case.reference, page_id=file.page_id, change=1)
             items.append({"text": text, "href": href})
         elif refused:
             items.append({"text": text, "href": "#files-being-checked"})
