@@ -131,3 +131,52 @@ def test_a_groups_change_link_goes_to_its_first_items_first_question(sign_in, wo
     answer(portal, path, PROVIDER)
     check = portal.get(f"/cases/{reference}/check-answers").page
     assert first_item in [a["href"] for a in check.select(".govuk-summary-list__actions a")]
+
+
+def test_an_items_follow_up_question_is_shown_only_when_its_answers_ask_it(sign_in, world):
+    """Found by trying it without JavaScript: "What type of professional?" was on every item,
+    whatever type was chosen, and typed into under "Educational psychologist" was dropped
+    unsaid. The page now shows an item's conditional questions as its answers ask them (the
+    script did so already), and one that comes in is asked without an error first."""
+    portal = sign_in(world.alice)
+    reference, _ = start(portal, "best-endeavours")
+    path = f"/cases/{reference}/pages/needs"
+    answer(portal, path, {"professionals-0-professional_type": "ep"}, action="add:professionals")
+    page = portal.get(path).page
+    first, second = (
+        page.select_one(f"[data-question=professionals-{i}-professional_type_other]")
+        for i in (0, 1)
+    )
+    assert first.has_attr("hidden") and second.has_attr("hidden")
+    shown = page.find("input", attrs={"name": "shown"})["value"].split()
+    assert "professionals-0-professional_type" in shown
+    assert "professionals-0-professional_type_other" not in shown
+    other = {
+        "professionals-0-professional_type": "other",
+        "professionals-0-professional_date": "",
+        "shown": " ".join(shown),
+    }
+    page = answer(portal, path, other, expect=200).page
+    assert "Answer the questions that now apply" in text_of(page)
+    follow_up = page.select_one("[data-question=professionals-0-professional_type_other]")
+    assert not follow_up.has_attr("hidden")
+    assert not page.select_one("#professionals-0-professional_type_other-error")
+
+
+def test_a_blank_item_before_an_answered_one_does_not_take_its_follow_up(sign_in, world):
+    """The answers keep only the items not left blank: the second item's "Other" must show its
+    own follow-up, not lend it to the blank first item."""
+    portal = sign_in(world.alice)
+    reference, _ = start(portal, "best-endeavours")
+    path = f"/cases/{reference}/pages/needs"
+    answer(portal, path, {"professionals-0-professional_name": ""}, action="add:professionals")
+    second = {"professionals-0-professional_name": "", "professionals-1-professional_type": "other"}
+    answer(portal, path, second, action="save")
+    page = portal.get(path).page
+    hidden = [
+        page.select_one(f"[data-question=professionals-{i}-professional_type_other]").has_attr(
+            "hidden"
+        )
+        for i in (0, 1)
+    ]
+    assert hidden == [True, False]

@@ -190,8 +190,10 @@ def answer_page(case, case_type, page):
         result.form.page_version.data = str(case.page_versions.get(page_id, 0))
         errors = [e for e in result.errors if e.key not in unseen]
         warnings = [w for w in result.warnings if w.key not in unseen]
-        for key in unseen & set(result.form._fields):  # nor WTForms' own messages for them
-            result.form[key].errors = []
+        for key in unseen:  # nor WTForms' own messages for them
+            bound = _bound_field(result.form, key)
+            if bound is not None:
+                bound.errors = []
         return _render_page(case, case_type, page, result.form, errors, warnings, now_apply=True)
     if not result.valid:
         result.form.page_version.data = str(case.page_versions.get(page_id, 0))
@@ -203,6 +205,17 @@ def answer_page(case, case_type, page):
         return _render_page(case, case_type, page, form, warnings=result.warnings)
     services.acknowledge_warnings(db(), case, case_type, page_id, result.warnings)
     return _after_page(case, case_type, page_id)
+
+
+def _bound_field(form, key: str):
+    """The form's field for an input name ("reason", or "providers-0-provider_name")."""
+    item = read_input_name(key)
+    if item is None:
+        return form._fields.get(key)
+    group = form._fields.get(item.group)
+    if group is None or item.index >= len(group.entries):
+        return None
+    return group.entries[item.index].form._fields.get(item.field)
 
 
 FILE_NOT_KEPT = (

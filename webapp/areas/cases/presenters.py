@@ -8,7 +8,7 @@ from flask import url_for
 
 import engine.numeric as numeric
 from engine import CaseType, FieldError
-from engine.answers import Values
+from engine.answers import Values, truthy
 from engine.expressions.export import to_json, to_json_value
 from engine.fields.numbers import suffix_forms
 from engine.group_items import item_named
@@ -250,8 +250,28 @@ def shown_inputs(page: Page, visible: set[str], form) -> list[str]:
         if field.kind.holds_items:
             nested = [n.id for n in field.fields if n.kind.is_input]
             for index, _entry in enumerate(form[field.id].entries):
-                shown += [input_name(field.id, index, name) for name in nested]
+                names = (input_name(field.id, index, name) for name in nested)
+                shown += [name for name in names if name in visible]
     return shown
+
+
+def visible_in_items(page: Page, form, visible: set[str], values: Values) -> set[str]:
+    """The input names of the group items' questions that apply as the page is shown, each
+    item's conditions read with its own answers, as the page's script shows them (without it,
+    this is all the page shows). The answers keep the items not left blank, in order."""
+    names = set()
+    for group in page.fields:
+        if group.id not in visible or not group.kind.holds_items:
+            continue
+        kept = iter(values.get(group.id) or [])
+        for index, entry in enumerate(form[group.id].entries):
+            typed = [n for n in group.fields if n.kind.is_input]
+            blank = all(n.kind.is_empty(entry.data.get(n.id)) for n in typed)
+            item = values.with_item({} if blank else next(kept, {}))
+            for nested in group.fields:
+                if nested.show_if is None or truthy(nested.show_if, item):
+                    names.add(input_name(group.id, index, nested.id))
+    return names
 
 
 def newly_asked(asked: frozenset[str], shown: str | None) -> set[str]:
@@ -312,7 +332,9 @@ def page_questions(
     portal and the preview alike): which apply now (every question is on the page; the others
     are hidden until they apply), their live conditions and reveals, the errors and warnings
     by question and as summaries, and the calculated values."""
+    values = case_type.values(answers) if values is None else values
     visible = {f.id for f in case_type.visible_fields(page, answers, values)}
+    visible |= visible_in_items(page, form, visible, values)
     return {
         "page": page,
         "form": form,
