@@ -83,6 +83,7 @@ class SummaryRow:
     items: tuple[tuple[tuple[str, str], ...], ...] = ()  # a group's items: (label, value) rows
     changeable: bool = True  # False for a value worked out from answers: nothing to change
     item_label: str = ""  # what one item is called: the items read "Provider 1", "Provider 2"
+    anchor: str = ""  # the input its Change link goes to (a date's day box), if not field_id
 
 
 @dataclass(frozen=True)

@@ -124,9 +124,8 @@ class FieldType:
 
     def summary_row(self, field: Field, answer, values: Mapping) -> SummaryRow:
         """The question's row on "Check your answers", from its stored answer."""
-        return SummaryRow(
-            field.id, field.label, "" if answer is None else self.display(field, answer)
-        )
+        shown = "" if answer is None else self.display(field, answer)
+        return SummaryRow(field.id, field.label, shown, anchor=self.anchor(field.id))
 
     def symbol(self, field: Field) -> Symbol:
         return Symbol(field.id, self.value_type)

@@ -18,6 +18,7 @@ from engine.fields.base import (
     ascii_digits,
     bounds_problem,
     label_for_message,
+    plural,
 )
 from engine.fields.dates import long_date
 from engine.model import SummaryRow
@@ -160,7 +161,8 @@ class NumberType(FieldType):
         if decimals == 0 and number != number.to_integral_value():
             raise Invalid(f"{label} must be a whole number")
         if number.as_tuple().exponent < -decimals:
-            raise Invalid(f"{label} must have {decimals} decimal places or fewer")
+            places = plural("decimal place", decimals)  # "1 decimal place", "2 decimal places"
+            raise Invalid(f"{label} must have {decimals} {places} or fewer")
         _check_bounds(label, number, bounds)
         return int(number) if decimals == 0 else numeric.stored(number)
 

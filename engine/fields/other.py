@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from engine.expressions import FILE, GROUP, Symbol
 from engine.fields.base import FieldType, bounds_problem, lower_first, plural
+from engine.input_names import input_name
 
 # What a form author may allow, by the name they write.
 FILE_KINDS = {
@@ -222,7 +223,17 @@ class GroupType(FieldType):
             )
             for item in answer or []
         )
-        return replace(row, items=items, item_label=field.settings.get("item_label", "Item"))
+        label = field.settings.get("item_label", "Item")
+        return replace(row, items=items, item_label=label, anchor=self._first_input(field, answer))
+
+    def _first_input(self, field, answer) -> str:
+        """Where the group's Change link goes: its first item's first question (the group's
+        box cannot take the focus), or the group when its page shows no item (none answered,
+        none needed)."""
+        first = next((n for n in field.fields if n.kind.is_input and n.show_if is None), None)
+        if first is None or not (answer or field.settings.get("min_items", 0)):
+            return field.id
+        return first.kind.anchor(input_name(field.id, 0, first.id))
 
     def answer_schema(self, field):
         from engine.answer_schema import item_schema  # the rules of `required`, made once

@@ -125,3 +125,19 @@ def test_signed_out_in_another_tab_the_page_says_it_is_no_longer_saved(
     with page.expect_navigation():
         page.get_by_role("button", name="Continue", exact=True).click()
     expect(page.locator("main")).to_contain_text(f"{page_says} sent could not be saved")
+
+
+def test_a_chosen_file_is_said_to_wait_for_continue_not_saved(page, live, world, tmp_path):
+    # Found by trying it: a file chosen, then more typing, and the page said only "Saved at
+    # 10:45", though background saves never carry files; closing the page then lost the file.
+    sign_in(page, live, school_user(world, "files@westcotes.example.org"))
+    reference = saved_draft(page, "part-time-timetable")
+    page.goto(f"/cases/{reference}/pages/agreement")
+    plan = tmp_path / "plan.pdf"
+    plan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.get_by_label("Signed plan").set_input_files(plan)
+    status = page.locator(".app-autosave-status")
+    expect(status).to_contain_text("The file you chose is not uploaded yet")
+    page.get_by_label("What does the pupil think about the arrangement? (optional)").fill("Happy")
+    expect(status).to_contain_text("Saved at", timeout=10_000)
+    expect(status).to_contain_text("it is uploaded when you press Continue")

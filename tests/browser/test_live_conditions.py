@@ -197,3 +197,20 @@ def test_without_javascript_new_questions_come_back_without_errors(
     expect(page.get_by_role("heading", level=1, name="Your details")).to_be_visible()
     posts = [r for r in requests if r.startswith("POST")]
     assert len(posts) == 3, posts  # no script: nothing is sent but by Continue
+
+
+def test_page_n_of_m_follows_an_answer_that_adds_a_page(page, live, world):
+    # Found by trying it: "Alternative provision" adds a page to the part-time timetable, but
+    # the caption kept saying "Page 2 of 3" until Continue; it now counts as the questions do.
+    sign_in(page, live, school_user(world, "pages@westcotes.example.org"))
+    reference = saved_draft(page, "part-time-timetable")
+    page.goto(f"/cases/{reference}/pages/arrangement")
+    caption = page.locator(".app-progress")
+    expect(caption).to_have_text("Page 2 of 3")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(f"{r.method} {r.url}"))
+    page.get_by_label("Alternative provision", exact=True).check()
+    expect(caption).to_have_text("Page 2 of 4", timeout=500)
+    page.get_by_label("Part-time timetable", exact=True).check()
+    expect(caption).to_have_text("Page 2 of 3", timeout=500)
+    assert not [r for r in requests if "/autosave" not in r], requests

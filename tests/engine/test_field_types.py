@@ -92,7 +92,7 @@ def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stor
         ("laestab", {"la_code": "856"}, "9262001", "Answer must start with 856"),
         ("number", {}, "twelve", "Answer must be a number"),
         ("number", {}, "1.5", "Answer must be a whole number"),
-        ("number", {"decimals": 1}, "1.25", "Answer must have 1 decimal places or fewer"),
+        ("number", {"decimals": 1}, "1.25", "Answer must have 1 decimal place or fewer"),
         ("number", {"min": 0, "max": 100}, "101", "Answer must be 100 or less"),
         ("number", {"min": 1}, "0", "Answer must be 1 or more"),
         # Absurd values get the bounds message, the question's or the range of every number;

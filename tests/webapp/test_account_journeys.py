@@ -3,11 +3,12 @@
 import contextlib
 import re
 import threading
+from urllib.parse import quote
 
 import pyotp
 from sqlalchemy import select
 
-from tests.webapp.conftest import ANSWER, PASSWORD, text_of
+from tests.webapp.conftest import ANSWER, PASSWORD, latest_code, text_of
 from tests.webapp.helpers import CHILD, mails, start
 from tests.webapp.test_concurrency import run_together
 from webapp.areas.auth import own_account, questions, recovery
@@ -76,6 +77,28 @@ def test_the_password_that_was_sent_may_be_kept(app, world, new_client, db_sessi
     portal.post("/account/choose-password", {"keep-submit": "1"}, expect=302)
     assert portal.client.get("/my-cases").status_code == 200
     new_client().sign_in(user.email, sent_password)
+
+
+def test_the_first_sign_in_still_leads_to_the_page_asked_for(app, world, new_client, db_session):
+    """Found by trying it: a new user who opened a link to a portal page (My cases, a case)
+    signed in, chose a security question and a password, and landed on Home, the page they
+    asked for forgotten; it now opens once those first steps are done."""
+    user, sent_password = onboarded(app, db_session, world)
+    portal = new_client()
+    wanted = "/my-cases?status=Draft"
+    signing_in = f"/sign-in?next={quote(wanted)}"
+    portal.get(signing_in)
+    portal.post(signing_in, {"email": user.email, "password": sent_password}, expect=302)
+    portal.get("/sign-in/code")
+    portal.post("/sign-in/code", {"code": latest_code(app, user.email)}, expect=302)
+    portal.get("/account/security-question")
+    answered = {"question": "first_pet", "answer": "Biscuit"}
+    response = portal.post("/account/security-question", answered, expect=302)
+    assert response.headers["Location"].endswith("/account/choose-password")
+    portal.get("/account/choose-password")
+    chosen = {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    response = portal.post("/account/choose-password", chosen, expect=302)
+    assert response.headers["Location"] == wanted
 
 
 def ask_for_reset(portal, email):

@@ -1,7 +1,7 @@
 """Repeating groups: `min_items` items ready to fill, and items numbered wherever they are read."""
 
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import ARRANGEMENT, CHILD, PROVIDER, answer, start
+from tests.webapp.helpers import AGREEMENT, ARRANGEMENT, CHILD, PDF, PROVIDER, answer, start
 from tests.webapp.test_caseviewer import PTT, council, submit_ptt  # noqa: F401 (a fixture)
 
 SECOND_PROVIDER = {
@@ -80,3 +80,103 @@ def test_the_page_posts_to_its_own_address_so_no_fragment_follows_the_user(sign_
     answer(portal, path, PROVIDER, action="add:providers")
     form = portal.get(path).page.select_one("form.app-case-form")
     assert form["action"] == path
+
+
+def test_adding_or_removing_an_item_after_a_change_link_still_leads_back_to_check_answers(
+    sign_in, world
+):
+    """Found by trying it: Change on Check your answers, then "Add another provider" (or
+    Remove), lost the page's ?change=1, so Continue went on to the next page instead of
+    back to Check your answers."""
+    portal = sign_in(world.alice)
+    reference, path = _provision(portal)
+    answer(portal, path, PROVIDER)
+    agreement = f"/cases/{reference}/pages/agreement"  # every page answered: Check your answers
+    answer(portal, agreement, AGREEMENT, files={"signed_plan": ("plan.pdf", PDF)})
+    changing = f"{path}?change=1"
+    added = answer(portal, changing, PROVIDER, action="add:providers").headers["Location"]
+    assert added == f"{changing}#providers-1"
+    removed = answer(portal, changing, {**PROVIDER, **SECOND_PROVIDER}, action="remove:providers:1")
+    assert removed.headers["Location"] == f"{changing}#providers"
+    done = answer(portal, changing, PROVIDER).headers["Location"]
+    assert done == f"/cases/{reference}/check-answers"
+
+
+def test_a_groups_own_problem_links_to_its_first_items_first_question(sign_in, world):
+    """Found by trying it: "Add at least one provider" linked to the group's box, which cannot
+    take the focus, so it stayed on the link; it now goes to the first item's first answer
+    (and, for a group with no item on screen, to its Add button)."""
+    portal = sign_in(world.alice)
+    _, path = _provision(portal)
+    blank_item = {"providers-0-provider_name": ""}  # as a browser sends the item shown
+    page = answer(portal, path, blank_item, expect=200).page
+    links = page.select(".govuk-error-summary__list a")
+    assert [(text_of(a), a["href"]) for a in links] == [
+        ("Add at least one provider", "#providers-0-provider_name")
+    ]
+    assert page.select_one("#providers-0-provider_name").name == "input"
+    page = answer(portal, path, {}, expect=200).page  # no item sent: none shown
+    assert page.select_one(".govuk-error-summary__list a")["href"] == "#providers-add"
+    assert page.select_one("#providers-add").get_text(strip=True) == "Add a provider"
+
+
+def test_a_groups_change_link_goes_to_its_first_items_first_question(sign_in, world):
+    """Found by trying it: Change beside a repeating group linked to the group's box, which
+    cannot take the focus; it now goes to the first item's first answer."""
+    portal = sign_in(world.alice)
+    reference, path = _provision(portal)
+    first_item = f"{path}?change=1#providers-0-provider_name"
+    check = portal.get(f"/cases/{reference}/check-answers").page  # none yet: one is shown
+    assert first_item in [a["href"] for a in check.select(".govuk-summary-list__actions a")]
+    answer(portal, path, PROVIDER)
+    check = portal.get(f"/cases/{reference}/check-answers").page
+    assert first_item in [a["href"] for a in check.select(".govuk-summary-list__actions a")]
+
+
+def test_an_items_follow_up_question_is_shown_only_when_its_answers_ask_it(sign_in, world):
+    """Found by trying it without JavaScript: "What type of professional?" was on every item,
+    whatever type was chosen, and typed into under "Educational psychologist" was dropped
+    unsaid. The page now shows an item's conditional questions as its answers ask them (the
+    script did so already), and one that comes in is asked without an error first."""
+    portal = sign_in(world.alice)
+    reference, _ = start(portal, "best-endeavours")
+    path = f"/cases/{reference}/pages/needs"
+    answer(portal, path, {"professionals-0-professional_type": "ep"}, action="add:professionals")
+    page = portal.get(path).page
+    first, second = (
+        page.select_one(f"[data-question=professionals-{i}-professional_type_other]")
+        for i in (0, 1)
+    )
+    assert first.has_attr("hidden") and second.has_attr("hidden")
+    shown = page.find("input", attrs={"name": "shown"})["value"].split()
+    assert "professionals-0-professional_type" in shown
+    assert "professionals-0-professional_type_other" not in shown
+    other = {
+        "professionals-0-professional_type": "other",
+        "professionals-0-professional_date": "",
+        "shown": " ".join(shown),
+    }
+    page = answer(portal, path, other, expect=200).page
+    assert "Answer the questions that now apply" in text_of(page)
+    follow_up = page.select_one("[data-question=professionals-0-professional_type_other]")
+    assert not follow_up.has_attr("hidden")
+    assert not page.select_one("#professionals-0-professional_type_other-error")
+
+
+def test_a_blank_item_before_an_answered_one_does_not_take_its_follow_up(sign_in, world):
+    """The answers keep only the items not left blank: the second item's "Other" must show its
+    own follow-up, not lend it to the blank first item."""
+    portal = sign_in(world.alice)
+    reference, _ = start(portal, "best-endeavours")
+    path = f"/cases/{reference}/pages/needs"
+    answer(portal, path, {"professionals-0-professional_name": ""}, action="add:professionals")
+    second = {"professionals-0-professional_name": "", "professionals-1-professional_type": "other"}
+    answer(portal, path, second, action="save")
+    page = portal.get(path).page
+    hidden = [
+        page.select_one(f"[data-question=professionals-{i}-professional_type_other]").has_attr(
+            "hidden"
+        )
+        for i in (0, 1)
+    ]
+    assert hidden == [True, False]

@@ -2,8 +2,11 @@
 
 from tests.webapp.conftest import text_of
 from tests.webapp.helpers import (
+    AGREEMENT,
     ARRANGEMENT,
     CHILD,
+    PDF,
+    PROVIDER,
     answer,
     shown_values,
     start,
@@ -130,3 +133,68 @@ def test_a_form_without_sections_counts_the_pages_that_apply(sign_in, world):
 def test_another_schools_task_list_is_not_found(sign_in, world):
     reference, _ = _start_with_sections(sign_in(world.alice))
     sign_in(world.bob).get(f"/cases/{reference}/tasks", expect=404)
+
+
+def test_back_from_a_page_opened_by_a_change_link_returns_to_check_your_answers(sign_in, world):
+    """Found by trying it: Change on Check your answers, then Back, led to the page before
+    the one changed, a step further from where the user came from."""
+    portal = sign_in(world.alice)
+    reference, child = start(portal, "part-time-timetable")
+    answer(portal, child, CHILD)
+    check = f"/cases/{reference}/check-answers"
+    change = portal.get(check).page.find("a", href=lambda h: h and "/arrangement?change=1" in h)
+    page = portal.get(change["href"].split("#")[0]).page
+    assert page.select_one(".govuk-back-link")["href"] == check
+    plain = portal.get(f"/cases/{reference}/pages/arrangement").page  # not from a Change link
+    assert plain.select_one(".govuk-back-link")["href"] == child
+
+
+def test_a_dates_change_link_goes_to_its_day_box(sign_in, world):
+    """Found by trying it: Change beside a date linked to the date's box of three inputs,
+    which cannot take the focus (it stayed on the page); it now goes to the day, as the
+    error summary's links do."""
+    portal = sign_in(world.alice)
+    reference, child = start(portal, "part-time-timetable")
+    answer(portal, child, CHILD)
+    check = portal.get(f"/cases/{reference}/check-answers").page
+    changes = [a["href"] for a in check.select(".govuk-summary-list__actions a")]
+    assert f"/cases/{reference}/pages/child?change=1#date_of_birth-day" in changes
+    assert f"/cases/{reference}/pages/child?change=1#forename" in changes
+
+
+def test_a_change_that_brings_in_a_page_asks_it_before_check_your_answers(sign_in, world):
+    """Found by trying it: changing "What kind of arrangement" to Alternative provision from
+    Check your answers went straight back there, with the providers page it brings in left
+    to be found from the error summary; it is now asked first, as GOV.UK's pattern does."""
+    portal = sign_in(world.alice)
+    reference, child = start(portal, "part-time-timetable")
+    answer(portal, child, CHILD)
+    arrangement = f"/cases/{reference}/pages/arrangement"
+    answer(portal, arrangement, {**ARRANGEMENT, "arrangement_type": "ptt"})
+    changed = {**ARRANGEMENT, "arrangement_type": "ap"}
+    response = answer(portal, f"{arrangement}?change=1", changed)
+    provision = f"/cases/{reference}/pages/provision?change=1"
+    assert response.headers["Location"] == provision
+    response = answer(portal, provision, PROVIDER)
+    assert response.headers["Location"] == f"/cases/{reference}/pages/agreement?change=1"
+    unchanged = answer(portal, f"/cases/{reference}/pages/child?change=1", CHILD)
+    assert unchanged.headers["Location"].endswith("/pages/agreement?change=1")  # still unsaved
+
+
+def test_a_page_to_finish_opened_from_check_your_answers_leads_back_there(sign_in, world):
+    """Found by trying it: "The arrangement: 9 answers to complete or correct" on Check your
+    answers opened the page, and once it was put right Continue went on through the pages
+    after it; it now comes back, as a Change link does."""
+    portal = sign_in(world.alice)
+    reference, child = start(portal, "part-time-timetable")
+    answer(portal, child, CHILD)
+    arrangement = f"/cases/{reference}/pages/arrangement"
+    answer(portal, arrangement, {"arrangement_type": "ptt"}, expect=200)  # left unfinished
+    agreement = f"/cases/{reference}/pages/agreement"
+    answer(portal, agreement, AGREEMENT, files={"signed_plan": ("plan.pdf", PDF)})
+    check = portal.get(f"/cases/{reference}/check-answers").page
+    link = check.select_one(".govuk-error-summary__list a")
+    assert text_of(link).startswith("The arrangement:")
+    assert link["href"] == f"{arrangement}?change=1"
+    done = answer(portal, link["href"], {**ARRANGEMENT, "arrangement_type": "ptt"})
+    assert done.headers["Location"] == f"/cases/{reference}/check-answers"

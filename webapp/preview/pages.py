@@ -272,5 +272,5 @@ def check_answers(case_type: CaseType, state: dict, urls: Urls, sent: bool = Fal
         could_send=sent and not problems,
         urls=urls,
         back_url=urls.to("tasks" if case_type.sections else "case_type"),
-        change_url=lambda page_id, field_id: urls.page(page_id, change=1) + f"#{field_id}",
+        change_url=lambda page_id, anchor: urls.page(page_id, change=1) + f"#{anchor}",
     )

@@ -140,6 +140,8 @@ def enter_code():
         problem = services.enter_code(db(), user, pending["attempt"], form.code.data)
         if problem is None:
             sessions.begin(user)
+            if not user.security_question or user.password_generated_at:
+                session[AFTER_SIGN_IN] = pending["next"]  # once the first steps are done
             if not user.security_question:
                 return redirect(url_for("auth.security_question"))
             if user.password_generated_at:
@@ -173,6 +175,15 @@ def resend_code():
     return redirect(url_for("auth.enter_code"))
 
 
+AFTER_SIGN_IN = "after_sign_in"  # the page asked for, kept through the first sign-in's steps
+
+
+def _after_first_steps() -> str:
+    """Where signing in was going (a path `safe_next` let through) once the security question
+    and own password are done: the page the user asked for, not always Home."""
+    return session.pop(AFTER_SIGN_IN, None) or url_for("pages.home")
+
+
 @bp.route("/account/security-question", methods=["GET", "POST"])
 @login_required
 def security_question():
@@ -185,7 +196,7 @@ def security_question():
         services.set_first_question(db(), user, form.question.data, form.answer.data)
         if current_user.password_generated_at:
             return redirect(url_for("auth.choose_password"))
-        return redirect(url_for("pages.home"))
+        return redirect(_after_first_steps())
     return render_template(
         "auth/security_question.html", form=form, questions=QUESTIONS, first_time=True
     )
@@ -201,7 +212,7 @@ def choose_password():
     keep = ButtonForm()
     if request.method == "POST" and "keep-submit" in request.form and keep.validate():
         services.keep_generated_password(db(), current_user._get_current_object())
-        return redirect(url_for("pages.home"))
+        return redirect(_after_first_steps())
     problem = None
     if form.validate_on_submit():
         user = current_user._get_current_object()
@@ -209,9 +220,10 @@ def choose_password():
         problem = new_password_problem(form.password.data, form.confirm.data, user, council)
         if problem is None:
             services.set_own_password(db(), user, form.password.data, "chosen at sign-in")
+            after = _after_first_steps()  # read before the new session clears it
             sessions.begin(user)
             flash("Your new password is set", "success")
-            return redirect(url_for("pages.home"))
+            return redirect(after)
     return render_template("auth/choose_password.html", form=form, keep=keep, problem=problem)
 
 

@@ -29,7 +29,7 @@ from webapp.areas.cases.presenters import (
     newly_asked,
     page_questions,
 )
-from webapp.areas.cases.progress import leaves_section, page_caption
+from webapp.areas.cases.progress import leaves_section, page_caption, saved_pages
 from webapp.domain import scanning
 from webapp.domain.case_files import file_message, scan_statuses
 from webapp.domain.uploads import NewUpload
@@ -89,7 +89,8 @@ def _autosave_url(case, page) -> str:
 def _back_url(case, case_type, page, previous, start_token: str = "") -> str:
     """The page before; the task list at the start of a section; My cases before the first
     (the start page, or the task list of a case not saved yet with the page's start token: if
-    the page has made the case meanwhile, in the background, that leads to its task list)."""
+    the page has made the case meanwhile, in the background, that leads to its task list);
+    Check your answers for a page opened from one of its Change links."""
     if case.reference is None:
         if case_type.sections:
             return url_for(
@@ -99,6 +100,8 @@ def _back_url(case, case_type, page, previous, start_token: str = "") -> str:
                 start=start_token or None,  # without one, new_tasks gives the list a new one
             )
         return url_for("cases.start", case_type_id=case.case_type_id)
+    if request.args.get("change"):
+        return url_for("cases.check_answers", reference=case.reference)
     if case.is_draft and leaves_section(case_type, page.id, previous and previous.id):
         return url_for("cases.tasks", reference=case.reference)
     if previous is None:
@@ -187,8 +190,10 @@ def answer_page(case, case_type, page):
         result.form.page_version.data = str(case.page_versions.get(page_id, 0))
         errors = [e for e in result.errors if e.key not in unseen]
         warnings = [w for w in result.warnings if w.key not in unseen]
-        for key in unseen & set(result.form._fields):  # nor WTForms' own messages for them
-            result.form[key].errors = []
+        for key in unseen:  # nor WTForms' own messages for them
+            bound = _bound_field(result.form, key)
+            if bound is not None:
+                bound.errors = []
         return _render_page(case, case_type, page, result.form, errors, warnings, now_apply=True)
     if not result.valid:
         result.form.page_version.data = str(case.page_versions.get(page_id, 0))
@@ -200,6 +205,17 @@ def answer_page(case, case_type, page):
         return _render_page(case, case_type, page, form, warnings=result.warnings)
     services.acknowledge_warnings(db(), case, case_type, page_id, result.warnings)
     return _after_page(case, case_type, page_id)
+
+
+def _bound_field(form, key: str):
+    """The form's field for an input name ("reason", or "providers-0-provider_name")."""
+    item = read_input_name(key)
+    if item is None:
+        return form._fields.get(key)
+    group = form._fields.get(item.group)
+    if group is None or item.index >= len(group.entries):
+        return None
+    return group.entries[item.index].form._fields.get(item.field)
 
 
 FILE_NOT_KEPT = (
@@ -226,9 +242,22 @@ def _after_page(case, case_type, page_id: str):
         and leaves_section(case_type, page_id, following and following.id)
     ):
         return redirect(url_for("cases.tasks", reference=reference))  # the section is done
-    if following is None or changing:  # from a "Change" link: back there
+    if changing:  # from a "Change" link: back there, after any page the change now asks
+        asked = _first_unsaved_after(case, case_type, page_id)
+        if asked is not None:
+            return redirect(url_for("cases.page", reference=reference, page_id=asked, change=1))
+    if following is None or changing:
         return redirect(url_for("cases.check_answers", reference=reference))
     return redirect(url_for("cases.page", reference=reference, page_id=following.id))
+
+
+def _first_unsaved_after(case, case_type, page_id: str) -> str | None:
+    """The first page after this one that applies and was never saved: one a changed answer
+    has just brought in (Alternative provision chosen instead of Part-time timetable)."""
+    answers = case.answers
+    pages = [p.id for p in case_type.visible_pages(answers, values_of(case_type, answers))]
+    later = pages[pages.index(page_id) + 1 :] if page_id in pages else []
+    return next((p for p in later if p not in saved_pages(case)), None)
 
 
 def _save(case, case_type, page_id, form):
@@ -277,8 +306,16 @@ def _change_group(case, case_type, page_id: str, action: str):
     else:
         if kind == "add":  # straight to the new item
             anchor = input_name(group_id, len(case.raw_input[page_id][group_id]) - 1)
+    # Opened from a Change link, the page still leads back to Check your answers.
+    changing = request.args.get("change") or None
     return redirect(
-        url_for("cases.page", reference=case.reference, page_id=page_id, _anchor=anchor)
+        url_for(
+            "cases.page",
+            reference=case.reference,
+            page_id=page_id,
+            change=changing,
+            _anchor=anchor,
+        )
     )
 
 

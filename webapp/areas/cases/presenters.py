@@ -8,7 +8,7 @@ from flask import url_for
 
 import engine.numeric as numeric
 from engine import CaseType, FieldError
-from engine.answers import Values
+from engine.answers import Values, truthy
 from engine.expressions.export import to_json, to_json_value
 from engine.fields.numbers import suffix_forms
 from engine.group_items import item_named
@@ -112,7 +112,7 @@ def by_key(messages: list[FieldError]) -> dict[str, str]:
     return {m.key: m.message for m in messages}
 
 
-def error_summary(case_type, errors: list[FieldError]) -> list[dict]:
+def error_summary(case_type, errors: list[FieldError], form=None) -> list[dict]:
     """A page's problems for the error summary (templates/_form.html): each message linking to
     its input; one in a repeating group's item says which item ("Sibling 2: …"), which the
     message beside the input, inside that item, need not."""
@@ -120,14 +120,28 @@ def error_summary(case_type, errors: list[FieldError]) -> list[dict]:
     for error in errors:
         item = item_named(case_type.fields, error.key)
         text = f"{item}: {error.message}" if item else error.message
-        summary.append({"text": text, "href": f"#{error.anchor}"})
+        summary.append({"text": text, "href": f"#{_summary_anchor(case_type, error, form)}"})
     return summary
+
+
+def _summary_anchor(case_type, error: FieldError, form) -> str:
+    """Where a summary link takes the focus. A repeating group's own problem ("Add at least
+    one provider") goes to its first item's first question, or to its Add button when it has
+    no item: the group's box itself cannot take the focus, which stayed on the link."""
+    group = case_type.fields.get(error.key)
+    if form is None or group is None or not group.kind.holds_items or error.key not in form:
+        return error.anchor
+    if not form[error.key].entries:
+        return f"{group.id}-add"
+    first = next((n for n in group.fields if n.kind.is_input and n.show_if is None), None)
+    return first.kind.anchor(input_name(group.id, 0, first.id)) if first else error.anchor
 
 
 def sending_problems(case, case_type: CaseType, problems: Mapping, unchecked, refused: bool):
     """What stops a case being sent, for Check your answers' error summary: each page with
     answers to complete (linking to it), the declaration, and the files not (yet) clean; the
-    files still being checked only once sending was refused."""
+    files still being checked only once sending was refused. Each page opens as from a Change
+    link: once it is put right, Continue comes back here."""
     items = []
     for page_id, page_errors in problems.items():
         if page_id == "declaration":
@@ -135,12 +149,12 @@ def sending_problems(case, case_type: CaseType, problems: Mapping, unchecked, re
             continue
         count = len(page_errors)
         text = f"{case_type.page(page_id).title}: {count} answer{'s' if count != 1 else ''}"
-        href = url_for("cases.page", reference=case.reference, page_id=page_id)
+        href = url_for("cases.page", reference=case.reference, page_id=page_id, change=1)
         items.append({"text": f"{text} to complete or correct", "href": href})
     for file in unchecked:
         text = f"{file.question}: {file.message}"
         if file.status != "pending":
-            href = url_for("cases.page", reference=case.reference, page_id=file.page_id)
+            href = url_for("cases.page", reference=case.reference, page_id=file.page_id, change=1)
             items.append({"text": text, "href": href})
         elif refused:
             items.append({"text": text, "href": "#files-being-checked"})
@@ -173,6 +187,15 @@ def live_conditions(
             if expression and expression.uses_calendar and case_type.calendar:
                 calendar = case_type.calendar.to_json()  # only pages that count school days
         needed |= {name for _key, name, _type in field.kind.references(field)}
+    pages = None
+    if not case_type.sections:  # "Page N of M" follows the answers, as the questions do
+        conditions = [p.show_if for p in case_type.pages]
+        pages = {"here": [p.id for p in case_type.pages].index(page.id)}
+        pages["show_if"] = [to_json(c) for c in conditions]
+        for condition in filter(None, conditions):
+            needed |= set(condition.names)
+            if condition.uses_calendar and case_type.calendar:
+                calendar = case_type.calendar.to_json()
     values = case_type.values(answers) if values is None else values
     outside = {name: to_json_value(values.get(name)) for name in sorted(needed - here)}
     # Answers the browser does not read itself (identifiers, files): as last saved.
@@ -182,6 +205,8 @@ def live_conditions(
         if f.has_value and not f.kind.read_in_browser
     }
     spec = {"today": today, "values": {**outside, **fixed}, "fields": fields}
+    if pages is not None:
+        spec["pages"] = pages
     return {**spec, "calendar": calendar} if calendar else spec
 
 
@@ -225,8 +250,28 @@ def shown_inputs(page: Page, visible: set[str], form) -> list[str]:
         if field.kind.holds_items:
             nested = [n.id for n in field.fields if n.kind.is_input]
             for index, _entry in enumerate(form[field.id].entries):
-                shown += [input_name(field.id, index, name) for name in nested]
+                names = (input_name(field.id, index, name) for name in nested)
+                shown += [name for name in names if name in visible]
     return shown
+
+
+def visible_in_items(page: Page, form, visible: set[str], values: Values) -> set[str]:
+    """The input names of the group items' questions that apply as the page is shown, each
+    item's conditions read with its own answers, as the page's script shows them (without it,
+    this is all the page shows). The answers keep the items not left blank, in order."""
+    names = set()
+    for group in page.fields:
+        if group.id not in visible or not group.kind.holds_items:
+            continue
+        kept = iter(values.get(group.id) or [])
+        for index, entry in enumerate(form[group.id].entries):
+            typed = [n for n in group.fields if n.kind.is_input]
+            blank = all(n.kind.is_empty(entry.data.get(n.id)) for n in typed)
+            item = values.with_item({} if blank else next(kept, {}))
+            for nested in group.fields:
+                if nested.show_if is None or truthy(nested.show_if, item):
+                    names.add(input_name(group.id, index, nested.id))
+    return names
 
 
 def newly_asked(asked: frozenset[str], shown: str | None) -> set[str]:
@@ -287,7 +332,9 @@ def page_questions(
     portal and the preview alike): which apply now (every question is on the page; the others
     are hidden until they apply), their live conditions and reveals, the errors and warnings
     by question and as summaries, and the calculated values."""
+    values = case_type.values(answers) if values is None else values
     visible = {f.id for f in case_type.visible_fields(page, answers, values)}
+    visible |= visible_in_items(page, form, visible, values)
     return {
         "page": page,
         "form": form,
@@ -297,8 +344,8 @@ def page_questions(
         "now_apply": now_apply,
         "under_options": reveals(page),
         "errors": by_key(list(errors)),
-        "error_list": error_summary(case_type, list(errors)),
+        "error_list": error_summary(case_type, list(errors), form),
         "warnings": by_key(list(warnings)),
-        "warning_list": error_summary(case_type, list(warnings)),
+        "warning_list": error_summary(case_type, list(warnings), form),
         "calculated": calculated_values(case_type, page, answers, values),
     }

@@ -6,6 +6,9 @@
 // refuses (409) and we stop and say so, rather than overwrite anything.
 
 const QUIET_MS = 1500
+// Background saves never carry files: a file chosen waits for the page to be sent.
+const FILE_WAITING = 'The file you chose is not uploaded yet: it is uploaded when you press ' +
+  'Continue or Save and come back later.'
 
 export function initAutosave (form) {
   let url = form.dataset.autosaveUrl
@@ -20,6 +23,9 @@ export function initAutosave (form) {
   function show (text) {
     if (status) status.textContent = text
   }
+
+  const fileChosen = () => Array.from(form.querySelectorAll('input[type=file]'))
+    .some((input) => input.files && input.files.length > 0)
 
   function formData () {
     const data = new FormData(form)
@@ -50,7 +56,8 @@ export function initAutosave (form) {
         version.value = String(answer.page_version)
         if (answer.page_url) moveToSavedCase(answer)
         const now = new Date()
-        show('Saved at ' + now.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' }))
+        const time = now.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })
+        show(`Saved at ${time}.` + (fileChosen() ? ' ' + FILE_WAITING : ''))
       } else if (answer.page_url) { // signed out, but the first save made the case: go there
         moveToSavedCase(answer)
         stopped = true
@@ -95,7 +102,10 @@ export function initAutosave (form) {
   const typed = (element) => element.matches('textarea, input:not([type=radio], [type=checkbox])')
 
   function changed (event) {
-    if (event.target.type === 'file') return
+    if (event.target.type === 'file') {
+      if (event.type === 'change' && !stopped && fileChosen()) show(FILE_WAITING)
+      return
+    }
     if (event.type === 'change' && typed(event.target)) return
     dirty = true
     schedule()

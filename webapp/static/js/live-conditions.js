@@ -252,7 +252,24 @@ export function initLiveConditions (form) {
           : READERS[field.kind](field, inputOf(form, field.id), lookup, ctx.today)
       }
     }
-    return { shown, visibility }
+    return { shown, visibility, lookup }
+  }
+
+  // "Page N of M" of a form without sections: the pages that apply as the answers stand now.
+  const progress = document.querySelector('.app-progress')
+  function showProgress (lookup) {
+    if (!spec.pages || !progress) return
+    let number = 0
+    let count = 0
+    spec.pages.show_if.forEach((condition, index) => {
+      const here = index === spec.pages.here
+      if (here || !condition || truthy(evaluate(condition, lookup, ctx))) {
+        count += 1
+        if (index <= spec.pages.here) number += 1
+      }
+    })
+    const text = `Page ${number} of ${count}`
+    if (progress.textContent.trim() !== text) progress.textContent = text
   }
 
   // A repeating group's items as the server stores them (blank items left out), each item's
@@ -292,7 +309,8 @@ export function initLiveConditions (form) {
   }
 
   function apply (announce) {
-    const { shown, visibility } = update()
+    const { shown, visibility, lookup } = update()
+    showProgress(lookup)
     const added = []
     let removed = 0
     for (const [name, visible] of visibility) {
