@@ -304,6 +304,28 @@ def test_the_queue_filters_sorts_and_pages(app, sign_in, world, council, db_sess
     assert not second.select_one(".govuk-pagination__next")
 
 
+def test_the_queue_finds_a_case_by_part_of_its_reference(app, sign_in, world, council, db_session):
+    """A school reads a reference out on the phone: the officer types part of it, in any case,
+    and the queue's sort and page links keep it."""
+    wanted = stored_case(db_session, world.school_a, world.alice)
+    others = [stored_case(db_session, world.school_b, world.bob) for _ in range(3)]
+    olivia = sign_in(council.olivia)
+    page = olivia.get("/caseviewer/").page
+    assert page.select_one("label[for=reference]").get_text(strip=True) == "Reference"
+
+    assert queue_refs(olivia, reference=wanted[-5:].lower()) == [wanted]
+    assert queue_refs(olivia, reference=f"  {wanted}  ") == [wanted]
+    assert queue_refs(olivia, reference="EDU-TEST-X") == [*reversed(others), wanted]
+    page = olivia.get("/caseviewer/", query_string={"reference": "NOSUCH"}).page
+    assert "No cases match these filters" in text_of(page)
+
+    app.config["CASEVIEWER_PAGE_SIZE"] = 2
+    page = olivia.get("/caseviewer/", query_string={"reference": "x9"}).page
+    assert page.select_one("#reference")["value"] == "x9"
+    assert "reference=x9" in page.select_one(".govuk-pagination__next a")["href"]
+    assert "reference=x9" in page.select_one("a.app-sort-link")["href"]
+
+
 def _walk_queue(portal, **query) -> tuple[list[list[str]], list[list[str]]]:
     """The queue's pages from the first by Next, then back by Previous: each page's references."""
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, defer, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -80,8 +80,14 @@ SORTS = {
     "assigned": (Case.assignee_last_name, Case.assignee_first_name),
 }
 # Unassigned cases last, whichever the order (Next and Previous go from one run to the other).
+# The search text is all or part of a reference, as a school reads it out on the phone.
 QUEUE = ListingSpec(
-    tuple(SORTS), "submitted", descending=True, search_param=None, nulls_last=("assigned",)
+    tuple(SORTS),
+    "submitted",
+    descending=True,
+    search_param="reference",
+    search_max=40,
+    nulls_last=("assigned",),
 )
 
 
@@ -128,6 +134,8 @@ def queue(session: Session, officer: User, search: QueueSearch, args: ListingArg
     if args.sort == "school":  # only then: a join would keep the other sorts from their index
         query = query.join(_SCHOOL, Case.school_id == _SCHOOL.id)
     query = _filtered(query, officer, search)
+    if term := args.search.strip().upper().replace("%", "").replace("_", ""):
+        query = query.where(func.upper(Case.reference).contains(term))
     newest = Case.id.desc() if args.descending else Case.id.asc()
     return fetch_page(
         session,
