@@ -326,6 +326,30 @@ def test_the_queue_finds_a_case_by_part_of_its_reference(app, sign_in, world, co
     assert "reference=x9" in page.select_one("a.app-sort-link")["href"]
 
 
+def test_back_from_a_case_returns_to_the_queue_as_the_officer_left_it(
+    sign_in, world, council, db_session
+):
+    """Filtered, sorted and on page 2, the officer opens a case, moves it on and goes Back:
+    the queue is as they left it, not its first page of every case."""
+    reference = stored_case(db_session, world.school_b, world.bob, activity="notified")
+    olivia = sign_in(council.olivia)
+    query = {"school": str(world.school_b.id), "status": "Active", "sort": "school", "page": "2"}
+    olivia.get("/caseviewer/", query_string=query)
+
+    def back_link():
+        page = olivia.get(f"/caseviewer/cases/{reference}").page
+        href = page.select_one(".govuk-back-link")["href"]
+        path, _, kept = href.partition("?")
+        return path, dict(pair.split("=") for pair in kept.split("&"))
+
+    assert back_link() == ("/caseviewer/", query)
+    take(olivia, reference, "Start review")
+    assert back_link() == ("/caseviewer/", query)  # after an action too
+    olivia.get("/caseviewer/")  # the whole queue again: Back goes there
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    assert page.select_one(".govuk-back-link")["href"] == "/caseviewer/"
+
+
 def _walk_queue(portal, **query) -> tuple[list[list[str]], list[list[str]]]:
     """The queue's pages from the first by Next, then back by Previous: each page's references."""
 

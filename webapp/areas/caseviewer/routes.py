@@ -13,6 +13,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     stream_with_context,
     url_for,
 )
@@ -49,6 +50,7 @@ def queue():
     form = QueueFilterForm(request.args)
     search = form.search()
     args = services.QUEUE.read(request.args, current_app.config["CASEVIEWER_PAGE_SIZE"])
+    _remember_queue(request.query_string.decode("utf-8", "replace"))
     listing = services.queue(db(), current_user, search, args)
     options = services.queue_options(db(), current_user, catalogue().case_types)
     return render_template(
@@ -63,6 +65,24 @@ def queue():
         exportable=_exportable(options.case_types),
         large_export=csv_export.LARGE_EXPORT,
     )
+
+
+# The queue as the officer last read it (filters, sort, page), for a case's "Back" link: a
+# case opened from page 3 of "Braunstone, Active" goes back there, after an action too.
+QUEUE_KEPT = "caseviewer_queue"
+
+
+def _remember_queue(query: str) -> None:
+    if len(query) > 1000:  # a cookie's worth: longer than any filter the form makes
+        query = ""
+    if session.get(QUEUE_KEPT, "") != query:
+        session[QUEUE_KEPT] = query
+
+
+def _queue_url() -> str:
+    """The queue with the filters, sort and page the officer last had."""
+    query = session.get(QUEUE_KEPT, "")
+    return url_for("caseviewer.queue") + (f"?{query}" if query else "")
 
 
 def _exportable(case_types) -> list[tuple[str, str, int]]:
@@ -118,6 +138,7 @@ def _render_case(
         errors=errors or {},
         typed=typed or {},
         error_list=error_list or [],
+        queue_url=_queue_url(),
     ), status
 
 
