@@ -636,6 +636,48 @@ def test_transitions_not_allowed_from_here_or_for_officers_are_refused(
     assert case_row(db_session, reference).activity == "review"
 
 
+def test_a_note_typed_for_a_case_someone_else_moved_on_is_not_lost(
+    sign_in, world, council, db_session
+):
+    """Olivia writes a long note while Sam moves the case on: her note comes back, in the same
+    action's box when it is still offered, or shown as not sent when it is not."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia, sam = sign_in(council.olivia), sign_in(council.sam)
+    notified = olivia.get(f"/caseviewer/cases/{reference}").page
+    seen = notified.find("input", attrs={"name": "from_activity"})["value"]
+
+    take(sam, reference, "Start review")
+    note = "Sent twice:\nsee the other case."
+    response = olivia.post(
+        f"/caseviewer/cases/{reference}/transition",
+        {"action": "Abandon case", "note": note, "from_activity": seen},
+        expect=409,
+    )
+    boxes = {
+        form.find("input", attrs={"name": "action"})["value"]: form.find("textarea")
+        for form in response.page.select("form")
+        if form.find("input", attrs={"name": "action"})
+    }
+    assert boxes["Abandon case"].get_text().strip() == note
+    assert not response.page.select_one("#unsent-note")
+
+    reviewed = olivia.get(f"/caseviewer/cases/{reference}").page
+    seen = reviewed.find("input", attrs={"name": "from_activity"})["value"]
+    take(sam, reference, "Complete case", note="Done")
+    response = olivia.post(
+        f"/caseviewer/cases/{reference}/transition",
+        {
+            "action": "Request more information",
+            "note": "Please send the plan",
+            "from_activity": seen,
+        },
+        expect=409,
+    )
+    assert "Your note was not sent" in text_of(response.page.select_one("#unsent-note"))
+    assert "Please send the plan" in text_of(response.page.select_one("#unsent-note"))
+    assert case_row(db_session, reference).activity == "completed"
+
+
 def test_a_required_note_is_asked_for_and_abandoning_needs_a_reason(
     sign_in, world, council, db_session
 ):

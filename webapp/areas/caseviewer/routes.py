@@ -120,8 +120,10 @@ def _render_case(
     typed: dict | None = None,
     error_list: list | None = None,
     status: int = 200,
+    unsent_note: str = "",
 ):
-    """The case page; `errors` and `typed` are by input id, `error_list` for the summary."""
+    """The case page; `errors` and `typed` are by input id, `error_list` for the summary,
+    `unsent_note` a note typed for a transition no longer offered."""
     transitions = services.officer_transitions(case_type, case)
     return render_template(
         "caseviewer/case.html",
@@ -139,6 +141,7 @@ def _render_case(
         typed=typed or {},
         error_list=error_list or [],
         queue_url=_queue_url(),
+        unsent_note=unsent_note,
     ), status
 
 
@@ -167,13 +170,13 @@ def transition(reference: str):
         return _refuse(found, case_type, "Enter a note for the school", input_id, "", status=400)
     except workflow.NotAllowed:
         message = f"You cannot ‘{action}’ now: the case is at ‘{found.activity_label}’"
-        return _refuse(found, case_type, message, None, "", status=400)
+        return _refuse_kept(found, case_type, message, action, form.note.data, status=400)
     except services.MovedOn:
         found, case_type = _case(reference)
         message = (
             "This case has changed since you opened it. Check where it is now, then try again."
         )
-        return _refuse(found, case_type, message, None, "", status=409)
+        return _refuse_kept(found, case_type, message, action, form.note.data, status=409)
     message = f"{found.reference}: {taken.action}. The case is now at ‘{found.activity_label}’"
     if taken.email_school:
         message += ". The school has been emailed"
@@ -189,7 +192,28 @@ def _note_input_id(case_type, case, action: str) -> str:
     return f"transition-note-{index}"
 
 
-def _refuse(case, case_type, message: str, input_id: str | None, typed: str, status: int):
+def _refuse_kept(case, case_type, message: str, action: str, note: str | None, status: int):
+    """The case page again after a transition that could not be taken where the case is now:
+    the note typed goes back in the same action's box if it is still offered there, or is
+    shown as not sent, so that the officer never has to write it again."""
+    note = note or ""
+    offered = {t.action: t for t in services.officer_transitions(case_type, case)}
+    if action not in offered or offered[action].note == "none":
+        return _refuse(case, case_type, message, None, "", status, unsent_note=note)
+    kept = {_note_input_id(case_type, case, action): note}
+    return _refuse(case, case_type, message, None, "", status, typed_elsewhere=kept)
+
+
+def _refuse(
+    case,
+    case_type,
+    message: str,
+    input_id: str | None,
+    typed: str,
+    status: int,
+    unsent_note: str = "",
+    typed_elsewhere: dict | None = None,
+):
     """The case page again, with the problem in an error summary (nothing was changed)."""
     href = f"#{input_id}" if input_id else "#what-next"
     errors = {input_id: message} if input_id else {}
@@ -198,9 +222,10 @@ def _refuse(case, case_type, message: str, input_id: str | None, typed: str, sta
         case,
         case_type,
         errors=errors,
-        typed=typed_by_id,
+        typed=typed_by_id | (typed_elsewhere or {}),
         error_list=[{"text": message, "href": href}],
         status=status,
+        unsent_note=unsent_note,
     )
 
 
