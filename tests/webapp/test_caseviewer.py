@@ -543,6 +543,30 @@ def test_assign_to_me_and_unassign(sign_in, world, council, db_session):
     assert "Assigned" not in school_view and "Olivia" not in school_view
 
 
+def test_assign_to_a_colleague_of_the_teams_that_work_the_case_type(
+    sign_in, world, council, db_session
+):
+    """Olivia gives a case to Sam (her SEND team): Eve (Early Years) is not offered, nor
+    taken when her id is sent."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    assert page.select_one("label[for=assign-to]").get_text(strip=True) == "Assign to a colleague"
+    assert [o.get_text() for o in page.select("#assign-to option")] == ["Sam Singh"]
+
+    olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": str(council.eve.id)}, expect=400)
+    assert case_row(db_session, reference).assigned_to_id is None
+    olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": str(council.sam.id)}, expect=302)
+    assert case_row(db_session, reference).assigned_to_id == council.sam.id
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    assert f"{reference} is now assigned to Sam Singh" in text_of(page)
+    assert not page.select_one("#assign-to")  # nobody else to give it to
+    sam = sign_in(council.sam)
+    assert queue_refs(sam, assigned="me") == [reference]
+    timeline = text_of(sam.get(f"/caseviewer/cases/{reference}").page)
+    assert "Assigned to Sam Singh" in timeline
+
+
 def test_a_case_walks_its_whole_workflow_to_completed_and_the_school_is_told(
     sign_in, world, council, db_session
 ):

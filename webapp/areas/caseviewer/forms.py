@@ -152,10 +152,10 @@ class NoteForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    """Assign to me, or Unassign."""
+    """Assign to me, Unassign, or assign to a colleague (their user id)."""
 
     to = HiddenField()
 
     def validate_to(self, field) -> None:
-        if field.data not in ("me", "nobody"):
+        if field.data not in ("me", "nobody") and whole_number(field.data or "") is None:
             raise ValidationError("Choose who to assign the case to")

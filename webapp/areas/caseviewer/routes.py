@@ -142,6 +142,9 @@ def _render_case(
         error_list=error_list or [],
         queue_url=_queue_url(),
         unsent_note=unsent_note,
+        colleagues=[
+            c for c in services.colleagues(db(), current_user, case) if c.id != case.assigned_to_id
+        ],
     ), status
 
 
@@ -251,20 +254,33 @@ def assign(reference: str):
     form = AssignForm()
     if not form.validate_on_submit():
         abort(400)
+    to = _assignee(found, form.to.data)
     try:
-        services.assign_case(db(), found, current_user, to_me=form.to.data == "me")
+        services.assign_case(db(), found, current_user, to)
     except services.MovedOn:
         flash(
             "This case changed while you were assigning it. Check who it is assigned to.", "error"
         )
     else:
-        flash(
-            f"{found.reference} is now assigned to you"
-            if form.to.data == "me"
-            else f"{found.reference} is no longer assigned to anyone",
-            "success",
-        )
+        if to is None:
+            flash(f"{found.reference} is no longer assigned to anyone", "success")
+        elif to.id == current_user.id:
+            flash(f"{found.reference} is now assigned to you", "success")
+        else:
+            flash(f"{found.reference} is now assigned to {to.full_name}", "success")
     return redirect(url_for("caseviewer.case", reference=reference))
+
+
+def _assignee(case: Case, to: str):
+    """Who "me", "nobody" or a colleague's id names; 400 for anyone not on offer."""
+    if to in ("me", "nobody"):
+        return current_user if to == "me" else None
+    chosen = next(
+        (c for c in services.colleagues(db(), current_user, case) if str(c.id) == to), None
+    )
+    if chosen is None:
+        abort(400)
+    return chosen
 
 
 @bp.route("/cases/<reference>/files/<attachment_id>")

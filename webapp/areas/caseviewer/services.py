@@ -243,11 +243,19 @@ def add_internal_note(session: Session, case: Case, officer: User, note: str) ->
         workflow.add_note(session, case, officer, note)
 
 
-def assign_case(session: Session, case: Case, officer: User, to_me: bool) -> None:
-    """Assign the case to the officer, or to nobody."""
+def colleagues(session: Session, officer: User, case: Case) -> list[User]:
+    """The other officers who work the case's type (open accounts), by name: whom the
+    officer may give the case to."""
+    people = workflow.officers_for(session, case.case_type_id)
+    others = [person for person in people if person.id != officer.id]
+    return sorted(others, key=lambda person: (person.full_name.lower(), person.id))
+
+
+def assign_case(session: Session, case: Case, officer: User, to: User | None) -> None:
+    """Assign the case to `to` (the officer, or a colleague), or to nobody."""
     try:
         with transaction(session):
-            workflow.assign(session, case, officer if to_me else None, officer)
+            workflow.assign(session, case, to, officer)
     except StaleDataError:
         raise MovedOn(case.reference) from None
 
