@@ -326,6 +326,23 @@ def test_the_queue_finds_a_case_by_part_of_its_reference(app, sign_in, world, co
     assert "reference=x9" in page.select_one("a.app-sort-link")["href"]
 
 
+def test_the_queue_shows_the_cases_assigned_to_a_colleague(sign_in, world, council, db_session):
+    """A team leader shares out the week's cases and checks what Sam has: "Assigned to" offers
+    the officer's team colleagues; anyone else's id is no filter at all."""
+    sams = stored_case(db_session, world.school_a, world.alice, assigned_to=council.sam)
+    mine = stored_case(db_session, world.school_a, world.alice, assigned_to=council.olivia)
+    nobodys = stored_case(db_session, world.school_b, world.bob)
+    olivia = sign_in(council.olivia)
+    page = olivia.get("/caseviewer/").page
+    choices = [o.get_text() for o in page.select("#assigned option")]
+    assert choices == ["Anyone or nobody", "Me", "Nobody", "Sam Singh"]
+
+    assert queue_refs(olivia, assigned=str(council.sam.id)) == [sams]
+    page = olivia.get("/caseviewer/", query_string={"assigned": council.sam.id}).page
+    assert page.select_one("#assigned option[selected]").get_text() == "Sam Singh"
+    assert queue_refs(olivia, assigned=str(council.eve.id)) == [nobodys, mine, sams]
+
+
 def test_back_from_a_case_returns_to_the_queue_as_the_officer_left_it(
     sign_in, world, council, db_session
 ):

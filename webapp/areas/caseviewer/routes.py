@@ -48,7 +48,8 @@ answer_not_found(bp, "caseviewer")
 def queue():
     """The cases of the officer's teams: filtered, sorted and paginated."""
     form = QueueFilterForm(request.args)
-    search = form.search()
+    colleagues = services.team_colleagues(db(), current_user)
+    search = form.search(colleague_ids=[person.id for person in colleagues])
     args = services.QUEUE.read(request.args, current_app.config["CASEVIEWER_PAGE_SIZE"])
     _remember_queue(request.query_string.decode("utf-8", "replace"))
     listing = services.queue(db(), current_user, search, args)
@@ -62,6 +63,7 @@ def queue():
         options=options,
         statuses=services.STATUSES,
         teams=services.officer_teams(db(), current_user),
+        colleagues=colleagues,
         exportable=_exportable(options.case_types),
         large_export=csv_export.LARGE_EXPORT,
     )

@@ -61,6 +61,13 @@ def record_view(session: Session, officer: User, case: Case) -> None:
         audit.record_case(session, "case_viewed", officer, case)
 
 
+def team_colleagues(session: Session, officer: User) -> list[User]:
+    """The other members of the officer's teams, by name (the queue's "Assigned to")."""
+    people = {m.id: m for team in officer_teams(session, officer) for m in team.members}
+    people.pop(officer.id, None)
+    return sorted(people.values(), key=lambda person: (person.full_name.lower(), person.id))
+
+
 def officer_teams(session: Session, officer: User) -> list[Team]:
     """The officer's teams, by name."""
     return [
@@ -101,7 +108,7 @@ class QueueSearch:
     status: str = ""
     submitted_from: dt.date | None = None
     submitted_to: dt.date | None = None
-    assigned: str = "anyone"  # anyone, me, nobody
+    assigned: str = "anyone"  # anyone, me, nobody, or a colleague's user id
 
     @property
     def filtered(self) -> bool:
@@ -172,6 +179,8 @@ def _filtered(query, officer: User, search: QueueSearch):
         query = query.where(Case.assigned_to_id == officer.id)
     elif search.assigned == "nobody":
         query = query.where(Case.assigned_to_id.is_(None))
+    elif search.assigned.isdigit():  # a colleague (QueueFilterForm.search: only theirs)
+        query = query.where(Case.assigned_to_id == int(search.assigned))
     return query
 
 
