@@ -390,23 +390,6 @@ class CaseType:
             sections.append(SummarySection(page.id, page.title, rows))
         return sections
 
-    def changed_questions(self, before: Mapping, after: Mapping) -> list[str]:
-        """The questions whose answers differ between two sets of answers (labels, in page
-        order): changed, newly asked, then no longer asked."""
-
-        def rows(answers: Mapping) -> dict[str, SummaryRow]:
-            return {r.field_id: r for s in self.summary_sections(answers) for r in s.rows}
-
-        old, new = rows(before), rows(after)
-        changed = [
-            row.label
-            for field_id, row in new.items()
-            if field_id not in old
-            or (old[field_id].value, old[field_id].items) != (row.value, row.items)
-            or before.get(field_id) != after.get(field_id)
-        ]
-        return changed + [row.label for field_id, row in old.items() if field_id not in new]
-
 
 def _form_field(form: wtforms.Form, key: str):
     item = read_input_name(key)

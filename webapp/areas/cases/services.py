@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType
+from engine.answer_changes import changed_questions
 from engine.group_items import change_items
 from webapp.areas.cases.saving import StaleSave
 from webapp.areas.cases.saving import save_page as save_page  # the pages call it from here
@@ -196,7 +197,7 @@ def submit_case(
 def _record_changes(session: Session, case: Case, case_type: CaseType, user: User, before):
     """The questions the school changed since it last sent the case, on its timeline: what
     an officer who asked for more information reads first."""
-    changed = case_type.changed_questions(before, case.answers)
+    changed = changed_questions(case_type, before, case.answers)
     note = "\n".join(changed) if changed else "No answers were changed"
     session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="changed", note=note))
 
