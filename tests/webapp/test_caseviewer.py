@@ -513,6 +513,35 @@ def test_a_case_shows_against_the_definition_version_it_was_sent_with(
     assert row[header.index("First name")] == "Jordan"
 
 
+def test_the_export_keeps_answers_to_questions_the_current_version_no_longer_asks(
+    app, sign_in, world, council, db_session
+):
+    """A case sent on an earlier version answered a question the form has since dropped: the
+    officer's spreadsheet still has that answer, in a column saying it is no longer asked."""
+    reference = submit_ptt(sign_in(world.alice))
+    newer = submit_ptt(sign_in(world.alice))
+    older = copy.deepcopy(app.extensions["catalogue"].get(PTT).definition)
+    older["version"] = 7
+    dropped = {"id": "previous_school", "type": "text", "label": "Previous school"}
+    older["pages"][0]["fields"].append(dropped)
+    db_session.add(CaseTypeVersion(case_type_id=PTT, version=7, definition=older))
+    case = case_row(db_session, reference)
+    case.case_type_version = 7
+    case.sent_answers = {**case.sent_answers, "previous_school": "Ash Field Academy"}
+    db_session.commit()
+
+    olivia = sign_in(council.olivia)
+    assert "Ash Field Academy" in text_of(olivia.get(f"/caseviewer/cases/{reference}").page)
+    export = olivia.client.get(f"/caseviewer/export/{PTT}.csv").data.decode("utf-8-sig")
+    header, *rows = csv.reader(io.StringIO(export))
+    column = header.index("Previous school (no longer asked)")
+    assert header[-1] == "Warnings the school acknowledged"
+    by_reference = {row[0]: row for row in rows}
+    assert by_reference[reference][column] == "Ash Field Academy"
+    assert by_reference[newer][column] == ""
+    assert by_reference[reference][header.index("First name")] == "Jordan"
+
+
 def test_a_kept_definition_that_todays_checks_refuse_still_shows_and_works_its_cases(
     app, sign_in, world, council, db_session
 ):
