@@ -304,6 +304,69 @@ def test_the_queue_filters_sorts_and_pages(app, sign_in, world, council, db_sess
     assert not second.select_one(".govuk-pagination__next")
 
 
+def test_the_queue_finds_a_case_by_part_of_its_reference(app, sign_in, world, council, db_session):
+    """A school reads a reference out on the phone: the officer types part of it, in any case,
+    and the queue's sort and page links keep it."""
+    wanted = stored_case(db_session, world.school_a, world.alice)
+    others = [stored_case(db_session, world.school_b, world.bob) for _ in range(3)]
+    olivia = sign_in(council.olivia)
+    page = olivia.get("/caseviewer/").page
+    assert page.select_one("label[for=reference]").get_text(strip=True) == "Reference"
+
+    assert queue_refs(olivia, reference=wanted[-5:].lower()) == [wanted]
+    assert queue_refs(olivia, reference=f"  {wanted}  ") == [wanted]
+    assert queue_refs(olivia, reference="EDU-TEST-X") == [*reversed(others), wanted]
+    page = olivia.get("/caseviewer/", query_string={"reference": "NOSUCH"}).page
+    assert "No cases match these filters" in text_of(page)
+
+    app.config["CASEVIEWER_PAGE_SIZE"] = 2
+    page = olivia.get("/caseviewer/", query_string={"reference": "x9"}).page
+    assert page.select_one("#reference")["value"] == "x9"
+    assert "reference=x9" in page.select_one(".govuk-pagination__next a")["href"]
+    assert "reference=x9" in page.select_one("a.app-sort-link")["href"]
+
+
+def test_the_queue_shows_the_cases_assigned_to_a_colleague(sign_in, world, council, db_session):
+    """A team leader shares out the week's cases and checks what Sam has: "Assigned to" offers
+    the officer's team colleagues; anyone else's id is no filter at all."""
+    sams = stored_case(db_session, world.school_a, world.alice, assigned_to=council.sam)
+    mine = stored_case(db_session, world.school_a, world.alice, assigned_to=council.olivia)
+    nobodys = stored_case(db_session, world.school_b, world.bob)
+    olivia = sign_in(council.olivia)
+    page = olivia.get("/caseviewer/").page
+    choices = [o.get_text() for o in page.select("#assigned option")]
+    assert choices == ["Anyone or nobody", "Me", "Nobody", "Sam Singh"]
+
+    assert queue_refs(olivia, assigned=str(council.sam.id)) == [sams]
+    page = olivia.get("/caseviewer/", query_string={"assigned": council.sam.id}).page
+    assert page.select_one("#assigned option[selected]").get_text() == "Sam Singh"
+    assert queue_refs(olivia, assigned=str(council.eve.id)) == [nobodys, mine, sams]
+
+
+def test_back_from_a_case_returns_to_the_queue_as_the_officer_left_it(
+    sign_in, world, council, db_session
+):
+    """Filtered, sorted and on page 2, the officer opens a case, moves it on and goes Back:
+    the queue is as they left it, not its first page of every case."""
+    reference = stored_case(db_session, world.school_b, world.bob, activity="notified")
+    olivia = sign_in(council.olivia)
+    query = {"school": str(world.school_b.id), "status": "Active", "sort": "school", "page": "2"}
+    olivia.get("/caseviewer/", query_string=query)
+
+    def back_link():
+        page = olivia.get(f"/caseviewer/cases/{reference}").page
+        href = page.select_one(".govuk-back-link")["href"]
+        path, _, kept = href.partition("?")
+        return path, dict(pair.split("=") for pair in kept.split("&"))
+
+    assert back_link() == ("/caseviewer/", query)
+    take(olivia, reference, "Start review")
+    assert back_link() == ("/caseviewer/", query)  # after an action too
+    olivia.get("/caseviewer/")  # the whole queue again: Back goes there
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    assert page.select_one(".govuk-back-link")["href"] == "/caseviewer/"
+
+
 def _walk_queue(portal, **query) -> tuple[list[list[str]], list[list[str]]]:
     """The queue's pages from the first by Next, then back by Previous: each page's references."""
 
@@ -450,6 +513,35 @@ def test_a_case_shows_against_the_definition_version_it_was_sent_with(
     assert row[header.index("First name")] == "Jordan"
 
 
+def test_the_export_keeps_answers_to_questions_the_current_version_no_longer_asks(
+    app, sign_in, world, council, db_session
+):
+    """A case sent on an earlier version answered a question the form has since dropped: the
+    officer's spreadsheet still has that answer, in a column saying it is no longer asked."""
+    reference = submit_ptt(sign_in(world.alice))
+    newer = submit_ptt(sign_in(world.alice))
+    older = copy.deepcopy(app.extensions["catalogue"].get(PTT).definition)
+    older["version"] = 7
+    dropped = {"id": "previous_school", "type": "text", "label": "Previous school"}
+    older["pages"][0]["fields"].append(dropped)
+    db_session.add(CaseTypeVersion(case_type_id=PTT, version=7, definition=older))
+    case = case_row(db_session, reference)
+    case.case_type_version = 7
+    case.sent_answers = {**case.sent_answers, "previous_school": "Ash Field Academy"}
+    db_session.commit()
+
+    olivia = sign_in(council.olivia)
+    assert "Ash Field Academy" in text_of(olivia.get(f"/caseviewer/cases/{reference}").page)
+    export = olivia.client.get(f"/caseviewer/export/{PTT}.csv").data.decode("utf-8-sig")
+    header, *rows = csv.reader(io.StringIO(export))
+    column = header.index("Previous school (no longer asked)")
+    assert header[-1] == "Warnings the school acknowledged"
+    by_reference = {row[0]: row for row in rows}
+    assert by_reference[reference][column] == "Ash Field Academy"
+    assert by_reference[newer][column] == ""
+    assert by_reference[reference][header.index("First name")] == "Jordan"
+
+
 def test_a_kept_definition_that_todays_checks_refuse_still_shows_and_works_its_cases(
     app, sign_in, world, council, db_session
 ):
@@ -495,6 +587,30 @@ def test_assign_to_me_and_unassign(sign_in, world, council, db_session):
     olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": "sam"}, expect=400)
     school_view = text_of(sign_in(world.alice).get(f"/cases/{reference}/view").page)
     assert "Assigned" not in school_view and "Olivia" not in school_view
+
+
+def test_assign_to_a_colleague_of_the_teams_that_work_the_case_type(
+    sign_in, world, council, db_session
+):
+    """Olivia gives a case to Sam (her SEND team): Eve (Early Years) is not offered, nor
+    taken when her id is sent."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    assert page.select_one("label[for=assign-to]").get_text(strip=True) == "Assign to a colleague"
+    assert [o.get_text() for o in page.select("#assign-to option")] == ["Sam Singh"]
+
+    olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": str(council.eve.id)}, expect=400)
+    assert case_row(db_session, reference).assigned_to_id is None
+    olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": str(council.sam.id)}, expect=302)
+    assert case_row(db_session, reference).assigned_to_id == council.sam.id
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    assert f"{reference} is now assigned to Sam Singh" in text_of(page)
+    assert not page.select_one("#assign-to")  # nobody else to give it to
+    sam = sign_in(council.sam)
+    assert queue_refs(sam, assigned="me") == [reference]
+    timeline = text_of(sam.get(f"/caseviewer/cases/{reference}").page)
+    assert "Assigned to Sam Singh" in timeline
 
 
 def test_a_case_walks_its_whole_workflow_to_completed_and_the_school_is_told(
@@ -588,6 +704,48 @@ def test_transitions_not_allowed_from_here_or_for_officers_are_refused(
     )
     assert "This case has changed since you opened it" in errors_on(response)[0]
     assert case_row(db_session, reference).activity == "review"
+
+
+def test_a_note_typed_for_a_case_someone_else_moved_on_is_not_lost(
+    sign_in, world, council, db_session
+):
+    """Olivia writes a long note while Sam moves the case on: her note comes back, in the same
+    action's box when it is still offered, or shown as not sent when it is not."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia, sam = sign_in(council.olivia), sign_in(council.sam)
+    notified = olivia.get(f"/caseviewer/cases/{reference}").page
+    seen = notified.find("input", attrs={"name": "from_activity"})["value"]
+
+    take(sam, reference, "Start review")
+    note = "Sent twice:\nsee the other case."
+    response = olivia.post(
+        f"/caseviewer/cases/{reference}/transition",
+        {"action": "Abandon case", "note": note, "from_activity": seen},
+        expect=409,
+    )
+    boxes = {
+        form.find("input", attrs={"name": "action"})["value"]: form.find("textarea")
+        for form in response.page.select("form")
+        if form.find("input", attrs={"name": "action"})
+    }
+    assert boxes["Abandon case"].get_text().strip() == note
+    assert not response.page.select_one("#unsent-note")
+
+    reviewed = olivia.get(f"/caseviewer/cases/{reference}").page
+    seen = reviewed.find("input", attrs={"name": "from_activity"})["value"]
+    take(sam, reference, "Complete case", note="Done")
+    response = olivia.post(
+        f"/caseviewer/cases/{reference}/transition",
+        {
+            "action": "Request more information",
+            "note": "Please send the plan",
+            "from_activity": seen,
+        },
+        expect=409,
+    )
+    assert "Your note was not sent" in text_of(response.page.select_one("#unsent-note"))
+    assert "Please send the plan" in text_of(response.page.select_one("#unsent-note"))
+    assert case_row(db_session, reference).activity == "completed"
 
 
 def test_a_required_note_is_asked_for_and_abandoning_needs_a_reason(

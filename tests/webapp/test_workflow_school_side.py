@@ -192,3 +192,34 @@ def test_a_case_asked_for_more_under_a_kept_definition_refused_today_can_be_corr
     portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
     case = stored(db_session, reference)
     assert (case.case_type_version, case.answers["forename"]) == (7, "Jordan-Lee")
+
+
+def test_the_officer_reads_which_answers_the_school_changed_when_it_sends_the_case_back(
+    app, world, sign_in, db_session
+):
+    """The officer asked for more information: when the school sends the case back, the
+    timeline says which questions it changed (or that it changed none), not just 'Resubmit'."""
+    person = officer(db_session, world)
+    portal = sign_in(world.alice)
+    reference = finished_draft(portal)
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    officer_moves(app, db_session, reference, "Start review", person)
+
+    def asked_and_sent_back(changes):
+        officer_moves(app, db_session, reference, "Request more information", person, "Check")
+        if changes:
+            answer(portal, f"/cases/{reference}/pages/arrangement", {**ARRANGEMENT, **changes})
+        portal.get(f"/cases/{reference}/check-answers")
+        portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+        page = sign_in(person).get(f"/caseviewer/cases/{reference}").page
+        newest = page.select(".app-timeline__item")[:2]
+        return [[p.get_text(" ", strip=True) for p in item.select("p")] for item in newest]
+
+    resent, changed = asked_and_sent_back(date("first_review_date", 28, 9, 2026))
+    assert resent[0].startswith("Resubmit with more information by")
+    assert changed[0].startswith("Answers changed by")
+    assert changed[-1] == "Date of the first review"
+    _resent, changed = asked_and_sent_back({})
+    assert changed[-1] == "No answers were changed"
+    view = text_of(portal.get(f"/cases/{reference}/view").page)
+    assert "Date of the first review" in view

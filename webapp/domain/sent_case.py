@@ -42,6 +42,7 @@ _EVENT_TITLES = {
     "abandoned": "Draft abandoned",
     "note": "Internal note",
     "assigned": "Assignment changed",
+    "changed": "Answers changed",  # its note: the questions, one a line
 }
 
 

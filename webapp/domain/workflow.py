@@ -54,6 +54,19 @@ def definition_for(session: Session, case: Case) -> CaseType:
     return _compiled(case.case_type_id, case.case_type_version, _frozen(stored.definition))
 
 
+def earlier_definitions(session: Session, case_type: CaseType) -> list[CaseType]:
+    """The kept definitions of a case type other than `case_type`'s version, newest first."""
+    stored = session.scalars(
+        select(CaseTypeVersion)
+        .where(
+            CaseTypeVersion.case_type_id == case_type.id,
+            CaseTypeVersion.version != case_type.version,
+        )
+        .order_by(CaseTypeVersion.version.desc())
+    )
+    return [_compiled(s.case_type_id, s.version, _frozen(s.definition)) for s in stored]
+
+
 @functools.lru_cache(maxsize=64)
 def _compiled(case_type_id: str, version: int, definition: str) -> CaseType:
     import json

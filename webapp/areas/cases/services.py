@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType
+from engine.answer_changes import changed_questions
 from engine.group_items import change_items
 from webapp.areas.cases.saving import StaleSave
 from webapp.areas.cases.saving import save_page as save_page  # the pages call it from here
@@ -178,6 +179,7 @@ def submit_case(
     if problems or unchecked:
         raise NotSubmittable(problems, unchecked)
     with transaction(session):
+        before = case.sent_answers or {}
         case.answers = case_type.submission_answers(case.answers)
         case.sent_answers = case.answers
         case.acknowledged_warnings = warnings_gone_past(case_type, case.answers)
@@ -188,7 +190,16 @@ def submit_case(
             case.submitted_at = utcnow()
             workflow.enter_workflow(session, case, case_type, user)
         else:
+            _record_changes(session, case, case_type, user, before)
             _send_back(session, case, case_type, user, action)
+
+
+def _record_changes(session: Session, case: Case, case_type: CaseType, user: User, before):
+    """The questions the school changed since it last sent the case, on its timeline: what
+    an officer who asked for more information reads first."""
+    changed = changed_questions(case_type, before, case.answers)
+    note = "\n".join(changed) if changed else "No answers were changed"
+    session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="changed", note=note))
 
 
 def _send_back(session: Session, case: Case, case_type: CaseType, user: User, action) -> None:

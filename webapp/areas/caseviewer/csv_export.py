@@ -58,8 +58,8 @@ def export_filename(case_type_id: str, now: dt.datetime | None = None) -> str:
 
 def open_export(session: Session, officer: User, case_type_id: str) -> Iterator[str]:
     """Every submitted case of the type as CSV text, in pieces of BATCH rows: the fixed
-    columns, then one column per question of the current definition, values as "Check your
-    answers" shows them.
+    columns, then one column per question of the current definition (and of earlier kept
+    versions' questions it no longer asks), values as "Check your answers" shows them.
 
     Checked (NotFound unless the officer's teams work the case type) and audited (no content,
     committed) here, before the first piece is asked for; the rows are then read BATCH at a
@@ -87,7 +87,7 @@ def _exported(case_type_id: str) -> tuple:
 
 
 def _csv_pieces(session: Session, case_type: CaseType, case_type_id: str) -> Iterator[str]:
-    questions = export_questions(case_type)
+    questions = export_questions(case_type) + no_longer_asked(session, case_type)
     options = case_type.export
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -143,6 +143,23 @@ def _taken(buffer: io.StringIO) -> str:
     buffer.seek(0)
     buffer.truncate()
     return text
+
+
+def no_longer_asked(session: Session, case_type: CaseType) -> list[tuple[str, Field]]:
+    """(column header, question) of the questions earlier kept versions asked and the current
+    one does not: cases sent on those versions keep those answers in the export."""
+    asked = {f.id for page in case_type.pages for f in page.fields}
+    earlier: dict[str, Field] = {}
+    for older in workflow.earlier_definitions(session, case_type):
+        for field in (f for page in older.pages for f in page.fields if f.has_value):
+            if field.id not in asked:
+                earlier.setdefault(field.id, field)
+    headers = [f"{field.label} (no longer asked)" for field in earlier.values()]
+    twice = {h for h, n in Counter(headers).items() if n > 1}
+    return [
+        (f"{h} [{field.id}]" if h in twice else h, field)
+        for h, field in zip(headers, earlier.values(), strict=True)
+    ]
 
 
 def export_questions(case_type: CaseType) -> list[tuple[str, Field]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 import wtforms
 from flask_wtf import FlaskForm
@@ -109,10 +110,12 @@ class QueueFilterForm(wtforms.Form):
             field.bad_parts = DATE_PARTS
             raise ValidationError("Submitted to must be the same as or after submitted from")
 
-    def search(self) -> QueueSearch:
+    def search(self, colleague_ids: Iterable[int] = ()) -> QueueSearch:
         """The search asked for; values that are not on offer (or wrongly written) are
-        left out rather than failing the whole page."""
+        left out rather than failing the whole page. `colleague_ids`: the officers whose
+        cases "Assigned to" may show besides "me" and "nobody"."""
         self.validate()
+        offered = {*ASSIGNED, *(str(i) for i in colleague_ids)}
         data = self.data
         school = data["school"] or ""
         return QueueSearch(
@@ -122,7 +125,7 @@ class QueueFilterForm(wtforms.Form):
             status=data["status"] if data["status"] in STATUSES else "",
             submitted_from=None if self.submitted_from.errors else self.submitted_from.day,
             submitted_to=None if self.submitted_to.errors else self.submitted_to.day,
-            assigned=data["assigned"] if data["assigned"] in ASSIGNED else "anyone",
+            assigned=data["assigned"] if data["assigned"] in offered else "anyone",
         )
 
 
@@ -152,10 +155,10 @@ class NoteForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    """Assign to me, or Unassign."""
+    """Assign to me, Unassign, or assign to a colleague (their user id)."""
 
     to = HiddenField()
 
     def validate_to(self, field) -> None:
-        if field.data not in ("me", "nobody"):
+        if field.data not in ("me", "nobody") and whole_number(field.data or "") is None:
             raise ValidationError("Choose who to assign the case to")

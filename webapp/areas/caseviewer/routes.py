@@ -13,6 +13,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     stream_with_context,
     url_for,
 )
@@ -47,8 +48,10 @@ answer_not_found(bp, "caseviewer")
 def queue():
     """The cases of the officer's teams: filtered, sorted and paginated."""
     form = QueueFilterForm(request.args)
-    search = form.search()
+    colleagues = services.team_colleagues(db(), current_user)
+    search = form.search(colleague_ids=[person.id for person in colleagues])
     args = services.QUEUE.read(request.args, current_app.config["CASEVIEWER_PAGE_SIZE"])
+    _remember_queue(request.query_string.decode("utf-8", "replace"))
     listing = services.queue(db(), current_user, search, args)
     options = services.queue_options(db(), current_user, catalogue().case_types)
     return render_template(
@@ -60,9 +63,28 @@ def queue():
         options=options,
         statuses=services.STATUSES,
         teams=services.officer_teams(db(), current_user),
+        colleagues=colleagues,
         exportable=_exportable(options.case_types),
         large_export=csv_export.LARGE_EXPORT,
     )
+
+
+# The queue as the officer last read it (filters, sort, page), for a case's "Back" link: a
+# case opened from page 3 of "Braunstone, Active" goes back there, after an action too.
+QUEUE_KEPT = "caseviewer_queue"
+
+
+def _remember_queue(query: str) -> None:
+    if len(query) > 1000:  # a cookie's worth: longer than any filter the form makes
+        query = ""
+    if session.get(QUEUE_KEPT, "") != query:
+        session[QUEUE_KEPT] = query
+
+
+def _queue_url() -> str:
+    """The queue with the filters, sort and page the officer last had."""
+    query = session.get(QUEUE_KEPT, "")
+    return url_for("caseviewer.queue") + (f"?{query}" if query else "")
 
 
 def _exportable(case_types) -> list[tuple[str, str, int]]:
@@ -100,8 +122,10 @@ def _render_case(
     typed: dict | None = None,
     error_list: list | None = None,
     status: int = 200,
+    unsent_note: str = "",
 ):
-    """The case page; `errors` and `typed` are by input id, `error_list` for the summary."""
+    """The case page; `errors` and `typed` are by input id, `error_list` for the summary,
+    `unsent_note` a note typed for a transition no longer offered."""
     transitions = services.officer_transitions(case_type, case)
     return render_template(
         "caseviewer/case.html",
@@ -118,6 +142,11 @@ def _render_case(
         errors=errors or {},
         typed=typed or {},
         error_list=error_list or [],
+        queue_url=_queue_url(),
+        unsent_note=unsent_note,
+        colleagues=[
+            c for c in services.colleagues(db(), current_user, case) if c.id != case.assigned_to_id
+        ],
     ), status
 
 
@@ -146,13 +175,13 @@ def transition(reference: str):
         return _refuse(found, case_type, "Enter a note for the school", input_id, "", status=400)
     except workflow.NotAllowed:
         message = f"You cannot ‘{action}’ now: the case is at ‘{found.activity_label}’"
-        return _refuse(found, case_type, message, None, "", status=400)
+        return _refuse_kept(found, case_type, message, action, form.note.data, status=400)
     except services.MovedOn:
         found, case_type = _case(reference)
         message = (
             "This case has changed since you opened it. Check where it is now, then try again."
         )
-        return _refuse(found, case_type, message, None, "", status=409)
+        return _refuse_kept(found, case_type, message, action, form.note.data, status=409)
     message = f"{found.reference}: {taken.action}. The case is now at ‘{found.activity_label}’"
     if taken.email_school:
         message += ". The school has been emailed"
@@ -168,7 +197,28 @@ def _note_input_id(case_type, case, action: str) -> str:
     return f"transition-note-{index}"
 
 
-def _refuse(case, case_type, message: str, input_id: str | None, typed: str, status: int):
+def _refuse_kept(case, case_type, message: str, action: str, note: str | None, status: int):
+    """The case page again after a transition that could not be taken where the case is now:
+    the note typed goes back in the same action's box if it is still offered there, or is
+    shown as not sent, so that the officer never has to write it again."""
+    note = note or ""
+    offered = {t.action: t for t in services.officer_transitions(case_type, case)}
+    if action not in offered or offered[action].note == "none":
+        return _refuse(case, case_type, message, None, "", status, unsent_note=note)
+    kept = {_note_input_id(case_type, case, action): note}
+    return _refuse(case, case_type, message, None, "", status, typed_elsewhere=kept)
+
+
+def _refuse(
+    case,
+    case_type,
+    message: str,
+    input_id: str | None,
+    typed: str,
+    status: int,
+    unsent_note: str = "",
+    typed_elsewhere: dict | None = None,
+):
     """The case page again, with the problem in an error summary (nothing was changed)."""
     href = f"#{input_id}" if input_id else "#what-next"
     errors = {input_id: message} if input_id else {}
@@ -177,9 +227,10 @@ def _refuse(case, case_type, message: str, input_id: str | None, typed: str, sta
         case,
         case_type,
         errors=errors,
-        typed=typed_by_id,
+        typed=typed_by_id | (typed_elsewhere or {}),
         error_list=[{"text": message, "href": href}],
         status=status,
+        unsent_note=unsent_note,
     )
 
 
@@ -205,20 +256,33 @@ def assign(reference: str):
     form = AssignForm()
     if not form.validate_on_submit():
         abort(400)
+    to = _assignee(found, form.to.data)
     try:
-        services.assign_case(db(), found, current_user, to_me=form.to.data == "me")
+        services.assign_case(db(), found, current_user, to)
     except services.MovedOn:
         flash(
             "This case changed while you were assigning it. Check who it is assigned to.", "error"
         )
     else:
-        flash(
-            f"{found.reference} is now assigned to you"
-            if form.to.data == "me"
-            else f"{found.reference} is no longer assigned to anyone",
-            "success",
-        )
+        if to is None:
+            flash(f"{found.reference} is no longer assigned to anyone", "success")
+        elif to.id == current_user.id:
+            flash(f"{found.reference} is now assigned to you", "success")
+        else:
+            flash(f"{found.reference} is now assigned to {to.full_name}", "success")
     return redirect(url_for("caseviewer.case", reference=reference))
+
+
+def _assignee(case: Case, to: str):
+    """Who "me", "nobody" or a colleague's id names; 400 for anyone not on offer."""
+    if to in ("me", "nobody"):
+        return current_user if to == "me" else None
+    chosen = next(
+        (c for c in services.colleagues(db(), current_user, case) if str(c.id) == to), None
+    )
+    if chosen is None:
+        abort(400)
+    return chosen
 
 
 @bp.route("/cases/<reference>/files/<attachment_id>")

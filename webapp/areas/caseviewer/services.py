@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, defer, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -61,6 +61,13 @@ def record_view(session: Session, officer: User, case: Case) -> None:
         audit.record_case(session, "case_viewed", officer, case)
 
 
+def team_colleagues(session: Session, officer: User) -> list[User]:
+    """The other members of the officer's teams, by name (the queue's "Assigned to")."""
+    people = {m.id: m for team in officer_teams(session, officer) for m in team.members}
+    people.pop(officer.id, None)
+    return sorted(people.values(), key=lambda person: (person.full_name.lower(), person.id))
+
+
 def officer_teams(session: Session, officer: User) -> list[Team]:
     """The officer's teams, by name."""
     return [
@@ -80,8 +87,14 @@ SORTS = {
     "assigned": (Case.assignee_last_name, Case.assignee_first_name),
 }
 # Unassigned cases last, whichever the order (Next and Previous go from one run to the other).
+# The search text is all or part of a reference, as a school reads it out on the phone.
 QUEUE = ListingSpec(
-    tuple(SORTS), "submitted", descending=True, search_param=None, nulls_last=("assigned",)
+    tuple(SORTS),
+    "submitted",
+    descending=True,
+    search_param="reference",
+    search_max=40,
+    nulls_last=("assigned",),
 )
 
 
@@ -95,7 +108,7 @@ class QueueSearch:
     status: str = ""
     submitted_from: dt.date | None = None
     submitted_to: dt.date | None = None
-    assigned: str = "anyone"  # anyone, me, nobody
+    assigned: str = "anyone"  # anyone, me, nobody, or a colleague's user id
 
     @property
     def filtered(self) -> bool:
@@ -128,6 +141,8 @@ def queue(session: Session, officer: User, search: QueueSearch, args: ListingArg
     if args.sort == "school":  # only then: a join would keep the other sorts from their index
         query = query.join(_SCHOOL, Case.school_id == _SCHOOL.id)
     query = _filtered(query, officer, search)
+    if term := args.search.strip().upper().replace("%", "").replace("_", ""):
+        query = query.where(func.upper(Case.reference).contains(term))
     newest = Case.id.desc() if args.descending else Case.id.asc()
     return fetch_page(
         session,
@@ -164,6 +179,8 @@ def _filtered(query, officer: User, search: QueueSearch):
         query = query.where(Case.assigned_to_id == officer.id)
     elif search.assigned == "nobody":
         query = query.where(Case.assigned_to_id.is_(None))
+    elif search.assigned.isdigit():  # a colleague (QueueFilterForm.search: only theirs)
+        query = query.where(Case.assigned_to_id == int(search.assigned))
     return query
 
 
@@ -235,11 +252,19 @@ def add_internal_note(session: Session, case: Case, officer: User, note: str) ->
         workflow.add_note(session, case, officer, note)
 
 
-def assign_case(session: Session, case: Case, officer: User, to_me: bool) -> None:
-    """Assign the case to the officer, or to nobody."""
+def colleagues(session: Session, officer: User, case: Case) -> list[User]:
+    """The other officers who work the case's type (open accounts), by name: whom the
+    officer may give the case to."""
+    people = workflow.officers_for(session, case.case_type_id)
+    others = [person for person in people if person.id != officer.id]
+    return sorted(others, key=lambda person: (person.full_name.lower(), person.id))
+
+
+def assign_case(session: Session, case: Case, officer: User, to: User | None) -> None:
+    """Assign the case to `to` (the officer, or a colleague), or to nobody."""
     try:
         with transaction(session):
-            workflow.assign(session, case, officer if to_me else None, officer)
+            workflow.assign(session, case, to, officer)
     except StaleDataError:
         raise MovedOn(case.reference) from None
 
