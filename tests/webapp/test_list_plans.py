@@ -157,12 +157,15 @@ def _queue_queries():
     yield {"assigned": "me"}
     yield {"assigned": "nobody", "sort": "submitted", "order": "asc"}
     yield {"page": "40"}
+    yield {"reference": "PAR12"}  # part of a reference, as a school reads it out
+    yield {"reference": "EDU-BENCH-PAR1234", "status": "Active"}
 
 
 @pytest.mark.parametrize("query", list(_queue_queries()), ids=repr)
 def test_the_officers_queue_reads_the_cases_through_an_index(filled, query):
     engine, people = filled
-    _check(engine, query, partial(_queue, people), sorts=True)
+    # The few cases a reference search finds (through the trigram index) may be sorted.
+    _check(engine, query, partial(_queue, people), sorts="reference" not in query)
 
 
 def _queue(people, session, asked):
@@ -171,7 +174,7 @@ def _queue(people, session, asked):
     asked = dict(asked)
     if asked.get("school") == "school":  # the small school's id
         asked["school"] = session.scalar(select(School.id).order_by(School.id.desc()))
-    paging = {"sort", "order", "page", "after", "before"}
+    paging = {"sort", "order", "page", "after", "before", "reference"}
     search = caseviewer.QueueSearch(**{k: v for k, v in asked.items() if k not in paging})
     args = caseviewer.QUEUE.read({k: v for k, v in asked.items() if k in paging}, 25)
     return caseviewer.queue(session, officer, search, args)

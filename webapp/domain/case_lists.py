@@ -1,5 +1,5 @@
 """What every list of cases shares: the columns it sorts by (My cases and the officers' queue
-add their own) and its filters by equal values."""
+add their own), its filters by equal values, and its search by part of a reference."""
 
 from __future__ import annotations
 
@@ -24,3 +24,11 @@ def filtered_by(query: Select, *wanted: tuple) -> Select:
         if value:
             query = query.where(column == value)
     return query
+
+
+def with_reference_holding(query: Select, text: str) -> Select:
+    """Only the cases whose reference holds `text` (part of it, as a school reads it out; any
+    letter case; % and _, which no reference holds, are left out), as the trigram index on
+    upper(reference) serves."""
+    term = text.strip().upper().replace("%", "").replace("_", "")
+    return query.where(func.upper(Case.reference).contains(term)) if term else query

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,7 +22,7 @@ from webapp.areas.cases.saving import save_page as save_page  # the pages call i
 from webapp.areas.cases.warnings import warning_entries, warnings_gone_past
 from webapp.domain import audit, workflow
 from webapp.domain.case_files import CaseFile, unchecked_files
-from webapp.domain.case_lists import CASE_SORTS, filtered_by
+from webapp.domain.case_lists import CASE_SORTS, filtered_by, with_reference_holding
 from webapp.domain.errors import NotFound
 from webapp.infra.database import transaction
 from webapp.models import Case, CaseEvent, School, User, utcnow
@@ -308,9 +308,7 @@ def list_cases(
     query = select(Case)
     if school := args.filter("school"):  # offered only the user's own (MY_CASES.read)
         query = query.where(Case.school_id == int(school))
-    if args.search.strip():
-        term = args.search.strip().upper().replace("%", "").replace("_", "")
-        query = query.where(func.upper(Case.reference).contains(term))
+    query = with_reference_holding(query, args.search)
     query = filtered_by(
         query,
         (Case.case_type_id, search.case_type),

@@ -11,14 +11,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, defer, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType
 from engine.model import Transition
 from webapp.domain import audit, workflow
-from webapp.domain.case_lists import CASE_SORTS, filtered_by
+from webapp.domain.case_lists import CASE_SORTS, filtered_by, with_reference_holding
 from webapp.domain.errors import NotFound
 from webapp.infra.clock import UK
 from webapp.infra.database import transaction
@@ -141,8 +141,7 @@ def queue(session: Session, officer: User, search: QueueSearch, args: ListingArg
     if args.sort == "school":  # only then: a join would keep the other sorts from their index
         query = query.join(_SCHOOL, Case.school_id == _SCHOOL.id)
     query = _filtered(query, officer, search)
-    if term := args.search.strip().upper().replace("%", "").replace("_", ""):
-        query = query.where(func.upper(Case.reference).contains(term))
+    query = with_reference_holding(query, args.search)
     newest = Case.id.desc() if args.descending else Case.id.asc()
     return fetch_page(
         session,
