@@ -97,7 +97,11 @@ def test_a_client_sees_only_its_case_types_and_others_are_404(api, world, db_ses
     for reference in (other, draft, "EDU-NOPE-X1"):
         problem(api.get(f"/api/v1/cases/{reference}", expect=404), 404)
         problem(api.move(reference, "Start review", key=reference, expect=404), 404)
-    assert api.get("/api/v1/cases?case_type=send-referral").get_json()["items"] == []
+    # Another client's case type, or none at all, is a 400 naming only this client's own: an
+    # empty list was what a typo got, for ever, without a word.
+    for case_type in ("send-referral", "part-time-timetabel"):
+        detail = problem(api.get(f"/api/v1/cases?case_type={case_type}", expect=400), 400)
+        assert detail["detail"] == f"case_type must be one of this client's: {PTT}"
     problem(api.get("/api/v1/case-types/send-referral/versions/1/answers-schema", expect=404), 404)
     schema = api.get(f"/api/v1/case-types/{PTT}/versions/1/answers-schema").get_json()
     assert schema["$schema"].endswith("2020-12/schema")
@@ -425,6 +429,19 @@ def test_a_moment_beyond_the_calendar_is_a_400_problem(api):
     """Found by review: these overflowed converting to UTC, and answered 500."""
     for moment in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
         problem(api.get(f"/api/v1/cases?changed_since={moment.replace('+', '%2B')}", 400), 400)
+
+
+def test_an_offset_whose_plus_was_not_encoded_is_read_as_written(api, world, db_session):
+    """Found by an integrator: `changed_since=2026-12-01T09:00:00+01:00` typed into a URL
+    arrives with a space for its `+`, and was a 400 "must be an ISO 8601 date and time"."""
+    reference = stored_case(db_session, world.school_a, world.alice)
+    for moment in ("2000-01-01T09:00:00+01:00", "2000-01-01T09:00:00%2B01:00"):
+        listed = api.get(f"/api/v1/cases?changed_since={moment}").get_json()["items"]
+        assert [c["reference"] for c in listed] == [reference]
+    assert (
+        api.get("/api/v1/cases?changed_since=2999-01-01T09:00:00+01:00").get_json()["items"] == []
+    )
+    problem(api.get("/api/v1/cases?changed_since=2000-01-01T09:00:00 1:00", expect=400), 400)
 
 
 def failed_calls_audited(db_session) -> list[str]:
