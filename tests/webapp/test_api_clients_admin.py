@@ -50,6 +50,30 @@ def test_what_cannot_be_a_client_is_shown_in_the_error_summary(council_admin, da
     assert page.select_one("#secret") is None
 
 
+def test_revoking_a_key_asks_first_and_warns_when_it_is_the_only_live_one(
+    council_admin, db_session
+):
+    """Found by a council admin: Revoke on the key's row refused it at once, with no question,
+    though the council system stops there and then (and the two keys of a rotation look
+    alike)."""
+    _page, secret = add(council_admin)
+    key = secret.get_text()
+    key_id = key.split("_")[1]
+    client = db_session.scalars(select(ApiClient)).one()
+    row = council_admin.get(f"{LIST}/{client.id}").page
+    link = row.select_one(f'a[href="{LIST}/{client.id}/keys/{key_id}/revoke"]')
+    assert link is not None and text_of(link) == f"Revoke key {key_id}"
+    asked = council_admin.get(f"{LIST}/{client.id}/keys/{key_id}/revoke").page
+    assert f"Are you sure you want to revoke key {key_id} of SEND system?" in text_of(asked)
+    assert "This is the only live key of SEND system" in text_of(asked)
+    assert client_for_key(db_session, key)  # asking revoked nothing
+    council_admin.post(f"{LIST}/{client.id}/keys/{key_id}/revoke", expect=302)
+    db_session.expire_all()
+    assert client_for_key(db_session, key) is None
+    # Revoked already: nothing to ask, back to the client
+    council_admin.get(f"{LIST}/{client.id}/keys/{key_id}/revoke", expect=302)
+
+
 def test_rotate_then_revoke_the_old_key_then_the_client(council_admin, db_session):
     _page, secret = add(council_admin)
     old = secret.get_text()
@@ -62,7 +86,10 @@ def test_rotate_then_revoke_the_old_key_then_the_client(council_admin, db_sessio
     council_admin.post(f"{LIST}/{client.id}/rotate", expect=302)  # two live: refused
     page = council_admin.get(f"{LIST}/{client.id}").page
     assert "2 live keys: revoke one first" in text_of(page)
-    council_admin.post(f"{LIST}/{client.id}/keys/{old.split('_')[1]}/revoke", expect=302)
+    asked = council_admin.get(f"{LIST}/{client.id}/keys/{old.split('_')[1]}/revoke").page
+    assert "only live key" not in text_of(asked)
+    old_id = old.split("_")[1]
+    council_admin.post(f"{LIST}/{client.id}/keys/{old_id}/revoke", expect=302)
     db_session.expire_all()
     assert client_for_key(db_session, old) is None and client_for_key(db_session, new)
     council_admin.get(f"{LIST}/{client.id}/revoke")

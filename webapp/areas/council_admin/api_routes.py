@@ -111,18 +111,28 @@ def rotate_api_key(client_id: int):
     return _shown_once(client, "Its new API key", key, "api_key_created")
 
 
-@bp.route("/api-clients/<int:client_id>/keys/<key_id>/revoke", methods=["POST"])
+@bp.route("/api-clients/<int:client_id>/keys/<key_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke_api_key(client_id: int, key_id: str):
+    """Asks first, as for the client (a key refused at once stops the council system, and
+    the two live keys of a rotation look alike); then the key is refused."""
     client = services.client_for(db(), current_user, client_id)
-    if ConfirmForm().validate_on_submit():
+    live = [k for k in client.keys if k.revoked_at is None and client.revoked_at is None]
+    key = next((k for k in live if k.key_id == key_id), None)
+    form = ConfirmForm()
+    if form.validate_on_submit():
         try:
             services.revoke_key(db(), current_user, client_id, key_id)
         except Refused as refused:
             flash(str(refused), "error")
         else:
             flash(f"Key {key_id} of {client.name} has been revoked", "success")
-    return redirect(url_for("council_admin.api_client", client_id=client_id))
+        return redirect(url_for("council_admin.api_client", client_id=client_id))
+    if key is None:  # revoked already, or not this client's: nothing to ask
+        return redirect(url_for("council_admin.api_client", client_id=client_id))
+    return render_template(
+        "council_admin/api_key_revoke.html", client=client, key=key, only=len(live) == 1, form=form
+    )
 
 
 @bp.route("/api-clients/<int:client_id>/revoke", methods=["GET", "POST"])
