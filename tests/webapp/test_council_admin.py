@@ -284,6 +284,9 @@ def test_the_schools_list_searches_and_sorts(cara, world):
     assert names("/council/schools?sort=users&order=desc")[0] == "Aylestone Primary School"
     assert names("/council/schools?q=ey123") == ["Little Acorns Pre-School"]
     assert names("/council/schools?q=BEAUMONT") == ["Beaumont Leys School"]
+    # One found is "1 school or setting", not "1 school and setting"
+    found = cara.get("/council/schools?q=BEAUMONT").page.select_one("[role=status]")
+    assert found.get_text(strip=True) == "1 school or setting found"
     rows = cara.get("/council/schools").page.select("tbody tr")
     first = [td.get_text(" ", strip=True) for td in rows[0].select("td")]
     assert first == ["Aylestone Primary School", "111111", "School", "2", "Alice Tester"]
