@@ -208,6 +208,10 @@ def test_someone_running_several_settings_is_made_admin_of_another_with_no_new_a
     }
     assert bob.first_name == "Bob"
     assert not mails(db_session, bob.email, "sign_up")
+    # Found by a council admin: nothing told Bob he now ran the nursery's users.
+    [told] = mails(db_session, bob.email, "admin_granted")
+    assert "You are now an administrator of Little Oaks Nursery" in told.subject
+    assert "User admin" in told.body and "Password" not in told.body
     [added] = audit_rows(db_session, "membership_added")
     assert (added.actor_id, added.user_id, added.school_id, added.detail) == (
         cara_user.id,
@@ -257,6 +261,8 @@ def test_another_admin_for_a_school_new_or_existing(cara, cara_user, world, db_s
         carol.id,
         school_a.id,
     )
+    [told] = mails(db_session, carol.email, "admin_granted")
+    assert "Aylestone Primary School" in told.subject
     response = send(cara, path, expect=200, email="carol@ab.example.org")
     assert errors_on(response) == [
         "Carol Tester is already an administrator of Aylestone Primary School"

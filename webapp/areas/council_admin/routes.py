@@ -74,7 +74,10 @@ def _admin_message(admin, school, created: bool) -> str:
             f"We have emailed {admin.full_name} their username and a password: they are "
             f"its administrator."
         )
-    return f"{admin.full_name} is now an administrator of {school.name} too."
+    return (
+        f"{admin.full_name} is now an administrator of {school.name} too. We have emailed "
+        f"them to say so."
+    )
 
 
 @bp.route("/schools/<int:school_id>", methods=["GET", "POST"])
