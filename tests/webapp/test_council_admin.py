@@ -246,7 +246,9 @@ def test_another_admin_for_a_school_new_or_existing(cara, cara_user, world, db_s
     )
     dev = fresh(db_session).scalar(select(User).where(User.email == "dev@a.example.org"))
     assert [(m.school_id, m.is_admin) for m in dev.memberships] == [(school_a.id, True)]
-    assert len(mails(db_session, dev.email, "sign_up")) == 1
+    [sign_up] = mails(db_session, dev.email, "sign_up")
+    # The first email says what the account is for, not only that it exists
+    assert "You are an administrator of Aylestone Primary School: in User admin" in sign_up.body
 
     # Carol already belongs to school A: she becomes one of its admins.
     send(cara, path, email="carol@ab.example.org")
