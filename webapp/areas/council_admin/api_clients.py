@@ -75,6 +75,34 @@ def add_client(
         raise Refused(_sentence(str(refused)), field) from None
 
 
+def change_client(
+    session: Session,
+    actor: User | None,
+    catalogue,
+    client_id: int,
+    *,
+    case_type_ids: Iterable[str],
+    actions: Iterable[str],
+    networks: str,
+) -> ApiClient:
+    """Change the case types, actions and networks of a live client (not its name or keys)."""
+    client = client_for(session, actor, client_id)
+    if client.revoked_at is not None:
+        raise Refused(f"{client.name} has been revoked")
+    case_type_ids = list(case_type_ids)
+    if not case_type_ids:
+        raise Refused("Select the case types it may use", "case_types")
+    allowed = [n for n in (networks or "").replace(",", " ").split() if n]
+    try:
+        api_clients.change_client(
+            session, catalogue, client, case_type_ids, actions, allowed, actor
+        )
+    except Refused as refused:
+        field = "networks" if "network" in str(refused) else "actions"
+        raise Refused(_sentence(str(refused)), field) from None
+    return client
+
+
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 

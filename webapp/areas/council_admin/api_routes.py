@@ -54,6 +54,35 @@ def add_api_client():
     return render_template("council_admin/api_client_add.html", form=form)
 
 
+@bp.route("/api-clients/<int:client_id>/change", methods=["GET", "POST"])
+@login_required
+def change_api_client(client_id: int):
+    """Its case types, actions and networks: the same key and webhook go on working."""
+    client = services.client_for(db(), current_user, client_id)
+    if client.revoked_at is not None:
+        return redirect(url_for("council_admin.api_client", client_id=client_id))
+    catalogue = _catalogue()
+    choices = sorted(((c.id, c.name) for c in catalogue.case_types.values()), key=lambda c: c[1])
+    form = ApiClientForm(
+        data={
+            "name": client.name,
+            "case_types": list(client.case_type_ids),
+            "actions": list(client.actions),
+            "networks": "\n".join(client.allowed_networks),
+        }
+    ).offer(choices, services.council_actions(catalogue))
+    form.name.data = client.name  # shown, not changed: the audit trail knows it by its name
+    details = form.details()
+    del details["name"]
+    changed = saved(
+        form, lambda: services.change_client(db(), current_user, catalogue, client_id, **details)
+    )
+    if changed:
+        flash(f"Your changes to {client.name} have been saved", "success")
+        return redirect(url_for("council_admin.api_client", client_id=client_id))
+    return render_template("council_admin/api_client_change.html", form=form, client=client)
+
+
 def _shown_once(client, what: str, secret: str, kind: str):
     return render_template(
         "council_admin/api_secret.html", client=client, what=what, secret=secret, kind=kind
