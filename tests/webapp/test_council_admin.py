@@ -184,6 +184,9 @@ def test_an_early_years_setting_takes_an_ofsted_urn(cara, db_session):
     add_school(cara, name="Little Oaks Nursery", setting_type="early_years", urn="ey 765432")
     school = fresh(db_session).scalar(select(School).where(School.urn == "EY765432"))
     assert school.setting_type == "early_years"
+    # A setting's page speaks of the setting, not of a school
+    page = text_of(cara.get(f"/council/schools/{school.id}").page)
+    assert "The setting’s administrators add and manage" in page and "school’s" not in page
 
 
 def test_someone_running_several_settings_is_made_admin_of_another_with_no_new_account(
