@@ -128,7 +128,10 @@ def test_a_case_holds_what_was_sent_its_files_and_the_schools_timeline(
     assert data.startswith(b"%PDF")
     db_session.execute(update(Attachment).values(scan_status="pending"))
     db_session.commit()
-    problem(api.get(file["href"], expect=404), 404)
+    # A file the case lists but the scanner has not cleared says so (it said "There is no such
+    # thing for this client", of a file the case shows)
+    detail = problem(api.get(file["href"], expect=404), 404)["detail"]
+    assert "once its scan_status is clean (pending: try again later)" in detail
 
 
 def test_a_case_pdf_holds_the_case_and_its_timeline_without_internal_notes(
