@@ -196,9 +196,13 @@ def test_a_retried_transition_never_moves_the_case_twice(api, world, db_session)
         api.move(reference, "Start review", key="retry-me", note="other", expect=422), 422
     )
     assert "different request" in body["detail"]
-    problem(
-        api.move(reference, "Start review", key="again", expect=409), 409
-    )  # it is in review now
+    stale = problem(api.move(reference, "Start review", key="again", expect=409), 409)
+    # It is in review now: the 409 says where the case is and what is open (it said only that
+    # the action "cannot be taken by this client", as if it had never been given)
+    assert stale["detail"] == (
+        f"'Start review' is not open to this client where the case is now, at 'review' "
+        f"({REVIEW}); open now: none"
+    )
     problem(api.move(reference, "Complete case", key="not-given", expect=409), 409)  # never given
     problem(api.move(reference, "Start review", key="", expect=400), 400)
 
