@@ -164,6 +164,24 @@ def failed_deliveries(session: Session, actor: User | None) -> list[WebhookDeliv
     return webhooks.failed_deliveries(session)
 
 
+def retrying_deliveries(session: Session, actor: User | None, client_id: int) -> list:
+    """The client's deliveries that failed at least once and are still being tried, oldest
+    first: an admin sees a webhook failing now, not only a day later under "failed"."""
+    client = client_for(session, actor, client_id)
+    return list(
+        session.scalars(
+            select(WebhookDelivery)
+            .where(
+                WebhookDelivery.client_id == client.id,
+                WebhookDelivery.delivered_at.is_(None),
+                WebhookDelivery.failed_at.is_(None),
+                WebhookDelivery.last_error != "",  # failed once at least (not just leased)
+            )
+            .order_by(WebhookDelivery.id)
+        )
+    )
+
+
 def replay(session: Session, actor: User | None, delivery_id: int) -> WebhookDelivery:
     """Try a failed delivery again, for another retry window."""
     found(session, actor, WebhookDelivery, delivery_id)

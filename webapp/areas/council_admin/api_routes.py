@@ -122,6 +122,7 @@ def api_client(client_id: int):
         confirm=ConfirmForm(),
         case_types=_catalogue().case_types,
         events=webhooks.EVENTS,
+        retrying=services.retrying_deliveries(db(), current_user, client_id),
     )
 
 
