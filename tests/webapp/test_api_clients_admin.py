@@ -22,6 +22,9 @@ def add(admin, **extra):
 
 def test_an_admin_adds_a_client_and_sees_its_key_once(council_admin, db_session):
     assert "There are no API clients yet" in text_of(council_admin.get(LIST).page)
+    offered = [i["value"] for i in council_admin.get(f"{LIST}/add").page.select("[name=actions]")]
+    # The system's transitions are open to every client: a box for one changed nothing
+    assert "Start review" in offered and "Notify case officers" not in offered
     page, secret = add(council_admin, actions=["Start review"], networks="192.0.2.0/24")
     key = secret.get_text()
     assert "you will not see it again" in text_of(page)

@@ -36,13 +36,15 @@ def client_for(session: Session, actor: User | None, client_id: int) -> ApiClien
 
 
 def council_actions(catalogue) -> list[str]:
-    """The actions an API client may be given: every officer's or system transition."""
+    """The actions an API client may be given: every officer's transition. The system's are
+    open to every client already (api/cases.py, client_transitions), so a box for one would
+    change nothing whether ticked or not."""
     return sorted(
         {
             t.action
             for case_type in catalogue.case_types.values()
             for t in case_type.workflow.transitions
-            if t.by != "school"
+            if t.by == "officer"
         }
     )
 
