@@ -310,6 +310,9 @@ def test_an_officer_is_added_and_put_in_a_team_that_works_part_time_timetables(
     cara, cara_user, db_session
 ):
     add_officer(cara)
+    listed = text_of(cara.get("/council/officers").page)
+    # Added to no team: told that they will see no cases until they are in one
+    assert "Owen Lee is in no team yet, so they see no cases" in listed
     owen = fresh(db_session).scalar(select(User).where(User.email == "owen@council.example.org"))
     assert (owen.council_role, owen.memberships, owen.job_title) == (
         "officer",
