@@ -449,6 +449,9 @@ def test_an_offset_whose_plus_was_not_encoded_is_read_as_written(api, world, db_
         api.get("/api/v1/cases?changed_since=2999-01-01T09:00:00+01:00").get_json()["items"] == []
     )
     problem(api.get("/api/v1/cases?changed_since=2000-01-01T09:00:00 1:00", expect=400), 400)
+    # A day and a time without an offset is still told to give one (not read as a +09:00)
+    naive = problem(api.get("/api/v1/cases?changed_since=2000-01-01 09:00", expect=400), 400)
+    assert "needs its offset" in naive["detail"]
 
 
 def failed_calls_audited(db_session) -> list[str]:

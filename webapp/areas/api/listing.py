@@ -64,8 +64,9 @@ def _moment(text: str | None) -> dt.datetime | None:
         return None
     # A `+` written unencoded in a query string arrives as a space (`…T09:00:00 01:00`), and
     # that is how most clients first write an offset east of UTC: read it as the `+` it was.
-    if len(text) > 6 and text[-6] == " " and text[-5:-3].isdigit() and text[-3] == ":":
-        text = f"{text[:-6]}+{text[-5:]}"
+    head, tail = text[:-6], text[-6:]
+    if ":" in head and tail[0] == " " and tail[1:3].isdigit() and tail[3] == ":":
+        text = f"{head}+{tail[1:]}"
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
