@@ -60,6 +60,22 @@ def test_api_client_pages_pass_axe_and_fit_a_phone(page, live, world):
     axe(page, "Council: a new signing secret, shown once")
     at_320_pixels(page, "Council: a new signing secret, shown once")
 
+    with page.expect_navigation():
+        page.get_by_role("link", name="Continue to SEND case system").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Change its case types, actions or networks").click()
+    axe(page, "Council: change what an API client may do")
+    at_320_pixels(page, "Council: change what an API client may do")
+    page.get_by_label("Start review").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Start review", exact=True)).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Revoke key").click()
+    axe(page, "Council: revoke a key, asked first")
+    at_320_pixels(page, "Council: revoke a key, asked first")
+    expect(page.get_by_text("This is the only live key of SEND case system")).to_be_visible()
+
     page.goto("/api/v1/docs")
     axe(page, "API documentation")
     at_320_pixels(page, "API documentation")

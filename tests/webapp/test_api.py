@@ -97,7 +97,11 @@ def test_a_client_sees_only_its_case_types_and_others_are_404(api, world, db_ses
     for reference in (other, draft, "EDU-NOPE-X1"):
         problem(api.get(f"/api/v1/cases/{reference}", expect=404), 404)
         problem(api.move(reference, "Start review", key=reference, expect=404), 404)
-    assert api.get("/api/v1/cases?case_type=send-referral").get_json()["items"] == []
+    # Another client's case type, or none at all, is a 400 naming only this client's own: an
+    # empty list was what a typo got, for ever, without a word.
+    for case_type in ("send-referral", "part-time-timetabel"):
+        detail = problem(api.get(f"/api/v1/cases?case_type={case_type}", expect=400), 400)
+        assert detail["detail"] == f"case_type must be one of this client's: {PTT}"
     problem(api.get("/api/v1/case-types/send-referral/versions/1/answers-schema", expect=404), 404)
     schema = api.get(f"/api/v1/case-types/{PTT}/versions/1/answers-schema").get_json()
     assert schema["$schema"].endswith("2020-12/schema")
@@ -124,7 +128,10 @@ def test_a_case_holds_what_was_sent_its_files_and_the_schools_timeline(
     assert data.startswith(b"%PDF")
     db_session.execute(update(Attachment).values(scan_status="pending"))
     db_session.commit()
-    problem(api.get(file["href"], expect=404), 404)
+    # A file the case lists but the scanner has not cleared says so (it said "There is no such
+    # thing for this client", of a file the case shows)
+    detail = problem(api.get(file["href"], expect=404), 404)["detail"]
+    assert "once its scan_status is clean (pending: try again later)" in detail
 
 
 def test_a_case_pdf_holds_the_case_and_its_timeline_without_internal_notes(
@@ -189,9 +196,13 @@ def test_a_retried_transition_never_moves_the_case_twice(api, world, db_session)
         api.move(reference, "Start review", key="retry-me", note="other", expect=422), 422
     )
     assert "different request" in body["detail"]
-    problem(
-        api.move(reference, "Start review", key="again", expect=409), 409
-    )  # it is in review now
+    stale = problem(api.move(reference, "Start review", key="again", expect=409), 409)
+    # It is in review now: the 409 says where the case is and what is open (it said only that
+    # the action "cannot be taken by this client", as if it had never been given)
+    assert stale["detail"] == (
+        f"'Start review' is not open to this client where the case is now, at 'review' "
+        f"({REVIEW}); open now: none"
+    )
     problem(api.move(reference, "Complete case", key="not-given", expect=409), 409)  # never given
     problem(api.move(reference, "Start review", key="", expect=400), 400)
 
@@ -425,6 +436,22 @@ def test_a_moment_beyond_the_calendar_is_a_400_problem(api):
     """Found by review: these overflowed converting to UTC, and answered 500."""
     for moment in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
         problem(api.get(f"/api/v1/cases?changed_since={moment.replace('+', '%2B')}", 400), 400)
+
+
+def test_an_offset_whose_plus_was_not_encoded_is_read_as_written(api, world, db_session):
+    """Found by an integrator: `changed_since=2026-12-01T09:00:00+01:00` typed into a URL
+    arrives with a space for its `+`, and was a 400 "must be an ISO 8601 date and time"."""
+    reference = stored_case(db_session, world.school_a, world.alice)
+    for moment in ("2000-01-01T09:00:00+01:00", "2000-01-01T09:00:00%2B01:00"):
+        listed = api.get(f"/api/v1/cases?changed_since={moment}").get_json()["items"]
+        assert [c["reference"] for c in listed] == [reference]
+    assert (
+        api.get("/api/v1/cases?changed_since=2999-01-01T09:00:00+01:00").get_json()["items"] == []
+    )
+    problem(api.get("/api/v1/cases?changed_since=2000-01-01T09:00:00 1:00", expect=400), 400)
+    # A day and a time without an offset is still told to give one (not read as a +09:00)
+    naive = problem(api.get("/api/v1/cases?changed_since=2000-01-01 09:00", expect=400), 400)
+    assert "needs its offset" in naive["detail"]
 
 
 def failed_calls_audited(db_session) -> list[str]:

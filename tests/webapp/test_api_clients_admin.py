@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.webapp.conftest import staff, text_of
+from tests.webapp.helpers import errors_on
 from webapp.domain.api_clients import client_for_key
 from webapp.models import AuditEvent, User
 from webapp.models_api import ApiClient
@@ -21,6 +22,9 @@ def add(admin, **extra):
 
 def test_an_admin_adds_a_client_and_sees_its_key_once(council_admin, db_session):
     assert "There are no API clients yet" in text_of(council_admin.get(LIST).page)
+    offered = [i["value"] for i in council_admin.get(f"{LIST}/add").page.select("[name=actions]")]
+    # The system's transitions are open to every client: a box for one changed nothing
+    assert "Start review" in offered and "Notify case officers" not in offered
     page, secret = add(council_admin, actions=["Start review"], networks="192.0.2.0/24")
     key = secret.get_text()
     assert "you will not see it again" in text_of(page)
@@ -50,6 +54,63 @@ def test_what_cannot_be_a_client_is_shown_in_the_error_summary(council_admin, da
     assert page.select_one("#secret") is None
 
 
+def test_revoking_a_key_asks_first_and_warns_when_it_is_the_only_live_one(
+    council_admin, db_session
+):
+    """Found by a council admin: Revoke on the key's row refused it at once, with no question,
+    though the council system stops there and then (and the two keys of a rotation look
+    alike)."""
+    _page, secret = add(council_admin)
+    key = secret.get_text()
+    key_id = key.split("_")[1]
+    client = db_session.scalars(select(ApiClient)).one()
+    row = council_admin.get(f"{LIST}/{client.id}").page
+    link = row.select_one(f'a[href="{LIST}/{client.id}/keys/{key_id}/revoke"]')
+    assert link is not None and text_of(link) == f"Revoke key {key_id}"
+    asked = council_admin.get(f"{LIST}/{client.id}/keys/{key_id}/revoke").page
+    assert f"Are you sure you want to revoke key {key_id} of SEND system?" in text_of(asked)
+    assert "This is the only live key of SEND system" in text_of(asked)
+    assert client_for_key(db_session, key)  # asking revoked nothing
+    council_admin.post(f"{LIST}/{client.id}/keys/{key_id}/revoke", expect=302)
+    db_session.expire_all()
+    assert client_for_key(db_session, key) is None
+    # Revoked already: nothing to ask, back to the client
+    council_admin.get(f"{LIST}/{client.id}/keys/{key_id}/revoke", expect=302)
+
+
+def test_a_clients_case_types_actions_and_networks_change_and_its_key_goes_on(
+    council_admin, db_session
+):
+    """Found by a council admin: what a client may do was fixed at its creation, so giving a
+    council system one more action meant a new client, a new key and a new signing secret."""
+    _page, secret = add(council_admin, actions=["Start review"])
+    key = secret.get_text()
+    client = db_session.scalars(select(ApiClient)).one()
+    page = council_admin.get(f"{LIST}/{client.id}").page
+    link = page.select_one(f'a[href="{LIST}/{client.id}/change"]')
+    assert text_of(link) == "Change its case types, actions or networks"
+    form = council_admin.get(f"{LIST}/{client.id}/change").page
+    ticked = [i["value"] for i in form.select("input[type=checkbox][checked]")]
+    assert ticked == ["part-time-timetable", "Start review"]
+    # Nothing ticked, a network that is not one: said in the summary, what was typed kept
+    changed = {"case_types": [], "actions": ["Complete case"], "networks": "10.0.0.300"}
+    response = council_admin.post(f"{LIST}/{client.id}/change", changed, expect=200)
+    assert errors_on(response) == ["Select the case types it may use"]
+    changed["case_types"] = ["part-time-timetable", "send-referral"]
+    response = council_admin.post(f"{LIST}/{client.id}/change", changed, expect=200)
+    assert "10.0.0.300" in errors_on(response)[0]
+    assert "10.0.0.300" in response.page.select_one("textarea").text
+    changed["networks"] = "192.0.2.0/24"
+    council_admin.post(f"{LIST}/{client.id}/change", changed, expect=302)
+    db_session.expire_all()
+    client = db_session.get(ApiClient, client.id)
+    assert client.case_type_ids == ["part-time-timetable", "send-referral"]
+    assert client.actions == ["Complete case"] and client.allowed_networks == ["192.0.2.0/24"]
+    assert client_for_key(db_session, key, "192.0.2.7") == client  # the same key goes on
+    [row] = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "api_client_changed"))
+    assert row.actor_id is not None and key.split("_", 2)[2] not in str(row.detail)
+
+
 def test_rotate_then_revoke_the_old_key_then_the_client(council_admin, db_session):
     _page, secret = add(council_admin)
     old = secret.get_text()
@@ -62,7 +123,10 @@ def test_rotate_then_revoke_the_old_key_then_the_client(council_admin, db_sessio
     council_admin.post(f"{LIST}/{client.id}/rotate", expect=302)  # two live: refused
     page = council_admin.get(f"{LIST}/{client.id}").page
     assert "2 live keys: revoke one first" in text_of(page)
-    council_admin.post(f"{LIST}/{client.id}/keys/{old.split('_')[1]}/revoke", expect=302)
+    asked = council_admin.get(f"{LIST}/{client.id}/keys/{old.split('_')[1]}/revoke").page
+    assert "only live key" not in text_of(asked)
+    old_id = old.split("_")[1]
+    council_admin.post(f"{LIST}/{client.id}/keys/{old_id}/revoke", expect=302)
     db_session.expire_all()
     assert client_for_key(db_session, old) is None and client_for_key(db_session, new)
     council_admin.get(f"{LIST}/{client.id}/revoke")
@@ -139,7 +203,13 @@ def test_nobody_else_gets_in(app, world, sign_in, db_session, council_admin):
     for person in (world.alice, officer):
         other = sign_in(person)
         other.get("/sign-out")  # a page with a form: a CSRF token of their own
-        for url in (LIST, f"{LIST}/add", f"{LIST}/{client.id}", f"{LIST}/{client.id}/revoke"):
+        for url in (
+            LIST,
+            f"{LIST}/add",
+            f"{LIST}/{client.id}",
+            f"{LIST}/{client.id}/revoke",
+            f"{LIST}/{client.id}/change",
+        ):
             other.get(url, expect=404)
         other.get(f"{LIST}/{client.id}/webhook-secret", expect=404)
         other.post(f"{LIST}/{client.id}/webhook-secret", expect=404)

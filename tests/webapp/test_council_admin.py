@@ -184,6 +184,9 @@ def test_an_early_years_setting_takes_an_ofsted_urn(cara, db_session):
     add_school(cara, name="Little Oaks Nursery", setting_type="early_years", urn="ey 765432")
     school = fresh(db_session).scalar(select(School).where(School.urn == "EY765432"))
     assert school.setting_type == "early_years"
+    # A setting's page speaks of the setting, not of a school
+    page = text_of(cara.get(f"/council/schools/{school.id}").page)
+    assert "The setting’s administrators add and manage" in page and "school’s" not in page
 
 
 def test_someone_running_several_settings_is_made_admin_of_another_with_no_new_account(
@@ -208,6 +211,10 @@ def test_someone_running_several_settings_is_made_admin_of_another_with_no_new_a
     }
     assert bob.first_name == "Bob"
     assert not mails(db_session, bob.email, "sign_up")
+    # Found by a council admin: nothing told Bob he now ran the nursery's users.
+    [told] = mails(db_session, bob.email, "admin_granted")
+    assert "You are now an administrator of Little Oaks Nursery" in told.subject
+    assert "User admin" in told.body and "Password" not in told.body
     [added] = audit_rows(db_session, "membership_added")
     assert (added.actor_id, added.user_id, added.school_id, added.detail) == (
         cara_user.id,
@@ -242,7 +249,9 @@ def test_another_admin_for_a_school_new_or_existing(cara, cara_user, world, db_s
     )
     dev = fresh(db_session).scalar(select(User).where(User.email == "dev@a.example.org"))
     assert [(m.school_id, m.is_admin) for m in dev.memberships] == [(school_a.id, True)]
-    assert len(mails(db_session, dev.email, "sign_up")) == 1
+    [sign_up] = mails(db_session, dev.email, "sign_up")
+    # The first email says what the account is for, not only that it exists
+    assert "You are an administrator of Aylestone Primary School: in User admin" in sign_up.body
 
     # Carol already belongs to school A: she becomes one of its admins.
     send(cara, path, email="carol@ab.example.org")
@@ -257,6 +266,8 @@ def test_another_admin_for_a_school_new_or_existing(cara, cara_user, world, db_s
         carol.id,
         school_a.id,
     )
+    [told] = mails(db_session, carol.email, "admin_granted")
+    assert "Aylestone Primary School" in told.subject
     response = send(cara, path, expect=200, email="carol@ab.example.org")
     assert errors_on(response) == [
         "Carol Tester is already an administrator of Aylestone Primary School"
@@ -284,6 +295,9 @@ def test_the_schools_list_searches_and_sorts(cara, world):
     assert names("/council/schools?sort=users&order=desc")[0] == "Aylestone Primary School"
     assert names("/council/schools?q=ey123") == ["Little Acorns Pre-School"]
     assert names("/council/schools?q=BEAUMONT") == ["Beaumont Leys School"]
+    # One found is "1 school or setting", not "1 school and setting"
+    found = cara.get("/council/schools?q=BEAUMONT").page.select_one("[role=status]")
+    assert found.get_text(strip=True) == "1 school or setting found"
     rows = cara.get("/council/schools").page.select("tbody tr")
     first = [td.get_text(" ", strip=True) for td in rows[0].select("td")]
     assert first == ["Aylestone Primary School", "111111", "School", "2", "Alice Tester"]
@@ -296,6 +310,9 @@ def test_an_officer_is_added_and_put_in_a_team_that_works_part_time_timetables(
     cara, cara_user, db_session
 ):
     add_officer(cara)
+    listed = text_of(cara.get("/council/officers").page)
+    # Added to no team: told that they will see no cases until they are in one
+    assert "Owen Lee is in no team yet, so they see no cases" in listed
     owen = fresh(db_session).scalar(select(User).where(User.email == "owen@council.example.org"))
     assert (owen.council_role, owen.memberships, owen.job_title) == (
         "officer",

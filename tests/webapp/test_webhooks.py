@@ -196,6 +196,15 @@ def test_the_failure_after_a_day_is_shown_and_an_admin_replays_it(
     subscribe(app, db_session, receiver, events=["case.submitted"])
     _portal, reference = submitted_case(app, world, sign_in)
     receiver.status = 500
+    cara = staff(db_session, "cara@council.example.org", "admin")
+    council_admin = sign_in(cara)
+    client_page = f"/council/api-clients/{delivery_client(db_session)}"
+    assert council_admin.get(client_page).page.select_one("#webhook-retrying") is None
+    deliver(app, db_session)
+    # Found by a council admin: a failing webhook showed nowhere until a day had passed
+    retrying = council_admin.get(client_page).page.select_one("#webhook-retrying")
+    assert "1 delivery has failed and is being tried again" in text_of(retrying)
+    assert "The last error: HTTP 500" in text_of(retrying)
     for _ in range(40):  # every hour or sooner, for a day
         deliver(app, db_session)
         moving_clock.advance(hours=1)
@@ -206,7 +215,8 @@ def test_the_failure_after_a_day_is_shown_and_an_admin_replays_it(
     assert delivery.failed_at is not None and delivery.last_error == "HTTP 500"
     moving_clock.advance(hours=5)
     assert deliver(app, db_session).attempted == 0  # stopped
-    council_admin = sign_in(staff(db_session, "cara@council.example.org", "admin"))
+    council_admin = sign_in(cara)  # a day on: signed in again
+    assert council_admin.get(client_page).page.select_one("#webhook-retrying") is None
     failed = council_admin.get("/council/api-clients").page
     assert reference in text_of(failed) and "HTTP 500" in text_of(failed)
     receiver.status = 200
@@ -221,6 +231,11 @@ def test_the_failure_after_a_day_is_shown_and_an_admin_replays_it(
     assert delivery.event_id in str(replayed.detail)
     after = text_of(council_admin.get("/council/api-clients").page)
     assert reference not in after and "every webhook event has been delivered" in after
+
+
+def delivery_client(db_session) -> int:
+    """The id of the client whose delivery is waiting."""
+    return db_session.scalars(select(WebhookDelivery.client_id)).one()
 
 
 def test_a_revoked_clients_waiting_events_are_not_sent(app, world, sign_in, db_session, receiver):

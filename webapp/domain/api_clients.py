@@ -124,6 +124,40 @@ def revoke_key(session: Session, client: ApiClient, key_id: str, actor=None) -> 
         audit.record(session, "api_key_revoked", actor=actor, client=client.name, key_id=key_id)
 
 
+def change_client(
+    session: Session,
+    catalogue,
+    client: ApiClient,
+    case_type_ids: Iterable[str],
+    actions: Iterable[str] = (),
+    networks: Iterable[str] = (),
+    actor=None,
+) -> None:
+    """What a client may do, changed in place: its keys and webhook stay as they are, so the
+    council system needs no new key to take a new action. Refused as create_client refuses."""
+    case_type_ids, actions = list(dict.fromkeys(case_type_ids)), list(dict.fromkeys(actions))
+    unknown = [c for c in case_type_ids if catalogue.get(c) is None]
+    if not case_type_ids or unknown:
+        raise Refused(f"unknown case type: {', '.join(unknown)}" if unknown else "no case type")
+    _check_actions(catalogue, case_type_ids, actions)
+    allowed = [_network(n) for n in networks]
+    with transaction(session):
+        client.case_type_ids, client.actions, client.allowed_networks = (
+            case_type_ids,
+            actions,
+            allowed,
+        )
+        audit.record(
+            session,
+            "api_client_changed",
+            actor=actor,
+            client=client.name,
+            case_types=case_type_ids,
+            actions=actions,
+            networks=allowed,
+        )
+
+
 def revoke_client(session: Session, client: ApiClient, actor=None) -> None:
     """Refuse every key of the client from now on (it stays listed, with its audit trail)."""
     with transaction(session):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from webapp.domain import accounts, audit
 from webapp.domain.errors import EmailInUse, Refused, URNInUse
 from webapp.infra.database import transaction
+from webapp.infra.mail import queue_mail
 from webapp.models import Membership, School, User
 
 SETTING_NAMES = {"school": "School", "early_years": "Early years setting"}
@@ -159,6 +160,11 @@ def make_admin(
     else:
         membership.is_admin = True
         audit.record(session, "admin_granted", actor=actor, user=existing, school=school)
+    # A new account learns its school from its sign-up email; someone who already signs in
+    # would otherwise never hear that they now run another school's users.
+    queue_mail(
+        session, "admin_granted", existing.email, "admin_granted", user=existing, school=school
+    )
     return existing, False
 
 

@@ -50,7 +50,7 @@ def parse_filter(args) -> CaseFilter:
     if status is not None and status not in STATUSES:
         raise Problem(400, f"status must be one of {', '.join(STATUSES)}")
     return CaseFilter(
-        case_type=args.get("case_type") or None,
+        case_type=args.get("case_type") or None,  # checked against the client's own types
         activity=args.get("activity") or None,
         status=status,
         changed_since=_moment(args.get("changed_since")),
@@ -62,6 +62,11 @@ def parse_filter(args) -> CaseFilter:
 def _moment(text: str | None) -> dt.datetime | None:
     if text is None:
         return None
+    # A `+` written unencoded in a query string arrives as a space (`…T09:00:00 01:00`), and
+    # that is how most clients first write an offset east of UTC: read it as the `+` it was.
+    head, tail = text[:-6], text[-6:]
+    if ":" in head and tail[0] == " " and tail[1:3].isdigit() and tail[3] == ":":
+        text = f"{head}+{tail[1:]}"
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
@@ -89,7 +94,13 @@ def list_cases(
     when the page is empty, so that a poller keeps its place)."""
     allowed = set(client.case_type_ids)
     if wanted.case_type is not None:
-        allowed &= {wanted.case_type}
+        # A case type the client was not given (or a typo) would list nothing, forever and
+        # without a word: say so, naming only the client's own (a 400 whether it exists or not).
+        if wanted.case_type not in allowed:
+            raise Problem(
+                400, f"case_type must be one of this client's: {', '.join(sorted(allowed))}"
+            )
+        allowed = {wanted.case_type}
     horizon = clock.now() - dt.timedelta(seconds=settle)
     query = (
         select(Case)

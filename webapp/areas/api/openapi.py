@@ -86,13 +86,14 @@ def _case_type_paths() -> dict:
 
 def _listing_paths() -> dict:
     case_filters = [
-        _query("case_type", STR, "Only this case type"),
+        _query("case_type", STR, "Only this one of the client's case types (another is a 400)"),
         _query("activity", STR, "Only cases at this activity (its id in the workflow)"),
         _query("status", {"enum": ["Active", "Completed", "Abandoned"]}, "Only this status"),
         _query(
             "changed_since",
             {"type": "string", "format": "date-time"},
-            "Changed at or after (with offset)",
+            "Changed at or after (with offset; encode `+` as `%2B`, or it arrives as a space,"
+            " which is read as `+`)",
         ),
         _query("cursor", STR, "From the previous page's `cursor` (opaque)"),
         _query("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "Page size (50)"),

@@ -117,7 +117,13 @@ def get_attachment(reference: str, attachment_id: str):
     sent = {ref for ref in _file_ids(case.sent_answers or {})}
     attachment = db().get(Attachment, attachment_id[:32]) if attachment_id in sent else None
     if not is_downloadable(attachment) or attachment.case_id != case.id:
-        raise NotFound(attachment_id)
+        # The case is the client's (else a 404 above): say what a listed file still waiting
+        # for the scanner lacks, rather than "no such thing" for a file the case shows.
+        raise Problem(
+            404,
+            "No file to fetch with that id: only a file the case was sent with, once its "
+            "scan_status is clean (pending: try again later)",
+        )
     return as_download(attachment)
 
 

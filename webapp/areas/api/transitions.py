@@ -91,12 +91,16 @@ def _stored(session: Session, client, key: str, fingerprint: str) -> tuple[int, 
 def _move(session: Session, client, reference: str, action: str, note: str) -> dict:
     case = client_case(session, client, reference)
     case_type = definition_of(session, case)
-    transition = next(
-        (t for t in client_transitions(case_type, case, client) if t.action == action), None
-    )
+    offered = client_transitions(case_type, case, client)
+    transition = next((t for t in offered if t.action == action), None)
     if transition is None:
+        # Most often the case moved since the client read it: say where it is and what is
+        # open, so that a stale move can be told from an action never given.
+        open_now = ", ".join(repr(t.action) for t in offered) or "none"
         raise Problem(
-            409, f"{action!r} cannot be taken by this client from {case.activity_label!r}"
+            409,
+            f"{action!r} is not open to this client where the case is now, at "
+            f"{case.activity!r} ({case.activity_label}); open now: {open_now}",
         )
     if transition.note == "required" and not note:
         raise Problem(422, f"{action!r} needs a note")

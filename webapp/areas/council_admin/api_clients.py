@@ -36,13 +36,15 @@ def client_for(session: Session, actor: User | None, client_id: int) -> ApiClien
 
 
 def council_actions(catalogue) -> list[str]:
-    """The actions an API client may be given: every officer's or system transition."""
+    """The actions an API client may be given: every officer's transition. The system's are
+    open to every client already (api/cases.py, client_transitions), so a box for one would
+    change nothing whether ticked or not."""
     return sorted(
         {
             t.action
             for case_type in catalogue.case_types.values()
             for t in case_type.workflow.transitions
-            if t.by != "school"
+            if t.by == "officer"
         }
     )
 
@@ -73,6 +75,34 @@ def add_client(
     except Refused as refused:
         field = "networks" if "network" in str(refused) else "name"
         raise Refused(_sentence(str(refused)), field) from None
+
+
+def change_client(
+    session: Session,
+    actor: User | None,
+    catalogue,
+    client_id: int,
+    *,
+    case_type_ids: Iterable[str],
+    actions: Iterable[str],
+    networks: str,
+) -> ApiClient:
+    """Change the case types, actions and networks of a live client (not its name or keys)."""
+    client = client_for(session, actor, client_id)
+    if client.revoked_at is not None:
+        raise Refused(f"{client.name} has been revoked")
+    case_type_ids = list(case_type_ids)
+    if not case_type_ids:
+        raise Refused("Select the case types it may use", "case_types")
+    allowed = [n for n in (networks or "").replace(",", " ").split() if n]
+    try:
+        api_clients.change_client(
+            session, catalogue, client, case_type_ids, actions, allowed, actor
+        )
+    except Refused as refused:
+        field = "networks" if "network" in str(refused) else "actions"
+        raise Refused(_sentence(str(refused)), field) from None
+    return client
 
 
 def _sentence(text: str) -> str:
@@ -134,6 +164,24 @@ def failed_deliveries(session: Session, actor: User | None) -> list[WebhookDeliv
     """Deliveries given up on, newest first, with their clients."""
     require_council_admin(actor)
     return webhooks.failed_deliveries(session)
+
+
+def retrying_deliveries(session: Session, actor: User | None, client_id: int) -> list:
+    """The client's deliveries that failed at least once and are still being tried, oldest
+    first: an admin sees a webhook failing now, not only a day later under "failed"."""
+    client = client_for(session, actor, client_id)
+    return list(
+        session.scalars(
+            select(WebhookDelivery)
+            .where(
+                WebhookDelivery.client_id == client.id,
+                WebhookDelivery.delivered_at.is_(None),
+                WebhookDelivery.failed_at.is_(None),
+                WebhookDelivery.last_error != "",  # failed once at least (not just leased)
+            )
+            .order_by(WebhookDelivery.id)
+        )
+    )
 
 
 def replay(session: Session, actor: User | None, delivery_id: int) -> WebhookDelivery:

@@ -54,6 +54,35 @@ def add_api_client():
     return render_template("council_admin/api_client_add.html", form=form)
 
 
+@bp.route("/api-clients/<int:client_id>/change", methods=["GET", "POST"])
+@login_required
+def change_api_client(client_id: int):
+    """Its case types, actions and networks: the same key and webhook go on working."""
+    client = services.client_for(db(), current_user, client_id)
+    if client.revoked_at is not None:
+        return redirect(url_for("council_admin.api_client", client_id=client_id))
+    catalogue = _catalogue()
+    choices = sorted(((c.id, c.name) for c in catalogue.case_types.values()), key=lambda c: c[1])
+    form = ApiClientForm(
+        data={
+            "name": client.name,
+            "case_types": list(client.case_type_ids),
+            "actions": list(client.actions),
+            "networks": "\n".join(client.allowed_networks),
+        }
+    ).offer(choices, services.council_actions(catalogue))
+    form.name.data = client.name  # shown, not changed: the audit trail knows it by its name
+    details = form.details()
+    del details["name"]
+    changed = saved(
+        form, lambda: services.change_client(db(), current_user, catalogue, client_id, **details)
+    )
+    if changed:
+        flash(f"Your changes to {client.name} have been saved", "success")
+        return redirect(url_for("council_admin.api_client", client_id=client_id))
+    return render_template("council_admin/api_client_change.html", form=form, client=client)
+
+
 def _shown_once(client, what: str, secret: str, kind: str):
     return render_template(
         "council_admin/api_secret.html", client=client, what=what, secret=secret, kind=kind
@@ -93,6 +122,7 @@ def api_client(client_id: int):
         confirm=ConfirmForm(),
         case_types=_catalogue().case_types,
         events=webhooks.EVENTS,
+        retrying=services.retrying_deliveries(db(), current_user, client_id),
     )
 
 
@@ -111,18 +141,28 @@ def rotate_api_key(client_id: int):
     return _shown_once(client, "Its new API key", key, "api_key_created")
 
 
-@bp.route("/api-clients/<int:client_id>/keys/<key_id>/revoke", methods=["POST"])
+@bp.route("/api-clients/<int:client_id>/keys/<key_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke_api_key(client_id: int, key_id: str):
+    """Asks first, as for the client (a key refused at once stops the council system, and
+    the two live keys of a rotation look alike); then the key is refused."""
     client = services.client_for(db(), current_user, client_id)
-    if ConfirmForm().validate_on_submit():
+    live = [k for k in client.keys if k.revoked_at is None and client.revoked_at is None]
+    key = next((k for k in live if k.key_id == key_id), None)
+    form = ConfirmForm()
+    if form.validate_on_submit():
         try:
             services.revoke_key(db(), current_user, client_id, key_id)
         except Refused as refused:
             flash(str(refused), "error")
         else:
             flash(f"Key {key_id} of {client.name} has been revoked", "success")
-    return redirect(url_for("council_admin.api_client", client_id=client_id))
+        return redirect(url_for("council_admin.api_client", client_id=client_id))
+    if key is None:  # revoked already, or not this client's: nothing to ask
+        return redirect(url_for("council_admin.api_client", client_id=client_id))
+    return render_template(
+        "council_admin/api_key_revoke.html", client=client, key=key, only=len(live) == 1, form=form
+    )
 
 
 @bp.route("/api-clients/<int:client_id>/revoke", methods=["GET", "POST"])

@@ -74,7 +74,10 @@ def _admin_message(admin, school, created: bool) -> str:
             f"We have emailed {admin.full_name} their username and a password: they are "
             f"its administrator."
         )
-    return f"{admin.full_name} is now an administrator of {school.name} too."
+    return (
+        f"{admin.full_name} is now an administrator of {school.name} too. We have emailed "
+        f"them to say so."
+    )
 
 
 @bp.route("/schools/<int:school_id>", methods=["GET", "POST"])
@@ -150,7 +153,15 @@ def add_officer():
     form = OfficerForm().offer(teams)
     user = saved(form, lambda: services.add_officer(db(), current_user, **form.details()))
     if user:
-        return account_added(user, url_for("council_admin.officers"))
+        added = account_added(user, url_for("council_admin.officers"))
+        if user.council_role == "officer" and not form.details()["team_ids"]:
+            # Said, or the new officer signs in to an empty queue and nobody knows why
+            flash(
+                f"{user.full_name} is in no team yet, so they see no cases: choose their "
+                f"teams on their page, or add them to a team on Teams.",
+                "important",
+            )
+        return added
     return render_template("council_admin/add_officer.html", form=form, teams=teams)
 
 
