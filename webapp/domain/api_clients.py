@@ -47,12 +47,7 @@ def create_client(
     """A new client and its first key, whole (shown once: only its hash is kept). Refused
     when the name is taken, a case type is unknown, an action is none of those case types'
     workflows', or a network is not one. `actor`: the council admin (None on the command line)."""
-    case_type_ids, actions = list(dict.fromkeys(case_type_ids)), list(dict.fromkeys(actions))
-    unknown = [c for c in case_type_ids if catalogue.get(c) is None]
-    if not case_type_ids or unknown:
-        raise Refused(f"unknown case type: {', '.join(unknown)}" if unknown else "no case type")
-    _check_actions(catalogue, case_type_ids, actions)
-    allowed = [_network(n) for n in networks]
+    case_type_ids, actions, allowed = _checked_scope(catalogue, case_type_ids, actions, networks)
     if session.scalar(select(ApiClient.id).where(ApiClient.name == name)) is not None:
         raise Refused(f"an API client is already called {name!r}")
     client = ApiClient(
@@ -67,6 +62,17 @@ def create_client(
             session, "api_client_created", actor=actor, client=name, case_types=case_type_ids
         )
     return client, token
+
+
+def _checked_scope(catalogue, case_type_ids, actions, networks) -> tuple[list, list, list]:
+    """What a client may do, as given (each once, in order), or Refused: a case type unknown or
+    none, an action none of those case types' workflows offer the council, a network not one."""
+    case_type_ids, actions = list(dict.fromkeys(case_type_ids)), list(dict.fromkeys(actions))
+    unknown = [c for c in case_type_ids if catalogue.get(c) is None]
+    if not case_type_ids or unknown:
+        raise Refused(f"unknown case type: {', '.join(unknown)}" if unknown else "no case type")
+    _check_actions(catalogue, case_type_ids, actions)
+    return case_type_ids, actions, [_network(n) for n in networks]
 
 
 def _check_actions(catalogue, case_type_ids: list[str], actions: list[str]) -> None:
@@ -135,12 +141,7 @@ def change_client(
 ) -> None:
     """What a client may do, changed in place: its keys and webhook stay as they are, so the
     council system needs no new key to take a new action. Refused as create_client refuses."""
-    case_type_ids, actions = list(dict.fromkeys(case_type_ids)), list(dict.fromkeys(actions))
-    unknown = [c for c in case_type_ids if catalogue.get(c) is None]
-    if not case_type_ids or unknown:
-        raise Refused(f"unknown case type: {', '.join(unknown)}" if unknown else "no case type")
-    _check_actions(catalogue, case_type_ids, actions)
-    allowed = [_network(n) for n in networks]
+    case_type_ids, actions, allowed = _checked_scope(catalogue, case_type_ids, actions, networks)
     with transaction(session):
         client.case_type_ids, client.actions, client.allowed_networks = (
             case_type_ids,
