@@ -1,8 +1,6 @@
 """First sign-in, forgotten password, one's own account and the authenticator app."""
 
-import contextlib
 import re
-import threading
 from urllib.parse import quote
 
 import pyotp
@@ -10,7 +8,7 @@ from sqlalchemy import select
 
 from tests.webapp.conftest import ANSWER, PASSWORD, latest_code, text_of
 from tests.webapp.helpers import CHILD, mails, start
-from tests.webapp.test_concurrency import run_together
+from tests.webapp.test_concurrency import meeting, run_together
 from webapp.areas.auth import own_account, questions, recovery
 from webapp.domain import accounts, passwords
 from webapp.infra import clock
@@ -201,15 +199,8 @@ def test_security_answers_sent_at_the_same_moment_take_turns(
     portal.post(link, {}, expect=302)
     portal.get("/reset-password/question")
     cookie, token = portal.client.get_cookie("session").value, portal.csrf_token
-    checked, gate = [], threading.Barrier(10, timeout=1)
-
-    def answer_matches(stored, answer):  # each guess waits here for the others (1 s at most)
-        checked.append(answer)
-        with contextlib.suppress(threading.BrokenBarrierError):
-            gate.wait()
-        return questions.answer_matches(stored, answer)
-
-    monkeypatch.setattr(recovery, "answer_matches", answer_matches)
+    checked = []
+    monkeypatch.setattr(recovery, "answer_matches", meeting(10, questions.answer_matches, checked))
 
     def guess(index):
         browser = app.test_client()
@@ -252,15 +243,10 @@ def test_passwords_confirming_a_change_sent_at_the_same_moment_take_turns(
     ten were checked; now five are, and the others are told to wait."""
     portal = sign_in(world.bob)
     portal.get("/account/password")
-    checked, gate = [], threading.Barrier(10, timeout=1)
-
-    def check_password(stored, password):  # each guess waits here for the others (1 s at most)
-        checked.append(password)
-        with contextlib.suppress(threading.BrokenBarrierError):
-            gate.wait()
-        return passwords.check_password(stored, password)
-
-    monkeypatch.setattr(own_account, "check_password", check_password)
+    checked = []
+    monkeypatch.setattr(
+        own_account, "check_password", meeting(10, passwords.check_password, checked)
+    )
     cookie, token = portal.client.get_cookie("session").value, portal.csrf_token
 
     def guess(index):
@@ -525,15 +511,7 @@ def test_reset_emails_asked_for_at_the_same_moment_are_still_three_an_hour(
     """Attack: anyone may ask for a reset of any address. Ten requests sent at once each
     counted the account's recent emails before any was written, so all ten were sent where
     three an hour may be (a stranger flooding a head teacher's inbox). Now they take turns."""
-    gate = threading.Barrier(10, timeout=1)
-    send = recovery._send_reset_mail
-
-    def send_reset_mail(session, user):  # each request waits here for the others (1 s at most)
-        with contextlib.suppress(threading.BrokenBarrierError):
-            gate.wait()
-        send(session, user)
-
-    monkeypatch.setattr(recovery, "_send_reset_mail", send_reset_mail)
+    monkeypatch.setattr(recovery, "_send_reset_mail", meeting(10, recovery._send_reset_mail))
     portals = [new_client() for _ in range(10)]
     for portal in portals:
         portal.get("/forgotten-password")

@@ -1,5 +1,6 @@
 """Many people at once: references stay unique, and concurrent saves of one draft both land."""
 
+import contextlib
 import threading
 
 import pytest
@@ -32,6 +33,22 @@ def run_together(count, work):
         thread.join(timeout=120)
     assert not failures, failures
     return results
+
+
+def meeting(count, work, seen=None):
+    """`work` as requests sent at the same moment reach it: each call is noted in `seen` (its
+    last argument), waits until `count` calls have come (a second at most), then runs. Requests
+    made to take turns before this point come one by one, and each waits out its second."""
+    gate = threading.Barrier(count, timeout=1)
+
+    def met(*args):
+        if seen is not None:
+            seen.append(args[-1])
+        with contextlib.suppress(threading.BrokenBarrierError):
+            gate.wait()
+        return work(*args)
+
+    return met
 
 
 def _updates_cases(state) -> bool:

@@ -1,6 +1,5 @@
 """Signing in with an emailed code, as SECURITY-CHECKLIST.md asks (items 4-6, 12-18, 23)."""
 
-import contextlib
 import hmac
 import re
 import secrets
@@ -12,7 +11,7 @@ from sqlalchemy import select
 
 from tests.webapp.conftest import PASSWORD, PortalClient, latest_code, text_of
 from tests.webapp.helpers import fresh_user, mails
-from tests.webapp.test_concurrency import run_together
+from tests.webapp.test_concurrency import meeting, run_together
 from webapp.areas.auth import codes
 from webapp.models import AuditEvent, LoginCode, OutboxMessage
 
@@ -96,14 +95,8 @@ def test_wrong_codes_sent_at_the_same_moment_still_get_five_tries_in_all(
     wrong = [f"{n:06d}" for n in range(10) if f"{n:06d}" != code]
     portal.get("/sign-in/code")
     cookie, token = portal.client.get_cookie("session").value, portal.csrf_token
-    compared, gate = [], threading.Barrier(len(wrong), timeout=1)
-
-    def compare_digest(a, b):  # each guess waits here for the others (at most a second)
-        compared.append(b)
-        with contextlib.suppress(threading.BrokenBarrierError):
-            gate.wait()
-        return hmac.compare_digest(a, b)
-
+    compared = []
+    compare_digest = meeting(len(wrong), hmac.compare_digest, compared)
     monkeypatch.setattr(codes, "hmac", SimpleNamespace(compare_digest=compare_digest))
 
     def guess(index):
@@ -123,13 +116,7 @@ def test_codes_asked_for_at_the_same_moment_are_still_five_in_15_minutes(
     """Attack: with the password, sign in from ten browsers at once. Each counted the codes
     of the last 15 minutes before any was written, so all ten were emailed where five may
     be. Now the requests for one account take turns."""
-    gate = threading.Barrier(10, timeout=1)
-
-    def randbelow(limit):  # each request waits here for the others (1 s at most)
-        with contextlib.suppress(threading.BrokenBarrierError):
-            gate.wait()
-        return secrets.randbelow(limit)
-
+    randbelow = meeting(10, secrets.randbelow)
     monkeypatch.setattr(
         codes, "secrets", SimpleNamespace(randbelow=randbelow, token_urlsafe=secrets.token_urlsafe)
     )

@@ -5,16 +5,14 @@ an authenticator code are kept on the server."""
 
 from __future__ import annotations
 
-import contextlib
 import re
-import threading
 
 import pyotp
 from sqlalchemy import select
 
 from tests.webapp.conftest import PASSWORD, latest_code, text_of
 from tests.webapp.helpers import fresh_user
-from tests.webapp.test_concurrency import run_together
+from tests.webapp.test_concurrency import meeting, run_together
 from webapp.areas.auth import services
 from webapp.domain import accounts, passwords
 from webapp.infra import clock
@@ -83,15 +81,8 @@ def test_guesses_sent_at_the_same_moment_wait_like_guesses_sent_one_by_one(
     any failure was written, so all ten were checked where five start the wait, and bursts
     reached the hard lock at 100 in hours, not days. Now the attempts under one address take
     turns: the five after the fifth failure wait, unchecked."""
-    checked, gate = [], threading.Barrier(10, timeout=1)
-
-    def check_password(stored, password):  # each guess waits here for the others (1 s at most)
-        checked.append(password)
-        with contextlib.suppress(threading.BrokenBarrierError):
-            gate.wait()
-        return passwords.check_password(stored, password)
-
-    monkeypatch.setattr(services, "check_password", check_password)
+    checked = []
+    monkeypatch.setattr(services, "check_password", meeting(10, passwords.check_password, checked))
     portals = [new_client() for _ in range(10)]
     for portal in portals:
         portal.get("/sign-in")

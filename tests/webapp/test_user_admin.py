@@ -6,9 +6,7 @@ Alice administers school A; Carol belongs to A and B; Bob only to B; Nina to the
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 
 import pytest
 from sqlalchemy import event as sa_event
@@ -17,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.webapp.conftest import PASSWORD, _hashes, text_of
 from tests.webapp.helpers import audit_rows, errors_on, fresh, mails, password_in, send
-from tests.webapp.test_concurrency import run_together
+from tests.webapp.test_concurrency import meeting, run_together
 from webapp.areas.user_admin import services
 from webapp.domain import accounts, throttle
 from webapp.infra.database import db
@@ -622,13 +620,11 @@ def test_two_admins_removing_each_other_at_the_same_moment_leave_the_school_one(
     administrator, and the school was left with none. Such changes to a school take turns."""
     edit(alice, dana, is_admin="yes")
     danas = sign_in(dana)
-    counted, gate = [], threading.Barrier(2, timeout=1)
-    count = accounts.other_open_admins
+    counted = []
+    count = meeting(2, accounts.other_open_admins)
 
-    def other_open_admins(session, school_id, user):  # both count, then wait for each other
+    def other_open_admins(session, school_id, user):  # both meet, then count
         counted.append(count(session, school_id, user))
-        with contextlib.suppress(threading.BrokenBarrierError):
-            gate.wait()
         return counted[-1]
 
     monkeypatch.setattr(accounts, "other_open_admins", other_open_admins)
