@@ -367,6 +367,38 @@ def test_back_from_a_case_returns_to_the_queue_as_the_officer_left_it(
     assert page.select_one(".govuk-back-link")["href"] == "/caseviewer/"
 
 
+def test_the_queue_and_a_case_cost_the_same_whatever_the_number_of_teams(
+    app, sign_in, world, council, db_session
+):
+    """The colleagues in "Assigned to" and "Assign to a colleague" are read with their teams
+    in a fixed number of queries: each team's members read one query at a time made the queue
+    and every case page slower with each team the council added."""
+    from tests.webapp.test_lean_requests import statements_sent
+
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+
+    def selects() -> tuple[int, int]:
+        with statements_sent(app) as on_queue:
+            olivia.get("/caseviewer/")
+        with statements_sent(app) as on_case:
+            olivia.get(f"/caseviewer/cases/{reference}")
+        return on_queue.count("SELECT"), on_case.count("SELECT")
+
+    before = selects()
+    for n in range(5):
+        details = {"first_name": "Pat", "last_name": f"Team{n}", "job_title": "Case officer"}
+        person = staff(db_session, f"pat{n}@council.example.org", "officer", **details)
+        works = [PTT] if n % 2 else ["early-years-census"]
+        db_session.add(
+            Team(
+                name=f"Area {n}", case_type_ids=works, members=[person, council.olivia][: 1 + n % 2]
+            )
+        )
+    db_session.commit()
+    assert selects() == before
+
+
 def _walk_queue(portal, **query) -> tuple[list[list[str]], list[list[str]]]:
     """The queue's pages from the first by Next, then back by Previous: each page's references."""
 
