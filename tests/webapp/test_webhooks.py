@@ -15,6 +15,7 @@ import subprocess
 import threading
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from tests.webapp.conftest import staff, text_of
@@ -188,6 +189,34 @@ def test_other_case_types_and_revoked_clients_hear_nothing(
     db_session.commit()
     submitted_case(app, world, sign_in)
     assert db_session.scalars(select(WebhookDelivery)).all() == []
+
+
+def test_the_client_page_counts_failing_deliveries_without_reading_each_one(
+    app, world, sign_in, db_session, receiver
+):
+    """A webhook down for a day at a busy council has thousands of deliveries waiting: the
+    client's page counts them in the database, never loading each one (its body too)."""
+    client_id = subscribe(app, db_session, receiver, events=["case.submitted"]).id
+    for _ in range(3):
+        submitted_case(app, world, sign_in)
+    receiver.status = 500
+    deliver(app, db_session)
+    council_admin = sign_in(staff(db_session, "cara@council.example.org", "admin"))
+    read: list[str] = []
+    engine = app.extensions["db_engine"]
+
+    def keep(_conn, _cursor, statement, *_args):
+        read.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", keep)
+    try:
+        page = council_admin.get(f"/council/api-clients/{client_id}").page
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", keep)
+    retrying = text_of(page.select_one("#webhook-retrying"))
+    assert "3 deliveries have failed and are being tried again" in retrying
+    assert "The last error: HTTP 500" in retrying
+    assert not [s for s in read if "webhook_deliveries.body" in s]
 
 
 def test_the_failure_after_a_day_is_shown_and_an_admin_replays_it(
