@@ -22,7 +22,7 @@ from tests.webapp.conftest import staff, text_of
 from tests.webapp.test_submit import finished_draft
 from tests.webapp.test_workflow_school_side import officer, officer_moves
 from webapp.domain import webhooks, workflow
-from webapp.domain.api_clients import create_client, revoke_client
+from webapp.domain.api_clients import change_client, create_client, revoke_client
 from webapp.domain.errors import Refused
 from webapp.infra import webhook_delivery
 from webapp.infra.webhook_delivery import deliver_webhooks
@@ -277,6 +277,25 @@ def test_a_revoked_clients_waiting_events_are_not_sent(app, world, sign_in, db_s
     delivery = db_session.scalars(select(WebhookDelivery)).one()
     db_session.refresh(delivery)
     assert delivery.failed_at is not None and "revoked" in delivery.last_error
+
+
+def test_a_case_type_taken_from_a_client_stops_its_waiting_events(
+    app, world, sign_in, db_session, receiver
+):
+    """A council admin takes part-time timetables from a client ("refused from its next
+    call"): the events already waiting for its webhook are not sent either, retries and
+    replays included, since the client may no longer read those cases."""
+    client = subscribe(app, db_session, receiver, events=["case.submitted"])
+    submitted_case(app, world, sign_in)
+    with app.app_context():
+        catalogue = app.extensions["catalogue"]
+        change_client(db_session, catalogue, client, ["school-closure"])
+    report = deliver(app, db_session)
+    assert (report.delivered, report.given_up) == (0, 1) and receiver.received == []
+    delivery = db_session.scalars(select(WebhookDelivery)).one()
+    db_session.refresh(delivery)
+    assert delivery.failed_at is not None
+    assert delivery.last_error == "The client no longer reads this case type"
 
 
 def test_a_submission_that_fails_queues_no_event(
