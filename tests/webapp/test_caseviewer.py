@@ -367,6 +367,38 @@ def test_back_from_a_case_returns_to_the_queue_as_the_officer_left_it(
     assert page.select_one(".govuk-back-link")["href"] == "/caseviewer/"
 
 
+def test_the_queue_and_a_case_cost_the_same_whatever_the_number_of_teams(
+    app, sign_in, world, council, db_session
+):
+    """The colleagues in "Assigned to" and "Assign to a colleague" are read with their teams
+    in a fixed number of queries: each team's members read one query at a time made the queue
+    and every case page slower with each team the council added."""
+    from tests.webapp.test_lean_requests import statements_sent
+
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+
+    def selects() -> tuple[int, int]:
+        with statements_sent(app) as on_queue:
+            olivia.get("/caseviewer/")
+        with statements_sent(app) as on_case:
+            olivia.get(f"/caseviewer/cases/{reference}")
+        return on_queue.count("SELECT"), on_case.count("SELECT")
+
+    before = selects()
+    for n in range(5):
+        details = {"first_name": "Pat", "last_name": f"Team{n}", "job_title": "Case officer"}
+        person = staff(db_session, f"pat{n}@council.example.org", "officer", **details)
+        works = [PTT] if n % 2 else ["early-years-census"]
+        db_session.add(
+            Team(
+                name=f"Area {n}", case_type_ids=works, members=[person, council.olivia][: 1 + n % 2]
+            )
+        )
+    db_session.commit()
+    assert selects() == before
+
+
 def _walk_queue(portal, **query) -> tuple[list[list[str]], list[list[str]]]:
     """The queue's pages from the first by Next, then back by Previous: each page's references."""
 
@@ -540,6 +572,35 @@ def test_the_export_keeps_answers_to_questions_the_current_version_no_longer_ask
     assert by_reference[reference][column] == "Ash Field Academy"
     assert by_reference[newer][column] == ""
     assert by_reference[reference][header.index("First name")] == "Jordan"
+
+
+def test_the_export_reads_each_dropped_answer_as_its_own_version_asked_it(
+    app, sign_in, world, council, db_session
+):
+    """Two kept versions asked a since-dropped question differently (free text in version 6,
+    a date in version 7): each case's answer is shown as the version it was sent on asked it,
+    not read as the newer version's date (which failed the whole download mid-way)."""
+    old_ref, new_ref = submit_ptt(sign_in(world.alice)), submit_ptt(sign_in(world.alice))
+    current = app.extensions["catalogue"].get(PTT).definition
+    for version, field, answer_ in (
+        (6, {"id": "left_on", "type": "text", "label": "Left"}, "Before Easter"),
+        (7, {"id": "left_on", "type": "date", "label": "Left"}, "2026-03-27"),
+    ):
+        older = copy.deepcopy(current)
+        older["version"] = version
+        older["pages"][0]["fields"].append(field)
+        db_session.add(CaseTypeVersion(case_type_id=PTT, version=version, definition=older))
+        case = case_row(db_session, old_ref if version == 6 else new_ref)
+        case.case_type_version = version
+        case.sent_answers = {**case.sent_answers, "left_on": answer_}
+    db_session.commit()
+
+    olivia = sign_in(council.olivia)
+    export = olivia.client.get(f"/caseviewer/export/{PTT}.csv").data.decode("utf-8-sig")
+    header, *rows = csv.reader(io.StringIO(export))
+    column = header.index("Left (no longer asked)")
+    by_reference = {row[0]: row[column] for row in rows}
+    assert by_reference == {old_ref: "Before Easter", new_ref: "27 March 2026"}
 
 
 def test_a_kept_definition_that_todays_checks_refuse_still_shows_and_works_its_cases(

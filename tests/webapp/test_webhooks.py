@@ -15,13 +15,14 @@ import subprocess
 import threading
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from tests.webapp.conftest import staff, text_of
 from tests.webapp.test_submit import finished_draft
 from tests.webapp.test_workflow_school_side import officer, officer_moves
 from webapp.domain import webhooks, workflow
-from webapp.domain.api_clients import create_client, revoke_client
+from webapp.domain.api_clients import change_client, create_client, revoke_client
 from webapp.domain.errors import Refused
 from webapp.infra import webhook_delivery
 from webapp.infra.webhook_delivery import deliver_webhooks
@@ -190,6 +191,34 @@ def test_other_case_types_and_revoked_clients_hear_nothing(
     assert db_session.scalars(select(WebhookDelivery)).all() == []
 
 
+def test_the_client_page_counts_failing_deliveries_without_reading_each_one(
+    app, world, sign_in, db_session, receiver
+):
+    """A webhook down for a day at a busy council has thousands of deliveries waiting: the
+    client's page counts them in the database, never loading each one (its body too)."""
+    client_id = subscribe(app, db_session, receiver, events=["case.submitted"]).id
+    for _ in range(3):
+        submitted_case(app, world, sign_in)
+    receiver.status = 500
+    deliver(app, db_session)
+    council_admin = sign_in(staff(db_session, "cara@council.example.org", "admin"))
+    read: list[str] = []
+    engine = app.extensions["db_engine"]
+
+    def keep(_conn, _cursor, statement, *_args):
+        read.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", keep)
+    try:
+        page = council_admin.get(f"/council/api-clients/{client_id}").page
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", keep)
+    retrying = text_of(page.select_one("#webhook-retrying"))
+    assert "3 deliveries have failed and are being tried again" in retrying
+    assert "The last error: HTTP 500" in retrying
+    assert not [s for s in read if "webhook_deliveries.body" in s]
+
+
 def test_the_failure_after_a_day_is_shown_and_an_admin_replays_it(
     app, world, sign_in, db_session, receiver, moving_clock
 ):
@@ -248,6 +277,25 @@ def test_a_revoked_clients_waiting_events_are_not_sent(app, world, sign_in, db_s
     delivery = db_session.scalars(select(WebhookDelivery)).one()
     db_session.refresh(delivery)
     assert delivery.failed_at is not None and "revoked" in delivery.last_error
+
+
+def test_a_case_type_taken_from_a_client_stops_its_waiting_events(
+    app, world, sign_in, db_session, receiver
+):
+    """A council admin takes part-time timetables from a client ("refused from its next
+    call"): the events already waiting for its webhook are not sent either, retries and
+    replays included, since the client may no longer read those cases."""
+    client = subscribe(app, db_session, receiver, events=["case.submitted"])
+    submitted_case(app, world, sign_in)
+    with app.app_context():
+        catalogue = app.extensions["catalogue"]
+        change_client(db_session, catalogue, client, ["school-closure"])
+    report = deliver(app, db_session)
+    assert (report.delivered, report.given_up) == (0, 1) and receiver.received == []
+    delivery = db_session.scalars(select(WebhookDelivery)).one()
+    db_session.refresh(delivery)
+    assert delivery.failed_at is not None
+    assert delivery.last_error == "The client no longer reads this case type"
 
 
 def test_a_submission_that_fails_queues_no_event(

@@ -14,7 +14,7 @@ import functools
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from engine import CaseType, compile_definition
 from engine.model import Transition
@@ -108,7 +108,7 @@ def officer_case_type_ids(session: Session, user: User) -> set[str]:
 def officers_for(session: Session, case_type_id: str) -> list[User]:
     """The officers of every team that works this case type (open accounts only)."""
     officers: dict[int, User] = {}
-    for team in session.scalars(select(Team)):
+    for team in session.scalars(select(Team).options(selectinload(Team.members))):
         if case_type_id in team.case_type_ids:
             officers.update({u.id: u for u in team.members if not u.is_locked})
     return list(officers.values())

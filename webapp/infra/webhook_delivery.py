@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
+import json
 import logging
 import socket
 import ssl
@@ -51,6 +52,7 @@ BATCH = 50
 BATCH_SECONDS = 10.0
 ERROR_LENGTH = 300
 NO_WEBHOOK = "The client has been revoked or its webhook removed"
+NOT_ITS_CASE_TYPE = "The client no longer reads this case type"
 
 
 @dataclass
@@ -92,10 +94,10 @@ def deliver_webhooks(
         claimed = _claim(session, clock.now())
         if claimed is None:
             break
-        delivery_id, event_id, body, url, secret = claimed
-        if not url:  # the client was revoked, or its webhook removed: nowhere to send it
+        delivery_id, event_id, body, url, secret, refused = claimed
+        if refused:  # revoked, its webhook removed, or the case type taken from the client
             update_row_now(
-                session, WebhookDelivery, delivery_id, last_error=NO_WEBHOOK, failed_at=clock.now()
+                session, WebhookDelivery, delivery_id, last_error=refused, failed_at=clock.now()
             )
             report.failed += 1
             report.given_up += 1
@@ -128,7 +130,12 @@ def _claim(session: Session, now: dt.datetime):
 
     def target(row):  # the client's address and secret, read in the claim's transaction
         return session.execute(
-            select(ApiClient.webhook_url, ApiClient.webhook_secret, ApiClient.revoked_at)
+            select(
+                ApiClient.webhook_url,
+                ApiClient.webhook_secret,
+                ApiClient.revoked_at,
+                ApiClient.case_type_ids,
+            )
             .join(WebhookDelivery, WebhookDelivery.client_id == ApiClient.id)
             .where(WebhookDelivery.id == row.id)
         ).one()
@@ -139,7 +146,21 @@ def _claim(session: Session, now: dt.datetime):
         return None
     row, client = claimed
     url = "" if client.revoked_at is not None else client.webhook_url
-    return row.id, row.event_id, row.body, url, client.webhook_secret
+    refused = "" if url else NO_WEBHOOK
+    case_type = _case_type(row.body)
+    if not refused and case_type is not None and case_type not in client.case_type_ids:
+        # Queued before a council admin took the case type from the client: the client is
+        # no longer told of its cases, as the API no longer shows them.
+        refused = NOT_ITS_CASE_TYPE
+    return row.id, row.event_id, row.body, url, client.webhook_secret, refused
+
+
+def _case_type(body: str) -> str | None:
+    """The case type an event's body is about."""
+    try:
+        return json.loads(body)["case"]["case_type"]
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 class EndpointAnswered(Exception):

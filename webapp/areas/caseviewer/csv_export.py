@@ -87,7 +87,9 @@ def _exported(case_type_id: str) -> tuple:
 
 
 def _csv_pieces(session: Session, case_type: CaseType, case_type_id: str) -> Iterator[str]:
-    questions = export_questions(case_type) + no_longer_asked(session, case_type)
+    earlier = workflow.earlier_definitions(session, case_type)
+    questions = export_questions(case_type) + no_longer_asked(case_type, earlier)
+    as_asked = _questions_by_version([case_type, *earlier])
     options = case_type.export
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -109,6 +111,7 @@ def _csv_pieces(session: Session, case_type: CaseType, case_type_id: str) -> Ite
             Case.sent_answers,
             Case.answers,
             Case.acknowledged_warnings,
+            Case.case_type_version,
         )
         .join(School, School.id == Case.school_id)
         .outerjoin(assigned, assigned.id == Case.assigned_to_id)
@@ -118,12 +121,13 @@ def _csv_pieces(session: Session, case_type: CaseType, case_type_id: str) -> Ite
     )
     for number, row in enumerate(rows, 1):  # a row has the columns sent() and acknowledged() read
         answers = sent(row)
+        asked = as_asked.get(row.case_type_version, {})
         writer.writerow(
             _safe_row(
                 [
                     *_fixed_cells(row),
                     *(
-                        cell_text(field, answers.get(field.id), options)
+                        cell_text(asked.get(field.id, field), answers.get(field.id), options)
                         for _header, field in questions
                     ),
                     " | ".join(f"{w['question']}: {w['message']}" for w in acknowledged(row)),
@@ -145,20 +149,30 @@ def _taken(buffer: io.StringIO) -> str:
     return text
 
 
-def no_longer_asked(session: Session, case_type: CaseType) -> list[tuple[str, Field]]:
-    """(column header, question) of the questions earlier kept versions asked and the current
-    one does not: cases sent on those versions keep those answers in the export."""
+def _questions_by_version(definitions: Iterable[CaseType]) -> dict[int, dict[str, Field]]:
+    """Each version's questions by id: a case's answer is read as the version it was sent on
+    asked it (a question id may have been free text once and a date later)."""
+    return {
+        d.version: {f.id: f for page in d.pages for f in page.fields if f.has_value}
+        for d in definitions
+    }
+
+
+def no_longer_asked(case_type: CaseType, earlier: Iterable[CaseType]) -> list[tuple[str, Field]]:
+    """(column header, question) of the questions `earlier` kept versions (newest first) asked
+    and the current one does not: cases sent on those versions keep those answers in the
+    export."""
     asked = {f.id for page in case_type.pages for f in page.fields}
-    earlier: dict[str, Field] = {}
-    for older in workflow.earlier_definitions(session, case_type):
+    earlier_fields: dict[str, Field] = {}
+    for older in earlier:
         for field in (f for page in older.pages for f in page.fields if f.has_value):
             if field.id not in asked:
-                earlier.setdefault(field.id, field)
-    headers = [f"{field.label} (no longer asked)" for field in earlier.values()]
+                earlier_fields.setdefault(field.id, field)
+    headers = [f"{field.label} (no longer asked)" for field in earlier_fields.values()]
     twice = {h for h, n in Counter(headers).items() if n > 1}
     return [
         (f"{h} [{field.id}]" if h in twice else h, field)
-        for h, field in zip(headers, earlier.values(), strict=True)
+        for h, field in zip(headers, earlier_fields.values(), strict=True)
     ]
 
 
