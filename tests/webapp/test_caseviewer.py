@@ -659,7 +659,15 @@ def test_assign_to_a_colleague_of_the_teams_that_work_the_case_type(
     olivia = sign_in(council.olivia)
     page = olivia.get(f"/caseviewer/cases/{reference}").page
     assert page.select_one("label[for=assign-to]").get_text(strip=True) == "Assign to a colleague"
-    assert [o.get_text() for o in page.select("#assign-to option")] == ["Sam Singh"]
+    # Nobody is chosen until she chooses: Assign pressed at the prompt says so, and assigns none.
+    assert [o.get_text() for o in page.select("#assign-to option")] == [
+        "Choose a colleague",
+        "Sam Singh",
+    ]
+    unchosen = olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": ""}, expect=400)
+    assert errors_on(unchosen) == ["Choose the colleague to assign the case to"]
+    assert unchosen.page.select_one("#assign-to-error") is not None
+    assert case_row(db_session, reference).assigned_to_id is None
 
     olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": str(council.eve.id)}, expect=400)
     assert case_row(db_session, reference).assigned_to_id is None

@@ -251,9 +251,12 @@ def note(reference: str):
 @bp.route("/cases/<reference>/assign", methods=["POST"])
 @login_required
 def assign(reference: str):
-    """Assign to me, or Unassign."""
-    found, _case_type = _case(reference)
+    """Assign to me, to a colleague, or to nobody."""
+    found, case_type = _case(reference)
     form = AssignForm()
+    if form.is_submitted() and form.to.data == "":  # the colleagues' list left at its prompt
+        message = "Choose the colleague to assign the case to"
+        return _refuse(found, case_type, message, "assign-to", "", status=400)
     if not form.validate_on_submit():
         abort(400)
     to = _assignee(found, form.to.data)
