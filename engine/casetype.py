@@ -12,7 +12,7 @@ from engine.case_settings import Lifecycle
 from engine.checking import check_page
 from engine.expressions import SchoolCalendar
 from engine.group_items import item_named
-from engine.input_names import read_input_name
+from engine.input_names import bound_field, read_input_name
 from engine.model import ExportOptions, Field, Page, Section, SummaryRow, Transition, Workflow
 
 if TYPE_CHECKING:  # WTForms is imported when a form is first built, never to validate
@@ -296,7 +296,7 @@ class CaseType:
         result = self.check_page(page_id, raw, answers, file_errors or {})
         errors = result.errors + self._too_many_items(page_id, form, result)
         for error in errors:
-            _form_field(form, error.key).errors = [error.message]
+            bound_field(form, error.key).errors = [error.message]
         return PageResult(result.answers, raw, errors, result.warnings, form, result.asked)
 
     def _too_many_items(self, page_id: str, form: wtforms.Form, result: PageResult) -> list:
@@ -389,10 +389,3 @@ class CaseType:
             )
             sections.append(SummarySection(page.id, page.title, rows))
         return sections
-
-
-def _form_field(form: wtforms.Form, key: str):
-    item = read_input_name(key)
-    if item is not None:
-        return form[item.group].entries[item.index].form[item.field]
-    return form[key]

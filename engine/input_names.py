@@ -51,3 +51,15 @@ def read_input_name(name: object) -> ItemInput | None:
         return None
     index = item_index(parts[1])
     return None if index is None else ItemInput(parts[0], index, parts[2])
+
+
+def bound_field(form, key: str):
+    """The form's field for an input name ("reason", or "providers-0-provider_name"); None if
+    the form has none (an item past those sent)."""
+    item = read_input_name(key)
+    if item is None:
+        return form._fields.get(key)
+    group = form._fields.get(item.group)
+    if group is None or item.index >= len(group.entries):
+        return None
+    return group.entries[item.index].form._fields.get(item.field)

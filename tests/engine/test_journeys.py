@@ -273,22 +273,28 @@ def test_an_answer_to_a_question_hidden_on_its_page_fails_at_the_answer(folder, 
     ]
 
 
+PEOPLE = """\
+      - id: people
+        type: group
+        label: People
+        fields:
+          - {id: person, type: text, label: Name}
+          - {id: hurt, type: yes_no, label: Hurt?}
+          - {id: injury, type: text, label: Injury, show_if: hurt}
+        rules:
+          - {check: "person != 'X'", message: Give a real name, field: person}
+      - {id: details,"""
+
+
+def _with_people() -> str:
+    """The one-page case type with a repeating group of people (a hidden question per item)."""
+    return CASE_TYPE.split("  - id: second")[0].replace("      - {id: details,", PEOPLE)
+
+
 def test_an_answer_an_item_of_a_group_hides_fails_at_the_answer(folder, tmp_path, capsys):
     """It was dropped in silence. An item that sends nothing (every answer ~) is not counted,
     as the page's form does not count it, so the answers of the item after it stay shown."""
-    (tmp_path / "tiny.yaml").write_text(
-        CASE_TYPE.split("  - id: second")[0].replace(
-            "      - {id: details,",
-            "      - id: people\n"
-            "        type: group\n"
-            "        label: People\n"
-            "        fields:\n"
-            "          - {id: person, type: text, label: Name}\n"
-            "          - {id: hurt, type: yes_no, label: Hurt?}\n"
-            "          - {id: injury, type: text, label: Injury, show_if: hurt}\n"
-            "      - {id: details,",
-        )
-    )
+    (tmp_path / "tiny.yaml").write_text(_with_people())
     path = folder("""\
         case_type: tiny
         journeys:
@@ -312,26 +318,12 @@ def test_an_answer_an_item_of_a_group_hides_fails_at_the_answer(folder, tmp_path
     ]
 
 
-PEOPLE = """\
-      - id: people
-        type: group
-        label: People
-        fields:
-          - {id: person, type: text, label: Name}
-          - {id: hurt, type: yes_no, label: Hurt?}
-          - {id: injury, type: text, label: Injury, show_if: hurt}
-        rules:
-          - {check: "person != 'X'", message: Give a real name, field: person}
-      - {id: details,"""
-
-
 def test_an_item_of_a_group_typed_again_keeps_the_answers_not_given(folder, tmp_path, capsys):
     """An author corrected one answer of an item after its error (`- {person: Ann}`) and the
     item's other answers were dropped: the page failed with 'Select an answer to Hurt?'. A
     page answered again starts from what was typed there, a group's items one by one; a
     shorter list removes the items past it, and a hidden question's answer fails as before."""
-    case_type = CASE_TYPE.split("  - id: second")[0].replace("      - {id: details,", PEOPLE)
-    (tmp_path / "tiny.yaml").write_text(case_type)
+    (tmp_path / "tiny.yaml").write_text(_with_people())
     journeys = """\
         case_type: tiny
         journeys:
@@ -374,8 +366,7 @@ def test_an_item_of_a_group_typed_again_keeps_the_answers_not_given(folder, tmp_
 
 def test_a_question_of_a_group_item_named_alone_says_to_name_the_group(folder, tmp_path, capsys):
     """`values: {hurt: true}` said only "no question 'hurt'", which the author had written."""
-    case_type = CASE_TYPE.split("  - id: second")[0].replace("      - {id: details,", PEOPLE)
-    (tmp_path / "tiny.yaml").write_text(case_type)
+    (tmp_path / "tiny.yaml").write_text(_with_people())
     path = folder("""\
         case_type: tiny
         journeys:

@@ -109,6 +109,15 @@ def reset_link(db_session, email):
     return re.search(r"(/reset-password/\S+)", body).group(1)
 
 
+def at_the_question(portal, db_session, email) -> None:
+    """Ask for a reset, follow the emailed link and open the security question."""
+    ask_for_reset(portal, email)
+    link = reset_link(db_session, email)
+    portal.get(link)
+    portal.post(link, {}, expect=302)
+    portal.get("/reset-password/question")
+
+
 def test_forgotten_password_by_link_and_question_then_a_normal_sign_in(
     app, world, new_client, db_session
 ):
@@ -167,11 +176,7 @@ def test_wrong_security_answers_count_with_the_other_failures(
         portal.get("/sign-in")
         portal.post("/sign-in", {"email": world.bob.email, "password": "wrong"}, expect=200)
     portal = new_client()
-    ask_for_reset(portal, world.bob.email)
-    link = reset_link(db_session, world.bob.email)
-    portal.get(link)
-    portal.post(link, {}, expect=302)
-    portal.get("/reset-password/question")
+    at_the_question(portal, db_session, world.bob.email)
     response = portal.post("/reset-password/question", {"answer": "wrong"}, expect=200)
     assert "The answer is not correct" in text_of(response.page)
     response = portal.post("/reset-password/question", {"answer": "wrong"}, expect=200)
@@ -193,11 +198,7 @@ def test_security_answers_sent_at_the_same_moment_take_turns(
     failure was written, so all ten were checked where the fifth failure starts a wait. Now
     they take turns: five are checked, the others are told to wait."""
     portal = new_client()
-    ask_for_reset(portal, world.bob.email)
-    link = reset_link(db_session, world.bob.email)
-    portal.get(link)
-    portal.post(link, {}, expect=302)
-    portal.get("/reset-password/question")
+    at_the_question(portal, db_session, world.bob.email)
     cookie, token = portal.client.get_cookie("session").value, portal.csrf_token
     checked = []
     monkeypatch.setattr(recovery, "answer_matches", meeting(10, questions.answer_matches, checked))
@@ -485,11 +486,7 @@ def test_a_copied_reset_session_stops_working_once_the_password_is_changed(
     world, new_client, db_session
 ):
     portal = new_client()
-    ask_for_reset(portal, world.alice.email)
-    link = reset_link(db_session, world.alice.email)
-    portal.get(link)
-    portal.post(link, {}, expect=302)
-    portal.get("/reset-password/question")
+    at_the_question(portal, db_session, world.alice.email)
     portal.post("/reset-password/question", {"answer": ANSWER}, expect=302)
     with portal.client.session_transaction() as saved:
         copied = dict(saved)

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
 
 from engine import CaseType
-from engine.input_names import input_name, item_index, read_input_name
+from engine.input_names import bound_field, input_name, item_index, read_input_name
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import PageForm
 from webapp.areas.cases.lookup import change_refused, editable, values_of
@@ -191,7 +191,7 @@ def answer_page(case, case_type, page):
         errors = [e for e in result.errors if e.key not in unseen]
         warnings = [w for w in result.warnings if w.key not in unseen]
         for key in unseen:  # nor WTForms' own messages for them
-            bound = _bound_field(result.form, key)
+            bound = bound_field(result.form, key)
             if bound is not None:
                 bound.errors = []
         return _render_page(case, case_type, page, result.form, errors, warnings, now_apply=True)
@@ -205,17 +205,6 @@ def answer_page(case, case_type, page):
         return _render_page(case, case_type, page, form, warnings=result.warnings)
     services.acknowledge_warnings(db(), case, case_type, page_id, result.warnings)
     return _after_page(case, case_type, page_id)
-
-
-def _bound_field(form, key: str):
-    """The form's field for an input name ("reason", or "providers-0-provider_name")."""
-    item = read_input_name(key)
-    if item is None:
-        return form._fields.get(key)
-    group = form._fields.get(item.group)
-    if group is None or item.index >= len(group.entries):
-        return None
-    return group.entries[item.index].form._fields.get(item.field)
 
 
 FILE_NOT_KEPT = (
