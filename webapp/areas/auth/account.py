@@ -6,8 +6,6 @@ import base64
 import secrets
 
 import pyotp
-import qrcode
-import qrcode.image.svg
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 
@@ -104,6 +102,9 @@ def authenticator():
     uri = pyotp.TOTP(secret).provisioning_uri(
         name=current_user.email, issuer_name=current_app.config["PORTAL_SERVICE_NAME"]
     )
+    # Imported here: qrcode brings Pillow (4 MB) into every worker, for this one page.
+    import qrcode.image.svg  # noqa: PLC0415
+
     svg = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage).to_string()
     return render_template(
         "auth/authenticator.html",

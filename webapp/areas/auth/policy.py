@@ -3,14 +3,26 @@ made of the words around it. No composition rules, nothing truncated."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
-
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
+from pathlib import Path
 
 MIN_LENGTH = 8
 MAX_LENGTH = 64
-# 30,000 most common passwords from breaches, as ranked by zxcvbn.
-_COMMON = frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def _common_passwords() -> frozenset[str]:
+    """zxcvbn's 30,000 most common passwords from breaches. Its lists module is run on its own:
+    importing it as zxcvbn.frequency_lists runs the package, which ranks every one of its
+    dictionaries (names, words, films) — 10 MB more in every worker, for lists never read."""
+    package = Path(importlib.util.find_spec("zxcvbn").origin).parent
+    spec = importlib.util.spec_from_file_location("_zxcvbn_lists", package / "frequency_lists.py")
+    lists = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lists)
+    return frozenset(lists.FREQUENCY_LISTS["passwords"])
+
+
+_COMMON = _common_passwords()
 
 
 def password_problem(password: str, context_words: list[str] = ()) -> str | None:
