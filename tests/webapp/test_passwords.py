@@ -1,5 +1,8 @@
 """Passwords (SECURITY-CHECKLIST items 1, 2, 9): the rules and the hashing."""
 
+import subprocess
+import sys
+
 import pytest
 
 from webapp.areas.auth.policy import password_problem
@@ -72,3 +75,34 @@ def test_security_answers_ignore_case_and_spacing():
     stored = hash_answer("Oak Lane")
     assert answer_matches(stored, "  oak   LANE ")
     assert not answer_matches(stored, "Oak Road")
+
+
+WORKER_MEMORY = r"""
+import sys, threading
+from webapp.domain.passwords import check_password, hash_password
+
+def kb(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+
+stored = hash_password("correct horse battery staple")
+before = kb("VmRSS")
+threads = [
+    threading.Thread(target=check_password, args=(stored, f"guess {n}")) for n in range(12)
+]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print((kb("VmHWM") - before) // 1024)
+"""
+
+
+def test_a_burst_of_sign_ins_holds_two_hashes_memory_at_most():
+    """Each argon2 hash holds 19 MiB while it is worked out: twelve sign-ins at once in one
+    worker (its threads) must not take twelve times that (a worker's budget is 150 MB)."""
+    grown = subprocess.run(  # noqa: S603 -- this interpreter, a fixed script
+        [sys.executable, "-c", WORKER_MEMORY], capture_output=True, text=True, check=True
+    ).stdout
+    assert int(grown) <= 2 * 19 + 6, f"a worker grew {grown.strip()} MB during the burst"
