@@ -56,6 +56,10 @@ class Code(enum.Enum):
     E209 = (Severity.ERROR, "workflow '{name}' is defined twice (first in {other})")
     E210 = (Severity.ERROR, "'{name}' cannot be an id: it is a reserved word of expressions")
     E211 = (Severity.ERROR, "a repeating group cannot hold another repeating group")
+    E212 = (
+        Severity.ERROR,
+        "{key} {value} has {places}, and the question takes {takes}: {advice}",
+    )
     # Expressions
     E300 = (Severity.ERROR, "expression is not valid: {detail}")
     E301 = (Severity.ERROR, "{construct} is not allowed in an expression")

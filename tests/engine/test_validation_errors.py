@@ -1076,6 +1076,55 @@ def test_a_group_needing_more_items_than_it_allows():
     loaded.expect("E207", "min_items: 3", "3")
 
 
+@covers("E212")
+@pytest.mark.parametrize(
+    ("field", "bound", "says"),
+    [
+        (
+            "{id: hours, type: number, label: Hours, min: 0.5}",
+            "min: 0.5",
+            "whole numbers (`decimals` is 0 unless set): set `decimals: 1`, or write `min: 1`",
+        ),
+        (
+            "{id: hours, type: number, label: Hours, decimals: 1, max: 32.75}",
+            "max: 32.75",
+            "1 decimal place (`decimals: 1`): set `decimals: 2`, or write `max: 32.7`",
+        ),
+        (
+            "{id: change, type: number, label: Change, min: -2.5}",
+            "min: -2.5",
+            "or write `min: -2`",
+        ),
+        (
+            "{id: cost, type: money, label: Cost, min: 0.005}",
+            "min: 0.005",
+            "pounds and pence (2 decimal places): write `min: 0.01`",
+        ),
+    ],
+    ids=["whole-number-min", "one-place-max", "negative-min", "money"],
+)
+def test_a_bound_with_more_decimal_places_than_the_question_takes(field, bound, says):
+    """A whole-number question with `min: 0.5` would refuse 0.5 ("must be a whole number")
+    and tell the school "must be 0.5 or more": the author hears which way to mend it, the
+    bound rounded inwards (a minimum up, a maximum down) or `decimals` to take it."""
+    loaded = load_field(field)
+    problem = loaded.expect("E212", bound, bound.split(": ")[1])
+    assert problem.message.endswith(says)
+    assert loaded.catalogue.get("test-case") is None
+
+
+def test_bounds_within_the_decimal_places_taken_are_accepted(compile_case):
+    case = compile_case("""
+        - id: hours
+          title: Hours
+          fields:
+            - {id: weekly, type: number, label: Hours each week, decimals: 1, min: 0.5, max: 32.50}
+            - {id: pupils, type: number, label: Pupils, min: 1.0, max: 30}
+            - {id: cost, type: money, label: Cost, min: 0.5, max: 99.99}
+    """)
+    assert [f.id for f in case.pages[0].fields] == ["weekly", "pupils", "cost"]
+
+
 # ---- expressions -------------------------------------------------------------------------------
 
 
