@@ -206,7 +206,7 @@ class CaseTypeCompiler:
             if self.kept and key == "pattern" and code.severity == "error":  # RE2 can't run it:
                 settings.pop("pattern")  # not checked, rather than every answer a crash
         for key, name, needed in kind.references(compiled):
-            self._check_reference(key, name, needed, where, scope)
+            self._check_reference(key, name, needed, where, scope, kind.reference_words)
         if compiled.has_value:
             scope.symbols[compiled.id] = kind.symbol(compiled)
             scope.labels[compiled.id] = compiled.label
@@ -266,7 +266,7 @@ class CaseTypeCompiler:
         return options
 
     def _check_reference(
-        self, key: str, name: str, needed: str, where: tuple, scope: Scope
+        self, key: str, name: str, needed: str, where: tuple, scope: Scope, words=()
     ) -> None:
         symbol = scope.symbols.get(name)
         if symbol is not None and symbol.type == needed:
@@ -281,7 +281,7 @@ class CaseTypeCompiler:
             name=name,
             expected=what,
             suggestion=did_you_mean(
-                name, [n for n, s in scope.symbols.items() if s.type == needed]
+                name, [*words, *(n for n, s in scope.symbols.items() if s.type == needed)]
             ),
         )
 
