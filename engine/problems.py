@@ -80,6 +80,12 @@ class Code(enum.Enum):
         "expression is nested more than {limit} deep (brackets, operators and calls inside "
         "one another); split it into calculated values",
     )
+    E311 = (
+        Severity.ERROR,
+        "expression names '{name}', which depends on this {what} in turn: {loop}; no order "
+        "of the questions mends a loop: base the {what}'s `{key}` on answers that do not "
+        "depend on it",
+    )
     # Workflow
     E400 = (Severity.ERROR, "workflow start '{name}' is not an activity{suggestion}")
     E401 = (Severity.ERROR, "transition {end} '{name}' is not an activity{suggestion}")

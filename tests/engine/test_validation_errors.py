@@ -1165,6 +1165,102 @@ def test_an_expression_naming_a_field_of_a_later_page_says_where_it_is():
     assert "'placement'" in problem.message and "'arrangement'" in problem.message
 
 
+@covers("E311")
+@pytest.mark.parametrize(
+    ("pages", "needle", "part", "loop"),
+    [
+        (
+            """
+            - id: costs
+              title: Costs
+              fields:
+                - {id: weekly, type: calculated, label: Each week, value: yearly / 39}
+                - {id: yearly, type: calculated, label: Each year, value: weekly * 39}
+            """,
+            "value: yearly / 39",
+            "yearly",
+            "'weekly' → 'yearly' → 'weekly'",
+        ),
+        (
+            """
+            - id: child
+              title: About the child
+              fields:
+                - {id: forename, type: text, label: First name}
+            - id: extra
+              title: Extra support
+              show_if: total_hours > 25
+              fields:
+                - {id: extra_hours, type: number, label: Extra hours each week}
+            - id: summary
+              title: Summary
+              fields:
+                - {id: total_hours, type: calculated, label: Total, value: extra_hours + 25}
+            """,
+            "show_if: total_hours > 25",
+            "total_hours",
+            "page 'extra' → 'total_hours' → 'extra_hours' → page 'extra'",
+        ),
+        (
+            """
+            - id: child
+              title: About the child
+              show_if: has_sibling
+              fields:
+                - {id: forename, type: text, label: First name}
+            - id: family
+              title: Family
+              show_if: "forename != 'Sam'"
+              fields:
+                - {id: has_sibling, type: yes_no, label: Has a sibling at the school?}
+            """,
+            "show_if: has_sibling",
+            "has_sibling",
+            "page 'child' → 'has_sibling' → page 'family' → 'forename' → page 'child'",
+        ),
+    ],
+    ids=["calculated-values", "page-and-a-total-of-its-answers", "two-pages"],
+)
+def test_conditions_and_values_that_depend_on_each_other_in_a_loop_say_its_path(
+    pages, needle, part, loop
+):
+    """A loop first shows as a name of a later question (E303), whose fix, moving it earlier,
+    only turns the loop round: the author is shown the loop, reported once, where it starts."""
+    loaded = load_case(pages)
+    problem = loaded.expect("E311", needle, part)
+    assert f"in turn: {loop};" in problem.message
+    assert [p.code for p in loaded.problems if p.path == "case.yaml"] == ["E311"]
+
+
+def test_a_loop_of_three_is_reported_once_and_its_other_forward_name_stays_e303():
+    loaded = load_case("""
+        - id: costs
+          title: Costs
+          fields:
+            - {id: a, type: calculated, label: A, value: b + 1}
+            - {id: b, type: calculated, label: B, value: c + 1}
+            - {id: c, type: calculated, label: C, value: a * 2}
+    """)
+    assert "'a' → 'b' → 'c' → 'a'" in loaded.expect("E311", "value: b + 1", "b").message
+    loaded.expect("E303", "value: c + 1", "c")  # c may come before b: a true 'defined later'
+    assert [p.code for p in loaded.problems if p.path == "case.yaml"] == ["E311", "E303"]
+
+
+def test_a_later_name_that_does_not_lead_back_stays_defined_later():
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          show_if: has_sibling
+          fields:
+            - {id: forename, type: text, label: First name}
+        - id: family
+          title: Family
+          fields:
+            - {id: has_sibling, type: yes_no, label: Has a sibling at the school?}
+    """)
+    loaded.expect("E303", "show_if: has_sibling", "has_sibling")
+
+
 @covers("E305")
 def test_a_calculated_number_that_gives_text_is_a_type_error():
     calculated = "{id: weeks, type: calculated, label: Weeks, value: forename}"
