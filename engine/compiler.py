@@ -18,7 +18,7 @@ from engine.casetype import CaseType, Declaration
 from engine.fields import FIELD_TYPES, field_type
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
 from engine.names import Declared, Scope, look_up
-from engine.problems import Code, Problem, did_you_mean, make_problem
+from engine.problems import Code, Problem, did_you_mean, make_problem, not_a_condition
 from engine.school_calendar import calendar_issues
 from engine.sections import compile_sections
 from engine.source import Source
@@ -335,8 +335,11 @@ class CaseTypeCompiler:
             and not checker.issues
             and "today(" not in expression.text
         ):
-            value = str(bool(expression.evaluate({}))).lower()
-            self.add_expression_issue(ex.Issue(Code.W504, 0, {"value": value}), where, text)
+            value = expression.evaluate({})
+            fixed = not_a_condition(where[-1], value, text)  # show_if: '1', not a test
+            issue = ex.Issue(Code.E312, 0, fixed) if fixed else None
+            issue = issue or ex.Issue(Code.W504, 0, {"value": str(bool(value)).lower()})
+            self.add_expression_issue(issue, where, text)
         return expression
 
     def _as_loop(self, issue: ex.Issue, where: tuple) -> ex.Issue:

@@ -1744,6 +1744,73 @@ def test_a_condition_that_never_changes_is_a_warning(condition, value):
     assert problem.message.endswith(value)
 
 
+OWN_WORKFLOW_WHEN = """
+workflow:
+  start: submitted
+  activities:
+    submitted: {{label: Form submitted, status: Active}}
+    done: {{label: Done, status: Completed}}
+  transitions:
+    - {{from: submitted, to: done, action: Complete, by: officer, when: {when}}}
+    - {{from: submitted, to: done, action: Close, by: officer}}
+"""
+
+
+def with_own_workflow(workflow: str) -> Loaded:
+    """A case type of CHILD_PAGE with this workflow of its own."""
+    text = case_type_yaml(CHILD_PAGE, extra=workflow).replace("workflow: simple\n", "")
+    return Loaded({"case.yaml": text})
+
+
+@covers("E312")
+@pytest.mark.parametrize(
+    ("load", "needle", "part", "says"),
+    [
+        (
+            lambda: load_field("{id: note, type: text, label: Note, show_if: 1}"),
+            "show_if: 1",
+            "1",
+            "and 1 is a number: name an answer in it, as in `show_if: has_ehcp` or "
+            "`show_if: hours > 1`; to always ask it, leave it out",
+        ),
+        (  # the quotes E102 once asked for: a condition true for ever, only a warning
+            lambda: load_condition("1"),
+            '"1"',
+            "1",
+            "and 1 is a number",
+        ),
+        (
+            lambda: load_condition("'yes'"),
+            "\"'yes'\"",
+            "'yes'",
+            "and 'yes' is text",
+        ),
+        (
+            lambda: with_own_workflow(OWN_WORKFLOW_WHEN.format(when=0)),
+            "when: 0",
+            "0",
+            "`when` is a condition, true or false, and 0 is a number: name an answer in it, "
+            "as in `when: urgent` or `when: hours > 25`; to always offer it, leave it out",
+        ),
+        (
+            lambda: load_case(
+                CHILD_PAGE + "  rules:\n    - {field: forename, check: '0', message: Never}\n"
+            ),
+            "check: '0'",
+            "0'",
+            "`check` is a condition",
+        ),
+    ],
+    ids=["show_if-number", "show_if-quoted-number", "show_if-text", "when-number", "check"],
+)
+def test_a_number_or_text_as_a_condition_says_to_name_an_answer(load, needle, part, says):
+    loaded = load()
+    problem = loaded.expect("E312", needle, part)
+    assert says in problem.message
+    assert [p.code for p in loaded.problems if p.path == "case.yaml"] == ["E312"]
+    assert loaded.catalogue.get("test-case") is None
+
+
 # ---- sections and prefilled questions ----------------------------------------------------------
 
 THREE_PAGES = """
