@@ -168,7 +168,8 @@ class Code(enum.Enum):
     W505 = (
         Severity.WARNING,
         "every transition out of '{name}' has a `when`: when none holds, a case stays there "
-        "with no way on; add one without `when` (such as an officer's)",
+        "with no way on; add one without `when` (such as an officer's), or write the last "
+        "`when` as the opposite of the others, `not (...)`",
     )
     W506 = (
         Severity.WARNING,
