@@ -12,12 +12,13 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 import engine.expressions as ex
+import engine.loops as loops
 from engine.case_settings import compile_settings
 from engine.casetype import CaseType, Declaration
 from engine.fields import FIELD_TYPES, field_type
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
 from engine.names import Declared, Scope, look_up
-from engine.problems import Code, Problem, did_you_mean, make_problem
+from engine.problems import Code, Problem, did_you_mean, make_problem, not_a_condition
 from engine.school_calendar import calendar_issues
 from engine.sections import compile_sections
 from engine.source import Source
@@ -64,6 +65,7 @@ class CaseTypeCompiler:
         self.used_lists: set[str] = set()
         self.declared: dict[str, Declared] = {}
         self.scope = Scope()
+        self._loops = None  # engine.loops.dependencies, worked out at the first E303
 
     # ---- reporting ----
     def add(self, code: Code, where: tuple, /, at_key: bool = False, **details) -> None:
@@ -206,7 +208,7 @@ class CaseTypeCompiler:
             if self.kept and key == "pattern" and code.severity == "error":  # RE2 can't run it:
                 settings.pop("pattern")  # not checked, rather than every answer a crash
         for key, name, needed in kind.references(compiled):
-            self._check_reference(key, name, needed, where, scope)
+            self._check_reference(key, name, needed, where, scope, kind.reference_words)
         if compiled.has_value:
             scope.symbols[compiled.id] = kind.symbol(compiled)
             scope.labels[compiled.id] = compiled.label
@@ -266,7 +268,7 @@ class CaseTypeCompiler:
         return options
 
     def _check_reference(
-        self, key: str, name: str, needed: str, where: tuple, scope: Scope
+        self, key: str, name: str, needed: str, where: tuple, scope: Scope, words=()
     ) -> None:
         symbol = scope.symbols.get(name)
         if symbol is not None and symbol.type == needed:
@@ -281,7 +283,7 @@ class CaseTypeCompiler:
             name=name,
             expected=what,
             suggestion=did_you_mean(
-                name, [n for n, s in scope.symbols.items() if s.type == needed]
+                name, [*words, *(n for n, s in scope.symbols.items() if s.type == needed)]
             ),
         )
 
@@ -324,7 +326,7 @@ class CaseTypeCompiler:
         for issue in checker.issues + calendar_issues(
             expression, self.calendar, self.calendar_broken
         ):
-            self.add_expression_issue(issue, where, text)
+            self.add_expression_issue(self._as_loop(issue, where), where, text)
         if self.calendar is not None:
             expression.calendar = self.calendar
         if (
@@ -333,9 +335,36 @@ class CaseTypeCompiler:
             and not checker.issues
             and "today(" not in expression.text
         ):
-            value = str(bool(expression.evaluate({}))).lower()
-            self.add_expression_issue(ex.Issue(Code.W504, 0, {"value": value}), where, text)
+            value = expression.evaluate({})
+            fixed = not_a_condition(where[-1], value, text)  # show_if: '1', not a test
+            issue = ex.Issue(Code.E312, 0, fixed) if fixed else None
+            issue = issue or ex.Issue(Code.W504, 0, {"value": str(bool(value)).lower()})
+            self.add_expression_issue(issue, where, text)
         return expression
+
+    def _as_loop(self, issue: ex.Issue, where: tuple) -> ex.Issue:
+        """E311 for a name of a later question (E303) that depends back on the place naming
+        it: a loop, which no order of the questions mends (engine/loops.py)."""
+        name = issue.details.get("name")
+        later = self.declared.get(name)
+        if issue.code is not Code.E303 or later is None or where[-1] not in ("show_if", "value"):
+            return issue
+        owner, pages = where[:-1], self.source.data["pages"]
+        if len(owner) == 2 and later.page_index == owner[1]:  # its own page: E303 says why
+            return issue
+        start = ("page", pages[owner[1]]["id"]) if len(owner) == 2 else self._field_at(owner)
+        if self._loops is None:
+            self._loops = loops.dependencies(pages)
+        loop = start and loops.loop_back(*self._loops, start, name)
+        if not loop:
+            return issue
+        what = "page" if start[0] == "page" else "question"
+        details = {"name": name, "what": what, "loop": loop, "key": where[-1]}
+        return ex.Issue(Code.E311, issue.offset, details)
+
+    def _field_at(self, path: tuple):
+        found = next((d for d in self.declared.items() if d[1].path[:-1] == path), None)
+        return ("field", found[0]) if found else None
 
 
 def _walk_fields(specs: list, where: tuple, group: str | None = None):

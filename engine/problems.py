@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from decimal import Decimal
 
 
 class Severity(enum.StrEnum):
@@ -56,6 +57,10 @@ class Code(enum.Enum):
     E209 = (Severity.ERROR, "workflow '{name}' is defined twice (first in {other})")
     E210 = (Severity.ERROR, "'{name}' cannot be an id: it is a reserved word of expressions")
     E211 = (Severity.ERROR, "a repeating group cannot hold another repeating group")
+    E212 = (
+        Severity.ERROR,
+        "{key} {value} has {places}, and the question takes {takes}: {advice}",
+    )
     # Expressions
     E300 = (Severity.ERROR, "expression is not valid: {detail}")
     E301 = (Severity.ERROR, "{construct} is not allowed in an expression")
@@ -75,6 +80,17 @@ class Code(enum.Enum):
         Severity.ERROR,
         "expression is nested more than {limit} deep (brackets, operators and calls inside "
         "one another); split it into calculated values",
+    )
+    E311 = (
+        Severity.ERROR,
+        "expression names '{name}', which depends on this {what} in turn: {loop}; no order "
+        "of the questions mends a loop: base the {what}'s `{key}` on answers that do not "
+        "depend on it",
+    )
+    E312 = (
+        Severity.ERROR,
+        "`{key}` is a condition, true or false, and {value} is {what}: name an answer in it, "
+        "as in {example}{otherwise}",
     )
     # Workflow
     E400 = (Severity.ERROR, "workflow start '{name}' is not an activity{suggestion}")
@@ -152,7 +168,8 @@ class Code(enum.Enum):
     W505 = (
         Severity.WARNING,
         "every transition out of '{name}' has a `when`: when none holds, a case stays there "
-        "with no way on; add one without `when` (such as an officer's)",
+        "with no way on; add one without `when` (such as an officer's), or write the last "
+        "`when` as the opposite of the others, `not (...)`",
     )
     W506 = (
         Severity.WARNING,
@@ -230,6 +247,31 @@ class HasProblems:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == Severity.WARNING]
+
+
+_CONDITIONS = {  # a condition's key: an example of one, and what leaving the key out does
+    "show_if": ("`show_if: has_ehcp` or `show_if: hours > 1`", "; to always ask it, leave it out"),
+    "when": ("`when: urgent` or `when: hours > 25`", "; to always offer it, leave it out"),
+    "check": ("`check: end_date >= start_date`", "; a check that never changes checks nothing"),
+}
+
+
+def not_a_condition(key: str, value, written: str = "") -> dict | None:
+    """E312's details when `value` under the condition key `key` (as YAML read it, or as a
+    fixed expression, `written` so, gives it) is a number or text, never a condition:
+    `show_if: 1` was refused as not text, and quoting it as '1' made a fixed expression, true
+    for ever."""
+    if key not in _CONDITIONS or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        what, shown = "text", f"'{value}'"
+    elif isinstance(value, int | float | Decimal):
+        what, shown = "a number", value
+    else:
+        return None
+    example, otherwise = _CONDITIONS[key]
+    shown = written.strip() or shown  # as the author wrote it: 1 + 1, not 2
+    return {"key": key, "value": shown, "what": what, "example": example, "otherwise": otherwise}
 
 
 def make_problem(code: Code, path: str, line: int, col: int, /, **details) -> Problem:

@@ -17,7 +17,7 @@ import jsonschema_rs
 
 from engine.fields import FIELD_TYPES, field_type
 from engine.fields.dates import time_bound_hint
-from engine.problems import Code, Problem, did_you_mean, make_problem
+from engine.problems import Code, Problem, did_you_mean, make_problem, not_a_condition
 from engine.schema import build_schema
 from engine.source import Source
 
@@ -208,6 +208,10 @@ class _Reporter:
                 )
 
     def _wrong_type(self, error, path: tuple) -> None:
+        condition = path and not_a_condition(path[-1], error.instance)
+        if condition:  # show_if: 1 (quoted, '1' would be a condition true for ever)
+            self.add(Code.E312, self.source.positions.value(path), **condition)
+            return
         expected = error.validator_value
         words = " or ".join(
             _TYPE_WORDS[k] for k in (expected if isinstance(expected, list) else [expected])
@@ -293,8 +297,6 @@ def _quote_hint(expected, instance) -> str:
 
 
 def _name_ok(key: str) -> bool:
-    import re
-
     return bool(re.fullmatch(r"[a-z][a-z0-9_]*", key))
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 from typing import NamedTuple
 
+import engine.expressions as ex
 from engine.model import Activity, Transition, Workflow
 from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.source import Source
@@ -123,8 +125,8 @@ def _graph_problems(workflow: Workflow, where: tuple) -> list[_Finding]:
             found.append(_Finding(Code.E402, at, details, at_key=True))
         elif activity.status == "Active" and not workflow.transitions_from(activity_id):
             found.append(_Finding(Code.E404, at, {"name": activity_id, "status": "Active"}, True))
-        elif activity.status == "Active" and all(
-            t.when_text for t in workflow.transitions_from(activity_id)
+        elif activity.status == "Active" and _may_all_be_false(
+            [t.when_text for t in workflow.transitions_from(activity_id)]
         ):
             found.append(_Finding(Code.W505, at, {"name": activity_id}, True))
     if not loops:  # a round (E407) leaves everything after it untaken: it says enough
@@ -134,6 +136,36 @@ def _graph_problems(workflow: Workflow, where: tuple) -> list[_Finding]:
         details = {"loop": " -> ".join(f"'{a}'" for a in (*loop, loop[0]))}
         found.append(_Finding(Code.E407, at, details, True))
     return found
+
+
+def _may_all_be_false(conditions: list[str]) -> bool:
+    """Whether a case might find every way out of an activity closed (W505): every transition
+    has a `when`, and none is plainly the opposite of the others. One always holds where one
+    is `not` of another, or of several joined by `or` (`not (urgent or late)`), or two ask
+    the same with `==` and `!=` (`in` and `not in`): an unanswered question makes the first
+    false and the second true. `hours > 25` and `hours <= 25` are not: with `hours`
+    unanswered (a hidden question), neither holds."""
+    if not all(conditions):
+        return False
+    trees = [expression.tree.body for expression, _ in map(ex.parse, conditions) if expression]
+    written = {ast.dump(tree) for tree in trees}
+    for tree in trees:
+        if isinstance(tree, ast.UnaryOp) and isinstance(tree.op, ast.Not):
+            inner = tree.operand
+            either = isinstance(inner, ast.BoolOp) and isinstance(inner.op, ast.Or)
+            if all(ast.dump(part) in written for part in (inner.values if either else [inner])):
+                return False
+        elif isinstance(tree, ast.Compare) and len(tree.ops) == 1:
+            opposite = _OPPOSITES.get(type(tree.ops[0]))
+            if (
+                opposite
+                and ast.dump(ast.Compare(tree.left, [opposite()], tree.comparators)) in written
+            ):
+                return False
+    return True
+
+
+_OPPOSITES = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In}
 
 
 def _system_loops(workflow: Workflow) -> list[list[str]]:

@@ -51,6 +51,9 @@ class FieldType:
     # others, identifiers and files, it takes as last saved)
     read_in_browser: ClassVar[bool] = False
     always_required: ClassVar[bool] = False  # `required: false` does not apply (a declaration)
+    # Words a setting that names another question may hold instead of its id (a date's
+    # `min: today`): offered too when such a name is misspelt.
+    reference_words: ClassVar[tuple[str, ...]] = ()
     prefills: ClassVar[frozenset[str]] = frozenset()  # the `prefill:` sources whose value fits
 
     @property

@@ -70,6 +70,7 @@ class DateType(FieldType):
     value_type = DATE
     component = "date"
     settings = {"min": _BOUND, "max": _BOUND}
+    reference_words = ("today",)
 
     def form_field(self, field):
         from engine.fields.inputs import DateInputField

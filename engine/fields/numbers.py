@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import engine.numeric as numeric
 from engine.expressions import BOOL, DATE, NUMBER, TEXT, Symbol
@@ -89,6 +90,34 @@ def suffix_problems(settings) -> list:
         return []
     one, other = suffix_forms(settings)
     return [("suffix_one", Code.W720, {"one": one, "other": other})]
+
+
+def bound_places_problems(settings, places: int, takes: str, widens: bool = False) -> list:
+    """E212: a `min` or `max` with more decimal places than the question takes, which its
+    messages would print ("must be 0.5 or more") while refusing that very answer. The advice
+    rounds the bound inwards to the places taken (a minimum up, a maximum down), or, where the
+    type `widens` with `decimals`, takes as many places as the bound has."""
+    problems = []
+    for key, rounding in (("min", ROUND_CEILING), ("max", ROUND_FLOOR)):
+        bound = numeric.exact(settings.get(key))
+        if bound is None or _places(bound) <= places:
+            continue
+        inwards = Decimal(bound).quantize(Decimal(1).scaleb(-places), rounding)
+        rounded = f"write `{key}: {numeric.stored(inwards)}`"
+        details = {
+            "key": key,
+            "value": numeric.stored(bound),
+            "places": f"{_places(bound)} {plural('decimal place', _places(bound))}",
+            "takes": takes,
+            "advice": f"set `decimals: {_places(bound)}`, or {rounded}" if widens else rounded,
+        }
+        problems.append((key, Code.E212, details))
+    return problems
+
+
+def _places(number) -> int:
+    """The decimal places a number is written with, less trailing zeros (1.50 has 1)."""
+    return max(0, -Decimal(number).normalize().as_tuple().exponent)
 
 
 def _schema_bounds(low, high, limit) -> dict:
@@ -183,7 +212,18 @@ class NumberType(FieldType):
         return number_schema(settings.get("decimals", 0), settings.get("min"), settings.get("max"))
 
     def definition_problems(self, field):
-        return bounds_problem(field.settings) + suffix_problems(field.settings)
+        settings = field.settings
+        places = settings.get("decimals", 0)
+        takes = (
+            f"{places} {plural('decimal place', places)} (`decimals: {places}`)"
+            if places
+            else "whole numbers (`decimals` is 0 unless set)"
+        )
+        return (
+            bounds_problem(settings)
+            + bound_places_problems(settings, places, takes, widens=True)
+            + suffix_problems(settings)
+        )
 
 
 def _pounds(amount) -> str:
@@ -223,7 +263,8 @@ class MoneyType(FieldType):
         return money_schema(field.settings.get("min", 0))
 
     def definition_problems(self, field):
-        return bounds_problem(field.settings)
+        takes = "pounds and pence (2 decimal places)"
+        return bounds_problem(field.settings) + bound_places_problems(field.settings, 2, takes)
 
 
 _CALC_FORMATS = {"number": NUMBER, "money": NUMBER, "text": TEXT, "date": DATE, "yes_no": BOOL}

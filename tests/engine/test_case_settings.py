@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tests.engine.test_validation_errors import Loaded, covers
 
 EXCLUSION = """
@@ -119,6 +121,54 @@ def test_an_activity_left_only_by_conditional_transitions_is_warned_of():
     problem = loaded.expect("W505", "governors: {label", "governors")
     assert "'governors'" in problem.message and problem.severity == "warning"
     assert [p.code for p in loaded.problems if p.path == "exclusion.yaml"] == ["W505"]
+
+
+def governors_left_by(*conditions: str) -> Loaded:
+    """The exclusion case type whose governors' review is left only by these system steps."""
+    steps = "\n".join(
+        f'    - {{from: governors, to: done, action: Decide {i}, by: system, when: "{c}"}}'
+        for i, c in enumerate(conditions)
+    )
+    text = EXCLUSION.format(when="kind == 'permanent'", extra="").replace(
+        "    - {from: governors, to: done, action: Record governors' decision, by: officer}",
+        steps,
+    )
+    return Loaded({"exclusion.yaml": text})
+
+
+@pytest.mark.parametrize(
+    "conditions",
+    [
+        ("kind == 'permanent'", "not kind == 'permanent'"),
+        ("kind == 'permanent'", "kind != 'permanent'"),
+        ("kind in ['permanent']", "kind not in ['permanent']"),
+        (
+            "kind == 'permanent'",
+            "first_day > today()",
+            "not (kind == 'permanent' or first_day > today())",
+        ),  # noqa: E501
+    ],
+    ids=["not", "equal-and-not-equal", "in-and-not-in", "not-of-several"],
+)
+def test_conditions_that_plainly_cover_every_case_are_not_warned_of(conditions):
+    """W505 said it warned even where the conditions covered every case: where one is plainly
+    the opposite of the others, one always holds (an unanswered question included), and the
+    author who writes it so is not told that a case may be stuck."""
+    loaded = governors_left_by(*conditions)
+    assert [p.code for p in loaded.problems if p.path == "exclusion.yaml"] == []
+
+
+@pytest.mark.parametrize(
+    "conditions",
+    [
+        ("kind == 'permanent'", "kind == 'fixed'"),  # unanswered: neither holds
+        ("first_day > today()", "first_day <= today()"),  # likewise, with no first day
+        ("kind == 'permanent'", "not (kind == 'permanent' and first_day > today())"),
+    ],
+    ids=["two-options", "greater-and-not-greater", "not-of-a-different-test"],
+)
+def test_conditions_that_may_all_be_false_are_still_warned_of(conditions):
+    governors_left_by(*conditions).expect("W505", "governors: {label", "governors")
 
 
 def test_a_case_type_is_live_unless_retired_and_exports_as_today_by_default():

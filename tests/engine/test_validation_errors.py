@@ -1076,6 +1076,55 @@ def test_a_group_needing_more_items_than_it_allows():
     loaded.expect("E207", "min_items: 3", "3")
 
 
+@covers("E212")
+@pytest.mark.parametrize(
+    ("field", "bound", "says"),
+    [
+        (
+            "{id: hours, type: number, label: Hours, min: 0.5}",
+            "min: 0.5",
+            "whole numbers (`decimals` is 0 unless set): set `decimals: 1`, or write `min: 1`",
+        ),
+        (
+            "{id: hours, type: number, label: Hours, decimals: 1, max: 32.75}",
+            "max: 32.75",
+            "1 decimal place (`decimals: 1`): set `decimals: 2`, or write `max: 32.7`",
+        ),
+        (
+            "{id: change, type: number, label: Change, min: -2.5}",
+            "min: -2.5",
+            "or write `min: -2`",
+        ),
+        (
+            "{id: cost, type: money, label: Cost, min: 0.005}",
+            "min: 0.005",
+            "pounds and pence (2 decimal places): write `min: 0.01`",
+        ),
+    ],
+    ids=["whole-number-min", "one-place-max", "negative-min", "money"],
+)
+def test_a_bound_with_more_decimal_places_than_the_question_takes(field, bound, says):
+    """A whole-number question with `min: 0.5` would refuse 0.5 ("must be a whole number")
+    and tell the school "must be 0.5 or more": the author hears which way to mend it, the
+    bound rounded inwards (a minimum up, a maximum down) or `decimals` to take it."""
+    loaded = load_field(field)
+    problem = loaded.expect("E212", bound, bound.split(": ")[1])
+    assert problem.message.endswith(says)
+    assert loaded.catalogue.get("test-case") is None
+
+
+def test_bounds_within_the_decimal_places_taken_are_accepted(compile_case):
+    case = compile_case("""
+        - id: hours
+          title: Hours
+          fields:
+            - {id: weekly, type: number, label: Hours each week, decimals: 1, min: 0.5, max: 32.50}
+            - {id: pupils, type: number, label: Pupils, min: 1.0, max: 30}
+            - {id: cost, type: money, label: Cost, min: 0.5, max: 99.99}
+    """)
+    assert [f.id for f in case.pages[0].fields] == ["weekly", "pupils", "cost"]
+
+
 # ---- expressions -------------------------------------------------------------------------------
 
 
@@ -1114,6 +1163,102 @@ def test_an_expression_naming_a_field_of_a_later_page_says_where_it_is():
     """)
     problem = loaded.expect("E303", "show_if: placement", "placement")
     assert "'placement'" in problem.message and "'arrangement'" in problem.message
+
+
+@covers("E311")
+@pytest.mark.parametrize(
+    ("pages", "needle", "part", "loop"),
+    [
+        (
+            """
+            - id: costs
+              title: Costs
+              fields:
+                - {id: weekly, type: calculated, label: Each week, value: yearly / 39}
+                - {id: yearly, type: calculated, label: Each year, value: weekly * 39}
+            """,
+            "value: yearly / 39",
+            "yearly",
+            "'weekly' → 'yearly' → 'weekly'",
+        ),
+        (
+            """
+            - id: child
+              title: About the child
+              fields:
+                - {id: forename, type: text, label: First name}
+            - id: extra
+              title: Extra support
+              show_if: total_hours > 25
+              fields:
+                - {id: extra_hours, type: number, label: Extra hours each week}
+            - id: summary
+              title: Summary
+              fields:
+                - {id: total_hours, type: calculated, label: Total, value: extra_hours + 25}
+            """,
+            "show_if: total_hours > 25",
+            "total_hours",
+            "page 'extra' → 'total_hours' → 'extra_hours' → page 'extra'",
+        ),
+        (
+            """
+            - id: child
+              title: About the child
+              show_if: has_sibling
+              fields:
+                - {id: forename, type: text, label: First name}
+            - id: family
+              title: Family
+              show_if: "forename != 'Sam'"
+              fields:
+                - {id: has_sibling, type: yes_no, label: Has a sibling at the school?}
+            """,
+            "show_if: has_sibling",
+            "has_sibling",
+            "page 'child' → 'has_sibling' → page 'family' → 'forename' → page 'child'",
+        ),
+    ],
+    ids=["calculated-values", "page-and-a-total-of-its-answers", "two-pages"],
+)
+def test_conditions_and_values_that_depend_on_each_other_in_a_loop_say_its_path(
+    pages, needle, part, loop
+):
+    """A loop first shows as a name of a later question (E303), whose fix, moving it earlier,
+    only turns the loop round: the author is shown the loop, reported once, where it starts."""
+    loaded = load_case(pages)
+    problem = loaded.expect("E311", needle, part)
+    assert f"in turn: {loop};" in problem.message
+    assert [p.code for p in loaded.problems if p.path == "case.yaml"] == ["E311"]
+
+
+def test_a_loop_of_three_is_reported_once_and_its_other_forward_name_stays_e303():
+    loaded = load_case("""
+        - id: costs
+          title: Costs
+          fields:
+            - {id: a, type: calculated, label: A, value: b + 1}
+            - {id: b, type: calculated, label: B, value: c + 1}
+            - {id: c, type: calculated, label: C, value: a * 2}
+    """)
+    assert "'a' → 'b' → 'c' → 'a'" in loaded.expect("E311", "value: b + 1", "b").message
+    loaded.expect("E303", "value: c + 1", "c")  # c may come before b: a true 'defined later'
+    assert [p.code for p in loaded.problems if p.path == "case.yaml"] == ["E311", "E303"]
+
+
+def test_a_later_name_that_does_not_lead_back_stays_defined_later():
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          show_if: has_sibling
+          fields:
+            - {id: forename, type: text, label: First name}
+        - id: family
+          title: Family
+          fields:
+            - {id: has_sibling, type: yes_no, label: Has a sibling at the school?}
+    """)
+    loaded.expect("E303", "show_if: has_sibling", "has_sibling")
 
 
 @covers("E305")
@@ -1597,6 +1742,73 @@ def test_a_page_with_only_content_is_a_warning():
 def test_a_condition_that_never_changes_is_a_warning(condition, value):
     problem = load_condition(condition).expect("W504", condition)
     assert problem.message.endswith(value)
+
+
+OWN_WORKFLOW_WHEN = """
+workflow:
+  start: submitted
+  activities:
+    submitted: {{label: Form submitted, status: Active}}
+    done: {{label: Done, status: Completed}}
+  transitions:
+    - {{from: submitted, to: done, action: Complete, by: officer, when: {when}}}
+    - {{from: submitted, to: done, action: Close, by: officer}}
+"""
+
+
+def with_own_workflow(workflow: str) -> Loaded:
+    """A case type of CHILD_PAGE with this workflow of its own."""
+    text = case_type_yaml(CHILD_PAGE, extra=workflow).replace("workflow: simple\n", "")
+    return Loaded({"case.yaml": text})
+
+
+@covers("E312")
+@pytest.mark.parametrize(
+    ("load", "needle", "part", "says"),
+    [
+        (
+            lambda: load_field("{id: note, type: text, label: Note, show_if: 1}"),
+            "show_if: 1",
+            "1",
+            "and 1 is a number: name an answer in it, as in `show_if: has_ehcp` or "
+            "`show_if: hours > 1`; to always ask it, leave it out",
+        ),
+        (  # the quotes E102 once asked for: a condition true for ever, only a warning
+            lambda: load_condition("1"),
+            '"1"',
+            "1",
+            "and 1 is a number",
+        ),
+        (
+            lambda: load_condition("'yes'"),
+            "\"'yes'\"",
+            "'yes'",
+            "and 'yes' is text",
+        ),
+        (
+            lambda: with_own_workflow(OWN_WORKFLOW_WHEN.format(when=0)),
+            "when: 0",
+            "0",
+            "`when` is a condition, true or false, and 0 is a number: name an answer in it, "
+            "as in `when: urgent` or `when: hours > 25`; to always offer it, leave it out",
+        ),
+        (
+            lambda: load_case(
+                CHILD_PAGE + "  rules:\n    - {field: forename, check: '0', message: Never}\n"
+            ),
+            "check: '0'",
+            "0'",
+            "`check` is a condition",
+        ),
+    ],
+    ids=["show_if-number", "show_if-quoted-number", "show_if-text", "when-number", "check"],
+)
+def test_a_number_or_text_as_a_condition_says_to_name_an_answer(load, needle, part, says):
+    loaded = load()
+    problem = loaded.expect("E312", needle, part)
+    assert says in problem.message
+    assert [p.code for p in loaded.problems if p.path == "case.yaml"] == ["E312"]
+    assert loaded.catalogue.get("test-case") is None
 
 
 # ---- sections and prefilled questions ----------------------------------------------------------
