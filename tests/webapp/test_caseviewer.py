@@ -933,6 +933,25 @@ def test_an_officer_of_another_team_finds_nothing(sign_in, world, council, db_se
     assert olivia.client.get(f"/caseviewer/cases/{other}/files/{attachment}").status_code == 404
 
 
+def test_a_case_in_small_letters_opens_for_its_officers_and_is_not_found_for_others(
+    sign_in, world, council, db_session
+):
+    """/caseviewer/cases/edu-sened-ptt1033 leads to the case (test_access.py: every address);
+    an officer of another team is answered as for a reference that does not exist."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    page = olivia.client.get(f"/caseviewer/cases/{reference.lower()}", follow_redirects=True)
+    assert page.status_code == 200 and page.request.path == f"/caseviewer/cases/{reference}"
+    eve = sign_in(council.eve)
+    answers = []
+    for asked in (reference.lower(), "edu-sened-ptt999999"):
+        first = eve.client.get(f"/caseviewer/cases/{asked}")
+        final = eve.client.get(f"/caseviewer/cases/{asked}", follow_redirects=True)
+        answers.append((first.status_code, final.status_code, final.get_data()))
+    assert answers[0] == answers[1]
+    assert answers[0][:2] == (308, 404)
+
+
 def test_school_staff_get_404_for_every_caseviewer_address(
     sign_in, world, council, db_session, client
 ):
