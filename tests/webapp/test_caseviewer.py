@@ -24,6 +24,7 @@ from tests.webapp.helpers import (
     PROVIDER,
     answer,
     errors_on,
+    mails,
     start,
 )
 from webapp.cli import main
@@ -633,6 +634,7 @@ def test_assign_to_me_and_unassign(sign_in, world, council, db_session):
     olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": "me"}, expect=302)
     assigned = case_row(db_session, reference)
     assert assigned.assigned_to_id == council.olivia.id
+    assert mails(db_session, None, "case_assigned") == []  # nobody to tell: she took it
     # ...with the name the queue sorts by
     assert (assigned.assignee_last_name, assigned.assignee_first_name) == ("Okoro", "Olivia")
     page = olivia.get(f"/caseviewer/cases/{reference}").page
@@ -673,6 +675,17 @@ def test_assign_to_a_colleague_of_the_teams_that_work_the_case_type(
     assert case_row(db_session, reference).assigned_to_id is None
     olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": str(council.sam.id)}, expect=302)
     assert case_row(db_session, reference).assigned_to_id == council.sam.id
+    # Sam is told by email: who gave it, its reference and a link, none of its answers.
+    [told] = mails(db_session, None, "case_assigned")
+    assert told.to_address == council.sam.email
+    assert told.subject == f"{reference} has been assigned to you"
+    assert "Olivia Okoro has assigned case" in told.body
+    assert f"https://portal.example.org/caseviewer/cases/{reference}" in told.body
+    for answered in ("Jordan", "Miles", "Y856200124123", "Oak Tree", "Happy with mornings"):
+        assert answered not in told.body
+    # Sent again from a stale page, to Sam who has it already: no second email.
+    olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": str(council.sam.id)}, expect=302)
+    assert len(mails(db_session, None, "case_assigned")) == 1
     page = olivia.get(f"/caseviewer/cases/{reference}").page
     assert f"{reference} is now assigned to Sam Singh" in text_of(page)
     assert not page.select_one("#assign-to")  # nobody else to give it to

@@ -269,8 +269,20 @@ def add_note(session: Session, case: Case, actor: User, note: str) -> None:
 
 
 def assign(session: Session, case: Case, officer: User | None, actor: User) -> None:
-    """Give the case to an officer (or to nobody)."""
+    """Give the case to an officer (or to nobody); an officer given it by a colleague is
+    emailed (its reference and a link, never its content)."""
+    given = officer is not None and officer.id not in (actor.id, case.assigned_to_id)
     case.assign(officer)
+    if given:
+        queue_mail(
+            session,
+            "case_assigned",
+            officer.email,
+            "case_assigned",
+            case=case,
+            user=officer,
+            by=actor,
+        )
     session.add(
         CaseEvent(
             case_id=case.id,
