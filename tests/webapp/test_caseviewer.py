@@ -373,7 +373,8 @@ def test_the_queue_and_a_case_cost_the_same_whatever_the_number_of_teams(
 ):
     """The colleagues in "Assigned to" and "Assign to a colleague" are read with their teams
     in a fixed number of queries: each team's members read one query at a time made the queue
-    and every case page slower with each team the council added."""
+    and every case page slower with each team the council added; and the queue reads the
+    officer's teams once a request (it read them four times)."""
     from tests.webapp.test_lean_requests import statements_sent
 
     reference = submit_ptt(sign_in(world.alice))
@@ -387,6 +388,11 @@ def test_the_queue_and_a_case_cost_the_same_whatever_the_number_of_teams(
         return on_queue.count("SELECT"), on_case.count("SELECT")
 
     before = selects()
+    # The queue reads the officer's teams once (their case types, colleagues and names all
+    # come from that one read), not once for each thing it shows.
+    with statements_sent(app, whole=True) as on_queue:
+        olivia.get("/caseviewer/")
+    assert len([s for s in on_queue if re.search(r"\bFROM teams\b", s)]) == 1, on_queue
     for n in range(5):
         details = {"first_name": "Pat", "last_name": f"Team{n}", "job_title": "Case officer"}
         person = staff(db_session, f"pat{n}@council.example.org", "officer", **details)
