@@ -5,6 +5,7 @@ error is problem details and every call is audited."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
 import threading
@@ -18,7 +19,7 @@ from tests.webapp.test_case_pdf import pdf_text
 from tests.webapp.test_caseviewer import PTT, case_row, stored_case, submit_ptt
 from webapp.domain.api_clients import create_client, revoke_client, revoke_key, rotate_key
 from webapp.infra import clock
-from webapp.models import Attachment, AuditEvent, Case, CaseEvent
+from webapp.models import Attachment, AuditEvent, Case, CaseEvent, CaseTypeVersion
 from webapp.models_api import ApiClient, ApiIdempotencyKey
 
 PROBLEM = "application/problem+json"
@@ -336,6 +337,32 @@ def test_pages_follow_links_and_filters(api, world, db_session):
     assert (
         api.get("/api/v1/cases?activity=completed").get_json()["items"][0]["status"] == "Completed"
     )
+
+
+def test_an_activity_filter_no_workflow_has_is_a_400_naming_those_there_are(
+    api, app, world, db_session
+):
+    """`activity=` an id none of the client's case types has (a typo, a label) listed nothing,
+    without a word; an activity only an older kept version has still filters its cases."""
+    stored_case(db_session, world.school_a, world.alice, activity="review")
+    standard = "abandoned, completed, more_information, notified, review, submitted"
+    for query in ("activity=reveiw", f"activity={REVIEW}", f"case_type={PTT}&activity=panel"):
+        detail = problem(api.get(f"/api/v1/cases?{query}", expect=400), 400)["detail"]
+        whose = f"case type {PTT}" if "case_type" in query else "this client's case types"
+        assert detail == f"activity must be an activity id of {whose}: {standard}"
+    assert len(api.get("/api/v1/cases?activity=review").get_json()["items"]) == 1
+    # Version 7 had a "triage" step since dropped: a case sent on it may still stand there.
+    older = copy.deepcopy(app.extensions["catalogue"].get(PTT).definition)
+    older["version"] = 7
+    older["workflow"]["activities"]["triage"] = {"label": "Triage", "status": "Active"}
+    older["workflow"]["transitions"].append(
+        {"from": "notified", "to": "triage", "action": "Triage", "by": "officer"}
+    )
+    db_session.add(CaseTypeVersion(case_type_id=PTT, version=7, definition=older))
+    db_session.commit()
+    triaged = stored_case(db_session, world.school_a, world.alice, activity="triage")
+    listed = api.get("/api/v1/cases?activity=triage").get_json()["items"]
+    assert [c["reference"] for c in listed] == [triaged]
 
 
 def _poll(api, cursor):

@@ -87,7 +87,12 @@ def _case_type_paths() -> dict:
 def _listing_paths() -> dict:
     case_filters = [
         _query("case_type", STR, "Only this one of the client's case types (another is a 400)"),
-        _query("activity", STR, "Only cases at this activity (its id in the workflow)"),
+        _query(
+            "activity",
+            STR,
+            "Only cases at this activity (its id in the workflow of one of the client's case"
+            " types, at any version; another is a 400)",
+        ),
         _query("status", {"enum": ["Active", "Completed", "Abandoned"]}, "Only this status"),
         _query(
             "changed_since",
