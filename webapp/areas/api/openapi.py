@@ -14,7 +14,11 @@ CASE_REF = {
     "required": True,
     "schema": {"type": "string", "maxLength": 40},
 }
-ETAG = {"required": True, "schema": STR, "description": "Send it back in If-None-Match"}
+ETAG = {
+    "required": True,
+    "schema": STR,
+    "description": "Send it back in If-None-Match (to read), or If-Match (to move the case)",
+}
 ATTACHMENT = {
     "required": True,
     "schema": {"type": "string", "pattern": "^attachment"},
@@ -225,6 +229,16 @@ def _transition_paths() -> dict:
                             "the case twice"
                         ),
                     },
+                    {
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": False,
+                        "schema": STR,
+                        "description": (
+                            "The case's ETag as the client read it: the case moves only if "
+                            "it has not changed since (412 otherwise)"
+                        ),
+                    },
                 ],
                 "requestBody": {
                     "required": True,
@@ -235,8 +249,12 @@ def _transition_paths() -> dict:
                     },
                 },
                 "responses": {
-                    "200": _json({"$ref": "#/components/schemas/Case"}, "The case after the move"),
-                    **_errors(400, 404, 409, 422),
+                    "200": _json(
+                        {"$ref": "#/components/schemas/Case"},
+                        "The case after the move",
+                        {"ETag": ETAG},
+                    ),
+                    **_errors(400, 404, 409, 412, 422),
                 },
             }
         },
