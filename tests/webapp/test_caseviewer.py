@@ -28,6 +28,7 @@ from tests.webapp.helpers import (
     start,
 )
 from webapp.cli import main
+from webapp.infra import clock
 from webapp.models import (
     Attachment,
     AuditEvent,
@@ -1057,7 +1058,10 @@ def test_csv_export_of_a_case_type_with_a_repeating_group(sign_in, world, counci
         "111111",
         "Active",
     )
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", one["Submitted"])
+    submitted = case_row(db_session, first).submitted_at
+    moment = clock.aware(submitted).replace(microsecond=0)
+    assert dt.datetime.fromisoformat(one["Submitted"]) == moment  # to the second
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[01]:00", one["Submitted"])
     assert one["Current activity"] == "Case Officers Notification"
     assert (one["Assigned to"], two["Assigned to"]) == ("Olivia Okoro", "")
     assert one["Date of birth"] == "14 May 2015"
@@ -1122,6 +1126,32 @@ def test_csv_export_streams_in_batches_and_the_link_says_how_big_it_is(
     assert text_of(link.parent).endswith(
         "(CSV) — more than 4 cases: the file may take a minute or two to download"
     )
+
+
+def test_the_csv_says_when_a_case_was_sent_in_uk_time_with_its_offset(
+    sign_in, world, council, db_session
+):
+    """The pages say "1 July 2026 at 10:30am" (UK time); the CSV said 09:30:00Z of the same
+    case. Now it gives the same clock time, with its offset, still ISO 8601."""
+    summer = stored_case(
+        db_session,
+        world.school_a,
+        world.alice,
+        submitted_at=dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.UTC),
+    )
+    winter = stored_case(
+        db_session,
+        world.school_a,
+        world.alice,
+        submitted_at=dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC),
+    )
+    olivia = sign_in(council.olivia)
+    export = olivia.client.get(f"/caseviewer/export/{PTT}.csv").data.decode("utf-8-sig")
+    header, *rows = csv.reader(io.StringIO(export))
+    sent = {row[0]: row[header.index("Submitted")] for row in rows}
+    assert sent == {summer: "2026-07-01T10:30:00+01:00", winter: "2026-12-01T09:30:00+00:00"}
+    page = olivia.get(f"/caseviewer/cases/{summer}").page
+    assert "1 July 2026 at 10:30am" in text_of(page)  # what the page says of the same case
 
 
 def test_csv_cells_are_neutralised_whatever_they_start_with():
