@@ -95,3 +95,57 @@ def test_case_types_a_setting_may_not_raise_cannot_be_started(sign_in, world):
     nursery = sign_in(world.nina)
     assert nursery.client.get("/submit-case/part-time-timetable").status_code == 404
     assert nursery.client.get("/submit-case/no-such-form").status_code == 404
+
+
+# ---- a reference in small letters ----
+
+
+def _case_routes(app):
+    """Every route of the school's and the officer's case pages that takes a reference."""
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.split(".")[0] in ("cases", "caseviewer") and "reference" in rule.arguments
+    ]
+
+
+def test_every_case_address_with_its_reference_in_small_letters_is_redirected_to_capitals(
+    app, sign_in, world, alices_case
+):
+    """Typed or pasted in small letters, a case's address (school side or officer side, any
+    method) leads permanently to the same address in capitals, its query kept."""
+    reference, attachment = alices_case
+    alice = sign_in(world.alice)
+    alice.get("/sign-out")  # a page with a form: a CSRF token of her own
+    routes = _case_routes(app)
+    assert {r.endpoint.split(".")[0] for r in routes} == {"cases", "caseviewer"}
+    for rule in routes:
+        values = {"page_id": "child", "attachment_id": attachment}
+        canonical = rule.build({**values, "reference": reference}, append_unknown=False)[1]
+        small = rule.build({**values, "reference": reference.lower()}, append_unknown=False)[1]
+        assert small != canonical, rule.rule
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            sent = {"csrf_token": alice.csrf_token} if method == "POST" else None
+            response = alice.client.open(small + "?x=1", method=method, data=sent)
+            assert (response.status_code, response.headers.get("Location")) == (
+                308,
+                canonical + "?x=1",
+            ), f"{method} {rule.rule}"
+
+
+def test_a_case_in_small_letters_opens_for_its_school_and_is_not_found_for_others(
+    sign_in, world, alices_case
+):
+    reference, _ = alices_case
+    alice = sign_in(world.alice)
+    page = alice.client.get(f"/cases/{reference.lower()}/check-answers", follow_redirects=True)
+    assert page.status_code == 200 and reference in page.get_data(as_text=True)
+    # Bob (another school) is answered as for a reference that does not exist, step by step.
+    bob = sign_in(world.bob)
+    answers = []
+    for asked in (reference.lower(), "edu-sened-ptt9999"):
+        first = bob.client.get(f"/cases/{asked}/view")
+        final = bob.client.get(f"/cases/{asked}/view", follow_redirects=True)
+        answers.append((first.status_code, final.status_code, final.get_data()))
+    assert answers[0] == answers[1]
+    assert answers[0][:2] == (308, 404)

@@ -82,10 +82,21 @@ def test_a_council_admin_may_lock_unlock_and_reset_a_user_of_several_schools(
     council_admin.get(path)
     council_admin.post(path, {"action": "unlock"}, expect=302)
     assert not fresh_user(db_session, world.carol).is_locked
-    council_admin.get(path)
-    landing = council_admin.post(path, {"action": "reset-password"}, expect=302)
+    # Resetting the password asks first, as every other reset does: the account page links
+    # to a page that asks, and nothing is reset until the admin says yes there.
+    page = council_admin.get(path).page
+    council_admin.post(path, {"action": "reset-password"}, expect=400)  # the old one-click way
+    reset = page.find("a", href=f"{path}/reset-password")
+    assert reset and "Reset password" in reset.get_text()
+    asked = council_admin.get(reset["href"]).page
+    assert text_of(asked.h1) == "Are you sure you want to reset the password of Carol Tester?"
+    assert asked.select_one(".govuk-back-link")["href"] == path
+    assert [a["href"] for a in asked.find_all("a", string="No, go back")] == [path]
+    assert not mails(db_session, world.carol.email, "password_reset_by_admin")
+    landing = council_admin.post(f"{path}/reset-password", expect=302)
+    assert landing.headers["Location"] == path
     assert "A new password has been emailed to Carol Tester" in text_of(
-        council_admin.get(landing.headers["Location"]).page
+        council_admin.get(path).page
     )
     assert mails(db_session, world.carol.email, "password_reset_by_admin")
     actions = [
@@ -102,12 +113,9 @@ def test_a_council_admin_may_lock_unlock_and_reset_a_user_of_several_schools(
         ("password_reset_by_admin", world.school_a.id),
     ]
     # Council staff are not school users here, and other schools' ids answer 404.
-    assert (
-        council_admin.client.get(
-            f"/council/schools/{world.school_b.id}/users/{world.alice.id}"
-        ).status_code
-        == 404
-    )
+    for elsewhere in ("", "/reset-password"):
+        other = f"/council/schools/{world.school_b.id}/users/{world.alice.id}{elsewhere}"
+        assert council_admin.client.get(other).status_code == 404
 
 
 def test_nobody_can_lock_the_only_administrator_of_a_school(

@@ -5,6 +5,7 @@ error is problem details and every call is audited."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
 import threading
@@ -18,7 +19,7 @@ from tests.webapp.test_case_pdf import pdf_text
 from tests.webapp.test_caseviewer import PTT, case_row, stored_case, submit_ptt
 from webapp.domain.api_clients import create_client, revoke_client, revoke_key, rotate_key
 from webapp.infra import clock
-from webapp.models import Attachment, AuditEvent, Case, CaseEvent
+from webapp.models import Attachment, AuditEvent, Case, CaseEvent, CaseTypeVersion
 from webapp.models_api import ApiClient, ApiIdempotencyKey
 
 PROBLEM = "application/problem+json"
@@ -47,9 +48,9 @@ class Api:
         assert response.status_code == expect, response.get_data(as_text=True)[:2000]
         return response
 
-    def move(self, reference, action, key="k-1", note=None, expect=200):
+    def move(self, reference, action, key="k-1", note=None, expect=200, **headers):
         body = {"action": action, **({"note": note} if note is not None else {})}
-        headers = {"Authorization": f"Bearer {self.key}", "Idempotency-Key": key}
+        headers = {"Authorization": f"Bearer {self.key}", "Idempotency-Key": key, **headers}
         response = self.client.post(
             f"/api/v1/cases/{reference}/transitions", json=body, headers=headers
         )
@@ -180,6 +181,46 @@ def test_etag_answers_304_until_the_case_changes(api, world, db_session):
     api.move(reference, "Start review")
     again = api.get(f"/api/v1/cases/{reference}", **{"If-None-Match": etag})
     assert again.headers["ETag"] != etag and again.get_json()["activity"]["id"] == "review"
+
+
+def test_if_match_moves_a_case_only_while_it_is_as_the_client_read_it(app, api, world, db_session):
+    """A system reads a case at "notified" and decides to abandon it; meanwhile another system
+    starts its review. Acting on its old read, with that ETag in If-Match, the first is told
+    412 and the case is not abandoned (without If-Match it is, as before: see the second case)."""
+    catalogue = app.extensions["catalogue"]
+    _client, key = create_client(
+        db_session, catalogue, "Attendance system", [PTT], ["Abandon case"]
+    )
+    mine = Api(app.test_client(), key)
+    reference, unguarded = (
+        stored_case(db_session, world.school_a, world.alice, activity="notified", label="Notified")
+        for _ in range(2)
+    )
+    url = f"/api/v1/cases/{reference}"
+    read = mine.get(url).headers["ETag"]
+    api.move(reference, "Start review", key="other")  # the other system, meanwhile
+    now = mine.get(url).headers["ETag"]
+    for stale in (read, '"not-an-etag"', f"W/{now}"):  # a weak tag never matches (RFC 9110)
+        refused = mine.move(
+            reference, "Abandon case", stale, "Duplicate", 412, **{"If-Match": stale}
+        )
+        assert "has changed since you read it" in problem(refused, 412)["detail"]
+    assert case_row(db_session, reference).activity == "review"
+    # Read again, the current ETag (here in a list) lets the move through; the answer carries
+    # the case's new ETag, the one the next GET gives.
+    current = {"If-Match": f'"x", {now}'}
+    moved = mine.move(reference, "Abandon case", "k-1", "Duplicate", **current)
+    assert case_row(db_session, reference).activity == "abandoned"
+    assert moved.headers["ETag"] == mine.get(url).headers["ETag"] != now
+    # A retry with the same key gets the first answer, though its If-Match is old by now.
+    retried = mine.move(reference, "Abandon case", "k-1", "Duplicate", **current)
+    assert retried.get_json() == moved.get_json()
+    # * matches the case whatever it is: then judged as ever (abandoned: nothing open, 409).
+    mine.move(reference, "Abandon case", "k-3", "Duplicate", 409, **{"If-Match": "*"})
+    # Without If-Match, today's behaviour: the move is taken from wherever the case now is.
+    api.move(unguarded, "Start review", key="other-2")
+    mine.move(unguarded, "Abandon case", "k-2", "Duplicate", 200)
+    assert case_row(db_session, unguarded).activity == "abandoned"
 
 
 def test_a_retried_transition_never_moves_the_case_twice(api, world, db_session):
@@ -336,6 +377,32 @@ def test_pages_follow_links_and_filters(api, world, db_session):
     assert (
         api.get("/api/v1/cases?activity=completed").get_json()["items"][0]["status"] == "Completed"
     )
+
+
+def test_an_activity_filter_no_workflow_has_is_a_400_naming_those_there_are(
+    api, app, world, db_session
+):
+    """`activity=` an id none of the client's case types has (a typo, a label) listed nothing,
+    without a word; an activity only an older kept version has still filters its cases."""
+    stored_case(db_session, world.school_a, world.alice, activity="review")
+    standard = "abandoned, completed, more_information, notified, review, submitted"
+    for query in ("activity=reveiw", f"activity={REVIEW}", f"case_type={PTT}&activity=panel"):
+        detail = problem(api.get(f"/api/v1/cases?{query}", expect=400), 400)["detail"]
+        whose = f"case type {PTT}" if "case_type" in query else "this client's case types"
+        assert detail == f"activity must be an activity id of {whose}: {standard}"
+    assert len(api.get("/api/v1/cases?activity=review").get_json()["items"]) == 1
+    # Version 7 had a "triage" step since dropped: a case sent on it may still stand there.
+    older = copy.deepcopy(app.extensions["catalogue"].get(PTT).definition)
+    older["version"] = 7
+    older["workflow"]["activities"]["triage"] = {"label": "Triage", "status": "Active"}
+    older["workflow"]["transitions"].append(
+        {"from": "notified", "to": "triage", "action": "Triage", "by": "officer"}
+    )
+    db_session.add(CaseTypeVersion(case_type_id=PTT, version=7, definition=older))
+    db_session.commit()
+    triaged = stored_case(db_session, world.school_a, world.alice, activity="triage")
+    listed = api.get("/api/v1/cases?activity=triage").get_json()["items"]
+    assert [c["reference"] for c in listed] == [triaged]
 
 
 def _poll(api, cursor):

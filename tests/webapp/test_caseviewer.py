@@ -24,9 +24,11 @@ from tests.webapp.helpers import (
     PROVIDER,
     answer,
     errors_on,
+    mails,
     start,
 )
 from webapp.cli import main
+from webapp.infra import clock
 from webapp.models import (
     Attachment,
     AuditEvent,
@@ -372,7 +374,8 @@ def test_the_queue_and_a_case_cost_the_same_whatever_the_number_of_teams(
 ):
     """The colleagues in "Assigned to" and "Assign to a colleague" are read with their teams
     in a fixed number of queries: each team's members read one query at a time made the queue
-    and every case page slower with each team the council added."""
+    and every case page slower with each team the council added; and the queue reads the
+    officer's teams once a request (it read them four times)."""
     from tests.webapp.test_lean_requests import statements_sent
 
     reference = submit_ptt(sign_in(world.alice))
@@ -386,6 +389,11 @@ def test_the_queue_and_a_case_cost_the_same_whatever_the_number_of_teams(
         return on_queue.count("SELECT"), on_case.count("SELECT")
 
     before = selects()
+    # The queue reads the officer's teams once (their case types, colleagues and names all
+    # come from that one read), not once for each thing it shows.
+    with statements_sent(app, whole=True) as on_queue:
+        olivia.get("/caseviewer/")
+    assert len([s for s in on_queue if re.search(r"\bFROM teams\b", s)]) == 1, on_queue
     for n in range(5):
         details = {"first_name": "Pat", "last_name": f"Team{n}", "job_title": "Case officer"}
         person = staff(db_session, f"pat{n}@council.example.org", "officer", **details)
@@ -633,6 +641,7 @@ def test_assign_to_me_and_unassign(sign_in, world, council, db_session):
     olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": "me"}, expect=302)
     assigned = case_row(db_session, reference)
     assert assigned.assigned_to_id == council.olivia.id
+    assert mails(db_session, None, "case_assigned") == []  # nobody to tell: she took it
     # ...with the name the queue sorts by
     assert (assigned.assignee_last_name, assigned.assignee_first_name) == ("Okoro", "Olivia")
     page = olivia.get(f"/caseviewer/cases/{reference}").page
@@ -673,6 +682,17 @@ def test_assign_to_a_colleague_of_the_teams_that_work_the_case_type(
     assert case_row(db_session, reference).assigned_to_id is None
     olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": str(council.sam.id)}, expect=302)
     assert case_row(db_session, reference).assigned_to_id == council.sam.id
+    # Sam is told by email: who gave it, its reference and a link, none of its answers.
+    [told] = mails(db_session, None, "case_assigned")
+    assert told.to_address == council.sam.email
+    assert told.subject == f"{reference} has been assigned to you"
+    assert "Olivia Okoro has assigned case" in told.body
+    assert f"https://portal.example.org/caseviewer/cases/{reference}" in told.body
+    for answered in ("Jordan", "Miles", "Y856200124123", "Oak Tree", "Happy with mornings"):
+        assert answered not in told.body
+    # Sent again from a stale page, to Sam who has it already: no second email.
+    olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": str(council.sam.id)}, expect=302)
+    assert len(mails(db_session, None, "case_assigned")) == 1
     page = olivia.get(f"/caseviewer/cases/{reference}").page
     assert f"{reference} is now assigned to Sam Singh" in text_of(page)
     assert not page.select_one("#assign-to")  # nobody else to give it to
@@ -933,6 +953,25 @@ def test_an_officer_of_another_team_finds_nothing(sign_in, world, council, db_se
     assert olivia.client.get(f"/caseviewer/cases/{other}/files/{attachment}").status_code == 404
 
 
+def test_a_case_in_small_letters_opens_for_its_officers_and_is_not_found_for_others(
+    sign_in, world, council, db_session
+):
+    """/caseviewer/cases/edu-sened-ptt1033 leads to the case (test_access.py: every address);
+    an officer of another team is answered as for a reference that does not exist."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    page = olivia.client.get(f"/caseviewer/cases/{reference.lower()}", follow_redirects=True)
+    assert page.status_code == 200 and page.request.path == f"/caseviewer/cases/{reference}"
+    eve = sign_in(council.eve)
+    answers = []
+    for asked in (reference.lower(), "edu-sened-ptt999999"):
+        first = eve.client.get(f"/caseviewer/cases/{asked}")
+        final = eve.client.get(f"/caseviewer/cases/{asked}", follow_redirects=True)
+        answers.append((first.status_code, final.status_code, final.get_data()))
+    assert answers[0] == answers[1]
+    assert answers[0][:2] == (308, 404)
+
+
 def test_school_staff_get_404_for_every_caseviewer_address(
     sign_in, world, council, db_session, client
 ):
@@ -1019,7 +1058,10 @@ def test_csv_export_of_a_case_type_with_a_repeating_group(sign_in, world, counci
         "111111",
         "Active",
     )
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", one["Submitted"])
+    submitted = case_row(db_session, first).submitted_at
+    moment = clock.aware(submitted).replace(microsecond=0)
+    assert dt.datetime.fromisoformat(one["Submitted"]) == moment  # to the second
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[01]:00", one["Submitted"])
     assert one["Current activity"] == "Case Officers Notification"
     assert (one["Assigned to"], two["Assigned to"]) == ("Olivia Okoro", "")
     assert one["Date of birth"] == "14 May 2015"
@@ -1084,6 +1126,32 @@ def test_csv_export_streams_in_batches_and_the_link_says_how_big_it_is(
     assert text_of(link.parent).endswith(
         "(CSV) — more than 4 cases: the file may take a minute or two to download"
     )
+
+
+def test_the_csv_says_when_a_case_was_sent_in_uk_time_with_its_offset(
+    sign_in, world, council, db_session
+):
+    """The pages say "1 July 2026 at 10:30am" (UK time); the CSV said 09:30:00Z of the same
+    case. Now it gives the same clock time, with its offset, still ISO 8601."""
+    summer = stored_case(
+        db_session,
+        world.school_a,
+        world.alice,
+        submitted_at=dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.UTC),
+    )
+    winter = stored_case(
+        db_session,
+        world.school_a,
+        world.alice,
+        submitted_at=dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC),
+    )
+    olivia = sign_in(council.olivia)
+    export = olivia.client.get(f"/caseviewer/export/{PTT}.csv").data.decode("utf-8-sig")
+    header, *rows = csv.reader(io.StringIO(export))
+    sent = {row[0]: row[header.index("Submitted")] for row in rows}
+    assert sent == {summer: "2026-07-01T10:30:00+01:00", winter: "2026-12-01T09:30:00+00:00"}
+    page = olivia.get(f"/caseviewer/cases/{summer}").page
+    assert "1 July 2026 at 10:30am" in text_of(page)  # what the page says of the same case
 
 
 def test_csv_cells_are_neutralised_whatever_they_start_with():

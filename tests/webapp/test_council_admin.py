@@ -509,6 +509,8 @@ def test_school_users_and_case_officers_get_404_for_every_council_page(
     forms = [
         "/council/schools/add",
         f"/council/schools/{world.school_a.id}",
+        f"/council/schools/{world.school_a.id}/users/{world.alice.id}",
+        f"/council/schools/{world.school_a.id}/users/{world.alice.id}/reset-password",
         "/council/officers/add",
         f"/council/officers/{cara_user.id}",
         f"/council/officers/{cara_user.id}/reset-password",

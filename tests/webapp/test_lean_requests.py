@@ -19,12 +19,13 @@ from webapp.models import Case
 
 
 @contextlib.contextmanager
-def statements_sent(app):
-    """The SQL statements the app sends meanwhile, first word upper-cased."""
+def statements_sent(app, whole: bool = False):
+    """The SQL statements the app sends meanwhile, first word upper-cased (`whole`: each
+    statement's whole text)."""
     sent: list[str] = []
 
     def record(_conn, _cursor, statement, *_args):
-        sent.append(statement.split(None, 1)[0].upper())
+        sent.append(statement if whole else statement.split(None, 1)[0].upper())
 
     engine = app.extensions["db_engine"]
     event.listen(engine, "before_cursor_execute", record)

@@ -177,7 +177,8 @@ def _queue(people, session, asked):
     paging = {"sort", "order", "page", "after", "before", "reference"}
     search = caseviewer.QueueSearch(**{k: v for k, v in asked.items() if k not in paging})
     args = caseviewer.QUEUE.read({k: v for k, v in asked.items() if k in paging}, 25)
-    return caseviewer.queue(session, officer, search, args)
+    teams = caseviewer.officer_teams(session, officer)
+    return caseviewer.queue(session, officer, teams, search, args)
 
 
 @pytest.mark.parametrize("order", ["asc", "desc"])

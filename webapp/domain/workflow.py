@@ -81,6 +81,26 @@ def _frozen(definition: dict) -> str:
     return json.dumps(definition, sort_keys=True)
 
 
+def activity_ids(session: Session, case_type_ids: set[str], looking_for: str) -> set[str]:
+    """The activity ids of these case types' workflows: the current versions' and, unless
+    `looking_for` is among those (the usual answer, read from memory), the kept versions' too
+    (cases sent on an older version may stand at an activity the current one dropped)."""
+    found = {
+        activity
+        for case_type_id in case_type_ids
+        if (current := current_case_type(case_type_id)) is not None
+        for activity in current.workflow.activities
+    }
+    if looking_for in found or not case_type_ids:
+        return found
+    for kept in session.scalars(
+        select(CaseTypeVersion).where(CaseTypeVersion.case_type_id.in_(sorted(case_type_ids)))
+    ):
+        definition = _compiled(kept.case_type_id, kept.version, _frozen(kept.definition))
+        found.update(definition.workflow.activities)
+    return found
+
+
 def record_definition(session: Session, case_type: CaseType) -> None:
     """Keep this version's definition (once), so cases sent with it can always be shown."""
     if session.get(CaseTypeVersion, (case_type.id, case_type.version)) is None:
@@ -269,8 +289,20 @@ def add_note(session: Session, case: Case, actor: User, note: str) -> None:
 
 
 def assign(session: Session, case: Case, officer: User | None, actor: User) -> None:
-    """Give the case to an officer (or to nobody)."""
+    """Give the case to an officer (or to nobody); an officer given it by a colleague is
+    emailed (its reference and a link, never its content)."""
+    given = officer is not None and officer.id not in (actor.id, case.assigned_to_id)
     case.assign(officer)
+    if given:
+        queue_mail(
+            session,
+            "case_assigned",
+            officer.email,
+            "case_assigned",
+            case=case,
+            user=officer,
+            by=actor,
+        )
     session.add(
         CaseEvent(
             case_id=case.id,

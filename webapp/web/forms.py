@@ -121,7 +121,7 @@ def password_reset_page(form: Form, reset: Callable[[], object], user, back: str
     `reset()` emails them a new one, never shown here; either way on to `back`, with a refusal
     said as an error."""
     if not form.validate_on_submit():
-        return render_template(template, user=user, form=form)
+        return render_template(template, user=user, form=form, back=back)
     try:
         reset()
     except Refused as refused:

@@ -10,6 +10,8 @@ its note. Officers' internal notes and assignments stay inside the portal.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 
 from flask import url_for
 from sqlalchemy import select
@@ -114,6 +116,17 @@ def document(session: Session, case: Case, client) -> dict:
             for t in client_transitions(case_type, case, client)
         ],
     }
+
+
+def as_json(body: dict) -> str:
+    """A case's document as sent: keys sorted, so that the same case is the same text."""
+    return json.dumps(body, sort_keys=True)
+
+
+def etag_of(body: dict) -> str:
+    """The case's ETag (strong): a hash of its document as this client reads it. It changes
+    whenever anything the client sees of the case does (`If-None-Match`, `If-Match`)."""
+    return hashlib.sha256(as_json(body).encode()).hexdigest()[:32]
 
 
 def _timeline(session: Session, case: Case) -> list[dict]:

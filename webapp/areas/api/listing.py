@@ -21,6 +21,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session, joinedload
 
 from webapp.areas.api.problems import Problem
+from webapp.domain import workflow
 from webapp.infra import clock
 from webapp.models import Case
 from webapp.web import cursors
@@ -101,6 +102,16 @@ def list_cases(
                 400, f"case_type must be one of this client's: {', '.join(sorted(allowed))}"
             )
         allowed = {wanted.case_type}
+    if wanted.activity is not None:
+        # Likewise an activity no workflow of these case types has (a typo, a label sent for
+        # an id): a 400 naming the ones there are, where it listed nothing.
+        known = workflow.activity_ids(session, allowed, wanted.activity)
+        if wanted.activity not in known:
+            whose = (
+                f"case type {wanted.case_type}" if wanted.case_type else "this client's case types"
+            )
+            named = ", ".join(sorted(known))
+            raise Problem(400, f"activity must be an activity id of {whose}: {named}")
     horizon = clock.now() - dt.timedelta(seconds=settle)
     query = (
         select(Case)

@@ -14,7 +14,11 @@ CASE_REF = {
     "required": True,
     "schema": {"type": "string", "maxLength": 40},
 }
-ETAG = {"required": True, "schema": STR, "description": "Send it back in If-None-Match"}
+ETAG = {
+    "required": True,
+    "schema": STR,
+    "description": "Send it back in If-None-Match (to read), or If-Match (to move the case)",
+}
 ATTACHMENT = {
     "required": True,
     "schema": {"type": "string", "pattern": "^attachment"},
@@ -87,7 +91,12 @@ def _case_type_paths() -> dict:
 def _listing_paths() -> dict:
     case_filters = [
         _query("case_type", STR, "Only this one of the client's case types (another is a 400)"),
-        _query("activity", STR, "Only cases at this activity (its id in the workflow)"),
+        _query(
+            "activity",
+            STR,
+            "Only cases at this activity (its id in the workflow of one of the client's case"
+            " types, at any version; another is a 400)",
+        ),
         _query("status", {"enum": ["Active", "Completed", "Abandoned"]}, "Only this status"),
         _query(
             "changed_since",
@@ -220,6 +229,16 @@ def _transition_paths() -> dict:
                             "the case twice"
                         ),
                     },
+                    {
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": False,
+                        "schema": STR,
+                        "description": (
+                            "The case's ETag as the client read it: the case moves only if "
+                            "it has not changed since (412 otherwise)"
+                        ),
+                    },
                 ],
                 "requestBody": {
                     "required": True,
@@ -230,8 +249,12 @@ def _transition_paths() -> dict:
                     },
                 },
                 "responses": {
-                    "200": _json({"$ref": "#/components/schemas/Case"}, "The case after the move"),
-                    **_errors(400, 404, 409, 422),
+                    "200": _json(
+                        {"$ref": "#/components/schemas/Case"},
+                        "The case after the move",
+                        {"ETag": ETAG},
+                    ),
+                    **_errors(400, 404, 409, 412, 422),
                 },
             }
         },

@@ -3,14 +3,18 @@ authenticated the client as g.api_client)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from flask import current_app, g, jsonify, render_template, request, url_for
 
 from engine.answer_schema import answers_schema as answers_schema_of
 from webapp.areas.api import bp, listing, openapi, transitions
-from webapp.areas.api.cases import client_case, definition_of, document, summary
+from webapp.areas.api.cases import (
+    as_json,
+    client_case,
+    definition_of,
+    document,
+    etag_of,
+    summary,
+)
 from webapp.areas.api.guard import methods_at
 from webapp.areas.api.problems import Problem
 from webapp.domain import case_pdf
@@ -93,10 +97,9 @@ def get_case(reference: str):
     """One case, whole; 304 when the client's ETag still matches."""
     g.api_reference = reference[:40]
     case = client_case(db(), g.api_client, reference)
-    body = json.dumps(document(db(), case, g.api_client), sort_keys=True)
-    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
-    response = current_app.response_class(body, mimetype="application/json")
-    response.set_etag(etag)
+    body = document(db(), case, g.api_client)
+    response = current_app.response_class(as_json(body), mimetype="application/json")
+    response.set_etag(etag_of(body))
     return response.make_conditional(request)
 
 
@@ -145,8 +148,12 @@ def take_transition(reference: str):
     g.api_reference = reference[:40]
     action, note = transitions.request_body(request.get_json(silent=True))
     key = request.headers.get("Idempotency-Key", "")
-    status, body = transitions.take(db(), g.api_client, reference, key, action, note)
-    return jsonify(body), status
+    # If-Match: the ETag of the case as the client last read it (412 if it has changed since)
+    seen = request.if_match if "If-Match" in request.headers else None
+    status, body = transitions.take(db(), g.api_client, reference, key, action, note, seen)
+    response = current_app.response_class(as_json(body), status, mimetype="application/json")
+    response.set_etag(etag_of(body))  # of the case after the move: the next If-Match
+    return response
 
 
 @bp.get("/openapi.json")

@@ -5,6 +5,10 @@ transaction as the move: a retry with the same key gets the same answer and neve
 case again; the same key for a different request is refused (422). Two requests racing with
 one key: the UNIQUE (client, key) lets one commit; the other rolls back and answers what the
 first stored. Only successes are stored: a refused request moved nothing, so it may be retried.
+
+With `If-Match` (the case's ETag as the client read it), the move is taken only while the
+case is still as the client saw it: a client acting on a stale view gets 412, not a move
+another actor's change has made wrong. Without it, as before.
 """
 
 from __future__ import annotations
@@ -15,8 +19,15 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import ETags
 
-from webapp.areas.api.cases import client_case, client_transitions, definition_of, document
+from webapp.areas.api.cases import (
+    client_case,
+    client_transitions,
+    definition_of,
+    document,
+    etag_of,
+)
 from webapp.areas.api.problems import Problem
 from webapp.domain import workflow
 from webapp.infra.database import transaction
@@ -28,6 +39,16 @@ KEY_MAX = 200
 
 class Replayed(Exception):
     """Raised inside the transaction when the key turned out to be taken meanwhile."""
+
+
+class Stale(Exception):
+    """The case is no longer as the client read it (its If-Match names another ETag)."""
+
+
+STALE = (
+    "The case has changed since you read it (If-Match does not match its ETag): read it "
+    "again, then decide"
+)
 
 
 def request_body(payload) -> tuple[str, str]:
@@ -43,9 +64,16 @@ def request_body(payload) -> tuple[str, str]:
 
 
 def take(
-    session: Session, client, reference: str, key: str, action: str, note: str
+    session: Session,
+    client,
+    reference: str,
+    key: str,
+    action: str,
+    note: str,
+    seen: ETags | None = None,
 ) -> tuple[int, dict]:
-    """Take `action` on the client's case; the stored answer when this key was used before."""
+    """Take `action` on the client's case; the stored answer when this key was used before.
+    With `seen` (If-Match), only while the case's ETag is one of those: 412 otherwise."""
     if not key or len(key) > KEY_MAX or not key.isascii() or not key.isprintable():
         raise Problem(
             400, f"Send an Idempotency-Key header: 1 to {KEY_MAX} printable ASCII characters"
@@ -56,7 +84,7 @@ def take(
         return stored
     try:
         with transaction(session, conflict=lambda: Replayed()):
-            body = _move(session, client, reference, action, note)
+            body = _move(session, client, reference, action, note, seen)
             session.add(
                 ApiIdempotencyKey(
                     client_id=client.id, key=key, request_hash=fingerprint, status=200, body=body
@@ -67,11 +95,13 @@ def take(
         if stored is None:  # a UNIQUE failure that was not our key: let it be a 409
             raise Problem(409, "The case changed meanwhile: read it again, then retry") from None
         return stored
-    except StaleDataError:  # moved meanwhile: by this very key's twin, or by someone else
+    except (StaleDataError, Stale):  # moved meanwhile: by this very key's twin, or by another
         stored = _stored(session, client, key, fingerprint)
-        if stored is None:
-            raise Problem(409, "The case changed meanwhile: read it again, then retry") from None
-        return stored
+        if stored is not None:
+            return stored
+        if seen is not None:  # the client asked to act only on the case as it read it
+            raise Problem(412, STALE) from None
+        raise Problem(409, "The case changed meanwhile: read it again, then retry") from None
     return 200, body
 
 
@@ -88,8 +118,12 @@ def _stored(session: Session, client, key: str, fingerprint: str) -> tuple[int, 
     return row.status, row.body
 
 
-def _move(session: Session, client, reference: str, action: str, note: str) -> dict:
+def _move(
+    session: Session, client, reference: str, action: str, note: str, seen: ETags | None
+) -> dict:
     case = client_case(session, client, reference)
+    if seen is not None and not seen.contains(etag_of(document(session, case, client))):
+        raise Stale(reference)  # checked before anything else: the client's view is old
     case_type = definition_of(session, case)
     offered = client_transitions(case_type, case, client)
     transition = next((t for t in offered if t.action == action), None)

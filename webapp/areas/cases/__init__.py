@@ -2,6 +2,9 @@
 
 from flask import Blueprint
 
+from webapp.web.case_addresses import canonical_references
+
 bp = Blueprint("cases", __name__)
+canonical_references(bp)  # before the views' own guards: on the address alone
 
 from webapp.areas.cases import new_case, pages, routes  # noqa: E402,F401  (views register on bp)

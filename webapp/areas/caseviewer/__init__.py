@@ -3,6 +3,9 @@ answers, files and timeline, workflow transitions, internal notes, assignment an
 
 from flask import Blueprint
 
+from webapp.web.case_addresses import canonical_references
+
 bp = Blueprint("caseviewer", __name__, url_prefix="/caseviewer")
+canonical_references(bp)  # before the views' own guards: on the address alone
 
 from webapp.areas.caseviewer import routes  # noqa: E402,F401  (routes register on bp)

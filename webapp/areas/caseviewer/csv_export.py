@@ -193,13 +193,20 @@ def export_questions(case_type: CaseType) -> list[tuple[str, Field]]:
     ]
 
 
+def submitted_cell(moment: dt.datetime) -> str:
+    """When a case was sent, as the "Submitted" column has it: ISO 8601 in UK time with its
+    offset from UTC (2026-07-01T10:30:00+01:00 in summer, 2026-12-01T09:30:00+00:00 in
+    winter), so that it reads as the pages' "1 July 2026 at 10:30am" and any program parsing
+    ISO 8601 still gets the exact moment."""
+    return clock.aware(moment).astimezone(UK).isoformat(timespec="seconds")
+
+
 def _fixed_cells(row) -> list[str]:
-    submitted = clock.aware(row.submitted_at).astimezone(dt.UTC)
     return [
         row.reference,
         row.school,
         row.urn,
-        submitted.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        submitted_cell(row.submitted_at),
         row.activity_label,
         row.status,
         f"{row.first_name} {row.last_name}" if row.first_name is not None else "",

@@ -48,12 +48,13 @@ answer_not_found(bp, "caseviewer")
 def queue():
     """The cases of the officer's teams: filtered, sorted and paginated."""
     form = QueueFilterForm(request.args)
-    colleagues = services.team_colleagues(db(), current_user)
+    teams = services.officer_teams(db(), current_user)  # read once: the rest follows from them
+    colleagues = services.team_colleagues(current_user, teams)
     search = form.search(colleague_ids=[person.id for person in colleagues])
     args = services.QUEUE.read(request.args, current_app.config["CASEVIEWER_PAGE_SIZE"])
     _remember_queue(request.query_string.decode("utf-8", "replace"))
-    listing = services.queue(db(), current_user, search, args)
-    options = services.queue_options(db(), current_user, catalogue().case_types)
+    listing = services.queue(db(), current_user, teams, search, args)
+    options = services.queue_options(db(), teams, catalogue().case_types)
     return render_template(
         "caseviewer/queue.html",
         form=form,
@@ -62,7 +63,7 @@ def queue():
         listing=listing,
         options=options,
         statuses=services.STATUSES,
-        teams=services.officer_teams(db(), current_user),
+        teams=teams,
         colleagues=colleagues,
         exportable=_exportable(options.case_types),
         large_export=csv_export.LARGE_EXPORT,

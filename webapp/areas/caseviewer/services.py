@@ -8,7 +8,7 @@ a draft the school abandoned, another team's case type — is NotFound, answered
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -61,16 +61,25 @@ def record_view(session: Session, officer: User, case: Case) -> None:
         audit.record_case(session, "case_viewed", officer, case)
 
 
-def team_colleagues(session: Session, officer: User) -> list[User]:
-    """The other members of the officer's teams, by name (the queue's "Assigned to")."""
-    people = {m.id: m for team in officer_teams(session, officer) for m in team.members}
+def team_colleagues(officer: User, teams: Sequence[Team]) -> list[User]:
+    """The other members of the officer's teams (officer_teams), by name (the queue's
+    "Assigned to")."""
+    people = {m.id: m for team in teams for m in team.members}
     people.pop(officer.id, None)
     return sorted(people.values(), key=lambda person: (person.full_name.lower(), person.id))
 
 
+def case_types_of(teams: Sequence[Team]) -> set[str]:
+    """The case type ids these teams (officer_teams) work."""
+    return {case_type_id for team in teams for case_type_id in team.case_type_ids}
+
+
 def officer_teams(session: Session, officer: User) -> list[Team]:
     """The officer's teams, by name, with their members (read together: the queue's cost
-    does not grow with the council's other teams)."""
+    does not grow with the council's other teams), none unless they are council staff. The
+    queue reads them once and works out the rest from them."""
+    if not officer.is_officer:
+        return []
     return list(
         session.scalars(
             select(Team)
@@ -137,10 +146,17 @@ def _start_of_uk_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=UK).astimezone(dt.UTC)
 
 
-def queue(session: Session, officer: User, search: QueueSearch, args: ListingArgs) -> Listing[Case]:
-    """The submitted cases of the officer's teams' case types that match, one page of them."""
+def queue(
+    session: Session,
+    officer: User,
+    teams: Sequence[Team],
+    search: QueueSearch,
+    args: ListingArgs,
+) -> Listing[Case]:
+    """The submitted cases of the case types the officer's teams (officer_teams) work that
+    match, one page of them."""
     query = select(Case).where(
-        Case.case_type_id.in_(sorted(worked_by(session, officer))),
+        Case.case_type_id.in_(sorted(case_types_of(teams))),
         Case.submitted_at.is_not(None),
     )
     if args.sort == "school":  # only then: a join would keep the other sorts from their index
@@ -198,12 +214,13 @@ class QueueOptions:
 
 
 def queue_options(
-    session: Session, officer: User, case_types: Mapping[str, CaseType]
+    session: Session, teams: Sequence[Team], case_types: Mapping[str, CaseType]
 ) -> QueueOptions:
     """Filter choices, none read from the cases (the same cost at any number of them): the
-    case types the teams work (named by the catalogue, `case_types`), the schools and settings
-    that may raise them, and the activities of those case types' workflows."""
-    worked = sorted(worked_by(session, officer))
+    case types the teams (officer_teams) work (named by the catalogue, `case_types`), the
+    schools and settings that may raise them, and the activities of those case types'
+    workflows."""
+    worked = sorted(case_types_of(teams))
     known = [case_types[i] for i in worked if i in case_types]
     names = {case_type.id: case_type.name for case_type in known}
     choices = sorted(((i, names.get(i, i)) for i in worked), key=lambda pair: pair[1].lower())

@@ -7,7 +7,7 @@ Only council admins get past the door: anyone else signed in (school users, case
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp.areas.council_admin import bp, school_accounts, services
@@ -114,16 +114,12 @@ def school_user(school_id: int, user_id: int):
     problem = ""
     if form.validate_on_submit():
         action = request.form.get("action")
+        if action not in ("lock", "unlock"):  # a reset asks first: school_user_password_reset
+            abort(400)
+        locked = action == "lock"
         try:
-            if action == "reset-password":
-                school_accounts.reset_password(db(), current_user, school_id, user_id)
-                message = f"A new password has been emailed to {user.full_name}"
-            else:
-                locked = action == "lock"
-                school_accounts.set_lock(db(), current_user, school_id, user_id, locked)
-                message = (
-                    f"{user.full_name}'s account has been {'locked' if locked else 'unlocked'}"
-                )
+            school_accounts.set_lock(db(), current_user, school_id, user_id, locked)
+            message = f"{user.full_name}'s account has been {'locked' if locked else 'unlocked'}"
         except Refused as refused:
             problem = str(refused)
         else:
@@ -131,6 +127,21 @@ def school_user(school_id: int, user_id: int):
             return redirect(url_for("council_admin.school", school_id=school_id))
     return render_template(
         "council_admin/school_user.html", school=school, user=user, form=form, problem=problem
+    )
+
+
+@bp.route("/schools/<int:school_id>/users/<int:user_id>/reset-password", methods=["GET", "POST"])
+@login_required
+def school_user_password_reset(school_id: int, user_id: int):
+    """Asks first, as every reset does; then a random password is emailed to the user, never
+    shown here."""
+    _school, user = school_accounts.school_user_for(db(), current_user, school_id, user_id)
+    return password_reset_page(
+        ConfirmForm(),
+        lambda: school_accounts.reset_password(db(), current_user, school_id, user_id),
+        user,
+        url_for("council_admin.school_user", school_id=school_id, user_id=user_id),
+        "council_admin/reset_password.html",
     )
 
 

@@ -1,0 +1,45 @@
+"""A council admin resetting a school user's password is asked first, as every reset is: the
+account page, the question and the answer pass axe and fit 320 px."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from tests.browser.helpers import at_320_pixels, axe, person, sign_in
+
+ADMIN = "accounts-admin@council.example.org"
+USER = "reset-me@westcotes.example.org"
+
+
+def test_a_school_users_password_reset_asks_first(page, live, world):
+    from webapp.models import Membership, School
+
+    session = world.session()
+    try:
+        school = session.scalars(select(School).where(School.urn == world.school_urn)).one()
+        school_id = school.id
+        session.add(person(ADMIN, "Cara", "Mensah", "Portal administrator", role="admin"))
+        user = person(USER, "Rhea", "Shah", "Office", [Membership(school=school)])
+        session.add(user)
+        session.commit()
+        account = f"/council/schools/{school_id}/users/{user.id}"
+    finally:
+        session.close()
+    sign_in(page, live, ADMIN)
+
+    page.goto(account)
+    axe(page, "Council: a school user's account")
+    before = live.mail_count(USER)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Reset password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Are you sure you want to reset the password of Rhea Shah?"
+    )
+    axe(page, "Council: reset a school user's password, asked first")
+    at_320_pixels(page, "Council: reset a school user's password, asked first")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Yes, reset the password").click()
+    expect(page.get_by_text("A new password has been emailed to Rhea Shah")).to_be_visible()
+    assert page.url.endswith(account)
+    live.wait_for_mail(USER, "password", after=before)
