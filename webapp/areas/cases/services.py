@@ -87,9 +87,15 @@ def users_case(user: User, case: Case | None) -> Case:
 def acknowledge_warnings(
     session: Session, case: Case, case_type: CaseType, page_id: str, warnings: Sequence
 ) -> None:
-    """Record the warnings the school went past on a page (none: the page raises none now).
-    Another tab may save the case meanwhile (its version moves on): then read it again and
-    record on the fresh row."""
+    """Record the warnings the school went past on a page of a draft (none: the page raises
+    none now). Another tab may save the case meanwhile (its version moves on): then read it
+    again and record on the fresh row.
+
+    A sent case keeps the warnings of the answers it was sent with (submit_case), which
+    officers read beside those answers: changes the school makes after the council asked for
+    more information, and the warnings they raise, are the council's only once sent again."""
+    if not case.is_draft:
+        return
     for _attempt in range(3):
         kept = {k: v for k, v in (case.acknowledged_warnings or {}).items() if k != page_id}
         if warnings:
