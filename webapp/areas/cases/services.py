@@ -112,18 +112,22 @@ def acknowledge_warnings(
 
 
 def keep_typed_input(session: Session, user: User, reference: str, page_id: str, formdata) -> bool:
-    """Keep what was typed on a draft's page, as typed, without checking or merging it.
+    """Keep what was typed on a page of a case the school may change (a draft, or one the
+    council asked more about), as typed, without checking or merging it.
 
     Used when the session ran out while the page was being sent: the signed (if stale)
-    session still says who typed it. Whether a draft of this user's schools received it.
+    session still says who typed it. Whether a case of this user's schools received it.
     """
-    from webapp.infra.casetypes import catalogue
-
     case = session.scalar(select(Case).where(Case.reference == reference))
-    if case is None or not case.is_draft or case.school_id not in user.school_ids:
+    if case is None or case.school_id not in user.school_ids:
         return False
-    case_type = catalogue().get(case.case_type_id)
-    if case_type is None or page_id not in [p.id for p in case_type.visible_pages(case.answers)]:
+    try:
+        case_type = workflow.definition_for(session, case)  # a sent case's own version
+    except LookupError:
+        return False
+    if not (case.is_draft or workflow.school_can_edit(case_type, case)):
+        return False
+    if page_id not in [p.id for p in case_type.visible_pages(case.answers)]:
         return False
     form = case_type.form_class(page_id)(formdata)
     typed = case_type.typed_input(page_id, form, case.answers, {})
