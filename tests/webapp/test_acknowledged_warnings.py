@@ -23,6 +23,7 @@ from tests.webapp.helpers import (
     send_officer,
     start,
 )
+from tests.webapp.test_caseviewer import take
 from webapp.models import Case, User
 
 PTT = "part-time-timetable"
@@ -145,3 +146,56 @@ def test_a_warning_never_continued_past_is_still_sent_with_the_case(
     assert exported(officer)[reference]["Warnings the school acknowledged"] == (
         f"Planned end date: {WARNING}"
     )
+
+
+def test_officers_read_the_warnings_of_the_answers_sent_not_of_changes_in_progress(
+    sign_in, world, olivia, db_session
+):
+    """Asked for more information, the school changes an answer and goes past the warning it
+    raises, but has not sent the case again: the officer still reads the warnings of the
+    answers they have (none), not one about answers they cannot see yet; sent, it is there."""
+    alice = sign_in(world.alice)
+    reference, first = start(alice, PTT)
+    answer(alice, first, CHILD)
+    answer(alice, f"/cases/{reference}/pages/arrangement", ARRANGEMENT)
+    finish_and_send(alice, reference)
+    officer = sign_in(olivia)
+    take(officer, reference, "Start review")
+    take(officer, reference, "Request more information", note="Is that the end date?")
+
+    arrangement = f"/cases/{reference}/pages/arrangement"
+    warned = answer(alice, arrangement, LONG, expect=200)
+    continue_anyway(alice, arrangement, warned.page, LONG)  # changed, not yet sent again
+    case_page = officer.get(f"/caseviewer/cases/{reference}").page
+    assert "30 November 2026" not in text_of(case_page)  # the change is not the officer's yet
+    assert not case_page.find(id="acknowledged-warnings")
+    assert WARNING not in text_of(case_page)
+    assert exported(officer)[reference]["Warnings the school acknowledged"] == ""
+
+    alice.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    case_page = officer.get(f"/caseviewer/cases/{reference}").page
+    section = case_page.find(id="acknowledged-warnings").find_next("ul")
+    assert text_of(section) == f"Planned end date : {WARNING}"
+    assert exported(officer)[reference]["Warnings the school acknowledged"] == (
+        f"Planned end date: {WARNING}"
+    )
+
+
+def test_a_warning_sent_stays_with_the_case_while_the_school_changes_its_answers(
+    sign_in, world, olivia, db_session
+):
+    """The reverse: sent with a warning, the case is changed by the school so that it no longer
+    raises it; until it is sent again, the officer still reads the warning the school sent."""
+    alice = sign_in(world.alice)
+    reference, arrangement = gone_past_the_warning(alice)
+    finish_and_send(alice, reference)
+    officer = sign_in(olivia)
+    take(officer, reference, "Start review")
+    take(officer, reference, "Request more information", note="Can it be shorter?")
+
+    answer(alice, arrangement, ARRANGEMENT)  # shorter now, not yet sent again
+    assert exported(officer)[reference]["Warnings the school acknowledged"] == (
+        f"Planned end date: {WARNING}"
+    )
+    alice.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    assert exported(officer)[reference]["Warnings the school acknowledged"] == ""

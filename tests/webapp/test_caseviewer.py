@@ -972,6 +972,34 @@ def test_a_case_in_small_letters_opens_for_its_officers_and_is_not_found_for_oth
     assert answers[0][:2] == (308, 404)
 
 
+def test_an_officer_downloads_only_the_files_the_case_was_sent_with(
+    sign_in, world, council, db_session
+):
+    """Asked for more information, the school replaces its signed plan (the first was another
+    pupil's): the new file is not the officer's until the case is sent back, and then the one
+    it replaced is no longer given, even from a link kept from before (as the API answers)."""
+    alice = sign_in(world.alice)
+    reference = submit_ptt(alice)
+    olivia = sign_in(council.olivia)
+    take(olivia, reference, "Start review")
+    take(olivia, reference, "Request more information", note="That plan is not Jordan's.")
+    agreement = f"/cases/{reference}/pages/agreement"
+    answer(alice, agreement, AGREEMENT, files={"signed_plan": ("right plan.pdf", PDF)})
+
+    def file_id(name):
+        return db_session.scalar(select(Attachment.id).where(Attachment.filename == name))
+
+    def status(name):
+        return olivia.client.get(f"/caseviewer/cases/{reference}/files/{file_id(name)}").status_code
+
+    assert (status("signed plan.pdf"), status("right plan.pdf")) == (200, 404)
+    alice.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    assert (status("signed plan.pdf"), status("right plan.pdf")) == (404, 200)
+    # The school still has its own upload, sent or not.
+    school_link = f"/cases/{reference}/files/{file_id('right plan.pdf')}"
+    assert alice.client.get(school_link).status_code == 200
+
+
 def test_school_staff_get_404_for_every_caseviewer_address(
     sign_in, world, council, db_session, client
 ):

@@ -223,3 +223,30 @@ def test_the_officer_reads_which_answers_the_school_changed_when_it_sends_the_ca
     assert changed[-1] == "No answers were changed"
     view = text_of(portal.get(f"/cases/{reference}/view").page)
     assert "Date of the first review" in view
+
+
+def test_what_the_school_types_in_a_case_asked_more_about_is_kept_when_its_session_ends(
+    app, world, sign_in, db_session, moving_clock
+):
+    """Asked for more information, the school changes a date and presses Continue after its
+    session timed out: what it typed is kept, as on a draft, for when it signs in again (it
+    was lost: only drafts kept it), and the officer still has the answers as sent."""
+    person = officer(db_session, world)
+    portal = sign_in(world.alice)
+    reference = finished_draft(portal)
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    officer_moves(app, db_session, reference, "Start review", person)
+    officer_moves(app, db_session, reference, "Request more information", person, "The date?")
+    arrangement = f"/cases/{reference}/pages/arrangement"
+    version = portal.get(arrangement).page.find("input", attrs={"name": "page_version"})["value"]
+
+    moving_clock.advance(minutes=45)  # away from the desk, then Continue
+    changed = {**ARRANGEMENT, **date("first_review_date", 28, 9, 2026)}
+    response = portal.post(arrangement, {**changed, "page_version": version}, expect=302)
+    assert "/sign-in" in response.headers["Location"]
+    assert "What you typed has been kept" in text_of(portal.get("/sign-in").page)
+    moving_clock.advance(seconds=1)
+    portal.sign_in(world.alice)
+    page = portal.get(arrangement).page
+    assert page.find("input", attrs={"name": "first_review_date-day"})["value"] == "28"
+    assert stored(db_session, reference).sent_answers["first_review_date"] == "2026-09-21"

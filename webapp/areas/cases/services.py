@@ -87,9 +87,15 @@ def users_case(user: User, case: Case | None) -> Case:
 def acknowledge_warnings(
     session: Session, case: Case, case_type: CaseType, page_id: str, warnings: Sequence
 ) -> None:
-    """Record the warnings the school went past on a page (none: the page raises none now).
-    Another tab may save the case meanwhile (its version moves on): then read it again and
-    record on the fresh row."""
+    """Record the warnings the school went past on a page of a draft (none: the page raises
+    none now). Another tab may save the case meanwhile (its version moves on): then read it
+    again and record on the fresh row.
+
+    A sent case keeps the warnings of the answers it was sent with (submit_case), which
+    officers read beside those answers: changes the school makes after the council asked for
+    more information, and the warnings they raise, are the council's only once sent again."""
+    if not case.is_draft:
+        return
     for _attempt in range(3):
         kept = {k: v for k, v in (case.acknowledged_warnings or {}).items() if k != page_id}
         if warnings:
@@ -106,18 +112,22 @@ def acknowledge_warnings(
 
 
 def keep_typed_input(session: Session, user: User, reference: str, page_id: str, formdata) -> bool:
-    """Keep what was typed on a draft's page, as typed, without checking or merging it.
+    """Keep what was typed on a page of a case the school may change (a draft, or one the
+    council asked more about), as typed, without checking or merging it.
 
     Used when the session ran out while the page was being sent: the signed (if stale)
-    session still says who typed it. Whether a draft of this user's schools received it.
+    session still says who typed it. Whether a case of this user's schools received it.
     """
-    from webapp.infra.casetypes import catalogue
-
     case = session.scalar(select(Case).where(Case.reference == reference))
-    if case is None or not case.is_draft or case.school_id not in user.school_ids:
+    if case is None or case.school_id not in user.school_ids:
         return False
-    case_type = catalogue().get(case.case_type_id)
-    if case_type is None or page_id not in [p.id for p in case_type.visible_pages(case.answers)]:
+    try:
+        case_type = workflow.definition_for(session, case)  # a sent case's own version
+    except LookupError:
+        return False
+    if not (case.is_draft or workflow.school_can_edit(case_type, case)):
+        return False
+    if page_id not in [p.id for p in case_type.visible_pages(case.answers)]:
         return False
     form = case_type.form_class(page_id)(formdata)
     typed = case_type.typed_input(page_id, form, case.answers, {})

@@ -292,11 +292,13 @@ def _assignee(case: Case, to: str):
 @bp.route("/cases/<reference>/files/<attachment_id>")
 @login_required
 def download(reference: str, attachment_id: str):
-    """A file of the case, always as a download."""
-    found, _case_type = _case(reference)
-    attachment = db().get(Attachment, attachment_id)
+    """A file the case was sent with, always as a download: not one the school has uploaded
+    since and not sent yet, nor one its latest sending replaced (as the API answers)."""
+    found, case_type = _case(reference)
+    sent_files = {f.id for f in case_files(case_type, sent_case.sent(found))}
+    attachment = db().get(Attachment, attachment_id) if attachment_id in sent_files else None
     if not is_downloadable(attachment) or attachment.case_id != found.id:
-        raise NotFound(reference)  # not clean (or not there): never given
+        raise NotFound(reference)  # not sent, not clean (or not there): never given
     services.record_download(db(), current_user, found, attachment.id)
     return as_download(attachment)
 
