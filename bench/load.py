@@ -13,6 +13,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -56,8 +57,11 @@ class Server:
         if deployed:
             command += ["--config", "python:webapp.infra.gunicorn_conf"]
         command += ["--chdir", str(chdir), app]
+        # Its log in a file, not a pipe: nobody reads a pipe while the server runs, and once its
+        # 64 KB were full (an access-log line per request) every request hung on its log line.
+        self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115 -- closed by stop()
         self.process = subprocess.Popen(  # noqa: S603 -- gunicorn from this venv, fixed arguments
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            command, env=env, stdout=subprocess.DEVNULL, stderr=self.log, text=True
         )
         self._wait()
 
@@ -65,7 +69,8 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{self.process.stderr.read()[-3000:]}")
+                self.log.seek(0)
+                raise RuntimeError(f"gunicorn exited:\n{self.log.read()[-3000:]}")
             try:
                 Client(self.port).request("GET", "/healthz-bench-probe")
                 if len(self.worker_pids()) >= 1:
@@ -91,6 +96,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.log.close()
 
 
 def cpu_of(pids) -> float:

@@ -143,6 +143,12 @@ class Table:
              f"{base / 1024:.0f} MB (baseline worker)", "—", "≤ 150 MB", peak <= 150 and not failed)
         )  # fmt: skip
 
+    def sign_in_memory(self, peak: float, made: int) -> None:
+        self.rows.append(
+            ("P6 worker peak RSS, 16 clients signing in at once",
+             f"{peak:.0f} MB ({made} sign-ins)", "—", "—", "≤ 150 MB", peak <= 150)
+        )  # fmt: skip
+
     def starts(self, figures, duplicates: int, made: int) -> None:
         self.rows.append(
             (f"P5 {self.plan.starts} starts, {self.plan.start_clients} clients, 4 workers",
