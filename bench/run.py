@@ -17,6 +17,7 @@ print figures; goals not met are reported, never failed on.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.client
 import os
@@ -196,6 +197,28 @@ def lister(client: Client, path: str):
     return _guarded(lambda: client.request("GET", path).status == 200)
 
 
+@contextlib.contextmanager
+def peak_rss(server: Server):
+    """The workers' peak resident memory in kB (`peak[0]`), sampled every 20 ms while the
+    block runs."""
+    peak = [0]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            for pid in server.worker_pids():
+                peak[0] = max(peak[0], memory_of(pid).get("VmRSS", 0))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        sampler.join()
+
+
 def export_memory(server: Server, url: str, officer: Client) -> tuple[float, float, float]:
     """A CSV export of the case type with the most submitted cases: (peak RSS of the worker in
     MB, seconds it took, MB sent, HTTP status: 502 when gunicorn killed the worker, 0 when it
@@ -205,31 +228,19 @@ def export_memory(server: Server, url: str, officer: Client) -> tuple[float, flo
             "SELECT case_type_id FROM cases WHERE submitted_at IS NOT NULL "
             "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
         ).fetchone()[0]
-    peak = [0]
-    done = threading.Event()
-
-    def sample():
-        while not done.is_set():
-            for pid in server.worker_pids():
-                peak[0] = max(peak[0], memory_of(pid).get("VmRSS", 0))
-            time.sleep(0.05)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
     started = time.perf_counter()
-    try:
-        response = officer.request("GET", f"/caseviewer/export/{case_type}.csv")
-        status, sent = response.status, len(response.body)
-    except http.client.IncompleteRead as cut:  # the worker killed mid-download
-        status, sent = 0, len(cut.partial)
+    with peak_rss(server) as peak:
+        try:
+            response = officer.request("GET", f"/caseviewer/export/{case_type}.csv")
+            status, sent = response.status, len(response.body)
+        except http.client.IncompleteRead as cut:  # the worker killed mid-download
+            status, sent = 0, len(cut.partial)
     took = time.perf_counter() - started
-    done.set()
-    sampler.join()
     hwm = max((memory_of(pid).get("VmHWM", 0) for pid in server.worker_pids()), default=0)
     return max(peak[0], hwm) / 1024, took, sent / 1e6, status
 
 
-def sign_in_memory(server: Server, url: str, clients: int = 16) -> tuple[float, int]:
+def sign_in_memory(server: Server, clients: int = 16) -> tuple[float, int]:
     """A burst of sign-ins (the password step: one argon2 hash each), `clients` at once, one
     per school: (the workers' peak RSS in MB while it lasts, sign-ins made). Run after the
     export: the sampled RSS, not the high-water mark the export set."""
@@ -244,20 +255,8 @@ def sign_in_memory(server: Server, url: str, clients: int = 16) -> tuple[float, 
 
         return step
 
-    peak = [0]
-    done = threading.Event()
-
-    def sample():
-        while not done.is_set():
-            for pid in server.worker_pids():
-                peak[0] = max(peak[0], memory_of(pid).get("VmRSS", 0))
-            time.sleep(0.02)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    made = once_each([password_step(e) for e in emails], clients).results
-    done.set()
-    sampler.join()
+    with peak_rss(server) as peak:
+        made = once_each([password_step(e) for e in emails], clients).results
     return peak[0] / 1024, sum(1 for r in made if r)
 
 
@@ -334,7 +333,7 @@ def measure_servers(plan, small: str, large: str, table, lists_only: bool = Fals
         portal_large = Server("webapp.wsgi:app", large, deployed=True)
         officer = list_clients(portal_large, large)["officer"]
         table.memory(export_memory(portal_large, large, officer), baseline)
-        table.sign_in_memory(*sign_in_memory(portal_large, large))
+        table.sign_in_memory(*sign_in_memory(portal_large))
     finally:
         for server in (portal, baseline, portal_large):
             server.stop()
