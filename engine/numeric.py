@@ -152,12 +152,17 @@ def stored(value) -> int | str | None:
 
 
 def grouped(value, places: int | None = None) -> str:
-    """1,234.5; with `places`, rounded (halves up) to that many: grouped(2.5, 0) is '3'."""
+    """1,234.5; with `places`, rounded (halves up) to at most that many, without trailing
+    zeros: grouped(2.5, 0) is '3', grouped(12.5, 2) '12.5' and grouped(0, 2) '0' (not
+    '0.00 hours', which reads as a measurement, not an answer)."""
     number = exact(value)
     if number is None:
         return ""
     if places is not None:
         number = round_half_up(number, places)
+        if isinstance(number, Decimal):  # int(-0.00) is 0: a value that rounds to nothing
+            integral = number == number.to_integral_value()
+            number = int(number) if integral else number.normalize(_CONTEXT)
     return f"{number:,}" if isinstance(number, int) else f"{number:,f}"
 
 

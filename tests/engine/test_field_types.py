@@ -229,6 +229,12 @@ def test_missing_answer_messages_follow_gov_uk_wording():
         ("number", {"decimals": 1}, "1234567.5", "1,234,567.5"),
         ("number", {"decimals": 1}, 1234567.5, "1,234,567.5"),  # once shown as 1.23457e+06
         ("number", {"suffix": "hours"}, 1200, "1,200 hours"),
+        # A calculated number shows at most its `decimals`, no trailing zeros ("0.00 hours").
+        ("calculated", {"decimals": 2, "suffix": "hours"}, 0, "0 hours"),
+        ("calculated", {"decimals": 2, "suffix": "hours"}, "12.5", "12.5 hours"),
+        ("calculated", {"decimals": 2, "suffix": "hours"}, "1234.567", "1,234.57 hours"),
+        ("calculated", {"decimals": 2, "suffix": {"one": "hour", "other": "hours"}}, 1, "1 hour"),
+        ("calculated", {"decimals": 2}, "-0.001", "0"),
         ("yes_no", {}, True, "Yes"),
         ("radios", {"options": ["a"]}, "a", "A"),
         ("checkboxes", {"options": ["a", "b"]}, ["a", "b"], "A\nB"),

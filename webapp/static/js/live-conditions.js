@@ -191,7 +191,8 @@ function displayed (field, value) {
   if (format === 'yes_no') return truthy(value) ? 'Yes' : 'No'
   if (format === 'date' && value instanceof PyDate) return `${value.day} ${MONTHS[value.month - 1]} ${value.year}`
   if (format === 'number' && value instanceof Dec) {
-    const shown = grouped(value, Math.max(field.places || 0, 0))
+    const fixed = grouped(value, Math.max(field.places || 0, 0))
+    const shown = fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed // 0, not 0.00
     const suffix = shown === '1' ? field.suffix_one : field.suffix // as numbers.with_suffix
     return suffix ? `${shown} ${suffix}` : shown
   }
