@@ -226,12 +226,18 @@ class GroupType(FieldType):
         label = field.settings.get("item_label", "Item")
         return replace(row, items=items, item_label=label, anchor=self._first_input(field, answer))
 
+    def add_anchor(self, field) -> str:
+        """The id of the group's "Add a …" button."""
+        return f"{field.id}-add"
+
     def _first_input(self, field, answer) -> str:
         """Where the group's Change link goes: its first item's first question (the group's
-        box cannot take the focus), or the group when its page shows no item (none answered,
-        none needed)."""
+        box cannot take the focus), or its "Add a …" button when its page shows no item (none
+        answered, none needed): the group's box left the focus nowhere, with nothing said."""
         first = next((n for n in field.fields if n.kind.is_input and n.show_if is None), None)
-        if first is None or not (answer or field.settings.get("min_items", 0)):
+        if not (answer or field.settings.get("min_items", 0)):
+            return self.add_anchor(field)
+        if first is None:
             return field.id
         return first.kind.anchor(input_name(field.id, 0, first.id))
 
