@@ -51,6 +51,7 @@ class FieldType:
     # others, identifiers and files, it takes as last saved)
     read_in_browser: ClassVar[bool] = False
     always_required: ClassVar[bool] = False  # `required: false` does not apply (a declaration)
+    not_answered: ClassVar[str] = "Not answered"  # what a summary says of no answer, if it must
     prefills: ClassVar[frozenset[str]] = frozenset()  # the `prefill:` sources whose value fits
 
     @property

@@ -72,6 +72,8 @@ class FileType(FieldType):
     }
     required_settings = ("accept",)
 
+    not_answered = "No file chosen"  # an item whose only answer, a file, was refused
+
     def missing_message(self, field):
         return field.required_message or f"Select {lower_first(field.label.rstrip('?:. '))}"
 
@@ -215,16 +217,20 @@ class GroupType(FieldType):
 
     def summary_row(self, field, answer, values):
         row = super().summary_row(field, answer, values)
-        items = tuple(
-            tuple(
-                (n.label, n.kind.display(n, item.get(n.id)))
-                for n in field.fields
-                if n.has_value and item.get(n.id) is not None
-            )
-            for item in answer or []
-        )
+        items = tuple(self._item_rows(field, item) for item in answer or [])
         label = field.settings.get("item_label", "Item")
         return replace(row, items=items, item_label=label, anchor=self._first_input(field, answer))
+
+    def _item_rows(self, field, item) -> tuple:
+        """An item's answers as (label, text); one with none kept (a file chosen for it was
+        refused) says what its questions lack ("No file chosen"), never a blank item."""
+        rows = tuple(
+            (n.label, n.kind.display(n, item.get(n.id)))
+            for n in field.fields
+            if n.has_value and item.get(n.id) is not None
+        )
+        asked = [n for n in field.fields if n.kind.is_input and n.show_if is None]
+        return rows or tuple((n.label, n.kind.not_answered) for n in asked)
 
     def add_anchor(self, field) -> str:
         """The id of the group's "Add a …" button."""
