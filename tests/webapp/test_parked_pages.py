@@ -101,3 +101,17 @@ def test_a_page_kept_after_signing_out_is_purged_after_a_day(sign_in, world, db_
     assert purge(db_session, now=later)["pages kept after signing out"] == 1
     portal.sign_in(world.alice)
     assert _forename(portal, first_page) != "Jordan-Lee"
+
+
+def test_signed_out_in_another_browser_the_typing_is_kept_too(sign_in, world):
+    """Signing out on the phone ends the laptop's session on the server (its CSRF token
+    still matches): the laptop's Continue is kept all the same."""
+    laptop = sign_in(world.alice)
+    reference, first_page = start(laptop, "part-time-timetable")
+    typist = laptop.get(first_page).page.find("input", attrs={"name": "typist"})["value"]
+    phone = sign_in(world.alice)
+    phone.get("/sign-out")
+    phone.post("/sign-out", {}, expect=302)  # every session of hers ends
+    assert KEPT in _continue(laptop, first_page, typist)
+    laptop.sign_in(world.alice)
+    assert _forename(laptop, first_page) == "Jordan-Lee"
