@@ -73,8 +73,11 @@ def _check_group(
     """The items of a repeating group that hold anything, each checked with its rules."""
     kept = []
     for index, item in enumerate(items):
-        if all(n.kind.is_empty(item.get(n.id)) for n in group.fields if n.has_value):
-            continue  # an item left blank: nothing typed, nothing lost
+        refused = any(input_name(group.id, index, n.id) in file_errors for n in group.fields)
+        if not refused and all(
+            n.kind.is_empty(item.get(n.id)) for n in group.fields if n.has_value
+        ):
+            continue  # an item left blank: nothing typed, nothing lost (a file refused is not)
         kept.append(_check_item(group, index, item, values, errors, warnings, file_errors, asked))
     count_problem = _count_problem(group, len(kept))
     if count_problem:

@@ -34,6 +34,13 @@ def input_name(group_id: str, index: int, field_id: str | None = None) -> str:
     return SEPARATOR.join(parts)
 
 
+def option_id(name: str, position: int) -> str:
+    """The id of a radio or checkbox: the first option's is the question's own name (where the
+    error summary leads), the others' name-2, name-3… (GOV.UK Frontend's scheme, counted over
+    the options alone, so that an "or" divider shifts none)."""
+    return name if position == 1 else f"{name}{SEPARATOR}{position}"
+
+
 def item_index(text: object) -> int | None:
     """The item position `text` writes, as input_name writes positions; else None."""
     if not isinstance(text, str) or not 0 < len(text) <= MAX_INDEX_DIGITS:

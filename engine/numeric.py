@@ -32,6 +32,28 @@ _CONTEXT = Context(prec=34, traps=[InvalidOperation, DivisionByZero, Overflow])
 _NUMBER = re.compile(r"[-+]?(?:[0-9]++(?:\.[0-9]*+)?|\.[0-9]++)(?:[eE][-+]?[0-9]++)?")
 
 
+# Commas as a typed number may hold them: between groups of three digits before any decimal
+# point (1,250 or 1,250,000.5). Anything else (12,5, 1,25, 1250,50) is the decimal comma of
+# much of Europe, and reading it as a thousands separator made 12,5 into 125.
+_GROUPED = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})++(?:\.[0-9]*+)?(?:[eE][-+]?[0-9]++)?")
+
+
+def ungrouped(text: str) -> str | None:
+    """`text` without its spaces and thousands commas; None when a comma is not one ("12,5").
+
+    Text that is no number even without its commas ("12,5a") comes back as it was, for the
+    caller's "must be a number".
+    """
+    text = re.sub(r"\s", "", text)
+    if "," not in text:
+        return text
+    if _GROUPED.fullmatch(text):
+        return text.replace(",", "")
+    if _NUMBER.fullmatch(text.replace(",", "")):
+        return None
+    return text
+
+
 def read(text: str) -> Decimal | None:
     """The exact number written in `text`, or None when it is not a number.
 
@@ -130,12 +152,17 @@ def stored(value) -> int | str | None:
 
 
 def grouped(value, places: int | None = None) -> str:
-    """1,234.5; with `places`, rounded (halves up) to that many: grouped(2.5, 0) is '3'."""
+    """1,234.5; with `places`, rounded (halves up) to at most that many, without trailing
+    zeros: grouped(2.5, 0) is '3', grouped(12.5, 2) '12.5' and grouped(0, 2) '0' (not
+    '0.00 hours', which reads as a measurement, not an answer)."""
     number = exact(value)
     if number is None:
         return ""
     if places is not None:
         number = round_half_up(number, places)
+        if isinstance(number, Decimal):  # int(-0.00) is 0: a value that rounds to nothing
+            integral = number == number.to_integral_value()
+            number = int(number) if integral else number.normalize(_CONTEXT)
     return f"{number:,}" if isinstance(number, int) else f"{number:,f}"
 
 

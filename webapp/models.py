@@ -237,6 +237,23 @@ class Attachment(Base):
     scanned_at: Mapped[dt.datetime | None] = mapped_column()  # when clamd answered
 
 
+class ParkedPage(Base):
+    """A case page sent after its session had ended elsewhere: what was typed, kept for the
+    user whose page it was and given back to them once they sign in (cases/parking.py)."""
+
+    __tablename__ = "parked_pages"
+    __table_args__ = (UniqueConstraint("user_id", "case_id", "page_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    page_id: Mapped[str] = mapped_column(String(100))
+    form: Mapped[list] = mapped_column(JSON)  # [[input name, value], …] as sent, no files
+    # parking.account_check when parked: a password or email changed since, not given back
+    account_check: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
 class Feedback(Base):
     """What people said through the feedback form."""
 

@@ -54,6 +54,7 @@ class FieldType:
     # Words a setting that names another question may hold instead of its id (a date's
     # `min: today`): offered too when such a name is misspelt.
     reference_words: ClassVar[tuple[str, ...]] = ()
+    not_answered: ClassVar[str] = "Not answered"  # what a summary says of no answer, if it must
     prefills: ClassVar[frozenset[str]] = frozenset()  # the `prefill:` sources whose value fits
 
     @property
@@ -110,6 +111,11 @@ class FieldType:
         """The id an error summary links to for the input `name`."""
         return name
 
+    def answer_anchor(self, field: Field, name: str, answer) -> str:
+        """The id a Change link leads to, given the answer: the input that holds it (a chosen
+        radio), so that the focus lands on the answer being changed."""
+        return self.anchor(name)
+
     # ---- expressions and display ----
     def to_python(self, field: Field, value):
         """The value expressions see for a stored answer."""
@@ -128,7 +134,8 @@ class FieldType:
     def summary_row(self, field: Field, answer, values: Mapping) -> SummaryRow:
         """The question's row on "Check your answers", from its stored answer."""
         shown = "" if answer is None else self.display(field, answer)
-        return SummaryRow(field.id, field.label, shown, anchor=self.anchor(field.id))
+        anchor = self.answer_anchor(field, field.id, answer)
+        return SummaryRow(field.id, field.label, shown, anchor=anchor)
 
     def symbol(self, field: Field) -> Symbol:
         return Symbol(field.id, self.value_type)

@@ -10,6 +10,7 @@ from engine.fields.base import (
     label_for_message,
     setting_problem,
 )
+from engine.input_names import option_id
 
 OPTIONS_SCHEMA = {
     "description": "The choices: a list written here, or the name of a shared options list",
@@ -40,6 +41,11 @@ class ChoiceType(FieldType):
     def display(self, field, value):
         return "" if value is None else field.option_label(value)
 
+    def answer_anchor(self, field, name, answer):
+        """The chosen radio (the first when none is): a Change link that focused the first
+        radio left a screen reader saying "not checked" of an answer that was chosen."""
+        return _option_anchor(field, name, [answer])
+
     def answer_schema(self, field):
         return {"type": "string", "enum": [o.value for o in field.options]}
 
@@ -56,6 +62,9 @@ class SelectType(ChoiceType):
     name = "select"
     summary = "One choice from a longer list, shown as a drop-down."
     component = "select"
+
+    def answer_anchor(self, field, name, answer):
+        return self.anchor(name)  # the one drop-down
 
 
 class CheckboxesType(FieldType):
@@ -103,6 +112,10 @@ class CheckboxesType(FieldType):
 
     def display(self, field, value):
         return "\n".join(field.option_label(v) for v in value or [])
+
+    def answer_anchor(self, field, name, answer):
+        """The first box ticked (the first box when none is)."""
+        return _option_anchor(field, name, answer or [])
 
     def answer_schema(self, field):
         low, high = field.settings.get("min_choices"), field.settings.get("max_choices")
@@ -157,6 +170,9 @@ class YesNoType(FieldType):
     def display(self, field, value):
         return {True: "Yes", False: "No"}.get(value, "")
 
+    def answer_anchor(self, field, name, answer):
+        return option_id(name, 2 if answer is False else 1)  # Yes, then No
+
 
 class DeclarationType(FieldType):
     name = "declaration"
@@ -200,3 +216,9 @@ def _option_values(field) -> tuple[str, ...] | None:
     """The values expressions may compare the answer with; None (not checked) when there are
     no options, which only a list that is not defined leaves (E203, reported at it)."""
     return tuple(o.value for o in field.options) or None
+
+
+def _option_anchor(field, name: str, chosen) -> str:
+    """The id of the first of `chosen` among the question's options, else the first option's."""
+    positions = [i for i, o in enumerate(field.options, start=1) if o.value in chosen]
+    return option_id(name, positions[0] if positions else 1)

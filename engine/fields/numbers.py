@@ -180,7 +180,12 @@ class NumberType(FieldType):
     def parse(self, field, raw, values):
         decimals = field.settings.get("decimals", 0)
         label = label_for_message(field)
-        number = numeric.read(re.sub(r"[\s,]", "", raw))
+        text = numeric.ungrouped(raw)
+        if text is None:  # 12,5: a decimal comma, never read as 125
+            if decimals == 0:
+                raise Invalid(f"{label} must be a whole number, like 12 or 1,250")
+            raise Invalid(f"{label} must use a full stop for decimals, like 12.5")
+        number = numeric.read(text)
         if number is None:
             ascii_digits(label, raw)
             raise Invalid(f"{label} must be a number")
@@ -233,13 +238,15 @@ def _pounds(amount) -> str:
 class MoneyType(FieldType):
     name = "money"
     read_in_browser = True
-    summary = "An amount in pounds and pence (£ and commas may be typed)."
+    summary = "An amount in pounds and pence (£ and commas between thousands may be typed)."
     value_type = NUMBER
     settings = _range_settings(numeric.MONEY_LIMIT, default=0)
 
     def parse(self, field, raw, values):
-        text = re.sub(r"[\s,£]", "", raw)
+        text = numeric.ungrouped(raw.replace("£", ""))
         label = label_for_message(field)
+        if text is None:  # £12,50: a decimal comma, never read as £1,250
+            raise Invalid(f"{label} must use a full stop for pence, like £12.50")
         if not re.fullmatch(r"-?[0-9]++(\.[0-9]{1,2})?", text):  # ASCII, as the browser
             ascii_digits(label, text)
             raise Invalid(f"{label} must be an amount of money, like £250 or £1,250.50")

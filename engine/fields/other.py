@@ -72,6 +72,8 @@ class FileType(FieldType):
     }
     required_settings = ("accept",)
 
+    not_answered = "No file chosen"  # an item whose only answer, a file, was refused
+
     def missing_message(self, field):
         return field.required_message or f"Select {lower_first(field.label.rstrip('?:. '))}"
 
@@ -215,23 +217,33 @@ class GroupType(FieldType):
 
     def summary_row(self, field, answer, values):
         row = super().summary_row(field, answer, values)
-        items = tuple(
-            tuple(
-                (n.label, n.kind.display(n, item.get(n.id)))
-                for n in field.fields
-                if n.has_value and item.get(n.id) is not None
-            )
-            for item in answer or []
-        )
+        items = tuple(self._item_rows(field, item) for item in answer or [])
         label = field.settings.get("item_label", "Item")
         return replace(row, items=items, item_label=label, anchor=self._first_input(field, answer))
 
+    def _item_rows(self, field, item) -> tuple:
+        """An item's answers as (label, text); one with none kept (a file chosen for it was
+        refused) says what its questions lack ("No file chosen"), never a blank item."""
+        rows = tuple(
+            (n.label, n.kind.display(n, item.get(n.id)))
+            for n in field.fields
+            if n.has_value and item.get(n.id) is not None
+        )
+        asked = [n for n in field.fields if n.kind.is_input and n.show_if is None]
+        return rows or tuple((n.label, n.kind.not_answered) for n in asked)
+
+    def add_anchor(self, field) -> str:
+        """The id of the group's "Add a …" button."""
+        return f"{field.id}-add"
+
     def _first_input(self, field, answer) -> str:
         """Where the group's Change link goes: its first item's first question (the group's
-        box cannot take the focus), or the group when its page shows no item (none answered,
-        none needed)."""
+        box cannot take the focus), or its "Add a …" button when its page shows no item (none
+        answered, none needed): the group's box left the focus nowhere, with nothing said."""
         first = next((n for n in field.fields if n.kind.is_input and n.show_if is None), None)
-        if first is None or not (answer or field.settings.get("min_items", 0)):
+        if not (answer or field.settings.get("min_items", 0)):
+            return self.add_anchor(field)
+        if first is None:
             return field.id
         return first.kind.anchor(input_name(field.id, 0, first.id))
 

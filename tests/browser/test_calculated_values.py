@@ -33,12 +33,40 @@ pages:
         value: add_school_days(start, days)
 """
 
+HOURS = """\
+id: weekly-hours
+name: Weekly hours
+category: Test forms
+reference: {prefix: EDU-TEST, code: HRS}
+version: 1
+raised_by: [school]
+workflow: standard
+pages:
+  - id: hours
+    title: Hours
+    fields:
+      - {id: daily, type: number, label: Hours each day, decimals: 1}
+      - {id: rate, type: money, label: Cost each day}
+      - {id: weekly, type: calculated, label: Weekly, value: daily * 5, decimals: 2, suffix: hours}
+      - {id: cost, type: calculated, label: Cost each week, format: money, value: rate * 5}
+      - {id: began, type: time, label: Started}
+      - {id: ended, type: time, label: Ended}
+      - id: length
+        type: calculated
+        label: Length
+        value: minutes_between(began, ended) if ended > began else none
+        suffix: {one: minute, other: minutes}
+    rules:
+      - {check: ended > began, message: Ended must be after it started, field: ended}
+"""
+
 
 @pytest.fixture(scope="module")
 def preview(browser_available, tmp_path_factory):
     folder = tmp_path_factory.mktemp("calculated") / "casetypes"
     shutil.copytree(ROOT / "casetypes" / "shared", folder / "shared")
     (folder / "return-dates.yaml").write_text(CASE_TYPE, encoding="utf-8")
+    (folder / "weekly-hours.yaml").write_text(HOURS, encoding="utf-8")
     with preview_of(folder) as url:
         yield url
 
@@ -55,3 +83,38 @@ def test_a_calculated_date_shows_as_a_date_is_written_as_it_is_typed(browser, pr
         expect(shown).to_have_text("7 December 2026")
         page.fill("[name=days]", "")
         expect(shown).to_have_text("Not yet known")
+
+
+def test_a_decimal_comma_is_no_answer_while_typing_as_the_server_refuses_it(browser, preview):
+    with page_at(browser, preview) as page:
+        page.goto("/weekly-hours/pages/hours")
+        weekly = page.locator("[data-question=weekly] .govuk-summary-list__value")
+        cost = page.locator("[data-question=cost] .govuk-summary-list__value")
+        page.fill("[name=daily]", "12.5")
+        page.fill("[name=rate]", "£1,250.50")  # commas between thousands are read
+        expect(weekly).to_have_text("62.5 hours")
+        expect(cost).to_have_text("£6,252.50")
+        # 12,5 was read as 125 (625 a week): now no answer, until the server says how to write it.
+        page.fill("[name=daily]", "12,5")
+        page.fill("[name=rate]", "£12,50")
+        expect(weekly).to_have_text("Not yet known")
+        expect(cost).to_have_text("Not yet known")
+
+
+def test_a_duration_the_wrong_way_round_and_nothing_at_all_read_as_people_write(browser, preview):
+    with page_at(browser, preview) as page:
+        page.goto("/weekly-hours/pages/hours")
+        weekly = page.locator("[data-question=weekly] .govuk-summary-list__value")
+        length = page.locator("[data-question=length] .govuk-summary-list__value")
+        page.fill("[name=daily]", "0")
+        expect(weekly).to_have_text("0 hours")  # was "0.00 hours"
+        page.fill("[name=began]", "10:45")
+        page.fill("[name=ended]", "11:45")
+        expect(length).to_have_text("60 minutes")
+        page.fill("[name=ended]", "9:45")
+        expect(length).to_have_text("Not yet known")  # was "-60 minutes"
+        page.get_by_role("button", name="Continue").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text(
+            "Ended must be after it started"
+        )
+        expect(length).to_have_text("Not yet known")

@@ -36,6 +36,9 @@ def refused(field, raw) -> str:
         ("urn", {}, "120345", "120345"),
         ("laestab", {"la_code": "856"}, "856/2001", "8562001"),
         ("number", {}, "1,200", 1200),
+        ("number", {}, "-1,250,000", -1250000),
+        ("number", {"decimals": 1}, "1,250.5", "1250.5"),  # commas between thousands only
+        ("money", {}, "£1,250", "1250.00"),
         ("number", {}, "9,007,199,254,740,991", 9007199254740991),  # the largest held exactly
         ("number", {"decimals": 2}, "0.10", "0.1"),  # decimals kept as exact text
         ("number", {"decimals": 2}, "12.00", 12),
@@ -91,6 +94,25 @@ def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stor
         ("urn", {}, "12345", "Answer must be 6 digits"),
         ("laestab", {"la_code": "856"}, "9262001", "Answer must start with 856"),
         ("number", {}, "twelve", "Answer must be a number"),
+        # A decimal comma is refused, never read as a thousands separator (12,5 was 125).
+        ("number", {"decimals": 1}, "12,5", "Answer must use a full stop for decimals, like 12.5"),
+        (
+            "number",
+            {"decimals": 2},
+            "1.250,5",
+            "Answer must use a full stop for decimals, like 12.5",
+        ),
+        (
+            "number",
+            {"decimals": 2},
+            "1,2345",
+            "Answer must use a full stop for decimals, like 12.5",
+        ),
+        ("number", {}, "12,5", "Answer must be a whole number, like 12 or 1,250"),
+        ("number", {}, "12,50,000", "Answer must be a whole number, like 12 or 1,250"),
+        ("number", {}, "12,5 hours", "Answer must be a number"),
+        ("money", {}, "£12,50", "Answer must use a full stop for pence, like £12.50"),
+        ("money", {}, "1250,5", "Answer must use a full stop for pence, like £12.50"),
         ("number", {}, "1.5", "Answer must be a whole number"),
         ("number", {"decimals": 1}, "1.25", "Answer must have 1 decimal place or fewer"),
         ("number", {"min": 0, "max": 100}, "101", "Answer must be 100 or less"),
@@ -207,6 +229,12 @@ def test_missing_answer_messages_follow_gov_uk_wording():
         ("number", {"decimals": 1}, "1234567.5", "1,234,567.5"),
         ("number", {"decimals": 1}, 1234567.5, "1,234,567.5"),  # once shown as 1.23457e+06
         ("number", {"suffix": "hours"}, 1200, "1,200 hours"),
+        # A calculated number shows at most its `decimals`, no trailing zeros ("0.00 hours").
+        ("calculated", {"decimals": 2, "suffix": "hours"}, 0, "0 hours"),
+        ("calculated", {"decimals": 2, "suffix": "hours"}, "12.5", "12.5 hours"),
+        ("calculated", {"decimals": 2, "suffix": "hours"}, "1234.567", "1,234.57 hours"),
+        ("calculated", {"decimals": 2, "suffix": {"one": "hour", "other": "hours"}}, 1, "1 hour"),
+        ("calculated", {"decimals": 2}, "-0.001", "0"),
         ("yes_no", {}, True, "Yes"),
         ("radios", {"options": ["a"]}, "a", "A"),
         ("checkboxes", {"options": ["a", "b"]}, ["a", "b"], "A\nB"),

@@ -96,3 +96,52 @@ def test_a_position_with_a_leading_zero_is_not_another_item(compile_case):
     result = case.save_page("support", case.form_class("support")(posted), {})
     assert [item["provider_name"] for item in result.raw["providers"]] == ["Oak"]
     assert result.answers["providers"] == [{"provider_name": "Oak"}]
+
+
+CHOICES = """
+- id: about
+  title: About
+  fields:
+    - id: room
+      type: radios
+      label: Room
+      options: [{value: red, label: Red}, {value: green, label: Green}, {value: blue, label: Blue}]
+    - id: days
+      type: checkboxes
+      label: Days
+      options:
+        - {value: mon, label: Monday}
+        - {value: none, label: None of these, exclusive: true}
+        - {value: tue, label: Tuesday}
+    - {id: agreed, type: yes_no, label: Agreed?}
+    - id: helpers
+      type: group
+      label: Helpers
+      required: false
+      fields: [{id: helper_name, type: text, label: Name}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("answers", "anchors"),
+    [
+        # The input holding the answer (a divider before "None of these" shifts no id).
+        (
+            {"room": "blue", "days": ["tue"], "agreed": False, "helpers": [{"helper_name": "Al"}]},
+            ["room-3", "days-3", "agreed-2", "helpers-0-helper_name"],
+        ),
+        (
+            {"room": "red", "days": ["none"], "agreed": True},
+            ["room", "days-2", "agreed", "helpers-add"],
+        ),
+        # Nothing chosen: the first option; no helper: the button that adds one.
+        ({}, ["room", "days", "agreed", "helpers-add"]),
+    ],
+)
+def test_change_links_lead_to_the_input_holding_the_answer(compile_case, answers, anchors):
+    case = compile_case(CHOICES)
+    rows = [
+        case.fields[name].kind.summary_row(case.fields[name], answers.get(name), {})
+        for name in ("room", "days", "agreed", "helpers")
+    ]
+    assert [row.anchor for row in rows] == anchors

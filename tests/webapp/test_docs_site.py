@@ -91,7 +91,8 @@ def test_conditions_and_rules_read_in_plain_english(site):
     duration = question(page, "duration")
     assert (
         "Worked out as the number of minutes from ‘Time the intervention started’ to "
-        "‘Time the intervention ended’." in duration
+        "‘Time the intervention ended’ if ‘Time the intervention ended’ is later than "
+        "‘Time the intervention started’, otherwise nothing (not answered)." in duration
     )
 
 

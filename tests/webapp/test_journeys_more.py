@@ -233,7 +233,7 @@ def test_early_years_census_with_two_children_from_submit_case_to_my_cases(
     assert response.headers["Location"].endswith(f"{pages}/your_details")
     page = text_of(portal.get(children).page)
     assert "Number of funded children 2 children" in page
-    assert "Total funded hours a week 45.00 hours" in page
+    assert "Total funded hours a week 45 hours" in page
 
     response = answer(portal, f"{pages}/your_details", EY_DETAILS)
     assert response.headers["Location"].endswith(f"/cases/{reference}/check-answers")

@@ -51,3 +51,29 @@ def test_a_case_saved_with_amounts_as_floats_still_shows_them_exactly(sign_in, w
     answer(portal, f"{pages}/provision", {**PROVIDER, "providers-0-weekly_cost": "250.10"})
     provider = stored(db_session, reference).answers["providers"][0]
     assert provider["weekly_cost"] == "250.10" and provider["provider_hours"] == 6
+
+
+def test_a_decimal_comma_is_refused_with_how_to_write_it_never_read_as_thousands(
+    sign_in, world, db_session
+):
+    portal = sign_in(world.alice)
+    reference, first_page = start(portal, "part-time-timetable")
+    pages = f"/cases/{reference}/pages"
+    answer(portal, first_page, CHILD)
+    # 32,5 was read as 325 hours, and £12,50 as £1,250, with no word to the user.
+    response = answer(
+        portal, f"{pages}/arrangement", {**ARRANGEMENT, "normal_hours": "32,5"}, expect=200
+    )
+    assert errors_on(response) == [
+        "Normal hours in school each week must use a full stop for decimals, like 12.5"
+    ]
+    assert "normal_hours" not in stored(db_session, reference).answers
+    answer(portal, f"{pages}/arrangement", {**ARRANGEMENT, "normal_hours": "32.5"})
+    costly = {**PROVIDER, "providers-0-weekly_cost": "£12,50"}
+    response = answer(portal, f"{pages}/provision", costly, expect=200)
+    assert errors_on(response) == [
+        "Provider 1: Cost each week must use a full stop for pence, like £12.50"
+    ]
+    # Commas between thousands are still fine.
+    answer(portal, f"{pages}/provision", {**PROVIDER, "providers-0-weekly_cost": "£1,250.50"})
+    assert stored(db_session, reference).answers["providers"][0]["weekly_cost"] == "1250.50"

@@ -198,3 +198,26 @@ def test_a_page_to_finish_opened_from_check_your_answers_leads_back_there(sign_i
     assert link["href"] == f"{arrangement}?change=1"
     done = answer(portal, link["href"], {**ARRANGEMENT, "arrangement_type": "ptt"})
     assert done.headers["Location"] == f"/cases/{reference}/check-answers"
+
+
+def test_change_links_of_choices_go_to_the_chosen_radio_or_first_ticked_box(sign_in, world):
+    """A Change link beside a radio answer led to the first radio, unchecked, whatever was
+    chosen: a screen reader said "not checked" of an answer that was. It now goes to the
+    chosen radio, or the first box ticked; the first one when nothing is."""
+    portal = sign_in(world.alice)
+    reference, child = start(portal, "part-time-timetable")
+    answer(portal, child, CHILD)  # SEN provision K (the second option); looked after: No
+    arrangement = f"/cases/{reference}/pages/arrangement"
+    answer(portal, arrangement, {**ARRANGEMENT, "weekly_pattern": ["tue_am", "wed_am"]})
+    check = portal.get(f"/cases/{reference}/check-answers").page
+    links = [a["href"].split("#") for a in check.select(".govuk-summary-list__actions a")]
+    expected = {child: {"sen_provision": "K", "looked_after": "no", "has_social_worker": "no"}}
+    expected[arrangement] = {"weekly_pattern": "tue_am"}
+    for path, answers in expected.items():
+        page = portal.get(f"{path}?change=1").page
+        for name, value in answers.items():
+            # The link's anchor is the input holding the answer: name, or name-2, name-3…
+            target = next(a for p, a in links if p == f"{path}?change=1" and a.startswith(name))
+            chosen = page.find(id=target)
+            assert (chosen.name, chosen["name"], chosen["value"]) == ("input", name, value)
+            assert chosen.has_attr("checked")

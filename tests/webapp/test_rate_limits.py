@@ -4,6 +4,7 @@ is the client's, also behind a trusted proxy; Redis holds the counts when REDIS_
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 
@@ -46,14 +47,34 @@ def post_until_refused(portal, path, data, allowed):
     return portal.post(path, data, expect=429)
 
 
+# What each page's 429 says happened (its heading) and what was held back.
+TOLD = {
+    "/sign-in": ("Too many attempts to sign in", "You have not been signed in."),
+    "/sign-in/code": ("Too many codes entered", "The code you entered has not been checked."),
+    "/sign-in/code/resend": ("Too many new codes asked for", "No new code has been sent."),
+    "/forgotten-password": ("Too many requests to reset a password", "No email has been sent."),
+    "/feedback": ("Too much feedback sent", "Your feedback has not been sent."),
+}
+
+
 @pytest.mark.parametrize("path", list(POSTS))
-def test_each_limited_page_refuses_a_client_that_posts_too_often(real_limits, world, path):
+def test_each_limited_page_refuses_a_client_that_posts_too_often(
+    real_limits, world, path, monkeypatch
+):
+    from webapp.infra import clock
+
+    # 10:41 in the UK (GMT in December): a wait of up to a minute ends by 10:42.
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2026, 12, 1, 10, 41, tzinfo=dt.UTC))
     data, allowed = POSTS[path]
     portal = portal_from(real_limits)
     refused = post_until_refused(portal, path, data, allowed)
+    heading, held_back = TOLD[path]
+    # What happened, what was not done and when to try again, in words (once "Sorry, there
+    # have been too many attempts", said of feedback too, with no time to come back).
+    assert text_of(refused.page.find("h1")) == heading
     page = text_of(refused.page)
-    assert "Sorry, there have been too many attempts" in page
-    assert "Wait 1 minute, then try again" in page
+    assert f"from your internet connection in a short time. {held_back}" in page
+    assert "Wait 1 minute, then try again. You can try again from 10:42am." in page
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     # Reading the page is never limited, and another address is not held up.
     portal.get("/sign-in" if path.startswith("/sign-in") else path, expect=200)

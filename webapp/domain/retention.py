@@ -1,7 +1,8 @@
 """Keeping personal data no longer than needed (UK GDPR Art 5(1)(e)); SECURITY-CHECKLIST 25.
 
 purge() deletes used and expired sign-in codes and reset links, authenticator attempts over
-a day old, the failures of addresses quiet for 30 days (webapp/domain/throttle.py), the record of
+a day old, case pages kept for a user signed out before sending them (cases/parking.py) after
+a day, the failures of addresses quiet for 30 days (webapp/domain/throttle.py), the record of
 sent mail (to, kind and when: its text is gone once sent) after 90 days, sign-in codes that were
 never delivered in time, the API's Idempotency-Keys (each with the answer it got) after
 PORTAL_API_IDEMPOTENCY_DAYS (default 7), and drafts left untouched for
@@ -26,12 +27,14 @@ from webapp.models import (
     CaseEvent,
     LoginCode,
     OutboxMessage,
+    ParkedPage,
     PasswordReset,
 )
 from webapp.models_api import ApiIdempotencyKey
 
 KEEP_SENT_MAIL = dt.timedelta(days=90)  # a record for support: "was my code sent?"
 KEEP_USED_SECRETS = dt.timedelta(days=1)
+KEEP_PARKED_PAGES = dt.timedelta(days=1)  # a page sent after signing out (cases/parking.py)
 
 
 def purge(
@@ -68,12 +71,22 @@ def purge(
                 OutboxMessage.created_at < now - CODE_LIFETIME,
             )
         ).rowcount,
+        "pages kept after signing out": session.execute(
+            delete(ParkedPage).where(ParkedPage.created_at < now - KEEP_PARKED_PAGES)
+        ).rowcount,
         "API idempotency keys": session.execute(
             delete(ApiIdempotencyKey).where(
                 ApiIdempotencyKey.created_at < now - dt.timedelta(days=idempotency_days)
             )
         ).rowcount,
     }
+    counts["old drafts"] = _purge_old_drafts(session, now, draft_days)
+    session.commit()
+    return counts
+
+
+def _purge_old_drafts(session: Session, now: dt.datetime, draft_days: int) -> int:
+    """Drafts (abandoned or not) untouched for `draft_days`, with what hangs off them; how many."""
     stale = list(
         session.scalars(
             select(Case).where(
@@ -89,7 +102,6 @@ def purge(
     if ids:  # children first: not every SQLite connection enforces ON DELETE CASCADE
         session.execute(delete(CaseEvent).where(CaseEvent.case_id.in_(ids)))
         session.execute(delete(Attachment).where(Attachment.case_id.in_(ids)))
+        session.execute(delete(ParkedPage).where(ParkedPage.case_id.in_(ids)))
         session.execute(delete(Case).where(Case.id.in_(ids)))
-    counts["old drafts"] = len(stale)
-    session.commit()
-    return counts
+    return len(stale)

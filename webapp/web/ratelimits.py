@@ -11,6 +11,7 @@ failures (webapp/domain/throttle.py); these limits are the per-address half of S
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import math
 import time
@@ -19,6 +20,8 @@ from flask import Flask, current_app, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse_many
+
+from webapp.infra import clock
 
 # endpoint -> the setting that holds its limits (POST only: reading a page is never limited).
 LIMITED = {
@@ -80,15 +83,60 @@ def _setting_reader(setting: str):
     return lambda: current_app.config[setting]
 
 
+# What each limited page says: its heading, and what happened (from the caller's connection).
+_SHORT_TIME = "from your internet connection in a short time"
+TOLD = {
+    "auth.sign_in": (
+        "Too many attempts to sign in",
+        f"There have been too many attempts to sign in {_SHORT_TIME}. You have not been signed in.",
+    ),
+    "auth.enter_code": (
+        "Too many codes entered",
+        f"Too many security codes have been entered {_SHORT_TIME}. The code you entered has "
+        "not been checked.",
+    ),
+    "auth.resend_code": (
+        "Too many new codes asked for",
+        f"Too many new security codes have been asked for {_SHORT_TIME}. No new code has "
+        "been sent.",
+    ),
+    "auth.forgotten_password": (
+        "Too many requests to reset a password",
+        f"Too many requests to reset a password have come {_SHORT_TIME}. No email has been sent.",
+    ),
+    "pages.feedback": (
+        "Too much feedback sent",
+        f"Too much feedback has been sent {_SHORT_TIME}. Your feedback has not been sent.",
+    ),
+}
+_ANY = (
+    "Too many requests",
+    f"Too many requests have come {_SHORT_TIME}. What you sent has not been dealt with.",
+)
+
+
 def _too_many(_error):
-    """The 429 page: how long to wait, as a page and in Retry-After."""
-    seconds = _seconds_to_wait()
-    minutes = max(1, math.ceil(seconds / 60))
-    response = current_app.make_response(
-        (render_template("errors/429.html", minutes=minutes, endpoint=request.endpoint), 429)
+    """The 429 page: what happened, and how long to wait and until when (UK time), as a page
+    and in Retry-After."""
+    seconds = max(1, _seconds_to_wait())
+    heading, happened = TOLD.get(request.endpoint, _ANY)
+    page = render_template(
+        "errors/429.html",
+        heading=heading,
+        happened=happened,
+        minutes=max(1, math.ceil(seconds / 60)),
+        until=_next_minute(clock.now() + dt.timedelta(seconds=seconds)),
+        endpoint=request.endpoint,
     )
-    response.headers["Retry-After"] = str(max(1, seconds))
+    response = current_app.make_response((page, 429))
+    response.headers["Retry-After"] = str(seconds)
     return response
+
+
+def _next_minute(moment: dt.datetime) -> dt.datetime:
+    """The moment, up to its next whole minute (said as a time, never before it is due)."""
+    whole = moment.replace(second=0, microsecond=0)
+    return whole if whole == moment else whole + dt.timedelta(minutes=1)
 
 
 def _seconds_to_wait() -> int:

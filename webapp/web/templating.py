@@ -73,6 +73,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["uk_date"] = uk_date
     app.jinja_env.filters["uk_datetime"] = uk_datetime
+    app.jinja_env.filters["uk_time"] = uk_time
     from engine.input_names import input_name
     from webapp.areas.cases.presenters import choice_items, input_settings
     from webapp.web.forms import error_list, field_params
@@ -107,9 +108,14 @@ def uk_datetime(value: dt.datetime | None) -> str:
     """27 March 2026 at 2:05pm, in UK time."""
     if value is None:
         return ""
+    return f"{uk_date(value)} at {uk_time(value)}"
+
+
+def uk_time(value: dt.datetime) -> str:
+    """2:05pm, in UK time."""
     local = _local(value)
     hour = local.hour % 12 or 12
-    return f"{uk_date(local)} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+    return f"{hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 def _local(value: dt.datetime) -> dt.datetime:

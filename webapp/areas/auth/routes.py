@@ -30,6 +30,8 @@ from webapp.areas.auth.forms import (
 from webapp.areas.auth.policy import new_password_problem
 from webapp.areas.auth.questions import QUESTIONS
 from webapp.areas.auth.services import Outcome
+from webapp.areas.cases import parking
+from webapp.areas.cases.parking import GIVEN_BACK
 from webapp.domain import accounts, throttle
 from webapp.infra import clock
 from webapp.infra.database import db
@@ -140,6 +142,8 @@ def enter_code():
         problem = services.enter_code(db(), user, pending["attempt"], form.code.data)
         if problem is None:
             sessions.begin(user)
+            if parking.give_back(db(), user):  # pages sent after being signed out
+                flash(GIVEN_BACK, "info")
             if not user.security_question or user.password_generated_at:
                 session[AFTER_SIGN_IN] = pending["next"]  # once the first steps are done
             if not user.security_question:

@@ -10,7 +10,8 @@ out in another tab, or a background save found it timed out), the page's CSRF to
 with it: a case page or its background save is then told so in words (signed_out_already), not
 with a bare "problem with your request", and the page's script stops promising a save. So is
 one whose session was ended on the server (signed out in another browser), whose token still
-matches (_ended_on_the_server).
+matches (_ended_on_the_server). A saved case's page sent so is kept for the user it was shown
+to and put back after they sign in again (webapp/areas/cases/parking.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from flask import Flask, current_app, flash, jsonify, redirect, request, session
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
+from webapp.areas.cases import parking
 from webapp.areas.cases.endpoints import ANSWER_PAGES, AUTOSAVES, NEW_CASE_PAGES
 from webapp.infra import clock
 from webapp.web.security import error_page
@@ -191,20 +193,40 @@ def _ended_on_the_server():
 
 def signed_out_already():
     """A case page, or one of its background requests, sent after its session ended: nothing
-    is saved (whose draft it is cannot be known), and the words say why and what to do."""
+    is saved on the draft, and the words say why and what to do. A saved case's page sent
+    with Continue is kept for its user, and put back after they sign in (cases/parking.py)."""
     if request.endpoint in _IN_THE_BACKGROUND:
         message = (
             "You have been signed out (perhaps in another tab, window or browser), so this page "
             "is no longer being saved. Copy anything you have typed that you need, then sign in "
             "again."
         )
+        if request.endpoint == "cases.autosave":  # Continue will keep it (parking.py)
+            message = (
+                "You have been signed out (perhaps in another tab, window or browser), so this "
+                "page is no longer being saved. Press Continue to keep what you have typed: "
+                "you will be asked to sign in, then it will be put back on the page."
+            )
         return jsonify(saved=False, signed_in=False, signed_out=True, message=message), 401
-    flash(
-        "You had been signed out (perhaps in another tab, window or browser), so the page you "
-        "sent could not be saved. Sign in to carry on.",
-        "info",
-    )
+    if _parked():
+        flash(parking.KEPT, "info")
+    else:
+        flash(
+            "You had been signed out (perhaps in another tab, window or browser), so the page "
+            "you sent could not be saved. Sign in to carry on.",
+            "info",
+        )
     return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+
+
+def _parked() -> bool:
+    """Whether a case page sent without a session was kept for the user it was shown to."""
+    from webapp.infra.database import db
+
+    if request.method != "POST" or request.endpoint != "cases.page":
+        return False
+    args = request.view_args
+    return parking.park(db(), args["reference"], args["page_id"], request.form)
 
 
 def _duration(seconds: int) -> str:

@@ -10,6 +10,7 @@ class PageForm(FlaskForm):
     page_version = HiddenField(default="0")
     acknowledged = HiddenField(default="")  # the warnings the user has seen and accepts
     start_token = HiddenField(default="")  # the page of a case not saved yet: see starting.py
+    typist = HiddenField(default="")  # whose page it is, if sent after signing out: parking.py
 
 
 class StartCaseForm(FlaskForm):

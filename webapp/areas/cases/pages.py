@@ -20,7 +20,7 @@ from werkzeug.datastructures import FileStorage
 
 from engine import CaseType
 from engine.input_names import bound_field, input_name, item_index, read_input_name
-from webapp.areas.cases import bp, services
+from webapp.areas.cases import bp, parking, services
 from webapp.areas.cases.forms import PageForm
 from webapp.areas.cases.lookup import change_refused, editable, values_of
 from webapp.areas.cases.prefill import keep_locked, known_values
@@ -60,6 +60,8 @@ def _render_page(
     answers = case.answers
     values = values_of(case_type, answers)  # once for every question asked of the answers
     previous = case_type.previous_page(page.id, answers, values)
+    if case.reference is not None:  # who it is shown to, should it be sent after signing out
+        form.typist.data = parking.typist(current_user, case.reference, page.id)
     return render_template(
         "cases/page.html",
         case=case,

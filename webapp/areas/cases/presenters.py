@@ -12,7 +12,7 @@ from engine.answers import Values, truthy
 from engine.expressions.export import to_json, to_json_value
 from engine.fields.numbers import suffix_forms
 from engine.group_items import item_named
-from engine.input_names import input_name
+from engine.input_names import input_name, option_id
 from engine.model import Field, Page
 from webapp.infra import clock
 
@@ -32,16 +32,23 @@ _AUTOCOMPLETE = {"email": "email", "phone": "tel", "postcode": "postal-code"}
 
 
 def choice_items(
-    field: Field, selected, multiple: bool = False, follow_ups: Mapping | None = None
+    field: Field,
+    selected,
+    multiple: bool = False,
+    follow_ups: Mapping | None = None,
+    name: str | None = None,
 ) -> list[dict]:
     """Radio or checkbox items, with an "or" divider before an exclusive option, and the
-    follow-up questions (HTML) shown under an option."""
+    follow-up questions (HTML) shown under an option; `name` is the input's (a group item's
+    question has its own), the field's id by default."""
+    name = name or field.id
     items: list[dict] = []
     chosen = set(selected or []) if multiple else {selected}
-    for option in field.options:
+    for position, option in enumerate(field.options, start=1):
         if option.exclusive and items:
             items.append({"divider": "or"})
         item = {"value": option.value, "text": option.label, "checked": option.value in chosen}
+        item["id"] = option_id(name, position)  # as Change links find it, divider or not
         if follow_ups and follow_ups.get(option.value):
             item["conditional"] = {"html": follow_ups[option.value]}
         if option.hint:
@@ -132,7 +139,7 @@ def _summary_anchor(case_type, error: FieldError, form) -> str:
     if form is None or group is None or not group.kind.holds_items or error.key not in form:
         return error.anchor
     if not form[error.key].entries:
-        return f"{group.id}-add"
+        return group.kind.add_anchor(group)
     first = next((n for n in group.fields if n.kind.is_input and n.show_if is None), None)
     return first.kind.anchor(input_name(group.id, 0, first.id)) if first else error.anchor
 

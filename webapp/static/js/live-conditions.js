@@ -42,6 +42,15 @@ function readNumber (text) {
   return { number: new Dec(sign * BigInt((whole + fraction) || '0'), exponent), exponent }
 }
 
+// numeric.ungrouped: spaces gone, and commas only between groups of three before the point
+// (1,250); null for any other comma (12,5 is a decimal comma, never 125), as the server refuses.
+function ungrouped (text) {
+  const plain = text.replace(/\s/g, '')
+  if (!plain.includes(',')) return plain
+  if (/^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?$/.test(plain)) return plain.replace(/,/g, '')
+  return null
+}
+
 // ---- reading an answer as the server's field types parse it (engine/fields/) ----
 
 const READERS = {
@@ -59,7 +68,8 @@ const READERS = {
     return chosen
   },
   number: (field, input) => {
-    const read = readNumber(input.one().replace(/[\s,]/g, ''))
+    const text = ungrouped(input.one())
+    const read = text === null ? null : readNumber(text)
     if (!read || read.number === null) return null
     const number = read.number
     const decimals = field.decimals || 0
@@ -69,8 +79,8 @@ const READERS = {
     return inBounds(field, number, LIMIT) ? number : null
   },
   money: (field, input) => {
-    const text = input.one().replace(/[\s,£]/g, '')
-    if (!/^-?\d+(\.\d{1,2})?$/.test(text)) return null
+    const text = ungrouped(input.one().replace(/£/g, ''))
+    if (text === null || !/^-?\d+(\.\d{1,2})?$/.test(text)) return null
     const amount = Dec.of(text)
     return inBounds(field, amount, MONEY_LIMIT) ? amount : null
   },
@@ -181,7 +191,8 @@ function displayed (field, value) {
   if (format === 'yes_no') return truthy(value) ? 'Yes' : 'No'
   if (format === 'date' && value instanceof PyDate) return `${value.day} ${MONTHS[value.month - 1]} ${value.year}`
   if (format === 'number' && value instanceof Dec) {
-    const shown = grouped(value, Math.max(field.places || 0, 0))
+    const fixed = grouped(value, Math.max(field.places || 0, 0))
+    const shown = fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed // 0, not 0.00
     const suffix = shown === '1' ? field.suffix_one : field.suffix // as numbers.with_suffix
     return suffix ? `${shown} ${suffix}` : shown
   }
