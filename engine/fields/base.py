@@ -17,6 +17,11 @@ from engine.expressions import TEXT, Symbol
 from engine.model import Field, SummaryRow
 from engine.problems import Code
 
+# Words people read (a label, a button, a statement): not empty, and not only spaces, which
+# would show an unlabelled box or a blank button. schema_check words the breach as E104.
+WORDS_PATTERN = r"\S"
+WORDS = {"type": "string", "minLength": 1, "pattern": WORDS_PATTERN}
+
 
 class Invalid(Exception):
     """A typed answer that cannot be accepted; the message is shown to the user."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.expressions import BOOL, LIST, TEXT, Symbol
 from engine.fields.base import (
+    WORDS,
     FieldType,
     Invalid,
     bounds_problem,
@@ -166,9 +167,9 @@ class DeclarationType(FieldType):
     component = "declaration"
     always_required = True
     settings = {
-        "text": {"type": "string", "description": "The statement being confirmed"},
+        "text": {**WORDS, "description": "The statement being confirmed"},
         "confirm_label": {
-            "type": "string",
+            **WORDS,
             "default": "I confirm",
             "description": "The words beside the tick box",
         },

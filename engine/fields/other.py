@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from engine.expressions import FILE, GROUP, Symbol
-from engine.fields.base import FieldType, bounds_problem, lower_first, plural
+from engine.fields.base import WORDS, FieldType, bounds_problem, lower_first, plural
 from engine.input_names import input_name
 
 # What a form author may allow, by the name they write.
@@ -131,9 +131,9 @@ class GroupType(FieldType):
         "fields": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/field"}},
         "min_items": {"type": "integer", "minimum": 0, "default": 0},
         "max_items": {"type": "integer", "minimum": 1, "default": 50},
-        "item_label": {"type": "string", "description": "What one item is called, e.g. 'Provider'"},
+        "item_label": {**WORDS, "description": "What one item is called, e.g. 'Provider'"},
         "item_label_plural": {
-            "type": "string",
+            **WORDS,
             "description": "The plural, when adding 's' is wrong: 'Staff members', 'Children'",
         },
         "rules": {
@@ -260,7 +260,7 @@ class ContentType(FieldType):
     component = "content"
     has_value = False
     settings = {
-        "text": {"type": "string"},
+        "text": WORDS,
         "style": {"enum": ["text", "inset", "warning"], "default": "text"},
     }
     required_settings = ("text",)
