@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.test_validation_errors import CHILD_FORENAME, load_case, load_field
+from tests.engine.test_validation_errors import (
+    CHILD_FORENAME,
+    load_case,
+    load_condition,
+    load_field,
+)
 
 NAME = "{id: n, type: text, label: Name}"
 
@@ -56,3 +61,29 @@ def test_empty_words_of_a_field_type_are_refused_once(setting):
     problem = loaded.expect("E104", field, "''")
     assert problem.message.endswith("must not be empty")
     assert len(loaded.problems) == 1, [str(p) for p in loaded.problems]
+
+
+# ---- `x in [...]` with values of another kind: false whatever is answered ----------------
+
+
+@pytest.mark.parametrize(
+    ("condition", "advice"),
+    [
+        ("has_ehcp in ['yes']", "write has_ehcp or not has_ehcp"),
+        ("start_date in ['2026-09-01']", "write start_date == date('2026-09-01')"),
+        ("start_date not in ['1/9/2026']", "write start_date == date('2026-09-01')"),
+        ("sen_provision in [1, 2]", "put the values in quotes, ['1', '2']"),
+        ("len(forename) in ['1', '2']", "write the values without quotes, [1, 2]"),
+    ],
+)
+def test_looking_for_an_answer_in_a_list_of_another_kind_is_refused(condition, advice):
+    # taken before: a date, a yes/no or a count is never one of these values, so the question
+    # was never asked (or, with not in, always); `has_ehcp == 'yes'` was E305 already
+    problem = load_condition(condition).expect("E305", condition)
+    assert "so this would be the same whatever the answer" in problem.message
+    assert advice in problem.message
+
+
+def test_a_list_of_the_right_kind_with_none_in_it_is_taken():
+    # 'None' was reported as not an option of sen_provision
+    assert not load_condition("sen_provision in ['E', none]").problems
