@@ -283,7 +283,11 @@ def closest(word: str, candidates) -> str | None:
     """The candidate closest to `word`, when one is close enough to be what was meant."""
     import difflib
 
-    close = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
+    words = [str(c) for c in candidates]
+    same = [w for w in words if w.casefold() == str(word).casefold()]  # UK for uk, UPN for upn
+    if same:
+        return same[0]
+    close = difflib.get_close_matches(str(word), words, n=1, cutoff=0.6)
     return close[0] if close else None
 
 

@@ -15,7 +15,7 @@ from functools import cache
 
 import jsonschema_rs
 
-from engine.fields import FIELD_TYPES, field_type
+from engine.fields import FIELD_TYPES, field_type, meant_type
 from engine.fields.base import WORDS_PATTERN
 from engine.fields.dates import time_bound_hint
 from engine.problems import Code, Problem, did_you_mean, make_problem, not_a_condition
@@ -248,7 +248,7 @@ class _Reporter:
             suggestion=(
                 f"; put it in quotes: '{quoted[0]}'"
                 if quoted
-                else did_you_mean(error.instance, allowed)
+                else _suggestion(error.instance, allowed, path)
             ),
         )
 
@@ -298,6 +298,16 @@ class _Reporter:
         if owners:
             return f"; it is a setting of {', '.join(owners)} questions, not {instance['type']}"
         return ""
+
+
+def _suggestion(value, allowed, path: tuple) -> str:
+    """A "did you mean" for a word not allowed; for a field's `type`, what other form builders
+    call a type (`upload` is file) too."""
+    if path and path[-1] == "type" and set(allowed) == set(FIELD_TYPES):
+        meant = meant_type(value)
+        if meant:
+            return f"; did you mean '{meant}'?"
+    return did_you_mean(value, allowed)
 
 
 def _name_ok(key: str) -> bool:

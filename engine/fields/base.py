@@ -60,6 +60,8 @@ class FieldType:
     # `min: today`): offered too when such a name is misspelt.
     reference_words: ClassVar[tuple[str, ...]] = ()
     prefills: ClassVar[frozenset[str]] = frozenset()  # the `prefill:` sources whose value fits
+    # What other form builders call this type (`type: upload`): E103 suggests this one.
+    also_called: ClassVar[tuple[str, ...]] = ()
 
     @property
     def is_input(self) -> bool:

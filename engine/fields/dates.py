@@ -65,6 +65,7 @@ def long_date(day: dt.date) -> str:
 
 class DateType(FieldType):
     name = "date"
+    also_called = ("datetime", "day", "date_input")
     read_in_browser = True
     summary = "A date typed as day, month and year, between optional bounds."
     value_type = DATE
@@ -184,6 +185,7 @@ _TIME = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm)?", re.IGNORECASE)
 
 class TimeType(FieldType):
     name = "time"
+    also_called = ("time_of_day", "clock")
     read_in_browser = True
     summary = "A time of day, typed like 14:30 (9.30am and 2:15pm are understood)."
     value_type = TIME

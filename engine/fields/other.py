@@ -50,6 +50,7 @@ def kinds_in_words(accept) -> str:
 
 class FileType(FieldType):
     name = "file"
+    also_called = ("upload", "attachment", "document", "file_upload")
     summary = "A file upload: the kinds allowed (checked from the content) and a size limit."
     value_type = FILE
     component = "file"
@@ -122,6 +123,7 @@ class FileType(FieldType):
 
 class GroupType(FieldType):
     name = "group"
+    also_called = ("repeat", "repeating_group", "repeater", "add_another", "items", "list")
     read_in_browser = True
     summary = "A repeating group ('add another'): nested questions asked for each item."
     value_type = GROUP
@@ -256,6 +258,7 @@ class GroupType(FieldType):
 
 class ContentType(FieldType):
     name = "content"
+    also_called = ("guidance", "html", "markdown", "note", "info", "heading")
     summary = "Guidance text between questions; no answer. Blank lines start new paragraphs."
     component = "content"
     has_value = False

@@ -87,3 +87,43 @@ def test_looking_for_an_answer_in_a_list_of_another_kind_is_refused(condition, a
 def test_a_list_of_the_right_kind_with_none_in_it_is_taken():
     # 'None' was reported as not an option of sen_provision
     assert not load_condition("sen_provision in ['E', none]").problems
+
+
+# ---- suggestions: other capitals, and what other form builders call a type ---------------
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("upload", "file"),
+        ("integer", "number"),
+        ("boolean", "yes_no"),
+        ("Yes-No", "yes_no"),
+        ("repeating_group", "group"),
+        ("calc", "calculated"),
+        ("dropdown", "select"),
+        ("multi_select", "checkboxes"),
+        ("UPN", "upn"),
+    ],
+)
+def test_a_type_named_as_other_form_builders_name_it_is_suggested(written, meant):
+    # these named the twenty-one types with no suggestion
+    field = f"{{id: thing, type: {written}, label: Thing}}"
+    problem = load_field(CHILD_FORENAME, field).expect("E103", field, written)
+    assert problem.message.endswith(f"did you mean '{meant}'?")
+
+
+def test_an_allowed_word_in_other_capitals_is_suggested():
+    # 'UK' had no suggestion (difflib weighs capitals as other letters): the author of a
+    # trip's export wrote `dates: UK`
+    loaded = load_case(
+        """
+        - id: child
+          title: About the child
+          fields:
+            - {id: forename, type: text, label: First name}
+        """,
+        extra="export: {dates: UK}\n",
+    )
+    problem = loaded.expect("E103", "dates: UK", "UK")
+    assert problem.message.endswith("did you mean 'uk'?")
