@@ -12,6 +12,7 @@ from decimal import Decimal
 from engine.expressions.evaluate import Expression
 from engine.expressions.explain import (
     Typed,
+    blank_comparison,
     comparison_hint,
     list_mismatch,
     option_substring,
@@ -239,6 +240,10 @@ class Checker:
                 f"none (no answer) has no order, so this is always false; write answered({other})"
             )
             self._issue(node, Code.E305, detail=detail)
+            return
+        empty = blank_comparison(left, right, isinstance(op, ast.NotEq))
+        if not ordering and empty:  # other != '': a blank answer is none, so always true
+            self._issue(node, Code.E305, detail=empty)
             return
         if ANY in (left.type, right.type):
             return

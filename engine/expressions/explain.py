@@ -32,13 +32,31 @@ class Typed:
     is_constant: bool = False
 
 
+def blank_comparison(left: Typed, right: Typed, negated: bool) -> str:
+    """Why `x == ''` or `x != ''` is refused, when one side is an answer: a blank answer is
+    kept as none, never as empty text, so the one is always false and the other always true."""
+    if not any(side.is_constant and side.constant == "" for side in (left, right)):
+        return ""
+    answer = next((side.symbol for side in (left, right) if side.symbol), None)
+    if answer is None or not answer.typed:  # len(x) != '', a calculated text: other checks
+        return ""
+    name = answer.name
+    written = f"answered({name})" if negated else f"not answered({name})"
+    return (
+        f"a question left blank has no answer (none), never the empty text '', so this is "
+        f"always {'true' if negated else 'false'}: write {written}"
+    )
+
+
 def comparison_hint(left: Typed, right: Typed, negated: bool = False) -> str:
     """How to write a comparison of two types that cannot be compared, when it is clear
     (`negated`: the comparison was `!=`)."""
     types = {left.type, right.type}
     constant = next((side.constant for side in (left, right) if side.is_constant), None)
     if types == {BOOL, TEXT}:
-        return "; a yes/no question is true or false: write 'name' or 'not name'"
+        answer = next((side for side in (left, right) if side.symbol), None)
+        name = answer.symbol.name if answer else "name"
+        return f"; a yes/no question is true or false: write {name} or not {name}"
     if types == {TEXT, NUMBER} and isinstance(constant, int | float):
         return f"; the answer is text: put the value in quotes, '{constant}'"
     if types == {DATE, NUMBER}:
@@ -50,8 +68,9 @@ def comparison_hint(left: Typed, right: Typed, negated: bool = False) -> str:
             return f"; to ask whether an option is not ticked, write '{constant}' not in {name}"
         return f"; to ask whether an option is ticked, write '{constant}' in {name}"
     if types == {DATE, TEXT} and isinstance(constant, str):  # '2026-01-01' in quotes is text
-        day = constant if _ISO_DATE.match(constant) else "2015-01-31"
-        return f"; write a date as date('{day}')"
+        if constant.strip().casefold() in ("today", "today()"):
+            return "; today's date is today(), without quotes"
+        return f"; write a date as date('{_day(constant)}')"
     if types == {TIME, TEXT} and isinstance(constant, str):
         return (
             "; there is no fixed time in expressions: compare with another time question, or "
@@ -113,9 +132,21 @@ def _number_text(value) -> bool:
     return isinstance(value, str) and bool(re.fullmatch(r"-?\d+(\.\d+)?", value))
 
 
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
 def _day(value) -> str:
-    """A day to show in date('...'): the text written, when it is one, else an example."""
-    return value if isinstance(value, str) and _ISO_DATE.match(value) else "2026-09-01"
+    """A day to show in date('...'): the text written, when it is one (read as day, month and
+    year when written 1/9/2026), else an example."""
+    if not isinstance(value, str):
+        return "2015-01-31"
+    if _ISO_DATE.match(value.strip()):
+        return value.strip()
+    uk = _UK_DATE.match(value.strip())
+    if uk:
+        day, month, year = (int(part) for part in uk.groups())
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return "2015-01-31"
 
 
 def ticked_in_list(left: Typed, right: Typed, negated: bool) -> str:

@@ -311,7 +311,7 @@ class CalculatedType(FieldType):
         }
 
     def symbol(self, field):
-        return Symbol(field.id, self.result_type(field))
+        return Symbol(field.id, self.result_type(field), typed=False)
 
     def evaluate(self, field, values):
         """The value worked out from typed `values`; money comes to whole pence."""

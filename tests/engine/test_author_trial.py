@@ -127,3 +127,44 @@ def test_an_allowed_word_in_other_capitals_is_suggested():
     )
     problem = loaded.expect("E103", "dates: UK", "UK")
     assert problem.message.endswith("did you mean 'uk'?")
+
+
+# ---- comparing an answer with '': a blank answer is none, never '' ------------------------
+
+
+@pytest.mark.parametrize(
+    ("condition", "advice"),
+    [
+        ("forename != ''", "so this is always true: write answered(forename)"),
+        ("'' == forename", "so this is always false: write not answered(forename)"),
+        ("start_date != ''", "so this is always true: write answered(start_date)"),
+    ],
+)
+def test_an_answer_compared_with_empty_text_is_refused(condition, advice):
+    # `forename != ''` was taken and always true (a blank answer is kept as none), so the
+    # question it showed was asked of everyone; a date's said only "cannot compare"
+    problem = load_condition(condition).expect("E305", condition)
+    assert problem.message.endswith(advice)
+
+
+def test_a_calculated_text_may_still_be_compared_with_empty_text():
+    loaded = load_field(
+        CHILD_FORENAME,
+        "{id: title, type: calculated, format: text, label: Title,"
+        " value: \"'Dr' if len(forename) > 3 else ''\"}",
+        "{id: note, type: text, label: Note, show_if: \"title != ''\"}",
+    )
+    assert not [p for p in loaded.problems if p.code == "E305"]
+
+
+@pytest.mark.parametrize(
+    ("condition", "advice"),
+    [
+        ("start_date > 'today'", "today's date is today(), without quotes"),
+        ("start_date == '1/9/2026'", "write a date as date('2026-09-01')"),
+    ],
+)
+def test_a_date_compared_with_text_is_told_what_the_text_meant(condition, advice):
+    # both were told to write date('2015-01-31')
+    problem = load_condition(condition).expect("E305", condition)
+    assert problem.message.endswith(advice)
