@@ -298,7 +298,7 @@ class CaseTypeCompiler:
                 key="field",
                 name=data["field"],
                 expected="a question of this group" if scope else "a question on this page",
-                suggestion=did_you_mean(data["field"], names),
+                suggestion=_in_a_group(data["field"], fields) or did_you_mean(data["field"], names),
             )
         check = self._expression(data["check"], (*where, "check"), ex.BOOL, scope)
         if check is None:
@@ -375,3 +375,16 @@ def _walk_fields(specs: list, where: tuple, group: str | None = None):
         kind = field_type(spec)
         if kind is not None and kind.holds_items:
             yield from _walk_fields(spec.get("fields", []), (*path, "fields"), spec["id"])
+
+
+def _in_a_group(name: str, fields: tuple[Field, ...]) -> str:
+    """Said of a page's rule whose `field` is a question of a repeating group on the page: a
+    rule for each item is written under the group's own `rules:` (it was indented as the
+    page's)."""
+    for field in fields:
+        if field.kind.holds_items and any(f.id == name for f in field.fields):
+            return (
+                f"; it is a question of the group '{field.id}': a rule for each item belongs "
+                "in the group's own `rules`, indented like its `fields`"
+            )
+    return ""

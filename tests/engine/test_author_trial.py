@@ -168,3 +168,33 @@ def test_a_date_compared_with_text_is_told_what_the_text_meant(condition, advice
     # both were told to write date('2015-01-31')
     problem = load_condition(condition).expect("E305", condition)
     assert problem.message.endswith(advice)
+
+
+# ---- a group's rule indented as the page's -------------------------------------------------
+
+
+def test_a_page_rule_on_a_question_of_a_group_says_where_the_rule_belongs():
+    # was "field names 'carer_phone', which is not a question on this page": it is on the
+    # page, in the group, and the rule had slipped out of the group by its indentation
+    loaded = load_case(
+        """
+        - id: parents
+          title: Parents and carers
+          fields:
+            - id: carers
+              type: group
+              label: Parents and carers
+              fields:
+                - {id: carer_name, type: text, label: Full name}
+                - {id: carer_phone, type: phone, label: Telephone number, required: false}
+          rules:
+            - check: answered(carer_phone) or len(carers) > 1
+              message: Give a telephone number
+              field: carer_phone
+        """
+    )
+    problem = loaded.expect("E206", "field: carer_phone", "carer_phone")
+    assert problem.message.endswith(
+        "it is a question of the group 'carers': a rule for each item belongs in the group's "
+        "own `rules`, indented like its `fields`"
+    )
