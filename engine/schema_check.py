@@ -291,6 +291,8 @@ class _Reporter:
     def _suggest_key(key: str, allowed, instance) -> str:
         if " " in key:
             return "; a comma inside { } starts a new key: put text with commas in quotes"
+        if _TRANSLATION.fullmatch(key):  # label_cy, name_welsh, translations
+            return "; case types are written in one language: there are no translated texts"
         suggestion = did_you_mean(key, allowed)
         if suggestion or not isinstance(instance, dict) or "type" not in instance:
             return suggestion
@@ -308,6 +310,12 @@ def _suggestion(value, allowed, path: tuple) -> str:
         if meant:
             return f"; did you mean '{meant}'?"
     return did_you_mean(value, allowed)
+
+
+_TRANSLATION = re.compile(
+    r"(\w+[_-](cy|en|gb|ga|gd|pl|ur|pa|welsh|english|cymraeg|translation))"
+    r"|translations?|i18n|l10n|locale|lang|language"
+)
 
 
 def _name_ok(key: str) -> bool:

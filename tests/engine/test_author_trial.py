@@ -198,3 +198,17 @@ def test_a_page_rule_on_a_question_of_a_group_says_where_the_rule_belongs():
         "it is a question of the group 'carers': a rule for each item belongs in the group's "
         "own `rules`, indented like its `fields`"
     )
+
+
+# ---- translations ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["label_cy", "lang", "label_welsh"])
+def test_a_translated_label_is_told_that_case_types_have_one_language(key):
+    # label_cy was answered "did you mean 'label'?", as if the Welsh had been a typo
+    field = f"{{id: forename, type: text, label: First name, {key}: Enw cyntaf}}"
+    problem = load_field(field).expect("E100", field, key)
+    assert problem.message == (
+        f"unknown key '{key}'; case types are written in one language: there are no "
+        "translated texts"
+    )
