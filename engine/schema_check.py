@@ -233,7 +233,11 @@ class _Reporter:
             self.source.positions.value(path),
             where=_where(path),
             expected=words + quote_hint(expected, error.instance),
-            found=_describe_type(error.instance),
+            found=(  # decimals: 0.5 was "must be a whole number, not a number"
+                f"{error.instance}, which has decimals"
+                if expected == "integer" and _json_type(error.instance) == "number"
+                else _describe_type(error.instance)
+            ),
         )
 
     def _not_allowed(self, error, path: tuple) -> None:

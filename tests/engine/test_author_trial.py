@@ -212,3 +212,10 @@ def test_a_translated_label_is_told_that_case_types_have_one_language(key):
         f"unknown key '{key}'; case types are written in one language: there are no "
         "translated texts"
     )
+
+
+def test_a_whole_number_written_with_decimals_is_told_as_written():
+    # was "'decimals' must be a whole number, not a number"
+    field = "{id: staff, type: number, label: Number of staff, decimals: 0.5}"
+    problem = load_field(field).expect("E102", field, "0.5")
+    assert problem.message == "'decimals' must be a whole number, not 0.5, which has decimals"
