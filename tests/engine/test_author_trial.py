@@ -219,3 +219,15 @@ def test_a_whole_number_written_with_decimals_is_told_as_written():
     field = "{id: staff, type: number, label: Number of staff, decimals: 0.5}"
     problem = load_field(field).expect("E102", field, "0.5")
     assert problem.message == "'decimals' must be a whole number, not 0.5, which has decimals"
+
+
+def test_a_ratio_written_with_a_colon_is_told_to_divide():
+    # `value: pupils:staff` was only "invalid syntax"
+    field = "{id: ratio, type: calculated, label: Pupils for each adult, value: 'pupils:staff'}"
+    loaded = load_field(
+        "{id: pupils, type: number, label: Pupils}",
+        "{id: staff, type: number, label: Staff}",
+        field,
+    )
+    problem = next(p for p in loaded.problems if p.code == "E300")
+    assert problem.message.endswith("':' is no operator: a ratio such as 1:10 is a division, a / b")
