@@ -164,6 +164,17 @@ def test_values_rows_reference_and_workflow_fail_at_their_lines(folder, tmp_path
     ]
 
 
+def test_a_page_id_that_is_no_page_is_named_with_a_suggestion(folder, tmp_path, capsys):
+    # was "expected page 'secnd', but it is not a page of it" (found by a new author's trial)
+    path = folder(JOURNEYS.replace("      - page: second", "      - page: secnd"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:9:15: FAIL: expected page 'secnd', but it is not a page of 'tiny' (did you "
+        "mean 'second'?); got pages shown: first, second (journey 'EHC plan')"
+    ]
+
+
 def test_a_question_the_page_does_not_ask_is_named_with_a_suggestion(folder, tmp_path, capsys):
     path = folder(JOURNEYS.replace("details: Some}", "detials: Some}"))
     status, lines, _err = run(capsys, tmp_path)
