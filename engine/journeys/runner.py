@@ -91,7 +91,8 @@ class JourneyRun:
         self.answers = result.answers
         self._hidden_answers(step, typed, page, where, result.asked)
         following = case_type.next_page(page_id, self.answers) if result.valid else page
-        coverage.saw_page(case_type, page, self.answers, following)
+        errors = {e.key: e.message for e in result.errors}
+        coverage.saw_page(case_type, page, self.answers, following, errors)
         for kind in ("errors", "warnings"):
             for at, message in compare_messages(
                 getattr(result, kind), step.get(kind) or {}, kind, (*where, kind)
