@@ -231,3 +231,38 @@ def test_a_ratio_written_with_a_colon_is_told_to_divide():
     )
     problem = next(p for p in loaded.problems if p.code == "E300")
     assert problem.message.endswith("':' is no operator: a ratio such as 1:10 is a division, a / b")
+
+
+# ---- a condition on a question asked after it ----------------------------------------------
+
+
+def test_a_condition_on_a_question_below_it_on_its_page_says_to_move_that_question_up():
+    # was "which is defined later (on page 'deregistration')", the page the author was on
+    loaded = load_field(
+        "{id: tail, type: text, label: Details, show_if: \"'bullying' in reasons\"}",
+        "{id: reasons, type: checkboxes, label: Reasons, options: [bullying, health]}",
+    )
+    problem = loaded.expect("E303", 'reasons"', "reasons")
+    assert problem.message.endswith(
+        "is defined later (below it on page 'child': move 'reasons' above the question that "
+        "names it)"
+    )
+
+
+def test_a_condition_on_a_question_of_a_later_page_says_what_it_may_name():
+    loaded = load_case(
+        """
+        - id: child
+          title: About the child
+          fields:
+            - {id: forename, type: text, label: First name, show_if: has_ehcp}
+        - id: needs
+          title: Needs
+          fields:
+            - {id: has_ehcp, type: yes_no, label: Does the child have an EHCP?}
+        """
+    )
+    problem = loaded.expect("E303", "show_if: has_ehcp", "has_ehcp")
+    assert problem.message.endswith(
+        "(on page 'needs': an expression names only questions before it)"
+    )
