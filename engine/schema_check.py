@@ -27,6 +27,7 @@ from engine.schema_words import (
     plain_message,
     quote_hint,
     shown,
+    yes_no_text,
 )
 from engine.source import Source
 
@@ -151,6 +152,15 @@ def _json_type(value) -> str:
     return "null"
 
 
+def _found(expected, instance) -> str:
+    """What was written where `expected` was wanted, as E102 tells it."""
+    if expected == "integer" and _json_type(instance) == "number":  # not "not a number"
+        return f"{instance}, which has decimals"
+    if expected == "boolean" and yes_no_text(instance):  # required: no
+        return yes_no_text(instance)
+    return _describe_type(instance)
+
+
 def _describe_type(value) -> str:
     return _TYPE_WORDS[_json_type(value)]
 
@@ -233,11 +243,7 @@ class _Reporter:
             self.source.positions.value(path),
             where=_where(path),
             expected=words + quote_hint(expected, error.instance),
-            found=(  # decimals: 0.5 was "must be a whole number, not a number"
-                f"{error.instance}, which has decimals"
-                if expected == "integer" and _json_type(error.instance) == "number"
-                else _describe_type(error.instance)
-            ),
+            found=_found(expected, error.instance),
         )
 
     def _not_allowed(self, error, path: tuple) -> None:

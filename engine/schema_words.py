@@ -65,3 +65,14 @@ def plain_message(error) -> str:
         case "minProperties":
             return "needs at least one entry"
     return error.message
+
+
+_YES, _NO = {"yes", "y", "on"}, {"no", "n", "off"}
+
+
+def yes_no_text(instance) -> str:
+    """`required: no` as E102 tells it: the word, which YAML reads as text, and what to write."""
+    word = instance.strip().casefold() if isinstance(instance, str) else None
+    if word not in _YES | _NO:
+        return ""
+    return f"'{instance}', which YAML reads as text: write {'true' if word in _YES else 'false'}"

@@ -266,3 +266,10 @@ def test_a_condition_on_a_question_of_a_later_page_says_what_it_may_name():
     assert problem.message.endswith(
         "(on page 'needs': an expression names only questions before it)"
     )
+
+
+def test_yes_where_true_or_false_belongs_is_told_what_to_write():
+    # was "'allow_temporary' must be true or false, not text"
+    field = "{id: upn, type: upn, label: UPN, allow_temporary: yes}"
+    problem = load_field(field).expect("E102", field, "yes}")
+    assert problem.message.endswith("not 'yes', which YAML reads as text: write true")

@@ -214,7 +214,7 @@ ONE_LINE_MISTAKES = {
         "E102",
         "required: no",
         "no",
-        ends="not text",
+        ends="not 'no', which YAML reads as text: write false",  # was "not text" (a trial)
     ),
     "an_unknown_field_type_suggests_the_closest_type": Shown(
         load_field,
