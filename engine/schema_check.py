@@ -17,7 +17,7 @@ import jsonschema_rs
 
 from engine.fields import FIELD_TYPES, field_type, meant_type
 from engine.fields.base import WORDS_PATTERN
-from engine.fields.dates import time_bound_hint
+from engine.fields.dates import date_bound_hint, time_bound_hint
 from engine.problems import Code, Problem, did_you_mean, make_problem, not_a_condition
 from engine.schema import build_schema
 from engine.schema_words import (
@@ -290,6 +290,8 @@ class _Reporter:
         detail = description[:1].lower() + description[1:] if description else "is not valid"
         if description and "a time like" in description:
             detail += time_bound_hint(error.instance)
+        elif description and "a date like" in description:
+            detail += date_bound_hint(error.instance)
         self.add(
             Code.E104,
             self.source.positions.value(path),

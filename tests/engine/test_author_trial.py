@@ -273,3 +273,18 @@ def test_yes_where_true_or_false_belongs_is_told_what_to_write():
     field = "{id: upn, type: upn, label: UPN, allow_temporary: yes}"
     problem = load_field(field).expect("E102", field, "yes}")
     assert problem.message.endswith("not 'yes', which YAML reads as text: write true")
+
+
+@pytest.mark.parametrize(
+    ("bound", "advice"),
+    [
+        ("01/09/2026", "write 2026-09-01"),
+        ("2026-9-1", "write 2026-09-01"),
+        ("Today", "write today"),
+    ],
+)
+def test_a_date_limit_written_as_people_write_dates_is_told_how_to_write_it(bound, advice):
+    # only "must be 'today', a date like 2026-09-01, or the id of an earlier date question"
+    field = f"{{id: departure, type: date, label: Date of departure, min: {bound}}}"
+    problem = load_field(field).expect("E104", field, bound)
+    assert problem.message.endswith(f"or the id of an earlier date question: {advice}")
