@@ -22,6 +22,7 @@ from engine.problems import Code, Problem, did_you_mean, make_problem, not_a_con
 from engine.school_calendar import calendar_issues
 from engine.sections import compile_sections
 from engine.source import Source
+from engine.unasked import unasked_issues
 
 RESERVED = (
     set(ex.FUNCTIONS) | {"true", "false", "none"} | set(keyword.kwlist) | set(keyword.softkwlist)
@@ -327,6 +328,9 @@ class CaseTypeCompiler:
             expression, self.calendar, self.calendar_broken
         ):
             self.add_expression_issue(self._as_loop(issue, where), where, text)
+        if condition and not checker.issues:
+            for issue in unasked_issues(expression, where, self.source.data, self.declared):
+                self.add_expression_issue(issue, where, text)
         if self.calendar is not None:
             expression.calendar = self.calendar
         if (

@@ -180,6 +180,11 @@ class Code(enum.Enum):
         "transition '{action}' from '{source}' is never taken: the portal moves every case on "
         "from '{source}' at once by '{first}' (by: system, without `when`), {before}",
     )
+    W508 = (
+        Severity.WARNING,
+        "'{written}' is true too while '{name}' is not asked ({condition} is false), as a "
+        "question not asked has no answer: write {advice}, or {condition} and {written}",
+    )
     W700 = (
         Severity.WARNING,
         "{date} is outside the school calendar ({start} to {end}): {function}() counts "
