@@ -22,6 +22,7 @@ from engine.problems import Code, Problem, did_you_mean, make_problem, not_a_con
 from engine.school_calendar import calendar_issues
 from engine.sections import compile_sections
 from engine.source import Source
+from engine.unasked import unasked_issues
 
 RESERVED = (
     set(ex.FUNCTIONS) | {"true", "false", "none"} | set(keyword.kwlist) | set(keyword.softkwlist)
@@ -298,7 +299,7 @@ class CaseTypeCompiler:
                 key="field",
                 name=data["field"],
                 expected="a question of this group" if scope else "a question on this page",
-                suggestion=did_you_mean(data["field"], names),
+                suggestion=_in_a_group(data["field"], fields) or did_you_mean(data["field"], names),
             )
         check = self._expression(data["check"], (*where, "check"), ex.BOOL, scope)
         if check is None:
@@ -327,6 +328,9 @@ class CaseTypeCompiler:
             expression, self.calendar, self.calendar_broken
         ):
             self.add_expression_issue(self._as_loop(issue, where), where, text)
+        if condition and not checker.issues:
+            for issue in unasked_issues(expression, where, self.source.data, self.declared):
+                self.add_expression_issue(issue, where, text)
         if self.calendar is not None:
             expression.calendar = self.calendar
         if (
@@ -375,3 +379,16 @@ def _walk_fields(specs: list, where: tuple, group: str | None = None):
         kind = field_type(spec)
         if kind is not None and kind.holds_items:
             yield from _walk_fields(spec.get("fields", []), (*path, "fields"), spec["id"])
+
+
+def _in_a_group(name: str, fields: tuple[Field, ...]) -> str:
+    """Said of a page's rule whose `field` is a question of a repeating group on the page: a
+    rule for each item is written under the group's own `rules:` (it was indented as the
+    page's)."""
+    for field in fields:
+        if field.kind.holds_items and any(f.id == name for f in field.fields):
+            return (
+                f"; it is a question of the group '{field.id}': a rule for each item belongs "
+                "in the group's own `rules`, indented like its `fields`"
+            )
+    return ""

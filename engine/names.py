@@ -62,7 +62,12 @@ def look_up(
         )
         return ex.Issue(Code.E303, offset, {"name": name, "where": where})
     if found:
-        return ex.Issue(Code.E303, offset, {"name": name, "where": f"on page '{found.page_id}'"})
+        where = (
+            f"below it on page '{found.page_id}': move '{name}' above the question that names it"
+            if found.path[:2] == at[:2]
+            else f"on page '{found.page_id}': an expression names only questions before it"
+        )
+        return ex.Issue(Code.E303, offset, {"name": name, "where": where})
     called = f"; to call it, write {name}()" if name in ex.FUNCTIONS else ""
     suggestion = called or did_you_mean(name, scope.symbols) or _later_like(name, declared)
     if not suggestion and any(name in (s.options or ()) for s in scope.symbols.values()):

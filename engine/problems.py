@@ -180,6 +180,11 @@ class Code(enum.Enum):
         "transition '{action}' from '{source}' is never taken: the portal moves every case on "
         "from '{source}' at once by '{first}' (by: system, without `when`), {before}",
     )
+    W508 = (
+        Severity.WARNING,
+        "'{written}' is true too while '{name}' is not asked ({condition} is false), as a "
+        "question not asked has no answer: write {advice}, or {condition} and {written}",
+    )
     W700 = (
         Severity.WARNING,
         "{date} is outside the school calendar ({start} to {end}): {function}() counts "
@@ -283,7 +288,11 @@ def closest(word: str, candidates) -> str | None:
     """The candidate closest to `word`, when one is close enough to be what was meant."""
     import difflib
 
-    close = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
+    words = [str(c) for c in candidates]
+    same = [w for w in words if w.casefold() == str(word).casefold()]  # UK for uk, UPN for upn
+    if same:
+        return same[0]
+    close = difflib.get_close_matches(str(word), words, n=1, cutoff=0.6)
     return close[0] if close else None
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 
 from engine.fields import FIELD_TYPES
+from engine.fields.base import WORDS
 from engine.model import ACTORS, LIFECYCLE, PREFILL_SOURCES, SETTINGS, STATUSES
 from engine.school_calendar import CALENDAR_SCHEMA
 
 SLUG = r"^[a-z][a-z0-9-]*$"
 NAME = r"^[a-z][a-z0-9_]*$"
-TEXT = {"type": "string", "minLength": 1}
+TEXT = WORDS
 
 FIELD_COMMON = {
     "id": {

@@ -15,10 +15,20 @@ from functools import cache
 
 import jsonschema_rs
 
-from engine.fields import FIELD_TYPES, field_type
-from engine.fields.dates import time_bound_hint
+from engine.fields import FIELD_TYPES, field_type, meant_type
+from engine.fields.base import WORDS_PATTERN
+from engine.fields.dates import date_bound_hint, time_bound_hint
 from engine.problems import Code, Problem, did_you_mean, make_problem, not_a_condition
 from engine.schema import build_schema
+from engine.schema_words import (
+    blank,
+    line_break_hint,
+    pattern_words,
+    plain_message,
+    quote_hint,
+    shown,
+    yes_no_text,
+)
 from engine.source import Source
 
 _TYPE_WORDS = {
@@ -142,6 +152,15 @@ def _json_type(value) -> str:
     return "null"
 
 
+def _found(expected, instance) -> str:
+    """What was written where `expected` was wanted, as E102 tells it."""
+    if expected == "integer" and _json_type(instance) == "number":  # not "not a number"
+        return f"{instance}, which has decimals"
+    if expected == "boolean" and yes_no_text(instance):  # required: no
+        return yes_no_text(instance)
+    return _describe_type(instance)
+
+
 def _describe_type(value) -> str:
     return _TYPE_WORDS[_json_type(value)]
 
@@ -189,12 +208,15 @@ class _Reporter:
                 self._report_alternatives(error, path, prefix)
             case "propertyNames":
                 self._bad_names(error, path)
+            case "pattern" if error.validator_value == WORDS_PATTERN:
+                if error.instance:  # empty text is minLength's "must not be empty" already
+                    self.add(Code.E104, where, where=_where(path), detail=blank(error.instance))
             case "pattern":
-                detail = _shown(error.instance) + " " + _pattern_words(error.validator_value)
-                detail += _line_break_hint(error.instance)
+                detail = shown(error.instance) + " " + pattern_words(error.validator_value)
+                detail += line_break_hint(error.instance)
                 self.add(Code.E104, where, where=_where(path), detail=detail)
             case _:
-                self.add(Code.E104, where, where=_where(path), detail=_plain_message(error))
+                self.add(Code.E104, where, where=_where(path), detail=plain_message(error))
 
     def _unknown_keys(self, error, path: tuple) -> None:
         allowed = error.schema.get("properties", {})
@@ -220,8 +242,8 @@ class _Reporter:
             Code.E102,
             self.source.positions.value(path),
             where=_where(path),
-            expected=words + _quote_hint(expected, error.instance),
-            found=_describe_type(error.instance),
+            expected=words + quote_hint(expected, error.instance),
+            found=_found(expected, error.instance),
         )
 
     def _not_allowed(self, error, path: tuple) -> None:
@@ -236,7 +258,7 @@ class _Reporter:
             suggestion=(
                 f"; put it in quotes: '{quoted[0]}'"
                 if quoted
-                else did_you_mean(error.instance, allowed)
+                else _suggestion(error.instance, allowed, path)
             ),
         )
 
@@ -268,6 +290,8 @@ class _Reporter:
         detail = description[:1].lower() + description[1:] if description else "is not valid"
         if description and "a time like" in description:
             detail += time_bound_hint(error.instance)
+        elif description and "a date like" in description:
+            detail += date_bound_hint(error.instance)
         self.add(
             Code.E104,
             self.source.positions.value(path),
@@ -279,6 +303,8 @@ class _Reporter:
     def _suggest_key(key: str, allowed, instance) -> str:
         if " " in key:
             return "; a comma inside { } starts a new key: put text with commas in quotes"
+        if _TRANSLATION.fullmatch(key):  # label_cy, name_welsh, translations
+            return "; case types are written in one language: there are no translated texts"
         suggestion = did_you_mean(key, allowed)
         if suggestion or not isinstance(instance, dict) or "type" not in instance:
             return suggestion
@@ -288,63 +314,24 @@ class _Reporter:
         return ""
 
 
-def _quote_hint(expected, instance) -> str:
-    """A hint for numbers and true/false written where text is wanted: YAML read them so."""
-    if expected == "string" and isinstance(instance, int | float | bool):
-        shown = str(instance).lower() if isinstance(instance, bool) else instance
-        return f" (put it in quotes: '{shown}')"
-    return ""
+def _suggestion(value, allowed, path: tuple) -> str:
+    """A "did you mean" for a word not allowed; for a field's `type`, what other form builders
+    call a type (`upload` is file) too."""
+    if path and path[-1] == "type" and set(allowed) == set(FIELD_TYPES):
+        meant = meant_type(value)
+        if meant:
+            return f"; did you mean '{meant}'?"
+    return did_you_mean(value, allowed)
+
+
+_TRANSLATION = re.compile(
+    r"(\w+[_-](cy|en|gb|ga|gd|pl|ur|pa|welsh|english|cymraeg|translation))"
+    r"|translations?|i18n|l10n|locale|lang|language"
+)
 
 
 def _name_ok(key: str) -> bool:
     return bool(re.fullmatch(r"[a-z][a-z0-9_]*", key))
-
-
-def _shown(text: str) -> str:
-    """Text quoted for a one-line message, its line breaks and tabs written as \\n and \\t."""
-    return "'" + text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t") + "'"
-
-
-def _line_break_hint(text: str) -> str:
-    if not text.endswith("\n"):
-        return ""
-    return (
-        "; it ends with a line break, which `|` and `>` blocks keep: write it on one line, "
-        "as `key: value`"
-    )
-
-
-def _pattern_words(pattern: str) -> str:
-    return {
-        r"^[a-z][a-z0-9_]*$": "must use lower-case letters, digits and _ only, starting with a "
-        "letter",
-        r"^[a-z][a-z0-9-]*$": "must use lower-case letters, digits and - only, starting with a "
-        "letter",
-        r"^[A-Z]{2,5}$": "must be 2 to 5 capital letters",
-        r"^[A-Z]+(-[A-Z]+)*$": "must be capital letters in parts joined by -, like EDU-SENED",
-        r"^https?://[^\s]+$": "must be a web address starting https://",
-        r"^\d{3}$": "must be 3 digits",
-        r"^\d{2}:\d{2}$": "must be a time like 09:30",
-    }.get(pattern, f"does not match the pattern {pattern}")
-
-
-def _plain_message(error) -> str:
-    match error.validator:
-        case "minItems":
-            return f"needs at least {error.validator_value} item(s)"
-        case "minLength":
-            return "must not be empty"
-        case "minimum":
-            return f"must be at least {error.validator_value}"
-        case "exclusiveMinimum":
-            return f"must be more than {error.validator_value}"
-        case "maximum":
-            return f"must be at most {error.validator_value}"
-        case "uniqueItems":
-            return "has the same item twice"
-        case "minProperties":
-            return "needs at least one entry"
-    return error.message
 
 
 def check_schema(source: Source) -> list[Problem]:

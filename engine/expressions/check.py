@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from engine.expressions.evaluate import Expression
+from engine.expressions.explain import (
+    Typed,
+    blank_comparison,
+    comparison_hint,
+    list_mismatch,
+    option_substring,
+    ticked_in_list,
+)
 from engine.expressions.functions import CONSTANT_NAMES, FUNCTIONS, GROUP_COLUMNS
 from engine.expressions.parse import offset_of
 from engine.expressions.value_types import (
@@ -28,14 +34,6 @@ from engine.expressions.value_types import (
     described,
 )
 from engine.problems import Code, did_you_mean
-
-
-@dataclass(frozen=True)
-class _Typed:
-    type: str
-    symbol: Symbol | None = None  # set when the value is a plain field name
-    constant: object = None
-    is_constant: bool = False
 
 
 class Checker:
@@ -69,13 +67,13 @@ class Checker:
     def _issue(self, node, code: Code, **details) -> None:
         self.issues.append(Issue(code, offset_of(node), details))
 
-    def _type(self, node) -> _Typed:
+    def _type(self, node) -> Typed:
         method = getattr(self, "_" + type(node).__name__, None)
         if method is None:  # whitelisted in parse(); anything else is refused there
-            return _Typed(ANY)
+            return Typed(ANY)
         return method(node)
 
-    def _Constant(self, node) -> _Typed:
+    def _Constant(self, node) -> Typed:
         value = node.value
         kind = (
             BOOL
@@ -86,42 +84,40 @@ class Checker:
             if isinstance(value, str)
             else ANY
         )
-        return _Typed(kind, constant=value, is_constant=True)
+        return Typed(kind, constant=value, is_constant=True)
 
-    def _Name(self, node) -> _Typed:
+    def _Name(self, node) -> Typed:
         if node.id in CONSTANT_NAMES:
             value = CONSTANT_NAMES[node.id]
-            return _Typed(
-                BOOL if isinstance(value, bool) else ANY, constant=value, is_constant=True
-            )
+            return Typed(BOOL if isinstance(value, bool) else ANY, constant=value, is_constant=True)
         found = self.lookup(node.id, offset_of(node))
         if isinstance(found, Issue):
             self.issues.append(found)
-            return _Typed(ANY)
-        return _Typed(found.type, symbol=found)
+            return Typed(ANY)
+        return Typed(found.type, symbol=found)
 
-    def _List(self, node) -> _Typed:
+    def _List(self, node) -> Typed:
         items = [self._type(e) for e in node.elts]
         if not all(i.is_constant for i in items):
             self._issue(node, Code.E305, detail="a list may only hold fixed values")
-        return _Typed(LIST, constant=[i.constant for i in items], is_constant=True)
+        return Typed(LIST, constant=[i.constant for i in items], is_constant=True)
 
     _Tuple = _List
 
-    def _BoolOp(self, node) -> _Typed:
+    def _BoolOp(self, node) -> Typed:
         for value in node.values:
             self._type(value)
-        return _Typed(BOOL)
+        return Typed(BOOL)
 
-    def _UnaryOp(self, node) -> _Typed:
+    def _UnaryOp(self, node) -> Typed:
         operand = self._type(node.operand)
         if isinstance(node.op, ast.Not):
-            return _Typed(BOOL)
+            return Typed(BOOL)
         if operand.type not in (NUMBER, ANY):
             self._issue(node, Code.E305, detail=f"cannot negate {described(operand.type)}")
-        return _Typed(NUMBER)
+        return Typed(NUMBER)
 
-    def _BinOp(self, node) -> _Typed:
+    def _BinOp(self, node) -> Typed:
         left, right = self._type(node.left), self._type(node.right)
         for side in (left, right):
             if side.type not in (NUMBER, ANY):
@@ -135,9 +131,9 @@ class Checker:
                     ),
                 )
                 break
-        return _Typed(NUMBER)
+        return Typed(NUMBER)
 
-    def _IfExp(self, node) -> _Typed:
+    def _IfExp(self, node) -> Typed:
         self._type(node.test)
         body, orelse = self._type(node.body), self._type(node.orelse)
         if ANY not in (body.type, orelse.type) and body.type != orelse.type:
@@ -147,9 +143,9 @@ class Checker:
                 detail=f"one branch gives {described(body.type)} "
                 f"and the other {described(orelse.type)}",
             )
-        return _Typed(body.type if body.type != ANY else orelse.type)
+        return Typed(body.type if body.type != ANY else orelse.type)
 
-    def _Call(self, node) -> _Typed:
+    def _Call(self, node) -> Typed:
         name = node.func.id
         function = FUNCTIONS[name]
         args = node.args
@@ -168,7 +164,7 @@ class Checker:
                     function=name,
                     detail=f"takes {count} value(s), not {len(args)}",
                 )
-                return _Typed(function.result)
+                return Typed(function.result)
         typed = [self._type(a) for a in args]
         for arg, given, wanted in zip(args, typed, params, strict=False):
             allowed = wanted if isinstance(wanted, tuple) else (wanted,)
@@ -184,7 +180,7 @@ class Checker:
             self._check_date_text(args[0], typed[0].constant)
         if name in GROUP_COLUMNS and len(typed) == 2:
             self._check_column(name, args, typed)
-        return _Typed(function.result)
+        return Typed(function.result)
 
     def _check_date_text(self, node, text) -> None:
         try:
@@ -222,7 +218,7 @@ class Checker:
                 f"'{member.constant}' is {described(found.type)}",
             )
 
-    def _Compare(self, node) -> _Typed:
+    def _Compare(self, node) -> Typed:
         left = self._type(node.left)
         for op, right_node in zip(node.ops, node.comparators, strict=True):
             right = self._type(right_node)
@@ -234,9 +230,9 @@ class Checker:
             else:
                 self._check_comparison(node, op, left, right)
             left = right
-        return _Typed(BOOL)
+        return Typed(BOOL)
 
-    def _check_comparison(self, node, op, left: _Typed, right: _Typed) -> None:
+    def _check_comparison(self, node, op, left: Typed, right: Typed) -> None:
         ordering = not isinstance(op, ast.Eq | ast.NotEq)
         if ordering and any(side.is_constant and side.constant is None for side in (left, right)):
             other = next((s.symbol.name for s in (left, right) if s.symbol), "x")
@@ -245,10 +241,14 @@ class Checker:
             )
             self._issue(node, Code.E305, detail=detail)
             return
+        empty = blank_comparison(left, right, isinstance(op, ast.NotEq))
+        if not ordering and empty:  # other != '': a blank answer is none, so always true
+            self._issue(node, Code.E305, detail=empty)
+            return
         if ANY in (left.type, right.type):
             return
         if left.type != right.type:
-            hint = _comparison_hint(left, right, isinstance(op, ast.NotEq))
+            hint = comparison_hint(left, right, isinstance(op, ast.NotEq))
             self._issue(
                 node,
                 Code.E305,
@@ -279,18 +279,22 @@ class Checker:
             if value is not None:
                 self._check_option(node, symbol, value)
 
-    def _check_membership(self, node, left: _Typed, right: _Typed, negated: bool) -> None:
+    def _check_membership(self, node, left: Typed, right: Typed, negated: bool) -> None:
         if right.type == LIST and right.is_constant and left.type == LIST:  # ticks in [...]
-            self._issue(node, Code.E305, detail=_ticked_in_list(left, right, negated))
+            self._issue(node, Code.E305, detail=ticked_in_list(left, right, negated))
         elif right.type == LIST and right.is_constant:  # field in ['a', 'b']
-            if left.symbol:
+            mismatch = list_mismatch(left, right.constant)
+            if mismatch:  # has_ehcp in ['yes'], a date in ['2026-09-01']: false whatever
+                self._issue(node, Code.E305, detail=mismatch)
+            elif left.symbol:
                 for value in right.constant:
-                    self._check_option(node, left.symbol, value)
+                    if value is not None:  # x in ['a', none]: unanswered too
+                        self._check_option(node, left.symbol, value)
         elif right.type == LIST:  # 'a' in ticked_checkboxes
             if left.is_constant and right.symbol:
                 self._check_option(node, right.symbol, left.constant)
         elif right.type == TEXT and right.symbol and right.symbol.options is not None:
-            self._issue(node, Code.E305, detail=_option_substring(left, right.symbol))
+            self._issue(node, Code.E305, detail=option_substring(left, right.symbol))
         elif right.type == TEXT:  # 'word' in some_text
             if left.type not in (TEXT, ANY):
                 self._issue(
@@ -310,71 +314,3 @@ class Checker:
                 field=symbol.name,
                 allowed=", ".join(dict.fromkeys(symbol.options)),  # a value given twice: E205
             )
-
-
-def _comparison_hint(left: _Typed, right: _Typed, negated: bool = False) -> str:
-    """How to write a comparison of two types that cannot be compared, when it is clear
-    (`negated`: the comparison was `!=`)."""
-    types = {left.type, right.type}
-    constant = next((side.constant for side in (left, right) if side.is_constant), None)
-    if types == {BOOL, TEXT}:
-        return "; a yes/no question is true or false: write 'name' or 'not name'"
-    if types == {TEXT, NUMBER} and isinstance(constant, int | float):
-        return f"; the answer is text: put the value in quotes, '{constant}'"
-    if types == {DATE, NUMBER}:
-        return "; write a date as date('2015-01-31')"
-    if types == {LIST, TEXT} and isinstance(constant, str):  # ticked == 'ramp'
-        list_side = left if left.type == LIST else right
-        name = list_side.symbol.name if list_side.symbol else "the list"
-        if negated:  # ticked != 'ramp': the author asks whether it is not ticked
-            return f"; to ask whether an option is not ticked, write '{constant}' not in {name}"
-        return f"; to ask whether an option is ticked, write '{constant}' in {name}"
-    if types == {DATE, TEXT} and isinstance(constant, str):  # '2026-01-01' in quotes is text
-        day = constant if _ISO_DATE.match(constant) else "2015-01-31"
-        return f"; write a date as date('{day}')"
-    if types == {TIME, TEXT} and isinstance(constant, str):
-        return (
-            "; there is no fixed time in expressions: compare with another time question, or "
-            "give the question min and max"
-        )
-    return ""
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
-
-
-def _ticked_in_list(left: _Typed, right: _Typed, negated: bool) -> str:
-    """Why `barriers in ['a', 'b']` is refused: the ticked options are a list, never equal
-    to one value, so it would be false (and `not in` true) whatever is ticked. `negated`:
-    it was `not in`, which asks that none of them is ticked."""
-    name = left.symbol.name if left.symbol else "the list"
-    values = [v for v in right.constant if isinstance(v, str)] or ["value"]
-    if negated:
-        written = " and ".join(f"'{v}' not in {name}" for v in values[:3])
-        how = f"to ask that none of these is ticked, write {written} ('x' in {name} for ticked)"
-    else:
-        written = " or ".join(f"'{v}' in {name}" for v in values[:3])
-        how = f"to ask whether an option is ticked, write {written}"
-        how += f" ('x' not in {name} for not ticked)"
-    return (
-        f"{name} is a list of ticked options, never equal to one of these values, so this "
-        f"would be the same whatever is ticked: {how}"
-    )
-
-
-def _option_substring(left: _Typed, symbol: Symbol) -> str:
-    """Why `'1' in year_group` is refused: on a question with options, 'in' would look for
-    the text inside the option chosen, so '1' would be found in '10', '11' and 'E1' too."""
-    name = symbol.name
-    value = left.constant if left.is_constant and isinstance(left.constant, str) else None
-    if value is None:
-        return (
-            f"'in' would look for text inside the option chosen for '{name}', not for one "
-            f"option: write {name} == 'value' or {name} in ['a', 'b']"
-        )
-    also = [o for o in symbol.options if value in o and o != value]
-    found = f" (it is found in {', '.join(repr(o) for o in also[:4])} too)" if also else ""
-    return (
-        f"'{value}' in {name} would look for the text '{value}' inside the option chosen"
-        f"{found}, not for that option: write {name} == '{value}' or {name} in ['{value}']"
-    )

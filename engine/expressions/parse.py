@@ -53,6 +53,7 @@ _HINTS = (
     (r"!(?!=)", "write 'not' instead of '!'"),
     (r"(?<![=!<>])=(?!=)", "compare with '==' (a single '=' is not allowed)"),
     (r"[‘’“”]", "write text in straight quotes, ' or \" (a word processor curls them)"),
+    (r"\w\s*:\s*\w", "':' is no operator: a ratio such as 1:10 is a division, a / b"),
 )
 
 # Functions of spreadsheets and other languages, and what to write here instead.

@@ -41,6 +41,7 @@ class Symbol:
     type: str
     options: tuple[str, ...] | None = None
     members: Mapping[str, Symbol] | None = None  # a repeating group's fields
+    typed: bool = True  # an answer the user gives (left blank, it is none); False: calculated
 
 
 @dataclass(frozen=True)

@@ -16,4 +16,15 @@ def field_type(spec: object) -> FieldType | None:
     return FIELD_TYPES.get(name) if isinstance(name, str) else None
 
 
-__all__ = ["FIELD_TYPES", "FieldType", "Invalid", "field_type"]
+def meant_type(word: object) -> str | None:
+    """The field type an unknown `type:` most likely means: its name in other capitals or
+    with other separators (`Yes-No`), or what other form builders call it (`upload`)."""
+    folded = "".join(c for c in str(word).casefold() if c.isalnum())
+    for kind in FIELD_TYPES.values():
+        names = (kind.name, *kind.also_called)
+        if folded in {"".join(c for c in n if c.isalnum()) for n in names}:
+            return kind.name
+    return None
+
+
+__all__ = ["FIELD_TYPES", "FieldType", "Invalid", "field_type", "meant_type"]

@@ -17,6 +17,11 @@ from engine.expressions import TEXT, Symbol
 from engine.model import Field, SummaryRow
 from engine.problems import Code
 
+# Words people read (a label, a button, a statement): not empty, and not only spaces, which
+# would show an unlabelled box or a blank button. schema_check words the breach as E104.
+WORDS_PATTERN = r"\S"
+WORDS = {"type": "string", "minLength": 1, "pattern": WORDS_PATTERN}
+
 
 class Invalid(Exception):
     """A typed answer that cannot be accepted; the message is shown to the user."""
@@ -56,6 +61,8 @@ class FieldType:
     reference_words: ClassVar[tuple[str, ...]] = ()
     not_answered: ClassVar[str] = "Not answered"  # what a summary says of no answer, if it must
     prefills: ClassVar[frozenset[str]] = frozenset()  # the `prefill:` sources whose value fits
+    # What other form builders call this type (`type: upload`): E103 suggests this one.
+    also_called: ClassVar[tuple[str, ...]] = ()
 
     @property
     def is_input(self) -> bool:

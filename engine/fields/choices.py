@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.expressions import BOOL, LIST, TEXT, Symbol
 from engine.fields.base import (
+    WORDS,
     FieldType,
     Invalid,
     bounds_problem,
@@ -25,6 +26,7 @@ class ChoiceType(FieldType):
     """One option from a list."""
 
     name = "radios"
+    also_called = ("radio", "choice", "single_choice", "select_one", "option")
     read_in_browser = True
     summary = "One choice from a short list, shown as radio buttons."
     component = "radios"
@@ -60,6 +62,7 @@ class ChoiceType(FieldType):
 
 class SelectType(ChoiceType):
     name = "select"
+    also_called = ("dropdown", "drop_down", "combo", "list_select")
     summary = "One choice from a longer list, shown as a drop-down."
     component = "select"
 
@@ -69,6 +72,14 @@ class SelectType(ChoiceType):
 
 class CheckboxesType(FieldType):
     name = "checkboxes"
+    also_called = (
+        "checkbox",
+        "multi_select",
+        "multiselect",
+        "select_multiple",
+        "multiple_choice",
+        "tick_boxes",
+    )
     read_in_browser = True
     summary = "Any number of choices (between min_choices and max_choices), shown as checkboxes."
     value_type = LIST
@@ -150,6 +161,7 @@ class CheckboxesType(FieldType):
 
 class YesNoType(FieldType):
     name = "yes_no"
+    also_called = ("boolean", "bool", "yesno", "toggle")
     read_in_browser = True
     summary = "Yes or No, stored as true or false; in expressions write `name` or `not name`."
     value_type = BOOL
@@ -176,15 +188,16 @@ class YesNoType(FieldType):
 
 class DeclarationType(FieldType):
     name = "declaration"
+    also_called = ("consent", "confirmation", "agreement", "confirm")
     read_in_browser = True
     summary = "A statement the user must tick to confirm (always required)."
     value_type = BOOL
     component = "declaration"
     always_required = True
     settings = {
-        "text": {"type": "string", "description": "The statement being confirmed"},
+        "text": {**WORDS, "description": "The statement being confirmed"},
         "confirm_label": {
-            "type": "string",
+            **WORDS,
             "default": "I confirm",
             "description": "The words beside the tick box",
         },

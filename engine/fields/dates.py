@@ -65,6 +65,7 @@ def long_date(day: dt.date) -> str:
 
 class DateType(FieldType):
     name = "date"
+    also_called = ("datetime", "day", "date_input")
     read_in_browser = True
     summary = "A date typed as day, month and year, between optional bounds."
     value_type = DATE
@@ -156,6 +157,23 @@ _TIME_BOUND = {
 }
 
 
+def date_bound_hint(text) -> str:
+    """The bound as it must be written, for a date written as people write one (1/9/2026,
+    2026-9-1, Today, today())."""
+    written = str(text).strip()
+    if written.casefold() in ("today", "today()"):
+        return ": write today"
+    uk = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", written)
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", written)
+    if not (uk or iso):
+        return ""
+    day, month, year = uk.groups() if uk else reversed(iso.groups())
+    try:
+        return f": write {dt.date(int(year), int(month), int(day)).isoformat()}"
+    except ValueError:  # 31/2/2026: the E104 of a date that does not exist says so once mended
+        return ""
+
+
 def time_bound_hint(text) -> str:
     """The bound as it must be written, for a time written as people write one (9:00, 8am)."""
     found = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap]m)?", str(text).strip(), re.I)
@@ -184,6 +202,7 @@ _TIME = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm)?", re.IGNORECASE)
 
 class TimeType(FieldType):
     name = "time"
+    also_called = ("time_of_day", "clock")
     read_in_browser = True
     summary = "A time of day, typed like 14:30 (9.30am and 2:15pm are understood)."
     value_type = TIME

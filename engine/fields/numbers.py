@@ -156,6 +156,7 @@ def money_schema(low=0) -> dict:
 
 class NumberType(FieldType):
     name = "number"
+    also_called = ("integer", "int", "decimal", "float", "numeric")
     read_in_browser = True
     summary = "A whole number, or a decimal with `decimals` places, between optional bounds."
     value_type = NUMBER
@@ -237,6 +238,7 @@ def _pounds(amount) -> str:
 
 class MoneyType(FieldType):
     name = "money"
+    also_called = ("currency", "amount", "pounds", "price", "cost")
     read_in_browser = True
     summary = "An amount in pounds and pence (£ and commas between thousands may be typed)."
     value_type = NUMBER
@@ -290,6 +292,7 @@ def _date_text(value) -> str:
 
 class CalculatedType(FieldType):
     name = "calculated"
+    also_called = ("calc", "calculation", "formula", "computed", "sum", "total")
     read_in_browser = True
     summary = "A read-only value worked out from other answers by an expression."
     component = "calculated"
@@ -315,7 +318,7 @@ class CalculatedType(FieldType):
         }
 
     def symbol(self, field):
-        return Symbol(field.id, self.result_type(field))
+        return Symbol(field.id, self.result_type(field), typed=False)
 
     def evaluate(self, field, values):
         """The value worked out from typed `values`; money comes to whole pence."""

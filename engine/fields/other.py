@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from engine.expressions import FILE, GROUP, Symbol
-from engine.fields.base import FieldType, bounds_problem, lower_first, plural
+from engine.fields.base import WORDS, FieldType, bounds_problem, lower_first, plural
 from engine.input_names import input_name
 
 # What a form author may allow, by the name they write.
@@ -50,6 +50,7 @@ def kinds_in_words(accept) -> str:
 
 class FileType(FieldType):
     name = "file"
+    also_called = ("upload", "attachment", "document", "file_upload")
     summary = "A file upload: the kinds allowed (checked from the content) and a size limit."
     value_type = FILE
     component = "file"
@@ -124,6 +125,7 @@ class FileType(FieldType):
 
 class GroupType(FieldType):
     name = "group"
+    also_called = ("repeat", "repeating_group", "repeater", "add_another", "items", "list")
     read_in_browser = True
     summary = "A repeating group ('add another'): nested questions asked for each item."
     value_type = GROUP
@@ -133,9 +135,9 @@ class GroupType(FieldType):
         "fields": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/field"}},
         "min_items": {"type": "integer", "minimum": 0, "default": 0},
         "max_items": {"type": "integer", "minimum": 1, "default": 50},
-        "item_label": {"type": "string", "description": "What one item is called, e.g. 'Provider'"},
+        "item_label": {**WORDS, "description": "What one item is called, e.g. 'Provider'"},
         "item_label_plural": {
-            "type": "string",
+            **WORDS,
             "description": "The plural, when adding 's' is wrong: 'Staff members', 'Children'",
         },
         "rules": {
@@ -268,11 +270,12 @@ class GroupType(FieldType):
 
 class ContentType(FieldType):
     name = "content"
+    also_called = ("guidance", "html", "markdown", "note", "info", "heading")
     summary = "Guidance text between questions; no answer. Blank lines start new paragraphs."
     component = "content"
     has_value = False
     settings = {
-        "text": {"type": "string"},
+        "text": WORDS,
         "style": {"enum": ["text", "inset", "warning"], "default": "text"},
     }
     required_settings = ("text",)

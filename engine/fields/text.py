@@ -31,6 +31,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class TextType(FieldType):
     name = "text"
+    also_called = ("string", "short_text", "input", "line")
     read_in_browser = True
     summary = "One line of text, with an optional length limit and pattern."
     settings = {
@@ -95,6 +96,7 @@ class TextType(FieldType):
 
 class TextareaType(TextType):
     name = "textarea"
+    also_called = ("long_text", "paragraph", "multiline", "text_box")
     summary = "Several lines of text, with a character count."
     component = "textarea"
     settings = {
@@ -106,6 +108,7 @@ class TextareaType(TextType):
 
 class EmailType(FieldType):
     name = "email"
+    also_called = ("email_address", "mail")
     summary = "An email address."
     prefills = frozenset({"user.email"})
     settings = {"autocomplete": {"type": "string"}}
@@ -141,6 +144,7 @@ class _NormalisedType(FieldType):
 
 class PhoneType(_NormalisedType):
     name = "phone"
+    also_called = ("telephone", "tel", "phone_number", "mobile")
     summary = "A UK telephone number, kept as typed (spaces tidied) once it is known to be one."
     settings = {"autocomplete": {"type": "string"}}
     prefills = frozenset({"user.mobile"})
@@ -156,6 +160,7 @@ class PhoneType(_NormalisedType):
 
 class PostcodeType(_NormalisedType):
     name = "postcode"
+    also_called = ("post_code", "postal_code", "zip", "zip_code")
     summary = "A UK postcode, stored in capitals with one space (le16zg -> LE1 6ZG)."
     normalise = staticmethod(identifiers.normalise_postcode)
     invalid_message = "Enter a full UK postcode, like LE1 6ZG"

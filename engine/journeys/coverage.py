@@ -31,6 +31,9 @@ class Coverage:
     outcomes: dict = field(default_factory=dict)  # (case type, where) -> {True, False}
     chosen: set = field(default_factory=set)  # (case type, field id, option value)
     transitions: set = field(default_factory=set)  # (id of the workflow, index)
+    # (case type, where) -> the question of a rule not checked because it had an error of its
+    # own (its min, say), which the engine reports first
+    held_back: dict = field(default_factory=dict)
 
     def _outcome(self, case_type: CaseType, where: tuple, outcome) -> None:
         self.outcomes.setdefault((case_type.id, where), set()).add(bool(outcome))
@@ -47,9 +50,12 @@ class Coverage:
                 outcome = truthy(transition.when, values)
                 self._outcome(case_type, _when_at(index), outcome)
 
-    def saw_page(self, case_type: CaseType, page: Page, answers: dict, following) -> None:
+    def saw_page(
+        self, case_type: CaseType, page: Page, answers: dict, following, errors=None
+    ) -> None:
         """A page saved with `answers`; `following` is the page it leads to (itself when it
-        has errors, None when it was the last)."""
+        has errors, None when it was the last); `errors`: input name -> error shown."""
+        errors = errors or {}
         self.pages.add((case_type.id, page.id))
         index = case_type.pages.index(page)
         values = case_type.values(answers)
@@ -60,10 +66,12 @@ class Coverage:
                 self._outcome(case_type, (*where, "show_if"), truthy(f.show_if, values))
             self._chose(case_type, f, answers.get(f.id))
             if f.kind.holds_items and truthy(f.show_if, values):
-                for item in answers.get(f.id) or []:
-                    self._item(case_type, f, item, values, where)
+                for number, item in enumerate(answers.get(f.id) or []):
+                    prefix = f"{f.id}-{number}-"
+                    errored = {k.removeprefix(prefix): m for k, m in errors.items()}
+                    self._item(case_type, f, item, values, where, errored)
         visible = {f.id for f in page.fields if truthy(f.show_if, values)}
-        self._rules(case_type, page.rules, values, visible, (*at, "rules"))
+        self._rules(case_type, page.rules, values, visible, (*at, "rules"), errors)
         if following is page:
             return
         end = len(case_type.pages) if following is None else case_type.pages.index(following) + 1
@@ -72,7 +80,9 @@ class Coverage:
             if condition is not None:
                 self._outcome(case_type, ("pages", later, "show_if"), truthy(condition, values))
 
-    def _item(self, case_type: CaseType, group, item: dict, values, where: tuple) -> None:
+    def _item(
+        self, case_type: CaseType, group, item: dict, values, where: tuple, errored: set
+    ) -> None:
         typed = {n.id: n.kind.to_python(n, item[n.id]) for n in group.fields if n.id in item}
         item_values = values.with_item(typed)
         for number, nested in enumerate(group.fields):
@@ -81,12 +91,17 @@ class Coverage:
                 self._outcome(case_type, (*where, "fields", number, "show_if"), outcome)
             self._chose(case_type, nested, item.get(nested.id))
         visible = {n.id for n in group.fields if truthy(n.show_if, item_values)}
-        self._rules(case_type, group.rules, item_values, visible, (*where, "rules"))
+        self._rules(case_type, group.rules, item_values, visible, (*where, "rules"), errored)
 
-    def _rules(self, case_type: CaseType, rules, values, visible: set, where: tuple) -> None:
-        """Each rule checked as the engine checks it: its question shown, its answers given."""
+    def _rules(self, case_type, rules, values, visible: set, where: tuple, errored) -> None:
+        """Each rule checked as the engine checks it: its question shown, with no error of its
+        own (`errored`: question -> its error, a rule's message apart), its answers given."""
+        said_by_rules = {rule.message for rule in rules}
         for number, rule in enumerate(rules):
             if rule.field not in visible:
+                continue
+            if errored.get(rule.field, rule.message) not in said_by_rules:
+                self.held_back[(case_type.id, (*where, number, "check"))] = rule.field
                 continue
             if any(values.get(name) is None for name in rule.check.needed_names):
                 continue
@@ -109,7 +124,11 @@ class Coverage:
             seen = self.outcomes.get((case_type.id, where), set())
             for outcome in (True, False) if what == "condition" else (False, True):
                 if outcome not in seen:
-                    found.append(_gap(source, where, _never(what, expression.text, outcome)))
+                    message = _never(what, expression.text, outcome)
+                    held = self.held_back.get((case_type.id, where))
+                    if held and not outcome:
+                        message += _held_back(held)
+                    found.append(_gap(source, where, message))
             if what == "condition":
                 found += self._options(case_type, source, where, expression)
         return found + self._closed_transitions(case_type, source)
@@ -174,6 +193,16 @@ def _never(what: str, text: str, outcome: bool) -> str:
     if what == "rule":
         return f"rule '{text}': no journey " + ("meets it" if outcome else "breaks it")
     return f"condition '{text}' is {'true' if outcome else 'false'} in no journey"
+
+
+def _held_back(question: str) -> str:
+    """Why a journey that typed answers to break a rule did not: its question's own check
+    (a date's `min: other_date`) refused them first, so the rule can say nothing more."""
+    return (
+        f"; where a journey tried, '{question}' had an error of its own first (a rule is checked "
+        "only when its question has none): break it with an answer the question takes, or, if "
+        "none can, its min or max already says what the rule says"
+    )
 
 
 def _gap(source: Source, where: tuple, message: str) -> Gap:

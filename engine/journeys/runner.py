@@ -17,7 +17,7 @@ from engine.journeys.expect import compare_messages, compare_value
 from engine.journeys.format import CHECK_ANSWERS
 from engine.journeys.typed import AnswerProblem, form_input
 from engine.journeys.workflow import run_workflow
-from engine.problems import did_you_mean
+from engine.problems import closest, did_you_mean
 from engine.source import SourceMap
 
 
@@ -69,8 +69,13 @@ class JourneyRun:
         case_type, page_id = self.case_type, step["page"]
         shown = [p.id for p in case_type.visible_pages(self.answers)]
         if page_id not in shown:
-            known = page_id in [p.id for p in case_type.pages]
-            why = "not shown, given the answers so far" if known else "not a page of it"
+            pages = [p.id for p in case_type.pages]
+            known = page_id in pages
+            why = (
+                "not shown, given the answers so far"
+                if known
+                else f"not a page of '{case_type.id}'" + _meant(page_id, pages)
+            )
             got = f"pages shown: {', '.join(shown)}"
             self.fail((*where, "page"), f"expected page '{page_id}', but it is {why}; got {got}")
             return None
@@ -86,7 +91,8 @@ class JourneyRun:
         self.answers = result.answers
         self._hidden_answers(step, typed, page, where, result.asked)
         following = case_type.next_page(page_id, self.answers) if result.valid else page
-        coverage.saw_page(case_type, page, self.answers, following)
+        errors = {e.key: e.message for e in result.errors}
+        coverage.saw_page(case_type, page, self.answers, following, errors)
         for kind in ("errors", "warnings"):
             for at, message in compare_messages(
                 getattr(result, kind), step.get(kind) or {}, kind, (*where, kind)
@@ -227,3 +233,9 @@ def _items(answer) -> bool:
 def _sends(answer) -> bool:
     """Whether a journey's answer puts anything in the page's form (~ and [] do not)."""
     return answer is not None and answer != []
+
+
+def _meant(word: str, candidates) -> str:
+    """ " (did you mean 'x'?)" when a candidate is close, for the middle of a message."""
+    close = closest(word, candidates)
+    return f" (did you mean '{close}'?)" if close else ""

@@ -164,6 +164,17 @@ def test_values_rows_reference_and_workflow_fail_at_their_lines(folder, tmp_path
     ]
 
 
+def test_a_page_id_that_is_no_page_is_named_with_a_suggestion(folder, tmp_path, capsys):
+    # was "expected page 'secnd', but it is not a page of it" (found by a new author's trial)
+    path = folder(JOURNEYS.replace("      - page: second", "      - page: secnd"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:9:15: FAIL: expected page 'secnd', but it is not a page of 'tiny' (did you "
+        "mean 'second'?); got pages shown: first, second (journey 'EHC plan')"
+    ]
+
+
 def test_a_question_the_page_does_not_ask_is_named_with_a_suggestion(folder, tmp_path, capsys):
     path = folder(JOURNEYS.replace("details: Some}", "detials: Some}"))
     status, lines, _err = run(capsys, tmp_path)
@@ -496,6 +507,33 @@ def test_coverage_lists_what_no_journey_visits_and_strict_fails(folder, tmp_path
     ]
     assert "5 not covered" in err
     assert run(capsys, "--coverage", "--strict", tmp_path)[0] == 1
+
+
+def test_a_rule_a_journey_could_not_break_for_its_questions_own_error_says_so(
+    folder, tmp_path, capsys
+):
+    # a new author's trip had `min: departure_date` on the return date and a rule saying the
+    # same: the journey typed a return before departure, met the min's error, and coverage
+    # said only "no journey breaks it"
+    folder(
+        JOURNEYS.replace(
+            "answers: {sen: E, born: 14/5/2015, details: Some}\n        next: second",
+            "answers: {sen: E, born: 1/1/2099, details: Some}\n"
+            "        errors: {born: today or in the past}\n"
+            "        next: first\n"
+            "      - page: first\n"
+            "        answers: {born: 14/5/2015}\n"
+            "        next: second",
+        )
+    )
+    status, lines, _err = run(capsys, "--coverage", tmp_path)
+    assert status == 0
+    assert (
+        f"{tmp_path / 'tiny.yaml'}:15:17: not covered: rule 'born > date('2000-01-01')': no "
+        "journey breaks it; where a journey tried, 'born' had an error of its own first (a rule "
+        "is checked only when its question has none): break it with an answer the question "
+        "takes, or, if none can, its min or max already says what the rule says"
+    ) in lines
 
 
 def test_the_portal_leaves_journey_files_out_of_its_case_types(folder, tmp_path, capsys):

@@ -335,3 +335,46 @@ def test_the_pages_never_show_the_build_machines_folders(tmp_path, monkeypatch):
     assert "in <code>drafts</code>" in index
     said = text_of(read(tmp_path / "site" / "part-time-timetable.html").select_one("dl.facts"))
     assert "part-time-timetable in drafts/send/part-time-timetable.yaml" in said
+
+
+def test_the_csv_export_of_a_case_type_is_described(tmp_path):
+    # a new author's trip risk assessment said `export: {options: codes, dates: iso,
+    # headings: ...}` and its page never mentioned the CSV a colleague would get
+    folder = tmp_path / "casetypes"
+    shutil.copytree(CASETYPES / "shared", folder / "shared")
+    (folder / "trip.yaml").write_text(
+        """\
+id: trip
+name: School trip risk assessment
+category: School changes
+reference: {prefix: EDU-TEST, code: TRA}
+version: 1
+workflow: standard
+pages:
+  - id: trip
+    title: About the trip
+    fields:
+      - {id: departure_date, type: date, label: Date of departure}
+      - {id: activities, type: checkboxes, label: Activities, options: [water, heights]}
+export:
+  options: codes
+  dates: iso
+  headings: {departure_date: Departure}
+"""
+    )
+    assert main(["docs", str(folder), "--out", str(tmp_path / "site")]) == 0
+    page = read(tmp_path / "site" / "trip.html")
+    check_page(page)
+    said = text_of(page.find("section", attrs={"aria-labelledby": "export"}))
+    assert "chosen options as their codes (the options’ values)" in said
+    assert "dates year first, such as 2026-09-01" in said
+    rows = [[text_of(td) for td in tr.select("td")] for tr in page.select("table.export tr")]
+    assert ["Date of departure", "Departure"] in rows
+    assert page.find("a", href="#export")
+
+
+def test_a_case_type_without_export_says_how_the_csv_is_written_by_default(site):
+    said = text_of(read(site / "part-time-timetable.html").find(id="export").parent)
+    assert "chosen options as their labels, as on “Check your answers”" in said
+    assert "dates as shown on the form, such as 1 September 2026" in said
+    assert "Each question’s column is headed with its label." in said

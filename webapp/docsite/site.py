@@ -138,9 +138,22 @@ def _case_type_page(env: jinja2.Environment, case_type: CaseType, source: str, f
         diagram=Markup(workflow_svg(workflow, f"The workflow of {case_type.name}")),  # noqa: S704 - built with html.escape
         ACTORS=ACTORS,
         NOTES=NOTES,
+        export=case_type.export,
+        export_headings=[(labels.get(i, i), h) for i, h in case_type.export.headings.items()],
+        EXPORT_WORDS=EXPORT_WORDS,
         source=source,
         file=file,
     )
+
+
+# How caseviewer's CSV export writes answers (`export:`), in the words of its columns.
+EXPORT_WORDS = {
+    "labels": "as their labels, as on “Check your answers”",
+    "codes": "as their codes (the options’ values)",
+    "as_shown": "as shown on the form, such as 1 September 2026",
+    "iso": "year first, such as 2026-09-01",
+    "uk": "day first, such as 01/09/2026",
+}
 
 
 def _system_fallbacks(workflow) -> list[str]:

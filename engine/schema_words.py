@@ -1,0 +1,78 @@
+"""How schema_check words a breach of the JSON Schema: the value as written, and the rule it
+breaks in an author's words."""
+
+from __future__ import annotations
+
+
+def quote_hint(expected, instance) -> str:
+    """A hint for numbers and true/false written where text is wanted: YAML read them so."""
+    if expected == "string" and isinstance(instance, int | float | bool):
+        shown = str(instance).lower() if isinstance(instance, bool) else instance
+        return f" (put it in quotes: '{shown}')"
+    return ""
+
+
+def shown(text: str) -> str:
+    """Text quoted for a one-line message, its line breaks and tabs written as \\n and \\t."""
+    return "'" + text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t") + "'"
+
+
+def line_break_hint(text: str) -> str:
+    """Said of a value that a `|` or `>` block ended with a line break."""
+    if not text.endswith("\n"):
+        return ""
+    return (
+        "; it ends with a line break, which `|` and `>` blocks keep: write it on one line, "
+        "as `key: value`"
+    )
+
+
+def blank(text: str) -> str:
+    """Why text of only spaces (or line breaks) is refused where people read it."""
+    return f"{shown(text)} is only spaces, so people would read nothing there: write the words"
+
+
+def pattern_words(pattern: str) -> str:
+    """The rule of one of the schema's patterns, in words."""
+    return {
+        r"^[a-z][a-z0-9_]*$": "must use lower-case letters, digits and _ only, starting with a "
+        "letter",
+        r"^[a-z][a-z0-9-]*$": "must use lower-case letters, digits and - only, starting with a "
+        "letter",
+        r"^[A-Z]{2,5}$": "must be 2 to 5 capital letters",
+        r"^[A-Z]+(-[A-Z]+)*$": "must be capital letters in parts joined by -, like EDU-SENED",
+        r"^https?://[^\s]+$": "must be a web address starting https://",
+        r"^\d{3}$": "must be 3 digits",
+        r"^\d{2}:\d{2}$": "must be a time like 09:30",
+    }.get(pattern, f"does not match the pattern {pattern}")
+
+
+def plain_message(error) -> str:
+    """A jsonschema error of a limit (length, items, minimum), in words."""
+    match error.validator:
+        case "minItems":
+            return f"needs at least {error.validator_value} item(s)"
+        case "minLength":
+            return "must not be empty"
+        case "minimum":
+            return f"must be at least {error.validator_value}"
+        case "exclusiveMinimum":
+            return f"must be more than {error.validator_value}"
+        case "maximum":
+            return f"must be at most {error.validator_value}"
+        case "uniqueItems":
+            return "has the same item twice"
+        case "minProperties":
+            return "needs at least one entry"
+    return error.message
+
+
+_YES, _NO = {"yes", "y", "on"}, {"no", "n", "off"}
+
+
+def yes_no_text(instance) -> str:
+    """`required: no` as E102 tells it: the word, which YAML reads as text, and what to write."""
+    word = instance.strip().casefold() if isinstance(instance, str) else None
+    if word not in _YES | _NO:
+        return ""
+    return f"'{instance}', which YAML reads as text: write {'true' if word in _YES else 'false'}"
