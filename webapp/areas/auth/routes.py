@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, logout_user
 
-from webapp.areas.auth import bp, codes, services, sessions
+from webapp.areas.auth import bp, codes, device_cookie, services, sessions
 from webapp.areas.auth.forms import (
     ButtonForm,
     CodeForm,
@@ -80,11 +80,13 @@ def sign_in():
     form = SignInForm()
     failed, problem = False, None
     if form.validate_on_submit():
-        check = services.sign_in_check(db(), form.email.data, form.password.data)
+        check = services.sign_in_check(
+            db(), form.email.data, form.password.data, device_cookie.tokens()
+        )
         if check.outcome is Outcome.PASSED:
             return _start_code_step(check.user)
-        if check.outcome is Outcome.LOCKED:
-            return _locked(check.user)
+        if check.outcome in (Outcome.LOCKED, Outcome.LOCKED_HERE):
+            return _locked(check.user, here=check.outcome is Outcome.LOCKED_HERE)
         failed = True
         if check.outcome is Outcome.WAIT:
             problem = "There have been too many attempts to sign in with this email address. "
@@ -92,8 +94,12 @@ def sign_in():
     return render_template("auth/sign_in.html", form=form, failed=failed, problem=problem)
 
 
-def _locked(user: User):
-    """The right password for a locked account: say so, and whom to ask."""
+def _locked(user: User, here: bool = False):
+    """The right password for a locked account (`here`: locked for untrusted browsers, after
+    too many failures): say so, and whom to ask."""
+    if here:
+        whom = accounts.whom_to_ask_for_a_reset(db(), user)
+        return render_template("auth/account_locked.html", whom_to_ask=whom, here=True), 403
     return render_template(
         "auth/account_locked.html", whom_to_ask=accounts.whom_to_ask(db(), user)
     ), 403
@@ -137,9 +143,13 @@ def enter_code():
     form = CodeForm()
     problem = None
     if form.validate_on_submit():
-        problem = services.enter_code(db(), user, pending["attempt"], form.code.data)
+        entry = services.enter_code(
+            db(), user, pending["attempt"], form.code.data, device_cookie.tokens()
+        )
+        problem = entry.problem
         if problem is None:
             sessions.begin(user)
+            device_cookie.give(entry.device_token, replacing=entry.replaced_token)
             if not user.security_question or user.password_generated_at:
                 session[AFTER_SIGN_IN] = pending["next"]  # once the first steps are done
             if not user.security_question:
