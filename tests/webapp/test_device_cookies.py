@@ -23,6 +23,7 @@ from tests.webapp.conftest import (
 )
 from tests.webapp.helpers import fresh, fresh_user
 from tests.webapp.test_account_journeys import NEW_PASSWORD, at_the_question, mails
+from tests.webapp.test_concurrency import meeting, run_together
 from tests.webapp.test_throttling import (
     UNKNOWN,
     as_seen_from_outside,
@@ -30,8 +31,8 @@ from tests.webapp.test_throttling import (
     password_step,
     wrong_code,
 )
-from webapp.areas.auth import device_cookie
-from webapp.domain import accounts, trusted_devices
+from webapp.areas.auth import device_cookie, services
+from webapp.domain import accounts, passwords, trusted_devices
 from webapp.models import AuditEvent, TrustedDevice, User
 
 WAIT = "There have been too many attempts to sign in with this email address. Wait"
@@ -278,3 +279,33 @@ def test_signing_in_on_a_trusted_browser_does_not_unlock_a_locked_account(
     db_session.commit()
     assert "Your account is locked" in text_of(password_step(own, bob.email, expect=403).page)
     assert fresh(db_session).get(User, bob.id).is_locked
+
+
+def test_guesses_sent_at_once_with_a_stolen_cookie_get_the_browsers_ten_and_no_more(
+    world, new_client, monkeypatch
+):
+    """Attack: a stolen cookie, and twenty password guesses sent at once. Each takes its turn
+    at the browser's row: ten are checked and end its trust, and the rest are a stranger's,
+    who waits after five."""
+    own = trusted_browser(new_client, world.bob)
+    stolen = own.client.get_cookie(device_cookie.NAME).value
+    checked = []
+    monkeypatch.setattr(services, "check_password", meeting(20, passwords.check_password, checked))
+    thieves = [new_client() for _ in range(20)]
+    for thief in thieves:
+        thief.client.set_cookie(device_cookie.NAME, stolen)
+        thief.get("/sign-in")
+
+    def guess(index):
+        data = {"email": world.bob.email, "password": f"guess {index}"}
+        return thieves[index].post("/sign-in", data, expect=200)
+
+    pages = [text_of(response.page) for response in run_together(20, guess)]
+    assert len(checked) == 10 + 5
+    assert sum(WAIT in page for page in pages) == 20 - 10 - 4  # told at once from the fifth
+
+
+def test_the_cookies_page_names_the_device_cookie(client):
+    rows = [text_of(row) for row in client.get("/cookies").page.select("tbody tr")]
+    assert len(rows) == 2
+    assert rows[1].startswith(device_cookie.NAME) and "1 year after you last sign in" in rows[1]

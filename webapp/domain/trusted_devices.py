@@ -40,12 +40,14 @@ def _hash(token: str) -> str:
 
 def trusted_device(session: Session, user: User | None, tokens: list[str]) -> TrustedDevice | None:
     """The user's trusted device among a cookie's tokens (None: a stranger), its row locked
-    until the transaction ends, so that attempts from one browser take their turns. The user's
-    row is locked first, as the code checks and password changes lock it."""
+    until the transaction ends, so that attempts from one browser take their turns. Only when
+    one is found is the user's row locked first (FOR NO KEY UPDATE: rows naming the user, an
+    audit row, are not held up), the order in which code checks and password changes lock
+    them; a forged cookie or another account's locks nothing."""
     found = _of(user, tokens)
-    if found is None:
+    if found is None or session.scalar(found) is None:
         return None
-    session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    session.execute(select(User.id).where(User.id == user.id).with_for_update(key_share=True))
     return session.scalar(found.with_for_update().execution_options(populate_existing=True))
 
 
