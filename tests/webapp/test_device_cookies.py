@@ -204,11 +204,41 @@ def test_a_new_password_or_an_admins_lock_ends_the_accounts_trust(
     other = trusted_browser(new_client, world.bob)
     assert devices(db_session, world.bob) == 2
     password = revoke(app, db_session, world, own)
-    assert devices(db_session, world.bob) == 0
+    # Only a browser that changes the password while signed in stays trusted.
+    changed_here = revoke is _change_password_on_the_page
+    assert devices(db_session, world.bob) == (1 if changed_here else 0)
     own.client.delete_cookie("session")
     strangers_guess(new_client, world.bob.email)
-    for browser in (own, other):
-        assert WAIT in text_of(password_step(browser, world.bob.email, password).page)
+    assert WAIT in text_of(password_step(other, world.bob.email, password).page)
+    if changed_here:
+        own.sign_in(world.bob, password)
+    else:
+        assert WAIT in text_of(password_step(own, world.bob.email, password).page)
+
+
+def test_a_password_chosen_at_the_first_sign_in_keeps_the_browser_trusted(
+    app, world, new_client, db_session
+):
+    dana = User(
+        email="dana@a.example.org",
+        first_name="Dana",
+        last_name="Wells",
+        password_hash=fresh_user(db_session, world.bob).password_hash,
+        security_question="first_pet",
+        password_generated_at=fresh_user(db_session, world.bob).created_at,
+    )
+    db_session.add(dana)
+    db_session.commit()
+    portal = new_client()
+    response = portal.sign_in(dana.email)
+    assert response.headers["Location"].endswith("/account/choose-password")
+    portal.get("/account/choose-password")
+    chosen = {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    portal.post("/account/choose-password", chosen, expect=302)
+    assert devices(db_session, dana) == 1
+    portal.client.delete_cookie("session")
+    strangers_guess(new_client, dana.email)
+    portal.sign_in(dana.email, NEW_PASSWORD)
 
 
 def test_an_account_keeps_its_five_newest_trusted_browsers(

@@ -50,8 +50,9 @@ def change_password():
             council = current_app.config["PORTAL_COUNCIL_NAME"]
             problem = new_password_problem(form.password.data, form.confirm.data, user, council)
         if problem is None:
-            services.set_own_password(db(), user, form.password.data, "changed in account")
+            token = services.set_own_password(db(), user, form.password.data, "changed in account")
             sessions.begin(user)  # this session goes on; all others have ended
+            device_cookie.give(token)  # this browser stays trusted; all others are not
             flash(
                 "Your password has been changed. You have been signed out everywhere else.",
                 "success",

@@ -229,9 +229,10 @@ def choose_password():
         council = current_app.config["PORTAL_COUNCIL_NAME"]
         problem = new_password_problem(form.password.data, form.confirm.data, user, council)
         if problem is None:
-            services.set_own_password(db(), user, form.password.data, "chosen at sign-in")
+            token = services.set_own_password(db(), user, form.password.data, "chosen at sign-in")
             after = _after_first_steps()  # read before the new session clears it
             sessions.begin(user)
+            device_cookie.give(token)
             flash("Your new password is set", "success")
             return redirect(after)
     return render_template("auth/choose_password.html", form=form, keep=keep, problem=problem)

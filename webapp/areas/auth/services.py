@@ -202,11 +202,13 @@ def keep_generated_password(session: Session, user: User) -> None:
         accounts.keep_generated_password(session, user)
 
 
-def set_own_password(session: Session, user: User, password: str, how: str) -> None:
-    """The user's own new password (`how`: "chosen at sign-in"…); their other sessions end and
-    they are told by email."""
+def set_own_password(session: Session, user: User, password: str, how: str) -> str:
+    """The user's own new password (`how`: "chosen at sign-in"…); their other sessions end, no
+    other browser is trusted with the account any more, and they are told by email. The
+    browser they are signed in on stays trusted: the token for its device cookie."""
     with transaction(session):
         accounts.set_password(session, user, password, how)
+        return trusted_devices.trust(session, user, None)
 
 
 # Every request asks which schools are the user's: the user with their memberships, in one
