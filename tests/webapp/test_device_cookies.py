@@ -339,3 +339,27 @@ def test_the_cookies_page_names_the_device_cookie(client):
     rows = [text_of(row) for row in client.get("/cookies").page.select("tbody tr")]
     assert len(rows) == 2
     assert rows[1].startswith(device_cookie.NAME) and "1 year after you last sign in" in rows[1]
+
+
+def test_a_trusted_browser_and_strangers_sending_at_once_all_get_answers(
+    world, new_client, monkeypatch
+):
+    """The trusted browser's attempts lock the account's row, and a stranger's failure writes
+    an audit row naming the account while holding the address's row: had a cookie that trusts
+    no one (forged here) locked the account's row too before waiting for the address's,
+    PostgreSQL would have ended one of them as a deadlock (a 500)."""
+    cookie = trusted_browser(new_client, world.bob).client.get_cookie(device_cookie.NAME).value
+    browsers = [new_client() for _ in range(12)]
+    for index, browser in enumerate(browsers):
+        if index % 3:
+            browser.client.set_cookie(device_cookie.NAME, cookie if index % 3 == 1 else "A" * 43)
+        browser.get("/sign-in")
+    monkeypatch.setattr(services, "check_password", meeting(12, passwords.check_password))
+
+    def guess(index):
+        data = {"email": world.bob.email, "password": f"guess {index}"}
+        return browsers[index].post("/sign-in", data, expect=200)
+
+    pages = [text_of(response.page) for response in run_together(12, guess)]
+    trusted = pages[1::3]
+    assert all("Enter a correct email address and password" in page for page in trusted)
