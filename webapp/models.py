@@ -295,6 +295,22 @@ class SignInFailures(Base):
     last_failed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
 
+class TrustedDevice(Base):
+    """A browser that completed a sign-in for the account (password and code): its device
+    cookie's random token, kept as a keyed hash. Such a browser is not held back by the waits
+    that strangers' failures cause; its own failures in a row are counted here, and past
+    trusted_devices.DEVICE_LIMIT it is trusted no more (webapp/domain/trusted_devices.py)."""
+
+    __tablename__ = "trusted_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    # Its last complete sign-in (when the token was given): trusted for a year after it.
+    signed_in_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
 class AuthenticatorAttempt(Base):
     """The wrong authenticator-app codes of one sign-in attempt (one browser), kept here rather
     than in the browser's cookie, where replaying an older cookie would reset them."""

@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from webapp.domain import audit, throttle
+from webapp.domain import audit, throttle, trusted_devices
 from webapp.domain.email_addresses import checked_email, lookup_form
 from webapp.domain.errors import EmailInUse
 from webapp.domain.passwords import generate_password, hash_password
@@ -112,6 +112,7 @@ def reset_password(session: Session, user: User, actor: User, school: School | N
     user.password_generated_at = utcnow()
     user.session_generation += 1
     user.totp_secret = None  # the admin's reset is also the way back from a lost phone
+    _new_password_everywhere(session, user)
     queue_mail(
         session,
         "password_reset_by_admin",
@@ -128,6 +129,7 @@ def set_password(session: Session, user: User, password: str, reason: str) -> No
     user.password_hash = hash_password(password)
     user.password_generated_at = None
     user.session_generation += 1
+    _new_password_everywhere(session, user)
     queue_mail(session, "password_changed", user.email, "password_changed", user=user)
     audit.record(session, "password_changed", actor=user, user=user, how=reason)
 
@@ -152,21 +154,38 @@ def generated_password_expired(user: User, now: dt.datetime | None = None) -> bo
     return (now or clock.now()) - issued > GENERATED_PASSWORD_LIFETIME
 
 
-def record_failure(session: Session, user: User, what: str) -> None:
-    """One more failure in a row (password, code, app code or answer): it slows the account
-    down (webapp/domain/throttle.py), and the 100th hard-locks it, telling the user by email."""
+def _new_password_everywhere(session: Session, user: User) -> None:
+    """A new password: no browser is trusted with the account any more, and the failures
+    against the old one are forgiven (a hard lock of untrusted clients with them)."""
+    trusted_devices.revoke_all(session, user)
+    throttle.forgive(session, user.email)
+
+
+def record_failure(session: Session, user: User, what: str, device=None) -> None:
+    """One more failure in a row (password, code, app code or answer). From a trusted browser
+    (`device`) it counts on that browser alone (webapp/domain/trusted_devices.py); otherwise it
+    slows the address down (webapp/domain/throttle.py), and the HARD_LOCK_AFTER-th locks the
+    account for untrusted clients, telling the user by email."""
+    if device is not None:
+        trusted_devices.note_failure(session, user, device, what)
+        return
     failures = throttle.note_failure(session, user.email)
     audit.record(session, "sign_in_failed", user=user, what=what, failures_in_a_row=failures)
-    if failures >= throttle.HARD_LOCK_AFTER and not user.is_locked:
-        lock(session, user, actor=None, reason=f"{throttle.HARD_LOCK_AFTER} failures in a row")
+    if failures == throttle.HARD_LOCK_AFTER:
+        audit.record(
+            session,
+            "untrusted_sign_in_locked",
+            user=user,
+            reason=f"{throttle.HARD_LOCK_AFTER} failures in a row",
+        )
         queue_mail(
             session,
             "account_locked",
             user.email,
-            "account_locked",
+            "untrusted_sign_in_locked",
             user=user,
             failures=throttle.HARD_LOCK_AFTER,
-            whom_to_ask=whom_to_ask(session, user),
+            whom_to_ask=whom_to_ask_for_a_reset(session, user),
         )
 
 
@@ -243,16 +262,24 @@ def administered_ids(user: User) -> set[int]:
     return {m.school_id for m in user.memberships if m.is_admin}
 
 
-def whom_to_ask(session: Session, user: User) -> str:
-    """Who can unlock the account, as a sentence for the user."""
+def whom_to_ask(session: Session, user: User, to: str = "unlock it") -> str:
+    """Who can unlock the account (or, with `to` "reset your password", send a new one), as a
+    sentence for the user."""
     names = [admin.full_name for admin in unlockers(session, user)]
     if names:
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
         where = "your school" if len(user.school_ids) == 1 else "all your schools"
-        return f"To unlock it, ask an administrator of {where}: {listed}."
+        return f"To {to}, ask an administrator of {where}: {listed}."
     if user.council_role:
-        return "To unlock it, ask a council admin of the portal."
-    return "To unlock it, ask the council: a council admin of the portal can unlock it."
+        return f"To {to}, ask a council admin of the portal."
+    can = to.replace("your password", "it")
+    return f"To {to}, ask the council: a council admin of the portal can {can}."
+
+
+def whom_to_ask_for_a_reset(session: Session, user: User) -> str:
+    """Who can reset the password (which lifts a hard lock of untrusted clients), as a
+    sentence for the user."""
+    return whom_to_ask(session, user, to="reset your password")
 
 
 def lock(
@@ -261,11 +288,13 @@ def lock(
     """Lock the account (until an admin unlocks it) and end its sessions."""
     user.is_locked = True
     user.session_generation += 1
+    trusted_devices.revoke_all(session, user)
     audit.record(session, "user_locked", actor=actor, user=user, school=school, reason=reason)
 
 
 def unlock(session: Session, user: User, actor: User, school: School | None = None) -> None:
-    """Open the account again; its failures are forgiven, so it may try at once."""
+    """Open the account again; its failures are forgiven (a hard lock of untrusted clients
+    with them), so it may try at once."""
     user.is_locked = False
     throttle.forgive(session, user.email)
     audit.record(session, "user_unlocked", actor=actor, user=user, school=school)

@@ -2,7 +2,8 @@
 
 purge() deletes used and expired sign-in codes and reset links, authenticator attempts over
 a day old, case pages kept for a user signed out before sending them (cases/parking.py) after
-a day, the failures of addresses quiet for 30 days (webapp/domain/throttle.py), the record of
+a day, the failures of addresses quiet for 30 days (webapp/domain/throttle.py), browsers
+trusted with an account that have not signed in for a year (trusted_devices.py), the record of
 sent mail (to, kind and when: its text is gone once sent) after 90 days, sign-in codes that were
 never delivered in time, the API's Idempotency-Keys (each with the answer it got) after
 PORTAL_API_IDEMPOTENCY_DAYS (default 7), and drafts left untouched for
@@ -18,7 +19,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from webapp.areas.auth.codes import CODE_LIFETIME
-from webapp.domain import audit, throttle
+from webapp.domain import audit, throttle, trusted_devices
 from webapp.infra import clock
 from webapp.models import (
     Attachment,
@@ -61,6 +62,7 @@ def purge(
             delete(AuthenticatorAttempt).where(AuthenticatorAttempt.created_at < old_secret)
         ).rowcount,
         "quiet sign-in failures": throttle.purge(session, now),
+        "trusted browsers past a year": trusted_devices.purge(session, now),
         "sent mail": session.execute(
             delete(OutboxMessage).where(OutboxMessage.sent_at < now - KEEP_SENT_MAIL)
         ).rowcount,

@@ -1,11 +1,15 @@
 """Failures slow an email address down (NIST SP 800-63B 5.2.2) instead of locking its account.
 
-Every failure under an address counts — a wrong password, emailed code, app code or security
-answer — until a complete sign-in (or an admin's unlock) forgives them. After 5 in a row the
-address must wait 1 minute before its next attempt is even checked, then 2, 4, 8 … up to an
-hour; attempts made while it waits are refused without counting. An unknown address is
-treated exactly the same, so the waits say nothing about which addresses have accounts.
-The 100th failure in a row hard-locks an account (webapp.domain.accounts.record_failure).
+Every failure of an untrusted client under an address counts — a wrong password, emailed code,
+app code or security answer — until a complete sign-in by an untrusted client (or an admin's
+unlock, a password change or reset) forgives them. After 5 in a row the address must wait 1
+minute before its next attempt is even checked, then 2, 4, 8 … up to an hour; attempts made
+while it waits are refused without counting. An unknown address is treated exactly the same, so
+the waits say nothing about which addresses have accounts. The HARD_LOCK_AFTER-th failure in a
+row hard-locks the account for untrusted clients only (hard_locked); an admin lifts it.
+
+A browser that has signed in to the account before (webapp/domain/trusted_devices.py) is none
+of this: its attempts are counted on it alone, so a stranger's guesses never keep it out.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from webapp.domain import trusted_devices
 from webapp.domain.passwords import keyed_hash
 from webapp.infra import clock
 from webapp.models import SignInFailures
@@ -24,7 +29,8 @@ from webapp.models import SignInFailures
 WAIT_FROM = 5  # the failure in a row that starts the first wait
 FIRST_WAIT = dt.timedelta(minutes=1)
 LONGEST_WAIT = dt.timedelta(hours=1)
-HARD_LOCK_AFTER = 100
+# Untrusted clients' share of NIST's 100 failures in a row: trusted browsers have the rest.
+HARD_LOCK_AFTER = 100 - trusted_devices.DEVICES_KEPT * trusted_devices.DEVICE_LIMIT
 FORGET_AFTER = dt.timedelta(days=30)  # a quiet address starts again from nothing (retention)
 
 
@@ -96,9 +102,25 @@ def note_failure(session: Session, email: str) -> int:
     return failures
 
 
+def hard_locked(session: Session, email: str) -> bool:
+    """Whether untrusted clients of the address are hard-locked (HARD_LOCK_AFTER failures in a
+    row): until an admin lifts it, only a trusted browser may sign in."""
+    row = session.get(SignInFailures, _key(email), populate_existing=True)
+    return row is not None and row.failures >= HARD_LOCK_AFTER
+
+
 def forgive(session: Session, email: str) -> None:
     """The address starts again from nothing (a complete sign-in, an admin's unlock)."""
     session.execute(delete(SignInFailures).where(SignInFailures.email_hash == _key(email)))
+
+
+# What an attempt from a browser that is not trusted is told once untrusted clients are
+# hard-locked (only someone signed in, or holding a reset link, is shown it).
+LOCKED_HERE = (
+    "Too many wrong passwords, codes or answers have been entered for this account, so it "
+    "cannot be used on this browser until your password is changed. Use a browser you have "
+    "signed in on before, or ask an administrator to send you a new password"
+)
 
 
 def wait_message(wait: dt.timedelta, what: str = "try again") -> str:
@@ -118,7 +140,11 @@ def _dialect(session: Session):
 
 
 def purge(session: Session, now: dt.datetime) -> int:
-    """Forget addresses with no failure for FORGET_AFTER (their waits are long over); how many."""
+    """Forget addresses with no failure for FORGET_AFTER (their waits are long over), except
+    hard-locked ones (only an admin lifts that); how many."""
     return session.execute(
-        delete(SignInFailures).where(SignInFailures.last_failed_at < now - FORGET_AFTER)
+        delete(SignInFailures).where(
+            SignInFailures.last_failed_at < now - FORGET_AFTER,
+            SignInFailures.failures < HARD_LOCK_AFTER,
+        )
     ).rowcount

@@ -9,7 +9,7 @@ import pyotp
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 
-from webapp.areas.auth import bp, own_account, services, sessions
+from webapp.areas.auth import bp, device_cookie, own_account, services, sessions
 from webapp.areas.auth.forms import (
     AuthenticatorForm,
     ChangePasswordForm,
@@ -32,8 +32,10 @@ def account():
 
 def _password_problem(password: str, wrong: str) -> str | None:
     """Why the password given to confirm a change is not accepted (`wrong` when it is wrong, a
-    failure that counts), or None. While the account waits after failures, nothing is checked."""
-    return own_account.password_problem(db(), current_user._get_current_object(), password, wrong)
+    failure that counts), or None. While the account waits after failures, nothing is checked
+    (unless this browser is trusted with the account: webapp/domain/trusted_devices.py)."""
+    user = current_user._get_current_object()
+    return own_account.password_problem(db(), user, password, wrong, device_cookie.tokens())
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -48,8 +50,9 @@ def change_password():
             council = current_app.config["PORTAL_COUNCIL_NAME"]
             problem = new_password_problem(form.password.data, form.confirm.data, user, council)
         if problem is None:
-            services.set_own_password(db(), user, form.password.data, "changed in account")
+            token = services.set_own_password(db(), user, form.password.data, "changed in account")
             sessions.begin(user)  # this session goes on; all others have ended
+            device_cookie.give(token)  # this browser stays trusted; all others are not
             flash(
                 "Your password has been changed. You have been signed out everywhere else.",
                 "success",

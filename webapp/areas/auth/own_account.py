@@ -7,24 +7,32 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from webapp.areas.auth.questions import hash_answer
-from webapp.domain import accounts, audit, throttle
+from webapp.domain import accounts, audit, throttle, trusted_devices
 from webapp.domain.passwords import check_password
 from webapp.infra.database import transaction
 from webapp.infra.mail import queue_mail
 from webapp.models import User
 
 
-def password_problem(session: Session, user: User, password: str, wrong: str) -> str | None:
+def password_problem(
+    session: Session, user: User, password: str, wrong: str, device_tokens: list[str] = ()
+) -> str | None:
     """Why the password given to confirm a change is not accepted (`wrong` when it is wrong, a
-    failure that counts), or None. While the account waits after failures, nothing is checked;
-    passwords sent at once take turns (throttle.time_to_wait_in_turn)."""
+    failure that counts), or None. On a browser trusted with the account (`device_tokens`) it
+    counts there alone; on any other, while the account waits after failures (or untrusted
+    clients are hard-locked), nothing is checked, and passwords sent at once take turns
+    (throttle.time_to_wait_in_turn)."""
     with transaction(session):
-        wait = throttle.time_to_wait_in_turn(session, user.email)
-        if wait is not None:
-            return throttle.too_many_wrong(wait)
+        device = trusted_devices.trusted_device(session, user, list(device_tokens))
+        if device is None:
+            wait = throttle.time_to_wait_in_turn(session, user.email)
+            if wait is not None:
+                return throttle.too_many_wrong(wait)
+            if throttle.hard_locked(session, user.email):
+                return throttle.LOCKED_HERE
         if check_password(user.password_hash, password):
             return None
-        accounts.record_failure(session, user, "password")
+        accounts.record_failure(session, user, "password", device)
     return wrong
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from webapp.areas.auth.questions import answer_matches
-from webapp.domain import accounts, audit, throttle
+from webapp.domain import accounts, audit, throttle, trusted_devices
 from webapp.infra import clock
 from webapp.infra.database import transaction
 from webapp.infra.mail import queue_mail
@@ -124,18 +124,30 @@ def resetting_user(session: Session, user_id: int, generation: int) -> User | No
     return user
 
 
-def answer_question(session: Session, user: User, answer: str) -> bool | None:
-    """Whether the security answer is right; a wrong one counts as a failure. None when the
-    address must wait: nothing was checked (answers sent at once take turns, and the later
-    ones of a burst find the wait the earlier ones started)."""
+def answer_question(
+    session: Session, user: User, answer: str, device_tokens: list[str] = ()
+) -> bool | None:
+    """Whether the security answer is right; a wrong one counts as a failure (on this browser
+    alone if it is trusted with the account). None when nothing was checked: an untrusted
+    browser while the address waits, or while untrusted clients are hard-locked (answers sent
+    at once take turns, and the later ones of a burst find the wait the earlier ones started)."""
     with transaction(session):
-        if throttle.time_to_wait_in_turn(session, user.email) is not None:
+        device = trusted_devices.trusted_device(session, user, list(device_tokens))
+        if device is None and refused_for_strangers(session, user.email):
             return None
         if answer_matches(user.security_answer_hash, answer):
             audit.record(session, "security_answer_accepted", user=user)
             return True
-        accounts.record_failure(session, user, "security answer")
+        accounts.record_failure(session, user, "security answer", device)
         return False
+
+
+def refused_for_strangers(session: Session, email: str) -> bool:
+    """Whether an untrusted browser's answer for the address goes unchecked: it waits (its row
+    locked until the transaction ends), or untrusted clients are hard-locked."""
+    return throttle.time_to_wait_in_turn(session, email) is not None or throttle.hard_locked(
+        session, email
+    )
 
 
 def set_new_password(session: Session, user: User, password: str) -> None:

@@ -8,11 +8,11 @@ import datetime as dt
 
 from flask import current_app, flash, redirect, render_template, session, url_for
 
-from webapp.areas.auth import bp, recovery
+from webapp.areas.auth import bp, device_cookie, recovery
 from webapp.areas.auth.forms import AnswerForm, ButtonForm, EmailForm, NewPasswordForm
 from webapp.areas.auth.policy import new_password_problem
 from webapp.areas.auth.questions import QUESTIONS
-from webapp.domain import throttle
+from webapp.domain import throttle, trusted_devices
 from webapp.infra import clock
 from webapp.infra.database import db
 from webapp.models import User
@@ -65,11 +65,11 @@ def reset_question():
         return render_template("auth/reset_link_invalid.html"), 404
     form = AnswerForm()
     wrong, problem = False, None
-    wait = throttle.time_to_wait(db(), user.email) if form.is_submitted() else None
-    if wait is not None:
-        problem = throttle.too_many_wrong(wait, "answer the question")
-    elif form.validate_on_submit():
-        answered = recovery.answer_question(db(), user, form.answer.data)
+    if form.is_submitted():
+        problem = _not_checked(user)
+    if problem is None and form.validate_on_submit():
+        tokens = device_cookie.tokens()
+        answered = recovery.answer_question(db(), user, form.answer.data, tokens)
         if answered:
             session["reset"] = {**session["reset"], "answered": True}
             return redirect(url_for("auth.reset_new_password"))
@@ -77,8 +77,9 @@ def reset_question():
             session.pop("reset", None)
             return render_template("auth/reset_link_invalid.html"), 404
         if answered is None:  # not checked: answers sent with it started a wait meanwhile
-            wait = throttle.time_to_wait(db(), user.email) or dt.timedelta(0)
-            problem = throttle.too_many_wrong(wait, "answer the question")
+            problem = _not_checked(user) or throttle.too_many_wrong(
+                dt.timedelta(0), "answer the question"
+            )
         else:
             wrong = True
     return render_template(
@@ -88,6 +89,17 @@ def reset_question():
         problem=problem,
         question=QUESTIONS.get(user.security_question, ""),
     )
+
+
+def _not_checked(user: User) -> str | None:
+    """Why an answer from this browser would not be checked now (it is not trusted with the
+    account, and the address waits or untrusted clients are hard-locked), or None."""
+    if trusted_devices.is_trusted(db(), user, device_cookie.tokens()):
+        return None
+    wait = throttle.time_to_wait(db(), user.email)
+    if wait is not None:
+        return throttle.too_many_wrong(wait, "answer the question")
+    return throttle.LOCKED_HERE if throttle.hard_locked(db(), user.email) else None
 
 
 @bp.route("/reset-password/new-password", methods=["GET", "POST"])

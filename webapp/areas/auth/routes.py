@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, logout_user
 
-from webapp.areas.auth import bp, codes, services, sessions
+from webapp.areas.auth import bp, codes, device_cookie, services, sessions
 from webapp.areas.auth.forms import (
     ButtonForm,
     CodeForm,
@@ -82,11 +82,13 @@ def sign_in():
     form = SignInForm()
     failed, problem = False, None
     if form.validate_on_submit():
-        check = services.sign_in_check(db(), form.email.data, form.password.data)
+        check = services.sign_in_check(
+            db(), form.email.data, form.password.data, device_cookie.tokens()
+        )
         if check.outcome is Outcome.PASSED:
             return _start_code_step(check.user)
-        if check.outcome is Outcome.LOCKED:
-            return _locked(check.user)
+        if check.outcome in (Outcome.LOCKED, Outcome.LOCKED_HERE):
+            return _locked(check.user, here=check.outcome is Outcome.LOCKED_HERE)
         failed = True
         if check.outcome is Outcome.WAIT:
             problem = "There have been too many attempts to sign in with this email address. "
@@ -94,8 +96,12 @@ def sign_in():
     return render_template("auth/sign_in.html", form=form, failed=failed, problem=problem)
 
 
-def _locked(user: User):
-    """The right password for a locked account: say so, and whom to ask."""
+def _locked(user: User, here: bool = False):
+    """The right password for a locked account (`here`: locked for untrusted browsers, after
+    too many failures): say so, and whom to ask."""
+    if here:
+        whom = accounts.whom_to_ask_for_a_reset(db(), user)
+        return render_template("auth/account_locked.html", whom_to_ask=whom, here=True), 403
     return render_template(
         "auth/account_locked.html", whom_to_ask=accounts.whom_to_ask(db(), user)
     ), 403
@@ -139,9 +145,13 @@ def enter_code():
     form = CodeForm()
     problem = None
     if form.validate_on_submit():
-        problem = services.enter_code(db(), user, pending["attempt"], form.code.data)
+        entry = services.enter_code(
+            db(), user, pending["attempt"], form.code.data, device_cookie.tokens()
+        )
+        problem = entry.problem
         if problem is None:
             sessions.begin(user)
+            device_cookie.give(entry.device_token, replacing=entry.replaced_token)
             if parking.give_back(db(), user):  # pages sent after being signed out
                 flash(GIVEN_BACK, "info")
             if not user.security_question or user.password_generated_at:
@@ -223,9 +233,10 @@ def choose_password():
         council = current_app.config["PORTAL_COUNCIL_NAME"]
         problem = new_password_problem(form.password.data, form.confirm.data, user, council)
         if problem is None:
-            services.set_own_password(db(), user, form.password.data, "chosen at sign-in")
+            token = services.set_own_password(db(), user, form.password.data, "chosen at sign-in")
             after = _after_first_steps()  # read before the new session clears it
             sessions.begin(user)
+            device_cookie.give(token)
             flash("Your new password is set", "success")
             return redirect(after)
     return render_template("auth/choose_password.html", form=form, keep=keep, problem=problem)

@@ -5,7 +5,11 @@ password, signing out. Each step that writes commits its work (failures and audi
 Before the password is right, unknown, locked, expired and wrong-password attempts all look the
 same from outside and take the same work; only the audit trail tells them apart. An address
 that failed too often waits (webapp/domain/throttle.py) whether or not it has an account. Only a
-caller who gave the right password learns that the account is locked.
+caller who gave the right password learns that the account is locked. A browser that signed in
+to the account before (its device cookie's tokens, `device_tokens`) is not held back by the
+waits and hard lock that strangers' failures cause: its own failures count on it alone
+(webapp/domain/trusted_devices.py). A cookie for another account, a forged or a revoked one is
+no cookie at all: the attempt is a stranger's.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from webapp.areas.auth import codes
 from webapp.areas.auth.questions import hash_answer
-from webapp.domain import accounts, audit, throttle
+from webapp.domain import accounts, audit, throttle, trusted_devices
 from webapp.domain.passwords import check_password
 from webapp.infra import clock
 from webapp.infra.database import transaction
@@ -32,25 +36,29 @@ class Outcome(enum.Enum):
     FAILED = "failed"  # wrong, unknown, or locked with a wrong password: one message for all
     WAIT = "wait"  # the address failed too often: nothing was checked
     LOCKED = "locked"  # the right password, but the account is locked
+    LOCKED_HERE = "locked_here"  # the right password, but untrusted clients are hard-locked
 
 
 @dataclass(frozen=True)
 class SignInCheck:
     outcome: Outcome
-    user: User | None = None  # PASSED and LOCKED only
+    user: User | None = None  # PASSED, LOCKED and LOCKED_HERE only
     wait: dt.timedelta | None = None  # WAIT only
 
 
-def sign_in_check(session: Session, email: str, password: str) -> SignInCheck:
+def sign_in_check(
+    session: Session, email: str, password: str, device_tokens: list[str] = ()
+) -> SignInCheck:
     """What an email and password lead to. A correct password does not clear earlier failures:
     only a complete sign-in does. Failures and audit rows are committed."""
     with transaction(session):
-        return _sign_in_check(session, email, password)
+        return _sign_in_check(session, email, password, list(device_tokens))
 
 
-def _sign_in_check(session: Session, email: str, password: str) -> SignInCheck:
+def _sign_in_check(session: Session, email: str, password: str, tokens: list[str]) -> SignInCheck:
     user = accounts.find_by_email(session, email)
-    wait = throttle.time_to_wait_in_turn(session, email)
+    device = trusted_devices.trusted_device(session, user, tokens)
+    wait = throttle.time_to_wait_in_turn(session, email) if device is None else None
     if wait is not None:
         audit.record(session, "sign_in_refused", user=user, why="waiting after failures")
         return SignInCheck(Outcome.WAIT, wait=wait)
@@ -60,11 +68,14 @@ def _sign_in_check(session: Session, email: str, password: str) -> SignInCheck:
         audit.record(session, "sign_in_failed", what="unknown account")
         return _failed(session, email)
     if not ok:
-        accounts.record_failure(session, user, "password")
-        return _failed(session, email)
+        accounts.record_failure(session, user, "password", device)
+        return _failed(session, email) if device is None else SignInCheck(Outcome.FAILED)
     if user.is_locked:
         audit.record(session, "sign_in_refused", user=user, why="locked")
         return SignInCheck(Outcome.LOCKED, user=user)
+    if device is None and throttle.hard_locked(session, email):
+        audit.record(session, "sign_in_refused", user=user, why="untrusted clients locked")
+        return SignInCheck(Outcome.LOCKED_HERE, user=user)
     if accounts.generated_password_expired(user):
         audit.record(session, "sign_in_refused", user=user, why="generated password expired")
         return SignInCheck(Outcome.FAILED)
@@ -120,33 +131,61 @@ EMAILED_CODE_PROBLEMS = {
 }
 
 
-def enter_code(session: Session, user: User, attempt: str, code: str) -> str | None:
-    """None when the code signs the user in (the sign-in is then complete and recorded), else
-    the message to show. Failures count, except while the account waits after too many (then
-    nothing is checked). Committed either way."""
+@dataclass(frozen=True)
+class CodeEntry:
+    problem: str | None  # what to show; None: signed in
+    device_token: str | None = None  # signed in: the browser's new device-cookie token
+    replaced_token: str | None = None  # the token of the cookie it replaces, if any
+
+
+def enter_code(
+    session: Session, user: User, attempt: str, code: str, device_tokens: list[str] = ()
+) -> CodeEntry:
+    """Whether the code signs the user in (the sign-in is then complete and recorded, and the
+    browser trusted), else the message to show. Failures count, except while an untrusted
+    browser waits after too many (then nothing is checked). Committed either way."""
     with transaction(session):
-        wait = throttle.time_to_wait_in_turn(session, user.email)
-        if wait is not None:
-            audit.record(session, "sign_in_refused", user=user, why="waiting after failures")
-            then = "enter a code" if user.totp_secret else "enter the code or send a new one"
-            return throttle.too_many_wrong(wait, then)
+        device = trusted_devices.trusted_device(session, user, list(device_tokens))
+        if device is None:
+            refused = _refused_for_strangers(session, user)
+            if refused is not None:
+                return CodeEntry(refused)
         if user.totp_secret:
             result = codes.check_app_code(session, user, attempt, code)
         else:
             result = codes.check_code(session, user, attempt, code)
         if result is codes.CodeCheck.ACCEPTED:
-            complete_sign_in(session, user)
-            return None
-        accounts.record_failure(session, user, "authenticator code" if user.totp_secret else "code")
-        return (APP_CODE_PROBLEMS if user.totp_secret else EMAILED_CODE_PROBLEMS)[result]
+            replaced = trusted_devices.token_of(device, device_tokens)
+            return CodeEntry(None, complete_sign_in(session, user, device), replaced)
+        what = "authenticator code" if user.totp_secret else "code"
+        accounts.record_failure(session, user, what, device)
+        return CodeEntry((APP_CODE_PROBLEMS if user.totp_secret else EMAILED_CODE_PROBLEMS)[result])
 
 
-def complete_sign_in(session: Session, user: User) -> None:
-    """The code was right: failures are forgiven and the sign-in is recorded. The caller
-    commits."""
-    throttle.forgive(session, user.email)
+def _refused_for_strangers(session: Session, user: User) -> str | None:
+    """Why an untrusted browser's code is not checked (the address waits, or untrusted
+    clients are hard-locked), or None."""
+    wait = throttle.time_to_wait_in_turn(session, user.email)
+    if wait is not None:
+        audit.record(session, "sign_in_refused", user=user, why="waiting after failures")
+        then = "enter a code" if user.totp_secret else "enter the code or send a new one"
+        return throttle.too_many_wrong(wait, then)
+    if throttle.hard_locked(session, user.email):
+        audit.record(session, "sign_in_refused", user=user, why="untrusted clients locked")
+        return throttle.LOCKED_HERE
+    return None
+
+
+def complete_sign_in(session: Session, user: User, device=None) -> str:
+    """The code was right: the sign-in is recorded and the browser trusted (the token for its
+    device cookie is returned). An untrusted browser's sign-in forgives the address's failures;
+    a trusted one's only its own (strangers' waits and hard lock stay). The caller commits."""
+    if device is None:
+        throttle.forgive(session, user.email)
+    token = trusted_devices.trust(session, user, device)
     user.last_sign_in_at = clock.now()
-    audit.record(session, "signed_in", actor=user, user=user)
+    audit.record(session, "signed_in", actor=user, user=user, trusted=device is not None)
+    return token
 
 
 def set_first_question(session: Session, user: User, question: str, answer: str) -> None:
@@ -163,11 +202,13 @@ def keep_generated_password(session: Session, user: User) -> None:
         accounts.keep_generated_password(session, user)
 
 
-def set_own_password(session: Session, user: User, password: str, how: str) -> None:
-    """The user's own new password (`how`: "chosen at sign-in"…); their other sessions end and
-    they are told by email."""
+def set_own_password(session: Session, user: User, password: str, how: str) -> str:
+    """The user's own new password (`how`: "chosen at sign-in"…); their other sessions end, no
+    other browser is trusted with the account any more, and they are told by email. The
+    browser they are signed in on stays trusted: the token for its device cookie."""
     with transaction(session):
         accounts.set_password(session, user, password, how)
+        return trusted_devices.trust(session, user, None)
 
 
 # Every request asks which schools are the user's: the user with their memberships, in one

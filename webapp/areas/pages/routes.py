@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from webapp.areas.auth import device_cookie
 from webapp.areas.pages import bp
 from webapp.areas.pages.forms import COMMENTS_MAX, FeedbackForm
 from webapp.areas.pages.services import record_feedback
@@ -123,7 +124,9 @@ def home():
 
 @bp.route("/cookies")
 def cookies():
-    return render_template("pages/cookies.html", session_hours=_session_hours())
+    return render_template(
+        "pages/cookies.html", session_hours=_session_hours(), device_cookie=device_cookie.NAME
+    )
 
 
 @bp.route("/accessibility")

@@ -1,0 +1,35 @@
+"""The device cookie (webapp/domain/trusted_devices.py): the tokens of the accounts that signed
+in on this browser, newest first. HttpOnly, SameSite=Lax, Secure outside local development
+(as the session cookie), kept for a year; it says nothing without the server's table, which
+holds only keyed hashes of the tokens."""
+
+from __future__ import annotations
+
+from flask import after_this_request, current_app, request
+
+from webapp.domain.trusted_devices import LIFETIME, MAX_TOKENS
+
+NAME = "portal_device"
+
+
+def tokens() -> list[str]:
+    """The tokens this browser's device cookie holds (none without one)."""
+    return [token for token in request.cookies.get(NAME, "").split(".") if token][:MAX_TOKENS]
+
+
+def give(token: str, replacing: str | None = None) -> None:
+    """The response carries the cookie with `token` first (in place of `replacing`): the
+    browser is trusted for the account that just signed in."""
+    kept = [token] + [old for old in tokens() if old not in (token, replacing)]
+
+    @after_this_request
+    def set_cookie(response):
+        response.set_cookie(
+            NAME,
+            ".".join(kept[:MAX_TOKENS]),
+            max_age=int(LIFETIME.total_seconds()),
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
