@@ -214,9 +214,7 @@ def test_only_the_pages_own_groups_can_gain_or_lose_items(sign_in, world, db_ses
     assert portal.client.get(first_page).status_code == 200
 
 
-def test_an_older_copy_sending_the_answers_saved_already_is_not_refused(
-    sign_in, world, db_session
-):
+def test_an_older_copy_sending_the_answers_saved_already_is_not_refused(sign_in, world, db_session):
     # A page reloaded straight after typing comes back before its save on the way out lands;
     # that copy then sends the same answers again (static/js/autosave.js): nothing would be
     # overwritten, so it is no conflict. Different answers from it still are.
