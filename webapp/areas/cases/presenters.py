@@ -285,7 +285,8 @@ def newly_asked(asked: frozenset[str], shown: str | None) -> set[str]:
 def reveals(page: Page) -> dict[str, dict[str, list[Field]]]:
     """Follow-up questions to show under an option of the question just before them (GOV.UK's
     conditional reveal), by question id and option: those whose condition is only "this option
-    is chosen" (`injured`, `reason == 'other'`, `'other' in reasons`). Never nested."""
+    is chosen" (`injured`, `told == false`, `reason == 'other'`, `'other' in reasons`). Never
+    nested."""
     found: dict[str, dict[str, list[Field]]] = {}
     index = 0
     while index < len(page.fields):
@@ -309,6 +310,11 @@ def _option_condition(follow_up: Field, question: Field) -> str | None:
     name = ["v", question.id]
     if question.kind.component == "yes_no" and tree == name:
         return "yes"
+    if question.kind.component == "yes_no" and _one_link(tree, "=="):  # `told == false`
+        left, right = tree[1], tree[2][0][1]
+        value = right if left == name else left if right == name else None
+        if value in (["c", True], ["c", False]):
+            return "yes" if value[1] else "no"
     if question.kind.component == "radios" and _one_link(tree, "=="):
         left, right = tree[1], tree[2][0][1]
         value = right if left == name else left if right == name else None
