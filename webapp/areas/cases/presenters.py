@@ -10,9 +10,10 @@ import engine.numeric as numeric
 from engine import CaseType, FieldError
 from engine.answers import Values, truthy
 from engine.expressions.export import to_json, to_json_value
+from engine.fields.dates import parts_at_fault
 from engine.fields.numbers import suffix_forms
 from engine.group_items import item_named
-from engine.input_names import input_name
+from engine.input_names import DATE_PARTS, bound_field, input_name
 from engine.model import Field, Page
 from webapp.infra import clock
 
@@ -129,6 +130,10 @@ def _summary_anchor(case_type, error: FieldError, form) -> str:
     one provider") goes to its first item's first question, or to its Add button when it has
     no item: the group's box itself cannot take the focus, which stayed on the link."""
     group = case_type.fields.get(error.key)
+    if form is not None and error.anchor == f"{error.key}-{DATE_PARTS[0]}":  # a date's boxes
+        bound = bound_field(form, error.key)  # to the first box the problem lies in
+        if bound is not None and isinstance(bound.data, Mapping):
+            return f"{error.key}-{parts_at_fault(bound.data)[0]}"
     if form is None or group is None or not group.kind.holds_items or error.key not in form:
         return error.anchor
     if not form[error.key].entries:
