@@ -58,6 +58,27 @@ def date_from_parts(label: str, raw) -> dt.date:
         raise Invalid(f"{label} must be a real date") from None
 
 
+def parts_at_fault(raw) -> list[str]:
+    """Which of the day, month and year boxes a problem with this date lies in, as GOV.UK
+    marks them: the missing ones, those that are not numbers, a year without 4 numbers, a
+    month past 12, a day past 31; otherwise (31 February, a bound, a rule) all three."""
+    typed = {p: str((raw or {}).get(p, "") or "").strip() for p in _PARTS}
+    blank = [p for p in _PARTS if not typed[p]]
+    if blank:
+        return blank if len(blank) < len(_PARTS) else list(_PARTS)
+    not_numbers = [p for p in _PARTS if not _WHOLE.fullmatch(typed[p])]
+    if not_numbers:
+        return not_numbers
+    day, month, year = (int(typed[p]) for p in _PARTS)
+    if not 1000 <= year <= dt.MAXYEAR:  # a year with 4 numbers
+        return ["year"]
+    if not 1 <= month <= 12:
+        return ["month"]
+    if not 1 <= day <= 31:
+        return ["day"]
+    return list(_PARTS)  # 31 2 2026: the day or the month? GOV.UK marks the whole date
+
+
 def long_date(day: dt.date) -> str:
     """A date as GOV.UK writes it: 7 December 2026."""
     return f"{day.day} {day:%B %Y}"

@@ -141,3 +141,25 @@ def test_a_chosen_file_is_said_to_wait_for_continue_not_saved(page, live, world,
     page.get_by_label("What does the pupil think about the arrangement? (optional)").fill("Happy")
     expect(status).to_contain_text("Saved at", timeout=10_000)
     expect(status).to_contain_text("it is uploaded when you press Continue")
+
+
+def test_a_page_reloaded_straight_after_typing_comes_back_with_it_and_goes_on_saving(
+    page, live, world
+):
+    # Found by trying it: typing, then at once the browser's Reload, brought the page back
+    # without what was typed: the browser asks for the page again before the save on the way
+    # out is sent. That save landed afterwards, so the next change was refused, "changed in
+    # another tab or window", with one tab open, and lost.
+    sign_in(page, live, school_user(world, "reload@westcotes.example.org"))
+    reference = saved_draft(page, "planned-closure")
+    page.goto(f"/cases/{reference}/pages/closure")
+    reason = page.get_by_label("Tell us more about the reason for the closure")
+    status = page.locator(".app-autosave-status")
+    reason.fill("The boiler")
+    page.reload()
+    expect(reason).to_have_value("The boiler")
+    reason.fill("The boiler failed")
+    expect(status).to_contain_text("Saved at", timeout=10_000)
+    expect(status).not_to_contain_text("another tab")
+    page.reload()
+    expect(reason).to_have_value("The boiler failed")

@@ -63,12 +63,13 @@ def test_questions_appear_as_answers_change_without_a_request(page, live, world)
     requests: list[str] = []
     page.on("request", lambda r: requests.append(f"{r.method} {r.url}"))
     keys = page.keyboard
-    # Unanswered, "not parent_informed" holds: its question is there from the start.
-    assert _shown(page) == {"parent_not_informed_reason"}
+    # Nothing answered, no follow-up question is asked: not even "Why have they not been
+    # told?" before "Has a parent or carer been told?" (it was, found by trying it).
+    assert _shown(page) == set()
     _no_errors(page)
 
     tab_to(page, "input[name=pupil_injured]")
-    _press(page, "Space", requests, {"pupil_injury_details", "parent_not_informed_reason"})
+    _press(page, "Space", requests, {"pupil_injury_details"})
     assert focused(page)["value"] == "yes"
     expect(page.locator(".app-live-announcement")).to_have_text("1 question added below.")
     keys.press("Tab")  # the revealed question comes next in the tab order
@@ -77,20 +78,22 @@ def test_questions_appear_as_answers_change_without_a_request(page, live, world)
 
     # "No" hides it again, and Tab then skips it: it is out of the tab order.
     tab_to(page, "input[name=pupil_injured]", backwards=True)
-    _press(page, "ArrowRight", requests, {"parent_not_informed_reason"})
+    _press(page, "ArrowRight", requests, set())
     assert focused(page)["value"] == "no"
     keys.press("Tab")
     assert focused(page)["name"] == "staff_injured"
     keys.press("Shift+Tab")
-    _press(page, "ArrowLeft", requests, {"pupil_injury_details", "parent_not_informed_reason"})
+    _press(page, "ArrowLeft", requests, {"pupil_injury_details"})
 
     tab_to(page, "input[name=staff_injured]")
     keys.press("ArrowRight")  # No: the staff injury question stays hidden
     type_into = _typer(page)
     type_into("textarea[name=support_after]", "A debrief with the pupil and the two staff.")
     tab_to(page, "input[name=parent_informed]")
+    _press(page, "ArrowRight", requests, {"pupil_injury_details", "parent_not_informed_reason"})
+    expect(page.locator(".app-live-announcement")).to_have_text("1 question added below.")
     shown_when_told = {"pupil_injury_details", "parent_informed_date", "parent_informed_how"}
-    _press(page, "Space", requests, shown_when_told)
+    _press(page, "ArrowLeft", requests, shown_when_told)  # Yes
     expect(page.locator(".app-live-announcement")).to_have_text(
         "2 questions added below, 1 question removed."
     )
@@ -149,11 +152,11 @@ def test_without_javascript_new_questions_come_back_without_errors(
     requests: list[str] = []
     page.on("request", lambda r: requests.append(f"{r.method} {r.url}"))
     keys = page.keyboard
-    assert _shown(page) == {"parent_not_informed_reason"}
+    assert _shown(page) == set()
 
     tab_to(page, "input[name=pupil_injured]")
     keys.press("Space")  # Yes: nothing can appear until the page is sent
-    assert _shown(page) == {"parent_not_informed_reason"}
+    assert _shown(page) == set()
     tab_to(page, "input[name=staff_injured]")
     keys.press("ArrowRight")  # No
     type_into = _typer(page)

@@ -103,6 +103,22 @@ def test_a_warning_is_summarised_at_the_top_and_kept_for_officers_once_gone_past
     )
 
 
+def test_a_warning_gone_past_is_not_asked_again_when_the_page_is_answered_again(
+    sign_in, world, db_session
+):
+    # Found by trying it: back on the page from a Change link to correct another answer,
+    # Continue asked again to confirm the warning the school had confirmed already.
+    alice = sign_in(world.alice)
+    reference, arrangement = gone_past_the_warning(alice)
+    corrected = {**LONG, "reason_details": "Anxiety after a long absence."}
+    response = answer(alice, f"{arrangement}?change=1", corrected)  # on, not warned again
+    assert response.headers["Location"].endswith(f"/cases/{reference}/pages/provision?change=1")
+    assert stored(db_session, reference).answers["reason_details"] == corrected["reason_details"]
+    assert stored(db_session, reference).acknowledged_warnings == {
+        "arrangement": [{"key": "end_date", "question": "Planned end date", "message": WARNING}]
+    }
+
+
 def test_a_warning_the_answers_no_longer_raise_is_not_kept(sign_in, world, olivia, db_session):
     alice = sign_in(world.alice)
     reference, arrangement = gone_past_the_warning(alice)

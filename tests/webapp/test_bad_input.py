@@ -179,6 +179,34 @@ def test_a_day_out_of_any_range_is_not_a_real_date(sign_in, world, day, message)
     assert errors_on(response) == [f"Date of birth {message}"]
 
 
+@pytest.mark.parametrize(
+    "day, month, year, message, marked",
+    [
+        ("14", "", "2016", "must include a month", ["month"]),
+        ("", "6", "", "must include a day and a year", ["day", "year"]),
+        ("14", "6", "16", "must include a year with 4 numbers, like 2026", ["year"]),
+        ("14", "13", "2016", "must be a real date", ["month"]),
+        ("ab", "6", "2016", "must be a real date", ["day"]),
+        ("31", "2", "2016", "must be a real date", ["day", "month", "year"]),  # which is wrong?
+        ("14", "6", "2099", "must be today or in the past", ["day", "month", "year"]),
+    ],
+)
+def test_a_wrong_date_marks_the_boxes_it_is_about_and_links_to_the_first(
+    sign_in, world, day, month, year, message, marked
+):
+    # Found by trying it: a month left blank marked all three boxes, and the summary linked
+    # to the day, which was right; GOV.UK's date input marks the box to put right.
+    portal = sign_in(world.alice)
+    _reference, first = start(portal, PTT)
+    typed = {"date_of_birth-day": day, "date_of_birth-month": month, "date_of_birth-year": year}
+    response = answer(portal, first, {**CHILD, **typed}, expect=200)
+    assert errors_on(response) == [f"Date of birth {message}"]
+    boxes = response.page.select("input[name^=date_of_birth-]")
+    assert [b["name"].split("-")[1] for b in boxes if "govuk-input--error" in b["class"]] == marked
+    link = response.page.select_one(".govuk-error-summary__list a")["href"]
+    assert link == f"#date_of_birth-{marked[0]}"
+
+
 # ---- NUL characters ----
 
 NUL_MESSAGE = "What was sent contains a null character (U+0000)"

@@ -212,3 +212,27 @@ def test_only_the_pages_own_groups_can_gain_or_lose_items(sign_in, world, db_ses
         assert response.status_code == 400, action
         version = str(stored(db_session, reference).page_versions.get("child", 0))
     assert portal.client.get(first_page).status_code == 200
+
+
+def test_an_older_copy_sending_the_answers_saved_already_is_not_refused(sign_in, world, db_session):
+    # A page reloaded straight after typing comes back before its save on the way out lands;
+    # that copy then sends the same answers again (static/js/autosave.js): nothing would be
+    # overwritten, so it is no conflict. Different answers from it still are.
+    portal = sign_in(world.alice)
+    reference, first_page = start(portal, "part-time-timetable")
+    portal.get(first_page)
+    autosave = f"/cases/{reference}/pages/child/autosave"
+    portal.post(autosave, {"forename": "Jord", "page_version": "1"}, expect=200)
+    again = portal.post(autosave, {"forename": "Jord", "page_version": "1"}, expect=200)
+    assert json.loads(again.get_data()) == {"saved": True, "page_version": 2}
+    portal.post(autosave, {"forename": "Jordan", "page_version": "2"}, expect=200)
+    portal.post(autosave, {"forename": "Jord", "page_version": "2"}, expect=409)
+    assert stored(db_session, reference).answers["forename"] == "Jordan"
+    portal.post(
+        first_page,
+        {**CHILD, "action": "continue", "page_version": "3"},
+        expect=302,
+    )
+    # Continue pressed twice from the same copy (a slow answer): the second is the same save.
+    portal.post(first_page, {**CHILD, "action": "continue", "page_version": "3"}, expect=302)
+    assert stored(db_session, reference).answers["forename"] == "Jordan"

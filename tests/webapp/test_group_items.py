@@ -115,9 +115,15 @@ def test_a_groups_own_problem_links_to_its_first_items_first_question(sign_in, w
         ("Add at least one provider", "#providers-0-provider_name")
     ]
     assert page.select_one("#providers-0-provider_name").name == "input"
+    # Where the link leads, a screen reader also reads the problem (it was read nowhere near).
+    error = page.select_one("#providers-error")
+    assert text_of(error) == "Error: Add at least one provider"
+    item = page.select_one("fieldset#providers-0")
+    assert "providers-error" in item["aria-describedby"].split()
     page = answer(portal, path, {}, expect=200).page  # no item sent: none shown
     assert page.select_one(".govuk-error-summary__list a")["href"] == "#providers-add"
     assert page.select_one("#providers-add").get_text(strip=True) == "Add a provider"
+    assert page.select_one("#providers-add")["aria-describedby"] == "providers-error"
 
 
 def test_a_groups_change_link_goes_to_its_first_items_first_question(sign_in, world):

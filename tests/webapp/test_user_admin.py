@@ -578,6 +578,29 @@ def test_removing_a_user_from_their_only_school_locks_the_account(alice, world, 
     assert dev.school_ids == set() and dev.is_locked
 
 
+def test_someone_removed_from_their_only_school_can_be_added_again(alice, world, db_session):
+    # Found by trying it: removed (by mistake, or before coming back to the school), the
+    # colleague was in no list, and adding them again said only "A user with this email
+    # address already exists": nobody could ever bring them back.
+    alice.get("/user-admin/add")
+    alice.post("/user-admin/add", {**NEW_USER, "schools": str(world.school_a.id)}, expect=302)
+    dev = fresh(db_session).scalar(select(User).where(User.first_name == "Dev"))
+    alice.post(f"/user-admin/{dev.id}/schools/{world.school_a.id}/remove", expect=302)
+    alice.get("/user-admin/add")
+    again = {**NEW_USER, "last_name": "Patel-Shah", "schools": str(world.school_a.id)}
+    alice.post("/user-admin/add", again, expect=302)
+    assert "Dev Patel-Shah has been added" in text_of(alice.get("/user-admin/").page)
+    dev = fresh(db_session).get(User, dev.id)
+    assert not dev.is_locked and dev.last_name == "Patel-Shah"
+    assert [(m.school_id, m.is_admin) for m in dev.memberships] == [(world.school_a.id, False)]
+    first, second = mails(db_session, "dev.patel@a.example.org", "sign_up")
+    assert password_works(db_session, dev.email, password_in(second))
+    assert not password_works(db_session, dev.email, password_in(first))
+    assert [row.school_id for row in audit_rows(db_session, "membership_added")] == [
+        world.school_a.id
+    ]
+
+
 def test_a_school_never_loses_its_last_admin(alice, world, dana, db_session):
     path = f"/user-admin/{world.alice.id}/schools/{world.school_a.id}/remove"
     alice.get(path)

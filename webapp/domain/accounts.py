@@ -80,6 +80,64 @@ def create_user(
     return user
 
 
+def add_again(
+    session: Session,
+    user: User,
+    *,
+    first_name: str,
+    last_name: str,
+    job_title: str = "",
+    mobile: str = "",
+    schools: dict[School, bool],
+    actor: User,
+) -> User:
+    """An account removed from its last school (so locked, and in no admin's list) made a
+    user of `schools` again: its details as given, unlocked, and a new generated password
+    emailed with the portal's link, as at sign-up."""
+    update_details(
+        session,
+        actor,
+        user,
+        {
+            "first_name": first_name,
+            "last_name": last_name,
+            "job_title": job_title,
+            "mobile": mobile,
+        },
+    )
+    user.memberships = [
+        Membership(school=school, is_admin=admin) for school, admin in schools.items()
+    ]
+    for school, admin in schools.items():
+        audit.record(
+            session, "membership_added", actor=actor, user=user, school=school, admin=admin
+        )
+    if user.is_locked:
+        unlock(session, user, actor)
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    user.password_generated_at = utcnow()
+    user.session_generation += 1
+    user.totp_secret = None
+    session.flush()
+    queue_mail(
+        session,
+        "sign_up",
+        user.email,
+        "sign_up",
+        user=user,
+        password=password,
+        schools=list(schools),
+    )
+    return user
+
+
+def without_a_place(user: User) -> bool:
+    """Whether the account belongs nowhere: no school (the last one removed it) and no council
+    role; nobody's list shows it, so only adding it again brings it back."""
+    return not user.memberships and not user.council_role
+
+
 def update_details(
     session: Session, actor: User | None, user: User, details: dict[str, str]
 ) -> list[str]:

@@ -15,6 +15,7 @@ from flask import flash, redirect, render_template
 from wtforms import Field, Form, RadioField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 
+from engine.fields.dates import parts_at_fault
 from webapp.domain.errors import Refused
 
 SIZES = {"label": "govuk-label--{}", "legend": "govuk-fieldset__legend--{}"}
@@ -179,10 +180,16 @@ def _items(field: Field, marked: str, hints: Mapping) -> list[dict]:
 
 
 def _date_items(parts: Mapping, wrong: bool) -> list[dict]:
-    """Day, month and year inputs, all marked when the date is wrong."""
-    error = " govuk-input--error" if wrong else ""
+    """Day, month and year inputs; when the date is wrong, those the problem lies in are marked
+    (the month alone when only it is missing, as GOV.UK's date input does)."""
+    marked = set(parts_at_fault(parts)) if wrong else set()
     return [
-        {"name": name, "label": name.title(), "value": parts.get(name), "classes": width + error}
+        {
+            "name": name,
+            "label": name.title(),
+            "value": parts.get(name),
+            "classes": width + (" govuk-input--error" if name in marked else ""),
+        }
         for name, width in (
             ("day", "govuk-input--width-2"),
             ("month", "govuk-input--width-2"),

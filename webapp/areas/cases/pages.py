@@ -30,6 +30,7 @@ from webapp.areas.cases.presenters import (
     page_questions,
 )
 from webapp.areas.cases.progress import leaves_section, page_caption, saved_pages
+from webapp.areas.cases.warnings import warning_entries
 from webapp.domain import scanning
 from webapp.domain.case_files import file_message, scan_statuses
 from webapp.domain.uploads import NewUpload
@@ -201,7 +202,11 @@ def answer_page(case, case_type, page):
         result.form.page_version.data = str(case.page_versions.get(page_id, 0))
         return _render_page(case, case_type, page, result.form, result.errors, result.warnings)
     seen = _warnings_digest(result.warnings)
-    if result.warnings and request.form.get("acknowledged") != seen:
+    if (
+        result.warnings
+        and request.form.get("acknowledged") != seen
+        and not _gone_past_already(case, case_type, page_id, result.warnings)
+    ):
         form.page_version.data = str(case.page_versions.get(page_id, 0))
         form.acknowledged.data = seen
         return _render_page(case, case_type, page, form, warnings=result.warnings)
@@ -308,6 +313,13 @@ def _change_group(case, case_type, page_id: str, action: str):
             _anchor=anchor,
         )
     )
+
+
+def _gone_past_already(case, case_type, page_id: str, warnings) -> bool:
+    """Whether the school continued past exactly these warnings of the page before (back from
+    a Change link, or to correct another answer): they are not asked to confirm them again."""
+    gone_past = (case.acknowledged_warnings or {}).get(page_id)
+    return gone_past == warning_entries(case_type, warnings)
 
 
 def _warnings_digest(warnings) -> str:

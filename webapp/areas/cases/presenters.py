@@ -10,9 +10,10 @@ import engine.numeric as numeric
 from engine import CaseType, FieldError
 from engine.answers import Values, truthy
 from engine.expressions.export import to_json, to_json_value
+from engine.fields.dates import parts_at_fault
 from engine.fields.numbers import suffix_forms
 from engine.group_items import item_named
-from engine.input_names import input_name, option_id
+from engine.input_names import DATE_PARTS, bound_field, input_name, option_id
 from engine.model import Field, Page
 from webapp.infra import clock
 
@@ -136,6 +137,10 @@ def _summary_anchor(case_type, error: FieldError, form) -> str:
     one provider") goes to its first item's first question, or to its Add button when it has
     no item: the group's box itself cannot take the focus, which stayed on the link."""
     group = case_type.fields.get(error.key)
+    if form is not None and error.anchor == f"{error.key}-{DATE_PARTS[0]}":  # a date's boxes
+        bound = bound_field(form, error.key)  # to the first box the problem lies in
+        if bound is not None and isinstance(bound.data, Mapping):
+            return f"{error.key}-{parts_at_fault(bound.data)[0]}"
     if form is None or group is None or not group.kind.holds_items or error.key not in form:
         return error.anchor
     if not form[error.key].entries:
@@ -292,7 +297,8 @@ def newly_asked(asked: frozenset[str], shown: str | None) -> set[str]:
 def reveals(page: Page) -> dict[str, dict[str, list[Field]]]:
     """Follow-up questions to show under an option of the question just before them (GOV.UK's
     conditional reveal), by question id and option: those whose condition is only "this option
-    is chosen" (`injured`, `reason == 'other'`, `'other' in reasons`). Never nested."""
+    is chosen" (`injured`, `told == false`, `reason == 'other'`, `'other' in reasons`). Never
+    nested."""
     found: dict[str, dict[str, list[Field]]] = {}
     index = 0
     while index < len(page.fields):
@@ -316,6 +322,11 @@ def _option_condition(follow_up: Field, question: Field) -> str | None:
     name = ["v", question.id]
     if question.kind.component == "yes_no" and tree == name:
         return "yes"
+    if question.kind.component == "yes_no" and _one_link(tree, "=="):  # `told == false`
+        left, right = tree[1], tree[2][0][1]
+        value = right if left == name else left if right == name else None
+        if value in (["c", True], ["c", False]):
+            return "yes" if value[1] else "no"
     if question.kind.component == "radios" and _one_link(tree, "=="):
         left, right = tree[1], tree[2][0][1]
         value = right if left == name else left if right == name else None

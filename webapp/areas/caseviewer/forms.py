@@ -13,7 +13,7 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from engine.fields.base import Invalid
-from engine.fields.dates import date_from_parts
+from engine.fields.dates import date_from_parts, parts_at_fault
 from webapp.areas.caseviewer.services import ASSIGNED, STATUSES, QueueSearch
 from webapp.web.whole_numbers import whole_number
 
@@ -83,8 +83,7 @@ class FilterDateField(wtforms.Field):
         try:
             self.day = date_from_parts(self.label.text, self.data)
         except Invalid as invalid:
-            missing = tuple(part for part in DATE_PARTS if not self.data[part])
-            self.bad_parts = missing or DATE_PARTS
+            self.bad_parts = tuple(parts_at_fault(self.data))
             raise ValidationError(invalid.message) from None
 
     @property

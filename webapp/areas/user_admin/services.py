@@ -135,24 +135,26 @@ def add_user(
     admin_school_ids=(),
 ) -> User:
     """A new user of some of the admin's schools (administering `admin_school_ids` of them);
-    they are emailed a generated password."""
+    they are emailed a generated password. Someone removed from their last school (their
+    account locked, in no school's list) is added again so; anyone else's address is refused."""
     with transaction(session, conflict=lambda: EmailInUse(email)):
         schools = schools_of(session, admin)
         wanted, admins = _places(schools, school_ids, admin_school_ids)
-        return accounts.create_user(
-            session,
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            job_title=job_title,
-            mobile=mobile,
-            actor=admin,
-            schools={
-                school: school_id in admins
-                for school_id, school in schools.items()
-                if school_id in wanted
-            },
-        )
+        places = {
+            school: school_id in admins
+            for school_id, school in schools.items()
+            if school_id in wanted
+        }
+        details = {
+            "first_name": first_name,
+            "last_name": last_name,
+            "job_title": job_title,
+            "mobile": mobile,
+        }
+        removed = accounts.find_by_email(session, email)
+        if removed is not None and accounts.without_a_place(removed):
+            return accounts.add_again(session, removed, schools=places, actor=admin, **details)
+        return accounts.create_user(session, email=email, actor=admin, schools=places, **details)
 
 
 def update_user(

@@ -132,12 +132,67 @@ export function initAutosave (form) {
   })
 
   // Leaving the page (closing the tab, switching away) with unsaved typing: save it now.
+  // Reloaded, or left by Back, the page is asked for before this save is even sent (the
+  // browser runs pagehide once the next page has come), so the answers go to this tab's
+  // sessionStorage too, for the page to pick up if it comes back older than them.
   function flush () {
     if (dirty) {
       clearTimeout(timer)
+      keepLeft()
       save(true)
     }
   }
+
+  const leftKey = () => 'app-autosave-left:' + window.location.pathname
+
+  function keepLeft () {
+    const answers = {}
+    for (const element of questions()) {
+      answers[element.id] = checkable(element) ? element.checked : element.value
+    }
+    try {
+      window.sessionStorage.setItem(leftKey(), JSON.stringify({ version: version.value, answers }))
+    } catch (error) {} // storage full or refused: the save on its way out is still sent
+  }
+
+  // The page as it came back is older than the answers typed when it was last left (same
+  // version: the save on the way out had not landed): put them back and save them at once.
+  // Whether or not that save landed meanwhile, this one stores the same answers.
+  function restoreLeft () {
+    let left = null
+    try {
+      left = JSON.parse(window.sessionStorage.getItem(leftKey()) || 'null')
+      window.sessionStorage.removeItem(leftKey())
+    } catch (error) { return }
+    if (!left || left.version !== version.value || !left.answers) return
+    let restored = false
+    for (const element of questions()) {
+      if (!(element.id in left.answers)) continue
+      const value = left.answers[element.id]
+      const now = checkable(element) ? element.checked : element.value
+      if (now === value) continue
+      if (checkable(element)) element.checked = value; else element.value = value
+      element.dispatchEvent(new Event('input', { bubbles: true }))
+      element.dispatchEvent(new Event('change', { bubbles: true }))
+      restored = true
+    }
+    if (restored) {
+      clearTimeout(timer)
+      dirty = true
+      save()
+    }
+  }
+
+  function questions () {
+    return Array.from(form.elements).filter((e) => e.id && e.name &&
+      !['hidden', 'file', 'submit', 'button'].includes(e.type) && e.tagName !== 'BUTTON')
+  }
+
+  function checkable (element) {
+    return element.type === 'radio' || element.type === 'checkbox'
+  }
+
+  restoreLeft()
   window.addEventListener('pagehide', flush)
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') flush()
