@@ -601,6 +601,26 @@ def test_someone_removed_from_their_only_school_can_be_added_again(alice, world,
     ]
 
 
+
+def test_someone_locked_by_the_council_then_removed_is_not_unlocked_by_adding_them_again(
+    alice, world, db_session
+):
+    """Adding again undoes a removal only: an account the council locked (a break-in, say)
+    before the school removed it stays locked, whatever a school admin adds."""
+    alice.get("/user-admin/add")
+    alice.post("/user-admin/add", {**NEW_USER, "schools": str(world.school_a.id)}, expect=302)
+    dev = fresh(db_session).scalar(select(User).where(User.first_name == "Dev"))
+    accounts.lock(db_session, dev, actor=None, reason="locked by a council admin")
+    db_session.commit()
+    alice.post(f"/user-admin/{dev.id}/schools/{world.school_a.id}/remove", expect=302)
+    alice.get("/user-admin/add")
+    again = {**NEW_USER, "schools": str(world.school_a.id)}
+    response = alice.post("/user-admin/add", again, expect=200)
+    assert errors_on(response) == ["A user with this email address already exists"]
+    dev = fresh(db_session).get(User, dev.id)
+    assert dev.is_locked and dev.memberships == []
+    assert len(mails(db_session, "dev.patel@a.example.org", "sign_up")) == 1
+
 def test_a_school_never_loses_its_last_admin(alice, world, dana, db_session):
     path = f"/user-admin/{world.alice.id}/schools/{world.school_a.id}/remove"
     alice.get(path)

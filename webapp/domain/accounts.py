@@ -17,7 +17,7 @@ from webapp.domain.errors import EmailInUse
 from webapp.domain.passwords import generate_password, hash_password
 from webapp.infra import clock
 from webapp.infra.mail import queue_mail
-from webapp.models import Case, Membership, School, User, utcnow
+from webapp.models import AuditEvent, Case, Membership, School, User, utcnow
 
 GENERATED_PASSWORD_LIFETIME = dt.timedelta(days=7)
 
@@ -132,10 +132,26 @@ def add_again(
     return user
 
 
-def without_a_place(user: User) -> bool:
-    """Whether the account belongs nowhere: no school (the last one removed it) and no council
-    role; nobody's list shows it, so only adding it again brings it back."""
-    return not user.memberships and not user.council_role
+REMOVED_FROM_LAST_SCHOOL = "removed from their last school"  # the reason of that lock
+
+
+def without_a_place(session: Session, user: User) -> bool:
+    """Whether the account belongs nowhere, only because it was removed: no school (the last
+    one removed it), no council role, and no lock but the one that removal made. Nobody's list
+    shows it, so only adding it again brings it back; an account locked for another reason
+    (by the council, by an admin before the removal) stays locked until whoever locked it
+    says otherwise."""
+    if user.memberships or user.council_role:
+        return False
+    if not user.is_locked:
+        return True
+    last_lock = session.scalar(
+        select(AuditEvent.detail)
+        .where(AuditEvent.user_id == user.id, AuditEvent.action == "user_locked")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    return (last_lock or {}).get("reason") == REMOVED_FROM_LAST_SCHOOL
 
 
 def update_details(

@@ -136,7 +136,8 @@ def add_user(
 ) -> User:
     """A new user of some of the admin's schools (administering `admin_school_ids` of them);
     they are emailed a generated password. Someone removed from their last school (their
-    account locked, in no school's list) is added again so; anyone else's address is refused."""
+    account locked by that removal only, in no school's list) is added again so; anyone else's
+    address is refused."""
     with transaction(session, conflict=lambda: EmailInUse(email)):
         schools = schools_of(session, admin)
         wanted, admins = _places(schools, school_ids, admin_school_ids)
@@ -152,7 +153,7 @@ def add_user(
             "mobile": mobile,
         }
         removed = accounts.find_by_email(session, email)
-        if removed is not None and accounts.without_a_place(removed):
+        if removed is not None and accounts.without_a_place(session, removed):
             return accounts.add_again(session, removed, schools=places, actor=admin, **details)
         return accounts.create_user(session, email=email, actor=admin, schools=places, **details)
 
@@ -301,5 +302,5 @@ def remove_from_school(session: Session, admin: User, user_id: int, school_id: i
         user.memberships.remove(membership)
         audit.record(session, "membership_removed", actor=admin, user=user, school=school)
         if last_school and not user.is_locked:
-            accounts.lock(session, user, actor=admin, reason="removed from their last school")
+            accounts.lock(session, user, actor=admin, reason=accounts.REMOVED_FROM_LAST_SCHOOL)
     return last_school
