@@ -69,7 +69,8 @@ def parts_at_fault(raw) -> list[str]:
     not_numbers = [p for p in _PARTS if not _WHOLE.fullmatch(typed[p])]
     if not_numbers:
         return not_numbers
-    day, month, year = (int(typed[p]) for p in _PARTS)
+    # A part of many digits is out of every range (and int() refuses 5,000 of them).
+    day, month, year = (int(typed[p]) if len(typed[p]) < 10 else 10**9 for p in _PARTS)
     if not 1000 <= year <= dt.MAXYEAR:  # a year with 4 numbers
         return ["year"]
     if not 1 <= month <= 12:
