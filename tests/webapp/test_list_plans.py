@@ -13,7 +13,7 @@ from functools import partial
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from engine import load_catalogue
@@ -337,3 +337,49 @@ def test_the_queue_by_reference_or_case_type_reads_only_the_officers_case_types(
     assert all(read <= bound for read in rows_read(engine, following))
     one = {**query, "case_type": people.worked[-1]}  # filtered to one: its run alone
     assert all(read <= each for read in rows_read(engine, partial(_queue, people, asked=one)))
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+@pytest.mark.parametrize("who", ["big_school_user", "several_schools_user"])
+def test_my_drafts_by_date_sent_read_the_drafts_only(filled, who, order):
+    """Drafts have no date sent, and come after the sent cases by it either way: My cases'
+    drafts sorted by date sent read every sent case of the school first (2.3 s at 1M cases for
+    a user of four schools). They sort alike, newest or oldest first by the tie-breaker, which
+    an index reads in order: the first page and the next read about a page of each school's
+    drafts, whatever the number of its sent cases."""
+    engine, people = filled
+    query, pages = {"status": "Draft", "sort": "submitted", "order": order}, {}
+
+    def list_cases(session, asked):
+        user = _user(session, getattr(people, who))
+        args = my_cases.MY_CASES.read(asked, 25)
+        return my_cases.list_cases(session, user, my_cases.CaseSearch.read(asked), args)
+
+    def first(session):
+        pages["first"] = list_cases(session, query)
+
+    def following(session):
+        pages["next"] = list_cases(
+            session, {**query, "page": "2", "after": pages["first"].next_after}
+        )
+
+    with Session(engine) as session:
+        school_ids = _user(session, getattr(people, who)).school_ids
+        newest = Case.id.desc() if order == "desc" else Case.id.asc()
+        drafts = session.scalars(
+            select(Case.id)
+            .where(Case.school_id.in_(school_ids), Case.status == "Draft")
+            .order_by(newest)
+            .limit(50)
+        ).all()
+        sent = session.scalar(
+            select(func.count())
+            .select_from(Case)
+            .where(Case.school_id.in_(school_ids), Case.submitted_at.is_not(None))
+        )
+    # Drafts are a share of the cases: a page of them is found among a few pages' worth of
+    # the schools' cases (in id order), never past all the sent ones.
+    assert all(read < sent / 4 for read in rows_read(engine, first))
+    assert all(read < sent / 4 for read in rows_read(engine, following))
+    assert [case.id for case in pages["first"].rows] == drafts[:25]
+    assert [case.id for case in pages["next"].rows] == drafts[25:]
