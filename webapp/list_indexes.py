@@ -1,9 +1,10 @@
 """The indexes of the lists of cases (issue 12), for the Case model's table arguments.
 
 My cases sorts one school's cases by each of its columns, then id; the officers' queue sorts
-submitted cases (partial indexes), by reference or case type one case type at a time; counts
-of filtered lists read only an index that holds every column a filter asks about; a partial
-reference is found by trigrams (PostgreSQL's pg_trgm). Migrations 0012-0017 make the same.
+submitted cases (partial indexes), by reference, case type or activity one case type at a
+time; counts of filtered lists read only an index that holds every column a filter asks
+about; a partial reference is found by trigrams (PostgreSQL's pg_trgm). Migrations 0012-0017
+make the same.
 Some exist on PostgreSQL only: SQLite's indexes have no NULLS LAST, and SQLite cannot reflect
 an index on an expression (so it could not be compared with its migration).
 """
@@ -31,14 +32,15 @@ def case_list_indexes() -> tuple[Index, ...]:
         *(Index(f"ix_cases_school_{c}", "school_id", c, "id") for c in LISTED),
         Index("ix_cases_school_filters", "school_id", "case_type_id", "status", "service_name"),
         Index("ix_cases_sent_filters", *SENT_FILTERS, **SENT),
-        *(Index(f"ix_cases_sent_{c}", c, "id", **SENT) for c in ("activity_label", "status")),
+        Index("ix_cases_sent_status", "status", "id", **SENT),
         Index("ix_cases_sent_changes", "updated_at", "id", **SENT),  # the API's polling
         Index("ix_cases_sent_assignee", *ASSIGNEE, "id", **SENT),  # the queue by assignee
         # A case type's cases in the order sent: its export, the queue filtered by it.
         Index("ix_cases_sent_case_type", "case_type_id", "submitted_at", "id", **SENT),
-        # The queue by case type reads each case type's cases in turn (sorts that follow the
-        # case type: caseviewer/services.py's BY_CASE_TYPE), by name here, by reference below.
+        # The queue reads each case type's cases in turn for sorts that follow the case type
+        # (caseviewer/services.py's BY_CASE_TYPE): by name and activity here, reference below.
         Index("ix_cases_sent_type_name", "case_type_id", "case_type_name", "id", **SENT),
+        Index("ix_cases_sent_type_activity", "case_type_id", "activity_label", "id", **SENT),
     )
     postgresql = (
         Index(
