@@ -33,8 +33,12 @@ SCENARIOS = {  # name: (who, path and query string)
     "my cases by case type": ("big", "/my-cases?sort=case_type&order=asc"),
     "my cases by status, page 20": ("big", "/my-cases?sort=status&order=desc&page=20"),
     "my cases, a reference": ("big", "/my-cases?reference=PAR12"),
+    "my drafts by date sent": ("big", "/my-cases?status=Draft&sort=submitted&order=asc"),
+    "my cases, two characters": ("big", "/my-cases?reference=ZZ"),
     "queue": ("officer", "/caseviewer/"),
     "queue by activity": ("officer", "/caseviewer/?sort=activity&order=asc"),
+    "queue by reference": ("officer", "/caseviewer/?sort=reference&order=desc"),
+    "queue by case type": ("officer", "/caseviewer/?sort=case_type&order=desc"),
     "queue, completed": ("officer", "/caseviewer/?status=Completed"),
 }
 

@@ -1,11 +1,12 @@
 """The indexes of the lists of cases (issue 12), for the Case model's table arguments.
 
 My cases sorts one school's cases by each of its columns, then id; the officers' queue sorts
-submitted cases (partial indexes); counts of filtered lists read only an index that holds
-every column a filter asks about; a partial reference is found by trigrams (PostgreSQL's
-pg_trgm). Migration 0010 makes the same. Some exist on PostgreSQL only: SQLite's indexes have
-no NULLS LAST, and SQLite cannot reflect an index on an expression (so it could not be
-compared with its migration).
+submitted cases (partial indexes), by reference, case type or activity one case type at a
+time; counts of filtered lists read only an index that holds every column a filter asks
+about; a partial reference is found by trigrams (PostgreSQL's pg_trgm). Migrations 0012-0017
+make the same.
+Some exist on PostgreSQL only: SQLite's indexes have no NULLS LAST, and SQLite cannot reflect
+an index on an expression (so it could not be compared with its migration).
 """
 
 from __future__ import annotations
@@ -31,11 +32,15 @@ def case_list_indexes() -> tuple[Index, ...]:
         *(Index(f"ix_cases_school_{c}", "school_id", c, "id") for c in LISTED),
         Index("ix_cases_school_filters", "school_id", "case_type_id", "status", "service_name"),
         Index("ix_cases_sent_filters", *SENT_FILTERS, **SENT),
-        *(Index(f"ix_cases_sent_{c}", c, "id", **SENT) for c in LISTED if c != "service_name"),
+        Index("ix_cases_sent_status", "status", "id", **SENT),
         Index("ix_cases_sent_changes", "updated_at", "id", **SENT),  # the API's polling
         Index("ix_cases_sent_assignee", *ASSIGNEE, "id", **SENT),  # the queue by assignee
         # A case type's cases in the order sent: its export, the queue filtered by it.
         Index("ix_cases_sent_case_type", "case_type_id", "submitted_at", "id", **SENT),
+        # The queue reads each case type's cases in turn for sorts that follow the case type
+        # (caseviewer/services.py's BY_CASE_TYPE): by name and activity here, reference below.
+        Index("ix_cases_sent_type_name", "case_type_id", "case_type_name", "id", **SENT),
+        Index("ix_cases_sent_type_activity", "case_type_id", "activity_label", "id", **SENT),
     )
     postgresql = (
         Index(
@@ -51,7 +56,7 @@ def case_list_indexes() -> tuple[Index, ...]:
             **SENT,
         ),
         Index("ix_cases_school_reference", "school_id", length, "reference"),
-        Index("ix_cases_sent_reference", length, "reference", **SENT),
+        Index("ix_cases_sent_type_reference", "case_type_id", length, "reference", **SENT),
         Index(
             "ix_cases_reference_trgm",
             func.upper(text("reference")).label("upper_reference"),

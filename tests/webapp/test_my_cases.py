@@ -205,6 +205,25 @@ def test_search_by_part_of_the_reference_in_either_case(sign_in, world, app):
     assert "Submit a case" not in text_of(page.select_one("main"))
 
 
+def test_a_search_of_fewer_than_three_characters_asks_for_more(sign_in, world, app):
+    """One or two characters are in most references, or none, and no index finds them: the
+    trigram index needs three (at 1M cases, "ZZ" read the whole table for 2.5-10 s). The
+    school is asked for three; what they typed stays in the box, the list stays unsearched."""
+    closures = drafts(app, world.alice, world.school_a, "school-closure", 2)
+    portal = sign_in(world.alice)
+    for typed in ("zz", "7", " %_1 "):
+        page = listing(portal, reference=typed)
+        summary = page.select_one(".govuk-error-summary")
+        assert summary.find("a", href="#reference").get_text(strip=True) == (
+            "Enter at least 3 characters of the reference"
+        )
+        assert page.title.get_text().startswith("Error: ")
+        assert "Enter at least 3 characters" in page.select_one("#reference-error").get_text()
+        assert page.find("input", attrs={"name": "reference"})["value"] == typed
+        assert sorted(references(page)) == sorted(closures)
+    assert not listing(portal, reference="zzz").select_one(".govuk-error-summary")
+
+
 def test_search_by_case_type_service_name_and_status(sign_in, world, app, db_session):
     emergency = drafts(app, world.alice, world.school_a, "school-closure", 3)
     planned = drafts(app, world.alice, world.school_a, "planned-closure")[0]

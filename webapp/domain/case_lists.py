@@ -26,9 +26,31 @@ def filtered_by(query: Select, *wanted: tuple) -> Select:
     return query
 
 
+# The fewest characters of a reference a search takes: the trigram index finds a part of a
+# reference by its runs of three characters, and has none for one or two, so that a search
+# for "ZZ" read every case of the table (2.5-10 s at 1M cases).
+SHORTEST_SEARCH = 3
+SEARCH_TOO_SHORT = f"Enter at least {SHORTEST_SEARCH} characters of the reference"
+
+
+def _term(text: str) -> str:
+    return text.strip().upper().replace("%", "").replace("_", "")
+
+
+def reference_search_problem(text: str) -> list[dict]:
+    """The search box's problem, for the page's error summary (none, or a search too short
+    to be made: the list is then shown as if not searched)."""
+    if 0 < len(_term(text)) < SHORTEST_SEARCH:
+        return [{"text": SEARCH_TOO_SHORT, "href": "#reference"}]
+    return []
+
+
 def with_reference_holding(query: Select, text: str) -> Select:
     """Only the cases whose reference holds `text` (part of it, as a school reads it out; any
     letter case; % and _, which no reference holds, are left out), as the trigram index on
-    upper(reference) serves."""
-    term = text.strip().upper().replace("%", "").replace("_", "")
-    return query.where(func.upper(Case.reference).contains(term)) if term else query
+    upper(reference) serves; a text of fewer than SHORTEST_SEARCH characters searches
+    nothing (reference_search_problem)."""
+    term = _term(text)
+    if len(term) < SHORTEST_SEARCH:
+        return query
+    return query.where(func.upper(Case.reference).contains(term))

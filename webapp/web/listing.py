@@ -290,7 +290,8 @@ def _seek(reader: Reader, args: ListingArgs, keys: list):
     the empty rows, by the keyset column; a page that reaches the end of one run goes on into
     the other. The cursor of an empty row holds empty values and its keyset value."""
     values = cursors.read(args.after or args.before, len(keys))
-    empties = args.sort in args.spec.nulls_last
+    # (A sort read as the tie-breaker alone, its values all alike, has no empty run.)
+    empties = args.sort in args.spec.nulls_last and len(keys) > 1
     if values is None or not _fit(keys, values, empties):
         return None
     backwards = bool(args.before) != args.descending  # the way rows are read

@@ -26,6 +26,7 @@ from webapp.areas.cases.presenters import (
 from webapp.areas.cases.progress import task_items
 from webapp.domain import case_pdf, workflow
 from webapp.domain.case_files import unchecked_files
+from webapp.domain.case_lists import reference_search_problem
 from webapp.domain.uploads import as_download, is_downloadable
 from webapp.infra import clock
 from webapp.infra.casetypes import case_type_or_404, catalogue
@@ -257,4 +258,5 @@ def my_cases():
         closed_drafts=closed_drafts,
         closed_status=services.CLOSED_DRAFT,
         school_names={school.id: school.name for school in schools},
+        problems=reference_search_problem(args.search),
     )

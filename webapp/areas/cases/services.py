@@ -333,7 +333,10 @@ def list_cases(
     one_school = bool(school) or len(user.school_ids) == 1
     if one_school:
         query = query.where(Case.school_id.in_(user.school_ids))
-    sort = () if args.sort == "school" and one_school else SORTS[args.sort]
+    # Drafts were never sent: by date sent they all sort alike (last, either way), so only the
+    # tie-breaker orders them, through an index (school, id) rather than past every sent case.
+    never_sent = search.status in (DRAFT, CLOSED_DRAFT) and args.sort == "submitted"
+    sort = () if (args.sort == "school" and one_school) or never_sent else SORTS[args.sort]
     # The tie-breaker runs the sort's way, so one index (school, column, id) serves each;
     # several schools' cases are read school by school through it (a query each, merged).
     newest = Case.id.desc() if args.descending else Case.id.asc()

@@ -29,6 +29,7 @@ from webapp.areas.caseviewer.forms import (
 )
 from webapp.domain import case_pdf, sent_case, workflow
 from webapp.domain.case_files import case_files, with_scan_status
+from webapp.domain.case_lists import reference_search_problem
 from webapp.domain.errors import NotFound
 from webapp.domain.uploads import as_download, is_downloadable
 from webapp.infra.casetypes import catalogue
@@ -67,6 +68,7 @@ def queue():
         colleagues=colleagues,
         exportable=_exportable(options.case_types),
         large_export=csv_export.LARGE_EXPORT,
+        problems=reference_search_problem(args.search),
     )
 
 
