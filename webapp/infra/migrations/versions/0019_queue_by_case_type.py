@@ -9,8 +9,8 @@ reads each case type's cases through its own run of an index that starts with th
 and merges them; these replace the indexes of every type's cases by reference, by case type
 name and by activity (the activity filter's count reads the new one too).
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-01 09:00:00.000000
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0017'
-down_revision = '0016'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
