@@ -163,3 +163,18 @@ def test_a_page_reloaded_straight_after_typing_comes_back_with_it_and_goes_on_sa
     expect(status).not_to_contain_text("another tab")
     page.reload()
     expect(reason).to_have_value("The boiler failed")
+
+
+def test_signing_out_leaves_none_of_the_typing_in_the_tab(page, live, world):
+    # Found reviewing the reload fix: leaving a page with typing keeps the answers in the
+    # tab's sessionStorage, which outlives signing out. On a school's shared computer the next
+    # person at the browser (a colleague, a pupil) could read them with the developer tools.
+    sign_in(page, live, school_user(world, "shared-pc@westcotes.example.org"))
+    reference = saved_draft(page, "planned-closure")
+    page.goto(f"/cases/{reference}/pages/closure")
+    page.get_by_label("Tell us more about the reason for the closure").fill("Asbestos found")
+    page.goto("/sign-out")  # straight after typing: the answers are kept on the way out
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in").wait_for()
+    kept = page.evaluate("() => JSON.stringify(Object.entries(window.sessionStorage))")
+    assert "Asbestos found" not in kept
