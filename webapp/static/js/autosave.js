@@ -157,7 +157,9 @@ export function initAutosave (form) {
     }
   }
 
-  const leftKey = () => LEFT + window.location.pathname
+  // The address with its query: a new case's first page differs from the last one's only by
+  // its start token, and must not be given that case's typing.
+  const leftKey = () => LEFT + window.location.pathname + window.location.search
 
   function keepLeft () {
     const answers = {}
