@@ -33,9 +33,14 @@ _NUMBER = re.compile(r"[-+]?(?:[0-9]++(?:\.[0-9]*+)?|\.[0-9]++)(?:[eE][-+]?[0-9]
 
 
 # Commas as a typed number may hold them: between groups of three digits before any decimal
-# point (1,250 or 1,250,000.5). Anything else (12,5, 1,25, 1250,50) is the decimal comma of
-# much of Europe, and reading it as a thousands separator made 12,5 into 125.
-_GROUPED = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})++(?:\.[0-9]*+)?(?:[eE][-+]?[0-9]++)?")
+# point (1,250 or 1,250,000.5), the first group not starting with 0. Anything else (12,5,
+# 1,25, 1250,50, 0,250) is the decimal comma of much of Europe, and reading it as a thousands
+# separator made 12,5 into 125 and 0,250 into 250.
+_GROUPED = re.compile(r"[-+]?[1-9][0-9]{0,2}(?:,[0-9]{3})++(?:\.[0-9]*+)?(?:[eE][-+]?[0-9]++)?")
+
+# What a typed number may hold that is not there: spaces of any kind, as live-conditions.js
+# drops them too (Python's \s and JavaScript's differ by a zero-width space and some controls).
+_SPACES = re.compile(r"[\s\ufeff]")
 
 
 def ungrouped(text: str) -> str | None:
@@ -44,7 +49,7 @@ def ungrouped(text: str) -> str | None:
     Text that is no number even without its commas ("12,5a") comes back as it was, for the
     caller's "must be a number".
     """
-    text = re.sub(r"\s", "", text)
+    text = _SPACES.sub("", text)
     if "," not in text:
         return text
     if _GROUPED.fullmatch(text):

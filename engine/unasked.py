@@ -26,8 +26,7 @@ def unasked_issues(
     if where[-1] not in ("show_if", "when"):
         return []  # a rule is not checked while a question it names has no answer
     body = expression.tree.body
-    conjuncts = body.values if isinstance(body, ast.BoolOp) and isinstance(body.op, ast.And) else []
-    required = {ast.unparse(part) for part in conjuncts}
+    required = _conjuncts(body) | _conjuncts(_read(_page_condition(where, data)))
     issues = []
     for node in ast.walk(body):
         found = _holds_unanswered(node, declared)
@@ -35,10 +34,40 @@ def unasked_issues(
             continue
         name, advice = found
         condition = _asked_only_when(declared[name], where, data)
-        if condition and f"answered({name})" not in required and condition not in required:
+        asked_when = _conjuncts(_read(condition))
+        if condition and f"answered({name})" not in required and not asked_when <= required:
             details = {"written": ast.unparse(node), "name": name, "condition": condition}
             issues.append(ex.Issue(Code.W508, offset_of(node), {**details, "advice": advice}))
     return issues
+
+
+def _conjuncts(node) -> set[str]:
+    """The parts of a condition joined by `and`, as written normalised (none for no node)."""
+    if node is None:
+        return set()
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+        return set().union(*(_conjuncts(part) for part in node.values))
+    return {ast.unparse(node)}
+
+
+def _read(text) -> ast.expr | None:
+    """A condition as written, parsed (None when there is none, or it is no expression)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    try:
+        return ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+
+
+def _page_condition(where: tuple, data: dict):
+    """The `show_if` of the page a question's condition is on: the condition is read only
+    while it holds (none for a page's own `show_if`, or a workflow's `when`)."""
+    if len(where) < 4 or where[0] != "pages" or not isinstance(where[1], int):
+        return None
+    pages = data.get("pages")
+    page = pages[where[1]] if isinstance(pages, list) and where[1] < len(pages) else None
+    return page.get("show_if") if isinstance(page, dict) else None
 
 
 def _holds_unanswered(node, declared: dict[str, Declared]) -> tuple[str, str] | None:
@@ -69,9 +98,5 @@ def _asked_only_when(question: Declared, where: tuple, data: dict) -> str:
     own = spec.get("show_if")
     same_page = where[:2] == ("pages", question.page_index)
     written = own if own is not None else (None if same_page else page.get("show_if"))
-    if not isinstance(written, str):
-        return ""
-    try:
-        return ast.unparse(ast.parse(written.strip(), mode="eval").body)
-    except SyntaxError:
-        return ""
+    parsed = _read(written)
+    return ast.unparse(parsed) if parsed is not None else ""

@@ -283,7 +283,7 @@ class Checker:
         if right.type == LIST and right.is_constant and left.type == LIST:  # ticks in [...]
             self._issue(node, Code.E305, detail=ticked_in_list(left, right, negated))
         elif right.type == LIST and right.is_constant:  # field in ['a', 'b']
-            mismatch = list_mismatch(left, right.constant)
+            mismatch = list_mismatch(left, right.constant, negated)
             if mismatch:  # has_ehcp in ['yes'], a date in ['2026-09-01']: false whatever
                 self._issue(node, Code.E305, detail=mismatch)
             elif left.symbol:

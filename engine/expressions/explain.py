@@ -48,6 +48,20 @@ def blank_comparison(left: Typed, right: Typed, negated: bool) -> str:
     )
 
 
+_YES_WORDS = frozenset({"yes", "y", "true", "on"})
+_NO_WORDS = frozenset({"no", "n", "false", "off"})
+
+
+def yes_no_hint(name: str, words: list, negated: bool = False) -> str:
+    """How to write a yes/no question compared with text: `x` for Yes, `x == false` for No
+    (`not x` is true of no answer too, so of a question not asked: W508)."""
+    said = {str(w).strip().casefold() for w in words if isinstance(w, str)}
+    if said and (said <= _YES_WORDS or said <= _NO_WORDS):
+        yes = (said <= _YES_WORDS) != negated
+        return f"; a yes/no question is true or false: write {name if yes else f'{name} == false'}"
+    return f"; a yes/no question is true or false: write {name} for Yes, or {name} == false for No"
+
+
 def comparison_hint(left: Typed, right: Typed, negated: bool = False) -> str:
     """How to write a comparison of two types that cannot be compared, when it is clear
     (`negated`: the comparison was `!=`)."""
@@ -56,7 +70,7 @@ def comparison_hint(left: Typed, right: Typed, negated: bool = False) -> str:
     if types == {BOOL, TEXT}:
         answer = next((side for side in (left, right) if side.symbol), None)
         name = answer.symbol.name if answer else "name"
-        return f"; a yes/no question is true or false: write {name} or not {name}"
+        return yes_no_hint(name, [constant], negated)
     if types == {TEXT, NUMBER} and isinstance(constant, int | float):
         return f"; the answer is text: put the value in quotes, '{constant}'"
     if types == {DATE, NUMBER}:
@@ -83,7 +97,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 _LIST_OF = {TEXT: "text", NUMBER: "numbers", BOOL: "true or false values"}
 
 
-def list_mismatch(left: Typed, values: list) -> str:
+def list_mismatch(left: Typed, values: list, negated: bool = False) -> str:
     """Why `left in [values]` could never be true, when an item is of another kind than
     `left` (a list holds text, numbers and true or false; a date or a time is never in one)."""
     if left.type in (ANY, LIST):
@@ -102,7 +116,7 @@ def list_mismatch(left: Typed, values: list) -> str:
                 FILE: f"; to ask whether a file was given, write answered({name})",
             }[left.type]
         elif left.type == BOOL:
-            hint = f"; a yes/no question is true or false: write {name} or not {name}"
+            hint = yes_no_hint(name, values, negated)
         elif left.type == TEXT and item == NUMBER:  # year_group in [7, 8]: options are text
             quoted = ", ".join(f"'{v}'" for v in values if v is not None)
             hint = f"; the answer is text: put the values in quotes, [{quoted}]"

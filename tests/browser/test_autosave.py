@@ -163,3 +163,36 @@ def test_a_page_reloaded_straight_after_typing_comes_back_with_it_and_goes_on_sa
     expect(status).not_to_contain_text("another tab")
     page.reload()
     expect(reason).to_have_value("The boiler failed")
+
+
+def test_signing_out_leaves_none_of_the_typing_in_the_tab(page, live, world):
+    # Found reviewing the reload fix: leaving a page with typing keeps the answers in the
+    # tab's sessionStorage, which outlives signing out. On a school's shared computer the next
+    # person at the browser (a colleague, a pupil) could read them with the developer tools.
+    sign_in(page, live, school_user(world, "shared-pc@westcotes.example.org"))
+    reference = saved_draft(page, "planned-closure")
+    page.goto(f"/cases/{reference}/pages/closure")
+    page.get_by_label("Tell us more about the reason for the closure").fill("Asbestos found")
+    page.goto("/sign-out")  # straight after typing: the answers are kept on the way out
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in").wait_for()
+    page.wait_for_load_state()  # its scripts have run
+    kept = page.evaluate("() => JSON.stringify(Object.entries(window.sessionStorage))")
+    assert "Asbestos found" not in kept
+
+
+def test_a_new_case_does_not_start_with_the_typing_of_the_last_one(page, live, world):
+    # Found reviewing the reload fix: typing kept on the way out of a new case's first page
+    # was put back on the next new case of that type started in the tab (the same address
+    # but for its start token), and saved there: another pupil's case began with this one's.
+    sign_in(page, live, school_user(world, "two-new@westcotes.example.org"))
+    page.goto("/submit-case/planned-closure")
+    page.get_by_role("button", name="Start now").click()
+    reason = page.get_by_label("Tell us more about the reason for the closure")
+    reason.fill("Flooded kitchen")
+    page.goto("/my-cases")  # straight after typing: the answers are kept on the way out
+    page.goto("/submit-case/planned-closure")
+    page.get_by_role("button", name="Start now").click()
+    expect(page.locator(".app-reference")).to_have_text("")
+    page.wait_for_load_state("networkidle")
+    expect(reason).to_have_value("")

@@ -99,6 +99,12 @@ def test_a_decimal_comma_is_no_answer_while_typing_as_the_server_refuses_it(brow
         page.fill("[name=rate]", "£12,50")
         expect(weekly).to_have_text("Not yet known")
         expect(cost).to_have_text("Not yet known")
+        # No thousands group starts with 0: 0,250 is a quarter, never 250 (as the server says).
+        page.fill("[name=daily]", "0,250")
+        expect(weekly).to_have_text("Not yet known")
+        # A zero-width no-break space pasted with a number is ignored as the server ignores it.
+        page.fill("[name=daily]", "1\ufeff2.5")
+        expect(weekly).to_have_text("62.5 hours")
 
 
 def test_a_duration_the_wrong_way_round_and_nothing_at_all_read_as_people_write(browser, preview):

@@ -69,7 +69,7 @@ def test_empty_words_of_a_field_type_are_refused_once(setting):
 @pytest.mark.parametrize(
     ("condition", "advice"),
     [
-        ("has_ehcp in ['yes']", "write has_ehcp or not has_ehcp"),
+        ("has_ehcp in ['yes']", "true or false: write has_ehcp"),
         ("start_date in ['2026-09-01']", "write start_date == date('2026-09-01')"),
         ("start_date not in ['1/9/2026']", "write start_date == date('2026-09-01')"),
         ("sen_provision in [1, 2]", "put the values in quotes, ['1', '2']"),

@@ -170,7 +170,13 @@ def test_checker_refuses_mixed_types_with_a_helpful_hint():
     flag = ex.Symbol("flag", ex.BOOL)
     _, issues = check("flag == 'yes'", flag=flag)
     assert issues[0][0] == "E305"
-    assert "write flag or not flag" in issues[0][1]["detail"]
+    assert issues[0][1]["detail"].endswith("a yes/no question is true or false: write flag")
+    # 'No' is flag == false: `not flag`, as the hint said, is true of no answer too (W508).
+    for no in ("flag == 'no'", "'No' == flag", "flag != 'yes'", "flag in ['no']"):
+        _, issues = check(no, flag=flag)
+        assert issues[0][1]["detail"].endswith("true or false: write flag == false"), no
+    _, issues = check("flag == 'maybe'", flag=flag)
+    assert issues[0][1]["detail"].endswith("write flag for Yes, or flag == false for No")
     day = ex.Symbol("day", ex.DATE)
     _, issues = check("day + 1", day=day)
     assert "days_between" in issues[0][1]["detail"]

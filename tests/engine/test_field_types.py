@@ -39,6 +39,7 @@ def refused(field, raw) -> str:
         ("number", {}, "-1,250,000", -1250000),
         ("number", {"decimals": 1}, "1,250.5", "1250.5"),  # commas between thousands only
         ("money", {}, "£1,250", "1250.00"),
+        ("number", {}, "1\ufeff250", 1250),  # pasted with a zero-width space, as the page reads it
         ("number", {}, "9,007,199,254,740,991", 9007199254740991),  # the largest held exactly
         ("number", {"decimals": 2}, "0.10", "0.1"),  # decimals kept as exact text
         ("number", {"decimals": 2}, "12.00", 12),
@@ -109,6 +110,10 @@ def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stor
             "Answer must use a full stop for decimals, like 12.5",
         ),
         ("number", {}, "12,5", "Answer must be a whole number, like 12 or 1,250"),
+        # No thousands group starts with 0: 0,250 is a decimal comma (a quarter), not 250.
+        ("number", {"decimals": 3}, "0,250", "Answer must use a full stop for decimals, like 12.5"),
+        ("number", {}, "-01,500", "Answer must be a whole number, like 12 or 1,250"),
+        ("money", {}, "£0,500", "Answer must use a full stop for pence, like £12.50"),
         ("number", {}, "12,50,000", "Answer must be a whole number, like 12 or 1,250"),
         ("number", {}, "12,5 hours", "Answer must be a number"),
         ("money", {}, "£12,50", "Answer must use a full stop for pence, like £12.50"),

@@ -2150,6 +2150,38 @@ def test_a_condition_true_of_a_question_not_asked_is_warned_about(condition, adv
     assert not [p for p in quiet.problems if p.code == "W508"]
 
 
+def test_a_condition_already_asked_only_where_the_question_is_asked_is_not_warned_about():
+    """W508 said, of `show_if: has_ehcp and in_county and not transport`, to write exactly
+    that; and of a question on a page shown only when has_ehcp, as the question it names is,
+    that it held while has_ehcp was false, when the page is not shown at all then."""
+    loaded = load_case("""
+        - id: child
+          title: About the child
+          fields:
+            - {id: has_ehcp, type: yes_no, label: Does the child have an EHCP?}
+            - {id: in_county, type: yes_no, label: Does the child live in the county?}
+            - {id: transport, type: yes_no, label: Transport?, show_if: has_ehcp and in_county}
+            - {id: why, type: text, label: Why?, show_if: has_ehcp and in_county and not transport}
+            - {id: how, type: text, label: How?, show_if: in_county and has_ehcp and not transport}
+        - id: named
+          title: The school
+          show_if: has_ehcp
+          fields:
+            - {id: school_named, type: yes_no, label: Is the school named in the EHCP?}
+        - id: consult
+          title: Consultation
+          show_if: has_ehcp
+          fields:
+            - {id: reason, type: text, label: Why not consulted?, show_if: not school_named}
+        - id: later
+          title: Later
+          fields:
+            - {id: other, type: text, label: Other, show_if: in_county and not transport}
+    """)
+    warned = [p for p in loaded.problems if p.code == "W508"]
+    assert [p.message.split(" is true")[0] for p in warned] == ["'not transport'"]  # `other`
+
+
 # ---- every code is shown -----------------------------------------------------------------------
 
 

@@ -90,7 +90,14 @@ def test_a_warning_is_summarised_at_the_top_and_kept_for_officers_once_gone_past
 
     continue_anyway(alice, arrangement, warned.page, LONG)
     assert stored(db_session, reference).acknowledged_warnings == {
-        "arrangement": [{"key": "end_date", "question": "Planned end date", "message": WARNING}]
+        "arrangement": [
+            {
+                "key": "end_date",
+                "question": "Planned end date",
+                "message": WARNING,
+                "answer": "2026-11-30",  # a changed answer's warning is asked again
+            }
+        ]
     }
     finish_and_send(alice, reference)
 
@@ -114,9 +121,24 @@ def test_a_warning_gone_past_is_not_asked_again_when_the_page_is_answered_again(
     response = answer(alice, f"{arrangement}?change=1", corrected)  # on, not warned again
     assert response.headers["Location"].endswith(f"/cases/{reference}/pages/provision?change=1")
     assert stored(db_session, reference).answers["reason_details"] == corrected["reason_details"]
-    assert stored(db_session, reference).acknowledged_warnings == {
-        "arrangement": [{"key": "end_date", "question": "Planned end date", "message": WARNING}]
-    }
+    gone_past = stored(db_session, reference).acknowledged_warnings["arrangement"]
+    assert [(w["key"], w["message"], w["answer"]) for w in gone_past] == [
+        ("end_date", WARNING, "2026-11-30")
+    ]
+
+
+def test_a_warning_gone_past_is_asked_again_of_a_changed_answer(sign_in, world, db_session):
+    # Found reviewing the fix above: warnings were matched by their text alone, so a changed
+    # answer with the same warning went through unasked: the end date typed again a year out
+    # (2027 for 2026, 64 weeks, not 12) was never shown the warning that is there to catch it.
+    alice = sign_in(world.alice)
+    reference, arrangement = gone_past_the_warning(alice)
+    year_out = {**LONG, **date("end_date", 30, 11, 2027)}
+    answer(alice, arrangement, year_out, action="save")  # or the background save
+    warned = answer(alice, f"{arrangement}?change=1", year_out, expect=200)
+    assert WARNING in text_of(warned.page.select_one(".app-warning-summary"))
+    continue_anyway(alice, arrangement, warned.page, year_out)
+    assert stored(db_session, reference).answers["end_date"] == "2027-11-30"
 
 
 def test_a_warning_the_answers_no_longer_raise_is_not_kept(sign_in, world, olivia, db_session):

@@ -316,10 +316,11 @@ def _change_group(case, case_type, page_id: str, action: str):
 
 
 def _gone_past_already(case, case_type, page_id: str, warnings) -> bool:
-    """Whether the school continued past exactly these warnings of the page before (back from
-    a Change link, or to correct another answer): they are not asked to confirm them again."""
+    """Whether the school continued past exactly these warnings of the page before, about the
+    same answers (back from a Change link to correct another answer): they are not asked to
+    confirm them again. A warning about an answer changed since is asked again."""
     gone_past = (case.acknowledged_warnings or {}).get(page_id)
-    return gone_past == warning_entries(case_type, warnings)
+    return gone_past == warning_entries(case_type, warnings, case.answers)
 
 
 def _warnings_digest(warnings) -> str:

@@ -96,10 +96,11 @@ def acknowledge_warnings(
     more information, and the warnings they raise, are the council's only once sent again."""
     if not case.is_draft:
         return
+    entries = warning_entries(case_type, warnings, case.answers)  # the answers just saved
     for _attempt in range(3):
         kept = {k: v for k, v in (case.acknowledged_warnings or {}).items() if k != page_id}
         if warnings:
-            kept[page_id] = warning_entries(case_type, warnings)
+            kept[page_id] = entries
         if kept == (case.acknowledged_warnings or {}):
             return
         try:

@@ -4,11 +4,12 @@
 // <script type="module"> at the end of <body>; browsers without modules skip it and get the
 // plain HTML, which works on its own.
 import { initAll } from "/static/govuk/govuk-frontend.min.js";
-import { initAutosave } from "/static/js/autosave.js";
+import { forgetLeftTyping, initAutosave } from "/static/js/autosave.js";
 import { initLiveConditions } from "/static/js/live-conditions.js";
 import { initTimeoutWarning } from "/static/js/timeout-warning.js";
 
 document.querySelectorAll("form[data-conditions]").forEach(initLiveConditions);
 initAll();
+if (document.body.hasAttribute("data-signed-out")) forgetLeftTyping();
 document.querySelectorAll("form[data-autosave-url]").forEach(initAutosave);
 document.querySelectorAll("dialog.app-timeout-dialog").forEach(initTimeoutWarning);

@@ -10,6 +10,20 @@ const QUIET_MS = 1500
 const FILE_WAITING = 'The file you chose is not uploaded yet: it is uploaded when you press ' +
   'Continue or Save and come back later.'
 
+const LEFT = 'app-autosave-left:'
+
+// Signed out: the answers a case page kept in this tab on its way out are forgotten, for
+// sessionStorage outlives signing out, and the next person at a shared computer could read
+// them (or have them put back on a case as theirs).
+export function forgetLeftTyping () {
+  try {
+    const storage = window.sessionStorage
+    for (const key of Object.keys(storage)) {
+      if (key.startsWith(LEFT)) storage.removeItem(key)
+    }
+  } catch (error) {} // storage refused: nothing was kept in it
+}
+
 export function initAutosave (form) {
   let url = form.dataset.autosaveUrl
   const status = form.querySelector('.app-autosave-status')
@@ -143,7 +157,9 @@ export function initAutosave (form) {
     }
   }
 
-  const leftKey = () => 'app-autosave-left:' + window.location.pathname
+  // The address with its query: a new case's first page differs from the last one's only by
+  // its start token, and must not be given that case's typing.
+  const leftKey = () => LEFT + window.location.pathname + window.location.search
 
   function keepLeft () {
     const answers = {}

@@ -42,12 +42,13 @@ function readNumber (text) {
   return { number: new Dec(sign * BigInt((whole + fraction) || '0'), exponent), exponent }
 }
 
-// numeric.ungrouped: spaces gone, and commas only between groups of three before the point
-// (1,250); null for any other comma (12,5 is a decimal comma, never 125), as the server refuses.
+// numeric.ungrouped: spaces gone (those Python's \s counts too), and commas only between groups
+// of three before the point, the first not starting with 0 (1,250); null for any other comma
+// (12,5 and 0,250 are decimal commas, never 125 and 250), as the server refuses.
 function ungrouped (text) {
-  const plain = text.replace(/\s/g, '')
+  const plain = text.replace(/[\s\x1c-\x1f\x85]/g, '')
   if (!plain.includes(',')) return plain
-  if (/^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?$/.test(plain)) return plain.replace(/,/g, '')
+  if (/^[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?$/.test(plain)) return plain.replace(/,/g, '')
   return null
 }
 
