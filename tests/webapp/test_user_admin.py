@@ -609,7 +609,6 @@ def test_someone_removed_from_their_only_school_can_be_added_again(alice, world,
     ]
 
 
-
 def test_someone_added_again_signs_in_with_the_password_sent_on_any_browser(
     app, alice, world, db_session, new_client
 ):
@@ -659,6 +658,7 @@ def test_someone_locked_by_the_council_then_removed_is_not_unlocked_by_adding_th
     dev = fresh(db_session).get(User, dev.id)
     assert dev.is_locked and dev.memberships == []
     assert len(mails(db_session, "dev.patel@a.example.org", "sign_up")) == 1
+
 
 def test_a_school_never_loses_its_last_admin(alice, world, dana, db_session):
     path = f"/user-admin/{world.alice.id}/schools/{world.school_a.id}/remove"
