@@ -81,21 +81,37 @@ def park(session: Session, reference: str, page_id: str, formdata) -> bool:
     if case is None or not case.is_draft or case.school_id not in user.school_ids:
         return False
     typed = [[k, v] for k, v in formdata.items(multi=True) if k not in _NOT_ANSWERS]
-    with transaction(session):
-        session.execute(
-            delete(ParkedPage).where(
-                ParkedPage.user_id == user.id,
-                ParkedPage.case_id == case.id,
-                ParkedPage.page_id == page_id,
-            )
-        )
-        check = account_check(user)
-        session.add(
-            ParkedPage(
-                user_id=user.id, case_id=case.id, page_id=page_id, form=typed, account_check=check
-            )
-        )
-    return True
+    user_id, case_id = user.id, case.id
+    # Sent twice at once (Continue pressed twice), both find none kept and both keep one: the
+    # later one to commit then finds the earlier's, and replaces it.
+    for _attempt in range(2):
+        try:
+            with transaction(session, conflict=_KeptMeanwhile):
+                session.execute(
+                    delete(ParkedPage).where(
+                        ParkedPage.user_id == user_id,
+                        ParkedPage.case_id == case_id,
+                        ParkedPage.page_id == page_id,
+                    )
+                )
+                check = account_check(user)
+                session.add(
+                    ParkedPage(
+                        user_id=user_id,
+                        case_id=case_id,
+                        page_id=page_id,
+                        form=typed,
+                        account_check=check,
+                    )
+                )
+            return True
+        except _KeptMeanwhile:
+            continue
+    return True  # kept by the sends of the same moment
+
+
+class _KeptMeanwhile(Exception):
+    """The same page was kept for the user by a send of the same moment."""
 
 
 def give_back(session: Session, user: User) -> int:
