@@ -6,7 +6,9 @@ it alone (10 end its trust), and a password change or reset, or an admin's lock,
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -31,7 +33,7 @@ from tests.webapp.test_throttling import (
     password_step,
     wrong_code,
 )
-from webapp.areas.auth import device_cookie, services
+from webapp.areas.auth import codes, device_cookie, services
 from webapp.domain import accounts, passwords, trusted_devices
 from webapp.models import AuditEvent, TrustedDevice, User
 
@@ -363,3 +365,46 @@ def test_a_trusted_browser_and_strangers_sending_at_once_all_get_answers(
     pages = [text_of(response.page) for response in run_together(12, guess)]
     trusted = pages[1::3]
     assert all("Enter a correct email address and password" in page for page in trusted)
+
+
+def test_a_password_changed_while_a_code_is_entered_elsewhere_gives_both_an_answer(
+    world, new_client, monkeypatch
+):
+    """Found by review: a code entered on a browser not trusted holds the address's row (its
+    wait) and then locks the account's; a new password updated the account's row and then
+    forgave the address's failures (its row): each waited for the other, and PostgreSQL ended
+    one as a deadlock (a 500). A code entered now takes the account's row first, as a new
+    password does."""
+    own = new_client()
+    own.sign_in(world.bob)  # about to change the password
+    elsewhere = new_client()
+    password_step(elsewhere, world.bob.email, expect=302)  # at the code step, not trusted
+    gate = threading.Barrier(2, timeout=1)
+
+    def meet():
+        with contextlib.suppress(threading.BrokenBarrierError):
+            gate.wait()
+
+    check_code, revoke_all = codes.check_code, trusted_devices.revoke_all
+
+    def check_code_at_the_meeting(*args):
+        meet()  # the address's row held
+        return check_code(*args)
+
+    def revoke_all_then_meet(session, user):
+        revoke_all(session, user)
+        meet()  # the account's row held, had the new password been written before
+
+    monkeypatch.setattr(codes, "check_code", check_code_at_the_meeting)
+    monkeypatch.setattr(trusted_devices, "revoke_all", revoke_all_then_meet)
+    own.get("/account/password")
+    elsewhere.get("/sign-in/code")
+
+    def act(index):
+        if index == 0:
+            return elsewhere.post("/sign-in/code", {"code": "000000"}, expect=200)
+        data = {"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+        return own.post("/account/password", data, expect=302)
+
+    run_together(2, act)
+    own.get("/account")  # still signed in, with the new password

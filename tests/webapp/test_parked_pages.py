@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 
 from tests.webapp.conftest import text_of
 from tests.webapp.helpers import CHILD, start
+from tests.webapp.test_concurrency import meeting, run_together
+from webapp.areas.cases import parking
 from webapp.areas.cases.parking import GIVEN_BACK, KEPT
 from webapp.domain.passwords import hash_password
 from webapp.domain.retention import purge
@@ -115,3 +117,20 @@ def test_signed_out_in_another_browser_the_typing_is_kept_too(sign_in, world):
     assert KEPT in _continue(laptop, first_page, typist)
     laptop.sign_in(world.alice)
     assert _forename(laptop, first_page) == "Jordan-Lee"
+
+
+def test_continue_pressed_twice_after_signing_out_keeps_the_page_once(
+    sign_in, world, new_client, db_session, monkeypatch
+):
+    """Found by review: two sends of the page at once (Continue pressed twice) each found no
+    page kept yet and each kept one; the second broke the rule of one kept page per user, case
+    and page, and was answered with the error page (PostgreSQL). Both are now told it is kept."""
+    portal = sign_in(world.alice)
+    _reference, first_page, typist = _signed_out_in_another_tab(portal)
+    again = new_client()  # the same page sent again, as a second press sends it
+    monkeypatch.setattr(parking, "account_check", meeting(2, parking.account_check))
+    pages = run_together(2, lambda i: _continue((portal, again)[i], first_page, typist))
+    assert all(KEPT in page for page in pages)
+    assert db_session.scalar(select(func.count()).select_from(ParkedPage)) == 1
+    portal.sign_in(world.alice)
+    assert _forename(portal, first_page) == "Jordan-Lee"

@@ -17,9 +17,17 @@ from tests.webapp.conftest import PASSWORD, _hashes, text_of
 from tests.webapp.helpers import audit_rows, errors_on, fresh, mails, password_in, send
 from tests.webapp.test_concurrency import meeting, run_together
 from webapp.areas.user_admin import services
-from webapp.domain import accounts, throttle
+from webapp.domain import accounts, throttle, trusted_devices
 from webapp.infra.database import db
-from webapp.models import AuditEvent, Membership, OutboxMessage, School, SignInFailures, User
+from webapp.models import (
+    AuditEvent,
+    Membership,
+    OutboxMessage,
+    School,
+    SignInFailures,
+    TrustedDevice,
+    User,
+)
 
 
 @pytest.fixture
@@ -599,6 +607,37 @@ def test_someone_removed_from_their_only_school_can_be_added_again(alice, world,
     assert [row.school_id for row in audit_rows(db_session, "membership_added")] == [
         world.school_a.id
     ]
+
+
+def test_someone_added_again_signs_in_with_the_password_sent_on_any_browser(
+    app, alice, world, db_session, new_client
+):
+    """Found by review: adding again gives a new password, but (unlike an admin's reset) it
+    neither ended the trust of browsers signed in with the old one nor forgave the strangers'
+    failures against it. A removed account a council admin had unlocked, then guessed at until
+    untrusted browsers were hard-locked, got the emailed password and 'you cannot sign in on
+    this browser until your password is changed'."""
+    alice.get("/user-admin/add")
+    alice.post("/user-admin/add", {**NEW_USER, "schools": str(world.school_a.id)}, expect=302)
+    dev = fresh(db_session).scalar(select(User).where(User.first_name == "Dev"))
+    alice.post(f"/user-admin/{dev.id}/schools/{world.school_a.id}/remove", expect=302)
+    dev = fresh(db_session).get(User, dev.id)
+    with app.test_request_context():
+        accounts.unlock(db_session, dev, actor=fresh(db_session).get(User, world.alice.id))
+        trusted_devices.trust(db_session, dev, None)  # a browser he signed in on
+        for _ in range(throttle.HARD_LOCK_AFTER):  # then strangers' guesses
+            accounts.record_failure(db_session, dev, "password")
+        db_session.commit()
+    alice.get("/user-admin/add")
+    alice.post("/user-admin/add", {**NEW_USER, "schools": str(world.school_a.id)}, expect=302)
+    password = password_in(mails(db_session, "dev.patel@a.example.org", "sign_up")[-1])
+    browser = new_client()
+    browser.get("/sign-in")
+    data = {"email": "dev.patel@a.example.org", "password": password}
+    response = browser.post("/sign-in", data, expect=302)
+    assert response.headers["Location"].endswith("/sign-in/code")
+    trusted = select(TrustedDevice).where(TrustedDevice.user_id == dev.id)
+    assert fresh(db_session).scalars(trusted).all() == []
 
 
 def test_someone_locked_by_the_council_then_removed_is_not_unlocked_by_adding_them_again(

@@ -9,6 +9,7 @@ from engine import compile_definition
 from tests.webapp.conftest import staff, text_of
 from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, date, stored
 from tests.webapp.test_submit import finished_draft
+from webapp.areas.cases import parking
 from webapp.domain import workflow
 from webapp.models import CaseEvent, OutboxMessage, Team
 
@@ -246,6 +247,37 @@ def test_what_the_school_types_in_a_case_asked_more_about_is_kept_when_its_sessi
     assert "/sign-in" in response.headers["Location"]
     assert "What you typed has been kept" in text_of(portal.get("/sign-in").page)
     moving_clock.advance(seconds=1)
+    portal.sign_in(world.alice)
+    page = portal.get(arrangement).page
+    assert page.find("input", attrs={"name": "first_review_date-day"})["value"] == "28"
+    assert stored(db_session, reference).sent_answers["first_review_date"] == "2026-09-21"
+
+
+def test_what_the_school_types_in_a_case_asked_more_about_is_kept_after_signing_out_elsewhere(
+    app, world, sign_in, db_session
+):
+    """Found by review: a page sent after its session ended in another tab is kept for its
+    user (cases/parking.py), but only a draft's was: the school changing its answers after a
+    'Request more information' was told the page 'could not be saved', and what it typed was
+    gone, where a timeout keeps it (the test above)."""
+    person = officer(db_session, world)
+    portal = sign_in(world.alice)
+    reference = finished_draft(portal)
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    officer_moves(app, db_session, reference, "Start review", person)
+    officer_moves(app, db_session, reference, "Request more information", person, "The date?")
+    arrangement = f"/cases/{reference}/pages/arrangement"
+    page = portal.get(arrangement).page
+    hidden = {
+        name: page.find("input", attrs={"name": name})["value"]
+        for name in ("page_version", "typist")
+    }
+    portal.post("/sign-out", {}, expect=302)  # in another tab
+
+    changed = {**ARRANGEMENT, **date("first_review_date", 28, 9, 2026), **hidden}
+    response = portal.post(arrangement, changed, expect=302)
+    assert "/sign-in" in response.headers["Location"]
+    assert parking.KEPT in text_of(portal.get("/sign-in").page)
     portal.sign_in(world.alice)
     page = portal.get(arrangement).page
     assert page.find("input", attrs={"name": "first_review_date-day"})["value"] == "28"

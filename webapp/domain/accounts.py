@@ -93,7 +93,7 @@ def add_again(
 ) -> User:
     """An account removed from its last school (so locked, and in no admin's list) made a
     user of `schools` again: its details as given, unlocked, and a new generated password
-    emailed with the portal's link, as at sign-up."""
+    emailed with the portal's link, as at sign-up (no browser trusted, no failure kept)."""
     update_details(
         session,
         actor,
@@ -119,6 +119,7 @@ def add_again(
     user.password_generated_at = utcnow()
     user.session_generation += 1
     user.totp_secret = None
+    _new_password_everywhere(session, user)  # as any new password: the old one's trust goes
     session.flush()
     queue_mail(
         session,

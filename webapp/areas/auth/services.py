@@ -145,6 +145,11 @@ def enter_code(
     browser trusted), else the message to show. Failures count, except while an untrusted
     browser waits after too many (then nothing is checked). Committed either way."""
     with transaction(session):
+        # The account's row before the address's, the order a new password or an unlock takes
+        # them in (accounts.set_password): holding the address's first, a code entered while
+        # the password changed elsewhere deadlocked with it (PostgreSQL). FOR NO KEY UPDATE:
+        # strangers' failures, which name the account in their audit rows, are not held up.
+        session.execute(select(User.id).where(User.id == user.id).with_for_update(key_share=True))
         device = trusted_devices.trusted_device(session, user, list(device_tokens))
         if device is None:
             refused = _refused_for_strangers(session, user)

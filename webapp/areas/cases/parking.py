@@ -8,7 +8,8 @@ last), with a check of the account (its password hash and email): a password or 
 since (as after a break-in) makes it, and anything it parked, worthless. Parking writes
 nothing on the draft: a session ended on purpose (signed out, password changed, account
 locked) must not change a case. Only that user, signing in again (not locked) and still able
-to change the draft, gets it back, as what was typed (unchecked, as a timeout keeps it).
+to change the case (a draft, or one the council asked more about), gets it back, as what was
+typed (unchecked, as a timeout keeps it).
 Never in a cookie nor the address; files are not kept (a file chosen must be chosen again).
 Purged after a day (webapp/domain/retention.py).
 """
@@ -77,25 +78,45 @@ def park(session: Session, reference: str, page_id: str, formdata) -> bool:
     user = _typist_of(session, formdata.get("typist") or "", reference, page_id)
     if user is None:
         return False
+    from webapp.areas.cases.services import changeable_by_the_school
+
     case = session.scalar(select(Case).where(Case.reference == reference))
-    if case is None or not case.is_draft or case.school_id not in user.school_ids:
+    if case is None or case.school_id not in user.school_ids:
+        return False
+    if changeable_by_the_school(session, case) is None:  # as keep_typed_input will ask
         return False
     typed = [[k, v] for k, v in formdata.items(multi=True) if k not in _NOT_ANSWERS]
-    with transaction(session):
-        session.execute(
-            delete(ParkedPage).where(
-                ParkedPage.user_id == user.id,
-                ParkedPage.case_id == case.id,
-                ParkedPage.page_id == page_id,
-            )
-        )
-        check = account_check(user)
-        session.add(
-            ParkedPage(
-                user_id=user.id, case_id=case.id, page_id=page_id, form=typed, account_check=check
-            )
-        )
-    return True
+    user_id, case_id = user.id, case.id
+    # Sent twice at once (Continue pressed twice), both find none kept and both keep one: the
+    # later one to commit then finds the earlier's, and replaces it.
+    for _attempt in range(2):
+        try:
+            with transaction(session, conflict=_KeptMeanwhile):
+                session.execute(
+                    delete(ParkedPage).where(
+                        ParkedPage.user_id == user_id,
+                        ParkedPage.case_id == case_id,
+                        ParkedPage.page_id == page_id,
+                    )
+                )
+                check = account_check(user)
+                session.add(
+                    ParkedPage(
+                        user_id=user_id,
+                        case_id=case_id,
+                        page_id=page_id,
+                        form=typed,
+                        account_check=check,
+                    )
+                )
+            return True
+        except _KeptMeanwhile:
+            continue
+    return True  # kept by the sends of the same moment
+
+
+class _KeptMeanwhile(Exception):
+    """The same page was kept for the user by a send of the same moment."""
 
 
 def give_back(session: Session, user: User) -> int:

@@ -112,6 +112,16 @@ def acknowledge_warnings(
     raise StaleSave(case.page_versions.get(page_id, 0))
 
 
+def changeable_by_the_school(session: Session, case: Case) -> CaseType | None:
+    """The case's own definition (a sent case's own version) if its school may change it now:
+    a draft, or a case whose activity hands it back to the school; else None."""
+    try:
+        case_type = workflow.definition_for(session, case)
+    except LookupError:
+        return None
+    return case_type if case.is_draft or workflow.school_can_edit(case_type, case) else None
+
+
 def keep_typed_input(session: Session, user: User, reference: str, page_id: str, formdata) -> bool:
     """Keep what was typed on a page of a case the school may change (a draft, or one the
     council asked more about), as typed, without checking or merging it.
@@ -122,11 +132,8 @@ def keep_typed_input(session: Session, user: User, reference: str, page_id: str,
     case = session.scalar(select(Case).where(Case.reference == reference))
     if case is None or case.school_id not in user.school_ids:
         return False
-    try:
-        case_type = workflow.definition_for(session, case)  # a sent case's own version
-    except LookupError:
-        return False
-    if not (case.is_draft or workflow.school_can_edit(case_type, case)):
+    case_type = changeable_by_the_school(session, case)
+    if case_type is None:
         return False
     if page_id not in [p.id for p in case_type.visible_pages(case.answers)]:
         return False
