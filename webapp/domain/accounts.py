@@ -59,11 +59,23 @@ def create_user(
         password_hash=hash_password(password),
         password_generated_at=utcnow(),
     )
-    user.memberships = [
-        Membership(school=school, is_admin=admin) for school, admin in schools.items()
-    ]
+    user.memberships = _memberships(schools)
     session.add(user)
     session.flush()
+    _send_sign_up(session, user, password, schools)
+    for school in schools:
+        audit.record(
+            session, "user_created", actor=actor, user=user, school=school, admin=schools[school]
+        )
+    return user
+
+
+def _memberships(schools: dict[School, bool]) -> list[Membership]:
+    return [Membership(school=school, is_admin=admin) for school, admin in schools.items()]
+
+
+def _send_sign_up(session: Session, user: User, password: str, schools: dict[School, bool]):
+    """The sign-up email: the generated password and the portal's link."""
     queue_mail(
         session,
         "sign_up",
@@ -73,11 +85,6 @@ def create_user(
         password=password,
         schools=list(schools),
     )
-    for school in schools:
-        audit.record(
-            session, "user_created", actor=actor, user=user, school=school, admin=schools[school]
-        )
-    return user
 
 
 def add_again(
@@ -105,9 +112,7 @@ def add_again(
             "mobile": mobile,
         },
     )
-    user.memberships = [
-        Membership(school=school, is_admin=admin) for school, admin in schools.items()
-    ]
+    user.memberships = _memberships(schools)
     for school, admin in schools.items():
         audit.record(
             session, "membership_added", actor=actor, user=user, school=school, admin=admin
@@ -121,15 +126,7 @@ def add_again(
     user.totp_secret = None
     _new_password_everywhere(session, user)  # as any new password: the old one's trust goes
     session.flush()
-    queue_mail(
-        session,
-        "sign_up",
-        user.email,
-        "sign_up",
-        user=user,
-        password=password,
-        schools=list(schools),
-    )
+    _send_sign_up(session, user, password, schools)
     return user
 
 
