@@ -57,15 +57,11 @@ def save_page(
         try:
             with transaction(session):
                 current = case.page_versions.get(page_id, 0)
-                if page_version != current and fresh:
-                    unchanged = None
-                    if not accepted:
-                        unchanged = _changing_nothing(case, case_type, page_id, form, file_errors)
-                    if unchanged is None:
-                        raise StaleSave(current)
-                    return unchanged  # what is stored already: nobody's answer is lost
                 if page_version != current:
-                    raise _Moved  # perhaps only this copy is old: look again first
+                    if not fresh:
+                        raise _Moved  # perhaps only this copy is old: look again first
+                    # Changed elsewhere: StaleSave, unless this stores what is stored already.
+                    return _changing_nothing(case, case_type, page_id, form, file_errors, accepted)
                 files = store_uploads(session, case, user, accepted) if accepted else {}
                 result = case_type.save_page(page_id, form, case.answers, files, file_errors)
                 raw_input = {k: v for k, v in case.raw_input.items() if k != page_id}
@@ -89,18 +85,24 @@ def save_page(
 
 
 def _changing_nothing(
-    case: Case, case_type: CaseType, page_id: str, form, file_errors
-) -> PageResult | None:
-    """The page's result if saving it would store exactly what is stored now, else None.
+    case: Case, case_type: CaseType, page_id: str, form, file_errors, files_chosen
+) -> PageResult:
+    """The page's result if saving it would store exactly what is stored now (and no file was
+    chosen), else StaleSave: the page changed in another tab or window.
 
     An older copy of the page that sends the answers already saved is no conflict: the same
     tab's save on its way out (reloaded, or Back, straight after typing) landing after the
     page came back, and the copy then sending the same answers again."""
+    stale = StaleSave(case.page_versions.get(page_id, 0))
+    if files_chosen:
+        raise stale
     result = case_type.save_page(page_id, form, case.answers, {}, file_errors)
     raw_input = {k: v for k, v in case.raw_input.items() if k != page_id}
     if not result.valid:
         raw_input[page_id] = result.raw
-    return result if result.answers == case.answers and raw_input == case.raw_input else None
+    if result.answers != case.answers or raw_input != case.raw_input:
+        raise stale
+    return result
 
 
 def _read_again(session: Session, case: Case, schools, stage: tuple, page_id: str) -> None:
