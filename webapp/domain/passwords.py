@@ -19,10 +19,10 @@ _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 # Each hash holds 19 MiB while it is worked out, and the C allocator keeps that memory with
 # the thread that asked for it: hashed on every request thread, a burst of sign-ins left a
-# worker 19 MiB bigger per thread (95 → 179 MB with 4 threads, past its 150 MB budget). Two
-# threads of their own do all the hashing: 38 MiB at most, whatever the requests. No slower:
-# the hashing is CPU work, and a worker gets no more of two cores by hashing on more threads.
-_HASHING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="argon2")
+# worker 19 MiB bigger per thread (95 → 179 MB with 4 threads, past its 150 MB budget). One
+# thread of its own does a worker's hashing: 19 MiB, whatever the requests. No slower: the
+# hashing is CPU work, and there is about one worker per core (docs/deploy.md).
+_HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="argon2")
 
 
 def hash_password(password: str) -> str:
