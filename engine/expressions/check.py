@@ -33,7 +33,7 @@ from engine.expressions.value_types import (
     Symbol,
     described,
 )
-from engine.problems import Code, did_you_mean
+from engine.problems import Code, did_you_mean, option_meant
 
 
 class Checker:
@@ -312,5 +312,8 @@ class Checker:
                 Code.E304,
                 value=value,
                 field=symbol.name,
+                suggestion=option_meant(
+                    value, dict(zip(symbol.options, symbol.labels or symbol.options, strict=False))
+                ),
                 allowed=", ".join(dict.fromkeys(symbol.options)),  # a value given twice: E205
             )

@@ -205,6 +205,25 @@ def test_an_answer_that_is_no_option_fails_at_the_answer(folder, tmp_path, capsy
     assert lines == [f"{path}:7:19: FAIL: {said} (journey 'EHC plan')"]
 
 
+def test_a_year_written_in_words_is_matched_by_its_number(folder, tmp_path, capsys):
+    """'Year Six' was as near 'Year 9' as 'Year 6' by its letters, and the run said "did you
+    mean 'Year 9'?": numbers written as words are read as digits, and a tie is no guess."""
+    (tmp_path / "tiny.yaml").write_text(
+        CASE_TYPE.replace(
+            "      - {id: hours,",
+            "      - {id: year, type: select, label: Year group, options: [Year 5, Year 6, "
+            "Year 9]}\n      - {id: hours,",
+        )
+    )
+    path = folder(JOURNEYS.replace("answers: {hours: 4}", "answers: {hours: 4, year: Year Six}"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:10:29: FAIL: 'Year Six' is not an option of 'year'; did you mean 'Year 6'? "
+        "(journey 'EHC plan')"
+    ]
+
+
 def test_a_yes_no_answer_that_is_neither_fails_at_the_answer(folder, tmp_path, capsys):
     (tmp_path / "tiny.yaml").write_text(
         CASE_TYPE.replace(

@@ -929,6 +929,23 @@ def test_an_option_value_given_twice_in_a_field():
     assert problem.message.endswith("options are: medical, other"), problem.message
 
 
+@covers("E304")
+def test_a_condition_with_an_option_misspelt_or_its_label_says_the_value_meant():
+    """'Year Six' for the option 'Year 6', and the label 'Year 6' for the value '6', got the
+    list of every option and no word of the one meant."""
+    loaded = load_field(
+        "{id: stage, type: radios, label: Stage, options: [Year 5, Year 6, Year 9]}",
+        "{id: year_group, type: select, label: Year group, options: [{value: '5', label: "
+        "Year 5}, {value: '6', label: Year 6}]}",
+        "{id: sats, type: yes_no, label: SATs?, show_if: \"stage == 'Year Six'\"}",
+        "{id: move, type: yes_no, label: Moving?, show_if: \"year_group == 'Year 6'\"}",
+    )
+    problem = loaded.expect("E304", 'show_if: "stage', "stage")
+    assert "(did you mean 'Year 6'?)" in problem.message, problem.message
+    problem = loaded.expect("E304", 'show_if: "year_group', "year_group")
+    assert "(did you mean '6'? 'Year 6' is its label" in problem.message, problem.message
+
+
 @covers("E205")
 def test_an_option_value_given_twice_in_a_shared_list():
     loaded = load_file(
