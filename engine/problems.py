@@ -283,6 +283,17 @@ def not_a_condition(key: str, value, written: str = "") -> dict | None:
     return {"key": key, "value": shown, "what": what, "example": example, "otherwise": otherwise}
 
 
+def yes_no_condition_hint(key: str, value) -> str:
+    """E102's advice for `show_if: true` (YAML's true or false under a condition key): it
+    said to put it in quotes, and the quoted 'true' is a condition that never changes (W504)."""
+    if key not in _CONDITIONS or not isinstance(value, bool):
+        return ""
+    example, otherwise = _CONDITIONS[key]
+    if not value:
+        otherwise = f"; `{key}: false` never holds: delete or comment out what it is on instead"
+    return f" (a condition that names an answer, as in {example}{otherwise})"
+
+
 def make_problem(code: Code, path: str, line: int, col: int, /, **details) -> Problem:
     """Build a Problem from a code and the values its template needs."""
     return Problem(path, line, col, code.name, code.severity, code.template.format(**details))

@@ -1392,6 +1392,31 @@ def test_a_group_item_named_outside_its_group_is_shown_the_functions_for_its_ans
     assert problem.message.endswith(way), problem.message
 
 
+@covers("E302", "E102")
+@pytest.mark.parametrize(
+    ("written", "code", "advice"),
+    [
+        ("show_if: yes", "E302", "as in `has_ehcp` (answered Yes) or `has_ehcp == false` (ans"),
+        ("show_if: Yes", "E302", "; to always hold, write true"),
+        ("show_if: off", "E302", "; to never hold, write false"),
+        ("show_if: has_ehcp == no", "E302", "; to never hold, write false"),
+        ("show_if: true", "E102", "as in `show_if: has_ehcp` or `show_if: hours > 1`; to always"),
+        ("show_if: false", "E102", "`show_if: false` never holds: delete or comment out"),
+    ],
+)
+def test_yes_no_on_or_off_for_a_condition_is_told_to_name_an_answer(written, code, advice):
+    """`show_if: yes` was 'not a field', and `show_if: true` was told to be put in quotes,
+    which made a condition true for ever (W504): each says what to write instead."""
+    loaded = load_field(
+        "{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}",
+        f"{{id: note, type: text, label: Note, {written}}}",
+    )
+    value = written.split(": ", 1)[1]
+    part = value.split()[-1] if code == "E302" else value
+    problem = loaded.expect(code, written, part)
+    assert advice in problem.message, problem.message
+
+
 @covers("E302")
 @pytest.mark.parametrize(
     "style", ["", ">-", "|"], ids=["plain-multiline", "folded-block", "literal-block"]
