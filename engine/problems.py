@@ -168,7 +168,7 @@ class Code(enum.Enum):
     W501 = (Severity.WARNING, "workflow '{name}' is not used by any case type")
     W502 = (Severity.WARNING, "transition leaves '{name}', which is {status} and so ends the case")
     W503 = (Severity.WARNING, "page '{page}' has no questions, only content")
-    W504 = (Severity.WARNING, "condition is always {value}")
+    W504 = (Severity.WARNING, "{what} is always {value}{why}")
     W505 = (
         Severity.WARNING,
         "every transition out of '{name}' has a `when`: when none holds, a case stays there "

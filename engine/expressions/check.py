@@ -226,7 +226,7 @@ class Checker:
                 self._check_membership(node, left, right, isinstance(op, ast.NotIn))
                 if right.is_constant and right.constant == []:  # `x in []`: a list to fill in
                     value = "true" if isinstance(op, ast.NotIn) else "false"
-                    self._issue(node, Code.W504, value=value)
+                    self._issue(node, Code.W504, what="condition", value=value, why="")
             else:
                 self._check_comparison(node, op, left, right)
             left = right

@@ -1789,6 +1789,69 @@ def test_a_condition_that_never_changes_is_a_warning(condition, value):
     assert problem.message.endswith(value)
 
 
+@covers("W504")
+@pytest.mark.parametrize(
+    ("condition", "part", "says"),
+    [
+        ("not has_ehcp and has_ehcp", None, "condition is always false, whatever the answer to"),
+        ("sen_provision == 'E' and sen_provision == 'K'", None, "always false"),
+        ("has_ehcp or not has_ehcp", None, "condition is always true"),
+        ("sen_provision != 'E' or sen_provision != 'K'", None, "always true"),
+        ("answered(has_ehcp) and not answered(has_ehcp)", None, "always false"),
+        (
+            "has_ehcp or (sen_provision == 'E' and sen_provision in ['K', 'N'])",
+            "(sen",
+            "`sen_provision == 'E' and sen_provision in ['K', 'N']` is always false, whatever "
+            "the answer to 'sen_provision'",
+        ),
+    ],
+)
+def test_a_condition_no_answers_can_change_is_a_warning(condition, part, says):
+    """A contradiction (`not a and a`) was silent, where `"false"` itself was W504: the
+    question was never asked, and nothing said so."""
+    loaded = load_condition(condition)
+    found = [p for p in loaded.problems if p.code == "W504"]
+    problem = loaded.expect("W504", condition, part.removeprefix("(") if part else None)
+    assert says in problem.message, problem.message
+    assert len(found) == 1, found
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "not has_ehcp and sen_provision == 'K'",
+        "has_ehcp and sen_provision != 'E'",
+        "sen_provision == 'E' or sen_provision == 'K'",
+        "not has_ehcp or has_ehcp == false",
+        "answered(start_date) and not has_ehcp",
+    ],
+)
+def test_a_condition_some_answers_make_true_and_some_false_is_not_warned_of(condition):
+    assert [p.code for p in load_condition(condition).problems if p.code == "W504"] == []
+
+
+@covers("W504")
+def test_a_condition_on_a_question_asked_only_when_its_opposite_holds_is_a_warning():
+    """`not has_ehcp and ehcp_officer`: the officer is asked only when has_ehcp, so no case
+    ever has both; the warning says why (the question's own show_if), and a question whose
+    own condition allows it is not warned of."""
+    loaded = load_field(
+        "{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}",
+        "{id: officer_told, type: yes_no, label: Officer told?, show_if: has_ehcp}",
+        "{id: hours, type: number, label: Hours, show_if: not has_ehcp}",
+        "{id: a, type: text, label: A, show_if: not has_ehcp and officer_told}",
+        "{id: b, type: text, label: B, show_if: not has_ehcp and hours > 10}",
+        "{id: c, type: text, label: C, show_if: has_ehcp and answered(hours)}",
+    )
+    problem = loaded.expect("W504", "show_if: not has_ehcp and officer_told", "not")
+    assert problem.message == (
+        "condition is always false, whatever the answers to 'has_ehcp' and 'officer_told' "
+        "('officer_told' is asked only when has_ehcp)"
+    )
+    loaded.expect("W504", "show_if: has_ehcp and answered(hours)", "has_ehcp")
+    assert [p.code for p in loaded.problems if p.code == "W504"] == ["W504", "W504"]
+
+
 OWN_WORKFLOW_WHEN = """
 workflow:
   start: submitted
