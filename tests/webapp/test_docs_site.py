@@ -306,6 +306,17 @@ workflow:
     assert who[2] == "A council officer"
 
 
+def test_a_calculated_number_says_it_is_shown_rounded_to_its_decimals(site):
+    """A calculated value without `decimals` shows 1.5 + 2 as "4", and its entry said
+    nothing of it: a colleague could not tell a rounded total from a wrong one."""
+    page = read(site / "part-time-timetable.html")
+    assert "Shown as a whole number, rounded (halves up): 3.5 shows as 4" in question(
+        page, "school_days"
+    )
+    assert "Shown rounded to at most 1 decimal place (halves up)." in question(page, "weeks")
+    assert "Whole numbers only." not in question(page, "school_days")
+
+
 def test_a_retired_case_type_says_so_and_until_when_its_drafts_can_be_sent(tmp_path):
     import shutil
 
