@@ -181,6 +181,25 @@ def test_a_missing_folder_is_bad_usage(tmp_path, capsys):
     assert "no such file or folder" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("out", "says"),
+    [
+        ("notes.txt", "{out} is a file, not a folder"),
+        ("notes.txt/site", "a part of {out} is a file, not a folder"),
+    ],
+)
+def test_an_out_that_is_a_file_is_one_line_not_a_traceback(tmp_path, capsys, out, says):
+    """`--out` naming a file (a slip for the index page, say) ended in a traceback."""
+    (tmp_path / "notes.txt").write_text("mine")
+    assert main(["docs", str(CASETYPES), "--out", str(tmp_path / out)]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"portal docs: cannot write the site into {tmp_path / out}: "
+        + says.format(out=tmp_path / out)
+    ]
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
 def test_docs_needs_no_database_nor_the_web_app(tmp_path):
     """`portal docs` runs in CI and on an author's machine: no Flask, no SQLAlchemy, no database."""
     check = (
