@@ -160,7 +160,7 @@ def test_command(paths: tuple[str, ...], coverage: bool, strict: bool, schema: b
     casetypes/) with the engine alone; exit 0 when every expectation holds, 1 on a failure
     (or, with --strict, on anything not covered), 2 on bad usage."""
     from engine.catalogue import yaml_files
-    from engine.journeys import run_tests
+    from engine.journeys import journeys_file, run_tests
     from engine.journeys.format import schema_json as tests_schema
 
     if schema:
@@ -170,6 +170,13 @@ def test_command(paths: tuple[str, ...], coverage: bool, strict: bool, schema: b
     if not yaml_files(paths):  # a wrong folder would otherwise pass: "0 journey(s)… 0 failed"
         raise CommandError(f"no case-type files (*.yaml) in {', '.join(paths)}", 2)
     result = run_tests(paths)
+    if result.untested and not (coverage or strict):  # it passed: "0 journey(s)… 0 failed"
+        untested = result.untested[0]
+        raise CommandError(
+            f"{untested} has no journey tests: write them in {journeys_file(untested)} "
+            "(docs/casetypes.md, Journey tests), or see what they should visit with --coverage",
+            2,
+        )
     coverage = coverage or strict
     for line in [*result.problems, *result.failures, *(result.gaps if coverage else [])]:
         click.echo(str(line))

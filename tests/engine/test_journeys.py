@@ -92,6 +92,30 @@ def test_journeys_that_hold_pass(folder, tmp_path, capsys):
     assert "1 journey(s), 2 page(s) in 1 file(s): 0 failed, 1 passed" in err
 
 
+def test_a_case_type_named_runs_its_journeys(folder, tmp_path, capsys):
+    """`portal test tiny.yaml` (the form, not its tests) ran nothing and passed: "0
+    journey(s)… 0 failed". It runs tiny.tests.yaml, and a failing journey fails it."""
+    status, _lines, err = run(capsys, tmp_path / "tiny.yaml")
+    assert status == 0
+    assert "1 journey(s), 2 page(s) in 1 file(s): 0 failed, 1 passed" in err
+    folder(JOURNEYS.replace("next: second", "next: first"))
+    assert run(capsys, tmp_path / "tiny.yaml")[0] == 1
+
+
+def test_a_case_type_named_without_journeys_is_refused_in_one_line(folder, tmp_path, capsys):
+    (tmp_path / "tiny.tests.yaml").unlink()
+    status, lines, err = run(capsys, tmp_path / "tiny.yaml")
+    assert (status, lines) == (2, [])
+    assert err.splitlines() == [
+        f"portal test: {tmp_path}/tiny.yaml has no journey tests: write them in "
+        f"{tmp_path}/tiny.tests.yaml (docs/casetypes.md, Journey tests), or see what they "
+        "should visit with --coverage"
+    ]
+    status, lines, _err = run(capsys, "--coverage", tmp_path / "tiny.yaml")
+    assert status == 0
+    assert lines[0].endswith("not covered: case type 'tiny': no journey")
+
+
 def test_a_wrong_next_page_fails_at_its_line(folder, tmp_path, capsys):
     path = folder(JOURNEYS.replace("next: second", "next: third"))
     status, lines, _err = run(capsys, tmp_path)
