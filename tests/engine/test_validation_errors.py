@@ -2308,6 +2308,12 @@ def test_every_problem_code_is_shown_by_a_test():
         ("!a", "write 'not' instead of '!'"),
         ("a = 'x'", "compare with '=='"),
         ("a <> 'x'", "write '!=' instead of '<>'"),
+        # an author's trial: each was only "invalid syntax" (=< was told to use ==)
+        ("n >= 2 and n =< 5", "write '<=' instead of '=<'"),
+        ("n => 2", "write '>=' instead of '=>'"),
+        ("n between 2 and 5", "there is no 'between': write 2 <= days <= 5"),
+        ("n > 2 and < 5", "each side of 'and' and 'or' is a whole comparison"),
+        ("n < 2 or > 5", "each side of 'and' and 'or' is a whole comparison"),
     ],
 )
 def test_habits_from_other_languages_get_a_hint(expression, hint):
@@ -2317,9 +2323,38 @@ def test_habits_from_other_languages_get_a_hint(expression, hint):
        fields:
          - {{id: a, type: yes_no, label: A}}
          - {{id: b, type: yes_no, label: B}}
+         - {{id: n, type: number, label: N}}
          - {{id: c, type: text, label: C, show_if: "{expression}"}}
      """)
     assert hint in next(p.message for p in loaded.problems if p.code == "E300")
+
+
+@covers("E305")
+@pytest.mark.parametrize(
+    ("condition", "at", "says"),
+    [
+        (
+            "sen_provision == 'E' or 'K'",
+            "'K'",
+            "'K' is text, not a condition: 'or' joins whole conditions, so it stands alone (and "
+            "is always true); write sen_provision == 'E' or sen_provision == 'K', or "
+            "sen_provision in ['E', 'K']",
+        ),
+        ("has_ehcp and 1", "1", "1 is a number, not a condition: 'and' joins whole conditions"),
+        (
+            "sen_provision in ('EK')",
+            "sen_provision",
+            "'EK' is text, not a list (brackets around one value make no list): sen_provision "
+            "in 'EK' looks for the answer inside that text (and finds 'E', 'K' there too); "
+            "write sen_provision in ['EK'] or sen_provision == 'EK'",
+        ),
+    ],
+)
+def test_a_value_where_a_condition_or_a_list_belongs_is_a_type_error(condition, at, says):
+    """`kind == 'a' or 'b'` was always true, and `kind in ('a')` a search inside the text
+    'a', with no word from the validator (an author's trial)."""
+    problem = load_condition(condition).expect("E305", condition, at)
+    assert ("type error: " + says) in problem.message, problem.message
 
 
 @covers("E300", "E302", "E305", "W504")
