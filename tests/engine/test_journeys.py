@@ -199,6 +199,17 @@ def test_a_page_id_that_is_no_page_is_named_with_a_suggestion(folder, tmp_path, 
     ]
 
 
+def test_a_next_page_that_is_no_page_is_named_with_a_suggestion(folder, tmp_path, capsys):
+    # was "expected next page 'secnd', got 'second'": the slip was left to be spotted
+    path = folder(JOURNEYS.replace("next: second", "next: secnd"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:8:15: FAIL: expected next page 'secnd', which is not a page of 'tiny' (did "
+        "you mean 'second'?), got 'second' (journey 'EHC plan')"
+    ]
+
+
 def test_a_question_the_page_does_not_ask_is_named_with_a_suggestion(folder, tmp_path, capsys):
     path = folder(JOURNEYS.replace("details: Some}", "detials: Some}"))
     status, lines, _err = run(capsys, tmp_path)
