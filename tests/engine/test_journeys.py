@@ -121,7 +121,8 @@ def test_a_wrong_next_page_fails_at_its_line(folder, tmp_path, capsys):
     status, lines, _err = run(capsys, tmp_path)
     assert status == 1
     assert lines == [
-        f"{path}:8:15: FAIL: expected next page 'third', got 'second' (journey 'EHC plan')"
+        f"{path}:8:15: FAIL: expected next page 'third', which is not a page of 'tiny', got "
+        "'second' (journey 'EHC plan')"
     ]
 
 
