@@ -200,6 +200,16 @@ def test_an_out_that_is_a_file_is_one_line_not_a_traceback(tmp_path, capsys, out
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
+def test_an_empty_out_is_bad_usage_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    """`--out ""` (a variable left unset in a script) wrote the site into the current folder."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["docs", str(CASETYPES), "--out", ""]) == 2
+    assert capsys.readouterr().err == (
+        "portal docs: argument --out: give the folder to write the site into\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_docs_needs_no_database_nor_the_web_app(tmp_path):
     """`portal docs` runs in CI and on an author's machine: no Flask, no SQLAlchemy, no database."""
     check = (

@@ -28,6 +28,8 @@ def docs(paths: tuple[str, ...], out: str) -> None:
     from engine import load_catalogue
     from webapp.docsite.site import write_site
 
+    if not out.strip():  # `--out ""` wrote the site into the current folder
+        raise CommandError("argument --out: give the folder to write the site into", 2)
     paths = case_type_paths(paths)
     started = time.perf_counter()
     catalogue = load_catalogue(list(paths))
