@@ -168,23 +168,21 @@ def _simple(node, known: _Known, compared: dict[str, list]) -> bool:
 
 
 def _simple_comparison(a, op, b, known: _Known, compared: dict) -> bool:
-    """A question compared with a fixed value (or a list of them), either way round; `'x' in
-    a_text` (a search in text) and two questions compared are not simple."""
+    """A question compared with a fixed value, or looked for in a list of them, or a value
+    looked for in its ticked options; `x in 'abc'` (a search in text) and two questions
+    compared are not simple."""
     fixed_a, fixed_b = _fixed(a), _fixed(b)
+    looked_up = isinstance(op, ast.In | ast.NotIn)
     if _question(a, known) and fixed_b is not _NOT_FIXED:
-        name, value = a.id, fixed_b
+        if looked_up and not isinstance(fixed_b, list):
+            return False  # `x in 'abc'` searches text: not tried
+        compared.setdefault(a.id, []).extend(fixed_b if looked_up else [fixed_b])
     elif _question(b, known) and fixed_a is not _NOT_FIXED:
-        name, value = b.id, fixed_a
-        if isinstance(op, ast.In | ast.NotIn) and known.symbols[name].type != LIST:
-            return False
+        if looked_up and known.symbols[b.id].type != LIST:
+            return False  # 'a' in some_text: a search in text
+        compared.setdefault(b.id, []).append(fixed_a)
     else:
         return False
-    if isinstance(op, ast.In | ast.NotIn):
-        if not isinstance(value, list):
-            return False  # `x in 'abc'` searches text: not tried
-        compared.setdefault(name, []).extend(value)
-    else:
-        compared.setdefault(name, []).append(value)
     return True
 
 

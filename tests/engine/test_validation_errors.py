@@ -1831,6 +1831,24 @@ def test_a_condition_some_answers_make_true_and_some_false_is_not_warned_of(cond
 
 
 @covers("W504")
+def test_ticked_options_and_numbers_are_tried_for_a_condition_that_never_holds():
+    loaded = load_field(
+        "{id: ticks, type: checkboxes, label: Ticks, options: [a, b, c]}",
+        "{id: n, type: number, label: N}",
+        "{id: t1, type: text, label: T1, show_if: \"'a' in ticks and 'a' not in ticks\"}",
+        "{id: t2, type: text, label: T2, show_if: \"'a' in ticks and not answered(ticks)\"}",
+        "{id: t3, type: text, label: T3, show_if: \"'a' in ticks and 'b' in ticks\"}",
+        "{id: t4, type: text, label: T4, show_if: \"answered(ticks) and 'a' not in ticks\"}",
+        '{id: t5, type: text, label: T5, show_if: "n > 3 and n <= 3"}',
+        '{id: t6, type: text, label: T6, show_if: "n >= 3 and n <= 3"}',
+        '{id: t7, type: text, label: T7, show_if: "n > 5 and n < 6"}',  # 5.5: not told
+    )
+    warned = [(p.line, p.message) for p in loaded.problems if p.code == "W504"]
+    assert [line for line, _ in warned] == [loaded.at(f"id: {t}")[0] for t in ("t1", "t2", "t5")]
+    assert warned[0][1] == "condition is always false, whatever the answer to 'ticks'"
+
+
+@covers("W504")
 def test_a_condition_on_a_question_asked_only_when_its_opposite_holds_is_a_warning():
     """`not has_ehcp and ehcp_officer`: the officer is asked only when has_ehcp, so no case
     ever has both; the warning says why (the question's own show_if), and a question whose
