@@ -963,6 +963,26 @@ def test_an_officer_of_another_team_finds_nothing(sign_in, world, council, db_se
     assert olivia.client.get(f"/caseviewer/cases/{other}/files/{attachment}").status_code == 404
 
 
+def test_the_queue_the_case_page_and_the_export_decide_the_officers_case_types_one_way(
+    sign_in, world, council, db_session, monkeypatch
+):
+    """Which case types an officer works is decided in one place (case_types_of their
+    teams): the queue, a case's page and the export never disagree about a case type."""
+    from webapp.areas.caseviewer import services
+
+    reference = stored_case(db_session, world.school_a, world.alice)
+    olivia = sign_in(council.olivia)
+    assert queue_refs(olivia) == [reference]
+    olivia.get(f"/caseviewer/cases/{reference}")
+    assert olivia.client.get(f"/caseviewer/export/{PTT}.csv").status_code == 200
+
+    worked = services.case_types_of
+    monkeypatch.setattr(services, "case_types_of", lambda teams: worked(teams) - {PTT})
+    assert queue_refs(olivia) == []
+    for path in (f"/caseviewer/cases/{reference}", f"/caseviewer/export/{PTT}.csv"):
+        assert olivia.client.get(path).status_code == 404, path
+
+
 def test_a_case_in_small_letters_opens_for_its_officers_and_is_not_found_for_others(
     sign_in, world, council, db_session
 ):

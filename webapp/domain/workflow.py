@@ -21,7 +21,7 @@ from engine.model import Transition
 from webapp.domain import audit, webhooks
 from webapp.infra import clock
 from webapp.infra.mail import queue_mail
-from webapp.models import Case, CaseEvent, CaseTypeVersion, Team, User, team_members
+from webapp.models import Case, CaseEvent, CaseTypeVersion, Team, User
 
 SYSTEM_STEPS_LIMIT = 20  # a guard: system transitions never loop for ever
 
@@ -115,14 +115,6 @@ def record_definition(session: Session, case_type: CaseType) -> None:
 
 
 # ---- officers ----
-
-
-def officer_case_type_ids(session: Session, user: User) -> set[str]:
-    """The case types worked by the officer's teams."""
-    teams = session.scalars(
-        select(Team).join(team_members).where(team_members.c.user_id == user.id)
-    )
-    return {case_type_id for team in teams for case_type_id in team.case_type_ids}
 
 
 def officers_for(session: Session, case_type_id: str) -> list[User]:
