@@ -234,7 +234,7 @@ def _move(case: Case, activity) -> None:
     case.activity = activity.id
     case.activity_label = activity.label
     case.status = activity.status
-    case.updated_at = clock.now()
+    case.updated_at = case.sent_updated_at = clock.now()
 
 
 def _email_school(session: Session, case: Case, label: str) -> None:
