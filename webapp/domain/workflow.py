@@ -161,6 +161,7 @@ def enter_workflow(session: Session, case: Case, case_type: CaseType, actor: Use
             at=clock.now(),
         )
     )
+    audit.record_case(session, "case_submitted", actor, case, case_type=case.case_type_id)
     webhooks.case_submitted(session, case)
     _run_system_transitions(session, case, case_type)
 
