@@ -427,7 +427,7 @@ def test_the_cursor_returns_every_change_exactly_once_under_concurrent_updates(
     changes, late, seen, cursor = set(), [], [], None
 
     def stamp(ref, at):
-        db_session.execute(update(Case).where(Case.reference == ref).values(updated_at=at))
+        db_session.execute(update(Case).where(Case.reference == ref).values(sent_updated_at=at))
         db_session.commit()
         changes.add((ref, at.isoformat().replace("+00:00", "Z")))
 
@@ -624,3 +624,43 @@ def test_idempotency_keys_are_remembered_for_the_window_then_purged(api, app, wo
     problem(api.move(reference, "Start review", key="k-week", expect=409), 409)
     moves = db_session.scalars(select(CaseEvent).where(CaseEvent.kind == "transition")).all()
     assert len(moves) == 1
+
+
+def test_what_the_school_saves_but_has_not_sent_is_no_change_to_the_api(
+    app, api, world, sign_in, db_session
+):
+    """Asked for more information, the school's pages save as it types: the case's row
+    changes, but nothing the council has does. An integrator saw the case listed again with
+    a new `updated_at` and ETag for every such save; now only sending it (or a step of its
+    workflow) is a change (docs/integration.md)."""
+    from tests.webapp.helpers import ARRANGEMENT, answer, date
+    from tests.webapp.test_submit import finished_draft
+    from tests.webapp.test_workflow_school_side import officer, officer_moves
+
+    person = officer(db_session, world)
+    portal = sign_in(world.alice)
+    reference = finished_draft(portal)
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    officer_moves(app, db_session, reference, "Start review", person)
+    officer_moves(app, db_session, reference, "Request more information", person, "The date?")
+    read = api.get(f"/api/v1/cases/{reference}")
+    etag, asked_at = read.headers["ETag"], read.get_json()["updated_at"]
+    listing = api.get("/api/v1/cases").get_json()
+    assert [(c["reference"], c["updated_at"]) for c in listing["items"]] == [(reference, asked_at)]
+    cursor = listing["cursor"]
+
+    saved_before = case_row(db_session, reference).updated_at
+    changed = {**ARRANGEMENT, **date("first_review_date", 28, 9, 2026)}
+    answer(portal, f"/cases/{reference}/pages/arrangement", changed)
+    case = case_row(db_session, reference)
+    assert case.answers["first_review_date"] == "2026-09-28" and case.updated_at > saved_before
+    api.get(f"/api/v1/cases/{reference}", expect=304, **{"If-None-Match": etag})
+    assert api.get(f"/api/v1/cases?cursor={cursor}").get_json()["items"] == []
+    assert api.get(f"/api/v1/cases/{reference}").get_json()["updated_at"] == asked_at
+
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)  # sent back
+    items = api.get(f"/api/v1/cases?cursor={cursor}").get_json()["items"]
+    assert [c["reference"] for c in items] == [reference]
+    assert items[0]["updated_at"] > asked_at
+    full = api.get(f"/api/v1/cases/{reference}").get_json()
+    assert full["answers"]["first_review_date"] == "2026-09-28"

@@ -51,11 +51,11 @@ def queue():
     form = QueueFilterForm(request.args)
     teams = services.officer_teams(db(), current_user)  # read once: the rest follows from them
     colleagues = services.team_colleagues(current_user, teams)
-    search = form.search(colleague_ids=[person.id for person in colleagues])
+    options = services.queue_options(db(), teams, catalogue().case_types)
+    search = form.search([person.id for person in colleagues], options)
     args = services.QUEUE.read(request.args, current_app.config["CASEVIEWER_PAGE_SIZE"])
     _remember_queue(request.query_string.decode("utf-8", "replace"))
     listing = services.queue(db(), current_user, teams, search, args)
-    options = services.queue_options(db(), teams, catalogue().case_types)
     return render_template(
         "caseviewer/queue.html",
         form=form,
