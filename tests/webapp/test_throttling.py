@@ -107,6 +107,25 @@ def test_the_waits_double_up_to_an_hour():
     assert wait_after(99).total_seconds() == 3600
 
 
+def test_every_spelling_of_an_address_counts_its_failures_in_one_place(app, world, db_session):
+    """Guesses under `Head@Bücher.example` and `head@xn--bcher-kva.example` are guesses at one
+    account (the lookup finds it by either), so they wait together: a second spelling does not
+    give a guesser a second run of tries. Asked of the service itself, as any caller (not
+    only the sign-in form, which stores the address's checked form first) would ask it."""
+    fresh_user(db_session, world.bob).email = "head@xn--bcher-kva.example"
+    db_session.commit()
+    with app.app_context():
+        session = app.extensions["db_sessions"]()
+        try:
+            outcomes = [
+                services.sign_in_check(session, spelling, "a guess").outcome
+                for spelling in ["Head@Bücher.example"] * 5 + ["head@xn--bcher-kva.example"]
+            ]
+        finally:
+            session.close()
+    assert outcomes[-2:] == [services.Outcome.WAIT] * 2
+
+
 def test_a_waiting_unknown_address_looks_the_same_as_a_waiting_account(
     world, new_client, db_session
 ):
