@@ -271,6 +271,25 @@ def test_people_sharing_a_browser_each_stay_trusted(world, new_client, db_sessio
         shared.post("/sign-out", expect=302)
 
 
+def test_old_tokens_on_a_shared_browser_never_push_out_a_colleagues_trust(
+    world, new_client, db_session, moving_clock
+):
+    """Bob signs in on the office computer; Alice signs in there five times, her trust ended
+    in between each time (a password changed on her laptop). Her dead tokens used to fill the
+    cookie's five places and push Bob's out: strangers' guesses then kept him out there."""
+    shared = new_client()
+    for round_ in range(6):
+        shared.sign_in(world.bob if round_ == 0 else world.alice)
+        shared.get("/sign-out")
+        shared.post("/sign-out", expect=302)
+        trusted_devices.revoke_all(db_session, fresh_user(db_session, world.alice))
+        db_session.commit()
+        moving_clock.advance(minutes=15, seconds=1)  # at most 5 codes in 15 minutes
+    assert len(shared.client.get_cookie(device_cookie.NAME).value.split(".")) == 2
+    strangers_guess(new_client, world.bob.email)
+    password_step(shared, world.bob.email, expect=302)
+
+
 @pytest.mark.parametrize("development", [False, True])
 def test_the_device_cookie_is_http_only_lax_long_lived_and_secure_outside_development(
     database_url, world, db_session, development
