@@ -126,6 +126,15 @@ LOCKED_HERE = (
 )
 
 
+# What the sign-in page tells an untrusted browser, whatever the password and whether or not
+# the address has an account, once the address's untrusted clients are hard-locked.
+LOCKED_FOR_STRANGERS = (
+    "There have been too many attempts to sign in with this email address. It cannot be used "
+    "on this browser until its password is changed. Use a browser you have signed in on "
+    "before, or ask an administrator to send you a new password"
+)
+
+
 def wait_message(wait: dt.timedelta, what: str = "try again") -> str:
     """ "Wait 2 minutes, then try again" for the time left (rounded up to a minute)."""
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
