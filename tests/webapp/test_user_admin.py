@@ -640,6 +640,45 @@ def test_someone_added_again_signs_in_with_the_password_sent_on_any_browser(
     assert fresh(db_session).scalars(trusted).all() == []
 
 
+def test_two_admins_adding_the_same_removed_user_at_once_add_them_once(
+    alice, world, sign_in, db_session, monkeypatch
+):
+    """Aylestone's and Beaumont Leys' admins both add Dev, removed from his last school, at the
+    same moment: each found him in no school, so he became a member of both (each admin's
+    account of someone the other also ran) and got two passwords, one of them dead. Now the
+    second finds him in the first one's school and is told the address is in use."""
+    alice.get("/user-admin/add")
+    alice.post("/user-admin/add", {**NEW_USER, "schools": str(world.school_a.id)}, expect=302)
+    dev = fresh(db_session).scalar(select(User).where(User.first_name == "Dev"))
+    alice.post(f"/user-admin/{dev.id}/schools/{world.school_a.id}/remove", expect=302)
+    fresh(db_session).get(Membership, (world.bob.id, world.school_b.id)).is_admin = True
+    db_session.commit()
+    bob = sign_in(world.bob)
+    adding = [(alice, world.school_a), (bob, world.school_b)]
+    for admin, _school in adding:
+        admin.get("/user-admin/add")
+    meet, add_again = meeting(2, lambda: None), accounts.add_again
+
+    def meeting_then_adding_again(*args, **kwargs):  # both found him in no school, then add
+        meet()
+        return add_again(*args, **kwargs)
+
+    monkeypatch.setattr(accounts, "add_again", meeting_then_adding_again)
+
+    def add(index):
+        admin, school = adding[index]
+        return admin.post("/user-admin/add", {**NEW_USER, "schools": str(school.id)})
+
+    answers = run_together(2, add)
+    assert sorted(answer.status_code for answer in answers) == [200, 302]
+    refused = next(answer for answer in answers if answer.status_code == 200)
+    assert errors_on(refused) == ["A user with this email address already exists"]
+    dev = fresh(db_session).get(User, dev.id)
+    assert len(dev.memberships) == 1 and not dev.is_locked
+    [_first, again] = mails(db_session, dev.email, "sign_up")
+    assert password_works(db_session, dev.email, password_in(again))
+
+
 def test_someone_locked_by_the_council_then_removed_is_not_unlocked_by_adding_them_again(
     alice, world, db_session
 ):

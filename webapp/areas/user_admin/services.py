@@ -152,7 +152,7 @@ def add_user(
             "job_title": job_title,
             "mobile": mobile,
         }
-        removed = accounts.find_by_email(session, email)
+        removed = accounts.held_account(session, email)
         if removed is not None and accounts.without_a_place(session, removed):
             return accounts.add_again(session, removed, schools=places, actor=admin, **details)
         return accounts.create_user(session, email=email, actor=admin, schools=places, **details)
