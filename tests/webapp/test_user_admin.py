@@ -586,6 +586,33 @@ def test_removing_a_user_from_their_only_school_locks_the_account(alice, world, 
     assert dev.school_ids == set() and dev.is_locked
 
 
+def test_two_admins_removing_someone_from_their_last_two_schools_at_once_lock_them(
+    alice, world, sign_in, db_session, monkeypatch
+):
+    """Carol works at Aylestone and Beaumont Leys; both schools' admins remove her at the same
+    moment. Each counted two schools, so neither locked her: an open account in no school, in
+    no admin's list. Now the second removal counts after the first and locks the account."""
+    fresh(db_session).get(Membership, (world.bob.id, world.school_b.id)).is_admin = True
+    db_session.commit()
+    bob = sign_in(world.bob)
+    removing = [(alice, world.school_a), (bob, world.school_b)]
+    paths = [f"/user-admin/{world.carol.id}/schools/{school.id}/remove" for _a, school in removing]
+    for (admin, _school), path in zip(removing, paths, strict=True):
+        admin.get(path)
+    meet, removal = meeting(2, lambda: None), services.removal
+
+    def removal_then_meeting(*args):  # both read her two schools, then remove
+        found = removal(*args)
+        meet()
+        return found
+
+    monkeypatch.setattr(services, "removal", removal_then_meeting)
+    answers = run_together(2, lambda i: removing[i][0].post(paths[i]))
+    assert [answer.status_code for answer in answers] == [302, 302]
+    carol = fresh(db_session).get(User, world.carol.id)
+    assert carol.school_ids == set() and carol.is_locked
+
+
 def test_someone_removed_from_their_only_school_can_be_added_again(alice, world, db_session):
     # Found by trying it: removed (by mistake, or before coming back to the school), the
     # colleague was in no list, and adding them again said only "A user with this email

@@ -140,9 +140,16 @@ def held_account(session: Session, email: str) -> User | None:
     SQLite BEGIN IMMEDIATE queues them already)."""
     user = find_by_email(session, email)
     if user is not None:
-        session.refresh(user, with_for_update={"key_share": True})
-        session.expire(user, ["memberships"])
+        hold(session, user)
     return user
+
+
+def hold(session: Session, user: User) -> None:
+    """Lock the account's row until the transaction ends (FOR NO KEY UPDATE: rows that only
+    name it are not held up) and read it afresh, its memberships too: changes to whom an
+    account belongs take turns, each seeing what the one before it left."""
+    session.execute(select(User.id).where(User.id == user.id).with_for_update(key_share=True))
+    session.expire(user)
 
 
 def without_a_place(session: Session, user: User) -> bool:

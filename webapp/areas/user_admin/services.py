@@ -293,7 +293,14 @@ def remove_from_school(session: Session, admin: User, user_id: int, school_id: i
     would see it any more)."""
     with transaction(session):
         user, school = removal(session, admin, user_id, school_id)
-        membership = next(m for m in user.memberships if m.school_id == school_id)
+        # The school's row, then the account's (the order an edit takes them in): two admins
+        # removing someone from their two last schools at the same moment each counted two
+        # schools, and left an open account in none, which no admin sees any more.
+        accounts.take_turns_at(session, [school_id])
+        accounts.hold(session, user)
+        membership = next((m for m in user.memberships if m.school_id == school_id), None)
+        if membership is None:
+            raise NotFound(f"school {school_id} of user {user_id}")  # removed meanwhile
         last_school = len(user.memberships) == 1
         if membership.is_admin:
             keep_an_admin(session, school, user, admin)
