@@ -58,9 +58,7 @@ def _read_client(session):
     return client
 
 
-def test_two_rotations_at_once_leave_two_live_keys_not_three(
-    portal_env, app, db_session, capsys
-):
+def test_two_rotations_at_once_leave_two_live_keys_not_three(portal_env, app, db_session, capsys):
     """Two council admins press "Issue a new key" at the same moment: each request read the
     client while it had one live key; the second to write is refused, not given a third."""
     add_client(capsys)

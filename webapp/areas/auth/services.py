@@ -6,11 +6,11 @@ Before the password is right, unknown, locked, expired and wrong-password attemp
 same from outside and take the same work; only the audit trail tells them apart. An address
 that failed too often waits (webapp/domain/throttle.py) whether or not it has an account. Only a
 caller who gave the right password learns that the account is locked; once untrusted clients
-of an address are hard-locked, nobody is told anything more, the password is not checked. A browser that signed in
-to the account before (its device cookie's tokens, `device_tokens`) is not held back by the
-waits and hard lock that strangers' failures cause: its own failures count on it alone
-(webapp/domain/trusted_devices.py). A cookie for another account, a forged or a revoked one is
-no cookie at all: the attempt is a stranger's.
+of an address are hard-locked, their passwords are not checked at all, so nobody learns more.
+A browser that signed in to the account before (its device cookie's tokens, `device_tokens`)
+is not held back by the waits and hard lock that strangers' failures cause: its own failures
+count on it alone (webapp/domain/trusted_devices.py). A cookie for another account, a forged
+or a revoked one is no cookie at all: the attempt is a stranger's.
 """
 
 from __future__ import annotations
