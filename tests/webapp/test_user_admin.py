@@ -477,6 +477,21 @@ def test_only_an_admin_of_all_a_users_schools_may_change_their_email(alice, worl
     assert fresh(db_session).get(User, world.alice.id).email == "alice@a.example.org"
 
 
+def test_a_reset_link_sent_to_the_old_address_dies_when_the_address_changes(
+    alice, dana, db_session, new_client
+):
+    """Dana's old mailbox is read by someone else now (she left that job, or it was broken
+    into): Alice gives her account a new address. A forgotten-password link mailed to the old
+    address an hour before still opened the security question; now it is a dead link."""
+    from tests.webapp.test_account_journeys import ask_for_reset, reset_link
+
+    ask_for_reset(new_client(), dana.email)
+    link = reset_link(db_session, dana.email)
+    assert edit(alice, dana, email="dana.new@a.example.org").status_code == 302
+    page = new_client().get(link, expect=404).page
+    assert "The link does not work" in text_of(page)
+
+
 def test_locking_ends_the_users_sessions_and_unlocking_clears_failures(
     app, alice, sign_in, world, dana, db_session
 ):
