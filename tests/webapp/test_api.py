@@ -17,7 +17,13 @@ from sqlalchemy import select, update
 from tests.webapp.conftest import check_page
 from tests.webapp.test_case_pdf import pdf_text
 from tests.webapp.test_caseviewer import PTT, case_row, stored_case, submit_ptt
-from webapp.domain.api_clients import create_client, revoke_client, revoke_key, rotate_key
+from webapp.domain.api_clients import (
+    change_client,
+    create_client,
+    revoke_client,
+    revoke_key,
+    rotate_key,
+)
 from webapp.infra import clock
 from webapp.models import Attachment, AuditEvent, Case, CaseEvent, CaseTypeVersion
 from webapp.models_api import ApiClient, ApiIdempotencyKey
@@ -246,6 +252,22 @@ def test_a_retried_transition_never_moves_the_case_twice(api, world, db_session)
     )
     problem(api.move(reference, "Complete case", key="not-given", expect=409), 409)  # never given
     problem(api.move(reference, "Start review", key="", expect=400), 400)
+
+
+def test_a_replayed_key_gives_nothing_of_a_case_type_the_client_no_longer_reads(
+    app, api, world, db_session
+):
+    """The council takes part-time timetables away from the SEND system. Its earlier moves'
+    Idempotency-Keys, kept for a week, still answered with the whole case as it was then,
+    answers and all: now a case out of its scope is a 404 however it is asked for."""
+    reference = stored_case(
+        db_session, world.school_a, world.alice, activity="notified", label="Notified"
+    )
+    api.move(reference, "Start review", key="retry-me")
+    client = db_session.scalars(select(ApiClient)).one()
+    change_client(db_session, app.extensions["catalogue"], client, ["physical-intervention"])
+    body = problem(api.move(reference, "Start review", key="retry-me", expect=404), 404)
+    assert "answers" not in body and reference not in str(body.get("activity", ""))
 
 
 def test_two_racing_requests_with_one_key_move_the_case_once(api, world, db_session):

@@ -737,6 +737,32 @@ def test_assign_to_a_colleague_of_the_teams_that_work_the_case_type(
     assert "Assigned to Sam Singh" in timeline
 
 
+def test_a_colleague_locked_while_the_page_was_open_is_a_problem_on_the_form(
+    sign_in, world, council, db_session
+):
+    """Olivia opens the case; Sam's account is locked meanwhile; she chooses Sam. She used to get
+    a bare 400 page; now the case page says why, on the colleagues' list, and Sam is neither
+    given the case nor emailed."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    olivia.get(f"/caseviewer/cases/{reference}")
+    sam = db_session.get(User, council.sam.id, populate_existing=True)
+    sam.is_locked = True
+    db_session.commit()
+    refused = olivia.post(
+        f"/caseviewer/cases/{reference}/assign", {"to": str(council.sam.id)}, expect=400
+    )
+    assert errors_on(refused) == [
+        "The colleague you chose cannot be given this case now (their account is locked, or "
+        "they no longer work this case type). Choose someone else"
+    ]
+    # Nobody is left to choose: the summary leads to the rest of what she can do.
+    link = refused.page.select_one(".govuk-error-summary__list a")["href"]
+    assert refused.page.select_one(link) is not None and not refused.page.select("#assign-to")
+    assert case_row(db_session, reference).assigned_to_id is None
+    assert mails(db_session, None, "case_assigned") == []
+
+
 def test_a_case_walks_its_whole_workflow_to_completed_and_the_school_is_told(
     sign_in, world, council, db_session
 ):

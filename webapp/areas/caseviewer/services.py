@@ -19,7 +19,7 @@ from engine import CaseType
 from engine.model import Transition
 from webapp.domain import audit, workflow
 from webapp.domain.case_lists import CASE_SORTS, filtered_by, with_reference_holding
-from webapp.domain.errors import NotFound
+from webapp.domain.errors import NotFound, Refused
 from webapp.infra.clock import UK
 from webapp.infra.database import transaction
 from webapp.models import Case, School, Team, User, team_members
@@ -295,13 +295,41 @@ def colleagues(session: Session, officer: User, case: Case) -> list[User]:
     return sorted(others, key=lambda person: (person.full_name.lower(), person.id))
 
 
-def assign_case(session: Session, case: Case, officer: User, to: User | None) -> None:
-    """Assign the case to `to` (the officer, or a colleague), or to nobody."""
+NOT_ON_OFFER = (
+    "The colleague you chose cannot be given this case now (their account is locked, or they "
+    "no longer work this case type). Choose someone else"
+)
+
+
+def assign_case(session: Session, case: Case, officer: User, to: str) -> User | None:
+    """Assign the case to "me" (the officer), "nobody" or a colleague (their id): to whom it
+    went (None: nobody). Refused, on the colleagues' list, when that colleague cannot be given
+    it, checked in the transaction that assigns it with their account's row held, so that a
+    colleague locked meanwhile is never given a case (nor emailed about it)."""
     try:
         with transaction(session):
-            workflow.assign(session, case, to, officer)
+            assignee = _assignee(session, officer, case, to)
+            workflow.assign(session, case, assignee, officer)
     except StaleDataError:
         raise MovedOn(case.reference) from None
+    return assignee
+
+
+def _assignee(session: Session, officer: User, case: Case, to: str) -> User | None:
+    if to in ("me", "nobody"):
+        return officer if to == "me" else None
+    user_id = int(to) if to.isdigit() and int(to) < 2**31 else None
+    if user_id is not None:  # held until the assignment is committed (a lock waits for it)
+        session.execute(
+            select(User)
+            .where(User.id == user_id)
+            .with_for_update(read=True)
+            .execution_options(populate_existing=True)
+        )
+    chosen = next((c for c in colleagues(session, officer, case) if c.id == user_id), None)
+    if chosen is None:
+        raise Refused(NOT_ON_OFFER, "assign-to")
+    return chosen
 
 
 def record_download(session: Session, officer: User, case: Case, attachment_id: str) -> None:
