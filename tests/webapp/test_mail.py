@@ -402,6 +402,42 @@ def test_dev_mail_without_a_catcher_in_the_process_says_where_sent_mail_went(
     assert "No mail catcher runs in this process" in text
 
 
+def test_a_second_portal_run_catches_its_own_mail_when_another_has_the_mail_port(
+    development_app, db_session, capsys
+):
+    """Two `make run`s on one machine (another checkout, another PORT): the second's mail
+    went to the first's catcher on 1025, and its own /dev/mail said only "No mail catcher runs
+    in this process", so a newcomer's sign-in code was on someone else's page."""
+    from webapp.infra.commands import _start_catcher
+    from webapp.infra.mail.catcher import start_catcher
+
+    first = start_catcher("127.0.0.1", 0)  # the other portal's catcher, on the default port
+    app = development_app
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=first.port, MAIL_SUPPRESS_SEND=False)
+    app.config["MAIL_PORT_CHOSEN"] = False  # MAIL_PORT not set: the default was taken
+    mail.init_app(app)
+    own = _start_catcher(app, 5391)
+    try:
+        assert own is not None and own.port != first.port
+        app.extensions["mail_catcher"] = own  # as `portal run` does
+        queue(app, count=1)
+        with app.app_context():
+            assert deliver_due(db(), mail).sent == 1
+        text = text_of(PortalClient(app.test_client()).get("/dev/mail").page)
+        assert "Message 0" in text and "No mail catcher runs" not in text
+        assert first.messages == []
+        printed = capsys.readouterr().out
+        assert f"Mail catcher on 127.0.0.1:{own.port} (127.0.0.1:{first.port} is taken" in printed
+        assert "read sent mail at http://127.0.0.1:5391/dev/mail" in printed
+        # A MAIL_PORT the user chose is where mail goes, whatever listens there.
+        app.config.update(MAIL_PORT=first.port, MAIL_PORT_CHOSEN=True)
+        assert _start_catcher(app, 5391) is None
+        assert f"already on 127.0.0.1:{first.port}" in capsys.readouterr().out
+    finally:
+        own.stop()
+        first.stop()
+
+
 def test_dev_mail_does_not_exist_in_production(app, client):
     queue(app)
     response = client.get("/dev/mail", expect=404)

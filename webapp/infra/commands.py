@@ -106,9 +106,14 @@ def _start_catcher(app, port: int):
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Mail goes to {host}:{mail_port} — {where}")
         return None
+    taken = ""
     if listening(host, mail_port):
-        click.echo(f"Mail goes to the SMTP server already on {host}:{mail_port} — {where}")
-        return None
+        if app.config.get("MAIL_PORT_CHOSEN", True):
+            click.echo(f"Mail goes to the SMTP server already on {host}:{mail_port} — {where}")
+            return None
+        # Most likely another `portal run` (another checkout, another PORT): its catcher would
+        # get this portal's mail, which this /dev/mail could then not show.
+        taken, mail_port = f" ({host}:{mail_port} is taken; MAIL_PORT chooses a port)", 0
     try:
         from webapp.infra.mail.catcher import start_catcher
 
@@ -120,7 +125,12 @@ def _start_catcher(app, port: int):
             err=True,
         )
         return None
-    click.echo(f"Mail catcher on {host}:{mail_port} — {where}")
+    if catcher.port != app.config["MAIL_PORT"]:
+        from webapp.infra.extensions import mail
+
+        app.config["MAIL_PORT"] = catcher.port
+        mail.init_app(app)  # Flask-Mail reads its settings here
+    click.echo(f"Mail catcher on {host}:{catcher.port}{taken} — {where}")
     return catcher
 
 

@@ -133,6 +133,9 @@ def _mail() -> dict:
     return {
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
         "MAIL_PORT": _whole("MAIL_PORT", 1025),
+        # Whether MAIL_PORT was chosen: if not, and another `portal run`'s catcher already has
+        # 1025, `portal run` starts its own on a free port (its /dev/mail reads only its own).
+        "MAIL_PORT_CHOSEN": bool(os.environ.get("MAIL_PORT", "").strip()),
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
