@@ -5,8 +5,13 @@ down, never sent twice by two workers; and /dev/mail, which exists only in devel
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import socket
+import subprocess
+import sys
 import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -436,6 +441,47 @@ def test_a_second_portal_run_catches_its_own_mail_when_another_has_the_mail_port
     finally:
         own.stop()
         first.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_portal_run_keeps_its_terminal_free_of_the_catchers_chatter(tmp_path):
+    """Each email its catcher received wrote about ten INFO lines of aiosmtpd's ("mail.log:
+    ('127.0.0.1', 56614) >> b'rcpt TO:<...>'") to the terminal of `make run`, around the lines
+    a newcomer needs there: where to read the mail and the portal's address."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        "SECRET_KEY": "a-test-secret-key-for-portal-run-0123456789",
+        "PORT": str(port),
+        "MAIL_PORT": str(_free_port()),  # nothing listens: portal run's own catcher does
+        "PYTHONUNBUFFERED": "1",
+    }
+    portal = [sys.executable, "-m", "webapp.cli"]
+    for command in (["db", "upgrade"], ["demo-data"]):  # the demo data queues two emails
+        subprocess.run([*portal, *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    log = tmp_path / "run.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*portal, "run"], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        for _ in range(600):  # until both are delivered (the worker starts with the server)
+            if "mail: sent 2" in log.read_text() or process.poll() is not None:
+                break
+            time.sleep(0.1)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    printed = log.read_text(errors="replace")
+    assert "mail: sent 2" in printed and f"School Portal on http://127.0.0.1:{port}/" in printed
+    assert "mail.log" not in printed, printed
 
 
 def test_dev_mail_does_not_exist_in_production(app, client):
