@@ -236,10 +236,28 @@ def test_an_email_already_in_use_is_refused_and_what_was_typed_is_kept(alice, wo
         {**NEW_USER, "email": "Bob@B.example.org", "schools": str(world.school_a.id)},
         expect=200,
     )
-    assert errors_on(response) == ["A user with this email address already exists"]
+    assert errors_on(response) == [
+        "This email address has an account for another school or setting: ask the council to "
+        "add them to yours"
+    ]
     assert response.page.find("title").get_text().startswith("Error: ")
     assert response.page.find("input", attrs={"name": "first_name"})["value"] == "Dev"
     assert response.page.find("input", attrs={"name": "mobile"})["value"] == "+44 7700 900982"
+
+
+def test_adding_someone_already_a_user_says_who_and_of_which_school(alice, world, db_session):
+    """"A user with this email address already exists" left an admin adding a colleague
+    stuck: already theirs (then find them in the list) or another school's (the council adds
+    them), they could not tell."""
+    alice.get("/user-admin/add")
+    response = alice.post(
+        "/user-admin/add",
+        {**NEW_USER, "email": "carol@AB.example.org", "schools": str(world.school_a.id)},
+        expect=200,
+    )
+    assert errors_on(response) == ["Carol Tester is already a user of Aylestone Primary School"]
+    summary = response.page.select_one(".govuk-error-summary a")
+    assert summary["href"] == "#email"
     assert response.page.find("option", selected=True).get_text() == "Class teacher"
     bob = fresh(db_session).get(User, world.bob.id)
     assert bob.school_ids == {world.school_b.id}  # Bob was not quietly added to school A
