@@ -236,6 +236,43 @@ def test_changing_password_needs_the_current_one_and_ends_other_sessions(
     assert NEW_PASSWORD not in mail.body and PASSWORD not in mail.body
 
 
+def test_changing_password_puts_each_problem_on_its_question_in_the_pages_order(
+    world, sign_in
+):
+    """The summary listed Current password last, below the new ones; a wrong current password
+    had no message beside its box; a new password too short (or typed differently twice) was
+    linked to the current password's box, and shown beside none."""
+
+    def problems(response):
+        summary = [
+            (a["href"], a.get_text(strip=True))
+            for a in response.page.select(".govuk-error-summary__list a")
+        ]
+        beside = [
+            (group.select_one("input")["id"], group.select_one(".govuk-error-message").get_text())
+            for group in response.page.select(".govuk-form-group--error")
+        ]
+        return summary, [(at, " ".join(text.split())) for at, text in beside]
+
+    portal = sign_in(world.alice)
+    portal.get("/account/password")
+    response = portal.post("/account/password", {}, expect=200)
+    summary, _beside = problems(response)
+    assert [href for href, _text in summary] == ["#current", "#password", "#confirm"]
+    wrong = {"current": "not it", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    response = portal.post("/account/password", wrong, expect=200)
+    assert problems(response) == (
+        [("#current", "Your current password is not correct")],
+        [("current", "Error: Your current password is not correct")],
+    )
+    short = {"current": PASSWORD, "password": "short", "confirm": "short"}
+    summary, beside = problems(portal.post("/account/password", short, expect=200))
+    assert [href for href, _text in summary] == ["#password"]
+    assert [at for at, _text in beside] == ["password"] and beside[0][1] == (
+        f"Error: {summary[0][1]}"
+    )
+
+
 def test_passwords_confirming_a_change_sent_at_the_same_moment_take_turns(
     app, world, sign_in, monkeypatch
 ):

@@ -42,13 +42,16 @@ def _password_problem(password: str, wrong: str) -> str | None:
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    problem = None
     if form.validate_on_submit():
+        # Each problem on its own question, in the summary and beside the question.
         problem = _password_problem(form.current.data, "Your current password is not correct")
         user = current_user._get_current_object()
-        if problem is None:
+        if problem is not None:
+            form.current.errors = [problem]
+        else:
             council = current_app.config["PORTAL_COUNCIL_NAME"]
             problem = new_password_problem(form.password.data, form.confirm.data, user, council)
+            form.password.errors = [problem] if problem else []
         if problem is None:
             token = services.set_own_password(db(), user, form.password.data, "changed in account")
             sessions.begin(user)  # this session goes on; all others have ended
@@ -58,7 +61,7 @@ def change_password():
                 "success",
             )
             return redirect(url_for("auth.account"))
-    return render_template("auth/change_password.html", form=form, problem=problem)
+    return render_template("auth/change_password.html", form=form)
 
 
 @bp.route("/account/security-question/change", methods=["GET", "POST"])
