@@ -236,9 +236,7 @@ def test_changing_password_needs_the_current_one_and_ends_other_sessions(
     assert NEW_PASSWORD not in mail.body and PASSWORD not in mail.body
 
 
-def test_changing_password_puts_each_problem_on_its_question_in_the_pages_order(
-    world, sign_in
-):
+def test_changing_password_puts_each_problem_on_its_question_in_the_pages_order(world, sign_in):
     """The summary listed Current password last, below the new ones; a wrong current password
     had no message beside its box; a new password too short (or typed differently twice) was
     linked to the current password's box, and shown beside none."""
@@ -318,6 +316,18 @@ def test_changing_the_security_question_needs_the_password_and_is_emailed(
     assert alice.security_question == "birth_town"
     mail = mails(db_session, world.alice.email, "security_question_changed")[-1]
     assert "York" not in mail.body
+
+
+def test_the_account_pages_and_forgotten_password_have_a_back_link(world, sign_in, new_client):
+    """Change password and Use an authenticator app had a Back link to Your account; Change
+    your security question had none, nor Forgotten your password back to Sign in, though the
+    first-time security question (no page to go back to) rightly has none."""
+    assert new_client().get("/forgotten-password").page.select_one(".govuk-back-link")["href"] == (
+        "/sign-in"
+    )
+    portal = sign_in(world.alice)
+    for path in ("/account/password", "/account/security-question/change"):
+        assert portal.get(path).page.select_one(".govuk-back-link")["href"] == "/account"
 
 
 def test_the_session_cookie_never_holds_the_authenticator_secret(world, sign_in):
