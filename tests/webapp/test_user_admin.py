@@ -246,7 +246,7 @@ def test_an_email_already_in_use_is_refused_and_what_was_typed_is_kept(alice, wo
 
 
 def test_adding_someone_already_a_user_says_who_and_of_which_school(alice, world, db_session):
-    """"A user with this email address already exists" left an admin adding a colleague
+    """ "A user with this email address already exists" left an admin adding a colleague
     stuck: already theirs (then find them in the list) or another school's (the council adds
     them), they could not tell."""
     alice.get("/user-admin/add")
