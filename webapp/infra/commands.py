@@ -65,6 +65,7 @@ def run() -> None:
             2,
         )
     port = config.port(5000)
+    _refuse_a_port_in_use(port)
     with portal_app(server=True) as app:
         from webapp.infra import logs
 
@@ -82,6 +83,18 @@ def run() -> None:
             worker.join(timeout=10)
             if catcher is not None:
                 catcher.stop()
+
+
+def _refuse_a_port_in_use(port: int) -> None:
+    """Say how to choose another port before starting anything: Werkzeug's own message came
+    after the lines saying where the portal and its mail were, and did not name PORT."""
+    from webapp.infra.mail.catcher import listening
+
+    if listening("127.0.0.1", port):
+        raise CommandError(
+            f"127.0.0.1:{port} is in use by another program: stop it, or choose a free port "
+            f"with PORT (PORT={port + 1} make run)"
+        )
 
 
 def _scanner_line(settings) -> str:
