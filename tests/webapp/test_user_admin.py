@@ -67,7 +67,7 @@ def member_of(school, db_session, email, first_name, last_name, **details) -> Us
 
 
 def edit(portal, user, **changes):
-    """Open a user's edit page, change some answers, press Submit."""
+    """Open a user's edit page, change some answers, press Save changes."""
     return send(portal, f"/user-admin/{user.id}", expect=None, **changes)
 
 
@@ -363,9 +363,13 @@ def test_a_form_cannot_grant_a_school_or_a_role_the_admin_was_not_offered(
 # --- Edit user -----------------------------------------------------------------------------
 
 
-def test_edit_saves_only_when_submit_is_pressed(alice, world, db_session):
+def test_edit_saves_only_when_save_changes_is_pressed(alice, world, db_session):
+    """The button said only "Submit" (and the warning "press Submit"): a button says what it
+    does, as GOV.UK's do."""
     page = alice.get(f"/user-admin/{world.carol.id}").page
-    assert "Changes are saved only when you press Submit" in text_of(page)
+    assert "Changes are saved only when you press Save changes" in text_of(page)
+    [button] = page.select("form[method=post] .govuk-button-group button")
+    assert button.get_text(strip=True) == "Save changes"
     assert page.find("input", attrs={"name": "first_name"})["value"] == "Carol"
     assert page.find("input", attrs={"name": "lock_status", "value": "unlocked"}).has_attr(
         "checked"
