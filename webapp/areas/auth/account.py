@@ -91,11 +91,12 @@ def authenticator():
     """Set up an authenticator app: scan the QR code, then type one code to confirm."""
     secret = _setup_secret(current_user)
     form = AuthenticatorForm()
-    problem = None
     if form.validate_on_submit():
         # A session alone must not tie the account to an app: the password is needed.
         problem = _password_problem(form.current.data, "Your password is not correct")
-        if problem is None and pyotp.TOTP(secret).verify(form.code.data, valid_window=1):
+        if problem is not None:
+            form.current.errors = [problem]  # on its own question, not the code's
+        elif pyotp.TOTP(secret).verify(form.code.data, valid_window=1):
             own_account.add_authenticator(db(), current_user._get_current_object(), secret)
             session.pop("totp_setup", None)
             flash(
@@ -103,8 +104,8 @@ def authenticator():
                 "success",
             )
             return redirect(url_for("auth.account"))
-        if problem is None:
-            problem = "The code is not correct: enter the code your app shows now"
+        else:
+            form.code.errors = ["The code is not correct: enter the code your app shows now"]
     uri = pyotp.TOTP(secret).provisioning_uri(
         name=current_user.email, issuer_name=current_app.config["PORTAL_SERVICE_NAME"]
     )
@@ -115,7 +116,6 @@ def authenticator():
     return render_template(
         "auth/authenticator.html",
         form=form,
-        problem=problem,
         secret=secret,
         qr=base64.b64encode(svg).decode(),
     )
