@@ -50,6 +50,8 @@ def normalise_uk_phone(text: str) -> str | None:
         compact = "0" + compact[3:].removeprefix("0")
     elif compact.startswith("0044"):
         compact = "0" + compact[4:].removeprefix("0")
-    if re.fullmatch(r"0\d{9,10}", compact):
+    # Ten digits in all only for some 01 area codes (016977 2345) and 0800 (0800 123 456);
+    # every other UK number, mobiles (07) included, has eleven: "07700 90098" is a digit short.
+    if re.fullmatch(r"0\d{10}|01\d{8}|0800\d{6}", compact):
         return compact
     return None

@@ -351,12 +351,12 @@ def test_journey_3_admin_adds_edits_resets_and_locks_a_user(page, context, live,
     axe(page, "Edit user")
     shot(page, "11-edit-user")
     page.get_by_label("Mobile number (optional)").fill("not a number")
-    press_button(page, "Submit")
+    press_button(page, "Save changes")
     error_summary(page)
     axe(page, "Edit user: errors")
     page.get_by_label("Mobile number (optional)").fill("07700 900 982")
     page.get_by_label("Job title").select_option("Class teacher")
-    press_button(page, "Submit")
+    press_button(page, "Save changes")
     expect(page.get_by_text("Your changes to Sam Patel have been saved")).to_be_visible()
     row = page.get_by_role("row").filter(has_text=new)
     expect(row).to_contain_text("Class teacher")
@@ -374,7 +374,7 @@ def test_journey_3_admin_adds_edits_resets_and_locks_a_user(page, context, live,
 
     # Lock.
     group(page, "Lock status").get_by_label("Locked", exact=True).check()
-    press_button(page, "Submit")
+    press_button(page, "Save changes")
     row = page.get_by_role("row").filter(has_text=new)
     expect(row).to_contain_text("Locked")
     axe(page, "User admin: a locked user")

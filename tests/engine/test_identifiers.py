@@ -59,6 +59,12 @@ def test_postcodes_are_normalised_to_capitals_with_one_space(typed, stored):
         ("0044 116 454 1000", "01164541000"),
         ("12345", None),
         ("07700 90098x", None),
+        # A mobile a digit short was taken as a UK number (user admin's "Mobile number").
+        ("07700 90098", None),
+        ("+44 7700 90098", None),
+        ("020 7946 000", None),
+        ("016977 2345", "0169772345"),  # the ten-digit numbers there are
+        ("0800 123 456", "0800123456"),
     ],
 )
 def test_uk_phone_numbers(typed, stored):

@@ -236,6 +236,42 @@ def test_changing_password_needs_the_current_one_and_ends_other_sessions(
     assert NEW_PASSWORD not in mail.body and PASSWORD not in mail.body
 
 
+def problems_shown(response):
+    """The error summary's (link, message) and the (input id, message) beside each question."""
+    summary = [
+        (a["href"], a.get_text(strip=True))
+        for a in response.page.select(".govuk-error-summary__list a")
+    ]
+    beside = [
+        (group.select_one("input")["id"], group.select_one(".govuk-error-message").get_text())
+        for group in response.page.select(".govuk-form-group--error")
+    ]
+    return summary, [(at, " ".join(text.split())) for at, text in beside]
+
+
+def test_changing_password_puts_each_problem_on_its_question_in_the_pages_order(world, sign_in):
+    """The summary listed Current password last, below the new ones; a wrong current password
+    had no message beside its box; a new password too short (or typed differently twice) was
+    linked to the current password's box, and shown beside none."""
+    portal = sign_in(world.alice)
+    portal.get("/account/password")
+    response = portal.post("/account/password", {}, expect=200)
+    summary, _beside = problems_shown(response)
+    assert [href for href, _text in summary] == ["#current", "#password", "#confirm"]
+    wrong = {"current": "not it", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    response = portal.post("/account/password", wrong, expect=200)
+    assert problems_shown(response) == (
+        [("#current", "Your current password is not correct")],
+        [("current", "Error: Your current password is not correct")],
+    )
+    short = {"current": PASSWORD, "password": "short", "confirm": "short"}
+    summary, beside = problems_shown(portal.post("/account/password", short, expect=200))
+    assert [href for href, _text in summary] == ["#password"]
+    assert [at for at, _text in beside] == ["password"] and beside[0][1] == (
+        f"Error: {summary[0][1]}"
+    )
+
+
 def test_passwords_confirming_a_change_sent_at_the_same_moment_take_turns(
     app, world, sign_in, monkeypatch
 ):
@@ -281,6 +317,37 @@ def test_changing_the_security_question_needs_the_password_and_is_emailed(
     assert alice.security_question == "birth_town"
     mail = mails(db_session, world.alice.email, "security_question_changed")[-1]
     assert "York" not in mail.body
+
+
+def test_the_account_pages_and_forgotten_password_have_a_back_link(world, sign_in, new_client):
+    """Change password and Use an authenticator app had a Back link to Your account; Change
+    your security question had none, nor Forgotten your password back to Sign in, though the
+    first-time security question (no page to go back to) rightly has none."""
+    assert new_client().get("/forgotten-password").page.select_one(".govuk-back-link")["href"] == (
+        "/sign-in"
+    )
+    portal = sign_in(world.alice)
+    for path in ("/account/password", "/account/security-question/change"):
+        assert portal.get(path).page.select_one(".govuk-back-link")["href"] == "/account"
+
+
+def test_setting_up_an_authenticator_puts_a_wrong_password_on_the_password(world, sign_in):
+    """ "Your password is not correct" was linked to the code's box and shown beside it, as if
+    the code were wrong; the user typed a new code and was told the same again."""
+    portal = sign_in(world.alice)
+    page = portal.get("/account/authenticator").page
+    secret = page.select_one(".app-secret-key").get_text(strip=True)
+    wrong = {"code": pyotp.TOTP(secret).now(), "current": "not it"}
+    response = portal.post("/account/authenticator", wrong, expect=200)
+    assert problems_shown(response) == (
+        [("#current", "Your password is not correct")],
+        [("current", "Error: Your password is not correct")],
+    )
+    response = portal.post(
+        "/account/authenticator", {"code": "000000", "current": PASSWORD}, expect=200
+    )
+    summary, beside = problems_shown(response)
+    assert [href for href, _text in summary] == ["#code"] and [at for at, _ in beside] == ["code"]
 
 
 def test_the_session_cookie_never_holds_the_authenticator_secret(world, sign_in):

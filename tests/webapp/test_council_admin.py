@@ -476,9 +476,19 @@ def test_a_council_admin_cannot_remove_their_own_admin_role_or_lock_themselves(
     assert not mails(db_session, cara_user.email, "password_reset_by_admin")
 
 
-def test_an_address_already_in_use_and_a_forged_role_are_refused(cara, world, db_session):
-    response = add_officer(cara, email="alice@a.example.org", expect=200)
-    assert errors_on(response) == ["A user with this email address already exists"]
+def test_an_address_already_in_use_and_a_forged_role_are_refused(
+    cara, cara_user, world, db_session
+):
+    """ "A user with this email address already exists" did not say whose: a school's user
+    (who cannot also be council staff, as adding a school's admin says the other way round)
+    or someone already in the list of council staff."""
+    response = add_officer(cara, email="carol@ab.example.org", expect=200)
+    assert errors_on(response) == [
+        "This email address belongs to a user of Aylestone Primary School and Beaumont Leys "
+        "School. School users cannot also be council staff"
+    ]
+    response = add_officer(cara, email="Cara@council.example.org", expect=200)
+    assert errors_on(response) == [f"{cara_user.full_name} is already a member of council staff"]
     response = add_officer(cara, role="superuser", expect=200)
     assert errors_on(response) == ["Select their role"]
     assert (

@@ -40,6 +40,23 @@ def test_save_and_come_back_later_resumes_at_the_last_page(sign_in, world, db_se
     assert child.select_one(".govuk-back-link")["href"].endswith("/my-cases")
 
 
+def test_a_draft_left_after_continue_resumes_at_the_page_continue_led_to(sign_in, world):
+    """Continue on About the child, the next page shown, the tab closed before typing there:
+    My cases opened the draft at About the child again, answered in full, as if Continue had
+    not been pressed."""
+    portal = sign_in(world.alice)
+    reference, first_page = start(portal, "part-time-timetable")
+    response = answer(portal, first_page, CHILD)
+    assert response.headers["Location"].endswith(f"/cases/{reference}/pages/arrangement")
+    later = sign_in(world.alice)
+    opened = later.client.get(f"/cases/{reference}")
+    assert opened.headers["Location"].endswith(f"/cases/{reference}/pages/arrangement")
+    # A page left with what is wrong on it is still where the draft opens.
+    answer(later, f"/cases/{reference}/pages/arrangement", {"reason_details": "Half"}, expect=200)
+    again = sign_in(world.alice).client.get(f"/cases/{reference}")
+    assert again.headers["Location"].endswith(f"/cases/{reference}/pages/arrangement")
+
+
 def test_saves_of_different_pages_from_two_tabs_both_survive(sign_in, world, db_session):
     portal = sign_in(world.alice)
     reference, first_page = start(portal, "part-time-timetable")

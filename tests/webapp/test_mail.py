@@ -5,8 +5,13 @@ down, never sent twice by two workers; and /dev/mail, which exists only in devel
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import socket
+import subprocess
+import sys
 import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -400,6 +405,83 @@ def test_dev_mail_without_a_catcher_in_the_process_says_where_sent_mail_went(
     text = text_of(PortalClient(development_app.test_client()).get("/dev/mail").page)
     assert "Body of message 0" in text  # still waiting: its text is shown
     assert "No mail catcher runs in this process" in text
+
+
+def test_a_second_portal_run_catches_its_own_mail_when_another_has_the_mail_port(
+    development_app, db_session, capsys
+):
+    """Two `make run`s on one machine (another checkout, another PORT): the second's mail
+    went to the first's catcher on 1025, and its own /dev/mail said only "No mail catcher runs
+    in this process", so a newcomer's sign-in code was on someone else's page."""
+    from webapp.infra.commands import _start_catcher
+    from webapp.infra.mail.catcher import start_catcher
+
+    first = start_catcher("127.0.0.1", 0)  # the other portal's catcher, on the default port
+    app = development_app
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=first.port, MAIL_SUPPRESS_SEND=False)
+    app.config["MAIL_PORT_CHOSEN"] = False  # MAIL_PORT not set: the default was taken
+    mail.init_app(app)
+    own = _start_catcher(app, 5391)
+    try:
+        assert own is not None and own.port != first.port
+        app.extensions["mail_catcher"] = own  # as `portal run` does
+        queue(app, count=1)
+        with app.app_context():
+            assert deliver_due(db(), mail).sent == 1
+        text = text_of(PortalClient(app.test_client()).get("/dev/mail").page)
+        assert "Message 0" in text and "No mail catcher runs" not in text
+        assert first.messages == []
+        printed = capsys.readouterr().out
+        assert f"Mail catcher on 127.0.0.1:{own.port} (127.0.0.1:{first.port} is taken" in printed
+        assert "read sent mail at http://127.0.0.1:5391/dev/mail" in printed
+        # A MAIL_PORT the user chose is where mail goes, whatever listens there.
+        app.config.update(MAIL_PORT=first.port, MAIL_PORT_CHOSEN=True)
+        assert _start_catcher(app, 5391) is None
+        assert f"already on 127.0.0.1:{first.port}" in capsys.readouterr().out
+    finally:
+        own.stop()
+        first.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_portal_run_keeps_its_terminal_free_of_the_catchers_chatter(tmp_path):
+    """Each email its catcher received wrote about ten INFO lines of aiosmtpd's ("mail.log:
+    ('127.0.0.1', 56614) >> b'rcpt TO:<...>'") to the terminal of `make run`, around the lines
+    a newcomer needs there: where to read the mail and the portal's address."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        "SECRET_KEY": "a-test-secret-key-for-portal-run-0123456789",
+        "PORT": str(port),
+        "MAIL_PORT": str(_free_port()),  # nothing listens: portal run's own catcher does
+        "PYTHONUNBUFFERED": "1",
+    }
+    portal = [sys.executable, "-m", "webapp.cli"]
+    for command in (["db", "upgrade"], ["demo-data"]):  # the demo data queues two emails
+        subprocess.run([*portal, *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    log = tmp_path / "run.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*portal, "run"], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        for _ in range(600):  # until both are delivered (the worker starts with the server)
+            if "mail: sent 2" in log.read_text() or process.poll() is not None:
+                break
+            time.sleep(0.1)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    printed = log.read_text(errors="replace")
+    assert "mail: sent 2" in printed and f"School Portal on http://127.0.0.1:{port}/" in printed
+    assert "mail.log" not in printed, printed
 
 
 def test_dev_mail_does_not_exist_in_production(app, client):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import socket
 
 import pytest
 
@@ -183,6 +184,26 @@ def test_commands_name_a_setting_that_is_not_a_number_in_one_line(production, ca
     assert capsys.readouterr().err == (
         "portal run: PORT must be a whole number of at least 1, not 'five thousand'\n"
     )
+
+
+def test_portal_run_on_a_port_in_use_says_how_to_choose_another_before_starting(production, capsys):
+    """`make run` beside another portal (or anything on 5000) printed where to read the mail
+    and "School Portal on http://127.0.0.1:5000/", then Werkzeug's "Port 5000 is in use by
+    another program. Either identify and stop that program, or start the server with a
+    different port", not saying how."""
+    production.setenv("PORTAL_ENV", "development")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        production.setenv("PORT", str(port))
+        assert main(["run"]) == 1
+    printed = capsys.readouterr()
+    assert printed.err == (
+        f"portal run: 127.0.0.1:{port} is in use by another program: stop it, or choose a "
+        f"free port with PORT (PORT={port + 1} make run)\n"
+    )
+    assert "School Portal on" not in printed.out and "Mail" not in printed.out
 
 
 def test_production_refuses_webhooks_to_its_own_machine(production):

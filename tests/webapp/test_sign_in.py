@@ -441,3 +441,13 @@ def test_behind_a_trusted_proxy_the_audit_trail_records_the_clients_address(
     event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "sign_in_failed"))
     assert event.ip == "203.0.113.7"
     proxied.extensions["db_engine"].dispose()
+
+
+def test_the_code_page_after_signing_in_leads_home_without_saying_time_ran_out(world, sign_in):
+    """Back (or a bookmark) to the code page once signed in showed Home under "Sign in again:
+    the time to enter a code ran out", to someone signed in with nothing to do again."""
+    portal = sign_in(world.alice)
+    response = portal.client.get("/sign-in/code")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    home = text_of(portal.get("/").page)
+    assert "ran out" not in home and "Sign in again" not in home

@@ -67,7 +67,7 @@ def member_of(school, db_session, email, first_name, last_name, **details) -> Us
 
 
 def edit(portal, user, **changes):
-    """Open a user's edit page, change some answers, press Submit."""
+    """Open a user's edit page, change some answers, press Save changes."""
     return send(portal, f"/user-admin/{user.id}", expect=None, **changes)
 
 
@@ -236,10 +236,28 @@ def test_an_email_already_in_use_is_refused_and_what_was_typed_is_kept(alice, wo
         {**NEW_USER, "email": "Bob@B.example.org", "schools": str(world.school_a.id)},
         expect=200,
     )
-    assert errors_on(response) == ["A user with this email address already exists"]
+    assert errors_on(response) == [
+        "This email address has an account for another school or setting: ask the council to "
+        "add them to yours"
+    ]
     assert response.page.find("title").get_text().startswith("Error: ")
     assert response.page.find("input", attrs={"name": "first_name"})["value"] == "Dev"
     assert response.page.find("input", attrs={"name": "mobile"})["value"] == "+44 7700 900982"
+
+
+def test_adding_someone_already_a_user_says_who_and_of_which_school(alice, world, db_session):
+    """ "A user with this email address already exists" left an admin adding a colleague
+    stuck: already theirs (then find them in the list) or another school's (the council adds
+    them), they could not tell."""
+    alice.get("/user-admin/add")
+    response = alice.post(
+        "/user-admin/add",
+        {**NEW_USER, "email": "carol@AB.example.org", "schools": str(world.school_a.id)},
+        expect=200,
+    )
+    assert errors_on(response) == ["Carol Tester is already a user of Aylestone Primary School"]
+    summary = response.page.select_one(".govuk-error-summary a")
+    assert summary["href"] == "#email"
     assert response.page.find("option", selected=True).get_text() == "Class teacher"
     bob = fresh(db_session).get(User, world.bob.id)
     assert bob.school_ids == {world.school_b.id}  # Bob was not quietly added to school A
@@ -345,9 +363,13 @@ def test_a_form_cannot_grant_a_school_or_a_role_the_admin_was_not_offered(
 # --- Edit user -----------------------------------------------------------------------------
 
 
-def test_edit_saves_only_when_submit_is_pressed(alice, world, db_session):
+def test_edit_saves_only_when_save_changes_is_pressed(alice, world, db_session):
+    """The button said only "Submit" (and the warning "press Submit"): a button says what it
+    does, as GOV.UK's do."""
     page = alice.get(f"/user-admin/{world.carol.id}").page
-    assert "Changes are saved only when you press Submit" in text_of(page)
+    assert "Changes are saved only when you press Save changes" in text_of(page)
+    [button] = page.select("form[method=post] .govuk-button-group button")
+    assert button.get_text(strip=True) == "Save changes"
     assert page.find("input", attrs={"name": "first_name"})["value"] == "Carol"
     assert page.find("input", attrs={"name": "lock_status", "value": "unlocked"}).has_attr(
         "checked"

@@ -30,8 +30,8 @@ class Refused(Exception):
 class EmailInUse(Refused):
     """Another account already has this email address (on the form's email field)."""
 
-    def __init__(self, email: str):
-        super().__init__("A user with this email address already exists", "email")
+    def __init__(self, email: str, message: str = "A user with this email address already exists"):
+        super().__init__(message, "email")
         self.email = email
 
 

@@ -65,6 +65,7 @@ def run() -> None:
             2,
         )
     port = config.port(5000)
+    _refuse_a_port_in_use(port)
     with portal_app(server=True) as app:
         from webapp.infra import logs
 
@@ -82,6 +83,18 @@ def run() -> None:
             worker.join(timeout=10)
             if catcher is not None:
                 catcher.stop()
+
+
+def _refuse_a_port_in_use(port: int) -> None:
+    """Say how to choose another port before starting anything: Werkzeug's own message came
+    after the lines saying where the portal and its mail were, and did not name PORT."""
+    from webapp.infra.mail.catcher import listening
+
+    if listening("127.0.0.1", port):
+        raise CommandError(
+            f"127.0.0.1:{port} is in use by another program: stop it, or choose a free port "
+            f"with PORT (PORT={port + 1} make run)"
+        )
 
 
 def _scanner_line(settings) -> str:
@@ -106,9 +119,14 @@ def _start_catcher(app, port: int):
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Mail goes to {host}:{mail_port} — {where}")
         return None
+    taken = ""
     if listening(host, mail_port):
-        click.echo(f"Mail goes to the SMTP server already on {host}:{mail_port} — {where}")
-        return None
+        if app.config.get("MAIL_PORT_CHOSEN", True):
+            click.echo(f"Mail goes to the SMTP server already on {host}:{mail_port} — {where}")
+            return None
+        # Most likely another `portal run` (another checkout, another PORT): its catcher would
+        # get this portal's mail, which this /dev/mail could then not show.
+        taken, mail_port = f" ({host}:{mail_port} is taken; MAIL_PORT chooses a port)", 0
     try:
         from webapp.infra.mail.catcher import start_catcher
 
@@ -120,7 +138,12 @@ def _start_catcher(app, port: int):
             err=True,
         )
         return None
-    click.echo(f"Mail catcher on {host}:{mail_port} — {where}")
+    if catcher.port != app.config["MAIL_PORT"]:
+        from webapp.infra.extensions import mail
+
+        app.config["MAIL_PORT"] = catcher.port
+        mail.init_app(app)  # Flask-Mail reads its settings here
+    click.echo(f"Mail catcher on {host}:{catcher.port}{taken} — {where}")
     return catcher
 
 

@@ -133,14 +133,15 @@ def _mail() -> dict:
     return {
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
         "MAIL_PORT": _whole("MAIL_PORT", 1025),
+        "MAIL_PORT_CHOSEN": bool(os.environ.get("MAIL_PORT", "").strip()),  # unset: see run()
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_DEFAULT_SENDER": os.environ.get(
             "MAIL_DEFAULT_SENDER", "School Portal <no-reply@localhost>"
         ),
-        # Seconds each SMTP step may take (webapp/infra/mail/delivery.py); well inside the
-        # worker's 5-minute lease on a message, so it is not set from the environment.
+        # Seconds each SMTP step may take (webapp/infra/mail/delivery.py), well inside the
+        # worker's 5-minute lease on a message; not set from the environment.
         "MAIL_TIMEOUT": 30.0,
         # The wait after a message's first failed delivery; it doubles after each further
         # failure, up to 30 minutes (webapp/infra/mail/delivery.py). Shorter only to rehearse
@@ -164,8 +165,7 @@ def _webhooks() -> dict:
 def _request_limits() -> dict:
     """The largest request, and the largest forms (webapp/web/request_guard.py)."""
     return {
-        # Uploads: the largest request accepted (a page may carry several files).
-        "MAX_CONTENT_LENGTH": _whole("PORTAL_MAX_REQUEST_MB", 60) * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": _whole("PORTAL_MAX_REQUEST_MB", 60) * 1024 * 1024,  # with files
         # The most values one form may send (raised to fit the largest case-type page), and
         # the largest typed value, or whole url-encoded form.
         "MAX_FORM_PARTS": _whole("PORTAL_MAX_FORM_FIELDS", 1000),

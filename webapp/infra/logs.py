@@ -113,6 +113,9 @@ def logging_config(log_format: str, level: str) -> dict:
             },
             # /readyz reads the migrations' state at every probe: no lines about that.
             "alembic": {"level": "WARNING"},
+            # The development mail catcher (aiosmtpd): ten lines an email buried `portal run`'s
+            # own lines (where to read the mail, the address of the portal) in the terminal.
+            "mail.log": {"level": "WARNING"},
         },
     }
 

@@ -42,13 +42,16 @@ def _password_problem(password: str, wrong: str) -> str | None:
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    problem = None
     if form.validate_on_submit():
+        # Each problem on its own question, in the summary and beside the question.
         problem = _password_problem(form.current.data, "Your current password is not correct")
         user = current_user._get_current_object()
-        if problem is None:
+        if problem is not None:
+            form.current.errors = [problem]
+        else:
             council = current_app.config["PORTAL_COUNCIL_NAME"]
             problem = new_password_problem(form.password.data, form.confirm.data, user, council)
+            form.password.errors = [problem] if problem else []
         if problem is None:
             token = services.set_own_password(db(), user, form.password.data, "changed in account")
             sessions.begin(user)  # this session goes on; all others have ended
@@ -58,7 +61,7 @@ def change_password():
                 "success",
             )
             return redirect(url_for("auth.account"))
-    return render_template("auth/change_password.html", form=form, problem=problem)
+    return render_template("auth/change_password.html", form=form)
 
 
 @bp.route("/account/security-question/change", methods=["GET", "POST"])
@@ -88,11 +91,12 @@ def authenticator():
     """Set up an authenticator app: scan the QR code, then type one code to confirm."""
     secret = _setup_secret(current_user)
     form = AuthenticatorForm()
-    problem = None
     if form.validate_on_submit():
         # A session alone must not tie the account to an app: the password is needed.
         problem = _password_problem(form.current.data, "Your password is not correct")
-        if problem is None and pyotp.TOTP(secret).verify(form.code.data, valid_window=1):
+        if problem is not None:
+            form.current.errors = [problem]  # on its own question, not the code's
+        elif pyotp.TOTP(secret).verify(form.code.data, valid_window=1):
             own_account.add_authenticator(db(), current_user._get_current_object(), secret)
             session.pop("totp_setup", None)
             flash(
@@ -100,8 +104,8 @@ def authenticator():
                 "success",
             )
             return redirect(url_for("auth.account"))
-        if problem is None:
-            problem = "The code is not correct: enter the code your app shows now"
+        else:
+            form.code.errors = ["The code is not correct: enter the code your app shows now"]
     uri = pyotp.TOTP(secret).provisioning_uri(
         name=current_user.email, issuer_name=current_app.config["PORTAL_SERVICE_NAME"]
     )
@@ -112,7 +116,6 @@ def authenticator():
     return render_template(
         "auth/authenticator.html",
         form=form,
-        problem=problem,
         secret=secret,
         qr=base64.b64encode(svg).decode(),
     )

@@ -65,17 +65,29 @@ class SecurityQuestionForm(FlaskForm):
         self.question.gettext_not_a_choice = "Choose a security question"
 
 
-class NewPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired("Enter a new password")])
-    confirm = PasswordField(
+def _new_password() -> PasswordField:
+    return PasswordField("New password", validators=[DataRequired("Enter a new password")])
+
+
+def _confirm() -> PasswordField:
+    return PasswordField(
         "Confirm new password", validators=[DataRequired("Enter the new password again")]
     )
 
 
-class ChangePasswordForm(NewPasswordForm):
+class NewPasswordForm(FlaskForm):
+    password = _new_password()
+    confirm = _confirm()
+
+
+class ChangePasswordForm(FlaskForm):
+    # In the order of the page, which the error summary follows (WTForms orders fields by
+    # when they were made: a subclass's own came after the new password's).
     current = PasswordField(
         "Current password", validators=[DataRequired("Enter your current password")]
     )
+    password = _new_password()
+    confirm = _confirm()
 
 
 class ChangeQuestionForm(SecurityQuestionForm):

@@ -134,6 +134,8 @@ def _pending_user() -> tuple[User, dict] | None:
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
 def enter_code():
+    if current_user.is_authenticated:  # Back after signing in: there is no code to enter
+        return redirect(url_for("pages.home"))
     found = _pending_user()
     if found is None:
         session.pop("pending", None)

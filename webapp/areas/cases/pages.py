@@ -244,6 +244,7 @@ def _after_page(case, case_type, page_id: str):
             return redirect(url_for("cases.page", reference=reference, page_id=asked, change=1))
     if following is None or changing:
         return redirect(url_for("cases.check_answers", reference=reference))
+    services.resume_at(db(), case, following.id)
     return redirect(url_for("cases.page", reference=reference, page_id=following.id))
 
 

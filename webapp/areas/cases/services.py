@@ -84,6 +84,18 @@ def users_case(user: User, case: Case | None) -> Case:
 # ---- saving pages ----
 
 
+def resume_at(session: Session, case: Case, page_id: str) -> None:
+    """The page a draft opens at from My cases: the one Continue sent the school on to (the page
+    answered in full is not where they left off). Another tab's save meanwhile wins."""
+    if not case.is_draft or case.last_page == page_id:
+        return
+    try:
+        with transaction(session):
+            case.last_page = page_id
+    except StaleDataError:  # saved elsewhere just now: that save says where the school is
+        session.refresh(case)
+
+
 def acknowledge_warnings(
     session: Session, case: Case, case_type: CaseType, page_id: str, warnings: Sequence
 ) -> None:

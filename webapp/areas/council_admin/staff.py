@@ -68,6 +68,20 @@ def officer_for(session: Session, actor: User | None, user_id: int) -> User:
     return user
 
 
+def _already_a_user(user: User) -> EmailInUse:
+    """Whose the address is, as adding a school's admin says of council staff's."""
+    if user.council_role:
+        return EmailInUse(user.email, f"{user.full_name} is already a member of council staff")
+    if user.memberships:
+        schools = " and ".join(sorted(m.school.name for m in user.memberships))
+        return EmailInUse(
+            user.email,
+            f"This email address belongs to a user of {schools}. School users cannot also "
+            f"be council staff",
+        )
+    return EmailInUse(user.email)
+
+
 def _teams(session: Session, team_ids: Collection[int]) -> list[Team]:
     teams = list(session.scalars(select(Team).where(Team.id.in_(list(team_ids)))))
     if len(teams) != len(set(team_ids)):
@@ -92,6 +106,9 @@ def add_officer(
         if role not in ROLES:
             raise Refused("Select their role", "role")
         teams = _teams(session, team_ids)
+        existing = accounts.find_by_email(session, email)
+        if existing is not None:
+            raise _already_a_user(existing)
         user = accounts.create_user(
             session,
             email=email,

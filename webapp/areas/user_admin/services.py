@@ -154,10 +154,26 @@ def add_user(
             "job_title": job_title,
             "mobile": mobile,
         }
-        removed = accounts.held_account(session, email)
-        if removed is not None and accounts.without_a_place(session, removed):
-            return accounts.add_again(session, removed, schools=places, actor=admin, **details)
+        existing = accounts.held_account(session, email)
+        if existing is not None and accounts.without_a_place(session, existing):
+            return accounts.add_again(session, existing, schools=places, actor=admin, **details)
+        if existing is not None:
+            raise _already_a_user(existing, schools)
         return accounts.create_user(session, email=email, actor=admin, schools=places, **details)
+
+
+def _already_a_user(user: User, schools: dict[int, School]) -> EmailInUse:
+    """Why an address with an account is not added, and what the admin can do instead."""
+    shared = [school for school_id, school in schools.items() if school_id in user.school_ids]
+    if shared:  # in the admin's own list already
+        return EmailInUse(user.email, f"{user.full_name} is already a user of {shared[0].name}")
+    if user.memberships:  # a school admin cannot take another school's user
+        return EmailInUse(
+            user.email,
+            "This email address has an account for another school or setting: ask the "
+            "council to add them to yours",
+        )
+    return EmailInUse(user.email)
 
 
 def update_user(
