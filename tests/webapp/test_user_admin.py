@@ -13,7 +13,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
-from tests.webapp.conftest import PASSWORD, _hashes, text_of
+from tests.webapp.conftest import PASSWORD, _hashes, staff, text_of
 from tests.webapp.helpers import audit_rows, errors_on, fresh, mails, password_in, send
 from tests.webapp.test_concurrency import meeting, run_together
 from webapp.areas.user_admin import services
@@ -540,6 +540,45 @@ def test_locking_ends_the_users_sessions_and_unlocking_clears_failures(
     [event] = audit_rows(db_session, "user_unlocked")
     assert (event.actor_id, event.user_id) == (world.alice.id, dana.id)
     assert password_works(db_session, dana.email, PASSWORD)
+
+
+def test_an_account_locked_on_new_browsers_is_shown_to_its_admins_until_a_new_password(
+    app, alice, council_admin, world, dana, db_session
+):
+    """Strangers' 50 failures in a row lock out every browser Dana has not signed in on; she is
+    told to ask an administrator for a new password. Her admins' pages said "Unlocked", and
+    nothing there said why she could not sign in or what lifts it."""
+    officer = staff(db_session, "olu@council.example.org", "officer")
+    with app.test_request_context():
+        for _ in range(throttle.HARD_LOCK_AFTER):
+            throttle.note_failure(db_session, dana.email)
+            throttle.note_failure(db_session, officer.email)
+    db_session.commit()
+    officers = council_admin.get("/council/officers").page
+    line = officers.find("a", href=f"/council/officers/{officer.id}").find_parent("tr")
+    assert "Locked on new browsers" in text_of(line)
+    notice = "Dana Tester cannot sign in on a browser they have not signed in on before"
+    reset = f"/user-admin/{dana.id}/reset-password"
+
+    def her_line() -> str:
+        page = alice.get("/user-admin/").page
+        return text_of(page.find("a", href=f"/user-admin/{dana.id}").find_parent("tr"))
+
+    assert "Locked on new browsers" in her_line()
+    page = alice.get(f"/user-admin/{dana.id}").page
+    assert notice in text_of(page)
+    assert page.find("a", href=reset, string="Reset their password")
+    school = text_of(council_admin.get(f"/council/schools/{world.school_a.id}").page)
+    assert "Locked on new browsers" in school
+    account = council_admin.get(f"/council/schools/{world.school_a.id}/users/{dana.id}").page
+    assert "Locked on new browsers" in text_of(account) and notice in text_of(account)
+
+    alice.get(reset)
+    alice.post(reset, expect=302)  # a new password lifts it
+    assert "Locked on new browsers" not in her_line() and "Unlocked" in her_line()
+    assert notice not in text_of(alice.get(f"/user-admin/{dana.id}").page)
+    school = text_of(council_admin.get(f"/council/schools/{world.school_a.id}").page)
+    assert "Locked on new browsers" not in school
 
 
 def test_an_admin_cannot_lock_themself(alice, world, db_session):

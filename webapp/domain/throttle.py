@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -110,6 +111,21 @@ def hard_locked(session: Session, email: str) -> bool:
     row): until an admin lifts it, only a trusted browser may sign in."""
     row = session.get(SignInFailures, _key(email), populate_existing=True)
     return row is not None and row.failures >= HARD_LOCK_AFTER
+
+
+def hard_locked_among(session: Session, emails: Iterable[str]) -> set[str]:
+    """Those of `emails` whose untrusted clients are hard-locked, in one query: what an
+    admin's list of users shows beside each lock status."""
+    keys = {_key(email): email for email in emails}
+    if not keys:
+        return set()
+    locked = session.scalars(
+        select(SignInFailures.email_hash).where(
+            SignInFailures.email_hash.in_(list(keys)),
+            SignInFailures.failures >= HARD_LOCK_AFTER,
+        )
+    )
+    return {keys[key] for key in locked}
 
 
 def forgive(session: Session, email: str) -> None:

@@ -105,6 +105,7 @@ def school(school_id: int):
         "council_admin/school.html",
         school=school,
         members=members,
+        locked=services.locked_on_new_browsers(db(), [m.user for m in members]),
         form=form,
         setting_names=SETTING_NAMES,
     )
@@ -124,7 +125,10 @@ def school_user(school_id: int, user_id: int):
         school_accounts.set_lock(db(), current_user, school_id, user_id, False)
         flash(f"{user.full_name}'s account has been unlocked", "success")
         return redirect(url_for("council_admin.school_user", school_id=school_id, user_id=user_id))
-    return render_template("council_admin/school_user.html", school=school, user=user, form=form)
+    locked = services.locked_on_new_browsers(db(), [user])
+    return render_template(
+        "council_admin/school_user.html", school=school, user=user, form=form, locked=locked
+    )
 
 
 @bp.route("/schools/<int:school_id>/users/<int:user_id>/lock", methods=["GET", "POST"])
@@ -167,7 +171,8 @@ def officers():
     """Case officers and council admins, with their teams and lock status."""
     args = services.OFFICERS.read(request.args, current_app.config["COUNCIL_OFFICERS_PAGE_SIZE"])
     listing = services.list_officers(db(), current_user, args)
-    return render_template("council_admin/officers.html", listing=listing, args=args)
+    locked = services.locked_on_new_browsers(db(), [row.user for row in listing.rows])
+    return render_template("council_admin/officers.html", listing=listing, args=args, locked=locked)
 
 
 @bp.route("/officers/add", methods=["GET", "POST"])

@@ -61,7 +61,7 @@ def edit_user(user_id: int):
     """The user's details, schools and lock status: nothing is saved until Submit."""
     user = services.user_for_admin(db(), current_user, user_id)
     schools = services.administered_schools(db(), current_user)
-    row = services.row_for(user, {school.id: school for school in schools})
+    row = services.user_row(db(), user, schools)
     form = EditUserForm.for_user(user, schools, list(row.admin_of))
     email_fixed = not services.may_change_email(db(), current_user, user)
     account_note = services.account_refusal(

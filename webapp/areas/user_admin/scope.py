@@ -30,6 +30,7 @@ class UserRow:
     schools: tuple[School, ...]  # the admin's schools the user belongs to
     admin_of: tuple[School, ...]  # those of them the user administers
     say_which: bool = False  # the admin has several schools: "Yes" names which
+    locked_on_new_browsers: bool = False  # too many failed sign-ins (throttle.hard_locked)
 
     @property
     def admin_text(self) -> str:
@@ -71,7 +72,9 @@ def user_for_admin(session: Session, admin: User, user_id: int) -> User:
     return user
 
 
-def row_for(user: User, schools: dict[int, School]) -> UserRow:
+def row_for(
+    user: User, schools: dict[int, School], locked_on_new_browsers: bool = False
+) -> UserRow:
     """The user's place in the admin's schools (`schools` by id)."""
     ours = sorted(
         (m for m in user.memberships if m.school_id in schools),
@@ -82,6 +85,7 @@ def row_for(user: User, schools: dict[int, School]) -> UserRow:
         tuple(schools[m.school_id] for m in ours),
         tuple(schools[m.school_id] for m in ours if m.is_admin),
         say_which=len(schools) > 1,
+        locked_on_new_browsers=locked_on_new_browsers,
     )
 
 

@@ -25,7 +25,7 @@ from webapp.areas.user_admin.scope import (
     shared_school,
     user_for_admin,
 )
-from webapp.domain import accounts, audit
+from webapp.domain import accounts, audit, throttle
 from webapp.domain.errors import EmailInUse, LastAdmin, NotFound, Refused
 from webapp.infra import clock
 from webapp.infra.database import transaction
@@ -89,7 +89,15 @@ def list_users(session: Session, admin: User, args: ListingArgs) -> Listing[User
         tie_breaker=(func.lower(User.last_name), func.lower(User.first_name), User.email),
         options=[selectinload(User.memberships).selectinload(Membership.school)],
     )
-    return listing.with_rows([row_for(user, schools) for user in listing.rows])
+    locked = throttle.hard_locked_among(session, [user.email for user in listing.rows])
+    return listing.with_rows([row_for(u, schools, u.email in locked) for u in listing.rows])
+
+
+def user_row(session: Session, user: User, schools: list[School]) -> UserRow:
+    """The user's line for their Edit user page: their place in the admin's `schools`, and
+    whether browsers they have not signed in on are locked out."""
+    by_id = {school.id: school for school in schools}
+    return row_for(user, by_id, throttle.hard_locked(session, user.email))
 
 
 def _sort_key(sort: str, school_ids: list[int]):
