@@ -105,6 +105,14 @@ def test_a_decimal_comma_is_no_answer_while_typing_as_the_server_refuses_it(brow
         # A zero-width no-break space pasted with a number is ignored as the server ignores it.
         page.fill("[name=daily]", "1\ufeff2.5")
         expect(weekly).to_have_text("62.5 hours")
+        # Spaces around a number are nothing; one inside it (12 5: 125, or 12.5?) is no
+        # answer, as the server refuses it.
+        page.fill("[name=daily]", " 12.5 ")
+        expect(weekly).to_have_text("62.5 hours")
+        page.fill("[name=daily]", "12 5")
+        page.fill("[name=rate]", "£1 250")
+        expect(weekly).to_have_text("Not yet known")
+        expect(cost).to_have_text("Not yet known")
 
 
 def test_a_duration_the_wrong_way_round_and_nothing_at_all_read_as_people_write(browser, preview):

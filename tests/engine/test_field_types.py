@@ -39,6 +39,8 @@ def refused(field, raw) -> str:
         ("number", {}, "-1,250,000", -1250000),
         ("number", {"decimals": 1}, "1,250.5", "1250.5"),  # commas between thousands only
         ("money", {}, "£1,250", "1250.00"),
+        ("number", {}, " 1250 ", 1250),  # spaces around a number are nothing
+        ("money", {}, "£ 250", "250.00"),
         ("number", {}, "1\ufeff250", 1250),  # pasted with a zero-width space, as the page reads it
         ("number", {}, "9,007,199,254,740,991", 9007199254740991),  # the largest held exactly
         ("number", {"decimals": 2}, "0.10", "0.1"),  # decimals kept as exact text
@@ -116,6 +118,13 @@ def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stor
         ("money", {}, "£0,500", "Answer must use a full stop for pence, like £12.50"),
         ("number", {}, "12,50,000", "Answer must be a whole number, like 12 or 1,250"),
         ("number", {}, "12,5 hours", "Answer must be a number"),
+        # A space inside a number is refused, never dropped: "12 5" was read as 125.
+        ("number", {}, "12 5", "Answer must be a whole number without spaces, like 125 or 1,250"),
+        ("number", {}, "1 250", "Answer must be a whole number without spaces, like 125 or 1,250"),
+        ("number", {"decimals": 1}, "12 .5", "Answer must be a number without spaces, like 12.5 or 1,250"),
+        ("number", {}, "12\u00a05", "Answer must be a whole number without spaces, like 125 or 1,250"),
+        ("money", {}, "£1 250", "Answer must be an amount of money without spaces, like £1,250.50"),
+        ("money", {}, "£12 50", "Answer must be an amount of money without spaces, like £1,250.50"),
         ("money", {}, "£12,50", "Answer must use a full stop for pence, like £12.50"),
         ("money", {}, "1250,5", "Answer must use a full stop for pence, like £12.50"),
         ("number", {}, "1.5", "Answer must be a whole number"),

@@ -42,11 +42,14 @@ function readNumber (text) {
   return { number: new Dec(sign * BigInt((whole + fraction) || '0'), exponent), exponent }
 }
 
-// numeric.ungrouped: spaces gone (those Python's \s counts too), and commas only between groups
-// of three before the point, the first not starting with 0 (1,250); null for any other comma
-// (12,5 and 0,250 are decimal commas, never 125 and 250), as the server refuses.
+// numeric.ungrouped: the spaces around it gone (those Python's \s counts too) and the
+// zero-width no-break space anywhere; null for a space inside (12 5: 125 or 12.5?, as
+// numeric.spaced refuses), and for a comma that is not between groups of three before the
+// point, the first not starting with 0 (1,250): 12,5 and 0,250 are decimal commas, never 125
+// and 250, as the server refuses.
 function ungrouped (text) {
-  const plain = text.replace(/[\s\x1c-\x1f\x85]/g, '')
+  const plain = text.replace(/\ufeff/g, '').replace(/^[\s\x1c-\x1f\x85]+|[\s\x1c-\x1f\x85]+$/g, '')
+  if (/[\s\x1c-\x1f\x85]/.test(plain)) return null
   if (!plain.includes(',')) return plain
   if (/^[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?$/.test(plain)) return plain.replace(/,/g, '')
   return null
