@@ -39,6 +39,28 @@ def _bound_date(bound, values):
     return values.get(bound)  # another date question (a date, or None if unanswered)
 
 
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+
+
+def month_number(text: str) -> int | None:
+    """The month typed in the month box as a name, as GOV.UK's date input takes it: January,
+    jan, JAN., Sept (the name, or at least its first 3 letters); None when it names none."""
+    word = text.strip().rstrip(".").casefold()
+    if len(word) < 3 or not word.isascii() or not word.isalpha():
+        return None
+    found = [number for number, name in enumerate(_MONTHS, 1) if name.startswith(word)]
+    return found[0] if len(found) == 1 else None
+
+
+def _whole_parts(raw) -> tuple[str, str, str]:
+    """The day, month and year boxes as typed (stripped), a month's name as its number."""
+    day, month, year = (str(raw.get(p, "") or "").strip() for p in _PARTS)
+    named = month_number(month)
+    return day, str(named) if named else month, year
+
+
 def date_from_parts(label: str, raw) -> dt.date:
     """The date typed in GOV.UK's day, month and year boxes (`raw` maps "day", "month" and
     "year" to what was typed); Invalid, in GOV.UK's words about `label`, when one is missing
@@ -46,11 +68,12 @@ def date_from_parts(label: str, raw) -> dt.date:
     missing = [p for p in _PARTS if not str(raw.get(p, "")).strip()]
     if missing:
         raise Invalid(f"{label} must include a {' and a '.join(missing)}")
+    parts = _whole_parts(raw)
     try:
-        if not all(_WHOLE.fullmatch(str(raw[p]).strip()) for p in _PARTS):
-            ascii_digits(label, *(raw[p] for p in _PARTS))
+        if not all(_WHOLE.fullmatch(part) for part in parts):
+            ascii_digits(label, *parts)
             raise ValueError
-        day, month, year = (int(raw[p]) for p in _PARTS)
+        day, month, year = (int(part) for part in parts)
         if year < 1000:
             raise Invalid(f"{label} must include a year with 4 numbers, like 2026")
         return dt.date(year, month, day)
@@ -62,7 +85,7 @@ def parts_at_fault(raw) -> list[str]:
     """Which of the day, month and year boxes a problem with this date lies in, as GOV.UK
     marks them: the missing ones, those that are not numbers, a year without 4 numbers, a
     month past 12, a day past 31; otherwise (31 February, a bound, a rule) all three."""
-    typed = {p: str((raw or {}).get(p, "") or "").strip() for p in _PARTS}
+    typed = dict(zip(_PARTS, _whole_parts(raw or {}), strict=True))
     blank = [p for p in _PARTS if not typed[p]]
     if blank:
         return blank if len(blank) < len(_PARTS) else list(_PARTS)

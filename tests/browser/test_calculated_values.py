@@ -81,6 +81,11 @@ def test_a_calculated_date_shows_as_a_date_is_written_as_it_is_typed(browser, pr
         page.fill("[name=days]", "3")
         # Wednesday 2 December 2026 and three school days: Thursday, Friday, then Monday.
         expect(shown).to_have_text("7 December 2026")
+        page.fill("[name=start-month]", "Dec")  # a month's name, as the server reads it
+        expect(shown).to_have_text("7 December 2026")
+        page.fill("[name=start-month]", "ma")  # March or May? no date, as on the server
+        expect(shown).to_have_text("Not yet known")
+        page.fill("[name=start-month]", "12")
         page.fill("[name=days]", "")
         expect(shown).to_have_text("Not yet known")
 

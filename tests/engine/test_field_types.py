@@ -58,6 +58,11 @@ def refused(field, raw) -> str:
         ("checkboxes", {"options": ["a", "b", "c"]}, ["c", "a"], ["a", "c"]),
         ("declaration", {"text": "I agree"}, "yes", True),
         ("date", {}, {"day": "7", "month": "03", "year": "2016"}, "2016-03-07"),
+        # The month as its name, as GOV.UK's date input takes it, in any case or abbreviation.
+        ("date", {}, {"day": "7", "month": "Jan", "year": "2016"}, "2016-01-07"),
+        ("date", {}, {"day": "7", "month": "january", "year": "2016"}, "2016-01-07"),
+        ("date", {}, {"day": "7", "month": " SEPT. ", "year": "2016"}, "2016-09-07"),
+        ("date", {}, {"day": "31", "month": "December", "year": "2016"}, "2016-12-31"),
     ],
 )
 def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stored):
@@ -181,6 +186,10 @@ def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stor
         ),
         ("date", {}, {"day": "1_2", "month": "3", "year": "2027"}, "Answer must be a real date"),
         ("date", {}, {"day": "0", "month": "0", "year": "2027"}, "Answer must be a real date"),
+        # A name that is no month, or could be two (ma: March or May?), is not guessed at.
+        ("date", {}, {"day": "1", "month": "ma", "year": "2027"}, "Answer must be a real date"),
+        ("date", {}, {"day": "1", "month": "Janu4ry", "year": "2027"}, "Answer must be a real date"),
+        ("date", {}, {"day": "30", "month": "Feb", "year": "2024"}, "Answer must be a real date"),
         (
             "date",
             {},
@@ -267,3 +276,17 @@ def test_every_field_type_documents_itself_in_the_schema():
     for name, kind in FIELD_TYPES.items():
         assert defs[f"field_{name}"]["description"] == kind.summary
         assert set(kind.settings) <= set(defs[f"field_{name}"]["properties"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "at_fault"),
+    [
+        ({"day": "1", "month": "Jan", "year": "26"}, ["year"]),  # the month is not at fault
+        ({"day": "32", "month": "March", "year": "2026"}, ["day"]),
+        ({"day": "1", "month": "Marchember", "year": "2026"}, ["month"]),
+    ],
+)
+def test_a_month_typed_as_its_name_is_not_marked_as_the_box_at_fault(typed, at_fault):
+    from engine.fields.dates import parts_at_fault
+
+    assert parts_at_fault(typed) == at_fault

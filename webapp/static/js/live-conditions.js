@@ -55,6 +55,17 @@ function ungrouped (text) {
   return null
 }
 
+// engine/fields/dates.month_number: a month typed as its name (January, jan, JAN., Sept: the
+// name or at least its first 3 letters) as its number, as text; null when it names none.
+const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august',
+  'september', 'october', 'november', 'december']
+function monthNumber (text) {
+  const word = text.trim().replace(/\.+$/, '').toLowerCase()
+  if (word.length < 3 || !/^[a-z]+$/.test(word)) return null
+  const found = MONTH_NAMES.filter((name) => name.startsWith(word))
+  return found.length === 1 ? String(MONTH_NAMES.indexOf(found[0]) + 1) : null
+}
+
 // ---- reading an answer as the server's field types parse it (engine/fields/) ----
 
 const READERS = {
@@ -90,6 +101,7 @@ const READERS = {
   },
   date: (field, input, values, today) => {
     const parts = ['day', 'month', 'year'].map((p) => input.part(p).trim())
+    parts[1] = monthNumber(parts[1]) || parts[1]
     if (parts.some((p) => !p)) return null
     if (!parts.every((p) => /^[+-]?\d+$/.test(p))) return null
     const [day, month, year] = parts.map(Number)
