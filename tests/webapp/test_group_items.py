@@ -186,3 +186,25 @@ def test_a_blank_item_before_an_answered_one_does_not_take_its_follow_up(sign_in
         for i in (0, 1)
     ]
     assert hidden == [True, False]
+
+
+def test_removing_an_item_says_so_in_a_banner_screen_readers_announce(sign_in, world):
+    """Found by trying it: after "Remove provider 1" the page came back with one item fewer
+    and nothing said, so a screen reader user heard nothing and could not tell which went
+    (the one after it now has its number)."""
+    portal = sign_in(world.alice)
+    _, path = _provision(portal)
+    answer(portal, path, {**PROVIDER, **SECOND_PROVIDER}, action="remove:providers:0")
+    page = portal.get(path).page
+    banner = page.select_one(".govuk-notification-banner--success")
+    assert banner is not None and banner.get("role") == "alert"  # read out as the page opens
+    said = text_of(banner)
+    assert "Provider 1 has been removed. Provider 2 is now provider 1." in said
+    # The last one removed: nothing is renumbered, so nothing more is said.
+    answer(portal, path, {**PROVIDER, **SECOND_PROVIDER}, action="add:providers")
+    answer(portal, path, {**PROVIDER, **SECOND_PROVIDER}, action="remove:providers:1")
+    said = text_of(portal.get(path).page.select_one(".govuk-notification-banner--success"))
+    assert said.endswith("Provider 2 has been removed.")
+    # A forged position that is no item removes nothing and says nothing.
+    answer(portal, path, PROVIDER, action="remove:providers:7")
+    assert portal.get(path).page.select_one(".govuk-notification-banner--success") is None

@@ -226,7 +226,9 @@ def change_group(case_type: CaseType, page: Page, state: dict, action: str) -> s
     if changed is None:
         flash(group.kind.too_many_message(group), "error")
         return group_id
-    raw, answers = changed
+    raw, answers, removed = changed
+    if removed:  # as on a school's draft: a success banner, which screen readers announce
+        flash(removed, "success")
     state["raw"] = {**state["raw"], page.id: raw}
     state["answers"] = answers
     if kind == "add":  # straight to the new item

@@ -294,12 +294,14 @@ def _change_group(case, case_type, page_id: str, action: str):
     remove = item_index(index[0]) if kind == "remove" and index else None
     anchor = group_id
     try:
-        services.change_group_items(
+        removed = services.change_group_items(
             db(), case, case_type, page_id, group_id, add=(kind == "add"), remove=remove
         )
     except services.GroupFull as full:
         flash(str(full), "error")
     else:
+        if removed:  # a success banner: screen readers announce it (role="alert")
+            flash(removed, "success")
         if kind == "add":  # straight to the new item
             anchor = input_name(group_id, len(case.raw_input[page_id][group_id]) - 1)
     # Opened from a Change link, the page still leads back to Check your answers.

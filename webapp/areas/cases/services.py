@@ -153,8 +153,9 @@ def change_group_items(
     group_id: str,
     add: bool = False,
     remove: int | None = None,
-) -> None:
-    """Add an empty item to a repeating group as typed, or remove one (by position).
+) -> str | None:
+    """Add an empty item to a repeating group as typed, or remove one (by position); what to
+    tell the user of a removal.
 
     GroupFull when the group already has the most items it takes (nothing changes)."""
     raw_page = case.raw_input.get(page_id)
@@ -162,7 +163,7 @@ def change_group_items(
     if changed is None:
         group = next(f for f in case_type.page(page_id).fields if f.id == group_id)
         raise GroupFull(group.kind.too_many_message(group))
-    raw, answers = changed
+    raw, answers, removed = changed
     with transaction(session):
         case.raw_input = {**case.raw_input, page_id: raw}
         case.answers = answers
@@ -171,6 +172,7 @@ def change_group_items(
             page_id: case.page_versions.get(page_id, 0) + 1,
         }
         case.updated_at = utcnow()
+    return removed
 
 
 # ---- submitting and abandoning ----
