@@ -187,7 +187,7 @@ def answer_page(case, case_type, page):
         )
         return redirect(url_for("cases.my_cases"))
     if action.startswith(("add:", "remove:")):
-        return _change_group(case, case_type, page_id, action)
+        return _change_group(case, case_type, page_id, action, result.raw)
     unseen = newly_asked(result.asked, request.form.get("shown"))
     if unseen:  # questions that apply now and were not on screen: ask them, no errors yet
         result.form.page_version.data = str(case.page_versions.get(page_id, 0))
@@ -286,7 +286,8 @@ def _file_field(case_type: CaseType, page_id: str, key: str):
     return None
 
 
-def _change_group(case, case_type, page_id: str, action: str):
+def _change_group(case, case_type, page_id: str, action: str, typed):
+    """Add or remove an item of one of the page's repeating groups, on the page as `typed`."""
     kind, group_id, *index = action.split(":")
     group = next((f for f in case_type.page(page_id).fields if f.id == group_id), None)
     if kind not in ("add", "remove") or group is None or not group.kind.holds_items:
@@ -295,7 +296,7 @@ def _change_group(case, case_type, page_id: str, action: str):
     anchor = group_id
     try:
         removed = services.change_group_items(
-            db(), case, case_type, page_id, group_id, add=(kind == "add"), remove=remove
+            db(), case, case_type, page_id, group_id, kind == "add", remove, typed
         )
     except services.GroupFull as full:
         flash(str(full), "error")

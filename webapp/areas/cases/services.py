@@ -156,12 +156,14 @@ def change_group_items(
     group_id: str,
     add: bool = False,
     remove: int | None = None,
+    typed: Mapping | None = None,
 ) -> str | None:
-    """Add an empty item to a repeating group as typed, or remove one (by position); what to
-    tell the user of a removal.
+    """Add an empty item to a repeating group as typed (`typed`: the page as just sent, else
+    as last kept), or remove one (by its position on screen); what to tell the user of a
+    removal.
 
     GroupFull when the group already has the most items it takes (nothing changes)."""
-    raw_page = case.raw_input.get(page_id)
+    raw_page = typed if typed is not None else case.raw_input.get(page_id)
     changed = change_items(case_type, page_id, group_id, raw_page, case.answers, add, remove)
     if changed is None:
         group = next(f for f in case_type.page(page_id).fields if f.id == group_id)
