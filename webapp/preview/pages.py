@@ -212,7 +212,9 @@ def answer_page(case_type: CaseType, page: Page, state: dict, urls: Urls):
     return redirect(urls.page(following.id))
 
 
-def change_group(case_type: CaseType, page: Page, state: dict, action: str, typed=None) -> str:
+def change_group(
+    case_type: CaseType, page: Page, state: dict, action: str, typed=None
+) -> str | None:
     """Add an empty item to a repeating group of the page, or remove one, on the page as
     `typed` (as just sent; else as kept); the anchor to show."""
     kind, group_id, *index = action.split(":")
@@ -234,7 +236,7 @@ def change_group(case_type: CaseType, page: Page, state: dict, action: str, type
     state["answers"] = answers
     if kind == "add":  # straight to the new item
         return input_name(group_id, len(raw[group_id]) - 1)
-    return group_id
+    return None if removed else group_id  # the banner takes the focus: see cases/pages.py
 
 
 def _digest(warnings) -> str:

@@ -301,8 +301,9 @@ def _change_group(case, case_type, page_id: str, action: str, typed):
     except services.GroupFull as full:
         flash(str(full), "error")
     else:
-        if removed:  # a success banner: screen readers announce it (role="alert")
-            flash(removed, "success")
+        if removed:  # a success banner that takes the focus, so it is read out: no
+            flash(removed, "success")  # fragment, which would take the focus from it
+            anchor = None
         if kind == "add":  # straight to the new item
             anchor = input_name(group_id, len(case.raw_input[page_id][group_id]) - 1)
     # Opened from a Change link, the page still leads back to Check your answers.
