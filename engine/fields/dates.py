@@ -242,7 +242,8 @@ def _bounds_said(field) -> dict:
 
 _HHMM = re.compile(r"[0-9]{2}:[0-9]{2}")
 _REAL_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # 24-hour, as answers are stored
-_TIME = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm)?", re.IGNORECASE)
+# 9:30, 9.30am, 2:15 p.m. (as many write it), 3pm.
+_TIME = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*([ap]\.?m\.?)?", re.IGNORECASE)
 
 
 class TimeType(FieldType):
@@ -264,7 +265,7 @@ class TimeType(FieldType):
         if half:
             if not 1 <= hour <= 12:
                 raise Invalid(f"{label} must be a real time")
-            hour = hour % 12 + (12 if half.lower() == "pm" else 0)
+            hour = hour % 12 + (12 if half[0].lower() == "p" else 0)
         if hour > 23 or minute > 59:
             raise Invalid(f"{label} must be a real time")
         value = f"{hour:02d}:{minute:02d}"

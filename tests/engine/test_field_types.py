@@ -52,6 +52,9 @@ def refused(field, raw) -> str:
         ("time", {}, "2:15pm", "14:15"),
         ("time", {}, "14:05", "14:05"),
         ("time", {}, "3pm", "15:00"),
+        ("time", {}, "2:15 p.m.", "14:15"),  # as many write it: "must be a time" confused
+        ("time", {}, "9.30 A.M.", "09:30"),
+        ("time", {}, "12.05a.m", "00:05"),
         ("yes_no", {}, "yes", True),
         ("yes_no", {}, "no", False),
         ("radios", {"options": ["a", "b"]}, "b", "b"),

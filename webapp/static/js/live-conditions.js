@@ -114,13 +114,13 @@ const READERS = {
     return date
   },
   time: (field, input, values) => {
-    const match = /^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$/i.exec(input.one().trim())
+    const match = /^(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?$/i.exec(input.one().trim())
     if (!match || (match[2] === undefined && !match[3])) return null
     let hour = Number(match[1])
     const minute = Number(match[2] || 0)
     if (match[3]) {
       if (hour < 1 || hour > 12) return null
-      hour = hour % 12 + (match[3].toLowerCase() === 'pm' ? 12 : 0)
+      hour = hour % 12 + (match[3][0].toLowerCase() === 'p' ? 12 : 0)
     }
     if (hour > 23 || minute > 59) return null
     const time = new PyTime(hour, minute)
