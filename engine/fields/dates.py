@@ -39,9 +39,8 @@ def _bound_date(bound, values):
     return values.get(bound)  # another date question (a date, or None if unanswered)
 
 
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august")
+_MONTHS += ("september", "october", "november", "december")
 
 
 def month_number(text: str) -> int | None:

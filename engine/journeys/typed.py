@@ -2,9 +2,9 @@
 
 Dates "14/5/2015" (or {day, month, year}, or "2015-05-14" as case-type files write them, or
 "3 years ago", "5 months ago", "2 weeks ago", "today" for an age that must stay right as time
-goes by) fill the three boxes; yes/no takes true/false or Yes/No; a choice takes an option's value or its
-label; checkboxes a list; a repeating group a list of mappings, one per item; an upload a file
-name. Everything else is sent as text.
+goes by) fill the three boxes; yes/no takes true/false or Yes/No; a choice takes an option's
+value or its label; checkboxes a list; a repeating group a list of mappings, one per item; an
+upload a file name. Everything else is sent as text.
 """
 
 from __future__ import annotations

@@ -35,9 +35,7 @@ def test_enter_in_an_items_answer_continues_and_never_removes_an_item(
     expect(page.locator("#closure_dates-1-closure_date-day")).to_have_value("8")
 
 
-def test_removing_an_item_is_read_out_the_banner_saying_so_takes_the_focus(
-    live, world, page
-):
+def test_removing_an_item_is_read_out_the_banner_saying_so_takes_the_focus(live, world, page):
     # Found by trying it: after "Remove closure date 2" nothing was said; then the banner
     # saying so did not take the focus, as the address's #fragment (the group) took it away,
     # so a screen reader still read nothing. The banner now has it.

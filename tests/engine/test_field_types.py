@@ -129,8 +129,18 @@ def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stor
         # A space inside a number is refused, never dropped: "12 5" was read as 125.
         ("number", {}, "12 5", "Answer must be a whole number without spaces, like 125 or 1,250"),
         ("number", {}, "1 250", "Answer must be a whole number without spaces, like 125 or 1,250"),
-        ("number", {"decimals": 1}, "12 .5", "Answer must be a number without spaces, like 12.5 or 1,250"),
-        ("number", {}, "12\u00a05", "Answer must be a whole number without spaces, like 125 or 1,250"),
+        (
+            "number",
+            {"decimals": 1},
+            "12 .5",
+            "Answer must be a number without spaces, like 12.5 or 1,250",
+        ),
+        (
+            "number",
+            {},
+            "12\u00a05",
+            "Answer must be a whole number without spaces, like 125 or 1,250",
+        ),
         ("money", {}, "£1 250", "Answer must be an amount of money without spaces, like £1,250.50"),
         ("money", {}, "£12 50", "Answer must be an amount of money without spaces, like £1,250.50"),
         ("money", {}, "£12,50", "Answer must use a full stop for pence, like £12.50"),
@@ -191,7 +201,12 @@ def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stor
         ("date", {}, {"day": "0", "month": "0", "year": "2027"}, "Answer must be a real date"),
         # A name that is no month, or could be two (ma: March or May?), is not guessed at.
         ("date", {}, {"day": "1", "month": "ma", "year": "2027"}, "Answer must be a real date"),
-        ("date", {}, {"day": "1", "month": "Janu4ry", "year": "2027"}, "Answer must be a real date"),
+        (
+            "date",
+            {},
+            {"day": "1", "month": "Janu4ry", "year": "2027"},
+            "Answer must be a real date",
+        ),
         ("date", {}, {"day": "30", "month": "Feb", "year": "2024"}, "Answer must be a real date"),
         (
             "date",

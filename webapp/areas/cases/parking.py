@@ -30,9 +30,7 @@ from webapp.infra.database import transaction
 from webapp.models import Case, ParkedPage, User
 
 KEEP = dt.timedelta(days=1)  # as webapp/domain/retention.py purges them
-GIVEN_BACK = (
-    "Check it, then press Continue to save it. Any file you chose must be chosen again."
-)
+GIVEN_BACK = "Check it, then press Continue to save it. Any file you chose must be chosen again."
 
 
 def given_back_message(pages: list[tuple[str, str]]) -> str:
@@ -42,7 +40,12 @@ def given_back_message(pages: list[tuple[str, str]]) -> str:
     named = [f"‘{title}’ of {reference}" for reference, title in pages]
     where = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
     put = "the page" if len(named) == 1 else "those pages"
-    return f"What you typed on {where} after you had been signed out has been put back on {put}. {GIVEN_BACK}"
+    return (
+        f"What you typed on {where} after you had been signed out has been put back on {put}. "
+        + GIVEN_BACK
+    )
+
+
 KEPT = (
     "You had been signed out (perhaps in another tab, window or browser), so the page you sent "
     "could not be saved yet. What you typed has been kept: sign in to carry on, and it will be "
@@ -146,5 +149,7 @@ def give_back(session: Session, user: User) -> list[tuple[str, str]]:
     ]
     with transaction(session):
         session.execute(delete(ParkedPage).where(ParkedPage.user_id == user.id))
-    given = [(ref, keep_typed_input(session, user, ref, page_id, form)) for ref, page_id, form in kept]
+    given = [
+        (ref, keep_typed_input(session, user, ref, page_id, form)) for ref, page_id, form in kept
+    ]
     return [(ref, title) for ref, title in given if title]
