@@ -52,6 +52,7 @@ def refused(field, raw) -> str:
         ("time", {}, "2:15pm", "14:15"),
         ("time", {}, "14:05", "14:05"),
         ("time", {}, "3pm", "15:00"),
+        ("urn", {}, " 120 123 ", "120123"),  # spaces as a LAESTAB's or a UPN's are taken out
         ("time", {}, "2:15 p.m.", "14:15"),  # as many write it: "must be a time" confused
         ("time", {}, "9.30 A.M.", "09:30"),
         ("time", {}, "12.05a.m", "00:05"),
