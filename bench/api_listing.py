@@ -35,7 +35,7 @@ CASE_TYPES = ["part-time-timetable", "send-referral", "early-years-census"]
 KEYSET = (
     "SELECT c.*, s.name, s.urn, s.laestab FROM cases c JOIN schools s ON s.id = c.school_id "
     "WHERE c.submitted_at IS NOT NULL AND c.case_type_id = ANY(%s) "
-    "ORDER BY c.updated_at, c.id LIMIT 51"
+    "ORDER BY c.sent_updated_at, c.id LIMIT 51"
 )
 
 
@@ -92,8 +92,8 @@ def _scenarios(url: str) -> dict[str, str]:
             (CASE_TYPES,),
         ).fetchone()[0]
         updated, case_id, reference = connection.execute(
-            "SELECT updated_at, id, reference FROM cases WHERE submitted_at IS NOT NULL "
-            "AND case_type_id = ANY(%s) ORDER BY updated_at, id OFFSET %s LIMIT 1",
+            "SELECT sent_updated_at, id, reference FROM cases WHERE submitted_at IS NOT NULL "
+            "AND case_type_id = ANY(%s) ORDER BY sent_updated_at, id OFFSET %s LIMIT 1",
             (CASE_TYPES, count // 2),
         ).fetchone()
     middle = cursors.write([updated, case_id])

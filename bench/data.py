@@ -228,7 +228,7 @@ def _case_rows(world: World, catalogue, pool: AnswerPool, counters: dict):
             case_id, f"{case_type.prefix}-{case_type.code}{number}", school, author, case_type.id,
             case_type.version, case_type.name, case_type.service, status, activity, label,
             answers, "{}", sent, json.dumps({p.id: 1 for p in pages[:3]}), None, pages[0].id,
-            created, updated, submitted, 1, assigned,
+            created, updated, updated, submitted, 1, assigned,
             *(("Bench", f"Officer{assigned - first_officer + 1}") if assigned else (None, None)),
         )  # fmt: skip
 
@@ -237,7 +237,8 @@ CASE_COLUMNS = [
     "id", "reference", "school_id", "created_by_id", "case_type_id", "case_type_version",
     "case_type_name", "service_name", "status", "activity", "activity_label", "answers",
     "raw_input", "sent_answers", "page_versions", "acknowledged_warnings", "last_page",
-    "created_at", "updated_at", "submitted_at", "row_version", "assigned_to_id",
+    "created_at", "updated_at", "sent_updated_at", "submitted_at", "row_version",
+    "assigned_to_id",
     "assignee_last_name", "assignee_first_name",  # as Case.assign copies them
 ]  # fmt: skip
 

@@ -18,11 +18,11 @@ from engine.casetype import CaseType, Declaration
 from engine.fields import FIELD_TYPES, field_type
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
 from engine.names import Declared, Scope, look_up
-from engine.problems import Code, Problem, did_you_mean, make_problem, not_a_condition
+from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.school_calendar import calendar_issues
 from engine.sections import compile_sections
 from engine.source import Source
-from engine.unasked import unasked_issues
+from engine.unasked import asked_condition, unasked_issues
 
 RESERVED = (
     set(ex.FUNCTIONS) | {"true", "false", "none"} | set(keyword.kwlist) | set(keyword.softkwlist)
@@ -333,17 +333,10 @@ class CaseTypeCompiler:
                 self.add_expression_issue(issue, where, text)
         if self.calendar is not None:
             expression.calendar = self.calendar
-        if (
-            condition
-            and not expression.names
-            and not checker.issues
-            and "today(" not in expression.text
-        ):
-            value = expression.evaluate({})
-            fixed = not_a_condition(where[-1], value, text)  # show_if: '1', not a test
-            issue = ex.Issue(Code.E312, 0, fixed) if fixed else None
-            issue = issue or ex.Issue(Code.W504, 0, {"value": str(bool(value)).lower()})
-            self.add_expression_issue(issue, where, text)
+        if condition and not checker.issues:  # show_if: '1' (E312), a and not a (W504)
+            asked = lambda name: asked_condition(self.declared.get(name), self.source.data)  # noqa: E731
+            for issue in ex.fixed_issues(expression, where[-1], text, checker.lookup, asked):
+                self.add_expression_issue(issue, where, text)
         return expression
 
     def _as_loop(self, issue: ex.Issue, where: tuple) -> ex.Issue:

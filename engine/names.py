@@ -69,7 +69,12 @@ def look_up(
         )
         return ex.Issue(Code.E303, offset, {"name": name, "where": where})
     called = f"; to call it, write {name}()" if name in ex.FUNCTIONS else ""
-    suggestion = called or did_you_mean(name, scope.symbols) or _later_like(name, declared)
+    suggestion = (
+        called
+        or _yes_no_word(name, scope)
+        or did_you_mean(name, scope.symbols)
+        or _later_like(name, declared)
+    )
     if not suggestion and any(name in (s.options or ()) for s in scope.symbols.values()):
         suggestion = f"; if '{name}' is an option value, put it in quotes: '{name}'"
     return ex.Issue(Code.E302, offset, {"name": name, "suggestion": suggestion})
@@ -83,4 +88,25 @@ def _later_like(name: str, declared: dict[str, Declared]) -> str:
     return (
         f"; did you mean '{later}'? It comes later (on page '{declared[later].page_id}'), and "
         "an expression can name only questions before it"
+    )
+
+
+_YES_NO_WORDS = {
+    **{word: True for word in ("yes", "y", "on", "true")},
+    **{word: False for word in ("no", "n", "off", "false")},
+}
+
+
+def _yes_no_word(name: str, scope: Scope) -> str:
+    """What to write for YAML's yes/no/on/off in an expression (`show_if: yes`), where they
+    are plain names: true or false, or a yes/no question's id, as in `has_ehcp`."""
+    meaning = _YES_NO_WORDS.get(name.casefold())
+    if meaning is None or any(name in (s.options or ()) for s in scope.symbols.values()):
+        return ""  # an option value yes: put it in quotes, as look_up says
+    asked = [s.name for s in scope.symbols.values() if s.type == ex.BOOL and s.typed]
+    question = asked[-1] if asked else "has_ehcp"
+    always = "to always hold, write true" if meaning else "to never hold, write false"
+    return (
+        f"; '{name}' is no word of expressions: for a yes/no answer, name the question, "
+        f"as in `{question}` (answered Yes) or `{question} == false` (answered No); {always}"
     )

@@ -7,6 +7,7 @@ tests assert codes and locations, not the wording. docs/error-codes.md lists the
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -67,7 +68,10 @@ class Code(enum.Enum):
     E302 = (Severity.ERROR, "expression names '{name}', which is not a field{suggestion}")
     E303 = (Severity.ERROR, "expression names '{name}', which is defined later ({where})")
     E308 = (Severity.ERROR, "expression names '{name}', which {why}")
-    E304 = (Severity.ERROR, "'{value}' is not an option of '{field}'; options are: {allowed}")
+    E304 = (
+        Severity.ERROR,
+        "'{value}' is not an option of '{field}'{suggestion}; options are: {allowed}",
+    )
     E305 = (Severity.ERROR, "type error: {detail}")
     E306 = (Severity.ERROR, "unknown function '{name}'{suggestion}")
     E307 = (Severity.ERROR, "{function}() {detail}")
@@ -164,7 +168,7 @@ class Code(enum.Enum):
     W501 = (Severity.WARNING, "workflow '{name}' is not used by any case type")
     W502 = (Severity.WARNING, "transition leaves '{name}', which is {status} and so ends the case")
     W503 = (Severity.WARNING, "page '{page}' has no questions, only content")
-    W504 = (Severity.WARNING, "condition is always {value}")
+    W504 = (Severity.WARNING, "{what} is always {value}{why}")
     W505 = (
         Severity.WARNING,
         "every transition out of '{name}' has a `when`: when none holds, a case stays there "
@@ -279,24 +283,101 @@ def not_a_condition(key: str, value, written: str = "") -> dict | None:
     return {"key": key, "value": shown, "what": what, "example": example, "otherwise": otherwise}
 
 
+def yes_no_condition_hint(key: str, value) -> str:
+    """E102's advice for `show_if: true` (YAML's true or false under a condition key): it
+    said to put it in quotes, and the quoted 'true' is a condition that never changes (W504)."""
+    if key not in _CONDITIONS or not isinstance(value, bool):
+        return ""
+    example, otherwise = _CONDITIONS[key]
+    if not value:
+        otherwise = f"; `{key}: false` never holds: delete or comment out what it is on instead"
+    return f" (a condition that names an answer, as in {example}{otherwise})"
+
+
 def make_problem(code: Code, path: str, line: int, col: int, /, **details) -> Problem:
     """Build a Problem from a code and the values its template needs."""
     return Problem(path, line, col, code.name, code.severity, code.template.format(**details))
 
 
+_NUMBER_WORDS = {
+    word: str(number)
+    for number, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+
+
+def _normalised(word) -> str:
+    """A word as compared for "did you mean": case folded, numbers written as digits
+    ("Year Six" is "year 6")."""
+    return re.sub(
+        r"[a-z]+", lambda m: _NUMBER_WORDS.get(m.group(), m.group()), str(word).casefold()
+    )
+
+
 def closest(word: str, candidates) -> str | None:
-    """The candidate closest to `word`, when one is close enough to be what was meant."""
+    """The candidate closest to `word`, when one is close enough to be what was meant, and
+    no other is as close ("Year Six" is as near 'Year 9' as 'Year 6' by its letters: it is
+    'Year 6' by its number)."""
     import difflib
 
     words = [str(c) for c in candidates]
-    same = [w for w in words if w.casefold() == str(word).casefold()]  # UK for uk, UPN for upn
-    if same:
-        return same[0]
-    close = difflib.get_close_matches(str(word), words, n=1, cutoff=0.6)
-    return close[0] if close else None
+    for same in (
+        [w for w in words if w.casefold() == str(word).casefold()],  # UK for uk, UPN for upn
+        [w for w in words if _normalised(w) == _normalised(word)],  # Year Six for Year 6
+    ):
+        if same:
+            return same[0]
+    scored = sorted(
+        (
+            (difflib.SequenceMatcher(None, _normalised(word), _normalised(w)).ratio(), w)
+            for w in dict.fromkeys(words)
+        ),
+        key=lambda pair: -pair[0],
+    )
+    scored = [pair for pair in scored if pair[0] >= 0.6]
+    if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None  # none near, or two as near: a guess would mislead
+    return scored[0][1]
 
 
 def did_you_mean(word: str, candidates) -> str:
     """A "; did you mean 'x'?" suffix when a close candidate exists, else ''."""
     close = closest(word, candidates)
     return f"; did you mean '{close}'?" if close else ""
+
+
+def option_meant(text, options: dict[str, str]) -> str:
+    """The option a condition's `text` was probably meant to be, by its value ('Year Six'
+    for 'Year 6', 'e' for 'E') or by its label ('Year 6' for the value '6'), as
+    " (did you mean '6'? ...)", or ''; `options` maps each value to its label."""
+    by_value = closest(text, options)
+    if by_value is not None:
+        return f" (did you mean '{by_value}'?)"
+    label = closest(text, {label: None for label in options.values()})
+    value = next((v for v, shown in options.items() if shown == label), None)
+    if value is None:
+        return ""
+    return f" (did you mean '{value}'? '{label}' is its label, and conditions compare values)"

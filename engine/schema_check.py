@@ -18,7 +18,14 @@ import jsonschema_rs
 from engine.fields import FIELD_TYPES, field_type, meant_type
 from engine.fields.base import WORDS_PATTERN
 from engine.fields.dates import date_bound_hint, time_bound_hint
-from engine.problems import Code, Problem, did_you_mean, make_problem, not_a_condition
+from engine.problems import (
+    Code,
+    Problem,
+    did_you_mean,
+    make_problem,
+    not_a_condition,
+    yes_no_condition_hint,
+)
 from engine.schema import build_schema
 from engine.schema_words import (
     blank,
@@ -242,7 +249,11 @@ class _Reporter:
             Code.E102,
             self.source.positions.value(path),
             where=_where(path),
-            expected=words + quote_hint(expected, error.instance),
+            expected=words
+            + (
+                yes_no_condition_hint(path[-1] if path else "", error.instance)
+                or quote_hint(expected, error.instance)
+            ),
             found=_found(expected, error.instance),
         )
 

@@ -100,3 +100,16 @@ def _asked_only_when(question: Declared, where: tuple, data: dict) -> str:
     written = own if own is not None else (None if same_page else page.get("show_if"))
     parsed = _read(written)
     return ast.unparse(parsed) if parsed is not None else ""
+
+
+def asked_condition(question: Declared | None, data: dict) -> ast.expr | None:
+    """What holds whenever `question` has an answer: its page's `show_if` and its own, parsed
+    (None for none, or a question of a repeating group, asked per item)."""
+    if question is None or question.group or not question.has_value:
+        return None
+    page = data["pages"][question.page_index]
+    spec = page["fields"][question.path[3]]
+    parts = [p for p in (_read(page.get("show_if")), _read(spec.get("show_if"))) if p is not None]
+    if len(parts) < 2:
+        return parts[0] if parts else None
+    return ast.BoolOp(op=ast.And(), values=parts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 import time
 
 import click
@@ -160,7 +161,7 @@ def test_command(paths: tuple[str, ...], coverage: bool, strict: bool, schema: b
     casetypes/) with the engine alone; exit 0 when every expectation holds, 1 on a failure
     (or, with --strict, on anything not covered), 2 on bad usage."""
     from engine.catalogue import yaml_files
-    from engine.journeys import run_tests
+    from engine.journeys import journeys_file, run_tests
     from engine.journeys.format import schema_json as tests_schema
 
     if schema:
@@ -170,6 +171,13 @@ def test_command(paths: tuple[str, ...], coverage: bool, strict: bool, schema: b
     if not yaml_files(paths):  # a wrong folder would otherwise pass: "0 journey(s)… 0 failed"
         raise CommandError(f"no case-type files (*.yaml) in {', '.join(paths)}", 2)
     result = run_tests(paths)
+    if result.untested and not (coverage or strict):  # it passed: "0 journey(s)… 0 failed"
+        untested = result.untested[0]
+        raise CommandError(
+            f"{untested} has no journey tests: write them in {journeys_file(untested)} "
+            "(docs/casetypes.md, Journey tests), or see what they should visit with --coverage",
+            2,
+        )
     coverage = coverage or strict
     for line in [*result.problems, *result.failures, *(result.gaps if coverage else [])]:
         click.echo(str(line))
@@ -211,6 +219,7 @@ def answers_schema(case_type_id: str, version: int | None) -> None:
     the database keeps for the cases sent with it."""
     from engine import load_catalogue
     from engine.answer_schema import answers_schema as schema_of
+    from engine.problems import closest
     from webapp.infra.config import casetypes_folder
 
     catalogue = load_catalogue(casetypes_folder("casetypes"))
@@ -220,8 +229,10 @@ def answers_schema(case_type_id: str, version: int | None) -> None:
     if version is not None and (case_type is None or case_type.version != version):
         case_type = _kept_version(case_type_id, version, case_type)
     elif case_type is None:
+        close = closest(case_type_id, catalogue.case_types)
         known = ", ".join(sorted(catalogue.case_types))
-        raise CommandError(f"no case type '{case_type_id}' (the case types: {known})")
+        said = f"did you mean '{close}'?" if close else f"the case types: {known}"
+        raise CommandError(f"no case type '{case_type_id}' ({said})")
     click.echo(json.dumps(schema_of(case_type), indent=2, ensure_ascii=False))
 
 
@@ -247,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return portal.main(args=argv, prog_name="portal", standalone_mode=False) or 0
     except click.UsageError as error:
-        _show_usage_error(error)
+        _show_usage_error(error, sys.argv[1:] if argv is None else argv)
         raise SystemExit(2) from None
     except click.ClickException as error:
         error.show()
@@ -257,9 +268,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _show_usage_error(error: click.UsageError) -> None:
-    """The usage, where help is, and last `portal COMMAND: error: …` (as `portal` always said)."""
+def _show_usage_error(error: click.UsageError, argv: list[str]) -> None:
+    """The usage, where help is, and last `portal COMMAND: error: …` (as `portal` always said).
+    An option's missing or unwanted value (`--format` last) comes with no context: the
+    command is then named from `argv`."""
     ctx = error.ctx
+    if ctx is None:
+        named = next((a for a in argv if not a.startswith("-")), None)
+        command = portal.commands.get(named) if named else None
+        ctx = (
+            command.make_context(f"portal {named}", [], resilient_parsing=True) if command else None
+        )
     if isinstance(error, click.exceptions.NoArgsIsHelpError):
         error.show()  # `portal` or `portal db` alone: the help, on stderr
         return

@@ -3,7 +3,7 @@
 My cases sorts one school's cases by each of its columns, then id; the officers' queue sorts
 submitted cases (partial indexes), by reference, case type or activity one case type at a
 time; counts of filtered lists read only an index that holds every column a filter asks
-about; a partial reference is found by trigrams (PostgreSQL's pg_trgm). Migrations 0012-0017
+about; a partial reference is found by trigrams (PostgreSQL's pg_trgm). Migrations 0012-0020
 make the same.
 Some exist on PostgreSQL only: SQLite's indexes have no NULLS LAST, and SQLite cannot reflect
 an index on an expression (so it could not be compared with its migration).
@@ -33,7 +33,8 @@ def case_list_indexes() -> tuple[Index, ...]:
         Index("ix_cases_school_filters", "school_id", "case_type_id", "status", "service_name"),
         Index("ix_cases_sent_filters", *SENT_FILTERS, **SENT),
         Index("ix_cases_sent_status", "status", "id", **SENT),
-        Index("ix_cases_sent_changes", "updated_at", "id", **SENT),  # the API's polling
+        # The API's changes list: each of a client's case types read in order of its changes.
+        Index("ix_cases_sent_type_changes", "case_type_id", "sent_updated_at", "id", **SENT),
         Index("ix_cases_sent_assignee", *ASSIGNEE, "id", **SENT),  # the queue by assignee
         # A case type's cases in the order sent: its export, the queue filtered by it.
         Index("ix_cases_sent_case_type", "case_type_id", "submitted_at", "id", **SENT),

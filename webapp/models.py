@@ -162,6 +162,10 @@ class Case(Base):
     last_page: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # When what the council has of the case last changed: sent (or sent again) and each step
+    # of its workflow (workflow._move), never the school's saves of changes it has not sent.
+    # The API's `updated_at`, and the order its changes list is polled in.
+    sent_updated_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     row_version: Mapped[int] = mapped_column(Integer, nullable=False)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

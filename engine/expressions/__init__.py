@@ -14,11 +14,12 @@ field is None: `==`, `<`, `>`, `in` with None are false (so `!=`, `not in` and `
 true), arithmetic and functions give None. The functions are in functions.py.
 
 Layers, each importing only those before it: value_types -> functions -> evaluate -> parse
--> check.
+-> check -> fixed.
 """
 
 from engine.expressions.check import Checker
 from engine.expressions.evaluate import Expression
+from engine.expressions.fixed import fixed_issues
 from engine.expressions.functions import FUNCTIONS, Function, group_item_hint
 from engine.expressions.parse import MAX_DEPTH, parse
 from engine.expressions.school_days import SchoolCalendar
@@ -58,6 +59,7 @@ __all__ = [
     "SchoolCalendar",
     "Symbol",
     "described",
+    "fixed_issues",
     "group_item_hint",
     "parse",
 ]

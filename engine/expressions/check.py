@@ -15,7 +15,9 @@ from engine.expressions.explain import (
     blank_comparison,
     comparison_hint,
     list_mismatch,
+    lone_value,
     option_substring,
+    text_not_list,
     ticked_in_list,
 )
 from engine.expressions.functions import CONSTANT_NAMES, FUNCTIONS, GROUP_COLUMNS
@@ -33,7 +35,7 @@ from engine.expressions.value_types import (
     Symbol,
     described,
 )
-from engine.problems import Code, did_you_mean
+from engine.problems import Code, did_you_mean, option_meant
 
 
 class Checker:
@@ -105,8 +107,10 @@ class Checker:
     _Tuple = _List
 
     def _BoolOp(self, node) -> Typed:
-        for value in node.values:
-            self._type(value)
+        for index, value in enumerate(node.values):
+            typed = self._type(value)
+            if typed.is_constant and typed.type in (TEXT, NUMBER):  # kind == 'a' or 'b'
+                self._issue(value, Code.E305, detail=lone_value(node, index))
         return Typed(BOOL)
 
     def _UnaryOp(self, node) -> Typed:
@@ -226,7 +230,7 @@ class Checker:
                 self._check_membership(node, left, right, isinstance(op, ast.NotIn))
                 if right.is_constant and right.constant == []:  # `x in []`: a list to fill in
                     value = "true" if isinstance(op, ast.NotIn) else "false"
-                    self._issue(node, Code.W504, value=value)
+                    self._issue(node, Code.W504, what="condition", value=value, why="")
             else:
                 self._check_comparison(node, op, left, right)
             left = right
@@ -293,6 +297,9 @@ class Checker:
         elif right.type == LIST:  # 'a' in ticked_checkboxes
             if left.is_constant and right.symbol:
                 self._check_option(node, right.symbol, left.constant)
+        elif right.type == TEXT and right.is_constant and left.symbol:  # x in ('a')
+            detail = text_not_list(left.symbol.name, right.constant, left.symbol.options)
+            self._issue(node, Code.E305, detail=detail)
         elif right.type == TEXT and right.symbol and right.symbol.options is not None:
             self._issue(node, Code.E305, detail=option_substring(left, right.symbol))
         elif right.type == TEXT:  # 'word' in some_text
@@ -312,5 +319,8 @@ class Checker:
                 Code.E304,
                 value=value,
                 field=symbol.name,
+                suggestion=option_meant(
+                    value, dict(zip(symbol.options, symbol.labels or symbol.options, strict=False))
+                ),
                 allowed=", ".join(dict.fromkeys(symbol.options)),  # a value given twice: E205
             )

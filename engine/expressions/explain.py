@@ -3,6 +3,7 @@ comparison or a look-up in a list that could never be true (engine/expressions/c
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -197,4 +198,40 @@ def option_substring(left: Typed, symbol: Symbol) -> str:
     return (
         f"'{value}' in {name} would look for the text '{value}' inside the option chosen"
         f"{found}, not for that option: write {name} == '{value}' or {name} in ['{value}']"
+    )
+
+
+def text_not_list(name: str, text: str, options) -> str:
+    """Why `year_group in ('10')` is refused: brackets around one value make no list, so 'in'
+    would look for the answer inside the text '10', and find '1' and '0' there too."""
+    also = [o for o in options or () if o in text and o != text]
+    found = f" (and finds {', '.join(repr(o) for o in also[:4])} there too)" if also else ""
+    return (
+        f"'{text}' is text, not a list (brackets around one value make no list): "
+        f"{name} in '{text}' looks for the answer inside that text{found}; write "
+        f"{name} in ['{text}'] or {name} == '{text}'"
+    )
+
+
+def lone_value(node: ast.BoolOp, index: int) -> str:
+    """Why `kind == 'a' or 'b'` is refused: 'b' alone is text, always true, not a test of
+    kind; `or` and `and` join whole conditions."""
+    value, word = node.values[index], "and" if isinstance(node.op, ast.And) else "or"
+    shown = ast.unparse(value)
+    what = "text" if isinstance(value.value, str) else "a number"
+    before = node.values[index - 1] if index else None
+    if (
+        isinstance(before, ast.Compare)
+        and isinstance(before.ops[-1], ast.Eq)
+        and isinstance(before.left, ast.Name)
+    ):
+        name, first = before.left.id, ast.unparse(before.comparators[-1])
+        instead = f"{name} == {first} {word} {name} == {shown}"
+        if word == "or":
+            instead += f", or {name} in [{first}, {shown}]"
+    else:
+        instead = f"x == 'a' {word} x == 'b', naming the question in each"
+    return (
+        f"{shown} is {what}, not a condition: '{word}' joins whole conditions, so it stands "
+        f"alone (and is always true); write {instead}"
     )

@@ -47,6 +47,14 @@ _REFUSED = {
 }
 
 _HINTS = (
+    (r"=<", "write '<=' instead of '=<'"),
+    (r"=>", "write '>=' instead of '=>'"),
+    (r"\bbetween\b", "there is no 'between': write 2 <= days <= 5 (both ends included)"),
+    (
+        r"\b(?:and|or)\s*(?:[<>]=?|==|!=)",
+        "each side of 'and' and 'or' is a whole comparison: name the question again, as in "
+        "days > 2 and days < 5",
+    ),
     (r"&&", "write 'and' instead of '&&'"),
     (r"\|\|", "write 'or' instead of '||'"),
     (r"<>", "write '!=' instead of '<>'"),

@@ -42,6 +42,7 @@ class Symbol:
     options: tuple[str, ...] | None = None
     members: Mapping[str, Symbol] | None = None  # a repeating group's fields
     typed: bool = True  # an answer the user gives (left blank, it is none); False: calculated
+    labels: tuple[str, ...] | None = None  # the options' labels, in the order of `options`
 
 
 @dataclass(frozen=True)

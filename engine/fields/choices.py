@@ -52,7 +52,7 @@ class ChoiceType(FieldType):
         return {"type": "string", "enum": [o.value for o in field.options]}
 
     def symbol(self, field):
-        return Symbol(field.id, TEXT, _option_values(field))
+        return Symbol(field.id, TEXT, _option_values(field), labels=_option_labels(field))
 
     def definition_problems(self, field):
         if any(o.exclusive for o in field.options):
@@ -146,7 +146,7 @@ class CheckboxesType(FieldType):
         return schema
 
     def symbol(self, field):
-        return Symbol(field.id, LIST, _option_values(field))
+        return Symbol(field.id, LIST, _option_values(field), labels=_option_labels(field))
 
     def definition_problems(self, field):
         problems = bounds_problem(field.settings, "min_choices", "max_choices")
@@ -229,6 +229,11 @@ def _option_values(field) -> tuple[str, ...] | None:
     """The values expressions may compare the answer with; None (not checked) when there are
     no options, which only a list that is not defined leaves (E203, reported at it)."""
     return tuple(o.value for o in field.options) or None
+
+
+def _option_labels(field) -> tuple[str, ...] | None:
+    """The options' labels, for a "did you mean" of a label written for a value (E304)."""
+    return tuple(o.label for o in field.options) or None
 
 
 def _option_anchor(field, name: str, chosen) -> str:

@@ -40,6 +40,7 @@ class Result:
     gaps: list[Gap] = field(default_factory=list)
     load_seconds: float = 0.0
     run_seconds: float = 0.0  # the journeys alone, the case types loaded
+    untested: list[str] = field(default_factory=list)  # case-type files named, with no journeys
 
     @property
     def failed(self) -> bool:
@@ -56,7 +57,15 @@ def tests_files(paths: Iterable[str]) -> list[str]:
                 found += [os.path.join(folder, f) for f in files if is_tests_file(f)]
         elif is_tests_file(path):
             found.append(path)
+        elif os.path.exists(journeys_file(path)):  # a case type named: its journeys
+            found.append(journeys_file(path))
     return sorted(dict.fromkeys(os.path.normpath(p) for p in found))
+
+
+def journeys_file(path: str) -> str:
+    """Where the journeys of the case type in `path` are: `ptt.yaml` -> `ptt.tests.yaml`."""
+    stem = path.removesuffix(".yaml").removesuffix(".yml")
+    return stem + ".tests" + path[len(stem) :]
 
 
 def case_type_root(path: str) -> str:
@@ -93,6 +102,13 @@ def run_tests(paths: Iterable[str]) -> Result:
         if source.data is not None and not source.problems:
             scope |= _run_file(source, catalogue, coverage, result)
     result.run_seconds = time.perf_counter() - started
+    named = {os.path.abspath(p) for p in paths if not os.path.isdir(p)}
+    result.untested = [
+        case_type.source
+        for case_type in catalogue.case_types.values()
+        if os.path.abspath(case_type.source) in named
+        and not os.path.exists(journeys_file(case_type.source))
+    ]
     if not catalogue.errors:
         scope |= _under(catalogue, paths)
         result.gaps = _gaps(catalogue, sources, coverage, scope)

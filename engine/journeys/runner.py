@@ -101,8 +101,15 @@ class JourneyRun:
         self._values(step, where)
         if "next" in step:
             got = following.id if following is not None else CHECK_ANSWERS
+            pages = [p.id for p in self.case_type.pages] + [CHECK_ANSWERS]
+            unknown = (
+                ""
+                if step["next"] in pages
+                else f", which is not a page of '{self.case_type.id}'" + _meant(step["next"], pages)
+            )
             if got != step["next"]:
-                self.fail((*where, "next"), f"expected next page '{step['next']}', got '{got}'")
+                message = f"expected next page '{step['next']}'{unknown}, got '{got}'"
+                self.fail((*where, "next"), message)
         return typed
 
     def _hidden_answers(

@@ -165,12 +165,11 @@ def _choice(f: Field, answer, where: tuple) -> str:
 
 def _options_hint(f: Field, text: str) -> str:
     """The option meant (`e` for `E`, a near label), or else every option."""
-    same = [o.value for o in f.options if o.value.lower() == text.strip().lower()]
-    if same:
-        return f"; did you mean '{same[0]}'?"
-    near = did_you_mean(text, [o.value for o in f.options] + [o.label for o in f.options])
+    near = did_you_mean(text.strip(), [o.value for o in f.options] + [o.label for o in f.options])
+    if near:
+        return near
     listed = (f"{o.value} ({o.label})" if o.label != o.value else o.value for o in f.options)
-    return near or "; give an option's value or its label: " + ", ".join(listed)
+    return "; give an option's value or its label: " + ", ".join(listed)
 
 
 def _upload(name: str) -> dict:

@@ -43,3 +43,37 @@ def test_a_school_users_password_reset_asks_first(page, live, world):
     expect(page.get_by_text("A new password has been emailed to Rhea Shah")).to_be_visible()
     assert page.url.endswith(account)
     live.wait_for_mail(USER, "password", after=before)
+
+
+def test_locking_a_school_users_account_asks_first(page, live, world):
+    from webapp.models import Membership, School
+
+    session = world.session()
+    try:
+        school = session.scalars(select(School).where(School.urn == world.school_urn)).one()
+        session.add(
+            person("locks-admin@council.example.org", "Cara", "Lock", "Admin", role="admin")
+        )
+        user = person(
+            "lock-me@westcotes.example.org", "Lena", "Ross", "Office", [Membership(school=school)]
+        )
+        session.add(user)
+        session.commit()
+        account = f"/council/schools/{school.id}/users/{user.id}"
+    finally:
+        session.close()
+    sign_in(page, live, "locks-admin@council.example.org")
+
+    page.goto(account)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lock account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Are you sure you want to lock the account of Lena Ross?"
+    )
+    axe(page, "Council: lock a school user's account, asked first")
+    at_320_pixels(page, "Council: lock a school user's account, asked first")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Yes, lock the account").click()
+    expect(page.get_by_text("Lena Ross's account has been locked")).to_be_visible()
+    assert page.url.endswith(account)
+    expect(page.get_by_role("button", name="Unlock account")).to_be_visible()

@@ -110,6 +110,33 @@ def test_bad_usage_exits_2_with_one_line_and_no_traceback(tmp_path):
         assert "error" in run.stderr.splitlines()[-1] or "no such" in run.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "last"),
+    [
+        (
+            ["validate", "--format"],
+            "portal validate: error: Option '--format' requires an argument.",
+        ),
+        (
+            ["test", "--coverage=yes"],
+            "portal test: error: Option '--coverage' does not take a value.",
+        ),
+    ],
+)
+def test_an_option_missing_its_value_names_the_command(capsys, args, last):
+    """`portal validate --format` said "portal: error: …", with no usage: the command was
+    not named, as the option's value is missing before Click knows which command it is."""
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"usage: portal {args[0]} [OPTIONS] [PATH]...",
+        f"Try 'portal {args[0]} --help' for help.",
+        last,
+    ]
+
+
 def test_validate_starts_without_the_web_app():
     """`portal validate` runs in CI and editors: it must not pay for importing Flask, nor for
     the pure-Python jsonschema and WTForms (a valid folder needs neither: issue 12, P1)."""
@@ -173,5 +200,9 @@ def test_answers_schema_prints_the_current_version_without_flask():
 def test_answers_schema_of_an_unknown_case_type_exits_1(capsys):
     assert main(["answers-schema", "part-time-timetabel"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("portal answers-schema: no case type 'part-time-timetabel' (the case")
-    assert "part-time-timetable" in err
+    assert err == (
+        "portal answers-schema: no case type 'part-time-timetabel' (did you mean "
+        "'part-time-timetable'?)\n"
+    )
+    assert main(["answers-schema", "ptt"]) == 1  # nothing near: every case type
+    assert "(the case types: additional-funding, " in capsys.readouterr().err

@@ -161,7 +161,9 @@ def test_checker_types_results_and_checks_option_values():
     need = ex.Symbol("need", ex.TEXT, ("E", "K", "N"))
     assert check("need == 'K'", need=need) == (ex.BOOL, [])
     kind, issues = check("need in ['E', 'X']", need=need)
-    assert issues == [("E304", {"value": "X", "field": "need", "allowed": "E, K, N"})]
+    assert issues == [
+        ("E304", {"value": "X", "field": "need", "suggestion": "", "allowed": "E, K, N"})
+    ]
     ticked = ex.Symbol("ticked", ex.LIST, ("a", "b"))
     assert check("'c' in ticked", ticked=ticked)[1][0][0] == "E304"
 

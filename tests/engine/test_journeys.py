@@ -92,12 +92,37 @@ def test_journeys_that_hold_pass(folder, tmp_path, capsys):
     assert "1 journey(s), 2 page(s) in 1 file(s): 0 failed, 1 passed" in err
 
 
+def test_a_case_type_named_runs_its_journeys(folder, tmp_path, capsys):
+    """`portal test tiny.yaml` (the form, not its tests) ran nothing and passed: "0
+    journey(s)… 0 failed". It runs tiny.tests.yaml, and a failing journey fails it."""
+    status, _lines, err = run(capsys, tmp_path / "tiny.yaml")
+    assert status == 0
+    assert "1 journey(s), 2 page(s) in 1 file(s): 0 failed, 1 passed" in err
+    folder(JOURNEYS.replace("next: second", "next: first"))
+    assert run(capsys, tmp_path / "tiny.yaml")[0] == 1
+
+
+def test_a_case_type_named_without_journeys_is_refused_in_one_line(folder, tmp_path, capsys):
+    (tmp_path / "tiny.tests.yaml").unlink()
+    status, lines, err = run(capsys, tmp_path / "tiny.yaml")
+    assert (status, lines) == (2, [])
+    assert err.splitlines() == [
+        f"portal test: {tmp_path}/tiny.yaml has no journey tests: write them in "
+        f"{tmp_path}/tiny.tests.yaml (docs/casetypes.md, Journey tests), or see what they "
+        "should visit with --coverage"
+    ]
+    status, lines, _err = run(capsys, "--coverage", tmp_path / "tiny.yaml")
+    assert status == 0
+    assert lines[0].endswith("not covered: case type 'tiny': no journey")
+
+
 def test_a_wrong_next_page_fails_at_its_line(folder, tmp_path, capsys):
     path = folder(JOURNEYS.replace("next: second", "next: third"))
     status, lines, _err = run(capsys, tmp_path)
     assert status == 1
     assert lines == [
-        f"{path}:8:15: FAIL: expected next page 'third', got 'second' (journey 'EHC plan')"
+        f"{path}:8:15: FAIL: expected next page 'third', which is not a page of 'tiny', got "
+        "'second' (journey 'EHC plan')"
     ]
 
 
@@ -175,6 +200,17 @@ def test_a_page_id_that_is_no_page_is_named_with_a_suggestion(folder, tmp_path, 
     ]
 
 
+def test_a_next_page_that_is_no_page_is_named_with_a_suggestion(folder, tmp_path, capsys):
+    # was "expected next page 'secnd', got 'second'": the slip was left to be spotted
+    path = folder(JOURNEYS.replace("next: second", "next: secnd"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:8:15: FAIL: expected next page 'secnd', which is not a page of 'tiny' (did "
+        "you mean 'second'?), got 'second' (journey 'EHC plan')"
+    ]
+
+
 def test_a_question_the_page_does_not_ask_is_named_with_a_suggestion(folder, tmp_path, capsys):
     path = folder(JOURNEYS.replace("details: Some}", "detials: Some}"))
     status, lines, _err = run(capsys, tmp_path)
@@ -203,6 +239,25 @@ def test_an_answer_that_is_no_option_fails_at_the_answer(folder, tmp_path, capsy
     status, lines, _err = run(capsys, tmp_path)
     assert status == 1
     assert lines == [f"{path}:7:19: FAIL: {said} (journey 'EHC plan')"]
+
+
+def test_a_year_written_in_words_is_matched_by_its_number(folder, tmp_path, capsys):
+    """'Year Six' was as near 'Year 9' as 'Year 6' by its letters, and the run said "did you
+    mean 'Year 9'?": numbers written as words are read as digits, and a tie is no guess."""
+    (tmp_path / "tiny.yaml").write_text(
+        CASE_TYPE.replace(
+            "      - {id: hours,",
+            "      - {id: year, type: select, label: Year group, options: [Year 5, Year 6, "
+            "Year 9]}\n      - {id: hours,",
+        )
+    )
+    path = folder(JOURNEYS.replace("answers: {hours: 4}", "answers: {hours: 4, year: Year Six}"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines == [
+        f"{path}:10:29: FAIL: 'Year Six' is not an option of 'year'; did you mean 'Year 6'? "
+        "(journey 'EHC plan')"
+    ]
 
 
 def test_a_yes_no_answer_that_is_neither_fails_at_the_answer(folder, tmp_path, capsys):

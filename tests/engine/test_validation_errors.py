@@ -929,6 +929,23 @@ def test_an_option_value_given_twice_in_a_field():
     assert problem.message.endswith("options are: medical, other"), problem.message
 
 
+@covers("E304")
+def test_a_condition_with_an_option_misspelt_or_its_label_says_the_value_meant():
+    """'Year Six' for the option 'Year 6', and the label 'Year 6' for the value '6', got the
+    list of every option and no word of the one meant."""
+    loaded = load_field(
+        "{id: stage, type: radios, label: Stage, options: [Year 5, Year 6, Year 9]}",
+        "{id: year_group, type: select, label: Year group, options: [{value: '5', label: "
+        "Year 5}, {value: '6', label: Year 6}]}",
+        "{id: sats, type: yes_no, label: SATs?, show_if: \"stage == 'Year Six'\"}",
+        "{id: move, type: yes_no, label: Moving?, show_if: \"year_group == 'Year 6'\"}",
+    )
+    problem = loaded.expect("E304", 'show_if: "stage', "stage")
+    assert "(did you mean 'Year 6'?)" in problem.message, problem.message
+    problem = loaded.expect("E304", 'show_if: "year_group', "year_group")
+    assert "(did you mean '6'? 'Year 6' is its label" in problem.message, problem.message
+
+
 @covers("E205")
 def test_an_option_value_given_twice_in_a_shared_list():
     loaded = load_file(
@@ -1375,6 +1392,31 @@ def test_a_group_item_named_outside_its_group_is_shown_the_functions_for_its_ans
     assert problem.message.endswith(way), problem.message
 
 
+@covers("E302", "E102")
+@pytest.mark.parametrize(
+    ("written", "code", "advice"),
+    [
+        ("show_if: yes", "E302", "as in `has_ehcp` (answered Yes) or `has_ehcp == false` (ans"),
+        ("show_if: Yes", "E302", "; to always hold, write true"),
+        ("show_if: off", "E302", "; to never hold, write false"),
+        ("show_if: has_ehcp == no", "E302", "; to never hold, write false"),
+        ("show_if: true", "E102", "as in `show_if: has_ehcp` or `show_if: hours > 1`; to always"),
+        ("show_if: false", "E102", "`show_if: false` never holds: delete or comment out"),
+    ],
+)
+def test_yes_no_on_or_off_for_a_condition_is_told_to_name_an_answer(written, code, advice):
+    """`show_if: yes` was 'not a field', and `show_if: true` was told to be put in quotes,
+    which made a condition true for ever (W504): each says what to write instead."""
+    loaded = load_field(
+        "{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}",
+        f"{{id: note, type: text, label: Note, {written}}}",
+    )
+    value = written.split(": ", 1)[1]
+    part = value.split()[-1] if code == "E302" else value
+    problem = loaded.expect(code, written, part)
+    assert advice in problem.message, problem.message
+
+
 @covers("E302")
 @pytest.mark.parametrize(
     "style", ["", ">-", "|"], ids=["plain-multiline", "folded-block", "literal-block"]
@@ -1745,6 +1787,87 @@ def test_a_page_with_only_content_is_a_warning():
 def test_a_condition_that_never_changes_is_a_warning(condition, value):
     problem = load_condition(condition).expect("W504", condition)
     assert problem.message.endswith(value)
+
+
+@covers("W504")
+@pytest.mark.parametrize(
+    ("condition", "part", "says"),
+    [
+        ("not has_ehcp and has_ehcp", None, "condition is always false, whatever the answer to"),
+        ("sen_provision == 'E' and sen_provision == 'K'", None, "always false"),
+        ("has_ehcp or not has_ehcp", None, "condition is always true"),
+        ("sen_provision != 'E' or sen_provision != 'K'", None, "always true"),
+        ("answered(has_ehcp) and not answered(has_ehcp)", None, "always false"),
+        (
+            "has_ehcp or (sen_provision == 'E' and sen_provision in ['K', 'N'])",
+            "(sen",
+            "`sen_provision == 'E' and sen_provision in ['K', 'N']` is always false, whatever "
+            "the answer to 'sen_provision'",
+        ),
+    ],
+)
+def test_a_condition_no_answers_can_change_is_a_warning(condition, part, says):
+    """A contradiction (`not a and a`) was silent, where `"false"` itself was W504: the
+    question was never asked, and nothing said so."""
+    loaded = load_condition(condition)
+    found = [p for p in loaded.problems if p.code == "W504"]
+    problem = loaded.expect("W504", condition, part.removeprefix("(") if part else None)
+    assert says in problem.message, problem.message
+    assert len(found) == 1, found
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "not has_ehcp and sen_provision == 'K'",
+        "has_ehcp and sen_provision != 'E'",
+        "sen_provision == 'E' or sen_provision == 'K'",
+        "not has_ehcp or has_ehcp == false",
+        "answered(start_date) and not has_ehcp",
+    ],
+)
+def test_a_condition_some_answers_make_true_and_some_false_is_not_warned_of(condition):
+    assert [p.code for p in load_condition(condition).problems if p.code == "W504"] == []
+
+
+@covers("W504")
+def test_ticked_options_and_numbers_are_tried_for_a_condition_that_never_holds():
+    loaded = load_field(
+        "{id: ticks, type: checkboxes, label: Ticks, options: [a, b, c]}",
+        "{id: n, type: number, label: N}",
+        "{id: t1, type: text, label: T1, show_if: \"'a' in ticks and 'a' not in ticks\"}",
+        "{id: t2, type: text, label: T2, show_if: \"'a' in ticks and not answered(ticks)\"}",
+        "{id: t3, type: text, label: T3, show_if: \"'a' in ticks and 'b' in ticks\"}",
+        "{id: t4, type: text, label: T4, show_if: \"answered(ticks) and 'a' not in ticks\"}",
+        '{id: t5, type: text, label: T5, show_if: "n > 3 and n <= 3"}',
+        '{id: t6, type: text, label: T6, show_if: "n >= 3 and n <= 3"}',
+        '{id: t7, type: text, label: T7, show_if: "n > 5 and n < 6"}',  # 5.5: not told
+    )
+    warned = [(p.line, p.message) for p in loaded.problems if p.code == "W504"]
+    assert [line for line, _ in warned] == [loaded.at(f"id: {t}")[0] for t in ("t1", "t2", "t5")]
+    assert warned[0][1] == "condition is always false, whatever the answer to 'ticks'"
+
+
+@covers("W504")
+def test_a_condition_on_a_question_asked_only_when_its_opposite_holds_is_a_warning():
+    """`not has_ehcp and ehcp_officer`: the officer is asked only when has_ehcp, so no case
+    ever has both; the warning says why (the question's own show_if), and a question whose
+    own condition allows it is not warned of."""
+    loaded = load_field(
+        "{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}",
+        "{id: officer_told, type: yes_no, label: Officer told?, show_if: has_ehcp}",
+        "{id: hours, type: number, label: Hours, show_if: not has_ehcp}",
+        "{id: a, type: text, label: A, show_if: not has_ehcp and officer_told}",
+        "{id: b, type: text, label: B, show_if: not has_ehcp and hours > 10}",
+        "{id: c, type: text, label: C, show_if: has_ehcp and answered(hours)}",
+    )
+    problem = loaded.expect("W504", "show_if: not has_ehcp and officer_told", "not")
+    assert problem.message == (
+        "condition is always false, whatever the answers to 'has_ehcp' and 'officer_told' "
+        "('officer_told' is asked only when has_ehcp)"
+    )
+    loaded.expect("W504", "show_if: has_ehcp and answered(hours)", "has_ehcp")
+    assert [p.code for p in loaded.problems if p.code == "W504"] == ["W504", "W504"]
 
 
 OWN_WORKFLOW_WHEN = """
@@ -2203,6 +2326,12 @@ def test_every_problem_code_is_shown_by_a_test():
         ("!a", "write 'not' instead of '!'"),
         ("a = 'x'", "compare with '=='"),
         ("a <> 'x'", "write '!=' instead of '<>'"),
+        # an author's trial: each was only "invalid syntax" (=< was told to use ==)
+        ("n >= 2 and n =< 5", "write '<=' instead of '=<'"),
+        ("n => 2", "write '>=' instead of '=>'"),
+        ("n between 2 and 5", "there is no 'between': write 2 <= days <= 5"),
+        ("n > 2 and < 5", "each side of 'and' and 'or' is a whole comparison"),
+        ("n < 2 or > 5", "each side of 'and' and 'or' is a whole comparison"),
     ],
 )
 def test_habits_from_other_languages_get_a_hint(expression, hint):
@@ -2212,9 +2341,38 @@ def test_habits_from_other_languages_get_a_hint(expression, hint):
        fields:
          - {{id: a, type: yes_no, label: A}}
          - {{id: b, type: yes_no, label: B}}
+         - {{id: n, type: number, label: N}}
          - {{id: c, type: text, label: C, show_if: "{expression}"}}
      """)
     assert hint in next(p.message for p in loaded.problems if p.code == "E300")
+
+
+@covers("E305")
+@pytest.mark.parametrize(
+    ("condition", "at", "says"),
+    [
+        (
+            "sen_provision == 'E' or 'K'",
+            "'K'",
+            "'K' is text, not a condition: 'or' joins whole conditions, so it stands alone (and "
+            "is always true); write sen_provision == 'E' or sen_provision == 'K', or "
+            "sen_provision in ['E', 'K']",
+        ),
+        ("has_ehcp and 1", "1", "1 is a number, not a condition: 'and' joins whole conditions"),
+        (
+            "sen_provision in ('EK')",
+            "sen_provision",
+            "'EK' is text, not a list (brackets around one value make no list): sen_provision "
+            "in 'EK' looks for the answer inside that text (and finds 'E', 'K' there too); "
+            "write sen_provision in ['EK'] or sen_provision == 'EK'",
+        ),
+    ],
+)
+def test_a_value_where_a_condition_or_a_list_belongs_is_a_type_error(condition, at, says):
+    """`kind == 'a' or 'b'` was always true, and `kind in ('a')` a search inside the text
+    'a', with no word from the validator (an author's trial)."""
+    problem = load_condition(condition).expect("E305", condition, at)
+    assert ("type error: " + says) in problem.message, problem.message
 
 
 @covers("E300", "E302", "E305", "W504")

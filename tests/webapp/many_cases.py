@@ -20,7 +20,8 @@ from webapp.models import Membership, School, Team, User
 COLUMNS = (
     "reference, school_id, created_by_id, case_type_id, case_type_version, case_type_name, "
     "service_name, status, activity, activity_label, answers, raw_input, page_versions, "
-    "last_page, created_at, updated_at, submitted_at, row_version, assigned_to_id, "
+    "last_page, created_at, updated_at, sent_updated_at, submitted_at, row_version, "
+    "assigned_to_id, "
     "assignee_last_name, assignee_first_name"
 )
 STATUSES = (("Draft", 0.2), ("Active", 0.5), ("Completed", 0.2), ("Abandoned", 0.1))
@@ -116,6 +117,7 @@ def _rows(rng, cases, schools, users, officer, types, big_share, answer_bytes):
             "{}",
             None,
             created,
+            sent or created,
             sent or created,
             sent,
             1,

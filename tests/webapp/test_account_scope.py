@@ -77,7 +77,8 @@ def test_a_council_admin_may_lock_unlock_and_reset_a_user_of_several_schools(
     assert school_page.find("a", href=path)
     page = council_admin.get(path).page
     assert "Aylestone Primary School, Beaumont Leys School" in text_of(page)
-    council_admin.post(path, {"action": "lock"}, expect=302)
+    council_admin.get(f"{path}/lock")
+    council_admin.post(f"{path}/lock", expect=302)
     assert fresh_user(db_session, world.carol).is_locked
     council_admin.get(path)
     council_admin.post(path, {"action": "unlock"}, expect=302)
@@ -132,12 +133,13 @@ def test_nobody_can_lock_the_only_administrator_of_a_school(
     response = edit(portal, world.carol, lock_status="locked")
     assert errors_on(response) == [REFUSED.format(doing="lock their account")]
     path = f"/council/schools/{world.school_b.id}/users/{world.carol.id}"
-    council_admin.get(path)
-    response = council_admin.post(path, {"action": "lock"}, expect=200)
+    council_admin.get(f"{path}/lock")
+    landing = council_admin.post(f"{path}/lock", expect=302)
+    assert landing.headers["Location"] == path
     assert (
         "Carol Tester is the only administrator of Beaumont Leys School. Add another "
         "administrator of Beaumont Leys School first."
-    ) in text_of(response.page)
+    ) in text_of(council_admin.get(path).page)
     assert not fresh_user(db_session, world.carol).is_locked
     # Once B has another administrator, the council may lock her.
     membership = next(
@@ -147,9 +149,36 @@ def test_nobody_can_lock_the_only_administrator_of_a_school(
     )
     membership.is_admin = True
     db_session.commit()
-    council_admin.get(path)
-    council_admin.post(path, {"action": "lock"}, expect=302)
+    council_admin.get(f"{path}/lock")
+    council_admin.post(f"{path}/lock", expect=302)
     assert fresh_user(db_session, world.carol).is_locked
+
+
+def test_a_council_admin_is_asked_before_locking_a_school_users_account(
+    council_admin, world, db_session
+):
+    """Locking signs the user out at once and keeps them out: it asks first, as resetting a
+    password and deleting a team do, and nothing is locked until the admin says yes."""
+    path = f"/council/schools/{world.school_a.id}/users/{world.carol.id}"
+    page = council_admin.get(path).page
+    council_admin.post(path, {"action": "lock"}, expect=400)  # the old one-click way
+    assert not fresh_user(db_session, world.carol).is_locked
+    lock = page.find("a", string=lambda text: text and "Lock account" in text)
+    assert lock and lock["href"] == f"{path}/lock"
+    asked = council_admin.get(lock["href"]).page
+    assert text_of(asked.h1) == "Are you sure you want to lock the account of Carol Tester?"
+    assert asked.select_one(".govuk-back-link")["href"] == path
+    assert [a["href"] for a in asked.find_all("a", string="No, go back")] == [path]
+    assert not fresh_user(db_session, world.carol).is_locked
+    assert not db_session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user_locked")
+    ).all()
+    landing = council_admin.post(f"{path}/lock", expect=302)
+    assert landing.headers["Location"] == path
+    page = council_admin.get(path).page
+    assert "Carol Tester's account has been locked" in text_of(page)
+    assert fresh_user(db_session, world.carol).is_locked
+    assert page.find("button", string=lambda text: text and "Unlock account" in text)
 
 
 def test_the_edit_form_still_saves_other_changes_for_a_shared_user(sign_in, world, db_session):

@@ -17,7 +17,13 @@ from sqlalchemy import select, update
 from tests.webapp.conftest import check_page
 from tests.webapp.test_case_pdf import pdf_text
 from tests.webapp.test_caseviewer import PTT, case_row, stored_case, submit_ptt
-from webapp.domain.api_clients import create_client, revoke_client, revoke_key, rotate_key
+from webapp.domain.api_clients import (
+    change_client,
+    create_client,
+    revoke_client,
+    revoke_key,
+    rotate_key,
+)
 from webapp.infra import clock
 from webapp.models import Attachment, AuditEvent, Case, CaseEvent, CaseTypeVersion
 from webapp.models_api import ApiClient, ApiIdempotencyKey
@@ -248,6 +254,22 @@ def test_a_retried_transition_never_moves_the_case_twice(api, world, db_session)
     problem(api.move(reference, "Start review", key="", expect=400), 400)
 
 
+def test_a_replayed_key_gives_nothing_of_a_case_type_the_client_no_longer_reads(
+    app, api, world, db_session
+):
+    """The council takes part-time timetables away from the SEND system. Its earlier moves'
+    Idempotency-Keys, kept for a week, still answered with the whole case as it was then,
+    answers and all: now a case out of its scope is a 404 however it is asked for."""
+    reference = stored_case(
+        db_session, world.school_a, world.alice, activity="notified", label="Notified"
+    )
+    api.move(reference, "Start review", key="retry-me")
+    client = db_session.scalars(select(ApiClient)).one()
+    change_client(db_session, app.extensions["catalogue"], client, ["physical-intervention"])
+    body = problem(api.move(reference, "Start review", key="retry-me", expect=404), 404)
+    assert "answers" not in body and reference not in str(body.get("activity", ""))
+
+
 def test_two_racing_requests_with_one_key_move_the_case_once(api, world, db_session):
     reference = stored_case(
         db_session, world.school_a, world.alice, activity="notified", label="Notified"
@@ -427,7 +449,7 @@ def test_the_cursor_returns_every_change_exactly_once_under_concurrent_updates(
     changes, late, seen, cursor = set(), [], [], None
 
     def stamp(ref, at):
-        db_session.execute(update(Case).where(Case.reference == ref).values(updated_at=at))
+        db_session.execute(update(Case).where(Case.reference == ref).values(sent_updated_at=at))
         db_session.commit()
         changes.add((ref, at.isoformat().replace("+00:00", "Z")))
 
@@ -624,3 +646,43 @@ def test_idempotency_keys_are_remembered_for_the_window_then_purged(api, app, wo
     problem(api.move(reference, "Start review", key="k-week", expect=409), 409)
     moves = db_session.scalars(select(CaseEvent).where(CaseEvent.kind == "transition")).all()
     assert len(moves) == 1
+
+
+def test_what_the_school_saves_but_has_not_sent_is_no_change_to_the_api(
+    app, api, world, sign_in, db_session
+):
+    """Asked for more information, the school's pages save as it types: the case's row
+    changes, but nothing the council has does. An integrator saw the case listed again with
+    a new `updated_at` and ETag for every such save; now only sending it (or a step of its
+    workflow) is a change (docs/integration.md)."""
+    from tests.webapp.helpers import ARRANGEMENT, answer, date
+    from tests.webapp.test_submit import finished_draft
+    from tests.webapp.test_workflow_school_side import officer, officer_moves
+
+    person = officer(db_session, world)
+    portal = sign_in(world.alice)
+    reference = finished_draft(portal)
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    officer_moves(app, db_session, reference, "Start review", person)
+    officer_moves(app, db_session, reference, "Request more information", person, "The date?")
+    read = api.get(f"/api/v1/cases/{reference}")
+    etag, asked_at = read.headers["ETag"], read.get_json()["updated_at"]
+    listing = api.get("/api/v1/cases").get_json()
+    assert [(c["reference"], c["updated_at"]) for c in listing["items"]] == [(reference, asked_at)]
+    cursor = listing["cursor"]
+
+    saved_before = case_row(db_session, reference).updated_at
+    changed = {**ARRANGEMENT, **date("first_review_date", 28, 9, 2026)}
+    answer(portal, f"/cases/{reference}/pages/arrangement", changed)
+    case = case_row(db_session, reference)
+    assert case.answers["first_review_date"] == "2026-09-28" and case.updated_at > saved_before
+    api.get(f"/api/v1/cases/{reference}", expect=304, **{"If-None-Match": etag})
+    assert api.get(f"/api/v1/cases?cursor={cursor}").get_json()["items"] == []
+    assert api.get(f"/api/v1/cases/{reference}").get_json()["updated_at"] == asked_at
+
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)  # sent back
+    items = api.get(f"/api/v1/cases?cursor={cursor}").get_json()["items"]
+    assert [c["reference"] for c in items] == [reference]
+    assert items[0]["updated_at"] > asked_at
+    full = api.get(f"/api/v1/cases/{reference}").get_json()
+    assert full["answers"]["first_review_date"] == "2026-09-28"

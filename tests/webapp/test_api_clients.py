@@ -50,6 +50,32 @@ def test_rotation_keeps_two_live_keys_and_a_revoked_key_is_refused(portal_env, d
     assert client_for_key(db_session, new) is None
 
 
+def _read_client(session):
+    """The client as a request reads it before it writes (its read transaction over)."""
+    client = session.scalars(select(ApiClient)).one()
+    assert client.keys
+    session.commit()
+    return client
+
+
+def test_two_rotations_at_once_leave_two_live_keys_not_three(portal_env, app, db_session, capsys):
+    """Two council admins press "Issue a new key" at the same moment: each request read the
+    client while it had one live key; the second to write is refused, not given a third."""
+    add_client(capsys)
+    first, second = (app.extensions["db_sessions"]() for _ in range(2))
+    try:
+        mine, theirs = (_read_client(s) for s in (first, second))
+        assert len(mine.keys) == len(theirs.keys) == 1
+        rotate_key(first, mine)
+        with pytest.raises(Refused, match="2 live keys: revoke one first"):
+            rotate_key(second, theirs)
+    finally:
+        first.close()
+        second.close()
+    live = db_session.scalars(select(ApiKey).where(ApiKey.revoked_at.is_(None))).all()
+    assert len(live) == 2
+
+
 def test_a_client_with_networks_is_refused_from_elsewhere(portal_env, db_session, capsys):
     key = add_client(
         capsys,

@@ -249,7 +249,9 @@ def test_the_queue_filters_sorts_and_pages(app, sign_in, world, council, db_sess
     assert queue_refs(olivia, status="Completed") == [a2]
     assert queue_refs(olivia, activity="Case Officers Notification") == [late]
     assert queue_refs(olivia, case_type=PTT, status="Active") == [late, b1, a1]
-    assert queue_refs(olivia, case_type="early-years-census") == []  # not theirs: nothing
+    # Not theirs (an old link): left out, as the selects show it, not an empty list under
+    # "All case types".
+    assert queue_refs(olivia, case_type="early-years-census") == [late, b1, a2, a1]
     assert queue_refs(olivia, assigned="me") == [a2]
     assert queue_refs(olivia, assigned="nobody") == [late, a1]
     assert queue_refs(olivia, submitted_from="2026-11-12", submitted_to="2026-11-15") == [b1, a2]
@@ -304,6 +306,29 @@ def test_the_queue_filters_sorts_and_pages(app, sign_in, world, council, db_sess
     assert [r.select_one("td a").get_text() for r in second.select("tbody tr")] == [summer]
     assert second.select_one(".govuk-pagination__prev a")
     assert not second.select_one(".govuk-pagination__next")
+
+
+def test_a_filter_the_queue_does_not_offer_is_left_out_as_its_select_shows(
+    sign_in, world, council, db_session
+):
+    """An old bookmark's case type the officer's teams no longer work, a school that is not
+    offered, an activity none of their workflows has: the queue listed nothing ("No cases
+    match these filters") while every select said "All…". Each is left out, as status and
+    "Assigned to" already were: the list is what the filters show."""
+    sent = stored_case(db_session, world.school_a, world.alice)
+    olivia = sign_in(council.olivia)
+    for query in (
+        {"case_type": "early-years-census"},
+        {"school": 999999},  # no such school (or one long closed)
+        {"activity": "Census checked"},
+    ):
+        page = olivia.get("/caseviewer/", query_string=query).page
+        rows = [row.select_one("td a").get_text(strip=True) for row in page.select("tbody tr")]
+        assert rows == [sent], query
+        (name,) = query
+        chosen = page.select_one(f"select[name={name}] option[selected]")
+        assert chosen is None or chosen["value"] == "", query
+        assert "No cases match these filters" not in text_of(page)
 
 
 def test_the_queue_finds_a_case_by_part_of_its_reference(app, sign_in, world, council, db_session):
@@ -712,6 +737,32 @@ def test_assign_to_a_colleague_of_the_teams_that_work_the_case_type(
     assert "Assigned to Sam Singh" in timeline
 
 
+def test_a_colleague_locked_while_the_page_was_open_is_a_problem_on_the_form(
+    sign_in, world, council, db_session
+):
+    """Olivia opens the case; Sam's account is locked meanwhile; she chooses Sam. She used to get
+    a bare 400 page; now the case page says why, on the colleagues' list, and Sam is neither
+    given the case nor emailed."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    olivia.get(f"/caseviewer/cases/{reference}")
+    sam = db_session.get(User, council.sam.id, populate_existing=True)
+    sam.is_locked = True
+    db_session.commit()
+    refused = olivia.post(
+        f"/caseviewer/cases/{reference}/assign", {"to": str(council.sam.id)}, expect=400
+    )
+    assert errors_on(refused) == [
+        "The colleague you chose cannot be given this case now (their account is locked, or "
+        "they no longer work this case type). Choose someone else"
+    ]
+    # Nobody is left to choose: the summary leads to the rest of what she can do.
+    link = refused.page.select_one(".govuk-error-summary__list a")["href"]
+    assert refused.page.select_one(link) is not None and not refused.page.select("#assign-to")
+    assert case_row(db_session, reference).assigned_to_id is None
+    assert mails(db_session, None, "case_assigned") == []
+
+
 def test_a_case_walks_its_whole_workflow_to_completed_and_the_school_is_told(
     sign_in, world, council, db_session
 ):
@@ -961,6 +1012,26 @@ def test_an_officer_of_another_team_finds_nothing(sign_in, world, council, db_se
     olivia = sign_in(council.olivia)
     other = stored_case(db_session, world.school_a, world.alice)
     assert olivia.client.get(f"/caseviewer/cases/{other}/files/{attachment}").status_code == 404
+
+
+def test_the_queue_the_case_page_and_the_export_decide_the_officers_case_types_one_way(
+    sign_in, world, council, db_session, monkeypatch
+):
+    """Which case types an officer works is decided in one place (case_types_of their
+    teams): the queue, a case's page and the export never disagree about a case type."""
+    from webapp.areas.caseviewer import services
+
+    reference = stored_case(db_session, world.school_a, world.alice)
+    olivia = sign_in(council.olivia)
+    assert queue_refs(olivia) == [reference]
+    olivia.get(f"/caseviewer/cases/{reference}")
+    assert olivia.client.get(f"/caseviewer/export/{PTT}.csv").status_code == 200
+
+    worked = services.case_types_of
+    monkeypatch.setattr(services, "case_types_of", lambda teams: worked(teams) - {PTT})
+    assert queue_refs(olivia) == []
+    for path in (f"/caseviewer/cases/{reference}", f"/caseviewer/export/{PTT}.csv"):
+        assert olivia.client.get(path).status_code == 404, path
 
 
 def test_a_case_in_small_letters_opens_for_its_officers_and_is_not_found_for_others(

@@ -511,6 +511,7 @@ def test_school_users_and_case_officers_get_404_for_every_council_page(
         f"/council/schools/{world.school_a.id}",
         f"/council/schools/{world.school_a.id}/users/{world.alice.id}",
         f"/council/schools/{world.school_a.id}/users/{world.alice.id}/reset-password",
+        f"/council/schools/{world.school_a.id}/users/{world.alice.id}/lock",
         "/council/officers/add",
         f"/council/officers/{cara_user.id}",
         f"/council/officers/{cara_user.id}/reset-password",

@@ -183,6 +183,35 @@ def test_a_missing_folder_is_bad_usage(tmp_path, capsys):
     assert "no such file or folder" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("out", "says"),
+    [
+        ("notes.txt", "{out} is a file, not a folder"),
+        ("notes.txt/site", "a part of {out} is a file, not a folder"),
+    ],
+)
+def test_an_out_that_is_a_file_is_one_line_not_a_traceback(tmp_path, capsys, out, says):
+    """`--out` naming a file (a slip for the index page, say) ended in a traceback."""
+    (tmp_path / "notes.txt").write_text("mine")
+    assert main(["docs", str(CASETYPES), "--out", str(tmp_path / out)]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"portal docs: cannot write the site into {tmp_path / out}: "
+        + says.format(out=tmp_path / out)
+    ]
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_an_empty_out_is_bad_usage_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    """`--out ""` (a variable left unset in a script) wrote the site into the current folder."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["docs", str(CASETYPES), "--out", ""]) == 2
+    assert capsys.readouterr().err == (
+        "portal docs: argument --out: give the folder to write the site into\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_docs_needs_no_database_nor_the_web_app(tmp_path):
     """`portal docs` runs in CI and on an author's machine: no Flask, no SQLAlchemy, no database."""
     check = (
@@ -306,6 +335,17 @@ workflow:
     assert who[1] == "The portal, automatically, when row 1 does not apply"
     assert who[0].startswith("The portal, automatically, only when ‘Permanent?’ is Yes")
     assert who[2] == "A council officer"
+
+
+def test_a_calculated_number_says_it_is_shown_rounded_to_its_decimals(site):
+    """A calculated value without `decimals` shows 1.5 + 2 as "4", and its entry said
+    nothing of it: a colleague could not tell a rounded total from a wrong one."""
+    page = read(site / "part-time-timetable.html")
+    assert "Shown as a whole number, rounded (halves up): 3.5 shows as 4" in question(
+        page, "school_days"
+    )
+    assert "Shown rounded to at most 1 decimal place (halves up)." in question(page, "weeks")
+    assert "Whole numbers only." not in question(page, "school_days")
 
 
 def test_a_retired_case_type_says_so_and_until_when_its_drafts_can_be_sent(tmp_path):

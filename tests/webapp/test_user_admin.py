@@ -477,6 +477,21 @@ def test_only_an_admin_of_all_a_users_schools_may_change_their_email(alice, worl
     assert fresh(db_session).get(User, world.alice.id).email == "alice@a.example.org"
 
 
+def test_a_reset_link_sent_to_the_old_address_dies_when_the_address_changes(
+    alice, dana, db_session, new_client
+):
+    """Dana's old mailbox is read by someone else now (she left that job, or it was broken
+    into): Alice gives her account a new address. A forgotten-password link mailed to the old
+    address an hour before still opened the security question; now it is a dead link."""
+    from tests.webapp.test_account_journeys import ask_for_reset, reset_link
+
+    ask_for_reset(new_client(), dana.email)
+    link = reset_link(db_session, dana.email)
+    assert edit(alice, dana, email="dana.new@a.example.org").status_code == 302
+    page = new_client().get(link, expect=404).page
+    assert "The link does not work" in text_of(page)
+
+
 def test_locking_ends_the_users_sessions_and_unlocking_clears_failures(
     app, alice, sign_in, world, dana, db_session
 ):
@@ -586,6 +601,33 @@ def test_removing_a_user_from_their_only_school_locks_the_account(alice, world, 
     assert dev.school_ids == set() and dev.is_locked
 
 
+def test_two_admins_removing_someone_from_their_last_two_schools_at_once_lock_them(
+    alice, world, sign_in, db_session, monkeypatch
+):
+    """Carol works at Aylestone and Beaumont Leys; both schools' admins remove her at the same
+    moment. Each counted two schools, so neither locked her: an open account in no school, in
+    no admin's list. Now the second removal counts after the first and locks the account."""
+    fresh(db_session).get(Membership, (world.bob.id, world.school_b.id)).is_admin = True
+    db_session.commit()
+    bob = sign_in(world.bob)
+    removing = [(alice, world.school_a), (bob, world.school_b)]
+    paths = [f"/user-admin/{world.carol.id}/schools/{school.id}/remove" for _a, school in removing]
+    for (admin, _school), path in zip(removing, paths, strict=True):
+        admin.get(path)
+    meet, removal = meeting(2, lambda: None), services.removal
+
+    def removal_then_meeting(*args):  # both read her two schools, then remove
+        found = removal(*args)
+        meet()
+        return found
+
+    monkeypatch.setattr(services, "removal", removal_then_meeting)
+    answers = run_together(2, lambda i: removing[i][0].post(paths[i]))
+    assert [answer.status_code for answer in answers] == [302, 302]
+    carol = fresh(db_session).get(User, world.carol.id)
+    assert carol.school_ids == set() and carol.is_locked
+
+
 def test_someone_removed_from_their_only_school_can_be_added_again(alice, world, db_session):
     # Found by trying it: removed (by mistake, or before coming back to the school), the
     # colleague was in no list, and adding them again said only "A user with this email
@@ -638,6 +680,45 @@ def test_someone_added_again_signs_in_with_the_password_sent_on_any_browser(
     assert response.headers["Location"].endswith("/sign-in/code")
     trusted = select(TrustedDevice).where(TrustedDevice.user_id == dev.id)
     assert fresh(db_session).scalars(trusted).all() == []
+
+
+def test_two_admins_adding_the_same_removed_user_at_once_add_them_once(
+    alice, world, sign_in, db_session, monkeypatch
+):
+    """Aylestone's and Beaumont Leys' admins both add Dev, removed from his last school, at the
+    same moment: each found him in no school, so he became a member of both (each admin's
+    account of someone the other also ran) and got two passwords, one of them dead. Now the
+    second finds him in the first one's school and is told the address is in use."""
+    alice.get("/user-admin/add")
+    alice.post("/user-admin/add", {**NEW_USER, "schools": str(world.school_a.id)}, expect=302)
+    dev = fresh(db_session).scalar(select(User).where(User.first_name == "Dev"))
+    alice.post(f"/user-admin/{dev.id}/schools/{world.school_a.id}/remove", expect=302)
+    fresh(db_session).get(Membership, (world.bob.id, world.school_b.id)).is_admin = True
+    db_session.commit()
+    bob = sign_in(world.bob)
+    adding = [(alice, world.school_a), (bob, world.school_b)]
+    for admin, _school in adding:
+        admin.get("/user-admin/add")
+    meet, add_again = meeting(2, lambda: None), accounts.add_again
+
+    def meeting_then_adding_again(*args, **kwargs):  # both found him in no school, then add
+        meet()
+        return add_again(*args, **kwargs)
+
+    monkeypatch.setattr(accounts, "add_again", meeting_then_adding_again)
+
+    def add(index):
+        admin, school = adding[index]
+        return admin.post("/user-admin/add", {**NEW_USER, "schools": str(school.id)})
+
+    answers = run_together(2, add)
+    assert sorted(answer.status_code for answer in answers) == [200, 302]
+    refused = next(answer for answer in answers if answer.status_code == 200)
+    assert errors_on(refused) == ["A user with this email address already exists"]
+    dev = fresh(db_session).get(User, dev.id)
+    assert len(dev.memberships) == 1 and not dev.is_locked
+    [_first, again] = mails(db_session, dev.email, "sign_up")
+    assert password_works(db_session, dev.email, password_in(again))
 
 
 def test_someone_locked_by_the_council_then_removed_is_not_unlocked_by_adding_them_again(

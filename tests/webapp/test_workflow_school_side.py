@@ -282,3 +282,25 @@ def test_what_the_school_types_in_a_case_asked_more_about_is_kept_after_signing_
     page = portal.get(arrangement).page
     assert page.find("input", attrs={"name": "first_review_date-day"})["value"] == "28"
     assert stored(db_session, reference).sent_answers["first_review_date"] == "2026-09-21"
+
+
+def test_sending_a_case_and_abandoning_a_draft_are_in_the_audit_trail(world, sign_in, db_session):
+    """Who sent a case (and who abandoned a draft), when and from where: the audit trail had
+    the system's transitions after a submission, but not the person who submitted it."""
+    from webapp.models import AuditEvent
+
+    portal = sign_in(world.alice)
+    reference = finished_draft(portal)
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    draft = finished_draft(portal)
+    portal.get(f"/cases/{draft}/abandon")
+    portal.post(f"/cases/{draft}/abandon", {}, expect=302)
+    events = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.action.in_(("case_submitted", "draft_abandoned")))
+    ).all()
+    assert [(e.action, e.actor_id, e.school_id, e.detail["reference"]) for e in events] == [
+        ("case_submitted", world.alice.id, world.school_a.id, reference),
+        ("draft_abandoned", world.alice.id, world.school_a.id, draft),
+    ]
+    assert all(e.ip for e in events)
+    assert events[0].detail == {"reference": reference, "case_type": "part-time-timetable"}

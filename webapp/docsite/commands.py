@@ -28,6 +28,8 @@ def docs(paths: tuple[str, ...], out: str) -> None:
     from engine import load_catalogue
     from webapp.docsite.site import write_site
 
+    if not out.strip():  # `--out ""` wrote the site into the current folder
+        raise CommandError("argument --out: give the folder to write the site into", 2)
     paths = case_type_paths(paths)
     started = time.perf_counter()
     catalogue = load_catalogue(list(paths))
@@ -37,10 +39,23 @@ def docs(paths: tuple[str, ...], out: str) -> None:
         raise CommandError(
             f"{len(catalogue.errors)} error(s) in the case types; nothing written (see above)"
         )
-    written = write_site(catalogue, out, roots=paths)
+    try:
+        written = write_site(catalogue, out, roots=paths)
+    except OSError as error:  # --out names a file, or a folder that cannot be written
+        raise CommandError(f"cannot write the site into {out}: {_why_not(error)}") from None
     elapsed = time.perf_counter() - started
     click.echo(
         f"wrote {len(written)} page(s) for {len(catalogue.case_types)} case type(s) into "
         f"{out} ({os.path.join(out, 'index.html')}); {elapsed * 1000:.0f} ms",
         err=True,
     )
+
+
+def _why_not(error: OSError) -> str:
+    """Why a folder could not be written, in a few words: "it is a file, not a folder"."""
+    if isinstance(error, FileExistsError):
+        return f"{error.filename} is a file, not a folder"
+    if isinstance(error, NotADirectoryError):
+        return f"a part of {error.filename} is a file, not a folder"
+    reason = (error.strerror or str(error)).lower()
+    return f"{reason} ({error.filename})" if error.filename else reason

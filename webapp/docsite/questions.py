@@ -85,13 +85,17 @@ def limits(f: Field, labels: dict[str, str]) -> list[str]:
     if s.get("case") in ("upper", "lower"):
         said.append(f"Kept in {s['case']} case.")
     said += _range(f, labels)
-    if f.kind.name in ("number", "calculated"):
-        places = s.get("decimals", 0)
-        if f.kind.name == "number" or places:
-            plural = "" if places == 1 else "s"
-            said.append(
-                f"Up to {places} decimal place{plural}." if places else "Whole numbers only."
-            )
+    places = s.get("decimals", 0)
+    plural = "" if places == 1 else "s"
+    if f.kind.name == "number":
+        said.append(f"Up to {places} decimal place{plural}." if places else "Whole numbers only.")
+    elif f.kind.name == "calculated" and s.get("format", "number") == "number":
+        said.append(  # a total of 1.5 + 2 read "4" with nothing here to say why
+            f"Shown rounded to at most {places} decimal place{plural} (halves up)."
+            if places
+            else "Shown as a whole number, rounded (halves up): 3.5 shows as 4; set "
+            "decimals to show decimal places."
+        )
     if "suffix" in s:
         said.append(f"Counted in {suffix_forms(s)[1]}.")
     said += _choices_and_items(s)

@@ -133,6 +133,25 @@ def add_again(
 REMOVED_FROM_LAST_SCHOOL = "removed from their last school"  # the reason of that lock
 
 
+def held_account(session: Session, email: str) -> User | None:
+    """The account of an address as typed (find_by_email), its row held until the transaction
+    ends and read afresh, memberships too: two admins adding a removed user again at the same
+    moment take turns, and the second finds them in the first one's school (PostgreSQL; on
+    SQLite BEGIN IMMEDIATE queues them already)."""
+    user = find_by_email(session, email)
+    if user is not None:
+        hold(session, user)
+    return user
+
+
+def hold(session: Session, user: User) -> None:
+    """Lock the account's row until the transaction ends (FOR NO KEY UPDATE: rows that only
+    name it are not held up) and read it afresh, its memberships too: changes to whom an
+    account belongs take turns, each seeing what the one before it left."""
+    session.execute(select(User.id).where(User.id == user.id).with_for_update(key_share=True))
+    session.expire(user)
+
+
 def without_a_place(session: Session, user: User) -> bool:
     """Whether the account belongs nowhere, only because it was removed: no school (the last
     one removed it), no council role, and no lock but the one that removal made. Nobody's list

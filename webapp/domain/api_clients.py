@@ -18,7 +18,7 @@ import re
 import secrets
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.domain import audit
@@ -111,10 +111,19 @@ def live_keys(client: ApiClient) -> list[ApiKey]:
 
 def rotate_key(session: Session, client: ApiClient, actor=None) -> str:
     """A second live key for the client (the whole key, shown once); refused while two are
-    live: revoke the old one first."""
-    if len(live_keys(client)) >= LIVE_KEYS:
-        raise Refused(f"{client.name} has {LIVE_KEYS} live keys: revoke one first")
+    live: revoke the old one first. The client's row is locked and its live keys counted
+    afresh, so that two rotations at once (two admins, a double click) make one key, not
+    three."""
     with transaction(session):
+        session.execute(select(ApiClient.id).where(ApiClient.id == client.id).with_for_update())
+        live = session.scalar(
+            select(func.count())
+            .select_from(ApiKey)
+            .where(ApiKey.client_id == client.id, ApiKey.revoked_at.is_(None))
+        )
+        if live >= LIVE_KEYS:
+            raise Refused(f"{client.name} has {LIVE_KEYS} live keys: revoke one first")
+        session.refresh(client, attribute_names=["keys"])
         token = _new_key(session, client)
         audit.record(session, "api_key_issued", actor=actor, client=client.name)
     return token

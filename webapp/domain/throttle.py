@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from webapp.domain import trusted_devices
+from webapp.domain.email_addresses import lookup_form
 from webapp.domain.passwords import keyed_hash
 from webapp.infra import clock
 from webapp.models import SignInFailures
@@ -35,7 +36,9 @@ FORGET_AFTER = dt.timedelta(days=30)  # a quiet address starts again from nothin
 
 
 def _key(email: str) -> str:
-    return keyed_hash("sign-in failures:" + email.strip().lower())
+    # The form the account is looked up by (accounts.find_by_email): every spelling that
+    # finds one account (any case, a Unicode or punycode domain) counts under one key.
+    return keyed_hash("sign-in failures:" + lookup_form(email))
 
 
 def wait_after(failures: int) -> dt.timedelta | None:
@@ -120,6 +123,15 @@ LOCKED_HERE = (
     "Too many wrong passwords, codes or answers have been entered for this account, so it "
     "cannot be used on this browser until your password is changed. Use a browser you have "
     "signed in on before, or ask an administrator to send you a new password"
+)
+
+
+# What the sign-in page tells an untrusted browser, whatever the password and whether or not
+# the address has an account, once the address's untrusted clients are hard-locked.
+LOCKED_FOR_STRANGERS = (
+    "There have been too many attempts to sign in with this email address. It cannot be used "
+    "on this browser until its password is changed. Use a browser you have signed in on "
+    "before, or ask an administrator to send you a new password"
 )
 
 

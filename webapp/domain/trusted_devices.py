@@ -108,6 +108,24 @@ def trust(session: Session, user: User, replacing: TrustedDevice | None) -> str:
     return token
 
 
+def live_tokens(session: Session, tokens: list[str]) -> list[str]:
+    """Those of a cookie's tokens that still make their browser trusted with some account, in
+    their order: a token whose trust has ended (a password changed, a lock, the account's
+    older browsers let go) is no reason to keep a colleague's live one off a shared browser."""
+    hashes = {_hash(token): token for token in tokens if token}
+    if not hashes:
+        return []
+    live = set(
+        session.scalars(
+            select(TrustedDevice.token_hash).where(
+                TrustedDevice.token_hash.in_(list(hashes)),
+                TrustedDevice.signed_in_at > clock.now() - LIFETIME,
+            )
+        )
+    )
+    return [token for hashed, token in hashes.items() if hashed in live]
+
+
 def revoke_all(session: Session, user: User) -> None:
     """No browser is trusted for the account any more (password changed, reset, locked)."""
     session.execute(delete(TrustedDevice).where(TrustedDevice.user_id == user.id))

@@ -21,7 +21,7 @@ from engine.model import Transition
 from webapp.domain import audit, webhooks
 from webapp.infra import clock
 from webapp.infra.mail import queue_mail
-from webapp.models import Case, CaseEvent, CaseTypeVersion, Team, User, team_members
+from webapp.models import Case, CaseEvent, CaseTypeVersion, Team, User
 
 SYSTEM_STEPS_LIMIT = 20  # a guard: system transitions never loop for ever
 
@@ -117,14 +117,6 @@ def record_definition(session: Session, case_type: CaseType) -> None:
 # ---- officers ----
 
 
-def officer_case_type_ids(session: Session, user: User) -> set[str]:
-    """The case types worked by the officer's teams."""
-    teams = session.scalars(
-        select(Team).join(team_members).where(team_members.c.user_id == user.id)
-    )
-    return {case_type_id for team in teams for case_type_id in team.case_type_ids}
-
-
 def officers_for(session: Session, case_type_id: str) -> list[User]:
     """The officers of every team that works this case type (open accounts only)."""
     officers: dict[int, User] = {}
@@ -169,6 +161,7 @@ def enter_workflow(session: Session, case: Case, case_type: CaseType, actor: Use
             at=clock.now(),
         )
     )
+    audit.record_case(session, "case_submitted", actor, case, case_type=case.case_type_id)
     webhooks.case_submitted(session, case)
     _run_system_transitions(session, case, case_type)
 
@@ -242,7 +235,7 @@ def _move(case: Case, activity) -> None:
     case.activity = activity.id
     case.activity_label = activity.label
     case.status = activity.status
-    case.updated_at = clock.now()
+    case.updated_at = case.sent_updated_at = clock.now()
 
 
 def _email_school(session: Session, case: Case, label: str) -> None:

@@ -74,5 +74,5 @@ def case_type_paths(paths: tuple[str, ...]) -> list[str]:
     paths = paths or (casetypes_folder("casetypes"),)
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
-        raise CommandError(f"no such file or folder: {missing[0]}", 2)
+        raise CommandError(f"no such file or folder: {missing[0] or repr('')}", 2)
     return list(paths)

@@ -121,14 +121,24 @@ def password_reset_page(form: Form, reset: Callable[[], object], user, back: str
     """An admin's page to reset someone's password: it asks first (`form` confirms), then
     `reset()` emails them a new one, never shown here; either way on to `back`, with a refusal
     said as an error."""
+    done = f"A new password has been emailed to {user.full_name}"
+    return confirm_page(form, reset, back, template, done, user=user)
+
+
+def confirm_page(
+    form: Form, act: Callable[[], object], back: str, template: str, done: str, **context
+):
+    """A page that asks before an admin's destructive action (reset a password, lock an
+    account): `template` asks (with `form`, `back` and `context`); once confirmed, `act()`
+    does it and the admin goes on to `back`, told `done`, or the refusal as an error."""
     if not form.validate_on_submit():
-        return render_template(template, user=user, form=form, back=back)
+        return render_template(template, form=form, back=back, **context)
     try:
-        reset()
+        act()
     except Refused as refused:
         flash(str(refused), "error")
     else:
-        flash(f"A new password has been emailed to {user.full_name}", "success")
+        flash(done, "success")
     return redirect(back)
 
 

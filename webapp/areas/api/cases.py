@@ -62,7 +62,7 @@ def summary(case: Case) -> dict:
             "laestab": case.school.laestab or None,
         },
         "submitted_at": _iso(case.submitted_at),
-        "updated_at": _iso(case.updated_at),
+        "updated_at": _iso(case.sent_updated_at),  # what the council has, not unsent saves
         "links": {"self": url_for("api.get_case", reference=case.reference, _external=True)},
     }
 

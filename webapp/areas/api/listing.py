@@ -1,11 +1,12 @@
-"""Listing a client's cases for polling: ordered by (updated_at, id), read through an opaque
+"""Listing a client's cases for polling: ordered by (sent_updated_at, id) — the API's
+`updated_at`, when what the council has of the case last changed — read through an opaque
 cursor that holds the last row's pair.
 
 The guarantee (docs/integration.md): a client that follows `next` from its last cursor sees
 every change to every case it may read exactly once, in the order of the change's time: a
 case changed again appears again, with its state as it is then. Concurrent writers are why
 rows changed in the last PORTAL_API_SETTLE_SECONDS are held back: a transaction stamps
-`updated_at` before it commits, so a case stamped earlier could otherwise become visible
+`sent_updated_at` before it commits, so a case stamped earlier could otherwise become visible
 after a poller had already moved past its time. Held back for the settle window, such a
 change is still ahead of every cursor when it appears, provided a transaction commits within
 that window of stamping it (the portal's take milliseconds) and instances' clocks agree
@@ -18,13 +19,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select, tuple_
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from webapp.areas.api.problems import Problem
 from webapp.domain import workflow
 from webapp.infra import clock
-from webapp.models import Case
+from webapp.models import Case, School
 from webapp.web import cursors
+from webapp.web.partitions import Partition, Reader
 
 STATUSES = ("Active", "Completed", "Abandoned")
 LONGEST_PAGE = 200
@@ -113,38 +115,46 @@ def list_cases(
             named = ", ".join(sorted(known))
             raise Problem(400, f"activity must be an activity id of {whose}: {named}")
     horizon = clock.now() - dt.timedelta(seconds=settle)
-    query = (
-        select(Case)
-        .options(joinedload(Case.school))
-        .where(
-            Case.submitted_at.is_not(None),
-            Case.case_type_id.in_(sorted(allowed)),
-            Case.updated_at <= horizon,
-        )
-        .order_by(Case.updated_at, Case.id)
-        .limit(wanted.limit + 1)
-    )
+    query = select(Case).where(Case.submitted_at.is_not(None), Case.sent_updated_at <= horizon)
     if wanted.status:
         query = query.where(Case.status == wanted.status)
     if wanted.activity:
         query = query.where(Case.activity == wanted.activity)
     if wanted.changed_since:
-        query = query.where(Case.updated_at >= wanted.changed_since)
+        query = query.where(Case.sent_updated_at >= wanted.changed_since)
     if wanted.cursor:
-        after = cursors.read(wanted.cursor, 2)
-        if after is None or not isinstance(after[0], dt.datetime) or not isinstance(after[1], int):
-            raise Problem(400, "cursor is not one this API gave")
-        try:
-            moment = clock.aware(after[0]).astimezone(dt.UTC)
-        except OverflowError:
-            raise Problem(400, "cursor is not one this API gave") from None
-        # A row value, so that the index (updated_at, id) reads from the cursor on (an OR of
-        # the two columns made PostgreSQL read the index from its start).
-        query = query.where(tuple_(Case.updated_at, Case.id) > tuple_(moment, after[1]))
-    rows = list(session.scalars(query).unique()) if allowed else []
-    more = len(rows) > wanted.limit
-    rows = rows[: wanted.limit]
+        moment, after_id = _after(wanted.cursor)
+        # A row value, so that the index (case type, sent_updated_at, id) reads from the
+        # cursor on (an OR of the two columns made PostgreSQL read the index from its start).
+        query = query.where(tuple_(Case.sent_updated_at, Case.id) > tuple_(moment, after_id))
+    # A query per case type, merged (web/partitions.py): each reads its own run of the index
+    # from the cursor on, where one index of every type's cases in this order had a client of
+    # a rare case type step over all the others' cases to fill a page.
+    reader = Reader(session, query, [], Partition(Case.case_type_id, allowed))
+    found, more = (
+        reader.rows([Case.sent_updated_at, Case.id], wanted.limit) if allowed else ([], False)
+    )
+    rows = [row[0] for row in found]
+    _load_schools(session, rows)
     if not rows:
         return rows, wanted.cursor or "", more
     last = rows[-1]
-    return rows, cursors.write([clock.aware(last.updated_at), last.id]), more
+    return rows, cursors.write([clock.aware(last.sent_updated_at), last.id]), more
+
+
+def _after(cursor: str) -> tuple[dt.datetime, int]:
+    """The (sent_updated_at, id) a cursor holds; a problem (400) for one this API did not give."""
+    after = cursors.read(cursor, 2)
+    if after is None or not isinstance(after[0], dt.datetime) or not isinstance(after[1], int):
+        raise Problem(400, "cursor is not one this API gave")
+    try:
+        return clock.aware(after[0]).astimezone(dt.UTC), after[1]
+    except OverflowError:
+        raise Problem(400, "cursor is not one this API gave") from None
+
+
+def _load_schools(session: Session, cases: list[Case]) -> None:
+    """The page's schools in one query (then `case.school` comes from the session)."""
+    schools = {case.school_id for case in cases}
+    if schools:
+        session.scalars(select(School).where(School.id.in_(schools))).all()

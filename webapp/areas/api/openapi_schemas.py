@@ -30,7 +30,11 @@ _SUMMARY = {
     ),
     "school": {"$ref": "#/components/schemas/School"},
     "submitted_at": NULL_TIME,
-    "updated_at": TIME,
+    "updated_at": {
+        **TIME,
+        "description": "When what the council has of the case last changed: sent (again) or"
+        " moved in its workflow; never the school's saves of changes it has not sent",
+    },
     "links": object_of({"self": URL}),
 }
 SCHEMAS = {

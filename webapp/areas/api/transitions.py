@@ -79,6 +79,9 @@ def take(
             400, f"Send an Idempotency-Key header: 1 to {KEY_MAX} printable ASCII characters"
         )
     fingerprint = hashlib.sha256(json.dumps([reference, action, note]).encode()).hexdigest()
+    # A case out of the client's reach now (its case types narrowed since) is a 404 before any
+    # stored answer, which holds the whole case as it was, is given again.
+    client_case(session, client, reference)
     stored = _stored(session, client, key, fingerprint)
     if stored is not None:
         return stored

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from flask import after_this_request, current_app, request
 
+from webapp.domain import trusted_devices
 from webapp.domain.trusted_devices import LIFETIME, MAX_TOKENS
+from webapp.infra.database import db
 
 NAME = "portal_device"
 
@@ -19,8 +21,11 @@ def tokens() -> list[str]:
 
 def give(token: str, replacing: str | None = None) -> None:
     """The response carries the cookie with `token` first (in place of `replacing`): the
-    browser is trusted for the account that just signed in."""
-    kept = [token] + [old for old in tokens() if old not in (token, replacing)]
+    browser is trusted for the account that just signed in. Tokens whose trust has ended are
+    dropped, so that they never push a colleague's live token out of a shared browser's
+    MAX_TOKENS."""
+    others = [old for old in tokens() if old not in (token, replacing)]
+    kept = [token] + trusted_devices.live_tokens(db(), others)
 
     @after_this_request
     def set_cookie(response):

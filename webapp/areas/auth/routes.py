@@ -87,21 +87,19 @@ def sign_in():
         )
         if check.outcome is Outcome.PASSED:
             return _start_code_step(check.user)
-        if check.outcome in (Outcome.LOCKED, Outcome.LOCKED_HERE):
-            return _locked(check.user, here=check.outcome is Outcome.LOCKED_HERE)
+        if check.outcome is Outcome.LOCKED:
+            return _locked(check.user)
         failed = True
+        if check.outcome is Outcome.LOCKED_HERE:
+            problem = throttle.LOCKED_FOR_STRANGERS
         if check.outcome is Outcome.WAIT:
             problem = "There have been too many attempts to sign in with this email address. "
             problem += throttle.wait_message(check.wait)
     return render_template("auth/sign_in.html", form=form, failed=failed, problem=problem)
 
 
-def _locked(user: User, here: bool = False):
-    """The right password for a locked account (`here`: locked for untrusted browsers, after
-    too many failures): say so, and whom to ask."""
-    if here:
-        whom = accounts.whom_to_ask_for_a_reset(db(), user)
-        return render_template("auth/account_locked.html", whom_to_ask=whom, here=True), 403
+def _locked(user: User):
+    """The right password for a locked account: say so, and whom to ask."""
     return render_template(
         "auth/account_locked.html", whom_to_ask=accounts.whom_to_ask(db(), user)
     ), 403

@@ -5,11 +5,12 @@ password, signing out. Each step that writes commits its work (failures and audi
 Before the password is right, unknown, locked, expired and wrong-password attempts all look the
 same from outside and take the same work; only the audit trail tells them apart. An address
 that failed too often waits (webapp/domain/throttle.py) whether or not it has an account. Only a
-caller who gave the right password learns that the account is locked. A browser that signed in
-to the account before (its device cookie's tokens, `device_tokens`) is not held back by the
-waits and hard lock that strangers' failures cause: its own failures count on it alone
-(webapp/domain/trusted_devices.py). A cookie for another account, a forged or a revoked one is
-no cookie at all: the attempt is a stranger's.
+caller who gave the right password learns that the account is locked; once untrusted clients
+of an address are hard-locked, their passwords are not checked at all, so nobody learns more.
+A browser that signed in to the account before (its device cookie's tokens, `device_tokens`)
+is not held back by the waits and hard lock that strangers' failures cause: its own failures
+count on it alone (webapp/domain/trusted_devices.py). A cookie for another account, a forged
+or a revoked one is no cookie at all: the attempt is a stranger's.
 """
 
 from __future__ import annotations
@@ -36,13 +37,15 @@ class Outcome(enum.Enum):
     FAILED = "failed"  # wrong, unknown, or locked with a wrong password: one message for all
     WAIT = "wait"  # the address failed too often: nothing was checked
     LOCKED = "locked"  # the right password, but the account is locked
-    LOCKED_HERE = "locked_here"  # the right password, but untrusted clients are hard-locked
+    # Untrusted clients of the address are hard-locked: nothing was checked. The same for an
+    # unknown address and for any password, so that the lock is no oracle for guesses.
+    LOCKED_HERE = "locked_here"
 
 
 @dataclass(frozen=True)
 class SignInCheck:
     outcome: Outcome
-    user: User | None = None  # PASSED, LOCKED and LOCKED_HERE only
+    user: User | None = None  # PASSED and LOCKED only
     wait: dt.timedelta | None = None  # WAIT only
 
 
@@ -59,6 +62,11 @@ def _sign_in_check(session: Session, email: str, password: str, tokens: list[str
     user = accounts.find_by_email(session, email)
     device = trusted_devices.trusted_device(session, user, tokens)
     wait = throttle.time_to_wait_in_turn(session, email) if device is None else None
+    if device is None and throttle.hard_locked(session, email):
+        # Not even the password is looked at: were a right one told apart (as it was, once an
+        # hour after each wait), the hard lock would go on answering guesses.
+        audit.record(session, "sign_in_refused", user=user, why="untrusted clients locked")
+        return SignInCheck(Outcome.LOCKED_HERE)
     if wait is not None:
         audit.record(session, "sign_in_refused", user=user, why="waiting after failures")
         return SignInCheck(Outcome.WAIT, wait=wait)
@@ -73,9 +81,6 @@ def _sign_in_check(session: Session, email: str, password: str, tokens: list[str
     if user.is_locked:
         audit.record(session, "sign_in_refused", user=user, why="locked")
         return SignInCheck(Outcome.LOCKED, user=user)
-    if device is None and throttle.hard_locked(session, email):
-        audit.record(session, "sign_in_refused", user=user, why="untrusted clients locked")
-        return SignInCheck(Outcome.LOCKED_HERE, user=user)
     if accounts.generated_password_expired(user):
         audit.record(session, "sign_in_refused", user=user, why="generated password expired")
         return SignInCheck(Outcome.FAILED)

@@ -254,6 +254,7 @@ def abandon_draft(session: Session, case: Case, user: User) -> None:
         case.activity_label = "Draft abandoned"
         case.updated_at = utcnow()
         session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="abandoned"))
+        audit.record_case(session, "draft_abandoned", user, case)
 
 
 def record_view(session: Session, user: User, case: Case) -> None:

@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from engine.fields.base import Invalid
 from engine.fields.dates import date_from_parts, parts_at_fault
-from webapp.areas.caseviewer.services import ASSIGNED, STATUSES, QueueSearch
+from webapp.areas.caseviewer.services import ASSIGNED, STATUSES, QueueOptions, QueueSearch
 from webapp.web.whole_numbers import whole_number
 
 NOTE_MAX = 5000
@@ -109,18 +109,28 @@ class QueueFilterForm(wtforms.Form):
             field.bad_parts = DATE_PARTS
             raise ValidationError("Submitted to must be the same as or after submitted from")
 
-    def search(self, colleague_ids: Iterable[int] = ()) -> QueueSearch:
+    def search(
+        self, colleague_ids: Iterable[int] = (), options: QueueOptions | None = None
+    ) -> QueueSearch:
         """The search asked for; values that are not on offer (or wrongly written) are
         left out rather than failing the whole page. `colleague_ids`: the officers whose
-        cases "Assigned to" may show besides "me" and "nobody"."""
+        cases "Assigned to" may show besides "me" and "nobody"; `options`: the case types,
+        schools and activities the filters offer (an old link's case type the officer's
+        teams no longer work listed nothing, under a filter that showed "All case types")."""
         self.validate()
         offered = {*ASSIGNED, *(str(i) for i in colleague_ids)}
         data = self.data
-        school = data["school"] or ""
+        case_type = (data["case_type"] or "")[:80]
+        school = whole_number(data["school"] or "")
+        activity = (data["activity"] or "")[:200]
+        if options is not None:
+            case_type = case_type if case_type in {i for i, _n in options.case_types} else ""
+            school = school if school in {i for i, _n in options.schools} else None
+            activity = activity if activity in options.activities else ""
         return QueueSearch(
-            case_type=(data["case_type"] or "")[:80],
-            school=whole_number(school),
-            activity=(data["activity"] or "")[:200],
+            case_type=case_type,
+            school=school,
+            activity=activity,
             status=data["status"] if data["status"] in STATUSES else "",
             submitted_from=None if self.submitted_from.errors else self.submitted_from.day,
             submitted_to=None if self.submitted_to.errors else self.submitted_to.day,

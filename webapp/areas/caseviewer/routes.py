@@ -30,7 +30,7 @@ from webapp.areas.caseviewer.forms import (
 from webapp.domain import case_pdf, sent_case, workflow
 from webapp.domain.case_files import case_files, with_scan_status
 from webapp.domain.case_lists import reference_search_problem
-from webapp.domain.errors import NotFound
+from webapp.domain.errors import NotFound, Refused
 from webapp.domain.uploads import as_download, is_downloadable
 from webapp.infra.casetypes import catalogue
 from webapp.infra.database import db
@@ -51,11 +51,11 @@ def queue():
     form = QueueFilterForm(request.args)
     teams = services.officer_teams(db(), current_user)  # read once: the rest follows from them
     colleagues = services.team_colleagues(current_user, teams)
-    search = form.search(colleague_ids=[person.id for person in colleagues])
+    options = services.queue_options(db(), teams, catalogue().case_types)
+    search = form.search([person.id for person in colleagues], options)
     args = services.QUEUE.read(request.args, current_app.config["CASEVIEWER_PAGE_SIZE"])
     _remember_queue(request.query_string.decode("utf-8", "replace"))
     listing = services.queue(db(), current_user, teams, search, args)
-    options = services.queue_options(db(), teams, catalogue().case_types)
     return render_template(
         "caseviewer/queue.html",
         form=form,
@@ -262,9 +262,12 @@ def assign(reference: str):
         return _refuse(found, case_type, message, "assign-to", "", status=400)
     if not form.validate_on_submit():
         abort(400)
-    to = _assignee(found, form.to.data)
     try:
-        services.assign_case(db(), found, current_user, to)
+        to = services.assign_case(db(), found, current_user, form.to.data)
+    except Refused as refused:  # the colleague was locked or left the team meanwhile
+        others = services.colleagues(db(), current_user, found)
+        field = refused.field if any(c.id != found.assigned_to_id for c in others) else None
+        return _refuse(found, case_type, str(refused), field, "", status=400)
     except services.MovedOn:
         flash(
             "This case changed while you were assigning it. Check who it is assigned to.", "error"
@@ -277,18 +280,6 @@ def assign(reference: str):
         else:
             flash(f"{found.reference} is now assigned to {to.full_name}", "success")
     return redirect(url_for("caseviewer.case", reference=reference))
-
-
-def _assignee(case: Case, to: str):
-    """Who "me", "nobody" or a colleague's id names; 400 for anyone not on offer."""
-    if to in ("me", "nobody"):
-        return current_user if to == "me" else None
-    chosen = next(
-        (c for c in services.colleagues(db(), current_user, case) if str(c.id) == to), None
-    )
-    if chosen is None:
-        abort(400)
-    return chosen
 
 
 @bp.route("/cases/<reference>/files/<attachment_id>")

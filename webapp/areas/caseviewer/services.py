@@ -19,7 +19,7 @@ from engine import CaseType
 from engine.model import Transition
 from webapp.domain import audit, workflow
 from webapp.domain.case_lists import CASE_SORTS, filtered_by, with_reference_holding
-from webapp.domain.errors import NotFound
+from webapp.domain.errors import NotFound, Refused
 from webapp.infra.clock import UK
 from webapp.infra.database import transaction
 from webapp.models import Case, School, Team, User, team_members
@@ -38,10 +38,9 @@ class MovedOn(Exception):
 
 
 def worked_by(session: Session, officer: User) -> set[str]:
-    """The case type ids the officer may see (none unless they are council staff)."""
-    if not officer.is_officer:
-        return set()
-    return workflow.officer_case_type_ids(session, officer)
+    """The case type ids the officer may see (none unless they are council staff): the one
+    way the queue, a case's page and the export decide it (case_types_of officer_teams)."""
+    return case_types_of(officer_teams(session, officer, with_members=False))
 
 
 def case_for_officer(session: Session, officer: User, reference: str) -> Case:
@@ -75,21 +74,16 @@ def case_types_of(teams: Sequence[Team]) -> set[str]:
     return {case_type_id for team in teams for case_type_id in team.case_type_ids}
 
 
-def officer_teams(session: Session, officer: User) -> list[Team]:
+def officer_teams(session: Session, officer: User, with_members: bool = True) -> list[Team]:
     """The officer's teams, by name, with their members (read together: the queue's cost
     does not grow with the council's other teams), none unless they are council staff. The
     queue reads them once and works out the rest from them."""
     if not officer.is_officer:
         return []
-    return list(
-        session.scalars(
-            select(Team)
-            .join(team_members)
-            .where(team_members.c.user_id == officer.id)
-            .options(selectinload(Team.members))
-            .order_by(Team.name)
-        )
-    )
+    query = select(Team).join(team_members).where(team_members.c.user_id == officer.id)
+    if with_members:
+        query = query.options(selectinload(Team.members))
+    return list(session.scalars(query.order_by(Team.name)))
 
 
 # ---- the queue ----
@@ -301,13 +295,41 @@ def colleagues(session: Session, officer: User, case: Case) -> list[User]:
     return sorted(others, key=lambda person: (person.full_name.lower(), person.id))
 
 
-def assign_case(session: Session, case: Case, officer: User, to: User | None) -> None:
-    """Assign the case to `to` (the officer, or a colleague), or to nobody."""
+NOT_ON_OFFER = (
+    "The colleague you chose cannot be given this case now (their account is locked, or they "
+    "no longer work this case type). Choose someone else"
+)
+
+
+def assign_case(session: Session, case: Case, officer: User, to: str) -> User | None:
+    """Assign the case to "me" (the officer), "nobody" or a colleague (their id): to whom it
+    went (None: nobody). Refused, on the colleagues' list, when that colleague cannot be given
+    it, checked in the transaction that assigns it with their account's row held, so that a
+    colleague locked meanwhile is never given a case (nor emailed about it)."""
     try:
         with transaction(session):
-            workflow.assign(session, case, to, officer)
+            assignee = _assignee(session, officer, case, to)
+            workflow.assign(session, case, assignee, officer)
     except StaleDataError:
         raise MovedOn(case.reference) from None
+    return assignee
+
+
+def _assignee(session: Session, officer: User, case: Case, to: str) -> User | None:
+    if to in ("me", "nobody"):
+        return officer if to == "me" else None
+    user_id = int(to) if to.isdigit() and int(to) < 2**31 else None
+    if user_id is not None:  # held until the assignment is committed (a lock waits for it)
+        session.execute(
+            select(User)
+            .where(User.id == user_id)
+            .with_for_update(read=True)
+            .execution_options(populate_existing=True)
+        )
+    chosen = next((c for c in colleagues(session, officer, case) if c.id == user_id), None)
+    if chosen is None:
+        raise Refused(NOT_ON_OFFER, "assign-to")
+    return chosen
 
 
 def record_download(session: Session, officer: User, case: Case, attachment_id: str) -> None:

@@ -24,7 +24,13 @@ from webapp.domain.errors import Refused
 from webapp.domain.schools import SETTING_NAMES
 from webapp.infra.database import db
 from webapp.web.access import answer_not_found, restrict
-from webapp.web.forms import account_added, password_reset_page, saved, show_refusal
+from webapp.web.forms import (
+    account_added,
+    confirm_page,
+    password_reset_page,
+    saved,
+    show_refusal,
+)
 
 RETIRED = "No longer in the catalogue"
 
@@ -107,26 +113,33 @@ def school(school_id: int):
 @bp.route("/schools/<int:school_id>/users/<int:user_id>", methods=["GET", "POST"])
 @login_required
 def school_user(school_id: int, user_id: int):
-    """A school user's account: lock or unlock it, or reset the password (for when no admin
-    of their school can: a user of several schools, or a school whose admin is locked out)."""
+    """A school user's account: unlock it, or go on to lock it or reset the password (each
+    asks first), for when no admin of their school can: a user of several schools, or a
+    school whose admin is locked out."""
     school, user = school_accounts.school_user_for(db(), current_user, school_id, user_id)
     form = ConfirmForm()
-    problem = ""
     if form.validate_on_submit():
-        action = request.form.get("action")
-        if action not in ("lock", "unlock"):  # a reset asks first: school_user_password_reset
+        if request.form.get("action") != "unlock":  # lock and reset ask first, on their pages
             abort(400)
-        locked = action == "lock"
-        try:
-            school_accounts.set_lock(db(), current_user, school_id, user_id, locked)
-            message = f"{user.full_name}'s account has been {'locked' if locked else 'unlocked'}"
-        except Refused as refused:
-            problem = str(refused)
-        else:
-            flash(message, "success")
-            return redirect(url_for("council_admin.school", school_id=school_id))
-    return render_template(
-        "council_admin/school_user.html", school=school, user=user, form=form, problem=problem
+        school_accounts.set_lock(db(), current_user, school_id, user_id, False)
+        flash(f"{user.full_name}'s account has been unlocked", "success")
+        return redirect(url_for("council_admin.school_user", school_id=school_id, user_id=user_id))
+    return render_template("council_admin/school_user.html", school=school, user=user, form=form)
+
+
+@bp.route("/schools/<int:school_id>/users/<int:user_id>/lock", methods=["GET", "POST"])
+@login_required
+def school_user_lock(school_id: int, user_id: int):
+    """Asks first, as every destructive action does; then the account is locked and the
+    user signed out (refused for a school's only administrator)."""
+    _school, user = school_accounts.school_user_for(db(), current_user, school_id, user_id)
+    return confirm_page(
+        ConfirmForm(),
+        lambda: school_accounts.set_lock(db(), current_user, school_id, user_id, True),
+        url_for("council_admin.school_user", school_id=school_id, user_id=user_id),
+        "council_admin/lock_account.html",
+        f"{user.full_name}'s account has been locked",
+        user=user,
     )
 
 

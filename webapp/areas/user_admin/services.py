@@ -9,7 +9,7 @@ trail; each function here commits its change, or none of it.
 
 from __future__ import annotations
 
-from sqlalchemy import String, case, exists, func, select
+from sqlalchemy import String, case, exists, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.areas.user_admin.scope import (
@@ -27,9 +27,11 @@ from webapp.areas.user_admin.scope import (
 )
 from webapp.domain import accounts, audit
 from webapp.domain.errors import EmailInUse, LastAdmin, NotFound, Refused
+from webapp.infra import clock
 from webapp.infra.database import transaction
 from webapp.infra.mail import queue_mail
 from webapp.models import Membership, School, User
+from webapp.models_sign_in import LoginCode, PasswordReset
 from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page, matching
 
 __all__ = [
@@ -152,7 +154,7 @@ def add_user(
             "job_title": job_title,
             "mobile": mobile,
         }
-        removed = accounts.find_by_email(session, email)
+        removed = accounts.held_account(session, email)
         if removed is not None and accounts.without_a_place(session, removed):
             return accounts.add_again(session, removed, schools=places, actor=admin, **details)
         return accounts.create_user(session, email=email, actor=admin, schools=places, **details)
@@ -224,11 +226,18 @@ def _refuse_lock_change(session: Session, admin: User, user: User, locked: bool)
 
 def _tell_old_address(session: Session, user: User, new_email: str) -> None:
     """The old address hears of the change, and sessions end: a changed address must never be
-    a quiet way into someone's account (codes and resets follow the address)."""
+    a quiet way into someone's account (codes and resets follow the address). Links and codes
+    already mailed to the old address die with it: whoever reads that mailbox now (a leaver's,
+    a compromised one) must not reset the password or finish a sign-in with them."""
     queue_mail(
         session, "email_changed", user.email, "email_changed", user=user, new_email=new_email
     )
     user.session_generation += 1
+    now = clock.now()
+    for sent in (PasswordReset, LoginCode):
+        session.execute(
+            update(sent).where(sent.user_id == user.id, sent.used_at.is_(None)).values(used_at=now)
+        )
 
 
 def _place_in_schools(session, admin, user, schools, current, wanted, admins) -> None:
@@ -293,7 +302,14 @@ def remove_from_school(session: Session, admin: User, user_id: int, school_id: i
     would see it any more)."""
     with transaction(session):
         user, school = removal(session, admin, user_id, school_id)
-        membership = next(m for m in user.memberships if m.school_id == school_id)
+        # The school's row, then the account's (the order an edit takes them in): two admins
+        # removing someone from their two last schools at the same moment each counted two
+        # schools, and left an open account in none, which no admin sees any more.
+        accounts.take_turns_at(session, [school_id])
+        accounts.hold(session, user)
+        membership = next((m for m in user.memberships if m.school_id == school_id), None)
+        if membership is None:
+            raise NotFound(f"school {school_id} of user {user_id}")  # removed meanwhile
         last_school = len(user.memberships) == 1
         if membership.is_admin:
             keep_an_admin(session, school, user, admin)

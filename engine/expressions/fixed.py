@@ -1,0 +1,257 @@
+"""Conditions that never change (W504): made only of fixed values (`show_if: "false"`), or
+that no answers can change, as `not looked_after and looked_after`, worked out cheaply.
+
+A condition whose every name is a question compared only with fixed values (`==`, `!=`, `<`,
+`in`, `not`, `and`, `or`, `answered()`) takes one of few values for each question: none (not
+asked or left blank), each value it is compared with, one value between each two of them and
+one beyond (numbers), one of the other options. Trying every combination of those, when
+they are few, shows whether any answers make it true, or false. Anything else (arithmetic,
+other functions, two questions compared, dates) is not tried: such a condition is taken to
+change. Values a question cannot really take (a number between two whole numbers, an option
+not offered) can only make a condition seem to change, never seem fixed.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from collections.abc import Callable
+from decimal import Decimal
+
+from engine.expressions.evaluate import Expression
+from engine.expressions.functions import CONSTANT_NAMES
+from engine.expressions.parse import offset_of
+from engine.expressions.value_types import BOOL, LIST, NUMBER, TEXT, Issue, Symbol
+from engine.problems import Code, not_a_condition
+
+MOST_CASES = 256  # combinations tried at most; a condition needing more is not tried
+_OTHER = "\x00another answer"  # a text unlike any written in a condition
+
+
+Asked = Callable[[str], "ast.expr | None"]  # what holds whenever a question has an answer
+
+
+def fixed_issues(
+    expression: Expression,
+    key: str,
+    text,
+    lookup: Callable[[str, int], Symbol | Issue],
+    asked: Asked = lambda name: None,
+) -> list[Issue]:
+    """W504 for the condition under `key` (as `text` was written), or the largest parts of
+    it joined by `and`, `or` or `not`, that have one value whatever the questions they name
+    are answered (`asked(name)`: the condition under which a question has an answer, as
+    `not has_ehcp and ehcp_date` is always false when ehcp_date is asked only if has_ehcp);
+    E312 for one of fixed values that is a number or text, not a condition."""
+    if "today(" in expression.text:
+        return []
+    if not expression.names:
+        value = str(bool(expression.evaluate({}))).lower()
+        fixed = not_a_condition(key, expression.evaluate({}), text)  # show_if: '1'
+        if fixed:
+            return [Issue(Code.E312, 0, fixed)]
+        return [Issue(Code.W504, 0, {"what": "condition", "value": value, "why": ""})]
+    known = _Known(lookup, asked)
+    return _fixed_parts(expression.tree.body, known, expression.tree.body)
+
+
+class _Known:
+    """The symbols of the questions a condition names, and what holds when each is asked."""
+
+    def __init__(self, lookup, asked: Asked):
+        self.lookup, self.asked = lookup, asked
+        self.symbols: dict[str, Symbol] = {}
+
+    def symbol(self, name: str) -> Symbol | None:
+        if name not in self.symbols:
+            found = self.lookup(name, 0)
+            if not isinstance(found, Symbol):
+                return None
+            self.symbols[name] = found
+        return self.symbols[name]
+
+
+def _fixed_parts(node, known: _Known, whole) -> list[Issue]:
+    found = _always(node, known)
+    if found is not None:
+        value, names, because = found
+        what = "condition" if node is whole else f"`{ast.unparse(node)}`"
+        answers = " and ".join(f"'{name}'" for name in names)
+        why = f", whatever the answer{'s' if len(names) > 1 else ''} to {answers}" + because
+        return [Issue(Code.W504, offset_of(node), {"what": what, "value": value, "why": why})]
+    if isinstance(node, ast.BoolOp):
+        return [i for part in node.values for i in _fixed_parts(part, known, whole)]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return _fixed_parts(node.operand, known, whole)
+    return []
+
+
+def _always(node, known: _Known) -> tuple[str, list[str], str] | None:
+    """('true' or 'false', the questions named, why) when `node` names questions and has
+    that value for every answer to them, first taken alone, then with what holds when each
+    is asked; None when it changes, or cannot be told cheaply."""
+    compared: dict[str, list] = {}
+    if not _simple(node, known, compared) or not compared:
+        return None
+    names = sorted(compared)
+    value = _one_value(node, known, compared, {})
+    if value is not None:
+        return value, names, ""
+    conditions = {}
+    for name in names:
+        condition, tried = known.asked(name), {n: list(v) for n, v in compared.items()}
+        if condition is not None and _simple(condition, known, tried):
+            conditions[name] = condition
+            compared = tried
+    value = conditions and _one_value(node, known, compared, conditions)
+    if not value:
+        return None
+    asked = "; ".join(f"'{n}' is asked only when {ast.unparse(c)}" for n, c in conditions.items())
+    return value, names, f" ({asked})"
+
+
+def _one_value(node, known: _Known, compared: dict, conditions: dict) -> str | None:
+    """'true' or 'false' when `node` has it for every answer to the questions in `compared`
+    where each answered question's condition holds; None when it changes or they are many."""
+    names = sorted(compared)
+    choices = [_representatives(known.symbols[name], compared[name]) for name in names]
+    if any(c is None for c in choices) or _count(choices) > MOST_CASES:
+        return None
+    seen = set()
+    for values in itertools.product(*choices):
+        answers = dict(zip(names, values, strict=True))
+        if any(answers[n] is not None and not _holds(c, answers) for n, c in conditions.items()):
+            continue  # a question answered while it is not asked
+        seen.add(_holds(node, answers))
+        if len(seen) == 2:
+            return None
+    return str(seen.pop()).lower() if seen else None
+
+
+def _holds(node, answers: dict) -> bool:
+    tree = ast.Expression(body=node)
+    return bool(Expression("", tree, frozenset(), frozenset(), frozenset()).evaluate(answers))
+
+
+def _count(choices) -> int:
+    total = 1
+    for values in choices:
+        total *= len(values)
+    return total
+
+
+def _simple(node, known: _Known, compared: dict[str, list]) -> bool:
+    """Whether `node` is made only of what _always tries; `compared` collects, for each
+    question, the fixed values it is compared with."""
+    match node:
+        case ast.BoolOp(values=parts):
+            return all(_simple(part, known, compared) for part in parts)
+        case ast.UnaryOp(op=ast.Not(), operand=operand):
+            return _simple(operand, known, compared)
+        case ast.Name(id=name) if name not in CONSTANT_NAMES and known.symbol(name):
+            compared.setdefault(name, [])
+            return True
+        case ast.Name(id=name) if name in CONSTANT_NAMES:
+            return True
+        case ast.Constant():
+            return True
+        case ast.Call(func=ast.Name(id="answered"), args=[ast.Name(id=name)]) if known.symbol(name):
+            compared.setdefault(name, [])
+            return True
+        case ast.Compare(left=left, ops=ops, comparators=comparators):
+            sides = [left, *comparators]
+            return all(
+                _simple_comparison(a, op, b, known, compared)
+                for a, op, b in zip(sides, ops, sides[1:], strict=False)
+            )
+    return False
+
+
+def _simple_comparison(a, op, b, known: _Known, compared: dict) -> bool:
+    """A question compared with a fixed value, or looked for in a list of them, or a value
+    looked for in its ticked options; `x in 'abc'` (a search in text) and two questions
+    compared are not simple."""
+    fixed_a, fixed_b = _fixed(a), _fixed(b)
+    looked_up = isinstance(op, ast.In | ast.NotIn)
+    if _question(a, known) and fixed_b is not _NOT_FIXED:
+        if looked_up and not isinstance(fixed_b, list):
+            return False  # `x in 'abc'` searches text: not tried
+        compared.setdefault(a.id, []).extend(fixed_b if looked_up else [fixed_b])
+    elif _question(b, known) and fixed_a is not _NOT_FIXED:
+        if looked_up and known.symbols[b.id].type != LIST:
+            return False  # 'a' in some_text: a search in text
+        compared.setdefault(b.id, []).append(fixed_a)
+    else:
+        return False
+    return True
+
+
+_NOT_FIXED = object()
+
+
+def _question(node, known: _Known) -> bool:
+    return (
+        isinstance(node, ast.Name)
+        and node.id not in CONSTANT_NAMES
+        and known.symbol(node.id) is not None
+    )
+
+
+def _fixed(node):
+    """The value of a fixed value, a negative number or a list of fixed values; _NOT_FIXED
+    for anything else."""
+    match node:
+        case ast.Constant(value=value):
+            return value
+        case ast.Name(id=name) if name in CONSTANT_NAMES:
+            return CONSTANT_NAMES[name]
+        case ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=value)) if isinstance(
+            value, int | Decimal
+        ) and not isinstance(value, bool):
+            return -value
+        case ast.List(elts=items) | ast.Tuple(elts=items):
+            values = [_fixed(item) for item in items]
+            return _NOT_FIXED if _NOT_FIXED in values else values
+    return _NOT_FIXED
+
+
+def _representatives(symbol: Symbol, compared: list) -> list | None:
+    """A value of each kind of answer the question may have, as the condition tells them
+    apart (None: its kind of answer is not tried)."""
+    if symbol.type == BOOL:
+        return [None, True, False]
+    if symbol.type == NUMBER:
+        return _numbers([v for v in compared if _is_number(v)])
+    if symbol.type == TEXT:
+        written = [v for v in compared if isinstance(v, str)]
+        return [None, "", *dict.fromkeys(written), _another(symbol, written)]
+    if symbol.type == LIST:
+        written = list(dict.fromkeys(v for v in compared if isinstance(v, str)))
+        if len(written) > 4:
+            return None
+        pool = [*written, _another(symbol, written)]
+        subsets = [
+            list(c) for r in range(1, len(pool) + 1) for c in itertools.combinations(pool, r)
+        ]
+        return [None, [], *subsets]
+    return None
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | Decimal) and not isinstance(value, bool)
+
+
+def _numbers(written: list) -> list:
+    """None, 0, each number written, one between each two and one either side of them."""
+    points = sorted(set(Decimal(v) for v in written))
+    found = [None, Decimal(0), Decimal(1), *points]
+    if points:
+        found += [points[0] - 1, points[-1] + 1]
+        found += [(low + high) / 2 for low, high in zip(points, points[1:], strict=False)]
+    return found
+
+
+def _another(symbol: Symbol, written: list) -> str:
+    """An option not written in the condition, or a text unlike any written."""
+    other = [o for o in symbol.options or () if o not in written]
+    return other[0] if other else _OTHER
