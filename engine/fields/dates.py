@@ -243,19 +243,24 @@ _HHMM = re.compile(r"[0-9]{2}:[0-9]{2}")
 _REAL_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # 24-hour, as answers are stored
 # 9:30, 9.30am, 2:15 p.m. (as many write it), 3pm.
 _TIME = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*([ap]\.?m\.?)?", re.IGNORECASE)
+# As GOV.UK writes the times 12am and 12pm would leave unclear (and live-conditions.js reads).
+_NAMED_TIMES = {
+    **dict.fromkeys(("midday", "noon", "12 midday", "12 noon", "12noon"), "12:00"),
+    **dict.fromkeys(("midnight", "12 midnight"), "00:00"),
+}
 
 
 class TimeType(FieldType):
     name = "time"
     also_called = ("time_of_day", "clock")
     read_in_browser = True
-    summary = "A time of day, typed like 14:30 (9.30am and 2:15pm are understood)."
+    summary = "A time of day, typed like 14:30 (9.30am, 2:15pm and midday are understood)."
     value_type = TIME
     settings = {"min": _TIME_BOUND, "max": _TIME_BOUND}
 
     def parse(self, field, raw, values):
         label = label_for_message(field)
-        match = _TIME.fullmatch(raw.strip())
+        match = _TIME.fullmatch(_NAMED_TIMES.get(" ".join(raw.split()).lower(), raw.strip()))
         if not match:
             raise Invalid(f"Enter {lower_first(label)} as a time, like 09:30 or 14:15")
         hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)

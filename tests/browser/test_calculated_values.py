@@ -132,6 +132,8 @@ def test_a_duration_the_wrong_way_round_and_nothing_at_all_read_as_people_write(
         expect(length).to_have_text("60 minutes")
         page.fill("[name=ended]", "11.45 a.m.")  # as many write it, and the server reads it
         expect(length).to_have_text("60 minutes")
+        page.fill("[name=ended]", "midday")
+        expect(length).to_have_text("75 minutes")
         page.fill("[name=ended]", "9:45")
         expect(length).to_have_text("Not yet known")  # was "-60 minutes"
         page.get_by_role("button", name="Continue").click()

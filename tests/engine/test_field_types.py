@@ -56,6 +56,9 @@ def refused(field, raw) -> str:
         ("time", {}, "2:15 p.m.", "14:15"),  # as many write it: "must be a time" confused
         ("time", {}, "9.30 A.M.", "09:30"),
         ("time", {}, "12.05a.m", "00:05"),
+        ("time", {}, "Midday", "12:00"),  # as GOV.UK writes 12pm
+        ("time", {}, " 12  noon ", "12:00"),
+        ("time", {}, "midnight", "00:00"),
         ("yes_no", {}, "yes", True),
         ("yes_no", {}, "no", False),
         ("radios", {"options": ["a", "b"]}, "b", "b"),

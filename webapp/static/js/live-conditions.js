@@ -66,6 +66,12 @@ function monthNumber (text) {
   return found.length === 1 ? String(MONTH_NAMES.indexOf(found[0]) + 1) : null
 }
 
+// engine/fields/dates._NAMED_TIMES: midday and midnight, as GOV.UK writes them.
+const NAMED_TIMES = {
+  midday: '12:00', noon: '12:00', '12 midday': '12:00', '12 noon': '12:00', '12noon': '12:00',
+  midnight: '00:00', '12 midnight': '00:00'
+}
+
 // ---- reading an answer as the server's field types parse it (engine/fields/) ----
 
 const READERS = {
@@ -114,7 +120,8 @@ const READERS = {
     return date
   },
   time: (field, input, values) => {
-    const match = /^(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?$/i.exec(input.one().trim())
+    const typed = input.one().trim()
+    const match = /^(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?$/i.exec(NAMED_TIMES[typed.split(/\s+/).join(' ').toLowerCase()] || typed)
     if (!match || (match[2] === undefined && !match[3])) return null
     let hour = Number(match[1])
     const minute = Number(match[2] || 0)
