@@ -27,22 +27,38 @@ def change_items(
     answers: Mapping,
     add: bool = False,
     remove: int | None = None,
-) -> tuple[dict, dict] | None:
+) -> tuple[dict, dict, str | None] | None:
     """The page's typed input and the answers once an empty item is added to the group, or the
-    item at position `remove` removed (from both); None when the group is full already."""
+    item at position `remove` removed (from both), with what to tell the user of a removal
+    ("Child 2 has been removed"; else None); None when the group is full already.
+
+    `raw_page` is the page as typed (as just sent, when the page is sent with the button):
+    positions are those on screen. The answers keep only the items that hold anything, so
+    the removed item's answer is found by counting those before it: with a blank item 1
+    and item 2 filled in, "Remove item 1" removed the answers of item 2."""
     raw = dict(raw_page or case_type.form_data(page_id, answers))
     items = list(raw.get(group_id) or [])
     answers = dict(answers)
     group = next(f for f in case_type.page(page_id).fields if f.id == group_id)
+    removed = None
     if add:
         if len(items) >= group.kind.max_items(group):
             return None
         items.append({})
     elif remove is not None and 0 <= remove < len(items):
-        items.pop(remove)
+        blank = [_is_blank(group, item) for item in items]
+        kept_before = blank[:remove].count(False)
+        gone = items.pop(remove)
+        removed = group.kind.removed_message(group, remove, len(items))
         stored = list(answers.get(group_id) or [])
-        if remove < len(stored):
-            stored.pop(remove)
+        if not _is_blank(group, gone) and kept_before < len(stored):
+            stored.pop(kept_before)
             answers[group_id] = stored
     raw[group_id] = items
-    return raw, answers
+    return raw, answers, removed
+
+
+def _is_blank(group, item) -> bool:
+    """Whether an item as typed holds nothing (so its answers keep nothing of it)."""
+    item = item if isinstance(item, Mapping) else {}
+    return all(n.kind.is_empty(item.get(n.id)) for n in group.fields if n.has_value)

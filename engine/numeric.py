@@ -38,18 +38,32 @@ _NUMBER = re.compile(r"[-+]?(?:[0-9]++(?:\.[0-9]*+)?|\.[0-9]++)(?:[eE][-+]?[0-9]
 # separator made 12,5 into 125 and 0,250 into 250.
 _GROUPED = re.compile(r"[-+]?[1-9][0-9]{0,2}(?:,[0-9]{3})++(?:\.[0-9]*+)?(?:[eE][-+]?[0-9]++)?")
 
-# What a typed number may hold that is not there: spaces of any kind, as live-conditions.js
-# drops them too (Python's \s and JavaScript's differ by a zero-width space and some controls).
-_SPACES = re.compile(r"[\s\ufeff]")
+# What a typed number may hold that is not there: spaces of any kind before and after it, and
+# anywhere the zero-width no-break space that pasting brings and nobody sees; as
+# live-conditions.js reads it (Python's \s and JavaScript's differ by it and some controls).
+# A space that can be seen inside the number is refused (spaced): "12 5" was read as 125,
+# when it may have meant 12.5.
+_INVISIBLE = "\ufeff"
+_SPACES = re.compile(r"\s")
+
+
+def spaced(text: str) -> bool:
+    """Whether a typed number has a space inside it ("12 5", "1 250"), not only around it
+    (text that is no number even without its spaces, "12 hours", is not one)."""
+    text = text.replace(_INVISIBLE, "").strip()
+    return bool(_SPACES.search(text)) and bool(
+        _NUMBER.fullmatch(_SPACES.sub("", text).replace(",", ""))
+    )
 
 
 def ungrouped(text: str) -> str | None:
-    """`text` without its spaces and thousands commas; None when a comma is not one ("12,5").
+    """`text` without the spaces around it and its thousands commas; None when a comma is not
+    one ("12,5").
 
-    Text that is no number even without its commas ("12,5a") comes back as it was, for the
-    caller's "must be a number".
+    Text that is no number even without its commas ("12,5a", "12 5") comes back otherwise as
+    it was, for the caller's "must be a number" (the caller asks `spaced` first).
     """
-    text = _SPACES.sub("", text)
+    text = text.replace(_INVISIBLE, "").strip()
     if "," not in text:
         return text
     if _GROUPED.fullmatch(text):

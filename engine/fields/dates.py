@@ -39,6 +39,27 @@ def _bound_date(bound, values):
     return values.get(bound)  # another date question (a date, or None if unanswered)
 
 
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august")
+_MONTHS += ("september", "october", "november", "december")
+
+
+def month_number(text: str) -> int | None:
+    """The month typed in the month box as a name, as GOV.UK's date input takes it: January,
+    jan, JAN., Sept (the name, or at least its first 3 letters); None when it names none."""
+    word = text.strip().rstrip(".").casefold()
+    if len(word) < 3 or not word.isascii() or not word.isalpha():
+        return None
+    found = [number for number, name in enumerate(_MONTHS, 1) if name.startswith(word)]
+    return found[0] if len(found) == 1 else None
+
+
+def _whole_parts(raw) -> tuple[str, str, str]:
+    """The day, month and year boxes as typed (stripped), a month's name as its number."""
+    day, month, year = (str(raw.get(p, "") or "").strip() for p in _PARTS)
+    named = month_number(month)
+    return day, str(named) if named else month, year
+
+
 def date_from_parts(label: str, raw) -> dt.date:
     """The date typed in GOV.UK's day, month and year boxes (`raw` maps "day", "month" and
     "year" to what was typed); Invalid, in GOV.UK's words about `label`, when one is missing
@@ -46,11 +67,12 @@ def date_from_parts(label: str, raw) -> dt.date:
     missing = [p for p in _PARTS if not str(raw.get(p, "")).strip()]
     if missing:
         raise Invalid(f"{label} must include a {' and a '.join(missing)}")
+    parts = _whole_parts(raw)
     try:
-        if not all(_WHOLE.fullmatch(str(raw[p]).strip()) for p in _PARTS):
-            ascii_digits(label, *(raw[p] for p in _PARTS))
+        if not all(_WHOLE.fullmatch(part) for part in parts):
+            ascii_digits(label, *parts)
             raise ValueError
-        day, month, year = (int(raw[p]) for p in _PARTS)
+        day, month, year = (int(part) for part in parts)
         if year < 1000:
             raise Invalid(f"{label} must include a year with 4 numbers, like 2026")
         return dt.date(year, month, day)
@@ -62,7 +84,7 @@ def parts_at_fault(raw) -> list[str]:
     """Which of the day, month and year boxes a problem with this date lies in, as GOV.UK
     marks them: the missing ones, those that are not numbers, a year without 4 numbers, a
     month past 12, a day past 31; otherwise (31 February, a bound, a rule) all three."""
-    typed = {p: str((raw or {}).get(p, "") or "").strip() for p in _PARTS}
+    typed = dict(zip(_PARTS, _whole_parts(raw or {}), strict=True))
     blank = [p for p in _PARTS if not typed[p]]
     if blank:
         return blank if len(blank) < len(_PARTS) else list(_PARTS)
@@ -219,20 +241,26 @@ def _bounds_said(field) -> dict:
 
 _HHMM = re.compile(r"[0-9]{2}:[0-9]{2}")
 _REAL_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # 24-hour, as answers are stored
-_TIME = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm)?", re.IGNORECASE)
+# 9:30, 9.30am, 2:15 p.m. (as many write it), 3pm.
+_TIME = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*([ap]\.?m\.?)?", re.IGNORECASE)
+# As GOV.UK writes the times 12am and 12pm would leave unclear (and live-conditions.js reads).
+_NAMED_TIMES = {
+    **dict.fromkeys(("midday", "noon", "12 midday", "12 noon", "12noon"), "12:00"),
+    **dict.fromkeys(("midnight", "12 midnight"), "00:00"),
+}
 
 
 class TimeType(FieldType):
     name = "time"
     also_called = ("time_of_day", "clock")
     read_in_browser = True
-    summary = "A time of day, typed like 14:30 (9.30am and 2:15pm are understood)."
+    summary = "A time of day, typed like 14:30 (9.30am, 2:15pm and midday are understood)."
     value_type = TIME
     settings = {"min": _TIME_BOUND, "max": _TIME_BOUND}
 
     def parse(self, field, raw, values):
         label = label_for_message(field)
-        match = _TIME.fullmatch(raw.strip())
+        match = _TIME.fullmatch(_NAMED_TIMES.get(" ".join(raw.split()).lower(), raw.strip()))
         if not match:
             raise Invalid(f"Enter {lower_first(label)} as a time, like 09:30 or 14:15")
         hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
@@ -241,7 +269,7 @@ class TimeType(FieldType):
         if half:
             if not 1 <= hour <= 12:
                 raise Invalid(f"{label} must be a real time")
-            hour = hour % 12 + (12 if half.lower() == "pm" else 0)
+            hour = hour % 12 + (12 if half[0].lower() == "p" else 0)
         if hour > 23 or minute > 59:
             raise Invalid(f"{label} must be a real time")
         value = f"{hour:02d}:{minute:02d}"

@@ -181,6 +181,10 @@ class NumberType(FieldType):
     def parse(self, field, raw, values):
         decimals = field.settings.get("decimals", 0)
         label = label_for_message(field)
+        if numeric.spaced(raw):  # 12 5: 125, or 12.5? never guessed
+            if decimals == 0:
+                raise Invalid(f"{label} must be a whole number without spaces, like 125 or 1,250")
+            raise Invalid(f"{label} must be a number without spaces, like 12.5 or 1,250")
         text = numeric.ungrouped(raw)
         if text is None:  # 12,5: a decimal comma, never read as 125
             if decimals == 0:
@@ -247,6 +251,8 @@ class MoneyType(FieldType):
     def parse(self, field, raw, values):
         text = numeric.ungrouped(raw.replace("£", ""))
         label = label_for_message(field)
+        if numeric.spaced(raw.replace("£", "")):  # £12 50: never read as £1,250
+            raise Invalid(f"{label} must be an amount of money without spaces, like £1,250.50")
         if text is None:  # £12,50: a decimal comma, never read as £1,250
             raise Invalid(f"{label} must use a full stop for pence, like £12.50")
         if not re.fullmatch(r"-?[0-9]++(\.[0-9]{1,2})?", text):  # ASCII, as the browser

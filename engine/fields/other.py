@@ -182,6 +182,16 @@ class GroupType(FieldType):
         high = self.max_items(field)
         return f"Add no more than {high} {self.item_name(field, high)}"
 
+    def removed_message(self, field, index: int, left: int) -> str:
+        """What the user is told once the item at `index` is removed and `left` remain: which
+        one went, and how the next is numbered now ("Child 2 has been removed. Child 3 is
+        now child 2.")."""
+        name = field.settings.get("item_label", "Item")
+        said = f"{name} {index + 1} has been removed."
+        if index < left:
+            said += f" {name} {index + 2} is now {lower_first(name)} {index + 1}."
+        return said
+
     def is_empty(self, raw) -> bool:
         return not raw
 

@@ -205,7 +205,7 @@ class UrnType(FieldType):
     prefills = frozenset({"school.urn"})
 
     def parse(self, field, raw, values):
-        urn = raw.strip()
+        urn = re.sub(r"\s", "", raw)  # 120 123, as LAESTAB's 856 6012 and UPN's spaces
         if not re.fullmatch(r"[0-9]{6}", urn):  # ASCII digits: \d takes any script's
             raise Invalid(f"{label_for_message(field)} must be 6 digits")
         return urn

@@ -1,21 +1,47 @@
 """A journey's answers, as a school types them, turned into what a browser would send.
 
-Dates "14/5/2015" (or {day, month, year}, or "2015-05-14" as case-type files write them) fill
-the three boxes; yes/no takes true/false or Yes/No; a choice takes an option's value or its
-label; checkboxes a list; a repeating group a list of mappings, one per item; an upload a file
-name. Everything else is sent as text.
+Dates "14/5/2015" (or {day, month, year}, or "2015-05-14" as case-type files write them, or
+"3 years ago", "5 months ago", "2 weeks ago", "today" for an age that must stay right as time
+goes by) fill the three boxes; yes/no takes true/false or Yes/No; a choice takes an option's
+value or its label; checkboxes a list; a repeating group a list of mappings, one per item; an
+upload a file name. Everything else is sent as text.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+import engine.uk_date as uk_date
 from engine.input_names import input_name
 from engine.model import Field, Page
 from engine.problems import did_you_mean
 
 _DATE = re.compile(r"^\s*(\d*)\s*[/.\- ]\s*(\d*)\s*[/.\- ]\s*(\d*)\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_AGO = re.compile(r"^\s*(?:(\d{1,4}) (day|week|month|year)s? ago|today)\s*$", re.IGNORECASE)
+
+
+def date_ago(text: str) -> dt.date | None:
+    """The UK date `text` says, "3 years ago" (on the same day of the month, or the month's
+    last day when it has no such day), "5 months ago", "2 weeks ago", "today"; None if not."""
+    match = _AGO.match(text)
+    if not match:
+        return None
+    today = uk_date.today()
+    if match.group(1) is None:
+        return today
+    count, unit = int(match.group(1)), match.group(2).lower()
+    if unit in ("day", "week"):
+        return today - dt.timedelta(days=count * (7 if unit == "week" else 1))
+    months = today.year * 12 + today.month - 1 - count * (12 if unit == "year" else 1)
+    year, month = divmod(months, 12)
+    for day in range(today.day, 27, -1):  # 31 March, 1 month ago: 28 (or 29) February
+        try:
+            return dt.date(year, month + 1, day)
+        except ValueError:
+            continue
+    return dt.date(year, month + 1, min(today.day, 28))
 
 
 class AnswerProblem(Exception):
@@ -99,6 +125,9 @@ def _add_items(f: Field, name: str, items, data: FormData, files: dict, where: t
 def _date_parts(answer) -> tuple[str, str, str]:
     if isinstance(answer, dict):
         return tuple(str(answer.get(p, "") or "") for p in ("day", "month", "year"))
+    ago = date_ago(str(answer))
+    if ago is not None:
+        return str(ago.day), str(ago.month), str(ago.year)
     iso = _ISO_DATE.match(str(answer))
     if iso:  # year first, as case-type files write dates: the year went in the day box
         return iso.group(3), iso.group(2), iso.group(1)

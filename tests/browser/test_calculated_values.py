@@ -81,6 +81,11 @@ def test_a_calculated_date_shows_as_a_date_is_written_as_it_is_typed(browser, pr
         page.fill("[name=days]", "3")
         # Wednesday 2 December 2026 and three school days: Thursday, Friday, then Monday.
         expect(shown).to_have_text("7 December 2026")
+        page.fill("[name=start-month]", "Dec")  # a month's name, as the server reads it
+        expect(shown).to_have_text("7 December 2026")
+        page.fill("[name=start-month]", "ma")  # March or May? no date, as on the server
+        expect(shown).to_have_text("Not yet known")
+        page.fill("[name=start-month]", "12")
         page.fill("[name=days]", "")
         expect(shown).to_have_text("Not yet known")
 
@@ -105,6 +110,14 @@ def test_a_decimal_comma_is_no_answer_while_typing_as_the_server_refuses_it(brow
         # A zero-width no-break space pasted with a number is ignored as the server ignores it.
         page.fill("[name=daily]", "1\ufeff2.5")
         expect(weekly).to_have_text("62.5 hours")
+        # Spaces around a number are nothing; one inside it (12 5: 125, or 12.5?) is no
+        # answer, as the server refuses it.
+        page.fill("[name=daily]", " 12.5 ")
+        expect(weekly).to_have_text("62.5 hours")
+        page.fill("[name=daily]", "12 5")
+        page.fill("[name=rate]", "£1 250")
+        expect(weekly).to_have_text("Not yet known")
+        expect(cost).to_have_text("Not yet known")
 
 
 def test_a_duration_the_wrong_way_round_and_nothing_at_all_read_as_people_write(browser, preview):
@@ -117,6 +130,10 @@ def test_a_duration_the_wrong_way_round_and_nothing_at_all_read_as_people_write(
         page.fill("[name=began]", "10:45")
         page.fill("[name=ended]", "11:45")
         expect(length).to_have_text("60 minutes")
+        page.fill("[name=ended]", "11.45 a.m.")  # as many write it, and the server reads it
+        expect(length).to_have_text("60 minutes")
+        page.fill("[name=ended]", "midday")
+        expect(length).to_have_text("75 minutes")
         page.fill("[name=ended]", "9:45")
         expect(length).to_have_text("Not yet known")  # was "-60 minutes"
         page.get_by_role("button", name="Continue").click()

@@ -33,3 +33,21 @@ def test_enter_in_an_items_answer_continues_and_never_removes_an_item(
     expect(items).to_have_count(2)
     expect(page.locator("#closure_dates-0-closure_date-day")).to_have_value("7")
     expect(page.locator("#closure_dates-1-closure_date-day")).to_have_value("8")
+
+
+def test_removing_an_item_is_read_out_the_banner_saying_so_takes_the_focus(live, world, page):
+    # Found by trying it: after "Remove closure date 2" nothing was said; then the banner
+    # saying so did not take the focus, as the address's #fragment (the group) took it away,
+    # so a screen reader still read nothing. The banner now has it.
+    sign_in(page, live, school_user(world, USER))
+    reference = saved_draft(page, "planned-closure")
+    page.goto(f"/cases/{reference}/pages/closure")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add another closure date").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Remove closure date 2").click()
+    banner = page.locator(".govuk-notification-banner--success")
+    expect(banner).to_contain_text("Closure date 2 has been removed.")
+    expect(banner).to_have_attribute("role", "alert")
+    expect(banner).to_be_focused()
+    expect(page.locator(".app-group__item")).to_have_count(1)

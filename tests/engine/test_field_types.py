@@ -39,6 +39,8 @@ def refused(field, raw) -> str:
         ("number", {}, "-1,250,000", -1250000),
         ("number", {"decimals": 1}, "1,250.5", "1250.5"),  # commas between thousands only
         ("money", {}, "£1,250", "1250.00"),
+        ("number", {}, " 1250 ", 1250),  # spaces around a number are nothing
+        ("money", {}, "£ 250", "250.00"),
         ("number", {}, "1\ufeff250", 1250),  # pasted with a zero-width space, as the page reads it
         ("number", {}, "9,007,199,254,740,991", 9007199254740991),  # the largest held exactly
         ("number", {"decimals": 2}, "0.10", "0.1"),  # decimals kept as exact text
@@ -50,12 +52,24 @@ def refused(field, raw) -> str:
         ("time", {}, "2:15pm", "14:15"),
         ("time", {}, "14:05", "14:05"),
         ("time", {}, "3pm", "15:00"),
+        ("urn", {}, " 120 123 ", "120123"),  # spaces as a LAESTAB's or a UPN's are taken out
+        ("time", {}, "2:15 p.m.", "14:15"),  # as many write it: "must be a time" confused
+        ("time", {}, "9.30 A.M.", "09:30"),
+        ("time", {}, "12.05a.m", "00:05"),
+        ("time", {}, "Midday", "12:00"),  # as GOV.UK writes 12pm
+        ("time", {}, " 12  noon ", "12:00"),
+        ("time", {}, "midnight", "00:00"),
         ("yes_no", {}, "yes", True),
         ("yes_no", {}, "no", False),
         ("radios", {"options": ["a", "b"]}, "b", "b"),
         ("checkboxes", {"options": ["a", "b", "c"]}, ["c", "a"], ["a", "c"]),
         ("declaration", {"text": "I agree"}, "yes", True),
         ("date", {}, {"day": "7", "month": "03", "year": "2016"}, "2016-03-07"),
+        # The month as its name, as GOV.UK's date input takes it, in any case or abbreviation.
+        ("date", {}, {"day": "7", "month": "Jan", "year": "2016"}, "2016-01-07"),
+        ("date", {}, {"day": "7", "month": "january", "year": "2016"}, "2016-01-07"),
+        ("date", {}, {"day": "7", "month": " SEPT. ", "year": "2016"}, "2016-09-07"),
+        ("date", {}, {"day": "31", "month": "December", "year": "2016"}, "2016-12-31"),
     ],
 )
 def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stored):
@@ -116,6 +130,23 @@ def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stor
         ("money", {}, "£0,500", "Answer must use a full stop for pence, like £12.50"),
         ("number", {}, "12,50,000", "Answer must be a whole number, like 12 or 1,250"),
         ("number", {}, "12,5 hours", "Answer must be a number"),
+        # A space inside a number is refused, never dropped: "12 5" was read as 125.
+        ("number", {}, "12 5", "Answer must be a whole number without spaces, like 125 or 1,250"),
+        ("number", {}, "1 250", "Answer must be a whole number without spaces, like 125 or 1,250"),
+        (
+            "number",
+            {"decimals": 1},
+            "12 .5",
+            "Answer must be a number without spaces, like 12.5 or 1,250",
+        ),
+        (
+            "number",
+            {},
+            "12\u00a05",
+            "Answer must be a whole number without spaces, like 125 or 1,250",
+        ),
+        ("money", {}, "£1 250", "Answer must be an amount of money without spaces, like £1,250.50"),
+        ("money", {}, "£12 50", "Answer must be an amount of money without spaces, like £1,250.50"),
         ("money", {}, "£12,50", "Answer must use a full stop for pence, like £12.50"),
         ("money", {}, "1250,5", "Answer must use a full stop for pence, like £12.50"),
         ("number", {}, "1.5", "Answer must be a whole number"),
@@ -172,6 +203,15 @@ def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stor
         ),
         ("date", {}, {"day": "1_2", "month": "3", "year": "2027"}, "Answer must be a real date"),
         ("date", {}, {"day": "0", "month": "0", "year": "2027"}, "Answer must be a real date"),
+        # A name that is no month, or could be two (ma: March or May?), is not guessed at.
+        ("date", {}, {"day": "1", "month": "ma", "year": "2027"}, "Answer must be a real date"),
+        (
+            "date",
+            {},
+            {"day": "1", "month": "Janu4ry", "year": "2027"},
+            "Answer must be a real date",
+        ),
+        ("date", {}, {"day": "30", "month": "Feb", "year": "2024"}, "Answer must be a real date"),
         (
             "date",
             {},
@@ -258,3 +298,17 @@ def test_every_field_type_documents_itself_in_the_schema():
     for name, kind in FIELD_TYPES.items():
         assert defs[f"field_{name}"]["description"] == kind.summary
         assert set(kind.settings) <= set(defs[f"field_{name}"]["properties"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "at_fault"),
+    [
+        ({"day": "1", "month": "Jan", "year": "26"}, ["year"]),  # the month is not at fault
+        ({"day": "32", "month": "March", "year": "2026"}, ["day"]),
+        ({"day": "1", "month": "Marchember", "year": "2026"}, ["month"]),
+    ],
+)
+def test_a_month_typed_as_its_name_is_not_marked_as_the_box_at_fault(typed, at_fault):
+    from engine.fields.dates import parts_at_fault
+
+    assert parts_at_fault(typed) == at_fault

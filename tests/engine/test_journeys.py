@@ -769,3 +769,25 @@ def test_a_transition_with_a_when_is_covered_only_once_a_journey_finds_it_closed
 
 def transition_gaps(lines: list[str]) -> list[str]:
     return [line for line in lines if line.partition(": not covered: ")[2].startswith("trans")]
+
+
+@pytest.mark.parametrize(
+    ("today", "written", "day"),
+    [
+        ("2026-12-01", "4 years ago", "2022-12-01"),
+        ("2026-03-31", "1 month ago", "2026-02-28"),  # February has no 31st
+        ("2028-02-29", "1 year ago", "2027-02-28"),
+        ("2026-12-01", "2 weeks ago", "2026-11-17"),
+        ("2026-12-01", "Today", "2026-12-01"),
+    ],
+)
+def test_a_journey_may_write_a_date_as_an_age_that_stays_right(monkeypatch, today, written, day):
+    """A census child's date of birth must be under 6 years ago: a fixed date in a journey
+    would be refused once the child had grown up, so journeys write "4 years ago"."""
+    import datetime as dt
+
+    import engine.uk_date as uk_date
+    from engine.journeys.typed import date_ago
+
+    monkeypatch.setattr(uk_date, "today", lambda: dt.date.fromisoformat(today))
+    assert date_ago(written) == dt.date.fromisoformat(day)

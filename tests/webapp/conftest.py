@@ -361,6 +361,10 @@ def check_page(page: BeautifulSoup) -> None:
     title = page.find("title")
     assert title and title.get_text(strip=True), "page has no title"
     assert len(page.find_all("h1")) == 1, "page must have exactly one h1"
+    heading = " ".join(page.find("h1").get_text().split())
+    if heading.startswith("Are you sure"):  # a confirmation: what a tab or screen reader says
+        said = " ".join(title.get_text().split()).removeprefix("Error: ")
+        assert said.startswith(f"{heading} – "), f"title {said!r} is not the h1 {heading!r}"
     ids = Counter(tag["id"] for tag in page.find_all(id=True))
     duplicates = [i for i, n in ids.items() if n > 1]
     assert not duplicates, f"duplicate ids: {duplicates}"

@@ -86,13 +86,15 @@ def test_conditions_and_rules_read_in_plain_english(site):
     incident = text_of(page.find("h2", id="page-incident").find_parent("section"))
     assert (
         "must be true: ‘Time the intervention ended’ is later than "
-        "‘Time the intervention started’." in incident
+        "‘Time the intervention started’ or the number of minutes from ‘Time the intervention "
+        "ended’ to ‘Time the intervention started’ is at least 720." in incident
     )
     duration = question(page, "duration")
     assert (
         "Worked out as the number of minutes from ‘Time the intervention started’ to "
         "‘Time the intervention ended’ if ‘Time the intervention ended’ is later than "
-        "‘Time the intervention started’, otherwise nothing (not answered)." in duration
+        "‘Time the intervention started’, otherwise the number of minutes from ‘Time the "
+        "intervention started’ to ‘Time the intervention ended’ plus 1,440 if" in duration
     )
 
 

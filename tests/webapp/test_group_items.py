@@ -97,7 +97,7 @@ def test_adding_or_removing_an_item_after_a_change_link_still_leads_back_to_chec
     added = answer(portal, changing, PROVIDER, action="add:providers").headers["Location"]
     assert added == f"{changing}#providers-1"
     removed = answer(portal, changing, {**PROVIDER, **SECOND_PROVIDER}, action="remove:providers:1")
-    assert removed.headers["Location"] == f"{changing}#providers"
+    assert removed.headers["Location"] == changing  # no fragment: the banner takes the focus
     done = answer(portal, changing, PROVIDER).headers["Location"]
     assert done == f"/cases/{reference}/check-answers"
 
@@ -186,3 +186,57 @@ def test_a_blank_item_before_an_answered_one_does_not_take_its_follow_up(sign_in
         for i in (0, 1)
     ]
     assert hidden == [True, False]
+
+
+def test_removing_an_item_says_so_in_a_banner_screen_readers_announce(sign_in, world):
+    """Found by trying it: after "Remove provider 1" the page came back with one item fewer
+    and nothing said, so a screen reader user heard nothing and could not tell which went
+    (the one after it now has its number)."""
+    portal = sign_in(world.alice)
+    _, path = _provision(portal)
+    answer(portal, path, {**PROVIDER, **SECOND_PROVIDER}, action="remove:providers:0")
+    page = portal.get(path).page
+    banner = page.select_one(".govuk-notification-banner--success")
+    assert banner is not None and banner.get("role") == "alert"  # read out as the page opens
+    said = text_of(banner)
+    assert "Provider 1 has been removed. Provider 2 is now provider 1." in said
+    # The last one removed: nothing is renumbered, so nothing more is said.
+    answer(portal, path, {**PROVIDER, **SECOND_PROVIDER}, action="add:providers")
+    answer(portal, path, {**PROVIDER, **SECOND_PROVIDER}, action="remove:providers:1")
+    said = text_of(portal.get(path).page.select_one(".govuk-notification-banner--success"))
+    assert said.endswith("Provider 2 has been removed.")
+    # A forged position that is no item removes nothing and says nothing.
+    answer(portal, path, PROVIDER, action="remove:providers:7")
+    assert portal.get(path).page.select_one(".govuk-notification-banner--success") is None
+
+
+def test_removing_a_blank_item_keeps_the_filled_in_item_after_it(sign_in, world):
+    """Found by trying it: with provider 1 left blank and provider 2 filled in, "Remove
+    provider 1" removed provider 2's answers (the saved answers keep no blank item, so the
+    positions on screen and in the answers differ) and left the blank one."""
+    portal = sign_in(world.alice)
+    _, path = _provision(portal)
+    answer(portal, path, PROVIDER, action="add:providers")
+    typed = {k: "" for k, v in PROVIDER.items() if not isinstance(v, list)}  # all left blank
+    answer(portal, path, {**typed, **SECOND_PROVIDER}, action="remove:providers:0")
+    page = portal.get(path).page
+    names = [i.get("value") for i in page.select("input[name$=provider_name]")]
+    assert names == ["Riverside Tuition"]
+    said = text_of(page.select_one(".govuk-notification-banner--success"))
+    assert "Provider 1 has been removed. Provider 2 is now provider 1." in said
+
+
+def test_removing_a_blank_last_item_is_announced_too(sign_in, world):
+    """Found by trying it: "Add another provider" then "Remove provider 2" at once said
+    nothing (saving the page had already let the blank item go)."""
+    portal = sign_in(world.alice)
+    _, path = _provision(portal)
+    answer(portal, path, PROVIDER, action="add:providers")
+    blank = {"providers-1-provider_name": "", "providers-1-provider_hours": ""}
+    answer(portal, path, {**PROVIDER, **blank}, action="remove:providers:1")
+    page = portal.get(path).page
+    assert [i.get("value") for i in page.select("input[name$=provider_name]")] == [
+        PROVIDER["providers-0-provider_name"]
+    ]
+    said = text_of(page.select_one(".govuk-notification-banner--success"))
+    assert said.endswith("Provider 2 has been removed.")

@@ -1,5 +1,6 @@
 """Two more whole journeys: an emergency school closure, and the Early Years Census."""
 
+from engine import uk_date
 from tests.webapp.conftest import text_of
 from tests.webapp.helpers import answer, continue_anyway, date, errors_on, start, stored
 
@@ -48,7 +49,7 @@ MAYA = dict(
     child_forename="Maya",
     child_surname="Patel",
     child_sex="F",
-    **date("child_date_of_birth", 3, 3, 2022),
+    **date("child_date_of_birth", 3, 3, uk_date.today().year - 4),  # a census child is under 6
     child_postcode="le2 1ab",
     universal_hours="15",
     extended_hours="0",
@@ -62,7 +63,7 @@ OSCAR = dict(
     child_forename="Oscar",
     child_surname="Bennett",
     child_sex="M",
-    **date("child_date_of_birth", 20, 11, 2021),
+    **date("child_date_of_birth", 20, 11, uk_date.today().year - 5),
     child_postcode="LE3 9QP",
     universal_hours="15",
     extended_hours="15",
@@ -275,7 +276,7 @@ def test_a_finished_child_keeps_all_its_answers_on_screen_when_another_is_added(
     assert [shown(f"child_date_of_birth-{part}") for part in ("day", "month", "year")] == [
         "3",
         "3",
-        "2022",
+        str(uk_date.today().year - 4),
     ]
     assert ticked("early_years_pupil_premium") == "no"
     assert ticked("disability_access_fund") == "no"

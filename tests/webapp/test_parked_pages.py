@@ -48,7 +48,11 @@ def test_what_was_typed_comes_back_once_after_signing_in_again(sign_in, world, d
     case = db_session.scalar(select(Case).where(Case.reference == reference))
     assert case.raw_input["child"]["forename"] == ""  # nothing written while signed out
     portal.sign_in(world.alice)
-    assert GIVEN_BACK in text_of(portal.get("/").page)
+    said = text_of(portal.get("/").page)
+    assert GIVEN_BACK in said
+    # Which case and page, as a user with several drafts open could not tell.
+    title = "About the child"
+    assert f"What you typed on ‘{title}’ of {reference} after you had been signed out" in said
     assert _forename(portal, first_page) == "Jordan-Lee"
     assert db_session.scalar(select(func.count()).select_from(ParkedPage)) == 0  # taken once
     portal.post("/sign-out", {}, expect=302)
@@ -134,3 +138,15 @@ def test_continue_pressed_twice_after_signing_out_keeps_the_page_once(
     assert db_session.scalar(select(func.count()).select_from(ParkedPage)) == 1
     portal.sign_in(world.alice)
     assert _forename(portal, first_page) == "Jordan-Lee"
+
+
+def test_pages_of_several_cases_given_back_are_each_named():
+    from webapp.areas.cases.parking import given_back_message
+
+    said = given_back_message(
+        [("EDU-SENED-PTT1001", "About the child"), ("EDU-SENED-PIR1002", "The incident")]
+    )
+    assert said.startswith(
+        "What you typed on ‘About the child’ of EDU-SENED-PTT1001 and ‘The incident’ of "
+        "EDU-SENED-PIR1002 after you had been signed out has been put back on those pages."
+    )

@@ -57,5 +57,41 @@ def test_an_unfinished_draft_cannot_be_submitted_and_says_what_is_missing(sign_i
     problems = [a.get_text(strip=True) for a in check.select(".govuk-error-summary__list a")]
     assert problems[0].startswith("The arrangement:")
     assert any(p.startswith("Agreement and safeguarding:") for p in problems)
-    response = portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=400)
+    response = portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=200)
     assert "You need to finish these before you can send the case" in text_of(response.page)
+
+
+def test_sending_without_ticking_the_declaration_shows_the_form_with_its_error_summary(
+    sign_in, world
+):
+    """A missing declaration came back as a 400, a failed request to the browser (which logs
+    it as one) and to anything between it and the portal: it is Check your answers again,
+    with the error summary linking to the box, as a case page's errors are (200)."""
+    portal = sign_in(world.alice)
+    reference = finished_draft(portal)
+    response = portal.post(f"/cases/{reference}/submit", {}, expect=200)
+    page = response.page
+    assert text_of(page.find("title")).startswith("Error: Check your answers")
+    summary = page.select_one(".govuk-error-summary")
+    links = [(a["href"], text_of(a)) for a in summary.select(".govuk-error-summary__list a")]
+    assert links == [("#declared", "Tick the box to confirm the declaration")]
+    assert page.find("input", attrs={"name": "declared", "id": "declared"})
+    assert "Tick the box to confirm the declaration" in text_of(
+        page.select_one(".govuk-checkboxes").find_parent(class_="govuk-form-group")
+    )
+    assert "Draft" in text_of(portal.get("/my-cases").page)  # not sent
+
+
+def test_a_ticked_declaration_stays_ticked_when_sending_is_refused_for_something_else(
+    sign_in, world
+):
+    """Found by trying it: refused for an unfinished page, Check your answers came back with
+    the declaration unticked, so the user had to tick it again."""
+    portal = sign_in(world.alice)
+    reference, first = start(portal, "part-time-timetable")
+    answer(portal, first, CHILD)
+    page = portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=200).page
+    assert page.find("input", attrs={"name": "declared"}).has_attr("checked")
+    assert not portal.get(f"/cases/{reference}/check-answers").page.find(
+        "input", attrs={"name": "declared", "checked": True}
+    )

@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
 from tests.webapp.conftest import PASSWORD, _hashes, staff, text_of
-from tests.webapp.helpers import audit_rows, errors_on, fresh, mails, password_in, send
+from tests.webapp.helpers import audit_rows, errors_on, fresh, mails, password_in, send, start
 from tests.webapp.test_concurrency import meeting, run_together
 from webapp.areas.user_admin import services
 from webapp.domain import accounts, throttle, trusted_devices
@@ -1093,3 +1093,19 @@ def test_every_admin_action_is_in_the_audit_trail_with_actor_and_user(alice, wor
     for event in events:
         if event.action in ("user_created", "admin_granted", "admin_revoked", "membership_removed"):
             assert event.school_id == world.school_a.id
+
+
+def test_a_confirmation_pages_title_is_its_question(alice, world, sign_in):
+    """Found by trying it: the tab (and a screen reader, on arriving) said "Remove Carol
+    Tester from …" or "Abandon draft …" while the page asked "Are you sure you want to …?"
+    (GOV.UK: the title matches the h1). check_page now holds every confirmation to it."""
+    path = f"/user-admin/{world.carol.id}/schools/{world.school_a.id}/remove"
+    page = alice.get(path).page
+    question = "Are you sure you want to remove Carol Tester from Aylestone Primary School?"
+    assert text_of(page.find("h1")) == question
+    assert text_of(page.find("title")).startswith(f"{question} – ")
+    reference, _first = start(alice, "part-time-timetable")
+    page = alice.get(f"/cases/{reference}/abandon").page
+    question = f"Are you sure you want to abandon draft {reference}?"
+    assert text_of(page.find("h1")) == question
+    assert text_of(page.find("title")).startswith(f"{question} – ")

@@ -188,7 +188,7 @@ def answer_page(case_type: CaseType, page: Page, state: dict, urls: Urls):
         flash("Your answers are kept in this preview until you start again.", "success")
         return redirect(urls.to("case_type"))
     if action.startswith(("add:", "remove:")):
-        anchor = change_group(case_type, page, state, action)
+        anchor = change_group(case_type, page, state, action, result.raw)
         return redirect(urls.page(page.id, _anchor=anchor))
     unseen = newly_asked(result.asked, request.form.get("shown"))
     if unseen:
@@ -212,26 +212,31 @@ def answer_page(case_type: CaseType, page: Page, state: dict, urls: Urls):
     return redirect(urls.page(following.id))
 
 
-def change_group(case_type: CaseType, page: Page, state: dict, action: str) -> str:
-    """Add an empty item to a repeating group of the page, or remove one; the anchor to show."""
+def change_group(
+    case_type: CaseType, page: Page, state: dict, action: str, typed=None
+) -> str | None:
+    """Add an empty item to a repeating group of the page, or remove one, on the page as
+    `typed` (as just sent; else as kept); the anchor to show."""
     kind, group_id, *index = action.split(":")
     group = next((f for f in page.fields if f.id == group_id), None)
     if group is None or not group.kind.holds_items:
         abort(400)
     remove = item_index(index[0]) if kind == "remove" and index else None
-    raw_page = state["raw"].get(page.id)
+    raw_page = typed if typed is not None else state["raw"].get(page.id)
     changed = change_items(
         case_type, page.id, group_id, raw_page, state["answers"], kind == "add", remove
     )
     if changed is None:
         flash(group.kind.too_many_message(group), "error")
         return group_id
-    raw, answers = changed
+    raw, answers, removed = changed
+    if removed:  # as on a school's draft: a success banner, which screen readers announce
+        flash(removed, "success")
     state["raw"] = {**state["raw"], page.id: raw}
     state["answers"] = answers
     if kind == "add":  # straight to the new item
         return input_name(group_id, len(raw[group_id]) - 1)
-    return group_id
+    return None if removed else group_id  # the banner takes the focus: see cases/pages.py
 
 
 def _digest(warnings) -> str:

@@ -31,7 +31,7 @@ from webapp.areas.auth.policy import new_password_problem
 from webapp.areas.auth.questions import QUESTIONS
 from webapp.areas.auth.services import Outcome
 from webapp.areas.cases import parking
-from webapp.areas.cases.parking import GIVEN_BACK
+from webapp.areas.cases.parking import given_back_message
 from webapp.domain import accounts, throttle
 from webapp.infra import clock
 from webapp.infra.database import db
@@ -152,8 +152,9 @@ def enter_code():
         if problem is None:
             sessions.begin(user)
             device_cookie.give(entry.device_token, replacing=entry.replaced_token)
-            if parking.give_back(db(), user):  # pages sent after being signed out
-                flash(GIVEN_BACK, "info")
+            given = parking.give_back(db(), user)  # pages sent after being signed out
+            if given:
+                flash(given_back_message(given), "info")
             if not user.security_question or user.password_generated_at:
                 session[AFTER_SIGN_IN] = pending["next"]  # once the first steps are done
             if not user.security_question:

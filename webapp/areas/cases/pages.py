@@ -187,7 +187,7 @@ def answer_page(case, case_type, page):
         )
         return redirect(url_for("cases.my_cases"))
     if action.startswith(("add:", "remove:")):
-        return _change_group(case, case_type, page_id, action)
+        return _change_group(case, case_type, page_id, action, result.raw)
     unseen = newly_asked(result.asked, request.form.get("shown"))
     if unseen:  # questions that apply now and were not on screen: ask them, no errors yet
         result.form.page_version.data = str(case.page_versions.get(page_id, 0))
@@ -287,7 +287,8 @@ def _file_field(case_type: CaseType, page_id: str, key: str):
     return None
 
 
-def _change_group(case, case_type, page_id: str, action: str):
+def _change_group(case, case_type, page_id: str, action: str, typed):
+    """Add or remove an item of one of the page's repeating groups, on the page as `typed`."""
     kind, group_id, *index = action.split(":")
     group = next((f for f in case_type.page(page_id).fields if f.id == group_id), None)
     if kind not in ("add", "remove") or group is None or not group.kind.holds_items:
@@ -295,12 +296,15 @@ def _change_group(case, case_type, page_id: str, action: str):
     remove = item_index(index[0]) if kind == "remove" and index else None
     anchor = group_id
     try:
-        services.change_group_items(
-            db(), case, case_type, page_id, group_id, add=(kind == "add"), remove=remove
+        removed = services.change_group_items(
+            db(), case, case_type, page_id, group_id, kind == "add", remove, typed
         )
     except services.GroupFull as full:
         flash(str(full), "error")
     else:
+        if removed:  # a success banner that takes the focus, so it is read out: no
+            flash(removed, "success")  # fragment, which would take the focus from it
+            anchor = None
         if kind == "add":  # straight to the new item
             anchor = input_name(group_id, len(case.raw_input[page_id][group_id]) - 1)
     # Opened from a Change link, the page still leads back to Check your answers.

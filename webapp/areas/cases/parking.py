@@ -30,10 +30,22 @@ from webapp.infra.database import transaction
 from webapp.models import Case, ParkedPage, User
 
 KEEP = dt.timedelta(days=1)  # as webapp/domain/retention.py purges them
-GIVEN_BACK = (
-    "What you typed on a case page after you had been signed out has been put back on the "
-    "page. Check it, then press Continue to save it. Any file you chose must be chosen again."
-)
+GIVEN_BACK = "Check it, then press Continue to save it. Any file you chose must be chosen again."
+
+
+def given_back_message(pages: list[tuple[str, str]]) -> str:
+    """What the user is told of the pages given back, naming each case and page: "What you
+    typed on ‘About the child’ of EDU-SENED-PTT1033 after you had been signed out has been put
+    back on the page. Check it, …"."""
+    named = [f"‘{title}’ of {reference}" for reference, title in pages]
+    where = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    put = "the page" if len(named) == 1 else "those pages"
+    return (
+        f"What you typed on {where} after you had been signed out has been put back on {put}. "
+        + GIVEN_BACK
+    )
+
+
 KEPT = (
     "You had been signed out (perhaps in another tab, window or browser), so the page you sent "
     "could not be saved yet. What you typed has been kept: sign in to carry on, and it will be "
@@ -119,14 +131,15 @@ class _KeptMeanwhile(Exception):
     """The same page was kept for the user by a send of the same moment."""
 
 
-def give_back(session: Session, user: User) -> int:
+def give_back(session: Session, user: User) -> list[tuple[str, str]]:
     """Put what `user` typed on pages sent after being signed out back on their drafts (as
-    typed, once; the rows go whatever becomes of them); how many pages were given back."""
+    typed, once; the rows go whatever becomes of them); the pages given back, as (case
+    reference, page title)."""
     from webapp.areas.cases.services import keep_typed_input
 
     parked = session.scalars(select(ParkedPage).where(ParkedPage.user_id == user.id)).all()
     if not parked:
-        return 0
+        return []
     kept = [
         (case.reference, p.page_id, MultiDict([tuple(pair) for pair in p.form]))
         for p in parked
@@ -136,4 +149,7 @@ def give_back(session: Session, user: User) -> int:
     ]
     with transaction(session):
         session.execute(delete(ParkedPage).where(ParkedPage.user_id == user.id))
-    return sum(keep_typed_input(session, user, ref, page_id, form) for ref, page_id, form in kept)
+    given = [
+        (ref, keep_typed_input(session, user, ref, page_id, form)) for ref, page_id, form in kept
+    ]
+    return [(ref, title) for ref, title in given if title]

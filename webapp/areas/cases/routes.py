@@ -116,7 +116,10 @@ def check_answers(reference: str):
     return _render_check(case, case_type, SubmitForm())
 
 
-def _render_check(case, case_type, form, problems=None, unchecked=None, status=200):
+def _render_check(case, case_type, form, problems=None, unchecked=None, refused=False):
+    """Check your answers; `refused` once sending was refused, shown with what stops it in
+    the error summary (200, as a case page's errors are: the page is the answer, and a 400
+    is a failed request to the browser, which logs it as one, and to what stands between)."""
     problems = case_type.problems(case.answers) if problems is None else problems
     if unchecked is None:
         unchecked = unchecked_files(db(), case_type, case.answers)
@@ -127,11 +130,11 @@ def _render_check(case, case_type, form, problems=None, unchecked=None, status=2
         sections=case_type.summary_sections(case.answers),
         locked=locked_ids(case_type, known_values(current_user, case.school)),
         problems=problems,
-        problem_list=sending_problems(case, case_type, problems, unchecked, status == 400),
+        problem_list=sending_problems(case, case_type, problems, unchecked, refused),
         unchecked=unchecked,
         form=form,
         send_by=case_type.lifecycle.drafts_until if case_type.lifecycle.retired else None,
-    ), status
+    )
 
 
 @bp.route("/cases/<reference>/submit", methods=["POST"])
@@ -145,7 +148,7 @@ def submit(reference: str):
     try:
         services.submit_case(db(), case, case_type, current_user, form.declared.data)
     except services.NotSubmittable as refused:
-        return _render_check(case, case_type, form, refused.problems, refused.unchecked, status=400)
+        return _render_check(case, case_type, form, refused.problems, refused.unchecked, True)
     if resubmitting:
         flash(f"Your changes to {reference} have been sent to the council", "success")
         return redirect(url_for("cases.view", reference=reference))

@@ -134,27 +134,30 @@ def changeable_by_the_school(session: Session, case: Case) -> CaseType | None:
     return case_type if case.is_draft or workflow.school_can_edit(case_type, case) else None
 
 
-def keep_typed_input(session: Session, user: User, reference: str, page_id: str, formdata) -> bool:
+def keep_typed_input(
+    session: Session, user: User, reference: str, page_id: str, formdata
+) -> str | None:
     """Keep what was typed on a page of a case the school may change (a draft, or one the
     council asked more about), as typed, without checking or merging it.
 
     Used when the session ran out while the page was being sent: the signed (if stale)
-    session still says who typed it. Whether a case of this user's schools received it.
+    session still says who typed it. The page's title when a case of this user's schools
+    received it, else None.
     """
     case = session.scalar(select(Case).where(Case.reference == reference))
     if case is None or case.school_id not in user.school_ids:
-        return False
+        return None
     case_type = changeable_by_the_school(session, case)
     if case_type is None:
-        return False
+        return None
     if page_id not in [p.id for p in case_type.visible_pages(case.answers)]:
-        return False
+        return None
     form = case_type.form_class(page_id)(formdata)
     typed = case_type.typed_input(page_id, form, case.answers, {})
     with transaction(session):
         case.raw_input = {**case.raw_input, page_id: typed}
         case.last_page = page_id
-    return True
+    return case_type.page(page_id).title
 
 
 def change_group_items(
@@ -165,16 +168,19 @@ def change_group_items(
     group_id: str,
     add: bool = False,
     remove: int | None = None,
-) -> None:
-    """Add an empty item to a repeating group as typed, or remove one (by position).
+    typed: Mapping | None = None,
+) -> str | None:
+    """Add an empty item to a repeating group as typed (`typed`: the page as just sent, else
+    as last kept), or remove one (by its position on screen); what to tell the user of a
+    removal.
 
     GroupFull when the group already has the most items it takes (nothing changes)."""
-    raw_page = case.raw_input.get(page_id)
+    raw_page = typed if typed is not None else case.raw_input.get(page_id)
     changed = change_items(case_type, page_id, group_id, raw_page, case.answers, add, remove)
     if changed is None:
         group = next(f for f in case_type.page(page_id).fields if f.id == group_id)
         raise GroupFull(group.kind.too_many_message(group))
-    raw, answers = changed
+    raw, answers, removed = changed
     with transaction(session):
         case.raw_input = {**case.raw_input, page_id: raw}
         case.answers = answers
@@ -183,6 +189,7 @@ def change_group_items(
             page_id: case.page_versions.get(page_id, 0) + 1,
         }
         case.updated_at = utcnow()
+    return removed
 
 
 # ---- submitting and abandoning ----

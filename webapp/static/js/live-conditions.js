@@ -42,14 +42,34 @@ function readNumber (text) {
   return { number: new Dec(sign * BigInt((whole + fraction) || '0'), exponent), exponent }
 }
 
-// numeric.ungrouped: spaces gone (those Python's \s counts too), and commas only between groups
-// of three before the point, the first not starting with 0 (1,250); null for any other comma
-// (12,5 and 0,250 are decimal commas, never 125 and 250), as the server refuses.
+// numeric.ungrouped: the spaces around it gone (those Python's \s counts too) and the
+// zero-width no-break space anywhere; null for a space inside (12 5: 125 or 12.5?, as
+// numeric.spaced refuses), and for a comma that is not between groups of three before the
+// point, the first not starting with 0 (1,250): 12,5 and 0,250 are decimal commas, never 125
+// and 250, as the server refuses.
 function ungrouped (text) {
-  const plain = text.replace(/[\s\x1c-\x1f\x85]/g, '')
+  const plain = text.replace(/\ufeff/g, '').replace(/^[\s\x1c-\x1f\x85]+|[\s\x1c-\x1f\x85]+$/g, '')
+  if (/[\s\x1c-\x1f\x85]/.test(plain)) return null
   if (!plain.includes(',')) return plain
   if (/^[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?$/.test(plain)) return plain.replace(/,/g, '')
   return null
+}
+
+// engine/fields/dates.month_number: a month typed as its name (January, jan, JAN., Sept: the
+// name or at least its first 3 letters) as its number, as text; null when it names none.
+const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august',
+  'september', 'october', 'november', 'december']
+function monthNumber (text) {
+  const word = text.trim().replace(/\.+$/, '').toLowerCase()
+  if (word.length < 3 || !/^[a-z]+$/.test(word)) return null
+  const found = MONTH_NAMES.filter((name) => name.startsWith(word))
+  return found.length === 1 ? String(MONTH_NAMES.indexOf(found[0]) + 1) : null
+}
+
+// engine/fields/dates._NAMED_TIMES: midday and midnight, as GOV.UK writes them.
+const NAMED_TIMES = {
+  midday: '12:00', noon: '12:00', '12 midday': '12:00', '12 noon': '12:00', '12noon': '12:00',
+  midnight: '00:00', '12 midnight': '00:00'
 }
 
 // ---- reading an answer as the server's field types parse it (engine/fields/) ----
@@ -87,6 +107,7 @@ const READERS = {
   },
   date: (field, input, values, today) => {
     const parts = ['day', 'month', 'year'].map((p) => input.part(p).trim())
+    parts[1] = monthNumber(parts[1]) || parts[1]
     if (parts.some((p) => !p)) return null
     if (!parts.every((p) => /^[+-]?\d+$/.test(p))) return null
     const [day, month, year] = parts.map(Number)
@@ -99,13 +120,14 @@ const READERS = {
     return date
   },
   time: (field, input, values) => {
-    const match = /^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$/i.exec(input.one().trim())
+    const typed = input.one().trim()
+    const match = /^(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?$/i.exec(NAMED_TIMES[typed.split(/\s+/).join(' ').toLowerCase()] || typed)
     if (!match || (match[2] === undefined && !match[3])) return null
     let hour = Number(match[1])
     const minute = Number(match[2] || 0)
     if (match[3]) {
       if (hour < 1 || hour > 12) return null
-      hour = hour % 12 + (match[3].toLowerCase() === 'pm' ? 12 : 0)
+      hour = hour % 12 + (match[3][0].toLowerCase() === 'p' ? 12 : 0)
     }
     if (hour > 23 || minute > 59) return null
     const time = new PyTime(hour, minute)
