@@ -231,7 +231,8 @@ def lone_value(node: ast.BoolOp, index: int) -> str:
             instead += f", or {name} in [{first}, {shown}]"
     else:
         instead = f"x == 'a' {word} x == 'b', naming the question in each"
+    always = "always true" if value.value else "never true"  # 'b', 5 / '', 0
     return (
         f"{shown} is {what}, not a condition: '{word}' joins whole conditions, so it stands "
-        f"alone (and is always true); write {instead}"
+        f"alone (and is {always}); write {instead}"
     )

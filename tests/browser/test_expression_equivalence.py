@@ -209,7 +209,7 @@ LANGUAGE = [
     "b1 and n1",
     "b1 or s1",
     "not n1",
-    "n1 and n2 or 0",
+    "n1 and n2 or b1",  # (a fixed value beside and/or is refused: E305)
     "days_between(d1, d2)",
     "weekdays_between(d1, d2)",
     "weeks_between(d1, d2)",

@@ -2360,6 +2360,12 @@ def test_habits_from_other_languages_get_a_hint(expression, hint):
         ),
         ("has_ehcp and 1", "1", "1 is a number, not a condition: 'and' joins whole conditions"),
         (
+            "has_ehcp or 0",
+            "0",
+            "0 is a number, not a condition: 'or' joins whole conditions, so it stands alone "
+            "(and is never true)",
+        ),
+        (
             "sen_provision in ('EK')",
             "sen_provision",
             "'EK' is text, not a list (brackets around one value make no list): sen_provision "
