@@ -150,3 +150,34 @@ def test_the_upgrade_copies_each_assignees_name_onto_their_cases(tmp_path):
         ).all()
     engine.dispose()
     assert names == [("Okoro", "Olivia")]
+
+
+def test_a_downgrade_that_rebuilds_the_cases_table_keeps_their_events_and_files(tmp_path):
+    """SQLite rebuilds a table to drop a column (0020's sent_updated_at, 0016's assignee
+    names): with foreign keys on, dropping the old table deleted every case's timeline and
+    files through their ON DELETE CASCADE, while the cases themselves survived the copy."""
+    from alembic import command
+
+    from webapp.infra.migrate import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'down.sqlite3'}"
+    _case_with_a_disguised_file(url)
+    upgrade(url)
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "insert into case_events (case_id, kind, at, note, for_school)"
+                " select id, 'submitted', created_at, '', true from cases"
+            )
+        )
+    for revision in ("0019", "0015"):
+        command.downgrade(alembic_config(url), revision)
+        with engine.connect() as connection:
+            kept = [
+                connection.scalar(text("select count(*) from cases")),
+                connection.scalar(text("select count(*) from case_events")),
+                connection.scalar(text("select count(*) from attachments")),
+            ]
+        assert kept == [1, 1, 1], f"after the downgrade to {revision}"
+    engine.dispose()

@@ -557,6 +557,11 @@ def test_an_account_locked_on_new_browsers_is_shown_to_its_admins_until_a_new_pa
     officers = council_admin.get("/council/officers").page
     line = officers.find("a", href=f"/council/officers/{officer.id}").find_parent("tr")
     assert "Locked on new browsers" in text_of(line)
+    # The officer's own page said "Unlocked" beside nothing: why, and what lifts it.
+    their_page = council_admin.get(f"/council/officers/{officer.id}").page
+    assert "cannot sign in on a browser they have not signed in on before" in text_of(their_page)
+    their_reset = f"/council/officers/{officer.id}/reset-password"
+    assert their_page.find("a", href=their_reset, string="Reset their password")
     notice = "Dana Tester cannot sign in on a browser they have not signed in on before"
     reset = f"/user-admin/{dana.id}/reset-password"
 

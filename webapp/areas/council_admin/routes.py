@@ -205,7 +205,10 @@ def edit_officer(user_id: int):
     if saved(form, lambda: services.update_officer(db(), current_user, user_id, **form.details())):
         flash(f"Your changes to {user.full_name} have been saved", "success")
         return redirect(url_for("council_admin.officers"))
-    return render_template("council_admin/edit_officer.html", user=user, form=form, teams=teams)
+    locked = services.locked_on_new_browsers(db(), [user])
+    return render_template(
+        "council_admin/edit_officer.html", user=user, form=form, teams=teams, locked=locked
+    )
 
 
 @bp.route("/officers/<int:user_id>/reset-password", methods=["GET", "POST"])

@@ -23,6 +23,8 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = make_engine(config.attributes["database_url"])
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            _foreign_keys_off(connection)
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -32,6 +34,14 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
+
+
+def _foreign_keys_off(connection) -> None:
+    """SQLite drops a column by building the table anew and dropping the old one (Alembic's
+    batch mode); with foreign keys on, that drop deletes every row first, and ON DELETE
+    CASCADE took each case's events and files with it. Off for the migration's connection
+    only (set on the driver's connection: SQLite ignores it inside a transaction)."""
+    connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
 
 
 if context.is_offline_mode():
