@@ -86,10 +86,41 @@ def _fixed_parts(node, known: _Known, whole) -> list[Issue]:
     return []
 
 
+def _changes_plainly(node) -> bool:
+    """A question alone, or one question compared once with a fixed value (`x == 'a'`,
+    `x >= 10`, `x in ['E', 'K']`, `'a' in x`): no answer and an answer equal to that value
+    give it both values, so nothing need be tried (most conditions are these); so does
+    `not` of one of them."""
+    if isinstance(node, ast.Name):
+        return node.id not in CONSTANT_NAMES
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return _changes_plainly(node.operand)
+    if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+        return False
+    sides = [node.left, node.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id not in CONSTANT_NAMES]
+    return len(names) == 1 and all(s in names or _fixed_value(s) for s in sides)
+
+
+def _fixed_value(node) -> bool:
+    """A value written out: text, a number, true or false, or a list of them, not empty."""
+    if isinstance(node, ast.Name):
+        return node.id in ("true", "false")
+    if isinstance(node, ast.Constant):
+        return node.value is not None
+    return (
+        isinstance(node, ast.List | ast.Tuple)
+        and bool(node.elts)
+        and all(isinstance(e, ast.Constant) and e.value is not None for e in node.elts)
+    )
+
+
 def _always(node, known: _Known) -> tuple[str, list[str], str] | None:
     """('true' or 'false', the questions named, why) when `node` names questions and has
     that value for every answer to them, first taken alone, then with what holds when each
     is asked; None when it changes, or cannot be told cheaply."""
+    if _changes_plainly(node):
+        return None
     compared: dict[str, list] = {}
     if not _simple(node, known, compared) or not compared:
         return None
