@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from engine.expressions import TEXT, Symbol
+from engine.fields.questions import question_clause
 from engine.model import Field, SummaryRow
 from engine.problems import Code
 
@@ -95,11 +96,22 @@ class FieldType:
         label = field.label.strip()
         verb = "Select" if self.choice_verb else "Enter"
         if label.endswith("?"):  # a question: "Why is ...?" cannot follow "Enter"
-            return f"{verb} an answer to ‘{label.rstrip('?: ')}’"
+            return self.question_missing_message(field, verb) or (
+                f"{verb} an answer to ‘{label.rstrip('?: ')}’"
+            )
         first_word = label.split(" ", 1)[0].lower()
         if first_word in _INSTRUCTIONS:  # "Describe what happened" is its own message
             return label.rstrip(".: ")
         return f"{verb} {lower_first(label.rstrip('.: '))}"
+
+    def question_missing_message(self, field: Field, verb: str) -> str | None:
+        """GOV.UK's wording for a question left unanswered, from the question itself: "Select
+        if the child has a social worker", "Enter why the intervention was needed"; None
+        when the question's words cannot surely be turned round (questions.py)."""
+        clause = question_clause(field.label)
+        if clause is None or (clause[0] == "if" and not self.choice_verb):
+            return None  # "Enter if …" is no instruction: a yes or no is chosen, not typed
+        return " ".join([verb, *filter(None, clause)])
 
     def parse(self, field: Field, raw, values: Mapping[str, object]):
         """The answer to store (JSON-ready) from what was typed; raises Invalid."""

@@ -103,7 +103,11 @@ class CheckboxesType(FieldType):
     def missing_message(self, field):
         if field.required_message:
             return field.required_message
-        return f"Select at least one option for ‘{label_for_message(field)}’"
+        if not field.label.strip().endswith("?"):
+            return super().missing_message(field)  # "Select the barriers to attendance"
+        return self.question_missing_message(field, "Select") or (
+            f"Select at least one option for ‘{label_for_message(field)}’"
+        )
 
     def parse(self, field, raw, values):
         known = [o.value for o in field.options]

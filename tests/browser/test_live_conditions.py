@@ -191,7 +191,7 @@ def test_without_javascript_new_questions_come_back_without_errors(
         keys.press("Enter")
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
-    expect(summary.locator("li")).to_have_text(["Select an answer to ‘How were they told’"])
+    expect(summary.locator("li")).to_have_text(["Select how they were told"])
     tab_to(page, "input[name=parent_informed_how]")
     keys.press("Space")
     tab_to(page, "button[value=continue]")

@@ -257,9 +257,7 @@ def test_missing_answer_messages_follow_gov_uk_wording():
     )
     assert make("upn", label="UPN").kind.missing_message(make("upn", label="UPN")) == "Enter UPN"
     question = make("yes_no", label="Is the child looked after?")
-    assert question.kind.missing_message(question) == (
-        "Select an answer to ‘Is the child looked after’"
-    )
+    assert question.kind.missing_message(question) == "Select if the child is looked after"
     select = make("select", label="Year group", options=["1"])
     assert select.kind.missing_message(select) == "Select year group"
 

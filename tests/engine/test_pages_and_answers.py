@@ -311,7 +311,7 @@ def test_completeness_check_names_the_unfinished_pages(case):
     }
     problems = case.problems(answers)
     assert set(problems) == {"carer", "dates", "provision"}
-    assert problems["carer"][0].message == "Select an answer to ‘Has the Virtual School been told’"
+    assert problems["carer"][0].message == "Select if the Virtual School has been told"
 
 
 def test_submission_drops_answers_of_questions_no_longer_asked(case):

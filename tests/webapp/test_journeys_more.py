@@ -100,9 +100,9 @@ def test_partial_school_closure_from_submit_case_to_my_cases(sign_in, world, db_
     partial = {**CLOSURE, "extent": "partial", "reopening_known": "yes"}
     response = answer(portal, first_page, partial, expect=200)
     assert errors_on(response) == [
-        "Select at least one option for ‘Which year groups are closed’",
+        "Select which year groups are closed",
         "Enter expected reopening date",
-        "Select an answer to ‘Which session will the school reopen for’",
+        "Select which session the school will reopen for",
     ]
     assert response.page.find("input", attrs={"name": "year_groups", "value": "5"})
     assert response.page.find("input", attrs={"name": "pupils_affected"})["value"] == "180"

@@ -90,7 +90,7 @@ def test_questions_that_now_apply_come_back_with_a_notice_not_errors(sign_in, wo
     assert errors_on(again) == [
         "Enter details of the pupil's injuries",
         "Enter the date they were told",
-        "Select an answer to ‘How were they told’",
+        "Select how they were told",
     ]
 
 

@@ -6,6 +6,7 @@ import secrets
 import threading
 from types import SimpleNamespace
 
+import pyotp
 import pytest
 from sqlalchemy import select
 
@@ -13,7 +14,7 @@ from tests.webapp.conftest import PASSWORD, PortalClient, latest_code, text_of
 from tests.webapp.helpers import fresh_user, mails
 from tests.webapp.test_concurrency import meeting, run_together
 from webapp.areas.auth import codes
-from webapp.models import AuditEvent, LoginCode, OutboxMessage
+from webapp.models import AuditEvent, LoginCode, OutboxMessage, User
 
 
 def password_step(portal, email, password=PASSWORD, expect=302):
@@ -451,3 +452,42 @@ def test_the_code_page_after_signing_in_leads_home_without_saying_time_ran_out(w
     assert response.status_code == 302 and response.headers["Location"] == "/"
     home = text_of(portal.get("/").page)
     assert "ran out" not in home and "Sign in again" not in home
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["{0}-{1}", "{0} {1}", " {0} - {1} ", "{0}\u00a0{1}", "{0}\u2013{1}"],
+    ids=["dash", "space", "spaced dash", "non-breaking space", "en dash"],
+)
+def test_a_code_typed_with_spaces_or_a_dash_signs_in(app, world, new_client, typed):
+    # GOV.UK's guidance: let people type a code as it reads to them ("123 456", "123-456").
+    portal = new_client()
+    password_step(portal, world.alice.email)
+    code = latest_code(app, world.alice.email)
+    code_step(portal, typed.format(code[:3], code[3:]))
+    assert portal.client.get("/my-cases").status_code == 200
+
+
+def test_the_code_checks_themselves_ignore_spaces_and_dashes(app, world, db_session):
+    # Where codes are checked, not only in the web form: any caller gets the same answer.
+    user = db_session.get(User, world.alice.id)
+    attempt = codes.new_attempt_token()
+    with app.app_context():  # the keyed hash's key
+        code = codes.issue_code(db_session, user, attempt)
+        accepted = codes.check_code(db_session, user, attempt, f"{code[:3]}-{code[3:]}")
+    assert accepted is codes.CodeCheck.ACCEPTED
+    user.totp_secret = pyotp.random_base32()
+    app_code = pyotp.TOTP(user.totp_secret).now()
+    assert codes.app_code_step(user, f"{app_code[:3]} - {app_code[3:]}") is not None
+    assert codes.app_code_step(user, f"{app_code[:3]}+{app_code[3:]}") is None  # not a separator
+
+
+def test_an_authenticator_code_typed_with_a_dash_signs_in(world, new_client, db_session):
+    secret = pyotp.random_base32()
+    db_session.get(User, world.alice.id).totp_secret = secret
+    db_session.commit()
+    portal = new_client()
+    password_step(portal, world.alice.email)
+    code = pyotp.TOTP(secret).now()
+    code_step(portal, f"{code[:3]}-{code[3:]}")
+    assert portal.client.get("/my-cases").status_code == 200

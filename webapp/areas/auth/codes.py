@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hmac
+import re
 import secrets
 
 import pyotp
@@ -30,6 +31,17 @@ class CodeCheck(enum.Enum):
     USED_UP = "used_up"  # too many wrong tries: the code is dead
     EXPIRED = "expired"
     MISSING = "missing"  # no live code for this attempt
+
+
+# What people type between the digits, as GOV.UK's guidance on codes says to accept: spaces
+# (any kind, a pasted non-breaking one too) and dashes (a hyphen, or the dashes and minus sign
+# a phone's keyboard or a copied email may give instead).
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
+
+
+def typed_code(code: str | None) -> str:
+    """A code as typed, without the spaces and dashes people put between its digits."""
+    return _SEPARATORS.sub("", code or "")
 
 
 class TooManyCodes(Exception):
@@ -85,6 +97,7 @@ def check_code(session: Session, user: User, attempt_token: str, code: str) -> C
     The account's row is locked first, as issue_code locks it: the check goes on to write
     rows that wait on it (its audit row, the sign-in), and "Send the code again" holding it
     while waiting for this code's row would otherwise deadlock with the check."""
+    code = typed_code(code)
     session.refresh(user, with_for_update=True)
     now = clock.now()
     live = session.scalar(
@@ -131,6 +144,7 @@ def check_app_code(session: Session, user: User, attempt_token: str, code: str) 
     """Whether an authenticator code signs this attempt in. Each check takes one of the
     attempt's 5 tries first, in one statement, so tries sent at the same moment all count;
     a right code gives its try back."""
+    code = typed_code(code)
     attempt = (
         AuthenticatorAttempt.user_id == user.id,
         AuthenticatorAttempt.attempt_hash == keyed_hash(attempt_token),
@@ -161,6 +175,7 @@ def check_app_code(session: Session, user: User, attempt_token: str, code: str) 
 def app_code_step(user: User, code: str) -> int | None:
     """The 30-second step an authenticator code belongs to (this one, or one either side),
     if it is right and newer than the last one accepted: each code works once."""
+    code = typed_code(code)
     totp = pyotp.TOTP(user.totp_secret)
     now = clock.now()
     for offset in (0, -1, 1):

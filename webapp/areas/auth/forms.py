@@ -5,6 +5,7 @@ from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
+from webapp.areas.auth.codes import typed_code
 from webapp.areas.auth.policy import MAX_LENGTH
 from webapp.areas.auth.questions import QUESTIONS
 from webapp.web.person_fields import email_format
@@ -31,7 +32,7 @@ class SignInForm(FlaskForm):
 class CodeForm(FlaskForm):
     code = StringField(
         "Code",
-        filters=[lambda v: (v or "").replace(" ", "").strip()],
+        filters=[typed_code],  # "123 456" and "123-456" are 123456
         validators=[
             DataRequired("Enter the code"),
             Regexp(r"[0-9]{6}\Z", message="Enter the 6-digit code"),

@@ -1,10 +1,11 @@
 // Starts GOV.UK Frontend's components (error summary focus, character count, menus…), the
 // questions of case pages that appear and disappear as they are answered, the background
-// saving of case pages, and the warning before an idle sign-in ends. Loaded as
-// <script type="module"> at the end of <body>; browsers without modules skip it and get the
-// plain HTML, which works on its own.
+// saving of case pages, the typing kept on caseviewer's case page, and the warning before an
+// idle sign-in ends. Loaded as <script type="module"> at the end of <body>; browsers without
+// modules skip it and get the plain HTML, which works on its own.
 import { initAll } from "/static/govuk/govuk-frontend.min.js";
-import { forgetLeftTyping, initAutosave } from "/static/js/autosave.js";
+import { initAutosave } from "/static/js/autosave.js";
+import { forgetLeftTyping, initKeptBoxes } from "/static/js/kept-typing.js";
 import { initLiveConditions } from "/static/js/live-conditions.js";
 import { initTimeoutWarning } from "/static/js/timeout-warning.js";
 
@@ -12,4 +13,5 @@ document.querySelectorAll("form[data-conditions]").forEach(initLiveConditions);
 initAll();
 if (document.body.hasAttribute("data-signed-out")) forgetLeftTyping();
 document.querySelectorAll("form[data-autosave-url]").forEach(initAutosave);
+document.querySelectorAll("[data-kept-typing]").forEach(initKeptBoxes);
 document.querySelectorAll("dialog.app-timeout-dialog").forEach(initTimeoutWarning);

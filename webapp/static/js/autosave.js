@@ -5,24 +5,12 @@
 // answer gives the new page version. If another tab saved the page meanwhile the server
 // refuses (409) and we stop and say so, rather than overwrite anything.
 
+import { forgetTyping, keepTyping, keptTyping } from '/static/js/kept-typing.js'
+
 const QUIET_MS = 1500
 // Background saves never carry files: a file chosen waits for the page to be sent.
 const FILE_WAITING = 'The file you chose is not uploaded yet: it is uploaded when you press ' +
   'Continue or Save and come back later.'
-
-const LEFT = 'app-autosave-left:'
-
-// Signed out: the answers a case page kept in this tab on its way out are forgotten, for
-// sessionStorage outlives signing out, and the next person at a shared computer could read
-// them (or have them put back on a case as theirs).
-export function forgetLeftTyping () {
-  try {
-    const storage = window.sessionStorage
-    for (const key of Object.keys(storage)) {
-      if (key.startsWith(LEFT)) storage.removeItem(key)
-    }
-  } catch (error) {} // storage refused: nothing was kept in it
-}
 
 export function initAutosave (form) {
   let url = form.dataset.autosaveUrl
@@ -159,27 +147,22 @@ export function initAutosave (form) {
 
   // The address with its query: a new case's first page differs from the last one's only by
   // its start token, and must not be given that case's typing.
-  const leftKey = () => LEFT + window.location.pathname + window.location.search
+  const leftKey = () => window.location.pathname + window.location.search
 
   function keepLeft () {
     const answers = {}
     for (const element of questions()) {
       answers[element.id] = checkable(element) ? element.checked : element.value
     }
-    try {
-      window.sessionStorage.setItem(leftKey(), JSON.stringify({ version: version.value, answers }))
-    } catch (error) {} // storage full or refused: the save on its way out is still sent
+    keepTyping(leftKey(), { version: version.value, answers }) // refused: the save is still sent
   }
 
   // The page as it came back is older than the answers typed when it was last left (same
   // version: the save on the way out had not landed): put them back and save them at once.
   // Whether or not that save landed meanwhile, this one stores the same answers.
   function restoreLeft () {
-    let left = null
-    try {
-      left = JSON.parse(window.sessionStorage.getItem(leftKey()) || 'null')
-      window.sessionStorage.removeItem(leftKey())
-    } catch (error) { return }
+    const left = keptTyping(leftKey())
+    forgetTyping(leftKey())
     if (!left || left.version !== version.value || !left.answers) return
     let restored = false
     for (const element of questions()) {

@@ -1,0 +1,84 @@
+"""Caseviewer's case page keeps what an officer typed in its note boxes (static/js/kept-typing.js,
+the mechanism the school's case pages keep their typing with) while another of its forms is
+sent or the page is reloaded, until the box's own form is sent, and forgets it at sign-out."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.helpers import person, sign_in
+from tests.browser.test_journeys import _submitted_case, error_summary, press_button
+
+OFFICER = "kept-typing@council.example.org"  # sign-in codes of its own (5 in 15 minutes)
+
+
+def _officer(world) -> str:
+    """An officer of the world's SEND team, added once."""
+    from sqlalchemy import select
+
+    from webapp.models import Team, User
+
+    session = world.session()
+    try:
+        if session.scalar(select(User).where(User.email == OFFICER)) is None:
+            team = session.scalar(select(Team).where(Team.name == world.team))
+            team.members.append(person(OFFICER, "Kit", "Moss", role="officer"))
+            session.commit()
+    finally:
+        session.close()
+    return OFFICER
+
+
+def test_typing_in_one_note_box_survives_the_other_forms_and_reloads(page, live, world):
+    # Found by a new user's trial: an internal note half written, then "Assign to me", and the
+    # page came back without it (each action is a form of its own; only the one sent is sent).
+    reference = _submitted_case(world)
+    sign_in(page, live, _officer(world))
+    page.goto(f"/caseviewer/cases/{reference}")
+    internal = page.get_by_label("Add an internal note")
+    abandon = page.get_by_label(re.compile("Note for the school – Abandon case"))
+    internal.fill("Rang the SENCO: the plan is signed.")
+    abandon.fill("Sent twice: see the other case.")
+
+    press_button(page, "Assign to me")
+    expect(page.get_by_text(f"{reference} is now assigned to you")).to_be_visible()
+    expect(internal).to_have_value("Rang the SENCO: the plan is signed.")
+    expect(abandon).to_have_value("Sent twice: see the other case.")
+
+    # A transition: the case moves on, and "Abandon case" is still offered from there (its box
+    # numbered differently on the new page, but the same action's box).
+    press_button(page, "Start review")
+    expect(page.get_by_text("The case is now at ‘Review details")).to_be_visible()
+    expect(internal).to_have_value("Rang the SENCO: the plan is signed.")
+    expect(abandon).to_have_value("Sent twice: see the other case.")
+    # Refused (a transition's note is required): the other boxes keep theirs too.
+    press_button(page, "Request more information")
+    expect(error_summary(page)).to_contain_text("Enter a note for the school")
+    expect(internal).to_have_value("Rang the SENCO: the plan is signed.")
+    expect(abandon).to_have_value("Sent twice: see the other case.")
+
+    page.reload()
+    expect(internal).to_have_value("Rang the SENCO: the plan is signed.")
+    abandon.fill("Sent twice: see the other case, PTT1033.")
+    page.reload()
+    expect(abandon).to_have_value("Sent twice: see the other case, PTT1033.")
+
+    # The note's own form sent: its box is empty from then on, the other keeps its typing.
+    press_button(page, "Add note")
+    expect(page.get_by_text("Your internal note has been added")).to_be_visible()
+    expect(page.locator(".app-timeline")).to_contain_text("Rang the SENCO: the plan is signed.")
+    expect(abandon).to_have_value("Sent twice: see the other case, PTT1033.")
+    expect(internal).to_have_value("")
+    page.reload()
+    expect(abandon).to_have_value("Sent twice: see the other case, PTT1033.")
+    expect(internal).to_have_value("")
+
+    # Signing out forgets the rest: the next person at the browser cannot read it.
+    page.goto("/sign-out")
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in").wait_for()
+    page.wait_for_load_state()  # its scripts have run
+    kept = page.evaluate("() => JSON.stringify(Object.entries(window.sessionStorage))")
+    assert "Sent twice" not in kept
