@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from webapp.web import cursors
@@ -298,7 +298,12 @@ def _seek(reader: Reader, args: ListingArgs, keys: list):
     order = [key.desc() if backwards else key.asc() for key in keys]
     sort, last = keys[:-1], keys[-1]
     empty = [key.is_(None) for key in sort]
-    if values[0] is None and sort:  # from an empty row: the empty rows beyond it
+    if reader.partition is not None and reader.partition.fixed:  # part by part
+        reader = reader.after(keys, values, backwards)
+        if reader is None:
+            return None
+        runs = [true()]
+    elif values[0] is None and sort:  # from an empty row: the empty rows beyond it
         runs = [and_(*empty, last < values[-1] if backwards else last > values[-1])]
         if args.before:  # ...then, going back, the last rows with values
             runs.append(sort[0].is_not(None))
