@@ -420,6 +420,44 @@ def test_my_cases_by_school_go_on_by_cursor_reading_what_the_first_page_reads(fi
     assert [case.id for case in pages["back"].rows] == [case.id for case in pages["deep"].rows]
 
 
+@pytest.mark.parametrize("activity", ["Form Submitted", "Case completed"])
+def test_the_queue_of_an_assignee_at_an_activity_reads_a_page_of_theirs(filled, activity):
+    """The queue filtered by an assignee and an activity, as it opens (newest sent first),
+    read every case of the assignee and every case at the activity and sorted the cases in
+    both (87,000 and 27,000 index entries at 1M cases, for 25 shown). It now reads the
+    assignee's cases at the activity in the order sent, through an index: a page (and one)
+    of those of the officer's case types, and the next page likewise."""
+    engine, people = filled
+    query, pages = {"activity": activity, "assigned": "me"}, {}
+
+    def first(session):
+        pages["first"] = _queue(people, session, query)
+
+    def following(session):
+        after = {**query, "page": "2", "after": pages["first"].next_after}
+        pages["next"] = _queue(people, session, after)
+
+    with Session(engine) as session:
+        theirs = session.execute(
+            select(Case.case_type_id.in_(people.worked), Case.id)
+            .where(
+                Case.submitted_at.is_not(None),
+                Case.assigned_to_id == people.officer,
+                Case.activity_label == activity,
+            )
+            .order_by(Case.submitted_at.desc(), Case.id.desc())
+        ).all()
+    shown = [case_id for worked, case_id in theirs if worked]
+    # Read in that order, the assignee's cases of other case types are passed over: no more
+    # is read than up to the 51st of the officer's (two pages and one), of hundreds.
+    bound = [n for n, (worked, _) in enumerate(theirs) if worked][50] + 1
+    assert bound < len(theirs) / 3
+    assert all(read <= bound for read in rows_read(engine, first))
+    assert all(read <= bound for read in rows_read(engine, following))
+    assert [case.id for case in pages["first"].rows] == shown[:25]
+    assert [case.id for case in pages["next"].rows] == shown[25:50]
+
+
 RARE = "early-years-census"  # raised by settings only: none of the filled cases
 
 
@@ -502,3 +540,50 @@ def test_the_api_changes_list_of_a_rare_case_type_reads_a_page_not_every_case(ra
         ).all()
     assert [case.id for case in rows] == expected
     assert all(read <= bound for read in rows_read(engine, following))
+
+
+@pytest.mark.parametrize("by", ["status", "activity"])
+def test_the_api_changes_list_filtered_reads_a_page_of_the_filtered(filled, by):
+    """Filtered by status or activity, the changes list read each case type's sent cases in
+    the order of their changes and threw away those at other statuses or activities: 626,000
+    rows (2.3 s) for a page of a rare activity at 1M cases. Each case type's cases at the
+    status (or activity) are now read through their own run of an index in that order: a
+    page (and one) of each, on the first page and the next, counted by EXPLAIN ANALYZE."""
+    from types import SimpleNamespace
+
+    from webapp.areas.api import listing
+
+    engine, people = filled
+    catalogue = load_catalogue("casetypes")
+    workflow = catalogue.case_types[people.worked[0]].workflow
+    wanted = (
+        {"status": "Completed"} if by == "status" else {"activity": list(workflow.activities)[1]}
+    )
+    column = Case.status if by == "status" else Case.activity
+    client = SimpleNamespace(case_type_ids=list(people.worked))
+    app, pages = Flask(__name__), {}
+    app.extensions["catalogue"] = catalogue
+
+    def first(session):
+        pages["first"] = listing.list_cases(session, client, listing.CaseFilter(**wanted), 0)
+
+    def following(session):
+        after = listing.CaseFilter(cursor=pages["first"][1], **wanted)
+        pages["next"] = listing.list_cases(session, client, after, 0)
+
+    bound = (50 + 1) * len(people.worked)
+    with app.app_context():
+        assert all(read <= bound for read in rows_read(engine, first))
+        assert all(read <= bound for read in rows_read(engine, following))
+    with Session(engine) as session:  # the pages one sort of all the client's cases gives
+        expected = session.scalars(
+            select(Case.id)
+            .where(
+                Case.submitted_at.is_not(None),
+                Case.case_type_id.in_(people.worked),
+                column == next(iter(wanted.values())),
+            )
+            .order_by(Case.sent_updated_at, Case.id)
+            .limit(100)
+        ).all()
+    assert [case.id for case in pages["first"][0] + pages["next"][0]] == expected
