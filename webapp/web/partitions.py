@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import ColumnElement, Select, literal, select, tuple_, union_all
+from sqlalchemy import ColumnElement, Select, func, literal, select, tuple_, union_all
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
@@ -77,13 +77,17 @@ class Reader:
         values = sorted(part.values) if part else []
         if self.seek is not None:  # the parts wholly before the cursor's are left out
             values = [v for v in values if self._sought(v, query) is not None]
+        if offset and len(values) > 1 and part.fixed:
+            return self._skipping(values, order, size, offset)
         if len(values) < 2:
+            extra = self.extra
             if part:
                 query = query.where(part.column.in_(values))
                 if values:  # its fixed terms are alike for all its rows: no order of them
                     query = self._sought(values[0], query)
+                    extra = self._constants(values[0], order)
                     order = order[len(part.fixed.get(values[0], ())) :]
-            ordered = query.add_columns(*self.extra).order_by(*order).offset(offset or None)
+            ordered = query.add_columns(*extra).order_by(*order).offset(offset or None)
             return first_rows(self.session, ordered, size)
         terms = [_unwrapped(term) for term in order]
         branches = [self._branch(value, terms, order, offset + size + 1) for value in values]
@@ -93,22 +97,64 @@ class Reader:
         outer = select(entity, *(rows.c[f"_extra{n}"] for n in range(len(self.extra))))
         return first_rows(self.session, outer.order_by(*merged).offset(offset or None), size)
 
+    def _skipping(self, values, order: Sequence, size: int, offset: int) -> tuple[list, bool]:
+        """A page by number of parts that follow one another (their fixed terms first in the
+        order: a user's schools, sorted by school): the parts wholly before it are counted
+        (each up to what is left of the offset), not read, and the page read from the part
+        it starts in, then from the start of those after it. Each part read with the offset
+        read as many rows as the page's number asked for (214,000 for page 400 of twenty
+        schools); this reads at most the offset, counted, and the offset and a page."""
+        parts = [value for value in self.partition.fixed if value in values]  # ascending
+        if _descending(order[0]):
+            parts.reverse()
+        while parts:
+            part = self.query.where(self.partition.column == parts[0])
+            here = count_up_to(self.session, part, offset)
+            if here > offset:
+                break
+            offset, parts = offset - here, parts[1:]
+        if not parts:
+            return [], False
+        rows, more = self._of(parts[:1]).rows(order, size, offset)
+        if more or len(parts) == 1:
+            return rows, more
+        after, more = self._of(parts[1:]).rows(order, size - len(rows))
+        return rows + after, more
+
+    def _of(self, values: list) -> Reader:
+        return replace(self, partition=replace(self.partition, values=values))
+
+    def _constants(self, value, order: Sequence) -> list:
+        """The extra columns, a fixed term among them (a cursor's) given as its constant,
+        never worked out for each row read (the school's name: a query of schools each)."""
+        fixed = self.partition.fixed.get(value, ())
+        terms = [_unwrapped(term)[0] for term in order[: len(fixed)]]
+        constant = {id(term): literal(v) for term, v in zip(terms, fixed, strict=True)}
+        return [constant.get(id(column), column) for column in self.extra]
+
     def _branch(self, value, terms: list, order: Sequence, limit: int) -> Select:
         """The first `limit` rows of one part, its fixed terms given as constants."""
         fixed = self.partition.fixed.get(value, ())
         keys = [literal(v) for v in fixed] + [e for e, _ in terms[len(fixed) :]]
-        # A fixed term among the extra columns (a cursor's) is its constant too, never worked
-        # out for each row read (the school's name: a query of the schools for each).
-        constant = {
-            id(term): key for (term, _), key in zip(terms, keys[: len(fixed)], strict=False)
-        }
-        extra = [constant.get(id(column), column) for column in self.extra]
+        extra = self._constants(value, order)
         named = [*(column.label(f"_extra{n}") for n, column in enumerate(extra))]
         named += [key.label(f"_key{n}") for n, key in enumerate(keys)]
         branch = self._sought(value, self.query).where(self.partition.column == value)
         branch = branch.add_columns(*named).order_by(*order[len(fixed) :]).limit(limit)
         # Each a subquery of its own: SQLite takes no LIMIT in a UNION's member.
         return select(branch.subquery())
+
+
+def count_up_to(session: Session, query: Select, cap: int) -> int:
+    """How many rows `query` gives, counted up to cap + 1 (more than `cap` is all it says):
+    the count stops early instead of reading every matching row."""
+    first = (
+        query.with_only_columns(literal(1), maintain_column_froms=True)
+        .order_by(None)
+        .limit(cap + 1)
+        .subquery()
+    )
+    return session.scalar(select(func.count()).select_from(first)) or 0
 
 
 def first_rows(session: Session, ordered: Select, size: int) -> tuple[list, bool]:
@@ -123,6 +169,15 @@ _DIRECTIONS = {
     operators.nulls_first_op: lambda c: c.nulls_first(),
     operators.nulls_last_op: lambda c: c.nulls_last(),
 }
+
+
+def _descending(term) -> bool:
+    """Whether an ORDER BY term orders its column from the greatest."""
+    while isinstance(term, UnaryExpression) and term.modifier in _DIRECTIONS:
+        if term.modifier is operators.desc_op:
+            return True
+        term = term.element
+    return False
 
 
 def _unwrapped(term):
