@@ -3,7 +3,7 @@
 My cases sorts one school's cases by each of its columns, then id; the officers' queue sorts
 submitted cases (partial indexes), by reference, case type or activity one case type at a
 time; counts of filtered lists read only an index that holds every column a filter asks
-about; a partial reference is found by trigrams (PostgreSQL's pg_trgm). Migrations 0012-0020
+about; a partial reference is found by trigrams (PostgreSQL's pg_trgm). Migrations 0012-0021
 make the same.
 Some exist on PostgreSQL only: SQLite's indexes have no NULLS LAST, and SQLite cannot reflect
 an index on an expression (so it could not be compared with its migration).
@@ -16,10 +16,16 @@ from sqlalchemy import Index, func, text
 LISTED = ("case_type_name", "service_name", "activity_label", "status")  # sorted by, in lists
 SENT_FILTERS = ("case_type_id", "status", "activity_label", "school_id", "assigned_to_id")
 ASSIGNEE = ("assignee_last_name", "assignee_first_name")  # nobody's (NULL) last either way
+BY_ASSIGNEE_ACTIVITY = ("assigned_to_id", "activity_label", "submitted_at", "id")
+CHANGES_BY = ("status", "activity")  # the API's changes list's filters
 SENT = {
     "postgresql_where": text("submitted_at IS NOT NULL"),
     "sqlite_where": text("submitted_at IS NOT NULL"),
 }
+
+
+def _changes_by(column: str) -> tuple[str, ...]:
+    return ("case_type_id", column, "sent_updated_at", "id")
 
 
 def case_list_indexes() -> tuple[Index, ...]:
@@ -35,7 +41,11 @@ def case_list_indexes() -> tuple[Index, ...]:
         Index("ix_cases_sent_status", "status", "id", **SENT),
         # The API's changes list: each of a client's case types read in order of its changes.
         Index("ix_cases_sent_type_changes", "case_type_id", "sent_updated_at", "id", **SENT),
+        # ...and those of a status, or of an activity, when the client filters by it.
+        *(Index(f"ix_cases_sent_type_{c}_changes", *_changes_by(c), **SENT) for c in CHANGES_BY),
         Index("ix_cases_sent_assignee", *ASSIGNEE, "id", **SENT),  # the queue by assignee
+        # The queue filtered by an assignee and an activity, in the order sent (as it opens).
+        Index("ix_cases_sent_assignee_activity", *BY_ASSIGNEE_ACTIVITY, **SENT),
         # A case type's cases in the order sent: its export, the queue filtered by it.
         Index("ix_cases_sent_case_type", "case_type_id", "submitted_at", "id", **SENT),
         # The queue reads each case type's cases in turn for sorts that follow the case type

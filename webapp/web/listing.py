@@ -14,11 +14,11 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, or_, true, tuple_
 from sqlalchemy.orm import Session
 
 from webapp.web import cursors
-from webapp.web.partitions import Partition, Reader
+from webapp.web.partitions import Partition, Reader, count_up_to
 from webapp.web.whole_numbers import page_number
 
 Row = TypeVar("Row")
@@ -298,7 +298,12 @@ def _seek(reader: Reader, args: ListingArgs, keys: list):
     order = [key.desc() if backwards else key.asc() for key in keys]
     sort, last = keys[:-1], keys[-1]
     empty = [key.is_(None) for key in sort]
-    if values[0] is None and sort:  # from an empty row: the empty rows beyond it
+    if reader.partition is not None and reader.partition.fixed:  # part by part
+        reader = reader.after(keys, values, backwards)
+        if reader is None:
+            return None
+        runs = [true()]
+    elif values[0] is None and sort:  # from an empty row: the empty rows beyond it
         runs = [and_(*empty, last < values[-1] if backwards else last > values[-1])]
         if args.before:  # ...then, going back, the last rows with values
             runs.append(sort[0].is_not(None))
@@ -348,18 +353,6 @@ def _fits(key, value) -> bool:
 def cursor_of(values) -> str:
     """The cursor of one row's sort values (web/cursors.py)."""
     return cursors.write(list(values))
-
-
-def count_up_to(session: Session, query: Select, cap: int) -> int:
-    """How many rows `query` gives, counted up to cap + 1 (more than `cap` is all it says):
-    the count stops early instead of reading every matching row."""
-    first = (
-        query.with_only_columns(literal(1), maintain_column_froms=True)
-        .order_by(None)
-        .limit(cap + 1)
-        .subquery()
-    )
-    return session.scalar(select(func.count()).select_from(first)) or 0
 
 
 def _stripped(value: object) -> str:

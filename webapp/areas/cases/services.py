@@ -368,11 +368,13 @@ def list_cases(
     # The tie-breaker runs the sort's way, so one index (school, column, id) serves each;
     # several schools' cases are read school by school through it (a query each, merged).
     newest = Case.id.desc() if args.descending else Case.id.asc()
-    several, keyset = Partition(Case.school_id, user.school_ids), Case.id
+    several = Partition(Case.school_id, user.school_ids)
     if args.sort == "school" and not one_school:  # a school's name: the same for its cases
-        sort, keyset = (*sort, Case.school_id), None  # paged by number
+        sort = (*sort, Case.school_id)  # Next and Previous seek school by school
         names = session.execute(
-            select(School.id, School.name).where(School.id.in_(user.school_ids))
+            select(School.id, School.name)
+            .where(School.id.in_(user.school_ids))
+            .order_by(School.name, School.id)  # the order the parts are sought in
         )
         several = replace(several, fixed={id_: (name, id_) for id_, name in names})
     return fetch_page(
@@ -381,7 +383,7 @@ def list_cases(
         args,
         sort=sort,
         tie_breaker=[newest],
-        keyset=keyset,
+        keyset=Case.id,
         partition=None if one_school else several,
     )
 
