@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 
 WORDS = (  # noqa: SIM905 -- prose reads better as prose
     "the pupil has made good progress this term with support from the class teacher and "
@@ -44,8 +45,10 @@ def _date_candidates(attempt: int, order: int) -> dt.date:
     if attempt == 0:
         return TODAY + dt.timedelta(days=7 + 14 * order)
     if attempt == 1:
-        return dt.date(2015, 5, 14)
+        return dt.date(2015, 5, 14)  # a pupil's date of birth
     if attempt == 2:
+        return TODAY - dt.timedelta(days=3 * 365 + 100)  # a child in early years
+    if attempt == 3:
         return TODAY
     return TODAY - dt.timedelta(days=30 * attempt)
 
@@ -55,8 +58,11 @@ def typed(field, rng: random.Random, attempt: int, order: int):
     kind = field.kind.name
     settings = field.settings
     if kind in ("text", "textarea"):
-        if settings.get("pattern"):
-            return None  # codes with their own format: left for the engine to ask about
+        if settings.get("pattern"):  # codes with their own format: digits alone are typed
+            digits = re.fullmatch(r"\\d\{(\d+)\}", settings["pattern"])
+            return (
+                "".join(rng.choice("0123456789") for _ in range(int(digits[1]))) if digits else None
+            )
         limit = settings.get("max_length", 200 if kind == "text" else 5000)
         if "forename" in field.id or "first_name" in field.id:
             return rng.choice(FORENAMES)
