@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from engine.expressions import TEXT, Symbol
-from engine.fields.questions import question_clause
+from engine.fields.questions import lower_first, question_clause
 from engine.model import Field, SummaryRow
 from engine.problems import Code
 
@@ -185,20 +185,6 @@ _INSTRUCTIONS = {
     "choose",
     "confirm",
 }
-
-
-def lower_first(text: str) -> str:
-    """The text with its first letter in lower case, unless that would spoil a name.
-
-    "First name" -> "first name"; "UPN", "SENCO email" and "Physical Intervention Record
-    references" (two capitalised words: a proper name) stay as written.
-    """
-    words = text.split(" ")
-    if len(words[0]) > 1 and words[0][1].isupper():
-        return text  # an acronym
-    if len(words) > 1 and words[1][:1].isupper():
-        return text  # a proper name
-    return text[:1].lower() + text[1:]
 
 
 def plural(noun: str, count: int = 2) -> str:

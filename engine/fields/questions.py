@@ -150,18 +150,18 @@ def _wh_clause(words: list[str]) -> tuple[str, str] | None:
     at = next((n for n, w in enumerate(lowered) if w in _AUXILIARIES), None)
     if at is None:  # "What happened before the intervention": a clause already, if it has a verb
         sure = any(_starts(w) for w in words[1:])
-        return ("", _lower_first(" ".join(words))) if sure else None
+        return ("", lower_first(" ".join(words))) if sure else None
     if at == len(words) - 1 or at > 6:
         return None
     after = words[at + 1]
     adverbial = at == 1 and lowered[0] in {"why", "how", "when", "where"}  # never a subject
     if not adverbial and (_starts(after) or after.lower().endswith("ing")):
         # "Which year groups are closed", "What is stopping…": the wh-phrase is the subject
-        return "", _lower_first(" ".join(words))
+        return "", lower_first(" ".join(words))
     clause = _inverted(lowered[at], words[at + 1 :], ended=True)
     if clause is None:
         return None
-    return "", _lower_first(" ".join(words[:at])) + " " + clause
+    return "", lower_first(" ".join(words[:at])) + " " + clause
 
 
 def _inverted(auxiliary: str, rest: list[str], ended: bool = False) -> str | None:
@@ -244,5 +244,28 @@ def _lower_pronoun(word: str) -> str:
     return word.lower() if word.lower() in _PRONOUNS | _DETERMINERS else word
 
 
-def _lower_first(text: str) -> str:
+# Words written with a capital wherever they stand in a sentence.
+_PROPER_WORDS = {
+    "ofsted",
+    "english",
+    "england",
+    *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    *("january", "february", "march", "april", "may", "june", "july", "august"),
+    *("september", "october", "november", "december"),
+}
+
+
+def lower_first(text: str) -> str:
+    """The text with its first letter in lower case, unless that would spoil a name.
+
+    "First name" -> "first name"; "UPN", "SENCO email" and "Physical Intervention Record
+    references" (two capitalised words: a proper name) stay as written.
+    """
+    words = text.split(" ")
+    if words[0].lower() in _PROPER_WORDS:
+        return text  # "Ofsted unique reference number", "Monday opening time"
+    if len(words[0]) > 1 and words[0][1].isupper():
+        return text  # an acronym
+    if len(words) > 1 and words[1][:1].isupper():
+        return text  # a proper name
     return text[:1].lower() + text[1:]

@@ -79,3 +79,18 @@ def test_a_missing_answer_names_what_is_missing_without_quoting_the_question(
 def test_the_authors_own_message_is_kept():
     field = replace(make("yes_no", label="Is it?"), required_message="Select ‘Yes’ if it is")
     assert field.kind.missing_message(field) == "Select ‘Yes’ if it is"
+
+
+@pytest.mark.parametrize(
+    ("label", "message"),
+    [
+        ("Ofsted unique reference number (URN)", "Enter Ofsted unique reference number (URN)"),
+        ("Monday opening time", "Enter Monday opening time"),
+        ("UPN", "Enter UPN"),
+        ("Date of birth", "Enter date of birth"),
+    ],
+)
+def test_a_name_keeps_its_capital_in_a_missing_answer_message(label, message):
+    """'Enter ofsted unique reference number (URN)' was the census's message: a proper noun
+    lost its capital with the label's first letter."""
+    assert missing("text", label) == message
