@@ -123,6 +123,8 @@ class FieldType:
         clause = question_clause(field.label)
         if clause is None or (clause[0] == "if" and not self.choice_verb):
             return None  # "Enter if …" is no instruction: a yes or no is chosen, not typed
+        if clause[0] == "if" and self.name != "yes_no" and "or" in clause[1].split():
+            clause = ("whether", clause[1])  # options of its own: "excluded or suspended?"
         return " ".join([verb, *filter(None, clause)])
 
     def parse(self, field: Field, raw, values: Mapping[str, object]):

@@ -57,6 +57,10 @@ def missing(type_name: str, label: str, **settings) -> str:
         ("yes_no", "Did the child qualify for free school meals?",
          "Select if the child qualified for free school meals"),
         ("yes_no", "Do I need to tell the parents?", "Select if I need to tell the parents"),
+        # Options of its own, not Yes and No: a choice between what "or" joins, never "if".
+        ("radios", "Was the pupil excluded or suspended?",
+         "Select whether the pupil was excluded or suspended"),
+        ("radios", "Is the whole school closed?", "Select if the whole school is closed"),
         # Labels that are not questions, as before.
         ("select", "Year group", "Select year group"),
         ("checkboxes", "Barriers to attendance", "Select barriers to attendance"),
