@@ -86,20 +86,33 @@ def _fixed_parts(node, known: _Known, whole) -> list[Issue]:
     return []
 
 
-def _changes_plainly(node) -> bool:
+def _changes_plainly(node, known: _Known) -> bool:
     """A question alone, or one question compared once with a fixed value (`x == 'a'`,
-    `x >= 10`, `x in ['E', 'K']`, `'a' in x`): no answer and an answer equal to that value
-    give it both values, so nothing need be tried (most conditions are these); so does
-    `not` of one of them."""
-    if isinstance(node, ast.Name):
-        return node.id not in CONSTANT_NAMES
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-        return _changes_plainly(node.operand)
-    if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+    `x >= 10`, `x in ['E', 'K']`, `'a' in x`), or `not` of one of them, where the question can
+    be asked: no answer and an answer equal to that value give it both values, so nothing need
+    be tried (most conditions are these). A question asked only under a condition of several
+    parts is tried: those parts may never hold together (a page shown only when `has_ehcp`,
+    the question on it only when `not has_ehcp`), and then it is never answered."""
+    name = _plain_question(node)
+    if name is None:
         return False
+    asked = known.asked(name)
+    return asked is None or _plain_question(asked) is not None
+
+
+def _plain_question(node) -> str | None:
+    """The question of a condition of the kinds _changes_plainly names, or None."""
+    if isinstance(node, ast.Name):
+        return node.id if node.id not in CONSTANT_NAMES else None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return _plain_question(node.operand)
+    if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+        return None
     sides = [node.left, node.comparators[0]]
     names = [s for s in sides if isinstance(s, ast.Name) and s.id not in CONSTANT_NAMES]
-    return len(names) == 1 and all(s in names or _fixed_value(s) for s in sides)
+    if len(names) == 1 and all(s in names or _fixed_value(s) for s in sides):
+        return names[0].id
+    return None
 
 
 def _fixed_value(node) -> bool:
@@ -119,7 +132,7 @@ def _always(node, known: _Known) -> tuple[str, list[str], str] | None:
     """('true' or 'false', the questions named, why) when `node` names questions and has
     that value for every answer to them, first taken alone, then with what holds when each
     is asked; None when it changes, or cannot be told cheaply."""
-    if _changes_plainly(node):
+    if _changes_plainly(node, known):
         return None
     compared: dict[str, list] = {}
     if not _simple(node, known, compared) or not compared:

@@ -10,6 +10,7 @@ stores (`answer_schema`, for council systems). Callers ask the type what it is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -37,6 +38,17 @@ def ascii_digits(label: str, *texts: str) -> None:
     the page reads 0 to 9 only, and "must be a number" left a user typing ١٢ lost."""
     if any(c.isdigit() and not c.isascii() for text in texts for c in str(text)):
         raise Invalid(f"{label} must be written with the digits 0 to 9")
+
+
+# JavaScript's white space, which live-conditions.js trims and splits a typed answer at: the
+# zero-width no-break space that pasting brings is one there, and not in Python's \s.
+SPACE = r"[\s\ufeff]"
+_AROUND = re.compile(rf"\A{SPACE}+|{SPACE}+\Z")
+
+
+def trimmed(text) -> str:
+    """What was typed in a box without the spaces around it, as the page's script trims it."""
+    return _AROUND.sub("", str(text))
 
 
 class FieldType:
@@ -111,6 +123,8 @@ class FieldType:
         clause = question_clause(field.label)
         if clause is None or (clause[0] == "if" and not self.choice_verb):
             return None  # "Enter if …" is no instruction: a yes or no is chosen, not typed
+        if clause[0] == "if" and self.name != "yes_no" and "or" in clause[1].split():
+            clause = ("whether", clause[1])  # options of its own: "excluded or suspended?"
         return " ".join([verb, *filter(None, clause)])
 
     def parse(self, field: Field, raw, values: Mapping[str, object]):

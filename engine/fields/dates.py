@@ -8,6 +8,7 @@ import re
 import engine.uk_date as uk_date
 from engine.expressions import DATE, TIME
 from engine.fields.base import (
+    SPACE,
     FieldType,
     Invalid,
     ascii_digits,
@@ -15,6 +16,7 @@ from engine.fields.base import (
     label_for_message,
     lower_first,
     setting_problem,
+    trimmed,
 )
 from engine.input_names import DATE_PARTS
 
@@ -46,16 +48,17 @@ _MONTHS += ("september", "october", "november", "december")
 def month_number(text: str) -> int | None:
     """The month typed in the month box as a name, as GOV.UK's date input takes it: January,
     jan, JAN., Sept (the name, or at least its first 3 letters); None when it names none."""
-    word = text.strip().rstrip(".").casefold()
+    word = trimmed(text).rstrip(".")
     if len(word) < 3 or not word.isascii() or not word.isalpha():
-        return None
+        return None  # letters A to Z before lowering them: "ſept" is no month in the page
+    word = word.lower()
     found = [number for number, name in enumerate(_MONTHS, 1) if name.startswith(word)]
     return found[0] if len(found) == 1 else None
 
 
 def _whole_parts(raw) -> tuple[str, str, str]:
     """The day, month and year boxes as typed (stripped), a month's name as its number."""
-    day, month, year = (str(raw.get(p, "") or "").strip() for p in _PARTS)
+    day, month, year = (trimmed(raw.get(p, "") or "") for p in _PARTS)
     named = month_number(month)
     return day, str(named) if named else month, year
 
@@ -64,7 +67,7 @@ def date_from_parts(label: str, raw) -> dt.date:
     """The date typed in GOV.UK's day, month and year boxes (`raw` maps "day", "month" and
     "year" to what was typed); Invalid, in GOV.UK's words about `label`, when one is missing
     or the three make no real date."""
-    missing = [p for p in _PARTS if not str(raw.get(p, "")).strip()]
+    missing = [p for p in _PARTS if not trimmed(raw.get(p, "") or "")]
     if missing:
         raise Invalid(f"{label} must include a {' and a '.join(missing)}")
     parts = _whole_parts(raw)
@@ -129,7 +132,7 @@ class DateType(FieldType):
         return f"{name}-{_PARTS[0]}"  # the day box, first of the three
 
     def is_empty(self, raw) -> bool:
-        return not raw or not any(str(raw.get(p, "")).strip() for p in _PARTS)
+        return not raw or not any(trimmed(raw.get(p, "") or "") for p in _PARTS)
 
     def parse(self, field, raw, values):
         value = date_from_parts(label_for_message(field), raw)
@@ -242,7 +245,7 @@ def _bounds_said(field) -> dict:
 _HHMM = re.compile(r"[0-9]{2}:[0-9]{2}")
 _REAL_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # 24-hour, as answers are stored
 # 9:30, 9.30am, 2:15 p.m. (as many write it), 3pm.
-_TIME = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*([ap]\.?m\.?)?", re.IGNORECASE)
+_TIME = re.compile(rf"([0-9]{{1,2}})(?:[:.]([0-9]{{2}}))?{SPACE}*([ap]\.?m\.?)?", re.IGNORECASE)
 # As GOV.UK writes the times 12am and 12pm would leave unclear (and live-conditions.js reads).
 _NAMED_TIMES = {
     **dict.fromkeys(("midday", "noon", "12 midday", "12 noon", "12noon"), "12:00"),
@@ -260,7 +263,9 @@ class TimeType(FieldType):
 
     def parse(self, field, raw, values):
         label = label_for_message(field)
-        match = _TIME.fullmatch(_NAMED_TIMES.get(" ".join(raw.split()).lower(), raw.strip()))
+        typed = trimmed(raw)  # as live-conditions.js reads it, white space as JavaScript's
+        named = _NAMED_TIMES.get(" ".join(re.split(f"{SPACE}+", typed)).lower())
+        match = _TIME.fullmatch(named or typed)
         if not match:
             raise Invalid(f"Enter {lower_first(label)} as a time, like 09:30 or 14:15")
         hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)

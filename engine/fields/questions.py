@@ -229,19 +229,25 @@ def _after_do(auxiliary: str, verb: str) -> str | None:
     if auxiliary == "do":
         return verb
     irregular = _VERBS.get(word)
+    stem_y = re.search(r"[^aeiou]y$", word)  # "qualify": "qualifies", "qualified"
     if auxiliary == "does":
         if irregular:
             return irregular[0]
+        if stem_y:
+            return word[:-1] + "ies"
         return word + ("es" if word.endswith(("s", "sh", "ch", "x", "z", "o")) else "s")
     if irregular:
         return irregular[1]
+    if stem_y:
+        return word[:-1] + "ied"
     if re.search(r"[^aeiou][aeiou][^aeiouwxy]$", word) and word not in {"follow", "reopen"}:
         return None  # "stop", "refer": the last letter may double
     return word + ("d" if word.endswith("e") else "ed")
 
 
 def _lower_pronoun(word: str) -> str:
-    return word.lower() if word.lower() in _PRONOUNS | _DETERMINERS else word
+    """The subject's first word as it reads inside a sentence: "The" is "the", "I" stays "I"."""
+    return word.lower() if word.lower() in (_PRONOUNS - {"i"}) | _DETERMINERS else word
 
 
 # Words written with a capital wherever they stand in a sentence.

@@ -141,3 +141,67 @@ def test_a_duration_the_wrong_way_round_and_nothing_at_all_read_as_people_write(
             "Ended must be after it started"
         )
         expect(length).to_have_text("Not yet known")
+
+
+# Times and months as people type them, each read in the page as the server reads it: the
+# page shows what the server would store, or nothing where the server would refuse it.
+TYPED_TIMES = [
+    "2:15 p.m.", "2:15 P.M", "2.15pm", "11.45 a.m.", "12am", "12 pm", "0:30 am", "13:00 pm",
+    "noon", "12 Noon", "12  noon", "12noon", "MIDDAY", "midnight", "12 midnight", "noon.",
+    "9", "9pm", "9 .30", "9:30 a. m.", "\u00a09:30\u00a0", "\ufeff9:30", "9:30\x1c",
+    "12\ufeffnoon", "9:30\ufeffam", "9:\ufeff30", "\ufeff\u00a09:30",
+]  # fmt: skip
+TYPED_MONTHS = [
+    "December", "dec", "DEC.", "Sept", "sept.", "Jun", "ju", "ma", "May", "mays", "12",
+    "Dec ember", "\u017fept", "augu\ufb05", "\u212a", "Dec\ufeff", "\x1cDec", "\ufeff",
+]  # fmt: skip
+
+
+def _server_time(typed: str) -> str | None:
+    from engine.fields.base import Invalid
+    from tests.engine.test_field_types import make
+
+    field = make("time", label="Ended")
+    try:
+        return field.kind.parse(field, typed, {})
+    except Invalid:
+        return None
+
+
+def test_times_typed_every_way_read_in_the_page_as_the_server_reads_them(browser, preview):
+    with page_at(browser, preview) as page:
+        page.goto("/weekly-hours/pages/hours")
+        length = page.locator("[data-question=length] .govuk-summary-list__value")
+        page.fill("[name=began]", "00:00")
+        for typed in TYPED_TIMES:
+            stored = _server_time(typed)
+            minutes = int(stored[:2]) * 60 + int(stored[3:]) if stored else 0
+            said = (
+                f"{minutes:,} minute{'s' if minutes != 1 else ''}" if minutes else "Not yet known"
+            )
+            page.fill("[name=ended]", typed)
+            expect(length, f"{typed!r}: the server stores {stored}").to_have_text(said)
+
+
+def test_months_typed_every_way_read_in_the_page_as_the_server_reads_them(browser, preview):
+    from engine.fields.base import Invalid
+    from engine.fields.dates import date_from_parts
+
+    with page_at(browser, preview) as page:
+        page.goto("/return-dates/pages/dates")
+        shown = page.locator("[data-question=back] .govuk-summary-list__value")
+        page.fill("[name=start-day]", "2")
+        page.fill("[name=start-year]", "2026")
+        page.fill("[name=days]", "3")
+        for typed in TYPED_MONTHS:
+            try:
+                month = date_from_parts("First day", {"day": "2", "month": typed, "year": "2026"})
+            except Invalid:
+                month = None
+            said = "Not yet known"
+            if month is not None:  # as the month's number shows it
+                page.fill("[name=start-month]", str(month.month))
+                expect(shown).not_to_have_text("Not yet known")
+                said = shown.inner_text()
+            page.fill("[name=start-month]", typed)
+            expect(shown, f"{typed!r}: the server reads {month}").to_have_text(said)

@@ -70,6 +70,10 @@ def refused(field, raw) -> str:
         ("date", {}, {"day": "7", "month": "january", "year": "2016"}, "2016-01-07"),
         ("date", {}, {"day": "7", "month": " SEPT. ", "year": "2016"}, "2016-09-07"),
         ("date", {}, {"day": "31", "month": "December", "year": "2016"}, "2016-12-31"),
+        # Pasted with a zero-width no-break space around it, as the page's script reads it.
+        ("time", {}, "\ufeff9:30", "09:30"),
+        ("time", {}, "12\ufeffnoon", "12:00"),
+        ("date", {}, {"day": "\ufeff7", "month": "Dec\ufeff", "year": "2016"}, "2016-12-07"),
     ],
 )
 def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stored):
@@ -223,6 +227,13 @@ def test_accepted_answers_are_stored_normalised(type_name, settings, typed, stor
             {"min": "2026-09-01"},
             {"day": "1", "month": "8", "year": "2026"},
             "Answer must be the same as or after 1 September 2026",
+        ),
+        # Letters A to Z only: 'ſ' (long s) is 's' once case-folded, and the page reads no month.
+        (
+            "date",
+            {},
+            {"day": "1", "month": "\u017fept", "year": "2027"},
+            "Answer must be a real date",
         ),
     ],
 )

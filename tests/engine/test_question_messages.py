@@ -51,6 +51,16 @@ def missing(type_name: str, label: str, **settings) -> str:
         ("textarea", "How will pupils eligible for free school meals be supported?",
          "Enter how pupils eligible for free school meals will be supported"),
         ("number", "How many pupils are affected?", "Enter how many pupils are affected"),
+        # A verb ending in a consonant and "y", and "I", as written English has them.
+        ("yes_no", "Does the child qualify for free school meals?",
+         "Select if the child qualifies for free school meals"),
+        ("yes_no", "Did the child qualify for free school meals?",
+         "Select if the child qualified for free school meals"),
+        ("yes_no", "Do I need to tell the parents?", "Select if I need to tell the parents"),
+        # Options of its own, not Yes and No: a choice between what "or" joins, never "if".
+        ("radios", "Was the pupil excluded or suspended?",
+         "Select whether the pupil was excluded or suspended"),
+        ("radios", "Is the whole school closed?", "Select if the whole school is closed"),
         # Labels that are not questions, as before.
         ("select", "Year group", "Select year group"),
         ("checkboxes", "Barriers to attendance", "Select barriers to attendance"),

@@ -1870,6 +1870,39 @@ def test_a_condition_on_a_question_asked_only_when_its_opposite_holds_is_a_warni
     assert [p.code for p in loaded.problems if p.code == "W504"] == ["W504", "W504"]
 
 
+@covers("W504")
+@pytest.mark.parametrize(
+    ("condition", "value"),
+    [("officer", "false"), ("officer == 'Ann'", "false"), ("not officer", "true")],
+)
+def test_a_question_whose_page_and_own_conditions_never_hold_together_is_never_answered(
+    condition, value
+):
+    """A condition of one question, compared once, was taken to change without a trial; but
+    a question asked only on a page shown when `has_ehcp` and itself only when `not has_ehcp`
+    is never answered, and nothing warned that a condition on it never changes."""
+    loaded = load_case(f"""
+        - id: about
+          title: About
+          fields:
+            - {{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}}
+        - id: plan
+          title: The plan
+          show_if: has_ehcp
+          fields:
+            - {{id: officer, type: text, label: Officer, show_if: not has_ehcp}}
+        - id: more
+          title: More
+          fields:
+            - {{id: note, type: text, label: Note, show_if: "{condition}"}}
+    """)
+    problem = loaded.expect("W504", f'show_if: "{condition}"', condition)
+    assert problem.message == (
+        f"condition is always {value}, whatever the answer to 'officer' "
+        "('officer' is asked only when has_ehcp and (not has_ehcp))"
+    )
+
+
 OWN_WORKFLOW_WHEN = """
 workflow:
   start: submitted

@@ -42,13 +42,20 @@ function readNumber (text) {
   return { number: new Dec(sign * BigInt((whole + fraction) || '0'), exponent), exponent }
 }
 
+// engine/fields/base.trimmed: what was typed in a box without the white space around it, as
+// Python's \s and JavaScript's \s count it together (the first has \x1c-\x1f and \x85, the
+// second the zero-width no-break space that pasting brings).
+const SPACE = '[\\s\\x1c-\\x1f\\x85]'
+const AROUND = new RegExp(`^${SPACE}+|${SPACE}+$`, 'g')
+function trimmed (text) { return text.replace(AROUND, '') }
+
 // numeric.ungrouped: the spaces around it gone (those Python's \s counts too) and the
 // zero-width no-break space anywhere; null for a space inside (12 5: 125 or 12.5?, as
 // numeric.spaced refuses), and for a comma that is not between groups of three before the
 // point, the first not starting with 0 (1,250): 12,5 and 0,250 are decimal commas, never 125
 // and 250, as the server refuses.
 function ungrouped (text) {
-  const plain = text.replace(/\ufeff/g, '').replace(/^[\s\x1c-\x1f\x85]+|[\s\x1c-\x1f\x85]+$/g, '')
+  const plain = trimmed(text.replace(/\ufeff/g, ''))
   if (/[\s\x1c-\x1f\x85]/.test(plain)) return null
   if (!plain.includes(',')) return plain
   if (/^[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?$/.test(plain)) return plain.replace(/,/g, '')
@@ -60,13 +67,15 @@ function ungrouped (text) {
 const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august',
   'september', 'october', 'november', 'december']
 function monthNumber (text) {
-  const word = text.trim().replace(/\.+$/, '').toLowerCase()
-  if (word.length < 3 || !/^[a-z]+$/.test(word)) return null
+  const typed = trimmed(text).replace(/\.+$/, '')
+  if (typed.length < 3 || !/^[A-Za-z]+$/.test(typed)) return null // letters A to Z, then lowered
+  const word = typed.toLowerCase()
   const found = MONTH_NAMES.filter((name) => name.startsWith(word))
   return found.length === 1 ? String(MONTH_NAMES.indexOf(found[0]) + 1) : null
 }
 
 // engine/fields/dates._NAMED_TIMES: midday and midnight, as GOV.UK writes them.
+const TIME = new RegExp(`^(\\d{1,2})(?:[:.](\\d{2}))?${SPACE}*([ap]\\.?m\\.?)?$`, 'i') // dates._TIME
 const NAMED_TIMES = {
   midday: '12:00', noon: '12:00', '12 midday': '12:00', '12 noon': '12:00', '12noon': '12:00',
   midnight: '00:00', '12 midnight': '00:00'
@@ -106,7 +115,7 @@ const READERS = {
     return inBounds(field, amount, MONEY_LIMIT) ? amount : null
   },
   date: (field, input, values, today) => {
-    const parts = ['day', 'month', 'year'].map((p) => input.part(p).trim())
+    const parts = ['day', 'month', 'year'].map((p) => trimmed(input.part(p)))
     parts[1] = monthNumber(parts[1]) || parts[1]
     if (parts.some((p) => !p)) return null
     if (!parts.every((p) => /^[+-]?\d+$/.test(p))) return null
@@ -120,8 +129,9 @@ const READERS = {
     return date
   },
   time: (field, input, values) => {
-    const typed = input.one().trim()
-    const match = /^(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?$/i.exec(NAMED_TIMES[typed.split(/\s+/).join(' ').toLowerCase()] || typed)
+    const typed = trimmed(input.one())
+    const named = NAMED_TIMES[typed.split(new RegExp(`${SPACE}+`)).join(' ').toLowerCase()]
+    const match = TIME.exec(named || typed)
     if (!match || (match[2] === undefined && !match[3])) return null
     let hour = Number(match[1])
     const minute = Number(match[2] || 0)
@@ -247,7 +257,7 @@ function inputOf (form, name) {
 }
 
 function isBlank (field, input) {
-  if (field.kind === 'date') return ['day', 'month', 'year'].every((p) => !input.part(p).trim())
+  if (field.kind === 'date') return ['day', 'month', 'year'].every((p) => !trimmed(input.part(p)))
   if (field.kind === 'checkboxes') return input.all().length === 0
   return !input.one().trim()
 }
