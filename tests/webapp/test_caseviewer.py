@@ -763,6 +763,38 @@ def test_a_colleague_locked_while_the_page_was_open_is_a_problem_on_the_form(
     assert mails(db_session, None, "case_assigned") == []
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # two writers at once
+def test_a_case_assigned_meanwhile_is_a_problem_on_the_case_page(
+    sign_in, world, council, db_session, monkeypatch
+):
+    """Olivia presses Assign to me as Sam takes the case: her assignment finds the case changed
+    under it. She was sent back to the page with a banner; now the case page says so in its
+    error summary (linked to who has the case now), and Sam keeps it."""
+    from webapp.domain import workflow
+
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    olivia.get(f"/caseviewer/cases/{reference}")
+    assign = workflow.assign
+
+    def sam_first(session, case, officer, actor):
+        taken = case_row(db_session, reference)  # Sam's request, committed just before hers
+        taken.assign(db_session.get(User, council.sam.id))
+        db_session.commit()
+        assign(session, case, officer, actor)
+
+    monkeypatch.setattr(workflow, "assign", sam_first)
+    response = olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": "me"}, expect=409)
+    assert response.page.title.get_text().startswith("Error: ")
+    assert errors_on(response) == [
+        "This case changed while you were assigning it. Check who it is assigned to"
+    ]
+    link = response.page.select_one(".govuk-error-summary__list a")["href"]
+    assert link == "#case-details"
+    assert "Assigned to Sam Singh" in text_of(response.page.select_one(link))
+    assert case_row(db_session, reference).assigned_to_id == council.sam.id
+
+
 def test_a_case_walks_its_whole_workflow_to_completed_and_the_school_is_told(
     sign_in, world, council, db_session
 ):

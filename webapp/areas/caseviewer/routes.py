@@ -270,10 +270,10 @@ def assign(reference: str):
         others = services.colleagues(db(), current_user, found)
         field = refused.field if any(c.id != found.assigned_to_id for c in others) else None
         return _refuse(found, case_type, str(refused), field, "", status=400)
-    except services.MovedOn:
-        flash(
-            "This case changed while you were assigning it. Check who it is assigned to.", "error"
-        )
+    except services.MovedOn:  # the case changed meanwhile (assigned by someone else, say)
+        found, case_type = _case(reference)
+        message = "This case changed while you were assigning it. Check who it is assigned to"
+        return _refuse(found, case_type, message, "case-details", "", status=409)
     else:
         if to is None:
             flash(f"{found.reference} is no longer assigned to anyone", "success")
