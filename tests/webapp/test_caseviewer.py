@@ -763,6 +763,38 @@ def test_a_colleague_locked_while_the_page_was_open_is_a_problem_on_the_form(
     assert mails(db_session, None, "case_assigned") == []
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # two writers at once
+def test_a_case_assigned_meanwhile_is_a_problem_on_the_case_page(
+    sign_in, world, council, db_session, monkeypatch
+):
+    """Olivia presses Assign to me as Sam takes the case: her assignment finds the case changed
+    under it. She was sent back to the page with a banner; now the case page says so in its
+    error summary (linked to who has the case now), and Sam keeps it."""
+    from webapp.domain import workflow
+
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    olivia.get(f"/caseviewer/cases/{reference}")
+    assign = workflow.assign
+
+    def sam_first(session, case, officer, actor):
+        taken = case_row(db_session, reference)  # Sam's request, committed just before hers
+        taken.assign(db_session.get(User, council.sam.id))
+        db_session.commit()
+        assign(session, case, officer, actor)
+
+    monkeypatch.setattr(workflow, "assign", sam_first)
+    response = olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": "me"}, expect=409)
+    assert response.page.title.get_text().startswith("Error: ")
+    assert errors_on(response) == [
+        "This case changed while you were assigning it. Check who it is assigned to"
+    ]
+    link = response.page.select_one(".govuk-error-summary__list a")["href"]
+    assert link == "#case-details"
+    assert "Assigned to Sam Singh" in text_of(response.page.select_one(link))
+    assert case_row(db_session, reference).assigned_to_id == council.sam.id
+
+
 def test_a_case_walks_its_whole_workflow_to_completed_and_the_school_is_told(
     sign_in, world, council, db_session
 ):
@@ -896,6 +928,84 @@ def test_a_note_typed_for_a_case_someone_else_moved_on_is_not_lost(
     assert "Your note was not sent" in text_of(response.page.select_one("#unsent-note"))
     assert "Please send the plan" in text_of(response.page.select_one("#unsent-note"))
     assert case_row(db_session, reference).activity == "completed"
+
+
+def _summary_link(response) -> str:
+    """The one error summary link's target, which must be on the page."""
+    [link] = response.page.select(".govuk-error-summary__list a")
+    assert response.page.select_one(link["href"]) is not None, link["href"]
+    return link["href"]
+
+
+def test_a_note_too_long_for_a_case_moved_on_is_told_as_moved_on_and_kept(
+    sign_in, world, council, db_session
+):
+    """Olivia writes a note over the limit while Sam moves the case on. The note's length was
+    checked first: she was told only that, linked to a box that was not on the page (the
+    transition no longer offered) with her note gone. The case moving on is told first now,
+    her note kept, and its length told on the box when she sends it again."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia, sam = sign_in(council.olivia), sign_in(council.sam)
+    notified = olivia.get(f"/caseviewer/cases/{reference}").page
+    seen = notified.find("input", attrs={"name": "from_activity"})["value"]
+    take(sam, reference, "Start review")
+    note = "Sent twice, see the other case. " + "x" * 5000
+    response = olivia.post(
+        f"/caseviewer/cases/{reference}/transition",
+        {"action": "Abandon case", "note": note, "from_activity": seen},
+        expect=409,
+    )
+    assert response.page.title.get_text().startswith("Error: ")
+    assert errors_on(response) == [
+        "This case has changed since you opened it. Check where it is now, then try again."
+    ]
+    assert _summary_link(response) == "#what-next"
+    assert response.page.select_one("#transition-note-3").get_text().strip() == note
+
+    # Sent again from the page she now has: the length, on Abandon's box, the note kept.
+    response = take(olivia, reference, "Abandon case", note=note, expect=400)
+    assert response.page.title.get_text().startswith("Error: ")
+    assert errors_on(response) == ["Note must be 5,000 characters or fewer"]
+    assert _summary_link(response) == "#transition-note-3"
+    assert response.page.select_one("#transition-note-3").get_text().strip() == note
+    assert response.page.select_one("#transition-note-3-error") is not None
+
+    # A transition no longer offered at all: told as moved on, the note shown as not sent.
+    reviewed = olivia.get(f"/caseviewer/cases/{reference}").page
+    seen = reviewed.find("input", attrs={"name": "from_activity"})["value"]
+    take(sam, reference, "Complete case", note="Done")
+    response = olivia.post(
+        f"/caseviewer/cases/{reference}/transition",
+        {"action": "Request more information", "note": note, "from_activity": seen},
+        expect=409,
+    )
+    assert "This case has changed since you opened it" in errors_on(response)[0]
+    assert _summary_link(response) == "#what-next"
+    assert note in text_of(response.page.select_one("#unsent-note"))
+    assert case_row(db_session, reference).activity == "completed"
+
+
+def test_a_note_pasted_with_a_null_character_is_taken_without_it(
+    sign_in, world, council, db_session
+):
+    """Text pasted from a PDF can hold U+0000, which shows as nothing: an officer's note with
+    one was refused with the bare 400 page and lost, as the school's answers were once. It is
+    taken out, as from the school's answers (request_guard's answers_posted)."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    olivia.get(f"/caseviewer/cases/{reference}")
+    olivia.post(
+        f"/caseviewer/cases/{reference}/notes", {"note": "From the PDF:\x00 page 2"}, expect=302
+    )
+    take(olivia, reference, "Abandon case", note="Sent twice\x00, see the other case.")
+    case = case_row(db_session, reference)
+    assert case.status == "Abandoned"
+    notes = db_session.scalars(
+        select(CaseEvent.note).where(CaseEvent.case_id == case.id, CaseEvent.note != "")
+    ).all()
+    assert sorted(notes) == ["From the PDF: page 2", "Sent twice, see the other case."]
+    # A NUL in a form's name is still refused, as anywhere else.
+    olivia.post(f"/caseviewer/cases/{reference}/notes", {"no\x00te": "x"}, expect=400)
 
 
 def test_a_required_note_is_asked_for_and_abandoning_needs_a_reason(

@@ -24,6 +24,7 @@ from webapp.infra.mail import queue_mail
 from webapp.models import Case, CaseEvent, CaseTypeVersion, Team, User
 
 SYSTEM_STEPS_LIMIT = 20  # a guard: system transitions never loop for ever
+NOTE_MAX = 5000  # characters of a transition's note (the API's and the case page's limit)
 
 
 class NotAllowed(Exception):
@@ -32,6 +33,10 @@ class NotAllowed(Exception):
 
 class NoteRequired(Exception):
     """The transition needs a note (a reason) and none was given."""
+
+
+class NoteTooLong(Exception):
+    """The transition's note is longer than NOTE_MAX characters."""
 
 
 # ---- definitions ----
@@ -175,7 +180,10 @@ def take_transition(
     by: str,
     note: str = "",
 ) -> Transition:
-    """Take the transition labelled `action` from the case's activity. The caller commits."""
+    """Take the transition labelled `action` from the case's activity. The caller commits.
+
+    NotAllowed, NoteRequired and NoteTooLong, checked in that order (a note too long for a
+    transition not offered is told as not offered)."""
     transition = next(
         (t for t in allowed_transitions(case_type, case, by) if t.action == action), None
     )
@@ -184,6 +192,8 @@ def take_transition(
     note = note.strip()
     if transition.note == "required" and not note:
         raise NoteRequired(action)
+    if transition.note != "none" and len(note) > NOTE_MAX:
+        raise NoteTooLong(action)
     _apply(session, case, case_type, transition, actor, note, by)
     _run_system_transitions(session, case, case_type)
     return transition

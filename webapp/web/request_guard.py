@@ -6,10 +6,11 @@ MAX_FORM_MEMORY_SIZE). Past a limit the answer is 413 with the portal's page.
 
 A NUL character (U+0000) is refused with 400: PostgreSQL cannot store it in text or JSON, a
 browser never sends it from what someone typed, and quietly dropping it would change what was
-sent (a password, say) without a word. Except in the answers a case page sends (views marked
-`answers_posted`): there it comes from text pasted from a PDF or another program, it shows as
-nothing, and refusing the page lost everything typed on it, so it is taken out of the values
-(never out of names or file names, which are refused as anywhere else).
+sent (a password, say) without a word. Except in the answers a case page sends, and an
+officer's notes on Caseviewer's case page (views marked `answers_posted`): there it comes from
+text pasted from a PDF or another program, it shows as nothing, and refusing the page lost
+everything typed on it, so it is taken out of the values (never out of names or file names,
+which are refused as anywhere else).
 """
 
 from __future__ import annotations

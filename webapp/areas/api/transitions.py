@@ -33,7 +33,7 @@ from webapp.domain import workflow
 from webapp.infra.database import transaction
 from webapp.models_api import ApiIdempotencyKey
 
-NOTE_MAX = 5000
+NOTE_MAX = workflow.NOTE_MAX
 KEY_MAX = 200
 
 

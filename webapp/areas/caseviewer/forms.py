@@ -15,9 +15,10 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from engine.fields.base import Invalid
 from engine.fields.dates import date_from_parts, parts_at_fault
 from webapp.areas.caseviewer.services import ASSIGNED, STATUSES, QueueOptions, QueueSearch
+from webapp.domain import workflow
 from webapp.web.whole_numbers import whole_number
 
-NOTE_MAX = 5000
+NOTE_MAX = workflow.NOTE_MAX  # an internal note's too
 DATE_PARTS = ("day", "month", "year")
 _WRITTEN_DATE = re.compile(r"^\s*(\d{1,4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,4})\s*$")
 
@@ -140,14 +141,13 @@ class QueueFilterForm(wtforms.Form):
 
 class TransitionForm(FlaskForm):
     """One of the transitions the officer may take: the action, where the case was when the
-    page was shown, and a note for the school (required, optional, or not asked)."""
+    page was shown, and a note for the school (required, optional, or not asked). Its note
+    is checked by services.move_case, after where the case is now (a note too long for a
+    case moved on meanwhile is told as the case moved on)."""
 
     action = HiddenField()
     from_activity = HiddenField()
-    note = TextAreaField(
-        filters=[_strip],
-        validators=[Length(max=NOTE_MAX, message=f"Note must be {NOTE_MAX:,} characters or fewer")],
-    )
+    note = TextAreaField(filters=[_strip])
 
 
 class NoteForm(FlaskForm):

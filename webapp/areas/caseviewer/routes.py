@@ -36,6 +36,7 @@ from webapp.infra.casetypes import catalogue
 from webapp.infra.database import db
 from webapp.models import Attachment, Case
 from webapp.web.access import answer_not_found, restrict
+from webapp.web.request_guard import answers_posted
 
 restrict(bp, "caseviewer", lambda user: user.is_officer)
 answer_not_found(bp, "caseviewer")
@@ -154,6 +155,7 @@ def _render_case(
 
 
 @bp.route("/cases/<reference>/transition", methods=["POST"])
+@answers_posted  # NUL pasted into a note is taken out, not refused
 @login_required
 def transition(reference: str):
     """Take one of the transitions allowed from the case's activity; refused otherwise."""
@@ -162,8 +164,7 @@ def transition(reference: str):
     action = form.action.data or ""
     input_id = _note_input_id(case_type, found, action)
     if not form.validate_on_submit():
-        message = form.note.errors[0] if form.note.errors else "Try again"
-        return _refuse(found, case_type, message, input_id, form.note.data, status=400)
+        abort(400)  # nothing a person can put right on the page (CSRF is checked before)
     try:
         taken = services.move_case(
             db(),
@@ -174,8 +175,8 @@ def transition(reference: str):
             form.from_activity.data or "",
             form.note.data or "",
         )
-    except workflow.NoteRequired:
-        return _refuse(found, case_type, "Enter a note for the school", input_id, "", status=400)
+    except Refused as refused:  # the note: missing (a required one) or too long
+        return _refuse(found, case_type, str(refused), input_id, form.note.data, status=400)
     except workflow.NotAllowed:
         message = f"You cannot ‘{action}’ now: the case is at ‘{found.activity_label}’"
         return _refuse_kept(found, case_type, message, action, form.note.data, status=400)
@@ -238,6 +239,7 @@ def _refuse(
 
 
 @bp.route("/cases/<reference>/notes", methods=["POST"])
+@answers_posted  # NUL pasted into a note is taken out, not refused
 @login_required
 def note(reference: str):
     """Add an internal note (never shown to the school)."""
@@ -268,10 +270,10 @@ def assign(reference: str):
         others = services.colleagues(db(), current_user, found)
         field = refused.field if any(c.id != found.assigned_to_id for c in others) else None
         return _refuse(found, case_type, str(refused), field, "", status=400)
-    except services.MovedOn:
-        flash(
-            "This case changed while you were assigning it. Check who it is assigned to.", "error"
-        )
+    except services.MovedOn:  # the case changed meanwhile (assigned by someone else, say)
+        found, case_type = _case(reference)
+        message = "This case changed while you were assigning it. Check who it is assigned to"
+        return _refuse(found, case_type, message, "case-details", "", status=409)
     else:
         if to is None:
             flash(f"{found.reference} is no longer assigned to anyone", "success")

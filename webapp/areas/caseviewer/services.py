@@ -267,8 +267,10 @@ def move_case(
 ) -> Transition:
     """Take an officer's transition and commit it.
 
-    NotAllowed when this officer may not take `action` from the case's activity; NoteRequired
-    when it needs a note; MovedOn when the case is no longer where the officer saw it.
+    In this order: MovedOn when the case is no longer where the officer saw it; NotAllowed when
+    this officer may not take `action` from the case's activity; Refused, on the transition's
+    "note", when the note is missing (a required one) or too long. So a note too long for a
+    case moved on meanwhile is told as the case moved on, and kept by the page as such.
     """
     try:
         with transaction(session):
@@ -279,6 +281,14 @@ def move_case(
             )
     except StaleDataError:
         raise MovedOn(case.reference) from None
+    except workflow.NoteRequired:
+        raise Refused(NOTE_REQUIRED, "note") from None
+    except workflow.NoteTooLong:
+        raise Refused(NOTE_TOO_LONG, "note") from None
+
+
+NOTE_REQUIRED = "Enter a note for the school"
+NOTE_TOO_LONG = f"Note must be {workflow.NOTE_MAX:,} characters or fewer"
 
 
 def add_internal_note(session: Session, case: Case, officer: User, note: str) -> None:
