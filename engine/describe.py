@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-from numbers import Number
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from numbers import Number
 
 import engine.numeric as numeric
 from engine.expressions import (
