@@ -17,6 +17,7 @@ import ast
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from numbers import Number
 
 import engine.numeric as numeric
 from engine.expressions import (
@@ -56,13 +57,13 @@ _ARITHMETIC[ast.Div] = ("divided by", 2)
 _BETWEEN = {
     "weekdays_between": "the number of weekdays (Monday to Friday) from {0} up to {1}",
     "school_days_between": "the number of school days from {0} up to {1}",
-    "add_school_days": "the date {1} school days after {0}",
-    "add_days": "the date {1} days after {0}",
     "days_between": "the number of days from {0} to {1}",
     "weeks_between": "the number of weeks from {0} to {1}",
     "years_between": "the number of whole years from {0} to {1}",
     "minutes_between": "the number of minutes from {0} to {1}",
 }
+# Functions that move a date by a count: the unit, singular and plural.
+_SHIFTS = {"add_days": ("day", "days"), "add_school_days": ("school day", "school days")}
 _COLUMNS = {
     "total": "the total of {member} over every item of {group}",
     "earliest": "the earliest {member} among the items of {group}",
@@ -262,6 +263,8 @@ class Describer:
             kind = self.type_of(args[0])
             what = {LIST: "options ticked in", GROUP: "items of", TEXT: "characters in"}
             return f"the number of {what.get(kind, 'items in')} {said[0]}"
+        if name in _SHIFTS and len(said) == 2:
+            return self._shifted(name, args, said)
         if name in _BETWEEN and len(said) == 2:
             return _BETWEEN[name].format(*said)
         if name in _COLUMNS and len(args) == 2:
@@ -284,6 +287,19 @@ class Describer:
             word = word or ("larger" if len(said) == 2 else "largest")
             return f"the {word} of {join_words(said)}" if len(said) > 1 else said[0]
         return f"{name}({', '.join(said)})"  # a function named as written
+
+    def _shifted(self, name: str, args, said) -> str:
+        """add_days(a, 1): "the date 1 day after ‘A’"; a written count below 0 reads as before."""
+        unit, units = _SHIFTS[name]
+        count = args[1]
+        negative = isinstance(count, ast.UnaryOp) and isinstance(count.op, ast.USub)
+        written = count.operand if negative else count
+        if isinstance(written, ast.Constant) and isinstance(written.value, Number):
+            size = abs(written.value) * (-1 if negative else 1)
+            word = unit if abs(size) == 1 else units
+            direction = "before" if size < 0 else "after"
+            return f"the date {number_text(abs(size))} {word} {direction} {said[0]}"
+        return f"the date {said[1]} {units} after {said[0]}"
 
     # ---- what a node is ----
     def type_of(self, node) -> str:

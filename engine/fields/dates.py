@@ -23,19 +23,31 @@ from engine.input_names import DATE_PARTS
 _ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # fullmatch: exact, ASCII digits
 _PARTS = DATE_PARTS
 _WHOLE = re.compile(r"[+-]?[0-9]+")  # a part as the browser reads it: not ١٢, not 1_2 (int's)
+# Bounds counted from today; GOV.UK's words for a date past one: "must be in the past" for
+# `max: yesterday`, "must be today or in the past" for `max: today` (and the future for min).
+_DAYS_FROM_TODAY = {"yesterday": -1, "today": 0, "tomorrow": 1}
+_SAID = {
+    ("max", "today"): "must be today or in the past",
+    ("max", "yesterday"): "must be in the past",
+    ("min", "today"): "must be today or in the future",
+    ("min", "tomorrow"): "must be in the future",
+}
 _BOUND = {
     "anyOf": [
-        {"const": "today"},
+        {"enum": list(_DAYS_FROM_TODAY)},
         {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
         {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"},
     ],
-    "description": "'today', a date like 2026-09-01, or the id of an earlier date question",
+    "description": (
+        "'today', 'yesterday', 'tomorrow', a date like 2026-09-01, "
+        "or the id of an earlier date question"
+    ),
 }
 
 
 def _bound_date(bound, values):
-    if bound == "today":
-        return uk_date.today()
+    if bound in _DAYS_FROM_TODAY:
+        return uk_date.today() + dt.timedelta(days=_DAYS_FROM_TODAY[bound])
     if isinstance(bound, str) and _ISO.fullmatch(bound):
         return dt.date.fromisoformat(bound)
     return values.get(bound)  # another date question (a date, or None if unanswered)
@@ -118,7 +130,7 @@ class DateType(FieldType):
     value_type = DATE
     component = "date"
     settings = {"min": _BOUND, "max": _BOUND}
-    reference_words = ("today",)
+    reference_words = tuple(_DAYS_FROM_TODAY)
 
     def form_field(self, field):
         from engine.fields.inputs import DateInputField
@@ -149,10 +161,9 @@ class DateType(FieldType):
             limit = _bound_date(bound, values) if bound else None
             if limit is None or not fails(limit):
                 continue
-            if bound == "today":
-                when = "in the past" if key == "max" else "in the future"
-                raise Invalid(f"{label} must be today or {when}")
-            if _ISO.fullmatch(bound):
+            if (key, bound) in _SAID:
+                raise Invalid(f"{label} {_SAID[key, bound]}")
+            if bound in _DAYS_FROM_TODAY or _ISO.fullmatch(bound):
                 raise Invalid(f"{label} must be the same as or {relation} {long_date(limit)}")
             raise Invalid(
                 f"{label} must be the same as or {relation} {lower_first(values.label_of(bound))}"
@@ -179,7 +190,7 @@ class DateType(FieldType):
             (key, bound, DATE)
             for key in ("min", "max")
             if isinstance(bound := field.settings.get(key), str)
-            and bound != "today"
+            and bound not in _DAYS_FROM_TODAY
             and not _ISO.fullmatch(bound)
         ]
 
@@ -232,10 +243,15 @@ def time_bound_hint(text) -> str:
     return f": write '{hour:02d}:{minutes}'" if hour < 24 and int(minutes) < 60 else ""
 
 
+def _written(bound: str) -> bool:
+    """Whether a bound is written out (today, a date, a time), not another question's id."""
+    return bound in _DAYS_FROM_TODAY or bound[:1].isdigit()
+
+
 def _bounds_said(field) -> dict:
     """A date's or time's bounds in words (JSON Schema cannot compare dates or times)."""
     said = [
-        f"{word} {bound if bound == 'today' or bound[:1].isdigit() else 'the answer to ' + bound}"
+        f"{word} {bound if _written(bound) else 'the answer to ' + bound}"
         for key, word in (("min", "not before"), ("max", "not after"))
         if (bound := field.settings.get(key))
     ]

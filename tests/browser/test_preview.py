@@ -6,6 +6,7 @@ the problems of a broken file, and the task list of a case type with sections, a
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+import engine.uk_date as uk_date
 from tests.browser.helpers import at_320_pixels, axe, page_at, preview_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,3 +149,33 @@ def test_a_council_admin_previews_a_deployed_case_type_in_the_portal(page, live,
     expect(page.get_by_text("Preview — nothing is saved.")).to_be_visible()
     expect(page.get_by_role("heading", name="Conditions on this page")).to_be_visible()
     axe(page, "council admin: a previewed page")
+
+
+def test_a_date_of_birth_of_today_is_no_answer_to_the_pages_own_conditions(
+    preview_page, preview_server
+):
+    # `max: yesterday`: the browser's script reads today as the server does, a date refused
+    # ("Date of birth must be in the past"), so a question shown once it is answered stays hidden.
+    page = preview_page
+    _url, folder = preview_server
+    path = folder / "send" / "part-time-timetable.yaml"
+    text = path.read_text(encoding="utf-8")
+    note = (
+        "      - {id: upn, type: upn,",
+        "      - {id: born_note, type: content, text: A date of birth was given,"
+        " show_if: answered(date_of_birth)}\n      - {id: upn, type: upn,",
+    )
+    assert "max: yesterday" in text and note[0] in text
+    try:
+        path.write_text(text.replace(*note, 1), "utf-8")
+        page.goto(f"/{PTT}/pages/child")
+        born = page.get_by_text("A date of birth was given")
+        today, yesterday = uk_date.today(), uk_date.today() - dt.timedelta(days=1)
+        for day, shown in ((yesterday, True), (today, False), (yesterday, True)):
+            for part in ("day", "month", "year"):
+                page.locator(f"#date_of_birth-{part}").fill(str(getattr(day, part)))
+            expect(born).to_be_visible() if shown else expect(born).to_be_hidden()
+    finally:
+        path.write_text(text, "utf-8")
+        later = time.time_ns() + 10**9
+        os.utime(path, ns=(later, later))

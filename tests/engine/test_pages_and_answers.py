@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from engine import checking, uk_date
 from engine import expressions as ex
 from engine.answers import FieldError
+from engine.fields.dates import long_date
 
 PAGES = """
 - id: child
@@ -384,6 +385,38 @@ def test_group_rules_and_time_bounds_are_checked_for_each_item(compile_case):
         "ends": "15:00",
         "hours": 6,
     }
+
+
+def test_yesterday_and_tomorrow_bounds_say_in_the_past_and_in_the_future(compile_case):
+    # GOV.UK's words: a date of birth "must be in the past" (today is no date of birth);
+    # `max: today` keeps "must be today or in the past".
+    case = compile_case("""
+    - id: child
+      title: Child
+      fields:
+        - {id: dob, type: date, label: Date of birth, max: yesterday}
+        - {id: visit, type: date, label: Visit date, min: tomorrow}
+        - {id: seen, type: date, label: Date seen, min: yesterday}
+    """)
+
+    def errors(**days):
+        data = MultiDict()
+        for name, day in days.items():
+            parts = {"day": day.day, "month": day.month, "year": day.year}
+            data.update({f"{name}-{part}": str(n) for part, n in parts.items()})
+        return {
+            e.key: e.message
+            for e in case.save_page("child", case.form_class("child")(data), {}).errors
+        }
+
+    today = uk_date.today()
+    one = dt.timedelta(days=1)
+    assert errors(dob=today, visit=today, seen=today - 2 * one) == {
+        "dob": "Date of birth must be in the past",
+        "visit": "Visit date must be in the future",
+        "seen": f"Date seen must be the same as or after {long_date(today - one)}",
+    }
+    assert errors(dob=today - one, visit=today + one, seen=today - one) == {}
 
 
 def test_a_rule_can_make_a_question_required_in_some_cases(compile_case):

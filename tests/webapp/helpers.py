@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+import engine.uk_date as uk_date
 from tests.webapp.conftest import ROOT, _hashes
 from webapp.models import AuditEvent, Case, OutboxMessage, Team, User
 
@@ -204,10 +205,11 @@ def password_in(message: OutboxMessage) -> str:
     return re.search(r"^(?:New password|Password): (\S+)$", message.body, re.M).group(1)
 
 
+BORN = uk_date.today().year - 11  # a pupil's age, which case types check, stays right
 CHILD = {
     "forename": "Jordan",
     "surname": "Miles",
-    **date("date_of_birth", 14, 5, 2015),
+    **date("date_of_birth", 14, 5, BORN),
     "upn": "Y856200124123",
     "year_group": "5",
     "home_postcode": "le1 6zg",

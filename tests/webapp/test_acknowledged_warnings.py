@@ -10,6 +10,7 @@ import io
 import pytest
 from sqlalchemy import select
 
+import engine.uk_date as uk_date
 from tests.webapp.conftest import text_of
 from tests.webapp.helpers import (
     AGREEMENT,
@@ -20,6 +21,7 @@ from tests.webapp.helpers import (
     answer,
     continue_anyway,
     date,
+    errors_on,
     send_officer,
     start,
 )
@@ -237,3 +239,24 @@ def test_a_warning_sent_stays_with_the_case_while_the_school_changes_its_answers
     )
     alice.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
     assert exported(officer)[reference]["Warnings the school acknowledged"] == ""
+
+
+def test_a_date_of_birth_no_pupil_could_have_is_refused_and_an_unusual_one_asked_about(
+    sign_in, world
+):
+    # Found by trying it: a child born in 1890 was taken for a part-time timetable.
+    alice = sign_in(world.alice)
+    _reference, first = start(alice, PTT)
+    refused = answer(alice, first, {**CHILD, **date("date_of_birth", 14, 6, 1890)}, expect=200)
+    assert errors_on(refused) == [
+        "The child must be under 25: a pupil can stay at school until 19, or until 25 with an "
+        "EHC plan"
+    ]
+
+    born = uk_date.today().year - 20  # 20 on 1 January, whatever the day
+    older = {**CHILD, **date("date_of_birth", 1, 1, born)}
+    warned = answer(alice, first, older, expect=200)
+    assert not warned.page.select(".govuk-error-summary")
+    summary = text_of(warned.page.select_one(".app-warning-summary"))
+    assert "The child is 19 or over. Check the date of birth" in summary
+    continue_anyway(alice, first, warned.page, older)  # a pupil of 19 can still be at school

@@ -98,6 +98,14 @@ def test_conditions_and_rules_read_in_plain_english(site):
     )
 
 
+def test_a_date_one_day_on_reads_one_day_not_one_days(site):
+    page = read(site / "physical-intervention.html")
+    text = text_of(page)
+    assert "the date 1 day after ‘Date of the incident’" in text
+    assert "1 days" not in text
+    assert "On or before yesterday." in question(page, "date_of_birth")  # max: yesterday
+
+
 def test_questions_show_their_kind_hint_answer_and_options_with_codes(site):
     page = read(site / "physical-intervention.html")
     said = question(page, "sen_provision")

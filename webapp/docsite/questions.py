@@ -136,8 +136,8 @@ def _bound(f: Field, bound, labels: dict[str, str]) -> str:
     if f.kind.name == "money":
         return numeric.pounds(bound, pence=False)
     if f.kind.name == "date":
-        if bound == "today":
-            return "today"
+        if bound in ("yesterday", "today", "tomorrow"):
+            return bound
         if isinstance(bound, str) and _ISO.fullmatch(bound):
             day = dt.date.fromisoformat(bound)
             return f"{day.day} {day:%B %Y}"

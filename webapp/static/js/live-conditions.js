@@ -168,6 +168,8 @@ function inBounds (field, number, limit) {
 function dateBound (bound, values, today) {
   if (!bound) return null
   if (bound === 'today') return today
+  if (bound === 'yesterday') return PyDate.fromOrdinal(today.ordinal - 1)
+  if (bound === 'tomorrow') return PyDate.fromOrdinal(today.ordinal + 1)
   if (/^\d{4}-\d{2}-\d{2}$/.test(bound)) return dateFromIso(bound)
   const other = values(bound)
   return other instanceof PyDate ? other : null
