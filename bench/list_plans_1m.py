@@ -30,11 +30,12 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.plans import cases_read, plan_of, statements_of  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.areas.api import listing as api  # noqa: E402
 from webapp.areas.cases import services as my_cases  # noqa: E402
@@ -47,45 +48,20 @@ STAFF = 1  # staff1@school1: the user given them
 
 
 def explained(engine, run, show: bool) -> list[tuple[float, int]]:
-    sent = []
-
-    def keep(conn, cursor, statement, parameters, context, executemany):
-        sent.append((statement, parameters))
-
-    with Session(engine) as session:
-        event.listen(engine, "before_cursor_execute", keep)
-        try:
-            run(session)
-        finally:
-            event.remove(engine, "before_cursor_execute", keep)
-        out = []
-        for statement, parameters in sent:
-            if " cases" not in statement:
+    """Each statement about cases `run(session)` sends: its time and the rows of cases read."""
+    out = []
+    with statements_of(engine, run) as (session, sent):
+        for statement in sent:
+            if " cases" not in statement[0]:
                 continue
-            plan = session.connection().exec_driver_sql(
-                "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters
-            )
-            top = plan.scalar()[0]
-            read = sum(_read(node) for node in _nodes(top["Plan"]))
-            out.append((top["Execution Time"], read))
+            top = plan_of(session, statement, "ANALYZE, BUFFERS")
+            out.append((top["Execution Time"], cases_read(top)))
             if show:
                 text_plan = session.connection().exec_driver_sql(
-                    "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
+                    "EXPLAIN (ANALYZE, BUFFERS) " + statement[0], statement[1]
                 )
-                print(statement[:300], "\n", "\n".join(r[0] for r in text_plan), sep="")
-        return out
-
-
-def _read(node) -> int:
-    if node.get("Relation Name") != "cases":
-        return 0
-    return (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
-
-
-def _nodes(node):
-    yield node
-    for child in node.get("Plans", ()):
-        yield from _nodes(child)
+                print(statement[0][:300], "\n", "\n".join(r[0] for r in text_plan), sep="")
+    return out
 
 
 def many_schools(engine) -> int:

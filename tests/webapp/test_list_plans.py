@@ -13,9 +13,10 @@ from functools import partial
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bench.plans import cases_read, nodes, plan_of, statements_of
 from engine import load_catalogue
 from tests.webapp.conftest import private_schema
 from tests.webapp.many_cases import fill
@@ -46,32 +47,18 @@ def costly(engine, run, sorts=True) -> list[str]:
     every matching row before the LIMIT; an Incremental Sort of rows in order is fine). A
     statement read through a server-side cursor (an export) is explained as that cursor, which
     PostgreSQL plans for its first rows."""
-    sent: list[tuple[str, object, bool]] = []
-
-    def keep(conn, cursor, statement, parameters, context, executemany):
-        sent.append((statement, parameters, bool(context.execution_options.get("yield_per"))))
-
-    with Session(engine) as session:
-        event.listen(engine, "before_cursor_execute", keep)
-        try:
-            run(session)
-        finally:
-            event.remove(engine, "before_cursor_execute", keep)
-        found = []
-        for statement, parameters, streamed in sent:
-            if " cases" not in statement:
+    found = []
+    with statements_of(engine, run) as (session, sent):
+        for statement in sent:
+            if " cases" not in statement[0]:
                 continue
-            cursor = "DECLARE planned CURSOR FOR " if streamed else ""
-            plan = session.connection().exec_driver_sql(
-                "EXPLAIN (FORMAT JSON) " + cursor + statement, parameters
-            )
-            nodes = list(_nodes(plan.scalar()[0]["Plan"]))
-            scans = [n for n in nodes if n["Node Type"] == "Seq Scan"]
+            found_nodes = list(nodes(plan_of(session, statement)["Plan"]))
+            scans = [n for n in found_nodes if n["Node Type"] == "Seq Scan"]
             if any(n["Relation Name"] == "cases" for n in scans) or (
-                sorts and any(n["Node Type"] == "Sort" and _unbounded(n) for n in nodes)
+                sorts and any(n["Node Type"] == "Sort" and _unbounded(n) for n in found_nodes)
             ):
-                found.append(statement)
-        return found
+                found.append(statement[0])
+    return found
 
 
 def _unbounded(node: dict) -> bool:
@@ -82,12 +69,6 @@ def _unbounded(node: dict) -> bool:
     if node.get("Relation Name") == "cases":
         return True
     return any(_unbounded(child) for child in node.get("Plans", ()))
-
-
-def _nodes(node: dict):
-    yield node
-    for child in node.get("Plans", ()):
-        yield from _nodes(child)
 
 
 def _user(session: Session, user_id: int) -> User:
@@ -266,34 +247,12 @@ def rows_read(engine, run, kept: bool = False) -> list[int]:
     """For each page `run(session)` reads of the cases (an ORDER BY … LIMIT), how many rows
     PostgreSQL read from the table or its indexes to find it: those kept and those a filter
     threw away (`kept`: those kept only), counted by EXPLAIN ANALYZE (counted, never timed)."""
-    sent: list[tuple[str, object]] = []
-
-    def keep(conn, cursor, statement, parameters, context, executemany):
-        sent.append((statement, parameters))
-
-    with Session(engine) as session:
-        event.listen(engine, "before_cursor_execute", keep)
-        try:
-            run(session)
-        finally:
-            event.remove(engine, "before_cursor_execute", keep)
-        counts = []
-        for statement, parameters in sent:
-            if " cases" not in statement or "ORDER BY" not in statement:
-                continue
-            plan = session.connection().exec_driver_sql(
-                "EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + statement, parameters
-            )
-            nodes = _nodes(plan.scalar()[0]["Plan"])
-            counts.append(
-                sum(
-                    (n["Actual Rows"] + (0 if kept else n.get("Rows Removed by Filter", 0)))
-                    * n["Actual Loops"]
-                    for n in nodes
-                    if n.get("Relation Name") == "cases"
-                )
-            )
-        return counts
+    with statements_of(engine, run) as (session, sent):
+        return [
+            cases_read(plan_of(session, statement, "ANALYZE, TIMING OFF"), kept)
+            for statement in sent
+            if " cases" in statement[0] and "ORDER BY" in statement[0]
+        ]
 
 
 @pytest.mark.parametrize("order", ["asc", "desc"])
