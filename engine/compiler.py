@@ -22,7 +22,7 @@ from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.school_calendar import calendar_issues
 from engine.sections import compile_sections
 from engine.source import Source
-from engine.unasked import asked_condition, unasked_issues
+from engine.unasked import asked_condition, shown_when, unasked_issues
 
 RESERVED = (
     set(ex.FUNCTIONS) | {"true", "false", "none"} | set(keyword.kwlist) | set(keyword.softkwlist)
@@ -336,6 +336,11 @@ class CaseTypeCompiler:
         if condition and not checker.issues:  # show_if: '1' (E312), a and not a (W504)
             asked = lambda name: asked_condition(self.declared.get(name), self.source.data)  # noqa: E731
             for issue in ex.fixed_issues(expression, where[-1], text, checker.lookup, asked):
+                self.add_expression_issue(issue, where, text)
+            enclosing = shown_when(
+                where, self.source.data
+            )  # page show_if: a, its question's: not a
+            for issue in ex.never_asked_issues(expression, enclosing, checker.lookup, asked):
                 self.add_expression_issue(issue, where, text)
         return expression
 

@@ -113,3 +113,23 @@ def asked_condition(question: Declared | None, data: dict) -> ast.expr | None:
     if len(parts) < 2:
         return parts[0] if parts else None
     return ast.BoolOp(op=ast.And(), values=parts)
+
+
+def shown_when(where: tuple, data: dict) -> list[tuple[str, ast.expr]]:
+    """The page and the groups a question's condition at `where` is on, as "page 'plan'" or
+    "group 'providers'", each with its `show_if` parsed, outermost first: the question is asked
+    only while all of them hold (none for a page's own `show_if`, or a workflow's `when`)."""
+    if where[-1] != "show_if" or len(where) < 5 or where[0] != "pages":
+        return []
+    found, node = [], data
+    for depth in range(0, len(where) - 2, 2):
+        items = node.get(where[depth]) if isinstance(node, dict) else None
+        index = where[depth + 1]
+        if not isinstance(items, list) or not isinstance(index, int) or index >= len(items):
+            return []
+        node = items[index]
+        condition = _read(node.get("show_if")) if isinstance(node, dict) else None
+        if condition is not None and depth < len(where) - 3:
+            kind = "page" if depth == 0 else "group"
+            found.append((f"{kind} '{node.get('id')}'", condition))
+    return found

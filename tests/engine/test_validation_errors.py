@@ -1903,6 +1903,86 @@ def test_a_question_whose_page_and_own_conditions_never_hold_together_is_never_a
     )
 
 
+NEVER_ASKED = """
+    - id: about
+      title: About
+      fields:
+        - {{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}}
+        - {{id: need, type: radios, label: Need, options: [a, b, c]}}
+        - {{id: told, type: yes_no, label: Told the officer?, show_if: not has_ehcp}}
+    - id: plan
+      title: The plan
+      show_if: has_ehcp
+      fields:
+        - {{id: issued, type: text, label: When was it issued?}}
+        - {{id: note, type: text, label: Note, show_if: "{own}"}}
+        - id: providers
+          type: group
+          label: Providers
+          show_if: need == 'a'
+          fields:
+            - {{id: provider, type: text, label: Name}}
+            - {{id: item_note, type: text, label: Item note, show_if: "{item}"}}
+"""
+
+
+@covers("W504")
+@pytest.mark.parametrize(
+    ("own", "item", "needle", "says"),
+    [
+        (
+            "not has_ehcp",
+            "provider == 'x'",
+            'show_if: "not has_ehcp"',
+            "condition is always false while page 'plan' (only when has_ehcp) is shown, "
+            "whatever the answer to 'has_ehcp': the question is never asked",
+        ),
+        (
+            "told",
+            "provider == 'x'",
+            'show_if: "told"',
+            "condition is always false while page 'plan' (only when has_ehcp) is shown, "
+            "whatever the answers to 'has_ehcp' and 'told' ('told' is asked only when not "
+            "has_ehcp): the question is never asked",
+        ),
+        (
+            "need == 'a'",
+            "need in ['b', 'c'] and provider == 'x'",
+            "show_if: \"need in ['b', 'c'] and provider == 'x'\"",
+            "condition is always false while page 'plan' (only when has_ehcp) and group "
+            "'providers' (only when need == 'a') are shown, whatever the answers to "
+            "'has_ehcp', 'need' and 'provider': the question is never asked",
+        ),
+    ],
+)
+def test_a_question_whose_own_condition_contradicts_its_page_or_group_is_warned_there(
+    own, item, needle, says
+):
+    """A page shown only when `has_ehcp` with a question on it shown only when `not has_ehcp`:
+    the question was never asked, and nothing was said where the mistake is written (only a
+    condition elsewhere naming it could get W504). Now its own `show_if` is warned of, with
+    its page's (and its group's) conditions tried with it."""
+    loaded = load_case(NEVER_ASKED.format(own=own, item=item))
+    problem = loaded.expect("W504", needle, needle.split('"')[1])
+    assert problem.message == says
+    assert [p.code for p in loaded.problems if p.path == loaded.main] == ["W504"]
+
+
+@pytest.mark.parametrize(
+    ("own", "item"),
+    [
+        ("has_ehcp", "provider == 'x'"),  # the page's own condition again: asked
+        ("need == 'a'", "need == 'a' and provider == 'x'"),
+        ("has_ehcp == true and need != 'b'", "need != 'b'"),
+        ("not told", "provider != 'x'"),  # told is never asked here: not told always holds
+        ("issued == 'May'", "answered(provider)"),
+    ],
+)
+def test_a_question_whose_own_condition_can_hold_with_its_page_and_group_is_not_warned(own, item):
+    loaded = load_case(NEVER_ASKED.format(own=own, item=item))
+    assert [p for p in loaded.problems if p.code == "W504"] == []
+
+
 OWN_WORKFLOW_WHEN = """
 workflow:
   start: submitted
