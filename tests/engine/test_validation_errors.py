@@ -1983,6 +1983,57 @@ def test_a_question_whose_own_condition_can_hold_with_its_page_and_group_is_not_
     assert [p for p in loaded.problems if p.code == "W504"] == []
 
 
+SECTION_WITH_SHOW_IF = """
+sections:
+  - id: about
+    title: About the child
+    show_if: has_ehcp
+    pages: [child]
+"""
+
+
+@covers("E100")
+@pytest.mark.parametrize(
+    ("load", "says"),
+    [
+        (
+            lambda: load_case(CHILD_PAGE, extra=SECTION_WITH_SHOW_IF),
+            "a section is listed while one of its pages applies: give its pages the show_if",
+        ),
+        (
+            lambda: load_field(
+                "{id: has_ehcp, type: yes_no, label: EHC plan?}",
+                "{id: kind, type: radios, label: Kind, options: [{value: a, label: A}, "
+                "{value: b, label: B, show_if: has_ehcp}]}",
+            ),
+            "an option is always offered: to offer it only sometimes, ask two questions, each "
+            "with a show_if and the options it offers",
+        ),
+        (
+            lambda: load_case(
+                CHILD_PAGE
+                + "  rules:\n    - {field: forename, check: forename != 'X', message: No, "
+                "show_if: answered(forename)}\n"
+            ),
+            "a rule has none: write the condition into its check, true where it does not "
+            "apply: `not (answered(forename)) or (forename != 'X')`",
+        ),
+        (
+            lambda: with_own_workflow(
+                OWN_WORKFLOW_WHEN.replace("when: {when}", "show_if: {when}").format(when="x")
+            ),
+            "a transition's condition is written `when:`",
+        ),
+    ],
+)
+def test_a_show_if_where_there_is_none_says_what_to_write_instead(load, says):
+    """`show_if` on a section, an option, a rule or a transition was refused with only
+    "unknown key 'show_if'": an author who meant "only when" was not told how to say it."""
+    loaded = load()
+    problem = loaded.expect("E100", "show_if:")
+    assert problem.message == f"unknown key 'show_if'; {says}"
+
+
 OWN_WORKFLOW_WHEN = """
 workflow:
   start: submitted
