@@ -84,7 +84,9 @@ _NO_SHOW_IF = {
         "an option is always offered: to offer it only sometimes, ask two questions, each "
         "with a show_if and the options it offers"
     ),
-    "rules": "a rule has none: write the condition into its check, true where it does not apply: {check}",
+    "rules": (
+        "a rule has none: write the condition into its check, true where it does not apply: {check}"
+    ),
     "transitions": "a transition's condition is written `when:`",
 }
 
