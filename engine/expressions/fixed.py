@@ -64,27 +64,37 @@ def never_asked_issues(
     """W504 for a question's own `show_if` that no answers make true while what it is on is
     shown (`shown_when`: each page or group it is on, as "page 'plan'", with its `show_if`):
     a page shown only when `has_ehcp` with a question on it only when `not has_ehcp` never
-    asks it. The same trial of answers as fixed_issues, of all the conditions joined by `and`;
-    nothing when the question's condition, or one of theirs, never changes alone (that is
-    said of it where it is written)."""
+    asks it; else for each part joined by `or` that never holds there (`not has_ehcp or
+    urgent` asks it only when urgent). The same trial of answers as fixed_issues, of all the
+    conditions joined by `and`; nothing when the question's condition, or one of theirs,
+    never changes alone (that is said of it where it is written)."""
     if not shown_when or "today(" in expression.text:
         return []
     known, own = _Known(lookup, asked), expression.tree.body
     if _always(own, known) is not None or any(_always(c, known) for _, c in shown_when):
         return []
-    whole = ast.BoolOp(op=ast.And(), values=[*(c for _, c in shown_when), own])
-    found = _always(whole, known)
-    if found is None or found[0] != "false":
-        return []
-    _, names, because = found
     places = " and ".join(f"{place} (only when {ast.unparse(c)})" for place, c in shown_when)
-    answers = _listed(names)
-    plural = "s" if len(names) > 1 else ""
-    why = (
-        f" while {places} {'are' if len(shown_when) > 1 else 'is'} shown, whatever the "
-        f"answer{plural} to {answers}{because}: the question is never asked"
-    )
-    return [Issue(Code.W504, 0, {"what": "condition", "value": "false", "why": why})]
+    shown = f" while {places} {'are' if len(shown_when) > 1 else 'is'} shown"
+    either = own.values if isinstance(own, ast.BoolOp) and isinstance(own.op, ast.Or) else []
+    issues = []
+    for node in [own, *either]:
+        found = _always(node, known) is None and _always(
+            ast.BoolOp(op=ast.And(), values=[*(c for _, c in shown_when), node]), known
+        )
+        if not found or found[0] != "false":
+            continue
+        _, names, because = found
+        plural = "s" if len(names) > 1 else ""
+        whatever = f", whatever the answer{plural} to {_listed(names)}{because}"
+        if node is own:
+            why = f"{shown}{whatever}: the question is never asked"
+            return [Issue(Code.W504, 0, {"what": "condition", "value": "false", "why": why})]
+        what = f"`{ast.unparse(node)}`"
+        why = f"{shown}{whatever}: it never asks the question"
+        issues.append(
+            Issue(Code.W504, offset_of(node), {"what": what, "value": "false", "why": why})
+        )
+    return issues
 
 
 class _Known:

@@ -1927,6 +1927,21 @@ NEVER_ASKED = """
 
 
 @covers("W504")
+def test_a_part_of_a_question_condition_that_never_holds_on_its_page_is_warned_there():
+    """`not has_ehcp or issued == 'May'` on a page shown only when `has_ehcp`: the author
+    meant the question for every child without a plan, who never see the page; the part is
+    warned of (the question itself is asked, when issued is May)."""
+    own = "not has_ehcp or issued == 'May'"
+    loaded = load_case(NEVER_ASKED.format(own=own, item="provider == 'x'"))
+    problem = loaded.expect("W504", f'show_if: "{own}"', "not has_ehcp or")
+    assert problem.message == (
+        "`not has_ehcp` is always false while page 'plan' (only when has_ehcp) is shown, "
+        "whatever the answer to 'has_ehcp': it never asks the question"
+    )
+    assert [p.code for p in loaded.problems if p.path == loaded.main] == ["W504"]
+
+
+@covers("W504")
 @pytest.mark.parametrize(
     ("own", "item", "needle", "says"),
     [
@@ -1976,6 +1991,7 @@ def test_a_question_whose_own_condition_contradicts_its_page_or_group_is_warned_
         ("has_ehcp == true and need != 'b'", "need != 'b'"),
         ("not told", "provider != 'x'"),  # told is never asked here: not told always holds
         ("issued == 'May'", "answered(provider)"),
+        ("has_ehcp or issued == 'May'", "need == 'a' or provider == 'x'"),
     ],
 )
 def test_a_question_whose_own_condition_can_hold_with_its_page_and_group_is_not_warned(own, item):
