@@ -97,6 +97,19 @@ def never_asked_issues(
     return issues
 
 
+def never_holds(
+    node: ast.expr,
+    shown_when: list[tuple[str, ast.expr]],
+    lookup: Callable[[str, int], Symbol | Issue],
+    asked: Asked = lambda name: None,
+) -> bool:
+    """Whether `node` is false for every answers the trial tries while each of the conditions
+    of `shown_when` holds (False when it cannot be told)."""
+    whole = ast.BoolOp(op=ast.And(), values=[*(c for _, c in shown_when), node])
+    found = _always(whole, _Known(lookup, asked))
+    return found is not None and found[0] == "false"
+
+
 class _Known:
     """The symbols of the questions a condition names, and what holds when each is asked."""
 

@@ -2453,6 +2453,39 @@ def test_a_condition_true_of_a_question_not_asked_is_warned_about(condition, adv
     assert not [p for p in quiet.problems if p.code == "W508"]
 
 
+@pytest.mark.parametrize(
+    ("page", "condition"),
+    [
+        ("", "has_ehcp == true and not school_named"),
+        ("", "named_by not in ['LA'] and has_ehcp == true"),
+        ("named_by == 'school'", "named_by != 'LA'"),
+        ("answered(named_by)", "named_by != 'LA'"),
+    ],
+)
+def test_a_condition_that_holds_only_where_the_question_is_asked_is_not_warned_about(
+    page, condition
+):
+    """W508 read the condition as written: `has_ehcp == true and not school_named` was told to
+    write `has_ehcp and not school_named`, the same; and a question on a page shown only when
+    named_by == 'school' was told `named_by != 'LA'` held while named_by was not asked, where
+    the page is not shown at all. The trial of answers W504 uses now decides, with the page's
+    condition: nothing holds there while has_ehcp is false."""
+    show_if = f'\n          show_if: "{page}"' if page else ""
+    loaded = load_case(f"""
+        - id: child
+          title: About the child
+          fields:
+            - {{id: has_ehcp, type: yes_no, label: Does the child have an EHCP?}}
+            - {{id: school_named, type: yes_no, label: Is the school named?, show_if: has_ehcp}}
+            - {{id: named_by, type: text, label: Named by, required: false, show_if: has_ehcp}}
+        - id: more
+          title: More{show_if}
+          fields:
+            - {{id: note, type: text, label: Note, show_if: "{condition}"}}
+    """)
+    assert [str(p) for p in loaded.problems if p.path == loaded.main] == []
+
+
 def test_a_condition_already_asked_only_where_the_question_is_asked_is_not_warned_about():
     """W508 said, of `show_if: has_ehcp and in_county and not transport`, to write exactly
     that; and of a question on a page shown only when has_ehcp, as the question it names is,
