@@ -22,7 +22,7 @@ from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.school_calendar import calendar_issues
 from engine.sections import compile_sections
 from engine.source import Source
-from engine.unasked import asked_condition, unasked_issues
+from engine.unasked import asked_condition, shown_when, unasked_issues
 
 RESERVED = (
     set(ex.FUNCTIONS) | {"true", "false", "none"} | set(keyword.kwlist) | set(keyword.softkwlist)
@@ -328,16 +328,24 @@ class CaseTypeCompiler:
             expression, self.calendar, self.calendar_broken
         ):
             self.add_expression_issue(self._as_loop(issue, where), where, text)
-        if condition and not checker.issues:
-            for issue in unasked_issues(expression, where, self.source.data, self.declared):
-                self.add_expression_issue(issue, where, text)
         if self.calendar is not None:
             expression.calendar = self.calendar
-        if condition and not checker.issues:  # show_if: '1' (E312), a and not a (W504)
-            asked = lambda name: asked_condition(self.declared.get(name), self.source.data)  # noqa: E731
-            for issue in ex.fixed_issues(expression, where[-1], text, checker.lookup, asked):
-                self.add_expression_issue(issue, where, text)
+        if condition and not checker.issues:  # show_if: '1' (E312), a and not a (W504), W508
+            self._condition_issues(expression, where, text, checker.lookup)
         return expression
+
+    def _condition_issues(self, expression, where: tuple, text, lookup) -> None:
+        """W508, E312 and W504 of a condition, tried with what holds when each question it
+        names is asked, and (a question's own) with its page's and group's conditions."""
+        data = self.source.data
+        asked = lambda name: asked_condition(self.declared.get(name), data)  # noqa: E731
+        enclosing = shown_when(where, data)  # page show_if: a, its question's: not a
+        never = lambda node: ex.never_holds(node, enclosing, lookup, asked)  # noqa: E731
+        issues = unasked_issues(expression, where, data, self.declared, never)
+        issues += ex.fixed_issues(expression, where[-1], text, lookup, asked)
+        issues += ex.never_asked_issues(expression, enclosing, lookup, asked)
+        for issue in issues:
+            self.add_expression_issue(issue, where, text)
 
     def _as_loop(self, issue: ex.Issue, where: tuple) -> ex.Issue:
         """E311 for a name of a later question (E303) that depends back on the place naming

@@ -30,6 +30,7 @@ from engine.schema import build_schema
 from engine.schema_words import (
     blank,
     line_break_hint,
+    misplaced_show_if,
     pattern_words,
     plain_message,
     quote_hint,
@@ -229,11 +230,10 @@ class _Reporter:
         allowed = error.schema.get("properties", {})
         for key in error.instance:
             if key not in allowed:
+                hint = misplaced_show_if(key, path, error.instance)  # on a section, a rule...
+                hint = hint or self._suggest_key(key, allowed, error.instance)
                 self.add(
-                    Code.E100,
-                    self.source.positions.key((*path, key)),
-                    key=key,
-                    suggestion=self._suggest_key(key, allowed, error.instance),
+                    Code.E100, self.source.positions.key((*path, key)), key=key, suggestion=hint
                 )
 
     def _wrong_type(self, error, path: tuple) -> None:

@@ -76,3 +76,28 @@ def yes_no_text(instance) -> str:
     if word not in _YES | _NO:
         return ""
     return f"'{instance}', which YAML reads as text: write {'true' if word in _YES else 'false'}"
+
+
+_NO_SHOW_IF = {
+    "sections": "a section is listed while one of its pages applies: give its pages the show_if",
+    "options": (
+        "an option is always offered: to offer it only sometimes, ask two questions, each "
+        "with a show_if and the options it offers"
+    ),
+    "rules": (
+        "a rule has none: write the condition into its check, true where it does not apply: {check}"
+    ),
+    "transitions": "a transition's condition is written `when:`",
+}
+
+
+def misplaced_show_if(key: str, path: tuple, instance) -> str:
+    """What to write for a `show_if` where there is none (E100): on a section, an option, a
+    rule or a transition, where an author meant "only when" and was told only that the key is
+    unknown."""
+    if key != "show_if" or len(path) < 2 or path[-2] not in _NO_SHOW_IF:
+        return ""
+    condition, check = instance.get("show_if"), instance.get("check")
+    if isinstance(condition, str) and isinstance(check, str):
+        check = f"`not ({condition}) or ({check})`"
+    return "; " + _NO_SHOW_IF[path[-2]].format(check=check or "`not (condition) or (check)`")

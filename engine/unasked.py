@@ -11,6 +11,7 @@ school_named`).
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 import engine.expressions as ex
 from engine.expressions.parse import offset_of
@@ -19,10 +20,16 @@ from engine.problems import Code
 
 
 def unasked_issues(
-    expression: ex.Expression, where: tuple, data: dict, declared: dict[str, Declared]
+    expression: ex.Expression,
+    where: tuple,
+    data: dict,
+    declared: dict[str, Declared],
+    never: Callable[[ast.expr], bool] = lambda node: False,
 ) -> list[ex.Issue]:
     """W508 for each `not x`, `x != v` or `x not in [...]` of a condition (`show_if`, `when`)
-    on a question `x` that is asked only under a condition the expression does not require."""
+    on a question `x` that is asked only under a condition the expression does not require;
+    nor where `never` (the trial of answers, with the page's and group's conditions) finds
+    the expression false whenever that condition is (`has_ehcp == true and not named`)."""
     if where[-1] not in ("show_if", "when"):
         return []  # a rule is not checked while a question it names has no answer
     body = expression.tree.body
@@ -35,10 +42,19 @@ def unasked_issues(
         name, advice = found
         condition = _asked_only_when(declared[name], where, data)
         asked_when = _conjuncts(_read(condition))
-        if condition and f"answered({name})" not in required and not asked_when <= required:
+        if (
+            condition
+            and f"answered({name})" not in required
+            and not asked_when <= required
+            and not never(ast.BoolOp(op=ast.And(), values=[_negated(condition), body]))
+        ):
             details = {"written": ast.unparse(node), "name": name, "condition": condition}
             issues.append(ex.Issue(Code.W508, offset_of(node), {**details, "advice": advice}))
     return issues
+
+
+def _negated(condition: str) -> ast.expr:
+    return ast.UnaryOp(op=ast.Not(), operand=_read(condition))
 
 
 def _conjuncts(node) -> set[str]:
@@ -113,3 +129,23 @@ def asked_condition(question: Declared | None, data: dict) -> ast.expr | None:
     if len(parts) < 2:
         return parts[0] if parts else None
     return ast.BoolOp(op=ast.And(), values=parts)
+
+
+def shown_when(where: tuple, data: dict) -> list[tuple[str, ast.expr]]:
+    """The page and the groups a question's condition at `where` is on, as "page 'plan'" or
+    "group 'providers'", each with its `show_if` parsed, outermost first: the question is asked
+    only while all of them hold (none for a page's own `show_if`, or a workflow's `when`)."""
+    if where[-1] != "show_if" or len(where) < 5 or where[0] != "pages":
+        return []
+    found, node = [], data
+    for depth in range(0, len(where) - 2, 2):
+        items = node.get(where[depth]) if isinstance(node, dict) else None
+        index = where[depth + 1]
+        if not isinstance(items, list) or not isinstance(index, int) or index >= len(items):
+            return []
+        node = items[index]
+        condition = _read(node.get("show_if")) if isinstance(node, dict) else None
+        if condition is not None and depth < len(where) - 3:
+            kind = "page" if depth == 0 else "group"
+            found.append((f"{kind} '{node.get('id')}'", condition))
+    return found

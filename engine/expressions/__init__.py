@@ -19,7 +19,7 @@ Layers, each importing only those before it: value_types -> functions -> evaluat
 
 from engine.expressions.check import Checker
 from engine.expressions.evaluate import Expression
-from engine.expressions.fixed import fixed_issues
+from engine.expressions.fixed import fixed_issues, never_asked_issues, never_holds
 from engine.expressions.functions import FUNCTIONS, Function, group_item_hint
 from engine.expressions.parse import MAX_DEPTH, parse
 from engine.expressions.school_days import SchoolCalendar
@@ -60,6 +60,8 @@ __all__ = [
     "Symbol",
     "described",
     "fixed_issues",
+    "never_asked_issues",
+    "never_holds",
     "group_item_hint",
     "parse",
 ]

@@ -55,6 +55,61 @@ def fixed_issues(
     return _fixed_parts(expression.tree.body, known, expression.tree.body)
 
 
+def never_asked_issues(
+    expression: Expression,
+    shown_when: list[tuple[str, ast.expr]],
+    lookup: Callable[[str, int], Symbol | Issue],
+    asked: Asked = lambda name: None,
+) -> list[Issue]:
+    """W504 for a question's own `show_if` that no answers make true while what it is on is
+    shown (`shown_when`: each page or group it is on, as "page 'plan'", with its `show_if`):
+    a page shown only when `has_ehcp` with a question on it only when `not has_ehcp` never
+    asks it; else for each part joined by `or` that never holds there (`not has_ehcp or
+    urgent` asks it only when urgent). The same trial of answers as fixed_issues, of all the
+    conditions joined by `and`; nothing when the question's condition, or one of theirs,
+    never changes alone (that is said of it where it is written)."""
+    if not shown_when or "today(" in expression.text:
+        return []
+    known, own = _Known(lookup, asked), expression.tree.body
+    if _always(own, known) is not None or any(_always(c, known) for _, c in shown_when):
+        return []
+    places = " and ".join(f"{place} (only when {ast.unparse(c)})" for place, c in shown_when)
+    shown = f" while {places} {'are' if len(shown_when) > 1 else 'is'} shown"
+    either = own.values if isinstance(own, ast.BoolOp) and isinstance(own.op, ast.Or) else []
+    issues = []
+    for node in [own, *either]:
+        found = _always(node, known) is None and _always(
+            ast.BoolOp(op=ast.And(), values=[*(c for _, c in shown_when), node]), known
+        )
+        if not found or found[0] != "false":
+            continue
+        _, names, because = found
+        plural = "s" if len(names) > 1 else ""
+        whatever = f", whatever the answer{plural} to {_listed(names)}{because}"
+        if node is own:
+            why = f"{shown}{whatever}: the question is never asked"
+            return [Issue(Code.W504, 0, {"what": "condition", "value": "false", "why": why})]
+        what = f"`{ast.unparse(node)}`"
+        why = f"{shown}{whatever}: it never asks the question"
+        issues.append(
+            Issue(Code.W504, offset_of(node), {"what": what, "value": "false", "why": why})
+        )
+    return issues
+
+
+def never_holds(
+    node: ast.expr,
+    shown_when: list[tuple[str, ast.expr]],
+    lookup: Callable[[str, int], Symbol | Issue],
+    asked: Asked = lambda name: None,
+) -> bool:
+    """Whether `node` is false for every answers the trial tries while each of the conditions
+    of `shown_when` holds (False when it cannot be told)."""
+    whole = ast.BoolOp(op=ast.And(), values=[*(c for _, c in shown_when), node])
+    found = _always(whole, _Known(lookup, asked))
+    return found is not None and found[0] == "false"
+
+
 class _Known:
     """The symbols of the questions a condition names, and what holds when each is asked."""
 
@@ -76,7 +131,7 @@ def _fixed_parts(node, known: _Known, whole) -> list[Issue]:
     if found is not None:
         value, names, because = found
         what = "condition" if node is whole else f"`{ast.unparse(node)}`"
-        answers = " and ".join(f"'{name}'" for name in names)
+        answers = _listed(names)
         why = f", whatever the answer{'s' if len(names) > 1 else ''} to {answers}" + because
         return [Issue(Code.W504, offset_of(node), {"what": what, "value": value, "why": why})]
     if isinstance(node, ast.BoolOp):
@@ -84,6 +139,12 @@ def _fixed_parts(node, known: _Known, whole) -> list[Issue]:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
         return _fixed_parts(node.operand, known, whole)
     return []
+
+
+def _listed(names: list[str]) -> str:
+    """'a', 'b' and 'c'."""
+    quoted = [f"'{name}'" for name in names]
+    return " and ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
 
 
 def _changes_plainly(node, known: _Known) -> bool:

@@ -1903,6 +1903,153 @@ def test_a_question_whose_page_and_own_conditions_never_hold_together_is_never_a
     )
 
 
+NEVER_ASKED = """
+    - id: about
+      title: About
+      fields:
+        - {{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}}
+        - {{id: need, type: radios, label: Need, options: [a, b, c]}}
+        - {{id: told, type: yes_no, label: Told the officer?, show_if: not has_ehcp}}
+    - id: plan
+      title: The plan
+      show_if: has_ehcp
+      fields:
+        - {{id: issued, type: text, label: When was it issued?}}
+        - {{id: note, type: text, label: Note, show_if: "{own}"}}
+        - id: providers
+          type: group
+          label: Providers
+          show_if: need == 'a'
+          fields:
+            - {{id: provider, type: text, label: Name}}
+            - {{id: item_note, type: text, label: Item note, show_if: "{item}"}}
+"""
+
+
+@covers("W504")
+def test_a_part_of_a_question_condition_that_never_holds_on_its_page_is_warned_there():
+    """`not has_ehcp or issued == 'May'` on a page shown only when `has_ehcp`: the author
+    meant the question for every child without a plan, who never see the page; the part is
+    warned of (the question itself is asked, when issued is May)."""
+    own = "not has_ehcp or issued == 'May'"
+    loaded = load_case(NEVER_ASKED.format(own=own, item="provider == 'x'"))
+    problem = loaded.expect("W504", f'show_if: "{own}"', "not has_ehcp or")
+    assert problem.message == (
+        "`not has_ehcp` is always false while page 'plan' (only when has_ehcp) is shown, "
+        "whatever the answer to 'has_ehcp': it never asks the question"
+    )
+    assert [p.code for p in loaded.problems if p.path == loaded.main] == ["W504"]
+
+
+@covers("W504")
+@pytest.mark.parametrize(
+    ("own", "item", "needle", "says"),
+    [
+        (
+            "not has_ehcp",
+            "provider == 'x'",
+            'show_if: "not has_ehcp"',
+            "condition is always false while page 'plan' (only when has_ehcp) is shown, "
+            "whatever the answer to 'has_ehcp': the question is never asked",
+        ),
+        (
+            "told",
+            "provider == 'x'",
+            'show_if: "told"',
+            "condition is always false while page 'plan' (only when has_ehcp) is shown, "
+            "whatever the answers to 'has_ehcp' and 'told' ('told' is asked only when not "
+            "has_ehcp): the question is never asked",
+        ),
+        (
+            "need == 'a'",
+            "need in ['b', 'c'] and provider == 'x'",
+            "show_if: \"need in ['b', 'c'] and provider == 'x'\"",
+            "condition is always false while page 'plan' (only when has_ehcp) and group "
+            "'providers' (only when need == 'a') are shown, whatever the answers to "
+            "'has_ehcp', 'need' and 'provider': the question is never asked",
+        ),
+    ],
+)
+def test_a_question_whose_own_condition_contradicts_its_page_or_group_is_warned_there(
+    own, item, needle, says
+):
+    """A page shown only when `has_ehcp` with a question on it shown only when `not has_ehcp`:
+    the question was never asked, and nothing was said where the mistake is written (only a
+    condition elsewhere naming it could get W504). Now its own `show_if` is warned of, with
+    its page's (and its group's) conditions tried with it."""
+    loaded = load_case(NEVER_ASKED.format(own=own, item=item))
+    problem = loaded.expect("W504", needle, needle.split('"')[1])
+    assert problem.message == says
+    assert [p.code for p in loaded.problems if p.path == loaded.main] == ["W504"]
+
+
+@pytest.mark.parametrize(
+    ("own", "item"),
+    [
+        ("has_ehcp", "provider == 'x'"),  # the page's own condition again: asked
+        ("need == 'a'", "need == 'a' and provider == 'x'"),
+        ("has_ehcp == true and need != 'b'", "need != 'b'"),
+        ("not told", "provider != 'x'"),  # told is never asked here: not told always holds
+        ("issued == 'May'", "answered(provider)"),
+        ("has_ehcp or issued == 'May'", "need == 'a' or provider == 'x'"),
+    ],
+)
+def test_a_question_whose_own_condition_can_hold_with_its_page_and_group_is_not_warned(own, item):
+    loaded = load_case(NEVER_ASKED.format(own=own, item=item))
+    assert [p for p in loaded.problems if p.code == "W504"] == []
+
+
+SECTION_WITH_SHOW_IF = """
+sections:
+  - id: about
+    title: About the child
+    show_if: has_ehcp
+    pages: [child]
+"""
+
+
+@covers("E100")
+@pytest.mark.parametrize(
+    ("load", "says"),
+    [
+        (
+            lambda: load_case(CHILD_PAGE, extra=SECTION_WITH_SHOW_IF),
+            "a section is listed while one of its pages applies: give its pages the show_if",
+        ),
+        (
+            lambda: load_field(
+                "{id: has_ehcp, type: yes_no, label: EHC plan?}",
+                "{id: kind, type: radios, label: Kind, options: [{value: a, label: A}, "
+                "{value: b, label: B, show_if: has_ehcp}]}",
+            ),
+            "an option is always offered: to offer it only sometimes, ask two questions, each "
+            "with a show_if and the options it offers",
+        ),
+        (
+            lambda: load_case(
+                CHILD_PAGE
+                + "  rules:\n    - {field: forename, check: forename != 'X', message: No, "
+                "show_if: answered(forename)}\n"
+            ),
+            "a rule has none: write the condition into its check, true where it does not "
+            "apply: `not (answered(forename)) or (forename != 'X')`",
+        ),
+        (
+            lambda: with_own_workflow(
+                OWN_WORKFLOW_WHEN.replace("when: {when}", "show_if: {when}").format(when="x")
+            ),
+            "a transition's condition is written `when:`",
+        ),
+    ],
+)
+def test_a_show_if_where_there_is_none_says_what_to_write_instead(load, says):
+    """`show_if` on a section, an option, a rule or a transition was refused with only
+    "unknown key 'show_if'": an author who meant "only when" was not told how to say it."""
+    loaded = load()
+    problem = loaded.expect("E100", "show_if:")
+    assert problem.message == f"unknown key 'show_if'; {says}"
+
+
 OWN_WORKFLOW_WHEN = """
 workflow:
   start: submitted
@@ -2304,6 +2451,39 @@ def test_a_condition_true_of_a_question_not_asked_is_warned_about(condition, adv
         '{id: more, type: text, label: More, show_if: "school_named == false"}',
     )
     assert not [p for p in quiet.problems if p.code == "W508"]
+
+
+@pytest.mark.parametrize(
+    ("page", "condition"),
+    [
+        ("", "has_ehcp == true and not school_named"),
+        ("", "named_by not in ['LA'] and has_ehcp == true"),
+        ("named_by == 'school'", "named_by != 'LA'"),
+        ("answered(named_by)", "named_by != 'LA'"),
+    ],
+)
+def test_a_condition_that_holds_only_where_the_question_is_asked_is_not_warned_about(
+    page, condition
+):
+    """W508 read the condition as written: `has_ehcp == true and not school_named` was told to
+    write `has_ehcp and not school_named`, the same; and a question on a page shown only when
+    named_by == 'school' was told `named_by != 'LA'` held while named_by was not asked, where
+    the page is not shown at all. The trial of answers W504 uses now decides, with the page's
+    condition: nothing holds there while has_ehcp is false."""
+    show_if = f'\n          show_if: "{page}"' if page else ""
+    loaded = load_case(f"""
+        - id: child
+          title: About the child
+          fields:
+            - {{id: has_ehcp, type: yes_no, label: Does the child have an EHCP?}}
+            - {{id: school_named, type: yes_no, label: Is the school named?, show_if: has_ehcp}}
+            - {{id: named_by, type: text, label: Named by, required: false, show_if: has_ehcp}}
+        - id: more
+          title: More{show_if}
+          fields:
+            - {{id: note, type: text, label: Note, show_if: "{condition}"}}
+    """)
+    assert [str(p) for p in loaded.problems if p.path == loaded.main] == []
 
 
 def test_a_condition_already_asked_only_where_the_question_is_asked_is_not_warned_about():
