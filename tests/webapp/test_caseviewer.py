@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import itertools
 import re
+import threading
 from dataclasses import dataclass
 
 import pytest
@@ -687,7 +688,11 @@ def test_assign_to_me_and_unassign(sign_in, world, council, db_session):
 
     sam = sign_in(council.sam)
     assert "Olivia Okoro" in text_of(sam.get("/caseviewer/").page)
-    olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": "nobody"}, expect=302)
+    olivia.post(
+        f"/caseviewer/cases/{reference}/assign",
+        {"to": "nobody", "from_assignee": str(council.olivia.id)},  # as her page now shows it
+        expect=302,
+    )
     unassigned = case_row(db_session, reference)
     assert (unassigned.assigned_to_id, unassigned.assignee_last_name) == (None, None)
     olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": "sam"}, expect=400)
@@ -726,12 +731,12 @@ def test_assign_to_a_colleague_of_the_teams_that_work_the_case_type(
     assert f"https://portal.example.org/caseviewer/cases/{reference}" in told.body
     for answered in ("Jordan", "Miles", "Y856200124123", "Oak Tree", "Happy with mornings"):
         assert answered not in told.body
-    # Sent again from a stale page, to Sam who has it already: no second email.
-    olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": str(council.sam.id)}, expect=302)
-    assert len(mails(db_session, None, "case_assigned")) == 1
     page = olivia.get(f"/caseviewer/cases/{reference}").page
     assert f"{reference} is now assigned to Sam Singh" in text_of(page)
     assert not page.select_one("#assign-to")  # nobody else to give it to
+    # Sent again from the page that showed nobody: refused, and no second email.
+    olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": str(council.sam.id)}, expect=409)
+    assert len(mails(db_session, None, "case_assigned")) == 1
     sam = sign_in(council.sam)
     assert queue_refs(sam, assigned="me") == [reference]
     timeline = text_of(sam.get(f"/caseviewer/cases/{reference}").page)
@@ -788,11 +793,137 @@ def test_a_case_assigned_meanwhile_is_a_problem_on_the_case_page(
     response = olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": "me"}, expect=409)
     assert response.page.title.get_text().startswith("Error: ")
     assert errors_on(response) == [
-        "This case changed while you were assigning it. Check who it is assigned to"
+        "This case has changed since you opened it: it is assigned to Sam Singh now. Nothing "
+        "was changed: try again if you still need to"
     ]
     link = response.page.select_one(".govuk-error-summary__list a")["href"]
     assert link == "#case-details"
     assert "Assigned to Sam Singh" in text_of(response.page.select_one(link))
+    assert case_row(db_session, reference).assigned_to_id == council.sam.id
+
+
+def _seen_assignee(page) -> str:
+    """Whom the case page shows the case assigned to, as its assignment forms send it (all
+    alike; "" for nobody, or from a page that does not say)."""
+    seen = {i["value"] for i in page.select("form input[name=from_assignee]")} or {""}
+    assert len(seen) == 1, seen
+    return seen.pop()
+
+
+def _taken_by_sam_meanwhile(sign_in, council, reference) -> None:
+    """Sam presses Assign to me on his own, fresh, page of the case."""
+    sam = sign_in(council.sam)
+    seen = _seen_assignee(sam.get(f"/caseviewer/cases/{reference}").page)
+    sam.post(
+        f"/caseviewer/cases/{reference}/assign", {"to": "me", "from_assignee": seen}, expect=302
+    )
+
+
+SAM_HAS_IT = (
+    "This case has changed since you opened it: it is assigned to Sam Singh now. Nothing was "
+    "changed: try again if you still need to"
+)
+
+
+@pytest.mark.parametrize("to", ["me", "colleague"])
+def test_assigning_from_a_page_opened_before_a_colleague_took_the_case_is_refused(
+    sign_in, world, council, db_session, to
+):
+    """Found by review: Olivia opened an unassigned case; Sam took it; her Assign to me (or
+    Assign to Tom) from that page then took it from Sam without a word, as the form did not say
+    whom she saw it assigned to. Now it does (as a transition says where the case was), and
+    the case page refuses it in its error summary, naming who has the case now."""
+    tom = staff(db_session, "tom@council.example.org", "officer", first_name="Tom")
+    send = db_session.scalar(select(Team).where(Team.name == "SEND"))
+    send.members.append(tom)
+    db_session.commit()
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    seen = _seen_assignee(page)
+    assert seen == ""  # nobody
+    _taken_by_sam_meanwhile(sign_in, council, reference)
+
+    chosen = {"me": "me", "colleague": str(tom.id)}[to]
+    refused = olivia.post(
+        f"/caseviewer/cases/{reference}/assign", {"to": chosen, "from_assignee": seen}, expect=409
+    )
+    assert refused.page.title.get_text().startswith("Error: ")
+    assert errors_on(refused) == [SAM_HAS_IT]
+    link = refused.page.select_one(".govuk-error-summary__list a")["href"]
+    assert "Assigned to Sam Singh" in text_of(refused.page.select_one(link))
+    stored = case_row(db_session, reference)
+    assert stored.assigned_to_id == council.sam.id
+    assert [m.to_address for m in mails(db_session, None, "case_assigned")] == []  # Tom: never
+    assert "Assigned to Olivia" not in text_of(refused.page)  # nor on the timeline
+    # The page she is given shows Sam: taking it from him now is her informed choice.
+    seen = _seen_assignee(refused.page)
+    assert seen == str(council.sam.id)
+    olivia.post(
+        f"/caseviewer/cases/{reference}/assign", {"to": "me", "from_assignee": seen}, expect=302
+    )
+    assert case_row(db_session, reference).assigned_to_id == council.olivia.id
+
+
+def test_unassign_from_a_page_opened_before_a_colleague_took_the_case_is_refused(
+    sign_in, world, council, db_session
+):
+    """Olivia's page shows the case as hers (Unassign); Sam takes it meanwhile. Her Unassign
+    used to leave the case with nobody, Sam's work unseen in the queue; now it is refused."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    olivia.get(f"/caseviewer/cases/{reference}")
+    olivia.post(f"/caseviewer/cases/{reference}/assign", {"to": "me"}, expect=302)
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    assert page.find("button", string=re.compile("Unassign"))
+    seen = _seen_assignee(page)
+    _taken_by_sam_meanwhile(sign_in, council, reference)
+
+    refused = olivia.post(
+        f"/caseviewer/cases/{reference}/assign", {"to": "nobody", "from_assignee": seen}, expect=409
+    )
+    assert case_row(db_session, reference).assigned_to_id == council.sam.id
+    assert errors_on(refused) == [SAM_HAS_IT]
+    assert seen == str(council.olivia.id)  # as her page said
+    assert queue_refs(sign_in(council.sam), assigned="me") == [reference]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # two writers at once
+def test_two_officers_pressing_assign_to_me_at_once_one_gets_it_and_the_other_is_told(
+    sign_in, world, council, db_session, monkeypatch
+):
+    """Olivia and Sam, both on the page showing nobody, press Assign to me at the same moment.
+    Sam's request is made to finish first and Olivia's to read the case only after it (the
+    order in which the row version cannot help: she reads the case as Sam left it). She used
+    to take the case from him; now she is told he has it."""
+    from tests.webapp.test_concurrency import run_together
+    from webapp.areas.caseviewer import services
+
+    reference = submit_ptt(sign_in(world.alice))
+    olivia, sam = sign_in(council.olivia), sign_in(council.sam)
+    seen = [_seen_assignee(p.get(f"/caseviewer/cases/{reference}").page) for p in (olivia, sam)]
+    sams_done = threading.Event()
+    assign_case, case_for_officer = services.assign_case, services.case_for_officer
+
+    def sams_first(session, case, officer, *args):
+        try:
+            return assign_case(session, case, officer, *args)
+        finally:
+            sams_done.set()
+
+    def olivia_after(session, officer, reference):
+        if officer.id == council.olivia.id:
+            assert sams_done.wait(timeout=30), "Sam's request never finished"
+        return case_for_officer(session, officer, reference)
+
+    monkeypatch.setattr(services, "assign_case", sams_first)
+    monkeypatch.setattr(services, "case_for_officer", olivia_after)
+    path = f"/caseviewer/cases/{reference}/assign"
+    olivias, sams = run_together(
+        2, lambda i: (olivia, sam)[i].post(path, {"to": "me", "from_assignee": seen[i]})
+    )
+    assert (olivias.status_code, sams.status_code) == (409, 302)
+    assert errors_on(olivias) == [SAM_HAS_IT]
     assert case_row(db_session, reference).assigned_to_id == council.sam.id
 
 

@@ -164,9 +164,12 @@ class NoteForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    """Assign to me, Unassign, or assign to a colleague (their user id)."""
+    """Assign to me, Unassign, or assign to a colleague (their user id), with whom the case
+    was assigned to when the page was shown (their id; empty: nobody), as TransitionForm
+    carries where the case was: services.assign_case refuses a page older than that."""
 
     to = HiddenField()
+    from_assignee = HiddenField()
 
     def validate_to(self, field) -> None:
         if field.data not in ("me", "nobody") and whole_number(field.data or "") is None:

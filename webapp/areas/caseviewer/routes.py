@@ -265,14 +265,15 @@ def assign(reference: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        to = services.assign_case(db(), found, current_user, form.to.data)
+        seen = form.from_assignee.data or ""
+        to = services.assign_case(db(), found, current_user, form.to.data, seen)
     except Refused as refused:  # the colleague was locked or left the team meanwhile
         others = services.colleagues(db(), current_user, found)
         field = refused.field if any(c.id != found.assigned_to_id for c in others) else None
         return _refuse(found, case_type, str(refused), field, "", status=400)
-    except services.MovedOn:  # the case changed meanwhile (assigned by someone else, say)
+    except services.MovedOn:  # assigned by someone else since the page was shown, say
         found, case_type = _case(reference)
-        message = "This case changed while you were assigning it. Check who it is assigned to"
+        message = f"This case has changed since you opened it: {_assigned_now(found)}"
         return _refuse(found, case_type, message, "case-details", "", status=409)
     else:
         if to is None:
@@ -282,6 +283,17 @@ def assign(reference: str):
         else:
             flash(f"{found.reference} is now assigned to {to.full_name}", "success")
     return redirect(url_for("caseviewer.case", reference=reference))
+
+
+def _assigned_now(case: Case) -> str:
+    """Who has the case now, as a refused assignment tells it (nothing was changed)."""
+    if case.assigned_to is None:
+        now = "it is not assigned to anyone now"
+    elif case.assigned_to_id == current_user.id:
+        now = "it is assigned to you now"
+    else:
+        now = f"it is assigned to {case.assigned_to.full_name} now"
+    return f"{now}. Nothing was changed: try again if you still need to"
 
 
 @bp.route("/cases/<reference>/files/<attachment_id>")

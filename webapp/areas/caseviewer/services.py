@@ -311,13 +311,22 @@ NOT_ON_OFFER = (
 )
 
 
-def assign_case(session: Session, case: Case, officer: User, to: str) -> User | None:
+def assign_case(
+    session: Session, case: Case, officer: User, to: str, seen_assignee: str
+) -> User | None:
     """Assign the case to "me" (the officer), "nobody" or a colleague (their id): to whom it
-    went (None: nobody). Refused, on the colleagues' list, when that colleague cannot be given
-    it, checked in the transaction that assigns it with their account's row held, so that a
-    colleague locked meanwhile is never given a case (nor emailed about it)."""
+    went (None: nobody).
+
+    As move_case: MovedOn when the case is no longer assigned as the officer saw it
+    (`seen_assignee`, the assignee's id as the page showed it, "" for nobody), so that a page
+    opened before a colleague took the case never takes it from them; then Refused, on the
+    colleagues' list, when that colleague cannot be given it, checked in the transaction that
+    assigns it with their account's row held, so that a colleague locked meanwhile is never
+    given a case (nor emailed about it)."""
     try:
         with transaction(session):
+            if seen_assignee != str(case.assigned_to_id or ""):
+                raise MovedOn(case.reference)
             assignee = _assignee(session, officer, case, to)
             workflow.assign(session, case, assignee, officer)
     except StaleDataError:
