@@ -171,3 +171,29 @@ def test_next_and_previous_by_school_walk_the_pages_by_number(named_alike, order
             )
             backward.append([c.id for c in listing.rows])
         assert backward == by_number[-2::-1]
+        for n in range(2, pages + 1):  # Previous from a page reached by its number
+            shown = my_cases.list_cases(session, user, search, replace(args, page=n))
+            back = replace(args, page=n - 1, before=shown.previous_before)
+            assert [c.id for c in my_cases.list_cases(session, user, search, back).rows] == (
+                by_number[n - 2]
+            )
+
+
+@pytest.mark.parametrize("way", ["after", "before"])
+def test_a_cursor_naming_another_school_lists_only_the_users_schools(named_alike, way):
+    """A cursor altered by hand to name a school the user is not of (its name and id, a case
+    of it) gives a page of the user's own schools' cases, never one of that school's."""
+    from webapp.web import cursors
+
+    engine, user_id = named_alike
+    with Session(engine) as session:
+        user = session.get(User, user_id)
+        other = session.scalars(select(School).where(School.name == "Other")).one()
+        theirs = session.scalars(select(Case.id).where(Case.school_id == other.id)).all()
+        forged = cursors.write([other.name, other.id, min(theirs) - 1])
+        args = my_cases.MY_CASES.args(3, sort="school", descending=False, page=2)
+        search = my_cases.CaseSearch.read({})
+        shown = my_cases.list_cases(session, user, search, replace(args, **{way: forged}))
+        assert shown.rows
+        assert {case.school_id for case in shown.rows} <= user.school_ids
+        assert other.id not in user.school_ids
