@@ -217,10 +217,11 @@ _TIME_BOUND = {
 
 def date_bound_hint(text) -> str:
     """The bound as it must be written, for a date written as people write one (1/9/2026,
-    2026-9-1, Today, today())."""
+    2026-9-1, Today, today(), Yesterday)."""
     written = str(text).strip()
-    if written.casefold() in ("today", "today()"):
-        return ": write today"
+    word = written.casefold().removesuffix("()")
+    if word in _DAYS_FROM_TODAY:  # Today, Tomorrow, yesterday()
+        return f": write {word}"
     uk = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", written)
     iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", written)
     if not (uk or iso):

@@ -105,6 +105,10 @@ class TextareaType(TextType):
     }
     default_max_length = 5000
 
+    def parse(self, field, raw, values):
+        # A browser sends a new line as two characters (\r\n); the page's count counts one.
+        return super().parse(field, str(raw).replace("\r\n", "\n"), values)
+
 
 class EmailType(FieldType):
     name = "email"

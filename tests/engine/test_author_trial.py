@@ -281,6 +281,8 @@ def test_yes_where_true_or_false_belongs_is_told_what_to_write():
         ("01/09/2026", "write 2026-09-01"),
         ("2026-9-1", "write 2026-09-01"),
         ("Today", "write today"),
+        ("Yesterday", "write yesterday"),  # the other days from today, as 'today'
+        ("Tomorrow", "write tomorrow"),
     ],
 )
 def test_a_date_limit_written_as_people_write_dates_is_told_how_to_write_it(bound, advice):

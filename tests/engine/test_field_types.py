@@ -321,3 +321,12 @@ def test_a_month_typed_as_its_name_is_not_marked_as_the_box_at_fault(typed, at_f
     from engine.fields.dates import parts_at_fault
 
     assert parts_at_fault(typed) == at_fault
+
+
+def test_a_textarea_counts_a_new_line_as_one_character():
+    """A browser sends each new line of a box as two characters (\\r\\n), while the page's
+    character count counts one: an answer the count showed as 10 characters of 10 (three
+    lines) was refused as over them. It is taken, and kept with one character a line."""
+    field = make("textarea", max_length=10)
+    assert parse(field, "abc\r\nabc\r\nab\r\n") == "abc\nabc\nab"
+    assert refused(field, "ab\r\n" * 3 + "abcd") == "Answer must be 10 characters or fewer"

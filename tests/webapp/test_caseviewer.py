@@ -1140,6 +1140,25 @@ def test_a_note_pasted_with_a_null_character_is_taken_without_it(
     olivia.post(f"/caseviewer/cases/{reference}/notes", {"no\x00te": "x"}, expect=400)
 
 
+def test_a_note_of_many_lines_within_the_limit_is_taken(sign_in, world, council, db_session):
+    """A browser sends each new line of a box as two characters (\\r\\n): a note of 4,503
+    characters over 901 lines was refused as over 5,000, and kept so on the timeline. A new
+    line counts as one, as the person typing counts it (and the feedback form's counter)."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    olivia.get(f"/caseviewer/cases/{reference}")
+    note = "line\r\n" * 900 + "end"
+    assert len(note) > 5000 > len(note.replace("\r\n", "\n"))
+    olivia.post(f"/caseviewer/cases/{reference}/notes", {"note": note}, expect=302)
+    take(olivia, reference, "Abandon case", note=note)
+    case = case_row(db_session, reference)
+    assert case.status == "Abandoned"
+    notes = db_session.scalars(
+        select(CaseEvent.note).where(CaseEvent.case_id == case.id, CaseEvent.note != "")
+    ).all()
+    assert notes == ["line\n" * 900 + "end"] * 2
+
+
 def test_a_required_note_is_asked_for_and_abandoning_needs_a_reason(
     sign_in, world, council, db_session
 ):

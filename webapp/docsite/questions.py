@@ -136,7 +136,7 @@ def _bound(f: Field, bound, labels: dict[str, str]) -> str:
     if f.kind.name == "money":
         return numeric.pounds(bound, pence=False)
     if f.kind.name == "date":
-        if bound in ("yesterday", "today", "tomorrow"):
+        if bound in f.kind.reference_words:  # today, yesterday, tomorrow: as written
             return bound
         if isinstance(bound, str) and _ISO.fullmatch(bound):
             day = dt.date.fromisoformat(bound)

@@ -26,6 +26,12 @@ def tidy_spaces(text):
     return " ".join(text.split()) if isinstance(text, str) else text
 
 
+def typed_lines(text):
+    """What was typed in a box of several lines, a new line as one character (browsers send
+    it as two, \\r\\n), without the spaces around it: its length as the person counts it."""
+    return text.replace("\r\n", "\n").strip() if isinstance(text, str) else text
+
+
 def text_field(label: str, required, max_length: int, too_long: str = "") -> StringField:
     """A one-line answer with its spaces tidied: `required` says when it must be given (and
     the message; None: optional); longer than `max_length` is refused with `too_long` (or

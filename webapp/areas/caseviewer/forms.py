@@ -16,6 +16,7 @@ from engine.fields.base import Invalid
 from engine.fields.dates import date_from_parts, parts_at_fault
 from webapp.areas.caseviewer.services import ASSIGNED, STATUSES, QueueOptions, QueueSearch
 from webapp.domain import workflow
+from webapp.web.forms import typed_lines
 from webapp.web.whole_numbers import whole_number
 
 NOTE_MAX = workflow.NOTE_MAX  # an internal note's too
@@ -147,7 +148,7 @@ class TransitionForm(FlaskForm):
 
     action = HiddenField()
     from_activity = HiddenField()
-    note = TextAreaField(filters=[_strip])
+    note = TextAreaField(filters=[typed_lines])
 
 
 class NoteForm(FlaskForm):
@@ -155,7 +156,7 @@ class NoteForm(FlaskForm):
 
     note = TextAreaField(
         "Internal note",
-        filters=[_strip],
+        filters=[typed_lines],
         validators=[
             DataRequired("Enter a note"),
             Length(max=NOTE_MAX, message=f"Note must be {NOTE_MAX:,} characters or fewer"),

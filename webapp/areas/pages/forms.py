@@ -5,6 +5,8 @@ from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from webapp.web.forms import typed_lines
+
 COMMENTS_MAX = 1200
 
 RATINGS = [
@@ -24,8 +26,7 @@ class FeedbackForm(FlaskForm):
     )
     comments = TextAreaField(
         "How could we improve this service?",
-        # Browsers send a new line as two characters; count it as one, as the counter does.
-        filters=[lambda text: text.replace("\r\n", "\n") if text else text],
+        filters=[typed_lines],  # a new line counted as one character, as the counter does
         validators=[
             Optional(),
             Length(
