@@ -154,8 +154,9 @@ def test_a_council_admin_previews_a_deployed_case_type_in_the_portal(page, live,
 def test_a_date_of_birth_of_today_is_no_answer_to_the_pages_own_conditions(
     preview_page, preview_server
 ):
-    # `max: yesterday`: the browser's script reads today as the server does, a date refused
-    # ("Date of birth must be in the past"), so a question shown once it is answered stays hidden.
+    # `max: yesterday` (written into the copy here: the shipped date of birth allows today): the
+    # browser's script reads today as the server does, a date refused ("Date of birth must be in
+    # the past"), so a question shown once it is answered stays hidden.
     page = preview_page
     _url, folder = preview_server
     path = folder / "send" / "part-time-timetable.yaml"
@@ -165,16 +166,18 @@ def test_a_date_of_birth_of_today_is_no_answer_to_the_pages_own_conditions(
         "      - {id: born_note, type: content, text: A date of birth was given,"
         " show_if: answered(date_of_birth)}\n      - {id: upn, type: upn,",
     )
-    assert "max: yesterday" in text and note[0] in text
+    born = ("        hint: For example, 27 3 2015\n        max: today\n",)
+    born += (born[0].replace("max: today", "max: yesterday"),)
+    assert born[0] in text and note[0] in text
     try:
-        path.write_text(text.replace(*note, 1), "utf-8")
+        path.write_text(text.replace(*note, 1).replace(*born, 1), "utf-8")
         page.goto(f"/{PTT}/pages/child")
-        born = page.get_by_text("A date of birth was given")
+        given = page.get_by_text("A date of birth was given")
         today, yesterday = uk_date.today(), uk_date.today() - dt.timedelta(days=1)
         for day, shown in ((yesterday, True), (today, False), (yesterday, True)):
             for part in ("day", "month", "year"):
                 page.locator(f"#date_of_birth-{part}").fill(str(getattr(day, part)))
-            expect(born).to_be_visible() if shown else expect(born).to_be_hidden()
+            expect(given).to_be_visible() if shown else expect(given).to_be_hidden()
     finally:
         path.write_text(text, "utf-8")
         later = time.time_ns() + 10**9

@@ -388,7 +388,7 @@ def test_group_rules_and_time_bounds_are_checked_for_each_item(compile_case):
 
 
 def test_yesterday_and_tomorrow_bounds_say_in_the_past_and_in_the_future(compile_case):
-    # GOV.UK's words: a date of birth "must be in the past" (today is no date of birth);
+    # GOV.UK's words: "must be in the past" where today cannot be the answer;
     # `max: today` keeps "must be today or in the past".
     case = compile_case("""
     - id: child

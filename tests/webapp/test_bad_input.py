@@ -188,7 +188,7 @@ def test_a_day_out_of_any_range_is_not_a_real_date(sign_in, world, day, message)
         ("14", "13", "2016", "must be a real date", ["month"]),
         ("ab", "6", "2016", "must be a real date", ["day"]),
         ("31", "2", "2016", "must be a real date", ["day", "month", "year"]),  # which is wrong?
-        ("14", "6", "2099", "must be in the past", ["day", "month", "year"]),
+        ("14", "6", "2099", "must be today or in the past", ["day", "month", "year"]),
     ],
 )
 def test_a_wrong_date_marks_the_boxes_it_is_about_and_links_to_the_first(

@@ -103,7 +103,7 @@ def test_a_date_one_day_on_reads_one_day_not_one_days(site):
     text = text_of(page)
     assert "the date 1 day after ‘Date of the incident’" in text
     assert "1 days" not in text
-    assert "On or before yesterday." in question(page, "date_of_birth")  # max: yesterday
+    assert "On or before today." in question(page, "date_of_birth")  # max: today
 
 
 def test_questions_show_their_kind_hint_answer_and_options_with_codes(site):
