@@ -22,8 +22,10 @@ export function initAutosave (form) {
   let stopped = false
   let submitting = false
 
+  // Written only when the words change: the same "Saved at 10:42." written again at each
+  // pause in the typing is read out again by screen readers, a chatter that says nothing new.
   function show (text) {
-    if (status) status.textContent = text
+    if (status && status.textContent !== text) status.textContent = text
   }
 
   const fileChosen = () => Array.from(form.querySelectorAll('input[type=file]'))

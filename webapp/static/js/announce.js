@@ -1,0 +1,46 @@
+// Telling screen reader users what changed on a case page. Each message goes into a live region
+// that is in the page, empty, from the start (templates/cases/page.html): a region inserted with
+// its text already in it is not read out by most screen readers.
+
+// Calculated values are shown at each key, but said only once typing pauses, and only those
+// that changed since they were last said: "Weekly: 37.5 hours." rather than "7 hours", "37.5
+// hours" as each character lands.
+const CALM_MS = 1000
+
+// The calculated values on screen: each question's name, label and value as shown.
+function calculatedValues (form) {
+  const values = new Map()
+  for (const list of form.querySelectorAll('[data-question] > .app-calculated')) {
+    if (list.closest('[hidden]')) continue
+    const question = list.parentElement.dataset.question
+    const label = list.querySelector('.govuk-summary-list__key').textContent.trim()
+    const text = list.querySelector('.govuk-summary-list__value').textContent.trim()
+    values.set(question, { label, text })
+  }
+  return values
+}
+
+export function calculatedAnnouncer (form) {
+  const region = form.querySelector('.app-calculated-announcement')
+  const said = new Map() // question → the value last said (or shown when the page came)
+  let timer = null
+
+  function sayChanged () {
+    const changed = []
+    for (const [question, { label, text }] of calculatedValues(form)) {
+      if (said.get(question) !== text) changed.push(`${label}: ${text}.`)
+      said.set(question, text)
+    }
+    if (changed.length && region) region.textContent = changed.join(' ')
+  }
+
+  return {
+    // What the page shows as it comes is not news.
+    start () { for (const [question, { text }] of calculatedValues(form)) said.set(question, text) },
+    // The answers changed: say the values that changed once the typing has paused.
+    changed () {
+      clearTimeout(timer)
+      timer = setTimeout(sayChanged, CALM_MS)
+    }
+  }
+}
