@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
@@ -179,16 +180,17 @@ def test_a_follow_up_is_controlled_by_its_radio_and_comes_next_in_the_tab_order(
 
 
 USER = "screen-reader@westcotes.example.org"  # sign-in codes of its own
+MINUTE_START = datetime(2026, 12, 1, 10, 42, tzinfo=UTC)
 
 
 def test_the_save_status_says_saved_once_not_at_every_pause(page, live, world):
     sign_in(page, live, school_user(world, USER))
     reference = saved_draft(page, "physical-intervention")
-    page.clock.install()
+    page.clock.install(time=MINUTE_START)  # the saves all fall in one minute: one "Saved at"
     page.add_init_script(RECORDER)
     page.goto(f"/cases/{reference}/pages/outcome")
     regions = _live_regions(page)
-    for region in ("app-live-announcement", "app-autosave-status"):
+    for region in ("app-live-announcement", "app-autosave-status__saved"):
         assert any(region in classes.split() for classes in regions), (
             f"{region} is not a live region in the accessibility tree at load: {regions}"
         )
@@ -199,6 +201,31 @@ def test_the_save_status_says_saved_once_not_at_every_pause(page, live, world):
         box.press_sequentially(words)
         page.clock.run_for(1600)  # the pause after which the page saves
         expect(version).to_have_value(str(before + 1))  # saved, and its status shown
-    said = _writes(page, "app-autosave-status")
+    said = _writes(page, "app-autosave-status__saved")
     assert len(said) == 1 and re.fullmatch(r"Saved at \d\d:\d\d\.", said[0]), said
     assert not any("Saving" in text for text in said)
+
+
+def test_saving_stopped_by_another_tab_is_said_at_once_from_a_region_there_at_load(
+    page, live, world
+):
+    sign_in(page, live, school_user(world, USER))
+    reference = saved_draft(page, "physical-intervention")
+    address = f"/cases/{reference}/pages/outcome"
+    page.clock.install()
+    page.add_init_script(RECORDER)
+    page.goto(address)
+    regions = _live_regions(page)
+    assert regions.get("app-autosave-status__stopped") == "assertive", regions
+    other = page.context.new_page()
+    other.goto(address)
+    other.get_by_label("What support was given after the incident?").fill("A debrief.")
+    with other.expect_navigation():
+        other.get_by_role("button", name="Save and come back later").click()
+    other.close()
+    page.locator("textarea[name=support_after]").press_sequentially("A talk")
+    page.clock.run_for(1600)  # the background save: refused, the page is older than the save
+    stopped = page.locator(".app-autosave-status__stopped")
+    expect(stopped).to_contain_text("another tab")
+    assert _writes(page, "app-autosave-status__stopped") == [stopped.inner_text()]
+    assert _writes(page, "app-autosave-status__saved") == []
