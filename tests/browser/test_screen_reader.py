@@ -48,6 +48,11 @@ pages:
       - {id: cost, type: calculated, label: Cost each week, format: money, value: rate * 5}
       - {id: transport, type: yes_no, label: Is transport needed?}
       - {id: transport_details, type: text, label: Who provides it?, show_if: transport}
+  - id: trip
+    title: Transport
+    show_if: transport
+    fields:
+      - {id: pick_up, type: text, label: Where is the pupil picked up?}
 """
 
 # Every write to a live region's text, in order, with the region it went to and whether the
@@ -163,6 +168,8 @@ def test_a_calculated_value_is_announced_politely_once_typing_pauses(browser, pr
 
 def test_a_follow_up_is_controlled_by_its_radio_and_comes_next_in_the_tab_order(browser, preview):
     with page_at(browser, preview) as page:
+        page.clock.install()
+        page.add_init_script(RECORDER)
         page.goto("/weekly-hours/pages/hours")
         yes = page.locator("input[name=transport][value=yes]")
         controls = yes.get_attribute("aria-controls")
@@ -177,6 +184,12 @@ def test_a_follow_up_is_controlled_by_its_radio_and_comes_next_in_the_tab_order(
         expect(page.locator(".app-live-announcement")).to_have_text("1 question added below.")
         page.keyboard.press("Tab")
         assert focused(page)["name"] == "transport_details"
+        # The page this answer adds is said once the answering pauses, as "Page N of M" changes
+        # on screen; nothing else in the page was said.
+        expect(page.locator(".app-progress")).to_have_text("Page 1 of 2")
+        page.clock.run_for(1500)
+        assert _writes(page, "app-calculated-announcement") == ["Page 1 of 2."]
+        assert page.evaluate("() => window.__live.inserted") == []
 
 
 USER = "screen-reader@westcotes.example.org"  # sign-in codes of its own

@@ -4,7 +4,7 @@
 
 // Calculated values are shown at each key, but said only once typing pauses, and only those
 // that changed since they were last said: "Weekly: 37.5 hours." rather than "7 hours", "37.5
-// hours" as each character lands.
+// hours" as each character lands. So is the "Page 2 of 5" an answer changes.
 const CALM_MS = 1000
 
 // The calculated values on screen: each question's name, label and value as shown.
@@ -17,6 +17,11 @@ function calculatedValues (form) {
     const text = list.querySelector('.govuk-summary-list__value').textContent.trim()
     values.set(question, { label, text })
   }
+  // "Page 2 of 5" of a form without sections, which an answer can change too.
+  const progress = document.querySelector('.app-progress')
+  if (progress && progress.textContent.trim()) {
+    values.set('.app-progress', { label: null, text: progress.textContent.trim() })
+  }
   return values
 }
 
@@ -28,7 +33,7 @@ export function calculatedAnnouncer (form) {
   function sayChanged () {
     const changed = []
     for (const [question, { label, text }] of calculatedValues(form)) {
-      if (said.get(question) !== text) changed.push(`${label}: ${text}.`)
+      if (said.get(question) !== text) changed.push(label ? `${label}: ${text}.` : `${text}.`)
       said.set(question, text)
     }
     if (changed.length && region) region.textContent = changed.join(' ')
