@@ -75,7 +75,10 @@ export function initAutosave (form) {
         if (answer.page_url) moveToSavedCase(answer)
         const now = new Date()
         const time = now.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })
-        show(`Saved at ${time}.` + (fileChosen() ? ' ' + FILE_WAITING : ''))
+        // The reference the first save gave the case appears in the heading's caption: said
+        // here too, for a screen reader does not read the caption out again.
+        const as = answer.page_url ? ` as draft ${answer.reference}` : ''
+        show(`Saved at ${time}${as}.` + (fileChosen() ? ' ' + FILE_WAITING : ''))
       } else if (answer.page_url) { // signed out, but the first save made the case: go there
         moveToSavedCase(answer)
         stop(answer.message)
