@@ -48,6 +48,15 @@ pages:
       - {id: cost, type: calculated, label: Cost each week, format: money, value: rate * 5}
       - {id: transport, type: yes_no, label: Is transport needed?}
       - {id: transport_details, type: text, label: Who provides it?, show_if: transport}
+      - id: sessions
+        type: group
+        label: Sessions
+        item_label: Session
+        min_items: 2
+        max_items: 3
+        fields:
+          - {id: session_hours, type: number, label: Hours, decimals: 1}
+          - {id: session_minutes, type: calculated, label: Minutes, value: session_hours * 60}
   - id: trip
     title: Transport
     show_if: transport
@@ -164,6 +173,11 @@ def test_a_calculated_value_is_announced_politely_once_typing_pauses(browser, pr
             "Weekly: 40 hours. Cost each week: £62.50."
         )
         assert page.evaluate("() => window.__live.inserted") == []
+
+        # In a group, the item is said with the value: each item's has the same label.
+        page.locator("[name=sessions-1-session_hours]").press_sequentially("1.5")
+        page.clock.run_for(1500)
+        expect(said).to_have_text("Session 2, Minutes: 90.")
 
 
 def test_a_follow_up_is_controlled_by_its_radio_and_comes_next_in_the_tab_order(browser, preview):

@@ -13,7 +13,10 @@ function calculatedValues (form) {
   for (const list of form.querySelectorAll('[data-question] > .app-calculated')) {
     if (list.closest('[hidden]')) continue
     const question = list.parentElement.dataset.question
-    const label = list.querySelector('.govuk-summary-list__key').textContent.trim()
+    // In a group's item, which item: "Session 2, Minutes: 90."
+    const legend = list.closest('.app-group__item')?.querySelector('legend')?.textContent.trim()
+    const key = list.querySelector('.govuk-summary-list__key').textContent.trim()
+    const label = legend ? `${legend}, ${key}` : key
     const text = list.querySelector('.govuk-summary-list__value').textContent.trim()
     values.set(question, { label, text })
   }
