@@ -64,6 +64,8 @@ def test_the_first_background_save_of_a_new_case_moves_the_page_to_the_saved_cas
     expect(page.locator(".app-autosave-status")).to_contain_text("Saved at", timeout=10_000)
     reference = page.locator(".app-reference").inner_text()
     assert reference
+    # The reference appearing in the caption is said too, in the status (a live region).
+    expect(page.locator(".app-autosave-status")).to_contain_text(f" as draft {reference}.")
     assert page.url.endswith(f"/cases/{reference}/pages/closure")
     page.reload()  # the address is the case's page now: it shows what was saved
     expect(page.get_by_label("Tell us more about the reason for the closure")).to_have_value(

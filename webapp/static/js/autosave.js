@@ -14,7 +14,8 @@ const FILE_WAITING = 'The file you chose is not uploaded yet: it is uploaded whe
 
 export function initAutosave (form) {
   let url = form.dataset.autosaveUrl
-  const status = form.querySelector('.app-autosave-status')
+  const status = form.querySelector('.app-autosave-status__saved')
+  const problem = form.querySelector('.app-autosave-status__stopped')
   const version = form.querySelector('input[name="page_version"]')
   let timer = null
   let dirty = false
@@ -22,8 +23,23 @@ export function initAutosave (form) {
   let stopped = false
   let submitting = false
 
+  // Written only when the words change: the same "Saved at 10:42." written again at each
+  // pause in the typing is read out again by screen readers, a chatter that says nothing new.
+  function write (region, text) {
+    if (region && region.textContent !== text) region.textContent = text
+  }
+
   function show (text) {
-    if (status) status.textContent = text
+    write(problem, '')
+    write(status, text)
+  }
+
+  // Saving in the background has stopped (the page was saved in another tab, or the user was
+  // signed out): what is typed from now on is not kept, so this is said at once (role=alert).
+  function stop (text) {
+    stopped = true
+    write(status, '')
+    write(problem, text)
   }
 
   const fileChosen = () => Array.from(form.querySelectorAll('input[type=file]'))
@@ -59,17 +75,17 @@ export function initAutosave (form) {
         if (answer.page_url) moveToSavedCase(answer)
         const now = new Date()
         const time = now.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })
-        show(`Saved at ${time}.` + (fileChosen() ? ' ' + FILE_WAITING : ''))
+        // The reference the first save gave the case appears in the heading's caption: said
+        // here too, for a screen reader does not read the caption out again.
+        const as = answer.page_url ? ` as draft ${answer.reference}` : ''
+        show(`Saved at ${time}${as}.` + (fileChosen() ? ' ' + FILE_WAITING : ''))
       } else if (answer.page_url) { // signed out, but the first save made the case: go there
         moveToSavedCase(answer)
-        stopped = true
-        show(answer.message)
+        stop(answer.message)
       } else if (response.status === 409) {
-        stopped = true
-        show(answer.message || 'This page was changed in another tab. Reload it to see the saved answers.')
+        stop(answer.message || 'This page was changed in another tab. Reload it to see the saved answers.')
       } else if (answer.signed_out || answer.reload) { // Continue would not save it either
-        stopped = true
-        show(answer.message)
+        stop(answer.message)
       } else {
         dirty = true
         show('Not saved automatically. Your answers will be saved when you press Continue.')

@@ -10,8 +10,10 @@
 // CaseType.values() does: a hidden question counts as unanswered. Hidden questions carry the
 // `hidden` attribute (out of the tab order and the accessibility tree); the hidden input
 // "shown" lists those on screen, so that the server never reports an error for a question the
-// user has not seen; a change that adds questions is announced politely.
+// user has not seen; a change that adds questions is announced politely, and calculated
+// values that changed are announced politely once typing pauses (announce.js).
 
+import { calculatedAnnouncer } from './announce.js'
 import { Dec, PyDate, PyTime, context, dateFromIso, evaluate, fromJson, truthy } from './expressions.js'
 
 const LIMIT = new Dec(2n ** 53n - 1n)
@@ -271,6 +273,7 @@ export function initLiveConditions (form) {
   for (const [name, value] of Object.entries(spec.values)) outside[name] = fromJson(value)
   const shownInput = form.querySelector('input[name="shown"]')
   const announcer = form.querySelector('.app-live-announcement')
+  const calculations = calculatedAnnouncer(form)
   const wrapper = (name) => form.querySelector(`[data-question="${CSS.escape(name)}"]`)
 
   // Works out every question's visibility and value, in page order; returns the names shown.
@@ -367,6 +370,7 @@ export function initLiveConditions (form) {
     }
     shownInput.value = shown.join(' ')
     syncRevealed()
+    if (announce) calculations.changed()
     if (announce && (added.length || removed)) {
       const parts = []
       if (added.length) parts.push(`${added.length} ${added.length === 1 ? 'question' : 'questions'} added below`)
@@ -394,6 +398,7 @@ export function initLiveConditions (form) {
   }
 
   apply(false) // what is typed may differ from what was saved (a page shown again)
+  calculations.start()
   form.addEventListener('input', () => apply(true))
   form.addEventListener('change', () => apply(true))
 }
