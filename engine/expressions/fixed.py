@@ -275,9 +275,14 @@ def _simple(node, known: _Known, compared: dict[str, list]) -> bool:
 def _simple_comparison(a, op, b, known: _Known, compared: dict) -> bool:
     """A question compared with a fixed value, or looked for in a list of them, or a value
     looked for in its ticked options; `x in 'abc'` (a search in text) and two questions
-    compared are not simple."""
+    compared are not simple, nor ticked options compared as a whole (`reasons == ['other']`:
+    the trial tries sets of them, not each list written, in its order)."""
     fixed_a, fixed_b = _fixed(a), _fixed(b)
     looked_up = isinstance(op, ast.In | ast.NotIn)
+    if not looked_up and any(
+        known.symbols[s.id].type == LIST for s in (a, b) if _question(s, known)
+    ):
+        return False
     if _question(a, known) and fixed_b is not _NOT_FIXED:
         if looked_up and not isinstance(fixed_b, list):
             return False  # `x in 'abc'` searches text: not tried

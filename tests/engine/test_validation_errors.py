@@ -1910,6 +1910,7 @@ NEVER_ASKED = """
         - {{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}}
         - {{id: need, type: radios, label: Need, options: [a, b, c]}}
         - {{id: told, type: yes_no, label: Told the officer?, show_if: not has_ehcp}}
+        - {{id: reasons, type: checkboxes, label: Reasons, options: [ill, other], required: false}}
     - id: plan
       title: The plan
       show_if: has_ehcp
@@ -1992,6 +1993,9 @@ def test_a_question_whose_own_condition_contradicts_its_page_or_group_is_warned_
         ("not told", "provider != 'x'"),  # told is never asked here: not told always holds
         ("issued == 'May'", "answered(provider)"),
         ("has_ehcp or issued == 'May'", "need == 'a' or provider == 'x'"),
+        # the ticked options as a whole: ['other'] alone is an answer (was "always false")
+        ("reasons == ['other'] or not reasons", "provider == 'x'"),
+        ("has_ehcp", "reasons != ['ill'] and ['other', 'ill'] == reasons"),
     ],
 )
 def test_a_question_whose_own_condition_can_hold_with_its_page_and_group_is_not_warned(own, item):
