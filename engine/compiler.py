@@ -22,7 +22,7 @@ from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.school_calendar import calendar_issues
 from engine.sections import compile_sections
 from engine.source import Source
-from engine.unasked import asked_condition, shown_when, unasked_issues
+from engine.unasked import asked_condition, is_group, shown_when, unasked_issues
 
 RESERVED = (
     set(ex.FUNCTIONS) | {"true", "false", "none"} | set(keyword.kwlist) | set(keyword.softkwlist)
@@ -343,7 +343,7 @@ class CaseTypeCompiler:
         never = lambda node: ex.never_holds(node, enclosing, lookup, asked)  # noqa: E731
         issues = unasked_issues(expression, where, data, self.declared, never)
         issues += ex.fixed_issues(expression, where[-1], text, lookup, asked)
-        issues += ex.never_asked_issues(expression, enclosing, lookup, asked)
+        issues += ex.never_asked_issues(expression, enclosing, lookup, asked, is_group(where, data))
         for issue in issues:
             self.add_expression_issue(issue, where, text)
 

@@ -149,3 +149,14 @@ def shown_when(where: tuple, data: dict) -> list[tuple[str, ast.expr]]:
             kind = "page" if depth == 0 else "group"
             found.append((f"{kind} '{node.get('id')}'", condition))
     return found
+
+
+def is_group(where: tuple, data: dict) -> bool:
+    """Whether the condition at `where` is a group's own `show_if` (it shows the group)."""
+    node = data
+    for key in where[:-1]:
+        ok = isinstance(node, dict) or (isinstance(node, list) and isinstance(key, int))
+        if not ok or (isinstance(node, list) and key >= len(node)):
+            return False
+        node = node[key] if isinstance(node, list) else node.get(key)
+    return isinstance(node, dict) and node.get("type") == "group"

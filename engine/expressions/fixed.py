@@ -60,14 +60,16 @@ def never_asked_issues(
     shown_when: list[tuple[str, ast.expr]],
     lookup: Callable[[str, int], Symbol | Issue],
     asked: Asked = lambda name: None,
+    group: bool = False,
 ) -> list[Issue]:
-    """W504 for a question's own `show_if` that no answers make true while what it is on is
-    shown (`shown_when`: each page or group it is on, as "page 'plan'", with its `show_if`):
-    a page shown only when `has_ehcp` with a question on it only when `not has_ehcp` never
-    asks it; else for each part joined by `or` that never holds there (`not has_ehcp or
-    urgent` asks it only when urgent). The same trial of answers as fixed_issues, of all the
-    conditions joined by `and`; nothing when the question's condition, or one of theirs,
-    never changes alone (that is said of it where it is written)."""
+    """W504 for a question's (or a `group`'s) own `show_if` that no answers make true while
+    what it is on is shown (`shown_when`: each page or group it is on, as "page 'plan'", with
+    its `show_if`): a page shown only when `has_ehcp` with a question on it only when
+    `not has_ehcp` never asks it; else for each part joined by `or` that never holds there
+    (`not has_ehcp or urgent` asks it only when urgent). The same trial of answers as
+    fixed_issues, of all the conditions joined by `and`; nothing when the question's
+    condition, or one of theirs, never changes alone (that is said of it where it is
+    written)."""
     if not shown_when or "today(" in expression.text:
         return []
     known, own = _Known(lookup, asked), expression.tree.body
@@ -75,6 +77,11 @@ def never_asked_issues(
         return []
     places = " and ".join(f"{place} (only when {ast.unparse(c)})" for place, c in shown_when)
     shown = f" while {places} {'are' if len(shown_when) > 1 else 'is'} shown"
+    never, never_part = (
+        ("the group is never shown", "it never shows the group")
+        if group
+        else ("the question is never asked", "it never asks the question")
+    )
     either = own.values if isinstance(own, ast.BoolOp) and isinstance(own.op, ast.Or) else []
     issues = []
     for node in [own, *either]:
@@ -87,10 +94,10 @@ def never_asked_issues(
         plural = "s" if len(names) > 1 else ""
         whatever = f", whatever the answer{plural} to {_listed(names)}{because}"
         if node is own:
-            why = f"{shown}{whatever}: the question is never asked"
+            why = f"{shown}{whatever}: {never}"
             return [Issue(Code.W504, 0, {"what": "condition", "value": "false", "why": why})]
         what = f"`{ast.unparse(node)}`"
-        why = f"{shown}{whatever}: it never asks the question"
+        why = f"{shown}{whatever}: {never_part}"
         issues.append(
             Issue(Code.W504, offset_of(node), {"what": what, "value": "false", "why": why})
         )
@@ -275,9 +282,14 @@ def _simple(node, known: _Known, compared: dict[str, list]) -> bool:
 def _simple_comparison(a, op, b, known: _Known, compared: dict) -> bool:
     """A question compared with a fixed value, or looked for in a list of them, or a value
     looked for in its ticked options; `x in 'abc'` (a search in text) and two questions
-    compared are not simple."""
+    compared are not simple, nor ticked options compared as a whole (`reasons == ['other']`:
+    the trial tries sets of them, not each list written, in its order)."""
     fixed_a, fixed_b = _fixed(a), _fixed(b)
     looked_up = isinstance(op, ast.In | ast.NotIn)
+    if not looked_up and any(
+        known.symbols[s.id].type == LIST for s in (a, b) if _question(s, known)
+    ):
+        return False
     if _question(a, known) and fixed_b is not _NOT_FIXED:
         if looked_up and not isinstance(fixed_b, list):
             return False  # `x in 'abc'` searches text: not tried

@@ -1910,6 +1910,7 @@ NEVER_ASKED = """
         - {{id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}}
         - {{id: need, type: radios, label: Need, options: [a, b, c]}}
         - {{id: told, type: yes_no, label: Told the officer?, show_if: not has_ehcp}}
+        - {{id: reasons, type: checkboxes, label: Reasons, options: [ill, other], required: false}}
     - id: plan
       title: The plan
       show_if: has_ehcp
@@ -1983,6 +1984,22 @@ def test_a_question_whose_own_condition_contradicts_its_page_or_group_is_warned_
     assert [p.code for p in loaded.problems if p.path == loaded.main] == ["W504"]
 
 
+@covers("W504")
+def test_a_group_whose_condition_contradicts_its_page_is_said_never_shown():
+    """A group's own show_if that cannot hold on its page was told as "the question is never
+    asked": the author of a group of several questions looked for a question."""
+    loaded = load_case(
+        NEVER_ASKED.format(own="has_ehcp", item="provider == 'x'").replace(
+            "show_if: need == 'a'", "show_if: not has_ehcp or need == 'a'"
+        )
+    )
+    problem = loaded.expect("W504", "show_if: not has_ehcp or need", "not has_ehcp")
+    assert problem.message == (
+        "`not has_ehcp` is always false while page 'plan' (only when has_ehcp) is shown, "
+        "whatever the answer to 'has_ehcp': it never shows the group"
+    )
+
+
 @pytest.mark.parametrize(
     ("own", "item"),
     [
@@ -1992,6 +2009,9 @@ def test_a_question_whose_own_condition_contradicts_its_page_or_group_is_warned_
         ("not told", "provider != 'x'"),  # told is never asked here: not told always holds
         ("issued == 'May'", "answered(provider)"),
         ("has_ehcp or issued == 'May'", "need == 'a' or provider == 'x'"),
+        # the ticked options as a whole: ['other'] alone is an answer (was "always false")
+        ("reasons == ['other'] or not reasons", "provider == 'x'"),
+        ("has_ehcp", "reasons != ['ill'] and ['other', 'ill'] == reasons"),
     ],
 )
 def test_a_question_whose_own_condition_can_hold_with_its_page_and_group_is_not_warned(own, item):

@@ -181,3 +181,43 @@ def test_a_downgrade_that_rebuilds_the_cases_table_keeps_their_events_and_files(
             ]
         assert kept == [1, 1, 1], f"after the downgrade to {revision}"
     engine.dispose()
+
+
+def _answers_typed_before_one_character_a_line(url):
+    """Revision 0022: a case sent before a new line was kept as one character (h-review11)
+    holds the browser's \\r\\n; the school sending it back unchanged, with \\n, must not be
+    told to the officer as 'Answers changed', and the API gives one format."""
+    _case_with_a_disguised_file(url)
+    upgrade(url, "0021")
+    typed = {
+        "reason_details": "Jordan is returning.\r\nSlowly.",
+        "providers": [{"notes": "a\r\nb"}],
+        "hours": 15,
+        "signed_plan": {"id": "a" * 32, "name": "plan.pdf"},
+    }
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("update cases set answers = :a, sent_answers = :a, raw_input = :r"),
+            {"a": json.dumps(typed), "r": json.dumps({"reason_details": "x\r\ny"})},
+        )
+    upgrade(url)
+    with engine.connect() as connection:
+        row = connection.execute(text("select answers, sent_answers, raw_input from cases")).one()
+    engine.dispose()
+    loaded = [json.loads(v) if isinstance(v, str) else v for v in row]
+    one_a_line = {
+        **typed,
+        "reason_details": "Jordan is returning.\nSlowly.",
+        "providers": [{"notes": "a\nb"}],
+    }
+    assert loaded == [one_a_line, one_a_line, {"reason_details": "x\ny"}]
+
+
+def test_the_upgrade_keeps_new_lines_stored_before_as_one_character_on_sqlite(tmp_path):
+    _answers_typed_before_one_character_a_line(f"sqlite:///{tmp_path / 'lines.sqlite3'}")
+
+
+def test_the_upgrade_keeps_new_lines_stored_before_as_one_character_on_postgresql(postgres_url):
+    with private_schema("lines") as url:
+        _answers_typed_before_one_character_a_line(url)
