@@ -16,6 +16,7 @@ import engine.loops as loops
 from engine.case_settings import compile_settings
 from engine.casetype import CaseType, Declaration
 from engine.fields import FIELD_TYPES, field_type
+from engine.group_counts import needless_count
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
 from engine.names import Declared, Scope, look_up
 from engine.problems import Code, Problem, did_you_mean, make_problem
@@ -304,6 +305,8 @@ class CaseTypeCompiler:
         check = self._expression(data["check"], (*where, "check"), ex.BOOL, scope)
         if check is None:
             return None
+        if said := needless_count(check, fields):  # len(group) >= 2 beside min_items: 2
+            self.add(Code.W509, (*where, "check"), **said)
         return Rule(check, data["message"], data["field"], data.get("severity", "error"))
 
     # ---- expressions ----

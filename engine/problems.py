@@ -189,6 +189,11 @@ class Code(enum.Enum):
         "'{written}' is true too while '{name}' is not asked ({condition} is false), as a "
         "question not asked has no answer: write {advice}, or {condition} and {written}",
     )
+    W509 = (
+        Severity.WARNING,
+        "rule can never be broken: it is checked only when '{group}' has items and no error of "
+        "its own, and then it has {bound} already; leave the rule out, or change {setting}",
+    )
     W700 = (
         Severity.WARNING,
         "{date} is outside the school calendar ({start} to {end}): {function}() counts "

@@ -2818,6 +2818,46 @@ def test_a_value_twice_in_a_files_own_list_is_located():
     assert loaded.located() == [("E205", *loaded.at("red]"))]
 
 
+def _contacts_page(check: str, settings: str = "min_items: 2") -> Loaded:
+    return load_case(f"""
+        - id: absence
+          title: The absence
+          fields:
+            - id: contacts
+              type: group
+              label: Attempts to contact the family
+              item_label: Attempt
+              {settings}
+              fields:
+                - {{id: contact_date, type: date, label: Date}}
+          rules:
+            - check: {check}
+              message: Make at least 2 attempts to contact the family
+              field: contacts
+    """)
+
+
+@covers("W509")
+def test_a_rule_that_only_repeats_a_groups_item_count_is_a_warning():
+    """A group with 1 item has its own error ("Add at least 2 attempts"), which silences the
+    rule: its message is never read, and no journey can break it for --coverage."""
+    loaded = _contacts_page("len(contacts) >= 2")
+    problem = loaded.expect("W509", "check: len(contacts) >= 2", "len(")
+    assert "'contacts'" in problem.message
+    assert "at least 2 attempts" in problem.message
+    assert "min_items" in problem.message
+    flipped = _contacts_page("1 < len(contacts)")
+    assert "W509" in [p.code for p in flipped.problems]
+    most = _contacts_page("len(contacts) <= 5", "max_items: 5")
+    assert "at most 5 attempts" in most.expect("W509", "len(contacts) <= 5", "len(").message
+
+
+def test_a_rule_that_asks_for_more_items_than_the_group_does_is_no_warning():
+    for check, settings in [("len(contacts) >= 3", "min_items: 2"), ("len(contacts) <= 4", "")]:
+        problems = _contacts_page(check, settings or "max_items: 5").problems
+        assert "W509" not in [p.code for p in problems]
+
+
 @covers("W720")
 def test_suffix_one_is_a_warning_that_shows_the_one_key_way():
     loaded = load_field("{id: n, type: number, label: N, suffix: sessions, suffix_one: session}")
