@@ -779,6 +779,13 @@ def transition_gaps(lines: list[str]) -> list[str]:
         ("2028-02-29", "1 year ago", "2027-02-28"),
         ("2026-12-01", "2 weeks ago", "2026-11-17"),
         ("2026-12-01", "Today", "2026-12-01"),
+        # as `min: yesterday` is written in a case type; before, typed into the day box alone:
+        # "Date the child last attended must include a month and a year", and no hint why
+        ("2026-12-01", "yesterday", "2026-11-30"),
+        ("2026-12-31", "tomorrow", "2027-01-01"),
+        ("2026-12-01", "in 3 days", "2026-12-04"),
+        ("2026-01-31", "in 1 month", "2026-02-28"),
+        ("2026-12-01", "in 2 years", "2028-12-01"),
     ],
 )
 def test_a_journey_may_write_a_date_as_an_age_that_stays_right(monkeypatch, today, written, day):
