@@ -205,6 +205,11 @@ class Code(enum.Enum):
         "casetypes/shared/calendar.yaml), and there is none: it counts every Monday to Friday",
     )
     W710 = (Severity.WARNING, "options list '{name}' is not used in this file")
+    W721 = (
+        Severity.WARNING,
+        "suffix '{other}' is a word in the plural, so 1 would read '1 {other}': write "
+        "suffix: {{one: {one}, other: {other}}}",
+    )
     W730 = (
         Severity.WARNING,
         "no team in the database works case type '{id}': council officers will not see its "

@@ -2865,6 +2865,25 @@ def test_suffix_one_is_a_warning_that_shows_the_one_key_way():
     assert "suffix: {one: session, other: sessions}" in problem.message
 
 
+@covers("W721")
+def test_a_plain_suffix_in_the_plural_is_a_warning_that_shows_both_forms():
+    """`suffix: days` showed "1 days", and validate said nothing."""
+    loaded = load_field(
+        "{id: n, type: number, label: N, suffix: days}",
+        "{id: m, type: calculated, label: M, value: n, suffix: nurseries}",
+    )
+    problem = loaded.expect("W721", "suffix: days}", "days}")
+    assert "'1 days'" in problem.message
+    assert "suffix: {one: day, other: days}" in problem.message
+    assert "{one: nursery, other: nurseries}" in loaded.expect("W721", "nurseries}").message
+
+
+@pytest.mark.parametrize("suffix", ['"%"', "hours a week", "{one: day, other: days}", "cms", "ss"])
+def test_a_suffix_that_is_no_plural_word_or_agrees_already_is_no_warning(suffix):
+    loaded = load_field(f"{{id: n, type: number, label: N, suffix: {suffix}}}")
+    assert "W721" not in [p.code for p in loaded.problems]
+
+
 def _folder_with_two_case_types(tmp_path):
     folder = tmp_path / "casetypes"
     (folder / "shared").mkdir(parents=True)
