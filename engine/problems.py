@@ -379,6 +379,12 @@ def did_you_mean(word: str, candidates) -> str:
     return f"; did you mean '{close}'?" if close else ""
 
 
+def did_you_mean_or_all(word: str, candidates, what: str) -> str:
+    """did_you_mean, else "; the {what} are: a, b" (nothing when there are none)."""
+    named = f"; the {what} are: {', '.join(sorted(candidates))}" if candidates else ""
+    return did_you_mean(word, candidates) or named
+
+
 def option_meant(text, options: dict[str, str]) -> str:
     """The option a condition's `text` was probably meant to be, by its value ('Year Six'
     for 'Year 6', 'e' for 'E') or by its label ('Year 6' for the value '6'), as

@@ -2311,6 +2311,16 @@ def test_a_list_in_a_shared_file_with_errors_says_that_file_was_not_read():
 
 
 @covers("E203")
+def test_a_list_named_unlike_any_says_which_lists_there_are():
+    """`options: year_groups` for the shared `nc_year` said only "is not defined": nothing
+    close to suggest, and nothing to say where to look."""
+    loaded = load_field("{id: year, type: select, label: Year group, options: year_groups}")
+    problem = loaded.expect("E203", "options: year_groups", "year_groups")
+    assert "the options lists are: " in problem.message
+    assert problem.message.endswith("the options lists are: sen_provision")
+
+
+@covers("E203")
 @pytest.mark.parametrize("kind", ["radios", "checkboxes"])
 def test_a_list_that_is_not_defined_is_one_problem_not_one_more_for_each_condition(kind):
     """A missing shared list gave E203, then E304 at every condition on the question:
