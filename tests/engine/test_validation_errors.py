@@ -2868,6 +2868,25 @@ def test_a_rule_that_asks_for_more_items_than_the_group_does_is_no_warning():
         assert "W509" not in [p.code for p in problems]
 
 
+@covers("E104")
+def test_an_id_or_name_that_breaks_its_pattern_says_the_one_meant():
+    """`id: child_missing_education` (case type ids take -) and `workflow: Standard` (the
+    shared `standard`) said only which characters are allowed."""
+    text = case_type_yaml(
+        "- {id: Child Page, title: Child, fields: [{id: x, type: text, label: X}]}",
+        id="child_missing_education",
+    ).replace("workflow: simple", "workflow: Simple")
+    loaded = load_file(text)
+    says = {p.line: p.message for p in loaded.problems if p.code == "E104"}
+    assert says[loaded.at("child_missing_education")[0]].endswith(
+        ": write 'child-missing-education'"
+    )
+    assert says[loaded.at("workflow: Simple")[0]].endswith(": write 'simple'")
+    assert says[loaded.at("id: Child Page")[0]].endswith(": write 'child_page'")
+    digits = load_field("{id: 1st_reason, type: text, label: Reason}")
+    assert ": write" not in digits.expect("E104", "id: 1st_reason", "1st_reason").message
+
+
 @covers("W720")
 def test_suffix_one_is_a_warning_that_shows_the_one_key_way():
     loaded = load_field("{id: n, type: number, label: N, suffix: sessions, suffix_one: session}")
