@@ -307,7 +307,7 @@ class CaseTypeCompiler:
         check = self._expression(data["check"], (*where, "check"), ex.BOOL, scope)
         if check is None:
             return None
-        if said := needless_count(check, fields):  # len(group) >= 2 beside min_items: 2
+        if said := needless_count(check, data["field"], fields):  # len(g) >= 2, min_items: 2
             self.add(Code.W509, (*where, "check"), **said)
         return Rule(check, data["message"], data["field"], data.get("severity", "error"))
 

@@ -1,10 +1,11 @@
 """W509: a rule that only says again what a group's own `min_items` or `max_items` says.
 
-`check: len(contacts) >= 2` beside `min_items: 2` can never be broken: a rule is checked only
-when every question it names has an answer, and a group with items but fewer than `min_items`
-already has its own error ("Add at least 2 attempts"), which silences a rule shown against
-it. Its message is never read, and `portal test --coverage` would ask for a journey that
-breaks it, which none can.
+`check: len(contacts) >= 2, field: contacts` beside `min_items: 2` can never be broken: a rule
+is not checked while its question has an error, and a required group with fewer than
+`min_items` items (none included) has its own ("Add at least 2 attempts"); one with more than
+`max_items` too. Its message is never read, and `portal test --coverage` would ask for a
+journey that breaks it, which none can. (Shown against another question, or on a group that
+may be left empty, such a rule can be broken, and says something: it is not warned of.)
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ _ALWAYS = {
 _FLIPPED = {ast.LtE: ast.GtE, ast.Lt: ast.Gt, ast.GtE: ast.LtE, ast.Gt: ast.Lt}
 
 
-def needless_count(check, fields: tuple[Field, ...]) -> dict | None:
-    """The words of W509 when `check` (a rule's) is `len(group) >= n` (or `>`, `<=`, `<`,
-    either way round) for a group of `fields` whose own item counts already make it true."""
+def needless_count(check, shown_on: str, fields: tuple[Field, ...]) -> dict | None:
+    """The words of W509 when `check` (a rule's, shown against `shown_on`) is
+    `len(group) >= n` (or `>`, `<=`, `<`, either way round) for that group of `fields`, whose
+    own item counts already make it true whenever it has no error."""
     node = check.tree.body
     if not (isinstance(node, ast.Compare) and len(node.ops) == 1):
         return None
@@ -37,7 +39,9 @@ def needless_count(check, fields: tuple[Field, ...]) -> dict | None:
     if isinstance(right.value, bool) or not isinstance(right.value, int):
         return None
     group = next((f for f in fields if f.id == left.args[0].id and f.kind.holds_items), None)
-    if group is None:
+    if group is None or group.id != shown_on:
+        return None
+    if op in (ast.GtE, ast.Gt) and not group.required:  # with none it is checked, and breaks
         return None
     low = group.settings.get("min_items", 0)
     high = group.settings.get("max_items", 50)

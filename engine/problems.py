@@ -191,8 +191,8 @@ class Code(enum.Enum):
     )
     W509 = (
         Severity.WARNING,
-        "rule can never be broken: it is checked only when '{group}' has items and no error of "
-        "its own, and then it has {bound} already; leave the rule out, or change {setting}",
+        "rule can never be broken: it is checked only when '{group}' has no error of its own, "
+        "and then it has {bound} already; leave the rule out, or change {setting}",
     )
     W700 = (
         Severity.WARNING,

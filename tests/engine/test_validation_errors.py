@@ -2828,11 +2828,12 @@ def test_a_value_twice_in_a_files_own_list_is_located():
     assert loaded.located() == [("E205", *loaded.at("red]"))]
 
 
-def _contacts_page(check: str, settings: str = "min_items: 2") -> Loaded:
+def _contacts_page(check: str, settings: str = "min_items: 2", field: str = "contacts") -> Loaded:
     return load_case(f"""
         - id: absence
           title: The absence
           fields:
+            - {{id: note, type: text, label: Note}}
             - id: contacts
               type: group
               label: Attempts to contact the family
@@ -2843,7 +2844,7 @@ def _contacts_page(check: str, settings: str = "min_items: 2") -> Loaded:
           rules:
             - check: {check}
               message: Make at least 2 attempts to contact the family
-              field: contacts
+              field: {field}
     """)
 
 
@@ -2863,9 +2864,18 @@ def test_a_rule_that_only_repeats_a_groups_item_count_is_a_warning():
 
 
 def test_a_rule_that_asks_for_more_items_than_the_group_does_is_no_warning():
-    for check, settings in [("len(contacts) >= 3", "min_items: 2"), ("len(contacts) <= 4", "")]:
-        problems = _contacts_page(check, settings or "max_items: 5").problems
-        assert "W509" not in [p.code for p in problems]
+    """More than min_items asks; a rule shown against another question is checked (and
+    breaks) beside the group's own error; a group that may be left empty has no error with
+    no items, so the rule is checked then, and breaks."""
+    for check, settings, field in [
+        ("len(contacts) >= 3", "min_items: 2", "contacts"),
+        ("len(contacts) <= 4", "max_items: 5", "contacts"),
+        ("len(contacts) >= 2", "min_items: 2", "note"),
+        ("len(contacts) >= 1", "required: false", "contacts"),
+        ("len(contacts) >= 2", "{min_items: 2, required: false}", "contacts"),
+    ]:
+        problems = _contacts_page(check, settings, field).problems
+        assert "W509" not in [p.code for p in problems], (check, settings, field)
 
 
 @covers("E104")
