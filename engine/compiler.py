@@ -16,9 +16,10 @@ import engine.loops as loops
 from engine.case_settings import compile_settings
 from engine.casetype import CaseType, Declaration
 from engine.fields import FIELD_TYPES, field_type
+from engine.group_counts import needless_count
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
 from engine.names import Declared, Scope, look_up
-from engine.problems import Code, Problem, did_you_mean, make_problem
+from engine.problems import Code, Problem, did_you_mean, did_you_mean_or_all, make_problem
 from engine.school_calendar import calendar_issues
 from engine.sections import compile_sections
 from engine.source import Source
@@ -253,8 +254,10 @@ class CaseTypeCompiler:
             return ()
         if isinstance(raw, str):
             if raw not in self.lists:
-                suggestion = did_you_mean(raw, self.lists)
-                if not suggestion and self.lists_broken:  # as E204 says of a workflows file
+                suggestion = did_you_mean_or_all(raw, self.lists, "options lists")
+                if (
+                    not did_you_mean(raw, self.lists) and self.lists_broken
+                ):  # as E204 says of a workflows file
                     suggestion = f"; {self.lists_broken} has errors, so it was not read"
                 self.add(Code.E203, (*where, "options"), name=raw, suggestion=suggestion)
                 return ()
@@ -304,6 +307,8 @@ class CaseTypeCompiler:
         check = self._expression(data["check"], (*where, "check"), ex.BOOL, scope)
         if check is None:
             return None
+        if said := needless_count(check, data["field"], fields):  # len(g) >= 2, min_items: 2
+            self.add(Code.W509, (*where, "check"), **said)
         return Rule(check, data["message"], data["field"], data.get("severity", "error"))
 
     # ---- expressions ----

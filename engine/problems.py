@@ -189,6 +189,11 @@ class Code(enum.Enum):
         "'{written}' is true too while '{name}' is not asked ({condition} is false), as a "
         "question not asked has no answer: write {advice}, or {condition} and {written}",
     )
+    W509 = (
+        Severity.WARNING,
+        "rule can never be broken: it is checked only when '{group}' has no error of its own, "
+        "and then it has {bound} already; leave the rule out, or change {setting}",
+    )
     W700 = (
         Severity.WARNING,
         "{date} is outside the school calendar ({start} to {end}): {function}() counts "
@@ -200,6 +205,11 @@ class Code(enum.Enum):
         "casetypes/shared/calendar.yaml), and there is none: it counts every Monday to Friday",
     )
     W710 = (Severity.WARNING, "options list '{name}' is not used in this file")
+    W721 = (
+        Severity.WARNING,
+        "suffix '{other}' is a word in the plural, so 1 would read '1 {other}': write "
+        "suffix: {{one: {one}, other: {other}}}",
+    )
     W730 = (
         Severity.WARNING,
         "no team in the database works case type '{id}': council officers will not see its "
@@ -367,6 +377,12 @@ def did_you_mean(word: str, candidates) -> str:
     """A "; did you mean 'x'?" suffix when a close candidate exists, else ''."""
     close = closest(word, candidates)
     return f"; did you mean '{close}'?" if close else ""
+
+
+def did_you_mean_or_all(word: str, candidates, what: str) -> str:
+    """did_you_mean, else "; the {what} are: a, b" (nothing when there are none)."""
+    named = f"; the {what} are: {', '.join(sorted(candidates))}" if candidates else ""
+    return did_you_mean(word, candidates) or named
 
 
 def option_meant(text, options: dict[str, str]) -> str:

@@ -220,8 +220,8 @@ class _Reporter:
                 if error.instance:  # empty text is minLength's "must not be empty" already
                     self.add(Code.E104, where, where=_where(path), detail=blank(error.instance))
             case "pattern":
-                detail = shown(error.instance) + " " + pattern_words(error.validator_value)
-                detail += line_break_hint(error.instance)
+                rule = pattern_words(error.validator_value, error.instance)
+                detail = f"{shown(error.instance)} {rule}{line_break_hint(error.instance)}"
                 self.add(Code.E104, where, where=_where(path), detail=detail)
             case _:
                 self.add(Code.E104, where, where=_where(path), detail=plain_message(error))

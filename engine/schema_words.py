@@ -3,6 +3,8 @@ breaks in an author's words."""
 
 from __future__ import annotations
 
+import re
+
 
 def quote_hint(expected, instance) -> str:
     """A hint for numbers and true/false written where text is wanted: YAML read them so."""
@@ -32,8 +34,28 @@ def blank(text: str) -> str:
     return f"{shown(text)} is only spaces, so people would read nothing there: write the words"
 
 
-def pattern_words(pattern: str) -> str:
-    """The rule of one of the schema's patterns, in words."""
+_NAME_SEPARATOR = {r"^[a-z][a-z0-9_]*$": "_", r"^[a-z][a-z0-9-]*$": "-"}
+
+
+def pattern_words(pattern: str, instance=None) -> str:
+    """The rule of one of the schema's patterns, in words; for an id or a name, the one meant
+    (`Standard`: write 'standard'; `firstName`: 'first_name'; `cme_referral`: 'cme-referral')."""
+    return _rule_words(pattern) + _name_meant(pattern, instance)
+
+
+def _name_meant(pattern: str, instance) -> str:
+    separator = _NAME_SEPARATOR.get(pattern)
+    if separator is None or not isinstance(instance, str) or instance.endswith("\n"):
+        return ""  # a line break is line_break_hint's to tell
+    camel = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", instance)  # firstName: first_name
+    words = re.findall(r"[a-z0-9]+", camel.lower())
+    meant = separator.join(words)
+    if meant == instance or not re.fullmatch(pattern, meant):
+        return ""
+    return f": write '{meant}'"
+
+
+def _rule_words(pattern: str) -> str:
     return {
         r"^[a-z][a-z0-9_]*$": "must use lower-case letters, digits and _ only, starting with a "
         "letter",

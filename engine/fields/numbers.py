@@ -85,11 +85,15 @@ def with_suffix(field, shown: str) -> str:
 
 
 def suffix_problems(settings) -> list:
-    """W720: `suffix_one` is the old way of saying `suffix: {one: ..., other: ...}`."""
-    if "suffix_one" not in settings:
-        return []
+    """W720: `suffix_one` is the old way of saying `suffix: {one: ..., other: ...}`. W721: a
+    plain suffix that is one word in the plural, `suffix: days`, which would show "1 days"."""
     one, other = suffix_forms(settings)
-    return [("suffix_one", Code.W720, {"one": one, "other": other})]
+    if "suffix_one" in settings:
+        return [("suffix_one", Code.W720, {"one": one, "other": other})]
+    if isinstance(settings.get("suffix"), str) and re.fullmatch(r"[a-z]{2,}[a-rt-z]s", other):
+        single = other[:-3] + "y" if other.endswith("ies") else other[:-1]
+        return [("suffix", Code.W721, {"one": single, "other": other})]
+    return []
 
 
 def bound_places_problems(settings, places: int, takes: str, widens: bool = False) -> list:

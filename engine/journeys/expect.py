@@ -9,13 +9,20 @@ from engine.model import Field
 
 
 def compare_messages(
-    found: list[FieldError], expected: dict[str, str], kind: str, where: tuple
+    found: list[FieldError],
+    expected: dict[str, str],
+    kind: str,
+    where: tuple,
+    prefilled: dict[str, str] | None = None,
 ) -> list[tuple[tuple, str]]:
     """(where, message) for each expected message not shown and each shown not expected.
 
     `kind` is "errors" or "warnings"; an expected message is a fragment of the one shown, by
-    input name, compared without regard to case.
+    input name, compared without regard to case. `prefilled`: what the portal fills each
+    prefilled question of the page in from, which a journey, with no school or user, leaves
+    empty ("Enter your name" on a locked question no school is asked).
     """
+    prefilled = prefilled or {}
     shown = {f.key: f.message for f in found}
     word = kind[:-1]
     differences = []
@@ -35,7 +42,13 @@ def compare_messages(
             )
     for key, got in shown.items():
         if key not in expected:
-            differences.append((where, f"expected no {word} on '{key}', got '{got}'"))
+            why = (
+                f" ('{key}' is prefilled from {prefilled[key]} in the portal; a journey has no "
+                "school or user, so give its answer)"
+                if key in prefilled
+                else ""
+            )
+            differences.append((where, f"expected no {word} on '{key}', got '{got}'{why}"))
     return differences
 
 

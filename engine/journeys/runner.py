@@ -93,10 +93,10 @@ class JourneyRun:
         following = case_type.next_page(page_id, self.answers) if result.valid else page
         errors = {e.key: e.message for e in result.errors}
         coverage.saw_page(case_type, page, self.answers, following, errors)
+        prefilled = {f.id: f.prefill for f in page.fields if f.prefill}
         for kind in ("errors", "warnings"):
-            for at, message in compare_messages(
-                getattr(result, kind), step.get(kind) or {}, kind, (*where, kind)
-            ):
+            found, expected = getattr(result, kind), step.get(kind) or {}
+            for at, message in compare_messages(found, expected, kind, (*where, kind), prefilled):
                 self.fail(at if kind in step else (*where, "page"), message)
         self._values(step, where)
         if "next" in step:

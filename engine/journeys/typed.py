@@ -1,10 +1,10 @@
 """A journey's answers, as a school types them, turned into what a browser would send.
 
 Dates "14/5/2015" (or {day, month, year}, or "2015-05-14" as case-type files write them, or
-"3 years ago", "5 months ago", "2 weeks ago", "today" for an age that must stay right as time
-goes by) fill the three boxes; yes/no takes true/false or Yes/No; a choice takes an option's
-value or its label; checkboxes a list; a repeating group a list of mappings, one per item; an
-upload a file name. Everything else is sent as text.
+"3 years ago", "5 months ago", "2 weeks ago", "in 2 weeks", "today", "yesterday", "tomorrow"
+for a date that must stay right as time goes by) fill the three boxes; yes/no takes true/false
+or Yes/No; a choice takes an option's value or its label; checkboxes a list; a repeating group
+a list of mappings, one per item; an upload a file name. Everything else is sent as text.
 """
 
 from __future__ import annotations
@@ -19,22 +19,30 @@ from engine.problems import did_you_mean
 
 _DATE = re.compile(r"^\s*(\d*)\s*[/.\- ]\s*(\d*)\s*[/.\- ]\s*(\d*)\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-_AGO = re.compile(r"^\s*(?:(\d{1,4}) (day|week|month|year)s? ago|today)\s*$", re.IGNORECASE)
+_AGO = re.compile(
+    r"^\s*(?:(\d{1,4}) (day|week|month|year)s? (ago)|(in) (\d{1,4}) (day|week|month|year)s?"
+    r"|(today|yesterday|tomorrow))\s*$",
+    re.IGNORECASE,
+)
+_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}  # as `min:` and `max:` take them
 
 
 def date_ago(text: str) -> dt.date | None:
     """The UK date `text` says, "3 years ago" (on the same day of the month, or the month's
-    last day when it has no such day), "5 months ago", "2 weeks ago", "today"; None if not."""
+    last day when it has no such day), "5 months ago", "2 weeks ago", "in 2 weeks", "today",
+    "yesterday", "tomorrow"; None if not."""
     match = _AGO.match(text)
     if not match:
         return None
     today = uk_date.today()
-    if match.group(1) is None:
-        return today
-    count, unit = int(match.group(1)), match.group(2).lower()
+    if match.group(7):
+        return today + dt.timedelta(days=_WORDS[match.group(7).lower()])
+    ago = match.group(3) is not None
+    count = int(match.group(1) if ago else match.group(5)) * (-1 if ago else 1)
+    unit = (match.group(2) if ago else match.group(6)).lower()
     if unit in ("day", "week"):
-        return today - dt.timedelta(days=count * (7 if unit == "week" else 1))
-    months = today.year * 12 + today.month - 1 - count * (12 if unit == "year" else 1)
+        return today + dt.timedelta(days=count * (7 if unit == "week" else 1))
+    months = today.year * 12 + today.month - 1 + count * (12 if unit == "year" else 1)
     year, month = divmod(months, 12)
     for day in range(today.day, 27, -1):  # 31 March, 1 month ago: 28 (or 29) February
         try:

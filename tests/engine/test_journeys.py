@@ -135,6 +135,27 @@ def test_a_date_written_year_first_as_in_case_type_files_is_typed_as_that_date(
     assert run(capsys, tmp_path)[:2] == (0, [])
 
 
+def test_a_prefilled_question_left_out_says_a_journey_must_answer_it(folder, tmp_path, capsys):
+    """A locked `prefill: user.full_name` failed with "expected no error on 'your_name', got
+    'Enter your name'": a question no school is ever asked, and no word of why."""
+    prefilled = (
+        "{id: your_name, type: text, label: Your name, prefill: user.full_name, locked: true}"
+    )
+    (tmp_path / "tiny.yaml").write_text(
+        CASE_TYPE.replace("      - {id: hours,", f"      - {prefilled}\n      - {{id: hours,")
+    )
+    path = folder()
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines[0] == (
+        f"{path}:9:15: FAIL: expected no error on 'your_name', got 'Enter your name' "
+        "('your_name' is prefilled from user.full_name in the portal; a journey has no school "
+        "or user, so give its answer) (journey 'EHC plan')"
+    )
+    folder(JOURNEYS.replace("answers: {hours: 4}", "answers: {hours: 4, your_name: Jo Bloggs}"))
+    assert run(capsys, tmp_path)[:2] == (0, [])
+
+
 def test_an_error_not_expected_fails_at_the_page(folder, tmp_path, capsys):
     path = folder(JOURNEYS.replace("born: 14/5/2015", "born: 31/2/2015"))
     status, lines, _err = run(capsys, tmp_path)
@@ -779,6 +800,13 @@ def transition_gaps(lines: list[str]) -> list[str]:
         ("2028-02-29", "1 year ago", "2027-02-28"),
         ("2026-12-01", "2 weeks ago", "2026-11-17"),
         ("2026-12-01", "Today", "2026-12-01"),
+        # as `min: yesterday` is written in a case type; before, typed into the day box alone:
+        # "Date the child last attended must include a month and a year", and no hint why
+        ("2026-12-01", "yesterday", "2026-11-30"),
+        ("2026-12-31", "tomorrow", "2027-01-01"),
+        ("2026-12-01", "in 3 days", "2026-12-04"),
+        ("2026-01-31", "in 1 month", "2026-02-28"),
+        ("2026-12-01", "in 2 years", "2028-12-01"),
     ],
 )
 def test_a_journey_may_write_a_date_as_an_age_that_stays_right(monkeypatch, today, written, day):

@@ -2331,6 +2331,16 @@ def test_a_list_in_a_shared_file_with_errors_says_that_file_was_not_read():
 
 
 @covers("E203")
+def test_a_list_named_unlike_any_says_which_lists_there_are():
+    """`options: year_groups` for the shared `nc_year` said only "is not defined": nothing
+    close to suggest, and nothing to say where to look."""
+    loaded = load_field("{id: year, type: select, label: Year group, options: year_groups}")
+    problem = loaded.expect("E203", "options: year_groups", "year_groups")
+    assert "the options lists are: " in problem.message
+    assert problem.message.endswith("the options lists are: sen_provision")
+
+
+@covers("E203")
 @pytest.mark.parametrize("kind", ["radios", "checkboxes"])
 def test_a_list_that_is_not_defined_is_one_problem_not_one_more_for_each_condition(kind):
     """A missing shared list gave E203, then E304 at every condition on the question:
@@ -2838,11 +2848,99 @@ def test_a_value_twice_in_a_files_own_list_is_located():
     assert loaded.located() == [("E205", *loaded.at("red]"))]
 
 
+def _contacts_page(check: str, settings: str = "min_items: 2", field: str = "contacts") -> Loaded:
+    return load_case(f"""
+        - id: absence
+          title: The absence
+          fields:
+            - {{id: note, type: text, label: Note}}
+            - id: contacts
+              type: group
+              label: Attempts to contact the family
+              item_label: Attempt
+              {settings}
+              fields:
+                - {{id: contact_date, type: date, label: Date}}
+          rules:
+            - check: {check}
+              message: Make at least 2 attempts to contact the family
+              field: {field}
+    """)
+
+
+@covers("W509")
+def test_a_rule_that_only_repeats_a_groups_item_count_is_a_warning():
+    """A group with 1 item has its own error ("Add at least 2 attempts"), which silences the
+    rule: its message is never read, and no journey can break it for --coverage."""
+    loaded = _contacts_page("len(contacts) >= 2")
+    problem = loaded.expect("W509", "check: len(contacts) >= 2", "len(")
+    assert "'contacts'" in problem.message
+    assert "at least 2 attempts" in problem.message
+    assert "min_items" in problem.message
+    flipped = _contacts_page("1 < len(contacts)")
+    assert "W509" in [p.code for p in flipped.problems]
+    most = _contacts_page("len(contacts) <= 5", "max_items: 5")
+    assert "at most 5 attempts" in most.expect("W509", "len(contacts) <= 5", "len(").message
+
+
+def test_a_rule_that_asks_for_more_items_than_the_group_does_is_no_warning():
+    """More than min_items asks; a rule shown against another question is checked (and
+    breaks) beside the group's own error; a group that may be left empty has no error with
+    no items, so the rule is checked then, and breaks."""
+    for check, settings, field in [
+        ("len(contacts) >= 3", "min_items: 2", "contacts"),
+        ("len(contacts) <= 4", "max_items: 5", "contacts"),
+        ("len(contacts) >= 2", "min_items: 2", "note"),
+        ("len(contacts) >= 1", "required: false", "contacts"),
+        ("len(contacts) >= 2", "{min_items: 2, required: false}", "contacts"),
+    ]:
+        problems = _contacts_page(check, settings, field).problems
+        assert "W509" not in [p.code for p in problems], (check, settings, field)
+
+
+@covers("E104")
+def test_an_id_or_name_that_breaks_its_pattern_says_the_one_meant():
+    """`id: child_missing_education` (case type ids take -) and `workflow: Standard` (the
+    shared `standard`) said only which characters are allowed."""
+    text = case_type_yaml(
+        "- {id: Child Page, title: Child, fields: [{id: x, type: text, label: X}]}",
+        id="child_missing_education",
+    ).replace("workflow: simple", "workflow: Simple")
+    loaded = load_file(text)
+    says = {p.line: p.message for p in loaded.problems if p.code == "E104"}
+    assert says[loaded.at("child_missing_education")[0]].endswith(
+        ": write 'child-missing-education'"
+    )
+    assert says[loaded.at("workflow: Simple")[0]].endswith(": write 'simple'")
+    assert says[loaded.at("id: Child Page")[0]].endswith(": write 'child_page'")
+    digits = load_field("{id: 1st_reason, type: text, label: Reason}")
+    assert ": write" not in digits.expect("E104", "id: 1st_reason", "1st_reason").message
+
+
 @covers("W720")
 def test_suffix_one_is_a_warning_that_shows_the_one_key_way():
     loaded = load_field("{id: n, type: number, label: N, suffix: sessions, suffix_one: session}")
     problem = loaded.expect("W720", "suffix_one: session}", "session}")
     assert "suffix: {one: session, other: sessions}" in problem.message
+
+
+@covers("W721")
+def test_a_plain_suffix_in_the_plural_is_a_warning_that_shows_both_forms():
+    """`suffix: days` showed "1 days", and validate said nothing."""
+    loaded = load_field(
+        "{id: n, type: number, label: N, suffix: days}",
+        "{id: m, type: calculated, label: M, value: n, suffix: nurseries}",
+    )
+    problem = loaded.expect("W721", "suffix: days}", "days}")
+    assert "'1 days'" in problem.message
+    assert "suffix: {one: day, other: days}" in problem.message
+    assert "{one: nursery, other: nurseries}" in loaded.expect("W721", "nurseries}").message
+
+
+@pytest.mark.parametrize("suffix", ['"%"', "hours a week", "{one: day, other: days}", "cms", "ss"])
+def test_a_suffix_that_is_no_plural_word_or_agrees_already_is_no_warning(suffix):
+    loaded = load_field(f"{{id: n, type: number, label: N, suffix: {suffix}}}")
+    assert "W721" not in [p.code for p in loaded.problems]
 
 
 def _folder_with_two_case_types(tmp_path):
