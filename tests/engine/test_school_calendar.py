@@ -164,7 +164,9 @@ def test_a_number_question_takes_either_suffix(suffix):
         - {{id: n, type: number, label: N, suffix: {suffix}}}
     """
     catalogue = catalogue_of(("case.yaml", case_type_yaml(pages)))
-    assert [p for p in catalogue.problems if p.path == "case.yaml"] == []
+    # A plain plural is taken, with a warning that 1 reads "1 hours" (W721).
+    problems = [p.code for p in catalogue.problems if p.path == "case.yaml"]
+    assert problems == (["W721"] if suffix == "hours" else [])
     field = catalogue.get("test-case").pages[0].fields[0]
     assert field.kind.display(field, 1) == ("1 hours" if suffix == "hours" else "1 hour")
 
