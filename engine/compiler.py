@@ -15,6 +15,7 @@ import engine.expressions as ex
 import engine.loops as loops
 from engine.case_settings import compile_settings
 from engine.casetype import CaseType, Declaration
+from engine.condition_checks import condition_issues
 from engine.fields import FIELD_TYPES, field_type
 from engine.group_counts import needless_count
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
@@ -23,7 +24,6 @@ from engine.problems import Code, Problem, did_you_mean, did_you_mean_or_all, ma
 from engine.school_calendar import calendar_issues
 from engine.sections import compile_sections
 from engine.source import Source
-from engine.unasked import asked_condition, is_group, shown_when, unasked_issues
 
 RESERVED = (
     set(ex.FUNCTIONS) | {"true", "false", "none"} | set(keyword.kwlist) | set(keyword.softkwlist)
@@ -67,7 +67,7 @@ class CaseTypeCompiler:
         self.used_lists: set[str] = set()
         self.declared: dict[str, Declared] = {}
         self.scope = Scope()
-        self._loops = None  # engine.loops.dependencies, worked out at the first E303
+        self.loops = loops.Loops(source.data, self.declared)  # E311 of an E303
 
     # ---- reporting ----
     def add(self, code: Code, where: tuple, /, at_key: bool = False, **details) -> None:
@@ -332,49 +332,14 @@ class CaseTypeCompiler:
         for issue in checker.issues + calendar_issues(
             expression, self.calendar, self.calendar_broken
         ):
-            self.add_expression_issue(self._as_loop(issue, where), where, text)
+            self.add_expression_issue(self.loops.as_loop(issue, where), where, text)
         if self.calendar is not None:
             expression.calendar = self.calendar
         if condition and not checker.issues:  # show_if: '1' (E312), a and not a (W504), W508
-            self._condition_issues(expression, where, text, checker.lookup)
+            data, declared = self.source.data, self.declared
+            for issue in condition_issues(expression, where, text, checker.lookup, data, declared):
+                self.add_expression_issue(issue, where, text)
         return expression
-
-    def _condition_issues(self, expression, where: tuple, text, lookup) -> None:
-        """W508, E312 and W504 of a condition, tried with what holds when each question it
-        names is asked, and (a question's own) with its page's and group's conditions."""
-        data = self.source.data
-        asked = lambda name: asked_condition(self.declared.get(name), data)  # noqa: E731
-        enclosing = shown_when(where, data)  # page show_if: a, its question's: not a
-        never = lambda node: ex.never_holds(node, enclosing, lookup, asked)  # noqa: E731
-        issues = unasked_issues(expression, where, data, self.declared, never)
-        issues += ex.fixed_issues(expression, where[-1], text, lookup, asked)
-        issues += ex.never_asked_issues(expression, enclosing, lookup, asked, is_group(where, data))
-        for issue in issues:
-            self.add_expression_issue(issue, where, text)
-
-    def _as_loop(self, issue: ex.Issue, where: tuple) -> ex.Issue:
-        """E311 for a name of a later question (E303) that depends back on the place naming
-        it: a loop, which no order of the questions mends (engine/loops.py)."""
-        name = issue.details.get("name")
-        later = self.declared.get(name)
-        if issue.code is not Code.E303 or later is None or where[-1] not in ("show_if", "value"):
-            return issue
-        owner, pages = where[:-1], self.source.data["pages"]
-        if len(owner) == 2 and later.page_index == owner[1]:  # its own page: E303 says why
-            return issue
-        start = ("page", pages[owner[1]]["id"]) if len(owner) == 2 else self._field_at(owner)
-        if self._loops is None:
-            self._loops = loops.dependencies(pages)
-        loop = start and loops.loop_back(*self._loops, start, name)
-        if not loop:
-            return issue
-        what = "page" if start[0] == "page" else "question"
-        details = {"name": name, "what": what, "loop": loop, "key": where[-1]}
-        return ex.Issue(Code.E311, issue.offset, details)
-
-    def _field_at(self, path: tuple):
-        found = next((d for d in self.declared.items() if d[1].path[:-1] == path), None)
-        return ("field", found[0]) if found else None
 
 
 def _walk_fields(specs: list, where: tuple, group: str | None = None):

@@ -3,8 +3,9 @@ depend on one another in a circle.
 
 Expressions may name only questions defined earlier, so a loop always shows first as a name
 of a later question (E303). Its fix, "move it earlier", cannot work for a loop: whichever
-comes first names the other. So the compiler asks `loop_back` whether the later question
-depends back on the place naming it, and reports the loop with its path (E311) instead.
+comes first names the other. So the compiler asks `Loops.as_loop` (through `loop_back`)
+whether the later question depends back on the place naming it, and reports the loop with its
+path (E311) instead.
 
 What depends on what: a question on its `show_if`, its calculated `value`, its page (a hidden
 page's questions are not asked) and its repeating group; a page on its `show_if`.
@@ -15,8 +16,42 @@ from __future__ import annotations
 from collections import deque
 
 import engine.expressions as ex
+from engine.problems import Code
 
 Node = tuple[str, str]  # ("page", id) or ("field", id)
+
+
+class Loops:
+    """Which names of later questions (E303) in one case type's YAML `data` are loops (E311),
+    its questions `declared` as the compiler found them; dependencies worked out at the first."""
+
+    def __init__(self, data: dict, declared: dict):
+        self.data, self.declared = data, declared
+        self._found = None  # dependencies(pages)
+
+    def as_loop(self, issue: ex.Issue, where: tuple) -> ex.Issue:
+        """E311 for a name of a later question (E303) that depends back on the place naming
+        it: a loop, which no order of the questions mends."""
+        name = issue.details.get("name")
+        later = self.declared.get(name)
+        if issue.code is not Code.E303 or later is None or where[-1] not in ("show_if", "value"):
+            return issue
+        owner, pages = where[:-1], self.data["pages"]
+        if len(owner) == 2 and later.page_index == owner[1]:  # its own page: E303 says why
+            return issue
+        start = ("page", pages[owner[1]]["id"]) if len(owner) == 2 else self._field_at(owner)
+        if self._found is None:
+            self._found = dependencies(pages)
+        loop = start and loop_back(*self._found, start, name)
+        if not loop:
+            return issue
+        what = "page" if start[0] == "page" else "question"
+        details = {"name": name, "what": what, "loop": loop, "key": where[-1]}
+        return ex.Issue(Code.E311, issue.offset, details)
+
+    def _field_at(self, path: tuple):
+        found = next((d for d in self.declared.items() if d[1].path[:-1] == path), None)
+        return ("field", found[0]) if found else None
 
 
 def dependencies(pages: list) -> tuple[dict[Node, set[Node]], dict[Node, tuple[int, int]]]:

@@ -85,9 +85,7 @@ def never_asked_issues(
     either = own.values if isinstance(own, ast.BoolOp) and isinstance(own.op, ast.Or) else []
     issues = []
     for node in [own, *either]:
-        found = _always(node, known) is None and _always(
-            ast.BoolOp(op=ast.And(), values=[*(c for _, c in shown_when), node]), known
-        )
+        found = _always(node, known) is None and _always(_while_shown(node, shown_when), known)
         if not found or found[0] != "false":
             continue
         _, names, because = found
@@ -112,9 +110,14 @@ def never_holds(
 ) -> bool:
     """Whether `node` is false for every answers the trial tries while each of the conditions
     of `shown_when` holds (False when it cannot be told)."""
-    whole = ast.BoolOp(op=ast.And(), values=[*(c for _, c in shown_when), node])
-    found = _always(whole, _Known(lookup, asked))
+    found = _always(_while_shown(node, shown_when), _Known(lookup, asked))
     return found is not None and found[0] == "false"
+
+
+def _while_shown(node: ast.expr, shown_when: list[tuple[str, ast.expr]]) -> ast.expr:
+    """`node` (a question's own condition, or a part of it) as it is read: after the `show_if`
+    of each page and group it is on (`shown_when`, outermost first), all joined by `and`."""
+    return ast.BoolOp(op=ast.And(), values=[*(c for _, c in shown_when), node])
 
 
 class _Known:
