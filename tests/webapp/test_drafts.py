@@ -16,6 +16,23 @@ from tests.webapp.helpers import (
 )
 
 
+def test_continue_notes_the_next_page_without_a_new_version_of_the_draft(
+    sign_in, world, db_session
+):
+    """Continue saves the page (a new version of the draft), then notes the page it leads to
+    for My cases. That note took a second versioned write of its own: the row's version moved
+    twice for one save. It is one UPDATE of the note now, the answers' version untouched."""
+    portal = sign_in(world.alice)
+    reference, first_page = start(portal, "part-time-timetable")
+    before = stored(db_session, reference).row_version
+    answer(portal, first_page, CHILD)
+    draft = stored(db_session, reference)
+    assert draft.last_page == "arrangement"
+    assert draft.row_version == before + 1  # the save's alone
+    opened = portal.client.get(f"/cases/{reference}")
+    assert opened.headers["Location"].endswith(f"/cases/{reference}/pages/arrangement")
+
+
 def test_save_and_come_back_later_resumes_at_the_last_page(sign_in, world, db_session):
     portal = sign_in(world.alice)
     reference, first_page = start(portal, "part-time-timetable")

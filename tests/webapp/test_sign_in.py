@@ -8,13 +8,14 @@ from types import SimpleNamespace
 
 import pyotp
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tests.webapp.conftest import PASSWORD, PortalClient, latest_code, text_of
 from tests.webapp.helpers import fresh_user, mails
 from tests.webapp.test_concurrency import meeting, run_together
 from webapp.areas.auth import codes
-from webapp.models import AuditEvent, LoginCode, OutboxMessage, User
+from webapp.infra.database import db
+from webapp.models import AuditEvent, LoginCode, Membership, OutboxMessage, User
 
 
 def password_step(portal, email, password=PASSWORD, expect=302):
@@ -178,6 +179,34 @@ def test_a_code_sent_while_a_new_one_is_asked_for_is_answered_not_deadlocked(
     assert responses["check"].status_code == 200
     assert "The code is not correct" in responses["check"].get_data(as_text=True)
     assert responses["resend"].status_code == 302
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite: one writer
+@pytest.mark.parametrize("step", ["issue", "check"])
+def test_a_code_being_sent_or_checked_does_not_hold_up_rows_that_name_the_account(
+    app, world, db_session, step
+):
+    """Sending or checking a code locks the account's row until it ends. Locked FOR UPDATE, it
+    also held up every row written meanwhile that names the account (its membership of a
+    school added by an admin, a stranger's failure in the audit trail): FOR NO KEY UPDATE, as
+    accounts.hold, lets them through; only the account's own changes take turns."""
+    with app.app_context():
+        session = db()
+        user = session.get(User, world.alice.id)
+        attempt = codes.new_attempt_token()
+        code = codes.issue_code(session, user, attempt)
+        session.commit()
+        if step == "issue":
+            codes.issue_code(session, user, attempt)  # under way, its lock held
+        else:
+            codes.check_code(session, user, attempt, code)
+        try:
+            db_session.execute(text("set lock_timeout = '2s'"))
+            db_session.add(Membership(user_id=world.alice.id, school_id=world.school_b.id))
+            db_session.commit()  # not kept waiting for the code to be sent or checked
+        finally:
+            session.rollback()
+    assert world.school_b.id in fresh_user(db_session, world.alice).school_ids
 
 
 def test_send_the_code_again_replaces_the_code_and_is_limited(app, world, new_client):

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 import pyotp
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from tests.webapp.conftest import PASSWORD, latest_code, text_of
@@ -18,7 +19,7 @@ from tests.webapp.test_concurrency import meeting, run_together
 from webapp.areas.auth import services
 from webapp.domain import accounts, passwords, retention
 from webapp.infra import clock
-from webapp.models import AuditEvent, Membership, OutboxMessage, User
+from webapp.models import AuditEvent, Membership, OutboxMessage, SignInFailures, User
 
 UNKNOWN = "nobody@nowhere.example.org"
 
@@ -279,3 +280,23 @@ def test_replaying_an_older_cookie_does_not_give_authenticator_codes_more_tries(
     again = new_client()
     password_step(again, world.alice.email, expect=302)
     code_step(again, pyotp.TOTP(alice.totp_secret).at(clock.now()), expect=302)
+
+
+def test_an_untrusted_sign_in_reads_the_addresss_failures_once(app, world, new_client):
+    """An untrusted client's password step read the address's row of failures for its wait,
+    then again for its hard lock: one locked read gives both (throttle.standing_in_turn)."""
+    reads = []
+
+    def failures_read(state):
+        if state.is_select and SignInFailures.__table__ in state.statement.get_final_froms():
+            reads.append(state.statement)
+
+    portal = new_client()
+    portal.get("/sign-in")
+    sessions = app.extensions["db_sessions"]
+    sa_event.listen(sessions, "do_orm_execute", failures_read)
+    try:
+        portal.post("/sign-in", {"email": world.alice.email, "password": PASSWORD}, expect=302)
+    finally:
+        sa_event.remove(sessions, "do_orm_execute", failures_read)
+    assert len(reads) == 1

@@ -620,6 +620,31 @@ def test_reset_password_asks_first_then_emails_a_password_the_admin_never_sees(
     assert password not in json.dumps(event.detail)
 
 
+def test_a_password_reset_by_an_admin_lasts_seven_days_by_the_portals_clock(
+    app, world, dana, db_session, new_client, moving_clock
+):
+    """The reset stamped the real time on the new password, while its lifetime was checked
+    against the portal's clock (webapp/infra/clock.py): with that clock moved on, a fresh
+    password was refused at once, and with it moved back, one unused past its seven days
+    still worked. Sign-up passwords (accounts.create_user) are stamped the same way."""
+    moving_clock.advance(days=30)
+    with app.app_context():
+        session = db()
+        accounts.reset_password(
+            session, session.get(User, dana.id), session.get(User, world.alice.id)
+        )
+        session.commit()
+    password = password_in(mails(db_session, dana.email, "password_reset_by_admin")[-1])
+    portal = new_client()
+    portal.get("/sign-in")
+    portal.post("/sign-in", {"email": dana.email, "password": password}, expect=302)  # works
+    moving_clock.advance(days=7, minutes=1)
+    portal = new_client()
+    portal.get("/sign-in")
+    refused = portal.post("/sign-in", {"email": dana.email, "password": password}, expect=200)
+    assert "Enter a correct email address and password" in text_of(refused.page)
+
+
 def test_an_admin_cannot_reset_their_own_password_here(alice, world, db_session):
     page = alice.get(f"/user-admin/{world.alice.id}").page
     assert not page.find("a", href=f"/user-admin/{world.alice.id}/reset-password")

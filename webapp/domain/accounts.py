@@ -17,7 +17,7 @@ from webapp.domain.errors import EmailInUse
 from webapp.domain.passwords import generate_password, hash_password
 from webapp.infra import clock
 from webapp.infra.mail import queue_mail
-from webapp.models import AuditEvent, Case, Membership, School, User, utcnow
+from webapp.models import AuditEvent, Case, Membership, School, User
 
 GENERATED_PASSWORD_LIFETIME = dt.timedelta(days=7)
 
@@ -57,7 +57,7 @@ def create_user(
         job_title=job_title,
         mobile=mobile,
         password_hash=hash_password(password),
-        password_generated_at=utcnow(),
+        password_generated_at=clock.now(),
     )
     user.memberships = _memberships(schools)
     session.add(user)
@@ -121,7 +121,7 @@ def add_again(
         unlock(session, user, actor)
     password = generate_password()
     user.password_hash = hash_password(password)
-    user.password_generated_at = utcnow()
+    user.password_generated_at = clock.now()
     user.session_generation += 1
     user.totp_secret = None
     _new_password_everywhere(session, user)  # as any new password: the old one's trust goes
@@ -200,7 +200,7 @@ def reset_password(session: Session, user: User, actor: User, school: School | N
     """A new random password, emailed to the user (never shown to the admin)."""
     password = generate_password()
     user.password_hash = hash_password(password)
-    user.password_generated_at = utcnow()
+    user.password_generated_at = clock.now()
     user.session_generation += 1
     user.totp_secret = None  # the admin's reset is also the way back from a lost phone
     _new_password_everywhere(session, user)

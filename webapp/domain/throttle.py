@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -59,11 +60,19 @@ def time_to_wait(session: Session, email: str) -> dt.timedelta | None:
     return left if left > dt.timedelta(0) else None
 
 
-def time_to_wait_in_turn(session: Session, email: str) -> dt.timedelta | None:
-    """time_to_wait, with the address's row (made if need be) locked until the transaction
-    ends: the attempts under one address are checked one after another. Otherwise a burst sent
-    at once all read "no wait" before any of its failures was written, and every guess in it
-    was checked (PostgreSQL; SQLite's BEGIN IMMEDIATE queues them already)."""
+class Standing(NamedTuple):
+    """Where an address stands, read once: how long before its next attempt is checked (None:
+    it may try now), and whether its untrusted clients are hard-locked (hard_locked)."""
+
+    wait: dt.timedelta | None
+    hard_locked: bool
+
+
+def standing_in_turn(session: Session, email: str) -> Standing:
+    """The address's wait and hard lock, with its row (made if need be) locked until the
+    transaction ends: the attempts under one address are checked one after another. Otherwise
+    a burst sent at once all read "no wait" before any of its failures was written, and every
+    guess in it was checked (PostgreSQL; SQLite's BEGIN IMMEDIATE queues them already)."""
     key = _key(email)
     session.execute(
         _dialect(session)
@@ -71,13 +80,14 @@ def time_to_wait_in_turn(session: Session, email: str) -> dt.timedelta | None:
         .values(email_hash=key, failures=0, last_failed_at=clock.now())
         .on_conflict_do_nothing(index_elements=["email_hash"])
     )
-    until = session.scalar(
-        select(SignInFailures.throttled_until)
+    until, failures = session.execute(
+        select(SignInFailures.throttled_until, SignInFailures.failures)
         .where(SignInFailures.email_hash == key)
         .with_for_update()
-    )
+    ).one()
     left = clock.aware(until) - clock.now() if until is not None else None
-    return left if left is not None and left > dt.timedelta(0) else None
+    wait = left if left is not None and left > dt.timedelta(0) else None
+    return Standing(wait, failures >= HARD_LOCK_AFTER)
 
 
 def note_failure(session: Session, email: str) -> int:

@@ -55,8 +55,9 @@ def new_attempt_token() -> str:
 
 def issue_code(session: Session, user: User, attempt_token: str) -> str:
     """A fresh code for this attempt; earlier codes of the attempt stop working. Requests for
-    one account take turns (its row locked), so codes asked for at once are all counted."""
-    session.refresh(user, with_for_update=True)
+    one account take turns (its row locked), so codes asked for at once are all counted. FOR
+    NO KEY UPDATE, as accounts.hold: rows that only name the account are not held up."""
+    session.refresh(user, with_for_update={"key_share": True})
     now = clock.now()
     recent = session.scalar(
         select(func.count())
@@ -98,7 +99,7 @@ def check_code(session: Session, user: User, attempt_token: str, code: str) -> C
     rows that wait on it (its audit row, the sign-in), and "Send the code again" holding it
     while waiting for this code's row would otherwise deadlock with the check."""
     code = typed_code(code)
-    session.refresh(user, with_for_update=True)
+    session.refresh(user, with_for_update={"key_share": True})
     now = clock.now()
     live = session.scalar(
         select(LoginCode)

@@ -21,14 +21,14 @@ def password_problem(
     failure that counts), or None. On a browser trusted with the account (`device_tokens`) it
     counts there alone; on any other, while the account waits after failures (or untrusted
     clients are hard-locked), nothing is checked, and passwords sent at once take turns
-    (throttle.time_to_wait_in_turn)."""
+    (throttle.standing_in_turn)."""
     with transaction(session):
         device = trusted_devices.trusted_device(session, user, list(device_tokens))
         if device is None:
-            wait = throttle.time_to_wait_in_turn(session, user.email)
-            if wait is not None:
-                return throttle.too_many_wrong(wait)
-            if throttle.hard_locked(session, user.email):
+            standing = throttle.standing_in_turn(session, user.email)
+            if standing.wait is not None:
+                return throttle.too_many_wrong(standing.wait)
+            if standing.hard_locked:
                 return throttle.LOCKED_HERE
         if check_password(user.password_hash, password):
             return None

@@ -145,9 +145,8 @@ def answer_question(
 def refused_for_strangers(session: Session, email: str) -> bool:
     """Whether an untrusted browser's answer for the address goes unchecked: it waits (its row
     locked until the transaction ends), or untrusted clients are hard-locked."""
-    return throttle.time_to_wait_in_turn(session, email) is not None or throttle.hard_locked(
-        session, email
-    )
+    standing = throttle.standing_in_turn(session, email)
+    return standing.wait is not None or standing.hard_locked
 
 
 def set_new_password(session: Session, user: User, password: str) -> None:

@@ -61,15 +61,15 @@ def sign_in_check(
 def _sign_in_check(session: Session, email: str, password: str, tokens: list[str]) -> SignInCheck:
     user = accounts.find_by_email(session, email)
     device = trusted_devices.trusted_device(session, user, tokens)
-    wait = throttle.time_to_wait_in_turn(session, email) if device is None else None
-    if device is None and throttle.hard_locked(session, email):
+    standing = throttle.standing_in_turn(session, email) if device is None else None
+    if standing is not None and standing.hard_locked:
         # Not even the password is looked at: were a right one told apart (as it was, once an
         # hour after each wait), the hard lock would go on answering guesses.
         audit.record(session, "sign_in_refused", user=user, why="untrusted clients locked")
         return SignInCheck(Outcome.LOCKED_HERE)
-    if wait is not None:
+    if standing is not None and standing.wait is not None:
         audit.record(session, "sign_in_refused", user=user, why="waiting after failures")
-        return SignInCheck(Outcome.WAIT, wait=wait)
+        return SignInCheck(Outcome.WAIT, wait=standing.wait)
     ok = check_password(user.password_hash if user else None, password)
     if user is None:
         throttle.note_failure(session, email)
@@ -175,12 +175,12 @@ def enter_code(
 def _refused_for_strangers(session: Session, user: User) -> str | None:
     """Why an untrusted browser's code is not checked (the address waits, or untrusted
     clients are hard-locked), or None."""
-    wait = throttle.time_to_wait_in_turn(session, user.email)
-    if wait is not None:
+    standing = throttle.standing_in_turn(session, user.email)
+    if standing.wait is not None:
         audit.record(session, "sign_in_refused", user=user, why="waiting after failures")
         then = "enter a code" if user.totp_secret else "enter the code or send a new one"
-        return throttle.too_many_wrong(wait, then)
-    if throttle.hard_locked(session, user.email):
+        return throttle.too_many_wrong(standing.wait, then)
+    if standing.hard_locked:
         audit.record(session, "sign_in_refused", user=user, why="untrusted clients locked")
         return throttle.LOCKED_HERE
     return None

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -86,14 +86,14 @@ def users_case(user: User, case: Case | None) -> Case:
 
 def resume_at(session: Session, case: Case, page_id: str) -> None:
     """The page a draft opens at from My cases: the one Continue sent the school on to (the page
-    answered in full is not where they left off). Another tab's save meanwhile wins."""
-    if not case.is_draft or case.last_page == page_id:
-        return
-    try:
+    answered in full is not where they left off). A hint, not an answer: the row's version stays
+    (one UPDATE); another tab's save meanwhile moved it on, and that save's page wins."""
+    if case.is_draft and case.last_page != page_id:
         with transaction(session):
-            case.last_page = page_id
-    except StaleDataError:  # saved elsewhere just now: that save says where the school is
-        session.refresh(case)
+            same_draft = (Case.id == case.id, Case.row_version == case.row_version)
+            session.execute(
+                update(Case).where(*same_draft, Case.status == "Draft").values(last_page=page_id)
+            )
 
 
 def acknowledge_warnings(
