@@ -21,7 +21,6 @@ from flask_login import current_user, login_required
 
 from webapp.areas.caseviewer import bp, csv_export, services
 from webapp.areas.caseviewer.forms import (
-    NOTE_MAX,
     AssignForm,
     NoteForm,
     QueueFilterForm,
@@ -142,7 +141,6 @@ def _render_case(
         transitions=transitions,
         activities=case_type.workflow.activities,
         with_school=workflow.school_can_edit(case_type, case),
-        note_max=NOTE_MAX,
         errors=errors or {},
         typed=typed or {},
         error_list=error_list or [],
