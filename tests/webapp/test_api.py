@@ -254,6 +254,22 @@ def test_a_retried_transition_never_moves_the_case_twice(api, world, db_session)
     problem(api.move(reference, "Start review", key="", expect=400), 400)
 
 
+def test_a_note_on_a_transition_that_takes_none_is_refused_not_dropped(api, world, db_session):
+    """README's example sent "Start review" with a note; the workflow keeps none for it
+    (`note: none`), so the note vanished while the client believed the school and the council
+    had it. Now a 422 says so, and nothing moves; without the note the move is taken."""
+    reference = stored_case(
+        db_session, world.school_a, world.alice, activity="notified", label="Notified"
+    )
+    offered = api.get(f"/api/v1/cases/{reference}").get_json()["transitions"]
+    assert offered == [{"action": "Start review", "to": "review", "note": "none"}]
+    refused = api.move(reference, "Start review", key="with-note", note="Taken", expect=422)
+    assert problem(refused, 422)["detail"] == "'Start review' takes no note: send it without one"
+    assert case_row(db_session, reference).activity == "notified"
+    moved = api.move(reference, "Start review", key="without", note="  ").get_json()
+    assert moved["activity"]["id"] == "review" and moved["timeline"][-1]["note"] is None
+
+
 def test_a_replayed_key_gives_nothing_of_a_case_type_the_client_no_longer_reads(
     app, api, world, db_session
 ):
@@ -315,6 +331,34 @@ def test_bad_requests_are_problem_details(api, world, db_session):
         },
     )
     problem(response, 400)
+
+
+def test_a_filter_given_twice_or_empty_is_a_400_not_a_wider_list(api, world, db_session):
+    """`status=Active&status=Completed` listed the Active cases alone, and `case_type=` (a
+    script's unset variable) every case type, without a word: both are 400s, as an empty
+    status always was. An empty cursor is the start, where a poller without one begins."""
+    stored_case(db_session, world.school_a, world.alice)
+    for query, detail in (
+        ("status=Active&status=Completed", "status is given more than once"),
+        ("case_type=part-time-timetable&case_type=send-referral", "case_type is given more"),
+        ("limit=5&cursor=&limit=10", "limit is given more than once"),
+        ("case_type=", "case_type must be one of this client's: part-time-timetable"),
+        ("activity=", "activity must be an activity id of this client's case types: "),
+    ):
+        body = problem(api.get(f"/api/v1/cases?{query}", expect=400), 400)
+        assert body["detail"].startswith(detail), body
+    assert len(api.get("/api/v1/cases?cursor=").get_json()["items"]) == 1
+
+
+def test_a_case_leaves_the_date_header_to_the_server(api, world, db_session):
+    """The case's answer carried a Date of its own beside the server's (gunicorn and Werkzeug
+    both add one): two Date lines, which RFC 9110 forbids and strict HTTP clients refuse. The
+    test client adds none, so any Date here is the app's."""
+    reference = stored_case(db_session, world.school_a, world.alice)
+    first = api.get(f"/api/v1/cases/{reference}")
+    again = api.get(f"/api/v1/cases/{reference}", 304, **{"If-None-Match": first.headers["ETag"]})
+    for response in (first, again, api.get("/api/v1/cases")):
+        assert "Date" not in response.headers
 
 
 def test_a_method_a_path_does_not_take_is_a_405_naming_those_it_does(api):
