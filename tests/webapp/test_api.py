@@ -361,6 +361,28 @@ def test_a_case_leaves_the_date_header_to_the_server(api, world, db_session):
         assert "Date" not in response.headers
 
 
+def test_links_are_on_the_portals_address_not_the_requests(api, world, db_session):
+    """Behind a proxy the portal was not told to trust (PORTAL_TRUSTED_PROXIES), every call
+    arrives as plain http to the proxy's host: the links were built from that (here
+    http://localhost/…), so a poller following `next` sent its key in clear. Every link is on
+    PORTAL_BASE_URL (https://portal.example.org in the tests), as the webhooks' links are."""
+    for _ in range(2):
+        stored_case(db_session, world.school_a, world.alice)
+    page = api.get("/api/v1/cases?limit=1")
+    listed = page.get_json()
+    case = api.get(listed["items"][0]["links"]["self"]).get_json()
+    kinds = api.get("/api/v1/case-types").get_json()["items"]
+    links = [
+        listed["next"],
+        page.headers["Link"].split(";")[0].strip("<>"),
+        case["links"]["self"],
+        case["case_type"]["answers_schema"],
+        kinds[0]["versions"][0]["answers_schema"],
+    ]
+    assert all(url.startswith("https://portal.example.org/api/v1/") for url in links), links
+    assert api.get(listed["next"]).get_json()["items"] != listed["items"]
+
+
 def test_a_method_a_path_does_not_take_is_a_405_naming_those_it_does(api):
     """Found by Schemathesis: TRACE got a 405 without Allow (RFC 9110 requires it), PUT got a
     404 (the catch-all route took it), and OPTIONS listed the catch-all's methods too."""

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 
-from flask import url_for
+from flask import current_app, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -45,6 +45,15 @@ def definition_of(session: Session, case: Case) -> CaseType:
         raise NotFound(case.reference) from None
 
 
+def link(endpoint: str, **values) -> str:
+    """An absolute link for a council system, on PORTAL_BASE_URL as the webhooks' are (https
+    outside development): built from the request's own scheme and host, a portal behind a
+    proxy it was not told to trust (PORTAL_TRUSTED_PROXIES) gave `http://` links, and a client
+    following `next` sent its key in clear."""
+    path = url_for(endpoint, **values).removeprefix(request.script_root)  # the base has it
+    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + path
+
+
 def _iso(moment: dt.datetime | None) -> str | None:
     return clock.aware(moment).isoformat().replace("+00:00", "Z") if moment else None
 
@@ -63,7 +72,7 @@ def summary(case: Case) -> dict:
         },
         "submitted_at": _iso(case.submitted_at),
         "updated_at": _iso(case.sent_updated_at),  # what the council has, not unsent saves
-        "links": {"self": url_for("api.get_case", reference=case.reference, _external=True)},
+        "links": {"self": link("api.get_case", reference=case.reference)},
     }
 
 
@@ -80,11 +89,10 @@ def document(session: Session, case: Case, client) -> dict:
             "name": case.case_type_name,
             "service": case.service_name,
             "version": case.case_type_version,
-            "answers_schema": url_for(
+            "answers_schema": link(
                 "api.answers_schema",
                 case_type_id=case.case_type_id,
                 version=case.case_type_version,
-                _external=True,
             ),
         },
         "raised_by": {
@@ -101,12 +109,7 @@ def document(session: Session, case: Case, client) -> dict:
                 "size": f.size,
                 "question": f.question,
                 "scan_status": f.status,
-                "href": url_for(
-                    "api.get_attachment",
-                    reference=case.reference,
-                    attachment_id=f.id,
-                    _external=True,
-                ),
+                "href": link("api.get_attachment", reference=case.reference, attachment_id=f.id),
             }
             for f in files
         ],
