@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import random
 import threading
 
@@ -381,6 +382,34 @@ def test_links_are_on_the_portals_address_not_the_requests(api, world, db_sessio
     ]
     assert all(url.startswith("https://portal.example.org/api/v1/") for url in links), links
     assert api.get(listed["next"]).get_json()["items"] != listed["items"]
+
+
+def test_every_time_has_six_decimals_even_at_a_whole_second(
+    api, app, world, db_session, monkeypatch
+):
+    """Times came as isoformat() wrote them: `…T09:00:00.123456Z`, but `…T09:00:00Z` at a
+    whole second, which a client parsing with one format (strptime's `%S.%fZ`) took for a bad
+    time once in a million. Every time, in the API and in webhooks, has six decimals."""
+    from webapp.domain import webhooks
+
+    whole = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+    reference = stored_case(db_session, world.school_a, world.alice, submitted_at=whole)
+    db_session.execute(
+        update(Case)
+        .where(Case.reference == reference)
+        .values(created_at=whole, sent_updated_at=whole)
+    )
+    db_session.commit()
+    case = api.get(f"/api/v1/cases/{reference}").get_json()
+    listed = api.get("/api/v1/cases").get_json()["items"][0]
+    expected = "2026-11-30T09:00:00.000000Z"
+    assert case["created_at"] == case["submitted_at"] == case["updated_at"] == expected
+    assert listed["submitted_at"] == listed["updated_at"] == expected
+    monkeypatch.setattr(clock, "now", lambda: whole)
+    client = db_session.scalars(select(ApiClient)).one()
+    with app.test_request_context():
+        delivery = webhooks._delivery(client, case_row(db_session, reference), "case.submitted", {})
+    assert json.loads(delivery.body)["created_at"] == expected
 
 
 def test_a_method_a_path_does_not_take_is_a_405_naming_those_it_does(api):

@@ -55,7 +55,7 @@ def link(endpoint: str, **values) -> str:
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
-    return clock.aware(moment).isoformat().replace("+00:00", "Z") if moment else None
+    return clock.utc_text(moment) if moment else None
 
 
 def summary(case: Case) -> dict:
