@@ -271,6 +271,23 @@ def test_a_note_on_a_transition_that_takes_none_is_refused_not_dropped(api, worl
     assert moved["activity"]["id"] == "review" and moved["timeline"][-1]["note"] is None
 
 
+def test_a_json_body_without_its_content_type_is_told_what_is_missing(api, world, db_session):
+    """`curl -d '{"action": …}'` without `-H "Content-Type: application/json"` sends a form;
+    the 400 said "Send a JSON object", to a client that had sent one."""
+    reference = stored_case(
+        db_session, world.school_a, world.alice, activity="notified", label="Notified"
+    )
+    headers = {"Authorization": f"Bearer {api.key}", "Idempotency-Key": "form"}
+    response = api.client.post(
+        f"/api/v1/cases/{reference}/transitions",
+        data='{"action": "Start review"}',
+        headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    detail = problem(response, 400)["detail"]
+    assert detail == "Send the body as JSON, with Content-Type: application/json"
+    assert case_row(db_session, reference).activity == "notified"
+
+
 def test_a_replayed_key_gives_nothing_of_a_case_type_the_client_no_longer_reads(
     app, api, world, db_session
 ):
@@ -546,7 +563,7 @@ def test_the_cursor_returns_every_change_exactly_once_under_concurrent_updates(
     def stamp(ref, at):
         db_session.execute(update(Case).where(Case.reference == ref).values(sent_updated_at=at))
         db_session.commit()
-        changes.add((ref, at.isoformat().replace("+00:00", "Z")))
+        changes.add((ref, clock.utc_text(at)))  # as the API writes times
 
     for ref in refs:
         stamp(ref, base)

@@ -148,6 +148,8 @@ def _file_ids(value):
 def take_transition(reference: str):
     """Move the case: a transition the YAML gives the system, or one the client was given."""
     g.api_reference = reference[:40]
+    if not request.is_json:  # curl -d without -H sends a form: say what is missing
+        raise Problem(400, "Send the body as JSON, with Content-Type: application/json")
     action, note = transitions.request_body(request.get_json(silent=True))
     key = request.headers.get("Idempotency-Key", "")
     # If-Match: the ETag of the case as the client last read it (412 if it has changed since)
