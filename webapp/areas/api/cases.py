@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 
-from flask import url_for
+from flask import current_app, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,18 @@ from webapp.infra import clock
 from webapp.models import Case, CaseEvent
 
 TIMELINE_KINDS = ("submitted", "transition", "abandoned")
+
+
+def link(endpoint: str, **values) -> str:
+    """An absolute link the API gives (a case, a file, a schema, the next page): at
+    PORTAL_BASE_URL, as the webhooks' and the emails' links are, never at the Host and scheme
+    the request came with. Those made every link http:// behind a proxy not trusted for
+    X-Forwarded-Proto, and a client following one sent its key in clear (found by attack4)."""
+    path = url_for(endpoint, **values)
+    root = request.script_root  # PORTAL_BASE_URL names any prefix the portal is served under
+    if root and path.startswith(root + "/"):
+        path = path[len(root) :]
+    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + path
 
 
 def client_case(session: Session, client, reference: str) -> Case:
@@ -63,7 +75,7 @@ def summary(case: Case) -> dict:
         },
         "submitted_at": _iso(case.submitted_at),
         "updated_at": _iso(case.sent_updated_at),  # what the council has, not unsent saves
-        "links": {"self": url_for("api.get_case", reference=case.reference, _external=True)},
+        "links": {"self": link("api.get_case", reference=case.reference)},
     }
 
 
@@ -80,11 +92,10 @@ def document(session: Session, case: Case, client) -> dict:
             "name": case.case_type_name,
             "service": case.service_name,
             "version": case.case_type_version,
-            "answers_schema": url_for(
+            "answers_schema": link(
                 "api.answers_schema",
                 case_type_id=case.case_type_id,
                 version=case.case_type_version,
-                _external=True,
             ),
         },
         "raised_by": {
@@ -101,12 +112,7 @@ def document(session: Session, case: Case, client) -> dict:
                 "size": f.size,
                 "question": f.question,
                 "scan_status": f.status,
-                "href": url_for(
-                    "api.get_attachment",
-                    reference=case.reference,
-                    attachment_id=f.id,
-                    _external=True,
-                ),
+                "href": link("api.get_attachment", reference=case.reference, attachment_id=f.id),
             }
             for f in files
         ],

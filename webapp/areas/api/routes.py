@@ -3,7 +3,7 @@ authenticated the client as g.api_client)."""
 
 from __future__ import annotations
 
-from flask import current_app, g, jsonify, render_template, request, url_for
+from flask import current_app, g, jsonify, render_template, request
 
 from engine.answer_schema import answers_schema as answers_schema_of
 from webapp.areas.api import bp, listing, openapi, transitions
@@ -13,6 +13,7 @@ from webapp.areas.api.cases import (
     definition_of,
     document,
     etag_of,
+    link,
     summary,
 )
 from webapp.areas.api.guard import methods_at
@@ -43,11 +44,8 @@ def list_case_types():
                 "versions": [
                     {
                         "version": v,
-                        "answers_schema": url_for(
-                            "api.answers_schema",
-                            case_type_id=case_type_id,
-                            version=v,
-                            _external=True,
+                        "answers_schema": link(
+                            "api.answers_schema", case_type_id=case_type_id, version=v
                         ),
                     }
                     for v in versions
@@ -78,7 +76,7 @@ def list_cases():
     settle = current_app.config["PORTAL_API_SETTLE_SECONDS"]
     rows, cursor, more = listing.list_cases(db(), g.api_client, wanted, settle)
     args = {k: v for k, v in request.args.items() if k != "cursor"}
-    following = url_for("api.list_cases", **args, cursor=cursor, _external=True) if cursor else None
+    following = link("api.list_cases", **args, cursor=cursor) if cursor else None
     response = jsonify(
         {
             "items": [summary(case) for case in rows],
