@@ -82,3 +82,47 @@ def test_typing_in_one_note_box_survives_the_other_forms_and_reloads(page, live,
     page.wait_for_load_state()  # its scripts have run
     kept = page.evaluate("() => JSON.stringify(Object.entries(window.sessionStorage))")
     assert "Sent twice" not in kept
+
+
+OTHER_OFFICER = "kept-typing-2@council.example.org"
+
+
+def _other_officer(world) -> str:
+    """A second officer of the same team: the next person at a shared computer."""
+    from sqlalchemy import select
+
+    from webapp.models import Team, User
+
+    session = world.session()
+    try:
+        if session.scalar(select(User).where(User.email == OTHER_OFFICER)) is None:
+            team = session.scalar(select(Team).where(Team.name == world.team))
+            team.members.append(person(OTHER_OFFICER, "Lou", "Reed", role="officer"))
+            session.commit()
+    finally:
+        session.close()
+    return OTHER_OFFICER
+
+
+def test_typing_kept_in_a_tab_is_not_given_to_the_next_person_signed_in(page, live, world):
+    # Found by attack4: signing out in one tab forgot only that tab's typing. Another tab
+    # still held the note half written there, and the next officer to sign in at the shared
+    # computer had it put back in the box on that tab, to read or send as theirs.
+    reference = _submitted_case(world)
+    sign_in(page, live, _officer(world))
+    page.goto(f"/caseviewer/cases/{reference}")
+    page.get_by_label("Add an internal note").fill("Mum rang: the child is not safe at home.")
+
+    other_tab = page.context.new_page()
+    other_tab.goto("/sign-out")
+    other_tab.get_by_role("button", name="Sign out").click()
+    other_tab.get_by_role("heading", name="Sign in").wait_for()
+    sign_in(other_tab, live, _other_officer(world))
+
+    page.goto(f"/caseviewer/cases/{reference}")  # the first tab, by the next officer
+    page.get_by_role("heading", level=1, name=reference).wait_for()
+    page.wait_for_load_state()  # its scripts have run
+    expect(page.get_by_label("Add an internal note")).to_have_value("")
+    kept = page.evaluate("() => JSON.stringify(Object.entries(window.sessionStorage))")
+    assert "not safe" not in kept
+    other_tab.close()

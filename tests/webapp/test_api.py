@@ -142,6 +142,29 @@ def test_a_case_holds_what_was_sent_its_files_and_the_schools_timeline(
     assert "once its scan_status is clean (pending: try again later)" in detail
 
 
+def test_every_link_the_api_gives_is_at_the_portals_own_address(api, world, db_session, sign_in):
+    # Found by attack4: the links were made from the request's Host and scheme. Behind a proxy
+    # not trusted for X-Forwarded-Proto (PORTAL_TRUSTED_PROXIES left at 0) every `next`, `self`
+    # and file link was http://, and a client following one sent its key in clear; a Host
+    # header named any site. Like the webhooks' and emails' links, they are PORTAL_BASE_URL's.
+    reference = submit_ptt(sign_in(world.alice))
+    stranger = {"Host": "attacker.example"}  # over plain http, as the test client asks
+    listed = api.get("/api/v1/cases?limit=1", **stranger).get_json()
+    case = api.get(f"/api/v1/cases/{reference}", **stranger).get_json()
+    types = api.get("/api/v1/case-types", **stranger).get_json()
+    links = [
+        listed["next"],
+        listed["items"][0]["links"]["self"],
+        case["links"]["self"],
+        case["case_type"]["answers_schema"],
+        case["files"][0]["href"],
+        types["items"][0]["versions"][0]["answers_schema"],
+    ]
+    assert all(link.startswith("https://portal.example.org/api/v1/") for link in links), links
+    assert api.get(listed["next"]).get_json()["cursor"] == listed["cursor"]  # still the API
+    assert api.get(case["files"][0]["href"]).get_data().startswith(b"%PDF")
+
+
 def test_a_case_pdf_holds_the_case_and_its_timeline_without_internal_notes(
     api, world, db_session, sign_in
 ):
@@ -377,28 +400,6 @@ def test_a_case_leaves_the_date_header_to_the_server(api, world, db_session):
     again = api.get(f"/api/v1/cases/{reference}", 304, **{"If-None-Match": first.headers["ETag"]})
     for response in (first, again, api.get("/api/v1/cases")):
         assert "Date" not in response.headers
-
-
-def test_links_are_on_the_portals_address_not_the_requests(api, world, db_session):
-    """Behind a proxy the portal was not told to trust (PORTAL_TRUSTED_PROXIES), every call
-    arrives as plain http to the proxy's host: the links were built from that (here
-    http://localhost/…), so a poller following `next` sent its key in clear. Every link is on
-    PORTAL_BASE_URL (https://portal.example.org in the tests), as the webhooks' links are."""
-    for _ in range(2):
-        stored_case(db_session, world.school_a, world.alice)
-    page = api.get("/api/v1/cases?limit=1")
-    listed = page.get_json()
-    case = api.get(listed["items"][0]["links"]["self"]).get_json()
-    kinds = api.get("/api/v1/case-types").get_json()["items"]
-    links = [
-        listed["next"],
-        page.headers["Link"].split(";")[0].strip("<>"),
-        case["links"]["self"],
-        case["case_type"]["answers_schema"],
-        kinds[0]["versions"][0]["answers_schema"],
-    ]
-    assert all(url.startswith("https://portal.example.org/api/v1/") for url in links), links
-    assert api.get(listed["next"]).get_json()["items"] != listed["items"]
 
 
 def test_every_time_has_six_decimals_even_at_a_whole_second(

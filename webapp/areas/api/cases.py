@@ -27,6 +27,18 @@ from webapp.models import Case, CaseEvent
 TIMELINE_KINDS = ("submitted", "transition", "abandoned")
 
 
+def link(endpoint: str, **values) -> str:
+    """An absolute link the API gives (a case, a file, a schema, the next page): at
+    PORTAL_BASE_URL, as the webhooks' and the emails' links are, never at the Host and scheme
+    the request came with. Those made every link http:// behind a proxy not trusted for
+    X-Forwarded-Proto, and a client following one sent its key in clear (found by attack4)."""
+    path = url_for(endpoint, **values)
+    root = request.script_root  # PORTAL_BASE_URL names any prefix the portal is served under
+    if root and path.startswith(root + "/"):
+        path = path[len(root) :]
+    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + path
+
+
 def client_case(session: Session, client, reference: str) -> Case:
     """The sent case with this reference, if the client may read its case type; else
     NotFound (404), exactly as for a reference that does not exist."""
@@ -43,15 +55,6 @@ def definition_of(session: Session, case: Case) -> CaseType:
         return workflow.definition_for(session, case)
     except LookupError:
         raise NotFound(case.reference) from None
-
-
-def link(endpoint: str, **values) -> str:
-    """An absolute link for a council system, on PORTAL_BASE_URL as the webhooks' are (https
-    outside development): built from the request's own scheme and host, a portal behind a
-    proxy it was not told to trust (PORTAL_TRUSTED_PROXIES) gave `http://` links, and a client
-    following `next` sent its key in clear."""
-    path = url_for(endpoint, **values).removeprefix(request.script_root)  # the base has it
-    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + path
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

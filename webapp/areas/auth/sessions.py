@@ -22,6 +22,7 @@ from flask_wtf.csrf import CSRFError
 
 from webapp.areas.cases import parking
 from webapp.areas.cases.endpoints import ANSWER_PAGES, AUTOSAVES, NEW_CASE_PAGES
+from webapp.domain.passwords import keyed_hash
 from webapp.infra import clock
 from webapp.web.security import error_page
 
@@ -56,6 +57,15 @@ def seconds_left() -> float:
     return max(0.0, min(idle_end, absolute_end) - now)
 
 
+def typing_kept_for() -> str:
+    """Whom the typing a page keeps in the browser's tab (kept-typing.js) is kept for: a mark
+    of the signed-in user, keyed with the app's secret (it names nobody), "" when signed out.
+    A tab signed into by someone else forgets the typing kept there for the one before."""
+    if not current_user.is_authenticated:
+        return ""
+    return keyed_hash(f"kept typing:{current_user.id}")[:16]
+
+
 def begin(user) -> None:
     """A brand-new session for `user`: nothing from before signing in survives."""
     session.clear()
@@ -70,6 +80,7 @@ def init_app(app: Flask) -> None:
     """End sessions past their limits (SESSION_IDLE_SECONDS, SESSION_ABSOLUTE_SECONDS)."""
 
     app.jinja_env.globals["session_seconds_left"] = seconds_left
+    app.jinja_env.globals["typing_kept_for"] = typing_kept_for
     app.register_error_handler(CSRFError, _csrf_refused)
 
     @app.before_request

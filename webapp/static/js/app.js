@@ -5,13 +5,14 @@
 // modules skip it and get the plain HTML, which works on its own.
 import { initAll } from "/static/govuk/govuk-frontend.min.js";
 import { initAutosave } from "/static/js/autosave.js";
-import { forgetLeftTyping, initKeptBoxes } from "/static/js/kept-typing.js";
+import { forgetLeftTyping, initKeptBoxes, keepTypingOnlyFor } from "/static/js/kept-typing.js";
 import { initLiveConditions } from "/static/js/live-conditions.js";
 import { initTimeoutWarning } from "/static/js/timeout-warning.js";
 
 document.querySelectorAll("form[data-conditions]").forEach(initLiveConditions);
 initAll();
 if (document.body.hasAttribute("data-signed-out")) forgetLeftTyping();
+else if (document.body.dataset.keptFor) keepTypingOnlyFor(document.body.dataset.keptFor);
 document.querySelectorAll("form[data-autosave-url]").forEach(initAutosave);
 document.querySelectorAll("[data-kept-typing]").forEach(initKeptBoxes);
 document.querySelectorAll("dialog.app-timeout-dialog").forEach(initTimeoutWarning);

@@ -2,9 +2,12 @@
 // survives the page being reloaded or left and come back to: the case pages' answers (used by
 // autosave.js, for the moment before their save on the way out lands) and the text boxes of
 // caseviewer's case page, where pressing one form's button must not lose what was typed in
-// another's. One place for it, one key prefix, and one clearing at sign-out.
+// another's. One place for it, one key prefix, and one clearing at sign-out (and at a
+// signed-in page of someone else).
 
 const PREFIX = 'app-autosave-left:' // the name the first keeper gave it: entries kept before still clear
+
+const KEPT_FOR = 'app-kept-typing-for' // whose typing the tab holds (the page's data-kept-for)
 
 // Signed out: everything kept in this tab is forgotten, for sessionStorage outlives signing
 // out, and the next person at a shared computer could read it (or have it put back on a case
@@ -15,7 +18,21 @@ export function forgetLeftTyping () {
     for (const key of Object.keys(storage)) {
       if (key.startsWith(PREFIX)) storage.removeItem(key)
     }
+    storage.removeItem(KEPT_FOR)
   } catch (error) {} // storage refused: nothing was kept in it
+}
+
+// Signed in as `owner` (a mark of the user, never their name): typing this tab kept for anyone
+// else is forgotten before any page can put it back. Signing out in another tab leaves this
+// tab's storage as it was, and the next person to sign in at the computer would otherwise be
+// given, in this tab, what the last one typed here (found by attack4).
+export function keepTypingOnlyFor (owner) {
+  try {
+    const storage = window.sessionStorage
+    if (storage.getItem(KEPT_FOR) === owner) return
+    forgetLeftTyping()
+    storage.setItem(KEPT_FOR, owner)
+  } catch (error) {}
 }
 
 export function keepTyping (key, kept) {
