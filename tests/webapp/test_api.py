@@ -132,8 +132,9 @@ def test_a_case_holds_what_was_sent_its_files_and_the_schools_timeline(
     assert "Internal" not in str(case)
     assert [t["action"] for t in case["transitions"]] == ["Start review"]
     (file,) = case["files"]
-    data = api.get(file["href"]).get_data()
-    assert data.startswith(b"%PDF")
+    download = api.get(file["href"])
+    assert download.get_data().startswith(b"%PDF")
+    assert "Date" not in download.headers  # send_file's own: the server sends one (RFC 9110)
     db_session.execute(update(Attachment).values(scan_status="pending"))
     db_session.commit()
     # A file the case lists but the scanner has not cleared says so (it said "There is no such
@@ -394,7 +395,7 @@ def test_a_filter_given_twice_or_empty_is_a_400_not_a_wider_list(api, world, db_
 def test_a_case_leaves_the_date_header_to_the_server(api, world, db_session):
     """The case's answer carried a Date of its own beside the server's (gunicorn and Werkzeug
     both add one): two Date lines, which RFC 9110 forbids and strict HTTP clients refuse. The
-    test client adds none, so any Date here is the app's."""
+    test client adds none, so any Date here is the app's (a file's download: see above)."""
     reference = stored_case(db_session, world.school_a, world.alice)
     first = api.get(f"/api/v1/cases/{reference}")
     again = api.get(f"/api/v1/cases/{reference}", 304, **{"If-None-Match": first.headers["ETag"]})
