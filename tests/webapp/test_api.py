@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import random
 import threading
 
@@ -131,8 +132,9 @@ def test_a_case_holds_what_was_sent_its_files_and_the_schools_timeline(
     assert "Internal" not in str(case)
     assert [t["action"] for t in case["transitions"]] == ["Start review"]
     (file,) = case["files"]
-    data = api.get(file["href"]).get_data()
-    assert data.startswith(b"%PDF")
+    download = api.get(file["href"])
+    assert download.get_data().startswith(b"%PDF")
+    assert "Date" not in download.headers  # send_file's own: the server sends one (RFC 9110)
     db_session.execute(update(Attachment).values(scan_status="pending"))
     db_session.commit()
     # A file the case lists but the scanner has not cleared says so (it said "There is no such
@@ -277,6 +279,39 @@ def test_a_retried_transition_never_moves_the_case_twice(api, world, db_session)
     problem(api.move(reference, "Start review", key="", expect=400), 400)
 
 
+def test_a_note_on_a_transition_that_takes_none_is_refused_not_dropped(api, world, db_session):
+    """README's example sent "Start review" with a note; the workflow keeps none for it
+    (`note: none`), so the note vanished while the client believed the school and the council
+    had it. Now a 422 says so, and nothing moves; without the note the move is taken."""
+    reference = stored_case(
+        db_session, world.school_a, world.alice, activity="notified", label="Notified"
+    )
+    offered = api.get(f"/api/v1/cases/{reference}").get_json()["transitions"]
+    assert offered == [{"action": "Start review", "to": "review", "note": "none"}]
+    refused = api.move(reference, "Start review", key="with-note", note="Taken", expect=422)
+    assert problem(refused, 422)["detail"] == "'Start review' takes no note: send it without one"
+    assert case_row(db_session, reference).activity == "notified"
+    moved = api.move(reference, "Start review", key="without", note="  ").get_json()
+    assert moved["activity"]["id"] == "review" and moved["timeline"][-1]["note"] is None
+
+
+def test_a_json_body_without_its_content_type_is_told_what_is_missing(api, world, db_session):
+    """`curl -d '{"action": …}'` without `-H "Content-Type: application/json"` sends a form;
+    the 400 said "Send a JSON object", to a client that had sent one."""
+    reference = stored_case(
+        db_session, world.school_a, world.alice, activity="notified", label="Notified"
+    )
+    headers = {"Authorization": f"Bearer {api.key}", "Idempotency-Key": "form"}
+    response = api.client.post(
+        f"/api/v1/cases/{reference}/transitions",
+        data='{"action": "Start review"}',
+        headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    detail = problem(response, 400)["detail"]
+    assert detail == "Send the body as JSON, with Content-Type: application/json"
+    assert case_row(db_session, reference).activity == "notified"
+
+
 def test_a_replayed_key_gives_nothing_of_a_case_type_the_client_no_longer_reads(
     app, api, world, db_session
 ):
@@ -338,6 +373,62 @@ def test_bad_requests_are_problem_details(api, world, db_session):
         },
     )
     problem(response, 400)
+
+
+def test_a_filter_given_twice_or_empty_is_a_400_not_a_wider_list(api, world, db_session):
+    """`status=Active&status=Completed` listed the Active cases alone, and `case_type=` (a
+    script's unset variable) every case type, without a word: both are 400s, as an empty
+    status always was. An empty cursor is the start, where a poller without one begins."""
+    stored_case(db_session, world.school_a, world.alice)
+    for query, detail in (
+        ("status=Active&status=Completed", "status is given more than once"),
+        ("case_type=part-time-timetable&case_type=send-referral", "case_type is given more"),
+        ("limit=5&cursor=&limit=10", "limit is given more than once"),
+        ("case_type=", "case_type must be one of this client's: part-time-timetable"),
+        ("activity=", "activity must be an activity id of this client's case types: "),
+    ):
+        body = problem(api.get(f"/api/v1/cases?{query}", expect=400), 400)
+        assert body["detail"].startswith(detail), body
+    assert len(api.get("/api/v1/cases?cursor=").get_json()["items"]) == 1
+
+
+def test_a_case_leaves_the_date_header_to_the_server(api, world, db_session):
+    """The case's answer carried a Date of its own beside the server's (gunicorn and Werkzeug
+    both add one): two Date lines, which RFC 9110 forbids and strict HTTP clients refuse. The
+    test client adds none, so any Date here is the app's (a file's download: see above)."""
+    reference = stored_case(db_session, world.school_a, world.alice)
+    first = api.get(f"/api/v1/cases/{reference}")
+    again = api.get(f"/api/v1/cases/{reference}", 304, **{"If-None-Match": first.headers["ETag"]})
+    for response in (first, again, api.get("/api/v1/cases")):
+        assert "Date" not in response.headers
+
+
+def test_every_time_has_six_decimals_even_at_a_whole_second(
+    api, app, world, db_session, monkeypatch
+):
+    """Times came as isoformat() wrote them: `…T09:00:00.123456Z`, but `…T09:00:00Z` at a
+    whole second, which a client parsing with one format (strptime's `%S.%fZ`) took for a bad
+    time once in a million. Every time, in the API and in webhooks, has six decimals."""
+    from webapp.domain import webhooks
+
+    whole = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+    reference = stored_case(db_session, world.school_a, world.alice, submitted_at=whole)
+    db_session.execute(
+        update(Case)
+        .where(Case.reference == reference)
+        .values(created_at=whole, sent_updated_at=whole)
+    )
+    db_session.commit()
+    case = api.get(f"/api/v1/cases/{reference}").get_json()
+    listed = api.get("/api/v1/cases").get_json()["items"][0]
+    expected = "2026-11-30T09:00:00.000000Z"
+    assert case["created_at"] == case["submitted_at"] == case["updated_at"] == expected
+    assert listed["submitted_at"] == listed["updated_at"] == expected
+    monkeypatch.setattr(clock, "now", lambda: whole)
+    client = db_session.scalars(select(ApiClient)).one()
+    with app.test_request_context():
+        delivery = webhooks._delivery(client, case_row(db_session, reference), "case.submitted", {})
+    assert json.loads(delivery.body)["created_at"] == expected
 
 
 def test_a_method_a_path_does_not_take_is_a_405_naming_those_it_does(api):
@@ -474,7 +565,7 @@ def test_the_cursor_returns_every_change_exactly_once_under_concurrent_updates(
     def stamp(ref, at):
         db_session.execute(update(Case).where(Case.reference == ref).values(sent_updated_at=at))
         db_session.commit()
-        changes.add((ref, at.isoformat().replace("+00:00", "Z")))
+        changes.add((ref, clock.utc_text(at)))  # as the API writes times
 
     for ref in refs:
         stamp(ref, base)

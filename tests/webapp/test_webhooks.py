@@ -8,11 +8,13 @@ import hmac
 import http.server
 import ipaddress
 import json
+import re
 import shutil
 import socket
 import ssl
 import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event as sa_event
@@ -31,6 +33,7 @@ from webapp.models_api import ApiClient, WebhookDelivery
 from webapp.worker import run_worker
 
 ALL_EVENTS = list(webhooks.EVENTS)
+INTEGRATION_DOC = Path(__file__).resolve().parents[2] / "docs" / "integration.md"
 
 
 class Receiver:
@@ -41,12 +44,14 @@ class Receiver:
         self.status = 200
         self.secret = ""
         self.received: list[dict] = []
+        self.raw: list[tuple] = []  # (headers, body) of each delivery, as they came
         self.arrived = threading.Event()  # set at every delivery
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.raw.append((self.headers, body))
                 receiver.received.append(receiver.check(self.headers, body))
                 self.send_response(receiver.status)
                 self.send_header("Content-Length", "0")
@@ -162,6 +167,45 @@ def test_a_forged_or_changed_body_does_not_verify(app, world, sign_in, db_sessio
         {"Portal-Event-Id": good["id"], "Portal-Timestamp": timestamp, "Portal-Signature": forged},
         body,
     )["signed"]
+
+
+def documented_verify():
+    """The verifier docs/integration.md gives council systems, exactly as written there."""
+    section = INTEGRATION_DOC.read_text().split("### Verifying a delivery", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    namespace: dict = {}
+    exec(compile(code, str(INTEGRATION_DOC), "exec"), namespace)  # noqa: S102 (our own docs)
+    return namespace["verify"]
+
+
+def test_the_documented_verifier_takes_deliveries_and_refuses_the_rest(
+    app, world, sign_in, db_session, receiver
+):
+    """A council system copies the verifier from docs/integration.md into its endpoint: it
+    takes the portal's deliveries, and answers False, never an exception of its own, for a
+    changed body, another secret, an old timestamp, and anyone's POST without the headers or
+    with junk in them (the verifier the page gave raised KeyError, ValueError or TypeError)."""
+    verify = documented_verify()
+    subscribe(app, db_session, receiver)
+    submitted_case(app, world, sign_in)
+    deliver(app, db_session)
+    headers, body = receiver.raw[0]
+    assert verify(receiver.secret, headers, body) is True
+    assert verify(receiver.secret, headers, body.replace(b"}", b" }", 1)) is False
+    assert verify("whsec_another", headers, body) is False
+    names = ("Portal-Event-Id", "Portal-Timestamp", "Portal-Signature")
+    good = {name: headers[name] for name in names}
+    old = int(good["Portal-Timestamp"]) - 301
+    replayed = webhooks.signature(receiver.secret, good["Portal-Event-Id"], old, body)
+    replay = {**good, "Portal-Timestamp": str(old), "Portal-Signature": replayed}
+    assert verify(receiver.secret, replay, body) is False
+    for junk in (
+        {},
+        {"Portal-Event-Id": good["Portal-Event-Id"]},
+        {**good, "Portal-Timestamp": "\u00b2"},  # "²".isdigit(), but no int()
+        {**good, "Portal-Signature": "v1=\u00e9"},  # beyond ASCII: compare_digest raised
+    ):
+        assert verify(receiver.secret, junk, body) is False
 
 
 def test_more_information_returned_and_only_the_events_asked_for(

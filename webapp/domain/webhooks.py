@@ -216,7 +216,7 @@ def _delivery(client: ApiClient, case, event: str, extra: dict) -> WebhookDelive
     body = {
         "id": event_id,
         "type": event,
-        "created_at": now.isoformat().replace("+00:00", "Z"),
+        "created_at": clock.utc_text(now),  # as the API's times
         "case": {
             "reference": case.reference,
             "case_type": case.case_type_id,

@@ -20,6 +20,15 @@ def aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+def utc_text(moment: dt.datetime) -> str:
+    """A moment as the API and webhooks give it: `2026-11-30T15:20:01.000000Z`, UTC, always six
+    decimals. isoformat() leaves them out at a whole second, which a client parsing with one
+    format (strptime's `%S.%fZ`, a Java pattern) took for a bad time, once in a million."""
+    return (
+        aware(moment).astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    )
+
+
 def uk_today() -> dt.date:
     """Today's date in the UK (a case type's dates, such as `retired_drafts_until`; the date a
     form page's live checks take as `today`), as the engine's `uk_date.today()` at `now()`."""

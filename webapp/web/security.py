@@ -15,6 +15,10 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def add_headers(response):
         headers = response.headers
+        # Werkzeug's make_conditional (an ETag's 304, send_file's downloads) adds a Date, and the
+        # server (gunicorn, Werkzeug's) always sends its own: two Date lines, which RFC 9110
+        # forbids and strict HTTP clients (an API client's) refuse. The server's is enough.
+        headers.pop("Date", None)
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")

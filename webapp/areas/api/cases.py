@@ -58,7 +58,7 @@ def definition_of(session: Session, case: Case) -> CaseType:
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
-    return clock.aware(moment).isoformat().replace("+00:00", "Z") if moment else None
+    return clock.utc_text(moment) if moment else None
 
 
 def summary(case: Case) -> dict:

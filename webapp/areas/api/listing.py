@@ -49,12 +49,19 @@ def parse_filter(args) -> CaseFilter:
     unknown = set(args) - {"case_type", "activity", "status", "changed_since", "cursor", "limit"}
     if unknown:
         raise Problem(400, f"Unknown parameter: {sorted(unknown)[0]}")
+    # `status=Active&status=Completed` read as Active alone would list half of what was meant
+    # without a word: each parameter is one value (one status, one case type…) or a 400.
+    repeated = sorted(name for name in set(args) if len(args.getlist(name)) > 1)
+    if repeated:
+        raise Problem(400, f"{repeated[0]} is given more than once: send each parameter once")
     status = args.get("status")  # given empty, a status or date is a 400 too, as documented
     if status is not None and status not in STATUSES:
         raise Problem(400, f"status must be one of {', '.join(STATUSES)}")
     return CaseFilter(
-        case_type=args.get("case_type") or None,  # checked against the client's own types
-        activity=args.get("activity") or None,
+        # Checked against the client's own: given empty (`case_type=$TYPE`, TYPE unset), a 400
+        # like an empty status, not every case type.
+        case_type=args.get("case_type"),
+        activity=args.get("activity"),
         status=status,
         changed_since=_moment(args.get("changed_since")),
         cursor=args.get("cursor") or None,

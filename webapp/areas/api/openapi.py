@@ -115,7 +115,9 @@ def _listing_paths() -> dict:
                 "description": (
                     "Ordered by (updated_at, id). Following `next` (also later, to poll) returns "
                     "every change exactly once; changes of the last few seconds are held back "
-                    "until concurrent writers have committed (see docs/integration.md)."
+                    "until concurrent writers have committed (see docs/integration.md). Each "
+                    "parameter at most once (a repeat, or an empty filter, is a 400; an empty "
+                    "cursor is the start)."
                 ),
                 "parameters": case_filters,
                 "responses": {

@@ -119,7 +119,11 @@ SCHEMAS = {
                     {
                         "action": STR,
                         "to": STR,
-                        "note": {"enum": ["none", "optional", "required"]},
+                        "note": {
+                            "enum": ["none", "optional", "required"],
+                            "description": "none: send no note (a 422 with one); required: a 422"
+                            " without one",
+                        },
                     }
                 ),
             },
@@ -147,7 +151,11 @@ SCHEMAS = {
         "type": "object",
         "properties": {
             "action": {"type": "string", "minLength": 1},
-            "note": {"type": "string", "maxLength": 5000},
+            "note": {
+                "type": "string",
+                "maxLength": 5000,
+                "description": "Only for a transition whose note is optional or required",
+            },
         },
         "required": ["action"],
         "additionalProperties": False,

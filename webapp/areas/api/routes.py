@@ -98,7 +98,7 @@ def get_case(reference: str):
     body = document(db(), case, g.api_client)
     response = current_app.response_class(as_json(body), mimetype="application/json")
     response.set_etag(etag_of(body))
-    return response.make_conditional(request)
+    return response.make_conditional(request)  # its Date goes: security.py
 
 
 @bp.get("/cases/<reference>/pdf")
@@ -144,6 +144,8 @@ def _file_ids(value):
 def take_transition(reference: str):
     """Move the case: a transition the YAML gives the system, or one the client was given."""
     g.api_reference = reference[:40]
+    if not request.is_json:  # curl -d without -H sends a form: say what is missing
+        raise Problem(400, "Send the body as JSON, with Content-Type: application/json")
     action, note = transitions.request_body(request.get_json(silent=True))
     key = request.headers.get("Idempotency-Key", "")
     # If-Match: the ETag of the case as the client last read it (412 if it has changed since)

@@ -141,6 +141,10 @@ def _move(
         )
     if transition.note == "required" and not note:
         raise Problem(422, f"{action!r} needs a note")
+    if transition.note == "none" and note:
+        # The workflow keeps no note for it: dropped without a word, the client believed the
+        # school (which sees the timeline) or the council had it.
+        raise Problem(422, f"{action!r} takes no note: send it without one")
     by = "system" if transition.by == "system" else "officer"
     try:
         workflow.take_transition(session, case, case_type, action, None, by, note)
