@@ -641,8 +641,8 @@ def test_a_password_reset_by_an_admin_lasts_seven_days_by_the_portals_clock(
     moving_clock.advance(days=7, minutes=1)
     portal = new_client()
     portal.get("/sign-in")
-    refused = portal.post("/sign-in", {"email": dana.email, "password": password}, expect=200)
-    assert "Enter a correct email address and password" in text_of(refused.page)
+    refused = portal.post("/sign-in", {"email": dana.email, "password": password}, expect=403)
+    assert "The password we sent you has expired" in text_of(refused.page)
 
 
 def test_an_admin_cannot_reset_their_own_password_here(alice, world, db_session):
