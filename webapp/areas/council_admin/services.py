@@ -88,7 +88,7 @@ class SchoolRow:
 
 
 def list_schools(session: Session, actor: User | None, args: ListingArgs) -> Listing[SchoolRow]:
-    """Schools and settings, searched by name or URN, with their number of users and admins."""
+    """Schools and settings, searched by name, URN or LAESTAB, with their number of users and admins."""
     require_council_admin(actor)
     users = (
         select(func.count())
@@ -100,8 +100,14 @@ def list_schools(session: Session, actor: User | None, args: ListingArgs) -> Lis
     query = select(School)
     if args.words:
         name = func.lower(School.name, type_=String)
-        urn = args.words.upper().replace(" ", "")
-        query = query.where(or_(matching(args.words, name), matching(urn, School.urn)))
+        number = args.words.upper().replace(" ", "").replace("/", "")
+        query = query.where(
+            or_(
+                matching(args.words, name),
+                matching(number, School.urn),
+                matching(number, School.laestab),
+            )
+        )
     key = {
         "name": func.lower(School.name, type_=String),
         "urn": School.urn,

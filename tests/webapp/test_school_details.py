@@ -1,0 +1,64 @@
+"""A school's LAESTAB and phase, given when the council onboards it.
+
+The portal stores both (forms prefill `school.laestab` and `school.phase`, the API sends the
+LAESTAB), but Add a school or setting never asked for them: only the demo schools had them, so
+every form a newly onboarded school started asked its staff to type them again, and the council
+systems reading the API got `"laestab": null`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.webapp.conftest import staff, text_of
+from tests.webapp.helpers import audit_rows, errors_on, fresh
+from tests.webapp.test_council_admin import add_school
+from webapp.models import School
+
+
+@pytest.fixture
+def cara(sign_in, db_session, world):
+    return sign_in(staff(db_session, "cara@council.example.org", "admin"))
+
+
+def test_a_new_school_is_given_its_laestab_and_phase(cara, db_session):
+    form = cara.get("/council/schools/add").page
+    assert form.find("label", attrs={"for": "laestab"}).get_text(strip=True) == "LAESTAB (optional)"
+    assert form.find("input", attrs={"name": "phase", "value": "Primary"})
+    add_school(cara, laestab=" 856 2999 ", phase="Primary")
+    school = fresh(db_session).scalar(select(School).where(School.urn == "120999"))
+    assert (school.laestab, school.phase) == ("8562999", "Primary")
+    page = text_of(cara.get(f"/council/schools/{school.id}").page)
+    assert "LAESTAB 8562999" in page and "Phase Primary" in page
+    [onboarded] = audit_rows(db_session, "school_onboarded")
+    assert onboarded.detail["laestab"] == "8562999"
+    found = text_of(cara.get("/council/schools?q=856+2999").page)
+    assert "Rushey Mead Primary School" in found and "Aylestone" not in found
+
+
+def test_both_are_optional(cara, db_session):
+    add_school(cara)
+    school = fresh(db_session).scalar(select(School).where(School.urn == "120999"))
+    assert (school.laestab, school.phase) == ("", "")
+    assert "LAESTAB Not known" in text_of(cara.get(f"/council/schools/{school.id}").page)
+
+
+@pytest.mark.parametrize(
+    "changes, error",
+    [
+        ({"laestab": "856200"}, "Enter a LAESTAB of 7 digits, like 8562001"),
+        ({"laestab": "85620011"}, "Enter a LAESTAB of 7 digits, like 8562001"),
+        ({"laestab": "856-ABCD"}, "Enter a LAESTAB of 7 digits, like 8562001"),
+        ({"phase": "Sixth form college"}, "Select the phase from the list"),
+    ],
+)
+def test_a_wrong_laestab_or_phase_is_refused_on_its_question(cara, db_session, changes, error):
+    response = add_school(cara, expect=200, **changes)
+    assert errors_on(response) == [error]
+    field = next(iter(changes))
+    assert response.page.select_one(".govuk-error-summary a")["href"] == f"#{field}"
+    assert response.page.find("input", id="name")["value"] == "Rushey Mead Primary School"
+    if field == "laestab":
+        assert response.page.find("input", id="laestab")["value"] == changes["laestab"]
+    assert fresh(db_session).scalar(select(School).where(School.urn == "120999")) is None
