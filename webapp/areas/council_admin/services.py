@@ -88,7 +88,8 @@ class SchoolRow:
 
 
 def list_schools(session: Session, actor: User | None, args: ListingArgs) -> Listing[SchoolRow]:
-    """Schools and settings, searched by name, URN or LAESTAB, with their number of users and admins."""
+    """Schools and settings, searched by name, URN or LAESTAB, with their number of users and
+    admins."""
     require_council_admin(actor)
     users = (
         select(func.count())
