@@ -114,6 +114,10 @@ def remove_from_school(user_id: int, school_id: int):
     user, school = services.removal(db(), current_user, user_id, school_id)
     form = ConfirmForm()
     problem = ""
+    # Said before anything is pressed, when it would be refused: no "Are you sure?" then.
+    blocked = (
+        "" if form.is_submitted() else services.removal_refusal(db(), current_user, user, school)
+    )
     if form.validate_on_submit():
         try:
             last_school = services.remove_from_school(db(), current_user, user_id, school_id)
@@ -131,5 +135,6 @@ def remove_from_school(user_id: int, school_id: int):
         school=school,
         form=form,
         problem=problem,
+        blocked=blocked,
         last_school=user.school_ids == {school.id},
     )

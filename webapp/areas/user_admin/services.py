@@ -19,6 +19,7 @@ from webapp.areas.user_admin.scope import (
     apply_lock,
     keep_an_admin,
     may_change_email,
+    only_admin,
     refuse_unless_account_is_ours,
     row_for,
     schools_of,
@@ -49,6 +50,7 @@ __all__ = [
     "offered_schools",
     "remove_from_school",
     "removal",
+    "removal_refusal",
     "reset_user_password",
     "row_for",
     "set_lock",
@@ -320,6 +322,25 @@ def removal(session: Session, admin: User, user_id: int, school_id: int) -> tupl
     return user, schools[school_id]
 
 
+def removal_refusal(session: Session, admin: User, user: User, school: School) -> str | None:
+    """Why remove_from_school would refuse this removal as things stand (None when it would
+    not): for its page to say so before anything is pressed. It changes nothing and holds no
+    row; remove_from_school checks again, in turn."""
+    membership = next((m for m in user.memberships if m.school_id == school.id), None)
+    if membership is None:
+        return None
+    if membership.is_admin and not accounts.other_open_admins(
+        session, school.id, user, take_turn=False
+    ):
+        return only_admin(school, user, admin)
+    if len(user.memberships) == 1 and user.id == admin.id:
+        return ONLY_SCHOOL
+    return None
+
+
+ONLY_SCHOOL = "You cannot remove yourself from your only school"
+
+
 def remove_from_school(session: Session, admin: User, user_id: int, school_id: int) -> bool:
     """Take the user out of one of the admin's schools; True when it was their last school,
     which also locks the account (an account with no school could do nothing, and no admin
@@ -338,7 +359,7 @@ def remove_from_school(session: Session, admin: User, user_id: int, school_id: i
         if membership.is_admin:
             keep_an_admin(session, school, user, admin)
         if last_school and user.id == admin.id:
-            raise Refused("You cannot remove yourself from your only school")
+            raise Refused(ONLY_SCHOOL)
         user.memberships.remove(membership)
         audit.record(session, "membership_removed", actor=admin, user=user, school=school)
         if last_school and not user.is_locked:
