@@ -23,7 +23,8 @@ def test_the_only_administrator_is_told_at_once_and_offered_no_button(sign_in, w
     url = f"/user-admin/{world.alice.id}/schools/{world.school_a.id}/remove"
     page = alice.get(url).page
     assert _yes_button(page) is None
-    assert page.h1.get_text(strip=True) == "You cannot remove yourself from Aylestone Primary School"
+    heading = page.h1.get_text(strip=True)
+    assert heading == "You cannot remove yourself from Aylestone Primary School"
     said = text_of(page)
     assert (
         "You are the only administrator of Aylestone Primary School. Make someone else an "
