@@ -51,6 +51,4 @@ def test_a_removal_that_can_be_done_still_asks_first(sign_in, world, db_session)
     assert _yes_button(page) is not None
     assert "Carol Tester will no longer see or submit the cases of Aylestone" in text_of(page)
     alice.post(url, expect=302)
-    assert [row.user_id for row in audit_rows(db_session, "membership_removed")] == [
-        world.carol.id
-    ]
+    assert [row.user_id for row in audit_rows(db_session, "membership_removed")] == [world.carol.id]
