@@ -217,6 +217,15 @@ def _refuse_missing_names(first_name: str, last_name: str) -> None:
 def _refuse_as_admin(existing: User, school: School) -> None:
     """An existing account cannot be made the school's admin: council staff, locked, or
     already one."""
+    refuse_to_add(existing)
+    membership = next((m for m in existing.memberships if m.school_id == school.id), None)
+    if membership is not None and membership.is_admin:
+        raise Refused(f"{existing.full_name} is already an administrator of {school.name}", "email")
+
+
+def refuse_to_add(existing: User) -> None:
+    """An existing account cannot be added to another school: council staff, or locked (until
+    whoever locked it says otherwise)."""
     if existing.council_role:
         raise Refused(
             "This email address belongs to a member of council staff. Council "
@@ -229,6 +238,3 @@ def _refuse_as_admin(existing: User, school: School) -> None:
             f"school must unlock it first",
             "email",
         )
-    membership = next((m for m in existing.memberships if m.school_id == school.id), None)
-    if membership is not None and membership.is_admin:
-        raise Refused(f"{existing.full_name} is already an administrator of {school.name}", "email")

@@ -47,12 +47,28 @@ def add_user():
     schools = services.administered_schools(db(), current_user)
     form = UserForm().offer(schools)
     # A school not offered fails validation.
-    user = saved(
+    added = saved(
         form, lambda: services.add_user(db(), current_user, **form.details()), _where(form)
     )
-    if user:
-        return account_added(user, url_for("user_admin.users"))
+    if added:
+        user, created = added
+        if created:
+            return account_added(user, url_for("user_admin.users"))
+        details = form.details()
+        school_ids = {*details["school_ids"], *details["admin_school_ids"]}
+        flash(_added_with_their_account(user, school_ids), "success")
+        return redirect(url_for("user_admin.users"))
     return render_template("user_admin/add_user.html", form=form, schools=schools)
+
+
+def _added_with_their_account(user, school_ids) -> str:
+    schools = services.administered_schools(db(), current_user)
+    names = " and ".join(school.name for school in schools if school.id in school_ids)
+    return (
+        f"{user.full_name} already uses {current_app.config['PORTAL_SERVICE_NAME']} for another "
+        f"school or setting: they are now a user of {names} too, with their own details and "
+        f"password. We have emailed them to say so."
+    )
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])

@@ -28,6 +28,7 @@ from webapp.areas.user_admin.scope import (
 )
 from webapp.domain import accounts, audit, throttle
 from webapp.domain.errors import EmailInUse, LastAdmin, NotFound, Refused
+from webapp.domain.schools import refuse_to_add
 from webapp.infra import clock
 from webapp.infra.database import transaction
 from webapp.infra.mail import queue_mail
@@ -145,11 +146,12 @@ def add_user(
     mobile: str,
     school_ids,
     admin_school_ids=(),
-) -> User:
-    """A new user of some of the admin's schools (administering `admin_school_ids` of them);
-    they are emailed a generated password. Someone removed from their last school (their
-    account locked by that removal only, in no school's list) is added again so; anyone else's
-    address is refused."""
+) -> tuple[User, bool]:
+    """A user of some of the admin's schools (administering `admin_school_ids` of them), and
+    whether their account is new. Someone new is emailed a generated password; so is someone
+    removed from their last school (their account locked by that removal only, in no school's
+    list), added again with the details given. A user of other schools keeps their account,
+    details and password, and is emailed that they now have these schools too."""
     with transaction(session, conflict=lambda: EmailInUse(email)):
         schools = schools_of(session, admin)
         wanted, admins = _places(schools, school_ids, admin_school_ids)
@@ -166,24 +168,48 @@ def add_user(
         }
         existing = accounts.held_account(session, email)
         if existing is not None and accounts.without_a_place(session, existing):
-            return accounts.add_again(session, existing, schools=places, actor=admin, **details)
+            user = accounts.add_again(session, existing, schools=places, actor=admin, **details)
+            return user, True
         if existing is not None:
-            raise _already_a_user(existing, schools)
-        return accounts.create_user(session, email=email, actor=admin, schools=places, **details)
+            _refuse_to_add(existing, schools)
+            return _add_to_schools(session, admin, existing, places), False
+        user = accounts.create_user(session, email=email, actor=admin, schools=places, **details)
+        return user, True
 
 
-def _already_a_user(user: User, schools: dict[int, School]) -> EmailInUse:
-    """Why an address with an account is not added, and what the admin can do instead."""
+def _refuse_to_add(user: User, schools: dict[int, School]) -> None:
+    """Why an address with an account is not added: already in the admin's list (named with
+    the school), council staff, or a locked account."""
     shared = [school for school_id, school in schools.items() if school_id in user.school_ids]
-    if shared:  # in the admin's own list already
-        return EmailInUse(user.email, f"{user.full_name} is already a user of {shared[0].name}")
-    if user.memberships:  # a school admin cannot take another school's user
-        return EmailInUse(
+    if shared:
+        raise EmailInUse(user.email, f"{user.full_name} is already a user of {shared[0].name}")
+    if user.is_locked and not user.memberships:  # locked (by the council) before its removal
+        raise EmailInUse(
             user.email,
-            "This email address has an account for another school or setting: ask the "
-            "council to add them to yours",
+            f"{user.full_name}'s account is locked: ask the council to unlock it, then add "
+            f"them again",
         )
-    return EmailInUse(user.email)
+    refuse_to_add(user)
+
+
+def _add_to_schools(session: Session, admin: User, user: User, places: dict) -> User:
+    """A user of other schools made a user of these too (`places`: school -> administers it);
+    they are told by email, as nothing else would tell them."""
+    for school, is_admin in places.items():
+        user.memberships.append(Membership(school=school, is_admin=is_admin))
+        audit.record(
+            session, "membership_added", actor=admin, user=user, school=school, admin=is_admin
+        )
+    queue_mail(
+        session,
+        "added_to_school",
+        user.email,
+        "added_to_school",
+        user=user,
+        places=places,
+        actor=admin,
+    )
+    return user
 
 
 def update_user(
