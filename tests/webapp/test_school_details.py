@@ -62,3 +62,41 @@ def test_a_wrong_laestab_or_phase_is_refused_on_its_question(cara, db_session, c
     if field == "laestab":
         assert response.page.find("input", id="laestab")["value"] == changes["laestab"]
     assert fresh(db_session).scalar(select(School).where(School.urn == "120999")) is None
+
+
+def test_a_schools_name_laestab_and_phase_are_changed_later(cara, world, db_session):
+    """Schools onboarded before LAESTAB and phase were asked have neither, and a name typed
+    wrong stayed wrong: no page changed a school."""
+    school_page = cara.get(f"/council/schools/{world.school_a.id}").page
+    link = next(a for a in school_page.find_all("a") if a.get_text().startswith("Change details"))
+    assert link["href"] == f"/council/schools/{world.school_a.id}/change"
+    form = cara.get(link["href"]).page
+    assert form.find("input", id="name")["value"] == "Aylestone Primary School"
+    response = cara.post(
+        link["href"], {"name": "Aylestone  Primary School ", "laestab": "856 1234", "phase": "x"}
+    )
+    assert errors_on(response) == ["Select the phase from the list"]
+    assert response.page.find("input", id="laestab")["value"] == "856 1234"
+    response = cara.post(
+        link["href"],
+        {"name": "Aylestone Junior School", "laestab": "856 1234", "phase": "Primary"},
+        expect=302,
+    )
+    assert response.headers["Location"] == f"/council/schools/{world.school_a.id}"
+    school = fresh(db_session).get(School, world.school_a.id)
+    assert (school.name, school.laestab, school.phase, school.urn) == (
+        "Aylestone Junior School",
+        "8561234",
+        "Primary",
+        "111111",
+    )
+    page = text_of(cara.get(f"/council/schools/{world.school_a.id}").page)
+    assert "Your changes to Aylestone Junior School have been saved" in page
+    [changed] = audit_rows(db_session, "school_changed")
+    assert changed.school_id == world.school_a.id
+    assert changed.detail["fields"] == ["laestab", "name", "phase"]
+
+
+def test_school_users_cannot_change_a_school(sign_in, world):
+    alice = sign_in(world.alice)
+    alice.get(f"/council/schools/{world.school_a.id}/change", expect=404)

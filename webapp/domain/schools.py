@@ -107,6 +107,22 @@ def add_school(
     return school, admin, created
 
 
+def change_school(
+    session: Session, actor: User | None, school: School, *, name: str, laestab: str, phase: str
+) -> list[str]:
+    """Set the school's name, LAESTAB and phase, auditing which changed (the caller commits);
+    the names of those changed. Refused, on its question, when one is given wrong."""
+    laestab = normalise_laestab(laestab)
+    refuse_bad_school_details(laestab, phase)
+    wanted = {"name": " ".join(name.split()), "laestab": laestab, "phase": phase}
+    changed = sorted(key for key, value in wanted.items() if getattr(school, key) != value)
+    for key in changed:
+        setattr(school, key, wanted[key])
+    if changed:
+        audit.record(session, "school_changed", actor=actor, school=school, fields=changed)
+    return changed
+
+
 def _check_new_school(session: Session, urn: str, setting_type: str) -> None:
     if setting_type not in SETTING_TYPES:
         raise Refused("Select the type of setting", "setting_type")

@@ -62,13 +62,34 @@ def _for_new_accounts(message: str):
     return check
 
 
-class _SchoolFields(FlaskForm):
-    name = text_field(
+def _school_name() -> StringField:
+    return text_field(
         "Name of the school or setting",
         DataRequired("Enter the name of the school or setting"),
         max_length=200,
         too_long="Name must be 200 characters or fewer",
     )
+
+
+def _laestab() -> StringField:
+    return StringField(
+        "LAESTAB (optional)",
+        filters=[lambda text: text.strip() if isinstance(text, str) else text],
+        validators=[Length(max=20, message=LAESTAB_PROBLEM), _valid_laestab],
+    )
+
+
+def _phase() -> RadioField:
+    return RadioField(
+        "Phase (optional)",
+        choices=PHASE_CHOICES,
+        default="",
+        invalid_choice_message="Select the phase from the list",
+    )
+
+
+class _SchoolFields(FlaskForm):
+    name = _school_name()
     setting_type = one_of("Type of setting", SETTING_TYPES, "Select the type of setting")
     urn = StringField(
         "URN",
@@ -79,17 +100,23 @@ class _SchoolFields(FlaskForm):
             _valid_urn,
         ],
     )
-    laestab = StringField(
-        "LAESTAB (optional)",
-        filters=[lambda text: text.strip() if isinstance(text, str) else text],
-        validators=[Length(max=20, message=LAESTAB_PROBLEM), _valid_laestab],
-    )
-    phase = RadioField(
-        "Phase (optional)",
-        choices=PHASE_CHOICES,
-        default="",
-        invalid_choice_message="Select the phase from the list",
-    )
+    laestab = _laestab()
+    phase = _phase()
+
+
+class SchoolDetailsForm(FlaskForm):
+    """A school's details that can change: its name, LAESTAB and phase (not its URN or type)."""
+
+    name = _school_name()
+    laestab = _laestab()
+    phase = _phase()
+
+    def details(self) -> dict:
+        return {
+            "name": self.name.data,
+            "laestab": self.laestab.data or "",
+            "phase": self.phase.data or "",
+        }
 
 
 class AdminForm(FlaskForm):

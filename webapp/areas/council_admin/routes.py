@@ -16,6 +16,7 @@ from webapp.areas.council_admin.forms import (
     ConfirmForm,
     EditOfficerForm,
     OfficerForm,
+    SchoolDetailsForm,
     SchoolForm,
     TeamForm,
 )
@@ -33,6 +34,7 @@ from webapp.web.forms import (
 )
 
 RETIRED = "No longer in the catalogue"
+SCHOOL_DETAILS = ("name", "laestab", "phase")
 
 
 restrict(bp, "council admin", lambda user: user.is_council_admin)
@@ -109,6 +111,18 @@ def school(school_id: int):
         form=form,
         setting_names=SETTING_NAMES,
     )
+
+
+@bp.route("/schools/<int:school_id>/change", methods=["GET", "POST"])
+@login_required
+def change_school(school_id: int):
+    """A school's name, LAESTAB and phase: nothing is saved until Save changes."""
+    school = services.school_for(db(), current_user, school_id)
+    form = SchoolDetailsForm(data={key: getattr(school, key) for key in SCHOOL_DETAILS})
+    if saved(form, lambda: services.change_school(db(), current_user, school_id, **form.details())):
+        flash(f"Your changes to {school.name} have been saved", "success")
+        return redirect(url_for("council_admin.school", school_id=school_id))
+    return render_template("council_admin/change_school.html", school=school, form=form)
 
 
 @bp.route("/schools/<int:school_id>/users/<int:user_id>", methods=["GET", "POST"])

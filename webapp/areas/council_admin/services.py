@@ -56,6 +56,7 @@ __all__ = [
     "add_school",
     "add_school_admin",
     "add_team_case_types",
+    "change_school",
     "all_teams",
     "council_staff",
     "delete_team",
@@ -144,6 +145,14 @@ def _admins_of(session: Session, school_ids: list[int]) -> dict[int, list[User]]
 def school_for(session: Session, actor: User | None, school_id: int) -> School:
     """A school or setting, for a council admin; NotFound if there is none."""
     return found(session, actor, School, school_id)
+
+
+def change_school(session: Session, actor: User | None, school_id: int, **details: str) -> School:
+    """Change a school's name, LAESTAB and phase (webapp.domain.schools.change_school)."""
+    with transaction(session):
+        school = school_for(session, actor, school_id)
+        schools.change_school(session, actor, school, **details)
+    return school
 
 
 def school_members(session: Session, actor: User | None, school: School) -> list[Membership]:
