@@ -92,3 +92,26 @@ def test_the_admin_sees_the_sent_password_expired_and_can_send_a_new_one(
     listing = alice.get("/user-admin/")
     row = next(r for r in listing.page.select("tbody tr") if DEV["email"] in r.get_text())
     assert "Sent password expired" not in row.get_text()
+
+
+def test_the_council_sees_a_first_admins_sent_password_expired(
+    sign_in, world, db_session, moving_clock
+):
+    """A new school's first administrator has nobody at the school to send a new password:
+    the council does, from the school's page."""
+    from tests.webapp.conftest import staff
+    from tests.webapp.test_council_admin import add_school
+
+    cara_user = staff(db_session, "cara@council.example.org", "admin")
+    add_school(sign_in(cara_user))
+    sam = fresh(db_session).scalar(select(User).where(User.email == "head@rusheymead.example.org"))
+    school_id = sam.memberships[0].school_id
+    moving_clock.advance(days=8)
+    cara = sign_in(cara_user)
+    page = cara.get(f"/council/schools/{school_id}").page
+    row = next(r for r in page.select("tbody tr") if sam.email in r.get_text())
+    assert "Sent password expired" in row.get_text()
+    account = cara.get(f"/council/schools/{school_id}/users/{sam.id}").page
+    assert "Sam Okafor has not signed in with the password we emailed them on" in text_of(account)
+    link = account.find("a", string="Reset their password")
+    assert link["href"] == f"/council/schools/{school_id}/users/{sam.id}/reset-password"
