@@ -31,9 +31,6 @@ class UserRow:
     admin_of: tuple[School, ...]  # those of them the user administers
     say_which: bool = False  # the admin has several schools: "Yes" names which
     locked_on_new_browsers: bool = False  # too many failed sign-ins (throttle.hard_locked)
-    # The password we emailed them (sign-up, reset) went unused for its 7 days: an admin's
-    # Reset password sends a new one.
-    sent_password_expired: bool = False
 
     @property
     def admin_text(self) -> str:
@@ -89,7 +86,6 @@ def row_for(
         tuple(schools[m.school_id] for m in ours if m.is_admin),
         say_which=len(schools) > 1,
         locked_on_new_browsers=locked_on_new_browsers,
-        sent_password_expired=accounts.generated_password_expired(user),
     )
 
 
