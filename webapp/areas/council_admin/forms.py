@@ -164,6 +164,10 @@ class _Email(FlaskForm):
     email = person.email_field()
 
 
+class EmailForm(_Email):
+    """A school user's new email address (their username)."""
+
+
 class _OfficerFields(FlaskForm):
     first_name = person.name_field("First name", DataRequired("Enter their first name"))
     last_name = person.name_field("Last name", DataRequired("Enter their last name"))

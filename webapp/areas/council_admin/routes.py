@@ -15,6 +15,7 @@ from webapp.areas.council_admin.forms import (
     AdminForm,
     ConfirmForm,
     EditOfficerForm,
+    EmailForm,
     OfficerForm,
     SchoolDetailsForm,
     SchoolForm,
@@ -142,6 +143,27 @@ def school_user(school_id: int, user_id: int):
     locked = services.locked_on_new_browsers(db(), [user])
     return render_template(
         "council_admin/school_user.html", school=school, user=user, form=form, locked=locked
+    )
+
+
+@bp.route("/schools/<int:school_id>/users/<int:user_id>/email", methods=["GET", "POST"])
+@login_required
+def school_user_email(school_id: int, user_id: int):
+    """A school user's new email address, for when no admin of all their schools can change it
+    (nor an only administrator their own)."""
+    school, user = school_accounts.school_user_for(db(), current_user, school_id, user_id)
+    form = EmailForm(data={"email": user.email})
+    back = url_for("council_admin.school_user", school_id=school_id, user_id=user_id)
+    if saved(
+        form,
+        lambda: school_accounts.change_email(
+            db(), current_user, school_id, user_id, form.email.data
+        ),
+    ):
+        flash(f"{user.full_name}’s email address is now {user.email}", "success")
+        return redirect(back)
+    return render_template(
+        "council_admin/school_user_email.html", school=school, user=user, form=form, back=back
     )
 
 

@@ -9,7 +9,7 @@ trail; each function here commits its change, or none of it.
 
 from __future__ import annotations
 
-from sqlalchemy import String, case, exists, func, select, update
+from sqlalchemy import String, case, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.areas.user_admin.scope import (
@@ -27,13 +27,12 @@ from webapp.areas.user_admin.scope import (
     user_for_admin,
 )
 from webapp.domain import accounts, audit, throttle
+from webapp.domain.email_change import tell_old_address
 from webapp.domain.errors import EmailInUse, LastAdmin, NotFound, Refused
 from webapp.domain.schools import refuse_to_add
-from webapp.infra import clock
 from webapp.infra.database import transaction
 from webapp.infra.mail import queue_mail
 from webapp.models import Membership, School, User
-from webapp.models_sign_in import LoginCode, PasswordReset
 from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page, matching
 
 __all__ = [
@@ -243,7 +242,7 @@ def update_user(
                 field = "is_admin" if school_id in wanted else "schools"
                 keep_an_admin(session, schools[school_id], user, admin, field=field)
         if email != user.email:
-            _tell_old_address(session, user, email)
+            tell_old_address(session, user, email, by="Your school administrator")
         details = {"email": email, "first_name": first_name, "last_name": last_name}
         details |= {"job_title": job_title, "mobile": mobile}
         accounts.update_details(session, admin, user, details)
@@ -274,22 +273,6 @@ def _refuse_lock_change(session: Session, admin: User, user: User, locked: bool)
     if locked != user.is_locked:
         doing = "lock their account" if locked else "unlock their account"
         refuse_unless_account_is_ours(session, admin, user, doing, "lock_status")
-
-
-def _tell_old_address(session: Session, user: User, new_email: str) -> None:
-    """The old address hears of the change, and sessions end: a changed address must never be
-    a quiet way into someone's account (codes and resets follow the address). Links and codes
-    already mailed to the old address die with it: whoever reads that mailbox now (a leaver's,
-    a compromised one) must not reset the password or finish a sign-in with them."""
-    queue_mail(
-        session, "email_changed", user.email, "email_changed", user=user, new_email=new_email
-    )
-    user.session_generation += 1
-    now = clock.now()
-    for sent in (PasswordReset, LoginCode):
-        session.execute(
-            update(sent).where(sent.user_id == user.id, sent.used_at.is_(None)).values(used_at=now)
-        )
 
 
 def _place_in_schools(session, admin, user, schools, current, wanted, admins) -> None:
