@@ -115,3 +115,26 @@ def test_the_council_sees_a_first_admins_sent_password_expired(
     assert "Sam Okafor has not signed in with the password we emailed them on" in text_of(account)
     link = account.find("a", string="Reset their password")
     assert link["href"] == f"/council/schools/{school_id}/users/{sam.id}/reset-password"
+
+
+def test_the_admin_sees_a_colleague_has_not_signed_in_yet_and_can_send_it_again(
+    sign_in, world, db_session, new_client
+):
+    """The sign-up email did not arrive (a typo, a junk folder): User admin said nothing of it,
+    and "Reset password" did not read as the way to send it again."""
+    from tests.webapp.conftest import latest_code
+
+    alice = sign_in(world.alice)
+    dev_user, password = _add_dev(alice, world, db_session)
+    page = alice.get(f"/user-admin/{dev_user.id}").page
+    said = text_of(page)
+    assert "Dev Patel has not signed in yet with the password we emailed them on" in said
+    assert "check their email address above" in said
+    link = page.find("a", string="reset their password to send a new one")
+    assert link["href"] == f"/user-admin/{dev_user.id}/reset-password"
+    dev = new_client()
+    dev.get("/sign-in")
+    dev.post("/sign-in", {"email": DEV["email"], "password": password}, expect=302)
+    dev.get("/sign-in/code")
+    dev.post("/sign-in/code", {"code": latest_code(dev.app, DEV["email"])}, expect=302)
+    assert "has not signed in yet" not in text_of(alice.get(f"/user-admin/{dev_user.id}").page)
