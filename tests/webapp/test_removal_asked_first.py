@@ -40,7 +40,10 @@ def test_nor_can_an_admin_remove_themselves_from_their_only_school(sign_in, worl
     alice = sign_in(world.alice)
     page = alice.get(f"/user-admin/{world.alice.id}/schools/{world.school_a.id}/remove").page
     assert _yes_button(page) is None
-    assert "You cannot remove yourself from your only school" in text_of(page)
+    assert (
+        "You cannot remove yourself from your only school: when you leave, another "
+        "administrator of it removes you" in text_of(page)
+    )
     assert not audit_rows(db_session, "membership_removed")
 
 

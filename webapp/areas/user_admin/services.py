@@ -347,7 +347,10 @@ def removal_refusal(session: Session, admin: User, user: User, school: School) -
     return None
 
 
-ONLY_SCHOOL = "You cannot remove yourself from your only school"
+ONLY_SCHOOL = (
+    "You cannot remove yourself from your only school: when you leave, another "
+    "administrator of it removes you"
+)
 
 
 def remove_from_school(session: Session, admin: User, user_id: int, school_id: int) -> bool:
