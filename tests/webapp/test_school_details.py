@@ -100,3 +100,12 @@ def test_a_schools_name_laestab_and_phase_are_changed_later(cara, world, db_sess
 def test_school_users_cannot_change_a_school(sign_in, world):
     alice = sign_in(world.alice)
     alice.get(f"/council/schools/{world.school_a.id}/change", expect=404)
+
+
+def test_the_schools_list_finds_a_users_schools_by_their_email_address(cara, world):
+    """Someone locked out is told to ask the council, and gives their email address: the
+    council found their account only by knowing, or asking, which school it was in."""
+    found = text_of(cara.get("/council/schools?q=Carol@AB.example").page)
+    assert "Aylestone Primary School" in found and "Beaumont Leys School" in found
+    assert "Little Acorns" not in found
+    assert "2 schools and settings" in found

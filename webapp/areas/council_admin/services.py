@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import String, func, or_, select
+from sqlalchemy import String, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.areas.council_admin.scope import found, require_council_admin
@@ -89,8 +89,8 @@ class SchoolRow:
 
 
 def list_schools(session: Session, actor: User | None, args: ListingArgs) -> Listing[SchoolRow]:
-    """Schools and settings, searched by name, URN or LAESTAB, with their number of users and
-    admins."""
+    """Schools and settings, searched by name, URN or LAESTAB or a user's email address, with
+    their number of users and admins."""
     require_council_admin(actor)
     users = (
         select(func.count())
@@ -108,6 +108,11 @@ def list_schools(session: Session, actor: User | None, args: ListingArgs) -> Lis
                 matching(args.words, name),
                 matching(number, School.urn),
                 matching(number, School.laestab),
+                exists().where(  # a user's address: the council is asked by the user
+                    Membership.school_id == School.id,
+                    Membership.user_id == User.id,
+                    matching(args.words.replace(" ", ""), User.email),
+                ),
             )
         )
     key = {
