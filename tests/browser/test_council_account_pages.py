@@ -77,3 +77,54 @@ def test_locking_a_school_users_account_asks_first(page, live, world):
     expect(page.get_by_text("Lena Ross's account has been locked")).to_be_visible()
     assert page.url.endswith(account)
     expect(page.get_by_role("button", name="Unlock account")).to_be_visible()
+
+
+def test_a_schools_details_and_a_users_email_address_are_changed(page, live, world):
+    """Change details of a school (its LAESTAB and phase, never asked before) and a school
+    user's new email address: each page, and its error, passes axe and fits 320 px."""
+    from webapp.models import Membership, School
+
+    session = world.session()
+    try:
+        school = School(name="Fosse Infant School", urn="130777", setting_type="school")
+        session.add(person("details-admin@council.example.org", "Cara", "D", "Admin", role="admin"))
+        user = person("old@fosse.example.org", "Nia", "Hart", "Office", [Membership(school=school)])
+        session.add(user)
+        session.commit()
+        school_page = f"/council/schools/{school.id}"
+        account = f"{school_page}/users/{user.id}"
+    finally:
+        session.close()
+    sign_in(page, live, "details-admin@council.example.org")
+
+    page.goto(school_page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Change details").click()
+    page.get_by_label("LAESTAB (optional)").fill("856 12")
+    page.get_by_label("Primary", exact=True).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter a LAESTAB of 7 digits, like 8562001"
+    )
+    expect(page.get_by_label("LAESTAB (optional)")).to_have_value("856 12")
+    axe(page, "Council: change a school's details, with an error")
+    at_320_pixels(page, "Council: change a school's details, with an error")
+    page.get_by_label("LAESTAB (optional)").fill("856 1234")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Your changes to Fosse Infant School have been saved")).to_be_visible()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("8561234")
+
+    page.goto(account)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Change email address").click()
+    axe(page, "Council: change a school user's email address")
+    before = live.mail_count("old@fosse.example.org")
+    page.get_by_label("Email address").fill("nia.hart@fosse.example.org")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Change email address").click()
+    expect(
+        page.get_by_text("Nia Hart’s email address is now nia.hart@fosse.example.org")
+    ).to_be_visible()
+    live.wait_for_mail("old@fosse.example.org", "email address", after=before)

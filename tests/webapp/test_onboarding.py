@@ -153,3 +153,21 @@ def test_the_console_command_reports_missing_arguments_without_a_traceback(tmp_p
         "portal onboard-school: error: the following arguments are required: --urn"
     )
     assert "Traceback" not in run.stderr
+
+
+def test_onboarding_takes_the_schools_laestab_and_phase(portal_env, db_session, capsys):
+    """Forms prefill them (school.laestab, school.phase) and the API sends the LAESTAB: a school
+    onboarded from the command line had neither, and no page could add them."""
+    assert main([*NEW_SCHOOL, "--laestab", "856 2999", "--phase", "primary"]) == 0
+    school = db_session.scalar(select(School).where(School.urn == "120999"))
+    assert (school.laestab, school.phase) == ("8562999", "Primary")
+
+
+def test_a_wrong_laestab_is_refused_before_anything_is_made(portal_env, db_session, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main([*NEW_SCHOOL, "--laestab", "85629"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "portal onboard-school: error: argument --laestab: " in err
+    assert "a LAESTAB is 7 digits, like 8562001" in err
+    assert count(db_session, School) == 0

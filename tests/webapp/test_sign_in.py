@@ -290,8 +290,8 @@ def test_a_generated_password_unused_for_seven_days_no_longer_works(
     carol.password_generated_at = clock.now()
     db_session.commit()
     moving_clock.advance(days=7, minutes=1)
-    response = password_step(new_client(), world.carol.email, expect=200)
-    assert "Enter a correct email address and password" in text_of(response.page)
+    response = password_step(new_client(), world.carol.email, expect=403)
+    assert "The password we sent you has expired" in text_of(response.page)  # no code sent
 
 
 def test_next_only_ever_leads_to_a_page_of_the_portal(app, world, new_client):

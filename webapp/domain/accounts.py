@@ -311,15 +311,17 @@ def schools_only_they_run(session: Session, user: User) -> list[School]:
     ]
 
 
-def other_open_admins(session: Session, school_id: int, user: User) -> int:
+def other_open_admins(session: Session, school_id: int, user: User, take_turn: bool = True) -> int:
     """How many administrators of the school other than `user` have an open account.
 
     The school's row is locked first, until the transaction ends, so changes to who runs a
     school take turns and each counts what the one before it left: two admins stepping down
     (or locking each other) at the same moment each counted the other, and left the school with
     no administrator. A caller counting for several schools goes in the order of their ids,
-    or takes its turn at all of them first (take_turns_at)."""
-    take_turns_at(session, [school_id])
+    or takes its turn at all of them first (take_turns_at). Without `take_turn`, a look that
+    changes nothing (a page saying beforehand what a change would be refused for)."""
+    if take_turn:
+        take_turns_at(session, [school_id])
     return session.scalar(
         select(func.count())
         .select_from(Membership)

@@ -25,6 +25,24 @@ URN_PATTERNS = {
     "school": re.compile(r"[0-9]{6}"),
     "early_years": re.compile(r"EY[0-9]{6}|[0-9]{6,7}"),
 }
+# A school's phase of education, as forms prefill it (`school.phase`); "" when not known.
+PHASES = ("Early years", "Nursery", "Primary", "Middle", "Secondary", "All-through", "16 plus")
+LAESTAB_PROBLEM = "Enter a LAESTAB of 7 digits, like 8562001"
+
+
+def normalise_laestab(laestab: str) -> str:
+    """A LAESTAB as stored: its digits only, as typed with spaces or a slash (856 2001,
+    856/2001 -> 8562001)."""
+    return re.sub(r"[\s/]", "", laestab)
+
+
+def refuse_bad_school_details(laestab: str, phase: str) -> None:
+    """A LAESTAB (the LA's 3-digit code and the 4-digit establishment number) and a phase, each
+    optional: Refused, on its question, when one is given wrong."""
+    if laestab and not re.fullmatch(r"[0-9]{7}", laestab):
+        raise Refused(LAESTAB_PROBLEM, "laestab")
+    if phase and phase not in PHASES:
+        raise Refused("Select the phase from the list", "phase")
 
 
 def normalise_urn(urn: str) -> str:
@@ -52,15 +70,24 @@ def add_school(
     first_name: str = "",
     last_name: str = "",
     job_title: str = "",
+    laestab: str = "",
+    phase: str = "",
 ) -> tuple[School, User, bool]:
     """A new school or setting and its first admin: a new account (emailed a username, a
     password and the link), or an existing school user who is made its admin too. The third
     value says whether the account is new. Refused (URNInUse, EmailInUse among them) when the
     rules do not allow it."""
-    urn = normalise_urn(urn)
+    urn, laestab = normalise_urn(urn), normalise_laestab(laestab)
     with transaction(session, conflict=lambda: _what_was_taken(session, urn, email)):
         _check_new_school(session, urn, setting_type)
-        school = School(name=" ".join(name.split()), urn=urn, setting_type=setting_type)
+        refuse_bad_school_details(laestab, phase)
+        school = School(
+            name=" ".join(name.split()),
+            urn=urn,
+            setting_type=setting_type,
+            laestab=laestab,
+            phase=phase,
+        )
         session.add(school)
         session.flush()
         person = {"first_name": first_name, "last_name": last_name, "job_title": job_title}
@@ -73,9 +100,27 @@ def add_school(
             school=school,
             urn=urn,
             setting_type=setting_type,
+            laestab=laestab,
+            phase=phase,
             new_account=created,
         )
     return school, admin, created
+
+
+def change_school(
+    session: Session, actor: User | None, school: School, *, name: str, laestab: str, phase: str
+) -> list[str]:
+    """Set the school's name, LAESTAB and phase, auditing which changed (the caller commits);
+    the names of those changed. Refused, on its question, when one is given wrong."""
+    laestab = normalise_laestab(laestab)
+    refuse_bad_school_details(laestab, phase)
+    wanted = {"name": " ".join(name.split()), "laestab": laestab, "phase": phase}
+    changed = sorted(key for key, value in wanted.items() if getattr(school, key) != value)
+    for key in changed:
+        setattr(school, key, wanted[key])
+    if changed:
+        audit.record(session, "school_changed", actor=actor, school=school, fields=changed)
+    return changed
 
 
 def _check_new_school(session: Session, urn: str, setting_type: str) -> None:
@@ -105,6 +150,8 @@ def onboard_school(
     admin_first_name: str,
     admin_last_name: str,
     admin_job_title: str = "",
+    laestab: str = "",
+    phase: str = "",
 ) -> tuple[School, User]:
     """A new school and its first admin, a new account emailed a username, a password and the
     link (`portal onboard-school`; the council pages can also make an existing user admin)."""
@@ -120,6 +167,8 @@ def onboard_school(
         first_name=admin_first_name,
         last_name=admin_last_name,
         job_title=admin_job_title,
+        laestab=laestab,
+        phase=phase,
     )
     return school, admin
 
@@ -184,6 +233,15 @@ def _refuse_missing_names(first_name: str, last_name: str) -> None:
 def _refuse_as_admin(existing: User, school: School) -> None:
     """An existing account cannot be made the school's admin: council staff, locked, or
     already one."""
+    refuse_to_add(existing)
+    membership = next((m for m in existing.memberships if m.school_id == school.id), None)
+    if membership is not None and membership.is_admin:
+        raise Refused(f"{existing.full_name} is already an administrator of {school.name}", "email")
+
+
+def refuse_to_add(existing: User) -> None:
+    """An existing account cannot be added to another school: council staff, or locked (until
+    whoever locked it says otherwise)."""
     if existing.council_role:
         raise Refused(
             "This email address belongs to a member of council staff. Council "
@@ -196,6 +254,3 @@ def _refuse_as_admin(existing: User, school: School) -> None:
             f"school must unlock it first",
             "email",
         )
-    membership = next((m for m in existing.memberships if m.school_id == school.id), None)
-    if membership is not None and membership.is_admin:
-        raise Refused(f"{existing.full_name} is already an administrator of {school.name}", "email")

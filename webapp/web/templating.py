@@ -76,8 +76,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["uk_time"] = uk_time
     from engine.input_names import input_name
     from webapp.areas.cases.presenters import choice_items, input_settings
+    from webapp.domain.accounts import generated_password_expired
     from webapp.web.forms import error_list, field_params
 
+    # `user is sent_password_expired`: the password we emailed them went unused for 7 days.
+    app.jinja_env.tests["sent_password_expired"] = generated_password_expired
     app.jinja_env.globals.update(
         choice_items=choice_items,
         input_settings=input_settings,

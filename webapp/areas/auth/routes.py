@@ -89,6 +89,8 @@ def sign_in():
             return _start_code_step(check.user)
         if check.outcome is Outcome.LOCKED:
             return _locked(check.user)
+        if check.outcome is Outcome.EXPIRED:
+            return _sent_password_expired(check.user)
         failed = True
         if check.outcome is Outcome.LOCKED_HERE:
             problem = throttle.LOCKED_FOR_STRANGERS
@@ -102,6 +104,17 @@ def _locked(user: User):
     """The right password for a locked account: say so, and whom to ask."""
     return render_template(
         "auth/account_locked.html", whom_to_ask=accounts.whom_to_ask(db(), user)
+    ), 403
+
+
+def _sent_password_expired(user: User):
+    """The right password, but one we emailed that was not used within its 7 days: only its
+    holder learns this, and that an admin sends a new one (a reset link could not help: there
+    is no security question before a first sign-in)."""
+    return render_template(
+        "auth/sent_password_expired.html",
+        user=user,
+        whom_to_ask=accounts.whom_to_ask_for_a_reset(db(), user),
     ), 403
 
 

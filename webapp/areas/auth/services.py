@@ -37,6 +37,7 @@ class Outcome(enum.Enum):
     FAILED = "failed"  # wrong, unknown, or locked with a wrong password: one message for all
     WAIT = "wait"  # the address failed too often: nothing was checked
     LOCKED = "locked"  # the right password, but the account is locked
+    EXPIRED = "expired"  # the right password, but a sent one not used within its 7 days
     # Untrusted clients of the address are hard-locked: nothing was checked. The same for an
     # unknown address and for any password, so that the lock is no oracle for guesses.
     LOCKED_HERE = "locked_here"
@@ -45,7 +46,7 @@ class Outcome(enum.Enum):
 @dataclass(frozen=True)
 class SignInCheck:
     outcome: Outcome
-    user: User | None = None  # PASSED and LOCKED only
+    user: User | None = None  # PASSED, LOCKED and EXPIRED only
     wait: dt.timedelta | None = None  # WAIT only
 
 
@@ -83,7 +84,7 @@ def _sign_in_check(session: Session, email: str, password: str, tokens: list[str
         return SignInCheck(Outcome.LOCKED, user=user)
     if accounts.generated_password_expired(user):
         audit.record(session, "sign_in_refused", user=user, why="generated password expired")
-        return SignInCheck(Outcome.FAILED)
+        return SignInCheck(Outcome.EXPIRED, user=user)
     return SignInCheck(Outcome.PASSED, user=user)
 
 

@@ -6,6 +6,7 @@ which the mail worker delivers; a password is never printed."""
 from __future__ import annotations
 
 import difflib
+import re
 
 import click
 
@@ -61,6 +62,18 @@ class JobTitle(click.ParamType):
         return match
 
 
+class Laestab(click.ParamType):
+    """A LAESTAB as stored: 7 digits, typed with spaces or a slash if wanted."""
+
+    name = "laestab"
+
+    def convert(self, value, param, ctx) -> str:
+        laestab = schools.normalise_laestab(value)
+        if not re.fullmatch(r"[0-9]{7}", laestab):
+            self.fail("a LAESTAB is 7 digits, like 8562001", param, ctx)
+        return laestab
+
+
 NAME = Text(100)
 
 
@@ -80,6 +93,16 @@ NAME = Text(100)
     required=True,
     type=Choice(["school", "early_years"]),
     help="school or early_years",
+)
+@click.option(
+    "--laestab",
+    type=Laestab(),
+    help="its LAESTAB: the LA's 3-digit code and the 4-digit DfE number, like 8562001",
+)
+@click.option(
+    "--phase",
+    type=Choice(schools.PHASES, case_sensitive=False),
+    help="its phase of education, such as Primary",
 )
 @click.option(
     "--admin-email",
@@ -119,7 +142,10 @@ def onboard_school(urn: str, admin_job_title: str | None, **details: str) -> Non
     with portal_app():
         try:
             school, admin = schools.onboard_school(
-                db(), urn=urn, admin_job_title=admin_job_title or "", **details
+                db(),
+                urn=urn,
+                admin_job_title=admin_job_title or "",
+                **{key: value or "" for key, value in details.items()},
             )
         except URNInUse as error:
             raise CommandError(str(error)) from None

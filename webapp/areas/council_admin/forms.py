@@ -9,18 +9,28 @@ declared first and come first in the page and its error summary.
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField, TextAreaField
+from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from webapp.areas.council_admin.staff import ROLES
-from webapp.domain.schools import SETTING_NAMES, normalise_urn, urn_problem
+from webapp.domain.schools import (
+    LAESTAB_PROBLEM,
+    PHASES,
+    SETTING_NAMES,
+    normalise_laestab,
+    normalise_urn,
+    urn_problem,
+)
 from webapp.web import person_fields as person
 from webapp.web.forms import ids_from_list, one_of, text_field
 
 SETTING_TYPES = [SelectChoice(value, label) for value, label in SETTING_NAMES.items()]
 ROLE_CHOICES = [SelectChoice(value, label) for value, label in ROLES.items()]
+PHASE_CHOICES = [SelectChoice(phase, phase) for phase in PHASES] + [SelectChoice("", "Not known")]
 URN_MESSAGES = {
     "school": "Enter a URN of 6 digits, like 123456",
     "early_years": "Enter an early years URN: EY and 6 digits, or 6 or 7 digits, like EY123456",
@@ -37,6 +47,11 @@ def _valid_urn(form, field) -> None:
         raise ValidationError(URN_MESSAGES[setting])
 
 
+def _valid_laestab(_form, field) -> None:
+    if field.data and not re.fullmatch(r"[0-9]{7}", normalise_laestab(field.data)):
+        raise ValidationError(LAESTAB_PROBLEM)
+
+
 def _for_new_accounts(message: str):
     """Required unless the email address is already a user's (whose details are kept)."""
 
@@ -47,13 +62,34 @@ def _for_new_accounts(message: str):
     return check
 
 
-class _SchoolFields(FlaskForm):
-    name = text_field(
+def _school_name() -> StringField:
+    return text_field(
         "Name of the school or setting",
         DataRequired("Enter the name of the school or setting"),
         max_length=200,
         too_long="Name must be 200 characters or fewer",
     )
+
+
+def _laestab() -> StringField:
+    return StringField(
+        "LAESTAB (optional)",
+        filters=[lambda text: text.strip() if isinstance(text, str) else text],
+        validators=[Length(max=20, message=LAESTAB_PROBLEM), _valid_laestab],
+    )
+
+
+def _phase() -> RadioField:
+    return RadioField(
+        "Phase (optional)",
+        choices=PHASE_CHOICES,
+        default="",
+        invalid_choice_message="Select the phase from the list",
+    )
+
+
+class _SchoolFields(FlaskForm):
+    name = _school_name()
     setting_type = one_of("Type of setting", SETTING_TYPES, "Select the type of setting")
     urn = StringField(
         "URN",
@@ -64,6 +100,23 @@ class _SchoolFields(FlaskForm):
             _valid_urn,
         ],
     )
+    laestab = _laestab()
+    phase = _phase()
+
+
+class SchoolDetailsForm(FlaskForm):
+    """A school's details that can change: its name, LAESTAB and phase (not its URN or type)."""
+
+    name = _school_name()
+    laestab = _laestab()
+    phase = _phase()
+
+    def details(self) -> dict:
+        return {
+            "name": self.name.data,
+            "laestab": self.laestab.data or "",
+            "phase": self.phase.data or "",
+        }
 
 
 class AdminForm(FlaskForm):
@@ -101,12 +154,18 @@ class SchoolForm(_SchoolFields, AdminForm):
             "name": self.name.data,
             "urn": self.urn.data,
             "setting_type": self.setting_type.data,
+            "laestab": self.laestab.data or "",
+            "phase": self.phase.data or "",
             **self.admin_details(),
         }
 
 
 class _Email(FlaskForm):
     email = person.email_field()
+
+
+class EmailForm(_Email):
+    """A school user's new email address (their username)."""
 
 
 class _OfficerFields(FlaskForm):

@@ -15,7 +15,9 @@ from webapp.areas.council_admin.forms import (
     AdminForm,
     ConfirmForm,
     EditOfficerForm,
+    EmailForm,
     OfficerForm,
+    SchoolDetailsForm,
     SchoolForm,
     TeamForm,
 )
@@ -33,6 +35,7 @@ from webapp.web.forms import (
 )
 
 RETIRED = "No longer in the catalogue"
+SCHOOL_DETAILS = ("name", "laestab", "phase")
 
 
 restrict(bp, "council admin", lambda user: user.is_council_admin)
@@ -111,6 +114,18 @@ def school(school_id: int):
     )
 
 
+@bp.route("/schools/<int:school_id>/change", methods=["GET", "POST"])
+@login_required
+def change_school(school_id: int):
+    """A school's name, LAESTAB and phase: nothing is saved until Save changes."""
+    school = services.school_for(db(), current_user, school_id)
+    form = SchoolDetailsForm(data={key: getattr(school, key) for key in SCHOOL_DETAILS})
+    if saved(form, lambda: services.change_school(db(), current_user, school_id, **form.details())):
+        flash(f"Your changes to {school.name} have been saved", "success")
+        return redirect(url_for("council_admin.school", school_id=school_id))
+    return render_template("council_admin/change_school.html", school=school, form=form)
+
+
 @bp.route("/schools/<int:school_id>/users/<int:user_id>", methods=["GET", "POST"])
 @login_required
 def school_user(school_id: int, user_id: int):
@@ -128,6 +143,27 @@ def school_user(school_id: int, user_id: int):
     locked = services.locked_on_new_browsers(db(), [user])
     return render_template(
         "council_admin/school_user.html", school=school, user=user, form=form, locked=locked
+    )
+
+
+@bp.route("/schools/<int:school_id>/users/<int:user_id>/email", methods=["GET", "POST"])
+@login_required
+def school_user_email(school_id: int, user_id: int):
+    """A school user's new email address, for when no admin of all their schools can change it
+    (nor an only administrator their own)."""
+    school, user = school_accounts.school_user_for(db(), current_user, school_id, user_id)
+    form = EmailForm(data={"email": user.email})
+    back = url_for("council_admin.school_user", school_id=school_id, user_id=user_id)
+    if saved(
+        form,
+        lambda: school_accounts.change_email(
+            db(), current_user, school_id, user_id, form.email.data
+        ),
+    ):
+        flash(f"{user.full_name}’s email address is now {user.email}", "success")
+        return redirect(back)
+    return render_template(
+        "council_admin/school_user_email.html", school=school, user=user, form=form, back=back
     )
 
 

@@ -1,4 +1,5 @@
-"""Council admins acting on a school user's whole account: lock, unlock, reset the password.
+"""Council admins acting on a school user's whole account: lock, unlock, reset the password,
+change the email address.
 
 School admins can do this only for users all of whose schools they administer; for anyone else
 (a user of several schools with different admins, or a school whose only admin is locked out)
@@ -12,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from webapp.areas.council_admin.services import school_for
 from webapp.domain import accounts
-from webapp.domain.errors import LastAdmin, NotFound
+from webapp.domain.email_change import change_email as change_address
+from webapp.domain.errors import EmailInUse, LastAdmin, NotFound
 from webapp.infra.database import by_id, transaction
 from webapp.models import School, User
 
@@ -54,3 +56,17 @@ def reset_password(session: Session, actor: User | None, school_id: int, user_id
         school, user = school_user_for(session, actor, school_id, user_id)
         accounts.reset_password(session, user, actor=actor, school=school)
     return user
+
+
+def change_email(
+    session: Session, actor: User | None, school_id: int, user_id: int, email: str
+) -> User:
+    """Give the user a new email address (their username): the old one is told, their sessions
+    end, and codes and reset links already sent there stop working."""
+    with transaction(session, conflict=lambda: EmailInUse(email)):
+        _school, user = school_user_for(session, actor, school_id, user_id)
+        change_address(session, actor, user, email, by=COUNCIL)
+    return user
+
+
+COUNCIL = "A council admin of School Portal"

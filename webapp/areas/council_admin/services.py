@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import String, func, or_, select
+from sqlalchemy import String, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.areas.council_admin.scope import found, require_council_admin
@@ -56,6 +56,7 @@ __all__ = [
     "add_school",
     "add_school_admin",
     "add_team_case_types",
+    "change_school",
     "all_teams",
     "council_staff",
     "delete_team",
@@ -88,7 +89,8 @@ class SchoolRow:
 
 
 def list_schools(session: Session, actor: User | None, args: ListingArgs) -> Listing[SchoolRow]:
-    """Schools and settings, searched by name or URN, with their number of users and admins."""
+    """Schools and settings, searched by name, URN or LAESTAB or a user's email address, with
+    their number of users and admins."""
     require_council_admin(actor)
     users = (
         select(func.count())
@@ -100,8 +102,19 @@ def list_schools(session: Session, actor: User | None, args: ListingArgs) -> Lis
     query = select(School)
     if args.words:
         name = func.lower(School.name, type_=String)
-        urn = args.words.upper().replace(" ", "")
-        query = query.where(or_(matching(args.words, name), matching(urn, School.urn)))
+        number = args.words.upper().replace(" ", "").replace("/", "")
+        query = query.where(
+            or_(
+                matching(args.words, name),
+                matching(number, School.urn),
+                matching(number, School.laestab),
+                exists().where(  # a user's address: the council is asked by the user
+                    Membership.school_id == School.id,
+                    Membership.user_id == User.id,
+                    matching(args.words.replace(" ", ""), User.email),
+                ),
+            )
+        )
     key = {
         "name": func.lower(School.name, type_=String),
         "urn": School.urn,
@@ -137,6 +150,14 @@ def _admins_of(session: Session, school_ids: list[int]) -> dict[int, list[User]]
 def school_for(session: Session, actor: User | None, school_id: int) -> School:
     """A school or setting, for a council admin; NotFound if there is none."""
     return found(session, actor, School, school_id)
+
+
+def change_school(session: Session, actor: User | None, school_id: int, **details: str) -> School:
+    """Change a school's name, LAESTAB and phase (webapp.domain.schools.change_school)."""
+    with transaction(session):
+        school = school_for(session, actor, school_id)
+        schools.change_school(session, actor, school, **details)
+    return school
 
 
 def school_members(session: Session, actor: User | None, school: School) -> list[Membership]:

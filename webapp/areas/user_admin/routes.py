@@ -47,12 +47,28 @@ def add_user():
     schools = services.administered_schools(db(), current_user)
     form = UserForm().offer(schools)
     # A school not offered fails validation.
-    user = saved(
+    added = saved(
         form, lambda: services.add_user(db(), current_user, **form.details()), _where(form)
     )
-    if user:
-        return account_added(user, url_for("user_admin.users"))
+    if added:
+        user, created = added
+        if created:
+            return account_added(user, url_for("user_admin.users"))
+        details = form.details()
+        school_ids = {*details["school_ids"], *details["admin_school_ids"]}
+        flash(_added_with_their_account(user, school_ids), "success")
+        return redirect(url_for("user_admin.users"))
     return render_template("user_admin/add_user.html", form=form, schools=schools)
+
+
+def _added_with_their_account(user, school_ids) -> str:
+    schools = services.administered_schools(db(), current_user)
+    names = " and ".join(school.name for school in schools if school.id in school_ids)
+    return (
+        f"{user.full_name} already uses {current_app.config['PORTAL_SERVICE_NAME']} for another "
+        f"school or setting: they are now a user of {names} too, with their own details and "
+        f"password. We have emailed them to say so."
+    )
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
@@ -114,6 +130,10 @@ def remove_from_school(user_id: int, school_id: int):
     user, school = services.removal(db(), current_user, user_id, school_id)
     form = ConfirmForm()
     problem = ""
+    # Said before anything is pressed, when it would be refused: no "Are you sure?" then.
+    blocked = (
+        "" if form.is_submitted() else services.removal_refusal(db(), current_user, user, school)
+    )
     if form.validate_on_submit():
         try:
             last_school = services.remove_from_school(db(), current_user, user_id, school_id)
@@ -131,5 +151,6 @@ def remove_from_school(user_id: int, school_id: int):
         school=school,
         form=form,
         problem=problem,
+        blocked=blocked,
         last_school=user.school_ids == {school.id},
     )

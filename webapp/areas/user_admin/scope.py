@@ -126,12 +126,16 @@ def keep_an_admin(
 ) -> None:
     """Refuse a change that leaves `school` with no other administrator whose account is open."""
     if not accounts.other_open_admins(session, school.id, user):
-        who = "You are" if user.id == admin.id else f"{user.full_name} is"
-        raise LastAdmin(
-            f"{who} the only administrator of {school.name}. Make someone else "
-            f"an administrator of {school.name} first.",
-            field,
-        )
+        raise LastAdmin(only_admin(school, user, admin), field)
+
+
+def only_admin(school: School, user: User, admin: User) -> str:
+    """Why a change that leaves `school` with no administrator but `user` is refused."""
+    who = "You are" if user.id == admin.id else f"{user.full_name} is"
+    return (
+        f"{who} the only administrator of {school.name}. Make someone else "
+        f"an administrator of {school.name} first."
+    )
 
 
 def shared_school(admin: User, user: User) -> School | None:

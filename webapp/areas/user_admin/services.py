@@ -9,7 +9,7 @@ trail; each function here commits its change, or none of it.
 
 from __future__ import annotations
 
-from sqlalchemy import String, case, exists, func, select, update
+from sqlalchemy import String, case, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.areas.user_admin.scope import (
@@ -19,6 +19,7 @@ from webapp.areas.user_admin.scope import (
     apply_lock,
     keep_an_admin,
     may_change_email,
+    only_admin,
     refuse_unless_account_is_ours,
     row_for,
     schools_of,
@@ -26,12 +27,12 @@ from webapp.areas.user_admin.scope import (
     user_for_admin,
 )
 from webapp.domain import accounts, audit, throttle
+from webapp.domain.email_change import tell_old_address
 from webapp.domain.errors import EmailInUse, LastAdmin, NotFound, Refused
-from webapp.infra import clock
+from webapp.domain.schools import refuse_to_add
 from webapp.infra.database import transaction
 from webapp.infra.mail import queue_mail
 from webapp.models import Membership, School, User
-from webapp.models_sign_in import LoginCode, PasswordReset
 from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page, matching
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "offered_schools",
     "remove_from_school",
     "removal",
+    "removal_refusal",
     "reset_user_password",
     "row_for",
     "set_lock",
@@ -143,11 +145,12 @@ def add_user(
     mobile: str,
     school_ids,
     admin_school_ids=(),
-) -> User:
-    """A new user of some of the admin's schools (administering `admin_school_ids` of them);
-    they are emailed a generated password. Someone removed from their last school (their
-    account locked by that removal only, in no school's list) is added again so; anyone else's
-    address is refused."""
+) -> tuple[User, bool]:
+    """A user of some of the admin's schools (administering `admin_school_ids` of them), and
+    whether their account is new. Someone new is emailed a generated password; so is someone
+    removed from their last school (their account locked by that removal only, in no school's
+    list), added again with the details given. A user of other schools keeps their account,
+    details and password, and is emailed that they now have these schools too."""
     with transaction(session, conflict=lambda: EmailInUse(email)):
         schools = schools_of(session, admin)
         wanted, admins = _places(schools, school_ids, admin_school_ids)
@@ -164,24 +167,48 @@ def add_user(
         }
         existing = accounts.held_account(session, email)
         if existing is not None and accounts.without_a_place(session, existing):
-            return accounts.add_again(session, existing, schools=places, actor=admin, **details)
+            user = accounts.add_again(session, existing, schools=places, actor=admin, **details)
+            return user, True
         if existing is not None:
-            raise _already_a_user(existing, schools)
-        return accounts.create_user(session, email=email, actor=admin, schools=places, **details)
+            _refuse_to_add(existing, schools)
+            return _add_to_schools(session, admin, existing, places), False
+        user = accounts.create_user(session, email=email, actor=admin, schools=places, **details)
+        return user, True
 
 
-def _already_a_user(user: User, schools: dict[int, School]) -> EmailInUse:
-    """Why an address with an account is not added, and what the admin can do instead."""
+def _refuse_to_add(user: User, schools: dict[int, School]) -> None:
+    """Why an address with an account is not added: already in the admin's list (named with
+    the school), council staff, or a locked account."""
     shared = [school for school_id, school in schools.items() if school_id in user.school_ids]
-    if shared:  # in the admin's own list already
-        return EmailInUse(user.email, f"{user.full_name} is already a user of {shared[0].name}")
-    if user.memberships:  # a school admin cannot take another school's user
-        return EmailInUse(
+    if shared:
+        raise EmailInUse(user.email, f"{user.full_name} is already a user of {shared[0].name}")
+    if user.is_locked and not user.memberships:  # locked (by the council) before its removal
+        raise EmailInUse(
             user.email,
-            "This email address has an account for another school or setting: ask the "
-            "council to add them to yours",
+            f"{user.full_name}'s account is locked: ask the council to unlock it, then add "
+            f"them again",
         )
-    return EmailInUse(user.email)
+    refuse_to_add(user)
+
+
+def _add_to_schools(session: Session, admin: User, user: User, places: dict) -> User:
+    """A user of other schools made a user of these too (`places`: school -> administers it);
+    they are told by email, as nothing else would tell them."""
+    for school, is_admin in places.items():
+        user.memberships.append(Membership(school=school, is_admin=is_admin))
+        audit.record(
+            session, "membership_added", actor=admin, user=user, school=school, admin=is_admin
+        )
+    queue_mail(
+        session,
+        "added_to_school",
+        user.email,
+        "added_to_school",
+        user=user,
+        places=places,
+        actor=admin,
+    )
+    return user
 
 
 def update_user(
@@ -215,7 +242,7 @@ def update_user(
                 field = "is_admin" if school_id in wanted else "schools"
                 keep_an_admin(session, schools[school_id], user, admin, field=field)
         if email != user.email:
-            _tell_old_address(session, user, email)
+            tell_old_address(session, user, email, by="Your school administrator")
         details = {"email": email, "first_name": first_name, "last_name": last_name}
         details |= {"job_title": job_title, "mobile": mobile}
         accounts.update_details(session, admin, user, details)
@@ -246,22 +273,6 @@ def _refuse_lock_change(session: Session, admin: User, user: User, locked: bool)
     if locked != user.is_locked:
         doing = "lock their account" if locked else "unlock their account"
         refuse_unless_account_is_ours(session, admin, user, doing, "lock_status")
-
-
-def _tell_old_address(session: Session, user: User, new_email: str) -> None:
-    """The old address hears of the change, and sessions end: a changed address must never be
-    a quiet way into someone's account (codes and resets follow the address). Links and codes
-    already mailed to the old address die with it: whoever reads that mailbox now (a leaver's,
-    a compromised one) must not reset the password or finish a sign-in with them."""
-    queue_mail(
-        session, "email_changed", user.email, "email_changed", user=user, new_email=new_email
-    )
-    user.session_generation += 1
-    now = clock.now()
-    for sent in (PasswordReset, LoginCode):
-        session.execute(
-            update(sent).where(sent.user_id == user.id, sent.used_at.is_(None)).values(used_at=now)
-        )
 
 
 def _place_in_schools(session, admin, user, schools, current, wanted, admins) -> None:
@@ -320,6 +331,28 @@ def removal(session: Session, admin: User, user_id: int, school_id: int) -> tupl
     return user, schools[school_id]
 
 
+def removal_refusal(session: Session, admin: User, user: User, school: School) -> str | None:
+    """Why remove_from_school would refuse this removal as things stand (None when it would
+    not): for its page to say so before anything is pressed. It changes nothing and holds no
+    row; remove_from_school checks again, in turn."""
+    membership = next((m for m in user.memberships if m.school_id == school.id), None)
+    if membership is None:
+        return None
+    if membership.is_admin and not accounts.other_open_admins(
+        session, school.id, user, take_turn=False
+    ):
+        return only_admin(school, user, admin)
+    if len(user.memberships) == 1 and user.id == admin.id:
+        return ONLY_SCHOOL
+    return None
+
+
+ONLY_SCHOOL = (
+    "You cannot remove yourself from your only school: when you leave, another "
+    "administrator of it removes you"
+)
+
+
 def remove_from_school(session: Session, admin: User, user_id: int, school_id: int) -> bool:
     """Take the user out of one of the admin's schools; True when it was their last school,
     which also locks the account (an account with no school could do nothing, and no admin
@@ -338,7 +371,7 @@ def remove_from_school(session: Session, admin: User, user_id: int, school_id: i
         if membership.is_admin:
             keep_an_admin(session, school, user, admin)
         if last_school and user.id == admin.id:
-            raise Refused("You cannot remove yourself from your only school")
+            raise Refused(ONLY_SCHOOL)
         user.memberships.remove(membership)
         audit.record(session, "membership_removed", actor=admin, user=user, school=school)
         if last_school and not user.is_locked:

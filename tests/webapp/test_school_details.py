@@ -1,0 +1,111 @@
+"""A school's LAESTAB and phase, given when the council onboards it.
+
+The portal stores both (forms prefill `school.laestab` and `school.phase`, the API sends the
+LAESTAB), but Add a school or setting never asked for them: only the demo schools had them, so
+every form a newly onboarded school started asked its staff to type them again, and the council
+systems reading the API got `"laestab": null`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.webapp.conftest import staff, text_of
+from tests.webapp.helpers import audit_rows, errors_on, fresh
+from tests.webapp.test_council_admin import add_school
+from webapp.models import School
+
+
+@pytest.fixture
+def cara(sign_in, db_session, world):
+    return sign_in(staff(db_session, "cara@council.example.org", "admin"))
+
+
+def test_a_new_school_is_given_its_laestab_and_phase(cara, db_session):
+    form = cara.get("/council/schools/add").page
+    assert form.find("label", attrs={"for": "laestab"}).get_text(strip=True) == "LAESTAB (optional)"
+    assert form.find("input", attrs={"name": "phase", "value": "Primary"})
+    add_school(cara, laestab=" 856 2999 ", phase="Primary")
+    school = fresh(db_session).scalar(select(School).where(School.urn == "120999"))
+    assert (school.laestab, school.phase) == ("8562999", "Primary")
+    page = text_of(cara.get(f"/council/schools/{school.id}").page)
+    assert "LAESTAB 8562999" in page and "Phase Primary" in page
+    [onboarded] = audit_rows(db_session, "school_onboarded")
+    assert onboarded.detail["laestab"] == "8562999"
+    found = text_of(cara.get("/council/schools?q=856+2999").page)
+    assert "Rushey Mead Primary School" in found and "Aylestone" not in found
+
+
+def test_both_are_optional(cara, db_session):
+    add_school(cara)
+    school = fresh(db_session).scalar(select(School).where(School.urn == "120999"))
+    assert (school.laestab, school.phase) == ("", "")
+    assert "LAESTAB Not known" in text_of(cara.get(f"/council/schools/{school.id}").page)
+
+
+@pytest.mark.parametrize(
+    "changes, error",
+    [
+        ({"laestab": "856200"}, "Enter a LAESTAB of 7 digits, like 8562001"),
+        ({"laestab": "85620011"}, "Enter a LAESTAB of 7 digits, like 8562001"),
+        ({"laestab": "856-ABCD"}, "Enter a LAESTAB of 7 digits, like 8562001"),
+        ({"phase": "Sixth form college"}, "Select the phase from the list"),
+    ],
+)
+def test_a_wrong_laestab_or_phase_is_refused_on_its_question(cara, db_session, changes, error):
+    response = add_school(cara, expect=200, **changes)
+    assert errors_on(response) == [error]
+    field = next(iter(changes))
+    assert response.page.select_one(".govuk-error-summary a")["href"] == f"#{field}"
+    assert response.page.find("input", id="name")["value"] == "Rushey Mead Primary School"
+    if field == "laestab":
+        assert response.page.find("input", id="laestab")["value"] == changes["laestab"]
+    assert fresh(db_session).scalar(select(School).where(School.urn == "120999")) is None
+
+
+def test_a_schools_name_laestab_and_phase_are_changed_later(cara, world, db_session):
+    """Schools onboarded before LAESTAB and phase were asked have neither, and a name typed
+    wrong stayed wrong: no page changed a school."""
+    school_page = cara.get(f"/council/schools/{world.school_a.id}").page
+    link = next(a for a in school_page.find_all("a") if a.get_text().startswith("Change details"))
+    assert link["href"] == f"/council/schools/{world.school_a.id}/change"
+    form = cara.get(link["href"]).page
+    assert form.find("input", id="name")["value"] == "Aylestone Primary School"
+    response = cara.post(
+        link["href"], {"name": "Aylestone  Primary School ", "laestab": "856 1234", "phase": "x"}
+    )
+    assert errors_on(response) == ["Select the phase from the list"]
+    assert response.page.find("input", id="laestab")["value"] == "856 1234"
+    response = cara.post(
+        link["href"],
+        {"name": "Aylestone Junior School", "laestab": "856 1234", "phase": "Primary"},
+        expect=302,
+    )
+    assert response.headers["Location"] == f"/council/schools/{world.school_a.id}"
+    school = fresh(db_session).get(School, world.school_a.id)
+    assert (school.name, school.laestab, school.phase, school.urn) == (
+        "Aylestone Junior School",
+        "8561234",
+        "Primary",
+        "111111",
+    )
+    page = text_of(cara.get(f"/council/schools/{world.school_a.id}").page)
+    assert "Your changes to Aylestone Junior School have been saved" in page
+    [changed] = audit_rows(db_session, "school_changed")
+    assert changed.school_id == world.school_a.id
+    assert changed.detail["fields"] == ["laestab", "name", "phase"]
+
+
+def test_school_users_cannot_change_a_school(sign_in, world):
+    alice = sign_in(world.alice)
+    alice.get(f"/council/schools/{world.school_a.id}/change", expect=404)
+
+
+def test_the_schools_list_finds_a_users_schools_by_their_email_address(cara, world):
+    """Someone locked out is told to ask the council, and gives their email address: the
+    council found their account only by knowing, or asking, which school it was in."""
+    found = text_of(cara.get("/council/schools?q=Carol@AB.example").page)
+    assert "Aylestone Primary School" in found and "Beaumont Leys School" in found
+    assert "Little Acorns" not in found
+    assert "2 schools and settings" in found
