@@ -35,6 +35,7 @@ from engine.schema_words import (
     plain_message,
     quote_hint,
     shown,
+    unbracketed_list,
     yes_no_text,
 )
 from engine.source import Source
@@ -160,12 +161,14 @@ def _json_type(value) -> str:
     return "null"
 
 
-def _found(expected, instance) -> str:
+def _found(expected, instance, key=None) -> str:
     """What was written where `expected` was wanted, as E102 tells it."""
     if expected == "integer" and _json_type(instance) == "number":  # not "not a number"
         return f"{instance}, which has decimals"
     if expected == "boolean" and yes_no_text(instance):  # required: no
         return yes_no_text(instance)
+    if expected == "array" and unbracketed_list(key, instance, one=True):  # accept: pdf, docx
+        return f"{_describe_type(instance)}: {unbracketed_list(key, instance, one=True)}"
     return _describe_type(instance)
 
 
@@ -219,6 +222,10 @@ class _Reporter:
             case "pattern" if error.validator_value == WORDS_PATTERN:
                 if error.instance:  # empty text is minLength's "must not be empty" already
                     self.add(Code.E104, where, where=_where(path), detail=blank(error.instance))
+            case "pattern" if path and path[-1] == "options" and "," in str(error.instance):
+                listed = unbracketed_list(path[-1], error.instance)
+                detail = f"{shown(error.instance)} is not the name of a list: {listed}"
+                self.add(Code.E104, where, where=_where(path), detail=detail)
             case "pattern":
                 rule = pattern_words(error.validator_value, error.instance)
                 detail = f"{shown(error.instance)} {rule}{line_break_hint(error.instance)}"
@@ -254,7 +261,7 @@ class _Reporter:
                 yes_no_condition_hint(path[-1] if path else "", error.instance)
                 or quote_hint(expected, error.instance)
             ),
-            found=_found(expected, error.instance),
+            found=_found(expected, error.instance, path[-1] if path else None),
         )
 
     def _not_allowed(self, error, path: tuple) -> None:

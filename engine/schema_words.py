@@ -19,6 +19,17 @@ def shown(text: str) -> str:
     return "'" + text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t") + "'"
 
 
+def unbracketed_list(key, text, one: bool = False) -> str:
+    """Said of `options: Health, Bullying` or `accept: pdf, docx` (with `one`, `accept: pdf`
+    too): a list written as people write one, which YAML reads as one text."""
+    if not isinstance(key, str) or not isinstance(text, str) or "\n" in text.strip():
+        return ""
+    if "," not in text and not (one and text.strip()):
+        return ""
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    return f"write it in [ ]: {key}: [{', '.join(items)}]"
+
+
 def line_break_hint(text: str) -> str:
     """Said of a value that a `|` or `>` block ended with a line break."""
     if not text.endswith("\n"):

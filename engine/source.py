@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from engine.composer import MAPPING, SEQUENCE, SIMPLE_TAGS, Composer, Node, Refused, simple_value
+from engine.odd_spaces import odd_space_before, odd_space_in_key
 from engine.one_pass import NotPlain, OnePass
 from engine.problems import Code, Problem, make_problem
 
@@ -260,7 +261,19 @@ def load_source(text: str, path: str) -> Source:
         return _unread(path, make_problem(Code.E001, path, 1, 1, detail=detail))
     if data is None:  # not seven 'missing required key' problems at 1:1
         return _unread(path, make_problem(Code.E007, path, 1, 1))
-    return Source(path, data, positions, problems)
+    return Source(path, data, positions, problems + _odd_keys(positions))
+
+
+def _odd_keys(positions: SourceMap) -> list[Problem]:
+    """E001 at each key that holds an odd space after its `:` (`{type:\u00a0text}`): YAML
+    read the key and its value as one key, which schema_check would call unknown or missing."""
+    problems = []
+    for where, (line, col) in positions.keys.items():
+        odd = odd_space_in_key(where[-1])
+        if odd:
+            column = col + odd[0]
+            problems.append(make_problem(Code.E001, positions.path, line, column, detail=odd[1]))
+    return problems
 
 
 def _read(text: str, path: str, plain: bool) -> tuple[object, SourceMap, list[Problem]]:
@@ -302,6 +315,14 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
         detail = f"{opened} opened here is never closed"
     hint = next((hint for start, hint in _YAML_HINTS if detail.startswith(start)), "")
     lines = text.split("\n")  # the mark may stand past the end: a file that stops short
+    odd = odd_space_before(lines, mark.line if mark else len(lines))
+    if odd:  # the cause, wherever libyaml stumbled after it
+        return make_problem(Code.E001, path, odd[0], odd[1], detail=odd[2])
+    if mark and mark.line < len(lines) and _CURLY_QUOTED.search(lines[mark.line]):
+        hint = (
+            ": “ ” and ‘ ’ are not quotes to YAML (a word processor curls them): write the "
+            "quotes around a text straight, \" or '"
+        )
     if (
         mark
         and mark.line < len(lines)
@@ -315,6 +336,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return make_problem(Code.E001, path, line, col, detail=detail)
 
+
+# A value that starts with a curly quote: `label: “Note: bring it”`, meant as quoted text.
+_CURLY_QUOTED = re.compile(r"(^|[:,{\[-])\s+[“‘]")
 
 # `key: 'E' == need`: the quoted 'E' is the whole value, and libyaml meets what follows it.
 _AFTER_QUOTED_VALUE = re.compile(r"""(^|[:\-,{\[]\s)\s*('[^']*'|"[^"]*")\s+\S*$""")

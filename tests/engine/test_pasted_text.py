@@ -1,0 +1,121 @@
+"""What an author's trial found in text pasted from a word processor or a web page, and in
+lists written as people write them: a no-break space where YAML needs a space, curly quotes
+around a text, options or file kinds written without [ ]. Each was told as something else —
+a ':' YAML could not find on the next line, a key 'type: text' that does not exist, a list name
+to write — with nothing to say what to retype."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.engine.test_validation_errors import load_case, load_field, load_file, position
+
+NBSP = "\u00a0"
+PASTED = "pasted from a word processor or a web page"
+
+CASE = """\
+id: nbsp-case
+name: A case type
+category: Tests
+reference: {prefix: EDU-TEST, code: NBS}
+version: 1
+workflow: simple
+pages:
+  - id: child
+    title: About the child
+    fields:
+      - id: social_worker
+        type: yes_no
+        label: Does the child have a social worker?
+      - id: social_worker_name
+        type: text
+        label: Social worker's name
+        show_if: social_worker
+"""
+
+
+def _only_problem(text: str):
+    loaded = load_file(text)
+    mine = [p for p in loaded.problems if p.path == "case.yaml"]
+    assert len(mine) == 1, "\n".join(map(str, loaded.problems))
+    return mine[0]
+
+
+@pytest.mark.parametrize(
+    ("written", "pasted"),
+    [
+        # the indentation of a question: YAML stumbled a line later, 'mapping values...'
+        ("      - id: social_worker_name", f"{NBSP}     - id: social_worker_name"),
+        # after a key's ':': "could not find expected ':'" on the line after
+        ("        label: Social worker's name", f"        label:{NBSP}Social worker's name"),
+        # after a list's '-': "did not find expected '-' indicator" at the next page
+        ("  - id: child", f"  -{NBSP}id: child"),
+    ],
+    ids=["indentation", "after-colon", "after-dash"],
+)
+def test_a_no_break_space_where_yaml_needs_a_space_is_found_where_it_is(written, pasted):
+    text = CASE.replace(written, pasted)
+    problem = _only_problem(text)
+    assert (problem.code, problem.line, problem.col) == ("E001", *position(text, NBSP))
+    assert "no-break space (U+00A0)" in problem.message
+    assert PASTED in problem.message and "type a space" in problem.message
+
+
+def test_a_no_break_space_after_a_key_in_braces_is_found_not_a_missing_key():
+    # read as one key 'type:\u00a0text': only "missing required key 'type'" was said
+    field = f"{{id: forename, type:{NBSP}text, label: First name}}"
+    loaded = load_field(field)
+    problems = [p for p in loaded.problems if p.path == "case.yaml"]
+    assert [p.code for p in problems] == ["E001"], "\n".join(map(str, problems))
+    assert (problems[0].line, problems[0].col) == loaded.at(field, NBSP)
+    assert "no-break space" in problems[0].message
+
+
+def test_a_no_break_space_inside_words_is_taken():
+    # "10\u00a0am" keeps its words together: text, not a space YAML needs
+    loaded = load_field(
+        f'{{id: start, type: text, label: "Starts at 10{NBSP}am: bring it", hint: Time:{NBSP}now}}'
+    )
+    assert [p for p in loaded.problems if p.path == "case.yaml"] == []
+
+
+def test_curly_quotes_around_a_text_are_said_not_to_be_quotes():
+    # "a text with ': ' in it needs quotes": the author had put it in quotes, curly ones
+    text = CASE.replace("label: Social worker's name", "label: “Note: their name”")
+    problem = _only_problem(text)
+    assert problem.code == "E001"
+    assert "“ ” and ‘ ’ are not quotes to YAML" in problem.message
+    assert "needs quotes" not in problem.message
+
+
+def test_options_written_without_brackets_are_told_to_write_a_list():
+    # it said to write the list name 'health_bullying_other', which no list has
+    loaded = load_case("""
+        - id: decision
+          title: The decision
+          fields:
+            - id: reasons
+              type: checkboxes
+              label: Reasons the parent gave
+              options: Health, Bullying, Other
+    """)
+    problem = loaded.expect("E104", "options: Health", "Health")
+    assert "options: [Health, Bullying, Other]" in problem.message
+    assert "health_bullying_other" not in problem.message
+
+
+@pytest.mark.parametrize(
+    ("written", "advice"), [("pdf, docx", "accept: [pdf, docx]"), ("pdf", "accept: [pdf]")]
+)
+def test_file_kinds_written_without_brackets_are_told_to_write_a_list(written, advice):
+    loaded = load_case(f"""
+        - id: letter
+          title: The letter
+          fields:
+            - id: letter
+              type: file
+              label: Copy of the letter
+              accept: {written}
+    """)
+    problem = loaded.expect("E102", f"accept: {written}", "pdf")
+    assert problem.message.endswith(f"write it in [ ]: {advice}")
