@@ -28,6 +28,7 @@ from engine.problems import (
 )
 from engine.schema import build_schema
 from engine.schema_words import (
+    TRANSLATION,
     blank,
     line_break_hint,
     misplaced_show_if,
@@ -36,6 +37,7 @@ from engine.schema_words import (
     quote_hint,
     shown,
     unbracketed_list,
+    unbracketed_options,
     yes_no_text,
 )
 from engine.source import Source
@@ -222,9 +224,8 @@ class _Reporter:
             case "pattern" if error.validator_value == WORDS_PATTERN:
                 if error.instance:  # empty text is minLength's "must not be empty" already
                     self.add(Code.E104, where, where=_where(path), detail=blank(error.instance))
-            case "pattern" if path and path[-1] == "options" and "," in str(error.instance):
-                listed = unbracketed_list(path[-1], error.instance)
-                detail = f"{shown(error.instance)} is not the name of a list: {listed}"
+            case "pattern" if unbracketed_options(path, error.instance):  # options: a, b
+                detail = unbracketed_options(path, error.instance)
                 self.add(Code.E104, where, where=_where(path), detail=detail)
             case "pattern":
                 rule = pattern_words(error.validator_value, error.instance)
@@ -321,7 +322,7 @@ class _Reporter:
     def _suggest_key(key: str, allowed, instance) -> str:
         if " " in key:
             return "; a comma inside { } starts a new key: put text with commas in quotes"
-        if _TRANSLATION.fullmatch(key):  # label_cy, name_welsh, translations
+        if TRANSLATION.fullmatch(key):  # label_cy, name_welsh, translations
             return "; case types are written in one language: there are no translated texts"
         suggestion = did_you_mean(key, allowed)
         if suggestion or not isinstance(instance, dict) or "type" not in instance:
@@ -340,12 +341,6 @@ def _suggestion(value, allowed, path: tuple) -> str:
         if meant:
             return f"; did you mean '{meant}'?"
     return did_you_mean(value, allowed)
-
-
-_TRANSLATION = re.compile(
-    r"(\w+[_-](cy|en|gb|ga|gd|pl|ur|pa|welsh|english|cymraeg|translation))"
-    r"|translations?|i18n|l10n|locale|lang|language"
-)
 
 
 def _name_ok(key: str) -> bool:

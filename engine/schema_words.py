@@ -30,6 +30,20 @@ def unbracketed_list(key, text, one: bool = False) -> str:
     return f"write it in [ ]: {key}: [{', '.join(items)}]"
 
 
+def unbracketed_options(path: tuple, text) -> str:
+    """E104's words for `options: Health, Bullying, Other`, which would otherwise be told to
+    write a list name ('health_bullying_other') that no list has."""
+    listed = unbracketed_list("options", text) if path and path[-1] == "options" else ""
+    return f"{shown(text)} is not the name of a list: {listed}" if listed else ""
+
+
+# Keys of translated texts: case types are written in one language.
+TRANSLATION = re.compile(
+    r"(\w+[_-](cy|en|gb|ga|gd|pl|ur|pa|welsh|english|cymraeg|translation))"
+    r"|translations?|i18n|l10n|locale|lang|language"
+)
+
+
 def line_break_hint(text: str) -> str:
     """Said of a value that a `|` or `>` block ended with a line break."""
     if not text.endswith("\n"):
