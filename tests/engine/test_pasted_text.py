@@ -119,3 +119,24 @@ def test_file_kinds_written_without_brackets_are_told_to_write_a_list(written, a
     """)
     problem = loaded.expect("E102", f"accept: {written}", "pdf")
     assert problem.message.endswith(f"write it in [ ]: {advice}")
+
+
+@pytest.mark.parametrize(
+    ("field", "meant"),
+    [
+        (
+            "{id: note, type: text, label: Note, show_if: sen_provision in ['E', 'K']}",
+            "show_if: \"sen_provision in ['E', 'K']\"",
+        ),
+        (
+            "{id: note, type: text, label: Sibling [if known], required: false}",
+            'label: "Sibling [if known]"',
+        ),
+    ],
+    ids=["condition", "label"],
+)
+def test_brackets_inside_braces_are_told_to_quote_the_text_meant(field, meant):
+    # "inside { } a ' #' starts a comment and ',' ends a value": neither was in the line
+    problem = load_field(field).expect("E001", field, "[")
+    assert problem.message.endswith(f"starts a list; put the text in quotes: {meant}")
+    assert "' #'" not in problem.message
