@@ -18,6 +18,7 @@ from engine.casetype import CaseType, Declaration
 from engine.condition_checks import condition_issues
 from engine.fields import FIELD_TYPES, field_type
 from engine.group_counts import needless_count
+from engine.input_names import FORM_NAMES, FORM_WORKINGS
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
 from engine.names import Declared, Scope, look_up
 from engine.problems import Code, Problem, did_you_mean, did_you_mean_or_all, make_problem
@@ -28,6 +29,16 @@ from engine.source import Source
 RESERVED = (
     set(ex.FUNCTIONS) | {"true", "false", "none"} | set(keyword.kwlist) | set(keyword.softkwlist)
 )
+
+
+def _taken(field_id: str) -> str:
+    """Why E210 refuses an id: a word of expressions, or a name the page's form uses."""
+    if field_id in RESERVED:
+        return "it is a reserved word of expressions"
+    return (
+        f"the page's form uses it {FORM_NAMES[field_id]}: write a longer id that says what "
+        "the answer is"
+    )
 
 
 def build_options(raw: list) -> tuple[Option, ...]:
@@ -135,8 +146,8 @@ class CaseTypeCompiler:
             for field_path, spec, group in _walk_fields(page["fields"], (*where, "fields")):
                 order += 1
                 field_id = spec["id"]
-                if field_id in RESERVED:
-                    self.add(Code.E210, (*field_path, "id"), name=field_id)
+                if field_id in RESERVED or field_id in (FORM_WORKINGS if group else FORM_NAMES):
+                    self.add(Code.E210, (*field_path, "id"), name=field_id, why=_taken(field_id))
                 elif field_id in self.declared:
                     first = self.source.positions.value(self.declared[field_id].path)[0]
                     self.add(

@@ -140,3 +140,37 @@ def test_brackets_inside_braces_are_told_to_quote_the_text_meant(field, meant):
     problem = load_field(field).expect("E001", field, "[")
     assert problem.message.endswith(f"starts a list; put the text in quotes: {meant}")
     assert "' #'" not in problem.message
+
+
+# ---- ids the page's own form uses ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["action", "shown", "acknowledged", "page_version", "csrf_token", "meta", "process", "data"],
+)
+def test_an_id_the_pages_form_uses_is_refused(name):
+    # validated clean; the preview's page then failed ('meta', 'process', 'acknowledged': a
+    # server error) or read the answer as the Continue button or a hidden value ('action')
+    field = f"{{id: {name}, type: textarea, label: What action did the school take?}}"
+    problem = load_field(field).expect("E210", field, name)
+    assert problem.message.startswith(f"'{name}' cannot be an id: the page's form uses it")
+    assert "write a longer id" in problem.message
+
+
+def test_an_id_the_pages_form_uses_is_refused_in_a_group_too():
+    field = (
+        "{id: incidents, type: group, label: Incidents, "
+        "fields: [{id: errors, type: text, label: Errors}]}"
+    )
+    load_field(field).expect("E210", field, "errors, type: text")
+
+
+def test_a_group_item_may_use_a_name_only_the_page_sends():
+    # an item's inputs are named after the group (actions_taken-0-action), as the shipped
+    # education welfare referral's are: no clash with the page's button
+    field = (
+        "{id: actions_taken, type: group, label: Actions, "
+        "fields: [{id: action, type: text, label: Action}]}"
+    )
+    assert [p for p in load_field(field).problems if p.path == "case.yaml"] == []
