@@ -62,9 +62,24 @@ def blank(text: str) -> str:
 _NAME_SEPARATOR = {r"^[a-z][a-z0-9_]*$": "_", r"^[a-z][a-z0-9-]*$": "-"}
 
 
+# An option's value: the page takes spaces off what is chosen (ChoiceType.parse), so a value
+# with spaces at either end, or of none but spaces, could never be chosen.
+OPTION_VALUE_PATTERN = r"^\S(?:[\s\S]*\S)?$"
+
+
 def pattern_words(pattern: str, instance=None) -> str:
     """The rule of one of the schema's patterns, in words; for an id or a name, the one meant
     (`Standard`: write 'standard'; `firstName`: 'first_name'; `cme_referral`: 'cme-referral')."""
+    if pattern == OPTION_VALUE_PATTERN and isinstance(instance, str):
+        if not instance.strip():
+            return (
+                "is no value: the page takes it for no answer, so the option could never be "
+                "chosen: give the option a value"
+            )
+        return (
+            "starts or ends with a space, which the page takes off what is chosen, so the "
+            f"option could never be chosen: write '{instance.strip()}'"
+        )
     return _rule_words(pattern) + _name_meant(pattern, instance)
 
 

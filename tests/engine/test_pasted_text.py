@@ -174,3 +174,23 @@ def test_a_group_item_may_use_a_name_only_the_page_sends():
         "fields: [{id: action, type: text, label: Action}]}"
     )
     assert [p for p in load_field(field).problems if p.path == "case.yaml"] == []
+
+
+# ---- option values the page could never send ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "part", "advice"),
+    [
+        ("{value: ' spaced ', label: Spaced}", "' spaced '", "write 'spaced'"),
+        ("'Other '", "'Other '", "write 'Other'"),
+        ("{value: '', label: Not known}", "''", "give the option a value"),
+    ],
+    ids=["value", "plain", "empty"],
+)
+def test_an_option_value_with_spaces_at_either_end_is_refused(option, part, advice):
+    # it validated, and the page, which takes spaces off what is chosen, refused the choice
+    # ("Select one of the options"): the option could never be chosen
+    field = f"{{id: who, type: radios, label: Who is it?, options: [{option}, Someone]}}"
+    problem = load_field(field).expect("E104", field, part)
+    assert "could never be chosen" in problem.message and advice in problem.message
