@@ -31,6 +31,13 @@ RESERVED = (
 )
 
 
+# A group's items hold only content and calculated values: each item is empty, so dropped.
+_NOTHING_TO_ANSWER = (
+    "the group's items have nothing to answer (only content and calculated values), and an "
+    "empty item is dropped, so the group could never be answered: add a question to its fields"
+)
+
+
 def _taken(field_id: str) -> str:
     """Why E210 refuses an id: a word of expressions, or a name the page's form uses."""
     if field_id in RESERVED:
@@ -189,6 +196,8 @@ class CaseTypeCompiler:
         kind = FIELD_TYPES[spec["type"]]
         show_if = self._expression(spec.get("show_if"), (*where, "show_if"), ex.BOOL, scope)
         nested, rules = self._items(spec, where, scope) if kind.holds_items else ((), ())
+        if kind.holds_items and not any(n.kind.is_input for n in nested):
+            self.add(Code.E104, (*where, "fields"), where="'fields'", detail=_NOTHING_TO_ANSWER)
         settings = {
             k: v for k, v in spec.items() if k in kind.settings and k not in ("fields", "rules")
         }
