@@ -84,3 +84,20 @@ def test_a_group_with_one_question_to_answer_is_taken():
         "[{id: note, type: content, text: Read this}, {id: what, type: text, label: What}]}"
     )
     assert [p for p in load_field(field).problems if p.path == "case.yaml"] == []
+
+
+# ---- dates no day can be -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("low", "high"), [("today", "yesterday"), ("tomorrow", "today")])
+def test_a_date_after_today_and_before_it_is_refused(low, high):
+    # validated, and no date could ever be typed: "must be today or in the future" one way,
+    # "in the past" the other
+    field = f"{{id: seen_on, type: date, label: Date seen, min: {low}, max: {high}}}"
+    problem = load_field(field).expect("E207", field, f"{low}, max")
+    assert f"({low}) is above the maximum ({high})" in problem.message
+
+
+def test_a_date_between_yesterday_and_tomorrow_is_taken():
+    field = "{id: seen_on, type: date, label: Date seen, min: yesterday, max: tomorrow}"
+    assert [p for p in load_field(field).problems if p.path == "case.yaml"] == []
