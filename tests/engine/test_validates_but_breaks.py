@@ -101,3 +101,45 @@ def test_a_date_after_today_and_before_it_is_refused(low, high):
 def test_a_date_between_yesterday_and_tomorrow_is_taken():
     field = "{id: seen_on, type: date, label: Date seen, min: yesterday, max: tomorrow}"
     assert [p for p in load_field(field).problems if p.path == "case.yaml"] == []
+
+
+# ---- "None of these" with min_choices ----------------------------------------------------------
+
+BARRIERS = """
+- id: barriers
+  title: Barriers
+  fields:
+    - id: barriers
+      type: checkboxes
+      label: What makes it hard for the pupil to attend?
+      min_choices: 2
+      options:
+        - {value: health, label: Health}
+        - {value: transport, label: Transport}
+        - {value: bullying, label: Bullying}
+        - {value: none_known, label: No barriers known, exclusive: true}
+"""
+
+
+def test_an_option_ticked_on_its_own_meets_min_choices(compile_case):
+    # "No barriers known" must be ticked on its own, and min_choices: 2 refused it alone
+    # ("Select at least 2 options"): the school could not give the answer the form offers
+    import jsonschema
+    from werkzeug.datastructures import MultiDict
+
+    from engine.answer_schema import question_schema
+
+    case = compile_case(BARRIERS)
+    saved = case.save_page(
+        "barriers", case.form_class("barriers")(MultiDict([("barriers", "none_known")])), {}
+    )
+    assert saved.errors == [] and saved.answers["barriers"] == ["none_known"]
+    two_few = MultiDict([("barriers", "health")])
+    saved = case.save_page("barriers", case.form_class("barriers")(two_few), {})
+    assert [e.message for e in saved.errors] == [
+        "Select at least 2 options for ‘What makes it hard for the pupil to attend’"
+    ]
+    schema = question_schema(case.fields["barriers"])
+    jsonschema.validate(["none_known"], schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(["health"], schema)
