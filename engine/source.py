@@ -318,10 +318,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
     odd = odd_space_before(lines, mark.line if mark else len(lines))
     if odd:  # the cause, wherever libyaml stumbled after it
         return make_problem(Code.E001, path, odd[0], odd[1], detail=odd[2])
-    if mark and mark.line < len(lines):
-        detail += syntax_hint(detail, lines[mark.line], mark.column)
-    else:
-        detail += syntax_hint(detail, "", 0)
+    detail += syntax_hint(detail, lines, mark.line, mark.column) if mark else ""
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return make_problem(Code.E001, path, line, col, detail=detail)
 

@@ -32,8 +32,14 @@ _AFTER_QUOTED_VALUE = re.compile(r"""(^|[:\-,{\[]\s)\s*('[^']*'|"[^"]*")\s+\S*$"
 _BRACKET_IN_BRACES = re.compile(r"[\[{]")
 
 
-def syntax_hint(detail: str, line: str, column: int) -> str:
-    """The advice for libyaml's `detail`, met at `column` (0-based) of `line`."""
+def syntax_hint(detail: str, lines: list[str], number: int, column: int) -> str:
+    """The advice for libyaml's `detail`, met at `column` (0-based) of line `number` (0-based)
+    of `lines`."""
+    line = lines[number] if number < len(lines) else ""
+    if detail.startswith("did not find expected '-' indicator"):
+        hint = _dedented_key_hint(lines, number, column)
+        if hint:
+            return hint
     if _AFTER_QUOTED_VALUE.search(line[:column]):
         return (
             ": a value that starts with a quote ends at the closing quote; to start a text "
@@ -66,3 +72,28 @@ def _bracket_hint(line: str, column: int) -> str:
         end += 1
     text = line[key.start(2) : end].strip()
     return f'{hint}: {key.group(1)}: "{text}"'
+
+
+_KEY = re.compile(r"[ \t]*([\w-]+):(?:\s|$)")
+_ITEM = re.compile(r"( *)- +")  # an item of a list
+
+
+def _dedented_key_hint(lines: list[str], number: int, column: int) -> str:
+    """`options:` written at the indentation of its question's '- ': YAML reads it as an item
+    without its dash, where the author meant a key of the item above."""
+    key = _KEY.match(lines[number]) if number < len(lines) else None
+    if key is None or lines[number][:column].strip():
+        return ""
+    for above in reversed(lines[:number]):
+        item = _ITEM.match(above)
+        if item and len(item.group(1)) == column:
+            if not _KEY.match(above, item.end()):
+                return ""  # `- {id: a, ...}`: its keys are inside the braces
+            return (
+                f": '{key.group(1)}:' stands where the list's items start with '- ', so it is "
+                "neither an item nor a key of the item above: indent it "
+                f"{item.end()} spaces, as the keys above it"
+            )
+        if above.strip() and len(above) - len(above.lstrip()) < column:
+            return ""  # out of the list
+    return ""

@@ -140,3 +140,28 @@ def test_brackets_inside_braces_are_told_to_quote_the_text_meant(field, meant):
     problem = load_field(field).expect("E001", field, "[")
     assert problem.message.endswith(f"starts a list; put the text in quotes: {meant}")
     assert "' #'" not in problem.message
+
+
+# ---- a key indented as the list's items ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "dedented", "key", "spaces"),
+    [
+        ("        label: Social worker's name", "      label: Social worker's name", "label", 8),
+        ("    title: About the child", "  title: About the child", "title", 4),
+    ],
+    ids=["question", "page"],
+)
+def test_a_key_indented_as_the_lists_dashes_is_told_to_line_up_with_its_items_keys(
+    written, dedented, key, spaces
+):
+    # "every item of a list starts with '- ', all at the same indentation": the author had
+    # meant no new item, only a key of the one above
+    text = CASE.replace(written, dedented)
+    problem = _only_problem(text)
+    assert (problem.code, problem.line, problem.col) == ("E001", *position(text, dedented, key))
+    assert problem.message.endswith(
+        f"'{key}:' stands where the list's items start with '- ', so it is neither an item nor "
+        f"a key of the item above: indent it {spaces} spaces, as the keys above it"
+    )
