@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.test_validation_errors import load_field
+from tests.engine.test_validation_errors import load_case, load_field
 
 # ---- ids the page's own form uses ------------------------------------------------------------
 
@@ -143,3 +143,33 @@ def test_an_option_ticked_on_its_own_meets_min_choices(compile_case):
     jsonschema.validate(["none_known"], schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(["health"], schema)
+
+
+# ---- a rule shown at a question nobody answers ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("shown_at", "what", "instead"),
+    [
+        ("total_hours", "a calculated value", "hours_a, hours_b"),
+        ("guidance", "guidance (content)", "hours_a, hours_b"),
+    ],
+)
+def test_a_rule_shown_at_a_calculated_value_or_content_is_refused(shown_at, what, instead):
+    # it validated, and the page failed with a server error when the rule was broken: its
+    # message had no input to stand at
+    rule = f"{{check: hours_a + hours_b <= 25, message: Too many hours, field: {shown_at}}}"
+    loaded = load_case(f"""
+        - id: hours
+          title: Hours
+          fields:
+            - {{id: hours_a, type: number, label: Hours at school}}
+            - {{id: hours_b, type: number, label: Hours elsewhere}}
+            - {{id: total_hours, type: calculated, label: Total, value: hours_a + hours_b}}
+            - {{id: guidance, type: content, text: Check the hours.}}
+          rules:
+            - {rule}
+    """)
+    problem = loaded.expect("E206", rule, shown_at)
+    assert f"'{shown_at}', which is not a question people answer; it is {what}" in problem.message
+    assert problem.message.endswith(f"show the message at a question the check names: {instead}")
