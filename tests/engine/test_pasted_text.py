@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.test_validation_errors import load_case, load_field, load_file, position
+from tests.engine.test_validation_errors import (
+    load_case,
+    load_condition,
+    load_field,
+    load_file,
+    position,
+)
 
 NBSP = "\u00a0"
 PASTED = "pasted from a word processor or a web page"
@@ -165,3 +171,25 @@ def test_a_key_indented_as_the_lists_dashes_is_told_to_line_up_with_its_items_ke
         f"'{key}:' stands where the list's items start with '- ', so it is neither an item nor "
         f"a key of the item above: indent it {spaces} spaces, as the keys above it"
     )
+
+
+@pytest.mark.parametrize(
+    ("condition", "at", "advice"),
+    [
+        ("has_ehcp AND start_date", "AND", "write and, or and not in small letters"),
+        ("has_ehcp Or start_date", "Or", "write and, or and not in small letters"),
+        ("NOT has_ehcp", "NOT", "write and, or and not in small letters"),
+        (
+            "len(forename) > 5 characters",
+            "characters",
+            "write a number without its unit: 5, not 5 characters",
+        ),
+    ],
+)
+def test_a_condition_written_as_a_spreadsheet_writes_it_is_told_what_to_write(
+    condition, at, advice
+):
+    # only "invalid syntax", at the word after the one to mend
+    field = f'show_if: "{condition}"'
+    problem = load_condition(condition).expect("E300", field, at)
+    assert problem.message.endswith(advice)
