@@ -61,6 +61,13 @@ _HINTS = (
     (r"!(?!=)", "write 'not' instead of '!'"),
     (r"(?<![=!<>])=(?!=)", "compare with '==' (a single '=' is not allowed)"),
     (r"[‘’“”]", "write text in straight quotes, ' or \" (a word processor curls them)"),
+    *(
+        (sign, f"write {typed} instead of {sign}")  # made by a word processor, or pasted
+        for sign, typed in (
+            *(("≥", ">="), ("≤", "<="), ("≠", "!="), ("×", "*"), ("÷", "/")),
+            *(("–", "-"), ("—", "-"), ("−", "-")),  # dashes and the minus sign
+        )
+    ),
     (r"\w\s*:\s*\w", "':' is no operator: a ratio such as 1:10 is a division, a / b"),
 )
 

@@ -193,3 +193,14 @@ def test_a_condition_written_as_a_spreadsheet_writes_it_is_told_what_to_write(
     field = f'show_if: "{condition}"'
     problem = load_condition(condition).expect("E300", field, at)
     assert problem.message.endswith(advice)
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("≥", ">="), ("≤", "<="), ("≠", "!="), ("–", "-"), ("—", "-"), ("−", "-"), ("×", "*")],
+)
+def test_a_sign_a_word_processor_made_is_told_the_one_to_type(written, meant):
+    # "invalid character '≥' (U+2265)", and nothing on what to type
+    condition = f"len(forename) {written} 2"
+    problem = load_condition(condition).expect("E300", f'show_if: "{condition}"', written)
+    assert problem.message.endswith(f"write {meant} instead of {written}")
