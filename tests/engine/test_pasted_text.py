@@ -204,3 +204,11 @@ def test_a_sign_a_word_processor_made_is_told_the_one_to_type(written, meant):
     condition = f"len(forename) {written} 2"
     problem = load_condition(condition).expect("E300", f'show_if: "{condition}"', written)
     assert problem.message.endswith(f"write {meant} instead of {written}")
+
+
+@pytest.mark.parametrize("written", ["TRUE", "FALSE"])
+def test_true_or_false_in_capitals_is_told_to_write_it_in_small_letters(written):
+    # it was told to name a yes/no question, though the author had: has_ehcp == TRUE
+    condition = f"has_ehcp == {written}"
+    problem = load_condition(condition).expect("E302", f'show_if: "{condition}"', written)
+    assert problem.message.endswith(f"write {written.lower()}, in small letters")
