@@ -16,7 +16,7 @@ _KEY = r"[A-Za-z_][\w-]*"
 _INDENT = re.compile(rf"^[ \t]*(?P<odd>[{_ODD}])")
 _AFTER_DASH = re.compile(rf"^[ \t]*(?:-[ \t]+)*-(?P<odd>[{_ODD}])")
 _AFTER_KEY = re.compile(rf"(?:^[ \t]*(?:-[ \t]+)*|[{{,][ \t]*){_KEY}:(?P<odd>[{_ODD}])")
-_IN_KEY = re.compile(rf"^{_KEY}:(?P<odd>[{_ODD}])")
+_IN_KEY = re.compile(rf"(?P<odd>[{_ODD}])")
 
 _NAMES = {
     "\u00a0": "a no-break space",
@@ -27,12 +27,12 @@ _NAMES = {
 }
 
 
-def _words(odd: str) -> str:
+def _words(odd: str, needed: bool = True) -> str:
     name = _NAMES.get(odd, "a space of another kind")
-    return (
-        f"{name} (U+{ord(odd):04X}), pasted from a word processor or a web page, stands where "
-        "YAML needs an ordinary space: delete it and type a space"
-    )
+    pasted = f"{name} (U+{ord(odd):04X}), pasted from a word processor or a web page,"
+    if not needed:  # `label\u00a0: Name`: no space belongs in a key
+        return f"{pasted} is in a key, where YAML reads it as a letter: delete it"
+    return f"{pasted} stands where YAML needs an ordinary space: delete it and type a space"
 
 
 def odd_space_before(lines: list[str], last_line: int) -> tuple[int, int, str] | None:
@@ -52,10 +52,11 @@ def odd_space_before(lines: list[str], last_line: int) -> tuple[int, int, str] |
 
 
 def odd_space_in_key(key: str) -> tuple[int, str] | None:
-    """The 0-based offset of an odd space after a key's `:` inside a key YAML read
-    (`{type:\u00a0text}` is the key 'type:\u00a0text'), and what to say; None when there is
-    none."""
-    match = _IN_KEY.match(key)
+    """The 0-based offset of an odd space in a key YAML read, and what to say; None when there
+    is none. Keys are names (ids, settings), so one is never meant: after the `:`
+    (`{type:\u00a0text}` is the key 'type:\u00a0text') or before it (`label\u00a0: Name`)."""
+    match = _IN_KEY.search(key)
     if match is None:
         return None
-    return match.start("odd"), _words(key[match.start("odd")])
+    at = match.start("odd")
+    return at, _words(key[at], needed=key[at - 1 : at] == ":")

@@ -212,3 +212,12 @@ def test_true_or_false_in_capitals_is_told_to_write_it_in_small_letters(written)
     condition = f"has_ehcp == {written}"
     problem = load_condition(condition).expect("E302", f'show_if: "{condition}"', written)
     assert problem.message.endswith(f"write {written.lower()}, in small letters")
+
+
+def test_a_no_break_space_before_a_keys_colon_is_found_in_the_key():
+    # "missing required key 'label'" and "unknown key 'label '", of a key that looked right
+    written = "        label: Social worker's name"
+    text = CASE.replace(written, f"        label{NBSP}: Social worker's name")
+    problem = _only_problem(text)
+    assert (problem.code, problem.line, problem.col) == ("E001", *position(text, NBSP))
+    assert problem.message.endswith("is in a key, where YAML reads it as a letter: delete it")
