@@ -30,14 +30,15 @@ from engine.schema import build_schema
 from engine.schema_words import (
     TRANSLATION,
     blank,
+    key_meant,
     line_break_hint,
     misplaced_show_if,
     pattern_words,
     plain_message,
     quote_hint,
     shown,
-    unbracketed_list,
     unbracketed_options,
+    written_as,
     yes_no_text,
 )
 from engine.source import Source
@@ -169,9 +170,7 @@ def _found(expected, instance, key=None) -> str:
         return f"{instance}, which has decimals"
     if expected == "boolean" and yes_no_text(instance):  # required: no
         return yes_no_text(instance)
-    if expected == "array" and unbracketed_list(key, instance, one=True):  # accept: pdf, docx
-        return f"{_describe_type(instance)}: {unbracketed_list(key, instance, one=True)}"
-    return _describe_type(instance)
+    return _describe_type(instance) + written_as(expected, key, instance)  # accept: pdf
 
 
 def _describe_type(value) -> str:
@@ -324,7 +323,7 @@ class _Reporter:
             return "; a comma inside { } starts a new key: put text with commas in quotes"
         if TRANSLATION.fullmatch(key):  # label_cy, name_welsh, translations
             return "; case types are written in one language: there are no translated texts"
-        suggestion = did_you_mean(key, allowed)
+        suggestion = did_you_mean(key, allowed) or key_meant(key, allowed)  # description: intro
         if suggestion or not isinstance(instance, dict) or "type" not in instance:
             return suggestion
         owners = [name for name, kind in FIELD_TYPES.items() if key in kind.settings]

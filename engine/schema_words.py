@@ -30,6 +30,46 @@ def unbracketed_list(key, text, one: bool = False) -> str:
     return f"write it in [ ]: {key}: [{', '.join(items)}]"
 
 
+def written_as(expected, key, instance) -> str:
+    """E102's advice for a value of the wrong kind written as people write it: a list without
+    [ ] (`accept: pdf, docx`), a number in quotes (`version: "1"`)."""
+    if expected == "array":
+        listed = unbracketed_list(key, instance, one=True)
+        return f": {listed}" if listed else ""
+    number = isinstance(instance, str) and re.fullmatch(r"-?\d+(?:\.\d+)?", instance.strip())
+    if expected in ("integer", "number") and number and isinstance(key, str):
+        return f": take off the quotes, {key}: {instance.strip()}"
+    return ""
+
+
+# Keys as other form builders (and people) name them, and the ones meant here: the first of
+# those the place allows.
+_OTHER_KEYS = {
+    "description": ("intro", "hint", "summary"),
+    "help": ("hint",),
+    "help_text": ("hint",),
+    "helptext": ("hint",),
+    "question": ("label",),
+    "placeholder": ("hint",),
+    "condition": ("show_if", "when", "check"),
+    "visible_if": ("show_if",),
+    "visible_when": ("show_if",),
+    "show_when": ("show_if",),
+    "display_if": ("show_if",),
+    "only_if": ("show_if",),
+    "depends_on": ("show_if",),
+    "mandatory": ("required",),
+    "choices": ("options",),
+}
+
+
+def key_meant(key: str, allowed) -> str:
+    """A "did you mean" for a key other form builders use (`description` for a page's
+    `intro`, `condition` for `show_if`)."""
+    meant = next((k for k in _OTHER_KEYS.get(key.casefold(), ()) if k in allowed), None)
+    return f"; did you mean '{meant}'?" if meant else ""
+
+
 def unbracketed_options(path: tuple, text) -> str:
     """E104's words for `options: Health, Bullying, Other`, which would otherwise be told to
     write a list name ('health_bullying_other') that no list has."""

@@ -221,3 +221,32 @@ def test_a_no_break_space_before_a_keys_colon_is_found_in_the_key():
     problem = _only_problem(text)
     assert (problem.code, problem.line, problem.col) == ("E001", *position(text, NBSP))
     assert problem.message.endswith("is in a key, where YAML reads it as a letter: delete it")
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("description: About the exclusion", "intro"),  # a page
+        ("help_text: As on the birth certificate", "hint"),  # a question
+        ("condition: has_ehcp", "show_if"),
+        ("visible_if: has_ehcp", "show_if"),
+    ],
+)
+def test_a_key_as_other_form_builders_name_it_is_told_the_one_meant(written, meant):
+    # "unknown key 'description'" and no way on: a page's description is its intro
+    where = (
+        "    title: About the child"
+        if written.startswith("description")
+        else ("        label: Social worker's name")
+    )
+    indent = where[: len(where) - len(where.lstrip())]
+    text = CASE.replace(where, f"{where}\n{indent}{written}")
+    problem = _only_problem(text)
+    assert problem.code == "E100"
+    assert problem.message.endswith(f"did you mean '{meant}'?")
+
+
+def test_a_number_written_in_quotes_is_told_to_lose_them():
+    # "'version' must be a whole number, not text"
+    problem = _only_problem(CASE.replace("version: 1", 'version: "1"'))
+    assert problem.message.endswith("not text: take off the quotes, version: 1")
