@@ -7,7 +7,6 @@ that name other fields, and bounds that make sense.
 
 from __future__ import annotations
 
-import keyword
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -15,19 +14,23 @@ import engine.expressions as ex
 import engine.loops as loops
 from engine.case_settings import compile_settings
 from engine.casetype import CaseType, Declaration
+from engine.compile_words import (
+    NOTHING_TO_ANSWER,
+    RESERVED,
+    in_a_group,
+    not_answered,
+    taken,
+)
 from engine.condition_checks import condition_issues
 from engine.fields import FIELD_TYPES, field_type
 from engine.group_counts import needless_count
+from engine.input_names import FORM_NAMES, FORM_WORKINGS
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
 from engine.names import Declared, Scope, look_up
 from engine.problems import Code, Problem, did_you_mean, did_you_mean_or_all, make_problem
 from engine.school_calendar import calendar_issues
 from engine.sections import compile_sections
 from engine.source import Source
-
-RESERVED = (
-    set(ex.FUNCTIONS) | {"true", "false", "none"} | set(keyword.kwlist) | set(keyword.softkwlist)
-)
 
 
 def build_options(raw: list) -> tuple[Option, ...]:
@@ -135,8 +138,8 @@ class CaseTypeCompiler:
             for field_path, spec, group in _walk_fields(page["fields"], (*where, "fields")):
                 order += 1
                 field_id = spec["id"]
-                if field_id in RESERVED:
-                    self.add(Code.E210, (*field_path, "id"), name=field_id)
+                if field_id in RESERVED or field_id in (FORM_WORKINGS if group else FORM_NAMES):
+                    self.add(Code.E210, (*field_path, "id"), name=field_id, why=taken(field_id))
                 elif field_id in self.declared:
                     first = self.source.positions.value(self.declared[field_id].path)[0]
                     self.add(
@@ -178,6 +181,8 @@ class CaseTypeCompiler:
         kind = FIELD_TYPES[spec["type"]]
         show_if = self._expression(spec.get("show_if"), (*where, "show_if"), ex.BOOL, scope)
         nested, rules = self._items(spec, where, scope) if kind.holds_items else ((), ())
+        if kind.holds_items and not any(n.kind.is_input for n in nested):
+            self.add(Code.E104, (*where, "fields"), where="'fields'", detail=NOTHING_TO_ANSWER)
         settings = {
             k: v for k, v in spec.items() if k in kind.settings and k not in ("fields", "rules")
         }
@@ -302,9 +307,19 @@ class CaseTypeCompiler:
                 key="field",
                 name=data["field"],
                 expected="a question of this group" if scope else "a question on this page",
-                suggestion=_in_a_group(data["field"], fields) or did_you_mean(data["field"], names),
+                suggestion=in_a_group(data["field"], fields) or did_you_mean(data["field"], names),
             )
         check = self._expression(data["check"], (*where, "check"), ex.BOOL, scope)
+        shown_at = next((f for f in fields if f.id == data["field"]), None)
+        if shown_at is not None and not shown_at.kind.is_input:  # no input to stand at
+            self.add(
+                Code.E206,
+                (*where, "field"),
+                key="field",
+                name=data["field"],
+                expected="a question people answer",
+                suggestion=not_answered(shown_at, check, fields),
+            )
         if check is None:
             return None
         if said := needless_count(check, data["field"], fields):  # len(g) >= 2, min_items: 2
@@ -350,16 +365,3 @@ def _walk_fields(specs: list, where: tuple, group: str | None = None):
         kind = field_type(spec)
         if kind is not None and kind.holds_items:
             yield from _walk_fields(spec.get("fields", []), (*path, "fields"), spec["id"])
-
-
-def _in_a_group(name: str, fields: tuple[Field, ...]) -> str:
-    """Said of a page's rule whose `field` is a question of a repeating group on the page: a
-    rule for each item is written under the group's own `rules:` (it was indented as the
-    page's)."""
-    for field in fields:
-        if field.kind.holds_items and any(f.id == name for f in field.fields):
-            return (
-                f"; it is a question of the group '{field.id}': a rule for each item belongs "
-                "in the group's own `rules`, indented like its `fields`"
-            )
-    return ""

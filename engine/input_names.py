@@ -20,6 +20,28 @@ DATE_PARTS = ("day", "month", "year")  # a date question's boxes: ID-day, ID-mon
 MAX_INDEX_DIGITS = 9  # a group takes at most a few hundred items
 
 
+# Names a page's form uses itself, which no question may take as its id (a question is an input
+# of the same name, and an attribute of the same name of the WTForms form built for its page):
+# what the page uses each for. webapp/areas/cases/forms.py's PageForm keeps to them (a test).
+_BUTTONS = "for its buttons (Continue, Save and come back later)"
+_HIDDEN = "for a hidden value the page sends with the answers"
+_WORKINGS = "for its own workings"
+# An item of a repeating group is a form of its own, whose inputs are named after the group
+# (`actions_taken-0-action`): only the workings of a form are taken there.
+FORM_WORKINGS = dict.fromkeys(
+    ("data", "errors", "form_errors", "meta", "process", "post_process", "populate_obj",
+     "validate", "hidden_tag", "is_submitted", "validate_on_submit"),
+    _WORKINGS,
+)  # fmt: skip
+FORM_NAMES = {
+    "action": _BUTTONS,
+    **dict.fromkeys(
+        ("shown", "acknowledged", "page_version", "start_token", "typist", "csrf_token"), _HIDDEN
+    ),
+    **FORM_WORKINGS,
+}
+
+
 class ItemInput(NamedTuple):
     """What an input name inside a repeating group says: the group, the item, the question."""
 

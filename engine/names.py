@@ -103,6 +103,8 @@ def _yes_no_word(name: str, scope: Scope) -> str:
     meaning = _YES_NO_WORDS.get(name.casefold())
     if meaning is None or any(name in (s.options or ()) for s in scope.symbols.values()):
         return ""  # an option value yes: put it in quotes, as look_up says
+    if name.casefold() in ("true", "false"):  # has_ehcp == TRUE, as a spreadsheet writes it
+        return f"; '{name}' is no word of expressions: write {name.casefold()}, in small letters"
     asked = [s.name for s in scope.symbols.values() if s.type == ex.BOOL and s.typed]
     question = asked[-1] if asked else "has_ehcp"
     always = "to always hold, write true" if meaning else "to never hold, write false"

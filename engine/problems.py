@@ -56,7 +56,7 @@ class Code(enum.Enum):
     E207 = (Severity.ERROR, "the minimum ({low}) is above the maximum ({high})")
     E208 = (Severity.ERROR, "options list '{name}' is defined twice (first in {other})")
     E209 = (Severity.ERROR, "workflow '{name}' is defined twice (first in {other})")
-    E210 = (Severity.ERROR, "'{name}' cannot be an id: it is a reserved word of expressions")
+    E210 = (Severity.ERROR, "'{name}' cannot be an id: {why}")
     E211 = (Severity.ERROR, "a repeating group cannot hold another repeating group")
     E212 = (
         Severity.ERROR,

@@ -12,6 +12,7 @@ import json
 from engine.fields import FIELD_TYPES
 from engine.fields.base import WORDS
 from engine.model import ACTORS, LIFECYCLE, PREFILL_SOURCES, SETTINGS, STATUSES
+from engine.schema_words import OPTION_VALUE_PATTERN
 from engine.school_calendar import CALENDAR_SCHEMA
 
 SLUG = r"^[a-z][a-z0-9-]*$"
@@ -103,15 +104,16 @@ WORKFLOW = {
     },
 }
 
+_OPTION_VALUE = {"type": ["string", "number"], "pattern": OPTION_VALUE_PATTERN}
 OPTION = {
     "anyOf": [
-        {"type": ["string", "number"]},
+        _OPTION_VALUE,
         {
             "type": "object",
             "additionalProperties": False,
             "required": ["value", "label"],
             "properties": {
-                "value": {"type": ["string", "number"]},
+                "value": _OPTION_VALUE,
                 "label": TEXT,
                 "hint": {"type": "string"},
                 "exclusive": {"type": "boolean"},

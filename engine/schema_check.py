@@ -28,13 +28,17 @@ from engine.problems import (
 )
 from engine.schema import build_schema
 from engine.schema_words import (
+    TRANSLATION,
     blank,
+    key_meant,
     line_break_hint,
     misplaced_show_if,
     pattern_words,
     plain_message,
     quote_hint,
     shown,
+    unbracketed_options,
+    written_as,
     yes_no_text,
 )
 from engine.source import Source
@@ -160,13 +164,13 @@ def _json_type(value) -> str:
     return "null"
 
 
-def _found(expected, instance) -> str:
+def _found(expected, instance, key=None) -> str:
     """What was written where `expected` was wanted, as E102 tells it."""
     if expected == "integer" and _json_type(instance) == "number":  # not "not a number"
         return f"{instance}, which has decimals"
     if expected == "boolean" and yes_no_text(instance):  # required: no
         return yes_no_text(instance)
-    return _describe_type(instance)
+    return _describe_type(instance) + written_as(expected, key, instance)  # accept: pdf
 
 
 def _describe_type(value) -> str:
@@ -219,6 +223,9 @@ class _Reporter:
             case "pattern" if error.validator_value == WORDS_PATTERN:
                 if error.instance:  # empty text is minLength's "must not be empty" already
                     self.add(Code.E104, where, where=_where(path), detail=blank(error.instance))
+            case "pattern" if unbracketed_options(path, error.instance):  # options: a, b
+                detail = unbracketed_options(path, error.instance)
+                self.add(Code.E104, where, where=_where(path), detail=detail)
             case "pattern":
                 rule = pattern_words(error.validator_value, error.instance)
                 detail = f"{shown(error.instance)} {rule}{line_break_hint(error.instance)}"
@@ -254,7 +261,7 @@ class _Reporter:
                 yes_no_condition_hint(path[-1] if path else "", error.instance)
                 or quote_hint(expected, error.instance)
             ),
-            found=_found(expected, error.instance),
+            found=_found(expected, error.instance, path[-1] if path else None),
         )
 
     def _not_allowed(self, error, path: tuple) -> None:
@@ -314,9 +321,9 @@ class _Reporter:
     def _suggest_key(key: str, allowed, instance) -> str:
         if " " in key:
             return "; a comma inside { } starts a new key: put text with commas in quotes"
-        if _TRANSLATION.fullmatch(key):  # label_cy, name_welsh, translations
+        if TRANSLATION.fullmatch(key):  # label_cy, name_welsh, translations
             return "; case types are written in one language: there are no translated texts"
-        suggestion = did_you_mean(key, allowed)
+        suggestion = did_you_mean(key, allowed) or key_meant(key, allowed)  # description: intro
         if suggestion or not isinstance(instance, dict) or "type" not in instance:
             return suggestion
         owners = [name for name, kind in FIELD_TYPES.items() if key in kind.settings]
@@ -333,12 +340,6 @@ def _suggestion(value, allowed, path: tuple) -> str:
         if meant:
             return f"; did you mean '{meant}'?"
     return did_you_mean(value, allowed)
-
-
-_TRANSLATION = re.compile(
-    r"(\w+[_-](cy|en|gb|ga|gd|pl|ur|pa|welsh|english|cymraeg|translation))"
-    r"|translations?|i18n|l10n|locale|lang|language"
-)
 
 
 def _name_ok(key: str) -> bool:

@@ -19,6 +19,71 @@ def shown(text: str) -> str:
     return "'" + text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t") + "'"
 
 
+def unbracketed_list(key, text, one: bool = False) -> str:
+    """Said of `options: Health, Bullying` or `accept: pdf, docx` (with `one`, `accept: pdf`
+    too): a list written as people write one, which YAML reads as one text."""
+    if not isinstance(key, str) or not isinstance(text, str) or "\n" in text.strip():
+        return ""
+    if "," not in text and not (one and text.strip()):
+        return ""
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    return f"write it in [ ]: {key}: [{', '.join(items)}]"
+
+
+def written_as(expected, key, instance) -> str:
+    """E102's advice for a value of the wrong kind written as people write it: a list without
+    [ ] (`accept: pdf, docx`), a number in quotes (`version: "1"`)."""
+    if expected == "array":
+        listed = unbracketed_list(key, instance, one=True)
+        return f": {listed}" if listed else ""
+    number = isinstance(instance, str) and re.fullmatch(r"-?\d+(?:\.\d+)?", instance.strip())
+    if expected in ("integer", "number") and number and isinstance(key, str):
+        return f": take off the quotes, {key}: {instance.strip()}"
+    return ""
+
+
+# Keys as other form builders (and people) name them, and the ones meant here: the first of
+# those the place allows.
+_OTHER_KEYS = {
+    "description": ("intro", "hint", "summary"),
+    "help": ("hint",),
+    "help_text": ("hint",),
+    "helptext": ("hint",),
+    "question": ("label",),
+    "placeholder": ("hint",),
+    "condition": ("show_if", "when", "check"),
+    "visible_if": ("show_if",),
+    "visible_when": ("show_if",),
+    "show_when": ("show_if",),
+    "display_if": ("show_if",),
+    "only_if": ("show_if",),
+    "depends_on": ("show_if",),
+    "mandatory": ("required",),
+    "choices": ("options",),
+}
+
+
+def key_meant(key: str, allowed) -> str:
+    """A "did you mean" for a key other form builders use (`description` for a page's
+    `intro`, `condition` for `show_if`)."""
+    meant = next((k for k in _OTHER_KEYS.get(key.casefold(), ()) if k in allowed), None)
+    return f"; did you mean '{meant}'?" if meant else ""
+
+
+def unbracketed_options(path: tuple, text) -> str:
+    """E104's words for `options: Health, Bullying, Other`, which would otherwise be told to
+    write a list name ('health_bullying_other') that no list has."""
+    listed = unbracketed_list("options", text) if path and path[-1] == "options" else ""
+    return f"{shown(text)} is not the name of a list: {listed}" if listed else ""
+
+
+# Keys of translated texts: case types are written in one language.
+TRANSLATION = re.compile(
+    r"(\w+[_-](cy|en|gb|ga|gd|pl|ur|pa|welsh|english|cymraeg|translation))"
+    r"|translations?|i18n|l10n|locale|lang|language"
+)
+
+
 def line_break_hint(text: str) -> str:
     """Said of a value that a `|` or `>` block ended with a line break."""
     if not text.endswith("\n"):
@@ -37,9 +102,24 @@ def blank(text: str) -> str:
 _NAME_SEPARATOR = {r"^[a-z][a-z0-9_]*$": "_", r"^[a-z][a-z0-9-]*$": "-"}
 
 
+# An option's value: the page takes spaces off what is chosen (ChoiceType.parse), so a value
+# with spaces at either end, or of none but spaces, could never be chosen.
+OPTION_VALUE_PATTERN = r"^\S(?:[\s\S]*\S)?$"
+
+
 def pattern_words(pattern: str, instance=None) -> str:
     """The rule of one of the schema's patterns, in words; for an id or a name, the one meant
     (`Standard`: write 'standard'; `firstName`: 'first_name'; `cme_referral`: 'cme-referral')."""
+    if pattern == OPTION_VALUE_PATTERN and isinstance(instance, str):
+        if not instance.strip():
+            return (
+                "is no value: the page takes it for no answer, so the option could never be "
+                "chosen: give the option a value"
+            )
+        return (
+            "starts or ends with a space, which the page takes off what is chosen, so the "
+            f"option could never be chosen: write '{instance.strip()}'"
+        )
     return _rule_words(pattern) + _name_meant(pattern, instance)
 
 

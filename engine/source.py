@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 import yaml
 
 from engine.composer import MAPPING, SEQUENCE, SIMPLE_TAGS, Composer, Node, Refused, simple_value
+from engine.odd_spaces import odd_space_before, odd_space_in_key
 from engine.one_pass import NotPlain, OnePass
 from engine.problems import Code, Problem, make_problem
+from engine.yaml_hints import syntax_hint
 
 Path = tuple  # a path into the data: ("pages", 2, "fields", 0, "id")
 
@@ -260,7 +262,19 @@ def load_source(text: str, path: str) -> Source:
         return _unread(path, make_problem(Code.E001, path, 1, 1, detail=detail))
     if data is None:  # not seven 'missing required key' problems at 1:1
         return _unread(path, make_problem(Code.E007, path, 1, 1))
-    return Source(path, data, positions, problems)
+    return Source(path, data, positions, problems + _odd_keys(positions))
+
+
+def _odd_keys(positions: SourceMap) -> list[Problem]:
+    """E001 at each key that holds an odd space after its `:` (`{type:\u00a0text}`): YAML
+    read the key and its value as one key, which schema_check would call unknown or missing."""
+    problems = []
+    for where, (line, col) in positions.keys.items():
+        odd = odd_space_in_key(where[-1])
+        if odd:
+            column = col + odd[0]
+            problems.append(make_problem(Code.E001, positions.path, line, column, detail=odd[1]))
+    return problems
 
 
 def _read(text: str, path: str, plain: bool) -> tuple[object, SourceMap, list[Problem]]:
@@ -300,41 +314,13 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
             else "something"
         )
         detail = f"{opened} opened here is never closed"
-    hint = next((hint for start, hint in _YAML_HINTS if detail.startswith(start)), "")
     lines = text.split("\n")  # the mark may stand past the end: a file that stops short
-    if (
-        mark
-        and mark.line < len(lines)
-        and _AFTER_QUOTED_VALUE.search(lines[mark.line][: mark.column])
-    ):
-        hint = (
-            ": a value that starts with a quote ends at the closing quote; to start a text "
-            "with a quoted word, put all of it in the other quotes: \"'E' == need\""
-        )
-    detail += hint
+    odd = odd_space_before(lines, mark.line if mark else len(lines))
+    if odd:  # the cause, wherever libyaml stumbled after it
+        return make_problem(Code.E001, path, odd[0], odd[1], detail=odd[2])
+    detail += syntax_hint(detail, lines, mark.line, mark.column) if mark else ""
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return make_problem(Code.E001, path, line, col, detail=detail)
-
-
-# `key: 'E' == need`: the quoted 'E' is the whole value, and libyaml meets what follows it.
-_AFTER_QUOTED_VALUE = re.compile(r"""(^|[:\-,{\[]\s)\s*('[^']*'|"[^"]*")\s+\S*$""")
-
-# How to mend what libyaml's commonest messages are about (they say what, not how).
-_YAML_HINTS = (
-    ("found character that cannot start any token",
-     ": indent with spaces, never tabs, and quote a text that starts with '@' or '`'"),
-    ("found unknown escape character",
-     ": in double quotes a backslash starts an escape; write a pattern in single quotes"),
-    ("did not find expected ',' or '}'",
-     ": inside { } a ' #' starts a comment and ',' ends a value; quote such a text"),
-    ("did not find expected ',' or ']'",
-     ": inside [ ] a ' #' starts a comment and ',' ends a value; quote such a text"),
-    ("mapping values are not allowed",
-     ": a text with ': ' in it needs quotes, or the line is indented too far"),
-    ("did not find expected '-' indicator",
-     ": every item of a list starts with '- ', all at the same indentation"),
-    ("did not find expected key", ": this line is not indented as the lines around it"),
-)  # fmt: skip
 
 
 def read_source(path: str) -> Source:

@@ -61,6 +61,13 @@ _HINTS = (
     (r"!(?!=)", "write 'not' instead of '!'"),
     (r"(?<![=!<>])=(?!=)", "compare with '==' (a single '=' is not allowed)"),
     (r"[‘’“”]", "write text in straight quotes, ' or \" (a word processor curls them)"),
+    *(
+        (sign, f"write {typed} instead of {sign}")  # made by a word processor, or pasted
+        for sign, typed in (
+            *(("≥", ">="), ("≤", "<="), ("≠", "!="), ("×", "*"), ("÷", "/")),
+            *(("–", "-"), ("—", "-"), ("−", "-")),  # dashes and the minus sign
+        )
+    ),
     (r"\w\s*:\s*\w", "':' is no operator: a ratio such as 1:10 is a division, a / b"),
 )
 
@@ -78,6 +85,10 @@ _OTHER_LANGUAGES = {
     "empty": "not answered(x)",
     "iif": "a if condition else b",
 }
+
+# Words of a spreadsheet or SQL where expressions write and, or, not; a number with its unit.
+_CAPITAL_WORD = re.compile(r"\b(?:AND|OR|NOT|And|Or|Not)\b")
+_UNIT = re.compile(r"(?<![\w.'\"])(\d+(?:\.\d+)?)\s+(?!(?:and|or|not|in|if|else|is)\b)([A-Za-z]+)")
 
 # An expression cut short: it ends with an operator, which needs something after it.
 _UNFINISHED = re.compile(r"(\band|\bor|\bnot|\bin|==|!=|<=|>=|<|>|\+|-|\*|/|,|\()\s*$")
@@ -137,6 +148,15 @@ def _syntax_issue(exc: SyntaxError, text: str) -> Issue:
             bare_date.start(),
             {"detail": f"write a date as date('{bare_date.group()}'), in quotes"},
         )
+    capital = _CAPITAL_WORD.search(text)  # AND, Or: as a spreadsheet or SQL writes them
+    if capital:
+        detail = f"{exc.msg}; write and, or and not in small letters"
+        return Issue(Code.E300, capital.start(), {"detail": detail})
+    unit = _UNIT.search(text)  # days > 5 days
+    if unit:
+        number, word = unit.group(1), unit.group(2)
+        detail = f"{exc.msg}; write a number without its unit: {number}, not {number} {word}"
+        return Issue(Code.E300, unit.start(2), {"detail": detail})
     unfinished = _UNFINISHED.search(text)
     if unfinished and not exc.offset:  # Python points at the start: point at the last word
         detail = f"it ends with '{unfinished.group(1)}': something is missing after it"

@@ -212,6 +212,25 @@ def plural(noun: str, count: int = 2) -> str:
     return noun + "s"
 
 
+# Words whose first vowel letter sounds as "y" or "w" (a unit, a one-off), or whose "h" is not
+# sounded (an hour); capitals read letter by letter, whose names start with a vowel: an EHC
+# plan, an SEN review, a UPN.
+_A_BEFORE = ("one", "once", "uni", "use", "usu", "uti", "ure", "uro", "eu", "ewe")
+_AN_BEFORE = ("hour", "honest", "honour", "heir")
+_VOWEL_NAMED_CAPITALS = set("AEFHILMNORSX")
+
+
+def indefinite_article(noun: str) -> str:
+    """'a' or 'an' before `noun`: an incident, a provider, an EHC plan, a unit, an hour."""
+    first = noun.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return "an" if first[0] in _VOWEL_NAMED_CAPITALS else "a"
+    word = noun.lower()
+    if word.startswith(_AN_BEFORE):
+        return "an"
+    return "an" if word[:1] in tuple("aeiou") and not word.startswith(_A_BEFORE) else "a"
+
+
 def label_for_message(field: Field) -> str:
     """The field's label as the subject of an error message."""
     return field.label.rstrip("?:. ")

@@ -119,7 +119,7 @@ class CheckboxesType(FieldType):
             only = field.option_label(next(iter(exclusive & set(chosen))))
             raise Invalid(f"Select ‘{only}’ on its own, or untick it")
         low, high = field.settings.get("min_choices"), field.settings.get("max_choices")
-        if low and len(chosen) < low:
+        if low and len(chosen) < low and not exclusive & set(chosen):  # "None" is on its own
             raise Invalid(f"Select at least {low} options for ‘{label_for_message(field)}’")
         if high and len(chosen) > high:
             raise Invalid(f"Select no more than {high} options for ‘{label_for_message(field)}’")
@@ -142,11 +142,16 @@ class CheckboxesType(FieldType):
             "maxItems": high or len(field.options),
         }
         exclusive = [o.value for o in field.options if o.exclusive]
-        if exclusive:  # "None of these" is ticked on its own
+        if exclusive:  # "None of these" is ticked on its own, min_choices or not
             schema["allOf"] = [
                 {"if": {"contains": {"const": value}}, "then": {"maxItems": 1}}
                 for value in exclusive
             ]
+            if (low or 0) > 1:
+                schema["minItems"] = 1
+                schema["allOf"].append(
+                    {"if": {"not": {"contains": {"enum": exclusive}}}, "then": {"minItems": low}}
+                )
         return schema
 
     def symbol(self, field):

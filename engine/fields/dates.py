@@ -19,6 +19,7 @@ from engine.fields.base import (
     trimmed,
 )
 from engine.input_names import DATE_PARTS
+from engine.problems import Code
 
 _ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # fullmatch: exact, ASCII digits
 _PARTS = DATE_PARTS
@@ -203,6 +204,9 @@ class DateType(FieldType):
                     dt.date.fromisoformat(bound)
                 except ValueError:
                     problems.append(setting_problem(key, f"'{bound}' is not a real date"))
+        low, high = field.settings.get("min"), field.settings.get("max")
+        if _DAYS_FROM_TODAY.get(low, -2) > _DAYS_FROM_TODAY.get(high, 2):  # today, yesterday
+            return [("min", Code.E207, {"low": low, "high": high})]
         return problems or bounds_problem(field.settings)
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from engine.expressions import FILE, GROUP, Symbol
-from engine.fields.base import WORDS, FieldType, bounds_problem, lower_first, plural
+from engine.fields.base import (
+    WORDS,
+    FieldType,
+    bounds_problem,
+    indefinite_article,
+    lower_first,
+    plural,
+)
 from engine.input_names import input_name
 
 # What a form author may allow, by the name they write.
@@ -157,6 +164,15 @@ class GroupType(FieldType):
 
     def missing_message(self, field):
         return field.required_message or f"Add at least one {self.item_name(field, 1)}"
+
+    def add_words(self, field, items: int) -> str:
+        """The add button: "Add another provider", or with no item yet "Add an incident"."""
+        name = self.item_name(field, 1)
+        return f"Add another {name}" if items else f"Add {indefinite_article(name)} {name}"
+
+    def remove_words(self, field, number: int) -> str:
+        """The remove button of item `number` (from 1): "Remove EHC plan 2"."""
+        return f"Remove {self.item_name(field, 1)} {number}"
 
     def form_field(self, field):
         from engine.fields.inputs import group_list

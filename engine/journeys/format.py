@@ -50,9 +50,9 @@ _PAGE = {
         "values": {
             "type": "object",
             "additionalProperties": {"type": ["string", "number", "boolean", "array", "null"]},
-            "description": "Answers and calculated values after saving: the stored value or "
-            "the text shown ('6.5 weeks'); a list of option values for checkboxes; null for "
-            "none",
+            "description": "Answers and calculated values after saving, by question id (one "
+            "item's by its input name, 'providers-0-weekly_cost'): the stored value or the text "
+            "shown ('6.5 weeks'); a list of option values for checkboxes; null for none",
         },
     },
 }

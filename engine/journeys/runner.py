@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from engine.answers import truthy
 from engine.casetype import CaseType
-from engine.input_names import input_name
+from engine.input_names import input_name, read_input_name
 from engine.journeys.coverage import Coverage
 from engine.journeys.expect import compare_messages, compare_value
 from engine.journeys.format import CHECK_ANSWERS
@@ -156,14 +156,28 @@ class JourneyRun:
 
     def _values(self, step: dict, where: tuple) -> None:
         for field_id, expected in (step.get("values") or {}).items():
-            field = self.case_type.fields.get(field_id)
+            field, got = self._value_of(field_id)
             if field is None:
-                message = f"no question '{field_id}'{self._not_a_question(field_id)}"
+                message = f"no question '{field_id}'{self._not_a_question(field_id, True)}"
                 self.fail((*where, "values", field_id), message, key=True)
                 continue
-            message = compare_value(field, expected, self.answers.get(field_id))
+            message = compare_value(field, expected, got)
             if message:
                 self.fail((*where, "values", field_id), message)
+
+    def _value_of(self, key: str) -> tuple:
+        """The question `key` names and its answer: a question's id, or the input name of a
+        group item's question (`people-0-hurt`, as `errors` names it); (None, None) if none."""
+        field = self.case_type.fields.get(key)
+        if field is not None:
+            return field, self.answers.get(key)
+        item = read_input_name(key)
+        group = self.case_type.fields.get(item.group) if item else None
+        nested = {n.id: n for n in group.fields}.get(item.field) if group else None
+        if nested is None:
+            return None, None
+        items = self.answers.get(group.id) or []
+        return nested, items[item.index].get(nested.id) if item.index < len(items) else None
 
     def _end(self, coverage: Coverage) -> None:
         case_type, spec = self.case_type, self.spec
@@ -187,14 +201,19 @@ class JourneyRun:
             ):
                 self.fail(at, message)
 
-    def _not_a_question(self, field_id: str) -> str:
+    def _not_a_question(self, field_id: str, by_item: bool = False) -> str:
         """Why a journey cannot name `field_id` by itself: a misspelling, or a question of a
-        repeating group's items (whose answers are the group's)."""
+        repeating group's items (whose answers are the group's; under `values`, `by_item`,
+        each item's by its input name too)."""
         fields = self.case_type.fields
         group = next((f for f in fields.values() if field_id in {n.id for n in f.fields}), None)
         if group is None:
             return did_you_mean(field_id, fields)
-        return f": it is asked for each item of '{group.id}', so name '{group.id}'"
+        said = f": it is asked for each item of '{group.id}', so name '{group.id}'"
+        if by_item:
+            first = input_name(group.id, 0, field_id)
+            said += f" (every item), or '{first}' (the first item's)"
+        return said
 
     def _check_answers(self, expected: dict, where: tuple) -> None:
         rows = {

@@ -182,3 +182,54 @@ def test_a_date_of_birth_of_today_is_no_answer_to_the_pages_own_conditions(
         path.write_text(text, "utf-8")
         later = time.time_ns() + 10**9
         os.utime(path, ns=(later, later))
+
+
+BARRIERS = """\
+id: attendance-barriers
+name: Attendance barriers
+category: Tests
+reference: {prefix: EDU-TEST, code: BAR}
+version: 1
+workflow:
+  start: received
+  activities:
+    received: {label: Received, status: Active}
+    closed: {label: Closed, status: Completed}
+    withdrawn: {label: Withdrawn, status: Abandoned}
+  transitions:
+    - {from: received, to: closed, action: Close, by: officer}
+    - {from: received, to: withdrawn, action: Withdraw, by: officer}
+pages:
+  - id: barriers
+    title: Barriers
+    fields:
+      - id: barriers
+        type: checkboxes
+        label: What makes it hard for the pupil to attend?
+        min_choices: 2
+        options:
+          - {value: health, label: Health}
+          - {value: transport, label: Transport}
+          - {value: none_known, label: No barriers known, exclusive: true}
+      - id: checked_with
+        type: text
+        label: Who confirmed it?
+        show_if: "'none_known' in barriers"
+"""
+
+
+def test_an_option_ticked_on_its_own_is_an_answer_with_min_choices(browser, tmp_path):
+    # min_choices: 2 refused "No barriers known" ticked alone, on the page and in its script
+    # (its follow-up never appeared): the answer the form offers could not be given
+    (tmp_path / "casetypes").mkdir()
+    (tmp_path / "casetypes" / "barriers.yaml").write_text(BARRIERS, encoding="utf-8")
+    with preview_of(tmp_path / "casetypes") as url, page_at(browser, url) as page:
+        page.goto("/attendance-barriers/pages/barriers")
+        follow_up = page.get_by_label("Who confirmed it?")
+        expect(follow_up).to_be_hidden()
+        page.get_by_label("No barriers known").check()
+        expect(follow_up).to_be_visible()
+        follow_up.fill("The parent")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
+        expect(page.get_by_role("heading", level=1, name="Check your answers")).to_be_visible()

@@ -468,7 +468,7 @@ def test_a_question_of_a_group_item_named_alone_says_to_name_the_group(folder, t
     status, lines, _err = run(capsys, tmp_path)
     assert [line.split(" (journey")[0] for line in lines] == [
         f"{path}:7:18: FAIL: no question 'hurt': it is asked for each item of 'people', so "
-        "name 'people'"
+        "name 'people' (every item), or 'people-0-hurt' (the first item's)"
     ]
     folder(
         path.read_text().replace(
@@ -480,6 +480,32 @@ def test_a_question_of_a_group_item_named_alone_says_to_name_the_group(folder, t
         f"{path}:9:21: FAIL: 'person' is not a question of 'tiny': it is asked for each item "
         "of 'people', so name 'people'"
     ]
+
+
+def test_a_value_of_one_item_is_named_by_its_input_name(folder, tmp_path, capsys):
+    """An author's trial: a calculated value of each item could be checked only by writing out
+    every answer of every item (`people: [{...}, {...}]`); `errors` named one item's question
+    (`people-0-person`), and `values` now does too."""
+    (tmp_path / "tiny.yaml").write_text(_with_people())
+    journeys = """\
+        case_type: tiny
+        journeys:
+          - name: Two people
+            pages:
+              - page: first
+                answers:
+                  sen: K
+                  born: 14/5/2015
+                  people: [{person: Ann, hurt: No}, {person: Bob, hurt: Yes, injury: A cut}]
+                values: {people-1-injury: A cut, people-0-hurt: false, people-2-person: ~}
+                next: check-answers
+    """
+    folder(journeys)
+    assert run(capsys, tmp_path)[:2] == (0, [])
+    path = folder(journeys.replace("people-1-injury: A cut", "people-1-injury: A bruise"))
+    status, lines, _err = run(capsys, tmp_path)
+    assert status == 1
+    assert lines[0].startswith(f"{path}:10:35: FAIL: expected 'injury' to be 'A bruise', got")
 
 
 def test_no_boxes_ticked_on_a_hidden_question_is_no_answer(folder, tmp_path, capsys):

@@ -428,3 +428,32 @@ def test_a_case_type_without_export_says_how_the_csv_is_written_by_default(site)
     assert "chosen options as their labels, as on “Check your answers”" in said
     assert "dates as shown on the form, such as 1 September 2026" in said
     assert "Each question’s column is headed with its label." in said
+
+
+def test_a_groups_item_keeps_the_capitals_of_its_name(tmp_path):
+    # an author's trial: "(each called “ehc plan”)", as the page's buttons said "ehc plan"
+    folder = tmp_path / "casetypes"
+    shutil.copytree(CASETYPES / "shared", folder / "shared")
+    (folder / "plans.yaml").write_text(
+        """\
+id: plans
+name: Plans
+category: Tests
+reference: {prefix: EDU-TEST, code: PLN}
+version: 1
+workflow: standard
+pages:
+  - id: one
+    title: One
+    fields:
+      - id: plans
+        type: group
+        label: Plans
+        item_label: EHC plan
+        max_items: 3
+        fields: [{id: plan_date, type: date, label: Date of the plan}]
+"""
+    )
+    out = tmp_path / "site"
+    assert main(["docs", str(folder), "--out", str(out)]) == 0
+    assert "From 0 to 3 items (each called “EHC plan”)." in text_of(read(out / "plans.html"))

@@ -286,6 +286,30 @@ def test_repeating_group_items_are_added_and_removed(tmp_path):
     assert not page.find("input", attrs={"name": "witnesses-0-witness_name"})
 
 
+@pytest.mark.parametrize(
+    ("item_label", "first", "another", "remove"),
+    [
+        ("Incident", "Add an incident", "Add another incident", "Remove incident 1"),
+        ("EHC plan", "Add an EHC plan", "Add another EHC plan", "Remove EHC plan 1"),
+        ("Unit", "Add a unit", "Add another unit", "Remove unit 1"),
+        (None, "Add an item", "Add another item", "Remove item 1"),  # the default item_label
+    ],
+)
+def test_a_groups_buttons_name_its_items_as_people_write_them(
+    tmp_path, item_label, first, another, remove
+):
+    # an author's trial: "Add a incident", "Add a item" (no item_label), "Add another ehc plan"
+    label = f"        item_label: {item_label}\n" if item_label else ""
+    grouped = GROUPED.replace("        item_label: Witness\n", label)
+    (tmp_path / "incident.yaml").write_text(grouped, encoding="utf-8")
+    _app, browser = _preview(tmp_path)
+    buttons = [text_of(b) for b in browser.get("/incident/pages/what").page.select("button")]
+    assert first in buttons
+    browser.post("/incident/pages/what", {"action": "add:witnesses"}, expect=302)
+    buttons = [text_of(b) for b in browser.get("/incident/pages/what").page.select("button")]
+    assert another in buttons and remove in buttons
+
+
 def test_a_page_with_errors_is_shown_with_the_portals_error_summary(folder):
     _app, browser = _preview(folder)
     browser.get("/incident/pages/what")

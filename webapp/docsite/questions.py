@@ -12,6 +12,7 @@ import engine.numeric as numeric
 from engine.describe import Describer, quoted_label
 from engine.fields.numbers import suffix_forms
 from engine.fields.other import kinds_in_words
+from engine.fields.questions import lower_first
 from engine.model import Field, Rule
 
 # A question's kind as the documentation names it (the type's id is shown beside it).
@@ -154,7 +155,7 @@ def _choices_and_items(s) -> list[str]:
     if "max_choices" in s:
         said.append(f"Tick at most {s['max_choices']}.")
     if "min_items" in s or "max_items" in s:
-        item = s.get("item_label", "item").lower()
+        item = lower_first(s.get("item_label", "item"))  # EHC plan stays in capitals
         said.append(
             f"From {s.get('min_items', 0)} to {s.get('max_items', 50)} items "
             f"(each called “{item}”)."

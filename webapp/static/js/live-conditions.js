@@ -95,7 +95,8 @@ const READERS = {
     const chosen = field.options.filter((o) => ticked.includes(o))
     if (!chosen.length) return null
     if (chosen.length > 1 && chosen.some((o) => field.exclusive.includes(o))) return null
-    if (field.min_choices && chosen.length < field.min_choices) return null
+    const alone = chosen.some((o) => field.exclusive.includes(o)) // "None of these" is enough
+    if (field.min_choices && chosen.length < field.min_choices && !alone) return null
     if (field.max_choices && chosen.length > field.max_choices) return null
     return chosen
   },

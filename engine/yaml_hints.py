@@ -1,0 +1,99 @@
+"""What to write instead, added to libyaml's own words for a syntax error (they say what it
+met, not how to mend it), from the message and the line it stopped on."""
+
+from __future__ import annotations
+
+import re
+
+# How to mend what libyaml's commonest messages are about.
+_YAML_HINTS = (
+    ("found character that cannot start any token",
+     ": indent with spaces, never tabs, and quote a text that starts with '@' or '`'"),
+    ("found unknown escape character",
+     ": in double quotes a backslash starts an escape; write a pattern in single quotes"),
+    ("did not find expected ',' or '}'",
+     ": inside { } a ' #' starts a comment and ',' ends a value; quote such a text"),
+    ("did not find expected ',' or ']'",
+     ": inside [ ] a ' #' starts a comment and ',' ends a value; quote such a text"),
+    ("mapping values are not allowed",
+     ": a text with ': ' in it needs quotes, or the line is indented too far"),
+    ("did not find expected '-' indicator",
+     ": every item of a list starts with '- ', all at the same indentation"),
+    ("did not find expected key", ": this line is not indented as the lines around it"),
+)  # fmt: skip
+
+# A value that starts with a curly quote: `label: “Note: bring it”`, meant as quoted text.
+_CURLY_QUOTED = re.compile(r"(^|[:,{\[-])\s+[“‘]")
+
+# `key: 'E' == need`: the quoted 'E' is the whole value, and libyaml meets what follows it.
+_AFTER_QUOTED_VALUE = re.compile(r"""(^|[:\-,{\[]\s)\s*('[^']*'|"[^"]*")\s+\S*$""")
+
+# `{id: x, show_if: year in ['10', '11']}`: inside { } the '[' starts a list, not text.
+_BRACKET_IN_BRACES = re.compile(r"[\[{]")
+
+
+def syntax_hint(detail: str, lines: list[str], number: int, column: int) -> str:
+    """The advice for libyaml's `detail`, met at `column` (0-based) of line `number` (0-based)
+    of `lines`."""
+    line = lines[number] if number < len(lines) else ""
+    if detail.startswith("did not find expected '-' indicator"):
+        hint = _dedented_key_hint(lines, number, column)
+        if hint:
+            return hint
+    if _AFTER_QUOTED_VALUE.search(line[:column]):
+        return (
+            ": a value that starts with a quote ends at the closing quote; to start a text "
+            "with a quoted word, put all of it in the other quotes: \"'E' == need\""
+        )
+    if _CURLY_QUOTED.search(line):
+        return (
+            ": “ ” and ‘ ’ are not quotes to YAML (a word processor curls them): write the "
+            "quotes around a text straight, \" or '"
+        )
+    if detail.startswith("did not find expected ',' or '}'") and _BRACKET_IN_BRACES.match(
+        line, column
+    ):
+        return _bracket_hint(line, column)
+    return next((hint for start, hint in _YAML_HINTS if detail.startswith(start)), "")
+
+
+def _bracket_hint(line: str, column: int) -> str:
+    """`{..., show_if: year_group in ['10', '11']}`: the text meant, in double quotes."""
+    opened = "list" if line[column] == "[" else "mapping"
+    hint = f": inside {{ }} a '{line[column]}' in a text starts a {opened}; put the text in quotes"
+    key = re.search(r"([\w-]+):[ \t]+([^,{}\[\]]*)$", line[:column])
+    if key is None or '"' in line:
+        return hint
+    depth, end = 0, column
+    while end < len(line):
+        depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(line[end], 0)
+        if depth < 0 or (depth == 0 and line[end] == ","):
+            break
+        end += 1
+    text = line[key.start(2) : end].strip()
+    return f'{hint}: {key.group(1)}: "{text}"'
+
+
+_KEY = re.compile(r"[ \t]*([\w-]+):(?:\s|$)")
+_ITEM = re.compile(r"( *)- +")  # an item of a list
+
+
+def _dedented_key_hint(lines: list[str], number: int, column: int) -> str:
+    """`options:` written at the indentation of its question's '- ': YAML reads it as an item
+    without its dash, where the author meant a key of the item above."""
+    key = _KEY.match(lines[number]) if number < len(lines) else None
+    if key is None or lines[number][:column].strip():
+        return ""
+    for above in reversed(lines[:number]):
+        item = _ITEM.match(above)
+        if item and len(item.group(1)) == column:
+            if not _KEY.match(above, item.end()):
+                return ""  # `- {id: a, ...}`: its keys are inside the braces
+            return (
+                f": '{key.group(1)}:' stands where the list's items start with '- ', so it is "
+                "neither an item nor a key of the item above: indent it "
+                f"{item.end()} spaces, as the keys above it"
+            )
+        if above.strip() and len(above) - len(above.lstrip()) < column:
+            return ""  # out of the list
+    return ""

@@ -1,0 +1,175 @@
+"""What an author's trial found valid that then failed on the page: a question named as the
+page's form names its own parts, an option value the page could never send, a group whose
+items have nothing to answer. Each validated clean; the preview showed the failure."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.engine.test_validation_errors import load_case, load_field
+
+# ---- ids the page's own form uses ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["action", "shown", "acknowledged", "page_version", "csrf_token", "meta", "process", "data"],
+)
+def test_an_id_the_pages_form_uses_is_refused(name):
+    # validated clean; the preview's page then failed ('meta', 'process', 'acknowledged': a
+    # server error) or read the answer as the Continue button or a hidden value ('action')
+    field = f"{{id: {name}, type: textarea, label: What action did the school take?}}"
+    problem = load_field(field).expect("E210", field, name)
+    assert problem.message.startswith(f"'{name}' cannot be an id: the page's form uses it")
+    assert "write a longer id" in problem.message
+
+
+def test_an_id_the_pages_form_uses_is_refused_in_a_group_too():
+    field = (
+        "{id: incidents, type: group, label: Incidents, "
+        "fields: [{id: errors, type: text, label: Errors}]}"
+    )
+    load_field(field).expect("E210", field, "errors, type: text")
+
+
+def test_a_group_item_may_use_a_name_only_the_page_sends():
+    # an item's inputs are named after the group (actions_taken-0-action), as the shipped
+    # education welfare referral's are: no clash with the page's button
+    field = (
+        "{id: actions_taken, type: group, label: Actions, "
+        "fields: [{id: action, type: text, label: Action}]}"
+    )
+    assert [p for p in load_field(field).problems if p.path == "case.yaml"] == []
+
+
+# ---- option values the page could never send ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "part", "advice"),
+    [
+        ("{value: ' spaced ', label: Spaced}", "' spaced '", "write 'spaced'"),
+        ("'Other '", "'Other '", "write 'Other'"),
+        ("{value: '', label: Not known}", "''", "give the option a value"),
+    ],
+    ids=["value", "plain", "empty"],
+)
+def test_an_option_value_with_spaces_at_either_end_is_refused(option, part, advice):
+    # it validated, and the page, which takes spaces off what is chosen, refused the choice
+    # ("Select one of the options"): the option could never be chosen
+    field = f"{{id: who, type: radios, label: Who is it?, options: [{option}, Someone]}}"
+    problem = load_field(field).expect("E104", field, part)
+    assert "could never be chosen" in problem.message and advice in problem.message
+
+
+# ---- a group with nothing to answer --------------------------------------------------------
+
+
+def test_a_group_whose_items_ask_nothing_is_refused():
+    # every item is empty, and empty items are dropped: "Add at least one item" for ever,
+    # and the case could never be sent
+    field = (
+        "{id: things, type: group, label: Things, fields: "
+        "[{id: note, type: content, text: Read this}, "
+        "{id: two, type: calculated, label: Two, value: 1 + 1}]}"
+    )
+    problem = load_field(field).expect("E104", field, "[{id: note")
+    assert problem.message.startswith("'fields': ")
+    assert "nothing to answer" in problem.message
+
+
+def test_a_group_with_one_question_to_answer_is_taken():
+    field = (
+        "{id: things, type: group, label: Things, fields: "
+        "[{id: note, type: content, text: Read this}, {id: what, type: text, label: What}]}"
+    )
+    assert [p for p in load_field(field).problems if p.path == "case.yaml"] == []
+
+
+# ---- dates no day can be -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("low", "high"), [("today", "yesterday"), ("tomorrow", "today")])
+def test_a_date_after_today_and_before_it_is_refused(low, high):
+    # validated, and no date could ever be typed: "must be today or in the future" one way,
+    # "in the past" the other
+    field = f"{{id: seen_on, type: date, label: Date seen, min: {low}, max: {high}}}"
+    problem = load_field(field).expect("E207", field, f"{low}, max")
+    assert f"({low}) is above the maximum ({high})" in problem.message
+
+
+def test_a_date_between_yesterday_and_tomorrow_is_taken():
+    field = "{id: seen_on, type: date, label: Date seen, min: yesterday, max: tomorrow}"
+    assert [p for p in load_field(field).problems if p.path == "case.yaml"] == []
+
+
+# ---- "None of these" with min_choices ----------------------------------------------------------
+
+BARRIERS = """
+- id: barriers
+  title: Barriers
+  fields:
+    - id: barriers
+      type: checkboxes
+      label: What makes it hard for the pupil to attend?
+      min_choices: 2
+      options:
+        - {value: health, label: Health}
+        - {value: transport, label: Transport}
+        - {value: bullying, label: Bullying}
+        - {value: none_known, label: No barriers known, exclusive: true}
+"""
+
+
+def test_an_option_ticked_on_its_own_meets_min_choices(compile_case):
+    # "No barriers known" must be ticked on its own, and min_choices: 2 refused it alone
+    # ("Select at least 2 options"): the school could not give the answer the form offers
+    import jsonschema
+    from werkzeug.datastructures import MultiDict
+
+    from engine.answer_schema import question_schema
+
+    case = compile_case(BARRIERS)
+    saved = case.save_page(
+        "barriers", case.form_class("barriers")(MultiDict([("barriers", "none_known")])), {}
+    )
+    assert saved.errors == [] and saved.answers["barriers"] == ["none_known"]
+    two_few = MultiDict([("barriers", "health")])
+    saved = case.save_page("barriers", case.form_class("barriers")(two_few), {})
+    assert [e.message for e in saved.errors] == [
+        "Select at least 2 options for ‘What makes it hard for the pupil to attend’"
+    ]
+    schema = question_schema(case.fields["barriers"])
+    jsonschema.validate(["none_known"], schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(["health"], schema)
+
+
+# ---- a rule shown at a question nobody answers ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("shown_at", "what", "instead"),
+    [
+        ("total_hours", "a calculated value", "hours_a, hours_b"),
+        ("guidance", "guidance (content)", "hours_a, hours_b"),
+    ],
+)
+def test_a_rule_shown_at_a_calculated_value_or_content_is_refused(shown_at, what, instead):
+    # it validated, and the page failed with a server error when the rule was broken: its
+    # message had no input to stand at
+    rule = f"{{check: hours_a + hours_b <= 25, message: Too many hours, field: {shown_at}}}"
+    loaded = load_case(f"""
+        - id: hours
+          title: Hours
+          fields:
+            - {{id: hours_a, type: number, label: Hours at school}}
+            - {{id: hours_b, type: number, label: Hours elsewhere}}
+            - {{id: total_hours, type: calculated, label: Total, value: hours_a + hours_b}}
+            - {{id: guidance, type: content, text: Check the hours.}}
+          rules:
+            - {rule}
+    """)
+    problem = loaded.expect("E206", rule, shown_at)
+    assert f"'{shown_at}', which is not a question people answer; it is {what}" in problem.message
+    assert problem.message.endswith(f"show the message at a question the check names: {instead}")
