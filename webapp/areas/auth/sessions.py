@@ -5,7 +5,11 @@ has left (the timeout warning) does not. The session cookie changes, and is sent
 when the session does: at most once a minute for activity (ACTIVITY_STEP).
 
 When a session times out while a case page is being sent, what was typed is kept on the draft
-before the user is asked to sign in again, so nothing is lost. When it has ended already (signed
+before the user is asked to sign in again, so nothing is lost; a note sent from an officer's
+case page is kept for them and put back in its box (caseviewer/kept_notes.py). A timeout's
+signed-out pages leave the typing kept in the browser's tab for the same user to sign in again
+to; only Sign out pressed forgets it there (forget_typing; README, "Typing kept through a
+timeout"). When it has ended already (signed
 out in another tab, or a background save found it timed out), the page's CSRF token has gone
 with it: a case page or its background save is then told so in words (signed_out_already), not
 with a bare "problem with your request", and the page's script stops promising a save. So is
