@@ -98,3 +98,26 @@ def test_an_empty_or_overlong_note_keeps_nothing(sign_in, world, council, db_ses
         assert KEPT not in said
         olivia.sign_in(council.olivia)
     assert db_session.scalar(select(func.count()).select_from(ParkedPage)) == 0
+
+
+def _forgets_the_tabs_typing(portal) -> bool:
+    """Whether the sign-in page now shown tells its script to forget the tab's typing."""
+    return portal.get("/sign-in").page.body.has_attr("data-signed-out")
+
+
+def test_only_sign_out_asked_for_forgets_the_tabs_typing(world, sign_in, moving_clock):
+    portal = sign_in(world.alice)
+    portal.get("/")
+    moving_clock.advance(minutes=45)
+    portal.get("/", expect=302)  # timed out: the same user signing in again gets it back
+    assert not _forgets_the_tabs_typing(portal)
+
+    portal.sign_in(world.alice)
+    portal.get("/sign-out")
+    portal.post("/sign-out", {}, expect=302)
+    assert _forgets_the_tabs_typing(portal)
+
+    portal.sign_in(world.alice)
+    moving_clock.advance(minutes=45)  # the warning's "Sign out" followed too late
+    portal.get("/sign-out", expect=302)
+    assert _forgets_the_tabs_typing(portal)

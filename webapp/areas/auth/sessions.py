@@ -156,6 +156,8 @@ def _timed_out(idle: bool):
     kept, target = _keep_typed()
     logout_user()
     session.clear()
+    if request.endpoint == "auth.sign_out":  # Sign out asked for, as the session timed out
+        session[SIGNED_OUT_HERE] = True
     config = current_app.config
     why = (
         f"you were inactive for {_duration(config['SESSION_IDLE_SECONDS'])}"
