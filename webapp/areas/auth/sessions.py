@@ -8,7 +8,7 @@ When a session times out while a case page is being sent, what was typed is kept
 before the user is asked to sign in again, so nothing is lost; a note sent from an officer's
 case page is kept for them and put back in its box (caseviewer/kept_notes.py). A timeout's
 signed-out pages leave the typing kept in the browser's tab for the same user to sign in again
-to; only Sign out pressed forgets it there (forget_typing; README, "Typing kept through a
+to; only Sign out asked for forgets it there (forget_typing; README, "Typing kept through a
 timeout"). When it has ended already (signed
 out in another tab, or a background save found it timed out), the page's CSRF token has gone
 with it: a case page or its background save is then told so in words (signed_out_already), not

@@ -30,7 +30,7 @@ from webapp.infra import clock
 from webapp.infra.database import transaction
 from webapp.models import Case, ParkedPage, User
 
-KEEP_MAX = 2 * workflow.NOTE_MAX  # characters of one note kept: a form refuses more than half
+KEEP_MAX = 2 * workflow.NOTE_MAX  # characters of a note kept: twice what a form takes
 
 INTERNAL_NOTE = "internal-note"  # the kept-typing names of the boxes (data-kept-as)
 FOR_THE_SCHOOL = "note-for:"  # + the transition's action
