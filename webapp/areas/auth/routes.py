@@ -265,6 +265,7 @@ def sign_out():
         services.sign_out(db(), user)
         logout_user()
         session.clear()
+        session[sessions.SIGNED_OUT_HERE] = True  # its pages forget the tabs' typing
         flash("You have signed out", "success")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/sign_out.html", form=form)

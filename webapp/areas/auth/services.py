@@ -258,7 +258,11 @@ def load_user(
 
 
 def sign_out(session: Session, user: User) -> None:
-    """Every session of the user stops working at its next request."""
+    """Every session of the user stops working at its next request, and the notes kept for
+    them at a timeout (caseviewer/kept_notes.py) are forgotten: signing out forgets typing."""
+    from webapp.areas.caseviewer import kept_notes
+
     with transaction(session):
         user.session_generation += 1
+        kept_notes.forget(session, user)
         audit.record(session, "signed_out", actor=user, user=user)

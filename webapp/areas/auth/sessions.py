@@ -5,7 +5,11 @@ has left (the timeout warning) does not. The session cookie changes, and is sent
 when the session does: at most once a minute for activity (ACTIVITY_STEP).
 
 When a session times out while a case page is being sent, what was typed is kept on the draft
-before the user is asked to sign in again, so nothing is lost. When it has ended already (signed
+before the user is asked to sign in again, so nothing is lost; a note sent from an officer's
+case page is kept for them and put back in its box (caseviewer/kept_notes.py). A timeout's
+signed-out pages leave the typing kept in the browser's tab for the same user to sign in again
+to; only Sign out asked for forgets it there (forget_typing; README, "Typing kept through a
+timeout"). When it has ended already (signed
 out in another tab, or a background save found it timed out), the page's CSRF token has gone
 with it: a case page or its background save is then told so in words (signed_out_already), not
 with a bare "problem with your request", and the page's script stops promising a save. So is
@@ -66,6 +70,19 @@ def typing_kept_for() -> str:
     return keyed_hash(f"kept typing:{current_user.id}")[:16]
 
 
+# Set in the session that an explicit sign-out leaves (auth.sign_out), until the next sign-in:
+# its signed-out pages forget the typing kept in the browser's tabs (kept-typing.js). A
+# timeout's signed-out pages do not: the officer or school user signing in again there gets
+# it back, and anyone else signing in there has it forgotten first (typing_kept_for).
+SIGNED_OUT_HERE = "signed_out_here"
+
+
+def forget_typing() -> bool:
+    """Whether this signed-out page should forget the typing its tab kept: only after an
+    explicit sign-out in this browser, never after a timeout."""
+    return not current_user.is_authenticated and bool(session.get(SIGNED_OUT_HERE))
+
+
 def begin(user) -> None:
     """A brand-new session for `user`: nothing from before signing in survives."""
     session.clear()
@@ -81,6 +98,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["session_seconds_left"] = seconds_left
     app.jinja_env.globals["typing_kept_for"] = typing_kept_for
+    app.jinja_env.globals["forget_typing"] = forget_typing
     app.register_error_handler(CSRFError, _csrf_refused)
 
     @app.before_request
@@ -104,26 +122,42 @@ def init_app(app: Flask) -> None:
         return None
 
 
-def _timed_out(idle: bool):
+# An officer's case page's forms whose note is kept when sent as the session times out.
+_OFFICERS_NOTES = ("caseviewer.note", "caseviewer.transition")
+
+
+def _keep_typed() -> tuple[bool, str | None]:
+    """What a page sent as its session timed out keeps for its user, before the session goes:
+    whether anything was kept, and the page to go back to after signing in again."""
     from webapp.areas.cases.new_case import keep_typed_on_new_page
     from webapp.areas.cases.services import keep_typed_input
+    from webapp.areas.caseviewer import kept_notes
     from webapp.infra.database import db
 
-    kept = False
-    target = request.path
-    if request.method == "POST" and request.endpoint in NEW_CASE_PAGES:
+    if request.method != "POST":
+        return False, request.path
+    if request.endpoint in NEW_CASE_PAGES:
         target = keep_typed_on_new_page()  # the first save of a new case: it creates the case
-        kept = target is not None
-    elif request.method == "POST" and request.endpoint in ("cases.page", "cases.autosave"):
+        return target is not None, target
+    args = request.view_args or {}
+    if request.endpoint in ("cases.page", "cases.autosave"):
         kept = keep_typed_input(
-            db(),
-            current_user,
-            request.view_args["reference"],
-            request.view_args["page_id"],
-            request.form,
+            db(), current_user, args["reference"], args["page_id"], request.form
         )
+        return kept, request.path
+    if request.endpoint in _OFFICERS_NOTES:  # put back in its box by the case's page
+        reference = args["reference"]
+        kept = kept_notes.keep(db(), current_user, reference, request.endpoint, request.form)
+        return kept, url_for("caseviewer.case", reference=reference)
+    return False, request.path
+
+
+def _timed_out(idle: bool):
+    kept, target = _keep_typed()
     logout_user()
     session.clear()
+    if request.endpoint == "auth.sign_out":  # Sign out asked for, as the session timed out
+        session[SIGNED_OUT_HERE] = True
     config = current_app.config
     why = (
         f"you were inactive for {_duration(config['SESSION_IDLE_SECONDS'])}"

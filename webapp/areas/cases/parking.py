@@ -30,6 +30,9 @@ from webapp.infra.database import transaction
 from webapp.models import Case, ParkedPage, User
 
 KEEP = dt.timedelta(days=1)  # as webapp/domain/retention.py purges them
+# The page id of a note an officer sent from a case's page as their session timed out
+# (caseviewer/kept_notes.py): no case type's page id can be it, and give_back leaves it.
+OFFICERS_CASE_PAGE = "(officer's case page)"
 GIVEN_BACK = "Check it, then press Continue to save it. Any file you chose must be chosen again."
 
 
@@ -137,7 +140,8 @@ def give_back(session: Session, user: User) -> list[tuple[str, str]]:
     reference, page title)."""
     from webapp.areas.cases.services import keep_typed_input
 
-    parked = session.scalars(select(ParkedPage).where(ParkedPage.user_id == user.id)).all()
+    school_pages = (ParkedPage.user_id == user.id, ParkedPage.page_id != OFFICERS_CASE_PAGE)
+    parked = session.scalars(select(ParkedPage).where(*school_pages)).all()
     if not parked:
         return []
     kept = [
@@ -148,7 +152,7 @@ def give_back(session: Session, user: User) -> list[tuple[str, str]]:
         if case is not None and clock.aware(p.created_at) >= clock.now() - KEEP
     ]
     with transaction(session):
-        session.execute(delete(ParkedPage).where(ParkedPage.user_id == user.id))
+        session.execute(delete(ParkedPage).where(*school_pages))
     given = [
         (ref, keep_typed_input(session, user, ref, page_id, form)) for ref, page_id, form in kept
     ]

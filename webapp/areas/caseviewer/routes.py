@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from webapp.areas.caseviewer import bp, csv_export, services
+from webapp.areas.caseviewer import bp, csv_export, kept_notes, services
 from webapp.areas.caseviewer.forms import (
     AssignForm,
     NoteForm,
@@ -115,7 +115,21 @@ def case(reference: str):
     """The case's answers, files and timeline, and what the officer may do with it."""
     found, case_type = _case(reference)
     services.record_view(db(), current_user, found)
-    return _render_case(found, case_type)
+    kept = kept_notes.give_back(db(), current_user, found)  # sent as the session timed out
+    if not kept:
+        return _render_case(found, case_type)
+    flash(kept_notes.GIVEN_BACK, "info")
+    offered = {t.action: t for t in services.officer_transitions(case_type, found)}
+    typed, unsent = {}, []
+    for box, text in kept.items():
+        action = box.removeprefix(kept_notes.FOR_THE_SCHOOL)
+        if box == kept_notes.INTERNAL_NOTE:
+            typed["internal-note"] = text
+        elif action in offered and offered[action].note != "none":
+            typed[_note_input_id(case_type, found, action)] = text
+        else:  # its transition is no longer offered: shown to copy, as _refuse_kept does
+            unsent.append(text)
+    return _render_case(found, case_type, typed=typed, unsent_note="\n\n".join(unsent))
 
 
 def _render_case(

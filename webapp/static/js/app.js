@@ -11,7 +11,7 @@ import { initTimeoutWarning } from "/static/js/timeout-warning.js";
 
 document.querySelectorAll("form[data-conditions]").forEach(initLiveConditions);
 initAll();
-if (document.body.hasAttribute("data-signed-out")) forgetLeftTyping();
+if (document.body.hasAttribute("data-signed-out")) forgetLeftTyping(); // after Sign out, not a timeout
 else if (document.body.dataset.keptFor) keepTypingOnlyFor(document.body.dataset.keptFor);
 document.querySelectorAll("form[data-autosave-url]").forEach(initAutosave);
 document.querySelectorAll("[data-kept-typing]").forEach(initKeptBoxes);

@@ -3,15 +3,16 @@
 // autosave.js, for the moment before their save on the way out lands) and the text boxes of
 // caseviewer's case page, where pressing one form's button must not lose what was typed in
 // another's. One place for it, one key prefix, and one clearing at sign-out (and at a
-// signed-in page of someone else).
+// signed-in page of someone else). A timeout is not a sign-out: the same user signing in
+// again in the tab gets their typing back (README, "Typing kept through a timeout").
 
 const PREFIX = 'app-autosave-left:' // the name the first keeper gave it: entries kept before still clear
 
 const KEPT_FOR = 'app-kept-typing-for' // whose typing the tab holds (the page's data-kept-for)
 
-// Signed out: everything kept in this tab is forgotten, for sessionStorage outlives signing
-// out, and the next person at a shared computer could read it (or have it put back on a case
-// as theirs).
+// Signed out by pressing Sign out (the page's data-signed-out; never after a timeout):
+// everything kept in this tab is forgotten, for sessionStorage outlives signing out, and the
+// next person at a shared computer could read it (or have it put back on a case as theirs).
 export function forgetLeftTyping () {
   try {
     const storage = window.sessionStorage
