@@ -94,15 +94,19 @@ def init_app(app: Flask) -> None:
 
 
 def _timed_out(idle: bool):
-    from webapp.areas.cases.new_case import keep_typed_on_new_page
+    from webapp.areas.cases.new_case import keep_typed_on_new_page, untouched_new_page
     from webapp.areas.cases.services import keep_typed_input
     from webapp.infra.database import db
 
     kept = False
     target = request.path
+    back_to = None  # where a page sent, but not kept, leads after signing in again
     if request.method == "POST" and request.endpoint in NEW_CASE_PAGES:
-        target = keep_typed_on_new_page()  # the first save of a new case: it creates the case
-        kept = target is not None
+        if untouched_new_page():  # nothing typed: no empty draft, the same new page again
+            back_to = request.full_path
+        else:
+            target = keep_typed_on_new_page()  # the first save of a new case makes the case
+            kept = target is not None
     elif request.method == "POST" and request.endpoint in ("cases.page", "cases.autosave"):
         kept = keep_typed_input(
             db(),
@@ -136,7 +140,7 @@ def _timed_out(idle: bool):
         return jsonify(signed_in=False, seconds_left=0, message=message), 401
     flash(message, "info")
     # Back to the page after signing in again: a page being read, or the page being sent.
-    target = target if request.method == "GET" or kept else None
+    target = target if request.method == "GET" or kept else back_to
     return redirect(url_for("auth.sign_in", next=target))
 
 
