@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from engine.fields.questions import lower_first
 from engine.group_items import typed_item
 from engine.input_names import input_name
 from webapp.areas.cases import bp, services
@@ -54,7 +55,7 @@ def remove_item(reference: str, page_id: str, group_id: str, index: int):
         "cases/remove_item.html",
         case=case,
         form=form,
-        item=f"{name[:1].lower()}{name[1:]} {index + 1}",
+        item=f"{lower_first(name)} {index + 1}",
         answers=_first_answers(group, item),
         back=back,
     )
