@@ -62,3 +62,15 @@ def _is_blank(group, item) -> bool:
     """Whether an item as typed holds nothing (so its answers keep nothing of it)."""
     item = item if isinstance(item, Mapping) else {}
     return all(n.kind.is_empty(item.get(n.id)) for n in group.fields if n.has_value)
+
+
+def typed_item(case_type, page_id: str, group_id: str, raw_page, answers, index) -> dict | None:
+    """The item at position `index` of the group as typed (as on screen), if it holds any
+    answer: removing it would lose what was typed in it. None for a blank item or no item."""
+    raw = raw_page or case_type.form_data(page_id, answers)
+    items = list(raw.get(group_id) or [])
+    if index is None or not 0 <= index < len(items):
+        return None
+    group = next(f for f in case_type.page(page_id).fields if f.id == group_id)
+    item = items[index]
+    return None if _is_blank(group, item) else dict(item)

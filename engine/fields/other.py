@@ -43,6 +43,21 @@ _KINDS_IN_WORDS = (
 )
 
 
+# Photos a phone or camera may give that are not JPG or PNG, as people know them.
+_OTHER_PHOTOS = {
+    "heic": "HEIC",
+    "avif": "AVIF",
+    "webp": "WebP",
+    "gif": "GIF",
+    "tif": "TIFF",
+    "bmp": "BMP",
+}
+
+
+def _a(words: str) -> str:
+    return "an" if words[0] in "AEIOU" else "a"
+
+
 def kinds_in_words(accept) -> str:
     """The kinds of file allowed, said once: "PDF, Word document or photo"."""
     words = []
@@ -96,11 +111,23 @@ class FileType(FieldType):
         allowed = f"{kinds_in_words(field.settings['accept'])}, {size} at most."
         return f"{field.hint} {allowed}" if field.hint else allowed[0].upper() + allowed[1:]
 
-    def wrong_kind_message(self, field) -> str:
-        """What a file of a kind not allowed is told."""
-        words = kinds_in_words(field.settings["accept"])
-        article = "an" if words[0] in "AEIOU" else "a"
-        return f"The selected file must be {article} {words}"
+    def wrong_kind_message(self, field, content: str | None = None) -> str:
+        """What a file of a kind not allowed is told; `content` is what the file turned out to
+        be (a photo of another kind is told which photos are taken: "must be … or photo" told
+        an iPhone's HEIC photo, a photo, nothing it could act on)."""
+        accept = field.settings["accept"]
+        photos = [kind.upper() for kind in ("jpg", "png") if kind in accept]
+        if content in _OTHER_PHOTOS and photos:
+            name = _OTHER_PHOTOS[content]
+            said = f"The selected file is {_a(name)} {name} photo: save it as "
+            said += f"{_a(photos[0])} {' or '.join(photos)}"
+            rest = [kind for kind in accept if kind not in ("jpg", "png")]
+            if rest:
+                words = kinds_in_words(rest)
+                said += f", or choose {_a(words)} {words}"
+            return said
+        words = kinds_in_words(accept)
+        return f"The selected file must be {_a(words)} {words}"
 
     def is_empty(self, raw) -> bool:
         return not isinstance(raw, dict)

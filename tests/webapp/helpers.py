@@ -98,6 +98,13 @@ def answer(portal, path, answers, action="continue", files=None, expect=302):
     )
 
 
+def remove_item(portal, path, answers, action):
+    """Press "Remove provider 2" (`action`: "remove:providers:1") on a page sent with these
+    answers, then "Yes, remove provider 2" on the page asking to be sure: the final response."""
+    asked = answer(portal, path, answers, action=action)
+    return portal.post(asked.headers["Location"], {}, expect=302)
+
+
 def continue_anyway(portal, path, warned_page, answers):
     """Press Continue again on a page showing warnings, as its form would send it."""
     data = MultiDict([("action", "continue")])

@@ -1,7 +1,16 @@
 """Repeating groups: `min_items` items ready to fill, and items numbered wherever they are read."""
 
 from tests.webapp.conftest import text_of
-from tests.webapp.helpers import AGREEMENT, ARRANGEMENT, CHILD, PDF, PROVIDER, answer, start
+from tests.webapp.helpers import (
+    AGREEMENT,
+    ARRANGEMENT,
+    CHILD,
+    PDF,
+    PROVIDER,
+    answer,
+    remove_item,
+    start,
+)
 from tests.webapp.test_caseviewer import PTT, council, submit_ptt  # noqa: F401 (a fixture)
 
 SECOND_PROVIDER = {
@@ -96,7 +105,7 @@ def test_adding_or_removing_an_item_after_a_change_link_still_leads_back_to_chec
     changing = f"{path}?change=1"
     added = answer(portal, changing, PROVIDER, action="add:providers").headers["Location"]
     assert added == f"{changing}#providers-1"
-    removed = answer(portal, changing, {**PROVIDER, **SECOND_PROVIDER}, action="remove:providers:1")
+    removed = remove_item(portal, changing, {**PROVIDER, **SECOND_PROVIDER}, "remove:providers:1")
     assert removed.headers["Location"] == changing  # no fragment: the banner takes the focus
     done = answer(portal, changing, PROVIDER).headers["Location"]
     assert done == f"/cases/{reference}/check-answers"
@@ -194,7 +203,7 @@ def test_removing_an_item_says_so_in_a_banner_screen_readers_announce(sign_in, w
     (the one after it now has its number)."""
     portal = sign_in(world.alice)
     _, path = _provision(portal)
-    answer(portal, path, {**PROVIDER, **SECOND_PROVIDER}, action="remove:providers:0")
+    remove_item(portal, path, {**PROVIDER, **SECOND_PROVIDER}, "remove:providers:0")
     page = portal.get(path).page
     banner = page.select_one(".govuk-notification-banner--success")
     assert banner is not None and banner.get("role") == "alert"  # read out as the page opens
@@ -202,7 +211,7 @@ def test_removing_an_item_says_so_in_a_banner_screen_readers_announce(sign_in, w
     assert "Provider 1 has been removed. Provider 2 is now provider 1." in said
     # The last one removed: nothing is renumbered, so nothing more is said.
     answer(portal, path, {**PROVIDER, **SECOND_PROVIDER}, action="add:providers")
-    answer(portal, path, {**PROVIDER, **SECOND_PROVIDER}, action="remove:providers:1")
+    remove_item(portal, path, {**PROVIDER, **SECOND_PROVIDER}, "remove:providers:1")
     said = text_of(portal.get(path).page.select_one(".govuk-notification-banner--success"))
     assert said.endswith("Provider 2 has been removed.")
     # A forged position that is no item removes nothing and says nothing.
@@ -240,3 +249,43 @@ def test_removing_a_blank_last_item_is_announced_too(sign_in, world):
     ]
     said = text_of(page.select_one(".govuk-notification-banner--success"))
     assert said.endswith("Provider 2 has been removed.")
+
+
+def test_removing_an_item_with_answers_asks_first_and_no_keeps_it_as_typed(sign_in, world):
+    """Found by trying it as a new user: one press of "Remove provider 1" (Space pressed once
+    more after a radio, with the focus already on the button) deleted everything typed about
+    that provider, at once and for good. An item holding answers now goes only once the user
+    says so; "No" leads back to it, with what was typed on the page kept."""
+    portal = sign_in(world.alice)
+    _, path = _provision(portal)
+    answer(portal, path, PROVIDER, action="add:providers")
+    typed = {**PROVIDER, **SECOND_PROVIDER, "providers-0-provider_hours": "4.5"}  # not yet saved
+    asked = answer(portal, f"{path}?change=1", typed, action="remove:providers:0")
+    confirm = f"{path}/remove/providers/0?change=1"
+    assert asked.headers["Location"] == confirm
+    page = portal.get(confirm).page
+    assert text_of(page.h1) == "Are you sure you want to remove provider 1?"
+    assert "Oak Tree Learning Centre" in text_of(page.select_one(".govuk-inset-text"))
+    keep = page.find("a", string="No, keep provider 1")["href"]
+    assert keep == f"{path}?change=1#providers-0"
+    kept = portal.get(path).page  # nothing removed yet, and nothing typed lost
+    assert [i.get("value") for i in kept.select("input[name$=provider_name]")] == [
+        "Oak Tree Learning Centre",
+        "Riverside Tuition",
+    ]
+    assert kept.find("input", attrs={"name": "providers-0-provider_hours"})["value"] == "4.5"
+    assert kept.select_one(".govuk-notification-banner--success") is None
+    done = portal.post(confirm, {}, expect=302)
+    assert done.headers["Location"] == f"{path}?change=1"  # still back to Check your answers
+    page = portal.get(path).page
+    assert [i.get("value") for i in page.select("input[name$=provider_name]")] == [
+        "Riverside Tuition"
+    ]
+    said = text_of(page.select_one(".govuk-notification-banner--success"))
+    assert "Provider 1 has been removed. Provider 2 is now provider 1." in said
+    # Asked again for an item no longer there (Back, then Yes again): nothing more goes.
+    portal.post(f"{path}/remove/providers/1", {}, expect=302)
+    assert [i.get("value") for i in portal.get(path).page.select("input[name$=provider_name]")] == [
+        "Riverside Tuition"
+    ]
+    portal.get(f"{path}/remove/nothing/0", expect=404)  # no such group on the page

@@ -47,7 +47,7 @@ def test_part_time_timetable_from_start_to_my_cases(sign_in, world, db_session):
     page = portal.get(f"{pages}/provision").page
     assert page.find("input", attrs={"name": "providers-0-provider_name"})
     answer(portal, f"{pages}/provision", PROVIDER, action="add:providers")
-    answer(portal, f"{pages}/provision", PROVIDER, action="remove:providers:1")
+    answer(portal, f"{pages}/provision", PROVIDER, action="remove:providers:1")  # blank: at once
     page = portal.get(f"{pages}/provision").page
     assert page.find("input", attrs={"name": "providers-0-provider_name"})["value"] == (
         "Oak Tree Learning Centre"

@@ -22,6 +22,17 @@ def test_the_upload_hint_says_the_kinds_of_file_once(sign_in, world):
     )
 
 
+def test_an_optional_question_whose_label_says_so_says_it_once(sign_in, world):
+    """Found by trying it as a new user: the SEND referral asked "BERA reference (optional)
+    (optional)", its label saying so and the page adding it again."""
+    alice = sign_in(world.alice)
+    reference, _ = start(alice, "send-referral")
+    page = alice.get(f"/cases/{reference}/pages/additional_information").page
+    assert text_of(page.find("label", attrs={"for": "bera_reference"})) == (
+        "BERA reference (optional)"
+    )
+
+
 def test_check_answers_offers_no_change_link_for_a_worked_out_value(sign_in, world):
     alice = sign_in(world.alice)
     reference, first = start(alice, "part-time-timetable")

@@ -5,6 +5,7 @@ its reference. The same page sent twice makes one draft."""
 import re
 from urllib.parse import unquote
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.webapp.conftest import text_of
@@ -198,6 +199,28 @@ def test_what_was_typed_on_a_new_page_when_the_session_timed_out_is_kept(
     portal.sign_in(world.alice)
     page = portal.get(f"/cases/{case.reference}/pages/child").page
     assert page.find("input", attrs={"name": "upn"})["value"] == CHILD["upn"]
+
+
+@pytest.mark.parametrize("case_type", ["part-time-timetable", "early-years-census"])
+def test_a_new_page_left_untouched_until_the_session_timed_out_makes_no_draft(
+    world, sign_in, db_session, moving_clock, case_type
+):
+    """Found by trying it as a busy new user: Start now, then called away. When the time ran
+    out the page's timeout script sent the untouched page (as it sends any case page), and
+    that made an empty draft in My cases, with "What you typed has been kept" said of nothing
+    typed. Nothing typed (a prefilled answer as it was prefilled) now makes nothing; after
+    signing in again the user is back on the same new page."""
+    user = world.alice if case_type == "part-time-timetable" else world.nina
+    portal = sign_in(user)
+    location = start_unsaved(portal, case_type)
+    form = _form(portal, location)  # as shown: the census's setting name prefilled
+    moving_clock.advance(minutes=45)
+    response = portal.post(location, form, expect=302)
+    assert _cases(db_session) == []
+    assert unquote(response.headers["Location"]).endswith(f"next={location}")
+    said = text_of(portal.get("/sign-in").page)
+    assert "You have been signed out because you were inactive" in said
+    assert "What you typed has been kept" not in said
 
 
 def test_a_background_save_of_a_new_page_after_the_time_ran_out_says_where_the_draft_is(

@@ -31,6 +31,21 @@ def test_a_file_whose_content_is_not_an_allowed_kind_is_refused(sign_in, world, 
     assert db_session.scalar(select(func.count()).select_from(Attachment)) == 0
 
 
+def test_a_photo_of_a_kind_not_taken_says_to_save_it_as_one_that_is(sign_in, world):
+    """Found by trying it as a new user: a photo of the signed plan from an iPhone (HEIC,
+    as a Mac keeps them) was refused as "must be a PDF, Word document or photo", when it was
+    a photo. The message now says which photos are taken."""
+    portal, path = agreement_page(sign_in, world)
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(200)
+    response = answer(
+        portal, path, AGREEMENT, files={"signed_plan": ("IMG_0042.HEIC", heic)}, expect=200
+    )
+    assert errors_on(response) == [
+        "The selected file is a HEIC photo: save it as a JPG or PNG, or choose a PDF or Word "
+        "document"
+    ]
+
+
 def test_save_and_come_back_later_never_says_saved_of_a_file_it_refused(sign_in, world, db_session):
     """A school believing the signed plan is attached when it is not: the page stays, says the
     other answers are saved and the file is not, and why (a reviewer found "saved" instead)."""

@@ -78,7 +78,7 @@ def check_upload(field: Field, filename: str, data: bytes) -> str:
     content = detect_kind(data)
     matches = [k for k in accepted if content in _CONTENT_KINDS[k]]
     if not matches:
-        raise UploadRefused(field.kind.wrong_kind_message(field))
+        raise UploadRefused(field.kind.wrong_kind_message(field, content))
     extension = os.path.splitext(filename)[1].lower().lstrip(".")
     return extension if extension in matches else matches[0]
 

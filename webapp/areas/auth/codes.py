@@ -31,6 +31,7 @@ class CodeCheck(enum.Enum):
     USED_UP = "used_up"  # too many wrong tries: the code is dead
     EXPIRED = "expired"
     MISSING = "missing"  # no live code for this attempt
+    REPLACED = "replaced"  # wrong, but a code this attempt was sent before the live one
 
 
 # What people type between the digits, as GOV.UK's guidance on codes says to accept: spaces
@@ -127,13 +128,29 @@ def check_code(session: Session, user: User, attempt_token: str, code: str) -> C
     if taken is None:  # its last try, or the code itself, taken meanwhile
         return CodeCheck.USED_UP
     if not hmac.compare_digest(live.code_hash, keyed_hash(code)):
-        return CodeCheck.USED_UP if taken >= WRONG_TRIES_ALLOWED else CodeCheck.WRONG
+        if taken >= WRONG_TRIES_ALLOWED:
+            return CodeCheck.USED_UP
+        return CodeCheck.REPLACED if _sent_before(session, live, code) else CodeCheck.WRONG
     session.execute(
         update(LoginCode)
         .where(*this_code)
         .values(used_at=now, wrong_tries=LoginCode.wrong_tries - 1)
     )
     return CodeCheck.ACCEPTED
+
+
+def _sent_before(session: Session, live: LoginCode, code: str) -> bool:
+    """Whether `code` is one this attempt was sent before `live`: the first email, arrived
+    late after "Send the code again", read instead of the newest. A wrong try all the same
+    (counted as one); only its message differs, telling someone who has the emails which one
+    to read, where "not correct" sent them back to an email that holds exactly that code."""
+    earlier = select(LoginCode.id).where(
+        LoginCode.user_id == live.user_id,
+        LoginCode.attempt_hash == live.attempt_hash,
+        LoginCode.id < live.id,
+        LoginCode.code_hash == keyed_hash(code),
+    )
+    return session.scalar(earlier.limit(1)) is not None
 
 
 def start_app_attempt(session: Session, user: User, attempt_token: str) -> None:

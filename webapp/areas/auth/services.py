@@ -131,6 +131,10 @@ APP_CODE_PROBLEMS = {
 }
 EMAILED_CODE_PROBLEMS = {
     codes.CodeCheck.WRONG: "The code is not correct: check the email and try again",
+    codes.CodeCheck.REPLACED: (
+        "That code is from an earlier email and no longer works: enter the code from the "
+        "latest email we sent"
+    ),
     codes.CodeCheck.USED_UP: "That code can no longer be used: send a new one",
     codes.CodeCheck.EXPIRED: "The code has expired: send a new one",
     codes.CodeCheck.MISSING: "That code can no longer be used: send a new one",

@@ -128,8 +128,9 @@ _OFFICERS_NOTES = ("caseviewer.note", "caseviewer.transition")
 
 def _keep_typed() -> tuple[bool, str | None]:
     """What a page sent as its session timed out keeps for its user, before the session goes:
-    whether anything was kept, and the page to go back to after signing in again."""
-    from webapp.areas.cases.new_case import keep_typed_on_new_page
+    whether anything was kept, and the page to go back to after signing in again (None: the
+    home page, for a page sent but not kept)."""
+    from webapp.areas.cases.new_case import keep_typed_on_new_page, untouched_new_page
     from webapp.areas.cases.services import keep_typed_input
     from webapp.areas.caseviewer import kept_notes
     from webapp.infra.database import db
@@ -137,6 +138,8 @@ def _keep_typed() -> tuple[bool, str | None]:
     if request.method != "POST":
         return False, request.path
     if request.endpoint in NEW_CASE_PAGES:
+        if untouched_new_page():  # nothing typed: no empty draft, the same new page again
+            return False, request.full_path
         target = keep_typed_on_new_page()  # the first save of a new case: it creates the case
         return target is not None, target
     args = request.view_args or {}
@@ -144,12 +147,12 @@ def _keep_typed() -> tuple[bool, str | None]:
         kept = keep_typed_input(
             db(), current_user, args["reference"], args["page_id"], request.form
         )
-        return kept, request.path
+        return kept, request.path if kept else None
     if request.endpoint in _OFFICERS_NOTES:  # put back in its box by the case's page
         reference = args["reference"]
         kept = kept_notes.keep(db(), current_user, reference, request.endpoint, request.form)
-        return kept, url_for("caseviewer.case", reference=reference)
-    return False, request.path
+        return kept, url_for("caseviewer.case", reference=reference) if kept else None
+    return False, None
 
 
 def _timed_out(idle: bool):
@@ -181,7 +184,6 @@ def _timed_out(idle: bool):
         return jsonify(signed_in=False, seconds_left=0, message=message), 401
     flash(message, "info")
     # Back to the page after signing in again: a page being read, or the page being sent.
-    target = target if request.method == "GET" or kept else None
     return redirect(url_for("auth.sign_in", next=target))
 
 

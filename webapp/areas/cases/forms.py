@@ -28,4 +28,4 @@ class SubmitForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    """A button that needs only CSRF (abandon a draft)."""
+    """A button that needs only CSRF (abandon a draft, remove an item of a repeating group)."""

@@ -15,6 +15,7 @@ from engine.casetype import CANNOT_START
 from webapp.areas.cases import bp, services, starting
 from webapp.areas.cases.lookup import not_editable
 from webapp.areas.cases.pages import answer_page, autosave_page, show_page, visible_page
+from webapp.areas.cases.prefill import known_values
 from webapp.areas.cases.progress import task_items
 from webapp.domain.errors import NotFound
 from webapp.infra import clock
@@ -203,3 +204,29 @@ def keep_typed_on_new_page() -> str | None:
     if not services.keep_typed_input(db(), current_user, case.reference, page_id, request.form):
         return None
     return url_for("cases.page", reference=case.reference, page_id=page_id)
+
+
+def untouched_new_page() -> bool:
+    """Whether a new case's page was sent just as it was shown: nothing typed, a prefilled
+    answer as it was prefilled. The timeout's script sends any case page as time runs out
+    (to keep what was typed), and an untouched one made an empty draft in My cases."""
+    case_type_id, page_id = request.view_args["case_type_id"], request.view_args["page_id"]
+    try:
+        case_type, unsaved = _unsaved(case_type_id)
+        _starting_page(case_type, page_id)
+    except (HTTPException, NotFound):  # not a page this user may start a case on
+        return False
+    shown = case_type.form(page_id, {}, known=known_values(current_user, unsaved.school))
+    sent = case_type.form_class(page_id)(request.form)
+    typed = case_type.typed_input(page_id, sent, {}, {})
+    return _blank_as_none(typed) == _blank_as_none(case_type.typed_input(page_id, shown, {}, {}))
+
+
+def _blank_as_none(typed):
+    """Typed input with every blank answer as None: a box shown empty and sent empty differ
+    only by "" and None."""
+    if isinstance(typed, dict):
+        return {key: _blank_as_none(value) for key, value in typed.items()}
+    if isinstance(typed, list):
+        return [_blank_as_none(value) for value in typed] or None
+    return None if isinstance(typed, str) and not typed.strip() else typed

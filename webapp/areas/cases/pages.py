@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
 
 from engine import CaseType
+from engine.group_items import typed_item
 from engine.input_names import bound_field, input_name, item_index, read_input_name
 from webapp.areas.cases import bp, parking, services
 from webapp.areas.cases.forms import PageForm
@@ -294,6 +295,21 @@ def _change_group(case, case_type, page_id: str, action: str, typed):
     if kind not in ("add", "remove") or group is None or not group.kind.holds_items:
         abort(400)  # only this page's repeating groups have items to add or remove
     remove = item_index(index[0]) if kind == "remove" and index else None
+    changing = request.args.get("change") or None  # from a Change link: still back there after
+    if typed_item(case_type, page_id, group_id, typed, case.answers, remove) is not None:
+        # An item with answers in it goes only once the user says so (one key pressed by
+        # mistake lost a whole child of a census): the page is kept as typed meanwhile.
+        services.change_group_items(db(), case, case_type, page_id, group_id, typed=typed)
+        return redirect(
+            url_for(
+                "cases.remove_item",
+                reference=case.reference,
+                page_id=page_id,
+                group_id=group_id,
+                index=remove,
+                change=changing,
+            )
+        )
     anchor = group_id
     try:
         removed = services.change_group_items(
@@ -307,8 +323,6 @@ def _change_group(case, case_type, page_id: str, action: str, typed):
             anchor = None
         if kind == "add":  # straight to the new item
             anchor = input_name(group_id, len(case.raw_input[page_id][group_id]) - 1)
-    # Opened from a Change link, the page still leads back to Check your answers.
-    changing = request.args.get("change") or None
     return redirect(
         url_for(
             "cases.page",
