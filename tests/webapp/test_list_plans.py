@@ -581,3 +581,79 @@ def test_the_api_changes_list_filtered_reads_a_page_of_the_filtered(filled, by):
             .limit(100)
         ).all()
     assert [case.id for case in pages["first"][0] + pages["next"][0]] == expected
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+@pytest.mark.parametrize("held", [{"assigned": "nobody"}, {"school": "big"}], ids=repr)
+def test_the_queue_sorted_by_what_a_filter_holds_reads_a_page(filled, held, order):
+    """Filtered to nobody's cases (or one school's) and sorted by assignee (by school), the
+    queue was read through the sort's index, passing over every other assignee's (school's)
+    cases first: 350,000 rows (1.3 s) at 1M cases. Their values all alike, they are sorted
+    by the tie-breaker alone, newest (or oldest) sent first: a page of them is found among
+    the cases in that order, and the next page likewise, by cursor."""
+    engine, people = filled
+    (name,) = held
+    query, pages = {**held, "sort": name if name == "school" else "assigned", "order": order}, {}
+    with Session(engine) as session:
+        big = session.scalar(select(School.id).order_by(School.id))
+        if name == "school":
+            query["school"] = big
+        kept = Case.school_id == big if name == "school" else Case.assigned_to_id.is_(None)
+        theirs = (Case.submitted_at.is_not(None), Case.case_type_id.in_(people.worked), kept)
+        newest = Case.id.desc() if order == "desc" else Case.id.asc()
+        expected = session.scalars(select(Case.id).where(*theirs).order_by(newest).limit(50)).all()
+        matching = session.scalar(select(func.count()).select_from(Case).where(*theirs))
+
+    def first(session):
+        pages["first"] = _queue(people, session, query)
+
+    def following(session):
+        after = {**query, "page": "2", "after": pages["first"].next_after}
+        pages["next"] = _queue(people, session, after)
+
+    # A page (and one) of them, among the cases of the council's other case types in the
+    # order sent: never all of them, nor every other assignee's (school's) before them.
+    assert all(read < matching / 2 for read in rows_read(engine, first))
+    assert all(read < matching / 2 for read in rows_read(engine, following))
+    assert [case.id for case in pages["first"].rows] == expected[:25]
+    assert [case.id for case in pages["next"].rows] == expected[25:]
+
+
+@pytest.mark.parametrize("sort", ["reference", "case_type"])
+def test_the_queue_at_an_activity_of_one_case_type_reads_only_that_type(filled, sort):
+    """Filtered by an activity of one case type's workflow and sorted by reference (or case
+    type), the queue read each of the officer's case types through its own run of the sort's
+    index, and so every case of the types without the activity, to find none: 344,000 rows
+    (2-3 s) at 1M cases. The types with a case at the activity are found first (a probe of an
+    index each), and only theirs are read."""
+    engine, people = filled
+    with Session(engine) as session:
+        label, case_type = session.execute(
+            select(Case.activity_label, func.min(Case.case_type_id))
+            .where(Case.submitted_at.is_not(None), Case.case_type_id.in_(people.worked))
+            .group_by(Case.activity_label)
+            .having(func.count(Case.case_type_id.distinct()) == 1)
+            .order_by(Case.activity_label)
+            .limit(1)
+        ).one()
+        at = (Case.submitted_at.is_not(None), Case.activity_label == label)
+        matching = session.scalar(select(func.count()).select_from(Case).where(*at))
+        assert caseviewer.at_activity(session, set(people.worked), label) == {case_type}
+    query, pages = {"activity": label, "sort": sort, "order": "desc"}, {}
+
+    def first(session):
+        pages["first"] = _queue(people, session, query)
+
+    # No other case type's cases are read (at this size PostgreSQL finds each type's few at
+    # the activity through another index; at 1M it read each type's run to its end), and at
+    # most the cases at the activity are.
+    others = set(people.worked) - {case_type}
+    with statements_of(engine, first) as (session, sent):
+        for statement in (s for s in sent if " cases" in s[0] and "ORDER BY" in s[0]):
+            plan = plan_of(session, statement, "ANALYZE, TIMING OFF")
+            assert cases_read(plan) <= matching + 26
+            scanned = [str(n.get("Index Cond", "")) + str(n.get("Recheck Cond", "")) for n in
+                       nodes(plan["Plan"])]  # fmt: skip
+            assert not [other for other in others if any(other in cond for cond in scanned)]
+    assert len(pages["first"].rows) == min(25, matching)
+    assert {case.activity_label for case in pages["first"].rows} == {label}

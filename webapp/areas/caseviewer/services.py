@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, literal, select, union_all
 from sqlalchemy.orm import Session, aliased, defer, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -153,8 +153,11 @@ def queue(
     worked = case_types_of(teams)
     if search.case_type:  # one of them, or none
         worked &= {search.case_type}
+    if search.activity:
+        worked = at_activity(session, worked, search.activity)
+    sort = _sort_of(args.sort, search)
     query = select(Case).where(Case.submitted_at.is_not(None))
-    if args.sort == "school":  # only then: a join would keep the other sorts from their index
+    if sort and args.sort == "school":  # only then: a join keeps the other sorts from their index
         query = query.join(_SCHOOL, Case.school_id == _SCHOOL.id)
     query = _filtered(query, officer, search)
     query = with_reference_holding(query, args.search)
@@ -164,7 +167,7 @@ def queue(
         session,
         query if by_type else query.where(Case.case_type_id.in_(sorted(worked))),
         args,
-        sort=SORTS[args.sort],
+        sort=sort,
         tie_breaker=[newest],
         keyset=Case.id,
         # A query per case type, merged (web/partitions.py): no loader options there.
@@ -173,6 +176,34 @@ def queue(
     )
     _load_schools_and_assignees(session, listing.rows)
     return listing
+
+
+def _sort_of(sort: str, search: QueueSearch) -> tuple:
+    """The columns of the sort asked for; none (the tie-breaker alone: newest or oldest sent
+    first) when a filter holds them to one value. One assignee's cases (nobody's too) all sort
+    alike by assignee, one school's by school: sorted so, they were read through the sort's
+    index, passing over every other assignee's or school's cases (350,000 rows, 1.3 s, for
+    nobody's at 1M cases; 31,000 for the biggest school)."""
+    fixed = {"assigned": search.assigned != "anyone", "school": search.school is not None}
+    return () if fixed.get(sort) else SORTS[sort]
+
+
+def at_activity(session: Session, case_types: set[str], label: str) -> set[str]:
+    """Those of `case_types` with a sent case at the activity `label`, each found by one probe
+    of an index (case type, activity): an activity is its workflow's, and the queue read by
+    reference or case type, a case type at a time, read every case of each type without it
+    to find none (344,000 rows, 2-3 s, at 1M cases for an activity of one of six types)."""
+    probes = [
+        select(literal(case_type_id)).where(
+            exists().where(
+                Case.case_type_id == case_type_id,
+                Case.activity_label == label,
+                Case.submitted_at.is_not(None),
+            )
+        )
+        for case_type_id in sorted(case_types)
+    ]
+    return set(session.scalars(union_all(*probes))) if probes else set()
 
 
 # Sorts whose order follows the case type (a reference starts with its case type's code, an
