@@ -695,3 +695,60 @@ def test_the_queue_at_a_status_by_activity_reads_a_page_of_each_case_type(filled
             .limit(50)
         ).all()
     assert [case.id for case in pages["first"].rows + pages["next"].rows] == expected
+
+
+def test_the_scanners_last_answer_is_read_from_an_index_not_every_file(filled):
+    """While files wait for the virus scanner, the council admins' home page says when it
+    last answered: the latest scanned_at of every file, read by a sequential scan of the
+    attachments (300,000 rows, 87 ms, on each view at 1M cases). It is read from the end of
+    an index of scanned_at: one row, whatever the number of files."""
+    from webapp.domain import scanning
+    from webapp.models import Attachment
+
+    engine, people = filled
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    with Session(engine) as session:
+        case_ids = session.scalars(select(Case.id).order_by(Case.id).limit(3000)).all()
+        for n, case_id in enumerate(case_ids):
+            at = start + dt.timedelta(minutes=n)
+            pending = n >= len(case_ids) - 3
+            session.add(
+                Attachment(
+                    case_id=case_id,
+                    field_key="evidence",
+                    filename=f"letter-{n}.pdf",
+                    kind="pdf",
+                    content_type="application/pdf",
+                    size=3,
+                    data=b"pdf",
+                    uploaded_by_id=people.big_school_user,
+                    created_at=at,
+                    scan_status=scanning.PENDING if pending else scanning.CLEAN,
+                    scanned_at=None if pending else at,
+                )
+            )
+        session.commit()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as bare:
+        bare.exec_driver_sql("VACUUM ANALYZE attachments")
+    try:
+        found = {}
+
+        def home_page(session):
+            found["backlog"] = scanning.backlog(session)
+
+        with statements_of(engine, home_page) as (session, sent):
+            read = [
+                sum(
+                    n["Actual Rows"] * n["Actual Loops"] + n.get("Rows Removed by Filter", 0)
+                    for n in nodes(plan_of(session, statement, "ANALYZE, TIMING OFF")["Plan"])
+                    if n.get("Relation Name") == "attachments"
+                )
+                for statement in sent
+            ]
+        assert found["backlog"].waiting == 3
+        assert found["backlog"].last_answer == start + dt.timedelta(minutes=len(case_ids) - 4)
+        assert len(read) == 2 and all(rows <= 3 for rows in read)
+    finally:
+        with Session(engine) as session:
+            session.execute(Attachment.__table__.delete())
+            session.commit()
