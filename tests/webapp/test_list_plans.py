@@ -778,3 +778,48 @@ def test_the_hourly_purge_finds_old_drafts_without_reading_every_case(filled):
         plan = plan_of(session, found, "ANALYZE, BUFFERS, TIMING OFF")
     pages = plan["Plan"]["Shared Hit Blocks"] + plan["Plan"]["Shared Read Blocks"]
     assert pages <= 5 < pages_of_cases / 100
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_the_queue_at_an_activity_by_status_reads_a_page_of_each_case_type(filled, order):
+    """Filtered by an activity and sorted by status, the queue read the index of every sent
+    case by status and threw away those at other activities: 133,000 rows (0.4 s) for the
+    first page at "Form Submitted" at 1M cases. Each case type's cases at the activity are
+    read in status order through its own run of an index (case type, status, activity, id):
+    a page (and one) of each, on the first page and the next."""
+    engine, people = filled
+    with Session(engine) as session:
+        label = session.scalar(  # an activity of every case type the officer works
+            select(Case.activity_label)
+            .where(Case.submitted_at.is_not(None), Case.case_type_id.in_(people.worked))
+            .group_by(Case.activity_label)
+            .having(func.count(Case.case_type_id.distinct()) == len(people.worked))
+            .order_by(func.count().desc())
+            .limit(1)
+        )
+    query, pages = {"activity": label, "sort": "status", "order": order}, {}
+
+    def first(session):
+        pages["first"] = _queue(people, session, query)
+
+    def following(session):
+        after = {**query, "page": "2", "after": pages["first"].next_after}
+        pages["next"] = _queue(people, session, after)
+
+    bound = (25 + 3) * len(people.worked)
+    assert all(read <= bound for read in rows_read(engine, first))
+    assert all(read <= bound for read in rows_read(engine, following))
+    with Session(engine) as session:  # the pages one sort of all the officer's cases gives
+        newest = Case.id.desc() if order == "desc" else Case.id.asc()
+        status = Case.status.desc() if order == "desc" else Case.status.asc()
+        expected = session.scalars(
+            select(Case.id)
+            .where(
+                Case.submitted_at.is_not(None),
+                Case.case_type_id.in_(people.worked),
+                Case.activity_label == label,
+            )
+            .order_by(status, newest)
+            .limit(50)
+        ).all()
+    assert [case.id for case in pages["first"].rows + pages["next"].rows] == expected

@@ -162,7 +162,9 @@ def queue(
     query = _filtered(query, officer, search)
     query = with_reference_holding(query, args.search)
     newest = Case.id.desc() if args.descending else Case.id.asc()
-    by_type = args.sort in BY_CASE_TYPE
+    # At one activity, a case type's cases lie in status order in the index of its statuses'
+    # activities (case type, status, activity, id): read a case type at a time, as BY_CASE_TYPE.
+    by_type = args.sort in BY_CASE_TYPE or (args.sort == "status" and bool(search.activity))
     listing = fetch_page(
         session,
         query if by_type else query.where(Case.case_type_id.in_(sorted(worked))),
