@@ -638,7 +638,9 @@ def test_the_queue_at_an_activity_of_one_case_type_reads_only_that_type(filled, 
         ).one()
         at = (Case.submitted_at.is_not(None), Case.activity_label == label)
         matching = session.scalar(select(func.count()).select_from(Case).where(*at))
-        assert caseviewer.at_activity(session, set(people.worked), label) == {case_type}
+        assert caseviewer.with_cases(session, set(people.worked), Case.activity_label == label) == {
+            case_type
+        }
     query, pages = {"activity": label, "sort": sort, "order": "desc"}, {}
 
     def first(session):
