@@ -825,3 +825,61 @@ def test_the_queue_at_an_activity_by_status_reads_a_page_of_each_case_type(fille
             .limit(50)
         ).all()
     assert [case.id for case in pages["first"].rows + pages["next"].rows] == expected
+
+
+@pytest.mark.parametrize("sort", ["reference", "activity"])
+def test_the_queue_of_a_setting_that_raises_one_case_type_reads_only_that_type(filled, sort):
+    """Filtered by a nursery whose setting raises one of the officer's case types, and sorted
+    by a column that follows the case type, the queue read every other type's run of the
+    sort's index too (or every case of the nursery). Only the types with a sent case of the
+    nursery (a probe each) are read."""
+    engine, people = filled
+    with Session(engine) as session:
+        nursery = School(name="Zz Nursery", urn="EY000001", setting_type="early_years")
+        session.add(nursery)
+        session.flush()
+        for n in range(40):
+            at = dt.datetime(2024, 3, 1, tzinfo=dt.UTC) + dt.timedelta(hours=n)
+            session.add(
+                Case(
+                    reference=f"EDU-BENCH-NUR{n}",
+                    school_id=nursery.id,
+                    created_by_id=people.big_school_user,
+                    case_type_id=people.worked[0],
+                    case_type_version=1,
+                    case_type_name="Nursery's",
+                    service_name="Early years",
+                    status="Active",
+                    activity="sent",
+                    activity_label="Sent",
+                    created_at=at,
+                    updated_at=at,
+                    sent_updated_at=at,
+                    submitted_at=at,
+                )
+            )
+        session.commit()
+        nursery_id = nursery.id
+    _analyse(engine)
+    try:
+        query, pages = {"school": nursery_id, "sort": sort, "order": "desc"}, {}
+
+        def first(session):
+            pages["first"] = _queue(people, session, query)
+
+        others = set(people.worked) - {people.worked[0]}
+        with statements_of(engine, first) as (session, sent):
+            for statement in (s for s in sent if " cases" in s[0] and "ORDER BY" in s[0]):
+                plan = plan_of(session, statement, "ANALYZE, TIMING OFF")
+                assert cases_read(plan) <= 40 + 26
+                scanned = [str(n.get("Index Cond", "")) + str(n.get("Filter", "")) for n in
+                           nodes(plan["Plan"])]  # fmt: skip
+                assert not [other for other in others if any(other in c for c in scanned)]
+        assert len(pages["first"].rows) == 25
+        assert {case.school_id for case in pages["first"].rows} == {nursery_id}
+    finally:
+        with Session(engine) as session:
+            session.execute(Case.__table__.delete().where(Case.school_id == nursery_id))
+            session.execute(School.__table__.delete().where(School.id == nursery_id))
+            session.commit()
+        _analyse(engine)
