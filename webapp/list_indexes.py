@@ -3,8 +3,9 @@
 My cases sorts one school's cases by each of its columns, then id; the officers' queue sorts
 submitted cases (partial indexes), by reference, case type or activity one case type at a
 time; counts of filtered lists read only an index that holds every column a filter asks
-about; a partial reference is found by trigrams (PostgreSQL's pg_trgm). Migrations 0012-0021
-make the same.
+about; a partial reference is found by trigrams (PostgreSQL's pg_trgm); the retention purge
+finds drafts untouched for months by when they were last touched. Migrations 0012-0023 and
+0025 make the same.
 Some exist on PostgreSQL only: SQLite's indexes have no NULLS LAST, and SQLite cannot reflect
 an index on an expression (so it could not be compared with its migration).
 """
@@ -17,10 +18,15 @@ LISTED = ("case_type_name", "service_name", "activity_label", "status")  # sorte
 SENT_FILTERS = ("case_type_id", "status", "activity_label", "school_id", "assigned_to_id")
 ASSIGNEE = ("assignee_last_name", "assignee_first_name")  # nobody's (NULL) last either way
 BY_ASSIGNEE_ACTIVITY = ("assigned_to_id", "activity_label", "submitted_at", "id")
+BY_STATUS_ACTIVITY = ("case_type_id", "status", "activity_label", "id")
 CHANGES_BY = ("status", "activity")  # the API's changes list's filters
 SENT = {
     "postgresql_where": text("submitted_at IS NOT NULL"),
     "sqlite_where": text("submitted_at IS NOT NULL"),
+}
+DRAFTS = {
+    "postgresql_where": text("submitted_at IS NULL"),
+    "sqlite_where": text("submitted_at IS NULL"),
 }
 
 
@@ -52,6 +58,11 @@ def case_list_indexes() -> tuple[Index, ...]:
         # (caseviewer/services.py's BY_CASE_TYPE): by name and activity here, reference below.
         Index("ix_cases_sent_type_name", "case_type_id", "case_type_name", "id", **SENT),
         Index("ix_cases_sent_type_activity", "case_type_id", "activity_label", "id", **SENT),
+        # ...and filtered by a status, by activity: a status is its activities', which one
+        # index of every status's cases in activity order held together far from the first.
+        Index("ix_cases_sent_type_status_activity", *BY_STATUS_ACTIVITY, **SENT),
+        # Drafts by when last touched: the retention purge's (webapp/domain/retention.py).
+        Index("ix_cases_draft_updated", "updated_at", "id", **DRAFTS),
     )
     postgresql = (
         Index(

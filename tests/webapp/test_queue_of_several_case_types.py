@@ -125,3 +125,78 @@ def test_a_case_type_the_teams_do_not_work_lists_nothing_by_any_sort(officers_ty
             args,
         )
         assert (none.rows, none.total) == ([], 0)
+
+
+FILTERS = [
+    {"activity": "Sent"},
+    {"activity": "Checked"},  # of part-time timetables only (added below)
+    {"assigned": "nobody"},
+    {"school": "the school"},
+    {"activity": "Read", "status": "Active"},
+]
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+@pytest.mark.parametrize("sort", list(caseviewer.SORTS))
+@pytest.mark.parametrize("wanted", FILTERS, ids=repr)
+def test_filtered_pages_are_those_of_one_sort_of_the_filtered(officers_types, wanted, sort, order):
+    """Filtered, each sort both ways gives the pages one sort of the matching cases gives: a
+    sort a filter holds to one value (nobody's by assignee, a school's by school) by the
+    tie-breaker alone, an activity read only in the case types with a case at it."""
+    engine, officer_id = officers_types
+    with Session(engine) as session:
+        school = session.scalar(select(School))
+        for n in range(14):
+            session.add(
+                Case(
+                    reference=f"EDU-T-PTT{5000 + n}",
+                    school_id=school.id,
+                    created_by_id=officer_id,
+                    case_type_id=WORKED[0],
+                    case_type_version=1,
+                    case_type_name="Alpha",
+                    service_name="SEND",
+                    status="Completed",
+                    activity="checked",
+                    activity_label="Checked",
+                    answers={},
+                    raw_input={},
+                    page_versions={},
+                    submitted_at=dt.datetime(2024, 1, 2, n, tzinfo=dt.UTC),
+                )
+            )
+        session.commit()
+        officer = session.get(User, officer_id)
+        teams = caseviewer.officer_teams(session, officer)
+        filters = {k: school.id if v == "the school" else v for k, v in wanted.items()}
+        kept = [Case.case_type_id.in_(WORKED)]
+        kept += [
+            {
+                "activity": Case.activity_label == filters.get("activity"),
+                "status": Case.status == filters.get("status"),
+                "assigned": Case.assigned_to_id.is_(None),
+                "school": Case.school_id == school.id,
+            }[name]
+            for name in filters
+        ]
+        args = caseviewer.QUEUE.args(5, sort=sort, descending=order == "desc", page=2)
+        newest = Case.id.desc() if order == "desc" else Case.id.asc()
+        everything = select(Case.id).where(*kept)
+        if sort == "school":
+            everything = everything.join(
+                caseviewer._SCHOOL, Case.school_id == caseviewer._SCHOOL.id
+            )
+        ordered = everything.order_by(*args.order_by(caseviewer.SORTS[sort]), newest)
+        expected = session.scalars(ordered).all()
+        assert len(expected) > 10
+        search = caseviewer.QueueSearch(**filters)
+
+        def page(asked):
+            return caseviewer.queue(session, officer, teams, search, asked)
+
+        second = page(args)
+        assert [case.id for case in second.rows] == expected[5:10]
+        third = page(replace(args, page=3, after=second.next_after))
+        assert [case.id for case in third.rows] == expected[10:15]
+        back = replace(args, page=2, before=third.previous_before)
+        assert [case.id for case in page(back).rows] == expected[5:10]

@@ -60,3 +60,27 @@ def test_portal_purge_command(tmp_path, monkeypatch, capsys, portal_env):
     monkeypatch.setenv("DATABASE_URL", url)
     assert main(["purge"]) == 0
     assert capsys.readouterr().out.startswith("purged: 0 sign-in codes")
+
+
+def test_old_drafts_are_purged_a_batch_at_a_time_each_kept(
+    app, world, sign_in, db_session, monkeypatch
+):
+    """Many old drafts (the first purge of a council with years of them) are purged oldest
+    first, a batch at a time, each batch committed with its audit events: never all loaded
+    at once (gigabytes in the mail worker at 1M cases)."""
+    from webapp.domain import retention
+
+    portal = sign_in(world.alice)
+    references = [start(portal, "part-time-timetable")[0] for _ in range(5)]
+    monkeypatch.setattr(retention, "DRAFT_BATCH", 2)
+    committed = []
+    real_commit = db_session.commit
+    monkeypatch.setattr(db_session, "commit", lambda: committed.append(1) or real_commit())
+
+    later = clock.now() + dt.timedelta(days=200)
+    assert purge(db_session, draft_days=180, now=later)["old drafts"] == 5
+    assert count(db_session, Case) == 0 and len(committed) >= 3
+    purged = db_session.scalars(
+        select(AuditEvent.detail).where(AuditEvent.action == "draft_purged")
+    ).all()
+    assert sorted(detail["reference"] for detail in purged) == sorted(references)

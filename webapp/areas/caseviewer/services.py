@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, literal, select, union_all
 from sqlalchemy.orm import Session, aliased, defer, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -153,18 +153,25 @@ def queue(
     worked = case_types_of(teams)
     if search.case_type:  # one of them, or none
         worked &= {search.case_type}
+    held = [Case.activity_label == search.activity] if search.activity else []
+    held += [Case.school_id == search.school] if search.school is not None else []
+    if held:  # an activity is its workflows', a school raises the types its setting may
+        worked = with_cases(session, worked, *held)
+    sort = _sort_of(args.sort, search)
     query = select(Case).where(Case.submitted_at.is_not(None))
-    if args.sort == "school":  # only then: a join would keep the other sorts from their index
+    if sort and args.sort == "school":  # only then: a join keeps the other sorts from their index
         query = query.join(_SCHOOL, Case.school_id == _SCHOOL.id)
     query = _filtered(query, officer, search)
     query = with_reference_holding(query, args.search)
     newest = Case.id.desc() if args.descending else Case.id.asc()
-    by_type = args.sort in BY_CASE_TYPE
+    # At one activity, a case type's cases lie in status order in the index of its statuses'
+    # activities (case type, status, activity, id): read a case type at a time, as BY_CASE_TYPE.
+    by_type = args.sort in BY_CASE_TYPE or (args.sort == "status" and bool(search.activity))
     listing = fetch_page(
         session,
         query if by_type else query.where(Case.case_type_id.in_(sorted(worked))),
         args,
-        sort=SORTS[args.sort],
+        sort=sort,
         tie_breaker=[newest],
         keyset=Case.id,
         # A query per case type, merged (web/partitions.py): no loader options there.
@@ -173,6 +180,32 @@ def queue(
     )
     _load_schools_and_assignees(session, listing.rows)
     return listing
+
+
+def _sort_of(sort: str, search: QueueSearch) -> tuple:
+    """The columns of the sort asked for; none (the tie-breaker alone: newest or oldest sent
+    first) when a filter holds them to one value. One assignee's cases (nobody's too) all sort
+    alike by assignee, one school's by school: sorted so, they were read through the sort's
+    index, passing over every other assignee's or school's cases (350,000 rows, 1.3 s, for
+    nobody's at 1M cases; 31,000 for the biggest school)."""
+    fixed = {"assigned": search.assigned != "anyone", "school": search.school is not None}
+    return () if fixed.get(sort) else SORTS[sort]
+
+
+def with_cases(session: Session, case_types: set[str], *held) -> set[str]:
+    """Those of `case_types` with a sent case that meets the `held` conditions (at an
+    activity, of a school), each found by one probe of an index. The queue read by reference
+    or case type reads a case type at a time, and so read every case of each type with none
+    to find none: 344,000 rows (2-3 s) at 1M cases for an activity of one of six types; for
+    a nursery, whose setting raises one of them, every case of the nursery (14,000-16,000 rows
+    -> 600-2,000)."""
+    probes = [
+        select(literal(case_type_id)).where(
+            exists().where(Case.case_type_id == case_type_id, Case.submitted_at.is_not(None), *held)
+        )
+        for case_type_id in sorted(case_types)
+    ]
+    return set(session.scalars(union_all(*probes))) if probes else set()
 
 
 # Sorts whose order follows the case type (a reference starts with its case type's code, an
