@@ -275,7 +275,7 @@ def test_removing_an_item_with_answers_asks_first_and_no_keeps_it_as_typed(sign_
     ]
     assert kept.find("input", attrs={"name": "providers-0-provider_hours"})["value"] == "4.5"
     assert kept.select_one(".govuk-notification-banner--success") is None
-    done = portal.post(confirm, {}, expect=302)
+    done = portal.post(confirm, _confirm_form(portal, confirm), expect=302)
     assert done.headers["Location"] == f"{path}?change=1"  # still back to Check your answers
     page = portal.get(path).page
     assert [i.get("value") for i in page.select("input[name$=provider_name]")] == [
@@ -289,3 +289,31 @@ def test_removing_an_item_with_answers_asks_first_and_no_keeps_it_as_typed(sign_
         "Riverside Tuition"
     ]
     portal.get(f"{path}/remove/nothing/0", expect=404)  # no such group on the page
+
+
+def _confirm_form(portal, confirm) -> dict:
+    """What the page asking to be sure sends with its Yes button."""
+    form = portal.get(confirm).page.select_one("main form")
+    return {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+
+
+def test_yes_sent_twice_removes_only_the_item_it_asked_about(sign_in, world):
+    """Found in review: "Yes, remove provider 1" pressed twice (a double click, or Back and Yes
+    again) removed provider 1, then provider 2 as well, which had become provider 1 meanwhile:
+    the page asked about Oak Tree Learning Centre and Riverside Tuition went too, for good."""
+    portal = sign_in(world.alice)
+    _, path = _provision(portal)
+    answer(portal, path, PROVIDER, action="add:providers")
+    asked = answer(portal, path, {**PROVIDER, **SECOND_PROVIDER}, action="remove:providers:0")
+    confirm = asked.headers["Location"]
+    sent = _confirm_form(portal, confirm)
+    portal.post(confirm, sent, expect=302)
+    again = portal.post(confirm, sent, expect=302)
+    assert again.headers["Location"] == path
+    page = portal.get(path).page
+    assert [i.get("value") for i in page.select("input[name$=provider_name]")] == [
+        "Riverside Tuition"
+    ]
+    said = " ".join(text_of(b) for b in page.select(".govuk-notification-banner"))
+    assert "Provider 1 has changed since you were asked" in said
+    assert "nothing has been removed" in said

@@ -92,10 +92,11 @@ def test_an_empty_or_overlong_note_keeps_nothing(sign_in, world, council, db_ses
     reference = submit_ptt(sign_in(world.alice))
     olivia = sign_in(council.olivia)
     for note in ("  ", "x" * (KEEP_MAX + 1)):
-        _where, said = _sent_as_it_timed_out(
+        where, said = _sent_as_it_timed_out(
             olivia, moving_clock, reference, "notes", {"note": note}
         )
         assert KEPT not in said
+        assert where == "/sign-in"  # nothing kept: home after signing in, as any page sent
         olivia.sign_in(council.olivia)
     assert db_session.scalar(select(func.count()).select_from(ParkedPage)) == 0
 

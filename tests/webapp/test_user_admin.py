@@ -828,7 +828,8 @@ def test_someone_locked_by_the_council_then_removed_is_not_unlocked_by_adding_th
     again = {**NEW_USER, "schools": str(world.school_a.id)}
     response = alice.post("/user-admin/add", again, expect=200)
     assert errors_on(response) == [
-        "Dev Patel's account is locked: ask the council to unlock it, then add them again"
+        "This email address has an account that cannot be added to your school now. Ask the "
+        "council about it"
     ]
     dev = fresh(db_session).get(User, dev.id)
     assert dev.is_locked and dev.memberships == []

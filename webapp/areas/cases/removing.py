@@ -4,6 +4,9 @@ child 1" after a radio) lost everything typed about that child. A blank item goe
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
@@ -36,14 +39,17 @@ def remove_item(reference: str, page_id: str, group_id: str, index: int):
     if item is None:  # gone meanwhile (another tab), or blank: nothing to ask about
         return redirect(on_page)
     form = ConfirmForm()
+    name = group.settings.get("item_label", "Item")
     if form.validate_on_submit():
+        if request.form.get("shown") != _fingerprint(item):  # Yes sent twice, or stale
+            flash(_CHANGED.format(item=f"{name} {index + 1}"), "info")
+            return redirect(on_page)
         removed = services.change_group_items(
             db(), case, case_type, page_id, group_id, remove=index, typed=raw_page
         )
         if removed:
             flash(removed, "success")
         return redirect(on_page)
-    name = group.settings.get("item_label", "Item")
     back = url_for(
         "cases.page",
         reference=reference,
@@ -58,7 +64,24 @@ def remove_item(reference: str, page_id: str, group_id: str, index: int):
         item=f"{lower_first(name)} {index + 1}",
         answers=_first_answers(group, item),
         back=back,
+        shown=_fingerprint(item),
     )
+
+
+# Yes is sent for the item the page asked about, as it was then (`shown`): sent twice (a double
+# click, Back and Yes again) or after the items moved in another tab, the position names
+# another item, which would have gone too, unasked.
+_CHANGED = (
+    "{item} has changed since you were asked about removing it (perhaps in another tab, or "
+    "Yes was pressed twice), so nothing has been removed. Check it, and remove it again if "
+    "you need to."
+)
+
+
+def _fingerprint(item: dict) -> str:
+    """A mark of the item's typed answers, for the page asking to be sure to send back."""
+    typed = json.dumps(item, sort_keys=True, default=str)
+    return hashlib.sha256(typed.encode()).hexdigest()[:32]
 
 
 def _first_answers(group, item) -> list[str]:

@@ -178,17 +178,20 @@ def add_user(
 
 def _refuse_to_add(user: User, schools: dict[int, School]) -> None:
     """Why an address with an account is not added: already in the admin's list (named with
-    the school), council staff, or a locked account."""
+    the school), council staff, or a locked account (not named, nor said to be locked)."""
     shared = [school for school_id, school in schools.items() if school_id in user.school_ids]
     if shared:
         raise EmailInUse(user.email, f"{user.full_name} is already a user of {shared[0].name}")
-    if user.is_locked and not user.memberships:  # locked (by the council) before its removal
-        raise EmailInUse(
-            user.email,
-            f"{user.full_name}'s account is locked: ask the council to unlock it, then add "
-            f"them again",
-        )
+    if user.is_locked:  # by the council, or another school's admin: neither who they are nor
+        # that their account is locked (a suspension, say) is told to an admin typing an address
+        raise EmailInUse(user.email, CANNOT_ADD)
     refuse_to_add(user)
+
+
+CANNOT_ADD = (
+    "This email address has an account that cannot be added to your school now. Ask the "
+    "council about it"
+)
 
 
 def _add_to_schools(session: Session, admin: User, user: User, places: dict) -> User:
