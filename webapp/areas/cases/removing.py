@@ -4,6 +4,9 @@ child 1" after a radio) lost everything typed about that child. A blank item goe
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
@@ -36,7 +39,9 @@ def remove_item(reference: str, page_id: str, group_id: str, index: int):
     if item is None:  # gone meanwhile (another tab), or blank: nothing to ask about
         return redirect(on_page)
     form = ConfirmForm()
-    if form.validate_on_submit():
+    asked_about = request.form.get("item")  # the item the page asked about, as it was then
+    changed = form.is_submitted() and asked_about != _fingerprint(item)
+    if not changed and form.validate_on_submit():
         removed = services.change_group_items(
             db(), case, case_type, page_id, group_id, remove=index, typed=raw_page
         )
@@ -58,7 +63,17 @@ def remove_item(reference: str, page_id: str, group_id: str, index: int):
         item=f"{lower_first(name)} {index + 1}",
         answers=_first_answers(group, item),
         back=back,
+        fingerprint=_fingerprint(item),
+        changed=changed,
     )
+
+
+def _fingerprint(item: dict) -> str:
+    """What the item held when the user was asked: a page left open in a tab while an item
+    before it was removed in another still says "Yes, remove child 1", and removed whichever
+    child had slid into place 1 since. Asked about another item, the user is asked again."""
+    held = json.dumps(item, sort_keys=True, default=str).encode()
+    return hashlib.sha256(held).hexdigest()[:32]
 
 
 def _first_answers(group, item) -> list[str]:
