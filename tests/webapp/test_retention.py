@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-
 from sqlalchemy import func, select
 
 from tests.webapp.helpers import start
