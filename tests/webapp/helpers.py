@@ -102,9 +102,13 @@ def remove_item(portal, path, answers, action):
     """Press "Remove provider 2" (`action`: "remove:providers:1") on a page sent with these
     answers, then "Yes, remove provider 2" on the page asking to be sure: the final response."""
     asked = answer(portal, path, answers, action=action)
-    form = portal.get(asked.headers["Location"]).page.select_one("main form")
-    sent = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
-    return portal.post(asked.headers["Location"], sent, expect=302)
+    confirm = asked.headers["Location"]
+    return portal.post(confirm, confirm_data(portal.get(confirm).page), expect=302)
+
+
+def confirm_data(page) -> dict:
+    """What "Yes, remove ..." sends: the hidden inputs of the page asking to be sure."""
+    return {i["name"]: i.get("value", "") for i in page.select("form input[type=hidden]")}
 
 
 def continue_anyway(portal, path, warned_page, answers):

@@ -8,6 +8,7 @@ from tests.webapp.helpers import (
     PDF,
     PROVIDER,
     answer,
+    confirm_data,
     remove_item,
     start,
 )
@@ -275,7 +276,7 @@ def test_removing_an_item_with_answers_asks_first_and_no_keeps_it_as_typed(sign_
     ]
     assert kept.find("input", attrs={"name": "providers-0-provider_hours"})["value"] == "4.5"
     assert kept.select_one(".govuk-notification-banner--success") is None
-    done = portal.post(confirm, _confirm_form(portal, confirm), expect=302)
+    done = portal.post(confirm, confirm_data(page), expect=302)
     assert done.headers["Location"] == f"{path}?change=1"  # still back to Check your answers
     page = portal.get(path).page
     assert [i.get("value") for i in page.select("input[name$=provider_name]")] == [
@@ -291,10 +292,26 @@ def test_removing_an_item_with_answers_asks_first_and_no_keeps_it_as_typed(sign_
     portal.get(f"{path}/remove/nothing/0", expect=404)  # no such group on the page
 
 
-def _confirm_form(portal, confirm) -> dict:
-    """What the page asking to be sure sends with its Yes button."""
-    form = portal.get(confirm).page.select_one("main form")
-    return {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+def test_a_stale_confirmation_removes_nothing_that_slid_into_its_place(sign_in, world):
+    """Found in review: "Are you sure you want to remove provider 1?" (Oak Tree), left open in
+    a tab while provider 1 was removed in another, went on to remove Riverside, which had
+    become provider 1 meanwhile. The page asks again about the item now in that place."""
+    portal = sign_in(world.alice)
+    _, path = _provision(portal)
+    answer(portal, path, PROVIDER, action="add:providers")
+    both = {**PROVIDER, **SECOND_PROVIDER}
+    confirm = answer(portal, path, both, action="remove:providers:0").headers["Location"]
+    stale = portal.get(confirm).page  # the first tab, asking about Oak Tree
+    remove_item(portal, path, both, "remove:providers:0")  # the other tab: Oak Tree goes
+    again = portal.post(confirm, confirm_data(stale), expect=200).page
+    assert [i.get("value") for i in portal.get(path).page.select("input[name$=provider_name]")] == [
+        "Riverside Tuition"
+    ]
+    assert "Riverside Tuition" in text_of(again.select_one(".govuk-inset-text"))
+    assert "changed" in text_of(again.select_one(".govuk-warning-text"))
+    portal.post(confirm, confirm_data(again), expect=302)  # now asked about Riverside: it goes
+    left = portal.get(path).page.select("input[name$=provider_name]")
+    assert [i.get("value") for i in left if i.get("value")] == []
 
 
 def test_yes_sent_twice_removes_only_the_item_it_asked_about(sign_in, world):
@@ -306,14 +323,11 @@ def test_yes_sent_twice_removes_only_the_item_it_asked_about(sign_in, world):
     answer(portal, path, PROVIDER, action="add:providers")
     asked = answer(portal, path, {**PROVIDER, **SECOND_PROVIDER}, action="remove:providers:0")
     confirm = asked.headers["Location"]
-    sent = _confirm_form(portal, confirm)
+    sent = confirm_data(portal.get(confirm).page)
     portal.post(confirm, sent, expect=302)
-    again = portal.post(confirm, sent, expect=302)
-    assert again.headers["Location"] == path
+    again = portal.post(confirm, sent, expect=200).page  # asked again, about Riverside now
+    assert "Riverside Tuition" in text_of(again.select_one(".govuk-inset-text"))
     page = portal.get(path).page
     assert [i.get("value") for i in page.select("input[name$=provider_name]")] == [
         "Riverside Tuition"
     ]
-    said = " ".join(text_of(b) for b in page.select(".govuk-notification-banner"))
-    assert "Provider 1 has changed since you were asked" in said
-    assert "nothing has been removed" in said

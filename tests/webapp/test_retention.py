@@ -2,12 +2,13 @@
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.webapp.helpers import start
 from webapp.domain.retention import purge
 from webapp.infra import clock
-from webapp.models import AuditEvent, Case, LoginCode, OutboxMessage, PasswordReset
+from webapp.models import Attachment, AuditEvent, Case, LoginCode, OutboxMessage, PasswordReset
 
 
 def count(session, model):
@@ -84,3 +85,61 @@ def test_old_drafts_are_purged_a_batch_at_a_time_each_kept(
         select(AuditEvent.detail).where(AuditEvent.action == "draft_purged")
     ).all()
     assert sorted(detail["reference"] for detail in purged) == sorted(references)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_draft_resumed_while_the_purge_runs_is_kept(app, world, sign_in, db_session):
+    """Found in review: the purge read a batch of old drafts, then deleted them by id. A
+    school that went back to one of them just then (its save committed between the two)
+    saw it saved, and then lost the draft with all of its answers and files. Only what is
+    still untouched goes; PostgreSQL only, where a save does not wait for the purge."""
+    from sqlalchemy import create_engine, event, text
+
+    portal = sign_in(world.alice)
+    resumed, _ = start(portal, "part-time-timetable")
+    forgotten, _ = start(portal, "part-time-timetable")
+    for case in db_session.scalars(select(Case)):
+        db_session.add(_file_of(case, world.alice.id))
+    db_session.commit()
+    later = clock.now() + dt.timedelta(days=200)
+    other = create_engine(db_session.bind.url)
+
+    def save_meanwhile(conn, cursor, statement, *args):
+        if "ORDER BY cases.updated_at" in statement and not saved:  # the batch was read
+            saved.append(resumed)
+            with other.begin() as typing:
+                typing.execute(
+                    text("update cases set updated_at = :at where reference = :ref"),
+                    {"at": later, "ref": resumed},
+                )
+
+    saved: list[str] = []
+    event.listen(db_session.bind, "after_cursor_execute", save_meanwhile)
+    try:
+        counts = purge(db_session, draft_days=180, now=later)
+    finally:
+        event.remove(db_session.bind, "after_cursor_execute", save_meanwhile)
+        other.dispose()
+    assert saved == [resumed]
+    left = db_session.scalars(select(Case.reference)).all()
+    assert left == [resumed] and counts["old drafts"] == 1
+    purged = db_session.scalars(
+        select(AuditEvent.detail).where(AuditEvent.action == "draft_purged")
+    ).all()
+    assert [detail["reference"] for detail in purged] == [forgotten]
+    filed = select(Case.reference).join(Attachment, Attachment.case_id == Case.id)
+    assert db_session.scalars(filed).all() == [resumed]  # its file kept, the other's gone
+    assert count(db_session, Attachment) == 1
+
+
+def _file_of(case, user_id):
+    return Attachment(
+        case_id=case.id,
+        field_key="evidence",
+        filename="plan.pdf",
+        kind="pdf",
+        content_type="application/pdf",
+        size=4,
+        data=b"%PDF",
+        uploaded_by_id=user_id,
+    )

@@ -99,33 +99,36 @@ def _purge_old_drafts(session: Session, now: dt.datetime, draft_days: int) -> in
     many. Oldest first, DRAFT_BATCH at a time, each batch committed; found through an index
     of the drafts by when they were last touched (webapp/list_indexes.py), which holds no
     sent case: the hourly run reads the few that have just gone past, not every case."""
-    stale = (
-        select(Case.id, Case.reference, Case.school_id)
-        .where(
-            Case.submitted_at.is_(None),
-            Case.status.in_(("Draft", "Abandoned")),
-            Case.updated_at < now - dt.timedelta(days=draft_days),
-        )
-        .order_by(Case.updated_at, Case.id)
-        .limit(DRAFT_BATCH)
+    untouched = (
+        Case.submitted_at.is_(None),
+        Case.status.in_(("Draft", "Abandoned")),
+        Case.updated_at < now - dt.timedelta(days=draft_days),
     )
+    stale = select(Case.id).where(*untouched).order_by(Case.updated_at, Case.id).limit(DRAFT_BATCH)
     purged = 0
-    while batch := session.execute(stale).all():
-        for case in batch:
-            school = session.get(School, case.school_id)
+    while ids := list(session.scalars(stale)):
+        # Still untouched as it goes: a school's save of one of them since the batch was read
+        # (PostgreSQL does not make it wait) keeps it. Deleted by id alone, the school saw the
+        # draft saved, then lost it and its files. The case first, then what hangs off it
+        # (not every SQLite connection enforces ON DELETE CASCADE): a kept draft keeps all.
+        gone = session.execute(
+            delete(Case)
+            .where(Case.id.in_(ids), *untouched)
+            .returning(Case.id, Case.reference, Case.school_id)
+            .execution_options(synchronize_session=False)
+        ).all()
+        for case in gone:
             audit.record(
                 session,
                 "draft_purged",
-                school=school,
+                school=session.get(School, case.school_id),
                 reference=case.reference,
                 untouched_days=draft_days,
             )
-        ids = [case.id for case in batch]
-        # Children first: not every SQLite connection enforces ON DELETE CASCADE.
+        ids = [case.id for case in gone]
         session.execute(delete(CaseEvent).where(CaseEvent.case_id.in_(ids)))
         session.execute(delete(Attachment).where(Attachment.case_id.in_(ids)))
         session.execute(delete(ParkedPage).where(ParkedPage.case_id.in_(ids)))
-        session.execute(delete(Case).where(Case.id.in_(ids)))
         session.commit()
-        purged += len(batch)
+        purged += len(gone)
     return purged

@@ -39,17 +39,16 @@ def remove_item(reference: str, page_id: str, group_id: str, index: int):
     if item is None:  # gone meanwhile (another tab), or blank: nothing to ask about
         return redirect(on_page)
     form = ConfirmForm()
-    name = group.settings.get("item_label", "Item")
-    if form.validate_on_submit():
-        if request.form.get("shown") != _fingerprint(item):  # Yes sent twice, or stale
-            flash(_CHANGED.format(item=f"{name} {index + 1}"), "info")
-            return redirect(on_page)
+    asked_about = request.form.get("item")  # the item the page asked about, as it was then
+    changed = form.is_submitted() and asked_about != _fingerprint(item)
+    if not changed and form.validate_on_submit():
         removed = services.change_group_items(
             db(), case, case_type, page_id, group_id, remove=index, typed=raw_page
         )
         if removed:
             flash(removed, "success")
         return redirect(on_page)
+    name = group.settings.get("item_label", "Item")
     back = url_for(
         "cases.page",
         reference=reference,
@@ -64,24 +63,17 @@ def remove_item(reference: str, page_id: str, group_id: str, index: int):
         item=f"{lower_first(name)} {index + 1}",
         answers=_first_answers(group, item),
         back=back,
-        shown=_fingerprint(item),
+        fingerprint=_fingerprint(item),
+        changed=changed,
     )
 
 
-# Yes is sent for the item the page asked about, as it was then (`shown`): sent twice (a double
-# click, Back and Yes again) or after the items moved in another tab, the position names
-# another item, which would have gone too, unasked.
-_CHANGED = (
-    "{item} has changed since you were asked about removing it (perhaps in another tab, or "
-    "Yes was pressed twice), so nothing has been removed. Check it, and remove it again if "
-    "you need to."
-)
-
-
 def _fingerprint(item: dict) -> str:
-    """A mark of the item's typed answers, for the page asking to be sure to send back."""
-    typed = json.dumps(item, sort_keys=True, default=str)
-    return hashlib.sha256(typed.encode()).hexdigest()[:32]
+    """What the item held when the user was asked: a page left open in a tab while an item
+    before it was removed in another still says "Yes, remove child 1", and removed whichever
+    child had slid into place 1 since. Asked about another item, the user is asked again."""
+    held = json.dumps(item, sort_keys=True, default=str).encode()
+    return hashlib.sha256(held).hexdigest()[:32]
 
 
 def _first_answers(group, item) -> list[str]:
