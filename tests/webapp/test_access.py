@@ -120,7 +120,7 @@ def test_every_case_address_with_its_reference_in_small_letters_is_redirected_to
     routes = _case_routes(app)
     assert {r.endpoint.split(".")[0] for r in routes} == {"cases", "caseviewer"}
     for rule in routes:
-        values = {"page_id": "child", "attachment_id": attachment}
+        values = {"page_id": "child", "attachment_id": attachment, "group_id": "items", "index": 0}
         canonical = rule.build({**values, "reference": reference}, append_unknown=False)[1]
         small = rule.build({**values, "reference": reference.lower()}, append_unknown=False)[1]
         assert small != canonical, rule.rule
