@@ -86,7 +86,7 @@ def test_a_schools_details_and_a_users_email_address_are_changed(page, live, wor
 
     session = world.session()
     try:
-        school = School(name="Fosse Infant School", urn="130777", setting_type="school")
+        school = School(name="Fosse Infant School", urn="130778", setting_type="school")
         session.add(person("details-admin@council.example.org", "Cara", "D", "Admin", role="admin"))
         user = person("old@fosse.example.org", "Nia", "Hart", "Office", [Membership(school=school)])
         session.add(user)
