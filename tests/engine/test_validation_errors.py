@@ -702,6 +702,23 @@ def test_a_setting_the_schema_cannot_check_is_reported_at_its_value(field, part)
     load_field(field).expect("E104", field, part)
 
 
+NONE_OF_THESE = "{value: none, label: None of these, exclusive: true}"
+
+
+@covers("E104")
+def test_min_choices_above_the_options_ticked_together_is_refused_saying_how_many():
+    # 3 options, one of them "None of these" (ticked on its own): min_choices 3 was accepted,
+    # and then only "None of these" could ever answer the question
+    field = f"{{id: days, type: checkboxes, label: Days, options: [mon, tue, {NONE_OF_THESE}], min_choices: 3}}"
+    problem = load_field(field).expect("E104", field, "3}")
+    assert problem.message == (
+        "'min_choices': 3 is more than the 2 options that can be ticked together "
+        "('None of these' is ticked on its own)"
+    )
+    enough = f"{{id: days, type: checkboxes, label: Days, options: [mon, tue, {NONE_OF_THESE}], min_choices: 2}}"
+    assert not [p for p in load_field(enough).problems if p.severity == "error"]
+
+
 @covers("E104")
 @pytest.mark.parametrize("bound", ["min: '25:00'", "max: '07:60'", "max: '99:99'", "max: '24:00'"])
 def test_a_time_limit_that_is_no_time_of_day_is_refused_at_it(bound):
