@@ -16,7 +16,9 @@ from engine.case_settings import compile_settings
 from engine.casetype import CaseType, Declaration
 from engine.compile_words import (
     NOTHING_TO_ANSWER,
+    ADDRESS_WORDS,
     RESERVED,
+    address_word,
     in_a_group,
     not_answered,
     taken,
@@ -89,6 +91,8 @@ class CaseTypeCompiler:
     # ---- the whole case type ----
     def compile(self, workflow: Workflow | None) -> CaseType | None:
         data = self.source.data
+        if data["id"] in ADDRESS_WORDS:
+            self.add(Code.E104, ("id",), where="'id'", detail=address_word(data["id"]))
         self._declare_ids(data["pages"])
         pages = [self._page(page, index) for index, page in enumerate(data["pages"])]
         page_ids = [p["id"] for p in data["pages"]]

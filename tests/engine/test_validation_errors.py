@@ -702,6 +702,19 @@ def test_a_setting_the_schema_cannot_check_is_reported_at_its_value(field, part)
     load_field(field).expect("E104", field, part)
 
 
+@covers("E104")
+def test_a_case_type_id_the_preview_uses_for_its_own_addresses_is_refused_naming_them():
+    # `id: static` validated, and `make preview` then answered its pages /static/tasks,
+    # /static/pages/... with 'Page not found': its stylesheets live under /static/
+    loaded = load_case(CHILD_PAGE, id="static")
+    problem = loaded.expect("E104", "id: static", "static")
+    assert problem.message == (
+        "'id': 'static' is a word the portal's own addresses use (/static/...): "
+        "case type ids cannot be static"
+    )
+    assert not [p for p in load_case(CHILD_PAGE, id="static-files").problems if p.code == "E104"]
+
+
 NONE_OF_THESE = "{value: none, label: None of these, exclusive: true}"
 
 

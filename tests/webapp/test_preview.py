@@ -424,3 +424,37 @@ def test_only_council_admins_reach_the_preview(app, db_session, world, sign_in):
     signed_out = PortalClient(app.test_client(), app)
     response = signed_out.get(f"/council/case-types/{PTT}/v1/", expect=302)
     assert "/sign-in" in response.headers["Location"]
+
+
+def test_a_case_type_named_as_the_previews_own_addresses_is_refused_not_404(folder):
+    # `id: static` validated, and every page of it was 'Page not found' under /static/
+    (folder / "incident.yaml").write_text(INCIDENT.replace("id: incident", "id: static"), "utf-8")
+    _app, browser = _preview(folder)
+    page = browser.get("/", expect=200).page  # /static/tasks is, and stays, a stylesheet 404
+    problems = [li.get_text(strip=True) for li in page.select(".app-preview-problems li")]
+    assert any(
+        "error E104: 'id': 'static' is a word the portal's own addresses" in p for p in problems
+    )
+
+
+def _words_beside_a_case_type_id(flask_app) -> set[str]:
+    """The fixed first parts of addresses that stand where a case type's id stands."""
+    rules = [str(rule) for rule in flask_app.url_map.iter_rules()]
+    words = set()
+    for rule in (r for r in rules if "<case_type_id>" in r):
+        before = rule.split("<case_type_id>")[0]
+        for other in rules:
+            if other.startswith(before) and not other[len(before) :].startswith("<"):
+                words.add(other[len(before) :].split("/")[0].split(".")[0])
+    return words - {""}
+
+
+def test_every_word_the_apps_use_beside_a_case_type_id_is_refused_as_an_id(app, folder):
+    # a new route beside /<case_type_id>/ (or /submit-case/<case_type_id>) needs its word in
+    # ADDRESS_WORDS, or a case type of that id validates and has no pages
+    from engine.compile_words import ADDRESS_WORDS
+
+    preview_app, _browser = _preview(folder)
+    assert _words_beside_a_case_type_id(app) | _words_beside_a_case_type_id(preview_app) <= set(
+        ADDRESS_WORDS
+    )
