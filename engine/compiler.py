@@ -15,8 +15,8 @@ import engine.loops as loops
 from engine.case_settings import compile_settings
 from engine.casetype import CaseType, Declaration
 from engine.compile_words import (
-    NOTHING_TO_ANSWER,
     ADDRESS_WORDS,
+    NOTHING_TO_ANSWER,
     RESERVED,
     address_word,
     in_a_group,
@@ -344,6 +344,8 @@ class CaseTypeCompiler:
             self.add_expression_issue(issue, where, text if isinstance(text, str) else "")
         if expression is None:
             return None
+        for issue in ex.capital_constants(expression):  # True: true, as AND is and (E300)
+            self.add_expression_issue(issue, where, text)
         checker = ex.Checker(
             lambda name, offset: look_up(name, offset, scope, self.declared, where[:-1])
         )

@@ -722,13 +722,14 @@ NONE_OF_THESE = "{value: none, label: None of these, exclusive: true}"
 def test_min_choices_above_the_options_ticked_together_is_refused_saying_how_many():
     # 3 options, one of them "None of these" (ticked on its own): min_choices 3 was accepted,
     # and then only "None of these" could ever answer the question
-    field = f"{{id: days, type: checkboxes, label: Days, options: [mon, tue, {NONE_OF_THESE}], min_choices: 3}}"
+    options = f"options: [mon, tue, {NONE_OF_THESE}]"
+    field = f"{{id: days, type: checkboxes, label: Days, {options}, min_choices: 3}}"
     problem = load_field(field).expect("E104", field, "3}")
     assert problem.message == (
         "'min_choices': 3 is more than the 2 options that can be ticked together "
         "('None of these' is ticked on its own)"
     )
-    enough = f"{{id: days, type: checkboxes, label: Days, options: [mon, tue, {NONE_OF_THESE}], min_choices: 2}}"
+    enough = f"{{id: days, type: checkboxes, label: Days, {options}, min_choices: 2}}"
     assert not [p for p in load_field(enough).problems if p.severity == "error"]
 
 
@@ -2588,6 +2589,31 @@ def test_every_problem_code_is_shown_by_a_test():
 
     assert set(Code.__members__) - COVERED == set()
     assert COVERED - set(Code.__members__) == set()
+
+
+@covers("W310")
+@pytest.mark.parametrize(
+    ("condition", "at", "meant"),
+    [
+        ("has_ehcp == True", "True", "true"),
+        ("has_ehcp != False", "False", "false"),
+        ("forename != None", "None", "none"),
+    ],
+)
+def test_true_false_and_none_in_capitals_work_and_are_told_to_be_small_letters(
+    condition, at, meant
+):
+    # read as true/false/none, while AND in capitals is refused (E300): the docs say `true`
+    field = f'show_if: "{condition}"'
+    loaded = load_condition(condition)
+    assert not [p for p in loaded.problems if p.severity == "error"]
+    problem = loaded.expect("W310", field, at)
+    assert problem.message == (f"'{at}' is read as {meant}: write {meant}, in small letters")
+
+
+def test_true_in_quotes_is_text_and_not_told_anything():
+    loaded = load_condition("forename == 'True'")
+    assert not [p for p in loaded.problems if p.code == "W310"]
 
 
 @covers("E300")
