@@ -13,6 +13,19 @@ RESERVED = (
     set(ex.FUNCTIONS) | {"true", "false", "none"} | set(keyword.kwlist) | set(keyword.softkwlist)
 )
 
+# First parts of addresses that the preview (`make preview`) and the portal use themselves,
+# beside a case type's id (/<id>/tasks): a case type with such an id had no pages there.
+# tests/webapp/test_preview.py reads both apps' routes to keep this up to date.
+ADDRESS_WORDS = ("static",)
+
+
+def address_word(case_type_id: str) -> str:
+    """Why a case type id is refused: the portal's own addresses use it."""
+    return (
+        f"'{case_type_id}' is a word the portal's own addresses use (/{case_type_id}/...): "
+        f"case type ids cannot be {', '.join(ADDRESS_WORDS)}"
+    )
+
 
 # A group's items hold only content and calculated values: each item is empty, so dropped.
 NOTHING_TO_ANSWER = (

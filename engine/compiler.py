@@ -15,8 +15,10 @@ import engine.loops as loops
 from engine.case_settings import compile_settings
 from engine.casetype import CaseType, Declaration
 from engine.compile_words import (
+    ADDRESS_WORDS,
     NOTHING_TO_ANSWER,
     RESERVED,
+    address_word,
     in_a_group,
     not_answered,
     taken,
@@ -89,6 +91,8 @@ class CaseTypeCompiler:
     # ---- the whole case type ----
     def compile(self, workflow: Workflow | None) -> CaseType | None:
         data = self.source.data
+        if data["id"] in ADDRESS_WORDS:
+            self.add(Code.E104, ("id",), where="'id'", detail=address_word(data["id"]))
         self._declare_ids(data["pages"])
         pages = [self._page(page, index) for index, page in enumerate(data["pages"])]
         page_ids = [p["id"] for p in data["pages"]]
@@ -340,6 +344,8 @@ class CaseTypeCompiler:
             self.add_expression_issue(issue, where, text if isinstance(text, str) else "")
         if expression is None:
             return None
+        for issue in ex.capital_constants(expression):  # True: true, as AND is and (E300)
+            self.add_expression_issue(issue, where, text)
         checker = ex.Checker(
             lambda name, offset: look_up(name, offset, scope, self.declared, where[:-1])
         )

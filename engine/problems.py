@@ -164,6 +164,7 @@ class Code(enum.Enum):
         "options list '{name}' is also a shared list (in {other}): give this one another name",
     )
     # Warnings: the file works, but something is probably not what the author meant
+    W310 = (Severity.WARNING, "'{written}' is read as {meant}: write {meant}, in small letters")
     W500 = (Severity.WARNING, "options list '{name}' is not used by any case type")
     W501 = (Severity.WARNING, "workflow '{name}' is not used by any case type")
     W502 = (Severity.WARNING, "transition leaves '{name}', which is {status} and so ends the case")

@@ -21,7 +21,7 @@ from engine.expressions.check import Checker
 from engine.expressions.evaluate import Expression
 from engine.expressions.fixed import fixed_issues, never_asked_issues, never_holds
 from engine.expressions.functions import FUNCTIONS, Function, group_item_hint
-from engine.expressions.parse import MAX_DEPTH, parse
+from engine.expressions.parse import MAX_DEPTH, capital_constants, parse
 from engine.expressions.school_days import SchoolCalendar
 from engine.expressions.value_types import (
     ANY,
@@ -40,6 +40,7 @@ from engine.expressions.value_types import (
 from engine.problems import Code
 
 __all__ = [
+    "capital_constants",
     "ANY",
     "BOOL",
     "DATE",

@@ -90,6 +90,9 @@ _OTHER_LANGUAGES = {
 _CAPITAL_WORD = re.compile(r"\b(?:AND|OR|NOT|And|Or|Not)\b")
 _UNIT = re.compile(r"(?<![\w.'\"])(\d+(?:\.\d+)?)\s+(?!(?:and|or|not|in|if|else|is)\b)([A-Za-z]+)")
 
+# True, False and None as Python writes them: read as true, false and none.
+_CAPITAL_CONSTANT = re.compile(r"\b(?:True|False|None)\b")
+
 # An expression cut short: it ends with an operator, which needs something after it.
 _UNFINISHED = re.compile(r"(\band|\bor|\bnot|\bin|==|!=|<=|>=|<|>|\+|-|\*|/|,|\()\s*$")
 
@@ -117,6 +120,26 @@ def parse(text: str) -> tuple[Expression | None, list[Issue]]:
     if issues:
         return None, sorted(issues, key=lambda issue: issue.offset)  # as they are written
     return Expression(text, tree, frozenset(names), frozenset(needed), frozenset(calls)), []
+
+
+def capital_constants(expression: Expression) -> list[Issue]:
+    """W310 at each True, False or None: read as true, false and none, though the language
+    writes its words in small letters, as and, or and not must be (E300). A search of the text
+    first: nearly every expression has none, and its tree is not walked again."""
+    if not _CAPITAL_CONSTANT.search(expression.text):
+        return []
+    return sorted(
+        (
+            Issue(
+                Code.W310,
+                offset_of(node),
+                {"written": str(node.value), "meant": str(node.value).lower()},
+            )
+            for node in ast.walk(expression.tree)
+            if type(node) is ast.Constant and type(node.value) in (bool, type(None))
+        ),
+        key=lambda issue: issue.offset,
+    )
 
 
 def offset_of(node) -> int:

@@ -165,7 +165,28 @@ class CheckboxesType(FieldType):
                 problems.append(
                     setting_problem(key, f"{count} is more than the {len(field.options)} options")
                 )
+        low = field.settings.get("min_choices")
+        alone = [o for o in field.options if o.exclusive]
+        # above every option is told above; above those ticked together, here
+        if (
+            alone
+            and low is not None
+            and len(field.options) - len(alone) < low <= len(field.options)
+        ):
+            problems.append(_min_above_together(field, alone))
         return problems
+
+
+def _min_above_together(field, alone: list):
+    """min_choices above the options ticked together: only "None of these", which is ticked
+    on its own, could ever answer the question."""
+    together = len(field.options) - len(alone)
+    names = " and ".join(f"'{o.label}'" for o in alone)
+    detail = (
+        f"{field.settings['min_choices']} is more than the {together} options that can be "
+        f"ticked together ({names} {'is' if len(alone) == 1 else 'are'} ticked on its own)"
+    )
+    return setting_problem("min_choices", detail)
 
 
 class YesNoType(FieldType):

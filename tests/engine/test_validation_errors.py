@@ -703,6 +703,37 @@ def test_a_setting_the_schema_cannot_check_is_reported_at_its_value(field, part)
 
 
 @covers("E104")
+def test_a_case_type_id_the_preview_uses_for_its_own_addresses_is_refused_naming_them():
+    # `id: static` validated, and `make preview` then answered its pages /static/tasks,
+    # /static/pages/... with 'Page not found': its stylesheets live under /static/
+    loaded = load_case(CHILD_PAGE, id="static")
+    problem = loaded.expect("E104", "id: static", "static")
+    assert problem.message == (
+        "'id': 'static' is a word the portal's own addresses use (/static/...): "
+        "case type ids cannot be static"
+    )
+    assert not [p for p in load_case(CHILD_PAGE, id="static-files").problems if p.code == "E104"]
+
+
+NONE_OF_THESE = "{value: none, label: None of these, exclusive: true}"
+
+
+@covers("E104")
+def test_min_choices_above_the_options_ticked_together_is_refused_saying_how_many():
+    # 3 options, one of them "None of these" (ticked on its own): min_choices 3 was accepted,
+    # and then only "None of these" could ever answer the question
+    options = f"options: [mon, tue, {NONE_OF_THESE}]"
+    field = f"{{id: days, type: checkboxes, label: Days, {options}, min_choices: 3}}"
+    problem = load_field(field).expect("E104", field, "3}")
+    assert problem.message == (
+        "'min_choices': 3 is more than the 2 options that can be ticked together "
+        "('None of these' is ticked on its own)"
+    )
+    enough = f"{{id: days, type: checkboxes, label: Days, {options}, min_choices: 2}}"
+    assert not [p for p in load_field(enough).problems if p.severity == "error"]
+
+
+@covers("E104")
 @pytest.mark.parametrize("bound", ["min: '25:00'", "max: '07:60'", "max: '99:99'", "max: '24:00'"])
 def test_a_time_limit_that_is_no_time_of_day_is_refused_at_it(bound):
     # accepted before (an author's trial): with min '25:00' every answer was then refused
@@ -2558,6 +2589,31 @@ def test_every_problem_code_is_shown_by_a_test():
 
     assert set(Code.__members__) - COVERED == set()
     assert COVERED - set(Code.__members__) == set()
+
+
+@covers("W310")
+@pytest.mark.parametrize(
+    ("condition", "at", "meant"),
+    [
+        ("has_ehcp == True", "True", "true"),
+        ("has_ehcp != False", "False", "false"),
+        ("forename != None", "None", "none"),
+    ],
+)
+def test_true_false_and_none_in_capitals_work_and_are_told_to_be_small_letters(
+    condition, at, meant
+):
+    # read as true/false/none, while AND in capitals is refused (E300): the docs say `true`
+    field = f'show_if: "{condition}"'
+    loaded = load_condition(condition)
+    assert not [p for p in loaded.problems if p.severity == "error"]
+    problem = loaded.expect("W310", field, at)
+    assert problem.message == (f"'{at}' is read as {meant}: write {meant}, in small letters")
+
+
+def test_true_in_quotes_is_text_and_not_told_anything():
+    loaded = load_condition("forename == 'True'")
+    assert not [p for p in loaded.problems if p.code == "W310"]
 
 
 @covers("E300")

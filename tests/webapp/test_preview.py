@@ -286,6 +286,30 @@ def test_repeating_group_items_are_added_and_removed(tmp_path):
     assert not page.find("input", attrs={"name": "witnesses-0-witness_name"})
 
 
+def test_removing_an_item_that_holds_answers_asks_first_as_schools_are_asked(tmp_path):
+    # the preview removed it at once while the portal asks: authors saw another form
+    (tmp_path / "incident.yaml").write_text(GROUPED, encoding="utf-8")
+    _app, browser = _preview(tmp_path)
+    browser.get("/incident/pages/what")
+    browser.post("/incident/pages/what", {"action": "add:witnesses"}, expect=302)
+    browser.get("/incident/pages/what")
+    typed = {"witnesses-0-witness_name": "Mia Khan", "pupil_name": "Sam"}
+    sent = browser.post("/incident/pages/what", {**typed, "action": "remove:witnesses:0"})
+    assert sent.status_code == 302
+    assert sent.headers["Location"].endswith("/incident/pages/what/remove/witnesses/0")
+    asked = browser.get(sent.headers["Location"], expect=200).page
+    assert text_of(asked.find("h1")) == "Are you sure you want to remove witness 1?"
+    assert "Mia Khan" in text_of(asked.find(class_="govuk-inset-text"))
+    assert BANNER in text_of(asked)
+    keep = asked.find("a", string=re.compile("No, keep witness 1"))
+    page = browser.get(keep["href"].split("#")[0], expect=200).page  # No: kept, as typed
+    assert page.find("input", attrs={"name": "witnesses-0-witness_name"})["value"] == "Mia Khan"
+    yes = {"item": asked.find("input", attrs={"name": "item"})["value"]}
+    browser.post(sent.headers["Location"], yes, expect=302)
+    page = browser.get("/incident/pages/what", expect=200).page
+    assert not page.find("input", attrs={"name": "witnesses-0-witness_name"})
+
+
 @pytest.mark.parametrize(
     ("item_label", "first", "another", "remove"),
     [
@@ -424,3 +448,53 @@ def test_only_council_admins_reach_the_preview(app, db_session, world, sign_in):
     signed_out = PortalClient(app.test_client(), app)
     response = signed_out.get(f"/council/case-types/{PTT}/v1/", expect=302)
     assert "/sign-in" in response.headers["Location"]
+
+
+def test_a_case_type_named_as_the_previews_own_addresses_is_refused_not_404(folder):
+    # `id: static` validated, and every page of it was 'Page not found' under /static/
+    (folder / "incident.yaml").write_text(INCIDENT.replace("id: incident", "id: static"), "utf-8")
+    _app, browser = _preview(folder)
+    page = browser.get("/", expect=200).page  # /static/tasks is, and stays, a stylesheet 404
+    problems = [li.get_text(strip=True) for li in page.select(".app-preview-problems li")]
+    assert any(
+        "error E104: 'id': 'static' is a word the portal's own addresses" in p for p in problems
+    )
+
+
+def _words_beside_a_case_type_id(flask_app) -> set[str]:
+    """The fixed first parts of addresses that stand where a case type's id stands."""
+    rules = [str(rule) for rule in flask_app.url_map.iter_rules()]
+    words = set()
+    for rule in (r for r in rules if "<case_type_id>" in r):
+        before = rule.split("<case_type_id>")[0]
+        for other in rules:
+            if other.startswith(before) and not other[len(before) :].startswith("<"):
+                words.add(other[len(before) :].split("/")[0].split(".")[0])
+    return words - {""}
+
+
+def test_every_word_the_apps_use_beside_a_case_type_id_is_refused_as_an_id(app, folder):
+    # a new route beside /<case_type_id>/ (or /submit-case/<case_type_id>) needs its word in
+    # ADDRESS_WORDS, or a case type of that id validates and has no pages
+    from engine.compile_words import ADDRESS_WORDS
+
+    preview_app, _browser = _preview(folder)
+    assert _words_beside_a_case_type_id(app) | _words_beside_a_case_type_id(preview_app) <= set(
+        ADDRESS_WORDS
+    )
+
+
+def test_council_admins_preview_asks_before_removing_an_item_that_holds_answers(app, council_admin):
+    base = "/council/case-types/early-years-census/v1"
+    council_admin.get(f"{base}/pages/children", expect=200)
+    council_admin.post(f"{base}/pages/children", {"action": "add:funded_children"}, expect=302)
+    council_admin.get(f"{base}/pages/children", expect=200)
+    typed = {"funded_children-0-child_forename": "Mia", "action": "remove:funded_children:0"}
+    sent = council_admin.post(f"{base}/pages/children", typed, expect=302)
+    assert sent.headers["Location"].endswith(f"{base}/pages/children/remove/funded_children/0")
+    asked = council_admin.get(sent.headers["Location"], expect=200).page
+    assert text_of(asked.find("h1")) == "Are you sure you want to remove child 1?"
+    yes = {"item": asked.find("input", attrs={"name": "item"})["value"]}
+    council_admin.post(sent.headers["Location"], yes, expect=302)
+    page = council_admin.get(f"{base}/pages/children", expect=200).page  # min_items: 1
+    assert not page.find("input", attrs={"name": "funded_children-0-child_forename"}).get("value")

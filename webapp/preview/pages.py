@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from engine import CaseType
-from engine.group_items import change_items
+from engine.group_items import change_items, typed_item
 from engine.input_names import input_name, item_index
 from engine.model import Page
+from webapp.areas.cases import removing
 from webapp.areas.cases.forms import PageForm
 from webapp.areas.cases.presenters import (
     current_files,
@@ -52,6 +53,7 @@ class PreviewCase:
     no reference and no school; its answers and page versions are those kept in memory."""
 
     reference: str = ""
+    case_type_name: str = ""
     is_draft: bool = False
     answers: dict = field(default_factory=dict)
     page_versions: dict = field(default_factory=dict)
@@ -188,6 +190,9 @@ def answer_page(case_type: CaseType, page: Page, state: dict, urls: Urls):
         flash("Your answers are kept in this preview until you start again.", "success")
         return redirect(urls.to("case_type"))
     if action.startswith(("add:", "remove:")):
+        asking = _asking(case_type, page, state, action, result.raw, urls)
+        if asking:
+            return asking
         anchor = change_group(case_type, page, state, action, result.raw)
         return redirect(urls.page(page.id, _anchor=anchor))
     unseen = newly_asked(result.asked, request.form.get("shown"))
@@ -237,6 +242,49 @@ def change_group(
     if kind == "add":  # straight to the new item
         return input_name(group_id, len(raw[group_id]) - 1)
     return None if removed else group_id  # the banner takes the focus: see cases/pages.py
+
+
+def _asking(case_type: CaseType, page: Page, state: dict, action: str, typed, urls: Urls):
+    """As on a school's draft (cases/pages.py): an item holding answers goes only once the
+    user says so, on a page of its own; the page is kept as typed meanwhile."""
+    kind, group_id, *index = action.split(":")
+    remove = item_index(index[0]) if kind == "remove" and index else None
+    if remove is None:
+        return None
+    group = next((f for f in page.fields if f.id == group_id and f.kind.holds_items), None)
+    if (
+        group is None
+        or typed_item(case_type, page.id, group_id, typed, state["answers"], remove) is None
+    ):
+        return None
+    state["raw"] = {**state["raw"], page.id: typed}
+    change = request.args.get("change") or None
+    return redirect(
+        urls.to("remove_item", page_id=page.id, group_id=group_id, index=remove, change=change)
+    )
+
+
+def remove_item(
+    case_type: CaseType, page: Page, state: dict, urls: Urls, group_id: str, index: int
+):
+    """ "Are you sure you want to remove witness 1?", as schools are asked (cases/removing.py):
+    Yes removes the item only if it still holds what the page showed."""
+    group = next((f for f in page.fields if f.id == group_id and f.kind.holds_items), None)
+    if group is None:
+        abort(404)
+    changing = request.args.get("change") or None
+    raw_page = state["raw"].get(page.id)
+    item = typed_item(case_type, page.id, group_id, raw_page, state["answers"], index)
+    if item is None:  # gone meanwhile (another tab), or blank: nothing to ask about
+        return redirect(urls.page(page.id, change=changing))
+    form, yes, changed = removing.answered(item)
+    if yes:
+        change_group(case_type, page, state, f"remove:{group_id}:{index}")
+        return redirect(urls.page(page.id, change=changing))
+    back = urls.page(page.id, change=changing, _anchor=input_name(group_id, index))
+    case = PreviewCase(case_type_name=case_type.name)
+    template = "preview/remove_item.html"
+    return removing.ask(template, case, group, item, index, form, back, changed, urls=urls)
 
 
 def _digest(warnings) -> str:

@@ -104,6 +104,13 @@ def page(case_type_id: str, page_id: str):
     return pages.show_page(case_type, page, state, urls)
 
 
+@bp.route("/<case_type_id>/pages/<page_id>/remove/<group_id>/<int:index>", methods=["GET", "POST"])
+def remove_item(case_type_id: str, page_id: str, group_id: str, index: int):
+    case_type, state, urls = _case_type(case_type_id)
+    page = pages.page_or_404(case_type, page_id)
+    return pages.remove_item(case_type, page, state, urls, group_id, index)
+
+
 @bp.route("/<case_type_id>/pages/<page_id>/autosave", methods=["POST"])
 @answers_posted  # NUL pasted into an answer is taken out, not refused
 def autosave(case_type_id: str, page_id: str):

@@ -38,17 +38,14 @@ def remove_item(reference: str, page_id: str, group_id: str, index: int):
     on_page = url_for("cases.page", reference=reference, page_id=page_id, change=changing)
     if item is None:  # gone meanwhile (another tab), or blank: nothing to ask about
         return redirect(on_page)
-    form = ConfirmForm()
-    asked_about = request.form.get("item")  # the item the page asked about, as it was then
-    changed = form.is_submitted() and asked_about != _fingerprint(item)
-    if not changed and form.validate_on_submit():
+    form, yes, changed = answered(item)
+    if yes:
         removed = services.change_group_items(
             db(), case, case_type, page_id, group_id, remove=index, typed=raw_page
         )
         if removed:
             flash(removed, "success")
         return redirect(on_page)
-    name = group.settings.get("item_label", "Item")
     back = url_for(
         "cases.page",
         reference=reference,
@@ -56,8 +53,24 @@ def remove_item(reference: str, page_id: str, group_id: str, index: int):
         change=changing,
         _anchor=input_name(group_id, index),
     )
+    return ask("cases/remove_item.html", case, group, item, index, form, back, changed)
+
+
+def answered(item: dict) -> tuple[ConfirmForm, bool, bool]:
+    """The question's form; whether Yes was sent about this very item; whether the item
+    changed since the user was asked (then nothing is removed, and they are asked again)."""
+    form = ConfirmForm()
+    asked_about = request.form.get("item")  # the item the page asked about, as it was then
+    changed = form.is_submitted() and asked_about != _fingerprint(item)
+    return form, not changed and form.validate_on_submit(), changed
+
+
+def ask(template: str, case, group, item: dict, index: int, form, back: str, changed, **more):
+    """ "Are you sure you want to remove child 1?", with its first answers to tell which; the
+    portal's page and the preview's (webapp/preview/pages.py) alike."""
+    name = group.settings.get("item_label", "Item")
     return render_template(
-        "cases/remove_item.html",
+        template,
         case=case,
         form=form,
         item=f"{lower_first(name)} {index + 1}",
@@ -65,6 +78,7 @@ def remove_item(reference: str, page_id: str, group_id: str, index: int):
         back=back,
         fingerprint=_fingerprint(item),
         changed=changed,
+        **more,
     )
 
 

@@ -111,6 +111,17 @@ def preview_page(case_type_id: str, version: int, page_id: str):
     return pages.show_page(case_type, page, state, urls)
 
 
+@bp.route(
+    "/case-types/<case_type_id>/v<int:version>/pages/<page_id>/remove/<group_id>/<int:index>",
+    methods=["GET", "POST"],
+)
+@login_required
+def preview_remove_item(case_type_id: str, version: int, page_id: str, group_id: str, index: int):
+    case_type, state, urls = _opened(case_type_id, version)
+    page = pages.page_or_404(case_type, page_id)
+    return pages.remove_item(case_type, page, state, urls, group_id, index)
+
+
 @bp.route("/case-types/<case_type_id>/v<int:version>/pages/<page_id>/autosave", methods=["POST"])
 @answers_posted  # NUL pasted into an answer is taken out, not refused
 @login_required
