@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -276,7 +277,17 @@ class OutboxMessage(Base):
     """An email waiting to be sent (or sent): written in the transaction that causes it."""
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_pending", "sent_at", "next_attempt_at"),
+        # The worker's claim: the unsent messages in the order it sends them (migration 0026).
+        Index(
+            "ix_outbox_due",
+            "next_attempt_at",
+            "id",
+            postgresql_where=text("sent_at IS NULL"),
+            sqlite_where=text("sent_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))  # sign_in_code, sign_up, password_changed…

@@ -1,0 +1,81 @@
+"""Backlogs that cost the same per item at any size: after a long SMTP outage the mail
+worker claims each message of the backlog by reading a row or two through an index, never
+every message still due (which made clearing N messages cost about N² row reads). On
+PostgreSQL, counted by EXPLAIN ANALYZE of the statements the worker sends (never timed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import insert, text
+
+from bench.plans import nodes, plan_of, statements_of
+from webapp.infra.database import make_engine
+from webapp.infra.mail import delivery
+from webapp.models import OutboxMessage
+
+BACKLOG = 5_000
+
+
+def rows_read(plan: dict, table: str) -> int:
+    """Rows of `table` an analysed plan read: kept, and thrown away by a filter, every loop."""
+    return sum(
+        (n["Actual Rows"] + n.get("Rows Removed by Filter", 0)) * n["Actual Loops"]
+        for n in nodes(plan["Plan"])
+        if n.get("Relation Name") == table
+    )
+
+
+@pytest.fixture
+def engine(postgres_url):
+    engine = make_engine(postgres_url)
+    with engine.begin() as connection:
+        connection.execute(text("truncate outbox_messages restart identity"))
+    yield engine
+    with engine.begin() as connection:
+        connection.execute(text("truncate outbox_messages restart identity"))
+    engine.dispose()
+
+
+def test_claiming_a_message_of_a_long_backlog_reads_a_row_not_the_backlog(engine):
+    now = dt.datetime.now(dt.UTC)
+    sent = [
+        dict(
+            kind="test",
+            to_address="a@example.org",
+            subject="",
+            body="",
+            created_at=now - dt.timedelta(days=1),
+            next_attempt_at=now - dt.timedelta(days=1),
+            attempts=1,
+            sent_at=now - dt.timedelta(days=1),
+        )
+        for _ in range(BACKLOG)
+    ]
+    # Queued during an outage, each tried and failed at its own time: all due now.
+    due = [
+        dict(
+            kind="test",
+            to_address="a@example.org",
+            subject=f"Message {n}",
+            body="x\n",
+            created_at=now - dt.timedelta(hours=2, seconds=n),
+            next_attempt_at=now - dt.timedelta(seconds=BACKLOG - n),
+            attempts=3,
+            sent_at=None,
+        )
+        for n in range(BACKLOG)
+    ]
+    with engine.begin() as connection:
+        connection.execute(insert(OutboxMessage), sent + due)
+        connection.execute(text("analyze outbox_messages"))
+
+    def claim(session):
+        assert delivery._claim(session, now) is not None
+
+    with statements_of(engine, claim) as (session, statements):
+        [select] = [s for s in statements if s[0].lstrip().upper().startswith("SELECT")]
+        read = rows_read(plan_of(session, select, "ANALYZE, TIMING OFF"), "outbox_messages")
+        session.rollback()
+    assert read == 1  # the row claimed; by id it read all 5,000 still due
