@@ -1,7 +1,8 @@
 """Backlogs that cost the same per item at any size: after a long SMTP outage the mail
 worker claims each message of the backlog by reading a row or two through an index, never
-every message still due (which made clearing N messages cost about N² row reads). On
-PostgreSQL, counted by EXPLAIN ANALYZE of the statements the worker sends (never timed)."""
+every message still due (which made clearing N messages cost about N² row reads); the hourly
+purge of old webhook deliveries reads those it deletes, not the recent ones. On PostgreSQL,
+counted by EXPLAIN ANALYZE of the statements sent (never timed)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ import pytest
 from sqlalchemy import insert, text
 
 from bench.plans import nodes, plan_of, statements_of
+from webapp.domain import retention
 from webapp.infra.database import make_engine
 from webapp.infra.mail import delivery
 from webapp.models import OutboxMessage
+from webapp.models_api import ApiClient, WebhookDelivery
 
 BACKLOG = 5_000
+EMPTY = "truncate outbox_messages, webhook_deliveries, api_clients restart identity cascade"
 
 
 def rows_read(plan: dict, table: str) -> int:
@@ -31,10 +35,10 @@ def rows_read(plan: dict, table: str) -> int:
 def engine(postgres_url):
     engine = make_engine(postgres_url)
     with engine.begin() as connection:
-        connection.execute(text("truncate outbox_messages restart identity"))
+        connection.execute(text(EMPTY))
     yield engine
     with engine.begin() as connection:
-        connection.execute(text("truncate outbox_messages restart identity"))
+        connection.execute(text(EMPTY))
     engine.dispose()
 
 
@@ -79,3 +83,46 @@ def test_claiming_a_message_of_a_long_backlog_reads_a_row_not_the_backlog(engine
         read = rows_read(plan_of(session, select, "ANALYZE, TIMING OFF"), "outbox_messages")
         session.rollback()
     assert read == 1  # the row claimed; by id it read all 5,000 still due
+
+
+def test_the_purge_of_webhook_deliveries_reads_the_old_ones_only(engine):
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as connection:
+        client = connection.execute(
+            insert(ApiClient).values(name="SEND system").returning(ApiClient.id)
+        ).scalar_one()
+        ago = [now - dt.timedelta(days=d) for d in (40, 1)]
+        rows = [
+            dict(
+                client_id=client,
+                event_id=f"{kind}-{when:%d}-{n}",
+                event="case.submitted",
+                reference="R",
+                body="{}",
+                created_at=when,
+                next_attempt_at=when,
+                retry_until=when,
+                attempts=1,
+                last_error="",
+                **{"delivered_at": None, "failed_at": None, kind: when},
+            )
+            for when in ago
+            for kind in ("delivered_at", "failed_at")
+            for n in range(10 if when == ago[0] else BACKLOG)  # 10 old of each, many recent
+        ]
+        connection.execute(insert(WebhookDelivery), rows)
+        connection.execute(text("analyze webhook_deliveries"))
+
+    def purge(session):
+        assert retention._purge_webhook_deliveries(session, now, 30) == 20
+
+    with statements_of(engine, purge) as (session, statements):
+        batches = [s for s in statements if s[0].lstrip().upper().startswith("SELECT")]
+        session.rollback()
+        read = [
+            rows_read(plan_of(session, batch, "ANALYZE, TIMING OFF"), "webhook_deliveries")
+            for batch in batches
+        ]
+    # Run again now the old ones are gone (as most hourly runs find them): each kind's batch
+    # reads none of the 10,000 recent deliveries, through ix_webhook_pending.
+    assert len(read) == 4 and all(n == 0 for n in read)

@@ -86,7 +86,7 @@ def retry_delay(attempts: int, first: dt.timedelta = FIRST_RETRY) -> dt.timedelt
 def deliver_due(
     session: Session, mail: Mail, now: dt.datetime | None = None, limit: int = BATCH
 ) -> DeliveryReport:
-    """Send up to `limit` due, unsent outbox messages, oldest first; commits after each one.
+    """Send up to `limit` due, unsent outbox messages, due longest first; commits after each.
 
     `mail` is the Flask-Mail extension (webapp.infra.extensions.mail); the settings used are
     those of the current app (MAIL_SERVER, MAIL_PORT, …), so an app context must be pushed.
