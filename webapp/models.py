@@ -305,6 +305,9 @@ class AuditEvent(Base):
     """Who did what, when and from where: never case content, passwords, codes or answers."""
 
     __tablename__ = "audit_events"
+    # A school's events of one kind: a purged draft's record, found when its tab comes back
+    # (webapp/domain/retention.py, migration 0027).
+    __table_args__ = (Index("ix_audit_events_school_action", "school_id", "action"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
