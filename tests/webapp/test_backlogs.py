@@ -15,11 +15,14 @@ from bench.plans import nodes, plan_of, statements_of
 from webapp.domain import retention
 from webapp.infra.database import make_engine
 from webapp.infra.mail import delivery
-from webapp.models import OutboxMessage
+from webapp.models import AuditEvent, OutboxMessage, School
 from webapp.models_api import ApiClient, WebhookDelivery
 
 BACKLOG = 5_000
-EMPTY = "truncate outbox_messages, webhook_deliveries, api_clients restart identity cascade"
+EMPTY = (
+    "truncate outbox_messages, webhook_deliveries, api_clients, audit_events, schools"
+    " restart identity cascade"
+)
 
 
 def rows_read(plan: dict, table: str) -> int:
@@ -126,3 +129,36 @@ def test_the_purge_of_webhook_deliveries_reads_the_old_ones_only(engine):
     # Run again now the old ones are gone (as most hourly runs find them): each kind's batch
     # reads none of the 10,000 recent deliveries, through ix_webhook_pending.
     assert len(read) == 4 and all(n == 0 for n in read)
+
+
+def test_a_purged_drafts_record_is_found_among_its_schools_events_only(engine):
+    """A tab comes back to a purged draft: the purge's audit event is read through the index
+    of a school's events by action, not by reading every school's (every purged draft in
+    the council's history, before the fix: 10,000 here)."""
+    with engine.begin() as connection:
+        schools = [
+            connection.execute(
+                insert(School)
+                .values(name=f"School {n}", urn=f"{100000 + n}", setting_type="school")
+                .returning(School.id)
+            ).scalar_one()
+            for n in range(50)
+        ]
+        events = [
+            dict(
+                action="draft_purged",
+                school_id=schools[n % 50],
+                detail={"reference": f"R{n}", "untouched_days": 180},
+                ip="",
+            )
+            for n in range(10_000)
+        ]
+        connection.execute(insert(AuditEvent), events)
+        connection.execute(text("analyze audit_events"))
+
+    def find(session):
+        assert retention.purged_draft(session, [schools[3]], "R9953") is not None
+
+    with statements_of(engine, find) as (session, [found]):
+        read = rows_read(plan_of(session, found, "ANALYZE, TIMING OFF"), "audit_events")
+    assert read <= 10_000 // 50  # the school's purged drafts at most

@@ -180,6 +180,5 @@ def purged_draft(session: Session, school_ids, reference: str) -> AuditEvent | N
             AuditEvent.action == "draft_purged",
             AuditEvent.detail["reference"].as_string() == reference,
         )
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
+        .limit(1)  # a reference is never given twice; no ORDER BY (it read every event by id)
     )
