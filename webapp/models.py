@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -276,7 +277,17 @@ class OutboxMessage(Base):
     """An email waiting to be sent (or sent): written in the transaction that causes it."""
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_pending", "sent_at", "next_attempt_at"),
+        # The worker's claim: the unsent messages in the order it sends them (migration 0026).
+        Index(
+            "ix_outbox_due",
+            "next_attempt_at",
+            "id",
+            postgresql_where=text("sent_at IS NULL"),
+            sqlite_where=text("sent_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))  # sign_in_code, sign_up, password_changed…
@@ -294,6 +305,9 @@ class AuditEvent(Base):
     """Who did what, when and from where: never case content, passwords, codes or answers."""
 
     __tablename__ = "audit_events"
+    # A school's events of one kind: a purged draft's record, found when its tab comes back
+    # (webapp/domain/retention.py, migration 0027).
+    __table_args__ = (Index("ix_audit_events_school_action", "school_id", "action"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

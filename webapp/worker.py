@@ -164,6 +164,7 @@ def run_worker(
                             session,
                             app.config["PORTAL_DRAFT_RETENTION_DAYS"],
                             idempotency_days=app.config["PORTAL_API_IDEMPOTENCY_DAYS"],
+                            webhook_days=app.config["PORTAL_WEBHOOK_KEEP_DAYS"],
                         )
                         next_purge = time.monotonic() + PURGE_EVERY
                 finally:

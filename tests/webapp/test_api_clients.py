@@ -92,6 +92,17 @@ def test_a_client_with_networks_is_refused_from_elsewhere(portal_env, db_session
     assert client_for_key(db_session, key, None) is None
 
 
+def test_an_ipv4_client_on_a_dual_stack_listener_is_let_in_from_its_network(
+    portal_env, db_session, capsys
+):
+    """Bound to [::] (dual stack), the server sees an IPv4 caller as ::ffff:a.b.c.d: the
+    council's SEND system at 192.0.2.7 was refused with 401, elsewhere still is."""
+    key = add_client(capsys, "--allow-network", "192.0.2.0/24")
+    assert client_for_key(db_session, key, "::ffff:192.0.2.7") is not None
+    assert client_for_key(db_session, key, "::ffff:198.51.100.1") is None
+    assert client_for_key(db_session, key, "::ffff:c000:207") is not None  # the same, in hex
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

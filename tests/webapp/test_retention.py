@@ -143,3 +143,38 @@ def _file_of(case, user_id):
         data=b"%PDF",
         uploaded_by_id=user_id,
     )
+
+
+def test_a_draft_purged_while_open_in_a_tab_says_why_it_has_gone(app, world, sign_in, db_session):
+    """A school user comes back to a tab still open on a draft the purge has deleted: the
+    background save said only "Not saved automatically … saved when you press Continue", and
+    Continue then led to "Page not found". Both now say the draft was deleted, when and why,
+    and that the changes were not saved. Another school's user learns nothing of it."""
+    from werkzeug.datastructures import MultiDict
+
+    from tests.webapp.conftest import text_of
+    from tests.webapp.helpers import shown_values
+
+    portal = sign_in(world.alice)
+    reference, path = start(portal, "part-time-timetable")
+    typed = MultiDict(shown_values(portal.get(path).page))
+    later = clock.now() + dt.timedelta(days=200)
+    assert purge(db_session, draft_days=180, now=later)["old drafts"] == 1
+    why = f"Draft {reference} was deleted on "
+    because = "because it had not been used for 180 days."
+
+    autosaved = portal.post(f"{path}/autosave", typed, expect=410)
+    answer = autosaved.get_json()
+    assert answer["saved"] is False and answer["reload"] is True
+    assert why in answer["message"] and because in answer["message"]
+    assert "Your latest changes have not been saved." in answer["message"]
+
+    typed["action"] = "save"
+    shown = text_of(portal.post(path, typed, expect=410).page)
+    assert f"Draft {reference} has been deleted" in shown
+    assert why in shown and because in shown
+    assert "The changes you made on the page have not been saved." in shown
+    assert because in text_of(portal.get(f"/cases/{reference}", expect=410).page)
+
+    other = sign_in(world.bob)  # school B: the reference is none of theirs
+    assert "Page not found" in text_of(other.get(path, expect=404).page)

@@ -211,3 +211,10 @@ def test_production_refuses_webhooks_to_its_own_machine(production):
     production.setenv("PORTAL_WEBHOOK_ALLOW_LOOPBACK", "1")
     with pytest.raises(SettingsError, match="PORTAL_WEBHOOK_ALLOW_LOOPBACK is for tests"):
         start()
+
+
+@pytest.mark.parametrize("days", ["0", "-1", "30.5", "a month"])
+def test_webhook_deliveries_are_kept_at_least_a_day(production, days):
+    production.setenv("PORTAL_WEBHOOK_KEEP_DAYS", days)
+    with pytest.raises(SettingsError, match="PORTAL_WEBHOOK_KEEP_DAYS must be a whole number"):
+        start()

@@ -639,3 +639,46 @@ def test_a_name_with_many_dead_addresses_is_tried_within_one_timeout(monkeypatch
     with pytest.raises(TimeoutError):
         webhook_delivery._connect(endpoint, 0.2)
     assert len(given) == 1 and given[0] <= 0.2  # the other twelve were not waited for
+
+
+def test_the_purge_deletes_deliveries_done_long_ago_and_never_one_still_to_be_tried(
+    app, db_session, receiver, monkeypatch
+):
+    """Deliveries were never deleted: the table grew by every event, for ever. Delivered or
+    given up on more than PORTAL_WEBHOOK_KEEP_DAYS ago, they go with the hourly purge, a batch
+    at a time; one still to be tried (however old, or replayed) stays."""
+    from webapp.domain import retention
+    from webapp.infra import clock
+
+    client = subscribe(app, db_session, receiver)
+    now = clock.now()
+    ago = {n: now - datetime.timedelta(days=n) for n in (10, 40, 100)}
+    kinds = {
+        "delivered-long-ago": dict(delivered_at=ago[40]),
+        "delivered-lately": dict(delivered_at=ago[10]),
+        "given-up-long-ago": dict(failed_at=ago[40], last_error="HTTP 500"),
+        "given-up-lately": dict(failed_at=ago[10], last_error="HTTP 500"),
+        "still-retrying": dict(last_error="HTTP 503"),  # created 100 days ago, say
+        "replayed": dict(attempts=0),  # given up long ago, replayed: failed_at cleared
+    }
+    db_session.add_all(
+        WebhookDelivery(
+            client_id=client.id,
+            event_id=f"00000000-0000-0000-0000-{n:012d}",
+            event="case.submitted",
+            reference=name,
+            body="{}",
+            created_at=ago[100],
+            next_attempt_at=ago[100],
+            retry_until=now + datetime.timedelta(hours=1),
+            **values,
+        )
+        for n, (name, values) in enumerate(kinds.items())
+    )
+    db_session.commit()
+    monkeypatch.setattr(retention, "WEBHOOK_BATCH", 1)
+    assert app.config["PORTAL_WEBHOOK_KEEP_DAYS"] == 30
+    counts = retention.purge(db_session, now=now, webhook_days=30)
+    assert counts["webhook deliveries"] == 2
+    kept = db_session.scalars(select(WebhookDelivery.reference)).all()
+    assert sorted(kept) == ["delivered-lately", "given-up-lately", "replayed", "still-retrying"]

@@ -197,4 +197,6 @@ def _allowed(address: str | None, networks: list[str]) -> bool:
         caller = ipaddress.ip_address(address or "")
     except ValueError:
         return False
+    if isinstance(caller, ipaddress.IPv6Address) and caller.ipv4_mapped is not None:
+        caller = caller.ipv4_mapped  # an IPv4 caller on a dual-stack listener: ::ffff:a.b.c.d
     return any(caller in ipaddress.ip_network(n) for n in networks)

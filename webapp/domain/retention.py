@@ -6,9 +6,10 @@ a day, the failures of addresses quiet for 30 days (webapp/domain/throttle.py), 
 trusted with an account that have not signed in for a year (trusted_devices.py), the record of
 sent mail (to, kind and when: its text is gone once sent) after 90 days, sign-in codes that were
 never delivered in time, the API's Idempotency-Keys (each with the answer it got) after
-PORTAL_API_IDEMPOTENCY_DAYS (default 7), and drafts left untouched for
-PORTAL_DRAFT_RETENTION_DAYS (default 180), abandoned or not. The mail worker runs it every
-hour; `portal purge` runs it once.
+PORTAL_API_IDEMPOTENCY_DAYS (default 7), webhook deliveries delivered or given up on more than
+PORTAL_WEBHOOK_KEEP_DAYS (default 30) ago (never one still to be tried), and drafts left
+untouched for PORTAL_DRAFT_RETENTION_DAYS (default 180), abandoned or not. The mail worker
+runs it every hour; `portal purge` runs it once.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from webapp.domain import audit, throttle, trusted_devices
 from webapp.infra import clock
 from webapp.models import (
     Attachment,
+    AuditEvent,
     AuthenticatorAttempt,
     Case,
     CaseEvent,
@@ -32,7 +34,7 @@ from webapp.models import (
     PasswordReset,
     School,
 )
-from webapp.models_api import ApiIdempotencyKey
+from webapp.models_api import ApiIdempotencyKey, WebhookDelivery
 
 KEEP_SENT_MAIL = dt.timedelta(days=90)  # a record for support: "was my code sent?"
 KEEP_USED_SECRETS = dt.timedelta(days=1)
@@ -44,6 +46,7 @@ def purge(
     draft_days: int = 180,
     now: dt.datetime | None = None,
     idempotency_days: int = 7,
+    webhook_days: int = 30,
 ) -> dict:
     """Delete what is past keeping; how many of each were deleted. Commits."""
     now = now or clock.now()
@@ -83,9 +86,39 @@ def purge(
             )
         ).rowcount,
     }
+    counts["webhook deliveries"] = _purge_webhook_deliveries(session, now, webhook_days)
     counts["old drafts"] = _purge_old_drafts(session, now, draft_days)
     session.commit()
     return counts
+
+
+# Webhook deliveries deleted at a time, each batch committed (a first purge may find years).
+WEBHOOK_BATCH = 1000
+
+
+def _purge_webhook_deliveries(session: Session, now: dt.datetime, days: int) -> int:
+    """Deliveries delivered, or given up on (failed_at: no longer tried, shown to council
+    admins to replay), more than `days` ago; how many. A delivery still to be tried has
+    neither, and stays. Each kind is found oldest first through ix_webhook_pending
+    (delivered_at, failed_at, …), WEBHOOK_BATCH at a time, each batch committed; deleted only
+    if still so (a replay since the batch was read keeps it)."""
+    before = now - dt.timedelta(days=days)
+    delivered = (WebhookDelivery.delivered_at < before,)
+    given_up = (WebhookDelivery.delivered_at.is_(None), WebhookDelivery.failed_at < before)
+    deleted = 0
+    for done, oldest in (
+        (delivered, WebhookDelivery.delivered_at),
+        (given_up, WebhookDelivery.failed_at),
+    ):
+        batch = select(WebhookDelivery.id).where(*done).order_by(oldest).limit(WEBHOOK_BATCH)
+        while ids := list(session.scalars(batch)):
+            deleted += session.execute(
+                delete(WebhookDelivery)
+                .where(WebhookDelivery.id.in_(ids), *done)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            session.commit()
+    return deleted
 
 
 # Drafts purged at a time, each batch committed: the first purge of a council with years of
@@ -132,3 +165,20 @@ def _purge_old_drafts(session: Session, now: dt.datetime, draft_days: int) -> in
         session.commit()
         purged += len(gone)
     return purged
+
+
+def purged_draft(session: Session, school_ids, reference: str) -> AuditEvent | None:
+    """The record of the purge that deleted this draft of one of `school_ids`, if it was
+    purged: a school user who still had it open is told why it has gone. Read through the
+    audit's index by school and action (a school's purged drafts, never every school's)."""
+    if not school_ids:
+        return None
+    return session.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.school_id.in_(list(school_ids)),
+            AuditEvent.action == "draft_purged",
+            AuditEvent.detail["reference"].as_string() == reference,
+        )
+        .limit(1)  # a reference is never given twice; no ORDER BY (it read every event by id)
+    )

@@ -153,12 +153,12 @@ def _mail() -> dict:
 def _webhooks() -> dict:
     """Webhook deliveries (webapp/infra/webhook_delivery.py)."""
     return {
-        # Only for tests and local rehearsals: endpoints on 127.0.0.1, over plain http. Never
-        # in production: it would let a client make the portal call its own network.
+        # Tests and rehearsals only (127.0.0.1, plain http): never in production (SSRF).
         "PORTAL_WEBHOOK_ALLOW_LOOPBACK": _flag("PORTAL_WEBHOOK_ALLOW_LOOPBACK", False),
         "WEBHOOK_TIMEOUT": 10.0,  # seconds a delivery may take
         "WEBHOOK_FIRST_RETRY_SECONDS": 30.0,  # doubles after each failure, at most an hour
         "WEBHOOK_RETRY_HOURS": _whole("PORTAL_WEBHOOK_RETRY_HOURS", 24, least=1),
+        "PORTAL_WEBHOOK_KEEP_DAYS": _whole("PORTAL_WEBHOOK_KEEP_DAYS", 30, least=1),  # then purged
     }
 
 

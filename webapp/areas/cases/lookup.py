@@ -4,23 +4,41 @@ values, worked out once per request."""
 
 from __future__ import annotations
 
-from flask import abort, flash, g, jsonify, redirect, request, url_for
+from flask import (
+    abort,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from webapp.areas.cases import services
 from webapp.areas.cases.endpoints import ANSWER_PAGES, AUTOSAVES
-from webapp.domain import workflow
+from webapp.domain import retention, workflow
+from webapp.domain.errors import NotFound
 from webapp.infra import clock
 from webapp.infra.database import db
+from webapp.web.templating import uk_date
 
 
 def case_and_type(reference: str):
     """A case of the user's schools, with the definition it works with (its own version)."""
     read = g.pop("case_read_with_user", None)  # by the user's query (auth/routes.py), once
-    if read is not None and read[0] == reference:
-        case = services.users_case(current_user, read[1])
-    else:
-        case = services.case_for_user(db(), current_user, reference)
+    try:
+        if read is not None and read[0] == reference:
+            case = services.users_case(current_user, read[1])
+        else:
+            case = services.case_for_user(db(), current_user, reference)
+    except NotFound:
+        purged = retention.purged_draft(db(), current_user.school_ids, reference)
+        if purged is None:
+            raise
+        abort(draft_purged(reference, purged))
     try:
         return case, workflow.definition_for(db(), case)
     except LookupError:
@@ -35,6 +53,23 @@ def editable(reference: str, drafts_only: bool = False):
     if draft_closed(case, case_type):  # read-only now: the view says why
         abort(not_editable(case))
     return case, case_type
+
+
+def draft_purged(reference: str, purged):
+    """The answer to a request about a draft the retention purge deleted (a page or a
+    background save of a tab still open on it): 410, saying when and why, not a bare 404."""
+    days = purged.detail.get("untouched_days")
+    why = (
+        f"Draft {reference} was deleted on {uk_date(purged.at)} because it had not been used"
+        f" for {days} days."
+    )
+    if request.method == "POST" and request.endpoint in AUTOSAVES:
+        message = f"{why} Your latest changes have not been saved."
+        return make_response(jsonify(saved=False, reload=True, message=message), 410)
+    page = render_template(
+        "cases/draft_purged.html", reference=reference, why=why, posted=request.method == "POST"
+    )
+    return make_response(page, 410)
 
 
 def not_editable(case):

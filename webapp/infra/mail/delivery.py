@@ -8,7 +8,7 @@ Each message is claimed, sent and recorded on its own, so several workers (proce
 threads, on one database) never send one message twice, and a crash loses or repeats at most
 the message in hand:
 
-1. claim, in a short transaction: the oldest due, unsent row (PostgreSQL: SELECT … FOR UPDATE
+1. claim, in a short transaction: the unsent row due longest (PostgreSQL: SELECT … FOR UPDATE
    SKIP LOCKED, so other workers pass over it; SQLite: the transaction's BEGIN IMMEDIATE
    serialises claims). The claim counts the attempt and moves next_attempt_at a lease ahead,
    so no other worker picks the row while it is being sent; a conditional UPDATE guards the
@@ -86,7 +86,7 @@ def retry_delay(attempts: int, first: dt.timedelta = FIRST_RETRY) -> dt.timedelt
 def deliver_due(
     session: Session, mail: Mail, now: dt.datetime | None = None, limit: int = BATCH
 ) -> DeliveryReport:
-    """Send up to `limit` due, unsent outbox messages, oldest first; commits after each one.
+    """Send up to `limit` due, unsent outbox messages, due longest first; commits after each.
 
     `mail` is the Flask-Mail extension (webapp.infra.extensions.mail); the settings used are
     those of the current app (MAIL_SERVER, MAIL_PORT, …), so an app context must be pushed.
@@ -126,7 +126,7 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 
 def _claim(session: Session, now: dt.datetime) -> tuple[int, str, str, str] | None:
-    """Claim the oldest due message for this worker; its id, address, subject and body."""
+    """Claim the message due longest for this worker; its id, address, subject and body."""
     columns = (
         OutboxMessage.id,
         OutboxMessage.to_address,
@@ -134,7 +134,11 @@ def _claim(session: Session, now: dt.datetime) -> tuple[int, str, str, str] | No
         OutboxMessage.body,
     )
     due = (OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now)
-    claimed = claim_next(session, OutboxMessage, columns, due, (OutboxMessage.id,), now + LEASE)
+    # In the order of ix_outbox_pending (sent_at, next_attempt_at): the first due row is read
+    # and no other. By id, PostgreSQL read every message still due to find the oldest, for
+    # each message claimed: a backlog of N after an SMTP outage cost about N² row reads.
+    order = (OutboxMessage.next_attempt_at, OutboxMessage.id)
+    claimed = claim_next(session, OutboxMessage, columns, due, order, now + LEASE)
     if claimed is None:
         return None
     row, _nothing = claimed
