@@ -15,9 +15,7 @@ from tests.webapp.test_user_admin import edit
 from webapp.models import Membership
 
 
-def test_an_admin_of_one_of_her_schools_cannot_rename_or_renumber_carol(
-    sign_in, world, db_session
-):
+def test_an_admin_of_one_of_her_schools_cannot_rename_or_renumber_carol(sign_in, world, db_session):
     alice = sign_in(world.alice)
     for field, value, doing in (
         ("first_name", "Caroline", "change their name"),
