@@ -17,6 +17,8 @@ from webapp.models import Membership
 
 def test_an_admin_of_one_of_her_schools_cannot_rename_or_renumber_carol(sign_in, world, db_session):
     alice = sign_in(world.alice)
+    said = "only an administrator of all of them, a council admin, or the user on their Account"
+    assert said in text_of(alice.get(f"/user-admin/{world.carol.id}").page)
     for field, value, doing in (
         ("first_name", "Caroline", "change their name"),
         ("last_name", "Smith", "change their name"),
@@ -47,6 +49,8 @@ def test_an_admin_of_all_her_schools_may_change_carols_details(sign_in, world, d
     alice.memberships.append(Membership(school_id=world.school_b.id, is_admin=True))
     db_session.commit()
     portal = sign_in(world.alice)
+    said = "only an administrator of all of them"
+    assert said not in text_of(portal.get(f"/user-admin/{world.carol.id}").page)
     assert edit(portal, world.carol, first_name="Caroline", mobile="07700 900 982").status_code == (
         302
     )
