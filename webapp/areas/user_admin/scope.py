@@ -152,9 +152,7 @@ def refuse_details_change(session: Session, admin: User, user: User, details: di
     shows them): only an admin of all their schools changes them, refused on the first question
     changed. One's own are one's own to change (as on the Account page)."""
     changed = [
-        name
-        for name in DETAILS
-        if name in details and accounts.differs(user, name, details[name])
+        name for name in DETAILS if name in details and accounts.differs(user, name, details[name])
     ]
     if changed and user.id != admin.id:
         refuse_unless_account_is_ours(session, admin, user, DETAILS[changed[0]], changed[0])
