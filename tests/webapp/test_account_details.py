@@ -44,6 +44,18 @@ def test_an_admin_of_one_of_her_schools_cannot_rename_or_renumber_carol(sign_in,
     assert edit(alice, world.carol, is_admin="yes").status_code == 302
 
 
+def test_details_saved_with_other_spacing_are_no_change(sign_in, world, db_session):
+    """A mobile saved some other way (an import) than the form tidies it: saving her place in
+    Alice's school is not refused as a change of her mobile, and it stays as saved."""
+    carol = fresh_user(db_session, world.carol)
+    carol.mobile = "07700  900 982 "
+    db_session.commit()
+    alice = sign_in(world.alice)
+    response = edit(alice, world.carol, is_admin="yes")
+    assert response.status_code == 302, errors_on(response)
+    assert fresh_user(db_session, world.carol).mobile == "07700  900 982 "
+
+
 def test_an_admin_of_all_her_schools_may_change_carols_details(sign_in, world, db_session):
     alice = fresh_user(db_session, world.alice)
     alice.memberships.append(Membership(school_id=world.school_b.id, is_admin=True))

@@ -147,15 +147,22 @@ DETAILS = {
 }
 
 
-def refuse_details_change(session: Session, admin: User, user: User, details: dict) -> None:
+def details_to_save(session: Session, admin: User, user: User, details: dict) -> dict:
     """The user's name, job title and mobile are the whole account's (every school of theirs
     shows them): only an admin of all their schools changes them, refused on the first question
-    changed. One's own are one's own to change (as on the Account page)."""
+    changed. One's own are one's own to change (as on the Account page). What differs from the
+    saved value only in its spaces (which the form tidies: a value saved some other way) is no
+    change, and is kept as saved."""
+    kept = {
+        name: getattr(user, name) if " ".join(str(getattr(user, name)).split()) == value else value
+        for name, value in details.items()
+    }
     changed = [
-        name for name in DETAILS if name in details and accounts.differs(user, name, details[name])
+        name for name in DETAILS if name in kept and accounts.differs(user, name, kept[name])
     ]
     if changed and user.id != admin.id:
         refuse_unless_account_is_ours(session, admin, user, DETAILS[changed[0]], changed[0])
+    return kept
 
 
 def refuse_lock_change(session: Session, admin: User, user: User, locked: bool) -> None:

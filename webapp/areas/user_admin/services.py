@@ -17,10 +17,10 @@ from webapp.areas.user_admin.scope import (
     account_refusal,
     administered_schools,
     apply_lock,
+    details_to_save,
     keep_an_admin,
     may_change_email,
     only_admin,
-    refuse_details_change,
     refuse_email_change,
     refuse_lock_change,
     refuse_unless_account_is_ours,
@@ -242,7 +242,7 @@ def update_user(
         details = {"first_name": first_name, "last_name": last_name}
         details |= {"job_title": job_title, "mobile": mobile}
         refuse_email_change(session, admin, user, email)
-        refuse_details_change(session, admin, user, details)
+        details = details_to_save(session, admin, user, details)
         refuse_lock_change(session, admin, user, locked)
         if locked and not user.is_locked:  # apply_lock will count every school they will run
             accounts.take_turns_at(session, accounts.administered_ids(user) | admins)
