@@ -128,3 +128,31 @@ def test_a_schools_details_and_a_users_email_address_are_changed(page, live, wor
         page.get_by_text("Nia Hart’s email address is now nia.hart@fosse.example.org")
     ).to_be_visible()
     live.wait_for_mail("old@fosse.example.org", "email address", after=before)
+
+    # Her name, job title and mobile number (every school of hers sees them), with an error.
+    page.goto(account)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Change details").click()
+    page.get_by_label("Mobile number (optional)").fill("not a number")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a UK mobile number")
+    axe(page, "Council: change a school user's details, with an error")
+    at_320_pixels(page, "Council: change a school user's details, with an error")
+    page.get_by_label("Mobile number (optional)").fill("07700 900 982")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Your changes to Nia Hart have been saved")).to_be_visible()
+
+    # And the council admin's own, from Your account.
+    page.goto("/account")
+    axe(page, "Your account")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Change name").click()
+    axe(page, "Change your details")
+    at_320_pixels(page, "Change your details")
+    page.get_by_label("Job title (optional)").fill("Inclusion manager")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save your details").click()
+    expect(page.get_by_text("Your details have been saved")).to_be_visible()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Inclusion manager")

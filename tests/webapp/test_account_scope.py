@@ -182,11 +182,14 @@ def test_a_council_admin_is_asked_before_locking_a_school_users_account(
 
 
 def test_the_edit_form_still_saves_other_changes_for_a_shared_user(sign_in, world, db_session):
+    """Her place in Alice's school is Alice's to change (her name is not: the whole account's,
+    test_account_details.py)."""
     portal = sign_in(world.alice)
     data = form_values(portal.get(f"/user-admin/{world.carol.id}").page)
-    data.setlist("first_name", ["Caroline"])
+    data.setlist("is_admin", ["yes"])
     response = portal.post(f"/user-admin/{world.carol.id}", data)
     assert response.status_code == 302, errors_on(response)
-    assert fresh_user(db_session, world.carol).first_name == "Caroline"
+    carol = fresh_user(db_session, world.carol)
+    assert [m.is_admin for m in carol.memberships if m.school_id == world.school_a.id] == [True]
     assert PASSWORD  # the password is untouched: Carol signs in as before
     sign_in(world.carol)

@@ -171,16 +171,22 @@ def without_a_place(session: Session, user: User) -> bool:
     return (last_lock or {}).get("reason") == REMOVED_FROM_LAST_SCHOOL
 
 
+def _as_stored(name: str, value: str) -> str:  # names are stripped of outer spaces
+    return value.strip() if name in ("first_name", "last_name") else value
+
+
+def differs(user: User, name: str, value: str) -> bool:
+    """Whether saving `value` as the user's `name` (first_name, …) would change it."""
+    return getattr(user, name) != _as_stored(name, value)
+
+
 def update_details(
     session: Session, actor: User | None, user: User, details: dict[str, str]
 ) -> list[str]:
     """Set the user's details (first_name, last_name, …; names stripped of outer spaces) that
     differ, auditing which changed (never their values); the names of those changed. A new
     name is copied onto the cases assigned to them (the queue sorts by it)."""
-    details = {
-        name: value.strip() if name in ("first_name", "last_name") else value
-        for name, value in details.items()
-    }
+    details = {name: _as_stored(name, value) for name, value in details.items()}
     changed = sorted(name for name, value in details.items() if getattr(user, name) != value)
     for name in changed:
         setattr(user, name, details[name])

@@ -209,12 +209,15 @@ def make_admin(
     else:
         membership.is_admin = True
         audit.record(session, "admin_granted", actor=actor, user=existing, school=school)
-    # A new account learns its school from its sign-up email; someone who already signs in
-    # would otherwise never hear that they now run another school's users.
-    queue_mail(
-        session, "admin_granted", existing.email, "admin_granted", user=existing, school=school
-    )
+    tell_new_admin(session, existing, school)
     return existing, False
+
+
+def tell_new_admin(session: Session, user: User, school: School) -> None:
+    """Email someone who already signs in that they now administer the school (a new account
+    learns its school from its sign-up email): nothing else would tell them that they now run
+    its users. Council admin and User admin both tell them so."""
+    queue_mail(session, "admin_granted", user.email, "admin_granted", user=user, school=school)
 
 
 def _refuse_missing_names(first_name: str, last_name: str) -> None:

@@ -7,8 +7,9 @@ from wtforms import EmailField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from engine.identifiers import normalise_uk_phone
 from webapp.domain.email_addresses import FORMAT_MESSAGE, InvalidEmail, checked_email
-from webapp.web.forms import one_of, text_field
+from webapp.web.forms import one_of, text_field, tidy_spaces
 
 JOB_TITLES = (
     "SENCO",
@@ -69,6 +70,28 @@ def job_title_choices(kept: str = "") -> list[SelectChoice]:
     if kept and kept not in titles:
         titles.append(kept)
     return [SelectChoice("", "Select a job title")] + [SelectChoice(title) for title in titles]
+
+
+def _uk_phone(_form, field) -> None:
+    """Optional; when given, a UK number, kept as typed (spaces tidied) so it reads as the
+    person wrote it."""
+    if not field.data:
+        field.data = ""
+        return
+    if normalise_uk_phone(field.data) is None:
+        raise ValidationError(MOBILE_MESSAGE)
+
+
+MOBILE_MESSAGE = "Enter a UK mobile number, like 07700 900 982"
+
+
+def mobile_field() -> StringField:
+    """Their mobile number: optional, a UK number when given."""
+    return StringField(
+        "Mobile number (optional)",
+        filters=[tidy_spaces],
+        validators=[Length(max=20, message=MOBILE_MESSAGE), _uk_phone],
+    )
 
 
 def lock_status_field() -> RadioField:

@@ -1,4 +1,5 @@
-"""One's own account: change password, change security question, authenticator app."""
+"""One's own account: name, job title and mobile number, change password, change security
+question, authenticator app."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from webapp.areas.auth.forms import (
     ChangePasswordForm,
     ChangeQuestionForm,
     DisableAuthenticatorForm,
+    own_details_form,
 )
 from webapp.areas.auth.policy import new_password_problem
 from webapp.areas.auth.questions import QUESTIONS
@@ -28,6 +30,20 @@ def account():
     return render_template(
         "auth/account.html", question=QUESTIONS.get(current_user.security_question, "")
     )
+
+
+@bp.route("/account/details", methods=["GET", "POST"])
+@login_required
+def change_details():
+    """One's own name, job title and mobile number: every school one belongs to sees them, and
+    an admin of only some of those schools may not change them (user_admin/scope.py)."""
+    user = current_user._get_current_object()
+    form = own_details_form(user)
+    if form.validate_on_submit():
+        own_account.change_details(db(), user, form.details())
+        flash("Your details have been saved", "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/change_details.html", form=form)
 
 
 def _password_problem(password: str, wrong: str) -> str | None:

@@ -8,6 +8,8 @@ from wtforms.validators import DataRequired, Length, Regexp
 from webapp.areas.auth.codes import typed_code
 from webapp.areas.auth.policy import MAX_LENGTH
 from webapp.areas.auth.questions import QUESTIONS
+from webapp.web import person_fields as person
+from webapp.web.forms import text_field
 from webapp.web.person_fields import email_format
 
 
@@ -110,3 +112,47 @@ class AnswerForm(FlaskForm):
 
 class DisableAuthenticatorForm(FlaskForm):
     current = PasswordField("Your password", validators=[DataRequired("Enter your password")])
+
+
+class _OwnDetails(FlaskForm):
+    """One's own name, job title and mobile number (the email address has its own way)."""
+
+    first_name = person.name_field("First name", DataRequired("Enter your first name"))
+    last_name = person.name_field("Last name", DataRequired("Enter your last name"))
+    mobile = person.mobile_field()
+
+    def details(self) -> dict:
+        return {
+            "first_name": self.first_name.data,
+            "last_name": self.last_name.data,
+            "job_title": (self.job_title.data or "").strip(),
+            "mobile": self.mobile.data or "",
+        }
+
+
+class SchoolUserDetailsForm(_OwnDetails):
+    """A school user's: their job title is one of the list (webapp/web/person_fields.py)."""
+
+    job_title = person.job_title_field(DataRequired("Select your job title"))
+
+
+class StaffDetailsForm(_OwnDetails):
+    """Council staff's: their job title is theirs to write, as on the Council admin pages."""
+
+    job_title = text_field(
+        "Job title (optional)",
+        None,
+        max_length=100,
+        too_long="Job title must be 100 characters or fewer",
+    )
+
+
+def own_details_form(user) -> _OwnDetails:
+    """The user's own details form, filled in as saved (a POST's answers take precedence)."""
+    saved = {"first_name": user.first_name, "last_name": user.last_name}
+    saved |= {"job_title": user.job_title, "mobile": user.mobile}
+    if user.council_role:
+        return StaffDetailsForm(data=saved)
+    form = SchoolUserDetailsForm(data=saved)
+    form.job_title.choices = person.job_title_choices(user.job_title)
+    return form

@@ -1,6 +1,7 @@
-"""One's own account, free of HTTP: confirming a change with the password, the security
-question, the authenticator app. The user is told by email of each change (with no secret in
-it), and each is audited; every function commits its work (a failure included)."""
+"""One's own account, free of HTTP: one's name, job title and mobile number; confirming a
+change with the password, the security question, the authenticator app. The user is told by
+email of each change to how they sign in (with no secret in it), and each change is audited;
+every function commits its work (a failure included)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,12 @@ def password_problem(
             return None
         accounts.record_failure(session, user, "password", device)
     return wrong
+
+
+def change_details(session: Session, user: User, details: dict) -> None:
+    """The user's own name, job title and mobile number, audited as an admin's change is."""
+    with transaction(session):
+        accounts.update_details(session, user, user, details)
 
 
 def change_question(session: Session, user: User, question: str, answer: str) -> None:

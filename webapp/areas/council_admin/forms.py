@@ -168,6 +168,28 @@ class EmailForm(_Email):
     """A school user's new email address (their username)."""
 
 
+class PersonDetailsForm(FlaskForm):
+    """A school user's name, job title and mobile number, which all their schools see."""
+
+    first_name = person.name_field("First name", DataRequired("Enter their first name"))
+    last_name = person.name_field("Last name", DataRequired("Enter their last name"))
+    job_title = person.job_title_field(DataRequired("Select their job title"))
+    mobile = person.mobile_field()
+
+    @classmethod
+    def for_user(cls, user) -> PersonDetailsForm:
+        """Filled in as saved (a POST's answers take precedence)."""
+        form = cls(data={**person.saved_answers(user), "mobile": user.mobile})
+        form.job_title.choices = person.job_title_choices(user.job_title)
+        return form
+
+    def details(self) -> dict:
+        return {name: self[name].data or "" for name in DETAIL_NAMES}
+
+
+DETAIL_NAMES = ("first_name", "last_name", "job_title", "mobile")
+
+
 class _OfficerFields(FlaskForm):
     first_name = person.name_field("First name", DataRequired("Enter their first name"))
     last_name = person.name_field("Last name", DataRequired("Enter their last name"))

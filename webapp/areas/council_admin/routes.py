@@ -17,6 +17,7 @@ from webapp.areas.council_admin.forms import (
     EditOfficerForm,
     EmailForm,
     OfficerForm,
+    PersonDetailsForm,
     SchoolDetailsForm,
     SchoolForm,
     TeamForm,
@@ -164,6 +165,27 @@ def school_user_email(school_id: int, user_id: int):
         return redirect(back)
     return render_template(
         "council_admin/school_user_email.html", school=school, user=user, form=form, back=back
+    )
+
+
+@bp.route("/schools/<int:school_id>/users/<int:user_id>/details", methods=["GET", "POST"])
+@login_required
+def school_user_details(school_id: int, user_id: int):
+    """A school user's name, job title and mobile number, for when no admin of all their
+    schools can change them."""
+    school, user = school_accounts.school_user_for(db(), current_user, school_id, user_id)
+    form = PersonDetailsForm.for_user(user)
+    back = url_for("council_admin.school_user", school_id=school_id, user_id=user_id)
+    if saved(
+        form,
+        lambda: school_accounts.change_details(
+            db(), current_user, school_id, user_id, form.details()
+        ),
+    ):
+        flash(f"Your changes to {user.full_name} have been saved", "success")
+        return redirect(back)
+    return render_template(
+        "council_admin/school_user_details.html", school=school, user=user, form=form, back=back
     )
 
 

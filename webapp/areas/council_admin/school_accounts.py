@@ -1,5 +1,5 @@
 """Council admins acting on a school user's whole account: lock, unlock, reset the password,
-change the email address.
+change the email address, the name, job title or mobile number.
 
 School admins can do this only for users all of whose schools they administer; for anyone else
 (a user of several schools with different admins, or a school whose only admin is locked out)
@@ -66,6 +66,16 @@ def change_email(
     with transaction(session, conflict=lambda: EmailInUse(email)):
         _school, user = school_user_for(session, actor, school_id, user_id)
         change_address(session, actor, user, email, by=COUNCIL)
+    return user
+
+
+def change_details(
+    session: Session, actor: User | None, school_id: int, user_id: int, details: dict
+) -> User:
+    """The user's name, job title and mobile number (which all their schools see), audited."""
+    with transaction(session):
+        _school, user = school_user_for(session, actor, school_id, user_id)
+        accounts.update_details(session, actor, user, details)
     return user
 
 

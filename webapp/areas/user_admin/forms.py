@@ -7,26 +7,14 @@ not offered fails validation, and the service refuses it again (SECURITY-CHECKLI
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
-from engine.identifiers import normalise_uk_phone
 from webapp.models import School, User
 from webapp.web import person_fields as person
-from webapp.web.forms import ids_from_list, one_of, tidy_spaces
+from webapp.web.forms import ids_from_list, one_of
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
-
-
-def _uk_phone(_form, field) -> None:
-    """Optional; when given, a UK number, kept as typed (spaces tidied) so it reads as the
-    person wrote it."""
-    if not field.data:
-        field.data = ""
-        return
-    if normalise_uk_phone(field.data) is None:
-        raise ValidationError("Enter a UK mobile number, like 07700 900 982")
 
 
 def _some_school(_form, field) -> None:
@@ -41,14 +29,7 @@ class UserForm(FlaskForm):
     first_name = person.name_field("First name", DataRequired("Enter their first name"))
     last_name = person.name_field("Last name", DataRequired("Enter their last name"))
     job_title = person.job_title_field(DataRequired("Select their job title"))
-    mobile = StringField(
-        "Mobile number (optional)",
-        filters=[tidy_spaces],
-        validators=[
-            Length(max=20, message="Enter a UK mobile number, like 07700 900 982"),
-            _uk_phone,
-        ],
-    )
+    mobile = person.mobile_field()
     is_admin = one_of(
         "Is this user an administrator?",
         YES_NO,

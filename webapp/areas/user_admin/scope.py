@@ -4,9 +4,11 @@ An admin sees and acts on a user only when the user belongs to at least one of t
 admin administers, and grants or takes away only those schools; anything else is NotFound,
 answered 404 (never 403), so user and school ids cannot be probed. What acts on the whole
 account — locking, unlocking, resetting the password (which also removes the authenticator
-app), changing the email — needs an admin of every one of the user's schools (or a council
-admin, on the Council admin pages): otherwise an admin of one school could shut out, or take
-over, someone another school relies on. Nor can anyone lock the only administrator of a school.
+app), changing the email, the name, job title or mobile number (which all their schools see)
+— needs an admin of every one of the user's schools (or a council admin, on the Council admin
+pages; the user, their own details on their Account page): otherwise an admin of one school
+could shut out, take over or rename someone another school relies on. Nor can anyone lock the
+only administrator of a school.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.domain import accounts
-from webapp.domain.errors import LastAdmin, NotFound, Refused
+from webapp.domain.errors import EmailInUse, LastAdmin, NotFound, Refused
 from webapp.infra.database import by_id
 from webapp.models import Membership, School, User
 
@@ -119,6 +121,56 @@ def refuse_unless_account_is_ours(
     problem = account_refusal(session, admin, user, doing)
     if problem:
         raise Refused(problem, field)
+
+
+def refuse_email_change(session: Session, admin: User, user: User, email: str) -> None:
+    if email == user.email:
+        return
+    if user.id == admin.id:
+        raise Refused("You cannot change your own email address here", "email")
+    if not may_change_email(session, admin, user):
+        raise Refused(
+            "You cannot change this user's email address because they also "
+            "belong to a school you do not administer",
+            "email",
+        )
+    if accounts.find_by_email(session, email) is not None:
+        raise EmailInUse(email)
+
+
+# What changing each of the account's details is called in a refusal, in the form's order.
+DETAILS = {
+    "first_name": "change their name",
+    "last_name": "change their name",
+    "job_title": "change their job title",
+    "mobile": "change their mobile number",
+}
+
+
+def details_to_save(session: Session, admin: User, user: User, details: dict) -> dict:
+    """The user's name, job title and mobile are the whole account's (every school of theirs
+    shows them): only an admin of all their schools changes them, refused on the first question
+    changed. One's own are one's own to change (as on the Account page). What differs from the
+    saved value only in its spaces (which the form tidies: a value saved some other way) is no
+    change, and is kept as saved."""
+    kept = {
+        name: getattr(user, name) if " ".join(str(getattr(user, name)).split()) == value else value
+        for name, value in details.items()
+    }
+    changed = [
+        name for name in DETAILS if name in kept and accounts.differs(user, name, kept[name])
+    ]
+    if changed and user.id != admin.id:
+        refuse_unless_account_is_ours(session, admin, user, DETAILS[changed[0]], changed[0])
+    return kept
+
+
+def refuse_lock_change(session: Session, admin: User, user: User, locked: bool) -> None:
+    if locked and not user.is_locked and user.id == admin.id:
+        raise Refused("You cannot lock your own account", "lock_status")
+    if locked != user.is_locked:
+        doing = "lock their account" if locked else "unlock their account"
+        refuse_unless_account_is_ours(session, admin, user, doing, "lock_status")
 
 
 def keep_an_admin(

@@ -17,9 +17,12 @@ from webapp.areas.user_admin.scope import (
     account_refusal,
     administered_schools,
     apply_lock,
+    details_to_save,
     keep_an_admin,
     may_change_email,
     only_admin,
+    refuse_email_change,
+    refuse_lock_change,
     refuse_unless_account_is_ours,
     row_for,
     schools_of,
@@ -29,7 +32,7 @@ from webapp.areas.user_admin.scope import (
 from webapp.domain import accounts, audit, throttle
 from webapp.domain.email_change import tell_old_address
 from webapp.domain.errors import EmailInUse, LastAdmin, NotFound, Refused
-from webapp.domain.schools import refuse_to_add
+from webapp.domain.schools import refuse_to_add, tell_new_admin
 from webapp.infra.database import transaction
 from webapp.infra.mail import queue_mail
 from webapp.models import Membership, School, User
@@ -229,14 +232,18 @@ def update_user(
     locked: bool,
 ) -> User:
     """Save the edit form: details, the user's place in the admin's schools, the lock.
-    Memberships of schools the admin does not administer are left as they are."""
+    Memberships of schools the admin does not administer are left as they are; whoever is
+    made an administrator of a school is emailed so (as by the council)."""
     email = accounts.normalise_email(email)
     with transaction(session, conflict=lambda: EmailInUse(email)):
         schools = schools_of(session, admin)
         user = user_for_admin(session, admin, user_id)
         wanted, admins = _places(schools, school_ids, admin_school_ids)
-        _refuse_email_change(session, admin, user, email)
-        _refuse_lock_change(session, admin, user, locked)
+        details = {"first_name": first_name, "last_name": last_name}
+        details |= {"job_title": job_title, "mobile": mobile}
+        refuse_email_change(session, admin, user, email)
+        details = details_to_save(session, admin, user, details)
+        refuse_lock_change(session, admin, user, locked)
         if locked and not user.is_locked:  # apply_lock will count every school they will run
             accounts.take_turns_at(session, accounts.administered_ids(user) | admins)
         current = {m.school_id: m for m in user.memberships if m.school_id in schools}
@@ -246,36 +253,11 @@ def update_user(
                 keep_an_admin(session, schools[school_id], user, admin, field=field)
         if email != user.email:
             tell_old_address(session, user, email, by="Your school administrator")
-        details = {"email": email, "first_name": first_name, "last_name": last_name}
-        details |= {"job_title": job_title, "mobile": mobile}
-        accounts.update_details(session, admin, user, details)
+        accounts.update_details(session, admin, user, {"email": email, **details})
         _place_in_schools(session, admin, user, schools, current, wanted, admins)
         if locked != user.is_locked:
             apply_lock(session, admin, user, locked)
     return user
-
-
-def _refuse_email_change(session: Session, admin: User, user: User, email: str) -> None:
-    if email == user.email:
-        return
-    if user.id == admin.id:
-        raise Refused("You cannot change your own email address here", "email")
-    if not may_change_email(session, admin, user):
-        raise Refused(
-            "You cannot change this user's email address because they also "
-            "belong to a school you do not administer",
-            "email",
-        )
-    if accounts.find_by_email(session, email) is not None:
-        raise EmailInUse(email)
-
-
-def _refuse_lock_change(session: Session, admin: User, user: User, locked: bool) -> None:
-    if locked and not user.is_locked and user.id == admin.id:
-        raise Refused("You cannot lock your own account", "lock_status")
-    if locked != user.is_locked:
-        doing = "lock their account" if locked else "unlock their account"
-        refuse_unless_account_is_ours(session, admin, user, doing, "lock_status")
 
 
 def _place_in_schools(session, admin, user, schools, current, wanted, admins) -> None:
@@ -287,6 +269,8 @@ def _place_in_schools(session, admin, user, schools, current, wanted, admins) ->
             audit.record(
                 session, "membership_added", actor=admin, user=user, school=school, admin=is_admin
             )
+            if is_admin:
+                tell_new_admin(session, user, school)
         elif school_id not in wanted and membership is not None:
             user.memberships.remove(membership)
             audit.record(session, "membership_removed", actor=admin, user=user, school=school)
@@ -299,6 +283,8 @@ def _place_in_schools(session, admin, user, schools, current, wanted, admins) ->
                 user=user,
                 school=school,
             )
+            if is_admin:
+                tell_new_admin(session, user, school)
 
 
 def set_lock(session: Session, admin: User, user_id: int, locked: bool) -> User:

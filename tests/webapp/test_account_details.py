@@ -1,0 +1,141 @@
+"""A user's name, job title and mobile number belong to their whole account: every school they
+belong to sees them. So only an admin of every one of their schools changes them in User admin
+(as the email, the lock and a password reset); the user changes their own on their Account page;
+a council admin changes anyone's on the school user's page. And whoever is made an administrator
+is told by email, from User admin as from the council's pages.
+
+Alice administers school A; Carol belongs to A and B (SECURITY-CHECKLIST 20)."""
+
+from __future__ import annotations
+
+from tests.webapp.conftest import check_page, text_of
+from tests.webapp.helpers import audit_rows, errors_on, form_values, fresh_user, mails, send
+from tests.webapp.test_account_scope import REFUSED
+from tests.webapp.test_user_admin import edit
+from webapp.models import Membership
+
+
+def test_an_admin_of_one_of_her_schools_cannot_rename_or_renumber_carol(sign_in, world, db_session):
+    alice = sign_in(world.alice)
+    said = "only an administrator of all of them, a council admin, or the user on their Account"
+    assert said in text_of(alice.get(f"/user-admin/{world.carol.id}").page)
+    for field, value, doing in (
+        ("first_name", "Caroline", "change their name"),
+        ("last_name", "Smith", "change their name"),
+        ("job_title", "Headteacher", "change their job title"),
+        ("mobile", "07700 900 982", "change their mobile number"),
+    ):
+        response = edit(alice, world.carol, **{field: value})
+        assert response.status_code == 200
+        assert errors_on(response) == [REFUSED.format(doing=doing)]
+        # On the question changed, with what was typed kept.
+        message = response.page.select_one(f"#{field}-error")
+        assert message and REFUSED.format(doing=doing) in text_of(message)
+        assert form_values(response.page)[field] == value
+    carol = fresh_user(db_session, world.carol)
+    assert (carol.first_name, carol.last_name, carol.job_title, carol.mobile) == (
+        "Carol",
+        "Tester",
+        "SENCO",
+        "",
+    )
+    assert not audit_rows(db_session, "user_updated")
+    # Her place in Alice's school is still Alice's to change, details left as they are.
+    assert edit(alice, world.carol, is_admin="yes").status_code == 302
+
+
+def test_details_saved_with_other_spacing_are_no_change(sign_in, world, db_session):
+    """A mobile saved some other way (an import) than the form tidies it: saving her place in
+    Alice's school is not refused as a change of her mobile, and it stays as saved."""
+    carol = fresh_user(db_session, world.carol)
+    carol.mobile = "07700  900 982 "
+    db_session.commit()
+    alice = sign_in(world.alice)
+    response = edit(alice, world.carol, is_admin="yes")
+    assert response.status_code == 302, errors_on(response)
+    assert fresh_user(db_session, world.carol).mobile == "07700  900 982 "
+
+
+def test_an_admin_of_all_her_schools_may_change_carols_details(sign_in, world, db_session):
+    alice = fresh_user(db_session, world.alice)
+    alice.memberships.append(Membership(school_id=world.school_b.id, is_admin=True))
+    db_session.commit()
+    portal = sign_in(world.alice)
+    said = "only an administrator of all of them"
+    assert said not in text_of(portal.get(f"/user-admin/{world.carol.id}").page)
+    assert edit(portal, world.carol, first_name="Caroline", mobile="07700 900 982").status_code == (
+        302
+    )
+    carol = fresh_user(db_session, world.carol)
+    assert (carol.first_name, carol.mobile) == ("Caroline", "07700 900 982")
+
+
+def test_everyone_changes_their_own_name_job_title_and_mobile(sign_in, world, db_session):
+    carol = sign_in(world.carol)
+    account = carol.get("/account").page
+    link = account.find("a", href="/account/details")
+    assert link and "Change" in link.get_text()
+    page = carol.get("/account/details").page
+    check_page(page)
+    assert form_values(page)["first_name"] == "Carol"
+    # Checked as an admin's answers are: what was typed is kept.
+    response = send(carol, "/account/details", expect=200, first_name="", mobile="12345")
+    assert errors_on(response) == [
+        "Enter your first name",
+        "Enter a UK mobile number, like 07700 900 982",
+    ]
+    assert form_values(response.page)["mobile"] == "12345"
+    send(
+        carol,
+        "/account/details",
+        first_name=" Caroline ",
+        last_name="Smith",
+        job_title="Headteacher",
+        mobile="07700 900 982",
+    )
+    assert "Your details have been saved" in text_of(carol.get("/account").page)
+    saved = fresh_user(db_session, world.carol)
+    assert (saved.first_name, saved.last_name, saved.job_title, saved.mobile) == (
+        "Caroline",
+        "Smith",
+        "Headteacher",
+        "07700 900 982",
+    )
+    [row] = audit_rows(db_session, "user_updated")
+    assert (row.actor_id, row.user_id) == (world.carol.id, world.carol.id)
+    # The email address is not among them: it goes through its own way.
+    assert "email" not in form_values(page)
+
+
+def test_council_staff_change_their_own_details_too(council_admin, db_session):
+    page = council_admin.get("/account/details").page
+    check_page(page)
+    send(council_admin, "/account/details", job_title="Inclusion manager", last_name="Smith")
+    assert "Inclusion manager" in text_of(council_admin.get("/account").page)
+
+
+def test_a_council_admin_changes_a_school_users_details(council_admin, world, db_session):
+    path = f"/council/schools/{world.school_a.id}/users/{world.carol.id}"
+    assert council_admin.get(path).page.find("a", href=f"{path}/details")
+    page = council_admin.get(f"{path}/details").page
+    check_page(page)
+    landing = send(council_admin, f"{path}/details", last_name="Smith", mobile="07700 900 982")
+    assert landing.headers["Location"] == path
+    assert "Your changes to Carol Smith have been saved" in text_of(council_admin.get(path).page)
+    carol = fresh_user(db_session, world.carol)
+    assert (carol.last_name, carol.mobile) == ("Smith", "07700 900 982")
+    [row] = audit_rows(db_session, "user_updated")
+    assert row.user_id == world.carol.id
+    # Council staff are not school users here.
+    other = f"/council/schools/{world.school_b.id}/users/{world.alice.id}/details"
+    assert council_admin.client.get(other).status_code == 404
+
+
+def test_someone_made_an_administrator_in_user_admin_is_told(sign_in, world, db_session):
+    alice = sign_in(world.alice)
+    assert edit(alice, world.carol, is_admin="yes").status_code == 302
+    [message] = mails(db_session, world.carol.email, "admin_granted")
+    assert "You are now an administrator of Aylestone Primary School" in message.subject
+    # Taking it away again is no such news.
+    assert edit(alice, world.carol, is_admin="no").status_code == 302
+    assert len(mails(db_session, world.carol.email, "admin_granted")) == 1
