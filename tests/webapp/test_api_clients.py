@@ -103,6 +103,20 @@ def test_an_ipv4_client_on_a_dual_stack_listener_is_let_in_from_its_network(
     assert client_for_key(db_session, key, "::ffff:c000:207") is not None  # the same, in hex
 
 
+def test_a_network_written_as_the_dual_stack_listener_shows_it_still_lets_its_caller_in(
+    portal_env, db_session, capsys
+):
+    """The audit log records a dual-stack caller as ::ffff:192.0.2.7, and a council admin who
+    copied that into the client's networks had it working; unwrapping the caller to 192.0.2.7
+    (an IPv4 address, never in an IPv6 network) refused that system with 401. Both forms are
+    the one host: neither lets in anyone else."""
+    key = add_client(capsys, "--allow-network", "::ffff:192.0.2.7", "--allow-network", "10.0.0.0/8")
+    assert client_for_key(db_session, key, "::ffff:192.0.2.7") is not None
+    assert client_for_key(db_session, key, "::ffff:10.1.2.3") is not None
+    assert client_for_key(db_session, key, "::ffff:192.0.2.8") is None
+    assert client_for_key(db_session, key, "2001:db8::1") is None
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

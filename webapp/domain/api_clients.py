@@ -197,6 +197,10 @@ def _allowed(address: str | None, networks: list[str]) -> bool:
         caller = ipaddress.ip_address(address or "")
     except ValueError:
         return False
+    # An IPv4 caller on a dual-stack listener is ::ffff:a.b.c.d: in the council's IPv4
+    # networks as a.b.c.d, and still in a network written that way (as the audit log shows
+    # it). Both forms are the one host, so neither lets in anyone the other would not.
+    forms = [caller]
     if isinstance(caller, ipaddress.IPv6Address) and caller.ipv4_mapped is not None:
-        caller = caller.ipv4_mapped  # an IPv4 caller on a dual-stack listener: ::ffff:a.b.c.d
-    return any(caller in ipaddress.ip_network(n) for n in networks)
+        forms.append(caller.ipv4_mapped)
+    return any(form in ipaddress.ip_network(n) for n in networks for form in forms)
