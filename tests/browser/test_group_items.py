@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import axe, focused, saved_draft, school_user, sign_in, tab_to
+from tests.browser.helpers import (
+    at_320_pixels,
+    axe,
+    focused,
+    saved_draft,
+    school_user,
+    sign_in,
+    tab_to,
+)
 
 USER = "groups@westcotes.example.org"  # sign-in codes of its own (5 in 15 minutes a user)
 
@@ -76,6 +84,7 @@ def test_a_key_pressed_on_remove_asks_before_an_item_with_answers_goes(live, wor
     heading = "Are you sure you want to remove closure date 1?"
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     axe(page, "Remove an item: are you sure?")
+    at_320_pixels(page, "Remove an item: are you sure?")
     assert tab_to(page, "main a[href$='#closure_dates-0']")["text"] == "No, keep closure date 1"
     with page.expect_navigation():
         page.keyboard.press("Enter")
