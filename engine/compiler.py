@@ -19,6 +19,7 @@ from engine.compile_words import (
     NOTHING_TO_ANSWER,
     RESERVED,
     address_word,
+    elsewhere,
     in_a_group,
     not_answered,
     taken,
@@ -219,7 +220,9 @@ class CaseTypeCompiler:
             if self.kept and key == "pattern" and code.severity == "error":  # RE2 can't run it:
                 settings.pop("pattern")  # not checked, rather than every answer a crash
         for key, name, needed in kind.references(compiled):
-            self._check_reference(key, name, needed, where, scope, kind.reference_words)
+            self._check_reference(
+                key, name, needed, where, scope, kind.reference_words, compiled.id
+            )
         if compiled.has_value:
             scope.symbols[compiled.id] = kind.symbol(compiled)
             scope.labels[compiled.id] = compiled.label
@@ -281,14 +284,14 @@ class CaseTypeCompiler:
         return options
 
     def _check_reference(
-        self, key: str, name: str, needed: str, where: tuple, scope: Scope, words=()
+        self, key: str, name: str, needed: str, where: tuple, scope: Scope, words=(), asking=""
     ) -> None:
         symbol = scope.symbols.get(name)
         if symbol is not None and symbol.type == needed:
             return
         what = f"{ex.described(needed)} question defined earlier"
         if name in self.declared and symbol is None:
-            what += " (it comes later)"
+            what += elsewhere(self.declared[name], scope.group, key, asking, name)
         self.add(
             Code.E206,
             (*where, key),
