@@ -82,13 +82,8 @@ def elsewhere(named: Declared, group: str | None, key: str, asking: str, name: s
     with an answer for each item (a limit names one answer)."""
     if named.group is None or named.group == group:
         return " (it comes later)"
-    said = (
-        f" (it is a question of the group '{named.group}', with an answer for each item)"
-    )
+    said = f" (it is a question of the group '{named.group}', with an answer for each item)"
     if named.value_type != ex.DATE:
         return said
     sign, function = (">=", "latest") if key == "min" else ("<=", "earliest")
-    return (
-        f"{said}: write a rule such as "
-        f"`{asking} {sign} {function}({named.group}, '{name}')`"
-    )
+    return f"{said}: write a rule such as `{asking} {sign} {function}({named.group}, '{name}')`"

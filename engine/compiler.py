@@ -29,6 +29,7 @@ from engine.fields import FIELD_TYPES, field_type
 from engine.group_counts import needless_count
 from engine.input_names import FORM_NAMES, FORM_WORKINGS
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
+from engine.money_format import money_problem
 from engine.names import Declared, Scope, look_up
 from engine.problems import Code, Problem, did_you_mean, did_you_mean_or_all, make_problem
 from engine.school_calendar import calendar_issues
@@ -72,6 +73,7 @@ class CaseTypeCompiler:
         self.problems: list[Problem] = []
         self.used_lists: set[str] = set()
         self.declared: dict[str, Declared] = {}
+        self.money: set[str] = set()  # ids of the amounts of money so far (W722)
         self.scope = Scope()
         self.loops = loops.Loops(source.data, self.declared)  # E311 of an E303
 
@@ -215,6 +217,10 @@ class CaseTypeCompiler:
             if expression is None and self.kept:  # unreadable today: not known, not a crash
                 expression = ex.parse("None")[0]
             compiled = replace(compiled, expression=expression)
+            if said := money_problem(compiled, self.money):  # £832.50 shown as '833'
+                self.add(Code.W722, (*where, "value"), **said)
+        elif kind.name == "money":
+            self.money.add(compiled.id)
         for key, code, details in kind.definition_problems(compiled):
             self.add(code, (*where, key), **details)
             if self.kept and key == "pattern" and code.severity == "error":  # RE2 can't run it:

@@ -211,6 +211,12 @@ class Code(enum.Enum):
         "suffix '{other}' is a word in the plural, so 1 would read '1 {other}': write "
         "suffix: {{one: {one}, other: {other}}}",
     )
+    W722 = (
+        Severity.WARNING,
+        "'{id}' is worked out from amounts of money ({names}) but shown as a number, without "
+        "£ and to its `decimals` places (£832.50 would read 833): write format: money, or "
+        "format: number if it is not an amount of money",
+    )
     W730 = (
         Severity.WARNING,
         "no team in the database works case type '{id}': council officers will not see its "
@@ -313,29 +319,8 @@ def make_problem(code: Code, path: str, line: int, col: int, /, **details) -> Pr
 _NUMBER_WORDS = {
     word: str(number)
     for number, word in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
 }
 

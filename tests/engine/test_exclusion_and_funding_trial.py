@@ -4,7 +4,9 @@ small case type that was taken, or told wrongly, before."""
 
 from __future__ import annotations
 
-from tests.engine.test_validation_errors import load_case
+import pytest
+
+from tests.engine.test_validation_errors import covers, load_case, load_field
 
 # ---- a date's limit naming a question of a repeating group ---------------------------------
 
@@ -48,3 +50,74 @@ def test_a_date_limit_naming_a_later_question_still_says_it_comes_later():
     )
     problem = loaded.expect("E206", "min: first_day", "first_day")
     assert problem.message.endswith("(it comes later)")
+
+
+# ---- a calculated amount of money shown as a number ---------------------------------------
+
+RATE = "{id: rate, type: money, label: Hourly rate}"
+HOURS = "{id: hours, type: number, label: Hours, decimals: 2}"
+COSTS = (
+    "{id: costs, type: group, label: Costs, fields: [{id: cost, type: money, label: Cost}, "
+    "{id: cost_hours, type: number, label: Hours}]}"
+)
+
+
+@covers("W722")
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        ("hours * rate", "'rate'"),
+        ("rate * 38 + 10", "'rate'"),
+        ("round(rate / 2, 2)", "'rate'"),
+        ("total(costs, 'cost')", "'cost'"),
+        ("max(rate, total(costs, 'cost'))", "'rate', 'cost'"),
+        ("rate if hours > 10 else 0", "'rate'"),
+    ],
+)
+def test_a_value_worked_out_from_money_without_a_format_is_warned(value, named):
+    # £832.50 was shown as "833", with no £, on the page, Check your answers and in caseviewer
+    field = f'{{id: claim, type: calculated, label: Claim, value: "{value}"}}'
+    problem = load_field(RATE, HOURS, COSTS, field).expect("W722", field, f'"{value}')
+    assert problem.message.startswith(
+        f"'claim' is worked out from amounts of money ({named}) but shown as a number"
+    )
+    assert problem.message.endswith(
+        "write format: money, or format: number if it is not an amount of money"
+    )
+
+
+def test_a_total_of_a_value_warned_of_is_warned_too():
+    # told one at a time, the author fixed the first and met the second on the next run
+    cost = "{id: child_cost, type: calculated, label: Cost, value: hours * rate}"
+    claim = "{id: claim, type: calculated, label: Claim, value: child_cost * 2}"
+    loaded = load_field(RATE, HOURS, cost, claim)
+    loaded.expect("W722", cost, "hours * rate")
+    loaded.expect("W722", claim, "child_cost * 2")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "hours * rate\n                format: money",
+        "hours * rate\n                format: number",  # the author said so
+        "total(costs, 'cost') / rate",  # a ratio of amounts
+        "rate * rate",
+        "total(costs, 'cost_hours')",
+        "len(costs)",
+        "hours * 2",
+    ],
+)
+def test_a_value_shown_as_money_or_no_amount_is_not_warned(value):
+    fields = "".join(f"\n                - {f}" for f in (RATE, HOURS, COSTS))
+    loaded = load_case(
+        f"""
+        - id: claim_page
+          title: Claim
+          fields:{fields}
+            - id: claim
+              type: calculated
+              label: Claim
+              value: {value}
+        """
+    )
+    assert [p for p in loaded.problems if p.code == "W722"] == []
