@@ -316,13 +316,13 @@ def make_problem(code: Code, path: str, line: int, col: int, /, **details) -> Pr
     return Problem(path, line, col, code.name, code.severity, code.template.format(**details))
 
 
-_NUMBER_WORDS = {
-    word: str(number)
-    for number, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
+# fmt: off
+_NUMBER_WORDS = {word: str(number) for number, word in enumerate([
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+])}
+# fmt: on
 
 
 def _normalised(word) -> str:
