@@ -31,6 +31,7 @@ from engine.input_names import FORM_NAMES, FORM_WORKINGS
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
 from engine.money_format import money_problem
 from engine.names import Declared, Scope, look_up
+from engine.prefill_limits import locked_limits
 from engine.problems import Code, Problem, did_you_mean, did_you_mean_or_all, make_problem
 from engine.school_calendar import calendar_issues
 from engine.sections import compile_sections
@@ -241,6 +242,8 @@ class CaseTypeCompiler:
             self.add(Code.E611, (*where, "locked"), at_key=True)
         if not source:
             return
+        for key, why in locked_limits(compiled):  # an error the school cannot correct
+            self.add(Code.E613, (*where, key), at_key=True, key=key, why=why)
         if scope.group:
             self.add(Code.E612, (*where, "prefill"))
         elif source not in compiled.kind.prefills:

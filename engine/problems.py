@@ -139,6 +139,12 @@ class Code(enum.Enum):
         Severity.ERROR,
         "a question inside a repeating group cannot be prefilled: each item asks it again",
     )
+    E613 = (
+        Severity.ERROR,
+        "a locked question cannot have this `{key}`: {why}, and the school cannot change the "
+        "prefilled answer, so its page could never be sent; leave out `{key}`, or `locked` "
+        "so that the school can correct the answer",
+    )
     # Lifecycle and export
     E631 = (
         Severity.ERROR,

@@ -121,3 +121,62 @@ def test_a_value_shown_as_money_or_no_amount_is_not_warned(value):
         """
     )
     assert [p for p in loaded.problems if p.code == "W722"] == []
+
+
+# ---- a locked prefilled answer the question's own limits may refuse ------------------------
+
+
+@covers("E613")
+@pytest.mark.parametrize(
+    ("field", "part", "why"),
+    [
+        (
+            "{id: setting_name, type: text, label: School name, prefill: school.name, "
+            "locked: true, max_length: 30}",
+            "max_length",
+            "school.name can be up to 200 characters",
+        ),
+        (
+            "{id: setting_name, type: text, label: School name, prefill: school.name, "
+            "locked: true, pattern: '[A-Za-z ]+'}",
+            "pattern",
+            "school.name can be any text",
+        ),
+        (
+            "{id: setting_urn, type: text, label: URN, prefill: school.urn, locked: true, "
+            "pattern: '[0-9]{6}'}",
+            "pattern",
+            "school.urn can be 'EY123456', which it refuses",
+        ),
+    ],
+    ids=["name-length", "name-pattern", "urn-pattern"],
+)
+def test_a_locked_prefilled_question_with_a_limit_its_value_may_break_is_refused(
+    field, part, why
+):
+    # a school named longer than 30 characters was shown "School name must be 30 characters
+    # or fewer" beside a name it could not change: the page, and so the case, never went on
+    problem = load_field(field).expect("E613", field, part)
+    assert problem.message == (
+        f"a locked question cannot have this `{part}`: {why}, and the school cannot change the "
+        f"prefilled answer, so its page could never be sent; leave out `{part}`, or `locked` "
+        "so that the school can correct the answer"
+    )
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        # the school can change it: its limits are for what it types
+        "{id: setting_name, type: text, label: School name, prefill: school.name, "
+        "max_length: 30, pattern: '[A-Za-z ]+'}",
+        # long enough for any name, and a pattern every URN the portal holds meets (shipped)
+        "{id: setting_name, type: text, label: School name, prefill: school.name, "
+        "locked: true, max_length: 200}",
+        "{id: setting_urn, type: text, label: URN, prefill: school.urn, locked: true, "
+        "pattern: '\\d{6}|[Ee][Yy]\\d{6}|\\d{7}'}",
+    ],
+    ids=["not-locked", "long-enough", "every-urn"],
+)
+def test_a_prefilled_question_whose_limits_its_value_meets_is_taken(field):
+    assert [p.code for p in load_field(field).problems if p.code.startswith("E")] == []
