@@ -151,9 +151,7 @@ def test_a_value_shown_as_money_or_no_amount_is_not_warned(value):
     ],
     ids=["name-length", "name-pattern", "urn-pattern"],
 )
-def test_a_locked_prefilled_question_with_a_limit_its_value_may_break_is_refused(
-    field, part, why
-):
+def test_a_locked_prefilled_question_with_a_limit_its_value_may_break_is_refused(field, part, why):
     # a school named longer than 30 characters was shown "School name must be 30 characters
     # or fewer" beside a name it could not change: the page, and so the case, never went on
     problem = load_field(field).expect("E613", field, part)
