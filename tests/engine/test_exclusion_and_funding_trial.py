@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.test_validation_errors import covers, load_case, load_field
+from tests.engine.test_validation_errors import covers, load_case, load_field, load_file
 
 # ---- a date's limit naming a question of a repeating group ---------------------------------
 
@@ -178,3 +178,48 @@ def test_a_locked_prefilled_question_with_a_limit_its_value_may_break_is_refused
 )
 def test_a_prefilled_question_whose_limits_its_value_meets_is_taken(field):
     assert [p.code for p in load_field(field).problems if p.code.startswith("E")] == []
+
+
+# ---- options written as numbers YAML reads otherwise -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "written", "read"),
+    [
+        ("[4.50, 5.00, 5.50]", "4.50", "4.5"),
+        ("[0.5, 1e3]", "1e3", "1000.0"),
+        ("[.5, 1]", ".5", "0.5"),
+        ("[{value: 7.50, label: '£7.50 an hour'}]", "7.50", "7.5"),
+    ],
+)
+def test_an_option_written_as_a_number_yaml_reads_otherwise_is_refused(options, written, read):
+    # the form showed "4.5" and "5.0" for rates written 4.50 and 5.00, and a condition with
+    # rate == '4.50' was told it is not an option
+    field = f"{{id: rate, type: radios, label: Hourly rate, options: {options}}}"
+    problem = load_field(field).expect("E102", field, written)
+    assert problem.message.endswith(
+        f"must be text, not {written}, which YAML reads as the number {read} (shown '{read}'): "
+        f"write '{written}', in quotes"
+    )
+
+
+def test_an_option_of_a_shared_list_written_so_is_refused_too():
+    lists = "kind: option_lists\nlists:\n  rates: [4.50, '5.00']\n"
+    problem = load_file(lists, "shared/rates.yaml", shared=False).expect(
+        "E102", "[4.50", "4.50", path="shared/rates.yaml"
+    )
+    assert problem.message.startswith("item 1 of 'rates' must be text, not 4.50")
+
+
+def test_options_that_read_as_written_are_taken():
+    field = "{id: rate, type: radios, label: Rate, options: [1, 2.5, '4.50', 10]}"
+    loaded = load_field(field)
+    assert [p for p in loaded.problems if p.severity == "error"] == []
+
+
+def test_an_option_written_so_in_a_file_with_anchors_is_refused_too():
+    # a file with an anchor is read another way (engine/source.py, not one_pass.py)
+    field = "{id: rate, type: radios, label: Hourly rate, options: [4.50, 5.5]}"
+    loaded = load_field("&name {id: forename, type: text, label: First name}", field)
+    assert loaded.expect("E102", field, "4.50").message.startswith("item 1 of 'options'")
+    assert [p.code for p in loaded.problems if p.severity == "error"] == ["E102"]
