@@ -1,12 +1,19 @@
 """What a form author's trial found writing an exclusion notification and an early years
-funding claim (tests/engine/fixtures/author_trial/ holds the two case types): each test is a
+funding claim, and a child missing education referral (tests/engine/author_trial/ holds
+the three case types): each test is a
 small case type that was taken, or told wrongly, before."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
+from engine.journeys import run_tests
 from tests.engine.test_validation_errors import covers, load_case, load_field, load_file
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # ---- a date's limit naming a question of a repeating group ---------------------------------
 
@@ -223,3 +230,18 @@ def test_an_option_written_so_in_a_file_with_anchors_is_refused_too():
     loaded = load_field("&name {id: forename, type: text, label: First name}", field)
     assert loaded.expect("E102", field, "4.50").message.startswith("item 1 of 'options'")
     assert [p.code for p in loaded.problems if p.severity == "error"] == ["E102"]
+
+
+# ---- the trial's case types, as they ended -----------------------------------------------
+
+
+def test_the_trials_case_types_validate_and_their_journeys_pass(tmp_path):
+    # tests/engine/author_trial: an exclusion notification, an early years funding claim and a
+    # child missing education referral, with the shipped shared lists, workflows and calendar
+    shutil.copytree(ROOT / "casetypes" / "shared", tmp_path / "shared")
+    for path in (ROOT / "tests" / "engine" / "author_trial").iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    result = run_tests([str(tmp_path)])
+    assert [str(p) for p in result.problems if p.severity == "error"] == []
+    assert [str(f) for f in result.failures] == []
+    assert (result.journeys, result.pages, result.failed) == (4, 18, False)
