@@ -194,7 +194,7 @@ class Code(enum.Enum):
     W508 = (
         Severity.WARNING,
         "'{written}' is true too while '{name}' is not asked ({condition} is false), as a "
-        "question not asked has no answer: write {advice}, or {condition} and {written}",
+        "question not asked has no answer: write {advice}, or {joined}",
     )
     W509 = (
         Severity.WARNING,

@@ -245,3 +245,33 @@ def test_the_trials_case_types_validate_and_their_journeys_pass(tmp_path):
     assert [str(p) for p in result.problems if p.severity == "error"] == []
     assert [str(f) for f in result.failures] == []
     assert (result.journeys, result.pages, result.failed) == (4, 18, False)
+
+
+# ---- W508's advice keeps the meaning of a condition with `or` ----------------------------
+
+
+def test_a_condition_of_several_ors_is_bracketed_in_the_w508_advice():
+    # "write ... or has_ehcp or sen_provision == 'K' and not school_named": `and` binds
+    # first, so the condition copied from the advice was another one
+    loaded = load_case(
+        """
+        - id: child
+          title: About the child
+          fields:
+            - {id: has_ehcp, type: yes_no, label: Does the child have an EHC plan?}
+            - {id: sen_provision, type: radios, label: SEN provision, options: sen_provision}
+        - id: school
+          title: School
+          show_if: has_ehcp or sen_provision == 'K'
+          fields:
+            - {id: school_named, type: yes_no, label: Is a school named?}
+        - id: placement
+          title: Placement
+          fields:
+            - {id: note, type: text, label: Why not, show_if: not school_named}
+        """
+    )
+    problem = loaded.expect("W508", "show_if: not school_named", "not school_named")
+    assert problem.message.endswith(
+        "or (has_ehcp or sen_provision == 'K') and not school_named"
+    )
