@@ -272,6 +272,4 @@ def test_a_condition_of_several_ors_is_bracketed_in_the_w508_advice():
         """
     )
     problem = loaded.expect("W508", "show_if: not school_named", "not school_named")
-    assert problem.message.endswith(
-        "or (has_ehcp or sen_provision == 'K') and not school_named"
-    )
+    assert problem.message.endswith("or (has_ehcp or sen_provision == 'K') and not school_named")
