@@ -273,3 +273,20 @@ def test_a_condition_of_several_ors_is_bracketed_in_the_w508_advice():
     )
     problem = loaded.expect("W508", "show_if: not school_named", "not school_named")
     assert problem.message.endswith("or (has_ehcp or sen_provision == 'K') and not school_named")
+
+
+# ---- a tab where YAML wants spaces ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["id: x\nf:\n  a: 1\n  \tb: 2\n", "id: x\nf:\n  - a: 1\n\t  b: 2\n"],
+    ids=["tab-after-spaces", "tab-before-spaces"],
+)
+def test_a_tab_that_breaks_the_indentation_says_to_indent_with_spaces(text):
+    # was only "found a tab character that violates indentation"
+    problem = next(p for p in load_file(text).problems if p.code == "E001")
+    assert problem.message.endswith(
+        "found a tab character that violates indentation: indent with spaces, never tabs (an "
+        "editor can be set to type spaces for the Tab key)"
+    ), problem
