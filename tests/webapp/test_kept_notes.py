@@ -148,3 +148,30 @@ def test_sign_out_followed_after_the_timeout_forgets_the_kept_note_and_other_ses
     assert _forgets_the_tabs_typing(olivia)
     assert db_session.scalar(select(func.count()).select_from(ParkedPage)) == 0
     elsewhere.get("/caseviewer/", expect=302)  # signed out there too
+
+
+def test_a_timed_out_request_sent_again_and_again_keeps_no_more_than_the_case_offers(
+    sign_in,
+    world,
+    council,  # noqa: F811
+    db_session,
+    moving_clock,
+):
+    """The cookie of a timed-out session still says who the officer is, and sent again it
+    times out again: each time it kept a note under whatever action the form named, in the one
+    row, which grew without bound (found by attack5). Only the case type's own transitions'
+    notes are kept."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    seen = page.find("input", attrs={"name": "from_activity"})["value"]
+    token = olivia.csrf_token
+    moving_clock.advance(minutes=45)
+    cookie = olivia.client.get_cookie("session").value
+    actions = [f"made up {number}" for number in range(12)] + ["Abandon case"] * 2
+    for action in actions:
+        olivia.client.set_cookie("session", cookie)  # the timed-out session's, sent again
+        form = {"action": action, "note": "x" * 9000, "from_activity": seen}
+        olivia.post(f"/caseviewer/cases/{reference}/transition", {**form, "csrf_token": token})
+    [row] = db_session.scalars(select(ParkedPage)).all()
+    assert [name for name, _text in row.form] == ["note-for:Abandon case"]
