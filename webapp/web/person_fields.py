@@ -68,6 +68,8 @@ def _no_web_address(_form, field) -> None:
     """A name is mailed to other people ("Alice Tester has added you to …", sent to a user of
     another school): written as a link or an address, it made the portal's own mail carry
     whatever someone put there (found by attack5)."""
+    if field.data == field.object_data:  # as saved before names were checked: not changed
+        return
     if field.data and _NOT_IN_A_NAME.search(field.data):
         raise ValidationError(f"{field.label.text} must be a name, without a web or email address")
 
