@@ -144,7 +144,8 @@ def test_sign_out_followed_after_the_timeout_forgets_the_kept_note_and_other_ses
     elsewhere = new_client()
     elsewhere.sign_in(council.olivia)  # another browser of hers, in use
     elsewhere.get("/caseviewer/")
-    olivia.get("/sign-out", expect=302)
+    signed_out = olivia.get("/sign-out", expect=302)
+    assert signed_out.headers["Location"] == "/sign-in"  # not back to "Sign out?" after
     assert _forgets_the_tabs_typing(olivia)
     assert db_session.scalar(select(func.count()).select_from(ParkedPage)) == 0
     elsewhere.get("/caseviewer/", expect=302)  # signed out there too

@@ -167,6 +167,7 @@ def _timed_out(idle: bool):
     session.clear()
     if asked_to_sign_out:
         session[SIGNED_OUT_HERE] = True
+        target = None  # signing in again leads Home, not to "Sign out?"
     config = current_app.config
     why = (
         f"you were inactive for {_duration(config['SESSION_IDLE_SECONDS'])}"
