@@ -253,13 +253,16 @@ def fetch_page(
     With `partition` (a column and the values to keep it to: a user's schools), rows are
     kept to those values here, and read by one ordered, limited query per value, joined by
     UNION ALL (web/partitions.py). With `found` (the rows the search in `query` finds,
-    through its own index), a search that finds few rows is read among those alone."""
+    through its own index), a search that finds few rows is read among those alone, in one
+    query (web/partitions.py's narrowed)."""
     if not tie_breaker:
         raise ValueError("a listing needs a tie-breaker that ends in a unique column")
     if partition is not None and options:
         raise ValueError("a partitioned listing takes no loader options")
-    if found is not None:
-        query = narrowed(session, query, found, COUNT_CAP)
+    few = narrowed(session, query, found, COUNT_CAP) if found is not None else None
+    if few is not None:  # read at once and sorted: part by part, each part looked each up
+        query = few if partition is None else few.where(partition.column.in_(partition.values))
+        partition = None
     scoped = query if partition is None else query.where(partition.column.in_(partition.values))
     total = count_up_to(session, scoped, COUNT_CAP)
     capped = total > COUNT_CAP

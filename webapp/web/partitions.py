@@ -164,17 +164,17 @@ class Found:
     ids: Select
 
 
-def narrowed(session: Session, query: Select, found: Found, cap: int) -> Select:
+def narrowed(session: Session, query: Select, found: Found, cap: int) -> Select | None:
     """`query` (which holds the search `found` makes) kept to the rows the search finds, when
     it finds no more than `cap` rows in the whole table: they are then read through the
     search's index and each looked up by its key. PostgreSQL otherwise read the search's index
     together with one of all the rows the listing keeps to (every case of a user's schools, of
     an officer's case types: 245,000-626,000 entries at 1M cases) to count a few, or read
     those rows in the sort's order to find a page (200,000-700,000 rows, 2-4 s), when its
-    statistics guessed that many held the search. A search that finds more is left as it is."""
+    statistics guessed that many held the search. None when the search finds more."""
     few = found.ids.limit(cap + 1)
     if count_up_to(session, few, cap) > cap:
-        return query
+        return None
     if session.get_bind().dialect.name != "postgresql":
         return query.where(found.key.in_(few))
     # Found once (a WITH, however many parts read it), then given as an array: PostgreSQL
