@@ -260,7 +260,7 @@ def fetch_page(
     if partition is not None and options:
         raise ValueError("a partitioned listing takes no loader options")
     few = narrowed(session, query, found, COUNT_CAP) if found is not None else None
-    if few is not None:  # read at once and sorted: part by part, each part looked each up
+    if few is not None:  # read at once, sorted: part by part, each part would look all up
         query = few if partition is None else few.where(partition.column.in_(partition.values))
         partition = None
     scoped = query if partition is None else query.where(partition.column.in_(partition.values))

@@ -177,8 +177,9 @@ def narrowed(session: Session, query: Select, found: Found, cap: int) -> Select 
         return None
     if session.get_bind().dialect.name != "postgresql":
         return query.where(found.key.in_(few))
-    # Found once (a WITH, however many parts read it), then given as an array: PostgreSQL
-    # cannot tell its length, so plans a lookup of each, never a join with another index.
+    # Found once (a WITH: the count and the page each read it once), then given as an array:
+    # PostgreSQL cannot tell its length, so plans a look-up of each, never a join with another
+    # index (nor with the trigrams, which it may guess hold thousands).
     ids = few.cte("found")
     return query.where(found.key == any_(func.array(select(ids.c[0]).scalar_subquery())))
 
