@@ -248,18 +248,29 @@ def _move(case: Case, activity) -> None:
     case.updated_at = case.sent_updated_at = clock.now()
 
 
-def _email_school(session: Session, case: Case, label: str) -> None:
-    """The person who raised the case hears of it (a link, never the case's content)."""
+def school_contacts(case: Case) -> list[User]:
+    """Who at the case's school hears of its moves: the person who raised it while they are
+    still in the school with an open account, else the school's administrators who are (the
+    school must still hear what the council asked, after its sender has left)."""
     creator = case.created_by
     if creator is not None and not creator.is_locked and case.school_id in creator.school_ids:
+        return [creator]
+    admins = (m.user for m in case.school.memberships if m.is_admin)
+    return sorted((u for u in admins if not u.is_locked), key=lambda u: u.id)
+
+
+def _email_school(session: Session, case: Case, label: str) -> None:
+    """The school hears of it (school_contacts: a link, never the case's content)."""
+    for contact in school_contacts(case):
         queue_mail(
             session,
             "case_update",
-            creator.email,
+            contact.email,
             "case_update_school",
             case=case,
             label=label,
-            user=creator,
+            user=contact,
+            as_admin=contact.id != case.created_by_id,
         )
 
 

@@ -155,6 +155,7 @@ def _render_case(
         transitions=transitions,
         activities=case_type.workflow.activities,
         with_school=workflow.school_can_edit(case_type, case),
+        school_reachable=bool(workflow.school_contacts(case)),
         errors=errors or {},
         typed=typed or {},
         error_list=error_list or [],
@@ -200,9 +201,16 @@ def transition(reference: str):
         return _refuse_kept(found, case_type, message, action, form.note.data, status=409)
     message = f"{found.reference}: {taken.action}. The case is now at ‘{found.activity_label}’"
     if taken.email_school:
-        message += ". The school has been emailed"
+        message += ". " + (SCHOOL_EMAILED if workflow.school_contacts(found) else NOBODY_EMAILED)
     flash(message, "success")
     return redirect(url_for("caseviewer.case", reference=reference))
+
+
+SCHOOL_EMAILED = "The school has been emailed"
+NOBODY_EMAILED = (
+    "Nobody at the school could be emailed: the person who started the case and the school’s "
+    "administrators can no longer use the portal. Contact the school another way"
+)
 
 
 def _note_input_id(case_type, case, action: str) -> str:
