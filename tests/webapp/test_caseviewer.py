@@ -1062,6 +1062,49 @@ def test_a_note_typed_for_a_case_someone_else_moved_on_is_not_lost(
     assert case_row(db_session, reference).activity == "completed"
 
 
+def test_a_move_sent_twice_by_its_officer_is_taken_once_and_told_as_done(
+    sign_in, world, council, db_session
+):
+    """Olivia presses Abandon case again while the first press is on its way (a slow line, or
+    Back and the button again): the case was abandoned once, by her, with her note. The
+    second press is told as already done, not as 'This case has changed since you opened it'
+    with 'Your note was not sent' beside the success of the first."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    seen = page.find("input", attrs={"name": "from_activity"})["value"]
+    pressed = {"action": "Abandon case", "note": "Sent twice by the school.", "from_activity": seen}
+    olivia.post(f"/caseviewer/cases/{reference}/transition", pressed, expect=302)
+    response = olivia.post(f"/caseviewer/cases/{reference}/transition", pressed, expect=302)
+
+    assert response.headers["Location"].endswith(f"/caseviewer/cases/{reference}")
+    page = olivia.get(response.headers["Location"]).page
+    said = text_of(page)
+    assert "There is a problem" not in said and "Your note was not sent" not in said
+    assert "You had already pressed ‘Abandon case’, and it was done once" in said
+    case = case_row(db_session, reference)
+    moves = [e.to_activity for e in case.events if e.kind == "transition"]
+    assert moves == ["notified", "abandoned"]
+    mails = db_session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.kind == "case_update", OutboxMessage.to_address == world.alice.email
+        )
+    ).all()
+    assert len(mails) == 1
+
+    # Someone else's move, or her own with another note, is still a change to be told.
+    reference = submit_ptt(sign_in(world.alice))
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    seen = page.find("input", attrs={"name": "from_activity"})["value"]
+    take(olivia, reference, "Abandon case", note="Sent twice by the school.")
+    response = olivia.post(
+        f"/caseviewer/cases/{reference}/transition",
+        {"action": "Abandon case", "note": "Another reason", "from_activity": seen},
+        expect=409,
+    )
+    assert "This case has changed since you opened it" in errors_on(response)[0]
+
+
 def _summary_link(response) -> str:
     """The one error summary link's target, which must be on the page."""
     [link] = response.page.select(".govuk-error-summary__list a")

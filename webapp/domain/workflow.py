@@ -287,6 +287,26 @@ def _email_officers(session: Session, case: Case, label: str) -> None:
         )
 
 
+def repeats_last_move(
+    case: Case, case_type: CaseType, actor: User, action: str, seen: str, note: str
+) -> bool:
+    """Whether taking `action` from the activity `seen` with `note` is the case's last move by
+    a person, made by `actor`: the same form sent twice (pressed again while the first press
+    was on its way, or Back and the button again), done once already."""
+    last = next((e for e in reversed(case.events) if e.actor_id is not None), None)
+    taken = next(
+        (t for t in case_type.workflow.transitions_from(seen, "officer") if t.action == action),
+        None,
+    )
+    return (
+        last is not None
+        and taken is not None
+        and (last.kind, last.actor_id, last.from_activity) == ("transition", actor.id, seen)
+        and last.to_activity == taken.target == case.activity
+        and last.note == (note.strip() if taken.note != "none" else "")
+    )
+
+
 def add_note(session: Session, case: Case, actor: User, note: str) -> None:
     """An officer's internal note: on the case's timeline, never shown to the school."""
     session.add(

@@ -195,6 +195,10 @@ def transition(reference: str):
         return _refuse_kept(found, case_type, message, action, form.note.data, status=400)
     except services.MovedOn:
         found, case_type = _case(reference)
+        seen, note = form.from_activity.data or "", form.note.data or ""
+        if workflow.repeats_last_move(found, case_type, current_user, action, seen, note):
+            flash(ALREADY_DONE.format(action=action, label=found.activity_label), "info")
+            return redirect(url_for("caseviewer.case", reference=reference))
         message = (
             "This case has changed since you opened it. Check where it is now, then try again."
         )
@@ -206,6 +210,7 @@ def transition(reference: str):
     return redirect(url_for("caseviewer.case", reference=reference))
 
 
+ALREADY_DONE = "You had already pressed ‘{action}’, and it was done once: the case is at ‘{label}’"
 SCHOOL_EMAILED = "The school has been emailed"
 NOBODY_EMAILED = (
     "Nobody at the school could be emailed: the person who started the case and the school’s "
