@@ -1105,6 +1105,30 @@ def test_a_move_sent_twice_by_its_officer_is_taken_once_and_told_as_done(
     assert "This case has changed since you opened it" in errors_on(response)[0]
 
 
+def test_an_internal_note_sent_twice_is_added_once(sign_in, world, council, db_session):
+    """Add note pressed again while the first press was on its way (or Back and Add note
+    again) added the note twice to the timeline, the PDF and the audit trail."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia, sam = sign_in(council.olivia), sign_in(council.sam)
+    note = "Phoned the school:\nplan to follow."
+    olivia.get(f"/caseviewer/cases/{reference}")
+    for _press in range(2):
+        response = olivia.post(f"/caseviewer/cases/{reference}/notes", {"note": note}, expect=302)
+    assert "Your internal note has been added" in text_of(
+        olivia.get(response.headers["Location"]).page
+    )
+    notes = [e.note for e in case_row(db_session, reference).events if e.kind == "note"]
+    assert notes == [note]
+
+    # The same words again after anything else happened, or from a colleague, are a new note.
+    take(olivia, reference, "Start review")
+    olivia.post(f"/caseviewer/cases/{reference}/notes", {"note": note}, expect=302)
+    sam.get(f"/caseviewer/cases/{reference}")
+    sam.post(f"/caseviewer/cases/{reference}/notes", {"note": note}, expect=302)
+    notes = [e.note for e in case_row(db_session, reference).events if e.kind == "note"]
+    assert notes == [note] * 3
+
+
 def _summary_link(response) -> str:
     """The one error summary link's target, which must be on the page."""
     [link] = response.page.select(".govuk-error-summary__list a")

@@ -308,13 +308,19 @@ def repeats_last_move(
 
 
 def add_note(session: Session, case: Case, actor: User, note: str) -> None:
-    """An officer's internal note: on the case's timeline, never shown to the school."""
+    """An officer's internal note: on the case's timeline, never shown to the school. The
+    note the officer added last, sent again with nothing on the case since (Add note pressed
+    twice, or Back and Add note again), is kept once."""
+    note = note.strip()
+    last = case.events[-1] if case.events else None
+    if last is not None and (last.kind, last.actor_id, last.note) == ("note", actor.id, note):
+        return
     session.add(
         CaseEvent(
             case_id=case.id,
             actor_id=actor.id,
             kind="note",
-            note=note.strip(),
+            note=note,
             for_school=False,
             at=clock.now(),
         )
