@@ -333,6 +333,17 @@ def test_a_filter_the_queue_does_not_offer_is_left_out_as_its_select_shows(
         assert "No cases match these filters" not in text_of(page)
 
 
+def test_a_reference_read_out_with_spaces_is_found(sign_in, world, council, db_session):
+    """The school reads "X 9001" on the phone and the officer types it as heard: no reference
+    holds a space, and the queue said 'No cases match these filters'."""
+    wanted = stored_case(db_session, world.school_a, world.alice)
+    stored_case(db_session, world.school_b, world.bob)
+    olivia = sign_in(council.olivia)
+    heard = f"{wanted[-5:-4]} {wanted[-4:-2]} {wanted[-2:]}".lower()  # "x 90 01"
+    assert queue_refs(olivia, reference=heard) == [wanted]
+    assert queue_refs(olivia, reference=wanted.replace("-", " - ")) == [wanted]
+
+
 def test_the_queue_finds_a_case_by_part_of_its_reference(app, sign_in, world, council, db_session):
     """A school reads a reference out on the phone: the officer types part of it, in any case,
     and the queue's sort and page links keep it."""
