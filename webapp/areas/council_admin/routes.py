@@ -312,10 +312,12 @@ def _case_type_groups(kept=()) -> dict[str, list[tuple[str, str]]]:
 @login_required
 def teams():
     """Every team, the case types it works and its members."""
+    teams = services.list_teams(db(), current_user)
     return render_template(
         "council_admin/teams.html",
-        teams=services.list_teams(db(), current_user),
+        teams=teams,
         case_types=_catalogue().case_types,
+        unworked=services.unworked(teams, _catalogue().case_types),
     )
 
 
