@@ -344,6 +344,23 @@ def test_a_reference_read_out_with_spaces_is_found(sign_in, world, council, db_s
     assert queue_refs(olivia, reference=wanted.replace("-", " - ")) == [wanted]
 
 
+def test_a_case_assigned_to_a_locked_officer_says_so(sign_in, world, council, db_session):
+    """Sam leaves and his account is locked: his cases still read 'Sam Singh' in the queue
+    and on their pages, as if he were working them, and nobody took them over."""
+    reference = stored_case(db_session, world.school_a, world.alice, assigned_to=council.sam)
+    sam = db_session.get(User, council.sam.id, populate_existing=True)
+    sam.is_locked = True
+    db_session.commit()
+    olivia = sign_in(council.olivia)
+    row = next(
+        r for r in olivia.get("/caseviewer/").page.select("tbody tr") if reference in r.get_text()
+    )
+    assert text_of(row.select("td")[-1]) == "Sam Singh (account locked)"
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    details = text_of(page.select_one("#case-details"))
+    assert "Assigned to Sam Singh (account locked)" in details
+
+
 def test_the_queue_finds_a_case_by_part_of_its_reference(app, sign_in, world, council, db_session):
     """A school reads a reference out on the phone: the officer types part of it, in any case,
     and the queue's sort and page links keep it."""
