@@ -202,6 +202,7 @@ def school_user_lock(school_id: int, user_id: int):
         "council_admin/lock_account.html",
         f"{user.full_name}'s account has been locked",
         user=user,
+        blocked=None if user.is_locked else school_accounts.why_not_lock(db(), user),
     )
 
 
