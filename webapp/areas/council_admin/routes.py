@@ -155,13 +155,20 @@ def school_user_email(school_id: int, user_id: int):
     school, user = school_accounts.school_user_for(db(), current_user, school_id, user_id)
     form = EmailForm(data={"email": user.email})
     back = url_for("council_admin.school_user", school_id=school_id, user_id=user_id)
-    if saved(
+    changed = saved(
         form,
         lambda: school_accounts.change_email(
             db(), current_user, school_id, user_id, form.email.data
         ),
-    ):
-        flash(f"{user.full_name}’s email address is now {user.email}", "success")
+    )
+    if changed is not None:  # True: changed; False: the address they have already
+        if changed:
+            flash(f"{user.full_name}’s email address is now {user.email}", "success")
+        else:
+            flash(
+                f"{user.full_name}’s email address is already {user.email}: nothing was changed",
+                "info",
+            )
         return redirect(back)
     return render_template(
         "council_admin/school_user_email.html", school=school, user=user, form=form, back=back

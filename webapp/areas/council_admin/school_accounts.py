@@ -69,13 +69,13 @@ def reset_password(session: Session, actor: User | None, school_id: int, user_id
 
 def change_email(
     session: Session, actor: User | None, school_id: int, user_id: int, email: str
-) -> User:
+) -> bool:
     """Give the user a new email address (their username): the old one is told, their sessions
-    end, and codes and reset links already sent there stop working."""
+    end, and codes and reset links already sent there stop working. False when it is their
+    address already (nothing is changed, nobody told)."""
     with transaction(session, conflict=lambda: EmailInUse(email)):
         _school, user = school_user_for(session, actor, school_id, user_id)
-        change_address(session, actor, user, email, by=COUNCIL)
-    return user
+        return change_address(session, actor, user, email, by=COUNCIL)
 
 
 def change_details(
