@@ -25,6 +25,7 @@ from tests.webapp.helpers import (
     PDF,
     PROVIDER,
     answer,
+    date,
     errors_on,
     mails,
     start,
@@ -1303,6 +1304,47 @@ def test_request_more_information_sends_the_case_back_to_the_school(
     assert "Please send the provider's timetable." in text_of(
         alice.get(f"/cases/{reference}/view").page
     )
+
+
+def test_a_page_older_than_the_schools_new_answers_cannot_complete_the_case(
+    sign_in, world, council, db_session
+):
+    """Olivia reads the case at review; Sam asks the school for more, and the school sends new
+    answers back, so the case is at review again. Her page, older than those answers, still
+    completed the case (it checked only that the case was at the activity it showed): she
+    decided on answers that were no longer the school's. Now it is told as changed, her note
+    kept, and from the page she then has it goes through."""
+    alice = sign_in(world.alice)
+    reference = submit_ptt(alice)
+    olivia, sam = sign_in(council.olivia), sign_in(council.sam)
+    take(olivia, reference, "Start review")
+    read = olivia.get(f"/caseviewer/cases/{reference}").page
+    form = next(f for f in read.select("form") if f.find("input", attrs={"value": "Complete case"}))
+    pressed = {
+        i["name"]: i.get("value", "") for i in form.select("input[type=hidden]") if i.get("name")
+    } | {"note": "All in order."}
+
+    take(sam, reference, "Request more information", note="Is the end date right?")
+    answer(
+        alice,
+        f"/cases/{reference}/pages/arrangement",
+        {**ARRANGEMENT, **date("end_date", 23, 10, 2026)},
+    )
+    alice.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    assert case_row(db_session, reference).activity == "review"
+
+    response = olivia.post(f"/caseviewer/cases/{reference}/transition", pressed, expect=409)
+    assert "This case has changed since you opened it" in errors_on(response)[0]
+    assert "Answers changed" in text_of(response.page.select_one(".app-timeline"))
+    boxes = {
+        f.find("input", attrs={"name": "action"})["value"]: f.find("textarea")
+        for f in response.page.select("form")
+        if f.find("input", attrs={"name": "action"})
+    }
+    assert boxes["Complete case"].get_text().strip() == "All in order."
+    assert case_row(db_session, reference).activity == "review"
+    take(olivia, reference, "Complete case", note="All in order.")
+    assert case_row(db_session, reference).activity == "completed"
 
 
 def test_internal_notes_never_reach_the_school(sign_in, world, council, db_session):

@@ -146,6 +146,13 @@ def _sent_answers(case: Case) -> dict:
     return case.sent_answers if case.sent_answers is not None else case.answers
 
 
+def sent_moment(case: Case) -> str:
+    """When what the council has of the case last changed (sent or sent again, each step of
+    its workflow), as the case page's forms carry it: a page older than that is stale even
+    when the case is back at the activity it showed."""
+    return clock.aware(case.sent_updated_at).isoformat() if case.sent_updated_at else ""
+
+
 def school_can_edit(case_type: CaseType, case: Case) -> bool:
     """Whether a submitted case is with the school to change now: its activity says so (the
     council asked for more information). Never a draft, which the school simply edits."""

@@ -155,6 +155,7 @@ def _render_case(
         transitions=transitions,
         activities=case_type.workflow.activities,
         with_school=workflow.school_can_edit(case_type, case),
+        sent_moment=workflow.sent_moment(case),
         school_reachable=bool(workflow.school_contacts(case)),
         errors=errors or {},
         typed=typed or {},
@@ -187,6 +188,7 @@ def transition(reference: str):
             action,
             form.from_activity.data or "",
             form.note.data or "",
+            form.from_moment.data or "",
         )
     except Refused as refused:  # the note: missing (a required one) or too long
         return _refuse(found, case_type, str(refused), input_id, form.note.data, status=400)
