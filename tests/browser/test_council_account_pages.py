@@ -79,6 +79,43 @@ def test_locking_a_school_users_account_asks_first(page, live, world):
     expect(page.get_by_role("button", name="Unlock account")).to_be_visible()
 
 
+def test_locking_a_schools_only_administrator_says_why_not_at_once(page, live, world):
+    """The page says from the start that the only administrator cannot be locked, with
+    nothing to press but Go back: it passes axe and fits 320 px."""
+    from webapp.models import Membership, School
+
+    session = world.session()
+    try:
+        school = School(name="Mowmacre Hill Primary School", urn="130779", setting_type="school")
+        session.add(person("only-admin@council.example.org", "Cara", "O", "Admin", role="admin"))
+        user = person(
+            "only@mowmacre.example.org",
+            "Ola",
+            "Ade",
+            "Head",
+            [Membership(school=school, is_admin=True)],
+        )
+        session.add(user)
+        session.commit()
+        account = f"/council/schools/{school.id}/users/{user.id}"
+    finally:
+        session.close()
+    sign_in(page, live, "only-admin@council.example.org")
+
+    page.goto(account)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lock account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "You cannot lock the account of Ola Ade"
+    )
+    expect(page.get_by_role("button", name="Yes, lock the account")).to_have_count(0)
+    axe(page, "Council: the only administrator cannot be locked")
+    at_320_pixels(page, "Council: the only administrator cannot be locked")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Go back to Ola Ade").click()
+    assert page.url.endswith(account)
+
+
 def test_a_schools_details_and_a_users_email_address_are_changed(page, live, world):
     """Change details of a school (its LAESTAB and phase, never asked before) and a school
     user's new email address: each page, and its error, passes axe and fits 320 px."""

@@ -54,6 +54,51 @@ def test_what_cannot_be_a_client_is_shown_in_the_error_summary(council_admin, da
     assert page.select_one("#secret") is None
 
 
+@pytest.mark.parametrize(
+    "data, box, message",
+    [
+        (
+            {"case_types": ["early-years-census"], "actions": ["Send to panel"]},
+            "actions",
+            "Select only actions of the case types chosen: Early Years Census has no "
+            "‘Send to panel’",
+        ),
+        (
+            {"networks": "192.0.2.0/24\nintranet"},
+            "networks",
+            "Enter each network as an address or an address and its size, like 192.0.2.0/24: "
+            "‘intranet’ is neither",
+        ),
+    ],
+)
+def test_a_refused_action_or_network_is_told_on_its_own_question(council_admin, data, box, message):
+    """Found by a council admin: an action none of the chosen case types has was told on the
+    client's name ('No officer or system transition of these case types is called: …'),
+    and the summary's link went there, not to the actions."""
+    council_admin.get(f"{LIST}/add")
+    page = council_admin.post(
+        f"{LIST}/add", {"name": "SEND system", "case_types": ["part-time-timetable"], **data}
+    ).page
+    assert errors_on_page(page) == [message]
+    [link] = page.select(".govuk-error-summary__list a")
+    assert link["href"] == f"#{box}"
+    assert message in text_of(page.select_one(f"#{box}-error"))
+
+
+def test_a_client_whose_name_says_network_is_told_on_its_name(council_admin):
+    add(council_admin, name="SEND network")
+    council_admin.get(f"{LIST}/add")
+    page = council_admin.post(
+        f"{LIST}/add", {"name": "SEND network", "case_types": ["part-time-timetable"]}
+    ).page
+    [link] = page.select(".govuk-error-summary__list a")
+    assert link["href"] == "#name"
+
+
+def errors_on_page(page) -> list[str]:
+    return [text_of(li) for li in page.select(".govuk-error-summary__list li")]
+
+
 def test_revoking_a_key_asks_first_and_warns_when_it_is_the_only_live_one(
     council_admin, db_session
 ):

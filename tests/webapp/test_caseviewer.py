@@ -25,6 +25,7 @@ from tests.webapp.helpers import (
     PDF,
     PROVIDER,
     answer,
+    date,
     errors_on,
     mails,
     start,
@@ -331,6 +332,34 @@ def test_a_filter_the_queue_does_not_offer_is_left_out_as_its_select_shows(
         chosen = page.select_one(f"select[name={name}] option[selected]")
         assert chosen is None or chosen["value"] == "", query
         assert "No cases match these filters" not in text_of(page)
+
+
+def test_a_reference_read_out_with_spaces_is_found(sign_in, world, council, db_session):
+    """The school reads "X 9001" on the phone and the officer types it as heard: no reference
+    holds a space, and the queue said 'No cases match these filters'."""
+    wanted = stored_case(db_session, world.school_a, world.alice)
+    stored_case(db_session, world.school_b, world.bob)
+    olivia = sign_in(council.olivia)
+    heard = f"{wanted[-5:-4]} {wanted[-4:-2]} {wanted[-2:]}".lower()  # "x 90 01"
+    assert queue_refs(olivia, reference=heard) == [wanted]
+    assert queue_refs(olivia, reference=wanted.replace("-", " - ")) == [wanted]
+
+
+def test_a_case_assigned_to_a_locked_officer_says_so(sign_in, world, council, db_session):
+    """Sam leaves and his account is locked: his cases still read 'Sam Singh' in the queue
+    and on their pages, as if he were working them, and nobody took them over."""
+    reference = stored_case(db_session, world.school_a, world.alice, assigned_to=council.sam)
+    sam = db_session.get(User, council.sam.id, populate_existing=True)
+    sam.is_locked = True
+    db_session.commit()
+    olivia = sign_in(council.olivia)
+    row = next(
+        r for r in olivia.get("/caseviewer/").page.select("tbody tr") if reference in r.get_text()
+    )
+    assert text_of(row.select("td")[-1]) == "Sam Singh (account locked)"
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    details = text_of(page.select_one("#case-details"))
+    assert "Assigned to Sam Singh (account locked)" in details
 
 
 def test_the_queue_finds_a_case_by_part_of_its_reference(app, sign_in, world, council, db_session):
@@ -1062,6 +1091,73 @@ def test_a_note_typed_for_a_case_someone_else_moved_on_is_not_lost(
     assert case_row(db_session, reference).activity == "completed"
 
 
+def test_a_move_sent_twice_by_its_officer_is_taken_once_and_told_as_done(
+    sign_in, world, council, db_session
+):
+    """Olivia presses Abandon case again while the first press is on its way (a slow line, or
+    Back and the button again): the case was abandoned once, by her, with her note. The
+    second press is told as already done, not as 'This case has changed since you opened it'
+    with 'Your note was not sent' beside the success of the first."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    seen = page.find("input", attrs={"name": "from_activity"})["value"]
+    pressed = {"action": "Abandon case", "note": "Sent twice by the school.", "from_activity": seen}
+    olivia.post(f"/caseviewer/cases/{reference}/transition", pressed, expect=302)
+    response = olivia.post(f"/caseviewer/cases/{reference}/transition", pressed, expect=302)
+
+    assert response.headers["Location"].endswith(f"/caseviewer/cases/{reference}")
+    page = olivia.get(response.headers["Location"]).page
+    said = text_of(page)
+    assert "There is a problem" not in said and "Your note was not sent" not in said
+    assert "You had already pressed ‘Abandon case’, and it was done once" in said
+    case = case_row(db_session, reference)
+    moves = [e.to_activity for e in case.events if e.kind == "transition"]
+    assert moves == ["notified", "abandoned"]
+    mails = db_session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.kind == "case_update", OutboxMessage.to_address == world.alice.email
+        )
+    ).all()
+    assert len(mails) == 1
+
+    # Someone else's move, or her own with another note, is still a change to be told.
+    reference = submit_ptt(sign_in(world.alice))
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    seen = page.find("input", attrs={"name": "from_activity"})["value"]
+    take(olivia, reference, "Abandon case", note="Sent twice by the school.")
+    response = olivia.post(
+        f"/caseviewer/cases/{reference}/transition",
+        {"action": "Abandon case", "note": "Another reason", "from_activity": seen},
+        expect=409,
+    )
+    assert "This case has changed since you opened it" in errors_on(response)[0]
+
+
+def test_an_internal_note_sent_twice_is_added_once(sign_in, world, council, db_session):
+    """Add note pressed again while the first press was on its way (or Back and Add note
+    again) added the note twice to the timeline, the PDF and the audit trail."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia, sam = sign_in(council.olivia), sign_in(council.sam)
+    note = "Phoned the school:\nplan to follow."
+    olivia.get(f"/caseviewer/cases/{reference}")
+    for _press in range(2):
+        response = olivia.post(f"/caseviewer/cases/{reference}/notes", {"note": note}, expect=302)
+    assert "Your internal note has been added" in text_of(
+        olivia.get(response.headers["Location"]).page
+    )
+    notes = [e.note for e in case_row(db_session, reference).events if e.kind == "note"]
+    assert notes == [note]
+
+    # The same words again after anything else happened, or from a colleague, are a new note.
+    take(olivia, reference, "Start review")
+    olivia.post(f"/caseviewer/cases/{reference}/notes", {"note": note}, expect=302)
+    sam.get(f"/caseviewer/cases/{reference}")
+    sam.post(f"/caseviewer/cases/{reference}/notes", {"note": note}, expect=302)
+    notes = [e.note for e in case_row(db_session, reference).events if e.kind == "note"]
+    assert notes == [note] * 3
+
+
 def _summary_link(response) -> str:
     """The one error summary link's target, which must be on the page."""
     [link] = response.page.select(".govuk-error-summary__list a")
@@ -1208,6 +1304,47 @@ def test_request_more_information_sends_the_case_back_to_the_school(
     assert "Please send the provider's timetable." in text_of(
         alice.get(f"/cases/{reference}/view").page
     )
+
+
+def test_a_page_older_than_the_schools_new_answers_cannot_complete_the_case(
+    sign_in, world, council, db_session
+):
+    """Olivia reads the case at review; Sam asks the school for more, and the school sends new
+    answers back, so the case is at review again. Her page, older than those answers, still
+    completed the case (it checked only that the case was at the activity it showed): she
+    decided on answers that were no longer the school's. Now it is told as changed, her note
+    kept, and from the page she then has it goes through."""
+    alice = sign_in(world.alice)
+    reference = submit_ptt(alice)
+    olivia, sam = sign_in(council.olivia), sign_in(council.sam)
+    take(olivia, reference, "Start review")
+    read = olivia.get(f"/caseviewer/cases/{reference}").page
+    form = next(f for f in read.select("form") if f.find("input", attrs={"value": "Complete case"}))
+    pressed = {
+        i["name"]: i.get("value", "") for i in form.select("input[type=hidden]") if i.get("name")
+    } | {"note": "All in order."}
+
+    take(sam, reference, "Request more information", note="Is the end date right?")
+    answer(
+        alice,
+        f"/cases/{reference}/pages/arrangement",
+        {**ARRANGEMENT, **date("end_date", 23, 10, 2026)},
+    )
+    alice.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    assert case_row(db_session, reference).activity == "review"
+
+    response = olivia.post(f"/caseviewer/cases/{reference}/transition", pressed, expect=409)
+    assert "This case has changed since you opened it" in errors_on(response)[0]
+    assert "Answers changed" in text_of(response.page.select_one(".app-timeline"))
+    boxes = {
+        f.find("input", attrs={"name": "action"})["value"]: f.find("textarea")
+        for f in response.page.select("form")
+        if f.find("input", attrs={"name": "action"})
+    }
+    assert boxes["Complete case"].get_text().strip() == "All in order."
+    assert case_row(db_session, reference).activity == "review"
+    take(olivia, reference, "Complete case", note="All in order.")
+    assert case_row(db_session, reference).activity == "completed"
 
 
 def test_internal_notes_never_reach_the_school(sign_in, world, council, db_session):

@@ -411,6 +411,43 @@ def test_a_teams_case_types_are_changed_and_a_forged_case_type_is_refused(
     assert audit_rows(db_session, "team_deleted")[0].actor_id == cara_user.id
 
 
+def test_the_teams_page_says_which_case_types_nobody_works(cara, olly_user, db_session):
+    """A case type no team works, or whose teams' officers are all locked, has its cases seen
+    by nobody and nobody emailed when a school sends one (the school reads 'Case Officers
+    Notification'): only `portal validate --strict` said so (W730), never the Teams page."""
+    every = set(catalogue_names(cara))
+    page = cara.get("/council/teams").page
+    assert unworked_on(page) == every
+
+    add_team(cara, "Attendance", ["education-welfare", "part-time-timetable"], [olly_user.id])
+    add_team(cara, "Nobody yet", ["school-closure"], [])
+    page = cara.get("/council/teams").page
+    assert unworked_on(page) == every - {
+        "Education Welfare Service referral (attendance)",
+        "Part-time timetable alternative provision notification to LA",
+    }
+    olly = db_session.get(User, olly_user.id, populate_existing=True)
+    olly.is_locked = True
+    db_session.commit()
+    assert unworked_on(cara.get("/council/teams").page) == every
+
+
+def catalogue_names(portal) -> list[str]:
+    page = portal.get("/council/teams/add").page
+    return [
+        page.find("label", attrs={"for": box["id"]}).get_text(strip=True)
+        for box in page.select("input[name=case_types]")
+    ]
+
+
+def unworked_on(page) -> set[str]:
+    warning = page.select_one("#unworked")
+    if warning is None:
+        return set()
+    assert "nobody sees the cases schools send" in text_of(warning)
+    return {li.get_text(strip=True) for li in warning.select("li")}
+
+
 def test_an_officers_role_and_teams_are_changed_and_they_are_locked_and_unlocked(
     cara, cara_user, olly_user, sign_in, app, db_session
 ):

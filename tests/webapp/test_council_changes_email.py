@@ -80,3 +80,15 @@ def test_user_admin_says_who_can_change_it(sign_in, world):
         "Only an administrator of every school this user belongs to, or a council admin, can "
         "change their email address." in page
     )
+
+
+def test_the_address_she_has_already_is_told_as_no_change(cara, world, db_session):
+    """Saved with her own address (in capitals, say): the page said 'Carol Tester’s email
+    address is now carol@ab.example.org' as a success, though nothing had changed."""
+    cara.get(_url(world))
+    response = cara.post(_url(world), {"email": "Carol@AB.example.org"}, expect=302)
+    said = text_of(cara.get(response.headers["Location"]).page)
+    assert "is now" not in said
+    already = "Carol Tester’s email address is already carol@ab.example.org: nothing was changed"
+    assert already in said
+    assert not mails(db_session, None, "email_changed")

@@ -55,3 +55,23 @@ def test_a_removal_that_can_be_done_still_asks_first(sign_in, world, db_session)
     assert "Carol Tester will no longer see or submit the cases of Aylestone" in text_of(page)
     alice.post(url, expect=302)
     assert [row.user_id for row in audit_rows(db_session, "membership_removed")] == [world.carol.id]
+
+
+def test_the_council_is_told_at_once_it_cannot_lock_a_schools_only_administrator(
+    council_admin, world, db_session
+):
+    """The council's 'Lock account' of a school's only administrator asked 'Are you sure you
+    want to lock the account of Alice Tester?', offered 'Yes, lock the account', and only then
+    said she was Aylestone's only administrator: now the page says so from the start."""
+    url = f"/council/schools/{world.school_a.id}/users/{world.alice.id}/lock"
+    page = council_admin.get(url).page
+    assert _yes_button(page) is None
+    assert page.h1.get_text(strip=True) == "You cannot lock the account of Alice Tester"
+    assert (
+        "Alice Tester is the only administrator of Aylestone Primary School. Add another "
+        "administrator of Aylestone Primary School first." in text_of(page)
+    )
+    assert page.find("a", string="Go back to Alice Tester")
+    council_admin.get(url.replace("/lock", "/reset-password"))  # a page with a form's token
+    council_admin.post(url, expect=302)  # a form from before is still refused
+    assert not fresh(db_session).get(type(world.alice), world.alice.id).is_locked

@@ -109,3 +109,27 @@ def test_the_schools_list_finds_a_users_schools_by_their_email_address(cara, wor
     assert "Aylestone Primary School" in found and "Beaumont Leys School" in found
     assert "Little Acorns" not in found
     assert "2 schools and settings" in found
+
+
+def test_a_laestab_another_school_has_is_refused_on_its_question(cara, world, db_session):
+    """A LAESTAB names one establishment: a second school given it (a digit typed wrong, or the
+    same school onboarded under a mistyped URN) had every form it started prefilled with the
+    first school's number, and the API sent both schools' cases with it."""
+    world.school_a.laestab = "8562001"
+    db_session.commit()
+    response = add_school(cara, expect=200, laestab="856 2001")
+    assert errors_on(response) == ["LAESTAB 8562001 is already used by Aylestone Primary School"]
+    assert response.page.select_one(".govuk-error-summary a")["href"] == "#laestab"
+    assert fresh(db_session).scalar(select(School).where(School.urn == "120999")) is None
+
+    change = f"/council/schools/{world.school_b.id}/change"
+    cara.get(change)
+    response = cara.post(change, {"name": "Beaumont Leys School", "laestab": "8562001"})
+    assert errors_on(response) == ["LAESTAB 8562001 is already used by Aylestone Primary School"]
+    assert fresh(db_session).get(School, world.school_b.id).laestab == ""
+
+    # Its own LAESTAB, kept while its name changes, is no clash.
+    change = f"/council/schools/{world.school_a.id}/change"
+    cara.get(change)
+    data = {"name": "Aylestone Junior School", "laestab": "8562001", "phase": "Primary"}
+    cara.post(change, data, expect=302)

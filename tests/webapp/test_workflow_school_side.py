@@ -11,7 +11,7 @@ from tests.webapp.helpers import ARRANGEMENT, CHILD, answer, date, stored
 from tests.webapp.test_submit import finished_draft
 from webapp.areas.cases import parking
 from webapp.domain import workflow
-from webapp.models import CaseEvent, OutboxMessage, Team
+from webapp.models import CaseEvent, Membership, OutboxMessage, Team
 
 
 def officer(db_session, world):
@@ -304,3 +304,72 @@ def test_sending_a_case_and_abandoning_a_draft_are_in_the_audit_trail(world, sig
     ]
     assert all(e.ip for e in events)
     assert events[0].detail == {"reference": reference, "case_type": "part-time-timetable"}
+
+
+def _sent_by_bob_asked_more(world, sign_in, db_session, admin_locked: bool):
+    """Bob (school B) sends a case and then leaves (locked); school B's admin is Dora (locked
+    too, when `admin_locked`); an officer asks for more information on the case page: the
+    page's banner and the case_update emails sent."""
+    person = officer(db_session, world)
+    dora = staff(db_session, "dora@b.example.org", "", first_name="Dora", last_name="Admin")
+    db_session.add(Membership(user=dora, school=world.school_b, is_admin=True))
+    db_session.commit()
+    portal = sign_in(world.bob)
+    reference = finished_draft(portal)
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    world.bob.is_locked = True  # Bob has left the school
+    dora.is_locked = admin_locked
+    db_session.commit()
+    council = sign_in(person)
+    for action, note in [("Start review", None), ("Request more information", "Which days?")]:
+        form = next(
+            f
+            for f in council.get(f"/caseviewer/cases/{reference}").page.select("form")
+            if f.find("input", attrs={"name": "action", "value": action})
+        )
+        data = {
+            "action": action,
+            "from_activity": form.find(attrs={"name": "from_activity"})["value"],
+        }
+        council.post(
+            f"/caseviewer/cases/{reference}/transition",
+            data | ({"note": note} if note else {}),
+            expect=302,
+        )
+    banner = text_of(
+        council.get(f"/caseviewer/cases/{reference}").page.select_one(".govuk-notification-banner")
+    )
+    told = db_session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.kind == "case_update", OutboxMessage.to_address.like("%b.example.org")
+        )
+    ).all()
+    return reference, council.get(f"/caseviewer/cases/{reference}").page, banner, told
+
+
+def test_a_case_whose_sender_left_is_told_to_the_schools_administrators(world, sign_in, db_session):
+    """The school hears that the council asked for more information though the person who
+    sent the case has left: its administrators are emailed, as the officer is told."""
+    reference, _page, banner, told = _sent_by_bob_asked_more(world, sign_in, db_session, False)
+    assert "The school has been emailed" in banner
+    [mail] = told
+    assert mail.to_address == "dora@b.example.org"
+    assert reference in mail.subject and "More information requested" in mail.subject
+    assert "Which days?" not in mail.body
+    assert "Dear Dora," in mail.body
+    assert "as an administrator of Beaumont Leys School" in mail.body
+    assert f"/cases/{reference}/view" in mail.body
+
+
+def test_the_officer_is_not_told_the_school_was_emailed_when_nobody_there_could_be(
+    world, sign_in, db_session
+):
+    reference, page, banner, told = _sent_by_bob_asked_more(world, sign_in, db_session, True)
+    assert told == []
+    assert "The school has been emailed" not in banner
+    assert "Nobody at the school could be emailed" in banner
+    # The case page says so before anything is pressed.
+    hints = [p.get_text(" ", strip=True) for p in page.select("#what-next ~ form p")]
+    assert hints[-1] == (
+        "The case will move to ‘Case abandoned’: nobody at the school can be emailed about it."
+    )

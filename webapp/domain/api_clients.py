@@ -49,12 +49,12 @@ def create_client(
     workflows', or a network is not one. `actor`: the council admin (None on the command line)."""
     case_type_ids, actions, allowed = _checked_scope(catalogue, case_type_ids, actions, networks)
     if session.scalar(select(ApiClient.id).where(ApiClient.name == name)) is not None:
-        raise Refused(f"an API client is already called {name!r}")
+        raise Refused(f"an API client is already called {name!r}", "name")
     client = ApiClient(
         name=name, case_type_ids=case_type_ids, actions=actions, allowed_networks=allowed
     )
     with transaction(
-        session, conflict=lambda: Refused(f"an API client is already called {name!r}")
+        session, conflict=lambda: Refused(f"an API client is already called {name!r}", "name")
     ):
         session.add(client)
         token = _new_key(session, client)
@@ -75,27 +75,44 @@ def _checked_scope(catalogue, case_type_ids, actions, networks) -> tuple[list, l
     return case_type_ids, actions, [_network(n) for n in networks]
 
 
-def _check_actions(catalogue, case_type_ids: list[str], actions: list[str]) -> None:
-    """Refused unless each action is an officer's or the system's transition of these case
-    types (never one the YAML gives the school)."""
+def actions_not_offered(catalogue, case_type_ids: list[str], actions: list[str]) -> list[str]:
+    """The actions that are no officer's or system's transition of these case types (never one
+    the YAML gives the school)."""
     council = {
         t.action
         for case_type_id in case_type_ids
         for t in catalogue.get(case_type_id).workflow.transitions
         if t.by != "school"
     }
-    strange = [a for a in actions if a not in council]
+    return [a for a in actions if a not in council]
+
+
+def _check_actions(catalogue, case_type_ids: list[str], actions: list[str]) -> None:
+    """Refused, on "actions", unless each action is one of these case types' (above)."""
+    strange = actions_not_offered(catalogue, case_type_ids, actions)
     if strange:
         raise Refused(
-            f"no officer or system transition of these case types is called: {', '.join(strange)}"
+            f"no officer or system transition of these case types is called: {', '.join(strange)}",
+            "actions",
         )
+
+
+def not_networks(networks: Iterable[str]) -> list[str]:
+    """The texts that are neither an address nor a network (192.0.2.7, 192.0.2.0/24)."""
+    bad = []
+    for text in networks:
+        try:
+            _network(text)
+        except Refused:
+            bad.append(text.strip())
+    return bad
 
 
 def _network(text: str) -> str:
     try:
         return str(ipaddress.ip_network(text.strip(), strict=False))
     except ValueError:
-        raise Refused(f"not a network or address: {text!r}") from None
+        raise Refused(f"not a network or address: {text!r}", "networks") from None
 
 
 def _new_key(session: Session, client: ApiClient) -> str:

@@ -36,7 +36,9 @@ SEARCH_TOO_SHORT = f"Enter at least {SHORTEST_SEARCH} characters of the referenc
 
 
 def _term(text: str) -> str:
-    return text.strip().upper().replace("%", "").replace("_", "")
+    """The part of a reference searched for: no reference holds a space, so the spaces of one
+    typed as it is read out ("PTT 1033") are left out, as are % and _."""
+    return "".join(text.split()).upper().replace("%", "").replace("_", "")
 
 
 def reference_search_problem(text: str) -> list[dict]:
@@ -49,7 +51,7 @@ def reference_search_problem(text: str) -> list[dict]:
 
 def with_reference_holding(query: Select, text: str) -> Select:
     """Only the cases whose reference holds `text` (part of it, as a school reads it out; any
-    letter case; % and _, which no reference holds, are left out), as the trigram index on
+    letter case; spaces, % and _, which no reference holds, are left out), as the trigram index on
     upper(reference) serves; a text of fewer than SHORTEST_SEARCH characters searches
     nothing (reference_search_problem)."""
     term = _term(text)

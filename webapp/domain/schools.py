@@ -81,6 +81,7 @@ def add_school(
     with transaction(session, conflict=lambda: _what_was_taken(session, urn, email)):
         _check_new_school(session, urn, setting_type)
         refuse_bad_school_details(laestab, phase)
+        _refuse_laestab_in_use(session, laestab, None)
         school = School(
             name=" ".join(name.split()),
             urn=urn,
@@ -114,6 +115,7 @@ def change_school(
     the names of those changed. Refused, on its question, when one is given wrong."""
     laestab = normalise_laestab(laestab)
     refuse_bad_school_details(laestab, phase)
+    _refuse_laestab_in_use(session, laestab, school.id)
     wanted = {"name": " ".join(name.split()), "laestab": laestab, "phase": phase}
     changed = sorted(key for key, value in wanted.items() if getattr(school, key) != value)
     for key in changed:
@@ -132,6 +134,18 @@ def _check_new_school(session: Session, urn: str, setting_type: str) -> None:
     existing = session.scalar(select(School).where(School.urn == urn))
     if existing is not None:
         raise URNInUse(existing)
+
+
+def _refuse_laestab_in_use(session: Session, laestab: str, school_id: int | None) -> None:
+    """A LAESTAB names one establishment: Refused, on its question, when another school has it
+    (a digit typed wrong would prefill the other school's number in every form)."""
+    if not laestab:
+        return
+    other = session.scalar(
+        select(School).where(School.laestab == laestab, School.id != (school_id or 0)).limit(1)
+    )
+    if other is not None:
+        raise Refused(f"LAESTAB {laestab} is already used by {other.name}", "laestab")
 
 
 def _what_was_taken(session: Session, urn: str, email: str) -> Refused:

@@ -146,6 +146,13 @@ def _sent_answers(case: Case) -> dict:
     return case.sent_answers if case.sent_answers is not None else case.answers
 
 
+def sent_moment(case: Case) -> str:
+    """When what the council has of the case last changed (sent or sent again, each step of
+    its workflow), as the case page's forms carry it: a page older than that is stale even
+    when the case is back at the activity it showed."""
+    return clock.aware(case.sent_updated_at).isoformat() if case.sent_updated_at else ""
+
+
 def school_can_edit(case_type: CaseType, case: Case) -> bool:
     """Whether a submitted case is with the school to change now: its activity says so (the
     council asked for more information). Never a draft, which the school simply edits."""
@@ -248,18 +255,29 @@ def _move(case: Case, activity) -> None:
     case.updated_at = case.sent_updated_at = clock.now()
 
 
-def _email_school(session: Session, case: Case, label: str) -> None:
-    """The person who raised the case hears of it (a link, never the case's content)."""
+def school_contacts(case: Case) -> list[User]:
+    """Who at the case's school hears of its moves: the person who raised it while they are
+    still in the school with an open account, else the school's administrators who are (the
+    school must still hear what the council asked, after its sender has left)."""
     creator = case.created_by
     if creator is not None and not creator.is_locked and case.school_id in creator.school_ids:
+        return [creator]
+    admins = (m.user for m in case.school.memberships if m.is_admin)
+    return sorted((u for u in admins if not u.is_locked), key=lambda u: u.id)
+
+
+def _email_school(session: Session, case: Case, label: str) -> None:
+    """The school hears of it (school_contacts: a link, never the case's content)."""
+    for contact in school_contacts(case):
         queue_mail(
             session,
             "case_update",
-            creator.email,
+            contact.email,
             "case_update_school",
             case=case,
             label=label,
-            user=creator,
+            user=contact,
+            as_admin=contact.id != case.created_by_id,
         )
 
 
@@ -276,14 +294,40 @@ def _email_officers(session: Session, case: Case, label: str) -> None:
         )
 
 
+def repeats_last_move(
+    case: Case, case_type: CaseType, actor: User, action: str, seen: str, note: str
+) -> bool:
+    """Whether taking `action` from the activity `seen` with `note` is the case's last move by
+    a person, made by `actor`: the same form sent twice (pressed again while the first press
+    was on its way, or Back and the button again), done once already."""
+    last = next((e for e in reversed(case.events) if e.actor_id is not None), None)
+    taken = next(
+        (t for t in case_type.workflow.transitions_from(seen, "officer") if t.action == action),
+        None,
+    )
+    return (
+        last is not None
+        and taken is not None
+        and (last.kind, last.actor_id, last.from_activity) == ("transition", actor.id, seen)
+        and last.to_activity == taken.target == case.activity
+        and last.note == (note.strip() if taken.note != "none" else "")
+    )
+
+
 def add_note(session: Session, case: Case, actor: User, note: str) -> None:
-    """An officer's internal note: on the case's timeline, never shown to the school."""
+    """An officer's internal note: on the case's timeline, never shown to the school. The
+    note the officer added last, sent again with nothing on the case since (Add note pressed
+    twice, or Back and Add note again), is kept once."""
+    note = note.strip()
+    last = case.events[-1] if case.events else None
+    if last is not None and (last.kind, last.actor_id, last.note) == ("note", actor.id, note):
+        return
     session.add(
         CaseEvent(
             case_id=case.id,
             actor_id=actor.id,
             kind="note",
-            note=note.strip(),
+            note=note,
             for_school=False,
             at=clock.now(),
         )

@@ -142,12 +142,15 @@ class QueueFilterForm(wtforms.Form):
 
 class TransitionForm(FlaskForm):
     """One of the transitions the officer may take: the action, where the case was when the
-    page was shown, and a note for the school (required, optional, or not asked). Its note
-    is checked by services.move_case, after where the case is now (a note too long for a
-    case moved on meanwhile is told as the case moved on)."""
+    page was shown and when what the council has of it last changed (workflow.sent_moment:
+    the case back at the same activity with the school's new answers is a case changed), and
+    a note for the school (required, optional, or not asked). Its note is checked by
+    services.move_case, after where the case is now (a note too long for a case moved on
+    meanwhile is told as the case moved on)."""
 
     action = HiddenField()
     from_activity = HiddenField()
+    from_moment = HiddenField()
     note = TextAreaField(filters=[typed_lines])
 
 

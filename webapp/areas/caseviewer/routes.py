@@ -155,6 +155,8 @@ def _render_case(
         transitions=transitions,
         activities=case_type.workflow.activities,
         with_school=workflow.school_can_edit(case_type, case),
+        sent_moment=workflow.sent_moment(case),
+        school_reachable=bool(workflow.school_contacts(case)),
         errors=errors or {},
         typed=typed or {},
         error_list=error_list or [],
@@ -186,6 +188,7 @@ def transition(reference: str):
             action,
             form.from_activity.data or "",
             form.note.data or "",
+            form.from_moment.data or "",
         )
     except Refused as refused:  # the note: missing (a required one) or too long
         return _refuse(found, case_type, str(refused), input_id, form.note.data, status=400)
@@ -194,15 +197,27 @@ def transition(reference: str):
         return _refuse_kept(found, case_type, message, action, form.note.data, status=400)
     except services.MovedOn:
         found, case_type = _case(reference)
+        seen, note = form.from_activity.data or "", form.note.data or ""
+        if workflow.repeats_last_move(found, case_type, current_user, action, seen, note):
+            flash(ALREADY_DONE.format(action=action, label=found.activity_label), "info")
+            return redirect(url_for("caseviewer.case", reference=reference))
         message = (
             "This case has changed since you opened it. Check where it is now, then try again."
         )
         return _refuse_kept(found, case_type, message, action, form.note.data, status=409)
     message = f"{found.reference}: {taken.action}. The case is now at ‘{found.activity_label}’"
     if taken.email_school:
-        message += ". The school has been emailed"
+        message += ". " + (SCHOOL_EMAILED if workflow.school_contacts(found) else NOBODY_EMAILED)
     flash(message, "success")
     return redirect(url_for("caseviewer.case", reference=reference))
+
+
+ALREADY_DONE = "You had already pressed ‘{action}’, and it was done once: the case is at ‘{label}’"
+SCHOOL_EMAILED = "The school has been emailed"
+NOBODY_EMAILED = (
+    "Nobody at the school could be emailed: the person who started the case and the school’s "
+    "administrators can no longer use the portal. Contact the school another way"
+)
 
 
 def _note_input_id(case_type, case, action: str) -> str:

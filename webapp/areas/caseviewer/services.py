@@ -298,17 +298,20 @@ def move_case(
     action: str,
     seen_activity: str,
     note: str = "",
+    seen_moment: str = "",
 ) -> Transition:
     """Take an officer's transition and commit it.
 
-    In this order: MovedOn when the case is no longer where the officer saw it; NotAllowed when
+    In this order: MovedOn when the case is no longer where the officer saw it (its activity,
+    or `seen_moment`, workflow.sent_moment, when the page gives it); NotAllowed when
     this officer may not take `action` from the case's activity; Refused, on the transition's
     "note", when the note is missing (a required one) or too long. So a note too long for a
     case moved on meanwhile is told as the case moved on, and kept by the page as such.
     """
     try:
         with transaction(session):
-            if seen_activity != case.activity:
+            moved = seen_moment and seen_moment != workflow.sent_moment(case)
+            if seen_activity != case.activity or moved:
                 raise MovedOn(case.reference)
             return workflow.take_transition(
                 session, case, case_type, action, officer, "officer", note

@@ -66,7 +66,7 @@ def add_client(
     name = " ".join((name or "").split())
     if not name:
         raise Refused("Enter the client's name", "name")
-    case_type_ids = list(case_type_ids)
+    case_type_ids, actions = list(case_type_ids), list(actions)
     if not case_type_ids:
         raise Refused("Select the case types it may use", "case_types")
     allowed = [n for n in (networks or "").replace(",", " ").split() if n]
@@ -75,8 +75,7 @@ def add_client(
             session, catalogue, name, case_type_ids, actions, allowed, actor
         )
     except Refused as refused:
-        field = "networks" if "network" in str(refused) else "name"
-        raise Refused(_sentence(str(refused)), field) from None
+        raise _in_words(refused, catalogue, case_type_ids, actions, allowed, "name") from None
 
 
 def change_client(
@@ -93,7 +92,7 @@ def change_client(
     client = client_for(session, actor, client_id)
     if client.revoked_at is not None:
         raise Refused(f"{client.name} has been revoked")
-    case_type_ids = list(case_type_ids)
+    case_type_ids, actions = list(case_type_ids), list(actions)
     if not case_type_ids:
         raise Refused("Select the case types it may use", "case_types")
     allowed = [n for n in (networks or "").replace(",", " ").split() if n]
@@ -102,9 +101,30 @@ def change_client(
             session, catalogue, client, case_type_ids, actions, allowed, actor
         )
     except Refused as refused:
-        field = "networks" if "network" in str(refused) else "actions"
-        raise Refused(_sentence(str(refused)), field) from None
+        raise _in_words(refused, catalogue, case_type_ids, actions, allowed, "actions") from None
     return client
+
+
+def _in_words(refused: Refused, catalogue, case_type_ids, actions, networks, otherwise: str):
+    """The domain's refusal in the page's words, on the question it is about (`otherwise` when
+    it names none)."""
+    if refused.field == "actions":
+        strange = " or ".join(
+            f"‘{a}’" for a in api_clients.actions_not_offered(catalogue, case_type_ids, actions)
+        )
+        names = [catalogue.get(c).name for c in dict.fromkeys(case_type_ids)]
+        which = f"{names[0]} has no" if len(names) == 1 else "none of them has"
+        return Refused(
+            f"Select only actions of the case types chosen: {which} {strange}", "actions"
+        )
+    if refused.field == "networks":
+        bad = [f"‘{n}’" for n in api_clients.not_networks(networks)]
+        return Refused(
+            "Enter each network as an address or an address and its size, like 192.0.2.0/24: "
+            + (f"{bad[0]} is neither" if len(bad) == 1 else f"{', '.join(bad)} are neither"),
+            "networks",
+        )
+    return Refused(_sentence(str(refused)), refused.field or otherwise)
 
 
 def _sentence(text: str) -> str:

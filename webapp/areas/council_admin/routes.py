@@ -155,13 +155,20 @@ def school_user_email(school_id: int, user_id: int):
     school, user = school_accounts.school_user_for(db(), current_user, school_id, user_id)
     form = EmailForm(data={"email": user.email})
     back = url_for("council_admin.school_user", school_id=school_id, user_id=user_id)
-    if saved(
+    changed = saved(
         form,
         lambda: school_accounts.change_email(
             db(), current_user, school_id, user_id, form.email.data
         ),
-    ):
-        flash(f"{user.full_name}’s email address is now {user.email}", "success")
+    )
+    if changed is not None:  # True: changed; False: the address they have already
+        if changed:
+            flash(f"{user.full_name}’s email address is now {user.email}", "success")
+        else:
+            flash(
+                f"{user.full_name}’s email address is already {user.email}: nothing was changed",
+                "info",
+            )
         return redirect(back)
     return render_template(
         "council_admin/school_user_email.html", school=school, user=user, form=form, back=back
@@ -202,6 +209,7 @@ def school_user_lock(school_id: int, user_id: int):
         "council_admin/lock_account.html",
         f"{user.full_name}'s account has been locked",
         user=user,
+        blocked=None if user.is_locked else school_accounts.why_not_lock(db(), user),
     )
 
 
@@ -312,10 +320,12 @@ def _case_type_groups(kept=()) -> dict[str, list[tuple[str, str]]]:
 @login_required
 def teams():
     """Every team, the case types it works and its members."""
+    teams = services.list_teams(db(), current_user)
     return render_template(
         "council_admin/teams.html",
-        teams=services.list_teams(db(), current_user),
+        teams=teams,
         case_types=_catalogue().case_types,
+        unworked=services.unworked(teams, _catalogue().case_types),
     )
 
 

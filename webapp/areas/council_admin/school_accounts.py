@@ -37,17 +37,26 @@ def set_lock(
     with transaction(session):
         school, user = school_user_for(session, actor, school_id, user_id)
         if locked and not user.is_locked:
-            alone = accounts.schools_only_they_run(session, user)
-            if alone:
-                raise LastAdmin(
-                    f"{user.full_name} is the only administrator of {alone[0].name}. Add "
-                    f"another administrator of {alone[0].name} first."
-                )
+            refused = why_not_lock(session, user)
+            if refused:
+                raise LastAdmin(refused)
             reason = "locked by a council admin"
             accounts.lock(session, user, actor=actor, reason=reason, school=school)
         elif not locked and user.is_locked:
             accounts.unlock(session, user, actor=actor, school=school)
     return user
+
+
+def why_not_lock(session: Session, user: User) -> str | None:
+    """Why the council cannot lock the account (the only administrator of a school), or None:
+    said on the lock page from the start, and checked again as it locks."""
+    alone = accounts.schools_only_they_run(session, user)
+    if not alone:
+        return None
+    return (
+        f"{user.full_name} is the only administrator of {alone[0].name}. Add another "
+        f"administrator of {alone[0].name} first."
+    )
 
 
 def reset_password(session: Session, actor: User | None, school_id: int, user_id: int) -> User:
@@ -60,13 +69,13 @@ def reset_password(session: Session, actor: User | None, school_id: int, user_id
 
 def change_email(
     session: Session, actor: User | None, school_id: int, user_id: int, email: str
-) -> User:
+) -> bool:
     """Give the user a new email address (their username): the old one is told, their sessions
-    end, and codes and reset links already sent there stop working."""
+    end, and codes and reset links already sent there stop working. False when it is their
+    address already (nothing is changed, nobody told)."""
     with transaction(session, conflict=lambda: EmailInUse(email)):
         _school, user = school_user_for(session, actor, school_id, user_id)
-        change_address(session, actor, user, email, by=COUNCIL)
-    return user
+        return change_address(session, actor, user, email, by=COUNCIL)
 
 
 def change_details(

@@ -36,6 +36,7 @@ from webapp.areas.council_admin.teams import (
     team_for,
     team_named,
     teams_of,
+    unworked,
 )
 from webapp.domain import schools, throttle
 from webapp.domain.errors import EmailInUse, NotFound, Refused
@@ -71,6 +72,7 @@ __all__ = [
     "team_for",
     "team_named",
     "teams_of",
+    "unworked",
     "update_officer",
 ]
 

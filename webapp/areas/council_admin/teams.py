@@ -64,6 +64,19 @@ def list_teams(session: Session, actor: User | None) -> list[Team]:
     )
 
 
+def unworked(teams: list[Team], case_types: dict) -> list[str]:
+    """The names of the catalogue's case types (`case_types`, id -> CaseType) that no team with
+    an open account among its members works: nobody sees their cases, nor is emailed of one."""
+    worked = {
+        case_type_id
+        for team in teams
+        if any(not member.is_locked for member in team.members)
+        for case_type_id in team.case_type_ids
+    }
+    names = (case_type.name for key, case_type in case_types.items() if key not in worked)
+    return sorted(names, key=str.lower)
+
+
 def all_teams(session: Session, actor: User | None) -> list[Team]:
     require_council_admin(actor)
     return list(session.scalars(select(Team).order_by(func.lower(Team.name))))
