@@ -242,7 +242,8 @@ class CaseTypeCompiler:
             self.add(Code.E611, (*where, "locked"), at_key=True)
         if not source:
             return
-        for key, why in locked_limits(compiled):  # an error the school cannot correct
+        raised_by = tuple(self.source.data.get("raised_by", SETTINGS))
+        for key, why in locked_limits(compiled, raised_by):  # an error the school can't correct
             self.add(Code.E613, (*where, key), at_key=True, key=key, why=why)
         if scope.group:
             self.add(Code.E612, (*where, "prefill"))

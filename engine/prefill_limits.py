@@ -5,7 +5,9 @@ school cannot change it. A `max_length` shorter than that value, or a `pattern` 
 match, gave an error beside an answer nobody could correct: the page, and so the case, could
 never be sent. What each source can hold is the portal's (webapp/models.py, schools.py;
 tests/webapp/test_prefill_limits.py keeps them in step): the longest value, and for sources of
-a fixed shape, one value of each shape (None: any text, which any pattern may refuse).
+a fixed shape, one value of each shape (None: any text, which any pattern may refuse). A
+URN is the shape of the settings that raise the case type (`raised_by`): a school's, 6
+digits; an early years setting's, EY and 6 digits or 6 or 7 digits.
 """
 
 from __future__ import annotations
@@ -28,11 +30,20 @@ SOURCES: dict[str, tuple[int, tuple[str, ...] | None]] = {
 }
 
 
-def locked_limits(field: Field) -> list[tuple[str, str]]:
-    """(key, why) for each of the locked `field`'s limits its prefilled value may not meet."""
+# The URNs of each setting (webapp/domain/schools.py's URN_PATTERNS): a case is raised only by
+# a setting its case type's `raised_by` names (cases/starting.py).
+URNS = {"school": ("123456",), "early_years": ("EY123456", "1234567", "123456")}
+
+
+def locked_limits(field: Field, raised_by: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(key, why) for each of the locked `field`'s limits its prefilled value may not meet, in
+    a case type raised by the settings `raised_by`."""
     if not field.locked or field.prefill not in SOURCES:
         return []
     longest, shapes = SOURCES[field.prefill]
+    if field.prefill == "school.urn":
+        shapes = tuple(dict.fromkeys(u for s in raised_by for u in URNS.get(s, ()))) or shapes
+        longest = max(len(urn) for urn in shapes)
     found = []
     most = field.settings.get("max_length")
     if isinstance(most, int) and most < longest:

@@ -187,6 +187,36 @@ def test_a_prefilled_question_whose_limits_its_value_meets_is_taken(field):
     assert [p.code for p in load_field(field).problems if p.code.startswith("E")] == []
 
 
+@pytest.mark.parametrize(
+    ("raised_by", "limits", "refused"),
+    [
+        # a school's URN is 6 digits: a case type only schools raise holds no other
+        ("[school]", "max_length: 6, pattern: '[0-9]{6}'", []),
+        # an early years setting's may be EY and 6 digits, or 7 digits
+        ("[early_years]", "pattern: 'EY[0-9]{6}'", ["pattern"]),
+        ("[early_years]", "max_length: 7", ["max_length"]),
+        ("[school, early_years]", "max_length: 6", ["max_length"]),
+    ],
+    ids=["school-urns", "early-years-pattern", "early-years-length", "both"],
+)
+def test_a_locked_urns_limits_are_those_of_the_settings_that_raise_the_case_type(
+    raised_by, limits, refused
+):
+    # a case type raised by schools alone, with its URN locked as 6 digits, was refused for
+    # an EY URN that no case of it can have
+    loaded = load_case(
+        f"""
+        - id: setting
+          title: Your school
+          fields:
+            - {{id: urn, type: text, label: URN, prefill: school.urn, locked: true, {limits}}}
+        """,
+        extra=f"raised_by: {raised_by}\n",
+    )
+    found = [p for p in loaded.problems if p.code == "E613"]
+    assert [p.message.split("`")[1] for p in found] == refused
+
+
 # ---- options written as numbers YAML reads otherwise -----------------------------------------
 
 

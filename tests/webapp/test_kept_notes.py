@@ -140,11 +140,13 @@ def test_sign_out_followed_after_the_timeout_forgets_the_kept_note_and_other_ses
     olivia = sign_in(council.olivia)
     _sent_as_it_timed_out(olivia, moving_clock, reference, "notes", {"note": "Rang the SENCO."})
     olivia.sign_in(council.olivia)
-    moving_clock.advance(minutes=45)  # timed out again, with the warning's link left to follow
+    page = olivia.get("/caseviewer/").page  # its timeout warning's Sign out: a form, with a token
+    assert page.select_one("#timeout-warning form[method=post][action='/sign-out']")
+    moving_clock.advance(minutes=45)  # timed out again, with the warning's Sign out to press
     elsewhere = new_client()
     elsewhere.sign_in(council.olivia)  # another browser of hers, in use
     elsewhere.get("/caseviewer/")
-    signed_out = olivia.get("/sign-out", expect=302)
+    signed_out = olivia.post("/sign-out", {}, expect=302)
     assert signed_out.headers["Location"] == "/sign-in"  # not back to "Sign out?" after
     assert _forgets_the_tabs_typing(olivia)
     assert db_session.scalar(select(func.count()).select_from(ParkedPage)) == 0
@@ -176,3 +178,33 @@ def test_a_timed_out_request_sent_again_and_again_keeps_no_more_than_the_case_of
         olivia.post(f"/caseviewer/cases/{reference}/transition", {**form, "csrf_token": token})
     [row] = db_session.scalars(select(ParkedPage)).all()
     assert [name for name, _text in row.form] == ["note-for:Abandon case"]
+
+
+def test_a_sign_out_link_from_another_site_after_a_timeout_keeps_the_note_and_other_sessions(
+    sign_in,
+    world,
+    council,  # noqa: F811
+    db_session,
+    moving_clock,
+    new_client,
+):
+    """A link to /sign-out on any site, followed in a browser whose session has timed out (a
+    GET, which carries no token): it signs out that browser, as any page would, but does not
+    forget the note kept for the officer on the server, nor end her other sessions (a GET
+    changes nothing on the server: SECURITY-CHECKLIST 16; her typing is kept through a
+    timeout: 14)."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    _sent_as_it_timed_out(olivia, moving_clock, reference, "notes", {"note": "Rang the SENCO."})
+    olivia.sign_in(council.olivia)
+    moving_clock.advance(minutes=45)  # timed out again, then lured to the link
+    elsewhere = new_client()
+    elsewhere.sign_in(council.olivia)  # another browser of hers, in use
+    elsewhere.get("/caseviewer/")
+    signed_out = olivia.get("/sign-out", expect=302)
+    assert signed_out.headers["Location"] == "/sign-in"
+    assert db_session.scalar(select(func.count()).select_from(ParkedPage)) == 1
+    elsewhere.get("/caseviewer/")  # still signed in there
+    olivia.sign_in(council.olivia)
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    assert _boxes(page)["internal-note"] == "Rang the SENCO."

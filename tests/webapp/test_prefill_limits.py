@@ -5,7 +5,7 @@ portal keeps: the longest value of each, and every shape of a URN, LAESTAB and p
 from __future__ import annotations
 
 from engine.model import PREFILL_SOURCES
-from engine.prefill_limits import SOURCES
+from engine.prefill_limits import SOURCES, URNS
 from webapp.domain.schools import PHASES, URN_PATTERNS, normalise_laestab
 from webapp.models import School, User
 
@@ -37,3 +37,12 @@ def test_the_shapes_are_those_the_portal_takes():
     assert all(any(p.fullmatch(urn) for p in URN_PATTERNS.values()) for urn in urns)
     assert SOURCES["school.phase"][1] == PHASES
     assert [normalise_laestab(x) for x in SOURCES["school.laestab"][1]] == ["8562001"]
+
+
+def test_the_urns_of_each_setting_are_those_the_portal_takes():
+    assert set(URNS) == set(URN_PATTERNS)
+    assert set(SOURCES["school.urn"][1]) == {urn for urns in URNS.values() for urn in urns}
+    for setting, pattern in URN_PATTERNS.items():
+        assert all(pattern.fullmatch(urn) for urn in URNS[setting])
+        others = {urn for urns in URNS.values() for urn in urns} - set(URNS[setting])
+        assert not any(pattern.fullmatch(urn) for urn in others)  # a sample of each kind

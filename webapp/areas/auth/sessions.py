@@ -158,7 +158,10 @@ def _keep_typed() -> tuple[bool, str | None]:
 def _timed_out(idle: bool):
     kept, target = _keep_typed()
     asked_to_sign_out = request.endpoint == "auth.sign_out"
-    if asked_to_sign_out:  # as the session timed out: all that Sign out does, everywhere
+    # Pressed as the session timed out (the warning's form; CSRFProtect checked its token
+    # before this hook): all that Sign out does, everywhere. A GET is a link, from any site:
+    # it ends this browser's session only, never the user's others nor what was kept.
+    if asked_to_sign_out and request.method == "POST":
         from webapp.areas.auth.services import sign_out
         from webapp.infra.database import db
 
