@@ -124,6 +124,36 @@ def test_a_stale_save_of_the_same_page_is_refused_and_keeps_what_was_typed(
     assert stored(db_session, reference).answers["forename"] == "Stale"
 
 
+def test_a_stale_save_shows_no_error_without_its_summary(sign_in, world):
+    """A tab's page sent after another tab saved it is not saved, and so not checked: it showed
+    some of its answers' errors beside them ("Date of birth must be a real date") with no
+    "There is a problem" summary, so a screen reader user heard only "Not saved", and the
+    errors the page's rules find were missing. Press Continue and the page is checked."""
+    portal = sign_in(world.alice)
+    reference, first_page = start(portal, "part-time-timetable")
+    old_tab = portal.get(first_page).page
+    old_version = old_tab.find("input", attrs={"name": "page_version"})["value"]
+    answer(portal, first_page, CHILD)  # the other tab saves first
+    wrong = {**CHILD, "date_of_birth-day": "31", "date_of_birth-month": "2", "upn": "A1"}
+    response = portal.post(
+        first_page, {**wrong, "action": "continue", "page_version": old_version}, expect=409
+    )
+    page = response.page
+    assert "changed in another tab" in text_of(page)
+    assert page.find("input", attrs={"name": "upn"})["value"] == "A1"  # kept to check
+    assert not page.select(".govuk-error-message, .govuk-form-group--error, .govuk-input--error")
+    assert not page.select(".govuk-error-summary")
+    assert not page.title.get_text().startswith("Error")
+    # Continue from the warned page saves it, and then says what is wrong, with the summary.
+    version = page.find("input", attrs={"name": "page_version"})["value"]
+    checked = portal.post(
+        first_page, {**wrong, "action": "continue", "page_version": version}, expect=200
+    ).page
+    summary = checked.select_one(".govuk-error-summary").get_text()
+    assert "Date of birth must be a real date" in summary
+    assert "UPN must be 13 characters" in summary
+
+
 def test_autosave_keeps_typing_without_continue_and_needs_csrf(sign_in, world, db_session):
     portal = sign_in(world.alice)
     reference, first_page = start(portal, "part-time-timetable")

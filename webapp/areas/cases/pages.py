@@ -79,6 +79,15 @@ def _render_page(
     ), status
 
 
+def _unchecked(fields) -> None:
+    """Forget what checking the form found: a page changed in another tab is shown as typed,
+    not saved and so not checked (its errors, with their summary, come with Continue)."""
+    for field in fields:
+        field.errors = []
+        for entry in getattr(field, "entries", ()):  # a repeating group's items
+            _unchecked(getattr(entry, "form", None) or [entry])
+
+
 def _autosave_url(case, page) -> str:
     if case.reference is None:  # not saved yet: the first background save creates it
         return url_for(
@@ -172,6 +181,7 @@ def answer_page(case, case_type, page):
         result = _save(case, case_type, page_id, form)
     except services.StaleSave as stale:
         form.page_version.data = str(stale.current_version)
+        _unchecked(form)
         return _render_page(case, case_type, page, form, stale=True, status=409)
     if request.files:
         _tell_about_pending_files(page, case.answers)
