@@ -7,10 +7,12 @@ after round, so that the machine's noise falls on all of them alike:
         [--before DIR] [--rounds 3] [--seconds 5] [--clients 16]
 
 --before DIR serves an older checkout too (e.g. `git archive main | tar -x -C DIR`), with the
-same data and session. Prints, for each target, autosaves per second with 16 clients and
-their p95 (median of the rounds, min-max), the median of each round's ratio to the baseline,
-and the page GET time of one client (the portals taking turns request by request; median of
-each round's median).
+same data and session. Beside the one-UPDATE baseline, "read+write" reads the case's answers
+and then writes them (bench/baseline_update.py): the two statements a save that checks what
+is stored cannot do without, and nothing else. Prints, for each target, autosaves per second
+with 16 clients and their p95 (median of the rounds, min-max), the median of each round's
+ratio to the baseline, and the page GET time of one client (the portals taking turns request
+by request; median of each round's median).
 """
 
 from __future__ import annotations
@@ -201,6 +203,12 @@ def main() -> None:
     targets = [
         {"name": "portal", "code": ROOT, "app": "webapp.wsgi:app", "save": portal_save},
         {"name": "baseline", "code": ROOT, "app": "bench.baseline_update:app", "save": "/save/{0}"},
+        {  # the floor of a save that reads before it writes: both statements, nothing else
+            "name": "read+write",
+            "code": ROOT,
+            "app": "bench.baseline_update:app",
+            "save": "/read-save/{0}",
+        },
     ]
     if args.before:
         before = {"name": "before", "code": args.before.resolve(), "app": "webapp.wsgi:app"}
@@ -209,7 +217,7 @@ def main() -> None:
     page_versions: dict = {}  # the drafts' page versions: the portals save the same drafts
     try:
         for port, target in enumerate(targets, start=8701):
-            versions = {} if target["name"] == "baseline" else page_versions
+            versions = page_versions if target["app"] == "webapp.wsgi:app" else {}
             target.update(port=port, versions=versions, rates=[], p95=[], gets=[])
             target["save"] = target["save"].format
             servers.append(serve(target["name"], port, args.url, target["code"], target["app"]))
@@ -219,7 +227,7 @@ def main() -> None:
                 rate, p95 = autosave_load(target, drafts, cookie, csrf, args.seconds, args.clients)
                 target["rates"].append(rate)
                 target["p95"].append(p95)
-            portals = [t for t in targets if t["name"] != "baseline"]
+            portals = [t for t in targets if t["app"] == "webapp.wsgi:app"]
             page_get_times(portals, drafts[-1][1], cookie)
             print(
                 f"round {round_number + 1}: "

@@ -56,3 +56,13 @@ def cases_read(plan: dict, kept: bool = False) -> int:
         for n in nodes(plan["Plan"])
         if n.get("Relation Name") == "cases"
     )
+
+
+def index_entries(plan: dict) -> int:
+    """Entries of any index an analysed plan read without reading their rows (a bitmap, an
+    index-only scan), in every loop: where a plan reads an index of every case listed."""
+    return sum(
+        n["Actual Rows"] * n["Actual Loops"]
+        for n in nodes(plan["Plan"])
+        if n["Node Type"] in ("Bitmap Index Scan", "Index Only Scan")
+    )

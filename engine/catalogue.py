@@ -1,8 +1,6 @@
 """Load a folder of YAML files into a catalogue of compiled case types and link tiles.
-
 load -> schema check -> shared lists and workflows -> case types -> checks across files.
-Every problem in every file is collected; a file with errors contributes nothing.
-"""
+Every problem in every file is collected; a file with errors contributes nothing."""
 
 from __future__ import annotations
 
@@ -23,6 +21,7 @@ from engine.schema_check import check_schema
 from engine.school_calendar import load_calendar
 from engine.source import Source, SourceMap, read_source
 from engine.workflows import compile_workflow
+from engine.written_numbers import misread_options
 
 
 @dataclass
@@ -142,7 +141,7 @@ def schema_valid(sources: list[Source], problems: list) -> list[Source]:
     for source in sources:
         problems += source.problems
         if source.data is not None and not source.problems:
-            schema_problems = check_schema(source)
+            schema_problems = check_schema(source) or misread_options(source)  # 4.50
             problems += schema_problems
             if not schema_problems:
                 valid.append(source)

@@ -8,6 +8,7 @@ import keyword
 import engine.expressions as ex
 from engine.input_names import FORM_NAMES
 from engine.model import Field
+from engine.names import Declared
 
 RESERVED = (
     set(ex.FUNCTIONS) | {"true", "false", "none"} | set(keyword.kwlist) | set(keyword.softkwlist)
@@ -73,3 +74,16 @@ def in_a_group(name: str, fields: tuple[Field, ...]) -> str:
                 "in the group's own `rules`, indented like its `fields`"
             )
     return ""
+
+
+def elsewhere(named: Declared, group: str | None, key: str, asking: str, name: str) -> str:
+    """Why a question's `min` or `max` cannot name `named`, a question defined in the case
+    type: it comes later, or it is a question of a repeating group the limit is outside of,
+    with an answer for each item (a limit names one answer)."""
+    if named.group is None or named.group == group:
+        return " (it comes later)"
+    said = f" (it is a question of the group '{named.group}', with an answer for each item)"
+    if named.value_type != ex.DATE:
+        return said
+    sign, function = (">=", "latest") if key == "min" else ("<=", "earliest")
+    return f"{said}: write a rule such as `{asking} {sign} {function}({named.group}, '{name}')`"

@@ -19,6 +19,7 @@ from engine.compile_words import (
     NOTHING_TO_ANSWER,
     RESERVED,
     address_word,
+    elsewhere,
     in_a_group,
     not_answered,
     taken,
@@ -28,7 +29,9 @@ from engine.fields import FIELD_TYPES, field_type
 from engine.group_counts import needless_count
 from engine.input_names import FORM_NAMES, FORM_WORKINGS
 from engine.model import SETTINGS, Field, Option, Page, Rule, Workflow
+from engine.money_format import money_problem
 from engine.names import Declared, Scope, look_up
+from engine.prefill_limits import locked_limits
 from engine.problems import Code, Problem, did_you_mean, did_you_mean_or_all, make_problem
 from engine.school_calendar import calendar_issues
 from engine.sections import compile_sections
@@ -71,6 +74,7 @@ class CaseTypeCompiler:
         self.problems: list[Problem] = []
         self.used_lists: set[str] = set()
         self.declared: dict[str, Declared] = {}
+        self.money: set[str] = set()  # ids of the amounts of money so far (W722)
         self.scope = Scope()
         self.loops = loops.Loops(source.data, self.declared)  # E311 of an E303
 
@@ -214,12 +218,18 @@ class CaseTypeCompiler:
             if expression is None and self.kept:  # unreadable today: not known, not a crash
                 expression = ex.parse("None")[0]
             compiled = replace(compiled, expression=expression)
+            if said := money_problem(compiled, self.money):  # £832.50 shown as '833'
+                self.add(Code.W722, (*where, "value"), **said)
+        elif kind.name == "money":
+            self.money.add(compiled.id)
         for key, code, details in kind.definition_problems(compiled):
             self.add(code, (*where, key), **details)
             if self.kept and key == "pattern" and code.severity == "error":  # RE2 can't run it:
                 settings.pop("pattern")  # not checked, rather than every answer a crash
         for key, name, needed in kind.references(compiled):
-            self._check_reference(key, name, needed, where, scope, kind.reference_words)
+            self._check_reference(
+                key, name, needed, where, scope, kind.reference_words, compiled.id
+            )
         if compiled.has_value:
             scope.symbols[compiled.id] = kind.symbol(compiled)
             scope.labels[compiled.id] = compiled.label
@@ -232,6 +242,8 @@ class CaseTypeCompiler:
             self.add(Code.E611, (*where, "locked"), at_key=True)
         if not source:
             return
+        for key, why in locked_limits(compiled):  # an error the school cannot correct
+            self.add(Code.E613, (*where, key), at_key=True, key=key, why=why)
         if scope.group:
             self.add(Code.E612, (*where, "prefill"))
         elif source not in compiled.kind.prefills:
@@ -281,14 +293,14 @@ class CaseTypeCompiler:
         return options
 
     def _check_reference(
-        self, key: str, name: str, needed: str, where: tuple, scope: Scope, words=()
+        self, key: str, name: str, needed: str, where: tuple, scope: Scope, words=(), asking=""
     ) -> None:
         symbol = scope.symbols.get(name)
         if symbol is not None and symbol.type == needed:
             return
         what = f"{ex.described(needed)} question defined earlier"
         if name in self.declared and symbol is None:
-            what += " (it comes later)"
+            what += elsewhere(self.declared[name], scope.group, key, asking, name)
         self.add(
             Code.E206,
             (*where, key),

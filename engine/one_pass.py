@@ -96,8 +96,8 @@ class OnePass:
                     continue
                 if here is not None:
                     values[here] = (mark.line + 1, mark.column + 1)
-                    if event.style or event.end_mark.line > mark.line:
-                        self._scalar_position(event, here)
+                    if event.style or event.end_mark.line > mark.line or type(value) is float:
+                        self._scalar_position(event, here, value)
             elif kind is _SequenceStart or kind is _MappingStart:
                 if event.anchor is not None or (lines is not None and key is _NO_KEY):
                     raise NotPlain  # an anchor, or a list or mapping as a key
@@ -163,7 +163,9 @@ class OnePass:
             raise NotPlain
         return simple_value(tag, event.value, event.start_mark)
 
-    def _scalar_position(self, event, where) -> None:
+    def _scalar_position(self, event, where, value) -> None:
+        if type(value) is float:  # 4.50, 1e3: its text as written (engine/written_numbers.py)
+            self.positions.decimals[where] = event.value
         if event.style in ("'", '"'):
             self.positions.quoted.add(where)
         start, end = event.start_mark, event.end_mark

@@ -139,6 +139,12 @@ class Code(enum.Enum):
         Severity.ERROR,
         "a question inside a repeating group cannot be prefilled: each item asks it again",
     )
+    E613 = (
+        Severity.ERROR,
+        "a locked question cannot have this `{key}`: {why}, and the school cannot change the "
+        "prefilled answer, so its page could never be sent; leave out `{key}`, or `locked` "
+        "so that the school can correct the answer",
+    )
     # Lifecycle and export
     E631 = (
         Severity.ERROR,
@@ -188,7 +194,7 @@ class Code(enum.Enum):
     W508 = (
         Severity.WARNING,
         "'{written}' is true too while '{name}' is not asked ({condition} is false), as a "
-        "question not asked has no answer: write {advice}, or {condition} and {written}",
+        "question not asked has no answer: write {advice}, or {joined}",
     )
     W509 = (
         Severity.WARNING,
@@ -210,6 +216,12 @@ class Code(enum.Enum):
         Severity.WARNING,
         "suffix '{other}' is a word in the plural, so 1 would read '1 {other}': write "
         "suffix: {{one: {one}, other: {other}}}",
+    )
+    W722 = (
+        Severity.WARNING,
+        "'{id}' is worked out from amounts of money ({names}) but shown as a number, without "
+        "£ and to its `decimals` places (£832.50 would read 833): write format: money, or "
+        "format: number if it is not an amount of money",
     )
     W730 = (
         Severity.WARNING,
@@ -310,34 +322,13 @@ def make_problem(code: Code, path: str, line: int, col: int, /, **details) -> Pr
     return Problem(path, line, col, code.name, code.severity, code.template.format(**details))
 
 
-_NUMBER_WORDS = {
-    word: str(number)
-    for number, word in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
+# fmt: off
+_NUMBER_WORDS = {word: str(number) for number, word in enumerate([
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+])}
+# fmt: on
 
 
 def _normalised(word) -> str:

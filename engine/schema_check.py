@@ -132,7 +132,7 @@ def _validators() -> tuple:
     return file_validator, per_type
 
 
-def _fields(data) -> list[tuple[tuple, dict]]:
+def fields_of(data) -> list[tuple[tuple, dict]]:
     """Every field mapping of a case-type file with its path (group items included)."""
     found = []
 
@@ -359,7 +359,7 @@ def check_schema(source: Source) -> list[Problem]:
     file_validator, per_type = _validators()
     for error in file_validator.iter_errors(source.data):
         reporter.report(error)
-    for where, spec in _fields(source.data):
+    for where, spec in fields_of(source.data):
         validator = per_type.get(spec.get("type"))
         if validator is not None:
             for error in validator.iter_errors(spec):

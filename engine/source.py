@@ -74,6 +74,8 @@ class SourceMap:
     texts: dict[Path, tuple[int, int]] = field(default_factory=dict)
     # Scalars an alias brings (`*name`): a place inside one is the alias itself.
     brought: set[Path] = field(default_factory=set)
+    # Plain scalars YAML read as numbers with a decimal point: their text (4.50, 1e3).
+    decimals: dict[Path, str] = field(default_factory=dict)
 
     def key(self, where: Path) -> tuple[int, int]:
         """Position of the key naming `where` (falls back to its value, then its parent)."""
@@ -165,7 +167,10 @@ class _Builder:
             self._scalar_position(node, where)
         elif where is not None:
             self.positions.brought.add(where)
-        return self._scalar(node)
+        value = self._scalar(node)
+        if type(value) is float and where is not None and not node.style:
+            self.positions.decimals[where] = node.value
+        return value
 
     def _text_mark(self, node: Node) -> tuple[int, int]:
         """Where a scalar's text starts: after its anchor or tag (`&cond a and b`,

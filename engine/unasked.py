@@ -49,8 +49,19 @@ def unasked_issues(
             and not never(ast.BoolOp(op=ast.And(), values=[_negated(condition), body]))
         ):
             details = {"written": ast.unparse(node), "name": name, "condition": condition}
+            details["joined"] = f"{_bracketed(condition)} and {details['written']}"
             issues.append(ex.Issue(Code.W508, offset_of(node), {**details, "advice": advice}))
     return issues
+
+
+def _bracketed(condition: str) -> str:
+    """`condition` as the first part of an `and`: in brackets when it is an `or` (or an
+    `if ... else`), which `and` would otherwise split (`a or b and c` is `a or (b and c)`)."""
+    node = _read(condition)
+    loose = isinstance(node, ast.IfExp) or (
+        isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or)
+    )
+    return f"({condition})" if loose else condition
 
 
 def _negated(condition: str) -> ast.expr:

@@ -9,6 +9,8 @@ import re
 _YAML_HINTS = (
     ("found character that cannot start any token",
      ": indent with spaces, never tabs, and quote a text that starts with '@' or '`'"),
+    ("found a tab character that violates indentation",
+     ": indent with spaces, never tabs (an editor can be set to type spaces for the Tab key)"),
     ("found unknown escape character",
      ": in double quotes a backslash starts an escape; write a pattern in single quotes"),
     ("did not find expected ',' or '}'",

@@ -287,6 +287,13 @@ class OutboxMessage(Base):
             postgresql_where=text("sent_at IS NULL"),
             sqlite_where=text("sent_at IS NULL"),
         ),
+        # /readyz: the oldest unsent message, however long the backlog (migration 0028).
+        Index(
+            "ix_outbox_waiting",
+            "created_at",
+            postgresql_where=text("sent_at IS NULL"),
+            sqlite_where=text("sent_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

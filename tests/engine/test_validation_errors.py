@@ -2583,9 +2583,10 @@ def test_a_condition_already_asked_only_where_the_question_is_asked_is_not_warne
 
 
 def test_every_problem_code_is_shown_by_a_test():
-    # The case settings' codes are shown in their own file; importing it here makes this
+    # The case settings' codes (and W722) are shown in their own files; importing it here makes this
     # test hold when this file runs alone, not only as part of the whole suite.
     import tests.engine.test_case_settings  # noqa: F401, PLC0415
+    import tests.engine.test_exclusion_and_funding_trial  # noqa: F401, PLC0415
 
     assert set(Code.__members__) - COVERED == set()
     assert COVERED - set(Code.__members__) == set()

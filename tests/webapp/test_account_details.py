@@ -139,3 +139,44 @@ def test_someone_made_an_administrator_in_user_admin_is_told(sign_in, world, db_
     # Taking it away again is no such news.
     assert edit(alice, world.carol, is_admin="no").status_code == 302
     assert len(mails(db_session, world.carol.email, "admin_granted")) == 1
+
+
+def test_a_name_cannot_carry_a_web_address_into_the_portals_mail(sign_in, world, db_session):
+    """A name goes into mail to other people: an admin's own name into "Alice Tester has added
+    you to …", sent to whoever uses an address the admin types. A name written as a link or
+    a web address made the portal's mail carry the admin's link to a user of another school
+    (found by attack5): names are refused with one."""
+    alice = sign_in(world.alice)
+    bait = {
+        "first_name": "Council IT: check your account at https://evil.example/verify",
+        "last_name": "evil.example",
+    }
+    response = send(alice, "/account/details", expect=200, **bait)
+    assert errors_on(response) == [
+        NO_WEB_ADDRESS.format("First name"),
+        NO_WEB_ADDRESS.format("Last name"),
+    ]
+    for name in ("<a href=x>Al</a>", "alice@evil.example", "www.evil"):
+        response = send(alice, "/account/details", expect=200, first_name=name)
+        assert errors_on(response) == [NO_WEB_ADDRESS.format("First name")]
+    assert fresh_user(db_session, world.alice).first_name == "Alice"
+    # Real names with their dots, hyphens and apostrophes are names.
+    send(alice, "/account/details", first_name="J.R. Anne-Marie", last_name="O’Brien St. John")
+    assert fresh_user(db_session, world.alice).last_name == "O’Brien St. John"
+    world.alice.last_name = "St.John"  # saved before names were checked: kept while unchanged
+    db_session.commit()
+    send(alice, "/account/details", mobile="07700 900 982")
+    assert fresh_user(db_session, world.alice).mobile == "07700 900 982"
+    added = send(
+        alice,
+        "/user-admin/add",
+        expect=200,
+        email="zoe@a.example.org",
+        first_name="Zoe",
+        last_name="see https://evil.example",
+        job_title="SENCO",
+    )
+    assert errors_on(added) == [NO_WEB_ADDRESS.format("Last name")]
+
+
+NO_WEB_ADDRESS = "{} must be a name, without a web or email address"

@@ -1,6 +1,7 @@
 """Backlogs that cost the same per item at any size: after a long SMTP outage the mail
 worker claims each message of the backlog by reading a row or two through an index, never
-every message still due (which made clearing N messages cost about N² row reads); the hourly
+every message still due (which made clearing N messages cost about N² row reads), and each
+load balancer's /readyz probe reads the oldest unsent message, not the backlog; the hourly
 purge of old webhook deliveries reads those it deletes, not the recent ones. On PostgreSQL,
 counted by EXPLAIN ANALYZE of the statements sent (never timed)."""
 
@@ -17,6 +18,7 @@ from webapp.infra.database import make_engine
 from webapp.infra.mail import delivery
 from webapp.models import AuditEvent, OutboxMessage, School
 from webapp.models_api import ApiClient, WebhookDelivery
+from webapp.web import health
 
 BACKLOG = 5_000
 EMPTY = (
@@ -86,6 +88,39 @@ def test_claiming_a_message_of_a_long_backlog_reads_a_row_not_the_backlog(engine
         read = rows_read(plan_of(session, select, "ANALYZE, TIMING OFF"), "outbox_messages")
         session.rollback()
     assert read == 1  # the row claimed; by id it read all 5,000 still due
+
+
+def test_readyz_reads_the_oldest_unsent_message_not_the_backlog(engine):
+    """An SMTP outage: 5,000 messages wait, each retried (due again at its own time, the
+    oldest written not the first due), among 5,000 sent. Every probe of every load balancer
+    read all 5,000 waiting to find the oldest; it reads that one, through an index."""
+    now = dt.datetime.now(dt.UTC)
+    sent = dict(kind="test", to_address="a@example.org", subject="", body="", attempts=1)
+    rows = [
+        dict(sent, created_at=now - dt.timedelta(days=1), next_attempt_at=now, sent_at=now)
+        for _ in range(BACKLOG)
+    ]
+    oldest = now - dt.timedelta(hours=3)
+    rows += [
+        dict(
+            sent,
+            created_at=oldest + dt.timedelta(seconds=n),
+            next_attempt_at=now + dt.timedelta(minutes=30) - dt.timedelta(seconds=n),
+            sent_at=None,
+        )
+        for n in range(BACKLOG)
+    ]
+    with engine.begin() as connection:
+        connection.execute(insert(OutboxMessage), rows)
+        connection.execute(text("analyze outbox_messages"))
+
+    def probe(session):
+        assert health.waiting_since(session.connection()) == oldest
+
+    with statements_of(engine, probe) as (session, [asked]):
+        plan = plan_of(session, asked, "ANALYZE, TIMING OFF")
+    assert rows_read(plan, "outbox_messages") == 1  # the oldest unsent message
+    assert "ix_outbox_waiting" in {node.get("Index Name") for node in nodes(plan["Plan"])}
 
 
 def test_the_purge_of_webhook_deliveries_reads_the_old_ones_only(engine):

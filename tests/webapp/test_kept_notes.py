@@ -122,3 +122,57 @@ def test_only_sign_out_asked_for_forgets_the_tabs_typing(world, sign_in, moving_
     moving_clock.advance(minutes=45)  # the warning's "Sign out" followed too late
     portal.get("/sign-out", expect=302)
     assert _forgets_the_tabs_typing(portal)
+
+
+def test_sign_out_followed_after_the_timeout_forgets_the_kept_note_and_other_sessions(
+    sign_in,
+    world,
+    council,  # noqa: F811
+    db_session,
+    moving_clock,
+    new_client,
+):
+    """The timeout warning's Sign out link, followed once the session has ended, is Sign out
+    asked for (the tab's typing is forgotten): so is the note kept on the server at the
+    timeout, and the officer's other sessions end, as Sign out pressed in time does (found by
+    attack5: the note came back at the next sign-in, and the other browser stayed in)."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    _sent_as_it_timed_out(olivia, moving_clock, reference, "notes", {"note": "Rang the SENCO."})
+    olivia.sign_in(council.olivia)
+    moving_clock.advance(minutes=45)  # timed out again, with the warning's link left to follow
+    elsewhere = new_client()
+    elsewhere.sign_in(council.olivia)  # another browser of hers, in use
+    elsewhere.get("/caseviewer/")
+    signed_out = olivia.get("/sign-out", expect=302)
+    assert signed_out.headers["Location"] == "/sign-in"  # not back to "Sign out?" after
+    assert _forgets_the_tabs_typing(olivia)
+    assert db_session.scalar(select(func.count()).select_from(ParkedPage)) == 0
+    elsewhere.get("/caseviewer/", expect=302)  # signed out there too
+
+
+def test_a_timed_out_request_sent_again_and_again_keeps_no_more_than_the_case_offers(
+    sign_in,
+    world,
+    council,  # noqa: F811
+    db_session,
+    moving_clock,
+):
+    """The cookie of a timed-out session still says who the officer is, and sent again it
+    times out again: each time it kept a note under whatever action the form named, in the one
+    row, which grew without bound (found by attack5). Only the case type's own transitions'
+    notes are kept."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    page = olivia.get(f"/caseviewer/cases/{reference}").page
+    seen = page.find("input", attrs={"name": "from_activity"})["value"]
+    token = olivia.csrf_token
+    moving_clock.advance(minutes=45)
+    cookie = olivia.client.get_cookie("session").value
+    actions = [f"made up {number}" for number in range(12)] + ["Abandon case"] * 2
+    for action in actions:
+        olivia.client.set_cookie("session", cookie)  # the timed-out session's, sent again
+        form = {"action": action, "note": "x" * 9000, "from_activity": seen}
+        olivia.post(f"/caseviewer/cases/{reference}/transition", {**form, "csrf_token": token})
+    [row] = db_session.scalars(select(ParkedPage)).all()
+    assert [name for name, _text in row.form] == ["note-for:Abandon case"]

@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from bench.plans import cases_read, nodes, plan_of, statements_of
+from bench.plans import cases_read, index_entries, nodes, plan_of, statements_of
 from engine import load_catalogue
 from tests.webapp.conftest import private_schema
 from tests.webapp.many_cases import fill
@@ -883,3 +883,64 @@ def test_the_queue_of_a_setting_that_raises_one_case_type_reads_only_that_type(f
             session.execute(School.__table__.delete().where(School.id == nursery_id))
             session.commit()
         _analyse(engine)
+
+
+def _a_term_the_statistics_hold(engine, people) -> str:
+    """Part of a reference in ANALYZE's sample (the histogram of upper(reference)): PostgreSQL
+    guesses that 1% of the cases hold it (200 here, 10,000 at 1M), however few do. Of a case
+    each lister below lists: sent, at the big school, of a case type the officer works."""
+    with Session(engine) as session:
+        bounds = session.execute(
+            text(
+                "SELECT histogram_bounds::text::text[] FROM pg_stats WHERE schemaname ="
+                " current_schema() AND tablename = 'ix_cases_reference_trgm'"
+            )
+        ).scalar()
+        reference = session.scalar(
+            select(Case.reference)
+            .where(
+                func.upper(Case.reference).in_(bounds[1:-1]),
+                Case.submitted_at.is_not(None),
+                Case.case_type_id.in_(people.worked),
+                Case.school_id == select(func.min(School.id)).scalar_subquery(),
+            )
+            .order_by(Case.reference)
+            .limit(1)
+        )
+    return reference[-8:-3]  # its case type's code and the first digits of its number
+
+
+@pytest.mark.parametrize("who", ["several_schools_user", "big_school_user", "officer"])
+def test_a_reference_search_reads_the_cases_it_finds_not_every_case_listed(filled, who):
+    """The count and the page of a search read the cases whose reference holds it (through the
+    trigram index, then each by its id), not the cases the list keeps to: guessing that many
+    held it, PostgreSQL read an index of every case of the user's schools or the officer's case
+    types with the trigrams to count them (245,000-626,000 entries at 1M), and those cases in
+    the sort's order to find the page (200,000-700,000 rows, 2-4 s at 1M)."""
+    engine, people = filled
+    term = _a_term_the_statistics_hold(engine, people)
+    with Session(engine) as session:
+        found = session.scalar(
+            select(func.count()).where(func.upper(Case.reference).contains(term))
+        )
+        listed = session.scalar(select(func.count()).select_from(Case))
+
+    def search(session):
+        if who == "officer":
+            listing = _queue(people, session, {"reference": term})
+        else:
+            user = _user(session, getattr(people, who))
+            args = my_cases.MY_CASES.read({"reference": term}, 25)
+            listing = my_cases.list_cases(session, user, my_cases.CaseSearch(), args)
+        assert 0 < listing.total <= found
+
+    with statements_of(engine, search) as (session, sent):
+        read = [
+            cases_read(plan) + index_entries(plan)
+            for statement in sent
+            if " cases" in statement[0]
+            for plan in [plan_of(session, statement, "ANALYZE, TIMING OFF")]
+        ]
+    # The trigrams' entries and rows, and a look-up by id of each (of each school, merged).
+    assert found < 200 and listed == CASES
+    assert max(read) <= 6 * found, (term, found, read)

@@ -64,6 +64,34 @@ def several(database_url):
 
 @pytest.mark.parametrize("order", ["asc", "desc"])
 @pytest.mark.parametrize("sort", list(my_cases.SORTS))
+def test_a_reference_search_gives_the_pages_of_one_sort_of_what_it_finds(several, sort, order):
+    """A search that finds few cases is read among them at once, not school by school: the
+    same cases in the same order, by number and by Next."""
+    engine, user_id, _ = several
+    with Session(engine) as session:
+        user = session.get(User, user_id)
+        args = my_cases.MY_CASES.args(3, sort=sort, descending=order == "desc", search="ptt1")
+        newest = Case.id.desc() if order == "desc" else Case.id.asc()
+        holding = select(Case.id).where(
+            Case.school_id.in_(user.school_ids), Case.reference.like("EDU-T-PTT1%")
+        )
+        ordered = holding.order_by(*args.order_by(my_cases.SORTS[sort]), newest)
+        expected = session.scalars(ordered).all()
+        assert len(expected) == 8  # PTT1 and PTT10-PTT19 of the two schools
+        search = my_cases.CaseSearch.read({})
+        first = my_cases.list_cases(session, user, search, args)
+        second = my_cases.list_cases(session, user, search, replace(args, page=2))
+        by_next = my_cases.list_cases(
+            session, user, search, replace(args, page=2, after=first.next_after)
+        )
+        assert [case.id for case in first.rows] == expected[:3]
+        assert [case.id for case in second.rows] == expected[3:6]
+        assert [case.id for case in by_next.rows] == expected[3:6]
+        assert (second.total, second.pages) == (8, 3)
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+@pytest.mark.parametrize("sort", list(my_cases.SORTS))
 def test_pages_of_several_schools_are_those_of_one_sort(several, sort, order):
     engine, user_id, other_school = several
     with Session(engine) as session:

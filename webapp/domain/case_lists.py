@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Integer, Select, func
+from sqlalchemy import Integer, Select, func, select
+from sqlalchemy.orm import aliased
 
 from webapp.models import Case
+from webapp.web.partitions import Found
 
 CASE_SORTS = {
     # PTT9999 before PTT10000; typed, so that a cursor's values are checked against it
@@ -66,3 +68,13 @@ def with_reference_holding(query: Select, text: str) -> Select:
     if len(term) < SHORTEST_SEARCH:
         return query
     return query.where(func.upper(Case.reference).contains(term))
+
+
+def found_by_reference(text: str) -> Found | None:
+    """Every case whose reference holds `text`, as the trigram index finds them (None when
+    `text` searches nothing): what a listing's count of a search is read from (fetch_page)."""
+    term = _term(text)
+    if len(term) < SHORTEST_SEARCH:
+        return None
+    found = aliased(Case)
+    return Found(Case.id, select(found.id).where(func.upper(found.reference).contains(term)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, current_app, jsonify, request
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from webapp.infra import clock
 from webapp.models import OutboxMessage
@@ -62,9 +62,7 @@ def not_ready_because() -> str | None:
             connection.execute(text("select 1"))
             if set(_current_revisions(connection)) != _latest_revisions():
                 return "the database is not at the latest migration (run portal db upgrade)"
-            oldest = connection.scalar(
-                select(func.min(OutboxMessage.created_at)).where(OutboxMessage.sent_at.is_(None))
-            )
+            oldest = waiting_since(connection)
     except Exception:  # any failure to reach or read the database
         current_app.logger.warning("readiness: the database cannot be reached", exc_info=True)
         return "the database cannot be reached"
@@ -73,6 +71,18 @@ def not_ready_because() -> str | None:
     if minutes and waited > dt.timedelta(minutes=minutes):
         return f"mail has waited more than {minutes} minutes to be sent (portal mail-worker)"
     return None
+
+
+def waiting_since(connection) -> dt.datetime | None:
+    """When the oldest message still unsent was written (None: nothing waits): the first
+    entry of ix_outbox_waiting. Every probe read every unsent message before (an SMTP outage's
+    whole backlog, each time a load balancer asked)."""
+    return connection.scalar(
+        select(OutboxMessage.created_at)
+        .where(OutboxMessage.sent_at.is_(None))
+        .order_by(OutboxMessage.created_at)
+        .limit(1)
+    )
 
 
 def _current_revisions(connection) -> tuple[str, ...]:

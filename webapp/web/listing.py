@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Select, and_, or_, true, tuple_
 from sqlalchemy.orm import Session
 
 from webapp.web import cursors
-from webapp.web.partitions import Partition, Reader, count_up_to
+from webapp.web.partitions import Found, Partition, Reader, count_up_to, narrowed
 from webapp.web.whole_numbers import page_number
 
 Row = TypeVar("Row")
@@ -237,6 +237,7 @@ def fetch_page(
     options: Sequence = (),
     keyset: ColumnElement | None = None,
     partition: Partition | None = None,
+    found: Found | None = None,
 ) -> Listing:
     """The page `args` asks for of `query`'s rows, counted (up to COUNT_CAP). Rows come sorted
     by the `sort` columns (those of `args.sort`) in the order asked, then by `tie_breaker`
@@ -251,11 +252,17 @@ def fetch_page(
 
     With `partition` (a column and the values to keep it to: a user's schools), rows are
     kept to those values here, and read by one ordered, limited query per value, joined by
-    UNION ALL (web/partitions.py)."""
+    UNION ALL (web/partitions.py). With `found` (the rows the search in `query` finds,
+    through its own index), a search that finds few rows is read among those alone, in one
+    query (web/partitions.py's narrowed)."""
     if not tie_breaker:
         raise ValueError("a listing needs a tie-breaker that ends in a unique column")
     if partition is not None and options:
         raise ValueError("a partitioned listing takes no loader options")
+    few = narrowed(session, query, found, COUNT_CAP) if found is not None else None
+    if few is not None:  # read at once, sorted: part by part, each part would look all up
+        query = few if partition is None else few.where(partition.column.in_(partition.values))
+        partition = None
     scoped = query if partition is None else query.where(partition.column.in_(partition.values))
     total = count_up_to(session, scoped, COUNT_CAP)
     capped = total > COUNT_CAP

@@ -3,6 +3,8 @@ templates/_form.html's person_fields, email and lock_status)."""
 
 from __future__ import annotations
 
+import re
+
 from wtforms import EmailField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -54,7 +56,22 @@ def email_field() -> EmailField:
 
 def name_field(label: str, required) -> StringField:
     """A first or last name: `required` says when it must be given (and the message)."""
-    return text_field(label, required, max_length=100)
+    return text_field(label, required, max_length=100, checks=[_no_web_address])
+
+
+# What a link, a web or email address or markup is written with, and no name is: a colon, a
+# slash, @, < or >, or a dot joining letters as in a domain (evil.example, www.x; not "J.R.").
+_NOT_IN_A_NAME = re.compile(r"[:/\\@<>]|\w\.[^\W\d_]{2,}")
+
+
+def _no_web_address(_form, field) -> None:
+    """A name is mailed to other people ("Alice Tester has added you to …", sent to a user of
+    another school): written as a link or an address, it made the portal's own mail carry
+    whatever someone put there (found by attack5)."""
+    if field.data == field.object_data:  # as saved before names were checked: not changed
+        return
+    if field.data and _NOT_IN_A_NAME.search(field.data):
+        raise ValidationError(f"{field.label.text} must be a name, without a web or email address")
 
 
 def job_title_field(required) -> SelectField:

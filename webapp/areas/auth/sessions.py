@@ -157,10 +157,17 @@ def _keep_typed() -> tuple[bool, str | None]:
 
 def _timed_out(idle: bool):
     kept, target = _keep_typed()
+    asked_to_sign_out = request.endpoint == "auth.sign_out"
+    if asked_to_sign_out:  # as the session timed out: all that Sign out does, everywhere
+        from webapp.areas.auth.services import sign_out
+        from webapp.infra.database import db
+
+        sign_out(db(), current_user._get_current_object())
     logout_user()
     session.clear()
-    if request.endpoint == "auth.sign_out":  # Sign out asked for, as the session timed out
+    if asked_to_sign_out:
         session[SIGNED_OUT_HERE] = True
+        target = None  # signing in again leads Home, not to "Sign out?"
     config = current_app.config
     why = (
         f"you were inactive for {_duration(config['SESSION_IDLE_SECONDS'])}"

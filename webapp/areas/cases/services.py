@@ -20,7 +20,7 @@ from engine.group_items import change_items
 from webapp.areas.cases.saving import StaleSave
 from webapp.areas.cases.saving import save_page as save_page  # the pages call it from here
 from webapp.areas.cases.warnings import warning_entries, warnings_gone_past
-from webapp.domain import audit, workflow
+from webapp.domain import audit, case_lists, workflow
 from webapp.domain.case_files import CaseFile, unchecked_files
 from webapp.domain.case_lists import CASE_SORTS, filtered_by, with_reference_holding
 from webapp.domain.errors import NotFound
@@ -385,6 +385,7 @@ def list_cases(
         tie_breaker=[newest],
         keyset=Case.id,
         partition=None if one_school else several,
+        found=case_lists.found_by_reference(args.search),
     )
 
 

@@ -12,7 +12,8 @@ forgets: see README, "Typing kept through a timeout"):
 - Kept for that officer and that case, as a row of parked_pages (cases/parking.py) under a page
   id no case type's page can have, OFFICERS_CASE_PAGE, with the account check: a password or
   email changed since, or the account locked, and it is not given back.
-- Bounded: one row an officer and case (a later note merges into it), each note at most
+- Bounded: one row an officer and case (a later note merges into it), a box for the internal
+  note and one for each of the case type's transitions (no other action's), each note at most
   KEEP_MAX characters (more could never have been sent), gone after a day (retention.py), at
   the officer's explicit sign-out (auth services.sign_out), or once given back.
 - Given back once, by the case's page (caseviewer.case), to that officer only, with a message.
@@ -49,13 +50,16 @@ def keep(session: Session, officer: User, reference: str, endpoint: str, formdat
     text = (formdata.get("note") or "").replace("\x00", "")
     if not text.strip() or len(text) > KEEP_MAX or not officer.is_officer:
         return False
-    box = INTERNAL_NOTE
-    if endpoint == "caseviewer.transition":
-        box = FOR_THE_SCHOOL + (formdata.get("action") or "")[:200]
     try:
         case = case_for_officer(session, officer, reference)
     except NotFound:
         return False
+    box = INTERNAL_NOTE
+    if endpoint == "caseviewer.transition":
+        action = formdata.get("action") or ""
+        if action not in _actions_of(session, case):  # a box for every name sent: unbounded
+            return False
+        box = FOR_THE_SCHOOL + action
     user_id, case_id, check = officer.id, case.id, account_check(officer)
     for _attempt in range(2):  # sent twice at the same moment: the later replaces the earlier
         try:
@@ -79,6 +83,17 @@ def keep(session: Session, officer: User, reference: str, endpoint: str, formdat
         except _KeptMeanwhile:
             continue
     return True
+
+
+def _actions_of(session: Session, case: Case) -> set[str]:
+    """The actions of the transitions of the case's workflow: the boxes a note may be kept in
+    besides the internal note's (a stale session's cookie sent again and again, each naming
+    another action, grew the officer's row without bound)."""
+    try:
+        case_type = workflow.definition_for(session, case)
+    except LookupError:
+        return set()
+    return {transition.action for transition in case_type.workflow.transitions}
 
 
 class _KeptMeanwhile(Exception):

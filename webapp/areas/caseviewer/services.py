@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType
 from engine.model import Transition
-from webapp.domain import audit, workflow
+from webapp.domain import audit, case_lists, workflow
 from webapp.domain.case_lists import CASE_SORTS, filtered_by, with_reference_holding
 from webapp.domain.errors import NotFound, Refused
 from webapp.infra.clock import UK
@@ -177,6 +177,7 @@ def queue(
         # A query per case type, merged (web/partitions.py): no loader options there.
         options=() if by_type else [defer(column) for column in UNSHOWN],
         partition=Partition(Case.case_type_id, worked) if by_type else None,
+        found=case_lists.found_by_reference(args.search),
     )
     _load_schools_and_assignees(session, listing.rows)
     return listing
