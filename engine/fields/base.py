@@ -232,7 +232,15 @@ def indefinite_article(noun: str) -> str:
 
 
 def label_for_message(field: Field) -> str:
-    """The field's label as the subject of an error message."""
+    """The field's label as the subject of an error message; a question's answer, with the
+    question quoted ("The answer to ‘How many pupils are affected’ must be a number"): its
+    own words read as the subject only in a muddle."""
+    label = plain_label(field)
+    return f"The answer to ‘{label}’" if field.label.strip().endswith("?") else label
+
+
+def plain_label(field: Field) -> str:
+    """The field's label without its closing punctuation, to quote in a message."""
     return field.label.rstrip("?:. ")
 
 

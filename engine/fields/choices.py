@@ -8,7 +8,7 @@ from engine.fields.base import (
     FieldType,
     Invalid,
     bounds_problem,
-    label_for_message,
+    plain_label,
     setting_problem,
 )
 from engine.input_names import option_id
@@ -37,7 +37,7 @@ class ChoiceType(FieldType):
     def parse(self, field, raw, values):
         value = raw.strip()
         if value not in {o.value for o in field.options}:
-            raise Invalid(f"Select one of the options for ‘{label_for_message(field)}’")
+            raise Invalid(f"Select one of the options for ‘{plain_label(field)}’")
         return value
 
     def display(self, field, value):
@@ -106,23 +106,23 @@ class CheckboxesType(FieldType):
         if not field.label.strip().endswith("?"):
             return super().missing_message(field)  # "Select the barriers to attendance"
         return self.question_missing_message(field, "Select") or (
-            f"Select at least one option for ‘{label_for_message(field)}’"
+            f"Select at least one option for ‘{plain_label(field)}’"
         )
 
     def parse(self, field, raw, values):
         known = [o.value for o in field.options]
         chosen = [v for v in known if v in set(raw)]  # keep the list's order, drop repeats
         if len(chosen) != len(set(raw)):
-            raise Invalid(f"Select from the options for ‘{label_for_message(field)}’")
+            raise Invalid(f"Select from the options for ‘{plain_label(field)}’")
         exclusive = {o.value for o in field.options if o.exclusive}
         if len(chosen) > 1 and exclusive & set(chosen):
             only = field.option_label(next(iter(exclusive & set(chosen))))
             raise Invalid(f"Select ‘{only}’ on its own, or untick it")
         low, high = field.settings.get("min_choices"), field.settings.get("max_choices")
         if low and len(chosen) < low and not exclusive & set(chosen):  # "None" is on its own
-            raise Invalid(f"Select at least {low} options for ‘{label_for_message(field)}’")
+            raise Invalid(f"Select at least {low} options for ‘{plain_label(field)}’")
         if high and len(chosen) > high:
-            raise Invalid(f"Select no more than {high} options for ‘{label_for_message(field)}’")
+            raise Invalid(f"Select no more than {high} options for ‘{plain_label(field)}’")
         return chosen
 
     def display(self, field, value):
@@ -200,7 +200,7 @@ class YesNoType(FieldType):
 
     def parse(self, field, raw, values):
         if raw not in ("yes", "no"):
-            raise Invalid(f"Select yes or no for ‘{label_for_message(field)}’")
+            raise Invalid(f"Select yes or no for ‘{plain_label(field)}’")
         return raw == "yes"
 
     def to_form(self, field, value):

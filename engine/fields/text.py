@@ -63,7 +63,7 @@ class TextType(FieldType):
             text = text.lower()
         limit = field.settings.get("max_length", self.default_max_length)
         if len(text) > limit:
-            raise Invalid(f"{label_for_message(field)} must be {limit} characters or fewer")
+            raise Invalid(f"{label_for_message(field)} must be {limit:,} characters or fewer")
         pattern = field.settings.get("pattern")
         if pattern and not patterns.matches_whole(pattern, text):
             raise Invalid(

@@ -330,3 +330,56 @@ def test_a_textarea_counts_a_new_line_as_one_character():
     field = make("textarea", max_length=10)
     assert parse(field, "abc\r\nabc\r\nab\r\n") == "abc\nabc\nab"
     assert refused(field, "ab\r\n" * 3 + "abcd") == "Answer must be 10 characters or fewer"
+
+
+@pytest.mark.parametrize(
+    ("type_name", "label", "settings", "typed", "message"),
+    [
+        (
+            "textarea",
+            "What do you hope the referral will achieve?",
+            {"max_length": 2000},
+            "y" * 2001,
+            "The answer to ‘What do you hope the referral will achieve’ must be 2,000 "
+            "characters or fewer",
+        ),
+        (
+            "number",
+            "How many pupils are affected?",
+            {},
+            "twelve",
+            "The answer to ‘How many pupils are affected’ must be a number",
+        ),
+        (
+            "date",
+            "When was the child last seen in school?",
+            {},
+            {"day": "31", "month": "2", "year": "2026"},
+            "The answer to ‘When was the child last seen in school’ must be a real date",
+        ),
+        (
+            "text",
+            "Which language?",
+            {},
+            "x" * 201,
+            "The answer to ‘Which language’ must be 200 characters or fewer",
+        ),
+        # A label that is not a question stays the subject, as it was.
+        (
+            "text",
+            "Full name",
+            {"max_length": 5},
+            "abcdef",
+            "Full name must be 5 characters or fewer",
+        ),
+    ],
+)
+def test_a_question_is_not_made_the_subject_of_its_error(
+    type_name, label, settings, typed, message
+):
+    """A question's words were the subject of its errors: "What do you hope the referral will
+    achieve must be 2000 characters or fewer", "How many pupils are affected must be a number"
+    (40 questions of the shipped case types read so). Its answer is, with the question quoted,
+    as the messages of choices do; and a number over a thousand has its comma, as the page's
+    own character count writes it."""
+    assert refused(make(type_name, label=label, **settings), typed) == message

@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pyotp
 from sqlalchemy import select
 
-from tests.webapp.conftest import ANSWER, PASSWORD, latest_code, text_of
+from tests.webapp.conftest import ANSWER, PASSWORD, latest_code, staff, text_of
 from tests.webapp.helpers import CHILD, mails, start
 from tests.webapp.test_concurrency import meeting, run_together
 from webapp.areas.auth import own_account, questions, recovery
@@ -158,6 +158,31 @@ def test_forgotten_password_by_link_and_question_then_a_normal_sign_in(
     # The link worked once.
     again = new_client().client.get(link)
     assert again.status_code == 404 and "The link does not work" in again.get_data(as_text=True)
+
+
+def test_the_security_question_says_who_resets_a_password_when_the_answer_is_forgotten(
+    world, new_client, db_session
+):
+    """A user who had forgotten their answer as well as their password was told only "The
+    answer is not correct", five times, then to wait: nothing said there was another way.
+    The question says who can email them a new password: their school administrator, or for
+    council staff a council administrator."""
+    portal = new_client()
+    at_the_question(portal, db_session, world.alice.email)
+    for page in (
+        portal.get("/reset-password/question").page,
+        portal.post("/reset-password/question", {"answer": "Fido"}, expect=200).page,
+    ):
+        assert (
+            "If you cannot remember the answer, ask your school administrator to reset your "
+            "password: we will email you a new one." in text_of(page)
+        )
+    officer = staff(db_session, "forgetful@council.example.org", "officer")
+    council = new_client()
+    at_the_question(council, db_session, officer.email)
+    said = text_of(council.get("/reset-password/question").page)
+    assert "ask a council administrator to reset your password" in said
+    assert "school administrator" not in said
 
 
 def test_a_reset_link_expires_after_an_hour(world, new_client, db_session, moving_clock):

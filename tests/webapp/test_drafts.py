@@ -124,6 +124,63 @@ def test_a_stale_save_of_the_same_page_is_refused_and_keeps_what_was_typed(
     assert stored(db_session, reference).answers["forename"] == "Stale"
 
 
+def test_a_stale_save_shows_no_error_without_its_summary(sign_in, world):
+    """A tab's page sent after another tab saved it is not saved, and so not checked: it showed
+    some of its answers' errors beside them ("Date of birth must be a real date") with no
+    "There is a problem" summary, so a screen reader user heard only "Not saved", and the
+    errors the page's rules find were missing. Press Continue and the page is checked."""
+    portal = sign_in(world.alice)
+    reference, first_page = start(portal, "part-time-timetable")
+    old_tab = portal.get(first_page).page
+    old_version = old_tab.find("input", attrs={"name": "page_version"})["value"]
+    answer(portal, first_page, CHILD)  # the other tab saves first
+    wrong = {**CHILD, "date_of_birth-day": "31", "date_of_birth-month": "2", "upn": "A1"}
+    response = portal.post(
+        first_page, {**wrong, "action": "continue", "page_version": old_version}, expect=409
+    )
+    page = response.page
+    assert "changed in another tab" in text_of(page)
+    assert page.find("input", attrs={"name": "upn"})["value"] == "A1"  # kept to check
+    assert not page.select(".govuk-error-message, .govuk-form-group--error, .govuk-input--error")
+    assert not page.select(".govuk-error-summary")
+    assert not page.title.get_text().startswith("Error")
+    # Continue from the warned page saves it, and then says what is wrong, with the summary.
+    version = page.find("input", attrs={"name": "page_version"})["value"]
+    checked = portal.post(
+        first_page, {**wrong, "action": "continue", "page_version": version}, expect=200
+    ).page
+    summary = checked.select_one(".govuk-error-summary").get_text()
+    assert "Date of birth must be a real date" in summary
+    assert "UPN must be 13 characters" in summary
+
+
+def test_a_page_sent_again_by_going_back_to_its_errors_shows_the_answers_as_saved(
+    sign_in, world, db_session
+):
+    """One tab only: a page sent with a mistake came back with its error (the browser keeps
+    that POST in its history); the school put it right and went on; Back made the browser
+    send the first form again ("Confirm Form Resubmission"). The school was told the page
+    "was changed in another tab or window", shown the old wrong answers, and invited to press
+    Continue to save them over the right ones. It is shown the page as saved now, and why."""
+    portal = sign_in(world.alice)
+    reference, first_page = start(portal, "part-time-timetable")
+    version = portal.get(first_page).page.find("input", attrs={"name": "page_version"})["value"]
+    wrong = {**CHILD, "upn": "A1", "page_version": version, "action": "continue"}
+    portal.post(first_page, wrong, expect=200)  # "UPN must be 13 characters"
+    answer(portal, first_page, CHILD)  # put right: on to the next page
+    again = portal.post(first_page, wrong, expect=303)  # Back: the same form sent again
+    assert again.headers["Location"].endswith(first_page)
+    page = portal.get(first_page).page
+    said = text_of(page)
+    assert "changed in another tab" not in said
+    assert "You went back to a page you had already sent" in said
+    assert page.find("input", attrs={"name": "upn"})["value"] == CHILD["upn"]
+    assert stored(db_session, reference).answers["upn"] == CHILD["upn"]
+    # Another tab's copy of the page, with other answers, is still told of and kept.
+    other = {**wrong, "forename": "Other"}
+    assert "changed in another tab" in text_of(portal.post(first_page, other, expect=409).page)
+
+
 def test_autosave_keeps_typing_without_continue_and_needs_csrf(sign_in, world, db_session):
     portal = sign_in(world.alice)
     reference, first_page = start(portal, "part-time-timetable")

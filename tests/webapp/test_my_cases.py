@@ -205,6 +205,27 @@ def test_search_by_part_of_the_reference_in_either_case(sign_in, world, app):
     assert "Submit a case" not in text_of(page.select_one("main"))
 
 
+def test_a_reference_read_out_with_spaces_or_other_dashes_is_found(sign_in, world, app):
+    """A reference copied from a letter or taken down over the phone ("EDU SENED PTT 1033",
+    "PTT-1033") found nothing: "0 cases found", though the case was there. Spaces, dots,
+    slashes and dashes are read as the reference's own hyphens between its letters, and left
+    out before its number."""
+    timetable = drafts(app, world.alice, world.school_a, "part-time-timetable")[0]
+    number = timetable.removeprefix("EDU-SENED-PTT")
+    portal = sign_in(world.alice)
+    for typed in (
+        f"EDU SENED PTT {number}",
+        f"edu sened ptt{number}",
+        f"PTT-{number}",
+        f"PTT {number}",
+        f"edu/sened/ptt/{number}.",
+        f"EDU – SENED – PTT{number}",
+    ):
+        page = listing(portal, reference=typed)
+        assert references(page) == [timetable], typed
+        assert page.find("input", attrs={"name": "reference"})["value"] == typed
+
+
 def test_a_search_of_fewer_than_three_characters_asks_for_more(sign_in, world, app):
     """One or two characters are in most references, or none, and no index finds them: the
     trigram index needs three (at 1M cases, "ZZ" read the whole table for 2.5-10 s). The

@@ -124,7 +124,7 @@ def test_feedback_comments_have_a_limit(client):
     page = client.post(
         "/feedback", {"rating": "satisfied", "comments": "x" * 1201}, expect=200
     ).page
-    assert "Your comments must be 1200 characters or fewer" in text_of(page)
+    assert "Your comments must be 1,200 characters or fewer" in text_of(page)
     assert page.find("input", attrs={"value": "satisfied"}).has_attr("checked")
     # New lines count once, as the character counter counts them.
     client.post("/feedback", {"rating": "satisfied", "comments": "x\r\n" * 600}, expect=302)

@@ -425,11 +425,11 @@ def test_council_admins_preview_a_stored_version_as_schools_saw_it(app, db_sessi
 
 
 def test_council_admins_preview_a_case_type_with_sections_from_its_task_list(app, council_admin):
-    base = "/council/case-types/send-referral/v1"
+    base = "/council/case-types/send-referral/v2"
     overview = council_admin.get(f"{base}/", expect=200).page
     assert overview.select_one(".app-preview-tasks a")["href"] == f"{base}/tasks"
     tasks = council_admin.get(f"{base}/tasks", expect=200).page
-    assert BANNER in text_of(tasks) and "version 1 (current)" in tasks.title.get_text()
+    assert BANNER in text_of(tasks) and "version 2 (current)" in tasks.title.get_text()
     assert task_list(tasks)[0] == ("Permissions", "Not yet started", f"{base}/pages/permissions")
     answers = {"consent_to_referral": "yes", "consent_to_share": "yes"}
     sent = council_admin.post(f"{base}/pages/permissions", answers, expect=302)

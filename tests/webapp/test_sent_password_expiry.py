@@ -129,7 +129,10 @@ def test_the_admin_sees_a_colleague_has_not_signed_in_yet_and_can_send_it_again(
     page = alice.get(f"/user-admin/{dev_user.id}").page
     said = text_of(page)
     assert "Dev Patel has not signed in yet with the password we emailed them on" in said
-    assert "check their email address above" in said
+    # The notice is above the form: it sent the admin looking above it for the address.
+    assert "check their email address below" in said
+    notice = page.find(string=lambda t: t and "has not signed in yet" in t).find_parent()
+    assert notice.find_next("input", attrs={"name": "email"}) is not None
     link = page.find("a", string="reset their password to send a new one")
     assert link["href"] == f"/user-admin/{dev_user.id}/reset-password"
     dev = new_client()

@@ -92,6 +92,11 @@ def test_more_information_round_trip(app, world, sign_in, db_session):
     assert response.headers["Location"].endswith(f"/cases/{reference}/check-answers")
     check = portal.get(f"/cases/{reference}/check-answers").page
     assert "Check your changes before sending them" in text_of(check)
+    # What the council asked for is beside the changes (only My cases' view of the case said
+    # it), and the page is named as its heading (its title said "Check your answers").
+    asked = text_of(check.select_one(".app-request-note"))
+    assert asked == "Please give the date of the first review meeting with the family."
+    assert check.title.get_text().startswith("Check your changes before sending them – ")
     # Until the school sends them, officers still see the answers as last sent.
     from webapp.domain.sent_case import sent
 

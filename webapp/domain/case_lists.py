@@ -3,6 +3,8 @@ add their own), its filters by equal values, and its search by part of a referen
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Integer, Select, func, select
 from sqlalchemy.orm import aliased
 
@@ -36,9 +38,17 @@ SEARCH_TOO_SHORT = f"Enter at least {SHORTEST_SEARCH} characters of the referenc
 
 
 def _term(text: str) -> str:
-    """The part of a reference searched for: no reference holds a space, so the spaces of one
-    typed as it is read out ("PTT 1033") are left out, as are % and _."""
-    return "".join(text.split()).upper().replace("%", "").replace("_", "")
+    """The reference as typed, in the references' own form: capitals; a run of spaces, dots,
+    slashes or dashes between two words read as the hyphen between them ("EDU SENED PTT"),
+    and left out before the number ("PTT 1033") and at either end."""
+    words = [w for w in _NOT_IN_REFERENCES.split(text.upper()) if w]
+    term = words[0] if words else ""
+    for word in words[1:]:
+        term += ("-" if term[-1].isalpha() and word[0].isalpha() else "") + word
+    return term
+
+
+_NOT_IN_REFERENCES = re.compile(r"[^A-Z0-9]+")  # % and _ too, which LIKE would read
 
 
 def reference_search_problem(text: str) -> list[dict]:

@@ -36,7 +36,7 @@ def text_field(label: str, required, max_length: int, too_long: str = "", checks
     """A one-line answer with its spaces tidied: `required` says when it must be given (and
     the message; None: optional); longer than `max_length` is refused with `too_long` (or
     "<label> must be ... characters or fewer"); then `checks`, validators of its own."""
-    message = too_long or f"{label} must be {max_length} characters or fewer"
+    message = too_long or f"{label} must be {max_length:,} characters or fewer"
     validators = [required] if required else []
     return StringField(
         label,

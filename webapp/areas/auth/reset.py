@@ -88,6 +88,7 @@ def reset_question():
         wrong=wrong,
         problem=problem,
         question=QUESTIONS.get(user.security_question, ""),
+        council_staff=user.is_officer,  # reset by a council administrator, not a school's
     )
 
 

@@ -21,7 +21,7 @@ from werkzeug.datastructures import FileStorage
 from engine import CaseType
 from engine.group_items import typed_item
 from engine.input_names import bound_field, input_name, item_index, read_input_name
-from webapp.areas.cases import bp, parking, services
+from webapp.areas.cases import bp, parking, resent, services
 from webapp.areas.cases.forms import PageForm
 from webapp.areas.cases.lookup import change_refused, editable, values_of
 from webapp.areas.cases.prefill import keep_locked, known_values
@@ -77,6 +77,15 @@ def _render_page(
         back_url=_back_url(case, case_type, page, previous, form.start_token.data),
         autosave_url=_autosave_url(case, page),
     ), status
+
+
+def _unchecked(fields) -> None:
+    """Forget what checking the form found: a page changed in another tab is shown as typed,
+    not saved and so not checked (its errors, with their summary, come with Continue)."""
+    for field in fields:
+        field.errors = []
+        for entry in getattr(field, "entries", ()):  # a repeating group's items
+            _unchecked(getattr(entry, "form", None) or [entry])
 
 
 def _autosave_url(case, page) -> str:
@@ -171,8 +180,13 @@ def answer_page(case, case_type, page):
     try:
         result = _save(case, case_type, page_id, form)
     except services.StaleSave as stale:
+        if resent.sent_before(case.reference, page_id):  # Back to its errors: not another tab
+            flash(resent.RESENT, "info")
+            return redirect(request.full_path.rstrip("?"), 303)  # the page as it is now
         form.page_version.data = str(stale.current_version)
+        _unchecked(form)
         return _render_page(case, case_type, page, form, stale=True, status=409)
+    resent.remember(case.reference, page_id)
     if request.files:
         _tell_about_pending_files(page, case.answers)
 

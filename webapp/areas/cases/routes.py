@@ -134,6 +134,7 @@ def _render_check(case, case_type, form, problems=None, unchecked=None, refused=
         unchecked=unchecked,
         form=form,
         send_by=case_type.lifecycle.drafts_until if case_type.lifecycle.retired else None,
+        request_note=None if case.is_draft else services.latest_request(case),
     )
 
 

@@ -283,7 +283,7 @@ class ApiClientForm(FlaskForm):
     )
     networks = TextAreaField(
         "Networks it may call from",
-        validators=[Length(max=2000, message="Networks must be 2000 characters or fewer")],
+        validators=[Length(max=2000, message="Networks must be 2,000 characters or fewer")],
     )
 
     def offer(self, case_types: list[tuple[str, str]], actions: list[str]) -> ApiClientForm:

@@ -31,7 +31,7 @@ class FeedbackForm(FlaskForm):
             Optional(),
             Length(
                 max=COMMENTS_MAX,
-                message=f"Your comments must be {COMMENTS_MAX} characters or fewer",
+                message=f"Your comments must be {COMMENTS_MAX:,} characters or fewer",
             ),
         ],
     )
