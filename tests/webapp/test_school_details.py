@@ -133,3 +133,23 @@ def test_a_laestab_another_school_has_is_refused_on_its_question(cara, world, db
     cara.get(change)
     data = {"name": "Aylestone Junior School", "laestab": "8562001", "phase": "Primary"}
     cara.post(change, data, expect=302)
+
+
+def test_a_laestab_two_schools_shared_already_does_not_block_other_changes(
+    cara, world, db_session
+):
+    """Two schools were given one LAESTAB before it was checked: correcting the name or phase
+    of either was refused ('already used by …') though its LAESTAB was left as it was, so the
+    council could not change the school that had the number rightly."""
+    world.school_a.laestab = world.school_b.laestab = "8562002"
+    db_session.commit()
+    change = f"/council/schools/{world.school_a.id}/change"
+    cara.get(change)
+    data = {"name": "Aylestone Junior School", "laestab": "856 2002", "phase": "Primary"}
+    cara.post(change, data, expect=302)
+    school = fresh(db_session).get(School, world.school_a.id)
+    assert (school.name, school.laestab, school.phase) == (
+        "Aylestone Junior School",
+        "8562002",
+        "Primary",
+    )

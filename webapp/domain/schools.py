@@ -115,7 +115,8 @@ def change_school(
     the names of those changed. Refused, on its question, when one is given wrong."""
     laestab = normalise_laestab(laestab)
     refuse_bad_school_details(laestab, phase)
-    _refuse_laestab_in_use(session, laestab, school.id)
+    if laestab != school.laestab:  # one two schools shared before it was checked stays
+        _refuse_laestab_in_use(session, laestab, school.id)
     wanted = {"name": " ".join(name.split()), "laestab": laestab, "phase": phase}
     changed = sorted(key for key, value in wanted.items() if getattr(school, key) != value)
     for key in changed:
