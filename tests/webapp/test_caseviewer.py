@@ -1184,6 +1184,27 @@ def test_the_same_internal_note_added_again_later_is_a_second_note(
     assert notes == [note, note]
 
 
+def test_an_internal_note_pressed_twice_at_once_is_added_once(sign_in, world, council, db_session):
+    """The second press sent while the first was still being saved read the timeline before
+    the first note was on it, and added the note again."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    pressed = _add_note_as_shown(olivia, reference, "Asked the school for the signed plan.")
+    start = threading.Barrier(2)
+
+    def press():
+        start.wait()
+        olivia.post(f"/caseviewer/cases/{reference}/notes", pressed, expect=302)
+
+    threads = [threading.Thread(target=press) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    notes = [e.note for e in case_row(db_session, reference).events if e.kind == "note"]
+    assert notes == ["Asked the school for the signed plan."]
+
+
 def _summary_link(response) -> str:
     """The one error summary link's target, which must be on the page."""
     [link] = response.page.select(".govuk-error-summary__list a")

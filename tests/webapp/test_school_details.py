@@ -135,9 +135,7 @@ def test_a_laestab_another_school_has_is_refused_on_its_question(cara, world, db
     cara.post(change, data, expect=302)
 
 
-def test_a_laestab_two_schools_shared_already_does_not_block_other_changes(
-    cara, world, db_session
-):
+def test_a_laestab_two_schools_shared_already_does_not_block_other_changes(cara, world, db_session):
     """Two schools were given one LAESTAB before it was checked: correcting the name or phase
     of either was refused ('already used by …') though its LAESTAB was left as it was, so the
     council could not change the school that had the number rightly."""
