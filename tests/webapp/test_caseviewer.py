@@ -1158,6 +1158,53 @@ def test_an_internal_note_sent_twice_is_added_once(sign_in, world, council, db_s
     assert notes == [note] * 3
 
 
+def _add_note_as_shown(portal, reference, note):
+    """Add note pressed on the case page as it is shown now (its form's fields)."""
+    page = portal.get(f"/caseviewer/cases/{reference}").page
+    form = page.find("textarea", id="internal-note").find_parent("form")
+    fields = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    return fields | {"note": note}
+
+
+def test_the_same_internal_note_added_again_later_is_a_second_note(
+    sign_in, world, council, db_session
+):
+    """Olivia phones the school in the morning and again in the afternoon, each time adding
+    'Phoned the school, no answer.' from the case page she has open: the second was told
+    'Your internal note has been added' and never added, so the timeline said she rang once."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    note = "Phoned the school, no answer."
+    morning = _add_note_as_shown(olivia, reference, note)
+    olivia.post(f"/caseviewer/cases/{reference}/notes", morning, expect=302)
+    olivia.post(f"/caseviewer/cases/{reference}/notes", morning, expect=302)  # pressed twice
+    afternoon = _add_note_as_shown(olivia, reference, note)
+    olivia.post(f"/caseviewer/cases/{reference}/notes", afternoon, expect=302)
+    notes = [e.note for e in case_row(db_session, reference).events if e.kind == "note"]
+    assert notes == [note, note]
+
+
+def test_an_internal_note_pressed_twice_at_once_is_added_once(sign_in, world, council, db_session):
+    """The second press sent while the first was still being saved read the timeline before
+    the first note was on it, and added the note again."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    pressed = _add_note_as_shown(olivia, reference, "Asked the school for the signed plan.")
+    start = threading.Barrier(2)
+
+    def press():
+        start.wait()
+        olivia.post(f"/caseviewer/cases/{reference}/notes", pressed, expect=302)
+
+    threads = [threading.Thread(target=press) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    notes = [e.note for e in case_row(db_session, reference).events if e.kind == "note"]
+    assert notes == ["Asked the school for the signed plan."]
+
+
 def _summary_link(response) -> str:
     """The one error summary link's target, which must be on the page."""
     [link] = response.page.select(".govuk-error-summary__list a")

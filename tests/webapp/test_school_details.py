@@ -8,12 +8,14 @@ systems reading the API got `"laestab": null`.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import select
 
 from tests.webapp.conftest import staff, text_of
 from tests.webapp.helpers import audit_rows, errors_on, fresh
-from tests.webapp.test_council_admin import add_school
+from tests.webapp.test_council_admin import NEW_SCHOOL, add_school
 from webapp.models import School
 
 
@@ -133,3 +135,48 @@ def test_a_laestab_another_school_has_is_refused_on_its_question(cara, world, db
     cara.get(change)
     data = {"name": "Aylestone Junior School", "laestab": "8562001", "phase": "Primary"}
     cara.post(change, data, expect=302)
+
+
+def test_a_laestab_two_schools_shared_already_does_not_block_other_changes(cara, world, db_session):
+    """Two schools were given one LAESTAB before it was checked: correcting the name or phase
+    of either was refused ('already used by …') though its LAESTAB was left as it was, so the
+    council could not change the school that had the number rightly."""
+    world.school_a.laestab = world.school_b.laestab = "8562002"
+    db_session.commit()
+    change = f"/council/schools/{world.school_a.id}/change"
+    cara.get(change)
+    data = {"name": "Aylestone Junior School", "laestab": "856 2002", "phase": "Primary"}
+    cara.post(change, data, expect=302)
+    school = fresh(db_session).get(School, world.school_a.id)
+    assert (school.name, school.laestab, school.phase) == (
+        "Aylestone Junior School",
+        "8562002",
+        "Primary",
+    )
+
+
+def test_two_schools_added_at_once_with_one_laestab_are_not_both_given_it(
+    cara, sign_in, db_session
+):
+    """Two council admins add two schools with the same LAESTAB at the same moment: each
+    checked that no school had it before either was saved, and both were given it."""
+    dana = sign_in(staff(db_session, "dana@council.example.org", "admin"))
+    start, answers = threading.Barrier(2), []
+
+    def add(portal, urn, email):
+        portal.get("/council/schools/add")
+        start.wait()
+        data = {**NEW_SCHOOL, "urn": urn, "email": email, "laestab": "8562003"}
+        answers.append(portal.post("/council/schools/add", data, expect=None).status_code)
+
+    threads = [
+        threading.Thread(target=add, args=(cara, "120997", "head@one.example.org")),
+        threading.Thread(target=add, args=(dana, "120998", "head@two.example.org")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    given = fresh(db_session).scalars(select(School).where(School.laestab == "8562003")).all()
+    assert len(given) == 1
+    assert sorted(answers) == [200, 302]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.domain import accounts, audit
@@ -115,7 +115,8 @@ def change_school(
     the names of those changed. Refused, on its question, when one is given wrong."""
     laestab = normalise_laestab(laestab)
     refuse_bad_school_details(laestab, phase)
-    _refuse_laestab_in_use(session, laestab, school.id)
+    if laestab != school.laestab:  # one two schools shared before it was checked stays
+        _refuse_laestab_in_use(session, laestab, school.id)
     wanted = {"name": " ".join(name.split()), "laestab": laestab, "phase": phase}
     changed = sorted(key for key, value in wanted.items() if getattr(school, key) != value)
     for key in changed:
@@ -136,11 +137,18 @@ def _check_new_school(session: Session, urn: str, setting_type: str) -> None:
         raise URNInUse(existing)
 
 
+LAESTAB_LOCK = 0x4C414553  # "LAES": the advisory locks of _refuse_laestab_in_use, by number
+
+
 def _refuse_laestab_in_use(session: Session, laestab: str, school_id: int | None) -> None:
     """A LAESTAB names one establishment: Refused, on its question, when another school has it
     (a digit typed wrong would prefill the other school's number in every form)."""
     if not laestab:
         return
+    if session.get_bind().dialect.name == "postgresql":  # SQLite writes one at a time
+        # Held until the school is saved: a second school given the number at the same
+        # moment waits, then finds the first (two checks before either saved passed both).
+        session.execute(select(func.pg_advisory_xact_lock(LAESTAB_LOCK << 32 | int(laestab))))
     other = session.scalar(
         select(School).where(School.laestab == laestab, School.id != (school_id or 0)).limit(1)
     )

@@ -314,13 +314,22 @@ def repeats_last_move(
     )
 
 
-def add_note(session: Session, case: Case, actor: User, note: str) -> None:
+def add_note(session: Session, case: Case, actor: User, note: str, seen: str = "") -> None:
     """An officer's internal note: on the case's timeline, never shown to the school. The
-    note the officer added last, sent again with nothing on the case since (Add note pressed
-    twice, or Back and Add note again), is kept once."""
+    note the officer added last, sent again from a page that did not show it (`seen`, the id
+    of the last event the page showed: Add note pressed twice, or Back and Add note again),
+    is kept once; the same words added later from a page showing them are a new note. The
+    case row is held meanwhile, so a second press on its way waits for the first."""
     note = note.strip()
+    session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
+    session.expire(case, ["events"])
     last = case.events[-1] if case.events else None
-    if last is not None and (last.kind, last.actor_id, last.note) == ("note", actor.id, note):
+    shown = int(seen) if seen.isdigit() and int(seen) < 2**31 else None
+    if (
+        last is not None
+        and (last.kind, last.actor_id, last.note) == ("note", actor.id, note)
+        and (shown is None or last.id > shown)
+    ):
         return
     session.add(
         CaseEvent(

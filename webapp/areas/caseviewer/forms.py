@@ -155,8 +155,10 @@ class TransitionForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    """An internal note: officers only, never shown to the school."""
+    """An internal note: officers only, never shown to the school; with the id of the last
+    event the page showed (workflow.add_note: the same note sent twice is added once)."""
 
+    from_event = HiddenField()
     note = TextAreaField(
         "Internal note",
         filters=[typed_lines],

@@ -275,7 +275,9 @@ def note(reference: str):
     if not form.validate_on_submit():
         message = form.note.errors[0] if form.note.errors else "Try again"
         return _refuse(found, case_type, message, "internal-note", form.note.data or "", status=400)
-    services.add_internal_note(db(), found, current_user, form.note.data)
+    services.add_internal_note(
+        db(), found, current_user, form.note.data, form.from_event.data or ""
+    )
     flash("Your internal note has been added", "success")
     return redirect(url_for("caseviewer.case", reference=reference, _anchor="timeline"))
 

@@ -328,10 +328,12 @@ NOTE_REQUIRED = "Enter a note for the school"
 NOTE_TOO_LONG = f"Note must be {workflow.NOTE_MAX:,} characters or fewer"
 
 
-def add_internal_note(session: Session, case: Case, officer: User, note: str) -> None:
-    """An internal note on the timeline, never shown to the school."""
+def add_internal_note(
+    session: Session, case: Case, officer: User, note: str, seen: str = ""
+) -> None:
+    """An internal note on the timeline, never shown to the school (workflow.add_note)."""
     with transaction(session):
-        workflow.add_note(session, case, officer, note)
+        workflow.add_note(session, case, officer, note, seen)
 
 
 def colleagues(session: Session, officer: User, case: Case) -> list[User]:
