@@ -26,18 +26,18 @@ engine = create_engine(
 )
 
 
+_WRITE = text(
+    "update cases set answers = cast(:answers as json), row_version = row_version + 1"
+    " where id = :id returning row_version"
+)
+
+
 @app.post("/save/<int:case_id>")
 def save(case_id: int):
     """Store the posted answers on the case: one UPDATE, committed."""
     answers = json.dumps(request.form.to_dict())
     with engine.connect() as connection:
-        version = connection.execute(
-            text(
-                "update cases set answers = cast(:answers as json), row_version = row_version + 1"
-                " where id = :id returning row_version"
-            ),
-            {"answers": answers, "id": case_id},
-        ).scalar()
+        version = connection.execute(_WRITE, {"answers": answers, "id": case_id}).scalar()
     return jsonify(saved=True, page_version=version)
 
 
@@ -49,11 +49,5 @@ def read_then_save(case_id: int):
             text("select answers from cases where id = :id"), {"id": case_id}
         ).scalar()
         answers = json.dumps({**(stored or {}), **request.form.to_dict()})
-        version = connection.execute(
-            text(
-                "update cases set answers = cast(:answers as json), row_version = row_version + 1"
-                " where id = :id returning row_version"
-            ),
-            {"answers": answers, "id": case_id},
-        ).scalar()
+        version = connection.execute(_WRITE, {"answers": answers, "id": case_id}).scalar()
     return jsonify(saved=True, page_version=version)
