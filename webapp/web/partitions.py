@@ -40,6 +40,10 @@ class Partition:
     column: ColumnElement
     values: Collection
     fixed: Mapping[object, tuple] = field(default_factory=dict)
+    # Whether the fixed terms are columns of the rows, each part's query then saying that its
+    # rows hold its constants (which they do), so that an index with them serves it (a case
+    # type's cases by name: its one name and id, not every name's cases before its own).
+    stated: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ class Reader:
             if part:
                 query = query.where(part.column.in_(values))
                 if values:  # its fixed terms are alike for all its rows: no order of them
-                    query = self._sought(values[0], query)
+                    query = self._sought(values[0], self._held(values[0], query, order))
                     extra = self._constants(values[0], order)
                     order = order[len(part.fixed.get(values[0], ())) :]
             ordered = query.add_columns(*extra).order_by(*order).offset(offset or None)
@@ -117,7 +121,8 @@ class Reader:
         if _descending(order[0]):
             parts.reverse()
         while parts:
-            part = self.query.where(self.partition.column == parts[0])
+            part = self._held(parts[0], self.query, order)
+            part = part.where(self.partition.column == parts[0])
             here = count_up_to(self.session, part, offset)
             if here > offset:
                 break
@@ -141,6 +146,14 @@ class Reader:
         constant = {id(term): literal(v) for term, v in zip(terms, fixed, strict=True)}
         return [constant.get(id(column), column) for column in self.extra]
 
+    def _held(self, value, query: Select, order: Sequence) -> Select:
+        """A part's query, saying (when `stated`) that its rows hold its fixed terms."""
+        if not self.partition.stated:
+            return query
+        fixed = self.partition.fixed.get(value, ())
+        terms = [_unwrapped(term)[0] for term in order[: len(fixed)]]
+        return query.where(*(term == v for term, v in zip(terms, fixed, strict=True)))
+
     def _branch(self, value, terms: list, order: Sequence, limit: int) -> Select:
         """The first `limit` rows of one part, its fixed terms given as constants."""
         fixed = self.partition.fixed.get(value, ())
@@ -148,7 +161,8 @@ class Reader:
         extra = self._constants(value, order)
         named = [*(column.label(f"_extra{n}") for n, column in enumerate(extra))]
         named += [key.label(f"_key{n}") for n, key in enumerate(keys)]
-        branch = self._sought(value, self.query).where(self.partition.column == value)
+        branch = self._sought(value, self._held(value, self.query, order))
+        branch = branch.where(self.partition.column == value)
         branch = branch.add_columns(*named).order_by(*order[len(fixed) :]).limit(limit)
         # Each a subquery of its own: SQLite takes no LIMIT in a UNION's member.
         return select(branch.subquery())

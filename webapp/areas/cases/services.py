@@ -20,7 +20,7 @@ from engine.group_items import change_items
 from webapp.areas.cases.saving import StaleSave
 from webapp.areas.cases.saving import save_page as save_page  # the pages call it from here
 from webapp.areas.cases.warnings import warning_entries, warnings_gone_past
-from webapp.domain import audit, case_lists, workflow
+from webapp.domain import audit, case_lists, case_type_names, workflow
 from webapp.domain.case_files import CaseFile, unchecked_files
 from webapp.domain.case_lists import CASE_SORTS, filtered_by, with_reference_holding
 from webapp.domain.errors import NotFound
@@ -365,17 +365,16 @@ def list_cases(
     # tie-breaker orders them, through an index (school, id) rather than past every sent case.
     never_sent = search.status in (DRAFT, CLOSED_DRAFT) and args.sort == "submitted"
     sort = () if (args.sort == "school" and one_school) or never_sent else SORTS[args.sort]
+    if (held := case_type_names.held_alike(session, search.case_type, sort)) is not None:
+        sort, query = (), query.where(held)  # by id, through the index (school, it, id)
     # The tie-breaker runs the sort's way, so one index (school, column, id) serves each;
     # several schools' cases are read school by school through it (a query each, merged).
     newest = Case.id.desc() if args.descending else Case.id.asc()
     several = Partition(Case.school_id, user.school_ids)
     if args.sort == "school" and not one_school:  # a school's name: the same for its cases
         sort = (*sort, Case.school_id)  # Next and Previous seek school by school
-        names = session.execute(
-            select(School.id, School.name)
-            .where(School.id.in_(user.school_ids))
-            .order_by(School.name, School.id)  # the order the parts are sought in
-        )
+        mine = select(School.id, School.name).where(School.id.in_(user.school_ids))
+        names = session.execute(mine.order_by(School.name, School.id))  # the parts' order
         several = replace(several, fixed={id_: (name, id_) for id_, name in names})
     return fetch_page(
         session,

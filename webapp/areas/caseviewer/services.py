@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType
 from engine.model import Transition
-from webapp.domain import audit, case_lists, workflow
+from webapp.domain import audit, case_lists, case_type_names, workflow
 from webapp.domain.case_lists import CASE_SORTS, filtered_by, with_reference_holding
 from webapp.domain.errors import NotFound, Refused
 from webapp.infra.clock import UK
@@ -167,6 +167,9 @@ def queue(
     # At one activity, a case type's cases lie in status order in the index of its statuses'
     # activities (case type, status, activity, id): read a case type at a time, as BY_CASE_TYPE.
     by_type = args.sort in BY_CASE_TYPE or (args.sort == "status" and bool(search.activity))
+    partition = Partition(Case.case_type_id, worked) if by_type else None
+    if args.sort == "case_type":  # each type's cases under its one name, by id (if they are)
+        partition = case_type_names.by_one_name(session, worked) or partition
     listing = fetch_page(
         session,
         query if by_type else query.where(Case.case_type_id.in_(sorted(worked))),
@@ -176,7 +179,7 @@ def queue(
         keyset=Case.id,
         # A query per case type, merged (web/partitions.py): no loader options there.
         options=() if by_type else [defer(column) for column in UNSHOWN],
-        partition=Partition(Case.case_type_id, worked) if by_type else None,
+        partition=partition,
         found=case_lists.found_by_reference(args.search),
     )
     _load_schools_and_assignees(session, listing.rows)
