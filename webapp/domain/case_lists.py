@@ -53,8 +53,9 @@ _NOT_IN_REFERENCES = re.compile(r"[^A-Z0-9]+")  # % and _ too, which LIKE would 
 
 def reference_search_problem(text: str) -> list[dict]:
     """The search box's problem, for the page's error summary (none, or a search too short
-    to be made: the list is then shown as if not searched)."""
-    if 0 < len(_term(text)) < SHORTEST_SEARCH:
+    to be made: the list is then shown as if not searched). A text of only dashes, dots or %
+    ("---") is one too: nothing of it is searched, and it is not an empty box."""
+    if text.strip() and len(_term(text)) < SHORTEST_SEARCH:
         return [{"text": SEARCH_TOO_SHORT, "href": "#reference"}]
     return []
 
