@@ -420,3 +420,14 @@ def test_a_question_another_answer_is_bounded_by_is_quoted_as_its_answer(
     with pytest.raises(Invalid) as caught:
         field.kind.parse(field, typed, values)
     assert caught.value.message == message
+
+
+def test_a_file_asked_for_by_a_question_is_asked_for_with_the_question_quoted():
+    """A file question left without a file said "Select have you got a tracking report": the
+    question turned into an order. The file is asked for, with the question quoted."""
+    question = make("file", label="Have you got a tracking report?", accept=["pdf"])
+    assert question.kind.missing_message(question) == (
+        "Select a file for ‘Have you got a tracking report’"
+    )
+    plan = make("file", label="Support plan", accept=["pdf"])
+    assert plan.kind.missing_message(plan) == "Select support plan"
