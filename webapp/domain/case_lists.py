@@ -62,9 +62,9 @@ def reference_search_problem(text: str) -> list[dict]:
 
 def with_reference_holding(query: Select, text: str) -> Select:
     """Only the cases whose reference holds `text` (part of it, as a school reads it out; any
-    letter case; spaces, % and _, which no reference holds, are left out), as the trigram index on
-    upper(reference) serves; a text of fewer than SHORTEST_SEARCH characters searches
-    nothing (reference_search_problem)."""
+    letter case; spaces, dots, slashes and dashes read as its hyphens, and % and _ left out:
+    _term), as the trigram index on upper(reference) serves; a text of fewer than
+    SHORTEST_SEARCH characters searches nothing (reference_search_problem)."""
     term = _term(text)
     if len(term) < SHORTEST_SEARCH:
         return query
