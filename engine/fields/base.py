@@ -239,6 +239,13 @@ def label_for_message(field: Field) -> str:
     return f"The answer to ‘{label}’" if field.label.strip().endswith("?") else label
 
 
+def label_as_object(label: str) -> str:
+    """Another question's label as the object of a message ("… must be the same as or after
+    the start date"); a question's answer, quoted, as label_for_message makes its subject."""
+    plain = label.rstrip("?:. ")
+    return f"the answer to ‘{plain}’" if label.strip().endswith("?") else lower_first(label)
+
+
 def plain_label(field: Field) -> str:
     """The field's label without its closing punctuation, to quote in a message."""
     return field.label.rstrip("?:. ")

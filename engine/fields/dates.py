@@ -13,6 +13,7 @@ from engine.fields.base import (
     Invalid,
     ascii_digits,
     bounds_problem,
+    label_as_object,
     label_for_message,
     lower_first,
     setting_problem,
@@ -166,9 +167,8 @@ class DateType(FieldType):
                 raise Invalid(f"{label} {_SAID[key, bound]}")
             if bound in _DAYS_FROM_TODAY or _ISO.fullmatch(bound):
                 raise Invalid(f"{label} must be the same as or {relation} {long_date(limit)}")
-            raise Invalid(
-                f"{label} must be the same as or {relation} {lower_first(values.label_of(bound))}"
-            )
+            other = label_as_object(values.label_of(bound))
+            raise Invalid(f"{label} must be the same as or {relation} {other}")
 
     def to_form(self, field, value):
         if not value:
@@ -312,7 +312,7 @@ class TimeType(FieldType):
             elif (other := values.get(bound)) is not None and fails(other.strftime("%H:%M")):
                 raise Invalid(
                     f"{label} must be the same as or {relation} than "
-                    f"{lower_first(values.label_of(bound))}"
+                    f"{label_as_object(values.label_of(bound))}"
                 )
         return value
 

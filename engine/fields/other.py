@@ -98,7 +98,12 @@ class FileType(FieldType):
     not_answered = "No file chosen"  # an item whose only answer, a file, was refused
 
     def missing_message(self, field):
-        return field.required_message or f"Select {lower_first(field.label.rstrip('?:. '))}"
+        if field.required_message:
+            return field.required_message
+        plain = field.label.rstrip("?:. ")
+        if field.label.strip().endswith("?"):  # "Select have you got …" is no instruction
+            return f"Select a file for ‘{plain}’"
+        return f"Select {lower_first(plain)}"
 
     def form_field(self, field):
         from engine.fields.inputs import file_field

@@ -1,7 +1,10 @@
 """Each field type: what a user may type, what is stored, and the message when it is wrong."""
 
+import datetime as dt
+
 import pytest
 
+from engine.answers import Values
 from engine.fields import FIELD_TYPES, Invalid
 from engine.model import Field, Option
 
@@ -383,3 +386,48 @@ def test_a_question_is_not_made_the_subject_of_its_error(
     as the messages of choices do; and a number over a thousand has its comma, as the page's
     own character count writes it."""
     assert refused(make(type_name, label=label, **settings), typed) == message
+
+
+@pytest.mark.parametrize(
+    ("type_name", "bound", "earlier", "typed", "message"),
+    [
+        (
+            "date",
+            "min",
+            dt.date(2026, 9, 10),
+            {"day": "1", "month": "9", "year": "2026"},
+            "The answer to ‘When did it end’ must be the same as or after the answer to "
+            "‘When did the placement start’",
+        ),
+        (
+            "time",
+            "min",
+            dt.time(10, 0),
+            "9:00",
+            "The answer to ‘When did it end’ must be the same as or later than the answer to "
+            "‘When did the placement start’",
+        ),
+    ],
+)
+def test_a_question_another_answer_is_bounded_by_is_quoted_as_its_answer(
+    type_name, bound, earlier, typed, message
+):
+    """A date or time no earlier than another question's answer named that question as if it
+    were the answer: "… must be the same as or after when did the placement start?". It is
+    that question's answer, quoted, as the subject of the message is."""
+    field = make(type_name, label="When did it end?", **{bound: "started"})
+    values = Values({"started": earlier}, labels={"started": "When did the placement start?"})
+    with pytest.raises(Invalid) as caught:
+        field.kind.parse(field, typed, values)
+    assert caught.value.message == message
+
+
+def test_a_file_asked_for_by_a_question_is_asked_for_with_the_question_quoted():
+    """A file question left without a file said "Select have you got a tracking report": the
+    question turned into an order. The file is asked for, with the question quoted."""
+    question = make("file", label="Have you got a tracking report?", accept=["pdf"])
+    assert question.kind.missing_message(question) == (
+        "Select a file for ‘Have you got a tracking report’"
+    )
+    plan = make("file", label="Support plan", accept=["pdf"])
+    assert plan.kind.missing_message(plan) == "Select support plan"

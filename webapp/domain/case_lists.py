@@ -53,17 +53,18 @@ _NOT_IN_REFERENCES = re.compile(r"[^A-Z0-9]+")  # % and _ too, which LIKE would 
 
 def reference_search_problem(text: str) -> list[dict]:
     """The search box's problem, for the page's error summary (none, or a search too short
-    to be made: the list is then shown as if not searched)."""
-    if 0 < len(_term(text)) < SHORTEST_SEARCH:
+    to be made: the list is then shown as if not searched). A text of only dashes, dots or %
+    ("---") is one too: nothing of it is searched, and it is not an empty box."""
+    if text.strip() and len(_term(text)) < SHORTEST_SEARCH:
         return [{"text": SEARCH_TOO_SHORT, "href": "#reference"}]
     return []
 
 
 def with_reference_holding(query: Select, text: str) -> Select:
     """Only the cases whose reference holds `text` (part of it, as a school reads it out; any
-    letter case; spaces, % and _, which no reference holds, are left out), as the trigram index on
-    upper(reference) serves; a text of fewer than SHORTEST_SEARCH characters searches
-    nothing (reference_search_problem)."""
+    letter case; spaces, dots, slashes and dashes read as its hyphens, and % and _ left out:
+    _term), as the trigram index on upper(reference) serves; a text of fewer than
+    SHORTEST_SEARCH characters searches nothing (reference_search_problem)."""
     term = _term(text)
     if len(term) < SHORTEST_SEARCH:
         return query
