@@ -155,3 +155,45 @@ def test_the_queue_by_case_type_is_one_sort(named, officer, school, order):
             .order_by(*args.order_by(caseviewer.SORTS["case_type"]), newest)
         ).all()
         _walk(lambda asked: caseviewer.queue(session, user, teams, search, asked), args, expected)
+
+
+# The queue's filters and a reference search, each with the condition a plain sort keeps to.
+FILTERED = {
+    "status": ({"status": "Active"}, [Case.status == "Active"]),
+    "nobody's": ({"assigned": "nobody"}, [Case.assigned_to_id.is_(None)]),
+    "sent from": (
+        {"submitted_from": dt.date(2024, 1, 2)},
+        [Case.submitted_at >= dt.datetime(2024, 1, 2, tzinfo=dt.UTC)],
+    ),
+    "a reference": ({}, [Case.reference.contains("PTT1")]),
+}
+
+
+@pytest.mark.parametrize("narrowed", [True, False], ids=["found few", "found many"])
+@pytest.mark.parametrize("order", ["asc", "desc"])
+@pytest.mark.parametrize("filtered", list(FILTERED))
+def test_the_queue_by_case_type_filtered_or_searched_is_one_sort(
+    named, monkeypatch, filtered, order, narrowed
+):
+    """A search that finds few cases is read at once, sorted (web/partitions.py's narrowed),
+    one that finds many a case type at a time: either way, the plain sort's pages."""
+    engine, ids = named
+    if not narrowed:  # as if the search found more than a listing counts
+        monkeypatch.setattr("webapp.web.listing.narrowed", lambda *_: None)
+    wanted, kept = FILTERED[filtered]
+    with Session(engine) as session:
+        user = session.get(User, ids["one name each"])
+        teams = caseviewer.officer_teams(session, user)
+        searched = "ptt 1" if filtered == "a reference" else ""
+        args = caseviewer.QUEUE.args(
+            SIZE, sort="case_type", descending=order == "desc", search=searched
+        )
+        newest = Case.id.desc() if order == "desc" else Case.id.asc()
+        expected = session.scalars(
+            select(Case.id)
+            .where(Case.submitted_at.is_not(None), *kept)
+            .where(Case.case_type_id.in_(OFFICERS["one name each"]))
+            .order_by(*args.order_by(caseviewer.SORTS["case_type"]), newest)
+        ).all()
+        search = caseviewer.QueueSearch(**wanted)
+        _walk(lambda asked: caseviewer.queue(session, user, teams, search, asked), args, expected)
