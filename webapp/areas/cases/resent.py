@@ -4,18 +4,20 @@ Resubmission"). Its answers are older than those the school saved since, in the 
 is not another tab's copy, and is not to be offered as one to save over them.
 
 The session keeps a keyed digest of the last few forms of case pages it saved (never their
-answers: HMAC with the app's secret key, so that the cookie cannot be tried against guesses).
+answers: signed with the app's secret key under a salt of its own, as parking.py signs, so
+that the cookie cannot be tried against guesses).
 A form that comes back stale with a digest the session sent before is the browser's repeat."""
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 
 from flask import current_app, request, session
+from itsdangerous import Signer
 
 KEPT = 8  # forms remembered a session: more than a user goes Back through in one tab
 _KEY = "sent_pages"
+_SALT = "case-page-sent"  # this digest's own key, apart from the cookie's and parking's
 
 RESENT = (
     "You went back to a page you had already sent. It shows your answers as they are saved "
@@ -30,8 +32,8 @@ def _digest(reference: str, page_id: str) -> str | None:
         return None
     fields = sorted((k, v) for k, v in request.form.items(multi=True) if k != "csrf_token")
     message = repr((reference, page_id, fields)).encode("utf-8", "surrogatepass")
-    key = str(current_app.config["SECRET_KEY"]).encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:24]
+    signer = Signer(current_app.secret_key, salt=_SALT, digest_method=hashlib.sha256)
+    return signer.get_signature(message).decode()[:24]
 
 
 def remember(reference: str, page_id: str) -> None:
