@@ -76,7 +76,10 @@ def machine() -> str:
 def validation(rounds: int) -> dict:
     """P1: cold `portal validate` vs libyaml alone on 1 and 16 copies of casetypes/, interleaved
     (bench/validation_growth.py's copies and commands); seconds by (tool, size, "elapsed" or
-    "CPU"): CPU time (user + system of the process) is far less disturbed by a busy machine."""
+    "CPU"): CPU time (user + system of the process) is far less disturbed by a busy machine.
+    The checkout is compiled to bytecode first, as validation_growth.py does: with
+    PYTHONDONTWRITEBYTECODE set, every run would otherwise compile the sources anew."""
+    growth.compile_bytecode(growth.ROOT)
     work = Path(tempfile.mkdtemp(prefix="bench-validate-"))
     runs = defaultdict(list)
     try:

@@ -141,7 +141,7 @@ def _timed(command: list[str], checkout: Path | None) -> tuple[float, float]:
     return elapsed, cpu
 
 
-def _compile_bytecode(checkout: Path) -> None:
+def compile_bytecode(checkout: Path) -> None:
     subprocess.run(  # noqa: S603 -- the standard library's compileall, fixed arguments
         [sys.executable, "-m", "compileall", "-q", "engine", "webapp"], cwd=checkout, check=True
     )
@@ -172,7 +172,7 @@ def main() -> None:
 
     for checkout in tools.values():
         if checkout is not None:
-            _compile_bytecode(checkout)
+            compile_bytecode(checkout)
     work = Path(tempfile.mkdtemp(prefix="validation-growth-"))
     try:
         folders = {}
