@@ -51,6 +51,15 @@ STALE = (
 )
 
 
+def posted_json(request):
+    """The request's JSON, or None when it holds none: malformed, or nested deeper than
+    Python's reader goes (`[[[…]]]` 100,000 deep raised RecursionError, a 500; attack6)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
+
+
 def request_body(payload) -> tuple[str, str]:
     """The action and note of a transition request; a problem (400) for anything else."""
     if not isinstance(payload, dict) or set(payload) - {"action", "note"}:
