@@ -38,3 +38,15 @@ def test_json_nested_too_deep_is_a_400_not_a_500(system, world, db_session):
     detail = problem(response, 400)["detail"]
     assert detail.startswith("Send a JSON object")
     assert case_row(db_session, reference).activity == "review"
+
+
+def test_a_note_with_a_lone_surrogate_is_a_400_not_a_500(system, world, db_session):
+    """JSON may write half of a UTF-16 pair (`"\\udfff"`); Python reads it as a lone
+    surrogate, which neither PostgreSQL nor SQLite can store as text: the note reached the
+    database and the client got a 500. The API's cursors refused such text already."""
+    reference = stored_case(db_session, world.school_a, world.alice)
+    for number, note in enumerate((b"\\udfff", b"Phoned \\ud800 the school")):
+        body = b'{"action": "Request more information", "note": "' + note + b'"}'
+        response = _send(system, reference, body, f"half-{number}")
+        assert "note must be" in problem(response, 400)["detail"]
+    assert case_row(db_session, reference).activity == "review"
