@@ -1184,6 +1184,22 @@ def test_the_same_internal_note_added_again_later_is_a_second_note(
     assert notes == [note, note]
 
 
+@pytest.mark.parametrize("from_event", ["\u00b2", "9" * 5000])
+def test_a_tampered_last_event_of_an_internal_note_is_a_400_not_a_500(
+    sign_in, world, council, db_session, from_event
+):
+    """The note form's hidden last event, the id the page showed, was read with isdigit()
+    then int(): "²" is a digit to isdigit() and not to int(), and int() refuses 5,000
+    digits, so Add note answered 500, a traceback in the log, and the note typed was lost
+    (found by attack6). A tampered form is refused, with what was typed kept."""
+    reference = submit_ptt(sign_in(world.alice))
+    olivia = sign_in(council.olivia)
+    sent = _add_note_as_shown(olivia, reference, "Phoned the school.") | {"from_event": from_event}
+    response = olivia.post(f"/caseviewer/cases/{reference}/notes", sent, expect=400)
+    assert response.page.find("textarea", id="internal-note").get_text() == "Phoned the school."
+    assert [e for e in case_row(db_session, reference).events if e.kind == "note"] == []
+
+
 def test_an_internal_note_pressed_twice_at_once_is_added_once(sign_in, world, council, db_session):
     """The second press sent while the first was still being saved read the timeline before
     the first note was on it, and added the note again."""

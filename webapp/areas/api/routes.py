@@ -146,7 +146,7 @@ def take_transition(reference: str):
     g.api_reference = reference[:40]
     if not request.is_json:  # curl -d without -H sends a form: say what is missing
         raise Problem(400, "Send the body as JSON, with Content-Type: application/json")
-    action, note = transitions.request_body(request.get_json(silent=True))
+    action, note = transitions.request_body(transitions.posted_json(request))
     key = request.headers.get("Idempotency-Key", "")
     # If-Match: the ETag of the case as the client last read it (412 if it has changed since)
     seen = request.if_match if "If-Match" in request.headers else None

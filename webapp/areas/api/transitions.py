@@ -51,6 +51,15 @@ STALE = (
 )
 
 
+def posted_json(request):
+    """The request's JSON, or None when it holds none: malformed, or nested deeper than
+    Python's reader goes (`[[[…]]]` 100,000 deep raised RecursionError, a 500; attack6)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
+
+
 def request_body(payload) -> tuple[str, str]:
     """The action and note of a transition request; a problem (400) for anything else."""
     if not isinstance(payload, dict) or set(payload) - {"action", "note"}:
@@ -58,9 +67,23 @@ def request_body(payload) -> tuple[str, str]:
     action, note = payload.get("action"), payload.get("note", "")
     if not isinstance(action, str) or not action.strip() or not isinstance(note, str):
         raise Problem(400, "action must be a non-empty string, and note a string")
-    if len(note) > NOTE_MAX or "\x00" in note + action:
-        raise Problem(400, f"note must be at most {NOTE_MAX} characters, without NUL")
+    if len(note) > NOTE_MAX or not _storable(note + action):
+        raise Problem(
+            400,
+            f"note must be at most {NOTE_MAX} characters, without NUL or half of a UTF-16 "
+            "pair (\\ud800)",
+        )
     return action.strip(), note.strip()
+
+
+def _storable(text: str) -> bool:
+    """Text a database keeps: no NUL, and UTF-8 can encode it (JSON's "\\udfff" reads as a
+    lone surrogate, which it cannot: the note reached the database and was a 500; attack6)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
 
 
 def take(

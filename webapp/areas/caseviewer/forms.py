@@ -168,6 +168,12 @@ class NoteForm(FlaskForm):
         ],
     )
 
+    def validate_from_event(self, field) -> None:
+        # An id, or none (a page from before forms carried it): anything else is tampered
+        # with, and "²" or 5,000 digits made workflow.add_note's int() raise, a 500 (attack6).
+        if field.data and whole_number(field.data) is None:
+            raise ValidationError("Try again")
+
 
 class AssignForm(FlaskForm):
     """Assign to me, Unassign, or assign to a colleague (their user id), with whom the case
