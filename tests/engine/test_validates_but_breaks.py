@@ -173,3 +173,55 @@ def test_a_rule_shown_at_a_calculated_value_or_content_is_refused(shown_at, what
     problem = loaded.expect("E206", rule, shown_at)
     assert f"'{shown_at}', which is not a question people answer; it is {what}" in problem.message
     assert problem.message.endswith(f"show the message at a question the check names: {instead}")
+
+
+# ---- a pattern no answer can match -----------------------------------------------------------
+
+LICENCE = "{id: licence, type: text, label: Provider's licence number, "
+
+
+@pytest.mark.parametrize(
+    ("settings", "said"),
+    [
+        (
+            r"max_length: 4, pattern: '^R\d{4}$'",
+            "needs at least 5 characters, but 'max_length' is 4: raise it to 5",
+        ),
+        (r"pattern: 'R\d{250}'", "needs at least 251 characters, but 'max_length' is 200"),
+        (
+            r"case: lower, pattern: 'R\d{4}'",
+            "`case: lower` puts every answer in small letters before the pattern checks it",
+        ),
+        (
+            r"case: upper, pattern: '[a-z]{2}\d{4}'",
+            "`case: upper` puts every answer in capitals before the pattern checks it",
+        ),
+        (r"pattern: '^R\d{4}$x'", "nothing can come after `$` (the end of the answer)"),
+        (r"pattern: '\d+^R'", "nor before `^` (its start)"),
+    ],
+    ids=["max_length", "default_max_length", "lower", "upper", "after_end", "before_start"],
+)
+def test_a_pattern_no_answer_can_match_is_refused(settings, said):
+    # each validated clean, and the page refused every answer ("Enter a licence number like
+    # R1234", "must be 4 characters or fewer"): the case could never be sent
+    field = LICENCE + settings + "}"
+    problem = load_field(field).expect("E104", field, settings.split("pattern: ")[1])
+    assert problem.message.startswith("'pattern': can match no answer: ")
+    assert said in problem.message
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        r"max_length: 5, pattern: '^R\d{4}$'",
+        r"case: upper, pattern: 'R\d{4}'",
+        r"case: upper, pattern: '(?i)r\d{4}'",
+        r"case: lower, pattern: '[^A-Z]+\d'",
+        r"case: upper, pattern: 'EY\d{6}|\d{6,7}'",
+        r"pattern: '\pL+'",  # RE2's own syntax, which this check cannot read: left alone
+        r"pattern: '(?m)a$\nb'",
+    ],
+)
+def test_a_pattern_some_answer_can_match_is_taken(settings):
+    field = LICENCE + settings + "}"
+    assert [p for p in load_field(field).problems if p.path == "case.yaml"] == []
