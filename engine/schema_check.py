@@ -42,6 +42,7 @@ from engine.schema_words import (
     yes_no_text,
 )
 from engine.source import Source
+from engine.yaml_hints import comma_cut
 
 _TYPE_WORDS = {
     "string": "text",
@@ -308,6 +309,9 @@ class _Reporter:
 
     @staticmethod
     def _suggest_key(key: str, allowed, instance) -> str:
+        cut = comma_cut(key, instance)  # value: days_between(a, b) inside { }
+        if cut:
+            return cut
         if " " in key:
             return "; a comma inside { } starts a new key: put text with commas in quotes"
         if TRANSLATION.fullmatch(key):  # label_cy, name_welsh, translations

@@ -99,3 +99,34 @@ def _dedented_key_hint(lines: list[str], number: int, column: int) -> str:
         if above.strip() and len(above) - len(above.lstrip()) < column:
             return ""  # out of the list
     return ""
+
+
+def comma_cut(key, mapping) -> str:
+    """E100's advice for a key that is the rest of a value a comma inside { } cut off:
+    `{..., value: days_between(start_date, end_date)}` reads as `value: days_between(start_date`
+    and a key `end_date)` with no value."""
+    keys = list(mapping) if isinstance(mapping, dict) else []
+    if key not in keys or mapping[key] is not None:
+        return ""
+    start = keys.index(key)
+    while start > 0 and mapping[keys[start - 1]] is None:
+        start -= 1
+    if start == 0 or not isinstance(mapping[keys[start - 1]], str):
+        return ""
+    pieces = [mapping[keys[start - 1]]]
+    for piece in keys[start:]:
+        if not _open(pieces) or not isinstance(piece, str) or mapping[piece] is not None:
+            break
+        pieces.append(piece)
+    if not _open(pieces[:1]) or key not in pieces:
+        return ""
+    whole = ", ".join(pieces).replace('"', '\\"')
+    return (
+        f"; a comma inside {{ }} ends the value: put the whole expression in quotes: "
+        f'{keys[start - 1]}: "{whole}"'
+    )
+
+
+def _open(pieces: list[str]) -> bool:
+    text = ", ".join(pieces)
+    return text.count("(") > text.count(")") or text.count("[") > text.count("]")

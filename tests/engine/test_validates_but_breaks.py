@@ -225,3 +225,37 @@ def test_a_pattern_no_answer_can_match_is_refused(settings, said):
 def test_a_pattern_some_answer_can_match_is_taken(settings):
     field = LICENCE + settings + "}"
     assert [p for p in load_field(field).problems if p.path == "case.yaml"] == []
+
+
+# ---- a comma inside { } that cuts an expression in two -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "cut", "whole"),
+    [
+        (
+            "days_between(start_date, end_date)",
+            "end_date)",
+            'value: "days_between(start_date, end_date)"',
+        ),
+        (
+            "round(days_between(start_date, end_date) / 7, 1)",
+            "1)",
+            'value: "round(days_between(start_date, end_date) / 7, 1)"',
+        ),
+        ("add_days(start_date, -7)", "-7)", 'value: "add_days(start_date, -7)"'),
+    ],
+    ids=["two_names", "nested", "negative"],
+)
+def test_a_function_call_cut_by_its_comma_inside_braces_says_to_quote_it(value, cut, whole):
+    # it said only "unknown key 'end_date)'": the author looked for a key they never wrote
+    field = f"{{id: nights, type: calculated, label: Nights, value: {value}}}"
+    loaded = load_field(
+        "{id: start_date, type: date, label: Start date}",
+        "{id: end_date, type: date, label: End date}",
+        field,
+    )
+    problem = loaded.expect("E100", field, cut)
+    assert problem.message.endswith(
+        f"a comma inside {{ }} ends the value: put the whole expression in quotes: {whole}"
+    ), problem.message
