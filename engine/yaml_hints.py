@@ -56,6 +56,10 @@ def syntax_hint(detail: str, lines: list[str], number: int, column: int) -> str:
         line, column
     ):
         return _bracket_hint(line, column)
+    if detail.startswith("did not find expected ',' or '}'"):
+        cut = _cut_call_hint(line, column)
+        if cut:
+            return cut
     return next((hint for start, hint in _YAML_HINTS if detail.startswith(start)), "")
 
 
@@ -74,6 +78,31 @@ def _bracket_hint(line: str, column: int) -> str:
         end += 1
     text = line[key.start(2) : end].strip()
     return f'{hint}: {key.group(1)}: "{text}"'
+
+
+_KEY_IN_BRACES = re.compile(r"[{,][ \t]*([\w-]+):[ \t]+")
+
+
+def _cut_call_hint(line: str, column: int) -> str:
+    """`{..., value: earliest(medicines, 'expires_on')}`: the comma ended the value inside the
+    function's brackets, and libyaml stopped after the quoted text that followed it."""
+    keys = list(_KEY_IN_BRACES.finditer(line, 0, column))
+    written = line[keys[-1].end() : column] if keys else ""
+    if written.count("(") <= written.count(")"):
+        return ""
+    key, depth, end = keys[-1], 0, keys[-1].end()
+    while end < len(line):
+        depth += {"(": 1, ")": -1}.get(line[end], 0)
+        if depth < 0 or (depth == 0 and line[end] in ",}"):
+            break
+        end += 1
+    whole = line[key.end() : end].strip()
+    if '"' in whole:
+        return ""
+    return (
+        ": inside { } a comma ends the value even inside ( ); put the whole expression in "
+        f'quotes: {key.group(1)}: "{whole}"'
+    )
 
 
 _KEY = re.compile(r"[ \t]*([\w-]+):(?:\s|$)")
