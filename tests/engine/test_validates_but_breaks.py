@@ -259,3 +259,27 @@ def test_a_function_call_cut_by_its_comma_inside_braces_says_to_quote_it(value, 
     assert problem.message.endswith(
         f"a comma inside {{ }} ends the value: put the whole expression in quotes: {whole}"
     ), problem.message
+
+
+# ---- a group asking for more items than it takes ----------------------------------------------
+
+
+def test_a_group_asking_for_more_items_than_its_default_most_is_refused():
+    # max_items is 50 when not given: min_items: 60 validated, and 60 items typed were told
+    # "Add at least 60 items" (the page takes 50), so the case could never be sent
+    field = (
+        "{id: pupils, type: group, label: Pupils going, min_items: 60, "
+        "fields: [{id: pupil_name, type: text, label: Name}]}"
+    )
+    problem = load_field(field).expect("E207", field, "60")
+    assert problem.message.endswith(
+        "the minimum (60) is above the maximum (50, the most a group takes without max_items)"
+    ), problem.message
+
+
+def test_a_group_of_at_most_50_items_needs_no_max_items():
+    field = (
+        "{id: pupils, type: group, label: Pupils going, min_items: 50, "
+        "fields: [{id: pupil_name, type: text, label: Name}]}"
+    )
+    assert [p for p in load_field(field).problems if p.path == "case.yaml"] == []
