@@ -181,6 +181,11 @@ class FieldType:
         """Mistakes in the settings the schema cannot see: (setting key, code, details)."""
         return []
 
+    def limits_reached(self, field: Field, known: dict):
+        """A date question's lowest and highest limits through the earlier ones it names
+        (engine/date_limits.py), or None for a question of another type."""
+        return None
+
 
 _INSTRUCTIONS = {
     "describe",

@@ -283,3 +283,58 @@ def test_a_group_of_at_most_50_items_needs_no_max_items():
         "fields: [{id: pupil_name, type: text, label: Name}]}"
     )
     assert [p for p in load_field(field).problems if p.path == "case.yaml"] == []
+
+
+# ---- a date limited through another question to no day at all ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("leaving", "returning", "part", "said"),
+    [
+        (
+            "min: tomorrow",
+            "min: leave_date, max: today",
+            "leave_date, max",
+            "the minimum ('leave_date', tomorrow at the earliest) is above the maximum (today)",
+        ),
+        (
+            "min: today",
+            "min: leave_date, max: 2025-01-01",
+            "leave_date, max",
+            "the minimum ('leave_date', today at the earliest) is above the maximum (2025-01-01)",
+        ),
+        (
+            "max: 2027-09-01",
+            "max: leave_date, min: 2027-10-01",
+            "leave_date, min",
+            "the minimum (2027-10-01) is above the maximum ('leave_date', 2027-09-01 at the "
+            "latest)",
+        ),
+    ],
+    ids=["tomorrow_today", "today_past", "fixed"],
+)
+def test_a_date_whose_limits_through_another_question_leave_no_day_is_refused(
+    leaving, returning, part, said
+):
+    # validated, and once the date of leaving was given no date of return could be typed:
+    # "must be today or in the past" and "the same as or after the date of leaving" at once
+    field = f"{{id: return_date, type: date, label: Date of return, {returning}}}"
+    loaded = load_field(f"{{id: leave_date, type: date, label: Date of leaving, {leaving}}}", field)
+    problem = loaded.expect("E207", field, part)
+    assert problem.message.endswith(said), problem.message
+
+
+@pytest.mark.parametrize(
+    ("leaving", "returning"),
+    [
+        ("max: today", "min: leave_date, max: today"),
+        ("min: today", "min: leave_date, max: 2099-01-01"),
+        ("min: 2026-01-01", "min: leave_date, max: today"),  # possible once 2026 has come
+        ("min: tomorrow", "min: leave_date"),
+        ("min: 2027-09-01", "max: leave_date, min: 2027-10-01"),  # leaving later is possible
+    ],
+)
+def test_a_date_whose_limits_through_another_question_leave_a_day_is_taken(leaving, returning):
+    field = f"{{id: return_date, type: date, label: Date of return, {returning}}}"
+    loaded = load_field(f"{{id: leave_date, type: date, label: Date of leaving, {leaving}}}", field)
+    assert [p for p in loaded.problems if p.path == "case.yaml"] == []
