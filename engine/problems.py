@@ -115,6 +115,12 @@ class Code(enum.Enum):
         "system transitions pass a case round {loop} for ever: nobody can stop it; make one "
         "of them `by: officer`",
     )
+    E408 = (
+        Severity.ERROR,
+        "activity '{name}' is Active, but no way from it leads to a Completed or Abandoned "
+        "activity, so a case there can never end (it goes on only to {onward}); add a "
+        "transition from it or from one of those to one that ends the case",
+    )
     # Sections and prefilled questions
     E600 = (
         Severity.ERROR,

@@ -1724,6 +1724,41 @@ def test_an_active_activity_with_no_way_out_is_a_dead_end():
     assert "'review'" in problem.message
 
 
+@covers("E408")
+def test_active_activities_that_only_lead_to_each_other_never_end():
+    """A case referred to health and safety went back and forth with the school for ever: no
+    way from either activity led to an end, and it validated (an author's trial)."""
+    loaded = load_workflow(
+        ACTIVITIES
+        + "    hs_review: {label: With health and safety, status: Active}\n"
+        + "    more_info: {label: More information requested, status: Active}\n",
+        COMPLETE_OR_ABANDON
+        + "- {from: submitted, to: hs_review, action: Refer, by: officer}\n"
+        + "- {from: hs_review, to: more_info, action: Ask the school, by: officer}\n"
+        + "- {from: more_info, to: hs_review, action: Send more information, by: school}\n",
+    )
+    problem = loaded.expect("E408", "hs_review: {label", "hs_review")
+    assert problem.message == (
+        "activity 'hs_review' is Active, but no way from it leads to a Completed or Abandoned "
+        "activity, so a case there can never end (it goes on only to 'more_info'); add a "
+        "transition from it or from one of those to one that ends the case"
+    )
+    assert [(p.code, p.message.split("'")[1]) for p in loaded.problems if p.code[0] == "E"] == [
+        ("E408", "hs_review"),
+        ("E408", "more_info"),
+    ]
+
+
+def test_an_activity_whose_way_to_an_end_passes_through_others_is_taken():
+    loaded = load_workflow(
+        ACTIVITIES + "    more_info: {label: More information requested, status: Active}\n",
+        COMPLETE_OR_ABANDON
+        + "- {from: submitted, to: more_info, action: Ask the school, by: officer}\n"
+        + "- {from: more_info, to: submitted, action: Send more information, by: school}\n",
+    )
+    assert [p.code for p in loaded.problems if p.severity == "error"] == []
+
+
 @covers("E407")
 def test_system_transitions_that_lead_round_for_ever_are_an_error_at_the_first_activity():
     """A case sent would be passed round by the portal and stop nowhere an officer can act
