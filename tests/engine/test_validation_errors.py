@@ -329,11 +329,18 @@ def test_a_one_line_mistake_is_reported_where_it_is(shown):
 
 
 @covers("E001")
-def test_a_file_that_is_not_utf8_is_a_syntax_error_on_line_1(tmp_path):
-    (tmp_path / "latin1.yaml").write_bytes("name: Café\n".encode("latin-1"))
+def test_a_file_that_is_not_utf8_is_a_syntax_error_at_the_first_letter_it_cannot_read(tmp_path):
+    # saved as Windows' "ANSI" (Latin-1): it was reported at 1:1, and the author of a long
+    # file was left to find the é themselves
+    text = "id: visit\n# Zoë's notes, kept in UTF-8 here\nname: Café visit\n"
+    raw = text.encode().replace("Café".encode(), "Café".encode("latin-1"))
+    (tmp_path / "latin1.yaml").write_bytes(raw)
     problems = load_catalogue(str(tmp_path)).problems
-    assert [(p.code, p.line, p.col) for p in problems] == [("E001", 1, 1)]
-    assert "UTF-8" in problems[0].message
+    assert [(p.code, p.line, p.col) for p in problems] == [("E001", 3, 10)]
+    assert problems[0].message.endswith(
+        "not UTF-8 text: byte 0xE9 here is no UTF-8 character (a file saved as ANSI or "
+        "Latin-1 writes é so); save the file with the encoding UTF-8"
+    ), problems[0].message
 
 
 @covers("E001")
