@@ -171,7 +171,10 @@ class FieldType:
         return SummaryRow(field.id, field.label, shown, anchor=anchor)
 
     def symbol(self, field: Field) -> Symbol:
-        return Symbol(field.id, self.value_type)
+        low, high = field.settings.get("min"), field.settings.get("max")
+        numbers = [b for b in (low, high) if isinstance(b, int | float) and not isinstance(b, bool)]
+        bounds = numbers and (low if low in numbers else None, high if high in numbers else None)
+        return Symbol(field.id, self.value_type, bounds=bounds or None)
 
     def references(self, field: Field) -> list[tuple[str, str, str]]:
         """Other fields named in settings: (setting key, field id, value type needed)."""

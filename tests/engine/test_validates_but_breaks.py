@@ -338,3 +338,34 @@ def test_a_date_whose_limits_through_another_question_leave_a_day_is_taken(leavi
     field = f"{{id: return_date, type: date, label: Date of return, {returning}}}"
     loaded = load_field(f"{{id: leave_date, type: date, label: Date of leaving, {leaving}}}", field)
     assert [p for p in loaded.problems if p.path == "case.yaml"] == []
+
+
+# ---- a condition no answer within a question's limits can meet -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("condition", "value", "said"),
+    [
+        ("pupils > 300", "false", "('pupils' is 1 to 300)"),
+        ("pupils < 1", "false", "('pupils' is 1 to 300)"),
+        ("pupils == 0 or pupils > 500", "false", "('pupils' is 1 to 300)"),
+    ],
+)
+def test_a_condition_no_answer_within_the_questions_limits_can_change_is_warned(
+    condition, value, said
+):
+    # validated clean: the insurance question, asked only for more than 300 pupils on a form
+    # that takes 300 at most, was never asked
+    field = f'{{id: insurance, type: text, label: Insurer, show_if: "{condition}"}}'
+    loaded = load_field("{id: pupils, type: number, label: Pupils, min: 1, max: 300}", field)
+    problem = loaded.expect("W504", field, condition)
+    assert problem.message == (
+        f"condition is always {value}, whatever the answer to 'pupils' {said}"
+    ), problem.message
+
+
+@pytest.mark.parametrize("condition", ["pupils > 299", "pupils >= 300", "pupils < 2"])
+def test_a_condition_an_answer_within_the_limits_can_change_is_taken(condition):
+    field = f'{{id: insurance, type: text, label: Insurer, show_if: "{condition}"}}'
+    loaded = load_field("{id: pupils, type: number, label: Pupils, min: 1, max: 300}", field)
+    assert [p for p in loaded.problems if p.path == "case.yaml"] == []
