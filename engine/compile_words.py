@@ -80,6 +80,8 @@ def elsewhere(named: Declared, group: str | None, key: str, asking: str, name: s
     """Why a question's `min` or `max` cannot name `named`, a question defined in the case
     type: it comes later, or it is a question of a repeating group the limit is outside of,
     with an answer for each item (a limit names one answer)."""
+    if name == asking:  # min: return_date on return_date
+        return " (it is this question itself: name an earlier question, or a fixed limit)"
     if named.group is None or named.group == group:
         return " (it comes later)"
     said = f" (it is a question of the group '{named.group}', with an answer for each item)"

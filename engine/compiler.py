@@ -25,6 +25,7 @@ from engine.compile_words import (
     taken,
 )
 from engine.condition_checks import condition_issues
+from engine.date_limits import no_day_between
 from engine.fields import FIELD_TYPES, field_type
 from engine.group_counts import needless_count
 from engine.input_names import FORM_NAMES, FORM_WORKINGS
@@ -75,6 +76,7 @@ class CaseTypeCompiler:
         self.used_lists: set[str] = set()
         self.declared: dict[str, Declared] = {}
         self.money: set[str] = set()  # ids of the amounts of money so far (W722)
+        self.date_limits: dict = {}  # date question id -> its lowest and highest limits
         self.scope = Scope()
         self.loops = loops.Loops(source.data, self.declared)  # E311 of an E303
 
@@ -230,6 +232,10 @@ class CaseTypeCompiler:
             self._check_reference(
                 key, name, needed, where, scope, kind.reference_words, compiled.id
             )
+        if (reached := kind.limits_reached(compiled, self.date_limits)) is not None:
+            self.date_limits[compiled.id] = reached
+            if no_day := no_day_between(*reached):  # min: leave_date (tomorrow on), max: today
+                self.add(Code.E207, (*where, no_day[0]), **no_day[1])
         if compiled.has_value:
             scope.symbols[compiled.id] = kind.symbol(compiled)
             scope.labels[compiled.id] = compiled.label

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from engine.lookalikes import lookalike_note, plain
+
 
 class Severity(enum.StrEnum):
     ERROR = "error"
@@ -112,6 +114,12 @@ class Code(enum.Enum):
         Severity.ERROR,
         "system transitions pass a case round {loop} for ever: nobody can stop it; make one "
         "of them `by: officer`",
+    )
+    E408 = (
+        Severity.ERROR,
+        "activity '{name}' is Active, but no way from it leads to a Completed or Abandoned "
+        "activity, so a case there can never end (it goes on only to {onward}); add a "
+        "transition from it or from one of those to one that ends the case",
     )
     # Sections and prefilled questions
     E600 = (
@@ -335,7 +343,7 @@ def _normalised(word) -> str:
     """A word as compared for "did you mean": case folded, numbers written as digits
     ("Year Six" is "year 6")."""
     return re.sub(
-        r"[a-z]+", lambda m: _NUMBER_WORDS.get(m.group(), m.group()), str(word).casefold()
+        r"[a-z]+", lambda m: _NUMBER_WORDS.get(m.group(), m.group()), plain(str(word)).casefold()
     )
 
 
@@ -368,7 +376,7 @@ def closest(word: str, candidates) -> str | None:
 def did_you_mean(word: str, candidates) -> str:
     """A "; did you mean 'x'?" suffix when a close candidate exists, else ''."""
     close = closest(word, candidates)
-    return f"; did you mean '{close}'?" if close else ""
+    return f"; did you mean '{close}'?{lookalike_note(str(word), close)}" if close else ""
 
 
 def did_you_mean_or_all(word: str, candidates, what: str) -> str:
@@ -383,7 +391,7 @@ def option_meant(text, options: dict[str, str]) -> str:
     " (did you mean '6'? ...)", or ''; `options` maps each value to its label."""
     by_value = closest(text, options)
     if by_value is not None:
-        return f" (did you mean '{by_value}'?)"
+        return f" (did you mean '{by_value}'?{lookalike_note(str(text), by_value)})"
     label = closest(text, {label: None for label in options.values()})
     value = next((v for v, shown in options.items() if shown == label), None)
     if value is None:

@@ -42,6 +42,7 @@ from engine.schema_words import (
     yes_no_text,
 )
 from engine.source import Source
+from engine.yaml_hints import comma_cut
 
 _TYPE_WORDS = {
     "string": "text",
@@ -205,6 +206,8 @@ class _Reporter:
         on its own)."""
         path = (*prefix, *error.absolute_path)
         where = self.source.positions.value(path)
+        if "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str):
+            where = self.source.positions.key((*path, error.instance))  # at the name itself
         match error.validator:
             case "additionalProperties":
                 self._unknown_keys(error, path)
@@ -218,8 +221,6 @@ class _Reporter:
                 self._not_allowed(error, path)
             case "anyOf" | "oneOf":
                 self._report_alternatives(error, path, prefix)
-            case "propertyNames":
-                self._bad_names(error, path)
             case "pattern" if error.validator_value == WORDS_PATTERN:
                 if error.instance:  # empty text is minLength's "must not be empty" already
                     self.add(Code.E104, where, where=_where(path), detail=blank(error.instance))
@@ -280,17 +281,6 @@ class _Reporter:
             ),
         )
 
-    def _bad_names(self, error, path: tuple) -> None:
-        for key in error.instance:
-            if isinstance(key, str) and not _name_ok(key):
-                self.add(
-                    Code.E104,
-                    self.source.positions.key((*path, key)),
-                    where=f"'{key}'",
-                    detail="names use lower-case letters, digits and _ only, "
-                    "starting with a letter",
-                )
-
     def _report_alternatives(self, error, path, prefix) -> None:
         branches = error.validator_value
         fitting = [
@@ -319,6 +309,9 @@ class _Reporter:
 
     @staticmethod
     def _suggest_key(key: str, allowed, instance) -> str:
+        cut = comma_cut(key, instance)  # value: days_between(a, b) inside { }
+        if cut:
+            return cut
         if " " in key:
             return "; a comma inside { } starts a new key: put text with commas in quotes"
         if TRANSLATION.fullmatch(key):  # label_cy, name_welsh, translations
@@ -340,10 +333,6 @@ def _suggestion(value, allowed, path: tuple) -> str:
         if meant:
             return f"; did you mean '{meant}'?"
     return did_you_mean(value, allowed)
-
-
-def _name_ok(key: str) -> bool:
-    return bool(re.fullmatch(r"[a-z][a-z0-9_]*", key))
 
 
 def check_schema(source: Source) -> list[Problem]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from engine.lookalikes import lookalike_note, plain
+
 
 def quote_hint(expected, instance) -> str:
     """A hint for numbers and true/false written where text is wanted: YAML read them so."""
@@ -127,12 +129,12 @@ def _name_meant(pattern: str, instance) -> str:
     separator = _NAME_SEPARATOR.get(pattern)
     if separator is None or not isinstance(instance, str) or instance.endswith("\n"):
         return ""  # a line break is line_break_hint's to tell
-    camel = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", instance)  # firstName: first_name
+    camel = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", plain(instance))  # firstName: first_name
     words = re.findall(r"[a-z0-9]+", camel.lower())
     meant = separator.join(words)
     if meant == instance or not re.fullmatch(pattern, meant):
         return ""
-    return f": write '{meant}'"
+    return f": write '{meant}'" + lookalike_note(instance, plain(instance))
 
 
 def _rule_words(pattern: str) -> str:

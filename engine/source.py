@@ -337,7 +337,22 @@ def read_source(path: str) -> Source:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return _unread(
-            path, make_problem(Code.E001, path, 1, 1, detail=f"not UTF-8 text ({exc.reason})")
-        )
+        return _unread(path, _not_utf8(path, raw, exc.start))
     return load_source(text, path)
+
+
+def _not_utf8(path: str, raw: bytes, start: int) -> Problem:
+    """E001 at the first byte that is no UTF-8 (an é of a file saved as Windows' ANSI)."""
+    line_start = raw.rfind(b"\n", 0, start) + 1
+    line = raw.count(b"\n", 0, start) + 1
+    col = len(raw[line_start:start].decode("utf-8")) + 1
+    byte = raw[start]
+    try:
+        ansi = f" (a file saved as ANSI or Latin-1 writes {bytes([byte]).decode('cp1252')} so)"
+    except UnicodeDecodeError:
+        ansi = ""
+    detail = (
+        f"not UTF-8 text: byte 0x{byte:02X} here is no UTF-8 character{ansi}; save the file "
+        "with the encoding UTF-8"
+    )
+    return make_problem(Code.E001, path, line, col, detail=detail)

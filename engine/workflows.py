@@ -117,6 +117,7 @@ def _graph_problems(workflow: Workflow, where: tuple) -> list[_Finding]:
         return found
     loops = _system_loops(workflow)
     reachable = _reachable(workflow, certain_moves=not loops)  # a loop (E407) says it all
+    ending = _can_end(workflow)
     for activity_id, activity in activities.items():
         at = (*where, "activities", activity_id)
         if activity_id not in reachable:
@@ -125,6 +126,9 @@ def _graph_problems(workflow: Workflow, where: tuple) -> list[_Finding]:
             found.append(_Finding(Code.E402, at, details, at_key=True))
         elif activity.status == "Active" and not workflow.transitions_from(activity_id):
             found.append(_Finding(Code.E404, at, {"name": activity_id, "status": "Active"}, True))
+        elif activity.status == "Active" and activity_id not in ending and not loops:
+            onward = ", ".join(f"'{a}'" for a in _onward(workflow, activity_id))
+            found.append(_Finding(Code.E408, at, {"name": activity_id, "onward": onward}, True))
         elif activity.status == "Active" and _may_all_be_false(
             [t.when_text for t in workflow.transitions_from(activity_id)]
         ):
@@ -256,3 +260,30 @@ def _reachable(workflow: Workflow, certain_moves: bool = True) -> set[str]:
                 seen.add(transition.target)
                 todo.append(transition.target)
     return seen
+
+
+def _can_end(workflow: Workflow) -> set[str]:
+    """The activities from which the transitions that can be taken lead, in any number of
+    steps, to one that ends the case (Completed or Abandoned), those included."""
+    ending = {a for a, activity in workflow.activities.items() if activity.status != "Active"}
+    grown = True
+    while grown:
+        grown = False
+        for activity_id in workflow.activities:
+            if activity_id not in ending and any(
+                t.target in ending for t in _taken(workflow, activity_id)
+            ):
+                ending.add(activity_id)
+                grown = True
+    return ending
+
+
+def _onward(workflow: Workflow, activity_id: str) -> list[str]:
+    """The other activities a case can go on to from `activity_id`, in the order written."""
+    seen, todo = {activity_id}, [activity_id]
+    while todo:
+        for transition in _taken(workflow, todo.pop()):
+            if transition.target not in seen and transition.target in workflow.activities:
+                seen.add(transition.target)
+                todo.append(transition.target)
+    return [a for a in workflow.activities if a in seen and a != activity_id]

@@ -56,6 +56,10 @@ def syntax_hint(detail: str, lines: list[str], number: int, column: int) -> str:
         line, column
     ):
         return _bracket_hint(line, column)
+    if detail.startswith("did not find expected ',' or '}'"):
+        cut = _cut_call_hint(line, column)
+        if cut:
+            return cut
     return next((hint for start, hint in _YAML_HINTS if detail.startswith(start)), "")
 
 
@@ -74,6 +78,31 @@ def _bracket_hint(line: str, column: int) -> str:
         end += 1
     text = line[key.start(2) : end].strip()
     return f'{hint}: {key.group(1)}: "{text}"'
+
+
+_KEY_IN_BRACES = re.compile(r"[{,][ \t]*([\w-]+):[ \t]+")
+
+
+def _cut_call_hint(line: str, column: int) -> str:
+    """`{..., value: earliest(medicines, 'expires_on')}`: the comma ended the value inside the
+    function's brackets, and libyaml stopped after the quoted text that followed it."""
+    keys = list(_KEY_IN_BRACES.finditer(line, 0, column))
+    written = line[keys[-1].end() : column] if keys else ""
+    if written.count("(") <= written.count(")"):
+        return ""
+    key, depth, end = keys[-1], 0, keys[-1].end()
+    while end < len(line):
+        depth += {"(": 1, ")": -1}.get(line[end], 0)
+        if depth < 0 or (depth == 0 and line[end] in ",}"):
+            break
+        end += 1
+    whole = line[key.end() : end].strip()
+    if '"' in whole:
+        return ""
+    return (
+        ": inside { } a comma ends the value even inside ( ); put the whole expression in "
+        f'quotes: {key.group(1)}: "{whole}"'
+    )
 
 
 _KEY = re.compile(r"[ \t]*([\w-]+):(?:\s|$)")
@@ -99,3 +128,34 @@ def _dedented_key_hint(lines: list[str], number: int, column: int) -> str:
         if above.strip() and len(above) - len(above.lstrip()) < column:
             return ""  # out of the list
     return ""
+
+
+def comma_cut(key, mapping) -> str:
+    """E100's advice for a key that is the rest of a value a comma inside { } cut off:
+    `{..., value: days_between(start_date, end_date)}` reads as `value: days_between(start_date`
+    and a key `end_date)` with no value."""
+    keys = list(mapping) if isinstance(mapping, dict) else []
+    if key not in keys or mapping[key] is not None:
+        return ""
+    start = keys.index(key)
+    while start > 0 and mapping[keys[start - 1]] is None:
+        start -= 1
+    if start == 0 or not isinstance(mapping[keys[start - 1]], str):
+        return ""
+    pieces = [mapping[keys[start - 1]]]
+    for piece in keys[start:]:
+        if not _open(pieces) or not isinstance(piece, str) or mapping[piece] is not None:
+            break
+        pieces.append(piece)
+    if not _open(pieces[:1]) or key not in pieces:
+        return ""
+    whole = ", ".join(pieces).replace('"', '\\"')
+    return (
+        f"; a comma inside {{ }} ends the value: put the whole expression in quotes: "
+        f'{keys[start - 1]}: "{whole}"'
+    )
+
+
+def _open(pieces: list[str]) -> bool:
+    text = ", ".join(pieces)
+    return text.count("(") > text.count(")") or text.count("[") > text.count("]")

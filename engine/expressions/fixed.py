@@ -165,7 +165,7 @@ def _changes_plainly(node, known: _Known) -> bool:
     parts is tried: those parts may never hold together (a page shown only when `has_ehcp`,
     the question on it only when `not has_ehcp`), and then it is never answered."""
     name = _plain_question(node)
-    if name is None:
+    if name is None or getattr(known.symbol(name), "bounds", None):  # pupils > 300, max 300
         return False
     asked = known.asked(name)
     return asked is None or _plain_question(asked) is not None
@@ -212,6 +212,10 @@ def _always(node, known: _Known) -> tuple[str, list[str], str] | None:
     value = _one_value(node, known, compared, {})
     if value is not None:
         return value, names, ""
+    ranged = [n for n in names if known.symbols[n].bounds]
+    value = ranged and _one_value(node, known, compared, {}, bounded=True)
+    if value:  # pupils > 300 with max: 300
+        return value, names, f" ({'; '.join(_range_of(known.symbols[n]) for n in ranged)})"
     conditions = {}
     for name in names:
         condition, tried = known.asked(name), {n: list(v) for n, v in compared.items()}
@@ -225,11 +229,14 @@ def _always(node, known: _Known) -> tuple[str, list[str], str] | None:
     return value, names, f" ({asked})"
 
 
-def _one_value(node, known: _Known, compared: dict, conditions: dict) -> str | None:
+def _one_value(
+    node, known: _Known, compared: dict, conditions: dict, bounded: bool = False
+) -> str | None:
     """'true' or 'false' when `node` has it for every answer to the questions in `compared`
-    where each answered question's condition holds; None when it changes or they are many."""
+    where each answered question's condition holds (with `bounded`, numbers within each
+    question's min and max); None when it changes or they are many."""
     names = sorted(compared)
-    choices = [_representatives(known.symbols[name], compared[name]) for name in names]
+    choices = [_representatives(known.symbols[n], compared[n], bounded) for n in names]
     if any(c is None for c in choices) or _count(choices) > MOST_CASES:
         return None
     seen = set()
@@ -335,13 +342,14 @@ def _fixed(node):
     return _NOT_FIXED
 
 
-def _representatives(symbol: Symbol, compared: list) -> list | None:
+def _representatives(symbol: Symbol, compared: list, bounded: bool = False) -> list | None:
     """A value of each kind of answer the question may have, as the condition tells them
     apart (None: its kind of answer is not tried)."""
     if symbol.type == BOOL:
         return [None, True, False]
     if symbol.type == NUMBER:
-        return _numbers([v for v in compared if _is_number(v)])
+        found = _numbers([v for v in compared if _is_number(v)])
+        return _within(found, symbol.bounds) if bounded and symbol.bounds else found
     if symbol.type == TEXT:
         written = [v for v in compared if isinstance(v, str)]
         return [None, "", *dict.fromkeys(written), _another(symbol, written)]
@@ -369,6 +377,21 @@ def _numbers(written: list) -> list:
         found += [points[0] - 1, points[-1] + 1]
         found += [(low + high) / 2 for low, high in zip(points, points[1:], strict=False)]
     return found
+
+
+def _within(numbers: list, bounds: tuple) -> list:
+    """The numbers between a question's `min` and `max`, and those two: the answers it takes."""
+    low, high = (None if b is None else Decimal(str(b)) for b in bounds)
+    found = [*numbers, *(b for b in (low, high) if b is not None)]
+    return [
+        v for v in found if v is None or ((low is None or v >= low) and (high is None or v <= high))
+    ]
+
+
+def _range_of(symbol: Symbol) -> str:
+    low, high = symbol.bounds
+    said = f"at least {low}" if high is None else f"at most {high}" if low is None else ""
+    return f"'{symbol.name}' is {said or f'{low} to {high}'}"
 
 
 def _another(symbol: Symbol, written: list) -> str:

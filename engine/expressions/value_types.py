@@ -43,6 +43,7 @@ class Symbol:
     members: Mapping[str, Symbol] | None = None  # a repeating group's fields
     typed: bool = True  # an answer the user gives (left blank, it is none); False: calculated
     labels: tuple[str, ...] | None = None  # the options' labels, in the order of `options`
+    bounds: tuple | None = None  # a number question's (min, max), either None if not given
 
 
 @dataclass(frozen=True)

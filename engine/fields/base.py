@@ -171,7 +171,10 @@ class FieldType:
         return SummaryRow(field.id, field.label, shown, anchor=anchor)
 
     def symbol(self, field: Field) -> Symbol:
-        return Symbol(field.id, self.value_type)
+        low, high = field.settings.get("min"), field.settings.get("max")
+        numbers = [b for b in (low, high) if isinstance(b, int | float) and not isinstance(b, bool)]
+        bounds = numbers and (low if low in numbers else None, high if high in numbers else None)
+        return Symbol(field.id, self.value_type, bounds=bounds or None)
 
     def references(self, field: Field) -> list[tuple[str, str, str]]:
         """Other fields named in settings: (setting key, field id, value type needed)."""
@@ -180,6 +183,11 @@ class FieldType:
     def definition_problems(self, field: Field) -> list[tuple[str, Code, dict]]:
         """Mistakes in the settings the schema cannot see: (setting key, code, details)."""
         return []
+
+    def limits_reached(self, field: Field, known: dict):
+        """A date question's lowest and highest limits through the earlier ones it names
+        (engine/date_limits.py), or None for a question of another type."""
+        return None
 
 
 _INSTRUCTIONS = {

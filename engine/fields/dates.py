@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import engine.date_limits as date_limits
 import engine.uk_date as uk_date
 from engine.expressions import DATE, TIME
 from engine.fields.base import (
@@ -45,6 +46,16 @@ _BOUND = {
         "or the id of an earlier date question"
     ),
 }
+
+
+def _written_limit(bound) -> tuple[bool, object] | None:
+    """A limit written out: (True, days from today) or (False, a date); None for an id."""
+    if bound in _DAYS_FROM_TODAY:
+        return True, _DAYS_FROM_TODAY[bound]
+    try:
+        return (False, dt.date.fromisoformat(bound)) if _ISO.fullmatch(bound) else None
+    except (TypeError, ValueError):  # not a real date: E104 says so
+        return None
 
 
 def _bound_date(bound, values):
@@ -208,6 +219,9 @@ class DateType(FieldType):
         if _DAYS_FROM_TODAY.get(low, -2) > _DAYS_FROM_TODAY.get(high, 2):  # today, yesterday
             return [("min", Code.E207, {"low": low, "high": high})]
         return problems or bounds_problem(field.settings)
+
+    def limits_reached(self, field, known):
+        return date_limits.reach(field.settings, known, _written_limit)
 
 
 _TIME_BOUND = {

@@ -14,6 +14,7 @@ from engine.fields.base import (
     plural,
 )
 from engine.input_names import input_name
+from engine.problems import Code
 
 # What a form author may allow, by the name they write.
 FILE_KINDS = {
@@ -323,6 +324,10 @@ class GroupType(FieldType):
         return Symbol(field.id, GROUP, members=members)
 
     def definition_problems(self, field):
+        low, most = field.settings.get("min_items", 0), self.max_items(field)
+        if "max_items" not in field.settings and low > most:  # min_items: 60, and no more
+            high = f"{most}, the most a group takes without max_items"
+            return [("min_items", Code.E207, {"low": low, "high": high})]
         return bounds_problem(field.settings, "min_items", "max_items")
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 import engine.identifiers as identifiers
+import engine.pattern_reach as pattern_reach
 import engine.patterns as patterns
 from engine.fields.base import FieldType, Invalid, label_for_message, setting_problem
 from engine.model import PREFILL_SOURCES
@@ -85,6 +86,9 @@ class TextType(FieldType):
     def definition_problems(self, field):
         pattern = field.settings.get("pattern")
         problem = None if pattern is None else patterns.pattern_problem(pattern)
+        if problem is None and pattern is not None:
+            limit = field.settings.get("max_length", self.default_max_length)
+            problem = pattern_reach.unmatchable(pattern, limit, field.settings.get("case"))
         if problem:
             return [setting_problem("pattern", problem)]
         ascii_only = patterns.ascii_only_escape(pattern)

@@ -59,6 +59,24 @@ def test_a_date_limit_naming_a_later_question_still_says_it_comes_later():
     assert problem.message.endswith("(it comes later)")
 
 
+@pytest.mark.parametrize("key", ["min", "max"])
+def test_a_date_limit_naming_its_own_question_says_so(key):
+    # it said "(it comes later)" of the question the limit is written on
+    loaded = load_case(
+        f"""
+        - id: visit
+          title: The visit
+          fields:
+            - {{id: leave_date, type: date, label: Date of leaving}}
+            - {{id: return_date, type: date, label: Date of return, {key}: return_date}}
+        """
+    )
+    problem = loaded.expect("E206", f"{key}: return_date", "return_date")
+    assert problem.message.endswith(
+        "(it is this question itself: name an earlier question, or a fixed limit)"
+    ), problem.message
+
+
 # ---- a calculated amount of money shown as a number ---------------------------------------
 
 RATE = "{id: rate, type: money, label: Hourly rate}"

@@ -148,6 +148,36 @@ def test_brackets_inside_braces_are_told_to_quote_the_text_meant(field, meant):
     assert "' #'" not in problem.message
 
 
+@pytest.mark.parametrize(
+    ("field", "meant"),
+    [
+        (
+            "{id: first_expiry, type: calculated, label: First to expire, format: date, "
+            "value: earliest(medicines, 'expires_on')}",
+            "value: \"earliest(medicines, 'expires_on')\"",
+        ),
+        (
+            '{id: note, type: text, label: Note, show_if: "answered(medicines)" and '
+            "total(medicines, 'dose') > 2}",
+            "",
+        ),
+    ],
+    ids=["quoted_argument", "not_a_call"],
+)
+def test_a_call_whose_quoted_argument_breaks_braces_is_told_to_quote_the_expression(field, meant):
+    # "inside { } a ' #' starts a comment and ',' ends a value; quote such a text": there is
+    # no ' #', and the author's value had one comma, inside the function's brackets
+    loaded = load_field("{id: forename, type: text, label: First name}", field)
+    problem = next(p for p in loaded.problems if p.code == "E001")
+    if meant:
+        assert problem.message.endswith(
+            f"a comma ends the value even inside ( ); put the whole expression in quotes: {meant}"
+        ), problem.message
+        assert "' #'" not in problem.message
+    else:
+        assert "a comma ends the value even inside ( )" not in problem.message
+
+
 # ---- a key indented as the list's items ----------------------------------------------------
 
 

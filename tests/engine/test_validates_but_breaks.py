@@ -173,3 +173,199 @@ def test_a_rule_shown_at_a_calculated_value_or_content_is_refused(shown_at, what
     problem = loaded.expect("E206", rule, shown_at)
     assert f"'{shown_at}', which is not a question people answer; it is {what}" in problem.message
     assert problem.message.endswith(f"show the message at a question the check names: {instead}")
+
+
+# ---- a pattern no answer can match -----------------------------------------------------------
+
+LICENCE = "{id: licence, type: text, label: Provider's licence number, "
+
+
+@pytest.mark.parametrize(
+    ("settings", "said"),
+    [
+        (
+            r"max_length: 4, pattern: '^R\d{4}$'",
+            "needs at least 5 characters, but 'max_length' is 4: raise it to 5",
+        ),
+        (r"pattern: 'R\d{250}'", "needs at least 251 characters, but 'max_length' is 200"),
+        (
+            r"case: lower, pattern: 'R\d{4}'",
+            "`case: lower` puts every answer in small letters before the pattern checks it",
+        ),
+        (
+            r"case: upper, pattern: '[a-z]{2}\d{4}'",
+            "`case: upper` puts every answer in capitals before the pattern checks it",
+        ),
+        (r"pattern: '^R\d{4}$x'", "nothing can come after `$` (the end of the answer)"),
+        (r"pattern: '\d+^R'", "nor before `^` (its start)"),
+    ],
+    ids=["max_length", "default_max_length", "lower", "upper", "after_end", "before_start"],
+)
+def test_a_pattern_no_answer_can_match_is_refused(settings, said):
+    # each validated clean, and the page refused every answer ("Enter a licence number like
+    # R1234", "must be 4 characters or fewer"): the case could never be sent
+    field = LICENCE + settings + "}"
+    problem = load_field(field).expect("E104", field, settings.split("pattern: ")[1])
+    assert problem.message.startswith("'pattern': can match no answer: ")
+    assert said in problem.message
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        r"max_length: 5, pattern: '^R\d{4}$'",
+        r"case: upper, pattern: 'R\d{4}'",
+        r"case: upper, pattern: '(?i)r\d{4}'",
+        r"case: lower, pattern: '[^A-Z]+\d'",
+        r"case: upper, pattern: 'EY\d{6}|\d{6,7}'",
+        r"pattern: '\pL+'",  # RE2's own syntax, which this check cannot read: left alone
+        r"pattern: '(?m)a$\nb'",
+    ],
+)
+def test_a_pattern_some_answer_can_match_is_taken(settings):
+    field = LICENCE + settings + "}"
+    assert [p for p in load_field(field).problems if p.path == "case.yaml"] == []
+
+
+# ---- a comma inside { } that cuts an expression in two -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "cut", "whole"),
+    [
+        (
+            "days_between(start_date, end_date)",
+            "end_date)",
+            'value: "days_between(start_date, end_date)"',
+        ),
+        (
+            "round(days_between(start_date, end_date) / 7, 1)",
+            "1)",
+            'value: "round(days_between(start_date, end_date) / 7, 1)"',
+        ),
+        ("add_days(start_date, -7)", "-7)", 'value: "add_days(start_date, -7)"'),
+    ],
+    ids=["two_names", "nested", "negative"],
+)
+def test_a_function_call_cut_by_its_comma_inside_braces_says_to_quote_it(value, cut, whole):
+    # it said only "unknown key 'end_date)'": the author looked for a key they never wrote
+    field = f"{{id: nights, type: calculated, label: Nights, value: {value}}}"
+    loaded = load_field(
+        "{id: start_date, type: date, label: Start date}",
+        "{id: end_date, type: date, label: End date}",
+        field,
+    )
+    problem = loaded.expect("E100", field, cut)
+    assert problem.message.endswith(
+        f"a comma inside {{ }} ends the value: put the whole expression in quotes: {whole}"
+    ), problem.message
+
+
+# ---- a group asking for more items than it takes ----------------------------------------------
+
+
+def test_a_group_asking_for_more_items_than_its_default_most_is_refused():
+    # max_items is 50 when not given: min_items: 60 validated, and 60 items typed were told
+    # "Add at least 60 items" (the page takes 50), so the case could never be sent
+    field = (
+        "{id: pupils, type: group, label: Pupils going, min_items: 60, "
+        "fields: [{id: pupil_name, type: text, label: Name}]}"
+    )
+    problem = load_field(field).expect("E207", field, "60")
+    assert problem.message.endswith(
+        "the minimum (60) is above the maximum (50, the most a group takes without max_items)"
+    ), problem.message
+
+
+def test_a_group_of_at_most_50_items_needs_no_max_items():
+    field = (
+        "{id: pupils, type: group, label: Pupils going, min_items: 50, "
+        "fields: [{id: pupil_name, type: text, label: Name}]}"
+    )
+    assert [p for p in load_field(field).problems if p.path == "case.yaml"] == []
+
+
+# ---- a date limited through another question to no day at all ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("leaving", "returning", "part", "said"),
+    [
+        (
+            "min: tomorrow",
+            "min: leave_date, max: today",
+            "leave_date, max",
+            "the minimum ('leave_date', tomorrow at the earliest) is above the maximum (today)",
+        ),
+        (
+            "min: today",
+            "min: leave_date, max: 2025-01-01",
+            "leave_date, max",
+            "the minimum ('leave_date', today at the earliest) is above the maximum (2025-01-01)",
+        ),
+        (
+            "max: 2027-09-01",
+            "max: leave_date, min: 2027-10-01",
+            "leave_date, min",
+            "the minimum (2027-10-01) is above the maximum ('leave_date', 2027-09-01 at the "
+            "latest)",
+        ),
+    ],
+    ids=["tomorrow_today", "today_past", "fixed"],
+)
+def test_a_date_whose_limits_through_another_question_leave_no_day_is_refused(
+    leaving, returning, part, said
+):
+    # validated, and once the date of leaving was given no date of return could be typed:
+    # "must be today or in the past" and "the same as or after the date of leaving" at once
+    field = f"{{id: return_date, type: date, label: Date of return, {returning}}}"
+    loaded = load_field(f"{{id: leave_date, type: date, label: Date of leaving, {leaving}}}", field)
+    problem = loaded.expect("E207", field, part)
+    assert problem.message.endswith(said), problem.message
+
+
+@pytest.mark.parametrize(
+    ("leaving", "returning"),
+    [
+        ("max: today", "min: leave_date, max: today"),
+        ("min: today", "min: leave_date, max: 2099-01-01"),
+        ("min: 2026-01-01", "min: leave_date, max: today"),  # possible once 2026 has come
+        ("min: tomorrow", "min: leave_date"),
+        ("min: 2027-09-01", "max: leave_date, min: 2027-10-01"),  # leaving later is possible
+    ],
+)
+def test_a_date_whose_limits_through_another_question_leave_a_day_is_taken(leaving, returning):
+    field = f"{{id: return_date, type: date, label: Date of return, {returning}}}"
+    loaded = load_field(f"{{id: leave_date, type: date, label: Date of leaving, {leaving}}}", field)
+    assert [p for p in loaded.problems if p.path == "case.yaml"] == []
+
+
+# ---- a condition no answer within a question's limits can meet -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("condition", "value", "said"),
+    [
+        ("pupils > 300", "false", "('pupils' is 1 to 300)"),
+        ("pupils < 1", "false", "('pupils' is 1 to 300)"),
+        ("pupils == 0 or pupils > 500", "false", "('pupils' is 1 to 300)"),
+    ],
+)
+def test_a_condition_no_answer_within_the_questions_limits_can_change_is_warned(
+    condition, value, said
+):
+    # validated clean: the insurance question, asked only for more than 300 pupils on a form
+    # that takes 300 at most, was never asked
+    field = f'{{id: insurance, type: text, label: Insurer, show_if: "{condition}"}}'
+    loaded = load_field("{id: pupils, type: number, label: Pupils, min: 1, max: 300}", field)
+    problem = loaded.expect("W504", field, condition)
+    assert problem.message == (
+        f"condition is always {value}, whatever the answer to 'pupils' {said}"
+    ), problem.message
+
+
+@pytest.mark.parametrize("condition", ["pupils > 299", "pupils >= 300", "pupils < 2"])
+def test_a_condition_an_answer_within_the_limits_can_change_is_taken(condition):
+    field = f'{{id: insurance, type: text, label: Insurer, show_if: "{condition}"}}'
+    loaded = load_field("{id: pupils, type: number, label: Pupils, min: 1, max: 300}", field)
+    assert [p for p in loaded.problems if p.path == "case.yaml"] == []

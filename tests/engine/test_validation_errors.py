@@ -329,11 +329,18 @@ def test_a_one_line_mistake_is_reported_where_it_is(shown):
 
 
 @covers("E001")
-def test_a_file_that_is_not_utf8_is_a_syntax_error_on_line_1(tmp_path):
-    (tmp_path / "latin1.yaml").write_bytes("name: Café\n".encode("latin-1"))
+def test_a_file_that_is_not_utf8_is_a_syntax_error_at_the_first_letter_it_cannot_read(tmp_path):
+    # saved as Windows' "ANSI" (Latin-1): it was reported at 1:1, and the author of a long
+    # file was left to find the é themselves
+    text = "id: visit\n# Zoë's notes, kept in UTF-8 here\nname: Café visit\n"
+    raw = text.encode().replace("Café".encode(), "Café".encode("latin-1"))
+    (tmp_path / "latin1.yaml").write_bytes(raw)
     problems = load_catalogue(str(tmp_path)).problems
-    assert [(p.code, p.line, p.col) for p in problems] == [("E001", 1, 1)]
-    assert "UTF-8" in problems[0].message
+    assert [(p.code, p.line, p.col) for p in problems] == [("E001", 3, 10)]
+    assert problems[0].message.endswith(
+        "not UTF-8 text: byte 0xE9 here is no UTF-8 character (a file saved as ANSI or "
+        "Latin-1 writes é so); save the file with the encoding UTF-8"
+    ), problems[0].message
 
 
 @covers("E001")
@@ -1722,6 +1729,41 @@ def test_an_active_activity_with_no_way_out_is_a_dead_end():
     )
     problem = loaded.expect("E404", "review: {label", "review")
     assert "'review'" in problem.message
+
+
+@covers("E408")
+def test_active_activities_that_only_lead_to_each_other_never_end():
+    """A case referred to health and safety went back and forth with the school for ever: no
+    way from either activity led to an end, and it validated (an author's trial)."""
+    loaded = load_workflow(
+        ACTIVITIES
+        + "    hs_review: {label: With health and safety, status: Active}\n"
+        + "    more_info: {label: More information requested, status: Active}\n",
+        COMPLETE_OR_ABANDON
+        + "- {from: submitted, to: hs_review, action: Refer, by: officer}\n"
+        + "- {from: hs_review, to: more_info, action: Ask the school, by: officer}\n"
+        + "- {from: more_info, to: hs_review, action: Send more information, by: school}\n",
+    )
+    problem = loaded.expect("E408", "hs_review: {label", "hs_review")
+    assert problem.message == (
+        "activity 'hs_review' is Active, but no way from it leads to a Completed or Abandoned "
+        "activity, so a case there can never end (it goes on only to 'more_info'); add a "
+        "transition from it or from one of those to one that ends the case"
+    )
+    assert [(p.code, p.message.split("'")[1]) for p in loaded.problems if p.code[0] == "E"] == [
+        ("E408", "hs_review"),
+        ("E408", "more_info"),
+    ]
+
+
+def test_an_activity_whose_way_to_an_end_passes_through_others_is_taken():
+    loaded = load_workflow(
+        ACTIVITIES + "    more_info: {label: More information requested, status: Active}\n",
+        COMPLETE_OR_ABANDON
+        + "- {from: submitted, to: more_info, action: Ask the school, by: officer}\n"
+        + "- {from: more_info, to: submitted, action: Send more information, by: school}\n",
+    )
+    assert [p.code for p in loaded.problems if p.severity == "error"] == []
 
 
 @covers("E407")
