@@ -1,15 +1,25 @@
 """The portal renders GOV.UK Frontend's components faster than the package's own templates do
-(issue 12, P2), and writes the same HTML: a cheaper `indent` filter (webapp/web/templating.py),
+(issue 12, P2), and writes the same HTML: `govukAttributes` in Python
+(webapp/web/govuk_attributes.py), a cheaper `indent` filter (webapp/web/templating.py), each
 compared here with what the package and Jinja give."""
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
+import govuk_frontend_jinja
 import jinja2
 import pytest
 from jinja2.filters import do_indent
 from markupsafe import Markup
 
+from webapp.web.govuk_attributes import govuk_attributes
 from webapp.web.templating import indent
+
+PACKAGE = Path(govuk_frontend_jinja.__file__).parent / "templates"
+# The package's macro that webapp/templates/govuk_frontend_jinja/macros/attributes.html shadows.
+ATTRIBUTES_MACRO_SHA256 = "482f5ee47cdbd7da6f6dfc08237c750e864c430ce3ecdfb637bb7a027ba39a4d"
 
 
 def _stock() -> jinja2.Environment:
@@ -24,6 +34,50 @@ def _both(app, source: str, **context) -> tuple[str, str]:
     return app.jinja_env.from_string(source).render(**context), _stock().from_string(source).render(
         **context
     )
+
+
+ATTRIBUTES = [
+    None,
+    "",
+    ' data-module="x" <b>',
+    Markup(' data-x="<y>"'),
+    {},
+    {"id": "forename", "class": "a&b"},
+    {"aria-hidden": True, "hidden": False, "tabindex": 0, "data-n": 1, "x": None},
+    {'"<name>': "'quoted' & <tagged>", "v": Markup("<i>safe</i>")},
+    {"a": {"value": True, "optional": True}, "b": {"value": "true", "optional": True}},
+    {"a": {"value": None, "optional": True}, "b": {"value": False, "optional": True}},
+    {"a": {"value": "", "optional": True}, "b": {"value": 0, "optional": True}},
+    {"a": {"value": "x<y", "optional": False}, "b": {"value": "v"}, "c": {"optional": True}},
+    {"a": {"optional": False}, "b": {}, "c": {"value": True}, "d": {"value": False}},
+    {"a": {"val": "<b>kept</b>"}, "b": {"val": None}, "c": {"val": True}, "d": {"val": ""}},
+    {
+        "a": {"val": {"value": "x", "optional": True}},
+        "b": {"val": {"value": None, "optional": True}},
+    },
+    {"a": {"value": Markup("<i>"), "optional": True}, "b": {"value": 2.5, "optional": "yes"}},
+    [("not", "a mapping")],
+    7,
+]
+
+
+@pytest.mark.parametrize("attributes", ATTRIBUTES, ids=range(len(ATTRIBUTES)))
+def test_attributes_are_written_as_govuk_macro_writes_them(app, attributes):
+    source = (
+        '{% from "govuk_frontend_jinja/macros/attributes.html" import govukAttributes %}'
+        "<p{{ govukAttributes(attributes) }}>|<p{{ govukAttributes(missing) }}>"
+    )
+    portal, package = _both(app, source, attributes=attributes)
+    assert portal == package
+    shadow = app.jinja_env.get_template("govuk_frontend_jinja/macros/attributes.html")
+    assert shadow.module.govukAttributes is govuk_attributes  # not the package's macro
+
+
+def test_the_shadowed_macro_is_the_package_version_it_copies():
+    """A new govuk-frontend-jinja may change what `govukAttributes` writes: check
+    webapp/web/govuk_attributes.py against it, then update the hash here."""
+    macro = (PACKAGE / "macros" / "attributes.html").read_bytes()
+    assert hashlib.sha256(macro).hexdigest() == ATTRIBUTES_MACRO_SHA256
 
 
 ERROR = {"text": "Enter a first name"}

@@ -91,6 +91,7 @@ def init_app(app: Flask) -> None:
     from webapp.areas.cases.presenters import choice_items, input_settings
     from webapp.domain.accounts import generated_password_expired
     from webapp.web.forms import error_list, field_params
+    from webapp.web.govuk_attributes import govuk_attributes
 
     # `user is sent_password_expired`: the password we emailed them went unused for 7 days.
     app.jinja_env.tests["sent_password_expired"] = generated_password_expired
@@ -100,6 +101,7 @@ def init_app(app: Flask) -> None:
         input_name=input_name,
         error_list=error_list,
         field_params=field_params,
+        govuk_attributes=govuk_attributes,
     )
 
     @app.context_processor
