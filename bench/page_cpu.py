@@ -43,6 +43,7 @@ from autosave_roundtrips import TYPE, portal, start_case  # noqa: E402
 
 from engine import load_catalogue  # noqa: E402
 from webapp.infra.database import reads_only_on_get  # noqa: E402
+from webapp.models import Base  # noqa: E402
 
 
 class _RenderClock:
@@ -82,28 +83,23 @@ def _profile(send, count: int) -> None:
     stats.sort_stats("tottime").print_stats(30)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "url", nargs="?", default="postgresql+psycopg://root@127.0.0.1:5432/bench_page"
-    )
-    parser.add_argument("--rounds", type=int, default=9)
-    parser.add_argument("--requests", type=int, default=200, help="requests per line a round")
-    parser.add_argument("--profile", type=int, default=0, help="profile N GETs instead")
-    parser.add_argument("--line", default="page", help="the line --profile profiles")
-    args = parser.parse_args()
-
-    app, client = portal(args.url)
-    path = start_case(client)
-    page_view = app.view_functions["cases.page"]
-    engine = app.extensions["db_engine"]
-    with engine.begin() as connection:  # answered as bench/data.py's drafts are: every page
+def _answered_in_full(engine) -> int:
+    """The draft's id, its answers made a whole case's, as bench/data.py's drafts are."""
+    with engine.begin() as connection:
         case_id = connection.exec_driver_sql("SELECT max(id) FROM cases").scalar()
         pool = AnswerPool(load_catalogue(str(ROOT / "casetypes")))
         connection.exec_driver_sql(
             "UPDATE cases SET answers = %(answers)s, raw_input = '{}' WHERE id = %(id)s",
             {"answers": pool.answers_for(TYPE, random.Random(11)), "id": case_id},
         )
+    return case_id
+
+
+def _lines(app, client, url: str) -> dict:
+    """The three lines measured, each a function sending one GET."""
+    path = start_case(client)
+    case_id = _answered_in_full(app.extensions["db_engine"])
+    page_view = app.view_functions["cases.page"]
 
     @reads_only_on_get
     @login_required
@@ -119,35 +115,31 @@ def main() -> None:
 
         return swapped
 
-    os.environ["BENCH_DATABASE_URL"] = args.url
+    os.environ["BENCH_DATABASE_URL"] = url
     import baseline_app
 
     baseline = baseline_app.create_app().test_client()
-
-    lines = {
+    return {
         "baseline": _checked(baseline, f"/form/{case_id}", "baseline"),
         "pipeline": portal_page(answer_at_once, "pipeline"),
         "page": portal_page(page_view, "page"),
     }
-    for send in lines.values():  # warm: pools, caches, compiled templates
-        for _ in range(30):
-            send()
-    if args.profile:
-        _profile(lines[args.line], args.profile)
-        return
+
+
+def _measure(lines: dict, rounds: int, requests: int) -> None:
     clock = _RenderClock()
     taken = {name: [] for name in lines}
     rendering = {name: [] for name in lines}
-    for _ in range(args.rounds):
+    for _ in range(rounds):
         for name, send in lines.items():
             clock.spent = 0.0
             started = time.process_time()
-            for _ in range(args.requests):
+            for _ in range(requests):
                 send()
-            taken[name].append((time.process_time() - started) / args.requests * 1000)
-            rendering[name].append(clock.spent / args.requests * 1000)
+            taken[name].append((time.process_time() - started) / requests * 1000)
+            rendering[name].append(clock.spent / requests * 1000)
     base = statistics.median(taken["baseline"])
-    print(f"CPU per form page GET, in process, {args.rounds} rounds of {args.requests}:")
+    print(f"CPU per form page GET, in process, {rounds} rounds of {requests}:")
     for name, values in taken.items():
         median = statistics.median(values)
         print(
@@ -155,6 +147,32 @@ def main() -> None:
             f"{median / base:.2f}× the baseline; rendering "
             f"{statistics.median(rendering[name]):.2f} ms"
         )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "url", nargs="?", default="postgresql+psycopg://root@127.0.0.1:5432/bench_page"
+    )
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--requests", type=int, default=200, help="requests per line a round")
+    parser.add_argument("--profile", type=int, default=0, help="profile N GETs instead")
+    parser.add_argument("--line", default="page", help="the line --profile profiles")
+    args = parser.parse_args()
+
+    app, client = portal(args.url)
+    try:
+        lines = _lines(app, client, args.url)
+        for send in lines.values():  # warm: pools, caches, compiled templates
+            for _ in range(30):
+                send()
+        if args.profile:
+            _profile(lines[args.line], args.profile)
+        else:
+            _measure(lines, args.rounds, args.requests)
+    finally:
+        Base.metadata.drop_all(app.extensions["db_engine"])
+        app.extensions["db_engine"].dispose()
 
 
 if __name__ == "__main__":
