@@ -6,8 +6,11 @@ that is not there. Found or checked by review20."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+import engine.uk_date as uk_date
 from tests.engine.test_validation_errors import load_field
 
 
@@ -58,3 +61,53 @@ def test_a_posix_class_is_still_counted_against_max_length():
     field = r"{id: code, type: text, label: Code, max_length: 3, pattern: '[[:digit:]]{4}'}"
     problem = load_field(field).expect("E104", field, "'[[:digit:]]{4}'")
     assert "needs at least 4 characters, but 'max_length' is 3" in problem.message
+
+
+# ---- date limits through other questions -------------------------------------------------------
+
+TRIP = (
+    "{id: leave_date, type: date, label: Date of leaving, min: today}",
+    "{id: return_date, type: date, label: Date of return, min: leave_date, max: 2027-07-23}",
+)
+
+
+@pytest.mark.parametrize("day", ["2027-07-01", "2027-07-23", "2027-07-24", "2028-01-01"])
+def test_a_form_with_limits_from_today_and_fixed_days_validates_whatever_the_day(monkeypatch, day):
+    # a summer-term trip: leaving today or later, back by 23 July 2027. It validated until
+    # 24 July, then E207 ('leave_date', today at the earliest, is above 2027-07-23): the
+    # portal will not start on a case type with an error, so an untouched folder that
+    # deployed on Friday stopped the portal on Monday. The same limits on one question
+    # (min: today, max: 2027-07-23) were never refused; a limit from today is not compared
+    # with a fixed day, the one question or through another.
+    monkeypatch.setattr(uk_date, "today", lambda: dt.date.fromisoformat(day))
+    assert _own_problems(load_field(*TRIP)) == []
+    one = "{id: trip_date, type: date, label: Date of the trip, min: today, max: 2027-07-23}"
+    assert _own_problems(load_field(one)) == []
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        (  # three questions, each from the one before, to a fixed day far ahead
+            "{id: asked_on, type: date, label: Asked on, min: yesterday, max: tomorrow}",
+            "{id: leave_date, type: date, label: Date of leaving, min: asked_on}",
+            "{id: return_date, type: date, label: Date of return, min: leave_date, "
+            "max: 2099-12-31}",
+        ),
+        (  # a date of birth in the past, a start at school after it and not after today
+            "{id: birth_date, type: date, label: Date of birth, min: 2005-09-01, max: yesterday}",
+            "{id: start_date, type: date, label: Start date, min: birth_date, max: today}",
+        ),
+        (  # an exclusion that began this school year and ended by today
+            "{id: excluded_from, type: date, label: First day, min: 2026-09-01, max: today}",
+            "{id: excluded_to, type: date, label: Last day, min: excluded_from, max: today}",
+        ),
+        (  # an end limiting a start from above
+            "{id: end_date, type: date, label: End date, min: 2026-09-01, max: 2027-07-31}",
+            "{id: start_date, type: date, label: Start date, max: end_date, min: 2026-09-01}",
+        ),
+    ],
+    ids=["chain_of_three", "birth_then_start", "exclusion", "max_through"],
+)
+def test_date_limits_through_other_questions_that_leave_a_day_are_taken(fields):
+    assert _own_problems(load_field(*fields)) == []
