@@ -3,16 +3,14 @@ name: `return_date` with `min: leave_date, max: today`, where `leave_date` has `
 validated, and once the date of leaving was given no date of return could be typed.
 
 A limit is today's (a number of days from today, as `yesterday`, `today` and `tomorrow` are)
-or a fixed date. Two of one kind compare for ever; a limit from today above a fixed date stays
-above it as time goes by; a fixed date above a limit from today is not refused, since it is
-only so until that day comes (a form made ready before the school year it asks about).
+or a fixed date. Two of one kind compare the same on any day, and only they are compared: a
+limit from today and a fixed date compare one way until that day and the other way after it,
+so an untouched case type would validate one day and not the next, and the portal, which
+will not start on a case type with an error, would stop overnight (a trip leaving today or
+later and back by 23 July 2027). The same limits on one question are not compared either.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-
-import engine.uk_date as uk_date
 
 # (from_today, days from today or a date, as written, the question it came through or None)
 Limit = tuple[bool, object, str, str | None]
@@ -45,11 +43,8 @@ def no_day_between(lowers: list[Limit], uppers: list[Limit]) -> tuple[str, dict]
 
 
 def _above(low: Limit, high: Limit) -> bool:
-    if low[0] == high[0]:
-        return low[1] > high[1]
-    if low[0]:  # from today, against a fixed day already passed
-        return uk_date.today() + dt.timedelta(days=low[1]) > high[1]
-    return False
+    """Whether `low` is above `high` on every day: both from today, or both fixed days."""
+    return low[0] == high[0] and low[1] > high[1]
 
 
 def _said(limit: Limit, end: str) -> str:

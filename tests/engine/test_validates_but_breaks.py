@@ -298,12 +298,6 @@ def test_a_group_of_at_most_50_items_needs_no_max_items():
             "the minimum ('leave_date', tomorrow at the earliest) is above the maximum (today)",
         ),
         (
-            "min: today",
-            "min: leave_date, max: 2025-01-01",
-            "leave_date, max",
-            "the minimum ('leave_date', today at the earliest) is above the maximum (2025-01-01)",
-        ),
-        (
             "max: 2027-09-01",
             "max: leave_date, min: 2027-10-01",
             "leave_date, min",
@@ -311,7 +305,7 @@ def test_a_group_of_at_most_50_items_needs_no_max_items():
             "latest)",
         ),
     ],
-    ids=["tomorrow_today", "today_past", "fixed"],
+    ids=["tomorrow_today", "fixed"],
 )
 def test_a_date_whose_limits_through_another_question_leave_no_day_is_refused(
     leaving, returning, part, said
@@ -330,6 +324,9 @@ def test_a_date_whose_limits_through_another_question_leave_no_day_is_refused(
         ("max: today", "min: leave_date, max: today"),
         ("min: today", "min: leave_date, max: 2099-01-01"),
         ("min: 2026-01-01", "min: leave_date, max: today"),  # possible once 2026 has come
+        # a fixed day and a limit from today are not compared: which is higher changes with
+        # the day, and the case type would validate one day and not the next (review20)
+        ("min: today", "min: leave_date, max: 2025-01-01"),
         ("min: tomorrow", "min: leave_date"),
         ("min: 2027-09-01", "max: leave_date, min: 2027-10-01"),  # leaving later is possible
     ],

@@ -6,6 +6,7 @@ import secrets
 import threading
 import warnings
 from types import SimpleNamespace
+from urllib.parse import quote, unquote
 
 import pyotp
 import pytest
@@ -367,6 +368,43 @@ def test_a_next_too_long_for_the_session_cookie_still_signs_in(app, world, new_c
     assert not [str(w.message) for w in warned if "too large" in str(w.message)]
     landed = code_step(portal, latest_code(app, world.alice.email))
     assert landed.headers["Location"] == "/"  # too long to be a page of the portal's
+
+
+def test_a_next_of_other_alphabets_too_long_for_the_session_cookie_still_signs_in(
+    app, world, new_client
+):
+    """The bound on `next` counted characters, and the cookie's JSON writes each letter
+    outside ASCII as \\uXXXX, two of them past U+FFFF: 988 Chinese characters (a link anyone
+    can send, percent-encoded as any browser sends it) passed it and made the cookie 5 KB, so
+    sign-in was again impossible, a code emailed and spent each try (found by review20)."""
+    letters = "".join(chr(0x20000 + (n * 7919) % 0xA6DF) for n in range(988))
+    portal = new_client()
+    portal.get("/sign-in")
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        response = portal.post(
+            "/sign-in?next=" + quote(f"/my-cases?q={letters}"),
+            {"email": world.alice.email, "password": PASSWORD},
+            expect=302,
+        )
+    cookies = response.headers.getlist("Set-Cookie")
+    assert max(len(cookie) for cookie in cookies) <= BROWSERS_KEEP
+    assert not [str(w.message) for w in warned if "too large" in str(w.message)]
+    landed = code_step(portal, latest_code(app, world.alice.email))
+    assert landed.headers["Location"] == "/"
+
+
+def test_a_next_with_a_few_letters_outside_ascii_is_kept(app, world, new_client):
+    target = "/caseviewer?q=Zoë+Łukasz"
+    portal = new_client()
+    portal.get("/sign-in")
+    portal.post(
+        "/sign-in?next=" + quote(target, safe="/?="),
+        {"email": world.alice.email, "password": PASSWORD},
+        expect=302,
+    )
+    landed = code_step(portal, latest_code(app, world.alice.email))
+    assert unquote(landed.headers["Location"]) == target
 
 
 def test_every_post_needs_the_csrf_token(world, new_client, sign_in):

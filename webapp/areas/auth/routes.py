@@ -3,6 +3,7 @@ the first sign-in's security question; signing out."""
 
 from __future__ import annotations
 
+import json
 import math
 from urllib.parse import urlsplit
 
@@ -61,13 +62,15 @@ def _load_user(token: str):
 
 # The longest `next` kept: it waits in the session cookie through the code step, and a
 # few thousand characters (a link anyone can send) made that cookie too large for browsers
-# to keep, so the sign-in could never finish (attack6). As caseviewer's kept queue.
+# to keep, so the sign-in could never finish (attack6). As caseviewer's kept queue. Counted
+# as the cookie's JSON writes it: a letter outside ASCII takes 6 characters (\uXXXX), 12
+# past U+FFFF, and 988 Chinese ones made the cookie 5 KB (review20).
 LONGEST_NEXT = 1000
 
 
 def safe_next(target: str | None) -> str:
     """`next` only ever leads to a page of the portal (a path, never another site)."""
-    if target and len(target) <= LONGEST_NEXT:
+    if target and len(json.dumps(target)) - 2 <= LONGEST_NEXT:
         parts = urlsplit(target)
         if (
             not parts.scheme
