@@ -12,6 +12,7 @@ nodes (engine/composer.py) built into data here, with the same limits and the sa
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 
@@ -342,7 +343,14 @@ def read_source(path: str) -> Source:
 
 
 def _not_utf8(path: str, raw: bytes, start: int) -> Problem:
-    """E001 at the first byte that is no UTF-8 (an é of a file saved as Windows' ANSI)."""
+    """E001 at the first byte that is no UTF-8 (an é of a file saved as Windows' ANSI); at the
+    start of a file saved as UTF-16, which its byte-order mark says."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        detail = (
+            'not UTF-8 text: the file is saved as UTF-16 (Notepad\'s "Unicode"); save it with '
+            "the encoding UTF-8"
+        )
+        return make_problem(Code.E001, path, 1, 1, detail=detail)
     line_start = raw.rfind(b"\n", 0, start) + 1
     line = raw.count(b"\n", 0, start) + 1
     col = len(raw[line_start:start].decode("utf-8")) + 1

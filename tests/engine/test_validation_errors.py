@@ -344,6 +344,22 @@ def test_a_file_that_is_not_utf8_is_a_syntax_error_at_the_first_letter_it_cannot
 
 
 @covers("E001")
+def test_a_file_saved_as_utf16_is_said_to_be_utf16_not_ansi(tmp_path):
+    # Notepad's "Unicode" writes UTF-16 with a byte-order mark: the message said the file was
+    # saved as ANSI and that its first byte wrote "ÿ" (review20)
+    for encoding in ("utf-16-le", "utf-16-be"):
+        raw = "\ufeffid: visit\nname: Café visit\n".encode(encoding)
+        (tmp_path / "unicode.yaml").write_bytes(raw)
+        problems = load_catalogue(str(tmp_path)).problems
+        assert [(p.code, p.line, p.col) for p in problems] == [("E001", 1, 1)]
+        assert problems[0].message.endswith(
+            'not UTF-8 text: the file is saved as UTF-16 (Notepad\'s "Unicode"); save it with '
+            "the encoding UTF-8"
+        ), problems[0].message
+        assert "ANSI" not in problems[0].message
+
+
+@covers("E001")
 def test_an_unclosed_quote_is_reported_where_the_quote_opens():
     loaded = load_field(
         '{id: forename, type: text, label: "First name}',
