@@ -149,6 +149,14 @@ def _sent_unchanged(case, case_type) -> bool:
     return not changed_questions(case_type, case.sent_answers or {}, sending)
 
 
+@bp.get("/cases/<reference>/submit")
+@login_required
+def submit_reloaded(reference: str):
+    """The address a refused Accept and send leaves in the tab, loaded again (the idle
+    timeout reloads it, as does a restored tab): its check page."""
+    return redirect(url_for("cases.check_answers", reference=reference))
+
+
 @bp.route("/cases/<reference>/submit", methods=["POST"])
 @login_required
 def submit(reference: str):
