@@ -264,14 +264,14 @@ _PROPER_WORDS = {
 def lower_first(text: str) -> str:
     """The text with its first letter in lower case, unless that would spoil a name.
 
-    "First name" -> "first name"; "UPN", "SENCO email" and "Physical Intervention Record
-    references" (two capitalised words: a proper name) stay as written.
+    "First name" -> "first name"; "UPN", "SENCO email", "DfE number" and "Physical
+    Intervention Record references" (two capitalised words: a proper name) stay as written.
     """
     words = text.split(" ")
     if words[0].lower() in _PROPER_WORDS:
         return text  # "Ofsted unique reference number", "Monday opening time"
-    if len(words[0]) > 1 and words[0][1].isupper():
-        return text  # an acronym
+    if any(letter.isupper() for letter in words[0][1:]):
+        return text  # an acronym, or a name with a capital inside it: "UPN", "DfE"
     if len(words) > 1 and words[1][:1].isupper():
         return text  # a proper name
     return text[:1].lower() + text[1:]

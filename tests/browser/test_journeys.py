@@ -485,10 +485,12 @@ def test_journey_4_officer_completes_the_case(page, context, browser, live, worl
         axe(school, "A case the council asked more about (school's view)")
         school.get_by_role("link", name="Change your answers and send them again").click()
         expect(h1(school, "Check your changes before sending them")).to_be_visible()
+        expect(school.get_by_text("You have not changed any answers")).to_be_visible()
         axe(school, "Check your changes")
         school.get_by_label("I confirm").check()
         press_button(school, "Send the changes")
-        expect(school.get_by_text(f"Your changes to {reference} have been sent")).to_be_visible()
+        sent = f"{reference} has been sent back to the council with no answers changed"
+        expect(school.get_by_text(sent)).to_be_visible()
 
         # The officer completes it.
         page.reload()

@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import person, sign_in
+from tests.browser.helpers import at_320_pixels, person, sign_in
 from tests.browser.test_journeys import _submitted_case, error_summary, press_button
 
 OFFICER = "kept-typing@council.example.org"  # sign-in codes of its own (5 in 15 minutes)
@@ -71,6 +71,9 @@ def test_typing_in_one_note_box_survives_the_other_forms_and_reloads(page, live,
     expect(page.locator(".app-timeline")).to_contain_text("Rang the SENCO: the plan is signed.")
     expect(abandon).to_have_value("Sent twice: see the other case, PTT1033.")
     expect(internal).to_have_value("")
+    # Found by a new user's trial: the note's tag, "Internal note – not shown to the school",
+    # kept to one line, made the page 322 px wide on a 320 px phone.
+    at_320_pixels(page, "Caseviewer: a case with an internal note")
     page.reload()
     expect(abandon).to_have_value("Sent twice: see the other case, PTT1033.")
     expect(internal).to_have_value("")

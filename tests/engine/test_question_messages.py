@@ -98,6 +98,9 @@ def test_the_authors_own_message_is_kept():
         ("Monday opening time", "Enter Monday opening time"),
         ("UPN", "Enter UPN"),
         ("Date of birth", "Enter date of birth"),
+        # A short name with a capital after its first letter: the census's "Enter dfE number
+        # (LAESTAB)" for an independent school's nursery class, found by trying it.
+        ("DfE number (LAESTAB)", "Enter DfE number (LAESTAB)"),
     ],
 )
 def test_a_name_keeps_its_capital_in_a_missing_answer_message(label, message):

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.templating import Environment as FlaskEnvironment
 from jinja2 import BytecodeCache, ChoiceLoader, PackageLoader, PrefixLoader
 from jinja2.filters import do_indent
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from webapp.infra.clock import UK
 
@@ -87,6 +87,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["uk_date"] = uk_date
     app.jinja_env.filters["uk_datetime"] = uk_datetime
     app.jinja_env.filters["uk_time"] = uk_time
+    app.jinja_env.filters["lines"] = lines
     from engine.input_names import input_name
     from webapp.areas.cases.presenters import choice_items, input_settings
     from webapp.domain.accounts import generated_password_expired
@@ -111,6 +112,12 @@ def init_app(app: Flask) -> None:
             "service_name": app.config["PORTAL_SERVICE_NAME"],
             "support_email": app.config["PORTAL_SUPPORT_EMAIL"],
         }
+
+
+def lines(text: str | None) -> Markup:
+    """Text typed on several lines (an answer, a note) as it was typed: each line escaped, a
+    <br> between them (in HTML a new line is only a space)."""
+    return Markup("<br>").join(escape(line) for line in str(text or "").split("\n"))
 
 
 def uk_date(value: dt.datetime | dt.date | None) -> str:

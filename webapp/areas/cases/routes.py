@@ -15,6 +15,7 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from engine.answer_changes import changed_questions
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import ConfirmForm, StartCaseForm, SubmitForm
 from webapp.areas.cases.lookup import case_and_type, draft_closed, editable
@@ -135,7 +136,25 @@ def _render_check(case, case_type, form, problems=None, unchecked=None, refused=
         form=form,
         send_by=case_type.lifecycle.drafts_until if case_type.lifecycle.retired else None,
         request_note=None if case.is_draft else services.latest_request(case),
+        unchanged=_sent_unchanged(case, case_type),
     )
+
+
+def _sent_unchanged(case, case_type) -> bool:
+    """A sent case given back to the school whose answers are still those it sent (what the
+    council's timeline will call "No answers were changed")."""
+    if case.is_draft:
+        return False
+    sending = case_type.submission_answers(case.answers)
+    return not changed_questions(case_type, case.sent_answers or {}, sending)
+
+
+@bp.get("/cases/<reference>/submit")
+@login_required
+def submit_reloaded(reference: str):
+    """The address a refused Accept and send leaves in the tab, loaded again (the idle
+    timeout reloads it, as does a restored tab): its check page."""
+    return redirect(url_for("cases.check_answers", reference=reference))
 
 
 @bp.route("/cases/<reference>/submit", methods=["POST"])
@@ -146,12 +165,18 @@ def submit(reference: str):
     if not form.validate_on_submit():
         abort(400)
     resubmitting = not case.is_draft
+    unchanged = _sent_unchanged(case, case_type)
     try:
         services.submit_case(db(), case, case_type, current_user, form.declared.data)
     except services.NotSubmittable as refused:
         return _render_check(case, case_type, form, refused.problems, refused.unchecked, True)
     if resubmitting:
-        flash(f"Your changes to {reference} have been sent to the council", "success")
+        sent = (
+            f"{reference} has been sent back to the council with no answers changed"
+            if unchanged
+            else f"Your changes to {reference} have been sent to the council"
+        )
+        flash(sent, "success")
         return redirect(url_for("cases.view", reference=reference))
     return redirect(url_for("cases.confirmation", reference=reference))
 

@@ -168,6 +168,22 @@ def _render_case(
     ), status
 
 
+def _form_reloaded(reference: str):
+    """The address a case's refused form leaves in the tab, loaded again (the idle timeout
+    reloads it, as does a restored tab): the case's page."""
+    return redirect(url_for("caseviewer.case", reference=reference))
+
+
+# An endpoint each: the redirect of a reference in small letters rebuilds the address from it.
+for _form in ("transition", "notes", "assign"):
+    bp.add_url_rule(
+        f"/cases/<reference>/{_form}",
+        f"{_form}_reloaded",
+        login_required(_form_reloaded),
+        methods=["GET"],
+    )
+
+
 @bp.route("/cases/<reference>/transition", methods=["POST"])
 @answers_posted  # NUL pasted into a note is taken out, not refused
 @login_required

@@ -1,0 +1,37 @@
+"""What the council writes for the school keeps its lines on the school's pages, as it does
+on the officer's: a request written as a list is read as a list."""
+
+from tests.webapp.test_submit import finished_draft
+from tests.webapp.test_workflow_school_side import officer, officer_moves
+
+ASKED = "Please send us:\n1. the plan signed by both parents\n2. the provider's hours"
+
+
+def _lines(paragraph) -> list[str]:
+    """The lines a browser shows of a paragraph: a new line typed in its text is a space
+    there (white-space: normal), only a <br> starts another line."""
+    for br in paragraph.select("br"):
+        br.replace_with("\x00")
+    text = " ".join(paragraph.get_text().split())
+    return [line.strip() for line in text.split("\x00")]
+
+
+def test_a_request_written_on_several_lines_reaches_the_school_on_several_lines(
+    app, world, sign_in, db_session
+):
+    """Found by trying it: an officer's numbered request ("Please send us:", "1. …", "2. …")
+    was one run-on line on the school's case, its Check your changes and its timeline."""
+    person = officer(db_session, world)
+    portal = sign_in(world.alice)
+    reference = finished_draft(portal)
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    officer_moves(app, db_session, reference, "Start review", person)
+    officer_moves(app, db_session, reference, "Request more information", person, ASKED)
+    wanted = ASKED.split("\n")
+
+    view = portal.get(f"/cases/{reference}/view").page
+    assert _lines(view.select_one(".app-request-note")) == wanted
+    timeline = [p for p in view.select(".app-timeline p") if "Please send us" in p.get_text()]
+    assert [_lines(p) for p in timeline] == [wanted]
+    check = portal.get(f"/cases/{reference}/check-answers").page
+    assert _lines(check.select_one(".app-request-note")) == wanted
