@@ -37,3 +37,30 @@ def test_a_file_sent_under_a_position_no_form_writes_is_not_stored(sign_in, worl
     answer(portal, path, PROFESSIONAL, action="save", files=upload)
     assert "advice.pdf" not in text_of(portal.get(path).page)
     assert db_session.scalar(select(func.count()).select_from(Attachment)) == 0
+
+
+def test_many_files_waiting_for_the_scanner_are_told_in_one_message(
+    clamd, sign_in, world, db_session
+):
+    """Each file left waiting for clamd was told in a banner of its own, its whole name in
+    each: ten files made ten banners above My cases, and ten messages in the session cookie
+    (up to about 300 bytes each, kept there until shown; attack6). One banner tells them all."""
+    clamd.stop()
+    portal = sign_in(world.alice)
+    path = needs_page(portal)
+    professionals, uploads = {}, {}
+    for n in range(10):
+        professionals[f"professionals-{n}-professional_type"] = "ep"
+        professionals.update(date(f"professionals-{n}-professional_date", 3, 2, 2025))
+        uploads[f"professionals-{n}-professional_report"] = (f"report {n}.pdf", PDF)
+    answer(portal, path, professionals, action="save", files=uploads)
+    banners = [
+        text_of(b) for b in portal.get("/my-cases").page.select(".govuk-notification-banner")
+    ]
+    waiting = [b for b in banners if "checked for viruses" in b]
+    assert len(waiting) == 1, banners
+    assert (
+        "10 files are being checked for viruses: report 0.pdf, report 1.pdf and 8 more"
+        in (waiting[0])
+    )
+    assert db_session.scalar(select(func.count()).select_from(Attachment)) == 10

@@ -21,19 +21,14 @@ from werkzeug.datastructures import FileStorage
 from engine import CaseType
 from engine.group_items import typed_item
 from engine.input_names import bound_field, input_name, item_index, read_input_name
-from webapp.areas.cases import bp, parking, resent, services
+from webapp.areas.cases import bp, page_files, parking, resent, services
 from webapp.areas.cases.forms import PageForm
 from webapp.areas.cases.lookup import change_refused, editable, values_of
 from webapp.areas.cases.prefill import keep_locked, known_values
-from webapp.areas.cases.presenters import (
-    current_files,
-    newly_asked,
-    page_questions,
-)
+from webapp.areas.cases.presenters import newly_asked, page_questions
 from webapp.areas.cases.progress import leaves_section, page_caption, saved_pages
 from webapp.areas.cases.warnings import warning_entries
 from webapp.domain import scanning
-from webapp.domain.case_files import file_message, scan_statuses
 from webapp.domain.uploads import NewUpload
 from webapp.infra.database import db, reads_only_on_get, single_statement
 from webapp.web.request_guard import answers_posted
@@ -70,8 +65,9 @@ def _render_page(
         case_type=case_type,
         **page_questions(case_type, page, form, answers, values, errors, warnings, now_apply),
         locked=case_type.locked_fields(page.id, known_values(current_user, case.school)),
-        files=_current_files(page, answers),
-        not_scanned=_has_file_question(page) and not scanning.configured(current_app.config),
+        files=page_files.uploaded_files(page, answers),
+        not_scanned=page_files.has_file_question(page)
+        and not scanning.configured(current_app.config),
         stale=stale,
         caption=page_caption(case_type, page.id, answers, values),
         back_url=_back_url(case, case_type, page, previous, form.start_token.data),
@@ -122,32 +118,6 @@ def _back_url(case, case_type, page, previous, start_token: str = "") -> str:
     return url_for("cases.page", reference=case.reference, page_id=previous.id)
 
 
-def _current_files(page, answers) -> dict[str, dict]:
-    """Files already uploaded on the page, by input name, each with its virus scan status."""
-    files = current_files(page, answers)
-    statuses = scan_statuses(db(), [ref["id"] for ref in files.values()])
-    return {
-        key: {**ref, "status": statuses[ref["id"]], "message": file_message(ref, statuses)}
-        for key, ref in files.items()
-    }
-
-
-def _has_file_question(page) -> bool:
-    fields = [*page.fields, *(n for f in page.fields for n in f.fields)]
-    return any(f.kind.is_upload for f in fields)
-
-
-def _tell_about_pending_files(page, answers) -> None:
-    """Files just uploaded that clamd could not check in time: the school learns it at once."""
-    for key, ref in _current_files(page, answers).items():
-        if key in request.files and ref["status"] == scanning.PENDING:
-            flash(
-                f"{ref['name']} is being checked for viruses. You can carry on; you can send "
-                "the case once the check has finished.",
-                "info",
-            )
-
-
 @bp.route("/cases/<reference>/pages/<page_id>", methods=["GET", "POST"])
 @answers_posted  # NUL pasted into an answer is taken out, not refused
 @reads_only_on_get  # the page shown; sent (POST), it is saved in a transaction
@@ -188,13 +158,13 @@ def answer_page(case, case_type, page):
         return _render_page(case, case_type, page, form, stale=True, status=409)
     resent.remember(case.reference, page_id)
     if request.files:
-        _tell_about_pending_files(page, case.answers)
+        page_files.tell_about_pending_files(page, case.answers)
 
     if action == "save":
-        refused = _refused_files(result.errors)
+        refused = page_files.refused_files(result.errors)
         if refused:  # the rest is saved, but the user must know the file is not
             result.form.page_version.data = str(case.page_versions.get(page_id, 0))
-            flash(FILE_NOT_KEPT, "info")
+            flash(page_files.FILE_NOT_KEPT, "info")
             return _render_page(case, case_type, page, result.form, refused)
         flash(
             f"Your answers have been saved. You can come back to {case.reference} from My cases.",
@@ -227,18 +197,6 @@ def answer_page(case, case_type, page):
         return _render_page(case, case_type, page, form, warnings=result.warnings)
     services.acknowledge_warnings(db(), case, case_type, page_id, result.warnings)
     return _after_page(case, case_type, page_id)
-
-
-FILE_NOT_KEPT = (
-    "Your other answers have been saved, but not the file you chose: it could not be kept "
-    "(see below). Choose another file, or come back to it later from My cases."
-)
-
-
-def _refused_files(errors) -> list:
-    """The problems with files chosen on this request: each such file was not kept."""
-    chosen = {key for key, storage in request.files.items(multi=True) if storage.filename}
-    return [error for error in errors if error.key in chosen]
 
 
 def _after_page(case, case_type, page_id: str):
