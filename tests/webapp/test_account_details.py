@@ -179,4 +179,28 @@ def test_a_name_cannot_carry_a_web_address_into_the_portals_mail(sign_in, world,
     assert errors_on(added) == [NO_WEB_ADDRESS.format("Last name")]
 
 
+def test_a_web_address_written_in_wide_or_ideographic_letters_is_no_name(
+    sign_in, world, db_session
+):
+    """Only an ASCII dot, colon, slash or @ was looked for, so "evil．example" (a full-width
+    dot, which mail clients and browsers read as a dot) passed as a name (attack6)."""
+    alice = sign_in(world.alice)
+    for name in ("evil．example", "evil。example", "https：／／evil", "alice＠evil"):
+        response = send(alice, "/account/details", expect=200, last_name=name)
+        assert errors_on(response) == [NO_WEB_ADDRESS.format("Last name")], name
+    assert fresh_user(db_session, world.alice).last_name == world.alice.last_name
+
+
+def test_direction_overrides_are_taken_out_of_a_name(sign_in, world, db_session):
+    """A right-to-left override in a name turned the words after it round wherever the name
+    was shown, in the portal's mail to others too (attack6): such controls are taken out."""
+    alice = sign_in(world.alice)
+    send(alice, "/account/details", first_name="Al\u202eice", last_name="\u2066Tester\u2069")
+    alice_now = fresh_user(db_session, world.alice)
+    assert (alice_now.first_name, alice_now.last_name) == ("Alice", "Tester")
+    # Joiners some scripts need in their names are kept (Persian: a zero-width non-joiner).
+    send(alice, "/account/details", last_name="می\u200cخواهم")
+    assert fresh_user(db_session, world.alice).last_name == "می\u200cخواهم"
+
+
 NO_WEB_ADDRESS = "{} must be a name, without a web or email address"

@@ -32,15 +32,18 @@ def typed_lines(text):
     return text.replace("\r\n", "\n").strip() if isinstance(text, str) else text
 
 
-def text_field(label: str, required, max_length: int, too_long: str = "", checks=()) -> StringField:
+def text_field(
+    label: str, required, max_length: int, too_long: str = "", checks=(), filters=()
+) -> StringField:
     """A one-line answer with its spaces tidied: `required` says when it must be given (and
     the message; None: optional); longer than `max_length` is refused with `too_long` (or
-    "<label> must be ... characters or fewer"); then `checks`, validators of its own."""
+    "<label> must be ... characters or fewer"); then `checks`, validators of its own. `filters`
+    tidy the text further before its spaces are."""
     message = too_long or f"{label} must be {max_length:,} characters or fewer"
     validators = [required] if required else []
     return StringField(
         label,
-        filters=[tidy_spaces],
+        filters=[*filters, tidy_spaces],
         validators=[*validators, Length(max=max_length, message=message), *checks],
     )
 

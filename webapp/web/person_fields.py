@@ -4,6 +4,7 @@ templates/_form.html's person_fields, email and lock_status)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from wtforms import EmailField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -56,21 +57,40 @@ def email_field() -> EmailField:
 
 def name_field(label: str, required) -> StringField:
     """A first or last name: `required` says when it must be given (and the message)."""
-    return text_field(label, required, max_length=100, checks=[_no_web_address])
+    return text_field(
+        label,
+        required,
+        max_length=100,
+        checks=[_no_web_address],
+        filters=[_without_direction_controls],
+    )
 
+
+# The controls that turn the direction of the text after them (U+202A-U+202E, U+2066-U+2069):
+# in a name they turned the words after it round wherever it was shown, mail to others too
+# (attack6). Nobody types one in a name; joiners some scripts need (U+200C) are not among them.
+_DIRECTION_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 
 # What a link, a web or email address or markup is written with, and no name is: a colon, a
 # slash, @, < or >, or a dot joining letters as in a domain (evil.example, www.x; not "J.R.").
 _NOT_IN_A_NAME = re.compile(r"[:/\\@<>]|\w\.[^\W\d_]{2,}")
+# Dots a browser or mail client reads as one in an address: wide letters (NFKC makes them
+# plain), and the ideographic full stops, which IDNA takes as dots (evil。example).
+_IDEOGRAPHIC_DOTS = str.maketrans("\u3002\uff61", "..")
+
+
+def _without_direction_controls(text):
+    return text.translate(_DIRECTION_CONTROLS) if isinstance(text, str) else text
 
 
 def _no_web_address(_form, field) -> None:
     """A name is mailed to other people ("Alice Tester has added you to …", sent to a user of
     another school): written as a link or an address, it made the portal's own mail carry
-    whatever someone put there (found by attack5)."""
+    whatever someone put there (found by attack5), in wide letters too (attack6)."""
     if field.data == field.object_data:  # as saved before names were checked: not changed
         return
-    if field.data and _NOT_IN_A_NAME.search(field.data):
+    read_as = unicodedata.normalize("NFKC", field.data or "").translate(_IDEOGRAPHIC_DOTS)
+    if _NOT_IN_A_NAME.search(read_as):
         raise ValidationError(f"{field.label.text} must be a name, without a web or email address")
 
 
