@@ -3,29 +3,16 @@ when it has changed nothing: the council's timeline says "No answers were change
 
 from tests.webapp.conftest import text_of
 from tests.webapp.helpers import ARRANGEMENT, answer, date
-from tests.webapp.test_submit import finished_draft
-from tests.webapp.test_workflow_school_side import officer, officer_moves
+from tests.webapp.test_workflow_school_side import asked_for_more
 
 NOTHING = "You have not changed any answers"
-
-
-def _asked_for_more(app, world, sign_in, db_session):
-    person = officer(db_session, world)
-    portal = sign_in(world.alice)
-    reference = finished_draft(portal)
-    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
-    officer_moves(app, db_session, reference, "Start review", person)
-    officer_moves(
-        app, db_session, reference, "Request more information", person, "When is the review?"
-    )
-    return portal, reference
 
 
 def test_sending_back_nothing_changed_says_so(app, world, sign_in, db_session):
     """Found by trying it: pressing "Send the changes" without changing anything said "Your
     changes to … have been sent to the council", while the council read "No answers were
     changed"; nothing on Check your changes had said so."""
-    portal, reference = _asked_for_more(app, world, sign_in, db_session)
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "When is the review?")
     check = text_of(portal.get(f"/cases/{reference}/check-answers").page)
     assert NOTHING in check
     response = portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
@@ -35,7 +22,7 @@ def test_sending_back_nothing_changed_says_so(app, world, sign_in, db_session):
 
 
 def test_a_change_sent_back_is_told_as_changes(app, world, sign_in, db_session):
-    portal, reference = _asked_for_more(app, world, sign_in, db_session)
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "When is the review?")
     page = f"/cases/{reference}/pages/arrangement?change=1"
     answer(portal, page, {**ARRANGEMENT, **date("first_review_date", 28, 9, 2026)})
     assert NOTHING not in text_of(portal.get(f"/cases/{reference}/check-answers").page)

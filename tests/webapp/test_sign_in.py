@@ -354,20 +354,22 @@ def test_a_next_too_long_for_the_session_cookie_still_signs_in(app, world, new_c
     it, so after the password the code page said "Sign in again: the time to enter a code
     ran out", every time, with a code emailed and spent each time (found by attack6)."""
     target = "/my-cases?q=" + secrets.token_urlsafe(3200)
+    landed = _signed_in_by_link(app, world, new_client, f"/sign-in?next={target}")
+    assert landed.headers["Location"] == "/"  # too long to be a page of the portal's
+
+
+def _signed_in_by_link(app, world, new_client, link: str):
+    """Alice signs in from `link`: the session cookie stays one browsers keep; the response
+    to her code."""
     portal = new_client()
     portal.get("/sign-in")
     with warnings.catch_warnings(record=True) as warned:
         warnings.simplefilter("always")
-        response = portal.post(
-            f"/sign-in?next={target}",
-            {"email": world.alice.email, "password": PASSWORD},
-            expect=302,
-        )
+        response = portal.post(link, {"email": world.alice.email, "password": PASSWORD}, expect=302)
     cookies = response.headers.getlist("Set-Cookie")
     assert max(len(cookie) for cookie in cookies) <= BROWSERS_KEEP
     assert not [str(w.message) for w in warned if "too large" in str(w.message)]
-    landed = code_step(portal, latest_code(app, world.alice.email))
-    assert landed.headers["Location"] == "/"  # too long to be a page of the portal's
+    return code_step(portal, latest_code(app, world.alice.email))
 
 
 def test_a_next_of_other_alphabets_too_long_for_the_session_cookie_still_signs_in(
@@ -378,20 +380,8 @@ def test_a_next_of_other_alphabets_too_long_for_the_session_cookie_still_signs_i
     can send, percent-encoded as any browser sends it) passed it and made the cookie 5 KB, so
     sign-in was again impossible, a code emailed and spent each try (found by review20)."""
     letters = "".join(chr(0x20000 + (n * 7919) % 0xA6DF) for n in range(988))
-    portal = new_client()
-    portal.get("/sign-in")
-    with warnings.catch_warnings(record=True) as warned:
-        warnings.simplefilter("always")
-        response = portal.post(
-            "/sign-in?next=" + quote(f"/my-cases?q={letters}"),
-            {"email": world.alice.email, "password": PASSWORD},
-            expect=302,
-        )
-    cookies = response.headers.getlist("Set-Cookie")
-    assert max(len(cookie) for cookie in cookies) <= BROWSERS_KEEP
-    assert not [str(w.message) for w in warned if "too large" in str(w.message)]
-    landed = code_step(portal, latest_code(app, world.alice.email))
-    assert landed.headers["Location"] == "/"
+    link = "/sign-in?next=" + quote(f"/my-cases?q={letters}")
+    assert _signed_in_by_link(app, world, new_client, link).headers["Location"] == "/"
 
 
 def test_a_next_with_a_few_letters_outside_ascii_is_kept(app, world, new_client):

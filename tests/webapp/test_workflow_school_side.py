@@ -48,18 +48,24 @@ def test_submission_runs_the_system_transition_and_tells_the_officers(
     assert CHILD["forename"] not in mail.body and CHILD["surname"] not in mail.body
 
 
-def test_more_information_round_trip(app, world, sign_in, db_session):
+def asked_for_more(app, world, sign_in, db_session, note: str):
+    """Alice's case sent, then an officer asking for more information with `note`: her
+    portal and the case's reference."""
     person = officer(db_session, world)
     portal = sign_in(world.alice)
     reference = finished_draft(portal)
     portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
     officer_moves(app, db_session, reference, "Start review", person)
-    officer_moves(
+    officer_moves(app, db_session, reference, "Request more information", person, note)
+    return portal, reference
+
+
+def test_more_information_round_trip(app, world, sign_in, db_session):
+    portal, reference = asked_for_more(
         app,
+        world,
+        sign_in,
         db_session,
-        reference,
-        "Request more information",
-        person,
         "Please give the date of the first review meeting with the family.",
     )
     # The school is told by email (a link, no case content) ...
