@@ -210,7 +210,11 @@ def narrowed(session: Session, query: Select, found: Found, cap: int) -> Select 
     those rows in the sort's order to find a page (200,000-700,000 rows, 2-4 s), when its
     statistics guessed that many held the search. None when the search finds more."""
     few = found.ids.limit(cap + 1)
-    if count_up_to(session, few, cap) > cap:
+    # The ids counted, not a constant for each: a constant let PostgreSQL read the search in
+    # an index of references alone (a part many cases hold, "PTT", through the unique index
+    # from "EDU-ATTEND" on: 701,450 entries for 10,001, 0.2-0.45 s at 1M), not the trigrams.
+    counted = few.subquery()
+    if (session.scalar(select(func.count(counted.c[0]))) or 0) > cap:
         return None
     if session.get_bind().dialect.name != "postgresql":
         return query.where(found.key.in_(few))
