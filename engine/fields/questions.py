@@ -270,8 +270,8 @@ def lower_first(text: str) -> str:
     words = text.split(" ")
     if words[0].lower() in _PROPER_WORDS:
         return text  # "Ofsted unique reference number", "Monday opening time"
-    if any(letter.isupper() for letter in words[0][1:]):
-        return text  # an acronym, or a name with a capital inside it: "UPN", "DfE"
+    if any(letter.isupper() for letter in words[0].split("-")[0][1:]):
+        return text  # an acronym, or a name with a capital inside it: "UPN", "DfE", not "Non-SEN"
     if len(words) > 1 and words[1][:1].isupper():
         return text  # a proper name
     return text[:1].lower() + text[1:]
