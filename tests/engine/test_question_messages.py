@@ -123,3 +123,19 @@ def test_a_name_keeps_its_capital_in_a_missing_answer_message(label, message):
 )
 def test_a_hyphenated_first_word_is_lowered_before_its_hyphen(label, message):
     assert missing("text", label) == message
+
+
+@pytest.mark.parametrize(
+    ("label", "message"),
+    [
+        # A term in quotes that begins the label has its capital only because it begins it
+        # (review21): the quote mark was taken for the first letter and the term kept as typed.
+        ("‘Looked after’ status", "Enter ‘looked after’ status"),
+        ('"Free school meals" eligibility', 'Enter "free school meals" eligibility'),
+        ("‘Ofsted’ rating", "Enter ‘Ofsted’ rating"),
+        ("‘SEN’ support plan", "Enter ‘SEN’ support plan"),
+        ("‘DfE’ number", "Enter ‘DfE’ number"),
+    ],
+)
+def test_a_quoted_first_word_is_lowered_inside_its_quotes(label, message):
+    assert missing("text", label) == message
