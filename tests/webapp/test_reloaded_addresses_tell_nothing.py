@@ -28,8 +28,8 @@ def test_another_schools_submit_address_is_not_found_as_its_case_is(world, sign_
 def test_another_teams_officer_reloading_a_case_form_finds_nothing(
     world,
     sign_in,
-    council,
-    action,  # noqa: F811 - the fixture imported
+    council,  # noqa: F811 - the fixture imported
+    action,
 ):
     reference = submit_ptt(sign_in(world.alice))
     eve = sign_in(council.eve)  # an officer of a team that does not work the case type
