@@ -250,6 +250,8 @@ def _lower_pronoun(word: str) -> str:
     return word.lower() if word.lower() in (_PRONOUNS - {"i"}) | _DETERMINERS else word
 
 
+_QUOTES = "\"'‘’“”"  # around a term a label begins with
+
 # Words written with a capital wherever they stand in a sentence.
 _PROPER_WORDS = {
     "ofsted",
@@ -265,13 +267,16 @@ def lower_first(text: str) -> str:
     """The text with its first letter in lower case, unless that would spoil a name.
 
     "First name" -> "first name"; "UPN", "SENCO email", "DfE number" and "Physical
-    Intervention Record references" (two capitalised words: a proper name) stay as written.
+    Intervention Record references" (two capitalised words: a proper name) stay as written;
+    a quoted first word is lowered inside its quotes: "‘Looked after’ status".
     """
     words = text.split(" ")
-    if words[0].lower() in _PROPER_WORDS:
+    first = words[0].lstrip(_QUOTES)
+    if first.rstrip(_QUOTES).lower() in _PROPER_WORDS:
         return text  # "Ofsted unique reference number", "Monday opening time"
-    if any(letter.isupper() for letter in words[0][1:]):
-        return text  # an acronym, or a name with a capital inside it: "UPN", "DfE"
+    if any(letter.isupper() for letter in first.split("-")[0][1:]):
+        return text  # an acronym, or a name with a capital inside it: "UPN", "DfE", not "Non-SEN"
     if len(words) > 1 and words[1][:1].isupper():
         return text  # a proper name
-    return text[:1].lower() + text[1:]
+    at = len(text) - len(text.lstrip(_QUOTES))  # the first letter, after any quote mark
+    return text[:at] + text[at : at + 1].lower() + text[at + 1 :]

@@ -101,9 +101,41 @@ def test_the_authors_own_message_is_kept():
         # A short name with a capital after its first letter: the census's "Enter dfE number
         # (LAESTAB)" for an independent school's nursery class, found by trying it.
         ("DfE number (LAESTAB)", "Enter DfE number (LAESTAB)"),
+        ("McDonald family contact", "Enter McDonald family contact"),
+        ("iPad serial number", "Enter iPad serial number"),
+        ("SEN-funded hours", "Enter SEN-funded hours"),
     ],
 )
 def test_a_name_keeps_its_capital_in_a_missing_answer_message(label, message):
     """'Enter ofsted unique reference number (URN)' was the census's message: a proper noun
     lost its capital with the label's first letter."""
+    assert missing("text", label) == message
+
+
+@pytest.mark.parametrize(
+    ("label", "message"),
+    [
+        # The capital after a hyphen is the second word's, not the first's (review21): the
+        # rule that kept "DfE" kept "Enter Non-SEN pupils" too, where before it was lowered.
+        ("Non-SEN pupils", "Enter non-SEN pupils"),
+        ("Post-LAC support plan", "Enter post-LAC support plan"),
+    ],
+)
+def test_a_hyphenated_first_word_is_lowered_before_its_hyphen(label, message):
+    assert missing("text", label) == message
+
+
+@pytest.mark.parametrize(
+    ("label", "message"),
+    [
+        # A term in quotes that begins the label has its capital only because it begins it
+        # (review21): the quote mark was taken for the first letter and the term kept as typed.
+        ("‘Looked after’ status", "Enter ‘looked after’ status"),
+        ('"Free school meals" eligibility', 'Enter "free school meals" eligibility'),
+        ("‘Ofsted’ rating", "Enter ‘Ofsted’ rating"),
+        ("‘SEN’ support plan", "Enter ‘SEN’ support plan"),
+        ("‘DfE’ number", "Enter ‘DfE’ number"),
+    ],
+)
+def test_a_quoted_first_word_is_lowered_inside_its_quotes(label, message):
     assert missing("text", label) == message

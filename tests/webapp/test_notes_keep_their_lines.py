@@ -35,3 +35,23 @@ def test_a_request_written_on_several_lines_reaches_the_school_on_several_lines(
     assert [_lines(p) for p in timeline] == [wanted]
     check = portal.get(f"/cases/{reference}/check-answers").page
     assert _lines(check.select_one(".app-request-note")) == wanted
+
+
+def test_a_note_is_escaped_line_by_line_and_a_windows_new_line_is_one_break(app):
+    """What is typed is shown as text, never as HTML, and a new line a browser sends as \\r\\n
+    (a note kept as the officer's session timed out is stored as sent) starts one line, not
+    two (review21)."""
+    from bs4 import BeautifulSoup
+
+    typed = '<b onmouseover="alert(1)">Bold</b> & co\r\n<script>x</script>\r\n\r\nlast'
+    html = app.jinja_env.from_string("<p>{{ note | lines }}</p>").render(note=typed)
+    paragraph = BeautifulSoup(html, "html.parser").p
+    assert not paragraph.find(["b", "script"]) and html.count("<br>") == 3
+    assert _lines(paragraph) == [
+        '<b onmouseover="alert(1)">Bold</b> & co',
+        "<script>x</script>",
+        "",
+        "last",
+    ]
+    empty = app.jinja_env.from_string("{{ none | lines }}|{{ missing | lines }}").render(none=None)
+    assert empty == "|"
