@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from tests.webapp.conftest import check_page
 from tests.webapp.test_case_pdf import pdf_text
 from tests.webapp.test_caseviewer import PTT, case_row, stored_case, submit_ptt
+from webapp.areas.api import transitions
 from webapp.domain.api_clients import (
     change_client,
     create_client,
@@ -345,6 +346,37 @@ def test_two_racing_requests_with_one_key_move_the_case_once(api, world, db_sess
         thread.join()
     assert [a.status_code for a in answers] == [200, 200]
     assert answers[0].get_json() == answers[1].get_json()
+    moves = db_session.scalars(select(CaseEvent).where(CaseEvent.kind == "transition")).all()
+    assert len(moves) == 1
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # two writers at once
+def test_a_twin_that_lands_between_the_lookup_and_the_move_is_replayed(
+    api, world, db_session, monkeypatch
+):
+    """The racing twins above, in the order a busy server gave them (CI, 1 December 2026):
+    the second looked its key up before the first had stored it, then found the case moved
+    by the first and answered 409 "not open where the case is now" to a retry of a request
+    that had succeeded. Here the first runs whole just after the second's lookup."""
+    reference = stored_case(
+        db_session, world.school_a, world.alice, activity="notified", label="Notified"
+    )
+    looked_up, first = transitions._stored, []
+    runner = threading.Thread(
+        target=lambda: first.append(api.move(reference, "Start review", key="twin"))
+    )
+
+    def lookup_then_first(*args):
+        found = looked_up(*args)
+        if not runner.is_alive() and not first:  # the second's lookup: the first runs whole
+            runner.start()
+            runner.join()
+        return found
+
+    monkeypatch.setattr(transitions, "_stored", lookup_then_first)
+    second = api.move(reference, "Start review", key="twin", expect=None)
+    assert (first[0].status_code, second.status_code) == (200, 200)
+    assert second.get_json() == first[0].get_json()
     moves = db_session.scalars(select(CaseEvent).where(CaseEvent.kind == "transition")).all()
     assert len(moves) == 1
 

@@ -128,6 +128,13 @@ def take(
         if seen is not None:  # the client asked to act only on the case as it read it
             raise Problem(412, STALE) from None
         raise Problem(409, "The case changed meanwhile: read it again, then retry") from None
+    except Problem as refused:
+        # Refused as the case is now: perhaps moved by this very key's twin, which committed
+        # between the lookup above and this move (a 409 to a retry that had succeeded).
+        stored = _stored(session, client, key, fingerprint) if refused.status == 409 else None
+        if stored is None:
+            raise
+        return stored
     return 200, body
 
 
