@@ -3,13 +3,15 @@ school` transition, asked on Check your changes, kept on both timelines and the 
 
 import copy
 
+from sqlalchemy import select
+
 from engine import compile_definition
 from tests.webapp.conftest import text_of
 from tests.webapp.helpers import stored
 from tests.webapp.test_case_pdf import pdf_text
 from tests.webapp.test_workflow_school_side import asked_for_more
 from webapp.domain import workflow
-from webapp.models import CaseTypeVersion
+from webapp.models import CaseTypeVersion, OutboxMessage
 
 BOX = "textarea[name=message]"
 
@@ -75,7 +77,13 @@ def test_the_message_is_on_the_caseviewer_timeline_and_the_pdf(
     assert text_of(check.select_one(f"label[for={box['id']}]")) == (
         "Message to the council (optional)"
     )
+    assert box["data-kept-as"] == "message"  # kept in the tab through an idle timeout
     send(portal, reference, "Nothing needed to change:\nthe date is already given.")
+    # The officers are emailed a link, never the message.
+    mail = db_session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to_address == "officer@council.example.org")
+    ).all()
+    assert mail and all("already given" not in m.body + m.subject for m in mail)
     officer = sign_in(_officer(db_session))  # asked_for_more made them
     page = officer.get(f"/caseviewer/cases/{reference}").page
     entries = [li for li in page.select(".app-timeline li") if "Nothing needed" in li.get_text()]
