@@ -487,13 +487,17 @@ def test_journey_4_officer_completes_the_case(page, context, browser, live, worl
         expect(h1(school, "Check your changes before sending them")).to_be_visible()
         expect(school.get_by_text("You have not changed any answers")).to_be_visible()
         axe(school, "Check your changes")
+        school.get_by_label("Message to the council (optional)").fill(
+            "The URN is already on the provider page: EY123456."
+        )
         school.get_by_label("I confirm").check()
         press_button(school, "Send the changes")
         sent = f"{reference} has been sent back to the council with no answers changed"
         expect(school.get_by_text(sent)).to_be_visible()
 
-        # The officer completes it.
+        # The officer reads the school's message, and completes the case.
         page.reload()
+        expect(page.locator(".app-timeline")).to_contain_text("already on the provider page")
         expect(page.get_by_text("Review details on the case in caseviewer").first).to_be_visible()
         before = live.mail_count(world.senco)
         page.get_by_label(re.compile("Note for the school – Complete case")).fill(

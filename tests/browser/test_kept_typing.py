@@ -129,3 +129,40 @@ def test_typing_kept_in_a_tab_is_not_given_to_the_next_person_signed_in(page, li
     kept = page.evaluate("() => JSON.stringify(Object.entries(window.sessionStorage))")
     assert "not safe" not in kept
     other_tab.close()
+
+
+def test_a_schools_message_to_the_council_is_kept_through_a_reload_then_sent(page, live, world):
+    """The school's message with a case sent back (its transition's `note: optional`) is kept
+    in the tab as an officer's notes are, and reaches the timeline on its lines."""
+    from sqlalchemy import select
+
+    from webapp.domain import workflow
+    from webapp.models import Case, User
+
+    reference = _submitted_case(world)
+    with world.app.app_context():
+        session = world.session()
+        try:
+            case = session.scalar(select(Case).where(Case.reference == reference))
+            officer = session.scalar(select(User).where(User.email == world.officer))
+            case_type = workflow.definition_for(session, case)
+            for action, note in (("Start review", ""), ("Request more information", "Dates?")):
+                workflow.take_transition(session, case, case_type, action, officer, "officer", note)
+            session.commit()
+        finally:
+            session.close()
+    sign_in(page, live, world.senco)
+    page.goto(f"/cases/{reference}/check-answers")
+    message = page.get_by_label("Message to the council (optional)")
+    message.fill("The dates are right.\nNothing needed to change.")
+    page.reload()
+    expect(message).to_have_value("The dates are right.\nNothing needed to change.")
+    press_button(page, "Send the changes")  # the declaration not ticked: refused, kept
+    expect(error_summary(page)).to_contain_text("Tick the box to confirm the declaration")
+    expect(message).to_have_value("The dates are right.\nNothing needed to change.")
+    page.get_by_label("I confirm").check()
+    press_button(page, "Send the changes")
+    expect(page.get_by_text("has been sent back to the council")).to_be_visible()
+    timeline = page.locator(".app-timeline")
+    expect(timeline).to_contain_text("The dates are right.")
+    assert timeline.locator("br").count() >= 1

@@ -142,7 +142,7 @@ def test_a_council_admin_previews_a_deployed_case_type_in_the_portal(page, live,
     axe(page, "council admin: case types to preview")
     with page.expect_navigation():
         page.get_by_role(
-            "link", name="Version 1 (current) of Part-time timetable alternative provision"
+            "link", name="Version 2 (current) of Part-time timetable alternative provision"
         ).click()
     with page.expect_navigation():
         page.get_by_role("link", name="About the child").click()

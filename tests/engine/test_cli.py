@@ -193,7 +193,7 @@ def test_answers_schema_prints_the_current_version_without_flask():
     assert done.returncode == 0, done.stderr
     schema = json.loads(done.stdout)
     Draft202012Validator.check_schema(schema)
-    assert schema["title"] == "Answers to Planned school closure notification, version 1"
+    assert schema["title"] == "Answers to Planned school closure notification, version 2"
     assert schema["properties"]["reason"]["enum"][0] == "polling_station"
 
 

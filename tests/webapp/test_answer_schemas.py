@@ -16,7 +16,9 @@ def test_an_older_version_comes_from_the_database(
     sent_with = load_catalogue(str(ROOT / "casetypes")).get("part-time-timetable")
     db_session.add(
         CaseTypeVersion(
-            case_type_id="part-time-timetable", version=1, definition=sent_with.definition
+            case_type_id="part-time-timetable",
+            version=1,
+            definition={**sent_with.definition, "version": 1},
         )
     )
     db_session.commit()
@@ -24,12 +26,13 @@ def test_an_older_version_comes_from_the_database(
     shutil.copytree(ROOT / "casetypes", folder)
     ptt = folder / "send" / "part-time-timetable.yaml"
     text = ptt.read_text()
-    assert "\nversion: 1\n" in text
-    ptt.write_text(text.replace("\nversion: 1\n", "\nversion: 2\n"))
+    now = f"\nversion: {sent_with.version}\n"  # the shipped version, sent with version 1 here
+    assert now in text
+    ptt.write_text(text.replace(now, f"\nversion: {sent_with.version + 1}\n"))
     monkeypatch.setenv("PORTAL_CASETYPES", str(folder))
 
     assert main(["answers-schema", "part-time-timetable"]) == 0
-    assert json.loads(capsys.readouterr().out)["title"].endswith("version 2")
+    assert json.loads(capsys.readouterr().out)["title"].endswith(f"version {sent_with.version + 1}")
     assert main(["answers-schema", "part-time-timetable", "--version", "1"]) == 0
     older = json.loads(capsys.readouterr().out)
     assert older["title"].endswith("version 1")
@@ -37,5 +40,6 @@ def test_an_older_version_comes_from_the_database(
 
     assert main(["answers-schema", "part-time-timetable", "--version", "7"]) == 1
     assert capsys.readouterr().err == (
-        "portal answers-schema: no version 7 of 'part-time-timetable' (versions: 1, 2)\n"
+        "portal answers-schema: no version 7 of 'part-time-timetable'"
+        f" (versions: 1, {sent_with.version + 1})\n"
     )

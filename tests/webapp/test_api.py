@@ -112,7 +112,7 @@ def test_a_client_sees_only_its_case_types_and_others_are_404(api, world, db_ses
         detail = problem(api.get(f"/api/v1/cases?case_type={case_type}", expect=400), 400)
         assert detail["detail"] == f"case_type must be one of this client's: {PTT}"
     problem(api.get("/api/v1/case-types/send-referral/versions/1/answers-schema", expect=404), 404)
-    schema = api.get(f"/api/v1/case-types/{PTT}/versions/1/answers-schema").get_json()
+    schema = api.get(f"/api/v1/case-types/{PTT}/versions/2/answers-schema").get_json()
     assert schema["$schema"].endswith("2020-12/schema")
 
 
@@ -127,7 +127,7 @@ def test_a_case_holds_what_was_sent_its_files_and_the_schools_timeline(
     db_session.commit()
     case = api.get(f"/api/v1/cases/{reference}").get_json()
     assert case["school"] == {"name": "Aylestone Primary School", "urn": "111111", "laestab": None}
-    assert case["answers"] == found.sent_answers and case["case_type"]["version"] == 1
+    assert case["answers"] == found.sent_answers and case["case_type"]["version"] == 2
     assert case["raised_by"]["email"] == world.alice.email
     assert [e["kind"] for e in case["timeline"]][0] == "submitted"
     assert "Internal" not in str(case)

@@ -59,7 +59,7 @@ def test_the_school_downloads_the_case_as_sent_with_every_answer_of_its_view(
         reference,
         "Aylestone Primary School",
         "Part-time timetable alternative provision notification to LA",
-        "Version 1 of the form",
+        "Version 2 of the form",
         "Case submitted",
         "signed plan.pdf",  # uploads are listed by name
         "Oak Tree Learning Centre",
@@ -94,7 +94,7 @@ def test_the_officers_pdf_has_the_timeline_and_the_schools_never_an_internal_not
     assert INTERNAL in officers
     assert "Internal note – not shown to the school" in officers
     assert "All in order." in officers
-    assert "Version 1 of the form" in officers and "Aylestone Primary School" in officers
+    assert "Version 2 of the form" in officers and "Aylestone Primary School" in officers
 
     schools = pdf_text(alice.get(f"/cases/{reference}/pdf"))
     assert "All in order." in schools  # the note for the school is theirs to see

@@ -187,10 +187,10 @@ def test_officers_are_offered_the_injury_referral_only_when_someone_was_injured(
 ):
     olivia = sign_in(officer)
     injured = stored(
-        db_session, world, PIR, {"pupil_injured": True, "staff_injured": False}, version=2
+        db_session, world, PIR, {"pupil_injured": True, "staff_injured": False}, version=3
     )
     unhurt = stored(
-        db_session, world, PIR, {"pupil_injured": False, "staff_injured": False}, version=2
+        db_session, world, PIR, {"pupil_injured": False, "staff_injured": False}, version=3
     )
     assert REFER in offered(olivia, injured)
     assert REFER not in offered(olivia, unhurt)
@@ -327,7 +327,7 @@ def test_without_export_options_the_export_is_as_check_your_answers_shows(
 ):
     olivia = sign_in(officer)
     answers = {"pupil_injured": True, "sex": "F", "incident_date": "2026-09-01"}
-    stored(db_session, world, PIR, answers, version=2)
+    stored(db_session, world, PIR, answers, version=3)
     (exported,) = exported_rows(olivia, PIR)
     assert exported["Was the pupil injured?"] == "Yes"
     assert exported["Date of the incident"] == "1 September 2026"

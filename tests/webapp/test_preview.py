@@ -401,10 +401,10 @@ def test_council_admins_preview_a_stored_version_as_schools_saw_it(app, db_sessi
 
     listing = council_admin.get("/council/case-types", expect=200).page
     assert listing.find("a", href=f"/council/case-types/{PTT}/v3/")
-    assert listing.find("a", href=f"/council/case-types/{PTT}/v1/")
+    assert listing.find("a", href=f"/council/case-types/{PTT}/v2/")
     old = council_admin.get(f"/council/case-types/{PTT}/v3/pages/child", expect=200).page
     assert "Child's first name (version 3)" in text_of(old) and BANNER in text_of(old)
-    now = council_admin.get(f"/council/case-types/{PTT}/v1/pages/child", expect=200).page
+    now = council_admin.get(f"/council/case-types/{PTT}/v2/pages/child", expect=200).page
     assert "Child's first name (version 3)" not in text_of(now)
     # Answers typed are kept for the preview only: no case, no version changed.
     council_admin.post(
@@ -417,7 +417,7 @@ def test_council_admins_preview_a_stored_version_as_schools_saw_it(app, db_sessi
     from webapp.models import Case
 
     assert db_session.scalar(select(func.count()).select_from(Case)) == 0
-    council_admin.get(f"/council/case-types/{PTT}/v2/", expect=404)  # never stored
+    council_admin.get(f"/council/case-types/{PTT}/v5/", expect=404)  # never stored
     council_admin.get("/council/case-types/no-such-type/v1/", expect=404)
     huge = "99999999999999999999999"  # beyond an INTEGER column: was a 500 (found by review)
     council_admin.get(f"/council/case-types/{PTT}/v{huge}/tasks", expect=404)
@@ -425,11 +425,11 @@ def test_council_admins_preview_a_stored_version_as_schools_saw_it(app, db_sessi
 
 
 def test_council_admins_preview_a_case_type_with_sections_from_its_task_list(app, council_admin):
-    base = "/council/case-types/send-referral/v2"
+    base = "/council/case-types/send-referral/v3"
     overview = council_admin.get(f"{base}/", expect=200).page
     assert overview.select_one(".app-preview-tasks a")["href"] == f"{base}/tasks"
     tasks = council_admin.get(f"{base}/tasks", expect=200).page
-    assert BANNER in text_of(tasks) and "version 2 (current)" in tasks.title.get_text()
+    assert BANNER in text_of(tasks) and "version 3 (current)" in tasks.title.get_text()
     assert task_list(tasks)[0] == ("Permissions", "Not yet started", f"{base}/pages/permissions")
     answers = {"consent_to_referral": "yes", "consent_to_share": "yes"}
     sent = council_admin.post(f"{base}/pages/permissions", answers, expect=302)
@@ -485,7 +485,7 @@ def test_every_word_the_apps_use_beside_a_case_type_id_is_refused_as_an_id(app, 
 
 
 def test_council_admins_preview_asks_before_removing_an_item_that_holds_answers(app, council_admin):
-    base = "/council/case-types/early-years-census/v2"  # its current version
+    base = "/council/case-types/early-years-census/v3"  # its current version
     council_admin.get(f"{base}/pages/children", expect=200)
     council_admin.post(f"{base}/pages/children", {"action": "add:funded_children"}, expect=302)
     council_admin.get(f"{base}/pages/children", expect=200)

@@ -137,10 +137,11 @@ def test_internal_notes_never_reach_the_school(app, world, sign_in, db_session):
 
 
 def changed_ptt(app):
-    """Version 2 of the part-time timetable: pupil views removed, a required question added."""
+    """The next version of the part-time timetable: pupil views removed, a required question
+    added."""
     current = app.extensions["catalogue"].get("part-time-timetable")
     definition = copy.deepcopy(current.definition)
-    definition["version"] = 2
+    definition["version"] = current.version + 1
     agreement = next(p for p in definition["pages"] if p["id"] == "agreement")
     agreement["fields"] = [f for f in agreement["fields"] if f["id"] != "pupil_views"]
     agreement["fields"].append(
@@ -153,9 +154,10 @@ def test_a_case_type_changed_mid_draft_keeps_the_draft_working(
     app, world, sign_in, db_session, monkeypatch
 ):
     portal = sign_in(world.alice)
-    reference = finished_draft(portal)  # filled in against version 1, pupil views given
+    reference = finished_draft(portal)  # filled in against the shipped version, pupil views given
     submitted_v1 = finished_draft(portal)
     portal.post(f"/cases/{submitted_v1}/submit", {"declared": "y"}, expect=302)
+    shipped = app.extensions["catalogue"].get("part-time-timetable").version
     monkeypatch.setitem(
         app.extensions["catalogue"].case_types, "part-time-timetable", changed_ptt(app)
     )
@@ -171,11 +173,11 @@ def test_a_case_type_changed_mid_draft_keeps_the_draft_working(
     )
     portal.get(f"/cases/{reference}/check-answers")
     portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
-    assert stored(db_session, reference).case_type_version == 2
-    # The case sent with version 1 still shows against version 1.
+    assert stored(db_session, reference).case_type_version == shipped + 1
+    # The case sent with the shipped version still shows against it.
     view = text_of(portal.get(f"/cases/{submitted_v1}/view").page)
     assert "Happy with mornings" in view and "Who will lead the reviews" not in view
-    assert stored(db_session, submitted_v1).case_type_version == 1
+    assert stored(db_session, submitted_v1).case_type_version == shipped
 
 
 def test_a_case_asked_for_more_under_a_kept_definition_refused_today_can_be_corrected(

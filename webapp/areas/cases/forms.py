@@ -1,7 +1,7 @@
 """Forms of the case pages. A case page's questions come from the engine, on PageForm."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField
+from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 
 
 class PageForm(FlaskForm):
@@ -24,7 +24,11 @@ class StartCaseForm(FlaskForm):
 
 
 class SubmitForm(FlaskForm):
+    """Send a case: the declaration, and the message to the council when the school's
+    transition back takes one (checked by sending.message_problem)."""
+
     declared = BooleanField()
+    message = TextAreaField("Message to the council", default="")
 
 
 class ConfirmForm(FlaskForm):

@@ -25,6 +25,7 @@ from webapp.areas.cases.presenters import (
     sending_problems,
 )
 from webapp.areas.cases.progress import task_items
+from webapp.areas.cases.sending import reply_transition
 from webapp.domain import case_pdf, workflow
 from webapp.domain.case_files import unchecked_files
 from webapp.domain.case_lists import reference_search_problem
@@ -137,6 +138,7 @@ def _render_check(case, case_type, form, problems=None, unchecked=None, refused=
         send_by=case_type.lifecycle.drafts_until if case_type.lifecycle.retired else None,
         request_note=None if case.is_draft else services.latest_request(case),
         unchanged=_sent_unchanged(case, case_type),
+        reply=None if case.is_draft else reply_transition(case_type, case),
     )
 
 
@@ -167,8 +169,11 @@ def submit(reference: str):
     resubmitting = not case.is_draft
     unchanged = _sent_unchanged(case, case_type)
     try:
-        services.submit_case(db(), case, case_type, current_user, form.declared.data)
+        services.submit_case(
+            db(), case, case_type, current_user, form.declared.data, message=form.message.data
+        )
     except services.NotSubmittable as refused:
+        form.message.errors = [refused.message] if refused.message else []
         return _render_check(case, case_type, form, refused.problems, refused.unchecked, True)
     if resubmitting:
         sent = (

@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType
-from engine.answer_changes import changed_questions
 from engine.group_items import change_items
 from webapp.areas.cases.saving import StaleSave
 from webapp.areas.cases.saving import save_page as save_page  # the pages call it from here
-from webapp.areas.cases.warnings import warning_entries, warnings_gone_past
+from webapp.areas.cases.sending import NotSubmittable as NotSubmittable  # and these, too
+from webapp.areas.cases.sending import latest_request as latest_request
+from webapp.areas.cases.sending import submit_case as submit_case
+from webapp.areas.cases.warnings import warning_entries
 from webapp.domain import audit, case_lists, case_type_names, workflow
-from webapp.domain.case_files import CaseFile, unchecked_files
 from webapp.domain.case_lists import CASE_SORTS, filtered_by, with_reference_holding
 from webapp.domain.errors import NotFound
 from webapp.infra.database import transaction
@@ -35,16 +36,6 @@ NOT_SUBMITTED = "Not yet submitted"
 
 class GroupFull(Exception):
     """A repeating group already has the most items it takes; the message says how many."""
-
-
-class NotSubmittable(Exception):
-    """The case cannot be submitted yet: the pages still to finish, by page id, and the files
-    the virus scanner has not found clean (still being checked, infected, not checkable)."""
-
-    def __init__(self, problems: dict, unchecked: Sequence[CaseFile] = ()):
-        super().__init__(problems, unchecked)
-        self.problems = problems
-        self.unchecked = list(unchecked)
 
 
 # ---- schools and case types ----
@@ -192,71 +183,7 @@ def change_group_items(
     return removed
 
 
-# ---- submitting and abandoning ----
-
-
-def submit_case(
-    session: Session,
-    case: Case,
-    case_type: CaseType,
-    user: User,
-    declared: bool,
-    action: str | None = None,
-) -> None:
-    """Send a finished case: a draft enters its workflow; a case the council asked more
-    information about goes back by the school's transition (`action`, else the first).
-
-    All or nothing: any failure leaves the case exactly as it was. Never while a file it
-    would send is not known to be clean.
-    """
-    problems = case_type.problems(case.answers)
-    if case_type.declaration and not declared:
-        problems["declaration"] = []
-    unchecked = unchecked_files(session, case_type, case.answers)
-    if problems or unchecked:
-        raise NotSubmittable(problems, unchecked)
-    with transaction(session):
-        before = case.sent_answers or {}
-        case.answers = case_type.submission_answers(case.answers)
-        case.sent_answers = case.answers
-        case.acknowledged_warnings = warnings_gone_past(case_type, case.answers)
-        case.raw_input = {}
-        if case.is_draft:
-            workflow.record_definition(session, case_type)
-            case.case_type_version = case_type.version
-            case.submitted_at = utcnow()
-            workflow.enter_workflow(session, case, case_type, user)
-        else:
-            _record_changes(session, case, case_type, user, before)
-            _send_back(session, case, case_type, user, action)
-
-
-def _record_changes(session: Session, case: Case, case_type: CaseType, user: User, before):
-    """The questions the school changed since it last sent the case, on its timeline: what
-    an officer who asked for more information reads first."""
-    changed = changed_questions(case_type, before, case.answers)
-    note = "\n".join(changed) if changed else "No answers were changed"
-    session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="changed", note=note))
-
-
-def _send_back(session: Session, case: Case, case_type: CaseType, user: User, action) -> None:
-    """The school's transition back to the council: `action`, else the first to an Active
-    activity."""
-    choices = workflow.allowed_transitions(case_type, case, "school")
-    chosen = next((t for t in choices if t.action == action), None) or next(
-        (t for t in choices if case_type.workflow.activities[t.target].status == "Active"),
-        None,
-    )
-    if chosen is None:
-        raise workflow.NotAllowed(action or "resubmit")
-    workflow.take_transition(session, case, case_type, chosen.action, user, "school")
-
-
-def latest_request(case: Case) -> CaseEvent | None:
-    """The transition that brought the case to where it is, when it carried a note."""
-    moves = [e for e in case.events if e.kind == "transition" and e.for_school]
-    last = moves[-1] if moves else None
-    return last if last is not None and last.to_activity == case.activity and last.note else None
+# ---- abandoning (sending: sending.py) ----
 
 
 def abandon_draft(session: Session, case: Case, user: User) -> None:

@@ -1,8 +1,9 @@
 // Starts GOV.UK Frontend's components (error summary focus, character count, menus…), the
 // questions of case pages that appear and disappear as they are answered, the background
-// saving of case pages, the typing kept on caseviewer's case page, and the warning before an
-// idle sign-in ends. Loaded as <script type="module"> at the end of <body>; browsers without
-// modules skip it and get the plain HTML, which works on its own.
+// saving of case pages, the typing kept on caseviewer's case page and in a school's message to
+// the council, and the warning before an idle sign-in ends. Loaded as <script type="module">
+// at the end of <body>; browsers without modules skip it and get the plain HTML, which works on
+// its own.
 import { initAll } from "/static/govuk/govuk-frontend.min.js";
 import { initAutosave } from "/static/js/autosave.js";
 import { forgetLeftTyping, initKeptBoxes, keepTypingOnlyFor } from "/static/js/kept-typing.js";

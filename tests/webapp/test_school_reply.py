@@ -1,0 +1,149 @@
+"""A school's message to the council with the case it sends back: the `note:` of its `by:
+school` transition, asked on Check your changes, kept on both timelines and the PDF."""
+
+import copy
+
+from sqlalchemy import select
+
+from engine import compile_definition
+from tests.webapp.conftest import text_of
+from tests.webapp.helpers import stored
+from tests.webapp.test_case_pdf import pdf_text
+from tests.webapp.test_workflow_school_side import asked_for_more
+from webapp.domain import workflow
+from webapp.models import CaseTypeVersion, OutboxMessage
+
+BOX = "textarea[name=message]"
+
+
+def school_note(app, monkeypatch, note: str, version: int = 90):
+    """The part-time timetable with its school transition's `note:` set (`none` removes it),
+    at `version`, as the catalogue's current one."""
+    catalogue = app.extensions["catalogue"]
+    definition = copy.deepcopy(catalogue.get("part-time-timetable").definition)
+    definition["version"] = version
+    for transition in definition["workflow"]["transitions"]:
+        if transition["by"] == "school":
+            transition.pop("note", None)
+            if note != "none":
+                transition["note"] = note
+    compiled = compile_definition(definition)
+    monkeypatch.setitem(catalogue.case_types, "part-time-timetable", compiled)
+    return definition
+
+
+def send(portal, reference, message=None, expect=302):
+    data = {"declared": "y"} | ({} if message is None else {"message": message})
+    return portal.post(f"/cases/{reference}/submit", data, expect=expect)
+
+
+def test_a_required_message_is_asked_for_refused_when_empty_and_sent_when_given(
+    app, world, sign_in, db_session, monkeypatch
+):
+    school_note(app, monkeypatch, "required")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    check = portal.get(f"/cases/{reference}/check-answers").page
+    box = check.select_one(BOX)
+    label = text_of(check.select_one(f"label[for={box['id']}]"))
+    assert label == "Message to the council"
+    assert "what you have changed" in text_of(check)
+    # Sent without a message: told so, on the page, and nothing is sent.
+    refused = send(portal, reference, "   ", expect=200).page
+    summary = text_of(refused.select_one(".govuk-error-summary"))
+    assert "Enter a message to the council" in summary
+    assert refused.select_one(".govuk-error-summary a")["href"] == f"#{box['id']}"
+    assert "Enter a message to the council" in text_of(refused.select_one(".govuk-error-message"))
+    assert refused.title.get_text().startswith("Error: ")
+    case = stored(db_session, reference)
+    assert case.activity == "more_information"
+    # With one: sent back, the message on the school's timeline, its lines kept.
+    send(portal, reference, "The review is on 28 September.\nThe family will attend.")
+    case = stored(db_session, reference)
+    assert case.activity == "review"
+    moved = [e for e in case.events if e.kind == "transition"][-1]
+    assert moved.note == "The review is on 28 September.\nThe family will attend."
+    view = portal.get(f"/cases/{reference}/view").page
+    shown = [p for p in view.select(".app-timeline p") if "28 September" in p.get_text()]
+    assert len(shown) == 1 and shown[0].find("br") is not None
+
+
+def test_the_message_is_on_the_caseviewer_timeline_and_the_pdf(
+    app, world, sign_in, db_session, monkeypatch
+):
+    school_note(app, monkeypatch, "optional")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    check = portal.get(f"/cases/{reference}/check-answers").page
+    box = check.select_one(BOX)
+    assert text_of(check.select_one(f"label[for={box['id']}]")) == (
+        "Message to the council (optional)"
+    )
+    assert box["data-kept-as"] == "message"  # kept in the tab through an idle timeout
+    send(portal, reference, "Nothing needed to change:\nthe date is already given.")
+    # The officers are emailed a link, never the message.
+    mail = db_session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to_address == "officer@council.example.org")
+    ).all()
+    assert mail and all("already given" not in m.body + m.subject for m in mail)
+    officer = sign_in(_officer(db_session))  # asked_for_more made them
+    page = officer.get(f"/caseviewer/cases/{reference}").page
+    entries = [li for li in page.select(".app-timeline li") if "Nothing needed" in li.get_text()]
+    assert len(entries) == 1
+    assert "Resubmit with more information" in text_of(entries[0])
+    assert entries[0].find("br") is not None
+    officers_pdf = pdf_text(officer.get(f"/caseviewer/cases/{reference}/pdf"))
+    assert "the date is already given" in officers_pdf
+    assert "the date is already given" in pdf_text(portal.get(f"/cases/{reference}/pdf"))
+
+
+def _officer(db_session):
+    from webapp.models import User
+
+    return db_session.query(User).filter_by(email="officer@council.example.org").one()
+
+
+def test_a_message_too_long_is_refused_and_kept_on_the_page(
+    app, world, sign_in, db_session, monkeypatch
+):
+    school_note(app, monkeypatch, "optional")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    portal.get(f"/cases/{reference}/check-answers")
+    typed = "A line of what changed.\n" + "x" * workflow.NOTE_MAX
+    refused = send(portal, reference, typed, expect=200).page
+    assert "Message to the council must be 5,000 characters or fewer" in text_of(
+        refused.select_one(".govuk-error-summary")
+    )
+    assert typed in refused.select_one(BOX).get_text()
+    assert stored(db_session, reference).activity == "more_information"
+
+
+def test_a_message_is_kept_when_pages_are_still_to_complete(
+    app, world, sign_in, db_session, monkeypatch
+):
+    school_note(app, monkeypatch, "required")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    portal.get(f"/cases/{reference}/check-answers")
+    refused = portal.post(
+        f"/cases/{reference}/submit", {"message": "Changed the date."}, expect=200
+    ).page
+    assert "Changed the date." in refused.select_one(BOX).get_text()
+
+
+def test_without_a_note_the_school_transition_asks_nothing_and_ignores_a_message(
+    app, world, sign_in, db_session, monkeypatch
+):
+    """A case sent with a version whose school transition has no `note:` keeps it: no box,
+    and a message posted anyway is not stored."""
+    current = app.extensions["catalogue"].get("part-time-timetable")
+    older = school_note(app, monkeypatch, "none", version=current.version + 1)
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    assert stored(db_session, reference).case_type_version == older["version"]
+    kept = db_session.get(CaseTypeVersion, (older["id"], older["version"]))
+    assert kept is not None  # recorded when the case was sent
+    # The current version asks for a message; this case keeps the workflow it was sent with.
+    school_note(app, monkeypatch, "required", version=current.version + 2)
+    check = portal.get(f"/cases/{reference}/check-answers").page
+    assert check.select_one(BOX) is None and "Message to the council" not in text_of(check)
+    send(portal, reference, "Typed by a crafted request.")
+    case = stored(db_session, reference)
+    assert case.activity == "review"
+    assert [e for e in case.events if e.kind == "transition"][-1].note == ""

@@ -1,0 +1,112 @@
+"""Sending a case: a finished draft into its workflow, or a case the council asked more
+information about back by the school's transition, with the school's message when that
+transition takes a note (its `note:` in the YAML)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from engine import CaseType
+from engine.answer_changes import changed_questions
+from engine.model import Transition
+from webapp.areas.cases.warnings import warnings_gone_past
+from webapp.domain import workflow
+from webapp.domain.case_files import CaseFile, unchecked_files
+from webapp.infra.database import transaction
+from webapp.models import Case, CaseEvent, User, utcnow
+
+MESSAGE_REQUIRED = "Enter a message to the council"
+MESSAGE_TOO_LONG = f"Message to the council must be {workflow.NOTE_MAX:,} characters or fewer"
+
+
+class NotSubmittable(Exception):
+    """The case cannot be submitted yet: the pages still to finish, by page id, the files
+    the virus scanner has not found clean (still being checked, infected, not checkable),
+    and what is wrong with the message to the council ("" when nothing)."""
+
+    def __init__(self, problems: dict, unchecked: Sequence[CaseFile] = (), message: str = ""):
+        super().__init__(problems, unchecked, message)
+        self.problems = problems
+        self.unchecked = list(unchecked)
+        self.message = message
+
+
+def submit_case(
+    session: Session,
+    case: Case,
+    case_type: CaseType,
+    user: User,
+    declared: bool,
+    action: str | None = None,
+    message: str = "",
+) -> None:
+    """Send a finished case: a draft enters its workflow; a case the council asked more
+    information about goes back by the school's transition (`action`, else the first), with
+    `message` as its note when the transition takes one (ignored when it does not).
+
+    All or nothing: any failure leaves the case exactly as it was. Never while a file it
+    would send is not known to be clean.
+    """
+    problems = case_type.problems(case.answers)
+    if case_type.declaration and not declared:
+        problems["declaration"] = []
+    unchecked = unchecked_files(session, case_type, case.answers)
+    reply = None if case.is_draft else reply_transition(case_type, case, action)
+    wrong_message = message_problem(reply, message)
+    if problems or unchecked or wrong_message:
+        raise NotSubmittable(problems, unchecked, wrong_message)
+    with transaction(session):
+        before = case.sent_answers or {}
+        case.answers = case_type.submission_answers(case.answers)
+        case.sent_answers = case.answers
+        case.acknowledged_warnings = warnings_gone_past(case_type, case.answers)
+        case.raw_input = {}
+        if case.is_draft:
+            workflow.record_definition(session, case_type)
+            case.case_type_version = case_type.version
+            case.submitted_at = utcnow()
+            workflow.enter_workflow(session, case, case_type, user)
+        else:
+            _record_changes(session, case, case_type, user, before)
+            if reply is None:
+                raise workflow.NotAllowed(action or "resubmit")
+            note = message if reply.note != "none" else ""
+            workflow.take_transition(session, case, case_type, reply.action, user, "school", note)
+
+
+def _record_changes(session: Session, case: Case, case_type: CaseType, user: User, before):
+    """The questions the school changed since it last sent the case, on its timeline: what
+    an officer who asked for more information reads first."""
+    changed = changed_questions(case_type, before, case.answers)
+    note = "\n".join(changed) if changed else "No answers were changed"
+    session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="changed", note=note))
+
+
+def reply_transition(case_type: CaseType, case: Case, action: str | None = None):
+    """The school's transition back to the council that sending the case takes: `action`,
+    else the first to an Active activity; None when there is none."""
+    choices = workflow.allowed_transitions(case_type, case, "school")
+    return next((t for t in choices if t.action == action), None) or next(
+        (t for t in choices if case_type.workflow.activities[t.target].status == "Active"),
+        None,
+    )
+
+
+def message_problem(reply: Transition | None, message: str) -> str:
+    """What is wrong with the school's message for the transition `reply` ("" when nothing),
+    as workflow.take_transition would refuse it."""
+    if reply is None or reply.note == "none":
+        return ""
+    message = message.strip()
+    if reply.note == "required" and not message:
+        return MESSAGE_REQUIRED
+    return MESSAGE_TOO_LONG if len(message) > workflow.NOTE_MAX else ""
+
+
+def latest_request(case: Case) -> CaseEvent | None:
+    """The transition that brought the case to where it is, when it carried a note."""
+    moves = [e for e in case.events if e.kind == "transition" and e.for_school]
+    last = moves[-1] if moves else None
+    return last if last is not None and last.to_activity == case.activity and last.note else None
