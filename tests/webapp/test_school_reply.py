@@ -147,3 +147,18 @@ def test_without_a_note_the_school_transition_asks_nothing_and_ignores_a_message
     case = stored(db_session, reference)
     assert case.activity == "review"
     assert [e for e in case.events if e.kind == "transition"][-1].note == ""
+
+
+def test_a_message_of_many_lines_within_the_limit_is_sent_as_typed(
+    app, world, sign_in, db_session, monkeypatch
+):
+    """Browsers send a new line as two characters (\\r\\n): a message of 4,500 characters typed
+    over 900 lines is within 5,000 as the school counts it, and is kept with its lines."""
+    school_note(app, monkeypatch, "optional")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    portal.get(f"/cases/{reference}/check-answers")
+    lines = ["Line"] * 900
+    send(portal, reference, "\r\n".join(lines))
+    case = stored(db_session, reference)
+    assert case.activity == "review"
+    assert [e for e in case.events if e.kind == "transition"][-1].note == "\n".join(lines)
