@@ -203,4 +203,14 @@ def test_direction_overrides_are_taken_out_of_a_name(sign_in, world, db_session)
     assert fresh_user(db_session, world.alice).last_name == "می\u200cخواهم"
 
 
+def test_names_in_other_scripts_still_save(sign_in, world, db_session):
+    """Reading a name as NFKC with ideographic dots as dots (attack6) must leave names in
+    other scripts alone: Arabic, Chinese, Japanese with its middle dot (full and half width),
+    Persian with its zero-width non-joiner, and a name typed in wide letters."""
+    alice = sign_in(world.alice)
+    for name in ("عبد الله", "王小明", "山田・太郎", "ﾔﾏﾀﾞ･ﾀﾛｳ", "مهر\u200cآور", "Ｏ’Ｂｒｉｅｎ"):
+        send(alice, "/account/details", last_name=name)
+        assert fresh_user(db_session, world.alice).last_name == name, name
+
+
 NO_WEB_ADDRESS = "{} must be a name, without a web or email address"

@@ -147,3 +147,45 @@ def test_without_a_note_the_school_transition_asks_nothing_and_ignores_a_message
     case = stored(db_session, reference)
     assert case.activity == "review"
     assert [e for e in case.events if e.kind == "transition"][-1].note == ""
+
+
+def test_a_message_of_many_lines_within_the_limit_is_sent_as_typed(
+    app, world, sign_in, db_session, monkeypatch
+):
+    """Browsers send a new line as two characters (\\r\\n): a message of 4,500 characters typed
+    over 900 lines is within 5,000 as the school counts it, and is kept with its lines."""
+    school_note(app, monkeypatch, "optional")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    portal.get(f"/cases/{reference}/check-answers")
+    lines = ["Line"] * 900
+    send(portal, reference, "\r\n".join(lines))
+    case = stored(db_session, reference)
+    assert case.activity == "review"
+    assert [e for e in case.events if e.kind == "transition"][-1].note == "\n".join(lines)
+
+
+def test_a_message_sent_after_the_council_abandoned_the_case_is_given_back(
+    app, world, sign_in, db_session, monkeypatch
+):
+    """The council abandons the case while the school's Check your changes is open: Send the
+    changes says the case was abandoned and its message not sent, and gives the message back
+    (the tab forgets it once the form is sent); before, the school was led to the case with
+    not a word, its message gone."""
+    from tests.webapp.test_workflow_school_side import officer_moves
+
+    school_note(app, monkeypatch, "optional")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    portal.get(f"/cases/{reference}/check-answers")
+    officer_moves(app, db_session, reference, "Abandon case", _officer(db_session), "Closed.")
+    typed = "The review is on <b>28 September</b>.\nThe family will attend."
+    page = send(portal, reference, typed.replace("\n", "\r\n"), expect=409).page
+    assert text_of(page.select_one("h1")) == "Your message to the council has not been sent"
+    assert f"{reference} has been abandoned, so it can no longer be changed." in text_of(page)
+    given_back = page.select_one(".app-sent-message")
+    assert "The review is on <b>28 September</b>." in given_back.get_text()  # as text
+    assert given_back.find("b") is None and given_back.find("br") is not None
+    assert page.select_one(f"a[href='/cases/{reference}/view']") is not None
+    assert stored(db_session, reference).status == "Abandoned"
+    # Without a message, Send the changes still just leads to the case.
+    answer = send(portal, reference)
+    assert answer.headers["Location"].endswith(f"/cases/{reference}/view")

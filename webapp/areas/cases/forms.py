@@ -3,6 +3,8 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 
+from webapp.web.forms import typed_lines
+
 
 class PageForm(FlaskForm):
     """The base of every engine-built page form: CSRF, and the page's version when shown."""
@@ -28,7 +30,8 @@ class SubmitForm(FlaskForm):
     transition back takes one (checked by sending.message_problem)."""
 
     declared = BooleanField()
-    message = TextAreaField("Message to the council", default="")
+    # a new line counted as one character, as the school counts it (browsers send \r\n)
+    message = TextAreaField("Message to the council", default="", filters=[typed_lines])
 
 
 class ConfirmForm(FlaskForm):

@@ -23,6 +23,7 @@ from webapp.domain import retention, workflow
 from webapp.domain.errors import NotFound
 from webapp.infra import clock
 from webapp.infra.database import db
+from webapp.web.forms import typed_lines
 from webapp.web.templating import uk_date
 
 
@@ -91,6 +92,13 @@ def change_refused(where: str, why: str):
         return answer
     if request.method == "POST" and request.endpoint in ANSWER_PAGES:
         flash(f"{why} The changes you made on the page have not been saved.", "error")
+    message = typed_lines(request.form.get("message", "")) if request.method == "POST" else ""
+    if request.endpoint == "cases.submit" and message:
+        # Send the changes with a message to the council, after the council closed the case:
+        # the tab forgot the message on sending it, so it is given back on a page (too long
+        # for a flash, which the session cookie carries), not lost.
+        page = render_template("cases/message_not_sent.html", why=why, message=message, where=where)
+        return make_response(page, 409)
     return redirect(where)
 
 
