@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import at_320_pixels, person, sign_in
+from tests.browser.helpers import at_320_pixels, axe, person, sign_in
 from tests.browser.test_journeys import _submitted_case, error_summary, press_button
 
 OFFICER = "kept-typing@council.example.org"  # sign-in codes of its own (5 in 15 minutes)
@@ -131,26 +131,36 @@ def test_typing_kept_in_a_tab_is_not_given_to_the_next_person_signed_in(page, li
     other_tab.close()
 
 
-def test_a_schools_message_to_the_council_is_kept_through_a_reload_then_sent(page, live, world):
-    """The school's message with a case sent back (its transition's `note: optional`) is kept
-    in the tab as an officer's notes are, and reaches the timeline on its lines."""
+def _officer_moves(world, reference: str, *moves: tuple[str, str]) -> None:
+    """The world's officer takes each (action, note) on the case, as caseviewer would."""
     from sqlalchemy import select
 
     from webapp.domain import workflow
     from webapp.models import Case, User
 
-    reference = _submitted_case(world)
     with world.app.app_context():
         session = world.session()
         try:
             case = session.scalar(select(Case).where(Case.reference == reference))
             officer = session.scalar(select(User).where(User.email == world.officer))
             case_type = workflow.definition_for(session, case)
-            for action, note in (("Start review", ""), ("Request more information", "Dates?")):
+            for action, note in moves:
                 workflow.take_transition(session, case, case_type, action, officer, "officer", note)
             session.commit()
         finally:
             session.close()
+
+
+def _asked_for_more(world) -> str:
+    reference = _submitted_case(world)
+    _officer_moves(world, reference, ("Start review", ""), ("Request more information", "Dates?"))
+    return reference
+
+
+def test_a_schools_message_to_the_council_is_kept_through_a_reload_then_sent(page, live, world):
+    """The school's message with a case sent back (its transition's `note: optional`) is kept
+    in the tab as an officer's notes are, and reaches the timeline on its lines."""
+    reference = _asked_for_more(world)
     sign_in(page, live, world.senco)
     page.goto(f"/cases/{reference}/check-answers")
     message = page.get_by_label("Message to the council (optional)")
@@ -166,3 +176,24 @@ def test_a_schools_message_to_the_council_is_kept_through_a_reload_then_sent(pag
     timeline = page.locator(".app-timeline")
     expect(timeline).to_contain_text("The dates are right.")
     assert timeline.locator("br").count() >= 1
+
+
+def test_a_message_sent_after_the_council_abandoned_the_case_is_given_back(page, live, world):
+    """The council abandons the case while the school's Check your changes is open: the
+    message the tab forgot on sending is shown back to copy, on a page that passes axe and
+    fits 320 px (review22's page)."""
+    reference = _asked_for_more(world)
+    sign_in(page, live, world.senco)
+    page.goto(f"/cases/{reference}/check-answers")
+    page.get_by_label("Message to the council (optional)").fill(
+        "The dates are right.\nAll of them."
+    )
+    page.get_by_label("I confirm").check()
+    _officer_moves(world, reference, ("Abandon case", "Closed by the council."))
+    press_button(page, "Send the changes")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your message to the council has not been sent"
+    )
+    expect(page.locator(".app-sent-message")).to_contain_text("The dates are right.")
+    axe(page, "A school's message not sent: the case was abandoned")
+    at_320_pixels(page, "A school's message not sent: the case was abandoned")

@@ -6,7 +6,7 @@ import copy
 from sqlalchemy import select
 
 from engine import compile_definition
-from tests.webapp.conftest import text_of
+from tests.webapp.conftest import check_page, text_of
 from tests.webapp.helpers import stored
 from tests.webapp.test_case_pdf import pdf_text
 from tests.webapp.test_workflow_school_side import asked_for_more
@@ -43,12 +43,14 @@ def test_a_required_message_is_asked_for_refused_when_empty_and_sent_when_given(
     school_note(app, monkeypatch, "required")
     portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
     check = portal.get(f"/cases/{reference}/check-answers").page
+    check_page(check)
     box = check.select_one(BOX)
     label = text_of(check.select_one(f"label[for={box['id']}]"))
     assert label == "Message to the council"
     assert "what you have changed" in text_of(check)
     # Sent without a message: told so, on the page, and nothing is sent.
     refused = send(portal, reference, "   ", expect=200).page
+    check_page(refused)
     summary = text_of(refused.select_one(".govuk-error-summary"))
     assert "Enter a message to the council" in summary
     assert refused.select_one(".govuk-error-summary a")["href"] == f"#{box['id']}"
@@ -179,6 +181,7 @@ def test_a_message_sent_after_the_council_abandoned_the_case_is_given_back(
     officer_moves(app, db_session, reference, "Abandon case", _officer(db_session), "Closed.")
     typed = "The review is on <b>28 September</b>.\nThe family will attend."
     page = send(portal, reference, typed.replace("\n", "\r\n"), expect=409).page
+    check_page(page)
     assert text_of(page.select_one("h1")) == "Your message to the council has not been sent"
     assert f"{reference} has been abandoned, so it can no longer be changed." in text_of(page)
     given_back = page.select_one(".app-sent-message")
