@@ -1,8 +1,7 @@
 """What the council writes for the school keeps its lines on the school's pages, as it does
 on the officer's: a request written as a list is read as a list."""
 
-from tests.webapp.test_submit import finished_draft
-from tests.webapp.test_workflow_school_side import officer, officer_moves
+from tests.webapp.test_workflow_school_side import asked_for_more
 
 ASKED = "Please send us:\n1. the plan signed by both parents\n2. the provider's hours"
 
@@ -21,12 +20,7 @@ def test_a_request_written_on_several_lines_reaches_the_school_on_several_lines(
 ):
     """Found by trying it: an officer's numbered request ("Please send us:", "1. …", "2. …")
     was one run-on line on the school's case, its Check your changes and its timeline."""
-    person = officer(db_session, world)
-    portal = sign_in(world.alice)
-    reference = finished_draft(portal)
-    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
-    officer_moves(app, db_session, reference, "Start review", person)
-    officer_moves(app, db_session, reference, "Request more information", person, ASKED)
+    portal, reference = asked_for_more(app, world, sign_in, db_session, ASKED)
     wanted = ASKED.split("\n")
 
     view = portal.get(f"/cases/{reference}/view").page
