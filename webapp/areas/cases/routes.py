@@ -18,7 +18,12 @@ from wtforms.fields.choices import SelectChoice
 from engine.answer_changes import changed_questions
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import ConfirmForm, StartCaseForm, SubmitForm
-from webapp.areas.cases.lookup import case_and_type, draft_closed, editable
+from webapp.areas.cases.lookup import (
+    case_and_type,
+    changed_while_sending,
+    draft_closed,
+    editable,
+)
 from webapp.areas.cases.new_case import new_case_url
 from webapp.areas.cases.prefill import known_values, locked_ids
 from webapp.areas.cases.presenters import (
@@ -175,6 +180,8 @@ def submit(reference: str):
     except services.NotSubmittable as refused:
         form.message.errors = [refused.message] if refused.message else []
         return _render_check(case, case_type, form, refused.problems, refused.unchecked, True)
+    except services.ChangedMeanwhile:
+        return changed_while_sending(reference)
     if resubmitting:
         sent = (
             f"{reference} has been sent back to the council with no answers changed"
