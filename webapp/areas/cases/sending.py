@@ -74,7 +74,7 @@ def submit_case(
 
 def _send(session, case, case_type, user, reply, action, message) -> None:
     """The sending itself, in submit_case's transaction."""
-    before = case.sent_answers or {}
+    changed = None if case.is_draft else changes_to_send(case_type, case)
     case.answers = case_type.submission_answers(case.answers)
     case.sent_answers = case.answers
     case.acknowledged_warnings = warnings_gone_past(case_type, case.answers)
@@ -85,19 +85,22 @@ def _send(session, case, case_type, user, reply, action, message) -> None:
         case.submitted_at = utcnow()
         workflow.enter_workflow(session, case, case_type, user)
     else:
-        _record_changes(session, case, case_type, user, before)
+        # What an officer who asked for more information reads first, on the timeline.
+        changes = "\n".join(changed) if changed else "No answers were changed"
+        session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="changed", note=changes))
         if reply is None:
             raise workflow.NotAllowed(action or "resubmit")
         note = message if reply.note != "none" else ""
         workflow.take_transition(session, case, case_type, reply.action, user, "school", note)
 
 
-def _record_changes(session: Session, case: Case, case_type: CaseType, user: User, before):
-    """The questions the school changed since it last sent the case, on its timeline: what
-    an officer who asked for more information reads first."""
-    changed = changed_questions(case_type, before, case.answers)
-    note = "\n".join(changed) if changed else "No answers were changed"
-    session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="changed", note=note))
+def changes_to_send(case_type: CaseType, case: Case) -> list[str]:
+    """The questions whose answers sending this sent case again would change for the council
+    (those it was last sent with against those it would send now); none: "No answers were
+    changed", as the timeline and Check your changes say."""
+    return changed_questions(
+        case_type, case.sent_answers or {}, case_type.submission_answers(case.answers)
+    )
 
 
 def reply_transition(case_type: CaseType, case: Case, action: str | None = None):
