@@ -107,7 +107,7 @@ def changed_while_sending(reference: str):
     ChangedMeanwhile), from the case as it is now: abandoned or moved on, as if that had
     come first (not_editable: a message is given back); still the school's to change (another
     tab saved it), refused to be checked again, as what they checked may not be what it holds."""
-    editable(reference)
+    editable(reference)  # aborts, as not_editable, when the case is no longer the school's
     why = f"{reference} was changed while it was being sent, so it has not been sent."
     if not request.form.get("message", "").strip():
         flash(f"{why} Check your answers and send it again.", "error")
