@@ -7,7 +7,8 @@ The database is migrated with `portal db upgrade`, then filled with COPY: ~300 s
 big ones hold a fifth of the cases), three staff per school, officers in three teams, and N
 cases of the shipped case types with 1–3 KB answers the engine accepts (bench/answers.py),
 references given by the portal's own rule (prefix, code, the prefix's counter from 1001),
-statuses and activities spread over each case type's workflow. 10k cases take seconds; 1M
+statuses and activities spread over each case type's workflow, each case sent and changed
+between its creation and now. Each team works its category's case types. 10k cases take seconds; 1M
 takes minutes. Every user's password is PASSWORD.
 """
 
@@ -41,7 +42,8 @@ SCHOOLS = 300
 BIG_SCHOOLS = 3  # ...holding BIG_SHARE of the cases
 BIG_SHARE = 0.2
 NOW = dt.datetime.now(dt.UTC)
-TEAMS = {"SEND": "SEND forms", "Early Years": "Early years", "School changes": "School changes"}
+# Team name: the category (case types' `category:`) whose case types it works.
+TEAMS = {"SEND": "SEND forms", "Early Years": "Early Years", "School changes": "School changes"}
 
 
 def school_email(school: int, staff: int) -> str:
@@ -172,6 +174,8 @@ def _teams(cursor, catalogue, officer_ids: list[int]) -> None:
     """Three teams by category; officer 1 is in every team (the biggest queue)."""
     for team_id, (name, category) in enumerate(TEAMS.items(), start=1):
         ids = sorted(c.id for c in catalogue.case_types.values() if c.category == category)
+        if not ids:  # a category renamed: an empty queue would bench nothing, silently
+            raise ValueError(f"team {name}: no case type has the category {category!r}")
         cursor.execute(
             "INSERT INTO teams (id, name, case_type_ids, created_at) VALUES (%s, %s, %s, %s)",
             (team_id, name, json.dumps(ids), NOW),
@@ -216,12 +220,13 @@ def _case_rows(world: World, catalogue, pool: AnswerPool, counters: dict):
                 None,
                 None,
             )
-            updated = created + dt.timedelta(minutes=rng.randint(1, 600))
+            updated = _by_now(created, dt.timedelta(minutes=rng.randint(1, 600)), 600 * 60)
         else:
             step = rng.choice(list(case_type.workflow.activities.values()))
             status, activity, label = step.status, step.id, step.label
-            submitted = created + dt.timedelta(hours=rng.randint(1, 72))
-            updated, sent = submitted + dt.timedelta(hours=rng.randint(0, 500)), answers
+            submitted = _by_now(created, dt.timedelta(hours=rng.randint(1, 72)), 72 * 3600)
+            updated = _by_now(submitted, dt.timedelta(hours=rng.randint(0, 500)), 500 * 3600)
+            sent = answers
             assigned = first_officer + rng.randrange(officers) if rng.random() < 0.5 else None
         pages = case_type.visible_pages({})
         yield (
@@ -231,6 +236,17 @@ def _case_rows(world: World, catalogue, pool: AnswerPool, counters: dict):
             created, updated, updated, submitted, 1, assigned,
             *(("Bench", f"Officer{assigned - first_officer + 1}") if assigned else (None, None)),
         )  # fmt: skip
+
+
+def _by_now(start: dt.datetime, after: dt.timedelta, longest: int) -> dt.datetime:
+    """`after` (at most `longest` seconds) past `start`, shrunk in proportion to the time there
+    is between `start` and NOW when that is less: a case created an hour ago was neither sent
+    nor changed days from now, and the cases of the last weeks keep their spread, not all
+    changed at NOW."""
+    room = (NOW - start).total_seconds()
+    if room >= longest:
+        return start + after
+    return start + after * (room / longest)
 
 
 CASE_COLUMNS = [

@@ -386,6 +386,14 @@ def test_the_queue_finds_a_case_by_part_of_its_reference(app, sign_in, world, co
     assert page.title.get_text().startswith("Error: ")
     assert page.select_one("#reference")["value"] == "zz"
     assert len(page.select("tbody tr")) == 4
+    assert text_of(page.select_one("[role=status]")) == (
+        "“zz” is too short to search for, so the reference was not searched: 4 cases in all"
+    )
+    page = olivia.get("/caseviewer/", query_string={"reference": "zz", "status": "Active"}).page
+    assert text_of(page.select_one("[role=status]")) == (
+        "“zz” is too short to search for, so the reference was not searched:"
+        " 4 cases found by the other filters"
+    )
 
     app.config["CASEVIEWER_PAGE_SIZE"] = 2
     page = olivia.get("/caseviewer/", query_string={"reference": "t-x"}).page

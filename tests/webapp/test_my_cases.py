@@ -14,6 +14,7 @@ from tests.webapp.conftest import shipped_casetypes_and, text_of, usual_app
 from tests.webapp.helpers import answer, date, start
 from webapp.areas.cases import starting
 from webapp.models import Case, School, User, utcnow
+from webapp.web import listing as listing_module
 from webapp.web.templating import uk_date
 
 HEADERS = [
@@ -226,7 +227,7 @@ def test_a_reference_read_out_with_spaces_or_other_dashes_is_found(sign_in, worl
         assert page.find("input", attrs={"name": "reference"})["value"] == typed
 
 
-def test_a_search_of_fewer_than_three_characters_asks_for_more(sign_in, world, app):
+def test_a_search_of_fewer_than_three_characters_asks_for_more(sign_in, world, app, monkeypatch):
     """One or two characters are in most references, or none, and no index finds them: the
     trigram index needs three (at 1M cases, "ZZ" read the whole table for 2.5-10 s). The
     school is asked for three; what they typed stays in the box, the list stays unsearched.
@@ -244,7 +245,23 @@ def test_a_search_of_fewer_than_three_characters_asks_for_more(sign_in, world, a
         assert "Enter at least 3 characters" in page.select_one("#reference-error").get_text()
         assert page.find("input", attrs={"name": "reference"})["value"] == typed
         assert sorted(references(page)) == sorted(closures)
-    assert not listing(portal, reference="zzz").select_one(".govuk-error-summary")
+        # The count says the reference was not searched, not "2 cases found".
+        assert text_of(page.select_one("[role=status]")) == (
+            f"“{typed.strip()}” is too short to search for, so the reference was not searched:"
+            " 2 cases in all"
+        )
+    page = listing(portal, reference="zz", case_type="school-closure")
+    assert text_of(page.select_one("[role=status]")) == (
+        "“zz” is too short to search for, so the reference was not searched:"
+        " 2 cases found by the other filters"
+    )
+    monkeypatch.setattr(listing_module, "COUNT_CAP", 1)  # past the count's cap, the same
+    assert text_of(listing(portal, reference="zz").select_one("[role=status]")).startswith(
+        "“zz” is too short to search for, so the reference was not searched. More than 1 cases."
+    )
+    page = listing(portal, reference="zzz")
+    assert not page.select_one(".govuk-error-summary")
+    assert text_of(page.select_one("[role=status]")) == "0 cases found"
 
 
 def test_search_by_case_type_service_name_and_status(sign_in, world, app, db_session):

@@ -2,6 +2,7 @@
 school` transition, asked on Check your changes, kept on both timelines and the PDF."""
 
 import copy
+import threading
 
 from sqlalchemy import select
 
@@ -11,7 +12,7 @@ from tests.webapp.helpers import stored
 from tests.webapp.test_case_pdf import pdf_text
 from tests.webapp.test_workflow_school_side import asked_for_more
 from webapp.domain import workflow
-from webapp.models import CaseTypeVersion, OutboxMessage
+from webapp.models import CaseTypeVersion, OutboxMessage, User
 
 BOX = "textarea[name=message]"
 
@@ -192,3 +193,56 @@ def test_a_message_sent_after_the_council_abandoned_the_case_is_given_back(
     # Without a message, Send the changes still just leads to the case.
     answer = send(portal, reference)
     assert answer.headers["Location"].endswith(f"/cases/{reference}/view")
+
+
+def test_a_case_abandoned_while_its_changes_are_being_sent_gives_the_message_back(
+    app, world, sign_in, db_session, monkeypatch, database_url
+):
+    """An officer abandons the case in the moment between Send the changes reading the case
+    and saving it (here: while its files' scan results are read). PostgreSQL lets the abandon
+    land there: the school is told the case was abandoned and given its message back (409),
+    as when it was abandoned before the send, where it met a server error, and nothing of
+    the send is kept. SQLite holds the send's write lock from its first read, so there the
+    abandon waits, and lands after the case was sent back."""
+    from tests.webapp.test_workflow_school_side import officer_moves
+    from webapp.areas.cases import sending
+
+    school_note(app, monkeypatch, "optional")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    portal.get(f"/cases/{reference}/check-answers")
+    events_before = len(stored(db_session, reference).events)
+    officer_id = _officer(db_session).id
+    db_session.rollback()  # holds no snapshot of SQLite's while the others write
+
+    def abandon():  # on a connection of the portal's own: on SQLite, BEGIN IMMEDIATE first
+        with app.extensions["db_sessions"]() as session:
+            person = session.get(User, officer_id)
+            officer_moves(app, session, reference, "Abandon case", person, "Closed.")
+
+    officer = threading.Thread(target=abandon)
+    read_files = sending.unchecked_files
+
+    def abandoned_meanwhile(*args):
+        found = read_files(*args)
+        if not officer.is_alive() and officer.ident is None:  # the case is read: abandon it
+            officer.start()
+            if not database_url.startswith("sqlite"):  # SQLite: it waits for the send
+                officer.join()
+        return found
+
+    monkeypatch.setattr(sending, "unchecked_files", abandoned_meanwhile)
+    answer = send(portal, reference, "The review is on 28 September.", expect=None)
+    officer.join()
+    case = stored(db_session, reference)
+    assert case.status == "Abandoned"
+    kinds = [e.kind for e in case.events[events_before:]]
+    if database_url.startswith("sqlite"):
+        assert answer.status_code == 302 and kinds == ["changed", "transition", "transition"]
+        return
+    assert answer.status_code == 409
+    page = answer.page
+    check_page(page)
+    assert text_of(page.select_one("h1")) == "Your message to the council has not been sent"
+    assert f"{reference} has been abandoned, so it can no longer be changed." in text_of(page)
+    assert "The review is on 28 September." in page.select_one(".app-sent-message").get_text()
+    assert kinds == ["transition"]  # the abandon only: no "changed", no reply

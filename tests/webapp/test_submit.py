@@ -1,5 +1,6 @@
 """Submission is all or nothing: a failure part-way leaves the draft exactly as it was."""
 
+import pytest
 from sqlalchemy import select
 
 from tests.webapp.conftest import text_of
@@ -95,3 +96,40 @@ def test_a_ticked_declaration_stays_ticked_when_sending_is_refused_for_something
     assert not portal.get(f"/cases/{reference}/check-answers").page.find(
         "input", attrs={"name": "declared", "checked": True}
     )
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite: one writer
+def test_a_draft_saved_in_another_tab_as_it_is_sent_is_not_sent_unchecked(
+    app, sign_in, world, db_session, monkeypatch
+):
+    """Another tab saves the draft in the moment between Accept and send reading it and
+    sending it: nothing is sent (the school checked answers the draft no longer holds, only),
+    and Check your answers says so, to be sent again; never a server error."""
+    from webapp.areas.cases import sending
+
+    portal = sign_in(world.alice)
+    reference = finished_draft(portal)
+    read_files, saved = sending.unchecked_files, []
+
+    def saved_meanwhile(*args):
+        found = read_files(*args)
+        if not saved:  # the other tab's save: the draft's row moves on
+            with app.extensions["db_sessions"]() as session, session.begin():
+                case = session.scalar(select(Case).where(Case.reference == reference))
+                case.raw_input = {"child": {"forename": "Sam"}}
+            saved.append(True)
+        return found
+
+    monkeypatch.setattr(sending, "unchecked_files", saved_meanwhile)
+    answer = portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    assert answer.headers["Location"].endswith(f"/cases/{reference}/check-answers")
+    case = db_session.scalar(select(Case).where(Case.reference == reference))
+    assert case.status == "Draft" and case.submitted_at is None
+    page = portal.get(f"/cases/{reference}/check-answers").page
+    assert (
+        f"{reference} was changed while it was being sent, so it has not been sent. "
+        "Check your answers and send it again."
+    ) in text_of(page)
+    monkeypatch.undo()
+    portal.post(f"/cases/{reference}/submit", {"declared": "y"}, expect=302)
+    assert db_session.scalar(select(Case.status).where(Case.reference == reference)) != "Draft"

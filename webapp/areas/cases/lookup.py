@@ -102,6 +102,18 @@ def change_refused(where: str, why: str):
     return redirect(where)
 
 
+def changed_while_sending(reference: str):
+    """The answer to Send when the case changed elsewhere as it was being sent (sending's
+    ChangedMeanwhile), from the case as it is now: abandoned or moved on, as if that had
+    come first (not_editable: a message is given back); still the school's to change (another
+    tab saved it), refused to be checked again, as what they checked may not be what it holds."""
+    editable(reference)  # aborts, as not_editable, when the case is no longer the school's
+    why = f"{reference} was changed while it was being sent, so it has not been sent."
+    if not request.form.get("message", "").strip():
+        flash(f"{why} Check your answers and send it again.", "error")
+    return change_refused(url_for("cases.check_answers", reference=reference), why)
+
+
 def _no_longer_editable(case) -> str:
     if case.status == "Abandoned":
         return "has been abandoned"

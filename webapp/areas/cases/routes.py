@@ -15,17 +15,21 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from engine.answer_changes import changed_questions
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import ConfirmForm, StartCaseForm, SubmitForm
-from webapp.areas.cases.lookup import case_and_type, draft_closed, editable
+from webapp.areas.cases.lookup import (
+    case_and_type,
+    changed_while_sending,
+    draft_closed,
+    editable,
+)
 from webapp.areas.cases.new_case import new_case_url
 from webapp.areas.cases.prefill import known_values, locked_ids
 from webapp.areas.cases.presenters import (
     sending_problems,
 )
 from webapp.areas.cases.progress import task_items
-from webapp.areas.cases.sending import reply_transition
+from webapp.areas.cases.sending import changes_to_send, reply_transition
 from webapp.domain import case_pdf, workflow
 from webapp.domain.case_files import unchecked_files
 from webapp.domain.case_lists import reference_search_problem
@@ -145,10 +149,7 @@ def _render_check(case, case_type, form, problems=None, unchecked=None, refused=
 def _sent_unchanged(case, case_type) -> bool:
     """A sent case given back to the school whose answers are still those it sent (what the
     council's timeline will call "No answers were changed")."""
-    if case.is_draft:
-        return False
-    sending = case_type.submission_answers(case.answers)
-    return not changed_questions(case_type, case.sent_answers or {}, sending)
+    return not case.is_draft and not changes_to_send(case_type, case)
 
 
 @bp.get("/cases/<reference>/submit")
@@ -175,6 +176,8 @@ def submit(reference: str):
     except services.NotSubmittable as refused:
         form.message.errors = [refused.message] if refused.message else []
         return _render_check(case, case_type, form, refused.problems, refused.unchecked, True)
+    except services.ChangedMeanwhile:
+        return changed_while_sending(reference)
     if resubmitting:
         sent = (
             f"{reference} has been sent back to the council with no answers changed"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CaseType
 from engine.answer_changes import changed_questions
@@ -33,6 +34,11 @@ class NotSubmittable(Exception):
         self.message = message
 
 
+class ChangedMeanwhile(Exception):
+    """The case changed elsewhere between being read and being saved (an officer abandoned
+    or moved it, another tab saved it): nothing was sent; read it again to say how it is."""
+
+
 def submit_case(
     session: Session,
     case: Case,
@@ -47,7 +53,8 @@ def submit_case(
     `message` as its note when the transition takes one (ignored when it does not).
 
     All or nothing: any failure leaves the case exactly as it was. Never while a file it
-    would send is not known to be clean.
+    would send is not known to be clean. ChangedMeanwhile when the case's row moved on since
+    it was read (its version, checked as it is saved).
     """
     problems = case_type.problems(case.answers)
     if case_type.declaration and not declared:
@@ -57,31 +64,43 @@ def submit_case(
     wrong_message = message_problem(reply, message)
     if problems or unchecked or wrong_message:
         raise NotSubmittable(problems, unchecked, wrong_message)
-    with transaction(session):
-        before = case.sent_answers or {}
-        case.answers = case_type.submission_answers(case.answers)
-        case.sent_answers = case.answers
-        case.acknowledged_warnings = warnings_gone_past(case_type, case.answers)
-        case.raw_input = {}
-        if case.is_draft:
-            workflow.record_definition(session, case_type)
-            case.case_type_version = case_type.version
-            case.submitted_at = utcnow()
-            workflow.enter_workflow(session, case, case_type, user)
-        else:
-            _record_changes(session, case, case_type, user, before)
-            if reply is None:
-                raise workflow.NotAllowed(action or "resubmit")
-            note = message if reply.note != "none" else ""
-            workflow.take_transition(session, case, case_type, reply.action, user, "school", note)
+    reference = case.reference  # the rollback of a failed save forgets the row's values
+    try:
+        with transaction(session):
+            _send(session, case, case_type, user, reply, action, message)
+    except StaleDataError:
+        raise ChangedMeanwhile(reference) from None
 
 
-def _record_changes(session: Session, case: Case, case_type: CaseType, user: User, before):
-    """The questions the school changed since it last sent the case, on its timeline: what
-    an officer who asked for more information reads first."""
-    changed = changed_questions(case_type, before, case.answers)
-    note = "\n".join(changed) if changed else "No answers were changed"
-    session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="changed", note=note))
+def _send(session, case, case_type, user, reply, action, message) -> None:
+    """The sending itself, in submit_case's transaction."""
+    changed = None if case.is_draft else changes_to_send(case_type, case)
+    case.answers = case_type.submission_answers(case.answers)
+    case.sent_answers = case.answers
+    case.acknowledged_warnings = warnings_gone_past(case_type, case.answers)
+    case.raw_input = {}
+    if case.is_draft:
+        workflow.record_definition(session, case_type)
+        case.case_type_version = case_type.version
+        case.submitted_at = utcnow()
+        workflow.enter_workflow(session, case, case_type, user)
+    else:
+        # What an officer who asked for more information reads first, on the timeline.
+        changes = "\n".join(changed) if changed else "No answers were changed"
+        session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="changed", note=changes))
+        if reply is None:
+            raise workflow.NotAllowed(action or "resubmit")
+        note = message if reply.note != "none" else ""
+        workflow.take_transition(session, case, case_type, reply.action, user, "school", note)
+
+
+def changes_to_send(case_type: CaseType, case: Case) -> list[str]:
+    """The questions whose answers sending this sent case again would change for the council
+    (those it was last sent with against those it would send now); none: "No answers were
+    changed", as the timeline and Check your changes say."""
+    return changed_questions(
+        case_type, case.sent_answers or {}, case_type.submission_answers(case.answers)
+    )
 
 
 def reply_transition(case_type: CaseType, case: Case, action: str | None = None):

@@ -18,7 +18,8 @@ from engine import CaseType
 from engine.group_items import change_items
 from webapp.areas.cases.saving import StaleSave
 from webapp.areas.cases.saving import save_page as save_page  # the pages call it from here
-from webapp.areas.cases.sending import NotSubmittable as NotSubmittable  # and these, too
+from webapp.areas.cases.sending import ChangedMeanwhile as ChangedMeanwhile  # and these, too
+from webapp.areas.cases.sending import NotSubmittable as NotSubmittable
 from webapp.areas.cases.sending import latest_request as latest_request
 from webapp.areas.cases.sending import submit_case as submit_case
 from webapp.areas.cases.warnings import warning_entries
