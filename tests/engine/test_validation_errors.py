@@ -380,6 +380,8 @@ def test_an_unclosed_quote_is_reported_where_the_quote_opens():
         ("id: x\nf:\n  - a\n  b: 1\n", (4, 3), "every item of a list starts with '- '"),
         ("id: x\nshow_if: 'E' == need\n", (2, 14), "put all of it in the other quotes"),
         ("f: {id: x, label: 'Sam' is here}\n", (1, 25), "put all of it in the other quotes"),
+        ("id: x\npattern: [A-Z]{2}\\d{6}  # ref\n", (2, 15), "pattern: '[A-Z]{2}\\d{6}'"),
+        ("f:\n  - id: x\n    label: [Draft] Pupil's plan\n", (3, 20), "'[Draft] Pupil''s plan'"),
     ],
     ids=[
         "tab",
@@ -389,6 +391,8 @@ def test_an_unclosed_quote_is_reported_where_the_quote_opens():
         "list-item",
         "quote-starts-a-condition",  # was: "this line is not indented as the lines around it"
         "quote-starts-a-label-in-braces",
+        "bracket-starts-a-pattern",  # was: "this line is not indented as the lines around it"
+        "bracket-starts-a-label",
     ],
 )
 def test_common_yaml_slips_say_how_to_mend_them(text, where, hint):
