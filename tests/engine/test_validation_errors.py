@@ -1776,6 +1776,20 @@ def test_active_activities_that_only_lead_to_each_other_never_end():
     ]
 
 
+@covers("E408")
+def test_an_activity_whose_only_transition_leads_back_to_it_says_so():
+    """A governors' decision recorded 'to: governors' by a slip: the message read 'it goes on
+    only to )', naming nothing (an author's trial)."""
+    loaded = load_workflow(
+        ACTIVITIES + "    governors: {label: Awaiting governors, status: Active}\n",
+        COMPLETE_OR_ABANDON
+        + "- {from: submitted, to: governors, action: Await governors, by: officer}\n"
+        + "- {from: governors, to: governors, action: Record decision, by: officer}\n",
+    )
+    problem = loaded.expect("E408", "governors: {label", "governors")
+    assert "(it goes on only to itself)" in problem.message, problem.message
+
+
 def test_an_activity_whose_way_to_an_end_passes_through_others_is_taken():
     loaded = load_workflow(
         ACTIVITIES + "    more_info: {label: More information requested, status: Active}\n",
