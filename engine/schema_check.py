@@ -15,17 +15,11 @@ from functools import cache
 
 import jsonschema_rs
 
+from engine.condition_words import not_a_condition, yes_no_condition_hint
 from engine.fields import FIELD_TYPES, field_type, meant_type
 from engine.fields.base import WORDS_PATTERN
 from engine.fields.dates import date_bound_hint, time_bound_hint
-from engine.problems import (
-    Code,
-    Problem,
-    did_you_mean,
-    make_problem,
-    not_a_condition,
-    yes_no_condition_hint,
-)
+from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.schema import build_schema
 from engine.schema_words import (
     TRANSLATION,
