@@ -235,6 +235,12 @@ class Code(enum.Enum):
         "no team in the database works case type '{id}': council officers will not see its "
         "cases; give it to a team (portal add-team --name ... --case-type {id})",
     )
+    W731 = (
+        Severity.WARNING,
+        "version {version} of '{id}' was sent with a different definition (first sent "
+        "{sent}), which its cases are read with once the version changes; this file differs at "
+        "{where}: raise version to {next}",
+    )
     W720 = (
         Severity.WARNING,
         "`suffix_one` is replaced by one key: suffix: {{one: {one}, other: {other}}}",

@@ -28,7 +28,6 @@ from engine.problems import Code
 MOST_CASES = 256  # combinations tried at most; a condition needing more is not tried
 _OTHER = "\x00another answer"  # a text unlike any written in a condition
 
-
 Asked = Callable[[str], "ast.expr | None"]  # what holds whenever a question has an answer
 
 

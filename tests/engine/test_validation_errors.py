@@ -9,6 +9,7 @@ name, the suggestion), not for their exact wording.
 
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 import sys
@@ -3100,6 +3101,9 @@ def test_strict_validation_warns_of_a_case_type_no_team_works(tmp_path, monkeypa
     with sqlite3.connect(database) as connection:
         connection.execute("CREATE TABLE teams (id INTEGER PRIMARY KEY, case_type_ids JSON)")
         connection.execute("INSERT INTO teams (case_type_ids) VALUES ('[\"worked\"]')")
+        connection.execute(
+            "CREATE TABLE case_type_versions (case_type_id, version, definition, recorded_at)"
+        )
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
     assert main(["validate", str(folder)]) == 0  # only --strict looks at the database
     capsys.readouterr()
@@ -3111,6 +3115,60 @@ def test_strict_validation_warns_of_a_case_type_no_team_works(tmp_path, monkeypa
         "case type 'unworked': council officers will not see its cases; give it to a team "
         "(portal add-team --name ... --case-type unworked)"
     ]
+
+
+def _kept_versions_database(tmp_path, kept: dict[int, dict]):
+    """A database where a team works 'worked' and 'unworked', and the cases of 'worked' were
+    sent with the definitions `kept` (version -> definition)."""
+    import json
+    import sqlite3
+
+    database = tmp_path / "portal.sqlite3"
+    database.unlink(missing_ok=True)
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE teams (id INTEGER PRIMARY KEY, case_type_ids JSON)")
+        worked = '["worked", "unworked"]'
+        connection.execute("INSERT INTO teams (case_type_ids) VALUES (?)", (worked,))
+        connection.execute(
+            "CREATE TABLE case_type_versions (case_type_id VARCHAR, version INTEGER, "
+            "definition JSON, recorded_at DATETIME)"
+        )
+        for version, definition in kept.items():
+            connection.execute(
+                "INSERT INTO case_type_versions VALUES ('worked', ?, ?, '2026-11-30 10:00:00')",
+                (version, json.dumps(definition)),
+            )
+    return f"sqlite:///{database}"
+
+
+@covers("W731")
+def test_strict_validation_warns_of_a_changed_case_type_whose_version_was_not_raised(
+    tmp_path, monkeypatch, capsys
+):
+    """An author changed a sent case type's questions and kept `version: 1`: it validated,
+    and the cases sent since were later read with the definition the database kept for
+    version 1 (a case at an activity that one lacks can never move)."""
+    from webapp.cli import main
+
+    folder, _unworked = _folder_with_two_case_types(tmp_path)
+    worked = (folder / "worked.yaml").read_text()
+    sent = load_catalogue(str(folder)).get("worked").definition
+    before = copy.deepcopy(sent)
+    before["pages"][0]["fields"][0]["label"] = "Pupil's name"
+    monkeypatch.setenv("DATABASE_URL", _kept_versions_database(tmp_path, {1: before}))
+    assert main(["validate", "--strict", str(folder)]) == 1
+    line, col = position(worked, "version: 1", "1")
+    assert capsys.readouterr().out.splitlines() == [
+        f"{folder / 'worked.yaml'}:{line}:{col}: warning W731: version 1 of 'worked' was "
+        "sent with a different definition (first sent 2026-11-30), which its cases are read "
+        "with once the version changes; this file differs at pages > p > fields > x > label: "
+        "raise version to 2"
+    ]
+    monkeypatch.setenv("DATABASE_URL", _kept_versions_database(tmp_path, {1: before, 2: sent}))
+    assert main(["validate", "--strict", str(folder)]) == 1
+    assert "raise version to 3" in capsys.readouterr().out
+    monkeypatch.setenv("DATABASE_URL", _kept_versions_database(tmp_path, {1: sent}))
+    assert main(["validate", "--strict", str(folder)]) == 0, capsys.readouterr().out
 
 
 def test_strict_validation_says_when_the_database_cannot_be_read(tmp_path, monkeypatch, capsys):
