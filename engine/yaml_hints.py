@@ -42,6 +42,8 @@ def syntax_hint(detail: str, lines: list[str], number: int, column: int) -> str:
         hint = _dedented_key_hint(lines, number, column)
         if hint:
             return hint
+    if detail.startswith("could not find expected ':'"):
+        return _no_key_hint(lines, number, column)
     if _AFTER_QUOTED_VALUE.search(line[:column]):
         return (
             ": a value that starts with a quote ends at the closing quote; to start a text "
@@ -152,6 +154,18 @@ def _dedented_key_hint(lines: list[str], number: int, column: int) -> str:
         if above.strip() and len(above) - len(above.lstrip()) < column:
             return ""  # out of the list
     return ""
+
+
+def _no_key_hint(lines: list[str], number: int, column: int) -> str:
+    """A line that is neither `key: value` nor `- item`: most often an item of a list that
+    lost its '- ' (`{from: review, ...}` under the others' `- {from: ...}`)."""
+    for above in reversed(lines[:number]):
+        if not above.strip() or len(above) - len(above.lstrip()) > column:
+            continue
+        if len(above) - len(above.lstrip()) == column and _ITEM.match(above):
+            return ": write '- ' before it, as the items of the list above it start"
+        break
+    return ": this line is neither a key (a word and ':') nor an item of a list ('- ')"
 
 
 def comma_cut(key, mapping) -> str:

@@ -383,6 +383,9 @@ def test_an_unclosed_quote_is_reported_where_the_quote_opens():
         ("f: {id: x, label: 'Sam' is here}\n", (1, 25), "put all of it in the other quotes"),
         ("id: x\npattern: [A-Z]{2}\\d{6}  # ref\n", (2, 15), "pattern: '[A-Z]{2}\\d{6}'"),
         ("f:\n  - id: x\n    label: [Draft] Pupil's plan\n", (3, 20), "'[Draft] Pupil''s plan'"),
+        ("t:\n  - {a: 1}\n  {a: 3}\n  - {a: 5}\n", (3, 3), "write '- ' before it, as the items"),
+        ("t:\n  - Morning\n  Afternoon\n", (3, 3), "write '- ' before it, as the items"),
+        ("id: x\nlabel Name\nhint: h\n", (2, 1), "neither a key (a word and ':')"),
     ],
     ids=[
         "tab",
@@ -394,6 +397,9 @@ def test_an_unclosed_quote_is_reported_where_the_quote_opens():
         "quote-starts-a-label-in-braces",
         "bracket-starts-a-pattern",  # was: "this line is not indented as the lines around it"
         "bracket-starts-a-label",
+        "item-without-its-dash",  # was: at the line after, which has its dash
+        "last-item-without-its-dash",
+        "a-line-that-is-neither-key-nor-item",
     ],
 )
 def test_common_yaml_slips_say_how_to_mend_them(text, where, hint):
