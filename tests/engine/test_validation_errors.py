@@ -1609,6 +1609,33 @@ COMPLETE_OR_ABANDON = """
 """
 
 
+@covers("E100")
+def test_an_activity_written_at_the_workflows_indentation_is_said_to_belong_under_activities():
+    """`cancelled:` two spaces too far left, beside `transitions:`: E100 said only "unknown key
+    'cancelled'" (an author's trial)."""
+    loaded = load_file(
+        """
+        kind: workflows
+        workflows:
+          review:
+            start: submitted
+            activities:
+              submitted: {label: Form Submitted, status: Active}
+              done: {label: Case completed, status: Completed}
+            dropped: {label: Case abandoned, status: Abandoned}
+            transitions:
+              - {from: submitted, to: done, action: Complete, by: officer}
+              - {from: submitted, to: dropped, action: Abandon, by: officer}
+    """,
+        path="workflows.yaml",
+    )
+    problem = loaded.expect("E100", "dropped: {label", "dropped")
+    assert problem.message == (
+        "unknown key 'dropped'; it is written as an activity: indent it under `activities:`, "
+        "as the others"
+    )
+
+
 @covers("E400")
 def test_a_workflow_starting_at_an_unknown_activity():
     loaded = load_workflow(
