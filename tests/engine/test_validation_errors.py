@@ -1924,6 +1924,43 @@ def test_a_page_with_only_content_is_a_warning():
 
 
 @covers("W504")
+@pytest.mark.parametrize(
+    ("condition", "why"),
+    [
+        ("len(needs) > 3", "'needs' has 3 options"),
+        ("len(needs) >= 0", "'needs' has 3 options"),
+        ("len(note) > 250", "'note' takes at most 200 characters"),
+        ("has_ehcp and len(people) > 4", "'people' takes at most 4 items"),
+    ],
+)
+def test_a_count_beyond_what_the_question_takes_is_a_condition_that_never_changes(condition, why):
+    """`len(conditions) > 5` of a question of 5 options, or `len(name) > 250` of a text of at
+    most 200 characters, never held, and validated clean (an author's trial)."""
+    loaded = load_field(
+        "{id: needs, type: checkboxes, label: Needs, options: [a, b, c]}",
+        "{id: note, type: text, label: Note}",
+        "{id: has_ehcp, type: yes_no, label: Has EHCP?}",
+        "{id: people, type: group, label: People, max_items: 4, "
+        "fields: [{id: person, type: text, label: Name}]}",
+        f'{{id: more, type: text, label: More, show_if: "{condition}"}}',
+    )
+    problem = loaded.expect("W504", condition.split(" and ")[-1])
+    assert why in problem.message, problem.message
+
+
+@pytest.mark.parametrize("condition", ["len(needs) >= 2", "len(note) > 199", "len(people) == 4"])
+def test_a_count_within_what_the_question_takes_is_no_warning(condition):
+    loaded = load_field(
+        "{id: needs, type: checkboxes, label: Needs, options: [a, b, c]}",
+        "{id: note, type: text, label: Note}",
+        "{id: people, type: group, label: People, max_items: 4, "
+        "fields: [{id: person, type: text, label: Name}]}",
+        f'{{id: more, type: text, label: More, show_if: "{condition}"}}',
+    )
+    assert "W504" not in [p.code for p in loaded.problems]
+
+
+@covers("W504")
 @pytest.mark.parametrize(("condition", "value"), [("1 == 1", "true"), ("not true", "false")])
 def test_a_condition_that_never_changes_is_a_warning(condition, value):
     problem = load_condition(condition).expect("W504", condition)
