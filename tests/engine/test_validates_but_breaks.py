@@ -198,8 +198,22 @@ LICENCE = "{id: licence, type: text, label: Provider's licence number, "
         ),
         (r"pattern: '^R\d{4}$x'", "nothing can come after `$` (the end of the answer)"),
         (r"pattern: '\d+^R'", "nor before `^` (its start)"),
+        (
+            r"max_length: 2, pattern: '[\pL .''-]{3,}'",
+            "needs at least 3 characters, but 'max_length' is 2",
+        ),
+        (r"max_length: 2, pattern: '\p{Greek}\PN{2}'", "needs at least 3 characters"),
     ],
-    ids=["max_length", "default_max_length", "lower", "upper", "after_end", "before_start"],
+    ids=[
+        "max_length",
+        "default_max_length",
+        "lower",
+        "upper",
+        "after_end",
+        "before_start",
+        "letters_of_any_script",  # \pL, as docs/casetypes.md advises for names: not read
+        "unicode_classes",
+    ],
 )
 def test_a_pattern_no_answer_can_match_is_refused(settings, said):
     # each validated clean, and the page refused every answer ("Enter a licence number like
@@ -218,7 +232,9 @@ def test_a_pattern_no_answer_can_match_is_refused(settings, said):
         r"case: upper, pattern: '(?i)r\d{4}'",
         r"case: lower, pattern: '[^A-Z]+\d'",
         r"case: upper, pattern: 'EY\d{6}|\d{6,7}'",
-        r"pattern: '\pL+'",  # RE2's own syntax, which this check cannot read: left alone
+        r"pattern: '\pL+'",  # RE2's own syntax: one letter of any script, of either case
+        r"case: upper, pattern: '\pL{2}\d'",
+        r"case: lower, pattern: '[\p{Latin} ]+'",
         r"pattern: '(?m)a$\nb'",
     ],
 )
