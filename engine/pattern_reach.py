@@ -8,9 +8,9 @@ it cannot read (RE2's `\\z`, `\\x{41}`) is left alone. RE2's POSIX classes, whic
 it misreads (`[[:digit:]]` as a class of `[ : d i g t` and then a `]`, so `[[:digit:]]{4}`
 needed 8 characters and was refused with `max_length: 4`), and its Unicode classes (`\\pL`,
 which docs/casetypes.md advises for names, `\\p{Greek}`), which it refuses, are read as `\\d`
-first: one character, of any case. Each path through the pattern is followed as (something typed yet,
-end of the answer reached), so that `$` followed by a character, or a character followed by
-`^`, is a path no answer takes.
+first: one character, of any case. Each path through the pattern is followed as (something
+typed yet, end of the answer reached), so that `$` followed by a character, or a character
+followed by `^`, is a path no answer takes.
 """
 
 from __future__ import annotations
