@@ -334,6 +334,19 @@ def test_a_date_whose_limits_through_another_question_leave_no_day_is_refused(
     assert problem.message.endswith(said), problem.message
 
 
+def test_a_time_whose_limits_through_another_question_leave_no_time_is_refused():
+    """A meeting starting at 07:00 or later and ending, `min: meet_start`, by 06:00 validated,
+    and no end time could be typed once a start was (an author's trial)."""
+    start = "{id: meet_start, type: time, label: Start time, min: 07:00, max: 19:00}"
+    end = "{id: meet_end, type: time, label: End time, min: meet_start, max: 06:00}"
+    problem = load_field(start, end).expect("E207", end, "meet_start, max")
+    assert problem.message.endswith(
+        "the minimum ('meet_start', 07:00 at the earliest) is above the maximum (06:00)"
+    ), problem.message
+    fits = "{id: meet_end, type: time, label: End time, min: meet_start, max: 19:00}"
+    assert [p for p in load_field(start, fits).problems if p.path == "case.yaml"] == []
+
+
 @pytest.mark.parametrize(
     ("leaving", "returning"),
     [
