@@ -293,6 +293,19 @@ def test_a_group_asking_for_more_items_than_its_default_most_is_refused():
     ), problem.message
 
 
+def test_an_amount_of_money_below_0_needs_a_min_below_it():
+    """`max: -5` on a money question, whose least amount is 0 without `min`, validated, and
+    refused every amount ("must be £0.00 or more", "must be -£5.00 or less") (an author's
+    trial)."""
+    field = "{id: refund, type: money, label: Refund, max: -5}"
+    problem = load_field(field).expect("E207", field, "-5")
+    assert problem.message.endswith(
+        "the minimum (0, the least an amount of money takes without min) is above the maximum (-5)"
+    ), problem.message
+    fits = "{id: refund, type: money, label: Refund, min: -100, max: -5}"
+    assert [p for p in load_field(fits).problems if p.path == "case.yaml"] == []
+
+
 def test_a_group_of_at_most_50_items_needs_no_max_items():
     field = (
         "{id: pupils, type: group, label: Pupils going, min_items: 50, "
