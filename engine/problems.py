@@ -213,6 +213,10 @@ class Code(enum.Enum):
         "{date} is outside the school calendar ({start} to {end}): {function}() counts "
         "every Monday to Friday there except listed bank holidays",
     )
+    W702 = (
+        Severity.WARNING,
+        "no day can be typed today: the minimum ({low}) is after the maximum ({high}), {when}",
+    )
     W701 = (
         Severity.WARNING,
         "{function}() needs the school calendar (a `kind: calendar` file such as "
