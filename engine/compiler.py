@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import engine.expressions as ex
 import engine.loops as loops
+import engine.uk_date as uk_date
 from engine.case_settings import compile_settings
 from engine.casetype import CaseType, Declaration
 from engine.compile_words import (
@@ -25,7 +26,7 @@ from engine.compile_words import (
     taken,
 )
 from engine.condition_checks import condition_issues
-from engine.date_limits import no_day_between
+from engine.date_limits import no_day_between, no_day_today
 from engine.fields import FIELD_TYPES, field_type
 from engine.group_counts import needless_count
 from engine.input_names import FORM_NAMES, FORM_WORKINGS
@@ -236,6 +237,8 @@ class CaseTypeCompiler:
             self.date_limits[compiled.id] = reached
             if no_day := no_day_between(*reached):  # min: leave_date (tomorrow on), max: today
                 self.add(Code.E207, (*where, no_day[0]), **no_day[1])
+            elif not self.kept and (stale := no_day_today(*reached, uk_date.today())):
+                self.add(Code.W702, (*where, stale[0]), **stale[1])  # min: today, max: 2020-01-01
         if compiled.has_value:
             scope.symbols[compiled.id] = kind.symbol(compiled)
             scope.labels[compiled.id] = compiled.label

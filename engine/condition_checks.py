@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import engine.expressions as ex
+from engine.length_limits import length_issues
 from engine.names import Declared
 from engine.unasked import asked_condition, is_group, shown_when, unasked_issues
 
@@ -33,4 +34,5 @@ def condition_issues(
     issues = unasked_issues(expression, where, data, declared, never)
     issues += ex.fixed_issues(expression, where[-1], text, lookup, asked)
     issues += ex.never_asked_issues(expression, enclosing, lookup, asked, is_group(where, data))
+    issues += length_issues(expression, data, declared)  # len(needs) > 5 of 5 options
     return issues

@@ -8,9 +8,13 @@ limit from today and a fixed date compare one way until that day and the other w
 so an untouched case type would validate one day and not the next, and the portal, which
 will not start on a case type with an error, would stop overnight (a trip leaving today or
 later and back by 23 July 2027). The same limits on one question are not compared either.
+Limits of the two kinds, its own or through others, are compared on today's date for a
+warning only (W702): a question no day can answer today.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 # (from_today, days from today or a date, as written, the question it came through or None)
 Limit = tuple[bool, object, str, str | None]
@@ -49,3 +53,25 @@ def _above(low: Limit, high: Limit) -> bool:
 
 def _said(limit: Limit, end: str) -> str:
     return limit[2] if limit[3] is None else f"'{limit[3]}', {limit[2]} at the {end}"
+
+
+def no_day_today(
+    lowers: list[Limit], uppers: list[Limit], today: dt.date
+) -> tuple[str, dict] | None:
+    """W702's setting and details when, on `today`, a lowest limit from today is after a fixed
+    highest one, or a fixed lowest one after a highest from today (`min: today, max:
+    2020-01-01`): no date can be typed until the day changes the other way, if ever."""
+    for low in lowers:
+        for high in uppers:
+            if low[0] != high[0] and _day(low, today) > _day(high, today):
+                said = {"low": _said(low, "earliest"), "high": _said(high, "latest")}
+                if low[0]:
+                    said["when"] = "and none ever will"  # today only moves on
+                else:
+                    said["when"] = f"until {low[1].isoformat()}"
+                return ("min" if low[3] or not high[3] else "max"), said
+    return None
+
+
+def _day(limit: Limit, today: dt.date) -> dt.date:
+    return today + dt.timedelta(days=limit[1]) if limit[0] else limit[1]

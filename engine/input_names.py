@@ -26,6 +26,9 @@ MAX_INDEX_DIGITS = 9  # a group takes at most a few hundred items
 _BUTTONS = "for its buttons (Continue, Save and come back later)"
 _HIDDEN = "for a hidden value the page sends with the answers"
 _WORKINGS = "for its own workings"
+# A form's inputs hide the form's own properties of their names (the browser's named
+# properties): the page's scripts read these, which a question of the name would hide.
+_SCRIPTS = "in its scripts, where a question of that name would hide the form's own"
 # An item of a repeating group is a form of its own, whose inputs are named after the group
 # (`actions_taken-0-action`): only the workings of a form are taken there.
 FORM_WORKINGS = dict.fromkeys(
@@ -35,6 +38,7 @@ FORM_WORKINGS = dict.fromkeys(
 )  # fmt: skip
 FORM_NAMES = {
     "action": _BUTTONS,
+    **dict.fromkeys(("dataset", "elements"), _SCRIPTS),
     **dict.fromkeys(
         ("shown", "acknowledged", "page_version", "start_token", "typist", "csrf_token"), _HIDDEN
     ),

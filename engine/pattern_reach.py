@@ -4,12 +4,13 @@ in small letters before it is checked), or `^R\\d{4}$x` (nothing comes after the
 validated and then refused every answer, so the case could never be sent.
 
 The pattern is read with Python's own parser, which reads the RE2 patterns authors write; one
-it cannot read (RE2's `\\pL`, `\\z`, `\\x{41}`) is left alone. RE2's POSIX classes, which
+it cannot read (RE2's `\\z`, `\\x{41}`) is left alone. RE2's POSIX classes, which
 it misreads (`[[:digit:]]` as a class of `[ : d i g t` and then a `]`, so `[[:digit:]]{4}`
-needed 8 characters and was refused with `max_length: 4`), are read as `\\d` first: one
-character, of any case. Each path through the pattern is followed as (something typed yet,
-end of the answer reached), so that `$` followed by a character, or a character followed by
-`^`, is a path no answer takes.
+needed 8 characters and was refused with `max_length: 4`), and its Unicode classes (`\\pL`,
+which docs/casetypes.md advises for names, `\\p{Greek}`), which it refuses, are read as `\\d`
+first: one character, of any case. Each path through the pattern is followed as (something
+typed yet, end of the answer reached), so that `$` followed by a character, or a character
+followed by `^`, is a path no answer takes.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ _ONE_CHARACTER = {sre.LITERAL, sre.NOT_LITERAL, sre.ANY, sre.IN}
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
 _RANGE_LOOKED_AT = 4096  # characters of a range looked at for one the case leaves alone
 _POSIX_CLASS = re.compile(r"(?<!\\)((?:\\\\)*)\[:\^?[a-z]+:\]")  # [:alpha:], not \[:alpha:]
+# RE2's Unicode classes, \pL, \PN, \p{Greek}, \p{^Lu}: one character each, as \d is.
+_UNICODE_CLASS = re.compile(r"(?<!\\)((?:\\\\)*)\\[pP](?:\{\^?[A-Za-z_]+\}|[A-Za-z])")
 
 
 def unmatchable(pattern: str, max_length: int, case: str | None) -> str | None:
@@ -59,7 +62,8 @@ def _parsed(pattern: str):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "possible nested set" on [[:alpha:]] and the like
         try:
-            return sre_parse.parse(_POSIX_CLASS.sub(r"\1\\d", pattern))
+            readable = _UNICODE_CLASS.sub(r"\1\\d", _POSIX_CLASS.sub(r"\1\\d", pattern))
+            return sre_parse.parse(readable)
         except (re.error, OverflowError, RecursionError, ValueError):
             return None
 

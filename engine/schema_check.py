@@ -15,17 +15,11 @@ from functools import cache
 
 import jsonschema_rs
 
+from engine.condition_words import not_a_condition, yes_no_condition_hint
 from engine.fields import FIELD_TYPES, field_type, meant_type
 from engine.fields.base import WORDS_PATTERN
 from engine.fields.dates import date_bound_hint, time_bound_hint
-from engine.problems import (
-    Code,
-    Problem,
-    did_you_mean,
-    make_problem,
-    not_a_condition,
-    yes_no_condition_hint,
-)
+from engine.problems import Code, Problem, did_you_mean, make_problem
 from engine.schema import build_schema
 from engine.schema_words import (
     TRANSLATION,
@@ -316,6 +310,9 @@ class _Reporter:
             return "; a comma inside { } starts a new key: put text with commas in quotes"
         if TRANSLATION.fullmatch(key):  # label_cy, name_welsh, translations
             return "; case types are written in one language: there are no translated texts"
+        value = instance.get(key) if isinstance(instance, dict) else None
+        if "activities" in allowed and isinstance(value, dict) and "status" in value:
+            return "; it is written as an activity: indent it under `activities:`, as the others"
         suggestion = did_you_mean(key, allowed) or key_meant(key, allowed)  # description: intro
         if suggestion or not isinstance(instance, dict) or "type" not in instance:
             return suggestion

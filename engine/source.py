@@ -320,6 +320,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
             else "something"
         )
         detail = f"{opened} opened here is never closed"
+    elif exc.context_mark and exc.context == "while scanning a simple key":
+        mark = exc.context_mark  # the line that is no key: libyaml stops after it
     lines = text.split("\n")  # the mark may stand past the end: a file that stops short
     odd = odd_space_before(lines, mark.line if mark else len(lines))
     if odd:  # the cause, wherever libyaml stumbled after it

@@ -127,7 +127,7 @@ def _graph_problems(workflow: Workflow, where: tuple) -> list[_Finding]:
         elif activity.status == "Active" and not workflow.transitions_from(activity_id):
             found.append(_Finding(Code.E404, at, {"name": activity_id, "status": "Active"}, True))
         elif activity.status == "Active" and activity_id not in ending and not loops:
-            onward = ", ".join(f"'{a}'" for a in _onward(workflow, activity_id))
+            onward = ", ".join(f"'{a}'" for a in _onward(workflow, activity_id)) or "itself"
             found.append(_Finding(Code.E408, at, {"name": activity_id, "onward": onward}, True))
         elif activity.status == "Active" and _may_all_be_false(
             [t.when_text for t in workflow.transitions_from(activity_id)]

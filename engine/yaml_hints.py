@@ -42,11 +42,16 @@ def syntax_hint(detail: str, lines: list[str], number: int, column: int) -> str:
         hint = _dedented_key_hint(lines, number, column)
         if hint:
             return hint
+    if detail.startswith("could not find expected ':'"):
+        return _no_key_hint(lines, number, column)
     if _AFTER_QUOTED_VALUE.search(line[:column]):
         return (
             ": a value that starts with a quote ends at the closing quote; to start a text "
             "with a quoted word, put all of it in the other quotes: \"'E' == need\""
         )
+    bracketed = _bracketed_start_hint(detail, line, column)
+    if bracketed:
+        return bracketed
     if _CURLY_QUOTED.search(line):
         return (
             ": “ ” and ‘ ’ are not quotes to YAML (a word processor curls them): write the "
@@ -61,6 +66,27 @@ def syntax_hint(detail: str, lines: list[str], number: int, column: int) -> str:
         if cut:
             return cut
     return next((hint for start, hint in _YAML_HINTS if detail.startswith(start)), "")
+
+
+# `pattern: [A-Z]{2}\d{6}`: a value that starts with '[' (or '{') is a list (or a mapping) to
+# YAML, which then meets the rest of the text after its closing bracket.
+_BRACKETED_START = re.compile(r"[ \t]*(?:-[ \t]+)?([\w-]+):[ \t]+([\[{])")
+
+
+def _bracketed_start_hint(detail: str, line: str, column: int) -> str:
+    start = _BRACKETED_START.match(line)
+    if not detail.startswith("did not find expected key") or start is None:
+        return ""
+    if start.end() > column or not line[column:].strip():
+        return ""
+    text = line[start.start(2) :].split(" #")[0].rstrip()
+    opened = "list" if start.group(2) == "[" else "mapping"
+    quoted = "'" + text.replace("'", "''") + "'"
+    return (
+        f": a value that starts with '{start.group(2)}' is a {opened} to YAML, so the text after "
+        f"its closing bracket cannot follow; put the whole text in single quotes: "
+        f"{start.group(1)}: {quoted}"
+    )
 
 
 def _bracket_hint(line: str, column: int) -> str:
@@ -128,6 +154,18 @@ def _dedented_key_hint(lines: list[str], number: int, column: int) -> str:
         if above.strip() and len(above) - len(above.lstrip()) < column:
             return ""  # out of the list
     return ""
+
+
+def _no_key_hint(lines: list[str], number: int, column: int) -> str:
+    """A line that is neither `key: value` nor `- item`: most often an item of a list that
+    lost its '- ' (`{from: review, ...}` under the others' `- {from: ...}`)."""
+    for above in reversed(lines[:number]):
+        if not above.strip() or len(above) - len(above.lstrip()) > column:
+            continue
+        if len(above) - len(above.lstrip()) == column and _ITEM.match(above):
+            return ": write '- ' before it, as the items of the list above it start"
+        break
+    return ": this line is neither a key (a word and ':') nor an item of a list ('- ')"
 
 
 def comma_cut(key, mapping) -> str:

@@ -84,7 +84,7 @@ def validate(paths: tuple[str, ...], output: str, strict: bool) -> None:
     started = time.perf_counter()
     catalogue = check_folder(list(paths))  # on two processors for a big folder
     if strict and not catalogue.errors:
-        catalogue.problems += _unworked(catalogue)
+        catalogue.problems += _database_checks(catalogue, paths)
     elapsed = time.perf_counter() - started
     failed = bool(catalogue.errors) or (strict and bool(catalogue.warnings))
     if output == "json":
@@ -110,8 +110,9 @@ def _files_to_validate(paths: list[str]) -> list[str]:
     return paths
 
 
-def _unworked(catalogue) -> list:
-    """W730 for the case types no team works, when DATABASE_URL names a database."""
+def _database_checks(catalogue, paths) -> list:
+    """W730 for the case types no team works, and W731 for those changed under a version cases
+    were sent with, when DATABASE_URL names a database."""
     from webapp.infra.config import configured_database_url
 
     url = configured_database_url()
@@ -119,13 +120,24 @@ def _unworked(catalogue) -> list:
         return []
     from sqlalchemy.exc import SQLAlchemyError
 
-    from webapp.infra.team_check import unworked_case_types
+    from engine import load_catalogue
+    from engine.kept_versions import changed_versions
+    from webapp.infra.team_check import kept_definitions, unworked_case_types
 
-    try:
-        return unworked_case_types(catalogue.case_types, url)
-    except SQLAlchemyError as error:
-        reason = str(error.orig if getattr(error, "orig", None) else error).splitlines()[0]
-        raise CommandError(f"cannot read the teams from DATABASE_URL: {reason}", 2) from None
+    read = {"the teams": unworked_case_types, "the kept versions": kept_definitions}
+    found = {}
+    for what, reader in read.items():
+        try:
+            found[what] = reader(catalogue.case_types, url)
+        except SQLAlchemyError as error:
+            reason = str(error.orig if getattr(error, "orig", None) else error).splitlines()[0]
+            raise CommandError(f"cannot read {what} from DATABASE_URL: {reason}", 2) from None
+    problems, kept = found["the teams"], found["the kept versions"]
+    if kept:  # the definitions as the portal keeps them: a second, full load
+        loaded = load_catalogue(paths).case_types
+        current = {i: (catalogue.case_types[i], t.definition) for i, t in loaded.items()}
+        problems += changed_versions(current, kept)
+    return problems
 
 
 def _report(catalogue, failed: bool) -> dict:

@@ -18,15 +18,15 @@ import itertools
 from collections.abc import Callable
 from decimal import Decimal
 
+from engine.condition_words import not_a_condition
 from engine.expressions.evaluate import Expression
 from engine.expressions.functions import CONSTANT_NAMES
 from engine.expressions.parse import offset_of
 from engine.expressions.value_types import BOOL, LIST, NUMBER, TEXT, Issue, Symbol
-from engine.problems import Code, not_a_condition
+from engine.problems import Code
 
 MOST_CASES = 256  # combinations tried at most; a condition needing more is not tried
 _OTHER = "\x00another answer"  # a text unlike any written in a condition
-
 
 Asked = Callable[[str], "ast.expr | None"]  # what holds whenever a question has an answer
 

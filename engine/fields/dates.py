@@ -58,6 +58,11 @@ def _written_limit(bound) -> tuple[bool, object] | None:
         return None
 
 
+def _written_time(bound) -> tuple[bool, str] | None:
+    """A time limit written out, as date_limits compares them (a fixed one); None for an id."""
+    return (False, bound) if isinstance(bound, str) and _HHMM.fullmatch(bound) else None
+
+
 def _bound_date(bound, values):
     if bound in _DAYS_FROM_TODAY:
         return uk_date.today() + dt.timedelta(days=_DAYS_FROM_TODAY[bound])
@@ -329,6 +334,9 @@ class TimeType(FieldType):
                     f"{label_as_object(values.label_of(bound))}"
                 )
         return value
+
+    def limits_reached(self, field, known):  # min: meet_start (07:00 on), max: 06:00
+        return date_limits.reach(field.settings, known, _written_time)
 
     def to_python(self, field, value):
         return dt.time.fromisoformat(value) if value else None

@@ -283,6 +283,10 @@ class MoneyType(FieldType):
 
     def definition_problems(self, field):
         takes = "pounds and pence (2 decimal places)"
+        high = field.settings.get("max")
+        if "min" not in field.settings and isinstance(high, int | float) and high < 0:
+            low = "0, the least an amount of money takes without min"  # max: -5, min 0
+            return [("max", Code.E207, {"low": low, "high": high})]
         return bounds_problem(field.settings) + bound_places_problems(field.settings, 2, takes)
 
 

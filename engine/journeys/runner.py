@@ -15,7 +15,7 @@ from engine.input_names import input_name, read_input_name
 from engine.journeys.coverage import Coverage
 from engine.journeys.expect import compare_messages, compare_value
 from engine.journeys.format import CHECK_ANSWERS
-from engine.journeys.typed import AnswerProblem, form_input
+from engine.journeys.typed import AnswerProblem, comma_cut, form_input
 from engine.journeys.workflow import run_workflow
 from engine.problems import closest, did_you_mean
 from engine.source import SourceMap
@@ -158,7 +158,8 @@ class JourneyRun:
         for field_id, expected in (step.get("values") or {}).items():
             field, got = self._value_of(field_id)
             if field is None:
-                message = f"no question '{field_id}'{self._not_a_question(field_id, True)}"
+                why = self._not_a_question(field_id, True) or comma_cut(field_id, step["values"])
+                message = f"no question '{field_id}'{why}"
                 self.fail((*where, "values", field_id), message, key=True)
                 continue
             message = compare_value(field, expected, got)

@@ -88,10 +88,23 @@ def form_input(page: Page, typed: dict, where: tuple) -> tuple[FormData, dict[st
             message = f"'{key}' on page '{page.id}' is not typed: check a value under values:"
             raise AnswerProblem((*where, key), message)
         if f is None:
-            hint = did_you_mean(key, by_id)
+            hint = did_you_mean(key, by_id) or comma_cut(key, typed)
             raise AnswerProblem((*where, key), f"page '{page.id}' asks no question '{key}'{hint}")
         _add(f, key, answer, data, files, (*where, key))
     return data, files
+
+
+def comma_cut(key, mapping) -> str:
+    """Why `key` with no value follows an answer in `mapping`: `{hours: 1,250}` reads as
+    `hours: 1` and a key `250`, as a comma inside { } ends a value."""
+    keys = list(mapping) if isinstance(mapping, dict) else []
+    if key not in keys or mapping[key] is not None or keys.index(key) == 0:
+        return ""
+    before = keys[keys.index(key) - 1]
+    return (
+        f"; a comma inside {{ }} ends the answer to '{before}' before it: put an answer with a "
+        "comma in quotes"
+    )
 
 
 def _add(f: Field, name: str, answer, data: FormData, files: dict, where: tuple) -> None:

@@ -330,6 +330,29 @@ def test_a_calculated_value_given_as_an_answer_says_to_check_it_under_values(
     ]
 
 
+def test_a_number_with_a_comma_inside_braces_says_the_comma_ended_the_answer(
+    folder, tmp_path, capsys
+):
+    """`answers: {hours: 1,250}` said "page 'second' asks no question '250'", and
+    `values: {double: 2,500}` "no question '500'": inside { } the comma ends the value, as
+    the author of an amount such as 1,800.25 was left to work out (an author's trial)."""
+    path = folder(
+        JOURNEYS.replace("answers: {hours: 4}", "answers: {hours: 1,250}").replace(
+            "values: {double: 8}", "values: {double: 2,500}"
+        )
+    )
+    assert run(capsys, tmp_path)[1][0].split(" (journey")[0] == (
+        f"{path}:10:28: FAIL: page 'second' asks no question '250'; a comma inside {{ }} ends "
+        "the answer to 'hours' before it: put an answer with a comma in quotes"
+    )
+    path = folder(JOURNEYS.replace("values: {double: 8}", "values: {double: 2,500}"))
+    assert [line.split(" (journey")[0] for line in run(capsys, tmp_path)[1]] == [
+        f"{path}:11:26: FAIL: expected 'double' to be '2', got '8' (stored as 8)",
+        f"{path}:11:28: FAIL: no question '500'; a comma inside {{ }} ends the answer to "
+        "'double' before it: put an answer with a comma in quotes",
+    ]
+
+
 def test_a_misspelt_row_on_check_answers_is_named_even_when_no_row_is_expected(
     folder, tmp_path, capsys
 ):

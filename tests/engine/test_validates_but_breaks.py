@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.test_validation_errors import load_case, load_field
+from tests.engine.test_validation_errors import covers, load_case, load_field
 
 # ---- ids the page's own form uses ------------------------------------------------------------
 
@@ -198,8 +198,22 @@ LICENCE = "{id: licence, type: text, label: Provider's licence number, "
         ),
         (r"pattern: '^R\d{4}$x'", "nothing can come after `$` (the end of the answer)"),
         (r"pattern: '\d+^R'", "nor before `^` (its start)"),
+        (
+            r"max_length: 2, pattern: '[\pL .''-]{3,}'",
+            "needs at least 3 characters, but 'max_length' is 2",
+        ),
+        (r"max_length: 2, pattern: '\p{Greek}\PN{2}'", "needs at least 3 characters"),
     ],
-    ids=["max_length", "default_max_length", "lower", "upper", "after_end", "before_start"],
+    ids=[
+        "max_length",
+        "default_max_length",
+        "lower",
+        "upper",
+        "after_end",
+        "before_start",
+        "letters_of_any_script",  # \pL, as docs/casetypes.md advises for names: not read
+        "unicode_classes",
+    ],
 )
 def test_a_pattern_no_answer_can_match_is_refused(settings, said):
     # each validated clean, and the page refused every answer ("Enter a licence number like
@@ -218,7 +232,9 @@ def test_a_pattern_no_answer_can_match_is_refused(settings, said):
         r"case: upper, pattern: '(?i)r\d{4}'",
         r"case: lower, pattern: '[^A-Z]+\d'",
         r"case: upper, pattern: 'EY\d{6}|\d{6,7}'",
-        r"pattern: '\pL+'",  # RE2's own syntax, which this check cannot read: left alone
+        r"pattern: '\pL+'",  # RE2's own syntax: one letter of any script, of either case
+        r"case: upper, pattern: '\pL{2}\d'",
+        r"case: lower, pattern: '[\p{Latin} ]+'",
         r"pattern: '(?m)a$\nb'",
     ],
 )
@@ -277,6 +293,19 @@ def test_a_group_asking_for_more_items_than_its_default_most_is_refused():
     ), problem.message
 
 
+def test_an_amount_of_money_below_0_needs_a_min_below_it():
+    """`max: -5` on a money question, whose least amount is 0 without `min`, validated, and
+    refused every amount ("must be £0.00 or more", "must be -£5.00 or less") (an author's
+    trial)."""
+    field = "{id: refund, type: money, label: Refund, max: -5}"
+    problem = load_field(field).expect("E207", field, "-5")
+    assert problem.message.endswith(
+        "the minimum (0, the least an amount of money takes without min) is above the maximum (-5)"
+    ), problem.message
+    fits = "{id: refund, type: money, label: Refund, min: -100, max: -5}"
+    assert [p for p in load_field(fits).problems if p.path == "case.yaml"] == []
+
+
 def test_a_group_of_at_most_50_items_needs_no_max_items():
     field = (
         "{id: pupils, type: group, label: Pupils going, min_items: 50, "
@@ -318,15 +347,65 @@ def test_a_date_whose_limits_through_another_question_leave_no_day_is_refused(
     assert problem.message.endswith(said), problem.message
 
 
+@covers("W702")
+@pytest.mark.parametrize(
+    ("settings", "part", "said"),
+    [
+        (
+            "min: today, max: 2020-01-01",
+            "today",
+            "no day can be typed today: the minimum (today) is after the maximum (2020-01-01)",
+        ),
+        (
+            "min: 2099-01-01, max: yesterday",
+            "2099-01-01",
+            "no day can be typed today: the minimum (2099-01-01) is after the maximum (yesterday)",
+        ),
+    ],
+)
+def test_a_date_with_no_day_between_its_limits_today_is_a_warning(settings, part, said):
+    """`min: today, max: 2020-01-01` (a form for one school year, left live after it) validated
+    clean and refused every date. Not an error: which limit is higher changes with the day,
+    and the portal does not start on a case type with an error (an author's trial)."""
+    field = f"{{id: start_date, type: date, label: Start date, {settings}}}"
+    loaded = load_field(field)
+    problem = loaded.expect("W702", field, part)
+    assert problem.message.startswith(said), problem.message
+    assert [p.code for p in loaded.problems if p.path == "case.yaml"] == ["W702"]
+
+
+def test_a_date_limited_through_another_question_to_no_day_today_is_a_warning():
+    leaving = "{id: leave_date, type: date, label: Date of leaving, min: today}"
+    field = "{id: return_date, type: date, label: Date of return, min: leave_date, max: 2020-07-23}"
+    # a fixed day and a limit from today are compared only for a warning: which is higher
+    # changes with the day, and an error would stop the portal overnight (review20)
+    loaded = load_field(leaving, field)
+    assert [p.code for p in loaded.problems if p.path == "case.yaml"] == ["W702"]
+    problem = loaded.expect("W702", field, "leave_date, max")
+    assert "the minimum ('leave_date', today at the earliest) is after the maximum" in (
+        problem.message
+    )
+
+
+def test_a_time_whose_limits_through_another_question_leave_no_time_is_refused():
+    """A meeting starting at 07:00 or later and ending, `min: meet_start`, by 06:00 validated,
+    and no end time could be typed once a start was (an author's trial)."""
+    start = "{id: meet_start, type: time, label: Start time, min: 07:00, max: 19:00}"
+    end = "{id: meet_end, type: time, label: End time, min: meet_start, max: 06:00}"
+    problem = load_field(start, end).expect("E207", end, "meet_start, max")
+    assert problem.message.endswith(
+        "the minimum ('meet_start', 07:00 at the earliest) is above the maximum (06:00)"
+    ), problem.message
+    fits = "{id: meet_end, type: time, label: End time, min: meet_start, max: 19:00}"
+    assert [p for p in load_field(start, fits).problems if p.path == "case.yaml"] == []
+
+
 @pytest.mark.parametrize(
     ("leaving", "returning"),
     [
         ("max: today", "min: leave_date, max: today"),
         ("min: today", "min: leave_date, max: 2099-01-01"),
         ("min: 2026-01-01", "min: leave_date, max: today"),  # possible once 2026 has come
-        # a fixed day and a limit from today are not compared: which is higher changes with
-        # the day, and the case type would validate one day and not the next (review20)
-        ("min: today", "min: leave_date, max: 2025-01-01"),
         ("min: tomorrow", "min: leave_date"),
         ("min: 2027-09-01", "max: leave_date, min: 2027-10-01"),  # leaving later is possible
     ],

@@ -9,6 +9,7 @@ name, the suggestion), not for their exact wording.
 
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 import sys
@@ -380,6 +381,11 @@ def test_an_unclosed_quote_is_reported_where_the_quote_opens():
         ("id: x\nf:\n  - a\n  b: 1\n", (4, 3), "every item of a list starts with '- '"),
         ("id: x\nshow_if: 'E' == need\n", (2, 14), "put all of it in the other quotes"),
         ("f: {id: x, label: 'Sam' is here}\n", (1, 25), "put all of it in the other quotes"),
+        ("id: x\npattern: [A-Z]{2}\\d{6}  # ref\n", (2, 15), "pattern: '[A-Z]{2}\\d{6}'"),
+        ("f:\n  - id: x\n    label: [Draft] Pupil's plan\n", (3, 20), "'[Draft] Pupil''s plan'"),
+        ("t:\n  - {a: 1}\n  {a: 3}\n  - {a: 5}\n", (3, 3), "write '- ' before it, as the items"),
+        ("t:\n  - Morning\n  Afternoon\n", (3, 3), "write '- ' before it, as the items"),
+        ("id: x\nlabel Name\nhint: h\n", (2, 1), "neither a key (a word and ':')"),
     ],
     ids=[
         "tab",
@@ -389,6 +395,11 @@ def test_an_unclosed_quote_is_reported_where_the_quote_opens():
         "list-item",
         "quote-starts-a-condition",  # was: "this line is not indented as the lines around it"
         "quote-starts-a-label-in-braces",
+        "bracket-starts-a-pattern",  # was: "this line is not indented as the lines around it"
+        "bracket-starts-a-label",
+        "item-without-its-dash",  # was: at the line after, which has its dash
+        "last-item-without-its-dash",
+        "a-line-that-is-neither-key-nor-item",
     ],
 )
 def test_common_yaml_slips_say_how_to_mend_them(text, where, hint):
@@ -1598,6 +1609,33 @@ COMPLETE_OR_ABANDON = """
 """
 
 
+@covers("E100")
+def test_an_activity_written_at_the_workflows_indentation_is_said_to_belong_under_activities():
+    """`cancelled:` two spaces too far left, beside `transitions:`: E100 said only "unknown key
+    'cancelled'" (an author's trial)."""
+    loaded = load_file(
+        """
+        kind: workflows
+        workflows:
+          review:
+            start: submitted
+            activities:
+              submitted: {label: Form Submitted, status: Active}
+              done: {label: Case completed, status: Completed}
+            dropped: {label: Case abandoned, status: Abandoned}
+            transitions:
+              - {from: submitted, to: done, action: Complete, by: officer}
+              - {from: submitted, to: dropped, action: Abandon, by: officer}
+    """,
+        path="workflows.yaml",
+    )
+    problem = loaded.expect("E100", "dropped: {label", "dropped")
+    assert problem.message == (
+        "unknown key 'dropped'; it is written as an activity: indent it under `activities:`, "
+        "as the others"
+    )
+
+
 @covers("E400")
 def test_a_workflow_starting_at_an_unknown_activity():
     loaded = load_workflow(
@@ -1772,6 +1810,20 @@ def test_active_activities_that_only_lead_to_each_other_never_end():
     ]
 
 
+@covers("E408")
+def test_an_activity_whose_only_transition_leads_back_to_it_says_so():
+    """A governors' decision recorded 'to: governors' by a slip: the message read 'it goes on
+    only to )', naming nothing (an author's trial)."""
+    loaded = load_workflow(
+        ACTIVITIES + "    governors: {label: Awaiting governors, status: Active}\n",
+        COMPLETE_OR_ABANDON
+        + "- {from: submitted, to: governors, action: Await governors, by: officer}\n"
+        + "- {from: governors, to: governors, action: Record decision, by: officer}\n",
+    )
+    problem = loaded.expect("E408", "governors: {label", "governors")
+    assert "(it goes on only to itself)" in problem.message, problem.message
+
+
 def test_an_activity_whose_way_to_an_end_passes_through_others_is_taken():
     loaded = load_workflow(
         ACTIVITIES + "    more_info: {label: More information requested, status: Active}\n",
@@ -1869,6 +1921,43 @@ def test_a_page_with_only_content_is_a_warning():
     problem = loaded.expect("W503", "id: guidance", "guidance")
     assert "'guidance'" in problem.message
     assert loaded.catalogue.get("test-case") is not None  # a warning does not stop the load
+
+
+@covers("W504")
+@pytest.mark.parametrize(
+    ("condition", "why"),
+    [
+        ("len(needs) > 3", "'needs' has 3 options"),
+        ("len(needs) >= 0", "'needs' has 3 options"),
+        ("len(note) > 250", "'note' takes at most 200 characters"),
+        ("has_ehcp and len(people) > 4", "'people' takes at most 4 items"),
+    ],
+)
+def test_a_count_beyond_what_the_question_takes_is_a_condition_that_never_changes(condition, why):
+    """`len(conditions) > 5` of a question of 5 options, or `len(name) > 250` of a text of at
+    most 200 characters, never held, and validated clean (an author's trial)."""
+    loaded = load_field(
+        "{id: needs, type: checkboxes, label: Needs, options: [a, b, c]}",
+        "{id: note, type: text, label: Note}",
+        "{id: has_ehcp, type: yes_no, label: Has EHCP?}",
+        "{id: people, type: group, label: People, max_items: 4, "
+        "fields: [{id: person, type: text, label: Name}]}",
+        f'{{id: more, type: text, label: More, show_if: "{condition}"}}',
+    )
+    problem = loaded.expect("W504", condition.split(" and ")[-1])
+    assert why in problem.message, problem.message
+
+
+@pytest.mark.parametrize("condition", ["len(needs) >= 2", "len(note) > 199", "len(people) == 4"])
+def test_a_count_within_what_the_question_takes_is_no_warning(condition):
+    loaded = load_field(
+        "{id: needs, type: checkboxes, label: Needs, options: [a, b, c]}",
+        "{id: note, type: text, label: Note}",
+        "{id: people, type: group, label: People, max_items: 4, "
+        "fields: [{id: person, type: text, label: Name}]}",
+        f'{{id: more, type: text, label: More, show_if: "{condition}"}}',
+    )
+    assert "W504" not in [p.code for p in loaded.problems]
 
 
 @covers("W504")
@@ -2645,6 +2734,7 @@ def test_every_problem_code_is_shown_by_a_test():
     # test hold when this file runs alone, not only as part of the whole suite.
     import tests.engine.test_case_settings  # noqa: F401, PLC0415
     import tests.engine.test_exclusion_and_funding_trial  # noqa: F401, PLC0415
+    import tests.engine.test_validates_but_breaks  # noqa: F401, PLC0415
 
     assert set(Code.__members__) - COVERED == set()
     assert COVERED - set(Code.__members__) == set()
@@ -3082,6 +3172,9 @@ def test_strict_validation_warns_of_a_case_type_no_team_works(tmp_path, monkeypa
     with sqlite3.connect(database) as connection:
         connection.execute("CREATE TABLE teams (id INTEGER PRIMARY KEY, case_type_ids JSON)")
         connection.execute("INSERT INTO teams (case_type_ids) VALUES ('[\"worked\"]')")
+        connection.execute(
+            "CREATE TABLE case_type_versions (case_type_id, version, definition, recorded_at)"
+        )
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
     assert main(["validate", str(folder)]) == 0  # only --strict looks at the database
     capsys.readouterr()
@@ -3093,6 +3186,60 @@ def test_strict_validation_warns_of_a_case_type_no_team_works(tmp_path, monkeypa
         "case type 'unworked': council officers will not see its cases; give it to a team "
         "(portal add-team --name ... --case-type unworked)"
     ]
+
+
+def _kept_versions_database(tmp_path, kept: dict[int, dict]):
+    """A database where a team works 'worked' and 'unworked', and the cases of 'worked' were
+    sent with the definitions `kept` (version -> definition)."""
+    import json
+    import sqlite3
+
+    database = tmp_path / "portal.sqlite3"
+    database.unlink(missing_ok=True)
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE teams (id INTEGER PRIMARY KEY, case_type_ids JSON)")
+        worked = '["worked", "unworked"]'
+        connection.execute("INSERT INTO teams (case_type_ids) VALUES (?)", (worked,))
+        connection.execute(
+            "CREATE TABLE case_type_versions (case_type_id VARCHAR, version INTEGER, "
+            "definition JSON, recorded_at DATETIME)"
+        )
+        for version, definition in kept.items():
+            connection.execute(
+                "INSERT INTO case_type_versions VALUES ('worked', ?, ?, '2026-11-30 10:00:00')",
+                (version, json.dumps(definition)),
+            )
+    return f"sqlite:///{database}"
+
+
+@covers("W731")
+def test_strict_validation_warns_of_a_changed_case_type_whose_version_was_not_raised(
+    tmp_path, monkeypatch, capsys
+):
+    """An author changed a sent case type's questions and kept `version: 1`: it validated,
+    and the cases sent since were later read with the definition the database kept for
+    version 1 (a case at an activity that one lacks can never move)."""
+    from webapp.cli import main
+
+    folder, _unworked = _folder_with_two_case_types(tmp_path)
+    worked = (folder / "worked.yaml").read_text()
+    sent = load_catalogue(str(folder)).get("worked").definition
+    before = copy.deepcopy(sent)
+    before["pages"][0]["fields"][0]["label"] = "Pupil's name"
+    monkeypatch.setenv("DATABASE_URL", _kept_versions_database(tmp_path, {1: before}))
+    assert main(["validate", "--strict", str(folder)]) == 1
+    line, col = position(worked, "version: 1", "1")
+    assert capsys.readouterr().out.splitlines() == [
+        f"{folder / 'worked.yaml'}:{line}:{col}: warning W731: version 1 of 'worked' was "
+        "sent with a different definition (first sent 2026-11-30), which its cases are read "
+        "with once the version changes; this file differs at pages > p > fields > x > label: "
+        "raise version to 2"
+    ]
+    monkeypatch.setenv("DATABASE_URL", _kept_versions_database(tmp_path, {1: before, 2: sent}))
+    assert main(["validate", "--strict", str(folder)]) == 1
+    assert "raise version to 3" in capsys.readouterr().out
+    monkeypatch.setenv("DATABASE_URL", _kept_versions_database(tmp_path, {1: sent}))
+    assert main(["validate", "--strict", str(folder)]) == 0, capsys.readouterr().out
 
 
 def test_strict_validation_says_when_the_database_cannot_be_read(tmp_path, monkeypatch, capsys):

@@ -40,3 +40,21 @@ def test_every_input_the_page_templates_write_is_refused_as_a_question_id():
         for name in re.findall(r'name="([a-z_]+)"', (TEMPLATES / template).read_text())
     }
     assert written and written - FORM_NAMES.keys() == set()
+
+
+SCRIPTS = Path(__file__).resolve().parents[2] / "webapp" / "static" / "js"
+
+
+def test_every_property_of_the_form_the_page_scripts_read_is_refused_as_a_question_id():
+    """A form's inputs hide its own properties of their names (HTMLFormElement's named
+    properties): a question `dataset` left the background save no address to save to, and one
+    `elements` left it no inputs to read; both validated clean (an author's trial)."""
+    read = {
+        name
+        for script in SCRIPTS.glob("*.js")
+        for name in re.findall(
+            r"(?<![\w.'\"-])(?:form|caseForm)\.([a-z][a-z0-9_]*)\b(?!-)", script.read_text()
+        )
+    }
+    assert {"action", "dataset", "elements"} <= read
+    assert read - FORM_NAMES.keys() == set()

@@ -137,7 +137,7 @@ def test_every_page_of_every_shipped_case_type_renders_as_schools_see_it():
             assert shown.find("h1").get_text(strip=True) == page.title
             assert BANNER in text_of(shown)
             assert shown.find("form", class_="app-case-form")  # the cases template itself
-            assert shown.find("h2", id="conditions")
+            assert shown.find("h2", id="preview-conditions")
         browser.get(f"/{case_type.id}/check", expect=200)
         if case_type.sections:  # the task list schools start on
             assert overview.find("a", href=f"/{case_type.id}/tasks")
@@ -498,3 +498,19 @@ def test_council_admins_preview_asks_before_removing_an_item_that_holds_answers(
     council_admin.post(sent.headers["Location"], yes, expect=302)
     page = council_admin.get(f"{base}/pages/children", expect=200).page  # min_items: 1
     assert not page.find("input", attrs={"name": "funded_children-0-child_forename"}).get("value")
+
+
+def test_a_question_named_conditions_keeps_its_id_to_itself_in_the_preview(folder):
+    """`conditions` (a pupil's medical conditions) gave its first tick box the id of the
+    conditions panel's heading: two elements with one id, where the error summary's link and
+    the label lead by id (an author's trial)."""
+    medical = INCIDENT.replace(
+        "{id: pupil_name, type: text, label: Pupil name}",
+        "{id: conditions, type: checkboxes, label: Medical conditions, options: [Asthma, Other]}",
+    )
+    (folder / "incident.yaml").write_text(medical, encoding="utf-8")
+    _app, browser = _preview(folder)
+    page = browser.get("/incident/pages/what", expect=200).page
+    ids = [element["id"] for element in page.find_all(id=True)]
+    assert [i for i in ids if ids.count(i) > 1] == []
+    assert page.find("input", id="conditions")["type"] == "checkbox"
