@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from webapp.areas.cases import services
+from webapp.areas.cases import sending, services
 from webapp.areas.cases.endpoints import ANSWER_PAGES, AUTOSAVES
 from webapp.domain import retention, workflow
 from webapp.domain.errors import NotFound
@@ -76,8 +76,14 @@ def draft_purged(reference: str, purged):
 def not_editable(case):
     """The answer to a request to change a case that can no longer be changed (sent, abandoned
     or closed, perhaps in another tab): its read-only view, which says its status."""
+    where = url_for("cases.view", reference=case.reference)
+    message = typed_lines(request.form.get("message", "")) if request.method == "POST" else ""
+    if request.endpoint == "cases.submit" and message:
+        if sending.sent_already(case, current_user, message):  # pressed twice: sent once
+            flash(sending.ALREADY_SENT, "info")
+            return redirect(where)
     why = f"{case.reference} {_no_longer_editable(case)}, so it can no longer be changed."
-    return change_refused(url_for("cases.view", reference=case.reference), why)
+    return change_refused(where, why)
 
 
 def change_refused(where: str, why: str):

@@ -35,6 +35,7 @@ from webapp.infra.casetypes import case_type_or_404, catalogue
 from webapp.infra.database import db
 from webapp.models import Attachment
 from webapp.web.access import answer_not_found, restrict
+from webapp.web.request_guard import answers_posted
 
 answer_not_found(bp, "cases")
 # School staff's pages: council staff (in no school) find nothing here, as school staff find
@@ -160,6 +161,7 @@ def submit_reloaded(reference: str):
 
 
 @bp.route("/cases/<reference>/submit", methods=["POST"])
+@answers_posted  # NUL pasted into the message to the council is taken out, not refused
 @login_required
 def submit(reference: str):
     case, case_type = editable(reference)
