@@ -78,10 +78,10 @@ def not_editable(case):
     or closed, perhaps in another tab): its read-only view, which says its status."""
     where = url_for("cases.view", reference=case.reference)
     message = typed_lines(request.form.get("message", "")) if request.method == "POST" else ""
-    if request.endpoint == "cases.submit" and message:
-        if sending.sent_already(case, current_user, message):  # pressed twice: sent once
-            flash(sending.ALREADY_SENT, "info")
-            return redirect(where)
+    # Send the changes pressed twice, its message sent once by the first press
+    if request.endpoint == "cases.submit" and sending.sent_already(case, current_user, message):
+        flash(sending.ALREADY_SENT, "info")
+        return redirect(where)
     why = f"{case.reference} {_no_longer_editable(case)}, so it can no longer be changed."
     return change_refused(where, why)
 
