@@ -3,12 +3,14 @@ school` transition, asked on Check your changes, kept on both timelines and the 
 
 import copy
 
+import pytest
 from sqlalchemy import select
 
 from engine import compile_definition
 from tests.webapp.conftest import check_page, text_of
 from tests.webapp.helpers import stored
 from tests.webapp.test_case_pdf import pdf_text
+from tests.webapp.test_submit import lands_first
 from tests.webapp.test_workflow_school_side import asked_for_more
 from webapp.domain import workflow
 from webapp.models import CaseTypeVersion, OutboxMessage
@@ -236,3 +238,25 @@ def test_a_message_pasted_with_a_null_character_is_sent_without_it(
     assert [e for e in case.events if e.kind == "transition"][-1].note == (
         "The review is on 28 September."
     )
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # two writers at once
+def test_two_presses_racing_send_the_changes_once_and_say_so(
+    app, world, sign_in, db_session, monkeypatch
+):
+    """Send the changes pressed twice on a slow server, the second press read the case
+    before the first had committed: its save found the case changed under it (the row's
+    version) and the school got 'Something went wrong' (500) for changes that were sent.
+    Here the first press runs whole just after the second has read the case."""
+    school_note(app, monkeypatch, "optional")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    portal.get(f"/cases/{reference}/check-answers")
+    typed = "The review is on 28 September."
+    lands_first(monkeypatch, lambda: send(portal, reference, typed))
+    second = send(portal, reference, typed)
+    assert second.headers["Location"].endswith(f"/cases/{reference}/view")
+    view = portal.get(f"/cases/{reference}/view").page
+    banners = [text_of(b) for b in view.select(".govuk-notification-banner")]
+    assert any("already pressed ‘Send the changes’" in b for b in banners), banners
+    moves = [e for e in stored(db_session, reference).events if e.kind == "transition"]
+    assert [m.note for m in moves].count(typed) == 1

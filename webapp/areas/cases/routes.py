@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from engine.answer_changes import changed_questions
@@ -177,6 +178,10 @@ def submit(reference: str):
     except services.NotSubmittable as refused:
         form.message.errors = [refused.message] if refused.message else []
         return _render_check(case, case_type, form, refused.problems, refused.unchecked, True)
+    except StaleDataError:  # changed as it was sent: by a second press, another tab, the council
+        case, case_type = editable(reference)  # sent or closed now: said as to a later press
+        flash(CHANGED_WHILE_SENDING, "error")
+        return _render_check(case, case_type, form)
     if resubmitting:
         sent = (
             f"{reference} has been sent back to the council with no answers changed"
@@ -186,6 +191,12 @@ def submit(reference: str):
         flash(sent, "success")
         return redirect(url_for("cases.view", reference=reference))
     return redirect(url_for("cases.confirmation", reference=reference))
+
+
+CHANGED_WHILE_SENDING = (
+    "Your answers were changed in another tab while you were sending them, so nothing was "
+    "sent. Check them, then send the case again."
+)
 
 
 @bp.route("/cases/<reference>/confirmation")
