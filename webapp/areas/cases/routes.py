@@ -253,7 +253,13 @@ def abandon(reference: str):
     case, _case_type = editable(reference, drafts_only=True)
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.abandon_draft(db(), case, current_user)
+        try:
+            services.abandon_draft(db(), case, current_user)
+        except StaleDataError:  # changed as it was abandoned: sent or abandoned in another tab
+            case, _case_type = editable(
+                reference, drafts_only=True
+            )  # then said as to a later press
+            services.abandon_draft(db(), case, current_user)  # a page saved meanwhile: still wanted
         flash(f"Draft {case.reference} has been abandoned", "success")
         return redirect(url_for("cases.my_cases"))
     return render_template("cases/abandon.html", case=case, form=form)
