@@ -153,8 +153,40 @@ def test_answers_saved_in_another_tab_while_sending_are_checked_before_sending(
     lands_first(monkeypatch, lambda: answer(portal, f"{pages}/agreement", changed))
     sent = {"declared": "y", "message": "Changed the review date."}
     page = portal.post(f"/cases/{reference}/submit", sent, expect=200).page
-    assert "changed in another tab while you were sending" in text_of(page)
+    assert "changed (in another tab, or by a colleague) while you were sending" in text_of(page)
     assert page.select_one(BOX).get_text().strip() == "Changed the review date."
     case = db_session.scalars(select(Case).where(Case.reference == reference)).one()
     assert case.activity == "more_information"
     assert case.answers["pupil_views"] == "Happier with afternoons."
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # two writers at once
+def test_a_case_assigned_by_an_officer_while_the_school_sends_it_is_sent(
+    app, sign_in, world, db_session, monkeypatch
+):
+    """An officer assigning the case just as the school pressed Send the changes changes its
+    row, not its answers: the changes and the message are sent, not refused."""
+    from tests.webapp.test_school_reply import school_note
+    from tests.webapp.test_workflow_school_side import asked_for_more
+    from webapp.models import User
+
+    school_note(app, monkeypatch, "optional")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    person = db_session.scalars(select(User).where(User.council_role == "officer")).first()
+
+    def assign():
+        with app.test_request_context():
+            session = app.extensions["db_sessions"]()
+            case = session.scalars(select(Case).where(Case.reference == reference)).one()
+            workflow.assign(session, case, session.get(User, person.id), person)
+            session.commit()
+            session.close()
+
+    lands_first(monkeypatch, assign)
+    sent = {"declared": "y", "message": "Changed the review date."}
+    answer = portal.post(f"/cases/{reference}/submit", sent, expect=302)
+    assert answer.headers["Location"].endswith(f"/cases/{reference}/view")
+    case = db_session.scalars(select(Case).where(Case.reference == reference)).one()
+    assert case.activity == "review" and case.assigned_to_id == person.id
+    moves = [e for e in case.events if e.kind == "transition"]
+    assert moves[-1].note == "Changed the review date."

@@ -171,15 +171,14 @@ def submit(reference: str):
         abort(400)
     resubmitting = not case.is_draft
     unchanged = _sent_unchanged(case, case_type)
+    checked = case.answers  # what the school read on the check page
     try:
-        services.submit_case(
-            db(), case, case_type, current_user, form.declared.data, message=form.message.data
-        )
+        _send(case, case_type, form, checked, reference)
     except services.NotSubmittable as refused:
         form.message.errors = [refused.message] if refused.message else []
         return _render_check(case, case_type, form, refused.problems, refused.unchecked, True)
-    except StaleDataError:  # changed as it was sent: by a second press, another tab, the council
-        case, case_type = editable(reference)  # sent or closed now: said as to a later press
+    except StaleDataError:  # its answers changed meanwhile (another tab, a colleague)
+        case, case_type = editable(reference)
         flash(CHANGED_WHILE_SENDING, "error")
         return _render_check(case, case_type, form)
     if resubmitting:
@@ -194,9 +193,27 @@ def submit(reference: str):
 
 
 CHANGED_WHILE_SENDING = (
-    "Your answers were changed in another tab while you were sending them, so nothing was "
-    "sent. Check them, then send the case again."
+    "The answers were changed (in another tab, or by a colleague) while you were sending them, "
+    "so nothing was sent. Check them, then send the case again."
 )
+
+
+def _send(case, case_type, form, checked, reference: str) -> None:
+    """Send the case; once more should the row change under the first try (StaleDataError),
+    as it does when a second press, another tab or the council wrote to it meanwhile: a case
+    now sent or closed is answered as a later press is (lookup.not_editable), one whose
+    answers are still those the school checked (an officer assigned it, say) is sent."""
+    try:
+        services.submit_case(
+            db(), case, case_type, current_user, form.declared.data, message=form.message.data
+        )
+    except StaleDataError:
+        case, case_type = editable(reference)
+        if case.answers != checked:
+            raise
+        services.submit_case(
+            db(), case, case_type, current_user, form.declared.data, message=form.message.data
+        )
 
 
 @bp.route("/cases/<reference>/confirmation")
