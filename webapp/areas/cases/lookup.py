@@ -130,3 +130,20 @@ def values_of(case_type, answers):
     if key not in known:  # the answers are kept with them: their id stays theirs meanwhile
         known[key] = (answers, case_type.values(answers))
     return known[key][1]
+
+
+CHANGED_MEANWHILE = (
+    "The case changed while your request was on its way (in another tab or window, or a "
+    "button pressed twice), so nothing more was changed. Check it, then carry on."
+)
+
+
+def changed_meanwhile(_error):
+    """A case's row changed between a request's read and its write (StaleDataError) where the
+    view has no answer of its own (a repeating group's item added or removed): the case as it
+    is now, with why, not 'Something went wrong' (500). The write was rolled back."""
+    reference = (request.view_args or {}).get("reference", "")
+    if request.endpoint in AUTOSAVES:
+        return make_response(jsonify(saved=False, message=CHANGED_MEANWHILE), 409)
+    flash(CHANGED_MEANWHILE, "error")
+    return redirect(url_for("cases.open_case", reference=reference))

@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from engine.answer_changes import changed_questions
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import ConfirmForm, StartCaseForm, SubmitForm
-from webapp.areas.cases.lookup import case_and_type, draft_closed, editable
+from webapp.areas.cases.lookup import case_and_type, changed_meanwhile, draft_closed, editable
 from webapp.areas.cases.new_case import new_case_url
 from webapp.areas.cases.prefill import known_values, locked_ids
 from webapp.areas.cases.presenters import (
@@ -39,6 +39,7 @@ from webapp.web.access import answer_not_found, restrict
 from webapp.web.request_guard import answers_posted
 
 answer_not_found(bp, "cases")
+bp.register_error_handler(StaleDataError, changed_meanwhile)
 # School staff's pages: council staff (in no school) find nothing here, as school staff find
 # nothing in Caseviewer; neither Home nor the navigation offers them.
 restrict(bp, "cases", lambda user: bool(user.school_ids))
