@@ -200,7 +200,7 @@ def test_send_the_changes_pressed_twice_says_the_message_was_sent(
     app, world, sign_in, db_session, monkeypatch
 ):
     """Send the changes pressed again while the first press was on its way (a slow server,
-    more than the button's second of protection), or Back and the button again: the second
+    more than the button's second of protection), or in a second tab: the second
     press found the case sent and answered 'Your message to the council has not been sent',
     giving the message back to copy, when it had been sent once. Caseviewer's officers are
     told 'already pressed' in the same case (workflow.repeats_last_move)."""

@@ -120,8 +120,9 @@ ALREADY_SENT = (
 
 def sent_already(case: Case, user: User, message: str) -> bool:
     """Whether the case's last move by a person is `user` sending it back with `message`:
-    Send the changes pressed again while the first press was on its way, or Back and the
-    button again (as workflow.repeats_last_move tells an officer's second press)."""
+    Send the changes pressed again while the first press was on its way (more than the
+    button's second of protection on a slow server), or in a second tab of the case, as
+    workflow.repeats_last_move tells an officer's second press."""
     last = next((e for e in reversed(case.events) if e.actor_id is not None), None)
     return (
         last is not None
