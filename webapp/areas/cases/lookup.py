@@ -146,4 +146,6 @@ def changed_meanwhile(_error):
     if request.endpoint in AUTOSAVES:
         return make_response(jsonify(saved=False, message=CHANGED_MEANWHILE), 409)
     flash(CHANGED_MEANWHILE, "error")
+    if not reference:  # a new case's page, whose address names no case yet
+        return redirect(url_for("cases.my_cases"))
     return redirect(url_for("cases.open_case", reference=reference))
