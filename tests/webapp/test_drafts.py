@@ -1,6 +1,7 @@
 """Drafts: saved as you go, resumed where left, safe from two tabs, abandoned on request."""
 
 import json
+import threading
 
 import pytest
 
@@ -14,6 +15,7 @@ from tests.webapp.helpers import (
     stored,
     up_to_provision,
 )
+from webapp.areas.cases import services
 
 
 def test_continue_notes_the_next_page_without_a_new_version_of_the_draft(
@@ -327,3 +329,38 @@ def test_an_older_copy_sending_the_answers_saved_already_is_not_refused(sign_in,
     # Continue pressed twice from the same copy (a slow answer): the second is the same save.
     portal.post(first_page, {**CHILD, "action": "continue", "page_version": "3"}, expect=302)
     assert stored(db_session, reference).answers["forename"] == "Jordan"
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # two writers at once
+@pytest.mark.parametrize("other", ["abandon", "send"])
+def test_abandon_racing_another_tab_is_told_not_a_500(
+    app, sign_in, world, db_session, monkeypatch, other
+):
+    """Abandon pressed as the draft was abandoned or sent in another tab (or pressed twice on
+    a slow server): the second request had read the draft before the first committed and
+    answered 'Something went wrong' (500). Now it is answered as a later press is: the case,
+    as it is (found by attack7)."""
+    from tests.webapp.test_submit import finished_draft
+
+    portal = sign_in(world.alice)
+    reference = finished_draft(portal)
+    abandon, ran = services.abandon_draft, []
+    other_press = {
+        "abandon": lambda: portal.post(f"/cases/{reference}/abandon", {}),
+        "send": lambda: portal.post(f"/cases/{reference}/submit", {"declared": "y"}),
+    }[other]
+
+    def after_the_other(*args):
+        if not ran:  # this request has read the draft: the other tab's now runs whole
+            ran.append(True)
+            runner = threading.Thread(target=other_press)
+            runner.start()
+            runner.join()
+        return abandon(*args)
+
+    monkeypatch.setattr(services, "abandon_draft", after_the_other)
+    answer = portal.post(f"/cases/{reference}/abandon", {}, expect=302)
+    assert answer.headers["Location"].endswith(f"/cases/{reference}/view")
+    case = stored(db_session, reference)
+    assert (case.status == "Abandoned") == (other == "abandon")
+    assert (case.submitted_at is not None) == (other == "send")

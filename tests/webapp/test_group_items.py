@@ -1,5 +1,9 @@
 """Repeating groups: `min_items` items ready to fill, and items numbered wherever they are read."""
 
+import threading
+
+import pytest
+
 from tests.webapp.conftest import text_of
 from tests.webapp.helpers import (
     AGREEMENT,
@@ -331,3 +335,37 @@ def test_yes_sent_twice_removes_only_the_item_it_asked_about(sign_in, world):
     assert [i.get("value") for i in page.select("input[name$=provider_name]")] == [
         "Riverside Tuition"
     ]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # two writers at once
+def test_yes_remove_pressed_twice_at_once_removes_one_and_says_so(sign_in, world, monkeypatch):
+    """ "Yes, remove provider 1" pressed twice on a slow server: the second press had read the
+    case before the first committed, found its row changed under it and answered 'Something
+    went wrong' (500). Now nothing more is removed and the page says the case changed."""
+    from webapp.areas.cases import services
+
+    portal = sign_in(world.alice)
+    _, path = _provision(portal)
+    answer(portal, path, PROVIDER, action="add:providers")
+    answer(portal, path, {**PROVIDER, **SECOND_PROVIDER}, action="save")
+    confirm = f"{path}/remove/providers/0"
+    data = confirm_data(portal.get(confirm).page)
+    change, ran = services.change_group_items, []
+
+    def first_press_lands(*args, **kwargs):
+        if not ran:  # the second press has read the case: the first now runs whole
+            ran.append(True)
+            runner = threading.Thread(target=lambda: portal.post(confirm, data))
+            runner.start()
+            runner.join()
+        return change(*args, **kwargs)
+
+    monkeypatch.setattr(services, "change_group_items", first_press_lands)
+    second = portal.post(confirm, data)
+    assert second.status_code in (302, 303), second.status_code
+    page = portal.get(path).page
+    assert [i.get("value") for i in page.select("input[name$=provider_name]")] == [
+        "Riverside Tuition"
+    ]
+    said = " ".join(text_of(b) for b in page.select(".govuk-notification-banner"))
+    assert "changed" in said, said

@@ -4,12 +4,14 @@ school` transition, asked on Check your changes, kept on both timelines and the 
 import copy
 import threading
 
+import pytest
 from sqlalchemy import select
 
 from engine import compile_definition
 from tests.webapp.conftest import check_page, text_of
 from tests.webapp.helpers import stored
 from tests.webapp.test_case_pdf import pdf_text
+from tests.webapp.test_submit import lands_first
 from tests.webapp.test_workflow_school_side import asked_for_more
 from webapp.domain import workflow
 from webapp.models import CaseTypeVersion, OutboxMessage, User
@@ -246,3 +248,69 @@ def test_a_case_abandoned_while_its_changes_are_being_sent_gives_the_message_bac
     assert f"{reference} has been abandoned, so it can no longer be changed." in text_of(page)
     assert "The review is on 28 September." in page.select_one(".app-sent-message").get_text()
     assert kinds == ["transition"]  # the abandon only: no "changed", no reply
+
+
+def test_send_the_changes_pressed_twice_says_the_message_was_sent(
+    app, world, sign_in, db_session, monkeypatch
+):
+    """Send the changes pressed again while the first press was on its way (a slow server,
+    more than the button's second of protection), or in a second tab: the second
+    press found the case sent and answered 'Your message to the council has not been sent',
+    giving the message back to copy, when it had been sent once. Caseviewer's officers are
+    told 'already pressed' in the same case (workflow.repeats_last_move)."""
+    school_note(app, monkeypatch, "optional")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    portal.get(f"/cases/{reference}/check-answers")
+    typed = "The review is on 28 September.\r\nThe family will attend."
+    send(portal, reference, typed)
+    again = send(portal, reference, typed)
+    assert again.headers["Location"].endswith(f"/cases/{reference}/view")
+    view = portal.get(f"/cases/{reference}/view").page
+    assert "has not been sent" not in text_of(view)
+    banners = [text_of(b) for b in view.select(".govuk-notification-banner")]
+    assert any("already pressed ‘Send the changes’" in b for b in banners), banners
+    moves = [e for e in stored(db_session, reference).events if e.kind == "transition"]
+    sent = "The review is on 28 September.\nThe family will attend."
+    assert [m.note for m in moves].count(sent) == 1
+    # Another message from a second tab was not sent: it is still given back.
+    other = send(portal, reference, "Something else entirely.", expect=409).page
+    assert text_of(other.select_one("h1")) == "Your message to the council has not been sent"
+
+
+def test_a_message_pasted_with_a_null_character_is_sent_without_it(
+    app, world, sign_in, db_session, monkeypatch
+):
+    """Text pasted from a PDF can carry U+0000: the case's answers and the officers' notes
+    lose it (answers_posted); Send the changes answered 400 'Bad request', the message and
+    the changes unsent."""
+    school_note(app, monkeypatch, "optional")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    portal.get(f"/cases/{reference}/check-answers")
+    send(portal, reference, "The review is on\x00 28 September.")
+    case = stored(db_session, reference)
+    assert case.activity == "review"
+    assert [e for e in case.events if e.kind == "transition"][-1].note == (
+        "The review is on 28 September."
+    )
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # two writers at once
+def test_two_presses_racing_send_the_changes_once_and_say_so(
+    app, world, sign_in, db_session, monkeypatch
+):
+    """Send the changes pressed twice on a slow server, the second press read the case
+    before the first had committed: its save found the case changed under it (the row's
+    version) and the school got 'Something went wrong' (500) for changes that were sent.
+    Here the first press runs whole just after the second has read the case."""
+    school_note(app, monkeypatch, "optional")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    portal.get(f"/cases/{reference}/check-answers")
+    typed = "The review is on 28 September."
+    lands_first(monkeypatch, lambda: send(portal, reference, typed))
+    second = send(portal, reference, typed)
+    assert second.headers["Location"].endswith(f"/cases/{reference}/view")
+    view = portal.get(f"/cases/{reference}/view").page
+    banners = [text_of(b) for b in view.select(".govuk-notification-banner")]
+    assert any("already pressed ‘Send the changes’" in b for b in banners), banners
+    moves = [e for e in stored(db_session, reference).events if e.kind == "transition"]
+    assert [m.note for m in moves].count(typed) == 1

@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from webapp.areas.cases import services
+from webapp.areas.cases import sending, services
 from webapp.areas.cases.endpoints import ANSWER_PAGES, AUTOSAVES
 from webapp.domain import retention, workflow
 from webapp.domain.errors import NotFound
@@ -76,8 +76,14 @@ def draft_purged(reference: str, purged):
 def not_editable(case):
     """The answer to a request to change a case that can no longer be changed (sent, abandoned
     or closed, perhaps in another tab): its read-only view, which says its status."""
+    where = url_for("cases.view", reference=case.reference)
+    message = typed_lines(request.form.get("message", "")) if request.method == "POST" else ""
+    # Send the changes pressed twice, its message sent once by the first press
+    if request.endpoint == "cases.submit" and sending.sent_already(case, current_user, message):
+        flash(sending.ALREADY_SENT, "info")
+        return redirect(where)
     why = f"{case.reference} {_no_longer_editable(case)}, so it can no longer be changed."
-    return change_refused(url_for("cases.view", reference=case.reference), why)
+    return change_refused(where, why)
 
 
 def change_refused(where: str, why: str):
@@ -102,18 +108,6 @@ def change_refused(where: str, why: str):
     return redirect(where)
 
 
-def changed_while_sending(reference: str):
-    """The answer to Send when the case changed elsewhere as it was being sent (sending's
-    ChangedMeanwhile), from the case as it is now: abandoned or moved on, as if that had
-    come first (not_editable: a message is given back); still the school's to change (another
-    tab saved it), refused to be checked again, as what they checked may not be what it holds."""
-    editable(reference)  # aborts, as not_editable, when the case is no longer the school's
-    why = f"{reference} was changed while it was being sent, so it has not been sent."
-    if not request.form.get("message", "").strip():
-        flash(f"{why} Check your answers and send it again.", "error")
-    return change_refused(url_for("cases.check_answers", reference=reference), why)
-
-
 def _no_longer_editable(case) -> str:
     if case.status == "Abandoned":
         return "has been abandoned"
@@ -136,3 +130,22 @@ def values_of(case_type, answers):
     if key not in known:  # the answers are kept with them: their id stays theirs meanwhile
         known[key] = (answers, case_type.values(answers))
     return known[key][1]
+
+
+CHANGED_MEANWHILE = (
+    "The case changed while your request was on its way (in another tab or window, or a "
+    "button pressed twice), so nothing more was changed. Check it, then carry on."
+)
+
+
+def changed_meanwhile(_error):
+    """A case's row changed between a request's read and its write (StaleDataError) where the
+    view has no answer of its own (a repeating group's item added or removed): the case as it
+    is now, with why, not 'Something went wrong' (500). The write was rolled back."""
+    reference = (request.view_args or {}).get("reference", "")
+    if request.endpoint in AUTOSAVES:
+        return make_response(jsonify(saved=False, message=CHANGED_MEANWHILE), 409)
+    flash(CHANGED_MEANWHILE, "error")
+    if not reference:  # a new case's page, whose address names no case yet
+        return redirect(url_for("cases.my_cases"))
+    return redirect(url_for("cases.open_case", reference=reference))

@@ -13,16 +13,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from webapp.areas.cases import bp, services
 from webapp.areas.cases.forms import ConfirmForm, StartCaseForm, SubmitForm
-from webapp.areas.cases.lookup import (
-    case_and_type,
-    changed_while_sending,
-    draft_closed,
-    editable,
-)
+from webapp.areas.cases.lookup import case_and_type, changed_meanwhile, draft_closed, editable
 from webapp.areas.cases.new_case import new_case_url
 from webapp.areas.cases.prefill import known_values, locked_ids
 from webapp.areas.cases.presenters import (
@@ -39,8 +35,10 @@ from webapp.infra.casetypes import case_type_or_404, catalogue
 from webapp.infra.database import db
 from webapp.models import Attachment
 from webapp.web.access import answer_not_found, restrict
+from webapp.web.request_guard import answers_posted
 
 answer_not_found(bp, "cases")
+bp.register_error_handler(StaleDataError, changed_meanwhile)
 # School staff's pages: council staff (in no school) find nothing here, as school staff find
 # nothing in Caseviewer; neither Home nor the navigation offers them.
 restrict(bp, "cases", lambda user: bool(user.school_ids))
@@ -161,6 +159,7 @@ def submit_reloaded(reference: str):
 
 
 @bp.route("/cases/<reference>/submit", methods=["POST"])
+@answers_posted  # NUL pasted into the message to the council is taken out, not refused
 @login_required
 def submit(reference: str):
     case, case_type = editable(reference)
@@ -169,15 +168,16 @@ def submit(reference: str):
         abort(400)
     resubmitting = not case.is_draft
     unchanged = _sent_unchanged(case, case_type)
+    checked = case.answers  # what the school read on the check page
     try:
-        services.submit_case(
-            db(), case, case_type, current_user, form.declared.data, message=form.message.data
-        )
+        _send(case, case_type, form, checked, reference)
     except services.NotSubmittable as refused:
         form.message.errors = [refused.message] if refused.message else []
         return _render_check(case, case_type, form, refused.problems, refused.unchecked, True)
-    except services.ChangedMeanwhile:
-        return changed_while_sending(reference)
+    except services.ChangedMeanwhile:  # its answers changed meanwhile (another tab, a colleague)
+        case, case_type = editable(reference)  # sent or closed meanwhile: as to a later press
+        flash(CHANGED_WHILE_SENDING, "error")
+        return _render_check(case, case_type, form)
     if resubmitting:
         sent = (
             f"{reference} has been sent back to the council with no answers changed"
@@ -187,6 +187,30 @@ def submit(reference: str):
         flash(sent, "success")
         return redirect(url_for("cases.view", reference=reference))
     return redirect(url_for("cases.confirmation", reference=reference))
+
+
+CHANGED_WHILE_SENDING = (
+    "The answers were changed (in another tab, or by a colleague) while you were sending them, "
+    "so nothing was sent. Check them, then send the case again."
+)
+
+
+def _send(case, case_type, form, checked, reference: str) -> None:
+    """Send the case; once more should the row change under the first try (ChangedMeanwhile),
+    as it does when a second press, another tab or the council wrote to it meanwhile: a case
+    now sent or closed is answered as a later press is (lookup.not_editable), one whose
+    answers are still those the school checked (an officer assigned it, say) is sent."""
+    try:
+        services.submit_case(
+            db(), case, case_type, current_user, form.declared.data, message=form.message.data
+        )
+    except services.ChangedMeanwhile:
+        case, case_type = editable(reference)
+        if case.answers != checked:
+            raise
+        services.submit_case(
+            db(), case, case_type, current_user, form.declared.data, message=form.message.data
+        )
 
 
 @bp.route("/cases/<reference>/confirmation")
@@ -243,7 +267,13 @@ def abandon(reference: str):
     case, _case_type = editable(reference, drafts_only=True)
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.abandon_draft(db(), case, current_user)
+        try:
+            services.abandon_draft(db(), case, current_user)
+        except StaleDataError:  # changed as it was abandoned: sent or abandoned in another tab
+            case, _case_type = editable(
+                reference, drafts_only=True
+            )  # then said as to a later press
+            services.abandon_draft(db(), case, current_user)  # a page saved meanwhile: still wanted
         flash(f"Draft {case.reference} has been abandoned", "success")
         return redirect(url_for("cases.my_cases"))
     return render_template("cases/abandon.html", case=case, form=form)

@@ -129,3 +129,23 @@ def latest_request(case: Case) -> CaseEvent | None:
     moves = [e for e in case.events if e.kind == "transition" and e.for_school]
     last = moves[-1] if moves else None
     return last if last is not None and last.to_activity == case.activity and last.note else None
+
+
+ALREADY_SENT = (
+    "You had already pressed ‘Send the changes’, and your changes and message to the council "
+    "were sent once"
+)
+
+
+def sent_already(case: Case, user: User, message: str) -> bool:
+    """Whether the case's last move by a person is `user` sending it back with `message`:
+    Send the changes pressed again while the first press was on its way (more than the
+    button's second of protection on a slow server), or in a second tab of the case, as
+    workflow.repeats_last_move tells an officer's second press."""
+    last = next((e for e in reversed(case.events) if e.actor_id is not None), None)
+    return (
+        last is not None
+        and (last.kind, last.actor_id) == ("transition", user.id)
+        and bool(last.note)
+        and last.note == message.strip()
+    )
