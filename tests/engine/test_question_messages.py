@@ -57,6 +57,11 @@ def missing(type_name: str, label: str, **settings) -> str:
         ("yes_no", "Did the child qualify for free school meals?",
          "Select if the child qualified for free school meals"),
         ("yes_no", "Do I need to tell the parents?", "Select if I need to tell the parents"),
+        # "This" before an article is the subject itself, never a determiner (h-newuser7: the
+        # SEND referral's question was quoted).
+        ("yes_no", "Is this a request for traded work?",
+         "Select if this is a request for traded work"),
+        ("yes_no", "Is that the child's only school?", "Select if that is the child's only school"),
         # Options of its own, not Yes and No: a choice between what "or" joins, never "if".
         ("radios", "Was the pupil excluded or suspended?",
          "Select whether the pupil was excluded or suspended"),
