@@ -144,3 +144,29 @@ def test_a_hyphenated_first_word_is_lowered_before_its_hyphen(label, message):
 )
 def test_a_quoted_first_word_is_lowered_inside_its_quotes(label, message):
     assert missing("text", label) == message
+
+
+def _shipped_quoted() -> dict[str, str]:
+    """Each shipped question whose missing-answer message quotes it: case type.id -> message."""
+    from engine.catalogue import load_catalogue
+
+    quoted = {}
+
+    def walk(fields, case_type):
+        for field in fields:
+            walk(getattr(field, "fields", None) or [], case_type)
+            if field.kind.is_input and "an answer to ‘" in field.kind.missing_message(field):
+                quoted[f"{case_type}.{field.id}"] = field.kind.missing_message(field)
+
+    for case_type in load_catalogue("casetypes").case_types.values():
+        for page in case_type.pages:
+            walk(page.fields, case_type.id)
+    return quoted
+
+
+def test_shipped_questions_a_school_meets_often_are_not_quoted_when_unanswered():
+    """The attendance referral's concerns and a closure's first session lost say what to do,
+    as GOV.UK's messages do (a new user met both quoted, h-newuser7)."""
+    quoted = _shipped_quoted()
+    assert "education-welfare.concerns" not in quoted
+    assert "school-closure.start_session" not in quoted
