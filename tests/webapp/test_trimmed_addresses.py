@@ -24,6 +24,8 @@ def test_a_school_user_shortening_an_address_finds_the_page_above_it(world, sign
     for path in ("/cases", "/cases/", "/my-cases/"):
         status, where, _ = _ends(alice, path)
         assert (status, where) == (200, "/my-cases"), path
+    response = alice.client.get("/my-cases/?status=Draft")
+    assert response.headers["Location"] == "/my-cases?status=Draft"  # the search kept
     case = _ends(alice, f"/cases/{reference}")
     assert case[0] == 200
     for path in (f"/cases/{reference}/", f"/cases/{reference}/pages", f"/cases/{reference}/files"):

@@ -38,6 +38,7 @@ def nearest_page() -> str | None:
             except HTTPException:
                 continue
             if endpoint != "static":
-                return candidate
+                query = request.query_string.decode("ascii", "replace")
+                return candidate + ("?" + query if query else "")  # /my-cases/?status=Draft
         parts.pop()
     return None
