@@ -63,3 +63,13 @@ def test_a_mistyped_address_is_still_not_found(world, sign_in):
     response = alice.client.get("/api/v1/cases/nothing/here")
     assert response.status_code in (401, 404)
     assert response.headers.get("Location") is None
+
+
+def test_an_address_of_doubled_slashes_never_leads_off_the_portal_or_home(world, sign_in):
+    alice = sign_in(world.alice)
+    for path in ("//evil.example/my-cases", "//evil.example", "///my-cases/x", "//", "//api/v1/x"):
+        # As sent on the wire: the test client would read //host as a host.
+        response = alice.client.get("/", environ_overrides={"PATH_INFO": path})
+        location = response.headers.get("Location") or ""
+        assert not location.startswith("//") and "evil" not in location, path
+        assert location not in ("/", "http://localhost/"), path

@@ -15,30 +15,29 @@ from flask import current_app, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-LEFT_ALONE = ("/api/", "/static/")
+LEFT_ALONE = ("api", "static")  # first segments whose addresses answer as they are
 
 
 def nearest_page() -> str | None:
     """The address of the nearest page above this request's unmatched one, or None."""
     if request.url_rule is not None or request.method not in ("GET", "HEAD"):
         return None  # a page that exists answered 404 itself: its answer stands
-    if request.path.startswith(LEFT_ALONE):
+    # Whole segments only (an empty one, as in //evil.example, is dropped: never a
+    # protocol-relative address); the path itself is tried without its slash.
+    segments = [segment for segment in request.path.split("/") if segment]
+    if not segments or segments[0] in LEFT_ALONE:
         return None
     adapter = current_app.create_url_adapter(request)
-    parts = request.path.rstrip("/").split("/")
-    if "/".join(parts) == request.path:
-        parts.pop()  # no slash to drop: start one step up
-    while len(parts) > 1:  # [""] alone is Home
-        address = "/".join(parts)
+    tried = [segments] if request.path.endswith("/") else []
+    tried += [segments[:n] for n in range(len(segments) - 1, 0, -1)]  # never [] (Home)
+    for kept in tried:
+        address = "/" + "/".join(kept)
         for candidate in (address, address + "/"):
             try:
                 endpoint, _args = adapter.match(candidate, method="GET")
-            except RequestRedirect:
-                continue  # the other spelling is the page's own
-            except HTTPException:
-                continue
+            except (RequestRedirect, HTTPException):
+                continue  # a redirect: the other spelling is the page's own
             if endpoint != "static":
                 query = request.query_string.decode("ascii", "replace")
                 return candidate + ("?" + query if query else "")  # /my-cases/?status=Draft
-        parts.pop()
     return None
