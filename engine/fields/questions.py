@@ -23,6 +23,7 @@ _AUXILIARIES = set(_BE) | _HAVE | _MODALS | _DO
 _WH = {"what", "which", "who", "whom", "whose", "why", "how", "when", "where"}
 # Whole subjects on their own.
 _PRONOUNS = {"it", "they", "you", "we", "he", "she", "i", "there", "this", "that"}
+_ARTICLES = {"a", "an", "the"}
 _DETERMINERS = {
     "the",
     "a",
@@ -186,7 +187,10 @@ def _inverted(auxiliary: str, rest: list[str], ended: bool = False) -> str | Non
 def _subject_end(auxiliary: str, rest: list[str]) -> int | None:
     first = rest[0].lower()
     if first in _PRONOUNS and (
-        len(rest) < 2 or first not in {"this", "that"} or _ends(auxiliary, rest, 1)
+        len(rest) < 2
+        or first not in {"this", "that"}
+        or _ends(auxiliary, rest, 1)
+        or rest[1].lower() in _ARTICLES  # "Is this a request…": no noun of its own
     ):
         return 1
     for n in range(1, min(len(rest), _LONGEST_SUBJECT + 1)):

@@ -57,6 +57,11 @@ def missing(type_name: str, label: str, **settings) -> str:
         ("yes_no", "Did the child qualify for free school meals?",
          "Select if the child qualified for free school meals"),
         ("yes_no", "Do I need to tell the parents?", "Select if I need to tell the parents"),
+        # "This" before an article is the subject itself, never a determiner (h-newuser7: the
+        # SEND referral's question was quoted).
+        ("yes_no", "Is this a request for traded work?",
+         "Select if this is a request for traded work"),
+        ("yes_no", "Is that the child's only school?", "Select if that is the child's only school"),
         # Options of its own, not Yes and No: a choice between what "or" joins, never "if".
         ("radios", "Was the pupil excluded or suspended?",
          "Select whether the pupil was excluded or suspended"),
@@ -139,3 +144,29 @@ def test_a_hyphenated_first_word_is_lowered_before_its_hyphen(label, message):
 )
 def test_a_quoted_first_word_is_lowered_inside_its_quotes(label, message):
     assert missing("text", label) == message
+
+
+def _shipped_quoted() -> dict[str, str]:
+    """Each shipped question whose missing-answer message quotes it: case type.id -> message."""
+    from engine.catalogue import load_catalogue
+
+    quoted = {}
+
+    def walk(fields, case_type):
+        for field in fields:
+            walk(getattr(field, "fields", None) or [], case_type)
+            if field.kind.is_input and "an answer to ‘" in field.kind.missing_message(field):
+                quoted[f"{case_type}.{field.id}"] = field.kind.missing_message(field)
+
+    for case_type in load_catalogue("casetypes").case_types.values():
+        for page in case_type.pages:
+            walk(page.fields, case_type.id)
+    return quoted
+
+
+def test_shipped_questions_a_school_meets_often_are_not_quoted_when_unanswered():
+    """The attendance referral's concerns and a closure's first session lost say what to do,
+    as GOV.UK's messages do (a new user met both quoted, h-newuser7)."""
+    quoted = _shipped_quoted()
+    assert "education-welfare.concerns" not in quoted
+    assert "school-closure.start_session" not in quoted

@@ -214,3 +214,25 @@ def test_names_in_other_scripts_still_save(sign_in, world, db_session):
 
 
 NO_WEB_ADDRESS = "{} must be a name, without a web or email address"
+
+
+def test_the_account_page_says_who_can_change_ones_email_address(sign_in, world):
+    """The email address has no Change link (it is the username, changed for the user): the
+    page says whom to ask, or a user whose address changes is at a dead end (h-newuser7)."""
+    page = sign_in(world.bob).get("/account").page
+    check_page(page)
+    hint = page.find("p", class_="govuk-hint")
+    assert hint and hint.get_text().startswith("This is your username.")
+    bob = text_of(page)
+    assert (
+        "This is your username. An administrator of Beaumont Leys School can change it in "
+        "User admin, or a council admin can." in bob
+    )
+    carol = text_of(sign_in(world.carol).get("/account").page)
+    assert (
+        "This is your username. A council admin can change it, or an administrator of all "
+        "your schools and settings." in carol
+    )
+    # An admin cannot change her own address in User admin: someone else does.
+    alice = text_of(sign_in(world.alice).get("/account").page)
+    assert "This is your username. Another administrator of Aylestone Primary School" in alice

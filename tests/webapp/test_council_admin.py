@@ -524,6 +524,14 @@ def test_an_address_already_in_use_and_a_forged_role_are_refused(
         "This email address belongs to a user of Aylestone Primary School and Beaumont Leys "
         "School. School users cannot also be council staff"
     ]
+    # Three or more schools are listed as in English, not "A and B and C" (h-newuser7).
+    db_session.add(Membership(user_id=world.carol.id, school_id=world.nursery.id))
+    db_session.commit()
+    response = add_officer(cara, email="carol@ab.example.org", expect=200)
+    assert errors_on(response) == [
+        "This email address belongs to a user of Aylestone Primary School, Beaumont Leys "
+        "School and Little Acorns Pre-School. School users cannot also be council staff"
+    ]
     response = add_officer(cara, email="Cara@council.example.org", expect=200)
     assert errors_on(response) == [f"{cara_user.full_name} is already a member of council staff"]
     response = add_officer(cara, role="superuser", expect=200)

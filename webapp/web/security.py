@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, g, redirect, render_template, request
+
+from webapp.web.nearest_page import nearest_page
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -49,6 +51,9 @@ ERROR_PAGES = {
 def error_page(error, status: int):
     """The portal's page for an error of this status (a plain text line if even it fails)."""
     code = 404 if status == 403 else status
+    above = nearest_page() if status == 404 else None
+    if above:
+        return redirect(above)
     session = g.get("db_session")
     if session is not None:
         session.rollback()  # the page below may need the database (the signed-in user)

@@ -28,7 +28,27 @@ from webapp.infra.database import db
 @login_required
 def account():
     return render_template(
-        "auth/account.html", question=QUESTIONS.get(current_user.security_question, "")
+        "auth/account.html",
+        question=QUESTIONS.get(current_user.security_question, ""),
+        email_hint=_who_changes_email(current_user),
+    )
+
+
+def _who_changes_email(user) -> str:
+    """Whom a school user asks to change their address (it has no Change link: it is their
+    username, changed for them, as user_admin/scope.py allows); nothing for council staff."""
+    memberships = list(user.memberships)
+    if not memberships:
+        return ""
+    if len(memberships) == 1:
+        who = "Another administrator" if memberships[0].is_admin else "An administrator"
+        return (
+            f"This is your username. {who} of {memberships[0].school.name} can change it in "
+            "User admin, or a council admin can."
+        )
+    return (
+        "This is your username. A council admin can change it, or an administrator of all "
+        "your schools and settings."
     )
 
 

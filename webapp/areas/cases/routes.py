@@ -290,6 +290,12 @@ def download(reference: str, attachment_id: str):
     return as_download(attachment)
 
 
+@bp.route("/cases")
+def cases():
+    """The folder every case's address is in (/cases/REF shortened) is My cases."""
+    return redirect(url_for("cases.my_cases"))
+
+
 @bp.route("/my-cases")
 @login_required
 def my_cases():
