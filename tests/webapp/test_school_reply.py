@@ -314,3 +314,42 @@ def test_two_presses_racing_send_the_changes_once_and_say_so(
     assert any("already pressed ‘Send the changes’" in b for b in banners), banners
     moves = [e for e in stored(db_session, reference).events if e.kind == "transition"]
     assert [m.note for m in moves].count(typed) == 1
+
+
+def _send_as_shown(portal, page, message, expect):
+    """Send the changes from Check your changes as `page` showed it: its hidden fields too."""
+    form = page.select_one("form[action$='/submit']")
+    data = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    data |= {"declared": "y", "message": message}
+    return portal.post(form["action"], data, expect=expect)
+
+
+def test_a_page_older_than_the_councils_new_request_sends_nothing(
+    app, world, sign_in, db_session, monkeypatch
+):
+    """Check your changes left open (or Send pressed again on a slow server) while the case
+    was sent back and the council asked again: sending from that page answered a request
+    the school had not read, with the message meant for the one before (the same message
+    twice on the council's timeline). Nothing is sent; the page shows the new request, the
+    message kept, and sends from there."""
+    school_note(app, monkeypatch, "optional")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    stale = portal.get(f"/cases/{reference}/check-answers").page
+    send(portal, reference, "The review is on 28 September.")  # a colleague's tab, say
+    from tests.webapp.test_workflow_school_side import officer_moves
+
+    asked_again = "And the family's views?"
+    officer_moves(
+        app, db_session, reference, "Request more information", _officer(db_session), asked_again
+    )
+    page = _send_as_shown(portal, stale, "The review is on 28 September.", expect=200).page
+    check_page(page)
+    assert "asked again since this page was opened, so nothing was sent" in text_of(page)
+    assert asked_again in text_of(page.select_one(".app-request-note"))
+    assert page.select_one(BOX).get_text().strip() == "The review is on 28 September."
+    case = stored(db_session, reference)
+    assert case.activity == "more_information"
+    notes = [e.note for e in case.events if e.kind == "transition"]
+    assert notes.count("The review is on 28 September.") == 1
+    _send_as_shown(portal, page, "Their views are attached.", expect=302)
+    assert stored(db_session, reference).activity == "review"

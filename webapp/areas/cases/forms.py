@@ -32,6 +32,9 @@ class SubmitForm(FlaskForm):
     declared = BooleanField()
     # a new line counted as one character, as the school counts it (browsers send \r\n)
     message = TextAreaField("Message to the council", default="", filters=[typed_lines])
+    # the council's move the page answers (sending.answering): a page older than the case's
+    # latest request sends nothing
+    answering = HiddenField()
 
 
 class ConfirmForm(FlaskForm):

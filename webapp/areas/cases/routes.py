@@ -25,7 +25,7 @@ from webapp.areas.cases.presenters import (
     sending_problems,
 )
 from webapp.areas.cases.progress import task_items
-from webapp.areas.cases.sending import changes_to_send, reply_transition
+from webapp.areas.cases.sending import ASKED_AGAIN, answering, changes_to_send, reply_transition
 from webapp.domain import case_pdf, workflow
 from webapp.domain.case_files import unchecked_files
 from webapp.domain.case_lists import reference_search_problem
@@ -127,6 +127,7 @@ def _render_check(case, case_type, form, problems=None, unchecked=None, refused=
     problems = case_type.problems(case.answers) if problems is None else problems
     if unchecked is None:
         unchecked = unchecked_files(db(), case_type, case.answers)
+    form.answering.data = answering(case)  # what this page shows is what it will answer
     return render_template(
         "cases/check_answers.html",
         case=case,
@@ -166,6 +167,9 @@ def submit(reference: str):
     form = SubmitForm()
     if not form.validate_on_submit():
         abort(400)
+    if form.answering.data and form.answering.data != answering(case):
+        flash(ASKED_AGAIN, "error")  # a page from before the council's latest request
+        return _render_check(case, case_type, form)
     resubmitting = not case.is_draft
     unchanged = _sent_unchanged(case, case_type)
     checked = case.answers  # what the school read on the check page

@@ -103,6 +103,20 @@ def changes_to_send(case_type: CaseType, case: Case) -> list[str]:
     )
 
 
+def answering(case: Case) -> str:
+    """The council's move a sent case's Check your changes answers (the id of its last
+    transition; "" for a draft): sending from a page that showed another sends nothing, for
+    the council has asked again since, in a request that page did not show."""
+    moves = [e.id for e in case.events if e.kind == "transition"]
+    return str(moves[-1]) if moves and not case.is_draft else ""
+
+
+ASKED_AGAIN = (
+    "The council asked again since this page was opened, so nothing was sent: read what it "
+    "asks now, then send the changes."
+)
+
+
 def reply_transition(case_type: CaseType, case: Case, action: str | None = None):
     """The school's transition back to the council that sending the case takes: `action`,
     else the first to an Active activity; None when there is none."""
