@@ -200,3 +200,43 @@ def test_a_message_sent_after_the_council_abandoned_the_case_is_given_back(page,
     expect(page.locator(".app-sent-message")).to_contain_text("The dates are right.")
     axe(page, "A school's message not sent: the case was abandoned")
     at_320_pixels(page, "A school's message not sent: the case was abandoned")
+
+
+SIGNED_OUT_WRITER = "kept-message-signed-out@school.example.org"
+
+
+def test_a_message_sent_after_signing_out_elsewhere_is_put_back_to_send(page, live, world):
+    """Signed out on another device while writing the message to the council (a sign-out
+    in this browser forgets what its tabs kept, for the next person at it): Send the changes
+    says the case was not sent and asks to sign in, which leads back to Check your changes
+    with the message in its box (the tab kept it through sending), to be sent from there.
+    The tab forgot it on sending, and the school had it to write again (attack7)."""
+    from tests.browser.helpers import PASSWORD, enter_code, page_at
+
+    reference = _asked_for_more(world)
+    email = school_user(world, SIGNED_OUT_WRITER)
+    sign_in(page, live, email)
+    page.goto(f"/cases/{reference}/check-answers")
+    written = "The dates are right.\nAll of them."
+    page.get_by_label("Message to the council (optional)").fill(written)
+    page.get_by_label("I confirm").check()
+    with page_at(page.context.browser, live.url) as phone:  # another browser: its sign-out
+        sign_in(phone, live, email)  # ends every session of theirs, on the server
+        phone.goto("/sign-out")
+        phone.get_by_role("button", name="Sign out").click()
+        phone.get_by_role("heading", name="Sign in").wait_for()
+
+    press_button(page, "Send the changes")
+    expect(page.get_by_text(f"so {reference} was not sent")).to_be_visible()
+    before = live.mail_count(email)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Check your email").wait_for()
+    enter_code(page, live, email, before)
+    expect(page).to_have_url(re.compile(f"/cases/{reference}/check-answers"))
+    expect(page.get_by_label("Message to the council (optional)")).to_have_value(written)
+    page.get_by_label("I confirm").check()
+    press_button(page, "Send the changes")
+    expect(page.get_by_text("has been sent back to the council")).to_be_visible()
+    expect(page.locator(".app-timeline")).to_contain_text("All of them.")

@@ -3,6 +3,7 @@ school` transition, asked on Check your changes, kept on both timelines and the 
 
 import copy
 import threading
+from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import select
@@ -353,3 +354,28 @@ def test_a_page_older_than_the_councils_new_request_sends_nothing(
     assert notes.count("The review is on 28 September.") == 1
     _send_as_shown(portal, page, "Their views are attached.", expect=302)
     assert stored(db_session, reference).activity == "review"
+
+
+def test_sending_after_being_signed_out_elsewhere_says_nothing_was_sent(
+    app, world, sign_in, db_session, monkeypatch
+):
+    """Signed out on another device while Check your changes was open (the session ends on
+    the server; the page's token still matches): Send the changes was taken for a page to be
+    signed in to see. It says the case was not sent, and signing in leads back to Check your
+    changes, where the tab puts the message back (browser test_kept_typing)."""
+    school_note(app, monkeypatch, "optional")
+    laptop, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    laptop.get(f"/cases/{reference}/check-answers")
+    phone = sign_in(world.alice)
+    phone.get("/sign-out")
+    phone.post("/sign-out", {}, expect=302)  # every session of hers ends
+    answer = send(laptop, reference, "The review is on 28 September.")
+    where = answer.headers["Location"]
+    assert where.startswith("/sign-in")
+    told = text_of(laptop.get(where).page)
+    assert f"so {reference} was not sent" in told, told
+    assert stored(db_session, reference).activity == "more_information"
+    assert f"next=/cases/{reference}/submit" in unquote(where)
+    laptop.sign_in(world.alice)
+    back = laptop.get(f"/cases/{reference}/submit", expect=302)  # where signing in leads
+    assert back.headers["Location"].endswith(f"/cases/{reference}/check-answers")

@@ -199,13 +199,16 @@ def _timed_out(idle: bool):
 
 # What the page sends without the user pressing anything: its saves and the timeout warning's.
 _IN_THE_BACKGROUND = (*AUTOSAVES, "auth.keep_alive")
+# A school's forms whose session may have ended as they were filled in: pages of questions,
+# and Check your answers (a message to the council, kept in the tab through sending).
+_SCHOOL_FORMS = (*ANSWER_PAGES, "cases.submit")
 
 
 def _csrf_refused(error: CSRFError):
     """A request whose CSRF token does not match: if it comes from a case page (or its
     background requests) of a session that has ended, say so (signed_out_already); otherwise
     the generic page for a bad request."""
-    ended = request.endpoint in (*ANSWER_PAGES, *_IN_THE_BACKGROUND)
+    ended = request.endpoint in (*_SCHOOL_FORMS, *_IN_THE_BACKGROUND)
     if not ended:
         return error_page(error, 400)
     if not current_user.is_authenticated:
@@ -243,7 +246,7 @@ def _ended_on_the_server():
     still matches, but nobody is signed in. Told as when this browser signed out, rather than
     with the sign-in redirect of login_required, which a background save followed to the
     sign-in page and took for a save to be made on Continue (then lost)."""
-    if request.method == "POST" and request.endpoint in (*ANSWER_PAGES, *_IN_THE_BACKGROUND):
+    if request.method == "POST" and request.endpoint in (*_SCHOOL_FORMS, *_IN_THE_BACKGROUND):
         return signed_out_already()
     return None
 
@@ -267,6 +270,13 @@ def signed_out_already():
         return jsonify(saved=False, signed_in=False, signed_out=True, message=message), 401
     if _parked():
         flash(parking.KEPT, "info")
+    elif request.endpoint == "cases.submit":
+        reference = request.view_args["reference"]
+        flash(
+            f"You had been signed out (perhaps in another tab, window or browser), so "
+            f"{reference} was not sent. Sign in, then send it again.",
+            "info",
+        )
     else:
         flash(
             "You had been signed out (perhaps in another tab, window or browser), so the page "

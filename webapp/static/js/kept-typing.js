@@ -60,7 +60,7 @@ export function forgetTyping (key) {
 // assignment). `container` names the page in data-kept-typing; each text box to keep names
 // itself in data-kept-as (a transition's note by its action, which stays when the page's
 // numbering of the boxes changes). A box's typing is kept as it is typed and put back when the
-// page comes again; sending the box's own form forgets it. Refused, the form comes back from
+// page comes again; sending the box's own form forgets it (unless data-kept-through-sending). Refused, the form comes back from
 // the server with the text in its box (never lost), and it is kept again from there.
 export function initKeptBoxes (container) {
   const key = container.dataset.keptTyping
@@ -84,6 +84,10 @@ export function initKeptBoxes (container) {
     keepTyping(key, kept)
   })
   container.addEventListener('submit', (event) => {
+    // Kept through sending where the page, once its form lands, is not shown again under this
+    // key (the school's message: its key names the council's request it answers), so that a
+    // send refused for want of a session is put back after signing in again.
+    if (container.hasAttribute('data-kept-through-sending')) return
     for (const box of event.target.querySelectorAll('[data-kept-as]')) delete kept[box.dataset.keptAs]
     keepTyping(key, kept)
   })
