@@ -314,3 +314,38 @@ def test_two_presses_racing_send_the_changes_once_and_say_so(
     assert any("already pressed ‘Send the changes’" in b for b in banners), banners
     moves = [e for e in stored(db_session, reference).events if e.kind == "transition"]
     assert [m.note for m in moves].count(typed) == 1
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # two writers at once
+def test_a_second_press_does_not_answer_a_request_the_council_made_since_the_first(
+    app, world, sign_in, db_session, monkeypatch
+):
+    """Send the changes pressed twice on a slow server, and between the presses' reads and the
+    second's save, the first press sent the message and the officer asked for more again:
+    the second press's retry found the answers as the school checked them and sent the same
+    message again, as the school's answer to a request it had never seen (review23)."""
+    from tests.webapp.test_workflow_school_side import officer_moves
+
+    school_note(app, monkeypatch, "optional")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    portal.get(f"/cases/{reference}/check-answers")
+    officer_id = _officer(db_session).id
+    typed = "The review is on 28 September."
+
+    def first_press_then_asked_again():
+        send(portal, reference, typed)
+        with app.extensions["db_sessions"]() as session:
+            person = session.get(User, officer_id)
+            officer_moves(app, session, reference, "Request more information", person, "When?")
+
+    lands_first(monkeypatch, first_press_then_asked_again)
+    second = send(portal, reference, typed)
+    assert second.headers["Location"].endswith(f"/cases/{reference}/view")
+    case = stored(db_session, reference)
+    assert case.activity == "more_information"  # the new request waits for the school
+    moves = [e for e in case.events if e.kind == "transition"]
+    assert [m.note for m in moves].count(typed) == 1
+    assert moves[-1].note == "When?"
+    view = portal.get(f"/cases/{reference}/view").page
+    banners = [text_of(b) for b in view.select(".govuk-notification-banner")]
+    assert any("already pressed ‘Send the changes’" in b for b in banners), banners

@@ -149,3 +149,22 @@ def sent_already(case: Case, user: User, message: str) -> bool:
         and bool(last.note)
         and last.note == message.strip()
     )
+
+
+def moves_of(case: Case) -> tuple:
+    """The ids of the case's moves so far, as read: a send that met a change is tried again
+    only while the council has made none since (it may have asked something new)."""
+    return tuple(e.id for e in case.events if e.kind == "transition")
+
+
+def sent_since(case: Case, moves_read: tuple, user: User, message: str) -> bool:
+    """Whether `user` sent the case back with `message` after it was read with `moves_read`:
+    another press of Send the changes, though the council has moved the case on since."""
+    return any(
+        e.kind == "transition"
+        and e.id not in moves_read
+        and e.actor_id == user.id
+        and bool(e.note)
+        and e.note == message.strip()
+        for e in case.events
+    )
