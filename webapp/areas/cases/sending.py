@@ -138,17 +138,17 @@ ALREADY_SENT = (
 
 
 def sent_already(case: Case, user: User, message: str) -> bool:
-    """Whether the case's last move by a person is `user` sending it back with `message`:
-    Send the changes pressed again while the first press was on its way (more than the
-    button's second of protection on a slow server), or in a second tab of the case, as
-    workflow.repeats_last_move tells an officer's second press."""
-    last = next((e for e in reversed(case.events) if e.actor_id is not None), None)
-    return (
-        last is not None
-        and (last.kind, last.actor_id) == ("transition", user.id)
-        and bool(last.note)
-        and last.note == message.strip()
-    )
+    """Whether `user`'s last move of the case sent it back with `message`, and the council has
+    not asked the school again since (it may have closed it): Send the changes pressed again
+    while the first press was on its way (more than the button's second of protection on a
+    slow server), or in a second tab of the case, as workflow.repeats_last_move tells an
+    officer's second press. The same words of an earlier round were not sent this time."""
+    moves = [e for e in case.events if e.kind == "transition"]
+    mine = next((e for e in reversed(moves) if e.actor_id == user.id), None)
+    if mine is None or not mine.note or mine.note != message.strip():
+        return False
+    since = moves[moves.index(mine) + 1 :]
+    return not any(e.to_activity == mine.from_activity for e in since)  # not asked again
 
 
 def moves_of(case: Case) -> tuple:
