@@ -461,3 +461,20 @@ def test_forged_cursors_of_each_sort_show_the_list_not_an_error(list_pages):
             for values in ([None, 2**40], [None, None, 2**40], ["x", "y", 1], ["", "", 0]):
                 for way in ("after", "before"):
                     portal.get(f"{path}?sort={sort}&{way}={forged(values)}&page=2", expect=200)
+
+
+def test_a_count_in_thousands_is_written_with_commas_as_the_capped_one_is(app):
+    """My cases, the queue and the admin lists said '2345 cases found' but 'More than 10,000
+    cases' past the cap: a count is written 2,345 whether or not it is capped (review23)."""
+    count = app.jinja_env.from_string(
+        '{% from "_listing.html" import listing_count %}'
+        '{{ listing_count(listing, "case", "cases", found, unsearched) }}'
+    )
+    with app.test_request_context():
+        for found, unsearched, said in (
+            (False, None, "2,345 cases"),
+            (True, None, "2,345 cases found"),
+            (False, "ab", "2,345 cases in all"),
+        ):
+            shown = count.render(listing=Listing(total=2345), found=found, unsearched=unsearched)
+            assert shown.strip().removesuffix("</p>").endswith(said), shown

@@ -379,3 +379,79 @@ def test_sending_after_being_signed_out_elsewhere_says_nothing_was_sent(
     laptop.sign_in(world.alice)
     back = laptop.get(f"/cases/{reference}/submit", expect=302)  # where signing in leads
     assert back.headers["Location"].endswith(f"/cases/{reference}/check-answers")
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # two writers at once
+def test_a_second_press_does_not_answer_a_request_the_council_made_since_the_first(
+    app, world, sign_in, db_session, monkeypatch
+):
+    """Send the changes pressed twice on a slow server, and between the presses' reads and the
+    second's save, the first press sent the message and the officer asked for more again:
+    the second press's retry found the answers as the school checked them and sent the same
+    message again, as the school's answer to a request it had never seen (review23)."""
+    from tests.webapp.test_workflow_school_side import officer_moves
+
+    school_note(app, monkeypatch, "optional")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    portal.get(f"/cases/{reference}/check-answers")
+    officer_id = _officer(db_session).id
+    typed = "The review is on 28 September."
+
+    def first_press_then_asked_again():
+        send(portal, reference, typed)
+        with app.extensions["db_sessions"]() as session:
+            person = session.get(User, officer_id)
+            officer_moves(app, session, reference, "Request more information", person, "When?")
+
+    lands_first(monkeypatch, first_press_then_asked_again)
+    second = send(portal, reference, typed)
+    assert second.headers["Location"].endswith(f"/cases/{reference}/view")
+    case = stored(db_session, reference)
+    assert case.activity == "more_information"  # the new request waits for the school
+    moves = [e for e in case.events if e.kind == "transition"]
+    assert [m.note for m in moves].count(typed) == 1
+    assert moves[-1].note == "When?"
+    view = portal.get(f"/cases/{reference}/view").page
+    banners = [text_of(b) for b in view.select(".govuk-notification-banner")]
+    assert any("already pressed ‘Send the changes’" in b for b in banners), banners
+
+
+def test_a_second_press_after_the_council_closed_the_case_says_the_message_went(
+    app, world, sign_in, db_session, monkeypatch
+):
+    """Send the changes pressed again (a second tab, a slow server) after the first press sent
+    the message and an officer then abandoned the case: the second press was told 'Your
+    message to the council has not been sent' and given it back to copy, though it had been
+    sent (review23). A message from an earlier round, asked again since, is still given back."""
+    from tests.webapp.test_workflow_school_side import officer_moves
+
+    school_note(app, monkeypatch, "optional")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    portal.get(f"/cases/{reference}/check-answers")
+    typed = "The review is on 28 September."
+    send(portal, reference, typed)
+    officer_moves(app, db_session, reference, "Abandon case", _officer(db_session), "Closed.")
+    again = send(portal, reference, typed)
+    assert again.headers["Location"].endswith(f"/cases/{reference}/view")
+    view = portal.get(f"/cases/{reference}/view").page
+    banners = [text_of(b) for b in view.select(".govuk-notification-banner")]
+    assert any("already pressed ‘Send the changes’" in b for b in banners), banners
+
+
+def test_a_message_sent_in_an_earlier_round_is_given_back_when_the_case_closed(
+    app, world, sign_in, db_session, monkeypatch
+):
+    """The same words sent in answer to the council's first request, then typed again for its
+    second, which the council closed before they were sent: not sent, so given back."""
+    from tests.webapp.test_workflow_school_side import officer_moves
+
+    school_note(app, monkeypatch, "optional")
+    portal, reference = asked_for_more(app, world, sign_in, db_session, "The review date?")
+    portal.get(f"/cases/{reference}/check-answers")
+    typed = "The review is on 28 September."
+    send(portal, reference, typed)
+    person = _officer(db_session)
+    officer_moves(app, db_session, reference, "Request more information", person, "Which?")
+    officer_moves(app, db_session, reference, "Abandon case", person, "Closed.")
+    page = send(portal, reference, typed, expect=409).page
+    assert text_of(page.select_one("h1")) == "Your message to the council has not been sent"

@@ -73,3 +73,22 @@ def test_an_address_of_doubled_slashes_never_leads_off_the_portal_or_home(world,
         location = response.headers.get("Location") or ""
         assert not location.startswith("//") and "evil" not in location, path
         assert location not in ("/", "http://localhost/"), path
+
+
+def test_a_very_long_address_costs_no_more_than_the_deepest_page(world, sign_in, monkeypatch):
+    """An address of thousands of segments (/cases/a/a/…, 4 KB, any visitor) was tried
+    segment by segment against every route, each a longer string: half a second of the
+    server's time for one request (review23). Only as many segments as the deepest page has
+    are tried, so it costs what a short address does, and still leads to the page above."""
+    from werkzeug.routing import MapAdapter
+
+    tried = []
+    match = MapAdapter.match
+    monkeypatch.setattr(
+        MapAdapter, "match", lambda self, *a, **k: tried.append(a) or match(self, *a, **k)
+    )
+    alice = sign_in(world.alice)
+    del tried[:]
+    response = alice.client.get("/cases/EDU-SENED-PTT1/" + "a/" * 2000)
+    assert response.headers["Location"] == "/cases/EDU-SENED-PTT1"
+    assert len(tried) < 40, len(tried)

@@ -28,8 +28,9 @@ def nearest_page() -> str | None:
     if not segments or segments[0] in LEFT_ALONE:
         return None
     adapter = current_app.create_url_adapter(request)
-    tried = [segments] if request.path.endswith("/") else []
-    tried += [segments[:n] for n in range(len(segments) - 1, 0, -1)]  # never [] (Home)
+    deepest = _deepest_page(current_app)  # longer addresses than any page's: never tried
+    tried = [segments] if request.path.endswith("/") and len(segments) <= deepest else []
+    tried += [segments[:n] for n in range(min(len(segments) - 1, deepest), 0, -1)]  # not Home
     for kept in tried:
         address = "/" + "/".join(kept)
         for candidate in (address, address + "/"):
@@ -41,3 +42,16 @@ def nearest_page() -> str | None:
                 query = request.query_string.decode("ascii", "replace")
                 return candidate + ("?" + query if query else "")  # /my-cases/?status=Draft
     return None
+
+
+def _deepest_page(app) -> int:
+    """The most segments a page's address has (the API's and static files' left alone): an
+    address of thousands, each tried as a route, cost any visitor's request half a second."""
+    if "nearest_page_depth" not in app.extensions:
+        depths = [
+            rule.rule.strip("/").count("/") + 1
+            for rule in app.url_map.iter_rules()
+            if rule.rule.strip("/").split("/")[0] not in LEFT_ALONE
+        ]
+        app.extensions["nearest_page_depth"] = max(depths, default=0)
+    return app.extensions["nearest_page_depth"]

@@ -25,7 +25,15 @@ from webapp.areas.cases.presenters import (
     sending_problems,
 )
 from webapp.areas.cases.progress import task_items
-from webapp.areas.cases.sending import ASKED_AGAIN, answering, changes_to_send, reply_transition
+from webapp.areas.cases.sending import (
+    ALREADY_SENT,
+    ASKED_AGAIN,
+    answering,
+    changes_to_send,
+    moves_of,
+    reply_transition,
+    sent_since,
+)
 from webapp.domain import case_pdf, workflow
 from webapp.domain.case_files import unchecked_files
 from webapp.domain.case_lists import reference_search_problem
@@ -172,7 +180,7 @@ def submit(reference: str):
         return _render_check(case, case_type, form)
     resubmitting = not case.is_draft
     unchanged = _sent_unchanged(case, case_type)
-    checked = case.answers  # what the school read on the check page
+    checked = (case.answers, moves_of(case))  # the answers and request the school read
     try:
         _send(case, case_type, form, checked, reference)
     except services.NotSubmittable as refused:
@@ -180,6 +188,9 @@ def submit(reference: str):
         return _render_check(case, case_type, form, refused.problems, refused.unchecked, True)
     except services.ChangedMeanwhile:  # its answers changed meanwhile (another tab, a colleague)
         case, case_type = editable(reference)  # sent or closed meanwhile: as to a later press
+        if sent_since(case, checked[1], current_user, form.message.data):  # asked again since
+            flash(ALREADY_SENT, "info")
+            return redirect(url_for("cases.view", reference=reference))
         flash(CHANGED_WHILE_SENDING, "error")
         return _render_check(case, case_type, form)
     if resubmitting:
@@ -203,14 +214,15 @@ def _send(case, case_type, form, checked, reference: str) -> None:
     """Send the case; once more should the row change under the first try (ChangedMeanwhile),
     as it does when a second press, another tab or the council wrote to it meanwhile: a case
     now sent or closed is answered as a later press is (lookup.not_editable), one whose
-    answers are still those the school checked (an officer assigned it, say) is sent."""
+    answers and moves are still those the school checked (an officer assigned it, say) is
+    sent: not one the council moved meanwhile (a request made since another press sent it)."""
     try:
         services.submit_case(
             db(), case, case_type, current_user, form.declared.data, message=form.message.data
         )
     except services.ChangedMeanwhile:
         case, case_type = editable(reference)
-        if case.answers != checked:
+        if (case.answers, moves_of(case)) != checked:
             raise
         services.submit_case(
             db(), case, case_type, current_user, form.declared.data, message=form.message.data

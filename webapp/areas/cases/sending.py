@@ -107,7 +107,7 @@ def answering(case: Case) -> str:
     """The council's move a sent case's Check your changes answers (the id of its last
     transition; "" for a draft): sending from a page that showed another sends nothing, for
     the council has asked again since, in a request that page did not show."""
-    moves = [e.id for e in case.events if e.kind == "transition"]
+    moves = moves_of(case)
     return str(moves[-1]) if moves and not case.is_draft else ""
 
 
@@ -152,14 +152,33 @@ ALREADY_SENT = (
 
 
 def sent_already(case: Case, user: User, message: str) -> bool:
-    """Whether the case's last move by a person is `user` sending it back with `message`:
-    Send the changes pressed again while the first press was on its way (more than the
-    button's second of protection on a slow server), or in a second tab of the case, as
-    workflow.repeats_last_move tells an officer's second press."""
-    last = next((e for e in reversed(case.events) if e.actor_id is not None), None)
-    return (
-        last is not None
-        and (last.kind, last.actor_id) == ("transition", user.id)
-        and bool(last.note)
-        and last.note == message.strip()
+    """Whether `user`'s last move of the case sent it back with `message`, and the council has
+    not asked the school again since (it may have closed it): Send the changes pressed again
+    while the first press was on its way (more than the button's second of protection on a
+    slow server), or in a second tab of the case, as workflow.repeats_last_move tells an
+    officer's second press. The same words of an earlier round were not sent this time."""
+    moves = [e for e in case.events if e.kind == "transition"]
+    mine = next((e for e in reversed(moves) if e.actor_id == user.id), None)
+    if mine is None or not mine.note or mine.note != message.strip():
+        return False
+    since = moves[moves.index(mine) + 1 :]
+    return not any(e.to_activity == mine.from_activity for e in since)  # not asked again
+
+
+def moves_of(case: Case) -> tuple:
+    """The ids of the case's moves so far, as read: a send that met a change is tried again
+    only while the council has made none since (it may have asked something new)."""
+    return tuple(e.id for e in case.events if e.kind == "transition")
+
+
+def sent_since(case: Case, moves_read: tuple, user: User, message: str) -> bool:
+    """Whether `user` sent the case back with `message` after it was read with `moves_read`:
+    another press of Send the changes, though the council has moved the case on since."""
+    return any(
+        e.kind == "transition"
+        and e.id not in moves_read
+        and e.actor_id == user.id
+        and bool(e.note)
+        and e.note == message.strip()
+        for e in case.events
     )
