@@ -185,6 +185,12 @@ def shot(page, name: str) -> Path:
 def sign_in(page, live: LiveServer, email: str, password: str = PASSWORD) -> None:
     """Email and password, then the code from the email the catcher received."""
     page.goto("/sign-in")
+    sign_in_here(page, live, email, password)
+
+
+def sign_in_here(page, live: LiveServer, email: str, password: str = PASSWORD) -> None:
+    """Sign in on the sign-in page the page is at (one a timeout or a send led to, its
+    `next` kept)."""
     before = live.mail_count(email)
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)

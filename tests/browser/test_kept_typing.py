@@ -211,7 +211,7 @@ def test_a_message_sent_after_signing_out_elsewhere_is_put_back_to_send(page, li
     says the case was not sent and asks to sign in, which leads back to Check your changes
     with the message in its box (the tab kept it through sending), to be sent from there.
     The tab forgot it on sending, and the school had it to write again (attack7)."""
-    from tests.browser.helpers import PASSWORD, enter_code, page_at
+    from tests.browser.helpers import page_at, sign_in_here
 
     reference = _asked_for_more(world)
     email = school_user(world, SIGNED_OUT_WRITER)
@@ -228,12 +228,7 @@ def test_a_message_sent_after_signing_out_elsewhere_is_put_back_to_send(page, li
 
     press_button(page, "Send the changes")
     expect(page.get_by_text(f"so {reference} was not sent")).to_be_visible()
-    before = live.mail_count(email)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("heading", name="Check your email").wait_for()
-    enter_code(page, live, email, before)
+    sign_in_here(page, live, email)
     expect(page).to_have_url(re.compile(f"/cases/{reference}/check-answers"))
     expect(page.get_by_label("Message to the council (optional)")).to_have_value(written)
     page.get_by_label("I confirm").check()

@@ -16,7 +16,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import PASSWORD, enter_code, person, sign_in
+from tests.browser.helpers import person, sign_in, sign_in_here
 from tests.browser.test_journeys import _submitted_case, press_button
 
 NOTE = "Mum rang: the child is not safe at home."
@@ -53,16 +53,6 @@ def _idle_for_an_hour(page, world) -> None:
     page.context.add_cookies([cookie])
 
 
-def _sign_in_here(page, live, email: str) -> None:
-    """Sign in on the sign-in page the timeout led to (its `next` kept)."""
-    before = live.mail_count(email)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("heading", name="Check your email").wait_for()
-    enter_code(page, live, email, before)
-
-
 def _kept_in_the_tab(page) -> str:
     page.wait_for_load_state()  # its scripts have run
     return page.evaluate("() => JSON.stringify(Object.entries(window.sessionStorage))")
@@ -85,7 +75,7 @@ def test_a_note_not_sent_yet_survives_the_timeout(page, live, world):
     _idle_for_an_hour(page, world)
     page.reload()  # what the timeout warning does when nobody answers it on this page
     expect(page.locator(".govuk-notification-banner")).to_contain_text(TIMED_OUT)
-    _sign_in_here(page, live, officer)
+    sign_in_here(page, live, officer)
     expect(page).to_have_url(re.compile(f"/caseviewer/cases/{reference}$"))
     expect(internal).to_have_value(NOTE)
     expect(abandon).to_have_value(FOR_THE_SCHOOL)
@@ -102,7 +92,7 @@ def test_a_note_sent_after_the_timeout_is_put_back_in_its_box(page, live, world)
         f"{TIMED_OUT} What you typed has been kept: sign in to carry on."
     )
     assert NOTE not in _kept_in_the_tab(page)  # sent: kept on the server, not in the tab
-    _sign_in_here(page, live, officer)
+    sign_in_here(page, live, officer)
     expect(page).to_have_url(re.compile(f"/caseviewer/cases/{reference}$"))
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "What you typed on this case after you had been signed out has been put back in its box."
@@ -127,7 +117,7 @@ def test_what_one_officer_typed_before_the_timeout_never_reaches_the_next(page, 
     press_button(page, "Add note")  # the internal note kept on the server, the other in the tab
     expect(page.locator(".govuk-notification-banner")).to_contain_text(TIMED_OUT)
 
-    _sign_in_here(page, live, next_officer)  # the next person at the shared computer
+    sign_in_here(page, live, next_officer)  # the next person at the shared computer
     expect(page).to_have_url(re.compile(f"/caseviewer/cases/{reference}$"))
     expect(internal).to_have_value("")
     expect(abandon).to_have_value("")

@@ -1,7 +1,6 @@
 """Drafts: saved as you go, resumed where left, safe from two tabs, abandoned on request."""
 
 import json
-import threading
 
 import pytest
 
@@ -340,25 +339,16 @@ def test_abandon_racing_another_tab_is_told_not_a_500(
     a slow server): the second request had read the draft before the first committed and
     answered 'Something went wrong' (500). Now it is answered as a later press is: the case,
     as it is (found by attack7)."""
-    from tests.webapp.test_submit import finished_draft
+    from tests.webapp.test_submit import finished_draft, lands_first
 
     portal = sign_in(world.alice)
     reference = finished_draft(portal)
-    abandon, ran = services.abandon_draft, []
     other_press = {
         "abandon": lambda: portal.post(f"/cases/{reference}/abandon", {}),
         "send": lambda: portal.post(f"/cases/{reference}/submit", {"declared": "y"}),
     }[other]
 
-    def after_the_other(*args):
-        if not ran:  # this request has read the draft: the other tab's now runs whole
-            ran.append(True)
-            runner = threading.Thread(target=other_press)
-            runner.start()
-            runner.join()
-        return abandon(*args)
-
-    monkeypatch.setattr(services, "abandon_draft", after_the_other)
+    lands_first(monkeypatch, other_press, (services, "abandon_draft"))  # this has read it
     answer = portal.post(f"/cases/{reference}/abandon", {}, expect=302)
     assert answer.headers["Location"].endswith(f"/cases/{reference}/view")
     case = stored(db_session, reference)

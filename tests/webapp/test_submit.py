@@ -100,22 +100,24 @@ def test_a_ticked_declaration_stays_ticked_when_sending_is_refused_for_something
     )
 
 
-def lands_first(monkeypatch, other_press):
+def lands_first(monkeypatch, other_press, step=None):
     """The next submission's `other_press` runs whole (in its own thread and session, as a
-    second request would) just after that submission has read the case."""
+    second request would) just after that submission has read the case: when it calls
+    `step`, (module, function name), sending.unchecked_files unless given."""
     from webapp.areas.cases import sending
 
-    checked, ran = sending.unchecked_files, []
+    module, name = step or (sending, "unchecked_files")
+    then, ran = getattr(module, name), []
 
-    def then_checked(*args):
+    def after_the_other(*args):
         if not ran:
             ran.append(True)
             runner = threading.Thread(target=other_press)
             runner.start()
             runner.join()
-        return checked(*args)
+        return then(*args)
 
-    monkeypatch.setattr(sending, "unchecked_files", then_checked)
+    monkeypatch.setattr(module, name, after_the_other)
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # two writers at once
