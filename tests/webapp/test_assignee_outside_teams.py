@@ -23,7 +23,10 @@ def _assigned_to(portal, reference) -> tuple[str, str]:
 
 
 def test_an_assignee_moved_to_another_team_is_said_to_be_outside_it(
-    sign_in, world, council, db_session
+    sign_in,
+    world,
+    council,  # noqa: F811 (the fixture imported)
+    db_session,
 ):
     reference = stored_case(db_session, world.school_a, world.alice, assigned_to=council.sam)
     olivia = sign_in(council.olivia)
@@ -39,7 +42,10 @@ def test_an_assignee_moved_to_another_team_is_said_to_be_outside_it(
 
 
 def test_an_assignee_whose_team_stops_working_the_case_type_likewise(
-    sign_in, world, council, db_session
+    sign_in,
+    world,
+    council,  # noqa: F811 (the fixture imported)
+    db_session,
 ):
     reference = stored_case(db_session, world.school_a, world.alice, assigned_to=council.sam)
     send = db_session.scalar(select(Team).where(Team.name == "SEND"))
