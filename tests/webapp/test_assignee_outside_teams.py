@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.webapp.conftest import text_of
+from tests.webapp.conftest import staff, text_of
+from tests.webapp.helpers import send
 from tests.webapp.test_caseviewer import council, stored_case  # noqa: F401 (a fixture)
 from webapp.models import Team
 
@@ -56,3 +57,27 @@ def test_an_assignee_whose_team_stops_working_the_case_type_likewise(
     in_queue, on_page = _assigned_to(sign_in(council.olivia), reference)
     assert in_queue == OUTSIDE
     assert f"Assigned to {OUTSIDE}" in on_page
+
+
+def test_moving_an_officer_off_a_team_says_which_of_their_cases_they_no_longer_see(
+    sign_in,
+    world,
+    council,  # noqa: F811 (the fixture imported)
+    db_session,
+):
+    """Where it happens, the council admin is told: saving Sam's teams without SEND said only
+    'Your changes have been saved', and his two active cases went out of his sight unannounced
+    (a completed one needs nobody)."""
+    for status in ("Active", "Active", "Completed"):
+        stored_case(db_session, world.school_a, world.alice, status=status, assigned_to=council.sam)
+    cara = sign_in(staff(db_session, "cara@council.example.org", "admin"))
+    early_years = db_session.scalar(select(Team).where(Team.name == "Early Years"))
+    response = send(cara, f"/council/officers/{council.sam.id}", teams=[str(early_years.id)])
+    said = text_of(cara.get(response.headers["Location"]).page)
+    assert "Your changes to Sam Singh have been saved" in said
+    assert (
+        "Sam Singh is assigned 2 active cases of case types their teams no longer work, so "
+        "they can no longer see them: assign them to someone else in caseviewer" in said
+    )
+    response = send(cara, f"/council/officers/{council.sam.id}", job_title="Lead officer")
+    assert "no longer see" not in text_of(cara.get(response.headers["Location"]).page)  # told once

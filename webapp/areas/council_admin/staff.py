@@ -22,7 +22,7 @@ from webapp.domain.email_change import BY_COUNCIL, change_email
 from webapp.domain.errors import EmailInUse, NotFound, Refused
 from webapp.domain.schools import listed
 from webapp.infra.database import by_id, transaction
-from webapp.models import Team, User
+from webapp.models import Case, Team, User
 from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page, matching
 
 ROLES = {"officer": "Case officer", "admin": "Council admin"}
@@ -213,6 +213,23 @@ def change_officer_email(session: Session, actor: User | None, user_id: int, ema
     with transaction(session, conflict=lambda: EmailInUse(email)):
         user = colleague_for(session, actor, user_id)
         return change_email(session, actor, user, email, by=BY_COUNCIL)
+
+
+def cases_out_of_sight(session: Session, user: User) -> int:
+    """How many active cases are assigned to the officer of case types their teams do not
+    work: they can no longer see them (the queue says so beside their name)."""
+    worked = {
+        t for team in teams_of(session, [user.id]).get(user.id, []) for t in team.case_type_ids
+    }
+    return session.scalar(
+        select(func.count())
+        .select_from(Case)
+        .where(
+            Case.assigned_to_id == user.id,
+            Case.status == "Active",
+            Case.case_type_id.not_in(worked),
+        )
+    )
 
 
 def council_staff(session: Session, actor: User | None) -> list[User]:

@@ -51,8 +51,10 @@ def edit_officer(user_id: int):
     teams = services.all_teams(db(), current_user)
     current = services.teams_of(db(), [user.id]).get(user.id, [])
     form = EditOfficerForm.for_officer(user, teams, [team.id for team in current])
+    unseen = services.cases_out_of_sight(db(), user) if form.is_submitted() else 0
     if saved(form, lambda: services.update_officer(db(), current_user, user_id, **form.details())):
         flash(f"Your changes to {user.full_name} have been saved", "success")
+        _tell_cases_out_of_sight(user, unseen)
         return redirect(url_for("council_admin.officers"))
     locked = services.locked_on_new_browsers(db(), [user])
     return render_template(
@@ -94,3 +96,20 @@ def officer_email(user_id: int):
             )
         return redirect(back)
     return render_template("council_admin/officer_email.html", user=user, form=form, back=back)
+
+
+def _tell_cases_out_of_sight(user, before: int) -> None:
+    """Said when a change of teams takes active cases assigned to them out of their sight:
+    they went unseen and unannounced, though their name still stood beside them."""
+    now = services.cases_out_of_sight(db(), user)
+    if now > before:
+        cases, them = (
+            ("1 active case of a case type", "it")
+            if now == 1
+            else (f"{now} active cases of case types", "them")
+        )
+        flash(
+            f"{user.full_name} is assigned {cases} their teams no longer work, so they can no "
+            f"longer see {them}: assign {them} to someone else in caseviewer",
+            "important",
+        )
