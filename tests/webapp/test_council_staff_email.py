@@ -38,6 +38,9 @@ def test_a_council_admin_changes_an_officers_email_address(
     [told] = mails(db_session, "olly@council.example.org", "email_changed")
     assert "olly.new@council.example.org" in told.body
     assert "A council admin of School Portal changed" in told.body
+    # They belong to no school: whom they ask is a council admin, as their other emails say
+    assert "school administrator" not in told.body
+    assert "contact a council admin of the portal straight away" in told.body
     assert olly_portal.client.get("/caseviewer/").status_code == 302  # signed out everywhere
     cara_id = fresh(db_session).scalar(
         select(User.id).where(User.email == "cara@council.example.org")
