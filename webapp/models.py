@@ -221,9 +221,15 @@ class CaseEvent(Base):
     to_activity: Mapped[str | None] = mapped_column(String(80))
     note: Mapped[str] = mapped_column(Text, default="")
     for_school: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The council system whose API call took this move (actor_id is None then): the
+    # timeline names it, not "(automatic)" as for the workflow's own steps.
+    api_client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_clients.id", ondelete="SET NULL")
+    )
 
     case: Mapped[Case] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+    api_client: Mapped[ApiClient | None] = relationship()
 
 
 class Attachment(Base):

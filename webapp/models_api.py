@@ -53,6 +53,9 @@ class ApiKey(Base):
     secret_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the secret, in hex
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
+    # When a call last came with it (to the minute: api_clients.note_key_used), so that a
+    # council admin rotating keys sees whether the system has moved to the new one.
+    last_used_at: Mapped[dt.datetime | None] = mapped_column()
 
     client: Mapped[ApiClient] = relationship(back_populates="keys")
 

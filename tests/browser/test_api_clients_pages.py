@@ -76,6 +76,15 @@ def test_api_client_pages_pass_axe_and_fit_a_phone(page, live, world):
     at_320_pixels(page, "Council: revoke a key, asked first")
     expect(page.get_by_text("This is the only live key of SEND case system")).to_be_visible()
 
+    page.go_back()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Remove the webhook").click()
+    axe(page, "Council: remove a webhook, asked first")
+    at_320_pixels(page, "Council: remove a webhook, asked first")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Yes, remove the webhook").click()
+    expect(page.get_by_text("The webhook of SEND case system has been removed")).to_be_visible()
+
     page.goto("/api/v1/docs")
     axe(page, "API documentation")
     at_320_pixels(page, "API documentation")

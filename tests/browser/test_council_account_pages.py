@@ -193,3 +193,31 @@ def test_a_schools_details_and_a_users_email_address_are_changed(page, live, wor
         page.get_by_role("button", name="Save your details").click()
     expect(page.get_by_text("Your details have been saved")).to_be_visible()
     expect(page.locator(".govuk-summary-list")).to_contain_text("Inclusion manager")
+
+
+def test_a_council_officers_email_address_is_changed(page, live, world):
+    """Council staff's address (their username) is changed by a council admin from their page:
+    the page passes axe and fits 320 px, and the old address is told."""
+    session = world.session()
+    try:
+        session.add(person("staff-admin@council.example.org", "Cal", "Ade", "Admin", role="admin"))
+        officer = person("old.name@council.example.org", "Ife", "Old", "Officer", role="officer")
+        session.add(officer)
+        session.commit()
+        officer_page = f"/council/officers/{officer.id}"
+    finally:
+        session.close()
+    sign_in(page, live, "staff-admin@council.example.org")
+    page.goto(officer_page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Change email address").click()
+    axe(page, "Council: change a council officer's email address")
+    at_320_pixels(page, "Council: change a council officer's email address")
+    before = live.mail_count("old.name@council.example.org")
+    page.get_by_label("Email address").fill("new.name@council.example.org")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Change email address").click()
+    expect(
+        page.get_by_text("Ife Old’s email address is now new.name@council.example.org")
+    ).to_be_visible()
+    live.wait_for_mail("old.name@council.example.org", "email address", after=before)

@@ -11,6 +11,7 @@ rotates without a gap; a revoked key, or a key of a revoked client, is refused a
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import ipaddress
@@ -18,7 +19,7 @@ import re
 import secrets
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from webapp.domain import audit
@@ -207,6 +208,26 @@ def client_for_key(session: Session, presented: str, address: str | None = None)
     if client.allowed_networks and not _allowed(address, client.allowed_networks):
         return None
     return client
+
+
+KEY_USE_NOTED_EVERY = dt.timedelta(minutes=1)  # a busy client writes it once a minute
+
+
+def note_key_used(session: Session, presented: str) -> None:
+    """Note when this (live) key was used, to the minute: the client's page shows it, so that
+    an old key is revoked once the system has moved to its new one. The caller commits."""
+    match = _KEY.fullmatch(presented or "")
+    if match is None:
+        return
+    now = clock.now()
+    session.execute(
+        update(ApiKey)
+        .where(
+            ApiKey.key_id == match.group(1),
+            or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < now - KEY_USE_NOTED_EVERY),
+        )
+        .values(last_used_at=now)
+    )
 
 
 def _allowed(address: str | None, networks: list[str]) -> bool:

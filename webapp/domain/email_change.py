@@ -14,6 +14,8 @@ from webapp.infra.mail import queue_mail
 from webapp.models import User
 from webapp.models_sign_in import LoginCode, PasswordReset
 
+BY_COUNCIL = "A council admin of School Portal"  # who changed it, in the old address's email
+
 
 def change_email(session: Session, actor: User | None, user: User, email: str, by: str) -> bool:
     """Give the user the address `email` (normalised), telling the old address (`by` says who

@@ -46,6 +46,16 @@ _EVENT_TITLES = {
 }
 
 
+def actor_name(event) -> str:
+    """Who took a timeline's step: a person, a council system through the API, or nobody (the
+    workflow's own step, shown as automatic)."""
+    if event.actor:
+        return event.actor.full_name
+    if event.api_client:
+        return f"{event.api_client.name} (a council system)"
+    return ""
+
+
 def timeline(case: Case, case_type: CaseType) -> list[TimelineEntry]:
     """Every event of the case, newest first, with the action each transition took."""
     flow = case_type.workflow
@@ -66,7 +76,7 @@ def timeline(case: Case, case_type: CaseType) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(
                 title=title,
-                actor=event.actor.full_name if event.actor else "",
+                actor=actor_name(event),
                 at=event.at,
                 note=event.note or "",
                 internal=not event.for_school,

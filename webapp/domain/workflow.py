@@ -186,8 +186,10 @@ def take_transition(
     actor: User,
     by: str,
     note: str = "",
+    api_client=None,
 ) -> Transition:
-    """Take the transition labelled `action` from the case's activity. The caller commits.
+    """Take the transition labelled `action` from the case's activity (for `api_client`, a
+    council system's call, when it is one). The caller commits.
 
     NotAllowed, NoteRequired and NoteTooLong, checked in that order (a note too long for a
     transition not offered is told as not offered)."""
@@ -201,7 +203,7 @@ def take_transition(
         raise NoteRequired(action)
     if transition.note != "none" and len(note) > NOTE_MAX:
         raise NoteTooLong(action)
-    _apply(session, case, case_type, transition, actor, note, by)
+    _apply(session, case, case_type, transition, actor, note, by, api_client)
     _run_system_transitions(session, case, case_type)
     return transition
 
@@ -214,6 +216,7 @@ def _apply(
     actor: User | None,
     note: str,
     by: str = "system",
+    api_client=None,
 ) -> None:
     target = case_type.workflow.activities[transition.target]
     source = case.activity
@@ -228,10 +231,18 @@ def _apply(
             note=note if transition.note != "none" else "",
             for_school=True,
             at=clock.now(),
+            api_client_id=api_client.id if api_client else None,
         )
     )
+    named = {"client": api_client.name} if api_client else {}
     audit.record_case(
-        session, "case_transition", actor, case, transition=transition.action, to=target.id
+        session,
+        "case_transition",
+        actor,
+        case,
+        transition=transition.action,
+        to=target.id,
+        **named,
     )
     webhooks.transition_taken(session, case, transition.action, by, source)
     if transition.email_school:

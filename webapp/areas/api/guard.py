@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from webapp.areas.api import bp
 from webapp.areas.api.problems import Problem, problem_response
 from webapp.domain import audit
-from webapp.domain.api_clients import client_for_key
+from webapp.domain.api_clients import client_for_key, note_key_used
 from webapp.domain.errors import NotFound
 from webapp.infra.database import db, transaction
 from webapp.infra.extensions import csrf
@@ -102,7 +102,7 @@ def authenticate():
         return problem_response(
             401, "Send a live API key: Authorization: Bearer portal_…", UNAUTHORISED
         )
-    g.api_client = client
+    g.api_client, g.api_key = client, token.strip()
     return _over_limit(client)
 
 
@@ -180,6 +180,8 @@ def audit_call(response):
     try:
         session.rollback()  # whatever the view left unfinished is not this row's to commit
         with transaction(session):
+            if client is not None:  # a live key: when it was last used, for rotation
+                note_key_used(session, g.get("api_key", ""))
             audit.record(
                 session,
                 "api_call",

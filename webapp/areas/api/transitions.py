@@ -177,7 +177,7 @@ def _move(
         raise Problem(422, f"{action!r} takes no note: send it without one")
     by = "system" if transition.by == "system" else "officer"
     try:
-        workflow.take_transition(session, case, case_type, action, None, by, note)
+        workflow.take_transition(session, case, case_type, action, None, by, note, client)
     except workflow.NotAllowed:  # offered a moment ago, but no longer (another request)
         raise Problem(409, f"{action!r} cannot be taken from {case.activity_label!r}") from None
     except workflow.NoteRequired:

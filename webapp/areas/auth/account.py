@@ -36,7 +36,11 @@ def account():
 
 def _who_changes_email(user) -> str:
     """Whom a school user asks to change their address (it has no Change link: it is their
-    username, changed for them, as user_admin/scope.py allows); nothing for council staff."""
+    username, changed for them, as user_admin/scope.py allows), or a member of council staff
+    (a council admin, never themselves: council_admin/staff.py)."""
+    if user.council_role:
+        who = "Another council admin" if user.is_council_admin else "A council admin"
+        return f"This is your username. {who} can change it."
     memberships = list(user.memberships)
     if not memberships:
         return ""

@@ -20,6 +20,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from webapp.areas.caseviewer import bp, csv_export, kept_notes, services
+from webapp.areas.caseviewer.assignees import outside_their_teams
 from webapp.areas.caseviewer.forms import (
     AssignForm,
     NoteForm,
@@ -66,6 +67,7 @@ def queue():
         statuses=services.STATUSES,
         teams=teams,
         colleagues=colleagues,
+        outside=outside_their_teams(db(), listing.rows),
         exportable=_exportable(options.case_types),
         large_export=csv_export.LARGE_EXPORT,
         problems=reference_search_problem(args.search),
@@ -162,6 +164,7 @@ def _render_case(
         error_list=error_list or [],
         queue_url=_queue_url(),
         unsent_note=unsent_note,
+        outside=outside_their_teams(db(), [case]),
         colleagues=[
             c for c in services.colleagues(db(), current_user, case) if c.id != case.assigned_to_id
         ],

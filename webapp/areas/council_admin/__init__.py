@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("council_admin", __name__, url_prefix="/council")
 
-from webapp.areas.council_admin import api_routes, preview, routes  # noqa: E402,F401  (they register on bp)
+from webapp.areas.council_admin import api_routes, preview, routes, staff_routes  # noqa: E402,F401  (they register on bp)

@@ -171,6 +171,14 @@ def set_webhook(
         raise Refused(_sentence(str(refused)), field) from None
 
 
+def remove_webhook(session: Session, actor: User | None, client_id: int) -> ApiClient:
+    """No more deliveries to the client's endpoint (audited); nothing when it has none."""
+    client = client_for(session, actor, client_id)
+    if client.webhook_url:
+        webhooks.remove_webhook(session, client, actor)
+    return client
+
+
 def rotate_webhook_secret(
     session: Session, actor: User | None, client_id: int
 ) -> tuple[ApiClient, str]:

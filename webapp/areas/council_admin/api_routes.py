@@ -17,7 +17,7 @@ from webapp.areas.council_admin.forms import ApiClientForm, ConfirmForm, Webhook
 from webapp.domain import webhooks
 from webapp.domain.errors import Refused
 from webapp.infra.database import db
-from webapp.web.forms import saved
+from webapp.web.forms import confirm_page, saved
 
 
 def _catalogue():
@@ -196,6 +196,25 @@ def rotate_webhook_secret(client_id: int):
         client=client,
         form=form,
         retry_hours=current_app.config["WEBHOOK_RETRY_HOURS"],
+    )
+
+
+@bp.route("/api-clients/<int:client_id>/webhook/remove", methods=["GET", "POST"])
+@login_required
+def remove_webhook(client_id: int):
+    """Asks first; then nothing more is posted to the client's endpoint (a retired one was
+    otherwise tried for every move, or the whole client revoked to stop it)."""
+    client = services.client_for(db(), current_user, client_id)
+    back = url_for("council_admin.api_client", client_id=client_id)
+    if not client.webhook_url:  # removed already: nothing to ask
+        return redirect(back)
+    return confirm_page(
+        ConfirmForm(),
+        lambda: services.remove_webhook(db(), current_user, client_id),
+        back,
+        "council_admin/webhook_remove.html",
+        f"The webhook of {client.name} has been removed",
+        client=client,
     )
 
 

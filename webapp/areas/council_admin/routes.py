@@ -14,9 +14,7 @@ from webapp.areas.council_admin import bp, school_accounts, services
 from webapp.areas.council_admin.forms import (
     AdminForm,
     ConfirmForm,
-    EditOfficerForm,
     EmailForm,
-    OfficerForm,
     PersonDetailsForm,
     SchoolDetailsForm,
     SchoolForm,
@@ -28,7 +26,6 @@ from webapp.domain.schools import SETTING_NAMES
 from webapp.infra.database import db
 from webapp.web.access import answer_not_found, restrict
 from webapp.web.forms import (
-    account_added,
     confirm_page,
     password_reset_page,
     saved,
@@ -224,68 +221,6 @@ def school_user_password_reset(school_id: int, user_id: int):
         lambda: school_accounts.reset_password(db(), current_user, school_id, user_id),
         user,
         url_for("council_admin.school_user", school_id=school_id, user_id=user_id),
-        "council_admin/reset_password.html",
-    )
-
-
-# --- Council staff ----------------------------------------------------------------------------
-
-
-@bp.route("/officers")
-@login_required
-def officers():
-    """Case officers and council admins, with their teams and lock status."""
-    args = services.OFFICERS.read(request.args, current_app.config["COUNCIL_OFFICERS_PAGE_SIZE"])
-    listing = services.list_officers(db(), current_user, args)
-    locked = services.locked_on_new_browsers(db(), [row.user for row in listing.rows])
-    return render_template("council_admin/officers.html", listing=listing, args=args, locked=locked)
-
-
-@bp.route("/officers/add", methods=["GET", "POST"])
-@login_required
-def add_officer():
-    teams = services.all_teams(db(), current_user)
-    form = OfficerForm().offer(teams)
-    user = saved(form, lambda: services.add_officer(db(), current_user, **form.details()))
-    if user:
-        added = account_added(user, url_for("council_admin.officers"))
-        if user.council_role == "officer" and not form.details()["team_ids"]:
-            # Said, or the new officer signs in to an empty queue and nobody knows why
-            flash(
-                f"{user.full_name} is in no team yet, so they see no cases: choose their "
-                f"teams on their page, or add them to a team on Teams.",
-                "important",
-            )
-        return added
-    return render_template("council_admin/add_officer.html", form=form, teams=teams)
-
-
-@bp.route("/officers/<int:user_id>", methods=["GET", "POST"])
-@login_required
-def edit_officer(user_id: int):
-    """An officer's names, role, teams and lock status: nothing is saved until Submit."""
-    user = services.officer_for(db(), current_user, user_id)
-    teams = services.all_teams(db(), current_user)
-    current = services.teams_of(db(), [user.id]).get(user.id, [])
-    form = EditOfficerForm.for_officer(user, teams, [team.id for team in current])
-    if saved(form, lambda: services.update_officer(db(), current_user, user_id, **form.details())):
-        flash(f"Your changes to {user.full_name} have been saved", "success")
-        return redirect(url_for("council_admin.officers"))
-    locked = services.locked_on_new_browsers(db(), [user])
-    return render_template(
-        "council_admin/edit_officer.html", user=user, form=form, teams=teams, locked=locked
-    )
-
-
-@bp.route("/officers/<int:user_id>/reset-password", methods=["GET", "POST"])
-@login_required
-def reset_officer_password(user_id: int):
-    """Asks first; then a random password is emailed to the officer, never shown here."""
-    return password_reset_page(
-        ConfirmForm(),
-        lambda: services.reset_officer_password(db(), current_user, user_id),
-        services.officer_for(db(), current_user, user_id),
-        url_for("council_admin.edit_officer", user_id=user_id),
         "council_admin/reset_password.html",
     )
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from webapp.areas.council_admin.services import school_for
 from webapp.domain import accounts
+from webapp.domain.email_change import BY_COUNCIL
 from webapp.domain.email_change import change_email as change_address
 from webapp.domain.errors import EmailInUse, LastAdmin, NotFound
 from webapp.infra.database import by_id, transaction
@@ -75,7 +76,7 @@ def change_email(
     address already (nothing is changed, nobody told)."""
     with transaction(session, conflict=lambda: EmailInUse(email)):
         _school, user = school_user_for(session, actor, school_id, user_id)
-        return change_address(session, actor, user, email, by=COUNCIL)
+        return change_address(session, actor, user, email, by=BY_COUNCIL)
 
 
 def change_details(
@@ -86,6 +87,3 @@ def change_details(
         _school, user = school_user_for(session, actor, school_id, user_id)
         accounts.update_details(session, actor, user, details)
     return user
-
-
-COUNCIL = "A council admin of School Portal"

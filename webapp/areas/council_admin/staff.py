@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from webapp.areas.council_admin.scope import require_council_admin
 from webapp.areas.council_admin.teams import change_memberships, set_membership, teams_of
 from webapp.domain import accounts, audit
+from webapp.domain.email_change import BY_COUNCIL, change_email
 from webapp.domain.errors import EmailInUse, NotFound, Refused
 from webapp.domain.schools import listed
 from webapp.infra.database import by_id, transaction
-from webapp.models import Team, User
+from webapp.models import Case, Team, User
 from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page, matching
 
 ROLES = {"officer": "Case officer", "admin": "Council admin"}
@@ -193,6 +194,42 @@ def reset_officer_password(session: Session, actor: User | None, user_id: int) -
             raise Refused("You cannot reset your own password here")
         accounts.reset_password(session, user, actor=actor)
     return user
+
+
+def colleague_for(session: Session, actor: User | None, user_id: int) -> User:
+    """A member of council staff other than the acting admin, whose email address they may
+    change: one's own is changed by another council admin, as a school admin's is by another
+    administrator (a session left open must not be a way to move the account elsewhere)."""
+    user = officer_for(session, actor, user_id)
+    if actor is not None and user.id == actor.id:
+        raise NotFound(f"own address of officer {user_id}")
+    return user
+
+
+def change_officer_email(session: Session, actor: User | None, user_id: int, email: str) -> bool:
+    """Give the officer a new email address (their username): the old one is told, their
+    sessions end, codes and reset links already sent there stop working; False when it is
+    their address already (nothing changed, nobody told)."""
+    with transaction(session, conflict=lambda: EmailInUse(email)):
+        user = colleague_for(session, actor, user_id)
+        return change_email(session, actor, user, email, by=BY_COUNCIL)
+
+
+def cases_out_of_sight(session: Session, user: User) -> int:
+    """How many active cases are assigned to the officer of case types their teams do not
+    work: they can no longer see them (the queue says so beside their name)."""
+    worked = {
+        t for team in teams_of(session, [user.id]).get(user.id, []) for t in team.case_type_ids
+    }
+    return session.scalar(
+        select(func.count())
+        .select_from(Case)
+        .where(
+            Case.assigned_to_id == user.id,
+            Case.status == "Active",
+            Case.case_type_id.not_in(worked),
+        )
+    )
 
 
 def council_staff(session: Session, actor: User | None) -> list[User]:
