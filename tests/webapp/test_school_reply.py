@@ -455,3 +455,14 @@ def test_a_message_sent_in_an_earlier_round_is_given_back_when_the_case_closed(
     officer_moves(app, db_session, reference, "Abandon case", person, "Closed.")
     page = send(portal, reference, typed, expect=409).page
     assert text_of(page.select_one("h1")) == "Your message to the council has not been sent"
+
+
+def test_a_forged_send_cannot_put_its_own_words_on_the_sign_in_page(client):
+    """A page elsewhere posting to /cases/<words>/submit, for a visitor signed out, is refused
+    (no token) as a send whose session ended: the sign-in page must not repeat the address's
+    words as the portal's own ('so Call 0800 000 000 now was not sent'), a phishing line."""
+    forged = "Your account is suspended. Call 0800 000 000 now"
+    answer = client.post(f"/cases/{forged}/submit", {"message": "x"}, csrf=False, expect=302)
+    told = text_of(client.get(answer.headers["Location"]).page)
+    assert "0800" not in told, told
+    assert "was not sent" in told  # still said, without the address's words

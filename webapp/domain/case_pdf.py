@@ -65,7 +65,7 @@ def _stylesheet() -> str:
 def _case_html(case: Case, case_type: CaseType, reader: str) -> str:
     """The HTML the PDF is made from (app context needed, no request)."""
     answers = sent(case)
-    entries = timeline(case, case_type)
+    entries = timeline(case, case_type, systems_named=reader != "school")
     if reader != "officer":  # internal notes are officers' working notes inside the portal
         entries = [entry for entry in entries if not entry.internal]
     for_council = reader != "school"

@@ -46,18 +46,22 @@ _EVENT_TITLES = {
 }
 
 
-def actor_name(event) -> str:
+def actor_name(event, systems_named: bool = True) -> str:
     """Who took a timeline's step: a person, a council system through the API, or nobody (the
-    workflow's own step, shown as automatic)."""
+    workflow's own step, shown as automatic). The school is not told which system: a client's
+    name is chosen for council admins' eyes (and cannot be changed), a vendor's or internal."""
     if event.actor:
         return event.actor.full_name
     if event.api_client:
-        return f"{event.api_client.name} (a council system)"
+        return (
+            f"{event.api_client.name} (a council system)" if systems_named else "a council system"
+        )
     return ""
 
 
-def timeline(case: Case, case_type: CaseType) -> list[TimelineEntry]:
-    """Every event of the case, newest first, with the action each transition took."""
+def timeline(case: Case, case_type: CaseType, systems_named: bool = True) -> list[TimelineEntry]:
+    """Every event of the case, newest first, with the action each transition took (and the
+    council system that took it, unless not `systems_named`: the school's)."""
     flow = case_type.workflow
     entries = []
     for event in case.events:
@@ -76,7 +80,7 @@ def timeline(case: Case, case_type: CaseType) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(
                 title=title,
-                actor=actor_name(event),
+                actor=actor_name(event, systems_named),
                 at=event.at,
                 note=event.note or "",
                 internal=not event.for_school,

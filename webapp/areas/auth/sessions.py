@@ -20,6 +20,8 @@ to and put back after they sign in again (webapp/areas/cases/parking.py).
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, current_app, flash, jsonify, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
@@ -202,6 +204,7 @@ _IN_THE_BACKGROUND = (*AUTOSAVES, "auth.keep_alive")
 # A school's forms whose session may have ended as they were filled in: pages of questions,
 # and Check your answers (a message to the council, kept in the tab through sending).
 _SCHOOL_FORMS = (*ANSWER_PAGES, "cases.submit")
+_REFERENCE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,39}")  # EDU-SENED-PTT1033, never a sentence
 
 
 def _csrf_refused(error: CSRFError):
@@ -271,10 +274,13 @@ def signed_out_already():
     if _parked():
         flash(parking.KEPT, "info")
     elif request.endpoint == "cases.submit":
+        # Named only when it reads as a reference: the address is anyone's to write (a page
+        # elsewhere posting for a signed-out visitor), and its words must not be ours
         reference = request.view_args["reference"]
+        what = reference if _REFERENCE.fullmatch(reference) else "your case"
         flash(
             f"You had been signed out (perhaps in another tab, window or browser), so "
-            f"{reference} was not sent. Sign in, then send it again.",
+            f"{what} was not sent. Sign in, then send it again.",
             "info",
         )
     else:
