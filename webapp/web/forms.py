@@ -126,6 +126,19 @@ def account_added(user, back: str):
     return redirect(back)
 
 
+def email_changed(user, changed: bool, back: str):
+    """After an admin gives someone a new email address (`changed`; False: it was theirs
+    already, so nothing changed and nobody was told): say which, and go `back`."""
+    if changed:
+        flash(f"{user.full_name}’s email address is now {user.email}", "success")
+    else:
+        flash(
+            f"{user.full_name}’s email address is already {user.email}: nothing was changed",
+            "info",
+        )
+    return redirect(back)
+
+
 def password_reset_page(form: Form, reset: Callable[[], object], user, back: str, template: str):
     """An admin's page to reset someone's password: it asks first (`form` confirms), then
     `reset()` emails them a new one, never shown here; either way on to `back`, with a refusal

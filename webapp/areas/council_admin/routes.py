@@ -27,6 +27,7 @@ from webapp.infra.database import db
 from webapp.web.access import answer_not_found, restrict
 from webapp.web.forms import (
     confirm_page,
+    email_changed,
     password_reset_page,
     saved,
     show_refusal,
@@ -159,14 +160,7 @@ def school_user_email(school_id: int, user_id: int):
         ),
     )
     if changed is not None:  # True: changed; False: the address they have already
-        if changed:
-            flash(f"{user.full_name}’s email address is now {user.email}", "success")
-        else:
-            flash(
-                f"{user.full_name}’s email address is already {user.email}: nothing was changed",
-                "info",
-            )
-        return redirect(back)
+        return email_changed(user, changed, back)
     return render_template(
         "council_admin/school_user_email.html", school=school, user=user, form=form, back=back
     )

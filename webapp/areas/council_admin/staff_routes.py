@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from webapp.areas.council_admin import bp, services
 from webapp.areas.council_admin.forms import ConfirmForm, EditOfficerForm, EmailForm, OfficerForm
 from webapp.infra.database import db
-from webapp.web.forms import account_added, password_reset_page, saved
+from webapp.web.forms import account_added, email_changed, password_reset_page, saved
 
 
 @bp.route("/officers")
@@ -87,14 +87,7 @@ def officer_email(user_id: int):
         form, lambda: services.change_officer_email(db(), current_user, user_id, form.email.data)
     )
     if changed is not None:  # True: changed; False: the address they have already
-        if changed:
-            flash(f"{user.full_name}’s email address is now {user.email}", "success")
-        else:
-            flash(
-                f"{user.full_name}’s email address is already {user.email}: nothing was changed",
-                "info",
-            )
-        return redirect(back)
+        return email_changed(user, changed, back)
     return render_template("council_admin/officer_email.html", user=user, form=form, back=back)
 
 
