@@ -82,7 +82,8 @@ def set_webhook(
 
 
 def remove_webhook(session: Session, client: ApiClient, actor=None) -> None:
-    """No more deliveries to this client (those waiting still go, or fail, as before)."""
+    """No more deliveries to this client: those waiting fail as they come due (the client has
+    no address then), unless a new webhook is saved first, which they then go to."""
     with transaction(session):
         client.webhook_url, client.webhook_events = "", []
         audit.record(session, "webhook_removed", actor=actor, client=client.name)
