@@ -5,7 +5,7 @@ submitted cases (partial indexes), by reference, case type or activity one case 
 time; counts of filtered lists read only an index that holds every column a filter asks
 about; a partial reference is found by trigrams (PostgreSQL's pg_trgm); the retention purge
 finds drafts untouched for months by when they were last touched. Migrations 0012-0023,
-0025 and 0029 make the same.
+0025, 0029 and 0030 make the same.
 Some exist on PostgreSQL only: SQLite's indexes have no NULLS LAST, and SQLite cannot reflect
 an index on an expression (so it could not be compared with its migration).
 """
@@ -46,6 +46,12 @@ def _changes_by(column: str) -> tuple[str, ...]:
     return ("case_type_id", column, "sent_updated_at", "id")
 
 
+def _by_assignee_desc(name: str, *first: str) -> Index:
+    """Sent cases by assignee, descending, nobody's last (then by id, descending)."""
+    descending = (text(f"{column} DESC NULLS LAST") for column in ASSIGNEE)
+    return Index(name, *first, *descending, text("id DESC"), **SENT)
+
+
 def case_list_indexes() -> tuple[Index, ...]:
     """The indexes, on either database, then those on PostgreSQL only."""
     length = func.length(text("reference"))
@@ -62,6 +68,8 @@ def case_list_indexes() -> tuple[Index, ...]:
         # ...and those of a status, or of an activity, when the client filters by it.
         *(Index(f"ix_cases_sent_type_{c}_changes", *_changes_by(c), **SENT) for c in CHANGES_BY),
         Index("ix_cases_sent_assignee", *ASSIGNEE, "id", **SENT),  # the queue by assignee
+        # ...and one school's: a page by number was read past every other school's (0030).
+        Index("ix_cases_sent_school_assignee", "school_id", *ASSIGNEE, "id", **SENT),
         # The queue filtered by an assignee and an activity, in the order sent (as it opens).
         Index("ix_cases_sent_assignee_activity", *BY_ASSIGNEE_ACTIVITY, **SENT),
         # A case type's cases in the order sent: its export, the queue filtered by it.
@@ -87,12 +95,8 @@ def case_list_indexes() -> tuple[Index, ...]:
             text("submitted_at DESC NULLS LAST"),
             text("id DESC"),
         ),
-        Index(
-            "ix_cases_sent_assignee_desc",
-            *(text(f"{column} DESC NULLS LAST") for column in ASSIGNEE),
-            text("id DESC"),
-            **SENT,
-        ),
+        _by_assignee_desc("ix_cases_sent_assignee_desc"),
+        _by_assignee_desc("ix_cases_sent_school_assignee_desc", "school_id"),
         Index("ix_cases_school_reference", "school_id", length, "reference"),
         Index("ix_cases_sent_type_reference", "case_type_id", length, "reference", **SENT),
         Index(

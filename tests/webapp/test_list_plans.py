@@ -8,6 +8,7 @@ copy; nothing is timed. Skipped without PostgreSQL (unless REQUIRE_POSTGRES=1)."
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import replace
 from functools import partial
 
@@ -26,6 +27,7 @@ from webapp.areas.caseviewer import services as caseviewer
 from webapp.infra.database import make_engine
 from webapp.models import Base, Case, School, User
 from webapp.web import cursors
+from webapp.web import listing as web_listing
 
 CASES = 20_000
 
@@ -1114,3 +1116,85 @@ def test_a_search_many_cases_hold_is_counted_through_the_trigrams(filled, who):
                 probes.append([n.get("Index Name") for n in nodes(plan)])
     assert probes, "the search is counted in the whole table"
     assert [p for p in probes if "ix_cases_reference_trgm" not in p] == [], probes
+
+
+def _a_term_the_queue_holds_none_of(engine, people) -> str:
+    """Part of a reference that more than 100 cases hold (more than a list counts, with the
+    cap at 100 as below) and no case of the officer's queue does."""
+    with Session(engine) as session:
+        rows = session.execute(select(Case.reference, Case.case_type_id)).all()
+    whole, queued = Counter(), Counter()
+    for reference, case_type_id in rows:
+        parts = {reference[i : i + 4].upper() for i in range(len(reference) - 3)}
+        whole.update(parts)
+        if case_type_id in people.worked:
+            queued.update(parts)
+    return min(t for t, n in whole.items() if n > 100 and "-" not in t and not queued[t])
+
+
+@pytest.mark.parametrize("page", ["1", "400"])
+def test_a_search_many_cases_hold_and_the_queue_none_reads_no_page(filled, monkeypatch, page):
+    """A search more cases hold than a list counts (partitions.narrowed gives up) that no case
+    of the list holds: counted none, its page was still read, and PostgreSQL, guessing
+    thousands held it, read every case of the officer's case types in the sort's order to
+    find none (700,583 rows, 4-7 s at 1M cases, for "SC10" by an officer of the SEND team).
+    A list counted empty is read no further."""
+    engine, people = filled
+    monkeypatch.setattr(web_listing, "COUNT_CAP", 100)
+    term = _a_term_the_queue_holds_none_of(engine, people)
+
+    def search(session):
+        shown = _queue(people, session, {"reference": term, "page": page})
+        assert (shown.rows, shown.total, shown.page, shown.pages) == ([], 0, 1, 1)
+
+    with statements_of(engine, search) as (_session, sent):
+        pages = [s for s, *_ in sent if " cases" in s and "ORDER BY" in s]
+    assert pages == [], term
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_one_schools_queue_by_assignee_reads_that_schools_cases(filled, order):
+    """One school's queue sorted by "Assigned to" on a page by number (page 400: a number
+    link near a page reached by Next, or typed) was read through the index of every sent case
+    by assignee, past every other school's before the school's own: 146,517 rows for page 400
+    of the biggest school at 1M cases (0.7-1.3 s). An index holds each school's cases in that
+    order (migration 0030): the school's are read, up to the page. At 20,000
+    cases PostgreSQL rather sorts a school's few: told not to sort, as at 1M it chooses not
+    to, it shows whether an index serves the order (for a small school: for the big one here
+    it still reads every school's, as it did not at 1M)."""
+    engine, people = filled
+    with Session(engine) as session:
+        chosen = session.scalar(select(School.id).order_by(School.id.desc()))  # a small one
+        theirs = (
+            Case.submitted_at.is_not(None),
+            Case.case_type_id.in_(people.worked),
+            Case.school_id == chosen,
+        )
+        last, first = Case.assignee_last_name, Case.assignee_first_name
+        by = (
+            [last, first, Case.id]
+            if order == "asc"
+            else [last.desc(), first.desc(), Case.id.desc()]
+        )
+        expected = session.scalars(
+            select(Case.id).where(*theirs).order_by(*(c.nulls_last() for c in by)).limit(25)
+        ).all()
+        of_school = session.scalar(select(func.count()).where(*theirs[:1], theirs[2]))
+        every = session.scalar(select(func.count()).where(theirs[0]))
+    query = {"school": chosen, "sort": "assigned", "order": order, "page": "1"}
+    shown = {}
+
+    def listed(session):
+        shown["page"] = _queue(people, session, query)
+
+    with statements_of(engine, listed) as (session, sent):
+        session.execute(text("SET LOCAL enable_sort = off"))
+        read = [
+            cases_read(plan_of(session, statement, "ANALYZE, TIMING OFF"))
+            for statement in sent
+            if " cases" in statement[0] and "ORDER BY" in statement[0]
+        ]
+    assert expected and [case.id for case in shown["page"].rows] == expected
+    # The school's sent cases at most (those of other teams' case types left by a filter),
+    # never every sent case (12,000 here).
+    assert read and max(read) <= of_school < every / 3, (read, of_school, every)

@@ -255,16 +255,15 @@ def fetch_page(
     UNION ALL (web/partitions.py). With `found` (the rows the search in `query` finds,
     through its own index), a search that finds few rows is read among those alone, in one
     query (web/partitions.py's narrowed)."""
-    if not tie_breaker:
-        raise ValueError("a listing needs a tie-breaker that ends in a unique column")
-    if partition is not None and options:
-        raise ValueError("a partitioned listing takes no loader options")
+    _check_asked(tie_breaker, options, partition)
     few = narrowed(session, query, found, COUNT_CAP) if found is not None else None
     if few is not None:  # read at once, sorted: part by part, each part would look all up
         query = few if partition is None else few.where(partition.column.in_(partition.values))
         partition = None
     scoped = query if partition is None else query.where(partition.column.in_(partition.values))
     total = count_up_to(session, scoped, COUNT_CAP)
+    if total == 0:  # else a search many cases hold, none listed, read all listed to find none
+        return Listing()
     capped = total > COUNT_CAP
     pages = max(1, math.ceil(min(total, COUNT_CAP) / args.page_size))
     keys = [*sort, keyset] if keyset is not None else []
@@ -286,6 +285,13 @@ def fetch_page(
         cursors["next_after"] = cursor_of(rows[-1][width:]) if has_next else ""
     shown = [tuple(row[:width]) if columns else row[0] for row in rows]
     return Listing(shown, min(total, COUNT_CAP), page, pages, capped, has_next, **cursors)
+
+
+def _check_asked(tie_breaker: Sequence, options: Sequence, partition: Partition | None) -> None:
+    if not tie_breaker:
+        raise ValueError("a listing needs a tie-breaker that ends in a unique column")
+    if partition is not None and options:
+        raise ValueError("a partitioned listing takes no loader options")
 
 
 def _seek(reader: Reader, args: ListingArgs, keys: list):
