@@ -5,7 +5,7 @@ submitted cases (partial indexes), by reference, case type or activity one case 
 time; counts of filtered lists read only an index that holds every column a filter asks
 about; a partial reference is found by trigrams (PostgreSQL's pg_trgm); the retention purge
 finds drafts untouched for months by when they were last touched. Migrations 0012-0023,
-0025, 0029 and 0030 make the same.
+0025, 0029 and 0032 make the same.
 Some exist on PostgreSQL only: SQLite's indexes have no NULLS LAST, and SQLite cannot reflect
 an index on an expression (so it could not be compared with its migration).
 """
@@ -68,7 +68,7 @@ def case_list_indexes() -> tuple[Index, ...]:
         # ...and those of a status, or of an activity, when the client filters by it.
         *(Index(f"ix_cases_sent_type_{c}_changes", *_changes_by(c), **SENT) for c in CHANGES_BY),
         Index("ix_cases_sent_assignee", *ASSIGNEE, "id", **SENT),  # the queue by assignee
-        # ...and one school's: a page by number was read past every other school's (0030).
+        # ...and one school's: a page by number was read past every other school's (0032).
         Index("ix_cases_sent_school_assignee", "school_id", *ASSIGNEE, "id", **SENT),
         # The queue filtered by an assignee and an activity, in the order sent (as it opens).
         Index("ix_cases_sent_assignee_activity", *BY_ASSIGNEE_ACTIVITY, **SENT),

@@ -1158,7 +1158,7 @@ def test_one_schools_queue_by_assignee_reads_that_schools_cases(filled, order):
     link near a page reached by Next, or typed) was read through the index of every sent case
     by assignee, past every other school's before the school's own: 146,517 rows for page 400
     of the biggest school at 1M cases (0.7-1.3 s). An index holds each school's cases in that
-    order (migration 0030): the school's are read, up to the page. At 20,000
+    order (migration 0032): the school's are read, up to the page. At 20,000
     cases PostgreSQL rather sorts a school's few: told not to sort, as at 1M it chooses not
     to, it shows whether an index serves the order (for a small school: for the big one here
     it still reads every school's, as it did not at 1M)."""

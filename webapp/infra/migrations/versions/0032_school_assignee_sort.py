@@ -6,8 +6,8 @@ school's cases before the school's own: 146,517 rows for page 400 of the biggest
 cases (0.7-1.3 s). These indexes hold each school's sent cases in that order, either way
 (nobody's last), as ix_cases_sent_assignee and its DESC twin hold all of them.
 
-Revision ID: 0030
-Revises: 0029
+Revision ID: 0032
+Revises: 0031
 Create Date: 2026-12-01 23:40:00.000000
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0030'
-down_revision = '0029'
+revision = '0032'
+down_revision = '0031'
 branch_labels = None
 depends_on = None
 
