@@ -1140,3 +1140,23 @@ def test_a_confirmation_pages_title_is_its_question(alice, world, sign_in):
     question = f"Are you sure you want to abandon draft {reference}?"
     assert text_of(page.find("h1")) == question
     assert text_of(page.find("title")).startswith(f"{question} – ")
+
+
+def test_mail_to_a_user_of_two_schools_names_them_as_a_sentence_does(sign_in, world, db_session):
+    """The sign-up email listed a new user's schools as "A, B", and is an administrator of "A,
+    B"; the rest of the portal says "A and B", and "A, B and C" (engine.describe.join_words)."""
+    db_session.add(Membership(user_id=world.alice.id, school_id=world.school_b.id, is_admin=True))
+    db_session.commit()
+    alice = sign_in(world.alice)
+    alice.get("/user-admin/add")
+    schools = [("schools", str(world.school_a.id)), ("schools", str(world.school_b.id))]
+    admin = [("admin_schools", str(world.school_a.id)), ("admin_schools", str(world.school_b.id))]
+    alice.post(
+        "/user-admin/add",
+        MultiDict([*NEW_USER.items(), *schools, *admin, ("csrf_token", alice.csrf_token)]),
+        expect=302,
+    )
+    body = mails(db_session, "dev.patel@a.example.org", "sign_up")[-1].body
+    both = "Aylestone Primary School and Beaumont Leys School"
+    assert f"has been set up for you for {both}." in body
+    assert f"You are an administrator of {both}:" in body

@@ -11,6 +11,7 @@ import datetime as dt
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from engine.describe import join_words
 from webapp.domain import audit, throttle, trusted_devices
 from webapp.domain.email_addresses import checked_email, lookup_form
 from webapp.domain.errors import EmailInUse
@@ -366,9 +367,8 @@ def whom_to_ask(session: Session, user: User, to: str = "unlock it") -> str:
     sentence for the user."""
     names = [admin.full_name for admin in unlockers(session, user)]
     if names:
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
         where = "your school" if len(user.school_ids) == 1 else "all your schools"
-        return f"To {to}, ask an administrator of {where}: {listed}."
+        return f"To {to}, ask an administrator of {where}: {join_words(names, 'or')}."
     if user.council_role:
         return f"To {to}, ask a council admin of the portal."
     can = to.replace("your password", "it")

@@ -45,12 +45,6 @@ def refuse_bad_school_details(laestab: str, phase: str) -> None:
         raise Refused("Select the phase from the list", "phase")
 
 
-def listed(names) -> str:
-    """Schools' names as a sentence lists them: "A", "A and B", "A, B and C"."""
-    names = list(names)
-    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-
-
 def normalise_urn(urn: str) -> str:
     """A URN as stored: no spaces, upper case (ey 123 456 -> EY123456)."""
     return "".join(urn.split()).upper()

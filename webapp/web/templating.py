@@ -11,6 +11,7 @@ from jinja2 import BytecodeCache, ChoiceLoader, PackageLoader, PrefixLoader
 from jinja2.filters import do_indent
 from markupsafe import Markup, escape
 
+from engine.describe import join_words
 from webapp.infra.clock import UK
 
 
@@ -88,6 +89,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["uk_datetime"] = uk_datetime
     app.jinja_env.filters["uk_time"] = uk_time
     app.jinja_env.filters["lines"] = lines
+    app.jinja_env.filters["join_words"] = join_words  # "A", "A and B", "A, B and C"
     from engine.input_names import input_name
     from webapp.areas.cases.presenters import choice_items, input_settings
     from webapp.domain.accounts import generated_password_expired

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from sqlalchemy import String, case, func, select
 from sqlalchemy.orm import Session
 
+from engine.describe import join_words
 from webapp.areas.council_admin.scope import require_council_admin
 from webapp.areas.council_admin.teams import change_memberships, set_membership, teams_of
 from webapp.domain import accounts, audit
 from webapp.domain.email_change import BY_COUNCIL, change_email
 from webapp.domain.errors import EmailInUse, NotFound, Refused
-from webapp.domain.schools import listed
 from webapp.infra.database import by_id, transaction
 from webapp.models import Case, Team, User
 from webapp.web.listing import Listing, ListingArgs, ListingSpec, fetch_page, matching
@@ -75,7 +75,7 @@ def _already_a_user(user: User) -> EmailInUse:
     if user.council_role:
         return EmailInUse(user.email, f"{user.full_name} is already a member of council staff")
     if user.memberships:
-        schools = listed(sorted(m.school.name for m in user.memberships))
+        schools = join_words(sorted(m.school.name for m in user.memberships))
         return EmailInUse(
             user.email,
             f"This email address belongs to a user of {schools}. School users cannot also "

@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from engine.describe import join_words
 from webapp.areas.user_admin import bp, services
 from webapp.areas.user_admin.forms import ConfirmForm, EditUserForm, UserForm
 from webapp.domain.errors import Refused
-from webapp.domain.schools import listed
 from webapp.infra.database import db
 from webapp.web.access import answer_not_found, restrict
 from webapp.web.forms import account_added, password_reset_page, saved
@@ -64,7 +64,7 @@ def add_user():
 
 def _added_with_their_account(user, school_ids) -> str:
     schools = services.administered_schools(db(), current_user)
-    names = listed(school.name for school in schools if school.id in school_ids)
+    names = join_words(school.name for school in schools if school.id in school_ids)
     return (
         f"{user.full_name} already uses {current_app.config['PORTAL_SERVICE_NAME']} for another "
         f"school or setting: they are now a user of {names} too, with their own details and "

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.describe import join_words
 from webapp.domain import accounts
 from webapp.domain.errors import EmailInUse, LastAdmin, NotFound, Refused
-from webapp.domain.schools import listed
 from webapp.infra.database import by_id
 from webapp.models import Membership, School, User
 
@@ -109,7 +109,7 @@ def account_refusal(session: Session, admin: User, user: User, doing: str) -> st
     )
     if not others:
         return None
-    names = listed(school.name for school in others)
+    names = join_words(school.name for school in others)
     return (
         f"You cannot {doing} because {user.full_name} also belongs to {names}, which you do "
         f"not administer. Ask an administrator of {names}, or a council admin, to do it."
